@@ -1,0 +1,214 @@
+"""The canonical shape of every dataset the loaders produce and the metrics consume.
+
+A loader's job ends when a sheet has become a frame with these column names and kinds; the
+metrics never see a council's own headings. Headings listed here are the ones HR, payroll
+and recruitment systems print; they are compared after `normalise_heading`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+DatasetName = Literal[
+    "staff", "recruitment", "disciplinary", "fitness_to_practise", "cpd", "survey", "leavers"
+]
+DATASETS: tuple[str, ...] = (
+    "staff",
+    "recruitment",
+    "disciplinary",
+    "fitness_to_practise",
+    "cpd",
+    "survey",
+    "leavers",
+)
+
+# How a column's cells are parsed (see data_loaders.values).
+ColumnKind = Literal["id", "text", "ethnicity", "money", "date", "flag", "service", "outcome"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: ColumnKind
+    headings: tuple[str, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class DatasetSchema:
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    # Each inner tuple is "at least one of these": ("employee_id", "ethnicity") means the
+    # rows can be tied to a person's ethnicity either by joining to staff or directly.
+    required: tuple[tuple[str, ...], ...]
+    # Sheet or file names that say which dataset a sheet holds.
+    sheet_names: tuple[str, ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+
+def normalise_heading(text: object) -> str:
+    """Lower case, '&' as 'and', punctuation as spaces, single spaces: 'Ethnic_Origin ' -> 'ethnic origin'."""
+    value = str(text).strip().lower().replace("&", " and ")
+    value = re.sub(r"[^0-9a-z£%]+", " ", value)
+    return re.sub(r"\s+", " ", value).strip()
+
+
+_EMPLOYEE_ID = Column(
+    "employee_id",
+    "id",
+    (
+        "employee id", "employee no", "employee number", "employee ref", "emp no", "emp id",
+        "staff id", "staff no", "staff number", "person id", "person number", "personnel number",
+        "payroll number", "payroll no", "assignment number", "assignment no", "assignment id",
+        "employee", "id",
+    ),
+    "The person's identifier in the HR system; joins events to staff.",
+)
+_ETHNICITY = Column(
+    "ethnicity",
+    "ethnicity",
+    (
+        "ethnicity", "ethnic origin", "ethnic group", "ethnic background", "ethnicity code",
+        "ethnic origin code", "ethnic category", "race", "race ethnicity", "ethnicity description",
+    ),
+    "The person's own description of their ethnic group, as recorded.",
+)
+_SERVICE = Column(
+    "service",
+    "service",
+    (
+        "service", "service area", "directorate", "department", "division", "service user group",
+        "organisation", "org unit", "business unit", "area",
+    ),
+    "Adults, Children's, or another service.",
+)
+
+
+def _event_date(*extra: str) -> Column:
+    return Column(
+        "date", "date", ("date", "event date", "date opened", "start date", *extra),
+        "When the event happened; used to keep the 12-month period.",
+    )
+
+
+SCHEMAS: dict[str, DatasetSchema] = {
+    "staff": DatasetSchema(
+        "staff",
+        "Workforce snapshot",
+        (
+            _EMPLOYEE_ID,
+            _ETHNICITY,
+            Column("pay_band", "text", ("pay band", "grade", "band", "pay grade", "salary band", "pay scale", "scale", "grade code")),
+            Column("salary", "money", ("salary", "annual salary", "fte salary", "basic salary", "annual pay", "full time equivalent salary", "salary £", "pay")),
+            _SERVICE,
+            Column("job_title", "text", ("job title", "post title", "position", "job", "role", "position title", "job role")),
+            Column("start_date", "date", ("start date", "date started", "date of appointment", "continuous service date", "start", "date joined", "hire date", "appointment date")),
+            Column("leave_date", "date", ("leave date", "leaving date", "date left", "termination date", "end date", "date of leaving")),
+            Column("senior_manager", "flag", ("senior manager", "senior management", "senior", "senior leader", "smt")),
+            Column("regulated_professional", "flag", ("regulated professional", "regulated", "registered professional", "professionally registered", "registered")),
+            Column("sex", "text", ("sex", "gender")),
+            Column("disability", "text", ("disability", "disabled", "disability status")),
+            Column("team", "text", ("team", "team name", "cost centre", "section", "unit")),
+        ),
+        required=(("ethnicity",),),
+        sheet_names=("staff", "workforce", "establishment", "headcount", "employees", "snapshot"),
+    ),
+    "recruitment": DatasetSchema(
+        "recruitment",
+        "Recruitment (one row per applicant)",
+        (
+            Column("applicant_id", "id", ("applicant id", "applicant no", "applicant number", "candidate id", "candidate number", "application id", "application number")),
+            _ETHNICITY,
+            Column("shortlisted", "flag", ("shortlisted", "shortlisted y n", "short listed", "shortlist", "interviewed")),
+            Column("appointed", "flag", ("appointed", "appointed y n", "offered", "hired", "successful", "offer made")),
+            Column("outcome", "outcome", ("outcome", "status", "application status", "result", "stage", "application outcome")),
+            Column("vacancy", "text", ("vacancy", "vacancy ref", "vacancy reference", "vacancy id", "job reference", "post", "requisition")),
+            _SERVICE,
+            _event_date("application date", "date applied", "closing date", "interview date"),
+        ),
+        required=(("ethnicity",), ("shortlisted", "outcome")),
+        sheet_names=("recruitment", "applicants", "applications", "candidates", "shortlisting"),
+    ),
+    "disciplinary": DatasetSchema(
+        "disciplinary",
+        "Formal disciplinary cases",
+        (
+            Column("case_id", "id", ("case id", "case ref", "case reference", "case number", "case no", "reference")),
+            _EMPLOYEE_ID,
+            _ETHNICITY,
+            _SERVICE,
+            _event_date("case start date", "date of investigation", "investigation start date", "date case opened", "hearing date"),
+        ),
+        required=(("employee_id", "ethnicity"),),
+        sheet_names=("disciplinary", "disciplinaries", "discipline", "conduct", "er cases", "employee relations"),
+    ),
+    "fitness_to_practise": DatasetSchema(
+        "fitness_to_practise",
+        "Fitness to practise referrals",
+        (
+            Column("case_id", "id", ("case id", "case ref", "referral id", "referral reference", "reference")),
+            _EMPLOYEE_ID,
+            _ETHNICITY,
+            _SERVICE,
+            _event_date("referral date", "date referred", "date of referral"),
+        ),
+        required=(("employee_id", "ethnicity"),),
+        sheet_names=("fitness to practise", "fitness to practice", "ftp", "referrals", "swe referrals", "hcpc referrals"),
+    ),
+    "cpd": DatasetSchema(
+        "cpd",
+        "Continuing professional development",
+        (
+            _EMPLOYEE_ID,
+            _ETHNICITY,
+            Column("course", "text", ("course", "course title", "course name", "training", "activity", "programme", "learning activity")),
+            Column("funded", "flag", ("funded", "funded by council", "employer funded", "paid for", "funding")),
+            Column("non_mandatory", "flag", ("non mandatory", "non-mandatory", "optional", "discretionary")),
+            Column("mandatory", "flag", ("mandatory", "mandatory training", "compulsory")),
+            _SERVICE,
+            _event_date("course date", "date attended", "completion date", "date completed", "course start date"),
+        ),
+        required=(("employee_id", "ethnicity"),),
+        sheet_names=("cpd", "training", "learning", "continuing professional development", "development"),
+    ),
+    "survey": DatasetSchema(
+        "survey",
+        "Staff survey (one row per respondent)",
+        (
+            Column("respondent_id", "id", ("respondent id", "response id", "respondent")),
+            _ETHNICITY,
+            Column("harassment_public", "flag", ("harassment from public", "harassment public", "bullying from public", "harassment from people who use services", "abuse from public", "from public", "public")),
+            Column("harassment_colleagues", "flag", ("harassment from colleagues", "harassment colleagues", "bullying from colleagues", "from colleagues", "colleagues")),
+            Column("harassment_managers", "flag", ("harassment from managers", "harassment managers", "bullying from managers", "from managers", "managers")),
+            _SERVICE,
+        ),
+        required=(("ethnicity",), ("harassment_public", "harassment_colleagues", "harassment_managers")),
+        sheet_names=("survey", "staff survey", "responses", "survey responses"),
+    ),
+    "leavers": DatasetSchema(
+        "leavers",
+        "Leavers",
+        (
+            _EMPLOYEE_ID,
+            _ETHNICITY,
+            Column("leave_date", "date", ("leave date", "leaving date", "date left", "termination date", "end date", "date of leaving")),
+            Column("start_date", "date", ("start date", "date started", "date joined", "continuous service date")),
+            Column("reason", "text", ("reason", "leaving reason", "reason for leaving", "termination reason")),
+            _SERVICE,
+        ),
+        required=(("employee_id", "ethnicity"), ("leave_date",)),
+        sheet_names=("leavers", "leaver", "turnover", "terminations", "starters and leavers"),
+    ),
+}

@@ -1,0 +1,108 @@
+"""Counts by group: the one shape every metric is computed from.
+
+Records (a council's HR exports) and aggregate input (the counts template) both become a
+`FigureSet`: an organisation, a period and a tidy table of counts, one row per metric,
+item and group. Nothing person-level is in it, so figure sets can be stored, compared
+across years and set side by side across organisations.
+
+The table's columns:
+- metric: "M1".."M9"
+- item: what the row breaks down: the pay band for M1, the survey question for M6 and M7
+  (the registry's question keys), "" otherwise
+- group: "bme", "white" or "unknown"
+- events: the people or events counted (appointed, entering disciplinary, leavers, staff
+  in the band, senior managers, respondents answering yes)
+- base: who they are counted out of (shortlisted, headcount, average headcount,
+  respondents); for M1 the group's whole headcount
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from metrics.registry import GROUPS, METRICS
+
+COUNT_COLUMNS: tuple[str, ...] = ("metric", "item", "group", "events", "base")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def twelve_months_to(cls, end: dt.date) -> Period:
+        """The 12 months ending on `end`: to 31 March 2026 is 1 April 2025 to 31 March 2026."""
+        try:
+            year_before = end.replace(year=end.year - 1)
+        except ValueError:  # 29 February
+            year_before = end.replace(year=end.year - 1, day=28)
+        return cls(year_before + dt.timedelta(days=1), end)
+
+    def __str__(self) -> str:
+        return f"{self.start:%d %B %Y} to {self.end:%d %B %Y}"
+
+
+def empty_counts() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "metric": pd.Series(dtype="str"),
+            "item": pd.Series(dtype="str"),
+            "group": pd.Series(dtype="str"),
+            "events": pd.Series(dtype="float64"),
+            "base": pd.Series(dtype="float64"),
+        }
+    )
+
+
+def validate_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """Check a counts table has the agreed shape; return it with the agreed dtypes."""
+    missing = [c for c in COUNT_COLUMNS if c not in counts.columns]
+    if missing:
+        raise ValueError(f"counts table lacks columns {missing}")
+    unknown_metrics = set(counts["metric"]) - set(METRICS)
+    if unknown_metrics:
+        raise ValueError(f"counts for unknown metrics {sorted(unknown_metrics)}")
+    unknown_groups = set(counts["group"]) - set(GROUPS)
+    if unknown_groups:
+        raise ValueError(f"counts for unknown groups {sorted(unknown_groups)}")
+    out = counts.loc[:, list(COUNT_COLUMNS)].astype(
+        {"metric": "str", "item": "str", "group": "str", "events": "float64", "base": "float64"}
+    )
+    if (out["events"] < 0).any() or (out["base"] < 0).any():
+        raise ValueError("counts cannot be negative")
+    return out.reset_index(drop=True)
+
+
+@dataclass
+class DataQuality:
+    """How well ethnicity is recorded for one metric's people."""
+
+    total: int = 0
+    unknown: int = 0
+    # Labels that matched no known spelling, with how many rows carried each.
+    unrecognised: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def unknown_pct(self) -> float | None:
+        return 100.0 * self.unknown / self.total if self.total else None
+
+
+@dataclass
+class FigureSet:
+    organisation: str
+    period: Period
+    counts: pd.DataFrame
+    quality: dict[str, DataQuality] = field(default_factory=dict)
+    # Things a person should know about how the counts were made.
+    notes: list[str] = field(default_factory=list)
+    # Metric ids the input had data for; the others are "no data".
+    available: frozenset[str] = frozenset()
+    # What the figures were filtered to ({"service": ["Adults"]}), for captions.
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+    def for_metric(self, metric_id: str) -> pd.DataFrame:
+        return self.counts[self.counts["metric"] == metric_id]

@@ -1,0 +1,248 @@
+"""The nine metrics, described once.
+
+Pages, sentences, exports, the counts template and the command line read these
+definitions; nothing else spells out a metric's title, its theme, which group is the
+numerator under each standard or which direction is adverse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Group = Literal["bme", "white", "unknown"]
+GROUPS: tuple[str, ...] = ("bme", "white", "unknown")
+KNOWN_GROUPS: tuple[str, ...] = ("bme", "white")
+
+MetricKind = Literal["distribution", "relative_likelihood", "survey", "representation"]
+Direction = Literal["lower", "higher"]
+
+
+@dataclass(frozen=True)
+class Standard:
+    id: str
+    name: str
+    title: str
+
+
+STANDARDS: dict[str, Standard] = {
+    "sc-wres": Standard("sc-wres", "SC-WRES", "Social Care Workforce Race Equality Standard"),
+    "nhs-wres": Standard("nhs-wres", "NHS WRES", "NHS Workforce Race Equality Standard"),
+}
+DEFAULT_STANDARD = "sc-wres"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One survey question of M6 or M7: the key in results, the dataset column, the words."""
+
+    key: str
+    column: str
+    label: str
+
+
+@dataclass(frozen=True)
+class MetricDefinition:
+    id: str
+    number: int
+    title: str
+    # The metric as the standard words it; "{bme}" is the organisation's own label.
+    description: str
+    theme: str
+    datasets: tuple[str, ...]
+    kind: MetricKind
+    chart: str
+    # The people counted: "shortlisted applicants", "staff", "survey respondents".
+    subject: str = "staff"
+    # What happens to them, after "likely to": "be appointed", "leave the organisation".
+    outcome: str = ""
+    # Which group's rate is on top of the ratio, per standard.
+    numerator: dict[str, Group] = field(default_factory=lambda: {"sc-wres": "bme", "nhs-wres": "bme"})
+    # Which way of the minority-ethnic group's rate harms them.
+    adverse_if_bme_rate: Direction | None = None
+    events_label: str = ""
+    base_label: str = "Headcount"
+    questions: tuple[Question, ...] = ()
+
+    def numerator_group(self, standard: str) -> Group:
+        return self.numerator[standard]
+
+    def denominator_group(self, standard: str) -> Group:
+        return "white" if self.numerator[standard] == "bme" else "bme"
+
+    def adverse_if_ratio(self, standard: str) -> Direction | None:
+        """Whether a high or a low ratio is adverse to the minority-ethnic group under `standard`."""
+        if self.adverse_if_bme_rate is None:
+            return None
+        if self.numerator[standard] == "bme":
+            return self.adverse_if_bme_rate
+        return "higher" if self.adverse_if_bme_rate == "lower" else "lower"
+
+
+METRICS: dict[str, MetricDefinition] = {
+    m.id: m
+    for m in (
+        MetricDefinition(
+            id="M1",
+            number=1,
+            title="Pay bands",
+            description="Percentage of {bme} staff in each pay band compared with the rest of the workforce",
+            theme="Leadership",
+            datasets=("staff",),
+            kind="distribution",
+            chart="stacked_bands",
+            events_label="Staff in band",
+        ),
+        MetricDefinition(
+            id="M2",
+            number=2,
+            title="Appointment from shortlisting",
+            description="Relative likelihood of {bme} applicants being appointed from shortlisting",
+            theme="Recruitment and retention",
+            datasets=("recruitment",),
+            kind="relative_likelihood",
+            chart="recruitment_funnel",
+            subject="shortlisted applicants",
+            outcome="be appointed",
+            numerator={"sc-wres": "bme", "nhs-wres": "white"},
+            adverse_if_bme_rate="lower",
+            events_label="Appointed",
+            base_label="Shortlisted",
+        ),
+        MetricDefinition(
+            id="M3",
+            number=3,
+            title="Disciplinary",
+            description="Relative likelihood of {bme} staff entering the formal disciplinary process",
+            theme="Culture and staff experience",
+            datasets=("disciplinary", "staff"),
+            kind="relative_likelihood",
+            chart="forest",
+            outcome="enter the formal disciplinary process",
+            adverse_if_bme_rate="higher",
+            events_label="Entering disciplinary",
+        ),
+        MetricDefinition(
+            id="M4",
+            number=4,
+            title="Fitness to practise",
+            description="Relative likelihood of {bme} regulated professionals entering fitness to practise",
+            theme="Culture and staff experience",
+            datasets=("fitness_to_practise", "staff"),
+            kind="relative_likelihood",
+            chart="forest",
+            subject="regulated professionals",
+            outcome="be referred for fitness to practise",
+            adverse_if_bme_rate="higher",
+            events_label="Referred",
+            base_label="Regulated professionals",
+        ),
+        MetricDefinition(
+            id="M5",
+            number=5,
+            title="Continuing professional development",
+            description="Relative likelihood of {bme} staff accessing funded non-mandatory CPD",
+            theme="Learning and career development",
+            datasets=("cpd", "staff"),
+            kind="relative_likelihood",
+            chart="forest",
+            outcome="access funded non-mandatory CPD",
+            numerator={"sc-wres": "bme", "nhs-wres": "white"},
+            adverse_if_bme_rate="lower",
+            events_label="Accessing CPD",
+        ),
+        MetricDefinition(
+            id="M6",
+            number=6,
+            title="Harassment from the public",
+            description=(
+                "Percentage of {bme} staff experiencing harassment, bullying or abuse from people "
+                "who use services, their relatives or the public"
+            ),
+            theme="Culture and staff experience",
+            datasets=("survey",),
+            kind="survey",
+            chart="survey_bars",
+            subject="survey respondents",
+            outcome="report harassment, bullying or abuse",
+            adverse_if_bme_rate="higher",
+            events_label="Yes",
+            base_label="Respondents",
+            questions=(
+                Question("public", "harassment_public", "from people who use services, their relatives or the public"),
+            ),
+        ),
+        MetricDefinition(
+            id="M7",
+            number=7,
+            title="Harassment from colleagues and managers",
+            description=(
+                "Percentage of {bme} staff experiencing harassment, bullying or abuse from "
+                "colleagues and from managers"
+            ),
+            theme="Culture and staff experience",
+            datasets=("survey",),
+            kind="survey",
+            chart="survey_bars",
+            subject="survey respondents",
+            outcome="report harassment, bullying or abuse",
+            adverse_if_bme_rate="higher",
+            events_label="Yes",
+            base_label="Respondents",
+            questions=(
+                Question("colleagues", "harassment_colleagues", "from colleagues"),
+                Question("managers", "harassment_managers", "from managers"),
+            ),
+        ),
+        MetricDefinition(
+            id="M8",
+            number=8,
+            title="Leaving the organisation",
+            description="Relative likelihood of {bme} staff leaving the organisation",
+            theme="Recruitment and retention",
+            datasets=("staff",),
+            kind="relative_likelihood",
+            chart="leaver_rates",
+            outcome="leave the organisation",
+            adverse_if_bme_rate="higher",
+            events_label="Leavers",
+            base_label="Average headcount",
+        ),
+        MetricDefinition(
+            id="M9",
+            number=9,
+            title="Senior management",
+            description=(
+                "Difference between the {bme} share of senior management and of the overall "
+                "workforce, in percentage points"
+            ),
+            theme="Leadership",
+            datasets=("staff",),
+            kind="representation",
+            chart="forest",
+            outcome="be a senior manager",
+            adverse_if_bme_rate="lower",
+            events_label="Senior managers",
+        ),
+    )
+}
+
+THEMES: tuple[str, ...] = (
+    "Leadership",
+    "Recruitment and retention",
+    "Learning and career development",
+    "Culture and staff experience",
+    "Health and wellbeing",
+    "Employee voice",
+)
+
+
+def metric(metric_id: str) -> MetricDefinition:
+    try:
+        return METRICS[metric_id.upper()]
+    except KeyError:
+        raise KeyError(f"no metric {metric_id!r}; the metrics are {', '.join(METRICS)}") from None
+
+
+def metrics_for_theme(theme: str) -> list[MetricDefinition]:
+    return [m for m in METRICS.values() if m.theme == theme]

@@ -1,0 +1,98 @@
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.stats.contingency import relative_risk
+
+from metrics import stats
+
+
+def test_worked_example_appointment():
+    # BME: 30 appointed of 120 shortlisted (25%); white: 70 of 200 (35%).
+    # 0.25 / 0.35 = 0.714286; se = sqrt(1/30 - 1/120 + 1/70 - 1/200) = sqrt(0.0342857) = 0.185164
+    # exp(ln 0.714286 -/+ 1.959964 * 0.185164) = 0.4969 to 1.0268
+    result = stats.relative_likelihood(30, 120, 70, 200)
+    assert result.value == pytest.approx(0.714286, abs=1e-6)
+    assert result.ci == pytest.approx((0.496890, 1.026795), abs=1e-6)
+    assert result.includes_parity is True
+
+
+def test_worked_example_disciplinary():
+    # BME 12 of 400 (3%), white 15 of 1,200 (1.25%): 2.4 times as likely.
+    # se = sqrt(1/12 - 1/400 + 1/15 - 1/1200) = sqrt(0.146667) = 0.382971
+    # exp(0.875469 -/+ 1.959964 * 0.382971) = exp(0.124866), exp(1.626072) = 1.13299 to 5.08390
+    result = stats.relative_likelihood(12, 400, 15, 1200)
+    assert result.value == pytest.approx(2.4)
+    assert result.ci == pytest.approx((1.13299, 5.08390), abs=1e-5)
+    assert result.includes_parity is False
+
+
+def test_fractional_base_average_headcount():
+    # M8: 20 BME leavers over an average headcount of 101.5, 40 white over 400.5.
+    result = stats.relative_likelihood(20, 101.5, 40, 400.5)
+    assert result.value == pytest.approx((20 / 101.5) / (40 / 400.5))
+    se = math.sqrt(1 / 20 - 1 / 101.5 + 1 / 40 - 1 / 400.5)
+    assert result.ci[0] == pytest.approx(result.value * math.exp(-1.959964 * se), rel=1e-6)
+
+
+def test_undefined_ratios():
+    assert stats.relative_likelihood(5, 10, 0, 20).value is None  # infinite
+    zero = stats.relative_likelihood(0, 10, 4, 20)
+    assert zero.value == 0 and zero.ci is None
+    assert stats.relative_likelihood(0, 0, 4, 20).value is None
+    with pytest.raises(ValueError):
+        stats.relative_likelihood(11, 10, 4, 20)
+
+
+@pytest.mark.parametrize(
+    ("value", "adverse_if", "expected"),
+    [
+        (0.5, "lower", "adverse"),  # SC-WRES appointment 2023
+        (2.0, "higher", "adverse"),  # the same figure as NHS WRES reports it (white over BME)
+        (1.4, "higher", "adverse"),  # disciplinary 2023
+        (1.0, "lower", "within range"),  # CPD 2023
+        (1.1, "higher", "within range"),  # leaving 2023
+        (0.80, "lower", "within range"),  # the range's edges are inside it
+        (1.25, "higher", "within range"),
+        (0.79, "higher", "favourable"),
+        (1.26, "lower", "favourable"),
+        (None, "higher", "insufficient data"),
+    ],
+)
+def test_status_knows_the_direction(value, adverse_if, expected):
+    assert stats.status_for(value, adverse_if) == expected
+
+
+def test_wilson_interval_worked_example():
+    # 3 of 40: p = 0.075, z^2 = 3.841459; centre = (0.075 + 0.048018) / 1.096036 = 0.112239;
+    # half width = 1.959964 * sqrt(0.075 * 0.925 / 40 + 3.841459 / 6400) / 1.096036 = 0.086403
+    low, high = stats.wilson_interval(3, 40)
+    assert low == pytest.approx(0.025836, abs=1e-5)
+    assert high == pytest.approx(0.198642, abs=1e-5)
+    assert stats.wilson_interval(0, 0) is None
+
+
+counts = st.integers(min_value=1, max_value=5000)
+
+
+@given(a=counts, extra1=st.integers(0, 5000), c=counts, extra2=st.integers(0, 5000))
+def test_interval_matches_scipy(a, extra1, c, extra2):
+    n1, n2 = a + extra1, c + extra2
+    ours = stats.relative_likelihood(a, n1, c, n2)
+    theirs = relative_risk(a, n1, c, n2)
+    assert ours.value == pytest.approx(theirs.relative_risk, rel=1e-12)
+    low, high = theirs.confidence_interval(confidence_level=0.95)
+    assert ours.ci == pytest.approx((low, high), rel=1e-9)
+
+
+@given(a=counts, extra1=st.integers(0, 500), c=counts, extra2=st.integers(0, 500))
+def test_interval_contains_the_value_and_swapping_groups_inverts_it(a, extra1, c, extra2):
+    n1, n2 = a + extra1, c + extra2
+    forward = stats.relative_likelihood(a, n1, c, n2)
+    backward = stats.relative_likelihood(c, n2, a, n1)
+    assert forward.ci[0] <= forward.value <= forward.ci[1]
+    assert forward.value * backward.value == pytest.approx(1.0)
+    assert forward.ci[0] * backward.ci[1] == pytest.approx(1.0)
+    # An SC-WRES ratio and the NHS WRES ratio of the same counts get the same status.
+    assert stats.status_for(forward.value, "lower") == stats.status_for(backward.value, "higher")
