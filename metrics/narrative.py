@@ -1,0 +1,176 @@
+""""What we know from our data": one plain-English sentence (or three) per metric.
+
+Honest about uncertainty: every ratio is given with its interval and whether that interval
+includes parity, small numbers are called small, and unknown ethnicity is counted.
+"""
+
+from __future__ import annotations
+
+from metrics import stats
+from metrics.registry import STANDARDS
+from metrics.results import GroupFigures, MetricResult
+from metrics.settings import Settings
+
+
+def pct(share: float | None, *, fraction: bool = True) -> str:
+    """24% or 3.2% (one decimal under 10%, so small rates are not rounded to nothing)."""
+    if share is None:
+        return "withheld"
+    value = share * 100 if fraction else share
+    return f"{value:.1f}%" if abs(value) < 10 and value != 0 else f"{value:.0f}%"
+
+
+def number(count: float | None) -> str:
+    if count is None:
+        return "withheld"
+    return f"{count:,.1f}" if count != int(count) else f"{int(count):,}"
+
+
+def ratio_text(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _label(group: str, settings: Settings) -> str:
+    return {"bme": settings.bme_label, "white": "white", "unknown": "unknown"}[group]
+
+
+def _share(figures: GroupFigures) -> str:
+    if figures.events is None or figures.base is None:
+        return pct(figures.rate)
+    return f"{number(figures.events)} of {number(figures.base)}, {pct(figures.rate)}"
+
+
+def _comparison(result: MetricResult, settings: Settings) -> str:
+    d = result.definition
+    standard = settings.standard
+    top, bottom = d.numerator_group(standard), d.denominator_group(standard)
+    ratio = result.ratio
+    assert ratio is not None and ratio.value is not None
+    value = ratio.value
+    if 0.95 <= value <= 1.05:
+        how = "about as likely to"
+        than = "as"
+    elif value > 1:
+        how, than = "more likely to", "than"
+    else:
+        how, than = "less likely to", "than"
+    outcome = d.outcome
+    if result.question_label:
+        outcome = f"{outcome} {result.question_label}"
+    subject = d.subject
+    figures = f"{_share(result.groups[top])}, against {_share(result.groups[bottom])}"
+    sentence = (
+        f"{_cap(_label(top, settings))} {subject} were {how} {outcome} {than} "
+        f"{_label(bottom, settings)} {subject} ({figures}): "
+        f"a relative likelihood of {ratio_text(value)} ({STANDARDS[standard].name}, "
+        f"{_label(top, settings)} over {_label(bottom, settings)})"
+    )
+    if ratio.ci is not None:
+        sentence += f", 95% interval {ratio_text(ratio.ci[0])} to {ratio_text(ratio.ci[1])}."
+    else:
+        sentence += "; no interval can be given because one group had none."
+    low, high = settings.adverse_range
+    band = f"the {low:.2f} to {high:.2f} range"
+    bme = settings.bme_label
+    if ratio.status == stats.WITHIN_RANGE:
+        sentence += f" This is within {band}."
+    elif ratio.status == stats.ADVERSE:
+        sentence += f" This is outside {band}, adverse to {bme} staff."
+    elif ratio.status == stats.FAVOURABLE:
+        sentence += f" This is outside {band}, in favour of {bme} staff."
+    if ratio.ci is not None:
+        if ratio.includes_parity:
+            sentence += " The interval includes 1.00, so the difference could be down to chance."
+        else:
+            sentence += " The interval does not include 1.00."
+    events = [result.groups[g].events for g in ("bme", "white")]
+    if all(e is not None for e in events) and sum(events) < settings.min_group_size:  # type: ignore[arg-type]
+        sentence += (f" With only {number(sum(events))} {d.events_label.lower()} in all, treat this as a "  # type: ignore
+                     "prompt to look closer, not a finding.")
+    return sentence
+
+
+def _insufficient(result: MetricResult, settings: Settings) -> str:
+    reason = result.ratio.reason if result.ratio else ""
+    if reason == "withheld":
+        return ("The figures for this metric are withheld from publication because some counts are "
+                f"under {settings.suppression_threshold}.")
+    d = result.definition
+    outcome = f"{d.outcome} {result.question_label}".strip()
+    return f"There is not enough data to compare how likely {d.subject} are to {outcome}: {reason}."
+
+
+def _quality(result: MetricResult) -> str:
+    q = result.quality
+    parts = []
+    if q.total and q.unknown:
+        parts.append(f"Ethnicity is not known for {pct(q.unknown_pct, fraction=False)} of the "
+                     f"{result.definition.subject} counted ({number(q.unknown)} of {number(q.total)}); "
+                     "they are left out of the comparison.")
+    if q.unrecognised:
+        labels = sum(q.unrecognised.values())
+        parts.append(f"{number(labels)} of them had an ethnicity label that was not recognised "
+                     f"({len(q.unrecognised)} distinct): check the labels on the Data page.")
+    return " ".join(parts)
+
+
+def _pay_bands(result: MetricResult, settings: Settings) -> str:
+    bme = settings.bme_label
+    overall = result.overall
+    if overall is None or overall.pct["bme"] is None:
+        return "The pay band figures are withheld from publication because some counts are too small."
+    sentence = f"{_cap(bme)} staff are {pct(overall.pct['bme'], fraction=False)} of the workforce."
+    shown = [b for b in result.bands if b.pct["bme"] is not None and sum(v or 0 for v in b.counts.values())]
+    if len(shown) >= 2:
+        highest = max(shown, key=lambda b: b.pct["bme"])  # type: ignore[arg-type,return-value]
+        lowest = min(shown, key=lambda b: b.pct["bme"])  # type: ignore[arg-type,return-value]
+        sentence += (f" Their share is highest in {highest.band} ({pct(highest.pct['bme'], fraction=False)}) "
+                     f"and lowest in {lowest.band} ({pct(lowest.pct['bme'], fraction=False)}).")
+        top_band, bottom_band = shown[-1], shown[0]
+        sentence += (f" In the lowest band ({bottom_band.band}) they are "
+                     f"{pct(bottom_band.pct['bme'], fraction=False)}; in the highest ({top_band.band}), "
+                     f"{pct(top_band.pct['bme'], fraction=False)}.")
+    small = [b.band for b in result.bands
+             if all(v is not None for v in b.counts.values())
+             and 0 < sum(b.counts.values()) < settings.min_group_size]  # type: ignore[arg-type]
+    if small:
+        sentence += f" Bands with fewer than {settings.min_group_size} staff ({', '.join(small)}) are too small to read."
+    return sentence
+
+
+def _representation(result: MetricResult, settings: Settings) -> str:
+    bme = settings.bme_label
+    if result.senior_pct is None or result.workforce_pct is None or result.value is None:
+        return _insufficient(result, settings)
+    direction = "higher" if result.value > 0 else "lower"
+    sentence = (f"{_cap(bme)} staff are {pct(result.senior_pct, fraction=False)} of senior managers and "
+                f"{pct(result.workforce_pct, fraction=False)} of the workforce (where ethnicity is known): "
+                f"{abs(result.value):.1f} percentage points {direction}.")
+    if result.ratio is not None and result.ratio.value is not None:
+        sentence += " " + _comparison(result, settings)
+    elif result.ratio is not None:
+        sentence += " " + _insufficient(result, settings)
+    return sentence
+
+
+def sentence_for(result: MetricResult, settings: Settings) -> str:
+    d = result.definition
+    if result.status == stats.NO_DATA:
+        needs = " and ".join(name.replace("_", " ") for name in d.datasets)
+        return f"There is no data for this metric yet: it needs the {needs} data."
+    if d.kind == "distribution":
+        text = _pay_bands(result, settings)
+    elif d.kind == "representation":
+        text = _representation(result, settings)
+    elif result.questions and len(result.questions) > 1:
+        return " ".join(q.sentence or sentence_for(q, settings) for q in result.questions.values())
+    elif result.status == stats.INSUFFICIENT:
+        text = _insufficient(result, settings)
+    else:
+        text = _comparison(result, settings)
+    quality = _quality(result)
+    return f"{text} {quality}".strip()

@@ -1,0 +1,212 @@
+"""From counts by group to each metric's figures: rates, ratio, interval, status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pandas as pd
+
+from metrics import stats
+from metrics.counts import DataQuality, FigureSet
+from metrics.registry import GROUPS, KNOWN_GROUPS, METRICS, MetricDefinition
+from metrics.settings import Settings
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    events: float | None
+    base: float | None
+    rate: float | None
+
+
+@dataclass(frozen=True)
+class BandRow:
+    band: str
+    counts: dict[str, float | None]  # group -> staff in band
+    pct: dict[str, float | None]  # group -> % of the band (the three sum to 100)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A relative likelihood with its interval and status, under one standard."""
+
+    value: float | None
+    ci: tuple[float, float] | None
+    status: str
+    # Why the status is "insufficient data", in words, or "".
+    reason: str = ""
+
+    @property
+    def includes_parity(self) -> bool | None:
+        return stats.RelativeLikelihood(self.value, self.ci).includes_parity
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    definition: MetricDefinition
+    standard: str
+    status: str
+    value: float | None = None
+    ci: tuple[float, float] | None = None
+    groups: dict[str, GroupFigures] = field(default_factory=dict)
+    ratio: Ratio | None = None
+    # M6 and M7: one result per survey question, keyed by the registry's question keys.
+    questions: dict[str, MetricResult] = field(default_factory=dict)
+    question_label: str = ""
+    # M1: rows lowest band first, and the whole workforce.
+    bands: tuple[BandRow, ...] = ()
+    overall: BandRow | None = None
+    # M9: shares of senior managers and of the workforce, %.
+    senior_pct: float | None = None
+    workforce_pct: float | None = None
+    quality: DataQuality = field(default_factory=DataQuality)
+    sentence: str = ""
+    # Counts hidden by the publication rule (see metrics.publish), as "group.events" etc.
+    hidden: frozenset[str] = frozenset()
+
+    @property
+    def id(self) -> str:
+        return self.definition.id
+
+
+def _group_figures(frame: pd.DataFrame) -> dict[str, GroupFigures]:
+    out = {}
+    for g in GROUPS:
+        row = frame[frame["group"] == g]
+        events = float(row["events"].sum()) if len(row) else 0.0
+        base = float(row["base"].sum()) if len(row) else 0.0
+        out[g] = GroupFigures(events, base, stats.rate(events, base))
+    return out
+
+
+def ratio_for(definition: MetricDefinition, groups: dict[str, GroupFigures], settings: Settings) -> Ratio:
+    """The relative likelihood under the settings' standard, or why there is none."""
+    standard = settings.standard
+    top = groups[definition.numerator_group(standard)]
+    bottom = groups[definition.denominator_group(standard)]
+    label = {"bme": settings.bme_label, "white": "white"}
+    for g in KNOWN_GROUPS:
+        if groups[g].base is None or groups[g].events is None:
+            return Ratio(None, None, stats.INSUFFICIENT, "withheld")
+    small = [g for g in KNOWN_GROUPS if groups[g].base < settings.min_group_size]
+    if small:
+        names = " and ".join(f"{groups[g].base:,.0f} {label[g]}" for g in small)
+        return Ratio(None, None, stats.INSUFFICIENT,
+                     f"there are only {names} {definition.subject} (the minimum to compare is "
+                     f"{settings.min_group_size})")
+    if top.events == 0 and bottom.events == 0:
+        return Ratio(None, None, stats.INSUFFICIENT, "no events in either group")
+    likelihood = stats.relative_likelihood(top.events, top.base, bottom.events, bottom.base)
+    if likelihood.value is None:
+        return Ratio(None, None, stats.INSUFFICIENT,
+                     f"no {label[definition.denominator_group(standard)]} {definition.subject} "
+                     f"were counted, so no ratio can be formed")
+    adverse_if = definition.adverse_if_ratio(standard)
+    assert adverse_if is not None
+    status = stats.status_for(likelihood.value, adverse_if, settings.adverse_range)
+    return Ratio(likelihood.value, likelihood.ci, status)
+
+
+def _no_data(definition: MetricDefinition, settings: Settings) -> MetricResult:
+    return MetricResult(definition, settings.standard, stats.NO_DATA)
+
+
+def _relative_likelihood(definition: MetricDefinition, counts: pd.DataFrame, settings: Settings,
+                         quality: DataQuality) -> MetricResult:
+    groups = _group_figures(counts)
+    ratio = ratio_for(definition, groups, settings)
+    return MetricResult(definition, settings.standard, ratio.status, ratio.value, ratio.ci, groups, ratio,
+                        quality=quality)
+
+
+# When a metric has several questions, the headline status is the most concerning one.
+_STATUS_PRECEDENCE = (stats.ADVERSE, stats.WITHIN_RANGE, stats.FAVOURABLE, stats.INSUFFICIENT, stats.NO_DATA)
+
+
+def _survey(definition: MetricDefinition, counts: pd.DataFrame, settings: Settings,
+            quality: DataQuality) -> MetricResult:
+    questions = {}
+    for question in definition.questions:
+        rows = counts[counts["item"] == question.key]
+        if rows.empty:
+            continue
+        result = _relative_likelihood(definition, rows, settings, quality)
+        questions[question.key] = replace(result, question_label=question.label)
+    if not questions:
+        return _no_data(definition, settings)
+    statuses = [q.status for q in questions.values()]
+    headline = next(s for s in _STATUS_PRECEDENCE if s in statuses)
+    if len(questions) == 1:
+        (only,) = questions.values()
+        return replace(only, questions=questions, question_label="")
+    return MetricResult(definition, settings.standard, headline, questions=questions, quality=quality)
+
+
+def _pay_bands(definition: MetricDefinition, counts: pd.DataFrame, settings: Settings,
+               quality: DataQuality) -> MetricResult:
+    bands = []
+    for band, rows in counts.groupby("item", sort=False):
+        by_group = {g: float(rows.loc[rows["group"] == g, "events"].sum()) for g in GROUPS}
+        bands.append(_band_row(str(band), by_group))
+    totals = {g: float(counts.loc[counts["group"] == g, "events"].sum()) for g in GROUPS}
+    return MetricResult(definition, settings.standard, stats.DESCRIPTIVE, bands=tuple(bands),
+                        overall=_band_row("All staff", totals), quality=quality)
+
+
+def _band_row(band: str, by_group: dict[str, float | None]) -> BandRow:
+    if any(v is None for v in by_group.values()):
+        return BandRow(band, by_group, {g: None for g in GROUPS})
+    total = sum(by_group.values())  # type: ignore[arg-type]
+    pct = {g: (100.0 * by_group[g] / total if total else None) for g in GROUPS}  # type: ignore[operator]
+    return BandRow(band, by_group, pct)
+
+
+def _representation(definition: MetricDefinition, counts: pd.DataFrame, settings: Settings,
+                    quality: DataQuality) -> MetricResult:
+    groups = _group_figures(counts)
+    bme, white = groups["bme"], groups["white"]
+    senior_known = bme.events + white.events
+    workforce_known = bme.base + white.base
+    senior_pct = 100.0 * bme.events / senior_known if senior_known else None
+    workforce_pct = 100.0 * bme.base / workforce_known if workforce_known else None
+    value = ci = None
+    if senior_pct is not None and workforce_pct is not None:
+        value = senior_pct - workforce_pct
+        # The workforce share is a count of everyone, not a sample; the uncertainty is in how
+        # few senior managers there are, so the interval is the senior share's (Wilson).
+        share = stats.wilson_interval(bme.events, senior_known)
+        ci = (100.0 * share[0] - workforce_pct, 100.0 * share[1] - workforce_pct) if share else None
+    ratio = ratio_for(definition, groups, settings)
+    return MetricResult(definition, settings.standard, ratio.status, value, ci, groups, ratio,
+                        senior_pct=senior_pct, workforce_pct=workforce_pct, quality=quality)
+
+
+_BY_KIND = {
+    "relative_likelihood": _relative_likelihood,
+    "survey": _survey,
+    "distribution": _pay_bands,
+    "representation": _representation,
+}
+
+
+def compute_results(figures: FigureSet, settings: Settings = Settings()) -> dict[str, MetricResult]:
+    """Every metric of the registry, in order; those without data have status "no data"."""
+    from metrics.narrative import sentence_for
+
+    results: dict[str, MetricResult] = {}
+    for metric_id, definition in METRICS.items():
+        if metric_id not in figures.available:
+            result = _no_data(definition, settings)
+        else:
+            counts = figures.for_metric(metric_id)
+            quality = figures.quality.get(metric_id, DataQuality())
+            result = _BY_KIND[definition.kind](definition, counts, settings, quality)
+        results[metric_id] = _with_sentences(result, settings, sentence_for)
+    return results
+
+
+def _with_sentences(result: MetricResult, settings: Settings, sentence_for: Any) -> MetricResult:
+    questions = {k: replace(q, sentence=sentence_for(q, settings)) for k, q in result.questions.items()}
+    result = replace(result, questions=questions)
+    return replace(result, sentence=sentence_for(result, settings))

@@ -1,0 +1,80 @@
+"""Results as plain JSON-ready dicts (the command line's --json shape)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from metrics.registry import GROUPS
+from metrics.results import BandRow, MetricResult
+
+
+def _round(value: float | None, places: int = 6) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def _count(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def _ci(ci: tuple[float, float] | None) -> list[float] | None:
+    return None if ci is None else [round(ci[0], 6), round(ci[1], 6)]
+
+
+def _groups(result: MetricResult) -> dict[str, dict[str, Any]]:
+    return {
+        g: {"events": _count(f.events), "base": _count(f.base), "rate": _round(f.rate)}
+        for g, f in result.groups.items()
+    }
+
+
+def _band(row: BandRow, name: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {} if name is None else {"band": name}
+    for g in GROUPS:
+        out[g] = _count(row.counts[g])
+    for g in GROUPS:
+        out[f"{g}_pct"] = _round(row.pct[g], 4)
+    return out
+
+
+def _quality(result: MetricResult) -> dict[str, Any]:
+    q = result.quality
+    return {
+        "total": q.total,
+        "unknown": q.unknown,
+        "unknown_pct": _round(q.unknown_pct, 4),
+        "unrecognised_labels": dict(q.unrecognised),
+    }
+
+
+def result_to_dict(result: MetricResult) -> dict[str, Any]:
+    d = result.definition
+    out: dict[str, Any] = {
+        "title": d.title,
+        "standard": result.standard,
+        "status": result.status,
+        "value": _round(result.value),
+        "ci": _ci(result.ci),
+    }
+    if d.kind == "distribution":
+        out["bands"] = [_band(b, b.band) for b in result.bands]
+        out["overall"] = _band(result.overall, None) if result.overall else None
+    elif result.groups:
+        out["groups"] = _groups(result)
+    if d.kind == "survey" and result.questions:
+        out["questions"] = {key: result_to_dict(q) | {"question": q.question_label}
+                            for key, q in result.questions.items()}
+    if d.kind == "representation" and result.status != "no data":
+        out["unit"] = "percentage points"
+        out["senior_bme_pct"] = _round(result.senior_pct, 4)
+        out["workforce_bme_pct"] = _round(result.workforce_pct, 4)
+        ratio = result.ratio
+        out["relative_likelihood"] = None if ratio is None else {
+            "value": _round(ratio.value), "ci": _ci(ratio.ci), "status": ratio.status,
+        }
+    if result.hidden:
+        out["suppressed"] = sorted(result.hidden)
+    out["data_quality"] = _quality(result)
+    out["sentence"] = result.sentence
+    return out

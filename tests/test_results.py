@@ -1,0 +1,200 @@
+"""Each metric's figures from counts worked by hand, under both standards."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from metrics.counts import DataQuality, FigureSet, Period
+from metrics.results import compute_results
+from metrics.settings import Settings
+
+PERIOD = Period(dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+SC = Settings()
+NHS = Settings(standard="nhs-wres")
+
+
+def figures(rows, quality=None):
+    counts = pd.DataFrame(rows, columns=["metric", "item", "group", "events", "base"])
+    return FigureSet("Test council", PERIOD, counts, quality or {}, available=frozenset(counts["metric"]))
+
+
+def rl_rows(metric, bme, white, unknown=(0, 0), item=""):
+    return [
+        (metric, item, "bme", *bme),
+        (metric, item, "white", *white),
+        (metric, item, "unknown", *unknown),
+    ]
+
+
+def test_appointment_under_both_standards():
+    # BME 30 of 120 shortlisted appointed (25%), white 70 of 200 (35%).
+    fs = figures(rl_rows("M2", (30, 120), (70, 200), (4, 16)))
+    sc = compute_results(fs, SC)["M2"]
+    assert sc.value == pytest.approx(0.25 / 0.35)  # 0.714
+    assert sc.ci == pytest.approx((0.496890, 1.026795), abs=1e-6)
+    assert sc.status == "adverse"  # low is adverse for appointment under SC-WRES
+    assert sc.groups["bme"].rate == pytest.approx(0.25)
+    assert sc.groups["unknown"].events == 4 and sc.groups["unknown"].base == 16
+    nhs = compute_results(fs, NHS)["M2"]
+    assert nhs.value == pytest.approx(1.4)  # white over BME: 0.35 / 0.25
+    assert nhs.ci == pytest.approx((1 / 1.026795, 1 / 0.496890), abs=1e-6)
+    assert nhs.status == "adverse"  # high is adverse under NHS WRES's white-over-BME
+    assert "NHS WRES" in nhs.sentence and "white over BME" in nhs.sentence
+    assert "SC-WRES" in sc.sentence and "BME over white" in sc.sentence
+
+
+def test_disciplinary_same_direction_under_both_standards():
+    # BME 12 of 400 (3%), white 15 of 1,200 (1.25%): 2.4.
+    fs = figures(rl_rows("M3", (12, 400), (15, 1200)))
+    for settings in (SC, NHS):
+        result = compute_results(fs, settings)["M3"]
+        assert result.value == pytest.approx(2.4)
+        assert result.status == "adverse"
+        assert "does not include 1.00" in result.sentence
+
+
+def test_cpd_ratio_flips_under_nhs():
+    # BME 90 of 400 (22.5%), white 300 of 1,200 (25%): SC 0.9, NHS 1.111.
+    fs = figures(rl_rows("M5", (90, 400), (300, 1200)))
+    assert compute_results(fs, SC)["M5"].value == pytest.approx(0.9)
+    assert compute_results(fs, NHS)["M5"].value == pytest.approx(1 / 0.9)
+    assert compute_results(fs, SC)["M5"].status == "within range"
+
+
+# Skills for Care's published national SC-WRES figures (2023, and 2024 where noted), made
+# from counts whose rates give exactly that ratio; each gets the status its direction implies.
+@pytest.mark.parametrize(
+    ("metric", "ratio", "status"),
+    [
+        ("M2", 0.5, "adverse"),
+        ("M2", 0.52, "adverse"),  # 2024
+        ("M3", 1.4, "adverse"),
+        ("M3", 1.37, "adverse"),  # 2024
+        ("M4", 2.1, "adverse"),
+        ("M4", 1.08, "within range"),  # 2024
+        ("M5", 1.0, "within range"),
+        ("M8", 1.1, "within range"),
+        ("M8", 1.21, "within range"),  # 2024
+    ],
+)
+def test_published_national_figures(metric, ratio, status):
+    # White: 1,000 of 10,000 (10%); BME: 10,000 x 0.10 x ratio of 10,000.
+    fs = figures(rl_rows(metric, (1000 * ratio, 10000), (1000, 10000)))
+    result = compute_results(fs, SC)[metric]
+    assert result.value == pytest.approx(ratio)
+    assert result.status == status
+
+
+@pytest.mark.parametrize(
+    ("question", "metric", "ratio", "status"),
+    [("public", "M6", 1.2, "within range"), ("colleagues", "M7", 1.3, "adverse"),
+     ("managers", "M7", 1.9, "adverse")],
+)
+def test_published_national_harassment(question, metric, ratio, status):
+    fs = figures(rl_rows(metric, (100 * ratio, 1000), (100, 1000), item=question))
+    result = compute_results(fs, SC)[metric].questions[question]
+    assert result.value == pytest.approx(ratio)
+    assert result.status == status
+
+
+def test_nhs_appointment_ratio_is_the_inverse():
+    # NHS national 2023: white shortlisted 1.59 times as likely to be appointed as BME.
+    fs = figures(rl_rows("M2", (1000, 10000), (1590, 10000)))
+    assert compute_results(fs, NHS)["M2"].value == pytest.approx(1.59)
+    assert compute_results(fs, SC)["M2"].value == pytest.approx(1 / 1.59)  # 0.629
+
+
+def test_survey_questions_separately():
+    rows = rl_rows("M7", (30, 100), (40, 200), item="colleagues") + rl_rows(
+        "M7", (19, 100), (20, 200), item="managers"
+    )
+    result = compute_results(figures(rows), SC)["M7"]
+    assert result.questions["colleagues"].value == pytest.approx(1.5)  # 30% / 20%
+    assert result.questions["managers"].value == pytest.approx(1.9)  # 19% / 10%
+    assert result.status == "adverse"
+    assert "from colleagues" in result.sentence and "from managers" in result.sentence
+
+
+def test_pay_bands_percentages_sum_to_100():
+    rows = [
+        ("M1", "Under £30,000", "bme", 18, 40), ("M1", "Under £30,000", "white", 72, 140),
+        ("M1", "Under £30,000", "unknown", 10, 20),
+        ("M1", "£30,000 to £69,999", "bme", 22, 40), ("M1", "£30,000 to £69,999", "white", 68, 140),
+        ("M1", "£30,000 to £69,999", "unknown", 10, 20),
+    ]
+    result = compute_results(figures(rows), SC)["M1"]
+    first, second = result.bands
+    assert first.band == "Under £30,000"
+    assert first.pct == pytest.approx({"bme": 18.0, "white": 72.0, "unknown": 10.0})  # 18% as published
+    assert second.pct["bme"] == pytest.approx(22.0)  # 22% as published for £30k-£69k
+    assert result.overall.counts == {"bme": 40, "white": 140, "unknown": 20}
+    assert result.overall.pct["bme"] == pytest.approx(20.0)
+    assert result.status == "descriptive"
+    assert "20% of the workforce" in result.sentence
+
+
+def test_senior_management_in_percentage_points():
+    # Senior managers: BME 3, white 37, unknown 2; workforce BME 500, white 1,400, unknown 100.
+    rows = rl_rows("M9", (3, 500), (37, 1400), (2, 100))
+    result = compute_results(figures(rows), SC)["M9"]
+    assert result.senior_pct == pytest.approx(7.5)  # 3 / 40
+    assert result.workforce_pct == pytest.approx(100 * 500 / 1900)  # 26.32
+    assert result.value == pytest.approx(7.5 - 100 * 500 / 1900)  # -18.82 pp
+    assert result.ratio.value == pytest.approx((3 / 500) / (37 / 1400))  # 0.227
+    assert result.status == "adverse"
+    low, high = result.ci
+    assert low < result.value < high
+    assert "percentage points lower" in result.sentence
+
+
+def test_small_group_is_insufficient():
+    fs = figures(rl_rows("M4", (2, 8), (3, 120)))
+    result = compute_results(fs, SC)["M4"]
+    assert result.status == "insufficient data"
+    assert result.value is None
+    assert "only 8 BME regulated professionals (the minimum to compare is 10)" in result.sentence
+    assert compute_results(fs, Settings(min_group_size=5))["M4"].status == "adverse"
+
+
+def test_no_events_at_all_is_insufficient():
+    fs = figures(rl_rows("M4", (0, 80), (0, 300)))
+    result = compute_results(fs, SC)["M4"]
+    assert result.status == "insufficient data"
+    assert "no events" in result.sentence
+
+
+def test_no_white_events_gives_no_ratio():
+    fs = figures(rl_rows("M3", (4, 300), (0, 900)))
+    result = compute_results(fs, SC)["M3"]
+    assert result.value is None and result.status == "insufficient data"
+
+
+def test_missing_metrics_say_no_data():
+    results = compute_results(figures(rl_rows("M3", (12, 400), (15, 1200))), SC)
+    assert list(results) == [f"M{n}" for n in range(1, 10)]
+    assert results["M2"].status == "no data"
+    assert "recruitment" in results["M2"].sentence
+
+
+def test_unknowns_reported_in_the_sentence():
+    quality = {"M3": DataQuality(total=1700, unknown=100, unrecognised={"Other (please state)": 4})}
+    fs = figures(rl_rows("M3", (12, 400), (15, 1200), (1, 100)), quality)
+    sentence = compute_results(fs, SC)["M3"].sentence
+    assert "not known for 5.9%" in sentence  # 100 / 1,700
+    assert "not recognised" in sentence
+
+
+def test_the_organisations_own_label_is_used():
+    fs = figures(rl_rows("M2", (30, 120), (70, 200)))
+    sentence = compute_results(fs, Settings(bme_label="Black, Asian and minority ethnic"))["M2"].sentence
+    assert sentence.startswith("Black, Asian and minority ethnic shortlisted applicants were less likely")
+    assert "BME" not in sentence
+
+
+def test_few_events_are_called_a_prompt_not_a_finding():
+    fs = figures(rl_rows("M4", (3, 60), (2, 300)))
+    result = compute_results(fs, SC)["M4"]
+    assert result.value == pytest.approx(7.5)
+    assert "not a finding" in result.sentence
+    assert "includes 1.00" not in result.sentence or result.ratio.includes_parity
