@@ -81,14 +81,17 @@ def validate_counts(counts: pd.DataFrame) -> pd.DataFrame:
 class DataQuality:
     """How well ethnicity is recorded for one metric's people."""
 
-    total: int = 0
-    unknown: int = 0
+    # None where the publication rule withholds the count.
+    total: int | None = 0
+    unknown: int | None = 0
     # Labels that matched no known spelling, with how many rows carried each.
     unrecognised: dict[str, int] = field(default_factory=dict)
 
     @property
     def unknown_pct(self) -> float | None:
-        return 100.0 * self.unknown / self.total if self.total else None
+        if self.total is None or self.unknown is None or self.total == 0:
+            return None
+        return 100.0 * self.unknown / self.total
 
 
 @dataclass

@@ -138,7 +138,8 @@ def _pay_bands(result: MetricResult, settings: Settings) -> str:
              if all(v is not None for v in b.counts.values())
              and 0 < sum(b.counts.values()) < settings.min_group_size]  # type: ignore[arg-type]
     if small:
-        sentence += f" Bands with fewer than {settings.min_group_size} staff ({', '.join(small)}) are too small to read."
+        sentence += (f" Bands with fewer than {settings.min_group_size} staff ({', '.join(small)}) "
+                     "are too small to read.")
     return sentence
 
 

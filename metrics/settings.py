@@ -19,7 +19,7 @@ def salary_band_labels(boundaries: tuple[int, ...]) -> list[str]:
     if not bounds:
         return ["All salaries"]
     labels = [f"Under £{bounds[0]:,}"]
-    labels += [f"£{low:,} to £{high - 1:,}" for low, high in zip(bounds, bounds[1:])]
+    labels += [f"£{low:,} to £{high - 1:,}" for low, high in zip(bounds, bounds[1:], strict=False)]
     labels.append(f"£{bounds[-1]:,} and over")
     return labels
 

@@ -1,0 +1,113 @@
+"""Publication-safe results: no count under the threshold, nothing built on one."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from metrics.counts import DataQuality, FigureSet, Period
+from metrics.publish import publish
+from metrics.results import compute_results
+from metrics.serialise import result_to_dict
+from metrics.settings import Settings
+
+PERIOD = Period(dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+
+
+def figures(rows, quality=None):
+    counts = pd.DataFrame(rows, columns=["metric", "item", "group", "events", "base"])
+    return FigureSet("Test", PERIOD, counts, quality or {}, available=frozenset(counts["metric"]))
+
+
+def test_small_group_events_withhold_the_ratio():
+    # 4 BME staff entered disciplinary: hidden, and with it the ratio and its interval.
+    rows = [("M3", "", "bme", 4, 400), ("M3", "", "white", 30, 1200), ("M3", "", "unknown", 0, 100)]
+    quality = {"M3": DataQuality(total=1700, unknown=100, unrecognised={"Other (see notes)": 3})}
+    settings = Settings()
+    published = publish(compute_results(figures(rows, quality), settings), settings)["M3"]
+    assert published.groups["bme"].events is None
+    assert published.groups["bme"].rate is None
+    # Secondary: the white events would give the BME events from the total, so one more goes.
+    assert published.value is None and published.ci is None
+    assert published.status == "insufficient data"
+    assert "withheld" in published.sentence
+    assert "4 of 400" not in published.sentence
+    assert published.quality.unrecognised == {}
+    out = result_to_dict(published)
+    assert out["groups"]["bme"]["events"] is None
+    assert "bme.events" in out["suppressed"]
+
+
+def test_nothing_small_nothing_hidden():
+    rows = [("M2", "", "bme", 30, 120), ("M2", "", "white", 70, 200), ("M2", "", "unknown", 10, 40)]
+    settings = Settings()
+    results = compute_results(figures(rows), settings)
+    published = publish(results, settings)["M2"]
+    assert published.value == results["M2"].value
+    assert published.groups == results["M2"].groups
+    assert published.hidden == frozenset()
+
+
+def test_pay_bands_hide_small_cells_and_their_percentages():
+    rows = [
+        ("M1", "Grade 3", "bme", 40, 60), ("M1", "Grade 3", "white", 80, 290), ("M1", "Grade 3", "unknown", 12, 22),
+        ("M1", "SM1", "bme", 2, 60), ("M1", "SM1", "white", 30, 290), ("M1", "SM1", "unknown", 0, 22),
+        ("M1", "Grade 8", "bme", 18, 60), ("M1", "Grade 8", "white", 180, 290), ("M1", "Grade 8", "unknown", 10, 22),
+    ]
+    settings = Settings()
+    published = publish(compute_results(figures(rows), settings), settings)["M1"]
+    sm1 = next(b for b in published.bands if b.band == "SM1")
+    assert sm1.counts["bme"] is None and sm1.pct["bme"] is None
+    # The band total (32) is shown, so a second SM1 cell must go: the zero is not enough.
+    assert sum(v is None for v in sm1.counts.values()) >= 2
+    for band in published.bands:
+        for value in band.counts.values():
+            assert value is None or value == 0 or value >= 10
+
+
+def _all_counts(out):
+    """Every published count in a result's JSON, wherever it sits."""
+    if isinstance(out, dict):
+        for key, value in out.items():
+            if key in ("events", "base", "bme", "white", "unknown", "total") and isinstance(value, (int, float)) \
+                    and not isinstance(value, bool):
+                yield value
+            else:
+                yield from _all_counts(value)
+    elif isinstance(out, list):
+        for item in out:
+            yield from _all_counts(item)
+
+
+group_counts = st.tuples(st.integers(0, 60), st.integers(0, 200))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    metric=st.sampled_from(["M2", "M3", "M5", "M8", "M9"]),
+    bme=group_counts, white=group_counts, unknown=group_counts,
+    threshold=st.integers(2, 12),
+)
+def test_no_published_count_under_the_threshold(metric, bme, white, unknown, threshold):
+    rows = [(metric, "", g, min(e, b), b) for g, (e, b) in zip(("bme", "white", "unknown"), (bme, white, unknown),
+                                                                 strict=True)]
+    total = sum(b for _, b in (bme, white, unknown))
+    quality = {metric: DataQuality(total=total, unknown=unknown[1])}
+    configured = Settings(suppression_threshold=threshold, min_group_size=1)
+    published = publish(compute_results(figures(rows, quality), configured), configured)[metric]
+    out = result_to_dict(published)
+    for value in _all_counts(out):
+        assert value == 0 or value >= threshold
+    # A ratio is only published when every count it is built from is.
+    if published.value is not None and metric != "M9":
+        for g in ("bme", "white"):
+            assert published.groups[g].events is not None and published.groups[g].base is not None
+
+
+def test_threshold_zero_publishes_everything():
+    rows = [("M3", "", "bme", 4, 400), ("M3", "", "white", 30, 1200), ("M3", "", "unknown", 0, 100)]
+    configured = Settings(suppression_threshold=0)
+    results = compute_results(figures(rows), configured)
+    assert publish(results, configured)["M3"].value == pytest.approx(results["M3"].value)
