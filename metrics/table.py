@@ -1,0 +1,105 @@
+"""The command line's readable output: a scorecard, the pay bands, the sentences, the warnings."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
+
+from metrics.narrative import number, pct
+from metrics.registry import STANDARDS
+from metrics.results import MetricResult
+
+if TYPE_CHECKING:
+    from metrics.api import Analysis
+
+WIDTH = 100
+
+
+def _value(result: MetricResult) -> str:
+    if result.value is None:
+        return "-"
+    if result.definition.kind == "representation":
+        return f"{result.value:+.1f} pp"
+    return f"{result.value:.2f}"
+
+
+def _interval(result: MetricResult) -> str:
+    if result.ci is None:
+        return "-"
+    if result.definition.kind == "representation":
+        return f"{result.ci[0]:+.1f} to {result.ci[1]:+.1f}"
+    return f"{result.ci[0]:.2f} to {result.ci[1]:.2f}"
+
+
+def _rate(result: MetricResult, group: str) -> str:
+    figures = result.groups.get(group)
+    return pct(figures.rate) if figures and figures.rate is not None else "-"
+
+
+def _unknown(result: MetricResult) -> str:
+    share = result.quality.unknown_pct
+    return "-" if share is None else pct(share, fraction=False)
+
+
+def scorecard_rows(results: dict[str, MetricResult], bme_label: str = "BME") -> list[dict[str, str]]:
+    """One row per metric (and per survey question where a metric has several), as text."""
+    rows = []
+    for result in results.values():
+        title = f"{result.id} {result.definition.title}"
+        if result.questions and len(result.questions) > 1:
+            rows.append(_row(title, result, bme_label, figures=False))
+            rows += [_row(f"   {q.question_label}", q, bme_label) for q in result.questions.values()]
+        else:
+            rows.append(_row(title, result, bme_label))
+    return rows
+
+
+def _row(title: str, result: MetricResult, bme_label: str, figures: bool = True) -> dict[str, str]:
+    return {
+        "Metric": title,
+        "Value": _value(result) if figures else "",
+        "95% interval": _interval(result) if figures else "",
+        "Status": result.status,
+        f"{bme_label} rate": _rate(result, "bme") if figures else "",
+        "White rate": _rate(result, "white") if figures else "",
+        "Unknown ethnicity": _unknown(result),
+    }
+
+
+def _format(rows: list[list[str]]) -> str:
+    """Columns padded to their widest cell, a rule under the heading row."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _bands(result: MetricResult, bme_label: str) -> str:
+    rows = [["Pay band", bme_label, "White", "Unknown", f"{bme_label} %", "White %", "Unknown %"]]
+    for band in (*result.bands, *([result.overall] if result.overall else [])):
+        rows.append([band.band, *(number(band.counts[g]) for g in ("bme", "white", "unknown")),
+                     *(pct(band.pct[g], fraction=False) if band.pct[g] is not None else "withheld"
+                       for g in ("bme", "white", "unknown"))])
+    return _format(rows)
+
+
+def render(analysis: Analysis, results: dict[str, MetricResult], warnings: list[str]) -> str:
+    settings = analysis.settings
+    standard = STANDARDS[settings.standard]
+    heading = f"{analysis.organisation or 'Organisation'}: {standard.name}, {analysis.period}"
+    scorecard = scorecard_rows(results, settings.bme_label)
+    table = [list(scorecard[0])] + [list(row.values()) for row in scorecard]
+    parts = [heading, "=" * min(len(heading), WIDTH), "", _format(table)]
+    pay = results.get("M1")
+    if pay is not None and pay.bands:
+        parts += ["", "M1 Pay bands", _bands(pay, settings.bme_label)]
+    parts += ["", "What we know from our data", "--------------------------"]
+    for result in results.values():
+        parts.append(textwrap.fill(f"{result.id}: {result.sentence}", WIDTH, subsequent_indent="    "))
+    if warnings:
+        parts += ["", "Warnings", "--------"]
+        parts += [textwrap.fill(f"- {w}", WIDTH, subsequent_indent="  ") for w in warnings]
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,212 @@
+"""Counting from records: a small council worked by hand, person by person."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from metrics.counts import Period
+from metrics.records import figures_from_records, in_post, latest_date
+from metrics.results import compute_results
+from metrics.settings import Settings
+
+WHITE, BME, UNKNOWN = "A White - British", "N Black or Black British - African", "Z Not Stated"
+END = dt.date(2026, 3, 31)
+SETTINGS = Settings(period_end=END)
+
+
+def person(pid, ethnicity, band, service="Adults", start="2020-01-01", leave=None, senior=False,
+           regulated=False, salary=None):
+    return {
+        "employee_id": str(pid), "ethnicity": ethnicity, "pay_band": band, "service": service,
+        "start_date": pd.Timestamp(start) if start else pd.NaT,
+        "leave_date": pd.Timestamp(leave) if leave else pd.NaT,
+        "senior_manager": senior, "regulated_professional": regulated, "salary": salary,
+    }
+
+
+def staff_frame():
+    people = []
+    pid = 0
+
+    def add(n, *args, **kwargs):
+        nonlocal pid
+        for _ in range(n):
+            pid += 1
+            people.append(person(pid, *args, **kwargs))
+
+    # In post throughout: white 10 in Grade 3, 8 in Grade 8 (4 regulated), 2 senior in SM1.
+    add(10, WHITE, "Grade 3")
+    add(4, WHITE, "Grade 8", regulated=True, service="Children's")
+    add(4, WHITE, "Grade 8")
+    add(2, WHITE, "SM1", senior=True)
+    # BME: 9 in Grade 3, 3 in Grade 8 (all regulated, children's).
+    add(9, BME, "Grade 3")
+    add(3, BME, "Grade 8", regulated=True, service="Children's")
+    add(3, UNKNOWN, "Grade 3")
+    # Leavers in the year: 2 white (October), 3 BME (June); one BME starter in September.
+    add(2, WHITE, "Grade 3", leave="2025-10-01")
+    add(3, BME, "Grade 3", leave="2025-06-30")
+    add(1, BME, "Grade 3", start="2025-09-01")
+    # Left before the period: in neither headcount, not a leaver of this year.
+    add(1, WHITE, "Grade 3", leave="2025-01-15")
+    return pd.DataFrame(people).astype({"senior_manager": "boolean", "regulated_professional": "boolean"})
+
+
+def test_in_post_on_a_date():
+    staff = staff_frame()
+    assert int(in_post(staff, END).sum()) == 20 + 12 + 3 + 1  # 36
+    assert int(in_post(staff, dt.date(2025, 4, 1)).sum()) == 20 + 12 + 3 + 5  # 40
+    no_start = staff.assign(start_date=pd.NaT)
+    # With no start dates, everyone counts from the beginning: the September starter too,
+    # but still not the one who left in January 2025.
+    assert int(in_post(no_start, dt.date(2025, 4, 1)).sum()) == 41
+
+
+def test_pay_bands_leavers_and_senior_managers_by_hand():
+    figures = figures_from_records({"staff": staff_frame()}, SETTINGS)
+    assert figures.period == Period(dt.date(2025, 4, 1), END)
+    results = compute_results(figures, SETTINGS)
+
+    bands = {b.band: b for b in results["M1"].bands}
+    assert list(bands) == ["Grade 3", "Grade 8", "SM1"]  # natural order
+    assert bands["Grade 3"].counts == {"bme": 10, "white": 10, "unknown": 3}
+    assert bands["Grade 3"].pct["bme"] == pytest.approx(100 * 10 / 23)
+    assert bands["Grade 8"].counts == {"bme": 3, "white": 8, "unknown": 0}
+    assert results["M1"].overall.counts == {"bme": 13, "white": 20, "unknown": 3}
+
+    # M8: white 2 leavers over (22 + 20) / 2 = 21; BME 3 over (15 + 13) / 2 = 14.
+    m8 = results["M8"]
+    assert m8.groups["white"].events == 2 and m8.groups["white"].base == 21
+    assert m8.groups["bme"].events == 3 and m8.groups["bme"].base == 14
+    assert m8.value == pytest.approx((3 / 14) / (2 / 21))  # 2.25
+
+    # M9: 2 of 20 white staff are senior, 0 of 13 BME: 0% of senior managers against
+    # 13 / 33 = 39.4% of the workforce.
+    m9 = results["M9"]
+    assert m9.senior_pct == 0
+    assert m9.workforce_pct == pytest.approx(100 * 13 / 33)
+    assert m9.value == pytest.approx(-100 * 13 / 33)
+    assert m9.ratio.value == 0 and m9.status == "adverse"
+
+
+def test_events_join_staff_count_people_and_keep_to_the_period():
+    staff = staff_frame()
+    bme_ids = staff.loc[(staff["ethnicity"] == BME) & staff["leave_date"].isna(), "employee_id"].tolist()
+    white_ids = staff.loc[(staff["ethnicity"] == WHITE) & staff["leave_date"].isna(), "employee_id"].tolist()
+    disciplinary = pd.DataFrame({
+        "employee_id": [bme_ids[0], bme_ids[0], bme_ids[1], white_ids[0], white_ids[1]],
+        # The second white case opened before the period: not counted.
+        "date": pd.to_datetime(["2025-05-01", "2025-11-01", "2026-01-10", "2025-07-07", "2024-12-01"]),
+    })
+    figures = figures_from_records({"staff": staff, "disciplinary": disciplinary}, SETTINGS)
+    m3 = compute_results(figures, SETTINGS)["M3"]
+    # BME: 2 people (one had two cases) of 13; white: 1 of 20.
+    assert (m3.groups["bme"].events, m3.groups["bme"].base) == (2, 13)
+    assert (m3.groups["white"].events, m3.groups["white"].base) == (1, 20)
+    assert m3.value == pytest.approx((2 / 13) / (1 / 20))
+
+
+def test_fitness_to_practise_is_over_regulated_professionals():
+    staff = staff_frame()
+    regulated_bme = staff.loc[(staff["ethnicity"] == BME) & staff["regulated_professional"].fillna(False),
+                              "employee_id"].tolist()
+    ftp = pd.DataFrame({"employee_id": regulated_bme[:1], "date": pd.to_datetime(["2025-08-08"])})
+    figures = figures_from_records({"staff": staff, "fitness_to_practise": ftp}, SETTINGS.with_(min_group_size=1))
+    m4 = compute_results(figures, SETTINGS.with_(min_group_size=1))["M4"]
+    assert (m4.groups["bme"].events, m4.groups["bme"].base) == (1, 3)
+    assert (m4.groups["white"].events, m4.groups["white"].base) == (0, 4)
+    assert m4.value is None  # no white referrals: no ratio
+
+
+def test_recruitment_counts_shortlisted_only():
+    recruitment = pd.DataFrame({
+        "ethnicity": [BME] * 5 + [WHITE] * 5 + [UNKNOWN] * 2,
+        "shortlisted": pd.array([True, True, True, True, False, True, True, True, False, False, True, None],
+                                dtype="boolean"),
+        "appointed": pd.array([True, False, False, False, False, True, True, False, False, False, True, False],
+                              dtype="boolean"),
+    })
+    figures = figures_from_records({"recruitment": recruitment}, SETTINGS)
+    m2 = compute_results(figures, SETTINGS.with_(min_group_size=1))["M2"]
+    assert (m2.groups["bme"].events, m2.groups["bme"].base) == (1, 4)
+    assert (m2.groups["white"].events, m2.groups["white"].base) == (2, 3)
+    assert (m2.groups["unknown"].events, m2.groups["unknown"].base) == (1, 1)
+    assert m2.value == pytest.approx((1 / 4) / (2 / 3))  # 0.375
+    assert any("no shortlisting outcome" in note for note in figures.notes)
+
+
+def test_survey_questions_count_those_who_answered():
+    survey = pd.DataFrame({
+        "ethnicity": [BME] * 4 + [WHITE] * 6,
+        "harassment_public": pd.array([True, True, False, None, True, False, False, False, False, False],
+                                      dtype="boolean"),
+        "harassment_managers": pd.array([True] * 2 + [False] * 2 + [True] + [False] * 5, dtype="boolean"),
+    })
+    figures = figures_from_records({"survey": survey}, SETTINGS)
+    results = compute_results(figures, SETTINGS.with_(min_group_size=1))
+    public = results["M6"]
+    assert (public.groups["bme"].events, public.groups["bme"].base) == (2, 3)  # one did not answer
+    assert (public.groups["white"].events, public.groups["white"].base) == (1, 6)
+    assert public.value == pytest.approx((2 / 3) / (1 / 6))  # 4.0
+    assert set(results["M7"].questions) == {"managers"}  # colleagues was not asked
+
+
+def test_filter_by_service_applies_to_staff_and_joined_events():
+    staff = staff_frame()
+    figures = figures_from_records({"staff": staff}, SETTINGS, filters={"service": ["Children's"]})
+    m1 = compute_results(figures, SETTINGS)["M1"]
+    assert m1.overall.counts == {"bme": 3, "white": 4, "unknown": 0}
+    assert figures.filters == {"service": ["Children's"]}
+    recruitment = pd.DataFrame({"ethnicity": [BME], "shortlisted": pd.array([True], dtype="boolean"),
+                                "appointed": pd.array([True], dtype="boolean")})
+    filtered = figures_from_records({"recruitment": recruitment}, SETTINGS, filters={"service": ["Adults"]})
+    assert "M2" not in filtered.available
+    assert any("cannot be filtered by service" in note for note in filtered.notes)
+
+
+def test_salary_bands_when_there_is_no_band_column():
+    staff = pd.DataFrame({
+        "ethnicity": [BME, WHITE, WHITE, BME],
+        "salary": [22000.0, 29999.0, 71000.0, None],
+    })
+    figures = figures_from_records({"staff": staff}, SETTINGS)
+    m1 = compute_results(figures, SETTINGS)["M1"]
+    bands = {b.band: b.counts for b in m1.bands}
+    assert bands == {
+        "Under £25,000": {"bme": 1, "white": 0, "unknown": 0},
+        "£25,000 to £29,999": {"bme": 0, "white": 1, "unknown": 0},
+        "£70,000 and over": {"bme": 0, "white": 1, "unknown": 0},
+    }
+    assert any("neither a pay band nor a salary" in note for note in figures.notes)
+    # With no senior-manager column, the senior bands setting decides: one white senior manager.
+    m9 = figures.for_metric("M9").set_index("group")
+    assert m9.loc["white", "events"] == 1 and m9.loc["bme", "events"] == 0
+
+
+def test_white_minorities_setting():
+    staff = pd.DataFrame({"ethnicity": ["B White - Irish", "A White - British", "H Asian or Asian British - Indian"],
+                          "pay_band": ["G1", "G1", "G1"]})
+    default = compute_results(figures_from_records({"staff": staff}, SETTINGS), SETTINGS)["M1"]
+    assert default.overall.counts == {"bme": 1, "white": 2, "unknown": 0}
+    as_bme = SETTINGS.with_(white_minorities_as_bme=True)
+    changed = compute_results(figures_from_records({"staff": staff}, as_bme), as_bme)["M1"]
+    assert changed.overall.counts == {"bme": 2, "white": 1, "unknown": 0}
+
+
+def test_unrecognised_labels_are_reported_not_guessed():
+    staff = pd.DataFrame({"ethnicity": ["Martian", "Martian", WHITE, None], "pay_band": ["G1"] * 4})
+    figures = figures_from_records({"staff": staff}, SETTINGS)
+    quality = figures.quality["M1"]
+    assert quality.unrecognised == {"Martian": 2}
+    assert quality.unknown == 3  # two unrecognised and one blank
+    overridden = SETTINGS.with_(ethnicity_overrides={"Martian": "bme"})
+    assert figures_from_records({"staff": staff}, overridden).quality["M1"].unknown == 1
+
+
+def test_default_period_is_the_month_end_of_the_latest_date():
+    frames = {"disciplinary": pd.DataFrame({"date": pd.to_datetime(["2025-06-01", "2026-03-28", "2031-01-01"])})}
+    # 2031 is in the future: a typing error or a booked date, not the period's end.
+    assert latest_date(frames, today=dt.date(2026, 11, 23)) == dt.date(2026, 3, 31)
+    figures = figures_from_records(frames, Settings(), today=dt.date(2026, 11, 23))
+    assert figures.period == Period(dt.date(2025, 4, 1), dt.date(2026, 3, 31))
