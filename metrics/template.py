@@ -1,0 +1,772 @@
+"""The counts template: a workbook a person fills in with counts by ethnic group, and its reader.
+
+Many councils hold only counts by group (what the Skills for Care Excel tool keeps), not
+one row per person. They fill this workbook in Excel; `read_template` turns it into the
+same `FigureSet` the person-level exports become. Every metric's words on it come from
+the registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any, BinaryIO
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from data_loaders.errors import InputError
+from data_loaders.report import RawSheet
+from data_loaders.schema import normalise_heading
+from metrics.counts import COUNT_COLUMNS, DataQuality, FigureSet, Period, empty_counts, validate_counts
+from metrics.registry import GROUPS, KNOWN_GROUPS, METRICS, MetricDefinition, Question
+
+TEMPLATE_MARKER = "WRES counts template v1"
+_MARKER_WORDS = "wres counts template"
+
+ABOUT_SHEET = "About"
+ORGANISATION_LABEL = "Organisation"
+PERIOD_END_LABEL = "Period end date"
+GROUP_HEADING = "Ethnic group"
+BAND_HEADING = "Pay band"
+GROUP_LABELS: dict[str, str] = {"bme": "BME", "white": "White", "unknown": "Unknown"}
+START_HEADCOUNT = "Headcount at start of year"
+END_HEADCOUNT = "Headcount at end of year"
+# The metric whose base is the mean of two headcounts (start and end of the year).
+_AVERAGED_BASE_METRIC = "M8"
+BLANK_BANDS = 12
+
+_SHEET_NAME_LIMIT = 31
+_FORBIDDEN_IN_SHEET_NAME = re.compile(r"[:\\/?*\[\]]")
+_DANGLING_WORDS = frozenset({"a", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"})
+_FIRST_ROW = 4  # the heading row of every metric sheet; rows above are title and notes
+
+_BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=14)
+_NOTE = Font(italic=True, color="595959")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_UNLOCKED = Protection(locked=False)
+_COUNT_FORMAT = "#,##0"
+_DATE_FORMAT = "dd/mm/yyyy"
+
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
+_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y")
+# Excel serial day numbers from 2000 to 2099: a date cell that lost its date format.
+_EXCEL_SERIALS = (36526, 73050)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+# The words councils use for the minority-ethnic group, beyond "BME" itself.
+_BME_WORDS = ("minorit", "global majority", "racism", "of colour", "non white", "black asian")
+_BME_TOKENS = frozenset({"bme", "bame", "baem"})
+_UNKNOWN_WORDS = ("unknown", "not known", "not stated", "not recorded", "prefer not", "not disclosed",
+                  "undisclosed", "not given", "not declared", "undeclared")
+
+
+def sheet_name(definition: MetricDefinition) -> str:
+    """'M2 Appointment from shortlisting'; cut at a word to Excel's 31 characters."""
+    name = _FORBIDDEN_IN_SHEET_NAME.sub(" ", f"{definition.id} {definition.title}")
+    name = re.sub(r"\s+", " ", name).strip()
+    if len(name) <= _SHEET_NAME_LIMIT:
+        return name
+    words = name[: _SHEET_NAME_LIMIT + 1].split(" ")[:-1]
+    # "M2 Appointment from" reads as a mistake; "M2 Appointment" does not.
+    while len(words) > 2 and words[-1].lower() in _DANGLING_WORDS:
+        words.pop()
+    cut = " ".join(words)
+    return cut if len(words) > 1 else name[:_SHEET_NAME_LIMIT]
+
+
+def _input_columns(definition: MetricDefinition) -> tuple[str, ...]:
+    """The headings of a group-rows sheet's count columns, after the group column."""
+    if definition.id == _AVERAGED_BASE_METRIC:
+        return (START_HEADCOUNT, END_HEADCOUNT, definition.events_label)
+    return (definition.base_label, definition.events_label)
+
+
+def _question_heading(definition: MetricDefinition, label: str) -> str:
+    return f"{definition.base_label} who {definition.outcome} {label}"
+
+
+# ---------------------------------------------------------------------------------------
+# Writing
+
+
+def write_template(
+    target: str | os.PathLike | BinaryIO,
+    *,
+    organisation: str = "",
+    period_end: dt.date | None = None,
+    figures: FigureSet | None = None,
+) -> None:
+    """Write the counts workbook: blank, or holding `figures`' counts so they can be re-imported."""
+    if figures is not None:
+        organisation = organisation or figures.organisation
+        period_end = period_end or figures.period.end
+    workbook = Workbook()
+    about = workbook.active
+    assert about is not None
+    _write_about(about, organisation, period_end)
+    for definition in METRICS.values():
+        sheet = workbook.create_sheet(sheet_name(definition))
+        counts = figures.for_metric(definition.id) if figures is not None else empty_counts()
+        if definition.kind == "distribution":
+            _write_bands_sheet(sheet, definition, counts)
+        elif definition.kind == "survey":
+            _write_survey_sheet(sheet, definition, counts)
+        else:
+            _write_groups_sheet(sheet, definition, counts)
+    workbook.save(target)
+
+
+def _write_about(sheet: Worksheet, organisation: str, period_end: dt.date | None) -> None:
+    sheet.title = ABOUT_SHEET
+    sheet["A1"] = TEMPLATE_MARKER
+    sheet["A1"].font = _TITLE
+    sheet["A2"] = "Counts of staff by ethnic group, one sheet per metric."
+    sheet["A4"] = ORGANISATION_LABEL
+    sheet["A5"] = PERIOD_END_LABEL
+    for cell in (sheet["A4"], sheet["A5"]):
+        cell.font = _BOLD
+    _input(sheet["B4"]).value = organisation or None
+    date_cell = _input(sheet["B5"])
+    date_cell.value = period_end
+    date_cell.number_format = _DATE_FORMAT
+    sheet["C5"] = "The last day of the 12 months the counts cover, usually 31 March."
+    sheet["C5"].font = _NOTE
+    dates = DataValidation(type="date", operator="greaterThan", formula1=str(_EXCEL_SERIALS[0]),
+                           allow_blank=True, showErrorMessage=True, errorTitle="A date",
+                           error="Enter the period end date, for example 31/03/2026.")
+    dates.add("B5")
+    sheet.add_data_validation(dates)
+
+    instructions = (
+        "There is one sheet per metric. Fill in the shaded cells with counts for each ethnic group.",
+        "Enter whole numbers of people; enter 0 where there are none.",
+        "Leave a metric's sheet blank if you have no data for it: it will show as no data.",
+        "Unknown means not stated, prefer not to say or not recorded.",
+        "Events (such as appointments or leavers) count over the 12 months to the period end date; "
+        "headcounts are at that date; survey counts come from the latest staff survey.",
+        "You may use your organisation's own words for BME in the group headings, and insert rows for notes.",
+    )
+    sheet["A7"] = "How to fill it in"
+    sheet["A7"].font = _BOLD
+    for offset, line in enumerate(instructions):
+        sheet.cell(row=8 + offset, column=1, value=line)
+
+    row = 9 + len(instructions)
+    sheet.cell(row=row, column=1, value="The sheets").font = _BOLD
+    for offset, definition in enumerate(METRICS.values(), start=1):
+        name = sheet_name(definition)
+        link = sheet.cell(row=row + offset, column=1, value=name)
+        link.hyperlink = f"#'{name}'!A1"
+        link.font = Font(color="0563C1", underline="single")
+        sheet.cell(row=row + offset, column=2, value=_description(definition))
+    sheet.column_dimensions["A"].width = 34
+    sheet.column_dimensions["B"].width = 40
+
+
+def _description(definition: MetricDefinition) -> str:
+    return definition.description.format(bme=GROUP_LABELS["bme"])
+
+
+def _write_title(sheet: Worksheet, definition: MetricDefinition, note: str) -> None:
+    sheet["A1"] = f"{definition.id} {definition.title}"
+    sheet["A1"].font = _TITLE
+    sheet["A2"] = _description(definition)
+    sheet["A3"] = note
+    sheet["A3"].font = _NOTE
+
+
+def _input(cell: Any) -> Any:
+    cell.fill = _INPUT_FILL
+    cell.protection = _UNLOCKED
+    return cell
+
+
+def _count_cell(cell: Any) -> Any:
+    _input(cell).number_format = _COUNT_FORMAT
+    return cell
+
+
+def _whole_counts_validation(sheet: Worksheet) -> DataValidation:
+    validation = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                                showErrorMessage=True, errorTitle="A count",
+                                error="Enter a whole number of people, 0 or more.")
+    sheet.add_data_validation(validation)
+    return validation
+
+
+def _headings(sheet: Worksheet, row: int, headings: Sequence[str]) -> None:
+    for column, heading in enumerate(headings, start=1):
+        sheet.cell(row=row, column=column, value=heading).font = _BOLD
+        letter = get_column_letter(column)
+        width = max(sheet.column_dimensions[letter].width or 0, len(heading) + 4, 14)
+        sheet.column_dimensions[letter].width = width
+
+
+def _write_group_rows(sheet: Worksheet, first_row: int, values: dict[str, Sequence[int | None]],
+                      validation: DataValidation, columns: int) -> None:
+    for offset, group in enumerate(GROUPS):
+        row = first_row + offset
+        sheet.cell(row=row, column=1, value=GROUP_LABELS[group])
+        for column in range(2, 2 + columns):
+            cell = _count_cell(sheet.cell(row=row, column=column))
+            given = values.get(group)
+            cell.value = given[column - 2] if given else None
+    validation.add(f"B{first_row}:{get_column_letter(1 + columns)}{first_row + len(GROUPS) - 1}")
+
+
+def _write_groups_sheet(sheet: Worksheet, definition: MetricDefinition, counts: pd.DataFrame) -> None:
+    columns = _input_columns(definition)
+    note = "Counts for the 12 months to the period end date; headcounts at that date."
+    if definition.kind == "representation":
+        note = "Headcounts at the period end date."
+    if definition.id == _AVERAGED_BASE_METRIC:
+        note = f"{definition.base_label} is the mean of the headcounts at the start and end of the year."
+    _write_title(sheet, definition, note)
+    _headings(sheet, _FIRST_ROW, (GROUP_HEADING, *columns))
+    values = {}
+    for record in counts.itertuples(index=False):
+        events = _whole(record.events, definition.id, record.group)
+        if definition.id == _AVERAGED_BASE_METRIC:
+            start, end = _two_headcounts(record.base, definition.id, record.group)
+            values[record.group] = (start, end, events)
+        else:
+            values[record.group] = (_whole(record.base, definition.id, record.group), events)
+    _write_group_rows(sheet, _FIRST_ROW + 1, values, _whole_counts_validation(sheet), len(columns))
+
+
+def _write_survey_sheet(sheet: Worksheet, definition: MetricDefinition, counts: pd.DataFrame) -> None:
+    _write_title(sheet, definition, "From the latest staff survey: who answered the question, and who said yes.")
+    validation = _whole_counts_validation(sheet)
+    columns = (definition.base_label, definition.events_label)
+    unknown_items = set(counts["item"]) - {q.key for q in definition.questions}
+    if unknown_items:
+        raise ValueError(f"{definition.id} has counts for questions {sorted(unknown_items)} the registry does not know")
+    row = _FIRST_ROW
+    for question in definition.questions:
+        sheet.cell(row=row, column=1, value=_question_heading(definition, question.label)).font = _BOLD
+        _headings(sheet, row + 1, (GROUP_HEADING, *columns))
+        values = {
+            record.group: (_whole(record.base, definition.id, record.group),
+                           _whole(record.events, definition.id, record.group))
+            for record in counts[counts["item"] == question.key].itertuples(index=False)
+        }
+        _write_group_rows(sheet, row + 2, values, validation, len(columns))
+        row += 2 + len(GROUPS) + 1
+
+
+def _write_bands_sheet(sheet: Worksheet, definition: MetricDefinition, counts: pd.DataFrame) -> None:
+    _write_title(sheet, definition, f"{definition.events_label}: staff in each pay band at the period end date, "
+                                    "lowest band first. Add rows if you have more bands.")
+    _headings(sheet, _FIRST_ROW, (BAND_HEADING, *(GROUP_LABELS[g] for g in GROUPS)))
+    sheet.column_dimensions["A"].width = 30
+    bands = list(dict.fromkeys(counts["item"]))
+    validation = _whole_counts_validation(sheet)
+    for offset in range(max(BLANK_BANDS, len(bands))):
+        row = _FIRST_ROW + 1 + offset
+        band = bands[offset] if offset < len(bands) else None
+        _input(sheet.cell(row=row, column=1)).value = band
+        in_band = counts[counts["item"] == band] if band is not None else counts.iloc[0:0]
+        for column, group in enumerate(GROUPS, start=2):
+            given = in_band.loc[in_band["group"] == group, "events"]
+            cell = _count_cell(sheet.cell(row=row, column=column))
+            cell.value = _whole(given.iloc[0], definition.id, group) if len(given) else None
+    last_row = _FIRST_ROW + max(BLANK_BANDS, len(bands))
+    validation.add(f"B{_FIRST_ROW + 1}:{get_column_letter(1 + len(GROUPS))}{last_row}")
+
+
+def _whole(value: float, metric_id: str, group: str) -> int:
+    if not float(value).is_integer() or value < 0:
+        raise ValueError(f"{metric_id} {group}: {value} is not a whole count; the counts template holds whole counts")
+    return int(value)
+
+
+def _two_headcounts(average: float, metric_id: str, group: str) -> tuple[int, int]:
+    """Two whole headcounts whose mean is `average` (only whole or half averages have them)."""
+    start = math.floor(average)
+    end = 2 * average - start
+    if not float(end).is_integer() or average < 0:
+        raise ValueError(f"{metric_id} {group}: an average headcount of {average} is not the mean of two "
+                         "whole headcounts, so the counts template cannot hold it")
+    return start, int(end)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+
+
+def is_counts_template(sheets: list[RawSheet]) -> bool:
+    return _about_sheet(sheets) is not None
+
+
+def read_template(sheets: list[RawSheet], *, file: str = "") -> FigureSet:
+    """The figure set a filled-in counts template holds; InputError for anything a person must fix."""
+    file = file or (sheets[0].file if sheets else "")
+    about = _about_sheet(sheets)
+    if about is None:
+        raise InputError("this is not a counts template: it has no sheet saying "
+                         f"'{TEMPLATE_MARKER}'", file=file,
+                         advice="Download a blank counts template and copy your counts into it.")
+    about_reader = _SheetReader(file, about)
+    organisation = about_reader.organisation() or (PurePath(file).stem if file else "")
+    period = Period.twelve_months_to(about_reader.period_end())
+
+    rows: list[dict[str, Any]] = []
+    quality: dict[str, DataQuality] = {}
+    notes: list[str] = []
+    for definition in METRICS.values():
+        sheet = _metric_sheet(sheets, definition, file)
+        if sheet is None:
+            continue
+        reader = _SheetReader(file, sheet)
+        if definition.kind == "distribution":
+            found = reader.bands(definition)
+        elif definition.kind == "survey":
+            found = reader.survey(definition)
+        else:
+            found = reader.groups(definition)
+        if found is None:
+            continue
+        rows.extend(found.rows)
+        if found.quality is not None:
+            quality[definition.id] = found.quality
+        else:
+            notes.append(f"{definition.id} {definition.title}: no Unknown counts were entered, so how many "
+                         "people's ethnicity is not known cannot be shown.")
+    counts = validate_counts(pd.DataFrame(rows, columns=list(COUNT_COLUMNS))) if rows else empty_counts()
+    return FigureSet(
+        organisation=organisation,
+        period=period,
+        counts=counts,
+        quality=quality,
+        notes=notes,
+        available=frozenset(row["metric"] for row in rows),
+    )
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _about_sheet(sheets: list[RawSheet]) -> RawSheet | None:
+    for sheet in sheets:
+        for row in sheet.rows[:10]:
+            if any(normalise_heading(_text(v)).startswith(_MARKER_WORDS) for v in row[:5]):
+                return sheet
+    return None
+
+
+def _metric_sheet(sheets: list[RawSheet], definition: MetricDefinition, file: str) -> RawSheet | None:
+    """The sheet whose name, or else whose title cell, starts with the metric's id."""
+    def starts_with_id(text: str) -> bool:
+        return re.match(rf"\s*{definition.id}\b", text, flags=re.IGNORECASE) is not None
+
+    named = [s for s in sheets if starts_with_id(s.name)]
+    if len(named) > 1:
+        raise InputError(f"more than one sheet is for {definition.id}: "
+                         f"{', '.join(repr(s.name) for s in named)}", file=file,
+                         advice="Keep one sheet per metric.")
+    if named:
+        return named[0]
+    titled = [s for s in sheets if s.rows and s.rows[0] and starts_with_id(_text(s.rows[0][0]))]
+    return titled[0] if titled else None
+
+
+def group_of_label(label: Any) -> str | None:
+    """The group a heading names: 'White' -> white, 'Not stated' -> unknown, 'BAME' -> bme."""
+    text = normalise_heading(_text(label))
+    if not text:
+        return None
+    if any(word in text for word in _UNKNOWN_WORDS):
+        return "unknown"
+    if _BME_TOKENS & set(text.split()) or any(word in text for word in _BME_WORDS):
+        return "bme"
+    if text == "white" or text.startswith("white "):
+        return "white"
+    return None
+
+
+def _is_total(label: Any) -> bool:
+    text = normalise_heading(_text(label))
+    return text.startswith("total") or text in {"grand total", "all", "all staff", "sum"}
+
+
+@dataclass
+class _Found:
+    rows: list[dict[str, Any]]
+    quality: DataQuality | None
+
+
+class _SheetReader:
+    """One sheet's cells, with spreadsheet addresses for messages."""
+
+    def __init__(self, file: str, sheet: RawSheet) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.rows = sheet.rows
+
+    def value(self, row: int, column: int) -> Any:
+        if row >= len(self.rows) or column >= len(self.rows[row]):
+            return None
+        value = self.rows[row][column]
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def ref(self, row: int, column: int) -> str:
+        return f"{get_column_letter(column + 1)}{self.sheet.first_row + row}"
+
+    def row_number(self, row: int) -> int:
+        return self.sheet.first_row + row
+
+    def width(self, row: int) -> int:
+        return len(self.rows[row]) if row < len(self.rows) else 0
+
+    def error(self, problem: str, advice: str | None = None) -> InputError:
+        return InputError(problem, file=self.file, sheet=self.sheet.name, advice=advice)
+
+    def has_entries(self, start: int, end: int) -> bool:
+        """Whether anything is typed beside the first column in rows [start, end)."""
+        return any(self.value(r, c) is not None for r in range(start, end) for c in range(1, self.width(r)))
+
+    # -- About ------------------------------------------------------------------------
+
+    def _labelled(self, words: tuple[str, ...]) -> tuple[int, int] | None:
+        """(row, column) of the cell beside the first-column label that starts with one of `words`."""
+        for row in range(len(self.rows)):
+            if normalise_heading(_text(self.value(row, 0))).startswith(words):
+                # The cell right beside the label: the About sheet keeps a hint further along the row.
+                return row, 1
+        return None
+
+    def organisation(self) -> str:
+        place = self._labelled(("organisation", "organization"))
+        return _text(self.value(*place)) if place else ""
+
+    def period_end(self) -> dt.date:
+        place = self._labelled(("period end",))
+        if place is None:
+            raise self.error(
+                "there is no period end date",
+                advice=f"Put '{PERIOD_END_LABEL}' in column A of the About sheet and the last day of the "
+                       "12 months the counts cover (for example 31/03/2026) in the cell beside it.",
+            )
+        value = self.value(*place)
+        ref = self.ref(*place)
+        if value is None:
+            raise self.error(
+                "there is no period end date",
+                advice=f"Enter the last day of the 12 months the counts cover (for example 31/03/2026) "
+                       f"in cell {ref}, beside '{PERIOD_END_LABEL}'.",
+            )
+        date = _as_date(value)
+        if date is None:
+            raise self.error(f"the period end date in cell {ref} is '{_text(value)}', not a date",
+                             advice="Enter a date such as 31/03/2026.")
+        return date
+
+    # -- counts ----------------------------------------------------------------------
+
+    def count(self, row: int, column: int, what: str) -> int | None:
+        value = self.value(row, column)
+        if value is None:
+            return None
+        ref = self.ref(row, column)
+        shown = _text(value)
+        number: float | None = None
+        if isinstance(value, str):
+            text = value.strip().replace("\u00a0", "").replace(" ", "")
+            if _NUMBER_TEXT.match(text):
+                number = float(text.replace(",", ""))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            number = float(value)
+        if number is None:
+            raise self.error(f"{what} in cell {ref} is '{shown}', not a number",
+                             advice="Enter a whole number, or leave the cell blank.")
+        if number < 0:
+            raise self.error(f"{what} in cell {ref} is {shown}, but a count cannot be negative",
+                             advice="Enter the number of people, 0 or more.")
+        if not number.is_integer():
+            raise self.error(f"{what} in cell {ref} is {shown}, not a whole number",
+                             advice="Counts are numbers of people: enter a whole number.")
+        return int(number)
+
+    def _heading_row(self, labels: Sequence[str], start: int, end: int) -> tuple[int, list[int]] | None:
+        """The first row in [start, end) holding every one of `labels`, and the column of each."""
+        wanted = [normalise_heading(label) for label in labels]
+        for row in range(start, end):
+            cells = {normalise_heading(_text(self.value(row, c))): c for c in range(self.width(row) - 1, -1, -1)}
+            if all(label in cells for label in wanted):
+                return row, [cells[label] for label in wanted]
+        return None
+
+    def _group_rows(self, start: int, end: int, columns: Sequence[int], skip: Sequence[str] = ()) -> dict[str, int]:
+        """Rows in [start, end) by the group their first cell names.
+
+        A note that happens to name a group ("Unknown includes prefer not to say") gives way to
+        the row with counts; a row with counts under a name the reader does not know is the
+        minority-ethnic group when that is the one group missing.
+        """
+        found: dict[str, int] = {}
+        unnamed_with_counts: list[int] = []
+        for row in range(start, end):
+            label = self.value(row, 0)
+            has_counts = any(self.value(row, c) is not None for c in columns)
+            group = group_of_label(label)
+            if group is None:
+                text = normalise_heading(_text(label))
+                if text and has_counts and not _is_total(label) and not any(s in text for s in skip):
+                    unnamed_with_counts.append(row)
+                continue
+            if group not in found:
+                found[group] = row
+            elif has_counts:
+                if any(self.value(found[group], c) is not None for c in columns):
+                    raise self.error(
+                        f"rows {self.row_number(found[group])} and {self.row_number(row)} both say "
+                        f"{GROUP_LABELS[group]}",
+                        advice="Keep one row of counts per ethnic group.",
+                    )
+                found[group] = row
+        if "bme" not in found and "white" in found and len(unnamed_with_counts) == 1:
+            found["bme"] = unnamed_with_counts[0]
+        return found
+
+    def _group_block(self, definition: MetricDefinition, start: int, end: int,
+                     skip: Sequence[str] = ()) -> dict[str, tuple[int, float]] | None:
+        """(events, base) by group from one block of group rows; None when the block is blank."""
+        labels = _input_columns(definition)
+        heading = self._heading_row(labels, start, end)
+        if heading is None:
+            if self.has_entries(start, end):
+                raise self.error(
+                    f"cannot find the headings {', '.join(repr(label) for label in labels)}",
+                    advice="Put the headings back as they are in a blank counts template.",
+                )
+            return None
+        heading_row, columns = heading
+        group_rows = self._group_rows(heading_row + 1, end, columns, skip)
+        entries = {
+            group: [self.count(row, column, f"{label} for {GROUP_LABELS[group]}")
+                    for label, column in zip(labels, columns, strict=True)]
+            for group, row in group_rows.items()
+        }
+        for row in range(heading_row + 1, end):
+            if row in group_rows.values() or _is_total(self.value(row, 0)):
+                continue
+            stray = [c for c in columns if self.value(row, c) is not None]
+            if stray:
+                raise self.error(
+                    f"cell {self.ref(row, stray[0])} has a count, but the first cell of its row does not say "
+                    f"{', '.join(GROUP_LABELS[g] for g in GROUPS[:-1])} or {GROUP_LABELS[GROUPS[-1]]}",
+                    advice=f"Put the group's name in cell {self.ref(row, 0)}, or move the count to its group's row.",
+                )
+        if all(v is None for values in entries.values() for v in values):
+            return None
+        out: dict[str, tuple[int, float]] = {}
+        for group in GROUPS:
+            values = entries.get(group)
+            if values is None or all(v is None for v in values):
+                if group in KNOWN_GROUPS:
+                    where = (f"row {self.row_number(group_rows[group])} is blank" if group in group_rows
+                             else "there is no row for it")
+                    raise self.error(
+                        f"there are counts for other groups but none for {GROUP_LABELS[group]} ({where})",
+                        advice=f"Enter the {GROUP_LABELS[group]} counts (0 where there are none).",
+                    )
+                continue
+            row = group_rows[group]
+            missing = [(label, column) for label, column, v in zip(labels, columns, values, strict=True) if v is None]
+            if missing:
+                given = [f"{label} ({v:,})" for label, v in zip(labels, values, strict=True) if v is not None]
+                raise self.error(
+                    f"the {GROUP_LABELS[group]} row has {' and '.join(given)} but no "
+                    f"{' or '.join(f'{label} in cell {self.ref(row, c)}' for label, c in missing)}",
+                    advice="Fill in every count of the row (0 where there are none), or leave the row blank.",
+                )
+            *base_values, events = values
+            base = sum(base_values) / len(base_values)
+            if definition.id != _AVERAGED_BASE_METRIC and events > base:
+                raise self.error(
+                    f"{definition.events_label} ({events:,}) is more than {definition.base_label} "
+                    f"({int(base):,}) for {GROUP_LABELS[group]}, cell {self.ref(row, columns[-1])}",
+                    advice="Check both counts.",
+                )
+            out[group] = (events, base)
+        return out
+
+    def groups(self, definition: MetricDefinition) -> _Found | None:
+        block = self._group_block(definition, 0, len(self.rows))
+        if block is None:
+            return None
+        return _Found(_records(definition.id, "", block), _quality(block))
+
+    def survey(self, definition: MetricDefinition) -> _Found | None:
+        columns = (definition.base_label, definition.events_label)
+        question_labels = [normalise_heading(q.label) for q in definition.questions]
+        headings: list[tuple[int, str]] = []
+        start = 0
+        while (heading := self._heading_row(columns, start, len(self.rows))) is not None:
+            headings.append((heading[0], self._question_above(definition, heading[0], start)))
+            start = heading[0] + 1
+        if not headings:
+            if self.has_entries(0, len(self.rows)):
+                raise self.error(f"cannot find the headings '{columns[0]}' and '{columns[1]}'",
+                                 advice="Put the headings back as they are in a blank counts template.")
+            return None
+        seen: dict[str, int] = {}
+        for row, key in headings:
+            if key in seen:
+                raise self.error(f"rows {self.row_number(seen[key])} and {self.row_number(row)} are both "
+                                 f"for the question {_question(definition, key).label!r}",
+                                 advice="Keep one block per question.")
+            seen[key] = row
+        blocks: list[tuple[str, dict[str, tuple[int, float]]]] = []
+        ends = [row for row, _ in headings[1:]] + [len(self.rows)]
+        for (row, key), end in zip(headings, ends, strict=True):
+            block = self._group_block(definition, row, end, skip=question_labels)
+            if block is not None:
+                blocks.append((key, block))
+        if not blocks:
+            return None
+        rows = [record for key, block in blocks for record in _records(definition.id, key, block)]
+        # The first question answered stands for the survey's respondents.
+        return _Found(rows, _quality(blocks[0][1]))
+
+    def _question_above(self, definition: MetricDefinition, heading_row: int, after: int) -> str:
+        """The question whose label is in the nearest first-column text above the headings, from row `after`."""
+        for row in range(heading_row - 1, after - 1, -1):
+            text = normalise_heading(_text(self.value(row, 0)))
+            keys = [q.key for q in definition.questions if normalise_heading(q.label) in text]
+            if len(keys) == 1:
+                return keys[0]
+            if len(keys) > 1:
+                break
+        if len(definition.questions) == 1:
+            return definition.questions[0].key
+        raise self.error(
+            f"cannot tell which question the headings in row {self.row_number(heading_row)} are for",
+            advice="Put the question back in the row above the headings, as in a blank counts template: "
+                   + "; ".join(repr(_question_heading(definition, q.label)) for q in definition.questions) + ".",
+        )
+
+    def bands(self, definition: MetricDefinition) -> _Found | None:
+        heading = self._band_heading()
+        if heading is None:
+            if self.has_entries(0, len(self.rows)):
+                raise self.error(
+                    f"cannot find the headings {', '.join(repr(GROUP_LABELS[g]) for g in GROUPS)}",
+                    advice="Put the headings back as they are in a blank counts template.",
+                )
+            return None
+        heading_row, columns = heading
+        bands: list[tuple[str, dict[str, int | None]]] = []
+        band_rows: dict[str, int] = {}
+        for row in range(heading_row + 1, len(self.rows)):
+            name = _text(self.value(row, 0))
+            counts = {g: self.count(row, c, f"{GROUP_LABELS[g]} staff" + (f" in {name!r}" if name else ""))
+                      for g, c in columns.items()}
+            if all(v is None for v in counts.values()) or _is_total(name):
+                continue
+            if not name:
+                raise self.error(f"there are counts in row {self.row_number(row)} but no pay band",
+                                 advice=f"Enter the pay band's name in cell {self.ref(row, 0)}.")
+            if name in band_rows:
+                raise self.error(
+                    f"the pay band {name!r} is in rows {self.row_number(band_rows[name])} and "
+                    f"{self.row_number(row)}",
+                    advice="Keep one row per pay band.",
+                )
+            band_rows[name] = row
+            bands.append((name, counts))
+        if not bands:
+            return None
+        given = {g: any(counts.get(g) is not None for _, counts in bands) for g in GROUPS}
+        for group in KNOWN_GROUPS:
+            if not given[group]:
+                raise self.error(
+                    f"there are counts for other groups but none for {GROUP_LABELS[group]}",
+                    advice=f"Enter the {GROUP_LABELS[group]} staff in each band (0 where there are none).",
+                )
+        groups = [g for g in GROUPS if given[g]]
+        # Within a band that has counts, a blank cell is a group with nobody in that band.
+        in_band = [(name, {g: counts.get(g) or 0 for g in groups}) for name, counts in bands]
+        totals = {g: sum(counts[g] for _, counts in in_band) for g in groups}
+        rows = [
+            {"metric": definition.id, "item": name, "group": g, "events": float(counts[g]),
+             "base": float(totals[g])}
+            for name, counts in in_band
+            for g in groups
+        ]
+        quality = DataQuality(total=sum(totals.values()), unknown=totals["unknown"]) if given["unknown"] else None
+        return _Found(rows, quality)
+
+    def _band_heading(self) -> tuple[int, dict[str, int]] | None:
+        """The row naming the groups across the columns, and each group's column."""
+        for row in range(len(self.rows)):
+            columns: dict[str, int] = {}
+            others: list[int] = []
+            for column in range(1, self.width(row)):
+                label = self.value(row, column)
+                group = group_of_label(label)
+                if group is not None and group not in columns:
+                    columns[group] = column
+                elif label is not None:
+                    others.append(column)
+            if "white" in columns:
+                if "bme" not in columns and len(others) == 1:
+                    columns["bme"] = others[0]
+                if "bme" in columns:
+                    return row, columns
+        return None
+
+
+def _records(metric_id: str, item: str, block: dict[str, tuple[int, float]]) -> list[dict[str, Any]]:
+    return [
+        {"metric": metric_id, "item": item, "group": g, "events": float(block[g][0]), "base": float(block[g][1])}
+        for g in GROUPS
+        if g in block
+    ]
+
+
+def _quality(block: dict[str, tuple[int, float]]) -> DataQuality | None:
+    if "unknown" not in block:
+        return None
+    # An average headcount can end in .5; the quality figure counts people.
+    total = math.floor(sum(base for _, base in block.values()) + 0.5)
+    return DataQuality(total=total, unknown=math.floor(block["unknown"][1] + 0.5))
+
+
+def _question(definition: MetricDefinition, key: str) -> Question:
+    return next(q for q in definition.questions if q.key == key)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if _EXCEL_SERIALS[0] <= value <= _EXCEL_SERIALS[1]:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        for pattern in _DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+    return None
