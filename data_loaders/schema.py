@@ -158,7 +158,10 @@ SCHEMAS: dict[str, DatasetSchema] = {
         "fitness_to_practise",
         "Fitness to practise referrals",
         (
-            Column("case_id", "id", ("case id", "case ref", "referral id", "referral reference", "reference")),
+            Column("case_id", "id", (
+                "case id", "case ref", "referral id", "referral reference", "reference",
+                "referral ref", "referral no", "referral number",
+            )),
             _EMPLOYEE_ID,
             _ETHNICITY,
             _SERVICE,

@@ -1,0 +1,144 @@
+"""The loaders' public entry points: sheets, files or paths in; canonical frames and a report out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from data_loaders.errors import InputError
+from data_loaders.report import LoadedData, RawSheet, SheetReport
+from data_loaders.schema import SCHEMAS
+from data_loaders.tables import AMBIGUOUS, SheetError, SheetTable, canonical_dtype, read_table
+
+Source = tuple[str, bytes] | tuple[str, bytes, str | None]
+
+
+def load_sheets(
+    sheets: list[RawSheet], *, dataset: str | None = None, mapping: dict[str, str] | None = None
+) -> LoadedData:
+    """Recognise and read every sheet; sheets of the same dataset are put together.
+
+    `dataset` says what every sheet holds (otherwise each sheet's name or headings say);
+    `mapping` ({canonical column: heading as written}) overrides the headings recognised
+    and needs `dataset`.
+    """
+    _check_dataset(dataset)
+    if mapping and dataset is None:
+        raise ValueError("a mapping of columns needs the dataset it is for")
+    tables, warnings = _read_sheets(sheets, dataset, {dataset: mapping} if dataset and mapping else {})
+    return _assemble(tables, warnings)
+
+
+def load_files(sources: Iterable[Source], *, mapping: Mapping[str, Mapping[str, str]] | None = None) -> LoadedData:
+    """Read (file name, bytes[, dataset]) sources; `mapping` is per dataset name.
+
+    An InputError from any file stops the load; it names the file.
+    """
+    from data_loaders.readers import read_workbook  # the spreadsheet engines load only when files are read
+
+    mappings = dict(mapping or {})
+    for name in mappings:
+        _check_dataset(name)
+    tables: list[SheetTable] = []
+    warnings: list[str] = []
+    for source in sources:
+        name, data, dataset = source if len(source) == 3 else (*source, None)
+        _check_dataset(dataset)
+        file_tables, file_warnings = _read_sheets(read_workbook(name, data), dataset, mappings)
+        tables += file_tables
+        warnings += file_warnings
+    return _assemble(tables, warnings)
+
+
+def load_paths(paths: Iterable[str | tuple[str, str | None]]) -> LoadedData:
+    """Read files from disk: each a path, or (path, dataset)."""
+    from data_loaders.readers import read_path
+
+    tables: list[SheetTable] = []
+    warnings: list[str] = []
+    for item in paths:
+        path, dataset = (item, None) if isinstance(item, (str, Path)) else item
+        _check_dataset(dataset)
+        file_tables, file_warnings = _read_sheets(read_path(path), dataset, {})
+        tables += file_tables
+        warnings += file_warnings
+    return _assemble(tables, warnings)
+
+
+def _check_dataset(dataset: str | None) -> None:
+    if dataset is not None and dataset not in SCHEMAS:
+        raise ValueError(f"unknown dataset {dataset!r}; the datasets are {tuple(SCHEMAS)}")
+
+
+def _read_sheets(
+    sheets: list[RawSheet], dataset: str | None, mappings: Mapping[str, Mapping[str, str]]
+) -> tuple[list[SheetTable], list[str]]:
+    """Read one file's sheets. Raises the first error that leaves a dataset unusable."""
+    if not sheets:
+        raise InputError("there are no sheets to read", advice="Check that the right file was chosen.")
+    read: list[SheetTable | SheetError] = []
+    for sheet in sheets:
+        try:
+            read.append(read_table(sheet, dataset=dataset, mappings=mappings))
+        except SheetError as error:
+            read.append(error)
+    loaded = {t.dataset for t in read if isinstance(t, SheetTable) and t.frame is not None}
+    tables: list[SheetTable] = []
+    warnings: list[str] = []
+    for sheet, outcome in zip(sheets, read, strict=True):
+        if isinstance(outcome, SheetTable):
+            tables.append(outcome)
+            if outcome.frame is None and (outcome.report.ignored or "").startswith(AMBIGUOUS):
+                warnings.append(f"{outcome.report.label}: not used: {outcome.report.ignored}.")
+            continue
+        # A second sheet that fails (a summary beside the list, an empty template sheet for
+        # data the council does not keep) must not stop the data that did load.
+        spare = outcome.dataset in loaded or (outcome.no_rows and loaded and dataset is None)
+        if not spare:
+            raise outcome
+        report = SheetReport(sheet.file, sheet.name, dataset=outcome.dataset, ignored=outcome.problem)
+        tables.append(SheetTable(None, None, report))
+        warnings.append(f"{report.label}: not used: {outcome.message}")
+    if not loaded:
+        reasons = "; ".join(f"'{t.report.sheet}': {t.report.ignored}" for t in tables)
+        raise InputError(
+            f"no sheet holds data that could be recognised ({reasons})",
+            file=sheets[0].file,
+            advice=(
+                "Each sheet of data needs one row of headings above its rows, such as 'Employee ID', "
+                "'Ethnicity' and 'Pay Band'; or choose the dataset and which column holds what."
+            ),
+        )
+    return tables, warnings
+
+
+def _assemble(tables: list[SheetTable], warnings: list[str]) -> LoadedData:
+    frames: dict[str, list[pd.DataFrame]] = {}
+    sources: dict[str, list[str]] = {}
+    for table in tables:
+        if table.dataset is not None and table.frame is not None:
+            frames.setdefault(table.dataset, []).append(table.frame)
+            sources.setdefault(table.dataset, []).append(table.report.label)
+    if len(sources.get("staff", [])) > 1:
+        warnings.append(
+            f"staff rows from {len(sources['staff'])} sheets were put together ({'; '.join(sources['staff'])}): "
+            "if they are snapshots at different dates, load them one at a time"
+        )
+    datasets = {name: _concat(name, parts) for name, parts in frames.items()}
+    return LoadedData(datasets=datasets, sheets=[t.report for t in tables], warnings=warnings)
+
+
+def _concat(dataset: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    if len(frames) == 1:
+        return frames[0]
+    # A column one sheet lacks is blank for its rows, in the column's canonical dtype.
+    columns = [c for c in SCHEMAS[dataset].column_names if any(c in frame.columns for frame in frames)]
+    aligned = [
+        frame.assign(**{
+            c: pd.Series(index=frame.index, dtype=canonical_dtype(dataset, c)) for c in columns if c not in frame
+        })[columns]
+        for frame in frames
+    ]
+    return pd.concat(aligned, ignore_index=True)

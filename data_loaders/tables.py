@@ -1,0 +1,695 @@
+"""One sheet of cells -> one canonical dataset frame, and a report of everything done to it.
+
+Council exports have title rows above the headings, blank spacer columns, totals rows,
+footnotes and headings repeated on every printed page. None of that is edited away by a
+person: it is recognised here, skipped, and reported with the spreadsheet row numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from data_loaders import values
+from data_loaders.errors import InputError
+from data_loaders.report import RawSheet, SheetReport, SkippedRows
+from data_loaders.schema import SCHEMAS, DatasetSchema, normalise_heading
+
+HEADER_SEARCH_ROWS = 30
+MIN_HEADER_MATCHES = 2
+# Known headings shorter than this only match a heading exactly: "date" must not claim
+# "Date of birth", nor "pay" claim "Pay band".
+_MIN_PARTIAL_LENGTH = 5
+# ...except at the end of a heading, where "date" is what the heading is: "Case date".
+_SHORT_SUFFIXES = frozenset({"date"})
+# A heading that starts or ends with a known one is about something else when the rest
+# says so: "Employee name" is not an employee ID, "Manager ethnicity" not the person's.
+_NOT_THE_SAME_THING = frozenset({
+    "name", "names", "surname", "forename", "forenames", "birth", "dob", "email", "address",
+    "postcode", "phone", "telephone", "mobile", "age", "non", "not", "no",
+})
+_SOMEONE_ELSE = frozenset({
+    "manager", "managers", "officer", "investigator", "investigating", "chair", "panel", "line",
+    "recruiting", "interviewer", "hiring", "referrer",
+})
+_NOTES_SHEET = re.compile(
+    r"(?<![a-z0-9])(?:notes?|read ?me|guidance|instructions?|look ?ups?|contents|cover|glossary|"
+    r"definitions|drop ?downs|lists|validation|help|about|summary|charts?|dashboard|pivot)(?![a-z0-9])"
+)
+_CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+# Headings of a table of counts by ethnic group rather than one row per person.
+_GROUP_HEADINGS = frozenset({
+    "white", "bme", "bame", "black", "asian", "mixed", "minority ethnic", "global majority",
+    "not known", "unknown", "not stated", "other", "% bme", "bme %", "% white", "white %",
+})
+_TOTALS = re.compile(r"(?:grand |overall |sub ?)?totals?(?: .*)?|count(?: of .*)?|sum(?: of .*)?")
+_NOTES_TEXT = re.compile(
+    r"\s*(?:\*|†|‡|\[\d+\]|\(\d+\)|"
+    r"(?:source|sources|data source|notes?|n\.?b\.?|footnotes?|caveats?|prepared by|produced by)\b)",
+    re.IGNORECASE,
+)
+_PAGE = re.compile(r"\s*page \d+(?: of \d+)?\s*", re.IGNORECASE)
+_NUMBER_TEXT = re.compile(r"[£$€]?\s*[-+]?[\d,]*\.?\d+\s*%?")
+# How SheetReport.ignored starts when the headings fit several datasets equally.
+AMBIGUOUS = "could not tell which data it holds"
+
+
+class SheetTable(NamedTuple):
+    dataset: str | None
+    frame: pd.DataFrame | None
+    report: SheetReport
+
+
+class SheetError(InputError):
+    """An InputError about one sheet, knowing which dataset the sheet was taken for."""
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: str,
+        sheet: str,
+        dataset: str | None,
+        advice: str | None = None,
+        no_rows: bool = False,
+    ) -> None:
+        super().__init__(problem, file=file, sheet=sheet or None, advice=advice)
+        self.dataset = dataset
+        self.no_rows = no_rows
+
+
+# --- headings ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Heading:
+    position: int
+    text: str  # as written, stripped
+    key: str  # normalise_heading(text)
+
+
+@dataclass(frozen=True)
+class _Match:
+    column: str
+    heading: _Heading
+    known: str  # the known heading it matched
+    exact: bool
+    coverage: float  # share of the heading's words the known heading accounts for
+
+    def rank(self, known_index: int) -> tuple[float, int, int, int]:
+        return (-self.coverage, 0 if self.exact else 1, known_index, self.heading.position)
+
+
+_KNOWN: dict[str, dict[str, tuple[str, ...]]] = {
+    name: {column.name: tuple(normalise_heading(h) for h in column.headings) for column in schema.columns}
+    for name, schema in SCHEMAS.items()
+}
+# How many datasets use a known heading: "ethnicity" says little about which dataset a
+# sheet is, "shortlisted" says it all.
+_SPREAD: dict[str, int] = {}
+for _columns in _KNOWN.values():
+    for _known in {k for headings in _columns.values() for k in headings}:
+        _SPREAD[_known] = _SPREAD.get(_known, 0) + 1
+
+
+def _match_heading(key: str, known: str) -> tuple[bool, float] | None:
+    if key == known:
+        return True, 1.0
+    if len(known) < _MIN_PARTIAL_LENGTH and known not in _SHORT_SUFFIXES:
+        return None
+    if key.startswith(known + " ") and known not in _SHORT_SUFFIXES:
+        rest = set(key[len(known) + 1:].split())
+        if rest & _NOT_THE_SAME_THING:
+            return None
+    elif key.endswith(" " + known):
+        rest = set(key[: -len(known) - 1].split())
+        if rest & (_NOT_THE_SAME_THING | _SOMEONE_ELSE):
+            return None
+    else:
+        return None
+    return False, len(known.split()) / len(key.split())
+
+
+def _known_headings(datasets: list[str], mappings: Mapping[str, Mapping[str, str]]) -> set[str]:
+    known = {k for d in datasets for headings in _KNOWN[d].values() for k in headings}
+    known |= {normalise_heading(h) for d in datasets for h in mappings.get(d, {}).values()}
+    return known
+
+
+def _row_score(row: list[Any], known: set[str]) -> tuple[int, int]:
+    matches = exact = 0
+    for cell in row:
+        if values.is_blank(cell):
+            continue
+        key = normalise_heading(_cell_text(cell))
+        if key in known:
+            matches, exact = matches + 1, exact + 1
+        elif any(_match_heading(key, k) for k in known):
+            matches += 1
+    return matches, exact
+
+
+def _cell_text(cell: Any) -> str:
+    if values.is_blank(cell):
+        return ""
+    text = values.text_value(cell)
+    return "" if text is values.BLANK else str(text)
+
+
+def _find_header(rows: list[list[Any]], known: set[str]) -> int | None:
+    best: tuple[int, int] = (0, 0)
+    header = None
+    looked_at = 0
+    for index, row in enumerate(rows):
+        if all(values.is_blank(cell) for cell in row):
+            continue
+        score = _row_score(row, known)
+        if score[0] >= MIN_HEADER_MATCHES and score > best:
+            best, header = score, index
+        looked_at += 1
+        if looked_at >= HEADER_SEARCH_ROWS:
+            break
+    return header
+
+
+def _headings(row: list[Any]) -> list[_Heading]:
+    cells = [(position, _cell_text(cell)) for position, cell in enumerate(row)]
+    return [_Heading(position, text, normalise_heading(text)) for position, text in cells if text]
+
+
+def _forced_matches(
+    schema: DatasetSchema, headings: list[_Heading], mapping: Mapping[str, str], sheet: RawSheet, strict: bool
+) -> dict[str, _Match]:
+    forced: dict[str, _Match] = {}
+    for column, written in mapping.items():
+        if column not in schema.column_names:
+            raise ValueError(f"'{column}' is not a column of {schema.name}; its columns are {schema.column_names}")
+        wanted = normalise_heading(written)
+        found = [h for h in headings if h.text == str(written).strip()] or [h for h in headings if h.key == wanted]
+        if found:
+            forced[column] = _Match(column, found[0], wanted, True, 1.0)
+        elif strict:
+            raise SheetError(
+                f"the heading '{written}' chosen for {_label(column)} is not on this sheet "
+                f"(headings found: {_quoted(h.text for h in headings)})",
+                file=sheet.file,
+                sheet=sheet.name,
+                dataset=schema.name,
+                advice="Choose one of the headings found, or check that the right sheet was chosen.",
+            )
+    return forced
+
+
+def _assign(
+    schema: DatasetSchema,
+    headings: list[_Heading],
+    mapping: Mapping[str, str],
+    sheet: RawSheet,
+    strict: bool = False,
+) -> dict[str, _Match]:
+    """Each canonical column gets its best heading, each heading is used once; a mapping wins."""
+    assignment = _forced_matches(schema, headings, mapping, sheet, strict)
+    taken = {m.heading.position for m in assignment.values()}
+    candidates: list[tuple[tuple[float, int, int, int], _Match]] = []
+    for column, known_headings in _KNOWN[schema.name].items():
+        if column in assignment:
+            continue
+        for heading in headings:
+            if heading.position in taken:
+                continue
+            matches = [
+                (match.rank(index), match)
+                for index, known in enumerate(known_headings)
+                if (found := _match_heading(heading.key, known))
+                for match in [_Match(column, heading, known, *found)]
+            ]
+            if matches:
+                candidates.append(min(matches, key=lambda item: item[0]))
+    for _, match in sorted(candidates, key=lambda item: item[0]):
+        if match.column not in assignment and match.heading.position not in taken:
+            assignment[match.column] = match
+            taken.add(match.heading.position)
+    return assignment
+
+
+# --- which dataset -----------------------------------------------------------------------
+
+
+def _datasets_named(sheet: RawSheet) -> list[str]:
+    """Datasets the sheet's name (or a CSV's file name) names, most specific name first."""
+    names = [sheet.name]
+    if not sheet.name.strip() or sheet.file.lower().endswith(_CSV_SUFFIXES):
+        names.append(PurePath(sheet.file).stem)
+    found: dict[str, int] = {}
+    for name in names:
+        key = normalise_heading(name)
+        for dataset, schema in SCHEMAS.items():
+            for sheet_name in schema.sheet_names:
+                known = normalise_heading(sheet_name)
+                if re.search(rf"(?<![a-z0-9]){re.escape(known)}(?![a-z0-9])", key):
+                    found[dataset] = max(found.get(dataset, 0), len(known))
+    return sorted(found, key=lambda dataset: -found[dataset])
+
+
+def _is_notes_sheet(sheet: RawSheet) -> bool:
+    return bool(_NOTES_SHEET.search(normalise_heading(sheet.name))) and not _datasets_named(sheet)
+
+
+def _score(schema: DatasetSchema, assignment: dict[str, _Match]) -> float:
+    required = {column for group in schema.required for column in group}
+    return sum(
+        match.coverage / _SPREAD.get(match.known, 1) * (2 if match.column in required else 1)
+        for match in assignment.values()
+    )
+
+
+def _tie_break(tied: list[str], assignments: dict[str, dict[str, _Match]]) -> str | None:
+    def has(dataset: str, *columns: str) -> bool:
+        return dataset in tied and any(c in assignments[dataset] for c in columns)
+
+    if has("recruitment", "shortlisted", "appointed", "outcome"):
+        return "recruitment"
+    if has("survey", "harassment_public", "harassment_colleagues", "harassment_managers"):
+        return "survey"
+    if has("staff", "pay_band", "salary", "job_title"):
+        return "staff"
+    if has("leavers", "leave_date") and not any(c in assignments.get("staff", {}) for c in ("pay_band", "salary")):
+        return "leavers"
+    return None
+
+
+def _choose_dataset(
+    candidates: list[str], headings: list[_Heading], mappings: Mapping[str, Mapping[str, str]], sheet: RawSheet
+) -> tuple[str | None, str | None]:
+    """(dataset, None) or (None, why no dataset could be chosen)."""
+    assignments = {d: _assign(SCHEMAS[d], headings, mappings.get(d, {}), sheet) for d in candidates}
+    scores = {d: round(_score(SCHEMAS[d], assignments[d]), 9) for d in candidates}
+    best = max(scores.values())
+    if best <= 0:
+        return None, "no recognisable headings"
+    tied = [d for d in candidates if scores[d] == best]
+    if len(tied) == 1:
+        return tied[0], None
+    chosen = _tie_break(tied, assignments)
+    if chosen:
+        return chosen, None
+    names = " and ".join(SCHEMAS[d].title.lower() for d in tied)
+    return None, (
+        f"{AMBIGUOUS}: its headings fit {names} equally. Name the sheet "
+        f"after its data (e.g. '{SCHEMAS[tied[0]].title}') or choose the dataset"
+    )
+
+
+# --- rows --------------------------------------------------------------------------------
+
+
+def _grid(rows: list[list[Any]]) -> np.ndarray:
+    widths = {len(row) for row in rows}
+    width = max(widths, default=0)
+    if len(widths) == 1 and width:
+        grid = np.empty((len(rows), width), dtype=object)
+        grid[:] = rows
+        return grid
+    grid = np.empty((len(rows), width), dtype=object)
+    for index, row in enumerate(rows):
+        grid[index, : len(row)] = row
+    return grid
+
+
+@dataclass
+class _Distinct:
+    """Each column's distinct values and, per cell, which one it holds (-1: None or NaN)."""
+
+    codes: np.ndarray
+    uniques: list[np.ndarray]
+    blank: np.ndarray
+
+    @classmethod
+    def of(cls, grid: np.ndarray) -> _Distinct:
+        codes = np.full(grid.shape, -1, dtype=np.intp)
+        blank = np.ones(grid.shape, dtype=bool)
+        uniques = []
+        for position in range(grid.shape[1]):
+            codes[:, position], column_uniques = pd.factorize(grid[:, position], use_na_sentinel=True)
+            uniques.append(column_uniques)
+            blank[:, position] = np.array([*map(values.is_blank, column_uniques), True], dtype=bool)[codes[:, position]]
+        return cls(codes, uniques, blank)
+
+    def text_keys(self, position: int) -> list[str | None]:
+        return [_casefold(value) for value in self.uniques[position]]
+
+
+def _looks_like_number(cell: Any) -> bool:
+    if isinstance(cell, str):
+        return bool(_NUMBER_TEXT.fullmatch(cell.strip()))
+    return values._is_number(cell)
+
+
+def _totals_rest_is_numbers(row: np.ndarray, blank: np.ndarray, first: int) -> bool:
+    rest = [cell for cell, empty in zip(row[first + 1:], blank[first + 1:], strict=True) if not empty]
+    numbers = sum(_looks_like_number(cell) for cell in rest)
+    text = sum(isinstance(cell, str) and not _looks_like_number(cell) for cell in rest)
+    return text <= 1 or text < numbers
+
+
+def _casefold(cell: Any) -> str | None:
+    return " ".join(cell.split()).casefold() if type(cell) is str else None
+
+
+def _text_keys(column: np.ndarray) -> tuple[np.ndarray, list[str | None]]:
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    return codes, [_casefold(value) for value in uniques]
+
+
+def _lookup(codes: np.ndarray, answers: list[bool]) -> np.ndarray:
+    return np.array([*answers, False], dtype=bool)[codes]
+
+
+@dataclass
+class _Rows:
+    kept: np.ndarray  # indices into the grid
+    skipped: list[SkippedRows]
+
+
+def _sort_rows(
+    grid: np.ndarray, distinct: _Distinct, header: int, headings: list[_Heading], first_row: int
+) -> _Rows:
+    """Decide, row by row below the header, which rows are data and why the others are not."""
+    titles = {key for cell in grid[:header].ravel() if (key := _casefold(cell))}
+    wanted = {h.position: _casefold(h.text) for h in headings}
+    data = grid[header + 1:]
+    data_blank = distinct.blank[header + 1:]
+    data_codes = distinct.codes[header + 1:]
+    filled = ~data_blank
+    filled_count = filled.sum(axis=1)
+    first = filled.argmax(axis=1)
+    first_cells = data[np.arange(len(data)), first] if len(data) else np.empty(0, dtype=object)
+
+    header_hits = np.zeros(len(data), dtype=int)
+    in_titles = np.zeros(data.shape, dtype=bool)
+    for position in range(data.shape[1]):
+        if position not in wanted and not titles:
+            continue
+        codes, keys = data_codes[:, position], distinct.text_keys(position)
+        if position in wanted:
+            header_hits += _lookup(codes, [key == wanted[position] for key in keys])
+        if titles:
+            in_titles[:, position] = _lookup(codes, [key in titles for key in keys])
+    repeated_header = header_hits >= max(MIN_HEADER_MATCHES, (len(headings) + 1) // 2)
+    repeated_title = (in_titles | data_blank).all(axis=1) if titles else np.zeros(len(data), dtype=bool)
+
+    codes, keys = _text_keys(first_cells)
+    page_row = (filled_count == 1) & _lookup(codes, [bool(key and _PAGE.fullmatch(key)) for key in keys])
+    totals_word = _lookup(codes, [bool(key and _TOTALS.fullmatch(normalise_heading(key))) for key in keys])
+    notes_like = _lookup(codes, [bool(key and _NOTES_TEXT.match(key)) for key in keys])
+
+    row_numbers = first_row + header + 1 + np.arange(len(data))
+    blank_row = filled_count == 0
+    # How many blank rows come just before each row.
+    last_filled = np.maximum.accumulate(np.where(blank_row, -1, np.arange(len(data)))) if len(data) else blank_row
+    blank_run = np.arange(len(data)) - 1 - np.concatenate([[-1], last_filled[:-1]])
+    notes_start = np.flatnonzero(
+        ~blank_row & notes_like & ((blank_run >= MIN_HEADER_MATCHES) | (filled_count == 1))
+    )
+    in_notes = np.arange(len(data)) >= (notes_start[0] if len(notes_start) else len(data))
+    totals = totals_word & ~repeated_header & ~repeated_title & ~page_row
+    totals[totals] = [
+        _totals_rest_is_numbers(data[i], data_blank[i], first[i]) for i in np.flatnonzero(totals)
+    ]
+    reasons = {
+        "notes below the table": ~blank_row & in_notes,
+        "headings repeated inside the data": ~in_notes & repeated_header,
+        "page title repeated inside the data": ~in_notes & ~repeated_header & (repeated_title | page_row),
+        "totals row": ~in_notes & totals,
+    }
+    skipped = [SkippedRows(reason, row_numbers[rows].tolist()) for reason, rows in reasons.items() if rows.any()]
+    dropped = np.logical_or.reduce([blank_row, *reasons.values()])
+    return _Rows(header + 1 + np.flatnonzero(~dropped), skipped)
+
+
+# --- parsing -----------------------------------------------------------------------------
+
+_LABELS = {
+    "employee_id": ("employee ID", "Employee ID"),
+    "applicant_id": ("applicant ID", "Applicant ID"),
+    "respondent_id": ("respondent ID", "Respondent ID"),
+    "case_id": ("case ID", "Case ID"),
+    "ethnicity": ("ethnicity", "Ethnicity"),
+    "shortlisted": ("shortlisted", "Shortlisted"),
+    "outcome": ("outcome", "Outcome"),
+    "leave_date": ("leaving date", "Leaving Date"),
+    "harassment_public": ("harassment from the public", "Harassment from public"),
+    "harassment_colleagues": ("harassment from colleagues", "Harassment from colleagues"),
+    "harassment_managers": ("harassment from managers", "Harassment from managers"),
+}
+_WHAT = {
+    "money": "an amount",
+    "date": "a date",
+    "flag": "a yes/no answer",
+    "outcome": "an outcome",
+    "id": "an identifier",
+}
+
+
+def _label(column: str) -> str:
+    return _LABELS.get(column, (column.replace("_", " "), ""))[0]
+
+
+def _suggested_heading(column: str) -> str:
+    return _LABELS.get(column, ("", column.replace("_", " ").capitalize()))[1]
+
+
+def _quoted(texts: Any) -> str:
+    return ", ".join(f"'{text}'" for text in texts) or "none"
+
+
+def _row_list(rows: list[int], limit: int = 10) -> str:
+    shown = ", ".join(str(row) for row in rows[:limit])
+    return f"{shown}, ..." if len(rows) > limit else shown
+
+
+def _unreadable_note(kind: str, column: str, heading: str, raw: pd.Series, rows: np.ndarray) -> str:
+    count = len(rows)
+    examples = _quoted(pd.unique(raw.map(lambda cell: str(cell).strip()))[:3])
+    if kind == "outcome":
+        consequence = "as not known for shortlisted and appointed"
+    elif kind == "flag":
+        consequence = f"as not known for {_label(column)}"
+    elif kind == "id":
+        consequence = "without an identifier"
+    else:
+        consequence = f"without a {_label(column)}"
+    return (
+        f"{count} row{'s' if count != 1 else ''} had {_WHAT[kind]} that could not be read in column "
+        f"'{heading}' (row{'s' if count != 1 else ''} {_row_list([int(r) for r in rows])}; e.g. {examples}): "
+        f"{'they are' if count != 1 else 'it is'} counted {consequence}"
+    )
+
+
+# Columns whose blank cells mean "no" when the column only ever marks "yes" (a tick list).
+# Survey answers are not among them: a blank there is a question not answered.
+_TICK_LIST_COLUMNS = frozenset({
+    "senior_manager", "regulated_professional", "funded", "non_mandatory", "mandatory",
+    "shortlisted", "appointed",
+})
+
+
+def _fill_tick_list(column: str, heading: str, flags: pd.Series, notes: list[str]) -> pd.Series:
+    if column not in _TICK_LIST_COLUMNS:
+        return flags
+    yes, no, blank = int(flags.eq(True).sum()), int(flags.eq(False).sum()), int(flags.isna().sum())
+    if not (yes and blank and not no):
+        return flags
+    notes.append(f"column '{heading}' only marks yes: its {blank} blank cells were read as no")
+    return flags.fillna(False)
+
+
+def _recruitment_flags(
+    parsed: dict[str, pd.Series], outcome: pd.DataFrame | None, index: pd.Index
+) -> dict[str, pd.Series]:
+    missing = pd.Series(pd.NA, index=index, dtype=values.BOOLEAN)
+    shortlisted = parsed.get("shortlisted", missing)
+    appointed = parsed.get("appointed", missing)
+    if outcome is not None:
+        # Explicit Shortlisted/Appointed cells win; the outcome fills their blanks.
+        shortlisted = shortlisted.fillna(outcome["shortlisted"])
+        appointed = appointed.fillna(outcome["appointed"])
+    # Appointment is from shortlisting: an appointed applicant was shortlisted, and one not
+    # shortlisted was not appointed.
+    shortlisted = shortlisted.mask(shortlisted.isna() & appointed.eq(True).fillna(False), True)
+    appointed = appointed.mask(appointed.isna() & shortlisted.eq(False).fillna(False), False)
+    return {"shortlisted": shortlisted, "appointed": appointed}
+
+
+def _build_frame(
+    schema: DatasetSchema,
+    assignment: dict[str, _Match],
+    grid: np.ndarray,
+    kept: np.ndarray,
+    first_row: int,
+    report: SheetReport,
+) -> pd.DataFrame:
+    index = pd.RangeIndex(len(kept))
+    row_numbers = first_row + kept
+    parsed: dict[str, pd.Series] = {}
+    outcome: pd.DataFrame | None = None
+    for column in schema.columns:
+        match = assignment.get(column.name)
+        if match is None:
+            continue
+        raw = pd.Series(grid[kept, match.heading.position], index=index, dtype=object)
+        series, unreadable = values.PARSERS[column.kind](raw)
+        if column.kind == "outcome":
+            outcome, unreadable = values.parse_outcome(raw)
+        if unreadable.any():
+            report.notes.append(
+                _unreadable_note(column.kind, column.name, match.heading.text, raw[unreadable], row_numbers[unreadable])
+            )
+        if column.kind == "flag" and not (column.name in ("shortlisted", "appointed") and "outcome" in assignment):
+            series = _fill_tick_list(column.name, match.heading.text, series, report.notes)
+        parsed[column.name] = series.astype(values.DTYPES[column.kind])
+
+    if schema.name == "recruitment":
+        parsed |= _recruitment_flags(parsed, outcome, index)
+    if schema.name == "cpd" and "mandatory" in parsed and "non_mandatory" not in parsed:
+        parsed["non_mandatory"] = ~parsed["mandatory"]
+        report.notes.append(
+            f"there is no non-mandatory column: training not marked mandatory in column "
+            f"'{assignment['mandatory'].heading.text}' is counted as non-mandatory"
+        )
+    if "ethnicity" in parsed and (unknown := int(parsed["ethnicity"].isna().sum())):
+        report.notes.append(
+            f"{unknown} row{'s' if unknown != 1 else ''} had no ethnicity recorded: counted as unknown"
+        )
+    return pd.DataFrame({name: parsed[name] for name in schema.column_names if name in parsed}, index=index)
+
+
+def canonical_dtype(dataset: str, column: str) -> Any:
+    return values.DTYPES[SCHEMAS[dataset].column(column).kind]
+
+
+# --- the sheet ---------------------------------------------------------------------------
+
+
+def _column_letter(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _check_required(
+    schema: DatasetSchema, assignment: dict[str, _Match], headings: list[_Heading], sheet: RawSheet
+) -> None:
+    for group in schema.required:
+        if any(column in assignment for column in group):
+            continue
+        labels = " or ".join(_label(column) for column in group)
+        suggested = " or ".join(f"'{_suggested_heading(column)}'" for column in group)
+        comma = "," if len(group) > 1 else ""
+        raise SheetError(
+            f"no {labels} column was found for the {schema.title.lower()} data "
+            f"(headings found: {_quoted(h.text for h in headings)})",
+            file=sheet.file,
+            sheet=sheet.name,
+            dataset=schema.name,
+            advice=f"Add a column headed {suggested}{comma} or choose which column holds {labels}.",
+        )
+
+
+def read_table(
+    sheet: RawSheet,
+    *,
+    dataset: str | None = None,
+    mappings: Mapping[str, Mapping[str, str]] | None = None,
+) -> SheetTable:
+    """Recognise, clean and parse one sheet.
+
+    `dataset` says what the sheet holds (otherwise its name, then its headings, decide);
+    `mappings` gives, per dataset, {canonical column: heading as written} to override the
+    headings recognised. A sheet that is not data (notes, read me, no headings) comes back
+    with `report.ignored` set and no frame. Raises SheetError (an InputError) for a data
+    sheet that cannot be used: a required column missing, a chosen heading not there,
+    headings with no rows under them.
+    """
+    if dataset is not None and dataset not in SCHEMAS:
+        raise ValueError(f"unknown dataset {dataset!r}; the datasets are {tuple(SCHEMAS)}")
+    mappings = mappings or {}
+    report = SheetReport(file=sheet.file, sheet=sheet.name)
+
+    def ignored(reason: str) -> SheetTable:
+        report.ignored = reason
+        return SheetTable(None, None, report)
+
+    if _is_notes_sheet(sheet):
+        return ignored("a notes or reference sheet (by its name)")
+    rows = sheet.rows
+    if not any(not values.is_blank(cell) for row in rows for cell in row):
+        return ignored("the sheet is empty")
+
+    named = _datasets_named(sheet) if dataset is None else []
+    candidates = [dataset] if dataset else named or list(SCHEMAS)
+    header = _find_header(rows, _known_headings(candidates, mappings))
+    if header is None:
+        return ignored(f"no recognisable headings in the first {HEADER_SEARCH_ROWS} rows")
+    headings = _headings(rows[header])
+    report.header_row = sheet.first_row + header
+    if sum(h.key in _GROUP_HEADINGS for h in headings) >= 2:
+        return ignored("a summary table of counts by ethnic group, not one row per person")
+
+    chosen = dataset or (named[0] if len(named) == 1 else None)
+    if chosen is None:
+        chosen, why_not = _choose_dataset(candidates, headings, mappings, sheet)
+        # Several datasets named ("Staff survey" says staff and survey): the headings
+        # decide, and failing them the most specific name.
+        chosen = chosen or (named[0] if named else None)
+        if chosen is None:
+            return ignored(why_not or "no recognisable headings")
+    schema = SCHEMAS[chosen]
+    report.dataset = chosen
+    assignment = _assign(schema, headings, mappings.get(chosen, {}), sheet, strict=True)
+    _check_required(schema, assignment, headings, sheet)
+    used = {m.heading.position for m in assignment.values()}
+    report.columns = {c: assignment[c].heading.text for c in schema.column_names if c in assignment}
+    report.unmapped_headings = [h.text for h in headings if h.position not in used]
+
+    grid = _grid(rows)
+    distinct = _Distinct.of(grid)
+    blank = distinct.blank
+    sorted_rows = _sort_rows(grid, distinct, header, headings, sheet.first_row)
+    report.skipped.extend(sorted_rows.skipped)
+    kept = sorted_rows.kept
+    positions = sorted(used)
+    if len(kept):
+        empty = blank[np.ix_(kept, positions)].all(axis=1)
+        if empty.any():
+            report.skipped.append(
+                SkippedRows("nothing in the columns used", [int(r) for r in sheet.first_row + kept[empty]])
+            )
+            kept = kept[~empty]
+    if not len(kept):
+        raise SheetError(
+            "the sheet has headings but no rows of data",
+            file=sheet.file,
+            sheet=sheet.name,
+            dataset=chosen,
+            advice=f"Check that the data is on this sheet, in the rows below the headings in row {report.header_row}.",
+            no_rows=True,
+        )
+    heading_positions = {h.position for h in headings}
+    for position in range(grid.shape[1]):
+        if position not in heading_positions and not blank[kept, position].all():
+            report.notes.append(
+                f"column {_column_letter(position)} has values but no heading: it was not used"
+            )
+    frame = _build_frame(schema, assignment, grid, kept, sheet.first_row, report)
+    report.rows_read = len(frame)
+    return SheetTable(chosen, frame, report)

@@ -1,0 +1,466 @@
+"""Cells as exported into the canonical kinds of data_loaders.schema.
+
+Every parser takes a Series of raw cells (None, str, int, float, bool, date, datetime) and
+returns the parsed Series and a mask of the cells that held something but could not be
+read, so the caller can say which rows lost a value instead of dropping them silently.
+
+Each distinct cell value is parsed once and the results are spread back over the rows: an
+export of 100,000 rows has a few hundred distinct dates, a handful of distinct flags.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data_loaders.schema import normalise_heading
+
+Parsed = tuple[pd.Series, pd.Series]
+
+STRING = pd.StringDtype()
+BOOLEAN = pd.BooleanDtype()
+FLOAT = np.dtype("float64")
+DATETIME = np.dtype("datetime64[ns]")
+
+
+class _Sentinel:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+# What a single-value parser returns besides a value.
+BLANK = _Sentinel("BLANK")
+UNREADABLE = _Sentinel("UNREADABLE")
+
+# Text that people type for "nothing here"; read as blank, not as an unreadable value.
+_PLACEHOLDERS = frozenset({"-", "–", "—", "n/a", "#n/a", "na", "null", "not applicable", "nil"})
+
+
+def is_blank(value: Any) -> bool:
+    kind = type(value)
+    if kind is str:
+        return not value.strip()
+    if kind is int:
+        return False
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, str):
+        return not value.strip()
+    return False
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def _map_distinct(cells: pd.Series, parse: Callable[[Any], Any], dtype: Any, missing: Any) -> Parsed:
+    """Parse each distinct value of `cells` once; blank and unreadable cells become `missing`."""
+    # factorize is the vectorised "dict over unique values + map": codes point into uniques,
+    # and -1 (None, NaN, NaT) picks the `missing` appended at the end.
+    codes, uniques = pd.factorize(cells.to_numpy(dtype=object), use_na_sentinel=True)
+    results: list[Any] = []
+    unreadable = np.zeros(len(uniques) + 1, dtype=bool)
+    for i, value in enumerate(uniques):
+        result = BLANK if is_blank(value) else parse(value)
+        if result is UNREADABLE:
+            unreadable[i] = True
+        results.append(missing if result is BLANK or result is UNREADABLE else result)
+    results.append(missing)
+    values = pd.array(results, dtype=dtype).take(codes)
+    return (
+        pd.Series(values, index=cells.index, name=cells.name),
+        pd.Series(unreadable[codes], index=cells.index, name=cells.name),
+    )
+
+
+# --- money -------------------------------------------------------------------------------
+
+_MONEY_NOISE = re.compile(r"£|gbp|,|\s")
+_MONEY_PERIOD = re.compile(r"(?:p\.?a\.?|perannum|peryear|ayear|/yr|/year|/annum|pounds)$")
+_MONEY = re.compile(r"([-+]?(?:\d+(?:\.\d*)?|\.\d+))(k?)")
+
+
+def money_value(value: Any) -> Any:
+    if _is_number(value):
+        number = float(value)
+        return BLANK if math.isnan(number) else number
+    if not isinstance(value, str):
+        return UNREADABLE
+    text = value.strip().lower()
+    if text in _PLACEHOLDERS:
+        return BLANK
+    text = _MONEY_PERIOD.sub("", _MONEY_NOISE.sub("", text))
+    match = _MONEY.fullmatch(text)
+    if not match:
+        return UNREADABLE
+    amount = float(match.group(1))
+    return amount * 1000 if match.group(2) else amount
+
+
+def parse_money(cells: pd.Series) -> Parsed:
+    """'£23,456', ' £ 23,456.50 ', '23,456 pa', '£23k' and numbers -> float64 (NaN when blank)."""
+    return _map_distinct(cells, money_value, FLOAT, np.nan)
+
+
+# --- dates -------------------------------------------------------------------------------
+
+# Excel's 1900 date system counts from 1899-12-30 for every serial after its fictitious
+# 29 February 1900 (serial 60); serials 1-59 are a day later.
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_MAX_SERIAL = 2958465  # 9999-12-31
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
+    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+_TIME = r"(?:[ t]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:am|pm)?)?"
+_ISO_DATE = re.compile(rf"(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}}){_TIME}")
+_DAY_MONTH_YEAR = re.compile(rf"{_WEEKDAY}(\d{{1,2}})[-/. ](\d{{1,2}})[-/. ](\d{{4}}|\d{{2}}){_TIME}")
+_DAY_NAMED_MONTH_YEAR = re.compile(
+    rf"{_WEEKDAY}(\d{{1,2}})(?:st|nd|rd|th)?[-/. ,]*([a-z]+)\.?[-/. ,]*(\d{{4}}|\d{{2}}){_TIME}"
+)
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_TEXT_SERIAL = re.compile(r"(\d{5})(?:\.\d+)?")
+# The years a nanosecond timestamp can hold. HR systems write 31/12/4712 or 31/12/9999 for
+# "no end date", which is a blank, not an error.
+_FIRST_YEAR, _LAST_YEAR = 1678, 2261
+
+
+def _full_year(year: str) -> int:
+    number = int(year)
+    if len(year) == 4:
+        return number
+    # Python's %y convention: 69-99 are 1900s, 00-68 are 2000s.
+    return number + (1900 if number >= 69 else 2000)
+
+
+def _calendar_day(year: int, month: int, day: int) -> Any:
+    try:
+        return _timestamp(dt.datetime(year, month, day))
+    except ValueError:
+        return UNREADABLE
+
+
+def _timestamp(moment: dt.datetime) -> Any:
+    if moment.year > _LAST_YEAR:
+        return BLANK
+    if moment.year < _FIRST_YEAR:
+        return UNREADABLE
+    return pd.Timestamp(moment.replace(tzinfo=None)).normalize()
+
+
+def _from_serial(serial: float) -> Any:
+    if not 1 <= serial <= _MAX_SERIAL or serial == 60:
+        return UNREADABLE
+    days = math.floor(serial) + (1 if serial < 60 else 0)
+    return _timestamp(_EXCEL_EPOCH + dt.timedelta(days=days))
+
+
+def _date_from_text(text: str) -> Any:
+    if text in _PLACEHOLDERS:
+        return BLANK
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = match.groups()
+        return _calendar_day(int(year), int(month), int(day))
+    if match := _DAY_MONTH_YEAR.fullmatch(text):
+        day, month, year = match.groups()
+        return _calendar_day(_full_year(year), int(month), int(day))
+    if match := _DAY_NAMED_MONTH_YEAR.fullmatch(text):
+        day, month_name, year = match.groups()
+        month = _MONTHS.get(month_name)
+        return UNREADABLE if month is None else _calendar_day(_full_year(year), month, int(day))
+    if match := _COMPACT_DATE.fullmatch(text):
+        year, month, day = match.groups()
+        return _calendar_day(int(year), int(month), int(day))
+    if _TEXT_SERIAL.fullmatch(text):
+        return _from_serial(float(text))
+    return UNREADABLE
+
+
+def date_value(value: Any) -> Any:
+    if isinstance(value, (bool, np.bool_, dt.time)):
+        return UNREADABLE
+    if isinstance(value, dt.datetime):  # includes pd.Timestamp
+        return _timestamp(value)
+    if isinstance(value, dt.date):
+        return _timestamp(dt.datetime(value.year, value.month, value.day))
+    if isinstance(value, np.datetime64):
+        return BLANK if np.isnat(value) else _timestamp(pd.Timestamp(value).to_pydatetime())
+    if _is_number(value):
+        return BLANK if math.isnan(float(value)) else _from_serial(float(value))
+    if isinstance(value, str):
+        return _date_from_text(re.sub(r"\s+", " ", value.strip().lower()))
+    return UNREADABLE
+
+
+def parse_date(cells: pd.Series) -> Parsed:
+    """Date cells, Excel serials and UK day-first text (never month-first) -> datetime64[ns] days."""
+    return _map_distinct(cells, date_value, DATETIME, pd.NaT)
+
+
+# --- yes/no flags ------------------------------------------------------------------------
+
+_YES = frozenset({"y", "yes", "true", "t", "1", "1.0", "x", "✓", "✔", "☑", "✅"})
+_NO = frozenset({"n", "no", "false", "f", "0", "0.0", "never", "none"})
+# Deliberate non-answers: blank, not unreadable.
+_NOT_KNOWN = frozenset({
+    "prefer not to say", "don't know", "dont know", "do not know", "not known", "unknown",
+    "not answered", "no response", "did not answer", "not stated",
+})
+# Staff surveys ask how often something happened; WRES counts "at least once" as yes.
+_AT_LEAST_ONCE = frozenset({
+    "once", "more than once", "at least once", "several times", "a few times", "sometimes",
+    "often", "always", "rarely", "occasionally", "regularly", "more than 10", "more than ten",
+})
+_COUNT_RANGE = re.compile(r"\d+\s*(?:-|–|to)\s*\d+|\d+\+")
+
+
+def flag_value(value: Any) -> Any:
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if _is_number(value):
+        number = float(value)
+        if math.isnan(number):
+            return BLANK
+        return {1.0: True, 0.0: False}.get(number, UNREADABLE)
+    if not isinstance(value, str):
+        return UNREADABLE
+    text = re.sub(r"\s+", " ", value.strip().lower())
+    if text in _PLACEHOLDERS or text in _NOT_KNOWN:
+        return BLANK
+    if text in _YES or text in _AT_LEAST_ONCE or _COUNT_RANGE.fullmatch(text):
+        return True
+    if text in _NO:
+        return False
+    # "Yes, once", "Yes - more than once", "No, never"
+    if re.match(r"yes\b", text):
+        return True
+    if re.match(r"no\b", text):
+        return False
+    return UNREADABLE
+
+
+def parse_flag(cells: pd.Series) -> Parsed:
+    """Y/N, Yes/No, True/False, 1/0, T/F, X and ticks (yes), bools -> boolean (NA when blank)."""
+    return _map_distinct(cells, flag_value, BOOLEAN, pd.NA)
+
+
+# --- recruitment outcome -----------------------------------------------------------------
+
+# (shortlisted, appointed); None is "not known".
+Outcome = tuple[bool | None, bool | None]
+
+_OUTCOMES: dict[str, Outcome] = {
+    "not shortlisted": (False, False),
+    "not short listed": (False, False),
+    "rejected at shortlisting": (False, False),
+    "unsuccessful at shortlisting": (False, False),
+    "rejected": (False, False),
+    "unsuccessful": (False, False),
+    "not successful": (False, False),
+    "not progressed": (False, False),
+    "sifted out": (False, False),
+    "not appointed": (True, False),
+    "not offered": (True, False),
+    "not selected": (True, False),
+    "interviewed": (True, False),
+    "shortlisted": (True, False),
+    "short listed": (True, False),
+    "invited to interview": (True, False),
+    "reserve": (True, False),
+    "appointed": (True, True),
+    "offered": (True, True),
+    "offer made": (True, True),
+    "offer accepted": (True, True),
+    "successful": (True, True),
+    "hired": (True, True),
+    "appointable": (True, True),
+    "conditional offer": (True, True),
+    "unconditional offer": (True, True),
+    "started": (True, True),
+}
+# Withdrawn applicants may have left before or after shortlisting, so whether they were
+# shortlisted is not known (NA) unless a Shortlisted column says; they were not appointed.
+WITHDRAWN: Outcome = (None, False)
+
+
+def outcome_value(value: Any) -> Any:
+    if not isinstance(value, str):
+        return UNREADABLE
+    if value.strip().lower() in _PLACEHOLDERS:
+        return BLANK
+    text = normalise_heading(value.replace("'", "").replace("’", ""))
+    if text in _OUTCOMES:
+        return _OUTCOMES[text]
+    words = set(text.split())
+    if re.search(r"\b(?:not|never) (?:short ?listed|invited|interviewed|progressed)\b", text):
+        return (False, False)
+    past_sift = bool(words & {"interview", "interviewed", "shortlisted", "offer", "offered", "appointed"})
+    if any(word.startswith("withdr") for word in words):
+        # "Withdrawn after interview", "Offer withdrawn": they were shortlisted.
+        return (True, False) if past_sift and "before" not in words else WITHDRAWN
+    rejected = bool(words & {"rejected", "unsuccessful", "not", "declined", "failed"})
+    if rejected and words & {"shortlisting", "sift", "sifting", "application"}:
+        return (False, False)
+    if rejected:
+        # "Unsuccessful at interview", "Shortlisted - not appointed", "Offer declined"
+        return (True, False) if past_sift else (False, False)
+    if words & {"appointed", "offered", "offer", "successful", "hired", "accepted", "started"}:
+        return (True, True)
+    if past_sift:
+        return (True, False)
+    return UNREADABLE
+
+
+def parse_outcome(cells: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+    """Outcome text -> a frame of boolean 'shortlisted' and 'appointed', and the unreadable mask."""
+    shortlisted, unreadable = _map_distinct(cells, lambda v: _part(outcome_value(v), 0), BOOLEAN, pd.NA)
+    appointed, _ = _map_distinct(cells, lambda v: _part(outcome_value(v), 1), BOOLEAN, pd.NA)
+    return pd.DataFrame({"shortlisted": shortlisted, "appointed": appointed}), unreadable
+
+
+def _part(outcome: Any, index: int) -> Any:
+    if outcome is BLANK or outcome is UNREADABLE:
+        return outcome
+    part = outcome[index]
+    return BLANK if part is None else part
+
+
+# --- identifiers and text ----------------------------------------------------------------
+
+_WHOLE_NUMBER_TEXT = re.compile(r"(\d+)\.0+")
+
+
+def _number_text(number: Any) -> Any:
+    number = number.item() if isinstance(number, np.generic) else number
+    if isinstance(number, float):
+        if math.isnan(number):
+            return BLANK
+        if number.is_integer():
+            return str(int(number))
+    return str(number)
+
+
+def id_value(value: Any) -> Any:
+    # Most cells of a large export are plain ints or str: answer those first.
+    if type(value) is int:
+        return str(value)
+    if isinstance(value, (bool, np.bool_, dt.date, dt.time)):
+        return UNREADABLE
+    if _is_number(value):
+        return _number_text(value)
+    text = str(value).strip()
+    # "1234.0" is an Excel number that went through a CSV; it must join to 1234.
+    if text.endswith("0") and (match := _WHOLE_NUMBER_TEXT.fullmatch(text)):
+        return match.group(1)
+    return text
+
+
+def parse_id(cells: pd.Series) -> Parsed:
+    """Whole numbers (1234.0) -> '1234'; text stripped -> string dtype."""
+    return _map_distinct(cells, id_value, STRING, pd.NA)
+
+
+def text_value(value: Any) -> Any:
+    if type(value) is str:
+        return value.strip()
+    if isinstance(value, (bool, np.bool_)):
+        return "Yes" if value else "No"
+    if _is_number(value):
+        return _number_text(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def parse_text(cells: pd.Series) -> Parsed:
+    """Stripped text; numbers as their text; blank -> NA. Nothing is unreadable."""
+    return _map_distinct(cells, text_value, STRING, pd.NA)
+
+
+# --- service -----------------------------------------------------------------------------
+
+ADULTS = "Adults"
+CHILDRENS = "Children's"
+
+_ADULTS_SPELLINGS = frozenset({
+    "adults", "adult", "asc", "adult social care", "adults social care", "adult services",
+    "adults services", "adult care", "adult care services", "adults and health",
+    "health and adult social care", "adult social services", "adult health and social care",
+    "adults and social care", "adults health and care", "adults and communities",
+    "adults wellbeing and health", "adult social work", "department of adult social care",
+    "adult social care and health", "adults health and wellbeing",
+})
+_CHILDRENS_SPELLINGS = frozenset({
+    "childrens", "children", "csc", "cs", "childrens services", "children services",
+    "childrens social care", "children social care", "children and families",
+    "childrens and families", "children families", "children and family services",
+    "children and families services", "children young people and families",
+    "children and young people", "children and young peoples services", "cyp",
+    "families children and learning", "childrens social work", "children families and education",
+    "childrens services and education", "department for children and families",
+})
+
+
+# "Adult Social Care – Provider Services", "Children's Services: Early Help": a department
+# and the part of it, in the department's name first.
+_SUBDIVISION = re.compile(r"\s+[-–—|/]\s+|:\s*")
+
+
+def _service_of(text: str) -> str | None:
+    key = normalise_heading(text.replace("'", "").replace("’", ""))
+    if key in _ADULTS_SPELLINGS:
+        return ADULTS
+    if key in _CHILDRENS_SPELLINGS:
+        return CHILDRENS
+    return None
+
+
+def service_value(value: Any) -> Any:
+    text = text_value(value)
+    if text is BLANK or text is UNREADABLE or not text:
+        return BLANK
+    return _service_of(text) or _service_of(_SUBDIVISION.split(text, maxsplit=1)[0]) or text
+
+
+def parse_service(cells: pd.Series) -> Parsed:
+    """Adult and children's social care spellings -> 'Adults' / "Children's"; others as written."""
+    return _map_distinct(cells, service_value, STRING, pd.NA)
+
+
+PARSERS: dict[str, Callable[[pd.Series], Parsed]] = {
+    "id": parse_id,
+    "text": parse_text,
+    "ethnicity": parse_text,  # classified later (data_loaders.ethnicity); kept as written here
+    "money": parse_money,
+    "date": parse_date,
+    "flag": parse_flag,
+    "service": parse_service,
+    "outcome": parse_text,  # the text is kept; parse_outcome derives shortlisted/appointed
+}
+
+DTYPES: dict[str, Any] = {
+    "id": STRING,
+    "text": STRING,
+    "ethnicity": STRING,
+    "service": STRING,
+    "outcome": STRING,
+    "money": FLOAT,
+    "date": DATETIME,
+    "flag": BOOLEAN,
+}

@@ -1,0 +1,290 @@
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data_loaders import values
+from data_loaders.values import (
+    parse_date,
+    parse_flag,
+    parse_id,
+    parse_money,
+    parse_outcome,
+    parse_service,
+    parse_text,
+)
+
+
+def cells(*items: object) -> pd.Series:
+    return pd.Series(list(items), dtype=object)
+
+
+# --- money -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("£23,456", 23456.0),
+        ("23456.00", 23456.0),
+        (" £ 23,456.50 ", 23456.5),
+        ("23,456 pa", 23456.0),
+        ("£23,456 p.a.", 23456.0),
+        ("23456 per annum", 23456.0),
+        ("£23k", 23000.0),
+        ("23.5K", 23500.0),
+        ("GBP 31,000", 31000.0),
+        (23456, 23456.0),
+        (23456.75, 23456.75),
+        (np.int64(40000), 40000.0),
+    ],
+)
+def test_money_spellings(cell: object, expected: float) -> None:
+    parsed, unreadable = parse_money(cells(cell))
+    assert parsed.dtype == np.float64
+    assert parsed.iloc[0] == expected
+    assert not unreadable.iloc[0]
+
+
+def test_money_blank_and_unreadable_cells() -> None:
+    parsed, unreadable = parse_money(cells(None, "", "  ", float("nan"), "-", "TBC", "£23,000 - £25,000", True))
+    assert parsed.isna().all()
+    assert unreadable.tolist() == [False, False, False, False, False, True, True, True]
+
+
+# --- dates -------------------------------------------------------------------------------
+
+MARCH_31 = pd.Timestamp(2024, 3, 31)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        45382,
+        45382.0,
+        45382.75,  # a serial with a time of day is still that day
+        "45382",
+        dt.date(2024, 3, 31),
+        dt.datetime(2024, 3, 31),
+        dt.datetime(2024, 3, 31, 14, 30),
+        pd.Timestamp("2024-03-31"),
+        "31/03/2024",
+        "31-03-2024",
+        "31.03.24",
+        "31.03.2024",
+        "31/3/24",
+        "31 March 2024",
+        "31-Mar-2024",
+        "31 Mar 24",
+        "31st March 2024",
+        " 31 MARCH 2024 ",
+        "Sunday 31 March 2024",
+        "2024-03-31",
+        "2024-03-31 00:00:00",
+        "2024-03-31T00:00:00",
+        "31/03/2024 00:00",
+        "20240331",
+    ],
+)
+def test_date_spellings_of_31_march_2024(cell: object) -> None:
+    parsed, unreadable = parse_date(cells(cell))
+    assert parsed.dtype == "datetime64[ns]"
+    assert parsed.iloc[0] == MARCH_31
+    assert not unreadable.iloc[0]
+
+
+def test_dates_are_day_first_never_month_first() -> None:
+    parsed, unreadable = parse_date(cells("01/02/2024", "12/01/2024", "03/31/2024"))
+    assert parsed.iloc[0] == pd.Timestamp(2024, 2, 1)
+    assert parsed.iloc[1] == pd.Timestamp(2024, 1, 12)
+    assert pd.isna(parsed.iloc[2])
+    assert unreadable.tolist() == [False, False, True]
+
+
+def test_excel_serials_follow_the_1900_system() -> None:
+    parsed, unreadable = parse_date(cells(1, 59, 61, 2958465, 0, 2958466, 60))
+    assert parsed.iloc[0] == pd.Timestamp(1900, 1, 1)
+    assert parsed.iloc[1] == pd.Timestamp(1900, 2, 28)
+    assert parsed.iloc[2] == pd.Timestamp(1900, 3, 1)
+    # 31/12/9999 is an HR system's "no end date": blank, and not reported as unreadable.
+    assert pd.isna(parsed.iloc[3]) and not unreadable.iloc[3]
+    # 0, past 9999 and Excel's fictitious 29 February 1900 are not dates.
+    assert unreadable.tolist()[4:] == [True, True, True]
+
+
+def test_two_digit_years() -> None:
+    parsed, _ = parse_date(cells("01/04/68", "01/04/69", "01/04/99", "01/04/05"))
+    assert [d.year for d in parsed] == [2068, 1969, 1999, 2005]
+
+
+def test_end_of_time_placeholders_are_blank() -> None:
+    parsed, unreadable = parse_date(cells("31/12/4712", dt.date(9999, 12, 31)))
+    assert parsed.isna().all()
+    assert not unreadable.any()
+
+
+def test_unreadable_dates_are_reported() -> None:
+    parsed, unreadable = parse_date(cells("TBC", "31/02/2024", "March 2024", "2024", True, dt.time(9, 0), None, ""))
+    assert parsed.isna().all()
+    assert unreadable.tolist() == [True, True, True, True, True, True, False, False]
+
+
+# --- flags -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Y", True), ("y", True), ("Yes", True), (" YES ", True), ("True", True), ("TRUE", True),
+        ("T", True), ("1", True), (1, True), (1.0, True), (True, True), (np.True_, True),
+        ("X", True), ("x", True), ("✓", True), ("✔", True),
+        ("N", False), ("no", False), ("False", False), ("F", False), ("0", False), (0, False),
+        (False, False),
+        # staff survey answers: how often, where "at least once" is yes
+        ("Yes, once", True), ("Yes - more than once", True), ("1-2", True), ("3 to 5", True),
+        ("More than 10", True), ("Never", False), ("No, never", False),
+    ],
+)
+def test_flag_spellings(cell: object, expected: bool) -> None:
+    parsed, unreadable = parse_flag(cells(cell))
+    assert parsed.dtype == "boolean"
+    assert parsed.iloc[0] == expected
+    assert not unreadable.iloc[0]
+
+
+def test_flag_blanks_non_answers_and_unreadable() -> None:
+    parsed, unreadable = parse_flag(cells(None, "", "Prefer not to say", "N/A", "Maybe", 2, "Partly"))
+    assert parsed.isna().all()
+    assert unreadable.tolist() == [False, False, False, False, True, True, True]
+
+
+# --- recruitment outcome -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "shortlisted", "appointed"),
+    [
+        ("Appointed", True, True),
+        ("Offered", True, True),
+        ("Offer accepted", True, True),
+        ("Successful", True, True),
+        ("Hired", True, True),
+        ("Successful at interview", True, True),
+        ("Conditional offer", True, True),
+        ("Not appointed", True, False),
+        ("Unsuccessful at interview", True, False),
+        ("Interviewed", True, False),
+        ("Shortlisted", True, False),
+        ("Rejected after interview", True, False),
+        ("Shortlisted - not appointed", True, False),
+        ("Offer declined", True, False),
+        ("Withdrawn after interview", True, False),
+        ("Not shortlisted", False, False),
+        ("Rejected at shortlisting", False, False),
+        ("Unsuccessful", False, False),
+        ("Rejected", False, False),
+        ("Not shortlisted for interview", False, False),
+        ("Application unsuccessful", False, False),
+        (" NOT SHORTLISTED ", False, False),
+    ],
+)
+def test_outcome_spellings(cell: str, shortlisted: bool, appointed: bool) -> None:
+    frame, unreadable = parse_outcome(cells(cell))
+    assert frame.dtypes.tolist() == ["boolean", "boolean"]
+    assert frame.loc[0, "shortlisted"] == shortlisted
+    assert frame.loc[0, "appointed"] == appointed
+    assert not unreadable.iloc[0]
+
+
+def test_withdrawn_is_not_known_for_shortlisting_and_not_appointed() -> None:
+    frame, unreadable = parse_outcome(cells("Withdrawn", "Candidate withdrew"))
+    assert frame["shortlisted"].isna().all()
+    assert frame["appointed"].tolist() == [False, False]
+    assert not unreadable.any()
+
+
+def test_unreadable_outcomes() -> None:
+    frame, unreadable = parse_outcome(cells("???", "On hold", 3, None, ""))
+    assert frame["shortlisted"].isna().all() and frame["appointed"].isna().all()
+    assert unreadable.tolist() == [True, True, True, False, False]
+
+
+# --- identifiers, text, services ---------------------------------------------------------
+
+
+def test_ids_are_text_without_float_tails() -> None:
+    parsed, unreadable = parse_id(cells(1234.0, 1234, " E0042 ", "001234", "1234.0", 12.5, None, ""))
+    assert parsed.dtype == "string"
+    assert parsed.tolist()[:6] == ["1234", "1234", "E0042", "001234", "1234", "12.5"]
+    assert parsed.iloc[6:].isna().all()
+    assert not unreadable.any()
+
+
+def test_text_is_stripped_and_numbers_written_as_text() -> None:
+    parsed, unreadable = parse_text(cells("  White British ", 7.0, 7.5, dt.datetime(2024, 3, 31), True, None, " "))
+    assert parsed.dtype == "string"
+    assert parsed.tolist()[:5] == ["White British", "7", "7.5", "2024-03-31", "Yes"]
+    assert parsed.iloc[5:].isna().all()
+    assert not unreadable.any()
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Adults", "Adults"),
+        ("Adult Social Care", "Adults"),
+        ("ASC", "Adults"),
+        ("Adult Services", "Adults"),
+        ("Adults and Health", "Adults"),
+        ("Adults & Health", "Adults"),
+        ("Health and Adult Social Care", "Adults"),
+        (" adult social care ", "Adults"),
+        ("Children's Services", "Children's"),
+        ("Children’s Services", "Children's"),
+        ("Childrens", "Children's"),
+        ("CSC", "Children's"),
+        ("Children and Families", "Children's"),
+        ("Children's Social Care", "Children's"),
+        ("Families, Children and Learning", "Children's"),
+        ("Adult Social Care – Provider Services", "Adults"),
+        ("Children's Services: Early Help", "Children's"),
+        ("Housing - Adults and Families", "Housing - Adults and Families"),
+        ("  Housing ", "Housing"),
+        ("Adult Learning", "Adult Learning"),
+    ],
+)
+def test_service_spellings(cell: str, expected: str) -> None:
+    parsed, unreadable = parse_service(cells(cell))
+    assert parsed.dtype == "string"
+    assert parsed.iloc[0] == expected
+    assert not unreadable.iloc[0]
+
+
+# --- many rows ---------------------------------------------------------------------------
+
+
+def test_a_large_column_parses_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    real = values.date_value
+
+    def counting(value: object) -> object:
+        calls.append(value)
+        return real(value)
+
+    monkeypatch.setattr(values, "date_value", counting)
+    distinct = ["31/03/2024", 45382, "01/02/2024", dt.date(2023, 4, 1), "TBC"]
+    column = pd.Series((distinct + [None]) * 20_000, dtype=object)  # 120,000 rows
+    parsed, unreadable = parse_date(column)
+    assert len(calls) == len(distinct)
+    assert len(parsed) == 120_000
+    assert parsed.iloc[6] == MARCH_31 and parsed.iloc[7] == MARCH_31
+    assert parsed.iloc[8] == pd.Timestamp(2024, 2, 1)
+    assert int(unreadable.sum()) == 20_000
+    assert int(parsed.isna().sum()) == 40_000
+
+
+def test_index_is_kept() -> None:
+    parsed, unreadable = parse_money(pd.Series(["£1", "x"], index=[10, 20], dtype=object))
+    assert parsed.index.tolist() == [10, 20]
+    assert unreadable.loc[20] and not unreadable.loc[10]
