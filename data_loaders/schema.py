@@ -11,9 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-DatasetName = Literal[
-    "staff", "recruitment", "disciplinary", "fitness_to_practise", "cpd", "survey", "leavers"
-]
+DatasetName = Literal["staff", "recruitment", "disciplinary", "fitness_to_practise", "cpd", "survey", "leavers"]
 DATASETS: tuple[str, ...] = (
     "staff",
     "recruitment",
@@ -69,10 +67,25 @@ _EMPLOYEE_ID = Column(
     "employee_id",
     "id",
     (
-        "employee id", "employee no", "employee number", "employee ref", "emp no", "emp id",
-        "staff id", "staff no", "staff number", "person id", "person number", "personnel number",
-        "payroll number", "payroll no", "assignment number", "assignment no", "assignment id",
-        "employee", "id",
+        "employee id",
+        "employee no",
+        "employee number",
+        "employee ref",
+        "emp no",
+        "emp id",
+        "staff id",
+        "staff no",
+        "staff number",
+        "person id",
+        "person number",
+        "personnel number",
+        "payroll number",
+        "payroll no",
+        "assignment number",
+        "assignment no",
+        "assignment id",
+        "employee",
+        "id",
     ),
     "The person's identifier in the HR system; joins events to staff.",
 )
@@ -80,8 +93,16 @@ _ETHNICITY = Column(
     "ethnicity",
     "ethnicity",
     (
-        "ethnicity", "ethnic origin", "ethnic group", "ethnic background", "ethnicity code",
-        "ethnic origin code", "ethnic category", "race", "race ethnicity", "ethnicity description",
+        "ethnicity",
+        "ethnic origin",
+        "ethnic group",
+        "ethnic background",
+        "ethnicity code",
+        "ethnic origin code",
+        "ethnic category",
+        "race",
+        "race ethnicity",
+        "ethnicity description",
     ),
     "The person's own description of their ethnic group, as recorded.",
 )
@@ -89,8 +110,16 @@ _SERVICE = Column(
     "service",
     "service",
     (
-        "service", "service area", "directorate", "department", "division", "service user group",
-        "organisation", "org unit", "business unit", "area",
+        "service",
+        "service area",
+        "directorate",
+        "department",
+        "division",
+        "service user group",
+        "organisation",
+        "org unit",
+        "business unit",
+        "area",
     ),
     "Adults, Children's, or another service.",
 )
@@ -98,7 +127,9 @@ _SERVICE = Column(
 
 def _event_date(*extra: str) -> Column:
     return Column(
-        "date", "date", ("date", "event date", "date opened", "start date", *extra),
+        "date",
+        "date",
+        ("date", "event date", "date opened", "start date", *extra),
         "When the event happened; used to keep the 12-month period.",
     )
 
@@ -110,14 +141,62 @@ SCHEMAS: dict[str, DatasetSchema] = {
         (
             _EMPLOYEE_ID,
             _ETHNICITY,
-            Column("pay_band", "text", ("pay band", "grade", "band", "pay grade", "salary band", "pay scale", "scale", "grade code")),
-            Column("salary", "money", ("salary", "annual salary", "fte salary", "basic salary", "annual pay", "full time equivalent salary", "salary £", "pay")),
+            Column(
+                "pay_band",
+                "text",
+                ("pay band", "grade", "band", "pay grade", "salary band", "pay scale", "scale", "grade code"),
+            ),
+            Column(
+                "salary",
+                "money",
+                (
+                    "salary",
+                    "annual salary",
+                    "fte salary",
+                    "basic salary",
+                    "annual pay",
+                    "full time equivalent salary",
+                    "salary £",
+                    "pay",
+                ),
+            ),
             _SERVICE,
-            Column("job_title", "text", ("job title", "post title", "position", "job", "role", "position title", "job role")),
-            Column("start_date", "date", ("start date", "date started", "date of appointment", "continuous service date", "start", "date joined", "hire date", "appointment date")),
-            Column("leave_date", "date", ("leave date", "leaving date", "date left", "termination date", "end date", "date of leaving")),
+            Column(
+                "job_title",
+                "text",
+                ("job title", "post title", "position", "job", "role", "position title", "job role"),
+            ),
+            Column(
+                "start_date",
+                "date",
+                (
+                    "start date",
+                    "date started",
+                    "date of appointment",
+                    "continuous service date",
+                    "start",
+                    "date joined",
+                    "hire date",
+                    "appointment date",
+                ),
+            ),
+            Column(
+                "leave_date",
+                "date",
+                ("leave date", "leaving date", "date left", "termination date", "end date", "date of leaving"),
+            ),
             Column("senior_manager", "flag", ("senior manager", "senior management", "senior", "senior leader", "smt")),
-            Column("regulated_professional", "flag", ("regulated professional", "regulated", "registered professional", "professionally registered", "registered")),
+            Column(
+                "regulated_professional",
+                "flag",
+                (
+                    "regulated professional",
+                    "regulated",
+                    "registered professional",
+                    "professionally registered",
+                    "registered",
+                ),
+            ),
             Column("sex", "text", ("sex", "gender")),
             Column("disability", "text", ("disability", "disabled", "disability status")),
             Column("team", "text", ("team", "team name", "cost centre", "section", "unit")),
@@ -129,12 +208,34 @@ SCHEMAS: dict[str, DatasetSchema] = {
         "recruitment",
         "Recruitment (one row per applicant)",
         (
-            Column("applicant_id", "id", ("applicant id", "applicant no", "applicant number", "candidate id", "candidate number", "application id", "application number")),
+            Column(
+                "applicant_id",
+                "id",
+                (
+                    "applicant id",
+                    "applicant no",
+                    "applicant number",
+                    "candidate id",
+                    "candidate number",
+                    "application id",
+                    "application number",
+                ),
+            ),
             _ETHNICITY,
-            Column("shortlisted", "flag", ("shortlisted", "shortlisted y n", "short listed", "shortlist", "interviewed")),
+            Column(
+                "shortlisted", "flag", ("shortlisted", "shortlisted y n", "short listed", "shortlist", "interviewed")
+            ),
             Column("appointed", "flag", ("appointed", "appointed y n", "offered", "hired", "successful", "offer made")),
-            Column("outcome", "outcome", ("outcome", "status", "application status", "result", "stage", "application outcome")),
-            Column("vacancy", "text", ("vacancy", "vacancy ref", "vacancy reference", "vacancy id", "job reference", "post", "requisition")),
+            Column(
+                "outcome",
+                "outcome",
+                ("outcome", "status", "application status", "result", "stage", "application outcome"),
+            ),
+            Column(
+                "vacancy",
+                "text",
+                ("vacancy", "vacancy ref", "vacancy reference", "vacancy id", "job reference", "post", "requisition"),
+            ),
             _SERVICE,
             _event_date("application date", "date applied", "closing date", "interview date"),
         ),
@@ -149,7 +250,13 @@ SCHEMAS: dict[str, DatasetSchema] = {
             _EMPLOYEE_ID,
             _ETHNICITY,
             _SERVICE,
-            _event_date("case start date", "date of investigation", "investigation start date", "date case opened", "hearing date"),
+            _event_date(
+                "case start date",
+                "date of investigation",
+                "investigation start date",
+                "date case opened",
+                "hearing date",
+            ),
         ),
         required=(("employee_id", "ethnicity"),),
         sheet_names=("disciplinary", "disciplinaries", "discipline", "conduct", "er cases", "employee relations"),
@@ -158,17 +265,34 @@ SCHEMAS: dict[str, DatasetSchema] = {
         "fitness_to_practise",
         "Fitness to practise referrals",
         (
-            Column("case_id", "id", (
-                "case id", "case ref", "referral id", "referral reference", "reference",
-                "referral ref", "referral no", "referral number",
-            )),
+            Column(
+                "case_id",
+                "id",
+                (
+                    "case id",
+                    "case ref",
+                    "referral id",
+                    "referral reference",
+                    "reference",
+                    "referral ref",
+                    "referral no",
+                    "referral number",
+                ),
+            ),
             _EMPLOYEE_ID,
             _ETHNICITY,
             _SERVICE,
             _event_date("referral date", "date referred", "date of referral"),
         ),
         required=(("employee_id", "ethnicity"),),
-        sheet_names=("fitness to practise", "fitness to practice", "ftp", "referrals", "swe referrals", "hcpc referrals"),
+        sheet_names=(
+            "fitness to practise",
+            "fitness to practice",
+            "ftp",
+            "referrals",
+            "swe referrals",
+            "hcpc referrals",
+        ),
     ),
     "cpd": DatasetSchema(
         "cpd",
@@ -176,7 +300,11 @@ SCHEMAS: dict[str, DatasetSchema] = {
         (
             _EMPLOYEE_ID,
             _ETHNICITY,
-            Column("course", "text", ("course", "course title", "course name", "training", "activity", "programme", "learning activity")),
+            Column(
+                "course",
+                "text",
+                ("course", "course title", "course name", "training", "activity", "programme", "learning activity"),
+            ),
             Column("funded", "flag", ("funded", "funded by council", "employer funded", "paid for", "funding")),
             Column("non_mandatory", "flag", ("non mandatory", "non-mandatory", "optional", "discretionary")),
             Column("mandatory", "flag", ("mandatory", "mandatory training", "compulsory")),
@@ -192,9 +320,41 @@ SCHEMAS: dict[str, DatasetSchema] = {
         (
             Column("respondent_id", "id", ("respondent id", "response id", "respondent")),
             _ETHNICITY,
-            Column("harassment_public", "flag", ("harassment from public", "harassment public", "bullying from public", "harassment from people who use services", "abuse from public", "from public", "public")),
-            Column("harassment_colleagues", "flag", ("harassment from colleagues", "harassment colleagues", "bullying from colleagues", "from colleagues", "colleagues")),
-            Column("harassment_managers", "flag", ("harassment from managers", "harassment managers", "bullying from managers", "from managers", "managers")),
+            Column(
+                "harassment_public",
+                "flag",
+                (
+                    "harassment from public",
+                    "harassment public",
+                    "bullying from public",
+                    "harassment from people who use services",
+                    "abuse from public",
+                    "from public",
+                    "public",
+                ),
+            ),
+            Column(
+                "harassment_colleagues",
+                "flag",
+                (
+                    "harassment from colleagues",
+                    "harassment colleagues",
+                    "bullying from colleagues",
+                    "from colleagues",
+                    "colleagues",
+                ),
+            ),
+            Column(
+                "harassment_managers",
+                "flag",
+                (
+                    "harassment from managers",
+                    "harassment managers",
+                    "bullying from managers",
+                    "from managers",
+                    "managers",
+                ),
+            ),
             _SERVICE,
         ),
         required=(("ethnicity",), ("harassment_public", "harassment_colleagues", "harassment_managers")),
@@ -206,7 +366,11 @@ SCHEMAS: dict[str, DatasetSchema] = {
         (
             _EMPLOYEE_ID,
             _ETHNICITY,
-            Column("leave_date", "date", ("leave date", "leaving date", "date left", "termination date", "end date", "date of leaving")),
+            Column(
+                "leave_date",
+                "date",
+                ("leave date", "leaving date", "date left", "termination date", "end date", "date of leaving"),
+            ),
             Column("start_date", "date", ("start date", "date started", "date joined", "continuous service date")),
             Column("reason", "text", ("reason", "leaving reason", "reason for leaving", "termination reason")),
             _SERVICE,
