@@ -52,6 +52,8 @@ def is_blank(value: Any) -> bool:
         return not value.strip()
     if kind is int:
         return False
+    if kind is float:
+        return value != value  # NaN
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, float):
@@ -62,6 +64,9 @@ def is_blank(value: Any) -> bool:
 
 
 def _is_number(value: Any) -> bool:
+    kind = type(value)
+    if kind is float or kind is int:  # the common case, without the slow ABC check
+        return True
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
@@ -356,8 +361,11 @@ def _number_text(number: Any) -> Any:
 
 def id_value(value: Any) -> Any:
     # Most cells of a large export are plain ints or str: answer those first.
-    if type(value) is int:
+    kind = type(value)
+    if kind is int:
         return str(value)
+    if kind is float and value.is_integer():  # calamine reads every number as a float
+        return str(int(value))
     if isinstance(value, (bool, np.bool_, dt.date, dt.time)):
         return UNREADABLE
     if _is_number(value):

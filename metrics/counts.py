@@ -43,7 +43,7 @@ class Period:
         return cls(year_before + dt.timedelta(days=1), end)
 
     def __str__(self) -> str:
-        return f"{self.start:%d %B %Y} to {self.end:%d %B %Y}"
+        return f"{self.start.day} {self.start:%B %Y} to {self.end.day} {self.end:%B %Y}"
 
 
 def empty_counts() -> pd.DataFrame:

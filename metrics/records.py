@@ -14,8 +14,8 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from data_loaders.ethnicity import classify_series
 
+from data_loaders.ethnicity import classify_series
 from metrics.counts import DataQuality, FigureSet, Period, empty_counts
 from metrics.registry import GROUPS, METRICS
 from metrics.settings import Settings
@@ -60,17 +60,31 @@ def latest_date(datasets: Mapping[str, pd.DataFrame], today: dt.date | None = No
     return _month_end(latest.date()) if latest is not None else None
 
 
-def _with_groups(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+# The columns counting reads; anything else a dataset carries (sex, team, course title...) is
+# dropped before counting unless a filter needs it, so large frames are not copied for nothing.
+_COUNTED_COLUMNS = frozenset({
+    "employee_id", "ethnicity", "pay_band", "salary", "service", "job_title", "start_date", "leave_date",
+    "senior_manager", "regulated_professional", "shortlisted", "appointed", "date", "funded", "non_mandatory",
+    *(q.column for m in METRICS.values() for q in m.questions),
+})
+_GROUP_DTYPE = pd.CategoricalDtype(list(GROUPS))
+
+
+def _with_groups(frame: pd.DataFrame, settings: Settings, keep: frozenset[str]) -> pd.DataFrame:
+    frame = frame.loc[:, [c for c in frame.columns if c in keep]]
+    if "ethnicity" not in frame.columns:
+        return frame.assign(group=pd.Series("unknown", index=frame.index, dtype=_GROUP_DTYPE), recognised=True)
     classified = classify_series(
-        frame["ethnicity"] if "ethnicity" in frame.columns else pd.Series(pd.NA, index=frame.index, dtype="str"),
+        frame["ethnicity"],
         white_minorities_as_bme=settings.white_minorities_as_bme,
         overrides=settings.ethnicity_overrides,
     )
-    return frame.assign(group=classified["group"], recognised=classified["recognised"])
+    return frame.assign(group=classified["group"].astype(_GROUP_DTYPE), recognised=classified["recognised"])
 
 
-def _attach_staff(events: pd.DataFrame, staff: pd.DataFrame | None) -> pd.DataFrame:
-    """Give event rows the ethnicity group (and any staff column they lack) of the person.
+def _attach_staff(events: pd.DataFrame, staff: pd.DataFrame | None, columns: set[str]) -> pd.DataFrame:
+    """Give event rows the person's ethnicity group, and the staff `columns` they lack (the
+    service, and whatever a filter needs).
 
     An event's own ethnicity, when written, wins; otherwise the staff record's is used.
     """
@@ -78,10 +92,8 @@ def _attach_staff(events: pd.DataFrame, staff: pd.DataFrame | None) -> pd.DataFr
         return events
     people = staff.drop_duplicates("employee_id", keep="last").set_index("employee_id")
     joined = events
-    for col in people.columns:
-        if col in ("group", "recognised", "ethnicity"):
-            continue
-        if col not in events.columns:
+    for col in columns:
+        if col in people.columns and col not in events.columns:
             joined = joined.assign(**{col: events["employee_id"].map(people[col])})
     if "ethnicity" not in events.columns or events["ethnicity"].isna().all():
         joined = joined.assign(
@@ -208,16 +220,15 @@ def figures_from_records(
         notes.append("No dates were found in the data, so the period ends today; set the period end.")
     period = Period.twelve_months_to(end)
 
+    keep = _COUNTED_COLUMNS | set(filters)
     staff = datasets.get("staff")
     if staff is not None:
-        staff = _with_groups(staff, settings)
+        staff = _with_groups(staff, settings, keep)
     frames: dict[str, pd.DataFrame] = {}
     for name, frame in datasets.items():
         if name == "staff":
             continue
-        frame = _with_groups(frame, settings) if "ethnicity" in frame.columns else frame.assign(
-            group="unknown", recognised=True)
-        frames[name] = _attach_staff(frame, staff)
+        frames[name] = _attach_staff(_with_groups(frame, settings, keep), staff, {"service", *filters})
     if staff is not None:
         staff = _apply_filters("staff", staff, filters, notes)
     frames = {name: f for name, f in ((n, _apply_filters(n, f, filters, notes)) for n, f in frames.items())
@@ -271,7 +282,7 @@ def figures_from_records(
             base = headcount_end[regulated]
         if metric == "M5":
             events = _funded_non_mandatory(events, notes)
-        add(metric, _people_with_events(events, base), base)
+        add(metric, _people_with_events(events, base, notes, metric), base)
 
     if "survey" in frames:
         survey = frames["survey"]
@@ -306,11 +317,12 @@ def _count_pay_bands(current: pd.DataFrame, settings: Settings, add, notes: list
     unbanded = int(bands.isna().sum())
     if unbanded:
         notes.append(f"{unbanded} staff in post have neither a pay band nor a salary and are left out of metric 1.")
-    banded = current.assign(band=bands)[bands.notna()]
-    group_totals = banded.groupby("group").size()
+    banded = pd.DataFrame({"band": bands, "group": current["group"]})[bands.notna()]
+    in_band = banded.groupby(["band", "group"], observed=True).size()
+    group_totals = banded.groupby("group", observed=True).size()
+    people = current[bands.notna()]
     for band in band_order(banded["band"], salary.loc[banded.index] if salary is not None else None, settings):
-        in_band = banded[banded["band"] == band].groupby("group").size()
-        add("M1", {g: (float(in_band.get(g, 0)), float(group_totals.get(g, 0))) for g in GROUPS}, banded,
+        add("M1", {g: (float(in_band.get((band, g), 0)), float(group_totals.get(g, 0))) for g in GROUPS}, people,
             item=str(band))
 
 
@@ -404,20 +416,27 @@ def _funded_non_mandatory(cpd: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     return cpd[keep]
 
 
-def _people_with_events(events: pd.DataFrame, base: pd.DataFrame) -> dict[str, tuple[float, float]]:
-    """People (not cases or courses) with at least one event, by group, over the base headcount.
+def _people_with_events(events: pd.DataFrame, base: pd.DataFrame, notes: list[str],
+                        metric: str) -> dict[str, tuple[float, float]]:
+    """People (not cases or courses) with at least one event, by group, over the headcount.
 
-    Events tied to an employee number count each person once and only if they are in the
-    base; events with only an ethnicity count one per row.
+    Events tied to an employee number count each person once, whether or not they are still
+    in post at the period end (a dismissal must not hide the disciplinary case that led to
+    it); events with only an ethnicity count one per row.
     """
     base_counts = base.groupby("group").size()
-    if "employee_id" in events.columns and "employee_id" in base.columns:
+    if "employee_id" in events.columns:
         with_id = events["employee_id"].notna()
-        people = set(events.loc[with_id, "employee_id"])
-        in_base = base[base["employee_id"].isin(people).fillna(False).astype(bool)]
-        event_counts = in_base.groupby("group").size().add(
-            events[~with_id].groupby("group").size(), fill_value=0)
+        people = events[with_id].drop_duplicates("employee_id")
+        event_counts = people.groupby("group").size().add(events[~with_id].groupby("group").size(), fill_value=0)
     else:
         event_counts = events.groupby("group").size()
-    return {g: (float(min(event_counts.get(g, 0), base_counts.get(g, 0)) if "employee_id" in events.columns
-                      else event_counts.get(g, 0)), float(base_counts.get(g, 0))) for g in GROUPS}
+    counts = {}
+    for g in GROUPS:
+        n_events, n_base = float(event_counts.get(g, 0)), float(base_counts.get(g, 0))
+        if n_events > n_base:
+            notes.append(f"Metric {METRICS[metric].number}: more {g} people had an event ({n_events:,.0f}) than "
+                         f"were in post at the period end ({n_base:,.0f}); the rate is capped at 100%.")
+            n_events = n_base
+        counts[g] = (n_events, n_base)
+    return counts

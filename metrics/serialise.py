@@ -8,7 +8,8 @@ from metrics.registry import GROUPS
 from metrics.results import BandRow, MetricResult
 
 
-def _round(value: float | None, places: int = 6) -> float | None:
+def _round(value: float | None, places: int = 12) -> float | None:
+    # Full precision for machines; the readable table and the sentences do the rounding.
     return None if value is None else round(value, places)
 
 
@@ -19,7 +20,7 @@ def _count(value: float | None) -> int | float | None:
 
 
 def _ci(ci: tuple[float, float] | None) -> list[float] | None:
-    return None if ci is None else [round(ci[0], 6), round(ci[1], 6)]
+    return None if ci is None else [round(ci[0], 12), round(ci[1], 12)]
 
 
 def _groups(result: MetricResult) -> dict[str, dict[str, Any]]:
@@ -34,7 +35,7 @@ def _band(row: BandRow, name: str | None) -> dict[str, Any]:
     for g in GROUPS:
         out[g] = _count(row.counts[g])
     for g in GROUPS:
-        out[f"{g}_pct"] = _round(row.pct[g], 4)
+        out[f"{g}_pct"] = _round(row.pct[g])
     return out
 
 
@@ -43,7 +44,7 @@ def _quality(result: MetricResult) -> dict[str, Any]:
     return {
         "total": q.total,
         "unknown": q.unknown,
-        "unknown_pct": _round(q.unknown_pct, 4),
+        "unknown_pct": _round(q.unknown_pct),
         "unrecognised_labels": dict(q.unrecognised),
     }
 
@@ -67,8 +68,8 @@ def result_to_dict(result: MetricResult) -> dict[str, Any]:
                             for key, q in result.questions.items()}
     if d.kind == "representation" and result.status != "no data":
         out["unit"] = "percentage points"
-        out["senior_bme_pct"] = _round(result.senior_pct, 4)
-        out["workforce_bme_pct"] = _round(result.workforce_pct, 4)
+        out["senior_bme_pct"] = _round(result.senior_pct)
+        out["workforce_bme_pct"] = _round(result.workforce_pct)
         ratio = result.ratio
         out["relative_likelihood"] = None if ratio is None else {
             "value": _round(ratio.value), "ci": _ci(ratio.ci), "status": ratio.status,

@@ -18,11 +18,6 @@ from pathlib import PurePath
 from typing import Any, BinaryIO
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill, Protection
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from data_loaders.errors import InputError
 from data_loaders.report import RawSheet
@@ -42,26 +37,19 @@ GROUP_LABELS: dict[str, str] = {"bme": "BME", "white": "White", "unknown": "Unkn
 START_HEADCOUNT = "Headcount at start of year"
 END_HEADCOUNT = "Headcount at end of year"
 # The metric whose base is the mean of two headcounts (start and end of the year).
-_AVERAGED_BASE_METRIC = "M8"
+AVERAGED_BASE_METRIC = "M8"
 BLANK_BANDS = 12
 
 _SHEET_NAME_LIMIT = 31
 _FORBIDDEN_IN_SHEET_NAME = re.compile(r"[:\\/?*\[\]]")
 _DANGLING_WORDS = frozenset({"a", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"})
-_FIRST_ROW = 4  # the heading row of every metric sheet; rows above are title and notes
+FIRST_ROW = 4  # the heading row of every metric sheet; rows above are title and notes
 
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=14)
-_NOTE = Font(italic=True, color="595959")
-_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-_UNLOCKED = Protection(locked=False)
-_COUNT_FORMAT = "#,##0"
-_DATE_FORMAT = "dd/mm/yyyy"
 
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
 _DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y")
 # Excel serial day numbers from 2000 to 2099: a date cell that lost its date format.
-_EXCEL_SERIALS = (36526, 73050)
+EXCEL_SERIALS = (36526, 73050)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 # The words councils use for the minority-ethnic group, beyond "BME" itself.
@@ -85,19 +73,15 @@ def sheet_name(definition: MetricDefinition) -> str:
     return cut if len(words) > 1 else name[:_SHEET_NAME_LIMIT]
 
 
-def _input_columns(definition: MetricDefinition) -> tuple[str, ...]:
+def input_columns(definition: MetricDefinition) -> tuple[str, ...]:
     """The headings of a group-rows sheet's count columns, after the group column."""
-    if definition.id == _AVERAGED_BASE_METRIC:
+    if definition.id == AVERAGED_BASE_METRIC:
         return (START_HEADCOUNT, END_HEADCOUNT, definition.events_label)
     return (definition.base_label, definition.events_label)
 
 
-def _question_heading(definition: MetricDefinition, label: str) -> str:
+def question_heading(definition: MetricDefinition, label: str) -> str:
     return f"{definition.base_label} who {definition.outcome} {label}"
-
-
-# ---------------------------------------------------------------------------------------
-# Writing
 
 
 def write_template(
@@ -108,197 +92,20 @@ def write_template(
     figures: FigureSet | None = None,
 ) -> None:
     """Write the counts workbook: blank, or holding `figures`' counts so they can be re-imported."""
-    if figures is not None:
-        organisation = organisation or figures.organisation
-        period_end = period_end or figures.period.end
-    workbook = Workbook()
-    about = workbook.active
-    assert about is not None
-    _write_about(about, organisation, period_end)
-    for definition in METRICS.values():
-        sheet = workbook.create_sheet(sheet_name(definition))
-        counts = figures.for_metric(definition.id) if figures is not None else empty_counts()
-        if definition.kind == "distribution":
-            _write_bands_sheet(sheet, definition, counts)
-        elif definition.kind == "survey":
-            _write_survey_sheet(sheet, definition, counts)
-        else:
-            _write_groups_sheet(sheet, definition, counts)
-    workbook.save(target)
+    # openpyxl is only needed to write; reading goes through calamine, so importing this module
+    # for reading (every command-line run) does not pay for it.
+    from metrics.template_writer import write_workbook
+
+    write_workbook(target, organisation=organisation, period_end=period_end, figures=figures)
 
 
-def _write_about(sheet: Worksheet, organisation: str, period_end: dt.date | None) -> None:
-    sheet.title = ABOUT_SHEET
-    sheet["A1"] = TEMPLATE_MARKER
-    sheet["A1"].font = _TITLE
-    sheet["A2"] = "Counts of staff by ethnic group, one sheet per metric."
-    sheet["A4"] = ORGANISATION_LABEL
-    sheet["A5"] = PERIOD_END_LABEL
-    for cell in (sheet["A4"], sheet["A5"]):
-        cell.font = _BOLD
-    _input(sheet["B4"]).value = organisation or None
-    date_cell = _input(sheet["B5"])
-    date_cell.value = period_end
-    date_cell.number_format = _DATE_FORMAT
-    sheet["C5"] = "The last day of the 12 months the counts cover, usually 31 March."
-    sheet["C5"].font = _NOTE
-    dates = DataValidation(type="date", operator="greaterThan", formula1=str(_EXCEL_SERIALS[0]),
-                           allow_blank=True, showErrorMessage=True, errorTitle="A date",
-                           error="Enter the period end date, for example 31/03/2026.")
-    dates.add("B5")
-    sheet.add_data_validation(dates)
-
-    instructions = (
-        "There is one sheet per metric. Fill in the shaded cells with counts for each ethnic group.",
-        "Enter whole numbers of people; enter 0 where there are none.",
-        "Leave a metric's sheet blank if you have no data for it: it will show as no data.",
-        "Unknown means not stated, prefer not to say or not recorded.",
-        "Events (such as appointments or leavers) count over the 12 months to the period end date; "
-        "headcounts are at that date; survey counts come from the latest staff survey.",
-        "You may use your organisation's own words for BME in the group headings, and insert rows for notes.",
-    )
-    sheet["A7"] = "How to fill it in"
-    sheet["A7"].font = _BOLD
-    for offset, line in enumerate(instructions):
-        sheet.cell(row=8 + offset, column=1, value=line)
-
-    row = 9 + len(instructions)
-    sheet.cell(row=row, column=1, value="The sheets").font = _BOLD
-    for offset, definition in enumerate(METRICS.values(), start=1):
-        name = sheet_name(definition)
-        link = sheet.cell(row=row + offset, column=1, value=name)
-        link.hyperlink = f"#'{name}'!A1"
-        link.font = Font(color="0563C1", underline="single")
-        sheet.cell(row=row + offset, column=2, value=_description(definition))
-    sheet.column_dimensions["A"].width = 34
-    sheet.column_dimensions["B"].width = 40
-
-
-def _description(definition: MetricDefinition) -> str:
-    return definition.description.format(bme=GROUP_LABELS["bme"])
-
-
-def _write_title(sheet: Worksheet, definition: MetricDefinition, note: str) -> None:
-    sheet["A1"] = f"{definition.id} {definition.title}"
-    sheet["A1"].font = _TITLE
-    sheet["A2"] = _description(definition)
-    sheet["A3"] = note
-    sheet["A3"].font = _NOTE
-
-
-def _input(cell: Any) -> Any:
-    cell.fill = _INPUT_FILL
-    cell.protection = _UNLOCKED
-    return cell
-
-
-def _count_cell(cell: Any) -> Any:
-    _input(cell).number_format = _COUNT_FORMAT
-    return cell
-
-
-def _whole_counts_validation(sheet: Worksheet) -> DataValidation:
-    validation = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                                showErrorMessage=True, errorTitle="A count",
-                                error="Enter a whole number of people, 0 or more.")
-    sheet.add_data_validation(validation)
-    return validation
-
-
-def _headings(sheet: Worksheet, row: int, headings: Sequence[str]) -> None:
-    for column, heading in enumerate(headings, start=1):
-        sheet.cell(row=row, column=column, value=heading).font = _BOLD
-        letter = get_column_letter(column)
-        width = max(sheet.column_dimensions[letter].width or 0, len(heading) + 4, 14)
-        sheet.column_dimensions[letter].width = width
-
-
-def _write_group_rows(sheet: Worksheet, first_row: int, values: dict[str, Sequence[int | None]],
-                      validation: DataValidation, columns: int) -> None:
-    for offset, group in enumerate(GROUPS):
-        row = first_row + offset
-        sheet.cell(row=row, column=1, value=GROUP_LABELS[group])
-        for column in range(2, 2 + columns):
-            cell = _count_cell(sheet.cell(row=row, column=column))
-            given = values.get(group)
-            cell.value = given[column - 2] if given else None
-    validation.add(f"B{first_row}:{get_column_letter(1 + columns)}{first_row + len(GROUPS) - 1}")
-
-
-def _write_groups_sheet(sheet: Worksheet, definition: MetricDefinition, counts: pd.DataFrame) -> None:
-    columns = _input_columns(definition)
-    note = "Counts for the 12 months to the period end date; headcounts at that date."
-    if definition.kind == "representation":
-        note = "Headcounts at the period end date."
-    if definition.id == _AVERAGED_BASE_METRIC:
-        note = f"{definition.base_label} is the mean of the headcounts at the start and end of the year."
-    _write_title(sheet, definition, note)
-    _headings(sheet, _FIRST_ROW, (GROUP_HEADING, *columns))
-    values = {}
-    for record in counts.itertuples(index=False):
-        events = _whole(record.events, definition.id, record.group)
-        if definition.id == _AVERAGED_BASE_METRIC:
-            start, end = _two_headcounts(record.base, definition.id, record.group)
-            values[record.group] = (start, end, events)
-        else:
-            values[record.group] = (_whole(record.base, definition.id, record.group), events)
-    _write_group_rows(sheet, _FIRST_ROW + 1, values, _whole_counts_validation(sheet), len(columns))
-
-
-def _write_survey_sheet(sheet: Worksheet, definition: MetricDefinition, counts: pd.DataFrame) -> None:
-    _write_title(sheet, definition, "From the latest staff survey: who answered the question, and who said yes.")
-    validation = _whole_counts_validation(sheet)
-    columns = (definition.base_label, definition.events_label)
-    unknown_items = set(counts["item"]) - {q.key for q in definition.questions}
-    if unknown_items:
-        raise ValueError(f"{definition.id} has counts for questions {sorted(unknown_items)} the registry does not know")
-    row = _FIRST_ROW
-    for question in definition.questions:
-        sheet.cell(row=row, column=1, value=_question_heading(definition, question.label)).font = _BOLD
-        _headings(sheet, row + 1, (GROUP_HEADING, *columns))
-        values = {
-            record.group: (_whole(record.base, definition.id, record.group),
-                           _whole(record.events, definition.id, record.group))
-            for record in counts[counts["item"] == question.key].itertuples(index=False)
-        }
-        _write_group_rows(sheet, row + 2, values, validation, len(columns))
-        row += 2 + len(GROUPS) + 1
-
-
-def _write_bands_sheet(sheet: Worksheet, definition: MetricDefinition, counts: pd.DataFrame) -> None:
-    _write_title(sheet, definition, f"{definition.events_label}: staff in each pay band at the period end date, "
-                                    "lowest band first. Add rows if you have more bands.")
-    _headings(sheet, _FIRST_ROW, (BAND_HEADING, *(GROUP_LABELS[g] for g in GROUPS)))
-    sheet.column_dimensions["A"].width = 30
-    bands = list(dict.fromkeys(counts["item"]))
-    validation = _whole_counts_validation(sheet)
-    for offset in range(max(BLANK_BANDS, len(bands))):
-        row = _FIRST_ROW + 1 + offset
-        band = bands[offset] if offset < len(bands) else None
-        _input(sheet.cell(row=row, column=1)).value = band
-        in_band = counts[counts["item"] == band] if band is not None else counts.iloc[0:0]
-        for column, group in enumerate(GROUPS, start=2):
-            given = in_band.loc[in_band["group"] == group, "events"]
-            cell = _count_cell(sheet.cell(row=row, column=column))
-            cell.value = _whole(given.iloc[0], definition.id, group) if len(given) else None
-    last_row = _FIRST_ROW + max(BLANK_BANDS, len(bands))
-    validation.add(f"B{_FIRST_ROW + 1}:{get_column_letter(1 + len(GROUPS))}{last_row}")
-
-
-def _whole(value: float, metric_id: str, group: str) -> int:
-    if not float(value).is_integer() or value < 0:
-        raise ValueError(f"{metric_id} {group}: {value} is not a whole count; the counts template holds whole counts")
-    return int(value)
-
-
-def _two_headcounts(average: float, metric_id: str, group: str) -> tuple[int, int]:
-    """Two whole headcounts whose mean is `average` (only whole or half averages have them)."""
-    start = math.floor(average)
-    end = 2 * average - start
-    if not float(end).is_integer() or average < 0:
-        raise ValueError(f"{metric_id} {group}: an average headcount of {average} is not the mean of two "
-                         "whole headcounts, so the counts template cannot hold it")
-    return start, int(end)
+def column_letters(number: int) -> str:
+    """1 -> A, 27 -> AA: the column part of a cell address."""
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
 
 
 # ---------------------------------------------------------------------------------------
@@ -426,7 +233,7 @@ class _SheetReader:
         return None if isinstance(value, str) and not value.strip() else value
 
     def ref(self, row: int, column: int) -> str:
-        return f"{get_column_letter(column + 1)}{self.sheet.first_row + row}"
+        return f"{column_letters(column + 1)}{self.sheet.first_row + row}"
 
     def row_number(self, row: int) -> int:
         return self.sheet.first_row + row
@@ -547,7 +354,7 @@ class _SheetReader:
     def _group_block(self, definition: MetricDefinition, start: int, end: int,
                      skip: Sequence[str] = ()) -> dict[str, tuple[int, float]] | None:
         """(events, base) by group from one block of group rows; None when the block is blank."""
-        labels = _input_columns(definition)
+        labels = input_columns(definition)
         heading = self._heading_row(labels, start, end)
         if heading is None:
             if self.has_entries(start, end):
@@ -598,7 +405,7 @@ class _SheetReader:
                 )
             *base_values, events = values
             base = sum(base_values) / len(base_values)
-            if definition.id != _AVERAGED_BASE_METRIC and events > base:
+            if definition.id != AVERAGED_BASE_METRIC and events > base:
                 raise self.error(
                     f"{definition.events_label} ({events:,}) is more than {definition.base_label} "
                     f"({int(base):,}) for {GROUP_LABELS[group]}, cell {self.ref(row, columns[-1])}",
@@ -659,7 +466,7 @@ class _SheetReader:
         raise self.error(
             f"cannot tell which question the headings in row {self.row_number(heading_row)} are for",
             advice="Put the question back in the row above the headings, as in a blank counts template: "
-                   + "; ".join(repr(_question_heading(definition, q.label)) for q in definition.questions) + ".",
+                   + "; ".join(repr(question_heading(definition, q.label)) for q in definition.questions) + ".",
         )
 
     def bands(self, definition: MetricDefinition) -> _Found | None:
@@ -759,7 +566,7 @@ def _as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if _EXCEL_SERIALS[0] <= value <= _EXCEL_SERIALS[1]:
+        if EXCEL_SERIALS[0] <= value <= EXCEL_SERIALS[1]:
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
         return None
     if isinstance(value, str):

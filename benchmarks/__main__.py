@@ -1,0 +1,137 @@
+"""python -m benchmarks [--rows N] [--repeat R]
+
+Load-and-compute time for a large staff workbook, printed beside its baselines in the same
+run: python-calamine reading the cells and nothing else (the floor), and pandas' openpyxl
+reader (what a naive loader would use). Each figure is the median of R runs, each run in a
+fresh process so imports and caches count as they do for a person running the command line;
+peak memory is the process's maximum resident set.
+
+Figures are printed, not asserted: machines here are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Each case runs in its own interpreter: (name, code). The code reads the workbook at sys.argv[1].
+CASES: dict[str, str] = {
+    "python-calamine alone (cells only)": """
+from python_calamine import CalamineWorkbook
+wb = CalamineWorkbook.from_path(PATH)
+rows = [wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wb.sheet_names]
+""",
+    "this project: load + every metric": """
+from metrics.api import analyse_paths
+analysis = analyse_paths([PATH])
+assert analysis.results["M1"].status != "no data"
+""",
+    "pandas read_excel (calamine)": """
+import pandas as pd
+frames = pd.read_excel(PATH, sheet_name=None, engine="calamine", header=4)
+""",
+    "pandas read_excel (openpyxl)": """
+import pandas as pd
+frames = pd.read_excel(PATH, sheet_name=None, engine="openpyxl", header=4)
+""",
+}
+
+RUNNER = """
+import resource, sys, time
+PATH = sys.argv[1]
+start = time.perf_counter()
+{code}
+elapsed = time.perf_counter() - start
+print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def make_workbook(rows: int, path: Path) -> None:
+    """A staff export of `rows` people shaped like the sample council's (title rows, coded labels)."""
+    import random
+
+    from openpyxl import Workbook
+
+    rng = random.Random(2026)
+    labels = ["A White - British"] * 12 + [
+        "B White - Irish", "C White - Any other White background", "H Asian or Asian British - Indian",
+        "J Asian or Asian British - Pakistani", "M Black or Black British - Caribbean",
+        "N Black or Black British - African", "D Mixed - White and Black Caribbean", "Z Not Stated", None,
+    ]
+    services = ["Adult Social Care", "Children's Services", "Business Support"]
+    titles = ["Care Worker", "Social Worker", "Senior Social Worker", "Occupational Therapist", "Team Manager"]
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet("Staff in post")
+    sheet.append(["Benchmark Borough Council"])
+    sheet.append(["Social care workforce snapshot as at 31/03/2026"])
+    sheet.append([])
+    sheet.append(["Employee No", "Job Title", "Service Area", "Team", "Grade", "Annual Salary", "Ethnic Origin",
+                  "Gender", "Date Started", "Leaving Date", "Senior Manager", "Registered Professional"])
+    import datetime as dt
+
+    for n in range(rows):
+        grade = rng.randint(3, 14)
+        leave = dt.datetime(2025, 4, 1) + dt.timedelta(days=rng.randint(0, 364)) if rng.random() < 0.12 else None
+        sheet.append([
+            100000 + n, rng.choice(titles), rng.choice(services), f"Team {rng.randint(1, 40)}",
+            f"Grade {grade}", 18000 + grade * 4200 + rng.randint(0, 3000), rng.choice(labels),
+            rng.choice(["Female", "Male"]), dt.datetime(2010, 1, 1) + dt.timedelta(days=rng.randint(0, 5800)),
+            leave, "Y" if grade >= 13 else "N", "Y" if rng.random() < 0.3 else "N",
+        ])
+    sheet.append(["Total", rows])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(buffer.getvalue())
+
+
+def run_case(code: str, workbook: Path) -> tuple[float, float]:
+    completed = subprocess.run(
+        [sys.executable, "-c", RUNNER.format(code=code), str(workbook)],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"benchmark case failed:\n{completed.stderr}")
+    seconds, max_rss_kb = completed.stdout.split()[-2:]
+    return float(seconds), float(max_rss_kb) / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as folder:
+        workbook = Path(folder) / "staff.xlsx"
+        started = time.perf_counter()
+        make_workbook(args.rows, workbook)
+        size_mb = workbook.stat().st_size / 1e6
+        print(f"Staff workbook: {args.rows:,} rows, {size_mb:.1f} MB (made in {time.perf_counter() - started:.1f} s)")
+        print(f"Median of {args.repeat} runs, each in a fresh process (time includes imports after start-up).\n")
+        figures = {}
+        for name, code in CASES.items():
+            runs = [run_case(code, workbook) for _ in range(args.repeat)]
+            figures[name] = {"seconds": statistics.median(r[0] for r in runs),
+                             "peak_mb": statistics.median(r[1] for r in runs)}
+    floor = figures["python-calamine alone (cells only)"]["seconds"]
+    width = max(len(n) for n in figures)
+    print(f"{'case':<{width}}  {'seconds':>8}  {'x calamine':>10}  {'peak MB':>8}")
+    for name, f in figures.items():
+        print(f"{name:<{width}}  {f['seconds']:>8.2f}  {f['seconds'] / floor:>10.2f}  {f['peak_mb']:>8.0f}")
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

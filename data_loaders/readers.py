@@ -1,0 +1,999 @@
+"""Bytes of an uploaded file in, the cells of each sheet out, safely.
+
+The format is decided from the bytes, never the file name: zip -> xlsx/xlsm or ods, OLE2 -> xls,
+anything else is read as CSV text. Workbooks are read with python-calamine, but only after the
+checks below, because calamine trusts its input: a few kilobytes naming a cell at XFD1048576
+(xlsx), a repeated value cell (ods) or a column past 255 (xls) make it allocate hundreds of
+gigabytes, and a failed allocation in Rust aborts the whole process rather than raising.
+
+- zip: the central directory is checked first (members, declared sizes, compression ratio);
+  then every member is inflated once, streamed and bounded, to check that it is no larger than
+  declared, that no XML part has a DOCTYPE, and how far the cells of each sheet reach.
+- xls: the BIFF records of the Workbook stream are walked to find how far each sheet reaches.
+- all formats: rows and cells are counted before calamine hands them to Python.
+
+Nothing is written to disk.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import olefile
+from numpy.lib.stride_tricks import sliding_window_view
+from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
+
+from data_loaders.errors import InputError
+from data_loaders.report import RawSheet
+
+MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECKED_ABOVE_BYTES = 1024 * 1024
+MAX_ZIP_MEMBERS = 10_000
+MAX_ROWS = 2_000_000
+MAX_CELLS = 20_000_000
+# A part that the fast cell scan cannot vouch for is read whole into memory; past this, refuse.
+MAX_IN_MEMORY_SCAN_BYTES = 256 * 1024 * 1024
+# A DOCTYPE can only precede the root element; no spreadsheet writer puts more than a few
+# hundred bytes before it, so a prolog longer than this is refused rather than read on.
+XML_PROLOG_BYTES = 64 * 1024
+SNIFF_SAMPLE_CHARS = 4096  # csv.Sniffer is quadratic on some inputs: keep its sample small
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_ODS_MIMETYPES = (
+    b"application/vnd.oasis.opendocument.spreadsheet",
+    b"application/vnd.oasis.opendocument.spreadsheet-template",
+)
+_INFLATE_INPUT_BYTES = 1024 * 1024
+_INFLATE_OUTPUT_BYTES = 8 * 1024 * 1024
+
+_RESAVE_XLSX = "Open it in Excel, save it again as Excel Workbook (.xlsx) and upload the new copy."
+_SAVE_AS_SPREADSHEET = "Save it from Excel as .xlsx or .csv and upload again."
+_MAKE_SMALLER = (
+    "Remove the rows, columns or sheets you don't need (including formatted cells far below "
+    "or to the right of the table), or save the data as .csv, then upload again."
+)
+
+
+def read_path(path: str | os.PathLike[str]) -> list[RawSheet]:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _too_big(path.name, size)
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(
+            f"the file could not be opened ({error.strerror or error})",
+            file=path.name,
+            advice="Check the file name, close it in any other program and try again.",
+        ) from error
+    return read_workbook(path.name, data)
+
+
+def read_workbook(name: str, data: bytes) -> list[RawSheet]:
+    """Every sheet of an xlsx/xlsm/xls/ods workbook or a CSV, as RawSheets (a CSV gives one
+    RawSheet whose name is ""). Raises InputError for anything unusable. Writes nothing to disk."""
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_big(name, len(data))
+    if not data.strip():
+        raise _empty(name)
+    if data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
+        _check_zip(name, data)
+        return _read_with_calamine(name, data)
+    if data.startswith(_OLE2_MAGIC):
+        _check_ole2(name, data)
+        return _read_with_calamine(name, data)
+    return _read_csv(name, data)
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
+def _too_big(name: str, size: int) -> InputError:
+    return InputError(
+        f"the file is {size / 1024 / 1024:,.0f} MB, more than the "
+        f"{MAX_FILE_BYTES // 1024 // 1024} MB this service reads",
+        file=name,
+        advice=_MAKE_SMALLER,
+    )
+
+
+def _empty(name: str) -> InputError:
+    return InputError(
+        "the file is empty",
+        file=name,
+        advice="Check that you chose the right file, save it again from Excel and upload it.",
+    )
+
+
+def _password_protected(name: str) -> InputError:
+    return InputError(
+        "the workbook is password-protected",
+        file=name,
+        advice=(
+            "Remove the password (File > Info > Protect Workbook in Excel, then clear the "
+            "password) and upload it again."
+        ),
+    )
+
+
+def _damaged(name: str, detail: str = "") -> InputError:
+    problem = "the workbook is damaged or incomplete, so it could not be read"
+    if detail:
+        problem = f"{problem} ({detail})"
+    return InputError(problem, file=name, advice=_RESAVE_XLSX)
+
+
+def _unusual(name: str, what: str) -> InputError:
+    return InputError(
+        f"the workbook {what}, which spreadsheet programs do not do; it may be damaged or "
+        "built to attack the reader, so it was not opened",
+        file=name,
+        advice=_RESAVE_XLSX,
+    )
+
+
+def _too_many_cells(name: str, rows: int, columns: int, sheet: str | None = None) -> InputError:
+    where = "the sheet" if sheet else "a sheet in the workbook"
+    return InputError(
+        f"{where} reaches row {rows:,} and column {_column_letters(columns)} "
+        f"({rows * columns:,} cells), more than the {MAX_CELLS:,} cells this service reads",
+        file=name,
+        sheet=sheet,
+        advice=_MAKE_SMALLER,
+    )
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters or "A"
+
+
+# --- zip: xlsx, xlsm, ods ---------------------------------------------------------------------
+
+
+def _check_zip(name: str, data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as error:
+        raise _damaged(name) from error
+    _check_zip_directory(name, members)
+    _check_zip_is_workbook(name, archive)
+    extents: list[tuple[int, int]] = []
+    for member in members:
+        extents.extend(_check_member(name, data, member))
+    _check_extents(name, extents)
+
+
+def _check_zip_directory(name: str, members: list[zipfile.ZipInfo]) -> None:
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise _unusual(name, f"holds {len(members):,} internal parts")
+    if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
+        raise InputError(
+            f"the workbook expands to more than {MAX_UNCOMPRESSED_BYTES // 1024**3} GB when opened",
+            file=name,
+            advice=_MAKE_SMALLER,
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_CHECKED_ABOVE_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise _unusual(name, f"has a part that expands to {ratio:,.0f} times its stored size")
+
+
+def _check_zip_is_workbook(name: str, archive: zipfile.ZipFile) -> None:
+    names = set(archive.namelist())
+    if "mimetype" in names:
+        mimetype = _read_small_member(name, archive, "mimetype").strip()
+        if mimetype in _ODS_MIMETYPES:
+            return
+        if mimetype.startswith(b"application/vnd.oasis.opendocument."):
+            raise InputError(
+                "the file is an OpenDocument file but not a spreadsheet (it may be a text document)",
+                file=name,
+                advice="Upload the spreadsheet (.ods, .xlsx or .csv) that holds the data.",
+            )
+    if "xl/workbook.xml" in names:
+        return
+    if "xl/workbook.bin" in names:
+        raise InputError(
+            "the file is an Excel Binary Workbook (.xlsb), which this service does not read",
+            file=name,
+            advice="Open it in Excel, save it as Excel Workbook (.xlsx) and upload the new file.",
+        )
+    if "word/document.xml" in names or "ppt/presentation.xml" in names:
+        kind = "a Word document" if "word/document.xml" in names else "a PowerPoint presentation"
+        raise InputError(
+            f"the file is {kind}, not a spreadsheet",
+            file=name,
+            advice="Upload the spreadsheet (.xlsx or .csv) that holds the data.",
+        )
+    raise InputError(
+        "the file is a zip archive, not an Excel workbook",
+        file=name,
+        advice="Unzip it and upload the spreadsheet inside (.xlsx, .xls, .ods or .csv).",
+    )
+
+
+def _read_small_member(name: str, archive: zipfile.ZipFile, member: str) -> bytes:
+    try:
+        with archive.open(member) as stream:
+            return stream.read(200)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError, EOFError) as error:
+        raise _damaged(name) from error
+
+
+def _check_member(name: str, data: bytes, member: zipfile.ZipInfo) -> list[tuple[int, int]]:
+    """Inflate one member, bounded, checking as it streams; the cell extents its sheets reach.
+
+    Every member is scanned for cells, pictures included: calamine finds sheets through the
+    workbook's relationships, not by name, and skips text before a sheet's root element.
+    """
+    head = b""
+    prolog_checked = False
+    extent = _CellExtentScan()
+    ods_content: list[bytes] | None = [] if member.filename == "content.xml" else None
+    if ods_content is not None and member.file_size > MAX_IN_MEMORY_SCAN_BYTES:
+        raise _part_too_large(name, member.file_size)
+    for chunk in _inflate(name, data, member):
+        if ods_content is not None:
+            ods_content.append(chunk)
+        if not prolog_checked:
+            head += chunk[: XML_PROLOG_BYTES - len(head)]
+            if len(head) >= XML_PROLOG_BYTES:
+                _check_xml_prolog(name, head)
+                prolog_checked = True
+        extent.feed(chunk)
+    if not prolog_checked:
+        _check_xml_prolog(name, head)
+    cells_reach = extent.finish()
+    if cells_reach is None:
+        cells_reach = _cell_extent_slow(name, _whole_member(name, data, member))
+    extents = [cells_reach] if cells_reach != (0, 0) else []
+    if ods_content is not None:
+        extents.extend(_ods_extents(name, b"".join(ods_content)))
+    return extents
+
+
+def _check_extents(name: str, extents: list[tuple[int, int]]) -> None:
+    total_cells = 0
+    total_rows = 0
+    for rows, columns in extents:
+        total_cells += rows * columns
+        total_rows += rows
+        if rows * columns > MAX_CELLS:
+            raise _too_many_cells(name, rows, columns)
+    if total_cells > MAX_CELLS or total_rows > MAX_ROWS:
+        raise InputError(
+            f"the workbook's sheets reach {total_rows:,} rows and {total_cells:,} cells in all, "
+            f"more than the {MAX_ROWS:,} rows or {MAX_CELLS:,} cells this service reads",
+            file=name,
+            advice=_MAKE_SMALLER,
+        )
+
+
+def _whole_member(name: str, data: bytes, member: zipfile.ZipInfo) -> bytes:
+    if member.file_size > MAX_IN_MEMORY_SCAN_BYTES:
+        raise _part_too_large(name, member.file_size)
+    return b"".join(_inflate(name, data, member))
+
+
+def _part_too_large(name: str, size: int) -> InputError:
+    return InputError(
+        f"a part of the workbook is {size / 1024**2:,.0f} MB, too large to check safely",
+        file=name,
+        advice=_RESAVE_XLSX + " If it is still refused, save the data as .csv.",
+    )
+
+
+def _inflate(name: str, data: bytes, member: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member's bytes, inflated by hand in bounded chunks.
+
+    Not zipfile.open(): it stops at the size the directory declares, which would hide a member
+    that inflates further, and calamine's reader does not stop there.
+    """
+    if member.flag_bits & 0x1:
+        raise _password_protected(name)
+    start = member.header_offset
+    header = data[start : start + 30]
+    if len(header) < 30 or not header.startswith(_ZIP_MAGIC):
+        raise _damaged(name)
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    begin = start + 30 + name_length + extra_length
+    end = begin + member.compress_size
+    if end > len(data):
+        raise _damaged(name, "it is shorter than its own index says; it may not have finished downloading")
+    stored = memoryview(data)[begin:end]
+    if member.compress_type == zipfile.ZIP_STORED:
+        if member.compress_size != member.file_size:
+            raise _damaged(name)
+        for offset in range(0, len(stored), _INFLATE_OUTPUT_BYTES):
+            yield bytes(stored[offset : offset + _INFLATE_OUTPUT_BYTES])
+        return
+    if member.compress_type != zipfile.ZIP_DEFLATED:
+        raise _unusual(name, "uses a compression method other than Deflate")
+    yield from _inflate_deflated(name, stored, member.file_size)
+
+
+def _inflate_deflated(name: str, stored: memoryview, declared_size: int) -> Iterator[bytes]:
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    produced = 0
+    offset = 0
+    pending = b""
+    try:
+        while not inflater.eof:
+            if not pending:
+                if offset >= len(stored):
+                    break
+                pending = stored[offset : offset + _INFLATE_INPUT_BYTES]
+                offset += _INFLATE_INPUT_BYTES
+            chunk = inflater.decompress(pending, _INFLATE_OUTPUT_BYTES)
+            pending = inflater.unconsumed_tail
+            produced += len(chunk)
+            if produced > declared_size:
+                raise _unusual(name, "has a part that expands beyond the size its index declares")
+            if chunk:
+                yield chunk
+    except zlib.error as error:
+        raise _damaged(name) from error
+    if not inflater.eof or produced != declared_size:
+        raise _damaged(name, "a part of it is cut short; it may not have finished downloading")
+
+
+_PROLOG_SKIPPABLE = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+
+
+def _check_xml_prolog(name: str, head: bytes) -> None:
+    """Refuse a DOCTYPE (entity expansion, external entities) in any XML part.
+
+    Binary parts (pictures) pass: they do not start with '<'. XML in UTF-16 is refused: no
+    spreadsheet program writes it, and the cell scan reads ASCII-compatible bytes.
+    """
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or head[:2] in (b"<\x00", b"\x00<"):
+        big_endian = head.startswith(codecs.BOM_UTF16_BE) or head[:1] == b"\x00"
+        text = head[: len(head) // 2 * 2].decode("utf-16-be" if big_endian else "utf-16-le", errors="replace")
+        if text.lstrip("\ufeff \t\r\n").startswith("<"):
+            raise _unusual(name, "stores a part as UTF-16 text")
+        return
+    head = head.removeprefix(codecs.BOM_UTF8)
+    position = 0
+    while True:
+        skipped = _PROLOG_SKIPPABLE.match(head, position)
+        if skipped is None or skipped.end() == position:
+            break
+        position = skipped.end()
+    rest = head[position : position + 9]
+    if rest.upper().startswith(b"<!DOCTYPE"):
+        raise _unusual(name, "contains XML with a document type declaration (DOCTYPE)")
+    if len(head) >= XML_PROLOG_BYTES and (not rest or rest.startswith((b"<?", b"<!--"))):
+        raise _unusual(name, "contains XML with an unusually long preamble")
+
+
+# --- xlsx cell extent -------------------------------------------------------------------------
+#
+# calamine places an xlsx cell where its r="C5" attribute says (or, without one, after the
+# previous cell), then allocates a dense grid from the first to the farthest cell. So the
+# farthest reference in every sheet part must be known before calamine sees the file. The
+# fast path reads every `<c r="...">` tag with numpy; anything it cannot vouch for (a cell
+# without r, attributes in another order, odd spacing) goes to an exact, slower tokenizer.
+
+_NAME_CHAR = np.zeros(256, dtype=bool)
+_NAME_CHAR[list(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-:")] = True
+_NAME_CHAR[128:] = True
+_TAG_BYTES = 20  # after '<c': ' r="', up to 3 letters and 8 digits, '"', and room to spare
+_R_EQUALS_QUOTE = int.from_bytes(b' r="', "little")
+_LESS_C = int.from_bytes(b"<c", "little")
+_COLON_C = int.from_bytes(b":c", "little")
+_PAD = b" " * 32
+
+
+class _CellExtentScan:
+    """Streams a part's bytes; finish() gives (rows, columns) reached, or None to scan slowly."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.columns = 0
+        self.vouched = True
+        self._carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        if not self.vouched:
+            return
+        buffer = self._carry + chunk
+        usable = max(len(buffer) - len(_PAD), 0)
+        self._scan(buffer, usable)
+        self._carry = buffer[usable:]
+
+    def finish(self) -> tuple[int, int] | None:
+        if self.vouched:
+            self._scan(self._carry, len(self._carry))
+        return (self.rows, self.columns) if self.vouched else None
+
+    def _scan(self, buffer: bytes, usable: int) -> None:
+        if not self.vouched or usable == 0:
+            return
+        reach = _canonical_cells_reach(buffer, usable)
+        if reach is None:
+            self.vouched = False
+            return
+        self.rows = max(self.rows, reach[0])
+        self.columns = max(self.columns, reach[1])
+
+
+def _canonical_cells_reach(buffer: bytes, usable: int) -> tuple[int, int] | None:
+    """Farthest (row, column) among `<c r="A1"` tags starting before `usable`; None if any cell
+    tag there is not in that form."""
+    padded = buffer + _PAD
+    octets = np.frombuffer(padded, dtype=np.uint8)
+    starts = _cell_tag_starts(padded, octets, usable)
+    if starts.size == 0:
+        return (0, 0)
+    tags = sliding_window_view(octets, _TAG_BYTES)[starts + 2]
+    if not (tags.view("<u4")[:, 0] == _R_EQUALS_QUOTE).all():
+        return None
+    upper = (tags[:, 4:8] >= ord("A")) & (tags[:, 4:8] <= ord("Z"))
+    two = upper[:, 0] & upper[:, 1]
+    three = two & upper[:, 2]
+    if not upper[:, 0].all() or (three & upper[:, 3]).any():
+        return None  # lower-case or 4-letter columns: leave them to the exact scan
+    letter_count = 1 + two.astype(np.int64) + three
+    digit_count = (tags[:, 5:] == ord('"')).argmax(axis=1) + 1 - letter_count
+    if (digit_count < 1).any() or (digit_count > 8).any():
+        return None
+    # Only the largest row number matters. calamine rejects a reference holding anything but
+    # letters and digits, so a malformed one can be ignored unless it is the one that wins.
+    row = _largest_run(octets, starts + 6 + letter_count, digit_count)
+    if not row.isdigit():
+        return None
+    column = _largest_run(octets, starts + 6, letter_count)
+    return int(row), _column_number(column)
+
+
+def _cell_tag_starts(padded: bytes, octets: np.ndarray, usable: int) -> np.ndarray:
+    """Offsets of '<c' and 'prefix:c' that open an element named c (not '<col', '<cfRule'...)."""
+    even = np.frombuffer(padded, dtype="<u2", count=len(padded) // 2)
+    odd = np.frombuffer(padded, dtype="<u2", count=(len(padded) - 1) // 2, offset=1)
+    starts = np.concatenate(
+        [np.flatnonzero((view == _LESS_C) | (view == _COLON_C)) * 2 + shift for view, shift in ((even, 0), (odd, 1))]
+    )
+    starts = starts[starts < usable]
+    return starts[~_NAME_CHAR[octets[starts + 2]]]
+
+
+def _largest_run(octets: np.ndarray, offsets: np.ndarray, lengths: np.ndarray) -> bytes:
+    """The largest of runs of digits (or of capital letters): the longest, then by bytes."""
+    longest = int(lengths.max())
+    runs = sliding_window_view(octets, 8)[offsets[lengths == longest]]
+    runs[:, longest:] = 0
+    return runs[runs.view(">u8")[:, 0].argmax()].tobytes()[:longest]
+
+
+# A tag runs to the first '>' outside quotes, as quick-xml reads it. Every alternative also
+# accepts the end of the text and nothing backtracks, so damaged input costs linear time.
+_TAG_REST = rb"((?:[^>\"']++|\"[^\"]*+(?:\"|\Z)|'[^']*+(?:'|\Z))*+)(?:>|\Z)"
+_XML_TOKEN = re.compile(
+    rb"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)|<!"
+    + _TAG_REST
+    + rb"|<(/?)([^\s<>/\"'=]*)"
+    + _TAG_REST,
+    re.S,
+)
+_R_ATTRIBUTE = re.compile(rb"(?:^|\s)r\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_CELL_REFERENCE = re.compile(rb"([A-Za-z]{1,3})([0-9]{1,8})")
+
+
+def _cell_extent_slow(name: str, text: bytes) -> tuple[int, int]:
+    """(rows, columns) reached, following calamine's rules tag by tag: a cell without r sits
+    after the previous cell; a row without r follows the previous row. Its XML reader expands
+    `<c/>` and `<row/>` into a start and an end, so they move the position too."""
+    row_index = column_index = 0
+    rows = columns = 0
+    for token in _XML_TOKEN.finditer(text):
+        closing, tag_name, attributes = token.group(2, 3, 4)
+        # quick-xml's local name is what follows the first ':'
+        element = tag_name.split(b":", 1)[-1] if tag_name is not None else None
+        if element not in (b"c", b"row"):
+            continue
+        self_closing = attributes.rstrip().endswith(b"/")
+        reference = _r_attribute(attributes)
+        if element == b"row":
+            if not closing and reference is not None:
+                if not reference.isdigit() or len(reference) > 8:
+                    raise _unusual(name, "has a row numbered in an unreadable way")
+                row_index = int(reference) - 1
+            if closing or self_closing:
+                row_index += 1
+                column_index = 0
+            continue
+        if closing:
+            continue
+        if reference is None:
+            row, column = row_index, column_index
+        else:
+            parsed = _CELL_REFERENCE.fullmatch(reference)
+            if parsed is None:
+                raise _unusual(name, "has a cell addressed in an unreadable way")
+            row = int(parsed.group(2)) - 1
+            column = _column_number(parsed.group(1)) - 1
+        rows = max(rows, row + 1)
+        columns = max(columns, column + 1)
+        column_index = column + 1
+    return rows, columns
+
+
+def _r_attribute(attributes: bytes) -> bytes | None:
+    found = _R_ATTRIBUTE.search(attributes)
+    if found is None:
+        return None
+    return found.group(1) if found.group(1) is not None else found.group(2)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+# --- ods extent -------------------------------------------------------------------------------
+#
+# calamine expands table:number-columns-repeated on value cells and table:number-rows-repeated
+# on rows between the first and last rows holding a value, so ten bytes can ask for millions of
+# cells. Trailing empty repeats (LibreOffice writes one to row 1,048,576) are not expanded.
+
+_ODS_ROW = re.compile(rb"<table:table-row(?=[\s/>])" + _TAG_REST)
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell(?=[\s/>])" + _TAG_REST)
+_ODS_VALUE = re.compile(
+    rb"(?:office:(?:value|value-type|string-value|date-value|time-value|boolean-value)"
+    rb"|table:formula)\s*="
+)
+_ODS_ROWS_REPEATED = re.compile(rb"table:number-rows-repeated\s*=\s*[\"']\s*([0-9]+)")
+_ODS_COLUMNS_REPEATED = re.compile(rb"table:number-columns-repeated\s*=\s*[\"']\s*([0-9]+)")
+
+
+def _ods_extents(name: str, content: bytes) -> list[tuple[int, int]]:
+    """(rows, columns) calamine will allocate for each table of an ods content.xml.
+
+    Rows are counted with numpy; only rows carrying a repeat attribute are parsed one by one.
+    """
+    text = _Occurrences(content)
+    row_starts = text.elements(b"<table:table-row")
+    if row_starts.size == 0:
+        return []
+    row_ends = text.find(b"</table:table-row", anchor=13)
+    # a row's cells end at its end tag, or at the next row if the end tag is missing
+    end_tag = np.append(row_ends, len(content))[np.searchsorted(row_ends, row_starts)]
+    row_limits = np.minimum(end_tag, np.append(row_starts[1:], len(content)))
+
+    def per_row(positions: np.ndarray) -> np.ndarray:
+        row = np.searchsorted(row_starts, positions, side="right") - 1
+        inside = (row >= 0) & (positions < row_limits[np.maximum(row, 0)])
+        return np.bincount(row[inside], minlength=row_starts.size)
+
+    cells = per_row(text.elements(b"<table:table-cell")) + per_row(text.elements(b"<table:covered-table-cell"))
+    # office:value, office:value-type, office:string-value... or table:formula: a value
+    has_value = (per_row(text.find(b"value")) + per_row(text.find(b"formula"))) > 0
+    repeats = np.ones(row_starts.size, dtype=np.int64)
+    value_width = np.where(has_value, cells, 0)
+    for row in np.flatnonzero(per_row(text.find(b"-repeated"))):
+        repeats[row], cells[row], value_width[row] = _ods_row(content[row_starts[row] : row_limits[row]])
+    if int(cells.sum()) > MAX_CELLS:
+        raise InputError(
+            f"the workbook stores {int(cells.sum()):,} cells, more than the {MAX_CELLS:,} cells this service reads",
+            file=name,
+            advice=_MAKE_SMALLER,
+        )
+    table_of_row = np.searchsorted(text.elements(b"<table:table"), row_starts, side="right") - 1
+    extents = []
+    for table in np.unique(table_of_row[table_of_row >= 0]):
+        rows = table_of_row == table
+        valued = np.flatnonzero(value_width[rows] > 0)
+        if valued.size:
+            # calamine expands repeats between the first and the last row holding a value
+            height = int(repeats[rows][valued[0] : valued[-1] + 1].sum())
+            extents.append((height, int(value_width[rows].max())))
+    return extents
+
+
+class _Occurrences:
+    """Offsets of byte patterns in a text, found with numpy."""
+
+    def __init__(self, text: bytes) -> None:
+        self._length = len(text)
+        self._padded = text + _PAD
+        self._octets = np.frombuffer(self._padded, dtype=np.uint8)
+        self._eights = sliding_window_view(self._octets, 8)
+        self._pairs: dict[bytes, np.ndarray] = {}
+        self._checked: dict[tuple[int, bytes], np.ndarray] = {}
+
+    def find(self, pattern: bytes, anchor: int = 0) -> np.ndarray:
+        """Sorted offsets of `pattern`, looked for first by its two bytes at `anchor` (choose
+        a rare pair: it decides how many candidates are checked)."""
+        found = self._pair(pattern[anchor : anchor + 2]) - anchor
+        found = found[found >= 0]
+        for offset in range(0, len(pattern), 8):
+            key = (anchor, pattern[: offset + 8])
+            if key not in self._checked:  # '<table:table-row' and '-cell' share '<table:t'
+                piece = pattern[offset : offset + 8]
+                words = self._eights[found + offset].view("<u8")[:, 0]
+                mask = (1 << 8 * len(piece)) - 1
+                self._checked[key] = found[(words & mask) == int.from_bytes(piece, "little")]
+            found = self._checked[key]
+        return found
+
+    def elements(self, opening: bytes) -> np.ndarray:
+        """Offsets of tags named exactly `opening`, not longer names that begin with it."""
+        found = self.find(opening)
+        return found[~_NAME_CHAR[self._octets[found + len(opening)]]]
+
+    def _pair(self, pair: bytes) -> np.ndarray:
+        if pair not in self._pairs:
+            code = int.from_bytes(pair, "little")
+            even = np.frombuffer(self._padded, dtype="<u2", count=len(self._padded) // 2)
+            odd = np.frombuffer(self._padded, dtype="<u2", count=(len(self._padded) - 1) // 2, offset=1)
+            found = np.concatenate([np.flatnonzero(even == code) * 2, np.flatnonzero(odd == code) * 2 + 1])
+            found = found[found < self._length]
+            found.sort()
+            self._pairs[pair] = found
+        return self._pairs[pair]
+
+
+def _ods_row(row: bytes) -> tuple[int, int, int]:
+    """(times the row repeats, cells calamine stores for it, columns up to its last value)."""
+    if b"-repeated" not in row:  # the usual row: count, don't parse
+        cells = row.count(b"<table:table-cell") + row.count(b"<table:covered-table-cell")
+        has_value = b"office:" in row or b"table:formula" in row
+        return 1, cells, cells if has_value else 0
+    tag = _ODS_ROW.match(row)
+    repeats = _repeat_count(_ODS_ROWS_REPEATED, tag.group(1)) if tag else 1
+    pushed = pending_empty = value_width = 0
+    for cell in _ODS_CELL.finditer(row):
+        attributes = cell.group(1)
+        columns = _repeat_count(_ODS_COLUMNS_REPEATED, attributes)
+        pushed += pending_empty
+        pending_empty = 0
+        if _ODS_VALUE.search(attributes) or not attributes.rstrip().endswith(b"/"):
+            pushed += columns
+            value_width = pushed
+        else:
+            pending_empty = columns  # stored only if a value follows in the row
+    return repeats, pushed, value_width
+
+
+def _repeat_count(pattern: re.Pattern[bytes], attributes: bytes) -> int:
+    found = pattern.search(attributes)
+    return max(int(found.group(1)), 1) if found else 1
+
+
+# --- xls (OLE2) -------------------------------------------------------------------------------
+#
+# calamine reads every sheet of an xls when it opens it and sizes each sheet from its cell
+# records (row and column are 16-bit, so a patched column reaches 65,535), its DIMENSIONS
+# record and the string count of the SST record. Walk the records first.
+
+_BIFF_EOF = 0x000A
+_BIFF_FILEPASS = 0x002F
+_BIFF_BOUNDSHEET = 0x0085
+_BIFF_SST = 0x00FC
+_BIFF_DIMENSIONS = 0x0200
+_BIFF_MULRK = 0x00BD
+# Number, Label, BoolErr, Rk, LabelSst, Formula: calamine places a cell at (row, column)
+_BIFF_CELLS = np.array([0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006])
+_RECORD_HEADER = struct.Struct("<HH")
+
+
+def _check_ole2(name: str, data: bytes) -> None:
+    # Excel keeps a password-protected xlsx inside an OLE2 file, as a stream of this name
+    if _ENCRYPTED_PACKAGE in data:
+        raise _password_protected(name)
+    try:
+        # a file object: given bytes shorter than 1,536, olefile would take them for a path
+        with olefile.OleFileIO(io.BytesIO(data)) as container:
+            stream_name = next((s for s in ("Workbook", "Book") if container.exists(s)), None)
+            if stream_name is None:
+                raise InputError(
+                    "the file is an old-style Office file but not an Excel workbook (it may be a Word document)",
+                    file=name,
+                    advice="Upload the spreadsheet (.xls, .xlsx or .csv) that holds the data.",
+                )
+            stream = container.openstream(stream_name).read()
+    except InputError:
+        raise
+    except Exception as error:  # olefile raises several types for damaged containers
+        raise _damaged(name) from error
+    _check_biff(name, stream)
+
+
+def _check_biff(name: str, stream: bytes) -> None:
+    record_starts = _biff_record_starts(stream, 0)
+    padded = np.frombuffer(stream + bytes(16), dtype=np.uint8)
+    starts = np.array(record_starts, dtype=np.int64)
+    kinds = _u16(padded, starts)
+    ends = np.flatnonzero(kinds == _BIFF_EOF)
+    globals_end = int(ends[0]) if ends.size else len(starts)
+    sheet_positions = _check_biff_globals(name, stream, record_starts[:globals_end], kinds[:globals_end])
+    extents = []
+    for position in sheet_positions:
+        index = int(np.searchsorted(starts, position))
+        if index < len(starts) and starts[index] == position:
+            after = ends[ends >= index]
+            sheet = slice(index, int(after[0]) if after.size else len(starts))
+            extents.append(_biff_sheet_extent(name, padded, starts[sheet], kinds[sheet]))
+        else:  # the sheet does not start on a record boundary of the main walk: walk it apart
+            own = np.array(_biff_record_starts(stream, position, stop_at_eof=True), dtype=np.int64)
+            extents.append(_biff_sheet_extent(name, padded, own, _u16(padded, own)))
+    _check_extents(name, extents)
+
+
+def _biff_record_starts(stream: bytes, position: int, stop_at_eof: bool = False) -> list[int]:
+    starts = []
+    length = len(stream)
+    unpack = _RECORD_HEADER.unpack_from
+    append = starts.append
+    while position + 4 <= length:
+        append(position)
+        kind, size = unpack(stream, position)
+        if stop_at_eof and kind == _BIFF_EOF:
+            break
+        position += 4 + size
+    return starts
+
+
+def _u16(octets: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    return octets[offsets].astype(np.int64) | (octets[offsets + 1].astype(np.int64) << 8)
+
+
+def _check_biff_globals(name: str, stream: bytes, starts: list[int], kinds: np.ndarray) -> list[int]:
+    sheet_positions = []
+    for index in np.flatnonzero(np.isin(kinds, [_BIFF_FILEPASS, _BIFF_BOUNDSHEET, _BIFF_SST])):
+        start = starts[index]
+        kind, size = _RECORD_HEADER.unpack_from(stream, start)
+        body = stream[start + 4 : start + 4 + size]
+        if kind == _BIFF_FILEPASS and body[:2] != b"\x00\x00":
+            raise _password_protected(name)
+        if kind == _BIFF_BOUNDSHEET and len(body) >= 4:
+            position = struct.unpack_from("<I", body)[0]
+            if position >= len(stream):
+                raise _damaged(name)
+            sheet_positions.append(position)
+        # each string needs at least three bytes, so a larger count is a lie calamine would
+        # believe when it reserves room for the strings
+        if kind == _BIFF_SST and len(body) >= 8 and not 0 <= struct.unpack_from("<i", body, 4)[0] <= len(stream) // 3:
+            raise _unusual(name, "declares more text entries than it could hold")
+    return sheet_positions
+
+
+def _biff_sheet_extent(name: str, padded: np.ndarray, starts: np.ndarray, kinds: np.ndarray) -> tuple[int, int]:
+    rows = columns = 0
+    cells = starts[np.isin(kinds, _BIFF_CELLS)]
+    if cells.size:
+        rows = int(_u16(padded, cells + 4).max()) + 1
+        columns = int(_u16(padded, cells + 6).max()) + 1
+    multiple = starts[kinds == _BIFF_MULRK]
+    if multiple.size:
+        sizes = _u16(padded, multiple + 2)
+        rows = max(rows, int(_u16(padded, multiple + 4).max()) + 1)
+        columns = max(columns, int(_u16(padded, multiple + 2 + sizes).max()) + 1)
+    for start in starts[kinds == _BIFF_DIMENSIONS]:
+        declared_rows, declared_columns = _biff_dimensions(padded, int(start))
+        if declared_rows * declared_columns > MAX_CELLS:
+            raise _too_many_cells(name, declared_rows, declared_columns)
+    return rows, columns
+
+
+def _biff_dimensions(padded: np.ndarray, start: int) -> tuple[int, int]:
+    """The rows and columns calamine reserves for a DIMENSIONS record (its u32 arithmetic wraps)."""
+    size = int(_u16(padded, np.array([start + 2]))[0])
+    body = padded[start + 4 : start + 4 + size].tobytes()
+    if size == 14:
+        first_row, last_row, first_column, last_column = struct.unpack_from("<IIHH", body)
+    elif size == 10:
+        first_row, last_row, first_column, last_column = struct.unpack_from("<HHHH", body)
+    else:
+        return 0, 0
+    if last_row < 1 or last_column < 1:
+        return 1, 1
+    return (last_row - first_row) % 2**32, (last_column - first_column) % 2**32
+
+
+# --- calamine ---------------------------------------------------------------------------------
+
+
+def _read_with_calamine(name: str, data: bytes) -> list[RawSheet]:
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError as error:
+        raise _password_protected(name) from error
+    except Exception as error:  # calamine reports damage with several exception types
+        raise _damaged(name) from error
+    except BaseException as error:  # a Rust panic arrives as pyo3's PanicException
+        if not _is_rust_panic(error):
+            raise
+        raise _damaged(name) from error
+    with workbook:
+        worksheets = [
+            (index, sheet.name)
+            for index, sheet in enumerate(workbook.sheets_metadata)
+            if sheet.typ == SheetTypeEnum.WorkSheet
+        ]
+        if not worksheets:
+            raise InputError(
+                "the workbook has no worksheets",
+                file=name,
+                advice="Check that you chose the right file: the data must be on a worksheet, not only in a chart.",
+            )
+        budget = _Budget(name)
+        return [_read_sheet(name, workbook, index, sheet_name, budget) for index, sheet_name in worksheets]
+
+
+def _is_rust_panic(error: BaseException) -> bool:
+    return type(error).__name__ == "PanicException"
+
+
+@dataclass
+class _Budget:
+    file: str
+    rows: int = 0
+    cells: int = 0
+
+    def spend(self, sheet: str, first_row: int, rows: int, columns: int) -> None:
+        """Count a sheet's rows (from first_row, 0-based) by columns, refusing past the limits."""
+        if rows * columns > MAX_CELLS:
+            raise _too_many_cells(self.file, first_row + rows, columns, sheet)
+        self.rows += rows
+        self.cells += rows * columns
+        if self.rows > MAX_ROWS or self.cells > MAX_CELLS:
+            raise InputError(
+                f"the workbook has {self.rows:,} rows and {self.cells:,} cells up to this sheet, more "
+                f"than the {MAX_ROWS:,} rows or {MAX_CELLS:,} cells this service reads",
+                file=self.file,
+                sheet=sheet,
+                advice=_MAKE_SMALLER,
+            )
+
+
+def _read_sheet(name: str, workbook: CalamineWorkbook, index: int, sheet_name: str, budget: _Budget) -> RawSheet:
+    try:
+        sheet = workbook.get_sheet_by_index(index)
+        start = sheet.start
+        if start is None:
+            return RawSheet(file=name, name=sheet_name, rows=[], first_row=1)
+        first_row, first_column = start
+        budget.spend(sheet_name, first_row, sheet.height, first_column + sheet.width)
+        rows = sheet.to_python(skip_empty_area=True)
+    except InputError:
+        raise
+    except PasswordError as error:
+        raise _password_protected(name) from error
+    except BaseException as error:  # calamine's exceptions, or a Rust panic (pyo3's PanicException)
+        if not isinstance(error, Exception) and not _is_rust_panic(error):
+            raise
+        raise InputError(
+            "the sheet is damaged and could not be read", file=name, sheet=sheet_name, advice=_RESAVE_XLSX
+        ) from error
+    return RawSheet(file=name, name=sheet_name, rows=_tidy(rows, first_column), first_row=first_row + 1)
+
+
+def _tidy(rows: list[list[Any]], first_column: int) -> list[list[Any]]:
+    """Empty strings become None; columns left of the data come back so positions stay true."""
+    if first_column:
+        padding = [None] * first_column
+        return [padding + [None if cell == "" else cell for cell in row] for row in rows]
+    return [[None if cell == "" else cell for cell in row] if "" in row else row for row in rows]
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+_CONTROL_BYTES = bytes(set(range(32)) - set(b"\t\n\r\f\x1a"))
+_MARKUP_START = re.compile(r"\s*<(?:!doctype\s+html|html|\?xml|table|head|body|!--)", re.I)
+_EXCEL_SEPARATOR_LINE = re.compile(r"sep=(.)\r?\n")
+
+
+def _read_csv(name: str, data: bytes) -> list[RawSheet]:
+    _check_is_text(name, data)
+    text = _decode(data)
+    if not text.strip():
+        raise _empty(name)
+    if _MARKUP_START.match(text[:1024]):
+        raise InputError(
+            "the file is a web page (HTML) or XML file, not a real spreadsheet, although Excel can open it",
+            file=name,
+            advice="Open it in Excel, choose File > Save As > Excel Workbook (.xlsx) and upload the new file.",
+        )
+    first_row = 1
+    separator_line = _EXCEL_SEPARATOR_LINE.match(text)
+    if separator_line:  # Excel honours a first line "sep=;" and does not show it
+        delimiter = separator_line.group(1)
+        text = text[separator_line.end() :]
+        first_row = 2
+    else:
+        delimiter = _sniff_delimiter(text)
+    rows = _parse_csv(name, text, delimiter, first_row)
+    return [RawSheet(file=name, name="", rows=rows, first_row=first_row)]
+
+
+def _check_is_text(name: str, data: bytes) -> None:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    sample = data[:8192]
+    if data.startswith(b"%PDF-"):
+        raise InputError("the file is a PDF, not a spreadsheet or CSV file", file=name, advice=_SAVE_AS_SPREADSHEET)
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if b"\x00" in sample or control > len(sample) // 20:
+        raise InputError("the file is not a spreadsheet or CSV file", file=name, advice=_SAVE_AS_SPREADSHEET)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode Text"
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # what Excel's "CSV (Comma delimited)" writes on a UK machine: '£' is 0xA3
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _sniff_delimiter(text: str) -> str:
+    sample = text[:SNIFF_SAMPLE_CHARS]
+    if len(text) > SNIFF_SAMPLE_CHARS and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def _parse_csv(name: str, text: str, delimiter: str, first_row: int) -> list[list[str | None]]:
+    rows: list[list[str | None]] = []
+    cells = 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            rows.append([cell if cell != "" else None for cell in row])
+            cells += len(row)
+            if len(rows) > MAX_ROWS or cells > MAX_CELLS:
+                raise InputError(
+                    f"the file has more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells, more than this service reads",
+                    file=name,
+                    advice=_MAKE_SMALLER,
+                )
+    except csv.Error as error:
+        raise _unclosed_quote(name, first_row + len(rows)) from error
+    last = rows[-1] if rows else []
+    # an opening quote never closed swallows the rest of the file into one cell, silently
+    if last and last[-1] and "\n" in last[-1] and not text.rstrip().endswith('"'):
+        raise _unclosed_quote(name, first_row + len(rows) - 1)
+    return rows
+
+
+def _unclosed_quote(name: str, row: int) -> InputError:
+    return InputError(
+        "a quotation mark is not closed, so the rest of the file reads as one cell",
+        file=name,
+        row=row,
+        advice="Open the file in a text editor, fix the quotes on that row and upload it again.",
+    )

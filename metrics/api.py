@@ -1,0 +1,177 @@
+"""The engine's front door: files in, every metric out.
+
+    from metrics.api import analyse_paths
+    analysis = analyse_paths(["staff.xlsx", "recruitment=applicants.csv"])
+    analysis.results["M2"].value
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from data_loaders import InputError, LoadedData, load_sheets
+from data_loaders.readers import read_workbook
+from data_loaders.schema import DATASETS
+from metrics.counts import FigureSet
+from metrics.records import figures_from_records
+from metrics.results import MetricResult, compute_results
+from metrics.settings import Settings
+from metrics.template import is_counts_template, read_template
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "wexcombe"
+SAMPLE_ORGANISATION = "Wexcombe Borough Council"
+
+Source = tuple[str, bytes, str | None]
+
+
+@dataclass
+class Inputs:
+    """What was read: records by dataset, and any counts templates."""
+
+    loaded: LoadedData = field(default_factory=LoadedData)
+    templates: list[FigureSet] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Analysis:
+    organisation: str
+    settings: Settings
+    figures: FigureSet
+    results: dict[str, MetricResult]
+    inputs: Inputs
+    warnings: list[str]
+
+    @property
+    def period(self):  # noqa: ANN201 - a metrics.counts.Period
+        return self.figures.period
+
+
+def parse_source_argument(argument: str) -> tuple[str, str | None]:
+    """'recruitment=applicants.xlsx' -> ('applicants.xlsx', 'recruitment'); 'staff.xlsx' -> (.., None)."""
+    name, sep, path = argument.partition("=")
+    if sep and name.strip().lower().replace("-", "_") in DATASETS:
+        return path, name.strip().lower().replace("-", "_")
+    if sep and not os.path.exists(argument):
+        raise InputError(f"'{name}' is not a dataset", advice=f"Use one of: {', '.join(DATASETS)}.")
+    return argument, None
+
+
+def read_sources(sources: Iterable[Source], *, mapping: Mapping[str, dict[str, str]] | None = None) -> Inputs:
+    inputs = Inputs()
+    for name, data, dataset in sources:
+        sheets = read_workbook(name, data)
+        inputs.files.append(name)
+        if dataset is None and is_counts_template(sheets):
+            inputs.templates.append(read_template(sheets, file=name))
+            continue
+        loaded = load_sheets(sheets, dataset=dataset, mapping=(mapping or {}).get(dataset or "", None)
+                             if dataset else None)
+        _merge(inputs.loaded, loaded)
+    return inputs
+
+
+def _merge(into: LoadedData, new: LoadedData) -> None:
+    import pandas as pd
+
+    for name, frame in new.datasets.items():
+        into.datasets[name] = (pd.concat([into.datasets[name], frame], ignore_index=True)
+                               if name in into.datasets else frame)
+    into.sheets.extend(new.sheets)
+    into.warnings.extend(new.warnings)
+
+
+def read_paths(paths: Iterable[str | tuple[str, str | None]]) -> Inputs:
+    sources: list[Source] = []
+    for item in paths:
+        path, dataset = parse_source_argument(item) if isinstance(item, str) else item
+        try:
+            data = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise InputError("the file does not exist", file=str(path),
+                             advice="Check the path and try again.") from None
+        except IsADirectoryError:
+            raise InputError("is a folder, not a file", file=str(path),
+                             advice="Name the spreadsheet files inside it.") from None
+        except OSError as error:
+            raise InputError(f"the file cannot be read ({error.strerror})", file=str(path)) from None
+        sources.append((Path(path).name, data, dataset))
+    return read_sources(sources)
+
+
+def sample_snapshots() -> list[Path]:
+    """The sample council's yearly snapshot folders, oldest first."""
+    return sorted(p for p in SAMPLE_DIR.iterdir() if p.is_dir()) if SAMPLE_DIR.exists() else []
+
+
+def sample_paths(snapshot: str | None = None) -> list[tuple[str, str | None]]:
+    """The sample council's files for one snapshot (default: the latest), each with its dataset."""
+    folders = sample_snapshots()
+    if not folders:
+        raise InputError("the sample council's files are missing", file=str(SAMPLE_DIR),
+                         advice="Run `make sample` to make them again.")
+    folder = next((f for f in folders if f.name == snapshot), None) if snapshot else folders[-1]
+    if folder is None:
+        raise InputError(f"there is no sample snapshot '{snapshot}'",
+                         advice=f"Choose one of {', '.join(f.name for f in folders)}.")
+    return [(str(p), p.stem if p.stem in DATASETS else None) for p in sorted(folder.iterdir()) if p.is_file()]
+
+
+def analyse(inputs: Inputs, settings: Settings = Settings(), *, organisation: str = "",
+            filters: Mapping[str, list[str]] | None = None, today: dt.date | None = None) -> Analysis:
+    warnings = list(inputs.loaded.warnings)
+    if len(inputs.templates) > 1:
+        raise InputError("more than one counts template was given",
+                         advice="Give one organisation's counts at a time.")
+    if inputs.loaded.datasets or not inputs.templates:
+        figures = figures_from_records(inputs.loaded.datasets, settings, organisation=organisation,
+                                       filters=filters, today=today)
+        if inputs.templates:
+            figures = _fill_from_template(figures, inputs.templates[0], warnings)
+    else:
+        figures = inputs.templates[0]
+        if settings.period_end and settings.period_end != figures.period.end:
+            warnings.append(f"The counts template is for the period ending {figures.period.end:%d %B %Y}; "
+                            "the period end given was not applied to it.")
+        if filters:
+            warnings.append("A counts template has no records to filter: the filter was not applied.")
+        if organisation:
+            figures.organisation = organisation
+    warnings.extend(figures.notes)
+    for sheet in inputs.loaded.sheets:
+        for skipped in sheet.skipped:
+            rows = "1 row" if skipped.count == 1 else f"{skipped.count:,} rows"
+            warnings.append(f"{sheet.label}: {rows} skipped: {skipped.reason}.")
+        warnings.extend(f"{sheet.label}: {note}" for note in sheet.notes)
+    results = compute_results(figures, settings)
+    return Analysis(organisation or figures.organisation, settings, figures, results, inputs, warnings)
+
+
+def _fill_from_template(figures: FigureSet, template: FigureSet, warnings: list[str]) -> FigureSet:
+    import pandas as pd
+
+    extra = template.available - figures.available
+    if not extra:
+        warnings.append("The counts template adds nothing: every metric it holds came from the records.")
+        return figures
+    warnings.append(f"Metrics {', '.join(sorted(extra))} come from the counts template.")
+    counts = pd.concat([figures.counts, template.counts[template.counts["metric"].isin(extra)]],
+                       ignore_index=True)
+    quality = figures.quality | {m: q for m, q in template.quality.items() if m in extra}
+    return FigureSet(figures.organisation, figures.period, counts, quality, figures.notes,
+                     figures.available | extra, figures.filters)
+
+
+def analyse_paths(paths: Iterable[str | tuple[str, str | None]] = (), settings: Settings = Settings(), *,
+                  organisation: str = "", filters: Mapping[str, list[str]] | None = None,
+                  today: dt.date | None = None) -> Analysis:
+    """Analyse files (paths, optionally 'dataset=path'); with none, the sample council."""
+    paths = list(paths)
+    if not paths:
+        paths = sample_paths()
+        organisation = organisation or SAMPLE_ORGANISATION
+    return analyse(read_paths(paths), settings, organisation=organisation, filters=filters, today=today)

@@ -1,0 +1,171 @@
+"""The command line, run as a person runs it: a separate process, its output read back."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from metrics.registry import METRICS
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data" / "wexcombe" / "2026-03-31"
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "metrics", *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+@pytest.fixture(scope="module")
+def sample_json():
+    completed = run("--json")
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout)
+
+
+def test_sample_council_json_shape(sample_json):
+    assert sample_json["standard"] == "sc-wres"
+    assert sample_json["period"] == {"start": "2025-04-01", "end": "2026-03-31"}
+    assert list(sample_json["metrics"]) == list(METRICS)
+    assert isinstance(sample_json["warnings"], list)
+    for metric_id in ("M2", "M3", "M4", "M5", "M8"):
+        metric = sample_json["metrics"][metric_id]
+        assert set(metric) >= {"value", "ci", "status", "groups", "sentence"}
+        for group in ("bme", "white", "unknown"):
+            figures = metric["groups"][group]
+            assert isinstance(figures["events"], (int, float)) and isinstance(figures["base"], (int, float))
+            assert 0 <= figures["rate"] <= 1
+        low, high = metric["ci"]
+        assert low < metric["value"] < high
+        # The value is the BME rate over the white rate (SC-WRES).
+        assert metric["value"] == pytest.approx(metric["groups"]["bme"]["rate"] / metric["groups"]["white"]["rate"],
+                                                rel=1e-5)
+
+
+def test_sample_council_pay_bands_and_senior_managers(sample_json):
+    m1 = sample_json["metrics"]["M1"]
+    for band in [*m1["bands"], m1["overall"]]:
+        assert band["bme_pct"] + band["white_pct"] + band["unknown_pct"] == pytest.approx(100, abs=1e-3)
+    assert sum(b["bme"] for b in m1["bands"]) == m1["overall"]["bme"]
+    # The sample council's pattern: BME staff over-represented in the lowest band, under in the highest.
+    assert m1["bands"][0]["bme_pct"] > m1["overall"]["bme_pct"] > m1["bands"][-1]["bme_pct"]
+    m9 = sample_json["metrics"]["M9"]
+    assert m9["value"] == pytest.approx(m9["senior_bme_pct"] - m9["workforce_bme_pct"], abs=1e-3)
+    assert m9["value"] < 0 and m9["status"] == "adverse"
+
+
+def test_survey_questions(sample_json):
+    assert set(sample_json["metrics"]["M6"]["questions"]) == {"public"}
+    assert set(sample_json["metrics"]["M7"]["questions"]) == {"colleagues", "managers"}
+
+
+def test_nhs_standard_inverts_appointment_not_disciplinary(sample_json):
+    completed = run("--json", "--standard", "nhs-wres")
+    assert completed.returncode == 0, completed.stderr
+    nhs = json.loads(completed.stdout)
+    assert nhs["standard"] == "nhs-wres"
+    sc = sample_json["metrics"]
+    assert nhs["metrics"]["M2"]["value"] == pytest.approx(1 / sc["M2"]["value"], rel=1e-5)
+    assert nhs["metrics"]["M5"]["value"] == pytest.approx(1 / sc["M5"]["value"], rel=1e-5)
+    assert nhs["metrics"]["M3"]["value"] == pytest.approx(sc["M3"]["value"])
+    assert nhs["metrics"]["M2"]["status"] == sc["M2"]["status"]
+
+
+def test_files_named_with_datasets_and_recognised_without():
+    completed = run("--json", f"staff={SAMPLE / 'staff.xlsx'}", SAMPLE / "recruitment.xlsx")
+    assert completed.returncode == 0, completed.stderr
+    out = json.loads(completed.stdout)
+    assert out["metrics"]["M1"]["status"] == "descriptive"
+    assert out["metrics"]["M2"]["status"] != "no data"
+    assert out["metrics"]["M6"]["status"] == "no data"
+    assert out["metrics"]["M3"]["status"] == "no data"
+
+
+def test_period_end_option():
+    completed = run("--json", "--period-end", "2025-12-31", SAMPLE / "staff.xlsx")
+    out = json.loads(completed.stdout)
+    assert out["period"] == {"start": "2025-01-01", "end": "2025-12-31"}
+
+
+def test_suppression_option_hides_small_counts():
+    completed = run("--json", "--suppress", "10")
+    assert completed.returncode == 0, completed.stderr
+    out = json.loads(completed.stdout)
+    m4 = out["metrics"]["M4"]  # a handful of fitness to practise referrals
+    assert m4["groups"]["bme"]["events"] is None
+    assert m4["value"] is None
+    for band in out["metrics"]["M1"]["bands"]:
+        for group in ("bme", "white", "unknown"):
+            assert band[group] is None or band[group] == 0 or band[group] >= 10
+    assert any("withheld" in w for w in out["warnings"])
+
+
+def test_readable_table():
+    completed = run()
+    assert completed.returncode == 0, completed.stderr
+    assert "Wexcombe Borough Council: SC-WRES, 1 April 2025 to 31 March 2026" in completed.stdout
+    assert "M2 Appointment from shortlisting" in completed.stdout
+    assert "What we know from our data" in completed.stdout
+
+
+def test_template_command_writes_a_readable_blank(tmp_path):
+    out = tmp_path / "counts.xlsx"
+    completed = run("template", out)
+    assert completed.returncode == 0, completed.stderr
+    assert out.exists()
+    reread = run("--json", out)
+    # Blank: no period end date yet, and the message says where to put it.
+    assert reread.returncode == 2
+    assert reread.stderr.startswith("error:") and "B5" in reread.stderr
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda p: p.write_bytes(b""), "empty"),
+        (lambda p: p.write_text("just some words\nnothing tabular\n"), "heading"),
+        (lambda p: p.write_bytes(bytes(range(256)) * 40), "not a spreadsheet"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, make, expected):
+    path = tmp_path / "staff.xlsx"
+    make(path)
+    completed = run(path)
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("error:")
+    assert len(completed.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in completed.stderr
+    assert expected in completed.stderr.lower()
+    assert "staff.xlsx" in completed.stderr
+
+
+def test_no_ethnicity_column_says_what_to_do(tmp_path):
+    wb = Workbook()
+    wb.active.append(["Employee No", "Grade", "Annual Salary"])
+    wb.active.append([1, "Grade 3", 21000])
+    path = tmp_path / "staff.xlsx"
+    wb.save(path)
+    completed = run(path)
+    assert completed.returncode == 2
+    assert "ethnicity" in completed.stderr.lower()
+    assert "Traceback" not in completed.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["missing.xlsx"],
+        ["--standard", "us-eeo"],
+        ["--period-end", "31/03/2026"],
+        ["--suppress", "-3"],
+        ["payroll=staff.xlsx"],
+    ],
+)
+def test_bad_arguments_exit_2(args):
+    completed = run(*args)
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("error:")
+    assert len(completed.stderr.strip().splitlines()) == 1
