@@ -22,6 +22,7 @@ import pandas as pd
 from data_loaders.errors import InputError
 from data_loaders.report import RawSheet
 from data_loaders.schema import normalise_heading
+from data_loaders.values import date_value
 from metrics.counts import COUNT_COLUMNS, DataQuality, FigureSet, Period, empty_counts, validate_counts
 from metrics.registry import GROUPS, KNOWN_GROUPS, METRICS, MetricDefinition, Question
 
@@ -47,10 +48,8 @@ FIRST_ROW = 4  # the heading row of every metric sheet; rows above are title and
 
 
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
-_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y")
 # Excel serial day numbers from 2000 to 2099: a date cell that lost its date format.
 EXCEL_SERIALS = (36526, 73050)
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 # The words councils use for the minority-ethnic group, beyond "BME" itself.
 _BME_WORDS = ("minorit", "global majority", "racism", "of colour", "non white", "black asian")
@@ -561,19 +560,10 @@ def _question(definition: MetricDefinition, key: str) -> Question:
 
 
 def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if EXCEL_SERIALS[0] <= value <= EXCEL_SERIALS[1]:
-            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    # A bare number is only a date when it is a plausible serial: "5" in the date cell is a slip.
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not (
+        EXCEL_SERIALS[0] <= value <= EXCEL_SERIALS[1]
+    ):
         return None
-    if isinstance(value, str):
-        text = value.strip()
-        for pattern in _DATE_FORMATS:
-            try:
-                return dt.datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
-    return None
+    parsed = date_value(value)
+    return parsed.date() if isinstance(parsed, dt.datetime) else None
