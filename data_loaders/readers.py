@@ -473,9 +473,13 @@ def _cell_tag_starts(padded: bytes, octets: np.ndarray, usable: int) -> np.ndarr
     """Offsets of '<c' and 'prefix:c' that open an element named c (not '<col', '<cfRule'...)."""
     even = np.frombuffer(padded, dtype="<u2", count=len(padded) // 2)
     odd = np.frombuffer(padded, dtype="<u2", count=(len(padded) - 1) // 2, offset=1)
-    starts = np.concatenate(
-        [np.flatnonzero((view == _LESS_C) | (view == _COLON_C)) * 2 + shift for view, shift in ((even, 0), (odd, 1))]
-    )
+    prefixed = b":c" in padded  # rare outside .NET exports: skip that comparison when absent
+
+    def matches(view: np.ndarray) -> np.ndarray:
+        found = view == _LESS_C
+        return found | (view == _COLON_C) if prefixed else found
+
+    starts = np.concatenate([np.flatnonzero(matches(even)) * 2, np.flatnonzero(matches(odd)) * 2 + 1])
     starts = starts[starts < usable]
     return starts[~_NAME_CHAR[octets[starts + 2]]]
 
@@ -483,7 +487,10 @@ def _cell_tag_starts(padded: bytes, octets: np.ndarray, usable: int) -> np.ndarr
 def _largest_run(octets: np.ndarray, offsets: np.ndarray, lengths: np.ndarray) -> bytes:
     """The largest of runs of digits (or of capital letters): the longest, then by bytes."""
     longest = int(lengths.max())
-    runs = sliding_window_view(octets, 8)[offsets[lengths == longest]]
+    offsets = offsets[lengths == longest]
+    leading = octets[offsets]
+    offsets = offsets[leading == leading.max()]  # few remain: compare the rest in full
+    runs = sliding_window_view(octets, 8)[offsets]
     runs[:, longest:] = 0
     return runs[runs.view(">u8")[:, 0].argmax()].tobytes()[:longest]
 

@@ -42,6 +42,13 @@ def _threshold(text: str) -> int:
     return value
 
 
+def _filter(text: str) -> tuple[str, str]:
+    column, sep, value = text.partition("=")
+    if not sep or not column.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' is not in the form COLUMN=VALUE, e.g. service=Adults")
+    return column.strip().lower().replace(" ", "_"), value.strip()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m metrics",
@@ -59,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="end of the 12-month period (default: the latest date in the data)")
     parser.add_argument("--suppress", type=_threshold, metavar="N",
                         help="hide counts under N, and what would reveal them, for publication")
+    parser.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE", type=_filter,
+                        help="keep only rows with this value, e.g. service=Adults or \"service=Children's\" "
+                        "(repeat for more values or columns)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.add_argument("--organisation", default="", help="the organisation's name, for the heading")
     parser.add_argument("--bme-label", default="BME",
@@ -100,7 +110,10 @@ def run(argv: Sequence[str]) -> int:
         white_minorities_as_bme=args.white_minorities_as_bme,
         suppression_threshold=args.suppress if args.suppress is not None else Settings().suppression_threshold,
     )
-    analysis = analyse_paths(args.files, settings, organisation=args.organisation)
+    filters: dict[str, list[str]] = {}
+    for column, value in args.filter:
+        filters.setdefault(column, []).append(value)
+    analysis = analyse_paths(args.files, settings, organisation=args.organisation, filters=filters)
     results = analysis.results
     warnings = list(analysis.warnings)
     if args.suppress is not None:
@@ -114,6 +127,7 @@ def run(argv: Sequence[str]) -> int:
             "organisation": analysis.organisation,
             "standard": args.standard,
             "period": {"start": analysis.period.start.isoformat(), "end": analysis.period.end.isoformat()},
+            "filters": filters,
             "metrics": {metric_id: result_to_dict(result) for metric_id, result in results.items()},
             "warnings": warnings,
         }

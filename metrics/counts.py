@@ -109,3 +109,16 @@ class FigureSet:
 
     def for_metric(self, metric_id: str) -> pd.DataFrame:
         return self.counts[self.counts["metric"] == metric_id]
+
+
+def stack(figure_sets: list[FigureSet]) -> pd.DataFrame:
+    """Several organisations' or periods' counts in one tidy table, each row labelled with its
+    organisation and period: the shape trends and benchmarking compare."""
+    frames = [
+        fs.counts.assign(organisation=fs.organisation, period_start=fs.period.start, period_end=fs.period.end)
+        for fs in figure_sets
+    ]
+    columns = ["organisation", "period_start", "period_end", *COUNT_COLUMNS]
+    if not frames:
+        return empty_counts().assign(organisation="", period_start=None, period_end=None)[columns]
+    return pd.concat(frames, ignore_index=True)[columns]

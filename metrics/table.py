@@ -90,6 +90,9 @@ def render(analysis: Analysis, results: dict[str, MetricResult], warnings: list[
     settings = analysis.settings
     standard = STANDARDS[settings.standard]
     heading = f"{analysis.organisation or 'Organisation'}: {standard.name}, {analysis.period}"
+    if analysis.figures.filters:
+        heading += " (" + "; ".join(f"{column.replace('_', ' ')}: {', '.join(values)}"
+                                    for column, values in analysis.figures.filters.items()) + ")"
     scorecard = scorecard_rows(results, settings.bme_label)
     table = [list(scorecard[0])] + [list(row.values()) for row in scorecard]
     parts = [heading, "=" * min(len(heading), WIDTH), "", _format(table)]

@@ -169,3 +169,14 @@ def test_bad_arguments_exit_2(args):
     assert completed.returncode == 2
     assert completed.stderr.startswith("error:")
     assert len(completed.stderr.strip().splitlines()) == 1
+
+
+def test_filter_option():
+    completed = run("--json", "--filter", "service=Children's")
+    assert completed.returncode == 0, completed.stderr
+    out = json.loads(completed.stdout)
+    assert out["filters"] == {"service": ["Children's"]}
+    everyone = json.loads(run("--json").stdout)
+    assert out["metrics"]["M1"]["overall"]["bme"] < everyone["metrics"]["M1"]["overall"]["bme"]
+    bad = run("--filter", "service")
+    assert bad.returncode == 2 and "COLUMN=VALUE" in bad.stderr
