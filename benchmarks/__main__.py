@@ -55,6 +55,36 @@ print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
+# Where the project's time goes, stage by stage, in one fresh process.
+STAGES = """
+import json, sys, time
+marks = [("start", time.perf_counter())]
+from metrics.api import read_paths, analyse
+from data_loaders.readers import read_path
+from data_loaders import load_sheets
+from metrics.records import figures_from_records
+from metrics.results import compute_results
+marks.append(("imports (pandas, numpy, calamine, the project)", time.perf_counter()))
+sheets = read_path(sys.argv[1])
+marks.append(("read cells, with the safety checks", time.perf_counter()))
+loaded = load_sheets(sheets)
+marks.append(("find headings, parse values, classify", time.perf_counter()))
+figures = figures_from_records(loaded.datasets)
+marks.append(("count every metric", time.perf_counter()))
+compute_results(figures)
+marks.append(("ratios, intervals, sentences", time.perf_counter()))
+print(json.dumps([(name, t - marks[i][1]) for i, (name, t) in enumerate(marks[1:])]))
+"""
+
+
+def stage_times(workbook: Path) -> list[tuple[str, float]]:
+    completed = subprocess.run([sys.executable, "-c", STAGES, str(workbook)], cwd=ROOT, capture_output=True,
+                               text=True, check=False)
+    if completed.returncode != 0:
+        raise SystemExit(f"benchmark stages failed:\n{completed.stderr}")
+    return [tuple(pair) for pair in json.loads(completed.stdout)]
+
+
 def make_workbook(rows: int, path: Path) -> None:
     """A staff export of `rows` people shaped like the sample council's (title rows, coded labels)."""
     import random
@@ -123,13 +153,17 @@ def main(argv: list[str] | None = None) -> int:
             runs = [run_case(code, workbook) for _ in range(args.repeat)]
             figures[name] = {"seconds": statistics.median(r[0] for r in runs),
                              "peak_mb": statistics.median(r[1] for r in runs)}
+        stages = stage_times(workbook)
     floor = figures["python-calamine alone (cells only)"]["seconds"]
     width = max(len(n) for n in figures)
     print(f"{'case':<{width}}  {'seconds':>8}  {'x calamine':>10}  {'peak MB':>8}")
     for name, f in figures.items():
         print(f"{name:<{width}}  {f['seconds']:>8.2f}  {f['seconds'] / floor:>10.2f}  {f['peak_mb']:>8.0f}")
+    print("\nThis project, stage by stage (one run):")
+    for name, seconds in stages:
+        print(f"  {name:<48} {seconds:>6.2f} s")
     if args.json:
-        print(json.dumps(figures, indent=2))
+        print(json.dumps({"cases": figures, "stages": dict(stages)}, indent=2))
     return 0
 
 

@@ -379,7 +379,25 @@ def id_value(value: Any) -> Any:
 
 def parse_id(cells: pd.Series) -> Parsed:
     """Whole numbers (1234.0) -> '1234'; text stripped -> string dtype."""
-    return _map_distinct(cells, id_value, STRING, pd.NA)
+    return _whole_number_ids(cells) or _map_distinct(cells, id_value, STRING, pd.NA)
+
+
+def _whole_number_ids(cells: pd.Series) -> Parsed | None:
+    """The common case done in bulk: a column of employee numbers that are all whole numbers.
+
+    Identifiers are nearly all distinct, so parsing each distinct value once saves nothing;
+    None when any cell is text, a fraction or anything else, for the general path.
+    """
+    raw = cells.to_numpy(dtype=object)
+    kinds = {type(value) for value in raw}
+    if not kinds <= {float, int, type(None)} or kinds <= {type(None)}:
+        return None
+    numbers = pd.array(raw, dtype="Float64")
+    present = numbers[~numbers.isna()]
+    if len(present) and not bool((present == present.round()).all()):
+        return None
+    text = pd.Series(numbers.astype("Int64"), index=cells.index, name=cells.name).astype(STRING)
+    return text, pd.Series(False, index=cells.index, name=cells.name)
 
 
 def text_value(value: Any) -> Any:

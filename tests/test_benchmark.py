@@ -1,0 +1,19 @@
+"""The benchmark runs (on a small workbook) so it cannot rot; its figures are printed, not asserted."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_benchmark_prints_each_case_beside_the_calamine_baseline():
+    completed = subprocess.run([sys.executable, "-m", "benchmarks", "--rows", "300", "--repeat", "1"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=300, check=False)
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    baseline = next(line for line in lines if line.startswith("python-calamine alone"))
+    assert baseline.split()[-2] == "1.00"  # the baseline is 1x itself
+    assert any(line.startswith("this project: load + every metric") for line in lines)
+    assert any(line.startswith("pandas read_excel (openpyxl)") for line in lines)
+    assert "count every metric" in completed.stdout
