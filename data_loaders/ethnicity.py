@@ -436,7 +436,7 @@ class _Outcome:
 _CATEGORY_KEYS = {_key(category): category for category in (*CENSUS_2021_CATEGORIES, NOT_STATED)}
 
 
-def _resolve_overrides(overrides: Mapping[str, str] | None) -> dict[str, str]:
+def resolve_overrides(overrides: Mapping[str, str] | None) -> dict[str, str]:
     """Override keys as compared (normalised label) -> 'white', 'bme', 'unknown' or a category."""
     resolved: dict[str, str] = {}
     for raw, target in (overrides or {}).items():
@@ -474,7 +474,7 @@ def _distinct_outcomes(
 ) -> tuple[np.ndarray, list[str], list[_Outcome]]:
     """Codes into the distinct labels (-1 for missing), the distinct labels as text, and their
     outcomes with the missing one last, so `outcomes[code]` serves every row."""
-    resolved = _resolve_overrides(overrides)
+    resolved = resolve_overrides(overrides)
     codes, distinct = pd.factorize(labels, use_na_sentinel=True)
     texts = [_as_text(label) for label in distinct]
     outcomes = [_outcome(text, resolved, white_minorities_as_bme) for text in texts]

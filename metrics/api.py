@@ -147,8 +147,22 @@ def analyse(inputs: Inputs, settings: Settings = Settings(), *, organisation: st
             rows = "1 row" if skipped.count == 1 else f"{skipped.count:,} rows"
             warnings.append(f"{sheet.label}: {rows} skipped: {skipped.reason}.")
         warnings.extend(f"{sheet.label}: {note}" for note in sheet.notes)
+    warnings.extend(_unrecognised_warnings(figures))
     results = compute_results(figures, settings)
     return Analysis(organisation or figures.organisation, settings, figures, results, inputs, warnings)
+
+
+def _unrecognised_warnings(figures: FigureSet) -> list[str]:
+    labels: dict[str, int] = {}
+    for quality in figures.quality.values():
+        for label, count in quality.unrecognised.items():
+            labels[label] = max(labels.get(label, 0), count)
+    if not labels:
+        return []
+    listed = ", ".join(f"'{label}' ({count:,})" for label, count in sorted(labels.items(), key=lambda kv: -kv[1]))
+    return [f"Ethnicity labels not recognised, counted as unknown until they are classified: {listed}. "
+            "Say which group each belongs to: the ethnicity reclassifications in the settings, or "
+            "--ethnicity \"LABEL=GROUP\" on the command line."]
 
 
 def _fill_from_template(figures: FigureSet, template: FigureSet, warnings: list[str]) -> FigureSet:

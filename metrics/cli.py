@@ -12,10 +12,14 @@ import json
 import sys
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from data_loaders.errors import InputError
 from data_loaders.schema import DATASETS
 from metrics.registry import STANDARDS
+
+if TYPE_CHECKING:
+    from metrics.settings import Settings
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -49,6 +53,13 @@ def _filter(text: str) -> tuple[str, str]:
     return column.strip().lower().replace(" ", "_"), value.strip()
 
 
+def _reclassification(text: str) -> tuple[str, str]:
+    label, sep, group = text.rpartition("=")
+    if not sep or not label.strip() or not group.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' is not in the form LABEL=GROUP, e.g. \"Other - European=white\"")
+    return label.strip(), group.strip()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m metrics",
@@ -69,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE", type=_filter,
                         help="keep only rows with this value, e.g. service=Adults or \"service=Children's\" "
                         "(repeat for more values or columns)")
+    parser.add_argument("--ethnicity", action="append", default=[], metavar="LABEL=GROUP", type=_reclassification,
+                        help="classify a label the tool does not recognise, e.g. \"Other - European=white\" "
+                        "(GROUP is white, bme, unknown or a Census 2021 category; repeat for more)")
+    parser.add_argument("--senior-band", action="append", default=[], metavar="BAND",
+                        help="a pay band whose staff are senior managers, when the data has no senior-manager "
+                        "column (repeat for more; default: £70,000 and over)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.add_argument("--organisation", default="", help="the organisation's name, for the heading")
     parser.add_argument("--bme-label", default="BME",
@@ -94,6 +111,20 @@ def _template(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    from metrics.settings import Settings
+
+    return Settings(
+        standard=args.standard,
+        period_end=args.period_end,
+        bme_label=args.bme_label,
+        white_minorities_as_bme=args.white_minorities_as_bme,
+        ethnicity_overrides=dict(args.ethnicity),
+        senior_bands=tuple(args.senior_band) or Settings().senior_bands,
+        suppression_threshold=args.suppress if args.suppress is not None else Settings().suppression_threshold,
+    )
+
+
 def run(argv: Sequence[str]) -> int:
     if argv and argv[0] == "template":
         return _template(argv[1:])
@@ -101,15 +132,11 @@ def run(argv: Sequence[str]) -> int:
 
     from metrics.api import analyse_paths
     from metrics.publish import publish
-    from metrics.settings import Settings
 
-    settings = Settings(
-        standard=args.standard,
-        period_end=args.period_end,
-        bme_label=args.bme_label,
-        white_minorities_as_bme=args.white_minorities_as_bme,
-        suppression_threshold=args.suppress if args.suppress is not None else Settings().suppression_threshold,
-    )
+    try:
+        settings = _settings(args)
+    except ValueError as error:
+        raise InputError(str(error)) from None
     filters: dict[str, list[str]] = {}
     for column, value in args.filter:
         filters.setdefault(column, []).append(value)

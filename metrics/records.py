@@ -338,7 +338,7 @@ def _count_senior(current: pd.DataFrame, settings: Settings, add, notes: list[st
         if not senior.any():
             notes.append("No senior managers were found: the data has no senior-manager column and no staff "
                          f"in the senior bands ({', '.join(settings.senior_bands) or 'none set'}). "
-                         "Set the senior bands in the settings.")
+                         "Set the senior bands in the settings (--senior-band on the command line).")
             return
         notes.append(f"Senior managers are the staff in the bands {', '.join(settings.senior_bands)}.")
     else:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from data_loaders.ethnicity import resolve_overrides
 from metrics.registry import DEFAULT_STANDARD, STANDARDS
 
 # Salary bands nested inside Skills for Care's published three (under £30k, £30k-£69k,
@@ -58,6 +59,7 @@ class Settings:
             raise ValueError("the minimum group size must be at least 1")
         if self.suppression_threshold < 0:
             raise ValueError("the suppression threshold cannot be negative")
+        resolve_overrides(self.ethnicity_overrides)  # raises ValueError naming a bad reclassification
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

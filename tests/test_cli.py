@@ -180,3 +180,43 @@ def test_filter_option():
     assert out["metrics"]["M1"]["overall"]["bme"] < everyone["metrics"]["M1"]["overall"]["bme"]
     bad = run("--filter", "service")
     assert bad.returncode == 2 and "COLUMN=VALUE" in bad.stderr
+
+
+def _staff_csv(tmp_path):
+    """A UK Excel CSV (Windows-1252) with title rows, a label the tool cannot place and no senior flag."""
+    lines = ["Some Council HR,,", "Report run 01/04/2026,,", ",,", "Staff ID,Ethnic Group,Pay Band"]
+    lines += [f"{n},Other - European,Band 1" for n in range(12)]
+    lines += [f"{100 + n},White: Irish,Band 1" for n in range(12)]
+    lines += [f"{200 + n},Asian or Asian British - Indian,Band 2" for n in range(6)]
+    lines += [f"{300 + n},White British,Band 2" for n in range(6)]
+    lines += ["Grand Total,36,"]
+    path = tmp_path / "staff £ export.csv"
+    path.write_bytes("\r\n".join(lines).encode("cp1252"))
+    return path
+
+
+def test_unrecognised_labels_are_warned_and_can_be_classified(tmp_path):
+    path = _staff_csv(tmp_path)
+    out = json.loads(run("--json", path).stdout)
+    assert out["metrics"]["M1"]["data_quality"]["unrecognised_labels"] == {"Other - European": 12}
+    assert out["metrics"]["M1"]["overall"]["unknown"] == 12
+    assert any("'Other - European' (12)" in w for w in out["warnings"])
+    assert any("1 row skipped: totals row" in w for w in out["warnings"])
+    fixed = json.loads(run("--json", "--ethnicity", "Other - European=white", path).stdout)
+    assert fixed["metrics"]["M1"]["overall"] == {"bme": 6, "white": 30, "unknown": 0,
+                                                 "bme_pct": pytest.approx(100 * 6 / 36),
+                                                 "white_pct": pytest.approx(100 * 30 / 36), "unknown_pct": 0}
+    bad = run("--ethnicity", "Other - European=martian", path)
+    assert bad.returncode == 2 and bad.stderr.startswith("error:") and "martian" in bad.stderr
+
+
+def test_senior_bands_option(tmp_path):
+    path = _staff_csv(tmp_path)
+    out = json.loads(run("--json", path).stdout)
+    assert out["metrics"]["M9"]["status"] == "no data"
+    assert any("--senior-band" in w for w in out["warnings"])
+    senior = json.loads(run("--json", "--senior-band", "Band 2", "--ethnicity", "Other - European=white",
+                            path).stdout)["metrics"]["M9"]
+    # Band 2: 6 BME and 6 white senior managers; the workforce: 6 BME of 36.
+    assert senior["senior_bme_pct"] == pytest.approx(50.0)
+    assert senior["workforce_bme_pct"] == pytest.approx(100 * 6 / 36)
