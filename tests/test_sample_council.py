@@ -61,3 +61,33 @@ def test_service_filter_splits_the_workforce(years):
     assert childrens.results["M8"].value > adults.results["M8"].value
     assert adults.figures.filters == {"service": ["Adults"]}
     assert isinstance(stack([adults.figures]), pd.DataFrame)
+
+
+def test_one_workbook_with_every_dataset_gives_the_same_figures(years, tmp_path):
+    """The sample's six files as sheets of one workbook, named as HR teams name them: each
+    sheet is recognised by its name or headings and every figure is unchanged."""
+    import csv
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    folder = sample_snapshots()[-1]
+    combined = Workbook()
+    combined.remove(combined.active)
+    for name in ("staff", "recruitment", "disciplinary", "fitness_to_practise", "cpd"):
+        for sheet in load_workbook(folder / f"{name}.xlsx").worksheets:
+            copy = combined.create_sheet(sheet.title)
+            for row in sheet.iter_rows(values_only=True):
+                copy.append(row)
+    survey = combined.create_sheet("Staff survey 2025")
+    for row in csv.reader(io.StringIO((folder / "survey.csv").read_bytes().decode("cp1252"))):
+        survey.append(row)
+    path = tmp_path / "everything.xlsx"
+    combined.save(path)
+
+    together = analyse_paths([str(path)]).results
+    apart = years[folder.name].results
+    for metric_id, result in apart.items():
+        assert together[metric_id].status == result.status
+        assert together[metric_id].value == result.value
+        assert together[metric_id].groups == result.groups
