@@ -176,7 +176,7 @@ def _check_zip(name: str, data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, EOFError, OSError) as error:
         raise _damaged(name) from error
     _check_zip_directory(name, members)
     _check_zip_is_workbook(name, archive)
