@@ -512,3 +512,35 @@ def unrecognised_labels(labels: pd.Series, overrides: Mapping[str, str] | None =
         if not outcome.recognised:
             counts[text] = counts.get(text, 0) + int(rows)
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def label_table(
+    labels: pd.Series,
+    *,
+    white_minorities_as_bme: bool = False,
+    overrides: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Every distinct label as written, how many rows carry it, and how it is classified:
+    columns 'label', 'rows', 'category', 'group', 'recognised'; most frequent first.
+    Blank cells are one row labelled "(blank)"."""
+    codes, texts, outcomes = _distinct_outcomes(labels, overrides, white_minorities_as_bme)
+    rows_per_label = np.bincount(codes[codes >= 0], minlength=len(texts))
+    table = pd.DataFrame(
+        {
+            "label": list(texts),
+            "rows": rows_per_label.astype(int),
+            "category": [outcome.category for outcome in outcomes[: len(texts)]],
+            "group": [outcome.group for outcome in outcomes[: len(texts)]],
+            "recognised": [outcome.recognised for outcome in outcomes[: len(texts)]],
+        }
+    )
+    blank = int((codes < 0).sum())
+    if blank:
+        missing = outcomes[-1]
+        table = pd.concat([table, pd.DataFrame([{"label": "(blank)", "rows": blank, "category": missing.category,
+                                                 "group": missing.group, "recognised": True}])],
+                          ignore_index=True)
+    table = table.groupby(["label", "category", "group", "recognised"], dropna=False, as_index=False)["rows"].sum()
+    return table.sort_values(["rows", "label"], ascending=[False, True], ignore_index=True)[
+        ["label", "rows", "category", "group", "recognised"]
+    ]

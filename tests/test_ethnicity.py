@@ -517,3 +517,22 @@ def test_overrides_remove_labels_from_the_unrecognised_report():
 
 def test_nothing_unrecognised_gives_an_empty_report():
     assert unrecognised_labels(pd.Series(["White British", None, "N"])) == {}
+
+
+def test_label_table_lists_every_label_with_its_rows_and_group():
+    from data_loaders.ethnicity import label_table
+
+    labels = pd.Series(["A White - British", "A White - British", "Martian", None, "B White - Irish", "Z Not Stated"])
+    table = label_table(labels)
+    rows = {r["label"]: (r["rows"], r["group"], r["recognised"]) for r in table.to_dict("records")}
+    assert rows == {
+        "A White - British": (2, "white", True),
+        "Martian": (1, "unknown", False),
+        "(blank)": (1, "unknown", True),
+        "B White - Irish": (1, "white", True),
+        "Z Not Stated": (1, "unknown", True),
+    }
+    assert table["label"].iloc[0] == "A White - British"  # most frequent first
+    as_bme = label_table(labels, white_minorities_as_bme=True, overrides={"Martian": "bme"})
+    assert dict(zip(as_bme["label"], as_bme["group"], strict=True))["B White - Irish"] == "bme"
+    assert dict(zip(as_bme["label"], as_bme["group"], strict=True))["Martian"] == "bme"
