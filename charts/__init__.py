@@ -1,0 +1,5 @@
+"""The dashboard's charts, built once for the pages and the board-pack exports (no Streamlit here)."""
+
+from charts.builders import ChartSpec, chart_for, forest, leavers, pay_bands, recruitment, survey
+
+__all__ = ["ChartSpec", "chart_for", "forest", "leavers", "pay_bands", "recruitment", "survey"]

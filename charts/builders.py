@@ -1,0 +1,665 @@
+"""Chart builders: a metric's result in, an Altair chart with its title, summary and table out.
+
+Pages draw `ChartSpec.chart` and show `ChartSpec.table` beside it; the board-pack exports
+render the same charts with vl-convert, so nothing here knows about Streamlit. Every chart's
+data is written inline from the same rounded figures as its table, so what is drawn is what
+is tabled.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from charts import palette
+from metrics import stats
+from metrics.narrative import number, pct, ratio_text
+from metrics.registry import GROUPS, STANDARDS, MetricDefinition
+from metrics.results import BandRow, GroupFigures, MetricResult
+from metrics.settings import Settings
+
+WITHHELD = "withheld"
+# Segments narrower than this (% of the band) are left unlabelled: the text would not fit.
+MIN_LABELLED_SEGMENT = 5.0
+SHORTLISTED, APPOINTED = "Shortlisted", "Appointed"
+
+
+@dataclass(eq=False)
+class ChartSpec:
+    chart: alt.TopLevelMixin
+    title: str
+    # The headline finding in one sentence.
+    summary: str
+    # Exactly the figures drawn, "withheld" where publication suppression hid one.
+    table: pd.DataFrame
+    # Groups or bands under settings.min_group_size, for the page to warn about.
+    small_groups: list[str] = field(default_factory=list)
+
+    def with_width(self, width: int) -> ChartSpec:
+        """A fixed-width copy, for exports rendered without a container to fill."""
+        return replace(self, chart=self.chart.properties(width=width))
+
+
+# Shared pieces ------------------------------------------------------------------------------
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _label(group: str, settings: Settings) -> str:
+    return palette.group_label(group, settings)
+
+
+def _lower_label(group: str, settings: Settings) -> str:
+    # Mid-sentence: "white staff", but the organisation's label exactly as it writes it.
+    return settings.bme_label if group == "bme" else group
+
+
+def _rounded(value: float | None, digits: int) -> float | str:
+    return WITHHELD if value is None else round(value, digits)
+
+
+def _percent(rate: float | None) -> float | None:
+    return None if rate is None else round(100 * rate, 1)
+
+
+def _count(value: float | None) -> float | str:
+    return WITHHELD if value is None else value
+
+
+def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+def _colour_scale(settings: Settings) -> alt.Scale:
+    return alt.Scale(domain=palette.group_domain(settings), range=palette.group_range())
+
+
+def _colour(settings: Settings, *, legend: bool = True) -> alt.Color:
+    return alt.Color("group:N", scale=_colour_scale(settings),
+                     legend=alt.Legend(title="Ethnicity", orient="top") if legend else None)
+
+
+def _wrap(text: str, width: int = 90) -> list[str]:
+    return textwrap.wrap(text, width) or [""]
+
+
+def _finish(chart: alt.TopLevelMixin, title: str, subtitle: str = "") -> alt.TopLevelMixin:
+    heading = alt.TitleParams(text=_wrap(title, 50), subtitle=_wrap(subtitle) if subtitle else alt.Undefined,
+                              anchor="start", fontSize=palette.TITLE_SIZE, subtitleFontSize=palette.SUBTITLE_SIZE,
+                              subtitleColor=palette.DARK_GREY, offset=24)
+    return (
+        chart.properties(title=heading, width="container")
+        .configure(font=palette.FONT)
+        .configure_axis(labelFontSize=palette.LABEL_SIZE, titleFontSize=palette.LABEL_SIZE, labelLimit=360,
+                        titleFontWeight="normal")
+        .configure_legend(labelFontSize=palette.LABEL_SIZE, titleFontSize=palette.LABEL_SIZE)
+        .configure_text(fontSize=palette.LABEL_SIZE)
+        .configure_view(stroke=None)
+    )
+
+
+def _message_chart(title: str, message: str) -> alt.TopLevelMixin:
+    text = "\n".join(_wrap(message, 70))
+    chart = (
+        alt.Chart(alt.InlineData(values=[{"message": text}]))
+        .mark_text(fontSize=palette.MESSAGE_SIZE, lineBreak="\n", color=palette.DARK_GREY)
+        .encode(text="message:N")
+        .properties(height=140)
+    )
+    return _finish(chart, title)
+
+
+def _why_not_drawn(result: MetricResult, settings: Settings) -> str:
+    """Why `result` has no chart, in one sentence; "" when it can be drawn."""
+    d = result.definition
+    if result.status == stats.NO_DATA:
+        needs = " and ".join(name.replace("_", " ") for name in d.datasets)
+        return f"There is no data for {d.title.lower()} yet: it needs the {needs} data."
+    if result.status == stats.INSUFFICIENT and not _withheld(result):
+        reason = result.ratio.reason if result.ratio and result.ratio.reason else "too few people were counted"
+        return f"There is not enough data to compare {d.subject}: {reason}."
+    return ""
+
+
+def _withheld(result: MetricResult) -> bool:
+    return result.ratio is not None and result.ratio.reason == WITHHELD
+
+
+def _message_spec(title: str, message: str, table: pd.DataFrame | None = None,
+                  small: list[str] | None = None) -> ChartSpec:
+    return ChartSpec(_message_chart(title, message), title, message,
+                     table if table is not None else pd.DataFrame(), small or [])
+
+
+def _convention(definition: MetricDefinition, settings: Settings) -> str:
+    top = definition.numerator_group(settings.standard)
+    bottom = definition.denominator_group(settings.standard)
+    return f"{_lower_label(top, settings)} over {_lower_label(bottom, settings)}"
+
+
+def _ratio_clause(result: MetricResult, settings: Settings) -> str:
+    ratio = result.ratio
+    if ratio is None:
+        return ""
+    if ratio.value is None:
+        if ratio.reason == WITHHELD:
+            return "; the relative likelihood is withheld"
+        return f"; no relative likelihood can be given ({ratio.reason})" if ratio.reason else ""
+    standard = STANDARDS[settings.standard].name
+    return (f": a relative likelihood of {ratio_text(ratio.value)} ({standard}, "
+            f"{_convention(result.definition, settings)}), {ratio.status}")
+
+
+def _share_of(figures: GroupFigures | None, group: str, noun: str, settings: Settings) -> str | None:
+    """'25% of BME shortlisted applicants (39 of 153)', or None when the figure is withheld."""
+    if figures is None or figures.rate is None:
+        return None
+    who = f"{_lower_label(group, settings)} {noun}"
+    if figures.events is None or figures.base is None:
+        return f"{pct(figures.rate)} of {who}"
+    return f"{pct(figures.rate)} of {who} ({number(figures.events)} of {number(figures.base)})"
+
+
+def _comparison(result: MetricResult, settings: Settings, noun: str, verb: str) -> str:
+    """'25% of BME shortlisted applicants (39 of 153) were appointed, against 33% of white ...'."""
+    bme = _share_of(result.groups.get("bme"), "bme", noun, settings)
+    white = _share_of(result.groups.get("white"), "white", noun, settings)
+    clause = _ratio_clause(result, settings)
+    if bme and white:
+        return f"{_cap(bme)} {verb}, against {white}{clause}"
+    if bme or white:
+        hidden = "white" if bme else settings.bme_label
+        return f"{_cap(bme or white)} {verb}; the figure for {hidden} {noun} is withheld{clause}"
+    return f"The figures for {settings.bme_label} and white {noun} are withheld{clause}"
+
+
+def _small(groups: dict[str, GroupFigures], settings: Settings, prefix: str = "") -> list[str]:
+    return [f"{prefix}{_label(g, settings)}" for g in GROUPS
+            if g in groups and groups[g].base is not None and groups[g].base < settings.min_group_size
+            and not (g == "unknown" and groups[g].base == 0)]
+
+
+def _shown_groups(groups: dict[str, GroupFigures]) -> list[str]:
+    # No unknowns at all is the data-quality ideal, not a bar of zero height worth drawing.
+    return [g for g in GROUPS if g in groups and not (g == "unknown" and groups[g].base == 0)]
+
+
+# 1. Pay bands -------------------------------------------------------------------------------
+
+
+def _band_total(band: BandRow) -> float | None:
+    values = list(band.counts.values())
+    return None if any(v is None for v in values) else float(sum(values))  # type: ignore[arg-type]
+
+
+def _band_table_row(band: BandRow, settings: Settings) -> dict[str, Any]:
+    row: dict[str, Any] = {"Pay band": band.band}
+    row |= {f"{_label(g, settings)} staff": _count(band.counts.get(g)) for g in GROUPS}
+    total = _band_total(band)
+    row["Total staff"] = _count(total)
+    for g in GROUPS:
+        share = band.pct.get(g)
+        row[f"{_label(g, settings)} % of band"] = ("no staff" if share is None and total == 0
+                                                   else _rounded(share, 1))
+    return row
+
+
+def _band_segments(band: BandRow, settings: Settings) -> tuple[list[dict[str, Any]], str]:
+    """The band's segments left to right, and a note when part of it cannot be drawn."""
+    segments = []
+    start = 0.0
+    for g in GROUPS:
+        share = band.pct.get(g)
+        if share is None:
+            note = "no staff" if _band_total(band) == 0 else (WITHHELD if start == 0 else f"rest {WITHHELD}")
+            return segments, note
+        segments.append({
+            "band": band.band, "group": _label(g, settings), "staff": band.counts[g], "pct": round(share, 1),
+            "start": start, "end": start + share, "middle": start + share / 2,
+            "label": pct(share, fraction=False) if share >= MIN_LABELLED_SEGMENT else "",
+            "text_colour": palette.GROUP_TEXT_COLOURS[g],
+        })
+        start += share
+    return segments, ""
+
+
+def _pay_bands_summary(result: MetricResult, settings: Settings) -> str:
+    bme = settings.bme_label
+    shown = [b for b in result.bands if b.pct.get("bme") is not None and _band_total(b)]
+    overall = result.overall.pct.get("bme") if result.overall else None
+    against = f"against {pct(overall, fraction=False)} of the workforce" if overall is not None else ""
+    if not shown:
+        return f"The share of {bme} staff in each pay band is withheld from publication" + (
+            f"; {bme} staff are {pct(overall, fraction=False)} of the workforce." if overall is not None else ".")
+    lowest, highest = shown[0], shown[-1]
+    # When suppression hides the end bands, say so rather than call a middle band the highest.
+    low_words = "the lowest band" if lowest is result.bands[0] else "the lowest band shown"
+    high_words = "the highest" if highest is result.bands[-1] else "the highest shown"
+    if lowest is highest:
+        sentence = f"{_cap(bme)} staff are {pct(lowest.pct['bme'], fraction=False)} of {lowest.band}"
+    else:
+        sentence = (f"{_cap(bme)} staff are {pct(lowest.pct['bme'], fraction=False)} of {lowest.band}, {low_words}, "
+                    f"and {pct(highest.pct['bme'], fraction=False)} of {highest.band}, {high_words}")
+    return f"{sentence}, {against}." if against else f"{sentence}."
+
+
+def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
+    """Each band as a 100% bar of BME, white and unknown staff, lowest band at the bottom."""
+    title = "Ethnicity of staff in each pay band"
+    if result.status == stats.NO_DATA or not result.bands:
+        return _message_spec(title, _why_not_drawn(result, settings) or "There are no pay bands to show.")
+    segments: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
+    for band in result.bands:
+        drawn, note = _band_segments(band, settings)
+        segments += drawn
+        if note:
+            notes.append({"band": band.band, "x": drawn[-1]["end"] if drawn else 0.0, "note": note})
+    rows = [_band_table_row(b, settings) for b in result.bands]
+    overall = result.overall.pct.get("bme") if result.overall else None
+    if result.overall is not None:
+        rows.append(_band_table_row(result.overall, settings))
+    columns = ["Pay band", *[f"{_label(g, settings)} staff" for g in GROUPS], "Total staff",
+               *[f"{_label(g, settings)} % of band" for g in GROUPS]]
+    table = _table(rows, columns)
+    small = [b.band for b in result.bands
+             if (total := _band_total(b)) is not None and 0 < total < settings.min_group_size]
+
+    # Highest band on top, so seniority reads upwards.
+    order = [b.band for b in reversed(result.bands)]
+    y = alt.Y("band:N", sort=order, title="Pay band")
+    x_axis = alt.X("start:Q", scale=alt.Scale(domain=[0, 100], nice=False), title="% of band",
+                   axis=alt.Axis(values=[0, 20, 40, 60, 80, 100]))
+    bars = alt.Chart(alt.InlineData(values=segments)).mark_bar(stroke=palette.WHITE, strokeWidth=1).encode(
+        y=y, x=x_axis, x2="end:Q", color=_colour(settings),
+        tooltip=[alt.Tooltip("band:N", title="Pay band"), alt.Tooltip("group:N", title="Ethnicity"),
+                 alt.Tooltip("staff:Q", title="Staff"), alt.Tooltip("pct:Q", title="% of band")],
+    )
+    labels = alt.Chart(alt.InlineData(values=segments)).mark_text(fontSize=palette.LABEL_SIZE).encode(
+        y=y, x=alt.X("middle:Q"), text="label:N", color=alt.Color("text_colour:N", scale=None),
+    )
+    layers: list[alt.Chart] = [bars, labels]
+    if notes:
+        layers.append(alt.Chart(alt.InlineData(values=notes)).mark_text(
+            align="left", dx=6, fontSize=palette.LABEL_SIZE, fontStyle="italic", color=palette.DARK_GREY,
+        ).encode(y=y, x="x:Q", text="note:N"))
+    subtitle = f"{settings.bme_label}, white and unknown ethnicity as a % of each band's staff."
+    if overall is not None:
+        rule = [{"workforce_pct": round(overall, 1), "label": f"Workforce: {pct(overall, fraction=False)}"}]
+        layers.append(alt.Chart(alt.InlineData(values=rule)).mark_rule(
+            color=palette.WORKFORCE_RULE, strokeWidth=3, strokeDash=[6, 4]).encode(x="workforce_pct:Q"))
+        layers.append(alt.Chart(alt.InlineData(values=rule)).mark_text(
+            align="left", baseline="bottom", dx=4, fontSize=palette.LABEL_SIZE, fontWeight="bold",
+            color=palette.BLACK).encode(x="workforce_pct:Q", y=alt.value(-4), text="label:N"))
+        subtitle += f" Dashed line: {settings.bme_label} share of the whole workforce."
+    chart = alt.layer(*layers).properties(height=alt.Step(32))
+    return ChartSpec(_finish(chart, title, subtitle), title, _pay_bands_summary(result, settings), table, small)
+
+
+# 2. Recruitment -----------------------------------------------------------------------------
+
+
+def _recruitment_table(result: MetricResult, settings: Settings) -> pd.DataFrame:
+    rows = [{"Group": _label(g, settings), "Shortlisted": _count(f.base), "Appointed": _count(f.events),
+             "Appointment rate (%)": _rounded(_percent(f.rate), 1)}
+            for g in _shown_groups(result.groups) for f in [result.groups[g]]]
+    return _table(rows, ["Group", "Shortlisted", "Appointed", "Appointment rate (%)"])
+
+
+def recruitment(result: MetricResult, settings: Settings) -> ChartSpec:
+    """Shortlisted and appointed side by side for each group, the appointment rate on the bar."""
+    title = "Shortlisted and appointed applicants by ethnicity"
+    table = _recruitment_table(result, settings)
+    small = _small(result.groups, settings)
+    if why := _why_not_drawn(result, settings):
+        return _message_spec(title, why, table, small)
+    marks = []
+    for g in _shown_groups(result.groups):
+        figures = result.groups[g]
+        group = _label(g, settings)
+        marks.append({"group": group, "stage": SHORTLISTED, "count": figures.base,
+                      "label": f"{number(figures.base)} shortlisted" if figures.base is not None
+                      else f"shortlisted {WITHHELD}"})
+        appointed = (f"{number(figures.events)} appointed ({pct(figures.rate)})" if figures.events is not None
+                     else f"appointed {WITHHELD}")
+        marks.append({"group": group, "stage": APPOINTED, "count": figures.events,
+                      "rate": _percent(figures.rate), "label": appointed})
+    bars_data = [m for m in marks if m["count"] is not None]
+    text_data = [m | {"x": m["count"] or 0} for m in marks]
+    longest = max((m["count"] for m in bars_data), default=1) or 1
+    y = alt.Y("group:N", sort=palette.group_domain(settings), title=None)
+    offset = alt.YOffset("stage:N", sort=[SHORTLISTED, APPOINTED])
+    x = alt.X("count:Q", title="Applicants (number)", scale=alt.Scale(domain=[0, longest * 1.6], nice=False),
+              axis=alt.Axis(tickCount=6))
+    bars = alt.Chart(alt.InlineData(values=bars_data)).mark_bar().encode(
+        y=y, yOffset=offset, x=x, color=_colour(settings),
+        opacity=alt.Opacity("stage:N", scale=alt.Scale(domain=[SHORTLISTED, APPOINTED], range=[0.45, 1.0]),
+                            legend=None),
+        tooltip=[alt.Tooltip("group:N", title="Ethnicity"), alt.Tooltip("stage:N", title="Stage"),
+                 alt.Tooltip("count:Q", title="Applicants")],
+    )
+    labels = alt.Chart(alt.InlineData(values=text_data)).mark_text(
+        align="left", dx=5, fontSize=palette.LABEL_SIZE, color=palette.BLACK,
+    ).encode(y=y, yOffset=offset, x=alt.X("x:Q", scale=alt.Scale(domain=[0, longest * 1.6], nice=False)),
+             text="label:N")
+    subtitle = "Paler bar: shortlisted; darker bar: appointed from the shortlist, with the appointment rate."
+    chart = alt.layer(bars, labels).properties(height=alt.Step(30))
+    summary = _comparison(result, settings, "shortlisted applicants", "were appointed") + "."
+    return ChartSpec(_finish(chart, title, subtitle), title, summary, table, small)
+
+
+# 3. Forest ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    label: str
+    result: MetricResult
+
+    @property
+    def value(self) -> float | None:
+        # M9's value is in percentage points; its ratio is the relative likelihood drawn here.
+        return self.result.ratio.value if self.result.ratio is not None else self.result.value
+
+    @property
+    def ci(self) -> tuple[float, float] | None:
+        return self.result.ratio.ci if self.result.ratio is not None else self.result.ci
+
+    @property
+    def status(self) -> str:
+        return self.result.ratio.status if self.result.ratio is not None else self.result.status
+
+    @property
+    def reason(self) -> str:
+        return self.result.ratio.reason if self.result.ratio is not None else ""
+
+    @property
+    def shown_status(self) -> str:
+        return WITHHELD if self.reason == WITHHELD else self.status
+
+
+def _forest_rows(results: Sequence[MetricResult]) -> list[_Row]:
+    rows = []
+    for result in results:
+        d = result.definition
+        if d.kind == "distribution":
+            continue  # pay bands have no relative likelihood
+        if len(result.questions) > 1:
+            rows += [_Row(f"{d.title}: {q.question_label}", q) for q in result.questions.values()]
+        else:
+            rows.append(_Row(d.title, result))
+    return rows
+
+
+def _log_domain(rows: list[_Row], settings: Settings) -> tuple[float, float]:
+    low, high = settings.adverse_range
+    values = [v for r in rows for v in ((r.value,) + (r.ci or ())) if v is not None and v > 0]
+    return min([low, *values]) / 1.25, max([high, *values]) * 1.25
+
+
+def _forest_summary(rows: list[_Row], settings: Settings) -> str:
+    standard = STANDARDS[settings.standard].name
+    if len(rows) == 1:
+        row = rows[0]
+        if row.value is None:
+            return f"{row.label}: no relative likelihood can be shown ({row.shown_status})."
+        text = (f"{row.label}: a relative likelihood of {ratio_text(row.value)} ({standard}, "
+                f"{_convention(row.result.definition, settings)})")
+        if row.ci is not None:
+            text += f", 95% interval {ratio_text(row.ci[0])} to {ratio_text(row.ci[1])}"
+        text += f", {row.status}"
+        if row.ci is not None:
+            text += "; the interval includes 1.00" if row.ci[0] <= 1 <= row.ci[1] else "; the interval excludes 1.00"
+        r = row.result
+        if r.definition.kind == "representation" and r.senior_pct is not None and r.workforce_pct is not None:
+            text = (f"{_cap(settings.bme_label)} staff are {pct(r.senior_pct, fraction=False)} of senior managers "
+                    f"against {pct(r.workforce_pct, fraction=False)} of the workforce where ethnicity is known; "
+                    f"{text[:1].lower()}{text[1:]}")
+        return text + "."
+    counts: dict[str, list[_Row]] = {}
+    for row in rows:
+        counts.setdefault(row.shown_status, []).append(row)
+    order = [stats.ADVERSE, stats.WITHIN_RANGE, stats.FAVOURABLE, WITHHELD, stats.INSUFFICIENT, stats.NO_DATA]
+    parts = []
+    for status in order:
+        found = counts.get(status, [])
+        if not found:
+            continue
+        if status == stats.ADVERSE:
+            named = ", ".join(f"{r.label} {ratio_text(r.value)}" for r in found if r.value is not None)
+            parts.append(f"{len(found)} adverse ({named})")
+        else:
+            parts.append(f"{len(found)} {status}")
+    return f"Of {len(rows)} comparisons ({standard}): " + ", ".join(parts) + "."
+
+
+def forest(results: list[MetricResult], settings: Settings) -> ChartSpec:
+    """Each relative likelihood with its 95% interval on a log scale, against the adverse range."""
+    rows = _forest_rows(results)
+    if len(results) == 1:
+        title = f"{results[0].definition.title}: relative likelihood"
+    else:
+        title = "Relative likelihood by metric"
+    standard = STANDARDS[settings.standard].name
+    conventions = {_convention(r.result.definition, settings) for r in rows}
+    mixed = len(conventions) > 1
+    low, high = settings.adverse_range
+
+    table_rows, marks = [], []
+    for row in rows:
+        convention = _convention(row.result.definition, settings)
+        label = f"{row.label} ({convention})" if mixed else row.label
+        table_rows.append({
+            "Metric": row.label, "Ratio": convention,
+            "Relative likelihood": round(row.value, 2) if row.value is not None else row.shown_status,
+            "Lower 95% limit": round(row.ci[0], 2) if row.ci else "",
+            "Upper 95% limit": round(row.ci[1], 2) if row.ci else "",
+            "Status": row.shown_status,
+            "Note": row.reason if row.reason != WITHHELD else "",
+        })
+        marks.append({
+            "metric": row.result.id, "row": "\n".join(_wrap(label, 34)), "status": row.shown_status,
+            "value": round(row.value, 2) if row.value is not None else None,
+            "ci_low": round(row.ci[0], 2) if row.ci else None,
+            "ci_high": round(row.ci[1], 2) if row.ci else None,
+            "label": (f"{ratio_text(row.value)}, {row.status}" if row.value is not None else row.shown_status),
+        })
+    table = _table(table_rows, ["Metric", "Ratio", "Relative likelihood", "Lower 95% limit", "Upper 95% limit",
+                                "Status", "Note"])
+    small = [f"{row.label}: {name}" for row in rows for name in _small(row.result.groups, settings)]
+    drawable = [r for r in rows if r.value is not None]
+    if not drawable:
+        if len(rows) == 1:
+            message = _why_not_drawn(rows[0].result, settings) or _forest_summary(rows, settings)
+        else:
+            message = "None of these metrics has a relative likelihood to show."
+        return _message_spec(title, message, table, small)
+
+    domain_low, domain_high = _log_domain(rows, settings)
+    for mark in marks:
+        # A ratio of 0 has no place on a log scale: its words sit at the left edge instead.
+        mark["text_x"] = mark["value"] if mark["value"] else domain_low
+    ticks = [t for t in (0.1, 0.25, 0.5, low, 1.0, high, 2.0, 4.0, 10.0) if domain_low <= t <= domain_high]
+    if mixed:
+        x_title = ["Relative likelihood (log scale)", f"{standard}: which group is over which is on each row"]
+    else:
+        x_title = ["Relative likelihood (log scale)", f"{standard}: {next(iter(conventions))}"]
+    scale = alt.Scale(type="log", domain=[domain_low, domain_high], nice=False)
+    x = alt.X("value:Q", scale=scale, title=x_title, axis=alt.Axis(values=ticks, format=".2~f"))
+    y = alt.Y("row:N", sort=[m["row"] for m in marks], title=None,
+              axis=alt.Axis(labelExpr="split(datum.label, '\\n')"))
+    data = alt.InlineData(values=marks)
+    status_colour = alt.Color("status:N", scale=alt.Scale(
+        domain=[stats.ADVERSE, stats.WITHIN_RANGE, stats.FAVOURABLE],
+        range=[palette.ADVERSE, palette.NEUTRAL, palette.NEUTRAL]), legend=None)
+    shading = alt.Chart(alt.InlineData(values=[{"low": low, "high": high}])).mark_rect(
+        color=palette.RANGE_SHADING, opacity=0.6).encode(x=alt.X("low:Q", scale=scale), x2="high:Q")
+    parity = alt.Chart(alt.InlineData(values=[{"parity": 1.0}])).mark_rule(
+        color=palette.BLACK, strokeWidth=1.5).encode(x=alt.X("parity:Q", scale=scale))
+    intervals = alt.Chart(data).mark_rule(strokeWidth=3).transform_filter("isValid(datum.ci_low)").encode(
+        y=y, x=alt.X("ci_low:Q", scale=scale), x2="ci_high:Q", color=status_colour)
+    points = alt.Chart(data).mark_point(filled=True, size=160, opacity=1).transform_filter(
+        "isValid(datum.value) && datum.value > 0").encode(
+        y=y, x=x, color=status_colour, shape=alt.Shape("status:N", scale=alt.Scale(
+            domain=[stats.ADVERSE, stats.WITHIN_RANGE, stats.FAVOURABLE],
+            range=["diamond", "circle", "circle"]), legend=None),
+        tooltip=[alt.Tooltip("row:N", title="Metric"), alt.Tooltip("value:Q", title="Relative likelihood"),
+                 alt.Tooltip("ci_low:Q", title="Lower 95% limit"), alt.Tooltip("ci_high:Q", title="Upper 95% limit"),
+                 alt.Tooltip("status:N", title="Status")])
+    words = alt.Chart(data).mark_text(baseline="bottom", dy=-10, fontSize=palette.LABEL_SIZE,
+                                      color=palette.BLACK).transform_filter("datum.value > 0").encode(
+        y=y, x=alt.X("text_x:Q", scale=scale), text="label:N")
+    # Rows without a ratio say why at the left edge, clear of the parity line.
+    missing = alt.Chart(data).mark_text(align="left", dx=6, fontSize=palette.LABEL_SIZE, fontStyle="italic",
+                                        color=palette.DARK_GREY).transform_filter("!(datum.value > 0)").encode(
+        y=y, x=alt.X("text_x:Q", scale=scale), text="label:N")
+    subtitle = (f"Point: relative likelihood; line: 95% interval; shaded: {low:.2f} to {high:.2f}, "
+                "the range not counted as adverse; 1.00 is parity.")
+    chart = alt.layer(shading, parity, intervals, points, words, missing).properties(
+        height=alt.Step(56 if len(rows) > 1 else 90))
+    return ChartSpec(_finish(chart, title, subtitle), title, _forest_summary(rows, settings), table, small)
+
+
+# 4 and 5. Rates by group: survey questions, services ----------------------------------------
+
+
+def _rate_marks(category: str, result: MetricResult, settings: Settings) -> list[dict[str, Any]]:
+    marks = []
+    for g in _shown_groups(result.groups):
+        figures = result.groups[g]
+        group = _label(g, settings)
+        rate = _percent(figures.rate)
+        marks.append({"category": category, "axis": "\n".join(_wrap(category, 28)), "group": group,
+                      "events": figures.events, "base": figures.base, "rate": rate,
+                      "label": f"{group}: {pct(figures.rate)}"})
+    return marks
+
+
+def _rates_chart(marks: list[dict[str, Any]], settings: Settings, category_title: str | None,
+                 x_title: str) -> alt.LayerChart:
+    drawn = [m for m in marks if m["rate"] is not None]
+    highest = max((m["rate"] for m in drawn), default=10.0) or 10.0
+    scale = alt.Scale(domain=[0, highest * 1.45], nice=False)
+    order = list(dict.fromkeys(m["axis"] for m in marks))
+    y = alt.Y("axis:N", sort=order, title=category_title,
+              axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=360))
+    offset = alt.YOffset("group:N", sort=palette.group_domain(settings))
+    text_data = [m | {"x": m["rate"] or 0} for m in marks]
+    bars = alt.Chart(alt.InlineData(values=drawn)).mark_bar().encode(
+        y=y, yOffset=offset, x=alt.X("rate:Q", scale=scale, title=x_title, axis=alt.Axis(tickCount=6)),
+        color=_colour(settings),
+        tooltip=[alt.Tooltip("category:N", title=category_title or ""), alt.Tooltip("group:N", title="Ethnicity"),
+                 alt.Tooltip("events:Q", title="Count"), alt.Tooltip("base:Q", title="Out of"),
+                 alt.Tooltip("rate:Q", title="%")],
+    )
+    labels = alt.Chart(alt.InlineData(values=text_data)).mark_text(
+        align="left", dx=5, fontSize=palette.LABEL_SIZE, color=palette.BLACK,
+    ).encode(y=y, yOffset=offset, x=alt.X("x:Q", scale=scale), text="label:N")
+    return alt.layer(bars, labels).properties(height=alt.Step(26))
+
+
+def survey(result: MetricResult, settings: Settings) -> ChartSpec:
+    """% answering yes by group, for each of the metric's survey questions."""
+    d = result.definition
+    title = f"{d.title}: % saying yes"
+    questions = list(result.questions.values()) or [result]
+    table_rows, marks, small, sentences, not_drawn = [], [], [], [], []
+    several = len(questions) > 1
+    for q in questions:
+        question = _cap(q.question_label) or d.title
+        for g in _shown_groups(q.groups):
+            f = q.groups[g]
+            table_rows.append({"Question": question, "Group": _label(g, settings), "Respondents": _count(f.base),
+                               "Said yes": _count(f.events), "% saying yes": _rounded(_percent(f.rate), 1)})
+        small += _small(q.groups, settings, f"{question}: " if several else "")
+        if why := _why_not_drawn(q, settings):
+            not_drawn.append(f"{q.question_label or d.title}: {why[:1].lower()}{why[1:]}" if several else why)
+            continue
+        marks += _rate_marks(question, q, settings)
+        sentences.append(_comparison(q, settings, "respondents",
+                                     f"reported harassment, bullying or abuse {q.question_label}".rstrip()))
+    table = _table(table_rows, ["Question", "Group", "Respondents", "Said yes", "% saying yes"])
+    if not marks:
+        return _message_spec(title, " ".join(not_drawn) or _why_not_drawn(result, settings), table, small)
+    summary = ". ".join(sentences) + "."
+    if not_drawn:
+        summary += " " + " ".join(not_drawn)
+    chart = _rates_chart(marks, settings, None, "% of respondents saying yes")
+    subtitle = "Respondents to the staff survey who said yes, by ethnicity."
+    return ChartSpec(_finish(chart, title, subtitle), title, summary, table, small)
+
+
+def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> ChartSpec:
+    """Leaving rate by group for each service (the dict's keys, in order)."""
+    title = "Leaving rate by ethnicity" + (" and service" if len(results_by_service) > 1 else "")
+    table_rows, marks, small, parts, not_drawn = [], [], [], [], []
+    for service, result in results_by_service.items():
+        convention = _convention(result.definition, settings)
+        ratio = result.ratio
+        if ratio is not None and ratio.value is not None:
+            ratio_cell: float | str = round(ratio.value, 2)
+        else:
+            ratio_cell = WITHHELD if _withheld(result) else result.status
+        for g in _shown_groups(result.groups):
+            f = result.groups[g]
+            table_rows.append({"Service": service, "Group": _label(g, settings), "Leavers": _count(f.events),
+                               "Average headcount": _rounded(f.base, 1) if f.base is not None else WITHHELD,
+                               "Leaving rate (%)": _rounded(_percent(f.rate), 1),
+                               f"Relative likelihood ({convention})": ratio_cell})
+        small += _small(result.groups, settings, f"{service}: ")
+        if why := _why_not_drawn(result, settings):
+            not_drawn.append(f"{service}: {why[:1].lower()}{why[1:]}" if len(results_by_service) > 1 else why)
+            continue
+        marks += _rate_marks(service, result, settings)
+        parts.append((service, result))
+    convention = _convention(next(iter(results_by_service.values())).definition, settings) \
+        if results_by_service else "BME over white"
+    table = _table(table_rows, ["Service", "Group", "Leavers", "Average headcount", "Leaving rate (%)",
+                                f"Relative likelihood ({convention})"])
+    if not marks:
+        message = " ".join(not_drawn) if not_drawn else "There are no leaving figures to show."
+        return _message_spec(title, message, table, small)
+    if len(parts) == 1:
+        service, result = parts[0]
+        summary = _comparison(result, settings, "staff", "left in the year")
+        summary += f" ({service})." if len(results_by_service) > 1 else "."
+    else:
+        bme = settings.bme_label
+        listed = "; ".join(f"{service} {pct(r.groups['bme'].rate)} against {pct(r.groups['white'].rate)}"
+                           + (f" ({ratio_text(r.ratio.value)}, {r.ratio.status})"
+                              if r.ratio is not None and r.ratio.value is not None else "")
+                           for service, r in parts)
+        summary = f"Leaving rates of {bme} staff against white staff: {listed}."
+    if not_drawn:
+        summary += " " + " ".join(not_drawn)
+    chart = _rates_chart(marks, settings, "Service" if len(results_by_service) > 1 else None,
+                         "Leaving rate (% of average headcount)")
+    subtitle = "Leavers in the year as a % of the group's average headcount."
+    return ChartSpec(_finish(chart, title, subtitle), title, summary, table, small)
+
+
+# 6. Dispatch --------------------------------------------------------------------------------
+
+
+def chart_for(result: MetricResult, settings: Settings) -> ChartSpec:
+    """The chart the registry names for a single metric."""
+    kind = result.definition.chart
+    if kind == "stacked_bands":
+        return pay_bands(result, settings)
+    if kind == "recruitment_funnel":
+        return recruitment(result, settings)
+    if kind == "survey_bars":
+        return survey(result, settings)
+    if kind == "leaver_rates":
+        return leavers({"All": result}, settings)
+    if kind == "forest":
+        return forest([result], settings)
+    raise ValueError(f"no chart builder for {kind!r} (metric {result.id})")
+

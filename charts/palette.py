@@ -1,0 +1,58 @@
+"""Colours and type for every chart: the UK Government Analysis Function categorical palette.
+
+Each group keeps its colour on every chart, so a board member who has learnt that dark blue is
+the minority-ethnic group reads every page the same way.
+"""
+
+from __future__ import annotations
+
+from metrics.registry import GROUPS
+from metrics.settings import Settings
+
+DARK_BLUE = "#12436D"
+TURQUOISE = "#28A197"
+DARK_PINK = "#801650"
+ORANGE = "#F46A25"
+DARK_GREY = "#3D3D3D"
+LIGHT_PURPLE = "#A285D1"
+# The Analysis Function palette in its prescribed order.
+CATEGORICAL: tuple[str, ...] = (DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE)
+
+# Text colours that pass contrast on the palette.
+BLACK = "#0B0C0C"
+WHITE = "#FFFFFF"
+LIGHT_GREY = "#D9D9D9"
+
+# Unknown ethnicity is a data-quality figure, not a group compared: grey lets it recede.
+GROUP_COLOURS: dict[str, str] = {"bme": DARK_BLUE, "white": TURQUOISE, "unknown": DARK_GREY}
+# White text on turquoise is 3.2:1, too faint for 14px labels; near-black is 6.2:1.
+GROUP_TEXT_COLOURS: dict[str, str] = {"bme": WHITE, "white": BLACK, "unknown": WHITE}
+
+# Marks that need to stand apart from the group colours.
+WORKFORCE_RULE = ORANGE
+ADVERSE = DARK_PINK
+NEUTRAL = DARK_GREY
+RANGE_SHADING = LIGHT_GREY
+
+FONT = "Arial"
+TITLE_SIZE = 20
+SUBTITLE_SIZE = 15
+LABEL_SIZE = 14
+MESSAGE_SIZE = 16
+
+
+def group_label(group: str, settings: Settings) -> str:
+    """The name a chart shows for a group: the organisation's own for the minority-ethnic group."""
+    return {"bme": settings.bme_label, "white": "White", "unknown": "Unknown"}[group]
+
+
+def group_domain(settings: Settings) -> list[str]:
+    return [group_label(g, settings) for g in GROUPS]
+
+
+def group_range() -> list[str]:
+    return [GROUP_COLOURS[g] for g in GROUPS]
+
+
+def group_text_range() -> list[str]:
+    return [GROUP_TEXT_COLOURS[g] for g in GROUPS]

@@ -1,0 +1,331 @@
+"""The chart builders: valid Vega-Lite, the drawn figures equal the tabled ones, honest summaries."""
+
+import json
+
+import pytest
+
+import charts
+from charts import palette
+from metrics import stats
+from metrics.api import analyse_paths
+from metrics.publish import publish
+from metrics.registry import METRICS
+from metrics.results import GroupFigures, MetricResult, ratio_for
+from metrics.settings import Settings
+
+SETTINGS = Settings()
+LABEL = "Black and minoritised"
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, MetricResult]:
+    return analyse_paths().results
+
+
+@pytest.fixture(scope="module")
+def nhs_results() -> dict[str, MetricResult]:
+    return analyse_paths(settings=Settings(standard="nhs-wres")).results
+
+
+def rate_result(metric_id: str, counts: dict[str, tuple[float | None, float | None]],
+                settings: Settings = SETTINGS) -> MetricResult:
+    """A hand-made relative-likelihood result from (events, base) per group."""
+    groups = {}
+    for g, (events, base) in counts.items():
+        rate = stats.rate(events, base) if events is not None and base is not None else None
+        groups[g] = GroupFigures(events, base, rate)
+    definition = METRICS[metric_id]
+    ratio = ratio_for(definition, groups, settings)
+    return MetricResult(definition, settings.standard, ratio.status, ratio.value, ratio.ci, groups, ratio)
+
+
+def layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def mark_type(layer: dict) -> str:
+    mark = layer["mark"]
+    return mark if isinstance(mark, str) else mark["type"]
+
+
+def rows(spec: dict, layer: dict) -> list[dict]:
+    data = layer["data"]
+    return data["values"] if "values" in data else spec["datasets"][data["name"]]
+
+
+def rows_of(spec: dict, mark: str) -> list[dict]:
+    """The data rows of the first layer drawn with `mark`."""
+    return rows(spec, next(layer for layer in layers(spec) if mark_type(layer) == mark))
+
+
+def group_colour_scales(spec: dict) -> list[tuple[list, list]]:
+    found = []
+    for layer in layers(spec):
+        colour = layer.get("encoding", {}).get("color", {})
+        if colour.get("field") == "group":
+            found.append((colour["scale"]["domain"], colour["scale"]["range"]))
+    return found
+
+
+# Every metric of the sample council ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("metric_id", list(METRICS))
+def test_every_sample_metric_gives_a_valid_chart_with_its_table(results, metric_id):
+    spec = charts.chart_for(results[metric_id], SETTINGS)
+    as_dict = spec.chart.to_dict()  # Altair validates against the Vega-Lite schema here
+    assert as_dict["width"] == "container"
+    assert as_dict["config"]["axis"]["labelFontSize"] == palette.LABEL_SIZE
+    assert as_dict["title"]["fontSize"] == palette.TITLE_SIZE
+    assert spec.title and spec.title[0].isupper()
+    assert spec.summary.endswith(".") and len(spec.table) > 0
+    assert "a bar chart" not in spec.summary.lower()
+
+
+def test_pay_bands_draw_each_bands_percentages_and_the_workforce_line(results):
+    result = results["M1"]
+    spec = charts.pay_bands(result, SETTINGS)
+    as_dict = spec.chart.to_dict()
+    drawn = {(r["band"], r["group"]): r["pct"] for r in rows_of(as_dict, "bar")}
+    names = {"bme": "BME", "white": "White", "unknown": "Unknown"}
+    expected = {(b.band, names[g]): round(b.pct[g], 1) for b in result.bands for g in names}
+    assert drawn == expected
+    assert drawn[("Grade 3", "BME")] == 46.7 and drawn[("SM3", "White")] == 100.0
+    # Segments of a band lie end to end and fill it.
+    grade4 = sorted((r for r in rows_of(as_dict, "bar") if r["band"] == "Grade 4"), key=lambda r: r["start"])
+    assert grade4[0]["start"] == 0 and grade4[-1]["end"] == pytest.approx(100)
+    assert [r["group"] for r in grade4] == ["BME", "White", "Unknown"]
+    # The table holds the same figures, with the whole workforce as its last row.
+    table = spec.table.set_index("Pay band")
+    assert table.loc["Grade 3", "BME % of band"] == 46.7
+    assert table.loc["Grade 3", "BME staff"] == 28 and table.loc["Grade 3", "Total staff"] == 60
+    assert table.loc["All staff", "BME % of band"] == 26.1
+    assert list(table.index) == [b.band for b in result.bands] + ["All staff"]
+    (rule,) = rows_of(as_dict, "rule")
+    assert rule == {"workforce_pct": 26.1, "label": "Workforce: 26%"}
+    # Highest band on top: the y order is the bands reversed.
+    assert layers(as_dict)[0]["encoding"]["y"]["sort"] == [b.band for b in reversed(result.bands)]
+    assert spec.small_groups == ["Grade 7", "SM3"]
+    assert spec.summary == ("BME staff are 47% of Grade 3, the lowest band, and 0% of SM3, the highest, "
+                            "against 26% of the workforce.")
+
+
+def test_recruitment_draws_shortlisted_and_appointed_with_the_rate(results):
+    result = results["M2"]
+    spec = charts.recruitment(result, SETTINGS)
+    as_dict = spec.chart.to_dict()
+    drawn = {(r["group"], r["stage"]): r["count"] for r in rows_of(as_dict, "bar")}
+    assert drawn == {("BME", "Shortlisted"): 153, ("BME", "Appointed"): 39, ("White", "Shortlisted"): 252,
+                     ("White", "Appointed"): 82, ("Unknown", "Shortlisted"): 29, ("Unknown", "Appointed"): 9}
+    labels = {r["label"] for r in rows_of(as_dict, "text")}
+    assert {"153 shortlisted", "39 appointed (25%)", "82 appointed (33%)"} <= labels
+    assert spec.table.to_dict("records")[0] == {"Group": "BME", "Shortlisted": 153, "Appointed": 39,
+                                                "Appointment rate (%)": 25.5}
+    assert spec.table["Appointment rate (%)"].tolist() == [25.5, 32.5, 31.0]
+    assert "39 of 153" in spec.summary and "82 of 252" in spec.summary
+    assert "0.78 (SC-WRES, BME over white), adverse" in spec.summary
+
+
+def test_forest_draws_each_ratio_and_interval_with_its_status_in_words(results):
+    spec = charts.forest(list(results.values()), SETTINGS)
+    as_dict = spec.chart.to_dict()
+    drawn = rows_of(as_dict, "point")
+    # M1 has no relative likelihood; M7 has a row per question.
+    assert [r["metric"] for r in drawn] == ["M2", "M3", "M4", "M5", "M6", "M7", "M7", "M8", "M9"]
+    for row in drawn:
+        if row["metric"] in ("M7", "M9"):
+            continue
+        result = results[row["metric"]]
+        assert (row["value"], row["ci_low"], row["ci_high"]) == (
+            round(result.value, 2), round(result.ci[0], 2), round(result.ci[1], 2))
+        assert row["label"] == f"{result.value:.2f}, {result.status}"
+    managers = results["M7"].questions["managers"]
+    assert drawn[6]["value"] == round(managers.value, 2) == 1.67 and drawn[6]["status"] == "adverse"
+    # M9's value is in percentage points; the forest draws its relative likelihood.
+    assert drawn[8]["value"] == round(results["M9"].ratio.value, 2) == 0.26
+    table = spec.table
+    assert table["Relative likelihood"].tolist() == [r["value"] for r in drawn]
+    assert table["Status"].tolist() == [r["status"] for r in drawn]
+    assert table.loc[0, "Lower 95% limit"] == 0.57 and table.loc[0, "Upper 95% limit"] == 1.08
+    # Log scale, adverse range shaded, parity ruled.
+    x = layers(as_dict)[3]["encoding"]["x"]
+    assert x["scale"]["type"] == "log"
+    assert x["title"] == ["Relative likelihood (log scale)", "SC-WRES: BME over white"]
+    assert rows_of(as_dict, "rect") == [{"low": 0.8, "high": 1.25}]
+    assert rows_of(as_dict, "rule")[0] == {"parity": 1.0}
+    assert spec.summary.startswith("Of 9 comparisons (SC-WRES): 6 adverse (Appointment from shortlisting 0.78, ")
+    assert spec.summary.endswith("3 within range.")
+
+
+def test_forest_of_one_metric_says_the_figures(results):
+    spec = charts.forest([results["M3"]], SETTINGS)
+    assert spec.title == "Disciplinary: relative likelihood"
+    assert spec.summary == ("Disciplinary: a relative likelihood of 1.50 (SC-WRES, BME over white), 95% interval "
+                            "0.80 to 2.81, adverse; the interval includes 1.00.")
+    senior = charts.chart_for(results["M9"], SETTINGS)
+    assert senior.summary.startswith("BME staff are 8.9% of senior managers against 28% of the workforce")
+
+
+def test_forest_labels_the_nhs_convention_row_by_row(nhs_results):
+    spec = charts.forest(list(nhs_results.values()), SETTINGS.with_(standard="nhs-wres"))
+    as_dict = spec.chart.to_dict()
+    drawn = {r["metric"]: r for r in rows_of(as_dict, "point")}
+    # NHS WRES puts white over BME for appointment and CPD: 1 / 0.78.
+    assert drawn["M2"]["value"] == 1.28 and drawn["M2"]["row"].endswith("(white over BME)")
+    assert drawn["M3"]["row"].endswith("(BME over white)")
+    assert spec.table.set_index("Metric").loc["Continuing professional development", "Ratio"] == "white over BME"
+    assert layers(as_dict)[3]["encoding"]["x"]["title"][1].startswith("NHS WRES")
+
+
+def test_worked_example_in_the_forest():
+    # 12 of 120 BME staff against 20 of 400 white: 0.10 / 0.05 = 2.00; Katz se = sqrt(1/12 - 1/120 + 1/20
+    # - 1/400) = 0.35, so the interval is 2 * exp(-/+ 1.96 * 0.35) = 1.01 to 3.97.
+    result = rate_result("M3", {"bme": (12, 120), "white": (20, 400), "unknown": (0, 0)})
+    spec = charts.forest([result], SETTINGS)
+    (row,) = rows_of(spec.chart.to_dict(), "point")
+    assert (row["value"], row["ci_low"], row["ci_high"]) == (2.0, 1.01, 3.97)
+    assert row["status"] == "adverse"
+    assert "2.00" in spec.summary and "1.01 to 3.97" in spec.summary and "excludes 1.00" in spec.summary
+
+
+def test_forest_lists_rows_without_a_ratio_in_words(results):
+    too_few = rate_result("M4", {"bme": (1, 6), "white": (3, 40), "unknown": (0, 0)})
+    no_data = MetricResult(METRICS["M5"], "sc-wres", stats.NO_DATA)
+    spec = charts.forest([results["M3"], too_few, no_data], SETTINGS)
+    as_dict = spec.chart.to_dict()
+    labels = [r["label"] for r in rows_of(as_dict, "point")]
+    assert labels == ["1.50, adverse", "insufficient data", "no data"]
+    assert spec.table["Relative likelihood"].tolist() == [1.5, "insufficient data", "no data"]
+    assert "only 6 BME" in spec.table.loc[1, "Note"]
+    assert spec.small_groups == ["Fitness to practise: BME"]
+    assert spec.summary == "Of 3 comparisons (SC-WRES): 1 adverse (Disciplinary 1.50), 1 insufficient data, 1 no data."
+
+
+def test_a_ratio_of_zero_is_listed_not_drawn_on_the_log_scale():
+    result = rate_result("M3", {"bme": (0, 200), "white": (20, 400), "unknown": (0, 0)})
+    assert result.value == 0.0 and result.ci is None
+    spec = charts.forest([result], SETTINGS)
+    (row,) = rows_of(spec.chart.to_dict(), "point")
+    assert row["label"] == "0.00, favourable" and row["ci_low"] is None
+    assert spec.table.loc[0, "Lower 95% limit"] == ""
+
+
+def test_survey_draws_each_questions_percentages(results):
+    result = results["M7"]
+    spec = charts.survey(result, SETTINGS)
+    drawn = {(r["category"], r["group"]): r["rate"] for r in rows_of(spec.chart.to_dict(), "bar")}
+    assert drawn[("From colleagues", "BME")] == 16.3 and drawn[("From managers", "White")] == 7.6
+    assert len(drawn) == 6
+    table = {(r["Question"], r["Group"]): r["% saying yes"] for r in spec.table.to_dict("records")}
+    assert table == drawn
+    labels = {r["label"] for r in rows_of(spec.chart.to_dict(), "text")}
+    assert {"BME: 16%", "White: 7.6%"} <= labels
+    assert "42 of 257" in spec.summary and "from managers" in spec.summary and "1.67" in spec.summary
+    public = charts.chart_for(results["M6"], SETTINGS)
+    assert public.table["Question"].iloc[0] == "From people who use services, their relatives or the public"
+    assert "77 of 258" in public.summary
+
+
+def test_leavers_by_service():
+    by_service = {
+        "All": rate_result("M8", {"bme": (10, 100), "white": (20, 400), "unknown": (1, 8)}),
+        "Children's": rate_result("M8", {"bme": (3, 50), "white": (6, 100), "unknown": (0, 0)}),
+    }
+    spec = charts.leavers(by_service, SETTINGS)
+    as_dict = spec.chart.to_dict()
+    drawn = {(r["category"], r["group"]): r["rate"] for r in rows_of(as_dict, "bar")}
+    assert drawn == {("All", "BME"): 10.0, ("All", "White"): 5.0, ("All", "Unknown"): 12.5,
+                     ("Children's", "BME"): 6.0, ("Children's", "White"): 6.0}
+    assert spec.table.to_dict("records")[0] == {
+        "Service": "All", "Group": "BME", "Leavers": 10, "Average headcount": 100, "Leaving rate (%)": 10.0,
+        "Relative likelihood (BME over white)": 2.0}
+    assert spec.table["Relative likelihood (BME over white)"].tolist() == [2.0, 2.0, 2.0, 1.0, 1.0]
+    assert spec.title == "Leaving rate by ethnicity and service"
+    assert spec.summary == ("Leaving rates of BME staff against white staff: All 10% against 5.0% (2.00, adverse); "
+                            "Children's 6.0% against 6.0% (1.00, within range).")
+    assert spec.small_groups == ["All: Unknown"]
+
+
+# One mapping of group to colour, the organisation's label everywhere --------------------------
+
+
+def test_every_chart_uses_the_same_colour_for_each_group(results):
+    settings = SETTINGS.with_(bme_label=LABEL)
+    specs = [charts.chart_for(results[m], settings) for m in ("M1", "M2", "M6", "M7", "M8")]
+    expected = ([LABEL, "White", "Unknown"], ["#12436D", "#28A197", "#3D3D3D"])
+    for spec in specs:
+        scales = group_colour_scales(spec.chart.to_dict())
+        assert scales and all(scale == expected for scale in scales)
+
+
+def test_the_organisations_label_is_in_chart_table_and_summary(results):
+    settings = SETTINGS.with_(bme_label=LABEL)
+    for metric_id in METRICS:
+        spec = charts.chart_for(results[metric_id], settings)
+        text = json.dumps(spec.chart.to_dict())
+        assert LABEL in text, metric_id
+        assert "BME" not in text.replace("BME over white", ""), metric_id
+        table = " ".join(map(str, [*spec.table.columns, *spec.table.to_numpy().ravel()]))
+        assert LABEL in table or LABEL in spec.summary, metric_id
+    assert "Black and minoritised % of band" in charts.pay_bands(results["M1"], settings).table.columns
+    assert charts.recruitment(results["M2"], settings).table["Group"].iloc[0] == LABEL
+
+
+# Withheld, missing, too few ------------------------------------------------------------------
+
+
+def test_published_results_with_withheld_counts_still_chart(results):
+    published = publish(results, SETTINGS)
+    for metric_id in METRICS:
+        charts.chart_for(published[metric_id], SETTINGS).chart.to_dict()
+    bands = charts.pay_bands(published["M1"], SETTINGS)
+    table = bands.table.set_index("Pay band")
+    assert table.loc["Grade 7", "BME staff"] == "withheld" and table.loc["Grade 7", "BME % of band"] == "withheld"
+    as_dict = bands.chart.to_dict()
+    assert {r["band"] for r in rows_of(as_dict, "bar")}.isdisjoint({"Grade 7", "SM3"})
+    notes = {r["band"]: r["note"] for r in rows(as_dict, layers(as_dict)[2])}
+    assert notes["Grade 7"] == "withheld"
+    assert "the highest shown" in bands.summary
+    forest = charts.forest(list(published.values()), SETTINGS)
+    assert "withheld" in forest.table["Status"].tolist()
+
+
+def test_a_withheld_group_is_left_out_of_the_drawing_and_said_in_the_table():
+    result = rate_result("M2", {"bme": (None, 40), "white": (30, 100), "unknown": (None, None)})
+    assert result.status == stats.INSUFFICIENT and result.ratio.reason == "withheld"
+    spec = charts.recruitment(result, SETTINGS)
+    as_dict = spec.chart.to_dict()
+    assert {(r["group"], r["stage"]) for r in rows_of(as_dict, "bar")} == {
+        ("BME", "Shortlisted"), ("White", "Shortlisted"), ("White", "Appointed")}
+    assert "appointed withheld" in {r["label"] for r in rows_of(as_dict, "text")}
+    assert spec.table.to_dict("records")[0] == {"Group": "BME", "Shortlisted": 40, "Appointed": "withheld",
+                                                "Appointment rate (%)": "withheld"}
+    assert spec.summary == ("30% of white shortlisted applicants (30 of 100) were appointed; the figure for BME "
+                            "shortlisted applicants is withheld; the relative likelihood is withheld.")
+
+
+@pytest.mark.parametrize("metric_id", list(METRICS))
+def test_no_data_gives_a_text_chart_saying_so(metric_id):
+    result = MetricResult(METRICS[metric_id], "sc-wres", stats.NO_DATA)
+    spec = charts.chart_for(result, SETTINGS)
+    as_dict = spec.chart.to_dict()
+    assert mark_type(as_dict) == "text"
+    needs = " and ".join(d.replace("_", " ") for d in METRICS[metric_id].datasets)
+    assert spec.summary.startswith("There is no data for") and f"needs the {needs} data" in spec.summary
+    assert rows(as_dict, as_dict)[0]["message"].replace("\n", " ") == spec.summary
+
+
+def test_too_few_to_compare_gives_a_text_chart_with_the_reason_and_the_counts():
+    result = rate_result("M2", {"bme": (2, 6), "white": (30, 100), "unknown": (0, 0)})
+    spec = charts.chart_for(result, SETTINGS)
+    assert mark_type(spec.chart.to_dict()) == "text"
+    assert spec.summary == ("There is not enough data to compare shortlisted applicants: there are only 6 BME "
+                            "shortlisted applicants (the minimum to compare is 10).")
+    assert spec.table["Shortlisted"].tolist() == [6, 100]
+    assert spec.small_groups == ["BME"]
+
+
+def test_a_fixed_width_copy_for_exports(results):
+    spec = charts.chart_for(results["M1"], SETTINGS)
+    assert spec.with_width(900).chart.to_dict()["width"] == 900
+    assert spec.chart.to_dict()["width"] == "container"
