@@ -1,32 +1,23 @@
-"""The dashboard's frame. For now one page: the sample council's nine metrics.
-
-Run with `make run`. The multipage dashboard (charts, panels, action plan) builds on this.
-"""
+"""The frame every page shares: page set-up, the sidebar, the navigation. Run with `make run`."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from metrics.api import analyse_paths
-from metrics.registry import STANDARDS
-from metrics.settings import Settings
-from metrics.table import scorecard_rows
+from ui import sidebar
+from ui.navigation import METRIC_PAGES
 
+st.set_page_config(page_title="Workforce Race Equality Standard", page_icon=":material/diversity_3:",
+                   layout="wide")
 
-@st.cache_data(ttl=3600, max_entries=4)
-def sample_scorecard(standard: str) -> tuple[str, str, list[dict[str, str]], list[str]]:
-    analysis = analyse_paths(settings=Settings(standard=standard))
-    return analysis.organisation, str(analysis.period), scorecard_rows(analysis.results), analysis.warnings
-
-
-st.set_page_config(page_title="Workforce Race Equality Standard", layout="wide")
-st.title("Workforce Race Equality Standard")
-standard = st.sidebar.radio("Standard", list(STANDARDS), format_func=lambda s: STANDARDS[s].name)
-organisation, period, rows, warnings = sample_scorecard(standard)
-st.info(f"This is sample data for {organisation}, a fictional council, until you upload your own.")
-st.caption(f"{STANDARDS[standard].title}, {period}")
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-with st.expander("Notes on the data"):
-    for warning in warnings:
-        st.markdown(f"- {warning}")
+pages = {
+    "Overview": [st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)],
+    "Metrics": [st.Page(p.path, title=p.title, icon=p.icon) for p in METRIC_PAGES],
+    "Action plan": [st.Page("pages/action_plan.py", title="Action plan", icon=":material/checklist:")],
+    "Data": [st.Page("pages/data.py", title="Data", icon=":material/upload_file:")],
+    "Settings": [st.Page("pages/settings.py", title="Settings", icon=":material/settings:")],
+}
+navigation = st.navigation(pages)
+sidebar.open_requested_page()
+sidebar.render()
+navigation.run()

@@ -1,0 +1,13 @@
+"""Action plan: the objectives table in the shape councils publish, edited in place and saved."""
+
+import streamlit as st
+
+from ui import action_plan, sidebar
+from ui.metric_page import sample_note
+
+view = sidebar.current_view(__file__)
+st.title("Action plan")
+sample_note(view)
+st.markdown("One row per objective: which WRES theme and metrics it answers, who leads it, the specific actions, "
+            "what good looks like, when, progress so far and a RAG status. Add rows at the bottom of the table.")
+action_plan.render(view.organisation, view.settings.period_end.isoformat())

@@ -1,0 +1,14 @@
+"""Data: upload your own exports, see what was recognised, correct it, check its quality."""
+
+import streamlit as st
+
+from ui import data_view, sidebar
+from ui.metric_page import sample_note
+
+view = sidebar.current_view(__file__)
+st.title("Data")
+sample_note(view)
+data_view.upload_section()
+data_view.recognised_section(view)
+data_view.ethnicity_section(view)
+data_view.template_section()

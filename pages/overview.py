@@ -1,0 +1,49 @@
+"""Overview: the nine metrics at a glance, each linked to its page."""
+
+import streamlit as st
+
+from metrics import stats
+from ui import sidebar, state
+from ui.metric_page import caption, sample_note
+from ui.navigation import page_for
+from ui.overview import change_text, headline, previous_analysis, value_text
+from ui.status import badge
+
+view = sidebar.current_view(__file__)
+analysis = state.analysis(view)
+previous = previous_analysis(view)
+
+st.title("Overview")
+sample_note(view)
+st.caption(caption(view, analysis))
+st.markdown(headline(analysis.results, view.settings))
+
+header = st.columns([3, 2, 2, 2, 3])
+for column, text in zip(header, ("Metric", "Value", "95% interval", "Status", "Change from last year"),
+                        strict=True):
+    column.markdown(f"**{text}**")
+for metric_id, result in analysis.results.items():
+    row = st.columns([3, 2, 2, 2, 3], vertical_alignment="center")
+    page = page_for(metric_id)
+    row[0].page_link(page.path, label=f"{result.definition.number}. {result.definition.title}", icon=page.icon)
+    value, interval = value_text(result)
+    row[1].markdown(value)
+    row[2].markdown(interval)
+    row[3].markdown(badge(result.status))
+    row[4].markdown(change_text(result, previous.results[metric_id] if previous else None))
+
+if any(r.status == stats.INSUFFICIENT for r in analysis.results.values()):
+    st.caption("Insufficient data: a group has fewer people than the minimum (set on the Settings page) or "
+               "nobody had the event, so no ratio is shown.")
+with st.expander("How to read a relative likelihood"):
+    st.markdown(
+        "A relative likelihood compares two groups' rates. **1.00** means the same likelihood. Between "
+        f"**{view.settings.adverse_range[0]:.2f} and {view.settings.adverse_range[1]:.2f}** is the usual "
+        "non-adverse range. Whether high or low is adverse depends on the metric: low is adverse for appointment "
+        "and CPD; high for disciplinary, fitness to practise, harassment and leaving. When the 95% interval "
+        "includes 1.00 the difference could be down to chance."
+    )
+if analysis.warnings:
+    with st.expander(f"Notes on the data ({len(analysis.warnings)})"):
+        for warning in analysis.warnings:
+            st.text(f"- {warning}")

@@ -1,0 +1,12 @@
+"""Settings: the organisation's words, small-number rules, ethnicity classifications and bands."""
+
+import streamlit as st
+
+from ui import settings_form, sidebar
+from ui.metric_page import sample_note
+
+view = sidebar.current_view(__file__)
+st.title("Settings")
+sample_note(view)
+st.markdown(f"Settings for **{view.organisation}**, saved for everyone who opens it.")
+settings_form.render(view)

@@ -1,0 +1,160 @@
+"""The app in a real browser: `streamlit run app.py` driven by Playwright in headless Chromium.
+
+Debian's Chromium at /usr/bin/chromium (installed by .ci/run); Playwright cannot download its
+own browsers here. Without Chromium the tests skip with a clear message, except in CI, where
+they must run.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+PAGES = ["", "pay_and_senior", "recruitment", "conduct", "cpd", "harassment", "leavers", "action_plan", "data",
+         "settings"]
+METRIC_PAGES = ["pay_and_senior", "recruitment", "conduct", "cpd", "harassment", "leavers"]
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        pytest.fail("Chromium is missing at /usr/bin/chromium: .ci/run must install Debian's chromium package",
+                    pytrace=False)
+    pytest.skip("no Chromium at /usr/bin/chromium (apt-get install chromium); browser tests skipped",
+                allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start(database: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = os.environ | {"WRES_DATABASE_URL": f"sqlite:///{database}"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail(f"streamlit did not start: {process.stdout.read().decode(errors='replace')[-2000:]}")
+    return process, url
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    process, url = _start(tmp_path_factory.mktemp("db") / "wres.sqlite")
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    opened = context.new_page()
+    opened.set_default_timeout(60_000)
+    yield opened
+    context.close()
+
+
+def _settle(page: Page) -> None:
+    page.wait_for_selector('[data-testid="stAppViewContainer"]')
+    # Streamlit shows a running indicator while the script runs; wait until it is gone.
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_loads_without_an_exception(server, page, path):
+    page.goto(f"{server}/{path}")
+    _settle(page)
+    expect(page.locator("h1").first).to_be_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    if path in METRIC_PAGES:
+        charts = page.locator('[data-testid="stVegaLiteChart"]')
+        expect(charts.first).to_be_visible()
+        for index in range(charts.count()):
+            # A drawn Vega-Lite chart has a canvas or an svg inside it.
+            expect(charts.nth(index).locator("canvas, svg").first).to_be_attached()
+
+
+def test_a_fresh_server_opens_a_page_url_inside_the_app(page, tmp_path):
+    # A bookmark to the Data page, on a server nobody has visited since it started.
+    process, url = _start(tmp_path / "wres.sqlite")
+    try:
+        page.goto(f"{url}/data")
+        _settle(page)
+        expect(page.locator("h1").first).to_have_text("Data")
+        expect(page.get_by_text("Service").first).to_be_visible()  # the shared sidebar is there
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_upload_a_file(server, page, tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["Employee No", "Ethnic Origin", "Grade"])
+    for n in range(24):
+        workbook.active.append([n, "A White - British" if n % 2 else "H Asian or Asian British - Indian", "Grade 1"])
+    path = tmp_path / "staff.xlsx"
+    workbook.save(path)
+    page.goto(f"{server}/data")
+    _settle(page)
+    page.locator('input[type="file"]').set_input_files(str(path))
+    # The file goes to the server first; the uploader lists it once it has arrived.
+    expect(page.locator('[data-testid="stFileChipName"]').first).to_have_text("staff.xlsx")
+    page.get_by_role("button", name="Add the files").click()
+    expect(page.get_by_text("Added staff.xlsx")).to_be_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_edit_a_panel_reload_and_see_it(server, page):
+    page.goto(f"{server}/recruitment")
+    _settle(page)
+    box = page.get_by_label("What we've achieved").first
+    box.fill("Anonymised shortlisting for every social care post.")
+    box.press("Control+Enter")
+    _settle(page)
+    page.get_by_role("button", name="Save").nth(1).click()
+    expect(page.get_by_text("Saved.").first).to_be_visible()
+    page.reload()
+    _settle(page)
+    expect(page.get_by_label("What we've achieved").first).to_have_value(
+        "Anonymised shortlisting for every social care post.")

@@ -1,0 +1,101 @@
+"""The objectives table, edited in place and saved; rows someone else changed meanwhile are kept."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics.registry import METRICS, THEMES
+from storage import RAG_MEANINGS, Action, load_actions, save_actions
+from ui import db, sidebar
+
+_RESULT = "action_plan_result"
+_LOADED = "action_plan_loaded"  # the table as this person opened it, the base of their edits
+_EDITOR = "action_plan_editor"
+RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
+COLUMNS = {
+    "number": "No",
+    "objective": "Objective",
+    "themes": "WRES theme",
+    "metrics": "Metrics",
+    "lead": "Lead",
+    "data_from_metrics": "Data from WRES metrics",
+    "specific_actions": "Specific actions",
+    "indicators": "Indicators of improvement (what good looks like)",
+    "timeframe": "Timeframe",
+    "progress": "Progress",
+    "rag": "RAG status",
+}
+
+
+def _frame(actions: list[Action]) -> pd.DataFrame:
+    rows = [a.to_row() | {"rag": RAG_WORDS.get(a.rag or "")} for a in actions]
+    frame = pd.DataFrame(rows, columns=["id", "version", *COLUMNS])
+    return frame.astype({"id": "Int64", "version": "Int64", "number": "Int64"})
+
+
+def _actions(frame: pd.DataFrame) -> list[Action]:
+    reverse_rag = {v: k for k, v in RAG_WORDS.items()}
+    return [Action.from_row(row | {"rag": reverse_rag.get(row.get("rag")) if isinstance(row.get("rag"), str) else None})
+            for row in frame.to_dict("records")]
+
+
+def _reload() -> None:
+    st.session_state.pop(_LOADED, None)
+    st.session_state.pop(_EDITOR, None)
+
+
+def render(organisation: str, period: str) -> None:
+    key = (organisation, period)
+    if st.session_state.get(_LOADED, (None, None))[0] != key:
+        st.session_state[_LOADED] = (key, load_actions(db.engine(), organisation, period))
+        st.session_state.pop(_EDITOR, None)
+    stored = st.session_state[_LOADED][1]
+    st.markdown(" · ".join(f"**{RAG_WORDS[r]}**: {meaning}" for r, meaning in RAG_MEANINGS.items()))
+    metric_labels = {m.id: f"{m.id} {m.title}" for m in METRICS.values()}
+    edited = st.data_editor(
+        _frame(stored), key=_EDITOR, num_rows="dynamic", hide_index=True, width="stretch",
+        column_order=list(COLUMNS),
+        column_config={
+            "number": st.column_config.NumberColumn(COLUMNS["number"], min_value=1, step=1, width="small"),
+            "objective": st.column_config.TextColumn(COLUMNS["objective"], required=True, width="large"),
+            "themes": st.column_config.MultiselectColumn(COLUMNS["themes"], options=list(THEMES)),
+            "metrics": st.column_config.MultiselectColumn(COLUMNS["metrics"], options=list(METRICS),
+                                                          format_func=lambda m: metric_labels.get(m, m)),
+            "lead": st.column_config.TextColumn(COLUMNS["lead"]),
+            "data_from_metrics": st.column_config.TextColumn(COLUMNS["data_from_metrics"], width="medium"),
+            "specific_actions": st.column_config.TextColumn(COLUMNS["specific_actions"], width="large"),
+            "indicators": st.column_config.TextColumn(COLUMNS["indicators"], width="large"),
+            "timeframe": st.column_config.TextColumn(COLUMNS["timeframe"]),
+            "progress": st.column_config.TextColumn(COLUMNS["progress"], width="large"),
+            "rag": st.column_config.SelectboxColumn(COLUMNS["rag"], options=list(RAG_WORDS.values())),
+        },
+    )
+    save, reload = st.columns([1, 3])
+    reload.button("Discard my edits and load the latest", on_click=_reload, icon=":material/refresh:")
+    if save.button("Save the action plan", icon=":material/save:", type="primary"):
+        try:
+            # The table as loaded tells a row this person deleted from one someone else added since.
+            result = save_actions(db.engine(), organisation, period, _actions(edited), user=sidebar.user(),
+                                  original=stored)
+        except ValueError as error:
+            st.error(f"Not saved: {error}", icon=":material/error:")
+            return
+        st.session_state.pop(_EDITOR, None)
+        st.session_state[_LOADED] = (key, result.saved)
+        st.session_state[_RESULT] = result
+        st.rerun()
+    result = st.session_state.pop(_RESULT, None)
+    if result is not None:
+        if result.conflicts:
+            st.warning(f"Saved, except {len(result.conflicts)} row(s) that someone else changed while you were "
+                       "editing. Make your change again if it still applies.", icon=":material/sync_problem:")
+            for conflict in result.conflicts:
+                st.text(conflict.message)
+        else:
+            st.success("Saved.", icon=":material/check:")
+    if stored:
+        latest = max((a for a in stored if a.updated_at), key=lambda a: a.updated_at, default=None)
+        if latest is not None:
+            st.caption(f"Last change by {latest.updated_by or 'someone'} on "
+                       f"{latest.updated_at.day} {latest.updated_at:%B %Y at %H:%M} (UTC).")

@@ -1,0 +1,182 @@
+"""The Data page's parts: upload, what was recognised, corrections, data quality, the template."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from data_loaders import DATASETS, SCHEMAS, InputError
+from data_loaders.ethnicity import label_table
+from data_loaders.report import SheetReport
+from metrics.template import write_template
+from storage import StaleEdit, load_settings, save_settings
+from ui import db, sidebar, state
+
+AUTOMATIC = "Recognise automatically"
+_UPLOADER = "data_uploader"
+_DATASET_CHOICE = "data_dataset_choice"
+_MESSAGE = "data_message"
+GROUP_LABELS = {"white": "White", "bme": "Minority ethnic", "unknown": "Unknown"}
+
+
+def _uploader_key() -> str:
+    # A new key empties the uploader once its files have been added.
+    return f"{_UPLOADER}_{st.session_state.get(_UPLOADER + '_round', 0)}"
+
+
+def _add_files() -> None:
+    files = st.session_state.get(_uploader_key()) or []
+    choice = st.session_state.get(_DATASET_CHOICE, AUTOMATIC)
+    dataset = None if choice == AUTOMATIC else choice
+    added, problems = [], []
+    current = state.uploads()
+    for upload in files:
+        source = (upload.name, upload.getvalue(), dataset)
+        try:
+            state.parsed((source,))  # read once now, so a bad file is refused with its reason
+        except InputError as error:
+            problems.append(str(error))
+            continue
+        current[:] = [s for s in current if s[0] != upload.name] + [source]
+        added.append(upload.name)
+    st.session_state[_MESSAGE] = (added, problems)
+    if added:
+        st.session_state[_UPLOADER + "_round"] = st.session_state.get(_UPLOADER + "_round", 0) + 1
+
+
+def _use_sample() -> None:
+    state.uploads().clear()
+    st.session_state.pop(state.MAPPINGS, None)
+    st.session_state[_MESSAGE] = ([], [])
+
+
+def upload_section() -> None:
+    st.subheader("Your files")
+    st.markdown("Upload the spreadsheets your HR, payroll and recruitment systems export: xlsx, xls, ods or CSV, "
+                "as they come. One workbook may hold several datasets, one per sheet. Uploaded data stays in "
+                "your session: it is not saved, and nobody else sees it.")
+    with st.container(border=True):
+        st.file_uploader("Workbooks or CSVs", type=["xlsx", "xlsm", "xls", "ods", "csv"],
+                         accept_multiple_files=True, key=_uploader_key())
+        st.selectbox("What the files hold", [AUTOMATIC, *DATASETS], key=_DATASET_CHOICE,
+                     format_func=lambda d: d if d == AUTOMATIC else SCHEMAS[d].title,
+                     help="Leave it to recognise each sheet by its name and headings.")
+        st.button("Add the files", on_click=_add_files, icon=":material/upload:", type="primary")
+    added, problems = st.session_state.pop(_MESSAGE, ([], []))
+    if added:
+        st.success(f"Added {', '.join(added)}.", icon=":material/check:")
+    for problem in problems:
+        st.error(problem, icon=":material/error:")
+    if state.uploads():
+        st.dataframe(pd.DataFrame([{"File": name, "Dataset": dataset or "recognised from its sheets",
+                                    "Size": f"{len(data) / 1024:,.0f} KB"} for name, data, dataset in state.uploads()]),
+                     hide_index=True, width="stretch")
+        st.button("Remove my files and go back to the sample council", on_click=_use_sample,
+                  icon=":material/restart_alt:")
+
+
+def _mapping_editor(sheet: SheetReport) -> None:
+    headings = [*sheet.columns.values(), *sheet.unmapped_headings]
+    schema = SCHEMAS[sheet.dataset]
+    mappings = st.session_state.setdefault(state.MAPPINGS, {})
+    chosen: dict[str, str] = {}
+    cells = st.columns(3)
+    for n, column in enumerate(schema.columns):
+        current = mappings.get(sheet.dataset, {}).get(column.name, sheet.columns.get(column.name))
+        options = ["(not in this sheet)", *headings]
+        picked = cells[n % 3].selectbox(column.name.replace("_", " ").capitalize(), options,
+                                        index=options.index(current) if current in options else 0,
+                                        key=f"data_map_{sheet.file}_{sheet.sheet}_{column.name}")
+        if picked != options[0]:
+            chosen[column.name] = picked
+    if chosen != sheet.columns and st.button("Use these columns", key=f"data_map_apply_{sheet.file}_{sheet.sheet}"):
+        mappings[sheet.dataset] = chosen
+        st.rerun()
+
+
+def recognised_section(view: state.View) -> None:
+    st.subheader("What was recognised")
+    inputs = state.parsed(view.sources)
+    for sheet in inputs.loaded.sheets:
+        if sheet.ignored:
+            st.markdown(f":gray-badge[Ignored] **{sheet.label}**: {sheet.ignored}")
+            continue
+        title = f"{sheet.label}: {SCHEMAS[sheet.dataset].title}, {sheet.rows_read:,} rows"
+        with st.expander(title):
+            st.caption(f"Headings found on row {sheet.header_row}.")
+            st.dataframe(pd.DataFrame([{"Column": c.replace("_", " "), "Read from heading": h}
+                                       for c, h in sheet.columns.items()]), hide_index=True)
+            if sheet.unmapped_headings:
+                st.caption("Not used: " + ", ".join(f"'{h}'" for h in sheet.unmapped_headings))
+            for skipped in sheet.skipped:
+                rows = ", ".join(str(r) for r in skipped.rows[:20]) + (" ..." if skipped.count > 20 else "")
+                st.caption(f"Skipped {skipped.count:,} rows ({skipped.reason}): rows {rows}.")
+            for note in sheet.notes:
+                st.caption(note)
+            if not view.is_sample:
+                st.markdown("**Correct the columns**")
+                _mapping_editor(sheet)
+    if inputs.templates:
+        for figures in inputs.templates:
+            st.markdown(f"**Counts template** for {figures.organisation}, {figures.period}: metrics "
+                        f"{', '.join(sorted(figures.available)) or 'none filled in yet'}.")
+
+
+def _save_classifications(organisation: str, edited: pd.DataFrame, original: pd.DataFrame) -> None:
+    values, version = load_settings(db.engine(), organisation)
+    overrides = dict(values.get("ethnicity_overrides", {}))
+    reverse = {v: k for k, v in GROUP_LABELS.items()}
+    for (_, before), (_, after) in zip(original.iterrows(), edited.iterrows(), strict=True):
+        if after["Group"] != before["Group"] and after["Label"] != "(blank)":
+            overrides[after["Label"]] = reverse[after["Group"]]
+    try:
+        save_settings(db.engine(), organisation, values | {"ethnicity_overrides": overrides},
+                      expected_version=version, user=sidebar.user())
+    except StaleEdit:
+        st.error("Someone else changed the settings just now; nothing was saved. Look again and repeat.")
+        return
+    st.success("Saved. Every page now uses these classifications.", icon=":material/check:")
+
+
+def ethnicity_section(view: state.View) -> None:
+    st.subheader("Ethnicity labels")
+    st.markdown("Every label found, how many rows carry it and how it is counted. Correct a label's group and "
+                "save: the correction is kept in the settings for this organisation.")
+    inputs = state.parsed(view.sources)
+    settings = view.settings
+    for name, frame in inputs.loaded.datasets.items():
+        if "ethnicity" not in frame.columns:
+            continue
+        table = label_table(frame["ethnicity"], white_minorities_as_bme=settings.white_minorities_as_bme,
+                            overrides=settings.ethnicity_overrides)
+        unknown = table.loc[table["group"] == "unknown", "rows"].sum()
+        shown = pd.DataFrame({
+            "Label": table["label"], "Rows": table["rows"],
+            "Census 2021 category": table["category"].fillna("–"),
+            "Group": table["group"].map(GROUP_LABELS),
+            "Recognised": table["recognised"].map({True: "Yes", False: "No: check it"}),
+        })
+        st.markdown(f"**{SCHEMAS[name].title}**: ethnicity unknown for {100 * unknown / max(len(frame), 1):.1f}% "
+                    f"of {len(frame):,} rows.")
+        edited = st.data_editor(
+            shown, key=f"data_labels_{name}", hide_index=True, width="stretch", disabled=["Label", "Rows",
+                                                                                        "Census 2021 category",
+                                                                                        "Recognised"],
+            column_config={"Group": st.column_config.SelectboxColumn(options=list(GROUP_LABELS.values()),
+                                                                     required=True)},
+        )
+        if not edited.equals(shown) and st.button("Save these classifications", key=f"data_labels_save_{name}"):
+            _save_classifications(view.organisation, edited, shown)
+
+
+def template_section() -> None:
+    st.subheader("Only counts?")
+    st.markdown("If you have counts by group rather than a row per person, fill in the counts template and "
+                "upload it like any other file.")
+    buffer = io.BytesIO()
+    write_template(buffer)
+    st.download_button("Download the blank counts template", buffer.getvalue(), file_name="wres-counts-template.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/download:")

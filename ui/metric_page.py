@@ -1,0 +1,105 @@
+"""One metric on screen: status, chart with its table, caption, warnings, panels and actions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+import charts
+from metrics.api import Analysis
+from metrics.narrative import pct
+from metrics.registry import STANDARDS
+from metrics.results import MetricResult
+from storage import actions_for_metric
+from ui import db, panels, sidebar, state
+from ui.navigation import METRIC_PAGES
+from ui.status import badge
+
+
+def sample_note(view: state.View) -> None:
+    if view.is_sample:
+        st.info(f"You are looking at sample data for {view.organisation}, a fictional council. Upload your own "
+                "exports on the Data page to see your organisation's figures.", icon=":material/science:")
+
+
+def caption(view: state.View, analysis: Analysis) -> str:
+    standard = STANDARDS[view.settings.standard]
+    scope = ", ".join(values[0] for _, values in view.filters) if view.filters else "all services"
+    return f"{standard.title} ({standard.name}). {analysis.period}. {view.organisation}, {scope}."
+
+
+def _by_service(view: state.View) -> dict[str, MetricResult]:
+    """M8 for everyone and for each service, for the leaving chart."""
+    found = sidebar.services(view.sources)
+    out = {"All services": state.analysis(replace(view, filters=())).results["M8"]}
+    for service in found:
+        out[service] = state.analysis(replace(view, filters=(("service", (service,)),))).results["M8"]
+    return out
+
+
+def _headline(result: MetricResult) -> str:
+    value = ""
+    if result.value is not None:
+        if result.definition.kind == "representation":
+            value = f" {result.value:+.1f} percentage points"
+        else:
+            value = f" {result.value:.2f}"
+            if result.ci is not None:
+                value += f" (95% interval {result.ci[0]:.2f} to {result.ci[1]:.2f})"
+    return f"{badge(result.status)}{value}"
+
+
+def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
+    result = analysis.results[metric_id]
+    definition = result.definition
+    settings = view.settings
+    st.header(f"Metric {definition.number}: {definition.title}", anchor=metric_id.lower())
+    st.markdown(definition.description.format(bme=settings.bme_label))
+    st.markdown(_headline(result))
+    spec = (charts.leavers(_by_service(view), settings) if definition.chart == "leaver_rates" and not view.filters
+            else charts.chart_for(result, settings))
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.altair_chart(spec.chart, width="stretch")
+        st.caption(f"{spec.summary} {caption(view, analysis)}")
+    with right:
+        st.dataframe(spec.table, hide_index=True, width="stretch")
+        quality = result.quality
+        if quality.unknown_pct is not None:
+            st.caption(f"Ethnicity not known: {pct(quality.unknown_pct, fraction=False)} "
+                       f"({quality.unknown:,} of {quality.total:,}); left out of the comparison.")
+        if quality.unrecognised:
+            st.caption("Labels not recognised: " + ", ".join(f"'{k}' ({v:,})" for k, v in quality.unrecognised.items())
+                       + ". Classify them on the Data page.")
+    if spec.small_groups:
+        st.warning(f"Too few people to read reliably (under {settings.min_group_size}): "
+                   f"{', '.join(spec.small_groups)}. Treat these figures as a prompt to look closer, not a finding.",
+                   icon=":material/warning:")
+    if result.status == "insufficient data":
+        st.warning(result.sentence, icon=":material/warning:")
+    period = settings.period_end.isoformat() if settings.period_end else analysis.period.end.isoformat()
+    panels.render(view.organisation, period, metric_id, result.sentence)
+    actions = actions_for_metric(db.engine(), view.organisation, period, metric_id)
+    with st.expander(f"Actions in the plan for metric {definition.number} ({len(actions)})",
+                     expanded=bool(actions)):
+        if actions:
+            st.dataframe(pd.DataFrame([{"No": a.number, "Objective": a.objective, "Lead": a.lead,
+                                        "Timeframe": a.timeframe, "RAG": (a.rag or "").title()} for a in actions]),
+                         hide_index=True, width="stretch")
+        else:
+            st.caption("No action in the plan targets this metric yet. Add one on the Action plan page.")
+        st.page_link("pages/action_plan.py", label="Open the action plan", icon=":material/checklist:")
+
+
+def render_metric_page(path: str) -> None:
+    page = next(p for p in METRIC_PAGES if p.path == path)
+    view = sidebar.current_view(path)
+    analysis = state.analysis(view)
+    st.title(page.title)
+    metric_ids = page.metrics
+    sample_note(view)
+    for metric_id in metric_ids:
+        render_metric(view, analysis, metric_id)
+        st.divider()

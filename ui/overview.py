@@ -1,0 +1,55 @@
+"""The overview's words: the headline, each metric's value and its change since last year."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from metrics import stats
+from metrics.api import Analysis
+from metrics.results import MetricResult
+from metrics.settings import Settings
+from ui import state
+
+
+def value_text(result: MetricResult) -> tuple[str, str]:
+    if result.value is None:
+        return "–", "–"
+    if result.definition.kind == "representation":
+        value = f"{result.value:+.1f} pp"
+        interval = f"{result.ci[0]:+.1f} to {result.ci[1]:+.1f}" if result.ci else "–"
+    else:
+        value = f"{result.value:.2f}"
+        interval = f"{result.ci[0]:.2f} to {result.ci[1]:.2f}" if result.ci else "–"
+    return value, interval
+
+
+def change_text(result: MetricResult, before: MetricResult | None) -> str:
+    if before is None or before.value is None or result.value is None:
+        return "–"
+    unit = " pp" if result.definition.kind == "representation" else ""
+    places = 1 if unit else 2
+    return f"{before.value:.{places}f}{unit} → {result.value:.{places}f}{unit}"
+
+
+def headline(results: dict[str, MetricResult], settings: Settings) -> str:
+    adverse = [r for r in results.values() if r.status == stats.ADVERSE]
+    if not adverse:
+        return f"No metric is outside the range in a direction adverse to {settings.bme_label} staff."
+    names = ", ".join(r.definition.title.lower() for r in adverse)
+    return (f"**{len(adverse)} of {len(results)} metrics** are outside the "
+            f"{settings.adverse_range[0]:.2f} to {settings.adverse_range[1]:.2f} range in a direction adverse to "
+            f"{settings.bme_label} staff: {names}.")
+
+
+def previous_analysis(view: state.View) -> Analysis | None:
+    """Last year's figures for the sample council (its snapshots); None for uploads, for now."""
+    if not view.is_sample or view.settings.period_end is None:
+        return None
+    names = state.sample_snapshot_names()
+    current = view.settings.period_end.isoformat()
+    if current not in names or names.index(current) == 0:
+        return None
+    before = names[names.index(current) - 1]
+    settings = view.settings.with_(period_end=dt.date.fromisoformat(before))
+    return state.analysis(replace(view, sources=state.sample_sources(before), settings=settings))

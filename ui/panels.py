@@ -1,0 +1,81 @@
+"""The three panels under each metric, saved so the next person sees them.
+
+Each panel remembers the version it was loaded at; a save that would overwrite someone
+else's newer text is refused by storage, and their text is shown beside the person's own,
+which stays in the box: nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from storage import PANEL_KINDS, Panel, StaleEdit, load_panels, save_panel
+from ui import db, sidebar
+
+
+def _keys(organisation: str, period: str, metric: str, kind: str) -> tuple[str, str, str]:
+    base = f"panel_{metric}_{kind}_{organisation}_{period}"
+    return base, f"{base}_version", f"{base}_outcome"
+
+
+def _when(panel: Panel) -> str:
+    if not panel.version or panel.updated_at is None:
+        return "Not saved yet."
+    moment = panel.updated_at
+    return f"Last saved by {panel.updated_by or 'someone'} on {moment.day} {moment:%B %Y at %H:%M} (UTC)."
+
+
+def _save(organisation: str, period: str, metric: str, kind: str) -> None:
+    text_key, version_key, outcome_key = _keys(organisation, period, metric, kind)
+    try:
+        saved = save_panel(db.engine(), organisation, period, metric, kind, st.session_state[text_key],
+                           expected_version=st.session_state[version_key], user=sidebar.user())
+    except StaleEdit as stale:
+        # They have now seen the newer text: a second save is a decision, not an accident.
+        st.session_state[version_key] = stale.current.version
+        st.session_state[outcome_key] = ("stale", stale.current)
+        return
+    except ValueError as error:
+        st.session_state[outcome_key] = ("invalid", str(error))
+        return
+    st.session_state[version_key] = saved.version
+    st.session_state[outcome_key] = ("saved", saved)
+
+
+def _take_theirs(organisation: str, period: str, metric: str, kind: str, theirs: Panel) -> None:
+    text_key, version_key, outcome_key = _keys(organisation, period, metric, kind)
+    st.session_state[text_key] = theirs.text
+    st.session_state[version_key] = theirs.version
+    st.session_state.pop(outcome_key, None)
+
+
+def render(organisation: str, period: str, metric: str, engine_sentence: str) -> None:
+    """The three panels of `metric`; "What we know from our data" starts as the engine's sentence."""
+    stored = load_panels(db.engine(), organisation, period)
+    columns = st.columns(len(PANEL_KINDS))
+    for (kind, label), column in zip(PANEL_KINDS.items(), columns, strict=True):
+        panel = stored.get((metric, kind)) or Panel(organisation, period, metric, kind, "", 0, None, None)
+        text_key, version_key, outcome_key = _keys(organisation, period, metric, kind)
+        if text_key not in st.session_state:
+            st.session_state[text_key] = panel.text or (engine_sentence if kind == "know" else "")
+            st.session_state[version_key] = panel.version
+        with column.container(border=True):
+            st.text_area(label, key=text_key, height=200, max_chars=20_000)
+            st.button("Save", key=f"{text_key}_save", on_click=_save, args=(organisation, period, metric, kind),
+                      icon=":material/save:")
+            st.caption(_when(panel))
+            outcome = st.session_state.get(outcome_key)
+            if outcome is None:
+                continue
+            kind_of_outcome, detail = outcome
+            if kind_of_outcome == "saved":
+                st.success("Saved.", icon=":material/check:")
+            elif kind_of_outcome == "invalid":
+                st.error(detail)
+            else:
+                st.error(f"Not saved: {detail.updated_by or 'someone'} saved a newer version while you were "
+                         "editing. Your text is still in the box; theirs is below. Merge what you need, then "
+                         "save again to replace theirs.", icon=":material/sync_problem:")
+                st.text(detail.text)
+                st.button("Replace mine with theirs", key=f"{text_key}_theirs", on_click=_take_theirs,
+                          args=(organisation, period, metric, kind, detail))

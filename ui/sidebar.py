@@ -1,0 +1,89 @@
+"""The shared sidebar: whose data, which period, which service, which standard, who is editing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import streamlit as st
+
+from metrics.registry import STANDARDS
+from storage import load_settings, settings_from_values
+from ui import db, state
+
+ALL_SERVICES = "All services"
+CURRENT_VIEW = "current_view"
+REQUESTED_PAGE = "requested_page"
+
+
+def services(sources: tuple[state.Source, ...]) -> list[str]:
+    inputs = state.parsed(sources)
+    found: set[str] = set()
+    for frame in inputs.loaded.datasets.values():
+        if "service" in frame.columns:
+            found |= {str(s) for s in frame["service"].dropna().unique()}
+    preferred = [s for s in ("Adults", "Children's") if s in found]
+    return preferred + sorted(found - set(preferred))
+
+
+def render() -> state.View:
+    """Draw the sidebar and return the view every page shows."""
+    sidebar = st.sidebar
+    if state.using_sample():
+        organisation = state.sample_organisation()
+        sidebar.markdown(f"**{organisation}**  \n:orange-badge[:material/science: Sample data]")
+        snapshots = state.sample_snapshot_names()
+        snapshot = sidebar.selectbox(
+            "Period (12 months to)", snapshots, index=len(snapshots) - 1, key=state.SNAPSHOT,
+            format_func=lambda s: f"{dt.date.fromisoformat(s).day} {dt.date.fromisoformat(s):%B %Y}",
+        )
+        sources = state.sample_sources(snapshot)
+        period_end = dt.date.fromisoformat(snapshot)
+    else:
+        sources = tuple(state.uploads())
+        organisation = sidebar.text_input("Organisation", key=state.ORGANISATION,
+                                          placeholder="Your organisation's name").strip() or "My organisation"
+        default_end = state.default_period_end(sources) or dt.date.today()
+        period_end = sidebar.date_input("Period end (12 months to)", value=default_end, key=state.PERIOD_END,
+                                        format="DD/MM/YYYY")
+    service = sidebar.selectbox("Service", [ALL_SERVICES, *services(sources)], key=state.SERVICE)
+    standard = sidebar.radio("Standard", list(STANDARDS), key=state.STANDARD,
+                             format_func=lambda s: STANDARDS[s].name, horizontal=True,
+                             help="SC-WRES puts the minority-ethnic group's rate over the white group's; the NHS "
+                             "WRES puts white over minority ethnic for appointment and training.")
+    sidebar.text_input("Your name (shown beside what you save)", key=state.USER, placeholder="e.g. Sam Patel")
+
+    values, _version = load_settings(db.engine(), organisation)
+    settings = settings_from_values(values).with_(standard=standard, period_end=period_end)
+    filters = () if service == ALL_SERVICES else (("service", (service,)),)
+    view = state.View(sources, state.using_sample(), organisation, settings, filters)
+    st.session_state[CURRENT_VIEW] = view
+    return view
+
+
+def _legacy_pages_mode() -> bool:
+    # Streamlit decides at start-up that an app with a pages/ folder is a version-1 multipage
+    # app, until app.py's first st.navigation call says otherwise. So a fresh server's first
+    # request for a page's URL runs that page alone, without app.py's frame.
+    from streamlit.runtime.pages_manager import PagesManager
+
+    return bool(PagesManager.uses_pages_directory)
+
+
+def current_view(page_file: str) -> state.View:
+    """The view app.py's sidebar made for this run; `page_file` is the calling page's __file__."""
+    if _legacy_pages_mode() or CURRENT_VIEW not in st.session_state:
+        st.session_state[REQUESTED_PAGE] = f"pages/{Path(page_file).name}"
+        st.switch_page("app.py")
+    return st.session_state[CURRENT_VIEW]
+
+
+def open_requested_page() -> None:
+    """After a cold start sent a page request through app.py, go on to the page asked for."""
+    requested = st.session_state.pop(REQUESTED_PAGE, None)
+    if requested:
+        st.switch_page(requested)
+
+
+def user() -> str:
+    return (st.session_state.get(state.USER) or "").strip() or "Anonymous"

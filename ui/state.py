@@ -1,0 +1,104 @@
+"""Where the app's data comes from, and the only place it is cached.
+
+Uploaded files live in the uploading person's session (`st.session_state`), never on disk.
+Parsing is cached per set of file bytes, computing per set of bytes, settings and filters,
+so a page switch or a filter change does no work twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import streamlit as st
+
+from metrics.api import SAMPLE_ORGANISATION, Analysis, Inputs, analyse, read_sources, sample_paths, sample_snapshots
+from metrics.settings import Settings
+
+Source = tuple[str, bytes, str | None]
+
+UPLOADS = "data_uploads"  # list[Source] of the person's own files
+MAPPINGS = "data_mappings"  # {dataset: {column: heading}} corrections made on the Data page
+SNAPSHOT = "sidebar_snapshot"
+SERVICE = "sidebar_service"
+STANDARD = "sidebar_standard"
+ORGANISATION = "sidebar_organisation"
+PERIOD_END = "sidebar_period_end"
+USER = "sidebar_user"
+
+
+@dataclass(frozen=True)
+class View:
+    """What the person is looking at: whose data, which period, which slice, which standard."""
+
+    sources: tuple[Source, ...]
+    is_sample: bool
+    organisation: str
+    settings: Settings
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+
+    @property
+    def filter_dict(self) -> dict[str, list[str]]:
+        return {column: list(values) for column, values in self.filters}
+
+
+def uploads() -> list[Source]:
+    return st.session_state.setdefault(UPLOADS, [])
+
+
+def using_sample() -> bool:
+    return not uploads()
+
+
+@st.cache_resource(max_entries=4, ttl=3600, show_spinner=False)
+def _sample_sources(snapshot: str) -> tuple[Source, ...]:
+    return tuple((Path(path).name, Path(path).read_bytes(), dataset) for path, dataset in sample_paths(snapshot))
+
+
+def sample_snapshot_names() -> list[str]:
+    return [folder.name for folder in sample_snapshots()]
+
+
+def sample_sources(snapshot: str | None = None) -> tuple[Source, ...]:
+    return _sample_sources(snapshot or sample_snapshot_names()[-1])
+
+
+def _mapping_key(mappings: dict[str, dict[str, str]]) -> str:
+    return json.dumps(mappings, sort_keys=True)
+
+
+@st.cache_resource(max_entries=8, ttl=3600, show_spinner="Reading the files...")
+def parsed(sources: tuple[Source, ...], mapping_key: str = "{}") -> Inputs:
+    """The files read once per set of bytes (and column corrections). Treat as read-only."""
+    return read_sources(sources, mapping=json.loads(mapping_key))
+
+
+def _settings_key(settings: Settings) -> str:
+    return json.dumps(asdict(settings), sort_keys=True, default=str)
+
+
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner="Working out the metrics...")
+def _analysed(sources: tuple[Source, ...], mapping_key: str, settings_key: str, filters_key: str,
+              organisation: str, _settings: Settings) -> Analysis:
+    filters = {column: list(values) for column, values in json.loads(filters_key)}
+    return analyse(parsed(sources, mapping_key), _settings, organisation=organisation, filters=filters)
+
+
+def analysis(view: View) -> Analysis:
+    """Every metric for the view; the same object for the same view until the cache turns over."""
+    mappings = st.session_state.get(MAPPINGS, {})
+    return _analysed(view.sources, _mapping_key(mappings), _settings_key(view.settings), json.dumps(view.filters),
+                     view.organisation, view.settings)
+
+
+def sample_organisation() -> str:
+    return SAMPLE_ORGANISATION
+
+
+def default_period_end(view_sources: tuple[Source, ...]) -> dt.date | None:
+    inputs = parsed(view_sources, _mapping_key(st.session_state.get(MAPPINGS, {})))
+    from metrics.records import latest_date
+
+    return latest_date(inputs.loaded.datasets)
