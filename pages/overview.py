@@ -18,12 +18,12 @@ sample_note(view)
 st.caption(caption(view, analysis))
 st.markdown(headline(analysis.results, view.settings))
 
-header = st.columns([3, 2, 2, 2, 3])
+header = st.columns([4, 2, 3, 2, 3])
 for column, text in zip(header, ("Metric", "Value", "95% interval", "Status", "Change from last year"),
                         strict=True):
     column.markdown(f"**{text}**")
 for metric_id, result in analysis.results.items():
-    row = st.columns([3, 2, 2, 2, 3], vertical_alignment="center")
+    row = st.columns([4, 2, 3, 2, 3], vertical_alignment="center")
     page = page_for(metric_id)
     row[0].page_link(page.path, label=f"{result.definition.number}. {result.definition.title}", icon=page.icon)
     value, interval = value_text(result)

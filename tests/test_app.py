@@ -162,3 +162,32 @@ def test_a_bad_upload_is_refused_with_its_reason():
     assert not at.exception
     assert any("staff.xlsx" in e.value for e in at.error)
     assert any("sample data" in i.value for i in at.info)  # nothing replaced the sample
+
+
+def test_settings_save_changes_every_page(database):
+    at = open_app("pages/settings.py")
+    # A form sends its fields with the submit, as a browser does: no run in between.
+    next(t for t in at.text_input if t.label.startswith("Your term")).input("Global majority")
+    next(b for b in at.button if b.label == "Save the settings").click().run()
+    assert not at.exception
+    fresh = open_app("pages/recruitment.py")
+    assert fresh.text_area[0].value.startswith("Global majority shortlisted applicants were less likely")
+    assert "Relative likelihood of Global majority applicants" in markdown_text(fresh)
+
+
+def test_actions_in_the_plan_show_on_their_metric_page(database):
+    from storage import Action, create_schema, make_engine, save_actions
+
+    engine = make_engine(database)
+    create_schema(engine)
+    save_actions(engine, "Wexcombe Borough Council", "2026-03-31", [
+        Action(number=1, objective="Anonymised shortlisting for all social care posts", themes=["Recruitment and retention"],
+               metrics=["M2"], lead="Head of HR", timeframe="March 2027", rag="amber"),
+    ], user="test")
+    at = open_app("pages/recruitment.py")
+    expander = next(e for e in at.expander if "Actions in the plan for metric 2 (1)" in e.label)
+    table = expander.dataframe[0].value
+    assert table["Objective"].tolist() == ["Anonymised shortlisting for all social care posts"]
+    assert table["RAG"].tolist() == ["Amber"]
+    plan = open_app("pages/action_plan.py")
+    assert "Pan-London" in markdown_text(plan) or "well underway" in markdown_text(plan).lower()

@@ -13,6 +13,9 @@ from ui import state
 
 
 def value_text(result: MetricResult) -> tuple[str, str]:
+    if len(result.questions) > 1:
+        parts = [(q.question_label.removeprefix("from "), *value_text(q)) for q in result.questions.values()]
+        return "; ".join(f"{who} {v}" for who, v, _ in parts), "; ".join(f"{who} {i}" for who, _, i in parts)
     if result.value is None:
         return "–", "–"
     if result.definition.kind == "representation":
@@ -25,6 +28,8 @@ def value_text(result: MetricResult) -> tuple[str, str]:
 
 
 def change_text(result: MetricResult, before: MetricResult | None) -> str:
+    if before is not None and len(result.questions) > 1:
+        return "; ".join(f"{key} {change_text(q, before.questions.get(key))}" for key, q in result.questions.items())
     if before is None or before.value is None or result.value is None:
         return "–"
     unit = " pp" if result.definition.kind == "representation" else ""
@@ -37,9 +42,19 @@ def headline(results: dict[str, MetricResult], settings: Settings) -> str:
     if not adverse:
         return f"No metric is outside the range in a direction adverse to {settings.bme_label} staff."
     names = ", ".join(r.definition.title.lower() for r in adverse)
-    return (f"**{len(adverse)} of {len(results)} metrics** are outside the "
+    text = (f"**{len(adverse)} of {len(results)} metrics** are outside the "
             f"{settings.adverse_range[0]:.2f} to {settings.adverse_range[1]:.2f} range in a direction adverse to "
             f"{settings.bme_label} staff: {names}.")
+    uncertain = [r for r in adverse if _could_be_chance(r)]
+    if uncertain:
+        text += (f" For {len(uncertain)} of them ({', '.join(r.definition.title.lower() for r in uncertain)}) the "
+                 "95% interval includes 1.00, so the difference could be down to chance: read them with care.")
+    return text
+
+
+def _could_be_chance(result: MetricResult) -> bool:
+    rated = [q for q in result.questions.values() if q.status == stats.ADVERSE] or [result]
+    return all(r.ratio is not None and r.ratio.includes_parity for r in rated)
 
 
 def previous_analysis(view: state.View) -> Analysis | None:
