@@ -181,8 +181,9 @@ def test_actions_in_the_plan_show_on_their_metric_page(database):
     engine = make_engine(database)
     create_schema(engine)
     save_actions(engine, "Wexcombe Borough Council", "2026-03-31", [
-        Action(number=1, objective="Anonymised shortlisting for all social care posts", themes=["Recruitment and retention"],
-               metrics=["M2"], lead="Head of HR", timeframe="March 2027", rag="amber"),
+        Action(number=1, objective="Anonymised shortlisting for all social care posts",
+               themes=["Recruitment and retention"], metrics=["M2"], lead="Head of HR", timeframe="March 2027",
+               rag="amber"),
     ], user="test")
     at = open_app("pages/recruitment.py")
     expander = next(e for e in at.expander if "Actions in the plan for metric 2 (1)" in e.label)
