@@ -16,18 +16,28 @@ Source = tuple[str, bytes] | tuple[str, bytes, str | None]
 
 
 def load_sheets(
-    sheets: list[RawSheet], *, dataset: str | None = None, mapping: dict[str, str] | None = None
+    sheets: list[RawSheet],
+    *,
+    dataset: str | None = None,
+    mapping: dict[str, str] | None = None,
+    mappings: Mapping[str, Mapping[str, str]] | None = None,
 ) -> LoadedData:
     """Recognise and read every sheet; sheets of the same dataset are put together.
 
     `dataset` says what every sheet holds (otherwise each sheet's name or headings say);
     `mapping` ({canonical column: heading as written}) overrides the headings recognised
-    and needs `dataset`.
+    and needs `dataset`; `mappings` does the same per dataset ({dataset: mapping}), for
+    sheets whose dataset is recognised.
     """
     _check_dataset(dataset)
     if mapping and dataset is None:
         raise ValueError("a mapping of columns needs the dataset it is for")
-    tables, warnings = _read_sheets(sheets, dataset, {dataset: mapping} if dataset and mapping else {})
+    per_dataset = dict(mappings or {})
+    for name in per_dataset:
+        _check_dataset(name)
+    if dataset and mapping:
+        per_dataset[dataset] = mapping
+    tables, warnings = _read_sheets(sheets, dataset, per_dataset)
     return _assemble(tables, warnings)
 
 

@@ -69,8 +69,7 @@ def read_sources(sources: Iterable[Source], *, mapping: Mapping[str, dict[str, s
         if dataset is None and is_counts_template(sheets):
             inputs.templates.append(read_template(sheets, file=name))
             continue
-        loaded = load_sheets(sheets, dataset=dataset, mapping=(mapping or {}).get(dataset or "", None)
-                             if dataset else None)
+        loaded = load_sheets(sheets, dataset=dataset, mappings=mapping)
         _merge(inputs.loaded, loaded)
     return inputs
 

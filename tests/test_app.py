@@ -145,14 +145,43 @@ def staff_workbook() -> bytes:
 
 
 def test_uploading_a_file_changes_the_numbers():
-    at = open_app("pages/data.py")
+    at = open_app()
+    assert "No data" not in markdown_text(at)  # the sample council has every metric
+    at.switch_page("pages/data.py").run()
     at.file_uploader[0].set_value([("staff.xlsx", staff_workbook(), "application/octet-stream")]).run()
     next(b for b in at.button if b.label == "Add the files").click().run()
     assert not at.exception
     assert any("Added staff.xlsx" in s.value for s in at.success)
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("pages/pay_and_senior.py").run()
     assert not any("sample data" in i.value for i in at.info)
-    assert "My organisation" in markdown_text(at) or any("My organisation" in c.value for c in at.caption)
+    # 30 staff: 10 BME (every third), 20 white, across Grade 0, 1 and 2.
+    assert at.text_area[0].value.startswith("BME staff are 33% of the workforce")
+    at.switch_page("pages/overview.py").run()
+    text = markdown_text(at)
+    assert "No data" in text  # only staff was uploaded: no recruitment, survey...
+    assert any("My organisation" in c.value for c in at.caption)
+
+
+def test_a_column_can_be_corrected_on_the_data_page():
+    wb = Workbook()
+    wb.active.append(["Staff number", "Ethnicity", "Grade", "Band (old scheme)"])
+    for n in range(30):
+        wb.active.append([n, "A White - British" if n % 3 else "N Black or Black British - African",
+                          f"G{n % 3}", "Old A" if n < 15 else "Old B"])
+    from io import BytesIO
+
+    out = BytesIO()
+    wb.save(out)
+    at = open_app("pages/data.py")
+    at.file_uploader[0].set_value([("staff.xlsx", out.getvalue(), "application/octet-stream")]).run()
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    band = next(s for s in at.selectbox if s.label == "Pay band")
+    assert band.value == "Grade"
+    band.set_value("Band (old scheme)").run()
+    next(b for b in at.button if b.label == "Use these columns").click().run()
+    assert not at.exception
+    at.switch_page("pages/pay_and_senior.py").run()
+    assert "Old A" in at.text_area[0].value and "Old B" in at.text_area[0].value
 
 
 def test_a_bad_upload_is_refused_with_its_reason():

@@ -35,7 +35,7 @@ def _add_files() -> None:
     for upload in files:
         source = (upload.name, upload.getvalue(), dataset)
         try:
-            state.parsed((source,))  # read once now, so a bad file is refused with its reason
+            state.readable(source)  # read once now, so a bad file is refused with its reason
         except InputError as error:
             problems.append(str(error))
             continue

@@ -18,6 +18,10 @@ def _keys(organisation: str, period: str, metric: str, kind: str) -> tuple[str, 
     return base, f"{base}_version", f"{base}_outcome"
 
 
+def _prefill_key(text_key: str) -> str:
+    return f"{text_key}_prefill"
+
+
 def _when(panel: Panel) -> str:
     if not panel.version or panel.updated_at is None:
         return "Not saved yet."
@@ -56,9 +60,17 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str) ->
     for (kind, label), column in zip(PANEL_KINDS.items(), columns, strict=True):
         panel = stored.get((metric, kind)) or Panel(organisation, period, metric, kind, "", 0, None, None)
         text_key, version_key, outcome_key = _keys(organisation, period, metric, kind)
+        prefill = engine_sentence if kind == "know" else ""
         if text_key not in st.session_state:
-            st.session_state[text_key] = panel.text or (engine_sentence if kind == "know" else "")
+            st.session_state[text_key] = panel.text or prefill
             st.session_state[version_key] = panel.version
+            st.session_state[_prefill_key(text_key)] = prefill
+        elif (not panel.version and st.session_state[text_key] == st.session_state.get(_prefill_key(text_key))
+              and prefill != st.session_state[text_key]):
+            # Never saved and not touched: the engine's sentence follows the data (a new upload,
+            # another service); once someone writes or saves, their words stay.
+            st.session_state[text_key] = prefill
+            st.session_state[_prefill_key(text_key)] = prefill
         with column.container(border=True):
             st.text_area(label, key=text_key, height=200, max_chars=20_000)
             st.button("Save", key=f"{text_key}_save", on_click=_save, args=(organisation, period, metric, kind),

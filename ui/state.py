@@ -11,10 +11,13 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 
+from data_loaders.errors import InputError
 from metrics.api import SAMPLE_ORGANISATION, Analysis, Inputs, analyse, read_sources, sample_paths, sample_snapshots
+from metrics.records import latest_date
 from metrics.settings import Settings
 
 Source = tuple[str, bytes, str | None]
@@ -70,9 +73,36 @@ def _mapping_key(mappings: dict[str, dict[str, str]]) -> str:
 
 
 @st.cache_resource(max_entries=8, ttl=3600, show_spinner="Reading the files...")
-def parsed(sources: tuple[Source, ...], mapping_key: str = "{}") -> Inputs:
-    """The files read once per set of bytes (and column corrections). Treat as read-only."""
+def _parsed(sources: tuple[Source, ...], mapping_key: str) -> Inputs:
     return read_sources(sources, mapping=json.loads(mapping_key))
+
+
+def readable(source: Source) -> None:
+    """Read one file as it is, raising InputError if it cannot be used."""
+    _parsed((source,), "{}")
+
+
+def _undo_corrections() -> None:
+    st.session_state.pop(MAPPINGS, None)
+
+
+def _stop_with(error: InputError) -> NoReturn:
+    """A clear message instead of a page: what is wrong and what to do; nothing saved is touched."""
+    st.error(str(error), icon=":material/error:")
+    if st.session_state.get(MAPPINGS):
+        st.button("Undo my column corrections", on_click=_undo_corrections, icon=":material/undo:")
+    st.caption("Your saved panels, action plan and settings are unaffected. Fix or remove the file on the Data "
+               "page.")
+    st.stop()
+
+
+def parsed(sources: tuple[Source, ...]) -> Inputs:
+    """The files read once per set of bytes and column corrections made on the Data page.
+    Shared between reruns and sessions with the same bytes: treat as read-only."""
+    try:
+        return _parsed(sources, _mapping_key(st.session_state.get(MAPPINGS, {})))
+    except InputError as error:
+        _stop_with(error)
 
 
 def _settings_key(settings: Settings) -> str:
@@ -83,14 +113,17 @@ def _settings_key(settings: Settings) -> str:
 def _analysed(sources: tuple[Source, ...], mapping_key: str, settings_key: str, filters_key: str,
               organisation: str, _settings: Settings) -> Analysis:
     filters = {column: list(values) for column, values in json.loads(filters_key)}
-    return analyse(parsed(sources, mapping_key), _settings, organisation=organisation, filters=filters)
+    return analyse(_parsed(sources, mapping_key), _settings, organisation=organisation, filters=filters)
 
 
 def analysis(view: View) -> Analysis:
     """Every metric for the view; the same object for the same view until the cache turns over."""
     mappings = st.session_state.get(MAPPINGS, {})
-    return _analysed(view.sources, _mapping_key(mappings), _settings_key(view.settings), json.dumps(view.filters),
-                     view.organisation, view.settings)
+    try:
+        return _analysed(view.sources, _mapping_key(mappings), _settings_key(view.settings),
+                         json.dumps(view.filters), view.organisation, view.settings)
+    except InputError as error:
+        _stop_with(error)
 
 
 def sample_organisation() -> str:
@@ -98,7 +131,4 @@ def sample_organisation() -> str:
 
 
 def default_period_end(view_sources: tuple[Source, ...]) -> dt.date | None:
-    inputs = parsed(view_sources, _mapping_key(st.session_state.get(MAPPINGS, {})))
-    from metrics.records import latest_date
-
-    return latest_date(inputs.loaded.datasets)
+    return latest_date(parsed(view_sources).loaded.datasets)
