@@ -6,6 +6,7 @@ import pytest
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
+from ui.apptest import served_navigation
 from ui.navigation import METRIC_PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,32 +16,9 @@ ALL_PAGES = OTHER_PAGES + [p.path for p in METRIC_PAGES]
 
 
 @pytest.fixture(autouse=True)
-def navigation_as_served(monkeypatch):
-    """Run every page through app.py, as the server does.
-
-    AppTest resets PagesManager.uses_pages_directory before each run, and because this app
-    has a pages/ folder (the layout asked for) the flag then turns True, so AppTest runs a
-    switched-to page on its own, skipping app.py's sidebar. A served app sets the flag False
-    at its first st.navigation call and keeps it; this does the same for the test.
-    """
-    from streamlit.runtime import pages_manager
-
-    original = pages_manager.PagesManager.__init__
-
-    def served(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        pages_manager.PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(pages_manager.PagesManager, "__init__", served)
-
-
-@pytest.fixture(autouse=True)
-def keep_main_module(monkeypatch):
-    """AppTest leaves the app script as sys.modules["__main__"]; a later test that spawns
-    processes would then run app.py in each child. Put the real one back afterwards."""
-    import sys
-
-    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
+def navigation_as_served():
+    with served_navigation():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -17,3 +17,5 @@ def test_benchmark_prints_each_case_beside_the_calamine_baseline():
     assert any(line.startswith("this project: load + every metric") for line in lines)
     assert any(line.startswith("pandas read_excel (openpyxl)") for line in lines)
     assert "count every metric" in completed.stdout
+    assert "page switch: overview to recruitment" in completed.stdout
+    assert "filter change, again: Adults" in completed.stdout
