@@ -33,6 +33,9 @@ if not CHROMIUM.exists():
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
+# A shared 2-core machine can take a while to rerun the app: wait as a patient person would.
+expect.set_options(timeout=30_000)
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
