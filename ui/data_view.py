@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import streamlit as st
 
 from data_loaders import DATASETS, SCHEMAS, InputError
 from data_loaders.ethnicity import label_table
 from data_loaders.report import SheetReport
-from metrics.template import write_template
 from storage import StaleEdit, load_settings, save_settings
 from ui import db, sidebar, state
 
@@ -175,8 +172,7 @@ def template_section() -> None:
     st.subheader("Only counts?")
     st.markdown("If you have counts by group rather than a row per person, fill in the counts template and "
                 "upload it like any other file.")
-    buffer = io.BytesIO()
-    write_template(buffer)
-    st.download_button("Download the blank counts template", buffer.getvalue(), file_name="wres-counts-template.xlsx",
+    st.download_button("Download the blank counts template", state.blank_template(),
+                       file_name="wres-counts-template.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:")

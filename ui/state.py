@@ -8,6 +8,7 @@ so a page switch or a filter change does no work twice.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -124,6 +125,16 @@ def analysis(view: View) -> Analysis:
                          json.dumps(view.filters), view.organisation, view.settings)
     except InputError as error:
         _stop_with(error)
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def blank_template() -> bytes:
+    """The blank counts workbook, made once rather than on every rerun of the Data page."""
+    from metrics.template import write_template
+
+    buffer = io.BytesIO()
+    write_template(buffer)
+    return buffer.getvalue()
 
 
 def sample_organisation() -> str:
