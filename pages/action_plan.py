@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import action_plan, sidebar
+from ui import action_plan, sidebar, state
 from ui.metric_page import sample_note
 
 view = sidebar.current_view(__file__)
@@ -10,4 +10,4 @@ st.title("Action plan")
 sample_note(view)
 st.markdown("One row per objective: which WRES theme and metrics it answers, who leads it, the specific actions, "
             "what good looks like, when, progress so far and a RAG status. Add rows at the bottom of the table.")
-action_plan.render(view.organisation, view.settings.period_end.isoformat())
+action_plan.render(view.organisation, state.analysis(view).period.end.isoformat())

@@ -199,3 +199,27 @@ def test_actions_in_the_plan_show_on_their_metric_page(database):
     assert table["RAG"].tolist() == ["Amber"]
     plan = open_app("pages/action_plan.py")
     assert "Pan-London" in markdown_text(plan) or "well underway" in markdown_text(plan).lower()
+
+
+def test_a_counts_template_upload_shows_its_figures(tmp_path):
+    import datetime as dt
+
+    import pandas as pd
+
+    from metrics.counts import FigureSet, Period
+    from metrics.template import write_template
+
+    counts = pd.DataFrame([("M2", "", "bme", 30, 120), ("M2", "", "white", 70, 200), ("M2", "", "unknown", 4, 16)],
+                          columns=["metric", "item", "group", "events", "base"])
+    figures = FigureSet("Template Council", Period.twelve_months_to(dt.date(2025, 3, 31)), counts,
+                        available=frozenset({"M2"}))
+    path = tmp_path / "counts.xlsx"
+    write_template(path, figures=figures)
+    at = open_app("pages/data.py")
+    at.file_uploader[0].set_value([("counts.xlsx", path.read_bytes(), "application/octet-stream")]).run()
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    assert not at.exception
+    at.switch_page("pages/recruitment.py").run()
+    assert not at.exception
+    assert " 0.71 " in markdown_text(at)  # 25% / 35%
+    assert any("1 April 2024 to 31 March 2025" in c.value for c in at.caption)

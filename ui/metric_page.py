@@ -79,7 +79,7 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
                    icon=":material/warning:")
     if result.status == "insufficient data":
         st.warning(result.sentence, icon=":material/warning:")
-    period = settings.period_end.isoformat() if settings.period_end else analysis.period.end.isoformat()
+    period = analysis.period.end.isoformat()  # what the figures are for, whatever set it
     panels.render(view.organisation, period, metric_id, result.sentence)
     actions = actions_for_metric(db.engine(), view.organisation, period, metric_id)
     with st.expander(f"Actions in the plan for metric {definition.number} ({len(actions)})",

@@ -142,4 +142,7 @@ def sample_organisation() -> str:
 
 
 def default_period_end(view_sources: tuple[Source, ...]) -> dt.date | None:
-    return latest_date(parsed(view_sources).loaded.datasets)
+    inputs = parsed(view_sources)
+    if not inputs.loaded.datasets and inputs.templates:
+        return inputs.templates[0].period.end  # a counts template says its own period
+    return latest_date(inputs.loaded.datasets)
