@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from metrics.api import SAMPLE_ORGANISATION
 from metrics.registry import STANDARDS
 from storage import load_settings, settings_from_values
 from ui import db, state
@@ -30,7 +31,7 @@ def render() -> state.View:
     """Draw the sidebar and return the view every page shows."""
     sidebar = st.sidebar
     if state.using_sample():
-        organisation = state.sample_organisation()
+        organisation = SAMPLE_ORGANISATION
         sidebar.markdown(f"**{organisation}**  \n:orange-badge[:material/science: Sample data]")
         snapshots = state.sample_snapshot_names()
         snapshot = sidebar.selectbox(

@@ -17,7 +17,7 @@ from typing import NoReturn
 import streamlit as st
 
 from data_loaders.errors import InputError
-from metrics.api import SAMPLE_ORGANISATION, Analysis, Inputs, analyse, read_sources, sample_paths, sample_snapshots
+from metrics.api import Analysis, Inputs, analyse, read_sources, sample_paths, sample_snapshots
 from metrics.records import latest_date
 from metrics.settings import Settings
 
@@ -42,10 +42,6 @@ class View:
     organisation: str
     settings: Settings
     filters: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
-
-    @property
-    def filter_dict(self) -> dict[str, list[str]]:
-        return {column: list(values) for column, values in self.filters}
 
 
 def uploads() -> list[Source]:
@@ -135,10 +131,6 @@ def blank_template() -> bytes:
     buffer = io.BytesIO()
     write_template(buffer)
     return buffer.getvalue()
-
-
-def sample_organisation() -> str:
-    return SAMPLE_ORGANISATION
 
 
 def default_period_end(view_sources: tuple[Source, ...]) -> dt.date | None:
