@@ -527,10 +527,18 @@ def _recruitment_flags(
     return {"shortlisted": shortlisted, "appointed": appointed}
 
 
+def _column_cells(distinct: _Distinct, kept: np.ndarray, position: int, index: pd.Index) -> pd.Series:
+    """The kept cells of a column as a categorical over the distinct values already found,
+    so the parsers need not hash every cell a second time."""
+    categories = pd.Index(distinct.uniques[position], dtype=object)
+    codes = distinct.codes[kept, position]
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)), index=index)
+
+
 def _build_frame(
     schema: DatasetSchema,
     assignment: dict[str, _Match],
-    grid: np.ndarray,
+    distinct: _Distinct,
     kept: np.ndarray,
     first_row: int,
     report: SheetReport,
@@ -543,7 +551,7 @@ def _build_frame(
         match = assignment.get(column.name)
         if match is None:
             continue
-        raw = pd.Series(grid[kept, match.heading.position], index=index, dtype=object)
+        raw = _column_cells(distinct, kept, match.heading.position, index)
         series, unreadable = values.PARSERS[column.kind](raw)
         if column.kind == "outcome":
             outcome, unreadable = values.parse_outcome(raw)
@@ -690,6 +698,6 @@ def read_table(
             report.notes.append(
                 f"column {_column_letter(position)} has values but no heading: it was not used"
             )
-    frame = _build_frame(schema, assignment, grid, kept, sheet.first_row, report)
+    frame = _build_frame(schema, assignment, distinct, kept, sheet.first_row, report)
     report.rows_read = len(frame)
     return SheetTable(chosen, frame, report)

@@ -74,7 +74,10 @@ def _map_distinct(cells: pd.Series, parse: Callable[[Any], Any], dtype: Any, mis
     """Parse each distinct value of `cells` once; blank and unreadable cells become `missing`."""
     # factorize is the vectorised "dict over unique values + map": codes point into uniques,
     # and -1 (None, NaN, NaT) picks the `missing` appended at the end.
-    codes, uniques = pd.factorize(cells.to_numpy(dtype=object), use_na_sentinel=True)
+    if isinstance(cells.dtype, pd.CategoricalDtype):  # the table layer has found the distinct values already
+        codes, uniques = cells.cat.codes.to_numpy(), cells.cat.categories.to_numpy(dtype=object)
+    else:
+        codes, uniques = pd.factorize(cells.to_numpy(dtype=object), use_na_sentinel=True)
     results: list[Any] = []
     unreadable = np.zeros(len(uniques) + 1, dtype=bool)
     for i, value in enumerate(uniques):
