@@ -1,0 +1,133 @@
+"""python -m reports --format pptx|pdf|xlsx --out FILE [--suppress N] [--internal] [DATASET=]FILE ...
+
+Exit 0 on success, printing "Wrote FILE"; 2 on unusable input or an unwritable --out, with one line
+on stderr starting "error:". With no FILE, the sample council.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from data_loaders.errors import InputError
+from data_loaders.schema import DATASETS
+from metrics.cli import _date, _filter, _reclassification, _settings, _threshold
+from metrics.registry import STANDARDS
+
+EXIT_OK, EXIT_INPUT = 0, 2
+FORMATS: tuple[str, ...] = ("pptx", "pdf", "xlsx")
+BUILT: tuple[str, ...] = ("xlsx",)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump, exit 2
+        raise InputError(f"{message} (see python -m reports --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m reports",
+        description="Export the board pack (the metrics, their panels and the action plan). Publication-safe "
+        "unless --internal. With no FILE, the built-in sample council.",
+        epilog=f"DATASET is one of: {', '.join(DATASETS)}.",
+    )
+    parser.add_argument("files", nargs="*", metavar="[DATASET=]FILE",
+                        help="a workbook (xlsx, xls, ods) or CSV, as for python -m metrics")
+    parser.add_argument("--format", choices=FORMATS, required=True, help="the kind of file to write")
+    parser.add_argument("--out", required=True, metavar="FILE", help="where to write it")
+    parser.add_argument("--suppress", type=_threshold, metavar="N",
+                        help="withhold counts under N, and what would reveal them (default: the settings' 10)")
+    parser.add_argument("--internal", action="store_true",
+                        help="the board's own unsuppressed export, marked INTERNAL on every sheet")
+    parser.add_argument("--standard", choices=list(STANDARDS), default="sc-wres",
+                        help="which convention the ratios follow (default sc-wres)")
+    parser.add_argument("--period-end", type=_date, metavar="YYYY-MM-DD",
+                        help="end of the 12-month period (default: the latest date in the data)")
+    parser.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE", type=_filter,
+                        help="keep only rows with this value, e.g. service=Adults (repeat for more)")
+    parser.add_argument("--ethnicity", action="append", default=[], metavar="LABEL=GROUP", type=_reclassification,
+                        help="classify a label the tool does not recognise, e.g. \"Other - European=white\"")
+    parser.add_argument("--senior-band", action="append", default=[], metavar="BAND",
+                        help="a pay band whose staff are senior managers (repeat for more)")
+    parser.add_argument("--organisation", default="", help="the organisation's name")
+    parser.add_argument("--bme-label", default="BME",
+                        help="the organisation's term for the minority-ethnic group (default BME)")
+    parser.add_argument("--white-minorities-as-bme", action="store_true",
+                        help="count White minorities as minority ethnic")
+    return parser
+
+
+def _engine() -> Any:
+    """The dashboard's database when there is one; None when the SQLite file was never made."""
+    from sqlalchemy.engine import make_url
+
+    from storage import create_schema, database_url, make_engine
+
+    url = database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and (not parsed.database or parsed.database == ":memory:"
+                                                  or not Path(parsed.database).exists()):
+        return None
+    engine = make_engine(url)
+    create_schema(engine)
+    return engine
+
+
+def _check_out(out: str) -> Path:
+    path = Path(out)
+    if path.is_dir():
+        raise InputError("--out is a folder; give a file name", file=out)
+    if not path.parent.is_dir():
+        raise InputError("--out is in a folder that does not exist", file=out,
+                         advice="Create the folder or choose another place.")
+    return path
+
+
+def run(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(argv)
+    if args.format not in BUILT:
+        raise InputError(f"the {args.format} export is not built yet; use --format xlsx")
+    if args.internal and args.suppress is not None:
+        raise InputError("--internal exports every count unsuppressed; leave out --suppress")
+    out = _check_out(args.out)
+
+    from metrics.api import analyse_paths
+    from reports.content import build_content
+    from reports.excel import write_excel
+
+    try:
+        settings = _settings(args)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    filters: dict[str, list[str]] = {}
+    for column, value in args.filter:
+        filters.setdefault(column, []).append(value)
+    analysis = analyse_paths(args.files, settings, organisation=args.organisation, filters=filters)
+    content = build_content(analysis, publish_safe=not args.internal, threshold=args.suppress, engine=_engine())
+    try:
+        write_excel(content, out)
+    except OSError as error:
+        raise InputError(f"cannot write the export ({error.strerror or error})", file=str(out)) from None
+    print(f"Wrote {out}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return run(argv)
+    except InputError as error:
+        print("error: " + " ".join(str(error).split()), file=sys.stderr)
+        return EXIT_INPUT
+    except SystemExit as exit_:  # --help
+        return int(exit_.code or 0)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - the contract is one line, never a traceback
+        detail = textwrap.shorten(f"{type(error).__name__}: {error}", 300)
+        print(f"error: the export could not be made ({detail}).", file=sys.stderr)
+        return EXIT_INPUT

@@ -1,0 +1,182 @@
+"""What goes into every export, gathered once: Excel now, PowerPoint and PDF later read the same content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+import charts
+from charts.builders import WITHHELD, ChartSpec
+from metrics import stats
+from metrics.api import Analysis, analyse
+from metrics.counts import Period
+from metrics.publish import publish
+from metrics.registry import GROUPS, METRICS, STANDARDS, MetricDefinition, Standard
+from metrics.results import MetricResult
+from metrics.settings import Settings
+from storage import PANEL_KINDS, Action, load_actions, load_panels
+
+INTERNAL_MARKING = "INTERNAL: NOT FOR PUBLICATION. Unsuppressed counts."
+
+
+@dataclass
+class MetricContent:
+    definition: MetricDefinition
+    # Published (suppressed) unless the export is internal.
+    result: MetricResult
+    chart: ChartSpec
+    # Counts by group behind a relative likelihood: "withheld" where suppressed; empty for M1.
+    counts: pd.DataFrame
+    # PANEL_KINDS key -> text; "know" is the result's sentence until someone saves their own.
+    panels: dict[str, str]
+    actions: list[Action]
+
+    @property
+    def description(self) -> str:
+        return self.definition.description
+
+    def headline(self) -> list[tuple[str, float | None, tuple[float, float] | None]]:
+        """(label, value, 95% interval) for the metric, or for each survey question of M7."""
+        several = len(self.result.questions) > 1
+        results = list(self.result.questions.values()) if several else [self.result]
+        return [(_headline_label(r, several), r.value, r.ci) for r in results]
+
+
+@dataclass
+class ReportContent:
+    organisation: str
+    period: Period
+    standard: Standard
+    settings: Settings
+    published: bool
+    threshold: int
+    metrics: dict[str, MetricContent]
+    actions: list[Action]
+    # Explains the suppression rule, or INTERNAL_MARKING.
+    note: str
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def marking(self) -> str:
+        """What every page, slide or sheet of an internal export carries; "" when published."""
+        return "" if self.published else INTERNAL_MARKING
+
+    @property
+    def period_key(self) -> str:
+        return self.period.end.isoformat()
+
+
+def _headline_label(result: MetricResult, several: bool) -> str:
+    kind = result.definition.kind
+    what = "Percentage point difference" if kind == "representation" else "Relative likelihood"
+    if several and result.question_label:
+        return f"{what}, {result.question_label}"
+    return what
+
+
+def suppression_note(threshold: int) -> str:
+    if threshold <= 1:
+        return "No suppression threshold is set: every count is shown as counted."
+    return (f"Counts from 1 to {threshold - 1} are withheld, and any count or figure that would reveal them "
+            "(totals, percentages, rates, ratios and intervals built from them) is withheld too, so that no "
+            "one can be identified. Withheld figures are marked \"withheld\".")
+
+
+def _count(value: float | None) -> float | str:
+    return WITHHELD if value is None else value
+
+
+def _counts_table(result: MetricResult, settings: Settings) -> pd.DataFrame:
+    """Events and base by group for one rate metric (per question for M6 and M7)."""
+    d = result.definition
+    if d.kind == "distribution":
+        return pd.DataFrame()
+    results = list(result.questions.values()) or [result]
+    rows: list[dict[str, Any]] = []
+    label = {"bme": settings.bme_label, "white": "White", "unknown": "Unknown"}
+    for r in results:
+        for g in GROUPS:
+            figures = r.groups.get(g)
+            if figures is None:
+                continue
+            row: dict[str, Any] = {"Question": r.question_label} if result.questions else {}
+            rate = figures.rate
+            row |= {"Group": label[g], d.base_label: _count(figures.base), d.events_label: _count(figures.events),
+                    "Rate (%)": WITHHELD if rate is None else round(100 * rate, 1)}
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _services(analysis: Analysis) -> list[str]:
+    found: set[str] = set()
+    for frame in analysis.inputs.loaded.datasets.values():
+        if "service" in frame.columns:
+            found |= {str(s) for s in frame["service"].dropna().unique()}
+    preferred = [s for s in ("Adults", "Children's") if s in found]
+    return preferred + sorted(found - set(preferred))
+
+
+def _leavers_by_service(analysis: Analysis, settings: Settings, publish_safe: bool) -> dict[str, MetricResult]:
+    """M8 for everyone and each service, as the Leaving page draws it (records only, unfiltered)."""
+    def shown(result: MetricResult) -> MetricResult:
+        return publish({"M8": result}, settings)["M8"] if publish_safe else result
+
+    out = {"All services": shown(analysis.results["M8"])}
+    for service in _services(analysis):
+        filtered = analyse(analysis.inputs, settings, organisation=analysis.organisation,
+                           filters={"service": [service]})
+        out[service] = shown(filtered.results["M8"])
+    return out
+
+
+def _for_metric(action: Action, definition: MetricDefinition) -> bool:
+    # As storage.actions_for_metric: objectives naming the metric, or naming only its theme.
+    return definition.id in action.metrics or (not action.metrics and definition.theme in action.themes)
+
+
+def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: int | None = None,
+                  engine: Any = None) -> ReportContent:
+    """Everything an export shows; publication-safe unless `publish_safe=False` (the internal export)."""
+    settings = analysis.settings
+    if threshold is not None:
+        settings = settings.with_(suppression_threshold=threshold)
+    results = publish(analysis.results, settings) if publish_safe else dict(analysis.results)
+    period_key = analysis.period.end.isoformat()
+    stored_panels: dict[tuple[str, str], Any] = {}
+    plan: list[Action] = []
+    if engine is not None and analysis.organisation.strip():
+        stored_panels = load_panels(engine, analysis.organisation, period_key)
+        plan = load_actions(engine, analysis.organisation, period_key)
+    by_service = not analysis.figures.filters and analysis.results["M8"].status != stats.NO_DATA \
+        and bool(analysis.inputs.loaded.datasets)
+    metrics: dict[str, MetricContent] = {}
+    for metric_id, definition in METRICS.items():
+        result = results[metric_id]
+        if definition.chart == "leaver_rates" and by_service:
+            spec = charts.leavers(_leavers_by_service(analysis, settings, publish_safe), settings)
+        else:
+            spec = charts.chart_for(result, settings)
+        panels = {}
+        for kind in PANEL_KINDS:
+            saved = stored_panels.get((metric_id, kind))
+            if saved is not None and saved.version:
+                panels[kind] = saved.text
+            else:
+                # The shown result's sentence, so a published export never quotes a withheld count.
+                panels[kind] = result.sentence if kind == "know" else ""
+        metrics[metric_id] = MetricContent(definition, result, spec, _counts_table(result, settings), panels,
+                                           [a for a in plan if _for_metric(a, definition)])
+    return ReportContent(
+        organisation=analysis.organisation,
+        period=analysis.period,
+        standard=STANDARDS[settings.standard],
+        settings=settings,
+        published=publish_safe,
+        threshold=settings.suppression_threshold,
+        metrics=metrics,
+        actions=plan,
+        note=suppression_note(settings.suppression_threshold) if publish_safe else INTERNAL_MARKING,
+        warnings=list(analysis.warnings),
+    )

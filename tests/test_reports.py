@@ -1,0 +1,222 @@
+"""The board pack's Excel export: publication-safe by default, internal when asked, never a formula."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import Engine
+
+from metrics.api import Analysis, analyse_paths
+from metrics.registry import METRICS
+from reports import build_content, safe_cell, write_excel
+from reports.content import INTERNAL_MARKING
+from storage import Action, create_schema, make_engine, save_actions, save_panel
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+INJECTION = '=HYPERLINK("http://x","y")'
+EXPECTED_SHEETS = [
+    "Contents", "M1 Pay bands", "M2 Appointment", "M3 Disciplinary", "M4 Fitness to practise",
+    "M5 Continuing professional", "M6 Harassment from the public", "M7 Harassment from colleagues",
+    "M8 Leaving the organisation", "M9 Senior management", "Action plan",
+]
+# Table headings whose cells are counts of people: the chart tables' and the registry's labels.
+COUNT_HEADINGS = {"BME staff", "White staff", "Unknown staff", "Total staff", "Shortlisted", "Appointed",
+                  "Respondents", "Said yes", "Leavers", "Average headcount"} | {
+    label for m in METRICS.values() for label in (m.events_label, m.base_label)}
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("=SUM(A1:A2)", "'=SUM(A1:A2)"),
+    ("+44 20 7946 0000", "'+44 20 7946 0000"),
+    ("-5", "'-5"),  # text, so from a person or a file: neutralised like any other
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tcmd", "'\tcmd"),
+    ("\rcmd", "'\rcmd"),
+    ("Grade 7", "Grade 7"),
+    ("a=b", "a=b"),
+    ("", ""),
+    (-5, -5),
+    (12.5, 12.5),
+    (None, None),
+])
+def test_safe_cell(value: object, expected: object) -> None:
+    assert safe_cell(value) == expected
+
+
+@pytest.fixture(scope="module")
+def analysis() -> Analysis:
+    return analyse_paths()
+
+
+@pytest.fixture()
+def engine(tmp_path: Path, analysis: Analysis) -> Engine:
+    engine = make_engine(f"sqlite:///{tmp_path / 'wres.sqlite'}")
+    create_schema(engine)
+    period = analysis.period.end.isoformat()
+    save_panel(engine, analysis.organisation, period, "M3", "achieved", INJECTION, expected_version=0, user="t")
+    save_panel(engine, analysis.organisation, period, "M3", "know", "Our own words.", expected_version=0,
+               user="t")
+    save_actions(engine, analysis.organisation, period, [
+        Action(objective=INJECTION, metrics=["M3"], lead="+44 lead", progress="@progress", rag="amber"),
+        Action(objective="Fair shortlisting", themes=["Recruitment and retention"]),
+    ], user="t")
+    return engine
+
+
+def _rows(path: Path, sheet: str) -> list[tuple]:
+    return list(openpyxl.load_workbook(path)[sheet].iter_rows(values_only=True))
+
+
+def _small(cell: object, threshold: int) -> bool:
+    """Under the threshold after rounding half up, the publication rule (an average headcount of 9.5 is 10)."""
+    return isinstance(cell, (int, float)) and 0 < int(cell + 0.5) < threshold
+
+
+def _count_cells(path: Path) -> list[object]:
+    """Every cell under a count heading in every table of every metric sheet."""
+    book = openpyxl.load_workbook(path)
+    found: list[object] = []
+    for name in book.sheetnames[1:-1]:
+        columns: list[int] = []
+        for row in book[name].iter_rows(values_only=True):
+            if all(v is None for v in row):
+                columns = []
+            elif any(v in COUNT_HEADINGS for v in row) and all(v is None or isinstance(v, str) for v in row):
+                columns = [i for i, v in enumerate(row) if v in COUNT_HEADINGS]
+            else:
+                found += [row[i] for i in columns]
+    return found
+
+
+def test_content_panels_and_actions(analysis: Analysis, engine: Engine) -> None:
+    content = build_content(analysis, engine=engine)
+    assert content.published and content.threshold == 10
+    assert content.note.startswith("Counts from 1 to 9 are withheld")
+    m3 = content.metrics["M3"]
+    assert m3.panels == {"know": "Our own words.", "achieved": INJECTION, "working_towards": ""}
+    # Never saved: the published result's sentence, not the unsuppressed one.
+    assert content.metrics["M1"].panels["know"] == content.metrics["M1"].result.sentence
+    assert content.metrics["M2"].panels["know"] != analysis.results["M2"].sentence
+    assert [a.objective for a in m3.actions] == [INJECTION]
+    assert [a.objective for a in content.metrics["M2"].actions] == ["Fair shortlisting"]
+    assert [a.objective for a in content.metrics["M8"].actions] == ["Fair shortlisting"]
+    assert content.metrics["M1"].actions == []
+    assert [a.number for a in content.actions] == [1, 2]
+
+
+def test_internal_content_is_marked_and_unsuppressed(analysis: Analysis) -> None:
+    content = build_content(analysis, publish_safe=False)
+    assert not content.published and content.note == INTERNAL_MARKING
+    assert content.metrics["M3"].result is analysis.results["M3"]
+    assert content.metrics["M3"].panels["know"] == analysis.results["M3"].sentence
+
+
+def test_xlsx_sheets_and_no_formula(analysis: Analysis, engine: Engine, tmp_path: Path) -> None:
+    out = tmp_path / "pack.xlsx"
+    write_excel(build_content(analysis, engine=engine), out)
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == EXPECTED_SHEETS
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    texts = {c.value for c in cells}
+    assert "'" + INJECTION in texts and INJECTION not in texts
+    assert {"'+44 lead", "'@progress"} <= texts
+    m3 = [row[0] for row in _rows(out, "M3 Disciplinary")]
+    for label in ("What we know from our data", "What we've achieved", "What we're working towards"):
+        assert m3[m3.index(label) + 1] == {"What we know from our data": "Our own words.",
+                                           "What we've achieved": "'" + INJECTION,
+                                           "What we're working towards": None}[label]
+    plan = _rows(out, "Action plan")
+    assert plan[1] == ("Number", "Objective", "Themes", "Metrics", "Lead", "Data from the metrics",
+                       "Specific actions", "Indicators of improvement", "Timeframe", "Progress", "RAG")
+    assert plan[2][:5] == (1, "'" + INJECTION, None, "M3", "'+44 lead") and plan[2][-2:] == ("'@progress", "Amber")
+    contents = [row[:2] for row in _rows(out, "Contents")]
+    assert ("Standard", "Social Care Workforce Race Equality Standard (SC-WRES)") in contents
+    assert book["Contents"]["A1"].font.bold
+
+
+def test_published_xlsx_has_no_small_count(analysis: Analysis, tmp_path: Path) -> None:
+    out = tmp_path / "published.xlsx"
+    write_excel(build_content(analysis), out)
+    counts = _count_cells(out)
+    numbers = [c for c in counts if isinstance(c, (int, float))]
+    assert len(numbers) > 50 and "withheld" in counts  # the scan saw the tables, and suppression acted
+    assert [c for c in counts if not (c == "withheld" or isinstance(c, (int, float)))] == []
+    assert [c for c in counts if _small(c, 10)] == []
+    assert all(not str(row[0]).startswith("INTERNAL") for name in EXPECTED_SHEETS for row in _rows(out, name)[:1])
+    notes = [row[1] for row in _rows(out, "Contents") if row[0] == "Published figures"]
+    assert notes and notes[0].startswith("Counts from 1 to 9 are withheld")
+
+
+def test_published_threshold_follows_the_argument(analysis: Analysis, tmp_path: Path) -> None:
+    out = tmp_path / "published5.xlsx"
+    write_excel(build_content(analysis, threshold=5), out)
+    counts = _count_cells(out)
+    assert [c for c in counts if _small(c, 5)] == []
+    assert any(isinstance(c, (int, float)) and 5 <= c < 10 for c in counts)
+
+
+def test_internal_xlsx_shows_small_counts_and_is_marked(analysis: Analysis, tmp_path: Path) -> None:
+    out = tmp_path / "internal.xlsx"
+    write_excel(build_content(analysis, publish_safe=False), out)
+    counts = _count_cells(out)
+    assert "withheld" not in counts
+    assert any(_small(c, 10) for c in counts)
+    for name in EXPECTED_SHEETS:
+        assert _rows(out, name)[0][0] == INTERNAL_MARKING
+    # Disciplinary counts are under 10 for unknown ethnicity in the sample: shown as counted.
+    m3 = _rows(out, "M3 Disciplinary")
+    heading = next(i for i, row in enumerate(m3) if row[0] == "Group")
+    assert m3[heading][:4] == ("Group", "Headcount", "Entering disciplinary", "Rate (%)")
+    assert m3[heading + 3][:3] == ("Unknown", 120, 3)
+
+
+# The command line ----------------------------------------------------------------------------
+
+
+def _cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"WRES_DATABASE_URL": f"sqlite:///{database}"}
+    return subprocess.run([sys.executable, "-m", "reports", *args], cwd=REPOSITORY, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_writes_xlsx_with_saved_text_as_text(engine: Engine, tmp_path: Path) -> None:
+    out = tmp_path / "pack.xlsx"
+    done = _cli("--format", "xlsx", "--out", str(out), database=tmp_path / "wres.sqlite")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"Wrote {out}"
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == EXPECTED_SHEETS
+    values = [(c.value, c.data_type) for s in book for row in s.iter_rows() for c in row if c.value is not None]
+    assert ("'" + INJECTION, "s") in values
+    assert [v for v, kind in values if kind == "f"] == []
+
+
+def test_cli_without_a_database_does_not_make_one(tmp_path: Path) -> None:
+    out = tmp_path / "internal.xlsx"
+    done = _cli("--format", "xlsx", "--internal", "--out", str(out), database=tmp_path / "never.sqlite")
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "never.sqlite").exists()
+    assert _rows(out, "Action plan")[0][0] == INTERNAL_MARKING
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--format", "pptx", "--out", "{tmp}/pack.pptx"], "error: the pptx export is not built yet; use --format xlsx"),
+    (["--format", "pdf", "--out", "{tmp}/pack.pdf"], "error: the pdf export is not built yet; use --format xlsx"),
+    (["--format", "xlsx", "--out", "{tmp}/missing/pack.xlsx"], "folder that does not exist"),
+    (["--format", "xlsx", "--out", "{tmp}/pack.xlsx", "staff={tmp}/staff.xlsx"], "error: "),
+    (["--format", "xlsx", "--out", "{tmp}/pack.xlsx", "--suppress", "ten"], "is not a whole number"),
+])
+def test_cli_errors_are_one_line(args: list[str], message: str, tmp_path: Path) -> None:
+    (tmp_path / "staff.xlsx").write_bytes(b"this is not a workbook")
+    done = _cli(*[a.format(tmp=tmp_path) for a in args], database=tmp_path / "none.sqlite")
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0], done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "pack.xlsx").exists()
