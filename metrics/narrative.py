@@ -97,7 +97,8 @@ def _comparison(result: MetricResult, settings: Settings) -> str:
 def _insufficient(result: MetricResult, settings: Settings) -> str:
     reason = result.ratio.reason if result.ratio else ""
     if reason == "withheld":
-        return ("The figures for this metric are withheld from publication because some counts are "
+        what = f"harassment, bullying or abuse {result.question_label}" if result.question_label else "this metric"
+        return (f"The figures for {what} are withheld from publication because some counts are "
                 f"under {settings.suppression_threshold}.")
     d = result.definition
     outcome = f"{d.outcome} {result.question_label}".strip()
@@ -158,7 +159,7 @@ def _representation(result: MetricResult, settings: Settings) -> str:
     return sentence
 
 
-def sentence_for(result: MetricResult, settings: Settings) -> str:
+def sentence_for(result: MetricResult, settings: Settings, *, with_quality: bool = True) -> str:
     d = result.definition
     if result.status == stats.NO_DATA:
         needs = " and ".join(name.replace("_", " ") for name in d.datasets)
@@ -168,10 +169,11 @@ def sentence_for(result: MetricResult, settings: Settings) -> str:
     elif d.kind == "representation":
         text = _representation(result, settings)
     elif result.questions and len(result.questions) > 1:
-        return " ".join(q.sentence or sentence_for(q, settings) for q in result.questions.values())
+        # One sentence per question, and the unknown-ethnicity sentence once, not per question.
+        text = " ".join(sentence_for(q, settings, with_quality=False) for q in result.questions.values())
     elif result.status == stats.INSUFFICIENT:
         text = _insufficient(result, settings)
     else:
         text = _comparison(result, settings)
-    quality = _quality(result)
+    quality = _quality(result) if with_quality else ""
     return f"{text} {quality}".strip()

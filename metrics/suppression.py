@@ -20,7 +20,6 @@ that range wide.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -72,12 +71,16 @@ class SuppressedTable:
 
 
 def is_hidden(count: float | None, threshold: int = DEFAULT_THRESHOLD) -> bool:
-    """The primary rule for one figure: 0 < count < threshold, after rounding to a whole number.
+    """The primary rule for one figure: 0 < count < threshold.
 
-    Zero is shown (nobody is identified by it); a missing figure has nothing to hide."""
+    Zero is shown (nobody is identified by it); a missing figure has nothing to hide. A
+    fraction is not rounded up past the threshold: an average headcount of 9.5 is the mean of
+    9 and 10 people, so it would reveal a count under 10."""
     if count is None or pd.isna(count):
         return False
-    return 0 < _rounded(count) < threshold
+    # The tolerance keeps a margin summed from fractions (9.999999...) on the side it was meant to be.
+    value = round(float(count), 9)
+    return 0 < value < threshold
 
 
 def suppress_table(values: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> SuppressedTable:
@@ -135,12 +138,6 @@ def suppress_bands(counts: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> 
     if unexpected:
         raise ValueError(f"pay band counts have columns that are not groups: {unexpected}")
     return suppress_table(counts.reindex(columns=list(GROUPS), fill_value=0), threshold)
-
-
-def _rounded(count: float) -> int:
-    # Half up, as people round: an average headcount of 9.5 is "10 people". The inner round
-    # keeps a margin summed from fractions (9.499999...) on the side it was meant to be.
-    return math.floor(round(float(count), 9) + 0.5)
 
 
 def _with_margins(interior: np.ndarray) -> np.ndarray:

@@ -185,14 +185,17 @@ def test_rates_with_average_headcounts_hide_both_groups_when_one_is_small():
     }
 
 
-def test_rates_round_a_fractional_base_for_the_threshold_only():
+def test_a_fractional_base_under_the_threshold_is_hidden():
     small = suppress_rates(events={"bme": 0, "white": 20}, base={"bme": 9.4, "white": 120})
     assert small == {
         "bme": {"events": False, "base": True, "rate": True},
         "white": {"events": False, "base": True, "rate": True},
     }
-    rounds_to_ten = suppress_rates(events={"bme": 0, "white": 20}, base={"bme": 9.5, "white": 120})
-    assert not any(hidden for group in rounds_to_ten.values() for hidden in group.values())
+    # 9.5 is the mean of 9 and 10 people: it reveals a headcount under 10, so it is hidden too.
+    half = suppress_rates(events={"bme": 0, "white": 20}, base={"bme": 9.5, "white": 120})
+    assert half["bme"]["base"] is True and half["bme"]["rate"] is True
+    ten = suppress_rates(events={"bme": 0, "white": 20}, base={"bme": 10, "white": 120})
+    assert not any(hidden for group in ten.values() for hidden in group.values())
 
 
 def test_rates_count_a_group_missing_from_events_as_none():
@@ -221,8 +224,8 @@ def test_missing_counts_are_refused():
         (9, 10, True),
         (10, 10, False),
         (9.4, 10, True),
-        (9.5, 10, False),
-        (0.4, 10, False),
+        (9.5, 10, True),
+        (0.4, 10, True),
         (None, 10, False),
         (math.nan, 10, False),
         (3, 0, False),
