@@ -29,14 +29,14 @@ class _Parser(argparse.ArgumentParser):
         raise InputError(f"{message} (see python -m metrics --help)")
 
 
-def _date(text: str) -> dt.date:
+def date_argument(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
 
 
-def _threshold(text: str) -> int:
+def threshold_argument(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -46,14 +46,14 @@ def _threshold(text: str) -> int:
     return value
 
 
-def _filter(text: str) -> tuple[str, str]:
+def filter_argument(text: str) -> tuple[str, str]:
     column, sep, value = text.partition("=")
     if not sep or not column.strip() or not value.strip():
         raise argparse.ArgumentTypeError(f"'{text}' is not in the form COLUMN=VALUE, e.g. service=Adults")
     return column.strip().lower().replace(" ", "_"), value.strip()
 
 
-def _reclassification(text: str) -> tuple[str, str]:
+def reclassification_argument(text: str) -> tuple[str, str]:
     label, sep, group = text.rpartition("=")
     if not sep or not label.strip() or not group.strip():
         raise argparse.ArgumentTypeError(f"'{text}' is not in the form LABEL=GROUP, e.g. \"Other - European=white\"")
@@ -73,14 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "by its sheet names and headings")
     parser.add_argument("--standard", choices=list(STANDARDS), default="sc-wres",
                         help="which convention the ratios follow (default sc-wres)")
-    parser.add_argument("--period-end", type=_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--period-end", type=date_argument, metavar="YYYY-MM-DD",
                         help="end of the 12-month period (default: the latest date in the data)")
-    parser.add_argument("--suppress", type=_threshold, metavar="N",
+    parser.add_argument("--suppress", type=threshold_argument, metavar="N",
                         help="hide counts under N, and what would reveal them, for publication")
-    parser.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE", type=_filter,
+    parser.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE", type=filter_argument,
                         help="keep only rows with this value, e.g. service=Adults or \"service=Children's\" "
                         "(repeat for more values or columns)")
-    parser.add_argument("--ethnicity", action="append", default=[], metavar="LABEL=GROUP", type=_reclassification,
+    parser.add_argument("--ethnicity", action="append", default=[], metavar="LABEL=GROUP",
+                        type=reclassification_argument,
                         help="classify a label the tool does not recognise, e.g. \"Other - European=white\" "
                         "(GROUP is white, bme, unknown or a Census 2021 category; repeat for more)")
     parser.add_argument("--senior-band", action="append", default=[], metavar="BAND",
@@ -111,7 +112,7 @@ def _template(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def settings_from_arguments(args: argparse.Namespace) -> Settings:
     from metrics.settings import Settings
 
     return Settings(
@@ -134,7 +135,7 @@ def run(argv: Sequence[str]) -> int:
     from metrics.publish import publish
 
     try:
-        settings = _settings(args)
+        settings = settings_from_arguments(args)
     except ValueError as error:
         raise InputError(str(error)) from None
     filters: dict[str, list[str]] = {}

@@ -15,7 +15,13 @@ from typing import Any
 
 from data_loaders.errors import InputError
 from data_loaders.schema import DATASETS
-from metrics.cli import _date, _filter, _reclassification, _settings, _threshold
+from metrics.cli import (
+    date_argument,
+    filter_argument,
+    reclassification_argument,
+    settings_from_arguments,
+    threshold_argument,
+)
 from metrics.registry import STANDARDS
 
 EXIT_OK, EXIT_INPUT = 0, 2
@@ -39,17 +45,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a workbook (xlsx, xls, ods) or CSV, as for python -m metrics")
     parser.add_argument("--format", choices=FORMATS, required=True, help="the kind of file to write")
     parser.add_argument("--out", required=True, metavar="FILE", help="where to write it")
-    parser.add_argument("--suppress", type=_threshold, metavar="N",
+    parser.add_argument("--suppress", type=threshold_argument, metavar="N",
                         help="withhold counts under N, and what would reveal them (default: the settings' 10)")
     parser.add_argument("--internal", action="store_true",
                         help="the board's own unsuppressed export, marked INTERNAL on every sheet")
     parser.add_argument("--standard", choices=list(STANDARDS), default="sc-wres",
                         help="which convention the ratios follow (default sc-wres)")
-    parser.add_argument("--period-end", type=_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--period-end", type=date_argument, metavar="YYYY-MM-DD",
                         help="end of the 12-month period (default: the latest date in the data)")
-    parser.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE", type=_filter,
+    parser.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE", type=filter_argument,
                         help="keep only rows with this value, e.g. service=Adults (repeat for more)")
-    parser.add_argument("--ethnicity", action="append", default=[], metavar="LABEL=GROUP", type=_reclassification,
+    parser.add_argument("--ethnicity", action="append", default=[], metavar="LABEL=GROUP",
+                        type=reclassification_argument,
                         help="classify a label the tool does not recognise, e.g. \"Other - European=white\"")
     parser.add_argument("--senior-band", action="append", default=[], metavar="BAND",
                         help="a pay band whose staff are senior managers (repeat for more)")
@@ -100,7 +107,7 @@ def run(argv: Sequence[str]) -> int:
     from reports.excel import write_excel
 
     try:
-        settings = _settings(args)
+        settings = settings_from_arguments(args)
     except ValueError as error:
         raise InputError(str(error)) from None
     filters: dict[str, list[str]] = {}

@@ -22,7 +22,9 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("folder", ["metrics", "data_loaders", "charts", "storage", "sample_data", "benchmarks"])
+@pytest.mark.parametrize(
+    "folder", ["metrics", "data_loaders", "charts", "storage", "reports", "sample_data", "benchmarks"]
+)
 def test_computation_never_imports_streamlit(folder):
     offenders = [p.name for p in (ROOT / folder).rglob("*.py") if "streamlit" in imported_modules(p)]
     assert offenders == []
