@@ -74,6 +74,16 @@ def read_sources(sources: Iterable[Source], *, mapping: Mapping[str, dict[str, s
     return inputs
 
 
+def services(inputs: Inputs) -> list[str]:
+    """The services found in the records, Adults and Children's first, for filters and charts."""
+    found: set[str] = set()
+    for frame in inputs.loaded.datasets.values():
+        if "service" in frame.columns:
+            found |= {str(s) for s in frame["service"].dropna().unique()}
+    preferred = [s for s in ("Adults", "Children's") if s in found]
+    return preferred + sorted(found - set(preferred))
+
+
 def _merge(into: LoadedData, new: LoadedData) -> None:
     import pandas as pd
 

@@ -10,7 +10,7 @@ import pandas as pd
 import charts
 from charts.builders import WITHHELD, ChartSpec
 from metrics import stats
-from metrics.api import Analysis, analyse
+from metrics.api import Analysis, analyse, services
 from metrics.counts import Period
 from metrics.publish import publish
 from metrics.registry import GROUPS, METRICS, STANDARDS, MetricDefinition, Standard
@@ -109,22 +109,13 @@ def _counts_table(result: MetricResult, settings: Settings) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _services(analysis: Analysis) -> list[str]:
-    found: set[str] = set()
-    for frame in analysis.inputs.loaded.datasets.values():
-        if "service" in frame.columns:
-            found |= {str(s) for s in frame["service"].dropna().unique()}
-    preferred = [s for s in ("Adults", "Children's") if s in found]
-    return preferred + sorted(found - set(preferred))
-
-
 def _leavers_by_service(analysis: Analysis, settings: Settings, publish_safe: bool) -> dict[str, MetricResult]:
     """M8 for everyone and each service, as the Leaving page draws it (records only, unfiltered)."""
     def shown(result: MetricResult) -> MetricResult:
         return publish({"M8": result}, settings)["M8"] if publish_safe else result
 
     out = {"All services": shown(analysis.results["M8"])}
-    for service in _services(analysis):
+    for service in services(analysis.inputs):
         filtered = analyse(analysis.inputs, settings, organisation=analysis.organisation,
                            filters={"service": [service]})
         out[service] = shown(filtered.results["M8"])

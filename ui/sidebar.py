@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from metrics.api import SAMPLE_ORGANISATION
+from metrics.api import services as services_in
 from metrics.registry import STANDARDS
 from storage import load_settings, settings_from_values
 from ui import db, state
@@ -18,13 +19,7 @@ REQUESTED_PAGE = "requested_page"
 
 
 def services(sources: tuple[state.Source, ...]) -> list[str]:
-    inputs = state.parsed(sources)
-    found: set[str] = set()
-    for frame in inputs.loaded.datasets.values():
-        if "service" in frame.columns:
-            found |= {str(s) for s in frame["service"].dropna().unique()}
-    preferred = [s for s in ("Adults", "Children's") if s in found]
-    return preferred + sorted(found - set(preferred))
+    return services_in(state.parsed(sources))
 
 
 def render() -> state.View:
