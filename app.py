@@ -13,7 +13,8 @@ st.set_page_config(page_title="Workforce Race Equality Standard", page_icon=":ma
 pages = {
     "Overview": [st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)],
     "Metrics": [st.Page(p.path, title=p.title, icon=p.icon) for p in METRIC_PAGES],
-    "Action plan": [st.Page("pages/action_plan.py", title="Action plan", icon=":material/checklist:")],
+    "Action plan": [st.Page("pages/action_plan.py", title="Action plan", icon=":material/checklist:"),
+                    st.Page("pages/report.py", title="Board pack", icon=":material/download:")],
     "Data": [st.Page("pages/data.py", title="Data", icon=":material/upload_file:")],
     "Settings": [st.Page("pages/settings.py", title="Settings", icon=":material/settings:")],
 }

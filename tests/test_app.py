@@ -11,7 +11,7 @@ from ui.navigation import METRIC_PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-OTHER_PAGES = ["pages/overview.py", "pages/action_plan.py", "pages/data.py", "pages/settings.py"]
+OTHER_PAGES = ["pages/overview.py", "pages/action_plan.py", "pages/report.py", "pages/data.py", "pages/settings.py"]
 ALL_PAGES = OTHER_PAGES + [p.path for p in METRIC_PAGES]
 
 
@@ -223,3 +223,13 @@ def test_a_counts_template_upload_shows_its_figures(tmp_path):
     assert not at.exception
     assert " 0.71 " in markdown_text(at)  # 25% / 35%
     assert any("1 April 2024 to 31 March 2025" in c.value for c in at.caption)
+
+
+def test_board_pack_offers_the_version_it_prepared():
+    at = open_app("pages/report.py")
+    next(b for b in at.button if b.label == "Prepare the Excel workbook").click().run()
+    assert not at.exception
+    downloads = at.get("download_button")
+    assert len(downloads) == 1
+    at.radio(key="report_version").set_value("Internal, unsuppressed").run()
+    assert len(at.get("download_button")) == 0  # prepared for the other version: not offered
