@@ -14,7 +14,8 @@ pages = {
     "Overview": [st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)],
     "Metrics": [st.Page(p.path, title=p.title, icon=p.icon) for p in METRIC_PAGES],
     "Action plan": [st.Page("pages/action_plan.py", title="Action plan", icon=":material/checklist:"),
-                    st.Page("pages/report.py", title="Board pack", icon=":material/download:")],
+                    st.Page("pages/report.py", title="Board pack", icon=":material/download:"),
+                    st.Page("pages/present.py", title="Present", icon=":material/slideshow:")],
     "Data": [st.Page("pages/data.py", title="Data", icon=":material/upload_file:")],
     "Settings": [st.Page("pages/settings.py", title="Settings", icon=":material/settings:")],
 }

@@ -11,7 +11,8 @@ from ui.navigation import METRIC_PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-OTHER_PAGES = ["pages/overview.py", "pages/action_plan.py", "pages/report.py", "pages/data.py", "pages/settings.py"]
+OTHER_PAGES = ["pages/overview.py", "pages/action_plan.py", "pages/report.py", "pages/present.py", "pages/data.py",
+               "pages/settings.py"]
 ALL_PAGES = OTHER_PAGES + [p.path for p in METRIC_PAGES]
 
 
@@ -233,3 +234,14 @@ def test_board_pack_offers_the_version_it_prepared():
     assert len(downloads) == 1
     at.radio(key="report_version").set_value("Internal, unsuppressed").run()
     assert len(at.get("download_button")) == 0  # prepared for the other version: not offered
+
+
+def test_presentation_mode_steps_through_the_metrics():
+    at = open_app("pages/present.py")
+    assert at.title[0].value == "1. Pay bands"
+    next(b for b in at.button if b.label == "Next").click().run()
+    assert at.title[0].value == "2. Appointment from shortlisting"
+    assert len(at.get("vega_lite_chart")) == 1
+    next(b for b in at.button if b.label == "Previous").click().run()
+    next(b for b in at.button if b.label == "Previous").click().run()
+    assert at.title[0].value == "9. Senior management"  # wraps round

@@ -21,7 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 PAGES = ["", "pay_and_senior", "recruitment", "conduct", "cpd", "harassment", "leavers", "action_plan", "report",
-         "data", "settings"]
+         "present", "data", "settings"]
 METRIC_PAGES = ["pay_and_senior", "recruitment", "conduct", "cpd", "harassment", "leavers"]
 
 if not CHROMIUM.exists():
