@@ -21,6 +21,15 @@ INSUFFICIENT: Status = "insufficient data"
 NO_DATA: Status = "no data"
 DESCRIPTIVE: Status = "descriptive"
 STATUSES: tuple[Status, ...] = (ADVERSE, WITHIN_RANGE, FAVOURABLE, INSUFFICIENT, NO_DATA, DESCRIPTIVE)
+# How a status is written for people, on screen and in every export: never colour alone.
+STATUS_WORDS: dict[str, str] = {
+    ADVERSE: "Adverse",
+    WITHIN_RANGE: "Within range",
+    FAVOURABLE: "Favourable",
+    INSUFFICIENT: "Insufficient data",
+    NO_DATA: "No data",
+    DESCRIPTIVE: "See the pay bands",
+}
 
 
 def z_value(confidence: float = 0.95) -> float:

@@ -1,7 +1,8 @@
-"""The board pack: exports of the metrics, panels and action plan (Excel now; PowerPoint and PDF to come)."""
+"""The board pack: exports of the metrics, panels and action plan (Excel and PowerPoint; the PDF to come)."""
 
 from reports.content import MetricContent, ReportContent, build_content
 from reports.excel import write_excel
+from reports.pptx import write_pptx
 from reports.safe import safe_cell
 
-__all__ = ["MetricContent", "ReportContent", "build_content", "safe_cell", "write_excel"]
+__all__ = ["MetricContent", "ReportContent", "build_content", "safe_cell", "write_excel", "write_pptx"]

@@ -26,7 +26,7 @@ from metrics.registry import STANDARDS
 
 EXIT_OK, EXIT_INPUT = 0, 2
 FORMATS: tuple[str, ...] = ("pptx", "pdf", "xlsx")
-BUILT: tuple[str, ...] = ("xlsx",)
+BUILT: tuple[str, ...] = ("pptx", "xlsx")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--suppress", type=threshold_argument, metavar="N",
                         help="withhold counts under N, and what would reveal them (default: the settings' 10)")
     parser.add_argument("--internal", action="store_true",
-                        help="the board's own unsuppressed export, marked INTERNAL on every sheet")
+                        help="the board's own unsuppressed export, marked INTERNAL on every sheet or slide")
     parser.add_argument("--standard", choices=list(STANDARDS), default="sc-wres",
                         help="which convention the ratios follow (default sc-wres)")
     parser.add_argument("--period-end", type=date_argument, metavar="YYYY-MM-DD",
@@ -97,7 +97,7 @@ def _check_out(out: str) -> Path:
 def run(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     if args.format not in BUILT:
-        raise InputError(f"the {args.format} export is not built yet; use --format xlsx")
+        raise InputError(f"the {args.format} export is not built yet; use --format xlsx or --format pptx")
     if args.internal and args.suppress is not None:
         raise InputError("--internal exports every count unsuppressed; leave out --suppress")
     out = _check_out(args.out)
@@ -105,6 +105,7 @@ def run(argv: Sequence[str]) -> int:
     from metrics.api import analyse_paths
     from reports.content import build_content
     from reports.excel import write_excel
+    from reports.pptx import write_pptx
 
     try:
         settings = settings_from_arguments(args)
@@ -116,7 +117,7 @@ def run(argv: Sequence[str]) -> int:
     analysis = analyse_paths(args.files, settings, organisation=args.organisation, filters=filters)
     content = build_content(analysis, publish_safe=not args.internal, threshold=args.suppress, engine=_engine())
     try:
-        write_excel(content, out)
+        (write_pptx if args.format == "pptx" else write_excel)(content, out)
     except OSError as error:
         raise InputError(f"cannot write the export ({error.strerror or error})", file=str(out)) from None
     print(f"Wrote {out}")

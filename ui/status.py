@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from metrics import stats
 
-# status -> (icon, words, Streamlit colour name for badges)
+# status -> (icon, Streamlit colour name for badges); the words are metrics.stats.STATUS_WORDS
 _SHOWN = {
-    stats.ADVERSE: (":material/error:", "Adverse", "red"),
-    stats.WITHIN_RANGE: (":material/check_circle:", "Within range", "green"),
-    stats.FAVOURABLE: (":material/info:", "Favourable", "blue"),
-    stats.INSUFFICIENT: (":material/help:", "Insufficient data", "gray"),
-    stats.NO_DATA: (":material/remove_circle_outline:", "No data", "gray"),
-    stats.DESCRIPTIVE: (":material/bar_chart:", "See the pay bands", "violet"),
+    stats.ADVERSE: (":material/error:", "red"),
+    stats.WITHIN_RANGE: (":material/check_circle:", "green"),
+    stats.FAVOURABLE: (":material/info:", "blue"),
+    stats.INSUFFICIENT: (":material/help:", "gray"),
+    stats.NO_DATA: (":material/remove_circle_outline:", "gray"),
+    stats.DESCRIPTIVE: (":material/bar_chart:", "violet"),
 }
 
 
@@ -20,10 +20,10 @@ def icon(status: str) -> str:
 
 
 def words(status: str) -> str:
-    return _SHOWN[status][1]
+    return stats.STATUS_WORDS[status]
 
 
 def badge(status: str) -> str:
     """Markdown for a coloured badge that also carries an icon and the status in words."""
-    shown_icon, shown_words, colour = _SHOWN[status]
-    return f":{colour}-badge[{shown_icon} {shown_words}]"
+    shown_icon, colour = _SHOWN[status]
+    return f":{colour}-badge[{shown_icon} {stats.STATUS_WORDS[status]}]"

@@ -1,0 +1,226 @@
+"""The board pack's PowerPoint export: the slides a board expects, its text, publication-safe by default."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.util import Pt
+
+from metrics.api import Analysis, analyse_paths
+from metrics.registry import METRICS
+from reports.content import INTERNAL_MARKING, build_content
+from reports.images import chart_png, png_size
+from reports.pptx import write_pptx
+from storage import Action, create_schema, make_engine, save_actions, save_panel
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+LABELS = ("What we know from our data", "What we've achieved", "What we're working towards")
+ACHIEVED = "<b>Mentoring</b> for 12 staff & a {bme} network."
+# Long enough for any slide: twenty numbered sentences, so each can be found after the split.
+LONG = " ".join(f"Sentence {i} of our plan says what we will change in recruitment and why it matters."
+                for i in range(1, 21))
+OF_PATTERN = re.compile(r"\b(\d[\d,]*) of (\d[\d,]*)\b")
+
+
+def _texts(slide, *, titles: bool = True) -> list[str]:  # noqa: ANN001
+    out = []
+    for shape in slide.shapes:
+        if shape.has_text_frame and (titles or shape != slide.shapes.title):
+            out.append(shape.text_frame.text)
+        if shape.has_table:
+            out += [cell.text for row in shape.table.rows for cell in row.cells]
+    return out
+
+
+def _title(slide) -> str:  # noqa: ANN001
+    return slide.shapes.title.text_frame.text
+
+
+def _metric_slides(deck, metric_id: str) -> list:  # noqa: ANN001
+    return [s for s in deck.slides if _title(s).startswith(f"{metric_id} ")]
+
+
+def _table_cells(deck) -> list[str]:  # noqa: ANN001
+    return [cell.text for slide in deck.slides for shape in slide.shapes if shape.has_table
+            for row in shape.table.rows for cell in row.cells]
+
+
+@pytest.fixture(scope="module")
+def analysis() -> Analysis:
+    return analyse_paths()
+
+
+@pytest.fixture(scope="module")
+def published(analysis: Analysis, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    folder = tmp_path_factory.mktemp("pptx")
+    engine = make_engine(f"sqlite:///{folder / 'wres.sqlite'}")
+    create_schema(engine)
+    period = analysis.period.end.isoformat()
+    save_panel(engine, analysis.organisation, period, "M3", "achieved", ACHIEVED, expected_version=0, user="t")
+    save_panel(engine, analysis.organisation, period, "M2", "working_towards", LONG, expected_version=0, user="t")
+    save_actions(engine, analysis.organisation, period, [
+        Action(objective=f"Objective {i}", metrics=["M3"], lead=f"Lead {i}", timeframe="2026", rag="amber")
+        for i in range(1, 8)
+    ], user="t")
+    out = folder / "published.pptx"
+    write_pptx(build_content(analysis, engine=engine), out)
+    return Presentation(str(out))
+
+
+@pytest.fixture(scope="module")
+def internal(analysis: Analysis, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    out = tmp_path_factory.mktemp("pptx") / "internal.pptx"
+    write_pptx(build_content(analysis, publish_safe=False), out)
+    return Presentation(str(out))
+
+
+def test_chart_png_is_a_png(analysis: Analysis) -> None:
+    content = build_content(analysis)
+    image = chart_png(content.metrics["M5"].chart, width=600, scale=1)
+    width, height = png_size(image)
+    assert image.startswith(b"\x89PNG") and 600 <= width < 900 and 0 < height < width
+
+
+def test_deck_has_the_slides_a_board_expects(published) -> None:  # noqa: ANN001
+    slides = list(published.slides)
+    assert round(published.slide_width / published.slide_height, 2) == round(16 / 9, 2)
+    assert _title(slides[0]) == "Wexcombe Borough Council"
+    assert _title(slides[1]).startswith("Scorecard")
+    for metric_id in METRICS:
+        assert _metric_slides(published, metric_id), metric_id
+    firsts = [s for s in slides if any(_title(s) == f"{m.id} {m.title}" for m in METRICS.values())]
+    assert len(firsts) == 9
+    for slide in firsts:
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1 and pictures[0].image.blob.startswith(b"\x89PNG")
+    plans = [s for s in slides if _title(s).startswith("Action plan")]
+    # Seven objectives: six rows a slide, so two slides, in order, at the end.
+    assert [_title(s) for s in plans] == ["Action plan (1 of 2)", "Action plan (2 of 2)"]
+    assert slides[-2:] == plans
+    numbers = [row.cells[0].text for s in plans for shape in s.shapes if shape.has_table
+               for row in list(shape.table.rows)[1:]]
+    assert numbers == [str(i) for i in range(1, 8)]
+    first_row = [c.text for s in plans[:1] for shape in s.shapes if shape.has_table
+                 for c in shape.table.rows[1].cells]
+    assert first_row == ["1", "Objective 1", "Lead 1", "2026", "Amber"]
+
+
+def test_title_slide(published, internal) -> None:  # noqa: ANN001
+    text = "\n".join(_texts(published.slides[0]))
+    assert "Social Care Workforce Race Equality Standard (SC-WRES)" in text
+    assert "1 April 2025 to 31 March 2026" in text
+    assert "Publication-safe" in text and "Counts from 1 to 9 are withheld" in text
+    assert INTERNAL_MARKING not in text
+    assert INTERNAL_MARKING in "\n".join(_texts(internal.slides[0]))
+
+
+def test_scorecard_rows(published) -> None:  # noqa: ANN001
+    table = next(s for s in published.slides[1].shapes if s.has_table).table
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0] == ["Metric", "Value", "95% interval", "Status"]
+    assert [r[0] for r in rows[1:]] == [f"{m.id} {m.title}" for m in METRICS.values()]
+    by_id = {r[0].split()[0]: r for r in rows[1:]}
+    # The sample's M5: 0.95 (0.80 to 1.14), within range.
+    assert by_id["M5"][1:] == ["0.95", "0.80 to 1.14", "Within range"]
+    assert by_id["M7"][1].splitlines() == ["From colleagues: 1.32", "From managers: withheld"]
+    assert by_id["M7"][3].splitlines() == ["From colleagues: Adverse", "From managers: Insufficient data"]
+    assert by_id["M3"][1] == "withheld"
+
+
+def test_large_type(published) -> None:  # noqa: ANN001
+    sizes = [run.font.size for slide in published.slides for shape in slide.shapes if shape.has_text_frame
+             for p in shape.text_frame.paragraphs for run in p.runs]
+    titles = [run.font.size for slide in published.slides
+              for run in slide.shapes.title.text_frame.paragraphs[0].runs]
+    assert min(titles) >= Pt(32) and min(sizes) >= Pt(18)
+
+
+def test_panels_under_their_labels(published) -> None:  # noqa: ANN001
+    m3 = [t for s in _metric_slides(published, "M3") for t in _texts(s)]
+    text = "\n".join(m3)
+    for label in LABELS:
+        assert label in text
+    # Stored text comes out exactly as typed: no markup read, no placeholder filled.
+    assert ACHIEVED in text
+    assert "In the action plan: objectives 1, 2, 3, 4, 5, 6, 7." in text
+
+
+def test_long_panel_is_split_onto_a_continuation_slide(published) -> None:  # noqa: ANN001
+    slides = _metric_slides(published, "M2")
+    titles = [_title(s) for s in slides]
+    assert titles[0] == "M2 Appointment from shortlisting" and len(titles) >= 2
+    assert set(titles[1:]) == {"M2 Appointment from shortlisting (continued)"}
+    on_slide = ["\n".join(_texts(s)) for s in slides]
+    assert "What we're working towards (continued)" in on_slide[1]
+    for i in range(1, 21):
+        sentence = f"Sentence {i} of our plan says"
+        assert sum(sentence in text for text in on_slide) == 1, sentence
+    assert "Sentence 1 of" in on_slide[0] and "Sentence 20 of" in on_slide[-1]
+
+
+def test_internal_deck_is_marked_on_every_slide(internal, published) -> None:  # noqa: ANN001
+    for slide in internal.slides:
+        assert INTERNAL_MARKING in _texts(slide), _title(slide)
+    assert not any(INTERNAL_MARKING in t for s in published.slides for t in _texts(s))
+
+
+def _number_cells(deck) -> list[str]:  # noqa: ANN001
+    """Every table cell (or line of one) that is a number, leaving out the action plan's objective numbers."""
+    cells = []
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if not shape.has_table:
+                continue
+            skip = 0 if _title(slide).startswith("Action plan") else None
+            cells += [line.split(": ")[-1] for row in list(shape.table.rows)[1:]
+                      for c, cell in enumerate(row.cells) if c != skip for line in cell.text.splitlines()]
+    return [c for c in cells if re.fullmatch(r"[+-]?[\d,]+(\.\d+)?", c)]
+
+
+def _small_counts(deck) -> list[str]:  # noqa: ANN001
+    """'3 of 120' in any text, and whole numbers in tables, under the threshold of 10."""
+    found = [f"{a} of {b}" for s in deck.slides for t in _texts(s, titles=False) for a, b in OF_PATTERN.findall(t)
+             if 0 < int(a.replace(",", "")) < 10 or 0 < int(b.replace(",", "")) < 10]
+    return found + [c for c in _number_cells(deck) if "." not in c and 0 < abs(int(c.replace(",", ""))) < 10]
+
+
+def test_published_deck_never_shows_a_small_count(published, internal) -> None:  # noqa: ANN001
+    assert _small_counts(published) == []
+    assert _small_counts(internal)  # the same scan finds them when nothing is withheld
+    assert [t for s in published.slides for t in _texts(s) if OF_PATTERN.search(t)]  # it saw counts
+    numbers = _number_cells(published)
+    # The scan saw the scorecard's ratios (0.95, 1.14, 1.32, 1.22) and the plan's timeframes.
+    assert numbers.count("2026") == 7 and sum(re.fullmatch(r"\d\.\d\d", n) is not None for n in numbers) == 4
+
+
+# The command line ----------------------------------------------------------------------------
+
+
+def _cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"WRES_DATABASE_URL": f"sqlite:///{database}"}
+    return subprocess.run([sys.executable, "-m", "reports", *args], cwd=REPOSITORY, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_writes_pptx(tmp_path: Path) -> None:
+    out = tmp_path / "pack.pptx"
+    done = _cli("--format", "pptx", "--out", str(out), database=tmp_path / "none.sqlite")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"Wrote {out}"
+    deck = Presentation(str(out))
+    assert _title(deck.slides[0]) == "Wexcombe Borough Council" and len(deck.slides) >= 12
+
+
+def test_cli_pdf_is_not_built_yet(tmp_path: Path) -> None:
+    done = _cli("--format", "pdf", "--out", str(tmp_path / "pack.pdf"), database=tmp_path / "none.sqlite")
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: the pdf export is not built yet"), done.stderr
+    assert not (tmp_path / "pack.pdf").exists()
