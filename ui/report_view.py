@@ -8,9 +8,17 @@ import streamlit as st
 
 from reports.content import INTERNAL_MARKING, build_content, suppression_note
 from reports.excel import write_excel
+from reports.pptx import write_pptx
 from ui import db, state
 
 _PREPARED = "report_prepared"
+# format -> (button words, file suffix, MIME type, writer)
+_FORMATS = {
+    "xlsx": ("Excel workbook", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             write_excel),
+    "pptx": ("PowerPoint slides", "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+             write_pptx),
+}
 PUBLISHED = "Publication-safe"
 INTERNAL = "Internal, unsuppressed"
 
@@ -28,16 +36,21 @@ def render(view: state.View) -> None:
     # The workbook is made when asked for, not on every rerun of the page.
     key = (view.organisation, analysis.period.end.isoformat(), published, threshold, view.settings.standard,
            view.filters, id(analysis))
-    if st.button("Prepare the Excel workbook", icon=":material/table_view:"):
-        content = build_content(analysis, publish_safe=published, threshold=threshold, engine=db.engine())
-        buffer = io.BytesIO()
-        write_excel(content, buffer)
-        st.session_state[_PREPARED] = (key, buffer.getvalue())
-    prepared = st.session_state.get(_PREPARED)
-    if prepared and prepared[0] == key:
-        name = f"wres-{analysis.period.end.isoformat()}-{'published' if published else 'INTERNAL'}.xlsx"
-        st.download_button("Download the Excel workbook", prepared[1], file_name=name, type="primary",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           icon=":material/download:")
-    st.caption("The PowerPoint slides and the published PDF plan are on their way; for now the workbook holds "
-               "every metric's table, headline figures, the three panels and the action plan.")
+    columns = st.columns(len(_FORMATS))
+    for column, (kind, (words, suffix, mime, write)) in zip(columns, _FORMATS.items(), strict=True):
+        with column:
+            if st.button(f"Prepare the {words}", key=f"report_prepare_{kind}", icon=":material/build:"):
+                with st.spinner(f"Making the {words}..."):
+                    content = build_content(analysis, publish_safe=published, threshold=threshold,
+                                            engine=db.engine())
+                    buffer = io.BytesIO()
+                    write(content, buffer)
+                st.session_state[f"{_PREPARED}_{kind}"] = (key, buffer.getvalue())
+            prepared = st.session_state.get(f"{_PREPARED}_{kind}")
+            if prepared and prepared[0] == key:
+                name = f"wres-{analysis.period.end.isoformat()}-{'published' if published else 'INTERNAL'}.{suffix}"
+                st.download_button(f"Download the {words}", prepared[1], file_name=name, mime=mime, type="primary",
+                                   icon=":material/download:", key=f"report_download_{kind}")
+    st.caption("The workbook holds every metric's table, headline figures, the three panels and the action plan; "
+               "the slides, a chart per metric in large type for the meeting room. The published PDF plan is on "
+               "its way.")
