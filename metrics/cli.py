@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from data_loaders.errors import InputError
@@ -168,7 +168,9 @@ def run(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def guarded(run: Callable[[Sequence[str]], int], argv: Sequence[str] | None, failure: str) -> int:
+    """Run a command with the command-line contract: exit 2 with one "error:" line for unusable
+    input, never a traceback. `failure` says what could not be done, for anything unforeseen."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return run(argv)
@@ -181,6 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as error:  # noqa: BLE001 - the contract is one line, never a traceback
         detail = textwrap.shorten(f"{type(error).__name__}: {error}", 300)
-        print(f"error: the input could not be processed ({detail}). "
-              "Check the files are the HR exports described in the README.", file=sys.stderr)
+        print(f"error: {failure} ({detail}).", file=sys.stderr)
         return EXIT_INPUT
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return guarded(run, argv, "the input could not be processed; check the files are the HR exports described "
+                              "in the README")

@@ -7,8 +7,6 @@ on stderr starting "error:". With no FILE, the sample council.
 from __future__ import annotations
 
 import argparse
-import sys
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from data_loaders.schema import DATASETS
 from metrics.cli import (
     date_argument,
     filter_argument,
+    guarded,
     reclassification_argument,
     settings_from_arguments,
     threshold_argument,
@@ -125,17 +124,4 @@ def run(argv: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        return run(argv)
-    except InputError as error:
-        print("error: " + " ".join(str(error).split()), file=sys.stderr)
-        return EXIT_INPUT
-    except SystemExit as exit_:  # --help
-        return int(exit_.code or 0)
-    except KeyboardInterrupt:
-        return 130
-    except Exception as error:  # noqa: BLE001 - the contract is one line, never a traceback
-        detail = textwrap.shorten(f"{type(error).__name__}: {error}", 300)
-        print(f"error: the export could not be made ({detail}).", file=sys.stderr)
-        return EXIT_INPUT
+    return guarded(run, argv, "the export could not be made")
