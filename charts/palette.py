@@ -34,7 +34,7 @@ ADVERSE = DARK_PINK
 NEUTRAL = DARK_GREY
 RANGE_SHADING = LIGHT_GREY
 
-FONT = "Arial"
+FONT = "Arial, Helvetica, sans-serif"  # a family the renderer lacks must fall back, or exports draw no text
 TITLE_SIZE = 20
 SUBTITLE_SIZE = 15
 LABEL_SIZE = 14

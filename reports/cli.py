@@ -1,5 +1,8 @@
 """python -m reports --format pptx|pdf|xlsx --out FILE [--suppress N] [--internal] [DATASET=]FILE ...
 
+For the PDF, --signed-off-by NAME --role ROLE --sign-off-date DATE fill the sign-off block (blank lines
+to sign by hand otherwise).
+
 Exit 0 on success, printing "Wrote FILE"; 2 on unusable input or an unwritable --out, with one line
 on stderr starting "error:". With no FILE, the sample council.
 """
@@ -25,7 +28,7 @@ from metrics.registry import STANDARDS
 
 EXIT_OK, EXIT_INPUT = 0, 2
 FORMATS: tuple[str, ...] = ("pptx", "pdf", "xlsx")
-BUILT: tuple[str, ...] = ("pptx", "xlsx")
+SIGN_OFF_OPTIONS: tuple[str, ...] = ("signed_off_by", "role", "sign_off_date")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--suppress", type=threshold_argument, metavar="N",
                         help="withhold counts under N, and what would reveal them (default: the settings' 10)")
     parser.add_argument("--internal", action="store_true",
-                        help="the board's own unsuppressed export, marked INTERNAL on every sheet or slide")
+                        help="the board's own unsuppressed export, marked INTERNAL on every sheet, slide or page")
     parser.add_argument("--standard", choices=list(STANDARDS), default="sc-wres",
                         help="which convention the ratios follow (default sc-wres)")
     parser.add_argument("--period-end", type=date_argument, metavar="YYYY-MM-DD",
@@ -64,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the organisation's term for the minority-ethnic group (default BME)")
     parser.add_argument("--white-minorities-as-bme", action="store_true",
                         help="count White minorities as minority ethnic")
+    parser.add_argument("--signed-off-by", metavar="NAME", help="PDF only: who signed the plan off")
+    parser.add_argument("--role", metavar="ROLE", help="PDF only: their role")
+    parser.add_argument("--sign-off-date", metavar="DATE", help="PDF only: the date it was signed off, as written")
     return parser
 
 
@@ -95,8 +101,10 @@ def _check_out(out: str) -> Path:
 
 def run(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
-    if args.format not in BUILT:
-        raise InputError(f"the {args.format} export is not built yet; use --format xlsx or --format pptx")
+    given = [name for name in SIGN_OFF_OPTIONS if getattr(args, name) is not None]
+    if given and args.format != "pdf":
+        option = "--" + given[0].replace("_", "-")
+        raise InputError(f"{option} fills the PDF's sign-off block; use it with --format pdf")
     if args.internal and args.suppress is not None:
         raise InputError("--internal exports every count unsuppressed; leave out --suppress")
     out = _check_out(args.out)
@@ -104,6 +112,7 @@ def run(argv: Sequence[str]) -> int:
     from metrics.api import analyse_paths
     from reports.content import build_content
     from reports.excel import write_excel
+    from reports.pdf import write_pdf
     from reports.pptx import write_pptx
 
     try:
@@ -116,7 +125,11 @@ def run(argv: Sequence[str]) -> int:
     analysis = analyse_paths(args.files, settings, organisation=args.organisation, filters=filters)
     content = build_content(analysis, publish_safe=not args.internal, threshold=args.suppress, engine=_engine())
     try:
-        (write_pptx if args.format == "pptx" else write_excel)(content, out)
+        if args.format == "pdf":
+            write_pdf(content, out, signed_off_by=args.signed_off_by or "", role=args.role or "",
+                      date=args.sign_off_date or "")
+        else:
+            (write_pptx if args.format == "pptx" else write_excel)(content, out)
     except OSError as error:
         raise InputError(f"cannot write the export ({error.strerror or error})", file=str(out)) from None
     print(f"Wrote {out}")

@@ -206,7 +206,7 @@ def test_cli_without_a_database_does_not_make_one(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--format", "pdf", "--out", "{tmp}/pack.pdf"], "error: the pdf export is not built yet"),
+    (["--format", "xlsx", "--out", "{tmp}/pack.xlsx", "--signed-off-by", "Jo"], "use it with --format pdf"),
     (["--format", "xlsx", "--out", "{tmp}/missing/pack.xlsx"], "folder that does not exist"),
     (["--format", "xlsx", "--out", "{tmp}/pack.xlsx", "staff={tmp}/staff.xlsx"], "error: "),
     (["--format", "xlsx", "--out", "{tmp}/pack.xlsx", "--suppress", "ten"], "is not a whole number"),

@@ -217,10 +217,3 @@ def test_cli_writes_pptx(tmp_path: Path) -> None:
     deck = Presentation(str(out))
     assert _title(deck.slides[0]) == "Wexcombe Borough Council" and len(deck.slides) >= 12
 
-
-def test_cli_pdf_is_not_built_yet(tmp_path: Path) -> None:
-    done = _cli("--format", "pdf", "--out", str(tmp_path / "pack.pdf"), database=tmp_path / "none.sqlite")
-    assert done.returncode == 2
-    lines = done.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: the pdf export is not built yet"), done.stderr
-    assert not (tmp_path / "pack.pdf").exists()

@@ -8,6 +8,7 @@ import streamlit as st
 
 from reports.content import INTERNAL_MARKING, build_content, suppression_note
 from reports.excel import write_excel
+from reports.pdf import write_pdf
 from reports.pptx import write_pptx
 from ui import db, state
 
@@ -18,6 +19,7 @@ _FORMATS = {
              write_excel),
     "pptx": ("PowerPoint slides", "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
              write_pptx),
+    "pdf": ("PDF plan", "pdf", "application/pdf", write_pdf),
 }
 PUBLISHED = "Publication-safe"
 INTERNAL = "Internal, unsuppressed"
@@ -52,5 +54,5 @@ def render(view: state.View) -> None:
                 st.download_button(f"Download the {words}", prepared[1], file_name=name, mime=mime, type="primary",
                                    icon=":material/download:", key=f"report_download_{kind}")
     st.caption("The workbook holds every metric's table, headline figures, the three panels and the action plan; "
-               "the slides, a chart per metric in large type for the meeting room. The published PDF plan is on "
-               "its way.")
+               "the slides, a chart per metric in large type for the meeting room; the PDF, the plan in the shape "
+               "councils publish, with a sign-off block.")

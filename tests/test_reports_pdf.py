@@ -1,0 +1,185 @@
+"""The board pack's PDF export: the published action plan, in the shape councils publish, safe by default."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from metrics.api import Analysis, analyse_paths
+from metrics.registry import METRICS
+from reports.content import INTERNAL_MARKING, build_content
+from reports.images import PNG_SIGNATURE, png_size
+from reports.pdf import markup, write_pdf
+from storage import Action, create_schema, make_engine, save_actions, save_panel
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+LABELS = ("What we know from our data", "What we've achieved", "What we're working towards")
+ACHIEVED = "<b>bold?</b> & co"
+SCRIPT = "<script>alert(1)</script>"
+OF_PATTERN = re.compile(r"\b(\d[\d,]*)\s+of\s+(\d[\d,]*)\b")
+OBJECTIVES = 14  # enough rows, with long cells, for the table to run onto a second page
+
+
+def _pages(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(str(path)).pages]
+
+
+@pytest.fixture(scope="module")
+def analysis() -> Analysis:
+    return analyse_paths()
+
+
+@pytest.fixture(scope="module")
+def published(analysis: Analysis, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("pdf")
+    engine = make_engine(f"sqlite:///{folder / 'wres.sqlite'}")
+    create_schema(engine)
+    period = analysis.period.end.isoformat()
+    save_panel(engine, analysis.organisation, period, "M3", "achieved", ACHIEVED, expected_version=0, user="t")
+    save_actions(engine, analysis.organisation, period, [
+        Action(objective=f"Objective {i}", themes=["Recruitment and retention"], metrics=["M2"], lead=f"Lead {i}",
+               specific_actions=SCRIPT if i == 1 else "Review every shortlisting panel and publish the outcome. "
+               * 3, indicators="Fewer adverse ratios", timeframe="2026", progress="Started", rag="amber")
+        for i in range(1, OBJECTIVES + 1)
+    ], user="t")
+    out = folder / "published.pdf"
+    write_pdf(build_content(analysis, engine=engine), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def internal(analysis: Analysis, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("pdf") / "internal.pdf"
+    write_pdf(build_content(analysis, publish_safe=False), out, signed_off_by="Jo Bloggs & Co", role="Director",
+              date="1 May 2026")
+    return out
+
+
+def test_markup_escapes_what_people_typed() -> None:
+    assert markup("<b>x</b> & y\nz") == "&lt;b&gt;x&lt;/b&gt; &amp; y<br/>z"
+
+
+def test_pdf_has_the_plan_in_the_seeds_shape(published: Path) -> None:
+    pages = _pages(published)
+    text = "\n".join(pages)
+    assert PdfReader(str(published)).pages[0].mediabox.width == pytest.approx(595.28, abs=0.1)  # A4 portrait
+    assert "Wexcombe Borough Council" in pages[0] and "Workforce Race Equality Standard action plan" in pages[0]
+    assert "Social Care Workforce Race Equality Standard (SC-WRES)" in pages[0]
+    assert "1 April 2025 to 31 March 2026" in pages[0] and "Counts from 1 to 9 are withheld" in pages[0]
+    assert "\"BME\" is this organisation's term" in pages[0]
+    # Each metric starts its own page, in the registry's order, with the three panels under it.
+    firsts = [next(i for i, p in enumerate(pages) if f"Metric {m.number}: {m.title}" in p) for m in METRICS.values()]
+    assert firsts == sorted(firsts) and len(set(firsts)) == 9 and firsts[0] == 1
+    for start, end in zip(firsts, [*firsts[1:], len(pages)], strict=True):
+        metric_text = "\n".join(pages[start:end])
+        assert all(label in metric_text for label in LABELS)
+    assert "Nothing written yet." in text
+    assert "Signed off by" in pages[-1] and "Role" in pages[-1] and "Date" in pages[-1]
+    assert [f"Page {i}" in p for i, p in enumerate(pages, start=1)] == [True] * len(pages)
+    assert INTERNAL_MARKING not in text
+
+
+def test_figures_in_words(published: Path) -> None:
+    pages = _pages(published)
+    m5 = next(p for p in pages if "Metric 5: Continuing professional development" in p)
+    # The sample's M5: 0.95 (0.80 to 1.14), within range, as in the deck's scorecard.
+    assert "Relative likelihood: 0.95 (95% interval 0.80 to 1.14). Within range." in m5
+    m3 = next(p for p in pages if "Metric 3: Disciplinary" in p)
+    assert "Relative likelihood: withheld. Insufficient data." in m3
+
+
+def test_saved_text_comes_out_as_typed(published: Path) -> None:
+    text = "\n".join(_pages(published))
+    m3 = text[text.index("Metric 3: Disciplinary"):text.index("Metric 4:")]
+    assert ACHIEVED in m3
+    # In the objectives table, not read as markup (a narrow cell may wrap it, so spaces are ignored).
+    assert SCRIPT in "".join(text.split())
+
+
+def test_objectives_table_repeats_its_header(published: Path) -> None:
+    pages = _pages(published)
+    row = re.compile(r"^(\d+)\nObjective \1$", re.MULTILINE)
+    table_pages = [p for p in pages if row.search(p)]
+    assert len(table_pages) >= 2
+    for number, page in enumerate(table_pages):
+        body = page.split("\n", 1)[1]  # after the page number
+        if number == 0:
+            body = body.split("Our objectives\n", 1)[1]
+        assert body.lstrip().startswith("No.\nObjective\nThemes and\nmetrics\nLead"), body[:80]
+    assert [int(n) for p in table_pages for n in row.findall(p)] == list(range(1, OBJECTIVES + 1))
+    # Cells wrap where their column ends, so words are compared without the line breaks.
+    assert "Recruitmentandretention;M2Lead1" in "".join(table_pages[0].split())
+    assert "\nAmber\n" in table_pages[0]
+
+
+def test_sign_off_filled_or_blank(published: Path, internal: Path) -> None:
+    assert "Signed off by\nJo Bloggs & Co\nRole\nDirector\nDate\n1 May 2026" in _pages(internal)[-1]
+    assert "Signed off by\nRole\nDate" in _pages(published)[-1]
+
+
+def test_internal_pdf_is_marked_on_every_page(internal: Path) -> None:
+    pages = _pages(internal)
+    assert len(pages) >= 11
+    for number, page in enumerate(pages, start=1):
+        assert INTERNAL_MARKING in page, number
+
+
+def _small_counts(pages: list[str]) -> list[str]:
+    return [f"{a} of {b}" for p in pages for a, b in OF_PATTERN.findall(p)
+            if 0 < int(a.replace(",", "")) < 10 or 0 < int(b.replace(",", "")) < 10]
+
+
+def test_published_pdf_never_shows_a_small_count(published: Path, internal: Path) -> None:
+    pages = _pages(published)
+    assert _small_counts(pages) == []
+    assert [m for p in pages for m in OF_PATTERN.findall(p)]  # the scan saw counts
+    assert _small_counts(_pages(internal))  # and finds small ones when nothing is withheld
+
+
+def test_first_page_renders(published: Path, tmp_path: Path) -> None:
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed, so the pages cannot be rendered here")
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", str(published),
+                    str(tmp_path / "page")], check=True, timeout=60)
+    image = (tmp_path / "page.png").read_bytes()
+    width, height = png_size(image)
+    # A4 at 50 dpi: about 413 by 585 pixels.
+    assert image.startswith(PNG_SIGNATURE) and 400 < width < 430 and 570 < height < 600
+    assert len(image) > 5_000
+
+
+# The command line ----------------------------------------------------------------------------
+
+
+def _cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"WRES_DATABASE_URL": f"sqlite:///{database}"}
+    return subprocess.run([sys.executable, "-m", "reports", *args], cwd=REPOSITORY, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_writes_pdf(tmp_path: Path) -> None:
+    out = tmp_path / "plan.pdf"
+    done = _cli("--format", "pdf", "--out", str(out), "--signed-off-by", "A. Person", "--role", "Chief Executive",
+                "--sign-off-date", "2 June 2026", database=tmp_path / "none.sqlite")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"Wrote {out}"
+    assert out.read_bytes().startswith(b"%PDF")
+    pages = _pages(out)
+    assert "Wexcombe Borough Council" in pages[0]
+    assert "Signed off by\nA. Person\nRole\nChief Executive\nDate\n2 June 2026" in pages[-1]
+
+
+def test_cli_sign_off_is_for_the_pdf_only(tmp_path: Path) -> None:
+    done = _cli("--format", "pptx", "--out", str(tmp_path / "pack.pptx"), "--role", "Director",
+                database=tmp_path / "none.sqlite")
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: --role fills the PDF's sign-off block"), done.stderr
+    assert not (tmp_path / "pack.pptx").exists()
