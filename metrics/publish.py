@@ -18,7 +18,7 @@ from metrics.narrative import sentence_for
 from metrics.registry import GROUPS
 from metrics.results import BandRow, GroupFigures, MetricResult, ratio_for
 from metrics.settings import Settings
-from metrics.suppression import is_hidden, suppress_bands, suppress_table
+from metrics.suppression import is_hidden, suppress_bands, suppress_groups
 
 
 def _hide(value: float | None, hidden: bool) -> float | None:
@@ -34,33 +34,22 @@ def _quality(quality: DataQuality, total_hidden: bool, unknown_hidden: bool, thr
     )
 
 
-def _groups_table(result: MetricResult) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "events": [result.groups[g].events for g in GROUPS],
-            "non_events": [result.groups[g].base - result.groups[g].events for g in GROUPS],  # type: ignore
-        },
-        index=pd.Index(GROUPS, dtype=object),
-        dtype=float,
-    )
-
-
 def _publish_rates(result: MetricResult, settings: Settings) -> MetricResult:
     threshold = settings.suppression_threshold
-    table = suppress_table(_groups_table(result), threshold)
+    masks = suppress_groups({g: result.groups[g].events for g in GROUPS},  # type: ignore[misc]
+                            {g: result.groups[g].base for g in GROUPS}, threshold)  # type: ignore[misc]
     groups: dict[str, GroupFigures] = {}
     hidden: set[str] = set()
     for g in GROUPS:
         figures = result.groups[g]
-        events_hidden = bool(table.interior.at[g, "events"])
-        base_hidden = bool(table.row_totals[g])
+        events_hidden, base_hidden = masks.events[g], masks.base[g]
         hidden |= {f"{g}.events"} if events_hidden else set()
         hidden |= {f"{g}.base"} if base_hidden else set()
         groups[g] = GroupFigures(_hide(figures.events, events_hidden), _hide(figures.base, base_hidden),
                                  _hide(figures.rate, events_hidden or base_hidden))
     # Rebuilt from the published counts: withheld as soon as one it rests on is hidden.
     ratio = ratio_for(result.definition, groups, settings) if result.ratio is not None else None
-    quality = _quality(result.quality, table.grand_total, bool(table.row_totals["unknown"]), threshold)
+    quality = _quality(result.quality, masks.total, masks.base["unknown"], threshold)
     published = replace(result, groups=groups, ratio=ratio, hidden=frozenset(hidden), quality=quality,
                         value=ratio.value if ratio else None, ci=ratio.ci if ratio else None,
                         status=ratio.status if ratio else result.status)

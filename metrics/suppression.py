@@ -238,3 +238,38 @@ def _joins(cell: Cell, side: set[Line], other_side: set[Line]) -> bool:
 
 def _cells(mask: np.ndarray) -> list[Cell]:
     return [(int(i), int(j)) for i, j in np.argwhere(mask)]
+
+
+@dataclass(frozen=True)
+class GroupSuppression:
+    """What a relative likelihood's published figures hide: per group its events and base, and
+    the total base (the count of everyone the metric covers)."""
+
+    events: dict[str, bool]
+    base: dict[str, bool]
+    total: bool
+
+
+def suppress_groups(
+    events: dict[str, float], base: dict[str, float], threshold: int = DEFAULT_THRESHOLD
+) -> GroupSuppression:
+    """Suppression for the shape a relative likelihood is published in.
+
+    What is published per group is its events and its base (and the rate between them); the
+    non-events are never shown but follow as base - events; across groups only the total base
+    is shown (the events and non-events are never totalled). So: a group's events are hidden
+    when they or its non-events are small (4 of 12 appointed says 8 were not), its base when
+    it is small; and when exactly one base is hidden, the total goes too, since it would give
+    that base back. A two-way table with every margin shown (suppress_table) would have to hide
+    far more, such as the minority-ethnic group's events because the unknown group's are small.
+    """
+    groups = list(dict.fromkeys([*base, *events]))
+    events_hidden: dict[str, bool] = {}
+    base_hidden: dict[str, bool] = {}
+    for group in groups:
+        group_events, group_base = events.get(group, 0.0), base.get(group, 0.0)
+        base_hidden[group] = is_hidden(group_base, threshold)
+        events_hidden[group] = is_hidden(group_events, threshold) or is_hidden(group_base - group_events, threshold)
+    total = sum(base.get(group, 0.0) for group in groups)
+    total_hidden = sum(base_hidden.values()) == 1 or is_hidden(total, threshold)
+    return GroupSuppression(events_hidden, base_hidden, total_hidden)

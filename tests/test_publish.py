@@ -111,3 +111,67 @@ def test_threshold_zero_publishes_everything():
     configured = Settings(suppression_threshold=0)
     results = compute_results(figures(rows), configured)
     assert publish(results, configured)["M3"].value == pytest.approx(results["M3"].value)
+
+
+def test_a_small_unknown_group_does_not_withhold_the_ratio():
+    # 9 applicants of unknown ethnicity appointed: hidden; the comparison of BME and white
+    # applicants, which never totals events across groups, stays published.
+    rows = [("M2", "", "bme", 39, 153), ("M2", "", "white", 82, 252), ("M2", "", "unknown", 9, 29)]
+    settings = Settings()
+    published = publish(compute_results(figures(rows), settings), settings)["M2"]
+    assert published.groups["unknown"].events is None
+    assert published.groups["bme"].events == 39 and published.groups["white"].events == 82
+    assert published.value == pytest.approx((39 / 153) / (82 / 252))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    counts=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 60)), min_size=2, max_size=4),
+    threshold=st.integers(2, 12),
+)
+def test_no_hidden_group_figure_can_be_worked_out(counts, threshold):
+    """Unknowns: every hidden events, base and total, and every group's non-events (never
+    published). Equations: events + non-events = base for each group; the bases add up to the
+    total. No hidden published figure may be fixed by them (linear algebra, as for tables)."""
+    import numpy as np
+
+    from metrics.suppression import is_hidden, suppress_groups
+
+    groups = [f"g{i}" for i in range(len(counts))]
+    events = {g: float(e) for g, (e, extra) in zip(groups, counts, strict=True)}
+    base = {g: float(e + extra) for g, (e, extra) in zip(groups, counts, strict=True)}
+    masks = suppress_groups(events, base, threshold)
+    # The primary rule holds: nothing small is shown.
+    for g in groups:
+        assert masks.events[g] or not is_hidden(events[g], threshold)
+        assert masks.events[g] or masks.base[g] or not is_hidden(base[g] - events[g], threshold)
+        assert masks.base[g] or not is_hidden(base[g], threshold)
+    unknowns = [("n", g) for g in groups]
+    unknowns += [("e", g) for g in groups if masks.events[g]] + [("b", g) for g in groups if masks.base[g]]
+    if masks.total:
+        unknowns.append(("T", ""))
+    index = {u: i for i, u in enumerate(unknowns)}
+    equations = []
+    for g in groups:
+        row = np.zeros(len(unknowns))
+        row[index[("n", g)]] = 1
+        if ("e", g) in index:
+            row[index[("e", g)]] = 1
+        if ("b", g) in index:
+            row[index[("b", g)]] = -1
+        equations.append(row)
+    total_row = np.zeros(len(unknowns))
+    for g in groups:
+        if ("b", g) in index:
+            total_row[index[("b", g)]] = 1
+    if ("T", "") in index:
+        total_row[index[("T", "")]] = -1
+    equations.append(total_row)
+    matrix = np.array(equations)
+    rank = np.linalg.matrix_rank(matrix)
+    for unknown, i in index.items():
+        if unknown[0] == "n":
+            continue  # never published, so nothing to protect beyond what the others protect
+        unit = np.zeros(len(unknowns))
+        unit[i] = 1
+        assert np.linalg.matrix_rank(np.vstack([matrix, unit])) > rank, f"{unknown} can be worked out"

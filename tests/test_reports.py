@@ -101,7 +101,9 @@ def test_content_panels_and_actions(analysis: Analysis, engine: Engine) -> None:
     assert m3.panels == {"know": "Our own words.", "achieved": INJECTION, "working_towards": ""}
     # Never saved: the published result's sentence, not the unsuppressed one.
     assert content.metrics["M1"].panels["know"] == content.metrics["M1"].result.sentence
-    assert content.metrics["M2"].panels["know"] != analysis.results["M2"].sentence
+    # M4 rests on a handful of referrals: its published sentence withholds them.
+    assert content.metrics["M4"].panels["know"] == content.metrics["M4"].result.sentence
+    assert content.metrics["M4"].panels["know"] != analysis.results["M4"].sentence
     assert [a.objective for a in m3.actions] == [INJECTION]
     assert [a.objective for a in content.metrics["M2"].actions] == ["Fair shortlisting"]
     assert [a.objective for a in content.metrics["M8"].actions] == ["Fair shortlisting"]
