@@ -19,6 +19,7 @@ from data_loaders.schema import DATASETS
 from metrics.registry import STANDARDS
 
 if TYPE_CHECKING:
+    from metrics.api import Analysis
     from metrics.settings import Settings
 
 EXIT_OK, EXIT_INPUT = 0, 2
@@ -126,13 +127,9 @@ def settings_from_arguments(args: argparse.Namespace) -> Settings:
     )
 
 
-def run(argv: Sequence[str]) -> int:
-    if argv and argv[0] == "template":
-        return _template(argv[1:])
-    args = build_parser().parse_args(argv)
-
+def analysis_from_arguments(args: argparse.Namespace) -> Analysis:
+    """The files, settings and filters of a command line, analysed (both CLIs share this)."""
     from metrics.api import analyse_paths
-    from metrics.publish import publish
 
     try:
         settings = settings_from_arguments(args)
@@ -141,7 +138,18 @@ def run(argv: Sequence[str]) -> int:
     filters: dict[str, list[str]] = {}
     for column, value in args.filter:
         filters.setdefault(column, []).append(value)
-    analysis = analyse_paths(args.files, settings, organisation=args.organisation, filters=filters)
+    return analyse_paths(args.files, settings, organisation=args.organisation, filters=filters)
+
+
+def run(argv: Sequence[str]) -> int:
+    if argv and argv[0] == "template":
+        return _template(argv[1:])
+    args = build_parser().parse_args(argv)
+
+    from metrics.publish import publish
+
+    analysis = analysis_from_arguments(args)
+    settings, filters = analysis.settings, analysis.figures.filters
     results = analysis.results
     warnings = list(analysis.warnings)
     if args.suppress is not None:

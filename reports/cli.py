@@ -17,11 +17,11 @@ from typing import Any
 from data_loaders.errors import InputError
 from data_loaders.schema import DATASETS
 from metrics.cli import (
+    analysis_from_arguments,
     date_argument,
     filter_argument,
     guarded,
     reclassification_argument,
-    settings_from_arguments,
     threshold_argument,
 )
 from metrics.registry import STANDARDS
@@ -109,20 +109,12 @@ def run(argv: Sequence[str]) -> int:
         raise InputError("--internal exports every count unsuppressed; leave out --suppress")
     out = _check_out(args.out)
 
-    from metrics.api import analyse_paths
     from reports.content import build_content
     from reports.excel import write_excel
     from reports.pdf import write_pdf
     from reports.pptx import write_pptx
 
-    try:
-        settings = settings_from_arguments(args)
-    except ValueError as error:
-        raise InputError(str(error)) from None
-    filters: dict[str, list[str]] = {}
-    for column, value in args.filter:
-        filters.setdefault(column, []).append(value)
-    analysis = analyse_paths(args.files, settings, organisation=args.organisation, filters=filters)
+    analysis = analysis_from_arguments(args)
     content = build_content(analysis, publish_safe=not args.internal, threshold=args.suppress, engine=_engine())
     try:
         if args.format == "pdf":
