@@ -1,4 +1,5 @@
-"""What people write in the dashboard (panels, the action plan) and each organisation's settings.
+"""What people write in the dashboard (panels, the action plan), each organisation's settings and
+saved figure sets (counts by group for a period, for trends).
 
 No Streamlit here: the app passes in a SQLAlchemy Engine (from `st.connection("sql").engine` or
 `make_engine()`), then calls `create_schema(engine)` once at start.
@@ -23,6 +24,18 @@ from storage.db import (
     make_engine,
     stored_schema_version,
 )
+from storage.figure_sets import (
+    FigureSetSummary,
+    counting_choices,
+    delete_figure_set,
+    list_figure_sets,
+    load_figure_set,
+    load_figure_sets,
+    made_with_of,
+    organisations_with_figures,
+    save_figure_set,
+    scope_of,
+)
 from storage.organisation_settings import (
     SavedSettings,
     load_saved_settings,
@@ -40,23 +53,33 @@ __all__ = [
     "SCHEMA_VERSION",
     "Action",
     "ActionConflict",
+    "FigureSetSummary",
     "Panel",
     "SaveResult",
     "SavedSettings",
     "StaleEdit",
     "actions_for_metric",
     "configure_engine",
+    "counting_choices",
     "create_schema",
     "database_url",
+    "delete_figure_set",
+    "list_figure_sets",
     "load_actions",
+    "load_figure_set",
+    "load_figure_sets",
     "load_panel",
     "load_panels",
     "load_saved_settings",
     "load_settings",
+    "made_with_of",
     "make_engine",
+    "organisations_with_figures",
     "save_actions",
+    "save_figure_set",
     "save_panel",
     "save_settings",
+    "scope_of",
     "settings_from_values",
     "settings_to_values",
     "stored_schema_version",

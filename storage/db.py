@@ -1,6 +1,7 @@
 """Where the dashboard keeps what people write: the engine, the tables and the transactions.
 
-Only text people type and the organisation's settings are stored here, never employee records.
+Only text people type, the organisation's settings and counts by group (figure sets) are stored
+here, never employee records.
 The tables use SQLAlchemy Core types that PostgreSQL and SQLite both understand.
 """
 
@@ -18,12 +19,15 @@ from sqlalchemy import (
     Column,
     DateTime,
     Engine,
+    Float,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
     exc,
@@ -33,7 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, make_url
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = REPOSITORY_ROOT / "var" / "wres.sqlite"
 # Long enough to wait out another session's save; SQLite's own default (5 s) is not.
@@ -98,6 +102,49 @@ organisation_settings = Table(
     Column("version", Integer, nullable=False),
     Column("updated_by", String(MAX_NAME_CHARS)),
     Column("updated_at", DateTime(timezone=True)),
+)
+
+# Version 2: the counts behind every metric for one organisation, period and scope, so a year
+# can be shown beside the last. Counts by group only; see storage.figure_sets.
+figure_sets = Table(
+    "figure_sets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("organisation", String(MAX_NAME_CHARS), nullable=False),
+    Column("period_start", String(10), nullable=False),
+    Column("period_end", String(10), nullable=False),
+    # What the figures were filtered to, in words ("service: Adults"); "" for the whole organisation.
+    Column("scope", String(MAX_NAME_CHARS), nullable=False),
+    Column("source", String(20), nullable=False),
+    # JSON: the classification choices the counts depend on, the data quality, notes, metric ids.
+    Column("made_with", Text, nullable=False),
+    Column("quality", Text, nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("available", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("saved_by", String(MAX_NAME_CHARS)),
+    Column("saved_at", DateTime(timezone=True)),
+    UniqueConstraint("organisation", "period_end", "scope", name="uq_figure_sets_organisation_period_scope"),
+    sqlite_autoincrement=True,  # never reuse a deleted set's id: a stale page could address it
+)
+
+figure_counts = Table(
+    "figure_counts",
+    metadata,
+    Column(
+        "figure_set_id",
+        Integer,
+        ForeignKey("figure_sets.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("metric", String(3), primary_key=True),
+    Column("item", String(MAX_NAME_CHARS), primary_key=True),
+    Column("group_name", String(10), primary_key=True),  # "group" is an SQL keyword
+    # The row's place in the counts table: M1's pay bands are shown in the order they come.
+    Column("position", Integer, nullable=False),
+    Column("events", Float, nullable=False),
+    Column("base", Float, nullable=False),
 )
 
 
@@ -190,11 +237,20 @@ def _create_schema_once(engine: Engine) -> None:
         stored = conn.execute(select(func.max(schema_version.c.version))).scalar()
         if stored is None:
             conn.execute(insert(schema_version).values(version=SCHEMA_VERSION, applied_at=utc_now()))
+        elif stored < SCHEMA_VERSION:
+            _upgrade(conn, stored)
         elif stored > SCHEMA_VERSION:
             raise RuntimeError(
                 f"the database is at schema version {stored}, newer than this code ({SCHEMA_VERSION}): "
                 "update the application"
             )
+
+
+def _upgrade(conn: Connection, stored: int) -> None:
+    # Version 2 only added tables (figure_sets, figure_counts), which create_all has just made.
+    # A later version that changes an existing table adds its step here, before its row.
+    for version in range(stored + 1, SCHEMA_VERSION + 1):
+        conn.execute(insert(schema_version).values(version=version, applied_at=utc_now()))
 
 
 def stored_schema_version(engine: Engine) -> int:

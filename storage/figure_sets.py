@@ -1,0 +1,418 @@
+"""Saved figure sets: the counts behind every metric for one organisation, period and scope.
+
+"Save these figures as a period" keeps a `metrics.counts.FigureSet` (counts by metric, item and
+group, with its data quality) so next year's figures can be shown beside this year's. Counts by
+group only: no row here stands for a person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from metrics.counts import DataQuality, FigureSet, Period, validate_counts
+from metrics.registry import METRICS
+from metrics.settings import Settings
+from storage.db import (
+    MAX_NAME_CHARS,
+    StaleEdit,
+    as_utc,
+    check_name,
+    check_period,
+    check_text,
+    figure_counts,
+    figure_sets,
+    read_connection,
+    utc_now,
+    write_transaction,
+)
+
+SOURCES: tuple[str, ...] = ("records", "counts template")
+# The settings the counts themselves depend on (not labels, thresholds or chart order).
+COUNTING_CHOICES: tuple[str, ...] = (
+    "white_minorities_as_bme",
+    "ethnicity_overrides",
+    "pay_band_boundaries",
+    "senior_bands",
+)
+# Unrecognised ethnicity labels kept per metric: enough to classify them next year, bounded
+# however messy the export was.
+MAX_UNRECOGNISED_LABELS = 50
+MAX_LABEL_CHARS = 200
+MAX_JSON_CHARS = 200_000
+
+
+@dataclass(frozen=True)
+class FigureSetSummary:
+    id: int
+    organisation: str
+    period_start: dt.date
+    period_end: dt.date
+    scope: str
+    source: str
+    available: tuple[str, ...]
+    version: int
+    saved_by: str | None
+    saved_at: dt.datetime | None
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_start, self.period_end)
+
+    @property
+    def label(self) -> str:
+        """'1 April 2025 to 31 March 2026', with the scope in brackets when there is one."""
+        return f"{self.period} ({self.scope})" if self.scope else str(self.period)
+
+    # StaleEdit names who saved and when through these.
+    @property
+    def updated_by(self) -> str | None:
+        return self.saved_by
+
+    @property
+    def updated_at(self) -> dt.datetime | None:
+        return self.saved_at
+
+
+def counting_choices(settings: Settings) -> dict[str, Any]:
+    """The classification choices behind a figure set's counts, as plain JSON values for `made_with`."""
+    choices: dict[str, Any] = {}
+    for name in COUNTING_CHOICES:
+        value = getattr(settings, name)
+        choices[name] = list(value) if isinstance(value, tuple) else value
+    return choices
+
+
+def scope_of(filters: Mapping[str, Sequence[str]]) -> str:
+    """Filters in words for the scope: {"service": ["Adults"]} -> "service: Adults"; none -> ""."""
+    return "; ".join(f"{column}: {', '.join(map(str, values))}" for column, values in sorted(filters.items())
+                     if values)
+
+
+def _json(value: Any, what: str) -> str:
+    try:
+        encoded = json.dumps(value, sort_keys=True, allow_nan=False, ensure_ascii=False)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{what} must be plain JSON values (text, numbers, lists, dicts): {error}") from None
+    if len(encoded) > MAX_JSON_CHARS:
+        raise ValueError(f"{what} is {len(encoded):,} characters long; the limit is {MAX_JSON_CHARS:,}")
+    return encoded
+
+
+def _whole(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _capped_labels(unrecognised: Mapping[str, int]) -> dict[str, int]:
+    # Labels are category words, not people, but an export can hold thousands of stray ones.
+    kept: dict[str, int] = {}
+    for label, count in Counter({str(k): int(v) for k, v in unrecognised.items()}).most_common():
+        short = label[:MAX_LABEL_CHARS]
+        if short not in kept and len(kept) == MAX_UNRECOGNISED_LABELS:
+            continue
+        kept[short] = kept.get(short, 0) + count
+    return kept
+
+
+def _quality_values(quality: Mapping[str, DataQuality]) -> dict[str, dict[str, Any]]:
+    return {
+        str(metric): {
+            "total": _whole(q.total),
+            "unknown": _whole(q.unknown),
+            "unrecognised": _capped_labels(q.unrecognised),
+        }
+        for metric, q in quality.items()
+    }
+
+
+def _quality_from(values: Mapping[str, Any]) -> dict[str, DataQuality]:
+    return {
+        metric: DataQuality(q["total"], q["unknown"], dict(q.get("unrecognised", {})))
+        for metric, q in values.items()
+    }
+
+
+def _checked_counts(figures: FigureSet) -> pd.DataFrame:
+    try:
+        counts = validate_counts(figures.counts)
+    except ValueError as error:
+        raise ValueError(f"these figures cannot be saved: {error}") from None
+    if not np.isfinite(counts[["events", "base"]].to_numpy()).all():
+        raise ValueError("these figures cannot be saved: some events or bases are blank or not a number")
+    if counts[["metric", "item", "group"]].isna().any().any():
+        raise ValueError("these figures cannot be saved: some rows have no metric, item or group")
+    repeated = counts[counts.duplicated(["metric", "item", "group"], keep=False)]
+    if not repeated.empty:
+        first = repeated.iloc[0]
+        raise ValueError(
+            f"the counts list {first['metric']} {first['item'] or '(all)'} {first['group']} more than once; "
+            "each metric, item and group must have one row"
+        )
+    too_long = counts[counts["item"].str.len() > MAX_NAME_CHARS]
+    if not too_long.empty:
+        raise ValueError(f"the item {too_long['item'].iloc[0][:40]!r}... is longer than {MAX_NAME_CHARS} characters")
+    return counts
+
+
+def _count_rows(figure_set_id: int, counts: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {
+            "figure_set_id": figure_set_id,
+            "metric": metric,
+            "item": item,
+            "group_name": group,
+            "position": position,
+            "events": float(events),
+            "base": float(base),
+        }
+        for position, (metric, item, group, events, base) in enumerate(
+            counts[["metric", "item", "group", "events", "base"]].itertuples(index=False, name=None)
+        )
+    ]
+
+
+_SUMMARY_COLUMNS = (
+    figure_sets.c.id,
+    figure_sets.c.organisation,
+    figure_sets.c.period_start,
+    figure_sets.c.period_end,
+    figure_sets.c.scope,
+    figure_sets.c.source,
+    figure_sets.c.available,
+    figure_sets.c.version,
+    figure_sets.c.saved_by,
+    figure_sets.c.saved_at,
+)
+
+
+def _summary(row: Any) -> FigureSetSummary:
+    return FigureSetSummary(
+        id=row.id,
+        organisation=row.organisation,
+        period_start=dt.date.fromisoformat(row.period_start),
+        period_end=dt.date.fromisoformat(row.period_end),
+        scope=row.scope,
+        source=row.source,
+        available=tuple(json.loads(row.available)),
+        version=row.version,
+        saved_by=row.saved_by,
+        saved_at=as_utc(row.saved_at),
+    )
+
+
+def _read_summary(conn: Connection, organisation: str, period_end: str, scope: str) -> FigureSetSummary | None:
+    row = conn.execute(
+        select(*_SUMMARY_COLUMNS).where(
+            figure_sets.c.organisation == organisation,
+            figure_sets.c.period_end == period_end,
+            figure_sets.c.scope == scope,
+        )
+    ).first()
+    return None if row is None else _summary(row)
+
+
+def _summary_by_id(conn: Connection, figure_set_id: int) -> FigureSetSummary | None:
+    row = conn.execute(select(*_SUMMARY_COLUMNS).where(figure_sets.c.id == figure_set_id)).first()
+    return None if row is None else _summary(row)
+
+
+class _Lost(Exception):
+    """The conditional write matched nothing: another save got there first."""
+
+
+def save_figure_set(
+    engine: Engine,
+    figures: FigureSet,
+    *,
+    saved_by: str,
+    made_with: Mapping[str, Any],
+    scope: str = "",
+    source: str = "records",
+    expected_version: int = 0,
+) -> FigureSetSummary:
+    """Save the figures for their organisation, period end and scope, in one transaction.
+
+    expected_version 0 saves a new set; to replace a saved one give its version. When one is saved
+    at another version (someone saved in between), raise StaleEdit(current), changing nothing.
+    Replacing a set someone has since deleted saves the figures as a new set: nothing is overwritten.
+    """
+    organisation = check_name(figures.organisation, "the organisation")
+    check_name(saved_by, "the name of the person saving")
+    if not isinstance(scope, str) or len(scope) > MAX_NAME_CHARS:
+        raise ValueError(f"the scope must be text of at most {MAX_NAME_CHARS} characters")
+    scope = check_text(scope, "the scope").strip()
+    if figures.filters and any(figures.filters.values()) and not scope:
+        raise ValueError(
+            f"these figures are filtered to {scope_of(figures.filters)}: give that as the scope, so they are "
+            "not taken for the whole organisation's"
+        )
+    if source not in SOURCES:
+        raise ValueError(f"the source must be one of {', '.join(repr(s) for s in SOURCES)}, not {source!r}")
+    unknown = sorted(set(figures.available) - set(METRICS))
+    if unknown:
+        raise ValueError(f"no metric {unknown[0]!r}; the metrics are {', '.join(METRICS)}")
+    if not figures.available:
+        raise ValueError("these figures hold no metric's data: there is nothing to save")
+    period_start = check_period(figures.period.start)
+    period_end = check_period(figures.period.end)
+    if figures.period.start > figures.period.end:
+        raise ValueError(f"the period starts ({period_start}) after it ends ({period_end})")
+    counts = _checked_counts(figures)
+    values = {
+        "organisation": organisation,
+        "period_start": period_start,
+        "period_end": period_end,
+        "scope": scope,
+        "source": source,
+        "made_with": _json(dict(made_with), "the choices the figures were made with"),
+        "quality": _json(_quality_values(figures.quality), "the data quality"),
+        "notes": _json([check_text(str(note), "a note") for note in figures.notes], "the notes"),
+        "available": json.dumps([m for m in METRICS if m in figures.available]),
+        "saved_by": saved_by,
+        "saved_at": utc_now(),
+    }
+    try:
+        with write_transaction(engine) as conn:
+            current = _read_summary(conn, organisation, period_end, scope)
+            if current is not None and current.version != expected_version:
+                raise StaleEdit(current)
+            if current is None:
+                try:
+                    # A first save racing another first save fails here on the unique key.
+                    inserted = conn.execute(insert(figure_sets).values(**values, version=1))
+                    figure_set_id = inserted.inserted_primary_key[0]
+                except IntegrityError:
+                    raise _Lost from None
+            else:
+                figure_set_id = current.id
+                result = conn.execute(
+                    update(figure_sets)
+                    .where(figure_sets.c.id == figure_set_id, figure_sets.c.version == expected_version)
+                    .values(**values, version=figure_sets.c.version + 1)
+                )
+                if result.rowcount != 1:
+                    raise _Lost
+                conn.execute(delete(figure_counts).where(figure_counts.c.figure_set_id == figure_set_id))
+            rows = _count_rows(figure_set_id, counts)
+            if rows:
+                conn.execute(insert(figure_counts), rows)
+            saved = _summary_by_id(conn, figure_set_id)
+    except _Lost:
+        with read_connection(engine) as conn:
+            raise StaleEdit(_read_summary(conn, organisation, period_end, scope)) from None
+    assert saved is not None
+    return saved
+
+
+def list_figure_sets(engine: Engine, organisation: str | None = None) -> list[FigureSetSummary]:
+    """Saved figure sets by organisation, then period end, then scope."""
+    query = select(*_SUMMARY_COLUMNS).order_by(
+        figure_sets.c.organisation, figure_sets.c.period_end, figure_sets.c.scope, figure_sets.c.id
+    )
+    if organisation is not None:
+        query = query.where(figure_sets.c.organisation == check_name(organisation, "the organisation"))
+    with read_connection(engine) as conn:
+        return [_summary(row) for row in conn.execute(query)]
+
+
+def organisations_with_figures(engine: Engine) -> list[str]:
+    query = select(figure_sets.c.organisation).distinct().order_by(figure_sets.c.organisation)
+    with read_connection(engine) as conn:
+        return list(conn.execute(query).scalars())
+
+
+def _figure_sets_from(conn: Connection, ids: list[int]) -> dict[int, FigureSet]:
+    heads = conn.execute(select(figure_sets).where(figure_sets.c.id.in_(ids))).all()
+    count_rows = conn.execute(
+        select(figure_counts)
+        .where(figure_counts.c.figure_set_id.in_(ids))
+        .order_by(figure_counts.c.figure_set_id, figure_counts.c.position)
+    ).all()
+    by_set: dict[int, list[Any]] = {}
+    for row in count_rows:
+        by_set.setdefault(row.figure_set_id, []).append(row)
+    found = {}
+    for head in heads:
+        rows = by_set.get(head.id, [])
+        counts = pd.DataFrame(
+            {
+                "metric": [r.metric for r in rows],
+                "item": [r.item for r in rows],
+                "group": [r.group_name for r in rows],
+                "events": [r.events for r in rows],
+                "base": [r.base for r in rows],
+            }
+        )
+        found[head.id] = FigureSet(
+            organisation=head.organisation,
+            period=Period(dt.date.fromisoformat(head.period_start), dt.date.fromisoformat(head.period_end)),
+            counts=validate_counts(counts),
+            quality=_quality_from(json.loads(head.quality)),
+            notes=list(json.loads(head.notes)),
+            available=frozenset(json.loads(head.available)),
+        )
+    return found
+
+
+def load_figure_set(engine: Engine, figure_set_id: int) -> FigureSet:
+    with read_connection(engine) as conn:
+        found = _figure_sets_from(conn, [figure_set_id])
+    if figure_set_id not in found:
+        raise LookupError(f"there is no saved figure set {figure_set_id}; it may have been deleted")
+    return found[figure_set_id]
+
+
+def load_figure_sets(engine: Engine, organisation: str, scope: str = "") -> list[FigureSet]:
+    """Every saved period of one organisation and scope, oldest first: the input to trends."""
+    organisation = check_name(organisation, "the organisation")
+    with read_connection(engine) as conn:
+        ids = list(
+            conn.execute(
+                select(figure_sets.c.id)
+                .where(figure_sets.c.organisation == organisation, figure_sets.c.scope == scope)
+                .order_by(figure_sets.c.period_end)
+            ).scalars()
+        )
+        found = _figure_sets_from(conn, ids) if ids else {}
+    return [found[i] for i in ids]
+
+
+def made_with_of(engine: Engine, figure_set_id: int) -> dict[str, Any]:
+    with read_connection(engine) as conn:
+        text = conn.execute(select(figure_sets.c.made_with).where(figure_sets.c.id == figure_set_id)).scalar()
+    if text is None:
+        raise LookupError(f"there is no saved figure set {figure_set_id}; it may have been deleted")
+    return json.loads(text)
+
+
+def delete_figure_set(engine: Engine, figure_set_id: int, expected_version: int) -> None:
+    """Delete the set if it is still at `expected_version`; StaleEdit if it changed. Already gone: nothing to do."""
+    try:
+        with write_transaction(engine) as conn:
+            current = _summary_by_id(conn, figure_set_id)
+            if current is None:
+                return
+            if current.version != expected_version:
+                raise StaleEdit(current)
+            # SQLite leaves foreign keys (and so ON DELETE CASCADE) off unless asked.
+            conn.execute(delete(figure_counts).where(figure_counts.c.figure_set_id == figure_set_id))
+            result = conn.execute(
+                delete(figure_sets).where(figure_sets.c.id == figure_set_id, figure_sets.c.version == expected_version)
+            )
+            if result.rowcount != 1:
+                raise _Lost
+    except _Lost:
+        with read_connection(engine) as conn:
+            current = _summary_by_id(conn, figure_set_id)
+        if current is not None:
+            raise StaleEdit(current) from None
