@@ -299,6 +299,17 @@ def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
             align="left", baseline="bottom", dx=4, fontSize=palette.LABEL_SIZE, fontWeight="bold",
             color=palette.BLACK).encode(x="workforce_pct:Q", y=alt.value(-4), text="label:N"))
         subtitle += f" Dashed line: {settings.bme_label} share of the whole workforce."
+    population = settings.local_population_bme_pct
+    if population is not None:
+        area = settings.local_population_area or "the area served"
+        rule = [{"population_pct": round(population, 1),
+                 "label": f"Residents of {area}: {pct(population, fraction=False)}"}]
+        layers.append(alt.Chart(alt.InlineData(values=rule)).mark_rule(
+            color=palette.BLACK, strokeWidth=2, strokeDash=[2, 3]).encode(x="population_pct:Q"))
+        layers.append(alt.Chart(alt.InlineData(values=rule)).mark_text(
+            align="left", baseline="bottom", dx=4, fontSize=palette.LABEL_SIZE, color=palette.BLACK).encode(
+            x="population_pct:Q", y=alt.value(-22), text="label:N"))
+        subtitle += f" Dotted line: {settings.bme_label} share of the residents of {area} (Census 2021)."
     chart = alt.layer(*layers).properties(height=alt.Step(32))
     return ChartSpec(_finish(chart, title, subtitle), title, _pay_bands_summary(result, settings), table, small)
 
@@ -661,5 +672,9 @@ def chart_for(result: MetricResult, settings: Settings) -> ChartSpec:
         return leavers({"All": result}, settings)
     if kind == "forest":
         return forest([result], settings)
+    if kind == "representation":
+        from charts.representation import representation  # it builds on this module's pieces
+
+        return representation(result, settings)
     raise ValueError(f"no chart builder for {kind!r} (metric {result.id})")
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from data_loaders import InputError, LoadedData, load_sheets
+from data_loaders.population import is_ts021
 from data_loaders.readers import read_workbook
 from data_loaders.schema import DATASETS
 from metrics.counts import FigureSet
@@ -69,6 +70,10 @@ def read_sources(sources: Iterable[Source], *, mapping: Mapping[str, dict[str, s
         if dataset is None and is_counts_template(sheets):
             inputs.templates.append(read_template(sheets, file=name))
             continue
+        if dataset is None and is_ts021(sheets):
+            raise InputError("this is the Census 2021 ethnic group table (TS021), not an HR export", file=name,
+                             advice="Add it on the Settings page under 'Local population' (or give it to the "
+                             "command line with --population), and remove it from the HR files.")
         loaded = load_sheets(sheets, dataset=dataset, mappings=mapping)
         _merge(inputs.loaded, loaded)
     return inputs

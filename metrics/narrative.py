@@ -156,7 +156,37 @@ def _representation(result: MetricResult, settings: Settings) -> str:
         sentence += " " + _comparison(result, settings)
     elif result.ratio is not None:
         sentence += " " + _insufficient(result, settings)
-    return sentence
+    population = population_sentence(result, settings)
+    return f"{sentence} {population}" if population else sentence
+
+
+def senior_share_interval(result: MetricResult) -> tuple[float, float] | None:
+    """The 95% interval of the minority-ethnic share of senior managers, % (M9)."""
+    if result.ci is None or result.workforce_pct is None:
+        return None
+    return (result.ci[0] + result.workforce_pct, result.ci[1] + result.workforce_pct)
+
+
+def population_sentence(result: MetricResult, settings: Settings) -> str:
+    """Whether senior management reflects the area served (M9), or "" when no local population is set."""
+    if result.population_pct is None or result.senior_pct is None:
+        return ""
+    bme = settings.bme_label
+    area = settings.local_population_area or "the area served"
+    text = (f"{_cap(bme)} people are {pct(result.population_pct, fraction=False)} of the residents of {area} "
+            f"with a stated ethnic group, against {pct(result.senior_pct, fraction=False)} of senior managers")
+    interval = senior_share_interval(result)
+    if interval is None:
+        return text + "."
+    low, high = interval
+    if result.population_pct > high:
+        return text + (": senior management does not reflect the area it serves "
+                       f"(95% interval {low:.0f}% to {high:.0f}%).")
+    if result.population_pct < low:
+        return text + (f": {bme} people are a larger share of senior management than of the area "
+                       f"(95% interval {low:.0f}% to {high:.0f}%).")
+    return text + (f": within the uncertainty of the numbers (95% interval {low:.0f}% to {high:.0f}%), senior "
+                   "management reflects the area it serves.")
 
 
 def sentence_for(result: MetricResult, settings: Settings, *, with_quality: bool = True) -> str:

@@ -60,6 +60,8 @@ class MetricResult:
     # M9: shares of senior managers and of the workforce, %.
     senior_pct: float | None = None
     workforce_pct: float | None = None
+    # M9: the minority-ethnic share of the residents of the area served, % (when the settings give it).
+    population_pct: float | None = None
     quality: DataQuality = field(default_factory=DataQuality)
     sentence: str = ""
     # Counts hidden by the publication rule (see metrics.publish), as "group.events" etc.
@@ -99,9 +101,10 @@ def ratio_for(definition: MetricDefinition, groups: dict[str, GroupFigures], set
         return Ratio(None, None, stats.INSUFFICIENT, "no events in either group")
     likelihood = stats.relative_likelihood(top.events, top.base, bottom.events, bottom.base)
     if likelihood.value is None:
+        # The denominator group has people (the size check above) but none had the event.
         return Ratio(None, None, stats.INSUFFICIENT,
-                     f"no {label[definition.denominator_group(standard)]} {definition.subject} "
-                     f"were counted, so no ratio can be formed")
+                     f"none of the {bottom.base:,.0f} {label[definition.denominator_group(standard)]} "
+                     f"{definition.subject} counted as '{definition.events_label.lower()}', so no ratio can be formed")
     adverse_if = definition.adverse_if_ratio(standard)
     assert adverse_if is not None
     status = stats.status_for(likelihood.value, adverse_if, settings.adverse_range)
@@ -179,7 +182,8 @@ def _representation(definition: MetricDefinition, counts: pd.DataFrame, settings
         ci = (100.0 * share[0] - workforce_pct, 100.0 * share[1] - workforce_pct) if share else None
     ratio = ratio_for(definition, groups, settings)
     return MetricResult(definition, settings.standard, ratio.status, value, ci, groups, ratio,
-                        senior_pct=senior_pct, workforce_pct=workforce_pct, quality=quality)
+                        senior_pct=senior_pct, workforce_pct=workforce_pct,
+                        population_pct=settings.local_population_bme_pct, quality=quality)
 
 
 _BY_KIND = {

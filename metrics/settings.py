@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from data_loaders.ethnicity import resolve_overrides
+from data_loaders.ethnicity import classify_label, group_of, resolve_overrides
 from metrics.registry import DEFAULT_STANDARD, STANDARDS
 
 # Salary bands nested inside Skills for Care's published three (under £30k, £30k-£69k,
@@ -46,6 +46,11 @@ class Settings:
     band_order: tuple[str, ...] = ()
     # End of the 12-month reporting period; None means the latest date in the data.
     period_end: dt.date | None = None
+    # The area the organisation serves, for setting senior management and the pay bands beside its residents:
+    # residents by Census 2021 category summed over the areas chosen (so the White-minorities choice above
+    # applies to them as to staff), or {"bme": %, "white": %} when a person typed the shares in.
+    local_population: dict[str, float] = field(default_factory=dict)
+    local_population_area: str = ""
 
     def __post_init__(self) -> None:
         if self.standard not in STANDARDS:
@@ -60,6 +65,7 @@ class Settings:
         if self.suppression_threshold < 0:
             raise ValueError("the suppression threshold cannot be negative")
         resolve_overrides(self.ethnicity_overrides)  # raises ValueError naming a bad reclassification
+        _check_population(self.local_population)
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -67,3 +73,40 @@ class Settings:
     @property
     def salary_bands(self) -> list[str]:
         return salary_band_labels(self.pay_band_boundaries)
+
+    @property
+    def local_population_bme_pct(self) -> float | None:
+        """The minority-ethnic share of the area's residents with a stated group, %; None when not set."""
+        totals = population_by_group(self.local_population, self.white_minorities_as_bme)
+        if totals["unknown"] > 0:
+            # Census residents all have a group; "unknown" here means the 6-category table's "White" under the
+            # White-minorities choice, which cannot be split: no share is better than a wrong one.
+            return None
+        known = totals["bme"] + totals["white"]
+        return 100.0 * totals["bme"] / known if known > 0 else None
+
+
+TYPED_GROUPS = ("bme", "white")
+
+
+def population_by_group(population: dict[str, float], white_minorities_as_bme: bool = False) -> dict[str, float]:
+    """Residents by group from Census categories (or typed-in group shares)."""
+    totals = {"bme": 0.0, "white": 0.0, "unknown": 0.0}
+    for label, count in population.items():
+        group = label if label in TYPED_GROUPS else group_of(classify_label(label), white_minorities_as_bme)
+        totals[group] += float(count)
+    return totals
+
+
+def _check_population(population: dict[str, float]) -> None:
+    if not isinstance(population, dict):
+        raise ValueError("the local population must be residents by ethnic group")
+    for label, count in population.items():
+        if isinstance(count, bool) or not isinstance(count, int | float) or not count >= 0:
+            raise ValueError(f"the local population's figure for {label!r} must be a number of 0 or more")
+        if label not in TYPED_GROUPS and classify_label(label) is None:
+            raise ValueError(f"the local population has residents under {label!r}, which is not a Census 2021 "
+                             "ethnic group: choose the area again from the Census table")
+    typed = [label for label in population if label in TYPED_GROUPS]
+    if typed and len(typed) != len(population):
+        raise ValueError("the local population mixes typed-in shares with Census counts: use one or the other")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import settings_form, sidebar
+from ui import population_view, settings_form, sidebar
 from ui.metric_page import sample_note
 
 view = sidebar.current_view(__file__)
@@ -10,3 +10,5 @@ st.title("Settings")
 sample_note(view)
 st.markdown(f"Settings for **{view.organisation}**, saved for everyone who opens it.")
 settings_form.render(view)
+st.divider()
+population_view.render(view)

@@ -139,7 +139,7 @@ def _metric(sheet: _Sheet, metric: MetricContent, content: ReportContent) -> Non
     sheet.write([metric.chart.summary])
     if not metric.chart.table.empty:
         sheet.table(metric.chart.table)
-    if not metric.counts.empty and d.chart == "forest":  # the other charts' tables hold the counts
+    if not metric.counts.empty and d.chart in ("forest", "representation"):  # the other charts' tables hold the counts
         sheet.gap()
         sheet.heading("Counts by ethnicity")
         sheet.table(metric.counts)

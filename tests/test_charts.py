@@ -49,7 +49,7 @@ def mark_type(layer: dict) -> str:
 
 
 def rows(spec: dict, layer: dict) -> list[dict]:
-    data = layer["data"]
+    data = layer.get("data") or spec["data"]  # layers sharing one data set have it hoisted to the top
     return data["values"] if "values" in data else spec["datasets"][data["name"]]
 
 
@@ -163,7 +163,8 @@ def test_forest_of_one_metric_says_the_figures(results):
     assert spec.summary == ("Disciplinary: a relative likelihood of 1.50 (SC-WRES, BME over white), 95% interval "
                             "0.80 to 2.81, adverse; the interval includes 1.00.")
     senior = charts.chart_for(results["M9"], SETTINGS)
-    assert senior.summary.startswith("BME staff are 8.9% of senior managers against 28% of the workforce")
+    assert senior.summary == ("BME staff are 8.9% of senior managers (95% interval 4% to 19%) against 28% of the "
+                              "workforce.")
 
 
 def test_forest_labels_the_nhs_convention_row_by_row(nhs_results):
@@ -329,3 +330,52 @@ def test_a_fixed_width_copy_for_exports(results):
     spec = charts.chart_for(results["M1"], SETTINGS)
     assert spec.with_width(900).chart.to_dict()["width"] == 900
     assert spec.chart.to_dict()["width"] == "container"
+
+
+def senior_result(settings: Settings) -> MetricResult:
+    """M9 from counts: 4 of 20 senior managers are BME; 100 of 400 staff are."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from metrics.counts import FigureSet, Period
+    from metrics.results import compute_results
+
+    counts = pd.DataFrame([("M9", "", "bme", 4, 100), ("M9", "", "white", 16, 300), ("M9", "", "unknown", 0, 0)],
+                          columns=["metric", "item", "group", "events", "base"])
+    figures = FigureSet("Test", Period.twelve_months_to(dt.date(2026, 3, 31)), counts, available=frozenset({"M9"}))
+    return compute_results(figures, settings)["M9"]
+
+
+def test_senior_management_beside_the_workforce_and_the_local_population():
+    # Senior share 4/20 = 20.0%, Wilson 95% 8.07% to 41.60%; workforce 100/400 = 25.0%; residents 30 of 100.
+    settings = SETTINGS.with_(local_population={"bme": 30.0, "white": 70.0}, local_population_area="Northby")
+    spec = charts.chart_for(senior_result(settings), settings)
+    assert spec.title == "BME share of senior managers and of the workforce"
+    assert spec.summary == ("BME staff are 20% of senior managers (95% interval 8% to 42%) against 25% of the "
+                            "workforce and 30% of the residents of Northby.")
+    drawn = rows_of(spec.chart.to_dict(), "bar")
+    assert [(r["who"], r["share"], r["low"], r["high"]) for r in drawn] == [
+        ("Senior managers", 20.0, 8.1, 41.6), ("Whole workforce", 25.0, None, None),
+        ("Residents of Northby", 30.0, None, None)]
+    assert spec.table["BME people"].tolist() == [4, 100, ""]
+    assert spec.table["Ethnicity known"].tolist() == [20, 400, ""]
+
+
+def test_senior_management_without_a_local_population_has_two_bars():
+    spec = charts.chart_for(senior_result(SETTINGS), SETTINGS)
+    assert [r["who"] for r in rows_of(spec.chart.to_dict(), "bar")] == ["Senior managers", "Whole workforce"]
+
+
+def test_pay_bands_show_the_local_population_line(results):
+    settings = SETTINGS.with_(local_population={"bme": 34.0, "white": 66.0}, local_population_area="Wexcombe")
+    spec = charts.chart_for(results["M1"], settings)
+    def rule_rows(chart: dict) -> list[dict]:
+        return [r for layer in layers(chart) if mark_type(layer) == "rule" for r in rows(chart, layer)]
+
+    drawn = spec.chart.to_dict()
+    assert {"population_pct": 34.0, "label": "Residents of Wexcombe: 34%"} in rule_rows(drawn)
+    assert "Dotted line: BME share of the residents of Wexcombe (Census 2021)." in json.dumps(drawn)
+    without = charts.chart_for(results["M1"], SETTINGS).chart.to_dict()
+    assert [r for r in rule_rows(without) if "population_pct" in r] == []
+    assert any("workforce_pct" in r for r in rule_rows(without))

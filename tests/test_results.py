@@ -173,6 +173,8 @@ def test_no_white_events_gives_no_ratio():
     fs = figures(rl_rows("M3", (4, 300), (0, 900)))
     result = compute_results(fs, SC)["M3"]
     assert result.value is None and result.status == "insufficient data"
+    assert result.ratio.reason == ("none of the 900 white staff counted as 'entering disciplinary', so no ratio can "
+                                   "be formed")
 
 
 def test_missing_metrics_say_no_data():
@@ -203,3 +205,65 @@ def test_few_events_are_called_a_prompt_not_a_finding():
     assert result.value == pytest.approx(7.5)
     assert "not a finding" in result.sentence
     assert "includes 1.00" not in result.sentence or result.ratio.includes_parity
+
+
+# --- the local population (metric 9 beside the area served) ------------------------------------
+
+CENSUS = {
+    "White: English, Welsh, Scottish, Northern Irish or British": 600,
+    "White: Irish": 30,
+    "White: Other White": 70,
+    "Asian, Asian British or Asian Welsh: Indian": 200,
+    "Black, Black British, Black Welsh, Caribbean or African: African": 100,
+}
+
+
+def test_local_population_share_follows_the_white_minorities_choice():
+    # 300 of 1,000 residents are in minority ethnic groups; with White minorities, 300 + 30 + 70 = 400.
+    assert Settings(local_population=CENSUS).local_population_bme_pct == 30.0
+    assert Settings(local_population=CENSUS, white_minorities_as_bme=True).local_population_bme_pct == 40.0
+    assert Settings(local_population={"bme": 12.5, "white": 87.5}).local_population_bme_pct == 12.5
+    assert Settings().local_population_bme_pct is None
+
+
+def test_six_category_white_cannot_be_split_for_white_minorities():
+    six = {"White": 800, "Asian, Asian British or Asian Welsh": 200}
+    assert Settings(local_population=six).local_population_bme_pct == 20.0
+    assert Settings(local_population=six, white_minorities_as_bme=True).local_population_bme_pct is None
+
+
+@pytest.mark.parametrize(("population", "words"), [
+    ({"Martian": 5}, "not a Census 2021 ethnic group"),
+    ({"bme": -1, "white": 101}, "must be a number of 0 or more"),
+    ({"bme": 30, "White: Irish": 70}, "mixes typed-in shares with Census counts"),
+])
+def test_bad_local_population_is_refused(population, words):
+    with pytest.raises(ValueError, match=words):
+        Settings(local_population=population)
+
+
+def senior(settings):
+    # 4 of 20 senior managers are BME (20%, Wilson 95% 8.07% to 41.60%); 100 of 400 staff (25%).
+    rows = [("M9", "", "bme", 4, 100), ("M9", "", "white", 16, 300), ("M9", "", "unknown", 0, 0)]
+    return compute_results(figures(rows), settings)["M9"]
+
+
+@pytest.mark.parametrize(("residents", "ending"), [
+    (50.0, "senior management does not reflect the area it serves (95% interval 8% to 42%)."),
+    (30.0, "within the uncertainty of the numbers (95% interval 8% to 42%), senior management reflects the area "
+           "it serves."),
+    (5.0, "BME people are a larger share of senior management than of the area (95% interval 8% to 42%)."),
+])
+def test_senior_management_against_the_area_served(residents, ending):
+    from metrics.narrative import population_sentence
+
+    settings = SC.with_(local_population={"bme": residents, "white": 100 - residents}, local_population_area="Northby")
+    result = senior(settings)
+    assert result.population_pct == residents
+    sentence = population_sentence(result, settings)
+    shown = f"{residents:.1f}%" if residents < 10 else f"{residents:.0f}%"  # one decimal under 10%
+    assert sentence.startswith(f"BME people are {shown} of the residents of Northby with a stated ethnic group, "
+                               "against 20% of senior managers: ")
+    assert sentence.endswith(ending)
+    assert sentence in result.sentence
+    assert population_sentence(senior(SC), SC) == ""
