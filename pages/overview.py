@@ -3,23 +3,27 @@
 import streamlit as st
 
 from metrics import stats
-from ui import sidebar, state
+from metrics.narrative import population_sentence
+from ui import history, sidebar, state
 from ui.metric_page import caption, sample_note
 from ui.navigation import page_for
-from ui.overview import change_text, headline, previous_analysis, value_text
+from ui.overview import change_text, headline, value_text
 from ui.status import badge
 
 view = sidebar.current_view(__file__)
 analysis = state.analysis(view)
-previous = previous_analysis(view)
+previous = history.previous(view, analysis)
 
 st.title("Overview")
 sample_note(view)
 st.caption(caption(view, analysis))
 st.markdown(headline(analysis.results, view.settings))
+if population := population_sentence(analysis.results["M9"], view.settings):
+    st.markdown(population)
 
 header = st.columns([4, 2, 3, 2, 3])
-for column, text in zip(header, ("Metric", "Value", "95% interval", "Status", "Change from last year"),
+for column, text in zip(header, ("Metric", "Value", "95% interval", "Status",
+                                  f"Change from {previous.period.end:%B %Y}" if previous else "Change from last year"),
                         strict=True):
     column.markdown(f"**{text}**")
 for metric_id, result in analysis.results.items():
@@ -32,6 +36,12 @@ for metric_id, result in analysis.results.items():
     row[3].markdown(badge(result.status))
     row[4].markdown(change_text(result, previous.results[metric_id] if previous else None))
 
+if previous is None:
+    st.caption("No earlier period to compare with yet. Save these figures as a period on the Trends page each year, "
+               "and next year's overview shows the change.")
+else:
+    st.page_link("pages/trends.py", label="See every metric over time, with the change in words",
+                 icon=":material/trending_up:")
 if any(r.status == stats.INSUFFICIENT for r in analysis.results.values()):
     st.caption("Insufficient data: a group has fewer people than the minimum (set on the Settings page) or "
                "nobody had the event, so no ratio is shown.")

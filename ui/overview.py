@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import replace
-
 from metrics import stats
-from metrics.api import Analysis
 from metrics.results import MetricResult
 from metrics.settings import Settings
-from ui import state
+from metrics.trends import headline_value
 
 
 def value_text(result: MetricResult) -> tuple[str, str]:
@@ -30,11 +26,12 @@ def value_text(result: MetricResult) -> tuple[str, str]:
 def change_text(result: MetricResult, before: MetricResult | None) -> str:
     if before is not None and len(result.questions) > 1:
         return "; ".join(f"{key} {change_text(q, before.questions.get(key))}" for key, q in result.questions.items())
-    if before is None or before.value is None or result.value is None:
+    old, new = headline_value(before)[0] if before else None, headline_value(result)[0]
+    if old is None or new is None:
         return "–"
-    unit = " pp" if result.definition.kind == "representation" else ""
+    unit = {"representation": " pp", "distribution": "%"}.get(result.definition.kind, "")
     places = 1 if unit else 2
-    return f"{before.value:.{places}f}{unit} → {result.value:.{places}f}{unit}"
+    return f"{old:.{places}f}{unit} → {new:.{places}f}{unit}"
 
 
 def headline(results: dict[str, MetricResult], settings: Settings) -> str:
@@ -55,16 +52,3 @@ def headline(results: dict[str, MetricResult], settings: Settings) -> str:
 def _could_be_chance(result: MetricResult) -> bool:
     rated = [q for q in result.questions.values() if q.status == stats.ADVERSE] or [result]
     return all(r.ratio is not None and r.ratio.includes_parity for r in rated)
-
-
-def previous_analysis(view: state.View) -> Analysis | None:
-    """Last year's figures for the sample council (its snapshots); None for uploads, for now."""
-    if not view.is_sample or view.settings.period_end is None:
-        return None
-    names = state.sample_snapshot_names()
-    current = view.settings.period_end.isoformat()
-    if current not in names or names.index(current) == 0:
-        return None
-    before = names[names.index(current) - 1]
-    settings = view.settings.with_(period_end=dt.date.fromisoformat(before))
-    return state.analysis(replace(view, sources=state.sample_sources(before), settings=settings))

@@ -1,0 +1,83 @@
+"""The periods the current view can be compared with.
+
+Three sources, in order of precedence for a period they share:
+1. the figures on screen (computed from the files now loaded);
+2. the sample council's other yearly snapshots, computed from their records under today's settings;
+3. figure sets saved earlier for this organisation and scope (counts by group, no person's row).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from metrics.api import Analysis
+from metrics.counts import FigureSet
+from metrics.settings import Settings
+from metrics.trends import Year, history, period_label
+from storage import FigureSetSummary, counting_choices, list_figure_sets, load_figure_set, made_with_of
+from storage import scope_of as storage_scope_of
+from ui import db, state
+
+
+@dataclass
+class Periods:
+    years: list[Year]
+    notes: list[str] = field(default_factory=list)
+    saved: list[FigureSetSummary] = field(default_factory=list)
+
+
+def scope_of(view: state.View) -> str:
+    """What the figures are filtered to, in words ("" for the whole organisation)."""
+    return storage_scope_of(dict(view.filters))
+
+
+def made_with(settings: Settings) -> dict[str, Any]:
+    return counting_choices(settings)
+
+
+def saved_periods(view: state.View) -> list[FigureSetSummary]:
+    scope = scope_of(view)
+    return [s for s in list_figure_sets(db.engine(), view.organisation) if s.scope == scope]
+
+
+def _sample_figures(view: state.View, current_end: dt.date, *, before_only: bool) -> list[FigureSet]:
+    if not view.is_sample:
+        return []
+    found = []
+    for name in state.sample_snapshot_names():
+        end = dt.date.fromisoformat(name)
+        if end == current_end or (before_only and end > current_end):
+            continue
+        other = replace(view, sources=state.sample_sources(name), settings=view.settings.with_(period_end=end))
+        found.append(state.analysis(other).figures)
+    return found
+
+
+def periods(view: state.View, analysis: Analysis, *, before_only: bool = False) -> Periods:
+    """Every period for the view's organisation and scope, oldest first, the one on screen included.
+    `before_only` leaves out periods after the one on screen (the overview's "change from last year")."""
+    current_end = analysis.period.end
+    figure_sets: dict[dt.date, FigureSet] = {current_end: analysis.figures}
+    for figures in _sample_figures(view, current_end, before_only=before_only):
+        figure_sets.setdefault(figures.period.end, figures)
+    notes: list[str] = []
+    saved = saved_periods(view)
+    engine = db.engine()
+    wanted = made_with(view.settings)
+    for summary in saved:
+        end = summary.period_end
+        if end in figure_sets or (before_only and end > current_end):
+            continue
+        figure_sets[end] = load_figure_set(engine, summary.id)
+        if made_with_of(engine, summary.id) != wanted:
+            notes.append(f"The figures saved for {period_label(figure_sets[end].period)} were counted with different "
+                         "ethnicity or pay band settings from today's, so the years may not compare like for like.")
+    return Periods(history(list(figure_sets.values()), view.settings), notes, saved)
+
+
+def previous(view: state.View, analysis: Analysis) -> Year | None:
+    """The period before the one on screen, if there is one."""
+    years = periods(view, analysis, before_only=True).years
+    return years[-2] if len(years) >= 2 else None
