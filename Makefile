@@ -27,3 +27,5 @@ lint: $(STAMP)
 
 sample: $(STAMP)
 	$(BIN)/python -m sample_data.generate
+	$(BIN)/python -m sample_data.population
+	$(BIN)/python -m sample_data.region

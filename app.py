@@ -13,6 +13,8 @@ st.set_page_config(page_title="Workforce Race Equality Standard", page_icon=":ma
 pages = {
     "Overview": [st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)],
     "Metrics": [st.Page(p.path, title=p.title, icon=p.icon) for p in METRIC_PAGES],
+    "Compare": [st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:"),
+                st.Page("pages/benchmarking.py", title="Benchmarking", icon=":material/leaderboard:")],
     "Action plan": [st.Page("pages/action_plan.py", title="Action plan", icon=":material/checklist:"),
                     st.Page("pages/report.py", title="Board pack", icon=":material/download:"),
                     st.Page("pages/present.py", title="Present", icon=":material/slideshow:")],

@@ -1,5 +1,6 @@
 """python -m metrics [DATASET=]FILE ... [--standard ...] [--period-end ...] [--suppress N] [--json]
 python -m metrics template OUT.xlsx
+python -m metrics benchmark FILE_OR_FOLDER... [--standard ...] [--anonymise] [--json] [--metric M2]
 
 Exit 0 on success; 2 on unusable input, with one line on stderr starting "error:".
 """
@@ -20,9 +21,11 @@ from metrics.registry import STANDARDS
 
 if TYPE_CHECKING:
     from metrics.api import Analysis
+    from metrics.benchmarking import Benchmark, Comparison, Workforce
     from metrics.settings import Settings
 
 EXIT_OK, EXIT_INPUT = 0, 2
+WIDTH = 100
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compute the nine Workforce Race Equality Standard metrics from HR exports. "
         "With no FILE, the built-in sample council.",
         epilog=f"DATASET is one of: {', '.join(DATASETS)}. "
-        "`python -m metrics template OUT.xlsx` writes a blank counts template.",
+        "`python -m metrics template OUT.xlsx` writes a blank counts template; "
+        "`python -m metrics benchmark FOLDER` compares organisations' counts templates.",
     )
     parser.add_argument("files", nargs="*", metavar="[DATASET=]FILE",
                         help="a workbook (xlsx, xls, ods) or CSV; without DATASET= it is recognised "
@@ -101,16 +105,153 @@ def build_parser() -> argparse.ArgumentParser:
 def _template(argv: Sequence[str]) -> int:
     from metrics.template import write_template
 
-    parser = _Parser(prog="python -m metrics template", description="Write a blank counts template.")
+    parser = _Parser(prog="python -m metrics template",
+                     description="Write the counts template: blank, or filled with the counts from HR files (the "
+                     "same files and options as `python -m metrics`) to send to a regional benchmarking lead.")
     parser.add_argument("out", metavar="OUT.xlsx")
     parser.add_argument("--organisation", default="")
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    figures = None
+    if rest:
+        analysis = analysis_from_arguments(build_parser().parse_args(
+            [*rest, "--organisation", args.organisation] if args.organisation else rest))
+        figures = analysis.figures
     try:
-        write_template(args.out, organisation=args.organisation)
+        write_template(args.out, organisation=args.organisation, figures=figures)
     except OSError as error:
         raise InputError(f"cannot write the template ({error.strerror})", file=args.out) from None
-    print(f"Wrote a blank counts template to {args.out}")
+    if figures is None:
+        print(f"Wrote a blank counts template to {args.out}")
+    else:
+        print(f"Wrote {figures.organisation or 'the'} counts for {figures.period} to {args.out}")
     return EXIT_OK
+
+
+def metric_argument(text: str) -> str:
+    from metrics.registry import metric
+
+    try:
+        return metric(text.strip()).id
+    except KeyError as error:
+        raise argparse.ArgumentTypeError(str(error.args[0])) from None
+
+
+def group_size_argument(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("the minimum group size must be at least 1")
+    return value
+
+
+def _benchmark(argv: Sequence[str]) -> int:
+    from metrics.benchmarking import anonymise_benchmark, benchmark, read_template_paths, to_json_dict
+    from metrics.settings import Settings
+
+    parser = _Parser(prog="python -m metrics benchmark",
+                     description="Compare organisations: each one's ratios against the pooled figure and the funnel "
+                     "plot's 95% and 99.8% limits.")
+    parser.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER",
+                        help="one counts template per organisation, or folders of them (xlsx, xls, ods, csv)")
+    parser.add_argument("--standard", choices=list(STANDARDS), default="sc-wres",
+                        help="which convention the ratios follow (default sc-wres)")
+    parser.add_argument("--metric", action="append", type=metric_argument, metavar="M2",
+                        help="only this metric (repeat for more; default: all)")
+    parser.add_argument("--anonymise", "--anonymize", action="store_true",
+                        help="label organisations A, B, ... in a random order and round sizes, for sharing")
+    parser.add_argument("--min-group-size", type=group_size_argument, metavar="N",
+                        default=Settings().min_group_size,
+                        help="a group smaller than N makes a ratio insufficient data (default %(default)s)")
+    parser.add_argument("--bme-label", default="BME",
+                        help="the term for the minority-ethnic group (default BME)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    args = parser.parse_args(argv)
+    settings = Settings(standard=args.standard, bme_label=args.bme_label, min_group_size=args.min_group_size)
+    result = benchmark(read_template_paths(args.files), settings, metrics=args.metric)
+    if args.anonymise:
+        result = anonymise_benchmark(result)
+    if args.json:
+        json.dump(to_json_dict(result), sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_benchmark(result))
+    return EXIT_OK
+
+
+def _comparison_text(comparison: Comparison, bme_label: str) -> list[str]:
+    from metrics.benchmarking import position_words
+    from metrics.narrative import number
+    from metrics.stats import STATUS_WORDS
+    from metrics.table import format_table
+
+    definition = comparison.definition
+    label = {"bme": bme_label, "white": "white"}
+    top = comparison.pooled.numerator_group
+    bottom = definition.denominator_group(comparison.standard)
+    heading = f"{definition.id} {definition.title}" + (f": {comparison.question_label}" if comparison.question else "")
+    ratio = f"{label[top]} rate over {label[bottom]} rate"
+    lines = [heading, "-" * len(heading), f"{ratio[:1].upper()}{ratio[1:]}; {comparison.adverse_if} is adverse."]
+    pooled = comparison.pooled
+    if pooled.value is None:
+        lines.append("Pooled: no ratio can be formed.")
+    else:
+        interval = f" (95% interval {pooled.ci[0]:.2f} to {pooled.ci[1]:.2f})" if pooled.ci else ""
+        lines.append(f"Pooled: {pooled.value:.2f}{interval}, from {number(pooled.numerator.events)} of "
+                     f"{number(pooled.numerator.base)} {label[top]} and {number(pooled.denominator.events)} of "
+                     f"{number(pooled.denominator.base)} {label[bottom]} {definition.subject}.")
+    if comparison.funnel_reason:
+        lines.append(f"No funnel: {comparison.funnel_reason}.")
+    placed = comparison.placed
+    if placed:
+        table = [["Organisation", "Size", "Ratio", "95% interval", "Status", "Against the funnel"]]
+        table += [[row.organisation, number(row.size), f"{row.value:.2f}",
+                   f"{row.ci[0]:.2f} to {row.ci[1]:.2f}" if row.ci else "-",
+                   STATUS_WORDS.get(row.status, row.status), position_words(row)] for row in placed]
+        lines.append(format_table(table))
+    for row in comparison.not_placed:
+        lines.append(textwrap.fill(f"Not placed: {row.organisation}: {row.reason}.", WIDTH, subsequent_indent="  "))
+    if comparison.no_data:
+        lines.append(textwrap.fill("No data: " + ", ".join(row.organisation for row in comparison.no_data) + ".",
+                                   WIDTH, subsequent_indent="  "))
+    return lines
+
+
+def _workforce_text(workforce: Workforce, bme_label: str) -> list[str]:
+    from metrics.narrative import number, pct
+    from metrics.registry import METRICS
+    from metrics.table import format_table
+
+    definition = next(m for m in METRICS.values() if m.kind == "distribution")
+    heading = f"{definition.id} {definition.title}: {bme_label} % of staff of known ethnicity"
+    table = [["Organisation", "Staff of known ethnicity", f"{bme_label} %"]]
+    table += [[row.organisation, number(row.size) if row.size is not None else "-",
+               pct(row.bme_pct, fraction=False) if row.bme_pct is not None else "no data"]
+              for row in workforce.organisations]
+    pooled = workforce.pooled_pct
+    table.append(["All organisations", number(workforce.pooled_size),
+                  pct(pooled, fraction=False) if pooled is not None else "-"])
+    return [heading, "-" * len(heading), format_table(table)]
+
+
+def render_benchmark(result: Benchmark) -> str:
+    """The benchmark as readable tables: M1's shares, then one table per ratio, then the notes."""
+    from metrics.registry import STANDARDS
+
+    period = result.common_period
+    heading = (f"Benchmarking {len(result.organisations)} organisations: {STANDARDS[result.standard].name}, "
+               + (str(period) if period else "periods differ (see the notes)"))
+    parts = [heading, "=" * min(len(heading), WIDTH)]
+    bme_label = result.settings.bme_label
+    if result.workforce is not None:
+        parts += ["", *_workforce_text(result.workforce, bme_label)]
+    for comparison in result.comparisons:
+        parts += ["", *_comparison_text(comparison, bme_label)]
+    if result.notes:
+        parts += ["", "Notes", "-----"]
+        parts += [textwrap.fill(f"- {note}", WIDTH, subsequent_indent="  ") for note in result.notes]
+    return "\n".join(parts) + "\n"
 
 
 def settings_from_arguments(args: argparse.Namespace) -> Settings:
@@ -144,6 +285,8 @@ def analysis_from_arguments(args: argparse.Namespace) -> Analysis:
 def run(argv: Sequence[str]) -> int:
     if argv and argv[0] == "template":
         return _template(argv[1:])
+    if argv and argv[0] == "benchmark":
+        return _benchmark(argv[1:])
     args = build_parser().parse_args(argv)
 
     from metrics.publish import publish

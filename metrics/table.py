@@ -66,7 +66,7 @@ def _row(title: str, result: MetricResult, bme_label: str, figures: bool = True)
     }
 
 
-def _format(rows: list[list[str]]) -> str:
+def format_table(rows: list[list[str]]) -> str:
     """Columns padded to their widest cell, a rule under the heading row."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
@@ -83,7 +83,7 @@ def _bands(result: MetricResult, bme_label: str) -> str:
         rows.append([band.band, *(number(band.counts[g]) for g in ("bme", "white", "unknown")),
                      *(pct(band.pct[g], fraction=False) if band.pct[g] is not None else "withheld"
                        for g in ("bme", "white", "unknown"))])
-    return _format(rows)
+    return format_table(rows)
 
 
 def render(analysis: Analysis, results: dict[str, MetricResult], warnings: list[str]) -> str:
@@ -95,7 +95,7 @@ def render(analysis: Analysis, results: dict[str, MetricResult], warnings: list[
                                     for column, values in analysis.figures.filters.items()) + ")"
     scorecard = scorecard_rows(results, settings.bme_label)
     table = [list(scorecard[0])] + [list(row.values()) for row in scorecard]
-    parts = [heading, "=" * min(len(heading), WIDTH), "", _format(table)]
+    parts = [heading, "=" * min(len(heading), WIDTH), "", format_table(table)]
     pay = results.get("M1")
     if pay is not None and pay.bands:
         parts += ["", "M1 Pay bands", _bands(pay, settings.bme_label)]

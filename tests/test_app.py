@@ -11,7 +11,8 @@ from ui.navigation import METRIC_PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-OTHER_PAGES = ["pages/overview.py", "pages/action_plan.py", "pages/report.py", "pages/present.py", "pages/data.py",
+OTHER_PAGES = ["pages/overview.py", "pages/trends.py", "pages/benchmarking.py",
+               "pages/action_plan.py", "pages/report.py", "pages/present.py", "pages/data.py",
                "pages/settings.py"]
 ALL_PAGES = OTHER_PAGES + [p.path for p in METRIC_PAGES]
 
@@ -245,3 +246,110 @@ def test_presentation_mode_steps_through_the_metrics():
     next(b for b in at.button if b.label == "Previous").click().run()
     next(b for b in at.button if b.label == "Previous").click().run()
     assert at.title[0].value == "9. Senior management"  # wraps round
+
+
+# --- trends, benchmarking, local population ----------------------------------------------------
+
+
+def test_trends_page_says_the_change_and_draws_each_metric():
+    at = open_app("pages/trends.py")
+    assert not at.exception
+    assert any(h.value == "Change from 2024/25 to 2025/26" for h in at.subheader)
+    text = markdown_text(at)
+    assert "The relative likelihood to be appointed rose from 0.71 to 0.78 (2024/25 to 2025/26)" in text
+    assert "Periods: 2023/24, 2024/25, 2025/26." in text
+    assert len(at.get("vega_lite_chart")) == 1
+    table = at.dataframe[0].value
+    assert table["Period"].tolist() == ["2023/24", "2024/25", "2025/26"]
+    at.selectbox(key="trends_metric").set_value("M9").run()
+    assert "Gap (percentage points)" in at.dataframe[0].value.columns
+
+
+def test_saving_a_period_keeps_counts_and_asks_before_replacing(database):
+    from storage import list_figure_sets, make_engine
+
+    at = open_app("pages/trends.py")
+    next(b for b in at.button if b.label == "Save these figures as 2025/26").click().run()
+    assert not at.exception
+    assert any("Saved the figures for 1 April 2025 to 31 March 2026" in s.value for s in at.success)
+    (saved,) = list_figure_sets(make_engine(database), "Wexcombe Borough Council")
+    assert (saved.period_end.isoformat(), saved.version, saved.scope) == ("2026-03-31", 1, "")
+    next(b for b in at.button if b.label == "Save these figures as 2025/26").click().run()
+    assert any("already saved" in w.value for w in at.warning)
+    next(b for b in at.button if b.label == "Replace the saved 2025/26 figures").click().run()
+    (saved,) = list_figure_sets(make_engine(database), "Wexcombe Borough Council")
+    assert saved.version == 2
+
+
+def test_an_upload_is_compared_with_the_period_saved_last_year(tmp_path, database):
+    """Next year's council: its files for 2025/26 uploaded, last year's counts saved in the database."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from metrics.counts import FigureSet, Period
+    from metrics.template import write_template
+    from storage import create_schema, make_engine, save_figure_set
+
+    def appointments(bme, white, year):
+        counts = pd.DataFrame([("M2", "", "bme", bme, 200), ("M2", "", "white", white, 250),
+                               ("M2", "", "unknown", 0, 0)], columns=["metric", "item", "group", "events", "base"])
+        return FigureSet("My organisation", Period.twelve_months_to(dt.date(year, 3, 31)), counts,
+                         available=frozenset({"M2"}))
+
+    engine = make_engine(database)
+    create_schema(engine)
+    save_figure_set(engine, appointments(20, 50, 2025), saved_by="last year's analyst", made_with={})
+    path = tmp_path / "counts.xlsx"
+    write_template(path, figures=appointments(36, 50, 2026))
+    at = open_app("pages/data.py")
+    at.file_uploader[0].set_value([("counts.xlsx", path.read_bytes(), "application/octet-stream")]).run()
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception
+    text = markdown_text(at)
+    assert "**Change from March 2025**" in text
+    assert "0.50 → 0.90" in text  # 10% / 20% last year; 18% / 20% now
+    at.switch_page("pages/trends.py").run()
+    assert "The relative likelihood to be appointed rose from 0.50 to 0.90 (2024/25 to 2025/26)" in markdown_text(at)
+    assert any("different ethnicity or pay band settings" in w.value for w in at.warning)  # made_with={} differs
+
+
+def test_benchmarking_the_sample_region():
+    at = open_app("pages/benchmarking.py")
+    assert any("Add at least one other organisation" in i.value for i in at.info)
+    next(b for b in at.button if b.label.startswith("Use the sample region")).click().run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 1
+    at.selectbox(key="benchmark_metric").set_value("M2").run()
+    table = at.dataframe[0].value
+    assert len(table) == 31  # thirty organisations and Wexcombe
+    assert "Wexcombe Borough Council" in table["Organisation"].tolist()
+    assert any(c.value.startswith("Across 31 organisations the pooled relative likelihood is") for c in at.caption)
+    at.selectbox(key="benchmark_metric").set_value("M3").run()
+    assert at.dataframe[0].value["On the funnel"].str.contains("above the 99.8% limit, adverse").any()
+    at.toggle(key="benchmark_anonymised").set_value(True).run()
+    labels = at.dataframe[0].value["Organisation"].tolist()
+    assert all(label.startswith("Organisation ") for label in labels) and len(set(labels)) == 31
+    at.selectbox(key="benchmark_metric").set_value("M1").run()
+    assert "BME %" in at.dataframe[0].value.columns
+
+
+def test_benchmarking_refuses_a_records_file_with_its_reason():
+    at = open_app("pages/benchmarking.py")
+    at.file_uploader[0].set_value([("staff.xlsx", staff_workbook(), "application/octet-stream")]).run()
+    assert not at.exception
+    assert any("staff.xlsx" in e.value and "counts template" in e.value for e in at.error)
+
+
+def test_local_population_from_the_census_table_reaches_the_overview(database):
+    at = open_app("pages/settings.py")
+    next(b for b in at.button if b.label == "Use the sample council's Census table").click().run()
+    at.multiselect(key="population_areas").set_value(["E06000901"]).run()
+    assert "BME residents: **34.1%** of 247,788 with a stated ethnic group in Wexcombe." in markdown_text(at)
+    next(b for b in at.button if b.label == "Use this area").click().run()
+    assert not at.exception
+    assert any(s.value.startswith("Saved: Wexcombe.") for s in at.success)
+    overview = open_app()
+    assert ("BME people are 34% of the residents of Wexcombe with a stated ethnic group, against 8.9% of senior "
+            "managers: senior management does not reflect the area it serves") in markdown_text(overview)

@@ -122,6 +122,22 @@ def test_template_command_writes_a_readable_blank(tmp_path):
     assert reread.stderr.startswith("error:") and "B5" in reread.stderr
 
 
+def test_template_command_fills_a_template_from_hr_files(tmp_path, sample_json):
+    """A council turns its exports into the counts a regional lead pools; read back, the figures are the same."""
+    out = tmp_path / "wexcombe.xlsx"
+    completed = run("template", out, *sorted(SAMPLE.iterdir()), "--organisation", "Wexcombe Borough Council")
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == ("Wrote Wexcombe Borough Council counts for 1 April 2025 to 31 March 2026 to "
+                                        f"{out}")
+    reread = run("--json", out)
+    assert reread.returncode == 0, reread.stderr
+    figures = json.loads(reread.stdout)
+    for metric_id in ("M2", "M3", "M8", "M9"):
+        assert figures["metrics"][metric_id]["value"] == pytest.approx(sample_json["metrics"][metric_id]["value"])
+    assert figures["metrics"]["M7"]["questions"]["managers"]["value"] == pytest.approx(
+        sample_json["metrics"]["M7"]["questions"]["managers"]["value"])
+
+
 @pytest.mark.parametrize(
     ("make", "expected"),
     [
@@ -220,3 +236,71 @@ def test_senior_bands_option(tmp_path):
     # Band 2: 6 BME and 6 white senior managers; the workforce: 6 BME of 36.
     assert senior["senior_bme_pct"] == pytest.approx(50.0)
     assert senior["workforce_bme_pct"] == pytest.approx(100 * 6 / 36)
+
+
+# --- python -m metrics benchmark ------------------------------------------------------------------------------
+
+REGION = ROOT / "sample_data" / "region"
+
+
+def test_benchmark_json_holds_the_engines_pooled_figures():
+    from metrics.benchmarking import benchmark, read_template_paths
+    from metrics.settings import Settings
+
+    completed = run("benchmark", REGION, "--json", "--standard", "nhs-wres")
+    assert completed.returncode == 0, completed.stderr
+    out = json.loads(completed.stdout)
+    assert out["standard"] == "nhs-wres" and len(out["organisations"]) == 30
+    engine = benchmark(read_template_paths([REGION]), Settings(standard="nhs-wres"))
+    assert [c["metric"] + (" " + c["question"] if c["question"] else "") for c in out["comparisons"]] == [
+        c.key for c in engine.comparisons]
+    for shown, computed in zip(out["comparisons"], engine.comparisons, strict=True):
+        assert shown["title"] == METRICS[computed.metric_id].title
+        assert shown["pooled"]["value"] == pytest.approx(computed.pooled.value, rel=1e-12)
+        assert shown["pooled"]["ci"] == pytest.approx(list(computed.pooled.ci), rel=1e-12)
+        assert shown["pooled"]["numerator"]["events"] == computed.pooled.numerator.events
+    assert out["workforce"]["pooled_bme_pct"] == pytest.approx(engine.workforce.pooled_pct, rel=1e-12)
+
+
+def test_benchmark_folder_expands_and_reads_as_tables():
+    completed = run("benchmark", REGION, "--metric", "M3")
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("Benchmarking 30 organisations: SC-WRES, 1 April 2025 to 31 March 2026")
+    assert "M3 Disciplinary" in completed.stdout and "M2 Appointment" not in completed.stdout
+    kestermoor = next(line for line in completed.stdout.splitlines() if line.startswith("Kestermoor City Council"))
+    assert kestermoor.endswith("above the 99.8% limit, adverse")
+    assert "Not placed: Fernhithe Council: there are only" in completed.stdout
+
+
+def test_benchmark_anonymised_shows_no_names():
+    completed = run("benchmark", REGION, "--anonymise", "--json", "--metric", "M2")
+    assert completed.returncode == 0, completed.stderr
+    assert "Council" not in completed.stdout
+    out = json.loads(completed.stdout)
+    assert out["anonymised"] is True
+    assert all(row["size"] % 10 == 0 and "groups" not in row for row in out["comparisons"][0]["organisations"])
+
+
+def test_benchmark_refuses_a_records_file_in_one_line():
+    completed = run("benchmark", REGION / "ashmere-borough-council.xlsx", SAMPLE / "staff.xlsx")
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("error:") and len(completed.stderr.strip().splitlines()) == 1
+    assert "staff.xlsx" in completed.stderr and "one counts template per organisation" in completed.stderr
+    assert "python -m metrics template" in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([REGION / "ashmere-borough-council.xlsx"], "at least 2 organisations"),
+        ([REGION / "ashmere-borough-council.xlsx", REGION / "ashmere-borough-council.xlsx"], "About sheet"),
+        ([REGION, "--metric", "M12"], "no metric"),
+        (["missing-folder"], "does not exist"),
+        ([], "required"),
+    ],
+)
+def test_benchmark_bad_input_exit_2(args, expected):
+    completed = run("benchmark", *args)
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("error:") and len(completed.stderr.strip().splitlines()) == 1
+    assert expected in completed.stderr

@@ -17,7 +17,10 @@ from typing import NoReturn
 import streamlit as st
 
 from data_loaders.errors import InputError
+from data_loaders.population import PopulationTable, read_ts021
 from metrics.api import Analysis, Inputs, analyse, read_sources, sample_paths, sample_snapshots
+from metrics.benchmarking import Benchmark, benchmark, read_counts_templates
+from metrics.counts import FigureSet
 from metrics.records import latest_date
 from metrics.settings import Settings
 
@@ -121,6 +124,35 @@ def analysis(view: View) -> Analysis:
                          json.dumps(view.filters), view.organisation, view.settings)
     except InputError as error:
         _stop_with(error)
+
+
+@st.cache_resource(max_entries=4, ttl=3600, show_spinner="Reading the counts templates...")
+def counts_templates(files: tuple[tuple[str, bytes], ...]) -> list[FigureSet]:
+    """Organisations' counts templates read once per set of files; raises InputError for one that is not."""
+    return read_counts_templates(files)
+
+
+@st.cache_resource(max_entries=4, ttl=3600, show_spinner="Comparing the organisations...")
+def _benchmarked(files: tuple[tuple[str, bytes], ...], saved: tuple[tuple[int, int], ...],
+                 own: tuple[Source, ...], own_key: str, settings_key: str, _figure_sets: tuple[FigureSet, ...],
+                 _settings: Settings) -> Benchmark:
+    return benchmark(list(_figure_sets), _settings)
+
+
+def benchmark_of(figure_sets: list[FigureSet], *, files: tuple[tuple[str, bytes], ...],
+                 saved: tuple[tuple[int, int], ...], own: View | None, settings: Settings) -> Benchmark:
+    """The comparison of `figure_sets`, computed once for the same files, saved sets (id, version), own view and
+    settings, so changing the metric shown does no work twice."""
+    own_key = json.dumps([own.organisation, own.filters, _mapping_key(st.session_state.get(MAPPINGS, {}))]
+                         if own else None, default=str)
+    return _benchmarked(files, saved, own.sources if own else (), own_key, _settings_key(settings),
+                        tuple(figure_sets), settings)
+
+
+@st.cache_resource(max_entries=4, ttl=3600, show_spinner="Reading the Census table...")
+def population_table(name: str, data: bytes) -> PopulationTable:
+    """The Census ethnic group table read once per file; raises InputError when it cannot be used."""
+    return read_ts021(name, data)
 
 
 @st.cache_data(max_entries=1, show_spinner=False)

@@ -20,8 +20,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-PAGES = ["", "pay_and_senior", "recruitment", "conduct", "cpd", "harassment", "leavers", "action_plan", "report",
-         "present", "data", "settings"]
+PAGES = ["", "pay_and_senior", "recruitment", "conduct", "cpd", "harassment", "leavers", "trends", "benchmarking",
+         "action_plan", "report", "present", "data", "settings"]
 METRIC_PAGES = ["pay_and_senior", "recruitment", "conduct", "cpd", "harassment", "leavers"]
 
 if not CHROMIUM.exists():
@@ -107,7 +107,7 @@ def test_every_page_loads_without_an_exception(server, page, path):
     _settle(page)
     expect(page.locator("h1").first).to_be_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
-    if path in METRIC_PAGES:
+    if path in METRIC_PAGES or path == "trends":
         charts = page.locator('[data-testid="stVegaLiteChart"]')
         expect(charts.first).to_be_visible()
         for index in range(charts.count()):
@@ -161,3 +161,22 @@ def test_edit_a_panel_reload_and_see_it(server, page):
     _settle(page)
     expect(page.get_by_label("What we've achieved").first).to_have_value(
         "Anonymised shortlisting for every social care post.")
+
+
+def test_trends_chart_and_change_in_words(server, page):
+    page.goto(f"{server}/trends")
+    _settle(page)
+    expect(page.get_by_text("Change from 2024/25 to 2025/26")).to_be_visible()
+    expect(page.get_by_text("rose from 0.71 to 0.78", exact=False).first).to_be_visible()
+    expect(page.locator('[data-testid="stVegaLiteChart"]').first.locator("canvas, svg").first).to_be_attached()
+
+
+def test_benchmark_the_sample_region_in_the_browser(server, page):
+    page.goto(f"{server}/benchmarking")
+    _settle(page)
+    page.get_by_role("button", name="Use the sample region (30 fictional organisations)").click()
+    _settle(page)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    expect(chart.locator("canvas, svg").first).to_be_attached()
+    expect(page.get_by_text("Across 31 organisations", exact=False).first).to_be_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0

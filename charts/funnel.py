@@ -1,0 +1,168 @@
+"""Benchmarking charts: a funnel plot per relative likelihood, and the workforce's share per organisation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from charts import palette
+from charts.builders import ChartSpec, _cap, _finish, _message_spec
+from metrics import stats
+from metrics.benchmarking import (
+    BETWEEN_95_998,
+    OUTSIDE_998,
+    Comparison,
+    OrganisationRow,
+    Workforce,
+    funnel_curve,
+    position_words,
+)
+from metrics.narrative import ratio_text
+from metrics.registry import STANDARDS
+from metrics.settings import Settings
+
+# How a place on the funnel is drawn: never by colour alone (shape and a label too).
+_ADVERSE_OUT, _FAVOURABLE_OUT, _NEAR, _WITHIN = ("outside 99.8%, adverse", "outside 99.8%, favourable",
+                                                 "between 95% and 99.8%", "within 95%")
+_MARKS = {_ADVERSE_OUT: (palette.ADVERSE, "diamond"), _FAVOURABLE_OUT: (palette.DARK_BLUE, "square"),
+          _NEAR: (palette.ORANGE, "triangle-up"), _WITHIN: (palette.NEUTRAL, "circle")}
+
+
+def _category(row: OrganisationRow) -> str:
+    if row.position == OUTSIDE_998:
+        return _ADVERSE_OUT if row.adverse else _FAVOURABLE_OUT
+    return _NEAR if row.position == BETWEEN_95_998 else _WITHIN
+
+
+def _title(comparison: Comparison) -> str:
+    title = comparison.definition.title
+    return f"{title} ({comparison.question_label})" if comparison.question_label else title
+
+
+def comparison_table(comparison: Comparison) -> pd.DataFrame:
+    rows = [{
+        "Organisation": row.organisation,
+        "Size": None if row.size is None else round(row.size),
+        "Relative likelihood": None if row.value is None else round(row.value, 2),
+        "Lower 95% limit": round(row.ci[0], 2) if row.ci else None,
+        "Upper 95% limit": round(row.ci[1], 2) if row.ci else None,
+        "Status": stats.STATUS_WORDS.get(row.status, row.status),
+        "On the funnel": position_words(row),
+    } for row in comparison.organisations]
+    return pd.DataFrame(rows, columns=["Organisation", "Size", "Relative likelihood", "Lower 95% limit",
+                                       "Upper 95% limit", "Status", "On the funnel"])
+
+
+def _summary(comparison: Comparison, settings: Settings) -> str:
+    pooled = comparison.pooled
+    with_data = [r for r in comparison.organisations if r.has_data]
+    text = f"Across {len(with_data)} organisations the pooled relative likelihood is "
+    text += ratio_text(pooled.value) if pooled.value is not None else "not available"
+    if pooled.ci is not None:
+        text += f" (95% interval {ratio_text(pooled.ci[0])} to {ratio_text(pooled.ci[1])})"
+    text += "."
+    adverse = [r.organisation for r in comparison.placed if r.position == OUTSIDE_998 and r.adverse]
+    favourable = [r.organisation for r in comparison.placed if r.position == OUTSIDE_998 and not r.adverse]
+    near = [r for r in comparison.placed if r.position == BETWEEN_95_998]
+    if adverse:
+        text += (f" {len(adverse)} {'is' if len(adverse) == 1 else 'are'} beyond the 99.8% limit on the side adverse "
+                 f"to {settings.bme_label} staff: {', '.join(adverse)}.")
+    if favourable:
+        text += f" {len(favourable)} beyond it on the favourable side: {', '.join(favourable)}."
+    if near:
+        text += f" {len(near)} between the 95% and 99.8% limits."
+    if not adverse and not favourable and not near and comparison.placed:
+        text += " Every organisation placed is within the 95% limits: the differences could be down to chance."
+    if comparison.not_placed:
+        text += f" {len(comparison.not_placed)} could not be placed (too few people or no events)."
+    return text
+
+
+def funnel(comparison: Comparison, settings: Settings, *, highlight: str = "") -> ChartSpec:
+    """Each organisation's ratio against its size, inside 95% and 99.8% limits around the pooled ratio."""
+    title = f"{_title(comparison)}: organisations compared"
+    table = comparison_table(comparison)
+    if comparison.funnel_reason or not comparison.placed:
+        reason = comparison.funnel_reason or "no organisation has enough people to be placed"
+        return _message_spec(title, f"No funnel can be drawn: {reason}.", table)
+    curve = funnel_curve(comparison)
+    marks: list[dict[str, Any]] = []
+    for row in comparison.placed:
+        category = _category(row)
+        labelled = category in (_ADVERSE_OUT, _FAVOURABLE_OUT) or row.organisation == highlight
+        marks.append({"organisation": row.organisation, "size": round(row.size or 0), "value": round(row.value, 2),
+                      "category": category, "place": position_words(row),
+                      "label": row.organisation if labelled else "",
+                      "weight": "bold" if row.organisation == highlight else "normal"})
+    values = [m["value"] for m in marks] + list(curve["lower_998"]) + list(curve["upper_998"])
+    values += [comparison.pooled.value, *settings.adverse_range]
+    positive = [v for v in values if v and v > 0]
+    y_scale = alt.Scale(type="log", domain=[min(positive) / 1.1, max(positive) * 1.1], nice=False)
+    x_scale = alt.Scale(type="log", domain=[float(curve["n"].min()), float(curve["n"].max())], nice=False)
+    x = alt.X("size:Q", scale=x_scale, title=f"Size: {comparison.definition.subject} of known ethnicity (log scale)")
+    y = alt.Y("value:Q", scale=y_scale, title="Relative likelihood (log scale)")
+    lines = curve.melt(id_vars="n", var_name="limit", value_name="ratio").assign(
+        level=lambda f: f["limit"].map(lambda name: "99.8% limits" if name.endswith("998") else "95% limits"))
+    line_data = alt.InlineData(values=[{"n": round(r.n, 3), "ratio": round(r.ratio, 4), "limit": r.limit,
+                                        "level": r.level} for r in lines.itertuples()])
+    limit_lines = alt.Chart(line_data).mark_line(color=palette.DARK_GREY).encode(
+        x=alt.X("n:Q", scale=x_scale), y=alt.Y("ratio:Q", scale=y_scale), detail="limit:N",
+        strokeDash=alt.StrokeDash("level:N", scale=alt.Scale(domain=["95% limits", "99.8% limits"],
+                                                             range=[[6, 4], [1, 0]]),
+                                  legend=alt.Legend(title=None, orient="top")))
+    centre = alt.Chart(alt.InlineData(values=[{"pooled": round(comparison.pooled.value, 4),
+                                               "label": f"Pooled {ratio_text(comparison.pooled.value)}"}])).mark_rule(
+        color=palette.BLACK, strokeWidth=2).encode(y=alt.Y("pooled:Q", scale=y_scale))
+    data = alt.InlineData(values=marks)
+    domain = [c for c in _MARKS if any(m["category"] == c for m in marks)]
+    points = alt.Chart(data).mark_point(filled=True, size=140, opacity=1, stroke=palette.BLACK, strokeWidth=0.8).encode(
+        x=x, y=y,
+        color=alt.Color("category:N", scale=alt.Scale(domain=domain, range=[_MARKS[c][0] for c in domain]),
+                        legend=alt.Legend(title="Place on the funnel", orient="top")),
+        shape=alt.Shape("category:N", scale=alt.Scale(domain=domain, range=[_MARKS[c][1] for c in domain])),
+        tooltip=[alt.Tooltip("organisation:N", title="Organisation"), alt.Tooltip("size:Q", title="Size"),
+                 alt.Tooltip("value:Q", title="Relative likelihood"), alt.Tooltip("place:N", title="On the funnel")])
+    labels = [alt.Chart(data).mark_text(align="left", dx=9, fontSize=palette.LABEL_SIZE - 1, color=palette.BLACK,
+                                        fontWeight=weight).transform_filter(f"datum.weight == '{weight}'").encode(
+        x=x, y=y, text="label:N") for weight in ("normal", "bold")]
+    chart = alt.layer(limit_lines, centre, points, *labels).properties(height=420)
+    d = comparison.definition
+    numerator = d.numerator_group(settings.standard)
+    over = f"{settings.bme_label} over white" if numerator == "bme" else f"white over {settings.bme_label}"
+    subtitle = (f"{STANDARDS[settings.standard].name}, {over}. Solid line across: the pooled ratio; "
+                "dashed: 95% limits; "
+                "solid curves: 99.8% limits. Larger organisations have narrower limits.")
+    return ChartSpec(_finish(chart, title, subtitle), title, _summary(comparison, settings), table)
+
+
+def workforce_shares(workforce: Workforce, settings: Settings, *, highlight: str = "") -> ChartSpec:
+    """M1 across organisations: each one's minority-ethnic share of staff of known ethnicity, and the pooled share."""
+    bme = settings.bme_label
+    title = f"{_cap(bme)} share of each organisation's workforce"
+    rows = [r for r in workforce.organisations if r.bme_pct is not None]
+    table = pd.DataFrame([{"Organisation": r.organisation, "Staff of known ethnicity": None if r.size is None
+                           else round(r.size), f"{bme} %": None if r.bme_pct is None else round(r.bme_pct, 1)}
+                          for r in workforce.organisations],
+                         columns=["Organisation", "Staff of known ethnicity", f"{bme} %"])
+    pooled = workforce.pooled_pct
+    if not rows or pooled is None:
+        return _message_spec(title, "No organisation has pay band figures to compare.", table)
+    ordered = sorted(rows, key=lambda r: -r.bme_pct)  # type: ignore[operator]
+    marks = [{"organisation": r.organisation, "pct": round(r.bme_pct, 1), "label": f"{r.bme_pct:.1f}%",  # type: ignore
+              "weight": "bold" if r.organisation == highlight else "normal"} for r in ordered]
+    y = alt.Y("organisation:N", sort=[m["organisation"] for m in marks], title=None)
+    x = alt.X("pct:Q", title=f"{bme} % of staff of known ethnicity")
+    data = alt.InlineData(values=marks)
+    bars = alt.Chart(data).mark_bar(color=palette.DARK_BLUE).encode(y=y, x=x)
+    words = [alt.Chart(data).mark_text(align="left", dx=4, fontSize=palette.LABEL_SIZE - 1, color=palette.BLACK,
+                                       fontWeight=weight).transform_filter(f"datum.weight == '{weight}'").encode(
+        y=y, x=x, text="label:N") for weight in ("normal", "bold")]
+    rule = alt.Chart(alt.InlineData(values=[{"pooled": round(pooled, 1)}])).mark_rule(
+        color=palette.WORKFORCE_RULE, strokeWidth=3, strokeDash=[6, 4]).encode(x="pooled:Q")
+    chart = alt.layer(bars, *words, rule).properties(height=alt.Step(22))
+    summary = (f"Across {len(rows)} organisations, {pooled:.1f}% of staff of known ethnicity are {bme}; the share "
+               f"runs from {ordered[-1].bme_pct:.1f}% ({ordered[-1].organisation}) to {ordered[0].bme_pct:.1f}% "
+               f"({ordered[0].organisation}).")
+    return ChartSpec(_finish(chart, title, f"Dashed line: the pooled share, {pooled:.1f}%."), title, summary, table)

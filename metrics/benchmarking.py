@@ -1,0 +1,688 @@
+"""Benchmarking organisations: each one's relative likelihood set against the pooled figure, as a funnel plot.
+
+A regional lead puts many organisations' counts side by side (one counts template each). For every
+metric with a relative likelihood (kinds relative_likelihood and representation, and each survey
+question of M6 and M7) a `Comparison` holds, per organisation, its known-ethnicity base n, its ratio,
+interval and status exactly as `metrics.results.compute_results` gives them, and where it sits on the
+funnel. M1 is a distribution, so it gets each organisation's minority-ethnic share of the workforce
+beside the pooled share, and no funnel.
+
+The pooled figure
+    The numerator group's events and base summed over every organisation with data for the metric
+    (including those too small to be placed), the same for the denominator group; the pooled ratio
+    with its Katz 95% interval (metrics.stats.relative_likelihood). theta0 is its logarithm.
+
+The control limits (the usual approximation: Spiegelhalter 2005, "Funnel plots for comparing
+institutional performance", Statistics in Medicine 24:1185-1202)
+    An organisation of size n that differed from the region only by chance would have n*s people in
+    the numerator group with rate p1 and n*(1-s) in the denominator group with rate p2, where s is the
+    pooled share of the numerator group in the base and p1, p2 the pooled rates. The standard error of
+    its log ratio under that null hypothesis (delta method) is
+
+        se(n) = sqrt((1 - p1) / (n * s * p1) + (1 - p2) / (n * (1 - s) * p2))
+
+    and the limits are exp(theta0 - z * se(n)) and exp(theta0 + z * se(n)), with z = 1.959964 (95%)
+    and z = 3.090232 (99.8%). Each organisation is classified against the limits at its own n, so the
+    chart (limits drawn as curves over n) and the words agree. No allowance is made for
+    overdispersion (Spiegelhalter's section 5): when organisations genuinely differ, more of them fall
+    outside the limits than the nominal 5% and 0.2%.
+
+    A ratio of 0 (no events in the numerator group) cannot sit on a log scale, and the normal
+    approximation would put it outside every limit however small the organisation; it is listed with
+    that reason rather than placed. Organisations whose ratio is "insufficient data" are listed with
+    compute_results' reason and not placed.
+
+Anonymising for sharing relabels organisations "Organisation A", "Organisation B"... in a random order
+(so knowing the names does not reveal the key), lists them in label order, rounds sizes to the nearest
+10 and leaves out the counts by group, since sizes and counts can identify an organisation.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from data_loaders.errors import InputError
+from metrics import stats
+from metrics.counts import FigureSet, Period
+from metrics.registry import METRICS, STANDARDS, Direction, MetricDefinition, metric
+from metrics.results import GroupFigures, MetricResult, compute_results
+from metrics.settings import Settings
+from metrics.template import column_letters
+
+Position = Literal["within 95% limits", "between 95% and 99.8% limits", "outside 99.8% limits"]
+WITHIN_95: Position = "within 95% limits"
+BETWEEN_95_998: Position = "between 95% and 99.8% limits"
+OUTSIDE_998: Position = "outside 99.8% limits"
+POSITIONS: tuple[Position, ...] = (WITHIN_95, BETWEEN_95_998, OUTSIDE_998)
+Side = Literal["above", "below"]
+
+Z_95 = stats.z_value(0.95)
+Z_998 = stats.z_value(0.998)
+FUNNEL_KINDS: tuple[str, ...] = ("relative_likelihood", "representation", "survey")
+ANONYMOUS_PREFIX = "Organisation "
+SIZE_ROUNDING = 10
+SPREADSHEET_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+CURVE_COLUMNS: tuple[str, ...] = ("n", "lower_95", "upper_95", "lower_998", "upper_998")
+# The curve runs a little beyond the smallest and largest organisation so neither sits on its edge.
+CURVE_MARGIN = 1.25
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The funnel's control limits for an organisation of size n."""
+
+    n: float
+    lower_95: float
+    upper_95: float
+    lower_998: float
+    upper_998: float
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """The region's figure: both groups' events and bases summed over the organisations."""
+
+    numerator_group: str
+    numerator: GroupFigures
+    denominator: GroupFigures
+    value: float | None
+    ci: tuple[float, float] | None
+
+    @property
+    def share(self) -> float | None:
+        """s: the numerator group's share of the known-ethnicity base."""
+        total = (self.numerator.base or 0.0) + (self.denominator.base or 0.0)
+        return (self.numerator.base or 0.0) / total if total else None
+
+    @property
+    def has_funnel(self) -> bool:
+        # A pooled ratio of 0 or none has no log, so there is no centre to draw limits around.
+        return self.value is not None and self.value > 0
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    organisation: str
+    period: Period
+    # The known-ethnicity base (numerator group's plus denominator group's); None without data.
+    size: float | None
+    value: float | None
+    ci: tuple[float, float] | None
+    status: str
+    # Why the organisation is not placed on the funnel, in words, or "".
+    reason: str = ""
+    # Counts by group as compute_results gives them; empty when anonymised.
+    groups: dict[str, GroupFigures] = field(default_factory=dict)
+    limits: Limits | None = None
+    position: Position | None = None
+    # Which limit it is beyond (None within the 95% limits), and whether that side harms the
+    # minority-ethnic group under the standard.
+    side: Side | None = None
+    adverse: bool | None = None
+
+    @property
+    def placed(self) -> bool:
+        return self.position is not None
+
+    @property
+    def has_data(self) -> bool:
+        return self.status != stats.NO_DATA
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One metric (or one survey question) across the organisations."""
+
+    metric_id: str
+    standard: str
+    adverse_if: Direction
+    pooled: Pooled
+    organisations: tuple[OrganisationRow, ...]
+    # The survey question's key and words ("" for a metric with no questions).
+    question: str = ""
+    question_label: str = ""
+    anonymised: bool = False
+
+    @property
+    def definition(self) -> MetricDefinition:
+        return METRICS[self.metric_id]
+
+    @property
+    def key(self) -> str:
+        """'M2', or 'M7 colleagues' for a survey question."""
+        return f"{self.metric_id} {self.question}" if self.question else self.metric_id
+
+    @property
+    def placed(self) -> tuple[OrganisationRow, ...]:
+        return tuple(row for row in self.organisations if row.placed)
+
+    @property
+    def not_placed(self) -> tuple[OrganisationRow, ...]:
+        """Organisations with data but no place on the funnel (insufficient data, a ratio of 0)."""
+        return tuple(row for row in self.organisations if row.has_data and not row.placed)
+
+    @property
+    def no_data(self) -> tuple[OrganisationRow, ...]:
+        return tuple(row for row in self.organisations if not row.has_data)
+
+    @property
+    def funnel_reason(self) -> str:
+        """Why no funnel can be drawn, or ""."""
+        if self.pooled.has_funnel:
+            return ""
+        if not any(row.has_data for row in self.organisations):
+            return "no organisation has data for it"
+        return "the pooled ratio is 0 or cannot be formed, so there is no centre for the limits"
+
+
+@dataclass(frozen=True)
+class WorkforceRow:
+    organisation: str
+    period: Period
+    # Staff of known ethnicity (M1's minority-ethnic plus white headcount); None without data.
+    size: float | None
+    bme_pct: float | None
+    # The minority-ethnic headcount; None when anonymised or without data.
+    bme: float | None = None
+
+
+@dataclass(frozen=True)
+class Workforce:
+    """M1 across the organisations: the minority-ethnic % of staff of known ethnicity."""
+
+    organisations: tuple[WorkforceRow, ...]
+    pooled_bme: float
+    pooled_size: float
+
+    @property
+    def pooled_pct(self) -> float | None:
+        return 100.0 * self.pooled_bme / self.pooled_size if self.pooled_size else None
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    settings: Settings
+    organisations: tuple[str, ...]
+    periods: dict[str, Period]
+    comparisons: tuple[Comparison, ...]
+    # None when M1 was not asked for.
+    workforce: Workforce | None
+    anonymised: bool = False
+
+    @property
+    def standard(self) -> str:
+        return self.settings.standard
+
+    def comparison(self, metric_id: str, question: str = "") -> Comparison:
+        for comparison in self.comparisons:
+            if comparison.metric_id == metric_id.upper() and comparison.question == question:
+                return comparison
+        raise KeyError(f"no comparison for {metric_id} {question}".strip())
+
+    @property
+    def common_period(self) -> Period | None:
+        """The period every organisation's figures cover, or None when they differ."""
+        distinct = set(self.periods.values())
+        return next(iter(distinct)) if len(distinct) == 1 else None
+
+    @property
+    def notes(self) -> list[str]:
+        notes = []
+        if self.common_period is None:
+            by_period: dict[Period, list[str]] = {}
+            for name in self.organisations:
+                by_period.setdefault(self.periods[name], []).append(name)
+            # Name the exceptions, not the thirty organisations that agree.
+            usual = max(by_period, key=lambda period: (len(by_period[period]), period.end))
+            others = "; ".join(f"{', '.join(names)}: {period}"
+                               for period, names in sorted(by_period.items(), key=lambda kv: kv[0].end)
+                               if period != usual)
+            notes.append(f"The organisations' figures are not all for the same period: {len(by_period[usual])} of "
+                         f"{len(self.organisations)} are for {usual}; {others}. Compare them with that in mind.")
+        if self.anonymised:
+            notes.append(anonymised_note())
+        return notes
+
+
+def position_words(row: OrganisationRow) -> str:
+    """Where an organisation sits, in words: 'above the 99.8% limit, adverse', or why it is not placed."""
+    if row.position is None:
+        return row.reason or stats.STATUS_WORDS.get(row.status, row.status)
+    if row.position == WITHIN_95:
+        return "within the 95% limits"
+    limit = "99.8%" if row.position == OUTSIDE_998 else "95%"
+    return f"{row.side} the {limit} limit, {'adverse' if row.adverse else 'favourable'}"
+
+
+def anonymised_note() -> str:
+    return (f"Organisations are labelled in a random order, not by name or size. Sizes are rounded to the "
+            f"nearest {SIZE_ROUNDING} and each organisation is placed against the limits at its rounded size; "
+            "counts by group are left out, since they could identify an organisation.")
+
+
+# ---------------------------------------------------------------------------------------
+# The funnel
+
+
+def limits_at(pooled: Pooled, n: float) -> Limits | None:
+    """The 95% and 99.8% limits for an organisation of size n (None when there is no funnel)."""
+    share = pooled.share
+    if not pooled.has_funnel or share is None or not 0 < share < 1 or n <= 0:
+        return None
+    p1 = pooled.numerator.rate or 0.0
+    p2 = pooled.denominator.rate or 0.0
+    # M8's base is an average headcount, so a rate can pass 1; the variance term is then 0, not negative.
+    variance = max(0.0, 1 - p1) / (n * share * p1) + max(0.0, 1 - p2) / (n * (1 - share) * p2)
+    se = math.sqrt(variance)
+    theta0 = math.log(pooled.value)  # type: ignore[arg-type]  # has_funnel: value > 0
+    return Limits(
+        n=n,
+        lower_95=math.exp(theta0 - Z_95 * se),
+        upper_95=math.exp(theta0 + Z_95 * se),
+        lower_998=math.exp(theta0 - Z_998 * se),
+        upper_998=math.exp(theta0 + Z_998 * se),
+    )
+
+
+def classify(value: float, limits: Limits) -> tuple[Position, Side | None]:
+    """Where a ratio sits against the limits, and beyond which side (None within the 95% limits)."""
+    if limits.lower_95 <= value <= limits.upper_95:
+        return WITHIN_95, None
+    side: Side = "above" if value > limits.upper_95 else "below"
+    if limits.lower_998 <= value <= limits.upper_998:
+        return BETWEEN_95_998, side
+    return OUTSIDE_998, side
+
+
+def funnel_curve(comparison: Comparison, points: int = 100) -> pd.DataFrame:
+    """The limits over a geometric range of n covering the placed organisations, for drawing."""
+    sizes = [row.size for row in comparison.placed if row.size]
+    if not sizes or not comparison.pooled.has_funnel or points < 2:
+        return pd.DataFrame({column: pd.Series(dtype="float64") for column in CURVE_COLUMNS})
+    low, high = min(sizes) / CURVE_MARGIN, max(sizes) * CURVE_MARGIN
+    ns = [low * (high / low) ** (i / (points - 1)) for i in range(points)]
+    rows = [limits_at(comparison.pooled, n) for n in ns]
+    return pd.DataFrame(
+        [(r.n, r.lower_95, r.upper_95, r.lower_998, r.upper_998) for r in rows if r is not None],
+        columns=list(CURVE_COLUMNS),
+    ).astype("float64")
+
+
+# ---------------------------------------------------------------------------------------
+# Building the comparisons
+
+
+def benchmark(figure_sets: Sequence[FigureSet], settings: Settings = Settings(), *,
+              metrics: Collection[str] | None = None) -> Benchmark:
+    """Every organisation's figures side by side: M1's shares and a comparison per ratio.
+
+    `metrics` limits it to some metric ids (default: all)."""
+    check_organisations(figure_sets)
+    wanted = _wanted_metrics(metrics)
+    results = [(fs, compute_results(fs, settings)) for fs in figure_sets]
+    comparisons = []
+    for definition in METRICS.values():
+        if definition.id not in wanted or definition.kind not in FUNNEL_KINDS:
+            continue
+        if definition.kind == "survey":
+            comparisons += [_compare(definition, question.key, question.label, results, settings)
+                            for question in definition.questions]
+        else:
+            comparisons.append(_compare(definition, "", "", results, settings))
+    distribution = [m for m in wanted if METRICS[m].kind == "distribution"]
+    workforce = _workforce(distribution[0], results) if distribution else None
+    return Benchmark(
+        settings=settings,
+        organisations=tuple(fs.organisation for fs in figure_sets),
+        periods={fs.organisation: fs.period for fs in figure_sets},
+        comparisons=tuple(comparisons),
+        workforce=workforce,
+    )
+
+
+def check_organisations(figure_sets: Sequence[FigureSet]) -> None:
+    """InputError unless there are at least two organisations, each named once."""
+    if len(figure_sets) < 2:
+        raise InputError(f"benchmarking needs at least 2 organisations' counts; {len(figure_sets)} given",
+                         advice="Give one counts template per organisation.")
+    repeated = [name for name, count in Counter(fs.organisation for fs in figure_sets).items() if count > 1]
+    if repeated:
+        named = ", ".join(f"'{name}'" for name in repeated)
+        raise InputError(
+            f"more than one file is for {named}",
+            advice="Give each file its organisation's name: the counts template's About sheet has it, "
+                   "beside 'Organisation'.",
+        )
+
+
+def _wanted_metrics(metrics: Collection[str] | None) -> list[str]:
+    if metrics is None:
+        return list(METRICS)
+    try:
+        return [metric(m).id for m in metrics]
+    except KeyError as error:
+        raise InputError(str(error.args[0])) from None
+
+
+def _result_for(results: dict[str, MetricResult], metric_id: str, question: str) -> MetricResult | None:
+    result = results[metric_id]
+    if result.status == stats.NO_DATA:
+        return None
+    if question:
+        return result.questions.get(question)
+    return result
+
+
+def _compare(definition: MetricDefinition, question: str, question_label: str,
+             results: list[tuple[FigureSet, dict[str, MetricResult]]], settings: Settings) -> Comparison:
+    standard = settings.standard
+    adverse_if = definition.adverse_if_ratio(standard)
+    assert adverse_if is not None, f"{definition.id} has a ratio, so the registry gives its adverse direction"
+    found = [(fs, _result_for(by_metric, definition.id, question)) for fs, by_metric in results]
+    pooled = _pooled(definition, [r for _, r in found if r is not None], standard)
+    rows = tuple(_organisation_row(fs, result, pooled, adverse_if, settings, definition, question)
+                 for fs, result in found)
+    return Comparison(definition.id, standard, adverse_if, pooled, rows, question, question_label)
+
+
+def _pooled(definition: MetricDefinition, results: list[MetricResult], standard: str) -> Pooled:
+    def summed(group: str) -> GroupFigures:
+        events = sum(r.groups[group].events or 0.0 for r in results if group in r.groups)
+        base = sum(r.groups[group].base or 0.0 for r in results if group in r.groups)
+        return GroupFigures(events, base, stats.rate(events, base))
+
+    top_group, bottom_group = definition.numerator_group(standard), definition.denominator_group(standard)
+    top, bottom = summed(top_group), summed(bottom_group)
+    likelihood = stats.relative_likelihood(top.events or 0.0, top.base or 0.0, bottom.events or 0.0,
+                                           bottom.base or 0.0)
+    return Pooled(top_group, top, bottom, likelihood.value, likelihood.ci)
+
+
+def _known_base(groups: Mapping[str, GroupFigures]) -> float | None:
+    bases = [groups[g].base for g in ("bme", "white") if g in groups]
+    if len(bases) < 2 or any(b is None for b in bases):
+        return None
+    return float(sum(bases))  # type: ignore[arg-type]
+
+
+def _organisation_row(fs: FigureSet, result: MetricResult | None, pooled: Pooled, adverse_if: Direction,
+                      settings: Settings, definition: MetricDefinition, question: str) -> OrganisationRow:
+    if result is None or result.ratio is None:
+        what = "this question" if question else "this metric"
+        return OrganisationRow(fs.organisation, fs.period, None, None, None, stats.NO_DATA,
+                               reason=f"no counts for {what}")
+    ratio = result.ratio
+    row = OrganisationRow(fs.organisation, fs.period, _known_base(result.groups), ratio.value, ratio.ci,
+                          ratio.status, reason=ratio.reason, groups=dict(result.groups))
+    if ratio.value is not None and ratio.value == 0:
+        group = definition.numerator_group(settings.standard)
+        label = settings.bme_label if group == "bme" else "white"
+        return replace(row, reason=f"the ratio is 0 (no events among {label} {definition.subject}), and a ratio "
+                                   "of 0 cannot be placed on the funnel's log scale")
+    return _placed(row, pooled, adverse_if)
+
+
+def _placed(row: OrganisationRow, pooled: Pooled, adverse_if: Direction) -> OrganisationRow:
+    """The row with its limits and position at its size (unchanged when it cannot be placed)."""
+    if row.value is None or row.value <= 0 or row.size is None:
+        return replace(row, limits=None, position=None, side=None, adverse=None)
+    limits = limits_at(pooled, row.size)
+    if limits is None:
+        return replace(row, limits=None, position=None, side=None, adverse=None,
+                       reason=row.reason or "there is no funnel to place it on")
+    position, side = classify(row.value, limits)
+    adverse = None if side is None else (side == "above") == (adverse_if == "higher")
+    return replace(row, limits=limits, position=position, side=side, adverse=adverse)
+
+
+def _workforce(metric_id: str, results: list[tuple[FigureSet, dict[str, MetricResult]]]) -> Workforce:
+    rows = []
+    for fs, by_metric in results:
+        overall = by_metric[metric_id].overall
+        if by_metric[metric_id].status == stats.NO_DATA or overall is None:
+            rows.append(WorkforceRow(fs.organisation, fs.period, None, None))
+            continue
+        bme, white = overall.counts.get("bme"), overall.counts.get("white")
+        if bme is None or white is None:  # withheld by the publication rule
+            rows.append(WorkforceRow(fs.organisation, fs.period, None, None))
+            continue
+        known = bme + white
+        rows.append(WorkforceRow(fs.organisation, fs.period, known, 100.0 * bme / known if known else None, bme))
+    pooled_bme = sum(r.bme for r in rows if r.bme is not None)
+    pooled_size = sum(r.size for r in rows if r.size is not None)
+    return Workforce(tuple(rows), pooled_bme, pooled_size)
+
+
+# ---------------------------------------------------------------------------------------
+# Anonymising
+
+
+def anonymise(names: Iterable[str], rng: random.Random | None = None) -> dict[str, str]:
+    """Each name -> "Organisation A", "Organisation B"... ("AA", "AB" beyond 26) in a random order.
+
+    The order comes from the operating system's randomness (random.SystemRandom) unless `rng` is
+    given, so it is neither alphabetical nor by size and cannot be rebuilt from the names."""
+    order = list(dict.fromkeys(names))
+    (rng or random.SystemRandom()).shuffle(order)
+    return {name: f"{ANONYMOUS_PREFIX}{column_letters(i)}" for i, name in enumerate(order, start=1)}
+
+
+def label_order(label: str) -> tuple[int, str]:
+    """Sort key putting "Organisation Z" before "Organisation AA"."""
+    suffix = label.removeprefix(ANONYMOUS_PREFIX)
+    return len(suffix), suffix
+
+
+def rounded_size(size: float | None) -> float | None:
+    """The nearest 10 (halves up), and never 0 for an organisation that has people."""
+    if size is None:
+        return None
+    rounded = SIZE_ROUNDING * math.floor(size / SIZE_ROUNDING + 0.5)
+    return float(max(rounded, SIZE_ROUNDING) if size > 0 else 0)
+
+
+def _relabel(name: str, key: Mapping[str, str]) -> str:
+    try:
+        return key[name]
+    except KeyError:
+        raise ValueError(f"the anonymising key has no label for '{name}'") from None
+
+
+def anonymise_comparison(comparison: Comparison, key: Mapping[str, str]) -> Comparison:
+    """The comparison with labels for names, in label order, sizes rounded and counts left out.
+
+    Rounded sizes are what is shown, so each organisation is placed against the limits at its
+    rounded size: the shared chart and its words agree."""
+    rows = []
+    for row in comparison.organisations:
+        hidden = replace(row, organisation=_relabel(row.organisation, key), size=rounded_size(row.size), groups={})
+        rows.append(_placed(hidden, comparison.pooled, comparison.adverse_if) if row.placed else hidden)
+    rows.sort(key=lambda r: label_order(r.organisation))
+    return replace(comparison, organisations=tuple(rows), anonymised=True)
+
+
+def anonymise_benchmark(result: Benchmark, key: Mapping[str, str] | None = None) -> Benchmark:
+    """The benchmark relabelled (a fresh random key unless one is given) for sharing."""
+    key = anonymise(result.organisations) if key is None else key
+    workforce = None
+    if result.workforce is not None:
+        rows = [replace(row, organisation=_relabel(row.organisation, key), size=rounded_size(row.size), bme=None)
+                for row in result.workforce.organisations]
+        rows.sort(key=lambda r: label_order(r.organisation))
+        workforce = replace(result.workforce, organisations=tuple(rows))
+    labels = sorted((_relabel(name, key) for name in result.organisations), key=label_order)
+    return replace(
+        result,
+        organisations=tuple(labels),
+        # In label order: the input's order (often alphabetical by name) would give the key away.
+        periods={label: period for label, period in sorted(((_relabel(name, key), period)
+                                                            for name, period in result.periods.items()),
+                                                           key=lambda kv: label_order(kv[0]))},
+        comparisons=tuple(anonymise_comparison(c, key) for c in result.comparisons),
+        workforce=workforce,
+        anonymised=True,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# JSON
+
+
+def _number(value: float | None, places: int = 12) -> float | int | None:
+    if value is None or not math.isfinite(value):
+        return None
+    if float(value).is_integer():
+        return int(value)
+    return round(value, places)
+
+
+def _interval(ci: tuple[float, float] | None) -> list[float | int | None] | None:
+    return None if ci is None else [_number(ci[0]), _number(ci[1])]
+
+
+def _period(period: Period) -> dict[str, str]:
+    return {"start": period.start.isoformat(), "end": period.end.isoformat()}
+
+
+def _group(group: str, figures: GroupFigures) -> dict[str, Any]:
+    return {"group": group, "events": _number(figures.events), "base": _number(figures.base),
+            "rate": _number(figures.rate)}
+
+
+def _limits(limits: Limits | None) -> dict[str, Any] | None:
+    if limits is None:
+        return None
+    return {"n": _number(limits.n), "lower_95": _number(limits.lower_95), "upper_95": _number(limits.upper_95),
+            "lower_998": _number(limits.lower_998), "upper_998": _number(limits.upper_998)}
+
+
+def _row_dict(row: OrganisationRow) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "organisation": row.organisation,
+        "size": _number(row.size),
+        "value": _number(row.value),
+        "ci": _interval(row.ci),
+        "status": row.status,
+        "reason": row.reason,
+        "position": row.position,
+        "side": row.side,
+        "adverse": row.adverse,
+        "limits": _limits(row.limits),
+    }
+    if row.groups:
+        out["groups"] = {g: _group(g, f) for g, f in row.groups.items()}
+    return out
+
+
+def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
+    pooled = comparison.pooled
+    denominator_group = comparison.definition.denominator_group(comparison.standard)
+    return {
+        "metric": comparison.metric_id,
+        "title": comparison.definition.title,
+        "question": comparison.question,
+        "question_label": comparison.question_label,
+        "adverse_if": comparison.adverse_if,
+        "pooled": {
+            "value": _number(pooled.value),
+            "ci": _interval(pooled.ci),
+            "numerator": _group(pooled.numerator_group, pooled.numerator),
+            "denominator": _group(denominator_group, pooled.denominator),
+            "numerator_share": _number(pooled.share),
+        },
+        "funnel": comparison.pooled.has_funnel,
+        "funnel_reason": comparison.funnel_reason,
+        "organisations": [_row_dict(row) for row in comparison.organisations],
+    }
+
+
+def to_json_dict(result: Benchmark) -> dict[str, Any]:
+    """Plain JSON values (no NaN or infinity): the command line's --json shape."""
+    workforce = None
+    if result.workforce is not None:
+        definition = next(m for m in METRICS.values() if m.kind == "distribution")
+        workforce = {
+            "metric": definition.id,
+            "title": definition.title,
+            "pooled_bme_pct": _number(result.workforce.pooled_pct),
+            "organisations": [{"organisation": r.organisation, "size": _number(r.size),
+                               "bme_pct": _number(r.bme_pct)} for r in result.workforce.organisations],
+        }
+    return {
+        "standard": result.standard,
+        "standard_name": STANDARDS[result.standard].name,
+        "bme_label": result.settings.bme_label,
+        "anonymised": result.anonymised,
+        "organisations": list(result.organisations),
+        "periods": {name: _period(result.periods[name]) for name in result.organisations},
+        "notes": result.notes,
+        "workforce": workforce,
+        "comparisons": [comparison_to_dict(c) for c in result.comparisons],
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Files
+
+
+def spreadsheet_paths(arguments: Iterable[str | Path]) -> list[Path]:
+    """Files as given; a folder becomes the spreadsheets in it, sorted (not its sub-folders)."""
+    paths: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES
+                           and not p.name.startswith(("~$", ".")))  # Excel's lock files, hidden files
+            if not found:
+                raise InputError("the folder has no spreadsheets (xlsx, xls, ods or csv) in it", file=str(path))
+            paths += found
+        elif path.exists():
+            paths.append(path)
+        else:
+            raise InputError("the file does not exist", file=str(path), advice="Check the path and try again.")
+    return paths
+
+
+def _not_a_template(file: str) -> InputError:
+    return InputError(
+        "this is not a counts template: benchmarking needs one counts template per organisation, not HR records",
+        file=file,
+        advice="Write a blank one with `python -m metrics template OUT.xlsx` (or download it from the app's "
+               "Data page), fill in the organisation's counts, and give one file per organisation.",
+    )
+
+
+def read_counts_templates(sources: Iterable[tuple[str, bytes]]) -> list[FigureSet]:
+    """One figure set per (file name, bytes); InputError for a file that is not a counts template."""
+    from data_loaders.readers import read_workbook
+    from metrics.template import is_counts_template, read_template
+
+    figure_sets = []
+    for name, data in sources:
+        sheets = read_workbook(name, data)
+        if not is_counts_template(sheets):
+            raise _not_a_template(name)
+        figure_sets.append(read_template(sheets, file=name))
+    return figure_sets
+
+
+def read_template_paths(arguments: Iterable[str | Path]) -> list[FigureSet]:
+    """The counts templates named, folders expanded."""
+    from data_loaders.readers import read_path
+    from metrics.template import is_counts_template, read_template
+
+    figure_sets = []
+    for path in spreadsheet_paths(arguments):
+        sheets = read_path(path)
+        if not is_counts_template(sheets):
+            raise _not_a_template(path.name)
+        figure_sets.append(read_template(sheets, file=path.name))
+    return figure_sets

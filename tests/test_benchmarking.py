@@ -1,0 +1,383 @@
+"""Benchmarking organisations: the pooled figure, the funnel's limits, each organisation's place, anonymising."""
+
+import datetime as dt
+import json
+import math
+import random
+import string
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from data_loaders.errors import InputError
+from metrics import stats
+from metrics.benchmarking import (
+    BETWEEN_95_998,
+    CURVE_COLUMNS,
+    OUTSIDE_998,
+    WITHIN_95,
+    anonymise,
+    anonymise_benchmark,
+    benchmark,
+    funnel_curve,
+    read_counts_templates,
+    read_template_paths,
+    rounded_size,
+    spreadsheet_paths,
+    to_json_dict,
+)
+from metrics.counts import FigureSet, Period, validate_counts
+from metrics.registry import METRICS
+from metrics.results import compute_results
+from metrics.settings import Settings
+from sample_data.region import ORGANISATIONS, write_region
+
+ROOT = Path(__file__).resolve().parent.parent
+REGION = ROOT / "sample_data" / "region"
+END = dt.date(2026, 3, 31)
+SC = Settings()
+NHS = Settings(standard="nhs-wres")
+
+
+def figures(name: str, counts: dict[str, dict[str, tuple[float, float]]], end: dt.date = END,
+            item: str = "") -> FigureSet:
+    """A figure set from {metric: {group: (events, base)}}."""
+    rows = [{"metric": m, "item": item if METRICS[m].kind == "survey" else "", "group": g, "events": e, "base": b}
+            for m, groups in counts.items() for g, (e, b) in groups.items()]
+    return FigureSet(name, Period.twelve_months_to(end), validate_counts(pd.DataFrame(rows)),
+                     available=frozenset(counts))
+
+
+# The worked example. Each organisation has the same counts for M2 (appointed of shortlisted) and M3
+# (entering disciplinary of headcount), so the two metrics differ only in which side is adverse.
+#
+#              BME events/base   white events/base   n = BME base + white base   ratio BME/white
+#   Ashmere        3 / 50            30 / 150              200                   0.06 / 0.2 = 0.3
+#   Brackenholt   27 / 150           90 / 450              600                   0.18 / 0.2 = 0.9
+#   Carrowdale    20 / 50            30 / 150              200                   0.40 / 0.2 = 2.0
+#   (Ashmere also has 10 unknown with 2 events: left out of n, the ratio and the pool.)
+#
+# Pooled: BME 50 / 250 = 0.2 = p1, white 150 / 750 = 0.2 = p2; ratio 1.0, theta0 = ln 1 = 0.
+# Katz: se = sqrt(1/50 - 1/250 + 1/150 - 1/750) = sqrt(0.0213333) = 0.1460593
+#       interval exp(-+1.959964 * 0.1460593) = exp(-+0.2862710) = 0.7511 to 1.3315
+# s = 250 / 1000 = 0.25
+# se(n) = sqrt(0.8 / (n * 0.25 * 0.2) + 0.8 / (n * 0.75 * 0.2)) = sqrt(16/n + 5.333333/n) = sqrt(21.333333/n)
+#   n = 200: se = sqrt(0.1066667) = 0.3265986
+#            95%:   exp(-+1.959964 * 0.3265986) = exp(-+0.6401215) = 0.5272 to 1.8967
+#            99.8%: exp(-+3.090232 * 0.3265986) = exp(-+1.0092654) = 0.3645 to 2.7436
+#   n = 600: se = sqrt(0.0355556) = 0.1885618
+#            95%:   exp(-+0.3695743) = 0.6910 to 1.4471
+#            99.8%: exp(-+0.5826997) = 0.5584 to 1.7909
+# Places: Ashmere 0.3 < 0.3645 (outside 99.8%, below); Brackenholt 0.6910 <= 0.9 <= 1.4471 (within 95%);
+#         Carrowdale 1.8967 < 2.0 <= 2.7436 (between 95% and 99.8%, above).
+WORKED = {
+    "Ashmere": {"bme": (3, 50), "white": (30, 150), "unknown": (2, 10)},
+    "Brackenholt": {"bme": (27, 150), "white": (90, 450), "unknown": (0, 0)},
+    "Carrowdale": {"bme": (20, 50), "white": (30, 150), "unknown": (0, 0)},
+}
+LIMITS_200 = (0.5272, 1.8967, 0.3645, 2.7436)
+LIMITS_600 = (0.6910, 1.4471, 0.5584, 1.7909)
+
+
+def worked_sets() -> list[FigureSet]:
+    return [figures(name, {"M2": groups, "M3": groups}) for name, groups in WORKED.items()]
+
+
+def rows_by_name(comparison):
+    return {row.organisation: row for row in comparison.organisations}
+
+
+def limits_tuple(limits):
+    return tuple(round(v, 4) for v in (limits.lower_95, limits.upper_95, limits.lower_998, limits.upper_998))
+
+
+@pytest.mark.parametrize("metric_id", ["M2", "M3"])
+def test_pooled_ratio_and_katz_interval(metric_id):
+    comparison = benchmark(worked_sets(), SC).comparison(metric_id)
+    pooled = comparison.pooled
+    assert (pooled.numerator.events, pooled.numerator.base) == (50, 250)
+    assert (pooled.denominator.events, pooled.denominator.base) == (150, 750)
+    assert pooled.value == pytest.approx(1.0)
+    assert (round(pooled.ci[0], 4), round(pooled.ci[1], 4)) == (0.7511, 1.3315)
+    assert pooled.share == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize("settings", [SC, NHS])
+def test_limits_at_each_organisations_size(settings):
+    rows = rows_by_name(benchmark(worked_sets(), settings).comparison("M2"))
+    assert {name: row.size for name, row in rows.items()} == {"Ashmere": 200, "Brackenholt": 600, "Carrowdale": 200}
+    assert limits_tuple(rows["Ashmere"].limits) == LIMITS_200
+    assert limits_tuple(rows["Carrowdale"].limits) == LIMITS_200
+    assert limits_tuple(rows["Brackenholt"].limits) == LIMITS_600
+
+
+def test_positions_where_low_is_adverse_sc_wres_appointment():
+    rows = rows_by_name(benchmark(worked_sets(), SC).comparison("M2"))
+    assert rows["Ashmere"].value == pytest.approx(0.3)
+    assert (rows["Ashmere"].position, rows["Ashmere"].side, rows["Ashmere"].adverse) == (OUTSIDE_998, "below", True)
+    assert (rows["Brackenholt"].position, rows["Brackenholt"].side, rows["Brackenholt"].adverse) == (
+        WITHIN_95, None, None)
+    assert (rows["Carrowdale"].position, rows["Carrowdale"].side, rows["Carrowdale"].adverse) == (
+        BETWEEN_95_998, "above", False)
+
+
+@pytest.mark.parametrize("settings", [SC, NHS])
+def test_positions_where_high_is_adverse_disciplinary(settings):
+    comparison = benchmark(worked_sets(), settings).comparison("M3")
+    assert comparison.adverse_if == "higher"
+    rows = rows_by_name(comparison)
+    assert rows["Carrowdale"].value == pytest.approx(2.0)
+    assert (rows["Ashmere"].position, rows["Ashmere"].side, rows["Ashmere"].adverse) == (OUTSIDE_998, "below", False)
+    assert rows["Brackenholt"].position == WITHIN_95
+    assert (rows["Carrowdale"].position, rows["Carrowdale"].side, rows["Carrowdale"].adverse) == (
+        BETWEEN_95_998, "above", True)
+
+
+def test_nhs_wres_puts_white_over_bme_for_appointment():
+    comparison = benchmark(worked_sets(), NHS).comparison("M2")
+    assert comparison.pooled.numerator_group == "white"
+    assert comparison.adverse_if == "higher"
+    rows = rows_by_name(comparison)
+    # Ashmere: white 0.2 over BME 0.06 = 3.3333, beyond 2.7436: outside, above, and still adverse.
+    assert rows["Ashmere"].value == pytest.approx(0.2 / 0.06)
+    assert (rows["Ashmere"].position, rows["Ashmere"].side, rows["Ashmere"].adverse) == (OUTSIDE_998, "above", True)
+    # Brackenholt: 0.2 / 0.18 = 1.1111, within 0.6910 to 1.4471.
+    assert rows["Brackenholt"].value == pytest.approx(0.2 / 0.18)
+    assert rows["Brackenholt"].position == WITHIN_95
+    # Carrowdale: 0.2 / 0.4 = 0.5, between 0.3645 and 0.5272: between the limits, below, not adverse.
+    assert (rows["Carrowdale"].position, rows["Carrowdale"].side, rows["Carrowdale"].adverse) == (
+        BETWEEN_95_998, "below", False)
+
+
+@pytest.mark.parametrize("settings", [SC, NHS])
+def test_rows_carry_compute_results_figures_unchanged(settings):
+    sets = worked_sets()
+    rows = rows_by_name(benchmark(sets, settings).comparison("M2"))
+    for fs in sets:
+        ratio = compute_results(fs, settings)["M2"].ratio
+        row = rows[fs.organisation]
+        assert (row.value, row.ci, row.status) == (ratio.value, ratio.ci, ratio.status)
+    assert rows["Ashmere"].status == stats.ADVERSE  # 0.3 is below 0.80 under either standard's direction
+
+
+def test_small_organisation_listed_with_reason_and_pooled():
+    small = figures("Dunmore", {"M2": {"bme": (1, 4), "white": (10, 40)}})
+    comparison = benchmark([*worked_sets(), small], SC).comparison("M2")
+    row = rows_by_name(comparison)["Dunmore"]
+    assert row.status == stats.INSUFFICIENT
+    assert not row.placed and row.limits is None
+    assert "only 4 BME" in row.reason
+    assert [r.organisation for r in comparison.not_placed] == ["Dunmore"]
+    # It is still part of the region's figure: BME 51 of 254, white 160 of 790.
+    assert (comparison.pooled.numerator.events, comparison.pooled.numerator.base) == (51, 254)
+    assert (comparison.pooled.denominator.events, comparison.pooled.denominator.base) == (160, 790)
+
+
+def test_ratio_of_zero_and_no_data_are_listed_not_placed():
+    none_appointed = figures("Eastholm", {"M2": {"bme": (0, 40), "white": (12, 60)}, "M3": WORKED["Ashmere"]})
+    comparison = benchmark([*worked_sets(), none_appointed], SC).comparison("M2")
+    row = rows_by_name(comparison)["Eastholm"]
+    assert row.value == 0 and not row.placed and "ratio is 0" in row.reason
+    m4 = benchmark([*worked_sets(), none_appointed], SC).comparison("M4")
+    assert len(m4.no_data) == 4 and not m4.pooled.has_funnel and m4.funnel_reason
+    assert funnel_curve(m4).empty
+
+
+def test_funnel_curve_covers_the_organisations_geometrically():
+    comparison = benchmark(worked_sets(), SC).comparison("M3")
+    curve = funnel_curve(comparison, points=50)
+    assert list(curve.columns) == list(CURVE_COLUMNS) and len(curve) == 50
+    # From 200 / 1.25 = 160 to 600 * 1.25 = 750, each n the same multiple of the one before.
+    assert curve["n"].iloc[0] == pytest.approx(160) and curve["n"].iloc[-1] == pytest.approx(750)
+    steps = curve["n"] / curve["n"].shift()
+    assert steps.dropna().to_numpy() == pytest.approx([(750 / 160) ** (1 / 49)] * 49)
+    # n = 160: se = sqrt(21.333333 / 160) = 0.3651484; upper 99.8% = exp(3.090232 * 0.3651484) = exp(1.1283932) = 3.0907
+    assert round(curve["upper_998"].iloc[0], 4) == 3.0907
+    assert round(curve["lower_95"].iloc[0], 4) == round(math.exp(-1.959964 * math.sqrt(64 / 480)), 4)
+    assert curve["upper_95"].is_monotonic_decreasing and curve["lower_95"].is_monotonic_increasing
+    assert (curve["upper_998"] > curve["upper_95"]).all() and (curve["lower_998"] < curve["lower_95"]).all()
+
+
+def test_survey_questions_senior_managers_and_pay_bands():
+    def org(name, yes, senior, bands):
+        counts = {"M7": {"bme": (yes, 100), "white": (20, 200)}, "M9": {"bme": (senior, 100), "white": (12, 200)}}
+        fs = figures(name, counts, item="colleagues")
+        m1 = pd.DataFrame([{"metric": "M1", "item": "Band 1", "group": g, "events": n, "base": n}
+                           for g, n in bands.items()])
+        return FigureSet(name, fs.period, validate_counts(pd.concat([fs.counts, m1])),
+                         available=fs.available | {"M1"})
+
+    result = benchmark([org("Ashmere", 15, 3, {"bme": 30, "white": 60, "unknown": 10}),
+                        org("Brackenholt", 25, 5, {"bme": 10, "white": 90, "unknown": 0})], SC)
+    assert [c.key for c in result.comparisons] == ["M2", "M3", "M4", "M5", "M6 public", "M7 colleagues",
+                                                   "M7 managers", "M8", "M9"]
+    colleagues = result.comparison("M7", "colleagues")
+    assert colleagues.question_label == "from colleagues"
+    # Pooled: BME 40 / 200 = 0.2 over white 40 / 400 = 0.1.
+    assert colleagues.pooled.value == pytest.approx(2.0)
+    assert result.comparison("M7", "managers").no_data and not result.comparison("M7", "managers").placed
+    m9 = result.comparison("M9")
+    assert m9.adverse_if == "lower"
+    assert m9.pooled.value == pytest.approx((8 / 200) / (24 / 400))
+    # M1: the BME share of staff of known ethnicity (unknowns left out), and pooled 40 / 190.
+    workforce = {row.organisation: row for row in result.workforce.organisations}
+    assert workforce["Ashmere"].size == 90 and workforce["Ashmere"].bme_pct == pytest.approx(100 * 30 / 90)
+    assert workforce["Brackenholt"].bme_pct == pytest.approx(10.0)
+    assert result.workforce.pooled_pct == pytest.approx(100 * 40 / 190)
+
+
+def test_metrics_can_be_chosen():
+    result = benchmark(worked_sets(), SC, metrics=["m3"])
+    assert [c.key for c in result.comparisons] == ["M3"] and result.workforce is None
+    with pytest.raises(InputError, match="no metric 'M12'"):
+        benchmark(worked_sets(), SC, metrics=["M12"])
+
+
+def test_duplicate_names_and_too_few_organisations_are_refused():
+    sets = worked_sets()
+    with pytest.raises(InputError) as error:
+        benchmark([*sets, sets[0], sets[1]], SC)
+    message = str(error.value)
+    assert "'Ashmere'" in message and "'Brackenholt'" in message and "'Carrowdale'" not in message
+    assert "About sheet" in message
+    with pytest.raises(InputError, match="at least 2 organisations"):
+        benchmark(sets[:1], SC)
+
+
+def test_differing_periods_are_noted():
+    sets = [*worked_sets(), figures("Dunmore", {"M2": WORKED["Ashmere"]}, end=dt.date(2025, 3, 31))]
+    result = benchmark(sets, SC)
+    assert result.common_period is None
+    (note,) = result.notes
+    assert "3 of 4 are for 1 April 2025 to 31 March 2026" in note
+    assert "Dunmore: 1 April 2024 to 31 March 2025" in note
+    assert benchmark(worked_sets(), SC).notes == []
+
+
+# ---------------------------------------------------------------------------------------
+# Anonymising
+
+
+def _label(i: int) -> str:
+    letters = string.ascii_uppercase
+    return "Organisation " + (letters[i] if i < 26 else letters[i // 26 - 1] + letters[i % 26])
+
+
+def test_anonymise_labels_every_name_once_beyond_z():
+    key = anonymise(ORGANISATIONS)
+    assert set(key) == set(ORGANISATIONS)
+    assert sorted(key.values()) == sorted(_label(i) for i in range(30))
+    assert "Organisation AD" in key.values() and "Organisation AE" not in key.values()
+
+
+def test_anonymise_order_is_random_not_alphabetical():
+    alphabetical = {name: _label(i) for i, name in enumerate(sorted(ORGANISATIONS))}
+    runs = [anonymise(ORGANISATIONS) for _ in range(60)]
+    # One chance in 30! of the alphabetical key by accident; first name's label should vary widely.
+    assert all(run != alphabetical for run in runs)
+    first_labels = {run[sorted(ORGANISATIONS)[0]] for run in runs}
+    assert len(first_labels) >= 15
+    # Over many runs the alphabetical rank and the label rank are uncorrelated, on average.
+    rank = {name: i for i, name in enumerate(sorted(ORGANISATIONS))}
+    matches = sum(run[name] == _label(rank[name]) for run in runs for name in ORGANISATIONS)
+    assert matches < 60 * 30 * 0.2  # about 1 in 30 expected by chance
+
+
+def test_anonymise_with_a_seeded_generator_is_repeatable():
+    assert anonymise(ORGANISATIONS, random.Random(7)) == anonymise(ORGANISATIONS, random.Random(7))
+
+
+@pytest.mark.parametrize(("size", "shown"), [(1234, 1230), (1235, 1240), (4, 10), (0, 0), (5105.5, 5110),
+                                             (None, None)])
+def test_sizes_round_to_the_nearest_ten(size, shown):
+    assert rounded_size(size) == shown
+
+
+def test_anonymised_benchmark_hides_names_counts_and_exact_sizes():
+    odd = figures("Dunmore", {"M2": {"bme": (9, 31), "white": (40, 212)}, "M3": {"bme": (3, 31), "white": (9, 212)}})
+    result = benchmark([*worked_sets(), odd], SC)
+    key = {"Ashmere": "Organisation C", "Brackenholt": "Organisation A", "Carrowdale": "Organisation D",
+           "Dunmore": "Organisation B"}
+    shared = anonymise_benchmark(result, key)
+    assert shared.anonymised and shared.organisations == tuple(f"Organisation {c}" for c in "ABCD")
+    m2 = shared.comparison("M2")
+    assert [row.organisation for row in m2.organisations] == list(shared.organisations)
+    rows = rows_by_name(m2)
+    assert rows["Organisation B"].size == 240  # 31 + 212 = 243
+    assert rows["Organisation B"].limits.n == 240
+    assert all(row.groups == {} for row in m2.organisations)
+    # Placed at its rounded size, and the same answer as before for the worked example.
+    assert rows["Organisation C"].position == OUTSIDE_998 and rows["Organisation C"].adverse is True
+    assert m2.pooled == result.comparison("M2").pooled
+    assert any("random order" in note and "nearest 10" in note for note in shared.notes)
+    text = json.dumps(to_json_dict(shared))
+    for name in ("Ashmere", "Brackenholt", "Carrowdale", "Dunmore", "243"):
+        assert name not in text
+    assert list(to_json_dict(shared)["periods"]) == list(shared.organisations)
+
+
+def test_json_is_plain_and_names_metrics_from_the_registry():
+    result = benchmark(worked_sets(), SC, metrics=["M2", "M4"])
+    data = json.loads(json.dumps(to_json_dict(result), allow_nan=False))
+    m2, m4 = data["comparisons"]
+    assert (m2["metric"], m2["title"], m2["adverse_if"]) == ("M2", METRICS["M2"].title, "lower")
+    assert m2["pooled"]["value"] == 1 and m2["pooled"]["numerator"] == {
+        "group": "bme", "events": 50, "base": 250, "rate": 0.2}
+    ashmere = m2["organisations"][0]
+    assert ashmere["organisation"] == "Ashmere" and ashmere["position"] == OUTSIDE_998
+    assert [round(ashmere["limits"][k], 4) for k in ("lower_95", "upper_95", "lower_998", "upper_998")] == list(
+        LIMITS_200)
+    assert m4["funnel"] is False and all(row["status"] == "no data" for row in m4["organisations"])
+
+
+# ---------------------------------------------------------------------------------------
+# Files and the sample region
+
+
+def test_records_file_is_refused_with_how_to_make_a_template():
+    staff = ROOT / "sample_data" / "wexcombe" / "2026-03-31" / "staff.xlsx"
+    with pytest.raises(InputError) as error:
+        read_counts_templates([("staff.xlsx", staff.read_bytes())])
+    assert "one counts template per organisation" in str(error.value)
+    assert "python -m metrics template" in str(error.value)
+
+
+def test_folders_expand_to_their_spreadsheets_sorted(tmp_path):
+    for name in ("b.xlsx", "a.csv", "notes.txt", "~$b.xlsx", "c.ODS"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "inner").mkdir()
+    assert [p.name for p in spreadsheet_paths([tmp_path])] == ["a.csv", "b.xlsx", "c.ODS"]
+    with pytest.raises(InputError, match="does not exist"):
+        spreadsheet_paths([tmp_path / "missing.xlsx"])
+    with pytest.raises(InputError, match="no spreadsheets"):
+        spreadsheet_paths([tmp_path / "inner"])
+
+
+@pytest.fixture(scope="module")
+def region():
+    return benchmark(read_template_paths([REGION]), SC)
+
+
+def test_sample_region_has_thirty_templates_and_shows_what_a_funnel_is_for(region):
+    assert len(region.organisations) == 30 == len(ORGANISATIONS)
+    assert "Wexcombe" not in " ".join(region.organisations)
+    assert region.common_period == Period.twelve_months_to(END)
+    outside = {(c.key, row.organisation) for c in region.comparisons for row in c.placed
+               if row.position == OUTSIDE_998}
+    assert ("M3", "Kestermoor City Council") in outside and ("M2", "Pellbridge Borough Council") in outside
+    insufficient = {row.organisation for c in region.comparisons for row in c.not_placed
+                    if row.status == stats.INSUFFICIENT}
+    assert {"Fernhithe Council", "Quillbury Council", "Underfell Council"} <= insufficient
+    appointment = [row.value for row in region.comparison("M2").placed]
+    assert sum(0.6 <= v <= 1.0 for v in appointment) > len(appointment) / 2
+    disciplinary = [row.value for row in region.comparison("M3").placed]
+    assert sum(1.0 <= v <= 2.5 for v in disciplinary) > len(disciplinary) / 2
+
+
+def test_sample_region_files_are_what_the_generator_writes(tmp_path):
+    written = write_region(tmp_path)
+    assert sorted(p.name for p in written) == sorted(p.name for p in REGION.glob("*.xlsx"))
+    for path in written:
+        assert path.read_bytes() == (REGION / path.name).read_bytes(), path.name
+        assert path.stat().st_size < 40_000

@@ -1,0 +1,167 @@
+"""The Benchmarking page: several organisations' figures side by side, with a funnel plot per ratio."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import streamlit as st
+
+from charts.funnel import funnel, workforce_shares
+from data_loaders.errors import InputError
+from metrics.benchmarking import Benchmark, anonymise, anonymise_benchmark, anonymised_note, to_json_dict
+from metrics.counts import FigureSet
+from metrics.registry import METRICS
+from metrics.trends import period_label
+from storage import list_figure_sets, load_figure_set
+from ui import db, history, state
+from ui.metric_page import sample_note
+
+SAMPLE_REGION = Path(__file__).resolve().parents[1] / "sample_data" / "region"
+_FILES = "benchmark_files"  # [(name, bytes)] of counts templates, in the person's session only
+_KEY = "benchmark_anonymise_key"
+
+
+def _use_sample_region() -> None:
+    st.session_state[_FILES] = [(p.name, p.read_bytes()) for p in sorted(SAMPLE_REGION.glob("*.xlsx"))]
+
+
+def _clear_files() -> None:
+    st.session_state.pop(_FILES, None)
+    st.session_state.pop(_KEY, None)
+
+
+def _sources_section() -> list[tuple[str, bytes]]:
+    uploads = st.file_uploader("Counts templates, one per organisation", type=["xlsx", "xls", "ods", "csv"],
+                               accept_multiple_files=True, key="benchmark_upload",
+                               help="Each organisation fills in the counts template (Data page, or "
+                               "`python -m metrics template`) and sends it to you.")
+    files = list(st.session_state.get(_FILES, []))
+    names = {name for name, _ in files}
+    files += [(u.name, u.getvalue()) for u in uploads or [] if u.name not in names]
+    left, right = st.columns(2)
+    if SAMPLE_REGION.exists():
+        left.button("Use the sample region (30 fictional organisations)", on_click=_use_sample_region,
+                    icon=":material/science:")
+    if st.session_state.get(_FILES):
+        right.button("Clear the files", on_click=_clear_files, icon=":material/close:")
+    return files
+
+
+def _saved_section(view: state.View) -> tuple[list[FigureSet], tuple[tuple[int, int], ...]]:
+    saved = [s for s in list_figure_sets(db.engine()) if not s.scope]
+    latest = {}
+    for summary in saved:  # oldest first within each organisation: the last one wins
+        latest[summary.organisation] = summary
+    others = sorted(name for name in latest if name != view.organisation)
+    if not others:
+        return [], ()
+    chosen = st.multiselect("Saved figures of other organisations (their latest period)", others,
+                            key="benchmark_saved", format_func=lambda n: f"{n} ({period_label(latest[n].period)})")
+    return ([load_figure_set(db.engine(), latest[name].id) for name in chosen],
+            tuple((latest[name].id, latest[name].version) for name in chosen))
+
+
+def _comparisons(result: Benchmark) -> dict[str, str]:
+    options = {}
+    if result.workforce is not None:
+        options["M1"] = f"{METRICS['M1'].number}. {METRICS['M1'].title}"
+    for comparison in result.comparisons:
+        d = comparison.definition
+        label = f"{d.number}. {d.title}"
+        options[comparison.key] = f"{label}: {comparison.question_label}" if comparison.question_label else label
+    return options
+
+
+def _share_section(view: state.View) -> None:
+    analysis = state.analysis(view)
+    with st.expander(f"Send {view.organisation}'s figures to a regional lead"):
+        st.markdown(f"Download the figures on screen ({analysis.period}) as a counts template: counts by group, "
+                    "band and survey question, no person's record. A regional lead loads one from each organisation "
+                    "here or with `python -m metrics benchmark FOLDER`.")
+        st.caption("Small counts are not withheld in it, so that the figures can be pooled: share it under your data "
+                   "sharing agreement, not in public.")
+
+        def workbook() -> bytes:
+            from metrics.template import write_template
+
+            buffer = io.BytesIO()
+            write_template(buffer, organisation=view.organisation, figures=analysis.figures)
+            return buffer.getvalue()
+
+        st.download_button("Download as a counts template", workbook, icon=":material/download:", on_click="ignore",
+                           file_name=f"{view.organisation} counts {analysis.period.end:%Y-%m-%d}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def render(view: state.View) -> None:
+    st.title("Benchmarking")
+    sample_note(view)
+    st.markdown("Set organisations' figures side by side: each one's relative likelihood against its size, inside "
+                "the limits that chance alone would give around the pooled figure (a funnel plot).")
+    _share_section(view)
+    files = _sources_section()
+    figure_sets: list[FigureSet] = []
+    if files:
+        try:
+            figure_sets += state.counts_templates(tuple(files))
+        except InputError as error:
+            st.error(str(error), icon=":material/error:")
+            return
+    saved_sets, saved_key = _saved_section(view)
+    figure_sets += saved_sets
+    analysis = state.analysis(view)
+    include_own = st.checkbox(f"Include {view.organisation}'s figures on screen ({analysis.period})", value=True,
+                              key="benchmark_include_own")
+    own = include_own and all(fs.organisation != view.organisation for fs in figure_sets)
+    if own:
+        figure_sets.append(analysis.figures)
+        if view.filters:
+            st.caption(f"{view.organisation}'s figures are for {history.scope_of(view)} only (the sidebar's "
+                       "service), while the others are whole organisations.")
+    if len(figure_sets) < 2:
+        st.info("Add at least one other organisation's counts template (or use the sample region) to compare.",
+                icon=":material/info:")
+        return
+    try:
+        result = state.benchmark_of(figure_sets, files=tuple(files), saved=saved_key, own=view if own else None,
+                                    settings=view.settings)
+    except InputError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    anonymised = st.toggle("Show organisations anonymised (A, B, C...) for sharing", key="benchmark_anonymised")
+    highlight = view.organisation if include_own else ""
+    if anonymised:
+        key = st.session_state.get(_KEY)
+        if key is None or set(key) != set(result.organisations):
+            key = st.session_state[_KEY] = anonymise(result.organisations)
+        highlight = key.get(highlight, "")
+        result = anonymise_benchmark(result, key)
+    for note in result.notes:
+        st.caption(note)
+    st.caption(f"{len(result.organisations)} organisations. "
+               + (f"{result.common_period}." if result.common_period else ""))
+    options = _comparisons(result)
+    chosen = st.selectbox("Metric", list(options), format_func=options.get, key="benchmark_metric")
+    if chosen == "M1":
+        spec = workforce_shares(result.workforce, view.settings, highlight=highlight)  # type: ignore[arg-type]
+    else:
+        metric_id, _, question = chosen.partition(" ")
+        spec = funnel(result.comparison(metric_id, question), view.settings, highlight=highlight)
+    st.altair_chart(spec.chart, width="stretch")
+    st.caption(spec.summary)
+    st.dataframe(spec.table, hide_index=True, width="stretch")
+    with st.expander("How to read a funnel plot"):
+        st.markdown(
+            "Each point is an organisation: across, how many people its ratio is based on; up, its relative "
+            "likelihood. The line across is the pooled figure for all the organisations together. The curves are "
+            "the limits within which 95% (dashed) and 99.8% (solid) of organisations would fall if each differed "
+            "from the pooled figure by chance alone; they narrow as organisations grow, because larger numbers vary "
+            "less. A point beyond the 99.8% limit is unlikely to be chance: look there first. Organisations whose "
+            "groups are too small are listed in the table but not placed.")
+    st.download_button("Download the comparison (JSON)", lambda: json.dumps(to_json_dict(result), indent=2),
+                       file_name="benchmark.json", mime="application/json", icon=":material/download:",
+                       on_click="ignore")
+    if anonymised:
+        st.caption(anonymised_note())
