@@ -8,6 +8,7 @@ The tables use SQLAlchemy Core types that PostgreSQL and SQLite both understand.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import threading
 from collections.abc import Iterator
@@ -279,6 +280,17 @@ def check_text(text: str, what: str) -> str:
     if "\x00" in text:
         raise ValueError(f"{what} contains a NUL character, which cannot be stored")
     return text
+
+
+def plain_json(value: Any, what: str, limit: int) -> str:
+    """`value` as JSON text, refusing anything that is not plain JSON or is longer than `limit` characters."""
+    try:
+        encoded = json.dumps(value, sort_keys=True, allow_nan=False, ensure_ascii=False)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{what} must be plain JSON values (text, numbers, lists, dicts): {error}") from None
+    if len(encoded) > limit:
+        raise ValueError(f"{what} is {len(encoded):,} characters long; the limit is {limit:,}")
+    return encoded
 
 
 def check_name(value: str, what: str) -> str:

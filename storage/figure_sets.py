@@ -32,6 +32,7 @@ from storage.db import (
     check_text,
     figure_counts,
     figure_sets,
+    plain_json,
     read_connection,
     utc_now,
     write_transaction,
@@ -100,13 +101,7 @@ def scope_of(filters: Mapping[str, Sequence[str]]) -> str:
 
 
 def _json(value: Any, what: str) -> str:
-    try:
-        encoded = json.dumps(value, sort_keys=True, allow_nan=False, ensure_ascii=False)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{what} must be plain JSON values (text, numbers, lists, dicts): {error}") from None
-    if len(encoded) > MAX_JSON_CHARS:
-        raise ValueError(f"{what} is {len(encoded):,} characters long; the limit is {MAX_JSON_CHARS:,}")
-    return encoded
+    return plain_json(value, what, MAX_JSON_CHARS)
 
 
 def _whole(value: Any) -> int | None:

@@ -17,6 +17,7 @@ from storage.db import (
     as_utc,
     check_name,
     organisation_settings,
+    plain_json,
     read_connection,
     utc_now,
     write_transaction,
@@ -68,12 +69,7 @@ def settings_to_values(settings: Settings) -> dict[str, Any]:
 def _encode(values: dict[str, Any]) -> str:
     if not isinstance(values, dict):
         raise ValueError(f"settings must be a dict, not {type(values).__name__}")
-    try:
-        encoded = json.dumps(values, sort_keys=True, allow_nan=False, ensure_ascii=False)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"settings must be plain JSON values (text, numbers, lists, dicts): {error}") from None
-    if len(encoded) > MAX_SETTINGS_CHARS:
-        raise ValueError(f"the settings are {len(encoded):,} characters long; the limit is {MAX_SETTINGS_CHARS:,}")
+    encoded = plain_json(values, "the settings", MAX_SETTINGS_CHARS)
     settings_from_values(json.loads(encoded))  # refuse what the engine could not use
     return encoded
 
