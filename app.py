@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import sidebar
+from ui import access, sidebar
 from ui.navigation import METRIC_PAGES
 
 st.set_page_config(page_title="Workforce Race Equality Standard", page_icon=":material/diversity_3:",
@@ -21,6 +21,10 @@ pages = {
     "Data": [st.Page("pages/data.py", title="Data", icon=":material/upload_file:")],
     "Settings": [st.Page("pages/settings.py", title="Settings", icon=":material/settings:")],
 }
+blocked = access.gate()
+if blocked is not None:  # signed out, or not on the access list: that page and nothing else
+    st.navigation([st.Page(blocked, title="Sign in", url_path="sign-in", default=True)], position="hidden").run()
+    st.stop()
 navigation = st.navigation(pages)
 sidebar.open_requested_page()
 sidebar.render()

@@ -7,7 +7,7 @@ import streamlit as st
 
 from metrics.registry import METRICS, THEMES
 from storage import RAG_MEANINGS, Action, load_actions, save_actions
-from ui import db, sidebar
+from ui import access, db, sidebar
 
 _RESULT = "action_plan_result"
 _LOADED = "action_plan_loaded"  # the table as this person opened it, the base of their edits
@@ -53,8 +53,12 @@ def render(organisation: str, period: str) -> None:
     stored = st.session_state[_LOADED][1]
     st.markdown(" · ".join(f"**{RAG_WORDS[r]}**: {meaning}" for r, meaning in RAG_MEANINGS.items()))
     metric_labels = {m.id: f"{m.id} {m.title}" for m in METRICS.values()}
+    editor = access.can_edit()
+    if not editor:
+        access.read_only_note("the action plan")
     edited = st.data_editor(
-        _frame(stored), key=_EDITOR, num_rows="dynamic", hide_index=True, width="stretch",
+        _frame(stored), key=_EDITOR, num_rows="dynamic" if editor else "fixed", hide_index=True, width="stretch",
+        disabled=not editor,
         column_order=list(COLUMNS),
         column_config={
             "number": st.column_config.NumberColumn(COLUMNS["number"], min_value=1, step=1, width="small"),
@@ -73,7 +77,7 @@ def render(organisation: str, period: str) -> None:
     )
     save, reload = st.columns([1, 3])
     reload.button("Discard my edits and load the latest", on_click=_reload, icon=":material/refresh:")
-    if save.button("Save the action plan", icon=":material/save:", type="primary"):
+    if editor and save.button("Save the action plan", icon=":material/save:", type="primary"):
         try:
             # The table as loaded tells a row this person deleted from one someone else added since.
             result = save_actions(db.engine(), organisation, period, _actions(edited), user=sidebar.user(),

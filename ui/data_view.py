@@ -9,7 +9,7 @@ from data_loaders import DATASETS, SCHEMAS, InputError
 from data_loaders.ethnicity import label_table
 from data_loaders.report import SheetReport
 from storage import StaleEdit, load_settings, save_settings
-from ui import db, sidebar, state
+from ui import access, db, sidebar, state
 
 AUTOMATIC = "Recognise automatically"
 _UPLOADER = "data_uploader"
@@ -122,6 +122,9 @@ def recognised_section(view: state.View) -> None:
 
 
 def _save_classifications(organisation: str, edited: pd.DataFrame, original: pd.DataFrame) -> None:
+    if not access.can_edit():
+        st.error("Not saved: saving classifications needs the editor role.")
+        return
     values, version = load_settings(db.engine(), organisation)
     overrides = dict(values.get("ethnicity_overrides", {}))
     reverse = {v: k for k, v in GROUP_LABELS.items()}
@@ -164,6 +167,8 @@ def ethnicity_section(view: state.View) -> None:
             column_config={"Group": st.column_config.SelectboxColumn(options=list(GROUP_LABELS.values()),
                                                                      required=True)},
         )
+        if not access.can_edit():
+            continue
         if not edited.equals(shown) and st.button("Save these classifications", key=f"data_labels_save_{name}"):
             _save_classifications(view.organisation, edited, shown)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from storage import PANEL_KINDS, Panel, StaleEdit, load_panels, save_panel
-from ui import db, sidebar
+from ui import access, db, sidebar
 
 
 def _keys(organisation: str, period: str, metric: str, kind: str) -> tuple[str, str, str]:
@@ -31,6 +31,9 @@ def _when(panel: Panel) -> str:
 
 def _save(organisation: str, period: str, metric: str, kind: str) -> None:
     text_key, version_key, outcome_key = _keys(organisation, period, metric, kind)
+    if not access.can_edit():  # the button is not offered; a forged click still changes nothing
+        st.session_state[outcome_key] = ("invalid", "Not saved: saving needs the editor role.")
+        return
     try:
         saved = save_panel(db.engine(), organisation, period, metric, kind, st.session_state[text_key],
                            expected_version=st.session_state[version_key], user=sidebar.user())
@@ -56,6 +59,9 @@ def _take_theirs(organisation: str, period: str, metric: str, kind: str, theirs:
 def render(organisation: str, period: str, metric: str, engine_sentence: str) -> None:
     """The three panels of `metric`; "What we know from our data" starts as the engine's sentence."""
     stored = load_panels(db.engine(), organisation, period)
+    editor = access.can_edit()
+    if not editor:
+        access.read_only_note("these panels")
     columns = st.columns(len(PANEL_KINDS))
     for (kind, label), column in zip(PANEL_KINDS.items(), columns, strict=True):
         panel = stored.get((metric, kind)) or Panel(organisation, period, metric, kind, "", 0, None, None)
@@ -72,9 +78,10 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str) ->
             st.session_state[text_key] = prefill
             st.session_state[_prefill_key(text_key)] = prefill
         with column.container(border=True):
-            st.text_area(label, key=text_key, height=200, max_chars=20_000)
-            st.button("Save", key=f"{text_key}_save", on_click=_save, args=(organisation, period, metric, kind),
-                      icon=":material/save:")
+            st.text_area(label, key=text_key, height=200, max_chars=20_000, disabled=not editor)
+            if editor:
+                st.button("Save", key=f"{text_key}_save", on_click=_save, args=(organisation, period, metric, kind),
+                          icon=":material/save:")
             st.caption(_when(panel))
             outcome = st.session_state.get(outcome_key)
             if outcome is None:

@@ -11,7 +11,7 @@ from data_loaders.errors import InputError
 from data_loaders.population import PopulationTable, typed_population
 from metrics.api import SAMPLE_DIR
 from storage import StaleEdit, load_settings, save_settings, settings_from_values
-from ui import db, sidebar, state
+from ui import access, db, sidebar, state
 
 _FILE = "population_file"  # (name, bytes) of the Census table the person gave, in their session only
 _OUTCOME = "population_outcome"
@@ -19,6 +19,9 @@ SAMPLE_CENSUS = SAMPLE_DIR / "census_ts021.csv"
 
 
 def _save(view: state.View, changes: dict[str, Any], done: str) -> None:
+    if not access.can_edit():
+        st.session_state[_OUTCOME] = ("error", "Not saved: changing the settings needs the editor role.")
+        return
     engine = db.engine()
     values, version = load_settings(engine, view.organisation)
     try:
@@ -100,9 +103,10 @@ def render(view: state.View) -> None:
     if share is not None:
         st.markdown(f"Senior management and the pay bands are set beside **{settings.local_population_area}**: "
                     f"{settings.bme_label} residents are **{share:.1f}%**.")
-        st.button("Stop comparing with a local population", icon=":material/close:", on_click=_save,
-                  args=(view, {"local_population": {}, "local_population_area": ""},
-                        "The local population is removed."))
+        if access.can_edit():
+            st.button("Stop comparing with a local population", icon=":material/close:", on_click=_save,
+                      args=(view, {"local_population": {}, "local_population_area": ""},
+                            "The local population is removed."))
     elif settings.local_population:
         st.warning("The saved local population comes from the Census table with 6 categories, which cannot separate "
                    "White minorities: with White minorities counted as minority ethnic, no share can be given. "
@@ -116,6 +120,9 @@ def render(view: state.View) -> None:
     found = st.session_state.pop(_OUTCOME, None)
     if found:
         getattr(st, found[0])(found[1])
+    if not access.can_edit():
+        access.read_only_note("the local population")
+        return
     census, typed = st.tabs(["From the Census table", "Type the share in"])
     with census:
         _census_section(view)

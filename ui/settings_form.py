@@ -7,7 +7,7 @@ import streamlit as st
 
 from metrics.settings import salary_band_labels
 from storage import StaleEdit, load_settings, save_settings, settings_from_values
-from ui import db, sidebar, state
+from ui import access, db, sidebar, state
 from ui.data_view import GROUP_LABELS
 
 _OUTCOME = "settings_outcome"
@@ -63,8 +63,11 @@ def render(view: state.View) -> None:
                               | set(current.senior_bands))
         senior = st.multiselect("Senior bands (used when the data has no senior-manager column)", band_options,
                                 default=[b for b in current.senior_bands if b in band_options])
-        submitted = st.form_submit_button("Save the settings", icon=":material/save:", type="primary")
-    if submitted:
+        submitted = st.form_submit_button("Save the settings", icon=":material/save:", type="primary",
+                                          disabled=not access.can_edit())
+    if not access.can_edit():
+        access.read_only_note("the settings")
+    if submitted and access.can_edit():
         reverse = {v: k for k, v in GROUP_LABELS.items()}
         try:
             new_values = {

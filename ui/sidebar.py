@@ -11,7 +11,7 @@ from metrics.api import SAMPLE_ORGANISATION
 from metrics.api import services as services_in
 from metrics.registry import STANDARDS
 from storage import load_settings, settings_from_values
-from ui import db, state
+from ui import access, db, state
 
 ALL_SERVICES = "All services"
 CURRENT_VIEW = "current_view"
@@ -47,7 +47,9 @@ def render() -> state.View:
                              format_func=lambda s: STANDARDS[s].name, horizontal=True,
                              help="SC-WRES puts the minority-ethnic group's rate over the white group's; the NHS "
                              "WRES puts white over minority ethnic for appointment and training.")
-    sidebar.text_input("Your name (shown beside what you save)", key=state.USER, placeholder="e.g. Sam Patel")
+    if access.identity() is None:
+        sidebar.text_input("Your name (shown beside what you save)", key=state.USER, placeholder="e.g. Sam Patel")
+    access.sidebar_status()
 
     values, _version = load_settings(db.engine(), organisation)
     settings = settings_from_values(values).with_(standard=standard, period_end=period_end)
@@ -82,4 +84,5 @@ def open_requested_page() -> None:
 
 
 def user() -> str:
-    return (st.session_state.get(state.USER) or "").strip() or "Anonymous"
+    """Who is saving: the signed-in name when there is sign-in, else the name typed in the sidebar."""
+    return access.identity() or (st.session_state.get(state.USER) or "").strip() or "Anonymous"

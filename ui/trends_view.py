@@ -10,7 +10,7 @@ from metrics.api import Analysis
 from metrics.registry import METRICS
 from metrics.trends import changes, period_label
 from storage import StaleEdit, delete_figure_set, save_figure_set
-from ui import db, history, sidebar, state
+from ui import access, db, history, sidebar, state
 from ui.metric_page import caption, sample_note
 
 _METRIC = "trends_metric"
@@ -19,6 +19,9 @@ _OUTCOME = "trends_outcome"
 
 
 def _save(view: state.View, analysis: Analysis, expected_version: int) -> None:
+    if not access.can_edit():
+        st.session_state[_OUTCOME] = ("error", "Not saved: saving a period needs the editor role.")
+        return
     try:
         saved = save_figure_set(db.engine(), analysis.figures, saved_by=sidebar.user(),
                                 made_with=history.made_with(view.settings), scope=history.scope_of(view),
@@ -44,6 +47,9 @@ def _key(view: state.View, analysis: Analysis) -> str:
 
 
 def _delete(figure_set_id: int, version: int, label: str) -> None:
+    if not access.can_edit():
+        st.session_state[_OUTCOME] = ("error", "Not removed: removing a period needs the editor role.")
+        return
     try:
         delete_figure_set(db.engine(), figure_set_id, expected_version=version)
     except StaleEdit:
@@ -65,14 +71,16 @@ def _save_controls(view: state.View, analysis: Analysis, saved: list) -> None:
     label = period_label(analysis.period)
     st.markdown(f"Save the figures on screen as **{label}** so that next year's figures can be set beside them. "
                 "Only the counts by group (and by band and survey question) are kept, never a person's record.")
-    pending = st.session_state.get(_REPLACE)
+    if not access.can_edit():
+        access.read_only_note("the saved periods")
+    pending = st.session_state.get(_REPLACE) if access.can_edit() else None
     replacing = pending[1] if pending and pending[0] == _key(view, analysis) else None
     if replacing:
         left, right = st.columns(2)
         left.button(f"Replace the saved {label} figures", icon=":material/sync:", type="primary",
                     on_click=_save, args=(view, analysis, replacing))
         right.button("Keep the saved figures", on_click=st.session_state.pop, args=(_REPLACE, None))
-    else:
+    elif access.can_edit():
         st.button(f"Save these figures as {label}", icon=":material/save:", on_click=_save, args=(view, analysis, 0))
     _outcome()
     if not saved:
@@ -82,6 +90,8 @@ def _save_controls(view: state.View, analysis: Analysis, saved: list) -> None:
                                 "From": s.source, "Metrics": len(s.available), "Saved by": s.saved_by or "",
                                 "Saved at (UTC)": f"{s.saved_at:%d %b %Y %H:%M}" if s.saved_at else ""}
                                for s in saved]), hide_index=True, width="stretch")
+    if not access.can_edit():
+        return
     with st.expander("Remove a saved period"):
         choice = st.selectbox("Saved period", saved, format_func=period_label_of, key="trends_remove_choice")
         st.button("Remove it", icon=":material/delete:", on_click=_delete,

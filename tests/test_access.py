@@ -1,0 +1,148 @@
+"""Who may see and edit: the allow-list policy, and the app signed out, refused, viewing and editing."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from access import EDITOR, VIEWER, AccessPolicy, PolicyError
+from ui.apptest import served_navigation
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "a-long-random-secret",
+        "client_id": "wres-dashboard", "client_secret": "not-a-real-secret",
+        "server_metadata_url": "https://login.microsoftonline.com/tenant/v2.0/.well-known/openid-configuration"}
+ACCESS = {"editors": ["sam.patel@wexcombe.gov.uk", "@workforce.wexcombe.gov.uk"], "viewers": ["@wexcombe.gov.uk"]}
+
+
+# --- the policy -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("email", "role"), [
+    ("sam.patel@wexcombe.gov.uk", EDITOR),
+    ("  Sam.Patel@WEXCOMBE.gov.uk ", EDITOR),  # case and spaces do not matter
+    ("lee@workforce.wexcombe.gov.uk", EDITOR),
+    ("jo@wexcombe.gov.uk", VIEWER),
+    ("jo@evil-wexcombe.gov.uk", None),  # a domain is matched exactly
+    ("jo@wexcombe.gov.uk.example.com", None),
+    ("jo@sub.wexcombe.gov.uk", None),  # subdomains are not the domain
+    ("wexcombe.gov.uk", None),
+    ("@wexcombe.gov.uk", None),  # a bare domain is not an address
+    ("", None),
+    (None, None),
+])
+def test_roles_from_the_allow_list(email, role):
+    assert AccessPolicy.from_mapping(ACCESS).role_for(email) == role
+
+
+def test_an_empty_policy_lets_nobody_in():
+    policy = AccessPolicy.from_mapping(None)
+    assert policy.empty and policy.role_for("sam.patel@wexcombe.gov.uk") is None
+
+
+@pytest.mark.parametrize(("config", "words"), [
+    ({"editors": "sam@wexcombe.gov.uk"}, "must be a list"),
+    ({"editors": ["sam"]}, "write a whole address"),
+    ({"viewers": ["@localhost"]}, "write a whole address"),
+    ({"viewers": [42]}, "not an address"),
+    ({"admins": ["sam@wexcombe.gov.uk"]}, "does not know: admins"),
+])
+def test_a_bad_policy_says_what_to_fix(config, words):
+    with pytest.raises(PolicyError, match=words):
+        AccessPolicy.from_mapping(config)
+
+
+# --- the app ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def app_setup(tmp_path, monkeypatch):
+    monkeypatch.setenv("WRES_DATABASE_URL", f"sqlite:///{tmp_path / 'wres.sqlite'}")
+    with served_navigation():
+        yield
+
+
+def app_as(user: dict | None, access: dict | None = ACCESS) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["auth"] = AUTH
+    if access is not None:
+        at.secrets["access"] = access
+    if user is not None:
+        at.user = user
+    return at.run()
+
+
+def shown_text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [t.value for t in at.title]
+    parts += [e.value for e in at.error] + [i.value for i in at.info]
+    return "\n".join(parts)
+
+
+def test_signed_out_sees_only_the_sign_in_page():
+    at = app_as({"is_logged_in": False})
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"]
+    text = shown_text(at)
+    assert "Sign in with your organisation's account" in text
+    for leak in ("Wexcombe", "Adverse", "0.78", "relative likelihood"):
+        assert leak not in text
+    assert not at.dataframe and not at.get("vega_lite_chart") and not at.text_area
+    with pytest.raises(ValueError, match=r"Known pages: \['Sign in'\]"):  # no other page is even registered
+        at.switch_page("pages/recruitment.py")
+
+
+def test_an_account_not_on_the_list_is_refused():
+    at = app_as({"is_logged_in": True, "email": "someone@elsewhere.gov.uk", "name": "Someone"})
+    assert any("someone@elsewhere.gov.uk is not on this dashboard's access list" in e.value for e in at.error)
+    assert [b.label for b in at.button] == ["Sign out"]
+    assert "Wexcombe" not in shown_text(at) and not at.dataframe
+
+
+def test_a_broken_access_list_refuses_everyone_with_the_reason():
+    at = app_as({"is_logged_in": True, "email": "sam.patel@wexcombe.gov.uk"}, access={"editors": "sam"})
+    assert any("access list cannot be used" in e.value and "must be a list" in e.value for e in at.error)
+    assert not at.dataframe
+
+
+def test_auth_without_an_access_list_lets_nobody_in():
+    at = app_as({"is_logged_in": True, "email": "sam.patel@wexcombe.gov.uk"}, access=None)
+    assert any("not on this dashboard's access list" in e.value for e in at.error)
+
+
+def test_a_viewer_reads_but_cannot_save():
+    at = app_as({"is_logged_in": True, "email": "jo@wexcombe.gov.uk", "name": "Jo Reader"})
+    assert not at.exception
+    assert any("Signed in as Jo Reader (viewer)." in c.value for c in at.sidebar.caption)
+    at.switch_page("pages/recruitment.py").run()
+    assert at.text_area and all(t.disabled for t in at.text_area)
+    assert not [b for b in at.button if b.label == "Save"]
+    assert any("saving changes needs the editor role" in c.value for c in at.caption)
+    at.switch_page("pages/settings.py").run()
+    assert next(b for b in at.button if b.label == "Save the settings").disabled
+    at.switch_page("pages/trends.py").run()
+    assert not [b for b in at.button if b.label.startswith("Save these figures")]
+    at.switch_page("pages/action_plan.py").run()
+    assert not [b for b in at.button if b.label == "Save the action plan"]
+
+
+def test_an_editor_saves_under_their_signed_in_name(tmp_path):
+    from storage import load_panel, make_engine
+
+    at = app_as({"is_logged_in": True, "email": "sam.patel@wexcombe.gov.uk", "name": "Sam Patel"})
+    assert not [t for t in at.sidebar.text_input if t.label.startswith("Your name")]  # the name comes from sign-in
+    at.switch_page("pages/recruitment.py").run()
+    at.text_area[1].input("Anonymised shortlisting in every team.")
+    [b for b in at.button if b.label == "Save"][1].click().run()  # the second panel's button
+    assert not at.exception
+    assert any(s.value == "Saved." for s in at.success)
+    import os
+
+    panel = load_panel(make_engine(os.environ["WRES_DATABASE_URL"]), "Wexcombe Borough Council", "2026-03-31",
+                       "M2", "achieved")
+    assert (panel.text, panel.updated_by) == ("Anonymised shortlisting in every team.", "Sam Patel")
+
+
+def test_without_auth_the_sidebar_says_access_is_open():
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert any("Open access" in c.value for c in at.sidebar.caption)
+    assert any(t.label.startswith("Your name") for t in at.sidebar.text_input)
