@@ -8,6 +8,7 @@ from ui import history, sidebar, state
 from ui.metric_page import caption, sample_note
 from ui.navigation import page_for
 from ui.overview import change_text, headline, value_text
+from ui.safe import md
 from ui.status import badge
 
 view = sidebar.current_view(__file__)
@@ -19,7 +20,7 @@ sample_note(view)
 st.caption(caption(view, analysis))
 st.markdown(headline(analysis.results, view.settings))
 if population := population_sentence(analysis.results["M9"], view.settings):
-    st.markdown(population)
+    st.markdown(md(population))
 
 header = st.columns([4, 2, 3, 2, 3])
 for column, text in zip(header, ("Metric", "Value", "95% interval", "Status",

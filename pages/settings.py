@@ -4,11 +4,12 @@ import streamlit as st
 
 from ui import population_view, settings_form, sidebar
 from ui.metric_page import sample_note
+from ui.safe import md
 
 view = sidebar.current_view(__file__)
 st.title("Settings")
 sample_note(view)
-st.markdown(f"Settings for **{view.organisation}**, saved for everyone who opens it.")
+st.markdown(f"Settings for **{md(view.organisation)}**, saved for everyone who opens it.")
 settings_form.render(view)
 st.divider()
 population_view.render(view)

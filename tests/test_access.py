@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from access import EDITOR, VIEWER, AccessPolicy, PolicyError
 from ui.apptest import served_navigation
+from ui.safe import plain
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "a-long-random-secret",
@@ -73,8 +74,8 @@ def app_as(user: dict | None, access: dict | None = ACCESS) -> AppTest:
 
 
 def shown_text(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [t.value for t in at.title]
-    parts += [e.value for e in at.error] + [i.value for i in at.info]
+    parts = [plain(m.value) for m in at.markdown] + [plain(c.value) for c in at.caption] + [t.value for t in at.title]
+    parts += [plain(e.value) for e in at.error] + [plain(i.value) for i in at.info]
     return "\n".join(parts)
 
 
@@ -93,30 +94,30 @@ def test_signed_out_sees_only_the_sign_in_page():
 
 def test_an_account_not_on_the_list_is_refused():
     at = app_as({"is_logged_in": True, "email": "someone@elsewhere.gov.uk", "name": "Someone"})
-    assert any("someone@elsewhere.gov.uk is not on this dashboard's access list" in e.value for e in at.error)
+    assert any("someone@elsewhere.gov.uk is not on this dashboard's access list" in plain(e.value) for e in at.error)
     assert [b.label for b in at.button] == ["Sign out"]
     assert "Wexcombe" not in shown_text(at) and not at.dataframe
 
 
 def test_a_broken_access_list_refuses_everyone_with_the_reason():
     at = app_as({"is_logged_in": True, "email": "sam.patel@wexcombe.gov.uk"}, access={"editors": "sam"})
-    assert any("access list cannot be used" in e.value and "must be a list" in e.value for e in at.error)
+    assert any("access list cannot be used" in e.value and "must be a list" in plain(e.value) for e in at.error)
     assert not at.dataframe
 
 
 def test_auth_without_an_access_list_lets_nobody_in():
     at = app_as({"is_logged_in": True, "email": "sam.patel@wexcombe.gov.uk"}, access=None)
-    assert any("not on this dashboard's access list" in e.value for e in at.error)
+    assert any("not on this dashboard's access list" in plain(e.value) for e in at.error)
 
 
 def test_a_viewer_reads_but_cannot_save():
     at = app_as({"is_logged_in": True, "email": "jo@wexcombe.gov.uk", "name": "Jo Reader"})
     assert not at.exception
-    assert any("Signed in as Jo Reader (viewer)." in c.value for c in at.sidebar.caption)
+    assert any("Signed in as Jo Reader (viewer)." in plain(c.value) for c in at.sidebar.caption)
     at.switch_page("pages/recruitment.py").run()
     assert at.text_area and all(t.disabled for t in at.text_area)
     assert not [b for b in at.button if b.label == "Save"]
-    assert any("saving changes needs the editor role" in c.value for c in at.caption)
+    assert any("saving changes needs the editor role" in plain(c.value) for c in at.caption)
     at.switch_page("pages/settings.py").run()
     assert next(b for b in at.button if b.label == "Save the settings").disabled
     at.switch_page("pages/trends.py").run()
@@ -144,5 +145,5 @@ def test_an_editor_saves_under_their_signed_in_name(tmp_path):
 
 def test_without_auth_the_sidebar_says_access_is_open():
     at = AppTest.from_file(APP, default_timeout=120).run()
-    assert any("Open access" in c.value for c in at.sidebar.caption)
+    assert any("Open access" in plain(c.value) for c in at.sidebar.caption)
     assert any(t.label.startswith("Your name") for t in at.sidebar.text_input)

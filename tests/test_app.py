@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from ui.apptest import served_navigation
 from ui.navigation import METRIC_PAGES
+from ui.safe import plain
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -45,13 +46,13 @@ def save_button(at: AppTest, n: int):
 
 
 def markdown_text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return "\n".join(plain(m.value) for m in at.markdown)
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
 def test_every_page_renders_on_the_sample_council(page):
     at = open_app(page)
-    assert any("sample data" in i.value for i in at.info), "the sample-data note is missing"
+    assert any("sample data" in plain(i.value) for i in at.info), "the sample-data note is missing"
     assert at.title, "every page has a title"
 
 
@@ -68,7 +69,7 @@ def test_metric_page_has_chart_table_caption_and_panels():
     at = open_app("pages/recruitment.py")
     assert len(at.get("vega_lite_chart")) >= 1
     assert len(at.dataframe) >= 1
-    assert any("Social Care Workforce Race Equality Standard" in c.value for c in at.caption)
+    assert any("Social Care Workforce Race Equality Standard" in plain(c.value) for c in at.caption)
     labels = [t.label for t in at.text_area]
     assert labels == ["What we know from our data", "What we've achieved", "What we're working towards"]
     assert at.text_area[0].value.startswith("BME shortlisted applicants were less likely")
@@ -91,7 +92,7 @@ def test_panel_edit_persists_into_a_new_session():
     assert not at.exception
     fresh = open_app("pages/recruitment.py")
     assert fresh.text_area[1].value == "Diverse interview panels for every post.\n=SUM(A1:A3)"
-    assert any("Last saved by Sam Patel" in c.value for c in fresh.caption)
+    assert any("Last saved by Sam Patel" in plain(c.value) for c in fresh.caption)
 
 
 def test_a_stale_save_is_refused_and_nothing_is_lost():
@@ -100,7 +101,7 @@ def test_a_stale_save_is_refused_and_nothing_is_lost():
     save_button(first, 2).click().run()
     second.text_area[2].input("Second person's plan").run()
     save_button(second, 2).click().run()
-    assert any("Not saved" in e.value for e in second.error)
+    assert any("Not saved" in plain(e.value) for e in second.error)
     assert second.text_area[2].value == "Second person's plan"  # their own text is still there
     assert "First person's plan" in "\n".join(t.value for t in second.text)
     third = open_app("pages/conduct.py")
@@ -131,15 +132,15 @@ def test_uploading_a_file_changes_the_numbers():
     at.file_uploader[0].set_value([("staff.xlsx", staff_workbook(), "application/octet-stream")]).run()
     next(b for b in at.button if b.label == "Add the files").click().run()
     assert not at.exception
-    assert any("Added staff.xlsx" in s.value for s in at.success)
+    assert any("Added staff.xlsx" in plain(s.value) for s in at.success)
     at.switch_page("pages/pay_and_senior.py").run()
-    assert not any("sample data" in i.value for i in at.info)
+    assert not any("sample data" in plain(i.value) for i in at.info)
     # 30 staff: 10 BME (every third), 20 white, across Grade 0, 1 and 2.
     assert at.text_area[0].value.startswith("BME staff are 33% of the workforce")
     at.switch_page("pages/overview.py").run()
     text = markdown_text(at)
     assert "No data" in text  # only staff was uploaded: no recruitment, survey...
-    assert any("My organisation" in c.value for c in at.caption)
+    assert any("My organisation" in plain(c.value) for c in at.caption)
 
 
 def test_a_column_can_be_corrected_on_the_data_page():
@@ -169,8 +170,8 @@ def test_a_bad_upload_is_refused_with_its_reason():
     at.file_uploader[0].set_value([("staff.xlsx", b"this is not a workbook", "application/octet-stream")]).run()
     next(b for b in at.button if b.label == "Add the files").click().run()
     assert not at.exception
-    assert any("staff.xlsx" in e.value for e in at.error)
-    assert any("sample data" in i.value for i in at.info)  # nothing replaced the sample
+    assert any("staff.xlsx" in plain(e.value) for e in at.error)
+    assert any("sample data" in plain(i.value) for i in at.info)  # nothing replaced the sample
 
 
 def test_settings_save_changes_every_page(database):
@@ -224,7 +225,7 @@ def test_a_counts_template_upload_shows_its_figures(tmp_path):
     at.switch_page("pages/recruitment.py").run()
     assert not at.exception
     assert " 0.71 " in markdown_text(at)  # 25% / 35%
-    assert any("1 April 2024 to 31 March 2025" in c.value for c in at.caption)
+    assert any("1 April 2024 to 31 March 2025" in plain(c.value) for c in at.caption)
 
 
 def test_board_pack_offers_the_version_it_prepared():
@@ -271,11 +272,11 @@ def test_saving_a_period_keeps_counts_and_asks_before_replacing(database):
     at = open_app("pages/trends.py")
     next(b for b in at.button if b.label == "Save these figures as 2025/26").click().run()
     assert not at.exception
-    assert any("Saved the figures for 1 April 2025 to 31 March 2026" in s.value for s in at.success)
+    assert any("Saved the figures for 1 April 2025 to 31 March 2026" in plain(s.value) for s in at.success)
     (saved,) = list_figure_sets(make_engine(database), "Wexcombe Borough Council")
     assert (saved.period_end.isoformat(), saved.version, saved.scope) == ("2026-03-31", 1, "")
     next(b for b in at.button if b.label == "Save these figures as 2025/26").click().run()
-    assert any("already saved" in w.value for w in at.warning)
+    assert any("already saved" in plain(w.value) for w in at.warning)
     next(b for b in at.button if b.label == "Replace the saved 2025/26 figures").click().run()
     (saved,) = list_figure_sets(make_engine(database), "Wexcombe Borough Council")
     assert saved.version == 2
@@ -312,12 +313,12 @@ def test_an_upload_is_compared_with_the_period_saved_last_year(tmp_path, databas
     assert "0.50 → 0.90" in text  # 10% / 20% last year; 18% / 20% now
     at.switch_page("pages/trends.py").run()
     assert "The relative likelihood to be appointed rose from 0.50 to 0.90 (2024/25 to 2025/26)" in markdown_text(at)
-    assert any("different ethnicity or pay band settings" in w.value for w in at.warning)  # made_with={} differs
+    assert any("different ethnicity or pay band settings" in plain(w.value) for w in at.warning)  # made_with={} differs
 
 
 def test_benchmarking_the_sample_region():
     at = open_app("pages/benchmarking.py")
-    assert any("Add at least one other organisation" in i.value for i in at.info)
+    assert any("Add at least one other organisation" in plain(i.value) for i in at.info)
     next(b for b in at.button if b.label.startswith("Use the sample region")).click().run()
     assert not at.exception
     assert len(at.get("vega_lite_chart")) == 1
@@ -325,7 +326,8 @@ def test_benchmarking_the_sample_region():
     table = at.dataframe[0].value
     assert len(table) == 31  # thirty organisations and Wexcombe
     assert "Wexcombe Borough Council" in table["Organisation"].tolist()
-    assert any(c.value.startswith("Across 31 organisations the pooled relative likelihood is") for c in at.caption)
+    assert any(plain(c.value).startswith("Across 31 organisations the pooled relative likelihood is")
+               for c in at.caption)
     at.selectbox(key="benchmark_metric").set_value("M3").run()
     assert at.dataframe[0].value["On the funnel"].str.contains("above the 99.8% limit, adverse").any()
     at.toggle(key="benchmark_anonymised").set_value(True).run()
@@ -339,7 +341,7 @@ def test_benchmarking_refuses_a_records_file_with_its_reason():
     at = open_app("pages/benchmarking.py")
     at.file_uploader[0].set_value([("staff.xlsx", staff_workbook(), "application/octet-stream")]).run()
     assert not at.exception
-    assert any("staff.xlsx" in e.value and "counts template" in e.value for e in at.error)
+    assert any("staff.xlsx" in plain(e.value) and "counts template" in plain(e.value) for e in at.error)
 
 
 def test_local_population_from_the_census_table_reaches_the_overview(database):
@@ -349,7 +351,7 @@ def test_local_population_from_the_census_table_reaches_the_overview(database):
     assert "BME residents: **34.1%** of 247,788 with a stated ethnic group in Wexcombe." in markdown_text(at)
     next(b for b in at.button if b.label == "Use this area").click().run()
     assert not at.exception
-    assert any(s.value.startswith("Saved: Wexcombe.") for s in at.success)
+    assert any(plain(s.value).startswith("Saved: Wexcombe.") for s in at.success)
     overview = open_app()
     assert ("BME people are 34% of the residents of Wexcombe with a stated ethnic group, against 8.9% of senior "
             "managers: senior management does not reflect the area it serves") in markdown_text(overview)

@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from access import EDITOR, VIEWER, AccessPolicy, PolicyError
+from ui.safe import md
 
 ROLE = "access_role"
 IDENTITY = "access_identity"
@@ -42,7 +43,7 @@ def _sign_in_page() -> None:
 def _refused_page(message: str) -> Callable[[], None]:
     def page() -> None:
         st.title("Workforce Race Equality Standard")
-        st.error(message, icon=":material/block:")
+        st.error(md(message), icon=":material/block:")
         st.button("Sign out", on_click=st.logout, icon=":material/logout:")
 
     return page
@@ -94,7 +95,7 @@ def sidebar_status() -> None:
                            "it. Set up sign-in ([auth] and [access] in .streamlit/secrets.toml) before real staff "
                            "data goes in.")
         return
-    st.sidebar.caption(f"Signed in as {identity()} ({role()}).")
+    st.sidebar.caption(f"Signed in as {md(identity())} ({role()}).")
     st.sidebar.button("Sign out", on_click=st.logout, icon=":material/logout:", key="access_sign_out")
 
 

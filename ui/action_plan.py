@@ -8,6 +8,7 @@ import streamlit as st
 from metrics.registry import METRICS, THEMES
 from storage import RAG_MEANINGS, Action, load_actions, save_actions
 from ui import access, db, sidebar
+from ui.safe import md
 
 _RESULT = "action_plan_result"
 _LOADED = "action_plan_loaded"  # the table as this person opened it, the base of their edits
@@ -83,7 +84,7 @@ def render(organisation: str, period: str) -> None:
             result = save_actions(db.engine(), organisation, period, _actions(edited), user=sidebar.user(),
                                   original=stored)
         except ValueError as error:
-            st.error(f"Not saved: {error}", icon=":material/error:")
+            st.error(f"Not saved: {md(error)}", icon=":material/error:")
             return
         st.session_state.pop(_EDITOR, None)
         st.session_state[_LOADED] = (key, result.saved)
@@ -101,5 +102,5 @@ def render(organisation: str, period: str) -> None:
     if stored:
         latest = max((a for a in stored if a.updated_at), key=lambda a: a.updated_at, default=None)
         if latest is not None:
-            st.caption(f"Last change by {latest.updated_by or 'someone'} on "
+            st.caption(f"Last change by {md(latest.updated_by or 'someone')} on "
                        f"{latest.updated_at.day} {latest.updated_at:%B %Y at %H:%M} (UTC).")

@@ -17,6 +17,7 @@ from metrics.trends import period_label
 from storage import list_figure_sets, load_figure_set
 from ui import db, history, state
 from ui.metric_page import sample_note
+from ui.safe import md, table
 
 SAMPLE_REGION = Path(__file__).resolve().parents[1] / "sample_data" / "region"
 _FILES = "benchmark_files"  # [(name, bytes)] of counts templates, in the person's session only
@@ -76,7 +77,7 @@ def _comparisons(result: Benchmark) -> dict[str, str]:
 
 def _share_section(view: state.View) -> None:
     analysis = state.analysis(view)
-    with st.expander(f"Send {view.organisation}'s figures to a regional lead"):
+    with st.expander(f"Send {md(view.organisation)}'s figures to a regional lead"):
         st.markdown(f"Download the figures on screen ({analysis.period}) as a counts template: counts by group, "
                     "band and survey question, no person's record. A regional lead loads one from each organisation "
                     "here or with `python -m metrics benchmark FOLDER`.")
@@ -107,18 +108,18 @@ def render(view: state.View) -> None:
         try:
             figure_sets += state.counts_templates(tuple(files))
         except InputError as error:
-            st.error(str(error), icon=":material/error:")
+            st.error(md(error), icon=":material/error:")
             return
     saved_sets, saved_key = _saved_section(view)
     figure_sets += saved_sets
     analysis = state.analysis(view)
-    include_own = st.checkbox(f"Include {view.organisation}'s figures on screen ({analysis.period})", value=True,
+    include_own = st.checkbox(f"Include {md(view.organisation)}'s figures on screen ({analysis.period})", value=True,
                               key="benchmark_include_own")
     own = include_own and all(fs.organisation != view.organisation for fs in figure_sets)
     if own:
         figure_sets.append(analysis.figures)
         if view.filters:
-            st.caption(f"{view.organisation}'s figures are for {history.scope_of(view)} only (the sidebar's "
+            st.caption(f"{md(view.organisation)}'s figures are for {md(history.scope_of(view))} only (the sidebar's "
                        "service), while the others are whole organisations.")
     if len(figure_sets) < 2:
         st.info("Add at least one other organisation's counts template (or use the sample region) to compare.",
@@ -128,7 +129,7 @@ def render(view: state.View) -> None:
         result = state.benchmark_of(figure_sets, files=tuple(files), saved=saved_key, own=view if own else None,
                                     settings=view.settings)
     except InputError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(md(error), icon=":material/error:")
         return
     anonymised = st.toggle("Show organisations anonymised (A, B, C...) for sharing", key="benchmark_anonymised")
     highlight = view.organisation if include_own else ""
@@ -139,7 +140,7 @@ def render(view: state.View) -> None:
         highlight = key.get(highlight, "")
         result = anonymise_benchmark(result, key)
     for note in result.notes:
-        st.caption(note)
+        st.caption(md(note))
     st.caption(f"{len(result.organisations)} organisations. "
                + (f"{result.common_period}." if result.common_period else ""))
     options = _comparisons(result)
@@ -150,8 +151,8 @@ def render(view: state.View) -> None:
         metric_id, _, question = chosen.partition(" ")
         spec = funnel(result.comparison(metric_id, question), view.settings, highlight=highlight)
     st.altair_chart(spec.chart, width="stretch")
-    st.caption(spec.summary)
-    st.dataframe(spec.table, hide_index=True, width="stretch")
+    st.caption(md(spec.summary))
+    st.dataframe(table(spec.table), hide_index=True, width="stretch")
     with st.expander("How to read a funnel plot"):
         st.markdown(
             "Each point is an organisation: across, how many people its ratio is based on; up, its relative "

@@ -10,6 +10,7 @@ from data_loaders.ethnicity import label_table
 from data_loaders.report import SheetReport
 from storage import StaleEdit, load_settings, save_settings
 from ui import access, db, sidebar, state
+from ui.safe import md, table
 
 AUTOMATIC = "Recognise automatically"
 _UPLOADER = "data_uploader"
@@ -63,13 +64,13 @@ def upload_section() -> None:
         st.button("Add the files", on_click=_add_files, icon=":material/upload:", type="primary")
     added, problems = st.session_state.pop(_MESSAGE, ([], []))
     if added:
-        st.success(f"Added {', '.join(added)}.", icon=":material/check:")
+        st.success(f"Added {md(', '.join(added))}.", icon=":material/check:")
     for problem in problems:
-        st.error(problem, icon=":material/error:")
+        st.error(md(problem), icon=":material/error:")
     if state.uploads():
-        st.dataframe(pd.DataFrame([{"File": name, "Dataset": dataset or "recognised from its sheets",
-                                    "Size": f"{len(data) / 1024:,.0f} KB"} for name, data, dataset in state.uploads()]),
-                     hide_index=True, width="stretch")
+        files = pd.DataFrame([{"File": name, "Dataset": dataset or "recognised from its sheets",
+                               "Size": f"{len(data) / 1024:,.0f} KB"} for name, data, dataset in state.uploads()])
+        st.dataframe(table(files), hide_index=True, width="stretch")
         st.button("Remove my files and go back to the sample council", on_click=_use_sample,
                   icon=":material/restart_alt:")
 
@@ -98,26 +99,26 @@ def recognised_section(view: state.View) -> None:
     inputs = state.parsed(view.sources)
     for sheet in inputs.loaded.sheets:
         if sheet.ignored:
-            st.markdown(f":gray-badge[Ignored] **{sheet.label}**: {sheet.ignored}")
+            st.markdown(f":gray-badge[Ignored] **{md(sheet.label)}**: {md(sheet.ignored)}")
             continue
-        title = f"{sheet.label}: {SCHEMAS[sheet.dataset].title}, {sheet.rows_read:,} rows"
+        title = f"{md(sheet.label)}: {SCHEMAS[sheet.dataset].title}, {sheet.rows_read:,} rows"
         with st.expander(title):
             st.caption(f"Headings found on row {sheet.header_row}.")
-            st.dataframe(pd.DataFrame([{"Column": c.replace("_", " "), "Read from heading": h}
-                                       for c, h in sheet.columns.items()]), hide_index=True)
+            st.dataframe(table(pd.DataFrame([{"Column": c.replace("_", " "), "Read from heading": h}
+                                       for c, h in sheet.columns.items()])), hide_index=True)
             if sheet.unmapped_headings:
-                st.caption("Not used: " + ", ".join(f"'{h}'" for h in sheet.unmapped_headings))
+                st.caption("Not used: " + ", ".join(f"'{md(h)}'" for h in sheet.unmapped_headings))
             for skipped in sheet.skipped:
                 rows = ", ".join(str(r) for r in skipped.rows[:20]) + (" ..." if skipped.count > 20 else "")
-                st.caption(f"Skipped {skipped.count:,} rows ({skipped.reason}): rows {rows}.")
+                st.caption(f"Skipped {skipped.count:,} rows ({md(skipped.reason)}): rows {rows}.")
             for note in sheet.notes:
-                st.caption(note)
+                st.caption(md(note))
             if not view.is_sample:
                 st.markdown("**Correct the columns**")
                 _mapping_editor(sheet)
     if inputs.templates:
         for figures in inputs.templates:
-            st.markdown(f"**Counts template** for {figures.organisation}, {figures.period}: metrics "
+            st.markdown(f"**Counts template** for {md(figures.organisation)}, {figures.period}: metrics "
                         f"{', '.join(sorted(figures.available)) or 'none filled in yet'}.")
 
 

@@ -15,19 +15,20 @@ from metrics.results import MetricResult
 from storage import actions_for_metric
 from ui import db, panels, sidebar, state
 from ui.navigation import METRIC_PAGES
+from ui.safe import md, table
 from ui.status import badge
 
 
 def sample_note(view: state.View) -> None:
     if view.is_sample:
-        st.info(f"You are looking at sample data for {view.organisation}, a fictional council. Upload your own "
+        st.info(f"You are looking at sample data for {md(view.organisation)}, a fictional council. Upload your own "
                 "exports on the Data page to see your organisation's figures.", icon=":material/science:")
 
 
 def caption(view: state.View, analysis: Analysis) -> str:
     standard = STANDARDS[view.settings.standard]
     scope = ", ".join(values[0] for _, values in view.filters) if view.filters else "all services"
-    return f"{standard.title} ({standard.name}). {analysis.period}. {view.organisation}, {scope}."
+    return md(f"{standard.title} ({standard.name}). {analysis.period}. {view.organisation}, {scope}.")
 
 
 def _by_service(view: state.View) -> dict[str, MetricResult]:
@@ -56,37 +57,39 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
     definition = result.definition
     settings = view.settings
     st.header(f"Metric {definition.number}: {definition.title}", anchor=metric_id.lower())
-    st.markdown(definition.description.format(bme=settings.bme_label))
+    st.markdown(md(definition.description.format(bme=settings.bme_label)))
     st.markdown(_headline(result))
     spec = (charts.leavers(_by_service(view), settings) if definition.chart == "leaver_rates" and not view.filters
             else charts.chart_for(result, settings))
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.altair_chart(spec.chart, width="stretch")
-        st.caption(f"{spec.summary} {caption(view, analysis)}")
+        st.caption(f"{md(spec.summary)} {caption(view, analysis)}")
     with right:
-        st.dataframe(spec.table, hide_index=True, width="stretch")
+        st.dataframe(table(spec.table), hide_index=True, width="stretch")
         quality = result.quality
         if quality.unknown_pct is not None:
             st.caption(f"Ethnicity not known: {pct(quality.unknown_pct, fraction=False)} "
                        f"({quality.unknown:,} of {quality.total:,}); left out of the comparison.")
         if quality.unrecognised:
-            st.caption("Labels not recognised: " + ", ".join(f"'{k}' ({v:,})" for k, v in quality.unrecognised.items())
+            st.caption("Labels not recognised: "
+                       + ", ".join(f"'{md(k)}' ({v:,})" for k, v in quality.unrecognised.items())
                        + ". Classify them on the Data page.")
     if spec.small_groups:
         st.warning(f"Too few people to read reliably (under {settings.min_group_size}): "
-                   f"{', '.join(spec.small_groups)}. Treat these figures as a prompt to look closer, not a finding.",
+                   f"{md(', '.join(spec.small_groups))}. Treat these figures as a prompt to look closer, "
+                   "not a finding.",
                    icon=":material/warning:")
     if result.status == "insufficient data":
-        st.warning(result.sentence, icon=":material/warning:")
+        st.warning(md(result.sentence), icon=":material/warning:")
     period = analysis.period.end.isoformat()  # what the figures are for, whatever set it
     panels.render(view.organisation, period, metric_id, result.sentence)
     actions = actions_for_metric(db.engine(), view.organisation, period, metric_id)
     with st.expander(f"Actions in the plan for metric {definition.number} ({len(actions)})",
                      expanded=bool(actions)):
         if actions:
-            st.dataframe(pd.DataFrame([{"No": a.number, "Objective": a.objective, "Lead": a.lead,
-                                        "Timeframe": a.timeframe, "RAG": (a.rag or "").title()} for a in actions]),
+            st.dataframe(table(pd.DataFrame([{"No": a.number, "Objective": a.objective, "Lead": a.lead,
+                                        "Timeframe": a.timeframe, "RAG": (a.rag or "").title()} for a in actions])),
                          hide_index=True, width="stretch")
         else:
             st.caption("No action in the plan targets this metric yet. Add one on the Action plan page.")

@@ -6,6 +6,7 @@ from metrics import stats
 from metrics.results import MetricResult
 from metrics.settings import Settings
 from metrics.trends import headline_value
+from ui.safe import md
 
 
 def value_text(result: MetricResult) -> tuple[str, str]:
@@ -37,11 +38,11 @@ def change_text(result: MetricResult, before: MetricResult | None) -> str:
 def headline(results: dict[str, MetricResult], settings: Settings) -> str:
     adverse = [r for r in results.values() if r.status == stats.ADVERSE]
     if not adverse:
-        return f"No metric is outside the range in a direction adverse to {settings.bme_label} staff."
+        return f"No metric is outside the range in a direction adverse to {md(settings.bme_label)} staff."
     names = ", ".join(r.definition.title.lower() for r in adverse)
     text = (f"**{len(adverse)} of {len(results)} metrics** are outside the "
             f"{settings.adverse_range[0]:.2f} to {settings.adverse_range[1]:.2f} range in a direction adverse to "
-            f"{settings.bme_label} staff: {names}.")
+            f"{md(settings.bme_label)} staff: {names}.")
     uncertain = [r for r in adverse if _could_be_chance(r)]
     if uncertain:
         text += (f" For {len(uncertain)} of them ({', '.join(r.definition.title.lower() for r in uncertain)}) the "

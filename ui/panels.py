@@ -11,6 +11,7 @@ import streamlit as st
 
 from storage import PANEL_KINDS, Panel, StaleEdit, load_panels, save_panel
 from ui import access, db, sidebar
+from ui.safe import md
 
 
 def _keys(organisation: str, period: str, metric: str, kind: str) -> tuple[str, str, str]:
@@ -26,7 +27,7 @@ def _when(panel: Panel) -> str:
     if not panel.version or panel.updated_at is None:
         return "Not saved yet."
     moment = panel.updated_at
-    return f"Last saved by {panel.updated_by or 'someone'} on {moment.day} {moment:%B %Y at %H:%M} (UTC)."
+    return f"Last saved by {md(panel.updated_by or 'someone')} on {moment.day} {moment:%B %Y at %H:%M} (UTC)."
 
 
 def _save(organisation: str, period: str, metric: str, kind: str) -> None:
@@ -90,9 +91,9 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str) ->
             if kind_of_outcome == "saved":
                 st.success("Saved.", icon=":material/check:")
             elif kind_of_outcome == "invalid":
-                st.error(detail)
+                st.error(md(detail))
             else:
-                st.error(f"Not saved: {detail.updated_by or 'someone'} saved a newer version while you were "
+                st.error(f"Not saved: {md(detail.updated_by or 'someone')} saved a newer version while you were "
                          "editing. Your text is still in the box; theirs is below. Merge what you need, then "
                          "save again to replace theirs.", icon=":material/sync_problem:")
                 st.text(detail.text)

@@ -12,6 +12,7 @@ from data_loaders.population import PopulationTable, typed_population
 from metrics.api import SAMPLE_DIR
 from storage import StaleEdit, load_settings, save_settings, settings_from_values
 from ui import access, db, sidebar, state
+from ui.safe import md
 
 _FILE = "population_file"  # (name, bytes) of the Census table the person gave, in their session only
 _OUTCOME = "population_outcome"
@@ -52,7 +53,7 @@ def _table() -> PopulationTable | None:
     try:
         return state.population_table(*given)
     except InputError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(md(error), icon=":material/error:")
         return None
 
 
@@ -65,15 +66,15 @@ def _census_section(view: state.View) -> None:
                             list(areas), format_func=lambda code: f"{areas[code]} ({code})",
                             key="population_areas")
     if not chosen:
-        st.caption(f"{len(areas)} areas in {table.file} ({table.tier}, {table.detail}).")
+        st.caption(f"{len(areas)} areas in {md(table.file)} ({table.tier}, {table.detail}).")
         return
     try:
         area = table.for_areas(chosen, white_minorities_as_bme=view.settings.white_minorities_as_bme)
     except InputError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(md(error), icon=":material/error:")
         return
-    st.markdown(f"{view.settings.bme_label} residents: **{area.bme_pct:.1f}%** of {area.residents:,} with a stated "
-                f"ethnic group in {area.name}.")
+    st.markdown(f"{md(view.settings.bme_label)} residents: **{area.bme_pct:.1f}%** of {area.residents:,} with a "
+                f"stated ethnic group in {md(area.name)}.")
     st.button("Use this area", type="primary", icon=":material/save:", on_click=_save,
               args=(view, {"local_population": table.category_counts(chosen), "local_population_area": area.name},
                     f"Saved: {area.name}. Senior management and the pay bands are now set beside its residents."))
@@ -89,7 +90,7 @@ def _typed_section(view: state.View) -> None:
         try:
             area = typed_population(float(share), name)
         except ValueError as error:
-            st.error(f"Not saved: {error}", icon=":material/error:")
+            st.error(f"Not saved: {md(error)}", icon=":material/error:")
             return
         _save(view, {"local_population": {"bme": area.bme_pct, "white": 100.0 - area.bme_pct},
                      "local_population_area": area.name}, f"Saved: {area.name}, {area.bme_pct:.1f}%.")
@@ -101,8 +102,8 @@ def render(view: state.View) -> None:
     settings = view.settings
     share = settings.local_population_bme_pct
     if share is not None:
-        st.markdown(f"Senior management and the pay bands are set beside **{settings.local_population_area}**: "
-                    f"{settings.bme_label} residents are **{share:.1f}%**.")
+        st.markdown(f"Senior management and the pay bands are set beside **{md(settings.local_population_area)}**: "
+                    f"{md(settings.bme_label)} residents are **{share:.1f}%**.")
         if access.can_edit():
             st.button("Stop comparing with a local population", icon=":material/close:", on_click=_save,
                       args=(view, {"local_population": {}, "local_population_area": ""},
@@ -119,7 +120,7 @@ def render(view: state.View) -> None:
                "different. Read the comparison as a guide.")
     found = st.session_state.pop(_OUTCOME, None)
     if found:
-        getattr(st, found[0])(found[1])
+        getattr(st, found[0])(md(found[1]))
     if not access.can_edit():
         access.read_only_note("the local population")
         return

@@ -7,6 +7,7 @@ import streamlit as st
 import charts
 from metrics.registry import METRICS
 from ui import state
+from ui.safe import md
 from ui.status import badge
 
 _INDEX = "present_index"
@@ -32,8 +33,9 @@ def render(view: state.View) -> None:
     st.title(f"{definition.number}. {definition.title}")
     st.markdown(f"## {badge(result.status)}")
     # The headline in large type: the chart's one-sentence finding.
-    st.markdown(f"### {spec.summary}")
+    st.markdown(f"### {md(spec.summary)}")
     st.altair_chart(spec.chart, width="stretch")
     if spec.small_groups:
-        st.warning(f"Too few people to read reliably: {', '.join(spec.small_groups)}.", icon=":material/warning:")
-    st.caption(f"{analysis.period}. {view.organisation}.")
+        st.warning(f"Too few people to read reliably: {md(', '.join(spec.small_groups))}.",
+                   icon=":material/warning:")
+    st.caption(f"{analysis.period}. {md(view.organisation)}.")

@@ -11,13 +11,44 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
+from reports.safe import safe_cell
+
+WORD_JOINER = "\u2060"
+# Where GFM's autolinks start once escapes are read: "scheme:", "www." and the @ of an address.
+_AUTOLINK = re.compile(r"\\:|(?<=w)w\\\.|(?<=W)W\\\.|@")
 # CommonMark lets any ASCII punctuation be escaped with a backslash; these are the ones that start
 # Markdown, HTML, Streamlit's directives or LaTeX.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=\"'^%])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=\"'^%/])")
 
 
 def md(text: object) -> str:
     """`text` escaped so that Markdown shows it exactly as written, on one line per line."""
     value = "" if text is None else str(text)
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _SPECIAL.sub(r"\\\1", value)
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace(WORD_JOINER, "")
+    escaped = _SPECIAL.sub(r"\\\1", value)
+    # GitHub-flavoured Markdown turns bare URLs, www. names and e-mail addresses in plain text into links
+    # after escapes are read, so an invisible word joiner breaks each pattern instead.
+    return _AUTOLINK.sub(_join, escaped)
+
+
+def _join(match: re.Match[str]) -> str:
+    found = match.group(0)
+    if found == "\\:":
+        return WORD_JOINER + found  # before the backslash: after it, the escape would be lost
+    return found[:1] + WORD_JOINER + found[1:]
+
+
+def plain(markdown: str) -> str:
+    """What `md()` escaped, back as written: for reading shown text in tests and exports."""
+    return re.sub(r"\\(.)", r"\1", markdown.replace(WORD_JOINER, ""))
+
+
+def table(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` for st.dataframe, whose "Download as CSV" writes cells as they are: any text starting like a
+    formula (= + - @, a tab or a carriage return) gets a leading quote, so a spreadsheet shows it as text."""
+    text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if not text_columns:
+        return frame
+    return frame.assign(**{str(c): frame[c].map(safe_cell) for c in text_columns})

@@ -9,6 +9,7 @@ from metrics.settings import salary_band_labels
 from storage import StaleEdit, load_settings, save_settings, settings_from_values
 from ui import access, db, sidebar, state
 from ui.data_view import GROUP_LABELS
+from ui.safe import md
 
 _OUTCOME = "settings_outcome"
 
@@ -91,7 +92,7 @@ def render(view: state.View) -> None:
                      icon=":material/sync_problem:")
             return
         except ValueError as error:
-            st.error(f"Not saved: {error}", icon=":material/error:")
+            st.error(f"Not saved: {md(error)}", icon=":material/error:")
             return
         st.success("Saved. Every page now uses these settings.", icon=":material/check:")
         st.rerun()

@@ -12,6 +12,7 @@ from metrics.api import services as services_in
 from metrics.registry import STANDARDS
 from storage import load_settings, settings_from_values
 from ui import access, db, state
+from ui.safe import md
 
 ALL_SERVICES = "All services"
 CURRENT_VIEW = "current_view"
@@ -27,7 +28,7 @@ def render() -> state.View:
     sidebar = st.sidebar
     if state.using_sample():
         organisation = SAMPLE_ORGANISATION
-        sidebar.markdown(f"**{organisation}**  \n:orange-badge[:material/science: Sample data]")
+        sidebar.markdown(f"**{md(organisation)}**  \n:orange-badge[:material/science: Sample data]")
         snapshots = state.sample_snapshot_names()
         snapshot = sidebar.selectbox(
             "Period (12 months to)", snapshots, index=len(snapshots) - 1, key=state.SNAPSHOT,

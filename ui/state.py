@@ -23,6 +23,7 @@ from metrics.benchmarking import Benchmark, benchmark, read_counts_templates
 from metrics.counts import FigureSet
 from metrics.records import latest_date
 from metrics.settings import Settings
+from ui.safe import md
 
 Source = tuple[str, bytes, str | None]
 
@@ -88,7 +89,7 @@ def _undo_corrections() -> None:
 
 def _stop_with(error: InputError) -> NoReturn:
     """A clear message instead of a page: what is wrong and what to do; nothing saved is touched."""
-    st.error(str(error), icon=":material/error:")
+    st.error(md(error), icon=":material/error:")
     if st.session_state.get(MAPPINGS):
         st.button("Undo my column corrections", on_click=_undo_corrections, icon=":material/undo:")
     st.caption("Your saved panels, action plan and settings are unaffected. Fix or remove the file on the Data "

@@ -12,6 +12,7 @@ from metrics.trends import changes, period_label
 from storage import StaleEdit, delete_figure_set, save_figure_set
 from ui import access, db, history, sidebar, state
 from ui.metric_page import caption, sample_note
+from ui.safe import md, table
 
 _METRIC = "trends_metric"
 _REPLACE = "trends_replace_version"
@@ -63,7 +64,7 @@ def _outcome() -> None:
     found = st.session_state.pop(_OUTCOME, None)
     if found:
         kind, message = found
-        getattr(st, kind)(message)
+        getattr(st, kind)(md(message))
 
 
 def _save_controls(view: state.View, analysis: Analysis, saved: list) -> None:
@@ -86,10 +87,10 @@ def _save_controls(view: state.View, analysis: Analysis, saved: list) -> None:
     if not saved:
         st.caption("No period has been saved for this organisation yet.")
         return
-    st.dataframe(pd.DataFrame([{"Period": period_label_of(s), "Scope": s.scope or "Whole organisation",
+    st.dataframe(table(pd.DataFrame([{"Period": period_label_of(s), "Scope": s.scope or "Whole organisation",
                                 "From": s.source, "Metrics": len(s.available), "Saved by": s.saved_by or "",
                                 "Saved at (UTC)": f"{s.saved_at:%d %b %Y %H:%M}" if s.saved_at else ""}
-                               for s in saved]), hide_index=True, width="stretch")
+                               for s in saved])), hide_index=True, width="stretch")
     if not access.can_edit():
         return
     with st.expander("Remove a saved period"):
@@ -110,7 +111,7 @@ def render(view: state.View) -> None:
     found = history.periods(view, analysis)
     years = found.years
     for note in found.notes:
-        st.warning(note, icon=":material/warning:")
+        st.warning(md(note), icon=":material/warning:")
     st.markdown("Periods: " + ", ".join(period_label(y.period) for y in years) + ".")
     if len(years) < 2:
         st.info("There is only one period so far. Save these figures as a period below; next year, load that "
@@ -120,7 +121,7 @@ def render(view: state.View) -> None:
         st.subheader(f"Change from {period_label(before.period)} to {period_label(after.period)}")
         for metric_id, sentence in changes(years, view.settings).items():
             definition = METRICS[metric_id]
-            st.markdown(f"**{definition.number}. {definition.title}.** {sentence}")
+            st.markdown(f"**{definition.number}. {definition.title}.** {md(sentence)}")
 
     st.subheader("Each metric over time")
     metric_id = st.selectbox("Metric", list(METRICS), key=_METRIC,
@@ -129,9 +130,9 @@ def render(view: state.View) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.altair_chart(spec.chart, width="stretch")
-        st.caption(spec.summary)
+        st.caption(md(spec.summary))
     with right:
-        st.dataframe(spec.table, hide_index=True, width="stretch")
+        st.dataframe(table(spec.table), hide_index=True, width="stretch")
         if unknown := unknown_text(years, metric_id):
             st.caption(unknown + " Those people are left out of each comparison; a falling share means better "
                        "records.")

@@ -180,3 +180,35 @@ def test_benchmark_the_sample_region_in_the_browser(server, page):
     expect(chart.locator("canvas, svg").first).to_be_attached()
     expect(page.get_by_text("Across 31 organisations", exact=False).first).to_be_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_hostile_text_is_shown_as_text(page, tmp_path):
+    """A term for the minority-ethnic group typed as Markdown, HTML and a script appears as typed, and does
+    nothing: no link, no image, no script, no coloured text."""
+    from storage import create_schema, make_engine, save_settings
+
+    hostile = "<img src=x onerror=alert(1)> [click](https://evil.example) ![t](https://evil.example/t.png) :red[x]"
+    database = tmp_path / "wres.sqlite"
+    engine = make_engine(f"sqlite:///{database}")
+    create_schema(engine)
+    save_settings(engine, "Wexcombe Borough Council", {"bme_label": hostile}, expected_version=0, user="test")
+    engine.dispose()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    process, url = _start(database)
+    try:
+        page.goto(url)
+        _settle(page)
+        main = page.locator('[data-testid="stMain"]')
+        expect(main.get_by_text("[click](https", exact=False).first).to_be_visible()
+        shown = main.inner_text().replace("\u2060", "")  # the word joiners that stop bare URLs being linked
+        assert hostile in shown
+        links = main.locator('a[href*="evil.example"]')
+        assert links.count() == 0, [links.nth(n).evaluate("e => e.parentElement.innerHTML")
+                                    for n in range(links.count())]
+        assert main.locator('img[src*="evil.example"], img[src="x"]').count() == 0
+        assert dialogs == []
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
