@@ -355,3 +355,21 @@ def test_local_population_from_the_census_table_reaches_the_overview(database):
     overview = open_app()
     assert ("BME people are 34% of the residents of Wexcombe with a stated ethnic group, against 8.9% of senior "
             "managers: senior management does not reflect the area it serves") in markdown_text(overview)
+
+
+def test_a_session_holds_a_bounded_number_of_files(monkeypatch):
+    import ui.data_view
+
+    monkeypatch.setattr(ui.data_view, "MAX_SESSION_FILES", 1)
+    at = open_app("pages/data.py")
+    at.file_uploader[0].set_value([("staff.xlsx", staff_workbook(), "application/octet-stream")]).run()
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    at.file_uploader[0].set_value([("more.xlsx", staff_workbook(), "application/octet-stream")]).run()
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    assert not at.exception
+    assert any("'more.xlsx': not added, because this session already holds 1 file (" in plain(e.value)
+               for e in at.error)
+    # Replacing a file of the same name is not adding one.
+    at.file_uploader[0].set_value([("staff.xlsx", staff_workbook(), "application/octet-stream")]).run()
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    assert any("Added staff.xlsx" in plain(s.value) for s in at.success)

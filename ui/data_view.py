@@ -17,6 +17,9 @@ _UPLOADER = "data_uploader"
 _DATASET_CHOICE = "data_dataset_choice"
 _MESSAGE = "data_message"
 GROUP_LABELS = {"white": "White", "bme": "Minority ethnic", "unknown": "Unknown"}
+# What one session may hold at once: each upload is in the server's memory while the session lasts.
+MAX_SESSION_FILES = 30
+MAX_SESSION_BYTES = 300 * 1024 * 1024
 
 
 def _uploader_key() -> str:
@@ -32,6 +35,13 @@ def _add_files() -> None:
     current = state.uploads()
     for upload in files:
         source = (upload.name, upload.getvalue(), dataset)
+        kept = [s for s in current if s[0] != upload.name]
+        if len(kept) >= MAX_SESSION_FILES or sum(len(s[1]) for s in kept) + len(source[1]) > MAX_SESSION_BYTES:
+            problems.append(f"'{upload.name}': not added, because this session already holds "
+                            f"{len(kept)} file{'' if len(kept) == 1 else 's'} ({sum(len(s[1]) for s in kept) / 1024**2:,.0f} MB); the most is "
+                            f"{MAX_SESSION_FILES} files or {MAX_SESSION_BYTES // 1024**2} MB. Remove files you no "
+                            "longer need, then add it again.")
+            continue
         try:
             state.readable(source)  # read once now, so a bad file is refused with its reason
         except InputError as error:
