@@ -1,5 +1,6 @@
 """What people write in the dashboard (panels, the action plan), each organisation's settings and
-saved figure sets (counts by group for a period, for trends).
+saved figure sets (counts by group for a period, for trends); the history of every change, with
+restore; and a backup of all of it that can be imported into another database.
 
 No Streamlit here: the app passes in a SQLAlchemy Engine (from `st.connection("sql").engine` or
 `make_engine()`), then calls `create_schema(engine)` once at start.
@@ -13,6 +14,24 @@ from storage.actions import (
     actions_for_metric,
     load_actions,
     save_actions,
+)
+from storage.audit import (
+    AuditEntry,
+    action_history,
+    history,
+    panel_history,
+    restore_action,
+    restore_panel,
+    restore_settings,
+)
+from storage.backup import (
+    ImportReport,
+    backup_bytes,
+    export_all,
+    import_all,
+    import_file,
+    read_backup,
+    write_backup,
 )
 from storage.db import (
     MAX_TEXT_CHARS,
@@ -53,17 +72,25 @@ __all__ = [
     "SCHEMA_VERSION",
     "Action",
     "ActionConflict",
+    "AuditEntry",
     "FigureSetSummary",
+    "ImportReport",
     "Panel",
     "SaveResult",
     "SavedSettings",
     "StaleEdit",
+    "action_history",
     "actions_for_metric",
+    "backup_bytes",
     "configure_engine",
     "counting_choices",
     "create_schema",
     "database_url",
     "delete_figure_set",
+    "export_all",
+    "history",
+    "import_all",
+    "import_file",
     "list_figure_sets",
     "load_actions",
     "load_figure_set",
@@ -75,6 +102,11 @@ __all__ = [
     "made_with_of",
     "make_engine",
     "organisations_with_figures",
+    "panel_history",
+    "read_backup",
+    "restore_action",
+    "restore_panel",
+    "restore_settings",
     "save_actions",
     "save_figure_set",
     "save_panel",
@@ -83,4 +115,5 @@ __all__ = [
     "settings_from_values",
     "settings_to_values",
     "stored_schema_version",
+    "write_backup",
 ]

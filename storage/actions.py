@@ -14,6 +14,9 @@ from sqlalchemy.engine import Connection
 
 from metrics.registry import METRICS, THEMES
 from storage.db import (
+    ACTION_STATE_FIELDS,
+    StaleEdit,
+    action_state,
     actions,
     as_utc,
     check_name,
@@ -21,6 +24,7 @@ from storage.db import (
     check_text,
     read_connection,
     utc_now,
+    write_audit,
     write_transaction,
 )
 
@@ -195,6 +199,18 @@ def _columns(row: Action) -> dict[str, Any]:
     return values
 
 
+def _state(period: str, row: Action) -> dict[str, Any]:
+    return action_state({**_columns(row), "period": period})
+
+
+def _audit(
+    conn: Connection, organisation: str, action_id: int, change: str, before: dict[str, Any] | None,
+    after: dict[str, Any] | None, version: int | None, stamp: dict[str, Any],
+) -> None:
+    write_audit(conn, organisation=organisation, entity="action", entity_key=str(action_id), change=change,
+                before=before, after=after, version=version, user=stamp["updated_by"], at=stamp["updated_at"])
+
+
 def _from_db(row: Any) -> Action:
     return Action(
         number=row.number,
@@ -281,11 +297,13 @@ def save_actions(
         submitted_ids: set[int] = set()
         for row in cleaned:
             if row.id is None:
-                conn.execute(
+                inserted = conn.execute(
                     insert(actions).values(
                         **_columns(row), organisation=organisation, period=period, version=1, **stamp
                     )
                 )
+                _audit(conn, organisation, inserted.inserted_primary_key[0], "created", None, _state(period, row), 1,
+                       stamp)
                 changed += 1
                 continue
             submitted_ids.add(row.id)
@@ -308,6 +326,8 @@ def save_actions(
                 .values(**_columns(row), version=actions.c.version + 1, **stamp)
             )
             if result.rowcount == 1:
+                _audit(conn, organisation, row.id, "updated", _state(period, stored), _state(period, row),
+                       row.version + 1, stamp)
                 changed += 1
             else:
                 conflicts.append(ActionConflict(row, _read_one(conn, organisation, period, row.id)))
@@ -326,6 +346,7 @@ def save_actions(
                 delete(actions).where(actions.c.id == stored.id, actions.c.version == seen_version)
             )
             if result.rowcount == 1:
+                _audit(conn, organisation, stored.id, "deleted", _state(period, stored), None, None, stamp)
                 changed += 1
             else:
                 current = _read_one(conn, organisation, period, stored.id)
@@ -333,3 +354,69 @@ def save_actions(
                     conflicts.append(ActionConflict(stored, current, deleted=True))
         saved = _read(conn, organisation, period)
     return SaveResult(saved=saved, conflicts=conflicts, changed=changed)
+
+
+def action_from_state(state: dict[str, Any]) -> Action:
+    """The Action a history entry recorded (not saved: no id or version)."""
+    return Action(**{name: state[name] for name in ACTION_STATE_FIELDS if name != "period"})
+
+
+def restore_action_state(
+    engine: Engine,
+    organisation: str,
+    action_id: int,
+    state: dict[str, Any],
+    *,
+    user: str,
+    expected_version: int | None,
+    note: dict[str, Any],
+) -> Action:
+    """Put the action `action_id` back to `state` (a history entry's), or bring it back when it was deleted.
+
+    expected_version (when given) is the action's version as the person saw it: StaleEdit if it has
+    moved on since, or was deleted since. None restores over whatever is there now: nothing is lost,
+    since the state it replaces is itself in the history. A deleted action comes back under a new id;
+    one already brought back (same content in the period) is returned as it is, not duplicated.
+    Its number is kept unless another objective now has it; then it takes the next free one.
+    """
+    organisation = check_name(organisation, "the organisation")
+    period = check_period(state["period"])
+    check_name(user, "the name of the person saving")
+    wanted = _clean(action_from_state(state), 0)
+    now = utc_now()
+    stamp = {"updated_by": user, "updated_at": now}
+    with write_transaction(engine) as conn:
+        table = _read(conn, organisation, period)
+        current = next((a for a in table if a.id == action_id), None)
+        if expected_version is not None and expected_version != (0 if current is None else current.version):
+            raise StaleEdit(current)
+        others = [a for a in table if a.id != action_id]
+        taken = {a.number for a in others}
+        if wanted.number in taken:
+            wanted = replace(wanted, number=max(taken) + 1 if current is None else current.number)
+        if current is None:
+            back = next((a for a in others if a.content()[1:] == wanted.content()[1:]), None)
+            if back is not None:
+                return back
+            inserted = conn.execute(
+                insert(actions).values(**_columns(wanted), organisation=organisation, period=period, version=1,
+                                       **stamp)
+            )
+            new_id = inserted.inserted_primary_key[0]
+            _audit(conn, organisation, new_id, "restored", None, {**_state(period, wanted), **note}, 1, stamp)
+            restored = _read_one(conn, organisation, period, new_id)
+        else:
+            if current.content() == wanted.content():
+                return current
+            result = conn.execute(
+                update(actions)
+                .where(actions.c.id == action_id, actions.c.version == current.version)
+                .values(**_columns(wanted), version=actions.c.version + 1, **stamp)
+            )
+            if result.rowcount != 1:
+                raise StaleEdit(_read_one(conn, organisation, period, action_id))
+            _audit(conn, organisation, action_id, "restored", _state(period, current),
+                   {**_state(period, wanted), **note}, current.version + 1, stamp)
+            restored = _read_one(conn, organisation, period, action_id)
+    assert restored is not None
+    return restored

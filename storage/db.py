@@ -1,7 +1,8 @@
 """Where the dashboard keeps what people write: the engine, the tables and the transactions.
 
 Only text people type, the organisation's settings and counts by group (figure sets) are stored
-here, never employee records.
+here, never employee records. Every save also writes what changed to `audit_log`, in the same
+transaction (see storage.audit).
 The tables use SQLAlchemy Core types that PostgreSQL and SQLite both understand.
 """
 
@@ -38,13 +39,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, make_url
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = REPOSITORY_ROOT / "var" / "wres.sqlite"
 # Long enough to wait out another session's save; SQLite's own default (5 s) is not.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MAX_TEXT_CHARS = 20_000
 MAX_NAME_CHARS = 200
+# Room for the longest history key, a figure set's "PERIOD_END/SCOPE" (11 characters and a scope).
+MAX_KEY_CHARS = 2 * MAX_NAME_CHARS
+AUDIT_ENTITIES: tuple[str, ...] = ("panel", "action", "settings", "figure_set")
+AUDIT_CHANGES: tuple[str, ...] = ("created", "updated", "deleted", "restored", "imported")
 # Streamlit runs sessions in threads: two listening at once would BEGIN twice.
 _configure_lock = threading.Lock()
 
@@ -149,11 +154,45 @@ figure_counts = Table(
 )
 
 
+# Version 3: every saved change, who made it and when, with the entity's state before and after
+# (JSON), so information governance can see and restore any earlier version.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("organisation", String(MAX_NAME_CHARS), nullable=False),
+    Column("entity", String(20), nullable=False),
+    # "PERIOD/METRIC/KIND" for a panel, the action's id, "" for settings, "PERIOD_END/SCOPE" for a figure set.
+    Column("entity_key", String(MAX_KEY_CHARS), nullable=False),
+    Column("change", String(10), nullable=False),
+    Column("before", Text),
+    Column("after", Text),
+    Column("version", Integer),  # the entity's version after the change; NULL after a delete
+    Column("changed_by", String(MAX_NAME_CHARS)),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_audit_log_entity", "organisation", "entity", "entity_key"),
+    sqlite_autoincrement=True,  # ids are the order changes were recorded in
+)
+
+# An action's recorded state: its period and every column a person edits.
+ACTION_STATE_FIELDS: tuple[str, ...] = (
+    "period", "number", "objective", "themes", "metrics", "lead", "data_from_metrics", "specific_actions",
+    "indicators", "timeframe", "progress", "rag",
+)
+FIGURE_SET_STATE_FIELDS: tuple[str, ...] = ("period_start", "period_end", "scope", "source", "available")
+
+
 class StaleEdit(Exception):
-    """Someone saved after this edit was opened; `current` is what they saved (and who, and when)."""
+    """Someone saved after this edit was opened; `current` is what they saved (and who, and when).
+
+    `current` is None when someone deleted it instead.
+    """
 
     def __init__(self, current: Any) -> None:
         self.current = current
+        if current is None:
+            super().__init__("Someone else deleted it after you opened it; nothing was changed.")
+            return
         who = getattr(current, "updated_by", None) or "someone else"
         when = getattr(current, "updated_at", None)
         at = f" at {when:%H:%M on %d %B %Y} (UTC)" if when else ""
@@ -248,10 +287,109 @@ def _create_schema_once(engine: Engine) -> None:
 
 
 def _upgrade(conn: Connection, stored: int) -> None:
-    # Version 2 only added tables (figure_sets, figure_counts), which create_all has just made.
-    # A later version that changes an existing table adds its step here, before its row.
+    # Versions 2 and 3 only added tables (figure_sets, figure_counts; audit_log), which create_all
+    # has just made. A later version that changes an existing table adds its step here, before its row.
     for version in range(stored + 1, SCHEMA_VERSION + 1):
+        if version == 3:
+            _record_what_is_there(conn)
         conn.execute(insert(schema_version).values(version=version, applied_at=utc_now()))
+
+
+def _record_what_is_there(conn: Connection) -> None:
+    """One history entry per item saved before there was history, so its text can be restored later.
+
+    Each says what the row itself says: its state, version, who saved it last and when. "created" at
+    version 1; "updated" otherwise, with `before` unknown (NULL).
+    """
+    now = utc_now()
+    entries: list[dict[str, Any]] = []
+
+    def add(organisation: str, entity: str, key: str, state: dict[str, Any], row: Any, by: Any, at: Any) -> None:
+        entries.append(audit_row(
+            organisation=organisation, entity=entity, entity_key=key,
+            change="created" if row.version == 1 else "updated", before=None, after=state,
+            version=row.version, user=by, at=as_utc(at) or now,
+        ))
+
+    for row in conn.execute(select(panels).order_by(panels.c.updated_at)):
+        add(row.organisation, "panel", panel_key(row.period, row.metric, row.kind), panel_state(row.text), row,
+            row.updated_by, row.updated_at)
+    for row in conn.execute(select(actions).order_by(actions.c.id)):
+        add(row.organisation, "action", str(row.id), action_state(row._mapping), row, row.updated_by, row.updated_at)
+    for row in conn.execute(select(organisation_settings).order_by(organisation_settings.c.organisation)):
+        add(row.organisation, "settings", "", settings_state(json.loads(row.values_json)), row, row.updated_by,
+            row.updated_at)
+    for row in conn.execute(select(figure_sets).order_by(figure_sets.c.id)):
+        add(row.organisation, "figure_set", figure_set_key(row.period_end, row.scope),
+            figure_set_state(row._mapping), row, row.saved_by, row.saved_at)
+    if entries:
+        conn.execute(insert(audit_log), entries)
+
+
+# What a history entry records of each kind of thing; storage.audit reads these back.
+
+
+def panel_key(period: str, metric: str, kind: str) -> str:
+    return f"{period}/{metric}/{kind}"
+
+
+def figure_set_key(period_end: str, scope: str) -> str:
+    return f"{period_end}/{scope}"
+
+
+def panel_state(text: str) -> dict[str, Any]:
+    return {"text": text}
+
+
+def settings_state(values: dict[str, Any]) -> dict[str, Any]:
+    return {"values": values}
+
+
+def action_state(columns: Any) -> dict[str, Any]:
+    """From the actions table's column values (themes and metrics as their stored JSON text)."""
+    state = {name: columns[name] for name in ACTION_STATE_FIELDS}
+    state["themes"] = json.loads(state["themes"])
+    state["metrics"] = json.loads(state["metrics"])
+    return state
+
+
+def figure_set_state(columns: Any) -> dict[str, Any]:
+    """The summary of a figure set, never its counts (the available metrics as their stored JSON text)."""
+    state = {name: columns[name] for name in FIGURE_SET_STATE_FIELDS}
+    state["available"] = json.loads(state["available"])
+    return state
+
+
+def audit_row(
+    *,
+    organisation: str,
+    entity: str,
+    entity_key: str,
+    change: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    version: int | None,
+    user: str | None,
+    at: dt.datetime,
+) -> dict[str, Any]:
+    if entity not in AUDIT_ENTITIES or change not in AUDIT_CHANGES:
+        raise ValueError(f"no audit entity {entity!r} or change {change!r}")
+    return {
+        "organisation": organisation,
+        "entity": entity,
+        "entity_key": entity_key,
+        "change": change,
+        "before": None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True, allow_nan=False),
+        "after": None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True, allow_nan=False),
+        "version": version,
+        "changed_by": user,
+        "changed_at": at,
+    }
+
+
+def write_audit(conn: Connection, **entry: Any) -> None:
+    """Record one change; call it inside the transaction that makes the change, so both or neither happen."""
+    conn.execute(insert(audit_log).values(**audit_row(**entry)))
 
 
 def stored_schema_version(engine: Engine) -> int:

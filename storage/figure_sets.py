@@ -31,10 +31,13 @@ from storage.db import (
     check_period,
     check_text,
     figure_counts,
+    figure_set_key,
+    figure_set_state,
     figure_sets,
     plain_json,
     read_connection,
     utc_now,
+    write_audit,
     write_transaction,
 )
 
@@ -83,6 +86,16 @@ class FigureSetSummary:
     @property
     def updated_at(self) -> dt.datetime | None:
         return self.saved_at
+
+    def state(self) -> dict[str, Any]:
+        """What the history records of a figure set: this summary, never the counts."""
+        return figure_set_state({
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(),
+            "scope": self.scope,
+            "source": self.source,
+            "available": json.dumps(list(self.available)),
+        })
 
 
 def counting_choices(settings: Settings) -> dict[str, Any]:
@@ -302,10 +315,16 @@ def save_figure_set(
             if rows:
                 conn.execute(insert(figure_counts), rows)
             saved = _summary_by_id(conn, figure_set_id)
+            assert saved is not None
+            write_audit(
+                conn, organisation=organisation, entity="figure_set", entity_key=figure_set_key(period_end, scope),
+                change="created" if current is None else "updated",
+                before=None if current is None else current.state(), after=saved.state(),
+                version=saved.version, user=saved_by, at=values["saved_at"],
+            )
     except _Lost:
         with read_connection(engine) as conn:
             raise StaleEdit(_read_summary(conn, organisation, period_end, scope)) from None
-    assert saved is not None
     return saved
 
 
@@ -390,8 +409,13 @@ def made_with_of(engine: Engine, figure_set_id: int) -> dict[str, Any]:
     return json.loads(text)
 
 
-def delete_figure_set(engine: Engine, figure_set_id: int, expected_version: int) -> None:
-    """Delete the set if it is still at `expected_version`; StaleEdit if it changed. Already gone: nothing to do."""
+def delete_figure_set(engine: Engine, figure_set_id: int, expected_version: int, *, user: str | None = None) -> None:
+    """Delete the set if it is still at `expected_version`; StaleEdit if it changed. Already gone: nothing to do.
+
+    `user` is who deleted it, for the history; pass it (None is recorded as nobody named).
+    """
+    if user is not None:
+        check_name(user, "the name of the person deleting")
     try:
         with write_transaction(engine) as conn:
             current = _summary_by_id(conn, figure_set_id)
@@ -406,6 +430,11 @@ def delete_figure_set(engine: Engine, figure_set_id: int, expected_version: int)
             )
             if result.rowcount != 1:
                 raise _Lost
+            write_audit(
+                conn, organisation=current.organisation, entity="figure_set",
+                entity_key=figure_set_key(current.period_end.isoformat(), current.scope), change="deleted",
+                before=current.state(), after=None, version=None, user=user, at=utc_now(),
+            )
     except _Lost:
         with read_connection(engine) as conn:
             current = _summary_by_id(conn, figure_set_id)

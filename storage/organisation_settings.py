@@ -19,7 +19,9 @@ from storage.db import (
     organisation_settings,
     plain_json,
     read_connection,
+    settings_state,
     utc_now,
+    write_audit,
     write_transaction,
 )
 
@@ -113,6 +115,20 @@ def save_settings(
     user: str,
 ) -> tuple[dict[str, Any], int]:
     """Save if the settings are still at `expected_version`; otherwise raise StaleEdit, changing nothing."""
+    return save_settings_as(engine, organisation, values, expected_version=expected_version, user=user)
+
+
+def save_settings_as(
+    engine: Engine,
+    organisation: str,
+    values: dict[str, Any],
+    *,
+    expected_version: int,
+    user: str,
+    change: str | None = None,
+    note: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], int]:
+    """save_settings, recorded in the history as `change` ("created" or "updated" when None), `note` beside."""
     organisation = check_name(organisation, "the organisation")
     check_name(user, "the name of the person saving")
     encoded = _encode(values)
@@ -147,6 +163,13 @@ def save_settings(
                 )
                 if result.rowcount != 1:
                     raise _Lost
+            write_audit(
+                conn, organisation=organisation, entity="settings", entity_key="",
+                change=change or ("created" if current is None else "updated"),
+                before=None if current is None else settings_state(current.values),
+                after={**settings_state(decoded), **(note or {})},
+                version=expected_version + 1, user=user, at=now,
+            )
     except (_Lost, IntegrityError):
         raise StaleEdit(load_saved_settings(engine, organisation)) from None
     return decoded, expected_version + 1

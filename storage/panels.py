@@ -17,9 +17,12 @@ from storage.db import (
     check_name,
     check_period,
     check_text,
+    panel_key,
+    panel_state,
     panels,
     read_connection,
     utc_now,
+    write_audit,
     write_transaction,
 )
 
@@ -118,8 +121,23 @@ def save_panel(
     user: str,
 ) -> Panel:
     """Save `text` if the panel is still at `expected_version`; otherwise raise StaleEdit, changing nothing."""
-    key = _key(organisation, period, metric, kind)
-    check_text(text, f"The panel {PANEL_KINDS[kind]!r}")
+    return save_panel_as(engine, (organisation, period, metric, kind), text, expected_version=expected_version,
+                         user=user)
+
+
+def save_panel_as(
+    engine: Engine,
+    key: tuple[str, str, str, str],
+    text: str,
+    *,
+    expected_version: int,
+    user: str,
+    change: str | None = None,
+    note: dict[str, Any] | None = None,
+) -> Panel:
+    """save_panel, recorded in the history as `change` ("created" or "updated" when None), `note` beside the text."""
+    key = _key(*key)
+    check_text(text, f"The panel {PANEL_KINDS[key[3]]!r}")
     check_name(user, "the name of the person saving")
     now = utc_now()
     try:
@@ -147,6 +165,13 @@ def save_panel(
                 )
                 if result.rowcount != 1:
                     raise _Lost
+            write_audit(
+                conn, organisation=key[0], entity="panel", entity_key=panel_key(*key[1:]),
+                change=change or ("created" if current is None else "updated"),
+                before=None if current is None else panel_state(current.text),
+                after={**panel_state(text), **(note or {})},
+                version=expected_version + 1, user=user, at=now,
+            )
     except (_Lost, IntegrityError):
         raise StaleEdit(load_panel(engine, *key)) from None
     return Panel(*key, text=text, version=expected_version + 1, updated_by=user, updated_at=now)

@@ -37,8 +37,8 @@ def _add_files() -> None:
         source = (upload.name, upload.getvalue(), dataset)
         kept = [s for s in current if s[0] != upload.name]
         if len(kept) >= MAX_SESSION_FILES or sum(len(s[1]) for s in kept) + len(source[1]) > MAX_SESSION_BYTES:
-            problems.append(f"'{upload.name}': not added, because this session already holds "
-                            f"{len(kept)} file{'' if len(kept) == 1 else 's'} ({sum(len(s[1]) for s in kept) / 1024**2:,.0f} MB); the most is "
+            held = f"{len(kept)} file{'' if len(kept) == 1 else 's'} ({sum(len(s[1]) for s in kept) / 1024**2:,.0f} MB)"
+            problems.append(f"'{upload.name}': not added, because this session already holds {held}; the most is "
                             f"{MAX_SESSION_FILES} files or {MAX_SESSION_BYTES // 1024**2} MB. Remove files you no "
                             "longer need, then add it again.")
             continue

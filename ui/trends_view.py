@@ -52,7 +52,7 @@ def _delete(figure_set_id: int, version: int, label: str) -> None:
         st.session_state[_OUTCOME] = ("error", "Not removed: removing a period needs the editor role.")
         return
     try:
-        delete_figure_set(db.engine(), figure_set_id, expected_version=version)
+        delete_figure_set(db.engine(), figure_set_id, expected_version=version, user=sidebar.user())
     except StaleEdit:
         st.session_state[_OUTCOME] = ("error", f"Not removed: someone saved the figures for {label} again a moment "
                                       "ago. Look at them and remove them again if you still want to.")

@@ -1,0 +1,302 @@
+"""run_bounded: a parse in a child process that cannot hang, exhaust memory or take the app down."""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import io
+import logging
+import os
+import resource
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+from python_calamine import CalamineWorkbook
+
+from data_loaders import guard
+from data_loaders.errors import InputError
+from data_loaders.guard import run_bounded
+from data_loaders.tables import SheetError
+from metrics.api import read_sources, sample_paths
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the bounds need fork and /proc")
+
+MB = 1024**2
+ADVICE = (
+    "Remove the rows, columns or sheets you do not need (including formatted cells far below or to the right of "
+    "the table), split a large file into smaller ones, or save the data as .csv, then upload again."
+)
+CRASHED = (
+    "a file made the spreadsheet reader fail; it may be damaged, or not a spreadsheet saved by Excel. Open it in "
+    "Excel, save it again as Excel Workbook (.xlsx) or as .csv, and upload the new copy."
+)
+UNEXPECTED = (
+    "the files could not be read because of an unexpected problem; a file may be damaged or in a form this "
+    "service does not recognise. Save them again from Excel as Excel Workbook (.xlsx) or .csv and upload the new "
+    "copies. If that does not help, tell your administrator: the problem was logged."
+)
+
+
+def too_much_memory(limit: str) -> str:
+    return (f"reading the files needed more memory (more than {limit}) than this service allows for one upload, "
+            f"so it was stopped. {ADVICE}")
+
+
+# --- functions run in the child (top level, as callers are asked to pass) ------------------------------
+
+
+def staff_frame(rows: int, *, service: str = "Adults") -> pd.DataFrame:
+    rng = np.random.default_rng(rows)
+    return pd.DataFrame({
+        "employee_id": [f"E{n:06d}" for n in range(rows)],
+        "ethnicity": pd.Series(rng.choice(["white", "bme", None], rows), dtype="str"),
+        "salary": rng.integers(18_000, 90_000, rows).astype("float64"),
+        "start_date": pd.Timestamp("2010-01-01") + pd.to_timedelta(rng.integers(0, 5000, rows), unit="D"),
+        "senior_manager": pd.array(rng.choice([True, False, None], rows), dtype="boolean"),
+        "service": service,
+    })
+
+
+def pause_then_staff_frame(rows: int, seconds: float) -> pd.DataFrame:
+    time.sleep(seconds)
+    return staff_frame(rows)
+
+
+def sleep_after_writing_pid(path: str) -> None:
+    Path(path).write_text(str(os.getpid()))
+    time.sleep(60)
+
+
+def allocate(octets: int) -> int:
+    block = np.ones(octets, dtype=np.uint8)  # touched, so the pages are really there
+    return int(block.sum())
+
+
+def read_with_calamine_unchecked(data: bytes) -> int:
+    """Calamine without data_loaders.readers' checks in front: how a file the checks miss would be read."""
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return len(workbook.get_sheet_by_index(0).to_python())
+
+
+def segfault() -> None:
+    ctypes.string_at(0)
+
+
+def raise_given(error: BaseException) -> None:
+    raise error
+
+
+def fail_quoting(cell: str) -> None:
+    raise ValueError(f"could not convert {cell!r} to a date")
+
+
+def raise_unpicklable_panic(message: str) -> None:
+    class PanicException(BaseException):  # like pyo3's: a BaseException, and this one cannot be pickled
+        pass
+
+    raise PanicException(message)
+
+
+def return_a_lock() -> threading.Lock:
+    return threading.Lock()
+
+
+def write_to_stderr(text: str) -> int:
+    sys.stderr.write(text)
+    return len(text)
+
+
+def address_space_bytes() -> int:
+    status = Path("/proc/self/status").read_text()
+    return next(int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmSize:"))
+
+
+# --- results -------------------------------------------------------------------------------------------
+
+
+def test_a_frame_comes_back_equal_to_an_in_process_call():
+    result = run_bounded(staff_frame, 5_000, service="Children's")
+    pd.testing.assert_frame_equal(result, staff_frame(5_000, service="Children's"))
+    assert result["service"].iloc[0] == "Children's"
+
+
+def test_read_sources_gives_the_same_inputs_in_a_child():
+    sources = [(Path(path).name, Path(path).read_bytes(), dataset) for path, dataset in sample_paths()]
+    direct = read_sources(sources)
+    bounded = run_bounded(read_sources, sources)
+    assert bounded.files == direct.files
+    assert sorted(bounded.loaded.datasets) == sorted(direct.loaded.datasets)
+    for name, frame in direct.loaded.datasets.items():
+        pd.testing.assert_frame_equal(bounded.loaded.datasets[name], frame)
+    assert bounded.loaded.sheets == direct.loaded.sheets
+    assert bounded.loaded.warnings == direct.loaded.warnings
+
+
+# --- time ------------------------------------------------------------------------------------------------
+
+
+def test_a_call_past_its_time_is_stopped_and_its_child_is_gone(tmp_path, caplog):
+    pid_file = tmp_path / "pid"
+    started = time.monotonic()
+    with pytest.raises(InputError) as caught:
+        run_bounded(sleep_after_writing_pid, str(pid_file), timeout=1.5)
+    assert 1.5 <= time.monotonic() - started < 6
+    assert str(caught.value) == f"reading the files took longer than 1.5 seconds, so it was stopped. {ADVICE}"
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):  # killed and reaped: not even a zombie is left
+        os.kill(pid, 0)
+    assert "stopped after 1.5 seconds" in caplog.text
+
+
+# --- memory ----------------------------------------------------------------------------------------------
+
+
+def test_the_memory_bound_is_on_growth_not_on_what_the_process_already_holds():
+    # the test process (pandas, numpy, calamine loaded) already has more address space than the bound
+    assert address_space_bytes() > 256 * MB
+    assert run_bounded(allocate, 100 * MB, memory_bytes=256 * MB) == 100 * MB
+
+
+def test_allocating_far_beyond_the_bound_is_refused_and_the_parent_is_unaffected():
+    limits_before = resource.getrlimit(resource.RLIMIT_AS)
+    with pytest.raises(InputError) as caught:
+        run_bounded(allocate, 4 * 1024 * MB, memory_bytes=64 * MB)
+    assert str(caught.value) == too_much_memory("64 MB")
+    assert resource.getrlimit(resource.RLIMIT_AS) == limits_before
+    assert allocate(512 * MB) == 512 * MB  # the limit was the child's alone
+
+
+def test_a_rust_allocation_failure_in_calamine_is_reported_as_too_much_memory():
+    workbook = Workbook()
+    workbook.active["A1"] = "Employee No"
+    workbook.active["XFD1048576"] = 1  # calamine reserves every cell up to here: 17 billion of them
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(InputError) as caught:
+        run_bounded(read_with_calamine_unchecked, buffer.getvalue(), memory_bytes=512 * MB)
+    assert str(caught.value) == too_much_memory("512 MB")
+
+
+def test_the_default_bounds():
+    assert guard.PARSE_TIMEOUT_SECONDS == 120
+    assert guard.PARSE_MEMORY_BYTES == 3 * 1024**3
+    assert guard._too_much_memory(guard.PARSE_MEMORY_BYTES).problem.startswith(
+        "reading the files needed more memory (more than 3 GB)")
+    assert guard._too_slow(guard.PARSE_TIMEOUT_SECONDS).problem == (
+        "reading the files took longer than 120 seconds, so it was stopped")
+
+
+# --- a child that dies -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("fn", "signal_name"), [(os.abort, "SIGABRT"), (segfault, "SIGSEGV")])
+def test_a_child_killed_by_a_signal_gives_a_clear_message(fn, signal_name, caplog):
+    with pytest.raises(InputError) as caught:
+        run_bounded(fn)
+    assert str(caught.value) == CRASHED
+    assert f"signal {signal_name}" in caplog.text
+
+
+# --- exceptions ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("error", [
+    InputError("the column has no heading", file="staff.xlsx", sheet="Staff", row=5, column="G",
+               advice="Give every column a heading."),
+    SheetError("no recognisable headings", file="cpd.csv", sheet="", dataset="cpd", advice="Add headings.",
+               no_rows=True),
+])
+def test_an_input_error_comes_out_unchanged(error):
+    with pytest.raises(InputError) as caught:
+        run_bounded(raise_given, error)
+    assert type(caught.value) is type(error)
+    assert str(caught.value) == str(error)
+    assert caught.value.args == error.args
+    assert vars(caught.value) == vars(error)
+
+
+def test_any_other_exception_becomes_a_clear_input_error_and_is_logged_without_the_cell(caplog):
+    caplog.set_level(logging.ERROR, logger="data_loaders.guard")
+    with pytest.raises(InputError) as caught:
+        run_bounded(fail_quoting, "Jane Doe")
+    assert str(caught.value) == UNEXPECTED
+    assert caught.value.__cause__ is None and caught.value.__context__ is None  # nothing of the original
+    assert "builtins.ValueError" in caplog.text
+    assert "fail_quoting" in caplog.text  # where it happened, for whoever reads the log
+    assert "Jane Doe" not in caplog.text
+
+
+def test_a_base_exception_that_does_not_pickle_becomes_a_clear_input_error(caplog):
+    with pytest.raises(InputError) as caught:
+        run_bounded(raise_unpicklable_panic, "called `Option::unwrap()` on a `None` value")
+    assert str(caught.value) == UNEXPECTED
+    assert "raise_unpicklable_panic.<locals>.PanicException" in caplog.text
+    assert "Option::unwrap" not in caplog.text
+
+
+def test_a_result_that_does_not_pickle_becomes_a_clear_input_error(caplog):
+    with pytest.raises(InputError) as caught:
+        run_bounded(return_a_lock)
+    assert str(caught.value) == UNEXPECTED
+    assert "TypeError" in caplog.text
+
+
+def test_what_the_child_writes_to_stderr_is_passed_on(capsys):
+    assert run_bounded(write_to_stderr, "a warning from the reader\n") == 26
+    assert "a warning from the reader\n" in capsys.readouterr().err
+
+
+def test_bounds_must_be_positive():
+    with pytest.raises(ValueError):
+        run_bounded(staff_frame, 1, timeout=0)
+    with pytest.raises(ValueError):
+        run_bounded(staff_frame, 1, memory_bytes=-1)
+
+
+# --- concurrency ---------------------------------------------------------------------------------------------
+
+
+def test_calls_from_two_threads_at_once_are_independent(tmp_path):
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        started = time.monotonic()
+        stuck = pool.submit(run_bounded, sleep_after_writing_pid, str(tmp_path / "pid"), timeout=3)
+        small = pool.submit(run_bounded, pause_then_staff_frame, 1_000, 0.5)
+        large = pool.submit(run_bounded, pause_then_staff_frame, 20_000, 0.5)
+        pd.testing.assert_frame_equal(small.result(timeout=10), staff_frame(1_000))
+        pd.testing.assert_frame_equal(large.result(timeout=10), staff_frame(20_000))
+        assert time.monotonic() - started < 3  # neither waited for the stuck call
+        with pytest.raises(InputError, match="took longer than 3 seconds"):
+            stuck.result(timeout=15)
+
+
+# --- without fork -----------------------------------------------------------------------------------------------
+
+
+def test_without_fork_the_call_runs_in_process_with_the_same_messages(monkeypatch, caplog):
+    monkeypatch.setattr(guard, "_FORK", None)
+    monkeypatch.setattr(guard, "_warned_in_process", False)
+    pd.testing.assert_frame_equal(run_bounded(staff_frame, 10), staff_frame(10))
+    with pytest.raises(InputError) as caught:
+        run_bounded(fail_quoting, "Jane Doe")
+    assert str(caught.value) == UNEXPECTED
+    error = InputError("the file is empty", file="staff.csv")
+    with pytest.raises(InputError) as passed:
+        run_bounded(raise_given, error)
+    assert passed.value is error
+    assert caplog.text.count("without a time or memory limit") == 1
+    assert "Jane Doe" not in caplog.text
+
+
+def test_dates_and_missing_values_survive_the_trip():
+    value = {"as_at": dt.date(2026, 3, 31), "missing": pd.NA, "nan": float("nan")}
+    result = run_bounded(dict, value)
+    assert result["as_at"] == dt.date(2026, 3, 31)
+    assert result["missing"] is pd.NA
+    assert np.isnan(result["nan"])

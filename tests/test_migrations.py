@@ -1,0 +1,241 @@
+"""Databases written by earlier versions of the code open, upgrade and keep every word.
+
+tests/fixtures/schema_v1.sqlite and schema_v2.sqlite were written by the storage code at schema
+versions 1 and 2 (tests/fixtures/make_fixtures.py says how); each test works on a copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, insert, inspect, select
+
+from storage import (
+    SCHEMA_VERSION,
+    create_schema,
+    history,
+    list_figure_sets,
+    load_actions,
+    load_figure_set,
+    load_panel,
+    load_settings,
+    make_engine,
+    panel_history,
+    restore_panel,
+    save_actions,
+    save_figure_set,
+    save_panel,
+    save_settings,
+    stored_schema_version,
+)
+from storage.__main__ import main
+from storage.db import (
+    actions,
+    audit_log,
+    figure_counts,
+    figure_sets,
+    metadata,
+    organisation_settings,
+    panels,
+    schema_version,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ORG = "Northbrook Council"
+PERIOD = "2026-03-31"
+KNOW = "Staff from Black and minoritised communities — naïve café, Zoë.\nSecond line\r\nThird\n"
+ACHIEVED = '=HYPERLINK("http://example.com","click") and <script>alert(1)</script>'
+SETTINGS = {"bme_label": "Black and minoritised", "min_group_size": 5}
+POSTGRES_ENV = "WRES_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(params=[1, 2])
+def old(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[int, Engine]]:
+    path = tmp_path / f"schema_v{request.param}.sqlite"
+    shutil.copyfile(FIXTURES / path.name, path)
+    # Made by the old code: its version and no history table (read without this code touching it).
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone() == (request.param,)
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "audit_log" not in tables
+    assert ("figure_sets" in tables) == (request.param == 2)
+    engine = make_engine(f"sqlite:///{path}")
+    yield request.param, engine
+    engine.dispose()
+
+
+def test_an_old_database_is_upgraded_and_every_word_kept(old: tuple[int, Engine]) -> None:
+    version, engine = old
+    create_schema(engine)
+    assert stored_schema_version(engine) == SCHEMA_VERSION == 3
+    with engine.connect() as conn:
+        versions = list(conn.execute(select(schema_version.c.version).order_by(schema_version.c.version)).scalars())
+    assert versions == list(range(version, 4))
+    assert {"audit_log", "figure_sets", "figure_counts"} <= set(inspect(engine).get_table_names())
+
+    know = load_panel(engine, ORG, PERIOD, "M2", "know")
+    assert (know.text, know.version, know.updated_by) == (KNOW, 2, "beth")
+    achieved = load_panel(engine, ORG, PERIOD, "M3", "achieved")
+    assert (achieved.text, achieved.version, achieved.updated_by) == (ACHIEVED, 1, "alex")
+    plan = load_actions(engine, ORG, PERIOD)
+    assert [(a.number, a.objective, a.themes, a.metrics, a.lead, a.progress, a.rag, a.version) for a in plan] == [
+        (1, "Understand the experience of staff who experience racism", ["Employee voice"], ["M6", "M7"],
+         "Principal social workers", "Survey drafted", "amber", 1),
+        (2, "An anti-racist approach to recruitment", ["Recruitment and retention"], ["M2"], "", "", "red", 1),
+    ]
+    assert load_settings(engine, ORG) == (SETTINGS, 1)
+    saved_sets = list_figure_sets(engine)
+    if version == 2:
+        (summary,) = saved_sets
+        assert (summary.period_end, summary.scope, summary.available, summary.saved_by) == (
+            dt.date(2026, 3, 31), "", ("M3",), "alex"
+        )
+        figures = load_figure_set(engine, summary.id)
+        assert figures.counts["events"].tolist() == [12.0, 20.0, 1.0]
+        assert figures.counts["base"].tolist() == [400.0, 1200.0, 100.0]
+        assert figures.quality["M3"].unrecognised == {"Not known ": 3}
+        assert figures.notes == ["Made by hand"]
+    else:
+        assert saved_sets == []
+
+
+def test_the_upgrade_records_what_was_there_so_it_can_be_restored(old: tuple[int, Engine]) -> None:
+    version, engine = old
+    create_schema(engine)
+    know = load_panel(engine, ORG, PERIOD, "M2", "know")
+    # One entry per item, saying what the row says: "updated" (before unknown) past version 1.
+    (baseline,) = panel_history(engine, ORG, PERIOD, "M2", "know")
+    assert (baseline.change, baseline.before, baseline.after, baseline.version, baseline.changed_by) == (
+        "updated", None, {"text": KNOW}, 2, "beth"
+    )
+    assert baseline.changed_at == know.updated_at
+    (first,) = panel_history(engine, ORG, PERIOD, "M3", "achieved")
+    assert (first.change, first.after, first.version) == ("created", {"text": ACHIEVED}, 1)
+    assert [(e.change, e.after["objective"], e.after["period"]) for e in history(engine, ORG, "action")] == [
+        ("created", "An anti-racist approach to recruitment", PERIOD),
+        ("created", "Understand the experience of staff who experience racism", PERIOD),
+    ]
+    (settings_entry,) = history(engine, ORG, "settings")
+    assert settings_entry.after == {"values": SETTINGS}
+    figure_entries = history(engine, ORG, "figure_set")
+    assert [(e.entity_key, e.after) for e in figure_entries] == ([] if version == 1 else [(
+        "2026-03-31/", {"period_start": "2025-04-01", "period_end": "2026-03-31", "scope": "", "source": "records",
+                        "available": ["M3"]})])
+    create_schema(engine)  # and again: nothing more recorded
+    assert len(history(engine, ORG)) == (5 if version == 1 else 6)  # 2 panels, 2 actions, settings, figures
+
+    # Saving works, and the history records it.
+    saved = save_panel(engine, ORG, PERIOD, "M2", "know", "Rewritten after the upgrade", expected_version=2,
+                       user="carol")
+    assert saved.version == 3
+    latest = panel_history(engine, ORG, PERIOD, "M2", "know")[0]
+    assert (latest.change, latest.before, latest.after, latest.version, latest.changed_by) == (
+        "updated", {"text": KNOW}, {"text": "Rewritten after the upgrade"}, 3, "carol"
+    )
+    # The words from before the upgrade come back from its entry.
+    assert restore_panel(engine, baseline.id, user="dan", expected_version=3).text == KNOW
+    plan = load_actions(engine, ORG, PERIOD)
+    result = save_actions(engine, ORG, PERIOD, [replace(plan[0], progress="Survey sent"), plan[1]], user="carol",
+                          original=plan)
+    assert result.changed == 1
+    assert history(engine, ORG, "action", str(plan[0].id))[0].after["progress"] == "Survey sent"
+    assert save_settings(engine, ORG, {**SETTINGS, "min_group_size": 8}, expected_version=1, user="carol")[1] == 2
+    assert history(engine, ORG, "settings")[0].before == {"values": SETTINGS}
+
+
+def test_a_figure_set_saved_before_the_upgrade_can_be_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "schema_v2.sqlite"
+    shutil.copyfile(FIXTURES / path.name, path)
+    engine = make_engine(f"sqlite:///{path}")
+    create_schema(engine)
+    (summary,) = list_figure_sets(engine)
+    figures = load_figure_set(engine, summary.id)
+    counts = figures.counts.assign(events=[13.0, 20.0, 1.0])
+    replaced = save_figure_set(engine, replace(figures, counts=counts), saved_by="carol", made_with={},
+                               expected_version=1)
+    assert replaced.version == 2
+    entry = history(engine, ORG, "figure_set")[0]
+    assert (entry.change, entry.version, entry.changed_by) == ("updated", 2, "carol")
+    engine.dispose()
+
+
+def test_a_database_newer_than_the_code_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "schema_v2.sqlite"
+    shutil.copyfile(FIXTURES / path.name, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (4, '2027-01-01 00:00:00')")
+    conn.close()
+    engine = make_engine(f"sqlite:///{path}")
+    message = "the database is at schema version 4, newer than this code (3): update the application"
+    with pytest.raises(RuntimeError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        create_schema(engine)
+    assert "audit_log" not in inspect(engine).get_table_names()  # the refused upgrade left nothing behind
+    assert stored_schema_version(engine) == 4
+    engine.dispose()
+    monkeypatch.setenv("WRES_DATABASE_URL", f"sqlite:///{path}")
+    assert main(["upgrade"]) == 2
+    assert capsys.readouterr().err == f"error: {message}\n"
+    assert main(["version"]) == 0
+    assert capsys.readouterr().out.endswith("schema version 4, newer than this code: update the application.\n")
+
+
+# The same upgrade step on either kind of database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'wres.sqlite'}"
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"{POSTGRES_ENV} is not set: set it to a throwaway PostgreSQL database's URL to run this there")
+    engine = make_engine(url)
+    metadata.drop_all(engine)  # a throwaway database: start every test from no tables
+    engine.dispose()
+    return url
+
+
+def test_a_version_2_database_gets_its_history_started(db_url: str) -> None:
+    engine = make_engine(db_url)
+    saved_at = dt.datetime(2025, 6, 1, 9, 30, tzinfo=dt.UTC)
+    version_2 = [t for t in metadata.sorted_tables if t is not audit_log]
+    with engine.begin() as conn:
+        metadata.create_all(conn, tables=version_2)
+        conn.execute(insert(schema_version).values(version=2, applied_at=saved_at))
+        conn.execute(insert(panels).values(organisation=ORG, period=PERIOD, metric="M1", kind="know", text=KNOW,
+                                           version=4, updated_by="alex", updated_at=saved_at))
+        conn.execute(insert(actions).values(
+            organisation=ORG, period=PERIOD, number=1, objective="Mentoring", themes='["Leadership"]',
+            metrics='["M9"]', lead="", data_from_metrics="", specific_actions="", indicators="", timeframe="",
+            progress="", rag=None, version=1, updated_by="alex", updated_at=saved_at))
+        conn.execute(insert(organisation_settings).values(organisation=ORG, values_json='{"bme_label": "BAME"}',
+                                                          version=1, updated_by="alex", updated_at=saved_at))
+        conn.execute(insert(figure_sets).values(
+            organisation=ORG, period_start="2025-04-01", period_end=PERIOD, scope="service: Adults",
+            source="records", made_with="{}", quality="{}", notes="[]", available='["M3"]', version=2,
+            saved_by="beth", saved_at=saved_at))
+        conn.execute(insert(figure_counts).values(figure_set_id=1, metric="M3", item="", group_name="bme",
+                                                  position=0, events=3.0, base=40.0))
+    create_schema(engine)
+    create_schema(engine)
+    assert stored_schema_version(engine) == 3
+    entries = sorted(history(engine, ORG), key=lambda e: e.entity)
+    assert [(e.entity, e.entity_key, e.change, e.version, e.changed_by, e.changed_at) for e in entries] == [
+        ("action", "1", "created", 1, "alex", saved_at),
+        ("figure_set", "2026-03-31/service: Adults", "updated", 2, "beth", saved_at),
+        ("panel", "2026-03-31/M1/know", "updated", 4, "alex", saved_at),
+        ("settings", "", "created", 1, "alex", saved_at),
+    ]
+    assert entries[2].after == {"text": KNOW}
+    assert entries[1].after["available"] == ["M3"] and "counts" not in entries[1].after
+    assert save_panel(engine, ORG, PERIOD, "M1", "know", "New", expected_version=4, user="carol").version == 5
+    assert panel_history(engine, ORG, PERIOD, "M1", "know")[0].before == {"text": KNOW}
+    engine.dispose()
