@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import population_view, settings_form, sidebar
+from ui import backup_view, population_view, settings_form, sidebar
 from ui.metric_page import sample_note
 from ui.safe import md
 
@@ -13,3 +13,5 @@ st.markdown(f"Settings for **{md(view.organisation)}**, saved for everyone who o
 settings_form.render(view)
 st.divider()
 population_view.render(view)
+st.divider()
+backup_view.render()

@@ -373,3 +373,71 @@ def test_a_session_holds_a_bounded_number_of_files(monkeypatch):
     at.file_uploader[0].set_value([("staff.xlsx", staff_workbook(), "application/octet-stream")]).run()
     next(b for b in at.button if b.label == "Add the files").click().run()
     assert any("Added staff.xlsx" in plain(s.value) for s in at.success)
+
+
+# --- history, restore, backup -------------------------------------------------------------------
+
+
+def test_a_panel_shows_its_history_and_an_earlier_version_can_be_restored(database):
+    from storage import create_schema, load_panel, make_engine, save_panel
+
+    engine = make_engine(database)
+    create_schema(engine)
+    first = save_panel(engine, "Wexcombe Borough Council", "2026-03-31", "M2", "achieved", "First words.",
+                       expected_version=0, user="Alex")
+    save_panel(engine, "Wexcombe Borough Council", "2026-03-31", "M2", "achieved", "Second words.",
+               expected_version=first.version, user="Bea")
+    at = open_app("pages/recruitment.py")
+    history = next(e for e in at.expander if e.label == "History (2)")
+    assert [plain(c.value).split(" on ")[0] for c in history.caption] == ["Updated by Bea", "Created by Alex"]
+    assert [t.value for t in history.text] == ["Second words.", "First words."]
+    history.button[1].click().run()  # restore "First words."
+    assert not at.exception
+    assert at.text_area[1].value == "First words."
+    assert any(plain(s.value) == "Restored as version 3." for s in at.success)
+    panel = load_panel(engine, "Wexcombe Borough Council", "2026-03-31", "M2", "achieved")
+    assert (panel.text, panel.version) == ("First words.", 3)
+    assert next(e for e in at.expander if e.label.startswith("History (")).label == "History (3)"
+
+
+def test_a_deleted_objective_can_be_brought_back(database):
+    from storage import Action, create_schema, load_actions, make_engine, save_actions
+
+    engine = make_engine(database)
+    create_schema(engine)
+    saved = save_actions(engine, "Wexcombe Borough Council", "2026-03-31", [
+        Action(number=1, objective="Reverse mentoring for senior managers", metrics=["M9"], lead="Director")],
+        user="Alex").saved
+    save_actions(engine, "Wexcombe Borough Council", "2026-03-31", [], user="Bea", original=saved)
+    assert load_actions(engine, "Wexcombe Borough Council", "2026-03-31") == []
+    at = open_app("pages/action_plan.py")
+    history = next(e for e in at.expander if e.label.startswith("Change history"))
+    assert "Deleted" in plain(history.markdown[0].value) and "Reverse mentoring" in plain(history.markdown[0].value)
+    next(b for b in history.button if b.label == "Bring it back").click().run()
+    assert not at.exception
+    (back,) = load_actions(engine, "Wexcombe Borough Council", "2026-03-31")
+    assert (back.objective, back.metrics) == ("Reverse mentoring for senior managers", ["M9"])
+    assert any("Restored objective 1" in plain(s.value) for s in at.success)
+
+
+def test_a_backup_is_imported_from_the_settings_page(database, tmp_path):
+    from storage import backup_bytes, create_schema, load_panel, make_engine, save_panel
+
+    other = make_engine(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    create_schema(other)
+    save_panel(other, "Wexcombe Borough Council", "2026-03-31", "M3", "working_towards", "Moved from the old server.",
+               expected_version=0, user="Alex")
+    backup = backup_bytes(other)
+    at = open_app("pages/settings.py")
+    uploader = next(u for u in at.file_uploader if u.label == "Import a backup")
+    uploader.set_value([("wres-backup.json", backup, "application/json")]).run()
+    next(b for b in at.button if b.label == "Import it").click().run()
+    assert not at.exception
+    assert any(plain(s.value).startswith("Imported.") for s in at.success)
+    assert "panels: 1 created, 0 replaced, 0 unchanged" in [t.value for t in at.text]
+    panel = load_panel(make_engine(database), "Wexcombe Borough Council", "2026-03-31", "M3", "working_towards")
+    assert panel.text == "Moved from the old server."
+    uploader = next(u for u in at.file_uploader if u.label == "Import a backup")
+    uploader.set_value([("wres-backup.json", b'{"format": "something else"}', "application/json")]).run()
+    next(b for b in at.button if b.label == "Import it").click().run()
+    assert any(plain(e.value).startswith("Not imported, and nothing was changed:") for e in at.error)

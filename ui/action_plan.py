@@ -6,13 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from metrics.registry import METRICS, THEMES
-from storage import RAG_MEANINGS, Action, load_actions, save_actions
+from storage import RAG_MEANINGS, Action, StaleEdit, action_history, load_actions, restore_action, save_actions
 from ui import access, db, sidebar
 from ui.safe import md
 
 _RESULT = "action_plan_result"
 _LOADED = "action_plan_loaded"  # the table as this person opened it, the base of their edits
 _EDITOR = "action_plan_editor"
+_RESTORED = "action_plan_restored"
 RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
 COLUMNS = {
     "number": "No",
@@ -104,3 +105,46 @@ def render(organisation: str, period: str) -> None:
         if latest is not None:
             st.caption(f"Last change by {md(latest.updated_by or 'someone')} on "
                        f"{latest.updated_at.day} {latest.updated_at:%B %Y at %H:%M} (UTC).")
+    _history(organisation, period, stored)
+
+
+def _restore(entry_id: int, expected_version: int) -> None:
+    if not access.can_edit():
+        st.session_state[_RESTORED] = ("error", "Not restored: restoring needs the editor role.")
+        return
+    try:
+        action = restore_action(db.engine(), entry_id, user=sidebar.user(), expected_version=expected_version)
+    except StaleEdit as stale:
+        who = getattr(stale.current, "updated_by", None) or "someone"
+        st.session_state[_RESTORED] = ("error", f"Not restored: {who} changed this objective after you opened the "
+                                       "page. Look at it again, then restore if you still want to.")
+        return
+    except (LookupError, ValueError) as error:
+        st.session_state[_RESTORED] = ("error", f"Not restored: {error}")
+        return
+    _reload()
+    st.session_state[_RESTORED] = ("success", f"Restored objective {action.number} as version {action.version}.")
+
+
+def _history(organisation: str, period: str, stored: list[Action]) -> None:
+    restored = st.session_state.pop(_RESTORED, None)
+    if restored:
+        getattr(st, restored[0])(md(restored[1]))
+    entries = action_history(db.engine(), organisation, period, limit=100)
+    if not entries:
+        return
+    current = {a.id: a.version for a in stored}
+    with st.expander(f"Change history ({len(entries)})"):
+        st.caption("Every saved change to the plan, newest first. Restoring an objective saves it again as it was "
+                   "then; a deleted one comes back.")
+        for entry in entries:
+            state = entry.recorded or {}
+            when = entry.changed_at
+            st.markdown(f"**{md(entry.change.capitalize())}**: objective {md(state.get('number', '?'))}, "
+                        f"“{md(str(state.get('objective', ''))[:200])}”, by {md(entry.changed_by or 'someone')} "
+                        f"on {when.day} {when:%B %Y at %H:%M} (UTC)")
+            action_id = int(entry.entity_key)
+            if access.can_edit() and (entry.change == "deleted" or current.get(action_id) != entry.version):
+                label = "Bring it back" if entry.change == "deleted" else "Restore this version"
+                st.button(label, key=f"action_restore_{entry.id}", on_click=_restore,
+                          args=(entry.id, current.get(action_id, 0)), icon=":material/history:")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from storage import PANEL_KINDS, Panel, StaleEdit, load_panels, save_panel
+from storage import PANEL_KINDS, Panel, StaleEdit, load_panels, panel_history, restore_panel, save_panel
 from ui import access, db, sidebar
 from ui.safe import md
 
@@ -50,6 +50,43 @@ def _save(organisation: str, period: str, metric: str, kind: str) -> None:
     st.session_state[outcome_key] = ("saved", saved)
 
 
+def _restore(organisation: str, period: str, metric: str, kind: str, entry_id: int) -> None:
+    text_key, version_key, outcome_key = _keys(organisation, period, metric, kind)
+    if not access.can_edit():
+        st.session_state[outcome_key] = ("invalid", "Not restored: restoring needs the editor role.")
+        return
+    try:
+        restored = restore_panel(db.engine(), entry_id, user=sidebar.user(),
+                                 expected_version=st.session_state[version_key])
+    except StaleEdit as stale:
+        st.session_state[version_key] = stale.current.version
+        st.session_state[outcome_key] = ("stale", stale.current)
+        return
+    except (LookupError, ValueError) as error:
+        st.session_state[outcome_key] = ("invalid", f"Not restored: {error}")
+        return
+    st.session_state[text_key] = restored.text
+    st.session_state[version_key] = restored.version
+    st.session_state[outcome_key] = ("restored", restored)
+
+
+def _history(organisation: str, period: str, metric: str, kind: str, editor: bool) -> None:
+    entries = panel_history(db.engine(), organisation, period, metric, kind, limit=50)
+    if not entries:
+        return
+    with st.expander(f"History ({len(entries)})"):
+        for entry in entries:
+            text = (entry.recorded or {}).get("text", "")
+            when = entry.changed_at
+            st.caption(f"{entry.change.capitalize()} by {md(entry.changed_by or 'someone')} on "
+                       f"{when.day} {when:%B %Y at %H:%M} (UTC)"
+                       + (f", version {entry.version}" if entry.version else ""))
+            st.text(text if len(text) <= 600 else text[:600] + " …")
+            if editor and entry.version:
+                st.button("Restore this version", key=f"panel_restore_{entry.id}", on_click=_restore,
+                          args=(organisation, period, metric, kind, entry.id), icon=":material/history:")
+
+
 def _take_theirs(organisation: str, period: str, metric: str, kind: str, theirs: Panel) -> None:
     text_key, version_key, outcome_key = _keys(organisation, period, metric, kind)
     st.session_state[text_key] = theirs.text
@@ -84,12 +121,15 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str) ->
                 st.button("Save", key=f"{text_key}_save", on_click=_save, args=(organisation, period, metric, kind),
                           icon=":material/save:")
             st.caption(_when(panel))
+            _history(organisation, period, metric, kind, editor)
             outcome = st.session_state.get(outcome_key)
             if outcome is None:
                 continue
             kind_of_outcome, detail = outcome
             if kind_of_outcome == "saved":
                 st.success("Saved.", icon=":material/check:")
+            elif kind_of_outcome == "restored":
+                st.success(f"Restored as version {detail.version}.", icon=":material/history:")
             elif kind_of_outcome == "invalid":
                 st.error(md(detail))
             else:

@@ -1,0 +1,49 @@
+"""Backing up everything saved (panels, the action plan, settings, saved periods, history) as one file, and
+importing such a file: for safe keeping, and for moving to another server."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from storage import backup_bytes, import_all, read_backup
+from ui import access, db, sidebar
+from ui.safe import md
+
+_OUTCOME = "backup_outcome"
+
+
+def _import(data: bytes) -> None:
+    if not access.can_edit():
+        st.session_state[_OUTCOME] = ("error", ["Not imported: importing needs the editor role."])
+        return
+    try:
+        report = import_all(db.engine(), read_backup(data), user=sidebar.user())
+    except ValueError as error:
+        st.session_state[_OUTCOME] = ("error", [f"Not imported, and nothing was changed: {error}"])
+        return
+    st.session_state[_OUTCOME] = ("success", ["Imported. Nothing saved here was deleted; what differed was "
+                                              "replaced and is in the history.", *report.lines()])
+
+
+def render() -> None:
+    st.subheader("Backup")
+    st.markdown("Everything saved here (panels, the action plan, settings, saved periods and their history) as one "
+                "file: keep it safe, or import it into another server. Uploaded HR files are never in it.")
+    if not access.can_edit():
+        access.read_only_note("this")
+        return
+    st.download_button("Download a backup", lambda: backup_bytes(db.engine()), on_click="ignore",
+                       file_name=f"wres-backup-{dt.date.today():%Y-%m-%d}.json", mime="application/json",
+                       icon=":material/download:")
+    upload = st.file_uploader("Import a backup", type=["json"], key="backup_upload",
+                              help="A file made by 'Download a backup' or `python -m storage export`.")
+    if upload is not None:
+        st.button("Import it", on_click=_import, args=(upload.getvalue(),), icon=":material/upload:", type="primary")
+    found = st.session_state.pop(_OUTCOME, None)
+    if found:
+        kind, lines = found
+        getattr(st, kind)(md(lines[0]))
+        for line in lines[1:]:
+            st.text(line)
