@@ -441,3 +441,15 @@ def test_a_backup_is_imported_from_the_settings_page(database, tmp_path):
     uploader.set_value([("wres-backup.json", b'{"format": "something else"}', "application/json")]).run()
     next(b for b in at.button if b.label == "Import it").click().run()
     assert any(plain(e.value).startswith("Not imported, and nothing was changed:") for e in at.error)
+
+
+def test_a_file_that_takes_too_long_to_read_is_stopped_with_a_message(monkeypatch):
+    from data_loaders import guard
+
+    at = open_app("pages/data.py")  # the sample council, read (and cached) at the usual limit
+    monkeypatch.setattr(guard, "PARSE_TIMEOUT_SECONDS", 0.01)  # nothing can be read this fast
+    at.file_uploader[0].set_value([("slow.xlsx", staff_workbook(), "application/octet-stream")]).run()
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    assert not at.exception
+    assert any("took longer than" in plain(e.value) for e in at.error), [plain(e.value) for e in at.error]
+    assert any("sample data" in plain(i.value) for i in at.info)  # nothing replaced the sample

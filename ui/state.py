@@ -16,7 +16,9 @@ from typing import NoReturn
 
 import streamlit as st
 
+from data_loaders import guard
 from data_loaders.errors import InputError
+from data_loaders.guard import run_bounded
 from data_loaders.population import PopulationTable, read_ts021
 from metrics.api import Analysis, Inputs, analyse, read_sources, sample_paths, sample_snapshots
 from metrics.benchmarking import Benchmark, benchmark, read_counts_templates
@@ -48,6 +50,11 @@ class View:
     filters: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
 
 
+def _bounds() -> dict[str, float]:
+    # Read at call time, so a deployment (or a test) can change them.
+    return {"timeout": guard.PARSE_TIMEOUT_SECONDS, "memory_bytes": guard.PARSE_MEMORY_BYTES}
+
+
 def uploads() -> list[Source]:
     return st.session_state.setdefault(UPLOADS, [])
 
@@ -75,7 +82,8 @@ def _mapping_key(mappings: dict[str, dict[str, str]]) -> str:
 
 @st.cache_resource(max_entries=8, ttl=3600, show_spinner="Reading the files...")
 def _parsed(sources: tuple[Source, ...], mapping_key: str) -> Inputs:
-    return read_sources(sources, mapping=json.loads(mapping_key))
+    # Uploads are untrusted: read in a child process bounded in time and memory (data_loaders.guard).
+    return run_bounded(read_sources, sources, mapping=json.loads(mapping_key), **_bounds())
 
 
 def readable(source: Source) -> None:
@@ -130,7 +138,7 @@ def analysis(view: View) -> Analysis:
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner="Reading the counts templates...")
 def counts_templates(files: tuple[tuple[str, bytes], ...]) -> list[FigureSet]:
     """Organisations' counts templates read once per set of files; raises InputError for one that is not."""
-    return read_counts_templates(files)
+    return run_bounded(read_counts_templates, files, **_bounds())
 
 
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner="Comparing the organisations...")
@@ -153,7 +161,7 @@ def benchmark_of(figure_sets: list[FigureSet], *, files: tuple[tuple[str, bytes]
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner="Reading the Census table...")
 def population_table(name: str, data: bytes) -> PopulationTable:
     """The Census ethnic group table read once per file; raises InputError when it cannot be used."""
-    return read_ts021(name, data)
+    return run_bounded(read_ts021, name, data, **_bounds())
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
