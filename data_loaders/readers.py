@@ -25,6 +25,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,7 @@ MAX_IN_MEMORY_SCAN_BYTES = 256 * 1024 * 1024
 # hundred bytes before it, so a prolog longer than this is refused rather than read on.
 XML_PROLOG_BYTES = 64 * 1024
 SNIFF_SAMPLE_CHARS = 4096  # csv.Sniffer is quadratic on some inputs: keep its sample small
+_DELIMITERS = ",;\t|"
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -969,9 +971,25 @@ def _sniff_delimiter(text: str) -> str:
     if len(text) > SNIFF_SAMPLE_CHARS and "\n" in sample:
         sample = sample[: sample.rindex("\n")]
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+        sniffed = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
     except csv.Error:
-        return ","
+        sniffed = ","
+    # A title line above the table misleads the sniffer: a tab-separated export under one comes back
+    # as comma-separated, one cell a row. Its answer stands unless another delimiter splits more rows
+    # into the same number of cells (or as many rows into more cells).
+    in_step = {delimiter: _rows_in_step(sample, delimiter) for delimiter in _DELIMITERS}
+    best = max(in_step, key=in_step.__getitem__)
+    return best if in_step[best] > in_step.get(sniffed, (0, 0)) else sniffed
+
+
+def _rows_in_step(sample: str, delimiter: str) -> tuple[int, int]:
+    """How many rows of the sample the delimiter splits into the commonest number of cells (two or
+    more), and that number."""
+    try:
+        widths = Counter(len(row) for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
+    except csv.Error:
+        return 0, 0
+    return max(((count, width) for width, count in widths.items() if width > 1), default=(0, 0))
 
 
 def _parse_csv(name: str, text: str, delimiter: str, first_row: int) -> list[list[str | None]]:

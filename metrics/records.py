@@ -99,7 +99,8 @@ def _attach_staff(events: pd.DataFrame, staff: pd.DataFrame | None, columns: set
         joined = joined.assign(
             ethnicity=events["employee_id"].map(people["ethnicity"]) if "ethnicity" in people else pd.NA,
             group=events["employee_id"].map(people["group"]).fillna("unknown"),
-            recognised=events["employee_id"].map(people["recognised"]).fillna(True).astype(bool),
+            # When no event matches anyone, map() gives an all-null series of no particular type.
+            recognised=events["employee_id"].map(people["recognised"]).astype("boolean").fillna(True).astype(bool),
         )
     else:
         own_blank = events["ethnicity"].isna()

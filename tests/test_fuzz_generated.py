@@ -1,11 +1,15 @@
 """Generated uploads, read end to end: each gives a result or a clear InputError naming the file.
 
-Workbooks (openpyxl, in memory) and CSVs are made by hypothesis from the schemas' real headings
-mixed with junk, ethnicity labels as people write them mixed with codes and junk, every kind of
-cell value, title rows, blank rows and columns, several sheets, and the encodings and separators
-Excel writes. Each case is read and analysed inside run_bounded, so a hang, a runaway allocation
-or a crash in calamine fails the case instead of the test run. The examples are derandomised and
-no database is kept: CI sees the same cases every time, and nothing is written into the repo.
+Workbooks (openpyxl, in memory) and CSVs are made from specifications hypothesis draws: the
+schemas' real headings mixed with junk, ethnicity labels as people write them mixed with codes and
+junk, every kind of cell value, title rows (merged or not), blank rows and columns, several sheets,
+and the encodings and separators Excel writes. Each case is read and analysed inside run_bounded,
+so a hang, a runaway allocation or a crash in calamine fails the case instead of the test run.
+
+Repeatable: the examples are derandomised and no example database is kept (nothing is written into
+the repo). Not shrunk: a failing case is reported as drawn, as a readable specification (the bytes
+are built from it in the test), because shrinking cases that each read and analyse files in a child
+takes many minutes. To shrink one locally, add Phase.shrink to PHASES.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ import datetime as dt
 import io
 import sys
 import traceback
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -34,21 +41,115 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru
 TIMEOUT_SECONDS = 30
 MEMORY_BYTES = 3 * 1024**3 // 2
 EXAMPLES = 250  # per test: about half a minute each on a 2-core machine
+PHASES = (Phase.explicit, Phase.generate)
 SETTINGS = settings(
+    max_examples=EXAMPLES,
     deadline=None,
     derandomize=True,
     database=None,
+    phases=PHASES,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
 
-Upload = tuple[str, bytes, str | None]
+# Defects found by this file outside data_loaders/, reported and not yet fixed, each as the parts of its
+# traceback that identify it. A case meeting one is counted with a warning, not failed, so the run goes on
+# to find others. Delete the entry when the fix lands (its pinned test below, an xfail, will say so).
+KNOWN_DEFECTS: tuple[tuple[str, ...], ...] = ()
+
+
+class KnownDefectWarning(UserWarning):
+    pass
+
+
+# --- what a case is --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Long:
+    """A cell of `length` characters, `piece` repeated: drawn and printed short, built long."""
+
+    piece: str
+    length: int
+
+    def text(self) -> str:
+        return (self.piece * (self.length // len(self.piece) + 1))[: self.length]
+
+
+@dataclass
+class SheetSpec:
+    name: str
+    rows: list[list[Any]]
+    merged: list[tuple[int, int]] = field(default_factory=list)  # (row, last column), 1-based
+
+
+@dataclass
+class CsvSpec:
+    rows: list[list[Any]]
+    delimiter: str
+    encoding: str
+    line_end: str
+    quote_all: bool
+    separator_line: bool
+
+
+@dataclass
+class FileSpec:
+    name: str
+    content: list[SheetSpec] | CsvSpec
+    said: str | None  # the dataset the person chose, or None (the app's default: worked out)
+
+
+def workbook_bytes(sheets: list[SheetSpec]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for spec in sheets:
+        sheet = book.create_sheet(spec.name)
+        for row in spec.rows:
+            sheet.append([value.text() if isinstance(value, Long) else value for value in row])
+        for row, last_column in spec.merged:
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Long):
+        return value.text()
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)
+
+
+def csv_bytes(spec: CsvSpec) -> bytes:
+    buffer = io.StringIO()
+    if spec.separator_line:
+        buffer.write(f"sep={spec.delimiter}\n")  # Excel honours it and hides it
+    writer = csv.writer(buffer, delimiter=spec.delimiter, lineterminator=spec.line_end,
+                        quoting=csv.QUOTE_ALL if spec.quote_all else csv.QUOTE_MINIMAL)
+    writer.writerows([csv_text(value) for value in row] for row in spec.rows)
+    text = buffer.getvalue()
+    if spec.encoding == "utf-16-be with BOM":
+        return codecs.BOM_UTF16_BE + text.encode("utf-16-be")
+    return text.encode(spec.encoding, errors="replace")  # cp1252 cannot hold every character: '?' then
+
+
+def built(files: list[FileSpec]) -> list[tuple[str, bytes, str | None]]:
+    return [(spec.name, csv_bytes(spec.content) if isinstance(spec.content, CsvSpec) else workbook_bytes(spec.content),
+             spec.said) for spec in files]
 
 
 # --- in the child ---------------------------------------------------------------------------------------
 
 
-def read_and_analyse(sources: list[Upload]) -> tuple[str, str]:
-    """('ok', metrics computed) or ('defect', traceback): an InputError is raised as it comes."""
+def read_and_analyse(sources: list[tuple[str, bytes, str | None]]) -> tuple[str, str]:
+    """('ok', metrics computed) or ('defect', traceback); an InputError is raised as it comes."""
     try:
         analysis = analyse(read_sources(sources))
     except InputError:
@@ -58,15 +159,18 @@ def read_and_analyse(sources: list[Upload]) -> tuple[str, str]:
     return "ok", ",".join(sorted(analysis.results))
 
 
-def check(sources: list[Upload]) -> None:
+def check(files: list[FileSpec]) -> None:
+    sources = built(files)
     try:
-        outcome, detail = run_bounded(read_and_analyse, sources, timeout=TIMEOUT_SECONDS,
-                                      memory_bytes=MEMORY_BYTES)
+        outcome, detail = run_bounded(read_and_analyse, sources, timeout=TIMEOUT_SECONDS, memory_bytes=MEMORY_BYTES)
     except InputError as error:
         message = str(error)
-        assert error.file is not None, f"run_bounded stopped the case (hang, memory or crash): {message}"
+        assert error.file is not None, f"run_bounded stopped the case (a hang, memory or a crash): {message}"
         assert message.strip()
         assert any(name in message for name, _, _ in sources), f"the message names no file: {message}"
+        return
+    if outcome == "defect" and any(all(part in detail for part in defect) for defect in KNOWN_DEFECTS):
+        warnings.warn(f"known defect met: {detail.strip().splitlines()[-1]}", KnownDefectWarning, stacklevel=2)
         return
     assert outcome == "ok", detail
 
@@ -85,7 +189,7 @@ _FORMULAS = st.sampled_from([
     "=SUM(A1:A3)", "=1/0", "=A1", "=NA()", '=HYPERLINK("http://example.com","x")', "=TODAY()", "=+A2&B2",
     '=IF(A1="White","W","B")', "=-1", "=XFD1048576",
 ])
-_LONG_TEXT = st.builds(lambda piece, times: (piece * times)[:100_000],
+_LONG_TEXT = st.builds(lambda piece, length: Long(piece, length),
                        st.text(_CHARACTERS, min_size=1, max_size=10), st.integers(1_000, 100_000))
 _DATES = st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(2100, 12, 31))
 _DATETIMES = st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2100, 12, 31))
@@ -117,7 +221,9 @@ ETHNICITY = st.one_of(
     _JUNK, _UNICODE, st.none(),
 )
 _BY_KIND: dict[str, st.SearchStrategy[Any]] = {
-    "id": st.one_of(st.integers(1, 10**9), st.from_regex(r"[A-Z]{0,2}\d{1,8}", fullmatch=True)),
+    # mostly from a small pool, so that events and staff share people and the joins match
+    "id": st.one_of(*[st.sampled_from([*range(1, 21), *(f"E{n:05d}" for n in range(1, 21))])] * 3,
+                    st.integers(1, 10**9), st.from_regex(r"[A-Z]{0,2}\d{1,8}", fullmatch=True)),
     "ethnicity": ETHNICITY,
     "money": st.one_of(_NUMBERS, st.from_regex(r"£?\d{1,3}(,\d{3})*(\.\d\d)?k?", fullmatch=True)),
     "date": st.one_of(_DATES, _DATETIMES, st.integers(-100, 80_000),
@@ -149,56 +255,65 @@ HEADING = st.one_of(
 )
 
 
+# --- how a case is drawn ----------------------------------------------------------------------------------
+
+
 def one_in(draw: st.DrawFn, times: int) -> bool:
     # Not st.integers(0, n) == 0: hypothesis draws the bounds of a range far more often than 1 in n. The
-    # last choice, not the first: hypothesis starts from (and shrinks towards) the first.
+    # last choice, not the first: hypothesis starts from the first.
     return draw(st.sampled_from(range(times))) == times - 1
 
 
 @st.composite
-def table(draw: st.DrawFn) -> tuple[str | None, list[Any], list[list[Any]]]:
+def table(draw: st.DrawFn, meant: str | None = None) -> tuple[str | None, list[Any], list[list[Any]]]:
     """The dataset meant, a heading row and rows under it: mostly a dataset's columns (its required ones
-    and some others, headed as exports head them, now and then not), otherwise any headings and values."""
-    if not one_in(draw, 5):
-        schema = SCHEMAS[draw(st.sampled_from(sorted(SCHEMAS)))]
+    and some others, headed as exports head them, a third of the time with junk among them), otherwise
+    any headings over any values. `meant`: that dataset's columns."""
+    if meant or not one_in(draw, 5):
+        schema = SCHEMAS[meant or draw(st.sampled_from(sorted(SCHEMAS)))]
         required = [schema.column(draw(st.sampled_from(group))) for group in schema.required]
         others = draw(st.lists(st.sampled_from(schema.columns), min_size=1, max_size=len(schema.columns)))
-        columns = draw(st.permutations(list({column.name: column for column in [*required, *others]}.values())))
-        headings = [draw(st.one_of(*[st.sampled_from(column.headings)] * 3,
-                                   st.sampled_from(column.headings).map(str.title),
-                                   st.sampled_from(column.headings).map(str.upper), HEADING)) for column in columns]
+        # nearly every export has the person's ethnicity, even where an employee ID would do
+        usual = [schema.column("ethnicity")] if not one_in(draw, 5) else []
+        columns = draw(st.permutations(list({c.name: c for c in [*usual, *required, *others]}.values())))
+        as_written = [st.sampled_from(column.headings) for column in columns]
+        messy = one_in(draw, 3)  # some headings junk; otherwise each as some export writes it
+        headings = [draw(st.one_of(written, written.map(str.title), written.map(str.upper), *[HEADING] * messy))
+                    for written in as_written]
         kinds = [column.kind for column in columns]
         dataset: str | None = schema.name
     else:
         headings = draw(st.lists(HEADING, min_size=1, max_size=8))
         kinds = [draw(st.sampled_from(sorted(_BY_KIND))) for _ in headings]
         dataset = None
-    rows = draw(st.lists(st.tuples(*(column_values(kind) for kind in kinds)).map(list), max_size=30))
+    rows = draw(st.lists(st.tuples(*(column_values(kind) for kind in kinds)).map(list),
+                         min_size=0 if one_in(draw, 10) else 1, max_size=30))
     return dataset, headings, rows
 
 
 @st.composite
-def sheet_rows(draw: st.DrawFn) -> tuple[str | None, list[list[Any]], list[int]]:
-    """The dataset meant, the sheet's rows (title rows, a table, blank rows and columns, a long cell) and
-    which rows are titles."""
-    dataset, headings, rows = draw(table())
+def sheet_rows(draw: st.DrawFn, meant: str | None = None) -> tuple[str | None, list[list[Any]], list[tuple[int, int]]]:
+    """The dataset meant, a sheet's rows (title rows, a table, blank rows and columns, a long cell) and
+    the title rows merged across."""
+    dataset, headings, rows = draw(table(meant))
     width = len(headings)
-    for _ in range(draw(st.integers(0, 2))):  # blank columns, anywhere
+    for _ in range(draw(st.sampled_from([0, 0, 1, 2]))):  # blank columns, anywhere
         position = draw(st.integers(0, width))
         headings.insert(position, None)
         for row in rows:
             row.insert(position, None)
         width += 1
     body = [headings, *rows]
-    for _ in range(draw(st.integers(0, 3))):  # blank rows, anywhere below the headings
+    for _ in range(draw(st.sampled_from([0, 0, 1, 3]))):  # blank rows, anywhere below the headings
         body.insert(draw(st.integers(1, len(body))), [])
-    if body[1:] and one_in(draw, 5):  # a very long string in one cell
+    if body[1:] and one_in(draw, 5):
         row = draw(st.integers(1, len(body) - 1))
         body[row] = [*body[row], draw(_LONG_TEXT)]
     titles = [[draw(st.one_of(_UNICODE, _JUNK, st.just("Wexcombe Borough Council: staff in post at 31/03/2026")))]
-              for _ in range(draw(st.integers(0, 3)))]
-    spacer = [[]] * draw(st.integers(0, 2))
-    return dataset, [*titles, *spacer, *body], list(range(len(titles)))
+              for _ in range(draw(st.sampled_from([0, 0, 1, 2, 3])))]
+    merged = [(row + 1, draw(st.integers(2, 8))) for row in range(len(titles)) if draw(st.booleans())]
+    spacer: list[list[Any]] = [[] for _ in range(draw(st.sampled_from([0, 0, 1, 2])))]
+    return dataset, [*titles, *spacer, *body], merged
 
 
 _NEUTRAL_NAMES = ["Sheet1", "Data", "Export", "Report 2026", "Query1", "Données", "職員", "ethnicity ✓"]
@@ -213,75 +328,87 @@ def named(dataset: str | None) -> st.SearchStrategy[str]:
 
 
 @st.composite
-def workbook(draw: st.DrawFn) -> tuple[bytes, str | None]:
-    book = Workbook()
-    book.remove(book.active)
+def workbook(draw: st.DrawFn, meant: str | None = None) -> tuple[list[SheetSpec], str | None]:
+    sheets: list[SheetSpec] = []
     datasets = []
-    for _ in range(draw(st.sampled_from([1, 1, 2, 3]))):
-        dataset, rows, titles = draw(sheet_rows())
+    for number in range(draw(st.sampled_from([1, 1, 2, 3]))):
+        dataset, rows, merged = draw(sheet_rows(None if number else meant))
         datasets.append(dataset)
         name = draw(named(dataset))
-        sheet = book.create_sheet(name if name not in book.sheetnames else f"{name} ({len(book.sheetnames)})")
-        for row in rows:
-            sheet.append(row)
-        for title in titles:
-            if draw(st.booleans()):
-                sheet.merge_cells(start_row=title + 1, start_column=1, end_row=title + 1,
-                                  end_column=draw(st.integers(2, 8)))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue(), datasets[0]
-
-
-def as_csv_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    return str(value)
+        if name in {sheet.name for sheet in sheets}:
+            name = f"{name[:26]} ({len(sheets) + 1})"
+        sheets.append(SheetSpec(name[:31], rows, merged))  # Excel's limit on a sheet name
+    return sheets, datasets[0]
 
 
 @st.composite
-def csv_file(draw: st.DrawFn) -> tuple[bytes, str | None]:
-    dataset, rows, _ = draw(sheet_rows())
-    delimiter = draw(st.sampled_from([",", ";", "\t"]))
-    buffer = io.StringIO()
-    if one_in(draw, 6):
-        buffer.write(f"sep={delimiter}\n")  # Excel's separator line
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=draw(st.sampled_from(["\r\n", "\n"])),
-                        quoting=draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])))
-    writer.writerows([as_csv_text(value) for value in row] for row in rows)
-    text = buffer.getvalue()
-    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16", "utf-16-be-bom"]))
-    if encoding == "utf-16-be-bom":
-        return codecs.BOM_UTF16_BE + text.encode("utf-16-be"), dataset
-    return text.encode(encoding, errors="replace"), dataset
+def csv_file(draw: st.DrawFn, meant: str | None = None) -> tuple[CsvSpec, str | None]:
+    dataset, rows, _ = draw(sheet_rows(meant))
+    return CsvSpec(
+        rows,
+        delimiter=draw(st.sampled_from([",", ";", "\t"])),
+        encoding=draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16", "utf-16-be with BOM"])),
+        line_end=draw(st.sampled_from(["\r\n", "\n"])),
+        quote_all=draw(st.booleans()),
+        separator_line=one_in(draw, 6),
+    ), dataset
 
 
 @st.composite
-def uploads(draw: st.DrawFn, make: st.SearchStrategy[tuple[bytes, str | None]], suffix: str) -> list[Upload]:
-    """One or two files (a staff export beside an events file exercises the joins), each named apart,
+def uploads(draw: st.DrawFn, make: Callable[[str | None], st.SearchStrategy[tuple[Any, str | None]]],
+            suffix: str) -> list[FileSpec]:
+    """One file, or a staff export and another (events joined to staff by employee ID), each named apart,
     mostly without saying which dataset each holds (the app's default), sometimes saying, rightly or not."""
-    sources: list[Upload] = []
-    for number in range(draw(st.sampled_from([1, 1, 2]))):
-        data, dataset = draw(make)
+    files: list[FileSpec] = []
+    count = draw(st.sampled_from([1, 1, 2]))
+    for number in range(count):
+        content, dataset = draw(make("staff" if count == 2 and number == 0 else None))
         stem = draw(named(dataset))
         said = draw(st.one_of(*[st.none()] * 3, st.just(dataset), st.sampled_from(sorted(SCHEMAS))))
-        sources.append((f"{stem} {number + 1}{suffix}" if number else f"{stem}{suffix}", data, said))
-    return sources
+        files.append(FileSpec(f"{stem} {number + 1}{suffix}" if number else f"{stem}{suffix}", content, said))
+    return files
 
 
-@settings(SETTINGS, max_examples=EXAMPLES)
-@given(uploads(workbook(), ".xlsx"))
-def test_generated_workbooks_give_a_result_or_a_clear_message(sources):
-    check(sources)
+@SETTINGS
+@given(uploads(workbook, ".xlsx"))
+def test_generated_workbooks_give_a_result_or_a_clear_message(files):
+    check(files)
 
 
-@settings(SETTINGS, max_examples=EXAMPLES)
-@given(uploads(csv_file(), ".csv"))
-def test_generated_csvs_give_a_result_or_a_clear_message(sources):
-    check(sources)
+@SETTINGS
+@given(uploads(csv_file, ".csv"))
+def test_generated_csvs_give_a_result_or_a_clear_message(files):
+    check(files)
+
+
+# --- what the generated cases found, pinned ---------------------------------------------------------------
+
+TITLED_TAB_EXPORT = (  # Excel's "Unicode Text": UTF-16, tab-separated; a title line above the table
+    "Wexcombe Borough Council: staff in post at 31/03/2026\r\n\r\nEmployee ID\tEthnicity\tGrade\r\n"
+    "1\tWhite - Irish\t3\r\n2\tIndian\t4\r\n3\tNot stated\t5\r\n"
+).encode("utf-16")
+TITLED_SEMICOLON_EXPORT = (  # a title with a comma, and commas in every salary
+    b"Wexcombe, staff in post\nEmployee ID;Ethnicity;Salary\n1;White;23,456.00\n2;Indian;31,000.50\n"
+)
+
+
+@pytest.mark.parametrize(("name", "data", "ethnicity", "third"), [
+    ("staff.txt", TITLED_TAB_EXPORT, ["White - Irish", "Indian", "Not stated"], ("pay_band", ["3", "4", "5"])),
+    ("staff.csv", TITLED_SEMICOLON_EXPORT, ["White", "Indian"], ("salary", [23456.0, 31000.5])),
+])
+def test_a_table_under_a_title_line_is_split_on_its_own_delimiter(name, data, ethnicity, third):
+    staff = read_sources([(name, data, None)]).loaded.datasets["staff"]
+    assert list(staff["ethnicity"]) == ethnicity
+    column, values = third
+    assert list(staff[column]) == values
+
+
+def test_leavers_missing_from_the_staff_snapshot_are_counted_as_unknown():
+    # the usual shape: the snapshot lists people in post, so no leaver is in it, and the leavers file has no
+    # ethnicity column of its own
+    staff = b"Employee ID,Ethnicity,Grade\n1,White,3\n2,Indian,4\n"
+    leavers = b"Employee ID,Leaving Date,Reason\n7,30/06/2025,Resigned\n8,31/01/2026,Retired\n"
+    analysis = analyse(read_sources([("staff.csv", staff, None), ("leavers.csv", leavers, None)]))
+    counts = analysis.figures.counts
+    leaving = counts[counts["metric"] == "M8"].set_index("group")["events"]
+    assert leaving.to_dict() == {"white": 0, "bme": 0, "unknown": 2}

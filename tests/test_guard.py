@@ -300,3 +300,14 @@ def test_dates_and_missing_values_survive_the_trip():
     assert result["as_at"] == dt.date(2026, 3, 31)
     assert result["missing"] is pd.NA
     assert np.isnan(result["nan"])
+
+
+def test_when_no_child_process_can_be_started_the_message_says_to_try_again(monkeypatch):
+    def refuse(self):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(guard._FORK.Process, "start", refuse)
+    with pytest.raises(InputError) as caught:
+        run_bounded(staff_frame, 1)
+    assert str(caught.value) == ("the files could not be read just now: the server is too busy to start reading "
+                                 "them. Nothing is wrong with the files. Try again in a few minutes.")
