@@ -2,10 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -24,13 +21,11 @@ from storage import (
     StaleEdit,
     action_history,
     counting_choices,
-    create_schema,
     delete_figure_set,
     history,
     load_actions,
     load_panel,
     load_settings,
-    make_engine,
     panel_history,
     restore_action,
     restore_panel,
@@ -40,32 +35,11 @@ from storage import (
     save_panel,
     save_settings,
 )
-from storage.db import FIGURE_SET_STATE_FIELDS, audit_log, metadata
+from storage.db import FIGURE_SET_STATE_FIELDS, audit_log
 
 ORG = "Northbrook Council"
 PERIOD = "2026-03-31"
 POSTGRES_ENV = "WRES_TEST_POSTGRES_URL"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'wres.sqlite'}"
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.skip(f"{POSTGRES_ENV} is not set: set it to a throwaway PostgreSQL database's URL to run this there")
-    engine = make_engine(url)
-    metadata.drop_all(engine)  # a throwaway database: start every test from no tables
-    engine.dispose()
-    return url
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    create_schema(engine)
-    yield engine
-    engine.dispose()
 
 
 def _entries(engine: Engine) -> int:

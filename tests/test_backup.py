@@ -4,9 +4,7 @@ import copy
 import datetime as dt
 import io
 import json
-import os
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -43,32 +41,10 @@ from storage import (
 )
 from storage.__main__ import main
 from storage.backup import ImportReport
-from storage.db import metadata
 
 ORG = "Northbrook Council"
 PERIOD = "2026-03-31"
 POSTGRES_ENV = "WRES_TEST_POSTGRES_URL"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'wres.sqlite'}"
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.skip(f"{POSTGRES_ENV} is not set: set it to a throwaway PostgreSQL database's URL to run this there")
-    engine = make_engine(url)
-    metadata.drop_all(engine)  # a throwaway database: start every test from no tables
-    engine.dispose()
-    return url
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    create_schema(engine)
-    yield engine
-    engine.dispose()
 
 
 def _sqlite(tmp_path: Path, name: str) -> Engine:

@@ -2,10 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -54,27 +51,6 @@ POSTGRES_ENV = "WRES_TEST_POSTGRES_URL"
 # The tables a version-1 database had.
 VERSION_1_TABLES = ("schema_version", "panels", "actions", "organisation_settings")
 MADE_WITH = counting_choices(Settings())
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'wres.sqlite'}"
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.skip(f"{POSTGRES_ENV} is not set: set it to a throwaway PostgreSQL database's URL to run this there")
-    engine = make_engine(url)
-    metadata.drop_all(engine)  # a throwaway database: start every test from no tables
-    engine.dispose()
-    return url
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    create_schema(engine)
-    yield engine
-    engine.dispose()
 
 
 @functools.cache

@@ -7,7 +7,6 @@ versions 1 and 2 (tests/fixtures/make_fixtures.py says how); each test works on 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -188,19 +187,6 @@ def test_a_database_newer_than_the_code_is_refused(tmp_path: Path, capsys: pytes
 
 
 # The same upgrade step on either kind of database
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'wres.sqlite'}"
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.skip(f"{POSTGRES_ENV} is not set: set it to a throwaway PostgreSQL database's URL to run this there")
-    engine = make_engine(url)
-    metadata.drop_all(engine)  # a throwaway database: start every test from no tables
-    engine.dispose()
-    return url
 
 
 def test_a_version_2_database_gets_its_history_started(db_url: str) -> None:

@@ -2,9 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import os
 import queue
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,27 +39,6 @@ from storage.db import metadata, schema_version
 ORG = "Northbrook Council"
 PERIOD = "2026-03-31"
 POSTGRES_ENV = "WRES_TEST_POSTGRES_URL"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'wres.sqlite'}"
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.skip(f"{POSTGRES_ENV} is not set: set it to a throwaway PostgreSQL database's URL to run this there")
-    engine = make_engine(url)
-    metadata.drop_all(engine)  # a throwaway database: start every test from no tables
-    engine.dispose()
-    return url
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    create_schema(engine)
-    yield engine
-    engine.dispose()
 
 
 # Schema and configuration
