@@ -42,33 +42,29 @@ def saved_periods(view: state.View) -> list[FigureSetSummary]:
     return [s for s in list_figure_sets(db.engine(), view.organisation) if s.scope == scope]
 
 
-def _sample_figures(view: state.View, current_end: dt.date, *, before_only: bool) -> list[FigureSet]:
-    if not view.is_sample:
-        return []
-    found = []
-    for name in state.sample_snapshot_names():
-        end = dt.date.fromisoformat(name)
-        if end == current_end or (before_only and end > current_end):
-            continue
-        other = replace(view, sources=state.sample_sources(name), settings=view.settings.with_(period_end=end))
-        found.append(state.analysis(other).figures)
-    return found
+def _sample_ends(view: state.View) -> list[dt.date]:
+    return [dt.date.fromisoformat(name) for name in state.sample_snapshot_names()] if view.is_sample else []
 
 
-def periods(view: state.View, analysis: Analysis, *, before_only: bool = False) -> Periods:
-    """Every period for the view's organisation and scope, oldest first, the one on screen included.
-    `before_only` leaves out periods after the one on screen (the overview's "change from last year")."""
+def _sample_figures(view: state.View, end: dt.date) -> FigureSet:
+    other = replace(view, sources=state.sample_sources(end.isoformat()), settings=view.settings.with_(period_end=end))
+    return state.analysis(other).figures
+
+
+def periods(view: state.View, analysis: Analysis) -> Periods:
+    """Every period for the view's organisation and scope, oldest first, the one on screen included."""
     current_end = analysis.period.end
     figure_sets: dict[dt.date, FigureSet] = {current_end: analysis.figures}
-    for figures in _sample_figures(view, current_end, before_only=before_only):
-        figure_sets.setdefault(figures.period.end, figures)
+    for end in _sample_ends(view):
+        if end != current_end:
+            figure_sets[end] = _sample_figures(view, end)
     notes: list[str] = []
     saved = saved_periods(view)
     engine = db.engine()
     wanted = made_with(view.settings)
     for summary in saved:
         end = summary.period_end
-        if end in figure_sets or (before_only and end > current_end):
+        if end in figure_sets:
             continue
         figure_sets[end] = load_figure_set(engine, summary.id)
         if made_with_of(engine, summary.id) != wanted:
@@ -78,6 +74,12 @@ def periods(view: state.View, analysis: Analysis, *, before_only: bool = False) 
 
 
 def previous(view: state.View, analysis: Analysis) -> Year | None:
-    """The period before the one on screen, if there is one."""
-    years = periods(view, analysis, before_only=True).years
-    return years[-2] if len(years) >= 2 else None
+    """The latest period before the one on screen, if there is one; only that one is read or computed."""
+    current_end = analysis.period.end
+    sample = [end for end in _sample_ends(view) if end < current_end]
+    saved = {s.period_end: s for s in saved_periods(view) if s.period_end < current_end}
+    latest = max([*sample, *saved], default=None)
+    if latest is None:
+        return None
+    figures = _sample_figures(view, latest) if latest in sample else load_figure_set(db.engine(), saved[latest].id)
+    return history([figures], view.settings)[0]
