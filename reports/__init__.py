@@ -1,9 +1,28 @@
-"""The board pack: exports of the metrics, panels and action plan (Excel, PowerPoint and PDF)."""
+"""The board pack: exports of the metrics, panels and action plan (Excel, PowerPoint and PDF).
 
-from reports.content import MetricContent, ReportContent, build_content
-from reports.excel import write_excel
-from reports.pdf import write_pdf
-from reports.pptx import write_pptx
-from reports.safe import safe_cell
+The writers load on first use (PEP 562), so that `reports.safe`, which the app's every page uses, does not
+bring reportlab, python-pptx and openpyxl with it: they cost most of a second at start-up.
+"""
 
-__all__ = ["MetricContent", "ReportContent", "build_content", "safe_cell", "write_excel", "write_pdf", "write_pptx"]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "MetricContent": "reports.content",
+    "ReportContent": "reports.content",
+    "build_content": "reports.content",
+    "write_excel": "reports.excel",
+    "write_pdf": "reports.pdf",
+    "write_pptx": "reports.pptx",
+    "safe_cell": "reports.safe",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'reports' has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name]), name)
