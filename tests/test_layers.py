@@ -23,7 +23,7 @@ def imported_modules(path: Path) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "folder", ["metrics", "data_loaders", "charts", "storage", "reports", "sample_data", "benchmarks"]
+    "folder", ["metrics", "data_loaders", "charts", "storage", "reports", "access", "sample_data", "benchmarks"]
 )
 def test_computation_never_imports_streamlit(folder):
     offenders = [p.name for p in (ROOT / folder).rglob("*.py") if "streamlit" in imported_modules(p)]
