@@ -43,12 +43,13 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start(database: Path) -> tuple[subprocess.Popen, str]:
+def _start(database: Path, secrets: Path | None = None) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = os.environ | {"WRES_DATABASE_URL": f"sqlite:///{database}"}
+    extra = ["--secrets.files", str(secrets)] if secrets else []
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *extra],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -209,6 +210,31 @@ def test_hostile_text_is_shown_as_text(page, tmp_path):
         assert main.locator('img[src*="evil.example"], img[src="x"]').count() == 0
         assert dialogs == []
         assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_with_sign_in_configured_a_page_url_shows_only_the_sign_in_page(page, tmp_path):
+    """A fresh server with [auth]: a bookmark to a metric page shows the sign-in page and no figure."""
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        '[auth]\nredirect_uri = "http://127.0.0.1/oauth2callback"\ncookie_secret = "a-long-random-test-secret"\n'
+        'client_id = "wres"\nclient_secret = "not-a-secret"\n'
+        'server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"\n'
+        '[access]\neditors = ["sam.patel@wexcombe.gov.uk"]\n'
+    )
+    process, url = _start(tmp_path / "wres.sqlite", secrets)
+    try:
+        for path in ("recruitment", ""):
+            page.goto(f"{url}/{path}")
+            _settle(page)
+            expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+            main = page.locator('[data-testid="stMain"]').inner_text()
+            for leak in ("Wexcombe", "relative likelihood", "Adverse", "0.78"):
+                assert leak not in main
+            assert page.locator('[data-testid="stVegaLiteChart"], [data-testid="stDataFrame"], textarea').count() == 0
+            assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # no page list to try
     finally:
         process.terminate()
         process.wait(timeout=20)
