@@ -27,6 +27,8 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,17 @@ MAX_ROWS = 2_000_000
 MAX_CELLS = 20_000_000
 # A part that the fast cell scan cannot vouch for is read whole into memory; past this, refuse.
 MAX_IN_MEMORY_SCAN_BYTES = 256 * 1024 * 1024
+# The limits above are for files from a web browser. Someone running the command line on their own
+# machine (an analyst with the national file) is trusted with their own memory: `local_limits()`
+# raises them for the files read inside it.
+LOCAL_LIMITS: dict[str, int] = {
+    "MAX_FILE_BYTES": 8 * 1024**3,
+    "MAX_UNCOMPRESSED_BYTES": 64 * 1024**3,
+    "MAX_ROWS": 100_000_000,
+    "MAX_CELLS": 2_000_000_000,
+    "MAX_IN_MEMORY_SCAN_BYTES": 8 * 1024**3,
+}
+_RAISED: ContextVar[dict[str, int] | None] = ContextVar("reader_limits", default=None)
 # A DOCTYPE can only precede the root element; no spreadsheet writer puts more than a few
 # hundred bytes before it, so a prolog longer than this is refused rather than read on.
 XML_PROLOG_BYTES = 64 * 1024
@@ -77,7 +90,7 @@ def read_path(path: str | os.PathLike[str]) -> list[RawSheet]:
     path = Path(path)
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > _limit('MAX_FILE_BYTES'):
             raise _too_big(path.name, size)
         data = path.read_bytes()
     except OSError as error:
@@ -89,10 +102,26 @@ def read_path(path: str | os.PathLike[str]) -> list[RawSheet]:
     return read_workbook(path.name, data)
 
 
+@contextmanager
+def local_limits() -> Iterator[None]:
+    """Read with LOCAL_LIMITS instead of the upload limits (the command line, on the user's own files)."""
+    token = _RAISED.set(LOCAL_LIMITS)
+    try:
+        yield
+    finally:
+        _RAISED.reset(token)
+
+
+def _limit(name: str) -> int:
+    # Looked up at each use, so tests (and local_limits) can change a limit.
+    raised = _RAISED.get()
+    return raised[name] if raised is not None and name in raised else globals()[name]
+
+
 def read_workbook(name: str, data: bytes) -> list[RawSheet]:
     """Every sheet of an xlsx/xlsm/xls/ods workbook or a CSV, as RawSheets (a CSV gives one
     RawSheet whose name is ""). Raises InputError for anything unusable. Writes nothing to disk."""
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > _limit('MAX_FILE_BYTES'):
         raise _too_big(name, len(data))
     if not data.strip():
         raise _empty(name)
@@ -111,7 +140,7 @@ def read_workbook(name: str, data: bytes) -> list[RawSheet]:
 def _too_big(name: str, size: int) -> InputError:
     return InputError(
         f"the file is {size / 1024 / 1024:,.0f} MB, more than the "
-        f"{MAX_FILE_BYTES // 1024 // 1024} MB this service reads",
+        f"{_limit('MAX_FILE_BYTES') // 1024 // 1024} MB this service reads",
         file=name,
         advice=_MAKE_SMALLER,
     )
@@ -156,7 +185,7 @@ def _too_many_cells(name: str, rows: int, columns: int, sheet: str | None = None
     where = "the sheet" if sheet else "a sheet in the workbook"
     return InputError(
         f"{where} reaches row {rows:,} and column {_column_letters(columns)} "
-        f"({rows * columns:,} cells), more than the {MAX_CELLS:,} cells this service reads",
+        f"({rows * columns:,} cells), more than the {_limit('MAX_CELLS'):,} cells this service reads",
         file=name,
         sheet=sheet,
         advice=_MAKE_SMALLER,
@@ -191,9 +220,9 @@ def _check_zip(name: str, data: bytes) -> None:
 def _check_zip_directory(name: str, members: list[zipfile.ZipInfo]) -> None:
     if len(members) > MAX_ZIP_MEMBERS:
         raise _unusual(name, f"holds {len(members):,} internal parts")
-    if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
+    if sum(member.file_size for member in members) > _limit('MAX_UNCOMPRESSED_BYTES'):
         raise InputError(
-            f"the workbook expands to more than {MAX_UNCOMPRESSED_BYTES // 1024**3} GB when opened",
+            f"the workbook expands to more than {_limit('MAX_UNCOMPRESSED_BYTES') // 1024**3} GB when opened",
             file=name,
             advice=_MAKE_SMALLER,
         )
@@ -255,7 +284,7 @@ def _check_member(name: str, data: bytes, member: zipfile.ZipInfo) -> list[tuple
     prolog_checked = False
     extent = _CellExtentScan()
     ods_content: list[bytes] | None = [] if member.filename == "content.xml" else None
-    if ods_content is not None and member.file_size > MAX_IN_MEMORY_SCAN_BYTES:
+    if ods_content is not None and member.file_size > _limit('MAX_IN_MEMORY_SCAN_BYTES'):
         raise _part_too_large(name, member.file_size)
     for chunk in _inflate(name, data, member):
         if ods_content is not None:
@@ -283,19 +312,19 @@ def _check_extents(name: str, extents: list[tuple[int, int]]) -> None:
     for rows, columns in extents:
         total_cells += rows * columns
         total_rows += rows
-        if rows * columns > MAX_CELLS:
+        if rows * columns > _limit('MAX_CELLS'):
             raise _too_many_cells(name, rows, columns)
-    if total_cells > MAX_CELLS or total_rows > MAX_ROWS:
+    if total_cells > _limit('MAX_CELLS') or total_rows > _limit('MAX_ROWS'):
         raise InputError(
             f"the workbook's sheets reach {total_rows:,} rows and {total_cells:,} cells in all, "
-            f"more than the {MAX_ROWS:,} rows or {MAX_CELLS:,} cells this service reads",
+            f"more than the {_limit('MAX_ROWS'):,} rows or {_limit('MAX_CELLS'):,} cells this service reads",
             file=name,
             advice=_MAKE_SMALLER,
         )
 
 
 def _whole_member(name: str, data: bytes, member: zipfile.ZipInfo) -> bytes:
-    if member.file_size > MAX_IN_MEMORY_SCAN_BYTES:
+    if member.file_size > _limit('MAX_IN_MEMORY_SCAN_BYTES'):
         raise _part_too_large(name, member.file_size)
     return b"".join(_inflate(name, data, member))
 
@@ -606,9 +635,10 @@ def _ods_extents(name: str, content: bytes) -> list[tuple[int, int]]:
     value_width = np.where(has_value, cells, 0)
     for row in np.flatnonzero(per_row(text.find(b"-repeated"))):
         repeats[row], cells[row], value_width[row] = _ods_row(content[row_starts[row] : row_limits[row]])
-    if int(cells.sum()) > MAX_CELLS:
+    if int(cells.sum()) > _limit('MAX_CELLS'):
         raise InputError(
-            f"the workbook stores {int(cells.sum()):,} cells, more than the {MAX_CELLS:,} cells this service reads",
+            f"the workbook stores {int(cells.sum()):,} cells, more than the {_limit('MAX_CELLS'):,} cells "
+            "this service reads",
             file=name,
             advice=_MAKE_SMALLER,
         )
@@ -805,7 +835,7 @@ def _biff_sheet_extent(name: str, padded: np.ndarray, starts: np.ndarray, kinds:
         columns = max(columns, int(_u16(padded, multiple + 2 + sizes).max()) + 1)
     for start in starts[kinds == _BIFF_DIMENSIONS]:
         declared_rows, declared_columns = _biff_dimensions(padded, int(start))
-        if declared_rows * declared_columns > MAX_CELLS:
+        if declared_rows * declared_columns > _limit('MAX_CELLS'):
             raise _too_many_cells(name, declared_rows, declared_columns)
     return rows, columns
 
@@ -867,14 +897,14 @@ class _Budget:
 
     def spend(self, sheet: str, first_row: int, rows: int, columns: int) -> None:
         """Count a sheet's rows (from first_row, 0-based) by columns, refusing past the limits."""
-        if rows * columns > MAX_CELLS:
+        if rows * columns > _limit('MAX_CELLS'):
             raise _too_many_cells(self.file, first_row + rows, columns, sheet)
         self.rows += rows
         self.cells += rows * columns
-        if self.rows > MAX_ROWS or self.cells > MAX_CELLS:
+        if self.rows > _limit('MAX_ROWS') or self.cells > _limit('MAX_CELLS'):
             raise InputError(
                 f"the workbook has {self.rows:,} rows and {self.cells:,} cells up to this sheet, more "
-                f"than the {MAX_ROWS:,} rows or {MAX_CELLS:,} cells this service reads",
+                f"than the {_limit('MAX_ROWS'):,} rows or {_limit('MAX_CELLS'):,} cells this service reads",
                 file=self.file,
                 sheet=sheet,
                 advice=_MAKE_SMALLER,
@@ -1000,9 +1030,10 @@ def _parse_csv(name: str, text: str, delimiter: str, first_row: int) -> list[lis
         for row in reader:
             rows.append([cell if cell != "" else None for cell in row])
             cells += len(row)
-            if len(rows) > MAX_ROWS or cells > MAX_CELLS:
+            if len(rows) > _limit('MAX_ROWS') or cells > _limit('MAX_CELLS'):
                 raise InputError(
-                    f"the file has more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells, more than this service reads",
+                    f"the file has more than {_limit('MAX_ROWS'):,} rows or {_limit('MAX_CELLS'):,} cells, "
+                    "more than this service reads",
                     file=name,
                     advice=_MAKE_SMALLER,
                 )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from data_loaders import InputError, LoadedData, load_sheets
 from data_loaders.population import is_ts021
-from data_loaders.readers import read_workbook
+from data_loaders.readers import local_limits, read_workbook
 from data_loaders.schema import DATASETS
 from metrics.counts import FigureSet
 from metrics.records import figures_from_records
@@ -114,7 +114,10 @@ def read_paths(paths: Iterable[str | tuple[str, str | None]]) -> Inputs:
         except OSError as error:
             raise InputError(f"the file cannot be read ({error.strerror})", file=str(path)) from None
         sources.append((Path(path).name, data, dataset))
-    return read_sources(sources)
+    # Files named on the command line are the user's own, on their own machine: the upload limits
+    # (sized for a web server shared by many) would refuse the national file.
+    with local_limits():
+        return read_sources(sources)
 
 
 def sample_snapshots() -> list[Path]:

@@ -715,3 +715,18 @@ def test_reading_writes_nothing_to_disk(monkeypatch: pytest.MonkeyPatch) -> None
 
     for name, data in files.items():
         assert read_workbook(name, data), name
+
+
+def test_files_named_on_the_command_line_get_the_local_limits(monkeypatch, tmp_path):
+    """Upload limits protect a shared server; a file the user names on their own machine is read past them."""
+    from metrics.api import read_paths, read_sources
+
+    monkeypatch.setattr(readers, "MAX_ROWS", 5)
+    text = "Employee ID,Ethnicity,Grade\n" + "".join(f"{n},White,G1\n" for n in range(10))
+    with pytest.raises(InputError, match="more than 5 rows"):
+        read_sources([("staff.csv", text.encode(), None)])
+    path = tmp_path / "staff.csv"
+    path.write_text(text)
+    assert len(read_paths([str(path)]).loaded.datasets["staff"]) == 10
+    with pytest.raises(InputError, match="more than 5 rows"):  # and the limits are back afterwards
+        read_sources([("staff.csv", text.encode(), None)])
