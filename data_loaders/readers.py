@@ -1025,15 +1025,15 @@ def _rows_in_step(sample: str, delimiter: str) -> tuple[int, int]:
 def _parse_csv(name: str, text: str, delimiter: str, first_row: int) -> list[list[str | None]]:
     rows: list[list[str | None]] = []
     cells = 0
+    max_rows, max_cells = _limit("MAX_ROWS"), _limit("MAX_CELLS")  # once, not per row
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for row in reader:
             rows.append([cell if cell != "" else None for cell in row])
             cells += len(row)
-            if len(rows) > _limit('MAX_ROWS') or cells > _limit('MAX_CELLS'):
+            if len(rows) > max_rows or cells > max_cells:
                 raise InputError(
-                    f"the file has more than {_limit('MAX_ROWS'):,} rows or {_limit('MAX_CELLS'):,} cells, "
-                    "more than this service reads",
+                    f"the file has more than {max_rows:,} rows or {max_cells:,} cells, more than this service reads",
                     file=name,
                     advice=_MAKE_SMALLER,
                 )

@@ -49,6 +49,7 @@ _GROUP_HEADINGS = frozenset({
     "not known", "unknown", "not stated", "other", "% bme", "bme %", "% white", "white %",
 })
 _TOTALS = re.compile(r"(?:grand |overall |sub ?)?totals?(?: .*)?|count(?: of .*)?|sum(?: of .*)?")
+_MAY_BE_TOTAL = re.compile(r"tot|count|sum")  # a cheap test before _TOTALS on a casefolded key
 _NOTES_TEXT = re.compile(
     r"\s*(?:\*|†|‡|\[\d+\]|\(\d+\)|"
     r"(?:source|sources|data source|notes?|n\.?b\.?|footnotes?|caveats?|prepared by|produced by)\b)",
@@ -406,7 +407,9 @@ def _sort_rows(
 
     codes, keys = _text_keys(first_cells)
     page_row = (filled_count == 1) & _lookup(codes, [bool(key and _PAGE.fullmatch(key)) for key in keys])
-    totals_word = _lookup(codes, [bool(key and _TOTALS.fullmatch(normalise_heading(key))) for key in keys])
+    # The first column is often an ID, a million distinct values: test the words only where they could be.
+    totals_word = _lookup(codes, [bool(key and _MAY_BE_TOTAL.search(key) and _TOTALS.fullmatch(normalise_heading(key)))
+                                  for key in keys])
     notes_like = _lookup(codes, [bool(key and _NOTES_TEXT.match(key)) for key in keys])
 
     row_numbers = first_row + header + 1 + np.arange(len(data))
