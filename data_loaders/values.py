@@ -382,7 +382,26 @@ def id_value(value: Any) -> Any:
 
 def parse_id(cells: pd.Series) -> Parsed:
     """Whole numbers (1234.0) -> '1234'; text stripped -> string dtype."""
-    return _whole_number_ids(cells) or _map_distinct(cells, id_value, STRING, pd.NA)
+    return _whole_number_ids(cells) or _text_ids(cells) or _map_distinct(cells, id_value, STRING, pd.NA)
+
+
+def _text_ids(cells: pd.Series) -> Parsed | None:
+    """A CSV's identifiers, all text, done in bulk: what id_value does to each, with string operations.
+
+    None unless every distinct value is a str, for the general path."""
+    if isinstance(cells.dtype, pd.CategoricalDtype):
+        codes, uniques = cells.cat.codes.to_numpy(), cells.cat.categories.to_numpy(dtype=object)
+    else:
+        codes, uniques = pd.factorize(cells.to_numpy(dtype=object), use_na_sentinel=True)
+    if len(uniques) == 0 or not all(type(value) is str for value in uniques):
+        return None
+    text = pd.Series(uniques, dtype=STRING).str.strip()
+    # "1234.0" is an Excel number that went through a CSV; it must join to 1234 (as in id_value).
+    text = text.str.replace(f"^{_WHOLE_NUMBER_TEXT.pattern}$", r"\1", regex=True)
+    text = text.mask(text == "")
+    values = pd.concat([text, pd.Series([pd.NA], dtype=STRING)], ignore_index=True).array.take(codes)
+    return (pd.Series(values, index=cells.index, name=cells.name),
+            pd.Series(np.zeros(len(cells), dtype=bool), index=cells.index, name=cells.name))
 
 
 def _whole_number_ids(cells: pd.Series) -> Parsed | None:
