@@ -45,6 +45,21 @@ frames = pd.read_excel(PATH, sheet_name=None, engine="openpyxl", header=4)
 """,
 }
 
+# The national scale: staff, recruitment and disciplinary CSVs in the folder at sys.argv[1].
+CSV_CASES: dict[str, str] = {
+    "pandas read_csv (every file)": """
+import pandas as pd
+from pathlib import Path
+frames = [pd.read_csv(p) for p in sorted(Path(PATH).glob("*.csv"))]
+""",
+    "this project: every metric (CSV)": """
+from pathlib import Path
+from metrics.api import analyse_paths
+analysis = analyse_paths([f"{p.stem}={p}" for p in sorted(Path(PATH).glob("*.csv"))])
+assert analysis.results["M2"].status != "no data" and analysis.results["M3"].status != "no data"
+""",
+}
+
 RUNNER = """
 import resource, sys, time
 PATH = sys.argv[1]
@@ -163,6 +178,39 @@ def make_workbook(rows: int, path: Path) -> None:
     path.write_bytes(buffer.getvalue())
 
 
+def make_csvs(rows: int, folder: Path) -> int:
+    """A national-scale export as CSVs: `rows` staff (leavers carry a leaving date), a quarter as many
+    applicants, and disciplinary cases for 1% of staff; seeded. Returns the bytes written."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(2026)
+    labels = np.array(["A White - British", "C White - Any other White background", "H Asian or Asian British - Indian",
+                       "N Black or Black British - African", "M Black or Black British - Caribbean", "Z Not Stated"])
+    weights = [0.64, 0.06, 0.11, 0.09, 0.05, 0.05]
+    grades = np.array([f"Grade {g}" for g in range(3, 15)])
+    ids = np.arange(100_000, 100_000 + rows)
+    leaving = np.where(rng.random(rows) < 0.12, "30/09/2025", "")
+    pd.DataFrame({
+        "Employee No": ids, "Ethnic Origin": labels[rng.choice(len(labels), rows, p=weights)],
+        "Grade": grades[rng.integers(0, len(grades), rows)], "Annual Salary": rng.integers(18_000, 90_000, rows),
+        "Service Area": np.where(rng.random(rows) < 0.6, "Adult Social Care", "Children's Services"),
+        "Date Started": "01/04/2015", "Leaving Date": leaving,
+    }).to_csv(folder / "staff.csv", index=False)
+    applicants = max(rows // 4, 40)
+    shortlisted = rng.random(applicants) < 0.4
+    pd.DataFrame({
+        "Vacancy Ref": rng.integers(1, max(applicants // 20, 2), applicants),
+        "Ethnicity": labels[rng.choice(len(labels), applicants, p=weights)],
+        "Shortlisted": np.where(shortlisted, "Yes", "No"),
+        "Appointed": np.where(shortlisted & (rng.random(applicants) < 0.25), "Yes", "No"),
+    }).to_csv(folder / "recruitment.csv", index=False)
+    cases = max(rows // 100, 20)
+    pd.DataFrame({"Employee No": rng.choice(ids, cases, replace=False), "Date Opened": "15/06/2025"}).to_csv(
+        folder / "disciplinary.csv", index=False)
+    return sum(p.stat().st_size for p in folder.glob("*.csv"))
+
+
 def run_case(code: str, workbook: Path) -> tuple[float, float]:
     completed = subprocess.run(
         [sys.executable, "-c", RUNNER.format(code=code), str(workbook)],
@@ -174,12 +222,34 @@ def run_case(code: str, workbook: Path) -> tuple[float, float]:
     return float(seconds), float(max_rss_kb) / 1024
 
 
+def national_csv(rows: int, repeat: int) -> dict[str, dict[str, float]]:
+    """The CSV cases at national scale, each beside pandas reading the same files."""
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        size = make_csvs(rows, Path(folder))
+        print(f"\nNational-scale CSVs: {rows:,} staff, {rows // 4:,} applicants, {rows // 100:,} disciplinary cases, "
+              f"{size / 1e6:.0f} MB (made in {time.perf_counter() - started:.1f} s)")
+        figures = {}
+        for name, code in CSV_CASES.items():
+            runs = [run_case(code, Path(folder)) for _ in range(repeat)]
+            figures[name] = {"seconds": statistics.median(r[0] for r in runs),
+                             "peak_mb": statistics.median(r[1] for r in runs)}
+    floor = figures["pandas read_csv (every file)"]["seconds"]
+    width = max(len(n) for n in figures)
+    print(f"{'case':<{width}}  {'seconds':>8}  {'x pandas':>9}  {'peak MB':>8}   (targets: 2.5x, 4,096 MB)")
+    for name, f in figures.items():
+        print(f"{name:<{width}}  {f['seconds']:>8.2f}  {f['seconds'] / floor:>9.2f}  {f['peak_mb']:>8.0f}")
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     parser.add_argument("--no-app", action="store_true", help="skip the app's rerun timings")
+    parser.add_argument("--csv-rows", type=int, default=1_600_000,
+                        help="staff rows of the national-scale CSV case (0 to skip it)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as folder:
@@ -203,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nThis project, stage by stage (one run):")
     for name, seconds in stages:
         print(f"  {name:<48} {seconds:>6.2f} s")
+    national = national_csv(args.csv_rows, args.repeat) if args.csv_rows else {}
     reruns = [] if args.no_app else app_times()
     if reruns:
         print("\nThe app on the sample council (AppTest, one rerun each; target: page switch and filter change "
@@ -210,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, seconds in reruns:
             print(f"  {name:<52} {seconds * 1000:>7.0f} ms")
     if args.json:
-        print(json.dumps({"cases": figures, "stages": dict(stages), "app": dict(reruns)}, indent=2))
+        print(json.dumps({"cases": figures, "stages": dict(stages), "national_csv": national, "app": dict(reruns)},
+                         indent=2))
     return 0
 
 

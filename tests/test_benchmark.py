@@ -8,7 +8,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_benchmark_prints_each_case_beside_the_calamine_baseline():
-    completed = subprocess.run([sys.executable, "-m", "benchmarks", "--rows", "300", "--repeat", "1"], cwd=ROOT,
+    completed = subprocess.run([sys.executable, "-m", "benchmarks", "--rows", "300", "--repeat", "1",
+                                "--csv-rows", "2000"], cwd=ROOT,
                                capture_output=True, text=True, timeout=300, check=False)
     assert completed.returncode == 0, completed.stderr
     lines = completed.stdout.splitlines()
@@ -17,5 +18,8 @@ def test_benchmark_prints_each_case_beside_the_calamine_baseline():
     assert any(line.startswith("this project: load + every metric") for line in lines)
     assert any(line.startswith("pandas read_excel (openpyxl)") for line in lines)
     assert "count every metric" in completed.stdout
+    assert "National-scale CSVs: 2,000 staff, 500 applicants, 20 disciplinary cases" in completed.stdout
+    assert any(line.startswith("pandas read_csv (every file)") and line.split()[-2] == "1.00" for line in lines)
+    assert any(line.startswith("this project: every metric (CSV)") for line in lines)
     assert "page switch: overview to recruitment" in completed.stdout
     assert "filter change, again: Adults" in completed.stdout
