@@ -133,6 +133,54 @@ print(json.dumps(figures))
 """
 
 
+# A long-running app: N uploads of different files, each followed by a page and a filter change, in one
+# session; the resident memory after each tenth. Caches are bounded, so it should level off.
+MEMORY = """
+import io, json, os, sys, tempfile
+os.environ["WRES_DATABASE_URL"] = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.sqlite")
+from openpyxl import Workbook
+from streamlit.testing.v1 import AppTest
+from ui.apptest import served_navigation
+
+def resident_mb():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
+
+def workbook(n):
+    book = Workbook()
+    book.active.append(["Employee No", "Ethnic Origin", "Grade", "Service Area"])
+    for row in range(400):
+        label = "A White - British" if (row + n) % 3 else "N Black or Black British - African"
+        book.active.append([n * 1000 + row, label, f"Grade {row % 7}", "Adults" if row % 2 else "Children's"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+uploads = int(sys.argv[1])
+marks = []
+with served_navigation():
+    at = AppTest.from_file("app.py", default_timeout=300).run()
+    for n in range(1, uploads + 1):
+        at.switch_page("pages/data.py").run()
+        at.file_uploader[0].set_value([("staff.xlsx", workbook(n), "application/octet-stream")]).run()
+        next(b for b in at.button if b.label == "Add the files").click().run()
+        at.switch_page("pages/overview.py").run()
+        at.selectbox(key="sidebar_service").set_value("Adults" if n % 2 else "All services").run()
+        assert not at.exception, at.exception
+        if n == 1 or n % 10 == 0 or n == uploads:
+            marks.append((n, resident_mb()))
+print(json.dumps(marks))
+"""
+
+
+def memory_marks(uploads: int) -> list[tuple[int, float]]:
+    completed = subprocess.run([sys.executable, "-c", MEMORY, str(uploads)], cwd=ROOT, capture_output=True,
+                               text=True, check=False)
+    if completed.returncode != 0:
+        raise SystemExit(f"benchmark of the app's memory failed:\n{completed.stderr[-3000:]}")
+    return [tuple(pair) for pair in json.loads(completed.stdout.strip().splitlines()[-1])]
+
+
 def app_times() -> list[tuple[str, float]]:
     completed = subprocess.run([sys.executable, "-c", APP], cwd=ROOT, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
@@ -248,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     parser.add_argument("--no-app", action="store_true", help="skip the app's rerun timings")
+    parser.add_argument("--uploads", type=int, default=100,
+                        help="uploads (each with a page and a filter change) in the app's memory run (0 to skip)")
     parser.add_argument("--csv-rows", type=int, default=1_600_000,
                         help="staff rows of the national-scale CSV case (0 to skip it)")
     args = parser.parse_args(argv)
@@ -280,9 +330,14 @@ def main(argv: list[str] | None = None) -> int:
               "under 300 ms):")
         for name, seconds in reruns:
             print(f"  {name:<52} {seconds * 1000:>7.0f} ms")
+    memory = memory_marks(args.uploads) if args.uploads and not args.no_app else []
+    if memory:
+        print(f"\nThe app's resident memory across {args.uploads} uploads of different files in one session, each "
+              "followed by a page and a filter change (target: flat):")
+        print("  " + ", ".join(f"after {n}: {mb:.0f} MB" for n, mb in memory))
     if args.json:
-        print(json.dumps({"cases": figures, "stages": dict(stages), "national_csv": national, "app": dict(reruns)},
-                         indent=2))
+        print(json.dumps({"cases": figures, "stages": dict(stages), "national_csv": national, "app": dict(reruns),
+                          "memory_mb_after_uploads": dict(memory)}, indent=2))
     return 0
 
 

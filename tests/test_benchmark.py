@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_benchmark_prints_each_case_beside_the_calamine_baseline():
     completed = subprocess.run([sys.executable, "-m", "benchmarks", "--rows", "300", "--repeat", "1",
-                                "--csv-rows", "2000"], cwd=ROOT,
+                                "--csv-rows", "2000", "--uploads", "2"], cwd=ROOT,
                                capture_output=True, text=True, timeout=300, check=False)
     assert completed.returncode == 0, completed.stderr
     lines = completed.stdout.splitlines()
@@ -23,3 +23,4 @@ def test_benchmark_prints_each_case_beside_the_calamine_baseline():
     assert any(line.startswith("this project: every metric (CSV)") for line in lines)
     assert "page switch: overview to recruitment" in completed.stdout
     assert "filter change, again: Adults" in completed.stdout
+    assert "resident memory across 2 uploads" in completed.stdout and "after 2:" in completed.stdout
