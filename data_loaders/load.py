@@ -151,4 +151,19 @@ def _concat(dataset: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
         })[columns]
         for frame in frames
     ]
-    return pd.concat(aligned, ignore_index=True)
+    return concat_records(aligned)
+
+
+def concat_records(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames of one dataset, one after another. A categorical column stays categorical, over
+    every frame's labels: pandas would otherwise fall back to object when the labels differ."""
+    categorical = {c for frame in frames for c, dtype in frame.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)}
+    unions: dict[str, pd.CategoricalDtype] = {}
+    for column in categorical:
+        labels = [frame[column].cat.categories if isinstance(frame[column].dtype, pd.CategoricalDtype)
+                  else pd.Index(frame[column].dropna().astype("str").unique())
+                  for frame in frames if column in frame.columns]
+        unions[column] = pd.CategoricalDtype(pd.Index(pd.unique(pd.concat([pd.Series(i, dtype="str") for i in labels])),
+                                                      dtype="str"))
+    recast = [frame.astype({c: unions[c] for c in unions if c in frame.columns}) for frame in frames]
+    return pd.concat(recast, ignore_index=True)

@@ -123,7 +123,7 @@ def read_workbook(name: str, data: bytes) -> list[RawSheet]:
     RawSheet whose name is ""). Raises InputError for anything unusable. Writes nothing to disk."""
     if len(data) > _limit('MAX_FILE_BYTES'):
         raise _too_big(name, len(data))
-    if not data.strip():
+    if not data or data.isspace():  # isspace does not copy a 100 MB file as strip would
         raise _empty(name)
     if data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
         _check_zip(name, data)
@@ -950,25 +950,138 @@ _EXCEL_SEPARATOR_LINE = re.compile(r"sep=(.)\r?\n")
 
 def _read_csv(name: str, data: bytes) -> list[RawSheet]:
     _check_is_text(name, data)
+    if len(data) > COLUMNAR_CSV_BYTES:
+        sheet = _read_csv_columns(name, data)
+        if sheet is not None:
+            return [sheet]
     text = _decode(data)
     if not text.strip():
         raise _empty(name)
+    _check_not_markup(name, text)
+    first_row, delimiter, text = _separator(text)
+    rows = _parse_csv(name, text, delimiter, first_row)
+    return [RawSheet(file=name, name="", rows=rows, first_row=first_row)]
+
+
+def _check_not_markup(name: str, text: str) -> None:
     if _MARKUP_START.match(text[:1024]):
         raise InputError(
             "the file is a web page (HTML) or XML file, not a real spreadsheet, although Excel can open it",
             file=name,
             advice="Open it in Excel, choose File > Save As > Excel Workbook (.xlsx) and upload the new file.",
         )
-    first_row = 1
+
+
+def _separator(text: str) -> tuple[int, str, str]:
+    """(the row number of the text's first record, its delimiter, the text from that record on)."""
     separator_line = _EXCEL_SEPARATOR_LINE.match(text)
     if separator_line:  # Excel honours a first line "sep=;" and does not show it
-        delimiter = separator_line.group(1)
-        text = text[separator_line.end() :]
-        first_row = 2
-    else:
-        delimiter = _sniff_delimiter(text)
-    rows = _parse_csv(name, text, delimiter, first_row)
-    return [RawSheet(file=name, name="", rows=rows, first_row=first_row)]
+        return 2, separator_line.group(1), text[separator_line.end():]
+    return 1, _sniff_delimiter(text), text
+
+
+# A UTF-8 CSV larger than this is read column by column (pyarrow's parser, in C++ on every core) after
+# its first records, which the csv module reads as rows so that headings are found as in any other file.
+COLUMNAR_CSV_BYTES = 2 * 1024 * 1024
+_HEAD_BYTES = 1024 * 1024
+HEAD_RECORDS = 100
+HEAD_FILLED_RECORDS = 40  # more than the heading search ever looks at
+
+
+def _read_csv_columns(name: str, data: bytes) -> RawSheet | None:
+    """A UTF-8 CSV as a head of rows and a body of text columns, or None when it is not that plain
+    (another encoding, rows of differing lengths, a quote never closed, very long records): the
+    csv module then reads it all, row by row, with its own messages."""
+
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        prefix = codecs.getincrementaldecoder("utf-8")().decode(data[start:start + _HEAD_BYTES], final=False)
+    except UnicodeDecodeError:
+        return None
+    if prefix.isspace():
+        return None
+    _check_not_markup(name, prefix)
+    first_row, delimiter, head_text = _separator(prefix)
+    buffer = io.StringIO(head_text, newline="")
+    head: list[list[str | None]] = []
+    filled = 0
+    try:
+        for row in csv.reader(buffer, delimiter=delimiter):
+            head.append([cell if cell != "" else None for cell in row])
+            filled += any(row)
+            if len(head) >= HEAD_RECORDS and filled >= HEAD_FILLED_RECORDS:
+                break
+    except csv.Error:
+        return None
+    read_to = buffer.tell()
+    if len(head) < HEAD_RECORDS or filled < HEAD_FILLED_RECORDS or read_to >= len(head_text):
+        return None  # records too long for the head to be read from the prefix
+    offset = start + len(prefix[: len(prefix) - len(head_text) + read_to].encode("utf-8"))
+    end = len(data)
+    while end > offset and data[end - 1] in b"\r\n":
+        end -= 1
+    width = len(next(csv.reader(io.StringIO(head_text[read_to:read_to + 65536], newline=""), delimiter=delimiter),
+                     []))
+    if end <= offset or not width:
+        return None
+    body = _arrow_body(memoryview(data)[offset:end], width, delimiter)
+    if body is None:
+        return None
+    # An opening quote never closed swallows the rest of the file into one cell, silently.
+    last_cell = body.column(width - 1)[body.num_rows - 1].as_py() if body.num_rows else ""
+    if "\n" in last_cell and data[end - 1:end] != b'"':
+        return None
+    max_rows, max_cells = _limit("MAX_ROWS"), _limit("MAX_CELLS")
+    if len(head) + body.num_rows > max_rows or sum(map(len, head)) + body.num_rows * width > max_cells:
+        raise InputError(
+            f"the file has more than {max_rows:,} rows or {max_cells:,} cells, more than this service reads",
+            file=name,
+            advice=_MAKE_SMALLER,
+        )
+    return RawSheet(file=name, name="", rows=head, first_row=first_row, body=body)
+
+
+_SAMPLE_BYTES = 1024 * 1024
+# A column with more distinct values than this share of a sample's rows (identifiers) is kept as text;
+# the others are read as codes into their distinct values, in the parser's own threads.
+MOSTLY_DISTINCT = 0.5
+
+
+def _arrow_body(body: memoryview, width: int, delimiter: str) -> Any:
+    """The records as a pyarrow Table of text columns ("" for an empty cell), or None if pyarrow cannot
+    read them as a plain table of `width` columns."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"c{i}" for i in range(width)]
+
+    def read(data: memoryview, types: dict[str, Any], newlines_in_values: bool) -> Any:
+        return pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines_in_values,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False),
+        )
+
+    text = dict.fromkeys(names, pa.string())
+    sample_end = bytes(body[:_SAMPLE_BYTES]).rfind(b"\n") + 1 if len(body) > _SAMPLE_BYTES else len(body)
+    try:
+        sample = read(body[:sample_end or len(body)], text, True)
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    coded = pa.dictionary(pa.int32(), pa.string())
+    types = {name: text[name] if len(sample.column(name).unique()) > MOSTLY_DISTINCT * sample.num_rows else coded
+             for name in names}
+    # Without newlines in values the parser splits the file for its threads at any line end, and stops
+    # ("out of sync") if one was inside quotes: then it reads again, the slower way.
+    for newlines_in_values in (False, True):
+        try:
+            table = read(body, types, newlines_in_values)
+        except (pa.ArrowInvalid, ValueError):
+            continue
+        return table.unify_dictionaries()
+    return None
 
 
 def _check_is_text(name: str, data: bytes) -> None:

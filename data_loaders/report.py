@@ -21,6 +21,22 @@ class RawSheet:
     name: str
     rows: list[list[Any]]
     first_row: int = 1
+    # A large CSV's records after `rows`, read column by column (a pyarrow Table of text, "" for
+    # an empty cell), so a million rows never become a million Python lists. `rows` then holds
+    # the first records only: enough for every heading search.
+    body: Any = None
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows) + (self.body.num_rows if self.body is not None else 0)
+
+    def complete(self) -> RawSheet:
+        """The same sheet with every record in `rows` (for readers that walk rows: templates, Census)."""
+        if self.body is None:
+            return self
+        columns = [column.to_pylist() for column in self.body.columns]
+        body_rows = [[cell if cell != "" else None for cell in row] for row in zip(*columns, strict=True)]
+        return RawSheet(self.file, self.name, self.rows + body_rows, self.first_row)
 
 
 @dataclass

@@ -8,7 +8,7 @@ person: it is recognised here, skipped, and reported with the spreadsheet row nu
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, NamedTuple
@@ -310,10 +310,9 @@ def _choose_dataset(
 # --- rows --------------------------------------------------------------------------------
 
 
-def _grid(rows: list[list[Any]]) -> np.ndarray:
+def _grid(rows: list[list[Any]], width: int) -> np.ndarray:
     widths = {len(row) for row in rows}
-    width = max(widths, default=0)
-    if len(widths) == 1 and width:
+    if widths == {width} and width:
         grid = np.empty((len(rows), width), dtype=object)
         grid[:] = rows
         return grid
@@ -323,27 +322,141 @@ def _grid(rows: list[list[Any]]) -> np.ndarray:
     return grid
 
 
-@dataclass
-class _Distinct:
-    """Each column's distinct values and, per cell, which one it holds (-1: None or NaN)."""
+# Text tests on a cell's key (its text casefolded, spaces collapsed), each with a pattern that every
+# plain-ASCII value passing the test matches (case-insensitively): a column of a million distinct values
+# (a large CSV's IDs) is narrowed to its candidates in C before a key is made in Python. Values with any
+# other character (where casefolding can change length or spaces differ) are always candidates.
+@dataclass(frozen=True)
+class _Test:
+    passes: Callable[[str], bool]
+    may_pass: str  # RE2 syntax
+    numbers_may_pass: bool = False  # whether a key of only digits, spaces and .,+- can pass
 
-    codes: np.ndarray
-    uniques: list[np.ndarray]
-    blank: np.ndarray
+
+_SPACE = r"[\s\x0b\x1c-\x1f]"
+_NOT_ASCII = r"[^\x00-\x7f]"
+
+
+def _equals_key(keys: set[str]) -> _Test:
+    words = ("|".join(f"{_SPACE}*" + f"{_SPACE}+".join(re.escape(w) for w in key.split()) + f"{_SPACE}*"
+                      for key in sorted(keys)))
+    numbers = any(re.fullmatch(r"[0-9 .,+-]*", key) for key in keys)
+    return _Test(keys.__contains__, f"^(?:{words})$", numbers)
+
+
+class _Cells:
+    """One column of the rows below the header."""
+
+    blank: np.ndarray  # per row
+
+    def where(self, test: _Test) -> np.ndarray:
+        raise NotImplementedError
+
+    def cell(self, row: int) -> Any:
+        raise NotImplementedError
+
+    def series(self, kept: np.ndarray, index: pd.Index, coded: bool) -> pd.Series:
+        """The kept cells for a parser: categorical over their distinct values (`coded`), or as they come."""
+        raise NotImplementedError
+
+
+class _DistinctCells(_Cells):
+    """Codes into the column's distinct values (-1: None or NaN): one test per distinct value."""
+
+    def __init__(self, codes: np.ndarray, uniques: np.ndarray) -> None:
+        self.codes, self.uniques = codes, uniques
+        self.blank = np.array([*map(values.is_blank, uniques), True], dtype=bool)[codes]
+        self._keys: list[str | None] | None = None
 
     @classmethod
-    def of(cls, grid: np.ndarray) -> _Distinct:
-        codes = np.full(grid.shape, -1, dtype=np.intp)
-        blank = np.ones(grid.shape, dtype=bool)
-        uniques = []
-        for position in range(grid.shape[1]):
-            codes[:, position], column_uniques = pd.factorize(grid[:, position], use_na_sentinel=True)
-            uniques.append(column_uniques)
-            blank[:, position] = np.array([*map(values.is_blank, column_uniques), True], dtype=bool)[codes[:, position]]
-        return cls(codes, uniques, blank)
+    def of(cls, cells: np.ndarray) -> _DistinctCells:
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        return cls(codes, np.asarray(uniques, dtype=object))
 
-    def text_keys(self, position: int) -> list[str | None]:
-        return [_casefold(value) for value in self.uniques[position]]
+    def where(self, test: _Test) -> np.ndarray:
+        if self._keys is None:
+            self._keys = [_casefold(value) for value in self.uniques]
+        return _lookup(self.codes, [bool(key and test.passes(key)) for key in self._keys])
+
+    def cell(self, row: int) -> Any:
+        code = self.codes[row]
+        return None if code < 0 else self.uniques[code]
+
+    def series(self, kept: np.ndarray, index: pd.Index, coded: bool) -> pd.Series:
+        # A categorical over the distinct values already found, so the parsers need not hash every cell again.
+        categories = pd.Index(self.uniques, dtype=object)
+        return pd.Series(pd.Categorical.from_codes(self.codes[kept], dtype=pd.CategoricalDtype(categories)),
+                         index=index)
+
+
+class _TextCells(_Cells):
+    """A large CSV's column of mostly distinct text (identifiers), tested in bulk with pyarrow."""
+
+    def __init__(self, array: Any) -> None:
+        import pyarrow.compute as pc
+
+        self.array = array
+        self.blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(array), ""), True).to_numpy(zero_copy_only=False)
+        self._wordy: np.ndarray | None = None
+
+    def where(self, test: _Test) -> np.ndarray:
+        import pyarrow.compute as pc
+
+        if self._wordy is None:
+            # Rows holding anything but digits, spaces and number punctuation: the only rows a text test can
+            # pass (unless its words are themselves numbers). A column of numeric IDs has none.
+            numeric = pc.match_substring_regex(self.array, f"^(?:{_SPACE}|[0-9.,+-])*$")
+            self._wordy = np.flatnonzero(~pc.fill_null(numeric, True).to_numpy(zero_copy_only=False))
+        rows = np.arange(len(self.blank)) if test.numbers_may_pass else self._wordy
+        subset = self.array.take(rows)
+        candidates = pc.or_(pc.match_substring_regex(subset, f"(?i){test.may_pass}"),
+                            pc.match_substring_regex(subset, _NOT_ASCII))
+        rows = rows[pc.fill_null(candidates, False).to_numpy(zero_copy_only=False)]
+        passed = np.zeros(len(self.blank), dtype=bool)
+        for row, value in zip(rows, self.array.take(rows).to_pylist(), strict=True):
+            passed[row] = bool((key := _casefold(value)) and test.passes(key))
+        return passed
+
+    def cell(self, row: int) -> Any:
+        value = self.array[int(row)].as_py()
+        return None if value == "" else value
+
+    def series(self, kept: np.ndarray, index: pd.Index, coded: bool) -> pd.Series:
+        cells = self.array.take(kept)
+        if not coded:  # identifiers, nearly all distinct: parsed in bulk as text
+            return pd.Series(pd.array(cells, dtype=values.STRING), index=index)
+        encoded = cells.dictionary_encode()  # in C++: far quicker than hashing Python strings
+        categories = pd.Index(encoded.dictionary.to_numpy(zero_copy_only=False).astype(object), dtype=object)
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)), index=index)
+
+
+def _columns_of_grid(rows: list[list[Any]], width: int) -> list[_Cells]:
+    grid = _grid(rows, width)
+    return [_DistinctCells.of(grid[:, position]) for position in range(width)]
+
+
+def _columns_of_table(head: list[list[Any]], body: Any, width: int) -> list[_Cells]:
+    """The rows below the header of a large CSV: the few still in `head`, then the body read by pyarrow
+    (a text column for identifiers, codes into distinct values for the rest)."""
+    import pyarrow as pa
+
+    columns: list[_Cells] = []
+    rows = body.num_rows
+    for position in range(width):
+        first = pa.array([("" if position >= len(row) or row[position] is None else str(row[position]))
+                          for row in head], pa.string())
+        if position >= body.num_columns:
+            rest = [pa.nulls(rows, pa.string())]
+        else:
+            rest = body.column(position).chunks
+        if rest and pa.types.is_dictionary(rest[0].type):
+            encoded = pa.chunked_array([first.dictionary_encode(), *rest]).unify_dictionaries().combine_chunks()
+            codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            columns.append(_DistinctCells(codes, encoded.dictionary.to_numpy(zero_copy_only=False).astype(object)))
+        else:
+            columns.append(_TextCells(pa.chunked_array([first, *rest], pa.string()).combine_chunks()))
+    return columns
 
 
 def _looks_like_number(cell: Any) -> bool:
@@ -352,8 +465,8 @@ def _looks_like_number(cell: Any) -> bool:
     return values._is_number(cell)
 
 
-def _totals_rest_is_numbers(row: np.ndarray, blank: np.ndarray, first: int) -> bool:
-    rest = [cell for cell, empty in zip(row[first + 1:], blank[first + 1:], strict=True) if not empty]
+def _totals_rest_is_numbers(columns: list[_Cells], row: int, first: int) -> bool:
+    rest = [cell for column in columns[first + 1:] if not column.blank[row] and (cell := column.cell(row)) is not None]
     numbers = sum(_looks_like_number(cell) for cell in rest)
     text = sum(isinstance(cell, str) and not _looks_like_number(cell) for cell in rest)
     return text <= 1 or text < numbers
@@ -363,68 +476,71 @@ def _casefold(cell: Any) -> str | None:
     return " ".join(cell.split()).casefold() if type(cell) is str else None
 
 
-def _text_keys(column: np.ndarray) -> tuple[np.ndarray, list[str | None]]:
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    return codes, [_casefold(value) for value in uniques]
-
-
 def _lookup(codes: np.ndarray, answers: list[bool]) -> np.ndarray:
     return np.array([*answers, False], dtype=bool)[codes]
 
 
+_PAGE_ROW = _Test(lambda key: bool(_PAGE.fullmatch(key)), "page")
+# The first column is often an ID, a million distinct values: the words are tested only where they could be.
+_TOTALS_WORD = _Test(lambda key: bool(_MAY_BE_TOTAL.search(key) and _TOTALS.fullmatch(normalise_heading(key))),
+                     "tot|count|sum")
+_NOTES_LIKE = _Test(lambda key: bool(_NOTES_TEXT.match(key)), r"[*\[(]|source|note|n\.?b|caveat|prepared|produced")
+
+
+def _in_first_cells(columns: list[_Cells], first: np.ndarray, test: _Test) -> np.ndarray:
+    """Whether each row's first filled cell passes the test."""
+    found = np.zeros(len(first), dtype=bool)
+    for position in np.flatnonzero(np.bincount(first)):
+        rows = first == position
+        found[rows] = columns[position].where(test)[rows]
+    return found
+
+
 @dataclass
 class _Rows:
-    kept: np.ndarray  # indices into the grid
+    kept: np.ndarray  # indices into the rows below the header
     skipped: list[SkippedRows]
 
 
 def _sort_rows(
-    grid: np.ndarray, distinct: _Distinct, header: int, headings: list[_Heading], first_row: int
+    columns: list[_Cells], titles: set[str], header: int, headings: list[_Heading], first_row: int
 ) -> _Rows:
     """Decide, row by row below the header, which rows are data and why the others are not."""
-    titles = {key for cell in grid[:header].ravel() if (key := _casefold(cell))}
     wanted = {h.position: _casefold(h.text) for h in headings}
-    data = grid[header + 1:]
-    data_blank = distinct.blank[header + 1:]
-    data_codes = distinct.codes[header + 1:]
+    data_blank = np.column_stack([column.blank for column in columns])
+    count = len(data_blank)
     filled = ~data_blank
     filled_count = filled.sum(axis=1)
     first = filled.argmax(axis=1)
-    first_cells = data[np.arange(len(data)), first] if len(data) else np.empty(0, dtype=object)
 
-    header_hits = np.zeros(len(data), dtype=int)
-    in_titles = np.zeros(data.shape, dtype=bool)
-    for position in range(data.shape[1]):
-        if position not in wanted and not titles:
-            continue
-        codes, keys = data_codes[:, position], distinct.text_keys(position)
-        if position in wanted:
-            header_hits += _lookup(codes, [key == wanted[position] for key in keys])
-        if titles:
-            in_titles[:, position] = _lookup(codes, [key in titles for key in keys])
+    header_hits = np.zeros(count, dtype=int)
+    for position, key in wanted.items():
+        if key and position < len(columns):
+            header_hits += columns[position].where(_equals_key({key}))
     repeated_header = header_hits >= max(MIN_HEADER_MATCHES, (len(headings) + 1) // 2)
-    repeated_title = (in_titles | data_blank).all(axis=1) if titles else np.zeros(len(data), dtype=bool)
+    if titles:
+        in_titles = _equals_key(titles)
+        # A blank row is only blank, not a title repeated.
+        repeated_title = np.logical_and.reduce([column.where(in_titles) | column.blank for column in columns])
+        repeated_title &= filled_count > 0
+    else:
+        repeated_title = np.zeros(count, dtype=bool)
 
-    codes, keys = _text_keys(first_cells)
-    page_row = (filled_count == 1) & _lookup(codes, [bool(key and _PAGE.fullmatch(key)) for key in keys])
-    # The first column is often an ID, a million distinct values: test the words only where they could be.
-    totals_word = _lookup(codes, [bool(key and _MAY_BE_TOTAL.search(key) and _TOTALS.fullmatch(normalise_heading(key)))
-                                  for key in keys])
-    notes_like = _lookup(codes, [bool(key and _NOTES_TEXT.match(key)) for key in keys])
+    page_row = (filled_count == 1) & _in_first_cells(columns, first, _PAGE_ROW)
+    totals_word = _in_first_cells(columns, first, _TOTALS_WORD)
+    notes_like = _in_first_cells(columns, first, _NOTES_LIKE)
 
-    row_numbers = first_row + header + 1 + np.arange(len(data))
+    row_numbers = first_row + header + 1 + np.arange(count)
     blank_row = filled_count == 0
     # How many blank rows come just before each row.
-    last_filled = np.maximum.accumulate(np.where(blank_row, -1, np.arange(len(data)))) if len(data) else blank_row
-    blank_run = np.arange(len(data)) - 1 - np.concatenate([[-1], last_filled[:-1]])
+    last_filled = np.maximum.accumulate(np.where(blank_row, -1, np.arange(count))) if count else blank_row
+    blank_run = np.arange(count) - 1 - np.concatenate([[-1], last_filled[:-1]])
     notes_start = np.flatnonzero(
         ~blank_row & notes_like & ((blank_run >= MIN_HEADER_MATCHES) | (filled_count == 1))
     )
-    in_notes = np.arange(len(data)) >= (notes_start[0] if len(notes_start) else len(data))
+    in_notes = np.arange(count) >= (notes_start[0] if len(notes_start) else count)
     totals = totals_word & ~repeated_header & ~repeated_title & ~page_row
-    totals[totals] = [
-        _totals_rest_is_numbers(data[i], data_blank[i], first[i]) for i in np.flatnonzero(totals)
-    ]
+    totals[totals] = [_totals_rest_is_numbers(columns, i, first[i]) for i in np.flatnonzero(totals)]
     reasons = {
         "notes below the table": ~blank_row & in_notes,
         "headings repeated inside the data": ~in_notes & repeated_header,
@@ -433,7 +549,7 @@ def _sort_rows(
     }
     skipped = [SkippedRows(reason, row_numbers[rows].tolist()) for reason, rows in reasons.items() if rows.any()]
     dropped = np.logical_or.reduce([blank_row, *reasons.values()])
-    return _Rows(header + 1 + np.flatnonzero(~dropped), skipped)
+    return _Rows(np.flatnonzero(~dropped), skipped)
 
 
 # --- parsing -----------------------------------------------------------------------------
@@ -530,18 +646,10 @@ def _recruitment_flags(
     return {"shortlisted": shortlisted, "appointed": appointed}
 
 
-def _column_cells(distinct: _Distinct, kept: np.ndarray, position: int, index: pd.Index) -> pd.Series:
-    """The kept cells of a column as a categorical over the distinct values already found,
-    so the parsers need not hash every cell a second time."""
-    categories = pd.Index(distinct.uniques[position], dtype=object)
-    codes = distinct.codes[kept, position]
-    return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)), index=index)
-
-
 def _build_frame(
     schema: DatasetSchema,
     assignment: dict[str, _Match],
-    distinct: _Distinct,
+    columns: list[_Cells],
     kept: np.ndarray,
     first_row: int,
     report: SheetReport,
@@ -554,7 +662,7 @@ def _build_frame(
         match = assignment.get(column.name)
         if match is None:
             continue
-        raw = _column_cells(distinct, kept, match.heading.position, index)
+        raw = columns[match.heading.position].series(kept, index, coded=column.kind != "id")
         series, unreadable = values.PARSERS[column.kind](raw)
         if column.kind == "outcome":
             outcome, unreadable = values.parse_outcome(raw)
@@ -672,18 +780,21 @@ def read_table(
     report.columns = {c: assignment[c].heading.text for c in schema.column_names if c in assignment}
     report.unmapped_headings = [h.text for h in headings if h.position not in used]
 
-    grid = _grid(rows)
-    distinct = _Distinct.of(grid)
-    blank = distinct.blank
-    sorted_rows = _sort_rows(grid, distinct, header, headings, sheet.first_row)
+    width = max(max((len(row) for row in rows), default=0), sheet.body.num_columns if sheet.body is not None else 0)
+    below = rows[header + 1:]
+    columns = (_columns_of_table(below, sheet.body, width) if sheet.body is not None
+               else _columns_of_grid(below, width))
+    titles = {key for row in rows[:header] for cell in row if (key := _casefold(cell))}
+    sorted_rows = _sort_rows(columns, titles, header, headings, sheet.first_row)
     report.skipped.extend(sorted_rows.skipped)
     kept = sorted_rows.kept
+    first_data_row = sheet.first_row + header + 1
     positions = sorted(used)
     if len(kept):
-        empty = blank[np.ix_(kept, positions)].all(axis=1)
+        empty = np.logical_and.reduce([columns[p].blank[kept] for p in positions])
         if empty.any():
             report.skipped.append(
-                SkippedRows("nothing in the columns used", [int(r) for r in sheet.first_row + kept[empty]])
+                SkippedRows("nothing in the columns used", [int(r) for r in first_data_row + kept[empty]])
             )
             kept = kept[~empty]
     if not len(kept):
@@ -696,11 +807,11 @@ def read_table(
             no_rows=True,
         )
     heading_positions = {h.position for h in headings}
-    for position in range(grid.shape[1]):
-        if position not in heading_positions and not blank[kept, position].all():
+    for position in range(width):
+        if position not in heading_positions and not columns[position].blank[kept].all():
             report.notes.append(
                 f"column {_column_letter(position)} has values but no heading: it was not used"
             )
-    frame = _build_frame(schema, assignment, distinct, kept, sheet.first_row, report)
+    frame = _build_frame(schema, assignment, columns, kept, first_data_row, report)
     report.rows_read = len(frame)
     return SheetTable(chosen, frame, report)

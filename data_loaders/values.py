@@ -25,6 +25,9 @@ from data_loaders.schema import normalise_heading
 Parsed = tuple[pd.Series, pd.Series]
 
 STRING = pd.StringDtype()
+# Text with few distinct values (ethnicity, service, pay band, job title) is kept categorical: a
+# million rows are a million small codes into a few hundred labels, counted without hashing text.
+CATEGORY = "category"
 BOOLEAN = pd.BooleanDtype()
 FLOAT = np.dtype("float64")
 DATETIME = np.dtype("datetime64[ns]")
@@ -70,8 +73,11 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
-def _map_distinct(cells: pd.Series, parse: Callable[[Any], Any], dtype: Any, missing: Any) -> Parsed:
-    """Parse each distinct value of `cells` once; blank and unreadable cells become `missing`."""
+def _map_distinct(cells: pd.Series, parse: Callable[[Any], Any], dtype: Any, missing: Any,
+                  bulk: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None) -> Parsed:
+    """Parse each distinct value of `cells` once; blank and unreadable cells become `missing`.
+
+    `bulk` may answer for many distinct values at once: (which it answered, the answers)."""
     # factorize is the vectorised "dict over unique values + map": codes point into uniques,
     # and -1 (None, NaN, NaT) picks the `missing` appended at the end.
     if isinstance(cells.dtype, pd.CategoricalDtype):  # the table layer has found the distinct values already
@@ -80,17 +86,34 @@ def _map_distinct(cells: pd.Series, parse: Callable[[Any], Any], dtype: Any, mis
         codes, uniques = pd.factorize(cells.to_numpy(dtype=object), use_na_sentinel=True)
     results: list[Any] = []
     unreadable = np.zeros(len(uniques) + 1, dtype=bool)
+    answered, answers = bulk(uniques) if bulk is not None and len(uniques) else (None, None)
     for i, value in enumerate(uniques):
+        if answered is not None and answered[i]:
+            results.append(answers[i])
+            continue
         result = BLANK if is_blank(value) else parse(value)
         if result is UNREADABLE:
             unreadable[i] = True
         results.append(missing if result is BLANK or result is UNREADABLE else result)
     results.append(missing)
-    values = pd.array(results, dtype=dtype).take(codes)
+    if isinstance(dtype, str) and dtype == CATEGORY:
+        values = _categories_from(results, codes)
+    else:
+        values = pd.array(results, dtype=dtype).take(codes)
     return (
         pd.Series(values, index=cells.index, name=cells.name),
         pd.Series(unreadable[codes], index=cells.index, name=cells.name),
     )
+
+
+def _categories_from(results: list[Any], codes: np.ndarray) -> pd.Categorical:
+    """Per-row codes into the distinct parsed texts (several raw values may parse to one: ' Adults',
+    'ADULT SOCIAL CARE'); `results` ends with the missing value, which code -1 picks."""
+    parsed_codes, categories = pd.factorize(pd.array(results[:-1], dtype=STRING), use_na_sentinel=True, sort=True)
+    remap = np.append(parsed_codes, -1)
+    # In order, and only the labels of the rows kept: the same categories however the cells were read.
+    return pd.Categorical.from_codes(remap[codes], categories=pd.Index(list(categories), dtype="str")
+                                     ).remove_unused_categories()
 
 
 # --- money -------------------------------------------------------------------------------
@@ -119,7 +142,18 @@ def money_value(value: Any) -> Any:
 
 def parse_money(cells: pd.Series) -> Parsed:
     """'£23,456', ' £ 23,456.50 ', '23,456 pa', '£23k' and numbers -> float64 (NaN when blank)."""
-    return _map_distinct(cells, money_value, FLOAT, np.nan)
+    return _map_distinct(cells, money_value, FLOAT, np.nan, bulk=_plain_amounts)
+
+
+_PLAIN_AMOUNT = r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)\s*$"
+
+
+def _plain_amounts(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which distinct values are text holding a plain number ('23456', ' 23456.50'), and those numbers:
+    a CSV's salary column has tens of thousands, read in one go as money_value would read each."""
+    text = pd.Series(uniques, dtype=object).where([type(value) is str for value in uniques])
+    plain = text.astype(STRING).str.fullmatch(_PLAIN_AMOUNT).fillna(False).to_numpy(dtype=bool)
+    return plain, pd.to_numeric(text.where(plain), errors="coerce").to_numpy(dtype=float)
 
 
 # --- dates -------------------------------------------------------------------------------
@@ -382,6 +416,8 @@ def id_value(value: Any) -> Any:
 
 def parse_id(cells: pd.Series) -> Parsed:
     """Whole numbers (1234.0) -> '1234'; text stripped -> string dtype."""
+    if isinstance(cells.dtype, pd.StringDtype):  # a large CSV's column as read: text, every cell
+        return _text_ids(cells)
     return _whole_number_ids(cells) or _text_ids(cells) or _map_distinct(cells, id_value, STRING, pd.NA)
 
 
@@ -389,6 +425,12 @@ def _text_ids(cells: pd.Series) -> Parsed | None:
     """A CSV's identifiers, all text, done in bulk: what id_value does to each, with string operations.
 
     None unless every distinct value is a str, for the general path."""
+    if isinstance(cells.dtype, pd.StringDtype):  # a large CSV's column as read: every cell is text already
+        text = cells.str.strip()
+        if text.str.contains(".", regex=False).any():
+            text = text.str.replace(f"^{_WHOLE_NUMBER_TEXT.pattern}$", r"\1", regex=True)
+        return (text.mask(text == "").astype(STRING),
+                pd.Series(np.zeros(len(cells), dtype=bool), index=cells.index, name=cells.name))
     if isinstance(cells.dtype, pd.CategoricalDtype):
         codes, uniques = cells.cat.codes.to_numpy(), cells.cat.categories.to_numpy(dtype=object)
     else:
@@ -437,8 +479,8 @@ def text_value(value: Any) -> Any:
 
 
 def parse_text(cells: pd.Series) -> Parsed:
-    """Stripped text; numbers as their text; blank -> NA. Nothing is unreadable."""
-    return _map_distinct(cells, text_value, STRING, pd.NA)
+    """Stripped text (categorical); numbers as their text; blank -> NA. Nothing is unreadable."""
+    return _map_distinct(cells, text_value, CATEGORY, pd.NA)
 
 
 # --- service -----------------------------------------------------------------------------
@@ -488,7 +530,7 @@ def service_value(value: Any) -> Any:
 
 def parse_service(cells: pd.Series) -> Parsed:
     """Adult and children's social care spellings -> 'Adults' / "Children's"; others as written."""
-    return _map_distinct(cells, service_value, STRING, pd.NA)
+    return _map_distinct(cells, service_value, CATEGORY, pd.NA)
 
 
 PARSERS: dict[str, Callable[[pd.Series], Parsed]] = {
@@ -504,10 +546,10 @@ PARSERS: dict[str, Callable[[pd.Series], Parsed]] = {
 
 DTYPES: dict[str, Any] = {
     "id": STRING,
-    "text": STRING,
-    "ethnicity": STRING,
-    "service": STRING,
-    "outcome": STRING,
+    "text": CATEGORY,
+    "ethnicity": CATEGORY,
+    "service": CATEGORY,
+    "outcome": CATEGORY,
     "money": FLOAT,
     "date": DATETIME,
     "flag": BOOLEAN,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from data_loaders import InputError, LoadedData, load_sheets
+from data_loaders.load import concat_records
 from data_loaders.population import is_ts021
 from data_loaders.readers import local_limits, read_workbook
 from data_loaders.schema import DATASETS
@@ -90,11 +91,8 @@ def services(inputs: Inputs) -> list[str]:
 
 
 def _merge(into: LoadedData, new: LoadedData) -> None:
-    import pandas as pd
-
     for name, frame in new.datasets.items():
-        into.datasets[name] = (pd.concat([into.datasets[name], frame], ignore_index=True)
-                               if name in into.datasets else frame)
+        into.datasets[name] = concat_records([into.datasets[name], frame]) if name in into.datasets else frame
     into.sheets.extend(new.sheets)
     into.warnings.extend(new.warnings)
 

@@ -66,11 +66,11 @@ def test_canonical_dtypes() -> None:
     frame = read_table(staff_sheet()).frame
     assert {c: str(t) for c, t in frame.dtypes.items()} == {
         "employee_id": "string",
-        "ethnicity": "string",
-        "pay_band": "string",
+        "ethnicity": "category",
+        "pay_band": "category",
         "salary": "float64",
-        "service": "string",
-        "job_title": "string",
+        "service": "category",
+        "job_title": "category",
         "start_date": "datetime64[ns]",
     }
 

@@ -223,9 +223,26 @@ def test_ids_are_text_without_float_tails() -> None:
     assert not unreadable.any()
 
 
+def test_text_parsing_to_the_same_text_shares_one_category() -> None:
+    parsed, _ = parse_service(cells(" Adults", "ASC", "Adult Social Care", "Housing", None, "Housing "))
+    assert list(parsed.cat.categories) == ["Adults", "Housing"]
+    assert parsed.cat.codes.tolist() == [0, 0, 0, 1, -1, 1]
+
+
+def test_a_large_csv_column_of_text_ids_is_parsed_in_bulk_as_one_by_one() -> None:
+    raw = [" E0042 ", "001234", "1234.0", "", "  ", "12.50", "A-1"]
+    bulk, unreadable = parse_id(pd.Series(raw, dtype="string"))
+    one_by_one, _ = parse_id(cells(*raw))
+    assert bulk.dtype == "string"
+    assert bulk.tolist() == one_by_one.tolist()
+    assert bulk.tolist()[:3] == ["E0042", "001234", "1234"]
+    assert bulk.iloc[3:5].isna().all()
+    assert not unreadable.any()
+
+
 def test_text_is_stripped_and_numbers_written_as_text() -> None:
     parsed, unreadable = parse_text(cells("  White British ", 7.0, 7.5, dt.datetime(2024, 3, 31), True, None, " "))
-    assert parsed.dtype == "string"
+    assert parsed.dtype == "category"
     assert parsed.tolist()[:5] == ["White British", "7", "7.5", "2024-03-31", "Yes"]
     assert parsed.iloc[5:].isna().all()
     assert not unreadable.any()
@@ -258,7 +275,7 @@ def test_text_is_stripped_and_numbers_written_as_text() -> None:
 )
 def test_service_spellings(cell: str, expected: str) -> None:
     parsed, unreadable = parse_service(cells(cell))
-    assert parsed.dtype == "string"
+    assert parsed.dtype == "category"
     assert parsed.iloc[0] == expected
     assert not unreadable.iloc[0]
 
