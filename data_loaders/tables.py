@@ -395,23 +395,24 @@ class _TextCells(_Cells):
     def __init__(self, array: Any) -> None:
         import pyarrow.compute as pc
 
-        self.array = array
-        self.blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(array), ""), True).to_numpy(zero_copy_only=False)
-        self._wordy: np.ndarray | None = None
+        self.array = array.fill_null("") if array.null_count else array  # null: a column this row lacks
+        self.blank = np.zeros(len(self.array), dtype=bool)
+        # Cells of digits alone (most IDs) are not blank, and no text test can pass them: only the others are
+        # looked at, with regular expressions, and any beyond ASCII in Python, exactly.
+        digits = pc.fill_null(pc.ascii_is_decimal(self.array), False).to_numpy(zero_copy_only=False)
+        self._others = np.flatnonzero(~digits)
+        others = self.array.take(self._others)
+        self._not_ascii = self._others[~pc.string_is_ascii(others).to_numpy(zero_copy_only=False)]
+        self.blank[self._others] = _rows_matching(others, f"^{_SPACE}*$")
+        for row, value in zip(self._not_ascii, self.array.take(self._not_ascii).to_pylist(), strict=True):
+            self.blank[row] = not value.strip()
+        # Rows holding anything but digits, spaces and number punctuation: the only rows a text test can
+        # pass unless its words are themselves numbers.
+        self._wordy = self._others[~_rows_matching(others, f"^(?:{_SPACE}|[0-9.,+-])*$")]
 
     def where(self, test: _Test) -> np.ndarray:
-        import pyarrow.compute as pc
-
-        if self._wordy is None:
-            # Rows holding anything but digits, spaces and number punctuation: the only rows a text test can
-            # pass (unless its words are themselves numbers). A column of numeric IDs has none.
-            numeric = pc.match_substring_regex(self.array, f"^(?:{_SPACE}|[0-9.,+-])*$")
-            self._wordy = np.flatnonzero(~pc.fill_null(numeric, True).to_numpy(zero_copy_only=False))
-        rows = np.arange(len(self.blank)) if test.numbers_may_pass else self._wordy
-        subset = self.array.take(rows)
-        candidates = pc.or_(pc.match_substring_regex(subset, f"(?i){test.may_pass}"),
-                            pc.match_substring_regex(subset, _NOT_ASCII))
-        rows = rows[pc.fill_null(candidates, False).to_numpy(zero_copy_only=False)]
+        rows = self._others if test.numbers_may_pass else self._wordy
+        rows = np.union1d(rows[_rows_matching(self.array.take(rows), f"(?i){test.may_pass}")], self._not_ascii)
         passed = np.zeros(len(self.blank), dtype=bool)
         for row, value in zip(rows, self.array.take(rows).to_pylist(), strict=True):
             passed[row] = bool((key := _casefold(value)) and test.passes(key))
@@ -422,13 +423,22 @@ class _TextCells(_Cells):
         return None if value == "" else value
 
     def series(self, kept: np.ndarray, index: pd.Index, coded: bool) -> pd.Series:
-        cells = self.array.take(kept)
+        cells = self.array if len(kept) == len(self.array) else self.array.take(kept)  # kept: sorted, distinct
         if not coded:  # identifiers, nearly all distinct: parsed in bulk as text
             return pd.Series(pd.array(cells, dtype=values.STRING), index=index)
         encoded = cells.dictionary_encode()  # in C++: far quicker than hashing Python strings
         categories = pd.Index(encoded.dictionary.to_numpy(zero_copy_only=False).astype(object), dtype=object)
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
         return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)), index=index)
+
+
+def _rows_matching(array: Any, pattern: str) -> np.ndarray:
+    """Whether each cell's text matches the RE2 pattern; a null matches nothing."""
+    import pyarrow.compute as pc
+
+    if not len(array):
+        return np.zeros(0, dtype=bool)
+    return pc.fill_null(pc.match_substring_regex(array, pattern), False).to_numpy(zero_copy_only=False)
 
 
 def _columns_of_grid(rows: list[list[Any]], width: int) -> list[_Cells]:
@@ -507,11 +517,14 @@ def _sort_rows(
 ) -> _Rows:
     """Decide, row by row below the header, which rows are data and why the others are not."""
     wanted = {h.position: _casefold(h.text) for h in headings}
-    data_blank = np.column_stack([column.blank for column in columns])
-    count = len(data_blank)
-    filled = ~data_blank
-    filled_count = filled.sum(axis=1)
-    first = filled.argmax(axis=1)
+    count = len(columns[0].blank)
+    # Column by column, not over a (rows x columns) matrix: a million rows, a handful of columns.
+    filled_count = np.zeros(count, dtype=np.int32)
+    first = np.zeros(count, dtype=np.intp)
+    for position in range(len(columns) - 1, -1, -1):
+        filled = ~columns[position].blank
+        filled_count += filled
+        first[filled] = position
 
     header_hits = np.zeros(count, dtype=int)
     for position, key in wanted.items():

@@ -110,10 +110,14 @@ def _categories_from(results: list[Any], codes: np.ndarray) -> pd.Categorical:
     """Per-row codes into the distinct parsed texts (several raw values may parse to one: ' Adults',
     'ADULT SOCIAL CARE'); `results` ends with the missing value, which code -1 picks."""
     parsed_codes, categories = pd.factorize(pd.array(results[:-1], dtype=STRING), use_na_sentinel=True, sort=True)
-    remap = np.append(parsed_codes, -1)
+    row_codes = np.append(parsed_codes, -1)[codes]
     # In order, and only the labels of the rows kept: the same categories however the cells were read.
-    return pd.Categorical.from_codes(remap[codes], categories=pd.Index(list(categories), dtype="str")
-                                     ).remove_unused_categories()
+    # (Categorical.remove_unused_categories sorts every code to find them: a second on a national file.)
+    used = np.bincount(row_codes[row_codes >= 0], minlength=len(categories)) > 0
+    renumber = np.append(np.cumsum(used) - 1, -1)
+    return pd.Categorical.from_codes(renumber[row_codes],
+                                     categories=pd.Index([c for c, u in zip(categories, used, strict=True) if u],
+                                                         dtype="str"))
 
 
 # --- money -------------------------------------------------------------------------------
@@ -426,6 +430,8 @@ def _text_ids(cells: pd.Series) -> Parsed | None:
 
     None unless every distinct value is a str, for the general path."""
     if isinstance(cells.dtype, pd.StringDtype):  # a large CSV's column as read: every cell is text already
+        if cells.str.isdecimal().fillna(False).all():  # employee numbers: nothing to strip or mend
+            return cells.astype(STRING), pd.Series(np.zeros(len(cells), dtype=bool), index=cells.index, name=cells.name)
         text = cells.str.strip()
         if text.str.contains(".", regex=False).any():
             text = text.str.replace(f"^{_WHOLE_NUMBER_TEXT.pattern}$", r"\1", regex=True)

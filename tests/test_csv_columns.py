@@ -197,3 +197,12 @@ def test_generated_exports_read_the_same_either_way(odd_rows: list[list[str]], s
     with pytest.MonkeyPatch.context() as monkeypatch:
         columnar, by_rows = _both(data, monkeypatch)
     _assert_same(columnar, by_rows)
+
+
+def test_a_heading_beyond_the_body_s_columns_reads_blank_below_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The heading row is one cell wider than every row under it (a trailing comma on the headings only).
+    data = _staff_csv(300, 9).replace(b"Leaving Date\r\n", b"Leaving Date,Notes\r\n", 1)
+    columnar, rows = _both(data, monkeypatch)
+    assert columnar[0][0].body is not None and columnar[0][0].body.num_columns == 6
+    _assert_same(columnar, rows)
+    assert len(columnar[1].datasets["staff"]) == 300
