@@ -56,7 +56,7 @@ def load_files(sources: Iterable[Source], *, mapping: Mapping[str, Mapping[str, 
     for source in sources:
         name, data, dataset = source if len(source) == 3 else (*source, None)
         _check_dataset(dataset)
-        file_tables, file_warnings = _read_sheets(read_workbook(name, data), dataset, mappings)
+        file_tables, file_warnings = _read_sheets(read_workbook(name, data, columnar=True), dataset, mappings)
         tables += file_tables
         warnings += file_warnings
     return _assemble(tables, warnings)
@@ -71,7 +71,7 @@ def load_paths(paths: Iterable[str | tuple[str, str | None]]) -> LoadedData:
     for item in paths:
         path, dataset = (item, None) if isinstance(item, (str, Path)) else item
         _check_dataset(dataset)
-        file_tables, file_warnings = _read_sheets(read_path(path), dataset, {})
+        file_tables, file_warnings = _read_sheets(read_path(path, columnar=True), dataset, {})
         tables += file_tables
         warnings += file_warnings
     return _assemble(tables, warnings)

@@ -86,7 +86,7 @@ _MAKE_SMALLER = (
 )
 
 
-def read_path(path: str | os.PathLike[str]) -> list[RawSheet]:
+def read_path(path: str | os.PathLike[str], *, columnar: bool = False) -> list[RawSheet]:
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -99,7 +99,7 @@ def read_path(path: str | os.PathLike[str]) -> list[RawSheet]:
             file=path.name,
             advice="Check the file name, close it in any other program and try again.",
         ) from error
-    return read_workbook(path.name, data)
+    return read_workbook(path.name, data, columnar=columnar)
 
 
 @contextmanager
@@ -118,9 +118,12 @@ def _limit(name: str) -> int:
     return raised[name] if raised is not None and name in raised else globals()[name]
 
 
-def read_workbook(name: str, data: bytes) -> list[RawSheet]:
+def read_workbook(name: str, data: bytes, *, columnar: bool = False) -> list[RawSheet]:
     """Every sheet of an xlsx/xlsm/xls/ods workbook or a CSV, as RawSheets (a CSV gives one
-    RawSheet whose name is ""). Raises InputError for anything unusable. Writes nothing to disk."""
+    RawSheet whose name is ""). Raises InputError for anything unusable. Writes nothing to disk.
+
+    `columnar`: a large CSV may come back as its first records in `rows` and the rest in `body`
+    (for data_loaders.tables, which reads both); otherwise every record is in `rows`."""
     if len(data) > _limit('MAX_FILE_BYTES'):
         raise _too_big(name, len(data))
     if not data or data.isspace():  # isspace does not copy a 100 MB file as strip would
@@ -131,7 +134,7 @@ def read_workbook(name: str, data: bytes) -> list[RawSheet]:
     if data.startswith(_OLE2_MAGIC):
         _check_ole2(name, data)
         return _read_with_calamine(name, data)
-    return _read_csv(name, data)
+    return _read_csv(name, data, columnar)
 
 
 # --- messages ---------------------------------------------------------------------------------
@@ -948,9 +951,9 @@ _MARKUP_START = re.compile(r"\s*<(?:!doctype\s+html|html|\?xml|table|head|body|!
 _EXCEL_SEPARATOR_LINE = re.compile(r"sep=(.)\r?\n")
 
 
-def _read_csv(name: str, data: bytes) -> list[RawSheet]:
+def _read_csv(name: str, data: bytes, columnar: bool) -> list[RawSheet]:
     _check_is_text(name, data)
-    if len(data) > COLUMNAR_CSV_BYTES:
+    if columnar and len(data) > COLUMNAR_CSV_BYTES:
         sheet = _read_csv_columns(name, data)
         if sheet is not None:
             return [sheet]

@@ -66,10 +66,10 @@ def parse_source_argument(argument: str) -> tuple[str, str | None]:
 def read_sources(sources: Iterable[Source], *, mapping: Mapping[str, dict[str, str]] | None = None) -> Inputs:
     inputs = Inputs()
     for name, data, dataset in sources:
-        sheets = read_workbook(name, data)
+        sheets = read_workbook(name, data, columnar=True)
         inputs.files.append(name)
-        if dataset is None and is_counts_template(sheets):
-            inputs.templates.append(read_template(sheets, file=name))
+        if dataset is None and is_counts_template(sheets):  # the first records say
+            inputs.templates.append(read_template([sheet.complete() for sheet in sheets], file=name))
             continue
         if dataset is None and is_ts021(sheets):
             raise InputError("this is the Census 2021 ethnic group table (TS021), not an HR export", file=name,

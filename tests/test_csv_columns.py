@@ -22,7 +22,7 @@ def _both(data: bytes, monkeypatch: pytest.MonkeyPatch, name: str = "staff.csv")
     """(columnar sheets, their load; row-by-row sheets, their load), errors as their messages."""
     def run():
         try:
-            sheets = readers.read_workbook(name, data)
+            sheets = readers.read_workbook(name, data, columnar=True)
         except InputError as error:
             return None, f"read: {error}"
         try:
@@ -94,7 +94,8 @@ def test_totals_page_titles_repeated_headings_and_notes_inside_the_body(monkeypa
     middle = [["Page 2 of 3", "", "", "", "", ""], HEADINGS, ["Wexcombe Council: staff in post", "", "", "", "", ""]]
     data = _staff_csv(300, 2, ids="letters", extra=middle)
     data += _staff_csv(200, 3, ids="letters").split(b"\r\n", 4)[4]
-    data += b"Total,500,,,,\r\n,,,,,\r\n,,,,,\r\nSource: iTrent HR extract,,,,,\r\nNote [1]: grades as at March,,,,,\r\n"
+    data += (b"Total,500,,,,\r\n,,,,,\r\n,,,,,\r\n"
+             b"Source: iTrent HR extract,,,,,\r\nNote [1]: grades as at March,,,,,\r\n")
     columnar, rows = _both(data, monkeypatch)
     assert columnar[0][0].body is not None
     _assert_same(columnar, rows)
@@ -141,7 +142,15 @@ def test_limits_hold_for_a_columnar_read(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(readers, "COLUMNAR_CSV_BYTES", 0)
     monkeypatch.setattr(readers, "MAX_ROWS", 250)
     with pytest.raises(InputError, match="more than 250 rows"):
-        readers.read_workbook("staff.csv", _staff_csv(300, 7))
+        readers.read_workbook("staff.csv", _staff_csv(300, 7), columnar=True)
+
+
+def test_only_the_tables_layer_is_given_a_body(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readers, "COLUMNAR_CSV_BYTES", 0)
+    data = _staff_csv(300, 7)
+    assert readers.read_workbook("staff.csv", data)[0].body is None  # Census and template readers walk rows
+    assert len(readers.read_workbook("staff.csv", data)[0].rows) == 304
+    assert readers.read_workbook("staff.csv", data, columnar=True)[0].body is not None
 
 
 def test_complete_gives_every_record_as_rows(monkeypatch: pytest.MonkeyPatch) -> None:
