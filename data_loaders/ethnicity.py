@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -469,13 +469,21 @@ def _outcome(text: str, overrides: Mapping[str, str], white_minorities_as_bme: b
     return _Outcome(classification.category, group_of(classification, white_minorities_as_bme), True)
 
 
+def _distinct_labels(labels: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes into the distinct labels (-1 for missing) and those labels. A categorical column already
+    is that: its categories (some perhaps unused) and codes, with no pass over the rows' text."""
+    if isinstance(labels.dtype, pd.CategoricalDtype):
+        return np.asarray(labels.array.codes), labels.array.categories
+    return pd.factorize(labels, use_na_sentinel=True)
+
+
 def _distinct_outcomes(
     labels: pd.Series, overrides: Mapping[str, str] | None, white_minorities_as_bme: bool
 ) -> tuple[np.ndarray, list[str], list[_Outcome]]:
     """Codes into the distinct labels (-1 for missing), the distinct labels as text, and their
     outcomes with the missing one last, so `outcomes[code]` serves every row."""
     resolved = resolve_overrides(overrides)
-    codes, distinct = pd.factorize(labels, use_na_sentinel=True)
+    codes, distinct = _distinct_labels(labels)
     texts = [_as_text(label) for label in distinct]
     outcomes = [_outcome(text, resolved, white_minorities_as_bme) for text in texts]
     outcomes.append(_Outcome(NOT_STATED, "unknown", True))
@@ -503,13 +511,36 @@ def classify_series(
     )
 
 
+def classify_groups(
+    labels: pd.Series,
+    *,
+    white_minorities_as_bme: bool = False,
+    overrides: Mapping[str, str] | None = None,
+    groups: Sequence[str] = GROUPS,
+) -> pd.DataFrame:
+    """Columns 'group' (categorical, its categories `groups` in that order: the three of GROUPS) and
+    'recognised' (bool), on the index of `labels`: what counting needs, as classify_series gives it,
+    from one classification per distinct label and no text written out per row."""
+    if sorted(groups) != sorted(GROUPS):
+        raise ValueError(f"the groups must be {', '.join(GROUPS)} in some order, not {list(groups)}")
+    codes, _, outcomes = _distinct_outcomes(labels, overrides, white_minorities_as_bme)
+    group_codes = np.array([list(groups).index(outcome.group) for outcome in outcomes], dtype=np.int8)[codes]
+    return pd.DataFrame(
+        {
+            "group": pd.Categorical.from_codes(group_codes, dtype=pd.CategoricalDtype(list(groups))),
+            "recognised": np.array([outcome.recognised for outcome in outcomes], dtype=bool)[codes],
+        },
+        index=labels.index,
+    )
+
+
 def unrecognised_labels(labels: pd.Series, overrides: Mapping[str, str] | None = None) -> dict[str, int]:
     """Distinct unrecognised labels (as written, stripped) -> row count, most frequent first."""
     codes, texts, outcomes = _distinct_outcomes(labels, overrides, white_minorities_as_bme=False)
     rows_per_label = np.bincount(codes[codes >= 0], minlength=len(texts))
     counts: dict[str, int] = {}
     for text, outcome, rows in zip(texts, outcomes[: len(texts)], rows_per_label, strict=True):
-        if not outcome.recognised:
+        if not outcome.recognised and rows:  # a categorical's unused categories label no row
             counts[text] = counts.get(text, 0) + int(rows)
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
@@ -534,6 +565,7 @@ def label_table(
             "recognised": [outcome.recognised for outcome in outcomes[: len(texts)]],
         }
     )
+    table = table[table["rows"] > 0]  # a categorical's unused categories label no row
     blank = int((codes < 0).sum())
     if blank:
         missing = outcomes[-1]

@@ -10,12 +10,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from data_loaders.ethnicity import classify_series
+from data_loaders.ethnicity import classify_groups
 from metrics.counts import DataQuality, FigureSet, Period, empty_counts
 from metrics.registry import GROUPS, METRICS
 from metrics.settings import Settings
@@ -52,12 +52,24 @@ def latest_date(datasets: Mapping[str, pd.DataFrame], today: dt.date | None = No
         for col in cols:
             if col not in frame.columns:
                 continue
-            dates = frame[col]
-            dates = dates[dates.notna() & (dates <= pd.Timestamp(today))]
-            if len(dates):
-                candidate = dates.max()
+            candidate = _latest_on_or_before(frame[col], today)
+            if candidate is not None:
                 latest = candidate if latest is None else max(latest, candidate)
     return _month_end(latest.date()) if latest is not None else None
+
+
+def _latest_on_or_before(dates: pd.Series, today: dt.date) -> pd.Timestamp | None:
+    values = dates.to_numpy()
+    if values.dtype.kind == "M":
+        # NaT compares False, so blanks drop out with the future dates; the maximum is taken over the
+        # dates as integers, in place, rather than over a copy of the dates that qualify.
+        on_or_before = values <= np.datetime64(today)
+        if not on_or_before.any():
+            return None
+        latest = np.max(values.view(np.int64), where=on_or_before, initial=np.iinfo(np.int64).min)
+        return pd.Timestamp(np.datetime64(int(latest), np.datetime_data(values.dtype)[0]))
+    dates = dates[dates.notna() & (dates <= pd.Timestamp(today))]
+    return dates.max() if len(dates) else None
 
 
 # The columns counting reads; anything else a dataset carries (sex, team, course title...) is
@@ -68,18 +80,108 @@ _COUNTED_COLUMNS = frozenset({
     *(q.column for m in METRICS.values() for q in m.questions),
 })
 _GROUP_DTYPE = pd.CategoricalDtype(list(GROUPS))
+_UNKNOWN = GROUPS.index("unknown")
+
+# Every frame counted carries 'group' (categorical, _GROUP_DTYPE) and 'recognised' (bool); counting
+# works on the group codes and on row masks (numpy arrays), so a 1.6-million-row staff frame is
+# never copied to count a subset of it.
+_Rows = np.ndarray
 
 
 def _with_groups(frame: pd.DataFrame, settings: Settings, keep: frozenset[str]) -> pd.DataFrame:
-    frame = frame.loc[:, [c for c in frame.columns if c in keep]]
+    if not set(frame.columns) <= keep:
+        frame = frame.loc[:, [c for c in frame.columns if c in keep]]
     if "ethnicity" not in frame.columns:
-        return frame.assign(group=pd.Series("unknown", index=frame.index, dtype=_GROUP_DTYPE), recognised=True)
-    classified = classify_series(
+        return frame.assign(group=_groups(np.full(len(frame), _UNKNOWN)), recognised=True)
+    classified = classify_groups(
         frame["ethnicity"],
         white_minorities_as_bme=settings.white_minorities_as_bme,
         overrides=settings.ethnicity_overrides,
+        groups=GROUPS,
     )
-    return frame.assign(group=classified["group"].astype(_GROUP_DTYPE), recognised=classified["recognised"])
+    return frame.assign(group=classified["group"], recognised=classified["recognised"])
+
+
+def _group_codes(frame: pd.DataFrame) -> np.ndarray:
+    return np.asarray(frame["group"].array.codes)
+
+
+def _per_group(codes: np.ndarray, rows: _Rows | None = None) -> np.ndarray:
+    """Rows of each group (in GROUPS order) among `rows` (all rows when None)."""
+    # Three comparisons of small integers beat selecting the rows and counting them.
+    return np.array([np.count_nonzero(codes == g if rows is None else (codes == g) & rows)
+                     for g in range(len(GROUPS))])
+
+
+def _flag(values: pd.Series) -> np.ndarray:
+    """A yes/no column as a mask: blank is no."""
+    return values.fillna(False).astype(bool).to_numpy()
+
+
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes (-1 for missing) into the distinct values: a categorical's own categories and codes."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return np.asarray(values.array.codes), values.array.categories
+    return pd.factorize(values, use_na_sentinel=True)
+
+
+def _text_matches(values: pd.Series, test: Callable[[pd.Series], pd.Series]) -> np.ndarray:
+    """`test` on each distinct value written as text, once, spread to the rows; blank is no."""
+    codes, distinct = _distinct(values)
+    hits = test(pd.Series(distinct, dtype=object).astype("str")).fillna(False).astype(bool).to_numpy()
+    return np.append(hits, False)[codes]
+
+
+def _isin(values: pd.Series, wanted: pd.Series) -> np.ndarray:
+    """Rows of `values` equal to one of `wanted` (never a blank)."""
+    wanted = wanted.dropna().unique()
+    if not len(wanted):
+        return np.zeros(len(values), dtype=bool)
+    if (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+            and isinstance(wanted.dtype, pd.StringDtype)):
+        # pandas turns each wanted value into an Arrow scalar one by one; thousands of employee numbers
+        # against 1.6 million cost more that way than the test itself.
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        column = pa.array(values.array)
+        value_set = pa.array(wanted)
+        if isinstance(value_set, pa.ChunkedArray):
+            value_set = value_set.combine_chunks()
+        value_set = value_set.cast(column.type)
+        return np.asarray(pc.is_in(column, value_set=value_set), dtype=bool)
+    return values.isin(wanted).fillna(False).to_numpy(dtype=bool)
+
+
+def _staff_rows(ids: pd.Series, staff_ids: pd.Series) -> np.ndarray:
+    """Each event's row in the staff data (the last, when an employee number repeats); -1 for none.
+
+    Only the staff rows whose number some event carries are indexed, so a national staff file costs
+    one membership test. A blank number matches no one.
+    """
+    candidates = np.flatnonzero(_isin(staff_ids, ids))
+    if not len(candidates):
+        return np.full(len(ids), -1, dtype=np.intp)
+    numbers = staff_ids.iloc[candidates]
+    last = ~numbers.duplicated(keep="last").to_numpy()
+    positions = pd.Index(numbers.array[last]).get_indexer(ids)
+    return np.where(positions >= 0, candidates[last][positions], -1)
+
+
+def _pick(values: np.ndarray, rows: np.ndarray, missing: object) -> np.ndarray:
+    """values at `rows`, `missing` where a row is -1."""
+    if not len(values):
+        return np.full(len(rows), missing, dtype=values.dtype)
+    return np.where(rows >= 0, values[rows], missing).astype(values.dtype, copy=False)
+
+
+def _groups(codes: np.ndarray) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes.astype(np.int8, copy=False), dtype=_GROUP_DTYPE)
+
+
+def _take(values: pd.Series, rows: np.ndarray, index: pd.Index) -> pd.Series:
+    """values at `rows`, missing where a row is -1."""
+    return pd.Series(values.array.take(rows, allow_fill=True), index=index, name=values.name)
 
 
 def _attach_staff(events: pd.DataFrame, staff: pd.DataFrame | None, columns: set[str]) -> pd.DataFrame:
@@ -90,83 +192,115 @@ def _attach_staff(events: pd.DataFrame, staff: pd.DataFrame | None, columns: set
     """
     if staff is None or "employee_id" not in events.columns or "employee_id" not in staff.columns:
         return events
-    people = staff.drop_duplicates("employee_id", keep="last").set_index("employee_id")
+    rows = _staff_rows(events["employee_id"], staff["employee_id"])
     joined = events
     for col in columns:
-        if col in people.columns and col not in events.columns:
-            joined = joined.assign(**{col: events["employee_id"].map(people[col])})
+        if col in staff.columns and col not in events.columns:
+            joined = joined.assign(**{col: _take(staff[col], rows, events.index)})
     if "ethnicity" not in events.columns or events["ethnicity"].isna().all():
         joined = joined.assign(
-            ethnicity=events["employee_id"].map(people["ethnicity"]) if "ethnicity" in people else pd.NA,
-            group=events["employee_id"].map(people["group"]).fillna("unknown"),
-            # When no event matches anyone, map() gives an all-null series of no particular type.
-            recognised=events["employee_id"].map(people["recognised"]).astype("boolean").fillna(True).astype(bool),
+            ethnicity=_take(staff["ethnicity"], rows, events.index) if "ethnicity" in staff else pd.NA,
+            group=_groups(_pick(_group_codes(staff), rows, _UNKNOWN)),
+            recognised=_pick(staff["recognised"].to_numpy(dtype=bool), rows, True),
         )
     else:
-        own_blank = events["ethnicity"].isna()
-        from_staff = events["employee_id"].map(people["group"])
+        own = _group_codes(events)
+        from_staff = _pick(_group_codes(staff), rows, -1)
         joined = joined.assign(
-            group=events["group"].where(~own_blank | from_staff.isna(), from_staff),
+            group=_groups(np.where(events["ethnicity"].isna().to_numpy() & (from_staff >= 0), from_staff, own)),
         )
     return joined
+
+
+def _instant(day: dt.date) -> np.datetime64:
+    stamp = pd.Timestamp(day)
+    # A whole day compares with dates of any resolution without converting them to a finer one.
+    return np.datetime64(stamp.date(), "D") if stamp == stamp.normalize() else stamp.to_datetime64()
+
+
+def _on_or_before(dates: pd.Series, day: dt.date) -> np.ndarray:
+    """Dated on or before `day` (a blank is not)."""
+    values = dates.to_numpy()
+    if values.dtype.kind == "M":
+        return values <= _instant(day)  # NaT compares False
+    return (dates <= pd.Timestamp(day)).to_numpy(dtype=bool, na_value=False)
+
+
+def _on_or_after(dates: pd.Series, day: dt.date) -> np.ndarray:
+    values = dates.to_numpy()
+    if values.dtype.kind == "M":
+        return values >= _instant(day)
+    return (dates >= pd.Timestamp(day)).to_numpy(dtype=bool, na_value=False)
+
+
+def _blank(dates: pd.Series) -> np.ndarray:
+    values = dates.to_numpy()
+    return np.isnat(values) if values.dtype.kind == "M" else dates.isna().to_numpy()
+
+
+def _in_post(staff: pd.DataFrame, day: dt.date) -> _Rows:
+    mask = np.ones(len(staff), dtype=bool)
+    if "start_date" in staff.columns:
+        mask &= _blank(staff["start_date"]) | _on_or_before(staff["start_date"], day)
+    if "leave_date" in staff.columns:
+        mask &= _blank(staff["leave_date"]) | ~_on_or_before(staff["leave_date"], day)
+    return mask
 
 
 def in_post(staff: pd.DataFrame, on: dt.date) -> pd.Series:
     """Whether each person was in post on `on`: started on or before it (or no start date)
     and no leave date, or a leave date after it."""
-    day = pd.Timestamp(on)
-    mask = pd.Series(True, index=staff.index)
-    if "start_date" in staff.columns:
-        mask &= staff["start_date"].isna() | (staff["start_date"] <= day)
-    if "leave_date" in staff.columns:
-        mask &= staff["leave_date"].isna() | (staff["leave_date"] > day)
-    return mask.astype(bool)
+    return pd.Series(_in_post(staff, on), index=staff.index)
+
+
+def _in_period(frame: pd.DataFrame, period: Period, column: str = "date") -> _Rows:
+    if column not in frame.columns:
+        return np.ones(len(frame), dtype=bool)
+    dates = frame[column]
+    return (_on_or_after(dates, period.start) & _on_or_before(dates, period.end)) | _blank(dates)
 
 
 def in_period(frame: pd.DataFrame, period: Period, column: str = "date") -> pd.Series:
     """Rows dated within the period; undated rows count as within it (the export is for the period)."""
-    if column not in frame.columns:
-        return pd.Series(True, index=frame.index)
-    dates = frame[column]
-    inside = (dates >= pd.Timestamp(period.start)) & (dates <= pd.Timestamp(period.end))
-    return (inside | dates.isna()).astype(bool)
+    return pd.Series(_in_period(frame, period, column), index=frame.index)
 
 
 def _natural_key(band: str) -> list[object]:
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", band)]
 
 
+def _salary_band_positions(salary: np.ndarray, settings: Settings) -> np.ndarray:
+    bounds = np.asarray(sorted(settings.pay_band_boundaries), dtype=float)
+    return np.minimum(np.searchsorted(bounds, salary, side="right"), len(settings.salary_bands) - 1)
+
+
 def salary_bands(salary: pd.Series, settings: Settings) -> pd.Series:
-    bounds = sorted(settings.pay_band_boundaries)
-    labels = settings.salary_bands
-    positions = np.searchsorted(np.asarray(bounds, dtype=float), salary.to_numpy(dtype=float, na_value=np.nan),
-                                side="right")
-    banded = pd.Series(np.asarray(labels, dtype=object)[np.minimum(positions, len(labels) - 1)],
-                       index=salary.index, dtype="str")
+    positions = _salary_band_positions(salary.to_numpy(dtype=float, na_value=np.nan), settings)
+    banded = pd.Series(np.asarray(settings.salary_bands, dtype=object)[positions], index=salary.index, dtype="str")
     return banded.where(salary.notna())
 
 
 def band_order(bands: pd.Series, salary: pd.Series | None, settings: Settings) -> list[str]:
     """Bands lowest first: the settings' order, then salary bands' own order, then by median
     salary where the data has salaries, then naturally ('Grade 3' before 'Grade 12')."""
-    present = [b for b in pd.unique(bands.dropna())]
+    has_salary = salary is not None and salary.notna().any()
+    return _order_bands(list(pd.unique(bands.dropna())), settings,
+                        (lambda: salary.groupby(bands).median()) if has_salary else None)
+
+
+def _order_bands(present: list[str], settings: Settings,
+                 medians: Callable[[], Mapping[str, float]] | None) -> list[str]:
+    """`present` in order of first appearance, so that bands that sort alike keep the data's order."""
     configured = [b for b in settings.band_order if b in present]
     rest = [b for b in present if b not in configured]
     salary_labels = settings.salary_bands
     if all(b in salary_labels for b in rest):
         return configured + sorted(rest, key=salary_labels.index)
-    if salary is not None and salary.notna().any():
-        medians = salary.groupby(bands).median()
-        return configured + sorted(rest, key=lambda b: (np.nan_to_num(medians.get(b, np.inf), nan=np.inf),
+    if medians is not None:
+        median = medians()
+        return configured + sorted(rest, key=lambda b: (np.nan_to_num(median.get(b, np.inf), nan=np.inf),
                                                         _natural_key(b)))
     return configured + sorted(rest, key=_natural_key)
-
-
-def _group_counts(frame: pd.DataFrame, flag: pd.Series | None = None) -> dict[str, tuple[float, float]]:
-    """(events, base) per group: base = rows of the frame, events = rows where flag is True."""
-    base = frame.groupby("group").size()
-    events = frame.loc[flag.fillna(False).astype(bool)].groupby("group").size() if flag is not None else base
-    return {g: (float(events.get(g, 0)), float(base.get(g, 0))) for g in GROUPS}
 
 
 def _rows(metric: str, per_group: Mapping[str, tuple[float, float]], item: str = "") -> list[dict]:
@@ -176,17 +310,48 @@ def _rows(metric: str, per_group: Mapping[str, tuple[float, float]], item: str =
     ]
 
 
-def _quality(frame: pd.DataFrame) -> DataQuality:
-    unrecognised = (
-        frame.loc[~frame["recognised"].astype(bool), "ethnicity"].astype("str").str.strip().value_counts()
-        if "ethnicity" in frame.columns
-        else pd.Series(dtype="int64")
-    )
-    return DataQuality(
-        total=len(frame),
-        unknown=int((frame["group"] == "unknown").sum()),
-        unrecognised={str(k): int(v) for k, v in unrecognised.items()},
-    )
+def _counted(events: np.ndarray, base: np.ndarray) -> dict[str, tuple[float, float]]:
+    return {g: (float(events[i]), float(base[i])) for i, g in enumerate(GROUPS)}
+
+
+# Who a metric's data quality is about: rows of frames (None for every row).
+_QualityRows = list[tuple[pd.DataFrame, _Rows | None]]
+
+
+def _quality(parts: _QualityRows) -> DataQuality:
+    total = unknown = 0
+    unrecognised: dict[str, int] = {}
+    for frame, rows in parts:
+        unknown_rows = _group_codes(frame) == _UNKNOWN
+        total += len(frame) if rows is None else int(np.count_nonzero(rows))
+        unknown += int(np.count_nonzero(unknown_rows if rows is None else unknown_rows & rows))
+        if "ethnicity" in frame.columns:
+            _count_unrecognised(frame, rows, unrecognised)
+    # Most frequent first; labels as often seen keep the order they first appear in.
+    return DataQuality(total=total, unknown=unknown,
+                       unrecognised=dict(sorted(unrecognised.items(), key=lambda item: -item[1])))
+
+
+def _count_unrecognised(frame: pd.DataFrame, rows: _Rows | None, into: dict[str, int]) -> None:
+    """Add the rows' unrecognised labels (stripped) to `into`, in order of first appearance, counting
+    per distinct label rather than per row."""
+    mask = ~frame["recognised"].to_numpy(dtype=bool)
+    if rows is not None:
+        mask &= rows
+    if not mask.any():
+        return
+    codes, distinct = _distinct(frame["ethnicity"][mask])
+    codes = codes[codes >= 0]
+    rows_per_label = np.bincount(codes, minlength=len(distinct))
+    for code in pd.unique(codes):
+        label = str(distinct[code]).strip()
+        into[label] = into.get(label, 0) + int(rows_per_label[code])
+
+
+def _matches(values: pd.Series, wanted: set[str]) -> np.ndarray:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return _text_matches(values, lambda text: text.isin(wanted))
+    return values.astype("str").isin(wanted).fillna(False).astype(bool).to_numpy()
 
 
 def _apply_filters(
@@ -199,8 +364,7 @@ def _apply_filters(
             notes.append(f"The {name.replace('_', ' ')} data has no '{column}' column, so it cannot be "
                          f"filtered by {column}; its metrics are left out of this view.")
             return None
-        wanted = {str(v) for v in values}
-        frame = frame[frame[column].astype("str").isin(wanted).fillna(False).astype(bool)]
+        frame = frame[_matches(frame[column], {str(v) for v in values})]
     return frame
 
 
@@ -239,29 +403,32 @@ def figures_from_records(
     quality: dict[str, DataQuality] = {}
     available: set[str] = set()
 
-    def add(metric: str, per_group: Mapping[str, tuple[float, float]], base_rows: pd.DataFrame,
+    def add(metric: str, per_group: Mapping[str, tuple[float, float]], base_rows: _QualityRows,
             item: str = "") -> None:
         rows.extend(_rows(metric, per_group, item))
         available.add(metric)
         if metric not in quality:
             quality[metric] = _quality(base_rows)
 
-    headcount_end = None
+    current: _Rows | None = None
     if staff is not None:
-        current = staff[in_post(staff, period.end)]
-        headcount_end = current
-        _count_pay_bands(current, settings, add, notes)
-        _count_senior(current, settings, add, notes)
-        _count_leavers(staff, frames.get("leavers"), period, add, notes)
+        current = _in_post(staff, period.end)
+        bands = _pay_bands(staff, current, settings)
+        _count_pay_bands(staff, bands, settings, add, notes, current)
+        _count_senior(staff, bands, settings, add, notes, current)
+        _count_leavers(staff, frames.get("leavers"), period, add, notes, current)
 
     if "recruitment" in frames:
         applicants = frames["recruitment"]
-        applicants = applicants[in_period(applicants, period)]
+        within = _in_period(applicants, period)
         if "shortlisted" in applicants.columns:
-            shortlisted = applicants[applicants["shortlisted"].fillna(False).astype(bool)]
-            appointed = shortlisted["appointed"] if "appointed" in shortlisted.columns else None
-            add("M2", _group_counts(shortlisted, appointed), shortlisted)
-            withdrawn = int(applicants["shortlisted"].isna().sum())
+            codes = _group_codes(applicants)
+            shortlisted = within & _flag(applicants["shortlisted"])
+            appointed = shortlisted & _flag(applicants["appointed"]) if "appointed" in applicants.columns \
+                else shortlisted
+            add("M2", _counted(_per_group(codes, appointed), _per_group(codes, shortlisted)),
+                [(applicants, shortlisted)])
+            withdrawn = int((within & applicants["shortlisted"].isna().to_numpy()).sum())
             if withdrawn:
                 notes.append(f"{withdrawn} applicants have no shortlisting outcome (for example withdrawn "
                              "before shortlisting) and are left out of metric 2.")
@@ -269,30 +436,34 @@ def figures_from_records(
     for metric, name in (("M3", "disciplinary"), ("M4", "fitness_to_practise"), ("M5", "cpd")):
         if name not in frames:
             continue
-        if headcount_end is None:
+        if staff is None or current is None:
             notes.append(f"Metric {METRICS[metric].number} needs the staff data for headcounts; "
                          f"the {name.replace('_', ' ')} data alone cannot give a rate.")
             continue
         events = frames[name]
-        events = events[in_period(events, period)]
-        base = headcount_end
+        events = events[_in_period(events, period)]
+        base = current
         if metric == "M4":
-            regulated = _regulated(headcount_end, notes)
+            regulated = _regulated(staff, current, notes)
             if regulated is None:
                 continue
-            base = headcount_end[regulated]
+            base = current & regulated
         if metric == "M5":
             events = _funded_non_mandatory(events, notes)
-        add(metric, _people_with_events(events, base, notes, metric), base)
+        add(metric, _people_with_events(events, _per_group(_group_codes(staff), base), notes, metric),
+            [(staff, base)])
 
     if "survey" in frames:
         survey = frames["survey"]
+        codes = _group_codes(survey)
         for metric in ("M6", "M7"):
             for question in METRICS[metric].questions:
                 if question.column not in survey.columns:
                     continue
-                answered = survey[survey[question.column].notna()]
-                add(metric, _group_counts(answered, answered[question.column]), answered, item=question.key)
+                answered = survey[question.column].notna().to_numpy()
+                yes = answered & _flag(survey[question.column])
+                add(metric, _counted(_per_group(codes, yes), _per_group(codes, answered)), [(survey, answered)],
+                    item=question.key)
 
     counts = pd.DataFrame(rows) if rows else empty_counts()
     return FigureSet(
@@ -306,36 +477,87 @@ def figures_from_records(
     )
 
 
-def _count_pay_bands(current: pd.DataFrame, settings: Settings, add, notes: list[str]) -> None:
-    salary = current["salary"] if "salary" in current.columns else None
-    bands = current["pay_band"] if "pay_band" in current.columns else pd.Series(pd.NA, index=current.index,
-                                                                                 dtype="str")
-    if salary is not None:
-        bands = bands.fillna(salary_bands(salary, settings))
-    if bands.notna().sum() == 0:
+_Add = Callable[..., None]
+
+
+def _pay_bands(staff: pd.DataFrame, current: _Rows, settings: Settings) -> tuple[np.ndarray, list[str]]:
+    """Each person in post's band as a position in the band names, -1 for none (and for everyone not
+    in post): the pay band as written, else the salary's band. Worked on the distinct bands, not on
+    each row's text."""
+    names: dict[str, int] = {}
+    written, distinct = _distinct(staff["pay_band"]) if "pay_band" in staff.columns else (None, [])
+    # Small integers where they fit: the sort and the counts below run over every row.
+    most = (len(distinct) + len(settings.salary_bands) + 1) * len(GROUPS)
+    dtype = np.int16 if most < np.iinfo(np.int16).max else np.intp
+    codes = np.full(len(staff), -1, dtype=dtype)
+    if written is not None:
+        to_name = np.array([names.setdefault(str(band), len(names)) for band in distinct] + [-1], dtype=dtype)
+        codes = np.where(current, to_name[written], -1).astype(dtype, copy=False)
+    if "salary" in staff.columns:
+        salary = staff["salary"].to_numpy(dtype=float, na_value=np.nan)
+        unbanded = np.flatnonzero((codes < 0) & current & ~np.isnan(salary))
+        if len(unbanded):
+            to_name = np.array([names.setdefault(label, len(names)) for label in settings.salary_bands],
+                               dtype=dtype)
+            codes[unbanded] = to_name[_salary_band_positions(salary[unbanded], settings)]
+    return codes, list(names)
+
+
+def _median(values: np.ndarray) -> float | None:
+    """As pandas' median: NaN ignored, the mean of the middle two of an even count."""
+    values = values[~np.isnan(values)]
+    if not len(values):
+        return None
+    half = len(values) // 2
+    if len(values) % 2:
+        return float(np.partition(values, half)[half])
+    low, high = np.partition(values, [half - 1, half])[half - 1:half + 1]
+    return float((high + low) / 2)
+
+
+def _count_pay_bands(staff: pd.DataFrame, bands: tuple[np.ndarray, list[str]], settings: Settings, add: _Add,
+                     notes: list[str], current: _Rows) -> None:
+    band_codes, names = bands
+    people = band_codes >= 0
+    if not people.any():
         notes.append("The staff data has no pay band or salary column, so metric 1 cannot be shown.")
         return
-    unbanded = int(bands.isna().sum())
+    unbanded = int(np.count_nonzero(current) - np.count_nonzero(people))
     if unbanded:
         notes.append(f"{unbanded} staff in post have neither a pay band nor a salary and are left out of metric 1.")
-    banded = pd.DataFrame({"band": bands, "group": current["group"]})[bands.notna()]
-    in_band = banded.groupby(["band", "group"], observed=True).size()
-    group_totals = banded.groupby("group", observed=True).size()
-    people = current[bands.notna()]
-    for band in band_order(banded["band"], salary.loc[banded.index] if salary is not None else None, settings):
-        add("M1", {g: (float(in_band.get((band, g), 0)), float(group_totals.get(g, 0))) for g in GROUPS}, people,
-            item=str(band))
+    groups = _group_codes(staff)
+    # (band + 1, group) as one small number: the first row of counts is everyone without a band.
+    in_band = np.bincount((band_codes + 1) * len(GROUPS) + groups, minlength=(len(names) + 1) * len(GROUPS))
+    in_band = in_band.reshape(len(names) + 1, len(GROUPS))
+    sizes = in_band.sum(axis=1)
+    in_band = in_band[1:]
+    group_totals = in_band.sum(axis=0)
+    # One stable sort of the rows by band serves twice: each band's first row (bands are listed in the
+    # order the data first shows them) and each band's salaries side by side, for their medians.
+    order = np.argsort(band_codes, kind="stable")
+    starts = np.cumsum(sizes) - sizes
+    present = sorted((code for code in range(len(names)) if sizes[code + 1]), key=lambda code: order[starts[code + 1]])
+    salary = staff["salary"].to_numpy(dtype=float, na_value=np.nan) if "salary" in staff.columns else None
+    has_salary = salary is not None and bool(np.any(~np.isnan(salary) & people))
+
+    def medians() -> dict[str, float]:
+        by_band = salary[order]
+        found = {names[code]: _median(by_band[starts[code + 1]:starts[code + 1] + sizes[code + 1]])
+                 for code in present}
+        return {band: median for band, median in found.items() if median is not None}
+
+    position = {name: code for code, name in enumerate(names)}
+    for band in _order_bands([names[code] for code in present], settings, medians if has_salary else None):
+        add("M1", _counted(in_band[position[band]], group_totals), [(staff, people)], item=str(band))
 
 
-def _count_senior(current: pd.DataFrame, settings: Settings, add, notes: list[str]) -> None:
-    if "senior_manager" in current.columns and current["senior_manager"].notna().any():
-        senior = current["senior_manager"].fillna(False).astype(bool)
-    elif "pay_band" in current.columns or "salary" in current.columns:
-        bands = current["pay_band"] if "pay_band" in current.columns else pd.Series(pd.NA, index=current.index,
-                                                                                     dtype="str")
-        if "salary" in current.columns:
-            bands = bands.fillna(salary_bands(current["salary"], settings))
-        senior = bands.isin(list(settings.senior_bands)).fillna(False).astype(bool)
+def _count_senior(staff: pd.DataFrame, bands: tuple[np.ndarray, list[str]], settings: Settings, add: _Add,
+                  notes: list[str], current: _Rows) -> None:
+    if "senior_manager" in staff.columns and np.any(staff["senior_manager"].notna().to_numpy() & current):
+        senior = _flag(staff["senior_manager"]) & current
+    elif "pay_band" in staff.columns or "salary" in staff.columns:
+        band_codes, names = bands
+        senior = np.array([name in settings.senior_bands for name in names] + [False], dtype=bool)[band_codes]
         if not senior.any():
             notes.append("No senior managers were found: the data has no senior-manager column and no staff "
                          f"in the senior bands ({', '.join(settings.senior_bands) or 'none set'}). "
@@ -344,57 +566,54 @@ def _count_senior(current: pd.DataFrame, settings: Settings, add, notes: list[st
         notes.append(f"Senior managers are the staff in the bands {', '.join(settings.senior_bands)}.")
     else:
         return
-    add("M9", _group_counts(current, senior), current)
+    groups = _group_codes(staff)
+    add("M9", _counted(_per_group(groups, senior), _per_group(groups, current)), [(staff, current)])
 
 
-def _count_leavers(staff: pd.DataFrame, leavers: pd.DataFrame | None, period: Period, add,
-                   notes: list[str]) -> None:
-    start_in_post = in_post(staff, period.start)
-    end_in_post = in_post(staff, period.end)
+def _count_leavers(staff: pd.DataFrame, leavers: pd.DataFrame | None, period: Period, add: _Add,
+                   notes: list[str], end_in_post: _Rows) -> None:
+    start_in_post = _in_post(staff, period.start)
     if "leave_date" in staff.columns:
-        left = (staff["leave_date"].notna() & in_period(staff, period, "leave_date")).astype(bool)
+        left = staff["leave_date"].notna().to_numpy() & _in_period(staff, period, "leave_date")
     else:
-        left = pd.Series(False, index=staff.index)
+        left = np.zeros(len(staff), dtype=bool)
     extra = None
     if leavers is not None and len(leavers):
-        leavers = leavers[in_period(leavers, period, "leave_date")]
+        leavers = leavers[_in_period(leavers, period, "leave_date")]
         if "employee_id" in leavers.columns and "employee_id" in staff.columns:
-            known = leavers["employee_id"].isin(staff["employee_id"]).fillna(False).astype(bool)
-            left = left | staff["employee_id"].isin(leavers["employee_id"]).fillna(False).astype(bool)
+            listed = _isin(staff["employee_id"], leavers["employee_id"])
+            known = _isin(leavers["employee_id"], staff["employee_id"][listed])
+            left = left | listed
             extra = leavers[~known]
         else:
             extra = leavers
     elif "leave_date" not in staff.columns:
         return
+    extra_groups = extra_start_groups = np.zeros(len(GROUPS), dtype=np.intp)
     if extra is not None and len(extra):
         # Leavers not in the staff snapshot were in post at the start unless they started later.
-        extra_start = (extra["start_date"].isna() | (extra["start_date"] <= pd.Timestamp(period.start))
-                       if "start_date" in extra.columns else pd.Series(True, index=extra.index))
-        extra_groups = extra["group"].value_counts()
-        extra_start_groups = extra[extra_start.astype(bool)]["group"].value_counts()
-    else:
-        extra_groups = extra_start_groups = pd.Series(dtype="int64")
-    start_counts = staff[start_in_post].groupby("group").size()
-    end_counts = staff[end_in_post].groupby("group").size()
-    left_counts = staff[left].groupby("group").size()
-    per_group = {}
-    for g in GROUPS:
-        start = float(start_counts.get(g, 0) + extra_start_groups.get(g, 0))
-        end = float(end_counts.get(g, 0))
-        per_group[g] = (float(left_counts.get(g, 0) + extra_groups.get(g, 0)), (start + end) / 2)
+        extra_start = (_blank(extra["start_date"]) | _on_or_before(extra["start_date"], period.start)
+                       if "start_date" in extra.columns else np.ones(len(extra), dtype=bool))
+        extra_groups = _per_group(_group_codes(extra))
+        extra_start_groups = _per_group(_group_codes(extra), extra_start)
+    codes = _group_codes(staff)
+    starting = _per_group(codes, start_in_post) + extra_start_groups
+    ending = _per_group(codes, end_in_post)
+    leaving = _per_group(codes, left) + extra_groups
+    per_group = {g: (float(leaving[i]), (float(starting[i]) + float(ending[i])) / 2) for i, g in enumerate(GROUPS)}
     if sum(events for events, _ in per_group.values()) == 0 and leavers is None:
         notes.append("No leave dates fall in the period, so metric 8 shows no leavers; if leavers are kept in a "
                      "separate list, add it as the leavers dataset.")
-    base_rows = pd.concat([staff[start_in_post | end_in_post | left], extra]) if extra is not None else \
-        staff[start_in_post | end_in_post | left]
-    add("M8", per_group, base_rows)
+    counted = start_in_post | end_in_post | left
+    add("M8", per_group, [(staff, counted), (extra, None)] if extra is not None else [(staff, counted)])
 
 
-def _regulated(current: pd.DataFrame, notes: list[str]) -> pd.Series | None:
-    if "regulated_professional" in current.columns and current["regulated_professional"].notna().any():
-        return current["regulated_professional"].fillna(False).astype(bool)
-    if "job_title" in current.columns:
-        regulated = current["job_title"].astype("str").str.contains(REGULATED_TITLE).fillna(False).astype(bool)
+def _regulated(staff: pd.DataFrame, current: _Rows, notes: list[str]) -> _Rows | None:
+    if "regulated_professional" in staff.columns and \
+            staff["regulated_professional"].notna().to_numpy()[current].any():
+        return _flag(staff["regulated_professional"])
+    if "job_title" in staff.columns:
+        regulated = _text_matches(staff["job_title"], lambda titles: titles.str.contains(REGULATED_TITLE))
         notes.append("The staff data has no regulated-professional column; regulated professionals were taken "
                      "from job titles (social workers, occupational therapists and similar).")
         return regulated
@@ -404,20 +623,20 @@ def _regulated(current: pd.DataFrame, notes: list[str]) -> pd.Series | None:
 
 
 def _funded_non_mandatory(cpd: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    keep = pd.Series(True, index=cpd.index)
+    keep = np.ones(len(cpd), dtype=bool)
     if "funded" in cpd.columns:
-        keep &= cpd["funded"].fillna(False).astype(bool)
+        keep &= _flag(cpd["funded"])
     else:
         notes.append("The CPD data has no 'funded' column: every course is counted as funded.")
     if "non_mandatory" in cpd.columns:
-        keep &= cpd["non_mandatory"].fillna(False).astype(bool)
+        keep &= _flag(cpd["non_mandatory"])
     else:
         notes.append("The CPD data has no mandatory / non-mandatory column: every course is counted as "
                      "non-mandatory.")
     return cpd[keep]
 
 
-def _people_with_events(events: pd.DataFrame, base: pd.DataFrame, notes: list[str],
+def _people_with_events(events: pd.DataFrame, base_counts: np.ndarray, notes: list[str],
                         metric: str) -> dict[str, tuple[float, float]]:
     """People (not cases or courses) with at least one event, by group, over the headcount.
 
@@ -425,16 +644,16 @@ def _people_with_events(events: pd.DataFrame, base: pd.DataFrame, notes: list[st
     in post at the period end (a dismissal must not hide the disciplinary case that led to
     it); events with only an ethnicity count one per row.
     """
-    base_counts = base.groupby("group").size()
     if "employee_id" in events.columns:
-        with_id = events["employee_id"].notna()
-        people = events[with_id].drop_duplicates("employee_id")
-        event_counts = people.groupby("group").size().add(events[~with_id].groupby("group").size(), fill_value=0)
+        ids = events["employee_id"]
+        # A person's first event decides their group, as their first row would.
+        counted = ids.isna().to_numpy() | ~ids.duplicated(keep="first").to_numpy()
     else:
-        event_counts = events.groupby("group").size()
+        counted = None
+    event_counts = _per_group(_group_codes(events), counted)
     counts = {}
-    for g in GROUPS:
-        n_events, n_base = float(event_counts.get(g, 0)), float(base_counts.get(g, 0))
+    for i, g in enumerate(GROUPS):
+        n_events, n_base = float(event_counts[i]), float(base_counts[i])
         if n_events > n_base:
             notes.append(f"Metric {METRICS[metric].number}: more {g} people had an event ({n_events:,.0f}) than "
                          f"were in post at the period end ({n_base:,.0f}); the rate is capped at 100%.")

@@ -536,3 +536,71 @@ def test_label_table_lists_every_label_with_its_rows_and_group():
     as_bme = label_table(labels, white_minorities_as_bme=True, overrides={"Martian": "bme"})
     assert dict(zip(as_bme["label"], as_bme["group"], strict=True))["B White - Irish"] == "bme"
     assert dict(zip(as_bme["label"], as_bme["group"], strict=True))["Martian"] == "bme"
+
+
+# --- categorical columns ------------------------------------------------------------------------
+# The loaders keep text columns categorical: classification then works on the categories and the
+# rows' codes. Unused categories label no row and must not be reported.
+
+CATEGORICAL = pd.Series(
+    pd.Categorical(
+        ["Indian", "Martian", None, "A White - British", "Martian", "Indian", " Martian"],
+        categories=["A White - British", "Indian", "Martian", " Martian", "Klingon", "B White - Irish"],
+    ),
+    index=[10, 11, 12, 13, 14, 15, 16],
+)
+
+
+def test_classify_series_of_a_categorical_matches_the_same_labels_as_text():
+    as_text = CATEGORICAL.astype(object).where(CATEGORICAL.notna(), None)
+    from_categories = classify_series(CATEGORICAL)
+    from_text = classify_series(as_text)
+    pd.testing.assert_frame_equal(from_categories, from_text)
+    assert from_categories["group"].tolist() == ["bme", "unknown", "unknown", "white", "unknown", "bme", "unknown"]
+    assert from_categories["recognised"].tolist() == [True, False, True, True, False, True, False]
+    assert from_categories["category"].tolist()[0] == INDIAN
+
+
+def test_classify_groups_gives_categorical_groups_in_the_order_asked():
+    from data_loaders.ethnicity import classify_groups
+
+    result = classify_groups(CATEGORICAL, groups=("bme", "white", "unknown"))
+    assert list(result.index) == [10, 11, 12, 13, 14, 15, 16]
+    assert list(result["group"].cat.categories) == ["bme", "white", "unknown"]
+    # bme=0, white=1, unknown=2 in the order asked for.
+    assert result["group"].cat.codes.tolist() == [0, 2, 2, 1, 2, 0, 2]
+    assert result["recognised"].tolist() == [True, False, True, True, False, True, False]
+    assert result["recognised"].dtype == bool
+    default_order = classify_groups(CATEGORICAL.astype(object), white_minorities_as_bme=True)
+    assert list(default_order["group"].cat.categories) == ["white", "bme", "unknown"]
+    assert default_order["group"].astype(str).tolist() == result["group"].astype(str).tolist()
+
+
+def test_classify_groups_applies_overrides_and_the_white_minorities_setting():
+    from data_loaders.ethnicity import classify_groups
+
+    labels = pd.Series(pd.Categorical(["B White - Irish", "Martian", "A White - British", "Martian"]))
+    result = classify_groups(labels, white_minorities_as_bme=True, overrides={"martian": "white"})
+    assert result["group"].astype(str).tolist() == ["bme", "white", "white", "white"]
+    assert result["recognised"].all()
+
+
+def test_classify_groups_refuses_groups_that_are_not_the_three():
+    from data_loaders.ethnicity import classify_groups
+
+    with pytest.raises(ValueError, match="groups"):
+        classify_groups(CATEGORICAL, groups=("bme", "white"))
+
+
+def test_unrecognised_labels_of_a_categorical_skip_unused_categories():
+    # "Klingon" is a category no row uses; " Martian" strips to "Martian" and is counted with it.
+    assert unrecognised_labels(CATEGORICAL) == {"Martian": 3}
+
+
+def test_label_table_of_a_categorical_lists_only_labels_in_use():
+    from data_loaders.ethnicity import label_table
+
+    table = label_table(CATEGORICAL)
+    rows = {r["label"]: r["rows"] for r in table.to_dict("records")}
+    # "Martian" and " Martian" are both written as "Martian" once stripped: 3 rows.
+    assert rows == {"Martian": 3, "Indian": 2, "A White - British": 1, "(blank)": 1}

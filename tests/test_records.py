@@ -210,3 +210,174 @@ def test_default_period_is_the_month_end_of_the_latest_date():
     assert latest_date(frames, today=dt.date(2026, 11, 23)) == dt.date(2026, 3, 31)
     figures = figures_from_records(frames, Settings(), today=dt.date(2026, 11, 23))
     assert figures.period == Period(dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+
+
+# --- categorical frames -------------------------------------------------------------------------
+# The loaders keep text columns categorical (categories str, NaN for blank); counting must give the
+# same figures from them as from text, and work on the categories rather than on each row's text.
+
+TEXT_COLUMNS = ("ethnicity", "pay_band", "service", "job_title")
+
+
+def as_categorical(frame, unused=("Unused category",)):
+    """The frame with its text columns categorical, each with categories no row uses."""
+    return frame.assign(**{
+        column: pd.Categorical(frame[column], categories=[*sorted(set(frame[column].dropna())), *unused])
+        for column in TEXT_COLUMNS if column in frame.columns
+    })
+
+
+def worked_example():
+    staff = staff_frame()
+    bme_ids = staff.loc[(staff["ethnicity"] == BME) & staff["leave_date"].isna(), "employee_id"].tolist()
+    disciplinary = pd.DataFrame({"employee_id": [bme_ids[0], bme_ids[0], bme_ids[1]],
+                                 "date": pd.to_datetime(["2025-05-01", "2025-11-01", "2026-01-10"])})
+    recruitment = pd.DataFrame({
+        "ethnicity": [BME] * 3 + [WHITE] * 3,
+        "service": ["Adults", "Children's", "Adults", "Adults", "Adults", "Children's"],
+        "shortlisted": pd.array([True, True, True, True, True, None], dtype="boolean"),
+        "appointed": pd.array([True, False, False, True, True, False], dtype="boolean"),
+    })
+    survey = pd.DataFrame({"ethnicity": [BME, BME, WHITE, None],
+                           "harassment_public": pd.array([True, False, True, True], dtype="boolean")})
+    return {"staff": staff, "disciplinary": disciplinary, "recruitment": recruitment, "survey": survey}
+
+
+@pytest.mark.parametrize("filters", [None, {"service": ["Children's"]}])
+def test_categorical_frames_give_the_same_figures_as_text_frames(filters):
+    text = worked_example()
+    categorical = {name: as_categorical(frame) for name, frame in text.items()}
+    from_text = figures_from_records(text, SETTINGS, filters=filters)
+    from_categories = figures_from_records(categorical, SETTINGS, filters=filters)
+    pd.testing.assert_frame_equal(from_categories.counts, from_text.counts)
+    assert from_categories.quality == from_text.quality
+    assert from_categories.notes == from_text.notes
+    # The survey has no service column, so a service filter leaves M6 out.
+    expected = {"M1", "M2", "M3", "M8", "M9"} | (set() if filters else {"M6"})
+    assert from_categories.available == from_text.available == expected
+    assert isinstance(categorical["staff"]["ethnicity"].dtype, pd.CategoricalDtype)  # inputs untouched
+    assert "group" not in categorical["staff"].columns
+
+    counts = from_categories.counts.set_index(["metric", "item", "group"])
+    if filters is None:
+        # By hand: Grade 3 holds 10 BME (9 + the September starter), 10 white, 3 unknown in post.
+        assert counts.loc[("M1", "Grade 3", "bme"), "events"] == 10
+        assert counts.loc[("M1", "Grade 3", "white"), "events"] == 10
+        assert counts.loc[("M1", "Grade 3", "unknown"), "events"] == 3
+        # M2: BME 1 appointed of 3 shortlisted; white 2 of 2 (the third was not shortlisted).
+        assert tuple(counts.loc[("M2", "", "bme")]) == (1, 3)
+        assert tuple(counts.loc[("M2", "", "white")]) == (2, 2)
+        # M3: two BME people (one with two cases) of 13 BME staff in post.
+        assert tuple(counts.loc[("M3", "", "bme")]) == (2, 13)
+    else:
+        # Children's: 4 white and 3 BME regulated staff in Grade 8; one BME applicant shortlisted.
+        assert counts.loc[("M1", "Grade 8", "white"), "events"] == 4
+        assert counts.loc[("M1", "Grade 8", "bme"), "events"] == 3
+        assert tuple(counts.loc[("M2", "", "bme")]) == (0, 1)
+        assert tuple(counts.loc[("M2", "", "white")]) == (0, 0)
+
+
+def test_categorical_with_unused_categories_and_blanks():
+    staff = pd.DataFrame({
+        "employee_id": ["1", "2", "3", "4", "5", "6"],
+        "ethnicity": pd.Categorical([WHITE, WHITE, BME, None, BME, WHITE],
+                                    categories=[WHITE, BME, UNKNOWN, "Unused label"]),
+        "pay_band": pd.Categorical(["Grade 3", None, "Grade 3", "Grade 8", None, None],
+                                   categories=["Grade 3", "Grade 8", "Grade 99"]),
+        "salary": [None, 72000.0, None, None, 22000.0, None],
+    })
+    figures = figures_from_records({"staff": staff}, SETTINGS)
+    m1 = figures.for_metric("M1")
+    # Blank bands take the salary's band; nobody is in Grade 99, so it is no row. Bands with
+    # salaries come first by median salary; Grade 3 and 8 have none, so follow in natural order.
+    assert m1["item"].drop_duplicates().tolist() == ["Under £25,000", "£70,000 and over", "Grade 3", "Grade 8"]
+    events = {(r.item, r.group): r.events for r in m1.itertuples()}
+    assert events[("Under £25,000", "bme")] == 1 and events[("£70,000 and over", "white")] == 1
+    assert events[("Grade 3", "white")] == 1 and events[("Grade 3", "bme")] == 1
+    assert events[("Grade 8", "unknown")] == 1  # the blank ethnicity
+    # Person 6 has neither band nor salary: out of M1's base (white 2, BME 2, unknown 1).
+    assert m1.groupby("group")["base"].first().to_dict() == {"bme": 2, "unknown": 1, "white": 2}
+    assert "1 staff in post have neither a pay band nor a salary and are left out of metric 1." in figures.notes
+    assert (figures.quality["M1"].total, figures.quality["M1"].unknown) == (5, 1)
+    # M9 from the senior band: person 2 of 3 white staff in post.
+    m9 = figures.for_metric("M9").set_index("group")
+    assert (m9.loc["white", "events"], m9.loc["white", "base"]) == (1, 3)
+    assert (m9.loc["bme", "events"], m9.loc["bme", "base"]) == (0, 2)
+
+
+def test_unrecognised_categorical_labels_are_counted_per_label():
+    staff = pd.DataFrame({
+        "ethnicity": pd.Categorical([" Martian", "Martian", "Klingon", WHITE, "Martian", None],
+                                    categories=[" Martian", "Martian", "Klingon", "Vulcan", WHITE]),
+        "pay_band": ["G1"] * 6,
+    })
+    quality = figures_from_records({"staff": staff}, SETTINGS).quality["M1"]
+    # " Martian" is "Martian" once stripped; "Vulcan" labels nobody.
+    assert quality.unrecognised == {"Martian": 3, "Klingon": 1}
+    assert list(quality.unrecognised) == ["Martian", "Klingon"]  # most frequent first
+    assert (quality.total, quality.unknown) == (6, 5)  # four unrecognised and one blank
+    overridden = figures_from_records({"staff": staff}, SETTINGS.with_(ethnicity_overrides={"Martian": "bme"}))
+    assert overridden.quality["M1"].unrecognised == {"Klingon": 1}
+    assert overridden.quality["M1"].unknown == 2
+
+
+def test_regulated_professionals_from_categorical_job_titles():
+    staff = pd.DataFrame({
+        "employee_id": ["1", "2", "3", "4"],
+        "ethnicity": [BME, BME, WHITE, WHITE],
+        "pay_band": ["G1"] * 4,
+        "job_title": pd.Categorical(["Social Worker", "Cook", "Senior social worker", None],
+                                    categories=["Cook", "Occupational Therapist", "Senior social worker",
+                                                "Social Worker"]),
+    })
+    ftp = pd.DataFrame({"employee_id": ["1"], "date": pd.to_datetime(["2025-08-08"])})
+    figures = figures_from_records({"staff": staff, "fitness_to_practise": ftp}, SETTINGS)
+    m4 = figures.for_metric("M4").set_index("group")
+    # Regulated: the two social workers (persons 1 and 3); the cook and the blank title are not.
+    assert (m4.loc["bme", "events"], m4.loc["bme", "base"]) == (1, 1)
+    assert (m4.loc["white", "events"], m4.loc["white", "base"]) == (0, 1)
+    assert any("taken from job titles" in note for note in figures.notes)
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_an_event_joins_the_last_staff_record_of_its_employee_number(categorical):
+    staff = pd.DataFrame({"employee_id": ["7", "7", "8"], "ethnicity": [WHITE, BME, WHITE], "pay_band": ["G1"] * 3})
+    staff = as_categorical(staff) if categorical else staff
+    disciplinary = pd.DataFrame({"employee_id": ["7"], "date": pd.to_datetime(["2025-08-08"])})
+    m3 = figures_from_records({"staff": staff, "disciplinary": disciplinary}, SETTINGS).for_metric("M3")
+    m3 = m3.set_index("group")
+    assert (m3.loc["bme", "events"], m3.loc["white", "events"]) == (1, 0)
+    assert (m3.loc["bme", "base"], m3.loc["white", "base"]) == (1, 2)
+
+
+def test_an_event_without_an_employee_number_matches_no_staff_record():
+    # The BME staff record has no employee number either; a blank number is not a match.
+    staff = pd.DataFrame({"employee_id": pd.array([None, "1", "2"], dtype="string"),
+                          "ethnicity": [BME, WHITE, WHITE], "pay_band": ["G1"] * 3})
+    disciplinary = pd.DataFrame({"employee_id": pd.array([None, "1"], dtype="string"),
+                                 "date": pd.to_datetime(["2025-08-08", "2025-09-09"])})
+    figures = figures_from_records({"staff": staff, "disciplinary": disciplinary}, SETTINGS)
+    m3 = figures.for_metric("M3").set_index("group")
+    assert m3.loc["bme", "events"] == 0
+    assert m3.loc["white", "events"] == 1
+    leavers = pd.DataFrame({"employee_id": pd.array([None], dtype="string"),
+                            "ethnicity": [WHITE], "leave_date": pd.to_datetime(["2025-10-01"])})
+    m8 = figures_from_records({"staff": staff, "leavers": leavers}, SETTINGS).for_metric("M8").set_index("group")
+    # The leaver with no number is an extra white leaver, not the BME record with no number.
+    assert (m8.loc["bme", "events"], m8.loc["white", "events"]) == (0, 1)
+
+
+def test_leavers_list_joins_staff_by_employee_number():
+    staff = as_categorical(pd.DataFrame({
+        "employee_id": ["1", "2", "3"], "ethnicity": [BME, WHITE, WHITE], "pay_band": ["G1"] * 3,
+        "start_date": pd.to_datetime(["2020-01-01"] * 3),
+    }))
+    # Person 1 is in the staff data; person 9 is not, and started after the period began.
+    leavers = pd.DataFrame({"employee_id": ["1", "9"], "ethnicity": [None, BME],
+                            "start_date": pd.to_datetime([None, "2025-06-01"]),
+                            "leave_date": pd.to_datetime(["2025-07-01", "2025-12-01"])})
+    m8 = figures_from_records({"staff": staff, "leavers": leavers}, SETTINGS).for_metric("M8").set_index("group")
+    # BME: 2 leavers over (start 1 + end 1) / 2 = 1, since the snapshot still lists person 1 and the
+    # extra leaver was not in post at the start.
+    assert (m8.loc["bme", "events"], m8.loc["bme", "base"]) == (2, 1)
+    assert (m8.loc["white", "events"], m8.loc["white", "base"]) == (0, 2)
