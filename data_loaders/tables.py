@@ -360,12 +360,19 @@ class _Cells:
         raise NotImplementedError
 
 
+_BULK_ABOVE = 1000  # distinct values, beyond which pyarrow tests them
+
+
 class _DistinctCells(_Cells):
     """Codes into the column's distinct values (-1: None or NaN): one test per distinct value."""
 
-    def __init__(self, codes: np.ndarray, uniques: np.ndarray) -> None:
+    def __init__(self, codes: np.ndarray, uniques: np.ndarray, text: Any = None) -> None:
+        """`text`: the distinct values as a pyarrow string array, when they are all text (a large CSV's),
+        so that tens of thousands of them (salaries) are tested in bulk too."""
         self.codes, self.uniques = codes, uniques
-        self.blank = np.array([*map(values.is_blank, uniques), True], dtype=bool)[codes]
+        self._text = _TextCells(text) if text is not None and len(text) > _BULK_ABOVE else None
+        blank = self._text.blank if self._text is not None else [*map(values.is_blank, uniques)]
+        self.blank = np.append(np.asarray(blank, dtype=bool), True)[codes]
         self._keys: list[str | None] | None = None
 
     @classmethod
@@ -374,6 +381,8 @@ class _DistinctCells(_Cells):
         return cls(codes, np.asarray(uniques, dtype=object))
 
     def where(self, test: _Test) -> np.ndarray:
+        if self._text is not None:
+            return np.append(self._text.where(test), False)[self.codes]
         if self._keys is None:
             self._keys = [_casefold(value) for value in self.uniques]
         return _lookup(self.codes, [bool(key and test.passes(key)) for key in self._keys])
@@ -411,7 +420,7 @@ class _TextCells(_Cells):
         self._wordy = self._others[~_rows_matching(others, f"^(?:{_SPACE}|[0-9.,+-])*$")]
 
     def where(self, test: _Test) -> np.ndarray:
-        rows = self._others if test.numbers_may_pass else self._wordy
+        rows = np.arange(len(self.blank)) if test.numbers_may_pass else self._wordy
         rows = np.union1d(rows[_rows_matching(self.array.take(rows), f"(?i){test.may_pass}")], self._not_ascii)
         passed = np.zeros(len(self.blank), dtype=bool)
         for row, value in zip(rows, self.array.take(rows).to_pylist(), strict=True):
@@ -461,12 +470,28 @@ def _columns_of_table(head: list[list[Any]], body: Any, width: int) -> list[_Cel
         else:
             rest = body.column(position).chunks
         if rest and pa.types.is_dictionary(rest[0].type):
-            encoded = pa.chunked_array([first.dictionary_encode(), *rest]).unify_dictionaries().combine_chunks()
-            codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-            columns.append(_DistinctCells(codes, encoded.dictionary.to_numpy(zero_copy_only=False).astype(object)))
+            columns.append(_coded_column(first, rest))
         else:
             columns.append(_TextCells(pa.chunked_array([first, *rest], pa.string()).combine_chunks()))
     return columns
+
+
+def _coded_column(head: Any, body: list[Any]) -> _DistinctCells:
+    """The head's cells and the body's dictionary chunks (one dictionary: the reader unified them) as codes
+    into one set of distinct values; the head's values not in the body's dictionary are added to it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dictionary = body[0].dictionary
+    head_codes = pc.index_in(head, value_set=dictionary).to_numpy(zero_copy_only=False)
+    missing = np.isnan(head_codes) if head_codes.dtype.kind == "f" else np.zeros(len(head_codes), dtype=bool)
+    if missing.any():
+        new = pa.array(pd.unique(np.asarray(head.filter(pa.array(missing)).to_pylist(), dtype=object)), pa.string())
+        dictionary = pa.concat_arrays([dictionary, new])
+        head_codes = pc.index_in(head, value_set=dictionary).to_numpy(zero_copy_only=False)
+    codes = np.concatenate([head_codes.astype(np.int32), *(chunk.indices.to_numpy(zero_copy_only=False)
+                                                           for chunk in body)])
+    return _DistinctCells(codes, dictionary.to_numpy(zero_copy_only=False).astype(object), text=dictionary)
 
 
 def _looks_like_number(cell: Any) -> bool:
@@ -526,7 +551,7 @@ def _sort_rows(
         filled_count += filled
         first[filled] = position
 
-    header_hits = np.zeros(count, dtype=int)
+    header_hits = np.zeros(count, dtype=np.int16)
     for position, key in wanted.items():
         if key and position < len(columns):
             header_hits += columns[position].where(_equals_key({key}))
@@ -543,15 +568,19 @@ def _sort_rows(
     totals_word = _in_first_cells(columns, first, _TOTALS_WORD)
     notes_like = _in_first_cells(columns, first, _NOTES_LIKE)
 
-    row_numbers = first_row + header + 1 + np.arange(count)
     blank_row = filled_count == 0
-    # How many blank rows come just before each row.
-    last_filled = np.maximum.accumulate(np.where(blank_row, -1, np.arange(count))) if count else blank_row
-    blank_run = np.arange(count) - 1 - np.concatenate([[-1], last_filled[:-1]])
-    notes_start = np.flatnonzero(
-        ~blank_row & notes_like & ((blank_run >= MIN_HEADER_MATCHES) | (filled_count == 1))
-    )
-    in_notes = np.arange(count) >= (notes_start[0] if len(notes_start) else count)
+    # Notes start at a notes-like row after two blank rows or standing alone in its row. Only the few
+    # notes-like rows are looked at: a million-row column of positions would cost more than the test.
+    candidates = np.flatnonzero(notes_like & ~blank_row)
+    in_notes = np.zeros(count, dtype=bool)
+    if len(candidates):
+        filled_rows = np.flatnonzero(~blank_row)
+        before = np.searchsorted(filled_rows, candidates)
+        previous = np.where(before > 0, filled_rows[np.maximum(before - 1, 0)], -1)
+        blank_run = candidates - 1 - previous
+        notes_start = candidates[(blank_run >= MIN_HEADER_MATCHES) | (filled_count[candidates] == 1)]
+        if len(notes_start):
+            in_notes[notes_start[0]:] = True
     totals = totals_word & ~repeated_header & ~repeated_title & ~page_row
     totals[totals] = [_totals_rest_is_numbers(columns, i, first[i]) for i in np.flatnonzero(totals)]
     reasons = {
@@ -560,7 +589,9 @@ def _sort_rows(
         "page title repeated inside the data": ~in_notes & ~repeated_header & (repeated_title | page_row),
         "totals row": ~in_notes & totals,
     }
-    skipped = [SkippedRows(reason, row_numbers[rows].tolist()) for reason, rows in reasons.items() if rows.any()]
+    first_data_row = first_row + header + 1
+    skipped = [SkippedRows(reason, (first_data_row + np.flatnonzero(rows)).tolist())
+               for reason, rows in reasons.items() if rows.any()]
     dropped = np.logical_or.reduce([blank_row, *reasons.values()])
     return _Rows(np.flatnonzero(~dropped), skipped)
 

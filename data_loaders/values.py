@@ -114,10 +114,9 @@ def _categories_from(results: list[Any], codes: np.ndarray) -> pd.Categorical:
     # In order, and only the labels of the rows kept: the same categories however the cells were read.
     # (Categorical.remove_unused_categories sorts every code to find them: a second on a national file.)
     used = np.bincount(row_codes[row_codes >= 0], minlength=len(categories)) > 0
-    renumber = np.append(np.cumsum(used) - 1, -1)
-    return pd.Categorical.from_codes(renumber[row_codes],
-                                     categories=pd.Index([c for c, u in zip(categories, used, strict=True) if u],
-                                                         dtype="str"))
+    if not used.all():
+        row_codes = np.append(np.cumsum(used) - 1, -1)[row_codes]
+    return pd.Categorical.from_codes(row_codes, categories=pd.Index(list(categories[used]), dtype="str"))
 
 
 # --- money -------------------------------------------------------------------------------
@@ -149,15 +148,20 @@ def parse_money(cells: pd.Series) -> Parsed:
     return _map_distinct(cells, money_value, FLOAT, np.nan, bulk=_plain_amounts)
 
 
-_PLAIN_AMOUNT = r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)\s*$"
+# Plain amounts as text ('23456', ' -23456.50 '), which pyarrow reads as numbers just as float() would.
+_PLAIN_AMOUNT = r"^\s*-?\d+(?:\.\d+)?\s*$"
 
 
 def _plain_amounts(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which distinct values are text holding a plain number ('23456', ' 23456.50'), and those numbers:
-    a CSV's salary column has tens of thousands, read in one go as money_value would read each."""
-    text = pd.Series(uniques, dtype=object).where([type(value) is str for value in uniques])
-    plain = text.astype(STRING).str.fullmatch(_PLAIN_AMOUNT).fillna(False).to_numpy(dtype=bool)
-    return plain, pd.to_numeric(text.where(plain), errors="coerce").to_numpy(dtype=float)
+    """Which distinct values are text holding a plain amount, and those amounts: a CSV's salary column has
+    tens of thousands, read in one go as money_value would read each."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = pa.array([value if type(value) is str else None for value in uniques], pa.string())
+    plain = pc.fill_null(pc.match_substring_regex(texts, _PLAIN_AMOUNT), False)
+    amounts = pc.cast(pc.utf8_trim_whitespace(pc.if_else(plain, texts, None)), pa.float64())
+    return plain.to_numpy(zero_copy_only=False), amounts.to_numpy(zero_copy_only=False)
 
 
 # --- dates -------------------------------------------------------------------------------
