@@ -158,10 +158,18 @@ def _plain_amounts(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    texts = pa.array([value if type(value) is str else None for value in uniques], pa.string())
-    plain = pc.fill_null(pc.match_substring_regex(texts, _PLAIN_AMOUNT), False)
-    amounts = pc.cast(pc.utf8_trim_whitespace(pc.if_else(plain, texts, None)), pa.float64())
-    return plain.to_numpy(zero_copy_only=False), amounts.to_numpy(zero_copy_only=False)
+    kinds = [type(value) for value in uniques]
+    numbers = np.array([kind is float or kind is int for kind in kinds], dtype=bool)  # a workbook's cells
+    texts = pa.array([value if kind is str else None for value, kind in zip(uniques, kinds, strict=True)],
+                     pa.string())
+    plain = pc.fill_null(pc.match_substring_regex(texts, _PLAIN_AMOUNT), False).to_numpy(zero_copy_only=False)
+    amounts = pc.cast(pc.utf8_trim_whitespace(pc.if_else(pa.array(plain), texts, None)), pa.float64())
+    amounts = amounts.to_numpy(zero_copy_only=False)
+    if numbers.any():
+        amounts[numbers] = np.array([float(value) for value in uniques[numbers]], dtype=float)
+    # NaN is a blank, as money_value says: leave it to the one-by-one path, which knows BLANK.
+    numbers &= ~np.isnan(amounts)
+    return plain | numbers, amounts
 
 
 # --- dates -------------------------------------------------------------------------------
@@ -258,7 +266,18 @@ def date_value(value: Any) -> Any:
 
 def parse_date(cells: pd.Series) -> Parsed:
     """Date cells, Excel serials and UK day-first text (never month-first) -> datetime64[ns] days."""
-    return _map_distinct(cells, date_value, DATETIME, pd.NaT)
+    return _map_distinct(cells, date_value, DATETIME, pd.NaT, bulk=_plain_datetimes)
+
+
+def _plain_datetimes(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which distinct values are date cells (a workbook's, as datetime) in the years a timestamp holds, and
+    their days: thousands of start dates read in one go as date_value would read each."""
+    plain = np.array([type(value) is dt.datetime and value.tzinfo is None and _FIRST_YEAR <= value.year <= _LAST_YEAR
+                      for value in uniques], dtype=bool)
+    days = np.full(len(uniques), np.datetime64("NaT"), dtype=DATETIME)
+    if plain.any():
+        days[plain] = pd.DatetimeIndex(list(uniques[plain])).normalize().to_numpy(dtype=DATETIME)
+    return plain, days
 
 
 # --- yes/no flags ------------------------------------------------------------------------

@@ -319,3 +319,44 @@ def test_text_ids_in_bulk_read_exactly_as_one_by_one(ids):
     bulk = parse_id(cells)[0].tolist()
     one_by_one = _map_distinct(cells, id_value, STRING, pd.NA)[0].tolist()
     assert [None if v is pd.NA else v for v in bulk] == [None if v is pd.NA else v for v in one_by_one]
+
+
+def _one_by_one(parse_one, items: list) -> list:
+    out = []
+    for item in items:
+        value = values.BLANK if values.is_blank(item) else parse_one(item)
+        out.append(None if value in (values.BLANK, values.UNREADABLE) else value)
+    return out
+
+
+_MONEY_CELLS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=False, width=32), st.integers(-10**9, 10**9),
+    st.from_regex(r"\s*-?\d{1,7}(\.\d{1,3})?\s*", fullmatch=True),
+    st.from_regex(r"£?\d{1,3}(,\d{3})*(\.\d\d)?k?", fullmatch=True),
+    st.sampled_from(["", " ", "n/a", "+5", "1.", ".5", "1e3", "£23k", "23,456 pa"]), st.none(),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_MONEY_CELLS, min_size=1, max_size=30))
+def test_money_read_in_bulk_is_money_read_one_by_one(items: list) -> None:
+    parsed, _ = values.parse_money(cells(*items))
+    expected = _one_by_one(values.money_value, items)
+    assert [None if np.isnan(v) else v for v in parsed.tolist()] == expected
+
+
+_DATE_CELLS = st.one_of(
+    st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)),
+    st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2030, 1, 1),
+                 timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=5))])),
+    st.dates(), st.sampled_from(["31/03/2025", "2025-03-31", "", "not a date", 45000.0, 45000]), st.none(),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_DATE_CELLS, min_size=1, max_size=30))
+def test_dates_read_in_bulk_are_dates_read_one_by_one(items: list) -> None:
+    parsed, unreadable = values.parse_date(cells(*items))
+    expected = _one_by_one(values.date_value, items)
+    assert [None if pd.isna(v) else pd.Timestamp(v) for v in parsed.tolist()] == expected
+    assert unreadable.tolist() == [not values.is_blank(i) and values.date_value(i) is values.UNREADABLE for i in items]
