@@ -272,8 +272,9 @@ def parse_date(cells: pd.Series) -> Parsed:
 def _plain_datetimes(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which distinct values are date cells (a workbook's, as datetime) in the years a timestamp holds, and
     their days: thousands of start dates read in one go as date_value would read each."""
-    plain = np.array([type(value) is dt.datetime and value.tzinfo is None and _FIRST_YEAR <= value.year <= _LAST_YEAR
-                      for value in uniques], dtype=bool)
+    # A categorical's datetime categories come back as pd.Timestamp, a datetime too.
+    plain = np.array([isinstance(value, dt.datetime) and value.tzinfo is None
+                      and _FIRST_YEAR <= value.year <= _LAST_YEAR for value in uniques], dtype=bool)
     days = np.full(len(uniques), np.datetime64("NaT"), dtype=DATETIME)
     if plain.any():
         days[plain] = pd.DatetimeIndex(list(uniques[plain])).normalize().to_numpy(dtype=DATETIME)
