@@ -360,3 +360,14 @@ def test_dates_read_in_bulk_are_dates_read_one_by_one(items: list) -> None:
     expected = _one_by_one(values.date_value, items)
     assert [None if pd.isna(v) else pd.Timestamp(v) for v in parsed.tolist()] == expected
     assert unreadable.tolist() == [not values.is_blank(i) and values.date_value(i) is values.UNREADABLE for i in items]
+
+
+def test_date_cells_given_as_a_categorical_are_read_as_one_by_one() -> None:
+    # The tables layer hands parsers a categorical; its datetime categories come back as pd.Timestamp.
+    items = [dt.datetime(2025, 3, 31, 14, 30), dt.datetime(1601, 1, 1), dt.datetime(4712, 12, 31),
+             dt.datetime(2019, 4, 1), dt.datetime(2025, 3, 31, 14, 30), None]
+    parsed, unreadable = values.parse_date(cells(*items).astype("category"))
+    assert parsed.iloc[0] == parsed.iloc[4] == pd.Timestamp(2025, 3, 31)
+    assert parsed.iloc[3] == pd.Timestamp(2019, 4, 1)
+    assert parsed.iloc[1:3].isna().all() and parsed.iloc[5] is pd.NaT
+    assert unreadable.tolist() == [False, True, False, False, False, False]  # 1601 is before a timestamp's range
