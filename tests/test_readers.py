@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import csv
 import datetime
+import gc
 import io
 import random
 import struct
@@ -579,6 +580,199 @@ def test_unreadable_cell_reference_is_refused() -> None:
     data = xlsx_with_sheet_data('<row r="1"><c s="1" r="$A$1"><v>1</v></c></row>')
 
     assert "cell addressed in an unreadable way" in str(refused("odd.xlsx", data))
+
+
+@pytest.mark.parametrize(
+    ("sheet_data", "reach"),
+    [
+        # leading zeros pad a small row number: the reference with most digits is not the farthest
+        ('<row r="1"><c r="A00000001"><v>1</v></c><c r="D40"><v>2</v></c></row>', (40, 4)),
+        # and a padded one can be the farthest
+        ('<row r="1"><c r="D1"><v>1</v></c><c r="A0000040"><v>2</v></c></row>', (40, 4)),
+        # calamine places a cell by its last r attribute
+        ('<row r="1"><c r="A1"><v>1</v></c><c r="B1" r="D40"><v>2</v></c></row>', (40, 4)),
+        # an attribute may follow a quote with no space between
+        ('<row r="1"><c r="A1"><v>1</v></c><c r="B1" s="0"r="D40"><v>2</v></c></row>', (40, 4)),
+        # or be spaced out and single-quoted
+        ("<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"B1\"\tr = 'D40'><v>2</v></c></row>", (40, 4)),
+        # elements named col, cols... are not cells; r:id is not r
+        (
+            '<cols><col min="1" max="4" width="9"/></cols><row r="1" spans="1:4"><c r="A1"><v>1</v></c>'
+            '<c r="D40" r:id="x"><v>2</v></c></row>',
+            (40, 4),
+        ),
+        # two and three letters
+        ('<row r="1"><c r="A1"><v>1</v></c><c r="AB3"><v>2</v></c><c r="C2"><v>3</v></c></row>', (3, 28)),
+    ],
+)
+def test_cell_reach_follows_every_r_calamine_would(
+    monkeypatch: pytest.MonkeyPatch, sheet_data: str, reach: tuple[int, int]
+) -> None:
+    rows, columns = reach
+    data = xlsx_with_sheet_data(sheet_data)
+
+    monkeypatch.setattr(readers, "MAX_CELLS", rows * columns - 1)
+    error = refused("reach.xlsx", data)
+    assert error.sheet is None  # refused by the pre-check, not after calamine read the sheet
+    assert f"reaches row {rows} and column {readers._column_letters(columns)}" in str(error)
+
+    monkeypatch.setattr(readers, "MAX_CELLS", rows * columns)
+    [sheet] = read_workbook("reach.xlsx", data)
+    assert sheet.first_row + len(sheet.rows) - 1 == rows
+    assert max(len(row) for row in sheet.rows) == columns
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        '<c r="A00000001"><v>1</v></c><c r="XFD1048576"><v>1</v></c>',
+        '<c r="A1"><v>1</v></c><c r="B1" r="XFD1048576"><v>1</v></c>',
+        '<c r="A1"><v>1</v></c><c s="0" r="B1" r="XFD1048576"><v>1</v></c>',
+    ],
+)
+def test_far_away_cell_written_to_slip_past_a_scan_is_still_refused(cells: str) -> None:
+    # Each is under 10 kB; calamine 0.9.1 would allocate 17 billion cells for it and abort.
+    data = xlsx_with_sheet_data(f'<row r="1">{cells}</row>')
+    assert len(data) < 10_000
+
+    assert "reaches row 1,048,576 and column XFD" in str(refused("sparse.xlsx", data))
+
+
+def cell_scan(text: bytes, chunk: int) -> tuple[int, int] | None:
+    scan = readers._CellExtentScan()
+    for start in range(0, len(text), chunk):
+        scan.feed(text[start : start + chunk])
+    return scan.finish()
+
+
+def generated_sheet(seed: int) -> tuple[bytes, tuple[int, int]]:
+    """Sheet XML as Excel writes it, with references of every length (some with leading zeros),
+    and the farthest row and column among them."""
+    rng = random.Random(seed)
+    parts = ['<worksheet><cols><col min="1" max="3" width="9" customWidth="1"/></cols><sheetData>']
+    rows = columns = 0
+    for row in range(1, 200):
+        parts.append(f'<row r="{row}" spans="1:3">')
+        for _ in range(rng.randint(0, 4)):
+            number, column = rng.choice([row, row, rng.randint(1, 9_999_999)]), rng.randint(1, 16_384)
+            digits = str(number).zfill(rng.choice([0, 0, 0, 8]))
+            rows, columns = max(rows, number), max(columns, column)
+            style = rng.choice(["", ' s="1"', ' t="n"', ' s="12" t="inlineStr"'])
+            parts.append(f'<c r="{readers._column_letters(column)}{digits}"{style}><v>{rng.random()}</v></c>')
+        parts.append("</row>")
+    parts.append('</sheetData><pageMargins left="0.7" right="0.7" header="0.3" footer="0.3"/></worksheet>')
+    return "".join(parts).encode(), (rows, columns)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_fast_cell_scan_measures_exactly_in_any_chunks(seed: int) -> None:
+    text, reach = generated_sheet(seed)
+
+    assert readers._cell_extent_slow("sheet.xlsx", text) == reach
+    for chunk in (5, 31, 127, 128, 129, 1000, len(text)):
+        assert cell_scan(text, chunk) == reach, chunk
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        '<c r="B2" r="XFD1048576"><v>1</v></c>',  # a second r
+        '<c r="B2" s="1"r="XFD1048576"><v>1</v></c>',  # a second r after a quote
+        "<c><v>1</v></c>",  # a cell placed after the one before it
+        '<c s="1" r="B2"><v>1</v></c>',  # r not first
+        '<c r="b2"><v>1</v></c>',  # lower case
+    ],
+)
+def test_fast_cell_scan_leaves_any_other_form_to_the_exact_scan_wherever_a_chunk_ends(hidden: str) -> None:
+    text, _ = generated_sheet(4)
+    at = text.index(b"</row>", len(text) // 2)
+    text = text[:at] + hidden.encode() + text[at:]
+
+    for offset in range(len(hidden) + 8):  # a chunk boundary at every byte of the odd tag
+        assert cell_scan(text, at - 4 + offset) is None, offset
+
+
+@pytest.mark.parametrize("stretch", [13, 97, 4096])
+def test_fast_cell_scan_is_exact_however_a_chunk_is_cut_into_stretches(
+    monkeypatch: pytest.MonkeyPatch, stretch: int
+) -> None:
+    monkeypatch.setattr(readers, "_SCAN_STRETCH", stretch)
+    text, reach = generated_sheet(5)
+    at = text.index(b"</row>", len(text) // 2)
+    hidden = text[:at] + b'<c r="B2" r="XFD1048576"><v>1</v></c>' + text[at:]
+
+    assert cell_scan(text, len(text)) == reach
+    assert cell_scan(hidden, len(hidden)) is None
+
+
+def shared_strings(declared: str, entries: list[str]) -> bytes:
+    items = "".join(f"<si><t>{entry}</t></si>" for entry in entries)
+    return (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'count="{len(entries)}" {declared}>{items}</sst>'
+    ).encode()
+
+
+def test_shared_strings_are_read_as_excel_writes_them() -> None:
+    sheet = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+    data = replace_members(
+        xlsx_with_sheet_data(sheet),
+        {"xl/sharedStrings.xml": shared_strings('uniqueCount="2"', ["Employee", "Band"])},
+    )
+
+    [staff] = read_workbook("strings.xlsx", data)
+
+    assert staff.rows == [["Employee", "Band"]]
+
+
+@pytest.mark.parametrize("member", ["xl/sharedStrings.xml", "xl/SharedStrings.xml"])
+def test_shared_strings_declaring_billions_are_refused_before_calamine_reserves_room(member: str) -> None:
+    # calamine 0.9.1 reserves 24 bytes per declared string (96 GB here) before reading any, and aborts
+    data = replace_members(xlsx({"Staff": [["x"]]}), {member: shared_strings('uniqueCount="4000000000"', ["x"])})
+
+    assert "declares more shared text entries than it holds" in str(refused("strings.xlsx", data))
+
+
+def test_shared_strings_may_declare_no_more_than_their_bytes_could_hold() -> None:
+    # every string takes at least the five bytes of <si/>
+    size = len(shared_strings('uniqueCount="000"', ["x"]))  # every value below is three characters
+    cases = {f'"{size // 5:03}"': True, f'"{size // 5 + 1:03}"': False, "'003'": True, '"-01"': False, '"1e9"': False}
+
+    for declared, accepted in cases.items():
+        data = replace_members(
+            xlsx({"Staff": [["x"]]}), {"xl/sharedStrings.xml": shared_strings(f"uniqueCount={declared}", ["x"])}
+        )
+        if accepted:
+            assert read_workbook("strings.xlsx", data)[0].rows == [["x"]], declared
+        else:
+            assert "shared text entries" in str(refused("strings.xlsx", data)), declared
+
+
+def test_empty_text_cells_read_as_blank_like_missing_ones() -> None:
+    data = xlsx_with_sheet_data(
+        '<row r="1"><c r="A1" t="inlineStr"><is><t></t></is></c><c r="B1"><v>1</v></c>'
+        '<c r="D1" t="inlineStr"><is><t>x</t></is></c></row>'
+    )
+
+    [sheet] = read_workbook("blank.xlsx", data)
+
+    assert sheet.rows == [[None, 1.0, None, "x"]]
+
+
+def test_reading_leaves_the_garbage_collector_as_it_found_it() -> None:
+    assert gc.isenabled()
+    read_workbook("a.xlsx", xlsx({"Staff": TABLE}))
+    assert gc.isenabled()
+    # calamine fails on row 0 after the checks have passed, while rows are being read
+    assert "the sheet is damaged" in str(refused("zero.xlsx", xlsx_with_sheet_data('<row r="1"><c r="A0"/></row>')))
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        read_workbook("a.xlsx", xlsx({"Staff": TABLE}))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_ods_repeated_value_cells_are_refused_before_calamine_expands_them() -> None:
