@@ -524,8 +524,11 @@ _NOTES_LIKE = _Test(lambda key: bool(_NOTES_TEXT.match(key)), r"[*\[(]|source|no
 
 def _in_first_cells(columns: list[_Cells], first: np.ndarray, test: _Test) -> np.ndarray:
     """Whether each row's first filled cell passes the test."""
+    positions = np.flatnonzero(np.bincount(first))
+    if len(positions) == 1:  # the usual table: every row's first cell in the same column
+        return columns[positions[0]].where(test)
     found = np.zeros(len(first), dtype=bool)
-    for position in np.flatnonzero(np.bincount(first)):
+    for position in positions:
         rows = first == position
         found[rows] = columns[position].where(test)[rows]
     return found
