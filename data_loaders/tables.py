@@ -733,7 +733,8 @@ def _build_frame(
         report.notes.append(
             f"{unknown} row{'s' if unknown != 1 else ''} had no ethnicity recorded: counted as unknown"
         )
-    return pd.DataFrame({name: parsed[name] for name in schema.column_names if name in parsed}, index=index)
+    # copy=False: no stacking of same-typed columns into one block (0.2 s at 1.6 million rows); CoW keeps it safe.
+    return pd.DataFrame({name: parsed[name] for name in schema.column_names if name in parsed}, index=index, copy=False)
 
 
 def canonical_dtype(dataset: str, column: str) -> Any:
