@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import access, sidebar
+from ui import access, sidebar, warm_up
 from ui.navigation import METRIC_PAGES
 
 st.set_page_config(page_title="Workforce Race Equality Standard", page_icon=":material/diversity_3:",
@@ -29,3 +29,4 @@ navigation = st.navigation(pages)
 sidebar.open_requested_page()
 sidebar.render()
 navigation.run()
+warm_up.import_the_rest()  # the page is drawn: what other pages need is imported while it is read

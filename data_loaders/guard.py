@@ -3,6 +3,10 @@
     from data_loaders.guard import run_bounded
     inputs = run_bounded(read_sources, sources, mapping=mapping)
 
+    # With a progress indicator: whatever fn reports through report_progress("Reading file 2 of 3")
+    # reaches show_stage in the calling thread while the child works.
+    inputs = run_bounded(read_files, sources, progress=show_stage)
+
 An upload is untrusted. data_loaders.readers refuses the crafted files we know of, but python-calamine
 is a Rust library that trusts its input: a failed allocation there aborts the whole process, a panic
 arrives as a BaseException, and a parser can loop or swell on input nobody has thought of yet. In a
@@ -33,6 +37,7 @@ import select
 import signal
 import struct
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -54,6 +59,10 @@ _warned_in_process = False
 # args, fields), (_MEMORY,) or (_FAILED, exception type name, traceback without values).
 _OK, _INPUT_ERROR, _MEMORY, _FAILED = "ok", "input error", "memory", "failed"
 _HEADER = struct.Struct("<Q")
+# A stage reported by the child: its length, then UTF-8. Whole messages up to PIPE_BUF (4096 bytes on
+# Linux) are written to a pipe at once, so a non-blocking write sends all of one or none of it.
+_STAGE_HEADER = struct.Struct("<H")
+_STAGE_LARGEST = 1024
 _EXIT_MEMORY = 3  # the child ran out of memory and could not even say so through the pipe
 _EXIT_FAILED = 4
 # Rust's allocation failure handler prints this before aborting.
@@ -74,6 +83,7 @@ def run_bounded(
     *args: Any,
     timeout: float = PARSE_TIMEOUT_SECONDS,
     memory_bytes: int = PARSE_MEMORY_BYTES,
+    progress: Callable[[str], None] | None = None,
     **kwargs: Any,
 ) -> T:
     """fn(*args, **kwargs) computed in a child process; its result must pickle.
@@ -82,28 +92,34 @@ def run_bounded(
     more memory than the process had when it started, or the child dies; an InputError raised by fn comes
     out as it was raised; any other exception becomes an InputError that names no internals (and is
     logged, without its message, which may quote cells).
+
+    With `progress`, each stage fn reports through report_progress is passed to it, in the calling
+    thread, while fn runs; an exception it raises ends the child and comes out of run_bounded.
     """
     if timeout <= 0 or memory_bytes <= 0:
         raise ValueError("timeout and memory_bytes must be positive")
     if _FORK is None:
-        return _run_in_process(fn, args, kwargs)
-    result_r, result_w = os.pipe()
-    stderr_r, stderr_w = os.pipe()
+        return _run_in_process(fn, args, kwargs, progress)
+    pipes = [os.pipe() for _ in range(3 if progress else 2)]
+    (result_r, result_w), (stderr_r, stderr_w) = pipes[:2]
+    stage_r, stage_w = pipes[2] if progress else (None, None)
     try:
-        child = _FORK.Process(target=_child, args=(fn, args, kwargs, memory_bytes, result_w, stderr_w), daemon=True)
+        child = _FORK.Process(target=_child, args=(fn, args, kwargs, memory_bytes, result_w, stderr_w, stage_w),
+                              daemon=True)
         child.start()
     except BaseException as error:
-        for fd in (result_r, stderr_r):
-            os.close(fd)
+        for read_end, _ in pipes:
+            os.close(read_end)
         if isinstance(error, OSError):  # no process to be had (EAGAIN, ENOMEM): the server's state, not the file's
             logger.error("%s: could not start a child process (%s)", _name(fn), error.strerror or error)
             raise _busy() from None
         raise
     finally:
-        os.close(result_w)
-        os.close(stderr_w)
+        for _, write_end in pipes:
+            os.close(write_end)
     try:
-        ending = _wait(child, result_r, stderr_r, time.monotonic() + timeout, memory_bytes)
+        stages = _StageReader(stage_r, progress) if stage_r is not None and progress else None
+        ending = _wait(child, result_r, stderr_r, stages, time.monotonic() + timeout, memory_bytes)
         if ending.message is not None:
             _await_exit(child, _EXIT_GRACE_SECONDS)
             _drain(stderr_r, lambda: _keep_stderr(stderr_r, ending.stderr))
@@ -112,9 +128,32 @@ def run_bounded(
             child.kill()
         child.join()  # reaps it: no zombie is left behind, whatever happened
         _close(child)
-        os.close(result_r)
-        os.close(stderr_r)
+        for read_end, _ in pipes:
+            os.close(read_end)
     return _result(fn, ending, timeout, memory_bytes)
+
+
+def report_progress(stage: str) -> None:
+    """Tell the caller of run_bounded which stage the work has reached ("Reading file 2 of 3").
+
+    Does nothing outside run_bounded or when its caller asked for no progress. Never blocks and never
+    fails the work: a stage that cannot be sent at once is dropped (the next one says more anyway).
+    """
+    if _stage_fd is not None:
+        data = stage.encode("utf-8")[:_STAGE_LARGEST]
+        try:
+            os.write(_stage_fd, _STAGE_HEADER.pack(len(data)) + data)
+        except OSError:  # the pipe is full (the parent is slow to read) or closed (the parent has gone)
+            pass
+        return
+    sink = getattr(_in_process, "progress", None)
+    if sink is not None:
+        sink(stage)
+
+
+# The child's end of the stage pipe, set in the child only; the in-process fallback's callback, per thread.
+_stage_fd: int | None = None
+_in_process = threading.local()
 
 
 def _await_exit(child: multiprocessing.process.BaseProcess, seconds: float) -> None:
@@ -142,11 +181,15 @@ def _close(child: multiprocessing.process.BaseProcess) -> None:
 
 def _child(
     fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], memory_bytes: int, result_w: int,
-    stderr_w: int,
+    stderr_w: int, stage_w: int | None,
 ) -> None:
     """Runs in the forked child and never returns."""
+    global _stage_fd
     code = 0
     try:
+        if stage_w is not None:
+            os.set_blocking(stage_w, False)
+            _stage_fd = stage_w
         # Both the libraries' stderr and Python's go to the parent, which looks there for an abort for lack
         # of memory and passes the rest on.
         os.dup2(stderr_w, 2)
@@ -293,13 +336,41 @@ class _MessageReader:
         return count > 0 and not self.complete
 
 
+class _StageReader:
+    """Reads the stages the child reports and passes each whole one to the caller's callback."""
+
+    def __init__(self, fd: int, progress: Callable[[str], None]) -> None:
+        self.fd = fd
+        self.progress = progress
+        self.pending = bytearray()
+
+    def read(self) -> bool:
+        """Read what is available; False at end of file or when the stream cannot be right."""
+        try:
+            chunk = os.read(self.fd, 65536)
+        except OSError:
+            return False  # progress is a courtesy: the work goes on without it
+        self.pending += chunk
+        while len(self.pending) >= _STAGE_HEADER.size:
+            (length,) = _STAGE_HEADER.unpack_from(self.pending)
+            if length > _STAGE_LARGEST:
+                return False  # not what report_progress writes: stop listening, the work goes on
+            if len(self.pending) < _STAGE_HEADER.size + length:
+                break
+            stage = bytes(self.pending[_STAGE_HEADER.size : _STAGE_HEADER.size + length])
+            del self.pending[: _STAGE_HEADER.size + length]
+            self.progress(stage.decode("utf-8", errors="replace"))
+        return bool(chunk)
+
+
 def _wait(
-    child: multiprocessing.process.BaseProcess, result_r: int, stderr_r: int, deadline: float, memory_bytes: int,
+    child: multiprocessing.process.BaseProcess, result_r: int, stderr_r: int, stages: _StageReader | None,
+    deadline: float, memory_bytes: int,
 ) -> _Ending:
     ending = _Ending()
     reader = _MessageReader(result_r, largest=memory_bytes)
     poller = select.poll()
-    for fd in (result_r, stderr_r, child.sentinel):
+    for fd in (result_r, stderr_r, child.sentinel, *([stages.fd] if stages else [])):
         poller.register(fd, select.POLLIN)
     while True:
         remaining = deadline - time.monotonic()
@@ -307,6 +378,10 @@ def _wait(
             ending.timed_out = True
             return ending
         ready = {fd for fd, _ in poller.poll(min(remaining * 1000, _POLL_MILLISECONDS))}
+        # Outside the try below: an exception from the caller's callback is the caller's, not the child's.
+        if stages is not None and stages.fd in ready and not stages.read():
+            poller.unregister(stages.fd)
+            stages = None
         try:
             if stderr_r in ready and not _keep_stderr(stderr_r, ending.stderr):
                 poller.unregister(stderr_r)
@@ -392,11 +467,24 @@ def _rebuilt(kind: type[InputError], args: tuple[Any, ...], fields: dict[str, An
     return error
 
 
-def _run_in_process(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+def _run_in_process(
+    fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any], progress: Callable[[str], None] | None,
+) -> T:
     global _warned_in_process
     if not _warned_in_process:
         _warned_in_process = True
         logger.warning("fork is not available: uploads are parsed in-process, without a time or memory limit")
+    caller_failed: list[BaseException] = []
+
+    def relay(stage: str) -> None:
+        try:
+            progress(stage)
+        except BaseException as error:
+            caller_failed.append(error)
+            raise
+
+    outer = getattr(_in_process, "progress", None)
+    _in_process.progress = relay if progress else None
     try:
         return fn(*args, **kwargs)
     except InputError:
@@ -406,8 +494,12 @@ def _run_in_process(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[st
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as error:
+        if caller_failed:  # the caller's own callback raised (a rerun, say): theirs, as it was raised
+            raise caller_failed[0] from None
         _log_failure(fn, *_described(error))
         raise _unexpected() from None
+    finally:
+        _in_process.progress = outer
 
 
 def _log_failure(fn: Callable[..., Any], kind: str, frames: str) -> None:

@@ -8,7 +8,7 @@ from ui.metric_page import sample_note
 view = sidebar.current_view(__file__)
 st.title("Data")
 sample_note(view)
-data_view.upload_section()
+data_view.upload_section(view)
 data_view.recognised_section(view)
 data_view.ethnicity_section(view)
 data_view.template_section()

@@ -6,6 +6,7 @@ import pytest
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
+from data_loaders.tables import SheetError
 from ui.apptest import served_navigation
 from ui.navigation import METRIC_PAGES
 from ui.safe import plain
@@ -141,6 +142,122 @@ def test_uploading_a_file_changes_the_numbers():
     text = markdown_text(at)
     assert "No data" in text  # only staff was uploaded: no recruitment, survey...
     assert any("My organisation" in plain(c.value) for c in at.caption)
+
+
+def add_files(at: AppTest, files: list[tuple[str, bytes]]) -> AppTest:
+    at.file_uploader[0].set_value([(name, data, "application/octet-stream") for name, data in files]).run()
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def counting_readings(monkeypatch) -> list:
+    """Every reading of files started from now on, by the files it reads."""
+    from ui import state
+
+    started = []
+
+    class Counted(state.Reading):
+        def __init__(self, fn, args, kwargs, **options):
+            started.append([name for name, _, _ in args[0]])
+            super().__init__(fn, args, kwargs, **options)
+
+    monkeypatch.setattr(state, "Reading", Counted)
+    return started
+
+
+def test_an_upload_says_each_stage_and_its_time_and_the_files_are_read_once(monkeypatch):
+    at = open_app("pages/data.py")
+    readings = counting_readings(monkeypatch)
+    add_files(at, [("staff.xlsx", staff_workbook()), ("more staff.xlsx", staff_workbook())])
+    (status,) = at.get("status")
+    assert plain(status.label).startswith("Read and counted in ")
+    lines = [plain(m.value) for m in status.children.values()]
+    assert [line.rsplit(": ", 1)[0] for line in lines] == [
+        "Reading staff.xlsx (file 1 of 2)", "Reading more staff.xlsx (file 2 of 2)",
+        "Handing the records to the app", "Counting the metrics"]
+    assert all(line.endswith(" s") for line in lines)
+    assert any("Added staff.xlsx, more staff.xlsx" in plain(s.value) for s in at.success)
+    for page in ("pages/overview.py", "pages/pay_and_senior.py", "pages/data.py"):
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+    assert readings == [["staff.xlsx", "more staff.xlsx"]]  # together, once: what every page then read
+
+
+def test_of_two_files_added_together_the_good_one_is_kept_and_the_bad_one_refused():
+    at = add_files(open_app("pages/data.py"), [("staff.xlsx", staff_workbook()),
+                                               ("notes.xlsx", b"this is not a workbook")])
+    assert any("Added staff.xlsx." in plain(s.value) for s in at.success)
+    assert any("notes.xlsx" in plain(e.value) for e in at.error)
+    assert at.dataframe[0].value["File"].tolist() == ["staff.xlsx"]
+    at.switch_page("pages/pay_and_senior.py").run()
+    assert at.text_area[0].value.startswith("BME staff are 33% of the workforce")
+
+
+def test_the_overview_has_the_year_before_read_in_the_background_once_the_year_shown_is(monkeypatch):
+    from ui import state
+    from ui.reading import Readings
+
+    monkeypatch.setattr(state, "_READINGS", Readings(max_entries=8, ttl_seconds=3600))
+    at = open_app()
+    assert "0.71 → 0.78" in markdown_text(at)
+    shown, before = (state._READINGS._entries.get((state.sample_sources(end), "{}"))
+                     for end in ("2026-03-31", "2025-03-31"))
+    assert shown is not None and before is not None and len(state._READINGS) == 2
+    shown_read = shown.started + shown.seconds
+    assert before.requested < shown_read  # asked for by the sidebar, ahead of the page that needs it
+    assert before.started >= shown_read  # and read after the year shown: not competing with it
+
+
+def test_readings_are_shared_by_key_bounded_and_a_failure_is_not_kept():
+    from ui.reading import Reading, Readings
+
+    readings = Readings(max_entries=2, ttl_seconds=3600)
+    first = readings.get("a", lambda: Reading(len, ("abc",), {}))
+    assert readings.get("a", lambda: Reading(len, ("never read",), {})) is first
+    assert first.result() == 3 and first.done and not first.failed
+    readings.get("b", lambda: Reading(len, ("de",), {}))
+    readings.get("c", lambda: Reading(len, ("f",), {}))
+    assert len(readings) == 2
+    assert readings.get("a", lambda: Reading(len, ("again",), {})).result() == 5  # the oldest had gone
+    error = SheetError("no recognisable headings", file="cpd.csv", sheet="", dataset="cpd", advice="Add headings.",
+                       no_rows=True)
+    failed = readings.get("bad", lambda: Reading(raise_given, (error,), {}))
+    for _ in range(2):  # every caller gets it, as it was raised
+        with pytest.raises(SheetError) as caught:
+            failed.result()
+        assert vars(caught.value) == vars(error) and str(caught.value) == str(error)
+    assert failed.failed
+    assert readings.get("bad", lambda: Reading(len, ("fixed",), {})).result() == 5  # read again, not kept
+    expiring = Readings(max_entries=2, ttl_seconds=0)
+    once = expiring.get("a", lambda: Reading(len, ("abc",), {}))
+    assert expiring.get("a", lambda: Reading(len, ("abc",), {})) is not once
+
+
+def test_after_the_first_page_what_other_pages_need_is_imported_in_the_background_once(monkeypatch, caplog):
+    import threading
+
+    from ui import warm_up
+
+    monkeypatch.setattr(warm_up, "_started", False)
+    monkeypatch.setattr(warm_up, "LATER", ("no_such_module_for_wres", "json"))
+    started = []
+    thread = threading.Thread
+
+    def counted(*args, **kwargs):
+        started.append(thread(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(threading, "Thread", counted)
+    open_app()
+    open_app("pages/recruitment.py")
+    assert [t.name for t in started].count("wres-warm-up") == 1
+    next(t for t in started if t.name == "wres-warm-up").join(timeout=30)
+    assert "importing no_such_module_for_wres ahead of time failed" in caplog.text  # logged, not raised
+
+
+def raise_given(error: BaseException) -> None:
+    raise error
 
 
 def test_a_column_can_be_corrected_on_the_data_page():

@@ -24,3 +24,9 @@ def test_benchmark_prints_each_case_beside_the_calamine_baseline():
     assert "page switch: overview to recruitment" in completed.stdout
     assert "filter change, again: Adults" in completed.stdout
     assert "resident memory across 2 uploads" in completed.stdout and "after 2:" in completed.stdout
+    assert "An upload of the 300-row workbook in the app" in completed.stdout
+    upload = float(next(line for line in lines if "upload, click to overview" in line).split()[4])
+    command_line = float(next(line for line in lines if "command line: load + every metric" in line).split()[-2])
+    ratio = float(next(line for line in lines if line.split()[:1] == ["ratio"]).split()[-2])
+    assert abs(ratio - upload / command_line) < 0.01 / command_line + 0.01  # the figures printed are rounded
+    assert "Reading staff.xlsx (file 1 of 1):" in completed.stdout and "Counting the metrics:" in completed.stdout

@@ -113,6 +113,33 @@ def write_to_stderr(text: str) -> int:
     return len(text)
 
 
+def report_then_wait_for(flag: str, seconds: float) -> bool:
+    """Reports a stage, then waits for the parent to have received it (it creates `flag`): True if it did
+    while this child was still at work."""
+    guard.report_progress("Reading staff.xlsx (file 1 of 2)")
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if Path(flag).exists():
+            guard.report_progress("Counting the metrics")
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def report_stages(stages: list[str], flag: str | None = None) -> int:
+    for stage in stages:
+        guard.report_progress(stage)
+    if flag:
+        Path(flag).touch()
+    return len(stages)
+
+
+def write_pid_report_then_sleep(path: str) -> None:
+    Path(path).write_text(str(os.getpid()))
+    guard.report_progress("Reading staff.xlsx (file 1 of 1)")
+    time.sleep(60)
+
+
 def address_space_bytes() -> int:
     status = Path("/proc/self/status").read_text()
     return next(int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmSize:"))
@@ -276,7 +303,79 @@ def test_calls_from_two_threads_at_once_are_independent(tmp_path):
             stuck.result(timeout=15)
 
 
+# --- progress ----------------------------------------------------------------------------------------------------
+
+
+def test_each_stage_reaches_the_callback_while_the_child_is_still_at_work(tmp_path):
+    flag = tmp_path / "received"
+    received = []
+
+    def show(stage: str) -> None:
+        received.append(stage)
+        flag.touch()  # the child goes on only once this has happened
+
+    assert run_bounded(report_then_wait_for, str(flag), 30.0, progress=show) is True
+    assert received == ["Reading staff.xlsx (file 1 of 2)", "Counting the metrics"]
+
+
+def test_without_a_callback_reporting_a_stage_does_nothing():
+    guard.report_progress("outside any bounded call")  # nobody is listening: nothing happens, nothing fails
+    assert run_bounded(report_stages, ["Reading staff.xlsx (file 1 of 1)"]) == 1
+
+
+def test_a_long_stage_is_cut_and_a_flood_of_stages_never_holds_the_child_up(tmp_path):
+    flag = tmp_path / "all reported"
+    received = []
+
+    def slow(stage: str) -> None:
+        received.append(stage)
+        deadline = time.monotonic() + 30
+        while not flag.exists() and time.monotonic() < deadline:  # the child fills the pipe and goes on
+            time.sleep(0.01)
+
+    stages = ["é" * 600] + [f"stage {n} " + "x" * 1000 for n in range(2000)]
+    assert run_bounded(report_stages, stages, str(flag), progress=slow) == 2001
+    assert flag.exists()
+    assert received[0] == "é" * 512  # 1,024 bytes of UTF-8
+    assert 1 < len(received) < 2001  # those that did not fit were dropped, not waited for
+    assert all(stage.startswith("stage ") and len(stage.encode()) <= 1024 for stage in received[1:])
+
+
+def test_an_exception_from_the_callback_ends_the_child_and_comes_out_as_it_was(tmp_path):
+    class Rerun(BaseException):  # as Streamlit stops a script when the person clicks elsewhere
+        pass
+
+    def stop(stage: str) -> None:
+        raise Rerun(stage)
+
+    pid_file = tmp_path / "pid"
+    started = time.monotonic()
+    with pytest.raises(Rerun, match="Reading staff.xlsx"):
+        run_bounded(write_pid_report_then_sleep, str(pid_file), progress=stop)
+    assert time.monotonic() - started < 30  # it did not wait for the child's minute of sleep
+    with pytest.raises(ProcessLookupError):  # killed and reaped
+        os.kill(int(pid_file.read_text()), 0)
+
+
 # --- without fork -----------------------------------------------------------------------------------------------
+
+
+def test_without_fork_stages_reach_the_callback_and_its_exceptions_come_out_as_they_were(monkeypatch):
+    monkeypatch.setattr(guard, "_FORK", None)
+    received = []
+    assert run_bounded(report_stages, ["one", "two"], progress=received.append) == 2
+    assert received == ["one", "two"]
+    guard.report_progress("after the call")  # no callback any more
+    assert received == ["one", "two"]
+
+    class Rerun(BaseException):
+        pass
+
+    def stop(stage: str) -> None:
+        raise Rerun(stage)
+
+    with pytest.raises(Rerun):
+        run_bounded(report_stages, ["one"], progress=stop)
 
 
 def test_without_fork_the_call_runs_in_process_with_the_same_messages(monkeypatch, caplog):

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 
 from data_loaders import DATASETS, SCHEMAS, InputError
 from data_loaders.ethnicity import label_table
 from data_loaders.report import SheetReport
+from metrics.api import Inputs
 from storage import StaleEdit, load_settings, save_settings
 from ui import access, db, sidebar, state
+from ui.reading import Reading
 from ui.safe import md, table
 
 AUTOMATIC = "Recognise automatically"
 _UPLOADER = "data_uploader"
 _DATASET_CHOICE = "data_dataset_choice"
 _MESSAGE = "data_message"
+_ADDED = "data_added"  # what reading the files just added took, stage by stage, for the next run to finish
 GROUP_LABELS = {"white": "White", "bme": "Minority ethnic", "unknown": "Unknown"}
 # What one session may hold at once: each upload is in the server's memory while the session lasts.
 MAX_SESSION_FILES = 30
@@ -27,31 +32,88 @@ def _uploader_key() -> str:
     return f"{_UPLOADER}_{st.session_state.get(_UPLOADER + '_round', 0)}"
 
 
+def _with(files: list[state.Source], source: state.Source) -> list[state.Source]:
+    """The files once `source` is added: a file of the same name is replaced."""
+    return [s for s in files if s[0] != source[0]] + [source]
+
+
 def _add_files() -> None:
+    """Read the chosen files under a progress indicator, keep those that can be used, then run the page again:
+    the sidebar, drawn before this, then shows them, and the metrics are counted."""
+    started = time.monotonic()
     files = st.session_state.get(_uploader_key()) or []
     choice = st.session_state.get(_DATASET_CHOICE, AUTOMATIC)
     dataset = None if choice == AUTOMATIC else choice
-    added, problems = [], []
-    current = state.uploads()
+    problems: list[str] = []
+    session = list(state.uploads())
+    new: list[state.Source] = []
     for upload in files:
         source = (upload.name, upload.getvalue(), dataset)
-        kept = [s for s in current if s[0] != upload.name]
+        kept = [s for s in session if s[0] != upload.name]
         if len(kept) >= MAX_SESSION_FILES or sum(len(s[1]) for s in kept) + len(source[1]) > MAX_SESSION_BYTES:
             held = f"{len(kept)} file{'' if len(kept) == 1 else 's'} ({sum(len(s[1]) for s in kept) / 1024**2:,.0f} MB)"
             problems.append(f"'{upload.name}': not added, because this session already holds {held}; the most is "
                             f"{MAX_SESSION_FILES} files or {MAX_SESSION_BYTES // 1024**2} MB. Remove files you no "
                             "longer need, then add it again.")
             continue
+        session = _with(session, source)
+        new = _with(new, source)
+    added: list[state.Source] = []
+    stages: list[tuple[str, float]] = []
+    if new:
+        # Not `with st.status()`: leaving that marks it complete, and the metrics are counted in the next run.
+        status = st.status("Reading the files...")
         try:
-            state.readable(source)  # read once now, so a bad file is refused with its reason
-        except InputError as error:
-            problems.append(str(error))
-            continue
-        current[:] = [s for s in current if s[0] != upload.name] + [source]
-        added.append(upload.name)
-    st.session_state[_MESSAGE] = (added, problems)
+            # Every file the session will hold, read together: what each page asks for next, so nothing is
+            # read twice.
+            stages = _stages(state.read_with_progress(tuple(session), status), since=started)
+            added = new
+        except InputError:
+            # Which file is it? Each new one on its own: the good ones are added, the others refused with
+            # their reason.
+            for source in new:
+                try:
+                    stages += _stages(state.read_with_progress((source,), status), since=started)
+                    added.append(source)
+                except InputError as error:
+                    problems.append(str(error))
+        status.update(label="Counting the metrics..." if added else "The files could not be read",
+                      state="running" if added else "error")
     if added:
+        session = list(state.uploads())
+        for source in added:
+            session = _with(session, source)
+        state.uploads()[:] = session
         st.session_state[_UPLOADER + "_round"] = st.session_state.get(_UPLOADER + "_round", 0) + 1
+        st.session_state[_ADDED] = (stages, started)
+    st.session_state[_MESSAGE] = ([name for name, _, _ in added], problems)
+    if added:
+        st.rerun()
+
+
+def _stages(reading: Reading[Inputs], *, since: float) -> list[tuple[str, float]]:
+    """Each stage the reading went through and the seconds it took; none if it was done before `since`."""
+    if reading.requested < since:  # the same files were read earlier (by this session or another)
+        return [("The files had been read already", 0.0)]
+    ends = [seconds for _, seconds in reading.stages[1:]] + [reading.seconds or 0.0]
+    return [(stage, end - begun) for (stage, begun), end in zip(reading.stages, ends, strict=True)]
+
+
+def _finish_adding(view: state.View) -> None:
+    """After files were added: count the metrics for the view the sidebar now shows, saying how long each stage
+    took, so that the overview opens at once."""
+    stages, started = st.session_state.pop(_ADDED)
+    status = st.status("Counting the metrics...")
+    begun = time.monotonic()
+    try:
+        state.count(view)
+    except InputError:
+        status.update(label="The metrics could not be counted", state="error")
+        state.analysis(view)  # says why, as every page would, and stops
+    stages = [*stages, ("Counting the metrics", time.monotonic() - begun)]
+    for stage, seconds in stages:
+        status.markdown(f"{md(stage)}: {seconds:.1f} s")
+    status.update(label=f"Read and counted in {time.monotonic() - started:.1f} s", state="complete")
 
 
 def _use_sample() -> None:
@@ -60,7 +122,7 @@ def _use_sample() -> None:
     st.session_state[_MESSAGE] = ([], [])
 
 
-def upload_section() -> None:
+def upload_section(view: state.View) -> None:
     st.subheader("Your files")
     st.markdown("Upload the spreadsheets your HR, payroll and recruitment systems export: xlsx, xls, ods or CSV, "
                 "as they come. One workbook may hold several datasets, one per sheet. Uploaded data stays in "
@@ -71,10 +133,14 @@ def upload_section() -> None:
         st.selectbox("What the files hold", [AUTOMATIC, *DATASETS], key=_DATASET_CHOICE,
                      format_func=lambda d: d if d == AUTOMATIC else SCHEMAS[d].title,
                      help="Leave it to recognise each sheet by its name and headings.")
-        st.button("Add the files", on_click=_add_files, icon=":material/upload:", type="primary")
+        if st.button("Add the files", icon=":material/upload:", type="primary"):
+            _add_files()
+        if _ADDED in st.session_state and not view.is_sample:
+            _finish_adding(view)
     added, problems = st.session_state.pop(_MESSAGE, ([], []))
     if added:
         st.success(f"Added {md(', '.join(added))}.", icon=":material/check:")
+        st.page_link("pages/overview.py", label="See the metrics on the overview", icon=":material/dashboard:")
     for problem in problems:
         st.error(md(problem), icon=":material/error:")
     if state.uploads():

@@ -7,7 +7,6 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-import charts
 from metrics.api import Analysis
 from metrics.narrative import pct
 from metrics.registry import STANDARDS
@@ -53,6 +52,8 @@ def _headline(result: MetricResult) -> str:
 
 
 def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
+    import charts  # altair takes a quarter of a second to import: only the pages that draw a chart pay it
+
     result = analysis.results[metric_id]
     definition = result.definition
     settings = view.settings

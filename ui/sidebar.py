@@ -10,8 +10,8 @@ import streamlit as st
 from metrics.api import SAMPLE_ORGANISATION
 from metrics.api import services as services_in
 from metrics.registry import STANDARDS
-from storage import load_settings, settings_from_values
-from ui import access, db, state
+from metrics.settings import Settings
+from ui import access, state
 from ui.safe import md
 
 ALL_SERVICES = "All services"
@@ -21,6 +21,16 @@ REQUESTED_PAGE = "requested_page"
 
 def services(sources: tuple[state.Source, ...]) -> list[str]:
     return services_in(state.parsed(sources))
+
+
+def _saved_settings(organisation: str) -> Settings:
+    # Imported here, not at the top: on a cold start the database library's import (a third of a second)
+    # then overlaps the files being read in the background.
+    from storage import load_settings, settings_from_values
+    from ui import db
+
+    values, _version = load_settings(db.engine(), organisation)
+    return settings_from_values(values)
 
 
 def render() -> state.View:
@@ -35,11 +45,20 @@ def render() -> state.View:
             format_func=lambda s: f"{dt.date.fromisoformat(s).day} {dt.date.fromisoformat(s):%B %Y}",
         )
         sources = state.sample_sources(snapshot)
+        # Read in the background while the database is opened; then the year before, which the overview
+        # compares with, while this year is counted and drawn (one at a time: a child process per core).
+        state.read_ahead(sources)
+        earlier = [s for s in snapshots if s < snapshot]
+        if earlier:
+            state.read_ahead(state.sample_sources(earlier[-1]), after=sources)
+        saved = _saved_settings(organisation)
         period_end = dt.date.fromisoformat(snapshot)
     else:
         sources = tuple(state.uploads())
+        state.read_ahead(sources)
         organisation = sidebar.text_input("Organisation", key=state.ORGANISATION,
                                           placeholder="Your organisation's name").strip() or "My organisation"
+        saved = _saved_settings(organisation)
         default_end = state.default_period_end(sources) or dt.date.today()
         period_end = sidebar.date_input("Period end (12 months to)", value=default_end, key=state.PERIOD_END,
                                         format="DD/MM/YYYY")
@@ -52,8 +71,7 @@ def render() -> state.View:
         sidebar.text_input("Your name (shown beside what you save)", key=state.USER, placeholder="e.g. Sam Patel")
     access.sidebar_status()
 
-    values, _version = load_settings(db.engine(), organisation)
-    settings = settings_from_values(values).with_(standard=standard, period_end=period_end)
+    settings = saved.with_(standard=standard, period_end=period_end)
     filters = () if service == ALL_SERVICES else (("service", (service,)),)
     view = state.View(sources, state.using_sample(), organisation, settings, filters)
     st.session_state[CURRENT_VIEW] = view

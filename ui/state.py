@@ -1,8 +1,9 @@
 """Where the app's data comes from, and the only place it is cached.
 
 Uploaded files live in the uploading person's session (`st.session_state`), never on disk.
-Parsing is cached per set of file bytes, computing per set of bytes, settings and filters,
-so a page switch or a filter change does no work twice.
+Reading is kept per set of file bytes and column corrections (ui.reading), computing per set
+of bytes, settings and filters (st.cache_resource), so a page switch or a filter change does
+no work twice.
 """
 
 from __future__ import annotations
@@ -10,22 +11,26 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn, Protocol
 
 import streamlit as st
 
 from data_loaders import guard
 from data_loaders.errors import InputError
-from data_loaders.guard import run_bounded
-from data_loaders.population import PopulationTable, read_ts021
+from data_loaders.guard import report_progress, run_bounded
 from metrics.api import Analysis, Inputs, analyse, read_sources, sample_paths, sample_snapshots
-from metrics.benchmarking import Benchmark, benchmark, read_counts_templates
 from metrics.counts import FigureSet
 from metrics.records import latest_date
 from metrics.settings import Settings
+from ui.reading import Reading, Readings
 from ui.safe import md
+
+if TYPE_CHECKING:  # imported where used: only the Benchmarking and Settings pages need them
+    from data_loaders.population import PopulationTable
+    from metrics.benchmarking import Benchmark
 
 Source = tuple[str, bytes, str | None]
 
@@ -80,15 +85,62 @@ def _mapping_key(mappings: dict[str, dict[str, str]]) -> str:
     return json.dumps(mappings, sort_keys=True)
 
 
-@st.cache_resource(max_entries=8, ttl=3600, show_spinner="Reading the files...")
-def _parsed(sources: tuple[Source, ...], mapping_key: str) -> Inputs:
+# Each set of files read, shared by every session: as many entries, and as long, as st.cache_resource kept.
+_READINGS = Readings(max_entries=8, ttl_seconds=3600)
+
+
+def read_files(sources: tuple[Source, ...], *, mapping: dict[str, dict[str, str]]) -> Inputs:
+    """read_sources, reporting each file as it reaches it; runs in the bounded child."""
+    inputs = read_sources(_announced(sources), mapping=mapping)
+    report_progress("Handing the records to the app")
+    return inputs
+
+
+def _announced(sources: tuple[Source, ...]) -> Iterator[Source]:
+    # read_sources takes the next file when it has finished the last, so this says where it has got to.
+    for number, source in enumerate(sources, start=1):
+        report_progress(f"Reading {source[0]} (file {number} of {len(sources)})")
+        yield source
+
+
+def _reading(sources: tuple[Source, ...], mapping_key: str, after: Reading[Inputs] | None = None) -> Reading[Inputs]:
     # Uploads are untrusted: read in a child process bounded in time and memory (data_loaders.guard).
-    return run_bounded(read_sources, sources, mapping=json.loads(mapping_key), **_bounds())
+    bounds = _bounds()  # read now, in the caller's thread: a test (or a deployment) may have changed them
+    return _READINGS.get((sources, mapping_key), lambda: Reading(
+        read_files, (sources,), {"mapping": json.loads(mapping_key), **bounds}, after=after))
 
 
-def readable(source: Source) -> None:
-    """Read one file as it is, raising InputError if it cannot be used."""
-    _parsed((source,), "{}")
+def _session_mapping_key() -> str:
+    return _mapping_key(st.session_state.get(MAPPINGS, {}))
+
+
+def read_ahead(sources: tuple[Source, ...], *, after: tuple[Source, ...] | None = None) -> None:
+    """Start reading `sources` in the background (if no one has), so that a later parsed(sources) finds them
+    read, or part-read, while this run does other work; with `after`, once those files have been read."""
+    key = _session_mapping_key()
+    _reading(sources, key, after=_reading(after, key) if after is not None else None)
+
+
+class _Status(Protocol):
+    def update(self, *, label: str) -> None: ...
+
+
+def _show_while_reading(reading: Reading[Inputs], status: _Status) -> None:
+    """Wait for `reading`, the label of `status` (an st.status) saying the stage it has reached."""
+    shown = None
+    while not reading.wait(0.2):
+        if reading.stage != shown:
+            shown = reading.stage
+            status.update(label=f"{md(shown)}...")
+
+
+def read_with_progress(sources: tuple[Source, ...], status: _Status) -> Reading[Inputs]:
+    """Read `sources` with the session's column corrections, the stage reached shown as the label of `status`
+    (an st.status); raises InputError if they cannot be used."""
+    reading = _reading(sources, _session_mapping_key())
+    _show_while_reading(reading, status)
+    reading.result()
+    return reading
 
 
 def _undo_corrections() -> None:
@@ -108,8 +160,13 @@ def _stop_with(error: InputError) -> NoReturn:
 def parsed(sources: tuple[Source, ...]) -> Inputs:
     """The files read once per set of bytes and column corrections made on the Data page.
     Shared between reruns and sessions with the same bytes: treat as read-only."""
+    reading = _reading(sources, _session_mapping_key())
+    if not reading.done:
+        slot = st.empty()  # a status while the files are read, gone once they are
+        _show_while_reading(reading, slot.status("Reading the files..."))
+        slot.empty()
     try:
-        return _parsed(sources, _mapping_key(st.session_state.get(MAPPINGS, {})))
+        return reading.result()
     except InputError as error:
         _stop_with(error)
 
@@ -122,15 +179,21 @@ def _settings_key(settings: Settings) -> str:
 def _analysed(sources: tuple[Source, ...], mapping_key: str, settings_key: str, filters_key: str,
               organisation: str, _settings: Settings) -> Analysis:
     filters = {column: list(values) for column, values in json.loads(filters_key)}
-    return analyse(_parsed(sources, mapping_key), _settings, organisation=organisation, filters=filters)
+    # Drawing nothing here: whatever a cached function draws comes back on every later hit.
+    inputs = _reading(sources, mapping_key).result()
+    return analyse(inputs, _settings, organisation=organisation, filters=filters)
+
+
+def count(view: View) -> Analysis:
+    """Every metric for the view, raising InputError if the files cannot be used."""
+    return _analysed(view.sources, _session_mapping_key(), _settings_key(view.settings), json.dumps(view.filters),
+                     view.organisation, view.settings)
 
 
 def analysis(view: View) -> Analysis:
     """Every metric for the view; the same object for the same view until the cache turns over."""
-    mappings = st.session_state.get(MAPPINGS, {})
     try:
-        return _analysed(view.sources, _mapping_key(mappings), _settings_key(view.settings),
-                         json.dumps(view.filters), view.organisation, view.settings)
+        return count(view)
     except InputError as error:
         _stop_with(error)
 
@@ -138,6 +201,8 @@ def analysis(view: View) -> Analysis:
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner="Reading the counts templates...")
 def counts_templates(files: tuple[tuple[str, bytes], ...]) -> list[FigureSet]:
     """Organisations' counts templates read once per set of files; raises InputError for one that is not."""
+    from metrics.benchmarking import read_counts_templates
+
     return run_bounded(read_counts_templates, files, **_bounds())
 
 
@@ -145,6 +210,8 @@ def counts_templates(files: tuple[tuple[str, bytes], ...]) -> list[FigureSet]:
 def _benchmarked(files: tuple[tuple[str, bytes], ...], saved: tuple[tuple[int, int], ...],
                  own: tuple[Source, ...], own_key: str, settings_key: str, _figure_sets: tuple[FigureSet, ...],
                  _settings: Settings) -> Benchmark:
+    from metrics.benchmarking import benchmark
+
     return benchmark(list(_figure_sets), _settings)
 
 
@@ -161,6 +228,8 @@ def benchmark_of(figure_sets: list[FigureSet], *, files: tuple[tuple[str, bytes]
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner="Reading the Census table...")
 def population_table(name: str, data: bytes) -> PopulationTable:
     """The Census ethnic group table read once per file; raises InputError when it cannot be used."""
+    from data_loaders.population import read_ts021
+
     return run_bounded(read_ts021, name, data, **_bounds())
 
 
