@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from data_loaders import InputError, LoadedData, load_sheets
+from data_loaders.guard import report_progress
 from data_loaders.load import concat_records
 from data_loaders.population import is_ts021
 from data_loaders.readers import local_limits, read_workbook
@@ -67,6 +68,7 @@ def read_sources(sources: Iterable[Source], *, mapping: Mapping[str, dict[str, s
     inputs = Inputs()
     for name, data, dataset in sources:
         sheets = read_workbook(name, data, columnar=True)
+        report_progress(f"Finding the headings and reading the values of {name}")  # shown by the app, if asked
         inputs.files.append(name)
         if dataset is None and is_counts_template(sheets):  # the first records say
             inputs.templates.append(read_template([sheet.complete() for sheet in sheets], file=name))

@@ -174,7 +174,8 @@ def test_an_upload_says_each_stage_and_its_time_and_the_files_are_read_once(monk
     assert plain(status.label).startswith("Read and counted in ")
     lines = [plain(m.value) for m in status.children.values()]
     assert [line.rsplit(": ", 1)[0] for line in lines] == [
-        "Reading staff.xlsx (file 1 of 2)", "Reading more staff.xlsx (file 2 of 2)",
+        "Reading staff.xlsx (file 1 of 2)", "Finding the headings and reading the values of staff.xlsx",
+        "Reading more staff.xlsx (file 2 of 2)", "Finding the headings and reading the values of more staff.xlsx",
         "Handing the records to the app", "Counting the metrics"]
     assert all(line.endswith(" s") for line in lines)
     assert any("Added staff.xlsx, more staff.xlsx" in plain(s.value) for s in at.success)
