@@ -72,14 +72,20 @@ class MetricResult:
         return self.definition.id
 
 
-def _group_figures(frame: pd.DataFrame) -> dict[str, GroupFigures]:
-    out = {}
-    for g in GROUPS:
-        row = frame[frame["group"] == g]
-        events = float(row["events"].sum()) if len(row) else 0.0
-        base = float(row["base"].sum()) if len(row) else 0.0
-        out[g] = GroupFigures(events, base, stats.rate(events, base))
+def _sums(keys: Any, numbers: Any) -> dict[Any, float]:
+    """Sum of the numbers per key, missing (NaN) numbers skipped as pandas' sum skips them. In Python:
+    a counts table has tens of rows, and a pandas filter per group and band cost a tenth of a second per
+    filter change in the app."""
+    out: dict[Any, float] = {}
+    for key, number in zip(keys, numbers, strict=True):
+        out[key] = out.get(key, 0.0) + (float(number) if number == number else 0.0)
     return out
+
+
+def _group_figures(frame: pd.DataFrame) -> dict[str, GroupFigures]:
+    events, base = _sums(frame["group"], frame["events"]), _sums(frame["group"], frame["base"])
+    return {g: GroupFigures(events.get(g, 0.0), base.get(g, 0.0), stats.rate(events.get(g, 0.0), base.get(g, 0.0)))
+            for g in GROUPS}
 
 
 def ratio_for(definition: MetricDefinition, groups: dict[str, GroupFigures], settings: Settings) -> Ratio:
@@ -148,11 +154,11 @@ def _survey(definition: MetricDefinition, counts: pd.DataFrame, settings: Settin
 
 def _pay_bands(definition: MetricDefinition, counts: pd.DataFrame, settings: Settings,
                quality: DataQuality) -> MetricResult:
-    bands = []
-    for band, rows in counts.groupby("item", sort=False):
-        by_group = {g: float(rows.loc[rows["group"] == g, "events"].sum()) for g in GROUPS}
-        bands.append(_band_row(str(band), by_group))
-    totals = {g: float(counts.loc[counts["group"] == g, "events"].sum()) for g in GROUPS}
+    per_band = _sums(zip(counts["item"], counts["group"], strict=True), counts["events"])
+    bands = [_band_row(str(band), {g: per_band.get((band, g), 0.0) for g in GROUPS})
+             for band in dict.fromkeys(counts["item"])]  # in the order the bands come
+    per_group = _sums(counts["group"], counts["events"])
+    totals = {g: per_group.get(g, 0.0) for g in GROUPS}
     return MetricResult(definition, settings.standard, stats.DESCRIPTIVE, bands=tuple(bands),
                         overall=_band_row("All staff", totals), quality=quality)
 
