@@ -557,6 +557,24 @@ def test_far_away_cell_is_refused_before_calamine_allocates_for_it() -> None:
         ('<row r="1"><c r="a1"><v>1</v></c><c r="d40"><v>2</v></c></row>', (40, 4)),
         # a '>' inside an attribute value does not end the tag
         ('<row r="1"><c r="A1"><v>1</v></c><c note="a>b" r="D40"><v>2</v></c></row>', (40, 4)),
+        # leading zeros pad a small row number: the reference with most digits is not the farthest
+        ('<row r="1"><c r="A00000001"><v>1</v></c><c r="D40"><v>2</v></c></row>', (40, 4)),
+        # and a padded one can be the farthest
+        ('<row r="1"><c r="D1"><v>1</v></c><c r="A0000040"><v>2</v></c></row>', (40, 4)),
+        # calamine places a cell by its last r attribute
+        ('<row r="1"><c r="A1"><v>1</v></c><c r="B1" r="D40"><v>2</v></c></row>', (40, 4)),
+        # an attribute may follow a quote with no space between
+        ('<row r="1"><c r="A1"><v>1</v></c><c r="B1" s="0"r="D40"><v>2</v></c></row>', (40, 4)),
+        # or be spaced out and single-quoted
+        ("<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"B1\"\tr = 'D40'><v>2</v></c></row>", (40, 4)),
+        # elements named col, cols... are not cells; r:id is not r
+        (
+            '<cols><col min="1" max="4" width="9"/></cols><row r="1" spans="1:4"><c r="A1"><v>1</v></c>'
+            '<c r="D40" r:id="x"><v>2</v></c></row>',
+            (40, 4),
+        ),
+        # two and three letters
+        ('<row r="1"><c r="A1"><v>1</v></c><c r="AB3"><v>2</v></c><c r="C2"><v>3</v></c></row>', (3, 28)),
     ],
 )
 def test_cell_reach_is_measured_exactly_before_calamine(
@@ -580,46 +598,6 @@ def test_unreadable_cell_reference_is_refused() -> None:
     data = xlsx_with_sheet_data('<row r="1"><c s="1" r="$A$1"><v>1</v></c></row>')
 
     assert "cell addressed in an unreadable way" in str(refused("odd.xlsx", data))
-
-
-@pytest.mark.parametrize(
-    ("sheet_data", "reach"),
-    [
-        # leading zeros pad a small row number: the reference with most digits is not the farthest
-        ('<row r="1"><c r="A00000001"><v>1</v></c><c r="D40"><v>2</v></c></row>', (40, 4)),
-        # and a padded one can be the farthest
-        ('<row r="1"><c r="D1"><v>1</v></c><c r="A0000040"><v>2</v></c></row>', (40, 4)),
-        # calamine places a cell by its last r attribute
-        ('<row r="1"><c r="A1"><v>1</v></c><c r="B1" r="D40"><v>2</v></c></row>', (40, 4)),
-        # an attribute may follow a quote with no space between
-        ('<row r="1"><c r="A1"><v>1</v></c><c r="B1" s="0"r="D40"><v>2</v></c></row>', (40, 4)),
-        # or be spaced out and single-quoted
-        ("<row r=\"1\"><c r=\"A1\"><v>1</v></c><c r=\"B1\"\tr = 'D40'><v>2</v></c></row>", (40, 4)),
-        # elements named col, cols... are not cells; r:id is not r
-        (
-            '<cols><col min="1" max="4" width="9"/></cols><row r="1" spans="1:4"><c r="A1"><v>1</v></c>'
-            '<c r="D40" r:id="x"><v>2</v></c></row>',
-            (40, 4),
-        ),
-        # two and three letters
-        ('<row r="1"><c r="A1"><v>1</v></c><c r="AB3"><v>2</v></c><c r="C2"><v>3</v></c></row>', (3, 28)),
-    ],
-)
-def test_cell_reach_follows_every_r_calamine_would(
-    monkeypatch: pytest.MonkeyPatch, sheet_data: str, reach: tuple[int, int]
-) -> None:
-    rows, columns = reach
-    data = xlsx_with_sheet_data(sheet_data)
-
-    monkeypatch.setattr(readers, "MAX_CELLS", rows * columns - 1)
-    error = refused("reach.xlsx", data)
-    assert error.sheet is None  # refused by the pre-check, not after calamine read the sheet
-    assert f"reaches row {rows} and column {readers._column_letters(columns)}" in str(error)
-
-    monkeypatch.setattr(readers, "MAX_CELLS", rows * columns)
-    [sheet] = read_workbook("reach.xlsx", data)
-    assert sheet.first_row + len(sheet.rows) - 1 == rows
-    assert max(len(row) for row in sheet.rows) == columns
 
 
 @pytest.mark.parametrize(
