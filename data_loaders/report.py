@@ -26,10 +26,6 @@ class RawSheet:
     # the first records only: enough for every heading search.
     body: Any = None
 
-    @property
-    def row_count(self) -> int:
-        return len(self.rows) + (self.body.num_rows if self.body is not None else 0)
-
     def complete(self) -> RawSheet:
         """The same sheet with every record in `rows` (for readers that walk rows: templates, Census)."""
         if self.body is None:

@@ -467,27 +467,29 @@ def _text_ids(cells: pd.Series) -> Parsed | None:
     """A CSV's identifiers, all text, done in bulk: what id_value does to each, with string operations.
 
     None unless every distinct value is a str, for the general path."""
+    none_unreadable = pd.Series(np.zeros(len(cells), dtype=bool), index=cells.index, name=cells.name)
     if isinstance(cells.dtype, pd.StringDtype):  # a large CSV's column as read: every cell is text already
-        if cells.str.isdecimal().fillna(False).all():  # employee numbers: nothing to strip or mend
-            return cells.astype(STRING), pd.Series(np.zeros(len(cells), dtype=bool), index=cells.index, name=cells.name)
-        text = cells.str.strip()
-        if text.str.contains(".", regex=False).any():
-            text = text.str.replace(f"^{_WHOLE_NUMBER_TEXT.pattern}$", r"\1", regex=True)
-        return (text.mask(text == "").astype(STRING),
-                pd.Series(np.zeros(len(cells), dtype=bool), index=cells.index, name=cells.name))
+        return _mended_id_text(cells), none_unreadable
     if isinstance(cells.dtype, pd.CategoricalDtype):
         codes, uniques = cells.cat.codes.to_numpy(), cells.cat.categories.to_numpy(dtype=object)
     else:
         codes, uniques = pd.factorize(cells.to_numpy(dtype=object), use_na_sentinel=True)
     if len(uniques) == 0 or not all(type(value) is str for value in uniques):
         return None
-    text = pd.Series(uniques, dtype=STRING).str.strip()
-    # "1234.0" is an Excel number that went through a CSV; it must join to 1234 (as in id_value).
-    text = text.str.replace(f"^{_WHOLE_NUMBER_TEXT.pattern}$", r"\1", regex=True)
-    text = text.mask(text == "")
+    text = _mended_id_text(pd.Series(uniques, dtype=STRING))
     values = pd.concat([text, pd.Series([pd.NA], dtype=STRING)], ignore_index=True).array.take(codes)
-    return (pd.Series(values, index=cells.index, name=cells.name),
-            pd.Series(np.zeros(len(cells), dtype=bool), index=cells.index, name=cells.name))
+    return pd.Series(values, index=cells.index, name=cells.name), none_unreadable
+
+
+def _mended_id_text(text: pd.Series) -> pd.Series:
+    """Identifiers as text, stripped, "1234.0" as "1234" (an Excel number that went through a CSV must join
+    to 1234, as in id_value), blank as NA. Employee numbers of digits alone need none of it."""
+    if text.str.isdecimal().fillna(False).all():
+        return text.astype(STRING)
+    text = text.str.strip()
+    if text.str.contains(".", regex=False).any():
+        text = text.str.replace(f"^{_WHOLE_NUMBER_TEXT.pattern}$", r"\1", regex=True)
+    return text.mask(text == "").astype(STRING)
 
 
 def _whole_number_ids(cells: pd.Series) -> Parsed | None:
