@@ -126,20 +126,25 @@ def read_workbook(name: str, data: bytes, *, columnar: bool = False) -> list[Raw
 
     `columnar`: a large CSV may come back as its first records in `rows` and the rest in `body`
     (for data_loaders.tables, which reads both); otherwise every record is in `rows`."""
+    return checked_read(name, data, columnar=columnar)()
+
+
+def checked_read(name: str, data: bytes, *, columnar: bool = False) -> Callable[[], list[RawSheet]]:
+    """read_workbook in two steps: the checks on the bytes now (raising InputError for anything they
+    refuse), then the returned call to read the cells. The checks hold the GIL; most of the read
+    (calamine's parse of a sheet, pyarrow's of a CSV) does not, so a caller may run the read on another
+    thread while this one does other work (metrics.api.read_paths)."""
     if len(data) > _limit('MAX_FILE_BYTES'):
         raise _too_big(name, len(data))
     if not data or data.isspace():  # isspace does not copy a 100 MB file as strip would
         raise _empty(name)
     if data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
         _check_zip(name, data)
-        return _read_with_calamine(name, data)
+        return lambda: _read_with_calamine(name, data)
     if data.startswith(_OLE2_MAGIC):
         _check_ole2(name, data)
-        return _read_with_calamine(name, data)
-    return _read_csv(name, data, columnar)
-
-
-# --- messages ---------------------------------------------------------------------------------
+        return lambda: _read_with_calamine(name, data)
+    return lambda: _read_csv(name, data, columnar)
 
 
 def _too_big(name: str, size: int) -> InputError:

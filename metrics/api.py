@@ -7,23 +7,28 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from data_loaders import InputError, LoadedData, load_sheets
+# Only what reading a file needs is imported with this module (numpy and calamine, no pandas): the
+# engine's other stages are imported where they are first used, so that read_paths can read the first
+# file while they import. The app has imported them long before it calls anything here.
+from data_loaders.errors import InputError
 from data_loaders.guard import report_progress
-from data_loaders.load import concat_records
-from data_loaders.population import is_ts021
-from data_loaders.readers import local_limits, read_workbook
+from data_loaders.readers import checked_read, local_limits, read_workbook
+from data_loaders.report import LoadedData, RawSheet
 from data_loaders.schema import DATASETS
-from metrics.counts import FigureSet
-from metrics.records import figures_from_records
-from metrics.results import MetricResult, compute_results
-from metrics.settings import Settings
-from metrics.template import is_counts_template, read_template
+
+if TYPE_CHECKING:
+    from metrics.counts import FigureSet
+    from metrics.results import MetricResult
+    from metrics.settings import Settings
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "wexcombe"
 SAMPLE_ORGANISATION = "Wexcombe Borough Council"
@@ -65,9 +70,20 @@ def parse_source_argument(argument: str) -> tuple[str, str | None]:
 
 
 def read_sources(sources: Iterable[Source], *, mapping: Mapping[str, dict[str, str]] | None = None) -> Inputs:
+    """Each source read and loaded in turn, on this thread alone (the app calls this in a child process
+    whose memory bound assumes one thread; see data_loaders.guard)."""
+    return _load_read(((name, read_workbook(name, data, columnar=True), dataset) for name, data, dataset in sources),
+                      mapping)
+
+
+def _load_read(read: Iterable[tuple[str, list[RawSheet], str | None]],
+               mapping: Mapping[str, dict[str, str]] | None) -> Inputs:
+    from data_loaders.load import load_sheets
+    from data_loaders.population import is_ts021
+    from metrics.template import is_counts_template, read_template
+
     inputs = Inputs()
-    for name, data, dataset in sources:
-        sheets = read_workbook(name, data, columnar=True)
+    for name, sheets, dataset in read:
         report_progress(f"Finding the headings and reading the values of {name}")  # shown by the app, if asked
         inputs.files.append(name)
         if dataset is None and is_counts_template(sheets):  # the first records say
@@ -93,6 +109,8 @@ def services(inputs: Inputs) -> list[str]:
 
 
 def _merge(into: LoadedData, new: LoadedData) -> None:
+    from data_loaders.load import concat_records
+
     for name, frame in new.datasets.items():
         into.datasets[name] = concat_records([into.datasets[name], frame]) if name in into.datasets else frame
     into.sheets.extend(new.sheets)
@@ -117,7 +135,49 @@ def read_paths(paths: Iterable[str | tuple[str, str | None]]) -> Inputs:
     # Files named on the command line are the user's own, on their own machine: the upload limits
     # (sized for a web server shared by many) would refuse the national file.
     with local_limits():
-        return read_sources(sources)
+        return _load_read(_ReadAhead(sources), None)
+
+
+class _ReadAhead:
+    """The sources' sheets in order, each file's cells read on a worker thread while the file before is
+    loaded on this one.
+
+    A file's bytes are checked here, on the caller's thread (the checks hold the GIL); then its cells are
+    read on the worker: calamine's parse of a sheet and pyarrow's of a CSV run without the GIL, so they
+    overlap the loading of the file before and, for the first file, the import of pandas and the engine
+    (made when this is, before `_load_read` imports them). One file ahead at most: no more than two
+    files' cells are held at once. Only for the command line's own files: the app reads uploads on one
+    thread, in a bounded child (read_sources)."""
+
+    def __init__(self, sources: list[Source]) -> None:
+        self._sources = list(sources)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
+        self._next = 0
+        try:
+            self._pending = self._submit()
+        except BaseException:
+            self._pool.shutdown()
+            raise
+
+    def _submit(self) -> Future[list[RawSheet]] | None:
+        if self._next >= len(self._sources):
+            return None
+        name, data, _ = self._sources[self._next]
+        self._next += 1
+        read = checked_read(name, data, columnar=True)
+        # A worker thread does not inherit context variables: the local limits must go with it.
+        return self._pool.submit(contextvars.copy_context().run, read)
+
+    def __iter__(self) -> Iterator[tuple[str, list[RawSheet], str | None]]:
+        try:
+            for name, _, dataset in self._sources:
+                assert self._pending is not None
+                sheets = self._pending.result()  # the reader's InputError is raised here, on the caller's thread
+                self._pending = None
+                self._pending = self._submit()
+                yield name, sheets, dataset
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def sample_snapshots() -> list[Path]:
@@ -138,8 +198,13 @@ def sample_paths(snapshot: str | None = None) -> list[tuple[str, str | None]]:
     return [(str(p), p.stem if p.stem in DATASETS else None) for p in sorted(folder.iterdir()) if p.is_file()]
 
 
-def analyse(inputs: Inputs, settings: Settings = Settings(), *, organisation: str = "",
+def analyse(inputs: Inputs, settings: Settings | None = None, *, organisation: str = "",
             filters: Mapping[str, list[str]] | None = None, today: dt.date | None = None) -> Analysis:
+    from metrics.records import figures_from_records
+    from metrics.results import compute_results
+    from metrics.settings import Settings
+
+    settings = Settings() if settings is None else settings
     warnings = list(inputs.loaded.warnings)
     if len(inputs.templates) > 1:
         raise InputError("more than one counts template was given",
@@ -185,6 +250,8 @@ def _unrecognised_warnings(figures: FigureSet) -> list[str]:
 def _fill_from_template(figures: FigureSet, template: FigureSet, warnings: list[str]) -> FigureSet:
     import pandas as pd
 
+    from metrics.counts import FigureSet
+
     extra = template.available - figures.available
     if not extra:
         warnings.append("The counts template adds nothing: every metric it holds came from the records.")
@@ -197,7 +264,7 @@ def _fill_from_template(figures: FigureSet, template: FigureSet, warnings: list[
                      figures.available | extra, figures.filters)
 
 
-def analyse_paths(paths: Iterable[str | tuple[str, str | None]] = (), settings: Settings = Settings(), *,
+def analyse_paths(paths: Iterable[str | tuple[str, str | None]] = (), settings: Settings | None = None, *,
                   organisation: str = "", filters: Mapping[str, list[str]] | None = None,
                   today: dt.date | None = None) -> Analysis:
     """Analyse files (paths, optionally 'dataset=path'); with none, the sample council."""
