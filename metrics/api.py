@@ -139,45 +139,39 @@ def read_paths(paths: Iterable[str | tuple[str, str | None]]) -> Inputs:
 
 
 class _ReadAhead:
-    """The sources' sheets in order, each file's cells read on a worker thread while the file before is
-    loaded on this one.
+    """The sources' sheets in order, their cells read on a worker thread while this one loads.
 
-    A file's bytes are checked here, on the caller's thread (the checks hold the GIL); then its cells are
-    read on the worker: calamine's parse of a sheet and pyarrow's of a CSV run without the GIL, so they
-    overlap the loading of the file before and, for the first file, the import of pandas and the engine
-    (made when this is, before `_load_read` imports them). One file ahead at most: no more than two
-    files' cells are held at once. Only for the command line's own files: the app reads uploads on one
-    thread, in a bounded child (read_sources)."""
+    Each file's bytes are checked here, on the caller's thread, when this is made (the checks hold the
+    GIL), and its cells are then read on the worker, one file after another: calamine's parse of a sheet
+    and pyarrow's of a CSV run without the GIL, so they overlap the import of pandas and the engine (which
+    `_load_read` imports after this is made) and the loading of the files before. The bytes of every file
+    are in memory already; their cells may be too, at most once each. Errors come in the files' order, as
+    reading them one by one would give them. Only for the command line's own files: the app reads uploads
+    on one thread, in a bounded child (read_sources)."""
 
     def __init__(self, sources: list[Source]) -> None:
         self._sources = list(sources)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
-        self._next = 0
-        try:
-            self._pending = self._submit()
-        except BaseException:
-            self._pool.shutdown()
-            raise
-
-    def _submit(self) -> Future[list[RawSheet]] | None:
-        if self._next >= len(self._sources):
-            return None
-        name, data, _ = self._sources[self._next]
-        self._next += 1
-        read = checked_read(name, data, columnar=True)
-        # A worker thread does not inherit context variables: the local limits must go with it.
-        return self._pool.submit(contextvars.copy_context().run, read)
+        self._reads: list[Future[list[RawSheet]]] = []
+        self._refused: InputError | None = None  # the first file the checks refused; none after it is read
+        context = contextvars.copy_context()  # a worker thread does not inherit the local limits by itself
+        for name, data, _ in self._sources:
+            try:
+                read = checked_read(name, data, columnar=True)
+            except InputError as error:
+                self._refused = error
+                break
+            self._reads.append(self._pool.submit(context.copy().run, read))
 
     def __iter__(self) -> Iterator[tuple[str, list[RawSheet], str | None]]:
         try:
-            for name, _, dataset in self._sources:
-                assert self._pending is not None
-                sheets = self._pending.result()  # the reader's InputError is raised here, on the caller's thread
-                self._pending = None
-                self._pending = self._submit()
-                yield name, sheets, dataset
+            for (name, _, dataset), read in zip(self._sources, self._reads, strict=False):
+                yield name, read.result(), dataset  # a reader's InputError is raised here, on the caller's thread
+            if self._refused is not None:
+                raise self._refused
         finally:
             self._pool.shutdown(wait=True, cancel_futures=True)
+            self._reads.clear()
 
 
 def sample_snapshots() -> list[Path]:
