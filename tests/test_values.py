@@ -295,7 +295,8 @@ def test_a_large_column_parses_each_distinct_value_once(monkeypatch: pytest.Monk
     distinct = ["31/03/2024", 45382, "01/02/2024", dt.date(2023, 4, 1), "TBC"]
     column = pd.Series((distinct + [None]) * 20_000, dtype=object)  # 120,000 rows
     parsed, unreadable = parse_date(column)
-    assert len(calls) == len(distinct)
+    # Once each, and the date cell not at all: date cells are read in bulk (_plain_datetimes).
+    assert sorted(map(repr, calls)) == sorted(repr(v) for v in distinct if not isinstance(v, dt.date))
     assert len(parsed) == 120_000
     assert parsed.iloc[6] == MARCH_31 and parsed.iloc[7] == MARCH_31
     assert parsed.iloc[8] == pd.Timestamp(2024, 2, 1)
