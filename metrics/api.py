@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import importlib
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -29,6 +30,20 @@ if TYPE_CHECKING:
     from metrics.counts import FigureSet
     from metrics.results import MetricResult
     from metrics.settings import Settings
+
+# What reading and analysing import on first use (below), for import_engine.
+ENGINE_MODULES = ("data_loaders.load", "data_loaders.population", "metrics.template", "metrics.records",
+                  "metrics.results", "metrics.narrative", "metrics.settings", "metrics.counts")
+
+
+def import_engine() -> None:
+    """Import now what read_sources and analyse would import on first use. The app calls this as it
+    starts: it reads files in forked children (data_loaders.guard), and a child that imports a module
+    which another of the parent's threads was importing at the moment of the fork waits for ever on
+    that import's lock (the child has no such thread to release it)."""
+    for name in ENGINE_MODULES:
+        importlib.import_module(name)
+
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "wexcombe"
 SAMPLE_ORGANISATION = "Wexcombe Borough Council"

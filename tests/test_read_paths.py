@@ -77,3 +77,19 @@ def test_the_front_door_imports_no_pandas_before_a_file_is_read():
                                            check=True).stdout))
     assert "python_calamine" in loaded and "data_loaders.readers" in loaded
     assert "pandas" not in loaded
+
+
+def test_the_app_has_imported_all_that_reading_and_analysing_import_before_a_reader_is_forked():
+    # The app reads in forked children: a child that imports a module another thread of the app was importing
+    # at the fork would wait for ever. So nothing of the engine may be left to import in the child.
+    code = """
+import json, sys
+from pathlib import Path
+import ui.state
+from metrics.api import analyse, read_sources, sample_paths
+before = set(sys.modules)
+analyse(read_sources([(Path(p).name, Path(p).read_bytes(), d) for p, d in sample_paths()]))
+print(json.dumps(sorted(m for m in set(sys.modules) - before if m.split(".")[0] in ("data_loaders", "metrics"))))
+"""
+    completed = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert json.loads(completed.stdout.strip().splitlines()[-1]) == []

@@ -21,7 +21,7 @@ import streamlit as st
 from data_loaders import guard
 from data_loaders.errors import InputError
 from data_loaders.guard import report_progress, run_bounded
-from metrics.api import Analysis, Inputs, analyse, read_sources, sample_paths, sample_snapshots
+from metrics.api import Analysis, Inputs, analyse, import_engine, read_sources, sample_paths, sample_snapshots
 from metrics.counts import FigureSet
 from metrics.records import latest_date
 from metrics.settings import Settings
@@ -31,6 +31,8 @@ from ui.safe import md
 if TYPE_CHECKING:  # imported where used: only the Benchmarking and Settings pages need them
     from data_loaders.population import PopulationTable
     from metrics.benchmarking import Benchmark
+
+import_engine()  # before any reader is forked: a forked child must find the engine imported (see there)
 
 Source = tuple[str, bytes, str | None]
 
