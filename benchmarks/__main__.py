@@ -247,6 +247,99 @@ def app_times() -> list[tuple[str, float]]:
     return [tuple(pair) for pair in json.loads(completed.stdout.strip().splitlines()[-1])]
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+# The app's first page in a real browser: a server started fresh, then a new browser tab, until the overview is
+# drawn in full. Baseline: `streamlit run app.py` (nothing done before someone connects); the project's own run
+# command, `python -m ui.serve`, makes the first page ready as the server starts.
+SERVERS: dict[str, list[str]] = {
+    "streamlit run app.py": ["-m", "streamlit", "run", "app.py"],
+    "python -m ui.serve (make run)": ["-m", "ui.serve"],
+}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _first_visit(browser: object, command: list[str]) -> tuple[float, float]:
+    """(seconds from the server's start, seconds from the browser's request) until the overview is complete."""
+    import os
+    import urllib.request
+
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        server = subprocess.Popen(
+            [sys.executable, *command, "--server.headless", "true", "--server.port", str(port), "--server.address",
+             "127.0.0.1", "--browser.gatherUsageStats", "false"], cwd=ROOT,
+            env=os.environ | {"WRES_DATABASE_URL": f"sqlite:///{folder}/bench.sqlite"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise SystemExit(f"benchmark: the server ({' '.join(command)}) did not start") from None
+                    time.sleep(0.02)
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            requested = time.perf_counter()
+            page.goto(url)
+            # The overview's last element, then Streamlit's running indicator gone: the page is complete.
+            page.get_by_text("How to read a relative likelihood").first.wait_for(timeout=60_000)
+            page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                                   timeout=60_000)
+            complete = time.perf_counter()
+            context.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return complete - started, complete - requested
+
+
+def browser_first_page(repeat: int) -> dict[str, dict[str, float]] | None:
+    """The median of `repeat` fresh servers for each way of starting the app; None without Chromium."""
+    if not CHROMIUM.exists():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    figures = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        warm = browser.new_context()
+        warm.new_page().goto("about:blank")  # the browser's own start is not the app's
+        warm.close()
+        for name, command in SERVERS.items():
+            runs = [_first_visit(browser, command) for _ in range(repeat)]
+            figures[name] = {"from_start": statistics.median(r[0] for r in runs),
+                             "from_request": statistics.median(r[1] for r in runs)}
+        browser.close()
+    return figures
+
+
+def print_browser(figures: dict[str, dict[str, float]] | None, repeat: int) -> None:
+    print(f"\nThe first page in headless Chromium, on a server started fresh for it (median of {repeat}; target: "
+          "under 2 s):")
+    if figures is None:
+        print(f"  skipped: no Chromium at {CHROMIUM}")
+        return
+    print(f"  {'server started with':<36} {'from the request':>17} {'from the start':>15}")
+    for name, f in figures.items():
+        print(f"  {name:<36} {f['from_request']:>15.2f} s {f['from_start']:>13.2f} s")
+
+
 def make_workbook(rows: int, path: Path) -> None:
     """A staff export of `rows` people shaped like the sample council's (title rows, coded labels)."""
     import random
@@ -392,6 +485,9 @@ def main(argv: list[str] | None = None) -> int:
               "under 300 ms):")
         for name, seconds in reruns:
             print(f"  {name:<52} {seconds * 1000:>7.0f} ms")
+    browser = None if args.no_app else browser_first_page(args.repeat)
+    if not args.no_app:
+        print_browser(browser, args.repeat)
     memory = memory_marks(args.uploads) if args.uploads and not args.no_app else []
     if memory:
         print(f"\nThe app's resident memory across {args.uploads} uploads of different files in one session, each "
@@ -399,7 +495,8 @@ def main(argv: list[str] | None = None) -> int:
         print("  " + ", ".join(f"after {n}: {mb:.0f} MB" for n, mb in memory))
     if args.json:
         print(json.dumps({"cases": figures, "stages": dict(stages), "national_csv": national, "app": dict(reruns),
-                          "upload": upload, "memory_mb_after_uploads": dict(memory)}, indent=2))
+                          "upload": upload, "browser_first_page": browser,
+                          "memory_mb_after_uploads": dict(memory)}, indent=2))
     return 0
 
 

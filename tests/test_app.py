@@ -210,6 +210,22 @@ def test_the_overview_has_the_year_before_read_in_the_background_once_the_year_s
     assert before.started >= shown_read  # and read after the year shown: not competing with it
 
 
+def test_as_the_server_starts_the_first_visitors_years_are_read_and_their_page_reads_nothing(monkeypatch):
+    from ui import state, warm_up
+    from ui.reading import Readings
+
+    monkeypatch.setattr(state, "_READINGS", Readings(max_entries=8, ttl_seconds=3600))
+    state._analysed.clear()  # computed by earlier tests: the page must count from these readings
+    warm_up.prepare_first_page()  # what ui.serve runs in a thread before anyone has connected
+    ahead = dict(state._READINGS._entries)
+    assert list(ahead) == [(state.sample_sources(end), "{}") for end in ("2026-03-31", "2025-03-31")]
+    at = open_app()
+    assert "0.71 → 0.78" in markdown_text(at)
+    # The first page found both readings under way or done, and started none of its own.
+    assert dict(state._READINGS._entries) == ahead
+    assert [(r.done, r.failed) for r in ahead.values()] == [(True, False), (True, False)]
+
+
 def test_readings_are_shared_by_key_bounded_and_a_failure_is_not_kept():
     from ui.reading import Reading, Readings
 

@@ -30,3 +30,10 @@ def test_benchmark_prints_each_case_beside_the_calamine_baseline():
     ratio = float(next(line for line in lines if line.split()[:1] == ["ratio"]).split()[-2])
     assert abs(ratio - upload / command_line) < 0.01 / command_line + 0.01  # the figures printed are rounded
     assert "Reading staff.xlsx (file 1 of 1):" in completed.stdout and "Counting the metrics:" in completed.stdout
+    assert "The first page in headless Chromium" in completed.stdout
+    if Path("/usr/bin/chromium").exists():  # CI installs it: there, both ways of starting the app are timed
+        for server in ("streamlit run app.py", "python -m ui.serve (make run)"):
+            line = next(line for line in lines if line.strip().startswith(server))
+            assert [float(figure) for figure in line.split()[-4::2]], line
+    else:
+        assert "skipped: no Chromium" in completed.stdout

@@ -44,13 +44,9 @@ def render() -> state.View:
             "Period (12 months to)", snapshots, index=len(snapshots) - 1, key=state.SNAPSHOT,
             format_func=lambda s: f"{dt.date.fromisoformat(s).day} {dt.date.fromisoformat(s):%B %Y}",
         )
-        sources = state.sample_sources(snapshot)
         # Read in the background while the database is opened; then the year before, which the overview
-        # compares with, while this year is counted and drawn (one at a time: a child process per core).
-        state.read_ahead(sources)
-        earlier = [s for s in snapshots if s < snapshot]
-        if earlier:
-            state.read_ahead(state.sample_sources(earlier[-1]), after=sources)
+        # compares with, while this year is counted and drawn.
+        sources = state.read_sample_ahead(snapshot)
         saved = _saved_settings(organisation)
         period_end = dt.date.fromisoformat(snapshot)
     else:

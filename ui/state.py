@@ -116,11 +116,32 @@ def _session_mapping_key() -> str:
     return _mapping_key(st.session_state.get(MAPPINGS, {}))
 
 
-def read_ahead(sources: tuple[Source, ...], *, after: tuple[Source, ...] | None = None) -> None:
+def read_ahead(sources: tuple[Source, ...], *, after: tuple[Source, ...] | None = None,
+               mapping_key: str | None = None) -> None:
     """Start reading `sources` in the background (if no one has), so that a later parsed(sources) finds them
-    read, or part-read, while this run does other work; with `after`, once those files have been read."""
-    key = _session_mapping_key()
+    read, or part-read, while this run does other work; with `after`, once those files have been read. With
+    the session's column corrections, or those `mapping_key` names (outside a session)."""
+    key = _session_mapping_key() if mapping_key is None else mapping_key
     _reading(sources, key, after=_reading(after, key) if after is not None else None)
+
+
+def read_sample_ahead(snapshot: str | None = None, *, mapping_key: str | None = None) -> tuple[Source, ...]:
+    """The sample council's files for `snapshot` (default: the latest), read in the background if no one has,
+    then the year before, which the overview compares with (one after the other: a child process per core)."""
+    snapshots = sample_snapshot_names()
+    snapshot = snapshot or snapshots[-1]
+    sources = sample_sources(snapshot)
+    read_ahead(sources, mapping_key=mapping_key)
+    earlier = [s for s in snapshots if s < snapshot]
+    if earlier:
+        read_ahead(sample_sources(earlier[-1]), after=sources, mapping_key=mapping_key)
+    return sources
+
+
+def prepare_first_visit() -> None:
+    """What the first page of a new session needs read: the latest sample year, then the one before, with no
+    column corrections (ui.serve calls this as the server starts, before anyone has connected)."""
+    read_sample_ahead(mapping_key=_mapping_key({}))
 
 
 class _Status(Protocol):

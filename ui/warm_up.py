@@ -1,4 +1,9 @@
-"""What the first page does not need, imported in the background once it has been drawn.
+"""Work done ahead of a person's clicks: before the first page, and once it has been drawn.
+
+Before anyone connects (ui.serve, as the server starts): the modules the first page imports, and the
+sample council read, so the first visitor does not wait for them.
+
+After the first page: what it does not need, imported in the background.
 
 The overview draws no chart, so it does not wait for the chart library (altair, a quarter of a
 second or more to import); every metric page would. Imported here, in a thread, while the person
@@ -14,6 +19,9 @@ import logging
 import threading
 
 LATER = ("charts",)
+# What the entrypoint and the overview import (app.py, pages/overview.py).
+FIRST = ("ui.access", "ui.sidebar", "ui.navigation", "ui.history", "ui.metric_page", "ui.overview", "ui.status",
+         "ui.state")
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -28,6 +36,18 @@ def import_the_rest() -> None:
             return
         _started = True
     threading.Thread(target=_import, args=(LATER,), name="wres-warm-up", daemon=True).start()
+
+
+def prepare_first_page() -> None:
+    """Import what the first page imports and start reading the sample council (ui.serve runs this in a thread
+    as the server starts). Anything that fails here is left for the first page to meet and show."""
+    _import(FIRST)
+    try:
+        from ui import state
+
+        state.prepare_first_visit()
+    except Exception:  # noqa: BLE001 - the first page reads the sample itself and shows any error there
+        logger.warning("reading the sample council ahead of the first visit failed", exc_info=True)
 
 
 def _import(names: tuple[str, ...]) -> None:

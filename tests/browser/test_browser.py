@@ -1,4 +1,5 @@
-"""The app in a real browser: `streamlit run app.py` driven by Playwright in headless Chromium.
+"""The app in a real browser, served as `make run` serves it (`python -m ui.serve`, which runs
+`streamlit run app.py`), driven by Playwright in headless Chromium.
 
 Debian's Chromium at /usr/bin/chromium (installed by .ci/run); Playwright cannot download its
 own browsers here. Without Chromium the tests skip with a clear message, except in CI, where
@@ -48,7 +49,7 @@ def _start(database: Path, secrets: Path | None = None) -> tuple[subprocess.Pope
     env = os.environ | {"WRES_DATABASE_URL": f"sqlite:///{database}"}
     extra = ["--secrets.files", str(secrets)] if secrets else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+        [sys.executable, "-m", "ui.serve", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *extra],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )

@@ -1,0 +1,29 @@
+"""`python -m ui.serve [options of streamlit run]`: the app as `streamlit run app.py` serves it, with the
+first page made ready while the server starts. `make run` uses this.
+
+Streamlit runs app.py only once a browser has connected, so the first person to open the app would wait
+for the app's imports and for the sample council to be read. Here both start in a background thread as
+the server starts, while that person's browser is still fetching Streamlit's page and scripts (about a
+second here). The benchmark's "first page in a browser" case measures the difference.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def main(argv: list[str] | None = None) -> None:
+    from ui import warm_up  # light: it imports the rest in the thread
+
+    threading.Thread(target=warm_up.prepare_first_page, name="wres-first-page", daemon=True).start()
+    from streamlit.web import cli
+
+    cli.main(["run", str(APP), *(sys.argv[1:] if argv is None else argv)], prog_name="streamlit")
+
+
+if __name__ == "__main__":
+    main()
