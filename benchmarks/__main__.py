@@ -473,7 +473,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'case':<{width}}  {'seconds':>8}  {'x calamine':>10}  {'peak MB':>8}")
     for name, f in figures.items():
         print(f"{name:<{width}}  {f['seconds']:>8.2f}  {f['seconds'] / floor:>10.2f}  {f['peak_mb']:>8.0f}")
-    print("\nThis project, stage by stage (one run):")
+    print("\nThis project, stage by stage, one after another (one run; the command line above reads the cells on a "
+          "worker thread while pandas and the engine import):")
     for name, seconds in stages:
         print(f"  {name:<48} {seconds:>6.2f} s")
     if upload:
