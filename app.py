@@ -25,8 +25,9 @@ blocked = access.gate()
 if blocked is not None:  # signed out, or not on the access list: that page and nothing else
     st.navigation([st.Page(blocked, title="Sign in", url_path="sign-in", default=True)], position="hidden").run()
     st.stop()
-navigation = st.navigation(pages)
+navigation = st.navigation(pages, position="hidden")  # the sidebar draws the links (ui.sidebar.menu)
 sidebar.open_requested_page()
+sidebar.menu(pages)
 sidebar.render()
 navigation.run()
 warm_up.import_the_rest()  # the page is drawn: what other pages need is imported while it is read

@@ -40,6 +40,11 @@ class ChartSpec:
     # Groups or bands under settings.min_group_size, for the page to warn about.
     small_groups: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # What a screen reader announces for the chart: its headline finding (the figures are in the table beside
+        # it; the marks themselves are hidden from the accessibility tree, see _finish).
+        self.chart = self.chart.properties(description=self.summary)
+
     def with_width(self, width: int) -> ChartSpec:
         """A fixed-width copy, for exports rendered without a container to fill."""
         return replace(self, chart=self.chart.properties(width=width))
@@ -102,6 +107,9 @@ def _finish(chart: alt.TopLevelMixin, title: str, subtitle: str = "") -> alt.Top
         .configure_legend(labelFontSize=palette.LABEL_SIZE, titleFontSize=palette.LABEL_SIZE)
         .configure_text(fontSize=palette.LABEL_SIZE)
         .configure_view(stroke=None)
+        # Marks are left out of the accessibility tree: one by one they say less than the table beside the chart,
+        # and a layer with nothing to draw (no interval to show) would be announced as an unlabelled graphic.
+        .configure_mark(aria=False)
     )
 
 

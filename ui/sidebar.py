@@ -19,6 +19,19 @@ CURRENT_VIEW = "current_view"
 REQUESTED_PAGE = "requested_page"
 
 
+def menu(sections: dict[str, list[st.Page]]) -> None:
+    """The pages as links at the top of the sidebar, under their group names. Drawn here, not by
+    st.navigation, whose list puts each group's name (a div) straight inside the list and its links in
+    no list at all, so a screen reader announces neither the list nor how many pages it holds (axe-core:
+    'list', 'listitem')."""
+    with st.sidebar.container(key="menu"):
+        for section, pages in sections.items():
+            st.caption(md(section))
+            for page in pages:
+                st.page_link(page)
+    st.sidebar.divider()
+
+
 def services(sources: tuple[state.Source, ...]) -> list[str]:
     return services_in(state.parsed(sources))
 
