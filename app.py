@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import access, sidebar, warm_up
+from ui import access, sidebar, style, warm_up
 from ui.navigation import METRIC_PAGES
 
 st.set_page_config(page_title="Workforce Race Equality Standard", page_icon=":material/diversity_3:",
                    layout="wide")
+style.apply()
 
+# Open to everyone, signed in or not: it holds no data.
+ACCESSIBILITY = st.Page("pages/accessibility.py", title="Accessibility statement", icon=":material/accessibility_new:")
 pages = {
     "Overview": [st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)],
     "Metrics": [st.Page(p.path, title=p.title, icon=p.icon) for p in METRIC_PAGES],
@@ -20,10 +23,14 @@ pages = {
                     st.Page("pages/present.py", title="Present", icon=":material/slideshow:")],
     "Data": [st.Page("pages/data.py", title="Data", icon=":material/upload_file:")],
     "Settings": [st.Page("pages/settings.py", title="Settings", icon=":material/settings:")],
+    "About": [ACCESSIBILITY],
 }
 blocked = access.gate()
-if blocked is not None:  # signed out, or not on the access list: that page and nothing else
-    st.navigation([st.Page(blocked, title="Sign in", url_path="sign-in", default=True)], position="hidden").run()
+if blocked is not None:  # signed out, or not on the access list: that page and the statement, nothing else
+    signed_out = st.navigation([st.Page(blocked, title="Sign in", url_path="sign-in", default=True), ACCESSIBILITY],
+                               position="hidden")
+    sidebar.open_requested_page(only=frozenset({"pages/accessibility.py"}))
+    signed_out.run()
     st.stop()
 navigation = st.navigation(pages, position="hidden")  # the sidebar draws the links (ui.sidebar.menu)
 sidebar.open_requested_page()

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 OTHER_PAGES = ["pages/overview.py", "pages/trends.py", "pages/benchmarking.py",
                "pages/action_plan.py", "pages/report.py", "pages/present.py", "pages/data.py",
-               "pages/settings.py"]
+               "pages/settings.py"]  # and pages/accessibility.py, which shows no data: its own test below
 ALL_PAGES = OTHER_PAGES + [p.path for p in METRIC_PAGES]
 
 
@@ -587,3 +587,21 @@ def test_a_file_that_takes_too_long_to_read_is_stopped_with_a_message(monkeypatc
     assert not at.exception
     assert any("took longer than" in plain(e.value) for e in at.error), [plain(e.value) for e in at.error]
     assert any("sample data" in plain(i.value) for i in at.info)  # nothing replaced the sample
+
+
+def test_the_accessibility_statement_follows_the_gov_uk_form_and_names_the_deployments_contact():
+    at = open_app("pages/accessibility.py")
+    assert at.title[0].value == "Accessibility statement"
+    headings = [h.value for h in at.header]
+    assert headings == ["How accessible this service is", "Feedback and contact information", "Enforcement procedure",
+                        "Technical information about this service's accessibility",
+                        "What we're doing to improve accessibility", "Preparation of this accessibility statement"]
+    text = markdown_text(at)
+    assert "partially compliant with the Web Content Accessibility Guidelines (WCAG) version 2.2, level AA" in text
+    assert "not yet added its contact details" in text  # no contact configured: it says so, it invents none
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["accessibility"] = {"contact": "workforce.data@wexcombe.gov.uk or 01632 960 000"}
+    at.run()
+    at.switch_page("pages/accessibility.py").run()
+    assert not at.exception, at.exception
+    assert "workforce.data@wexcombe.gov.uk or 01632 960 000" in markdown_text(at).replace("\u2060", "")

@@ -38,6 +38,7 @@ def _sign_in_page() -> None:
     st.markdown("This dashboard holds special-category personal data about staff (their ethnicity). Sign in with "
                 "your organisation's account to continue.")
     st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:")
+    st.page_link("pages/accessibility.py", label="Accessibility statement", icon=":material/accessibility_new:")
 
 
 def _refused_page(message: str) -> Callable[[], None]:

@@ -104,10 +104,18 @@ def current_view(page_file: str) -> state.View:
     return st.session_state[CURRENT_VIEW]
 
 
-def open_requested_page() -> None:
-    """After a cold start sent a page request through app.py, go on to the page asked for."""
+def in_frame(page_file: str) -> None:
+    """For a page that shows no data (so needs no view): run it inside app.py's frame, as current_view does."""
+    if _legacy_pages_mode():
+        st.session_state[REQUESTED_PAGE] = f"pages/{Path(page_file).name}"
+        st.switch_page("app.py")
+
+
+def open_requested_page(only: frozenset[str] | None = None) -> None:
+    """After a cold start sent a page request through app.py, go on to the page asked for (if it is one of
+    `only`, when given: a signed-out person may open only the pages that show no data)."""
     requested = st.session_state.pop(REQUESTED_PAGE, None)
-    if requested:
+    if requested and (only is None or requested in only):
         st.switch_page(requested)
 
 

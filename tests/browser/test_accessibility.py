@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_browser import PAGES, _settle, browser, page, server  # noqa: F401 - the fixtures
 
@@ -59,3 +60,55 @@ def test_every_page_has_no_serious_accessibility_violation(server, page, path): 
     drawn(page)
     found = violations(page)
     assert not found, described(found)
+
+
+# Where the keyboard's focus is, and whether a focus ring is drawn for it (ui.style): on the element, on the
+# wrapper of a text box or drop-down (the input's parent), or on a radio button's label.
+_FOCUSED = """() => {
+  const e = document.activeElement;
+  const ringed = [e, e.parentElement, e.closest('label')].filter(Boolean).some(x => {
+    const s = getComputedStyle(x);
+    return s.outlineStyle === 'solid' && parseFloat(s.outlineWidth) >= 2;
+  });
+  return {tag: e.tagName, text: (e.innerText || '').trim().slice(0, 80), label: e.getAttribute('aria-label') || '',
+          sidebar: !!e.closest('[data-testid="stSidebar"]'), main: !!e.closest('[data-testid="stMain"]'), ringed};
+}"""
+
+
+def tab_to(tab, wanted, most: int = 120) -> list[dict]:  # noqa: ANN001 - a Playwright Page
+    """Press Tab until the focused element is `wanted` (a test on _FOCUSED's answer); every stop on the way."""
+    stops = []
+    for _ in range(most):
+        tab.keyboard.press("Tab")
+        stops.append(tab.evaluate(_FOCUSED))
+        if wanted(stops[-1]):
+            return stops
+    raise AssertionError(f"not reached in {most} presses of Tab; the last stops: {stops[-8:]}")
+
+
+def test_keyboard_alone_from_the_overview_to_a_saved_panel(server, page):  # noqa: F811 - fixtures
+    """The main task without a mouse: the overview, a metric opened from it, a panel written and saved."""
+    text = "Keyboard only: shortlisting panels now include a member of the staff race equality network."
+    page.goto(server)
+    drawn(page)
+    stops = tab_to(page, lambda f: f["main"] and f["tag"] == "A" and "Appointment from shortlisting" in f["text"])
+    assert stops[0]["text"] == "Skip to main content"
+    # The page list, then the sidebar's choices, then the page: the order a person reads them in.
+    places = [("sidebar" if f["sidebar"] else "main" if f["main"] else "frame") for f in stops[1:]]
+    assert places[0] == "sidebar" and places[-1] == "main"
+    assert places.index("main") > max(i for i, p in enumerate(places) if p == "sidebar")
+    assert [f for f in stops if not f["ringed"]] == []  # the focus can be seen at every stop
+    page.keyboard.press("Enter")
+    expect(page.locator("h1").first).to_have_text("Recruitment")
+    drawn(page)
+    stops = tab_to(page, lambda f: f["tag"] == "TEXTAREA" and f["label"] == "What we've achieved")
+    assert [f for f in stops if not f["ringed"]] == []
+    page.keyboard.type(text)
+    page.keyboard.press("Tab")  # leaving the box hands its text to the app; the panel's Save button is next
+    saved = page.evaluate(_FOCUSED)
+    assert saved["tag"] == "BUTTON" and saved["text"].endswith("Save") and saved["ringed"], saved
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Saved.").first).to_be_visible()
+    page.reload()
+    drawn(page)
+    expect(page.get_by_label("What we've achieved").first).to_have_value(text)

@@ -22,7 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 PAGES = ["", "pay_and_senior", "recruitment", "conduct", "cpd", "harassment", "leavers", "trends", "benchmarking",
-         "action_plan", "report", "present", "data", "settings"]
+         "action_plan", "report", "present", "data", "settings", "accessibility"]
 METRIC_PAGES = ["pay_and_senior", "recruitment", "conduct", "cpd", "harassment", "leavers"]
 
 if not CHROMIUM.exists():
@@ -117,14 +117,16 @@ def test_every_page_loads_without_an_exception(server, page, path):
             expect(charts.nth(index).locator("canvas, svg").first).to_be_attached()
 
 
-def test_a_fresh_server_opens_a_page_url_inside_the_app(page, tmp_path):
-    # A bookmark to the Data page, on a server nobody has visited since it started.
+@pytest.mark.parametrize(("path", "title"), [("data", "Data"), ("accessibility", "Accessibility statement")])
+def test_a_fresh_server_opens_a_page_url_inside_the_app(page, tmp_path, path, title):
+    # A bookmark to a page, on a server nobody has visited since it started.
     process, url = _start(tmp_path / "wres.sqlite")
     try:
-        page.goto(f"{url}/data")
+        page.goto(f"{url}/{path}")
         _settle(page)
-        expect(page.locator("h1").first).to_have_text("Data")
+        expect(page.locator("h1").first).to_have_text(title)
         expect(page.get_by_text("Service").first).to_be_visible()  # the shared sidebar is there
+        assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # not Streamlit's list of the files
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         process.terminate()
@@ -236,6 +238,10 @@ def test_with_sign_in_configured_a_page_url_shows_only_the_sign_in_page(page, tm
                 assert leak not in main
             assert page.locator('[data-testid="stVegaLiteChart"], [data-testid="stDataFrame"], textarea').count() == 0
             assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # no page list to try
+        # The accessibility statement holds no data, and everyone may read it, signed in or not.
+        page.get_by_role("link", name="Accessibility statement").click()
+        expect(page.locator("h1").first).to_have_text("Accessibility statement")
+        assert "Wexcombe" not in page.locator('[data-testid="stMain"]').inner_text()
     finally:
         process.terminate()
         process.wait(timeout=20)

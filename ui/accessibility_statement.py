@@ -1,0 +1,104 @@
+"""The accessibility statement, in the form GOV.UK recommends for public sector websites.
+
+The Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018 ask
+each body to publish one. Each council or trust runs its own copy of this service, so who to contact
+comes from its deployment: `[accessibility] contact = "..."` in `.streamlit/secrets.toml`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from ui.safe import md
+
+# When the checks below were last run in full and this statement reviewed. Change it when they are run again.
+TESTED_ON = dt.date(2026, 12, 1)
+STANDARD = "Web Content Accessibility Guidelines (WCAG) version 2.2, level AA"
+
+_NO_CONTACT = ("the team that runs this service in your organisation (whoever gave you its address). The "
+               "organisation has not yet added its contact details here")
+
+
+def contact() -> str:
+    """Who to tell about a problem, as the deployment gives it."""
+    try:
+        section = st.secrets.get("accessibility") or {}
+    except Exception:  # noqa: BLE001 - no secrets file is the usual local case, and Streamlit raises for it
+        section = {}
+    given = str(section.get("contact", "")).strip() if hasattr(section, "get") else ""
+    return given or _NO_CONTACT
+
+
+def render() -> None:
+    tested = f"{TESTED_ON.day} {TESTED_ON:%B %Y}"
+    st.title("Accessibility statement")
+    st.markdown(
+        "This statement applies to this Workforce Race Equality Standard dashboard: the overview, the metric "
+        "pages, the action plan, the board pack and every other page listed in the menu.\n\n"
+        "We want as many people as possible to be able to use it. For example, you should be able to:\n\n"
+        "- change colours, contrast levels and fonts using your browser or device settings\n"
+        "- reach and use every link, button and box with a keyboard alone, and always see where you are\n"
+        "- hear every finding read out by a screen reader: each chart has a sentence saying what it shows, "
+        "and the same figures in a table beside it\n"
+        "- tell the status of every metric (adverse, within range, favourable, insufficient data) from its words, "
+        "not only its colour or icon\n\n"
+        "[AbilityNet](https://mcmw.abilitynet.org.uk/) has advice on making your device easier to use if you "
+        "have a disability."
+    )
+
+    st.header("How accessible this service is", anchor=False)
+    st.markdown(
+        "We know some parts are not fully accessible:\n\n"
+        "- the charts are pictures: a screen reader announces each chart's headline finding, not its bars and "
+        "points one by one, so use the table beside it for the figures\n"
+        "- the tables beside the charts are Streamlit's data grid, drawn on a canvas with an accessible grid "
+        "behind it: some screen readers read it less smoothly than a plain table (the Excel board pack holds "
+        "the same figures)\n"
+        "- the PDF board pack is not a tagged PDF, so a screen reader may read its tables out of order: use the "
+        "Excel or PowerPoint version instead\n"
+        "- the service is built with Streamlit, an open-source framework: how its controls are made is largely "
+        "its own, and a change to it can change how they behave with assistive technology\n"
+        "- it has not yet been tested by people who use screen readers, screen magnifiers or speech "
+        "recognition, nor with the page zoomed in to 200% or 400%"
+    )
+
+    st.header("Feedback and contact information", anchor=False)
+    st.markdown(
+        f"If you find a problem not listed here, or need what a page shows in another format (a plain table, "
+        f"large print, an accessible PDF), contact {md(contact())}. Say which page and what you were trying "
+        "to do."
+    )
+
+    st.header("Enforcement procedure", anchor=False)
+    st.markdown(
+        "The Equality and Human Rights Commission (EHRC) is responsible for enforcing the Public Sector Bodies "
+        "(Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018 (the 'accessibility "
+        "regulations'). If you're not happy with how we respond to your complaint, contact the "
+        "[Equality Advisory and Support Service (EASS)](https://www.equalityadvisoryservice.com/)."
+    )
+
+    st.header("Technical information about this service's accessibility", anchor=False)
+    st.markdown(
+        "Councils and NHS bodies that run this service are committed to making it accessible, in accordance "
+        "with the accessibility regulations.\n\n"
+        f"**Compliance status.** This service is partially compliant with the {STANDARD}, due to the "
+        "non-compliances and exemptions listed above: the charts, the data grid and the PDF export."
+    )
+
+    st.header("What we're doing to improve accessibility", anchor=False)
+    st.markdown(
+        "Every change to the service is checked before it is released: axe-core's WCAG 2.0, 2.1 and 2.2 A "
+        "and AA rules on every page, in a real browser, must find no serious or critical problem, and a test "
+        "walks through the main task (the overview, a metric, writing and saving a panel) with the keyboard "
+        "alone. We plan to test with screen-reader users and to offer an accessible export of the board pack."
+    )
+
+    st.header("Preparation of this accessibility statement", anchor=False)
+    st.markdown(
+        f"This statement was prepared on {tested}. It was last reviewed on {tested}.\n\n"
+        f"This service was last tested on {tested}, by its developers: automated checks with axe-core in "
+        "headless Chromium on every page with the built-in sample council, and a keyboard-only walk through "
+        "the main task."
+    )
