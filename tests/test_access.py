@@ -88,8 +88,12 @@ def test_signed_out_sees_only_the_sign_in_page():
     for leak in ("Wexcombe", "Adverse", "0.78", "relative likelihood"):
         assert leak not in text
     assert not at.dataframe and not at.get("vega_lite_chart") and not at.text_area
-    with pytest.raises(ValueError, match=r"Known pages: \['Sign in'\]"):  # no other page is even registered
+    # No other page is even registered, but for the accessibility statement, which shows no data.
+    with pytest.raises(ValueError, match=r"Known pages: \['Sign in', '[^']*pages/accessibility.py'\]"):
         at.switch_page("pages/recruitment.py")
+    at.switch_page("pages/accessibility.py").run()
+    assert not at.exception and at.title[0].value == "Accessibility statement"
+    assert "Wexcombe" not in shown_text(at)
 
 
 def test_an_account_not_on_the_list_is_refused():
