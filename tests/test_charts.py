@@ -379,3 +379,48 @@ def test_pay_bands_show_the_local_population_line(results):
     without = charts.chart_for(results["M1"], SETTINGS).chart.to_dict()
     assert [r for r in rule_rows(without) if "population_pct" in r] == []
     assert any("workforce_pct" in r for r in rule_rows(without))
+
+
+# Accessible colour and text ----------------------------------------------------------------------------------
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two #RRGGBB colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_contrast_worked_examples():
+    assert contrast("#FFFFFF", "#000000") == pytest.approx(21.0)
+    assert contrast("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)  # the classic just-too-faint grey
+
+
+def test_group_colours_stand_apart_from_their_neighbours_and_the_background():
+    # Groups are drawn side by side (stacked pay bands, bars in GROUPS order) on white: 3:1 each way (WCAG 1.4.11).
+    colours = palette.group_range()
+    for neighbour, other in zip(colours, colours[1:], strict=False):
+        assert contrast(neighbour, other) >= 3, (neighbour, other)
+    for colour in colours:
+        assert contrast(colour, palette.WHITE) >= 3, colour
+    for group, text in palette.GROUP_TEXT_COLOURS.items():  # labels printed on a group's bar
+        assert contrast(palette.GROUP_COLOURS[group], text) >= 4.5, group
+
+
+def test_the_paler_recruitment_bars_are_outlined_in_their_groups_colour(results):
+    bars = next(layer for layer in layers(charts.recruitment(results["M2"], SETTINGS).chart.to_dict())
+                if mark_type(layer) == "bar")
+    stroke = bars["encoding"]["stroke"]
+    assert stroke["field"] == "group" and stroke["scale"]["range"] == palette.group_range()
+    assert bars["mark"]["strokeWidth"] >= 2
+
+
+def test_a_chart_is_described_by_its_headline_finding_and_its_marks_are_left_to_the_table(results):
+    spec = charts.recruitment(results["M2"], SETTINGS)
+    as_dict = spec.chart.to_dict()
+    assert as_dict["description"] == spec.summary
+    assert as_dict["config"]["mark"]["aria"] is False
