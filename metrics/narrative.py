@@ -7,7 +7,7 @@ includes parity, small numbers are called small, and unknown ethnicity is counte
 from __future__ import annotations
 
 from metrics import stats
-from metrics.registry import STANDARDS
+from metrics.registry import METRICS, STANDARDS
 from metrics.results import GroupFigures, MetricResult
 from metrics.settings import Settings
 
@@ -28,6 +28,31 @@ def number(count: float | None) -> str:
 
 def ratio_text(value: float) -> str:
     return f"{value:.2f}"
+
+
+def _listed(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b, and c' (the comma keeps 'colleagues and managers, and leaving' apart)."""
+    if len(items) <= 2:
+        return " and ".join(items)
+    return f"{', '.join(items[:-1])}, and {items[-1]}"
+
+
+def relative_likelihood_reading(settings: Settings) -> str:
+    """How to read a relative likelihood, briefly (Markdown): shown once wherever ratios are, in these words."""
+    low, high = settings.adverse_range
+    adverse: dict[str, list[str]] = {"lower": [], "higher": []}
+    for definition in METRICS.values():
+        direction = definition.adverse_if_ratio(settings.standard)
+        if definition.kind in ("relative_likelihood", "survey") and direction is not None:
+            adverse[direction].append(definition.title[:1].lower() + definition.title[1:])
+    sides = [f"{word} is adverse for {_listed(titles)}" for word, titles in (("low", adverse["lower"]),
+                                                                          ("high", adverse["higher"])) if titles]
+    return (
+        "A relative likelihood compares two groups' rates. **1.00** means the same likelihood. Between "
+        f"**{low:.2f} and {high:.2f}** is the usual non-adverse range. Whether high or low is adverse depends on the "
+        f"metric ({STANDARDS[settings.standard].name}): {'; '.join(sides)}. When the 95% interval includes 1.00 "
+        "the difference could be down to chance."
+    )
 
 
 def _cap(text: str) -> str:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from metrics import stats
-from metrics.narrative import population_sentence
+from metrics.narrative import population_sentence, relative_likelihood_reading
 from ui import history, sidebar, state
 from ui.metric_page import caption, sample_note
 from ui.navigation import page_for
@@ -47,13 +47,7 @@ if any(r.status == stats.INSUFFICIENT for r in analysis.results.values()):
     st.caption("Insufficient data: a group has fewer people than the minimum (set on the Settings page) or "
                "nobody had the event, so no ratio is shown.")
 with st.expander("How to read a relative likelihood"):
-    st.markdown(
-        "A relative likelihood compares two groups' rates. **1.00** means the same likelihood. Between "
-        f"**{view.settings.adverse_range[0]:.2f} and {view.settings.adverse_range[1]:.2f}** is the usual "
-        "non-adverse range. Whether high or low is adverse depends on the metric: low is adverse for appointment "
-        "and CPD; high for disciplinary, fitness to practise, harassment and leaving. When the 95% interval "
-        "includes 1.00 the difference could be down to chance."
-    )
+    st.markdown(relative_likelihood_reading(view.settings))
 if analysis.warnings:
     with st.expander(f"Notes on the data ({len(analysis.warnings)})"):
         for warning in analysis.warnings:

@@ -605,3 +605,12 @@ def test_the_accessibility_statement_follows_the_gov_uk_form_and_names_the_deplo
     at.switch_page("pages/accessibility.py").run()
     assert not at.exception, at.exception
     assert "workforce.data@wexcombe.gov.uk or 01632 960 000" in markdown_text(at).replace("\u2060", "")
+
+
+def test_a_metric_page_says_once_how_to_read_a_relative_likelihood():
+    at = open_app("pages/conduct.py")  # two ratios on the page, one explanation
+    readings = [e for e in at.expander if e.label == "How to read a relative likelihood"]
+    assert len(readings) == 1
+    assert "high is adverse for disciplinary, fitness to practise" in plain(readings[0].markdown[0].value)
+    at = open_app("pages/pay_and_senior.py")  # shares and percentage points: no ratio to read
+    assert not [e for e in at.expander if e.label == "How to read a relative likelihood"]

@@ -267,3 +267,19 @@ def test_senior_management_against_the_area_served(residents, ending):
     assert sentence.endswith(ending)
     assert sentence in result.sentence
     assert population_sentence(senior(SC), SC) == ""
+
+
+def test_how_to_read_a_relative_likelihood_follows_the_registry_under_each_standard():
+    from metrics.narrative import relative_likelihood_reading
+    from metrics.settings import Settings
+
+    sc_wres = relative_likelihood_reading(Settings())
+    assert "Between **0.80 and 1.25** is the usual non-adverse range" in sc_wres
+    assert ("low is adverse for appointment from shortlisting and continuing professional development; high is "
+            "adverse for disciplinary, fitness to practise, harassment from the public, harassment from colleagues "
+            "and managers, and leaving the organisation.") in sc_wres
+    # Under the NHS WRES appointment and training put white staff's rate on top: high is adverse for every one.
+    nhs = relative_likelihood_reading(Settings(standard="nhs-wres"))
+    assert "(NHS WRES): high is adverse for appointment from shortlisting, disciplinary" in nhs
+    assert "low is adverse for" not in nhs
+    assert "pay bands" not in sc_wres and "senior management" not in sc_wres  # shares and points, not ratios

@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from metrics.api import Analysis
-from metrics.narrative import pct
-from metrics.registry import STANDARDS
+from metrics.narrative import pct, relative_likelihood_reading
+from metrics.registry import METRICS, STANDARDS
 from metrics.results import MetricResult
 from storage import actions_for_metric
 from ui import db, panels, sidebar, state
@@ -104,6 +104,9 @@ def render_metric_page(path: str) -> None:
     st.title(page.title)
     metric_ids = page.metrics
     sample_note(view)
+    if any(METRICS[m].kind in ("relative_likelihood", "survey") for m in metric_ids):
+        with st.expander("How to read a relative likelihood"):
+            st.markdown(relative_likelihood_reading(view.settings))
     for metric_id in metric_ids:
         render_metric(view, analysis, metric_id)
         st.divider()
