@@ -17,7 +17,7 @@ from metrics.trends import period_label
 from storage import list_figure_sets, load_figure_set
 from ui import db, history, state
 from ui.metric_page import sample_note
-from ui.safe import md, table
+from ui.safe import figures_table, md
 
 SAMPLE_REGION = Path(__file__).resolve().parents[1] / "sample_data" / "region"
 _FILES = "benchmark_files"  # [(name, bytes)] of counts templates, in the person's session only
@@ -152,7 +152,7 @@ def render(view: state.View) -> None:
         spec = funnel(result.comparison(metric_id, question), view.settings, highlight=highlight)
     st.altair_chart(spec.chart, width="stretch")
     st.caption(md(spec.summary))
-    st.dataframe(table(spec.table), hide_index=True, width="stretch")
+    figures_table(spec.table)
     with st.expander("How to read a funnel plot"):
         st.markdown(
             "Each point is an organisation: across, how many people its ratio is based on; up, its relative "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -14,8 +15,32 @@ from metrics.results import MetricResult
 from storage import actions_for_metric
 from ui import db, panels, sidebar, state
 from ui.navigation import METRIC_PAGES
-from ui.safe import md, table
+from ui.safe import figures_table, md, table
 from ui.status import badge
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
+
+    from charts.builders import ChartSpec
+
+TABLE_BESIDE_MAX_COLUMNS = 4
+
+
+def chart_and_figures(spec: ChartSpec, chart_caption: str) -> DeltaGenerator:
+    """The chart with its caption, and its figures in a table beside it; a table too wide for the space beside it
+    goes under the chart instead, whole, rather than scrolling sideways (out of a keyboard's reach, and hiding
+    columns from everyone). Returns the column beside the chart, for notes on the figures."""
+    beside = len(spec.table.columns) <= TABLE_BESIDE_MAX_COLUMNS
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.altair_chart(spec.chart, width="stretch")
+        st.caption(chart_caption)
+    if beside:
+        with right:
+            figures_table(spec.table)
+    else:
+        figures_table(spec.table)
+    return right
 
 
 def sample_note(view: state.View) -> None:
@@ -62,12 +87,8 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
     st.markdown(_headline(result))
     spec = (charts.leavers(_by_service(view), settings) if definition.chart == "leaver_rates" and not view.filters
             else charts.chart_for(result, settings))
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        st.altair_chart(spec.chart, width="stretch")
-        st.caption(f"{md(spec.summary)} {caption(view, analysis)}")
+    right = chart_and_figures(spec, f"{md(spec.summary)} {caption(view, analysis)}")
     with right:
-        st.dataframe(table(spec.table), hide_index=True, width="stretch")
         quality = result.quality
         if quality.unknown_pct is not None:
             st.caption(f"Ethnicity not known: {pct(quality.unknown_pct, fraction=False)} "

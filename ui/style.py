@@ -1,4 +1,5 @@
-"""What the app adds to Streamlit's own styles: a focus indicator that anyone can see (WCAG 2.4.7).
+"""What the app adds to Streamlit's own styles: a focus indicator that anyone can see (WCAG 2.4.7), and
+tables whose text wraps within the column they are given, so none scrolls sideways out of a keyboard's reach.
 
 Streamlit marks a focused link only by a faint grey background, and some of its controls by nothing a
 person can make out. GOV.UK's focus style instead: a yellow ring inside a near-black one, which
@@ -22,6 +23,7 @@ CSS = f"""<style>
 :focus-visible:not(input) {{ {_RING} }}
 :has(> input:not([type="radio"]):not([type="checkbox"]):focus-visible) {{ {_RING} }}
 label:has({_CHOICE}:focus-visible) {{ {_RING} }}
+[data-testid="stTable"] :is(th, td) {{ white-space: normal; overflow-wrap: break-word; }}
 </style>"""
 
 

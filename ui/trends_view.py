@@ -11,7 +11,7 @@ from metrics.registry import METRICS
 from metrics.trends import changes, period_label
 from storage import StaleEdit, delete_figure_set, save_figure_set
 from ui import access, db, history, sidebar, state
-from ui.metric_page import caption, sample_note
+from ui.metric_page import caption, chart_and_figures, sample_note
 from ui.safe import md, table
 
 _METRIC = "trends_metric"
@@ -127,12 +127,7 @@ def render(view: state.View) -> None:
     metric_id = st.selectbox("Metric", list(METRICS), key=_METRIC,
                              format_func=lambda m: f"{METRICS[m].number}. {METRICS[m].title}")
     spec = trend(years, metric_id, view.settings)
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        st.altair_chart(spec.chart, width="stretch")
-        st.caption(md(spec.summary))
-    with right:
-        st.dataframe(table(spec.table), hide_index=True, width="stretch")
+    with chart_and_figures(spec, md(spec.summary)):
         if unknown := unknown_text(years, metric_id):
             st.caption(unknown + " Those people are left out of each comparison; a falling share means better "
                        "records.")
