@@ -156,6 +156,9 @@ def checked_read(name: str, data: bytes, *, columnar: bool = False) -> Callable[
     return lambda: _read_csv(name, data, columnar)
 
 
+# --- messages ---------------------------------------------------------------------------------
+
+
 def _too_big(name: str, size: int) -> InputError:
     return InputError(
         f"the file is {size / 1024 / 1024:,.0f} MB, more than the "

@@ -288,14 +288,12 @@ def _plain_datetimes(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     start dates read in one go as date_value would read each. A workbook's date cells come back from
     calamine as datetime.date (a date alone) or datetime.datetime (with a time of day)."""
     # A categorical's datetime categories come back as pd.Timestamp, a datetime too.
-    kinds = [type(value) for value in uniques]
-    days_only = np.array([kind is dt.date for kind in kinds], dtype=bool)
-    moments = np.array([kind is not dt.date and isinstance(value, dt.datetime) and value.tzinfo is None
-                        for value, kind in zip(uniques, kinds, strict=True)], dtype=bool)
-    dated = days_only | moments
-    years = np.array([value.year if is_dated else 0 for value, is_dated in zip(uniques, dated, strict=True)])
-    days_only &= (years >= _FIRST_YEAR) & (years <= _LAST_YEAR)
-    moments &= (years >= _FIRST_YEAR) & (years <= _LAST_YEAR)
+    def in_range(value: dt.date) -> bool:
+        return _FIRST_YEAR <= value.year <= _LAST_YEAR
+
+    days_only = np.array([type(value) is dt.date and in_range(value) for value in uniques], dtype=bool)
+    moments = np.array([isinstance(value, dt.datetime) and value.tzinfo is None and in_range(value)
+                        for value in uniques], dtype=bool)
     days = np.full(len(uniques), np.datetime64("NaT"), dtype=DATETIME)
     if days_only.any():
         days[days_only] = np.array(list(uniques[days_only]), dtype="datetime64[D]").astype(DATETIME)

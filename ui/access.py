@@ -22,7 +22,7 @@ IDENTITY = "access_identity"
 _LOG = logging.getLogger(__name__)
 
 
-def _secrets_section(name: str) -> Any:
+def secrets_section(name: str) -> Any:
     try:
         return st.secrets.get(name)
     except Exception:  # noqa: BLE001 - no secrets file is the usual local case, and Streamlit raises for it
@@ -30,7 +30,7 @@ def _secrets_section(name: str) -> Any:
 
 
 def auth_configured() -> bool:
-    return bool(_secrets_section("auth"))
+    return bool(secrets_section("auth"))
 
 
 def _sign_in_page() -> None:
@@ -60,7 +60,7 @@ def gate() -> Callable[[], None] | None:
     if not st.user.is_logged_in:
         return _sign_in_page
     try:
-        policy = AccessPolicy.from_mapping(_secrets_section("access"))
+        policy = AccessPolicy.from_mapping(secrets_section("access"))
     except PolicyError as error:
         return _refused_page(f"The dashboard's access list cannot be used: {error}. Ask whoever runs the dashboard "
                              "to correct .streamlit/secrets.toml.")

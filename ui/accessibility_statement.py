@@ -11,6 +11,7 @@ import datetime as dt
 
 import streamlit as st
 
+from ui.access import secrets_section
 from ui.safe import md
 
 # When the checks below were last run in full and this statement reviewed. Change it when they are run again.
@@ -23,10 +24,7 @@ _NO_CONTACT = ("the team that runs this service in your organisation (whoever ga
 
 def contact() -> str:
     """Who to tell about a problem, as the deployment gives it."""
-    try:
-        section = st.secrets.get("accessibility") or {}
-    except Exception:  # noqa: BLE001 - no secrets file is the usual local case, and Streamlit raises for it
-        section = {}
+    section = secrets_section("accessibility")
     given = str(section.get("contact", "")).strip() if hasattr(section, "get") else ""
     return given or _NO_CONTACT
 

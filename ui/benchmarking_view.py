@@ -16,8 +16,8 @@ from metrics.registry import METRICS
 from metrics.trends import period_label
 from storage import list_figure_sets, load_figure_set
 from ui import db, history, state
-from ui.metric_page import sample_note
-from ui.safe import figures_table, md
+from ui.metric_page import figures_table, sample_note
+from ui.safe import md
 
 SAMPLE_REGION = Path(__file__).resolve().parents[1] / "sample_data" / "region"
 _FILES = "benchmark_files"  # [(name, bytes)] of counts templates, in the person's session only

@@ -15,7 +15,7 @@ from metrics.results import MetricResult
 from storage import actions_for_metric
 from ui import db, panels, sidebar, state
 from ui.navigation import METRIC_PAGES
-from ui.safe import figures_table, md, table
+from ui.safe import md, table
 from ui.status import badge
 
 if TYPE_CHECKING:
@@ -24,6 +24,25 @@ if TYPE_CHECKING:
     from charts.builders import ChartSpec
 
 TABLE_BESIDE_MAX_COLUMNS = 4
+
+
+def figures_table(frame: pd.DataFrame) -> None:
+    """A chart's figures beside it, as a plain table (st.table): a screen reader reads it as a table, each row
+    headed by its first column, where st.dataframe's grid is drawn on a canvas. No download button, so nothing
+    to neutralise: the cells are shown as text, as they are. A chart with no figures to show has no table."""
+    if len(frame.columns):
+        st.table(frame.set_index(frame.columns[0]).style.format(_figure))
+
+
+def _figure(value: object) -> str:
+    """A cell as the chart's table says it: 153, 25.5, "withheld", blank for nothing (not 153.0000)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.10g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
 
 
 def chart_and_figures(spec: ChartSpec, chart_caption: str) -> DeltaGenerator:
@@ -87,8 +106,7 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
     st.markdown(_headline(result))
     spec = (charts.leavers(_by_service(view), settings) if definition.chart == "leaver_rates" and not view.filters
             else charts.chart_for(result, settings))
-    right = chart_and_figures(spec, f"{md(spec.summary)} {caption(view, analysis)}")
-    with right:
+    with chart_and_figures(spec, f"{md(spec.summary)} {caption(view, analysis)}"):
         quality = result.quality
         if quality.unknown_pct is not None:
             st.caption(f"Ethnicity not known: {pct(quality.unknown_pct, fraction=False)} "

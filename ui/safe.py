@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-import streamlit as st
 
 from reports.safe import safe_cell
 
@@ -54,21 +53,3 @@ def table(frame: pd.DataFrame) -> pd.DataFrame:
         return frame
     return frame.assign(**{str(c): frame[c].map(safe_cell) for c in text_columns})
 
-
-def figures_table(frame: pd.DataFrame) -> None:
-    """A chart's figures beside it, as a plain table (st.table): a screen reader reads it as a table, each row
-    headed by its first column, where st.dataframe's grid is drawn on a canvas. No download button, so nothing
-    to neutralise: the cells are shown as text, as they are. A chart with no figures to show has no table."""
-    if len(frame.columns):
-        st.table(frame.set_index(frame.columns[0]).style.format(_figure))
-
-
-def _figure(value: object) -> str:
-    """A cell as the chart's table says it: 153, 25.5, "withheld", blank for nothing (not 153.0000)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.10g}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
