@@ -9,5 +9,6 @@ view = sidebar.current_view(__file__)
 st.title("Action plan")
 sample_note(view)
 st.markdown("One row per objective: which WRES theme and metrics it answers, who leads it, the specific actions, "
-            "what good looks like, when, progress so far and a RAG status. Add rows at the bottom of the table.")
+            "what good looks like, when, progress so far and a RAG status. Add rows at the bottom of the grid, or "
+            "work on one objective at a time in the table and form.")
 action_plan.render(view.organisation, state.analysis(view).period.end.isoformat())

@@ -128,6 +128,10 @@ def test_a_viewer_reads_but_cannot_save():
     assert not [b for b in at.button if b.label.startswith("Save these figures")]
     at.switch_page("pages/action_plan.py").run()
     assert not [b for b in at.button if b.label == "Save the action plan"]
+    at.radio(key="action_plan_mode").set_value("one at a time").run()
+    assert not at.exception
+    assert "The plan has no objectives yet." in shown_text(at)  # the plain table, and no form to change it
+    assert not [b for b in at.button if b.label == "Save this objective"] and not at.text_area
 
 
 def test_an_editor_saves_under_their_signed_in_name(tmp_path):

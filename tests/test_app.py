@@ -614,3 +614,95 @@ def test_a_metric_page_says_once_how_to_read_a_relative_likelihood():
     assert "high is adverse for disciplinary, fitness to practise" in plain(readings[0].markdown[0].value)
     at = open_app("pages/pay_and_senior.py")  # shares and percentage points: no ratio to read
     assert not [e for e in at.expander if e.label == "How to read a relative likelihood"]
+
+
+def one_at_a_time(at: AppTest) -> AppTest:
+    at.radio(key="action_plan_mode").set_value("one at a time").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def form_field(at: AppTest, kind: str, label: str):
+    return next(w for w in getattr(at, kind) if w.label == label)
+
+
+def test_an_objective_is_added_and_changed_in_the_form_alone(database):
+    from storage import create_schema, load_actions, make_engine
+
+    engine = make_engine(database)
+    create_schema(engine)
+    at = one_at_a_time(open_app("pages/action_plan.py"))
+    assert not at.get("arrow_data_frame")  # no canvas grid in this mode
+    assert "The plan has no objectives yet." in markdown_text(at)
+    form_field(at, "text_area", "Objective").input("Reverse mentoring for senior managers")
+    form_field(at, "multiselect", "Metrics").set_value(["M9"])
+    form_field(at, "text_input", "Lead").input("Director of Adult Social Care")
+    form_field(at, "selectbox", "RAG status").set_value("amber")
+    next(b for b in at.button if b.label == "Save this objective").click().run()
+    assert not at.exception, at.exception
+    (saved,) = load_actions(engine, "Wexcombe Borough Council", "2026-03-31")
+    assert (saved.number, saved.objective, saved.metrics, saved.lead, saved.rag) == (
+        1, "Reverse mentoring for senior managers", ["M9"], "Director of Adult Social Care", "amber")
+    assert any(s.value == "Saved." for s in at.success)
+    # The plain table shows it, and the form has moved on to the objective just added.
+    plan = at.table[0].value
+    assert plan["Objective"].tolist() == ["Reverse mentoring for senior managers"]
+    assert plan["RAG status"].tolist() == ["Amber"]
+    assert at.selectbox(key="objective_form_chosen").value == saved.id
+    form_field(at, "text_area", "Progress").input("Six pairs matched")
+    next(b for b in at.button if b.label == "Save this objective").click().run()
+    (changed,) = load_actions(engine, "Wexcombe Borough Council", "2026-03-31")
+    assert (changed.id, changed.version, changed.progress, changed.lead) == (
+        saved.id, 2, "Six pairs matched", "Director of Adult Social Care")
+
+
+def test_a_form_edit_someone_else_overtook_is_kept_to_save_again(database):
+    from storage import Action, create_schema, load_actions, make_engine, save_actions
+
+    engine = make_engine(database)
+    create_schema(engine)
+    (first,) = save_actions(engine, "Wexcombe Borough Council", "2026-03-31", [
+        Action(number=1, objective="Anonymised shortlisting", metrics=["M2"])], user="Alex").saved
+    at = one_at_a_time(open_app("pages/action_plan.py"))
+    at.selectbox(key="objective_form_chosen").set_value(first.id).run()
+    # Meanwhile Bea changes the same objective.
+    save_actions(engine, "Wexcombe Borough Council", "2026-03-31", [Action(**{**first.to_row(), "lead": "Head of HR"})],
+                 user="Bea", original=[first])
+    form_field(at, "text_area", "Progress").input("Piloted in children's services")
+    next(b for b in at.button if b.label == "Save this objective").click().run()
+    assert not at.exception, at.exception
+    assert any("someone else changed" in w.value for w in at.warning)
+    assert any("still holds your edit" in plain(i.value) for i in at.info)
+    assert form_field(at, "text_area", "Progress").value == "Piloted in children's services"  # not lost
+    assert at.table[0].value["Lead"].tolist() == ["Head of HR"]  # the table shows Bea's change
+    (stored,) = load_actions(engine, "Wexcombe Borough Council", "2026-03-31")
+    assert (stored.version, stored.progress) == (2, "")
+    next(b for b in at.button if b.label == "Save this objective").click().run()  # saved again, knowingly
+    (stored,) = load_actions(engine, "Wexcombe Borough Council", "2026-03-31")
+    assert (stored.version, stored.progress) == (3, "Piloted in children's services")
+    assert not any("still holds your edit" in plain(i.value) for i in at.info)
+
+
+def test_a_refused_form_save_says_why_and_keeps_what_was_typed(database):
+    from storage import Action, create_schema, load_actions, make_engine, save_actions
+
+    engine = make_engine(database)
+    create_schema(engine)
+    saved = save_actions(engine, "Wexcombe Borough Council", "2026-03-31", [
+        Action(number=1, objective="Anonymised shortlisting"), Action(number=2, objective="Exit interviews")],
+        user="Alex").saved
+    at = one_at_a_time(open_app("pages/action_plan.py"))
+    form_field(at, "text_area", "Objective").input("=HYPERLINK(\"http://x\")")
+    form_field(at, "number_input", "No (blank: the next number)").set_value(2)  # taken by the second objective
+    next(b for b in at.button if b.label == "Save this objective").click().run()
+    assert not at.exception, at.exception
+    assert any("used by more than one objective" in plain(e.value) for e in at.error)
+    assert form_field(at, "text_area", "Objective").value == "=HYPERLINK(\"http://x\")"
+    assert load_actions(engine, "Wexcombe Borough Council", "2026-03-31") == saved
+    # Removing an objective through the form.
+    at.selectbox(key="objective_form_chosen").set_value(saved[1].id).run()
+    form_field(at, "checkbox", "Remove this objective from the plan").check()
+    next(b for b in at.button if b.label == "Save this objective").click().run()
+    assert [a.objective for a in load_actions(engine, "Wexcombe Borough Council", "2026-03-31")] == [
+        "Anonymised shortlisting"]
+    assert at.selectbox(key="objective_form_chosen").value == 0

@@ -6,14 +6,26 @@ import pandas as pd
 import streamlit as st
 
 from metrics.registry import METRICS, THEMES
-from storage import RAG_MEANINGS, Action, StaleEdit, action_history, load_actions, restore_action, save_actions
-from ui import access, db, sidebar
+from storage import (
+    RAG_MEANINGS,
+    Action,
+    SaveResult,
+    StaleEdit,
+    action_history,
+    load_actions,
+    restore_action,
+    save_actions,
+)
+from ui import access, db, objective_form, sidebar
 from ui.safe import md
 
 _RESULT = "action_plan_result"
 _LOADED = "action_plan_loaded"  # the table as this person opened it, the base of their edits
 _EDITOR = "action_plan_editor"
 _RESTORED = "action_plan_restored"
+_MODE = "action_plan_mode"
+GRID, ONE_AT_A_TIME = "grid", "one at a time"
+MODES = {GRID: "Editable grid", ONE_AT_A_TIME: "Table and form, one objective at a time"}
 RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
 COLUMNS = {
     "number": "No",
@@ -54,10 +66,38 @@ def render(organisation: str, period: str) -> None:
         st.session_state.pop(_EDITOR, None)
     stored = st.session_state[_LOADED][1]
     st.markdown(" · ".join(f"**{RAG_WORDS[r]}**: {meaning}" for r, meaning in RAG_MEANINGS.items()))
-    metric_labels = {m.id: f"{m.id} {m.title}" for m in METRICS.values()}
     editor = access.can_edit()
     if not editor:
         access.read_only_note("the action plan")
+    mode = st.radio("Show the plan", list(MODES), key=_MODE, horizontal=True, format_func=MODES.get,
+                    help="The grid is edited cell by cell, like a spreadsheet. The table and form suit a keyboard "
+                    "or a screen reader: the plan as a plain table, and one objective at a time in labelled fields.")
+    if mode == ONE_AT_A_TIME:
+        objective_form.plan_table(stored, COLUMNS, RAG_WORDS)
+        if editor:
+            objective_form.draft_note()
+            objective_form.render(organisation, period, stored, RAG_WORDS, lambda result: _saved(key, result))
+    else:
+        _grid(organisation, period, key, stored, editor)
+    result = st.session_state.pop(_RESULT, None)
+    if result is not None:
+        if result.conflicts:
+            st.warning(f"Saved, except {len(result.conflicts)} row(s) that someone else changed while you were "
+                       "editing. Make your change again if it still applies.", icon=":material/sync_problem:")
+            for conflict in result.conflicts:
+                st.text(conflict.message)
+        else:
+            st.success("Saved.", icon=":material/check:")
+    if stored:
+        latest = max((a for a in stored if a.updated_at), key=lambda a: a.updated_at, default=None)
+        if latest is not None:
+            st.caption(f"Last change by {md(latest.updated_by or 'someone')} on "
+                       f"{latest.updated_at.day} {latest.updated_at:%B %Y at %H:%M} (UTC).")
+    _history(organisation, period, stored)
+
+
+def _grid(organisation: str, period: str, key: tuple[str, str], stored: list[Action], editor: bool) -> None:
+    metric_labels = {m.id: f"{m.id} {m.title}" for m in METRICS.values()}
     edited = st.data_editor(
         _frame(stored), key=_EDITOR, num_rows="dynamic" if editor else "fixed", hide_index=True, width="stretch",
         disabled=not editor,
@@ -87,25 +127,15 @@ def render(organisation: str, period: str) -> None:
         except ValueError as error:
             st.error(f"Not saved: {md(error)}", icon=":material/error:")
             return
-        st.session_state.pop(_EDITOR, None)
-        st.session_state[_LOADED] = (key, result.saved)
-        st.session_state[_RESULT] = result
-        st.rerun()
-    result = st.session_state.pop(_RESULT, None)
-    if result is not None:
-        if result.conflicts:
-            st.warning(f"Saved, except {len(result.conflicts)} row(s) that someone else changed while you were "
-                       "editing. Make your change again if it still applies.", icon=":material/sync_problem:")
-            for conflict in result.conflicts:
-                st.text(conflict.message)
-        else:
-            st.success("Saved.", icon=":material/check:")
-    if stored:
-        latest = max((a for a in stored if a.updated_at), key=lambda a: a.updated_at, default=None)
-        if latest is not None:
-            st.caption(f"Last change by {md(latest.updated_by or 'someone')} on "
-                       f"{latest.updated_at.day} {latest.updated_at:%B %Y at %H:%M} (UTC).")
-    _history(organisation, period, stored)
+        _saved(key, result)
+
+
+def _saved(key: tuple[str, str], result: SaveResult) -> None:
+    """After a save from the grid or the form: the plan as stored now, and what happened, said on the next run."""
+    st.session_state.pop(_EDITOR, None)
+    st.session_state[_LOADED] = (key, result.saved)
+    st.session_state[_RESULT] = result
+    st.rerun()
 
 
 def _restore(entry_id: int, expected_version: int) -> None:

@@ -70,7 +70,9 @@ _FOCUSED = """() => {
     const s = getComputedStyle(x);
     return s.outlineStyle === 'solid' && parseFloat(s.outlineWidth) >= 2;
   });
+  const choice = e.closest('label');
   return {tag: e.tagName, text: (e.innerText || '').trim().slice(0, 80), label: e.getAttribute('aria-label') || '',
+          choice: choice ? choice.innerText.trim() : '',
           sidebar: !!e.closest('[data-testid="stSidebar"]'), main: !!e.closest('[data-testid="stMain"]'), ringed};
 }"""
 
@@ -112,3 +114,25 @@ def test_keyboard_alone_from_the_overview_to_a_saved_panel(server, page):  # noq
     page.reload()
     drawn(page)
     expect(page.get_by_label("What we've achieved").first).to_have_value(text)
+
+
+def test_keyboard_alone_adds_an_objective_in_the_action_plans_form(server, page):  # noqa: F811 - fixtures
+    """The action plan without the canvas grid: the table and form chosen, an objective written and saved, with
+    the keyboard alone; the page in that mode passes axe's checks too."""
+    objective = "Keyboard only: reverse mentoring for every senior manager."
+    page.goto(f"{server}/action_plan")
+    drawn(page)
+    tab_to(page, lambda f: f["tag"] == "INPUT" and f["choice"] == "Editable grid", most=80)
+    page.keyboard.press("ArrowRight")  # a radio group moves its choice with the arrow keys
+    expect(page.get_by_label("Objective", exact=True)).to_be_visible()
+    drawn(page)
+    found = violations(page)
+    assert not found, described(found)
+    stops = tab_to(page, lambda f: f["tag"] == "TEXTAREA" and f["label"] == "Objective")
+    assert [f for f in stops if not f["ringed"]] == []
+    page.keyboard.type(objective)
+    stops = tab_to(page, lambda f: f["tag"] == "BUTTON" and "Save this objective" in f["text"], most=40)
+    assert [f for f in stops if not f["ringed"]] == []
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Saved.").first).to_be_visible()
+    expect(page.locator('[data-testid="stTable"]').first).to_contain_text(objective)
