@@ -45,6 +45,21 @@ class ChartSpec:
         # it; the marks themselves are hidden from the accessibility tree, see _finish).
         self.chart = self.chart.properties(description=self.summary)
 
+    @property
+    def subtitle(self) -> str:
+        """The line under the title that says how to read the chart ("Point: relative likelihood; ..."), as one."""
+        lines = getattr(self.chart.title, "subtitle", alt.Undefined)
+        if lines is alt.Undefined:
+            return ""
+        return " ".join(lines) if isinstance(lines, list) else str(lines)
+
+    def untitled(self) -> alt.TopLevelMixin:
+        """The chart without its title and subtitle, for a page that shows them as text above it. Text there wraps
+        at any width or zoom; in the picture Vega cuts a line wider than the chart short ("the ra...")."""
+        chart = self.chart.copy(deep=False)
+        chart.title = alt.Undefined
+        return chart
+
     def with_width(self, width: int) -> ChartSpec:
         """A fixed-width copy, for exports rendered without a container to fill."""
         return replace(self, chart=self.chart.properties(width=width))
@@ -298,7 +313,8 @@ def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
         layers.append(alt.Chart(alt.InlineData(values=notes)).mark_text(
             align="left", dx=6, fontSize=palette.LABEL_SIZE, fontStyle="italic", color=palette.DARK_GREY,
         ).encode(y=y, x="x:Q", text="note:N"))
-    subtitle = f"{settings.bme_label}, white and unknown ethnicity as a % of each band's staff."
+    # The order is the same in every bar, and said: a segment's group is told by its place as well as its colour.
+    subtitle = f"Left to right in each bar: {settings.bme_label}, white and unknown ethnicity, as a % of its staff."
     if overall is not None:
         rule = [{"workforce_pct": round(overall, 1), "label": f"Workforce: {pct(overall, fraction=False)}"}]
         layers.append(alt.Chart(alt.InlineData(values=rule)).mark_rule(

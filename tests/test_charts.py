@@ -375,7 +375,7 @@ def test_pay_bands_show_the_local_population_line(results):
 
     drawn = spec.chart.to_dict()
     assert {"population_pct": 34.0, "label": "Residents of Wexcombe: 34%"} in rule_rows(drawn)
-    assert "Dotted line: BME share of the residents of Wexcombe (Census 2021)." in json.dumps(drawn)
+    assert spec.subtitle.endswith("Dotted line: BME share of the residents of Wexcombe (Census 2021).")
     without = charts.chart_for(results["M1"], SETTINGS).chart.to_dict()
     assert [r for r in rule_rows(without) if "population_pct" in r] == []
     assert any("workforce_pct" in r for r in rule_rows(without))
@@ -424,3 +424,42 @@ def test_a_chart_is_described_by_its_headline_finding_and_its_marks_are_left_to_
     as_dict = spec.chart.to_dict()
     assert as_dict["description"] == spec.summary
     assert as_dict["config"]["mark"]["aria"] is False
+
+
+def drawn_text(spec: charts.ChartSpec) -> tuple[list[str], str]:
+    """The words in a chart as drawn (vl-convert's SVG): the legend's entries, and every other word on it."""
+    import xml.etree.ElementTree as ET
+
+    import vl_convert
+
+    root = ET.fromstring(vl_convert.vegalite_to_svg(spec.with_width(700).chart.to_dict()))
+    parents = {child: parent for parent in root.iter() for child in parent}
+    legend, other = [], []
+    for node in root.iter("{http://www.w3.org/2000/svg}text"):
+        ancestor, in_legend, is_title = parents.get(node), False, False
+        while ancestor is not None:
+            role = ancestor.get("class") or ""
+            in_legend = in_legend or "role-legend" in role
+            is_title = is_title or "role-legend-title" in role
+            ancestor = parents.get(ancestor)
+        text = "".join(node.itertext())
+        if in_legend and not is_title:
+            legend.append(text)
+        elif not in_legend:
+            other.append(text)
+    return legend, " ".join(other).lower()
+
+
+@pytest.mark.parametrize("metric_id", list(METRICS))
+def test_each_group_a_colour_stands_for_is_named_on_the_chart_too(results, metric_id):
+    """WCAG 1.4.1: colour is not the only way to tell the groups apart. What the legend names by colour is also
+    written on the chart itself, beside the bars (the bar's label or axis) or in the line saying how to read it."""
+    spec = charts.chart_for(results[metric_id], SETTINGS)
+    legend, words = drawn_text(spec)
+    assert [name for name in legend if name.lower() not in words] == []
+
+
+def test_pay_bands_say_the_order_of_the_groups_in_each_bar(results):
+    legend, words = drawn_text(charts.pay_bands(results["M1"], SETTINGS))
+    assert legend == ["BME", "White", "Unknown"]
+    assert "left to right in each bar: bme, white and unknown ethnicity" in words
