@@ -5,6 +5,7 @@ import streamlit as st
 from metrics import stats
 from metrics.narrative import population_sentence, relative_likelihood_reading
 from ui import history, sidebar, state
+from ui.figures import column_heading, labelled_cell
 from ui.metric_page import caption, sample_note
 from ui.navigation import page_for
 from ui.overview import change_text, headline, value_text
@@ -22,20 +23,20 @@ st.markdown(headline(analysis.results, view.settings))
 if population := population_sentence(analysis.results["M9"], view.settings):
     st.markdown(md(population))
 
-header = st.columns([4, 2, 3, 2, 3])
-for column, text in zip(header, ("Metric", "Value", "95% interval", "Status",
-                                  f"Change from {previous.period.end:%B %Y}" if previous else "Change from last year"),
-                        strict=True):
-    column.markdown(f"**{text}**")
+headings = ("Metric", "Value", "95% interval", "Status",
+            f"Change from {previous.period.end:%B %Y}" if previous else "Change from last year")
+widths = [4, 2, 3, 2, 3]
+for column, text in zip(st.columns(widths), headings, strict=True):
+    column.markdown(column_heading(text), unsafe_allow_html=True)
 for metric_id, result in analysis.results.items():
-    row = st.columns([4, 2, 3, 2, 3], vertical_alignment="center")
+    row = st.columns(widths, vertical_alignment="center")
     page = page_for(metric_id)
     row[0].page_link(page.path, label=f"{result.definition.number}. {result.definition.title}", icon=page.icon)
     value, interval = value_text(result)
-    row[1].markdown(value)
-    row[2].markdown(interval)
-    row[3].markdown(badge(result.status))
-    row[4].markdown(change_text(result, previous.results[metric_id] if previous else None))
+    change = change_text(result, previous.results[metric_id] if previous else None)
+    for column, heading, text in zip(row[1:], headings[1:], (value, interval, badge(result.status), change),
+                                     strict=True):
+        column.markdown(labelled_cell(heading, text), unsafe_allow_html=True)
 
 if previous is None:
     st.caption("No earlier period to compare with yet. Save these figures as a period on the Trends page each year, "

@@ -14,6 +14,7 @@ from metrics.registry import METRICS, STANDARDS
 from metrics.results import MetricResult
 from storage import actions_for_metric
 from ui import db, panels, sidebar, state
+from ui.figures import table_html
 from ui.navigation import METRIC_PAGES
 from ui.safe import md, table
 from ui.status import badge
@@ -26,23 +27,25 @@ if TYPE_CHECKING:
 TABLE_BESIDE_MAX_COLUMNS = 4
 
 
-def figures_table(frame: pd.DataFrame) -> None:
-    """A chart's figures beside it, as a plain table (st.table): a screen reader reads it as a table, each row
-    headed by its first column, where st.dataframe's grid is drawn on a canvas. No download button, so nothing
-    to neutralise: the cells are shown as text, as they are. A chart with no figures to show has no table."""
+def figures_table(frame: pd.DataFrame, caption: str) -> None:
+    """A chart's figures as a plain HTML table (ui.figures) named by `caption`: read by a screen reader as a table,
+    each row headed by its first column, where st.dataframe's grid is drawn on a canvas. A chart with no figures
+    to show has no table."""
     if len(frame.columns):
-        st.table(frame.set_index(frame.columns[0]).style.format(_figure))
+        st.html(table_html(frame, caption))
 
 
-def _figure(value: object) -> str:
-    """A cell as the chart's table says it: 153, 25.5, "withheld", blank for nothing (not 153.0000)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.10g}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
+def figures_caption(spec: ChartSpec) -> str:
+    return f"The figures in the chart: {spec.title}"
+
+
+def draw_chart(spec: ChartSpec) -> None:
+    """The chart's title (a heading) and the subtitle that says how to read it, as text above the chart, and the
+    chart without them: the text wraps on a narrow screen or at 400% zoom, where in the picture it was cut short."""
+    st.subheader(md(spec.title), anchor=False)
+    if spec.subtitle:
+        st.markdown(md(spec.subtitle))
+    st.altair_chart(spec.untitled(), width="stretch")
 
 
 def chart_and_figures(spec: ChartSpec, chart_caption: str) -> DeltaGenerator:
@@ -52,13 +55,13 @@ def chart_and_figures(spec: ChartSpec, chart_caption: str) -> DeltaGenerator:
     beside = len(spec.table.columns) <= TABLE_BESIDE_MAX_COLUMNS
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.altair_chart(spec.chart, width="stretch")
+        draw_chart(spec)
         st.caption(chart_caption)
     if beside:
         with right:
-            figures_table(spec.table)
+            figures_table(spec.table, figures_caption(spec))
     else:
-        figures_table(spec.table)
+        figures_table(spec.table, figures_caption(spec))
     return right
 
 

@@ -17,6 +17,7 @@ import streamlit as st
 from metrics.registry import METRICS, THEMES
 from storage import Action, SaveResult, save_actions
 from ui import db, sidebar
+from ui.figures import table_html
 from ui.safe import md
 
 _CHOSEN = "objective_form_chosen"
@@ -26,7 +27,7 @@ NEW = 0  # the choice that adds an objective (saved objectives have ids from 1)
 
 
 def plan_table(stored: list[Action], columns: dict[str, str], rag_words: dict[str, str]) -> None:
-    """The plan as an HTML table, one row per objective headed by its number: read by a screen reader as a table."""
+    """The plan as an HTML table (ui.figures), one row per objective headed by its number."""
     if not stored:
         st.markdown("The plan has no objectives yet.")
         return
@@ -34,8 +35,8 @@ def plan_table(stored: list[Action], columns: dict[str, str], rag_words: dict[st
     for action in stored:
         values = action.to_row() | {"themes": ", ".join(action.themes), "metrics": ", ".join(action.metrics),
                                     "rag": rag_words.get(action.rag or "", "")}
-        rows.append({label: str(values[name]) for name, label in columns.items()})
-    st.table(pd.DataFrame(rows).set_index(columns["number"]))
+        rows.append({label: values[name] for name, label in columns.items()})
+    st.html(table_html(pd.DataFrame(rows), "The action plan"))
 
 
 def _label(action: Action | None) -> str:

@@ -7,6 +7,7 @@ import streamlit as st
 import charts
 from metrics.registry import METRICS
 from ui import state
+from ui.metric_page import draw_chart
 from ui.safe import md
 from ui.status import badge
 
@@ -34,7 +35,7 @@ def render(view: state.View) -> None:
     st.markdown(f"## {badge(result.status)}")
     # The headline in large type: the chart's one-sentence finding.
     st.markdown(f"### {md(spec.summary)}")
-    st.altair_chart(spec.chart, width="stretch")
+    draw_chart(spec)
     if spec.small_groups:
         st.warning(f"Too few people to read reliably: {md(', '.join(spec.small_groups))}.",
                    icon=":material/warning:")

@@ -1,5 +1,5 @@
-"""What the app adds to Streamlit's own styles: a focus indicator that anyone can see (WCAG 2.4.7), and
-tables whose text wraps within the column they are given, so none scrolls sideways out of a keyboard's reach.
+"""What the app adds to Streamlit's own styles: a focus indicator that anyone can see (WCAG 2.4.7), titles and
+badges that wrap rather than being cut short, and the look of the app's own tables of figures (ui.figures).
 
 Streamlit marks a focused link only by a faint grey background, and some of its controls by nothing a
 person can make out. GOV.UK's focus style instead: a yellow ring inside a near-black one, which
@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import figures
+from ui.figures import CELL_LABEL, HEADING_ROW
+
 FOCUS_YELLOW = "#ffdd00"
 FOCUS_BLACK = "#0b0c0c"
 
@@ -19,11 +22,24 @@ _RING = f"outline: 3px solid {FOCUS_BLACK} !important; outline-offset: 0 !import
 # ring goes on the wrapper (the input's parent) while the input has focus, and on a radio button's or a
 # tick box's label, whose input is hidden.
 _CHOICE = 'input:is([type="radio"], [type="checkbox"])'
+# Text Streamlit cuts short with an ellipsis at one line: a page link's title ("Pay bands and senior managemen"),
+# a badge ("See the pay b..."), a button's label and a file box's hint on a narrow screen. Wrapped instead: a
+# title, status or instruction cut short is lost.
+_WHOLE_WORDS = ('[data-testid="stPageLink-NavLink"] :is(span:has(> [data-testid="stMarkdownContainer"]), p), '
+                '.stMarkdownBadge, .stMarkdownEllipsis, [data-testid="stFileUploaderDropzoneInstructions"] span')
 CSS = f"""<style>
 :focus-visible:not(input) {{ {_RING} }}
 :has(> input:not([type="radio"]):not([type="checkbox"]):focus-visible) {{ {_RING} }}
 label:has({_CHOICE}:focus-visible) {{ {_RING} }}
-[data-testid="stTable"] :is(th, td) {{ white-space: normal; overflow-wrap: break-word; }}
+{_WHOLE_WORDS} {{ white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
+{figures.CSS}
+.{CELL_LABEL} {{ position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; }}
+@media (max-width: 640px) {{
+  .{CELL_LABEL} {{ position: static !important; width: auto; height: auto; overflow: visible; clip: auto;
+    white-space: normal; color: {FOCUS_BLACK}; font-weight: 600; }}
+  [data-testid="stHorizontalBlock"]:has(.{HEADING_ROW}) {{ display: none; }}
+}}
 </style>"""
 
 

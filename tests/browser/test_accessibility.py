@@ -38,7 +38,8 @@ _QUIET = """() => new Promise(resolve => {
 
 def drawn(tab) -> None:  # noqa: ANN001 - a Playwright Page
     _settle(tab)
-    tab.locator('[data-testid="stSidebarContent"] a[href]').first.wait_for()  # the page list, drawn by the app
+    # The page list, drawn by the app (in the DOM, if folded away, on a narrow screen).
+    tab.locator('[data-testid="stSidebarContent"] a[href]').first.wait_for(state="attached")
     tab.evaluate(_QUIET)
 
 
@@ -60,6 +61,45 @@ def test_every_page_has_no_serious_accessibility_violation(server, page, path): 
     drawn(page)
     found = violations(page)
     assert not found, described(found)
+
+
+# WCAG 1.4.10 Reflow: at 320 CSS pixels wide (a 1280-pixel screen at 400% zoom) a page scrolls one way only.
+# What scrolls sideways within the page (a wide table of figures) must be reachable by keyboard, which axe's
+# scrollable-region-focusable rule checks; and no text may be cut short (Streamlit ends a long page link or
+# badge with an ellipsis).
+_REFLOW = """() => {
+  const d = document.documentElement;
+  const cut = [...document.querySelectorAll('[data-testid="stMain"] *, [data-testid="stSidebarContent"] *')]
+    .filter(e => (e.textContent || '').trim() && getComputedStyle(e).textOverflow === 'ellipsis'
+                 && e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.textContent.trim().slice(0, 60));
+  return {sideways: d.scrollWidth - d.clientWidth, cut};
+}"""
+
+
+@pytest.fixture
+def narrow(browser):  # noqa: F811 - the fixture
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    opened = context.new_page()
+    opened.set_default_timeout(60_000)
+    yield opened
+    context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_reflows_at_400_percent_zoom(server, narrow, path):  # noqa: F811 - fixtures
+    narrow.goto(f"{server}/{path}")
+    drawn(narrow)
+    reflow = narrow.evaluate(_REFLOW)
+    assert reflow == {"sideways": 0, "cut": []}
+    found = violations(narrow)
+    assert not found, described(found)
+
+
+def test_no_page_title_or_status_is_cut_short(server, page):  # noqa: F811 - fixtures
+    page.goto(server)  # the overview: every page's link in the sidebar, every metric's status badge
+    drawn(page)
+    assert page.evaluate(_REFLOW)["cut"] == []
 
 
 # Where the keyboard's focus is, and whether a focus ring is drawn for it (ui.style): on the element, on the
@@ -135,4 +175,21 @@ def test_keyboard_alone_adds_an_objective_in_the_action_plans_form(server, page)
     assert [f for f in stops if not f["ringed"]] == []
     page.keyboard.press("Enter")
     expect(page.get_by_text("Saved.").first).to_be_visible()
-    expect(page.locator('[data-testid="stTable"]').first).to_contain_text(objective)
+    expect(page.get_by_role("region", name="The action plan")).to_contain_text(objective)
+
+
+def test_the_overview_says_what_each_figure_is_when_its_columns_stack(server, page, narrow):  # noqa: F811
+    """The overview's columns stack at 400% zoom: each figure then carries its heading, which a screen reader
+    hears at any width, while the heading row (for the eye) goes."""
+    for tab in (page, narrow):
+        tab.goto(server)
+        drawn(tab)
+    label = narrow.locator(".wres-cell-label", has_text="95% interval").first
+    expect(label).to_be_visible()
+    assert "95% interval: 0.57 to 1.08" in narrow.locator('[data-testid="stMain"]').inner_text()
+    expect(narrow.locator(".wres-column-heading").first).to_be_hidden()
+    wide_label = page.locator(".wres-cell-label", has_text="95% interval").first
+    assert wide_label.bounding_box()["width"] <= 1  # kept for screen readers, out of sight
+    heading = page.locator(".wres-column-heading", has_text="95% interval")
+    expect(heading).to_be_visible()
+    expect(heading).to_have_attribute("aria-hidden", "true")  # a screen reader hears the cell's own heading

@@ -1,0 +1,87 @@
+"""A table of figures as HTML that reads well to everyone: a caption naming it, column and row headers a screen
+reader announces with each cell, and a labelled region that a keyboard can scroll when the table is wider
+than the screen (at 400% zoom, or on a phone).
+
+Why not st.table: its sideways scroll sits on a box nobody can focus, so at 320 pixels wide a keyboard could
+not reach a table's right-hand columns (axe-core: scrollable-region-focusable), and it has no caption. The
+pattern here is the one GOV.UK and most accessibility guidance give for wide tables: the table in a
+`role="region"` with the caption's name and `tabindex="0"`.
+
+Every cell is text from a spreadsheet or a person: escaped, never read as HTML.
+
+Also here: the overview's cells, which carry their column's heading with them (`labelled_cell`).
+"""
+
+from __future__ import annotations
+
+import html
+from numbers import Real
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas is not imported for this: ui.style, on every page's first run, imports this module
+    import pandas as pd
+
+CLASS = "wres-figures"
+
+
+def cell_text(value: object) -> str:
+    """A cell as the table says it: 153, 25.5, "withheld", blank for nothing (not 153.0000 or nan)."""
+    if value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.10g}"
+    if isinstance(value, Real):
+        return f"{value:,}"
+    return str(value)
+
+
+def _cell(tag: str, value: object, scope: str | None = None) -> str:
+    numeric = isinstance(value, Real) and not isinstance(value, bool)
+    attributes = (f' scope="{scope}"' if scope else "") + (' class="number"' if numeric else "")
+    text = html.escape(cell_text(value)).replace("\n", "<br>")
+    return f"<{tag}{attributes}>{text}</{tag}>"
+
+
+def table_html(frame: pd.DataFrame, caption: str) -> str:
+    """`frame` as an HTML table, each row headed by its first column, in a focusable region named by `caption`."""
+    name = html.escape(caption)
+    head = "".join(_cell("th", str(column), "col") for column in frame.columns)
+    rows = []
+    for values in frame.itertuples(index=False, name=None):
+        first, *rest = values
+        rows.append("<tr>" + _cell("th", first, "row") + "".join(_cell("td", v) for v in rest) + "</tr>")
+    return (f'<div class="{CLASS}" role="region" aria-label="{name}" tabindex="0">'
+            f"<table><caption>{name}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
+
+
+# The overview's rows are Streamlit columns, which stack one under another on a narrow screen (or at 400% zoom):
+# the headings then stand alone at the top and "0.57 to 1.08" below them says nothing. So each cell carries
+# its own heading, shown only once the columns stack, and always read out by a screen reader; the heading row
+# is for the eye alone, and goes when the columns stack (ui.style).
+CELL_LABEL = "wres-cell-label"
+HEADING_ROW = "wres-column-heading"
+
+
+def labelled_cell(heading: str, markdown: str) -> str:
+    """A cell's Markdown with its column heading before it, for st.markdown(unsafe_allow_html=True)."""
+    return f'<span class="{CELL_LABEL}">{html.escape(heading)}: </span>{markdown}'
+
+
+def column_heading(heading: str) -> str:
+    return f'<strong class="{HEADING_ROW}" aria-hidden="true">{html.escape(heading)}</strong>'
+
+
+# Drawn like Streamlit's own tables, with GOV.UK's table rules: numbers to the right, in even-width digits.
+CSS = f"""
+.{CLASS} {{ overflow-x: auto; margin-bottom: 1rem; }}
+.{CLASS} table {{ border-collapse: collapse; width: 100%; font-size: 0.875rem; }}
+.{CLASS} caption {{ text-align: left; font-weight: 600; padding-bottom: 0.5rem; }}
+.{CLASS} :is(th, td) {{ text-align: left; vertical-align: top; padding: 0.5rem 0.5rem 0.5rem 0;
+  border-bottom: 1px solid #b1b4b6; overflow-wrap: break-word; }}
+.{CLASS} thead th {{ font-weight: 600; vertical-align: bottom; }}
+.{CLASS} tbody th {{ font-weight: 400; }}
+.{CLASS} .number {{ text-align: right; font-variant-numeric: tabular-nums; }}
+"""
