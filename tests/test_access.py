@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from access import EDITOR, VIEWER, AccessPolicy, PolicyError
-from ui.apptest import served_navigation
+from ui.apptest import html_tables, served_navigation
 from ui.safe import plain
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -87,7 +87,7 @@ def test_signed_out_sees_only_the_sign_in_page():
     assert "Sign in with your organisation's account" in text
     for leak in ("Wexcombe", "Adverse", "0.78", "relative likelihood"):
         assert leak not in text
-    assert not at.dataframe and not at.get("vega_lite_chart") and not at.text_area
+    assert not at.dataframe and not html_tables(at) and not at.get("vega_lite_chart") and not at.text_area
     # No other page is even registered, but for the accessibility statement, which shows no data.
     with pytest.raises(ValueError, match=r"Known pages: \['Sign in', '[^']*pages/accessibility.py'\]"):
         at.switch_page("pages/recruitment.py")
@@ -100,13 +100,13 @@ def test_an_account_not_on_the_list_is_refused():
     at = app_as({"is_logged_in": True, "email": "someone@elsewhere.gov.uk", "name": "Someone"})
     assert any("someone@elsewhere.gov.uk is not on this dashboard's access list" in plain(e.value) for e in at.error)
     assert [b.label for b in at.button] == ["Sign out"]
-    assert "Wexcombe" not in shown_text(at) and not at.dataframe
+    assert "Wexcombe" not in shown_text(at) and not at.dataframe and not html_tables(at)
 
 
 def test_a_broken_access_list_refuses_everyone_with_the_reason():
     at = app_as({"is_logged_in": True, "email": "sam.patel@wexcombe.gov.uk"}, access={"editors": "sam"})
     assert any("access list cannot be used" in e.value and "must be a list" in plain(e.value) for e in at.error)
-    assert not at.dataframe
+    assert not at.dataframe and not html_tables(at)
 
 
 def test_auth_without_an_access_list_lets_nobody_in():

@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
 from data_loaders.tables import SheetError
-from ui.apptest import served_navigation
+from ui.apptest import html_tables, served_navigation
 from ui.navigation import METRIC_PAGES
 from ui.safe import plain
 
@@ -46,18 +46,6 @@ def save_button(at: AppTest, n: int):
     return [b for b in at.button if b.label == "Save"][n]
 
 
-def figure_tables(at: AppTest) -> list:
-    """The page's tables of figures (ui.figures: HTML), read back as frames indexed by their row headers."""
-    from io import StringIO
-
-    import pandas as pd
-
-    from ui.figures import CLASS
-
-    return [pd.read_html(StringIO(h.proto.body), index_col=0, thousands=",")[0]
-            for h in at.get("html") if f'class="{CLASS}"' in h.proto.body]
-
-
 def markdown_text(at: AppTest) -> str:
     return "\n".join(plain(m.value) for m in at.markdown)
 
@@ -81,7 +69,7 @@ def test_overview_lists_every_metric_with_status_in_words():
 def test_metric_page_has_chart_table_caption_and_panels():
     at = open_app("pages/recruitment.py")
     assert len(at.get("vega_lite_chart")) >= 1
-    assert len(figure_tables(at)) >= 1  # the chart's figures as a plain table, which screen readers read as one
+    assert len(html_tables(at)) >= 1  # the chart's figures as a plain table, which screen readers read as one
     assert any("Social Care Workforce Race Equality Standard" in plain(c.value) for c in at.caption)
     labels = [t.label for t in at.text_area]
     assert labels == ["What we know from our data", "What we've achieved", "What we're working towards"]
@@ -202,7 +190,7 @@ def test_of_two_files_added_together_the_good_one_is_kept_and_the_bad_one_refuse
                                                ("notes.xlsx", b"this is not a workbook")])
     assert any("Added staff.xlsx." in plain(s.value) for s in at.success)
     assert any("notes.xlsx" in plain(e.value) for e in at.error)
-    assert at.dataframe[0].value["File"].tolist() == ["staff.xlsx"]
+    assert html_tables(at)[0].index.tolist() == ["staff.xlsx"]  # each file's row headed by its name
     at.switch_page("pages/pay_and_senior.py").run()
     assert at.text_area[0].value.startswith("BME staff are 33% of the workforce")
 
@@ -343,7 +331,7 @@ def test_actions_in_the_plan_show_on_their_metric_page(database):
     ], user="test")
     at = open_app("pages/recruitment.py")
     expander = next(e for e in at.expander if "Actions in the plan for metric 2 (1)" in e.label)
-    table = expander.dataframe[0].value
+    (table,) = html_tables(expander)
     assert table["Objective"].tolist() == ["Anonymised shortlisting for all social care posts"]
     assert table["RAG"].tolist() == ["Amber"]
     plan = open_app("pages/action_plan.py")
@@ -406,10 +394,10 @@ def test_trends_page_says_the_change_and_draws_each_metric():
     assert "The relative likelihood to be appointed rose from 0.71 to 0.78 (2024/25 to 2025/26)" in text
     assert "Periods: 2023/24, 2024/25, 2025/26." in text
     assert len(at.get("vega_lite_chart")) == 1
-    table = figure_tables(at)[0]
+    table = html_tables(at)[0]
     assert table.index.tolist() == ["2023/24", "2024/25", "2025/26"]  # each row headed by its period
     at.selectbox(key="trends_metric").set_value("M9").run()
-    assert "Gap (percentage points)" in figure_tables(at)[0].columns
+    assert "Gap (percentage points)" in html_tables(at)[0].columns
 
 
 def test_saving_a_period_keeps_counts_and_asks_before_replacing(database):
@@ -469,18 +457,18 @@ def test_benchmarking_the_sample_region():
     assert not at.exception
     assert len(at.get("vega_lite_chart")) == 1
     at.selectbox(key="benchmark_metric").set_value("M2").run()
-    table = figure_tables(at)[0]
+    table = html_tables(at)[0]
     assert len(table) == 31  # thirty organisations and Wexcombe
     assert "Wexcombe Borough Council" in table.index.tolist()
     assert any(plain(c.value).startswith("Across 31 organisations the pooled relative likelihood is")
                for c in at.caption)
     at.selectbox(key="benchmark_metric").set_value("M3").run()
-    assert figure_tables(at)[0]["On the funnel"].str.contains("above the 99.8% limit, adverse").any()
+    assert html_tables(at)[0]["On the funnel"].str.contains("above the 99.8% limit, adverse").any()
     at.toggle(key="benchmark_anonymised").set_value(True).run()
-    labels = figure_tables(at)[0].index.tolist()
+    labels = html_tables(at)[0].index.tolist()
     assert all(label.startswith("Organisation ") for label in labels) and len(set(labels)) == 31
     at.selectbox(key="benchmark_metric").set_value("M1").run()
-    assert "BME %" in figure_tables(at)[0].columns
+    assert "BME %" in html_tables(at)[0].columns
 
 
 def test_benchmarking_refuses_a_records_file_with_its_reason():
@@ -657,7 +645,7 @@ def test_an_objective_is_added_and_changed_in_the_form_alone(database):
         1, "Reverse mentoring for senior managers", ["M9"], "Director of Adult Social Care", "amber")
     assert any(s.value == "Saved." for s in at.success)
     # The plain table shows it, and the form has moved on to the objective just added.
-    plan = figure_tables(at)[0]
+    plan = html_tables(at)[0]
     assert plan["Objective"].tolist() == ["Reverse mentoring for senior managers"]
     assert plan["RAG status"].tolist() == ["Amber"]
     assert at.selectbox(key="objective_form_chosen").value == saved.id
@@ -686,7 +674,7 @@ def test_a_form_edit_someone_else_overtook_is_kept_to_save_again(database):
     assert any("someone else changed" in w.value for w in at.warning)
     assert any("still holds your edit" in plain(i.value) for i in at.info)
     assert form_field(at, "text_area", "Progress").value == "Piloted in children's services"  # not lost
-    assert figure_tables(at)[0]["Lead"].tolist() == ["Head of HR"]  # the table shows Bea's change
+    assert html_tables(at)[0]["Lead"].tolist() == ["Head of HR"]  # the table shows Bea's change
     (stored,) = load_actions(engine, "Wexcombe Borough Council", "2026-03-31")
     assert (stored.version, stored.progress) == (2, "")
     next(b for b in at.button if b.label == "Save this objective").click().run()  # saved again, knowingly

@@ -41,6 +41,7 @@ def upload(at: AppTest) -> AppTest:
     at.file_uploader[0].set_value([("private-staff.xlsx", staff_workbook(), "application/octet-stream")]).run()
     next(b for b in at.button if b.label == "Add the files").click().run()
     assert any("Added private-staff.xlsx" in plain(s.value) for s in at.success)
+    assert any("private-staff.xlsx" in h.proto.body for h in at.get("html"))  # listed here, so a leak would show
     return at
 
 
@@ -54,6 +55,7 @@ def test_two_sessions_never_see_each_others_uploads():
     assert not second.text_area[0].value.startswith("BME staff are 50%")
     second.switch_page("pages/data.py").run()
     assert not any("private-staff.xlsx" in str(frame.value) for frame in second.dataframe)
+    assert not any("private-staff.xlsx" in h.proto.body for h in second.get("html"))
 
 
 def test_nothing_person_level_reaches_the_disk_or_the_log(tmp_path, caplog):

@@ -32,3 +32,15 @@ def served_navigation() -> Iterator[None]:
     finally:
         pages_manager.PagesManager.__init__ = original_init
         sys.modules["__main__"] = main
+
+
+def html_tables(at) -> list:  # noqa: ANN001 - an AppTest
+    """The page's tables (ui.figures: HTML in st.html), read back as pandas frames indexed by their row headers."""
+    from io import StringIO
+
+    import pandas as pd
+
+    from ui.figures import CLASS
+
+    return [pd.read_html(StringIO(h.proto.body), index_col=0, thousands=",")[0]
+            for h in at.get("html") if f'class="{CLASS}"' in h.proto.body]

@@ -13,8 +13,9 @@ from data_loaders.report import SheetReport
 from metrics.api import Inputs
 from storage import StaleEdit, load_settings, save_settings
 from ui import access, db, sidebar, state
+from ui.figures import table_html
 from ui.reading import Reading
-from ui.safe import md, table
+from ui.safe import md
 
 AUTOMATIC = "Recognise automatically"
 _UPLOADER = "data_uploader"
@@ -146,7 +147,7 @@ def upload_section(view: state.View) -> None:
     if state.uploads():
         files = pd.DataFrame([{"File": name, "Dataset": dataset or "recognised from its sheets",
                                "Size": f"{len(data) / 1024:,.0f} KB"} for name, data, dataset in state.uploads()])
-        st.dataframe(table(files), hide_index=True, width="stretch")
+        st.html(table_html(files, "Your files"))
         st.button("Remove my files and go back to the sample council", on_click=_use_sample,
                   icon=":material/restart_alt:")
 
@@ -180,8 +181,8 @@ def recognised_section(view: state.View) -> None:
         title = f"{md(sheet.label)}: {SCHEMAS[sheet.dataset].title}, {sheet.rows_read:,} rows"
         with st.expander(title):
             st.caption(f"Headings found on row {sheet.header_row}.")
-            st.dataframe(table(pd.DataFrame([{"Column": c.replace("_", " "), "Read from heading": h}
-                                       for c, h in sheet.columns.items()])), hide_index=True)
+            st.html(table_html(pd.DataFrame([{"Column": c.replace("_", " "), "Read from heading": h}
+                                              for c, h in sheet.columns.items()]), f"Columns read from {sheet.label}"))
             if sheet.unmapped_headings:
                 st.caption("Not used: " + ", ".join(f"'{md(h)}'" for h in sheet.unmapped_headings))
             for skipped in sheet.skipped:

@@ -16,7 +16,7 @@ from storage import actions_for_metric
 from ui import db, panels, sidebar, state
 from ui.figures import table_html
 from ui.navigation import METRIC_PAGES
-from ui.safe import md, table
+from ui.safe import md
 from ui.status import badge
 
 if TYPE_CHECKING:
@@ -131,9 +131,9 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
     with st.expander(f"Actions in the plan for metric {definition.number} ({len(actions)})",
                      expanded=bool(actions)):
         if actions:
-            st.dataframe(table(pd.DataFrame([{"No": a.number, "Objective": a.objective, "Lead": a.lead,
-                                        "Timeframe": a.timeframe, "RAG": (a.rag or "").title()} for a in actions])),
-                         hide_index=True, width="stretch")
+            st.html(table_html(pd.DataFrame([{"No": a.number, "Objective": a.objective, "Lead": a.lead,
+                                              "Timeframe": a.timeframe, "RAG": (a.rag or "").title()}
+                                             for a in actions]), f"Actions in the plan for metric {definition.number}"))
         else:
             st.caption("No action in the plan targets this metric yet. Add one on the Action plan page.")
         st.page_link("pages/action_plan.py", label="Open the action plan", icon=":material/checklist:")

@@ -11,10 +11,6 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
-from reports.safe import safe_cell
-
 WORD_JOINER = "\u2060"
 # Where GFM's autolinks start once escapes are read: "scheme:", "www." and the @ of an address.
 _AUTOLINK = re.compile(r"\\:|(?<=w)w\\\.|(?<=W)W\\\.|@")
@@ -43,13 +39,3 @@ def _join(match: re.Match[str]) -> str:
 def plain(markdown: str) -> str:
     """What `md()` escaped, back as written: for reading shown text in tests and exports."""
     return re.sub(r"\\(.)", r"\1", markdown.replace(WORD_JOINER, ""))
-
-
-def table(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` for st.dataframe, whose "Download as CSV" writes cells as they are: any text starting like a
-    formula (= + - @, a tab or a carriage return) gets a leading quote, so a spreadsheet shows it as text."""
-    text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    if not text_columns:
-        return frame
-    return frame.assign(**{str(c): frame[c].map(safe_cell) for c in text_columns})
-

@@ -11,8 +11,9 @@ from metrics.registry import METRICS
 from metrics.trends import changes, period_label
 from storage import StaleEdit, delete_figure_set, save_figure_set
 from ui import access, db, history, sidebar, state
+from ui.figures import table_html
 from ui.metric_page import caption, chart_and_figures, sample_note
-from ui.safe import md, table
+from ui.safe import md
 
 _METRIC = "trends_metric"
 _REPLACE = "trends_replace_version"
@@ -87,10 +88,10 @@ def _save_controls(view: state.View, analysis: Analysis, saved: list) -> None:
     if not saved:
         st.caption("No period has been saved for this organisation yet.")
         return
-    st.dataframe(table(pd.DataFrame([{"Period": period_label_of(s), "Scope": s.scope or "Whole organisation",
-                                "From": s.source, "Metrics": len(s.available), "Saved by": s.saved_by or "",
-                                "Saved at (UTC)": f"{s.saved_at:%d %b %Y %H:%M}" if s.saved_at else ""}
-                               for s in saved])), hide_index=True, width="stretch")
+    st.html(table_html(pd.DataFrame([{"Period": period_label_of(s), "Scope": s.scope or "Whole organisation",
+                                      "From": s.source, "Metrics": len(s.available), "Saved by": s.saved_by or "",
+                                      "Saved at (UTC)": f"{s.saved_at:%d %b %Y %H:%M}" if s.saved_at else ""}
+                                     for s in saved]), "Saved periods"))
     if not access.can_edit():
         return
     with st.expander("Remove a saved period"):
