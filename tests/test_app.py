@@ -1,5 +1,6 @@
 """Every page of the app, headless (AppTest), on the sample council and on an upload."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,10 @@ def test_overview_lists_every_metric_with_status_in_words():
 
 def test_metric_page_has_chart_table_caption_and_panels():
     at = open_app("pages/recruitment.py")
-    assert len(at.get("vega_lite_chart")) >= 1
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert charts and all("title" not in c for c in charts)  # the title is a heading on the page instead
+    assert "Shortlisted and appointed applicants by ethnicity" in [h.value for h in at.subheader]
+    assert charts[0]["usermeta"]["embedOptions"]["actions"]["source"] is False  # no Vega source in its menu
     assert len(html_tables(at)) >= 1  # the chart's figures as a plain table, which screen readers read as one
     assert any("Social Care Workforce Race Equality Standard" in plain(c.value) for c in at.caption)
     labels = [t.label for t in at.text_area]

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from charts.builders import ChartSpec
 
 TABLE_BESIDE_MAX_COLUMNS = 4
+# The chart's menu offers the picture to save, not its Vega source or an outside editor, which mean nothing to a
+# board member and send the figures to vega.github.io.
+CHART_MENU = {"embedOptions": {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}}
 
 
 def figures_table(frame: pd.DataFrame, caption: str) -> None:
@@ -45,7 +48,7 @@ def draw_chart(spec: ChartSpec) -> None:
     st.subheader(md(spec.title), anchor=False)
     if spec.subtitle:
         st.markdown(md(spec.subtitle))
-    st.altair_chart(spec.untitled(), width="stretch")
+    st.altair_chart(spec.untitled().properties(usermeta=CHART_MENU), width="stretch")
 
 
 def chart_and_figures(spec: ChartSpec, chart_caption: str) -> DeltaGenerator:

@@ -7,6 +7,7 @@ each page by Playwright once Streamlit has finished drawing it.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,30 @@ def test_the_overview_says_what_each_figure_is_when_its_columns_stack(server, pa
     heading = page.locator(".wres-column-heading", has_text="95% interval")
     expect(heading).to_be_visible()
     expect(heading).to_have_attribute("aria-hidden", "true")  # a screen reader hears the cell's own heading
+
+
+def test_in_high_contrast_mode_the_findings_and_the_focus_can_still_be_seen(server, browser):  # noqa: F811
+    """Windows' high-contrast themes (forced colours) drop backgrounds and shadows: each status must still be in
+    words, each chart still described, and the focus ring (an outline, not only a shadow) still drawn."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, forced_colors="active")
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    try:
+        tab.goto(server)
+        drawn(tab)
+        assert tab.evaluate("() => matchMedia('(forced-colors: active)').matches")
+        main = tab.locator('[data-testid="stMain"]')
+        for words in ("Adverse", "Within range", "See the pay bands"):
+            expect(main.get_by_text(words).first).to_be_visible()
+        stops = tab_to(tab, lambda f: f["main"] and f["tag"] == "A" and "Appointment from shortlisting" in f["text"])
+        assert [f for f in stops if not f["ringed"]] == []
+        found = violations(tab)
+        assert not found, described(found)
+        tab.keyboard.press("Enter")
+        expect(tab.locator("h1").first).to_have_text("Recruitment")
+        drawn(tab)
+        chart = tab.locator('[data-testid="stVegaLiteChart"]').first  # described by its finding, as ever
+        expect(chart).to_have_attribute("aria-label", re.compile(r"^25% of BME shortlisted applicants \(39 of 153\)"))
+        expect(tab.get_by_role("region", name=re.compile("^The figures in the chart")).first).to_be_visible()
+    finally:
+        context.close()
