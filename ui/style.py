@@ -26,7 +26,8 @@ _CHOICE = 'input:is([type="radio"], [type="checkbox"])'
 # a badge ("See the pay b..."), a button's label and a file box's hint on a narrow screen. Wrapped instead: a
 # title, status or instruction cut short is lost.
 _WHOLE_WORDS = ('[data-testid="stPageLink-NavLink"] :is(span:has(> [data-testid="stMarkdownContainer"]), p), '
-                '.stMarkdownBadge, .stMarkdownEllipsis, [data-testid="stFileUploaderDropzoneInstructions"] span')
+                '.stMarkdownBadge, .stMarkdownEllipsis, .stMarkdownEllipsis p, '
+                '[data-testid="stFileUploaderDropzoneInstructions"] span')
 CSS = f"""<style>
 :focus-visible:not(input) {{ {_RING} }}
 :has(> input:not([type="radio"]):not([type="checkbox"]):focus-visible) {{ {_RING} }}
