@@ -70,8 +70,13 @@ def test_every_page_has_no_serious_accessibility_violation(server, page, path): 
 # badge with an ellipsis).
 _REFLOW = """() => {
   const d = document.documentElement;
+  // What is on screen: a narrow window folds the sidebar away, off its left edge (and may still be folding it).
+  const shown = e => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.right > 0 && r.left < d.clientWidth;
+  };
   const cut = [...document.querySelectorAll('[data-testid="stMain"] *, [data-testid="stSidebarContent"] *')]
-    .filter(e => (e.textContent || '').trim() && getComputedStyle(e).textOverflow === 'ellipsis'
+    .filter(e => (e.textContent || '').trim() && shown(e) && getComputedStyle(e).textOverflow === 'ellipsis'
                  && e.scrollWidth > e.clientWidth + 1)
     .map(e => e.textContent.trim().slice(0, 60));
   // Text running past the window's edge, out of sight (what scrolls within its own region aside, and the charts,
@@ -82,6 +87,17 @@ _REFLOW = """() => {
     .map(e => e.textContent.trim().slice(0, 60));
   return {sideways: d.scrollWidth - d.clientWidth, cut, beyond: [...new Set(beyond)]};
 }"""
+
+
+def reflow_of(tab, clean: dict, tries: int = 10) -> dict:  # noqa: ANN001 - a Playwright Page
+    """_REFLOW's answer once it is `clean`, or its last answer after `tries` half-second waits: a rerun or the
+    sidebar folding away can leave the page for a moment as nobody sees it for long."""
+    for _ in range(tries):
+        found = tab.evaluate(_REFLOW)
+        if found == clean:
+            break
+        tab.wait_for_timeout(500)
+    return found
 
 
 @pytest.fixture
@@ -97,8 +113,8 @@ def narrow(browser):  # noqa: F811 - the fixture
 def test_every_page_reflows_at_400_percent_zoom(server, narrow, path):  # noqa: F811 - fixtures
     narrow.goto(f"{server}/{path}")
     drawn(narrow)
-    reflow = narrow.evaluate(_REFLOW)
-    assert reflow == {"sideways": 0, "cut": [], "beyond": []}
+    clean = {"sideways": 0, "cut": [], "beyond": []}
+    assert reflow_of(narrow, clean) == clean
     found = violations(narrow)
     assert not found, described(found)
 
@@ -106,7 +122,7 @@ def test_every_page_reflows_at_400_percent_zoom(server, narrow, path):  # noqa: 
 def test_no_page_title_or_status_is_cut_short(server, page):  # noqa: F811 - fixtures
     page.goto(server)  # the overview: every page's link in the sidebar, every metric's status badge
     drawn(page)
-    assert page.evaluate(_REFLOW)["cut"] == []
+    assert reflow_of(page, {"sideways": 0, "cut": [], "beyond": []})["cut"] == []
 
 
 # Where the keyboard's focus is, and whether a focus ring is drawn for it (ui.style): on the element, on the
