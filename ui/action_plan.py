@@ -76,7 +76,8 @@ def render(organisation: str, period: str) -> None:
         objective_form.plan_table(stored, COLUMNS, RAG_WORDS)
         if editor:
             objective_form.draft_note()
-            objective_form.render(organisation, period, stored, RAG_WORDS, lambda result: _saved(key, result))
+            objective_form.render(organisation, period, stored, COLUMNS, RAG_WORDS,
+                                  lambda result: _saved(key, result))
     else:
         _grid(organisation, period, key, stored, editor)
     result = st.session_state.pop(_RESULT, None)
@@ -97,7 +98,6 @@ def render(organisation: str, period: str) -> None:
 
 
 def _grid(organisation: str, period: str, key: tuple[str, str], stored: list[Action], editor: bool) -> None:
-    metric_labels = {m.id: f"{m.id} {m.title}" for m in METRICS.values()}
     edited = st.data_editor(
         _frame(stored), key=_EDITOR, num_rows="dynamic" if editor else "fixed", hide_index=True, width="stretch",
         disabled=not editor,
@@ -107,7 +107,7 @@ def _grid(organisation: str, period: str, key: tuple[str, str], stored: list[Act
             "objective": st.column_config.TextColumn(COLUMNS["objective"], required=True, width="large"),
             "themes": st.column_config.MultiselectColumn(COLUMNS["themes"], options=list(THEMES)),
             "metrics": st.column_config.MultiselectColumn(COLUMNS["metrics"], options=list(METRICS),
-                                                          format_func=lambda m: metric_labels.get(m, m)),
+                                                          format_func=objective_form.metric_label),
             "lead": st.column_config.TextColumn(COLUMNS["lead"]),
             "data_from_metrics": st.column_config.TextColumn(COLUMNS["data_from_metrics"], width="medium"),
             "specific_actions": st.column_config.TextColumn(COLUMNS["specific_actions"], width="large"),

@@ -46,9 +46,15 @@ def _label(action: Action | None) -> str:
     return f"{action.number}. {text}"
 
 
-def render(organisation: str, period: str, stored: list[Action], rag_words: dict[str, str],
-           on_saved: Callable[[SaveResult], None]) -> None:
-    """The form for one objective. `on_saved` gets the result of a save (the caller reloads and reports it)."""
+def metric_label(metric_id: str) -> str:
+    """A metric as the plan's choices name it: "M2 Appointment from shortlisting"."""
+    return f"{metric_id} {METRICS[metric_id].title}" if metric_id in METRICS else metric_id
+
+
+def render(organisation: str, period: str, stored: list[Action], columns: dict[str, str],
+           rag_words: dict[str, str], on_saved: Callable[[SaveResult], None]) -> None:
+    """The form for one objective, its fields labelled as the plan's `columns` are. `on_saved` gets the result of
+    a save (the caller reloads and reports it)."""
     by_id = {a.id: a for a in stored if a.id is not None}
     if _CHOOSE_NEXT in st.session_state:
         st.session_state[_CHOSEN] = st.session_state.pop(_CHOOSE_NEXT)
@@ -62,27 +68,26 @@ def render(organisation: str, period: str, stored: list[Action], rag_words: dict
         del st.session_state[_DRAFT]  # another objective chosen: the stopped edit is let go
         draft = None
     shown = draft or saved or Action()
-    metric_labels = {m.id: f"{m.id} {m.title}" for m in METRICS.values()}
     # Keyed by the objective and its version: another objective, or a newer version of this one, starts a fresh
     # form; a refused save keeps what was typed.
     key = f"objective_form_{chosen}_{shown.version}_{'draft' if draft else 'saved'}"
     with st.form(key, enter_to_submit=False):
         st.subheader("New objective" if saved is None else f"Objective {saved.number}")
-        number = st.number_input("No (blank: the next number)", min_value=1, step=1, value=shown.number,
-                                 key=f"{key}_number")
-        objective = st.text_area("Objective", value=shown.objective, key=f"{key}_objective")
-        themes = st.multiselect("WRES theme", THEMES, default=[t for t in shown.themes if t in THEMES],
+        number = st.number_input(f"{columns['number']} (blank: the next number)", min_value=1, step=1,
+                                 value=shown.number, key=f"{key}_number")
+        objective = st.text_area(columns["objective"], value=shown.objective, key=f"{key}_objective")
+        themes = st.multiselect(columns["themes"], THEMES, default=[t for t in shown.themes if t in THEMES],
                                 key=f"{key}_themes")
-        metrics = st.multiselect("Metrics", list(METRICS), default=[m for m in shown.metrics if m in METRICS],
-                                 format_func=lambda m: metric_labels[m], key=f"{key}_metrics")
-        lead = st.text_input("Lead", value=shown.lead, key=f"{key}_lead")
-        data = st.text_area("Data from WRES metrics", value=shown.data_from_metrics, key=f"{key}_data")
-        specific = st.text_area("Specific actions", value=shown.specific_actions, key=f"{key}_specific")
-        indicators = st.text_area("Indicators of improvement (what good looks like)", value=shown.indicators,
+        metrics = st.multiselect(columns["metrics"], list(METRICS), default=[m for m in shown.metrics if m in METRICS],
+                                 format_func=metric_label, key=f"{key}_metrics")
+        lead = st.text_input(columns["lead"], value=shown.lead, key=f"{key}_lead")
+        data = st.text_area(columns["data_from_metrics"], value=shown.data_from_metrics, key=f"{key}_data")
+        specific = st.text_area(columns["specific_actions"], value=shown.specific_actions, key=f"{key}_specific")
+        indicators = st.text_area(columns["indicators"], value=shown.indicators,
                                   key=f"{key}_indicators")
-        timeframe = st.text_input("Timeframe", value=shown.timeframe, key=f"{key}_timeframe")
-        progress = st.text_area("Progress", value=shown.progress, key=f"{key}_progress")
-        rag = st.selectbox("RAG status", [None, *rag_words], index=[None, *rag_words].index(shown.rag),
+        timeframe = st.text_input(columns["timeframe"], value=shown.timeframe, key=f"{key}_timeframe")
+        progress = st.text_area(columns["progress"], value=shown.progress, key=f"{key}_progress")
+        rag = st.selectbox(columns["rag"], [None, *rag_words], index=[None, *rag_words].index(shown.rag),
                            format_func=lambda r: "Not rated" if r is None else rag_words[r], key=f"{key}_rag")
         remove = saved is not None and st.checkbox("Remove this objective from the plan", key=f"{key}_remove")
         submitted = st.form_submit_button("Save this objective", icon=":material/save:", type="primary")
