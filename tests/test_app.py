@@ -65,6 +65,7 @@ def test_overview_lists_every_metric_with_status_in_words():
         assert word in text
     assert "metrics** are outside the 0.80 to 1.25 range" in text
     assert "0.71 → 0.78" in text  # appointment ratio, last year to this year (sample council)
+    assert "-16.7 → -18.8 percentage points" in text and " pp" not in text  # senior management, its unit in words
 
 
 def test_metric_page_has_chart_table_caption_and_panels():

@@ -8,6 +8,9 @@ from metrics.settings import Settings
 from metrics.trends import headline_value
 from ui.safe import md
 
+# Written out, not "pp": plain English for a board (GOV.UK's style writes "percentage points" in full).
+POINTS = "percentage points"
+
 
 def value_text(result: MetricResult) -> tuple[str, str]:
     if len(result.questions) > 1:
@@ -16,7 +19,7 @@ def value_text(result: MetricResult) -> tuple[str, str]:
     if result.value is None:
         return "–", "–"
     if result.definition.kind == "representation":
-        value = f"{result.value:+.1f} pp"
+        value = f"{result.value:+.1f} {POINTS}"
         interval = f"{result.ci[0]:+.1f} to {result.ci[1]:+.1f}" if result.ci else "–"
     else:
         value = f"{result.value:.2f}"
@@ -30,9 +33,11 @@ def change_text(result: MetricResult, before: MetricResult | None) -> str:
     old, new = headline_value(before)[0] if before else None, headline_value(result)[0]
     if old is None or new is None:
         return "–"
-    unit = {"representation": " pp", "distribution": "%"}.get(result.definition.kind, "")
-    places = 1 if unit else 2
-    return f"{old:.{places}f}{unit} → {new:.{places}f}{unit}"
+    if result.definition.kind == "representation":
+        return f"{old:+.1f} → {new:+.1f} {POINTS}"
+    if result.definition.kind == "distribution":
+        return f"{old:.1f}% → {new:.1f}%"
+    return f"{old:.2f} → {new:.2f}"
 
 
 def headline(results: dict[str, MetricResult], settings: Settings) -> str:
