@@ -39,6 +39,9 @@ class ChartSpec:
     table: pd.DataFrame
     # Groups or bands under settings.min_group_size, for the page to warn about.
     small_groups: list[str] = field(default_factory=list)
+    # Decimal places a column's figures are shown to, where the table's rounding alone would lose trailing zeros
+    # (a ratio of 0.80 is held as 0.8): the same figure as on the chart and in the headline.
+    places: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # What a screen reader announces for the chart: its headline finding (the figures are in the table beside
@@ -66,6 +69,9 @@ class ChartSpec:
 
 
 # Shared pieces ------------------------------------------------------------------------------
+
+RATIO_PLACES = 2  # relative likelihoods and their limits, as the metric pages and the overview give them
+RATIO_COLUMNS = ("Relative likelihood", "Lower 95% limit", "Upper 95% limit")
 
 
 def _cap(text: str) -> str:
@@ -562,7 +568,8 @@ def forest(results: list[MetricResult], settings: Settings) -> ChartSpec:
                 "the range not counted as adverse; 1.00 is parity.")
     chart = alt.layer(shading, parity, intervals, points, words, missing).properties(
         height=alt.Step(56 if len(rows) > 1 else 90))
-    return ChartSpec(_finish(chart, title, subtitle), title, _forest_summary(rows, settings), table, small)
+    return ChartSpec(_finish(chart, title, subtitle), title, _forest_summary(rows, settings), table, small,
+                     dict.fromkeys(RATIO_COLUMNS, RATIO_PLACES))
 
 
 # 4 and 5. Rates by group: survey questions, services ----------------------------------------
@@ -680,7 +687,8 @@ def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> 
     chart = _rates_chart(marks, settings, "Service" if len(results_by_service) > 1 else None,
                          "Leaving rate (% of average headcount)")
     subtitle = "Leavers in the year as a % of the group's average headcount."
-    return ChartSpec(_finish(chart, title, subtitle), title, summary, table, small)
+    return ChartSpec(_finish(chart, title, subtitle), title, summary, table, small,
+                     {f"Relative likelihood ({convention})": RATIO_PLACES})
 
 
 # 6. Dispatch --------------------------------------------------------------------------------

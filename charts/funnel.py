@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 
 from charts import palette
-from charts.builders import ChartSpec, _cap, _finish, _message_spec
+from charts.builders import RATIO_COLUMNS, RATIO_PLACES, ChartSpec, _cap, _finish, _message_spec
 from metrics import stats
 from metrics.benchmarking import (
     BETWEEN_95_998,
@@ -134,7 +134,8 @@ def funnel(comparison: Comparison, settings: Settings, *, highlight: str = "") -
     subtitle = (f"{STANDARDS[settings.standard].name}, {over}. Solid line across: the pooled ratio; "
                 "dashed: 95% limits; "
                 "solid curves: 99.8% limits. Larger organisations have narrower limits.")
-    return ChartSpec(_finish(chart, title, subtitle), title, _summary(comparison, settings), table)
+    return ChartSpec(_finish(chart, title, subtitle), title, _summary(comparison, settings), table,
+                     places=dict.fromkeys(RATIO_COLUMNS, RATIO_PLACES))
 
 
 def workforce_shares(workforce: Workforce, settings: Settings, *, highlight: str = "") -> ChartSpec:

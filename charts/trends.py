@@ -62,7 +62,10 @@ def trend(years: Sequence[Year], metric_id: str, settings: Settings) -> ChartSpe
                               "line: 95% interval; 0 is no gap."),
         "% of the workforce": f"{settings.bme_label} staff as a % of the whole workforce.",
     }[measure]
-    return ChartSpec(_finish(chart, title, subtitle), title, summary, table)
+    places = 2 if measure == "relative likelihood" else 1
+    return ChartSpec(_finish(chart, title, subtitle), title, summary, table,
+                     places={_value_column(measure): places, "Lower 95% limit": places, "Upper 95% limit": places,
+                             "Ethnicity unknown %": 1})
 
 
 def _marks(rows: pd.DataFrame) -> list[dict[str, Any]]:

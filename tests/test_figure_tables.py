@@ -60,3 +60,18 @@ def test_a_chart_on_screen_carries_its_title_and_subtitle_as_text_not_in_the_pic
     assert "title" not in untitled
     assert spec.chart.to_dict()["title"]["text"]  # the exports keep theirs
     assert untitled["description"] == spec.summary  # still described to a screen reader
+
+
+def test_a_columns_decimal_places_keep_the_zeros_the_chart_shows():
+    frame = pd.DataFrame({"Metric": ["Disciplinary"], "Relative likelihood": [1.5], "Lower 95% limit": [0.8],
+                          "Note": ["insufficient data"], "Staff": [1200]})
+    region = lxml_html.fromstring(table_html(frame, "x", {"Relative likelihood": 2, "Lower 95% limit": 2, "Note": 2}))
+    assert [td.text for td in region.xpath(".//tbody/tr/td")] == ["1.50", "0.80", "insufficient data", "1,200"]
+
+
+def test_the_ratio_tables_give_two_places_as_the_headline_does():
+    results = analyse_paths(settings=Settings()).results
+    spec = charts.chart_for(results["M3"], Settings())
+    cells = lxml_html.fromstring(table_html(spec.table, "x", spec.places)).xpath(".//tbody/tr/td")
+    # Disciplinary in the sample council: 1.50 (0.80 to 2.81), as its headline and the overview give it.
+    assert [td.text for td in cells[1:4]] == ["1.50", "0.80", "2.81"]

@@ -152,7 +152,7 @@ def render(view: state.View) -> None:
         spec = funnel(result.comparison(metric_id, question), view.settings, highlight=highlight)
     draw_chart(spec)
     st.caption(md(spec.summary))
-    figures_table(spec.table, figures_caption(spec))
+    figures_table(spec.table, figures_caption(spec), spec.places)
     with st.expander("How to read a funnel plot"):
         st.markdown(
             "Each point is an organisation: across, how many people its ratio is based on; up, its relative "

@@ -15,6 +15,7 @@ Also here: the overview's cells, which carry their column's heading with them (`
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from numbers import Real
 from typing import TYPE_CHECKING
 
@@ -24,12 +25,15 @@ if TYPE_CHECKING:  # pandas is not imported for this: ui.style, on every page's 
 CLASS = "wres-figures"
 
 
-def cell_text(value: object) -> str:
-    """A cell as the table says it: 153, 25.5, "withheld", blank for nothing (not 153.0000 or nan)."""
+def cell_text(value: object, places: int | None = None) -> str:
+    """A cell as the table says it: 153, 25.5, "withheld", blank for nothing (not 153.0000 or nan); to `places`
+    decimal places when given (0.80, not 0.8)."""
     if value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, bool):
         return str(value)
+    if places is not None and isinstance(value, Real):
+        return f"{value:,.{places}f}"
     if isinstance(value, float):
         return f"{value:,.0f}" if value.is_integer() else f"{value:,.10g}"
     if isinstance(value, Real):
@@ -37,21 +41,24 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _cell(tag: str, value: object, scope: str | None = None) -> str:
+def _cell(tag: str, value: object, scope: str | None = None, places: int | None = None) -> str:
     numeric = isinstance(value, Real) and not isinstance(value, bool)
     attributes = (f' scope="{scope}"' if scope else "") + (' class="number"' if numeric else "")
-    text = html.escape(cell_text(value)).replace("\n", "<br>")
+    text = html.escape(cell_text(value, places)).replace("\n", "<br>")
     return f"<{tag}{attributes}>{text}</{tag}>"
 
 
-def table_html(frame: pd.DataFrame, caption: str) -> str:
-    """`frame` as an HTML table, each row headed by its first column, in a focusable region named by `caption`."""
+def table_html(frame: pd.DataFrame, caption: str, places: Mapping[str, int] | None = None) -> str:
+    """`frame` as an HTML table, each row headed by its first column, in a focusable region named by `caption`;
+    `places` gives some columns' decimal places."""
     name = html.escape(caption)
     head = "".join(_cell("th", str(column), "col") for column in frame.columns)
+    column_places = [(places or {}).get(str(column)) for column in frame.columns[1:]]
     rows = []
     for values in frame.itertuples(index=False, name=None):
         first, *rest = values
-        rows.append("<tr>" + _cell("th", first, "row") + "".join(_cell("td", v) for v in rest) + "</tr>")
+        cells = "".join(_cell("td", v, places=n) for v, n in zip(rest, column_places, strict=True))
+        rows.append("<tr>" + _cell("th", first, "row") + cells + "</tr>")
     return (f'<div class="{CLASS}" role="region" aria-label="{name}" tabindex="0">'
             f"<table><caption>{name}</caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div>")
