@@ -124,6 +124,9 @@ def test_a_viewer_reads_but_cannot_save():
     assert any("saving changes needs the editor role" in plain(c.value) for c in at.caption)
     at.switch_page("pages/settings.py").run()
     assert next(b for b in at.button if b.label == "Save the settings").disabled
+    at.switch_page("pages/data.py").run()
+    assert any("Census 2021 category" in t.columns for t in html_tables(at))  # the labels, to read
+    assert not [b for b in at.button if b.label == "Save this correction"]
     at.switch_page("pages/trends.py").run()
     assert not [b for b in at.button if b.label.startswith("Save these figures")]
     at.switch_page("pages/action_plan.py").run()

@@ -711,3 +711,33 @@ def test_a_refused_form_save_says_why_and_keeps_what_was_typed(database):
     assert [a.objective for a in load_actions(engine, "Wexcombe Borough Council", "2026-03-31")] == [
         "Anonymised shortlisting"]
     assert at.selectbox(key="objective_form_chosen").value == 0
+
+
+def test_an_ethnicity_label_is_corrected_and_the_correction_undone_on_the_data_page(database):
+    from storage import create_schema, load_settings, make_engine
+
+    engine = make_engine(database)
+    create_schema(engine)
+    at = open_app("pages/data.py")
+    (labels_table, *_) = [t for t in html_tables(at) if "Census 2021 category" in t.columns]
+    label = next(lab for lab, row in labels_table.iterrows() if row["Group"] == "Minority ethnic")
+    chooser = next(s for s in at.selectbox if s.label == "Label as written")
+    chooser.set_value(label).run()
+    count_as = next(s for s in at.selectbox if s.label == "Count it as")
+    assert count_as.value == "bme" and count_as.options == ["White", "Minority ethnic", "Unknown"]  # no undo yet
+    count_as.set_value("unknown").run()
+    next(b for b in at.button if b.label == "Save this correction").click().run()
+    assert not at.exception, at.exception
+    values, _ = load_settings(engine, "Wexcombe Borough Council")
+    assert values["ethnicity_overrides"] == {label: "unknown"}
+    assert any(f"“{label}” is now counted as Unknown" in plain(s.value) for s in at.success)
+    (labels_table, *_) = [t for t in html_tables(at) if "Census 2021 category" in t.columns]
+    assert labels_table.loc[label, "Group"] == "Unknown"  # every page counts it so now
+    count_as = next(s for s in at.selectbox if s.label == "Count it as")
+    assert count_as.value == "unknown" and count_as.options[-1] == "As the standard list says (undo my correction)"
+    count_as.set_value("as listed").run()
+    next(b for b in at.button if b.label == "Save this correction").click().run()
+    values, _ = load_settings(engine, "Wexcombe Borough Council")
+    assert values["ethnicity_overrides"] == {}
+    (labels_table, *_) = [t for t in html_tables(at) if "Census 2021 category" in t.columns]
+    assert labels_table.loc[label, "Group"] == "Minority ethnic"

@@ -23,6 +23,8 @@ _DATASET_CHOICE = "data_dataset_choice"
 _MESSAGE = "data_message"
 _ADDED = "data_added"  # what reading the files just added took, stage by stage, for the next run to finish
 GROUP_LABELS = {"white": "White", "bme": "Minority ethnic", "unknown": "Unknown"}
+_AS_LISTED = "as listed"  # the choice that takes a correction away
+_CORRECTED = "data_label_corrected"  # what the last correction did, said on the next run
 # What one session may hold at once: each upload is in the server's memory while the session lasts.
 MAX_SESSION_FILES = 30
 MAX_SESSION_BYTES = 300 * 1024 * 1024
@@ -199,29 +201,54 @@ def recognised_section(view: state.View) -> None:
                         f"{', '.join(sorted(figures.available)) or 'none filled in yet'}.")
 
 
-def _save_classifications(organisation: str, edited: pd.DataFrame, original: pd.DataFrame) -> None:
-    if not access.can_edit():
-        st.error("Not saved: saving classifications needs the editor role.")
-        return
+def _save_correction(organisation: str, label: str, group: str | None) -> None:
+    """Count `label` as `group` from now on for this organisation (None: as the standard list says again)."""
     values, version = load_settings(db.engine(), organisation)
     overrides = dict(values.get("ethnicity_overrides", {}))
-    reverse = {v: k for k, v in GROUP_LABELS.items()}
-    for (_, before), (_, after) in zip(original.iterrows(), edited.iterrows(), strict=True):
-        if after["Group"] != before["Group"] and after["Label"] != "(blank)":
-            overrides[after["Label"]] = reverse[after["Group"]]
+    if group is None:
+        overrides.pop(label, None)
+    else:
+        overrides[label] = group
     try:
         save_settings(db.engine(), organisation, values | {"ethnicity_overrides": overrides},
                       expected_version=version, user=sidebar.user())
     except StaleEdit:
-        st.error("Someone else changed the settings just now; nothing was saved. Look again and repeat.")
+        st.session_state[_CORRECTED] = ("error", "Not saved: someone else changed the settings at the same moment. "
+                                        "Choose the label and save again.")
         return
-    st.success("Saved. Every page now uses these classifications.", icon=":material/check:")
+    counted = "as the standard list says" if group is None else f"as {GROUP_LABELS[group]}"
+    st.session_state[_CORRECTED] = ("success", f"Saved: “{md(label)}” is now counted {counted}, on every page.")
+
+
+def _correction(organisation: str, name: str, table: pd.DataFrame, overrides: dict[str, str]) -> None:
+    """One label corrected at a time, in ordinary labelled controls: the label, the group, a button."""
+    labels = [str(label) for label in table["label"] if label != "(blank)"]
+    if not labels:
+        return
+    groups = dict(zip(table["label"].astype(str), table["group"], strict=True))
+    st.markdown("**Correct a label**")
+    left, right = st.columns(2)
+    label = left.selectbox("Label as written", labels, key=f"data_label_{name}")
+    choices = [*GROUP_LABELS, *([_AS_LISTED] if label in overrides else [])]
+    current = groups.get(label)  # as counted now, corrections included
+    group = right.selectbox("Count it as", choices, index=choices.index(current) if current in choices else 0,
+                            key=f"data_label_group_{name}_{label}",
+                            format_func=lambda g: GROUP_LABELS.get(g, "As the standard list says (undo my correction)"))
+    if st.button("Save this correction", key=f"data_label_save_{name}", icon=":material/save:"):
+        if group == current:
+            st.session_state[_CORRECTED] = ("info", f"“{md(label)}” is already counted as {GROUP_LABELS[group]}.")
+        else:
+            _save_correction(organisation, label, None if group == _AS_LISTED else group)
+        st.rerun()
 
 
 def ethnicity_section(view: state.View) -> None:
     st.subheader("Ethnicity labels")
     st.markdown("Every label found, how many rows carry it and how it is counted. Correct a label's group and "
                 "save: the correction is kept in the settings for this organisation.")
+    corrected = st.session_state.pop(_CORRECTED, None)
+    if corrected:
+        getattr(st, corrected[0])(corrected[1])
     inputs = state.parsed(view.sources)
     settings = view.settings
     for name, frame in inputs.loaded.datasets.items():
@@ -238,17 +265,9 @@ def ethnicity_section(view: state.View) -> None:
         })
         st.markdown(f"**{SCHEMAS[name].title}**: ethnicity unknown for {100 * unknown / max(len(frame), 1):.1f}% "
                     f"of {len(frame):,} rows.")
-        edited = st.data_editor(
-            shown, key=f"data_labels_{name}", hide_index=True, width="stretch", disabled=["Label", "Rows",
-                                                                                        "Census 2021 category",
-                                                                                        "Recognised"],
-            column_config={"Group": st.column_config.SelectboxColumn(options=list(GROUP_LABELS.values()),
-                                                                     required=True)},
-        )
-        if not access.can_edit():
-            continue
-        if not edited.equals(shown) and st.button("Save these classifications", key=f"data_labels_save_{name}"):
-            _save_classifications(view.organisation, edited, shown)
+        st.html(table_html(shown, f"Ethnicity labels in the {SCHEMAS[name].title.lower()}"))
+        if access.can_edit():
+            _correction(view.organisation, name, table, dict(settings.ethnicity_overrides))
 
 
 def template_section() -> None:
