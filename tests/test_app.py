@@ -741,3 +741,27 @@ def test_an_ethnicity_label_is_corrected_and_the_correction_undone_on_the_data_p
     assert values["ethnicity_overrides"] == {}
     (labels_table, *_) = [t for t in html_tables(at) if "Census 2021 category" in t.columns]
     assert labels_table.loc[label, "Group"] == "Minority ethnic"
+
+
+def test_label_corrections_are_written_one_per_line_on_the_settings_page(database):
+    from storage import create_schema, load_settings, make_engine
+
+    engine = make_engine(database)
+    create_schema(engine)
+    at = open_app("pages/settings.py")
+    box = next(t for t in at.text_area if t.label.startswith("Label corrections"))
+    assert box.value == ""
+    box.input("Mixed - other = minority ethnic\n\n  Prefer not to say = Unknown \nA = B = White")
+    next(b for b in at.button if b.label == "Save the settings").click().run()
+    assert not at.exception, at.exception
+    values, _ = load_settings(engine, "Wexcombe Borough Council")
+    assert values["ethnicity_overrides"] == {"Mixed - other": "bme", "Prefer not to say": "unknown", "A = B": "white"}
+    box = next(t for t in at.text_area if t.label.startswith("Label corrections"))
+    assert box.value == "A = B = White\nMixed - other = Minority ethnic\nPrefer not to say = Unknown"  # as saved
+    # A line without a group says which line and what to write; nothing is saved.
+    box.input("Mixed - other = Minority ethnic\n=SUM(A1)")
+    next(b for b in at.button if b.label == "Save the settings").click().run()
+    assert any("Label corrections, line 2 ('=SUM(A1)')" in plain(e.value) for e in at.error), \
+        [plain(e.value) for e in at.error]
+    values, _ = load_settings(engine, "Wexcombe Borough Council")
+    assert values["ethnicity_overrides"] == {"Mixed - other": "bme", "Prefer not to say": "unknown", "A = B": "white"}

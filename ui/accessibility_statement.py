@@ -51,11 +51,10 @@ def render() -> None:
         "We know some parts are not fully accessible:\n\n"
         "- the charts are pictures: a screen reader announces each chart's headline finding, not its bars and "
         "points one by one, so use the table beside it for the figures\n"
-        "- the action plan's editable grid and the table of label corrections on the Settings page are "
-        "Streamlit's data grid, drawn on a canvas with an accessible grid behind it: some screen readers read it "
-        "less smoothly than a plain table. The action plan can instead be shown as a plain table with a form that "
-        "adds or changes one objective at a time (choose \"Table and form\" above it), and a label found in "
-        "your data can be corrected one at a time on the Data page; every other table is a plain table\n"
+        "- the action plan's editable grid is Streamlit's data grid, drawn on a canvas with an accessible grid "
+        "behind it: some screen readers read it less smoothly than a plain table. The action plan can instead be "
+        "shown as a plain table with a form that adds or changes one objective at a time (choose \"Table and "
+        "form\" above it); every other table in the service is a plain table\n"
         "- the PDF board pack is not a tagged PDF, so a screen reader may read its tables out of order: use the "
         "Excel or PowerPoint version instead\n"
         "- the service is built with Streamlit, an open-source framework: how its controls are made is largely "
@@ -87,7 +86,7 @@ def render() -> None:
         "Councils and NHS bodies that run this service are committed to making it accessible, in accordance "
         "with the accessibility regulations.\n\n"
         f"**Compliance status.** This service is partially compliant with the {STANDARD}, due to the "
-        "non-compliances and exemptions listed above: the charts, the data grid and the PDF export."
+        "non-compliances and exemptions listed above: the charts, the action plan's grid and the PDF export."
     )
 
     st.header("What we're doing to improve accessibility", anchor=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from metrics.settings import salary_band_labels
@@ -28,6 +27,28 @@ def _boundaries(text: str) -> tuple[int, ...]:
         raise ValueError("Pay band boundaries must be amounts in pounds, one per line, e.g. 25,000") from None
 
 
+def _corrections_text(overrides: dict[str, str]) -> str:
+    return "\n".join(f"{label} = {GROUP_LABELS.get(group, group)}" for label, group in overrides.items())
+
+
+def _corrections(text: str) -> dict[str, str]:
+    """'label = group' lines, one per label; the group as the app names it (White, Minority ethnic, Unknown).
+    The last '=' on a line divides them, so a label may hold one."""
+    by_name = {name.lower(): key for key, name in GROUP_LABELS.items()} | {key: key for key in GROUP_LABELS}
+    found: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        label, equals, group = line.rpartition("=")
+        key = by_name.get(group.strip().lower())
+        if not equals or not label.strip() or key is None:
+            raise ValueError(f"Label corrections, line {number} ('{line.strip()[:80]}'): write the label as it is "
+                             f"in your data, then ' = ' and {', '.join(GROUP_LABELS.values())}, e.g. "
+                             "'Mixed - other = Minority ethnic'")
+        found[label.strip()] = key
+    return found
+
+
 def render(view: state.View) -> None:
     values, version = load_settings(db.engine(), view.organisation)
     current = settings_from_values(values)
@@ -51,12 +72,11 @@ def render(view: state.View) -> None:
         st.subheader("Ethnicity")
         white_minorities = st.checkbox("Count White minorities (Irish, Gypsy or Irish Traveller, Roma, other White) "
                                        "as minority ethnic", value=current.white_minorities_as_bme)
-        overrides = pd.DataFrame({"Label as written": list(current.ethnicity_overrides),
-                                  "Group": [GROUP_LABELS.get(v, v) for v in current.ethnicity_overrides.values()]})
-        edited_overrides = st.data_editor(
-            overrides, num_rows="dynamic", hide_index=True, width="stretch", key="settings_overrides",
-            column_config={"Group": st.column_config.SelectboxColumn(options=list(GROUP_LABELS.values()))},
-        )
+        corrections_text = st.text_area(
+            "Label corrections, one per line: the label as written, then = and White, Minority ethnic or Unknown",
+            value=_corrections_text(dict(current.ethnicity_overrides)), placeholder="Mixed - other = Minority ethnic",
+            help="For a label the standard list gets wrong or does not know. The Data page lists every label "
+            "found in your files and corrects them one at a time too.")
         st.subheader("Pay bands and senior managers")
         boundaries_text = st.text_area("Salary band boundaries (when the data has salaries but no bands), one per line",
                                        value="\n".join(f"{b:,}" for b in current.pay_band_boundaries))
@@ -69,7 +89,6 @@ def render(view: state.View) -> None:
     if not access.can_edit():
         access.read_only_note("the settings")
     if submitted and access.can_edit():
-        reverse = {v: k for k, v in GROUP_LABELS.items()}
         try:
             new_values = {
                 "bme_label": bme_label.strip() or "BME",
@@ -77,9 +96,7 @@ def render(view: state.View) -> None:
                 "suppression_threshold": int(threshold),
                 "adverse_range": [round(low, 2), round(high, 2)],
                 "white_minorities_as_bme": bool(white_minorities),
-                "ethnicity_overrides": {str(r["Label as written"]).strip(): reverse.get(r["Group"], r["Group"])
-                                        for r in edited_overrides.to_dict("records")
-                                        if str(r.get("Label as written") or "").strip() and r.get("Group")},
+                "ethnicity_overrides": _corrections(corrections_text),
                 "pay_band_boundaries": list(_boundaries(boundaries_text)),
                 "senior_bands": senior,
             }
