@@ -16,7 +16,7 @@ from metrics.registry import METRICS
 from metrics.trends import period_label
 from storage import list_figure_sets, load_figure_set
 from ui import db, history, state
-from ui.metric_page import draw_chart, figures_caption, figures_table, sample_note
+from ui.metric_page import draw_chart, figures_table, sample_note
 from ui.safe import md
 
 SAMPLE_REGION = Path(__file__).resolve().parents[1] / "sample_data" / "region"
@@ -152,7 +152,7 @@ def render(view: state.View) -> None:
         spec = funnel(result.comparison(metric_id, question), view.settings, highlight=highlight)
     draw_chart(spec)
     st.caption(md(spec.summary))
-    figures_table(spec.table, figures_caption(spec), spec.places)
+    figures_table(spec)
     with st.expander("How to read a funnel plot"):
         st.markdown(
             "Each point is an organisation: across, how many people its ratio is based on; up, its relative "

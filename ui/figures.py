@@ -67,7 +67,7 @@ def table_html(frame: pd.DataFrame, caption: str, places: Mapping[str, int] | No
 # The overview's rows are Streamlit columns, which stack one under another on a narrow screen (or at 400% zoom):
 # the headings then stand alone at the top and "0.57 to 1.08" below them says nothing. So each cell carries
 # its own heading, shown only once the columns stack, and always read out by a screen reader; the heading row
-# is for the eye alone, and goes when the columns stack (ui.style).
+# is for the eye alone, and goes when the columns stack (CSS, below).
 CELL_LABEL = "wres-cell-label"
 HEADING_ROW = "wres-column-heading"
 
@@ -81,7 +81,8 @@ def column_heading(heading: str) -> str:
     return f'<strong class="{HEADING_ROW}" aria-hidden="true">{html.escape(heading)}</strong>'
 
 
-# Drawn like Streamlit's own tables, with GOV.UK's table rules: numbers to the right, in even-width digits.
+# Drawn like Streamlit's own tables, with GOV.UK's table rules: numbers to the right, in even-width digits. The
+# overview's cell headings: out of sight (but read out) until its columns stack, at Streamlit's 640-pixel break.
 CSS = f"""
 .{CLASS} {{ overflow-x: auto; margin-bottom: 1rem; }}
 .{CLASS} table {{ border-collapse: collapse; width: 100%; font-size: 0.875rem; }}
@@ -91,4 +92,11 @@ CSS = f"""
 .{CLASS} thead th {{ font-weight: 600; vertical-align: bottom; }}
 .{CLASS} tbody th {{ font-weight: 400; }}
 .{CLASS} .number {{ text-align: right; font-variant-numeric: tabular-nums; }}
+.{CELL_LABEL} {{ position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; }}
+@media (max-width: 640px) {{
+  .{CELL_LABEL} {{ position: static !important; width: auto; height: auto; overflow: visible; clip: auto;
+    white-space: normal; font-weight: 600; }}
+  [data-testid="stHorizontalBlock"]:has(.{HEADING_ROW}) {{ display: none; }}
+}}
 """

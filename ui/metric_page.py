@@ -20,8 +20,6 @@ from ui.safe import md
 from ui.status import badge
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from streamlit.delta_generator import DeltaGenerator
 
     from charts.builders import ChartSpec
@@ -32,16 +30,12 @@ TABLE_BESIDE_MAX_COLUMNS = 4
 CHART_MENU = {"embedOptions": {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}}
 
 
-def figures_table(frame: pd.DataFrame, caption: str, places: Mapping[str, int] | None = None) -> None:
-    """A chart's figures as a plain HTML table (ui.figures) named by `caption`: read by a screen reader as a table,
-    each row headed by its first column, where st.dataframe's grid is drawn on a canvas. A chart with no figures
-    to show has no table."""
-    if len(frame.columns):
-        st.html(table_html(frame, caption, places))
-
-
-def figures_caption(spec: ChartSpec) -> str:
-    return f"The figures in the chart: {spec.title}"
+def figures_table(spec: ChartSpec) -> None:
+    """A chart's figures as a plain HTML table (ui.figures), named after the chart and to the places it gives:
+    read by a screen reader as a table, each row headed by its first column, where st.dataframe's grid is drawn
+    on a canvas. A chart with no figures to show has no table."""
+    if len(spec.table.columns):
+        st.html(table_html(spec.table, f"The figures in the chart: {spec.title}", spec.places))
 
 
 def draw_chart(spec: ChartSpec) -> None:
@@ -62,11 +56,8 @@ def chart_and_figures(spec: ChartSpec, chart_caption: str) -> DeltaGenerator:
     with left:
         draw_chart(spec)
         st.caption(chart_caption)
-    if beside:
-        with right:
-            figures_table(spec.table, figures_caption(spec), spec.places)
-    else:
-        figures_table(spec.table, figures_caption(spec), spec.places)
+    with right if beside else st.container():
+        figures_table(spec)
     return right
 
 

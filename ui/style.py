@@ -11,7 +11,6 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import figures
-from ui.figures import CELL_LABEL, HEADING_ROW
 
 FOCUS_YELLOW = "#ffdd00"
 FOCUS_BLACK = "#0b0c0c"
@@ -34,13 +33,6 @@ CSS = f"""<style>
 label:has({_CHOICE}:focus-visible) {{ {_RING} }}
 {_WHOLE_WORDS} {{ white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
 {figures.CSS}
-.{CELL_LABEL} {{ position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
-  white-space: nowrap; }}
-@media (max-width: 640px) {{
-  .{CELL_LABEL} {{ position: static !important; width: auto; height: auto; overflow: visible; clip: auto;
-    white-space: normal; color: {FOCUS_BLACK}; font-weight: 600; }}
-  [data-testid="stHorizontalBlock"]:has(.{HEADING_ROW}) {{ display: none; }}
-}}
 </style>"""
 
 

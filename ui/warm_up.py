@@ -20,8 +20,8 @@ import threading
 
 LATER = ("charts",)
 # What the entrypoint and the overview import (app.py, pages/overview.py).
-FIRST = ("ui.access", "ui.sidebar", "ui.navigation", "ui.history", "ui.metric_page", "ui.overview", "ui.status",
-         "ui.state")
+FIRST = ("ui.style", "ui.access", "ui.sidebar", "ui.navigation", "ui.history", "ui.metric_page", "ui.overview",
+         "ui.status", "ui.state")
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
