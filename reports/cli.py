@@ -77,16 +77,13 @@ def _engine() -> Any:
     """The dashboard's database when there is one; None when the SQLite file was never made."""
     from sqlalchemy.engine import make_url
 
-    from storage import create_schema, database_url, make_engine
+    from storage import database_url, open_database, sqlite_file
 
     url = database_url()
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and (not parsed.database or parsed.database == ":memory:"
-                                                  or not Path(parsed.database).exists()):
+    path = sqlite_file(url)
+    if make_url(url).get_backend_name() == "sqlite" and (path is None or not path.exists()):
         return None
-    engine = make_engine(url)
-    create_schema(engine)
-    return engine
+    return open_database(url)
 
 
 def _check_out(out: str) -> Path:

@@ -36,11 +36,15 @@ from storage.backup import (
 from storage.db import (
     MAX_TEXT_CHARS,
     SCHEMA_VERSION,
+    DatabaseUnavailable,
     StaleEdit,
     configure_engine,
     create_schema,
     database_url,
     make_engine,
+    open_database,
+    prepare_location,
+    sqlite_file,
     stored_schema_version,
 )
 from storage.figure_sets import (
@@ -101,6 +105,10 @@ __all__ = [
     "load_settings",
     "made_with_of",
     "make_engine",
+    "open_database",
+    "prepare_location",
+    "sqlite_file",
+    "DatabaseUnavailable",
     "organisations_with_figures",
     "panel_history",
     "read_backup",

@@ -17,11 +17,21 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from data_loaders.errors import InputError
 from metrics.cli import guarded
 from storage.backup import MAX_BACKUP_BYTES, import_all, read_backup, write_backup
-from storage.db import SCHEMA_VERSION, create_schema, database_url, make_engine, stored_schema_version
+from storage.db import (
+    SCHEMA_VERSION,
+    database_url,
+    make_engine,
+    open_database,
+    sqlite_file,
+    stored_schema_version,
+    unavailable,
+    where,
+)
 
 EXIT_OK = 0
 
@@ -47,29 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _where(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
-
-
 def _sqlite_file_missing(url: str) -> bool:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return False
-    return not parsed.database or parsed.database == ":memory:" or not Path(parsed.database).exists()
-
-
-def _schema(engine: Engine) -> None:
-    try:
-        create_schema(engine)
-    except RuntimeError as error:  # the database is newer than this code
-        engine.dispose()
-        raise InputError(str(error)) from None
-
-
-def _ready(url: str) -> Engine:
-    engine = make_engine(url)
-    _schema(engine)
-    return engine
+    path = sqlite_file(url)
+    return make_url(url).get_backend_name() == "sqlite" and (path is None or not path.exists())
 
 
 def _database_version(engine: Engine) -> int:
@@ -83,8 +73,8 @@ def _export(url: str, file: str) -> int:
     if not path.parent.is_dir():
         raise InputError("is in a folder that does not exist", file=file)
     if _sqlite_file_missing(url):
-        raise InputError(f"there is no database at {_where(url)}: nothing to export")
-    engine = _ready(url)
+        raise InputError(f"there is no database at {where(url)}: nothing to export")
+    engine = open_database(url)
     try:
         document = write_backup(engine, path)
     except OSError as error:
@@ -115,14 +105,14 @@ def _import(url: str, file: str, user: str | None) -> int:
         document = read_backup(path.read_bytes())
     except (ValueError, OSError) as error:
         raise InputError(str(error), file=file) from None
-    engine = _ready(url)
+    engine = open_database(url)
     try:
         report = import_all(engine, document, user=user or _login())
     except ValueError as error:
         raise InputError(f"{error}; nothing was imported", file=file) from None
     finally:
         engine.dispose()
-    print(f"Imported {file} into {_where(url)}" + ("" if report.changed else ": nothing changed"))
+    print(f"Imported {file} into {where(url)}" + ("" if report.changed else ": nothing changed"))
     for line in report.lines():
         print(f"  {line}")
     return EXIT_OK
@@ -132,35 +122,41 @@ def _upgrade(url: str) -> int:
     engine = make_engine(url)
     try:
         before = _database_version(engine)
-        _schema(engine)
+    finally:
+        engine.dispose()
+    engine = open_database(url)
+    try:
         after = stored_schema_version(engine)
     finally:
         engine.dispose()
-    where = _where(url)
+    shown = where(url)
     if before == after:
-        print(f"The database ({where}) is at schema version {after}: nothing to do.")
+        print(f"The database ({shown}) is at schema version {after}: nothing to do.")
     elif before == 0:
-        print(f"Made the tables in {where}, at schema version {after}.")
+        print(f"Made the tables in {shown}, at schema version {after}.")
     else:
-        print(f"Upgraded {where} from schema version {before} to {after}.")
+        print(f"Upgraded {shown} from schema version {before} to {after}.")
     return EXIT_OK
 
 
 def run(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     url = database_url()
-    if args.command == "export":
-        return _export(url, args.file)
-    if args.command == "import":
-        return _import(url, args.file, args.user)
-    if args.command == "upgrade":
-        return _upgrade(url)
-    return _version(url)
+    try:
+        if args.command == "export":
+            return _export(url, args.file)
+        if args.command == "import":
+            return _import(url, args.file, args.user)
+        if args.command == "upgrade":
+            return _upgrade(url)
+        return _version(url)
+    except SQLAlchemyError as error:  # a server that is down, a file that cannot be read: named, with what to do
+        raise unavailable(url, error) from None
 
 
 def _version(url: str) -> int:
     if _sqlite_file_missing(url):
-        print(f"This code: schema version {SCHEMA_VERSION}. No database yet at {_where(url)}.")
+        print(f"This code: schema version {SCHEMA_VERSION}. No database yet at {where(url)}.")
         return EXIT_OK
     engine = make_engine(url)
     try:
@@ -169,7 +165,7 @@ def _version(url: str) -> int:
         engine.dispose()
     state = ("up to date" if stored == SCHEMA_VERSION else "newer than this code: update the application"
              if stored > SCHEMA_VERSION else "python -m storage upgrade brings it up to date")
-    print(f"This code: schema version {SCHEMA_VERSION}. The database ({_where(url)}): schema version {stored}, "
+    print(f"This code: schema version {SCHEMA_VERSION}. The database ({where(url)}): schema version {stored}, "
           f"{state}.")
     return EXIT_OK
 

@@ -39,6 +39,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, make_url
 
+from data_loaders.errors import InputError
+
 SCHEMA_VERSION = 3
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = REPOSITORY_ROOT / "var" / "wres.sqlite"
@@ -50,6 +52,17 @@ MAX_NAME_CHARS = 200
 MAX_KEY_CHARS = 2 * MAX_NAME_CHARS
 AUDIT_ENTITIES: tuple[str, ...] = ("panel", "action", "settings", "figure_set")
 AUDIT_CHANGES: tuple[str, ...] = ("created", "updated", "deleted", "restored", "imported")
+
+
+class NewerSchema(RuntimeError):
+    """The database was made by a newer version of this code, which must not write to it."""
+
+    def __init__(self, stored: int) -> None:
+        self.stored = stored
+        super().__init__(f"the database is at schema version {stored}, newer than this code ({SCHEMA_VERSION}): "
+                         "update the application")
+
+
 # Streamlit runs sessions in threads: two listening at once would BEGIN twice.
 _configure_lock = threading.Lock()
 
@@ -203,13 +216,90 @@ def database_url() -> str:
     return os.environ.get("WRES_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
+class DatabaseUnavailable(InputError):
+    """The database cannot be opened or written. `str()` names it and says what to do; nothing saved is lost."""
+
+
+_WHAT_TO_DO = ("Make the folder writable by the account that runs the dashboard, or set WRES_DATABASE_URL to a "
+               "database it can write (for example sqlite:////home/you/wres.sqlite); see 'Where things are "
+               "saved' in the README.")
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for another database, an in-memory one, a `file:` URI or no URL."""
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:" \
+            or parsed.database.startswith("file:"):
+        return None
+    return Path(parsed.database)
+
+
+def prepare_location(url: str) -> None:
+    """Make the folder a SQLite file goes in (var/ on a fresh clone) and check the file can be written there.
+
+    Both the app (through st.connection) and the command line open the database after this, so a fresh
+    clone works with no folder made by hand, and a path that cannot be used is named in a message rather
+    than surfacing as SQLite's "unable to open database file".
+    """
+    path = sqlite_file(url)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseUnavailable(
+            f"the database file {path} cannot be made: its folder {path.parent} could not be created "
+            f"({error.strerror or error})", advice=_WHAT_TO_DO) from None
+    if path.exists() and not path.is_file():
+        raise DatabaseUnavailable(f"the database file {path} is a folder, not a file",
+                                  advice="Rename that folder, or set WRES_DATABASE_URL to another file.")
+    if not os.access(path if path.exists() else path.parent, os.W_OK):
+        raise DatabaseUnavailable(f"the database file {path} cannot be written by this account", advice=_WHAT_TO_DO)
+
+
+def where(url: str) -> str:
+    """A database URL as it can be shown to a person: the password hidden. Text that is no URL, as given."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except exc.ArgumentError:
+        return url
+
+
+def unavailable(url: str, error: Exception) -> DatabaseUnavailable:
+    """A failure to open or set up the database at `url`, worded for the person who started the dashboard."""
+    if isinstance(error, DatabaseUnavailable):
+        return error
+    if isinstance(error, NewerSchema):
+        return DatabaseUnavailable(f"the database at {where(url)} is at schema version {error.stored}, newer than "
+                                   f"this code ({SCHEMA_VERSION}): update the application; nothing in it was changed")
+    reason = getattr(error, "orig", None) or error
+    advice = (_WHAT_TO_DO if sqlite_file(url) is not None else
+              "Check that the database server is running and the URL, user and password in WRES_DATABASE_URL "
+              "(or .streamlit/secrets.toml) are right; see 'Where things are saved' in the README.")
+    return DatabaseUnavailable(f"the database at {where(url)} could not be opened ({reason})", advice=advice)
+
+
+def open_database(url: str | None = None) -> Engine:
+    """An engine on `url` (default: `database_url()`) with the schema made or upgraded, or DatabaseUnavailable."""
+    url = url or database_url()
+    engine = make_engine(url)
+    try:
+        create_schema(engine)
+    except (exc.SQLAlchemyError, NewerSchema) as error:
+        engine.dispose()
+        raise unavailable(url, error) from None
+    return engine
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    prepare_location(url)
     return configure_engine(create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}))
 
 
@@ -280,10 +370,7 @@ def _create_schema_once(engine: Engine) -> None:
         elif stored < SCHEMA_VERSION:
             _upgrade(conn, stored)
         elif stored > SCHEMA_VERSION:
-            raise RuntimeError(
-                f"the database is at schema version {stored}, newer than this code ({SCHEMA_VERSION}): "
-                "update the application"
-            )
+            raise NewerSchema(stored)
 
 
 def _upgrade(conn: Connection, stored: int) -> None:

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_browser import PAGES, _settle, browser, page, server  # noqa: F401 - the fixtures
+from tests.browser.serving import PAGES, require_chromium, settle
+
+require_chromium()
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -38,7 +40,7 @@ _QUIET = """() => new Promise(resolve => {
 
 
 def drawn(tab) -> None:  # noqa: ANN001 - a Playwright Page
-    _settle(tab)
+    settle(tab)
     # The page list, drawn by the app (in the DOM, if folded away, on a narrow screen).
     tab.locator('[data-testid="stSidebarContent"] a[href]').first.wait_for(state="attached")
     tab.evaluate(_QUIET)
@@ -57,7 +59,7 @@ def described(found: list[dict]) -> str:
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_every_page_has_no_serious_accessibility_violation(server, page, path):  # noqa: F811 - fixtures
+def test_every_page_has_no_serious_accessibility_violation(server, page, path):
     page.goto(f"{server}/{path}")
     drawn(page)
     found = violations(page)
@@ -101,7 +103,7 @@ def reflow_of(tab, clean: dict, tries: int = 10) -> dict:  # noqa: ANN001 - a Pl
 
 
 @pytest.fixture
-def narrow(browser):  # noqa: F811 - the fixture
+def narrow(browser):
     context = browser.new_context(viewport={"width": 320, "height": 800})
     opened = context.new_page()
     opened.set_default_timeout(60_000)
@@ -110,7 +112,7 @@ def narrow(browser):  # noqa: F811 - the fixture
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_every_page_reflows_at_400_percent_zoom(server, narrow, path):  # noqa: F811 - fixtures
+def test_every_page_reflows_at_400_percent_zoom(server, narrow, path):
     narrow.goto(f"{server}/{path}")
     drawn(narrow)
     clean = {"sideways": 0, "cut": [], "beyond": []}
@@ -119,7 +121,7 @@ def test_every_page_reflows_at_400_percent_zoom(server, narrow, path):  # noqa: 
     assert not found, described(found)
 
 
-def test_no_page_title_or_status_is_cut_short(server, page):  # noqa: F811 - fixtures
+def test_no_page_title_or_status_is_cut_short(server, page):
     page.goto(server)  # the overview: every page's link in the sidebar, every metric's status badge
     drawn(page)
     assert reflow_of(page, {"sideways": 0, "cut": [], "beyond": []})["cut"] == []
@@ -151,7 +153,7 @@ def tab_to(tab, wanted, most: int = 120) -> list[dict]:  # noqa: ANN001 - a Play
     raise AssertionError(f"not reached in {most} presses of Tab; the last stops: {stops[-8:]}")
 
 
-def test_keyboard_alone_from_the_overview_to_a_saved_panel(server, page):  # noqa: F811 - fixtures
+def test_keyboard_alone_from_the_overview_to_a_saved_panel(server, page):
     """The main task without a mouse: the overview, a metric opened from it, a panel written and saved."""
     text = "Keyboard only: shortlisting panels now include a member of the staff race equality network."
     page.goto(server)
@@ -179,7 +181,7 @@ def test_keyboard_alone_from_the_overview_to_a_saved_panel(server, page):  # noq
     expect(page.get_by_label("What we've achieved").first).to_have_value(text)
 
 
-def test_keyboard_alone_adds_an_objective_in_the_action_plans_form(server, page):  # noqa: F811 - fixtures
+def test_keyboard_alone_adds_an_objective_in_the_action_plans_form(server, page):
     """The action plan without the canvas grid: the table and form chosen, an objective written and saved, with
     the keyboard alone; the page in that mode passes axe's checks too."""
     objective = "Keyboard only: reverse mentoring for every senior manager."
@@ -201,7 +203,7 @@ def test_keyboard_alone_adds_an_objective_in_the_action_plans_form(server, page)
     expect(page.get_by_role("region", name="The action plan")).to_contain_text(objective)
 
 
-def test_the_overview_says_what_each_figure_is_when_its_columns_stack(server, page, narrow):  # noqa: F811
+def test_the_overview_says_what_each_figure_is_when_its_columns_stack(server, page, narrow):
     """The overview's columns stack at 400% zoom: each figure then carries its heading, which a screen reader
     hears at any width, while the heading row (for the eye) goes."""
     for tab in (page, narrow):
@@ -218,7 +220,7 @@ def test_the_overview_says_what_each_figure_is_when_its_columns_stack(server, pa
     expect(heading).to_have_attribute("aria-hidden", "true")  # a screen reader hears the cell's own heading
 
 
-def test_in_high_contrast_mode_the_findings_and_the_focus_can_still_be_seen(server, browser):  # noqa: F811
+def test_in_high_contrast_mode_the_findings_and_the_focus_can_still_be_seen(server, browser):
     """Windows' high-contrast themes (forced colours) drop backgrounds and shadows: each status must still be in
     words, each chart still described, and the focus ring (an outline, not only a shadow) still drawn."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, forced_colors="active")
