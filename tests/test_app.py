@@ -149,6 +149,28 @@ def test_uploading_a_file_changes_the_numbers():
     assert any("My organisation" in plain(c.value) for c in at.caption)
 
 
+def test_the_organisation_chosen_stays_chosen_after_going_back_to_the_sample_and_uploading_again(database):
+    from storage import load_panels, make_engine
+
+    at = add_files(open_app("pages/data.py"), [("staff.xlsx", staff_workbook())])
+    at.text_input(key="sidebar_organisation").input("Exeter City Council").run()
+    next(b for b in at.button if b.label.startswith("Remove my files")).click().run()
+    assert not at.exception
+    assert not [t for t in at.text_input if t.key == "sidebar_organisation"]  # the sample council has no box
+    add_files(at, [("staff.xlsx", staff_workbook())])
+    assert at.text_input(key="sidebar_organisation").value == "Exeter City Council"
+    at.switch_page("pages/pay_and_senior.py").run()
+    assert any("Exeter City Council" in plain(c.value) for c in at.caption)
+    at.text_area[1].input("Reverse mentoring for senior managers.").run()
+    save_button(at, 1).click().run()
+    assert not at.exception
+    engine = make_engine(database)
+    saved = {(p.organisation, p.text) for p in load_panels(engine, "Exeter City Council", at.session_state[
+        "sidebar_period_end"].isoformat()).values()}
+    engine.dispose()
+    assert ("Exeter City Council", "Reverse mentoring for senior managers.") in saved
+
+
 def add_files(at: AppTest, files: list[tuple[str, bytes]]) -> AppTest:
     at.file_uploader[0].set_value([(name, data, "application/octet-stream") for name, data in files]).run()
     next(b for b in at.button if b.label == "Add the files").click().run()

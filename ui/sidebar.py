@@ -65,8 +65,10 @@ def render() -> state.View:
     else:
         sources = tuple(state.uploads())
         state.read_ahead(sources)
+        state.restore_widget(state.ORGANISATION)
         organisation = sidebar.text_input("Organisation", key=state.ORGANISATION,
                                           placeholder="Your organisation's name").strip() or "My organisation"
+        state.remember_widget(state.ORGANISATION)
         saved = _saved_settings(organisation)
         default_end = state.default_period_end(sources) or dt.date.today()
         period_end = sidebar.date_input("Period end (12 months to)", value=default_end, key=state.PERIOD_END,

@@ -44,6 +44,24 @@ STANDARD = "sidebar_standard"
 ORGANISATION = "sidebar_organisation"
 PERIOD_END = "sidebar_period_end"
 USER = "sidebar_user"
+_KEPT = "kept_widget_values"  # {widget key: its last value}: see restore_widget
+
+
+def restore_widget(key: str) -> None:
+    """Give a widget that is not drawn on every run the value it had when last drawn.
+
+    Streamlit forgets a widget's value in any run that does not draw it: the organisation box is not
+    drawn while the sample council is shown, so after "Remove my files" and a new upload it came back
+    empty and panels were saved under "My organisation". Call before drawing the widget, and
+    remember_widget after.
+    """
+    kept = st.session_state.get(_KEPT, {})
+    if key not in st.session_state and key in kept:
+        st.session_state[key] = kept[key]
+
+
+def remember_widget(key: str) -> None:
+    st.session_state.setdefault(_KEPT, {})[key] = st.session_state.get(key)
 
 
 @dataclass(frozen=True)
