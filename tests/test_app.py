@@ -101,6 +101,42 @@ def test_panel_edit_persists_into_a_new_session():
     assert any("Last saved by Sam Patel" in plain(c.value) for c in fresh.caption)
 
 
+def test_text_typed_and_not_saved_survives_a_page_switch_and_is_said_to_be_unsaved():
+    at = open_app("pages/recruitment.py")
+    at.text_area[1].input("Anonymised shortlisting for every post.").run()
+    assert "Unsaved changes" in markdown_text(at)
+    assert [plain(link.label) for link in at.sidebar.get("page_link") if "Recruitment:" in link.label] == [
+        "Recruitment: What we've achieved"]
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception
+    assert "text you have not saved" in "\n".join(plain(m.value) for m in at.sidebar.markdown)
+    at.switch_page("pages/recruitment.py").run()
+    assert at.text_area[1].value == "Anonymised shortlisting for every post."
+    assert "Unsaved changes" in markdown_text(at)
+    save_button(at, 1).click().run()
+    assert any(plain(s.value) == "Saved." for s in at.success)
+    assert "Unsaved changes" not in markdown_text(at)
+    assert "text you have not saved" not in "\n".join(plain(m.value) for m in at.sidebar.markdown)
+    # Typing the saved words back is no change.
+    at.text_area[2].input("Something").run()
+    at.text_area[2].input("").run()
+    assert "Unsaved changes" not in markdown_text(at)
+
+
+def test_a_draft_kept_across_pages_is_still_checked_against_a_newer_save():
+    first, second = open_app("pages/leavers.py"), open_app("pages/leavers.py")
+    first.text_area[2].input("Exit interviews by someone outside the team.").run()
+    first.switch_page("pages/overview.py").run()
+    second.text_area[2].input("Stay interviews at six months.").run()
+    save_button(second, 2).click().run()
+    first.switch_page("pages/leavers.py").run()
+    assert first.text_area[2].value == "Exit interviews by someone outside the team."
+    save_button(first, 2).click().run()
+    assert any("Not saved" in plain(e.value) for e in first.error)  # their save is not overwritten unseen
+    assert "Stay interviews at six months." in "\n".join(t.value for t in first.text)
+    assert first.text_area[2].value == "Exit interviews by someone outside the team."
+
+
 def test_a_stale_save_is_refused_and_nothing_is_lost():
     first, second = open_app("pages/conduct.py"), open_app("pages/conduct.py")
     first.text_area[2].input("First person's plan").run()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from storage import PANEL_KINDS, Panel, StaleEdit, load_panels, panel_history, restore_panel, save_panel
-from ui import access, db, sidebar
+from ui import access, db, drafts, sidebar
 from ui.safe import md
 
 
@@ -21,6 +21,22 @@ def _keys(organisation: str, period: str, metric: str, kind: str) -> tuple[str, 
 
 def _prefill_key(text_key: str) -> str:
     return f"{text_key}_prefill"
+
+
+def _baseline_key(text_key: str) -> str:
+    return f"{text_key}_baseline"  # what the box holds with nothing typed: the saved text, or the engine's sentence
+
+
+def _keep_draft(organisation: str, period: str, metric: str, kind: str) -> None:
+    # A callback, so it runs even when the person types and then goes straight to another page: Streamlit
+    # forgets the box's value in a run that does not draw it, and the words would be lost without a trace.
+    text_key, version_key, _ = _keys(organisation, period, metric, kind)
+    text = st.session_state.get(text_key, "")
+    if text == st.session_state.get(_baseline_key(text_key), ""):
+        drafts.forget(text_key)
+    else:
+        drafts.put(text_key, drafts.Draft(organisation, period, metric, kind, text,
+                                          st.session_state.get(version_key, 0)))
 
 
 def _when(panel: Panel) -> str:
@@ -42,12 +58,15 @@ def _save(organisation: str, period: str, metric: str, kind: str) -> None:
         # They have now seen the newer text: a second save is a decision, not an accident.
         st.session_state[version_key] = stale.current.version
         st.session_state[outcome_key] = ("stale", stale.current)
+        _keep_draft(organisation, period, metric, kind)
         return
     except ValueError as error:
         st.session_state[outcome_key] = ("invalid", str(error))
         return
     st.session_state[version_key] = saved.version
     st.session_state[outcome_key] = ("saved", saved)
+    st.session_state[_baseline_key(text_key)] = saved.text
+    drafts.forget(text_key)
 
 
 def _restore(organisation: str, period: str, metric: str, kind: str, entry_id: int) -> None:
@@ -68,6 +87,8 @@ def _restore(organisation: str, period: str, metric: str, kind: str, entry_id: i
     st.session_state[text_key] = restored.text
     st.session_state[version_key] = restored.version
     st.session_state[outcome_key] = ("restored", restored)
+    st.session_state[_baseline_key(text_key)] = restored.text
+    drafts.forget(text_key)
 
 
 def _history(organisation: str, period: str, metric: str, kind: str, editor: bool) -> None:
@@ -92,6 +113,8 @@ def _take_theirs(organisation: str, period: str, metric: str, kind: str, theirs:
     st.session_state[text_key] = theirs.text
     st.session_state[version_key] = theirs.version
     st.session_state.pop(outcome_key, None)
+    st.session_state[_baseline_key(text_key)] = theirs.text
+    drafts.forget(text_key)
 
 
 def render(organisation: str, period: str, metric: str, engine_sentence: str) -> None:
@@ -105,9 +128,11 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str) ->
         panel = stored.get((metric, kind)) or Panel(organisation, period, metric, kind, "", 0, None, None)
         text_key, version_key, outcome_key = _keys(organisation, period, metric, kind)
         prefill = engine_sentence if kind == "know" else ""
+        draft = drafts.get(text_key)
         if text_key not in st.session_state:
-            st.session_state[text_key] = panel.text or prefill
-            st.session_state[version_key] = panel.version
+            # First drawn in this session, or drawn again after another page: what was typed comes back.
+            st.session_state[text_key] = draft.text if draft else panel.text or prefill
+            st.session_state[version_key] = draft.version if draft else panel.version
             st.session_state[_prefill_key(text_key)] = prefill
         elif (not panel.version and st.session_state[text_key] == st.session_state.get(_prefill_key(text_key))
               and prefill != st.session_state[text_key]):
@@ -115,11 +140,16 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str) ->
             # another service); once someone writes or saves, their words stay.
             st.session_state[text_key] = prefill
             st.session_state[_prefill_key(text_key)] = prefill
+        st.session_state[_baseline_key(text_key)] = panel.text if panel.version else prefill
+        args = (organisation, period, metric, kind)
         with column.container(border=True):
-            st.text_area(label, key=text_key, height=200, max_chars=20_000, disabled=not editor)
+            st.text_area(label, key=text_key, height=200, max_chars=20_000, disabled=not editor,
+                         on_change=_keep_draft, args=args)
             if editor:
-                st.button("Save", key=f"{text_key}_save", on_click=_save, args=(organisation, period, metric, kind),
-                          icon=":material/save:")
+                st.button("Save", key=f"{text_key}_save", on_click=_save, args=args, icon=":material/save:")
+            if st.session_state[text_key] != st.session_state[_baseline_key(text_key)] and editor:
+                st.markdown(":orange-badge[:material/edit_note: Unsaved changes] Kept while this browser tab is "
+                            "open; press Save to keep them for everyone.")
             st.caption(_when(panel))
             _history(organisation, period, metric, kind, editor)
             outcome = st.session_state.get(outcome_key)

@@ -11,7 +11,7 @@ from metrics.api import SAMPLE_ORGANISATION
 from metrics.api import services as services_in
 from metrics.registry import STANDARDS
 from metrics.settings import Settings
-from ui import access, state
+from ui import access, drafts, state
 from ui.safe import md
 
 ALL_SERVICES = "All services"
@@ -81,6 +81,7 @@ def render() -> state.View:
     if access.identity() is None:
         sidebar.text_input("Your name (shown beside what you save)", key=state.USER, placeholder="e.g. Sam Patel")
     access.sidebar_status()
+    drafts.sidebar_note(organisation)
 
     settings = saved.with_(standard=standard, period_end=period_end)
     filters = () if service == ALL_SERVICES else (("service", (service,)),)

@@ -155,3 +155,28 @@ def test_with_sign_in_configured_a_page_url_shows_only_the_sign_in_page(page, tm
         assert "Wexcombe" not in page.locator('[data-testid="stMain"]').inner_text()
     finally:
         stop(process)
+
+
+def test_unsaved_panel_text_survives_a_page_switch_and_the_browser_asks_before_it_is_lost(server, page):
+    page.goto(f"{server}/cpd")
+    settle(page)
+    box = page.get_by_label("What we're working towards").first
+    box.fill("Funded places on the leadership programme, offered first to those not yet asked.")
+    box.press("Tab")  # leaving the box sends its text (Streamlit's own rule); not pressing Save
+    settle(page)
+    page.locator('[data-testid="stSidebarContent"]').get_by_role("link", name="Overview").click()
+    settle(page)
+    expect(page.locator("h1").first).to_have_text("Overview")
+    sidebar = page.locator('[data-testid="stSidebarContent"]')
+    expect(sidebar.get_by_text("text you have not saved", exact=False)).to_be_visible()
+    sidebar.get_by_role("link", name="Professional development: What we're working towards").click()
+    settle(page)
+    expect(page.get_by_label("What we're working towards").first).to_have_value(
+        "Funded places on the leadership programme, offered first to those not yet asked.")
+    expect(page.get_by_text("Unsaved changes").first).to_be_visible()
+    # Closing or reloading the tab would start a new session without the draft: the browser asks first.
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(1000)
+    assert asked == ["beforeunload"]
