@@ -175,8 +175,7 @@ def test_unsaved_panel_text_survives_a_page_switch_and_the_browser_asks_before_i
         "Funded places on the leadership programme, offered first to those not yet asked.")
     expect(page.get_by_text("Unsaved changes").first).to_be_visible()
     # Closing or reloading the tab would start a new session without the draft: the browser asks first.
-    asked: list[str] = []
-    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
-    page.close(run_before_unload=True)
-    page.wait_for_timeout(1000)
-    assert asked == ["beforeunload"]
+    with page.expect_event("dialog", timeout=10_000) as asked:
+        page.close(run_before_unload=True)
+    assert asked.value.type == "beforeunload"
+    asked.value.dismiss()  # stay: the draft is still there to be saved
