@@ -28,6 +28,7 @@ from data_loaders.schema import DATASETS
 
 if TYPE_CHECKING:
     from metrics.counts import FigureSet
+    from metrics.records import AssumedPeriodEnd
     from metrics.results import MetricResult
     from metrics.settings import Settings
 
@@ -62,12 +63,16 @@ class Inputs:
 
 @dataclass
 class Analysis:
+    """Every metric for some files. `assumed_period` says what period end was assumed, and why, when the
+    settings gave none (None when they did, or a counts template alone gave the period)."""
+
     organisation: str
     settings: Settings
     figures: FigureSet
     results: dict[str, MetricResult]
     inputs: Inputs
     warnings: list[str]
+    assumed_period: AssumedPeriodEnd | None = None
 
     @property
     def period(self):  # noqa: ANN201 - a metrics.counts.Period
@@ -209,7 +214,7 @@ def sample_paths(snapshot: str | None = None) -> list[tuple[str, str | None]]:
 
 def analyse(inputs: Inputs, settings: Settings | None = None, *, organisation: str = "",
             filters: Mapping[str, list[str]] | None = None, today: dt.date | None = None) -> Analysis:
-    from metrics.records import figures_from_records
+    from metrics.records import assumed_period_end, figures_from_records
     from metrics.results import compute_results
     from metrics.settings import Settings
 
@@ -218,8 +223,13 @@ def analyse(inputs: Inputs, settings: Settings | None = None, *, organisation: s
     if len(inputs.templates) > 1:
         raise InputError("more than one counts template was given",
                          advice="Give one organisation's counts at a time.")
+    assumed = None
     if inputs.loaded.datasets or not inputs.templates:
-        figures = figures_from_records(inputs.loaded.datasets, settings, organisation=organisation,
+        counted = settings
+        if settings.period_end is None:
+            assumed = assumed_period_end(inputs.loaded.datasets, inputs.templates, today=today)
+            counted = settings.with_(period_end=assumed.end)
+        figures = figures_from_records(inputs.loaded.datasets, counted, organisation=organisation,
                                        filters=filters, today=today)
         if inputs.templates:
             figures = _fill_from_template(figures, inputs.templates[0], warnings)
@@ -240,7 +250,7 @@ def analyse(inputs: Inputs, settings: Settings | None = None, *, organisation: s
         warnings.extend(f"{sheet.label}: {note}" for note in sheet.notes)
     warnings.extend(_unrecognised_warnings(figures))
     results = compute_results(figures, settings)
-    return Analysis(organisation or figures.organisation, settings, figures, results, inputs, warnings)
+    return Analysis(organisation or figures.organisation, settings, figures, results, inputs, warnings, assumed)
 
 
 def _unrecognised_warnings(figures: FigureSet) -> list[str]:

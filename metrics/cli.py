@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--standard", choices=list(STANDARDS), default="sc-wres",
                         help="which convention the ratios follow (default sc-wres)")
     parser.add_argument("--period-end", type=date_argument, metavar="YYYY-MM-DD",
-                        help="end of the 12-month period (default: the latest date in the data)")
+                        help="end of the 12-month period (default: the month end of the latest event date in "
+                        "the data, else the 31 March just gone; the output says which, and why)")
     parser.add_argument("--suppress", type=threshold_argument, metavar="N",
                         help="hide counts under N, and what would reveal them, for publication")
     parser.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE", type=filter_argument,
@@ -112,10 +113,12 @@ def _template(argv: Sequence[str]) -> int:
     parser.add_argument("--organisation", default="")
     args, rest = parser.parse_known_args(argv)
     figures = None
+    notes: list[str] = []
     if rest:
         analysis = analysis_from_arguments(build_parser().parse_args(
             [*rest, "--organisation", args.organisation] if args.organisation else rest))
         figures = analysis.figures
+        notes = period_notes(analysis)
     try:
         write_template(args.out, organisation=args.organisation, figures=figures)
     except OSError as error:
@@ -124,6 +127,8 @@ def _template(argv: Sequence[str]) -> int:
         print(f"Wrote a blank counts template to {args.out}")
     else:
         print(f"Wrote {figures.organisation or 'the'} counts for {figures.period} to {args.out}")
+        for note in notes:
+            print(textwrap.fill(note, WIDTH))
     return EXIT_OK
 
 
@@ -268,6 +273,14 @@ def settings_from_arguments(args: argparse.Namespace) -> Settings:
     )
 
 
+def period_notes(analysis: Analysis) -> list[str]:
+    """What period end was assumed and why, and how to set it, when --period-end was not given."""
+    assumed = analysis.assumed_period
+    if assumed is None:
+        return []
+    return [f"{assumed.sentence()} Give --period-end YYYY-MM-DD to set it."]
+
+
 def analysis_from_arguments(args: argparse.Namespace) -> Analysis:
     """The files, settings and filters of a command line, analysed (both CLIs share this)."""
     from metrics.api import analyse_paths
@@ -294,7 +307,7 @@ def run(argv: Sequence[str]) -> int:
     analysis = analysis_from_arguments(args)
     settings, filters = analysis.settings, analysis.figures.filters
     results = analysis.results
-    warnings = list(analysis.warnings)
+    warnings = [*period_notes(analysis), *analysis.warnings]  # first: every figure depends on it
     if args.suppress is not None:
         results = publish(results, settings)
         warnings.append(f"Published figures: counts under {args.suppress}, and any count or figure that would "

@@ -10,7 +10,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -34,28 +35,77 @@ def _month_end(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def latest_date(datasets: Mapping[str, pd.DataFrame], today: dt.date | None = None) -> dt.date | None:
-    """The latest event or leave date on or before today, at the end of its month.
+# Where a period's end can be read from: each kind of event's date, by dataset, and its name in words.
+# A staff member's start date is not one of them (see assumed_period_end).
+_EVENT_DATES: tuple[tuple[str, str, str], ...] = (
+    ("recruitment", "date", "date in the recruitment data"),
+    ("disciplinary", "date", "date in the disciplinary cases"),
+    ("fitness_to_practise", "date", "date in the fitness to practise referrals"),
+    ("cpd", "date", "date in the professional development data"),
+    ("leavers", "leave_date", "leaving date in the leavers data"),
+    ("staff", "leave_date", "leaving date in the staff list"),
+)
 
-    Future dates (a leave date in a notice period, a starter booked for next month) are not
-    evidence of the period's end, so they are ignored.
+
+def day_words(day: dt.date) -> str:
+    """'31 March 2026': the day without a leading zero, on every platform."""
+    return f"{day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class AssumedPeriodEnd:
+    """A period end chosen because none was given, and why that date, in words."""
+
+    end: dt.date
+    reason: str
+
+    def sentence(self) -> str:
+        return f"The period is assumed to end on {day_words(self.end)}: {self.reason}."
+
+
+def assumed_period_end(datasets: Mapping[str, pd.DataFrame], templates: Sequence[FigureSet] = (), *,
+                       today: dt.date | None = None) -> AssumedPeriodEnd:
+    """The period end to use when no one has given one, and the reason for it in words.
+
+    The Workforce Race Equality Standard counts the staff in post on a snapshot date, usually
+    31 March, and the events of the 12 months to it. So, in this order:
+
+    1. The latest date of an event on or before today (an application, a disciplinary case, a
+       fitness to practise referral, a course, a leaving date in the leavers data or the staff
+       list), taken to the end of its month: the files run to then. A date after today (a leave
+       date in a notice period, a typing error) is no evidence of the period's end.
+    2. Failing that, the end of the period a counts template gives.
+    3. Failing that, the 31 March just gone (today, on 31 March). Staff start dates alone never
+       set it: they say when people joined, not when the list was taken, which may be years
+       after the latest start (or before it, for a starter booked ahead).
     """
     today = today or dt.date.today()
-    latest: pd.Timestamp | None = None
-    columns = {name: ("date",) for name in _EVENT_DATASETS if name != "leavers"}
-    columns["leavers"] = ("leave_date",)
-    columns["staff"] = ("leave_date", "start_date")
-    for name, cols in columns.items():
+    latest: tuple[pd.Timestamp, str] | None = None
+    dated_after_today = False
+    for name, column, words in _EVENT_DATES:
         frame = datasets.get(name)
-        if frame is None:
+        if frame is None or column not in frame.columns:
             continue
-        for col in cols:
-            if col not in frame.columns:
-                continue
-            candidate = _latest_on_or_before(frame[col], today)
-            if candidate is not None:
-                latest = candidate if latest is None else max(latest, candidate)
-    return _month_end(latest.date()) if latest is not None else None
+        candidate = _latest_on_or_before(frame[column], today)
+        if candidate is None:
+            dated_after_today = dated_after_today or bool(frame[column].notna().any())
+        elif latest is None or candidate > latest[0]:
+            latest = (candidate, words)
+    if latest is not None:
+        day, words = latest[0].date(), latest[1]
+        return AssumedPeriodEnd(_month_end(day), f"the end of the month of the latest {words} ({day_words(day)})")
+    if templates:
+        return AssumedPeriodEnd(templates[0].period.end, "the end of the period the counts template gives")
+    march = dt.date(today.year, 3, 31)
+    end = march if march <= today else dt.date(today.year - 1, 3, 31)
+    why = ("the 31 March just gone, the usual WRES snapshot date, as "
+           + ("every date of an event in the files is after today" if dated_after_today else
+              "no file has dates of events (applications, cases, referrals, courses or leaving)"))
+    staff = datasets.get("staff")
+    if staff is not None and "start_date" in staff.columns and staff["start_date"].notna().any():
+        why += ("; staff start dates are not used, as they say when people joined, not when the list "
+                "was taken")
+    return AssumedPeriodEnd(end, why)
 
 
 def _latest_on_or_before(dates: pd.Series, today: dt.date) -> pd.Timestamp | None:
@@ -379,10 +429,11 @@ def figures_from_records(
     """Count every metric the records allow, for the 12 months to the period end."""
     filters = {k: list(v) for k, v in (filters or {}).items() if v}
     notes: list[str] = []
-    end = settings.period_end or latest_date(datasets, today)
+    end = settings.period_end
     if end is None:
-        end = today or dt.date.today()
-        notes.append("No dates were found in the data, so the period ends today; set the period end.")
+        assumed = assumed_period_end(datasets, today=today)
+        end = assumed.end
+        notes.append(f"{assumed.sentence()} Set the period end to change it.")
     period = Period.twelve_months_to(end)
 
     keep = _COUNTED_COLUMNS | set(filters)
@@ -413,6 +464,11 @@ def figures_from_records(
     current: _Rows | None = None
     if staff is not None:
         current = _in_post(staff, period.end)
+        if "start_date" in staff.columns:
+            later = int((~_blank(staff["start_date"]) & ~_on_or_before(staff["start_date"], period.end)).sum())
+            if later:  # in the list, so a reader expects them counted: say why they are not
+                notes.append(f"{later:,} staff in the staff list started after the period end "
+                             f"({day_words(period.end)}), so are not counted as in post.")
         bands = _pay_bands(staff, current, settings)
         _count_pay_bands(staff, bands, settings, add, notes, current)
         _count_senior(staff, bands, settings, add, notes, current)

@@ -6,7 +6,7 @@ from metrics import stats
 from metrics.narrative import population_sentence, relative_likelihood_reading
 from ui import history, sidebar, state
 from ui.figures import column_heading, labelled_cell
-from ui.metric_page import caption, sample_note
+from ui.metric_page import caption, period_note, sample_note
 from ui.navigation import page_for
 from ui.overview import change_text, headline, value_text
 from ui.safe import md
@@ -18,6 +18,7 @@ previous = history.previous(view, analysis)
 
 st.title("Overview")
 sample_note(view)
+period_note(view)
 st.caption(caption(view, analysis))
 st.markdown(headline(analysis.results, view.settings))
 if population := population_sentence(analysis.results["M9"], view.settings):

@@ -207,6 +207,66 @@ def test_the_organisation_chosen_stays_chosen_after_going_back_to_the_sample_and
     assert ("Exeter City Council", "Reverse mentoring for senior managers.") in saved
 
 
+def staff_with_start_dates_workbook() -> bytes:
+    """The staff list of staff_workbook, with a start date for each person: the only dates it has."""
+    import datetime as dt
+    from io import BytesIO
+
+    wb = Workbook()
+    wb.active.append(["Employee No", "Ethnic Origin", "Grade", "Start Date"])
+    for n in range(30):
+        wb.active.append([n, "A White - British" if n % 3 else "N Black or Black British - African", f"Grade {n % 3}",
+                          dt.datetime(2014 + n % 10, 9, 1)])
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def period_notes(at: AppTest) -> list[str]:
+    return [plain(i.value) for i in at.info if "The period is assumed" in plain(i.value)]
+
+
+def test_an_assumed_period_is_said_with_its_reason_and_a_period_set_sticks():
+    import datetime as dt
+
+    today = dt.date.today()
+    march = dt.date(today.year if today >= dt.date(today.year, 3, 31) else today.year - 1, 3, 31)
+    at = add_files(open_app("pages/data.py"), [("staff.xlsx", staff_with_start_dates_workbook())])
+    at.switch_page("pages/overview.py").run()
+    # The 31 March just gone, not the latest start date; why, and where to change it.
+    assert at.sidebar.date_input[0].value == march
+    (note,) = period_notes(at)
+    assert note.startswith(f"The period is assumed to end on {march.day} {march:%B %Y}: the 31 March just gone")
+    assert "staff start dates are not used" in note and "**Period end** in the sidebar" in note
+    assert any(plain(c.value).startswith("Assumed, not set by you: the 31 March just gone") for c in at.sidebar.caption)
+    at.switch_page("pages/pay_and_senior.py").run()
+    assert period_notes(at) == [note]  # on the metric pages too
+
+    at.sidebar.date_input[0].set_value(dt.date(2025, 12, 31)).run()
+    assert not at.exception, at.exception
+    assert period_notes(at) == []
+    assert any(plain(c.value) == "The period end you set." for c in at.sidebar.caption)
+    for page in ("pages/data.py", "pages/settings.py", "pages/overview.py"):
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        assert at.sidebar.date_input[0].value == dt.date(2025, 12, 31), page
+    assert period_notes(at) == []
+    assert any("1 January 2025 to 31 December 2025" in plain(c.value) for c in at.caption)
+
+    # Back to the sample (which draws no period control) and to the files again: the date set is kept.
+    at.switch_page("pages/data.py").run()
+    next(b for b in at.button if b.label == "Remove my files and go back to the sample council").click().run()
+    assert not at.sidebar.date_input
+    add_files(at, [("staff.xlsx", staff_with_start_dates_workbook())])
+    assert at.sidebar.date_input[0].value == dt.date(2025, 12, 31)
+
+    # And back to the date the files suggest.
+    next(b for b in at.sidebar.button if b.label.startswith(f"Use {march.day} {march:%B %Y}")).click().run()
+    assert at.sidebar.date_input[0].value == march
+    at.switch_page("pages/overview.py").run()
+    assert len(period_notes(at)) == 1
+
+
 def add_files(at: AppTest, files: list[tuple[str, bytes]]) -> AppTest:
     at.file_uploader[0].set_value([(name, data, "application/octet-stream") for name, data in files]).run()
     next(b for b in at.button if b.label == "Add the files").click().run()

@@ -1,5 +1,6 @@
 """The command line, run as a person runs it: a separate process, its output read back."""
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -90,6 +91,28 @@ def test_period_end_option():
     assert out["period"] == {"start": "2025-01-01", "end": "2025-12-31"}
 
 
+def test_without_a_period_end_the_output_says_what_was_assumed_and_why(tmp_path):
+    """A staff list whose only dates are start dates: the 31 March just gone, not the latest start date."""
+    today = dt.date.today()
+    march = dt.date(today.year if today >= dt.date(today.year, 3, 31) else today.year - 1, 3, 31)
+    wb = Workbook()
+    wb.active.append(["Employee No", "Ethnic Origin", "Grade", "Start Date"])
+    for n in range(12):
+        wb.active.append([n, "White British" if n % 3 else "Indian", "Grade 1", dt.datetime(2016 + n % 8, 9, 1)])
+    path = tmp_path / "staff.xlsx"
+    wb.save(path)
+    out = json.loads(run("--json", path).stdout)
+    assert out["period"]["end"] == march.isoformat()
+    note = out["warnings"][0]  # first: every figure depends on it
+    assert note.startswith(f"The period is assumed to end on {march.day} {march:%B %Y}: the 31 March just gone")
+    assert "staff start dates are not used" in note and note.endswith("Give --period-end YYYY-MM-DD to set it.")
+    readable = run(path).stdout
+    assert "The period is assumed to end on" in readable and "--period-end YYYY-MM-DD" in readable
+    given = json.loads(run("--json", "--period-end", "2025-12-31", path).stdout)
+    assert given["period"]["end"] == "2025-12-31"
+    assert not any("assumed" in w for w in given["warnings"])
+
+
 def test_suppression_option_hides_small_counts():
     completed = run("--json", "--suppress", "10")
     assert completed.returncode == 0, completed.stderr
@@ -127,8 +150,9 @@ def test_template_command_fills_a_template_from_hr_files(tmp_path, sample_json):
     out = tmp_path / "wexcombe.xlsx"
     completed = run("template", out, *sorted(SAMPLE.iterdir()), "--organisation", "Wexcombe Borough Council")
     assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.strip() == ("Wrote Wexcombe Borough Council counts for 1 April 2025 to 31 March 2026 to "
-                                        f"{out}")
+    written, *notes = completed.stdout.splitlines()
+    assert written == f"Wrote Wexcombe Borough Council counts for 1 April 2025 to 31 March 2026 to {out}"
+    assert " ".join(notes).startswith("The period is assumed to end on 31 March 2026: the end of the month of the")
     reread = run("--json", out)
     assert reread.returncode == 0, reread.stderr
     figures = json.loads(reread.stdout)

@@ -5,8 +5,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from metrics.counts import Period
-from metrics.records import figures_from_records, in_post, latest_date
+from metrics.counts import FigureSet, Period, empty_counts
+from metrics.records import assumed_period_end, figures_from_records, in_post
 from metrics.results import compute_results
 from metrics.settings import Settings
 
@@ -207,9 +207,84 @@ def test_unrecognised_labels_are_reported_not_guessed():
 def test_default_period_is_the_month_end_of_the_latest_date():
     frames = {"disciplinary": pd.DataFrame({"date": pd.to_datetime(["2025-06-01", "2026-03-28", "2031-01-01"])})}
     # 2031 is in the future: a typing error or a booked date, not the period's end.
-    assert latest_date(frames, today=dt.date(2026, 11, 23)) == dt.date(2026, 3, 31)
+    assumed = assumed_period_end(frames, today=dt.date(2026, 11, 23))
+    assert assumed.end == dt.date(2026, 3, 31)
+    assert assumed.reason == "the end of the month of the latest date in the disciplinary cases (28 March 2026)"
     figures = figures_from_records(frames, Settings(), today=dt.date(2026, 11, 23))
     assert figures.period == Period(dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+    assert any(n.startswith("The period is assumed to end on 31 March 2026: the end of the month")
+               for n in figures.notes)
+
+
+# --- the period end assumed when none is given: worked examples ----------------------------------
+
+
+def test_with_no_dates_at_all_the_period_ends_on_the_31_march_just_gone():
+    staff = pd.DataFrame({"employee_id": ["1", "2"], "ethnicity": [WHITE, BME]})
+    for today, end in [(dt.date(2026, 12, 6), dt.date(2026, 3, 31)), (dt.date(2026, 3, 31), dt.date(2026, 3, 31)),
+                       (dt.date(2026, 3, 30), dt.date(2025, 3, 31))]:
+        assumed = assumed_period_end({"staff": staff}, today=today)
+        assert assumed.end == end, today
+    assert assumed.reason == ("the 31 March just gone, the usual WRES snapshot date, as no file has dates of events "
+                              "(applications, cases, referrals, courses or leaving)")
+    assert assumed_period_end({}, today=dt.date(2026, 12, 6)).end == dt.date(2026, 3, 31)  # nothing read yet
+
+
+def test_start_dates_alone_do_not_set_the_period_end():
+    # The list was taken in December: its latest start date (September) says nothing about the snapshot date.
+    staff = pd.DataFrame({"employee_id": ["1", "2", "3"], "ethnicity": [WHITE, BME, WHITE],
+                          "start_date": pd.to_datetime(["2012-05-01", "2025-11-03", "2026-09-01"])})
+    today = dt.date(2026, 12, 6)
+    assumed = assumed_period_end({"staff": staff}, today=today)
+    assert assumed.end == dt.date(2026, 3, 31)
+    assert "staff start dates are not used, as they say when people joined" in assumed.reason
+    # Counted at that snapshot, the September starter is not in post, and the notes say so.
+    figures = figures_from_records({"staff": staff}, Settings(), today=today)
+    assert figures.period.end == dt.date(2026, 3, 31)
+    assert ("1 staff in the staff list started after the period end (31 March 2026), so are not counted as in post."
+            in figures.notes)
+
+
+def test_the_latest_leaving_date_sets_the_period_end():
+    leavers = pd.DataFrame({"employee_id": ["1", "2", "3"], "ethnicity": [WHITE, BME, WHITE],
+                            "leave_date": pd.to_datetime(["2025-07-31", "2026-03-14", "2027-01-31"])})
+    staff = pd.DataFrame({"employee_id": ["4"], "ethnicity": [BME], "start_date": pd.to_datetime(["2026-06-01"]),
+                          "leave_date": pd.to_datetime(["2025-12-19"])})
+    today = dt.date(2026, 12, 6)
+    assumed = assumed_period_end({"leavers": leavers}, today=today)
+    assert assumed.end == dt.date(2026, 3, 31)  # January 2027 is a notice period, not evidence
+    assert assumed.reason == "the end of the month of the latest leaving date in the leavers data (14 March 2026)"
+    # Leaving dates in the staff list count too; the later one of the two files wins.
+    later = staff.assign(leave_date=pd.to_datetime(["2026-05-02"]))
+    assumed = assumed_period_end({"leavers": leavers, "staff": later}, today=today)
+    assert (assumed.end, assumed.reason) == (
+        dt.date(2026, 5, 31), "the end of the month of the latest leaving date in the staff list (2 May 2026)")
+    # An event date outranks a later start date.
+    assert assumed_period_end({"leavers": leavers, "staff": staff}, today=today).end == dt.date(2026, 3, 31)
+
+
+def test_event_dates_only_after_today_fall_back_to_31_march_and_say_why():
+    recruitment = pd.DataFrame({"ethnicity": [WHITE], "date": pd.to_datetime(["2027-02-01"])})
+    assumed = assumed_period_end({"recruitment": recruitment}, today=dt.date(2026, 12, 6))
+    assert assumed.end == dt.date(2026, 3, 31)
+    assert "every date of an event in the files is after today" in assumed.reason
+
+
+def test_a_counts_template_gives_its_period_when_the_records_have_no_event_dates():
+    template = FigureSet("Template Council", Period.twelve_months_to(dt.date(2025, 3, 31)), empty_counts())
+    staff = pd.DataFrame({"employee_id": ["1"], "ethnicity": [WHITE]})
+    assumed = assumed_period_end({"staff": staff}, [template], today=dt.date(2026, 12, 6))
+    assert (assumed.end, assumed.reason) == (dt.date(2025, 3, 31), "the end of the period the counts template gives")
+    disciplinary = pd.DataFrame({"date": pd.to_datetime(["2026-02-10"])})
+    assert assumed_period_end({"disciplinary": disciplinary}, [template], today=dt.date(2026, 12, 6)).end == (
+        dt.date(2026, 2, 28))
+
+
+def test_a_period_end_given_is_used_without_a_note():
+    staff = pd.DataFrame({"employee_id": ["1"], "ethnicity": [WHITE]})
+    figures = figures_from_records({"staff": staff}, Settings(period_end=dt.date(2025, 12, 31)))
+    assert figures.period.end == dt.date(2025, 12, 31)
+    assert not any("assumed" in n for n in figures.notes)
 
 
 # --- categorical frames -------------------------------------------------------------------------

@@ -67,6 +67,13 @@ def sample_note(view: state.View) -> None:
                 "exports on the Data page to see your organisation's figures.", icon=":material/science:")
 
 
+def period_note(view: state.View) -> None:
+    """What period end the files suggested, and why, until the person sets one: every figure depends on it."""
+    if view.assumed_period is not None:
+        st.info(f"{md(view.assumed_period.sentence())} Set your own with **Period end** in the sidebar.",
+                icon=":material/event:")
+
+
 def caption(view: state.View, analysis: Analysis) -> str:
     standard = STANDARDS[view.settings.standard]
     scope = ", ".join(values[0] for _, values in view.filters) if view.filters else "all services"
@@ -142,6 +149,7 @@ def render_metric_page(path: str) -> None:
     st.title(page.title)
     metric_ids = page.metrics
     sample_note(view)
+    period_note(view)
     if any(METRICS[m].kind in ("relative_likelihood", "survey") for m in metric_ids):
         with st.expander("How to read a relative likelihood"):
             st.markdown(relative_likelihood_reading(view.settings))

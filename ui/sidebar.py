@@ -9,6 +9,7 @@ import streamlit as st
 
 from metrics.api import SAMPLE_ORGANISATION
 from metrics.api import services as services_in
+from metrics.records import AssumedPeriodEnd, day_words
 from metrics.registry import STANDARDS
 from metrics.settings import Settings
 from ui import access, drafts, state
@@ -62,6 +63,7 @@ def render() -> state.View:
         sources = state.read_sample_ahead(snapshot)
         saved = _saved_settings(organisation)
         period_end = dt.date.fromisoformat(snapshot)
+        assumed = None
     else:
         sources = tuple(state.uploads())
         state.read_ahead(sources)
@@ -70,9 +72,7 @@ def render() -> state.View:
                                           placeholder="Your organisation's name").strip() or "My organisation"
         state.remember_widget(state.ORGANISATION)
         saved = _saved_settings(organisation)
-        default_end = state.default_period_end(sources) or dt.date.today()
-        period_end = sidebar.date_input("Period end (12 months to)", value=default_end, key=state.PERIOD_END,
-                                        format="DD/MM/YYYY")
+        period_end, assumed = _period_end(state.assumed_period(sources))
     service = sidebar.selectbox("Service", [ALL_SERVICES, *services(sources)], key=state.SERVICE)
     standard = sidebar.radio("Standard", list(STANDARDS), key=state.STANDARD,
                              format_func=lambda s: STANDARDS[s].name, horizontal=True,
@@ -85,9 +85,29 @@ def render() -> state.View:
 
     settings = saved.with_(standard=standard, period_end=period_end)
     filters = () if service == ALL_SERVICES else (("service", (service,)),)
-    view = state.View(sources, state.using_sample(), organisation, settings, filters)
+    view = state.View(sources, state.using_sample(), organisation, settings, filters, assumed_period=assumed)
     st.session_state[CURRENT_VIEW] = view
     return view
+
+
+def _period_end(assumed: AssumedPeriodEnd) -> tuple[dt.date, AssumedPeriodEnd | None]:
+    """The period control for the person's own files: the date the files suggest, and why, until they set one.
+    Returns the period end and, while it is the files' suggestion, the suggestion."""
+    chosen = state.chosen_period_end()
+    # Put in the control's key before it is drawn, not given as its value: a value given is used only when the
+    # control first appears, so the files' suggestion would not follow the files as they are added.
+    st.session_state[state.PERIOD_END] = chosen or assumed.end
+    sidebar = st.sidebar
+    period_end = sidebar.date_input("Period end (12 months to)", key=state.PERIOD_END, format="DD/MM/YYYY",
+                                    on_change=state.choose_period_end)
+    if chosen is None:
+        sidebar.caption(f"Assumed, not set by you: {md(assumed.reason)}. Pick a date to set your own.")
+        return period_end, assumed
+    sidebar.caption("The period end you set.")
+    if chosen != assumed.end:
+        sidebar.button(f"Use {day_words(assumed.end)}, from the files", on_click=state.unchoose_period_end,
+                       help=md(f"The files suggest it: {assumed.reason}."), icon=":material/undo:")
+    return period_end, None
 
 
 def _legacy_pages_mode() -> bool:

@@ -23,7 +23,7 @@ from data_loaders.errors import InputError
 from data_loaders.guard import report_progress, run_bounded
 from metrics.api import Analysis, Inputs, analyse, import_engine, read_sources, sample_paths, sample_snapshots
 from metrics.counts import FigureSet
-from metrics.records import latest_date
+from metrics.records import AssumedPeriodEnd, assumed_period_end
 from metrics.settings import Settings
 from ui.reading import Reading, Readings
 from ui.safe import md
@@ -43,6 +43,9 @@ SERVICE = "sidebar_service"
 STANDARD = "sidebar_standard"
 ORGANISATION = "sidebar_organisation"
 PERIOD_END = "sidebar_period_end"
+# The period end the person set: kept apart from the control's key, which Streamlit drops from the session in a
+# run that does not draw the control (one showing the sample council), so the date comes back with their files.
+PERIOD_CHOSEN = "period_end_chosen"
 USER = "sidebar_user"
 _KEPT = "kept_widget_values"  # {widget key: its last value}: see restore_widget
 
@@ -73,6 +76,7 @@ class View:
     organisation: str
     settings: Settings
     filters: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    assumed_period: AssumedPeriodEnd | None = None  # the period end, when the files suggested it, not the person
 
 
 def _bounds() -> dict[str, float]:
@@ -284,8 +288,26 @@ def blank_template() -> bytes:
     return buffer.getvalue()
 
 
-def default_period_end(view_sources: tuple[Source, ...]) -> dt.date | None:
+def assumed_period(view_sources: tuple[Source, ...]) -> AssumedPeriodEnd:
+    """The period end the files suggest, and why (the rule is metrics.records.assumed_period_end's)."""
     inputs = parsed(view_sources)
-    if not inputs.loaded.datasets and inputs.templates:
-        return inputs.templates[0].period.end  # a counts template says its own period
-    return latest_date(inputs.loaded.datasets)
+    return assumed_period_end(inputs.loaded.datasets, inputs.templates)
+
+
+def chosen_period_end() -> dt.date | None:
+    """The period end the person set in the sidebar, if they have."""
+    return st.session_state.get(PERIOD_CHOSEN)
+
+
+def choose_period_end() -> None:
+    """The sidebar's period control changed: keep the person's date (a cleared date goes back to the files')."""
+    chosen = st.session_state.get(PERIOD_END)
+    if chosen is None:
+        st.session_state.pop(PERIOD_CHOSEN, None)
+    else:
+        st.session_state[PERIOD_CHOSEN] = chosen
+
+
+def unchoose_period_end() -> None:
+    """Back to the period end the files suggest."""
+    st.session_state.pop(PERIOD_CHOSEN, None)

@@ -12,7 +12,7 @@ from metrics.trends import changes, period_label
 from storage import StaleEdit, delete_figure_set, save_figure_set
 from ui import access, db, history, sidebar, state
 from ui.figures import table_html
-from ui.metric_page import caption, chart_and_figures, sample_note
+from ui.metric_page import caption, chart_and_figures, period_note, sample_note
 from ui.safe import md
 
 _METRIC = "trends_metric"
@@ -108,6 +108,7 @@ def render(view: state.View) -> None:
     analysis = state.analysis(view)
     st.title("Trends")
     sample_note(view)
+    period_note(view)  # saving these figures keeps them by period
     st.caption(caption(view, analysis))
     found = history.periods(view, analysis)
     years = found.years
