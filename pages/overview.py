@@ -19,7 +19,9 @@ previous = history.previous(view, analysis)
 st.title("Overview")
 sample_note(view)
 st.caption(caption(view, analysis))
-st.markdown(headline(analysis.results, view.settings))
+st.markdown(headline(analysis.results, view.settings, analysis.inputs.loaded.datasets))
+if any(r.status == stats.NO_DATA for r in analysis.results.values()):
+    st.page_link("pages/data.py", label="Upload files on the Data page", icon=":material/upload:")
 if population := population_sentence(analysis.results["M9"], view.settings):
     st.markdown(md(population))
 

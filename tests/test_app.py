@@ -63,7 +63,8 @@ def test_overview_lists_every_metric_with_status_in_words():
     text = markdown_text(at)
     for word in ("Adverse", "Within range"):
         assert word in text
-    assert "metrics** are outside the 0.80 to 1.25 range" in text
+    # Counted against the metrics with a ratio to compare (pay bands have none), not against all nine.
+    assert "**5 of the 8 metrics with figures to compare** are outside the 0.80 to 1.25 range" in text
     assert "0.71 → 0.78" in text  # appointment ratio, last year to this year (sample council)
     assert "-16.7 → -18.8 percentage points" in text and " pp" not in text  # senior management, its unit in words
 
@@ -146,6 +147,16 @@ def test_uploading_a_file_changes_the_numbers():
     at.switch_page("pages/overview.py").run()
     text = markdown_text(at)
     assert "No data" in text  # only staff was uploaded: no recruitment, survey...
+    # Nothing is said to be within range when nothing could be compared; the missing files are named.
+    assert "No metric is outside" not in text
+    assert ("No metric has figures to set against the 0.80 to 1.25 range yet. 8 metrics have no figures yet: upload "
+            "a recruitment file (metric 2), a formal disciplinary cases file (metric 3), a fitness to practise "
+            "referrals file (metric 4), a continuing professional development file (metric 5), and a staff survey "
+            "file (metrics 6 and 7); the files given hold nothing for metrics 8 and 9 (see the notes on the data)."
+            ) in text
+    assert any(link.label == "Upload files on the Data page" for link in at.get("page_link"))
+    notes = [t.value for t in at.text]
+    assert any("Metric 8 has no figures: the staff data has no leaving date column" in n for n in notes), notes
     assert any("My organisation" in plain(c.value) for c in at.caption)
 
 
