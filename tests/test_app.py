@@ -315,6 +315,50 @@ def test_a_column_can_be_corrected_on_the_data_page():
     assert "Old A" in at.text_area[0].value and "Old B" in at.text_area[0].value
 
 
+def test_a_file_without_an_ethnicity_heading_is_added_once_its_column_is_chosen_on_the_data_page():
+    wb = Workbook()
+    wb.active.title = "Staff"
+    wb.active.append(["Employee No", "Heritage", "Grade"])
+    for n in range(30):
+        wb.active.append([n, "A White - British" if n % 3 else "N Black or Black British - African", f"G{n % 3}"])
+    from io import BytesIO
+
+    out = BytesIO()
+    wb.save(out)
+    at = add_files(open_app("pages/data.py"), [("staff.xlsx", out.getvalue())])
+    errors = [plain(e.value) for e in at.error]
+    assert errors == ["'staff.xlsx', sheet 'Staff': no ethnicity column was found for the workforce snapshot data "
+                      "(headings found: 'Employee No', 'Heritage', 'Grade'). Choose the column that holds ethnicity "
+                      "below, and add the file again."]
+    chooser = next(s for s in at.selectbox if s.label == "Column that holds ethnicity")
+    assert chooser.options == ["(choose a column)", "Employee No", "Heritage", "Grade"]
+    assert next(b for b in at.button if b.label == "Use this column and add the file").disabled  # nothing chosen
+    chooser.set_value("Heritage").run()
+    next(b for b in at.button if b.label == "Use this column and add the file").click().run()
+    assert not at.exception, at.exception
+    assert any("Added staff.xlsx" in plain(s.value) for s in at.success)
+    assert not at.error
+    # The choice is kept as a column correction, shown under the sheet like any other.
+    assert next(s for s in at.selectbox if s.label == "Ethnicity").value == "Heritage"
+    at.switch_page("pages/pay_and_senior.py").run()
+    assert at.text_area[0].value.startswith("BME staff are 33% of the workforce")
+
+
+def test_a_file_left_out_is_no_longer_offered():
+    wb = Workbook()
+    wb.active.title = "Staff"
+    wb.active.append(["Employee No", "Heritage", "Grade"])
+    wb.active.append([1, "Indian", "G1"])
+    from io import BytesIO
+
+    out = BytesIO()
+    wb.save(out)
+    at = add_files(open_app("pages/data.py"), [("staff.xlsx", out.getvalue())])
+    next(b for b in at.button if b.label == "Leave this file out").click().run()
+    assert not at.error and not any(s.label == "Column that holds ethnicity" for s in at.selectbox)
+    assert any("sample data" in plain(i.value) for i in at.info)
+
+
 def test_a_bad_upload_is_refused_with_its_reason():
     at = open_app("pages/data.py")
     at.file_uploader[0].set_value([("staff.xlsx", b"this is not a workbook", "application/octet-stream")]).run()
