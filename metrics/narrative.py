@@ -140,7 +140,7 @@ def _quality(result: MetricResult) -> str:
     if q.unrecognised:
         labels = sum(q.unrecognised.values())
         parts.append(f"{number(labels)} of them had an ethnicity label that was not recognised "
-                     f"({len(q.unrecognised)} distinct): check the labels on the Data page.")
+                     f"({len(q.unrecognised)} distinct), counted as unknown until it is classified.")
     return " ".join(parts)
 
 

@@ -3,10 +3,11 @@
 import streamlit as st
 
 from metrics import stats
+from metrics.api import unrecognised_note
 from metrics.narrative import population_sentence, relative_likelihood_reading
 from ui import history, sidebar, state
 from ui.figures import column_heading, labelled_cell
-from ui.metric_page import caption, sample_note
+from ui.metric_page import CLASSIFY_LABELS, caption, classify_labels_link, sample_note
 from ui.navigation import page_for
 from ui.overview import change_text, headline, value_text
 from ui.safe import md
@@ -51,7 +52,10 @@ if any(r.status == stats.INSUFFICIENT for r in analysis.results.values()):
                "nobody had the event, so no ratio is shown.")
 with st.expander("How to read a relative likelihood"):
     st.markdown(relative_likelihood_reading(view.settings))
-if analysis.warnings:
-    with st.expander(f"Notes on the data ({len(analysis.warnings)})"):
+if analysis.warnings or analysis.unrecognised:
+    with st.expander(f"Notes on the data ({len(analysis.warnings) + bool(analysis.unrecognised)})"):
         for warning in analysis.warnings:
             st.text(f"- {warning}")
+        if analysis.unrecognised:
+            st.text(f"- {unrecognised_note(analysis.unrecognised)} {CLASSIFY_LABELS}")
+            classify_labels_link()

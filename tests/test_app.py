@@ -69,6 +69,22 @@ def test_overview_lists_every_metric_with_status_in_words():
     assert "-16.7 → -18.8 percentage points" in text and " pp" not in text  # senior management, its unit in words
 
 
+def test_unrecognised_labels_are_noted_with_what_to_do_in_the_app_and_a_link_to_the_place():
+    at = open_app()
+    notes = [t.value for t in at.text]
+    # 'British' alone is a national identity, not an ethnic group: it stays unknown until someone classifies it.
+    assert ("- Ethnicity labels not recognised, counted as unknown until they are classified: 'British' (55). Say "
+            "which group each belongs to on the Data page, under Ethnicity labels, one label at a time.") in notes
+    assert not any(" --" in n for n in notes)  # no command-line flags in the app
+    assert any(link.label == "Classify the labels on the Data page" and link.proto.page == "data"
+               for link in at.get("page_link"))
+    at.switch_page("pages/harassment.py").run()
+    captions = [plain(c.value) for c in at.caption]
+    assert any(c.startswith("Labels not recognised, counted as unknown: 'British' (55). Say which group each "
+                            "belongs to on the Data page") for c in captions), captions
+    assert any(link.label == "Classify the labels on the Data page" for link in at.get("page_link"))
+
+
 def test_metric_page_has_chart_table_caption_and_panels():
     at = open_app("pages/recruitment.py")
     charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
