@@ -55,6 +55,12 @@ class DatasetSchema:
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
 
+    @property
+    def short_title(self) -> str:
+        """The title without its note on the shape ("Recruitment", not "Recruitment (one row per applicant)"),
+        for a sentence that names the file to upload."""
+        return self.title.split(" (")[0]
+
 
 def normalise_heading(text: object) -> str:
     """Lower case, '&' as 'and', punctuation as spaces, single spaces: 'Ethnic_Origin ' -> 'ethnic origin'."""

@@ -79,10 +79,16 @@ class SheetError(InputError):
         dataset: str | None,
         advice: str | None = None,
         no_rows: bool = False,
+        missing: tuple[str, ...] = (),
+        headings: tuple[str, ...] = (),
     ) -> None:
         super().__init__(problem, file=file, sheet=sheet or None, advice=advice)
         self.dataset = dataset
         self.no_rows = no_rows
+        # A required column not found: any one of `missing` would do, and `headings` are the sheet's, so that a
+        # front end can offer to choose which heading holds it.
+        self.missing = missing
+        self.headings = headings
 
 
 # --- headings ----------------------------------------------------------------------------
@@ -197,7 +203,7 @@ def _forced_matches(
             forced[column] = _Match(column, found[0], wanted, True, 1.0)
         elif strict:
             raise SheetError(
-                f"the heading '{written}' chosen for {_label(column)} is not on this sheet "
+                f"the heading '{written}' chosen for {column_label(column)} is not on this sheet "
                 f"(headings found: {_quoted(h.text for h in headings)})",
                 file=sheet.file,
                 sheet=sheet.name,
@@ -623,7 +629,8 @@ _WHAT = {
 }
 
 
-def _label(column: str) -> str:
+def column_label(column: str) -> str:
+    """A canonical column in words, for a sentence: 'employee ID', 'ethnicity', 'pay band'."""
     return _LABELS.get(column, (column.replace("_", " "), ""))[0]
 
 
@@ -646,11 +653,11 @@ def _unreadable_note(kind: str, column: str, heading: str, raw: pd.Series, rows:
     if kind == "outcome":
         consequence = "as not known for shortlisted and appointed"
     elif kind == "flag":
-        consequence = f"as not known for {_label(column)}"
+        consequence = f"as not known for {column_label(column)}"
     elif kind == "id":
         consequence = "without an identifier"
     else:
-        consequence = f"without a {_label(column)}"
+        consequence = f"without a {column_label(column)}"
     return (
         f"{count} row{'s' if count != 1 else ''} had {_WHAT[kind]} that could not be read in column "
         f"'{heading}' (row{'s' if count != 1 else ''} {_row_list([int(r) for r in rows])}; e.g. {examples}): "
@@ -759,16 +766,19 @@ def _check_required(
     for group in schema.required:
         if any(column in assignment for column in group):
             continue
-        labels = " or ".join(_label(column) for column in group)
+        labels = " or ".join(column_label(column) for column in group)
         suggested = " or ".join(f"'{_suggested_heading(column)}'" for column in group)
         comma = "," if len(group) > 1 else ""
+        # Worded for the command line, which has no choice of columns; the app offers the choice instead.
         raise SheetError(
             f"no {labels} column was found for the {schema.title.lower()} data "
             f"(headings found: {_quoted(h.text for h in headings)})",
             file=sheet.file,
             sheet=sheet.name,
             dataset=schema.name,
-            advice=f"Add a column headed {suggested}{comma} or choose which column holds {labels}.",
+            advice=f"Give the column that holds {labels} the heading {suggested}{comma} or add such a column.",
+            missing=group,
+            headings=tuple(h.text for h in headings),
         )
 
 

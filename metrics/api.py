@@ -73,6 +73,9 @@ class Analysis:
     inputs: Inputs
     warnings: list[str]
     assumed_period: AssumedPeriodEnd | None = None
+    # Ethnicity labels not recognised, most rows first: not among the warnings, because where to classify them is
+    # each front end's to say (the app's Data page, the command line's --ethnicity); see unrecognised_note.
+    unrecognised: dict[str, int] = field(default_factory=dict)
 
     @property
     def period(self):  # noqa: ANN201 - a metrics.counts.Period
@@ -248,22 +251,24 @@ def analyse(inputs: Inputs, settings: Settings | None = None, *, organisation: s
             rows = "1 row" if skipped.count == 1 else f"{skipped.count:,} rows"
             warnings.append(f"{sheet.label}: {rows} skipped: {skipped.reason}.")
         warnings.extend(f"{sheet.label}: {note}" for note in sheet.notes)
-    warnings.extend(_unrecognised_warnings(figures))
     results = compute_results(figures, settings)
-    return Analysis(organisation or figures.organisation, settings, figures, results, inputs, warnings, assumed)
+    return Analysis(organisation or figures.organisation, settings, figures, results, inputs, warnings,
+                    assumed_period=assumed, unrecognised=_unrecognised(figures))
 
 
-def _unrecognised_warnings(figures: FigureSet) -> list[str]:
+def _unrecognised(figures: FigureSet) -> dict[str, int]:
+    # A label's rows, as the metric that counted most of them counted them: the metrics share records.
     labels: dict[str, int] = {}
     for quality in figures.quality.values():
         for label, count in quality.unrecognised.items():
             labels[label] = max(labels.get(label, 0), count)
-    if not labels:
-        return []
-    listed = ", ".join(f"'{label}' ({count:,})" for label, count in sorted(labels.items(), key=lambda kv: -kv[1]))
-    return [f"Ethnicity labels not recognised, counted as unknown until they are classified: {listed}. "
-            "Say which group each belongs to: the ethnicity reclassifications in the settings, or "
-            "--ethnicity \"LABEL=GROUP\" on the command line."]
+    return dict(sorted(labels.items(), key=lambda kv: -kv[1]))
+
+
+def unrecognised_note(labels: Mapping[str, int]) -> str:
+    """The ethnicity labels not recognised, as a note; the front end adds where to classify them."""
+    listed = ", ".join(f"'{label}' ({count:,})" for label, count in labels.items())
+    return f"Ethnicity labels not recognised, counted as unknown until they are classified: {listed}."
 
 
 def _fill_from_template(figures: FigureSet, template: FigureSet, warnings: list[str]) -> FigureSet:

@@ -308,6 +308,11 @@ def run(argv: Sequence[str]) -> int:
     settings, filters = analysis.settings, analysis.figures.filters
     results = analysis.results
     warnings = [*period_notes(analysis), *analysis.warnings]  # first: every figure depends on it
+    if analysis.unrecognised:
+        from metrics.api import unrecognised_note
+
+        warnings.append(f"{unrecognised_note(analysis.unrecognised)} Say which group each belongs to with "
+                        "--ethnicity \"LABEL=GROUP\" (GROUP is white, bme, unknown or a Census 2021 category).")
     if args.suppress is not None:
         results = publish(results, settings)
         warnings.append(f"Published figures: counts under {args.suppress}, and any count or figure that would "

@@ -30,7 +30,7 @@ def ratio_text(value: float) -> str:
     return f"{value:.2f}"
 
 
-def _listed(items: list[str]) -> str:
+def listed(items: list[str]) -> str:
     """'a', 'a and b', 'a, b, and c' (the comma keeps 'colleagues and managers, and leaving' apart)."""
     if len(items) <= 2:
         return " and ".join(items)
@@ -45,7 +45,7 @@ def relative_likelihood_reading(settings: Settings) -> str:
         direction = definition.adverse_if_ratio(settings.standard)
         if definition.kind in ("relative_likelihood", "survey") and direction is not None:
             adverse[direction].append(definition.title[:1].lower() + definition.title[1:])
-    sides = [f"{word} is adverse for {_listed(titles)}" for word, titles in (("low", adverse["lower"]),
+    sides = [f"{word} is adverse for {listed(titles)}" for word, titles in (("low", adverse["lower"]),
                                                                           ("high", adverse["higher"])) if titles]
     return (
         "A relative likelihood compares two groups' rates. **1.00** means the same likelihood. Between "
@@ -140,7 +140,7 @@ def _quality(result: MetricResult) -> str:
     if q.unrecognised:
         labels = sum(q.unrecognised.values())
         parts.append(f"{number(labels)} of them had an ethnicity label that was not recognised "
-                     f"({len(q.unrecognised)} distinct): check the labels on the Data page.")
+                     f"({len(q.unrecognised)} distinct), counted as unknown until it is classified.")
     return " ".join(parts)
 
 

@@ -644,6 +644,9 @@ def _count_leavers(staff: pd.DataFrame, leavers: pd.DataFrame | None, period: Pe
         else:
             extra = leavers
     elif "leave_date" not in staff.columns:
+        # Said, because the overview sends whoever sees metric 8 without figures to these notes.
+        notes.append(f"Metric {METRICS['M8'].number} has no figures: the staff data has no leaving date column "
+                     "and no leavers list was given. Add a leaving date column to the staff data, or a leavers file.")
         return
     extra_groups = extra_start_groups = np.zeros(len(GROUPS), dtype=np.intp)
     if extra is not None and len(extra):

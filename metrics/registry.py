@@ -7,6 +7,7 @@ numerator under each standard or which direction is adverse.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -246,3 +247,14 @@ def metric(metric_id: str) -> MetricDefinition:
 
 def metrics_for_theme(theme: str) -> list[MetricDefinition]:
     return [m for m in METRICS.values() if m.theme == theme]
+
+
+def missing_datasets(metric_ids: Iterable[str], present: Collection[str]) -> dict[str, tuple[MetricDefinition, ...]]:
+    """Each dataset that the metrics `metric_ids` need and that is not among `present`, with the metrics it would
+    give figures to, in the order the metrics first need them: what to ask someone to upload."""
+    needed: dict[str, list[MetricDefinition]] = {}
+    for definition in sorted((metric(m) for m in metric_ids), key=lambda d: d.number):
+        for dataset in definition.datasets:
+            if dataset not in present:
+                needed.setdefault(dataset, []).append(definition)
+    return {dataset: tuple(definitions) for dataset, definitions in needed.items()}

@@ -3,10 +3,11 @@
 import streamlit as st
 
 from metrics import stats
+from metrics.api import unrecognised_note
 from metrics.narrative import population_sentence, relative_likelihood_reading
 from ui import history, sidebar, state
 from ui.figures import column_heading, labelled_cell
-from ui.metric_page import caption, period_note, sample_note
+from ui.metric_page import CLASSIFY_LABELS, caption, classify_labels_link, period_note, sample_note
 from ui.navigation import page_for
 from ui.overview import change_text, headline, value_text
 from ui.safe import md
@@ -20,7 +21,9 @@ st.title("Overview")
 sample_note(view)
 period_note(view)
 st.caption(caption(view, analysis))
-st.markdown(headline(analysis.results, view.settings))
+st.markdown(headline(analysis.results, view.settings, analysis.inputs.loaded.datasets))
+if any(r.status == stats.NO_DATA for r in analysis.results.values()):
+    st.page_link("pages/data.py", label="Upload files on the Data page", icon=":material/upload:")
 if population := population_sentence(analysis.results["M9"], view.settings):
     st.markdown(md(population))
 
@@ -50,7 +53,10 @@ if any(r.status == stats.INSUFFICIENT for r in analysis.results.values()):
                "nobody had the event, so no ratio is shown.")
 with st.expander("How to read a relative likelihood"):
     st.markdown(relative_likelihood_reading(view.settings))
-if analysis.warnings:
-    with st.expander(f"Notes on the data ({len(analysis.warnings)})"):
+if analysis.warnings or analysis.unrecognised:
+    with st.expander(f"Notes on the data ({len(analysis.warnings) + bool(analysis.unrecognised)})"):
         for warning in analysis.warnings:
             st.text(f"- {warning}")
+        if analysis.unrecognised:
+            st.text(f"- {unrecognised_note(analysis.unrecognised)} {CLASSIFY_LABELS}")
+            classify_labels_link()

@@ -63,9 +63,26 @@ def test_overview_lists_every_metric_with_status_in_words():
     text = markdown_text(at)
     for word in ("Adverse", "Within range"):
         assert word in text
-    assert "metrics** are outside the 0.80 to 1.25 range" in text
+    # Counted against the metrics with a ratio to compare (pay bands have none), not against all nine.
+    assert "**5 of the 8 metrics with figures to compare** are outside the 0.80 to 1.25 range" in text
     assert "0.71 → 0.78" in text  # appointment ratio, last year to this year (sample council)
     assert "-16.7 → -18.8 percentage points" in text and " pp" not in text  # senior management, its unit in words
+
+
+def test_unrecognised_labels_are_noted_with_what_to_do_in_the_app_and_a_link_to_the_place():
+    at = open_app()
+    notes = [t.value for t in at.text]
+    # 'British' alone is a national identity, not an ethnic group: it stays unknown until someone classifies it.
+    assert ("- Ethnicity labels not recognised, counted as unknown until they are classified: 'British' (55). Say "
+            "which group each belongs to on the Data page, under Ethnicity labels, one label at a time.") in notes
+    assert not any(" --" in n for n in notes)  # no command-line flags in the app
+    assert any(link.label == "Classify the labels on the Data page" and link.proto.page == "data"
+               for link in at.get("page_link"))
+    at.switch_page("pages/harassment.py").run()
+    captions = [plain(c.value) for c in at.caption]
+    assert any(c.startswith("Labels not recognised, counted as unknown: 'British' (55). Say which group each "
+                            "belongs to on the Data page") for c in captions), captions
+    assert any(link.label == "Classify the labels on the Data page" for link in at.get("page_link"))
 
 
 def test_metric_page_has_chart_table_caption_and_panels():
@@ -182,6 +199,16 @@ def test_uploading_a_file_changes_the_numbers():
     at.switch_page("pages/overview.py").run()
     text = markdown_text(at)
     assert "No data" in text  # only staff was uploaded: no recruitment, survey...
+    # Nothing is said to be within range when nothing could be compared; the missing files are named.
+    assert "No metric is outside" not in text
+    assert ("No metric has figures to set against the 0.80 to 1.25 range yet. 8 metrics have no figures yet: upload "
+            "a recruitment file (metric 2), a formal disciplinary cases file (metric 3), a fitness to practise "
+            "referrals file (metric 4), a continuing professional development file (metric 5), and a staff survey "
+            "file (metrics 6 and 7); the files given hold nothing for metrics 8 and 9 (see the notes on the data)."
+            ) in text
+    assert any(link.label == "Upload files on the Data page" for link in at.get("page_link"))
+    notes = [t.value for t in at.text]
+    assert any("Metric 8 has no figures: the staff data has no leaving date column" in n for n in notes), notes
     assert any("My organisation" in plain(c.value) for c in at.caption)
 
 
@@ -420,6 +447,50 @@ def test_a_column_can_be_corrected_on_the_data_page():
     assert not at.exception
     at.switch_page("pages/pay_and_senior.py").run()
     assert "Old A" in at.text_area[0].value and "Old B" in at.text_area[0].value
+
+
+def test_a_file_without_an_ethnicity_heading_is_added_once_its_column_is_chosen_on_the_data_page():
+    wb = Workbook()
+    wb.active.title = "Staff"
+    wb.active.append(["Employee No", "Heritage", "Grade"])
+    for n in range(30):
+        wb.active.append([n, "A White - British" if n % 3 else "N Black or Black British - African", f"G{n % 3}"])
+    from io import BytesIO
+
+    out = BytesIO()
+    wb.save(out)
+    at = add_files(open_app("pages/data.py"), [("staff.xlsx", out.getvalue())])
+    errors = [plain(e.value) for e in at.error]
+    assert errors == ["'staff.xlsx', sheet 'Staff': no ethnicity column was found for the workforce snapshot data "
+                      "(headings found: 'Employee No', 'Heritage', 'Grade'). Choose the column that holds ethnicity "
+                      "below, and add the file again."]
+    chooser = next(s for s in at.selectbox if s.label == "Column that holds ethnicity")
+    assert chooser.options == ["(choose a column)", "Employee No", "Heritage", "Grade"]
+    assert next(b for b in at.button if b.label == "Use this column and add the file").disabled  # nothing chosen
+    chooser.set_value("Heritage").run()
+    next(b for b in at.button if b.label == "Use this column and add the file").click().run()
+    assert not at.exception, at.exception
+    assert any("Added staff.xlsx" in plain(s.value) for s in at.success)
+    assert not at.error
+    # The choice is kept as a column correction, shown under the sheet like any other.
+    assert next(s for s in at.selectbox if s.label == "Ethnicity").value == "Heritage"
+    at.switch_page("pages/pay_and_senior.py").run()
+    assert at.text_area[0].value.startswith("BME staff are 33% of the workforce")
+
+
+def test_a_file_left_out_is_no_longer_offered():
+    wb = Workbook()
+    wb.active.title = "Staff"
+    wb.active.append(["Employee No", "Heritage", "Grade"])
+    wb.active.append([1, "Indian", "G1"])
+    from io import BytesIO
+
+    out = BytesIO()
+    wb.save(out)
+    at = add_files(open_app("pages/data.py"), [("staff.xlsx", out.getvalue())])
+    next(b for b in at.button if b.label == "Leave this file out").click().run()
+    assert not at.error and not any(s.label == "Column that holds ethnicity" for s in at.selectbox)
+    assert any("sample data" in plain(i.value) for i in at.info)
 
 
 def test_a_bad_upload_is_refused_with_its_reason():

@@ -240,7 +240,10 @@ def test_unrecognised_labels_are_warned_and_can_be_classified(tmp_path):
     out = json.loads(run("--json", path).stdout)
     assert out["metrics"]["M1"]["data_quality"]["unrecognised_labels"] == {"Other - European": 12}
     assert out["metrics"]["M1"]["overall"]["unknown"] == 12
-    assert any("'Other - European' (12)" in w for w in out["warnings"])
+    # The command line's own advice: its flag, not the app's pages.
+    assert ("Ethnicity labels not recognised, counted as unknown until they are classified: 'Other - European' (12). "
+            "Say which group each belongs to with --ethnicity \"LABEL=GROUP\"") in "\n".join(out["warnings"])
+    assert not any("Data page" in w or "settings" in w.lower() for w in out["warnings"] if "not recognised" in w)
     assert any("1 row skipped: totals row" in w for w in out["warnings"])
     fixed = json.loads(run("--json", "--ethnicity", "Other - European=white", path).stdout)
     assert fixed["metrics"]["M1"]["overall"] == {"bme": 6, "white": 30, "unknown": 0,
@@ -328,3 +331,13 @@ def test_benchmark_bad_input_exit_2(args, expected):
     assert completed.returncode == 2
     assert completed.stderr.startswith("error:") and len(completed.stderr.strip().splitlines()) == 1
     assert expected in completed.stderr
+
+
+def test_the_engine_gives_the_unrecognised_labels_and_leaves_the_advice_to_each_front_end(tmp_path):
+    from metrics.api import analyse_paths, unrecognised_note
+
+    analysis = analyse_paths([str(_staff_csv(tmp_path))])
+    assert analysis.unrecognised == {"Other - European": 12}
+    assert not any("not recognised" in w for w in analysis.warnings)
+    assert unrecognised_note(analysis.unrecognised) == (
+        "Ethnicity labels not recognised, counted as unknown until they are classified: 'Other - European' (12).")

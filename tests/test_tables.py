@@ -405,14 +405,21 @@ def test_no_ethnicity_column_is_an_input_error_with_advice() -> None:
     message = str(error.value)
     assert message.startswith("'export.xlsx', sheet 'Staff': no ethnicity column was found")
     assert "headings found: 'Employee No', 'Grade', 'Salary', 'Heritage'" in message
-    assert message.endswith("Add a column headed 'Ethnicity' or choose which column holds ethnicity.")
+    # The command line offers no choice of columns, so the advice is what to do in the file; the app, which offers
+    # the choice, is given the columns to choose from.
+    assert message.endswith("Give the column that holds ethnicity the heading 'Ethnicity' or add such a column.")
+    assert error.value.missing == ("ethnicity",)
+    assert error.value.headings == ("Employee No", "Grade", "Salary", "Heritage")
+    assert error.value.dataset == "staff"
 
 
 def test_events_need_an_employee_id_or_an_ethnicity() -> None:
     rows = [["Case ref", "Hearing date", "Outcome"], ["C1", "01/05/2024", "Warning"]]
     with pytest.raises(InputError, match="no employee ID or ethnicity column was found") as error:
         read_table(raw(rows, name="Disciplinary"))
-    assert "Add a column headed 'Employee ID' or 'Ethnicity', or choose" in str(error.value)
+    assert str(error.value).endswith("Give the column that holds employee ID or ethnicity the heading 'Employee ID' "
+                                     "or 'Ethnicity', or add such a column.")
+    assert error.value.missing == ("employee_id", "ethnicity")
 
 
 def test_headings_without_rows_is_an_input_error() -> None:

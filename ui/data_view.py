@@ -10,6 +10,7 @@ import streamlit as st
 from data_loaders import DATASETS, SCHEMAS, InputError
 from data_loaders.ethnicity import label_table
 from data_loaders.report import SheetReport
+from data_loaders.tables import SheetError, column_label
 from metrics.api import Inputs
 from storage import StaleEdit, load_settings, save_settings
 from ui import access, db, sidebar, state
@@ -25,6 +26,8 @@ _ADDED = "data_added"  # what reading the files just added took, stage by stage,
 GROUP_LABELS = {"white": "White", "bme": "Minority ethnic", "unknown": "Unknown"}
 _AS_LISTED = "as listed"  # the choice that takes a correction away
 _CORRECTED = "data_label_corrected"  # what the last correction did, said on the next run
+_REFUSED = "data_refused"  # [(source, SheetError)]: files refused for a column not found, until one is chosen
+_NO_CHOICE = "(choose a column)"
 # What one session may hold at once: each upload is in the server's memory while the session lasts.
 MAX_SESSION_FILES = 30
 MAX_SESSION_BYTES = 300 * 1024 * 1024
@@ -43,25 +46,30 @@ def _with(files: list[state.Source], source: state.Source) -> list[state.Source]
 def _add_files() -> None:
     """Read the chosen files under a progress indicator, keep those that can be used, then run the page again:
     the sidebar, drawn before this, then shows them, and the metrics are counted."""
-    started = time.monotonic()
     files = st.session_state.get(_uploader_key()) or []
     choice = st.session_state.get(_DATASET_CHOICE, AUTOMATIC)
     dataset = None if choice == AUTOMATIC else choice
+    _add_sources([(upload.name, upload.getvalue(), dataset) for upload in files])
+
+
+def _add_sources(sources: list[state.Source]) -> None:
+    started = time.monotonic()
     problems: list[str] = []
     session = list(state.uploads())
     new: list[state.Source] = []
-    for upload in files:
-        source = (upload.name, upload.getvalue(), dataset)
-        kept = [s for s in session if s[0] != upload.name]
+    for source in sources:
+        kept = [s for s in session if s[0] != source[0]]
         if len(kept) >= MAX_SESSION_FILES or sum(len(s[1]) for s in kept) + len(source[1]) > MAX_SESSION_BYTES:
             held = f"{len(kept)} file{'' if len(kept) == 1 else 's'} ({sum(len(s[1]) for s in kept) / 1024**2:,.0f} MB)"
-            problems.append(f"'{upload.name}': not added, because this session already holds {held}; the most is "
+            problems.append(f"'{source[0]}': not added, because this session already holds {held}; the most is "
                             f"{MAX_SESSION_FILES} files or {MAX_SESSION_BYTES // 1024**2} MB. Remove files you no "
                             "longer need, then add it again.")
             continue
         session = _with(session, source)
         new = _with(new, source)
     added: list[state.Source] = []
+    # A file refused for a column the app can let the person choose waits for the choice (see _column_choices).
+    refused: list[tuple[state.Source, SheetError]] = []
     stages: list[tuple[str, float]] = []
     if new:
         # Not `with st.status()`: leaving that marks it complete, and the metrics are counted in the next run.
@@ -78,10 +86,17 @@ def _add_files() -> None:
                 try:
                     stages += _stages(state.read_with_progress((source,), status), since=started)
                     added.append(source)
+                except SheetError as error:
+                    if error.missing:
+                        refused.append((source, error))
+                    else:
+                        problems.append(str(error))
                 except InputError as error:
                     problems.append(str(error))
         status.update(label="Counting the metrics..." if added else "The files could not be read",
                       state="running" if added else "error")
+    names = {source[0] for source in sources}
+    st.session_state[_REFUSED] = [r for r in st.session_state.get(_REFUSED, []) if r[0][0] not in names] + refused
     if added:
         session = list(state.uploads())
         for source in added:
@@ -122,6 +137,7 @@ def _finish_adding(view: state.View) -> None:
 def _use_sample() -> None:
     state.uploads().clear()
     st.session_state.pop(state.MAPPINGS, None)
+    st.session_state.pop(_REFUSED, None)
     st.session_state[_MESSAGE] = ([], [])
 
 
@@ -146,12 +162,43 @@ def upload_section(view: state.View) -> None:
         st.page_link("pages/overview.py", label="See the metrics on the overview", icon=":material/dashboard:")
     for problem in problems:
         st.error(md(problem), icon=":material/error:")
+    for source, error in list(st.session_state.get(_REFUSED, [])):
+        _column_choices(source, error)
     if state.uploads():
         files = pd.DataFrame([{"File": name, "Dataset": dataset or "recognised from its sheets",
                                "Size": f"{len(data) / 1024:,.0f} KB"} for name, data, dataset in state.uploads()])
         st.html(table_html(files, "Your files"))
         st.button("Remove my files and go back to the sample council", on_click=_use_sample,
                   icon=":material/restart_alt:")
+
+
+def _column_choices(source: state.Source, error: SheetError) -> None:
+    """A file refused because a required column was not found: the reason, then its sheet's headings to choose the
+    column from, which is kept as a column correction (as `_mapping_editor` keeps them) when the file is added."""
+    what = " or ".join(column_label(column) for column in error.missing)
+    st.error(md(f"{error.where}: {error.problem}. Choose the column that holds {what} below, and add the file "
+                "again."), icon=":material/error:")
+    key = f"data_refused_{error.file}_{error.sheet}"
+    with st.container(border=True):
+        cells = st.columns(max(len(error.missing), 2))
+        picked = {column: cells[n].selectbox(f"Column that holds {column_label(column)}",
+                                             [_NO_CHOICE, *error.headings], key=f"{key}_{column}")
+                  for n, column in enumerate(error.missing)}
+        chosen = {column: heading for column, heading in picked.items() if heading != _NO_CHOICE}
+        add, leave = st.columns(2)
+        if add.button("Use this column and add the file", key=f"{key}_add", type="primary", disabled=not chosen,
+                      icon=":material/upload:"):
+            if error.dataset is not None:
+                mappings = st.session_state.setdefault(state.MAPPINGS, {})
+                mappings[error.dataset] = mappings.get(error.dataset, {}) | chosen
+            _add_sources([source])
+            st.rerun()  # when it was refused again: this run has drawn the reason it was refused before
+        leave.button("Leave this file out", key=f"{key}_leave", on_click=_leave_out, args=(source[0],),
+                     icon=":material/close:")
+
+
+def _leave_out(name: str) -> None:
+    st.session_state[_REFUSED] = [r for r in st.session_state.get(_REFUSED, []) if r[0][0] != name]
 
 
 def _mapping_editor(sheet: SheetReport) -> None:

@@ -74,6 +74,15 @@ def period_note(view: state.View) -> None:
                 icon=":material/event:")
 
 
+# Where the app classifies an ethnicity label: the Data page lists every label and corrects one at a time (the
+# Settings page's box holds the same corrections, written out, which is no place to start).
+CLASSIFY_LABELS = "Say which group each belongs to on the Data page, under Ethnicity labels, one label at a time."
+
+
+def classify_labels_link() -> None:
+    st.page_link("pages/data.py", label="Classify the labels on the Data page", icon=":material/label:")
+
+
 def caption(view: state.View, analysis: Analysis) -> str:
     standard = STANDARDS[view.settings.standard]
     scope = ", ".join(values[0] for _, values in view.filters) if view.filters else "all services"
@@ -118,9 +127,10 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
             st.caption(f"Ethnicity not known: {pct(quality.unknown_pct, fraction=False)} "
                        f"({quality.unknown:,} of {quality.total:,}); left out of the comparison.")
         if quality.unrecognised:
-            st.caption("Labels not recognised: "
+            st.caption("Labels not recognised, counted as unknown: "
                        + ", ".join(f"'{md(k)}' ({v:,})" for k, v in quality.unrecognised.items())
-                       + ". Classify them on the Data page.")
+                       + f". {CLASSIFY_LABELS}")
+            classify_labels_link()
     if spec.small_groups:
         st.warning(f"Too few people to read reliably (under {settings.min_group_size}): "
                    f"{md(', '.join(spec.small_groups))}. Treat these figures as a prompt to look closer, "

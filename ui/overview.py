@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+
+from data_loaders.schema import SCHEMAS
 from metrics import stats
+from metrics.narrative import listed
+from metrics.registry import MetricDefinition, missing_datasets
 from metrics.results import MetricResult
 from metrics.settings import Settings
 from metrics.trends import headline_value
@@ -40,19 +45,74 @@ def change_text(result: MetricResult, before: MetricResult | None) -> str:
     return f"{old:.2f} → {new:.2f}"
 
 
-def headline(results: dict[str, MetricResult], settings: Settings) -> str:
-    adverse = [r for r in results.values() if r.status == stats.ADVERSE]
-    if not adverse:
-        return f"No metric is outside the range in a direction adverse to {md(settings.bme_label)} staff."
-    names = ", ".join(r.definition.title.lower() for r in adverse)
-    text = (f"**{len(adverse)} of {len(results)} metrics** are outside the "
-            f"{settings.adverse_range[0]:.2f} to {settings.adverse_range[1]:.2f} range in a direction adverse to "
-            f"{md(settings.bme_label)} staff: {names}.")
-    uncertain = [r for r in adverse if _could_be_chance(r)]
-    if uncertain:
-        text += (f" For {len(uncertain)} of them ({', '.join(r.definition.title.lower() for r in uncertain)}) the "
-                 "95% interval includes 1.00, so the difference could be down to chance: read them with care.")
-    return text
+def headline(results: dict[str, MetricResult], settings: Settings, datasets: Collection[str]) -> str:
+    """What the metrics say, in a few sentences: only the metrics with figures are judged against the range, and
+    those without are counted, with the files (of those not in `datasets`) that would give them figures."""
+    low, high = settings.adverse_range
+    span = f"{low:.2f} to {high:.2f} range"
+    # Pay bands are a distribution, never set against the range; a metric with too little data has no ratio.
+    rated = [r for r in results.values() if r.status in _RATED]
+    adverse = [r for r in rated if r.status == stats.ADVERSE]
+    bme = md(settings.bme_label)
+    if not rated:
+        text = f"No metric has figures to set against the {span} yet."
+    elif len(rated) == 1:
+        (only,) = rated
+        text = (f"The only metric with figures to compare, {_titles(rated)}, is "
+                f"{'**outside**' if adverse else 'not outside'} the {span} in a direction adverse to {bme} staff.")
+        if adverse and _could_be_chance(only):
+            text += " Its 95% interval includes 1.00, so the difference could be down to chance: read it with care."
+    elif not adverse:
+        text = (f"Of the {len(rated)} metrics with figures to compare, none is outside the {span} in a direction "
+                f"adverse to {bme} staff.")
+    else:
+        text = (f"**{len(adverse)} of the {len(rated)} metrics with figures to compare** "
+                f"{'is' if len(adverse) == 1 else 'are'} outside the {span} in a direction adverse to {bme} staff: "
+                f"{_titles(adverse)}.")
+        uncertain = [r for r in adverse if _could_be_chance(r)]
+        if len(uncertain) == 1 == len(adverse):
+            text += " Its 95% interval includes 1.00, so the difference could be down to chance: read it with care."
+        elif uncertain:
+            text += (f" For {len(uncertain)} of them ({_titles(uncertain)}) the 95% interval includes 1.00, so the "
+                     "difference could be down to chance: read them with care.")
+    if insufficient := [r for r in results.values() if r.status == stats.INSUFFICIENT]:
+        text += (f" {_metrics(len(insufficient))} {'has' if len(insufficient) == 1 else 'have'} too little data "
+                 f"to compare: {_titles(insufficient)}.")
+    return " ".join([text, *_without_figures(results, datasets)])
+
+
+_RATED = (stats.ADVERSE, stats.WITHIN_RANGE, stats.FAVOURABLE)
+
+
+def _metrics(count: int) -> str:
+    return f"{count} metric" if count == 1 else f"{count} metrics"
+
+
+def _titles(results: list[MetricResult]) -> str:
+    return listed([r.definition.title.lower() for r in results])
+
+
+def _numbers(definitions: Iterable[MetricDefinition]) -> str:
+    numbers = [str(d.number) for d in definitions]
+    return f"metric{'' if len(numbers) == 1 else 's'} {listed(numbers)}"
+
+
+def _without_figures(results: dict[str, MetricResult], datasets: Collection[str]) -> list[str]:
+    """How many metrics have no figures and which files would give them (named as the Data page names them), as
+    the sentence's list of one, or none."""
+    empty = [metric_id for metric_id, r in results.items() if r.status == stats.NO_DATA]
+    if not empty:
+        return []
+    needed = missing_datasets(empty, datasets)
+    files = [f"a {SCHEMAS[dataset].short_title.lower()} file ({_numbers(definitions)})"
+             for dataset, definitions in needed.items()]
+    # A metric whose files were all given but hold nothing for it: its reason is in the notes on the data.
+    given = [results[m].definition for m in empty if not missing_datasets([m], datasets)]
+    parts = [f"upload {listed(files)}"] if files else []
+    if given:
+        parts.append(f"the files given hold nothing for {_numbers(given)} (see the notes on the data)")
+    verb = "has" if len(empty) == 1 else "have"
+    return [f"{_metrics(len(empty))} {verb} no figures yet: {'; '.join(parts)}."]
 
 
 def _could_be_chance(result: MetricResult) -> bool:
