@@ -114,8 +114,8 @@ def _load_read(read: Iterable[tuple[str, list[RawSheet], str | None]],
             continue
         if dataset is None and is_ts021(sheets):
             raise InputError("this is the Census 2021 ethnic group table (TS021), not an HR export", file=name,
-                             advice="Add it on the Settings page under 'Local population' (or give it to the "
-                             "command line with --population), and remove it from the HR files.")
+                             advice="It sets the local population, on the dashboard's Settings page under 'Local "
+                             "population'; leave it out of the HR files.")
         loaded = load_sheets(sheets, dataset=dataset, mappings=mapping)
         _merge(inputs.loaded, loaded)
     return inputs

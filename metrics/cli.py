@@ -307,7 +307,11 @@ def run(argv: Sequence[str]) -> int:
     analysis = analysis_from_arguments(args)
     settings, filters = analysis.settings, analysis.figures.filters
     results = analysis.results
-    warnings = [*period_notes(analysis), *analysis.warnings]  # first: every figure depends on it
+    from metrics.records import NO_SENIOR_MANAGERS
+
+    warnings = [*period_notes(analysis), *(
+        f"{w} Give them with --senior-band BAND (once for each band)." if w.startswith(NO_SENIOR_MANAGERS) else w
+        for w in analysis.warnings)]  # the period first: every figure depends on it
     if analysis.unrecognised:
         from metrics.api import unrecognised_note
 

@@ -607,6 +607,10 @@ def _count_pay_bands(staff: pd.DataFrame, bands: tuple[np.ndarray, list[str]], s
         add("M1", _counted(in_band[position[band]], group_totals), [(staff, people)], item=str(band))
 
 
+# The start of the note that senior management could not be counted; each front end adds where to set the bands.
+NO_SENIOR_MANAGERS = "No senior managers were found"
+
+
 def _count_senior(staff: pd.DataFrame, bands: tuple[np.ndarray, list[str]], settings: Settings, add: _Add,
                   notes: list[str], current: _Rows) -> None:
     if "senior_manager" in staff.columns and np.any(staff["senior_manager"].notna().to_numpy() & current):
@@ -615,9 +619,9 @@ def _count_senior(staff: pd.DataFrame, bands: tuple[np.ndarray, list[str]], sett
         band_codes, names = bands
         senior = np.array([name in settings.senior_bands for name in names] + [False], dtype=bool)[band_codes]
         if not senior.any():
-            notes.append("No senior managers were found: the data has no senior-manager column and no staff "
+            notes.append(f"{NO_SENIOR_MANAGERS}: the data has no senior-manager column and no staff "
                          f"in the senior bands ({', '.join(settings.senior_bands) or 'none set'}). "
-                         "Set the senior bands in the settings (--senior-band on the command line).")
+                         "Say which pay bands are senior management.")
             return
         notes.append(f"Senior managers are the staff in the bands {', '.join(settings.senior_bands)}.")
     else:

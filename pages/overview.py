@@ -5,6 +5,7 @@ import streamlit as st
 from metrics import stats
 from metrics.api import unrecognised_note
 from metrics.narrative import population_sentence, relative_likelihood_reading
+from metrics.records import NO_SENIOR_MANAGERS
 from ui import history, sidebar, state
 from ui.figures import column_heading, labelled_cell
 from ui.metric_page import CLASSIFY_LABELS, caption, classify_labels_link, period_note, sample_note
@@ -57,6 +58,9 @@ if analysis.warnings or analysis.unrecognised:
     with st.expander(f"Notes on the data ({len(analysis.warnings) + bool(analysis.unrecognised)})"):
         for warning in analysis.warnings:
             st.text(f"- {warning}")
+            if warning.startswith(NO_SENIOR_MANAGERS):
+                st.page_link("pages/settings.py", label="Choose the senior bands on the Settings page",
+                             icon=":material/settings:")
         if analysis.unrecognised:
             st.text(f"- {unrecognised_note(analysis.unrecognised)} {CLASSIFY_LABELS}")
             classify_labels_link()

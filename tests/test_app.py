@@ -954,3 +954,22 @@ def test_label_corrections_are_written_one_per_line_on_the_settings_page(databas
         [plain(e.value) for e in at.error]
     values, _ = load_settings(engine, "Wexcombe Borough Council")
     assert values["ethnicity_overrides"] == {"Mixed - other": "bme", "Prefer not to say": "unknown", "A = B": "white"}
+
+
+def test_notes_on_the_data_say_what_to_do_in_the_app_never_a_command_line_option():
+    wb = Workbook()
+    wb.active.append(["Employee No", "Ethnic Origin", "Pay Band"])
+    for n in range(20):
+        wb.active.append([n, "A White - British" if n % 2 else "R Chinese", f"Band {n % 4}"])
+    from io import BytesIO
+
+    out = BytesIO()
+    wb.save(out)
+    at = add_files(open_app("pages/data.py"), [("staff.xlsx", out.getvalue())])
+    at.switch_page("pages/overview.py").run()
+    notes = [plain(t.value) for t in at.text]
+    assert any(n.startswith("- No senior managers were found") for n in notes)
+    assert not [n for n in notes if " --" in n], notes
+    assert "Choose the senior bands on the Settings page" in [plain(link.label) for link in at.get("page_link")]
+    sample = open_app()
+    assert not [plain(t.value) for t in sample.text if " --" in plain(t.value)]

@@ -341,3 +341,26 @@ def test_the_engine_gives_the_unrecognised_labels_and_leaves_the_advice_to_each_
     assert not any("not recognised" in w for w in analysis.warnings)
     assert unrecognised_note(analysis.unrecognised) == (
         "Ethnicity labels not recognised, counted as unknown until they are classified: 'Other - European' (12).")
+
+
+def test_the_census_table_given_as_an_hr_file_is_refused_without_a_flag_that_does_not_exist():
+    result = run(str(ROOT / "sample_data" / "wexcombe" / "census_ts021.csv"))
+    assert result.returncode == 2
+    assert "this is the Census 2021 ethnic group table (TS021), not an HR export" in result.stderr
+    assert "Settings page under 'Local population'" in result.stderr
+    assert "--population" not in result.stderr  # the command line has no such option
+
+
+def test_no_senior_managers_found_says_how_to_give_the_bands_here(tmp_path):
+    workbook = Workbook()
+    workbook.active.append(["Employee No", "Ethnic Origin", "Pay Band"])
+    for n in range(20):
+        workbook.active.append([n, "A White - British" if n % 2 else "R Chinese", f"Band {n % 4}"])
+    path = tmp_path / "staff.xlsx"
+    workbook.save(path)
+    warnings = json.loads(run("--json", str(path)).stdout)["warnings"]
+    (note,) = [w for w in warnings if w.startswith("No senior managers were found")]
+    assert note.endswith("Say which pay bands are senior management. Give them with --senior-band BAND "
+                         "(once for each band).")
+    senior = json.loads(run("--json", "--senior-band", "Band 3", str(path)).stdout)
+    assert not [w for w in senior["warnings"] if w.startswith("No senior managers were found")]
