@@ -179,3 +179,59 @@ def test_unsaved_panel_text_survives_a_page_switch_and_the_browser_asks_before_i
         page.close(run_before_unload=True)
     assert asked.value.type == "beforeunload"
     asked.value.dismiss()  # stay: the draft is still there to be saved
+
+
+def _staff_with_start_dates(path) -> None:  # noqa: ANN001 - a Path
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Staff list"])  # a title row, as exports have
+    sheet.append([])
+    sheet.append(["Employee No", "Ethnic Origin", "Grade", "Start Date"])
+    for n in range(40):
+        sheet.append([n, "A White - British" if n % 2 else "N Black or Black British - African", f"Grade {n % 4}",
+                      dt.datetime(2012 + n % 12, 9, 1)])
+    workbook.save(path)
+
+
+def test_a_first_upload_of_a_staff_list_does_not_mislead(server, page, tmp_path):
+    path = tmp_path / "staff.xlsx"
+    _staff_with_start_dates(path)
+
+    def add_the_file() -> None:
+        page.locator('input[type="file"]').set_input_files(str(path))
+        expect(page.locator('[data-testid="stFileChipName"]').first).to_have_text("staff.xlsx")
+        page.get_by_role("button", name="Add the files").click()
+        expect(page.get_by_text("Added staff.xlsx")).to_be_visible()
+        settle(page)
+
+    page.goto(f"{server}/data")
+    settle(page)
+    add_the_file()
+    sidebar = page.locator('[data-testid="stSidebarContent"]')
+    sidebar.get_by_label("Organisation").fill("Exeter City Council")
+    sidebar.get_by_label("Organisation").press("Enter")
+    settle(page)
+    page.get_by_role("link", name="See the metrics on the overview").click()
+    settle(page)
+    main = page.locator('[data-testid="stMain"]')
+    # Only staff: no claim about the metrics that have no figures, and which files would give them.
+    expect(main.get_by_text("No metric has figures to set against the 0.80 to 1.25 range yet", exact=False)) \
+        .to_be_visible()
+    expect(main.get_by_text("8 metrics have no figures yet: upload a recruitment file (metric 2)", exact=False)) \
+        .to_be_visible()
+    assert "No metric is outside the range" not in main.inner_text()
+    # The period: assumed, why, and where to set it; not the latest start date.
+    expect(main.get_by_text("The period is assumed to end on", exact=False)).to_be_visible()
+    expect(main.get_by_text("staff start dates are not used", exact=False)).to_be_visible()
+    # Back to the sample and a new upload: the organisation typed is still the one chosen.
+    sidebar.get_by_role("link", name="Data").click()
+    settle(page)
+    page.get_by_role("button", name="Remove my files and go back to the sample council").click()
+    settle(page)
+    add_the_file()
+    expect(sidebar.get_by_label("Organisation")).to_have_value("Exeter City Council")
+    assert page.locator('[data-testid="stException"]').count() == 0
