@@ -1,0 +1,57 @@
+"""The README stays true: its two setup commands, every make target and module it names, its links, and the
+system packages it says the tests need (the same ones .ci/run installs)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def _section(heading: str) -> str:
+    start = README.index(heading)
+    following = README.find("\n#", start + len(heading))
+    return README[start:following if following != -1 else None]
+
+
+def _first_command(heading: str) -> str:
+    block = re.search(r"```sh\n(.*?)```", _section(heading), re.S)
+    assert block, f"no command under {heading}"
+    return block.group(1).strip()
+
+
+def test_the_two_commands_come_first_and_the_makefile_has_them():
+    assert README.index("## Start here") < README.index("## The app")
+    assert _first_command("## Start here") == "make run"
+    assert _first_command("### Running the tests") == "make test"
+    targets = set(re.findall(r"^([a-z][a-z-]*):", (ROOT / "Makefile").read_text(), re.M))
+    named = set(re.findall(r"`(?:STREAMLIT_\w+=\S+ )?make ([a-z-]+)`", README))
+    assert {"run", "test"} <= named
+    assert named <= targets, named - targets
+
+
+def test_every_module_the_readme_runs_exists_and_commands_are_written_one_way():
+    modules = set(re.findall(r"\.venv/bin/python -m ([a-z_]+(?:\.[a-z_]+)*)", README))
+    assert modules >= {"metrics", "reports", "storage"}
+    for module in modules:
+        path = ROOT / module.replace(".", "/")
+        assert (path / "__main__.py").is_file() or path.with_suffix(".py").is_file(), module
+    # One way of writing commands: never a bare `python -m`, which needs the virtualenv activated first.
+    assert not re.findall(r"(?<!/bin/)\bpython -m ", README)
+
+
+def test_local_links_point_at_files_that_exist():
+    for target in re.findall(r"\]\(((?!https?:)[^)#]+)\)", README):
+        assert (ROOT / target).is_file(), target
+
+
+def test_the_packages_the_readme_names_for_the_tests_are_the_ones_ci_installs():
+    line = next(text for text in _section("### Running the tests").splitlines()
+                if text.startswith("sudo apt-get install"))
+    named = set(line.split()[4:])
+    ci = (ROOT / ".ci" / "run").read_text()
+    for package in named:
+        assert re.search(rf"\b{re.escape(package)}\b", ci), f".ci/run does not install {package}"
+    assert {"chromium", "poppler-utils", "npm"} <= named
