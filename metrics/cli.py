@@ -319,8 +319,9 @@ def run(argv: Sequence[str]) -> int:
                         "--ethnicity \"LABEL=GROUP\" (GROUP is white, bme, unknown or a Census 2021 category).")
     if args.suppress is not None:
         results = publish(results, settings)
-        warnings.append(f"Published figures: counts under {args.suppress}, and any count or figure that would "
-                        "reveal them, are withheld (null).")
+        warnings.append(f"Published figures: counts of 1 to {args.suppress - 1}, and counts that would let a reader "
+                        f"narrow one to fewer than {args.suppress} values, are withheld (null), as is any figure "
+                        "made from a withheld count; percentages are rounded to whole numbers.")
     if args.json:
         from metrics.serialise import result_to_dict
 

@@ -86,12 +86,15 @@ class DataQuality:
     unknown: int | None = 0
     # Labels that matched no known spelling, with how many rows carried each.
     unrecognised: dict[str, int] = field(default_factory=dict)
+    # Published figures round their percentages (to whole numbers); None: full precision, on screen.
+    pct_places: int | None = None
 
     @property
     def unknown_pct(self) -> float | None:
         if self.total is None or self.unknown is None or self.total == 0:
             return None
-        return 100.0 * self.unknown / self.total
+        pct = 100.0 * self.unknown / self.total
+        return pct if self.pct_places is None else round(pct, self.pct_places)
 
 
 @dataclass

@@ -1,56 +1,180 @@
-"""Publication-safe results: small counts, and every figure built on them, withheld.
+"""Publication-safe results: small counts, and whatever would let a reader work them out, withheld.
 
-On screen, people entitled to see the data get the real counts with a warning; anything made
-to be published or shared goes through `publish`, which applies metrics.suppression to each
-metric's table (with its totals) and rebuilds rates, ratios, intervals and sentences from
-what is left.
+On screen, people entitled to see the data get the real counts with a warning; anything made to be
+published or shared goes through `publish`. It lays every count the results publish out as one
+disclosure model (metrics.disclosure), in which the same people counted by two metrics are the same
+numbers (the staff in post are the pay bands' total, the disciplinary base and the senior-management
+base), then protects it: counts 1 to threshold - 1 are hidden, and then more, until no hidden count
+can be narrowed to fewer than `threshold` possible values from everything published with it. Rates,
+ratios, intervals, percentages and sentences are rebuilt from what is left, so each is withheld as
+soon as a count it rests on is; published percentages are rounded to whole numbers.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-import pandas as pd
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from metrics import stats
 from metrics.counts import DataQuality
+from metrics.disclosure import DisclosureModel, protect
 from metrics.narrative import sentence_for
 from metrics.registry import GROUPS
 from metrics.results import BandRow, GroupFigures, MetricResult, ratio_for
 from metrics.settings import Settings
-from metrics.suppression import is_hidden, suppress_bands, suppress_groups
+
+TOTAL = "total"
 
 
-def _hide(value: float | None, hidden: bool) -> float | None:
-    return None if hidden else value
+def _key(*parts: object) -> str:
+    return ".".join(str(p) for p in parts if p is not None)
 
 
-def _quality(quality: DataQuality, total_hidden: bool, unknown_hidden: bool, threshold: int) -> DataQuality:
+@dataclass(frozen=True)
+class Protection:
+    """What `protect_results` decided: which cells are hidden, and how many by each step."""
+
+    hidden: frozenset[str]
+    primary: int
+    secondary: int
+
+
+def _questions(result: MetricResult) -> list[tuple[str | None, MetricResult]]:
+    if result.questions and len(result.questions) > 1:
+        return [(key, question) for key, question in result.questions.items() if question.groups]
+    return [(None, result)] if result.groups else []
+
+
+class _Builder:
+    """Lays the results' counts out as cells of one model, tying the same people together."""
+
+    def __init__(self, results: Mapping[str, MetricResult]) -> None:
+        self.model = DisclosureModel()
+        # The staff in post, by group, as the sum of the pay band variables: the people every "staff" base counts.
+        self.staff: dict[str, dict[int, float]] = {}
+        for result in results.values():
+            if result.status != stats.NO_DATA and result.definition.kind == "distribution":
+                self._bands(result)
+        for result in results.values():
+            if result.status == stats.NO_DATA or result.definition.kind == "distribution":
+                continue
+            tables = []
+            for question, figures in _questions(result):
+                table = self._groups(result, question, figures)
+                tables.append(table)
+                self.quality(result, question, figures.quality, [table])
+            if result.questions and len(result.questions) > 1:
+                self.quality(result, None, result.quality, tables)
+
+    def _bands(self, result: MetricResult) -> None:
+        model, metric = self.model, result.id
+        columns: dict[str, dict[int, float]] = {g: {} for g in GROUPS}
+        for row in result.bands:
+            row_terms: dict[int, float] = {}
+            for g in GROUPS:
+                index = model.variable(("staff", row.band, g), row.counts[g] or 0.0)
+                model.cell(_key(metric, row.band, g), {index: 1.0})
+                row_terms[index] = 1.0
+                columns[g][index] = 1.0
+            model.cell(_key(metric, row.band, TOTAL), row_terms)
+        every: dict[int, float] = {}
+        for g in GROUPS:
+            model.cell(_key(metric, "overall", g), columns[g])
+            every |= columns[g]
+            self.staff[g] = columns[g]
+        model.cell(_key(metric, "overall", TOTAL), every)
+        model.cell(_key(metric, "quality", TOTAL), every)
+        model.cell(_key(metric, "quality", "unknown"), columns["unknown"])
+
+    def _base_terms(self, result: MetricResult, group: str, base: float) -> dict[int, float]:
+        model, population = self.model, result.definition.population
+        staff = self.staff.get(group)
+        in_post = None if staff is None else model.total(staff)
+        if population == "staff" and in_post is not None:
+            if abs(base - in_post) < 1e-9:
+                return dict(staff)
+            if base > in_post:  # people in post without a pay band: counted here, not in the bands
+                return staff | {model.variable(("staff without a band", group, base), base - in_post): 1.0}
+        if population == "average staff" and in_post is not None and 2 * base - in_post >= 0:
+            start = model.variable(("staff at the start", group, base), 2 * base - in_post)
+            return {**{i: 0.5 * c for i, c in staff.items()}, start: 0.5}  # type: ignore[union-attr]
+        # Named by its value: the same population counted the same in two places is one number to a reader.
+        return {model.variable((population, group, base), base): 1.0}
+
+    def _groups(self, result: MetricResult, question: str | None,
+                figures: MetricResult) -> tuple[dict[int, float], dict[int, float]]:
+        """The cells of one group table; returns the sums of everyone's and the unknown group's bases."""
+        model, metric = self.model, result.id
+        bases: dict[str, dict[int, float]] = {}
+        for g in GROUPS:
+            group = figures.groups[g]
+            base = self._base_terms(result, g, group.base or 0.0)
+            bases[g] = base
+            if result.definition.within == "staff" and g in self.staff:
+                model.at_most(base, self.staff[g])
+            model.cell(_key(metric, question, g, "base"), base)
+            events = model.variable((metric, question, g, "events"), group.events or 0.0)
+            model.cell(_key(metric, question, g, "events"), {events: 1.0})
+            if result.definition.events_among_base:
+                model.at_most({events: 1.0}, base)
+        everyone: dict[int, float] = {}
+        for terms in bases.values():
+            for index, c in terms.items():
+                everyone[index] = everyone.get(index, 0.0) + c
+        model.cell(_key(metric, question, "base", TOTAL), everyone)
+        return everyone, bases["unknown"]
+
+    def quality(self, result: MetricResult, question: str | None, quality: DataQuality,
+                tables: list[tuple[dict[int, float], dict[int, float]]]) -> None:
+        """The data-quality line's counts: the same cells as a table's totals when they are the same numbers."""
+        model, metric = self.model, result.id
+        for part, value, index in ((TOTAL, quality.total, 0), ("unknown", quality.unknown, 1)):
+            if not value:
+                continue
+            same = next((t[index] for t in tables if abs(model.total(t[index]) - value) < 1e-9), None)
+            terms = same if same is not None else {
+                model.variable((result.definition.population, part, value), value): 1.0}
+            model.cell(_key(metric, question, "quality", part), terms)
+
+
+def protect_results(results: Mapping[str, MetricResult], threshold: int) -> Protection:
+    """Which of the results' published counts must be hidden, together, under the rule of `threshold`."""
+    builder = _Builder(results)
+    secondary = protect(builder.model, threshold)
+    hidden = frozenset(k for k, cell in builder.model.cells.items() if cell.hidden)
+    primary = sum(1 for cell in builder.model.distinct() if cell.primary)
+    return Protection(hidden, primary, secondary)
+
+
+def _whole(value: float | None) -> float | None:
+    return None if value is None else float(round(value))
+
+
+def _quality(quality: DataQuality, hidden: frozenset[str], metric: str, question: str | None = None) -> DataQuality:
     # Labels and their counts identify people in small teams; the Data page shows them in-house.
-    return DataQuality(
-        total=None if total_hidden or is_hidden(quality.total, threshold) else quality.total,
-        unknown=None if unknown_hidden or is_hidden(quality.unknown, threshold) else quality.unknown,
-        unrecognised={},
-    )
+    total_hidden = _key(metric, question, "quality", TOTAL) in hidden
+    unknown_hidden = _key(metric, question, "quality", "unknown") in hidden
+    return DataQuality(total=None if total_hidden else quality.total,
+                       unknown=None if unknown_hidden else quality.unknown, unrecognised={}, pct_places=0)
 
 
-def _publish_rates(result: MetricResult, settings: Settings) -> MetricResult:
-    threshold = settings.suppression_threshold
-    masks = suppress_groups({g: result.groups[g].events for g in GROUPS},  # type: ignore[misc]
-                            {g: result.groups[g].base for g in GROUPS}, threshold)  # type: ignore[misc]
+def _publish_groups(result: MetricResult, settings: Settings, hidden: frozenset[str],
+                    question: str | None) -> MetricResult:
+    metric = result.id
     groups: dict[str, GroupFigures] = {}
-    hidden: set[str] = set()
+    withheld: set[str] = set()
     for g in GROUPS:
         figures = result.groups[g]
-        events_hidden, base_hidden = masks.events[g], masks.base[g]
-        hidden |= {f"{g}.events"} if events_hidden else set()
-        hidden |= {f"{g}.base"} if base_hidden else set()
-        groups[g] = GroupFigures(_hide(figures.events, events_hidden), _hide(figures.base, base_hidden),
-                                 _hide(figures.rate, events_hidden or base_hidden))
+        events_hidden = _key(metric, question, g, "events") in hidden
+        base_hidden = _key(metric, question, g, "base") in hidden
+        withheld |= {f"{g}.events"} if events_hidden else set()
+        withheld |= {f"{g}.base"} if base_hidden else set()
+        groups[g] = GroupFigures(None if events_hidden else figures.events, None if base_hidden else figures.base,
+                                 None if events_hidden or base_hidden else figures.rate)
     # Rebuilt from the published counts: withheld as soon as one it rests on is hidden.
     ratio = ratio_for(result.definition, groups, settings) if result.ratio is not None else None
-    quality = _quality(result.quality, masks.total, masks.base["unknown"], threshold)
-    published = replace(result, groups=groups, ratio=ratio, hidden=frozenset(hidden), quality=quality,
+    published = replace(result, groups=groups, ratio=ratio, hidden=frozenset(withheld),
+                        quality=_quality(result.quality, hidden, metric, question),
                         value=ratio.value if ratio else None, ci=ratio.ci if ratio else None,
                         status=ratio.status if ratio else result.status)
     if result.definition.kind == "representation":
@@ -64,45 +188,48 @@ def _representation(published: MetricResult, result: MetricResult, groups: dict[
     hide_value = senior_hidden or workforce_hidden
     return replace(
         published,
-        senior_pct=_hide(result.senior_pct, senior_hidden),
-        workforce_pct=_hide(result.workforce_pct, workforce_hidden),
-        value=_hide(result.value, hide_value),
+        senior_pct=None if senior_hidden else _whole(result.senior_pct),
+        workforce_pct=None if workforce_hidden else _whole(result.workforce_pct),
+        value=None if hide_value else result.value,
         ci=None if hide_value else result.ci,
     )
 
 
-def _publish_bands(result: MetricResult, settings: Settings) -> MetricResult:
-    threshold = settings.suppression_threshold
-    counts = pd.DataFrame([b.counts for b in result.bands], index=[b.band for b in result.bands], dtype=float)
-    table = suppress_bands(counts, threshold)
-    bands = []
-    hidden: set[str] = set()
+def _publish_bands(result: MetricResult, hidden: frozenset[str]) -> MetricResult:
+    metric = result.id
+
+    def row(band: BandRow, name: str) -> tuple[BandRow, set[str]]:
+        cells = {g: None if _key(metric, name, g) in hidden else band.counts[g] for g in GROUPS}
+        total_hidden = _key(metric, name, TOTAL) in hidden
+        pct = {g: None if cells[g] is None or total_hidden else _whole(band.pct[g]) for g in GROUPS}
+        return BandRow(band.band, cells, pct), {f"{band.band}.{g}" for g in GROUPS if cells[g] is None}
+
+    bands, withheld = [], set()
     for band in result.bands:
-        row_hidden = bool(table.row_totals[band.band])
-        cells = {g: _hide(band.counts[g], bool(table.interior.at[band.band, g])) for g in GROUPS}
-        pct = {g: None if cells[g] is None or row_hidden else band.pct[g] for g in GROUPS}
-        hidden |= {f"{band.band}.{g}" for g in GROUPS if cells[g] is None}
-        bands.append(BandRow(band.band, cells, pct))
-    overall = result.overall
-    if overall is not None:
-        cells = {g: _hide(overall.counts[g], bool(table.column_totals[g])) for g in GROUPS}
-        pct = {g: None if cells[g] is None or table.grand_total else overall.pct[g] for g in GROUPS}
-        overall = BandRow(overall.band, cells, pct)
-    quality = _quality(result.quality, table.grand_total, bool(table.column_totals["unknown"]), threshold)
-    return replace(result, bands=tuple(bands), overall=overall, hidden=frozenset(hidden), quality=quality)
+        published, gone = row(band, band.band)
+        bands.append(published)
+        withheld |= gone
+    overall = row(result.overall, "overall")[0] if result.overall is not None else None
+    return replace(result, bands=tuple(bands), overall=overall, hidden=frozenset(withheld),
+                   quality=_quality(result.quality, hidden, metric))
 
 
-def publish_result(result: MetricResult, settings: Settings) -> MetricResult:
+def publish_result(result: MetricResult, settings: Settings, hidden: frozenset[str] | None = None) -> MetricResult:
+    """One metric as published. `hidden` is what protect_results decided for everything published with it;
+    without it the metric is protected on its own."""
     if settings.suppression_threshold <= 1 or result.status == stats.NO_DATA:
         return result
+    if hidden is None:
+        hidden = protect_results({result.id: result}, settings.suppression_threshold).hidden
     if result.definition.kind == "distribution":
-        published = _publish_bands(result, settings)
+        published = _publish_bands(result, hidden)
     elif result.questions and len(result.questions) > 1:
-        questions = {k: publish_result(q, settings) for k, q in result.questions.items()}
-        published = replace(result, questions=questions,
-                            quality=_quality(result.quality, False, False, settings.suppression_threshold))
+        questions = {k: _publish_groups(q, settings, hidden, k) if q.groups else q
+                     for k, q in result.questions.items()}
+        questions = {k: replace(q, sentence=sentence_for(q, settings)) for k, q in questions.items()}
+        published = replace(result, questions=questions, quality=_quality(result.quality, hidden, result.id))
     elif result.groups:
-        published = _publish_rates(result, settings)
+        published = _publish_groups(result, settings, hidden, None)
         if result.questions:
             published = replace(published, questions={k: published for k in result.questions})
     else:
@@ -111,6 +238,14 @@ def publish_result(result: MetricResult, settings: Settings) -> MetricResult:
 
 
 def publish(results: dict[str, MetricResult], settings: Settings) -> dict[str, MetricResult]:
-    """Every metric with the suppression rule of `settings.suppression_threshold` applied."""
-    return {metric_id: publish_result(result, settings) for metric_id, result in results.items()}
+    """Every metric with the suppression rule of `settings.suppression_threshold` applied, protected together."""
+    if settings.suppression_threshold <= 1:
+        return dict(results)
+    hidden = protect_results(results, settings.suppression_threshold).hidden
+    return {metric_id: publish_result(result, settings, hidden) for metric_id, result in results.items()}
+
+
+def counts_hidden(results: Mapping[str, MetricResult]) -> int:
+    """How many published counts are withheld across the results (for reporting what suppression cost)."""
+    return sum(len(r.hidden) for r in results.values())
 

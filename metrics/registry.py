@@ -64,6 +64,15 @@ class MetricDefinition:
     events_label: str = ""
     base_label: str = "Headcount"
     questions: tuple[Question, ...] = ()
+    # Who the base counts, for publication safety (metrics.publish): metrics whose bases count the same people
+    # ("staff": those in post at the period end, whom the pay bands divide) publish the same numbers, which a
+    # reader ties together. "average staff" is the mean of the headcounts at the start and end of the year.
+    population: str = "staff"
+    # The population it is part of, if any: the regulated professionals are among the staff in post.
+    within: str = ""
+    # Whether the people with the event are among the base (appointed among shortlisted): a reader knows the
+    # events cannot exceed it. Leavers are not among an average headcount.
+    events_among_base: bool = True
 
     def numerator_group(self, standard: str) -> Group:
         return self.numerator[standard]
@@ -104,6 +113,7 @@ METRICS: dict[str, MetricDefinition] = {
             kind="relative_likelihood",
             chart="recruitment_funnel",
             subject="shortlisted applicants",
+            population="shortlisted applicants",
             outcome="be appointed",
             numerator={"sc-wres": "bme", "nhs-wres": "white"},
             adverse_if_bme_rate="lower",
@@ -133,6 +143,8 @@ METRICS: dict[str, MetricDefinition] = {
             kind="relative_likelihood",
             chart="forest",
             subject="regulated professionals",
+            population="regulated professionals",
+            within="staff",
             outcome="be referred for fitness to practise",
             adverse_if_bme_rate="higher",
             events_label="Referred",
@@ -165,6 +177,7 @@ METRICS: dict[str, MetricDefinition] = {
             kind="survey",
             chart="survey_bars",
             subject="survey respondents",
+            population="survey respondents",
             outcome="report harassment, bullying or abuse",
             adverse_if_bme_rate="higher",
             events_label="Yes",
@@ -186,6 +199,7 @@ METRICS: dict[str, MetricDefinition] = {
             kind="survey",
             chart="survey_bars",
             subject="survey respondents",
+            population="survey respondents",
             outcome="report harassment, bullying or abuse",
             adverse_if_bme_rate="higher",
             events_label="Yes",
@@ -208,6 +222,8 @@ METRICS: dict[str, MetricDefinition] = {
             adverse_if_bme_rate="higher",
             events_label="Leavers",
             base_label="Average headcount",
+            population="average staff",
+            events_among_base=False,
         ),
         MetricDefinition(
             id="M9",

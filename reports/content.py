@@ -79,9 +79,10 @@ def _headline_label(result: MetricResult, several: bool) -> str:
 def suppression_note(threshold: int) -> str:
     if threshold <= 1:
         return "No suppression threshold is set: every count is shown as counted."
-    return (f"Counts from 1 to {threshold - 1} are withheld, and any count or figure that would reveal them "
-            "(totals, percentages, rates, ratios and intervals built from them) is withheld too, so that no "
-            "one can be identified. Withheld figures are marked \"withheld\".")
+    return (f"Counts from 1 to {threshold - 1} are withheld, and so are other counts where needed so that no "
+            f"withheld count can be narrowed, from everything published here, to fewer than {threshold} possible "
+            "values; any percentage, rate, ratio or interval made from a withheld count is withheld too, and "
+            "percentages are rounded to whole numbers. Withheld figures are marked \"withheld\".")
 
 
 def _count(value: float | None) -> float | str:

@@ -1,0 +1,218 @@
+"""The auditor: a determined reader of a publication-safe output, with a spreadsheet and a solver.
+
+It reads the output as published (the command line's JSON text, numbers as printed), not the engine's
+objects, and sets up every linear relation a reader could use: counts are whole and never negative; a
+band's groups add up to the band, the bands to the workforce; a percentage pins its count to its total
+within the precision it is printed at; a rate pins events to base; the people with an event are among
+the base (but leavers are not among an average headcount); the disciplinary, CPD and senior-management
+bases are all the staff in post, whom the pay bands count; the regulated professionals are among them; an
+average headcount is at least half the headcount at the end of the year; a data-quality line's total and
+unknown are the metric's base and its unknown group's base. Then, for each withheld count, it solves for
+the smallest and largest value it can take (linear programming, scipy's HiGHS). `narrow` lists those it
+can pin to fewer than `threshold` values.
+
+It shares no code with metrics.disclosure, which decides what to hide: one is checked against the other.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linprog
+
+GROUPS = ("bme", "white", "unknown")
+STAFF_BASES = ("M3", "M5", "M9")  # "Headcount": the staff in post at the period end
+
+
+@dataclass
+class Number:
+    """A figure as printed: its value and how precisely the text gives it."""
+
+    text: str
+
+    @property
+    def value(self) -> float:
+        return float(self.text)
+
+    @property
+    def half_unit(self) -> float:
+        """Half the last printed digit: the figure could be anything rounding to what is printed. A whole number
+        printed as 47.0 may be a percentage rounded to a whole one."""
+        decimals = self.text.split(".")[1].rstrip("0") if "." in self.text else ""
+        return 0.5 * 10.0 ** -len(decimals) if decimals else 0.5
+
+
+def _read(text: str) -> dict:
+    return json.loads(text, parse_float=Number, parse_int=lambda s: Number(s))
+
+
+@dataclass
+class Reader:
+    names: list[str] = field(default_factory=list)
+    equal: list[tuple[dict[int, float], float]] = field(default_factory=list)
+    at_most: list[tuple[dict[int, float], float]] = field(default_factory=list)
+    # Each withheld count, by where it was printed, as a sum of the reader's unknowns.
+    withheld: dict[str, dict[int, float]] = field(default_factory=dict)
+    # Each count printed, by where: the primary rule is checked on these.
+    shown: dict[str, float] = field(default_factory=dict)
+
+    def unknown(self, name: str) -> dict[int, float]:
+        self.names.append(name)
+        return {len(self.names) - 1: 1.0}
+
+    def count(self, where: str, printed: Number | None, terms: dict[int, float]) -> None:
+        if printed is None:
+            self.withheld[where] = terms
+        else:
+            self.equal.append((terms, printed.value))
+            self.shown[where] = printed.value
+
+    def share(self, part: dict[int, float], whole: dict[int, float], printed: Number | None, scale: float) -> None:
+        """`printed` is part / whole * scale, rounded: (p - h) whole <= scale part <= (p + h) whole."""
+        if printed is None:
+            return
+        low, high = printed.value - printed.half_unit, printed.value + printed.half_unit
+        self.at_most.append((_sub(_scaled(whole, low), _scaled(part, scale)), 0.0))
+        self.at_most.append((_sub(_scaled(part, scale), _scaled(whole, high)), 0.0))
+
+    def not_more(self, smaller: dict[int, float], larger: dict[int, float]) -> None:
+        self.at_most.append((_sub(smaller, larger), 0.0))
+
+    def ranges(self) -> dict[str, tuple[int, int | None]]:
+        width = len(self.names)
+        a_eq, b_eq = _rows(self.equal, width)
+        a_ub, b_ub = _rows(self.at_most, width)
+        out: dict[str, tuple[int, int | None]] = {}
+        for where, terms in self.withheld.items():
+            objective = _rows([(terms, 0.0)], width)[0][0]
+            low = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+            high = linprog(-objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None),
+                           method="highs")
+            assert low.status == 0, f"the published figures contradict the reader's relations: {low.message}"
+            top = None if high.status == 3 else math.floor(-high.fun + 1e-6)
+            out[where] = (math.ceil(low.fun - 1e-6), top)
+        return out
+
+    def narrow(self, threshold: int) -> dict[str, tuple[int, int | None]]:
+        return {where: found for where, found in self.ranges().items()
+                if found[1] is not None and found[1] - found[0] < threshold}
+
+
+def _scaled(terms: dict[int, float], factor: float) -> dict[int, float]:
+    return {i: c * factor for i, c in terms.items()}
+
+
+def _sub(a: dict[int, float], b: dict[int, float]) -> dict[int, float]:
+    out = dict(a)
+    for i, c in b.items():
+        out[i] = out.get(i, 0.0) - c
+    return out
+
+
+def _sum(*parts: dict[int, float]) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for part in parts:
+        for i, c in part.items():
+            out[i] = out.get(i, 0.0) + c
+    return out
+
+
+def _rows(rows: list[tuple[dict[int, float], float]], width: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    if not rows:
+        return None, None
+    matrix = np.zeros((len(rows), width))
+    for n, (terms, _) in enumerate(rows):
+        for i, c in terms.items():
+            matrix[n, i] = c
+    return matrix, np.array([bound for _, bound in rows])
+
+
+def _bands(reader: Reader, metric: dict) -> dict[str, dict[int, float]]:
+    columns: dict[str, dict[int, float]] = {g: {} for g in GROUPS}
+    for row in metric["bands"]:
+        cells = {g: reader.unknown(f"M1 {row['band']} {g}") for g in GROUPS}
+        total = _sum(*cells.values())
+        for g in GROUPS:
+            reader.count(f"M1 {row['band']} {g}", row[g], cells[g])
+            reader.share(cells[g], total, row[f"{g}_pct"], 100.0)
+            columns[g] = _sum(columns[g], cells[g])
+    everyone = _sum(*columns.values())
+    overall = metric["overall"]
+    for g in GROUPS:
+        reader.count(f"M1 overall {g}", overall[g], columns[g])
+        reader.share(columns[g], everyone, overall[f"{g}_pct"], 100.0)
+    _quality(reader, "M1", metric["data_quality"], everyone, columns["unknown"])
+    return columns
+
+
+def _quality(reader: Reader, where: str, quality: dict, everyone: dict[int, float] | None,
+             unknown: dict[int, float] | None) -> None:
+    total_terms = everyone if everyone is not None else reader.unknown(f"{where} people")
+    unknown_terms = unknown if unknown is not None else reader.unknown(f"{where} unknown people")
+    if quality.get("total") is not None or everyone is not None:
+        reader.count(f"{where} data quality total", quality.get("total"), total_terms)
+    if quality.get("unknown") is not None or unknown is not None:
+        reader.count(f"{where} data quality unknown", quality.get("unknown"), unknown_terms)
+    reader.share(unknown_terms, total_terms, quality.get("unknown_pct"), 100.0)
+
+
+def _groups(reader: Reader, where: str, groups: dict, bases: dict[str, dict[int, float]] | None,
+            events_among_base: bool) -> tuple[dict[str, dict[int, float]], dict[str, dict[int, float]]]:
+    made_bases: dict[str, dict[int, float]] = {}
+    events: dict[str, dict[int, float]] = {}
+    for g in GROUPS:
+        figures = groups[g]
+        base = bases[g] if bases is not None else reader.unknown(f"{where} {g} base")
+        event = reader.unknown(f"{where} {g} events")
+        reader.count(f"{where} {g} base", figures["base"], base)
+        reader.count(f"{where} {g} events", figures["events"], event)
+        reader.share(event, base, figures.get("rate"), 1.0)
+        if events_among_base:
+            reader.not_more(event, base)
+        made_bases[g], events[g] = base, event
+    return made_bases, events
+
+
+def reader_of(text: str) -> Reader:
+    """Everything a reader can set up from one published JSON output of `python -m metrics --json --suppress`."""
+    published = _read(text)["metrics"]
+    reader = Reader()
+    staff = _bands(reader, published["M1"]) if published["M1"].get("bands") else None
+    headcount: dict[str, dict[int, float]] | None = None
+    for metric_id in STAFF_BASES:  # one headcount, whichever metric prints it
+        metric = published[metric_id]
+        if metric.get("groups"):
+            headcount = headcount or {g: reader.unknown(f"headcount {g}") for g in GROUPS}
+            bases, events = _groups(reader, metric_id, metric["groups"], headcount, True)
+            _quality(reader, metric_id, metric["data_quality"], _sum(*bases.values()), bases["unknown"])
+            if metric_id == "M9":  # the minority-ethnic shares of senior managers and of the workforce
+                reader.share(events["bme"], _sum(events["bme"], events["white"]), metric.get("senior_bme_pct"), 100.0)
+                reader.share(bases["bme"], _sum(bases["bme"], bases["white"]), metric.get("workforce_bme_pct"), 100.0)
+    if staff is not None and headcount is not None:
+        for g in GROUPS:
+            reader.not_more(staff[g], headcount[g])  # the pay bands count staff in post
+    for metric_id, among in (("M2", True), ("M4", True), ("M8", False)):
+        metric = published[metric_id]
+        if not metric.get("groups"):
+            continue
+        bases, _ = _groups(reader, metric_id, metric["groups"], None, among)
+        if metric_id == "M4" and headcount is not None:
+            for g in GROUPS:
+                reader.not_more(bases[g], headcount[g])  # regulated professionals are staff
+        if metric_id == "M8" and headcount is not None:
+            for g in GROUPS:  # the average of the start and end headcounts: the start is not negative
+                reader.not_more(headcount[g], _scaled(bases[g], 2.0))
+        linked = metric_id != "M8"  # leaving's data quality counts the staff list's rows, not the average
+        _quality(reader, metric_id, metric["data_quality"], _sum(*bases.values()) if linked else None,
+                 bases["unknown"] if linked else None)
+    for metric_id in ("M6", "M7"):
+        metric = published[metric_id]
+        for key, question in (metric.get("questions") or {}).items():
+            if question.get("groups"):
+                _groups(reader, f"{metric_id} {key}", question["groups"], None, True)
+        # The survey's data-quality line counts everyone who answered any question, not one question's base.
+        _quality(reader, metric_id, metric.get("data_quality") or {}, None, None)
+    return reader

@@ -1,0 +1,182 @@
+"""Publication safety proved by an auditor: every publication-safe output, read as published, leaves no
+withheld count narrower than the threshold (tests/disclosure_reader.py plays the reader).
+
+Outputs: the command line's `--json --suppress` for the sample council and for each of its services,
+and the same JSON for many generated small organisations (property-based). The reverse test plants a
+leak and checks the auditor catches it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from metrics.counts import DataQuality, FigureSet, Period
+from metrics.publish import publish
+from metrics.registry import GROUPS
+from metrics.results import compute_results
+from metrics.serialise import result_to_dict
+from metrics.settings import Settings
+from tests.disclosure_reader import reader_of
+
+ROOT = Path(__file__).resolve().parent.parent
+THRESHOLD = 10
+
+
+def published_json(*args: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "metrics", "--json", *args], cwd=ROOT, capture_output=True,
+                            text=True, timeout=180, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def quoted_but_withheld(text: str) -> list[str]:
+    """Counts a sentence quotes ("15 of 526") that its metric's figures do not show: a sentence must be
+    written from the published figures only."""
+    import re
+
+    found = []
+    for metric_id, metric in json.loads(text)["metrics"].items():
+        shown = {float(n) for n in re.findall(r'"(?:events|base|bme|white|unknown|total)": (\d+(?:\.\d+)?)',
+                                               json.dumps(metric))}
+        for sentence in [metric.get("sentence") or "", *[q.get("sentence") or "" for q in
+                                                         (metric.get("questions") or {}).values()]]:
+            for part, whole in re.findall(r"(\d[\d,]*(?:\.\d+)?) of (\d[\d,]*(?:\.\d+)?)", sentence):
+                for number in (part, whole):
+                    value = float(number.replace(",", ""))
+                    if value not in shown and value not in {float(round(n)) for n in shown}:  # 309.5 reads 310
+                        found.append(f"{metric_id}: {number} in {sentence[:80]}")
+    return found
+
+
+def small_counts_shown(text: str, threshold: int) -> list[str]:
+    """Counts printed that the primary rule withholds (1 to threshold - 1)."""
+    reader = reader_of(text)
+    return [where for where, value in reader.shown.items() if 0 < value < threshold]
+
+
+@pytest.fixture(scope="module")
+def sample_published() -> str:
+    return published_json("--suppress", str(THRESHOLD))
+
+
+def test_the_sample_council_leaves_no_withheld_count_narrower_than_the_threshold(sample_published):
+    reader = reader_of(sample_published)
+    assert reader.withheld  # there is something to protect
+    assert reader.narrow(THRESHOLD) == {}
+    assert small_counts_shown(sample_published, THRESHOLD) == []
+    assert quoted_but_withheld(sample_published) == []
+
+
+@pytest.mark.parametrize("service", ["Adults", "Children's"])
+def test_each_service_leaves_no_withheld_count_narrower_than_the_threshold(service):
+    text = published_json("--suppress", str(THRESHOLD), "--filter", f"service={service}")
+    assert reader_of(text).narrow(THRESHOLD) == {}
+    assert small_counts_shown(text, THRESHOLD) == []
+    assert quoted_but_withheld(text) == []
+
+
+def test_published_percentages_are_whole_numbers(sample_published):
+    bands = json.loads(sample_published)["metrics"]["M1"]["bands"]
+    shown = [row[f"{g}_pct"] for row in bands for g in GROUPS if row[f"{g}_pct"] is not None]
+    assert shown and all(float(p).is_integer() for p in shown)
+
+
+def test_the_auditor_catches_a_planted_leak(sample_published):
+    """Show one count the protection hid, as a careless edit of the output would: the auditor must object."""
+    internal = json.loads(published_json())["metrics"]["M1"]
+    planted = json.loads(sample_published)
+    secondary = None
+    for published_row, true_row in zip(planted["metrics"]["M1"]["bands"], internal["bands"], strict=True):
+        for g in GROUPS:
+            if published_row[g] is None and true_row[g] >= THRESHOLD:  # hidden only to protect a small one
+                secondary = (published_row, g, true_row[g])
+                break
+        if secondary:
+            break
+    assert secondary is not None, "the sample council has a count hidden by the second step"
+    row, group, value = secondary
+    row[group] = value
+    assert reader_of(json.dumps(planted)).narrow(THRESHOLD), "the auditor missed a planted leak"
+
+
+def test_the_auditor_catches_the_old_leak_of_a_percentage_beside_hidden_counts():
+    # As published before this auditor: 10 of a band of 13 shown with its percentage to 12 places, the
+    # other two hidden. The band's total follows (10 / 0.769...), so the two hidden are 0 to 3 each.
+    text = json.dumps({"metrics": {
+        "M1": {"bands": [{"band": "SM2", "bme": None, "white": 10, "unknown": None,
+                          "bme_pct": None, "white_pct": 76.923076923077, "unknown_pct": None}],
+               "overall": {g: None for g in GROUPS} | {f"{g}_pct": None for g in GROUPS},
+               "data_quality": {"total": None, "unknown": None, "unknown_pct": None}},
+        **{m: {} for m in ("M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9")}}})
+    found = reader_of(text).narrow(THRESHOLD)
+    assert found["M1 SM2 bme"] == (0, 3) and found["M1 SM2 unknown"] == (0, 3)
+    assert found["M1 overall white"] == (10, 10)  # the only band is the whole workforce
+
+
+# --- generated small organisations ---------------------------------------------------------------------
+
+
+def _rows(metric: str, item: str, events: dict[str, float], base: dict[str, float]) -> list[dict]:
+    return [{"metric": metric, "item": item, "group": g, "events": events[g], "base": base[g]} for g in GROUPS]
+
+
+@st.composite
+def small_organisations(draw: st.DrawFn) -> FigureSet:
+    """A small council's counts, as its records would give them: bands dividing the staff in post, events
+    among their bases, an average headcount beside the end-of-year headcount, a survey of some of them."""
+    few = st.integers(min_value=0, max_value=30)
+    bands = draw(st.integers(min_value=1, max_value=4))
+    in_band = [{g: draw(few) for g in GROUPS} for _ in range(bands)]
+    headcount = {g: float(sum(band[g] for band in in_band)) for g in GROUPS}
+    rows: list[dict] = []
+    for n, band in enumerate(in_band):
+        rows += _rows("M1", f"Band {n + 1}", {g: float(band[g]) for g in GROUPS}, headcount)
+
+    def among(base: dict[str, float]) -> dict[str, float]:
+        return {g: float(draw(st.integers(min_value=0, max_value=int(base[g])))) for g in GROUPS}
+
+    for metric in ("M3", "M5", "M9"):
+        rows += _rows(metric, "", among(headcount), headcount)
+    regulated = among(headcount)
+    rows += _rows("M4", "", among(regulated), regulated)
+    shortlisted = {g: float(draw(few)) for g in GROUPS}
+    rows += _rows("M2", "", among(shortlisted), shortlisted)
+    start = {g: float(draw(few)) for g in GROUPS}
+    average = {g: (start[g] + headcount[g]) / 2 for g in GROUPS}
+    rows += _rows("M8", "", {g: float(draw(st.integers(0, int(average[g])))) for g in GROUPS}, average)
+    for metric, items in (("M6", ("public",)), ("M7", ("colleagues", "managers"))):
+        respondents = among(headcount)
+        for item in items:
+            rows += _rows(metric, item, among(respondents), respondents)
+    counts = pd.DataFrame(rows)
+    quality = {}
+    for metric in ("M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9"):
+        first = counts[counts["metric"] == metric].drop_duplicates("group")
+        total = float(first["base"].sum()) if metric != "M8" else float(sum(headcount.values()) + sum(start.values()))
+        unknown = float(first.loc[first["group"] == "unknown", "base"].sum())
+        quality[metric] = DataQuality(total=int(round(total)), unknown=int(round(unknown)))
+    return FigureSet("Generated", Period.twelve_months_to(dt.date(2026, 3, 31)), counts, quality,
+                     available=frozenset(quality))
+
+
+# 40 on every test run (about 15 s here); WRES_AUDIT_EXAMPLES=2000 for a deep run.
+@settings(max_examples=int(os.environ.get("WRES_AUDIT_EXAMPLES", "40")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(small_organisations())
+def test_generated_small_organisations_leave_no_withheld_count_narrower_than_the_threshold(figures):
+    chosen = Settings(suppression_threshold=THRESHOLD)
+    published = publish(compute_results(figures, chosen), chosen)
+    text = json.dumps({"metrics": {m: result_to_dict(r) for m, r in published.items()}})
+    assert reader_of(text).narrow(THRESHOLD) == {}
+    assert small_counts_shown(text, THRESHOLD) == []
+    assert quoted_but_withheld(text) == []
