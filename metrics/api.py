@@ -28,6 +28,7 @@ from data_loaders.schema import DATASETS
 
 if TYPE_CHECKING:
     from metrics.counts import FigureSet
+    from metrics.publish import PublishedTogether
     from metrics.records import AssumedPeriodEnd
     from metrics.results import MetricResult
     from metrics.settings import Settings
@@ -254,6 +255,41 @@ def analyse(inputs: Inputs, settings: Settings | None = None, *, organisation: s
     results = compute_results(figures, settings)
     return Analysis(organisation or figures.organisation, settings, figures, results, inputs, warnings,
                     assumed_period=assumed, unrecognised=_unrecognised(figures))
+
+
+def published_together(analysis: Analysis, settings: Settings | None = None) -> PublishedTogether:
+    """The organisation as a whole and each of its services, published as one: a board pack's figures, the
+    leaving chart by service, and every command-line run with or without a service filter are protected
+    against each other, since a reader may hold them all (a service's count is the whole's less the others').
+    `settings` may raise the threshold; other filters than the service stay as the analysis has them."""
+    from metrics.publish import publish_together
+
+    settings = (settings or analysis.settings).with_(period_end=analysis.period.end)
+    filters = {k: list(v) for k, v in analysis.figures.filters.items() if v}
+    others = {k: v for k, v in filters.items() if k != "service"}
+    names = services(analysis.inputs) if analysis.inputs.loaded.datasets else []
+    whole = analysis.results if "service" not in filters else analyse(
+        analysis.inputs, settings, organisation=analysis.organisation, filters=others).results
+    parts = {name: analyse(analysis.inputs, settings, organisation=analysis.organisation,
+                           filters=others | {"service": [name]}).results for name in names}
+    return publish_together(whole, parts, settings)
+
+
+def own_scope(together: PublishedTogether, analysis: Analysis,
+              settings: Settings | None = None) -> dict[str, MetricResult]:
+    """The analysis's own figures out of what was published together: the whole, or its one service. Several
+    services taken as one are no part of that family, and are protected on their own."""
+    from metrics.publish import publish
+
+    chosen = analysis.figures.filters.get("service") or []
+    if len(chosen) > 1:
+        return publish(analysis.results, settings or analysis.settings)
+    return together.parts.get(chosen[0], together.whole) if chosen else together.whole
+
+
+def published_results(analysis: Analysis, settings: Settings | None = None) -> dict[str, MetricResult]:
+    """The analysis's own figures as published (see published_together)."""
+    return own_scope(published_together(analysis, settings), analysis, settings)
 
 
 def _unrecognised(figures: FigureSet) -> dict[str, int]:

@@ -302,7 +302,6 @@ def run(argv: Sequence[str]) -> int:
         return _benchmark(argv[1:])
     args = build_parser().parse_args(argv)
 
-    from metrics.publish import publish
 
     analysis = analysis_from_arguments(args)
     settings, filters = analysis.settings, analysis.figures.filters
@@ -318,7 +317,9 @@ def run(argv: Sequence[str]) -> int:
         warnings.append(f"{unrecognised_note(analysis.unrecognised)} Say which group each belongs to with "
                         "--ethnicity \"LABEL=GROUP\" (GROUP is white, bme, unknown or a Census 2021 category).")
     if args.suppress is not None:
-        results = publish(results, settings)
+        from metrics.api import published_results
+
+        results = published_results(analysis, settings)
         warnings.append(f"Published figures: counts of 1 to {args.suppress - 1}, and counts that would let a reader "
                         f"narrow one to fewer than {args.suppress} values, are withheld (null), as is any figure "
                         "made from a withheld count; percentages are rounded to whole numbers.")

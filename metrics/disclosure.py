@@ -28,6 +28,8 @@ import numpy as np
 
 # Float noise in a linear programme's optimum; counts are whole.
 _TOLERANCE = 1e-6
+# How many cells beside an exposed one are tried (cheapest first) before settling for the best of them.
+_CANDIDATES = 8
 
 
 def is_hidden(count: float | None, threshold: int) -> bool:
@@ -53,6 +55,10 @@ class Cell:
     hidden: bool = False
     primary: bool = False
     aliases: list[str] = field(default_factory=list)
+    # False for a count that is never printed but ties printed ones together (the staff with no service).
+    published: bool = True
+    # Higher for a figure readers look to first (the whole organisation's): hidden only when nothing else will do.
+    importance: int = 0
 
 
 @dataclass(frozen=True)
@@ -75,8 +81,12 @@ class DisclosureModel:
         self._values: list[float] = []
         self.cells: dict[str, Cell] = {}
         self._by_terms: dict[tuple[tuple[int, float], ...], str] = {}
-        # Known to a reader without being printed: "the events are among the base" (sum <= 0).
+        # Known to a reader without being printed: "the events are among the base" (sum <= 0), and "the
+        # services add up to the whole" (sum = 0).
         self.inequalities: list[dict[int, float]] = []
+        self.equalities: list[dict[int, float]] = []
+        # Totals and the cells they add up: where a second hidden count is looked for first (protect).
+        self.lines: list[tuple[str, list[str]]] = []
 
     def variable(self, name: Hashable, value: float) -> int:
         """The variable called `name` (made on first use), whose true value is `value`."""
@@ -91,7 +101,7 @@ class DisclosureModel:
         """The true value of a sum of variables."""
         return sum(self._values[index] * c for index, c in terms.items())
 
-    def cell(self, key: str, terms: Mapping[int, float]) -> Cell:
+    def cell(self, key: str, terms: Mapping[int, float], *, published: bool = True, importance: int = 0) -> Cell:
         """Publish the sum `terms` (variable index -> coefficient) as `key`. The same sum published under
         another key is the same cell (a reader sees the same number twice): the key becomes an alias."""
         if key in self.cells:
@@ -100,10 +110,12 @@ class DisclosureModel:
         if signature in self._by_terms:
             existing = self.cells[self._by_terms[signature]]
             existing.aliases.append(key)
+            existing.published = existing.published or published
+            existing.importance = max(existing.importance, importance)
             self.cells[key] = existing
             return existing
         value = sum(self._values[index] * c for index, c in signature)
-        made = Cell(key, dict(signature), value)
+        made = Cell(key, dict(signature), value, published=published, importance=importance)
         self.cells[key] = made
         self._by_terms[signature] = key
         return made
@@ -115,6 +127,17 @@ class DisclosureModel:
             difference[index] = difference.get(index, 0.0) - c
         self.inequalities.append(difference)
 
+    def line(self, total: str, members: Iterable[str]) -> None:
+        """`total` is the sum of `members` (cells already made): a row, a column, a whole and its services."""
+        self.lines.append((total, list(members)))
+
+    def same(self, one: Mapping[int, float], other: Mapping[int, float]) -> None:
+        """A reader knows `one` = `other` (a whole is the sum of its services and the rest)."""
+        difference = dict(one)
+        for index, c in other.items():
+            difference[index] = difference.get(index, 0.0) - c
+        self.equalities.append(difference)
+
     def distinct(self) -> list[Cell]:
         seen: dict[int, Cell] = {}
         for cell in self.cells.values():
@@ -125,11 +148,15 @@ class DisclosureModel:
         return self.cells[key].hidden
 
     def hidden_cells(self) -> list[Cell]:
-        return [cell for cell in self.distinct() if cell.hidden]
+        return [cell for cell in self.distinct() if cell.hidden and cell.published]
+
+    def shown_cells(self) -> list[Cell]:
+        return [cell for cell in self.distinct() if not cell.hidden and cell.published]
 
     def ranges(self, cells: Iterable[Cell] | None = None) -> dict[str, Range]:
         """For each hidden cell (or those given), the whole numbers a reader can narrow it to."""
-        return _ranges(len(self._values), [c for c in self.distinct() if not c.hidden], self.inequalities,
+        known = [(c.terms, c.value) for c in self.shown_cells()] + [(terms, 0.0) for terms in self.equalities]
+        return _ranges(len(self._values), known, self.inequalities,
                        list(self.hidden_cells() if cells is None else cells))
 
 
@@ -141,24 +168,44 @@ def _matrix(rows: list[dict[int, float]], width: int) -> np.ndarray:
     return out
 
 
-def _ranges(width: int, shown: list[Cell], inequalities: list[dict[int, float]],
+def _ranges(width: int, known: list[tuple[dict[int, float], float]], inequalities: list[dict[int, float]],
             targets: list[Cell]) -> dict[str, Range]:
-    from scipy.optimize import linprog
+    problem = _Problem(width, known, inequalities)
+    return {cell.key: problem.bounds(cell)[0] for cell in targets}
 
-    a_eq = _matrix([c.terms for c in shown], width) if shown else None
-    b_eq = np.array([c.value for c in shown]) if shown else None
-    a_ub = _matrix(inequalities, width) if inequalities else None
-    b_ub = np.zeros(len(inequalities)) if inequalities else None
-    out: dict[str, Range] = {}
-    for cell in targets:
-        objective = _matrix([cell.terms], width)[0]
-        low = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        high = linprog(-objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        if low.status != 0:
-            raise RuntimeError(f"the published figures are inconsistent around {cell.key}: {low.message}")
+
+class _Problem:
+    """The linear programme of what a reader knows, set up once for several cells' bounds."""
+
+    def __init__(self, width: int, known: list[tuple[dict[int, float], float]],
+                 inequalities: list[dict[int, float]]) -> None:
+        from scipy.sparse import csr_array
+
+        self.width = width
+        self.a_eq = csr_array(_matrix([terms for terms, _ in known], width)) if known else None
+        self.b_eq = np.array([value for _, value in known]) if known else None
+        self.a_ub = csr_array(_matrix(inequalities, width)) if inequalities else None
+        self.b_ub = np.zeros(len(inequalities)) if inequalities else None
+
+    def bounds(self, cell: Cell) -> tuple[Range, set[int]]:
+        """The cell's range, and which of the known equalities bind it (their rows): hiding one of those is what
+        can widen it."""
+        from scipy.optimize import linprog
+
+        objective = _matrix([cell.terms], self.width)[0]
+        binding: set[int] = set()
+        ends = []
+        for sign in (1.0, -1.0):
+            solved = linprog(sign * objective, A_ub=self.a_ub, b_ub=self.b_ub, A_eq=self.a_eq, b_eq=self.b_eq,
+                             bounds=(0, None), method="highs")
+            if sign > 0 and solved.status != 0:
+                raise RuntimeError(f"the published figures are inconsistent around {cell.key}: {solved.message}")
+            ends.append(solved)
+            if solved.status == 0 and self.a_eq is not None:
+                binding |= {int(i) for i in np.flatnonzero(np.abs(solved.eqlin.marginals) > 1e-9)}
+        low, high = ends
         top = None if high.status == 3 else math.floor(-high.fun + _TOLERANCE)  # 3: unbounded
-        out[cell.key] = Range(math.ceil(low.fun - _TOLERANCE), top)
-    return out
+        return Range(math.ceil(low.fun - _TOLERANCE), top), binding
 
 
 def protect(model: DisclosureModel, threshold: int) -> int:
@@ -167,9 +214,9 @@ def protect(model: DisclosureModel, threshold: int) -> int:
     if threshold <= 1:
         return 0
     for cell in model.distinct():
-        if is_hidden(cell.value, threshold):
+        if cell.published and is_hidden(cell.value, threshold):
             cell.hidden = cell.primary = True
-    secondary = 0
+    secondary = _cover_lines(model, threshold)
     waiting = model.hidden_cells()
     while waiting:
         found = model.ranges(waiting)
@@ -188,15 +235,17 @@ def protect(model: DisclosureModel, threshold: int) -> int:
 
 
 def _partner(model: DisclosureModel, target: Cell, threshold: int) -> Cell | None:
-    """The shown cell to hide beside `target`: the cheapest that widens it to `threshold`, else the one that
-    widens it most. Only cells in a sum with it can (its row or column, their totals)."""
-    variables = set(target.terms)
-    shown = [c for c in model.distinct() if not c.hidden]
-    near = [c for c in shown if variables & set(c.terms)]  # totals containing it, or parts of it
-    reach = variables.union(*(set(c.terms) for c in near)) if near else variables
-    candidates = sorted((c for c in shown if reach & set(c.terms)), key=_cost)
+    """The shown cell to hide beside `target`: the cheapest of those that bind its range (the linear
+    programme's duals say which) that widens it to `threshold`, else the one that widens it most."""
+    shown = model.shown_cells()
+    known = [(c.terms, c.value) for c in shown] + [(terms, 0.0) for terms in model.equalities]
+    _, binding = _Problem(len(model._values), known, model.inequalities).bounds(target)
+    candidates = sorted({id(shown[i]): shown[i] for i in binding if i < len(shown)}.values(), key=_cost)
+    if not candidates:  # bound through a known relation alone: the cheapest shown cells near it
+        variables = _tied(model, set(target.terms))
+        candidates = sorted((c for c in shown if variables & set(c.terms)), key=_cost) or sorted(shown, key=_cost)
     best: tuple[float, Cell] | None = None
-    for candidate in candidates:
+    for candidate in candidates[:_CANDIDATES]:
         candidate.hidden = True
         width = model.ranges([target])[target.key].width
         candidate.hidden = False
@@ -207,7 +256,43 @@ def _partner(model: DisclosureModel, target: Cell, threshold: int) -> Cell | Non
     return None if best is None else best[1]
 
 
-def _cost(cell: Cell) -> tuple[bool, bool, float, str]:
-    # A non-zero count (a hidden zero beside a small count lets non-negativity pin it), an interior count
-    # before a total, the smallest first: the least information withheld.
-    return cell.value == 0, len(cell.terms) > 1, cell.value, cell.key
+def _cover_lines(model: DisclosureModel, threshold: int) -> int:
+    """The cheap first pass: in every shown total with a hidden count, the hidden counts hold at least the
+    threshold between them (the usual pairing of a lone hidden cell, generalised), so that the linear
+    programmes that follow have little left to repair. Returns how many cells it hid."""
+    hid = 0
+    changed = True
+    while changed:
+        changed = False
+        for total_key, member_keys in model.lines:
+            total = model.cells[total_key]
+            if total.hidden or not total.published:
+                continue
+            members = list({id(c): c for c in (model.cells[k] for k in member_keys)}.values())
+            covered = [c for c in members if c.hidden or not c.published]
+            # With the total shown, a hidden member can move by as much as the hidden members hold between them
+            # (the others giving it theirs, or taking its own): that much must reach the threshold.
+            if not any(c.published for c in covered) or sum(c.value for c in covered) >= threshold:
+                continue
+            shown = sorted((c for c in members if c.published and not c.hidden), key=_cost)
+            pick = next((c for c in shown if c.value > 0), None) or total
+            pick.hidden = True
+            hid += 1
+            changed = True
+    return hid
+
+
+def _tied(model: DisclosureModel, variables: set[int]) -> set[int]:
+    """`variables` and those a known relation ties them to (a service's count and the whole's, events and
+    their base)."""
+    out = set(variables)
+    for terms in [*model.equalities, *model.inequalities]:
+        if out & set(terms):
+            out |= set(terms)
+    return out
+
+
+def _cost(cell: Cell) -> tuple[bool, int, bool, float, str]:
+    # A non-zero count (a hidden zero beside a small count lets non-negativity pin it), a service's before the
+    # whole organisation's, an interior count before a total, the smallest first: the least withheld.
+    return cell.value == 0, cell.importance, len(cell.terms) > 1, cell.value, cell.key

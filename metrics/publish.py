@@ -24,6 +24,8 @@ from metrics.results import BandRow, GroupFigures, MetricResult, ratio_for
 from metrics.settings import Settings
 
 TOTAL = "total"
+# Between a service's name and a cell's key in the model: "Adults|M8.bme.events".
+SCOPE_MARK = "|"
 
 
 def _key(*parts: object) -> str:
@@ -48,8 +50,12 @@ def _questions(result: MetricResult) -> list[tuple[str | None, MetricResult]]:
 class _Builder:
     """Lays the results' counts out as cells of one model, tying the same people together."""
 
-    def __init__(self, results: Mapping[str, MetricResult]) -> None:
-        self.model = DisclosureModel()
+    def __init__(self, results: Mapping[str, MetricResult], model: DisclosureModel | None = None,
+                 scope: str | None = None, *, published: bool = True) -> None:
+        self.model = model if model is not None else DisclosureModel()
+        self.scope, self.published = scope, published
+        # Each cell by its key without the scope: the same figure of the whole and of each service.
+        self.by_key: dict[str, dict[int, float]] = {}
         # The staff in post, by group, as the sum of the pay band variables: the people every "staff" base counts.
         self.staff: dict[str, dict[int, float]] = {}
         for result in results.values():
@@ -66,25 +72,43 @@ class _Builder:
             if result.questions and len(result.questions) > 1:
                 self.quality(result, None, result.quality, tables)
 
+    def cell(self, key: str, terms: Mapping[int, float]) -> None:
+        self.by_key[key] = dict(terms)
+        # The whole organisation's figures are the headline: a service's count is hidden before one of them.
+        self.model.cell(self.scoped(key), terms, published=self.published, importance=0 if self.scope else 1)
+
+    def scoped(self, key: str) -> str:
+        return f"{self.scope}{SCOPE_MARK}{key}" if self.scope else key
+
+    def line(self, total: str, members: list[str]) -> None:
+        self.model.line(self.scoped(total), [self.scoped(m) for m in members])
+
+    def variable(self, name: tuple, value: float) -> int:
+        return self.model.variable((self.scope, *name), value)
+
     def _bands(self, result: MetricResult) -> None:
-        model, metric = self.model, result.id
+        metric = result.id
         columns: dict[str, dict[int, float]] = {g: {} for g in GROUPS}
         for row in result.bands:
             row_terms: dict[int, float] = {}
             for g in GROUPS:
-                index = model.variable(("staff", row.band, g), row.counts[g] or 0.0)
-                model.cell(_key(metric, row.band, g), {index: 1.0})
+                index = self.variable(("staff", row.band, g), row.counts[g] or 0.0)
+                self.cell(_key(metric, row.band, g), {index: 1.0})
                 row_terms[index] = 1.0
                 columns[g][index] = 1.0
-            model.cell(_key(metric, row.band, TOTAL), row_terms)
+            self.cell(_key(metric, row.band, TOTAL), row_terms)
+            self.line(_key(metric, row.band, TOTAL), [_key(metric, row.band, g) for g in GROUPS])
         every: dict[int, float] = {}
         for g in GROUPS:
-            model.cell(_key(metric, "overall", g), columns[g])
+            self.cell(_key(metric, "overall", g), columns[g])
             every |= columns[g]
             self.staff[g] = columns[g]
-        model.cell(_key(metric, "overall", TOTAL), every)
-        model.cell(_key(metric, "quality", TOTAL), every)
-        model.cell(_key(metric, "quality", "unknown"), columns["unknown"])
+        self.cell(_key(metric, "overall", TOTAL), every)
+        for g in GROUPS:
+            self.line(_key(metric, "overall", g), [_key(metric, row.band, g) for row in result.bands])
+        self.line(_key(metric, "overall", TOTAL), [_key(metric, "overall", g) for g in GROUPS])
+        self.cell(_key(metric, "quality", TOTAL), every)
+        self.cell(_key(metric, "quality", "unknown"), columns["unknown"])
 
     def _base_terms(self, result: MetricResult, group: str, base: float) -> dict[int, float]:
         model, population = self.model, result.definition.population
@@ -94,12 +118,12 @@ class _Builder:
             if abs(base - in_post) < 1e-9:
                 return dict(staff)
             if base > in_post:  # people in post without a pay band: counted here, not in the bands
-                return staff | {model.variable(("staff without a band", group, base), base - in_post): 1.0}
+                return staff | {self.variable(("staff without a band", group, base), base - in_post): 1.0}
         if population == "average staff" and in_post is not None and 2 * base - in_post >= 0:
-            start = model.variable(("staff at the start", group, base), 2 * base - in_post)
+            start = self.variable(("staff at the start", group, base), 2 * base - in_post)
             return {**{i: 0.5 * c for i, c in staff.items()}, start: 0.5}  # type: ignore[union-attr]
         # Named by its value: the same population counted the same in two places is one number to a reader.
-        return {model.variable((population, group, base), base): 1.0}
+        return {self.variable((population, group, base), base): 1.0}
 
     def _groups(self, result: MetricResult, question: str | None,
                 figures: MetricResult) -> tuple[dict[int, float], dict[int, float]]:
@@ -112,16 +136,17 @@ class _Builder:
             bases[g] = base
             if result.definition.within == "staff" and g in self.staff:
                 model.at_most(base, self.staff[g])
-            model.cell(_key(metric, question, g, "base"), base)
-            events = model.variable((metric, question, g, "events"), group.events or 0.0)
-            model.cell(_key(metric, question, g, "events"), {events: 1.0})
+            self.cell(_key(metric, question, g, "base"), base)
+            events = self.variable((metric, question, g, "events"), group.events or 0.0)
+            self.cell(_key(metric, question, g, "events"), {events: 1.0})
             if result.definition.events_among_base:
                 model.at_most({events: 1.0}, base)
         everyone: dict[int, float] = {}
         for terms in bases.values():
             for index, c in terms.items():
                 everyone[index] = everyone.get(index, 0.0) + c
-        model.cell(_key(metric, question, "base", TOTAL), everyone)
+        self.cell(_key(metric, question, "base", TOTAL), everyone)
+        self.line(_key(metric, question, "base", TOTAL), [_key(metric, question, g, "base") for g in GROUPS])
         return everyone, bases["unknown"]
 
     def quality(self, result: MetricResult, question: str | None, quality: DataQuality,
@@ -133,17 +158,20 @@ class _Builder:
                 continue
             same = next((t[index] for t in tables if abs(model.total(t[index]) - value) < 1e-9), None)
             terms = same if same is not None else {
-                model.variable((result.definition.population, part, value), value): 1.0}
-            model.cell(_key(metric, question, "quality", part), terms)
+                self.variable((result.definition.population, part, value), value): 1.0}
+            self.cell(_key(metric, question, "quality", part), terms)
+
+
+def _protection(model: DisclosureModel, threshold: int) -> Protection:
+    secondary = protect(model, threshold)
+    hidden = frozenset(k for k, cell in model.cells.items() if cell.hidden and cell.published)
+    primary = sum(1 for cell in model.distinct() if cell.primary)
+    return Protection(hidden, primary, secondary)
 
 
 def protect_results(results: Mapping[str, MetricResult], threshold: int) -> Protection:
     """Which of the results' published counts must be hidden, together, under the rule of `threshold`."""
-    builder = _Builder(results)
-    secondary = protect(builder.model, threshold)
-    hidden = frozenset(k for k, cell in builder.model.cells.items() if cell.hidden)
-    primary = sum(1 for cell in builder.model.distinct() if cell.primary)
-    return Protection(hidden, primary, secondary)
+    return _protection(_Builder(results).model, threshold)
 
 
 def _whole(value: float | None) -> float | None:
@@ -212,6 +240,93 @@ def _publish_bands(result: MetricResult, hidden: frozenset[str]) -> MetricResult
     overall = row(result.overall, "overall")[0] if result.overall is not None else None
     return replace(result, bands=tuple(bands), overall=overall, hidden=frozenset(withheld),
                    quality=_quality(result.quality, hidden, metric))
+
+
+def _less(whole: float | None, parts: list[float | None]) -> float:
+    return (whole or 0.0) - sum(p or 0.0 for p in parts)
+
+
+def _rest_groups(whole: MetricResult, parts: list[MetricResult]) -> dict[str, GroupFigures]:
+    return {g: GroupFigures(_less(whole.groups[g].events, [p.groups[g].events for p in parts]),
+                            _less(whole.groups[g].base, [p.groups[g].base for p in parts]), None)
+            for g in GROUPS}
+
+
+def _rest_quality(whole: DataQuality, parts: list[DataQuality]) -> DataQuality:
+    return DataQuality(total=int(_less(whole.total, [p.total for p in parts])),
+                       unknown=int(_less(whole.unknown, [p.unknown for p in parts])))
+
+
+def _rest(whole: MetricResult, parts: list[MetricResult]) -> MetricResult | None:
+    """The whole less its services: the people in no service (or one not published), whom nobody sees
+    counted but who tie the services to the whole. None when the services do not add up to it (a dataset
+    without a service column), so no such tie is claimed."""
+    if whole.status == stats.NO_DATA or any(p.status == stats.NO_DATA for p in parts):
+        return None
+    quality = _rest_quality(whole.quality, [p.quality for p in parts])
+    if whole.definition.kind == "distribution":
+        by_band = [{row.band: row for row in p.bands} for p in parts]
+        bands = tuple(BandRow(row.band, {g: _less(row.counts[g], [b[row.band].counts[g] for b in by_band
+                                                                  if row.band in b]) for g in GROUPS},
+                              dict.fromkeys(GROUPS)) for row in whole.bands)
+        if any(set(b) - {row.band for row in whole.bands} for b in by_band):
+            return None
+        rest = replace(whole, bands=bands, quality=quality)
+        counts = [v for row in bands for v in row.counts.values()]
+    elif whole.questions and len(whole.questions) > 1:
+        questions = {k: replace(q, groups=_rest_groups(q, [p.questions[k] for p in parts]),
+                                quality=_rest_quality(q.quality, [p.questions[k].quality for p in parts]))
+                     for k, q in whole.questions.items() if q.groups and all(k in p.questions for p in parts)}
+        rest = replace(whole, questions=questions, quality=quality)
+        counts = [v for q in questions.values() for f in q.groups.values() for v in (f.events, f.base)]
+    else:
+        groups = _rest_groups(whole, parts)
+        rest = replace(whole, groups=groups, quality=quality)
+        counts = [v for f in groups.values() for v in (f.events, f.base)]
+    counts += [quality.total, quality.unknown]
+    return rest if all(v is not None and v >= -1e-9 for v in counts) else None
+
+
+@dataclass(frozen=True)
+class PublishedTogether:
+    """The whole and each service, protected as one publication: no withheld count of any of them can be
+    narrowed from all of them together (a service's count by subtracting the others from the whole)."""
+
+    whole: dict[str, MetricResult]
+    parts: dict[str, dict[str, MetricResult]]
+    protection: Protection
+
+
+def publish_together(whole: Mapping[str, MetricResult], parts: Mapping[str, Mapping[str, MetricResult]],
+                     settings: Settings) -> PublishedTogether:
+    """Publish the whole and its parts (each service) so that they are safe side by side."""
+    threshold = settings.suppression_threshold
+    if threshold <= 1:
+        return PublishedTogether(dict(whole), {k: dict(v) for k, v in parts.items()}, Protection(frozenset(), 0, 0))
+    model = DisclosureModel()
+    main = _Builder(whole, model)
+    builders = [_Builder(results, model, name) for name, results in parts.items()]
+    rests = {m: r for m, r in ((m, _rest(whole[m], [p[m] for p in parts.values() if m in p]))
+                               for m in whole if all(m in p for p in parts.values())) if r is not None}
+    rest = _Builder(rests, model, "(the rest)", published=False)
+    for key, terms in main.by_key.items():
+        if key.split(".", 1)[0] not in rests:
+            continue
+        summed: dict[int, float] = {}
+        for builder in [*builders, rest]:
+            for index, c in builder.by_key.get(key, {}).items():
+                summed[index] = summed.get(index, 0.0) + c
+        if abs(model.total(terms) - model.total(summed)) < 1e-6:  # only what is true is claimed
+            model.same(terms, summed)
+            model.line(key, [b.scoped(key) for b in [*builders, rest] if key in b.by_key])
+    protection = _protection(model, threshold)
+    hidden = protection.hidden
+    published_whole = {m: publish_result(r, settings, hidden) for m, r in whole.items()}
+    published_parts = {}
+    for name, results in parts.items():
+        own = frozenset(k.split(SCOPE_MARK, 1)[1] for k in hidden if k.startswith(f"{name}{SCOPE_MARK}"))
+        published_parts[name] = {m: publish_result(r, settings, own) for m, r in results.items()}
+    return PublishedTogether(published_whole, published_parts, protection)
 
 
 def publish_result(result: MetricResult, settings: Settings, hidden: frozenset[str] | None = None) -> MetricResult:

@@ -10,9 +10,9 @@ import pandas as pd
 import charts
 from charts.builders import WITHHELD, ChartSpec
 from metrics import stats
-from metrics.api import Analysis, analyse, services
+from metrics.api import Analysis, analyse, own_scope, published_together, services
 from metrics.counts import Period
-from metrics.publish import publish
+from metrics.publish import PublishedTogether
 from metrics.registry import GROUPS, METRICS, STANDARDS, MetricDefinition, Standard
 from metrics.results import MetricResult
 from metrics.settings import Settings
@@ -110,16 +110,18 @@ def _counts_table(result: MetricResult, settings: Settings) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _leavers_by_service(analysis: Analysis, settings: Settings, publish_safe: bool) -> dict[str, MetricResult]:
-    """M8 for everyone and each service, as the Leaving page draws it (records only, unfiltered)."""
-    def shown(result: MetricResult) -> MetricResult:
-        return publish({"M8": result}, settings)["M8"] if publish_safe else result
-
-    out = {"All services": shown(analysis.results["M8"])}
+def _leavers_by_service(analysis: Analysis, settings: Settings,
+                        together: PublishedTogether | None) -> dict[str, MetricResult]:
+    """M8 for everyone and each service, as the Leaving page draws it (records only, unfiltered); published
+    with the rest of the pack when `together` is given, so no service's figure can be worked out from the
+    others and the whole."""
+    if together is not None:
+        return {"All services": together.whole["M8"]} | {s: r["M8"] for s, r in together.parts.items()}
+    out = {"All services": analysis.results["M8"]}
     for service in services(analysis.inputs):
         filtered = analyse(analysis.inputs, settings, organisation=analysis.organisation,
                            filters={"service": [service]})
-        out[service] = shown(filtered.results["M8"])
+        out[service] = filtered.results["M8"]
     return out
 
 
@@ -134,7 +136,8 @@ def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: i
     settings = analysis.settings
     if threshold is not None:
         settings = settings.with_(suppression_threshold=threshold)
-    results = publish(analysis.results, settings) if publish_safe else dict(analysis.results)
+    together = published_together(analysis, settings) if publish_safe else None
+    results = own_scope(together, analysis, settings) if together is not None else dict(analysis.results)
     period_key = analysis.period.end.isoformat()
     stored_panels: dict[tuple[str, str], Any] = {}
     plan: list[Action] = []
@@ -147,7 +150,7 @@ def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: i
     for metric_id, definition in METRICS.items():
         result = results[metric_id]
         if definition.chart == "leaver_rates" and by_service:
-            spec = charts.leavers(_leavers_by_service(analysis, settings, publish_safe), settings)
+            spec = charts.leavers(_leavers_by_service(analysis, settings, together), settings)
         else:
             spec = charts.chart_for(result, settings)
         panels = {}

@@ -58,17 +58,29 @@ class Reader:
     withheld: dict[str, dict[int, float]] = field(default_factory=dict)
     # Each count printed, by where: the primary rule is checked on these.
     shown: dict[str, float] = field(default_factory=dict)
+    # Which output is being read ("" for one alone, else "Adults", "all services"...), and every count cell of
+    # each by where it is printed, withheld or not: the services are tied to the whole through these.
+    scope: str = ""
+    cells: dict[str, dict[str, dict[int, float]]] = field(default_factory=dict)
+    # False while reading the people in no service, whom no output prints: nothing of theirs is audited.
+    auditing: bool = True
 
     def unknown(self, name: str) -> dict[int, float]:
-        self.names.append(name)
+        self.names.append(f"{self.scope} {name}".strip())
         return {len(self.names) - 1: 1.0}
 
     def count(self, where: str, printed: Number | None, terms: dict[int, float]) -> None:
+        self.cells.setdefault(self.scope, {})[where] = terms
+        named = f"{self.scope}: {where}" if self.scope else where
         if printed is None:
-            self.withheld[where] = terms
+            if self.auditing:
+                self.withheld[named] = terms
         else:
             self.equal.append((terms, printed.value))
-            self.shown[where] = printed.value
+            self.shown[named] = printed.value
+
+    def same(self, one: dict[int, float], other: dict[int, float]) -> None:
+        self.equal.append((_sub(one, other), 0.0))
 
     def share(self, part: dict[int, float], whole: dict[int, float], printed: Number | None, scale: float) -> None:
         """`printed` is part / whole * scale, rounded: (p - h) whole <= scale part <= (p + h) whole."""
@@ -152,10 +164,10 @@ def _quality(reader: Reader, where: str, quality: dict, everyone: dict[int, floa
              unknown: dict[int, float] | None) -> None:
     total_terms = everyone if everyone is not None else reader.unknown(f"{where} people")
     unknown_terms = unknown if unknown is not None else reader.unknown(f"{where} unknown people")
-    if quality.get("total") is not None or everyone is not None:
-        reader.count(f"{where} data quality total", quality.get("total"), total_terms)
-    if quality.get("unknown") is not None or unknown is not None:
-        reader.count(f"{where} data quality unknown", quality.get("unknown"), unknown_terms)
+    if "total" in quality:
+        reader.count(f"{where} data quality total", quality["total"], total_terms)
+    if "unknown" in quality:
+        reader.count(f"{where} data quality unknown", quality["unknown"], unknown_terms)
     reader.share(unknown_terms, total_terms, quality.get("unknown_pct"), 100.0)
 
 
@@ -178,8 +190,39 @@ def _groups(reader: Reader, where: str, groups: dict, bases: dict[str, dict[int,
 
 def reader_of(text: str) -> Reader:
     """Everything a reader can set up from one published JSON output of `python -m metrics --json --suppress`."""
-    published = _read(text)["metrics"]
     reader = Reader()
+    _read_scope(reader, _read(text)["metrics"])
+    return reader
+
+
+def _withheld_copy(value: object) -> object:
+    """The same output with every figure withheld: the shape of what nobody prints."""
+    if isinstance(value, dict):
+        return {k: v if k == "band" else _withheld_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_withheld_copy(v) for v in value]
+    return None if isinstance(value, Number) else value
+
+
+def reader_of_together(whole: str, services: dict[str, str]) -> Reader:
+    """A reader holding the whole organisation's output and each service's: a printed count of the whole is
+    the sum of the same count in the services and in the people of no service (unknown to the reader, but
+    related among themselves as any output's counts are)."""
+    reader = Reader()
+    reader.scope = "all services"
+    _read_scope(reader, _read(whole)["metrics"])
+    for name, text in services.items():
+        reader.scope = name
+        _read_scope(reader, _read(text)["metrics"])
+    reader.scope, reader.auditing = "no service", False
+    _read_scope(reader, _withheld_copy(_read(whole)["metrics"]))
+    parts = [n for n in [*services, "no service"]]
+    for where, terms in reader.cells["all services"].items():
+        reader.same(terms, _sum(*(reader.cells[n].get(where, {}) for n in parts)))
+    return reader
+
+
+def _read_scope(reader: Reader, published: dict) -> None:
     staff = _bands(reader, published["M1"]) if published["M1"].get("bands") else None
     headcount: dict[str, dict[int, float]] | None = None
     for metric_id in STAFF_BASES:  # one headcount, whichever metric prints it
@@ -215,4 +258,3 @@ def reader_of(text: str) -> Reader:
                 _groups(reader, f"{metric_id} {key}", question["groups"], None, True)
         # The survey's data-quality line counts everyone who answered any question, not one question's base.
         _quality(reader, metric_id, metric.get("data_quality") or {}, None, None)
-    return reader

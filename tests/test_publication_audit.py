@@ -26,7 +26,7 @@ from metrics.registry import GROUPS
 from metrics.results import compute_results
 from metrics.serialise import result_to_dict
 from metrics.settings import Settings
-from tests.disclosure_reader import reader_of
+from tests.disclosure_reader import reader_of, reader_of_together
 
 ROOT = Path(__file__).resolve().parent.parent
 THRESHOLD = 10
@@ -77,12 +77,46 @@ def test_the_sample_council_leaves_no_withheld_count_narrower_than_the_threshold
     assert quoted_but_withheld(sample_published) == []
 
 
-@pytest.mark.parametrize("service", ["Adults", "Children's"])
-def test_each_service_leaves_no_withheld_count_narrower_than_the_threshold(service):
-    text = published_json("--suppress", str(THRESHOLD), "--filter", f"service={service}")
+SERVICES = ["Adults", "Children's", "Business Support"]
+
+
+@pytest.fixture(scope="module")
+def services_published() -> dict[str, str]:
+    return {service: published_json("--suppress", str(THRESHOLD), "--filter", f"service={service}")
+            for service in SERVICES}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_leaves_no_withheld_count_narrower_than_the_threshold(service, services_published):
+    text = services_published[service]
     assert reader_of(text).narrow(THRESHOLD) == {}
     assert small_counts_shown(text, THRESHOLD) == []
     assert quoted_but_withheld(text) == []
+
+
+def test_the_whole_and_every_service_side_by_side_leave_no_withheld_count_narrower_than_the_threshold(
+        sample_published, services_published):
+    """A reader with every output: a service's count is the whole's less the other services' (and the people
+    of no service, whom the reader does not see but knows are not negative)."""
+    reader = reader_of_together(sample_published, services_published)
+    assert len(reader.withheld) > 100
+    assert reader.narrow(THRESHOLD) == {}
+
+
+def test_the_auditor_catches_services_protected_each_on_its_own():
+    """As the board pack's leaving chart was made: each service protected alone. Subtracting the shown services
+    from the whole gives a hidden one back, and the auditor must say so."""
+    from metrics.api import analyse, read_paths, sample_paths
+
+    chosen = Settings(suppression_threshold=THRESHOLD)
+    inputs = read_paths(sample_paths())
+
+    def alone(filters: dict) -> str:
+        results = publish(analyse(inputs, chosen, filters=filters).results, chosen)
+        return json.dumps({"metrics": {m: result_to_dict(r) for m, r in results.items()}})
+
+    found = reader_of_together(alone({}), {s: alone({"service": [s]}) for s in SERVICES}).narrow(THRESHOLD)
+    assert found, "the auditor missed the subtraction of services from the whole"
 
 
 def test_published_percentages_are_whole_numbers(sample_published):
@@ -92,21 +126,25 @@ def test_published_percentages_are_whole_numbers(sample_published):
 
 
 def test_the_auditor_catches_a_planted_leak(sample_published):
-    """Show one count the protection hid, as a careless edit of the output would: the auditor must object."""
-    internal = json.loads(published_json())["metrics"]["M1"]
-    planted = json.loads(sample_published)
-    secondary = None
-    for published_row, true_row in zip(planted["metrics"]["M1"]["bands"], internal["bands"], strict=True):
+    """Show a count the protection hid, as a careless edit of the output would: showing one hidden only to
+    protect another must give that other away, and the auditor must say so; a small count shown is caught by
+    the primary rule."""
+    internal = json.loads(published_json())["metrics"]["M1"]["bands"]
+    caught = 0
+    for n, true_row in enumerate(internal):
         for g in GROUPS:
-            if published_row[g] is None and true_row[g] >= THRESHOLD:  # hidden only to protect a small one
-                secondary = (published_row, g, true_row[g])
-                break
-        if secondary:
-            break
-    assert secondary is not None, "the sample council has a count hidden by the second step"
-    row, group, value = secondary
-    row[group] = value
-    assert reader_of(json.dumps(planted)).narrow(THRESHOLD), "the auditor missed a planted leak"
+            planted = json.loads(sample_published)
+            row = planted["metrics"]["M1"]["bands"][n]
+            if row[g] is not None or true_row[g] < THRESHOLD:
+                continue
+            row[g] = true_row[g]  # hidden only to protect a small one: shown
+            caught += bool(reader_of(json.dumps(planted)).narrow(THRESHOLD))
+    assert caught, "the auditor missed every planted leak"
+    small = json.loads(sample_published)
+    row = next((i, r) for i, r in enumerate(internal) if any(0 < r[g] < THRESHOLD for g in GROUPS))
+    group = next(g for g in GROUPS if 0 < row[1][g] < THRESHOLD)
+    small["metrics"]["M1"]["bands"][row[0]][group] = row[1][group]
+    assert small_counts_shown(json.dumps(small), THRESHOLD)
 
 
 def test_the_auditor_catches_the_old_leak_of_a_percentage_beside_hidden_counts():
@@ -180,3 +218,29 @@ def test_generated_small_organisations_leave_no_withheld_count_narrower_than_the
     assert reader_of(text).narrow(THRESHOLD) == {}
     assert small_counts_shown(text, THRESHOLD) == []
     assert quoted_but_withheld(text) == []
+
+
+def _whole_of(parts: list[FigureSet]) -> FigureSet:
+    counts = pd.concat([p.counts for p in parts]).groupby(["metric", "item", "group"], as_index=False,
+                                                          sort=False)[["events", "base"]].sum()
+    quality = {m: DataQuality(total=sum(p.quality[m].total for p in parts),
+                              unknown=sum(p.quality[m].unknown for p in parts)) for m in parts[0].quality}
+    return FigureSet("Generated", parts[0].period, counts, quality, available=parts[0].available)
+
+
+@settings(max_examples=int(os.environ.get("WRES_AUDIT_EXAMPLES", "10")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(small_organisations(), min_size=2, max_size=3))
+def test_generated_organisations_with_services_side_by_side_leave_no_withheld_count_narrower(services):
+    from metrics.publish import publish_together
+
+    chosen = Settings(suppression_threshold=THRESHOLD)
+    whole = compute_results(_whole_of(services), chosen)
+    parts = {f"Service {n}": compute_results(figures, chosen) for n, figures in enumerate(services)}
+    together = publish_together(whole, parts, chosen)
+
+    def text(results: dict) -> str:
+        return json.dumps({"metrics": {m: result_to_dict(r) for m, r in results.items()}})
+
+    reader = reader_of_together(text(together.whole), {name: text(r) for name, r in together.parts.items()})
+    assert reader.narrow(THRESHOLD) == {}
