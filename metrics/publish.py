@@ -230,7 +230,8 @@ def _publish_bands(result: MetricResult, hidden: frozenset[str]) -> MetricResult
         cells = {g: None if _key(metric, name, g) in hidden else band.counts[g] for g in GROUPS}
         total_hidden = _key(metric, name, TOTAL) in hidden
         pct = {g: None if cells[g] is None or total_hidden else _whole(band.pct[g]) for g in GROUPS}
-        return BandRow(band.band, cells, pct), {f"{band.band}.{g}" for g in GROUPS if cells[g] is None}
+        return (BandRow(band.band, cells, pct, None if total_hidden else band.total),
+                {f"{band.band}.{g}" for g in GROUPS if cells[g] is None})
 
     bands, withheld = [], set()
     for band in result.bands:

@@ -25,6 +25,8 @@ class BandRow:
     band: str
     counts: dict[str, float | None]  # group -> staff in band
     pct: dict[str, float | None]  # group -> % of the band (the three sum to 100)
+    # Everyone in the band; None where the publication rule withholds it (or a count it is made of is unknown).
+    total: float | None = None
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ def _band_row(band: str, by_group: dict[str, float | None]) -> BandRow:
         return BandRow(band, by_group, {g: None for g in GROUPS})
     total = sum(by_group.values())  # type: ignore[arg-type]
     pct = {g: (100.0 * by_group[g] / total if total else None) for g in GROUPS}  # type: ignore[operator]
-    return BandRow(band, by_group, pct)
+    return BandRow(band, by_group, pct, total)
 
 
 def _representation(definition: MetricDefinition, counts: pd.DataFrame, settings: Settings,

@@ -151,6 +151,8 @@ def _bands(reader: Reader, metric: dict) -> dict[str, dict[int, float]]:
             reader.count(f"M1 {row['band']} {g}", row[g], cells[g])
             reader.share(cells[g], total, row[f"{g}_pct"], 100.0)
             columns[g] = _sum(columns[g], cells[g])
+        if "total" in row:  # the board pack prints each band's total
+            reader.count(f"M1 {row['band']} total", row["total"], total)
     everyone = _sum(*columns.values())
     overall = metric["overall"]
     for g in GROUPS:
@@ -182,6 +184,7 @@ def _groups(reader: Reader, where: str, groups: dict, bases: dict[str, dict[int,
         reader.count(f"{where} {g} base", figures["base"], base)
         reader.count(f"{where} {g} events", figures["events"], event)
         reader.share(event, base, figures.get("rate"), 1.0)
+        reader.share(event, base, figures.get("rate_pct"), 100.0)  # the board pack prints rates as % to 0.1
         if events_among_base:
             reader.not_more(event, base)
         made_bases[g], events[g] = base, event
@@ -204,21 +207,29 @@ def _withheld_copy(value: object) -> object:
     return None if isinstance(value, Number) else value
 
 
-def reader_of_together(whole: str, services: dict[str, str]) -> Reader:
+def _metrics_of(output: str | dict) -> dict:
+    return _read(output)["metrics"] if isinstance(output, str) else output
+
+
+def reader_of_together(whole: str | dict, services: dict[str, str] | dict[str, dict]) -> Reader:
     """A reader holding the whole organisation's output and each service's: a printed count of the whole is
     the sum of the same count in the services and in the people of no service (unknown to the reader, but
     related among themselves as any output's counts are)."""
     reader = Reader()
     reader.scope = "all services"
-    _read_scope(reader, _read(whole)["metrics"])
-    for name, text in services.items():
+    _read_scope(reader, _metrics_of(whole))
+    for name, output in services.items():
         reader.scope = name
-        _read_scope(reader, _read(text)["metrics"])
+        _read_scope(reader, _metrics_of(output))
+    # The people in no service, for the metrics the services print (the board pack prints only leaving by
+    # service): for the others the whole stands alone.
+    printed = {m for output in services.values() for m, figures in _metrics_of(output).items() if figures}
     reader.scope, reader.auditing = "no service", False
-    _read_scope(reader, _withheld_copy(_read(whole)["metrics"]))
+    _read_scope(reader, {m: f if m in printed else {} for m, f in _withheld_copy(_metrics_of(whole)).items()})
     parts = [n for n in [*services, "no service"]]
     for where, terms in reader.cells["all services"].items():
-        reader.same(terms, _sum(*(reader.cells[n].get(where, {}) for n in parts)))
+        if any(where in reader.cells.get(n, {}) for n in parts):
+            reader.same(terms, _sum(*(reader.cells[n].get(where, {}) for n in parts)))
     return reader
 
 
@@ -258,3 +269,98 @@ def _read_scope(reader: Reader, published: dict) -> None:
                 _groups(reader, f"{metric_id} {key}", question["groups"], None, True)
         # The survey's data-quality line counts everyone who answered any question, not one question's base.
         _quality(reader, metric_id, metric.get("data_quality") or {}, None, None)
+
+
+# --- the board pack's workbook, as published -------------------------------------------------------------
+
+WITHHELD = "withheld"
+_GROUP_ROWS = {"White": "white", "Unknown": "unknown"}  # anything else in the Group column is the BME label
+
+
+def _number(value: object) -> Number | None:
+    if value is None or value == WITHHELD:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return Number(str(int(value)))
+    return Number(repr(value) if isinstance(value, float) else str(value))
+
+
+def _tables(rows: list[tuple]) -> list[tuple[list[str], list[tuple]]]:
+    """Each table of a sheet: a header row of strings, then rows until a blank or a one-cell row."""
+    out = []
+    n = 0
+    while n < len(rows):
+        row = [v for v in rows[n] if v is not None]
+        if len(row) >= 3 and all(isinstance(v, str) for v in row):
+            body = []
+            n += 1
+            while n < len(rows) and len([v for v in rows[n] if v is not None]) >= 2:
+                body.append(rows[n])
+                n += 1
+            out.append(([str(v) for v in rows[n - len(body) - 1] if v is not None], body))
+        else:
+            n += 1
+    return out
+
+
+def _group(label: object) -> str:
+    return _GROUP_ROWS.get(str(label), "bme")
+
+
+def _rate_table(header: list[str], body: list[tuple], base: str, events: str, rate: str) -> dict:
+    at = {name: header.index(name) for name in (base, events, rate)}
+    groups = {}
+    for row in body:
+        groups[_group(row[header.index("Group")])] = {"base": _number(row[at[base]]),
+                                                     "events": _number(row[at[events]]),
+                                                     "rate_pct": _number(row[at[rate]])}
+    return groups
+
+
+def structures_of_workbook(path: str) -> tuple[dict, dict[str, dict]]:
+    """The board pack's workbook read as the command line's JSON shape: the whole organisation's figures, and
+    each service's where the pack prints them (the leaving table, by service)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    whole: dict = {m: {} for m in ("M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9")}
+    services: dict[str, dict] = {}
+    for sheet in book.worksheets:
+        metric = sheet.title.split(" ")[0]
+        if metric not in whole:
+            continue
+        for header, body in _tables(list(sheet.iter_rows(values_only=True))):
+            if header[0] == "Pay band":
+                bands = []
+                for row in body:
+                    cells = dict(zip(header, row, strict=False))
+                    entry = {"band": cells["Pay band"]}
+                    for g, label in zip(GROUPS, header[1:4], strict=True):
+                        entry[g] = _number(cells[label])
+                    entry["total"] = _number(cells[header[4]])
+                    for g, label in zip(GROUPS, header[5:8], strict=True):
+                        entry[f"{g}_pct"] = _number(cells[label])
+                    bands.append(entry)
+                overall = next(b for b in bands if b["band"] == "All staff")
+                whole["M1"] = {"bands": [b for b in bands if b is not overall],
+                               "overall": {k: v for k, v in overall.items() if k not in ("band", "total")},
+                               "data_quality": {"total": overall["total"]}}
+            elif header[:2] == ["Group", header[1]] and len(header) == 4 and header[0] == "Group":
+                whole[metric] = {"groups": _rate_table(header, body, header[1], header[2], header[3]),
+                                 "data_quality": {}}
+            elif header[0] == "Question":
+                questions: dict = {}
+                for row in body:
+                    question = questions.setdefault(str(row[0]), {"groups": {}, "data_quality": {}})
+                    question["groups"] |= _rate_table(header, [row], "Respondents", "Said yes", "% saying yes")
+                whole[metric] = {"questions": questions, "data_quality": {}}
+            elif header[0] == "Service":
+                for name in dict.fromkeys(str(row[0]) for row in body):
+                    groups = _rate_table(header, [r for r in body if str(r[0]) == name], "Average headcount",
+                                         "Leavers", "Leaving rate (%)")
+                    if name == "All services":
+                        whole["M8"] = {"groups": groups, "data_quality": {}}
+                    else:
+                        services.setdefault(name, {m: {} for m in whole})["M8"] = {"groups": groups,
+                                                                                  "data_quality": {}}
+    return whole, services

@@ -26,7 +26,7 @@ from metrics.registry import GROUPS
 from metrics.results import compute_results
 from metrics.serialise import result_to_dict
 from metrics.settings import Settings
-from tests.disclosure_reader import reader_of, reader_of_together
+from tests.disclosure_reader import reader_of, reader_of_together, structures_of_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 THRESHOLD = 10
@@ -244,3 +244,50 @@ def test_generated_organisations_with_services_side_by_side_leave_no_withheld_co
 
     reader = reader_of_together(text(together.whole), {name: text(r) for name, r in together.parts.items()})
     assert reader.narrow(THRESHOLD) == {}
+
+
+# --- the board pack, read back from its workbook ----------------------------------------------------------
+
+
+def board_pack(path: Path, *args: str) -> Path:
+    result = subprocess.run([sys.executable, "-m", "reports", "--format", "xlsx", "--out", str(path), *args],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+                            env=os.environ | {"WRES_DATABASE_URL": f"sqlite:///{path.parent / 'none.sqlite'}"})
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def _shown_counts(structure: dict) -> list[float]:
+    out = []
+    for metric in structure.values():
+        for row in metric.get("bands", []):
+            out += [row[g].value for g in GROUPS if row[g] is not None]
+        groups = [metric.get("groups") or {}, *[q["groups"] for q in (metric.get("questions") or {}).values()]]
+        out += [f[k].value for gs in groups for f in gs.values() for k in ("events", "base") if f[k] is not None]
+    return out
+
+
+def test_the_board_pack_workbook_as_published_leaves_no_withheld_count_narrower(tmp_path):
+    whole, services = structures_of_workbook(str(board_pack(tmp_path / "pack.xlsx")))
+    assert set(services) == {"Adults", "Children's", "Business Support"}  # the leaving table, by service
+    reader = reader_of_together(whole, services)
+    assert len(reader.withheld) > 20
+    assert reader.narrow(THRESHOLD) == {}
+    counts = _shown_counts(whole) + [c for s in services.values() for c in _shown_counts(s)]
+    assert counts and not [c for c in counts if 0 < c < THRESHOLD]
+
+
+def test_the_auditor_catches_a_leak_planted_in_the_board_packs_leaving_table(tmp_path):
+    published = structures_of_workbook(str(board_pack(tmp_path / "pack.xlsx")))
+    internal = structures_of_workbook(str(board_pack(tmp_path / "internal.xlsx", "--internal")))
+    caught = tried = 0
+    for service, metrics in published[1].items():
+        for g, figures in metrics["M8"]["groups"].items():
+            for part in ("events", "base"):
+                true = internal[1][service]["M8"]["groups"][g][part]
+                if figures[part] is not None or true.value < THRESHOLD:
+                    continue
+                figures[part], tried = true, tried + 1  # shown again, as an edit of the table would
+                caught += bool(reader_of_together(*published).narrow(THRESHOLD))
+                figures[part] = None
+    assert tried and caught, "the auditor missed every count shown again in the leaving table"
