@@ -34,7 +34,9 @@ institutional performance", Statistics in Medicine 24:1185-1202)
 
 Anonymising for sharing relabels organisations "Organisation A", "Organisation B"... in a random order
 (so knowing the names does not reveal the key), lists them in label order, rounds sizes to the nearest
-10 and leaves out the counts by group, since sizes and counts can identify an organisation.
+10 and leaves out the counts by group, since sizes and counts can identify an organisation. A ratio
+with its 95% interval gives its four counts back (two equations, the rounded size and whole numbers
+pin them), so a ratio resting on a count of 1 to threshold - 1 is withheld from what is shared.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ import pandas as pd
 from data_loaders.errors import InputError
 from metrics import stats
 from metrics.counts import FigureSet, Period
-from metrics.registry import METRICS, STANDARDS, Direction, MetricDefinition, metric
+from metrics.disclosure import is_hidden
+from metrics.registry import KNOWN_GROUPS, METRICS, STANDARDS, Direction, MetricDefinition, metric
 from metrics.results import GroupFigures, MetricResult, compute_results
 from metrics.settings import Settings
 from metrics.template import column_letters
@@ -265,7 +268,9 @@ def position_words(row: OrganisationRow) -> str:
 def anonymised_note() -> str:
     return (f"Organisations are labelled in a random order, not by name or size. Sizes are rounded to the "
             f"nearest {SIZE_ROUNDING} and each organisation is placed against the limits at its rounded size; "
-            "counts by group are left out, since they could identify an organisation.")
+            "counts by group are left out, since they could identify an organisation, and so is any ratio "
+            "resting on a count under the publication threshold, since a ratio and its interval give the "
+            "counts back.")
 
 
 # ---------------------------------------------------------------------------------------
@@ -496,14 +501,29 @@ def _relabel(name: str, key: Mapping[str, str]) -> str:
         raise ValueError(f"the anonymising key has no label for '{name}'") from None
 
 
-def anonymise_comparison(comparison: Comparison, key: Mapping[str, str]) -> Comparison:
-    """The comparison with labels for names, in label order, sizes rounded and counts left out.
+def withheld_for_sharing(row: OrganisationRow, threshold: int) -> bool:
+    """Whether an organisation's ratio must be left out of what is shared: a ratio with its interval gives its
+    four counts back (two equations, the rounded size and whole numbers pin them), so it is shared only when
+    each of them could be published itself (metrics.disclosure.is_hidden)."""
+    return any(is_hidden(getattr(row.groups[g], part), threshold)
+               for g in KNOWN_GROUPS if g in row.groups for part in ("events", "base"))
+
+
+def anonymise_comparison(comparison: Comparison, key: Mapping[str, str],
+                         threshold: int = Settings().suppression_threshold) -> Comparison:
+    """The comparison with labels for names, in label order, sizes rounded and counts left out; a ratio
+    resting on a count of 1 to threshold - 1 is withheld with its interval and place.
 
     Rounded sizes are what is shown, so each organisation is placed against the limits at its
     rounded size: the shared chart and its words agree."""
     rows = []
     for row in comparison.organisations:
         hidden = replace(row, organisation=_relabel(row.organisation, key), size=rounded_size(row.size), groups={})
+        if row.value is not None and withheld_for_sharing(row, threshold):
+            rows.append(replace(hidden, value=None, ci=None, status=stats.INSUFFICIENT, limits=None, position=None,
+                                side=None, adverse=None,
+                                reason=f"withheld: it rests on a count under {threshold}"))
+            continue
         rows.append(_placed(hidden, comparison.pooled, comparison.adverse_if) if row.placed else hidden)
     rows.sort(key=lambda r: label_order(r.organisation))
     return replace(comparison, organisations=tuple(rows), anonymised=True)
@@ -526,7 +546,8 @@ def anonymise_benchmark(result: Benchmark, key: Mapping[str, str] | None = None)
         periods={label: period for label, period in sorted(((_relabel(name, key), period)
                                                             for name, period in result.periods.items()),
                                                            key=lambda kv: label_order(kv[0]))},
-        comparisons=tuple(anonymise_comparison(c, key) for c in result.comparisons),
+        comparisons=tuple(anonymise_comparison(c, key, result.settings.suppression_threshold)
+                          for c in result.comparisons),
         workforce=workforce,
         anonymised=True,
     )

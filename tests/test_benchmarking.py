@@ -305,10 +305,15 @@ def test_anonymised_benchmark_hides_names_counts_and_exact_sizes():
     assert [row.organisation for row in m2.organisations] == list(shared.organisations)
     rows = rows_by_name(m2)
     assert rows["Organisation B"].size == 240  # 31 + 212 = 243
-    assert rows["Organisation B"].limits.n == 240
+    # Its 9 appointed: the ratio and interval would give the counts back, so they are not shared.
+    assert rows["Organisation B"].value is None and rows["Organisation B"].ci is None
+    assert not rows["Organisation B"].placed and "count under 10" in rows["Organisation B"].reason
     assert all(row.groups == {} for row in m2.organisations)
-    # Placed at its rounded size, and the same answer as before for the worked example.
-    assert rows["Organisation C"].position == OUTSIDE_998 and rows["Organisation C"].adverse is True
+    # Ashmere's 3 appointed: withheld too. Carrowdale is placed at its rounded size, where it was before.
+    assert rows["Organisation C"].value is None and not rows["Organisation C"].placed
+    before = rows_by_name(result.comparison("M2"))["Carrowdale"]
+    assert rows["Organisation D"].placed and rows["Organisation D"].value == before.value
+    assert (rows["Organisation D"].position, rows["Organisation D"].side) == (before.position, before.side)
     assert m2.pooled == result.comparison("M2").pooled
     assert any("random order" in note and "nearest 10" in note for note in shared.notes)
     text = json.dumps(to_json_dict(shared))

@@ -291,3 +291,31 @@ def test_the_auditor_catches_a_leak_planted_in_the_board_packs_leaving_table(tmp
                 caught += bool(reader_of_together(*published).narrow(THRESHOLD))
                 figures[part] = None
     assert tried and caught, "the auditor missed every count shown again in the leaving table"
+
+
+# --- the benchmarking page's anonymised download ------------------------------------------------------------
+
+
+def test_the_anonymised_benchmark_shares_no_ratio_that_rests_on_a_small_count():
+    """A ratio and its Katz interval give back the four counts they are made from (two equations; the rounded
+    size and whole numbers pin the rest), so the shared download holds a ratio only when each could be
+    published itself. Checked on the sample region against the named, unshared comparison."""
+    from metrics.benchmarking import anonymise, anonymise_benchmark, benchmark, read_template_paths
+
+    named = benchmark(read_template_paths([str(ROOT / "sample_data" / "region")]), Settings())
+    key = anonymise(named.organisations)
+    shared = anonymise_benchmark(named, key)
+    withheld = 0
+    for before, after in zip(named.comparisons, shared.comparisons, strict=True):
+        by_label = {row.organisation: row for row in after.organisations}
+        for row in before.organisations:
+            counts = [getattr(row.groups[g], part) for g in ("bme", "white") if g in row.groups
+                      for part in ("events", "base")]
+            small = any(0 < c < THRESHOLD for c in counts if c is not None)
+            published = by_label[key[row.organisation]]
+            if small and row.value is not None:
+                withheld += 1
+                assert published.value is None and published.ci is None and not published.placed
+            elif row.value is not None:
+                assert published.value == row.value
+    assert withheld, "the sample region has small organisations whose ratios must not be shared"
