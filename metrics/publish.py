@@ -113,15 +113,15 @@ class _Builder:
     def _base_terms(self, result: MetricResult, group: str, base: float) -> dict[int, float]:
         model, population = self.model, result.definition.population
         staff = self.staff.get(group)
-        in_post = None if staff is None else model.total(staff)
-        if population == "staff" and in_post is not None:
-            if abs(base - in_post) < 1e-9:
+        if staff is not None:
+            in_post = model.total(staff)
+            if population == "staff" and abs(base - in_post) < 1e-9:
                 return dict(staff)
-            if base > in_post:  # people in post without a pay band: counted here, not in the bands
+            if population == "staff" and base > in_post:  # in post without a pay band: counted here, not in them
                 return staff | {self.variable(("staff without a band", group, base), base - in_post): 1.0}
-        if population == "average staff" and in_post is not None and 2 * base - in_post >= 0:
-            start = self.variable(("staff at the start", group, base), 2 * base - in_post)
-            return {**{i: 0.5 * c for i, c in staff.items()}, start: 0.5}  # type: ignore[union-attr]
+            if population == "average staff" and 2 * base - in_post >= 0:
+                start = self.variable(("staff at the start", group, base), 2 * base - in_post)
+                return {**{i: 0.5 * c for i, c in staff.items()}, start: 0.5}
         # Named by its value: the same population counted the same in two places is one number to a reader.
         return {self.variable((population, group, base), base): 1.0}
 
