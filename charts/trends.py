@@ -71,6 +71,8 @@ def trend(years: Sequence[Year], metric_id: str, settings: Settings) -> ChartSpe
 def _marks(rows: pd.DataFrame) -> list[dict[str, Any]]:
     places = 2 if rows["measure"].iloc[0] == "relative likelihood" else 1
     marks = []
+    # A trend_table row; pandas-stubs types every field as any scalar at all, not as its column's type.
+    row: Any
     for row in rows.itertuples():
         value = round(float(row.value), places)
         marks.append({
@@ -99,7 +101,7 @@ def _chart(marks: list[dict[str, Any]], order: list[str], measure: str, settings
         y_title = "Relative likelihood (log scale)"
         layers.append(alt.Chart(alt.InlineData(values=[{"low": low, "high": high}])).mark_rect(
             color=palette.RANGE_SHADING, opacity=0.6).encode(y=alt.Y("low:Q", scale=scale), y2="high:Q"))
-        reference = 1.0
+        reference: float | None = 1.0
     else:
         span = [min([0.0, *values]), max([0.0, *values])]
         pad = max(2.0, (span[1] - span[0]) * 0.15)
