@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from charts import palette
-from charts.builders import ChartSpec, _finish, _message_spec
+from charts.builders import ChartSpec, TopLevelChart, _finish, _message_spec
 from metrics import stats
 from metrics.registry import METRICS
 from metrics.settings import Settings
@@ -88,7 +88,7 @@ def _marks(rows: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _chart(marks: list[dict[str, Any]], order: list[str], measure: str, settings: Settings,
-           has_questions: bool) -> alt.TopLevelMixin:
+           has_questions: bool) -> TopLevelChart:
     values = [v for m in marks for v in (m["value"], m["ci_low"], m["ci_high"]) if v is not None]
     x = alt.X("period:O", sort=order, title="Period", axis=alt.Axis(labelAngle=0))
     offset = alt.XOffset("question:N") if has_questions else alt.Undefined
