@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # axe-core for the browser tests' accessibility checks (package.json); skipped, with a note, without npm.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: setup run test bench lint sample
+.PHONY: setup run test typecheck bench lint sample
 
 setup: $(STAMP)
 
@@ -22,8 +22,13 @@ $(NODE_STAMP): package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
 	else echo "npm not found: the accessibility checks will be skipped (install Node.js and npm first)"; fi
 
-test: $(STAMP) $(NODE_STAMP)
+# The type check first: a type error fails `make test` (and CI) before the tests run.
+test: $(STAMP) typecheck $(NODE_STAMP)
 	$(BIN)/python -m pytest
+
+# mypy over the packages that pyproject.toml's [tool.mypy] names, with pandas-stubs.
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeAlias
 
 import altair as alt
 import pandas as pd
@@ -28,10 +28,14 @@ WITHHELD = "withheld"
 MIN_LABELLED_SEGMENT = 5.0
 SHORTLISTED, APPOINTED = "Shortlisted", "Appointed"
 
+# Any chart that can be drawn on its own (Altair's own alias for these, ChartType, is not public).
+TopLevelChart: TypeAlias = (alt.Chart | alt.LayerChart | alt.ConcatChart | alt.HConcatChart | alt.VConcatChart
+                            | alt.FacetChart | alt.RepeatChart)
+
 
 @dataclass(eq=False)
 class ChartSpec:
-    chart: alt.TopLevelMixin
+    chart: TopLevelChart
     title: str
     # The headline finding in one sentence.
     summary: str
@@ -56,7 +60,7 @@ class ChartSpec:
             return ""
         return " ".join(lines) if isinstance(lines, list) else str(lines)
 
-    def untitled(self) -> alt.TopLevelMixin:
+    def untitled(self) -> TopLevelChart:
         """The chart without its title and subtitle, for a page that shows them as text above it. Text there wraps
         at any width or zoom; in the picture Vega cuts a line wider than the chart short ("the ra...")."""
         chart = self.chart.copy(deep=False)
@@ -116,7 +120,7 @@ def _wrap(text: str, width: int = 90) -> list[str]:
     return textwrap.wrap(text, width) or [""]
 
 
-def _finish(chart: alt.TopLevelMixin, title: str, subtitle: str = "") -> alt.TopLevelMixin:
+def _finish(chart: TopLevelChart, title: str, subtitle: str = "") -> TopLevelChart:
     heading = alt.TitleParams(text=_wrap(title, 50), subtitle=_wrap(subtitle) if subtitle else alt.Undefined,
                               anchor="start", fontSize=palette.TITLE_SIZE, subtitleFontSize=palette.SUBTITLE_SIZE,
                               subtitleColor=palette.DARK_GREY, offset=24)
@@ -134,7 +138,7 @@ def _finish(chart: alt.TopLevelMixin, title: str, subtitle: str = "") -> alt.Top
     )
 
 
-def _message_chart(title: str, message: str) -> alt.TopLevelMixin:
+def _message_chart(title: str, message: str) -> TopLevelChart:
     text = "\n".join(_wrap(message, 70))
     chart = (
         alt.Chart(alt.InlineData(values=[{"message": text}]))
@@ -203,16 +207,16 @@ def _comparison(result: MetricResult, settings: Settings, noun: str, verb: str) 
     clause = _ratio_clause(result, settings)
     if bme and white:
         return f"{_cap(bme)} {verb}, against {white}{clause}"
-    if bme or white:
+    if shown := bme or white:
         hidden = "white" if bme else settings.bme_label
-        return f"{_cap(bme or white)} {verb}; the figure for {hidden} {noun} is withheld{clause}"
+        return f"{_cap(shown)} {verb}; the figure for {hidden} {noun} is withheld{clause}"
     return f"The figures for {settings.bme_label} and white {noun} are withheld{clause}"
 
 
 def _small(groups: dict[str, GroupFigures], settings: Settings, prefix: str = "") -> list[str]:
     return [f"{prefix}{_label(g, settings)}" for g in GROUPS
-            if g in groups and groups[g].base is not None and groups[g].base < settings.min_group_size
-            and not (g == "unknown" and groups[g].base == 0)]
+            if g in groups and (base := groups[g].base) is not None and base < settings.min_group_size
+            and not (g == "unknown" and base == 0)]
 
 
 def _shown_groups(groups: dict[str, GroupFigures]) -> list[str]:
@@ -242,7 +246,7 @@ def _band_table_row(band: BandRow, settings: Settings) -> dict[str, Any]:
 
 def _band_segments(band: BandRow, settings: Settings) -> tuple[list[dict[str, Any]], str]:
     """The band's segments left to right, and a note when part of it cannot be drawn."""
-    segments = []
+    segments: list[dict[str, Any]] = []
     start = 0.0
     for g in GROUPS:
         share = band.pct.get(g)
@@ -361,7 +365,7 @@ def recruitment(result: MetricResult, settings: Settings) -> ChartSpec:
     small = _small(result.groups, settings)
     if why := _why_not_drawn(result, settings):
         return _message_spec(title, why, table, small)
-    marks = []
+    marks: list[dict[str, Any]] = []
     for g in _shown_groups(result.groups):
         figures = result.groups[g]
         group = _label(g, settings)
@@ -496,7 +500,8 @@ def forest(results: list[MetricResult], settings: Settings) -> ChartSpec:
     mixed = len(conventions) > 1
     low, high = settings.adverse_range
 
-    table_rows, marks = [], []
+    table_rows: list[dict[str, Any]] = []
+    marks: list[dict[str, Any]] = []
     for row in rows:
         convention = _convention(row.result.definition, settings)
         label = f"{row.label} ({convention})" if mixed else row.label
@@ -588,7 +593,7 @@ def _rate_marks(category: str, result: MetricResult, settings: Settings) -> list
 
 
 def _rates_chart(marks: list[dict[str, Any]], settings: Settings, category_title: str | None,
-                 x_title: str) -> alt.LayerChart:
+                 x_title: str) -> TopLevelChart:
     drawn = [m for m in marks if m["rate"] is not None]
     highest = max((m["rate"] for m in drawn), default=10.0) or 10.0
     scale = alt.Scale(domain=[0, highest * 1.45], nice=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import altair as alt
@@ -88,8 +89,11 @@ def funnel(comparison: Comparison, settings: Settings, *, highlight: str = "") -
         reason = comparison.funnel_reason or "no organisation has enough people to be placed"
         return _message_spec(title, f"No funnel can be drawn: {reason}.", table)
     curve = funnel_curve(comparison)
+    pooled = comparison.pooled.value
+    assert pooled is not None  # no funnel_reason: the pooled ratio is above 0
     marks: list[dict[str, Any]] = []
     for row in comparison.placed:
+        assert row.value is not None  # placed: it has a ratio above 0 to place
         category = _category(row)
         labelled = category in (_ADVERSE_OUT, _FAVOURABLE_OUT) or row.organisation == highlight
         marks.append({"organisation": row.organisation, "size": round(row.size or 0), "value": round(row.value, 2),
@@ -97,7 +101,7 @@ def funnel(comparison: Comparison, settings: Settings, *, highlight: str = "") -
                       "label": row.organisation if labelled else "",
                       "weight": "bold" if row.organisation == highlight else "normal"})
     values = [m["value"] for m in marks] + list(curve["lower_998"]) + list(curve["upper_998"])
-    values += [comparison.pooled.value, *settings.adverse_range]
+    values += [pooled, *settings.adverse_range]
     positive = [v for v in values if v and v > 0]
     y_scale = alt.Scale(type="log", domain=[min(positive) / 1.1, max(positive) * 1.1], nice=False)
     x_scale = alt.Scale(type="log", domain=[float(curve["n"].min()), float(curve["n"].max())], nice=False)
@@ -105,15 +109,17 @@ def funnel(comparison: Comparison, settings: Settings, *, highlight: str = "") -
     y = alt.Y("value:Q", scale=y_scale, title="Relative likelihood (log scale)")
     lines = curve.melt(id_vars="n", var_name="limit", value_name="ratio").assign(
         level=lambda f: f["limit"].map(lambda name: "99.8% limits" if name.endswith("998") else "95% limits"))
+    # Any: pandas-stubs types every field of a row as any scalar at all, not as its column's type.
+    line_rows: Iterable[Any] = lines.itertuples()
     line_data = alt.InlineData(values=[{"n": round(r.n, 3), "ratio": round(r.ratio, 4), "limit": r.limit,
-                                        "level": r.level} for r in lines.itertuples()])
+                                        "level": r.level} for r in line_rows])
     limit_lines = alt.Chart(line_data).mark_line(color=palette.DARK_GREY).encode(
         x=alt.X("n:Q", scale=x_scale), y=alt.Y("ratio:Q", scale=y_scale), detail="limit:N",
         strokeDash=alt.StrokeDash("level:N", scale=alt.Scale(domain=["95% limits", "99.8% limits"],
                                                              range=[[6, 4], [1, 0]]),
                                   legend=alt.Legend(title=None, orient="top")))
-    centre = alt.Chart(alt.InlineData(values=[{"pooled": round(comparison.pooled.value, 4),
-                                               "label": f"Pooled {ratio_text(comparison.pooled.value)}"}])).mark_rule(
+    centre = alt.Chart(alt.InlineData(values=[{"pooled": round(pooled, 4),
+                                               "label": f"Pooled {ratio_text(pooled)}"}])).mark_rule(
         color=palette.BLACK, strokeWidth=2).encode(y=alt.Y("pooled:Q", scale=y_scale))
     data = alt.InlineData(values=marks)
     domain = [c for c in _MARKS if any(m["category"] == c for m in marks)]
@@ -151,8 +157,10 @@ def workforce_shares(workforce: Workforce, settings: Settings, *, highlight: str
     if not rows or pooled is None:
         return _message_spec(title, "No organisation has pay band figures to compare.", table)
     ordered = sorted(rows, key=lambda r: -r.bme_pct)  # type: ignore[operator]
-    marks = [{"organisation": r.organisation, "pct": round(r.bme_pct, 1), "label": f"{r.bme_pct:.1f}%",  # type: ignore
-              "weight": "bold" if r.organisation == highlight else "normal"} for r in ordered]
+    marks: list[dict[str, Any]] = [
+        {"organisation": r.organisation, "pct": round(r.bme_pct, 1), "label": f"{r.bme_pct:.1f}%",
+         "weight": "bold" if r.organisation == highlight else "normal"}
+        for r in ordered if r.bme_pct is not None]  # every one of them (see rows): the check is for the type checker
     y = alt.Y("organisation:N", sort=[m["organisation"] for m in marks], title=None)
     x = alt.X("pct:Q", title=f"{bme} % of staff of known ethnicity")
     data = alt.InlineData(values=marks)

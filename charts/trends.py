@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from charts import palette
-from charts.builders import ChartSpec, _finish, _message_spec
+from charts.builders import ChartSpec, TopLevelChart, _finish, _message_spec
 from metrics import stats
 from metrics.registry import METRICS
 from metrics.settings import Settings
@@ -71,6 +71,8 @@ def trend(years: Sequence[Year], metric_id: str, settings: Settings) -> ChartSpe
 def _marks(rows: pd.DataFrame) -> list[dict[str, Any]]:
     places = 2 if rows["measure"].iloc[0] == "relative likelihood" else 1
     marks = []
+    # A trend_table row; pandas-stubs types every field as any scalar at all, not as its column's type.
+    row: Any
     for row in rows.itertuples():
         value = round(float(row.value), places)
         marks.append({
@@ -86,7 +88,7 @@ def _marks(rows: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _chart(marks: list[dict[str, Any]], order: list[str], measure: str, settings: Settings,
-           has_questions: bool) -> alt.TopLevelMixin:
+           has_questions: bool) -> TopLevelChart:
     values = [v for m in marks for v in (m["value"], m["ci_low"], m["ci_high"]) if v is not None]
     x = alt.X("period:O", sort=order, title="Period", axis=alt.Axis(labelAngle=0))
     offset = alt.XOffset("question:N") if has_questions else alt.Undefined
@@ -99,7 +101,7 @@ def _chart(marks: list[dict[str, Any]], order: list[str], measure: str, settings
         y_title = "Relative likelihood (log scale)"
         layers.append(alt.Chart(alt.InlineData(values=[{"low": low, "high": high}])).mark_rect(
             color=palette.RANGE_SHADING, opacity=0.6).encode(y=alt.Y("low:Q", scale=scale), y2="high:Q"))
-        reference = 1.0
+        reference: float | None = 1.0
     else:
         span = [min([0.0, *values]), max([0.0, *values])]
         pad = max(2.0, (span[1] - span[0]) * 0.15)

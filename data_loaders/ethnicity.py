@@ -572,7 +572,9 @@ def label_table(
         table = pd.concat([table, pd.DataFrame([{"label": "(blank)", "rows": blank, "category": missing.category,
                                                  "group": missing.group, "recognised": True}])],
                           ignore_index=True)
-    table = table.groupby(["label", "category", "group", "recognised"], dropna=False, as_index=False)["rows"].sum()
+    # With as_index=False this is a DataFrame (the keys and the sum); pandas-stubs types any column's sum as a Series.
+    table = table.groupby(["label", "category", "group", "recognised"], dropna=False,  # type: ignore[assignment]
+                          as_index=False)["rows"].sum()
     return table.sort_values(["rows", "label"], ascending=[False, True], ignore_index=True)[
         ["label", "rows", "category", "group", "recognised"]
     ]

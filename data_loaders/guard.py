@@ -477,6 +477,7 @@ def _run_in_process(
     caller_failed: list[BaseException] = []
 
     def relay(stage: str) -> None:
+        assert progress is not None  # relay is installed only when there is a progress callback
         try:
             progress(stage)
         except BaseException as error:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -158,7 +158,7 @@ def concat_records(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Frames of one dataset, one after another. A categorical column stays categorical, over
     every frame's labels: pandas would otherwise fall back to object when the labels differ."""
     categorical = {c for frame in frames for c, dtype in frame.dtypes.items() if isinstance(dtype, pd.CategoricalDtype)}
-    unions: dict[str, pd.CategoricalDtype] = {}
+    unions: dict[Hashable, pd.CategoricalDtype] = {}
     for column in categorical:
         labels = [frame[column].cat.categories if isinstance(frame[column].dtype, pd.CategoricalDtype)
                   else pd.Index(frame[column].dropna().astype("str").unique())

@@ -333,7 +333,7 @@ def _not_ts021(name: str, header: _Header | None, missing: list[str]) -> InputEr
 
 def _read_rows(name: str, header: _Header) -> PopulationTable:
     sheet = header.sheet
-    where = {"file": name, "sheet": sheet.name or None}
+    where: dict[str, Any] = {"file": name, "sheet": sheet.name or None}
     names: dict[str, str] = {}
     named_at: dict[str, int] = {}
     counts: dict[str, dict[str, int]] = {}

@@ -417,7 +417,7 @@ def _inflate_deflated(name: str, stored: memoryview, declared_size: int) -> Iter
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     produced = 0
     offset = 0
-    pending = b""
+    pending: bytes | memoryview = b""
     try:
         while not inflater.eof:
             if not pending:
@@ -906,7 +906,7 @@ def _check_biff(name: str, stream: bytes) -> None:
 
 
 def _biff_record_starts(stream: bytes, position: int, stop_at_eof: bool = False) -> list[int]:
-    starts = []
+    starts: list[int] = []
     length = len(stream)
     unpack = _RECORD_HEADER.unpack_from
     append = starts.append

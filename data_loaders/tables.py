@@ -591,7 +591,7 @@ def _sort_rows(
         if len(notes_start):
             in_notes[notes_start[0]:] = True
     totals = totals_word & ~repeated_header & ~repeated_title & ~page_row
-    totals[totals] = [_totals_rest_is_numbers(columns, i, first[i]) for i in np.flatnonzero(totals)]
+    totals[totals] = [_totals_rest_is_numbers(columns, int(i), first[i]) for i in np.flatnonzero(totals)]
     reasons = {
         "notes below the table": ~blank_row & in_notes,
         "headings repeated inside the data": ~in_notes & repeated_header,

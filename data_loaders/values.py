@@ -89,6 +89,7 @@ def _map_distinct(cells: pd.Series, parse: Callable[[Any], Any], dtype: Any, mis
     answered, answers = bulk(uniques) if bulk is not None and len(uniques) else (None, None)
     for i, value in enumerate(uniques):
         if answered is not None and answered[i]:
+            assert answers is not None  # bulk answers with both arrays or not at all
             results.append(answers[i])
             continue
         result = BLANK if is_blank(value) else parse(value)
@@ -123,7 +124,9 @@ def _spread(distinct: Any, codes: np.ndarray) -> Any:
 def _categories_from(results: list[Any], codes: np.ndarray) -> pd.Categorical:
     """Per-row codes into the distinct parsed texts (several raw values may parse to one: ' Adults',
     'ADULT SOCIAL CARE'); `results` ends with the missing value, which code -1 picks."""
-    parsed_codes, categories = pd.factorize(pd.array(results[:-1], dtype=STRING), use_na_sentinel=True, sort=True)
+    # pandas-stubs' factorize has no overload for an extension array, which pandas factorizes as it is.
+    parsed_codes, categories = pd.factorize(pd.array(results[:-1], dtype=STRING),  # type: ignore[call-overload]
+                                            use_na_sentinel=True, sort=True)
     row_codes = np.append(parsed_codes, -1)[codes]
     # In order, and only the labels of the rows kept: the same categories however the cells were read.
     # (Categorical.remove_unused_categories sorts every code to find them: a second on a national file.)
@@ -466,7 +469,9 @@ def id_value(value: Any) -> Any:
 def parse_id(cells: pd.Series) -> Parsed:
     """Whole numbers (1234.0) -> '1234'; text stripped -> string dtype."""
     if isinstance(cells.dtype, pd.StringDtype):  # a large CSV's column as read: text, every cell
-        return _text_ids(cells)
+        ids = _text_ids(cells)
+        assert ids is not None  # _text_ids answers for every string column
+        return ids
     return _whole_number_ids(cells) or _text_ids(cells) or _map_distinct(cells, id_value, STRING, pd.NA)
 
 
@@ -511,7 +516,8 @@ def _whole_number_ids(cells: pd.Series) -> Parsed | None:
         return None
     numbers = pd.array(raw, dtype="Float64")
     present = numbers[~numbers.isna()]
-    if len(present) and not bool((present == present.round()).all()):
+    # FloatingArray.round exists (pandas' masked arrays have it); pandas-stubs does not declare it.
+    if len(present) and not bool((present == present.round()).all()):  # type: ignore[attr-defined]
         return None
     text = pd.Series(numbers.astype("Int64"), index=cells.index, name=cells.name).astype(STRING)
     return text, pd.Series(False, index=cells.index, name=cells.name)

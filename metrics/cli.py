@@ -13,7 +13,7 @@ import json
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from data_loaders.errors import InputError
 from data_loaders.schema import DATASETS
@@ -29,7 +29,7 @@ WIDTH = 100
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump, exit 2
+    def error(self, message: str) -> NoReturn:  # one line, no usage dump, exit 2
         raise InputError(f"{message} (see python -m metrics --help)")
 
 

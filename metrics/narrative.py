@@ -150,7 +150,7 @@ def _pay_bands(result: MetricResult, settings: Settings) -> str:
     if overall is None or overall.pct["bme"] is None:
         return "The pay band figures are withheld from publication because some counts are too small."
     sentence = f"{_cap(bme)} staff are {pct(overall.pct['bme'], fraction=False)} of the workforce."
-    shown = [b for b in result.bands if b.pct["bme"] is not None and sum(v or 0 for v in b.counts.values())]
+    shown = [b for b in result.bands if b.pct["bme"] is not None and bool(sum(v or 0 for v in b.counts.values()))]
     if len(shown) >= 2:
         highest = max(shown, key=lambda b: b.pct["bme"])  # type: ignore[arg-type,return-value]
         lowest = min(shown, key=lambda b: b.pct["bme"])  # type: ignore[arg-type,return-value]

@@ -117,7 +117,9 @@ def _latest_on_or_before(dates: pd.Series, today: dt.date) -> pd.Timestamp | Non
         if not on_or_before.any():
             return None
         latest = np.max(values.view(np.int64), where=on_or_before, initial=np.iinfo(np.int64).min)
-        return pd.Timestamp(np.datetime64(int(latest), np.datetime_data(values.dtype)[0]))
+        unit = np.datetime_data(values.dtype)[0]
+        # numpy's stubs take the unit only as a literal ("ns", "us"...); the column's own unit is a str.
+        return pd.Timestamp(np.datetime64(int(latest), unit))  # type: ignore[call-overload]
     dates = dates[dates.notna() & (dates <= pd.Timestamp(today))]
     return dates.max() if len(dates) else None
 
@@ -184,23 +186,23 @@ def _text_matches(values: pd.Series, test: Callable[[pd.Series], pd.Series]) -> 
 
 def _isin(values: pd.Series, wanted: pd.Series) -> np.ndarray:
     """Rows of `values` equal to one of `wanted` (never a blank)."""
-    wanted = wanted.dropna().unique()
-    if not len(wanted):
+    distinct = wanted.dropna().unique()
+    if not len(distinct):
         return np.zeros(len(values), dtype=bool)
     if (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
-            and isinstance(wanted.dtype, pd.StringDtype)):
+            and isinstance(distinct.dtype, pd.StringDtype)):
         # pandas turns each wanted value into an Arrow scalar one by one; thousands of employee numbers
         # against 1.6 million cost more that way than the test itself.
         import pyarrow as pa
         import pyarrow.compute as pc
 
         column = pa.array(values.array)
-        value_set = pa.array(wanted)
+        value_set = pa.array(distinct)
         if isinstance(value_set, pa.ChunkedArray):
             value_set = value_set.combine_chunks()
         value_set = value_set.cast(column.type)
         return np.asarray(pc.is_in(column, value_set=value_set), dtype=bool)
-    return values.isin(wanted).fillna(False).to_numpy(dtype=bool)
+    return values.isin(distinct).fillna(False).to_numpy(dtype=bool)
 
 
 def _staff_rows(ids: pd.Series, staff_ids: pd.Series) -> np.ndarray:
@@ -218,7 +220,7 @@ def _staff_rows(ids: pd.Series, staff_ids: pd.Series) -> np.ndarray:
     return np.where(positions >= 0, candidates[last][positions], -1)
 
 
-def _pick(values: np.ndarray, rows: np.ndarray, missing: object) -> np.ndarray:
+def _pick(values: np.ndarray, rows: np.ndarray, missing: int) -> np.ndarray:
     """values at `rows`, `missing` where a row is -1."""
     if not len(values):
         return np.full(len(rows), missing, dtype=values.dtype)
@@ -249,7 +251,8 @@ def _attach_staff(events: pd.DataFrame, staff: pd.DataFrame | None, columns: set
             joined = joined.assign(**{col: _take(staff[col], rows, events.index)})
     if "ethnicity" not in events.columns or events["ethnicity"].isna().all():
         joined = joined.assign(
-            ethnicity=_take(staff["ethnicity"], rows, events.index) if "ethnicity" in staff else pd.NA,
+            # pandas-stubs' assign takes no NA scalar, though pandas spreads it down the column as any scalar.
+            ethnicity=_take(staff["ethnicity"], rows, events.index) if "ethnicity" in staff else pd.NA,  # type: ignore[arg-type]
             group=_groups(_pick(_group_codes(staff), rows, _UNKNOWN)),
             recognised=_pick(staff["recognised"].to_numpy(dtype=bool), rows, True),
         )
@@ -333,13 +336,13 @@ def salary_bands(salary: pd.Series, settings: Settings) -> pd.Series:
 def band_order(bands: pd.Series, salary: pd.Series | None, settings: Settings) -> list[str]:
     """Bands lowest first: the settings' order, then salary bands' own order, then by median
     salary where the data has salaries, then naturally ('Grade 3' before 'Grade 12')."""
-    has_salary = salary is not None and salary.notna().any()
-    return _order_bands(list(pd.unique(bands.dropna())), settings,
-                        (lambda: salary.groupby(bands).median()) if has_salary else None)
+    if salary is None or not salary.notna().any():
+        return _order_bands(list(pd.unique(bands.dropna())), settings, None)
+    return _order_bands(list(pd.unique(bands.dropna())), settings, lambda: salary.groupby(bands).median())
 
 
 def _order_bands(present: list[str], settings: Settings,
-                 medians: Callable[[], Mapping[str, float]] | None) -> list[str]:
+                 medians: Callable[[], Mapping[str, float] | pd.Series] | None) -> list[str]:
     """`present` in order of first appearance, so that bands that sort alike keep the data's order."""
     configured = [b for b in settings.band_order if b in present]
     rest = [b for b in present if b not in configured]
@@ -541,10 +544,12 @@ def _pay_bands(staff: pd.DataFrame, current: _Rows, settings: Settings) -> tuple
     in post): the pay band as written, else the salary's band. Worked on the distinct bands, not on
     each row's text."""
     names: dict[str, int] = {}
+    written: np.ndarray | None
+    distinct: pd.Index | list[str]
     written, distinct = _distinct(staff["pay_band"]) if "pay_band" in staff.columns else (None, [])
     # Small integers where they fit: the sort and the counts below run over every row.
     most = (len(distinct) + len(settings.salary_bands) + 1) * len(GROUPS)
-    dtype = np.int16 if most < np.iinfo(np.int16).max else np.intp
+    dtype: type[np.signedinteger] = np.int16 if most < np.iinfo(np.int16).max else np.intp
     codes = np.full(len(staff), -1, dtype=dtype)
     if written is not None:
         to_name = np.array([names.setdefault(str(band), len(names)) for band in distinct] + [-1], dtype=dtype)
@@ -597,6 +602,7 @@ def _count_pay_bands(staff: pd.DataFrame, bands: tuple[np.ndarray, list[str]], s
     has_salary = salary is not None and bool(np.any(~np.isnan(salary) & people))
 
     def medians() -> dict[str, float]:
+        assert salary is not None  # asked for only when has_salary
         by_band = salary[order]
         found = {names[code]: _median(by_band[starts[code + 1]:starts[code + 1] + sizes[code + 1]])
                  for code in present}

@@ -93,25 +93,29 @@ def _group_figures(frame: pd.DataFrame) -> dict[str, GroupFigures]:
 def ratio_for(definition: MetricDefinition, groups: dict[str, GroupFigures], settings: Settings) -> Ratio:
     """The relative likelihood under the settings' standard, or why there is none."""
     standard = settings.standard
-    top = groups[definition.numerator_group(standard)]
-    bottom = groups[definition.denominator_group(standard)]
     label = {"bme": settings.bme_label, "white": "white"}
+    # (events, base) of each group; a count withheld by the publication rule (None) leaves no ratio.
+    known: dict[str, tuple[float, float]] = {}
     for g in KNOWN_GROUPS:
-        if groups[g].base is None or groups[g].events is None:
+        events, base = groups[g].events, groups[g].base
+        if base is None or events is None:
             return Ratio(None, None, stats.INSUFFICIENT, "withheld")
-    small = [g for g in KNOWN_GROUPS if groups[g].base < settings.min_group_size]
+        known[g] = (events, base)
+    small = [g for g in KNOWN_GROUPS if known[g][1] < settings.min_group_size]
     if small:
-        names = " and ".join(f"{groups[g].base:,.0f} {label[g]}" for g in small)
+        names = " and ".join(f"{known[g][1]:,.0f} {label[g]}" for g in small)
         return Ratio(None, None, stats.INSUFFICIENT,
                      f"there are only {names} {definition.subject} (the minimum to compare is "
                      f"{settings.min_group_size})")
-    if top.events == 0 and bottom.events == 0:
+    top_events, top_base = known[definition.numerator_group(standard)]
+    bottom_events, bottom_base = known[definition.denominator_group(standard)]
+    if top_events == 0 and bottom_events == 0:
         return Ratio(None, None, stats.INSUFFICIENT, "no events in either group")
-    likelihood = stats.relative_likelihood(top.events, top.base, bottom.events, bottom.base)
+    likelihood = stats.relative_likelihood(top_events, top_base, bottom_events, bottom_base)
     if likelihood.value is None:
         # The denominator group has people (the size check above) but none had the event.
         return Ratio(None, None, stats.INSUFFICIENT,
-                     f"none of the {bottom.base:,.0f} {label[definition.denominator_group(standard)]} "
+                     f"none of the {bottom_base:,.0f} {label[definition.denominator_group(standard)]} "
                      f"{definition.subject} counted as '{definition.events_label.lower()}', so no ratio can be formed")
     adverse_if = definition.adverse_if_ratio(standard)
     assert adverse_if is not None
@@ -160,7 +164,7 @@ def _pay_bands(definition: MetricDefinition, counts: pd.DataFrame, settings: Set
     bands = [_band_row(str(band), {g: per_band.get((band, g), 0.0) for g in GROUPS})
              for band in dict.fromkeys(counts["item"])]  # in the order the bands come
     per_group = _sums(counts["group"], counts["events"])
-    totals = {g: per_group.get(g, 0.0) for g in GROUPS}
+    totals: dict[str, float | None] = {g: per_group.get(g, 0.0) for g in GROUPS}
     return MetricResult(definition, settings.standard, stats.DESCRIPTIVE, bands=tuple(bands),
                         overall=_band_row("All staff", totals), quality=quality)
 
@@ -177,6 +181,9 @@ def _representation(definition: MetricDefinition, counts: pd.DataFrame, settings
                     quality: DataQuality) -> MetricResult:
     groups = _group_figures(counts)
     bme, white = groups["bme"], groups["white"]
+    # Straight from the counts, every figure is a number (0.0 for a group with no rows): only the
+    # publication rule (metrics.publish) withholds one, later.
+    assert bme.events is not None and bme.base is not None and white.events is not None and white.base is not None
     senior_known = bme.events + white.events
     workforce_known = bme.base + white.base
     senior_pct = 100.0 * bme.events / senior_known if senior_known else None

@@ -402,7 +402,8 @@ class _SheetReader:
                     f"{' or '.join(f'{label} in cell {self.ref(row, c)}' for label, c in missing)}",
                     advice="Fill in every count of the row (0 where there are none), or leave the row blank.",
                 )
-            *base_values, events = values
+            # No count is missing (the check above), so this is every count of the row.
+            *base_values, events = [v for v in values if v is not None]
             base = sum(base_values) / len(base_values)
             if definition.id != AVERAGED_BASE_METRIC and events > base:
                 raise self.error(

@@ -177,7 +177,8 @@ def _write_groups_sheet(sheet: Worksheet, definition: MetricDefinition, counts: 
         note = f"{definition.base_label} is the mean of the headcounts at the start and end of the year."
     _write_title(sheet, definition, note)
     _headings(sheet, FIRST_ROW, (GROUP_HEADING, *columns))
-    values = {}
+    values: dict[str, Sequence[int | None]] = {}
+    record: Any  # a counts row; pandas-stubs types every field as any scalar at all, not as its column's type
     for record in counts.itertuples(index=False):
         events = _whole(record.events, definition.id, record.group)
         if definition.id == AVERAGED_BASE_METRIC:
@@ -196,14 +197,14 @@ def _write_survey_sheet(sheet: Worksheet, definition: MetricDefinition, counts: 
     if unknown_items:
         raise ValueError(f"{definition.id} has counts for questions {sorted(unknown_items)} the registry does not know")
     row = FIRST_ROW
+    record: Any  # a counts row; pandas-stubs types every field as any scalar at all, not as its column's type
     for question in definition.questions:
         sheet.cell(row=row, column=1, value=question_heading(definition, question.label)).font = _BOLD
         _headings(sheet, row + 1, (GROUP_HEADING, *columns))
-        values = {
-            record.group: (_whole(record.base, definition.id, record.group),
-                           _whole(record.events, definition.id, record.group))
-            for record in counts[counts["item"] == question.key].itertuples(index=False)
-        }
+        values: dict[str, Sequence[int | None]] = {}
+        for record in counts[counts["item"] == question.key].itertuples(index=False):
+            values[record.group] = (_whole(record.base, definition.id, record.group),
+                                    _whole(record.events, definition.id, record.group))
         _write_group_rows(sheet, row + 2, values, validation, len(columns))
         row += 2 + len(GROUPS) + 1
 

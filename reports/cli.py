@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from data_loaders.errors import InputError
 from data_loaders.schema import DATASETS
@@ -32,7 +32,7 @@ SIGN_OFF_OPTIONS: tuple[str, ...] = ("signed_off_by", "role", "sign_off_date")
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump, exit 2
+    def error(self, message: str) -> NoReturn:  # one line, no usage dump, exit 2
         raise InputError(f"{message} (see python -m reports --help)")
 
 

@@ -150,7 +150,7 @@ def _text_box(slide: Slide, box: _Box, blocks: list[_Block]) -> None:
         _run(paragraph, block.text, block.size, bold=block.bold, italic=block.italic, colour=block.colour)
 
 
-def _split_text(block: _Block, width: float, room: float, fresh: bool) -> tuple[_Block | None, _Block | None]:
+def _split_text(block: _Block, width: float, room: float, fresh: bool) -> tuple[_Block | None, _Block]:
     """The part of `block` that fits in `room` points, and the rest; at a sentence end where one fits."""
     line = block.size * _LINE
     fits = int((room - block.space_after) // line)
@@ -356,7 +356,8 @@ def _picture(slide: Slide, image: bytes, box: _Box, description: str) -> float:
                                        Inches(height))
     picture.name = "Chart"
     # Alt text for screen readers: the chart's own summary sentence.
-    picture._element.nvPicPr.cNvPr.set("descr", description)
+    # python-pptx types the oxml child as the descriptor that makes it (OneAndOnlyOne), not the element it gives.
+    picture._element.nvPicPr.cNvPr.set("descr", description)  # type: ignore[union-attr]
     return height
 
 
@@ -435,4 +436,4 @@ def write_pptx(content: ReportContent, target: str | Path | IO[bytes]) -> None:
     for metric in content.metrics.values():
         _metric_slides(deck, metric, content)
     _action_plan_slides(deck, content)
-    deck.save(target)
+    deck.save(str(target) if isinstance(target, Path) else target)  # python-pptx takes a path as a str

@@ -14,6 +14,7 @@ import getpass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
@@ -37,7 +38,7 @@ EXIT_OK = 0
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump, exit 2
+    def error(self, message: str) -> NoReturn:  # one line, no usage dump, exit 2
         raise InputError(f"{message} (see python -m storage --help)")
 
 

@@ -22,6 +22,7 @@ from storage.db import (
     check_name,
     check_period,
     check_text,
+    inserted_id,
     read_connection,
     utc_now,
     write_audit,
@@ -78,7 +79,9 @@ class Action:
             elif _blank(value):
                 values[f.name] = 0 if f.name == "version" else "" if f.name in TEXT_FIELDS else None
             elif f.name in ("number", "id", "version") and isinstance(value, Real):
-                values[f.name] = int(value) if float(value).is_integer() else value
+                # typeshed's numbers.Real has no __int__ (its __trunc__ is not typed as giving an int), but every
+                # real number converts.
+                values[f.name] = int(value) if float(value).is_integer() else value  # type: ignore[call-overload]
             else:
                 values[f.name] = value
         return cls(**values)
@@ -143,7 +146,7 @@ def _clean(row: Action, position: int) -> Action:
     name = _row_name(number, position)
     if number is not None and (isinstance(number, bool) or not isinstance(number, int) or number < 1):
         raise ValueError(f"{name}, number: {number!r} is not a whole number of 1 or more")
-    texts = {}
+    texts: dict[str, Any] = {}  # Any: mypy checks **texts against every field of Action, not just the text ones
     for attribute, label in TEXT_FIELDS.items():
         value = getattr(row, attribute)
         texts[attribute] = check_text("" if value is None else value, f"{name}, {label},")
@@ -302,7 +305,7 @@ def save_actions(
                         **_columns(row), organisation=organisation, period=period, version=1, **stamp
                     )
                 )
-                _audit(conn, organisation, inserted.inserted_primary_key[0], "created", None, _state(period, row), 1,
+                _audit(conn, organisation, inserted_id(inserted), "created", None, _state(period, row), 1,
                        stamp)
                 changed += 1
                 continue
@@ -332,15 +335,17 @@ def save_actions(
             else:
                 conflicts.append(ActionConflict(row, _read_one(conn, organisation, period, row.id)))
         for stored in stored_by_id.values():
+            assert stored.id is not None  # read from the table, where every row has its id
             if stored.id in submitted_ids:
                 continue
-            seen_version = stored.version
+            seen = stored  # without the table as loaded, the stored row stands for what was loaded
             if loaded is not None:
                 if stored.id not in loaded:
                     continue  # added by someone else after this table was loaded
-                seen_version = loaded[stored.id].version
+                seen = loaded[stored.id]
+            seen_version = seen.version
             if seen_version != stored.version:
-                conflicts.append(ActionConflict(loaded[stored.id], stored, deleted=True))
+                conflicts.append(ActionConflict(seen, stored, deleted=True))
                 continue
             result = conn.execute(
                 delete(actions).where(actions.c.id == stored.id, actions.c.version == seen_version)
@@ -391,7 +396,7 @@ def restore_action_state(
         if expected_version is not None and expected_version != (0 if current is None else current.version):
             raise StaleEdit(current)
         others = [a for a in table if a.id != action_id]
-        taken = {a.number for a in others}
+        taken = {a.number for a in others if a.number is not None}  # all of them: the column is NOT NULL
         if wanted.number in taken:
             wanted = replace(wanted, number=max(taken) + 1 if current is None else current.number)
         if current is None:
@@ -402,7 +407,7 @@ def restore_action_state(
                 insert(actions).values(**_columns(wanted), organisation=organisation, period=period, version=1,
                                        **stamp)
             )
-            new_id = inserted.inserted_primary_key[0]
+            new_id = inserted_id(inserted)
             _audit(conn, organisation, new_id, "restored", None, {**_state(period, wanted), **note}, 1, stamp)
             restored = _read_one(conn, organisation, period, new_id)
         else:

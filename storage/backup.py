@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal, overload
 
 import pandas as pd
 from sqlalchemy import Engine, and_, delete, insert, select, text, update
@@ -49,6 +49,7 @@ from storage.db import (
     figure_set_key,
     figure_set_state,
     figure_sets,
+    inserted_id,
     organisation_settings,
     panel_key,
     panel_state,
@@ -301,6 +302,10 @@ def _name(item: dict[str, Any], name: str, where: str, *, optional: bool = False
     return check_name(value, f"{where}.{name}")
 
 
+@overload
+def _whole(item: dict[str, Any], name: str, where: str, *, optional: Literal[False] = False) -> int: ...
+@overload
+def _whole(item: dict[str, Any], name: str, where: str, *, optional: bool) -> int | None: ...
 def _whole(item: dict[str, Any], name: str, where: str, *, optional: bool = False) -> int | None:
     value = _get(item, name, where)
     if value is None and optional:
@@ -722,7 +727,7 @@ class _Import:
             inserted = self.conn.execute(insert(actions).values(
                 organisation=item["organisation"], **columns, version=item["version"], updated_by=item["by"],
                 updated_at=item["at"]))
-            new_id = str(inserted.inserted_primary_key[0])
+            new_id = str(inserted_id(inserted))
             new_keys[item["organisation"], str(item["id"])] = new_id
             self.count("created", "actions")
             self.created.append(("action", item["organisation"], new_id, item["version"], state))
@@ -789,7 +794,7 @@ class _Import:
                 inserted = self.conn.execute(insert(figure_sets).values(
                     organisation=item["organisation"], period_end=item["period_end"], scope=item["scope"], **head,
                     version=item["version"], saved_by=item["by"], saved_at=item["at"]))
-                self._write_counts(inserted.inserted_primary_key[0], item["counts"])
+                self._write_counts(inserted_id(inserted), item["counts"])
                 self.count("created", "figure_sets")
                 self.created.append(("figure_set", item["organisation"], key, item["version"], state))
                 continue
@@ -851,8 +856,8 @@ class _Import:
         for entry in entries:
             last[entry["entity"], entry["organisation"], entry["entity_key"]] = entry
         for entity, organisation, key, version, state in self.created:
-            entry = last.get((entity, organisation, key))
-            if entry is not None and entry["version"] == version and _recorded(entry) == state:
+            latest = last.get((entity, organisation, key))
+            if latest is not None and latest["version"] == version and _recorded(latest) == state:
                 continue
             self.entries.append(audit_row(organisation=organisation, entity=entity, entity_key=key,
                                           change="imported", before=None, after=state, version=version,

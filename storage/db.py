@@ -37,7 +37,7 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, CursorResult, make_url
 
 from data_loaders.errors import InputError
 
@@ -472,6 +472,14 @@ def audit_row(
         "changed_by": user,
         "changed_at": at,
     }
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The primary key of the one row an insert added. SQLAlchemy types it optional, for an insert that
+    added no row; every insert here adds one row to a table with a primary key."""
+    key = result.inserted_primary_key
+    assert key is not None, "a one-row insert into a table with a primary key"
+    return key[0]
 
 
 def write_audit(conn: Connection, **entry: Any) -> None:

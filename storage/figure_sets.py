@@ -34,6 +34,7 @@ from storage.db import (
     figure_set_key,
     figure_set_state,
     figure_sets,
+    inserted_id,
     plain_json,
     read_connection,
     utc_now,
@@ -298,7 +299,7 @@ def save_figure_set(
                 try:
                     # A first save racing another first save fails here on the unique key.
                     inserted = conn.execute(insert(figure_sets).values(**values, version=1))
-                    figure_set_id = inserted.inserted_primary_key[0]
+                    figure_set_id = inserted_id(inserted)
                 except IntegrityError:
                     raise _Lost from None
             else:

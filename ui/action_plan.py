@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pandas as pd
 import streamlit as st
 
@@ -50,8 +52,10 @@ def _frame(actions: list[Action]) -> pd.DataFrame:
 
 def _actions(frame: pd.DataFrame) -> list[Action]:
     reverse_rag = {v: k for k, v in RAG_WORDS.items()}
-    return [Action.from_row(row | {"rag": reverse_rag.get(row.get("rag")) if isinstance(row.get("rag"), str) else None})
-            for row in frame.to_dict("records")]
+    # The frame's columns are the actions' field names; pandas-stubs types a record's keys as any Hashable.
+    records = cast("list[dict[str, Any]]", frame.to_dict("records"))
+    return [Action.from_row(row | {"rag": reverse_rag.get(rag) if isinstance(rag := row.get("rag"), str) else None})
+            for row in records]
 
 
 def _reload() -> None:

@@ -144,7 +144,9 @@ def render(view: state.View) -> None:
     st.caption(f"{len(result.organisations)} organisations. "
                + (f"{result.common_period}." if result.common_period else ""))
     options = _comparisons(result)
-    chosen = st.selectbox("Metric", list(options), format_func=options.get, key="benchmark_metric")
+    chosen = st.selectbox("Metric", list(options), format_func=options.__getitem__, key="benchmark_metric")
+    # None only for no options: a benchmark of every metric has M1 and a comparison for each ratio metric.
+    assert chosen is not None
     if chosen == "M1":
         spec = workforce_shares(result.workforce, view.settings, highlight=highlight)  # type: ignore[arg-type]
     else:

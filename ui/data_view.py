@@ -202,6 +202,7 @@ def _leave_out(name: str) -> None:
 
 
 def _mapping_editor(sheet: SheetReport) -> None:
+    assert sheet.dataset is not None  # shown only for a sheet read as a dataset
     headings = [*sheet.columns.values(), *sheet.unmapped_headings]
     schema = SCHEMAS[sheet.dataset]
     mappings = st.session_state.setdefault(state.MAPPINGS, {})
@@ -227,6 +228,7 @@ def recognised_section(view: state.View) -> None:
         if sheet.ignored:
             st.markdown(f":gray-badge[Ignored] **{md(sheet.label)}**: {md(sheet.ignored)}")
             continue
+        assert sheet.dataset is not None  # a sheet not ignored was read as a dataset (data_loaders.tables)
         title = f"{md(sheet.label)}: {SCHEMAS[sheet.dataset].title}, {sheet.rows_read:,} rows"
         with st.expander(title):
             st.caption(f"Headings found on row {sheet.header_row}.")

@@ -92,8 +92,10 @@ def _typed_section(view: state.View) -> None:
         except ValueError as error:
             st.error(f"Not saved: {md(error)}", icon=":material/error:")
             return
-        _save(view, {"local_population": {"bme": area.bme_pct, "white": 100.0 - area.bme_pct},
-                     "local_population_area": area.name}, f"Saved: {area.name}, {area.bme_pct:.1f}%.")
+        bme_pct = area.bme_pct
+        assert bme_pct is not None  # typed: the share is what was typed
+        _save(view, {"local_population": {"bme": bme_pct, "white": 100.0 - bme_pct},
+                     "local_population_area": area.name}, f"Saved: {area.name}, {bme_pct:.1f}%.")
         st.rerun()
 
 

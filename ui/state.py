@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, Protocol
+from typing import TYPE_CHECKING, NoReturn, Protocol, TypedDict
 
 import streamlit as st
 
@@ -79,7 +79,12 @@ class View:
     assumed_period: AssumedPeriodEnd | None = None  # the period end, when the files suggested it, not the person
 
 
-def _bounds() -> dict[str, float]:
+class _Bounds(TypedDict):
+    timeout: float
+    memory_bytes: int
+
+
+def _bounds() -> _Bounds:
     # Read at call time, so a deployment (or a test) can change them.
     return {"timeout": guard.PARSE_TIMEOUT_SECONDS, "memory_bytes": guard.PARSE_MEMORY_BYTES}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from metrics import stats
 
 # status -> (icon, Streamlit colour name for badges); the words are metrics.stats.STATUS_WORDS
-_SHOWN = {
+_SHOWN: dict[str, tuple[str, str]] = {
     stats.ADVERSE: (":material/error:", "red"),
     stats.WITHIN_RANGE: (":material/check_circle:", "green"),
     stats.FAVOURABLE: (":material/info:", "blue"),
