@@ -973,3 +973,17 @@ def test_notes_on_the_data_say_what_to_do_in_the_app_never_a_command_line_option
     assert "Choose the senior bands on the Settings page" in [plain(link.label) for link in at.get("page_link")]
     sample = open_app()
     assert not [plain(t.value) for t in sample.text if " --" in plain(t.value)]
+
+
+def test_present_mode_can_show_the_publication_safe_figures():
+    at = open_app("pages/present.py")
+    for _ in range(3):  # to metric 4, fitness to practise: 3 BME and 6 white referrals in the sample
+        next(b for b in at.button if b.label == "Next").click().run()
+    assert at.title[0].value == "4. Fitness to practise"
+    assert "a relative likelihood of 1.77" in markdown_text(at)  # every count as counted, on screen
+    assert any("not for a screen the public can see" in plain(c.value) for c in at.caption)
+    at.toggle(key="present_published").set_value(True).run()
+    assert not at.exception, at.exception
+    text = markdown_text(at)
+    assert "1.77" not in text and "no relative likelihood can be shown (withheld)" in text
+    assert any("Publication-safe" in plain(c.value) for c in at.caption)

@@ -18,11 +18,19 @@ def _move(step: int) -> None:
     st.session_state[_INDEX] = (st.session_state.get(_INDEX, 0) + step) % len(METRICS)
 
 
+_PUBLISHED = "present_published"
+
+
 def render(view: state.View) -> None:
     analysis = state.analysis(view)
     metric_ids = list(METRICS)
     index = st.session_state.setdefault(_INDEX, 0)
-    result = analysis.results[metric_ids[index]]
+    shown_in_public = st.toggle(
+        "Publication-safe figures", key=_PUBLISHED,
+        help=f"For a meeting in public or a screen others can see: counts under {view.settings.suppression_threshold}"
+        ", and any figure that would let someone work one out, are withheld, as in the published board pack.")
+    results = state.published(view) if shown_in_public else analysis.results
+    result = results[metric_ids[index]]
     definition = result.definition
     spec = charts.chart_for(result, view.settings)
     previous, position, following = st.columns([1, 2, 1], vertical_alignment="center")
@@ -39,4 +47,6 @@ def render(view: state.View) -> None:
     if spec.small_groups:
         st.warning(f"Too few people to read reliably: {md(', '.join(spec.small_groups))}.",
                    icon=":material/warning:")
-    st.caption(f"{analysis.period}. {md(view.organisation)}.")
+    st.caption(f"{analysis.period}. {md(view.organisation)}."
+               + (" Publication-safe: small counts and what would reveal them are withheld." if shown_in_public
+                  else " Every count as counted: not for a screen the public can see."))
