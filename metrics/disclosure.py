@@ -6,11 +6,14 @@ same count printed in two tables, are tied together as a reader would tie them. 
 cell, the smallest and largest value consistent with every shown cell is a linear programme
 (scipy's HiGHS), the audit tau-ARGUS and the ONS run on suppressed tables.
 
-`protect` hides the small counts (primary suppression) and then, while any hidden cell can be
-narrowed to fewer than `threshold` possible values, hides one more cell beside it (secondary
-suppression, chosen greedily: an interior count before a total, a count big enough to cover
-the gap before a smaller one). Hiding a cell only ever widens what the others can be, so a cell
-once protected stays protected and the loop ends. Derived figures (percentages, rates, ratios,
+`protect` hides the small counts (primary suppression); gives every shown total's hidden counts
+at least `threshold` between them (a cheap first pass, the usual pairing generalised); then, while
+any hidden cell can be narrowed to fewer than `threshold` possible values, hides one more shown cell:
+one of those the linear programme's duals say bind it, the cheapest that widens it enough (a non-zero
+count, a service's before the whole organisation's, an interior count before a total, the smallest).
+This is the audit-and-repair of Statistics Norway's GaussSuppression (ComputeIntervals,
+FixRiskyIntervals). Hiding a cell only ever widens what the others can be, so a cell once protected
+stays protected and the loop ends. Derived figures (percentages, rates, ratios,
 intervals, sentences) are shown only when every count they are made from is shown (metrics.publish),
 so they add nothing a reader could not work out from the counts.
 
@@ -97,6 +100,11 @@ class DisclosureModel:
             self._values.append(float(value))
         return self._variables[name]
 
+    @property
+    def size(self) -> int:
+        """How many variables the model has."""
+        return len(self._values)
+
     def total(self, terms: Mapping[int, float]) -> float:
         """The true value of a sum of variables."""
         return sum(self._values[index] * c for index, c in terms.items())
@@ -156,7 +164,7 @@ class DisclosureModel:
     def ranges(self, cells: Iterable[Cell] | None = None) -> dict[str, Range]:
         """For each hidden cell (or those given), the whole numbers a reader can narrow it to."""
         known = [(c.terms, c.value) for c in self.shown_cells()] + [(terms, 0.0) for terms in self.equalities]
-        return _ranges(len(self._values), known, self.inequalities,
+        return _ranges(self.size, known, self.inequalities,
                        list(self.hidden_cells() if cells is None else cells))
 
 
@@ -239,7 +247,7 @@ def _partner(model: DisclosureModel, target: Cell, threshold: int) -> Cell | Non
     programme's duals say which) that widens it to `threshold`, else the one that widens it most."""
     shown = model.shown_cells()
     known = [(c.terms, c.value) for c in shown] + [(terms, 0.0) for terms in model.equalities]
-    _, binding = _Problem(len(model._values), known, model.inequalities).bounds(target)
+    _, binding = _Problem(model.size, known, model.inequalities).bounds(target)
     candidates = sorted({id(shown[i]): shown[i] for i in binding if i < len(shown)}.values(), key=_cost)
     if not candidates:  # bound through a known relation alone: the cheapest shown cells near it
         variables = _tied(model, set(target.terms))
