@@ -665,6 +665,30 @@ def _unreadable_note(kind: str, column: str, heading: str, raw: pd.Series, rows:
     )
 
 
+def _without_negative_amounts(amounts: pd.Series, column: str, heading: str, raw: pd.Series, row_numbers: np.ndarray,
+                              notes: list[str]) -> pd.Series:
+    """The amounts with any below zero made blank, and said so with their rows.
+
+    A salary below zero is no salary (a correction or a deduction typed into the wrong column): banded
+    by amount it would land in the lowest pay band and pull its share and median down. Blank, the row
+    is counted as a row without a salary, which the pay bands already report."""
+    negative = (amounts < 0).to_numpy()
+    if not negative.any():
+        return amounts
+    count = int(negative.sum())
+    rows = [int(r) for r in row_numbers[negative]]
+    examples = _quoted(pd.unique(raw[negative].map(values.text_value))[:3])
+    label = column_label(column)
+    s, they = ("s", "they are") if count != 1 else ("", "it is")
+    notes.append(
+        f"{count} row{s} had an amount below zero in column '{heading}' (row{s} {_row_list(rows)}; e.g. {examples}): "
+        f"a {label} cannot be negative, so {they} counted without a {label} and left out of the pay bands "
+        f"unless the row gives a pay band; the rest of each row still counts for the other metrics. "
+        f"Correct the amount{s} in the file and load it again"
+    )
+    return amounts.mask(negative)
+
+
 # Columns whose blank cells mean "no" when the column only ever marks "yes" (a tick list).
 # Survey answers are not among them: a blank there is a question not answered.
 _TICK_LIST_COLUMNS = frozenset({
@@ -724,6 +748,8 @@ def _build_frame(
             report.notes.append(
                 _unreadable_note(column.kind, column.name, match.heading.text, raw[unreadable], row_numbers[unreadable])
             )
+        if column.kind == "money":
+            series = _without_negative_amounts(series, column.name, match.heading.text, raw, row_numbers, report.notes)
         if column.kind == "flag" and not (column.name in ("shortlisted", "appointed") and "outcome" in assignment):
             series = _fill_tick_list(column.name, match.heading.text, series, report.notes)
         parsed[column.name] = series.astype(values.DTYPES[column.kind])

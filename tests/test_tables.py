@@ -179,6 +179,23 @@ def test_unreadable_cells_become_blank_and_are_reported() -> None:
     ) in table.report.notes
 
 
+def test_negative_salaries_are_left_blank_and_reported_with_their_rows() -> None:
+    rows = [["Employee No", "Ethnicity", "Grade", "Annual Salary"],
+            [1, "White British", None, 25000], [2, "Black African", None, -50000],
+            [3, "Indian", "Grade 4", "-£1,200"], [4, "White British", None, 0]]
+    table = read_table(raw(rows, name="Staff"))
+    # Not dropped: the rows stay, their salary blank; a zero is left as written.
+    assert table.frame["salary"].tolist()[0::3] == [25000.0, 0.0]
+    assert table.frame["salary"].isna().tolist() == [False, True, True, False]
+    assert table.frame["pay_band"].tolist()[2] == "Grade 4"
+    assert table.report.notes == [
+        "2 rows had an amount below zero in column 'Annual Salary' (rows 3, 4; e.g. '-50000', '-£1,200'): "
+        "a salary cannot be negative, so they are counted without a salary and left out of the pay bands unless "
+        "the row gives a pay band; the rest of each row still counts for the other metrics. "
+        "Correct the amounts in the file and load it again"
+    ]
+
+
 def test_rows_with_nothing_in_the_columns_used_are_reported() -> None:
     rows = [["Employee No", "Ethnicity", "Comment"], [1, "Indian", None], [None, None, "left in May"]]
     table = read_table(raw(rows, name="Staff"))
