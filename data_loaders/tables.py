@@ -97,8 +97,11 @@ class SheetError(InputError):
 @dataclass(frozen=True)
 class _Heading:
     position: int
-    text: str  # as written, stripped
-    key: str  # normalise_heading(text)
+    # As written, stripped; a heading written again further along is told apart by its column, 'Ethnicity
+    # (column D)', so that a person can choose either in a list of headings and a mapping can name either.
+    text: str
+    key: str  # normalise_heading(written)
+    written: str  # as written, stripped: what a heading repeated inside the data looks like
 
 
 @dataclass(frozen=True)
@@ -186,8 +189,16 @@ def _find_header(rows: list[list[Any]], known: set[str]) -> int | None:
 
 
 def _headings(row: list[Any]) -> list[_Heading]:
-    cells = [(position, _cell_text(cell)) for position, cell in enumerate(row)]
-    return [_Heading(position, text, normalise_heading(text)) for position, text in cells if text]
+    headings: list[_Heading] = []
+    seen: set[str] = set()
+    for position, cell in enumerate(row):
+        if not (written := _cell_text(cell)):
+            continue
+        key = normalise_heading(written)
+        text = f"{written} (column {_column_letter(position)})" if key in seen else written
+        seen.add(key)
+        headings.append(_Heading(position, text, key, written))
+    return headings
 
 
 def _forced_matches(
@@ -550,7 +561,7 @@ def _sort_rows(
     columns: list[_Cells], titles: set[str], header: int, headings: list[_Heading], first_row: int
 ) -> _Rows:
     """Decide, row by row below the header, which rows are data and why the others are not."""
-    wanted = {h.position: _casefold(h.text) for h in headings}
+    wanted = {h.position: _casefold(h.written) for h in headings}
     count = len(columns[0].blank)
     # Column by column, not over a (rows x columns) matrix: a million rows, a handful of columns.
     filled_count = np.zeros(count, dtype=np.int32)
@@ -665,6 +676,61 @@ def _unreadable_note(kind: str, column: str, heading: str, raw: pd.Series, rows:
     )
 
 
+def _without_negative_amounts(amounts: pd.Series, column: str, heading: str, raw: pd.Series, row_numbers: np.ndarray,
+                              notes: list[str]) -> pd.Series:
+    """The amounts with any below zero made blank, and said so with their rows.
+
+    A salary below zero is no salary (a correction or a deduction typed into the wrong column): banded
+    by amount it would land in the lowest pay band and pull its share and median down. Blank, the row
+    is counted as a row without a salary, which the pay bands already report."""
+    negative = (amounts < 0).to_numpy()
+    if not negative.any():
+        return amounts
+    count = int(negative.sum())
+    rows = [int(r) for r in row_numbers[negative]]
+    examples = _quoted(pd.unique(raw[negative].map(values.text_value))[:3])
+    label = column_label(column)
+    s, they = ("s", "they are") if count != 1 else ("", "it is")
+    notes.append(
+        f"{count} row{s} had an amount below zero in column '{heading}' (row{s} {_row_list(rows)}; e.g. {examples}): "
+        f"a {label} cannot be negative, so {they} counted without a {label} and left out of the pay bands "
+        f"unless the row gives a pay band; the rest of each row still counts for the other metrics. "
+        f"Correct the amount{s} in the file and load it again"
+    )
+    return amounts.mask(negative)
+
+
+def _twin_note(column: str, read: _Heading, twin: _Heading, series: pd.Series, twin_series: pd.Series,
+               raw: pd.Series, twin_raw: pd.Series, row_numbers: np.ndarray) -> str:
+    """What was done about a heading written twice: one column is read (the first, unless a person chose
+    the other), and whether the other would have said anything different, row by row, as read."""
+    left, right = np.array(series.to_numpy(dtype=object)), np.array(twin_series.to_numpy(dtype=object))
+    # Blanks as None, which equals itself: NaN, NaT and NA do not.
+    left[pd.isna(left)], right[pd.isna(right)] = None, None
+    differs = ~np.asarray(left == right, dtype=bool)
+    read_at, twin_at = f"column {_column_letter(read.position)}", f"column {_column_letter(twin.position)}"
+    first, second = (_column_letter(p) for p in sorted([read.position, twin.position]))
+    said = f"the heading '{read.written}' is written twice, in columns {first} and {second}"
+    if not differs.any():
+        return f"{said}; they hold the same {column_label(column)} in every row, so {read_at} was read"
+    count = int(differs.sum())
+    rows = [int(r) for r in row_numbers[differs]]
+    at = int(np.flatnonzero(differs)[0])
+
+    def cell(cells: pd.Series) -> str:
+        value = cells.iloc[at]
+        return "blank" if values.is_blank(value) else f"'{values.text_value(value)}'"
+
+    why = "the first" if read.position < twin.position else "as chosen"
+    return (
+        f"{said}, and they differ in {count} row{'s' if count != 1 else ''} (row{'s' if count != 1 else ''} "
+        f"{_row_list(rows)}; e.g. row {rows[0]}: {cell(raw)} in {read_at}, {cell(twin_raw)} in {twin_at}): "
+        f"{read_at}, {why}, was read for {column_label(column)} and {twin_at} was not used. If {twin_at} is "
+        f"the right one, choose '{twin.text}' for {column_label(column)} (on the Data page, under Correct the "
+        f"columns), or delete or rename the wrong column in the file and load it again"
+    )
+
+
 # Columns whose blank cells mean "no" when the column only ever marks "yes" (a tick list).
 # Survey answers are not among them: a blank there is a question not answered.
 _TICK_LIST_COLUMNS = frozenset({
@@ -707,8 +773,10 @@ def _build_frame(
     kept: np.ndarray,
     first_row: int,
     report: SheetReport,
+    headings: list[_Heading],
 ) -> pd.DataFrame:
     index = pd.RangeIndex(len(kept))
+    used = {m.heading.position for m in assignment.values()}
     row_numbers = first_row + kept
     parsed: dict[str, pd.Series] = {}
     outcome: pd.DataFrame | None = None
@@ -724,9 +792,17 @@ def _build_frame(
             report.notes.append(
                 _unreadable_note(column.kind, column.name, match.heading.text, raw[unreadable], row_numbers[unreadable])
             )
+        if column.kind == "money":
+            series = _without_negative_amounts(series, column.name, match.heading.text, raw, row_numbers, report.notes)
         if column.kind == "flag" and not (column.name in ("shortlisted", "appointed") and "outcome" in assignment):
             series = _fill_tick_list(column.name, match.heading.text, series, report.notes)
         parsed[column.name] = series.astype(values.DTYPES[column.kind])
+        for twin in headings:
+            if twin.key == match.heading.key and twin.position not in used:
+                twin_raw = columns[twin.position].series(kept, index, coded=column.kind != "id")
+                twin_series = values.PARSERS[column.kind](twin_raw)[0].astype(values.DTYPES[column.kind])
+                report.notes.append(_twin_note(column.name, match.heading, twin, parsed[column.name], twin_series,
+                                               raw, twin_raw, row_numbers))
 
     if schema.name == "recruitment":
         parsed |= _recruitment_flags(parsed, outcome, index)
@@ -870,6 +946,6 @@ def read_table(
             report.notes.append(
                 f"column {_column_letter(position)} has values but no heading: it was not used"
             )
-    frame = _build_frame(schema, assignment, columns, kept, first_data_row, report)
+    frame = _build_frame(schema, assignment, columns, kept, first_data_row, report, headings)
     report.rows_read = len(frame)
     return SheetTable(chosen, frame, report)

@@ -468,12 +468,9 @@ def figures_from_records(
     if staff is not None:
         current = _in_post(staff, period.end)
         if "start_date" in staff.columns:
-            later = int((~_blank(staff["start_date"]) & ~_on_or_before(staff["start_date"], period.end)).sum())
-            if later:  # in the list, so a reader expects them counted: say why they are not
-                notes.append(f"{later:,} staff in the staff list started after the period end "
-                             f"({day_words(period.end)}), so are not counted as in post.")
+            _note_later_starters(staff, period.end, notes)
         bands = _pay_bands(staff, current, settings)
-        _count_pay_bands(staff, bands, settings, add, notes, current)
+        _count_pay_bands(staff, bands, settings, add, notes, current, period.end)
         _count_senior(staff, bands, settings, add, notes, current)
         _count_leavers(staff, frames.get("leavers"), period, add, notes, current)
 
@@ -539,6 +536,29 @@ def figures_from_records(
 _Add = Callable[..., None]
 
 
+def _note_later_starters(staff: pd.DataFrame, end: dt.date, notes: list[str]) -> None:
+    """Say who in the staff list is not in post because they start after the period end: they are in the
+    list, so a reader expects them counted. When that is everyone, say what it empties and what to check,
+    or every later note (no pay bands, no senior managers) reads as a fault of the columns."""
+    later = ~_blank(staff["start_date"]) & ~_on_or_before(staff["start_date"], end)
+    count = int(np.count_nonzero(later))
+    if not count:
+        return
+    dates = staff["start_date"].to_numpy()[later]
+    first = int(np.argmin(dates))
+    who = f"employee {staff['employee_id'].array[later][first]}, " if "employee_id" in staff.columns else ""
+    example = f"{who}starting {day_words(pd.Timestamp(dates[first]).date())}"
+    if count < len(staff):
+        notes.append(f"{count:,} staff in the staff list started after the period end ({day_words(end)}), so are "
+                     f"not counted as in post (the earliest: {example}).")
+        return
+    notes.append(f"Every one of the {count:,} staff in the staff list started after the period end "
+                 f"({day_words(end)}; the earliest: {example}), so no one is in post at it and the metrics counted "
+                 "from staff in post (pay bands, senior managers, and the rates of metrics 3, 4, 5 and 8) have no "
+                 "one to count. Check the start dates in the file (a year typed wrongly, or the date of a "
+                 "contract change rather than of joining), or set the period end if the list is for a later date.")
+
+
 def _pay_bands(staff: pd.DataFrame, current: _Rows, settings: Settings) -> tuple[np.ndarray, list[str]]:
     """Each person in post's band as a position in the band names, -1 for none (and for everyone not
     in post): the pay band as written, else the salary's band. Worked on the distinct bands, not on
@@ -577,11 +597,20 @@ def _median(values: np.ndarray) -> float | None:
 
 
 def _count_pay_bands(staff: pd.DataFrame, bands: tuple[np.ndarray, list[str]], settings: Settings, add: _Add,
-                     notes: list[str], current: _Rows) -> None:
+                     notes: list[str], current: _Rows, end: dt.date) -> None:
     band_codes, names = bands
     people = band_codes >= 0
     if not people.any():
-        notes.append("The staff data has no pay band or salary column, so metric 1 cannot be shown.")
+        # Each reason in its own words: a file with a Grade column must not be told it has none.
+        if "pay_band" not in staff.columns and "salary" not in staff.columns:
+            notes.append("The staff data has no pay band or salary column, so metric 1 cannot be shown.")
+        elif not current.any():
+            notes.append(f"No one in the staff list is in post at the period end ({day_words(end)}), so the pay "
+                         "bands (metric 1) and senior managers (metric 9) have no one to count.")
+        else:
+            in_post = int(np.count_nonzero(current))
+            notes.append(f"None of the {in_post:,} staff in post at the period end has a pay band or a salary "
+                         "(those cells are blank or could not be read), so metric 1 cannot be shown.")
         return
     unbanded = int(np.count_nonzero(current) - np.count_nonzero(people))
     if unbanded:
@@ -619,6 +648,8 @@ NO_SENIOR_MANAGERS = "No senior managers were found"
 
 def _count_senior(staff: pd.DataFrame, bands: tuple[np.ndarray, list[str]], settings: Settings, add: _Add,
                   notes: list[str], current: _Rows) -> None:
+    if not current.any():
+        return  # no one in post: _count_pay_bands has said so, for metric 9 too, with no advice about bands to mislead
     if "senior_manager" in staff.columns and np.any(staff["senior_manager"].notna().to_numpy() & current):
         senior = _flag(staff["senior_manager"]) & current
     elif "pay_band" in staff.columns or "salary" in staff.columns:

@@ -1,5 +1,6 @@
 """Every page of the app, headless (AppTest), on the sample council and on an upload."""
 
+import io
 import json
 from pathlib import Path
 
@@ -987,3 +988,32 @@ def test_present_mode_can_show_the_publication_safe_figures():
     text = markdown_text(at)
     assert "1.77" not in text and "no relative likelihood can be shown (withheld)" in text
     assert any("Publication-safe" in plain(c.value) for c in at.caption)
+
+
+def test_bad_values_in_an_upload_are_noted_on_the_overview_and_the_data_page_and_a_twin_column_can_be_chosen():
+    import datetime as dt
+
+    workbook = Workbook()
+    workbook.active.title = "Staff"
+    workbook.active.append(["Employee No", "Ethnicity", "Annual Salary", "Ethnicity", "Start Date"])
+    workbook.active.append([1, "White British", 25000, "White British", dt.datetime(2020, 1, 1)])
+    workbook.active.append([2, "Black African", -50000, "Indian", dt.datetime(2021, 5, 1)])
+    data = io.BytesIO()
+    workbook.save(data)
+    at = add_files(open_app("pages/data.py"), [("staff.xlsx", data.getvalue())])
+    negative = ("1 row had an amount below zero in column 'Annual Salary' (row 3; e.g. '-50000'): a salary cannot be "
+                "negative")
+    twin = "the heading 'Ethnicity' is written twice, in columns B and D, and they differ in 1 row"
+    captions = [plain(c.value) for c in at.caption]
+    assert any(c.startswith(negative) for c in captions), captions
+    assert any(c.startswith(twin) for c in captions), captions
+    at.switch_page("pages/overview.py").run()
+    notes = [plain(t.value) for t in at.text]
+    assert any(f"staff.xlsx / Staff: {negative}" in n for n in notes), notes
+    assert any(f"staff.xlsx / Staff: {twin}" in n for n in notes), notes
+    # The second Ethnicity column is offered by its column, and once chosen it is the one read.
+    at.switch_page("pages/data.py").run()
+    next(s for s in at.selectbox if s.label == "Ethnicity").set_value("Ethnicity (column D)").run()
+    next(b for b in at.button if b.label == "Use these columns").click().run()
+    assert not at.exception, at.exception
+    assert any("column D, as chosen, was read for ethnicity" in plain(c.value) for c in at.caption)

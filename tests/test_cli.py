@@ -364,3 +364,30 @@ def test_no_senior_managers_found_says_how_to_give_the_bands_here(tmp_path):
                          "(once for each band).")
     senior = json.loads(run("--json", "--senior-band", "Band 3", str(path)).stdout)
     assert not [w for w in senior["warnings"] if w.startswith("No senior managers were found")]
+
+
+def test_bad_values_in_an_export_are_named_in_the_warnings(tmp_path):
+    # One workbook, as a new user's export might come: a negative salary, a heading written twice over different
+    # values, and every start date after the period end.
+    workbook = Workbook()
+    workbook.active.title = "Staff"
+    workbook.active.append(["Employee No", "Ethnicity", "Grade", "Annual Salary", "Ethnicity", "Start Date"])
+    workbook.active.append([1, "White British", "Grade 3", 25000, "White British", dt.datetime(2030, 1, 1)])
+    workbook.active.append([2, "Black African", None, -50000, "Indian", dt.datetime(2031, 5, 1)])
+    path = tmp_path / "staff.xlsx"
+    workbook.save(path)
+    completed = run("--json", "--period-end", "2026-03-31", str(path))
+    assert completed.returncode == 0, completed.stderr
+    warnings = json.loads(completed.stdout)["warnings"]
+    assert ("staff.xlsx / Staff: 1 row had an amount below zero in column 'Annual Salary' (row 3; e.g. '-50000'): "
+            "a salary cannot be negative, so it is counted without a salary and left out of the pay bands unless the "
+            "row gives a pay band; the rest of each row still counts for the other metrics. Correct the amount in "
+            "the file and load it again") in warnings
+    assert ("staff.xlsx / Staff: the heading 'Ethnicity' is written twice, in columns B and E, and they differ in "
+            "1 row (row 3; e.g. row 3: 'Black African' in column B, 'Indian' in column E): column B, the first, was "
+            "read for ethnicity and column E was not used. If column E is the right one, choose 'Ethnicity (column E)' "
+            "for ethnicity (on the Data page, under Correct the columns), or delete or rename the wrong column in the "
+            "file and load it again") in warnings
+    assert any(w.startswith("Every one of the 2 staff in the staff list started after the period end (31 March "
+                            "2026; the earliest: employee 1, starting 1 January 2030)") for w in warnings)
+    assert not any("no pay band or salary column" in w or w.startswith("No senior managers") for w in warnings)

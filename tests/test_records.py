@@ -241,8 +241,42 @@ def test_start_dates_alone_do_not_set_the_period_end():
     # Counted at that snapshot, the September starter is not in post, and the notes say so.
     figures = figures_from_records({"staff": staff}, Settings(), today=today)
     assert figures.period.end == dt.date(2026, 3, 31)
-    assert ("1 staff in the staff list started after the period end (31 March 2026), so are not counted as in post."
-            in figures.notes)
+    assert ("1 staff in the staff list started after the period end (31 March 2026), so are not counted as in post "
+            "(the earliest: employee 3, starting 1 September 2026)." in figures.notes)
+
+
+def test_when_everyone_starts_after_the_period_end_the_notes_say_so_and_blame_no_column():
+    # A list whose start dates are all after the period end: the pay band column is there, the people are not in post.
+    staff = pd.DataFrame({"employee_id": ["1", "2"], "ethnicity": [WHITE, BME],
+                          "pay_band": pd.Categorical(["Grade 3", "Grade 5"]), "salary": [23000.0, 31000.0],
+                          "start_date": pd.to_datetime(["2031-05-01", "2030-01-01"])})
+    figures = figures_from_records({"staff": staff}, Settings(), today=dt.date(2026, 12, 6))
+    assert figures.period.end == dt.date(2026, 3, 31)
+    staff_notes = [n for n in figures.notes if not n.startswith(("The period is assumed", "Metric 8"))]
+    assert staff_notes == [
+        "Every one of the 2 staff in the staff list started after the period end (31 March 2026; the earliest: "
+        "employee 2, starting 1 January 2030), so no one is in post at it and the metrics counted from staff in post "
+        "(pay bands, senior managers, and the rates of metrics 3, 4, 5 and 8) have no one to count. Check the start "
+        "dates in the file (a year typed wrongly, or the date of a contract change rather than of joining), or set the "
+        "period end if the list is for a later date.",
+        "No one in the staff list is in post at the period end (31 March 2026), so the pay bands (metric 1) and "
+        "senior managers (metric 9) have no one to count.",
+    ]
+    assert not {"M1", "M9"} & figures.available
+    # With a period end after the start dates, the same list is counted.
+    later = figures_from_records({"staff": staff}, Settings(period_end=dt.date(2032, 3, 31)))
+    assert "M1" in later.available
+    assert not [n for n in later.notes if "period end" in n]
+
+
+def test_the_pay_band_note_says_which_is_missing_the_columns_or_the_values():
+    staff = pd.DataFrame({"employee_id": ["1", "2"], "ethnicity": [WHITE, BME]})
+    assert ("The staff data has no pay band or salary column, so metric 1 cannot be shown."
+            in figures_from_records({"staff": staff}, SETTINGS).notes)
+    blank = staff.assign(pay_band=pd.Categorical([None, None], categories=["Grade 3"]), salary=[None, float("nan")])
+    notes = figures_from_records({"staff": blank}, SETTINGS).notes
+    assert ("None of the 2 staff in post at the period end has a pay band or a salary (those cells are blank or "
+            "could not be read), so metric 1 cannot be shown." in notes)
 
 
 def test_the_latest_leaving_date_sets_the_period_end():

@@ -179,6 +179,72 @@ def test_unreadable_cells_become_blank_and_are_reported() -> None:
     ) in table.report.notes
 
 
+def test_negative_salaries_are_left_blank_and_reported_with_their_rows() -> None:
+    rows = [["Employee No", "Ethnicity", "Grade", "Annual Salary"],
+            [1, "White British", None, 25000], [2, "Black African", None, -50000],
+            [3, "Indian", "Grade 4", "-£1,200"], [4, "White British", None, 0]]
+    table = read_table(raw(rows, name="Staff"))
+    # Not dropped: the rows stay, their salary blank; a zero is left as written.
+    assert table.frame["salary"].tolist()[0::3] == [25000.0, 0.0]
+    assert table.frame["salary"].isna().tolist() == [False, True, True, False]
+    assert table.frame["pay_band"].tolist()[2] == "Grade 4"
+    assert table.report.notes == [
+        "2 rows had an amount below zero in column 'Annual Salary' (rows 3, 4; e.g. '-50000', '-£1,200'): "
+        "a salary cannot be negative, so they are counted without a salary and left out of the pay bands unless "
+        "the row gives a pay band; the rest of each row still counts for the other metrics. "
+        "Correct the amounts in the file and load it again"
+    ]
+
+
+DUPLICATED = ["Employee No", "Ethnicity", "Annual Salary", "Ethnicity", "Annual Salary"]
+
+
+def test_a_heading_written_twice_over_the_same_values_is_read_once_and_said_so() -> None:
+    rows = [DUPLICATED, [1, "White British", 25000, "White British", "£25,000"], [2, "Indian", None, " Indian", None],
+            DUPLICATED, [3, "Chinese", 31000, "Chinese", 31000]]
+    table = read_table(raw(rows, name="Staff"))
+    assert table.frame["ethnicity"].tolist() == ["White British", "Indian", "Chinese"]
+    assert table.report.columns["ethnicity"] == "Ethnicity"
+    # The second of each is named by its column, so the two can be told apart where headings are listed.
+    assert table.report.unmapped_headings == ["Ethnicity (column D)", "Annual Salary (column E)"]
+    # The headings repeated inside the data are still recognised as such.
+    assert [(s.reason, s.rows) for s in table.report.skipped] == [("headings repeated inside the data", [4])]
+    assert table.report.notes == [
+        "the heading 'Ethnicity' is written twice, in columns B and D; they hold the same ethnicity in every row, "
+        "so column B was read",
+        "the heading 'Annual Salary' is written twice, in columns C and E; they hold the same salary in every row, "
+        "so column C was read",
+    ]
+
+
+def test_a_heading_written_twice_over_different_values_says_which_was_read_and_how_to_choose() -> None:
+    rows = [DUPLICATED, [1, "White British", 25000, "White British", 25000],
+            [2, "Black African", 30000, "Indian", 31000], [3, "Indian", 40000, "Indian", 40000],
+            [4, "Chinese", 28000, "Chinese", None]]
+    table = read_table(raw(rows, name="Staff"))
+    assert table.frame["ethnicity"].tolist() == ["White British", "Black African", "Indian", "Chinese"]
+    assert table.frame["salary"].tolist() == [25000.0, 30000.0, 40000.0, 28000.0]
+    assert table.report.notes == [
+        "the heading 'Ethnicity' is written twice, in columns B and D, and they differ in 1 row (row 3; e.g. row 3: "
+        "'Black African' in column B, 'Indian' in column D): column B, the first, was read for ethnicity and column D "
+        "was not used. If column D is the right one, choose 'Ethnicity (column D)' for ethnicity (on the Data page, "
+        "under Correct the columns), or delete or rename the wrong column in the file and load it again",
+        "the heading 'Annual Salary' is written twice, in columns C and E, and they differ in 2 rows (rows 3, 5; "
+        "e.g. row 3: '30000' in column C, '31000' in column E): column C, the first, was read for salary and "
+        "column E was not used. If column E is the right one, choose 'Annual Salary (column E)' for salary (on the "
+        "Data page, under Correct the columns), or delete or rename the wrong column in the file and load it again",
+    ]
+    chosen = read_table(raw(rows, name="Staff"), mappings={"staff": {"ethnicity": "Ethnicity (column D)"}})
+    assert chosen.frame["ethnicity"].tolist() == ["White British", "Indian", "Indian", "Chinese"]
+    assert chosen.report.columns["ethnicity"] == "Ethnicity (column D)"
+    assert chosen.report.notes[0] == (
+        "the heading 'Ethnicity' is written twice, in columns B and D, and they differ in 1 row (row 3; e.g. row 3: "
+        "'Indian' in column D, 'Black African' in column B): column D, as chosen, was read for ethnicity and "
+        "column B was not used. If column B is the right one, choose 'Ethnicity' for ethnicity (on the Data page, "
+        "under Correct the columns), or delete or rename the wrong column in the file and load it again"
+    )
+
+
 def test_rows_with_nothing_in_the_columns_used_are_reported() -> None:
     rows = [["Employee No", "Ethnicity", "Comment"], [1, "Indian", None], [None, None, "left in May"]]
     table = read_table(raw(rows, name="Staff"))
