@@ -35,6 +35,15 @@ def _month_end(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+# Each events dataset: the column that dates its rows, the rows in words, and the metric they count in.
+_EVENTS: dict[str, tuple[str, str, str]] = {
+    "recruitment": ("date", "applications in the recruitment data", "M2"),
+    "disciplinary": ("date", "disciplinary cases", "M3"),
+    "fitness_to_practise": ("date", "fitness to practise referrals", "M4"),
+    "cpd": ("date", "courses in the professional development data", "M5"),
+    "leavers": ("leave_date", "leavers in the leavers data", "M8"),
+}
+
 # Where a period's end can be read from: each kind of event's date, by dataset, and its name in words.
 # A staff member's start date is not one of them (see assumed_period_end).
 _EVENT_DATES: tuple[tuple[str, str, str], ...] = (
@@ -307,15 +316,39 @@ def in_post(staff: pd.DataFrame, on: dt.date) -> pd.Series:
 
 
 def _in_period(frame: pd.DataFrame, period: Period, column: str = "date") -> _Rows:
+    """Rows dated within the period (a blank date is not); every row when there is no such column."""
     if column not in frame.columns:
         return np.ones(len(frame), dtype=bool)
     dates = frame[column]
-    return (_on_or_after(dates, period.start) & _on_or_before(dates, period.end)) | _blank(dates)
+    return _on_or_after(dates, period.start) & _on_or_before(dates, period.end)
 
 
 def in_period(frame: pd.DataFrame, period: Period, column: str = "date") -> pd.Series:
-    """Rows dated within the period; undated rows count as within it (the export is for the period)."""
+    """Rows dated within the period; with no date column, every row (the export is for the period)."""
     return pd.Series(_in_period(frame, period, column), index=frame.index)
+
+
+def _events_in_period(name: str, events: pd.DataFrame, period: Period, notes: list[str]) -> _Rows:
+    """The rows of an events dataset that count in the period, the one rule for every event metric.
+
+    A file with no date column is an export for the year, so all its rows count, and a note says so
+    (a reader should know nothing was checked). In a file that dates its rows, a blank date is a gap
+    in the record, not a sign of the period: those rows are left out, and a note says how many, as a
+    case counted in the wrong year would be as wrong as one missed.
+    """
+    column, words, metric = _EVENTS[name]
+    number = METRICS[metric].number
+    if column not in events.columns:
+        if len(events):
+            notes.append(f"The {words} have no date column, so the file is taken to be for the period "
+                         f"({day_words(period.start)} to {day_words(period.end)}): all {len(events):,} "
+                         f"are counted in metric {number}.")
+        return np.ones(len(events), dtype=bool)
+    undated = int(np.count_nonzero(_blank(events[column])))
+    if undated:
+        notes.append(f"{undated:,} of the {len(events):,} {words} have no date, so they are left out of "
+                     f"metric {number}: only dated rows can be placed in the period.")
+    return _in_period(events, period, column)
 
 
 def _natural_key(band: str) -> list[object]:
@@ -479,7 +512,7 @@ def figures_from_records(
 
     if "recruitment" in frames:
         applicants = frames["recruitment"]
-        within = _in_period(applicants, period)
+        within = _events_in_period("recruitment", applicants, period, notes)
         if "shortlisted" in applicants.columns:
             codes = _group_codes(applicants)
             shortlisted = within & _flag(applicants["shortlisted"])
@@ -500,7 +533,7 @@ def figures_from_records(
                          f"the {name.replace('_', ' ')} data alone cannot give a rate.")
             continue
         events = frames[name]
-        events = events[_in_period(events, period)]
+        events = events[_events_in_period(name, events, period, notes)]
         base = current
         if metric == "M4":
             regulated = _regulated(staff, current, notes)
@@ -640,12 +673,12 @@ def _count_leavers(staff: pd.DataFrame, leavers: pd.DataFrame | None, period: Pe
                    notes: list[str], end_in_post: _Rows) -> None:
     start_in_post = _in_post(staff, period.start)
     if "leave_date" in staff.columns:
-        left = staff["leave_date"].notna().to_numpy() & _in_period(staff, period, "leave_date")
+        left = _in_period(staff, period, "leave_date")
     else:
         left = np.zeros(len(staff), dtype=bool)
     extra = None
     if leavers is not None and len(leavers):
-        leavers = leavers[_in_period(leavers, period, "leave_date")]
+        leavers = leavers[_events_in_period("leavers", leavers, period, notes)]
         if "employee_id" in leavers.columns and "employee_id" in staff.columns:
             listed = _isin(staff["employee_id"], leavers["employee_id"])
             known = _isin(leavers["employee_id"], staff["employee_id"][listed])

@@ -456,3 +456,72 @@ def test_leavers_list_joins_staff_by_employee_number():
     # extra leaver was not in post at the start.
     assert (m8.loc["bme", "events"], m8.loc["bme", "base"]) == (2, 1)
     assert (m8.loc["white", "events"], m8.loc["white", "base"]) == (0, 2)
+
+
+# --- events in the corners: undated rows, unmatched employee numbers, referrals of whom -------------
+
+def in_post_ids(staff, ethnicity, **flags):
+    """Employee numbers of the people of `ethnicity` in post throughout (and with `flags`), in order."""
+    rows = (staff["ethnicity"] == ethnicity) & staff["leave_date"].isna() & staff["start_date"].lt("2025-01-01")
+    for column, value in flags.items():
+        rows &= staff[column].fillna(False) == value
+    return staff.loc[rows, "employee_id"].tolist()
+
+
+def test_undated_disciplinary_cases_are_left_out_and_said():
+    staff = staff_frame()
+    bme, white = in_post_ids(staff, BME), in_post_ids(staff, WHITE)
+    disciplinary = pd.DataFrame({
+        "employee_id": [bme[0], bme[1], white[0], white[1]],
+        # BME person 2 and white person 1 have no date: once counted as in the period, now left out.
+        "date": pd.to_datetime(["2025-05-01", None, None, "2025-07-07"]),
+    })
+    figures = figures_from_records({"staff": staff, "disciplinary": disciplinary}, SETTINGS)
+    m3 = figures.for_metric("M3").set_index("group")
+    # Before: BME 2 of 13, white 2 of 20. After: BME 1 of 13, white 1 of 20.
+    assert (m3.loc["bme", "events"], m3.loc["bme", "base"]) == (1, 13)
+    assert (m3.loc["white", "events"], m3.loc["white", "base"]) == (1, 20)
+    assert ("2 of the 4 disciplinary cases have no date, so they are left out of metric 3: only dated rows "
+            "can be placed in the period.") in figures.notes
+
+
+def test_an_events_file_with_no_date_column_is_for_the_year_and_says_so():
+    staff = staff_frame()
+    bme = in_post_ids(staff, BME)
+    disciplinary = pd.DataFrame({"employee_id": [bme[0], bme[1], bme[1]]})
+    figures = figures_from_records({"staff": staff, "disciplinary": disciplinary}, SETTINGS)
+    m3 = figures.for_metric("M3").set_index("group")
+    # All three cases count (two people): the same figures as before, now with a note.
+    assert (m3.loc["bme", "events"], m3.loc["bme", "base"]) == (2, 13)
+    assert ("The disciplinary cases have no date column, so the file is taken to be for the period "
+            "(1 April 2025 to 31 March 2026): all 3 are counted in metric 3.") in figures.notes
+    assert not any("have no date," in note for note in figures.notes)
+
+
+@pytest.mark.parametrize(("name", "metric", "words"), [
+    ("recruitment", "M2", "applications in the recruitment data"),
+    ("fitness_to_practise", "M4", "fitness to practise referrals"),
+    ("cpd", "M5", "courses in the professional development data"),
+    ("leavers", "M8", "leavers in the leavers data"),
+])
+def test_every_event_metric_leaves_out_undated_rows_the_same_way(name, metric, words):
+    staff = staff_frame()
+    regulated = in_post_ids(staff, BME, regulated_professional=True)
+    column = "leave_date" if name == "leavers" else "date"
+    # Three rows, one undated: of three regulated BME people in post (so each metric can count them).
+    events = pd.DataFrame({"employee_id": regulated[:3],
+                           column: pd.to_datetime(["2025-06-01", None, "2025-12-01"])})
+    if name == "recruitment":
+        events = events.drop(columns="employee_id").assign(
+            ethnicity=BME, shortlisted=pd.array([True] * 3, dtype="boolean"),
+            appointed=pd.array([True] * 3, dtype="boolean"))
+    if name == "cpd":
+        events = events.assign(funded=True, non_mandatory=True)
+    figures = figures_from_records({"staff": staff, name: events}, SETTINGS)
+    counted = figures.for_metric(metric).set_index("group")
+    # Two of the three count: before this rule, all three did. (Metric 8 adds the staff list's own
+    # three BME leavers of June.)
+    assert counted.loc["bme", "events"] == 2 + (3 if name == "leavers" else 0)
+    number = metric[1]
+    assert (f"1 of the 3 {words} have no date, so they are left out of metric {number}: only dated rows "
+            "can be placed in the period.") in figures.notes
