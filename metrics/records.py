@@ -254,7 +254,9 @@ def _attach_staff(events: pd.DataFrame, staff: pd.DataFrame | None, columns: set
     if staff is None or "employee_id" not in events.columns or "employee_id" not in staff.columns:
         return events
     rows = _staff_rows(events["employee_id"], staff["employee_id"])
-    joined = events
+    # Kept from the join with the whole staff data, before any filter, so that a person outside a
+    # filtered view is not mistaken for one the staff data does not know (see _matched_events).
+    joined = events.assign(unmatched=(rows < 0) & events["employee_id"].notna().to_numpy(dtype=bool))
     for col in columns:
         if col in staff.columns and col not in events.columns:
             joined = joined.assign(**{col: _take(staff[col], rows, events.index)})
@@ -533,7 +535,7 @@ def figures_from_records(
                          f"the {name.replace('_', ' ')} data alone cannot give a rate.")
             continue
         events = frames[name]
-        events = events[_events_in_period(name, events, period, notes)]
+        events = _matched_events(name, events[_events_in_period(name, events, period, notes)], notes)
         base = current
         if metric == "M4":
             regulated = _regulated(staff, current, notes)
@@ -703,6 +705,8 @@ def _count_leavers(staff: pd.DataFrame, leavers: pd.DataFrame | None, period: Pe
     ending = _per_group(codes, end_in_post)
     leaving = _per_group(codes, left) + extra_groups
     per_group = {g: (float(leaving[i]), (float(starting[i]) + float(ending[i])) / 2) for i, g in enumerate(GROUPS)}
+    _say_over_100("M8", per_group, "of the average headcount (leavers are counted over the average of the "
+                  "headcounts at the start and end of the year, not out of it)", notes)
     if sum(events for events, _ in per_group.values()) == 0 and leavers is None:
         notes.append("No leave dates fall in the period, so metric 8 shows no leavers; if leavers are kept in a "
                      "separate list, add it as the leavers dataset.")
@@ -722,6 +726,34 @@ def _regulated(staff: pd.DataFrame, current: _Rows, notes: list[str]) -> _Rows |
     notes.append("Metric 4 needs to know who is a regulated professional: add a 'Regulated professional' "
                  "column (Y/N) or job titles to the staff data.")
     return None
+
+
+# How many unmatched employee numbers a note shows: enough to find the pattern (a prefix, leading zeros),
+# few enough that a note is not a list of people.
+_SHOWN_NUMBERS = 5
+
+
+def _matched_events(name: str, events: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """The events whose employee number is in the staff data, or which have none.
+
+    A number the staff data does not hold belongs to no one in the headcount: counting its case as
+    'unknown ethnicity' would put a person on top of a rate who is not underneath it. So it is left
+    out, and a note says how many and shows a few of the numbers, to check against the staff list.
+    """
+    if "unmatched" not in events.columns:
+        return events
+    unmatched = events["unmatched"].to_numpy(dtype=bool)
+    if not unmatched.any():
+        return events
+    _, words, metric = _EVENTS[name]
+    numbers = list(dict.fromkeys(str(n) for n in events["employee_id"][unmatched]))
+    shown = ", ".join(numbers[:_SHOWN_NUMBERS])
+    if len(numbers) > _SHOWN_NUMBERS:
+        shown += f" and {len(numbers) - _SHOWN_NUMBERS:,} more"
+    notes.append(f"{int(unmatched.sum()):,} of the {len(events):,} {words} could not be matched to anyone "
+                 f"in the staff data by employee number ({shown}), so they are left out of metric "
+                 f"{METRICS[metric].number}. Check these numbers against the staff list.")
+    return events[~unmatched]
 
 
 def _funded_non_mandatory(cpd: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
@@ -753,12 +785,22 @@ def _people_with_events(events: pd.DataFrame, base_counts: np.ndarray, notes: li
     else:
         counted = None
     event_counts = _per_group(_group_codes(events), counted)
-    counts = {}
-    for i, g in enumerate(GROUPS):
-        n_events, n_base = float(event_counts[i]), float(base_counts[i])
-        if n_events > n_base:
-            notes.append(f"Metric {METRICS[metric].number}: more {g} people had an event ({n_events:,.0f}) than "
-                         f"were in post at the period end ({n_base:,.0f}); the rate is capped at 100%.")
-            n_events = n_base
-        counts[g] = (n_events, n_base)
+    counts = _counted(event_counts, base_counts)
+    _say_over_100(metric, counts, "in post at the period end (people who left during the year still count)",
+                  notes)
     return counts
+
+
+_GROUP_WORDS = {"bme": "minority-ethnic", "white": "white", "unknown": "unknown-ethnicity"}
+
+
+def _say_over_100(metric: str, counts: Mapping[str, tuple[float, float]], why: str, notes: list[str]) -> None:
+    """Say in words where a group's rate is over 100%, rather than cap it: a capped rate is a figure
+    the data does not give, and the reader would not know."""
+    definition = METRICS[metric]
+    for g in GROUPS:
+        n_events, n_base = counts[g]
+        if n_events > n_base:
+            notes.append(f"Metric {definition.number}: {n_events:,.0f} {_GROUP_WORDS[g]} people are counted "
+                         f"under '{definition.events_label}', more than the {n_base:,.0f} {why}, so their "
+                         "rate is over 100%; it is shown as it is, not capped.")
