@@ -538,10 +538,13 @@ def figures_from_records(
         events = _matched_events(name, events[_events_in_period(name, events, period, notes)], notes)
         base = current
         if metric == "M4":
-            regulated = _regulated(staff, current, notes)
-            if regulated is None:
+            found = _regulated(staff, current, notes)
+            if found is None:
                 continue
+            regulated, how = found
             base = current & regulated
+            # The same rule picks the referrals as the headcount, or the rate is of two populations.
+            events = _referrals_of_regulated(events, staff, regulated, how, notes)
         if metric == "M5":
             events = _funded_non_mandatory(events, notes)
         add(metric, _people_with_events(events, _per_group(_group_codes(staff), base), notes, metric),
@@ -714,18 +717,54 @@ def _count_leavers(staff: pd.DataFrame, leavers: pd.DataFrame | None, period: Pe
     add("M8", per_group, [(staff, counted), (extra, None)] if extra is not None else [(staff, counted)])
 
 
-def _regulated(staff: pd.DataFrame, current: _Rows, notes: list[str]) -> _Rows | None:
+def _regulated(staff: pd.DataFrame, current: _Rows, notes: list[str]) -> tuple[_Rows, str] | None:
+    """Which staff rows are regulated professionals, and by what, in words: metric 4's one rule, for
+    its headcount and its referrals alike."""
     if "regulated_professional" in staff.columns and \
             staff["regulated_professional"].notna().to_numpy()[current].any():
-        return _flag(staff["regulated_professional"])
+        return _flag(staff["regulated_professional"]), "the staff data's regulated-professional column"
     if "job_title" in staff.columns:
         regulated = _text_matches(staff["job_title"], lambda titles: titles.str.contains(REGULATED_TITLE))
         notes.append("The staff data has no regulated-professional column; regulated professionals were taken "
                      "from job titles (social workers, occupational therapists and similar).")
-        return regulated
+        return regulated, "their job title in the staff data"
     notes.append("Metric 4 needs to know who is a regulated professional: add a 'Regulated professional' "
                  "column (Y/N) or job titles to the staff data.")
     return None
+
+
+def _referrals_of_regulated(referrals: pd.DataFrame, staff: pd.DataFrame, regulated: _Rows, how: str,
+                            notes: list[str]) -> pd.DataFrame:
+    """The referrals of people the staff data counts as regulated professionals.
+
+    A referral is looked up as the headcount counts its person (the last staff record of the number,
+    as _attach_staff joins it). One with no employee number cannot be looked up: it is counted, as
+    the data gives no reason not to, and a note says so.
+    """
+    if "employee_id" not in referrals.columns or "employee_id" not in staff.columns:
+        if len(referrals):
+            notes.append(f"The fitness to practise referrals cannot be matched to the staff data by employee "
+                         f"number, so whether each is of a regulated professional cannot be checked: all "
+                         f"{len(referrals):,} are counted in metric 4.")
+        return referrals
+    ids = referrals["employee_id"]
+    rows = _staff_rows(ids, staff["employee_id"])
+    numbered = ids.notna().to_numpy(dtype=bool)
+    is_regulated = _pick(regulated, rows, 0).astype(bool)
+    # A number outside this view's staff (a filter's) is outside the view, not unregulated: dropped unsaid,
+    # as every event outside a filter is. Numbers no staff record holds were left out before, with a note.
+    left_out = int(np.count_nonzero(numbered & (rows >= 0) & ~is_regulated))
+    keep = ~numbered | is_regulated
+    if left_out:
+        notes.append(f"{left_out:,} of the {len(referrals):,} fitness to practise referrals are of staff who are "
+                     f"not regulated professionals by {how}, so they are left out of metric 4, whose "
+                     "headcount is regulated professionals only.")
+    unnumbered = int(np.count_nonzero(~numbered))
+    if unnumbered:
+        them, it = ("referral has", "it is") if unnumbered == 1 else ("referrals have", "each is")
+        notes.append(f"{unnumbered:,} fitness to practise {them} no employee number, so whether {it} of a "
+                     "regulated professional cannot be checked; counted in metric 4.")
+    return referrals[keep]
 
 
 # How many unmatched employee numbers a note shows: enough to find the pattern (a prefix, leading zeros),
@@ -786,7 +825,8 @@ def _people_with_events(events: pd.DataFrame, base_counts: np.ndarray, notes: li
         counted = None
     event_counts = _per_group(_group_codes(events), counted)
     counts = _counted(event_counts, base_counts)
-    _say_over_100(metric, counts, "in post at the period end (people who left during the year still count)",
+    _say_over_100(metric, counts, "in post at the period end (people who left during the year, and cases with no employee "
+                  "number, still count)",
                   notes)
     return counts
 

@@ -591,8 +591,8 @@ def test_cases_of_people_who_left_can_exceed_those_in_post_and_are_said_not_capp
     assert m3.groups["white"].rate == 1.5
     assert m3.value == pytest.approx(1 / 3) and m3.ci is None
     assert ("Metric 3: 3 white people are counted under 'Entering disciplinary', more than the 2 in post at "
-            "the period end (people who left during the year still count), so their rate is over 100%; it is "
-            "shown as it is, not capped.") in figures.notes
+            "the period end (people who left during the year, and cases with no employee number, still count), "
+            "so their rate is over 100%; it is shown as it is, not capped.") in figures.notes
 
 
 def test_leavers_over_an_average_headcount_are_said_not_a_crash():
@@ -608,3 +608,49 @@ def test_leavers_over_an_average_headcount_are_said_not_a_crash():
     assert ("Metric 8: 16 minority-ethnic people are counted under 'Leavers', more than the 12 of the average "
             "headcount (leavers are counted over the average of the headcounts at the start and end of the "
             "year, not out of it), so their rate is over 100%; it is shown as it is, not capped.") in figures.notes
+
+
+def test_fitness_to_practise_counts_only_referrals_of_regulated_professionals():
+    staff = staff_frame()
+    regulated_bme = in_post_ids(staff, BME, regulated_professional=True)
+    regulated_white = in_post_ids(staff, WHITE, regulated_professional=True)
+    unregulated_white = in_post_ids(staff, WHITE, regulated_professional=False)
+    ftp = pd.DataFrame({
+        "employee_id": [regulated_bme[0], regulated_white[0], unregulated_white[0], unregulated_white[1]],
+        "date": pd.to_datetime(["2025-08-08", "2025-09-09", "2025-10-10", "2025-11-11"]),
+    })
+    settings = SETTINGS.with_(min_group_size=1)
+    figures = figures_from_records({"staff": staff, "fitness_to_practise": ftp}, settings)
+    m4 = compute_results(figures, settings)["M4"]
+    # Headcount: 3 BME and 4 white regulated professionals. Before: white 3 referrals of 4 (two of them
+    # of people not regulated); after: white 1 of 4, BME 1 of 3, a ratio of (1/3) / (1/4).
+    assert (m4.groups["bme"].events, m4.groups["bme"].base) == (1, 3)
+    assert (m4.groups["white"].events, m4.groups["white"].base) == (1, 4)
+    assert m4.value == pytest.approx((1 / 3) / (1 / 4))
+    assert ("2 of the 4 fitness to practise referrals are of staff who are not regulated professionals by the "
+            "staff data's regulated-professional column, so they are left out of metric 4, whose headcount is "
+            "regulated professionals only.") in figures.notes
+
+
+def test_fitness_to_practise_referrals_by_job_title_as_the_headcount_decides():
+    staff = pd.DataFrame({
+        "employee_id": ["1", "2", "3", "4"],
+        "ethnicity": [BME, BME, WHITE, WHITE],
+        "pay_band": ["G1"] * 4,
+        "job_title": ["Social Worker", "Cook", "Senior social worker", "Driver"],
+    })
+    # The cook (2) and the driver (4) are referred, and a referral with no number: who it is, nobody knows.
+    ftp = pd.DataFrame({"employee_id": pd.array(["1", "2", "4", None], dtype="string"),
+                        "ethnicity": [None, None, None, WHITE],
+                        "date": pd.to_datetime(["2025-08-08"] * 4)})
+    figures = figures_from_records({"staff": staff, "fitness_to_practise": ftp}, SETTINGS)
+    m4 = figures.for_metric("M4").set_index("group")
+    # Before: BME 2 (1 and the cook), capped at the 1 BME social worker; white 2 (the driver and the
+    # unnumbered referral), capped at the 1 white social worker. After: BME 1 of 1, white 1 of 1.
+    assert (m4.loc["bme", "events"], m4.loc["bme", "base"]) == (1, 1)
+    assert (m4.loc["white", "events"], m4.loc["white", "base"]) == (1, 1)
+    assert ("2 of the 4 fitness to practise referrals are of staff who are not regulated professionals by their "
+            "job title in the staff data, so they are left out of metric 4, whose headcount is regulated "
+            "professionals only.") in figures.notes
+    assert ("1 fitness to practise referral has no employee number, so whether it is of a regulated "
+            "professional cannot be checked; counted in metric 4.") in figures.notes
