@@ -825,9 +825,8 @@ def _people_with_events(events: pd.DataFrame, base_counts: np.ndarray, notes: li
         counted = None
     event_counts = _per_group(_group_codes(events), counted)
     counts = _counted(event_counts, base_counts)
-    _say_over_100(metric, counts, "in post at the period end (people who left during the year, and cases with no employee "
-                  "number, still count)",
-                  notes)
+    _say_over_100(metric, counts, "in post at the period end (people who left during the year, and cases "
+                  "with no employee number, still count)", notes)
     return counts
 
 
