@@ -348,7 +348,8 @@ def _events_in_period(name: str, events: pd.DataFrame, period: Period, notes: li
         return np.ones(len(events), dtype=bool)
     undated = int(np.count_nonzero(_blank(events[column])))
     if undated:
-        notes.append(f"{undated:,} of the {len(events):,} {words} have no date, so they are left out of "
+        has, they = ("has", "it is") if undated == 1 else ("have", "they are")
+        notes.append(f"{undated:,} of the {len(events):,} {words} {has} no date, so {they} left out of "
                      f"metric {number}: only dated rows can be placed in the period.")
     return _in_period(events, period, column)
 
@@ -756,8 +757,9 @@ def _referrals_of_regulated(referrals: pd.DataFrame, staff: pd.DataFrame, regula
     left_out = int(np.count_nonzero(numbered & (rows >= 0) & ~is_regulated))
     keep = ~numbered | is_regulated
     if left_out:
-        notes.append(f"{left_out:,} of the {len(referrals):,} fitness to practise referrals are of staff who are "
-                     f"not regulated professionals by {how}, so they are left out of metric 4, whose "
+        are, they = ("is", "it is") if left_out == 1 else ("are", "they are")
+        notes.append(f"{left_out:,} of the {len(referrals):,} fitness to practise referrals {are} of staff who "
+                     f"are not regulated professionals by {how}, so {they} left out of metric 4, whose "
                      "headcount is regulated professionals only.")
     unnumbered = int(np.count_nonzero(~numbered))
     if unnumbered:
@@ -789,8 +791,10 @@ def _matched_events(name: str, events: pd.DataFrame, notes: list[str]) -> pd.Dat
     shown = ", ".join(numbers[:_SHOWN_NUMBERS])
     if len(numbers) > _SHOWN_NUMBERS:
         shown += f" and {len(numbers) - _SHOWN_NUMBERS:,} more"
-    notes.append(f"{int(unmatched.sum()):,} of the {len(events):,} {words} could not be matched to anyone "
-                 f"in the staff data by employee number ({shown}), so they are left out of metric "
+    count = int(unmatched.sum())
+    they = "it is" if count == 1 else "they are"
+    notes.append(f"{count:,} of the {len(events):,} {words} could not be matched to anyone "
+                 f"in the staff data by employee number ({shown}), so {they} left out of metric "
                  f"{METRICS[metric].number}. Check these numbers against the staff list.")
     return events[~unmatched]
 

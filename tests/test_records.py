@@ -523,7 +523,7 @@ def test_every_event_metric_leaves_out_undated_rows_the_same_way(name, metric, w
     # three BME leavers of June.)
     assert counted.loc["bme", "events"] == 2 + (3 if name == "leavers" else 0)
     number = metric[1]
-    assert (f"1 of the 3 {words} have no date, so they are left out of metric {number}: only dated rows "
+    assert (f"1 of the 3 {words} has no date, so it is left out of metric {number}: only dated rows "
             "can be placed in the period.") in figures.notes
 
 
