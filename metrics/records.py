@@ -249,7 +249,8 @@ def _attach_staff(events: pd.DataFrame, staff: pd.DataFrame | None, columns: set
     """Give event rows the person's ethnicity group, and the staff `columns` they lack (the
     service, and whatever a filter needs).
 
-    An event's own ethnicity, when written, wins; otherwise the staff record's is used.
+    An event's own ethnicity, when written, wins; otherwise the staff record's is used. 'unmatched'
+    marks the events with an employee number that no staff record has.
     """
     if staff is None or "employee_id" not in events.columns or "employee_id" not in staff.columns:
         return events
@@ -787,8 +788,9 @@ def _matched_events(name: str, events: pd.DataFrame, notes: list[str]) -> pd.Dat
     if not unmatched.any():
         return events
     _, words, metric = _EVENTS[name]
-    numbers = list(dict.fromkeys(str(n) for n in events["employee_id"][unmatched]))
-    shown = ", ".join(numbers[:_SHOWN_NUMBERS])
+    # Distinct numbers in the order they come; only the few shown are written out as text.
+    numbers = events["employee_id"][unmatched].drop_duplicates()
+    shown = ", ".join(str(n) for n in numbers.iloc[:_SHOWN_NUMBERS])
     if len(numbers) > _SHOWN_NUMBERS:
         shown += f" and {len(numbers) - _SHOWN_NUMBERS:,} more"
     count = int(unmatched.sum())
