@@ -96,6 +96,9 @@ def _comparison(result: MetricResult, settings: Settings) -> str:
     )
     if ratio.ci is not None:
         sentence += f", 95% interval {ratio_text(ratio.ci[0])} to {ratio_text(ratio.ci[1])}."
+    elif any((g.events or 0) > (g.base or 0) for g in (result.groups[top], result.groups[bottom])):
+        # The interval treats each rate as a share of its base (metrics.stats.relative_likelihood).
+        sentence += "; no interval can be given because a rate is over 100%."
     else:
         sentence += "; no interval can be given because one group had none."
     low, high = settings.adverse_range

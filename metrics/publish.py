@@ -139,7 +139,10 @@ class _Builder:
             self.cell(_key(metric, question, g, "base"), base)
             events = self.variable((metric, question, g, "events"), group.events or 0.0)
             self.cell(_key(metric, question, g, "events"), {events: 1.0})
-            if result.definition.events_among_base:
+            # Not where the events exceed the base (people who left during the year, over those in post at its
+            # end): the published figures show it, so a reader knows no such bound, and a false one would let
+            # the model "prove" cells safe or exposed that are not.
+            if result.definition.events_among_base and (group.events or 0.0) <= model.total(base):
                 model.at_most({events: 1.0}, base)
         everyone: dict[int, float] = {}
         for terms in bases.values():

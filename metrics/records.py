@@ -35,6 +35,15 @@ def _month_end(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+# Each events dataset: the column that dates its rows, the rows in words, and the metric they count in.
+_EVENTS: dict[str, tuple[str, str, str]] = {
+    "recruitment": ("date", "applications in the recruitment data", "M2"),
+    "disciplinary": ("date", "disciplinary cases", "M3"),
+    "fitness_to_practise": ("date", "fitness to practise referrals", "M4"),
+    "cpd": ("date", "courses in the professional development data", "M5"),
+    "leavers": ("leave_date", "leavers in the leavers data", "M8"),
+}
+
 # Where a period's end can be read from: each kind of event's date, by dataset, and its name in words.
 # A staff member's start date is not one of them (see assumed_period_end).
 _EVENT_DATES: tuple[tuple[str, str, str], ...] = (
@@ -240,12 +249,15 @@ def _attach_staff(events: pd.DataFrame, staff: pd.DataFrame | None, columns: set
     """Give event rows the person's ethnicity group, and the staff `columns` they lack (the
     service, and whatever a filter needs).
 
-    An event's own ethnicity, when written, wins; otherwise the staff record's is used.
+    An event's own ethnicity, when written, wins; otherwise the staff record's is used. 'unmatched'
+    marks the events with an employee number that no staff record has.
     """
     if staff is None or "employee_id" not in events.columns or "employee_id" not in staff.columns:
         return events
     rows = _staff_rows(events["employee_id"], staff["employee_id"])
-    joined = events
+    # Kept from the join with the whole staff data, before any filter, so that a person outside a
+    # filtered view is not mistaken for one the staff data does not know (see _matched_events).
+    joined = events.assign(unmatched=(rows < 0) & events["employee_id"].notna().to_numpy(dtype=bool))
     for col in columns:
         if col in staff.columns and col not in events.columns:
             joined = joined.assign(**{col: _take(staff[col], rows, events.index)})
@@ -307,15 +319,40 @@ def in_post(staff: pd.DataFrame, on: dt.date) -> pd.Series:
 
 
 def _in_period(frame: pd.DataFrame, period: Period, column: str = "date") -> _Rows:
+    """Rows dated within the period (a blank date is not); every row when there is no such column."""
     if column not in frame.columns:
         return np.ones(len(frame), dtype=bool)
     dates = frame[column]
-    return (_on_or_after(dates, period.start) & _on_or_before(dates, period.end)) | _blank(dates)
+    return _on_or_after(dates, period.start) & _on_or_before(dates, period.end)
 
 
 def in_period(frame: pd.DataFrame, period: Period, column: str = "date") -> pd.Series:
-    """Rows dated within the period; undated rows count as within it (the export is for the period)."""
+    """Rows dated within the period; with no date column, every row (the export is for the period)."""
     return pd.Series(_in_period(frame, period, column), index=frame.index)
+
+
+def _events_in_period(name: str, events: pd.DataFrame, period: Period, notes: list[str]) -> _Rows:
+    """The rows of an events dataset that count in the period, the one rule for every event metric.
+
+    A file with no date column is an export for the year, so all its rows count, and a note says so
+    (a reader should know nothing was checked). In a file that dates its rows, a blank date is a gap
+    in the record, not a sign of the period: those rows are left out, and a note says how many, as a
+    case counted in the wrong year would be as wrong as one missed.
+    """
+    column, words, metric = _EVENTS[name]
+    number = METRICS[metric].number
+    if column not in events.columns:
+        if len(events):
+            notes.append(f"The {words} have no date column, so the file is taken to be for the period "
+                         f"({day_words(period.start)} to {day_words(period.end)}): all {len(events):,} "
+                         f"are counted in metric {number}.")
+        return np.ones(len(events), dtype=bool)
+    undated = int(np.count_nonzero(_blank(events[column])))
+    if undated:
+        has, they = ("has", "it is") if undated == 1 else ("have", "they are")
+        notes.append(f"{undated:,} of the {len(events):,} {words} {has} no date, so {they} left out of "
+                     f"metric {number}: only dated rows can be placed in the period.")
+    return _in_period(events, period, column)
 
 
 def _natural_key(band: str) -> list[object]:
@@ -476,7 +513,7 @@ def figures_from_records(
 
     if "recruitment" in frames:
         applicants = frames["recruitment"]
-        within = _in_period(applicants, period)
+        within = _events_in_period("recruitment", applicants, period, notes)
         if "shortlisted" in applicants.columns:
             codes = _group_codes(applicants)
             shortlisted = within & _flag(applicants["shortlisted"])
@@ -497,13 +534,16 @@ def figures_from_records(
                          f"the {name.replace('_', ' ')} data alone cannot give a rate.")
             continue
         events = frames[name]
-        events = events[_in_period(events, period)]
+        events = _matched_events(name, events[_events_in_period(name, events, period, notes)], notes)
         base = current
         if metric == "M4":
-            regulated = _regulated(staff, current, notes)
-            if regulated is None:
+            found = _regulated(staff, current, notes)
+            if found is None:
                 continue
+            regulated, how = found
             base = current & regulated
+            # The same rule picks the referrals as the headcount, or the rate is of two populations.
+            events = _referrals_of_regulated(events, staff, regulated, how, notes)
         if metric == "M5":
             events = _funded_non_mandatory(events, notes)
         add(metric, _people_with_events(events, _per_group(_group_codes(staff), base), notes, metric),
@@ -671,12 +711,12 @@ def _count_leavers(staff: pd.DataFrame, leavers: pd.DataFrame | None, period: Pe
                    notes: list[str], end_in_post: _Rows) -> None:
     start_in_post = _in_post(staff, period.start)
     if "leave_date" in staff.columns:
-        left = staff["leave_date"].notna().to_numpy() & _in_period(staff, period, "leave_date")
+        left = _in_period(staff, period, "leave_date")
     else:
         left = np.zeros(len(staff), dtype=bool)
     extra = None
     if leavers is not None and len(leavers):
-        leavers = leavers[_in_period(leavers, period, "leave_date")]
+        leavers = leavers[_events_in_period("leavers", leavers, period, notes)]
         if "employee_id" in leavers.columns and "employee_id" in staff.columns:
             listed = _isin(staff["employee_id"], leavers["employee_id"])
             known = _isin(leavers["employee_id"], staff["employee_id"][listed])
@@ -701,6 +741,8 @@ def _count_leavers(staff: pd.DataFrame, leavers: pd.DataFrame | None, period: Pe
     ending = _per_group(codes, end_in_post)
     leaving = _per_group(codes, left) + extra_groups
     per_group = {g: (float(leaving[i]), (float(starting[i]) + float(ending[i])) / 2) for i, g in enumerate(GROUPS)}
+    _say_over_100("M8", per_group, "of the average headcount (leavers are counted over the average of the "
+                  "headcounts at the start and end of the year, not out of it)", notes)
     if sum(events for events, _ in per_group.values()) == 0 and leavers is None:
         notes.append("No leave dates fall in the period, so metric 8 shows no leavers; if leavers are kept in a "
                      "separate list, add it as the leavers dataset.")
@@ -708,18 +750,86 @@ def _count_leavers(staff: pd.DataFrame, leavers: pd.DataFrame | None, period: Pe
     add("M8", per_group, [(staff, counted), (extra, None)] if extra is not None else [(staff, counted)])
 
 
-def _regulated(staff: pd.DataFrame, current: _Rows, notes: list[str]) -> _Rows | None:
+def _regulated(staff: pd.DataFrame, current: _Rows, notes: list[str]) -> tuple[_Rows, str] | None:
+    """Which staff rows are regulated professionals, and by what, in words: metric 4's one rule, for
+    its headcount and its referrals alike."""
     if "regulated_professional" in staff.columns and \
             staff["regulated_professional"].notna().to_numpy()[current].any():
-        return _flag(staff["regulated_professional"])
+        return _flag(staff["regulated_professional"]), "the staff data's regulated-professional column"
     if "job_title" in staff.columns:
         regulated = _text_matches(staff["job_title"], lambda titles: titles.str.contains(REGULATED_TITLE))
         notes.append("The staff data has no regulated-professional column; regulated professionals were taken "
                      "from job titles (social workers, occupational therapists and similar).")
-        return regulated
+        return regulated, "their job title in the staff data"
     notes.append("Metric 4 needs to know who is a regulated professional: add a 'Regulated professional' "
                  "column (Y/N) or job titles to the staff data.")
     return None
+
+
+def _referrals_of_regulated(referrals: pd.DataFrame, staff: pd.DataFrame, regulated: _Rows, how: str,
+                            notes: list[str]) -> pd.DataFrame:
+    """The referrals of people the staff data counts as regulated professionals.
+
+    A referral is looked up as the headcount counts its person (the last staff record of the number,
+    as _attach_staff joins it). One with no employee number cannot be looked up: it is counted, as
+    the data gives no reason not to, and a note says so.
+    """
+    if "employee_id" not in referrals.columns or "employee_id" not in staff.columns:
+        if len(referrals):
+            notes.append(f"The fitness to practise referrals cannot be matched to the staff data by employee "
+                         f"number, so whether each is of a regulated professional cannot be checked: all "
+                         f"{len(referrals):,} are counted in metric 4.")
+        return referrals
+    ids = referrals["employee_id"]
+    rows = _staff_rows(ids, staff["employee_id"])
+    numbered = ids.notna().to_numpy(dtype=bool)
+    is_regulated = _pick(regulated, rows, 0).astype(bool)
+    # A number outside this view's staff (a filter's) is outside the view, not unregulated: dropped unsaid,
+    # as every event outside a filter is. Numbers no staff record holds were left out before, with a note.
+    left_out = int(np.count_nonzero(numbered & (rows >= 0) & ~is_regulated))
+    keep = ~numbered | is_regulated
+    if left_out:
+        are, they = ("is", "it is") if left_out == 1 else ("are", "they are")
+        notes.append(f"{left_out:,} of the {len(referrals):,} fitness to practise referrals {are} of staff who "
+                     f"are not regulated professionals by {how}, so {they} left out of metric 4, whose "
+                     "headcount is regulated professionals only.")
+    unnumbered = int(np.count_nonzero(~numbered))
+    if unnumbered:
+        them, it = ("referral has", "it is") if unnumbered == 1 else ("referrals have", "each is")
+        notes.append(f"{unnumbered:,} fitness to practise {them} no employee number, so whether {it} of a "
+                     "regulated professional cannot be checked; counted in metric 4.")
+    return referrals[keep]
+
+
+# How many unmatched employee numbers a note shows: enough to find the pattern (a prefix, leading zeros),
+# few enough that a note is not a list of people.
+_SHOWN_NUMBERS = 5
+
+
+def _matched_events(name: str, events: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """The events whose employee number is in the staff data, or which have none.
+
+    A number the staff data does not hold belongs to no one in the headcount: counting its case as
+    'unknown ethnicity' would put a person on top of a rate who is not underneath it. So it is left
+    out, and a note says how many and shows a few of the numbers, to check against the staff list.
+    """
+    if "unmatched" not in events.columns:
+        return events
+    unmatched = events["unmatched"].to_numpy(dtype=bool)
+    if not unmatched.any():
+        return events
+    _, words, metric = _EVENTS[name]
+    # Distinct numbers in the order they come; only the few shown are written out as text.
+    numbers = events["employee_id"][unmatched].drop_duplicates()
+    shown = ", ".join(str(n) for n in numbers.iloc[:_SHOWN_NUMBERS])
+    if len(numbers) > _SHOWN_NUMBERS:
+        shown += f" and {len(numbers) - _SHOWN_NUMBERS:,} more"
+    count = int(unmatched.sum())
+    they = "it is" if count == 1 else "they are"
+    notes.append(f"{count:,} of the {len(events):,} {words} could not be matched to anyone "
+                 f"in the staff data by employee number ({shown}), so {they} left out of metric "
+                 f"{METRICS[metric].number}. Check these numbers against the staff list.")
+    return events[~unmatched]
 
 
 def _funded_non_mandatory(cpd: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
@@ -751,12 +861,22 @@ def _people_with_events(events: pd.DataFrame, base_counts: np.ndarray, notes: li
     else:
         counted = None
     event_counts = _per_group(_group_codes(events), counted)
-    counts = {}
-    for i, g in enumerate(GROUPS):
-        n_events, n_base = float(event_counts[i]), float(base_counts[i])
-        if n_events > n_base:
-            notes.append(f"Metric {METRICS[metric].number}: more {g} people had an event ({n_events:,.0f}) than "
-                         f"were in post at the period end ({n_base:,.0f}); the rate is capped at 100%.")
-            n_events = n_base
-        counts[g] = (n_events, n_base)
+    counts = _counted(event_counts, base_counts)
+    _say_over_100(metric, counts, "in post at the period end (people who left during the year, and cases "
+                  "with no employee number, still count)", notes)
     return counts
+
+
+_GROUP_WORDS = {"bme": "minority-ethnic", "white": "white", "unknown": "unknown-ethnicity"}
+
+
+def _say_over_100(metric: str, counts: Mapping[str, tuple[float, float]], why: str, notes: list[str]) -> None:
+    """Say in words where a group's rate is over 100%, rather than cap it: a capped rate is a figure
+    the data does not give, and the reader would not know."""
+    definition = METRICS[metric]
+    for g in GROUPS:
+        n_events, n_base = counts[g]
+        if n_events > n_base:
+            notes.append(f"Metric {definition.number}: {n_events:,.0f} {_GROUP_WORDS[g]} people are counted "
+                         f"under '{definition.events_label}', more than the {n_base:,.0f} {why}, so their "
+                         "rate is over 100%; it is shown as it is, not capped.")

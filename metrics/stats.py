@@ -64,15 +64,18 @@ def relative_likelihood(
 
     The value is None when a base is zero or the denominator group has no events (the ratio
     is infinite or undefined); the interval is None whenever either group has no events,
-    since the log interval needs both counts above zero.
+    since the log interval needs both counts above zero, and whenever a group's events exceed
+    its base (a rate over 100%: leavers over an average headcount, or cases of people who left
+    during the year over those in post at its end), since the interval treats each rate as a
+    share of its base.
     """
     a, n1, c, n2 = numerator_events, numerator_base, denominator_events, denominator_base
-    if min(a, n1, c, n2) < 0 or a > n1 or c > n2:
-        raise ValueError(f"events must lie between 0 and their base: {a}/{n1}, {c}/{n2}")
+    if min(a, n1, c, n2) < 0:
+        raise ValueError(f"counts cannot be negative: {a}/{n1}, {c}/{n2}")
     if n1 == 0 or n2 == 0 or c == 0:
         return RelativeLikelihood(None, None)
     value = (a / n1) / (c / n2)
-    if a == 0:
+    if a == 0 or a > n1 or c > n2:
         return RelativeLikelihood(value, None)
     se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
     z = z_value(confidence)

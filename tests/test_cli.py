@@ -391,3 +391,31 @@ def test_bad_values_in_an_export_are_named_in_the_warnings(tmp_path):
     assert any(w.startswith("Every one of the 2 staff in the staff list started after the period end (31 March "
                             "2026; the earliest: employee 1, starting 1 January 2030)") for w in warnings)
     assert not any("no pay band or salary column" in w or w.startswith("No senior managers") for w in warnings)
+
+
+def test_the_command_line_says_which_events_were_left_out(tmp_path):
+    # 12 staff, numbers 0-11; 0, 3, 6 and 9 are regulated. Four referrals: one fine, one undated, one of
+    # a number nobody has, one of an unregulated person; one is counted.
+    staff = Workbook()
+    staff.active.append(["Employee No", "Ethnic Origin", "Grade", "Regulated professional"])
+    for n in range(12):
+        staff.active.append([n, "White British" if n % 2 else "Indian", "Grade 1", "Y" if n % 3 == 0 else "N"])
+    staff.save(tmp_path / "staff.xlsx")
+    referrals = Workbook()
+    referrals.active.append(["Case ID", "Employee No", "Date referred"])
+    for case, (number, day) in enumerate([(0, dt.datetime(2025, 6, 1)), (3, None), (77, dt.datetime(2025, 7, 1)),
+                                          (1, dt.datetime(2025, 8, 1))]):
+        referrals.active.append([f"F{case}", number, day])
+    referrals.save(tmp_path / "ftp.xlsx")
+    args = ("--json", "--period-end", "2026-03-31", tmp_path / "staff.xlsx",
+            f"fitness_to_practise={tmp_path / 'ftp.xlsx'}")
+    out = json.loads(run(*args).stdout)
+    assert out["metrics"]["M4"]["groups"]["bme"]["events"] == 1
+    assert sum(g["events"] for g in out["metrics"]["M4"]["groups"].values()) == 1
+    for note in ("1 of the 4 fitness to practise referrals has no date, so it is left out of metric 4",
+                 "1 of the 3 fitness to practise referrals could not be matched to anyone in the staff data by "
+                 "employee number (77)",
+                 "1 of the 2 fitness to practise referrals is of staff who are not regulated professionals"):
+        assert any(w.startswith(note) for w in out["warnings"]), note
+    readable = run(*args[1:]).stdout
+    assert "employee number (77)" in readable

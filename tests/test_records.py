@@ -490,3 +490,201 @@ def test_leavers_list_joins_staff_by_employee_number():
     # extra leaver was not in post at the start.
     assert (m8.loc["bme", "events"], m8.loc["bme", "base"]) == (2, 1)
     assert (m8.loc["white", "events"], m8.loc["white", "base"]) == (0, 2)
+
+
+# --- events in the corners: undated rows, unmatched employee numbers, referrals of whom -------------
+
+def in_post_ids(staff, ethnicity, **flags):
+    """Employee numbers of the people of `ethnicity` in post throughout (and with `flags`), in order."""
+    rows = (staff["ethnicity"] == ethnicity) & staff["leave_date"].isna() & staff["start_date"].lt("2025-01-01")
+    for column, value in flags.items():
+        rows &= staff[column].fillna(False) == value
+    return staff.loc[rows, "employee_id"].tolist()
+
+
+def test_undated_disciplinary_cases_are_left_out_and_said():
+    staff = staff_frame()
+    bme, white = in_post_ids(staff, BME), in_post_ids(staff, WHITE)
+    disciplinary = pd.DataFrame({
+        "employee_id": [bme[0], bme[1], white[0], white[1]],
+        # BME person 2 and white person 1 have no date: once counted as in the period, now left out.
+        "date": pd.to_datetime(["2025-05-01", None, None, "2025-07-07"]),
+    })
+    figures = figures_from_records({"staff": staff, "disciplinary": disciplinary}, SETTINGS)
+    m3 = figures.for_metric("M3").set_index("group")
+    # Before: BME 2 of 13, white 2 of 20. After: BME 1 of 13, white 1 of 20.
+    assert (m3.loc["bme", "events"], m3.loc["bme", "base"]) == (1, 13)
+    assert (m3.loc["white", "events"], m3.loc["white", "base"]) == (1, 20)
+    assert ("2 of the 4 disciplinary cases have no date, so they are left out of metric 3: only dated rows "
+            "can be placed in the period.") in figures.notes
+
+
+def test_an_events_file_with_no_date_column_is_for_the_year_and_says_so():
+    staff = staff_frame()
+    bme = in_post_ids(staff, BME)
+    disciplinary = pd.DataFrame({"employee_id": [bme[0], bme[1], bme[1]]})
+    figures = figures_from_records({"staff": staff, "disciplinary": disciplinary}, SETTINGS)
+    m3 = figures.for_metric("M3").set_index("group")
+    # All three cases count (two people): the same figures as before, now with a note.
+    assert (m3.loc["bme", "events"], m3.loc["bme", "base"]) == (2, 13)
+    assert ("The disciplinary cases have no date column, so the file is taken to be for the period "
+            "(1 April 2025 to 31 March 2026): all 3 are counted in metric 3.") in figures.notes
+    assert not any("have no date," in note for note in figures.notes)
+
+
+@pytest.mark.parametrize(("name", "metric", "words"), [
+    ("recruitment", "M2", "applications in the recruitment data"),
+    ("fitness_to_practise", "M4", "fitness to practise referrals"),
+    ("cpd", "M5", "courses in the professional development data"),
+    ("leavers", "M8", "leavers in the leavers data"),
+])
+def test_every_event_metric_leaves_out_undated_rows_the_same_way(name, metric, words):
+    staff = staff_frame()
+    regulated = in_post_ids(staff, BME, regulated_professional=True)
+    column = "leave_date" if name == "leavers" else "date"
+    # Three rows, one undated: of three regulated BME people in post (so each metric can count them).
+    events = pd.DataFrame({"employee_id": regulated[:3],
+                           column: pd.to_datetime(["2025-06-01", None, "2025-12-01"])})
+    if name == "recruitment":
+        events = events.drop(columns="employee_id").assign(
+            ethnicity=BME, shortlisted=pd.array([True] * 3, dtype="boolean"),
+            appointed=pd.array([True] * 3, dtype="boolean"))
+    if name == "cpd":
+        events = events.assign(funded=True, non_mandatory=True)
+    figures = figures_from_records({"staff": staff, name: events}, SETTINGS)
+    counted = figures.for_metric(metric).set_index("group")
+    # Two of the three count: before this rule, all three did. (Metric 8 adds the staff list's own
+    # three BME leavers of June.)
+    assert counted.loc["bme", "events"] == 2 + (3 if name == "leavers" else 0)
+    number = metric[1]
+    assert (f"1 of the 3 {words} has no date, so it is left out of metric {number}: only dated rows "
+            "can be placed in the period.") in figures.notes
+
+
+def test_cases_of_employee_numbers_the_staff_data_lacks_are_left_out_and_named():
+    staff = staff_frame()
+    bme, white = in_post_ids(staff, BME), in_post_ids(staff, WHITE)
+    disciplinary = pd.DataFrame({
+        "employee_id": [bme[0], white[0], "9001", "9002", "9001"],
+        "date": pd.to_datetime(["2025-05-01", "2025-06-01", "2025-07-01", "2025-08-01", "2025-09-01"]),
+    })
+    figures = figures_from_records({"staff": staff, "disciplinary": disciplinary}, SETTINGS)
+    m3 = figures.for_metric("M3").set_index("group")
+    # Before: 9001 and 9002 were two 'unknown ethnicity' people over the 3 unknown staff in post.
+    # After: they are in no group; BME 1 of 13, white 1 of 20, unknown 0 of 3.
+    assert (m3.loc["bme", "events"], m3.loc["white", "events"], m3.loc["unknown", "events"]) == (1, 1, 0)
+    assert (m3.loc["bme", "base"], m3.loc["white", "base"], m3.loc["unknown", "base"]) == (13, 20, 3)
+    assert ("3 of the 5 disciplinary cases could not be matched to anyone in the staff data by employee "
+            "number (9001, 9002), so they are left out of metric 3. Check these numbers against the staff "
+            "list.") in figures.notes
+
+
+def test_many_unmatched_numbers_show_five_and_are_no_longer_capped_silently():
+    staff = staff_frame()
+    numbers = [f"900{i}" for i in range(1, 8)]
+    cpd = pd.DataFrame({"employee_id": numbers, "date": pd.to_datetime(["2025-10-10"] * 7),
+                        "funded": True, "non_mandatory": True})
+    figures = figures_from_records({"staff": staff, "cpd": cpd}, SETTINGS)
+    m5 = figures.for_metric("M5").set_index("group")
+    # Before: 7 'unknown' people over 3 unknown staff in post, capped at 3 of 3 with "capped at 100%".
+    assert m5.loc["unknown", "events"] == 0
+    assert ("7 of the 7 courses in the professional development data could not be matched to anyone in the "
+            "staff data by employee number (9001, 9002, 9003, 9004, 9005 and 2 more), so they are left out of "
+            "metric 5. Check these numbers against the staff list.") in figures.notes
+    assert not any("capped" in note for note in figures.notes)
+
+
+def test_unmatched_numbers_are_found_against_the_whole_staff_data_not_a_filtered_view():
+    staff = staff_frame()
+    adults, childrens = in_post_ids(staff, BME)[0], in_post_ids(staff, BME, regulated_professional=True)[0]
+    disciplinary = pd.DataFrame({"employee_id": [adults, childrens], "date": pd.to_datetime(["2025-05-01"] * 2)})
+    figures = figures_from_records({"staff": staff, "disciplinary": disciplinary}, SETTINGS,
+                                   filters={"service": ["Children's"]})
+    # The Adults case is outside the view, not unmatched: it is filtered out without a note.
+    assert figures.for_metric("M3").set_index("group").loc["bme", "events"] == 1
+    assert not any("could not be matched" in note for note in figures.notes)
+
+
+def small_staff(in_post, left, ethnicity):
+    """`in_post` people of `ethnicity` in post throughout, `left` who left on 1 October 2025."""
+    return [{"employee_id": f"{ethnicity[0]}{i}", "ethnicity": ethnicity, "pay_band": "G1",
+             "start_date": pd.Timestamp("2020-01-01"),
+             "leave_date": pd.Timestamp("2025-10-01") if i >= in_post else pd.NaT}
+            for i in range(in_post + left)]
+
+
+def test_cases_of_people_who_left_can_exceed_those_in_post_and_are_said_not_capped():
+    staff = pd.DataFrame(small_staff(2, 3, WHITE) + small_staff(2, 0, BME))
+    # The three white staff who left in October each had a case in May; one BME person in post had one.
+    disciplinary = pd.DataFrame({"employee_id": ["A2", "A3", "A4", "N0"], "date": pd.to_datetime(["2025-05-01"] * 4)})
+    settings = SETTINGS.with_(min_group_size=1)
+    figures = figures_from_records({"staff": staff, "disciplinary": disciplinary}, settings)
+    m3 = compute_results(figures, settings)["M3"]
+    # Before: white capped at 2 of 2 (100%). After: 3 of 2 (150%), and the ratio (1/2) / (3/2) = 1/3.
+    assert (m3.groups["white"].events, m3.groups["white"].base) == (3, 2)
+    assert m3.groups["white"].rate == 1.5
+    assert m3.value == pytest.approx(1 / 3) and m3.ci is None
+    assert ("Metric 3: 3 white people are counted under 'Entering disciplinary', more than the 2 in post at "
+            "the period end (people who left during the year, and cases with no employee number, still count), "
+            "so their rate is over 100%; it is shown as it is, not capped.") in figures.notes
+
+
+def test_leavers_over_an_average_headcount_are_said_not_a_crash():
+    # BME: 20 at the start, 16 left in October, 4 at the end: 16 leavers over (20 + 4) / 2 = 12.
+    # White: 22 at the start, 2 left, 20 at the end: 2 over 21. Before, the ratio raised ValueError.
+    staff = pd.DataFrame(small_staff(4, 16, BME) + small_staff(20, 2, WHITE))
+    figures = figures_from_records({"staff": staff}, SETTINGS)
+    m8 = compute_results(figures, SETTINGS)["M8"]
+    assert (m8.groups["bme"].events, m8.groups["bme"].base) == (16, 12)
+    assert m8.value == pytest.approx((16 / 12) / (2 / 21)) and m8.ci is None
+    assert "(16 of 12, 133%, against 2 of 21, 9.5%)" in m8.sentence
+    assert "no interval can be given because a rate is over 100%." in m8.sentence
+    assert ("Metric 8: 16 minority-ethnic people are counted under 'Leavers', more than the 12 of the average "
+            "headcount (leavers are counted over the average of the headcounts at the start and end of the "
+            "year, not out of it), so their rate is over 100%; it is shown as it is, not capped.") in figures.notes
+
+
+def test_fitness_to_practise_counts_only_referrals_of_regulated_professionals():
+    staff = staff_frame()
+    regulated_bme = in_post_ids(staff, BME, regulated_professional=True)
+    regulated_white = in_post_ids(staff, WHITE, regulated_professional=True)
+    unregulated_white = in_post_ids(staff, WHITE, regulated_professional=False)
+    ftp = pd.DataFrame({
+        "employee_id": [regulated_bme[0], regulated_white[0], unregulated_white[0], unregulated_white[1]],
+        "date": pd.to_datetime(["2025-08-08", "2025-09-09", "2025-10-10", "2025-11-11"]),
+    })
+    settings = SETTINGS.with_(min_group_size=1)
+    figures = figures_from_records({"staff": staff, "fitness_to_practise": ftp}, settings)
+    m4 = compute_results(figures, settings)["M4"]
+    # Headcount: 3 BME and 4 white regulated professionals. Before: white 3 referrals of 4 (two of them
+    # of people not regulated); after: white 1 of 4, BME 1 of 3, a ratio of (1/3) / (1/4).
+    assert (m4.groups["bme"].events, m4.groups["bme"].base) == (1, 3)
+    assert (m4.groups["white"].events, m4.groups["white"].base) == (1, 4)
+    assert m4.value == pytest.approx((1 / 3) / (1 / 4))
+    assert ("2 of the 4 fitness to practise referrals are of staff who are not regulated professionals by the "
+            "staff data's regulated-professional column, so they are left out of metric 4, whose headcount is "
+            "regulated professionals only.") in figures.notes
+
+
+def test_fitness_to_practise_referrals_by_job_title_as_the_headcount_decides():
+    staff = pd.DataFrame({
+        "employee_id": ["1", "2", "3", "4"],
+        "ethnicity": [BME, BME, WHITE, WHITE],
+        "pay_band": ["G1"] * 4,
+        "job_title": ["Social Worker", "Cook", "Senior social worker", "Driver"],
+    })
+    # The cook (2) and the driver (4) are referred, and a referral with no number: who it is, nobody knows.
+    ftp = pd.DataFrame({"employee_id": pd.array(["1", "2", "4", None], dtype="string"),
+                        "ethnicity": [None, None, None, WHITE],
+                        "date": pd.to_datetime(["2025-08-08"] * 4)})
+    figures = figures_from_records({"staff": staff, "fitness_to_practise": ftp}, SETTINGS)
+    m4 = figures.for_metric("M4").set_index("group")
+    # Before: BME 2 (1 and the cook), capped at the 1 BME social worker; white 2 (the driver and the
+    # unnumbered referral), capped at the 1 white social worker. After: BME 1 of 1, white 1 of 1.
+    assert (m4.loc["bme", "events"], m4.loc["bme", "base"]) == (1, 1)
+    assert (m4.loc["white", "events"], m4.loc["white", "base"]) == (1, 1)
+    assert ("2 of the 4 fitness to practise referrals are of staff who are not regulated professionals by their "
+            "job title in the staff data, so they are left out of metric 4, whose headcount is regulated "
+            "professionals only.") in figures.notes
+    assert ("1 fitness to practise referral has no employee number, so whether it is of a regulated "
+            "professional cannot be checked; counted in metric 4.") in figures.notes

@@ -42,7 +42,14 @@ def test_undefined_ratios():
     assert zero.value == 0 and zero.ci is None
     assert stats.relative_likelihood(0, 0, 4, 20).value is None
     with pytest.raises(ValueError):
-        stats.relative_likelihood(11, 10, 4, 20)
+        stats.relative_likelihood(-1, 10, 4, 20)
+
+
+def test_a_rate_over_100_percent_has_a_ratio_but_no_interval():
+    # 11 leavers over an average headcount of 10 (a rate of 110%), 4 over 20: the ratio is 5.5, as the
+    # rates give it; the Katz interval (1/a - 1/n under its root) treats a rate as a share, so none.
+    over = stats.relative_likelihood(11, 10, 4, 20)
+    assert over.value == pytest.approx((11 / 10) / (4 / 20)) and over.ci is None
 
 
 @pytest.mark.parametrize(
