@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the organisation's term for the minority-ethnic group (default BME)")
     parser.add_argument("--white-minorities-as-bme", action="store_true",
                         help="count White minorities as minority ethnic")
+    parser.add_argument("--text-checked", action="store_true",
+                        help="make a publication-safe pack although the panels hold numbers that could be figures "
+                        "it withholds, having checked that none of them is")
     parser.add_argument("--signed-off-by", metavar="NAME", help="PDF only: who signed the plan off")
     parser.add_argument("--role", metavar="ROLE", help="PDF only: their role")
     parser.add_argument("--sign-off-date", metavar="DATE", help="PDF only: the date it was signed off, as written")
@@ -113,6 +116,11 @@ def run(argv: Sequence[str]) -> int:
 
     analysis = analysis_from_arguments(args)
     content = build_content(analysis, publish_safe=not args.internal, threshold=args.suppress, engine=_engine())
+    if content.withheld_in_text and not args.text_checked:
+        listed = " ".join(f.sentence() for f in content.withheld_in_text)
+        raise InputError(f"the panels quote figures this publication withholds, so the pack was not made: {listed}",
+                         advice="Change those panels in the dashboard and make the pack again; or, if none of "
+                         "those numbers is the withheld figure, give --text-checked.")
     try:
         if args.format == "pdf":
             write_pdf(content, out, signed_off_by=args.signed_off_by or "", role=args.role or "",

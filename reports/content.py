@@ -16,6 +16,7 @@ from metrics.publish import PublishedTogether
 from metrics.registry import GROUPS, METRICS, STANDARDS, MetricDefinition, Standard
 from metrics.results import MetricResult
 from metrics.settings import Settings
+from reports.withheld_text import WithheldFigure, withheld_in_text
 from storage import PANEL_KINDS, Action, load_actions, load_panels
 
 INTERNAL_MARKING = "INTERNAL: NOT FOR PUBLICATION. Unsuppressed counts."
@@ -57,6 +58,9 @@ class ReportContent:
     # Explains the suppression rule, or INTERNAL_MARKING.
     note: str
     warnings: list[str] = field(default_factory=list)
+    # Numbers in people's panels that could be figures this publication withholds (reports.withheld_text):
+    # the editor changes them, or says they are not, before a publication-safe pack is made.
+    withheld_in_text: list[WithheldFigure] = field(default_factory=list)
 
     @property
     def marking(self) -> str:
@@ -163,6 +167,8 @@ def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: i
                 panels[kind] = result.sentence if kind == "know" else ""
         metrics[metric_id] = MetricContent(definition, result, spec, _counts_table(result, settings), panels,
                                            [a for a in plan if _for_metric(a, definition)])
+    found = withheld_in_text(analysis.results, results, {m: c.panels for m, c in metrics.items()}, settings) \
+        if publish_safe else []
     return ReportContent(
         organisation=analysis.organisation,
         period=analysis.period,
@@ -174,4 +180,5 @@ def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: i
         actions=plan,
         note=suppression_note(settings.suppression_threshold) if publish_safe else INTERNAL_MARKING,
         warnings=list(analysis.warnings),
+        withheld_in_text=found,
     )

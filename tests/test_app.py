@@ -1017,3 +1017,24 @@ def test_bad_values_in_an_upload_are_noted_on_the_overview_and_the_data_page_and
     next(b for b in at.button if b.label == "Use these columns").click().run()
     assert not at.exception, at.exception
     assert any("column D, as chosen, was read for ethnicity" in plain(c.value) for c in at.caption)
+
+
+def test_a_published_pack_is_not_made_while_a_panel_quotes_a_withheld_figure():
+    # Save on fitness to practise's "What we know" without editing: the engine's on-screen sentence, with the
+    # 3 and 6 referrals that the published figures withhold.
+    at = open_app("pages/conduct.py")
+    fitness = [b for b in at.button if b.label == "Save"][3]  # M3's three panels, then M4's "What we know"
+    fitness.click().run()
+    assert any(plain(s.value) == "Saved." for s in at.success)
+    at.switch_page("pages/report.py").run()
+    next(b for b in at.button if b.label == "Prepare the Excel workbook").click().run()
+    assert not at.exception, at.exception
+    assert any("The pack was not made" in plain(e.value) for e in at.error)
+    listed = html_tables(at)[-1]
+    assert listed.index[0] == "4. Fitness to practise" and 3 in listed["Written"].tolist()
+    assert not at.get("download_button")
+    assert any("Change the panels on Disciplinary and fitness to practise" in plain(link.label)
+               for link in at.get("page_link"))
+    at.checkbox(key="report_text_checked").check().run()
+    next(b for b in at.button if b.label == "Prepare the Excel workbook").click().run()
+    assert len(at.get("download_button")) == 1

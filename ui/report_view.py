@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 import streamlit as st
 
+from metrics.registry import METRICS
 from reports.content import INTERNAL_MARKING, build_content, suppression_note
 from reports.excel import write_excel
 from reports.pdf import write_pdf
 from reports.pptx import write_pptx
 from ui import db, state
+from ui.figures import table_html
+from ui.navigation import page_for
 
 _PREPARED = "report_prepared"
 # format -> (button words, file suffix, MIME type, writer)
@@ -21,6 +25,8 @@ _FORMATS = {
              write_pptx),
     "pdf": ("PDF plan", "pdf", "application/pdf", write_pdf),
 }
+_FOUND = "report_withheld_in_text"  # (pack key, [WithheldFigure]) from the last pack prepared
+_CHECKED = "report_text_checked"
 PUBLISHED = "Publication-safe"
 INTERNAL = "Internal, unsuppressed"
 
@@ -45,14 +51,35 @@ def render(view: state.View) -> None:
                 with st.spinner(f"Making the {words}..."):
                     content = build_content(analysis, publish_safe=published, threshold=threshold,
                                             engine=db.engine())
-                    buffer = io.BytesIO()
-                    write(content, buffer)
-                st.session_state[f"{_PREPARED}_{kind}"] = (key, buffer.getvalue())
+                    st.session_state[_FOUND] = (key, content.withheld_in_text)
+                    if not content.withheld_in_text or st.session_state.get(_CHECKED):
+                        buffer = io.BytesIO()
+                        write(content, buffer)
+                        st.session_state[f"{_PREPARED}_{kind}"] = (key, buffer.getvalue())
             prepared = st.session_state.get(f"{_PREPARED}_{kind}")
             if prepared and prepared[0] == key:
                 name = f"wres-{analysis.period.end.isoformat()}-{'published' if published else 'INTERNAL'}.{suffix}"
                 st.download_button(f"Download the {words}", prepared[1], file_name=name, mime=mime, type="primary",
                                    icon=":material/download:", key=f"report_download_{kind}")
+    _withheld_in_text(key)
     st.caption("The workbook holds every metric's table, headline figures, the three panels and the action plan; "
                "the slides, a chart per metric in large type for the meeting room; the PDF, the plan in the shape "
                "councils publish, with a sign-off block.")
+
+
+def _withheld_in_text(key: tuple) -> None:
+    """Numbers in the panels that could be figures this pack withholds: listed, with where to change them,
+    and the pack not made until they are changed or the editor says none of them is the withheld figure."""
+    found = st.session_state.get(_FOUND)
+    if not found or found[0] != key or not found[1]:
+        return
+    st.error("The pack was not made: these panels quote numbers that could be figures it withholds. Change them "
+             "on the metric's page, or tick the box below if none of them is the withheld figure, then prepare "
+             "the pack again.", icon=":material/visibility_off:")
+    rows = [{"Metric": f"{METRICS[f.metric_id].number}. {METRICS[f.metric_id].title}", "Panel": f.panel,
+             "Written": f.written, "Could be": f.what} for f in found[1]]
+    st.html(table_html(pd.DataFrame(rows), "Numbers to check"))
+    for metric_id in dict.fromkeys(f.metric_id for f in found[1]):
+        page = page_for(metric_id)
+        st.page_link(page.path, label=f"Change the panels on {page.title}", icon=":material/edit:")
+    st.checkbox("I have checked these: none of them is the withheld figure", key=_CHECKED)
