@@ -78,6 +78,9 @@ class ChartSpec:
             for name, value in large.items():
                 part[name] = value
         config.text["fontSize"] = palette.PRESENT_LABEL_SIZE
+        # Every category named (each pay band, each row), as on the page: Vega would drop every other one where the
+        # larger labels come near each other on a short screen.
+        config.axisBand = alt.AxisConfig(labelOverlap=False)
         for layer in _layers(chart):
             mark = layer.mark
             if isinstance(mark, alt.MarkDef) and mark.fontSize in (palette.LABEL_SIZE, palette.MESSAGE_SIZE):
