@@ -67,12 +67,40 @@ class ChartSpec:
         chart.title = alt.Undefined
         return chart
 
+    def presented(self) -> ChartSpec:
+        """A copy for a meeting room's screen: axis, legend and mark text larger and black, and the chart as tall
+        as the space the page gives it (Vega-Lite's "container" height) rather than a height set by its rows."""
+        chart = self.chart.copy(deep=True)
+        config = chart.config
+        large = {"labelFontSize": palette.PRESENT_LABEL_SIZE, "titleFontSize": palette.PRESENT_LABEL_SIZE,
+                 "labelColor": palette.BLACK, "titleColor": palette.BLACK}
+        for part in (config.axis, config.legend):
+            for name, value in large.items():
+                part[name] = value
+        config.text["fontSize"] = palette.PRESENT_LABEL_SIZE
+        # Every category named (each pay band, each row), as on the page: Vega would drop every other one where the
+        # larger labels come near each other on a short screen.
+        config.axisBand = alt.AxisConfig(labelOverlap=False)
+        for layer in _layers(chart):
+            mark = layer.mark
+            if isinstance(mark, alt.MarkDef) and mark.fontSize in (palette.LABEL_SIZE, palette.MESSAGE_SIZE):
+                mark.fontSize = (palette.PRESENT_LABEL_SIZE if mark.fontSize == palette.LABEL_SIZE
+                                 else palette.PRESENT_MESSAGE_SIZE)
+        return replace(self, chart=chart.properties(height="container"))
+
     def with_width(self, width: int) -> ChartSpec:
         """A fixed-width copy, for exports rendered without a container to fill."""
         return replace(self, chart=self.chart.properties(width=width))
 
 
 # Shared pieces ------------------------------------------------------------------------------
+
+
+def _layers(chart: TopLevelChart) -> list[alt.Chart]:
+    """The single-view charts a chart is drawn from (a layer's layers)."""
+    if isinstance(chart, alt.LayerChart):
+        return [view for layer in chart.layer for view in _layers(layer)]
+    return [chart] if isinstance(chart, alt.Chart) else []
 
 RATIO_PLACES = 2  # relative likelihoods and their limits, as the metric pages and the overview give them
 RATIO_COLUMNS = ("Relative likelihood", "Lower 95% limit", "Upper 95% limit")

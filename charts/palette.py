@@ -39,6 +39,9 @@ TITLE_SIZE = 20
 SUBTITLE_SIZE = 15
 LABEL_SIZE = 14
 MESSAGE_SIZE = 16
+# On a meeting room's screen, read from across the room: larger, and black rather than grey.
+PRESENT_LABEL_SIZE = 22
+PRESENT_MESSAGE_SIZE = 26
 
 
 def group_label(group: str, settings: Settings) -> str:

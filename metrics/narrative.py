@@ -69,6 +69,13 @@ def _share(figures: GroupFigures) -> str:
     return f"{number(figures.events)} of {number(figures.base)}, {pct(figures.rate)}"
 
 
+def _likelihood(value: float) -> tuple[str, str]:
+    """("more likely to", "than"), ("less likely to", "than") or ("about as likely to", "as") for a ratio."""
+    if 0.95 <= value <= 1.05:
+        return "about as likely to", "as"
+    return ("more likely to", "than") if value > 1 else ("less likely to", "than")
+
+
 def _comparison(result: MetricResult, settings: Settings) -> str:
     d = result.definition
     standard = settings.standard
@@ -76,13 +83,7 @@ def _comparison(result: MetricResult, settings: Settings) -> str:
     ratio = result.ratio
     assert ratio is not None and ratio.value is not None
     value = ratio.value
-    if 0.95 <= value <= 1.05:
-        how = "about as likely to"
-        than = "as"
-    elif value > 1:
-        how, than = "more likely to", "than"
-    else:
-        how, than = "less likely to", "than"
+    how, than = _likelihood(value)
     outcome = d.outcome
     if result.question_label:
         outcome = f"{outcome} {result.question_label}"
@@ -235,3 +236,105 @@ def sentence_for(result: MetricResult, settings: Settings, *, with_quality: bool
         text = _comparison(result, settings)
     quality = _quality(result) if with_quality else ""
     return f"{text} {quality}".strip()
+
+
+# Headlines: the finding in about twenty plain words, for a slide read across a meeting room -----------------
+
+
+def _chance(interval: tuple[float, float] | None, parity: float) -> str:
+    """Whether the difference could be down to chance, going by whether the 95% interval includes parity."""
+    if interval is None:
+        return ""
+    return "could be chance" if interval[0] <= parity <= interval[1] else "unlikely to be chance"
+
+
+def _few(result: MetricResult, settings: Settings) -> bool:
+    events = [result.groups[g].events for g in ("bme", "white") if g in result.groups]
+    return len(events) == 2 and all(e is not None for e in events) \
+        and sum(events) < settings.min_group_size  # type: ignore[arg-type]
+
+
+def _not_shown(result: MetricResult, settings: Settings) -> str:
+    """Why a result has no figure to give, in a few words; "" when it has one."""
+    d = result.definition
+    if result.status == stats.NO_DATA:
+        return f"No data yet: this needs the {' and '.join(n.replace('_', ' ') for n in d.datasets)} data."
+    reason = result.ratio.reason if result.ratio else ""
+    if reason == "withheld" or (d.kind == "distribution" and (result.overall is None
+                                                               or result.overall.pct.get("bme") is None)):
+        return f"Withheld from publication: some counts are under {settings.suppression_threshold}."
+    if result.status == stats.INSUFFICIENT or (d.kind != "distribution" and result.ratio is None):
+        return f"Not enough data to compare {d.subject}."
+    return ""
+
+
+def _ratio_words(result: MetricResult, settings: Settings) -> str:
+    """'0.78, could be chance' (and 'very few cases' when the events are fewer than the minimum group size)."""
+    ratio = result.ratio
+    assert ratio is not None and ratio.value is not None
+    words = [ratio_text(ratio.value), _chance(ratio.ci, 1.0)]
+    if _few(result, settings):
+        words.append("very few cases")
+    return ", ".join(w for w in words if w)
+
+
+def _likely_headline(result: MetricResult, settings: Settings) -> str:
+    d = result.definition
+    top, bottom = d.numerator_group(settings.standard), d.denominator_group(settings.standard)
+    # "than white applicants": the comparison group named by the last word of who is counted.
+    other = f"{_label(bottom, settings)} {d.subject.split()[-1]}"
+    questions = [q for q in result.questions.values()] if len(result.questions) > 1 else [result]
+    shown = [q for q in questions if q.ratio is not None and q.ratio.value is not None]
+    if not shown:
+        return _not_shown(questions[0], settings) or f"Not enough data to compare {d.subject}."
+    if len(questions) == 1:
+        how, than = _likelihood(shown[0].ratio.value)  # type: ignore[union-attr,arg-type]
+        return (f"{_cap(_label(top, settings))} {d.subject} were {how} {d.outcome} {than} {other}: "
+                f"{_ratio_words(shown[0], settings)}.")
+    # Several questions (harassment from colleagues, from managers): one clause each, after the shared words when
+    # every question goes the same way.
+    hows = {_likelihood(q.ratio.value)[0] for q in shown}  # type: ignore[union-attr,arg-type]
+    shared = hows.pop() if len(hows) == 1 else ""
+    parts = []
+    for q in questions:
+        if q not in shown:
+            parts.append(f"{q.question_label}: {_not_shown(q, settings).rstrip('.').lower() or 'not shown'}")
+            continue
+        how = "" if shared else f"{_likelihood(q.ratio.value)[0]} {d.outcome} "  # type: ignore[union-attr,arg-type]
+        parts.append(f"{how}{q.question_label}: {_ratio_words(q, settings)}")
+    lead = f"were {shared} {d.outcome}" if shared else "were"
+    return f"{_cap(_label(top, settings))} {d.subject} {lead} {'; '.join(parts)}."
+
+
+def _bands_headline(result: MetricResult, settings: Settings) -> str:
+    assert result.overall is not None
+    sentence = f"{_cap(settings.bme_label)} staff are {pct(result.overall.pct['bme'], fraction=False)} of the workforce"
+    shown = [b for b in result.bands if b.pct.get("bme") is not None and b.total]
+    if len(shown) < 2:
+        return sentence + "."
+    lowest = "lowest" if shown[0] is result.bands[0] else "lowest shown"
+    highest = "highest" if shown[-1] is result.bands[-1] else "highest shown"
+    return (f"{sentence}: {pct(shown[0].pct['bme'], fraction=False)} of the {lowest} pay band, "
+            f"{pct(shown[-1].pct['bme'], fraction=False)} of the {highest}.")
+
+
+def _representation_headline(result: MetricResult, settings: Settings) -> str:
+    if result.senior_pct is None or result.workforce_pct is None or result.value is None:
+        return _not_shown(result, settings) or f"Not enough data to compare {result.definition.subject}."
+    words = [f"{abs(result.value):.1f} percentage points {'higher' if result.value > 0 else 'lower'}",
+             _chance(result.ci, 0.0)]
+    return (f"{_cap(settings.bme_label)} staff are {pct(result.senior_pct, fraction=False)} of senior managers "
+            f"and {pct(result.workforce_pct, fraction=False)} of the workforce: {', '.join(w for w in words if w)}.")
+
+
+def headline(result: MetricResult, settings: Settings) -> str:
+    """The finding in about twenty plain words, for a slide: who was more or less likely to do what, the figure,
+    and whether it could be chance. The full sentence (sentence_for) gives the counts, the interval and the range."""
+    d = result.definition
+    if result.status == stats.NO_DATA:
+        return _not_shown(result, settings)
+    if d.kind == "distribution":
+        return _not_shown(result, settings) or _bands_headline(result, settings)
+    if d.kind == "representation":
+        return _representation_headline(result, settings)
+    return _likely_headline(result, settings)

@@ -1,8 +1,6 @@
-"""Presentation mode, for the screen in a meeting room."""
+"""Presentation mode, for the screen in a meeting room (no sidebar or sample-data banner: ui.present_view)."""
 
 from ui import present_view, sidebar
-from ui.metric_page import sample_note
 
 view = sidebar.current_view(__file__)
-sample_note(view)
 present_view.render(view)

@@ -463,3 +463,16 @@ def test_pay_bands_say_the_order_of_the_groups_in_each_bar(results):
     legend, words = drawn_text(charts.pay_bands(results["M1"], SETTINGS))
     assert legend == ["BME", "White", "Unknown"]
     assert "left to right in each bar: bme, white and unknown ethnicity" in words
+
+
+def test_a_presented_chart_has_large_dark_text_and_fills_the_height_it_is_given(results):
+    for result in results.values():
+        spec = charts.chart_for(result, SETTINGS)
+        shown = spec.presented().chart.to_dict()
+        axis = shown["config"]["axis"]
+        assert axis["labelFontSize"] == axis["titleFontSize"] == palette.PRESENT_LABEL_SIZE, result.id
+        assert axis["labelColor"] == axis["titleColor"] == palette.BLACK, result.id
+        assert shown["height"] == "container"
+        text_sizes = {layer["mark"].get("fontSize") for layer in layers(shown) if mark_type(layer) == "text"}
+        assert palette.LABEL_SIZE not in text_sizes, result.id
+        assert spec.chart.to_dict()["config"]["axis"]["labelFontSize"] == palette.LABEL_SIZE  # the original as it was
