@@ -68,6 +68,16 @@ class ReportContent:
         return self.period.end.isoformat()
 
 
+def rag_text(action: Action) -> str:
+    """An objective's RAG rating as written in every export."""
+    return (action.rag or "").title() or "Not rated"
+
+
+def rag_key_text(settings: Settings) -> str:
+    """The plan's RAG key in the organisation's words (Settings.rag_meanings), one line."""
+    return "RAG status: " + "; ".join(f"{word}: {meaning}" for word, meaning in settings.rag_key()) + "."
+
+
 def _headline_label(result: MetricResult, several: bool) -> str:
     kind = result.definition.kind
     what = "Percentage point difference" if kind == "representation" else "Relative likelihood"

@@ -31,7 +31,7 @@ from reportlab.platypus import (
 )
 
 from metrics import stats
-from reports.content import MetricContent, ReportContent
+from reports.content import MetricContent, ReportContent, rag_key_text, rag_text
 from reports.images import chart_png, png_size
 from reports.pptx import _per_question, _value_text
 from storage import PANEL_KINDS, Action
@@ -183,14 +183,10 @@ def _metric(metric: MetricContent, content: ReportContent, s: dict[str, Paragrap
     return story
 
 
-def _rag(action: Action) -> str:
-    return (action.rag or "").title() or "Not rated"
-
-
 def _action_cells(action: Action, style: ParagraphStyle) -> list[Paragraph]:
     linked = "; ".join(part for part in (", ".join(action.themes), ", ".join(action.metrics)) if part)
     values = ["" if action.number is None else str(action.number), action.objective, linked, action.lead,
-              action.specific_actions, action.indicators, action.timeframe, action.progress, _rag(action)]
+              action.specific_actions, action.indicators, action.timeframe, action.progress, rag_text(action)]
     return [_para(v, style) for v in values]
 
 
@@ -213,7 +209,7 @@ def _objectives(content: ReportContent, s: dict[str, ParagraphStyle]) -> list[Fl
             style.append(("BACKGROUND", (-1, row), (-1, row), tint))
     table = Table(rows, colWidths=[w * mm for w in ACTION_WIDTHS], repeatRows=1)
     table.setStyle(TableStyle(style))
-    return [*story, table]
+    return [*story, table, Spacer(1, 2 * mm), _para(rag_key_text(content.settings), s["caption"])]
 
 
 def _sign_off(s: dict[str, ParagraphStyle], values: tuple[str, str, str]) -> Flowable:

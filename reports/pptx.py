@@ -25,7 +25,7 @@ from pptx.util import Emu, Inches, Pt
 
 from metrics import stats
 from metrics.results import MetricResult
-from reports.content import MetricContent, ReportContent
+from reports.content import MetricContent, ReportContent, rag_text
 from reports.images import chart_png, png_size
 from storage import PANEL_KINDS, Action
 
@@ -390,10 +390,6 @@ def _metric_slides(deck: Deck, metric: MetricContent, content: ReportContent) ->
             _text_box(slides[page], box, blocks)
 
 
-def _rag(action: Action) -> str:
-    return (action.rag or "").title() or "Not rated"
-
-
 def _action_pages(actions: list[Action]) -> list[list[Action]]:
     """Six rows a slide, fewer where long objectives would not fit at 18 pt."""
     room = (SLIDE_HEIGHT - CONTENT_TOP - 1.0) * 72
@@ -421,7 +417,7 @@ def _action_plan_slides(deck: Deck, content: ReportContent) -> None:
             _text_box(slide, _Box(MARGIN, CONTENT_TOP, SLIDE_WIDTH - 2 * MARGIN, 1.0),
                       [_Block("The action plan has no objectives yet.", italic=True, colour=_GREY)])
             continue
-        rows = [["" if a.number is None else str(a.number), a.objective, a.lead, a.timeframe, _rag(a)]
+        rows = [["" if a.number is None else str(a.number), a.objective, a.lead, a.timeframe, rag_text(a)]
                 for a in page]
         _table(slide, ACTION_COLUMNS, rows, list(ACTION_WIDTHS), 0.5)
 

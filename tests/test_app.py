@@ -530,7 +530,24 @@ def test_actions_in_the_plan_show_on_their_metric_page(database):
     assert table["Objective"].tolist() == ["Anonymised shortlisting for all social care posts"]
     assert table["RAG"].tolist() == ["Amber"]
     plan = open_app("pages/action_plan.py")
-    assert "Pan-London" in markdown_text(plan) or "well underway" in markdown_text(plan).lower()
+    key = "**Green**: Well underway · **Amber**: Some progress, not yet embedded · **Red**: Not started"
+    assert key in markdown_text(plan)
+    assert "london" not in markdown_text(plan).lower()
+
+
+def test_the_rag_key_is_a_setting_shown_beside_the_plan(database):
+    # A council in the pan-London programme uses that programme's words; nobody else is given them.
+    at = open_app("pages/settings.py")
+    next(t for t in at.text_input if t.label == "Green means").input("Pan-London activity well underway")
+    next(b for b in at.button if b.label == "Save the settings").click().run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/action_plan.py").run()
+    assert not at.exception, at.exception
+    key = "**Green**: Pan-London activity well underway · **Amber**: Some progress, not yet embedded"
+    assert key in markdown_text(at)
+    at.radio[0].set_value("one at a time").run()
+    assert "Green: Pan-London activity well underway" in next(s for s in at.selectbox if s.label == "RAG status") \
+        .options
 
 
 def test_a_counts_template_upload_shows_its_figures(tmp_path):

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 
 from metrics.api import Analysis, analyse_paths
 from metrics.registry import METRICS
+from metrics.settings import PAN_LONDON_RAG_MEANINGS
 from reports.content import INTERNAL_MARKING, build_content
 from reports.images import PNG_SIGNATURE, png_size
 from reports.pdf import markup, write_pdf
@@ -184,3 +186,16 @@ def test_cli_sign_off_is_for_the_pdf_only(tmp_path: Path) -> None:
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: --role fills the PDF's sign-off block"), done.stderr
     assert not (tmp_path / "pack.pptx").exists()
+
+
+def test_the_rag_key_is_in_the_organisations_words(published: Path, analysis: Analysis, tmp_path: Path) -> None:
+    """Under the objectives: the key in neutral words by default, never another programme's unasked."""
+    text = " ".join(" ".join(_pages(published)).split())
+    assert "RAG status: Green: Well underway; Amber: Some progress, not yet embedded; Red: Not started." in text
+    assert "london" not in text.lower()
+    content = build_content(analysis)
+    london = replace(content, settings=content.settings.with_(rag_meanings=dict(PAN_LONDON_RAG_MEANINGS)),
+                     actions=[Action(number=1, objective="Fair shortlisting", rag="green")])
+    write_pdf(london, tmp_path / "london.pdf")
+    last = " ".join(" ".join(_pages(tmp_path / "london.pdf")[-2:]).split())
+    assert "Green: Pan-London activity well underway" in last

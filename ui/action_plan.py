@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from metrics.registry import METRICS, THEMES
+from metrics.settings import RAG_WORDS, Settings
 from storage import (
-    RAG_MEANINGS,
     Action,
     SaveResult,
     StaleEdit,
@@ -28,7 +28,6 @@ _RESTORED = "action_plan_restored"
 _MODE = "action_plan_mode"
 GRID, ONE_AT_A_TIME = "grid", "one at a time"
 MODES = {GRID: "Editable grid", ONE_AT_A_TIME: "Table and form, one objective at a time"}
-RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
 COLUMNS = {
     "number": "No",
     "objective": "Objective",
@@ -63,13 +62,18 @@ def _reload() -> None:
     st.session_state.pop(_EDITOR, None)
 
 
-def render(organisation: str, period: str) -> None:
+def rag_key(settings: Settings) -> str:
+    """The RAG key as markdown, in the organisation's words (Settings page)."""
+    return " · ".join(f"**{word}**: {md(meaning)}" for word, meaning in settings.rag_key())
+
+
+def render(organisation: str, period: str, settings: Settings) -> None:
     key = (organisation, period)
     if st.session_state.get(_LOADED, (None, None))[0] != key:
         st.session_state[_LOADED] = (key, load_actions(db.engine(), organisation, period))
         st.session_state.pop(_EDITOR, None)
     stored = st.session_state[_LOADED][1]
-    st.markdown(" · ".join(f"**{RAG_WORDS[r]}**: {meaning}" for r, meaning in RAG_MEANINGS.items()))
+    st.markdown(rag_key(settings))
     editor = access.can_edit()
     if not editor:
         access.read_only_note("the action plan")
@@ -80,7 +84,8 @@ def render(organisation: str, period: str) -> None:
         objective_form.plan_table(stored, COLUMNS, RAG_WORDS)
         if editor:
             objective_form.draft_note()
-            objective_form.render(organisation, period, stored, COLUMNS, RAG_WORDS,
+            objective_form.render(organisation, period, stored, COLUMNS,
+                                  {r: f"{word}: {settings.rag_meanings[r]}" for r, word in RAG_WORDS.items()},
                                   lambda result: _saved(key, result))
     else:
         _grid(organisation, period, key, stored, editor)
