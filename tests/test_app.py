@@ -737,13 +737,19 @@ def test_a_panel_shows_its_history_and_an_earlier_version_can_be_restored(databa
     history = next(e for e in at.expander if e.label == "History (2)")
     assert [plain(c.value).split(" on ")[0] for c in history.caption] == ["Updated by Bea", "Created by Alex"]
     assert [t.value for t in history.text] == ["Second words.", "First words."]
-    history.button[1].click().run()  # restore "First words."
+    # The version saved now is said to be current, and not offered again: only the earlier one can be restored.
+    assert [plain(c.value).endswith(": current version") for c in history.caption] == [True, False]
+    assert [b.label for b in history.button] == ["Restore this version"]
+    history.button[0].click().run()  # restore "First words."
     assert not at.exception
     assert at.text_area[1].value == "First words."
     assert any(plain(s.value) == "Restored as version 3." for s in at.success)
     panel = load_panel(engine, "Wexcombe Borough Council", "2026-03-31", "M2", "achieved")
     assert (panel.text, panel.version) == ("First words.", 3)
-    assert next(e for e in at.expander if e.label.startswith("History (")).label == "History (3)"
+    history = next(e for e in at.expander if e.label.startswith("History ("))
+    assert history.label == "History (3)"
+    assert [plain(c.value).endswith(": current version") for c in history.caption] == [True, False, False]
+    assert len(history.button) == 2  # "Second words." and "First words." as first saved
 
 
 def test_a_deleted_objective_can_be_brought_back(database):
@@ -764,6 +770,13 @@ def test_a_deleted_objective_can_be_brought_back(database):
     (back,) = load_actions(engine, "Wexcombe Borough Council", "2026-03-31")
     assert (back.objective, back.metrics) == ("Reverse mentoring for senior managers", ["M9"])
     assert any("Restored objective 1" in plain(s.value) for s in at.success)
+    # Back, it is the current version: said so, and offered neither to restore nor to bring back again.
+    history = next(e for e in at.expander if e.label.startswith("Change history"))
+    lines = [plain(m.value) for m in history.markdown]
+    assert lines[0].startswith("**Restored**") and lines[0].endswith(": current version"), lines
+    assert not any(line.endswith("current version") for line in lines[1:])
+    assert [line.endswith(": brought back since") for line in lines[1:]] == [True, True]  # deleted, created
+    assert history.button.len == 0
 
 
 def test_a_backup_is_imported_from_the_settings_page(database, tmp_path):

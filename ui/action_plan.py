@@ -13,12 +13,14 @@ from storage import (
     Action,
     SaveResult,
     StaleEdit,
+    action_from_state,
     action_history,
     load_actions,
     restore_action,
     save_actions,
 )
 from ui import access, db, objective_form, sidebar
+from ui.panels import CURRENT_VERSION
 from ui.safe import md
 
 _RESULT = "action_plan_result"
@@ -165,6 +167,15 @@ def _restore(entry_id: int, expected_version: int) -> None:
     st.session_state[_RESTORED] = ("success", f"Restored objective {action.number} as version {action.version}.")
 
 
+def _in_plan(state: dict[str, Any], stored: list[Action]) -> bool:
+    """Whether the plan holds an objective as `state` recorded it (its number aside), as restoring would find."""
+    try:
+        recorded = action_from_state(state).content()[1:]
+    except (KeyError, TypeError):
+        return False
+    return any(a.content()[1:] == recorded for a in stored)
+
+
 def _history(organisation: str, period: str, stored: list[Action]) -> None:
     restored = st.session_state.pop(_RESTORED, None)
     if restored:
@@ -179,11 +190,15 @@ def _history(organisation: str, period: str, stored: list[Action]) -> None:
         for entry in entries:
             state = entry.recorded or {}
             when = entry.changed_at
+            action_id = int(entry.entity_key)
+            is_current = entry.change != "deleted" and current.get(action_id) == entry.version
+            # A deleted objective comes back under a new id: once back, it is not offered again.
+            back = action_id not in current and _in_plan(state, stored)
             st.markdown(f"**{md(entry.change.capitalize())}**: objective {md(state.get('number', '?'))}, "
                         f"“{md(str(state.get('objective', ''))[:200])}”, by {md(entry.changed_by or 'someone')} "
-                        f"on {when.day} {when:%B %Y at %H:%M} (UTC)")
-            action_id = int(entry.entity_key)
-            if access.can_edit() and (entry.change == "deleted" or current.get(action_id) != entry.version):
-                label = "Bring it back" if entry.change == "deleted" else "Restore this version"
+                        f"on {when.day} {when:%B %Y at %H:%M} (UTC)"
+                        + (f": {CURRENT_VERSION}" if is_current else ": brought back since" if back else ""))
+            if access.can_edit() and not is_current and not back:
+                label = "Bring it back" if action_id not in current else "Restore this version"
                 st.button(label, key=f"action_restore_{entry.id}", on_click=_restore,
                           args=(entry.id, current.get(action_id, 0)), icon=":material/history:")
