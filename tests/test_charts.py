@@ -463,3 +463,13 @@ def test_pay_bands_say_the_order_of_the_groups_in_each_bar(results):
     legend, words = drawn_text(charts.pay_bands(results["M1"], SETTINGS))
     assert legend == ["BME", "White", "Unknown"]
     assert "left to right in each bar: bme, white and unknown ethnicity" in words
+
+
+def test_the_pay_bands_status_is_the_same_words_in_the_trends_table_as_everywhere():
+    """M1 has no ratio to rate: its status says it is described by its chart, not an overview link's label."""
+    from metrics.trends import history
+
+    analysis = analyse_paths()
+    table = charts.trend(history([analysis.figures], SETTINGS), "M1", SETTINGS).table
+    assert list(table["Status"]) == ["Descriptive: see the pay band chart"]
+    assert stats.STATUS_WORDS[stats.DESCRIPTIVE] == "Descriptive: see the pay band chart"
