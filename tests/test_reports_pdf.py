@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from metrics.api import Analysis, analyse_paths
 from metrics.registry import METRICS
 from metrics.settings import PAN_LONDON_RAG_MEANINGS
-from reports.content import INTERNAL_MARKING, build_content
+from reports.content import INTERNAL_MARKING, build_content, scorecard_rows
 from reports.images import PNG_SIGNATURE, png_size
 from reports.pdf import markup, write_pdf
 from storage import Action, create_schema, make_engine, save_actions, save_panel
@@ -78,7 +78,7 @@ def test_pdf_has_the_plan_in_the_seeds_shape(published: Path) -> None:
     assert "\"BME\" is this organisation's term" in pages[0]
     # Each metric starts its own page, in the registry's order, with the three panels under it.
     firsts = [next(i for i, p in enumerate(pages) if f"Metric {m.number}: {m.title}" in p) for m in METRICS.values()]
-    assert firsts == sorted(firsts) and len(set(firsts)) == 9 and firsts[0] == 1
+    assert firsts == sorted(firsts) and len(set(firsts)) == 9 and firsts[0] == 2  # after the scorecard
     for start, end in zip(firsts, [*firsts[1:], len(pages)], strict=True):
         metric_text = "\n".join(pages[start:end])
         assert all(label in metric_text for label in LABELS)
@@ -125,6 +125,18 @@ def test_objectives_table_repeats_its_header(published: Path) -> None:
 def test_sign_off_filled_or_blank(published: Path, internal: Path) -> None:
     assert "Signed off by\nJo Bloggs & Co\nRole\nDirector\nDate\n1 May 2026" in _pages(internal)[-1]
     assert "Signed off by\nRole\nDate" in _pages(published)[-1]
+
+
+def test_scorecard_page_follows_the_introduction_with_the_decks_rows(published: Path, analysis: Analysis) -> None:
+    page = " ".join(_pages(published)[1].split())
+    assert page.count("Scorecard: the nine metrics") == 1 and "Metric Value 95% interval Status" in page
+    # The same rows as the deck's scorecard slide, from the same content and formatter.
+    for row in scorecard_rows(build_content(analysis)):
+        for cell in row:
+            assert " ".join(cell.split()) in page, cell
+    assert "M5 Continuing professional development 0.95 0.80 to 1.14 Within range" in page
+    assert "Descriptive: see the pay band chart" in page and "See the pay bands" not in page
+    assert "M4 Fitness to practise withheld" in page  # withheld in the published plan, as in the deck
 
 
 def test_internal_pdf_is_marked_on_every_page(internal: Path) -> None:
