@@ -1,7 +1,7 @@
 """The PDF export: the action plan a council publishes, in the shape of the plans councils publish.
 
 An introduction, the scorecard (the deck's: metric, value, 95% interval, status), then metric by metric
-(chart, figures, the three panels), the objectives table with its RAG key and a sign-off block. A4
+(chart, figures, the panels written), the objectives table with its RAG key and a sign-off block. A4
 portrait, body 11 pt. Every string that came from a person or a spreadsheet is escaped before it reaches
 reportlab's Paragraph, which would otherwise read <b>, <font> and & as markup.
 """
@@ -44,7 +44,9 @@ from reports.images import chart_png, png_size
 from storage import PANEL_KINDS, Action
 
 PLAN_TITLE = "Workforce Race Equality Standard action plan"
-NOT_WRITTEN = "Nothing written yet."
+NOT_WRITTEN = "Nothing written yet."  # under an empty panel in the internal plan, for the board to see the gap
+# In the published plan an empty panel is left out; a metric with none written says so once.
+NO_TEXT_PUBLISHED = "No text for this metric was written for publication."
 SCORECARD_TITLE = "Scorecard: the nine metrics"
 SCORECARD_WIDTHS: tuple[float, ...] = (64, 38, 32, 36)  # millimetres, the frame's width
 SIGN_OFF_LABELS: tuple[str, ...] = ("Signed off by", "Role", "Date")
@@ -167,8 +169,13 @@ def _metric(metric: MetricContent, content: ReportContent, s: dict[str, Paragrap
     if numbers:
         story.append(_para(f"In the action plan: objective{'s' if len(numbers) > 1 else ''} "
                            f"{', '.join(numbers)}.", s["caption"]))
+    written = {kind: metric.panels[kind].strip() for kind in PANEL_KINDS}
+    if content.published and not any(written.values()):
+        story.append(_para(NO_TEXT_PUBLISHED, s["empty"]))
     for kind, label in PANEL_KINDS.items():
-        text = metric.panels[kind].strip()
+        text = written[kind]
+        if not text and content.published:
+            continue  # a heading over nothing reads as a gap in what the board signs off
         body = _para(text, s["body"]) if text else _para(NOT_WRITTEN, s["empty"])
         story.append(KeepTogether([_para(label, s["h2"]), body]))
     story.append(PageBreak())

@@ -79,10 +79,12 @@ def test_pdf_has_the_plan_in_the_seeds_shape(published: Path) -> None:
     # Each metric starts its own page, in the registry's order, with the three panels under it.
     firsts = [next(i for i, p in enumerate(pages) if f"Metric {m.number}: {m.title}" in p) for m in METRICS.values()]
     assert firsts == sorted(firsts) and len(set(firsts)) == 9 and firsts[0] == 2  # after the scorecard
-    for start, end in zip(firsts, [*firsts[1:], len(pages)], strict=True):
+    # The panels written, under each metric; an empty one is left out of the published plan, heading and all.
+    for metric, start, end in zip(METRICS, firsts, [*firsts[1:], len(pages)], strict=True):
         metric_text = "\n".join(pages[start:end])
-        assert all(label in metric_text for label in LABELS)
-    assert "Nothing written yet." in text
+        written = [LABELS[0], LABELS[1]] if metric == "M3" else [LABELS[0]]
+        assert [label for label in LABELS if label in metric_text] == written, metric
+    assert "Nothing written yet." not in text
     assert "Signed off by" in pages[-1] and "Role" in pages[-1] and "Date" in pages[-1]
     assert [f"Page {i}" in p for i, p in enumerate(pages, start=1)] == [True] * len(pages)
     assert INTERNAL_MARKING not in text
@@ -137,6 +139,25 @@ def test_scorecard_page_follows_the_introduction_with_the_decks_rows(published: 
     assert "M5 Continuing professional development 0.95 0.80 to 1.14 Within range" in page
     assert "Descriptive: see the pay band chart" in page and "See the pay bands" not in page
     assert "M4 Fitness to practise withheld" in page  # withheld in the published plan, as in the deck
+
+
+def test_a_metric_with_no_text_says_so_once_when_published(analysis: Analysis, tmp_path: Path) -> None:
+    content = build_content(analysis)
+    m2 = content.metrics["M2"]
+    empty = replace(content, metrics=content.metrics | {"M2": replace(m2, panels=dict.fromkeys(m2.panels, " "))})
+    write_pdf(empty, tmp_path / "published.pdf")
+    text = "\n".join(_pages(tmp_path / "published.pdf"))
+    m2_text = text[text.index("Metric 2: "):text.index("Metric 3: ")]
+    assert m2_text.count("No text for this metric was written for publication.") == 1
+    assert not any(label in m2_text for label in LABELS) and "Nothing written yet." not in text
+    assert text.count("No text for this metric was written for publication.") == 1
+    # The internal plan is the board's draft: every heading stays, the gaps said, so they can be filled.
+    internal = replace(empty, published=False)
+    write_pdf(internal, tmp_path / "internal.pdf")
+    text = "\n".join(_pages(tmp_path / "internal.pdf"))
+    m2_text = text[text.index("Metric 2: "):text.index("Metric 3: ")]
+    assert all(label in m2_text for label in LABELS) and m2_text.count("Nothing written yet.") == 3
+    assert "No text for this metric was written for publication." not in text
 
 
 def test_internal_pdf_is_marked_on_every_page(internal: Path) -> None:
