@@ -467,9 +467,10 @@ def test_pay_bands_say_the_order_of_the_groups_in_each_bar(results):
 
 def test_the_pay_bands_status_is_the_same_words_in_the_trends_table_as_everywhere():
     """M1 has no ratio to rate: its status says it is described by its chart, not an overview link's label."""
+    from charts.trends import trend
     from metrics.trends import history
 
     analysis = analyse_paths()
-    table = charts.trend(history([analysis.figures], SETTINGS), "M1", SETTINGS).table
+    table = trend(history([analysis.figures], SETTINGS), "M1", SETTINGS).table
     assert list(table["Status"]) == ["Descriptive: see the pay band chart"]
     assert stats.STATUS_WORDS[stats.DESCRIPTIVE] == "Descriptive: see the pay band chart"
