@@ -13,6 +13,23 @@ from metrics.registry import DEFAULT_STANDARD, STANDARDS
 # £70k and over), so a council's figures can be set beside the national ones.
 DEFAULT_PAY_BAND_BOUNDARIES: tuple[int, ...] = (25_000, 30_000, 40_000, 50_000, 70_000)
 
+# The action plan's RAG ratings, as stored and as written for people.
+RAG_WORDS: dict[str, str] = {"green": "Green", "amber": "Amber", "red": "Red"}
+# What each rating means, in words any council can use: the key printed beside the plan unless the
+# organisation sets its own (a council in a regional programme may use that programme's key).
+DEFAULT_RAG_MEANINGS: dict[str, str] = {
+    "green": "Well underway",
+    "amber": "Some progress, not yet embedded",
+    "red": "Not started",
+}
+# The pan-London programme's key (which says "Yellow" for amber), for councils in that programme to choose.
+PAN_LONDON_RAG_MEANINGS: dict[str, str] = {
+    "green": "Pan-London activity well underway",
+    "amber": "Borough/some examples but not embedded/consistent across London",
+    "red": "No activity initiated",
+}
+MAX_RAG_MEANING_CHARS = 200
+
 
 def salary_band_labels(boundaries: tuple[int, ...]) -> list[str]:
     """Labels for bands cut at `boundaries`: 'Under £25,000', '£25,000 to £29,999', ..., '£70,000 and over'."""
@@ -51,6 +68,8 @@ class Settings:
     # applies to them as to staff), or {"bme": %, "white": %} when a person typed the shares in.
     local_population: dict[str, float] = field(default_factory=dict)
     local_population_area: str = ""
+    # The action plan's RAG key: rating ("green", "amber", "red") -> what it means.
+    rag_meanings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_RAG_MEANINGS))
 
     def __post_init__(self) -> None:
         if self.standard not in STANDARDS:
@@ -66,6 +85,11 @@ class Settings:
             raise ValueError("the suppression threshold cannot be negative")
         resolve_overrides(self.ethnicity_overrides)  # raises ValueError naming a bad reclassification
         _check_population(self.local_population)
+        _check_rag_meanings(self.rag_meanings)
+
+    def rag_key(self) -> list[tuple[str, str]]:
+        """(rating as written, its meaning) for each rating, green first: the key shown beside the plan."""
+        return [(RAG_WORDS[r], self.rag_meanings[r]) for r in RAG_WORDS]
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -110,3 +134,14 @@ def _check_population(population: dict[str, float]) -> None:
     typed = [label for label in population if label in TYPED_GROUPS]
     if typed and len(typed) != len(population):
         raise ValueError("the local population mixes typed-in shares with Census counts: use one or the other")
+
+
+def _check_rag_meanings(meanings: dict[str, str]) -> None:
+    if not isinstance(meanings, dict) or set(meanings) != set(RAG_WORDS):
+        raise ValueError("the RAG key must say what each of green, amber and red means")
+    for rating, meaning in meanings.items():
+        if not isinstance(meaning, str) or not meaning.strip():
+            raise ValueError(f"the RAG key must say what {RAG_WORDS[rating].lower()} means")
+        if len(meaning) > MAX_RAG_MEANING_CHARS:
+            raise ValueError(f"the RAG key's meaning of {RAG_WORDS[rating].lower()} is longer than "
+                             f"{MAX_RAG_MEANING_CHARS} characters")

@@ -21,14 +21,15 @@ INSUFFICIENT: Status = "insufficient data"
 NO_DATA: Status = "no data"
 DESCRIPTIVE: Status = "descriptive"
 STATUSES: tuple[Status, ...] = (ADVERSE, WITHIN_RANGE, FAVOURABLE, INSUFFICIENT, NO_DATA, DESCRIPTIVE)
-# How a status is written for people, on screen and in every export: never colour alone.
+# How a status is written for people, on screen, in the trends table and in every export: never colour alone.
+# M1 (the pay bands) has no ratio to rate: it is described by its chart, wherever its status is shown.
 STATUS_WORDS: dict[str, str] = {
     ADVERSE: "Adverse",
     WITHIN_RANGE: "Within range",
     FAVOURABLE: "Favourable",
     INSUFFICIENT: "Insufficient data",
     NO_DATA: "No data",
-    DESCRIPTIVE: "See the pay bands",
+    DESCRIPTIVE: "Descriptive: see the pay band chart",
 }
 
 

@@ -12,4 +12,4 @@ period_note(view)  # the plan is kept by period
 st.markdown("One row per objective: which WRES theme and metrics it answers, who leads it, the specific actions, "
             "what good looks like, when, progress so far and a RAG status. Add rows at the bottom of the grid, or "
             "work on one objective at a time in the table and form.")
-action_plan.render(view.organisation, state.analysis(view).period.end.isoformat())
+action_plan.render(view.organisation, state.analysis(view).period.end.isoformat(), view.settings)

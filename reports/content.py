@@ -20,6 +20,8 @@ from reports.withheld_text import WithheldFigure, withheld_in_text
 from storage import PANEL_KINDS, Action, load_actions, load_panels
 
 INTERNAL_MARKING = "INTERNAL: NOT FOR PUBLICATION. Unsuppressed counts."
+SCORECARD_COLUMNS: tuple[str, ...] = ("Metric", "Value", "95% interval", "Status")
+NO_VALUE = "–"  # a metric with no single figure (M1, the pay bands: described by its chart)
 
 
 @dataclass
@@ -70,6 +72,85 @@ class ReportContent:
     @property
     def period_key(self) -> str:
         return self.period.end.isoformat()
+
+
+# Figures in words, as every export writes them ----------------------------------------------------
+
+
+def status_text(result: MetricResult) -> str:
+    """The status in words (metrics.stats.STATUS_WORDS), the same on screen and in every export."""
+    return stats.STATUS_WORDS.get(result.status, result.status)
+
+
+def withheld(result: MetricResult, published: bool) -> bool:
+    return published and (bool(result.hidden) or (result.ratio is not None and result.ratio.reason == "withheld"))
+
+
+def value_text(result: MetricResult, published: bool) -> str:
+    if result.definition.kind == "distribution":
+        return NO_VALUE
+    if result.value is None:
+        return "withheld" if withheld(result, published) else "not available"
+    if result.definition.kind == "representation":
+        return f"{result.value:+.1f} percentage points"
+    return f"{result.value:.2f}"
+
+
+def interval_text(result: MetricResult) -> str:
+    if result.ci is None or result.value is None:
+        return ""
+    return f"{result.ci[0]:.2f} to {result.ci[1]:.2f}"
+
+
+def per_question(metric: MetricContent) -> list[tuple[str, MetricResult]]:
+    """("", result) for most metrics; (question, result) for each survey question of M7."""
+    questions = metric.result.questions
+    if len(questions) > 1:
+        return [(r.question_label[:1].upper() + r.question_label[1:], r) for r in questions.values()]
+    return [("", metric.result)]
+
+
+def _labelled(label: str, text: str) -> str:
+    return f"{label}: {text}" if label else text
+
+
+def scorecard_row(metric: MetricContent, published: bool) -> list[str]:
+    """The scorecard's row for a metric (SCORECARD_COLUMNS); one line per survey question of M7."""
+    parts = per_question(metric)
+    d = metric.definition
+    return [
+        f"{d.id} {d.title}",
+        "\n".join(_labelled(q, value_text(r, published)) for q, r in parts),
+        "\n".join(_labelled(q, interval_text(r)) if interval_text(r) else "" for q, r in parts).strip("\n"),
+        "\n".join(_labelled(q, status_text(r)) for q, r in parts),
+    ]
+
+
+def scorecard_rows(content: ReportContent) -> list[list[str]]:
+    return [scorecard_row(metric, content.published) for metric in content.metrics.values()]
+
+
+def headline_lines(metric: MetricContent, published: bool) -> list[str]:
+    """The headline figures and status in words, one sentence each (per question for M7)."""
+    if metric.definition.kind == "distribution":
+        return [f"{status_text(metric.result)}."]
+    lines = []
+    for (label, value, ci), (_, result) in zip(metric.headline(), per_question(metric), strict=True):
+        figure = value_text(result, published)
+        if value is not None and ci is not None:
+            figure += f" (95% interval {ci[0]:.2f} to {ci[1]:.2f})"
+        lines.append(f"{label}: {figure}. {status_text(result)}.")
+    return lines
+
+
+def rag_text(action: Action) -> str:
+    """An objective's RAG rating as written in every export."""
+    return (action.rag or "").title() or "Not rated"
+
+
+def rag_key_text(settings: Settings) -> str:
+    """The plan's RAG key in the organisation's words (Settings.rag_meanings), one line."""
+    return "RAG status: " + "; ".join(f"{word}: {meaning}" for word, meaning in settings.rag_key()) + "."
 
 
 def _headline_label(result: MetricResult, several: bool) -> str:

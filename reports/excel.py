@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from metrics.registry import METRICS, MetricDefinition
-from reports.content import MetricContent, ReportContent
+from reports.content import MetricContent, ReportContent, rag_key_text
 from reports.safe import safe_cell
 from storage import PANEL_KINDS, Action
 
@@ -174,6 +174,8 @@ def _action_plan(sheet: _Sheet, content: ReportContent) -> None:
         sheet.write(_action_row(action))
     if not content.actions:
         sheet.write(["The action plan has no objectives yet."])
+    sheet.gap()
+    sheet.write([rag_key_text(content.settings)])
     sheet.widths([9, 40, 22, 12, 20, 30, 40, 30, 16, 30, 9])
 
 

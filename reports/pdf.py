@@ -1,8 +1,9 @@
 """The PDF export: the action plan a council publishes, in the shape of the plans councils publish.
 
-An introduction, then metric by metric (chart, figures, the three panels), the objectives table and a
-sign-off block. A4 portrait, body 11 pt. Every string that came from a person or a spreadsheet is
-escaped before it reaches reportlab's Paragraph, which would otherwise read <b>, <font> and & as markup.
+An introduction, the scorecard (the deck's: metric, value, 95% interval, status), then metric by metric
+(chart, figures, the panels written), the objectives table with its RAG key and a sign-off block. A4
+portrait, body 11 pt. Every string that came from a person or a spreadsheet is escaped before it reaches
+reportlab's Paragraph, which would otherwise read <b>, <font> and & as markup.
 """
 
 from __future__ import annotations
@@ -30,14 +31,24 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from metrics import stats
-from reports.content import MetricContent, ReportContent
+from reports.content import (
+    SCORECARD_COLUMNS,
+    MetricContent,
+    ReportContent,
+    headline_lines,
+    rag_key_text,
+    rag_text,
+    scorecard_rows,
+)
 from reports.images import chart_png, png_size
-from reports.pptx import _per_question, _value_text
 from storage import PANEL_KINDS, Action
 
 PLAN_TITLE = "Workforce Race Equality Standard action plan"
-NOT_WRITTEN = "Nothing written yet."
+NOT_WRITTEN = "Nothing written yet."  # under an empty panel in the internal plan, for the board to see the gap
+# In the published plan an empty panel is left out; a metric with none written says so once.
+NO_TEXT_PUBLISHED = "No text for this metric was written for publication."
+SCORECARD_TITLE = "Scorecard: the nine metrics"
+SCORECARD_WIDTHS: tuple[float, ...] = (64, 38, 32, 36)  # millimetres, the frame's width
 SIGN_OFF_LABELS: tuple[str, ...] = ("Signed off by", "Role", "Date")
 ACTION_COLUMNS: tuple[str, ...] = ("No.", "Objective", "Themes and metrics", "Lead", "Specific actions",
                                    "Indicators of improvement", "Timeframe", "Progress", "RAG")
@@ -138,23 +149,6 @@ def _introduction(content: ReportContent, s: dict[str, ParagraphStyle]) -> list[
     return story
 
 
-def _status(result: Any) -> str:
-    return stats.STATUS_WORDS.get(result.status, result.status)
-
-
-def _figures(metric: MetricContent, published: bool) -> list[str]:
-    """The headline figures and status in words, one sentence each (per question for M7)."""
-    if metric.definition.kind == "distribution":
-        return [f"{_status(metric.result)}."]
-    lines = []
-    for (label, value, ci), (_, result) in zip(metric.headline(), _per_question(metric), strict=True):
-        figure = _value_text(result, published)
-        if value is not None and ci is not None:
-            figure += f" (95% interval {ci[0]:.2f} to {ci[1]:.2f})"
-        lines.append(f"{label}: {figure}. {_status(result)}.")
-    return lines
-
-
 def _chart(metric: MetricContent) -> Image:
     image = chart_png(metric.chart, width=900, scale=2)
     width_px, height_px = png_size(image)
@@ -169,29 +163,53 @@ def _metric(metric: MetricContent, content: ReportContent, s: dict[str, Paragrap
         _para(d.description.format(bme=content.settings.bme_label), s["body"]),
         _chart(metric),
         _para(metric.chart.summary, s["caption"]),
-        *[_para(line, s["figure"]) for line in _figures(metric, content.published)],
+        *[_para(line, s["figure"]) for line in headline_lines(metric, content.published)],
     ]
     numbers = [str(a.number) for a in metric.actions if a.number is not None]
     if numbers:
         story.append(_para(f"In the action plan: objective{'s' if len(numbers) > 1 else ''} "
                            f"{', '.join(numbers)}.", s["caption"]))
+    written = {kind: metric.panels[kind].strip() for kind in PANEL_KINDS}
+    if content.published and not any(written.values()):
+        story.append(_para(NO_TEXT_PUBLISHED, s["empty"]))
     for kind, label in PANEL_KINDS.items():
-        text = metric.panels[kind].strip()
+        text = written[kind]
+        if not text and content.published:
+            continue  # a heading over nothing reads as a gap in what the board signs off
         body = _para(text, s["body"]) if text else _para(NOT_WRITTEN, s["empty"])
         story.append(KeepTogether([_para(label, s["h2"]), body]))
     story.append(PageBreak())
     return story
 
 
-def _rag(action: Action) -> str:
-    return (action.rag or "").title() or "Not rated"
-
-
 def _action_cells(action: Action, style: ParagraphStyle) -> list[Paragraph]:
     linked = "; ".join(part for part in (", ".join(action.themes), ", ".join(action.metrics)) if part)
     values = ["" if action.number is None else str(action.number), action.objective, linked, action.lead,
-              action.specific_actions, action.indicators, action.timeframe, action.progress, _rag(action)]
+              action.specific_actions, action.indicators, action.timeframe, action.progress, rag_text(action)]
     return [_para(v, style) for v in values]
+
+
+def _table_style() -> list[Any]:
+    return [
+        ("BACKGROUND", (0, 0), (-1, 0), _HEADING),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#A6A6A6")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+
+
+def _scorecard(content: ReportContent, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The deck's scorecard slide as a page: the same rows (reports.content.scorecard_rows)."""
+    cell = ParagraphStyle("ScorecardCell", parent=s["cell"], fontSize=10, leading=13)
+    head = ParagraphStyle("ScorecardHead", parent=s["head"], fontSize=10, leading=13)
+    rows = [[_para(c, head) for c in SCORECARD_COLUMNS],
+            *[[_para(value, cell) for value in row] for row in scorecard_rows(content)]]
+    table = Table(rows, colWidths=[w * mm for w in SCORECARD_WIDTHS], repeatRows=1)
+    table.setStyle(TableStyle(_table_style()))
+    return [_para(SCORECARD_TITLE, s["h1"]), table, Spacer(1, 3 * mm),
+            _para("Each metric's page explains its figures. Where a 95% interval includes 1.00, the difference may "
+                  "be down to chance.", s["caption"])]
 
 
 def _objectives(content: ReportContent, s: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -200,20 +218,14 @@ def _objectives(content: ReportContent, s: dict[str, ParagraphStyle]) -> list[Fl
         return [*story, _para("The action plan has no objectives yet.", s["empty"])]
     rows = [[_para(c, s["head"]) for c in ACTION_COLUMNS],
             *[_action_cells(a, s["cell"]) for a in content.actions]]
-    style = [
-        ("BACKGROUND", (0, 0), (-1, 0), _HEADING),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#A6A6A6")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]
+    style = _table_style()
     for row, action in enumerate(content.actions, start=1):
         tint = _RAG_TINTS.get(action.rag or "")
         if tint is not None:  # the word is in the cell too: colour is never the only signal
             style.append(("BACKGROUND", (-1, row), (-1, row), tint))
     table = Table(rows, colWidths=[w * mm for w in ACTION_WIDTHS], repeatRows=1)
     table.setStyle(TableStyle(style))
-    return [*story, table]
+    return [*story, table, Spacer(1, 2 * mm), _para(rag_key_text(content.settings), s["caption"])]
 
 
 def _sign_off(s: dict[str, ParagraphStyle], values: tuple[str, str, str]) -> Flowable:
@@ -237,7 +249,7 @@ def write_pdf(content: ReportContent, target: str | Path | IO[bytes], *, signed_
         title=f"{PLAN_TITLE}: {content.organisation}, {content.period}", author=content.organisation,
         subject=content.standard.title,
     )
-    story = [*_introduction(content, s), PageBreak()]
+    story = [*_introduction(content, s), PageBreak(), *_scorecard(content, s), PageBreak()]
     for metric in content.metrics.values():
         story += _metric(metric, content, s)
     story += _objectives(content, s)

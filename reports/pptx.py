@@ -23,9 +23,14 @@ from pptx.slide import Slide
 from pptx.text.text import _Paragraph
 from pptx.util import Emu, Inches, Pt
 
-from metrics import stats
-from metrics.results import MetricResult
-from reports.content import MetricContent, ReportContent
+from reports.content import (
+    SCORECARD_COLUMNS,
+    MetricContent,
+    ReportContent,
+    headline_lines,
+    rag_text,
+    scorecard_rows,
+)
 from reports.images import chart_png, png_size
 from storage import PANEL_KINDS, Action
 
@@ -34,7 +39,6 @@ MARGIN = 0.5
 CONTENT_TOP = 1.35
 TITLE_SIZE, BODY_SIZE, HEADLINE_SIZE, MARKING_SIZE = 36, 18, 20, 16
 ACTION_ROWS_PER_SLIDE = 6
-SCORECARD_COLUMNS: tuple[str, ...] = ("Metric", "Value", "95% interval", "Status")
 ACTION_COLUMNS: tuple[str, ...] = ("Number", "Objective", "Lead", "Timeframe", "RAG")
 ACTION_WIDTHS: tuple[float, ...] = (1.3, 5.5, 2.5, 1.8, 1.23)  # inches
 NOT_WRITTEN = "Nothing written yet."
@@ -228,62 +232,8 @@ def _continued(label: str) -> str:
 # Figures in words ----------------------------------------------------------------------------------
 
 
-def _withheld(result: MetricResult, published: bool) -> bool:
-    return published and (bool(result.hidden) or (result.ratio is not None and result.ratio.reason == "withheld"))
-
-
-def _value_text(result: MetricResult, published: bool) -> str:
-    if result.definition.kind == "distribution":
-        return "See the chart"
-    if result.value is None:
-        return "withheld" if _withheld(result, published) else "not available"
-    if result.definition.kind == "representation":
-        return f"{result.value:+.1f} percentage points"
-    return f"{result.value:.2f}"
-
-
-def _interval_text(result: MetricResult) -> str:
-    if result.ci is None or result.value is None:
-        return ""
-    return f"{result.ci[0]:.2f} to {result.ci[1]:.2f}"
-
-
-def _per_question(metric: MetricContent) -> list[tuple[str, MetricResult]]:
-    """("", result) for most metrics; (question, result) for each survey question of M7."""
-    questions = metric.result.questions
-    if len(questions) > 1:
-        return [(r.question_label[:1].upper() + r.question_label[1:], r) for r in questions.values()]
-    return [("", metric.result)]
-
-
-def _labelled(label: str, text: str) -> str:
-    return f"{label}: {text}" if label else text
-
-
-def _scorecard_row(metric: MetricContent, published: bool) -> list[str]:
-    parts = _per_question(metric)
-    d = metric.definition
-    return [
-        f"{d.id} {d.title}",
-        "\n".join(_labelled(q, _value_text(r, published)) for q, r in parts),
-        "\n".join(_labelled(q, _interval_text(r)) if _interval_text(r) else "" for q, r in parts).strip("\n"),
-        "\n".join(_labelled(q, stats.STATUS_WORDS.get(r.status, r.status)) for q, r in parts),
-    ]
-
-
 def _headline_blocks(metric: MetricContent, published: bool) -> list[_Block]:
-    blocks = []
-    if metric.definition.kind != "distribution":
-        for (label, value, ci), (_, result) in zip(metric.headline(), _per_question(metric), strict=True):
-            figure = _value_text(result, published)
-            if value is not None and ci is not None:
-                figure += f" (95% interval {ci[0]:.2f} to {ci[1]:.2f})"
-            blocks.append(_Block(f"{label}: {figure}. {stats.STATUS_WORDS.get(result.status, result.status)}.",
-                                 size=HEADLINE_SIZE, bold=True, colour=_HEADING))
-    else:
-        blocks.append(_Block(stats.STATUS_WORDS.get(metric.result.status, metric.result.status) + ".",
-                             size=HEADLINE_SIZE, bold=True, colour=_HEADING))
-    return blocks
+    return [_Block(line, size=HEADLINE_SIZE, bold=True, colour=_HEADING) for line in headline_lines(metric, published)]
 
 
 def _metric_blocks(metric: MetricContent, published: bool) -> list[_Block]:
@@ -343,8 +293,7 @@ def _table(slide: Slide, header: tuple[str, ...], rows: list[list[str]], widths:
 
 def _scorecard_slide(deck: Deck, content: ReportContent) -> None:
     slide = _new_slide(deck, "Scorecard: the nine metrics", content)
-    rows = [_scorecard_row(metric, content.published) for metric in content.metrics.values()]
-    _table(slide, SCORECARD_COLUMNS, rows, [5.0, 2.9, 2.3, 2.13], 0.45)
+    _table(slide, SCORECARD_COLUMNS, scorecard_rows(content), [5.0, 2.9, 2.3, 2.13], 0.45)
 
 
 def _picture(slide: Slide, image: bytes, box: _Box, description: str) -> float:
@@ -390,10 +339,6 @@ def _metric_slides(deck: Deck, metric: MetricContent, content: ReportContent) ->
             _text_box(slides[page], box, blocks)
 
 
-def _rag(action: Action) -> str:
-    return (action.rag or "").title() or "Not rated"
-
-
 def _action_pages(actions: list[Action]) -> list[list[Action]]:
     """Six rows a slide, fewer where long objectives would not fit at 18 pt."""
     room = (SLIDE_HEIGHT - CONTENT_TOP - 1.0) * 72
@@ -421,7 +366,7 @@ def _action_plan_slides(deck: Deck, content: ReportContent) -> None:
             _text_box(slide, _Box(MARGIN, CONTENT_TOP, SLIDE_WIDTH - 2 * MARGIN, 1.0),
                       [_Block("The action plan has no objectives yet.", italic=True, colour=_GREY)])
             continue
-        rows = [["" if a.number is None else str(a.number), a.objective, a.lead, a.timeframe, _rag(a)]
+        rows = [["" if a.number is None else str(a.number), a.objective, a.lead, a.timeframe, rag_text(a)]
                 for a in page]
         _table(slide, ACTION_COLUMNS, rows, list(ACTION_WIDTHS), 0.5)
 

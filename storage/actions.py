@@ -13,6 +13,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from metrics.registry import METRICS, THEMES
+from metrics.settings import DEFAULT_RAG_MEANINGS
 from storage.db import (
     ACTION_STATE_FIELDS,
     StaleEdit,
@@ -29,12 +30,9 @@ from storage.db import (
     write_transaction,
 )
 
-# The pan-London programme's words for each rating (its key says "Yellow" for amber).
-RAG_MEANINGS: dict[str, str] = {
-    "green": "Pan-London activity well underway",
-    "amber": "Borough/some examples but not embedded/consistent across London",
-    "red": "No activity initiated",
-}
+# The ratings a row may have, with the key's default words; an organisation's own key is
+# Settings.rag_meanings (metrics.settings), shown wherever the plan is.
+RAG_MEANINGS: dict[str, str] = DEFAULT_RAG_MEANINGS
 
 TEXT_FIELDS: dict[str, str] = {
     "objective": "objective",

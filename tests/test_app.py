@@ -533,7 +533,24 @@ def test_actions_in_the_plan_show_on_their_metric_page(database):
     assert table["Objective"].tolist() == ["Anonymised shortlisting for all social care posts"]
     assert table["RAG"].tolist() == ["Amber"]
     plan = open_app("pages/action_plan.py")
-    assert "Pan-London" in markdown_text(plan) or "well underway" in markdown_text(plan).lower()
+    key = "**Green**: Well underway · **Amber**: Some progress, not yet embedded · **Red**: Not started"
+    assert key in markdown_text(plan)
+    assert "london" not in markdown_text(plan).lower()
+
+
+def test_the_rag_key_is_a_setting_shown_beside_the_plan(database):
+    # A council in the pan-London programme uses that programme's words; nobody else is given them.
+    at = open_app("pages/settings.py")
+    next(t for t in at.text_input if t.label == "Green means").input("Pan-London activity well underway")
+    next(b for b in at.button if b.label == "Save the settings").click().run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/action_plan.py").run()
+    assert not at.exception, at.exception
+    key = "**Green**: Pan-London activity well underway · **Amber**: Some progress, not yet embedded"
+    assert key in markdown_text(at)
+    at.radio[0].set_value("one at a time").run()
+    assert "Green: Pan-London activity well underway" in next(s for s in at.selectbox if s.label == "RAG status") \
+        .options
 
 
 def test_a_counts_template_upload_shows_its_figures(tmp_path):
@@ -734,13 +751,19 @@ def test_a_panel_shows_its_history_and_an_earlier_version_can_be_restored(databa
     history = next(e for e in at.expander if e.label == "History (2)")
     assert [plain(c.value).split(" on ")[0] for c in history.caption] == ["Updated by Bea", "Created by Alex"]
     assert [t.value for t in history.text] == ["Second words.", "First words."]
-    history.button[1].click().run()  # restore "First words."
+    # The version saved now is said to be current, and not offered again: only the earlier one can be restored.
+    assert [plain(c.value).endswith(": current version") for c in history.caption] == [True, False]
+    assert [b.label for b in history.button] == ["Restore this version"]
+    history.button[0].click().run()  # restore "First words."
     assert not at.exception
     assert at.text_area[1].value == "First words."
     assert any(plain(s.value) == "Restored as version 3." for s in at.success)
     panel = load_panel(engine, "Wexcombe Borough Council", "2026-03-31", "M2", "achieved")
     assert (panel.text, panel.version) == ("First words.", 3)
-    assert next(e for e in at.expander if e.label.startswith("History (")).label == "History (3)"
+    history = next(e for e in at.expander if e.label.startswith("History ("))
+    assert history.label == "History (3)"
+    assert [plain(c.value).endswith(": current version") for c in history.caption] == [True, False, False]
+    assert len(history.button) == 2  # "Second words." and "First words." as first saved
 
 
 def test_a_deleted_objective_can_be_brought_back(database):
@@ -761,6 +784,13 @@ def test_a_deleted_objective_can_be_brought_back(database):
     (back,) = load_actions(engine, "Wexcombe Borough Council", "2026-03-31")
     assert (back.objective, back.metrics) == ("Reverse mentoring for senior managers", ["M9"])
     assert any("Restored objective 1" in plain(s.value) for s in at.success)
+    # Back, it is the current version: said so, and offered neither to restore nor to bring back again.
+    history = next(e for e in at.expander if e.label.startswith("Change history"))
+    lines = [plain(m.value) for m in history.markdown]
+    assert lines[0].startswith("**Restored**") and lines[0].endswith(": current version"), lines
+    assert not any(line.endswith("current version") for line in lines[1:])
+    assert [line.endswith(": brought back since") for line in lines[1:]] == [True, True]  # deleted, created
+    assert history.button.len == 0
 
 
 def test_a_backup_is_imported_from_the_settings_page(database, tmp_path):

@@ -476,3 +476,14 @@ def test_a_presented_chart_has_large_dark_text_and_fills_the_height_it_is_given(
         text_sizes = {layer["mark"].get("fontSize") for layer in layers(shown) if mark_type(layer) == "text"}
         assert palette.LABEL_SIZE not in text_sizes, result.id
         assert spec.chart.to_dict()["config"]["axis"]["labelFontSize"] == palette.LABEL_SIZE  # the original as it was
+
+
+def test_the_pay_bands_status_is_the_same_words_in_the_trends_table_as_everywhere():
+    """M1 has no ratio to rate: its status says it is described by its chart, not an overview link's label."""
+    from charts.trends import trend
+    from metrics.trends import history
+
+    analysis = analyse_paths()
+    table = trend(history([analysis.figures], SETTINGS), "M1", SETTINGS).table
+    assert list(table["Status"]) == ["Descriptive: see the pay band chart"]
+    assert stats.STATUS_WORDS[stats.DESCRIPTIVE] == "Descriptive: see the pay band chart"

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from pypdf import PdfReader
 
 from metrics.api import Analysis, analyse_paths
 from metrics.registry import METRICS
-from reports.content import INTERNAL_MARKING, build_content
+from metrics.settings import PAN_LONDON_RAG_MEANINGS
+from reports.content import INTERNAL_MARKING, build_content, scorecard_rows
 from reports.images import PNG_SIGNATURE, png_size
 from reports.pdf import markup, write_pdf
 from storage import Action, create_schema, make_engine, save_actions, save_panel
@@ -76,11 +78,13 @@ def test_pdf_has_the_plan_in_the_seeds_shape(published: Path) -> None:
     assert "\"BME\" is this organisation's term" in pages[0]
     # Each metric starts its own page, in the registry's order, with the three panels under it.
     firsts = [next(i for i, p in enumerate(pages) if f"Metric {m.number}: {m.title}" in p) for m in METRICS.values()]
-    assert firsts == sorted(firsts) and len(set(firsts)) == 9 and firsts[0] == 1
-    for start, end in zip(firsts, [*firsts[1:], len(pages)], strict=True):
+    assert firsts == sorted(firsts) and len(set(firsts)) == 9 and firsts[0] == 2  # after the scorecard
+    # The panels written, under each metric; an empty one is left out of the published plan, heading and all.
+    for metric, start, end in zip(METRICS, firsts, [*firsts[1:], len(pages)], strict=True):
         metric_text = "\n".join(pages[start:end])
-        assert all(label in metric_text for label in LABELS)
-    assert "Nothing written yet." in text
+        written = [LABELS[0], LABELS[1]] if metric == "M3" else [LABELS[0]]
+        assert [label for label in LABELS if label in metric_text] == written, metric
+    assert "Nothing written yet." not in text
     assert "Signed off by" in pages[-1] and "Role" in pages[-1] and "Date" in pages[-1]
     assert [f"Page {i}" in p for i, p in enumerate(pages, start=1)] == [True] * len(pages)
     assert INTERNAL_MARKING not in text
@@ -123,6 +127,37 @@ def test_objectives_table_repeats_its_header(published: Path) -> None:
 def test_sign_off_filled_or_blank(published: Path, internal: Path) -> None:
     assert "Signed off by\nJo Bloggs & Co\nRole\nDirector\nDate\n1 May 2026" in _pages(internal)[-1]
     assert "Signed off by\nRole\nDate" in _pages(published)[-1]
+
+
+def test_scorecard_page_follows_the_introduction_with_the_decks_rows(published: Path, analysis: Analysis) -> None:
+    page = " ".join(_pages(published)[1].split())
+    assert page.count("Scorecard: the nine metrics") == 1 and "Metric Value 95% interval Status" in page
+    # The same rows as the deck's scorecard slide, from the same content and formatter.
+    for row in scorecard_rows(build_content(analysis)):
+        for cell in row:
+            assert " ".join(cell.split()) in page, cell
+    assert "M5 Continuing professional development 0.95 0.80 to 1.14 Within range" in page
+    assert "Descriptive: see the pay band chart" in page and "See the pay bands" not in page
+    assert "M4 Fitness to practise withheld" in page  # withheld in the published plan, as in the deck
+
+
+def test_a_metric_with_no_text_says_so_once_when_published(analysis: Analysis, tmp_path: Path) -> None:
+    content = build_content(analysis)
+    m2 = content.metrics["M2"]
+    empty = replace(content, metrics=content.metrics | {"M2": replace(m2, panels=dict.fromkeys(m2.panels, " "))})
+    write_pdf(empty, tmp_path / "published.pdf")
+    text = "\n".join(_pages(tmp_path / "published.pdf"))
+    m2_text = text[text.index("Metric 2: "):text.index("Metric 3: ")]
+    assert m2_text.count("No text for this metric was written for publication.") == 1
+    assert not any(label in m2_text for label in LABELS) and "Nothing written yet." not in text
+    assert text.count("No text for this metric was written for publication.") == 1
+    # The internal plan is the board's draft: every heading stays, the gaps said, so they can be filled.
+    internal = replace(empty, published=False)
+    write_pdf(internal, tmp_path / "internal.pdf")
+    text = "\n".join(_pages(tmp_path / "internal.pdf"))
+    m2_text = text[text.index("Metric 2: "):text.index("Metric 3: ")]
+    assert all(label in m2_text for label in LABELS) and m2_text.count("Nothing written yet.") == 3
+    assert "No text for this metric was written for publication." not in text
 
 
 def test_internal_pdf_is_marked_on_every_page(internal: Path) -> None:
@@ -184,3 +219,16 @@ def test_cli_sign_off_is_for_the_pdf_only(tmp_path: Path) -> None:
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: --role fills the PDF's sign-off block"), done.stderr
     assert not (tmp_path / "pack.pptx").exists()
+
+
+def test_the_rag_key_is_in_the_organisations_words(published: Path, analysis: Analysis, tmp_path: Path) -> None:
+    """Under the objectives: the key in neutral words by default, never another programme's unasked."""
+    text = " ".join(" ".join(_pages(published)).split())
+    assert "RAG status: Green: Well underway; Amber: Some progress, not yet embedded; Red: Not started." in text
+    assert "london" not in text.lower()
+    content = build_content(analysis)
+    london = replace(content, settings=content.settings.with_(rag_meanings=dict(PAN_LONDON_RAG_MEANINGS)),
+                     actions=[Action(number=1, objective="Fair shortlisting", rag="green")])
+    write_pdf(london, tmp_path / "london.pdf")
+    last = " ".join(" ".join(_pages(tmp_path / "london.pdf")[-2:]).split())
+    assert "Green: Pan-London activity well underway" in last

@@ -133,6 +133,9 @@ def test_scorecard_rows(published) -> None:  # noqa: ANN001
     assert by_id["M7"][3].splitlines() == ["From colleagues: Adverse", "From managers: Adverse"]
     # A handful of fitness to practise referrals: withheld in the published deck.
     assert by_id["M4"][1] == "withheld"
+    # The pay bands have no single figure or status: described by their chart, in the words used everywhere.
+    assert by_id["M1"][1:] == ["–", "", "Descriptive: see the pay band chart"]
+    assert not any("See the pay bands" in t for slide in published.slides for t in _texts(slide))
 
 
 def test_large_type(published) -> None:  # noqa: ANN001

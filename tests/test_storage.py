@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 import storage.panels
-from metrics.settings import Settings
+from metrics.settings import PAN_LONDON_RAG_MEANINGS, Settings
 from storage import (
     PANEL_KINDS,
     RAG_MEANINGS,
@@ -306,12 +306,23 @@ def _plan() -> list[Action]:
     ]
 
 
-def test_rag_meanings_are_the_pan_london_words() -> None:
-    assert RAG_MEANINGS == {
-        "green": "Pan-London activity well underway",
-        "amber": "Borough/some examples but not embedded/consistent across London",
-        "red": "No activity initiated",
-    }
+def test_the_rag_key_is_neutral_unless_the_organisation_sets_its_own(engine: Engine) -> None:
+    # The pan-London programme's words are not every council's: they are a choice, saved with the settings.
+    neutral = {"green": "Well underway", "amber": "Some progress, not yet embedded", "red": "Not started"}
+    assert RAG_MEANINGS == neutral
+    assert Settings().rag_meanings == neutral
+    assert not any("london" in meaning.lower() for meaning in Settings().rag_meanings.values())
+    assert Settings().rag_key() == [("Green", "Well underway"), ("Amber", "Some progress, not yet embedded"),
+                                    ("Red", "Not started")]
+    london = Settings(rag_meanings=dict(PAN_LONDON_RAG_MEANINGS))
+    _, version = save_settings(engine, ORG, settings_to_values(london), expected_version=0, user="alex")
+    values, _ = load_settings(engine, ORG)
+    assert settings_from_values(values).rag_meanings["green"] == "Pan-London activity well underway"
+    assert settings_from_values({}).rag_meanings == neutral  # settings saved before the key was a setting
+    for bad in ({"green": "Going well"}, {"green": "x", "amber": "y", "red": " "},
+                {"green": "x", "amber": "y", "red": "z", "blue": "w"}):
+        with pytest.raises(ValueError, match="RAG key"):
+            Settings(rag_meanings=bad)
 
 
 def test_action_plan_round_trip(engine: Engine) -> None:

@@ -8,17 +8,19 @@ import pandas as pd
 import streamlit as st
 
 from metrics.registry import METRICS, THEMES
+from metrics.settings import RAG_WORDS, Settings
 from storage import (
-    RAG_MEANINGS,
     Action,
     SaveResult,
     StaleEdit,
+    action_from_state,
     action_history,
     load_actions,
     restore_action,
     save_actions,
 )
 from ui import access, db, objective_form, sidebar
+from ui.panels import CURRENT_VERSION
 from ui.safe import md
 
 _RESULT = "action_plan_result"
@@ -28,7 +30,6 @@ _RESTORED = "action_plan_restored"
 _MODE = "action_plan_mode"
 GRID, ONE_AT_A_TIME = "grid", "one at a time"
 MODES = {GRID: "Editable grid", ONE_AT_A_TIME: "Table and form, one objective at a time"}
-RAG_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
 COLUMNS = {
     "number": "No",
     "objective": "Objective",
@@ -63,13 +64,18 @@ def _reload() -> None:
     st.session_state.pop(_EDITOR, None)
 
 
-def render(organisation: str, period: str) -> None:
+def rag_key(settings: Settings) -> str:
+    """The RAG key as markdown, in the organisation's words (Settings page)."""
+    return " · ".join(f"**{word}**: {md(meaning)}" for word, meaning in settings.rag_key())
+
+
+def render(organisation: str, period: str, settings: Settings) -> None:
     key = (organisation, period)
     if st.session_state.get(_LOADED, (None, None))[0] != key:
         st.session_state[_LOADED] = (key, load_actions(db.engine(), organisation, period))
         st.session_state.pop(_EDITOR, None)
     stored = st.session_state[_LOADED][1]
-    st.markdown(" · ".join(f"**{RAG_WORDS[r]}**: {meaning}" for r, meaning in RAG_MEANINGS.items()))
+    st.markdown(rag_key(settings))
     editor = access.can_edit()
     if not editor:
         access.read_only_note("the action plan")
@@ -80,7 +86,8 @@ def render(organisation: str, period: str) -> None:
         objective_form.plan_table(stored, COLUMNS, RAG_WORDS)
         if editor:
             objective_form.draft_note()
-            objective_form.render(organisation, period, stored, COLUMNS, RAG_WORDS,
+            objective_form.render(organisation, period, stored, COLUMNS,
+                                  {r: f"{word}: {settings.rag_meanings[r]}" for r, word in RAG_WORDS.items()},
                                   lambda result: _saved(key, result))
     else:
         _grid(organisation, period, key, stored, editor)
@@ -160,6 +167,15 @@ def _restore(entry_id: int, expected_version: int) -> None:
     st.session_state[_RESTORED] = ("success", f"Restored objective {action.number} as version {action.version}.")
 
 
+def _in_plan(state: dict[str, Any], stored: list[Action]) -> bool:
+    """Whether the plan holds an objective as `state` recorded it (its number aside), as restoring would find."""
+    try:
+        recorded = action_from_state(state).content()[1:]
+    except (KeyError, TypeError):
+        return False
+    return any(a.content()[1:] == recorded for a in stored)
+
+
 def _history(organisation: str, period: str, stored: list[Action]) -> None:
     restored = st.session_state.pop(_RESTORED, None)
     if restored:
@@ -174,11 +190,15 @@ def _history(organisation: str, period: str, stored: list[Action]) -> None:
         for entry in entries:
             state = entry.recorded or {}
             when = entry.changed_at
+            action_id = int(entry.entity_key)
+            is_current = entry.change != "deleted" and current.get(action_id) == entry.version
+            # A deleted objective comes back under a new id: once back, it is not offered again.
+            back = action_id not in current and _in_plan(state, stored)
             st.markdown(f"**{md(entry.change.capitalize())}**: objective {md(state.get('number', '?'))}, "
                         f"“{md(str(state.get('objective', ''))[:200])}”, by {md(entry.changed_by or 'someone')} "
-                        f"on {when.day} {when:%B %Y at %H:%M} (UTC)")
-            action_id = int(entry.entity_key)
-            if access.can_edit() and (entry.change == "deleted" or current.get(action_id) != entry.version):
-                label = "Bring it back" if entry.change == "deleted" else "Restore this version"
+                        f"on {when.day} {when:%B %Y at %H:%M} (UTC)"
+                        + (f": {CURRENT_VERSION}" if is_current else ": brought back since" if back else ""))
+            if access.can_edit() and not is_current and not back:
+                label = "Bring it back" if action_id not in current else "Restore this version"
                 st.button(label, key=f"action_restore_{entry.id}", on_click=_restore,
                           args=(entry.id, current.get(action_id, 0)), icon=":material/history:")

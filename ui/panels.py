@@ -13,6 +13,9 @@ from storage import PANEL_KINDS, Panel, StaleEdit, load_panels, panel_history, r
 from ui import access, db, drafts, sidebar
 from ui.safe import md
 
+# Said beside the version saved now in a history, which is never offered to be restored: it is already there.
+CURRENT_VERSION = "current version"
+
 
 def _keys(organisation: str, period: str, metric: str, kind: str) -> tuple[str, str, str]:
     base = f"panel_{metric}_{kind}_{organisation}_{period}"
@@ -91,7 +94,8 @@ def _restore(organisation: str, period: str, metric: str, kind: str, entry_id: i
     drafts.forget(text_key)
 
 
-def _history(organisation: str, period: str, metric: str, kind: str, editor: bool) -> None:
+def _history(organisation: str, period: str, metric: str, kind: str, editor: bool, current: int) -> None:
+    """Every saved version, newest first; each but the `current` one (the version saved now) can be restored."""
     entries = panel_history(db.engine(), organisation, period, metric, kind, limit=50)
     if not entries:
         return
@@ -99,11 +103,13 @@ def _history(organisation: str, period: str, metric: str, kind: str, editor: boo
         for entry in entries:
             text = (entry.recorded or {}).get("text", "")
             when = entry.changed_at
+            is_current = bool(entry.version) and entry.version == current
             st.caption(f"{entry.change.capitalize()} by {md(entry.changed_by or 'someone')} on "
                        f"{when.day} {when:%B %Y at %H:%M} (UTC)"
-                       + (f", version {entry.version}" if entry.version else ""))
+                       + (f", version {entry.version}" if entry.version else "")
+                       + (f": {CURRENT_VERSION}" if is_current else ""))
             st.text(text if len(text) <= 600 else text[:600] + " …")
-            if editor and entry.version:
+            if editor and entry.version and not is_current:
                 st.button("Restore this version", key=f"panel_restore_{entry.id}", on_click=_restore,
                           args=(organisation, period, metric, kind, entry.id), icon=":material/history:")
 
@@ -151,7 +157,7 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str) ->
                 st.markdown(":orange-badge[:material/edit_note: Unsaved changes] Kept while this browser tab is "
                             "open; press Save to keep them for everyone.")
             st.caption(_when(panel))
-            _history(organisation, period, metric, kind, editor)
+            _history(organisation, period, metric, kind, editor, panel.version)
             outcome = st.session_state.get(outcome_key)
             if outcome is None:
                 continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.settings import salary_band_labels
+from metrics.settings import DEFAULT_RAG_MEANINGS, PAN_LONDON_RAG_MEANINGS, RAG_WORDS, salary_band_labels
 from storage import StaleEdit, load_settings, save_settings, settings_from_values
 from ui import access, db, sidebar, state
 from ui.data_view import GROUP_LABELS
@@ -84,6 +84,13 @@ def render(view: state.View) -> None:
                               | set(current.senior_bands))
         senior = st.multiselect("Senior bands (used when the data has no senior-manager column)", band_options,
                                 default=[b for b in current.senior_bands if b in band_options])
+        st.subheader("Action plan: what each RAG rating means")
+        st.caption("Shown beside the plan on screen and in the PDF. Blank: the standard words. A council in the "
+                   "pan-London programme can use that programme's key: "
+                   + "; ".join(f"{RAG_WORDS[r]}: '{m}'" for r, m in PAN_LONDON_RAG_MEANINGS.items()) + ".")
+        rag_meanings = {r: st.text_input(f"{word} means", value=current.rag_meanings[r], key=f"settings_rag_{r}",
+                                         placeholder=DEFAULT_RAG_MEANINGS[r], max_chars=200)
+                        for r, word in RAG_WORDS.items()}
         submitted = st.form_submit_button("Save the settings", icon=":material/save:", type="primary",
                                           disabled=not access.can_edit())
     if not access.can_edit():
@@ -99,6 +106,7 @@ def render(view: state.View) -> None:
                 "ethnicity_overrides": _corrections(corrections_text),
                 "pay_band_boundaries": list(_boundaries(boundaries_text)),
                 "senior_bands": senior,
+                "rag_meanings": {r: m.strip() or DEFAULT_RAG_MEANINGS[r] for r, m in rag_meanings.items()},
             }
             settings_from_values(values | new_values)  # refuses anything the engine could not use
             save_settings(db.engine(), view.organisation, values | new_values, expected_version=version,

@@ -22,7 +22,7 @@ _RING = f"outline: 3px solid {FOCUS_BLACK} !important; outline-offset: 0 !import
 # tick box's label, whose input is hidden.
 _CHOICE = 'input:is([type="radio"], [type="checkbox"])'
 # Text Streamlit cuts short with an ellipsis at one line: a page link's title ("Pay bands and senior managemen"),
-# a badge ("See the pay b..."), a button's label and a file box's hint on a narrow screen. Wrapped instead: a
+# a badge ("Descriptive: see th..."), a button's label and a file box's hint on a narrow screen. Wrapped instead: a
 # title, status or instruction cut short is lost.
 _WHOLE_WORDS = ('[data-testid="stPageLink-NavLink"] :is(span:has(> [data-testid="stMarkdownContainer"]), p), '
                 '.stMarkdownBadge, .stMarkdownEllipsis, .stMarkdownEllipsis p, '

@@ -231,7 +231,7 @@ def test_in_high_contrast_mode_the_findings_and_the_focus_can_still_be_seen(serv
         drawn(tab)
         assert tab.evaluate("() => matchMedia('(forced-colors: active)').matches")
         main = tab.locator('[data-testid="stMain"]')
-        for words in ("Adverse", "Within range", "See the pay bands"):
+        for words in ("Adverse", "Within range", "Descriptive: see the pay band chart"):
             expect(main.get_by_text(words).first).to_be_visible()
         stops = tab_to(tab, lambda f: f["main"] and f["tag"] == "A" and "Appointment from shortlisting" in f["text"])
         assert [f for f in stops if not f["ringed"]] == []
