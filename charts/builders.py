@@ -49,7 +49,7 @@ class ChartSpec:
 
     def __post_init__(self) -> None:
         # What a screen reader announces for the chart: its headline finding (the figures are in the table beside
-        # it; the marks themselves are hidden from the accessibility tree, see _finish).
+        # it; the marks themselves are hidden from the accessibility tree, see finish_chart).
         self.chart = self.chart.properties(description=self.summary)
 
     @property
@@ -148,7 +148,7 @@ def _wrap(text: str, width: int = 90) -> list[str]:
     return textwrap.wrap(text, width) or [""]
 
 
-def _finish(chart: TopLevelChart, title: str, subtitle: str = "") -> TopLevelChart:
+def finish_chart(chart: TopLevelChart, title: str, subtitle: str = "") -> TopLevelChart:
     heading = alt.TitleParams(text=_wrap(title, 50), subtitle=_wrap(subtitle) if subtitle else alt.Undefined,
                               anchor="start", fontSize=palette.TITLE_SIZE, subtitleFontSize=palette.SUBTITLE_SIZE,
                               subtitleColor=palette.DARK_GREY, offset=24)
@@ -174,7 +174,7 @@ def _message_chart(title: str, message: str) -> TopLevelChart:
         .encode(text="message:N")
         .properties(height=140)
     )
-    return _finish(chart, title)
+    return finish_chart(chart, title)
 
 
 def _why_not_drawn(result: MetricResult, settings: Settings) -> str:
@@ -193,7 +193,7 @@ def _withheld(result: MetricResult) -> bool:
     return result.ratio is not None and result.ratio.reason == WITHHELD
 
 
-def _message_spec(title: str, message: str, table: pd.DataFrame | None = None,
+def message_spec(title: str, message: str, table: pd.DataFrame | None = None,
                   small: list[str] | None = None) -> ChartSpec:
     return ChartSpec(_message_chart(title, message), title, message,
                      table if table is not None else pd.DataFrame(), small or [])
@@ -315,7 +315,7 @@ def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
     """Each band as a 100% bar of BME, white and unknown staff, lowest band at the bottom."""
     title = "Ethnicity of staff in each pay band"
     if result.status == stats.NO_DATA or not result.bands:
-        return _message_spec(title, _why_not_drawn(result, settings) or "There are no pay bands to show.")
+        return message_spec(title, _why_not_drawn(result, settings) or "There are no pay bands to show.")
     segments: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []
     for band in result.bands:
@@ -373,7 +373,7 @@ def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
             x="population_pct:Q", y=alt.value(-22), text="label:N"))
         subtitle += f" Dotted line: {settings.bme_label} share of the residents of {area} (Census 2021)."
     chart = alt.layer(*layers).properties(height=alt.Step(32))
-    return ChartSpec(_finish(chart, title, subtitle), title, _pay_bands_summary(result, settings), table, small)
+    return ChartSpec(finish_chart(chart, title, subtitle), title, _pay_bands_summary(result, settings), table, small)
 
 
 # 2. Recruitment -----------------------------------------------------------------------------
@@ -392,7 +392,7 @@ def recruitment(result: MetricResult, settings: Settings) -> ChartSpec:
     table = _recruitment_table(result, settings)
     small = _small(result.groups, settings)
     if why := _why_not_drawn(result, settings):
-        return _message_spec(title, why, table, small)
+        return message_spec(title, why, table, small)
     marks: list[dict[str, Any]] = []
     for g in _shown_groups(result.groups):
         figures = result.groups[g]
@@ -428,7 +428,7 @@ def recruitment(result: MetricResult, settings: Settings) -> ChartSpec:
     subtitle = "Paler bar: shortlisted; darker bar: appointed from the shortlist, with the appointment rate."
     chart = alt.layer(bars, labels).properties(height=alt.Step(30))
     summary = _comparison(result, settings, "shortlisted applicants", "were appointed") + "."
-    return ChartSpec(_finish(chart, title, subtitle), title, summary, table, small)
+    return ChartSpec(finish_chart(chart, title, subtitle), title, summary, table, small)
 
 
 # 3. Forest ----------------------------------------------------------------------------------
@@ -557,7 +557,7 @@ def forest(results: list[MetricResult], settings: Settings) -> ChartSpec:
             message = _why_not_drawn(rows[0].result, settings) or _forest_summary(rows, settings)
         else:
             message = "None of these metrics has a relative likelihood to show."
-        return _message_spec(title, message, table, small)
+        return message_spec(title, message, table, small)
 
     domain_low, domain_high = _log_domain(rows, settings)
     for mark in marks:
@@ -601,7 +601,7 @@ def forest(results: list[MetricResult], settings: Settings) -> ChartSpec:
                 "the range not counted as adverse; 1.00 is parity.")
     chart = alt.layer(shading, parity, intervals, points, words, missing).properties(
         height=alt.Step(56 if len(rows) > 1 else 90))
-    return ChartSpec(_finish(chart, title, subtitle), title, _forest_summary(rows, settings), table, small,
+    return ChartSpec(finish_chart(chart, title, subtitle), title, _forest_summary(rows, settings), table, small,
                      dict.fromkeys(RATIO_COLUMNS, RATIO_PLACES))
 
 
@@ -665,13 +665,13 @@ def survey(result: MetricResult, settings: Settings) -> ChartSpec:
                                      f"reported harassment, bullying or abuse {q.question_label}".rstrip()))
     table = _table(table_rows, ["Question", "Group", "Respondents", "Said yes", "% saying yes"])
     if not marks:
-        return _message_spec(title, " ".join(not_drawn) or _why_not_drawn(result, settings), table, small)
+        return message_spec(title, " ".join(not_drawn) or _why_not_drawn(result, settings), table, small)
     summary = ". ".join(sentences) + "."
     if not_drawn:
         summary += " " + " ".join(not_drawn)
     chart = _rates_chart(marks, settings, None, "% of respondents saying yes")
     subtitle = "Respondents to the staff survey who said yes, by ethnicity."
-    return ChartSpec(_finish(chart, title, subtitle), title, summary, table, small)
+    return ChartSpec(finish_chart(chart, title, subtitle), title, summary, table, small)
 
 
 def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> ChartSpec:
@@ -703,7 +703,7 @@ def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> 
                                 f"Relative likelihood ({convention})"])
     if not marks:
         message = " ".join(not_drawn) if not_drawn else "There are no leaving figures to show."
-        return _message_spec(title, message, table, small)
+        return message_spec(title, message, table, small)
     if len(parts) == 1:
         service, result = parts[0]
         summary = _comparison(result, settings, "staff", "left in the year")
@@ -720,7 +720,7 @@ def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> 
     chart = _rates_chart(marks, settings, "Service" if len(results_by_service) > 1 else None,
                          "Leaving rate (% of average headcount)")
     subtitle = "Leavers in the year as a % of the group's average headcount."
-    return ChartSpec(_finish(chart, title, subtitle), title, summary, table, small,
+    return ChartSpec(finish_chart(chart, title, subtitle), title, summary, table, small,
                      {f"Relative likelihood ({convention})": RATIO_PLACES})
 
 

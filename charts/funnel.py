@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from charts import palette
-from charts.builders import RATIO_COLUMNS, RATIO_PLACES, ChartSpec, _cap, _finish, _message_spec
+from charts.builders import RATIO_COLUMNS, RATIO_PLACES, ChartSpec, _cap, finish_chart, message_spec
 from metrics import stats
 from metrics.benchmarking import (
     BETWEEN_95_998,
@@ -87,7 +87,7 @@ def funnel(comparison: Comparison, settings: Settings, *, highlight: str = "") -
     table = comparison_table(comparison)
     if comparison.funnel_reason or not comparison.placed:
         reason = comparison.funnel_reason or "no organisation has enough people to be placed"
-        return _message_spec(title, f"No funnel can be drawn: {reason}.", table)
+        return message_spec(title, f"No funnel can be drawn: {reason}.", table)
     curve = funnel_curve(comparison)
     pooled = comparison.pooled.value
     assert pooled is not None  # no funnel_reason: the pooled ratio is above 0
@@ -140,7 +140,7 @@ def funnel(comparison: Comparison, settings: Settings, *, highlight: str = "") -
     subtitle = (f"{STANDARDS[settings.standard].name}, {over}. Solid line across: the pooled ratio; "
                 "dashed: 95% limits; "
                 "solid curves: 99.8% limits. Larger organisations have narrower limits.")
-    return ChartSpec(_finish(chart, title, subtitle), title, _summary(comparison, settings), table,
+    return ChartSpec(finish_chart(chart, title, subtitle), title, _summary(comparison, settings), table,
                      places=dict.fromkeys(RATIO_COLUMNS, RATIO_PLACES))
 
 
@@ -155,7 +155,7 @@ def workforce_shares(workforce: Workforce, settings: Settings, *, highlight: str
                          columns=["Organisation", "Staff of known ethnicity", f"{bme} %"])
     pooled = workforce.pooled_pct
     if not rows or pooled is None:
-        return _message_spec(title, "No organisation has pay band figures to compare.", table)
+        return message_spec(title, "No organisation has pay band figures to compare.", table)
     ordered = sorted(rows, key=lambda r: -r.bme_pct)  # type: ignore[operator]
     marks: list[dict[str, Any]] = [
         {"organisation": r.organisation, "pct": round(r.bme_pct, 1), "label": f"{r.bme_pct:.1f}%",
@@ -174,4 +174,5 @@ def workforce_shares(workforce: Workforce, settings: Settings, *, highlight: str
     summary = (f"Across {len(rows)} organisations, {pooled:.1f}% of staff of known ethnicity are {bme}; the share "
                f"runs from {ordered[-1].bme_pct:.1f}% ({ordered[-1].organisation}) to {ordered[0].bme_pct:.1f}% "
                f"({ordered[0].organisation}).")
-    return ChartSpec(_finish(chart, title, f"Dashed line: the pooled share, {pooled:.1f}%."), title, summary, table)
+    return ChartSpec(finish_chart(chart, title, f"Dashed line: the pooled share, {pooled:.1f}%."), title, summary,
+                     table)

@@ -8,7 +8,7 @@ from typing import Any
 import altair as alt
 
 from charts import palette
-from charts.builders import ChartSpec, _cap, _count, _finish, _message_spec, _table, _why_not_drawn
+from charts.builders import ChartSpec, _cap, _count, _table, _why_not_drawn, finish_chart, message_spec
 from metrics.narrative import pct, senior_share_interval
 from metrics.results import MetricResult
 from metrics.settings import Settings
@@ -23,7 +23,7 @@ def representation(result: MetricResult, settings: Settings) -> ChartSpec:
     bme = settings.bme_label
     title = f"{_cap(bme)} share of senior managers and of the workforce"
     if result.senior_pct is None or result.workforce_pct is None:
-        return _message_spec(title, _why_not_drawn(result, settings)
+        return message_spec(title, _why_not_drawn(result, settings)
                              or "The shares are withheld from publication because some counts are too small.")
     groups = result.groups
     interval = senior_share_interval(result)
@@ -70,4 +70,4 @@ def representation(result: MetricResult, settings: Settings) -> ChartSpec:
                + f" against {pct(result.workforce_pct, fraction=False)} of the workforce")
     if result.population_pct is not None:
         summary += f" and {pct(result.population_pct, fraction=False)} of the residents of {area}"
-    return ChartSpec(_finish(chart, title, subtitle), title, summary + ".", table)
+    return ChartSpec(finish_chart(chart, title, subtitle), title, summary + ".", table)

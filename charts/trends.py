@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from charts import palette
-from charts.builders import ChartSpec, TopLevelChart, _finish, _message_spec
+from charts.builders import ChartSpec, TopLevelChart, finish_chart, message_spec
 from metrics import stats
 from metrics.registry import METRICS
 from metrics.settings import Settings
@@ -31,7 +31,7 @@ def trend(years: Sequence[Year], metric_id: str, settings: Settings) -> ChartSpe
     rows = trend_table(years)
     rows = rows[rows["metric"] == metric_id]
     if rows.empty:
-        return _message_spec(title, "There are no figures for this metric in any period yet.")
+        return message_spec(title, "There are no figures for this metric in any period yet.")
     measure = str(rows["measure"].iloc[0])
     has_questions = bool((rows["question"] != "").any())
     table = pd.DataFrame({
@@ -49,7 +49,7 @@ def trend(years: Sequence[Year], metric_id: str, settings: Settings) -> ChartSpe
         summary = f"Only {years[0].period.end:%d %B %Y} so far: save each year's figures to see the change."
     drawable = rows[rows["value"].notna()]
     if drawable.empty:
-        return _message_spec(title, "No period has a figure to draw for this metric: the groups were too small.",
+        return message_spec(title, "No period has a figure to draw for this metric: the groups were too small.",
                              table)
     marks = _marks(drawable)
     order = list(dict.fromkeys(rows.sort_values("period_end")["period"]))
@@ -63,7 +63,7 @@ def trend(years: Sequence[Year], metric_id: str, settings: Settings) -> ChartSpe
         "% of the workforce": f"{settings.bme_label} staff as a % of the whole workforce.",
     }[measure]
     places = 2 if measure == "relative likelihood" else 1
-    return ChartSpec(_finish(chart, title, subtitle), title, summary, table,
+    return ChartSpec(finish_chart(chart, title, subtitle), title, summary, table,
                      places={_value_column(measure): places, "Lower 95% limit": places, "Upper 95% limit": places,
                              "Ethnicity unknown %": 1})
 

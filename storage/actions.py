@@ -139,7 +139,9 @@ def _row_name(number: Any, position: int) -> str:
     return f"Row {number}" if valid else f"Row {position} of the table"
 
 
-def _clean(row: Action, position: int) -> Action:
+def checked_action(row: Action, position: int) -> Action:
+    """`row` checked and tidied for saving (its number, themes, metrics, RAG and text): ValueError naming the
+    objective (by number, or position) and the field when it cannot be saved."""
     number = row.number
     name = _row_name(number, position)
     if number is not None and (isinstance(number, bool) or not isinstance(number, int) or number < 1):
@@ -171,7 +173,7 @@ def _clean(row: Action, position: int) -> Action:
 
 
 def _validate(rows: Sequence[Action]) -> list[Action]:
-    cleaned = [_clean(row, position) for position, row in enumerate(rows, start=1)]
+    cleaned = [checked_action(row, position) for position, row in enumerate(rows, start=1)]
     seen_numbers: set[int] = set()
     seen_ids: set[int] = set()
     for row in cleaned:
@@ -310,7 +312,7 @@ def save_actions(
             submitted_ids.add(row.id)
             seen = None if loaded is None else loaded.get(row.id)
             stored = stored_by_id.get(row.id)
-            untouched = seen is not None and _clean(seen, 0).content() == row.content()
+            untouched = seen is not None and checked_action(seen, 0).content() == row.content()
             if untouched or (stored is not None and stored.content() == row.content()):
                 continue
             if stored is None or stored.version != row.version:
@@ -385,7 +387,7 @@ def restore_action_state(
     organisation = check_name(organisation, "the organisation")
     period = check_period(state["period"])
     check_name(user, "the name of the person saving")
-    wanted = _clean(action_from_state(state), 0)
+    wanted = checked_action(action_from_state(state), 0)
     now = utc_now()
     stamp = {"updated_by": user, "updated_at": now}
     with write_transaction(engine) as conn:

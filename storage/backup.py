@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 
 from metrics.counts import FigureSet, Period
 from metrics.registry import METRICS, THEMES
-from storage.actions import RAG_MEANINGS, TEXT_FIELDS, Action, _clean
+from storage.actions import RAG_MEANINGS, TEXT_FIELDS, Action, checked_action
 from storage.audit import NOTE_KEYS, AuditEntry, entry_from_row
 from storage.db import (
     ACTION_STATE_FIELDS,
@@ -402,7 +402,7 @@ def _action_content(item: dict[str, Any], where: str) -> dict[str, Any]:
     if rag is not None and rag not in RAG_MEANINGS:
         raise ValueError(f"{where}.rag is {rag!r}, not one of {', '.join(RAG_MEANINGS)} or null")
     try:
-        cleaned = _clean(Action(number=number, themes=themes, metrics=metric_ids, rag=rag,
+        cleaned = checked_action(Action(number=number, themes=themes, metrics=metric_ids, rag=rag,
                                 **{name: item[name] for name in TEXT_FIELDS}), number)
     except ValueError as error:
         raise ValueError(f"{where}: {error}") from None
