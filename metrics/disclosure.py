@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -57,7 +57,6 @@ class Cell:
     value: float
     hidden: bool = False
     primary: bool = False
-    aliases: list[str] = field(default_factory=list)
     # False for a count that is never printed but ties printed ones together (the staff with no service).
     published: bool = True
     # Higher for a figure readers look to first (the whole organisation's): hidden only when nothing else will do.
@@ -117,7 +116,6 @@ class DisclosureModel:
         signature = tuple(sorted((index, float(c)) for index, c in terms.items() if c))
         if signature in self._by_terms:
             existing = self.cells[self._by_terms[signature]]
-            existing.aliases.append(key)
             existing.published = existing.published or published
             existing.importance = max(existing.importance, importance)
             self.cells[key] = existing

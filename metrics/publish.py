@@ -32,15 +32,6 @@ def _key(*parts: object) -> str:
     return ".".join(str(p) for p in parts if p is not None)
 
 
-@dataclass(frozen=True)
-class Protection:
-    """What `protect_results` decided: which cells are hidden, and how many by each step."""
-
-    hidden: frozenset[str]
-    primary: int
-    secondary: int
-
-
 def _questions(result: MetricResult) -> list[tuple[str | None, MetricResult]]:
     if result.questions and len(result.questions) > 1:
         return [(key, question) for key, question in result.questions.items() if question.groups]
@@ -165,16 +156,14 @@ class _Builder:
             self.cell(_key(metric, question, "quality", part), terms)
 
 
-def _protection(model: DisclosureModel, threshold: int) -> Protection:
-    secondary = protect(model, threshold)
-    hidden = frozenset(k for k, cell in model.cells.items() if cell.hidden and cell.published)
-    primary = sum(1 for cell in model.distinct() if cell.primary)
-    return Protection(hidden, primary, secondary)
+def _hidden_keys(model: DisclosureModel, threshold: int) -> frozenset[str]:
+    protect(model, threshold)
+    return frozenset(k for k, cell in model.cells.items() if cell.hidden and cell.published)
 
 
-def protect_results(results: Mapping[str, MetricResult], threshold: int) -> Protection:
-    """Which of the results' published counts must be hidden, together, under the rule of `threshold`."""
-    return _protection(_Builder(results).model, threshold)
+def protect_results(results: Mapping[str, MetricResult], threshold: int) -> frozenset[str]:
+    """The keys of the results' published counts that must be hidden, together, under the rule of `threshold`."""
+    return _hidden_keys(_Builder(results).model, threshold)
 
 
 def _whole(value: float | None) -> float | None:
@@ -298,7 +287,6 @@ class PublishedTogether:
 
     whole: dict[str, MetricResult]
     parts: dict[str, dict[str, MetricResult]]
-    protection: Protection
 
 
 def publish_together(whole: Mapping[str, MetricResult], parts: Mapping[str, Mapping[str, MetricResult]],
@@ -306,7 +294,7 @@ def publish_together(whole: Mapping[str, MetricResult], parts: Mapping[str, Mapp
     """Publish the whole and its parts (each service) so that they are safe side by side."""
     threshold = settings.suppression_threshold
     if threshold <= 1:
-        return PublishedTogether(dict(whole), {k: dict(v) for k, v in parts.items()}, Protection(frozenset(), 0, 0))
+        return PublishedTogether(dict(whole), {k: dict(v) for k, v in parts.items()})
     model = DisclosureModel()
     main = _Builder(whole, model)
     builders = [_Builder(results, model, name) for name, results in parts.items()]
@@ -323,14 +311,13 @@ def publish_together(whole: Mapping[str, MetricResult], parts: Mapping[str, Mapp
         if abs(model.total(terms) - model.total(summed)) < 1e-6:  # only what is true is claimed
             model.same(terms, summed)
             model.line(key, [b.scoped(key) for b in [*builders, rest] if key in b.by_key])
-    protection = _protection(model, threshold)
-    hidden = protection.hidden
+    hidden = _hidden_keys(model, threshold)
     published_whole = {m: publish_result(r, settings, hidden) for m, r in whole.items()}
     published_parts = {}
     for name, results in parts.items():
         own = frozenset(k.split(SCOPE_MARK, 1)[1] for k in hidden if k.startswith(f"{name}{SCOPE_MARK}"))
         published_parts[name] = {m: publish_result(r, settings, own) for m, r in results.items()}
-    return PublishedTogether(published_whole, published_parts, protection)
+    return PublishedTogether(published_whole, published_parts)
 
 
 def publish_result(result: MetricResult, settings: Settings, hidden: frozenset[str] | None = None) -> MetricResult:
@@ -339,7 +326,7 @@ def publish_result(result: MetricResult, settings: Settings, hidden: frozenset[s
     if settings.suppression_threshold <= 1 or result.status == stats.NO_DATA:
         return result
     if hidden is None:
-        hidden = protect_results({result.id: result}, settings.suppression_threshold).hidden
+        hidden = protect_results({result.id: result}, settings.suppression_threshold)
     if result.definition.kind == "distribution":
         published = _publish_bands(result, hidden)
     elif result.questions and len(result.questions) > 1:
@@ -360,11 +347,5 @@ def publish(results: dict[str, MetricResult], settings: Settings) -> dict[str, M
     """Every metric with the suppression rule of `settings.suppression_threshold` applied, protected together."""
     if settings.suppression_threshold <= 1:
         return dict(results)
-    hidden = protect_results(results, settings.suppression_threshold).hidden
+    hidden = protect_results(results, settings.suppression_threshold)
     return {metric_id: publish_result(result, settings, hidden) for metric_id, result in results.items()}
-
-
-def counts_hidden(results: Mapping[str, MetricResult]) -> int:
-    """How many published counts are withheld across the results (for reporting what suppression cost)."""
-    return sum(len(r.hidden) for r in results.values())
-

@@ -1,6 +1,5 @@
 """Every page of the app, headless (AppTest), on the sample council and on an upload."""
 
-import io
 import json
 from pathlib import Path
 
@@ -171,21 +170,24 @@ def test_a_stale_save_is_refused_and_nothing_is_lost():
     assert third.text_area[2].value == "First person's plan"
 
 
-def staff_workbook() -> bytes:
-    wb = Workbook()
-    sheet = wb.active
-    sheet.title = "Staff"
-    sheet.append(["My Council"])
-    sheet.append([])
-    sheet.append(["Employee No", "Ethnic Origin", "Grade", "Service Area"])
-    for n in range(30):
-        sheet.append([n, "A White - British" if n % 3 else "N Black or Black British - African", f"Grade {n % 3}",
-                      "Adults"])
+def xlsx(rows: list[list], title: str | None = None) -> bytes:
+    """A one-sheet workbook of `rows`, as bytes to upload."""
     from io import BytesIO
 
+    wb = Workbook()
+    if title:
+        wb.active.title = title
+    for row in rows:
+        wb.active.append(row)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def staff_workbook() -> bytes:
+    return xlsx([["My Council"], [], ["Employee No", "Ethnic Origin", "Grade", "Service Area"],
+                 *([n, "A White - British" if n % 3 else "N Black or Black British - African", f"Grade {n % 3}",
+                    "Adults"] for n in range(30))], title="Staff")
 
 
 def test_uploading_a_file_changes_the_numbers():
@@ -241,16 +243,10 @@ def test_the_organisation_chosen_stays_chosen_after_going_back_to_the_sample_and
 def staff_with_start_dates_workbook() -> bytes:
     """The staff list of staff_workbook, with a start date for each person: the only dates it has."""
     import datetime as dt
-    from io import BytesIO
 
-    wb = Workbook()
-    wb.active.append(["Employee No", "Ethnic Origin", "Grade", "Start Date"])
-    for n in range(30):
-        wb.active.append([n, "A White - British" if n % 3 else "N Black or Black British - African", f"Grade {n % 3}",
-                          dt.datetime(2014 + n % 10, 9, 1)])
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx([["Employee No", "Ethnic Origin", "Grade", "Start Date"],
+                 *([n, "A White - British" if n % 3 else "N Black or Black British - African", f"Grade {n % 3}",
+                    dt.datetime(2014 + n % 10, 9, 1)] for n in range(30))])
 
 
 def period_notes(at: AppTest) -> list[str]:
@@ -432,17 +428,11 @@ def raise_given(error: BaseException) -> None:
 
 
 def test_a_column_can_be_corrected_on_the_data_page():
-    wb = Workbook()
-    wb.active.append(["Staff number", "Ethnicity", "Grade", "Band (old scheme)"])
-    for n in range(30):
-        wb.active.append([n, "A White - British" if n % 3 else "N Black or Black British - African",
-                          f"G{n % 3}", "Old A" if n < 15 else "Old B"])
-    from io import BytesIO
-
-    out = BytesIO()
-    wb.save(out)
+    data = xlsx([["Staff number", "Ethnicity", "Grade", "Band (old scheme)"],
+                 *([n, "A White - British" if n % 3 else "N Black or Black British - African", f"G{n % 3}",
+                    "Old A" if n < 15 else "Old B"] for n in range(30))])
     at = open_app("pages/data.py")
-    at.file_uploader[0].set_value([("staff.xlsx", out.getvalue(), "application/octet-stream")]).run()
+    at.file_uploader[0].set_value([("staff.xlsx", data, "application/octet-stream")]).run()
     next(b for b in at.button if b.label == "Add the files").click().run()
     band = next(s for s in at.selectbox if s.label == "Pay band")
     assert band.value == "Grade"
@@ -454,16 +444,10 @@ def test_a_column_can_be_corrected_on_the_data_page():
 
 
 def test_a_file_without_an_ethnicity_heading_is_added_once_its_column_is_chosen_on_the_data_page():
-    wb = Workbook()
-    wb.active.title = "Staff"
-    wb.active.append(["Employee No", "Heritage", "Grade"])
-    for n in range(30):
-        wb.active.append([n, "A White - British" if n % 3 else "N Black or Black British - African", f"G{n % 3}"])
-    from io import BytesIO
-
-    out = BytesIO()
-    wb.save(out)
-    at = add_files(open_app("pages/data.py"), [("staff.xlsx", out.getvalue())])
+    data = xlsx([["Employee No", "Heritage", "Grade"],
+                 *([n, "A White - British" if n % 3 else "N Black or Black British - African", f"G{n % 3}"]
+                   for n in range(30))], title="Staff")
+    at = add_files(open_app("pages/data.py"), [("staff.xlsx", data)])
     errors = [plain(e.value) for e in at.error]
     assert errors == ["'staff.xlsx', sheet 'Staff': no ethnicity column was found for the workforce snapshot data "
                       "(headings found: 'Employee No', 'Heritage', 'Grade'). Choose the column that holds ethnicity "
@@ -483,15 +467,8 @@ def test_a_file_without_an_ethnicity_heading_is_added_once_its_column_is_chosen_
 
 
 def test_a_file_left_out_is_no_longer_offered():
-    wb = Workbook()
-    wb.active.title = "Staff"
-    wb.active.append(["Employee No", "Heritage", "Grade"])
-    wb.active.append([1, "Indian", "G1"])
-    from io import BytesIO
-
-    out = BytesIO()
-    wb.save(out)
-    at = add_files(open_app("pages/data.py"), [("staff.xlsx", out.getvalue())])
+    data = xlsx([["Employee No", "Heritage", "Grade"], [1, "Indian", "G1"]], title="Staff")
+    at = add_files(open_app("pages/data.py"), [("staff.xlsx", data)])
     next(b for b in at.button if b.label == "Leave this file out").click().run()
     assert not at.error and not any(s.label == "Column that holds ethnicity" for s in at.selectbox)
     assert any("sample data" in plain(i.value) for i in at.info)
@@ -1002,15 +979,9 @@ def test_label_corrections_are_written_one_per_line_on_the_settings_page(databas
 
 
 def test_notes_on_the_data_say_what_to_do_in_the_app_never_a_command_line_option():
-    wb = Workbook()
-    wb.active.append(["Employee No", "Ethnic Origin", "Pay Band"])
-    for n in range(20):
-        wb.active.append([n, "A White - British" if n % 2 else "R Chinese", f"Band {n % 4}"])
-    from io import BytesIO
-
-    out = BytesIO()
-    wb.save(out)
-    at = add_files(open_app("pages/data.py"), [("staff.xlsx", out.getvalue())])
+    data = xlsx([["Employee No", "Ethnic Origin", "Pay Band"],
+                 *([n, "A White - British" if n % 2 else "R Chinese", f"Band {n % 4}"] for n in range(20))])
+    at = add_files(open_app("pages/data.py"), [("staff.xlsx", data)])
     at.switch_page("pages/overview.py").run()
     notes = [plain(t.value) for t in at.text]
     assert any(n.startswith("- No senior managers were found") for n in notes)
@@ -1037,14 +1008,10 @@ def test_present_mode_can_show_the_publication_safe_figures():
 def test_bad_values_in_an_upload_are_noted_on_the_overview_and_the_data_page_and_a_twin_column_can_be_chosen():
     import datetime as dt
 
-    workbook = Workbook()
-    workbook.active.title = "Staff"
-    workbook.active.append(["Employee No", "Ethnicity", "Annual Salary", "Ethnicity", "Start Date"])
-    workbook.active.append([1, "White British", 25000, "White British", dt.datetime(2020, 1, 1)])
-    workbook.active.append([2, "Black African", -50000, "Indian", dt.datetime(2021, 5, 1)])
-    data = io.BytesIO()
-    workbook.save(data)
-    at = add_files(open_app("pages/data.py"), [("staff.xlsx", data.getvalue())])
+    data = xlsx([["Employee No", "Ethnicity", "Annual Salary", "Ethnicity", "Start Date"],
+                 [1, "White British", 25000, "White British", dt.datetime(2020, 1, 1)],
+                 [2, "Black African", -50000, "Indian", dt.datetime(2021, 5, 1)]], title="Staff")
+    at = add_files(open_app("pages/data.py"), [("staff.xlsx", data)])
     negative = ("1 row had an amount below zero in column 'Annual Salary' (row 3; e.g. '-50000'): a salary cannot be "
                 "negative")
     twin = "the heading 'Ethnicity' is written twice, in columns B and D, and they differ in 1 row"

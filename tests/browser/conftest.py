@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.serving import CHROMIUM, LAUNCH_ARGS, start, stop
+from tests.browser.serving import CHROMIUM, LAUNCH_ARGS, new_tab, start, stop
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +29,5 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    opened = context.new_page()
-    opened.set_default_timeout(60_000)
-    yield opened
-    context.close()
+    with new_tab(browser) as opened:
+        yield opened

@@ -13,7 +13,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,16 @@ def settle(page) -> None:  # noqa: ANN001 - a Playwright Page
     page.wait_for_selector('[data-testid="stAppViewContainer"]')
     # Streamlit shows a running indicator while the script runs; wait until it is gone.
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+@contextmanager
+def new_tab(browser, width: int = 1400, height: int = 1000, **options: object) -> Iterator:  # noqa: ANN001
+    """A fresh browser context and page at the given window size (and options, e.g. forced_colors), patient as a
+    person on a shared machine; closed afterwards."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    opened = context.new_page()
+    opened.set_default_timeout(60_000)
+    try:
+        yield opened
+    finally:
+        context.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.serving import PAGES, require_chromium, settle
+from tests.browser.serving import PAGES, new_tab, require_chromium, settle
 
 require_chromium()
 
@@ -104,11 +104,8 @@ def reflow_of(tab, clean: dict, tries: int = 10) -> dict:  # noqa: ANN001 - a Pl
 
 @pytest.fixture
 def narrow(browser):
-    context = browser.new_context(viewport={"width": 320, "height": 800})
-    opened = context.new_page()
-    opened.set_default_timeout(60_000)
-    yield opened
-    context.close()
+    with new_tab(browser, 320, 800) as opened:
+        yield opened
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -223,25 +220,22 @@ def test_the_overview_says_what_each_figure_is_when_its_columns_stack(server, pa
 def test_in_high_contrast_mode_the_findings_and_the_focus_can_still_be_seen(server, browser):
     """Windows' high-contrast themes (forced colours) drop backgrounds and shadows: each status must still be in
     words, each chart still described, and the focus ring (an outline, not only a shadow) still drawn."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, forced_colors="active")
-    tab = context.new_page()
-    tab.set_default_timeout(60_000)
-    try:
-        tab.goto(server)
-        drawn(tab)
-        assert tab.evaluate("() => matchMedia('(forced-colors: active)').matches")
-        main = tab.locator('[data-testid="stMain"]')
+    with new_tab(browser, forced_colors="active") as contrast:
+        contrast.goto(server)
+        drawn(contrast)
+        assert contrast.evaluate("() => matchMedia('(forced-colors: active)').matches")
+        main = contrast.locator('[data-testid="stMain"]')
         for words in ("Adverse", "Within range", "Descriptive: see the pay band chart"):
             expect(main.get_by_text(words).first).to_be_visible()
-        stops = tab_to(tab, lambda f: f["main"] and f["tag"] == "A" and "Appointment from shortlisting" in f["text"])
+        stops = tab_to(contrast, lambda f: f["main"] and f["tag"] == "A"
+                       and "Appointment from shortlisting" in f["text"])
         assert [f for f in stops if not f["ringed"]] == []
-        found = violations(tab)
+        found = violations(contrast)
         assert not found, described(found)
-        tab.keyboard.press("Enter")
-        expect(tab.locator("h1").first).to_have_text("Recruitment")
-        drawn(tab)
-        chart = tab.locator('[data-testid="stVegaLiteChart"]').first  # described by its finding, as ever
+        contrast.keyboard.press("Enter")
+        expect(contrast.locator("h1").first).to_have_text("Recruitment")
+        drawn(contrast)
+        chart = contrast.locator('[data-testid="stVegaLiteChart"]').first  # described by its finding, as ever
         expect(chart).to_have_attribute("aria-label", re.compile(r"^25% of BME shortlisted applicants \(39 of 153\)"))
-        expect(tab.get_by_role("region", name=re.compile("^The figures in the chart")).first).to_be_visible()
-    finally:
-        context.close()
+        expect(contrast.get_by_role("region", name=re.compile("^The figures in the chart")).first).to_be_visible()
+

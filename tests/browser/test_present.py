@@ -3,10 +3,12 @@ the arrow keys go from slide to slide."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
 from metrics.registry import METRICS
-from tests.browser.serving import require_chromium, settle
+from tests.browser.serving import new_tab, require_chromium, settle
 
 require_chromium()
 
@@ -21,15 +23,18 @@ _SCROLLS = """() => [document.scrollingElement, document.querySelector('[data-te
     .filter(Boolean).map(e => e.scrollHeight - e.clientHeight).filter(extra => extra > 1)"""
 
 
-def _open(browser, server, width, height):  # noqa: ANN001, ANN202
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
+@contextmanager
+def _slides(browser, server, width, height):  # noqa: ANN001, ANN202
+    with new_tab(browser, width, height) as page:
+        yield _first_slide(page, server)
+
+
+def _first_slide(page, server):  # noqa: ANN001, ANN202
     page.goto(f"{server}/present")
     settle(page)
     expect(page.locator("h1").first).to_have_text("1. Pay bands")
     page.wait_for_function("() => Boolean(window.wresPresentKeys)")  # the keys' listener is on the document
-    return context, page
+    return page
 
 
 def _drawn(page) -> None:  # noqa: ANN001
@@ -39,8 +44,7 @@ def _drawn(page) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1366, 768)])
 def test_every_slide_fits_the_screen_without_the_sidebar(browser, server, width, height):
-    context, page = _open(browser, server, width, height)
-    try:
+    with _slides(browser, server, width, height) as page:
         for number, definition in enumerate(METRICS.values(), start=1):
             expect(page.locator("h1").first).to_have_text(f"{number}. {definition.title}")
             _drawn(page)
@@ -51,13 +55,10 @@ def test_every_slide_fits_the_screen_without_the_sidebar(browser, server, width,
             page.keyboard.press("ArrowRight")
             settle(page)
         expect(page.locator("h1").first).to_have_text("1. Pay bands")  # round again after the ninth
-    finally:
-        context.close()
 
 
 def test_the_arrow_and_page_keys_go_back_and_on_but_not_while_typing(browser, server):
-    context, page = _open(browser, server, 1366, 768)
-    try:
+    with _slides(browser, server, 1366, 768) as page:
         page.keyboard.press("PageDown")
         expect(page.locator("h1").first).to_have_text("2. Appointment from shortlisting")
         page.keyboard.press("ArrowRight")
@@ -74,17 +75,12 @@ def test_the_arrow_and_page_keys_go_back_and_on_but_not_while_typing(browser, se
         page.wait_for_timeout(1500)
         settle(page)
         expect(page.locator("h1").first).to_have_text("9. Senior management")
-    finally:
-        context.close()
 
 
 def test_leave_presentation_goes_back_to_the_overview_with_its_sidebar(browser, server):
-    context, page = _open(browser, server, 1366, 768)
-    try:
+    with _slides(browser, server, 1366, 768) as page:
         page.get_by_role("link", name="Leave presentation").focus()
         page.keyboard.press("Enter")
         settle(page)
         expect(page.locator("h1").first).to_have_text("Overview")
         expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
-    finally:
-        context.close()
