@@ -310,10 +310,15 @@ def blank_template() -> bytes:
     return buffer.getvalue()
 
 
+@st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)
+def _assumed(_inputs: Inputs, sources: tuple[Source, ...], mapping_key: str, today: dt.date) -> AssumedPeriodEnd:
+    # Every date column of every file looked at once per set of files (and day), not on every rerun of a page.
+    return assumed_period_end(_inputs.loaded.datasets, _inputs.templates, today=today)
+
+
 def assumed_period(view_sources: tuple[Source, ...]) -> AssumedPeriodEnd:
     """The period end the files suggest, and why (the rule is metrics.records.assumed_period_end's)."""
-    inputs = parsed(view_sources)
-    return assumed_period_end(inputs.loaded.datasets, inputs.templates)
+    return _assumed(parsed(view_sources), view_sources, _session_mapping_key(), dt.date.today())
 
 
 def chosen_period_end() -> dt.date | None:
