@@ -216,12 +216,17 @@ def _for_metric(action: Action, definition: MetricDefinition) -> bool:
 
 
 def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: int | None = None,
-                  engine: Any = None) -> ReportContent:
-    """Everything an export shows; publication-safe unless `publish_safe=False` (the internal export)."""
+                  engine: Any = None, together: PublishedTogether | None = None) -> ReportContent:
+    """Everything an export shows; publication-safe unless `publish_safe=False` (the internal export). `together`
+    is the analysis's figures as already published (metrics.api.published_together), to save working them out
+    again; it must have been made at the same threshold."""
     settings = analysis.settings
     if threshold is not None:
         settings = settings.with_(suppression_threshold=threshold)
-    together = published_together(analysis, settings) if publish_safe else None
+    if publish_safe and together is None:
+        together = published_together(analysis, settings)
+    elif not publish_safe:
+        together = None
     results = own_scope(together, analysis, settings) if together is not None else dict(analysis.results)
     period_key = analysis.period.end.isoformat()
     stored_panels: dict[tuple[str, str], Any] = {}

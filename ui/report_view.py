@@ -50,7 +50,8 @@ def render(view: state.View) -> None:
             if st.button(f"Prepare the {words}", key=f"report_prepare_{kind}", icon=":material/build:"):
                 with st.spinner(f"Making the {words}..."):
                     content = build_content(analysis, publish_safe=published, threshold=threshold,
-                                            engine=db.engine())
+                                            engine=db.engine(),
+                                            together=state.published_together(view) if published else None)
                     st.session_state[_FOUND] = (key, content.withheld_in_text)
                     if not content.withheld_in_text or st.session_state.get(_CHECKED):
                         buffer = io.BytesIO()

@@ -31,6 +31,7 @@ from ui.safe import md
 if TYPE_CHECKING:  # imported where used: only the Benchmarking and Settings pages need them
     from data_loaders.population import PopulationTable
     from metrics.benchmarking import Benchmark
+    from metrics.publish import PublishedTogether
     from metrics.results import MetricResult
 
 import_engine()  # before any reader is forked: a forked child must find the engine imported (see there)
@@ -250,19 +251,27 @@ def analysis(view: View) -> Analysis:
 
 
 @st.cache_resource(max_entries=8, ttl=3600, show_spinner="Working out what can be published...")
-def _published(sources: tuple[Source, ...], mapping_key: str, settings_key: str, filters_key: str,
-               organisation: str, _settings: Settings) -> dict[str, MetricResult]:
-    from metrics.api import published_results
+def _together(sources: tuple[Source, ...], mapping_key: str, settings_key: str, filters_key: str,
+              organisation: str, _settings: Settings) -> PublishedTogether:
+    from metrics.api import published_together
 
-    return published_results(_analysed(sources, mapping_key, settings_key, filters_key, organisation, _settings))
+    return published_together(_analysed(sources, mapping_key, settings_key, filters_key, organisation, _settings))
+
+
+def published_together(view: View) -> PublishedTogether:
+    """The whole organisation and every service as published, protected together (metrics.api), once per view:
+    Present mode's publication-safe figures and the board pack both draw on it."""
+    analysis(view)  # a file that cannot be used stops here, with its message
+    return _together(view.sources, _session_mapping_key(), _settings_key(view.settings), json.dumps(view.filters),
+                     view.organisation, view.settings)
 
 
 def published(view: View) -> dict[str, MetricResult]:
-    """The view's figures as they may be published: the whole and every service protected together
-    (metrics.api.published_results), so a screen shown in public gives away no more than the board pack."""
-    analysis(view)  # a file that cannot be used stops here, with its message
-    return _published(view.sources, _session_mapping_key(), _settings_key(view.settings), json.dumps(view.filters),
-                      view.organisation, view.settings)
+    """The view's own figures as they may be published, so a screen shown in public gives away no more than the
+    board pack."""
+    from metrics.api import own_scope
+
+    return own_scope(published_together(view), analysis(view))
 
 
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner="Reading the counts templates...")
