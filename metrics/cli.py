@@ -331,7 +331,7 @@ def run(argv: Sequence[str]) -> int:
             "standard": args.standard,
             "period": {"start": analysis.period.start.isoformat(), "end": analysis.period.end.isoformat()},
             "filters": filters,
-            "metrics": {metric_id: result_to_dict(result) for metric_id, result in results.items()},
+            "metrics": {metric_id: result_to_dict(result, analysis.period) for metric_id, result in results.items()},
             "warnings": warnings,
         }
         json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)

@@ -546,6 +546,7 @@ def figures_from_records(
             events = _referrals_of_regulated(events, staff, regulated, how, notes)
         if metric == "M5":
             events = _funded_non_mandatory(events, notes)
+        _note_not_in_post(metric, events, staff, base, period, notes)
         add(metric, _people_with_events(events, _per_group(_group_codes(staff), base), notes, metric),
             [(staff, base)])
 
@@ -709,7 +710,10 @@ def _count_senior(staff: pd.DataFrame, bands: tuple[np.ndarray, list[str]], sett
 
 def _count_leavers(staff: pd.DataFrame, leavers: pd.DataFrame | None, period: Period, add: _Add,
                    notes: list[str], end_in_post: _Rows) -> None:
-    start_in_post = _in_post(staff, period.start)
+    # The starting headcount is the snapshot on the day before the year starts (31 March for an April to
+    # March year), as published: someone who left on its first day was in post at the start.
+    before = period.start - dt.timedelta(days=1)
+    start_in_post = _in_post(staff, before)
     if "leave_date" in staff.columns:
         left = _in_period(staff, period, "leave_date")
     else:
@@ -732,7 +736,7 @@ def _count_leavers(staff: pd.DataFrame, leavers: pd.DataFrame | None, period: Pe
     extra_groups = extra_start_groups = np.zeros(len(GROUPS), dtype=np.intp)
     if extra is not None and len(extra):
         # Leavers not in the staff snapshot were in post at the start unless they started later.
-        extra_start = (_blank(extra["start_date"]) | _on_or_before(extra["start_date"], period.start)
+        extra_start = (_blank(extra["start_date"]) | _on_or_before(extra["start_date"], before)
                        if "start_date" in extra.columns else np.ones(len(extra), dtype=bool))
         extra_groups = _per_group(_group_codes(extra))
         extra_start_groups = _per_group(_group_codes(extra), extra_start)
@@ -865,6 +869,25 @@ def _people_with_events(events: pd.DataFrame, base_counts: np.ndarray, notes: li
     _say_over_100(metric, counts, "in post at the period end (people who left during the year, and cases "
                   "with no employee number, still count)", notes)
     return counts
+
+
+def _note_not_in_post(metric: str, events: pd.DataFrame, staff: pd.DataFrame, base: _Rows, period: Period,
+                      notes: list[str]) -> None:
+    """Say how many of the people counted above the line are not below it: they left (or stopped being in
+    the base) before the snapshot. The standards count them (the year's cases over the snapshot's
+    headcount, METRICS[metric].counted); the note keeps that from being silent."""
+    if "employee_id" not in events.columns or "employee_id" not in staff.columns or not len(events):
+        return
+    people = events["employee_id"].dropna().drop_duplicates()
+    if not len(people):
+        return
+    outside = int(np.count_nonzero(~_isin(people, staff["employee_id"][base])))
+    if outside:
+        definition = METRICS[metric]
+        were = "was" if outside == 1 else "were"
+        notes.append(f"Metric {definition.number}: {outside:,} of the {len(people):,} counted under "
+                     f"'{definition.events_label}' {were} not in post on {day_words(period.end)} (they left during "
+                     "the year). They are counted, by the metric's rule: see 'Who is counted'.")
 
 
 _GROUP_WORDS = {"bme": "minority-ethnic", "white": "white", "unknown": "unknown-ethnicity"}

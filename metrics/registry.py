@@ -7,9 +7,13 @@ numerator under each standard or which direction is adverse.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from metrics.counts import Period
 
 Group = Literal["bme", "white", "unknown"]
 GROUPS: tuple[str, ...] = ("bme", "white", "unknown")
@@ -73,6 +77,21 @@ class MetricDefinition:
     # Whether the people with the event are among the base (appointed among shortlisted): a reader knows the
     # events cannot exceed it. Leavers are not among an average headcount.
     events_among_base: bool = True
+    # Who is counted, above the line and below it, and on which dates: the metric's population rule, written
+    # once here and shown on its page, in the board pack, by the command line and in the README. "{end}" is the
+    # period end (the snapshot), "{start}" the first day of the 12 months to it, "{before}" the day before that.
+    counted: str = ""
+
+    def counted_text(self, period: Period | None = None) -> str:
+        """The population rule in words, with the period's dates when given."""
+        if period is None:
+            days = {"end": "the period end", "start": "the first day of the year",
+                    "before": "the day before the year starts"}
+        else:
+            before = period.start - dt.timedelta(days=1)
+            days = {k: f"{d.day} {d:%B %Y}" for k, d in (("end", period.end), ("start", period.start),
+                                                          ("before", before))}
+        return self.counted.format(**days)
 
     def numerator_group(self, standard: str) -> Group:
         return self.numerator[standard]
@@ -102,6 +121,8 @@ METRICS: dict[str, MetricDefinition] = {
             kind="distribution",
             chart="stacked_bands",
             events_label="Staff in band",
+            counted=("Staff in post on {end} (the snapshot), each in the pay band the staff data gives, or in the "
+                     "salary band their salary falls in."),
         ),
         MetricDefinition(
             id="M2",
@@ -119,6 +140,8 @@ METRICS: dict[str, MetricDefinition] = {
             adverse_if_bme_rate="lower",
             events_label="Appointed",
             base_label="Shortlisted",
+            counted=("Applicants shortlisted for a post in the 12 months to {end} (by application date); above the "
+                     "line, those of them appointed."),
         ),
         MetricDefinition(
             id="M3",
@@ -132,6 +155,9 @@ METRICS: dict[str, MetricDefinition] = {
             outcome="enter the formal disciplinary process",
             adverse_if_bme_rate="higher",
             events_label="Entering disciplinary",
+            counted=("Above the line, staff entering the formal disciplinary process in the 12 months to {end}, each "
+                     "person once, including people who have left since; below it, staff in post on {end}. Both "
+                     "the SC-WRES and the NHS WRES divide the year's cases by the headcount at the snapshot."),
         ),
         MetricDefinition(
             id="M4",
@@ -149,6 +175,10 @@ METRICS: dict[str, MetricDefinition] = {
             adverse_if_bme_rate="higher",
             events_label="Referred",
             base_label="Regulated professionals",
+            counted=("Above the line, regulated professionals referred for fitness to practise in the 12 months to "
+                     "{end}, each person once, including people who have left since; below it, regulated "
+                     "professionals in post on {end}. The same rule (the staff data's regulated-professional "
+                     "column, or failing that the job title) picks both."),
         ),
         MetricDefinition(
             id="M5",
@@ -163,6 +193,9 @@ METRICS: dict[str, MetricDefinition] = {
             numerator={"sc-wres": "bme", "nhs-wres": "white"},
             adverse_if_bme_rate="lower",
             events_label="Accessing CPD",
+            counted=("Above the line, staff who accessed funded non-mandatory CPD in the 12 months to {end}, each "
+                     "person once however many courses, including people who have left since; below it, staff in "
+                     "post on {end}."),
         ),
         MetricDefinition(
             id="M6",
@@ -185,6 +218,7 @@ METRICS: dict[str, MetricDefinition] = {
             questions=(
                 Question("public", "harassment_public", "from people who use services, their relatives or the public"),
             ),
+            counted=("Respondents to the staff survey who answered the question; above the line, those who said yes."),
         ),
         MetricDefinition(
             id="M7",
@@ -208,6 +242,7 @@ METRICS: dict[str, MetricDefinition] = {
                 Question("colleagues", "harassment_colleagues", "from colleagues"),
                 Question("managers", "harassment_managers", "from managers"),
             ),
+            counted=("Respondents to the staff survey who answered each question; above the line, those who said yes."),
         ),
         MetricDefinition(
             id="M8",
@@ -224,6 +259,8 @@ METRICS: dict[str, MetricDefinition] = {
             base_label="Average headcount",
             population="average staff",
             events_among_base=False,
+            counted=("Above the line, staff who left in the 12 months to {end} ({start} to {end}); below it, the "
+                     "average of the headcount in post on {before} and the headcount in post on {end}."),
         ),
         MetricDefinition(
             id="M9",
@@ -240,6 +277,8 @@ METRICS: dict[str, MetricDefinition] = {
             outcome="be a senior manager",
             adverse_if_bme_rate="lower",
             events_label="Senior managers",
+            counted=("Staff in post on {end}: above the line, those in the pay bands set as senior management; below "
+                     "it, all of them."),
         ),
     )
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from metrics.counts import Period
 from metrics.registry import GROUPS
 from metrics.results import BandRow, MetricResult
 
@@ -49,7 +50,8 @@ def _quality(result: MetricResult) -> dict[str, Any]:
     }
 
 
-def result_to_dict(result: MetricResult) -> dict[str, Any]:
+def result_to_dict(result: MetricResult, period: Period | None = None) -> dict[str, Any]:
+    """The result as JSON-ready values; with the period, "counted" gives its population rule with the dates."""
     d = result.definition
     out: dict[str, Any] = {
         "title": d.title,
@@ -64,7 +66,7 @@ def result_to_dict(result: MetricResult) -> dict[str, Any]:
     elif result.groups:
         out["groups"] = _groups(result)
     if d.kind == "survey" and result.questions:
-        out["questions"] = {key: result_to_dict(q) | {"question": q.question_label}
+        out["questions"] = {key: result_to_dict(q, period) | {"question": q.question_label}
                             for key, q in result.questions.items()}
     if d.kind == "representation" and result.status != "no data":
         out["unit"] = "percentage points"
@@ -78,4 +80,5 @@ def result_to_dict(result: MetricResult) -> dict[str, Any]:
         out["suppressed"] = sorted(result.hidden)
     out["data_quality"] = _quality(result)
     out["sentence"] = result.sentence
+    out["counted"] = d.counted_text(period)
     return out

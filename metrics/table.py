@@ -102,6 +102,10 @@ def render(analysis: Analysis, results: dict[str, MetricResult], warnings: list[
     parts += ["", "What we know from our data", "--------------------------"]
     for result in results.values():
         parts.append(textwrap.fill(f"{result.id}: {result.sentence}", WIDTH, subsequent_indent="    "))
+    parts += ["", "Who is counted", "--------------"]
+    for result in results.values():
+        parts.append(textwrap.fill(f"{result.id}: {result.definition.counted_text(analysis.period)}", WIDTH,
+                                   subsequent_indent="    "))
     if warnings:
         parts += ["", "Warnings", "--------"]
         parts += [textwrap.fill(f"- {w}", WIDTH, subsequent_indent="  ") for w in warnings]

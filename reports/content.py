@@ -110,6 +110,11 @@ def per_question(metric: MetricContent) -> list[tuple[str, MetricResult]]:
     return [("", metric.result)]
 
 
+def counted_line(metric: MetricContent, period: Period) -> str:
+    """The metric's population rule (metrics.registry), as every export names it beside the figures."""
+    return f"Who is counted: {metric.definition.counted_text(period)}"
+
+
 def _labelled(label: str, text: str) -> str:
     return f"{label}: {text}" if label else text
 

@@ -27,6 +27,7 @@ from reports.content import (
     SCORECARD_COLUMNS,
     MetricContent,
     ReportContent,
+    counted_line,
     headline_lines,
     rag_text,
     scorecard_rows,
@@ -318,6 +319,7 @@ def _metric_slides(deck: Deck, metric: MetricContent, content: ReportContent) ->
     left_width, gap = 7.6, 0.3
     chart_box = _Box(MARGIN, CONTENT_TOP, left_width, min(3.8, bottom - CONTENT_TOP - 1.2))
     chart_height = _picture(first, chart_png(metric.chart), chart_box, metric.chart.summary)
+    first.notes_slide.notes_text_frame.text = counted_line(metric, content.period)  # type: ignore[union-attr]
     under_top = CONTENT_TOP + chart_height + 0.15
     right_left = MARGIN + left_width + gap
     right_width = SLIDE_WIDTH - MARGIN - right_left

@@ -1,5 +1,6 @@
 """Every page of the app, headless (AppTest), on the sample council and on an upload."""
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -8,6 +9,8 @@ from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
 from data_loaders.tables import SheetError
+from metrics.counts import Period
+from metrics.registry import METRICS
 from ui.apptest import html_tables, served_navigation
 from ui.navigation import METRIC_PAGES
 from ui.safe import plain
@@ -99,6 +102,9 @@ def test_metric_page_has_chart_table_caption_and_panels():
     labels = [t.label for t in at.text_area]
     assert labels == ["What we know from our data", "What we've achieved", "What we're working towards"]
     assert at.text_area[0].value.startswith("BME shortlisted applicants were less likely")
+    # The population rule, with the period's dates, as the registry writes it.
+    assert any(plain(c.value) == "**Who is counted.** " + METRICS["M2"].counted_text(Period.twelve_months_to(
+        dt.date(2026, 3, 31))) for c in at.caption)
 
 
 def test_standard_switch_changes_the_appointment_ratio():

@@ -419,3 +419,13 @@ def test_the_command_line_says_which_events_were_left_out(tmp_path):
         assert any(w.startswith(note) for w in out["warnings"]), note
     readable = run(*args[1:]).stdout
     assert "employee number (77)" in readable
+
+
+def test_every_metric_says_who_is_counted_with_the_periods_dates(sample_json):
+    from metrics.counts import Period
+
+    period = Period.twelve_months_to(dt.date(2026, 3, 31))
+    for metric_id, metric in sample_json["metrics"].items():
+        assert metric["counted"] == METRICS[metric_id].counted_text(period)
+    text = " ".join(run().stdout.split())
+    assert f"Who is counted -------------- M1: {METRICS['M1'].counted_text(period)}" in text

@@ -55,3 +55,11 @@ def test_the_packages_the_readme_names_for_the_tests_are_the_ones_ci_installs():
     for package in named:
         assert re.search(rf"\b{re.escape(package)}\b", ci), f".ci/run does not install {package}"
     assert {"chromium", "poppler-utils", "npm"} <= named
+
+
+def test_the_metric_reference_gives_each_metrics_population_rule_as_the_registry_writes_it():
+    from metrics.registry import METRICS
+
+    for definition in METRICS.values():
+        assert f"| {definition.id} |" in README
+        assert definition.counted_text() in README, definition.id

@@ -688,3 +688,74 @@ def test_fitness_to_practise_referrals_by_job_title_as_the_headcount_decides():
             "professionals only.") in figures.notes
     assert ("1 fitness to practise referral has no employee number, so whether it is of a regulated "
             "professional cannot be checked; counted in metric 4.") in figures.notes
+
+
+# --- who is counted: the population rule on the dates the standards use ---------------------------
+
+def test_metric_8_starts_from_the_snapshot_on_the_day_before_the_year():
+    """The starting headcount is the snapshot on 31 March 2025, the day before the year starts, as published.
+
+    Worked by hand, three white people in post throughout plus:
+    - one who left on 1 April 2025, the year's first day: in post on 31 March 2025 (start headcount) and a
+      leaver of this year;
+    - one who started on 1 April 2025: not in post on 31 March 2025, so not in the start headcount.
+    White: 1 leaver over ((3 + 1) + (3 + 1)) / 2 = 4. Snapshotting on 1 April instead (the old rule) gave
+    ((3 + 1) + 4) / 2 = 4 too, but from the wrong people: the leaver out and the starter in; the BME side
+    below tells them apart.
+    BME, one in post throughout and one who left on 1 April 2025: 1 leaver over (2 + 1) / 2 = 1.5. On 1 April
+    the old rule gave (1 + 1) / 2 = 1, a rate of 100% for a group that had two people at the start.
+    """
+    people = [person(i, WHITE, "G1") for i in range(1, 4)]
+    people += [person(4, WHITE, "G1", leave="2025-04-01"), person(5, WHITE, "G1", start="2025-04-01")]
+    people += [person(6, BME, "G1"), person(7, BME, "G1", leave="2025-04-01")]
+    staff = pd.DataFrame(people).astype({"senior_manager": "boolean", "regulated_professional": "boolean"})
+    m8 = figures_from_records({"staff": staff}, SETTINGS).for_metric("M8").set_index("group")
+    assert (m8.loc["white", "events"], m8.loc["white", "base"]) == (1, 4)
+    assert (m8.loc["bme", "events"], m8.loc["bme", "base"]) == (1, 1.5)
+
+
+def test_a_leavers_list_person_who_started_on_the_years_first_day_was_not_in_post_at_the_start():
+    staff = pd.DataFrame([person(1, BME, "G1"), person(2, WHITE, "G1")]).astype(
+        {"senior_manager": "boolean", "regulated_professional": "boolean"})
+    leavers = pd.DataFrame({"employee_id": ["8", "9"], "ethnicity": [BME, BME],
+                            "start_date": pd.to_datetime(["2025-03-31", "2025-04-01"]),
+                            "leave_date": pd.to_datetime(["2025-08-01", "2025-09-01"])})
+    m8 = figures_from_records({"staff": staff, "leavers": leavers}, SETTINGS).for_metric("M8").set_index("group")
+    # BME: 2 leavers; start headcount 1 (person 1) + 1 (person 8, in post on 31 March 2025); end 1.
+    assert (m8.loc["bme", "events"], m8.loc["bme", "base"]) == (2, 1.5)
+
+
+def test_cases_of_people_who_left_count_over_the_snapshot_and_a_note_says_how_many():
+    staff = staff_frame()
+    # Employee numbers 38-40 are the three BME people who left in June 2025; 1 is white, in post.
+    leavers = staff.loc[(staff["ethnicity"] == BME) & staff["leave_date"].notna(), "employee_id"].tolist()
+    assert leavers == ["38", "39", "40"]
+    disciplinary = pd.DataFrame({"employee_id": ["38", "39", "1"],
+                                 "date": pd.to_datetime(["2025-05-01", "2025-05-02", "2025-07-07"])})
+    figures = figures_from_records({"staff": staff, "disciplinary": disciplinary}, SETTINGS)
+    m3 = figures.for_metric("M3").set_index("group")
+    # BME: both cases count (the standards count the year's cases) over the 13 in post on 31 March 2026.
+    assert (m3.loc["bme", "events"], m3.loc["bme", "base"]) == (2, 13)
+    assert (m3.loc["white", "events"], m3.loc["white", "base"]) == (1, 20)
+    assert ("Metric 3: 2 of the 3 counted under 'Entering disciplinary' were not in post on 31 March 2026 "
+            "(they left during the year). They are counted, by the metric's rule: see 'Who is counted'."
+            ) in figures.notes
+
+
+def test_no_note_when_everyone_with_a_case_is_still_in_post():
+    staff = staff_frame()
+    disciplinary = pd.DataFrame({"employee_id": ["1"], "date": pd.to_datetime(["2025-07-07"])})
+    figures = figures_from_records({"staff": staff, "disciplinary": disciplinary}, SETTINGS)
+    assert not any("were not in post" in n or "was not in post" in n for n in figures.notes)
+
+
+def test_the_population_rule_names_the_periods_dates():
+    from metrics.registry import METRICS
+
+    period = Period.twelve_months_to(END)
+    assert METRICS["M8"].counted_text(period) == (
+        "Above the line, staff who left in the 12 months to 31 March 2026 (1 April 2025 to 31 March 2026); "
+        "below it, the average of the headcount in post on 31 March 2025 and the headcount in post on "
+        "31 March 2026.")
+    assert "staff in post on 31 March 2026" in METRICS["M3"].counted_text(period)
+    assert all(m.counted for m in METRICS.values())

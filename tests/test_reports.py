@@ -221,3 +221,12 @@ def test_cli_errors_are_one_line(args: list[str], message: str, tmp_path: Path) 
     assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0], done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "pack.xlsx").exists()
+
+
+def test_each_metric_sheet_says_who_is_counted(analysis: Analysis, tmp_path: Path) -> None:
+    from metrics.registry import METRICS
+
+    out = tmp_path / "pack.xlsx"
+    write_excel(build_content(analysis), out)
+    rows = [row[0] for row in _rows(out, "M8 Leaving the organisation")]
+    assert f"Who is counted: {METRICS['M8'].counted_text(analysis.period)}" in rows

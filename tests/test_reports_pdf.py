@@ -232,3 +232,10 @@ def test_the_rag_key_is_in_the_organisations_words(published: Path, analysis: An
     write_pdf(london, tmp_path / "london.pdf")
     last = " ".join(" ".join(_pages(tmp_path / "london.pdf")[-2:]).split())
     assert "Green: Pan-London activity well underway" in last
+
+
+def test_each_metric_names_who_is_counted(published: Path, analysis: Analysis) -> None:
+    text = re.sub(r"\s+", " ", "\n".join(_pages(published)))
+    for definition in METRICS.values():
+        # The rule with the period's dates, as metrics.registry writes it (the PDF wraps lines).
+        assert f"Who is counted: {definition.counted_text(analysis.period)}" in text, definition.id

@@ -222,3 +222,10 @@ def test_cli_writes_pptx(tmp_path: Path) -> None:
     deck = Presentation(str(out))
     assert _title(deck.slides[0]) == "Wexcombe Borough Council" and len(deck.slides) >= 12
 
+
+
+def test_each_metric_slides_notes_name_who_is_counted(published, analysis) -> None:  # noqa: ANN001
+    for definition in METRICS.values():
+        first = next(s for s in published.slides if _title(s) == f"{definition.id} {definition.title}")
+        assert first.notes_slide.notes_text_frame.text == \
+            f"Who is counted: {definition.counted_text(analysis.period)}"
