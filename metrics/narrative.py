@@ -338,3 +338,35 @@ def headline(result: MetricResult, settings: Settings) -> str:
     if d.kind == "representation":
         return _representation_headline(result, settings)
     return _likely_headline(result, settings)
+
+
+def _value_and_interval(value: float | None, ci: tuple[float, float] | None, unit: str = "") -> str:
+    if value is None:
+        return "no figure"
+    if unit:
+        shown = f"{value:+.1f}{unit}"
+        return shown + (f" ({ci[0]:+.1f} to {ci[1]:+.1f})" if ci is not None else "")
+    return ratio_text(value) + (f" ({ratio_text(ci[0])} to {ratio_text(ci[1])})" if ci is not None else "")
+
+
+def figure_words(result: MetricResult) -> str:
+    """The metric's figures in a few words ("0.78 (0.57 to 1.08)"), as a saved panel keeps them: the page
+    compares them with today's to say when the text was written against other figures."""
+    d = result.definition
+    if d.kind == "distribution":
+        overall = result.overall
+        if overall is None:
+            return "no figure"
+        bme, white = overall.counts["bme"], overall.counts["white"]
+        if bme is None or white is None:  # withheld for publication
+            return "no figure"
+        known = bme + white
+        share = 100 * bme / known if known else None
+        return "no figure" if share is None else (f"{share:.0f}% minority-ethnic of {number(known)} staff whose "
+                                                  "ethnicity is known")
+    if d.kind == "representation":
+        return _value_and_interval(result.value, result.ci, " points")
+    if len(result.questions) > 1:
+        return "; ".join(f"{q.question_label} {_value_and_interval(q.value, q.ci)}"
+                         for q in result.questions.values())
+    return _value_and_interval(result.value, result.ci)

@@ -10,6 +10,7 @@ on stderr starting "error:". With no FILE, the sample council.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -130,6 +131,10 @@ def run(argv: Sequence[str]) -> int:
     except OSError as error:
         raise InputError(f"cannot write the export ({error.strerror or error})", file=str(out)) from None
     print(f"Wrote {out}")
+    for metric_id, panel, then, now in content.stale_panels:
+        # Said, not refused: the text is the editors' to check, and the pack is theirs to hold back.
+        print(f"warning: metric {metric_id[1:]}'s '{panel}' was written when the figures were {then}; now {now}. "
+              "Check it still holds.", file=sys.stderr)
     return EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,12 +13,14 @@ from charts.builders import WITHHELD, ChartSpec
 from metrics import stats
 from metrics.api import Analysis, analyse, own_scope, published_together, services
 from metrics.counts import Period
+from metrics.narrative import figure_words
 from metrics.publish import PublishedTogether
 from metrics.registry import GROUPS, METRICS, STANDARDS, MetricDefinition, Standard
 from metrics.results import MetricResult
 from metrics.settings import Settings
 from reports.withheld_text import WithheldFigure, withheld_in_text
-from storage import PANEL_KINDS, Action, load_actions, load_panels
+from storage import PANEL_KINDS, Action, load_actions, load_panels, panel_scope
+from storage.figure_sets import scope_of
 
 INTERNAL_MARKING = "INTERNAL: NOT FOR PUBLICATION. Unsuppressed counts."
 SCORECARD_COLUMNS: tuple[str, ...] = ("Metric", "Value", "95% interval", "Status")
@@ -63,6 +66,24 @@ class ReportContent:
     # Numbers in people's panels that could be figures this publication withholds (reports.withheld_text):
     # the editor changes them, or says they are not, before a publication-safe pack is made.
     withheld_in_text: list[WithheldFigure] = field(default_factory=list)
+    # What the figures cover beyond the organisation (storage.figure_sets.scope_of: "service: Adults"); "" for the
+    # whole organisation. Every page, slide and sheet names it, and the file name carries it.
+    covers: str = ""
+    # Saved panels written against other figures than these (metric id, panel label, then, now).
+    stale_panels: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    @property
+    def scope_line(self) -> str:
+        """"Covers the whole organisation." or "Covers service: Adults only.", as every page, slide and sheet says."""
+        return f"Covers {self.covers} only." if self.covers else "Covers the whole organisation."
+
+    @property
+    def file_stem(self) -> str:
+        """wres-2026-03-31-published, with the part covered when it is not the whole organisation
+        (wres-2026-03-31-service-adults-published)."""
+        part = re.sub(r"[^a-z0-9]+", "-", self.covers.lower()).strip("-")
+        return "-".join(p for p in ("wres", self.period_key, part, "published" if self.published else "INTERNAL")
+                        if p)
 
     @property
     def marking(self) -> str:
@@ -236,14 +257,22 @@ def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: i
     period_key = analysis.period.end.isoformat()
     stored_panels: dict[tuple[str, str], Any] = {}
     plan: list[Action] = []
+    scope = panel_scope(settings.standard, analysis.figures.filters)
     if engine is not None and analysis.organisation.strip():
-        stored_panels = load_panels(engine, analysis.organisation, period_key)
+        # The text written for these figures: this standard, this service (storage.panel_scope).
+        stored_panels = load_panels(engine, analysis.organisation, period_key, scope)
         plan = load_actions(engine, analysis.organisation, period_key)
     by_service = not analysis.figures.filters and analysis.results["M8"].status != stats.NO_DATA \
         and bool(analysis.inputs.loaded.datasets)
     metrics: dict[str, MetricContent] = {}
+    stale: list[tuple[str, str, str, str]] = []
     for metric_id, definition in METRICS.items():
         result = results[metric_id]
+        now = figure_words(analysis.results[metric_id])  # as the panels' editors saw them: the full figures
+        for kind, label in PANEL_KINDS.items():
+            saved = stored_panels.get((metric_id, kind))
+            if saved is not None and saved.version and saved.text.strip() and saved.figures not in (None, now):
+                stale.append((metric_id, label, saved.figures, now))
         if definition.chart == "leaver_rates" and by_service:
             spec = charts.leavers(_leavers_by_service(analysis, settings, together), settings)
         else:
@@ -272,4 +301,6 @@ def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: i
         note=suppression_note(settings.suppression_threshold) if publish_safe else INTERNAL_MARKING,
         warnings=list(analysis.warnings),
         withheld_in_text=found,
+        covers=scope_of(analysis.figures.filters),
+        stale_panels=stale,
     )

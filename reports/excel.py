@@ -106,6 +106,7 @@ def _contents(sheet: _Sheet, content: ReportContent, names: list[str]) -> None:
     sheet.write(["Organisation", content.organisation])
     sheet.write(["Period", str(content.period)])
     sheet.write(["Standard", f"{content.standard.title} ({content.standard.name})"])
+    sheet.write(["Covers", content.scope_line])
     sheet.write(["Published figures" if content.published else "Internal figures", content.note],
                 font=None if content.published else _MARKING)
     sheet.gap()
@@ -132,7 +133,7 @@ def _metric(sheet: _Sheet, metric: MetricContent, content: ReportContent) -> Non
     sheet.write([f"Metric {d.number}: {d.title}"], font=_HEADING)
     sheet.write([d.description.format(bme=bme)])
     sheet.write([counted_line(metric, content.period)])
-    sheet.write([f"{content.organisation}. {content.period}. {content.standard.name}."])
+    sheet.write([f"{content.organisation}. {content.period}. {content.standard.name}. {content.scope_line}"])
     sheet.write(["Status", metric.result.status], font=None)
     _headline(sheet, metric)
     sheet.gap()

@@ -101,7 +101,7 @@ def _para(text: str, style: ParagraphStyle) -> Paragraph:
 # Pages ---------------------------------------------------------------------------------------------
 
 
-def _page_decorator(marking: str) -> Any:
+def _page_decorator(marking: str, scope_line: str = "") -> Any:
     def decorate(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
         width, _ = A4
@@ -109,6 +109,8 @@ def _page_decorator(marking: str) -> Any:
         canvas.setFillColor(_GREY)
         # "Page N" alone: "N of M" reads like a count, and the published text never shows small counts.
         canvas.drawRightString(width - MARGIN, 10 * mm, f"Page {doc.page}")
+        if scope_line:  # every page says what it covers: one service's page is never read as the council's
+            canvas.drawRightString(width - MARGIN, A4[1] - 11 * mm, scope_line)
         if marking:
             canvas.setFont("Helvetica-Bold", 9)
             canvas.setFillColor(_RED)
@@ -127,6 +129,7 @@ def _introduction(content: ReportContent, s: dict[str, ParagraphStyle]) -> list[
         _para(PLAN_TITLE, s["subtitle"]),
         _para(f"{standard.title} ({standard.name})", s["subtitle"]),
         _para(f"Period: {content.period}", s["subtitle"]),
+        _para(content.scope_line, s["subtitle"]),
         Spacer(1, 12 * mm),
         _para("Introduction", s["h1"]),
         _para(f"The {standard.title} ({standard.name}) compares the experience of staff from Black, Asian and "
@@ -248,7 +251,8 @@ def write_pdf(content: ReportContent, target: str | Path | IO[bytes], *, signed_
     doc = SimpleDocTemplate(
         str(target) if isinstance(target, Path) else target, pagesize=A4,
         leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
-        title=f"{PLAN_TITLE}: {content.organisation}, {content.period}", author=content.organisation,
+        title=f"{PLAN_TITLE}: {content.organisation}, {content.period}"
+              + (f" ({content.covers})" if content.covers else ""), author=content.organisation,
         subject=content.standard.title,
     )
     story = [*_introduction(content, s), PageBreak(), *_scorecard(content, s), PageBreak()]
@@ -256,5 +260,5 @@ def write_pdf(content: ReportContent, target: str | Path | IO[bytes], *, signed_
         story += _metric(metric, content, s)
     story += _objectives(content, s)
     story.append(_sign_off(s, (signed_off_by, role, date)))
-    decorate = _page_decorator(content.marking)
+    decorate = _page_decorator(content.marking, content.scope_line)
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)

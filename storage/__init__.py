@@ -68,7 +68,7 @@ from storage.organisation_settings import (
     settings_from_values,
     settings_to_values,
 )
-from storage.panels import PANEL_KINDS, Panel, load_panel, load_panels, save_panel
+from storage.panels import PANEL_KINDS, Panel, load_panel, load_panels, panel_scope, save_panel, scope_words
 
 __all__ = [
     "MAX_TEXT_CHARS",
@@ -113,6 +113,7 @@ __all__ = [
     "DatabaseUnavailable",
     "organisations_with_figures",
     "panel_history",
+    "panel_scope",
     "read_backup",
     "restore_action",
     "restore_panel",
@@ -120,6 +121,7 @@ __all__ = [
     "save_actions",
     "save_figure_set",
     "save_panel",
+    "scope_words",
     "save_settings",
     "scope_of",
     "settings_from_values",

@@ -4,7 +4,7 @@ Each save writes its entry in the same transaction as the change (storage.db.wri
 change is never without its entry nor an entry without its change. Entries are only ever added.
 
 What an entry's `before` and `after` hold, by entity:
-- panel: {"text": ...}
+- panel: {"text": ...}, and "figures" (the metric's figures in words when it was saved) when known
 - action: the action's period and every field a person edits (storage.db.ACTION_STATE_FIELDS)
 - settings: {"values": {...}}
 - figure_set: the summary (period, scope, source, available metrics), never the counts
@@ -33,7 +33,7 @@ from storage.db import (
     read_connection,
 )
 from storage.organisation_settings import save_settings_as
-from storage.panels import Panel, save_panel_as
+from storage.panels import Panel, key_of_entry, save_panel_as
 
 # Keys of `after` that describe the entry rather than the entity.
 NOTE_KEYS: tuple[str, ...] = ("restored_from", "imported")
@@ -117,9 +117,9 @@ def history(
 
 
 def panel_history(
-    engine: Engine, organisation: str, period: str, metric: str, kind: str, limit: int = 200
+    engine: Engine, organisation: str, period: str, metric: str, kind: str, limit: int = 200, scope: str = ""
 ) -> list[AuditEntry]:
-    return history(engine, organisation, "panel", panel_key(check_period(period), metric, kind), limit)
+    return history(engine, organisation, "panel", panel_key(check_period(period), metric, kind, scope), limit)
 
 
 def action_history(engine: Engine, organisation: str, period: str, limit: int = 200) -> list[AuditEntry]:
@@ -167,9 +167,10 @@ def restore_panel(engine: Engine, entry_id: int, *, user: str, expected_version:
     """Save the text the entry recorded as a new version of its panel, if the panel is still at
     `expected_version` (StaleEdit otherwise, changing nothing). Restoring the text it has already changes nothing."""
     found, state = _entry_of(engine, entry_id, "panel")
-    period, metric, kind = found.entity_key.split("/")
-    return save_panel_as(engine, (found.organisation, period, metric, kind), state["text"],
-                         expected_version=expected_version, user=user, change="restored", note=found.note())
+    # The figures the restored text was written against come back with it (None when not recorded).
+    return save_panel_as(engine, key_of_entry(found.organisation, found.entity_key), state["text"],
+                         expected_version=expected_version, user=user, change="restored", note=found.note(),
+                         figures=state.get("figures"))
 
 
 def restore_action(engine: Engine, entry_id: int, *, user: str, expected_version: int | None = None) -> Action:

@@ -57,6 +57,7 @@ from storage.db import (
     plain_json,
     read_connection,
     settings_state,
+    split_panel_key,
     stored_schema_version,
     utc_now,
     write_transaction,
@@ -143,9 +144,9 @@ def _snapshot(conn: Connection) -> Connection:
 
 
 def _panel_out(row: Any) -> dict[str, Any]:
-    return {"organisation": row.organisation, "period": row.period, "metric": row.metric, "kind": row.kind,
-            "text": row.text, "version": row.version, "updated_by": row.updated_by,
-            "updated_at": _iso(row.updated_at)}
+    return {"organisation": row.organisation, "period": row.period, "scope": row.scope, "metric": row.metric,
+            "kind": row.kind, "text": row.text, "figures": row.figures, "version": row.version,
+            "updated_by": row.updated_by, "updated_at": _iso(row.updated_at)}
 
 
 def _action_out(row: Any) -> dict[str, Any]:
@@ -379,9 +380,12 @@ def _check_panel(item: dict[str, Any], where: str) -> dict[str, Any]:
     return {
         "organisation": _name(item, "organisation", where),
         "period": _period(item, "period", where),
+        # A backup made before panels had scopes has none: its panels are the whole organisation's.
+        "scope": (_name(item, "scope", where) or "") if item.get("scope") else "",
         "metric": _one_of(item, "metric", where, METRICS),
         "kind": _one_of(item, "kind", where, PANEL_KINDS),
         "text": _text(item, "text", where),
+        "figures": _text(item, "figures", where) if item.get("figures") is not None else None,
         "version": _whole(item, "version", where),
         **_stamp(item, where),
     }
@@ -518,7 +522,7 @@ def _check_key(entity: str, key: str, where: str) -> None:
     parts = key.split("/", 1 if entity == "figure_set" else -1)
     try:
         if entity == "panel":
-            period, metric, kind = parts
+            period, metric, kind, _ = split_panel_key(key)
             check_period(period)
             valid = metric in METRICS and kind in PANEL_KINDS
         elif entity == "action":
@@ -606,8 +610,9 @@ def check_backup(data: Any) -> _Checked:
         figure_sets=_items(data, "figure_sets", _check_figure_set),
         audit=_items(data, "audit", _check_entry),
     )
-    _no_repeats(checked.panels, "panels", lambda p: (p["organisation"], p["period"], p["metric"], p["kind"]),
-                "organisation, period, metric and panel")
+    _no_repeats(checked.panels, "panels",
+                lambda p: (p["organisation"], p["period"], p["scope"], p["metric"], p["kind"]),
+                "organisation, period, scope, metric and panel")
     _no_repeats(checked.actions, "actions", lambda a: a["id"], "id")
     _no_repeats(checked.settings, "settings", lambda s: s["organisation"], "organisation")
     _no_repeats(checked.figure_sets, "figure_sets", lambda f: (f["organisation"], f["period_end"], f["scope"]),
@@ -656,25 +661,28 @@ class _Import:
     def panels(self, items: list[dict[str, Any]]) -> None:
         for item in items:
             where = and_(panels.c.organisation == item["organisation"], panels.c.period == item["period"],
-                         panels.c.metric == item["metric"], panels.c.kind == item["kind"])
+                         panels.c.scope == item["scope"], panels.c.metric == item["metric"],
+                         panels.c.kind == item["kind"])
             current = self.conn.execute(select(panels).where(where)).first()
-            key = panel_key(item["period"], item["metric"], item["kind"])
+            key = panel_key(item["period"], item["metric"], item["kind"], item["scope"])
+            state = panel_state(item["text"], item["figures"])
             if current is None:
                 self.conn.execute(insert(panels).values(
-                    organisation=item["organisation"], period=item["period"], metric=item["metric"],
-                    kind=item["kind"], text=item["text"], version=item["version"], updated_by=item["by"],
-                    updated_at=item["at"],
+                    organisation=item["organisation"], period=item["period"], scope=item["scope"],
+                    metric=item["metric"], kind=item["kind"], text=item["text"], figures=item["figures"],
+                    version=item["version"], updated_by=item["by"], updated_at=item["at"],
                 ))
                 self.count("created", "panels")
-                self.created.append(("panel", item["organisation"], key, item["version"], panel_state(item["text"])))
+                self.created.append(("panel", item["organisation"], key, item["version"], state))
             elif current.text == item["text"]:
                 self.count("unchanged", "panels")
             else:
                 self.conn.execute(update(panels).where(where).values(
-                    text=item["text"], version=current.version + 1, updated_by=self.user, updated_at=self.now))
+                    text=item["text"], figures=item["figures"], version=current.version + 1, updated_by=self.user,
+                    updated_at=self.now))
                 self.count("replaced", "panels")
-                self.replaced(item["organisation"], "panel", key, panel_state(current.text),
-                              panel_state(item["text"]), current.version + 1)
+                self.replaced(item["organisation"], "panel", key, panel_state(current.text, current.figures),
+                              state, current.version + 1)
 
     def actions(self, items: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
         """Write the actions; return the ids that had to change, as audit keys: (organisation, old) -> new."""

@@ -35,13 +35,15 @@ from sqlalchemy import (
     exc,
     func,
     insert,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Connection, CursorResult, make_url
 
 from data_loaders.errors import InputError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = REPOSITORY_ROOT / "var" / "wres.sqlite"
 # Long enough to wait out another session's save; SQLite's own default (5 s) is not.
@@ -80,12 +82,18 @@ panels = Table(
     metadata,
     Column("organisation", String(MAX_NAME_CHARS), primary_key=True),
     Column("period", String(10), primary_key=True),
+    # Version 4: what the text was written for (storage.panels.panel_scope): "" is the whole organisation under
+    # the default standard; "service: Adults", "NHS WRES", "NHS WRES; service: Adults" the others.
+    Column("scope", String(MAX_NAME_CHARS), primary_key=True, default=""),
     Column("metric", String(3), primary_key=True),
     Column("kind", String(20), primary_key=True),
     Column("text", Text, nullable=False),
     Column("version", Integer, nullable=False),
     Column("updated_by", String(MAX_NAME_CHARS)),
     Column("updated_at", DateTime(timezone=True)),
+    # Version 4: the metric's figures in words when the text was saved, so a page can say when they have changed
+    # since; NULL when not known (saved before version 4, imported, or saved with no figures in view).
+    Column("figures", Text),
 )
 
 actions = Table(
@@ -376,10 +384,35 @@ def _create_schema_once(engine: Engine) -> None:
 def _upgrade(conn: Connection, stored: int) -> None:
     # Versions 2 and 3 only added tables (figure_sets, figure_counts; audit_log), which create_all
     # has just made. A later version that changes an existing table adds its step here, before its row.
+    if stored < 4:
+        # First, whatever the starting version: the steps below read the panels with this code's table.
+        _panels_by_scope(conn)
     for version in range(stored + 1, SCHEMA_VERSION + 1):
         if version == 3:
             _record_what_is_there(conn)
         conn.execute(insert(schema_version).values(version=version, applied_at=utc_now()))
+
+
+def _panels_by_scope(conn: Connection) -> None:
+    """Version 4: panels are kept per scope, with the figures they were written against.
+
+    The scope joins the primary key, which neither SQLite nor a portable ALTER can change in place: the old table
+    is renamed, the new one made, every row copied as the whole organisation's (scope ""), and the old one
+    dropped, in the upgrade's one transaction. A table already in the new shape (made by create_all just now,
+    when the database had no panels table) is left as it is.
+    """
+    if "scope" in {column["name"] for column in inspect(conn).get_columns("panels")}:
+        return
+    conn.execute(text("ALTER TABLE panels RENAME TO panels_v3"))
+    if conn.dialect.name == "postgresql":
+        # The primary key's index keeps its name through the rename; the new table's needs it.
+        conn.execute(text("ALTER TABLE panels_v3 RENAME CONSTRAINT panels_pkey TO panels_v3_pkey"))
+    panels.create(conn)
+    conn.execute(text(
+        "INSERT INTO panels (organisation, period, scope, metric, kind, text, version, updated_by, updated_at, "
+        "figures) SELECT organisation, period, '', metric, kind, text, version, updated_by, updated_at, NULL "
+        "FROM panels_v3"))
+    conn.execute(text("DROP TABLE panels_v3"))
 
 
 def _record_what_is_there(conn: Connection) -> None:
@@ -416,16 +449,28 @@ def _record_what_is_there(conn: Connection) -> None:
 # What a history entry records of each kind of thing; storage.audit reads these back.
 
 
-def panel_key(period: str, metric: str, kind: str) -> str:
-    return f"{period}/{metric}/{kind}"
+def panel_key(period: str, metric: str, kind: str, scope: str = "") -> str:
+    """"PERIOD/METRIC/KIND", and "/SCOPE" after it for a panel written for a part of the organisation (the
+    whole organisation's keys are as they were before panels had scopes)."""
+    return f"{period}/{metric}/{kind}" + (f"/{scope}" if scope else "")
+
+
+def split_panel_key(key: str) -> tuple[str, str, str, str]:
+    """(period, metric, kind, scope) from a panel_key; the scope may itself hold "/"."""
+    parts = key.split("/", 3)
+    if len(parts) == 3:
+        parts.append("")
+    if len(parts) != 4:
+        raise ValueError(f"{key!r} is not a panel's key")
+    return parts[0], parts[1], parts[2], parts[3]
 
 
 def figure_set_key(period_end: str, scope: str) -> str:
     return f"{period_end}/{scope}"
 
 
-def panel_state(text: str) -> dict[str, Any]:
-    return {"text": text}
+def panel_state(text: str, figures: str | None = None) -> dict[str, Any]:
+    return {"text": text} if figures is None else {"text": text, "figures": figures}
 
 
 def settings_state(values: dict[str, Any]) -> dict[str, Any]:

@@ -446,7 +446,10 @@ def test_a_column_can_be_corrected_on_the_data_page():
     next(b for b in at.button if b.label == "Use these columns").click().run()
     assert not at.exception
     at.switch_page("pages/pay_and_senior.py").run()
-    assert "Old A" in at.text_area[0].value and "Old B" in at.text_area[0].value
+    # The bands of the column chosen, in the chart's figures (the panel's starting sentence is written from the
+    # figures as published, which withhold these bands of a handful of people each).
+    shown = " ".join(" ".join(map(str, table.index)) for table in html_tables(at))
+    assert "Old A" in shown and "Old B" in shown
 
 
 def test_a_file_without_an_ethnicity_heading_is_added_once_its_column_is_chosen_on_the_data_page():
@@ -1055,3 +1058,102 @@ def test_a_published_pack_is_not_made_while_a_panel_quotes_a_withheld_figure():
     at.checkbox(key="report_text_checked").check().run()
     next(b for b in at.button if b.label == "Prepare the Excel workbook").click().run()
     assert len(at.get("download_button")) == 1
+
+
+# --- panels kept per scope, and text that knows the figures it was written against ------------------
+
+def test_a_services_panels_are_its_own_and_offer_the_whole_organisations_as_a_starting_point(database):
+    from storage import make_engine
+
+    at = open_app("pages/recruitment.py")
+    at.sidebar.text_input[0].input("Sam Patel").run()
+    at.text_area[1].input("Council-wide: diverse interview panels.").run()
+    save_button(at, 1).click().run()
+    at.selectbox(key="sidebar_service").set_value("Adults").run()
+    assert not at.exception
+    # Adults has nothing written: the box is empty, the page says so, and offers the council's text, labelled.
+    assert at.text_area[1].value == ""
+    assert any("Nothing has been written for service: Adults yet" in plain(c.value) for c in at.caption)
+    assert "The whole organisation's text (a starting point)" in [e.label for e in at.expander]
+    next(b for b in at.button if b.label == "Start from this text").click().run()
+    assert at.text_area[1].value == "Council-wide: diverse interview panels."
+    at.text_area[1].input("Adults: panels from next spring.").run()
+    save_button(at, 1).click().run()
+    assert not at.exception
+    engine = make_engine(database)
+    saved = [p for p in _saved_panels(engine) if p.kind == "achieved"]
+    assert sorted((p.scope, p.text) for p in saved) == [
+        ("", "Council-wide: diverse interview panels."),
+        ("service: Adults", "Adults: panels from next spring."),
+    ]
+    # Back to all services: the council's own text, untouched.
+    at.selectbox(key="sidebar_service").set_value("All services").run()
+    assert at.text_area[1].value == "Council-wide: diverse interview panels."
+    engine.dispose()
+
+
+def _saved_panels(engine):
+    from sqlalchemy import select
+
+    from storage.db import panels
+
+    with engine.connect() as conn:
+        return list(conn.execute(select(panels)))
+
+
+def test_a_panel_written_against_other_figures_says_so_and_a_save_records_it_was_checked(database):
+    from storage import make_engine, save_panel
+
+    at = open_app("pages/conduct.py")
+    organisation, period = _organisation_and_period(at)
+    engine = make_engine(database)
+    save_panel(engine, organisation, period, "M3", "know", "Disciplinary: 3.00, adverse.", expected_version=0,
+               user="Alex", figures="3.00 (0.93 to 9.71)")
+    at = open_app("pages/conduct.py")
+    warnings = [plain(w.value) for w in at.warning]
+    stale = [w for w in warnings if w.startswith("Written when the figures were 3.00 (0.93 to 9.71); now ")]
+    assert len(stale) == 1, warnings
+    at.sidebar.text_input[0].input("Sam Patel").run()
+    save_button(at, 0).click().run()  # the same text, saved: checked against today's figures
+    assert not at.exception
+    assert not [w for w in at.warning if plain(w.value).startswith("Written when the figures were")]
+    engine.dispose()
+
+
+def _organisation_and_period(at):
+    """The sample council's name and the period end the metric pages save under, from a panel's key."""
+    key = at.text_area[0].key  # panel_M3_know_ORGANISATION_PERIOD
+    organisation, period = key.split("_", 3)[3].rsplit("_", 1)
+    return organisation, period
+
+
+def test_the_pack_lists_panels_written_against_other_figures_before_it_is_made(database):
+    from storage import make_engine, save_panel
+
+    at = open_app("pages/conduct.py")
+    organisation, period = _organisation_and_period(at)
+    engine = make_engine(database)
+    save_panel(engine, organisation, period, "M3", "achieved", "New investigation guidance.", expected_version=0,
+               user="Alex", figures="3.00 (0.93 to 9.71)")
+    engine.dispose()
+    at.switch_page("pages/report.py").run()
+    next(b for b in at.button if b.label == "Prepare the Excel workbook").click().run()
+    assert not at.exception
+    assert len(at.get("download_button")) == 0
+    assert any("written when the figures were different" in plain(w.value) for w in at.warning)
+    (table,) = [t for t in html_tables(at) if "Written against" in t.columns]
+    assert list(table["Written against"]) == ["3.00 (0.93 to 9.71)"]
+    at.checkbox(key="report_stale_checked").check().run()
+    next(b for b in at.button if b.label == "Prepare the Excel workbook").click().run()
+    assert len(at.get("download_button")) == 1
+
+
+def test_a_services_pack_names_its_service_in_its_file_name_and_says_so_on_the_page():
+    at = open_app("pages/report.py")
+    at.selectbox(key="sidebar_service").set_value("Adults").run()
+    assert any("This pack covers service: Adults only" in plain(i.value) for i in at.info)
+    next(b for b in at.button if b.label == "Prepare the Excel workbook").click().run()
+    assert len(at.get("download_button")) == 1
+    # The file offered is named for what it covers (AppTest does not show a download's file name: the page keeps it
+    # beside the bytes, and the download button is given it).
+    assert at.session_state["report_prepared_xlsx"][2] == "wres-2026-03-31-service-adults-published"

@@ -1,7 +1,7 @@
 """Databases written by earlier versions of the code open, upgrade and keep every word.
 
-tests/fixtures/schema_v1.sqlite and schema_v2.sqlite were written by the storage code at schema
-versions 1 and 2 (tests/fixtures/make_fixtures.py says how); each test works on a copy.
+tests/fixtures/schema_v1.sqlite, schema_v2.sqlite and schema_v3.sqlite were written by the storage code at
+schema versions 1, 2 and 3 (tests/fixtures/make_fixtures.py says how); each test works on a copy.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ORG = "Northbrook Council"
 PERIOD = "2026-03-31"
 KNOW = "Staff from Black and minoritised communities — naïve café, Zoë.\nSecond line\r\nThird\n"
+KNOW_FIRST = "Draft: fewer Black staff are shortlisted."
 ACHIEVED = '=HYPERLINK("http://example.com","click") and <script>alert(1)</script>'
 SETTINGS = {"bme_label": "Black and minoritised", "min_group_size": 5}
 POSTGRES_ENV = "WRES_TEST_POSTGRES_URL"
@@ -73,10 +74,10 @@ def old(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[int, E
 def test_an_old_database_is_upgraded_and_every_word_kept(old: tuple[int, Engine]) -> None:
     version, engine = old
     create_schema(engine)
-    assert stored_schema_version(engine) == SCHEMA_VERSION == 3
+    assert stored_schema_version(engine) == SCHEMA_VERSION == 4
     with engine.connect() as conn:
         versions = list(conn.execute(select(schema_version.c.version).order_by(schema_version.c.version)).scalars())
-    assert versions == list(range(version, 4))
+    assert versions == list(range(version, 5))
     assert {"audit_log", "figure_sets", "figure_counts"} <= set(inspect(engine).get_table_names())
 
     know = load_panel(engine, ORG, PERIOD, "M2", "know")
@@ -170,21 +171,21 @@ def test_a_database_newer_than_the_code_is_refused(tmp_path: Path, capsys: pytes
     path = tmp_path / "schema_v2.sqlite"
     shutil.copyfile(FIXTURES / path.name, path)
     with sqlite3.connect(path) as conn:
-        conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (4, '2027-01-01 00:00:00')")
+        conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (5, '2027-01-01 00:00:00')")
     conn.close()
     engine = make_engine(f"sqlite:///{path}")
-    message = "the database is at schema version 4, newer than this code (3): update the application"
+    message = "the database is at schema version 5, newer than this code (4): update the application"
     with pytest.raises(RuntimeError, match=message.replace("(", r"\(").replace(")", r"\)")):
         create_schema(engine)
     assert "audit_log" not in inspect(engine).get_table_names()  # the refused upgrade left nothing behind
-    assert stored_schema_version(engine) == 4
+    assert stored_schema_version(engine) == 5
     engine.dispose()
     monkeypatch.setenv("WRES_DATABASE_URL", f"sqlite:///{path}")
     assert main(["upgrade"]) == 2
-    assert capsys.readouterr().err == (f"error: the database at sqlite:///{path} is at schema version 4, newer than "
-                                       "this code (3): update the application; nothing in it was changed\n")
+    assert capsys.readouterr().err == (f"error: the database at sqlite:///{path} is at schema version 5, newer than "
+                                       "this code (4): update the application; nothing in it was changed\n")
     assert main(["version"]) == 0
-    assert capsys.readouterr().out.endswith("schema version 4, newer than this code: update the application.\n")
+    assert capsys.readouterr().out.endswith("schema version 5, newer than this code: update the application.\n")
 
 
 # The same upgrade step on either kind of database
@@ -213,7 +214,7 @@ def test_a_version_2_database_gets_its_history_started(db_url: str) -> None:
                                                   position=0, events=3.0, base=40.0))
     create_schema(engine)
     create_schema(engine)
-    assert stored_schema_version(engine) == 3
+    assert stored_schema_version(engine) == 4
     entries = sorted(history(engine, ORG), key=lambda e: e.entity)
     assert [(e.entity, e.entity_key, e.change, e.version, e.changed_by, e.changed_at) for e in entries] == [
         ("action", "1", "created", 1, "alex", saved_at),
@@ -225,4 +226,67 @@ def test_a_version_2_database_gets_its_history_started(db_url: str) -> None:
     assert entries[1].after["available"] == ["M3"] and "counts" not in entries[1].after
     assert save_panel(engine, ORG, PERIOD, "M1", "know", "New", expected_version=4, user="carol").version == 5
     assert panel_history(engine, ORG, PERIOD, "M1", "know")[0].before == {"text": KNOW}
+    engine.dispose()
+
+
+# Version 4: panels kept per scope, with the figures they were written against
+
+
+def test_a_version_3_database_keeps_every_panel_as_the_whole_organisations(tmp_path: Path) -> None:
+    path = tmp_path / "schema_v3.sqlite"
+    shutil.copyfile(FIXTURES / path.name, path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone() == (3,)
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(panels)")]
+    conn.close()
+    assert "scope" not in columns
+    engine = make_engine(f"sqlite:///{path}")
+    create_schema(engine)
+    assert stored_schema_version(engine) == 4
+    know = load_panel(engine, ORG, PERIOD, "M2", "know")
+    assert (know.text, know.version, know.updated_by, know.scope, know.figures) == (KNOW, 2, "beth", "", None)
+    # The history made at version 3 still names the panel, and restores it.
+    first = panel_history(engine, ORG, PERIOD, "M2", "know")[-1]
+    assert first.after == {"text": KNOW_FIRST}
+    assert restore_panel(engine, first.id, user="dan", expected_version=2).version == 3
+    # A service's panel is its own, beside the whole organisation's.
+    adults = save_panel(engine, ORG, PERIOD, "M2", "know", "Adults only", expected_version=0, user="dan",
+                        scope="service: Adults", figures="0.91 (0.60 to 1.38)")
+    assert (adults.version, load_panel(engine, ORG, PERIOD, "M2", "know").text) == (1, KNOW_FIRST)
+    assert load_panel(engine, ORG, PERIOD, "M2", "know", "service: Adults").figures == "0.91 (0.60 to 1.38)"
+    engine.dispose()
+
+
+def test_the_version_4_step_on_either_kind_of_database(db_url: str) -> None:
+    """The scope joins the primary key: the old table is renamed, a new one made and every row copied."""
+    from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text
+
+    engine = make_engine(db_url)
+    saved_at = dt.datetime(2025, 6, 1, 9, 30, tzinfo=dt.UTC)
+    old = MetaData()
+    old_panels = Table("panels", old,
+                       Column("organisation", String(200), primary_key=True),
+                       Column("period", String(10), primary_key=True),
+                       Column("metric", String(3), primary_key=True),
+                       Column("kind", String(20), primary_key=True),
+                       Column("text", Text, nullable=False),
+                       Column("version", Integer, nullable=False),
+                       Column("updated_by", String(200)),
+                       Column("updated_at", DateTime(timezone=True)))
+    with engine.begin() as conn:
+        metadata.create_all(conn, tables=[t for t in metadata.sorted_tables if t is not panels])
+        old.create_all(conn)
+        conn.execute(insert(schema_version).values(version=3, applied_at=saved_at))
+        conn.execute(insert(old_panels).values(organisation=ORG, period=PERIOD, metric="M3", kind="know", text=KNOW,
+                                               version=2, updated_by="alex", updated_at=saved_at))
+    create_schema(engine)
+    create_schema(engine)
+    assert stored_schema_version(engine) == 4
+    assert {c["name"] for c in inspect(engine).get_columns("panels")} >= {"scope", "figures"}
+    assert "panels_v3" not in inspect(engine).get_table_names()
+    kept = load_panel(engine, ORG, PERIOD, "M3", "know")
+    assert (kept.text, kept.version, kept.updated_by, kept.scope) == (KNOW, 2, "alex", "")
+    # The same metric, period and kind for another scope is a row of its own (the new primary key).
+    save_panel(engine, ORG, PERIOD, "M3", "know", "NHS", expected_version=0, user="carol", scope="NHS WRES")
+    assert load_panel(engine, ORG, PERIOD, "M3", "know").text == KNOW
     engine.dispose()

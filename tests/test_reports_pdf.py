@@ -239,3 +239,27 @@ def test_each_metric_names_who_is_counted(published: Path, analysis: Analysis) -
     for definition in METRICS.values():
         # The rule with the period's dates, as metrics.registry writes it (the PDF wraps lines).
         assert f"Who is counted: {definition.counted_text(analysis.period)}" in text, definition.id
+
+
+def test_a_services_plan_names_its_service_on_every_page_and_carries_that_services_text(tmp_path: Path) -> None:
+    adults = analyse_paths(filters={"service": ["Adults"]})
+    engine = make_engine(f"sqlite:///{tmp_path / 'scoped.sqlite'}")
+    create_schema(engine)
+    period = adults.period.end.isoformat()
+    save_panel(engine, adults.organisation, period, "M2", "achieved", "Council-wide words.", expected_version=0,
+               user="alex")
+    save_panel(engine, adults.organisation, period, "M2", "achieved", "Words for Adults.", expected_version=0,
+               user="alex", scope="service: Adults")
+    content = build_content(adults, engine=engine)
+    assert (content.covers, content.file_stem) == ("service: Adults", "wres-2026-03-31-service-adults-published")
+    out = tmp_path / "adults.pdf"
+    write_pdf(content, out)
+    pages = _pages(out)
+    assert all("Covers service: Adults only." in page for page in pages)
+    text = "\n".join(pages)
+    assert "Words for Adults." in text and "Council-wide words." not in text
+    # The whole organisation's pack says what it covers too, and carries the council's text.
+    whole = build_content(analyse_paths(), engine=engine)
+    assert (whole.covers, whole.scope_line) == ("", "Covers the whole organisation.")
+    assert whole.metrics["M2"].panels["achieved"] == "Council-wide words."
+    engine.dispose()

@@ -27,6 +27,7 @@ from storage import (
     load_panels,
     load_settings,
     make_engine,
+    panel_history,
     save_actions,
     save_panel,
     save_settings,
@@ -48,7 +49,7 @@ def test_schema_can_be_created_again_and_records_its_version_once(engine: Engine
     save_panel(engine, ORG, PERIOD, "M1", "know", "kept", expected_version=0, user="alex")
     create_schema(engine)
     create_schema(engine)
-    assert stored_schema_version(engine) == SCHEMA_VERSION == 3
+    assert stored_schema_version(engine) == SCHEMA_VERSION == 4
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(schema_version)).scalar() == 1
     assert set(inspect(engine).get_table_names()) >= {"schema_version", "panels", "actions", "organisation_settings"}
@@ -503,3 +504,31 @@ def test_settings_the_engine_cannot_use_are_refused(engine: Engine, values: dict
     with pytest.raises(ValueError, match=message):
         save_settings(engine, ORG, values, expected_version=0, user="alex")
     assert load_settings(engine, ORG) == ({}, 0)
+
+
+def test_panels_are_kept_per_scope_and_keep_the_figures_they_were_written_against(tmp_path) -> None:
+    from storage import load_panels, panel_scope
+
+    assert panel_scope() == ""
+    assert panel_scope("sc-wres", {"service": ["Adults"]}) == "service: Adults"
+    assert panel_scope("nhs-wres", {"service": ["Adults"]}) == "NHS WRES; service: Adults"
+    with pytest.raises(ValueError, match="no standard"):
+        panel_scope("wdes")
+    engine = make_engine(f"sqlite:///{tmp_path / 'scope.sqlite'}")
+    create_schema(engine)
+    save_panel(engine, ORG, PERIOD, "M3", "know", "Whole", expected_version=0, user="a", figures="3.00 (1 to 9)")
+    save_panel(engine, ORG, PERIOD, "M3", "know", "NHS", expected_version=0, user="a", scope="NHS WRES")
+    assert load_panels(engine, ORG, PERIOD)[("M3", "know")].text == "Whole"
+    assert load_panels(engine, ORG, PERIOD, "NHS WRES")[("M3", "know")].text == "NHS"
+    assert load_panels(engine, ORG, PERIOD, "service: Adults")[("M3", "know")].version == 0
+    # The same text saved against new figures records them (a new version); against the same, nothing changes.
+    same = save_panel(engine, ORG, PERIOD, "M3", "know", "Whole", expected_version=1, user="b",
+                      figures="3.00 (1 to 9)")
+    assert same.version == 1
+    checked = save_panel(engine, ORG, PERIOD, "M3", "know", "Whole", expected_version=1, user="b",
+                         figures="24.00 (2.92 to 197.09)")
+    assert (checked.version, load_panel(engine, ORG, PERIOD, "M3", "know").figures) == (2, "24.00 (2.92 to 197.09)")
+    # Each scope's history is its own.
+    assert [e.version for e in panel_history(engine, ORG, PERIOD, "M3", "know")] == [2, 1]
+    assert [e.version for e in panel_history(engine, ORG, PERIOD, "M3", "know", scope="NHS WRES")] == [1]
+    engine.dispose()

@@ -43,6 +43,7 @@ class Draft:
     kind: str
     text: str
     version: int  # the saved version it was typed over: a later save is checked against this
+    scope: str = ""  # what the panel is written for (storage.panel_scope): "" the whole organisation
 
 
 def get(text_key: str) -> Draft | None:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.api import Analysis
-from metrics.narrative import pct, relative_likelihood_reading
+from metrics.narrative import figure_words, pct, relative_likelihood_reading
 from metrics.registry import METRICS, STANDARDS
 from metrics.results import MetricResult
 from storage import actions_for_metric
@@ -140,7 +140,11 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
     if result.status == "insufficient data":
         st.warning(md(result.sentence), icon=":material/warning:")
     period = analysis.period.end.isoformat()  # what the figures are for, whatever set it
-    panels.render(view.organisation, period, metric_id, result.sentence)
+    # The starting sentence is written from the figures as they may be published: saved as it is, it never puts a
+    # withheld count into a pack (the figures on screen above are the full ones).
+    starting = state.published(view)[metric_id].sentence
+    panels.render(view.organisation, period, metric_id, starting, scope=state.panel_scope_of(view),
+                  figures=figure_words(result))
     actions = actions_for_metric(db.engine(), view.organisation, period, metric_id)
     with st.expander(f"Actions in the plan for metric {definition.number} ({len(actions)})",
                      expanded=bool(actions)):

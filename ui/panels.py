@@ -3,13 +3,27 @@
 Each panel remembers the version it was loaded at; a save that would overwrite someone
 else's newer text is refused by storage, and their text is shown beside the person's own,
 which stays in the box: nothing is lost silently.
+
+Panels are kept per scope (storage.panel_scope: the standard and any filter, such as one service): the text
+in view is the text written for the figures in view. A scope with nothing written offers the whole
+organisation's text as a starting point, labelled as such. A saved panel keeps the metric's figures in words
+(metrics.narrative.figure_words); when today's differ, the panel says so.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from storage import PANEL_KINDS, Panel, StaleEdit, load_panels, panel_history, restore_panel, save_panel
+from storage import (
+    PANEL_KINDS,
+    Panel,
+    StaleEdit,
+    load_panels,
+    panel_history,
+    restore_panel,
+    save_panel,
+    scope_words,
+)
 from ui import access, db, drafts, sidebar
 from ui.safe import md
 
@@ -17,9 +31,18 @@ from ui.safe import md
 CURRENT_VERSION = "current version"
 
 
-def _keys(organisation: str, period: str, metric: str, kind: str) -> tuple[str, str, str]:
-    base = f"panel_{metric}_{kind}_{organisation}_{period}"
+# (organisation, period, metric, kind, scope): one panel, as storage keys it.
+_Where = tuple[str, str, str, str, str]
+
+
+def _keys(where: _Where) -> tuple[str, str, str]:
+    organisation, period, metric, kind, scope = where
+    base = f"panel_{metric}_{kind}_{organisation}_{period}" + (f"_{scope}" if scope else "")
     return base, f"{base}_version", f"{base}_outcome"
+
+
+def _figures_key(text_key: str) -> str:
+    return f"{text_key}_figures"  # the metric's figures in words as this person sees them, saved with the text
 
 
 def _prefill_key(text_key: str) -> str:
@@ -30,16 +53,17 @@ def _baseline_key(text_key: str) -> str:
     return f"{text_key}_baseline"  # what the box holds with nothing typed: the saved text, or the engine's sentence
 
 
-def _keep_draft(organisation: str, period: str, metric: str, kind: str) -> None:
+def _keep_draft(where: _Where) -> None:
     # A callback, so it runs even when the person types and then goes straight to another page: Streamlit
     # forgets the box's value in a run that does not draw it, and the words would be lost without a trace.
-    text_key, version_key, _ = _keys(organisation, period, metric, kind)
+    text_key, version_key, _ = _keys(where)
+    organisation, period, metric, kind, scope = where
     text = st.session_state.get(text_key, "")
     if text == st.session_state.get(_baseline_key(text_key), ""):
         drafts.forget(text_key)
     else:
         drafts.put(text_key, drafts.Draft(organisation, period, metric, kind, text,
-                                          st.session_state.get(version_key, 0)))
+                                          st.session_state.get(version_key, 0), scope))
 
 
 def _when(panel: Panel) -> str:
@@ -49,19 +73,21 @@ def _when(panel: Panel) -> str:
     return f"Last saved by {md(panel.updated_by or 'someone')} on {moment.day} {moment:%B %Y at %H:%M} (UTC)."
 
 
-def _save(organisation: str, period: str, metric: str, kind: str) -> None:
-    text_key, version_key, outcome_key = _keys(organisation, period, metric, kind)
+def _save(where: _Where) -> None:
+    text_key, version_key, outcome_key = _keys(where)
+    organisation, period, metric, kind, scope = where
     if not access.can_edit():  # the button is not offered; a forged click still changes nothing
         st.session_state[outcome_key] = ("invalid", "Not saved: saving needs the editor role.")
         return
     try:
         saved = save_panel(db.engine(), organisation, period, metric, kind, st.session_state[text_key],
-                           expected_version=st.session_state[version_key], user=sidebar.user())
+                           expected_version=st.session_state[version_key], user=sidebar.user(), scope=scope,
+                           figures=st.session_state.get(_figures_key(text_key)))
     except StaleEdit as stale:
         # They have now seen the newer text: a second save is a decision, not an accident.
         st.session_state[version_key] = stale.current.version
         st.session_state[outcome_key] = ("stale", stale.current)
-        _keep_draft(organisation, period, metric, kind)
+        _keep_draft(where)
         return
     except ValueError as error:
         st.session_state[outcome_key] = ("invalid", str(error))
@@ -72,8 +98,8 @@ def _save(organisation: str, period: str, metric: str, kind: str) -> None:
     drafts.forget(text_key)
 
 
-def _restore(organisation: str, period: str, metric: str, kind: str, entry_id: int) -> None:
-    text_key, version_key, outcome_key = _keys(organisation, period, metric, kind)
+def _restore(where: _Where, entry_id: int) -> None:
+    text_key, version_key, outcome_key = _keys(where)
     if not access.can_edit():
         st.session_state[outcome_key] = ("invalid", "Not restored: restoring needs the editor role.")
         return
@@ -94,9 +120,10 @@ def _restore(organisation: str, period: str, metric: str, kind: str, entry_id: i
     drafts.forget(text_key)
 
 
-def _history(organisation: str, period: str, metric: str, kind: str, editor: bool, current: int) -> None:
+def _history(where: _Where, editor: bool, current: int) -> None:
     """Every saved version, newest first; each but the `current` one (the version saved now) can be restored."""
-    entries = panel_history(db.engine(), organisation, period, metric, kind, limit=50)
+    organisation, period, metric, kind, scope = where
+    entries = panel_history(db.engine(), organisation, period, metric, kind, limit=50, scope=scope)
     if not entries:
         return
     with st.expander(f"History ({len(entries)})"):
@@ -111,11 +138,11 @@ def _history(organisation: str, period: str, metric: str, kind: str, editor: boo
             st.text(text if len(text) <= 600 else text[:600] + " …")
             if editor and entry.version and not is_current:
                 st.button("Restore this version", key=f"panel_restore_{entry.id}", on_click=_restore,
-                          args=(organisation, period, metric, kind, entry.id), icon=":material/history:")
+                          args=(where, entry.id), icon=":material/history:")
 
 
-def _take_theirs(organisation: str, period: str, metric: str, kind: str, theirs: Panel) -> None:
-    text_key, version_key, outcome_key = _keys(organisation, period, metric, kind)
+def _take_theirs(where: _Where, theirs: Panel) -> None:
+    text_key, version_key, outcome_key = _keys(where)
     st.session_state[text_key] = theirs.text
     st.session_state[version_key] = theirs.version
     st.session_state.pop(outcome_key, None)
@@ -123,16 +150,44 @@ def _take_theirs(organisation: str, period: str, metric: str, kind: str, theirs:
     drafts.forget(text_key)
 
 
-def render(organisation: str, period: str, metric: str, engine_sentence: str) -> None:
-    """The three panels of `metric`; "What we know from our data" starts as the engine's sentence."""
-    stored = load_panels(db.engine(), organisation, period)
+def _start_from(where: _Where, text: str) -> None:
+    text_key = _keys(where)[0]
+    st.session_state[text_key] = text
+    _keep_draft(where)
+
+
+def stale_note(panel: Panel, figures: str | None) -> str:
+    """Words for a saved panel written against other figures than today's; "" when they agree or are not known."""
+    if not panel.version or not panel.text.strip() or panel.figures is None or figures is None \
+            or panel.figures == figures:
+        return ""
+    return (f"Written when the figures were {panel.figures}; now {figures}. Check the text still holds, change it "
+            "if not, and press Save to record that it was checked against today's figures.")
+
+
+def render(organisation: str, period: str, metric: str, engine_sentence: str, *, scope: str = "",
+           figures: str | None = None) -> None:
+    """The three panels of `metric` for `scope`; "What we know from our data" starts as the engine's sentence.
+
+    `figures`: the metric's figures in view, in words (metrics.narrative.figure_words), saved with the text."""
+    engine = db.engine()
+    stored = load_panels(engine, organisation, period, scope)
+    whole = load_panels(engine, organisation, period) if scope else {}
     editor = access.can_edit()
     if not editor:
         access.read_only_note("these panels")
+    if scope:
+        written_here = any(p.version for (m, _), p in stored.items() if m == metric)
+        st.caption(md(f"The text below is written for {scope_words(scope)}, not the whole organisation."
+                      if written_here else
+                      f"Nothing has been written for {scope_words(scope)} yet. The whole organisation's text, where "
+                      "there is some, is offered under each box as a starting point."))
     columns = st.columns(len(PANEL_KINDS))
     for (kind, label), column in zip(PANEL_KINDS.items(), columns, strict=True):
-        panel = stored.get((metric, kind)) or Panel(organisation, period, metric, kind, "", 0, None, None)
-        text_key, version_key, outcome_key = _keys(organisation, period, metric, kind)
+        where: _Where = (organisation, period, metric, kind, scope)
+        panel = stored.get((metric, kind)) or Panel(organisation, period, metric, kind, scope=scope)
+        text_key, version_key, outcome_key = _keys(where)
+        st.session_state[_figures_key(text_key)] = figures
         prefill = engine_sentence if kind == "know" else ""
         draft = drafts.get(text_key)
         if text_key not in st.session_state:
@@ -147,17 +202,28 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str) ->
             st.session_state[text_key] = prefill
             st.session_state[_prefill_key(text_key)] = prefill
         st.session_state[_baseline_key(text_key)] = panel.text if panel.version else prefill
-        args = (organisation, period, metric, kind)
         with column.container(border=True):
             st.text_area(label, key=text_key, height=200, max_chars=20_000, disabled=not editor,
-                         on_change=_keep_draft, args=args)
+                         on_change=_keep_draft, args=(where,))
+            stale = stale_note(panel, figures)
+            if stale:
+                st.warning(md(stale), icon=":material/update:")
             if editor:
-                st.button("Save", key=f"{text_key}_save", on_click=_save, args=args, icon=":material/save:")
+                st.button("Save", key=f"{text_key}_save", on_click=_save, args=(where,), icon=":material/save:")
             if st.session_state[text_key] != st.session_state[_baseline_key(text_key)] and editor:
                 st.markdown(":orange-badge[:material/edit_note: Unsaved changes] Kept while this browser tab is "
                             "open; press Save to keep them for everyone.")
             st.caption(_when(panel))
-            _history(organisation, period, metric, kind, editor, panel.version)
+            theirs = whole.get((metric, kind))
+            if scope and not panel.version and theirs is not None and theirs.text.strip():
+                with st.expander("The whole organisation's text (a starting point)"):
+                    st.caption("Written for the whole organisation, not for "
+                               f"{md(scope_words(scope))}: its figures may differ.")
+                    st.text(theirs.text)
+                    if editor:
+                        st.button("Start from this text", key=f"{text_key}_from_whole", on_click=_start_from,
+                                  args=(where, theirs.text), icon=":material/content_copy:")
+            _history(where, editor, panel.version)
             outcome = st.session_state.get(outcome_key)
             if outcome is None:
                 continue
@@ -174,4 +240,4 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str) ->
                          "save again to replace theirs.", icon=":material/sync_problem:")
                 st.text(detail.text)
                 st.button("Replace mine with theirs", key=f"{text_key}_theirs", on_click=_take_theirs,
-                          args=(organisation, period, metric, kind, detail))
+                          args=(where, detail))

@@ -12,9 +12,11 @@ from reports.content import INTERNAL_MARKING, build_content, suppression_note
 from reports.excel import write_excel
 from reports.pdf import write_pdf
 from reports.pptx import write_pptx
+from storage.figure_sets import scope_of
 from ui import db, state
 from ui.figures import table_html
 from ui.navigation import page_for
+from ui.safe import md
 
 _PREPARED = "report_prepared"
 # format -> (button words, file suffix, MIME type, writer)
@@ -27,6 +29,8 @@ _FORMATS = {
 }
 _FOUND = "report_withheld_in_text"  # (pack key, [WithheldFigure]) from the last pack prepared
 _CHECKED = "report_text_checked"
+_STALE = "report_stale_panels"  # (pack key, [(metric, panel, figures then, figures now)]) from the last pack prepared
+_STALE_CHECKED = "report_stale_checked"
 PUBLISHED = "Publication-safe"
 INTERNAL = "Internal, unsuppressed"
 
@@ -41,6 +45,11 @@ def render(view: state.View) -> None:
     )
     published = choice == PUBLISHED
     st.caption(suppression_note(threshold) if published else INTERNAL_MARKING)
+    covers = scope_of(dict(view.filters))
+    if covers:
+        st.info(f"This pack covers {md(covers)} only, as the sidebar's filter says: its cover, every page, slide "
+                "and sheet, and its file name say so, and it carries the text written for it. Clear the filter "
+                "for the whole organisation's pack.", icon=":material/filter_alt:")
     # The workbook is made when asked for, not on every rerun of the page.
     key = (view.organisation, analysis.period.end.isoformat(), published, threshold, view.settings.standard,
            view.filters, id(analysis))
@@ -53,16 +62,19 @@ def render(view: state.View) -> None:
                                             engine=db.engine(),
                                             together=state.published_together(view) if published else None)
                     st.session_state[_FOUND] = (key, content.withheld_in_text)
-                    if not content.withheld_in_text or st.session_state.get(_CHECKED):
+                    st.session_state[_STALE] = (key, content.stale_panels)
+                    if (not content.withheld_in_text or st.session_state.get(_CHECKED)) and \
+                            (not content.stale_panels or st.session_state.get(_STALE_CHECKED)):
                         buffer = io.BytesIO()
                         write(content, buffer)
-                        st.session_state[f"{_PREPARED}_{kind}"] = (key, buffer.getvalue())
+                        st.session_state[f"{_PREPARED}_{kind}"] = (key, buffer.getvalue(), content.file_stem)
             prepared = st.session_state.get(f"{_PREPARED}_{kind}")
             if prepared and prepared[0] == key:
-                name = f"wres-{analysis.period.end.isoformat()}-{'published' if published else 'INTERNAL'}.{suffix}"
+                name = f"{prepared[2]}.{suffix}"
                 st.download_button(f"Download the {words}", prepared[1], file_name=name, mime=mime, type="primary",
                                    icon=":material/download:", key=f"report_download_{kind}")
     _withheld_in_text(key)
+    _stale_panels(key)
     st.caption("The workbook holds every metric's table, headline figures, the three panels and the action plan; "
                "the slides, a chart per metric in large type for the meeting room; the PDF, the plan in the shape "
                "councils publish, with a sign-off block.")
@@ -84,3 +96,21 @@ def _withheld_in_text(key: tuple) -> None:
         page = page_for(metric_id)
         st.page_link(page.path, label=f"Change the panels on {page.title}", icon=":material/edit:")
     st.checkbox("I have checked these: none of them is the withheld figure", key=_CHECKED)
+
+
+def _stale_panels(key: tuple) -> None:
+    """Panels written against other figures than the pack's: listed before the pack is made, which waits until
+    they are saved again against today's figures or the editor says the text still holds."""
+    found = st.session_state.get(_STALE)
+    if not found or found[0] != key or not found[1]:
+        return
+    st.warning("The pack was not made: these panels were written when the figures were different. Check each "
+               "still holds (saving it on the metric's page records that it was checked), or tick the box below, "
+               "then prepare the pack again.", icon=":material/update:")
+    rows = [{"Metric": f"{METRICS[m].number}. {METRICS[m].title}", "Panel": panel, "Written against": then,
+             "Now": now} for m, panel, then, now in found[1]]
+    st.html(table_html(pd.DataFrame(rows), "Panels written against other figures"))
+    for metric_id in dict.fromkeys(m for m, *_ in found[1]):
+        page = page_for(metric_id)
+        st.page_link(page.path, label=f"Check the panels on {page.title}", icon=":material/edit:")
+    st.checkbox("I have checked these: the text still holds for today's figures", key=_STALE_CHECKED)

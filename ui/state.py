@@ -81,6 +81,13 @@ class View:
     assumed_period: AssumedPeriodEnd | None = None  # the period end, when the files suggested it, not the person
 
 
+def panel_scope_of(view: View) -> str:
+    """What the view's panels are written for (storage.panel_scope): its standard and filters."""
+    from storage import panel_scope
+
+    return panel_scope(view.settings.standard, dict(view.filters))
+
+
 class _Bounds(TypedDict):
     timeout: float
     memory_bytes: int
