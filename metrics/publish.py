@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from metrics import stats
 from metrics.counts import DataQuality
 from metrics.disclosure import DisclosureModel, protect
-from metrics.narrative import sentence_for
+from metrics.narrative import listed, sentence_for
 from metrics.registry import GROUPS
 from metrics.results import BandRow, GroupFigures, MetricResult, ratio_for
 from metrics.settings import Settings
@@ -154,6 +154,78 @@ class _Builder:
             terms = same if same is not None else {
                 self.variable((result.definition.population, part, value), value): 1.0}
             self.cell(_key(metric, question, "quality", part), terms)
+
+
+# Pay bands shown together for publication ---------------------------------------------------------
+
+
+def band_runs(result: MetricResult, threshold: int) -> list[list[str]]:
+    """The pay bands (lowest first) as runs of adjacent bands to publish together, so that the publication rule
+    combines rather than withholds where it can: from the highest band down, each run is the fewest bands whose
+    counts by group are each 0 or at least `threshold`; bands left over at the bottom join the run above them.
+    The statistical disclosure guidance prefers this (recoding) to suppressing cells, and it keeps the finding a
+    board exists to see (how many senior staff are minority-ethnic) where withholding would hide it."""
+    runs: list[list[str]] = []
+    current: list[str] = []
+    sums = dict.fromkeys(GROUPS, 0.0)
+    for row in reversed(result.bands):
+        current.append(row.band)
+        for g in GROUPS:
+            sums[g] += row.counts[g] or 0.0
+        if all(v == 0 or v >= threshold for v in sums.values()):
+            runs.append(current)
+            current, sums = [], dict.fromkeys(GROUPS, 0.0)
+    if current:
+        if runs:
+            runs[-1].extend(current)
+        else:
+            runs.append(current)
+    return [list(reversed(run)) for run in reversed(runs)]
+
+
+def _run_name(run: list[str]) -> str:
+    return run[0] if len(run) == 1 else f"{run[0]} to {run[-1]}"
+
+
+def combine_bands(result: MetricResult, runs: list[list[str]]) -> MetricResult:
+    """M1 with each run of bands as one row (counts summed, percentages of the row), and `combined` saying which.
+    Bands a result lacks (a service with nobody in them) are simply not in its sums."""
+    if result.definition.kind != "distribution" or all(len(run) == 1 for run in runs):
+        return result
+    by_band = {row.band: row for row in result.bands}
+    rows: list[BandRow] = []
+    said: list[str] = []
+    for run in runs:
+        present = [by_band[b] for b in run if b in by_band]
+        if not present:
+            continue
+        if len(run) == 1:
+            rows.append(present[0])
+            continue
+        counts = {g: sum(row.counts[g] or 0.0 for row in present) for g in GROUPS}
+        total = sum(counts.values())
+        pct: dict[str, float | None] = {g: 100 * counts[g] / total if total else None for g in GROUPS}
+        rows.append(BandRow(_run_name(run), dict(counts), pct, total))
+        said.append(f"{listed(run)} are shown together as {_run_name(run)}")
+    return replace(result, bands=tuple(rows), combined=tuple(said))
+
+
+def _combined(results: Mapping[str, MetricResult], threshold: int,
+              runs: Mapping[str, list[list[str]]] | None = None) -> dict[str, MetricResult]:
+    """Every distribution metric's bands combined for publication, by its own runs or by `runs` (the whole
+    organisation's, so that each service's rows are the whole's rows and add up to them)."""
+    out: dict[str, MetricResult] = {}
+    for metric_id, result in results.items():
+        if result.definition.kind == "distribution" and result.status != stats.NO_DATA and result.bands:
+            chosen = runs[metric_id] if runs is not None and metric_id in runs else band_runs(result, threshold)
+            result = combine_bands(result, chosen)
+        out[metric_id] = result
+    return out
+
+
+def _runs_of(results: Mapping[str, MetricResult], threshold: int) -> dict[str, list[list[str]]]:
+    return {m: band_runs(r, threshold) for m, r in results.items()
+            if r.definition.kind == "distribution" and r.status != stats.NO_DATA and r.bands}
 
 
 def _hidden_keys(model: DisclosureModel, threshold: int) -> frozenset[str]:
@@ -295,6 +367,9 @@ def publish_together(whole: Mapping[str, MetricResult], parts: Mapping[str, Mapp
     threshold = settings.suppression_threshold
     if threshold <= 1:
         return PublishedTogether(dict(whole), {k: dict(v) for k, v in parts.items()})
+    runs = _runs_of(whole, threshold)
+    whole = _combined(whole, threshold, runs)
+    parts = {name: _combined(results, threshold, runs) for name, results in parts.items()}
     model = DisclosureModel()
     main = _Builder(whole, model)
     builders = [_Builder(results, model, name) for name, results in parts.items()]
@@ -326,6 +401,7 @@ def publish_result(result: MetricResult, settings: Settings, hidden: frozenset[s
     if settings.suppression_threshold <= 1 or result.status == stats.NO_DATA:
         return result
     if hidden is None:
+        result = _combined({result.id: result}, settings.suppression_threshold)[result.id]
         hidden = protect_results({result.id: result}, settings.suppression_threshold)
     if result.definition.kind == "distribution":
         published = _publish_bands(result, hidden)
@@ -347,5 +423,6 @@ def publish(results: dict[str, MetricResult], settings: Settings) -> dict[str, M
     """Every metric with the suppression rule of `settings.suppression_threshold` applied, protected together."""
     if settings.suppression_threshold <= 1:
         return dict(results)
+    results = _combined(results, settings.suppression_threshold)
     hidden = protect_results(results, settings.suppression_threshold)
     return {metric_id: publish_result(result, settings, hidden) for metric_id, result in results.items()}

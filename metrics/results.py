@@ -68,6 +68,9 @@ class MetricResult:
     sentence: str = ""
     # Counts hidden by the publication rule (see metrics.publish), as "group.events" etc.
     hidden: frozenset[str] = frozenset()
+    # M1 as published: the bands shown together instead of withheld, in words ("SM1, SM2 and SM3 are shown
+    # together as SM1 to SM3"), for every output to say (metrics.publish.combine_bands).
+    combined: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:

@@ -131,6 +131,14 @@ def per_question(metric: MetricContent) -> list[tuple[str, MetricResult]]:
     return [("", metric.result)]
 
 
+def combined_line(metric: MetricContent) -> str:
+    """What the publication rule combined rather than withheld ("" when nothing), as every export says it."""
+    if not metric.result.combined:
+        return ""
+    return ("Combined for publication, so that no small count is shown and none withheld: "
+            + "; ".join(metric.result.combined) + ".")
+
+
 def counted_line(metric: MetricContent, period: Period) -> str:
     """The metric's population rule (metrics.registry), as every export names it beside the figures."""
     return f"Who is counted: {metric.definition.counted_text(period)}"

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from metrics.registry import METRICS, MetricDefinition
-from reports.content import MetricContent, ReportContent, counted_line, rag_key_text
+from reports.content import MetricContent, ReportContent, combined_line, counted_line, rag_key_text
 from reports.safe import safe_cell
 from storage import PANEL_KINDS, Action
 
@@ -139,6 +139,8 @@ def _metric(sheet: _Sheet, metric: MetricContent, content: ReportContent) -> Non
     sheet.gap()
     sheet.heading(metric.chart.title)
     sheet.write([metric.chart.summary])
+    if combined_line(metric):
+        sheet.write([combined_line(metric)])
     if not metric.chart.table.empty:
         sheet.table(metric.chart.table)
     if not metric.counts.empty and d.chart in ("forest", "representation"):  # the other charts' tables hold the counts

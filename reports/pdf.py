@@ -35,6 +35,7 @@ from reports.content import (
     SCORECARD_COLUMNS,
     MetricContent,
     ReportContent,
+    combined_line,
     counted_line,
     headline_lines,
     rag_key_text,
@@ -168,6 +169,7 @@ def _metric(metric: MetricContent, content: ReportContent, s: dict[str, Paragrap
         _chart(metric),
         _para(metric.chart.summary, s["caption"]),
         _para(counted_line(metric, content.period), s["caption"]),
+        *([_para(combined_line(metric), s["caption"])] if combined_line(metric) else []),
         *[_para(line, s["figure"]) for line in headline_lines(metric, content.published)],
     ]
     numbers = [str(a.number) for a in metric.actions if a.number is not None]

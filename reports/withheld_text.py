@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from charts.palette import group_label
 from metrics.registry import GROUPS, KNOWN_GROUPS
-from metrics.results import MetricResult
+from metrics.results import BandRow, MetricResult
 from metrics.settings import Settings
 from storage import PANEL_KINDS
 
@@ -80,7 +80,12 @@ def withheld_values(internal: MetricResult, published: MetricResult, settings: S
             out.append(_Withheld(inside.value, f"the metric's value{about}", False))
             if inside.ci is not None:
                 out += [_Withheld(end, f"an end of the 95% interval{about}", False) for end in inside.ci]
-    for inside_band, outside_band in zip(internal.bands, published.bands, strict=True):
+    shown_bands = {band.band: band for band in published.bands}
+    for inside_band in internal.bands:
+        # A band the publication shows only combined with others (metrics.publish.combine_bands) shows none of
+        # its own figures.
+        outside_band = shown_bands.get(inside_band.band) or BandRow(inside_band.band, dict.fromkeys(GROUPS),
+                                                                    dict.fromkeys(GROUPS))
         for g in GROUPS:
             name = group_label(g, settings)
             count, shown_count = inside_band.counts.get(g), outside_band.counts.get(g)

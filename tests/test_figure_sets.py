@@ -121,7 +121,10 @@ def test_sample_figures_round_trip(engine: Engine) -> None:
     assert loaded.available == original.available
     assert loaded.quality == original.quality
     assert loaded.quality["M6"].unrecognised == {"British": 54}
-    assert (loaded.organisation, loaded.period, loaded.notes) == (original.organisation, original.period, [])
+    assert (loaded.organisation, loaded.period, loaded.notes) == (original.organisation, original.period,
+                                                                   original.notes)
+    # The sample's notes say how many cases were of people who had left by the snapshot (metrics 3, 4 and 5).
+    assert [note.split(":")[0] for note in loaded.notes] == ["Metric 3", "Metric 4", "Metric 5"]
     assert made_with_of(engine, summary.id) == {
         "white_minorities_as_bme": False,
         "ethnicity_overrides": {},

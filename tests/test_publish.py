@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from metrics.counts import DataQuality, FigureSet, Period
-from metrics.publish import publish
+from metrics.publish import band_runs, combine_bands, publish
 from metrics.results import compute_results
 from metrics.serialise import result_to_dict
 from metrics.settings import Settings
@@ -50,21 +50,64 @@ def test_nothing_small_nothing_hidden():
     assert published.hidden == frozenset()
 
 
-def test_pay_bands_hide_small_cells_and_their_percentages():
+def test_pay_bands_are_combined_rather_than_withheld_worked_by_hand():
+    """SM1 has 2 BME staff: withheld, the board loses the senior finding. Combined with the band below it
+    (Grade 8: 18, 180, 10), the run has 20 BME, 210 white and 10 unknown, all at least 10: published whole.
+
+    Grade 8 to SM1: 20 / 240 = 8.3% BME, published as 8%; 210 / 240 = 87.5%, as 88%; 10 / 240 = 4.2%, as 4%.
+    """
     rows = [
         ("M1", "Grade 3", "bme", 40, 60), ("M1", "Grade 3", "white", 80, 290), ("M1", "Grade 3", "unknown", 12, 22),
-        ("M1", "SM1", "bme", 2, 60), ("M1", "SM1", "white", 30, 290), ("M1", "SM1", "unknown", 0, 22),
         ("M1", "Grade 8", "bme", 18, 60), ("M1", "Grade 8", "white", 180, 290), ("M1", "Grade 8", "unknown", 10, 22),
+        ("M1", "SM1", "bme", 2, 60), ("M1", "SM1", "white", 30, 290), ("M1", "SM1", "unknown", 0, 22),
     ]
     settings = Settings()
-    published = publish(compute_results(figures(rows), settings), settings)["M1"]
-    sm1 = next(b for b in published.bands if b.band == "SM1")
-    assert sm1.counts["bme"] is None and sm1.pct["bme"] is None
-    # The band total (32) is shown, so a second SM1 cell must go: the zero is not enough.
-    assert sum(v is None for v in sm1.counts.values()) >= 2
-    for band in published.bands:
-        for value in band.counts.values():
-            assert value is None or value == 0 or value >= 10
+    results = compute_results(figures(rows), settings)
+    assert band_runs(results["M1"], 10) == [["Grade 3"], ["Grade 8", "SM1"]]
+    published = publish(results, settings)["M1"]
+    assert [b.band for b in published.bands] == ["Grade 3", "Grade 8 to SM1"]
+    top = published.bands[-1]
+    assert top.counts == {"bme": 20, "white": 210, "unknown": 10} and top.total == 240
+    assert top.pct == {"bme": 8, "white": 88, "unknown": 4}
+    assert published.combined == ("Grade 8 and SM1 are shown together as Grade 8 to SM1",)
+    assert published.hidden == frozenset()
+    assert "in the highest (Grade 8 to SM1)" in published.sentence
+    # Nothing combined on screen: the unsuppressed figures keep every band.
+    assert [b.band for b in results["M1"].bands] == ["Grade 3", "Grade 8", "SM1"]
+
+
+def test_bands_left_over_at_the_bottom_join_the_run_above_and_one_run_is_withheld_as_before():
+    rows = [
+        ("M1", "G1", "bme", 3, 0), ("M1", "G1", "white", 4, 0), ("M1", "G1", "unknown", 0, 0),
+        ("M1", "G2", "bme", 30, 0), ("M1", "G2", "white", 40, 0), ("M1", "G2", "unknown", 0, 0),
+    ]
+    results = compute_results(figures(rows), Settings())
+    # From the top: G2 is safe alone; G1 (3, 4) is not and has no band below, so it joins G2.
+    assert band_runs(results["M1"], 10) == [["G1", "G2"]]
+    small = [("M1", "G1", "bme", 3, 0), ("M1", "G1", "white", 4, 0), ("M1", "G1", "unknown", 1, 0)]
+    settings = Settings()
+    published = publish(compute_results(figures(small), settings), settings)["M1"]
+    # A single band that cannot be made safe is withheld, as before.
+    assert [b.band for b in published.bands] == ["G1"] and published.bands[0].counts["bme"] is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 60), st.integers(0, 12)), min_size=1, max_size=8),
+       st.integers(2, 12))
+def test_combined_bands_add_up_to_the_bands_they_replace(bands, threshold):
+    rows = [("M1", f"G{i:02d}", g, n, 0) for i, band in enumerate(bands)
+            for g, n in zip(("bme", "white", "unknown"), band, strict=True)]
+    result = compute_results(figures(rows), Settings())["M1"]
+    runs = band_runs(result, threshold)
+    # Every band once, in order, in adjacent runs.
+    assert [b for run in runs for b in run] == [row.band for row in result.bands]
+    combined = combine_bands(result, runs)
+    for g in ("bme", "white", "unknown"):
+        assert sum(row.counts[g] for row in combined.bands) == sum(row.counts[g] for row in result.bands)
+    # Each run but a lone one is safe from primary suppression.
+    if len(runs) > 1:
+        for row in combined.bands:
+            assert all(v == 0 or v >= threshold for v in row.counts.values())
 
 
 def _all_counts(out):
