@@ -223,7 +223,10 @@ def representation_ratio(definition: MetricDefinition, groups: dict[str, GroupFi
         return replace(likelihood, status=stats.INSUFFICIENT)
     adverse_if = definition.adverse_if_bme_rate
     assert adverse_if is not None
-    status = stats.status_for(value, adverse_if, representation_range(workforce_pct, settings), ci, parity=0.0)
+    # Rounded so that a senior share of exactly 0.80 times the workforce's is on the range's edge, as a ratio of
+    # exactly 0.80 is, not a float's width outside it.
+    low, high = representation_range(workforce_pct, settings)
+    status = stats.status_for(round(value, 9), adverse_if, (round(low, 9), round(high, 9)), ci, parity=0.0)
     return replace(likelihood, status=status)
 
 

@@ -175,7 +175,7 @@ def _ratio_change(definition: MetricDefinition, label: str, old: MetricResult, n
                     f"{'closer to' if nearer else 'further from'} 1.00")
     sentence += "; " + _interval_words(old, new) + "."
     if old.status != new.status:
-        sentence += f" It was {stats.status_words(old.status).lower()} and is now {_status(new, settings)}."
+        sentence += f" It was {stats.status_words(old.status).lower()}; it is now {_status(new, settings)}."
     z = change_z(old, new)
     if a != b and z is not None:
         if abs(z) < stats.z_value(0.95):
@@ -243,7 +243,7 @@ def _gap_change(definition: MetricDefinition, old: MetricResult, new: MetricResu
         text += (" The latest year's interval includes 0 points, so the gap could be down to chance."
                  if holds else " The latest year's interval does not include 0 points: the gap is beyond chance.")
     if old.status != new.status:
-        text += f" It was {stats.status_words(old.status).lower()} and is now {stats.status_words(new.status).lower()}."
+        text += f" It was {stats.status_words(old.status).lower()}; it is now {stats.status_words(new.status).lower()}."
     return text
 
 
