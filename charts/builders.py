@@ -183,7 +183,7 @@ def _why_not_drawn(result: MetricResult, settings: Settings) -> str:
     if result.status == stats.NO_DATA:
         needs = " and ".join(name.replace("_", " ") for name in d.datasets)
         return f"There is no data for {d.title.lower()} yet: it needs the {needs} data."
-    if result.status == stats.INSUFFICIENT and not _withheld(result):
+    if result.status == stats.INSUFFICIENT:
         reason = result.ratio.reason if result.ratio and result.ratio.reason else "too few people were counted"
         return f"There is not enough data to compare {d.subject}: {reason}."
     return ""
@@ -214,8 +214,9 @@ def _ratio_clause(result: MetricResult, settings: Settings) -> str:
             return "; the relative likelihood is withheld"
         return f"; no relative likelihood can be given ({ratio.reason})" if ratio.reason else ""
     standard = STANDARDS[settings.standard].name
+    interval = f", 95% interval {ratio_text(ratio.ci[0])} to {ratio_text(ratio.ci[1])}" if ratio.ci else ""
     return (f": a relative likelihood of {ratio_text(ratio.value)} ({standard}, "
-            f"{_convention(result.definition, settings)}), {ratio.status}")
+            f"{_convention(result.definition, settings)}){interval}, {stats.status_words(ratio.status).lower()}")
 
 
 def _share_of(figures: GroupFigures | None, group: str, noun: str, settings: Settings) -> str | None:
@@ -441,7 +442,6 @@ class _Row:
 
     @property
     def value(self) -> float | None:
-        # M9's value is in percentage points; its ratio is the relative likelihood drawn here.
         return self.result.ratio.value if self.result.ratio is not None else self.result.value
 
     @property
@@ -460,13 +460,25 @@ class _Row:
     def shown_status(self) -> str:
         return WITHHELD if self.reason == WITHHELD else self.status
 
+    @property
+    def words(self) -> str:
+        """The status as written everywhere (metrics.stats.LOOKS)."""
+        return stats.status_words(self.shown_status)
+
+
+def _status_colour(status: str) -> str:
+    """A chart's colour for a status set against the range: adverse (beyond chance or not) stands out."""
+    return palette.ADVERSE if stats.is_adverse(status) else palette.NEUTRAL
+
 
 def _forest_rows(results: Sequence[MetricResult]) -> list[_Row]:
     rows = []
     for result in results:
         d = result.definition
-        if d.kind == "distribution":
-            continue  # pay bands have no relative likelihood
+        if d.kind in ("distribution", "representation"):
+            # Pay bands have no relative likelihood; senior management's figure and status are in percentage
+            # points (charts.representation draws them).
+            continue
         if len(result.questions) > 1:
             rows += [_Row(f"{d.title}: {q.question_label}", q) for q in result.questions.values()]
         else:
@@ -485,34 +497,31 @@ def _forest_summary(rows: list[_Row], settings: Settings) -> str:
     if len(rows) == 1:
         row = rows[0]
         if row.value is None:
-            return f"{row.label}: no relative likelihood can be shown ({row.shown_status})."
+            return f"{row.label}: no relative likelihood can be shown ({row.words.lower()})."
         text = (f"{row.label}: a relative likelihood of {ratio_text(row.value)} ({standard}, "
                 f"{_convention(row.result.definition, settings)})")
         if row.ci is not None:
             text += f", 95% interval {ratio_text(row.ci[0])} to {ratio_text(row.ci[1])}"
-        text += f", {row.status}"
+        text += f", {row.words.lower()}"
         if row.ci is not None:
             text += "; the interval includes 1.00" if row.ci[0] <= 1 <= row.ci[1] else "; the interval excludes 1.00"
-        r = row.result
-        if r.definition.kind == "representation" and r.senior_pct is not None and r.workforce_pct is not None:
-            text = (f"{_cap(settings.bme_label)} staff are {pct(r.senior_pct, fraction=False)} of senior managers "
-                    f"against {pct(r.workforce_pct, fraction=False)} of the workforce where ethnicity is known; "
-                    f"{text[:1].lower()}{text[1:]}")
+        else:
+            text += "; there is no interval"
         return text + "."
     counts: dict[str, list[_Row]] = {}
     for row in rows:
         counts.setdefault(row.shown_status, []).append(row)
-    order = [stats.ADVERSE, stats.WITHIN_RANGE, stats.FAVOURABLE, WITHHELD, stats.INSUFFICIENT, stats.NO_DATA]
     parts = []
-    for status in order:
+    for status in stats.STATUSES:
         found = counts.get(status, [])
         if not found:
             continue
-        if status == stats.ADVERSE:
+        words = stats.status_words(status).lower()
+        if stats.is_adverse(status):
             named = ", ".join(f"{r.label} {ratio_text(r.value)}" for r in found if r.value is not None)
-            parts.append(f"{len(found)} adverse ({named})")
+            parts.append(f"{len(found)} {words} ({named})")
         else:
-            parts.append(f"{len(found)} {status}")
+            parts.append(f"{len(found)} {words}")
     return f"Of {len(rows)} comparisons ({standard}): " + ", ".join(parts) + "."
 
 
@@ -535,18 +544,18 @@ def forest(results: list[MetricResult], settings: Settings) -> ChartSpec:
         label = f"{row.label} ({convention})" if mixed else row.label
         table_rows.append({
             "Metric": row.label, "Ratio": convention,
-            "Relative likelihood": round(row.value, 2) if row.value is not None else row.shown_status,
+            "Relative likelihood": round(row.value, 2) if row.value is not None else row.words,
             "Lower 95% limit": round(row.ci[0], 2) if row.ci else "",
             "Upper 95% limit": round(row.ci[1], 2) if row.ci else "",
-            "Status": row.shown_status,
+            "Status": row.words,
             "Note": row.reason if row.reason != WITHHELD else "",
         })
         marks.append({
-            "metric": row.result.id, "row": "\n".join(_wrap(label, 34)), "status": row.shown_status,
+            "metric": row.result.id, "row": "\n".join(_wrap(label, 34)), "status": row.shown_status, "words": row.words,
             "value": round(row.value, 2) if row.value is not None else None,
             "ci_low": round(row.ci[0], 2) if row.ci else None,
             "ci_high": round(row.ci[1], 2) if row.ci else None,
-            "label": (f"{ratio_text(row.value)}, {row.status}" if row.value is not None else row.shown_status),
+            "label": (f"{ratio_text(row.value)}, {row.words.lower()}" if row.value is not None else row.words),
         })
     table = _table(table_rows, ["Metric", "Ratio", "Relative likelihood", "Lower 95% limit", "Upper 95% limit",
                                 "Status", "Note"])
@@ -574,8 +583,7 @@ def forest(results: list[MetricResult], settings: Settings) -> ChartSpec:
               axis=alt.Axis(labelExpr="split(datum.label, '\\n')"))
     data = alt.InlineData(values=marks)
     status_colour = alt.Color("status:N", scale=alt.Scale(
-        domain=[stats.ADVERSE, stats.WITHIN_RANGE, stats.FAVOURABLE],
-        range=[palette.ADVERSE, palette.NEUTRAL, palette.NEUTRAL]), legend=None)
+        domain=list(stats.RATED), range=[_status_colour(s) for s in stats.RATED]), legend=None)
     shading = alt.Chart(alt.InlineData(values=[{"low": low, "high": high}])).mark_rect(
         color=palette.RANGE_SHADING, opacity=0.6).encode(x=alt.X("low:Q", scale=scale), x2="high:Q")
     parity = alt.Chart(alt.InlineData(values=[{"parity": 1.0}])).mark_rule(
@@ -585,11 +593,11 @@ def forest(results: list[MetricResult], settings: Settings) -> ChartSpec:
     points = alt.Chart(data).mark_point(filled=True, size=160, opacity=1).transform_filter(
         "isValid(datum.value) && datum.value > 0").encode(
         y=y, x=x, color=status_colour, shape=alt.Shape("status:N", scale=alt.Scale(
-            domain=[stats.ADVERSE, stats.WITHIN_RANGE, stats.FAVOURABLE],
-            range=["diamond", "circle", "circle"]), legend=None),
+            domain=list(stats.RATED), range=["diamond" if stats.is_adverse(s) else "circle" for s in stats.RATED]),
+            legend=None),
         tooltip=[alt.Tooltip("row:N", title="Metric"), alt.Tooltip("value:Q", title="Relative likelihood"),
                  alt.Tooltip("ci_low:Q", title="Lower 95% limit"), alt.Tooltip("ci_high:Q", title="Upper 95% limit"),
-                 alt.Tooltip("status:N", title="Status")])
+                 alt.Tooltip("words:N", title="Status")])
     words = alt.Chart(data).mark_text(baseline="bottom", dy=-10, fontSize=palette.LABEL_SIZE,
                                       color=palette.BLACK).transform_filter("datum.value > 0").encode(
         y=y, x=alt.X("text_x:Q", scale=scale), text="label:N")
@@ -684,7 +692,7 @@ def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> 
         if ratio is not None and ratio.value is not None:
             ratio_cell: float | str = round(ratio.value, 2)
         else:
-            ratio_cell = WITHHELD if _withheld(result) else result.status
+            ratio_cell = WITHHELD if _withheld(result) else stats.status_words(result.status)
         for g in _shown_groups(result.groups):
             f = result.groups[g]
             table_rows.append({"Service": service, "Group": _label(g, settings), "Leavers": _count(f.events),
@@ -711,7 +719,7 @@ def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> 
     else:
         bme = settings.bme_label
         listed = "; ".join(f"{service} {pct(r.groups['bme'].rate)} against {pct(r.groups['white'].rate)}"
-                           + (f" ({ratio_text(r.ratio.value)}, {r.ratio.status})"
+                           + (f" ({ratio_text(r.ratio.value)}, {stats.status_words(r.ratio.status).lower()})"
                               if r.ratio is not None and r.ratio.value is not None else "")
                            for service, r in parts)
         summary = f"Leaving rates of {bme} staff against white staff: {listed}."

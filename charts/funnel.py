@@ -49,7 +49,7 @@ def comparison_table(comparison: Comparison) -> pd.DataFrame:
         "Relative likelihood": None if row.value is None else round(row.value, 2),
         "Lower 95% limit": round(row.ci[0], 2) if row.ci else None,
         "Upper 95% limit": round(row.ci[1], 2) if row.ci else None,
-        "Status": stats.STATUS_WORDS.get(row.status, row.status),
+        "Status": stats.status_words(row.status),
         "On the funnel": position_words(row),
     } for row in comparison.organisations]
     return pd.DataFrame(rows, columns=["Organisation", "Size", "Relative likelihood", "Lower 95% limit",

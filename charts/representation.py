@@ -9,7 +9,8 @@ import altair as alt
 
 from charts import palette
 from charts.builders import ChartSpec, _cap, _count, _table, _why_not_drawn, finish_chart, message_spec
-from metrics.narrative import pct, senior_share_interval
+from metrics import stats
+from metrics.narrative import pct, points, senior_share_interval
 from metrics.results import MetricResult
 from metrics.settings import Settings
 
@@ -70,4 +71,9 @@ def representation(result: MetricResult, settings: Settings) -> ChartSpec:
                + f" against {pct(result.workforce_pct, fraction=False)} of the workforce")
     if result.population_pct is not None:
         summary += f" and {pct(result.population_pct, fraction=False)} of the residents of {area}"
+    if result.value is not None:
+        summary += f": {points(result.value)} percentage points"
+        if result.ci is not None:
+            summary += f" (95% interval {points(result.ci[0])} to {points(result.ci[1])})"
+        summary += f", {stats.status_words(result.status).lower()}"
     return ChartSpec(finish_chart(chart, title, subtitle), title, summary + ".", table)

@@ -40,7 +40,7 @@ def trend(years: Sequence[Year], metric_id: str, settings: Settings) -> ChartSpe
         _value_column(measure): rows["value"].round(2 if measure == "relative likelihood" else 1),
         "Lower 95% limit": rows["ci_low"].round(2 if measure == "relative likelihood" else 1),
         "Upper 95% limit": rows["ci_high"].round(2 if measure == "relative likelihood" else 1),
-        "Status": [stats.STATUS_WORDS[s] for s in rows["status"]],
+        "Status": [stats.status_words(s) for s in rows["status"]],
         "Ethnicity unknown %": rows["unknown_pct"].round(1),
     }).reset_index(drop=True)
     if len(years) >= 2:
@@ -114,8 +114,9 @@ def _chart(marks: list[dict[str, Any]], order: list[str], measure: str, settings
             color=palette.BLACK, strokeWidth=1.5).encode(y=alt.Y("reference:Q", scale=scale)))
     data = alt.InlineData(values=marks)
     status_colour = alt.Color("status:N", scale=alt.Scale(
-        domain=[stats.ADVERSE, stats.WITHIN_RANGE, stats.FAVOURABLE, stats.DESCRIPTIVE],
-        range=[palette.ADVERSE, palette.NEUTRAL, palette.NEUTRAL, palette.DARK_BLUE]), legend=None)
+        domain=[*stats.RATED, stats.DESCRIPTIVE],
+        range=[*(palette.ADVERSE if stats.is_adverse(s) else palette.NEUTRAL for s in stats.RATED), palette.DARK_BLUE]),
+        legend=None)
     shape = (alt.Shape("question:N", scale=alt.Scale(range=list(_QUESTION_SHAPES)),
                        legend=alt.Legend(title="Question", orient="top", labelLimit=400))
              if has_questions else alt.Undefined)

@@ -258,7 +258,7 @@ class Benchmark:
 def position_words(row: OrganisationRow) -> str:
     """Where an organisation sits, in words: 'above the 99.8% limit, adverse', or why it is not placed."""
     if row.position is None:
-        return row.reason or stats.STATUS_WORDS.get(row.status, row.status)
+        return row.reason or stats.status_words(row.status)
     if row.position == WITHIN_95:
         return "within the 95% limits"
     limit = "99.8%" if row.position == OUTSIDE_998 else "95%"
@@ -520,7 +520,7 @@ def anonymise_comparison(comparison: Comparison, key: Mapping[str, str],
     for row in comparison.organisations:
         hidden = replace(row, organisation=_relabel(row.organisation, key), size=rounded_size(row.size), groups={})
         if row.value is not None and withheld_for_sharing(row, threshold):
-            rows.append(replace(hidden, value=None, ci=None, status=stats.INSUFFICIENT, limits=None, position=None,
+            rows.append(replace(hidden, value=None, ci=None, status=stats.WITHHELD, limits=None, position=None,
                                 side=None, adverse=None,
                                 reason=f"withheld: it rests on a count under {threshold}"))
             continue

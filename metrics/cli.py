@@ -188,7 +188,7 @@ def _benchmark(argv: Sequence[str]) -> int:
 def _comparison_text(comparison: Comparison, bme_label: str) -> list[str]:
     from metrics.benchmarking import position_words
     from metrics.narrative import number
-    from metrics.stats import STATUS_WORDS
+    from metrics.stats import status_words
     from metrics.table import format_table
 
     definition = comparison.definition
@@ -213,7 +213,7 @@ def _comparison_text(comparison: Comparison, bme_label: str) -> list[str]:
         table = [["Organisation", "Size", "Ratio", "95% interval", "Status", "Against the funnel"]]
         table += [[row.organisation, number(row.size), f"{row.value:.2f}",
                    f"{row.ci[0]:.2f} to {row.ci[1]:.2f}" if row.ci else "-",
-                   STATUS_WORDS.get(row.status, row.status), position_words(row)] for row in placed]
+                   status_words(row.status), position_words(row)] for row in placed]
         lines.append(format_table(table))
     for row in comparison.not_placed:
         lines.append(textwrap.fill(f"Not placed: {row.organisation}: {row.reason}.", WIDTH, subsequent_indent="  "))

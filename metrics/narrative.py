@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from metrics import stats
 from metrics.registry import METRICS, STANDARDS
-from metrics.results import GroupFigures, MetricResult
+from metrics.results import WITHHELD_REASON, GroupFigures, MetricResult, representation_range
 from metrics.settings import Settings
 
 
@@ -51,7 +51,14 @@ def relative_likelihood_reading(settings: Settings) -> str:
         "A relative likelihood compares two groups' rates. **1.00** means the same likelihood. Between "
         f"**{low:.2f} and {high:.2f}** is the usual non-adverse range. Whether high or low is adverse depends on the "
         f"metric ({STANDARDS[settings.standard].name}): {'; '.join(sides)}. When the 95% interval includes 1.00 "
-        "the difference could be down to chance."
+        "the difference could be down to chance.\n\n"
+        "Each status says both: **Adverse, beyond chance** is outside the range on the adverse side with an interval "
+        "that excludes 1.00; **Adverse, could be chance** is outside it but the interval includes 1.00 (or there is "
+        "none); **Favourable, beyond chance** and **Favourable, could be chance** likewise on the other side; "
+        "**Within range**. **Too few to say**: a group is under the minimum size, or nobody had the event. "
+        "**Withheld for publication**: the publication-safe figures withhold a count the ratio rests on. Senior "
+        "management is read in percentage points: its range is a senior share from "
+        f"{low:.2f} to {high:.2f} times the workforce share, and its interval is set against 0 points."
     )
 
 
@@ -103,19 +110,7 @@ def _comparison(result: MetricResult, settings: Settings) -> str:
     else:
         sentence += "; no interval can be given because one group had none."
     low, high = settings.adverse_range
-    band = f"the {low:.2f} to {high:.2f} range"
-    bme = settings.bme_label
-    if ratio.status == stats.WITHIN_RANGE:
-        sentence += f" This is within {band}."
-    elif ratio.status == stats.ADVERSE:
-        sentence += f" This is outside {band}, adverse to {bme} staff."
-    elif ratio.status == stats.FAVOURABLE:
-        sentence += f" This is outside {band}, in favour of {bme} staff."
-    if ratio.ci is not None:
-        if ratio.includes_parity:
-            sentence += " The interval includes 1.00, so the difference could be down to chance."
-        else:
-            sentence += " The interval does not include 1.00."
+    sentence += " " + status_sentence(ratio.status, ratio.ci, f"the {low:.2f} to {high:.2f} range", settings)
     events = [result.groups[g].events for g in ("bme", "white")]
     if all(e is not None for e in events) and sum(events) < settings.min_group_size:  # type: ignore[arg-type]
         sentence += (f" With only {number(sum(events))} {d.events_label.lower()} in all, treat this as a "  # type: ignore
@@ -123,9 +118,30 @@ def _comparison(result: MetricResult, settings: Settings) -> str:
     return sentence
 
 
+def status_sentence(status: str, ci: tuple[float, float] | None, band: str, settings: Settings,
+                    parity: float = 1.0, parity_words: str = "1.00") -> str:
+    """Where a figure sits against `band` (the non-adverse range, in words) and whether its 95% interval includes
+    `parity` (1.00, or 0 points for M9): the status (metrics.stats.status_for) in a sentence or two, the same for
+    every metric; "" for a status not set against the range."""
+    bme = settings.bme_label
+    if status == stats.WITHIN_RANGE:
+        where = f"This is within {band}."
+    elif stats.is_adverse(status):
+        where = f"This is outside {band}, adverse to {bme} staff."
+    elif stats.is_favourable(status):
+        where = f"This is outside {band}, in favour of {bme} staff."
+    else:
+        return ""
+    if ci is None:
+        return f"{where} With no interval, the difference could be down to chance."
+    if ci[0] <= parity <= ci[1]:
+        return f"{where} The interval includes {parity_words}, so the difference could be down to chance."
+    return f"{where} The interval does not include {parity_words}: the difference is beyond chance."
+
+
 def _insufficient(result: MetricResult, settings: Settings) -> str:
     reason = result.ratio.reason if result.ratio else ""
-    if reason == "withheld":
+    if reason == WITHHELD_REASON:
         what = f"harassment, bullying or abuse {result.question_label}" if result.question_label else "this metric"
         return (f"The figures for {what} are withheld from publication because some counts are "
                 f"under {settings.suppression_threshold}.")
@@ -173,18 +189,38 @@ def _pay_bands(result: MetricResult, settings: Settings) -> str:
     return sentence
 
 
+def points(value: float) -> str:
+    """A difference in percentage points with its sign: +4.5, -10.1, 0.0."""
+    return f"{value:+.1f}" if round(value, 1) != 0 else "0.0"
+
+
 def _representation(result: MetricResult, settings: Settings) -> str:
+    """M9 in its one unit, percentage points: the difference, its interval, the range (representation_range) and
+    whether the interval includes 0 points."""
     bme = settings.bme_label
     if result.senior_pct is None or result.workforce_pct is None or result.value is None:
         return _insufficient(result, settings)
     direction = "higher" if result.value > 0 else "lower"
     sentence = (f"{_cap(bme)} staff are {pct(result.senior_pct, fraction=False)} of senior managers and "
                 f"{pct(result.workforce_pct, fraction=False)} of the workforce (where ethnicity is known): "
-                f"{abs(result.value):.1f} percentage points {direction}.")
-    if result.ratio is not None and result.ratio.value is not None:
-        sentence += " " + _comparison(result, settings)
-    elif result.ratio is not None:
+                f"{abs(result.value):.1f} percentage points {direction}")
+    if result.ci is not None:
+        sentence += f", 95% interval {points(result.ci[0])} to {points(result.ci[1])} points."
+    else:
+        sentence += "; no interval can be given."
+    if result.status in (stats.INSUFFICIENT, stats.WITHHELD):
         sentence += " " + _insufficient(result, settings)
+    else:
+        low, high = representation_range(result.workforce_pct, settings)
+        range_low, range_high = settings.adverse_range
+        band = (f"the range of {points(low)} to {points(high)} points (a senior share {range_low:.2f} to "
+                f"{range_high:.2f} times the workforce share)")
+        sentence += " " + status_sentence(result.status, result.ci, band, settings, 0.0, "0 points")
+        senior = [result.groups[g].events for g in ("bme", "white") if g in result.groups]
+        if len(senior) == 2 and all(e is not None for e in senior) \
+                and sum(senior) < settings.min_group_size:  # type: ignore[arg-type]
+            sentence += (f" With only {number(sum(senior))} senior managers in all, treat this as a "  # type: ignore
+                         "prompt to look closer, not a finding.")
     population = population_sentence(result, settings)
     return f"{sentence} {population}" if population else sentence
 
@@ -230,7 +266,7 @@ def sentence_for(result: MetricResult, settings: Settings, *, with_quality: bool
     elif result.questions and len(result.questions) > 1:
         # One sentence per question, and the unknown-ethnicity sentence once, not per question.
         text = " ".join(sentence_for(q, settings, with_quality=False) for q in result.questions.values())
-    elif result.status == stats.INSUFFICIENT:
+    elif result.status in (stats.INSUFFICIENT, stats.WITHHELD):
         text = _insufficient(result, settings)
     else:
         text = _comparison(result, settings)
@@ -245,7 +281,7 @@ def _chance(interval: tuple[float, float] | None, parity: float) -> str:
     """Whether the difference could be down to chance, going by whether the 95% interval includes parity."""
     if interval is None:
         return ""
-    return "could be chance" if interval[0] <= parity <= interval[1] else "unlikely to be chance"
+    return "could be chance" if interval[0] <= parity <= interval[1] else "beyond chance"
 
 
 def _few(result: MetricResult, settings: Settings) -> bool:
@@ -260,10 +296,10 @@ def _not_shown(result: MetricResult, settings: Settings) -> str:
     if result.status == stats.NO_DATA:
         return f"No data yet: this needs the {' and '.join(n.replace('_', ' ') for n in d.datasets)} data."
     reason = result.ratio.reason if result.ratio else ""
-    if reason == "withheld" or (d.kind == "distribution" and (result.overall is None
+    if reason == WITHHELD_REASON or (d.kind == "distribution" and (result.overall is None
                                                                or result.overall.pct.get("bme") is None)):
         return f"Withheld from publication: some counts are under {settings.suppression_threshold}."
-    if result.status == stats.INSUFFICIENT or (d.kind != "distribution" and result.ratio is None):
+    if result.status in (stats.INSUFFICIENT, stats.WITHHELD) or (d.kind != "distribution" and result.ratio is None):
         return f"Not enough data to compare {d.subject}."
     return ""
 

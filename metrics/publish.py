@@ -20,7 +20,7 @@ from metrics.counts import DataQuality
 from metrics.disclosure import DisclosureModel, protect
 from metrics.narrative import listed, sentence_for
 from metrics.registry import GROUPS
-from metrics.results import BandRow, GroupFigures, MetricResult, ratio_for
+from metrics.results import BandRow, GroupFigures, MetricResult, ratio_for, representation_ratio
 from metrics.settings import Settings
 
 TOTAL = "total"
@@ -270,20 +270,27 @@ def _publish_groups(result: MetricResult, settings: Settings, hidden: frozenset[
                         value=ratio.value if ratio else None, ci=ratio.ci if ratio else None,
                         status=ratio.status if ratio else result.status)
     if result.definition.kind == "representation":
-        published = _representation(published, result, groups)
+        published = _representation(published, result, groups, settings)
     return published
 
 
-def _representation(published: MetricResult, result: MetricResult, groups: dict[str, GroupFigures]) -> MetricResult:
+def _representation(published: MetricResult, result: MetricResult, groups: dict[str, GroupFigures],
+                    settings: Settings) -> MetricResult:
     senior_hidden = groups["bme"].events is None or groups["white"].events is None
     workforce_hidden = groups["bme"].base is None or groups["white"].base is None
     hide_value = senior_hidden or workforce_hidden
+    value = None if hide_value else result.value
+    ci = None if hide_value else result.ci
+    # The status in points, as computed (metrics.results.representation_ratio), withheld with the figure.
+    ratio = representation_ratio(result.definition, groups, value, ci, result.workforce_pct, settings)
     return replace(
         published,
         senior_pct=None if senior_hidden else _whole(result.senior_pct),
         workforce_pct=None if workforce_hidden else _whole(result.workforce_pct),
-        value=None if hide_value else result.value,
-        ci=None if hide_value else result.ci,
+        value=value,
+        ci=ci,
+        ratio=ratio,
+        status=ratio.status,
     )
 
 
@@ -409,7 +416,9 @@ def publish_result(result: MetricResult, settings: Settings, hidden: frozenset[s
         questions = {k: _publish_groups(q, settings, hidden, k) if q.groups else q
                      for k, q in result.questions.items()}
         questions = {k: replace(q, sentence=sentence_for(q, settings)) for k, q in questions.items()}
-        published = replace(result, questions=questions, quality=_quality(result.quality, hidden, result.id))
+        # The headline status from the published questions': a withheld question no longer counts as adverse.
+        published = replace(result, questions=questions, quality=_quality(result.quality, hidden, result.id),
+                            status=stats.headline_status([q.status for q in questions.values()]))
     elif result.groups:
         published = _publish_groups(result, settings, hidden, None)
         if result.questions:

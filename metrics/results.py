@@ -29,6 +29,10 @@ class BandRow:
     total: float | None = None
 
 
+# A Ratio's reason when the publication rule withholds a count it rests on.
+WITHHELD_REASON = "withheld"
+
+
 @dataclass(frozen=True)
 class Ratio:
     """A relative likelihood with its interval and status, under one standard."""
@@ -36,7 +40,7 @@ class Ratio:
     value: float | None
     ci: tuple[float, float] | None
     status: str
-    # Why the status is "insufficient data", in words, or "".
+    # Why there is no value, in words ("withheld" when the publication rule withholds it), or "".
     reason: str = ""
 
     @property
@@ -102,7 +106,7 @@ def ratio_for(definition: MetricDefinition, groups: dict[str, GroupFigures], set
     for g in KNOWN_GROUPS:
         events, base = groups[g].events, groups[g].base
         if base is None or events is None:
-            return Ratio(None, None, stats.INSUFFICIENT, "withheld")
+            return Ratio(None, None, stats.WITHHELD, WITHHELD_REASON)
         known[g] = (events, base)
     small = [g for g in KNOWN_GROUPS if known[g][1] < settings.min_group_size]
     if small:
@@ -122,7 +126,7 @@ def ratio_for(definition: MetricDefinition, groups: dict[str, GroupFigures], set
                      f"{definition.subject} counted as '{definition.events_label.lower()}', so no ratio can be formed")
     adverse_if = definition.adverse_if_ratio(standard)
     assert adverse_if is not None
-    status = stats.status_for(likelihood.value, adverse_if, settings.adverse_range)
+    status = stats.status_for(likelihood.value, adverse_if, settings.adverse_range, likelihood.ci)
     return Ratio(likelihood.value, likelihood.ci, status)
 
 
@@ -138,10 +142,6 @@ def _relative_likelihood(definition: MetricDefinition, counts: pd.DataFrame, set
                         quality=quality)
 
 
-# When a metric has several questions, the headline status is the most concerning one.
-_STATUS_PRECEDENCE = (stats.ADVERSE, stats.WITHIN_RANGE, stats.FAVOURABLE, stats.INSUFFICIENT, stats.NO_DATA)
-
-
 def _survey(definition: MetricDefinition, counts: pd.DataFrame, settings: Settings,
             quality: DataQuality) -> MetricResult:
     questions = {}
@@ -153,8 +153,8 @@ def _survey(definition: MetricDefinition, counts: pd.DataFrame, settings: Settin
         questions[question.key] = replace(result, question_label=question.label)
     if not questions:
         return _no_data(definition, settings)
-    statuses = [q.status for q in questions.values()]
-    headline = next(s for s in _STATUS_PRECEDENCE if s in statuses)
+    # The headline status is the most concerning question's (metrics.stats.STATUSES' order).
+    headline = stats.headline_status([q.status for q in questions.values()])
     if len(questions) == 1:
         (only,) = questions.values()
         return replace(only, questions=questions, question_label="")
@@ -198,10 +198,39 @@ def _representation(definition: MetricDefinition, counts: pd.DataFrame, settings
         # few senior managers there are, so the interval is the senior share's (Wilson).
         share = stats.wilson_interval(bme.events, senior_known)
         ci = (100.0 * share[0] - workforce_pct, 100.0 * share[1] - workforce_pct) if share else None
-    ratio = ratio_for(definition, groups, settings)
+    ratio = representation_ratio(definition, groups, value, ci, workforce_pct, settings)
     return MetricResult(definition, settings.standard, ratio.status, value, ci, groups, ratio,
                         senior_pct=senior_pct, workforce_pct=workforce_pct,
                         population_pct=settings.local_population_bme_pct, quality=quality)
+
+
+def representation_range(workforce_pct: float, settings: Settings) -> tuple[float, float]:
+    """M9's non-adverse range in percentage points: a minority-ethnic share of senior managers from
+    settings.adverse_range[0] to [1] times their share of the workforce (0.80 to 1.25 by default, the range every
+    relative likelihood is read against), less that share. For a workforce 20% minority-ethnic: -4.0 to +5.0."""
+    low, high = settings.adverse_range
+    return ((low - 1) * workforce_pct, (high - 1) * workforce_pct)
+
+
+def representation_ratio(definition: MetricDefinition, groups: dict[str, GroupFigures], value: float | None,
+                         ci: tuple[float, float] | None, workforce_pct: float | None, settings: Settings) -> Ratio:
+    """M9's status, in the unit of its figure, percentage points: adverse (or favourable) when the difference is
+    below (above) representation_range, beyond chance when its 95% interval excludes 0 points. Too few to say, or
+    withheld, as the relative likelihood of being a senior manager is (ratio_for: a group under the minimum size,
+    no senior managers, a withheld count). The Ratio keeps that relative likelihood and its interval, which the
+    benchmarking funnel places organisations by, with this status, so a result has one status."""
+    likelihood = ratio_for(definition, groups, settings)
+    if likelihood.status in (stats.INSUFFICIENT, stats.WITHHELD):
+        return likelihood
+    if value is None or workforce_pct is None:
+        return replace(likelihood, status=stats.INSUFFICIENT)
+    adverse_if = definition.adverse_if_bme_rate
+    assert adverse_if is not None
+    # Rounded so that a senior share of exactly 0.80 times the workforce's is on the range's edge, as a ratio of
+    # exactly 0.80 is, not a float's width outside it.
+    low, high = representation_range(workforce_pct, settings)
+    status = stats.status_for(round(value, 9), adverse_if, (round(low, 9), round(high, 9)), ci, parity=0.0)
+    return replace(likelihood, status=status)
 
 
 _BY_KIND = {

@@ -7,6 +7,7 @@ from typing import Any
 from metrics.counts import Period
 from metrics.registry import GROUPS
 from metrics.results import BandRow, MetricResult
+from metrics.stats import NO_DATA, status_words
 
 
 def _round(value: float | None, places: int = 12) -> float | None:
@@ -57,6 +58,7 @@ def result_to_dict(result: MetricResult, period: Period | None = None) -> dict[s
         "title": d.title,
         "standard": result.standard,
         "status": result.status,
+        "status_words": status_words(result.status),
         "value": _round(result.value),
         "ci": _ci(result.ci),
     }
@@ -68,14 +70,14 @@ def result_to_dict(result: MetricResult, period: Period | None = None) -> dict[s
     if d.kind == "survey" and result.questions:
         out["questions"] = {key: result_to_dict(q, period) | {"question": q.question_label}
                             for key, q in result.questions.items()}
-    if d.kind == "representation" and result.status != "no data":
+    if d.kind == "representation" and result.status != NO_DATA:
+        # Value, interval and status are all in percentage points (metrics.results.representation_ratio);
+        # the relative likelihood of being a senior manager is given for reference, without a status of its own.
         out["unit"] = "percentage points"
         out["senior_bme_pct"] = _round(result.senior_pct)
         out["workforce_bme_pct"] = _round(result.workforce_pct)
         ratio = result.ratio
-        out["relative_likelihood"] = None if ratio is None else {
-            "value": _round(ratio.value), "ci": _ci(ratio.ci), "status": ratio.status,
-        }
+        out["relative_likelihood"] = None if ratio is None else {"value": _round(ratio.value), "ci": _ci(ratio.ci)}
     if result.hidden:
         out["suppressed"] = sorted(result.hidden)
     out["data_quality"] = _quality(result)

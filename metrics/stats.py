@@ -13,24 +13,79 @@ from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Literal
 
-Status = Literal["adverse", "within range", "favourable", "insufficient data", "no data", "descriptive"]
-ADVERSE: Status = "adverse"
+# The one status vocabulary: every metric's status is one of these, decided here (status_for) from the figure, its
+# 95% interval and the non-adverse range, or by metrics.results for a figure there is none of (too few people, or
+# withheld from a publication). The values are what --json and the trends table carry; the words (StatusLook) are
+# how a status is written for people, on screen, in present mode, the trends table, the command line's table and
+# every export: never colour alone.
+Status = Literal["adverse, beyond chance", "adverse, could be chance", "within range", "favourable, could be chance",
+                 "favourable, beyond chance", "insufficient data", "withheld", "no data", "descriptive"]
+# Outside the range on the adverse side, and the 95% interval excludes parity.
+ADVERSE_BEYOND_CHANCE: Status = "adverse, beyond chance"
+# Outside the range on the adverse side, but the interval includes parity (or there is no interval).
+ADVERSE_COULD_BE_CHANCE: Status = "adverse, could be chance"
 WITHIN_RANGE: Status = "within range"
-FAVOURABLE: Status = "favourable"
+FAVOURABLE_COULD_BE_CHANCE: Status = "favourable, could be chance"
+FAVOURABLE_BEYOND_CHANCE: Status = "favourable, beyond chance"
+# Too few to say: a group under the minimum size, or no events to compare (the value is kept stable for --json).
 INSUFFICIENT: Status = "insufficient data"
+# A published output where the figure is suppressed by the publication rule (metrics.publish).
+WITHHELD: Status = "withheld"
 NO_DATA: Status = "no data"
-DESCRIPTIVE: Status = "descriptive"
-STATUSES: tuple[Status, ...] = (ADVERSE, WITHIN_RANGE, FAVOURABLE, INSUFFICIENT, NO_DATA, DESCRIPTIVE)
-# How a status is written for people, on screen, in the trends table and in every export: never colour alone.
 # M1 (the pay bands) has no ratio to rate: it is described by its chart, wherever its status is shown.
-STATUS_WORDS: dict[str, str] = {
-    ADVERSE: "Adverse",
-    WITHIN_RANGE: "Within range",
-    FAVOURABLE: "Favourable",
-    INSUFFICIENT: "Insufficient data",
-    NO_DATA: "No data",
-    DESCRIPTIVE: "Descriptive: see the pay band chart",
+DESCRIPTIVE: Status = "descriptive"
+# Most concerning first: a metric with several questions takes the first of its questions' statuses in this order.
+STATUSES: tuple[Status, ...] = (ADVERSE_BEYOND_CHANCE, ADVERSE_COULD_BE_CHANCE, WITHIN_RANGE,
+                                FAVOURABLE_COULD_BE_CHANCE, FAVOURABLE_BEYOND_CHANCE, WITHHELD, INSUFFICIENT,
+                                NO_DATA, DESCRIPTIVE)
+ADVERSE: tuple[Status, ...] = (ADVERSE_BEYOND_CHANCE, ADVERSE_COULD_BE_CHANCE)
+FAVOURABLE: tuple[Status, ...] = (FAVOURABLE_COULD_BE_CHANCE, FAVOURABLE_BEYOND_CHANCE)
+# The statuses of a figure set against the non-adverse range.
+RATED: tuple[Status, ...] = (*ADVERSE, WITHIN_RANGE, *FAVOURABLE)
+BEYOND_CHANCE: tuple[Status, ...] = (ADVERSE_BEYOND_CHANCE, FAVOURABLE_BEYOND_CHANCE)
+
+
+@dataclass(frozen=True)
+class StatusLook:
+    """How a status is shown: in words everywhere, with an icon (Material Symbols, as Streamlit names them) and a
+    badge colour (Streamlit's names) on screen."""
+
+    words: str
+    icon: str
+    colour: str
+
+
+LOOKS: dict[str, StatusLook] = {
+    ADVERSE_BEYOND_CHANCE: StatusLook("Adverse, beyond chance", ":material/error:", "red"),
+    ADVERSE_COULD_BE_CHANCE: StatusLook("Adverse, could be chance", ":material/warning:", "orange"),
+    WITHIN_RANGE: StatusLook("Within range", ":material/check_circle:", "green"),
+    FAVOURABLE_COULD_BE_CHANCE: StatusLook("Favourable, could be chance", ":material/help:", "blue"),
+    FAVOURABLE_BEYOND_CHANCE: StatusLook("Favourable, beyond chance", ":material/info:", "blue"),
+    INSUFFICIENT: StatusLook("Too few to say", ":material/remove:", "gray"),
+    WITHHELD: StatusLook("Withheld for publication", ":material/visibility_off:", "gray"),
+    NO_DATA: StatusLook("No data", ":material/remove_circle_outline:", "gray"),
+    DESCRIPTIVE: StatusLook("Descriptive: see the pay band chart", ":material/bar_chart:", "violet"),
 }
+STATUS_WORDS: dict[str, str] = {status: look.words for status, look in LOOKS.items()}
+
+
+def status_words(status: str) -> str:
+    """The status as written for people; an unknown value as it is, never a traceback."""
+    return STATUS_WORDS.get(status, status)
+
+
+def is_adverse(status: str) -> bool:
+    """Outside the range on the adverse side, whether or not it could be chance."""
+    return status in ADVERSE
+
+
+def is_favourable(status: str) -> bool:
+    return status in FAVOURABLE
+
+
+def headline_status(statuses: list[str]) -> str:
+    """The most concerning of several statuses (STATUSES' order): a metric's status from its questions'."""
+    return next((s for s in STATUSES if s in statuses), NO_DATA)
 
 
 def z_value(confidence: float = 0.95) -> float:
@@ -100,15 +155,20 @@ def status_for(
     value: float | None,
     adverse_if: Literal["lower", "higher"],
     adverse_range: tuple[float, float] = (0.80, 1.25),
+    ci: tuple[float, float] | None = None,
+    parity: float = 1.0,
 ) -> Status:
-    """Where a relative likelihood sits against the non-adverse range, for a metric whose
-    ratio harms the minority-ethnic group when it is `adverse_if` ("lower" or "higher")."""
+    """The status of a figure whose lower (or higher, `adverse_if`) values harm the minority-ethnic group: outside
+    `adverse_range` on that side is adverse, on the other favourable, and either is "beyond chance" only when the
+    95% interval `ci` excludes `parity` (1.00 for a relative likelihood); with no interval it could be chance.
+    The range's edges are inside it. No figure is too few to say."""
     if value is None:
         return INSUFFICIENT
     low, high = adverse_range
     if low <= value <= high:
         return WITHIN_RANGE
     below = value < low
+    beyond = ci is not None and not ci[0] <= parity <= ci[1]
     if (below and adverse_if == "lower") or (not below and adverse_if == "higher"):
-        return ADVERSE
-    return FAVOURABLE
+        return ADVERSE_BEYOND_CHANCE if beyond else ADVERSE_COULD_BE_CHANCE
+    return FAVOURABLE_BEYOND_CHANCE if beyond else FAVOURABLE_COULD_BE_CHANCE

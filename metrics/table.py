@@ -5,9 +5,10 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from metrics.narrative import number, pct
+from metrics.narrative import number, pct, points
 from metrics.registry import STANDARDS
 from metrics.results import MetricResult
+from metrics.stats import status_words
 
 if TYPE_CHECKING:
     from metrics.api import Analysis
@@ -19,7 +20,7 @@ def _value(result: MetricResult) -> str:
     if result.value is None:
         return "-"
     if result.definition.kind == "representation":
-        return f"{result.value:+.1f} pp"
+        return f"{points(result.value)} pp"
     return f"{result.value:.2f}"
 
 
@@ -27,7 +28,7 @@ def _interval(result: MetricResult) -> str:
     if result.ci is None:
         return "-"
     if result.definition.kind == "representation":
-        return f"{result.ci[0]:+.1f} to {result.ci[1]:+.1f}"
+        return f"{points(result.ci[0])} to {points(result.ci[1])} pp"
     return f"{result.ci[0]:.2f} to {result.ci[1]:.2f}"
 
 
@@ -59,7 +60,7 @@ def _row(title: str, result: MetricResult, bme_label: str, figures: bool = True)
         "Metric": title,
         "Value": _value(result) if figures else "",
         "95% interval": _interval(result) if figures else "",
-        "Status": result.status,
+        "Status": status_words(result.status),
         f"{bme_label} rate": _rate(result, "bme") if figures else "",
         "White rate": _rate(result, "white") if figures else "",
         "Unknown ethnicity": _unknown(result),

@@ -175,7 +175,7 @@ def _ratio_change(definition: MetricDefinition, label: str, old: MetricResult, n
                     f"{'closer to' if nearer else 'further from'} 1.00")
     sentence += "; " + _interval_words(old, new) + "."
     if old.status != new.status:
-        sentence += f" It was {stats.STATUS_WORDS[old.status].lower()} and is now {_status(new, settings)}."
+        sentence += f" It was {stats.status_words(old.status).lower()}; it is now {_status(new, settings)}."
     z = change_z(old, new)
     if a != b and z is not None:
         if abs(z) < stats.z_value(0.95):
@@ -186,14 +186,16 @@ def _ratio_change(definition: MetricDefinition, label: str, old: MetricResult, n
 
 
 def _status(result: MetricResult, settings: Settings) -> str:
+    """The status in words (metrics.stats.LOOKS), with where it sits against the range."""
     low, high = settings.adverse_range
+    words = stats.status_words(result.status).lower()
     if result.status == stats.WITHIN_RANGE:
         return f"within the {low:.2f} to {high:.2f} range"
-    if result.status == stats.ADVERSE:
-        return f"outside the {low:.2f} to {high:.2f} range, adverse to {settings.bme_label} staff"
-    if result.status == stats.FAVOURABLE:
-        return f"outside the {low:.2f} to {high:.2f} range, in favour of {settings.bme_label} staff"
-    return stats.STATUS_WORDS[result.status].lower()
+    if stats.is_adverse(result.status):
+        return f"{words} (outside the {low:.2f} to {high:.2f} range, adverse to {settings.bme_label} staff)"
+    if stats.is_favourable(result.status):
+        return f"{words} (outside the {low:.2f} to {high:.2f} range, in favour of {settings.bme_label} staff)"
+    return words
 
 
 def _interval_words(old: MetricResult, new: MetricResult) -> str:
@@ -238,8 +240,10 @@ def _gap_change(definition: MetricDefinition, old: MetricResult, new: MetricResu
         text = f"{subject} {verb} from {a:+.1f} to {b:+.1f} percentage points ({when})."
     if new.ci is not None:
         holds = new.ci[0] <= 0 <= new.ci[1]
-        text += (" The latest year's interval includes zero, so the gap could be down to chance."
-                 if holds else " The latest year's interval does not include zero.")
+        text += (" The latest year's interval includes 0 points, so the gap could be down to chance."
+                 if holds else " The latest year's interval does not include 0 points: the gap is beyond chance.")
+    if old.status != new.status:
+        text += f" It was {stats.status_words(old.status).lower()}; it is now {stats.status_words(new.status).lower()}."
     return text
 
 

@@ -50,8 +50,8 @@ else:
     st.page_link("pages/trends.py", label="See every metric over time, with the change in words",
                  icon=":material/trending_up:")
 if any(r.status == stats.INSUFFICIENT for r in analysis.results.values()):
-    st.caption("Insufficient data: a group has fewer people than the minimum (set on the Settings page) or "
-               "nobody had the event, so no ratio is shown.")
+    st.caption(f"{stats.status_words(stats.INSUFFICIENT)}: a group has fewer people than the minimum (set on the "
+               "Settings page) or nobody had the event, so no ratio is shown.")
 with st.expander("How to read a relative likelihood"):
     st.markdown(relative_likelihood_reading(view.settings))
 if analysis.warnings or analysis.unrecognised:

@@ -13,10 +13,10 @@ from charts.builders import WITHHELD, ChartSpec
 from metrics import stats
 from metrics.api import Analysis, analyse, own_scope, published_together, services
 from metrics.counts import Period
-from metrics.narrative import figure_words
+from metrics.narrative import figure_words, points
 from metrics.publish import PublishedTogether
 from metrics.registry import GROUPS, METRICS, STANDARDS, MetricDefinition, Standard
-from metrics.results import MetricResult
+from metrics.results import WITHHELD_REASON, MetricResult
 from metrics.settings import Settings
 from reports.withheld_text import WithheldFigure, withheld_in_text
 from storage import PANEL_KINDS, Action, load_actions, load_panels, panel_scope
@@ -99,12 +99,13 @@ class ReportContent:
 
 
 def status_text(result: MetricResult) -> str:
-    """The status in words (metrics.stats.STATUS_WORDS), the same on screen and in every export."""
-    return stats.STATUS_WORDS.get(result.status, result.status)
+    """The status in words (metrics.stats.LOOKS), the same on screen and in every export."""
+    return stats.status_words(result.status)
 
 
 def withheld(result: MetricResult, published: bool) -> bool:
-    return published and (bool(result.hidden) or (result.ratio is not None and result.ratio.reason == "withheld"))
+    return published and (bool(result.hidden) or result.status == stats.WITHHELD
+                          or (result.ratio is not None and result.ratio.reason == WITHHELD_REASON))
 
 
 def value_text(result: MetricResult, published: bool) -> str:
@@ -113,13 +114,16 @@ def value_text(result: MetricResult, published: bool) -> str:
     if result.value is None:
         return "withheld" if withheld(result, published) else "not available"
     if result.definition.kind == "representation":
-        return f"{result.value:+.1f} percentage points"
+        return f"{points(result.value)} percentage points"
     return f"{result.value:.2f}"
 
 
 def interval_text(result: MetricResult) -> str:
+    """The 95% interval in the figure's unit: "0.57 to 1.08", or "-10.1 to +4.5 points" for M9."""
     if result.ci is None or result.value is None:
         return ""
+    if result.definition.kind == "representation":
+        return f"{points(result.ci[0])} to {points(result.ci[1])} points"
     return f"{result.ci[0]:.2f} to {result.ci[1]:.2f}"
 
 
@@ -156,8 +160,13 @@ def scorecard_row(metric: MetricContent, published: bool) -> list[str]:
         f"{d.id} {d.title}",
         "\n".join(_labelled(q, value_text(r, published)) for q, r in parts),
         "\n".join(_labelled(q, interval_text(r)) if interval_text(r) else "" for q, r in parts).strip("\n"),
-        "\n".join(_labelled(q, status_text(r)) for q, r in parts),
+        status_lines(metric),
     ]
+
+
+def status_lines(metric: MetricContent) -> str:
+    """The status in words, one line per survey question of M7 ("From managers: Adverse, beyond chance")."""
+    return "\n".join(_labelled(q, status_text(r)) for q, r in per_question(metric))
 
 
 def scorecard_rows(content: ReportContent) -> list[list[str]]:
@@ -172,7 +181,7 @@ def headline_lines(metric: MetricContent, published: bool) -> list[str]:
     for (label, value, ci), (_, result) in zip(metric.headline(), per_question(metric), strict=True):
         figure = value_text(result, published)
         if value is not None and ci is not None:
-            figure += f" (95% interval {ci[0]:.2f} to {ci[1]:.2f})"
+            figure += f" (95% interval {interval_text(result)})"
         lines.append(f"{label}: {figure}. {status_text(result)}.")
     return lines
 

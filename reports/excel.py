@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from metrics.registry import METRICS, MetricDefinition
-from reports.content import MetricContent, ReportContent, combined_line, counted_line, rag_key_text
+from reports.content import MetricContent, ReportContent, combined_line, counted_line, rag_key_text, status_lines
 from reports.safe import safe_cell
 from storage import PANEL_KINDS, Action
 
@@ -134,7 +134,7 @@ def _metric(sheet: _Sheet, metric: MetricContent, content: ReportContent) -> Non
     sheet.write([d.description.format(bme=bme)])
     sheet.write([counted_line(metric, content.period)])
     sheet.write([f"{content.organisation}. {content.period}. {content.standard.name}. {content.scope_line}"])
-    sheet.write(["Status", metric.result.status], font=None)
+    sheet.write(["Status", status_lines(metric)], font=None)
     _headline(sheet, metric)
     sheet.gap()
     sheet.heading(metric.chart.title)

@@ -67,12 +67,31 @@ def test_every_page_renders_on_the_sample_council(page):
 def test_overview_lists_every_metric_with_status_in_words():
     at = open_app()
     text = markdown_text(at)
-    for word in ("Adverse", "Within range"):
+    for word in ("Adverse, could be chance", "Adverse, beyond chance", "Within range"):
         assert word in text
     # Counted against the metrics with a ratio to compare (pay bands have none), not against all nine.
     assert "**5 of the 8 metrics with figures to compare** are outside the 0.80 to 1.25 range" in text
     assert "0.71 → 0.78" in text  # appointment ratio, last year to this year (sample council)
     assert "-16.7 → -18.8 percentage points" in text and " pp" not in text  # senior management, its unit in words
+
+
+def test_the_overview_gives_each_metric_the_status_words_of_the_command_line_and_the_exports():
+    from metrics.api import analyse_paths
+    from metrics.table import scorecard_rows
+    from reports.content import status_text
+
+    at = open_app()
+    shown = [plain(m.value) for m in at.markdown if "Status: </span>" in m.value]
+    results = analyse_paths().results
+    cli = {row["Metric"].split()[0]: row["Status"] for row in scorecard_rows(results)
+           if not row["Metric"].startswith(" ")}
+    assert len(shown) == len(results) == len(cli)
+    for badge, (metric_id, result) in zip(shown, results.items(), strict=True):
+        assert badge.endswith(f" {status_text(result)}]"), (metric_id, badge)
+        assert cli[metric_id] == status_text(result)
+    # The sample council: appointment 0.78 (0.57 to 1.08) could be chance; senior management is beyond it.
+    assert cli["M2"] == "Adverse, could be chance" and cli["M9"] == "Adverse, beyond chance"
+    assert ":orange-badge[:material/warning: Adverse, could be chance]" in shown[1]
 
 
 def test_unrecognised_labels_are_noted_with_what_to_do_in_the_app_and_a_link_to_the_place():

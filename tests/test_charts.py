@@ -123,29 +123,27 @@ def test_recruitment_draws_shortlisted_and_appointed_with_the_rate(results):
                                                 "Appointment rate (%)": 25.5}
     assert spec.table["Appointment rate (%)"].tolist() == [25.5, 32.5, 31.0]
     assert "39 of 153" in spec.summary and "82 of 252" in spec.summary
-    assert "0.78 (SC-WRES, BME over white), adverse" in spec.summary
+    assert "0.78 (SC-WRES, BME over white), 95% interval 0.57 to 1.08, adverse, could be chance" in spec.summary
 
 
 def test_forest_draws_each_ratio_and_interval_with_its_status_in_words(results):
     spec = charts.forest(list(results.values()), SETTINGS)
     as_dict = spec.chart.to_dict()
     drawn = rows_of(as_dict, "point")
-    # M1 has no relative likelihood; M7 has a row per question.
-    assert [r["metric"] for r in drawn] == ["M2", "M3", "M4", "M5", "M6", "M7", "M7", "M8", "M9"]
+    # M1 has no relative likelihood, and M9 is in percentage points; M7 has a row per question.
+    assert [r["metric"] for r in drawn] == ["M2", "M3", "M4", "M5", "M6", "M7", "M7", "M8"]
     for row in drawn:
-        if row["metric"] in ("M7", "M9"):
+        if row["metric"] == "M7":
             continue
         result = results[row["metric"]]
         assert (row["value"], row["ci_low"], row["ci_high"]) == (
             round(result.value, 2), round(result.ci[0], 2), round(result.ci[1], 2))
         assert row["label"] == f"{result.value:.2f}, {result.status}"
     managers = results["M7"].questions["managers"]
-    assert drawn[6]["value"] == round(managers.value, 2) == 1.67 and drawn[6]["status"] == "adverse"
-    # M9's value is in percentage points; the forest draws its relative likelihood.
-    assert drawn[8]["value"] == round(results["M9"].ratio.value, 2) == 0.26
+    assert drawn[6]["value"] == round(managers.value, 2) == 1.67 and drawn[6]["status"] == "adverse, beyond chance"
     table = spec.table
     assert table["Relative likelihood"].tolist() == [r["value"] for r in drawn]
-    assert table["Status"].tolist() == [r["status"] for r in drawn]
+    assert table["Status"].tolist() == [stats.status_words(r["status"]) for r in drawn]
     assert table.loc[0, "Lower 95% limit"] == 0.57 and table.loc[0, "Upper 95% limit"] == 1.08
     # Log scale, adverse range shaded, parity ruled.
     x = layers(as_dict)[3]["encoding"]["x"]
@@ -153,7 +151,9 @@ def test_forest_draws_each_ratio_and_interval_with_its_status_in_words(results):
     assert x["title"] == ["Relative likelihood (log scale)", "SC-WRES: BME over white"]
     assert rows_of(as_dict, "rect") == [{"low": 0.8, "high": 1.25}]
     assert rows_of(as_dict, "rule")[0] == {"parity": 1.0}
-    assert spec.summary.startswith("Of 9 comparisons (SC-WRES): 6 adverse (Appointment from shortlisting 0.78, ")
+    assert spec.summary.startswith("Of 8 comparisons (SC-WRES): 1 adverse, beyond chance (Harassment from colleagues "
+                                   "and managers: from managers 1.67), 4 adverse, could be chance (Appointment from "
+                                   "shortlisting 0.78, ")
     assert spec.summary.endswith("3 within range.")
 
 
@@ -161,10 +161,11 @@ def test_forest_of_one_metric_says_the_figures(results):
     spec = charts.forest([results["M3"]], SETTINGS)
     assert spec.title == "Disciplinary: relative likelihood"
     assert spec.summary == ("Disciplinary: a relative likelihood of 1.50 (SC-WRES, BME over white), 95% interval "
-                            "0.80 to 2.81, adverse; the interval includes 1.00.")
+                            "0.80 to 2.81, adverse, could be chance; the interval includes 1.00.")
     senior = charts.chart_for(results["M9"], SETTINGS)
     assert senior.summary == ("BME staff are 8.9% of senior managers (95% interval 4% to 19%) against 28% of the "
-                              "workforce.")
+                              "workforce: -18.8 percentage points (95% interval -23.9 to -8.5), adverse, "
+                              "beyond chance.")
 
 
 def test_forest_labels_the_nhs_convention_row_by_row(nhs_results):
@@ -185,7 +186,7 @@ def test_worked_example_in_the_forest():
     spec = charts.forest([result], SETTINGS)
     (row,) = rows_of(spec.chart.to_dict(), "point")
     assert (row["value"], row["ci_low"], row["ci_high"]) == (2.0, 1.01, 3.97)
-    assert row["status"] == "adverse"
+    assert row["status"] == "adverse, beyond chance"
     assert "2.00" in spec.summary and "1.01 to 3.97" in spec.summary and "excludes 1.00" in spec.summary
 
 
@@ -195,11 +196,12 @@ def test_forest_lists_rows_without_a_ratio_in_words(results):
     spec = charts.forest([results["M3"], too_few, no_data], SETTINGS)
     as_dict = spec.chart.to_dict()
     labels = [r["label"] for r in rows_of(as_dict, "point")]
-    assert labels == ["1.50, adverse", "insufficient data", "no data"]
-    assert spec.table["Relative likelihood"].tolist() == [1.5, "insufficient data", "no data"]
+    assert labels == ["1.50, adverse, could be chance", "Too few to say", "No data"]
+    assert spec.table["Relative likelihood"].tolist() == [1.5, "Too few to say", "No data"]
     assert "only 6 BME" in spec.table.loc[1, "Note"]
     assert spec.small_groups == ["Fitness to practise: BME"]
-    assert spec.summary == "Of 3 comparisons (SC-WRES): 1 adverse (Disciplinary 1.50), 1 insufficient data, 1 no data."
+    assert spec.summary == ("Of 3 comparisons (SC-WRES): 1 adverse, could be chance (Disciplinary 1.50), "
+                            "1 too few to say, 1 no data.")
 
 
 def test_a_ratio_of_zero_is_listed_not_drawn_on_the_log_scale():
@@ -207,7 +209,7 @@ def test_a_ratio_of_zero_is_listed_not_drawn_on_the_log_scale():
     assert result.value == 0.0 and result.ci is None
     spec = charts.forest([result], SETTINGS)
     (row,) = rows_of(spec.chart.to_dict(), "point")
-    assert row["label"] == "0.00, favourable" and row["ci_low"] is None
+    assert row["label"] == "0.00, favourable, could be chance" and row["ci_low"] is None
     assert spec.table.loc[0, "Lower 95% limit"] == ""
 
 
@@ -242,8 +244,8 @@ def test_leavers_by_service():
         "Relative likelihood (BME over white)": 2.0}
     assert spec.table["Relative likelihood (BME over white)"].tolist() == [2.0, 2.0, 2.0, 1.0, 1.0]
     assert spec.title == "Leaving rate by ethnicity and service"
-    assert spec.summary == ("Leaving rates of BME staff against white staff: All 10% against 5.0% (2.00, adverse); "
-                            "Children's 6.0% against 6.0% (1.00, within range).")
+    assert spec.summary == ("Leaving rates of BME staff against white staff: All 10% against 5.0% (2.00, adverse, "
+                            "could be chance); Children's 6.0% against 6.0% (1.00, within range).")
     assert spec.small_groups == ["All: Unknown"]
 
 
@@ -288,12 +290,12 @@ def test_published_results_with_withheld_counts_still_chart(results):
     assert notes["Grade 7"] == "withheld"
     assert "the highest shown" in bands.summary
     forest = charts.forest(list(published.values()), SETTINGS)
-    assert "withheld" in forest.table["Status"].tolist()
+    assert "Withheld for publication" in forest.table["Status"].tolist()
 
 
 def test_a_withheld_group_is_left_out_of_the_drawing_and_said_in_the_table():
     result = rate_result("M2", {"bme": (None, 40), "white": (30, 100), "unknown": (None, None)})
-    assert result.status == stats.INSUFFICIENT and result.ratio.reason == "withheld"
+    assert result.status == stats.WITHHELD and result.ratio.reason == "withheld"
     spec = charts.recruitment(result, SETTINGS)
     as_dict = spec.chart.to_dict()
     assert {(r["group"], r["stage"]) for r in rows_of(as_dict, "bar")} == {
@@ -353,7 +355,10 @@ def test_senior_management_beside_the_workforce_and_the_local_population():
     spec = charts.chart_for(senior_result(settings), settings)
     assert spec.title == "BME share of senior managers and of the workforce"
     assert spec.summary == ("BME staff are 20% of senior managers (95% interval 8% to 42%) against 25% of the "
-                            "workforce and 30% of the residents of Northby.")
+                            "workforce and 30% of the residents of Northby: -5.0 percentage points (95% interval "
+                            "-16.9 to +16.6), within range.")
+    # 20% is exactly 0.80 times 25%: on the edge of the range, so within it, as a ratio of 0.80 is.
+    assert senior_result(settings).status == stats.WITHIN_RANGE
     drawn = rows_of(spec.chart.to_dict(), "bar")
     assert [(r["who"], r["share"], r["low"], r["high"]) for r in drawn] == [
         ("Senior managers", 20.0, 8.1, 41.6), ("Whole workforce", 25.0, None, None),

@@ -55,7 +55,7 @@ def test_sample_council_pay_bands_and_senior_managers(sample_json):
     assert m1["bands"][0]["bme_pct"] > m1["overall"]["bme_pct"] > m1["bands"][-1]["bme_pct"]
     m9 = sample_json["metrics"]["M9"]
     assert m9["value"] == pytest.approx(m9["senior_bme_pct"] - m9["workforce_bme_pct"], abs=1e-3)
-    assert m9["value"] < 0 and m9["status"] == "adverse"
+    assert m9["value"] < 0 and m9["status"] == "adverse, beyond chance"
 
 
 def test_survey_questions(sample_json):

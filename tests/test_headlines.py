@@ -22,9 +22,9 @@ def analysis():
            "professionals: 1.77, could be chance, very few cases."),
     ("M5", "BME staff were about as likely to access funded non-mandatory CPD as white staff: 0.95, could be chance."),
     ("M7", "BME survey respondents were more likely to report harassment, bullying or abuse from colleagues: 1.32, "
-           "could be chance; from managers: 1.67, unlikely to be chance."),
+           "could be chance; from managers: 1.67, beyond chance."),
     ("M9", "BME staff are 8.9% of senior managers and 28% of the workforce: 18.8 percentage points lower, "
-           "unlikely to be chance."),
+           "beyond chance."),
 ])
 def test_each_headline_in_plain_words(analysis, metric, words):
     assert headline(analysis.results[metric], SC) == words

@@ -50,8 +50,8 @@ def test_the_only_metric_with_figures_is_named_and_a_ratio_too_small_to_read_is_
     recruitment = rows("M2", (10, 100), (30, 100)) + rows("M3", (1, 5), (3, 300))
     text = plain(headline(results(recruitment), Settings(), {"recruitment", "disciplinary"}))
     assert text.startswith("The only metric with figures to compare, appointment from shortlisting, is **outside** "
-                           "the 0.80 to 1.25 range in a direction adverse to BME staff. 1 metric has too little data "
-                           "to compare: disciplinary.")
+                           "the 0.80 to 1.25 range in a direction adverse to BME staff. 1 metric has too few people "
+                           "to say: disciplinary.")
     assert "upload a workforce snapshot file (metrics 1, 4, 5, 8, and 9)" in text  # disciplinary was given
 
 

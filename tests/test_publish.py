@@ -31,7 +31,7 @@ def test_small_group_events_withhold_the_ratio():
     assert published.groups["bme"].rate is None
     # Secondary: the white events would give the BME events from the total, so one more goes.
     assert published.value is None and published.ci is None
-    assert published.status == "insufficient data"
+    assert published.status == "withheld"  # "Withheld for publication", not too few to say
     assert "withheld" in published.sentence
     assert "4 of 400" not in published.sentence
     assert published.quality.unrecognised == {}

@@ -97,7 +97,11 @@ def test_figures_in_words(published: Path) -> None:
     assert "Relative likelihood: 0.95 (95% interval 0.80 to 1.14). Within range." in m5
     # A handful of fitness to practise referrals: the ratio is withheld in the published plan.
     m4 = next(p for p in pages if "Metric 4: Fitness to practise" in p)
-    assert "Relative likelihood: withheld. Insufficient data." in m4
+    assert "Relative likelihood: withheld. Withheld for publication." in m4
+    assert "Insufficient data" not in m4 and "Too few to say" not in m4
+    # Appointment: 0.78 (0.57 to 1.08), outside the range but the interval includes 1.00.
+    m2 = next(p for p in pages if "Metric 2: Appointment from shortlisting" in p)
+    assert "Relative likelihood: 0.78 (95% interval 0.57 to 1.08). Adverse, could be chance." in " ".join(m2.split())
 
 
 def test_saved_text_comes_out_as_typed(published: Path) -> None:
@@ -139,7 +143,8 @@ def test_scorecard_page_follows_the_introduction_with_the_decks_rows(published: 
             assert " ".join(cell.split()) in page, cell
     assert "M5 Continuing professional development 0.95 0.80 to 1.14 Within range" in page
     assert "Descriptive: see the pay band chart" in page and "See the pay bands" not in page
-    assert "M4 Fitness to practise withheld" in page  # withheld in the published plan, as in the deck
+    assert "M4 Fitness to practise withheld Withheld for publication" in page  # as in the deck
+    assert "M2 Appointment from shortlisting 0.78 0.57 to 1.08 Adverse, could be chance" in page
 
 
 def test_a_metric_with_no_text_says_so_once_when_published(analysis: Analysis, tmp_path: Path) -> None:

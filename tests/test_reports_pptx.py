@@ -130,9 +130,12 @@ def test_scorecard_rows(published) -> None:  # noqa: ANN001
     # The sample's M5: 0.95 (0.80 to 1.14), within range.
     assert by_id["M5"][1:] == ["0.95", "0.80 to 1.14", "Within range"]
     assert by_id["M7"][1].splitlines() == ["From colleagues: 1.32", "From managers: 1.67"]
-    assert by_id["M7"][3].splitlines() == ["From colleagues: Adverse", "From managers: Adverse"]
-    # A handful of fitness to practise referrals: withheld in the published deck.
-    assert by_id["M4"][1] == "withheld"
+    # 1.32 (0.94 to 1.85) and 1.67 (1.11 to 2.52): both outside the range; only the second beyond chance.
+    assert by_id["M7"][3].splitlines() == ["From colleagues: Adverse, could be chance",
+                                           "From managers: Adverse, beyond chance"]
+    assert by_id["M2"][1:] == ["0.78", "0.57 to 1.08", "Adverse, could be chance"]
+    # A handful of fitness to practise referrals: withheld in the published deck, and said so, not "too few".
+    assert by_id["M4"][1] == "withheld" and by_id["M4"][3] == "Withheld for publication"
     # The pay bands have no single figure or status: described by their chart, in the words used everywhere.
     assert by_id["M1"][1:] == ["–", "", "Descriptive: see the pay band chart"]
     assert not any("See the pay bands" in t for slide in published.slides for t in _texts(slide))

@@ -5,8 +5,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from metrics import stats
 from metrics.counts import DataQuality, FigureSet, Period
-from metrics.results import compute_results
+from metrics.publish import publish_result
+from metrics.results import compute_results, representation_range
 from metrics.settings import Settings
 
 PERIOD = Period(dt.date(2025, 4, 1), dt.date(2026, 3, 31))
@@ -33,13 +35,13 @@ def test_appointment_under_both_standards():
     sc = compute_results(fs, SC)["M2"]
     assert sc.value == pytest.approx(0.25 / 0.35)  # 0.714
     assert sc.ci == pytest.approx((0.496890, 1.026795), abs=1e-6)
-    assert sc.status == "adverse"  # low is adverse for appointment under SC-WRES
+    assert sc.status == "adverse, could be chance"  # low is adverse under SC-WRES; 0.50 to 1.03 includes 1.00
     assert sc.groups["bme"].rate == pytest.approx(0.25)
     assert sc.groups["unknown"].events == 4 and sc.groups["unknown"].base == 16
     nhs = compute_results(fs, NHS)["M2"]
     assert nhs.value == pytest.approx(1.4)  # white over BME: 0.35 / 0.25
     assert nhs.ci == pytest.approx((1 / 1.026795, 1 / 0.496890), abs=1e-6)
-    assert nhs.status == "adverse"  # high is adverse under NHS WRES's white-over-BME
+    assert nhs.status == "adverse, could be chance"  # high is adverse under NHS WRES's white-over-BME
     assert "NHS WRES" in nhs.sentence and "white over BME" in nhs.sentence
     assert "SC-WRES" in sc.sentence and "BME over white" in sc.sentence
 
@@ -50,7 +52,7 @@ def test_disciplinary_same_direction_under_both_standards():
     for settings in (SC, NHS):
         result = compute_results(fs, settings)["M3"]
         assert result.value == pytest.approx(2.4)
-        assert result.status == "adverse"
+        assert result.status == "adverse, beyond chance"
         assert "does not include 1.00" in result.sentence
 
 
@@ -67,11 +69,11 @@ def test_cpd_ratio_flips_under_nhs():
 @pytest.mark.parametrize(
     ("metric", "ratio", "status"),
     [
-        ("M2", 0.5, "adverse"),
-        ("M2", 0.52, "adverse"),  # 2024
-        ("M3", 1.4, "adverse"),
-        ("M3", 1.37, "adverse"),  # 2024
-        ("M4", 2.1, "adverse"),
+        ("M2", 0.5, "adverse, beyond chance"),
+        ("M2", 0.52, "adverse, beyond chance"),  # 2024
+        ("M3", 1.4, "adverse, beyond chance"),
+        ("M3", 1.37, "adverse, beyond chance"),  # 2024
+        ("M4", 2.1, "adverse, beyond chance"),
         ("M4", 1.08, "within range"),  # 2024
         ("M5", 1.0, "within range"),
         ("M8", 1.1, "within range"),
@@ -93,8 +95,8 @@ def test_published_national_figures(metric, ratio, status):
 
 @pytest.mark.parametrize(
     ("question", "metric", "ratio", "status"),
-    [("public", "M6", 1.2, "within range"), ("colleagues", "M7", 1.3, "adverse"),
-     ("managers", "M7", 1.9, "adverse")],
+    [("public", "M6", 1.2, "within range"), ("colleagues", "M7", 1.3, "adverse, beyond chance"),
+     ("managers", "M7", 1.9, "adverse, beyond chance")],
 )
 def test_published_national_harassment(question, metric, ratio, status):
     fs = figures(rl_rows(metric, (100 * ratio, 1000), (100, 1000), item=question))
@@ -117,7 +119,7 @@ def test_survey_questions_separately():
     result = compute_results(figures(rows), SC)["M7"]
     assert result.questions["colleagues"].value == pytest.approx(1.5)  # 30% / 20%
     assert result.questions["managers"].value == pytest.approx(1.9)  # 19% / 10%
-    assert result.status == "adverse"
+    assert result.status == "adverse, beyond chance"
     assert "from colleagues" in result.sentence and "from managers" in result.sentence
 
 
@@ -147,7 +149,7 @@ def test_senior_management_in_percentage_points():
     assert result.workforce_pct == pytest.approx(100 * 500 / 1900)  # 26.32
     assert result.value == pytest.approx(7.5 - 100 * 500 / 1900)  # -18.82 pp
     assert result.ratio.value == pytest.approx((3 / 500) / (37 / 1400))  # 0.227
-    assert result.status == "adverse"
+    assert result.status == "adverse, beyond chance"
     low, high = result.ci
     assert low < result.value < high
     assert "percentage points lower" in result.sentence
@@ -159,7 +161,7 @@ def test_small_group_is_insufficient():
     assert result.status == "insufficient data"
     assert result.value is None
     assert "only 8 BME regulated professionals (the minimum to compare is 10)" in result.sentence
-    assert compute_results(fs, Settings(min_group_size=5))["M4"].status == "adverse"
+    assert compute_results(fs, Settings(min_group_size=5))["M4"].status == "adverse, beyond chance"
 
 
 def test_no_events_at_all_is_insufficient():
@@ -283,3 +285,42 @@ def test_how_to_read_a_relative_likelihood_follows_the_registry_under_each_stand
     assert "(NHS WRES): high is adverse for appointment from shortlisting, disciplinary" in nhs
     assert "low is adverse for" not in nhs
     assert "pay bands" not in sc_wres and "senior management" not in sc_wres  # shares and points, not ratios
+
+
+@pytest.mark.parametrize(
+    ("senior_bme", "expected", "words"),
+    [
+        # Workforce 500 BME of 1,900 known: 26.3%, so the range is 0.80 to 1.25 times that share, -5.3 to +6.6
+        # points. 3 of 40 senior managers (7.5%): -18.8 points, Wilson 2.6% to 19.9%, so -23.7 to -6.5 points.
+        (3, "adverse, beyond chance", "Adverse, beyond chance"),
+        # 8 of 40 (20%): -6.3 points, below the range; Wilson 10.5% to 34.8%, -15.8 to +8.5 points: includes 0.
+        (8, "adverse, could be chance", "Adverse, could be chance"),
+        # 10 of 40 (25%): -1.3 points, within the range.
+        (10, "within range", "Within range"),
+    ],
+)
+def test_senior_management_status_is_in_points(senior_bme, expected, words):
+    rows = rl_rows("M9", (senior_bme, 500), (40 - senior_bme, 1400))
+    result = compute_results(figures(rows), SC)["M9"]
+    assert result.status == expected and stats.status_words(result.status) == words
+    workforce = 100 * 500 / 1900
+    assert representation_range(workforce, SC) == pytest.approx((-0.2 * workforce, 0.25 * workforce))
+    # The sentence talks in points throughout, never about 1.00.
+    assert "1.00" not in result.sentence and "relative likelihood" not in result.sentence
+    assert "points" in result.sentence
+    if expected == "adverse, beyond chance":
+        assert "-23.7 to -6.5 points" in result.sentence
+        assert "The interval does not include 0 points: the difference is beyond chance." in result.sentence
+        assert "outside the range of -5.3 to +6.6 points" in result.sentence
+    elif expected == "adverse, could be chance":
+        assert "The interval includes 0 points, so the difference could be down to chance." in result.sentence
+
+
+def test_a_published_withheld_ratio_is_withheld_not_too_few():
+    # 3 BME referrals of 60, 6 white of 400: a count under the threshold of 10 withholds the ratio.
+    result = compute_results(figures(rl_rows("M4", (3, 60), (6, 400))), SC)["M4"]
+    assert result.status == "adverse, could be chance"
+    published = publish_result(result, SC.with_(suppression_threshold=10))
+    assert published.value is None and published.status == stats.WITHHELD == "withheld"
+    assert stats.status_words(published.status) == "Withheld for publication"
+    assert "Too few" not in published.sentence and "withheld from publication" in published.sentence

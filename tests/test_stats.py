@@ -55,20 +55,56 @@ def test_a_rate_over_100_percent_has_a_ratio_but_no_interval():
 @pytest.mark.parametrize(
     ("value", "adverse_if", "expected"),
     [
-        (0.5, "lower", "adverse"),  # SC-WRES appointment 2023
-        (2.0, "higher", "adverse"),  # the same figure as NHS WRES reports it (white over BME)
-        (1.4, "higher", "adverse"),  # disciplinary 2023
+        (0.5, "lower", "adverse, could be chance"),  # SC-WRES appointment 2023, without an interval
+        (2.0, "higher", "adverse, could be chance"),  # the same figure as NHS WRES reports it (white over BME)
+        (1.4, "higher", "adverse, could be chance"),  # disciplinary 2023
         (1.0, "lower", "within range"),  # CPD 2023
         (1.1, "higher", "within range"),  # leaving 2023
         (0.80, "lower", "within range"),  # the range's edges are inside it
         (1.25, "higher", "within range"),
-        (0.79, "higher", "favourable"),
-        (1.26, "lower", "favourable"),
+        (0.79, "higher", "favourable, could be chance"),
+        (1.26, "lower", "favourable, could be chance"),
         (None, "higher", "insufficient data"),
     ],
 )
 def test_status_knows_the_direction(value, adverse_if, expected):
     assert stats.status_for(value, adverse_if) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "ci", "adverse_if", "expected", "words"),
+    [
+        # Appointment (SC-WRES, low is adverse), worked: 39 of 153 against 82 of 252 is 0.78, 0.57 to 1.08.
+        (0.78, (0.57, 1.08), "lower", stats.ADVERSE_COULD_BE_CHANCE, "Adverse, could be chance"),
+        # Half as likely to be appointed, and the interval well under 1.00.
+        (0.50, (0.35, 0.70), "lower", stats.ADVERSE_BEYOND_CHANCE, "Adverse, beyond chance"),
+        # Fitness to practise from 9 cases: far outside the range, but the interval is wide.
+        (1.77, (0.45, 6.99), "higher", stats.ADVERSE_COULD_BE_CHANCE, "Adverse, could be chance"),
+        (1.67, (1.11, 2.52), "higher", stats.ADVERSE_BEYOND_CHANCE, "Adverse, beyond chance"),
+        # Within the range, whatever the interval says.
+        (1.20, (1.05, 1.37), "higher", stats.WITHIN_RANGE, "Within range"),
+        (0.70, (0.55, 0.89), "higher", stats.FAVOURABLE_BEYOND_CHANCE, "Favourable, beyond chance"),
+        (0.70, (0.40, 1.22), "higher", stats.FAVOURABLE_COULD_BE_CHANCE, "Favourable, could be chance"),
+        # An interval touching 1.00 includes it.
+        (0.60, (0.36, 1.00), "lower", stats.ADVERSE_COULD_BE_CHANCE, "Adverse, could be chance"),
+        (None, None, "lower", stats.INSUFFICIENT, "Too few to say"),
+    ],
+)
+def test_status_says_whether_the_interval_rules_out_chance(value, ci, adverse_if, expected, words):
+    status = stats.status_for(value, adverse_if, (0.80, 1.25), ci)
+    assert status == expected
+    assert stats.status_words(status) == words
+
+
+def test_every_status_has_words_an_icon_and_a_colour():
+    assert set(stats.LOOKS) == set(stats.STATUSES)
+    assert len({look.words for look in stats.LOOKS.values()}) == len(stats.STATUSES)
+    assert all(look.icon.startswith(":material/") and look.colour for look in stats.LOOKS.values())
+    assert stats.status_words(stats.WITHHELD) == "Withheld for publication"
+    assert stats.status_words("something new") == "something new"  # never a KeyError
+    assert stats.ADVERSE == (stats.ADVERSE_BEYOND_CHANCE, stats.ADVERSE_COULD_BE_CHANCE)
+    assert stats.headline_status([stats.WITHIN_RANGE, stats.ADVERSE_COULD_BE_CHANCE]) == stats.ADVERSE_COULD_BE_CHANCE
+    assert stats.headline_status([stats.WITHHELD, stats.INSUFFICIENT]) == stats.WITHHELD
 
 
 def test_wilson_interval_worked_example():
@@ -102,4 +138,5 @@ def test_interval_contains_the_value_and_swapping_groups_inverts_it(a, extra1, c
     assert forward.value * backward.value == pytest.approx(1.0)
     assert forward.ci[0] * backward.ci[1] == pytest.approx(1.0)
     # An SC-WRES ratio and the NHS WRES ratio of the same counts get the same status.
-    assert stats.status_for(forward.value, "lower") == stats.status_for(backward.value, "higher")
+    assert stats.status_for(forward.value, "lower", ci=forward.ci) == stats.status_for(backward.value, "higher",
+                                                                                        ci=backward.ci)

@@ -40,7 +40,7 @@ def test_appointment_rising_into_range_could_be_chance():
     assert change_z(years[0].results["M2"], years[1].results["M2"]) == pytest.approx(1.8608, abs=1e-4)
     assert change_sentence(years[0], years[1], "M2", Settings()) == (
         "The relative likelihood to be appointed rose from 0.50 to 0.90 (2024/25 to 2025/26), closer to 1.00; "
-        "the interval now includes 1.00. It was adverse and is now within the 0.80 to 1.25 range. "
+        "the interval now includes 1.00. It was adverse, beyond chance; it is now within the 0.80 to 1.25 range. "
         "A change this size could be down to chance."
     )
 
@@ -51,7 +51,7 @@ def test_appointment_under_nhs_wres_reads_the_other_way():
                      year(THIS_YEAR, appointed((36, 200), (50, 250)))], Settings(standard="nhs-wres"))
     assert change_sentence(years[0], years[1], "M2", Settings(standard="nhs-wres")).startswith(
         "The relative likelihood to be appointed fell from 2.00 to 1.11 (2024/25 to 2025/26), closer to 1.00; "
-        "the interval now includes 1.00. It was adverse and is now within the 0.80 to 1.25 range."
+        "the interval now includes 1.00. It was adverse, beyond chance; it is now within the 0.80 to 1.25 range."
     )
 
 
@@ -87,8 +87,8 @@ def test_senior_management_gap_narrowing():
     assert years[1].results["M9"].ci == pytest.approx((8.0658 - 25, 41.6018 - 25), abs=1e-3)
     assert change_sentence(years[0], years[1], "M9", Settings(bme_label="Global Majority")) == (
         "The gap between the Global Majority share of senior managers and of the workforce narrowed from -15.0 to "
-        "-5.0 percentage points (2024/25 to 2025/26). The latest year's interval includes zero, so the gap could "
-        "be down to chance."
+        "-5.0 percentage points (2024/25 to 2025/26). The latest year's interval includes 0 points, so the gap "
+        "could be down to chance. It was adverse, could be chance; it is now within range."
     )
 
 
@@ -140,7 +140,7 @@ def test_trend_table_rows_and_unknown_rate():
     assert list(table["period"]) == ["2024/25", "2025/26"]  # only M2 has data
     assert list(table["value"].round(4)) == [0.5, 0.9]
     assert list(table["ci_low"].round(4)) == [0.3081, 0.6118]
-    assert list(table["status"]) == ["adverse", "within range"]
+    assert list(table["status"]) == ["adverse, beyond chance", "within range"]
     assert list(table["unknown_pct"]) == [10.0, pytest.approx(100 * 25 / 475)]
 
 

@@ -40,8 +40,8 @@ def render() -> None:
         "- reach and use every link, button and box with a keyboard alone, and always see where you are\n"
         "- hear every finding read out by a screen reader: each chart has a sentence saying what it shows, "
         "and the same figures in a table beside it\n"
-        "- tell the status of every metric (adverse, within range, favourable, insufficient data) from its words, "
-        "not only its colour or icon\n\n"
+        "- tell the status of every metric (adverse or favourable, beyond chance or could be chance; within range; "
+        "too few to say; withheld for publication) from its words, not only its colour or icon\n\n"
         "[AbilityNet](https://mcmw.abilitynet.org.uk/) has advice on making your device easier to use if you "
         "have a disability."
     )

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from metrics import stats
 from metrics.api import Analysis
-from metrics.narrative import figure_words, pct, relative_likelihood_reading
+from metrics.narrative import figure_words, pct, points, relative_likelihood_reading
 from metrics.registry import METRICS, STANDARDS
 from metrics.results import MetricResult
 from storage import actions_for_metric
@@ -102,7 +103,9 @@ def _headline(result: MetricResult) -> str:
     value = ""
     if result.value is not None:
         if result.definition.kind == "representation":
-            value = f" {result.value:+.1f} percentage points"
+            value = f" {points(result.value)} percentage points"
+            if result.ci is not None:
+                value += f" (95% interval {points(result.ci[0])} to {points(result.ci[1])} points)"
         else:
             value = f" {result.value:.2f}"
             if result.ci is not None:
@@ -137,7 +140,7 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
                    f"{md(', '.join(spec.small_groups))}. Treat these figures as a prompt to look closer, "
                    "not a finding.",
                    icon=":material/warning:")
-    if result.status == "insufficient data":
+    if result.status in (stats.INSUFFICIENT, stats.WITHHELD):
         st.warning(md(result.sentence), icon=":material/warning:")
     period = analysis.period.end.isoformat()  # what the figures are for, whatever set it
     # The starting sentence is written from the figures as they may be published: saved as it is, it never puts a

@@ -51,8 +51,9 @@ def headline(results: dict[str, MetricResult], settings: Settings, datasets: Col
     low, high = settings.adverse_range
     span = f"{low:.2f} to {high:.2f} range"
     # Pay bands are a distribution, never set against the range; a metric with too little data has no ratio.
-    rated = [r for r in results.values() if r.status in _RATED]
-    adverse = [r for r in rated if r.status == stats.ADVERSE]
+    rated = [r for r in results.values() if r.status in stats.RATED]
+    # Adverse whether beyond chance or not; those that could be chance are named as such below.
+    adverse = [r for r in rated if stats.is_adverse(r.status)]
     bme = md(settings.bme_label)
     if not rated:
         text = f"No metric has figures to set against the {span} yet."
@@ -61,7 +62,7 @@ def headline(results: dict[str, MetricResult], settings: Settings, datasets: Col
         text = (f"The only metric with figures to compare, {_titles(rated)}, is "
                 f"{'**outside**' if adverse else 'not outside'} the {span} in a direction adverse to {bme} staff.")
         if adverse and _could_be_chance(only):
-            text += " Its 95% interval includes 1.00, so the difference could be down to chance: read it with care."
+            text += _UNCERTAIN_ONE
     elif not adverse:
         text = (f"Of the {len(rated)} metrics with figures to compare, none is outside the {span} in a direction "
                 f"adverse to {bme} staff.")
@@ -71,17 +72,23 @@ def headline(results: dict[str, MetricResult], settings: Settings, datasets: Col
                 f"{_titles(adverse)}.")
         uncertain = [r for r in adverse if _could_be_chance(r)]
         if len(uncertain) == 1 == len(adverse):
-            text += " Its 95% interval includes 1.00, so the difference could be down to chance: read it with care."
+            text += _UNCERTAIN_ONE
         elif uncertain:
-            text += (f" For {len(uncertain)} of them ({_titles(uncertain)}) the 95% interval includes 1.00, so the "
-                     "difference could be down to chance: read them with care.")
+            text += (f" For {len(uncertain)} of them ({_titles(uncertain)}) the 95% interval includes no difference "
+                     "(1.00, or 0 points for senior management), so the difference could be down to chance: read "
+                     "them with care.")
     if insufficient := [r for r in results.values() if r.status == stats.INSUFFICIENT]:
-        text += (f" {_metrics(len(insufficient))} {'has' if len(insufficient) == 1 else 'have'} too little data "
-                 f"to compare: {_titles(insufficient)}.")
+        text += (f" {_metrics(len(insufficient))} {'has' if len(insufficient) == 1 else 'have'} too few people "
+                 f"to say: {_titles(insufficient)}.")
+    if withheld := [r for r in results.values() if r.status == stats.WITHHELD]:
+        text += (f" {_metrics(len(withheld))} {'is' if len(withheld) == 1 else 'are'} withheld for publication: "
+                 f"{_titles(withheld)}.")
     return " ".join([text, *_without_figures(results, datasets)])
 
 
-_RATED = (stats.ADVERSE, stats.WITHIN_RANGE, stats.FAVOURABLE)
+# Adverse, could be chance (metrics.stats): said the same way for every metric.
+_UNCERTAIN_ONE = (" Its 95% interval includes no difference (1.00, or 0 points for senior management), so the "
+                  "difference could be down to chance: read it with care.")
 
 
 def _metrics(count: int) -> str:
@@ -116,5 +123,6 @@ def _without_figures(results: dict[str, MetricResult], datasets: Collection[str]
 
 
 def _could_be_chance(result: MetricResult) -> bool:
-    rated = [q for q in result.questions.values() if q.status == stats.ADVERSE] or [result]
-    return all(r.ratio is not None and r.ratio.includes_parity for r in rated)
+    """Adverse, but could be chance (metrics.stats): for a metric with questions, every adverse question."""
+    rated = [q for q in result.questions.values() if stats.is_adverse(q.status)] or [result]
+    return all(r.status == stats.ADVERSE_COULD_BE_CHANCE for r in rated)
