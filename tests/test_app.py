@@ -1058,12 +1058,27 @@ def test_bad_values_in_an_upload_are_noted_on_the_overview_and_the_data_page_and
     assert any("column D, as chosen, was read for ethnicity" in plain(c.value) for c in at.caption)
 
 
-def test_a_published_pack_is_not_made_while_a_panel_quotes_a_withheld_figure():
-    # Save on fitness to practise's "What we know" without editing: the engine's on-screen sentence, with the
-    # 3 and 6 referrals that the published figures withhold.
+def test_saving_the_starting_sentence_unedited_quotes_no_withheld_figure():
+    # Fitness to practise has 3 and 6 referrals, which the published figures withhold. The box starts with the
+    # sentence written from the published figures, so saving it unedited (as a reviewer once did, when it held
+    # "3 of 138 ... against 6 of 489") puts no withheld count into the pack.
     at = open_app("pages/conduct.py")
-    fitness = [b for b in at.button if b.label == "Save"][3]  # M3's three panels, then M4's "What we know"
-    fitness.click().run()
+    assert "withheld" in at.text_area[3].value and "3 of" not in at.text_area[3].value
+    [b for b in at.button if b.label == "Save"][3].click().run()  # M3's three panels, then M4's "What we know"
+    assert any(plain(s.value) == "Saved." for s in at.success)
+    at.switch_page("pages/report.py").run()
+    next(b for b in at.button if b.label == "Prepare the Excel workbook").click().run()
+    assert not at.exception, at.exception
+    assert not any("The pack was not made" in plain(e.value) for e in at.error)
+    assert len(at.get("download_button")) == 1
+
+
+def test_a_published_pack_is_not_made_while_a_panel_quotes_a_withheld_figure():
+    # Someone types the on-screen counts into fitness to practise's "What we know": the 3 and 6 referrals that
+    # the published figures withhold.
+    at = open_app("pages/conduct.py")
+    at.text_area[3].input("3 of 138 regulated professionals were referred, against 6 of 489.").run()
+    [b for b in at.button if b.label == "Save"][3].click().run()
     assert any(plain(s.value) == "Saved." for s in at.success)
     at.switch_page("pages/report.py").run()
     next(b for b in at.button if b.label == "Prepare the Excel workbook").click().run()
