@@ -8,6 +8,7 @@ reportlab's Paragraph, which would otherwise read <b>, <font> and & as markup.
 
 from __future__ import annotations
 
+import datetime as dt
 from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
@@ -52,6 +53,8 @@ NO_TEXT_PUBLISHED = "No text for this metric was written for publication."
 SCORECARD_TITLE = "Scorecard: the nine metrics"
 SCORECARD_WIDTHS: tuple[float, ...] = (64, 38, 32, 36)  # millimetres, the frame's width
 SIGN_OFF_LABELS: tuple[str, ...] = ("Signed off by", "Role", "Date")
+# Two lines at most in the block's 110 mm column at 11 pt.
+SIGN_OFF_MAX_CHARS = 80
 ACTION_COLUMNS: tuple[str, ...] = ("No.", "Objective", "Themes and metrics", "Lead", "Specific actions",
                                    "Indicators of improvement", "Timeframe", "Progress", "RAG")
 # Millimetres, just under the frame's width; wide enough for the longest theme word and header at 9 pt.
@@ -233,6 +236,23 @@ def _objectives(content: ReportContent, s: dict[str, ParagraphStyle]) -> list[Fl
     table = Table(rows, colWidths=[w * mm for w in ACTION_WIDTHS], repeatRows=1)
     table.setStyle(TableStyle(style))
     return [*story, table, Spacer(1, 2 * mm), _para(rag_key_text(content.settings), s["caption"])]
+
+
+def sign_off_problems(signed_off_by: str, role: str) -> list[str]:
+    """Why a name or role given for the sign-off block cannot go in it, one sentence each; [] when they can."""
+    problems = []
+    for label, value in (("The name", signed_off_by), ("The role", role)):
+        if len(value.strip()) > SIGN_OFF_MAX_CHARS:
+            problems.append(f"{label} is {len(value.strip())} characters long; the sign-off block has room for "
+                            f"{SIGN_OFF_MAX_CHARS}.")
+        elif any(not character.isprintable() for character in value.strip()):
+            problems.append(f"{label} holds a tab, line break or other character that cannot be printed.")
+    return problems
+
+
+def sign_off_date(day: dt.date | None) -> str:
+    """A date as the sign-off block writes it ("14 May 2026"); "" for none, a line to write it by hand."""
+    return "" if day is None else f"{day.day} {day:%B %Y}"
 
 
 def _sign_off(s: dict[str, ParagraphStyle], values: tuple[str, str, str]) -> Flowable:

@@ -1,8 +1,12 @@
-"""The PowerPoint export: title, scorecard, a slide per metric with its chart and panels, the action plan.
+"""The PowerPoint export: title, scorecard, a slide per metric, the panels in words, the action plan.
 
-Made for a meeting-room screen: 16:9, titles 36 pt, body 18 pt. Text never shrinks to fit; what does
-not fit flows onto a continuation slide for the same metric. Every string goes into a text run as
-plain text, so nothing a person typed is read as markup.
+Made for a meeting-room screen: 16:9, titles 36 pt, body 18 pt or more. Each metric has one slide: its
+chart, the headline figure and at most three short points. What the organisation wrote about it (the
+three panels) follows on its own slide in large type, and is in the metric slide's notes for whoever
+presents. Every text box is measured before it is written (`text_lines`); text shrinks only when it
+cannot fit at the usual size, and a panel slide too long even at 18 pt is split into slides titled
+"(1 of 2)", "(2 of 2)". Every string goes into a text run as plain text, so nothing a person typed is
+read as markup.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from io import BytesIO
+from itertools import repeat
 from pathlib import Path
 from typing import IO
 
@@ -29,6 +34,7 @@ from reports.content import (
     ReportContent,
     counted_line,
     headline_lines,
+    rag_key_text,
     rag_text,
     scorecard_rows,
 )
@@ -39,26 +45,40 @@ SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5  # inches, 16:9
 MARGIN = 0.5
 CONTENT_TOP = 1.35
 TITLE_SIZE, BODY_SIZE, HEADLINE_SIZE, MARKING_SIZE = 36, 18, 20, 16
+# The sizes a box's text may take, largest first, before a panel slide is split or a point left out.
+TITLE_SIZES: tuple[int, ...] = (36, 32, 28, 24)
+PANEL_SIZES: tuple[int, ...] = (24, 22, 20, 18)
+POINT_SIZES: tuple[int, ...] = (18, 16, 14)
+HEADLINE_SIZES: tuple[int, ...] = (20, 18, 16, 14)
 ACTION_ROWS_PER_SLIDE = 6
 ACTION_COLUMNS: tuple[str, ...] = ("Number", "Objective", "Lead", "Timeframe", "RAG")
 ACTION_WIDTHS: tuple[float, ...] = (1.3, 5.5, 2.5, 1.8, 1.23)  # inches
-NOT_WRITTEN = "Nothing written yet."
-CONTINUED = " (continued)"
+ACTION_ROW_HEIGHT = 0.5  # inches, the least a row takes; rows with more lines grow
+PANEL_TITLE = "What we say about metric {number}"
+# Average glyph width in ems for the theme font (Calibri), a little generous so estimates err towards
+# fitting; bold is wider.
+EM_PER_CHAR, EM_PER_CHAR_BOLD = 0.53, 0.56
+# Single line spacing, as a multiple of the font size (Calibri's ascent, descent and line gap: 1.22).
+LINE_SPACING = 1.22
 _LAYOUT_TITLE_ONLY = 5
 _BLACK = RGBColor(0x1F, 0x1F, 0x1F)
 _GREY = RGBColor(0x59, 0x59, 0x59)
 _RED = RGBColor(0xC0, 0x00, 0x00)
 _HEADING = RGBColor(0x1F, 0x3A, 0x5F)
-# Average glyph width in ems for the theme font, a little generous so estimates err towards fitting.
-_EM_PER_CHAR = 0.53
-_LINE = 1.2
-_BOX_INSET = 0.05  # inches, each side
+_BOX_INSET = 0.05  # inches, each side, for the boxes made here
+_TITLE_TOP, _TITLE_HEIGHT = 0.3, 0.95
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def text_lines(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
+    """`text` wrapped as it would be in a box `width` inches wide (inside its margins) at `size` points."""
+    per_em = EM_PER_CHAR_BOLD if bold else EM_PER_CHAR
+    return textwrap.wrap(text, max(1, int(width * 72 / (size * per_em)))) or [""]
 
 
 @dataclass(frozen=True)
 class _Block:
-    """One paragraph to place: a panel's label, its text, a headline figure."""
+    """One paragraph to place: a panel's label, its text, a headline figure, a point."""
 
     text: str
     size: int = BODY_SIZE
@@ -66,16 +86,16 @@ class _Block:
     italic: bool = False
     colour: RGBColor = _BLACK
     space_after: int = 6
-    # The label a text block sits under, repeated with "(continued)" when the text is split.
+    # The label a text block sits under, repeated above the rest when the text is split.
     label: _Block | None = None
     is_label: bool = False
 
     def lines(self, width: float) -> list[str]:
-        return textwrap.wrap(self.text, _chars_per_line(width, self.size, self.bold)) or [""]
+        return text_lines(self.text, width, self.size, bold=self.bold)
 
     def height(self, width: float) -> float:
         """Points."""
-        return len(self.lines(width)) * self.size * _LINE + self.space_after
+        return len(self.lines(width)) * self.size * LINE_SPACING + self.space_after
 
 
 @dataclass(frozen=True)
@@ -94,9 +114,22 @@ class _Box:
         """Points of text that fit."""
         return (self.height - 2 * _BOX_INSET) * 72
 
+    def holds(self, blocks: list[_Block]) -> bool:
+        return sum(b.height(self.inner_width) for b in blocks) <= self.capacity
 
-def _chars_per_line(width: float, size: int, bold: bool) -> int:
-    return max(10, int(width * 72 / (size * (_EM_PER_CHAR + (0.03 if bold else 0)))))
+
+def _sized(blocks: list[_Block], size: int, base: int) -> list[_Block]:
+    """The blocks with `base` points made `size`, and other sizes moved by as much (labels stay larger)."""
+    return [replace(b, size=max(1, b.size + size - base)) for b in blocks]
+
+
+def _largest_that_fits(blocks: list[_Block], box: _Box, sizes: tuple[int, ...]) -> list[_Block] | None:
+    """The blocks at the largest of `sizes` (for blocks written at sizes[0]) at which they fit the box."""
+    for size in sizes:
+        sized = _sized(blocks, size, sizes[0])
+        if box.holds(sized):
+            return sized
+    return None
 
 
 # Slides and text -----------------------------------------------------------------------------------
@@ -106,30 +139,35 @@ def _bottom(content: ReportContent) -> float:
     return SLIDE_HEIGHT - (0.55 if content.marking else 0.3)
 
 
+def _title_size(title: str) -> int:
+    width = SLIDE_WIDTH - 2 * MARGIN - 0.2  # the placeholder's own margins, 0.1 inch each side
+    room = (_TITLE_HEIGHT - 0.1) * 72
+    for size in TITLE_SIZES:
+        if len(text_lines(title, width, size, bold=True)) * size * LINE_SPACING <= room:
+            return size
+    return TITLE_SIZES[-1]
+
+
 def _new_slide(deck: Deck, title: str, content: ReportContent) -> Slide:
     slide = deck.slides.add_slide(deck.slide_layouts[_LAYOUT_TITLE_ONLY])
     heading = slide.shapes.title
-    heading.left, heading.top = Inches(MARGIN), Inches(0.3)
-    heading.width, heading.height = Inches(SLIDE_WIDTH - 2 * MARGIN), Inches(0.95)
+    heading.left, heading.top = Inches(MARGIN), Inches(_TITLE_TOP)
+    heading.width, heading.height = Inches(SLIDE_WIDTH - 2 * MARGIN), Inches(_TITLE_HEIGHT)
     frame = heading.text_frame
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     paragraph = frame.paragraphs[0]
     paragraph.alignment = PP_ALIGN.LEFT
-    _run(paragraph, title, TITLE_SIZE, bold=True, colour=_HEADING)
+    _run(paragraph, title, _title_size(title), bold=True, colour=_HEADING)
     if content.marking:
         _marking(slide, content.marking)
     return slide
 
 
 def _marking(slide: Slide, marking: str) -> None:
-    box = slide.shapes.add_textbox(Inches(MARGIN), Inches(SLIDE_HEIGHT - 0.5), Inches(SLIDE_WIDTH - 2 * MARGIN),
-                                   Inches(0.4))
-    box.name = "Marking"
-    frame = box.text_frame
-    frame.word_wrap = True
-    _run(frame.paragraphs[0], marking, MARKING_SIZE, bold=True, colour=_RED)
+    _text_box(slide, _Box(MARGIN, SLIDE_HEIGHT - 0.5, SLIDE_WIDTH - 2 * MARGIN, 0.45),
+              [_Block(marking, size=MARKING_SIZE, bold=True, colour=_RED, space_after=0)], name="Marking")
 
 
 def _run(paragraph: _Paragraph, text: str, size: int, *, bold: bool = False, italic: bool = False,
@@ -142,8 +180,10 @@ def _run(paragraph: _Paragraph, text: str, size: int, *, bold: bool = False, ita
     run.font.color.rgb = colour
 
 
-def _text_box(slide: Slide, box: _Box, blocks: list[_Block]) -> None:
+def _text_box(slide: Slide, box: _Box, blocks: list[_Block], name: str = "") -> None:
     shape = slide.shapes.add_textbox(Inches(box.left), Inches(box.top), Inches(box.width), Inches(box.height))
+    if name:
+        shape.name = name
     frame = shape.text_frame
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE
@@ -157,23 +197,28 @@ def _text_box(slide: Slide, box: _Box, blocks: list[_Block]) -> None:
 
 def _split_text(block: _Block, width: float, room: float, fresh: bool) -> tuple[_Block | None, _Block]:
     """The part of `block` that fits in `room` points, and the rest; at a sentence end where one fits."""
-    line = block.size * _LINE
+    line = block.size * LINE_SPACING
     fits = int((room - block.space_after) // line)
     if fits < 1:
         return None, block
+
+    def fit(text: str) -> bool:
+        return len(replace(block, text=text).lines(width)) <= fits
+
     sentences = _SENTENCE_END.split(block.text)
     taken: list[str] = []
     for sentence in sentences:
-        if len(replace(block, text=" ".join([*taken, sentence])).lines(width)) > fits:
+        if not fit(" ".join([*taken, sentence])):
             break
         taken.append(sentence)
     if taken:
         head, tail = " ".join(taken), " ".join(sentences[len(taken):])
     elif fresh or fits >= 3:  # one sentence longer than the room: split it between words
-        lines = block.lines(width)
-        words_in_head = len(" ".join(lines[:fits]).split())
         words = block.text.split()
-        head, tail = " ".join(words[:words_in_head]), " ".join(words[words_in_head:])
+        count = len(words) - 1
+        while count > 1 and not fit(" ".join(words[:count])):
+            count -= 1
+        head, tail = " ".join(words[:count]), " ".join(words[count:])
     else:
         return None, block
     return replace(block, text=head), replace(block, text=tail)
@@ -191,7 +236,8 @@ def _flow(blocks: list[_Block], boxes: Iterator[_Box]) -> list[tuple[_Box, list[
         if block.is_label and queue and queue[0].label is block:
             # Keep the label with at least two lines of its text (or all of a shorter text).
             following = queue[0]
-            need = min(following.height(box.inner_width), 2 * following.size * _LINE + following.space_after)
+            need = min(following.height(box.inner_width),
+                       2 * following.size * LINE_SPACING + following.space_after)
             height_needed = height + need
         else:
             height_needed = height
@@ -219,38 +265,68 @@ def _flow(blocks: list[_Block], boxes: Iterator[_Box]) -> list[tuple[_Box, list[
 
 
 def _with_label(block: _Block) -> list[_Block]:
-    """A text block starting a new box, under its label marked "(continued)"."""
+    """A text block starting a new box, under its label again (the slide's title says "2 of 2")."""
     if block.is_label or block.label is None:
         return [block]
-    label = replace(block.label, text=_continued(block.label.text))
-    return [label, replace(block, label=label)]
-
-
-def _continued(label: str) -> str:
-    return label if label.endswith(CONTINUED) else label + CONTINUED
+    return [block.label, block]
 
 
 # Figures in words ----------------------------------------------------------------------------------
 
 
 def _headline_blocks(metric: MetricContent, published: bool) -> list[_Block]:
-    return [_Block(line, size=HEADLINE_SIZE, bold=True, colour=_HEADING) for line in headline_lines(metric, published)]
+    return [_Block(line, size=HEADLINE_SIZE, bold=True, colour=_HEADING, space_after=8)
+            for line in headline_lines(metric, published)]
 
 
-def _metric_blocks(metric: MetricContent, published: bool) -> list[_Block]:
-    blocks = [*_headline_blocks(metric, published), _Block(metric.chart.summary, space_after=12)]
-    if metric.actions:
-        numbers = [str(a.number) for a in metric.actions if a.number is not None]
-        blocks.append(_Block(f"In the action plan: objective{'s' if len(numbers) > 1 else ''} "
-                             f"{', '.join(numbers)}.", italic=True, colour=_GREY, space_after=12))
+def _objectives_point(metric: MetricContent) -> str:
+    """Where the metric is in the action plan, or "" when no objective names it."""
+    numbers = [str(a.number) for a in metric.actions if a.number is not None]
+    if not numbers:
+        return ""
+    return f"In the action plan: objective{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}."
+
+
+def _quality_point(metric: MetricContent) -> str:
+    """How many of the people counted have no recorded ethnicity, as a percentage (never a count)."""
+    quality = metric.result.quality
+    pct = quality.unknown_pct
+    if pct is None:
+        return ""
+    if pct == 0:
+        return "Ethnicity is recorded for everyone counted."
+    places = 1 if quality.pct_places is None else quality.pct_places
+    return f"Ethnicity is not known for {pct:.{places}f}% of those counted; they are left out of the comparison."
+
+
+def _metric_points(metric: MetricContent) -> list[str]:
+    """At most three short points beside the chart: what it shows, the data's gaps, the plan's objectives."""
+    return [p for p in (metric.chart.summary, _quality_point(metric), _objectives_point(metric)) if p][:3]
+
+
+def _point_blocks(points: list[str]) -> list[_Block]:
+    return [_Block(p, space_after=14, colour=_GREY if i else _BLACK, italic=p.startswith("In the action plan"))
+            for i, p in enumerate(points)]
+
+
+def _written_panels(metric: MetricContent) -> list[tuple[str, list[str]]]:
+    """(label, paragraphs) for each panel with text, in PANEL_KINDS order; empty panels are left out."""
+    out = []
     for kind, label in PANEL_KINDS.items():
-        heading = _Block(label, bold=True, colour=_HEADING, space_after=4, is_label=True)
+        paragraphs = [p.strip() for p in metric.panels.get(kind, "").splitlines() if p.strip()]
+        if paragraphs:
+            out.append((label, paragraphs))
+    return out
+
+
+def _panel_blocks(metric: MetricContent, size: int) -> list[_Block]:
+    blocks: list[_Block] = []
+    for label, paragraphs in _written_panels(metric):
+        heading = _Block(label, size=size + 2, bold=True, colour=_HEADING, space_after=4, is_label=True)
         blocks.append(heading)
-        paragraphs = [p.strip() for p in metric.panels[kind].splitlines() if p.strip()]
-        if not paragraphs:
-            blocks.append(_Block(NOT_WRITTEN, italic=True, colour=_GREY, space_after=12, label=heading))
         for i, paragraph in enumerate(paragraphs):
-            blocks.append(_Block(paragraph, space_after=12 if i == len(paragraphs) - 1 else 6, label=heading))
+            blocks.append(_Block(paragraph, size=size, space_after=16 if i == len(paragraphs) - 1 else 6,
+                                 label=heading))
     return blocks
 
 
@@ -271,7 +347,8 @@ def _title_slide(deck: Deck, content: ReportContent) -> None:
                "backgrounds.", size=BODY_SIZE, colour=_GREY),
     ]
     top = 1.6
-    _text_box(slide, _Box(MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, _bottom(content) - top), blocks)
+    box = _Box(MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, _bottom(content) - top)
+    _text_box(slide, box, _largest_that_fits(blocks, box, (28, 24, 20, 16)) or blocks)
 
 
 def _table(slide: Slide, header: tuple[str, ...], rows: list[list[str]], widths: list[float],
@@ -311,46 +388,78 @@ def _picture(slide: Slide, image: bytes, box: _Box, description: str) -> float:
     return height
 
 
-def _metric_slides(deck: Deck, metric: MetricContent, content: ReportContent) -> None:
+def _fit_points(points: list[str], box: _Box) -> list[_Block]:
+    """The points at the largest size that fits; if even the smallest will not, the last points go (the
+    chart summary, first, is the chart's alt text too; the panels slide and the notes say the rest)."""
+    while points:
+        fitted = _largest_that_fits(_point_blocks(points), box, POINT_SIZES)
+        if fitted is not None:
+            return fitted
+        points = points[:-1]
+    return []
+
+
+def _metric_slide(deck: Deck, metric: MetricContent, content: ReportContent) -> None:
     d = metric.definition
-    title = f"{d.id} {d.title}"
-    first = _new_slide(deck, title, content)
+    slide = _new_slide(deck, f"{d.id} {d.title}", content)
     bottom = _bottom(content)
-    left_width, gap = 7.6, 0.3
-    chart_box = _Box(MARGIN, CONTENT_TOP, left_width, min(3.8, bottom - CONTENT_TOP - 1.2))
-    chart_height = _picture(first, chart_png(metric.chart), chart_box, metric.chart.summary)
-    first.notes_slide.notes_text_frame.text = counted_line(metric, content.period)  # type: ignore[union-attr]
-    under_top = CONTENT_TOP + chart_height + 0.15
-    right_left = MARGIN + left_width + gap
-    right_width = SLIDE_WIDTH - MARGIN - right_left
-    column = (SLIDE_WIDTH - 2 * MARGIN - gap) / 2
-    slides: dict[int, Slide] = {0: first}
-
-    def boxes() -> Iterator[_Box]:
-        yield _Box(MARGIN, under_top, left_width, bottom - under_top)
-        yield _Box(right_left, CONTENT_TOP, right_width, bottom - CONTENT_TOP)
-        while True:
-            yield _Box(MARGIN, CONTENT_TOP, column, bottom - CONTENT_TOP)
-            yield _Box(MARGIN + column + gap, CONTENT_TOP, column, bottom - CONTENT_TOP)
-
-    for i, (box, blocks) in enumerate(_flow(_metric_blocks(metric, content.published), boxes())):
-        page = 0 if i < 2 else 1 + (i - 2) // 2
-        if page not in slides:
-            slides[page] = _new_slide(deck, title + CONTINUED, content)
-        if blocks:
-            _text_box(slides[page], box, blocks)
+    chart_width, gap = 7.0, 0.3
+    chart_box = _Box(MARGIN, CONTENT_TOP, chart_width, min(3.9, bottom - CONTENT_TOP - 1.3))
+    chart_height = _picture(slide, chart_png(metric.chart), chart_box, metric.chart.summary)
+    under_top = CONTENT_TOP + chart_height + 0.2
+    headline_box = _Box(MARGIN, under_top, chart_width, bottom - under_top)
+    headline = _headline_blocks(metric, content.published)
+    _text_box(slide, headline_box, _largest_that_fits(headline, headline_box, HEADLINE_SIZES)
+              or _sized(headline, HEADLINE_SIZES[-1], HEADLINE_SIZE), name="Headline")
+    points_left = MARGIN + chart_width + gap
+    points_box = _Box(points_left, CONTENT_TOP, SLIDE_WIDTH - MARGIN - points_left, bottom - CONTENT_TOP)
+    points = _fit_points(_metric_points(metric), points_box)
+    if points:
+        _text_box(slide, points_box, points, name="Points")
+    notes = [counted_line(metric, content.period)]
+    notes += [f"{label}: {' '.join(paragraphs)}" for label, paragraphs in _written_panels(metric)]
+    slide.notes_slide.notes_text_frame.text = "\n".join(notes)  # type: ignore[union-attr]
 
 
-def _action_pages(actions: list[Action]) -> list[list[Action]]:
-    """Six rows a slide, fewer where long objectives would not fit at 18 pt."""
-    room = (SLIDE_HEIGHT - CONTENT_TOP - 1.0) * 72
+def _panel_pages(metric: MetricContent, box_width: float, box_height: float) -> list[list[_Block]]:
+    """The written panels for one metric's panel slides: one slide at the largest size that fits (24 pt
+    down to 18 pt); split, at 18 pt, only when they cannot fit on one. No slide when nothing is written."""
+    if not _written_panels(metric):
+        return []
+    box = _Box(0, 0, box_width, box_height)
+    for size in PANEL_SIZES:
+        blocks = _panel_blocks(metric, size)
+        if box.holds(blocks):
+            return [blocks]
+    placed = _flow(_panel_blocks(metric, PANEL_SIZES[-1]), repeat(box))
+    return [blocks for _, blocks in placed if blocks]
+
+
+def _panel_slides(deck: Deck, metric: MetricContent, content: ReportContent) -> None:
+    top, bottom = CONTENT_TOP, _bottom(content)
+    box = _Box(MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, bottom - top)
+    pages = _panel_pages(metric, box.width, box.height)
+    title = PANEL_TITLE.format(number=metric.definition.number)
+    for i, blocks in enumerate(pages):
+        slide = _new_slide(deck, title + (f" ({i + 1} of {len(pages)})" if len(pages) > 1 else ""), content)
+        _text_box(slide, box, blocks, name="Panels")
+
+
+def _rag_key_blocks(content: ReportContent, width: float) -> tuple[list[_Block], float]:
+    """The RAG key as written under the plan, and the height of its box in inches."""
+    blocks = [_Block(rag_key_text(content.settings), colour=_GREY, space_after=0)]
+    return blocks, sum(b.height(width - 2 * _BOX_INSET) for b in blocks) / 72 + 2 * _BOX_INSET + 0.02
+
+
+def _action_pages(actions: list[Action], room: float) -> list[list[Action]]:
+    """Six rows a slide, fewer where long objectives would not fit at 18 pt in `room` points."""
     pages: list[list[Action]] = [[]]
     used = 0.0
     for action in actions:
-        lines = max(len(_Block(action.objective).lines(ACTION_WIDTHS[1] - 0.2)),
-                    len(_Block(action.lead).lines(ACTION_WIDTHS[2] - 0.2)),
-                    len(_Block(action.timeframe).lines(ACTION_WIDTHS[3] - 0.2)))
-        height = lines * BODY_SIZE * _LINE + 10
+        lines = max(len(text_lines(action.objective, ACTION_WIDTHS[1] - 0.2, BODY_SIZE)),
+                    len(text_lines(action.lead, ACTION_WIDTHS[2] - 0.2, BODY_SIZE)),
+                    len(text_lines(action.timeframe, ACTION_WIDTHS[3] - 0.2, BODY_SIZE)))
+        height = max(ACTION_ROW_HEIGHT * 72, lines * BODY_SIZE * LINE_SPACING + 10)
         if pages[-1] and (len(pages[-1]) >= ACTION_ROWS_PER_SLIDE or used + height > room):
             pages.append([])
             used = 0.0
@@ -360,17 +469,22 @@ def _action_pages(actions: list[Action]) -> list[list[Action]]:
 
 
 def _action_plan_slides(deck: Deck, content: ReportContent) -> None:
-    pages = _action_pages(content.actions)
+    width = SLIDE_WIDTH - 2 * MARGIN
+    key, key_height = _rag_key_blocks(content, width)
+    key_box = _Box(MARGIN, _bottom(content) - key_height, width, key_height)
+    header = max(ACTION_ROW_HEIGHT * 72, BODY_SIZE * LINE_SPACING + 10)
+    pages = _action_pages(content.actions, (key_box.top - 0.15 - CONTENT_TOP) * 72 - header)
     for i, page in enumerate(pages):
         title = "Action plan" + (f" ({i + 1} of {len(pages)})" if len(pages) > 1 else "")
         slide = _new_slide(deck, title, content)
-        if not page:
-            _text_box(slide, _Box(MARGIN, CONTENT_TOP, SLIDE_WIDTH - 2 * MARGIN, 1.0),
-                      [_Block("The action plan has no objectives yet.", italic=True, colour=_GREY)])
-            continue
-        rows = [["" if a.number is None else str(a.number), a.objective, a.lead, a.timeframe, rag_text(a)]
-                for a in page]
-        _table(slide, ACTION_COLUMNS, rows, list(ACTION_WIDTHS), 0.5)
+        if page:
+            rows = [["" if a.number is None else str(a.number), a.objective, a.lead, a.timeframe, rag_text(a)]
+                    for a in page]
+            _table(slide, ACTION_COLUMNS, rows, list(ACTION_WIDTHS), ACTION_ROW_HEIGHT)
+        else:
+            _text_box(slide, _Box(MARGIN, CONTENT_TOP, width, 0.6),
+                      [_Block("The action plan has no objectives yet.", italic=True, colour=_GREY, space_after=0)])
+        _text_box(slide, key_box, key, name="RAG key")
 
 
 def write_pptx(content: ReportContent, target: str | Path | IO[bytes]) -> None:
@@ -381,6 +495,7 @@ def write_pptx(content: ReportContent, target: str | Path | IO[bytes]) -> None:
     _title_slide(deck, content)
     _scorecard_slide(deck, content)
     for metric in content.metrics.values():
-        _metric_slides(deck, metric, content)
+        _metric_slide(deck, metric, content)
+        _panel_slides(deck, metric, content)
     _action_plan_slides(deck, content)
     deck.save(str(target) if isinstance(target, Path) else target)  # python-pptx takes a path as a str

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from data_loaders.tables import SheetError
 from metrics.counts import Period
 from metrics.registry import METRICS
-from ui.apptest import html_tables, served_navigation
+from ui.apptest import html_tables, offered_files, served_navigation
 from ui.navigation import METRIC_PAGES
 from ui.safe import plain
 
@@ -590,6 +590,41 @@ def test_board_pack_offers_the_version_it_prepared():
     assert len(downloads) == 1
     at.radio(key="report_version").set_value("Internal, unsuppressed").run()
     assert len(at.get("download_button")) == 0  # prepared for the other version: not offered
+
+
+def _pdf_text(data: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
+
+
+def test_board_pack_fills_the_pdfs_sign_off_block():
+    with offered_files() as read:
+        at = open_app("pages/report.py")
+        assert at.text_input(key="report_sign_off_name").value == ""  # blank: a block to sign by hand
+        assert at.date_input(key="report_sign_off_date").value is None
+        at.text_input(key="report_sign_off_name").input("Sam Patel")
+        at.text_input(key="report_sign_off_role").input("Director of Adult Social Care")
+        at.date_input(key="report_sign_off_date").set_value(dt.date(2026, 5, 14)).run()
+        next(b for b in at.button if b.label == "Prepare the PDF plan").click().run()
+        assert not at.exception and not at.error
+        download = next(b for b in at.get("download_button") if "PDF" in b.proto.label)
+        text = _pdf_text(read(download))
+    sign_off = text[text.rindex("Sign-off"):]
+    assert "Sam Patel" in sign_off and "Director of Adult Social Care" in sign_off and "14 May 2026" in sign_off
+    # Other words for the block: the PDF made for the old ones is no longer offered.
+    at.text_input(key="report_sign_off_name").input("Alex Jones").run()
+    assert not [b for b in at.get("download_button") if "PDF" in b.proto.label]
+
+
+def test_board_pack_refuses_a_sign_off_it_cannot_print():
+    at = open_app("pages/report.py")
+    at.text_input(key="report_sign_off_role").input("Director\tof everything").run()
+    assert not at.exception
+    assert "The role holds a tab" in at.error[0].value
+    assert next(b for b in at.button if b.label == "Prepare the PDF plan").disabled
 
 
 def test_presentation_mode_steps_through_the_metrics():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -18,7 +19,7 @@ from metrics.registry import METRICS
 from metrics.settings import PAN_LONDON_RAG_MEANINGS
 from reports.content import INTERNAL_MARKING, build_content, scorecard_rows
 from reports.images import PNG_SIGNATURE, png_size
-from reports.pdf import markup, write_pdf
+from reports.pdf import SIGN_OFF_MAX_CHARS, markup, sign_off_date, sign_off_problems, write_pdf
 from storage import Action, create_schema, make_engine, save_actions, save_panel
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -132,6 +133,14 @@ def test_objectives_table_repeats_its_header(published: Path) -> None:
 def test_sign_off_filled_or_blank(published: Path, internal: Path) -> None:
     assert "Signed off by\nJo Bloggs & Co\nRole\nDirector\nDate\n1 May 2026" in _pages(internal)[-1]
     assert "Signed off by\nRole\nDate" in _pages(published)[-1]
+
+
+def test_sign_off_words_are_checked_and_the_date_written_out() -> None:
+    assert sign_off_problems("", "") == [] and sign_off_problems("Jo Bloggs & Co", "Director") == []
+    assert sign_off_problems("x" * (SIGN_OFF_MAX_CHARS + 1), "") == [
+        f"The name is {SIGN_OFF_MAX_CHARS + 1} characters long; the sign-off block has room for {SIGN_OFF_MAX_CHARS}."]
+    assert sign_off_problems("Jo", "Chief\nExecutive")[0].startswith("The role holds a tab, line break")
+    assert sign_off_date(dt.date(2026, 5, 1)) == "1 May 2026" and sign_off_date(None) == ""
 
 
 def test_scorecard_page_follows_the_introduction_with_the_decks_rows(published: Path, analysis: Analysis) -> None:

@@ -6,24 +6,27 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
-from pptx.util import Pt
+from pptx.util import Emu, Pt
 
 from metrics.api import Analysis, analyse_paths
 from metrics.registry import METRICS
-from reports.content import INTERNAL_MARKING, build_content
+from metrics.settings import PAN_LONDON_RAG_MEANINGS
+from reports.content import INTERNAL_MARKING, build_content, rag_key_text
 from reports.images import chart_png, png_size
-from reports.pptx import write_pptx
-from storage import Action, create_schema, make_engine, save_actions, save_panel
+from reports.pptx import LINE_SPACING, text_lines, write_pptx
+from storage import PANEL_KINDS, Action, create_schema, make_engine, save_actions, save_panel
 
 REPOSITORY = Path(__file__).resolve().parents[1]
+LABEL_KINDS = tuple(PANEL_KINDS)
 LABELS = ("What we know from our data", "What we've achieved", "What we're working towards")
 ACHIEVED = "<b>Mentoring</b> for 12 staff & a {bme} network."
-# Long enough for any slide: twenty numbered sentences, so each can be found after the split.
+# Too long for one slide at 18 pt: twenty numbered sentences, so each can be found after the split.
 LONG = " ".join(f"Sentence {i} of our plan says what we will change in recruitment and why it matters."
                 for i in range(1, 21))
 OF_PATTERN = re.compile(r"\b(\d[\d,]*) of (\d[\d,]*)\b")
@@ -97,6 +100,10 @@ def test_deck_has_the_slides_a_board_expects(published) -> None:  # noqa: ANN001
         assert _metric_slides(published, metric_id), metric_id
     firsts = [s for s in slides if any(_title(s) == f"{m.id} {m.title}" for m in METRICS.values())]
     assert len(firsts) == 9
+    # Each metric's slide, then what the organisation says about it (the sample's sentence at the least).
+    for number, slide in enumerate(firsts, start=1):
+        following = slides[slides.index(slide) + 1]
+        assert _title(following).startswith(f"What we say about metric {number}")
     for slide in firsts:
         pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
         assert len(pictures) == 1 and pictures[0].image.blob.startswith(b"\x89PNG")
@@ -149,28 +156,134 @@ def test_large_type(published) -> None:  # noqa: ANN001
     assert min(titles) >= Pt(32) and min(sizes) >= Pt(18)
 
 
-def test_panels_under_their_labels(published) -> None:  # noqa: ANN001
-    m3 = [t for s in _metric_slides(published, "M3") for t in _texts(s)]
-    text = "\n".join(m3)
-    for label in LABELS:
-        assert label in text
-    # Stored text comes out exactly as typed: no markup read, no placeholder filled.
-    assert ACHIEVED in text
-    assert "In the action plan: objectives 1, 2, 3, 4, 5, 6, 7." in text
+def _panel_slides(deck, metric_number: int) -> list:  # noqa: ANN001
+    return [s for s in deck.slides if _title(s).startswith(f"What we say about metric {metric_number}")]
 
 
-def test_long_panel_is_split_onto_a_continuation_slide(published) -> None:  # noqa: ANN001
-    slides = _metric_slides(published, "M2")
+def test_each_metric_has_one_slide_of_chart_headline_and_points(published) -> None:  # noqa: ANN001
+    for definition in METRICS.values():
+        slides = _metric_slides(published, definition.id)
+        assert [_title(s) for s in slides] == [f"{definition.id} {definition.title}"]
+    m3 = "\n".join(_texts(_metric_slides(published, "M3")[0], titles=False))
+    assert "Relative likelihood: 1.50 (95% interval 0.80 to 2.81). Adverse." in m3
+    assert "Ethnicity is not known for 6% of those counted; they are left out of the comparison." in m3
+    assert "In the action plan: objectives 1, 2, 3, 4, 5, 6, 7." in m3
+    points = next(s for s in _metric_slides(published, "M3")[0].shapes if s.name == "Points")
+    assert len(points.text_frame.paragraphs) <= 3
+    # The panels are not on the metric's slide: they have their own.
+    assert ACHIEVED not in m3 and not any(label in m3 for label in LABELS)
+
+
+def test_panels_under_their_labels_on_their_own_slide(published) -> None:  # noqa: ANN001
+    slides = _panel_slides(published, 3)
+    assert [_title(s) for s in slides] == ["What we say about metric 3"]
+    assert published.slides.index(slides[0]) == published.slides.index(_metric_slides(published, "M3")[0]) + 1
+    text = _texts(slides[0], titles=False)[0].split("\n")
+    # Stored text comes out exactly as typed: no markup read, no placeholder filled. The empty panel is
+    # left out, heading and all.
+    assert text[0] == LABELS[0] and text[2:] == [LABELS[1], ACHIEVED]
+    assert LABELS[2] not in text and "Nothing written yet." not in text
+    sizes = [r.font.size for s in slides for shape in s.shapes if shape.name == "Panels"
+             for p in shape.text_frame.paragraphs for r in p.runs]
+    assert min(sizes) >= Pt(18)
+
+
+def test_the_panels_are_in_the_notes_under_who_is_counted(published, analysis) -> None:  # noqa: ANN001
+    notes = _metric_slides(published, "M3")[0].notes_slide.notes_text_frame.text.split("\n")
+    assert notes[0] == f"Who is counted: {METRICS['M3'].counted_text(analysis.period)}"
+    assert notes[2] == f"{LABELS[1]}: {ACHIEVED}" and notes[1].startswith(f"{LABELS[0]}: ")
+    assert len(notes) == 3  # the empty panel is left out
+
+
+def test_a_long_panel_is_split_and_numbered_not_continued(published) -> None:  # noqa: ANN001
+    slides = _panel_slides(published, 2)
     titles = [_title(s) for s in slides]
-    assert titles[0] == "M2 Appointment from shortlisting" and len(titles) >= 2
-    assert set(titles[1:]) == {"M2 Appointment from shortlisting (continued)"}
-    on_slide = ["\n".join(_texts(s)) for s in slides]
-    assert "What we're working towards (continued)" in on_slide[1]
+    assert titles == [f"What we say about metric 2 ({i} of {len(titles)})" for i in range(1, len(titles) + 1)]
+    assert len(titles) == 2
+    assert not any("continued" in _title(s).lower() for s in published.slides)
+    on_slide = ["\n".join(_texts(s, titles=False)) for s in slides]
+    assert LABELS[2] in on_slide[1]  # the label again above the rest of its text
     for i in range(1, 21):
         sentence = f"Sentence {i} of our plan says"
         assert sum(sentence in text for text in on_slide) == 1, sentence
-    first = next(i for i, text in enumerate(on_slide) if "Sentence 1 of" in text)
-    assert "Sentence 20 of" in on_slide[-1] and first < len(on_slide) - 1
+    assert "Sentence 1 of" in on_slide[0] and "Sentence 20 of" in on_slide[-1]
+
+
+def test_a_metric_with_nothing_written_has_no_panel_slide(analysis: Analysis, tmp_path: Path) -> None:
+    content = build_content(analysis)
+    for metric_id in ("M4", "M9"):
+        content.metrics[metric_id] = replace(content.metrics[metric_id], panels=dict.fromkeys(LABEL_KINDS, ""))
+    only = {m: content.metrics[m] for m in ("M4", "M5", "M9")}
+    out = tmp_path / "deck.pptx"
+    write_pptx(replace(content, metrics=only), out)
+    titles = [_title(s) for s in Presentation(str(out)).slides]
+    assert titles[2:-1] == ["M4 Fitness to practise", "M5 Continuing professional development",
+                            "What we say about metric 5", "M9 Senior management"]
+
+
+def test_the_action_plan_carries_the_rag_key(published, analysis: Analysis, tmp_path: Path) -> None:  # noqa: ANN001
+    neutral = rag_key_text(analysis.settings)
+    for slide in [s for s in published.slides if _title(s).startswith("Action plan")]:
+        assert neutral in _texts(slide)
+    content = build_content(analysis)
+    london = replace(content, settings=content.settings.with_(rag_meanings=dict(PAN_LONDON_RAG_MEANINGS)))
+    out = tmp_path / "london.pptx"
+    write_pptx(replace(london, metrics={"M5": content.metrics["M5"]}), out)
+    last = Presentation(str(out)).slides[-1]
+    assert _title(last) == "Action plan" and "The action plan has no objectives yet." in _texts(last)
+    assert rag_key_text(london.settings) in _texts(last) and "Pan-London" in rag_key_text(london.settings)
+
+
+def _overflowing(deck) -> list[str]:  # noqa: ANN001
+    """Every text box (titles too) whose text, wrapped at its font size, is taller than the box."""
+    found = []
+    for number, slide in enumerate(deck.slides, start=1):
+        for shape in slide.shapes:
+            if not shape.has_text_frame or not shape.text_frame.text:
+                continue
+            frame = shape.text_frame
+            width = Emu(shape.width - frame.margin_left - frame.margin_right).inches
+            room = Emu(shape.height - frame.margin_top - frame.margin_bottom).pt
+            need = 0.0
+            for paragraph in frame.paragraphs:
+                size = max(r.font.size.pt for r in paragraph.runs)
+                lines = text_lines(paragraph.text, width, size, bold=any(r.font.bold for r in paragraph.runs))
+                need += len(lines) * size * LINE_SPACING + (paragraph.space_after or Pt(0)).pt
+            if need > room:
+                found.append(f"slide {number} ({_title(slide)}), {shape.name}: {need:.0f} pt in {room:.0f}")
+    return found
+
+
+def test_no_text_box_overflows_however_long_the_panels(analysis: Analysis, tmp_path: Path) -> None:
+    content = build_content(analysis, publish_safe=False)
+    paragraph = " ".join(f"Point {i} about what the figures mean for staff and what we will do next."
+                         for i in range(1, 13))
+    unbroken = " ".join(["word"] * 400)  # no sentence ends: split between words
+    panels = {"know": "\n".join([paragraph] * 3), "achieved": unbroken + "\n" + "x" * 300,
+              "working_towards": LONG}
+    plan = [Action(number=i, objective="An objective that takes several lines to say. " * 4, metrics=["M7"],
+                   lead="Director of Adult Social Care and Health", timeframe="By the end of March 2027", rag="red")
+            for i in range(1, 21)]
+    metrics = {m: replace(content.metrics[m], panels=panels, actions=plan if m == "M7" else [])
+               for m in ("M1", "M7", "M8")}
+    long_content = replace(content, metrics=metrics, actions=plan,
+                           organisation="The Royal Borough of Wexcombe and Upper Thistledown District Council")
+    out = tmp_path / "long.pptx"
+    write_pptx(long_content, out)
+    deck = Presentation(str(out))
+    assert _overflowing(deck) == []
+    titles = [_title(s) for s in deck.slides]
+    assert not any("continued" in t.lower() for t in titles)
+    assert [t for t in titles if t.startswith("M")] == [f"{d.id} {d.title}" for d in
+                                                         (METRICS["M1"], METRICS["M7"], METRICS["M8"])]
+    seven = [t for t in titles if t.startswith("What we say about metric 7")]
+    assert len(seven) >= 3 and seven[-1] == f"What we say about metric 7 ({len(seven)} of {len(seven)})"
+    text = "\n".join(t for s in deck.slides for t in _texts(s, titles=False))
+    assert "Nothing written yet." not in text and text.count("Point 12 about") == 3 * 3
+
+
+def test_the_sample_deck_fits(published, internal) -> None:  # noqa: ANN001
+    assert _overflowing(published) == [] and _overflowing(internal) == []
 
 
 def test_internal_deck_is_marked_on_every_slide(internal, published) -> None:  # noqa: ANN001
@@ -230,5 +343,5 @@ def test_cli_writes_pptx(tmp_path: Path) -> None:
 def test_each_metric_slides_notes_name_who_is_counted(published, analysis) -> None:  # noqa: ANN001
     for definition in METRICS.values():
         first = next(s for s in published.slides if _title(s) == f"{definition.id} {definition.title}")
-        assert first.notes_slide.notes_text_frame.text == \
+        assert first.notes_slide.notes_text_frame.paragraphs[0].text == \
             f"Who is counted: {definition.counted_text(analysis.period)}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 
 @contextlib.contextmanager
@@ -45,3 +46,31 @@ def html_tables(at) -> list:  # noqa: ANN001 - an AppTest
 
     return [pd.read_html(StringIO(h.proto.body), index_col=0, thousands=",")[0]
             for h in at.get("html") if f'class="{CLASS}"' in h.proto.body]
+
+
+@contextlib.contextmanager
+def offered_files() -> Iterator[Callable[[Any], bytes]]:
+    """A reader of the bytes a download button offers (an AppTest element), as the browser would download them.
+
+    AppTest keeps each run's media files in a storage it makes for that run and drops afterwards; this keeps
+    hold of the latest, so a test can read the file a button points at after the run.
+    """
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.testing.v1 import app_test
+
+    stores: list[MemoryMediaFileStorage] = []
+
+    class Kept(MemoryMediaFileStorage):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    def read(button: Any) -> bytes:
+        return stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1]).content
+
+    original = app_test.MemoryMediaFileStorage
+    app_test.MemoryMediaFileStorage = Kept  # type: ignore[misc]
+    try:
+        yield read
+    finally:
+        app_test.MemoryMediaFileStorage = original  # type: ignore[misc]

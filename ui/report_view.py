@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -10,7 +12,7 @@ import streamlit as st
 from metrics.registry import METRICS
 from reports.content import INTERNAL_MARKING, build_content, suppression_note
 from reports.excel import write_excel
-from reports.pdf import write_pdf
+from reports.pdf import SIGN_OFF_MAX_CHARS, sign_off_date, sign_off_problems, write_pdf
 from reports.pptx import write_pptx
 from storage.figure_sets import scope_of
 from ui import db, state
@@ -53,9 +55,19 @@ def render(view: state.View) -> None:
     # The workbook is made when asked for, not on every rerun of the page.
     key = (view.organisation, analysis.period.end.isoformat(), published, threshold, view.settings.standard,
            view.filters, id(analysis))
+    sign_off = _sign_off_fields()
     columns = st.columns(len(_FORMATS))
     for column, (kind, (words, suffix, mime, write)) in zip(columns, _FORMATS.items(), strict=True):
         with column:
+            made_for: tuple = key
+            if kind == "pdf":  # the PDF made for other sign-off words is not offered
+                made_for = (*key, sign_off)
+                if sign_off is None:
+                    st.button(f"Prepare the {words}", key=f"report_prepare_{kind}", icon=":material/build:",
+                              disabled=True, help="Correct the sign-off block above first.")
+                    continue
+                signer, role, date = sign_off
+                write = partial(write_pdf, signed_off_by=signer, role=role, date=date)
             if st.button(f"Prepare the {words}", key=f"report_prepare_{kind}", icon=":material/build:"):
                 with st.spinner(f"Making the {words}..."):
                     content = build_content(analysis, publish_safe=published, threshold=threshold,
@@ -67,17 +79,41 @@ def render(view: state.View) -> None:
                             (not content.stale_panels or st.session_state.get(_STALE_CHECKED)):
                         buffer = io.BytesIO()
                         write(content, buffer)
-                        st.session_state[f"{_PREPARED}_{kind}"] = (key, buffer.getvalue(), content.file_stem)
+                        st.session_state[f"{_PREPARED}_{kind}"] = (made_for, buffer.getvalue(), content.file_stem)
             prepared = st.session_state.get(f"{_PREPARED}_{kind}")
-            if prepared and prepared[0] == key:
+            if prepared and prepared[0] == made_for:
                 name = f"{prepared[2]}.{suffix}"
                 st.download_button(f"Download the {words}", prepared[1], file_name=name, mime=mime, type="primary",
                                    icon=":material/download:", key=f"report_download_{kind}")
     _withheld_in_text(key)
     _stale_panels(key)
     st.caption("The workbook holds every metric's table, headline figures, the three panels and the action plan; "
-               "the slides, a chart per metric in large type for the meeting room; the PDF, the plan in the shape "
-               "councils publish, with a sign-off block.")
+               "the slides, for the meeting room, a slide per metric with its chart and one with what we say about "
+               "it, in large type; the PDF, the plan in the shape councils publish, with the sign-off block above.")
+
+
+def _sign_off_fields() -> tuple[str, str, str] | None:
+    """The PDF's sign-off block as filled in here: (name, role, date as written), blank by default for a
+    block to sign by hand; None, with the reasons shown, when what was typed cannot go in it. Used for the
+    PDF made in this session only: not saved."""
+    st.markdown("**The PDF's sign-off block**")
+    st.caption("Who signs the plan off, and the date of the meeting. Leave them blank for lines to sign and date "
+               "by hand. They go into the PDF made here, and are not saved.")
+    today = dt.date.today()
+    name_column, role_column, date_column = st.columns([2, 2, 1])
+    name = name_column.text_input("Signed off by", key="report_sign_off_name", max_chars=SIGN_OFF_MAX_CHARS,
+                                  placeholder="Name")
+    role = role_column.text_input("Role", key="report_sign_off_role", max_chars=SIGN_OFF_MAX_CHARS,
+                                  placeholder="For example, Director of Adult Social Care")
+    day = date_column.date_input("Date", value=None, key="report_sign_off_date", format="DD/MM/YYYY",
+                                 min_value=dt.date(2000, 1, 1), max_value=dt.date(today.year + 5, 12, 31))
+    problems = sign_off_problems(name or "", role or "")
+    if not isinstance(day, dt.date | None):  # a range or anything else: never one date to print
+        problems.append("The date must be a single day.")
+    if problems:
+        st.error(" ".join(problems), icon=":material/error:")
+        return None
+    return (name or "").strip(), (role or "").strip(), sign_off_date(day if isinstance(day, dt.date) else None)
 
 
 def _withheld_in_text(key: tuple) -> None:
