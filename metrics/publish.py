@@ -428,10 +428,12 @@ def publish_result(result: MetricResult, settings: Settings, hidden: frozenset[s
     return replace(published, sentence=sentence_for(published, settings))
 
 
-def publish(results: dict[str, MetricResult], settings: Settings) -> dict[str, MetricResult]:
-    """Every metric with the suppression rule of `settings.suppression_threshold` applied, protected together."""
+def publish(results: dict[str, MetricResult], settings: Settings, *, combine: bool = True) -> dict[str, MetricResult]:
+    """Every metric with the suppression rule of `settings.suppression_threshold` applied, protected together;
+    pay bands combined first unless `combine` is False (the audit's planted faults need cells to withhold)."""
     if settings.suppression_threshold <= 1:
         return dict(results)
-    results = _combined(results, settings.suppression_threshold)
+    if combine:
+        results = _combined(results, settings.suppression_threshold)
     hidden = protect_results(results, settings.suppression_threshold)
     return {metric_id: publish_result(result, settings, hidden) for metric_id, result in results.items()}

@@ -32,6 +32,7 @@ from reports.content import (
     SCORECARD_COLUMNS,
     MetricContent,
     ReportContent,
+    combined_line,
     counted_line,
     headline_lines,
     rag_key_text,
@@ -149,6 +150,8 @@ def _title_size(title: str) -> int:
 
 
 def _new_slide(deck: Deck, title: str, content: ReportContent) -> Slide:
+    if content.covers:  # a service's slide is never read as the council's: its title says what it covers
+        title = f"{title} ({content.covers})"
     slide = deck.slides.add_slide(deck.slide_layouts[_LAYOUT_TITLE_ONLY])
     heading = slide.shapes.title
     heading.left, heading.top = Inches(MARGIN), Inches(_TITLE_TOP)
@@ -338,7 +341,8 @@ def _title_slide(deck: Deck, content: ReportContent) -> None:
     standard = content.standard
     blocks = [
         _Block(f"{standard.title} ({standard.name})", size=28, bold=True, colour=_HEADING, space_after=12),
-        _Block(f"Period: {content.period}", size=24, space_after=24),
+        _Block(f"Period: {content.period}", size=24, space_after=6),
+        _Block(content.scope_line, size=24, space_after=24),
         _Block("Publication-safe" if content.published else content.marking, size=BODY_SIZE, bold=True,
                colour=_HEADING if content.published else _RED, space_after=4),
         _Block(content.note if content.published else
@@ -417,6 +421,8 @@ def _metric_slide(deck: Deck, metric: MetricContent, content: ReportContent) -> 
     if points:
         _text_box(slide, points_box, points, name="Points")
     notes = [counted_line(metric, content.period)]
+    if combined_line(metric):
+        notes.append(combined_line(metric))
     notes += [f"{label}: {' '.join(paragraphs)}" for label, paragraphs in _written_panels(metric)]
     slide.notes_slide.notes_text_frame.text = "\n".join(notes)  # type: ignore[union-attr]
 

@@ -165,7 +165,7 @@ def test_each_metric_has_one_slide_of_chart_headline_and_points(published) -> No
         slides = _metric_slides(published, definition.id)
         assert [_title(s) for s in slides] == [f"{definition.id} {definition.title}"]
     m3 = "\n".join(_texts(_metric_slides(published, "M3")[0], titles=False))
-    assert "Relative likelihood: 1.50 (95% interval 0.80 to 2.81). Adverse." in m3
+    assert "Relative likelihood: 1.50 (95% interval 0.80 to 2.81). Adverse, could be chance." in m3
     assert "Ethnicity is not known for 6% of those counted; they are left out of the comparison." in m3
     assert "In the action plan: objectives 1, 2, 3, 4, 5, 6, 7." in m3
     points = next(s for s in _metric_slides(published, "M3")[0].shapes if s.name == "Points")
@@ -345,3 +345,14 @@ def test_each_metric_slides_notes_name_who_is_counted(published, analysis) -> No
         first = next(s for s in published.slides if _title(s) == f"{definition.id} {definition.title}")
         assert first.notes_slide.notes_text_frame.paragraphs[0].text == \
             f"Who is counted: {definition.counted_text(analysis.period)}"
+
+
+def test_a_services_deck_says_what_it_covers_on_every_slide(published, tmp_path) -> None:  # noqa: ANN001
+    from metrics.api import analyse_paths
+
+    assert "Covers the whole organisation." in "\n".join(_texts(published.slides[0]))
+    out = tmp_path / "adults.pptx"
+    write_pptx(build_content(analyse_paths(filters={"service": ["Adults"]})), out)
+    slides = list(Presentation(str(out)).slides)
+    assert "Covers service: Adults only." in "\n".join(_texts(slides[0]))
+    assert all(_title(s).endswith("(service: Adults)") for s in slides), [_title(s) for s in slides]
