@@ -1,21 +1,35 @@
 """Text from users and spreadsheets goes into xlsx and csv as text, never as a formula.
 
 OWASP's CSV-injection advice: a cell beginning with = + - @ tab or carriage return can be run
-as a formula by a spreadsheet, so it is prefixed with a single quote. Only strings are touched:
-the number -5 stays a number, while the text "-5" (which can only have come from a person or a
-file, since the engine writes numbers as numbers) becomes "'-5".
+as a formula by a spreadsheet, so it is prefixed with a single quote. Spreadsheet programs also
+read a formula after leading spaces, tabs or line breaks (" =1+1", "\\n=1+1"), and some read the
+full-width signs (＝ ＋ － ＠, as an East Asian keyboard types them) as the ASCII ones, so those
+are neutralised too. Only strings are touched: the number -5 stays a number, while the text "-5"
+(which can only have come from a person or a file, since the engine writes numbers as numbers)
+becomes "'-5".
 """
 
 from __future__ import annotations
 
+import re
 from typing import TypeVar
 
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+# The signs a spreadsheet may read as the start of a formula: ASCII and full-width (U+FF1D, U+FF0B, U+FF0D, U+FF20).
+_SIGNS = "=+\\-@\uff1d\uff0b\uff0d\uff20"
+# A sign after any leading white space (including the ideographic space), or a tab, carriage return or line feed
+# at the very start.
+_RISKY = re.compile(rf"^(?:[\s\u3000]*[{_SIGNS}]|[\t\r\n])")
 
 T = TypeVar("T")
 
 
+def is_risky(value: str) -> bool:
+    """Whether a spreadsheet could read `value` as a formula."""
+    return _RISKY.match(value) is not None
+
+
 def safe_cell(value: T) -> T | str:
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if isinstance(value, str) and is_risky(value):
         return "'" + value
     return value

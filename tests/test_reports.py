@@ -38,6 +38,15 @@ COUNT_HEADINGS = {"BME staff", "White staff", "Unknown staff", "Total staff", "S
     ("\tcmd", "'\tcmd"),
     ("\rcmd", "'\rcmd"),
     ("Grade 7", "Grade 7"),
+    (" =1+1", "' =1+1"),  # spreadsheets skip leading white space before a formula
+    ("\n=1+1", "'\n=1+1"),
+    ("\u3000=1", "'\u3000=1"),  # the ideographic space
+    ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"),  # full-width equals
+    ("\uff0b44", "'\uff0b44"),  # full-width plus
+    ("\uff0d5", "'\uff0d5"),
+    ("\uff20SUM(A1)", "'\uff20SUM(A1)"),
+    ("\ncmd", "'\ncmd"),
+    ("  Grade 7", "  Grade 7"),
     ("a=b", "a=b"),
     ("", ""),
     (-5, -5),
