@@ -222,7 +222,9 @@ def _publish_bands(result: MetricResult, hidden: frozenset[str]) -> MetricResult
         cells = {g: None if _key(metric, name, g) in hidden else band.counts[g] for g in GROUPS}
         total_hidden = _key(metric, name, TOTAL) in hidden
         pct = {g: None if cells[g] is None or total_hidden else _whole(band.pct[g]) for g in GROUPS}
-        return (BandRow(band.band, cells, pct, None if total_hidden else band.total),
+        # Withheld whenever the band's minority-ethnic percentage or a count it rests on is: nothing new is shown.
+        known = None if pct["bme"] is None or cells["white"] is None else _whole(band.known_pct)
+        return (BandRow(band.band, cells, pct, None if total_hidden else band.total, known),
                 {f"{band.band}.{g}" for g in GROUPS if cells[g] is None})
 
     bands, withheld = [], set()

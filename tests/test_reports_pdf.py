@@ -98,6 +98,12 @@ def test_figures_in_words(published: Path) -> None:
     # A handful of fitness to practise referrals: the ratio is withheld in the published plan.
     m4 = next(p for p in pages if "Metric 4: Fitness to practise" in p)
     assert "Relative likelihood: withheld. Insufficient data." in m4
+    # The pay bands: the workforce's share as every page writes it, and the withheld senior bands said to be withheld,
+    # not a lower band called the highest.
+    m1 = " ".join(next(p for p in pages if "Metric 1: Pay bands" in p).split())
+    assert "BME staff are 28% of staff whose ethnicity is known (526 of 1,895)." in m1
+    assert "The senior bands' figures (Grade 11, Grade 12, SM1, SM2, SM3) are withheld from publication" in m1
+    assert "highest shown" not in m1 and "26%" not in m1
 
 
 def test_saved_text_comes_out_as_typed(published: Path) -> None:
