@@ -21,6 +21,7 @@ from metrics import stats
 from metrics.narrative import (
     WORKFORCE_SHARE_MEANS,
     end_words,
+    listed,
     number,
     pct,
     ratio_text,
@@ -726,11 +727,19 @@ def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> 
         summary += f" ({service})." if len(results_by_service) > 1 else "."
     else:
         bme = settings.bme_label
-        listed_rates = "; ".join(f"{service} {pct(r.groups['bme'].rate)} against {pct(r.groups['white'].rate)}"
-                                 + (f" ({ratio_text(r.ratio.value)}, {r.ratio.status})"
-                                    if r.ratio is not None and r.ratio.value is not None else "")
-                                 for service, r in parts)
-        summary = f"Leaving rates of {bme} staff against white staff: {listed_rates}."
+        # The services whose rates can be read lead; those the publication rule withholds are said after, plainly,
+        # not written as "withheld against withheld".
+        readable = [(s, r) for s, r in parts if r.groups["bme"].rate is not None and r.groups["white"].rate is not None]
+        hidden = [s for s, r in parts if (s, r) not in readable]
+        rates = "; ".join(f"{service} {pct(r.groups['bme'].rate)} against {pct(r.groups['white'].rate)}"
+                           + (f" ({ratio_text(r.ratio.value)}, {r.ratio.status})"
+                              if r.ratio is not None and r.ratio.value is not None else "")
+                           for service, r in readable)
+        summary = f"Leaving rates of {bme} staff against white staff: {rates}." if readable else ""
+        if hidden:
+            summary += (f" The figures for {listed(hidden)} are withheld from publication because some counts "
+                        f"are under {settings.suppression_threshold}.")
+        summary = summary.strip()
     if not_drawn:
         summary += " " + " ".join(not_drawn)
     chart = _rates_chart(marks, settings, "Service" if len(results_by_service) > 1 else None,

@@ -253,6 +253,24 @@ def test_leavers_by_service():
     assert spec.small_groups == ["All: Unknown"]
 
 
+def test_leavers_by_service_lead_with_the_services_that_can_be_read():
+    from dataclasses import replace
+
+    from metrics.results import Ratio
+
+    withheld = replace(rate_result("M8", {"bme": (3, 50), "white": (6, 100), "unknown": (0, 0)}),
+                       groups={g: GroupFigures(None, None, None) for g in ("bme", "white", "unknown")},
+                       ratio=Ratio(None, None, stats.INSUFFICIENT, "withheld"), status=stats.INSUFFICIENT)
+    by_service = {"All": rate_result("M8", {"bme": (10, 100), "white": (20, 400), "unknown": (1, 8)}),
+                  "Children's": withheld,
+                  "Adults": rate_result("M8", {"bme": (5, 50), "white": (10, 100), "unknown": (0, 0)})}
+    # Not "Children's withheld against withheld" in the middle of the list: the withheld service is said after.
+    assert charts.leavers(by_service, SETTINGS).summary == (
+        "Leaving rates of BME staff against white staff: All 10% against 5.0% (2.00, adverse); Adults 10% against "
+        "10% (1.00, within range). The figures for Children's are withheld from publication because some counts "
+        "are under 10.")
+
+
 # One mapping of group to colour, the organisation's label everywhere --------------------------
 
 
