@@ -215,7 +215,8 @@ def _pay_bands(result: MetricResult, settings: Settings) -> str:
     sentence = f"{_cap(bme)} staff are {share}"
     bme_count, white_count = overall.counts["bme"], overall.counts["white"]
     if bme_count is not None and white_count is not None:
-        sentence += f" ({number(bme_count)} of {number(bme_count + white_count)})"
+        # The two published counts it is made of (a sum of them would be a figure the pack does not show).
+        sentence += f" ({number(bme_count)} {bme} and {number(white_count)} white)"
     sentence += "."
     readable = readable_bands(result, settings)
     small = small_bands(result, settings)

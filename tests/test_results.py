@@ -140,7 +140,7 @@ def test_pay_bands_percentages_sum_to_100():
     # The share the words give is of staff whose ethnicity is known: 40 of 40 + 140 = 22.2%, not 40 of 200 = 20%.
     assert result.overall.known_pct == pytest.approx(100 * 40 / 180)
     assert workforce_share(result) == pytest.approx(22.222, abs=1e-3)
-    assert result.sentence.startswith("BME staff are 22% of staff whose ethnicity is known (40 of 180).")
+    assert result.sentence.startswith("BME staff are 22% of staff whose ethnicity is known (40 BME and 140 white).")
 
 
 def test_the_workforce_share_is_of_staff_whose_ethnicity_is_known_by_hand():
@@ -150,7 +150,7 @@ def test_the_workforce_share_is_of_staff_whose_ethnicity_is_known_by_hand():
     assert known_share(30, 90) == 25.0 and known_share(None, 90) is None and known_share(0, 0) is None
     assert workforce_share(result) == 25.0
     assert result.overall.pct["bme"] == 20.0  # the band's make-up, unknown included, as the chart draws it
-    assert result.sentence.startswith("BME staff are 25% of staff whose ethnicity is known (30 of 120).")
+    assert result.sentence.startswith("BME staff are 25% of staff whose ethnicity is known (30 BME and 90 white).")
     # M9 writes the same share of the same staff.
     m9 = compute_results(figures(rl_rows("M9", (3, 30), (9, 90), (1, 30))), SC)["M9"]
     assert m9.workforce_pct == workforce_share(m9) == 25.0
@@ -173,10 +173,10 @@ def test_a_top_band_of_six_does_not_lead_the_headline_by_hand():
                                     "the band above is too small to read.")
     assert "Band C" not in headline(result, SC)
     assert result.sentence == (
-        "BME staff are 40% of staff whose ethnicity is known (23 of 58). Among the bands with 10 or more staff, their "
-        "share is highest in Band A (50%) and lowest in Band B (25%). In the lowest band (Band A) they are 50%; in "
-        "the highest with 10 or more staff (Band B), 25%. Bands with fewer than 10 staff (Band C) are too small to "
-        "read, so they are left out of these comparisons.")
+        "BME staff are 40% of staff whose ethnicity is known (23 BME and 35 white). Among the bands with 10 or "
+        "more staff, their share is highest in Band A (50%) and lowest in Band B (25%). In the lowest band (Band A) "
+        "they are 50%; in the highest with 10 or more staff (Band B), 25%. Bands with fewer than 10 staff (Band C) "
+        "are too small to read, so they are left out of these comparisons.")
     # With the top band big enough, it leads.
     rows = _bands(("Band A", 20, 20, 0), ("Band B", 3, 9, 0), ("Band C", 1, 9, 0))
     assert headline(compute_results(figures(rows), SC)["M1"], SC) == (
