@@ -18,9 +18,19 @@ import pandas as pd
 
 from charts import palette
 from metrics import stats
-from metrics.narrative import number, pct, ratio_text
+from metrics.narrative import (
+    WORKFORCE_SHARE_MEANS,
+    end_words,
+    listed,
+    number,
+    pct,
+    ratio_text,
+    readable_bands,
+    withheld_above,
+    workforce_share_text,
+)
 from metrics.registry import GROUPS, STANDARDS, MetricDefinition
-from metrics.results import BandRow, GroupFigures, MetricResult
+from metrics.results import BandRow, GroupFigures, MetricResult, workforce_share
 from metrics.settings import Settings
 
 WITHHELD = "withheld"
@@ -270,6 +280,9 @@ def _band_table_row(band: BandRow, settings: Settings) -> dict[str, Any]:
         share = band.pct.get(g)
         row[f"{_label(g, settings)} % of band"] = ("no staff" if share is None and total == 0
                                                    else _rounded(share, 1))
+    # The share the words give (metrics.results.known_share), beside the band's make-up drawn in the bar.
+    row[f"{_label('bme', settings)} % of known ethnicity"] = ("no staff" if band.known_pct is None and total == 0
+                                                               else _rounded(band.known_pct, 1))
     return row
 
 
@@ -293,23 +306,27 @@ def _band_segments(band: BandRow, settings: Settings) -> tuple[list[dict[str, An
 
 
 def _pay_bands_summary(result: MetricResult, settings: Settings) -> str:
+    """In the words of the narrative (metrics.narrative): shares of staff whose ethnicity is known, the bands too
+    small to read never named as the lowest or highest, and withheld senior bands said to be withheld."""
     bme = settings.bme_label
-    shown = [b for b in result.bands if b.pct.get("bme") is not None and _band_total(b)]
-    overall = result.overall.pct.get("bme") if result.overall else None
-    against = f"against {pct(overall, fraction=False)} of the workforce" if overall is not None else ""
+    shown = readable_bands(result, settings)
+    overall = workforce_share_text(result)
     if not shown:
-        return f"The share of {bme} staff in each pay band is withheld from publication" + (
-            f"; {bme} staff are {pct(overall, fraction=False)} of the workforce." if overall is not None else ".")
+        why = ("withheld from publication" if any(b.known_pct is None and b.total != 0 for b in result.bands)
+               else f"not given: no band has {settings.min_group_size} or more staff")
+        return f"The share of {bme} staff in each pay band is {why}" + (
+            f"; {bme} staff are {overall}." if overall is not None else ".")
     lowest, highest = shown[0], shown[-1]
-    # When suppression hides the end bands, say so rather than call a middle band the highest.
-    low_words = "the lowest band" if lowest is result.bands[0] else "the lowest band shown"
-    high_words = "the highest" if highest is result.bands[-1] else "the highest shown"
+    share = workforce_share(result)
+    whole = f"{pct(share, fraction=False)} of the whole workforce, " if share is not None else ""
+    sentence = (f"Of staff whose ethnicity is known, {bme} staff are {whole}{pct(lowest.known_pct, fraction=False)} "
+                f"of {lowest.band}, {end_words(result, lowest, 'lowest band', settings)}")
+    if withheld_above(result, highest):
+        return sentence + "; the senior bands' figures are withheld from publication."
     if lowest is highest:
-        sentence = f"{_cap(bme)} staff are {pct(lowest.pct['bme'], fraction=False)} of {lowest.band}"
-    else:
-        sentence = (f"{_cap(bme)} staff are {pct(lowest.pct['bme'], fraction=False)} of {lowest.band}, {low_words}, "
-                    f"and {pct(highest.pct['bme'], fraction=False)} of {highest.band}, {high_words}")
-    return f"{sentence}, {against}." if against else f"{sentence}."
+        return sentence + "."
+    return (f"{sentence}, and {pct(highest.known_pct, fraction=False)} of {highest.band}, "
+            f"{end_words(result, highest, 'highest', settings)}.")
 
 
 def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
@@ -325,11 +342,11 @@ def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
         if note:
             notes.append({"band": band.band, "x": drawn[-1]["end"] if drawn else 0.0, "note": note})
     rows = [_band_table_row(b, settings) for b in result.bands]
-    overall = result.overall.pct.get("bme") if result.overall else None
+    overall = workforce_share(result)
     if result.overall is not None:
         rows.append(_band_table_row(result.overall, settings))
     columns = ["Pay band", *[f"{_label(g, settings)} staff" for g in GROUPS], "Total staff",
-               *[f"{_label(g, settings)} % of band" for g in GROUPS]]
+               *[f"{_label(g, settings)} % of band" for g in GROUPS], f"{_label('bme', settings)} % of known ethnicity"]
     table = _table(rows, columns)
     small = [b.band for b in result.bands
              if (total := _band_total(b)) is not None and 0 < total < settings.min_group_size]
@@ -361,7 +378,7 @@ def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
         layers.append(alt.Chart(alt.InlineData(values=rule)).mark_text(
             align="left", baseline="bottom", dx=4, fontSize=palette.LABEL_SIZE, fontWeight="bold",
             color=palette.BLACK).encode(x="workforce_pct:Q", y=alt.value(-4), text="label:N"))
-        subtitle += f" Dashed line: {settings.bme_label} share of the whole workforce."
+        subtitle += f" Dashed line: {settings.bme_label} share of the whole workforce, {WORKFORCE_SHARE_MEANS}."
     population = settings.local_population_bme_pct
     if population is not None:
         area = settings.local_population_area or "the area served"
@@ -507,6 +524,11 @@ def _forest_summary(rows: list[_Row], settings: Settings) -> str:
             text += "; the interval includes 1.00" if row.ci[0] <= 1 <= row.ci[1] else "; the interval excludes 1.00"
         else:
             text += "; there is no interval"
+        r = row.result
+        if r.definition.kind == "representation" and r.senior_pct is not None and r.workforce_pct is not None:
+            text = (f"{_cap(settings.bme_label)} staff are {pct(r.senior_pct, fraction=False)} of senior managers "
+                    f"against {pct(r.workforce_pct, fraction=False)} {WORKFORCE_SHARE_MEANS}; "
+                    f"{text[:1].lower()}{text[1:]}")
         return text + "."
     counts: dict[str, list[_Row]] = {}
     for row in rows:
@@ -700,6 +722,9 @@ def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> 
                                "Leaving rate (%)": _rounded(_percent(f.rate), 1),
                                f"Relative likelihood ({convention})": ratio_cell})
         small += _small(result.groups, settings, f"{service}: ")
+        if _withheld(result):  # said after the services that can be read, as withheld, not as "too few"
+            parts.append((service, result))
+            continue
         if why := _why_not_drawn(result, settings):
             not_drawn.append(f"{service}: {why[:1].lower()}{why[1:]}" if len(results_by_service) > 1 else why)
             continue
@@ -718,11 +743,19 @@ def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> 
         summary += f" ({service})." if len(results_by_service) > 1 else "."
     else:
         bme = settings.bme_label
-        listed = "; ".join(f"{service} {pct(r.groups['bme'].rate)} against {pct(r.groups['white'].rate)}"
+        # The services whose rates can be read lead; those the publication rule withholds are said after, plainly,
+        # not written as "withheld against withheld".
+        readable = [(s, r) for s, r in parts if r.groups["bme"].rate is not None and r.groups["white"].rate is not None]
+        hidden = [s for s, r in parts if (s, r) not in readable]
+        rates = "; ".join(f"{service} {pct(r.groups['bme'].rate)} against {pct(r.groups['white'].rate)}"
                            + (f" ({ratio_text(r.ratio.value)}, {stats.status_words(r.ratio.status).lower()})"
                               if r.ratio is not None and r.ratio.value is not None else "")
-                           for service, r in parts)
-        summary = f"Leaving rates of {bme} staff against white staff: {listed}."
+                           for service, r in readable)
+        summary = f"Leaving rates of {bme} staff against white staff: {rates}." if readable else ""
+        if hidden:
+            summary += (f" The figures for {listed(hidden)} are withheld from publication because some counts "
+                        f"are under {settings.suppression_threshold}.")
+        summary = summary.strip()
     if not_drawn:
         summary += " " + " ".join(not_drawn)
     chart = _rates_chart(marks, settings, "Service" if len(results_by_service) > 1 else None,

@@ -10,7 +10,7 @@ import altair as alt
 from charts import palette
 from charts.builders import ChartSpec, _cap, _count, _table, _why_not_drawn, finish_chart, message_spec
 from metrics import stats
-from metrics.narrative import pct, points, senior_share_interval
+from metrics.narrative import pct, points, senior_share_interval, workforce_share_text
 from metrics.results import MetricResult
 from metrics.settings import Settings
 
@@ -68,7 +68,7 @@ def representation(result: MetricResult, settings: Settings) -> ChartSpec:
     chart = alt.layer(bars, whiskers, words).properties(height=alt.Step(56))
     summary = (f"{_cap(bme)} staff are {pct(result.senior_pct, fraction=False)} of senior managers"
                + (f" (95% interval {interval[0]:.0f}% to {interval[1]:.0f}%)" if interval else "")
-               + f" against {pct(result.workforce_pct, fraction=False)} of the workforce")
+               + f" against {workforce_share_text(result)}")
     if result.population_pct is not None:
         summary += f" and {pct(result.population_pct, fraction=False)} of the residents of {area}"
     if result.value is not None:

@@ -11,6 +11,7 @@ import pandas as pd
 from charts import palette
 from charts.builders import ChartSpec, TopLevelChart, finish_chart, message_spec
 from metrics import stats
+from metrics.narrative import WORKFORCE_SHARE_MEANS
 from metrics.registry import METRICS
 from metrics.settings import Settings
 from metrics.trends import Year, change_sentence, period_label, trend_table
@@ -60,7 +61,7 @@ def trend(years: Sequence[Year], metric_id: str, settings: Settings) -> ChartSpe
                                 "the range not counted as adverse."),
         "percentage points": (f"{settings.bme_label} share of senior managers minus their share of the workforce; "
                               "line: 95% interval; 0 is no gap."),
-        "% of the workforce": f"{settings.bme_label} staff as a % of the whole workforce.",
+        "% of the workforce": f"{settings.bme_label} staff as a % of the whole workforce, {WORKFORCE_SHARE_MEANS}.",
     }[measure]
     places = 2 if measure == "relative likelihood" else 1
     return ChartSpec(finish_chart(chart, title, subtitle), title, summary, table,

@@ -56,7 +56,7 @@ from metrics import stats
 from metrics.counts import FigureSet, Period
 from metrics.disclosure import is_hidden
 from metrics.registry import KNOWN_GROUPS, METRICS, STANDARDS, Direction, MetricDefinition, metric
-from metrics.results import GroupFigures, MetricResult, compute_results
+from metrics.results import GroupFigures, MetricResult, compute_results, known_share
 from metrics.settings import Settings
 from metrics.template import column_letters
 
@@ -460,7 +460,7 @@ def _workforce(metric_id: str, results: list[tuple[FigureSet, dict[str, MetricRe
             rows.append(WorkforceRow(fs.organisation, fs.period, None, None))
             continue
         known = bme + white
-        rows.append(WorkforceRow(fs.organisation, fs.period, known, 100.0 * bme / known if known else None, bme))
+        rows.append(WorkforceRow(fs.organisation, fs.period, known, known_share(bme, white), bme))
     pooled_bme = sum(r.bme for r in rows if r.bme is not None)
     pooled_size = sum(r.size for r in rows if r.size is not None)
     return Workforce(tuple(rows), pooled_bme, pooled_size)

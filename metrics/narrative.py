@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from metrics import stats
 from metrics.registry import METRICS, STANDARDS
-from metrics.results import WITHHELD_REASON, GroupFigures, MetricResult, representation_range
+from metrics.results import WITHHELD_REASON, BandRow, GroupFigures, MetricResult, representation_range, workforce_share
 from metrics.settings import Settings
+
+# The one definition of the workforce's minority-ethnic share (metrics.results.workforce_share), in the words every
+# page, pack and the command line give it: the share of the staff whose ethnicity is known, as the relative
+# likelihoods count them; unknown ethnicity is given beside it as a data-quality figure.
+WORKFORCE_SHARE_MEANS = "of staff whose ethnicity is known"
 
 
 def pct(share: float | None, *, fraction: bool = True) -> str:
@@ -164,28 +169,96 @@ def _quality(result: MetricResult) -> str:
     return " ".join(parts)
 
 
+def workforce_share_text(result: MetricResult) -> str | None:
+    """'28% of staff whose ethnicity is known' (workforce_share, WORKFORCE_SHARE_MEANS), or None when withheld."""
+    share = workforce_share(result)
+    return None if share is None else f"{pct(share, fraction=False)} {WORKFORCE_SHARE_MEANS}"
+
+
+def _staffed(band: BandRow) -> bool:
+    """A band with people in it (as published, a withheld total counts as people)."""
+    return band.total is None or band.total > 0
+
+
+def readable_bands(result: MetricResult, settings: Settings) -> list[BandRow]:
+    """The pay bands whose minority-ethnic share can be given and read, lowest first: shown (not withheld) and with
+    at least settings.min_group_size staff. Smaller bands are flagged too few to read, and never lead a sentence."""
+    return [b for b in result.bands if b.known_pct is not None and b.total is not None
+            and b.total >= settings.min_group_size]
+
+
+def small_bands(result: MetricResult, settings: Settings) -> list[BandRow]:
+    """Bands with some staff, but fewer than settings.min_group_size (as published: withheld totals are not)."""
+    return [b for b in result.bands if b.total is not None and 0 < b.total < settings.min_group_size]
+
+
+def _above(result: MetricResult, band: BandRow) -> list[BandRow]:
+    """The bands above `band` that have staff."""
+    return [b for b in result.bands[result.bands.index(band) + 1:] if _staffed(b)]
+
+
+def _below(result: MetricResult, band: BandRow) -> list[BandRow]:
+    return [b for b in result.bands[:result.bands.index(band)] if _staffed(b)]
+
+
+def end_words(result: MetricResult, band: BandRow, end: str, settings: Settings) -> str:
+    """'the highest', 'the highest with 10 or more staff' or 'the highest shown' for the highest readable band (end
+    "highest"), or the same for the lowest (end "lowest band"), by what lies beyond it."""
+    beyond = _above(result, band) if end == "highest" else _below(result, band)
+    return _end_words(end, beyond, settings)
+
+
+def withheld_above(result: MetricResult, band: BandRow) -> list[BandRow]:
+    """The bands above `band` whose figures the publication rule withholds."""
+    return [b for b in _above(result, band) if b.known_pct is None]
+
+
+def _end_words(end: str, others: list[BandRow], settings: Settings) -> str:
+    """'the highest', 'the highest with 10 or more staff' or 'the highest shown', by what lies beyond the band."""
+    if not others:
+        return f"the {end}"
+    if any(b.known_pct is None for b in others):
+        return f"the {end} shown"
+    return f"the {end} with {settings.min_group_size} or more staff"
+
+
 def _pay_bands(result: MetricResult, settings: Settings) -> str:
     bme = settings.bme_label
     overall = result.overall
-    if overall is None or overall.pct["bme"] is None:
+    share = workforce_share_text(result)
+    if overall is None or share is None:
         return "The pay band figures are withheld from publication because some counts are too small."
-    sentence = f"{_cap(bme)} staff are {pct(overall.pct['bme'], fraction=False)} of the workforce."
-    shown = [b for b in result.bands if b.pct["bme"] is not None and bool(sum(v or 0 for v in b.counts.values()))]
-    if len(shown) >= 2:
-        highest = max(shown, key=lambda b: b.pct["bme"])  # type: ignore[arg-type,return-value]
-        lowest = min(shown, key=lambda b: b.pct["bme"])  # type: ignore[arg-type,return-value]
-        sentence += (f" Their share is highest in {highest.band} ({pct(highest.pct['bme'], fraction=False)}) "
-                     f"and lowest in {lowest.band} ({pct(lowest.pct['bme'], fraction=False)}).")
-        top_band, bottom_band = shown[-1], shown[0]
-        sentence += (f" In the lowest band ({bottom_band.band}) they are "
-                     f"{pct(bottom_band.pct['bme'], fraction=False)}; in the highest ({top_band.band}), "
-                     f"{pct(top_band.pct['bme'], fraction=False)}.")
-    small = [b.band for b in result.bands
-             if all(v is not None for v in b.counts.values())
-             and 0 < sum(b.counts.values()) < settings.min_group_size]  # type: ignore[arg-type]
+    sentence = f"{_cap(bme)} staff are {share}"
+    bme_count, white_count = overall.counts["bme"], overall.counts["white"]
+    if bme_count is not None and white_count is not None:
+        # The two published counts it is made of (a sum of them would be a figure the pack does not show).
+        sentence += f" ({number(bme_count)} {bme} and {number(white_count)} white)"
+    sentence += "."
+    readable = readable_bands(result, settings)
+    small = small_bands(result, settings)
+    if len(readable) >= 2:
+        among = " ".join(w for w in ("shown" if any(b.known_pct is None for b in result.bands if _staffed(b))
+                                     else "",
+                                     f"with {settings.min_group_size} or more staff" if small else "") if w)
+        lead = f"Among the bands {among}, their" if among else "Their"
+        highest = max(readable, key=lambda b: b.known_pct)  # type: ignore[arg-type,return-value]
+        lowest = min(readable, key=lambda b: b.known_pct)  # type: ignore[arg-type,return-value]
+        sentence += (f" {lead} share is highest in {highest.band} ({pct(highest.known_pct, fraction=False)}) "
+                     f"and lowest in {lowest.band} ({pct(lowest.known_pct, fraction=False)}).")
+        top_band, bottom_band = readable[-1], readable[0]
+        sentence += (f" In {_end_words('lowest band', _below(result, bottom_band), settings)} "
+                     f"({bottom_band.band}) they are {pct(bottom_band.known_pct, fraction=False)}")
+        withheld = [b.band for b in withheld_above(result, top_band)]
+        if withheld:
+            # Not "the highest" when the senior bands are withheld: say they are.
+            sentence += (f". The senior bands' figures ({', '.join(withheld)}) are withheld from publication "
+                         f"because some counts are under {settings.suppression_threshold}.")
+        else:
+            sentence += (f"; in {_end_words('highest', _above(result, top_band), settings)} ({top_band.band}), "
+                         f"{pct(top_band.known_pct, fraction=False)}.")
     if small:
-        sentence += (f" Bands with fewer than {settings.min_group_size} staff ({', '.join(small)}) "
-                     "are too small to read.")
+        sentence += (f" Bands with fewer than {settings.min_group_size} staff ({', '.join(b.band for b in small)}) "
+                     "are too small to read, so they are left out of these comparisons.")
     return sentence
 
 
@@ -201,8 +274,8 @@ def _representation(result: MetricResult, settings: Settings) -> str:
     if result.senior_pct is None or result.workforce_pct is None or result.value is None:
         return _insufficient(result, settings)
     direction = "higher" if result.value > 0 else "lower"
-    sentence = (f"{_cap(bme)} staff are {pct(result.senior_pct, fraction=False)} of senior managers and "
-                f"{pct(result.workforce_pct, fraction=False)} of the workforce (where ethnicity is known): "
+    sentence = (f"{_cap(bme)} staff are {pct(result.senior_pct, fraction=False)} of senior managers whose "
+                f"ethnicity is known and {workforce_share_text(result)}: "
                 f"{abs(result.value):.1f} percentage points {direction}")
     if result.ci is not None:
         sentence += f", 95% interval {points(result.ci[0])} to {points(result.ci[1])} points."
@@ -296,12 +369,20 @@ def _not_shown(result: MetricResult, settings: Settings) -> str:
     if result.status == stats.NO_DATA:
         return f"No data yet: this needs the {' and '.join(n.replace('_', ' ') for n in d.datasets)} data."
     reason = result.ratio.reason if result.ratio else ""
-    if reason == WITHHELD_REASON or (d.kind == "distribution" and (result.overall is None
-                                                               or result.overall.pct.get("bme") is None)):
+    if reason == WITHHELD_REASON or (d.kind == "distribution" and workforce_share(result) is None):
         return f"Withheld from publication: some counts are under {settings.suppression_threshold}."
     if result.status in (stats.INSUFFICIENT, stats.WITHHELD) or (d.kind != "distribution" and result.ratio is None):
         return f"Not enough data to compare {d.subject}."
     return ""
+
+
+# A headline is read across a meeting room: about twenty words, never more than this many.
+HEADLINE_WORDS = 22
+
+
+def _fitted(*wordings: str) -> str:
+    """The first wording within HEADLINE_WORDS words (fullest first), else the last, the shortest."""
+    return next((w for w in wordings if len(w.split()) <= HEADLINE_WORDS), wordings[-1])
 
 
 def _ratio_words(result: MetricResult, settings: Settings) -> str:
@@ -316,42 +397,64 @@ def _ratio_words(result: MetricResult, settings: Settings) -> str:
 
 def _likely_headline(result: MetricResult, settings: Settings) -> str:
     d = result.definition
-    top, bottom = d.numerator_group(settings.standard), d.denominator_group(settings.standard)
-    # "than white applicants": the comparison group named by the last word of who is counted.
-    other = f"{_label(bottom, settings)} {d.subject.split()[-1]}"
     questions = [q for q in result.questions.values()] if len(result.questions) > 1 else [result]
     shown = [q for q in questions if q.ratio is not None and q.ratio.value is not None]
     if not shown:
         return _not_shown(questions[0], settings) or f"Not enough data to compare {d.subject}."
+    # The fullest wording that fits; then who is counted by its last word ("professionals" for "regulated
+    # professionals"); then the outcome to its first comma ("report harassment" for "report harassment, bullying or
+    # abuse"). The full sentence (sentence_for) always has the full words.
+    noun, brief = d.subject.split()[-1], d.outcome.split(",")[0]
+    return _fitted(_likely_words(result, questions, shown, settings, d.subject, d.outcome),
+                   _likely_words(result, questions, shown, settings, noun, d.outcome),
+                   _likely_words(result, questions, shown, settings, noun, brief))
+
+
+def _likely_words(result: MetricResult, questions: list[MetricResult], shown: list[MetricResult],
+                  settings: Settings, subject: str, outcome: str) -> str:
+    d = result.definition
+    top, bottom = d.numerator_group(settings.standard), d.denominator_group(settings.standard)
+    # "than white applicants": the comparison group named by the last word of who is counted.
+    other = f"{_label(bottom, settings)} {d.subject.split()[-1]}"
     if len(questions) == 1:
         how, than = _likelihood(shown[0].ratio.value)  # type: ignore[union-attr,arg-type]
-        return (f"{_cap(_label(top, settings))} {d.subject} were {how} {d.outcome} {than} {other}: "
+        return (f"{_cap(_label(top, settings))} {subject} were {how} {outcome} {than} {other}: "
                 f"{_ratio_words(shown[0], settings)}.")
     # Several questions (harassment from colleagues, from managers): one clause each, after the shared words when
     # every question goes the same way.
     hows = {_likelihood(q.ratio.value)[0] for q in shown}  # type: ignore[union-attr,arg-type]
     shared = hows.pop() if len(hows) == 1 else ""
+    # The questions that can be read lead; those that cannot (too few people, or withheld) follow, said plainly.
     parts = []
+    for q in shown:
+        how = "" if shared else f"{_likelihood(q.ratio.value)[0]} {outcome} "  # type: ignore[union-attr,arg-type]
+        parts.append(f"{how}{q.question_label}: {_ratio_words(q, settings)}")
     for q in questions:
         if q not in shown:
             parts.append(f"{q.question_label}: {_not_shown(q, settings).rstrip('.').lower() or 'not shown'}")
-            continue
-        how = "" if shared else f"{_likelihood(q.ratio.value)[0]} {d.outcome} "  # type: ignore[union-attr,arg-type]
-        parts.append(f"{how}{q.question_label}: {_ratio_words(q, settings)}")
-    lead = f"were {shared} {d.outcome}" if shared else "were"
-    return f"{_cap(_label(top, settings))} {d.subject} {lead} {'; '.join(parts)}."
+    lead = f"were {shared} {outcome}" if shared else "were"
+    return f"{_cap(_label(top, settings))} {subject} {lead} {'; '.join(parts)}."
 
 
 def _bands_headline(result: MetricResult, settings: Settings) -> str:
-    assert result.overall is not None
-    sentence = f"{_cap(settings.bme_label)} staff are {pct(result.overall.pct['bme'], fraction=False)} of the workforce"
-    shown = [b for b in result.bands if b.pct.get("bme") is not None and b.total]
-    if len(shown) < 2:
-        return sentence + "."
-    lowest = "lowest" if shown[0] is result.bands[0] else "lowest shown"
-    highest = "highest" if shown[-1] is result.bands[-1] else "highest shown"
-    return (f"{sentence}: {pct(shown[0].pct['bme'], fraction=False)} of the {lowest} pay band, "
-            f"{pct(shown[-1].pct['bme'], fraction=False)} of the {highest}.")
+    """The workforce's share, then the highest band big enough to read: a band with fewer than the minimum group size
+    is never the subject (the small bands above it are said to be too small), nor is a band below senior bands
+    the publication rule withholds (they are said to be withheld)."""
+    lead = f"{_cap(settings.bme_label)} staff are {workforce_share_text(result)}"
+    readable = readable_bands(result, settings)
+    if not readable:
+        if any(b.known_pct is None for b in result.bands if _staffed(b)):
+            return f"{lead}; the pay bands' figures are withheld for publication."
+        return f"{lead}; no pay band has {settings.min_group_size} or more staff to read on its own."
+    top = readable[-1]
+    above = _above(result, top)
+    if withheld_above(result, top):
+        return f"{lead}; the senior pay bands' figures are withheld for publication."
+    figure = f"{pct(top.known_pct, fraction=False)} of {top.band}"
+    if not above:
+        return f"{lead}, {figure}, the highest pay band."
+    them = "the band above is" if len(above) == 1 else "the bands above are"
+    return f"{lead}, {figure}; {them} too small to read."
 
 
 def _representation_headline(result: MetricResult, settings: Settings) -> str:
@@ -359,8 +462,8 @@ def _representation_headline(result: MetricResult, settings: Settings) -> str:
         return _not_shown(result, settings) or f"Not enough data to compare {result.definition.subject}."
     words = [f"{abs(result.value):.1f} percentage points {'higher' if result.value > 0 else 'lower'}",
              _chance(result.ci, 0.0)]
-    return (f"{_cap(settings.bme_label)} staff are {pct(result.senior_pct, fraction=False)} of senior managers "
-            f"and {pct(result.workforce_pct, fraction=False)} of the workforce: {', '.join(w for w in words if w)}.")
+    return (f"{_cap(settings.bme_label)} staff are {pct(result.senior_pct, fraction=False)} of senior managers, "
+            f"{workforce_share_text(result)}: {', '.join(w for w in words if w)}.")
 
 
 def headline(result: MetricResult, settings: Settings) -> str:

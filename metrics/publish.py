@@ -20,7 +20,7 @@ from metrics.counts import DataQuality
 from metrics.disclosure import DisclosureModel, protect
 from metrics.narrative import listed, sentence_for
 from metrics.registry import GROUPS
-from metrics.results import BandRow, GroupFigures, MetricResult, ratio_for, representation_ratio
+from metrics.results import BandRow, GroupFigures, MetricResult, known_share, ratio_for, representation_ratio
 from metrics.settings import Settings
 
 TOTAL = "total"
@@ -205,7 +205,7 @@ def combine_bands(result: MetricResult, runs: list[list[str]]) -> MetricResult:
         counts = {g: sum(row.counts[g] or 0.0 for row in present) for g in GROUPS}
         total = sum(counts.values())
         pct: dict[str, float | None] = {g: 100 * counts[g] / total if total else None for g in GROUPS}
-        rows.append(BandRow(_run_name(run), dict(counts), pct, total))
+        rows.append(BandRow(_run_name(run), dict(counts), pct, total, known_share(counts["bme"], counts["white"])))
         said.append(f"{listed(run)} are shown together as {_run_name(run)}")
     return replace(result, bands=tuple(rows), combined=tuple(said))
 
@@ -301,7 +301,9 @@ def _publish_bands(result: MetricResult, hidden: frozenset[str]) -> MetricResult
         cells = {g: None if _key(metric, name, g) in hidden else band.counts[g] for g in GROUPS}
         total_hidden = _key(metric, name, TOTAL) in hidden
         pct = {g: None if cells[g] is None or total_hidden else _whole(band.pct[g]) for g in GROUPS}
-        return (BandRow(band.band, cells, pct, None if total_hidden else band.total),
+        # Withheld whenever the band's minority-ethnic percentage or a count it rests on is: nothing new is shown.
+        known = None if pct["bme"] is None or cells["white"] is None else _whole(band.known_pct)
+        return (BandRow(band.band, cells, pct, None if total_hidden else band.total, known),
                 {f"{band.band}.{g}" for g in GROUPS if cells[g] is None})
 
     bands, withheld = [], set()

@@ -24,9 +24,12 @@ class GroupFigures:
 class BandRow:
     band: str
     counts: dict[str, float | None]  # group -> staff in band
-    pct: dict[str, float | None]  # group -> % of the band (the three sum to 100)
+    pct: dict[str, float | None]  # group -> % of the band (the three sum to 100): the band's make-up, as drawn
     # Everyone in the band; None where the publication rule withholds it (or a count it is made of is unknown).
     total: float | None = None
+    # The minority-ethnic share of the band's staff whose ethnicity is known (known_share): the share the words
+    # give, comparable with the workforce's (workforce_share). None where a count it rests on is withheld.
+    known_pct: float | None = None
 
 
 # A Ratio's reason when the publication rule withholds a count it rests on.
@@ -79,6 +82,28 @@ class MetricResult:
     @property
     def id(self) -> str:
         return self.definition.id
+
+
+def known_share(bme: float | None, white: float | None) -> float | None:
+    """The minority-ethnic share, %, of the people whose ethnicity is known: bme / (bme + white).
+
+    The one definition of "the minority-ethnic share" wherever a share of staff is written (the workforce, a pay
+    band, senior managers): the relative likelihoods compare the same two known groups, so a share and a ratio
+    rest on the same people, and unknown ethnicity is given beside it as a data-quality figure, never folded into
+    the denominator. None when either count is withheld, or nobody's ethnicity is known."""
+    if bme is None or white is None or not bme + white:
+        return None
+    return 100.0 * bme / (bme + white)
+
+
+def workforce_share(result: MetricResult) -> float | None:
+    """The workforce's minority-ethnic share, % of staff whose ethnicity is known (known_share): M1's all staff
+    or M9's workforce, as published when the result is. None when withheld or there is no such figure."""
+    if result.definition.kind == "distribution":
+        return result.overall.known_pct if result.overall is not None else None
+    if result.definition.kind == "representation":
+        return result.workforce_pct
+    return None
 
 
 def _sums(keys: Any, numbers: Any) -> dict[Any, float]:
@@ -177,7 +202,7 @@ def _band_row(band: str, by_group: dict[str, float | None]) -> BandRow:
         return BandRow(band, by_group, {g: None for g in GROUPS})
     total = sum(by_group.values())  # type: ignore[arg-type]
     pct = {g: (100.0 * by_group[g] / total if total else None) for g in GROUPS}  # type: ignore[operator]
-    return BandRow(band, by_group, pct, total)
+    return BandRow(band, by_group, pct, total, known_share(by_group["bme"], by_group["white"]))
 
 
 def _representation(definition: MetricDefinition, counts: pd.DataFrame, settings: Settings,
@@ -188,9 +213,8 @@ def _representation(definition: MetricDefinition, counts: pd.DataFrame, settings
     # publication rule (metrics.publish) withholds one, later.
     assert bme.events is not None and bme.base is not None and white.events is not None and white.base is not None
     senior_known = bme.events + white.events
-    workforce_known = bme.base + white.base
-    senior_pct = 100.0 * bme.events / senior_known if senior_known else None
-    workforce_pct = 100.0 * bme.base / workforce_known if workforce_known else None
+    senior_pct = known_share(bme.events, white.events)
+    workforce_pct = known_share(bme.base, white.base)
     value = ci = None
     if senior_pct is not None and workforce_pct is not None:
         value = senior_pct - workforce_pct

@@ -38,6 +38,9 @@ def _band(row: BandRow, name: str | None) -> dict[str, Any]:
         out[g] = _count(row.counts[g])
     for g in GROUPS:
         out[f"{g}_pct"] = _round(row.pct[g])
+    # The minority-ethnic share of those whose ethnicity is known (metrics.results.known_share): the share the
+    # sentence gives; the three above are the band's make-up, unknown included.
+    out["bme_pct_of_known"] = _round(row.known_pct)
     return out
 
 

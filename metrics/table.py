@@ -79,11 +79,15 @@ def format_table(rows: list[list[str]]) -> str:
 
 
 def _bands(result: MetricResult, bme_label: str) -> str:
-    rows = [["Pay band", bme_label, "White", "Unknown", f"{bme_label} %", "White %", "Unknown %"]]
+    # The % columns are each band's make-up (they sum to 100, unknown included); the last is the share the
+    # sentences give, of staff whose ethnicity is known (metrics.results.known_share).
+    rows = [["Pay band", bme_label, "White", "Unknown", f"{bme_label} %", "White %", "Unknown %",
+             f"{bme_label} % of known"]]
     for band in (*result.bands, *([result.overall] if result.overall else [])):
         rows.append([band.band, *(number(band.counts[g]) for g in ("bme", "white", "unknown")),
                      *(pct(band.pct[g], fraction=False) if band.pct[g] is not None else "withheld"
-                       for g in ("bme", "white", "unknown"))])
+                       for g in ("bme", "white", "unknown")),
+                     pct(band.known_pct, fraction=False) if band.known_pct is not None else "withheld"])
     return format_table(rows)
 
 

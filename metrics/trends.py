@@ -20,9 +20,9 @@ import pandas as pd
 
 from metrics import stats
 from metrics.counts import FigureSet, Period
-from metrics.narrative import ratio_text
+from metrics.narrative import WORKFORCE_SHARE_MEANS, ratio_text
 from metrics.registry import METRICS, MetricDefinition
-from metrics.results import MetricResult, compute_results
+from metrics.results import MetricResult, compute_results, workforce_share
 from metrics.settings import Settings
 
 # What a metric's headline figure is, by kind: the unit it is read in.
@@ -73,8 +73,7 @@ def history(figure_sets: Sequence[FigureSet], settings: Settings = Settings()) -
 
 def headline_value(result: MetricResult) -> tuple[float | None, tuple[float, float] | None]:
     if result.definition.kind == "distribution":
-        share = result.overall.pct["bme"] if result.overall is not None else None
-        return share, None
+        return workforce_share(result), None
     return result.value, result.ci
 
 
@@ -220,9 +219,9 @@ def _share_change(old: MetricResult, new: MetricResult, when: str, settings: Set
     if a is None or b is None:
         return f"The {who} share of the workforce cannot be compared ({when}): a figure is withheld."
     if round(a, 1) == round(b, 1):
-        return f"The {who} share of the workforce was unchanged at {b:.1f}% ({when})."
+        return f"The {who} share of the workforce was unchanged at {b:.1f}% {WORKFORCE_SHARE_MEANS} ({when})."
     verb = "rose" if b > a else "fell"
-    return f"The {who} share of the workforce {verb} from {a:.1f}% to {b:.1f}% ({when})."
+    return f"The {who} share of the workforce {verb} from {a:.1f}% to {b:.1f}% {WORKFORCE_SHARE_MEANS} ({when})."
 
 
 def _gap_change(definition: MetricDefinition, old: MetricResult, new: MetricResult, when: str,

@@ -94,6 +94,10 @@ def withheld_values(internal: MetricResult, published: MetricResult, settings: S
             pct, shown_pct = inside_band.pct.get(g), outside_band.pct.get(g)
             if shown_pct is None and pct is not None and shown_count is None:
                 out.append(_Withheld(pct, f"the {name} share of {inside_band.band}, %", False))
+        # The share the sentences give, of the band's staff whose ethnicity is known (metrics.results.known_share).
+        if outside_band.known_pct is None and inside_band.known_pct is not None:
+            out.append(_Withheld(inside_band.known_pct, f"the {group_label('bme', settings)} share of "
+                                 f"{inside_band.band} staff whose ethnicity is known, %", False))
     return out
 
 

@@ -226,7 +226,7 @@ def test_uploading_a_file_changes_the_numbers():
     at.switch_page("pages/pay_and_senior.py").run()
     assert not any("sample data" in plain(i.value) for i in at.info)
     # 30 staff: 10 BME (every third), 20 white, across Grade 0, 1 and 2.
-    assert at.text_area[0].value.startswith("BME staff are 33% of the workforce")
+    assert at.text_area[0].value.startswith("BME staff are 33% of staff whose ethnicity is known")
     at.switch_page("pages/overview.py").run()
     text = markdown_text(at)
     assert "No data" in text  # only staff was uploaded: no recruitment, survey...
@@ -367,7 +367,7 @@ def test_of_two_files_added_together_the_good_one_is_kept_and_the_bad_one_refuse
     assert any("notes.xlsx" in plain(e.value) for e in at.error)
     assert html_tables(at)[0].index.tolist() == ["staff.xlsx"]  # each file's row headed by its name
     at.switch_page("pages/pay_and_senior.py").run()
-    assert at.text_area[0].value.startswith("BME staff are 33% of the workforce")
+    assert at.text_area[0].value.startswith("BME staff are 33% of staff whose ethnicity is known")
 
 
 def test_the_overview_has_the_year_before_read_in_the_background_once_the_year_shown_is(monkeypatch):
@@ -491,7 +491,7 @@ def test_a_file_without_an_ethnicity_heading_is_added_once_its_column_is_chosen_
     # The choice is kept as a column correction, shown under the sheet like any other.
     assert next(s for s in at.selectbox if s.label == "Ethnicity").value == "Heritage"
     at.switch_page("pages/pay_and_senior.py").run()
-    assert at.text_area[0].value.startswith("BME staff are 33% of the workforce")
+    assert at.text_area[0].value.startswith("BME staff are 33% of staff whose ethnicity is known")
 
 
 def test_a_file_left_out_is_no_longer_offered():
@@ -1066,6 +1066,19 @@ def test_present_mode_can_show_the_publication_safe_figures():
     assert "Withheld from publication: some counts are under 10." in plain(at.header[0].value)
     assert "1.77" not in plain(at.header[0].value)
     assert any("Publication-safe" in plain(c.value) for c in at.caption)
+
+
+def test_present_mode_leads_the_pay_bands_with_a_band_big_enough_to_read():
+    at = open_app("pages/present.py")
+    assert at.title[0].value == "1. Pay bands"
+    # SM3, the top band, has 6 staff: SM2 leads, and the workforce's share says whose it is.
+    assert plain(at.header[0].value).endswith(
+        "BME staff are 28% of staff whose ethnicity is known, 9.1% of SM2; the band above is too small to read.")
+    at.toggle(key="present_published").set_value(True).run()
+    assert not at.exception, at.exception
+    assert plain(at.header[0].value).endswith(
+        "BME staff are 28% of staff whose ethnicity is known; the senior pay bands' figures are withheld for "
+        "publication.")
 
 
 def test_bad_values_in_an_upload_are_noted_on_the_overview_and_the_data_page_and_a_twin_column_can_be_chosen():

@@ -100,14 +100,20 @@ def test_pay_bands_draw_each_bands_percentages_and_the_workforce_line(results):
     assert table.loc["Grade 3", "BME % of band"] == 46.7
     assert table.loc["Grade 3", "BME staff"] == 28 and table.loc["Grade 3", "Total staff"] == 60
     assert table.loc["All staff", "BME % of band"] == 26.1
+    # Beside the band's make-up, the share the words give: of staff whose ethnicity is known (526 of 1,895).
+    assert table.loc["All staff", "BME % of known ethnicity"] == 27.8
+    assert table.loc["SM2", "BME % of band"] == 7.7 and table.loc["SM2", "BME % of known ethnicity"] == 9.1
     assert list(table.index) == [b.band for b in result.bands] + ["All staff"]
+    # The dashed line is the workforce's share as every page writes it (metrics.results.workforce_share).
     (rule,) = rows_of(as_dict, "rule")
-    assert rule == {"workforce_pct": 26.1, "label": "Workforce: 26%"}
+    assert rule == {"workforce_pct": 27.8, "label": "Workforce: 28%"}
+    assert "Dashed line: BME share of the whole workforce, of staff whose ethnicity is known." in spec.subtitle
     # Highest band on top: the y order is the bands reversed.
     assert layers(as_dict)[0]["encoding"]["y"]["sort"] == [b.band for b in reversed(result.bands)]
     assert spec.small_groups == ["Grade 7", "SM3"]
-    assert spec.summary == ("BME staff are 47% of Grade 3, the lowest band, and 0% of SM3, the highest, "
-                            "against 26% of the workforce.")
+    # SM3 (6 staff) is too few to read: SM2, the highest with 10 or more, is named instead.
+    assert spec.summary == ("Of staff whose ethnicity is known, BME staff are 28% of the whole workforce, 47% of "
+                            "Grade 3, the lowest band, and 9.1% of SM2, the highest with 10 or more staff.")
 
 
 def test_recruitment_draws_shortlisted_and_appointed_with_the_rate(results):
@@ -163,9 +169,9 @@ def test_forest_of_one_metric_says_the_figures(results):
     assert spec.summary == ("Disciplinary: a relative likelihood of 1.50 (SC-WRES, BME over white), 95% interval "
                             "0.80 to 2.81, adverse, could be chance; the interval includes 1.00.")
     senior = charts.chart_for(results["M9"], SETTINGS)
-    assert senior.summary == ("BME staff are 8.9% of senior managers (95% interval 4% to 19%) against 28% of the "
-                              "workforce: -18.8 percentage points (95% interval -23.9 to -8.5), adverse, "
-                              "beyond chance.")
+    assert senior.summary == ("BME staff are 8.9% of senior managers (95% interval 4% to 19%) against 28% of staff "
+                              "whose ethnicity is known: -18.8 percentage points (95% interval -23.9 to -8.5), "
+                              "adverse, beyond chance.")
 
 
 def test_forest_labels_the_nhs_convention_row_by_row(nhs_results):
@@ -249,6 +255,24 @@ def test_leavers_by_service():
     assert spec.small_groups == ["All: Unknown"]
 
 
+def test_leavers_by_service_lead_with_the_services_that_can_be_read():
+    from dataclasses import replace
+
+    from metrics.results import Ratio
+
+    withheld = replace(rate_result("M8", {"bme": (3, 50), "white": (6, 100), "unknown": (0, 0)}),
+                       groups={g: GroupFigures(None, None, None) for g in ("bme", "white", "unknown")},
+                       ratio=Ratio(None, None, stats.INSUFFICIENT, "withheld"), status=stats.INSUFFICIENT)
+    by_service = {"All": rate_result("M8", {"bme": (10, 100), "white": (20, 400), "unknown": (1, 8)}),
+                  "Children's": withheld,
+                  "Adults": rate_result("M8", {"bme": (5, 50), "white": (10, 100), "unknown": (0, 0)})}
+    # Not "Children's withheld against withheld" in the middle of the list: the withheld service is said after.
+    assert charts.leavers(by_service, SETTINGS).summary == (
+        "Leaving rates of BME staff against white staff: All 10% against 5.0% (2.00, adverse, could be chance); "
+        "Adults 10% against 10% (1.00, within range). The figures for Children's are withheld from publication because "
+        "some counts are under 10.")
+
+
 # One mapping of group to colour, the organisation's label everywhere --------------------------
 
 
@@ -278,9 +302,10 @@ def test_the_organisations_label_is_in_chart_table_and_summary(results):
 
 
 def test_published_results_with_withheld_counts_still_chart(results):
-    published = publish(results, SETTINGS)
+    published = publish(results, SETTINGS, combine=False)  # bands withheld, not combined: the cells this draws
     for metric_id in METRICS:
         charts.chart_for(published[metric_id], SETTINGS).chart.to_dict()
+        charts.chart_for(publish(results, SETTINGS)[metric_id], SETTINGS).chart.to_dict()
     bands = charts.pay_bands(published["M1"], SETTINGS)
     table = bands.table.set_index("Pay band")
     assert table.loc["Grade 7", "BME staff"] == "withheld" and table.loc["Grade 7", "BME % of band"] == "withheld"
@@ -288,7 +313,9 @@ def test_published_results_with_withheld_counts_still_chart(results):
     assert {r["band"] for r in rows_of(as_dict, "bar")}.isdisjoint({"Grade 7", "SM3"})
     notes = {r["band"]: r["note"] for r in rows(as_dict, layers(as_dict)[2])}
     assert notes["Grade 7"] == "withheld"
-    assert "the highest shown" in bands.summary
+    # No lower band is passed off as the highest: the senior bands are said to be withheld.
+    assert bands.summary == ("Of staff whose ethnicity is known, BME staff are 28% of the whole workforce, 47% of "
+                             "Grade 3, the lowest band; the senior bands' figures are withheld from publication.")
     forest = charts.forest(list(published.values()), SETTINGS)
     assert "Withheld for publication" in forest.table["Status"].tolist()
 
@@ -354,9 +381,9 @@ def test_senior_management_beside_the_workforce_and_the_local_population():
     settings = SETTINGS.with_(local_population={"bme": 30.0, "white": 70.0}, local_population_area="Northby")
     spec = charts.chart_for(senior_result(settings), settings)
     assert spec.title == "BME share of senior managers and of the workforce"
-    assert spec.summary == ("BME staff are 20% of senior managers (95% interval 8% to 42%) against 25% of the "
-                            "workforce and 30% of the residents of Northby: -5.0 percentage points (95% interval "
-                            "-16.9 to +16.6), within range.")
+    assert spec.summary == ("BME staff are 20% of senior managers (95% interval 8% to 42%) against 25% of staff "
+                            "whose ethnicity is known and 30% of the residents of Northby: -5.0 percentage points "
+                            "(95% interval -16.9 to +16.6), within range.")
     # 20% is exactly 0.80 times 25%: on the edge of the range, so within it, as a ratio of 0.80 is.
     assert senior_result(settings).status == stats.WITHIN_RANGE
     drawn = rows_of(spec.chart.to_dict(), "bar")

@@ -248,7 +248,8 @@ def test_unrecognised_labels_are_warned_and_can_be_classified(tmp_path):
     fixed = json.loads(run("--json", "--ethnicity", "Other - European=white", path).stdout)
     assert fixed["metrics"]["M1"]["overall"] == {"bme": 6, "white": 30, "unknown": 0,
                                                  "bme_pct": pytest.approx(100 * 6 / 36),
-                                                 "white_pct": pytest.approx(100 * 30 / 36), "unknown_pct": 0}
+                                                 "white_pct": pytest.approx(100 * 30 / 36), "unknown_pct": 0,
+                                                 "bme_pct_of_known": pytest.approx(100 * 6 / 36)}
     bad = run("--ethnicity", "Other - European=martian", path)
     assert bad.returncode == 2 and bad.stderr.startswith("error:") and "martian" in bad.stderr
 

@@ -103,6 +103,12 @@ def test_figures_in_words(published: Path) -> None:
     # Appointment: 0.78 (0.57 to 1.08), outside the range but the interval includes 1.00.
     m2 = next(p for p in pages if "Metric 2: Appointment from shortlisting" in p)
     assert "Relative likelihood: 0.78 (95% interval 0.57 to 1.08). Adverse, could be chance." in " ".join(m2.split())
+    # The pay bands: the workforce's share as every page writes it, and the senior bands combined for publication
+    # rather than withheld, so no lower band is called the highest.
+    m1 = " ".join(next(p for p in pages if "Metric 1: Pay bands" in p).split())
+    assert "BME staff are 28% of staff whose ethnicity is known (526 BME and 1,369 white)." in m1
+    assert "are shown together as Grade 11 to SM3" in m1
+    assert "highest shown" not in m1 and "26%" not in m1
 
 
 def test_saved_text_comes_out_as_typed(published: Path) -> None:

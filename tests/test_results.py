@@ -7,8 +7,9 @@ import pytest
 
 from metrics import stats
 from metrics.counts import DataQuality, FigureSet, Period
+from metrics.narrative import headline, readable_bands
 from metrics.publish import publish_result
-from metrics.results import compute_results, representation_range
+from metrics.results import compute_results, known_share, representation_range, workforce_share
 from metrics.settings import Settings
 
 PERIOD = Period(dt.date(2025, 4, 1), dt.date(2026, 3, 31))
@@ -138,7 +139,54 @@ def test_pay_bands_percentages_sum_to_100():
     assert result.overall.counts == {"bme": 40, "white": 140, "unknown": 20}
     assert result.overall.pct["bme"] == pytest.approx(20.0)
     assert result.status == "descriptive"
-    assert "20% of the workforce" in result.sentence
+    # The share the words give is of staff whose ethnicity is known: 40 of 40 + 140 = 22.2%, not 40 of 200 = 20%.
+    assert result.overall.known_pct == pytest.approx(100 * 40 / 180)
+    assert workforce_share(result) == pytest.approx(22.222, abs=1e-3)
+    assert result.sentence.startswith("BME staff are 22% of staff whose ethnicity is known (40 BME and 140 white).")
+
+
+def test_the_workforce_share_is_of_staff_whose_ethnicity_is_known_by_hand():
+    # 30 BME, 90 white, 30 unknown: 30 of 120 known = 25%, not 30 of 150 = 20%; the unknowns are said beside it.
+    rows = [("M1", "Band A", "bme", 30, 0), ("M1", "Band A", "white", 90, 0), ("M1", "Band A", "unknown", 30, 0)]
+    result = compute_results(figures(rows), SC)["M1"]
+    assert known_share(30, 90) == 25.0 and known_share(None, 90) is None and known_share(0, 0) is None
+    assert workforce_share(result) == 25.0
+    assert result.overall.pct["bme"] == 20.0  # the band's make-up, unknown included, as the chart draws it
+    assert result.sentence.startswith("BME staff are 25% of staff whose ethnicity is known (30 BME and 90 white).")
+    # M9 writes the same share of the same staff.
+    m9 = compute_results(figures(rl_rows("M9", (3, 30), (9, 90), (1, 30))), SC)["M9"]
+    assert m9.workforce_pct == workforce_share(m9) == 25.0
+    assert "25% of staff whose ethnicity is known" in m9.sentence
+
+
+def _bands(*bands):
+    """(band, bme, white, unknown) -> the M1 rows of a staff table."""
+    return [("M1", band, g, n, 0) for band, *counts in bands for g, n in zip(("bme", "white", "unknown"), counts,
+                                                                             strict=True)]
+
+
+def test_a_top_band_of_six_does_not_lead_the_headline_by_hand():
+    # Band C has 6 staff (under the minimum of 10): Band B, the highest with 10 or more, leads instead.
+    rows = _bands(("Band A", 20, 20, 0), ("Band B", 3, 9, 0), ("Band C", 0, 6, 0))
+    result = compute_results(figures(rows), SC)["M1"]
+    # Known: 23 BME of 58 = 39.7%; Band B: 3 of 12 = 25%.
+    assert [b.band for b in readable_bands(result, SC)] == ["Band A", "Band B"]
+    assert headline(result, SC) == ("BME staff are 40% of staff whose ethnicity is known, 25% of Band B; "
+                                    "the band above is too small to read.")
+    assert "Band C" not in headline(result, SC)
+    assert result.sentence == (
+        "BME staff are 40% of staff whose ethnicity is known (23 BME and 35 white). Among the bands with 10 or "
+        "more staff, their share is highest in Band A (50%) and lowest in Band B (25%). In the lowest band (Band A) "
+        "they are 50%; in the highest with 10 or more staff (Band B), 25%. Bands with fewer than 10 staff (Band C) "
+        "are too small to read, so they are left out of these comparisons.")
+    # With the top band big enough, it leads.
+    rows = _bands(("Band A", 20, 20, 0), ("Band B", 3, 9, 0), ("Band C", 1, 9, 0))
+    assert headline(compute_results(figures(rows), SC)["M1"], SC) == (
+        "BME staff are 39% of staff whose ethnicity is known, 10% of Band C, the highest pay band.")
+    # Two small bands on top: both are left out, in the plural.
+    rows = _bands(("Band A", 20, 20, 0), ("Band B", 3, 9, 0), ("Band C", 0, 6, 0), ("Band D", 1, 2, 0))
+    assert headline(compute_results(figures(rows), SC)["M1"], SC).endswith(
+        "25% of Band B; the bands above are too small to read.")
 
 
 def test_senior_management_in_percentage_points():

@@ -93,14 +93,15 @@ def test_senior_management_gap_narrowing():
 
 
 def test_workforce_share_from_the_pay_bands():
-    # 25 BME, 70 white, 5 unknown -> 25.0%; then 30, 65, 5 -> 30.0%.
+    # 25 BME, 70 white, 5 unknown -> 25 of the 95 whose ethnicity is known, 26.3%; then 30, 65, 5 -> 31.6%.
     def bands(bme, white):
         return [("M1", "Band A", "bme", bme, 0), ("M1", "Band A", "white", white, 0),
                 ("M1", "Band A", "unknown", 5, 0)]
 
     years = history([year(LAST_YEAR, bands(25, 70)), year(THIS_YEAR, bands(30, 65))])
     assert change_sentence(years[0], years[1], "M1", Settings()) == (
-        "The BME share of the workforce rose from 25.0% to 30.0% (2024/25 to 2025/26)."
+        "The BME share of the workforce rose from 26.3% to 31.6% of staff whose ethnicity is known "
+        "(2024/25 to 2025/26)."
     )
 
 

@@ -38,6 +38,14 @@ def test_the_engines_on_screen_sentence_saved_as_it_was_is_caught(sample):
     assert not [w for w, _ in caught if w in ("138", "489", "669", "42")]  # shown: the bases are published
 
 
+def test_the_pay_band_sentence_as_counted_is_caught_for_a_withheld_senior_band(sample):
+    analysis, published = sample
+    # On screen, "in the highest with 10 or more staff (SM2), 9.1%": SM2's figures are withheld when published.
+    caught = found(sample, "M1", analysis.results["M1"].sentence)
+    assert ("9.1", "the BME share of SM2 staff whose ethnicity is known, %") in caught
+    assert found(sample, "M1", published["M1"].sentence) == []
+
+
 def test_a_number_that_could_be_the_withheld_one_is_listed_for_the_editor(sample):
     # The editor decides: "3 years" may be innocent, but it matches a withheld count.
     assert found(sample, "M4", "We have run reverse mentoring for 3 years.", "achieved") == [
