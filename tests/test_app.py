@@ -1076,9 +1076,12 @@ def test_present_mode_leads_the_pay_bands_with_a_band_big_enough_to_read():
         "BME staff are 28% of staff whose ethnicity is known, 9.1% of SM2; the band above is too small to read.")
     at.toggle(key="present_published").set_value(True).run()
     assert not at.exception, at.exception
+    # Published, the senior bands are combined rather than withheld, so the finding still leads, and the slide's
+    # footnote says what was combined.
     assert plain(at.header[0].value).endswith(
-        "BME staff are 28% of staff whose ethnicity is known; the senior pay bands' figures are withheld for "
-        "publication.")
+        "BME staff are 28% of staff whose ethnicity is known, 14% of Grade 11 to SM3, the highest pay band.")
+    assert any("Grade 11, Grade 12, SM1, SM2, and SM3 are shown together as Grade 11 to SM3" in plain(c.value)
+               for c in at.caption)
 
 
 def test_bad_values_in_an_upload_are_noted_on_the_overview_and_the_data_page_and_a_twin_column_can_be_chosen():
