@@ -33,3 +33,23 @@ def safe_cell(value: T) -> T | str:
     if isinstance(value, str) and is_risky(value):
         return "'" + value
     return value
+
+
+def csv_bytes(rows: list[dict[str, object]], columns: dict[str, str]) -> bytes:
+    """Rows as a CSV a spreadsheet opens safely: `columns` maps each key to its heading; every text cell through
+    safe_cell; lists joined with "; "; UTF-8 with a byte-order mark, so Excel reads accents and the £ sign."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_cell(heading) for heading in columns.values()])
+    for row in rows:
+        cells = []
+        for key in columns:
+            value = row.get(key)
+            if isinstance(value, (list, tuple)):
+                value = "; ".join(str(v) for v in value)
+            cells.append("" if value is None else safe_cell(value))
+        writer.writerow(cells)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1076,9 +1076,12 @@ def test_present_mode_leads_the_pay_bands_with_a_band_big_enough_to_read():
         "BME staff are 28% of staff whose ethnicity is known, 9.1% of SM2; the band above is too small to read.")
     at.toggle(key="present_published").set_value(True).run()
     assert not at.exception, at.exception
+    # Published, the senior bands are combined rather than withheld, so the finding still leads, and the slide's
+    # footnote says what was combined.
     assert plain(at.header[0].value).endswith(
-        "BME staff are 28% of staff whose ethnicity is known; the senior pay bands' figures are withheld for "
-        "publication.")
+        "BME staff are 28% of staff whose ethnicity is known, 14% of Grade 11 to SM3, the highest pay band.")
+    assert any("Grade 11, Grade 12, SM1, SM2, and SM3 are shown together as Grade 11 to SM3" in plain(c.value)
+               for c in at.caption)
 
 
 def test_bad_values_in_an_upload_are_noted_on_the_overview_and_the_data_page_and_a_twin_column_can_be_chosen():
@@ -1239,3 +1242,31 @@ def test_a_services_pack_names_its_service_in_its_file_name_and_says_so_on_the_p
     # The file offered is named for what it covers (AppTest does not show a download's file name: the page keeps it
     # beside the bytes, and the download button is given it).
     assert at.session_state["report_prepared_xlsx"][2] == "wres-2026-03-31-service-adults-published"
+
+
+def test_the_action_plan_downloads_as_a_csv_that_runs_no_formula(database):
+    import csv
+    import io
+    import tomllib
+
+    from storage import Action, create_schema, make_engine, save_actions
+
+    # The grid's own CSV download writes cells as typed: it is switched off.
+    config = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["disableDataExport"] is True
+    engine = make_engine(database)
+    create_schema(engine)
+    save_actions(engine, "Wexcombe Borough Council", "2026-03-31", [
+        Action(number=1, objective=" =HYPERLINK(\"http://evil.example\",\"click\")", themes=["Leadership"],
+               metrics=["M9"], lead="\uff0bcmd", progress="-5 started", rag="amber"),
+    ], user="Alex")
+    engine.dispose()
+    with offered_files() as read:
+        at = open_app("pages/action_plan.py")
+        (button,) = [b for b in at.get("download_button") if b.proto.label == "Download the plan (CSV)"]
+        data = read(button)
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["No", "Objective", "WRES theme"]
+    assert rows[1][:5] == ["1", "' =HYPERLINK(\"http://evil.example\",\"click\")", "Leadership", "M9", "'\uff0bcmd"]
+    assert "'-5 started" in rows[1] and "Amber" in rows[1]

@@ -9,6 +9,7 @@ import streamlit as st
 
 from metrics.registry import METRICS, THEMES
 from metrics.settings import RAG_WORDS, Settings
+from reports.safe import csv_bytes
 from storage import (
     Action,
     SaveResult,
@@ -49,6 +50,11 @@ def _frame(actions: list[Action]) -> pd.DataFrame:
     rows = [a.to_row() | {"rag": RAG_WORDS.get(a.rag or "")} for a in actions]
     frame = pd.DataFrame(rows, columns=["id", "version", *COLUMNS])
     return frame.astype({"id": "Int64", "version": "Int64", "number": "Int64"})
+
+
+def plan_csv(actions: list[Action]) -> bytes:
+    """The saved plan as a CSV a spreadsheet opens safely (reports.safe.csv_bytes), in the grid's columns."""
+    return csv_bytes([a.to_row() | {"rag": RAG_WORDS.get(a.rag or "")} for a in actions], COLUMNS)
 
 
 def _actions(frame: pd.DataFrame) -> list[Action]:
@@ -128,8 +134,12 @@ def _grid(organisation: str, period: str, key: tuple[str, str], stored: list[Act
             "rag": st.column_config.SelectboxColumn(COLUMNS["rag"], options=list(RAG_WORDS.values())),
         },
     )
-    save, reload = st.columns([1, 3])
+    save, reload, download = st.columns([1, 2, 1])
     reload.button("Discard my edits and load the latest", on_click=_reload, icon=":material/refresh:")
+    # The grid's own CSV download is off (.streamlit/config.toml: it writes what was typed, formulas and all); this
+    # one is the saved plan with text that a spreadsheet could run as a formula neutralised.
+    download.download_button("Download the plan (CSV)", plan_csv(stored), file_name=f"action-plan-{period}.csv",
+                             mime="text/csv", icon=":material/download:", on_click="ignore")
     if editor and save.button("Save the action plan", icon=":material/save:", type="primary"):
         try:
             # The table as loaded tells a row this person deleted from one someone else added since.

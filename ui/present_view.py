@@ -125,6 +125,7 @@ def render(view: state.View) -> None:
                    icon=":material/warning:")
     whose = md(view.organisation)
     sample = f"Sample data for {whose}, a fictional council" if view.is_sample else whose
+    combined = f" {'; '.join(result.combined)}." if result.combined else ""
     st.caption(f"{analysis.period}. {sample}."
-               + (" Publication-safe: small counts and what would reveal them are withheld." if shown_in_public
-                  else " Every count as counted: not for a screen the public can see."))
+               + (f" Publication-safe: small counts and what would reveal them are withheld.{combined}"
+                  if shown_in_public else " Every count as counted: not for a screen the public can see."))

@@ -129,6 +129,52 @@ def test_hostile_text_is_shown_as_text(page, tmp_path):
         stop(process)
 
 
+def test_hostile_panels_objectives_and_figures_are_text_on_every_page_that_shows_them(page, tmp_path):
+    """Panel text, the figures a panel was written against, and an objective's words, typed as HTML, Markdown and a
+    javascript: link, show as typed wherever they appear (the metric page with its stale-figures note, the action
+    plan's table, the board pack's list of panels to check, present mode) and do nothing."""
+    from storage import Action, create_schema, make_engine, save_actions, save_panel
+
+    hostile = ("<img src=x onerror=alert(1)> [click](javascript:alert(2)) [site](https://evil.example) "
+               "![t](https://evil.example/t.png) :red[x] <script>alert(3)</script>")
+    database = tmp_path / "wres.sqlite"
+    engine = make_engine(f"sqlite:///{database}")
+    create_schema(engine)
+    organisation, period = "Wexcombe Borough Council", "2026-03-31"
+    save_panel(engine, organisation, period, "M2", "achieved", hostile, expected_version=0, user="test",
+               figures=hostile)
+    save_actions(engine, organisation, period, [Action(number=1, objective=hostile, lead=hostile, metrics=["M2"])],
+                 user="test")
+    engine.dispose()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    process, url = start(database)
+    try:
+        # Each page, and words it shows once it has drawn what this test is about.
+        for path, marker in (("recruitment", "Written when the figures were"), ("action_plan", "Lead"),
+                             ("report", "Written against"), ("present", "Pay bands")):
+            page.goto(f"{url}/{path}")
+            settle(page)
+            main = page.locator('[data-testid="stMain"]')
+            if path == "report":
+                expect(page.get_by_role("button", name="Prepare the Excel workbook")).to_be_visible()
+                page.get_by_role("button", name="Prepare the Excel workbook").click()
+            if path == "action_plan":
+                expect(page.get_by_text("Table and form, one objective at a time")).to_be_visible()
+                page.get_by_text("Table and form, one objective at a time").click()
+            expect(main.get_by_text(marker, exact=False).first).to_be_visible()
+            settle(page)
+            if path != "present":  # the stale-figures note, the plan's table, the list of panels to check
+                shown = main.inner_text().replace("\u2060", "")
+                assert "[click](javascript:alert(2))" in shown and "<img src=x onerror=alert(1)>" in shown, path
+            assert main.locator('a[href^="javascript:"], a[href*="evil.example"]').count() == 0, path
+            assert main.locator('img[src="x"], img[src*="evil.example"], script:text("alert(3)")').count() == 0, path
+            assert page.locator('[data-testid="stException"]').count() == 0, path
+        assert dialogs == []
+    finally:
+        stop(process)
+
+
 def test_with_sign_in_configured_a_page_url_shows_only_the_sign_in_page(page, tmp_path):
     """A fresh server with [auth]: a bookmark to a metric page shows the sign-in page and no figure."""
     secrets = tmp_path / "secrets.toml"
