@@ -162,24 +162,30 @@ class _Builder:
 def band_runs(result: MetricResult, threshold: int) -> list[list[str]]:
     """The pay bands (lowest first) as runs of adjacent bands to publish together, so that the publication rule
     combines rather than withholds where it can: from the highest band down, each run is the fewest bands whose
-    counts by group are each 0 or at least `threshold`; bands left over at the bottom join the run above them.
-    The statistical disclosure guidance prefers this (recoding) to suppressing cells, and it keeps the finding a
-    board exists to see (how many senior staff are minority-ethnic) where withholding would hide it."""
+    counts by group are each 0 or at least `threshold`; bands left over at the bottom join the runs above them
+    until safe (or all are one run). The statistical disclosure guidance prefers this (recoding) to suppressing
+    cells, and it keeps the finding a board exists to see (how many senior staff are minority-ethnic) where
+    withholding would hide it."""
+    counts = {row.band: row.counts for row in result.bands}
+
+    def safe(run: list[str]) -> bool:
+        return all(v == 0 or v >= threshold for v in (sum(counts[b][g] or 0.0 for b in run) for g in GROUPS))
+
     runs: list[list[str]] = []
     current: list[str] = []
-    sums = dict.fromkeys(GROUPS, 0.0)
     for row in reversed(result.bands):
         current.append(row.band)
-        for g in GROUPS:
-            sums[g] += row.counts[g] or 0.0
-        if all(v == 0 or v >= threshold for v in sums.values()):
+        if safe(current):
             runs.append(current)
-            current, sums = [], dict.fromkeys(GROUPS, 0.0)
+            current = []
+    # Bands left over at the bottom join the runs above them, as many as it takes to be safe (a run of empty bands
+    # above a small one is no cover), or all of them.
+    while current and runs:
+        current = runs.pop() + current
+        if safe(current):
+            break
     if current:
-        if runs:
-            runs[-1].extend(current)
-        else:
-            runs.append(current)
+        runs.append(current)
     return [list(reversed(run)) for run in reversed(runs)]
 
 

@@ -165,3 +165,13 @@ def test_a_small_unknown_group_does_not_withhold_the_ratio():
     assert published.groups["unknown"].events is None
     assert published.groups["bme"].events == 39 and published.groups["white"].events == 82
     assert published.value == pytest.approx((39 / 153) / (82 / 252))
+
+
+def test_a_small_band_at_the_bottom_is_not_covered_by_empty_bands_above_it():
+    """Found by the property test: G00 (0, 0, 1) under two empty bands. Joining only the empty band above it left a
+    row of 1; it joins runs until the row is safe, here all of them (a single row, withheld as any small one)."""
+    rows = [("M1", "G00", "unknown", 1, 0), ("M1", "G00", "bme", 0, 0), ("M1", "G00", "white", 0, 0)]
+    rows += [("M1", band, g, 0, 0) for band in ("G01", "G02") for g in ("bme", "white", "unknown")]
+    rows += [("M1", "G03", "bme", 12, 0), ("M1", "G03", "white", 20, 0), ("M1", "G03", "unknown", 0, 0)]
+    result = compute_results(figures(rows), Settings())["M1"]
+    assert band_runs(result, 2) == [["G00", "G01", "G02", "G03"]]
