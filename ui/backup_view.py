@@ -49,8 +49,9 @@ def render() -> None:
         st.markdown(f"Everything saved for {names} (panels, the action plan, settings, saved periods and their "
                     "history) as one file, to keep safe. Uploaded HR files are never in it; other organisations' "
                     "data is not in it either.")
+    engine = db.engine()
     st.download_button("Download a backup",
-                       lambda: backup_bytes(db.engine(), organisations=edited, caller=caller), on_click="ignore",
+                       lambda: backup_bytes(engine, organisations=edited, caller=caller), on_click="ignore",
                        file_name=f"wres-backup-{dt.date.today():%Y-%m-%d}.json", mime="application/json",
                        icon=":material/download:")
     if not access.can_import():
