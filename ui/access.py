@@ -16,11 +16,10 @@ from typing import Any
 
 import streamlit as st
 
-from access import EDITOR, VIEWER, AccessPolicy, Caller, PolicyError
+from access import VIEWER, AccessPolicy, Caller, PolicyError
 from metrics.api import SAMPLE_ORGANISATION
 from ui.safe import md
 
-ROLE = "access_role"
 IDENTITY = "access_identity"
 CALLER = "access_caller"
 ORGANISATION_IN_VIEW = "access_organisation"
@@ -57,11 +56,9 @@ def _refused_page(message: str) -> Callable[[], None]:
 
 
 def gate() -> Callable[[], None] | None:
-    """None when the person may go on (their role recorded for this run), else the page to show instead."""
-    st.session_state.pop(ROLE, None)
+    """None when the person may go on (who they are, as a Caller, kept for this run), else the page to show."""
     st.session_state.pop(CALLER, None)
     if not auth_configured():
-        st.session_state[ROLE] = EDITOR
         st.session_state[IDENTITY] = None
         st.session_state[CALLER] = Caller.unrestricted()
         return None
@@ -81,7 +78,6 @@ def gate() -> Callable[[], None] | None:
                              "to add you as a viewer or an editor.")
     # Everyone let in may read the built-in sample (it is no one's data); only its editors change what is saved there.
     st.session_state[CALLER] = found.also_reading(SAMPLE_ORGANISATION)
-    st.session_state[ROLE] = found.role_in(SAMPLE_ORGANISATION) or VIEWER
     name = st.user.get("name")
     st.session_state[IDENTITY] = str(name or email)
     return None
