@@ -6,7 +6,7 @@ Storage takes a Caller on every read and write of an organisation's data, and re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Role = Literal["viewer", "editor"]
@@ -27,17 +27,25 @@ class Caller:
     everywhere: Role | None = None
     roles: tuple[tuple[str, Role], ...] = ()
     unrestricted_access: bool = False
+    # Organisations the caller may read without belonging to them (the built-in sample): not in `organisations`.
+    reading_too: tuple[str, ...] = ()
 
     @classmethod
     def unrestricted(cls) -> Caller:
         """The server's operator (the command line) and the app without sign-in configured: everything."""
         return cls(identity=None, administrator=True, everywhere=EDITOR, unrestricted_access=True)
 
+    def also_reading(self, *organisations: str) -> Caller:
+        """This caller, able to read `organisations` too (as a viewer, unless they already have a better role)."""
+        return replace(self, reading_too=tuple(dict.fromkeys((*self.reading_too, *organisations))))
+
     def role_in(self, organisation: str) -> Role | None:
-        """The caller's role in `organisation` (the better of every-organisation and named), None for none."""
+        """The caller's role in `organisation` (the best of every-organisation, named and read-too), None for none."""
         if self.administrator:
             return EDITOR
         best = self.everywhere
+        if best is None and organisation in self.reading_too:
+            best = VIEWER
         for name, role in self.roles:
             if name == organisation and _RANK[role] > _RANK[best]:
                 best = role
