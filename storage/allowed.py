@@ -3,7 +3,7 @@
 Every public function that reads or writes an organisation's panels, action plan, settings, figure sets,
 history or backup takes `caller` (access.Caller) and raises NotAllowed, changing nothing, when the caller
 may not. The default, Caller.unrestricted(), is the server's operator: the command line. The app always
-passes the signed-in person's caller (tests/test_access.py checks every call it makes does).
+passes the signed-in person's caller (tests/test_organisation_access.py checks every call it makes does).
 """
 
 from __future__ import annotations
