@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data_loaders.errors import InputError
 from ui import access, sidebar, style, warm_up
 from ui.navigation import METRIC_PAGES
+from ui.safe import md
 
 st.set_page_config(page_title="Workforce Race Equality Standard", page_icon=":material/diversity_3:",
                    layout="wide")
@@ -35,6 +37,10 @@ if blocked is not None:  # signed out, or not on the access list: that page and 
 navigation = st.navigation(pages, position="hidden")  # the sidebar draws the links (ui.sidebar.menu)
 sidebar.open_requested_page()
 sidebar.menu(pages)
-sidebar.render()
-navigation.run()
+try:
+    sidebar.render()
+    navigation.run()
+except InputError as error:  # e.g. storage's NotAllowed: an organisation this account may not read or change
+    st.error(md(str(error)), icon=":material/block:")
+    st.stop()
 warm_up.import_the_rest()  # the page is drawn: what other pages need is imported while it is read

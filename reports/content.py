@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 import charts
+from access import Caller
 from charts.builders import WITHHELD, ChartSpec
 from metrics import stats
 from metrics.api import Analysis, analyse, own_scope, published_together, services
@@ -20,6 +21,7 @@ from metrics.results import WITHHELD_REASON, MetricResult
 from metrics.settings import Settings
 from reports.withheld_text import WithheldFigure, withheld_in_text
 from storage import PANEL_KINDS, Action, load_actions, load_panels, panel_scope
+from storage.allowed import UNRESTRICTED
 from storage.figure_sets import scope_of
 
 INTERNAL_MARKING = "INTERNAL: NOT FOR PUBLICATION. Unsuppressed counts."
@@ -259,10 +261,12 @@ def _for_metric(action: Action, definition: MetricDefinition) -> bool:
 
 
 def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: int | None = None,
-                  engine: Any = None, together: PublishedTogether | None = None) -> ReportContent:
+                  engine: Any = None, together: PublishedTogether | None = None,
+                  caller: Caller = UNRESTRICTED) -> ReportContent:
     """Everything an export shows; publication-safe unless `publish_safe=False` (the internal export). `together`
     is the analysis's figures as already published (metrics.api.published_together), to save working them out
-    again; it must have been made at the same threshold."""
+    again; it must have been made at the same threshold. The panels and plan are read from `engine` as `caller`
+    (storage refuses an organisation the caller may not read; the app passes the signed-in person's)."""
     settings = analysis.settings
     if threshold is not None:
         settings = settings.with_(suppression_threshold=threshold)
@@ -277,8 +281,8 @@ def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: i
     scope = panel_scope(settings.standard, analysis.figures.filters)
     if engine is not None and analysis.organisation.strip():
         # The text written for these figures: this standard, this service (storage.panel_scope).
-        stored_panels = load_panels(engine, analysis.organisation, period_key, scope)
-        plan = load_actions(engine, analysis.organisation, period_key)
+        stored_panels = load_panels(engine, analysis.organisation, period_key, scope, caller=caller)
+        plan = load_actions(engine, analysis.organisation, period_key, caller=caller)
     by_service = not analysis.figures.filters and analysis.results["M8"].status != stats.NO_DATA \
         and bool(analysis.inputs.loaded.datasets)
     metrics: dict[str, MetricContent] = {}

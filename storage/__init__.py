@@ -2,6 +2,9 @@
 saved figure sets (counts by group for a period, for trends); the history of every change, with
 restore; and a backup of all of it that can be imported into another database.
 
+Every function that reads or writes an organisation's data takes `caller` (access.Caller) and raises
+NotAllowed when the caller may not (storage.allowed); the default is the server's operator, unrestricted.
+
 No Streamlit here: the app passes in a SQLAlchemy Engine (from `st.connection("sql").engine` or
 `make_engine()`), then calls `create_schema(engine)` once at start.
 """
@@ -16,6 +19,7 @@ from storage.actions import (
     load_actions,
     save_actions,
 )
+from storage.allowed import NotAllowed
 from storage.audit import (
     AuditEntry,
     action_history,
@@ -29,6 +33,7 @@ from storage.backup import (
     ImportReport,
     backup_bytes,
     export_all,
+    exported_organisations,
     import_all,
     import_file,
     read_backup,
@@ -80,6 +85,7 @@ __all__ = [
     "AuditEntry",
     "FigureSetSummary",
     "ImportReport",
+    "NotAllowed",
     "Panel",
     "SaveResult",
     "SavedSettings",
@@ -94,6 +100,7 @@ __all__ = [
     "database_url",
     "delete_figure_set",
     "export_all",
+    "exported_organisations",
     "history",
     "import_all",
     "import_file",

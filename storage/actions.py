@@ -12,8 +12,10 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
+from access import Caller
 from metrics.registry import METRICS, THEMES
 from metrics.settings import DEFAULT_RAG_MEANINGS
+from storage.allowed import UNRESTRICTED, check_edit, check_read
 from storage.db import (
     ACTION_STATE_FIELDS,
     StaleEdit,
@@ -252,21 +254,24 @@ def _read_one(conn: Connection, organisation: str, period: str, action_id: int) 
     return None if row is None else _from_db(row)
 
 
-def load_actions(engine: Engine, organisation: str, period: str) -> list[Action]:
+def load_actions(engine: Engine, organisation: str, period: str, *, caller: Caller = UNRESTRICTED) -> list[Action]:
     organisation = check_name(organisation, "the organisation")
+    check_read(caller, organisation)
     period = check_period(period)
     with read_connection(engine) as conn:
         return _read(conn, organisation, period)
 
 
-def actions_for_metric(engine: Engine, organisation: str, period: str, metric: str) -> list[Action]:
+def actions_for_metric(
+    engine: Engine, organisation: str, period: str, metric: str, *, caller: Caller = UNRESTRICTED
+) -> list[Action]:
     """Objectives naming the metric, and those naming only themes when one is the metric's theme."""
     if metric not in METRICS:
         raise ValueError(f"no metric {metric!r}; the metrics are {', '.join(METRICS)}")
     theme = METRICS[metric].theme
     return [
         action
-        for action in load_actions(engine, organisation, period)
+        for action in load_actions(engine, organisation, period, caller=caller)
         if metric in action.metrics or (not action.metrics and theme in action.themes)
     ]
 
@@ -279,6 +284,7 @@ def save_actions(
     *,
     user: str,
     original: Sequence[Action] | None = None,
+    caller: Caller = UNRESTRICTED,
 ) -> SaveResult:
     """Save the whole edited table in one transaction, leaving alone rows someone else changed first.
 
@@ -287,6 +293,7 @@ def save_actions(
     Without it the stored table stands for what was loaded: a missing row is deleted at its stored version.
     """
     organisation = check_name(organisation, "the organisation")
+    check_edit(caller, organisation)
     period = check_period(period)
     check_name(user, "the name of the person saving")
     cleaned = _validate(rows)
@@ -375,6 +382,7 @@ def restore_action_state(
     user: str,
     expected_version: int | None,
     note: dict[str, Any],
+    caller: Caller = UNRESTRICTED,
 ) -> Action:
     """Put the action `action_id` back to `state` (a history entry's), or bring it back when it was deleted.
 
@@ -385,6 +393,7 @@ def restore_action_state(
     Its number is kept unless another objective now has it; then it takes the next free one.
     """
     organisation = check_name(organisation, "the organisation")
+    check_edit(caller, organisation)
     period = check_period(state["period"])
     check_name(user, "the name of the person saving")
     wanted = checked_action(action_from_state(state), 0)

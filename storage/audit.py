@@ -22,7 +22,9 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from access import Caller
 from storage.actions import Action, restore_action_state
+from storage.allowed import UNRESTRICTED, check_edit, check_read
 from storage.db import (
     AUDIT_ENTITIES,
     as_utc,
@@ -101,9 +103,12 @@ def history(
     entity: str | None = None,
     entity_key: str | None = None,
     limit: int = 200,
+    *,
+    caller: Caller = UNRESTRICTED,
 ) -> list[AuditEntry]:
     """An organisation's changes, newest first (in the order this database recorded them)."""
     organisation = check_name(organisation, "the organisation")
+    check_read(caller, organisation)
     query = select(audit_log).where(audit_log.c.organisation == organisation)
     if entity is not None:
         if entity not in AUDIT_ENTITIES:
@@ -117,14 +122,19 @@ def history(
 
 
 def panel_history(
-    engine: Engine, organisation: str, period: str, metric: str, kind: str, limit: int = 200, scope: str = ""
+    engine: Engine, organisation: str, period: str, metric: str, kind: str, limit: int = 200, scope: str = "",
+    *, caller: Caller = UNRESTRICTED,
 ) -> list[AuditEntry]:
-    return history(engine, organisation, "panel", panel_key(check_period(period), metric, kind, scope), limit)
+    return history(engine, organisation, "panel", panel_key(check_period(period), metric, kind, scope), limit,
+                   caller=caller)
 
 
-def action_history(engine: Engine, organisation: str, period: str, limit: int = 200) -> list[AuditEntry]:
+def action_history(
+    engine: Engine, organisation: str, period: str, limit: int = 200, *, caller: Caller = UNRESTRICTED
+) -> list[AuditEntry]:
     """Changes to the period's action plan, newest first: every objective, including deleted ones."""
     organisation = check_name(organisation, "the organisation")
+    check_read(caller, organisation)
     period = check_period(period)
     _check_limit(limit)
     query = (
@@ -144,16 +154,20 @@ def action_history(engine: Engine, organisation: str, period: str, limit: int = 
     return found
 
 
-def entry(engine: Engine, entry_id: int) -> AuditEntry:
+def entry(engine: Engine, entry_id: int, *, caller: Caller = UNRESTRICTED) -> AuditEntry:
     with read_connection(engine) as conn:
         row = conn.execute(select(audit_log).where(audit_log.c.id == entry_id)).first()
     if row is None:
         raise LookupError(f"there is no history entry {entry_id}")
-    return entry_from_row(row)
+    found = entry_from_row(row)
+    check_read(caller, found.organisation)
+    return found
 
 
-def _entry_of(engine: Engine, entry_id: int, entity: str) -> tuple[AuditEntry, dict[str, Any]]:
+def _entry_of(engine: Engine, entry_id: int, entity: str, caller: Caller) -> tuple[AuditEntry, dict[str, Any]]:
+    """The entry to restore, once the caller is known to be able to change its organisation."""
     found = entry(engine, entry_id)
+    check_edit(caller, found.organisation)
     if found.entity != entity:
         raise ValueError(f"history entry {entry_id} is of a {found.entity.replace('_', ' ')}, not a "
                          f"{entity.replace('_', ' ')}")
@@ -163,17 +177,21 @@ def _entry_of(engine: Engine, entry_id: int, entity: str) -> tuple[AuditEntry, d
     return found, state
 
 
-def restore_panel(engine: Engine, entry_id: int, *, user: str, expected_version: int) -> Panel:
+def restore_panel(
+    engine: Engine, entry_id: int, *, user: str, expected_version: int, caller: Caller = UNRESTRICTED
+) -> Panel:
     """Save the text the entry recorded as a new version of its panel, if the panel is still at
     `expected_version` (StaleEdit otherwise, changing nothing). Restoring the text it has already changes nothing."""
-    found, state = _entry_of(engine, entry_id, "panel")
+    found, state = _entry_of(engine, entry_id, "panel", caller)
     # The figures the restored text was written against come back with it (None when not recorded).
     return save_panel_as(engine, key_of_entry(found.organisation, found.entity_key), state["text"],
                          expected_version=expected_version, user=user, change="restored", note=found.note(),
-                         figures=state.get("figures"))
+                         figures=state.get("figures"), caller=caller)
 
 
-def restore_action(engine: Engine, entry_id: int, *, user: str, expected_version: int | None = None) -> Action:
+def restore_action(
+    engine: Engine, entry_id: int, *, user: str, expected_version: int | None = None, caller: Caller = UNRESTRICTED
+) -> Action:
     """Put an objective back to the entry's version, or bring back one the entry records deleting.
 
     Give `expected_version` (the objective's version as the person saw it; 0 when it was deleted) to
@@ -181,15 +199,15 @@ def restore_action(engine: Engine, entry_id: int, *, user: str, expected_version
     is lost, since what it replaces is itself in the history. A deleted objective comes back under a
     new id, once: restoring the same deletion again returns the one already back.
     """
-    found, state = _entry_of(engine, entry_id, "action")
+    found, state = _entry_of(engine, entry_id, "action", caller)
     return restore_action_state(engine, found.organisation, int(found.entity_key), state, user=user,
-                                expected_version=expected_version, note=found.note())
+                                expected_version=expected_version, note=found.note(), caller=caller)
 
 
 def restore_settings(
-    engine: Engine, entry_id: int, *, user: str, expected_version: int
+    engine: Engine, entry_id: int, *, user: str, expected_version: int, caller: Caller = UNRESTRICTED
 ) -> tuple[dict[str, Any], int]:
     """Save the settings the entry recorded as a new version, if still at `expected_version` (else StaleEdit)."""
-    found, state = _entry_of(engine, entry_id, "settings")
+    found, state = _entry_of(engine, entry_id, "settings", caller)
     return save_settings_as(engine, found.organisation, state["values"], expected_version=expected_version,
-                            user=user, change="restored", note=found.note())
+                            user=user, change="restored", note=found.note(), caller=caller)

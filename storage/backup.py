@@ -26,9 +26,11 @@ import pandas as pd
 from sqlalchemy import Engine, and_, delete, insert, select, text, update
 from sqlalchemy.engine import Connection
 
+from access import Caller
 from metrics.counts import FigureSet, Period
 from metrics.registry import METRICS, THEMES
 from storage.actions import RAG_MEANINGS, TEXT_FIELDS, Action, checked_action
+from storage.allowed import UNRESTRICTED, NotAllowed, check_administrator, check_edit_all
 from storage.audit import NOTE_KEYS, AuditEntry, entry_from_row
 from storage.db import (
     ACTION_STATE_FIELDS,
@@ -173,34 +175,62 @@ def _count_out(row: Any) -> dict[str, Any]:
             "base": row.base}
 
 
-def export_all(engine: Engine) -> dict[str, Any]:
-    """Everything stored, as plain JSON values, read as of one moment."""
+def exported_organisations(caller: Caller, organisations: Iterable[str] | None = None) -> list[str] | None:
+    """Which organisations `caller` may export: `organisations` when given (each must be one the caller edits),
+    else all they edit; None for every organisation (administrators, and editors of every organisation).
+    NotAllowed for a caller who edits none."""
+    if organisations is not None:
+        chosen = sorted({check_name(o, "the organisation") for o in organisations})
+        check_edit_all(caller, chosen)
+        return chosen
+    edited = caller.edited_organisations
+    if edited is None:
+        return None
+    if not edited:
+        raise NotAllowed(f"{caller.identity or 'This account'} may not download a backup: that needs the editor "
+                         "role in an organisation (its backup) or the administrator role (everyone's)")
+    return list(edited)
+
+
+def export_all(
+    engine: Engine, *, organisations: Iterable[str] | None = None, caller: Caller = UNRESTRICTED
+) -> dict[str, Any]:
+    """Everything stored, as plain JSON values, read as of one moment: of `organisations` only when given,
+    and only of the organisations the caller may export (exported_organisations)."""
+    chosen = exported_organisations(caller, organisations)
+
+    def only(query: Any, table: Any) -> Any:
+        return query if chosen is None else query.where(table.c.organisation.in_(chosen))
+
     schema = stored_schema_version(engine)
     with read_connection(engine) as conn:
         conn = _snapshot(conn)
         with conn.begin():
-            panel_rows = conn.execute(
-                select(panels).order_by(panels.c.organisation, panels.c.period, panels.c.metric, panels.c.kind)
-            )
+            panel_rows = conn.execute(only(
+                select(panels).order_by(panels.c.organisation, panels.c.period, panels.c.metric, panels.c.kind),
+                panels))
             exported_panels = [_panel_out(row) for row in panel_rows]
-            exported_actions = [_action_out(row) for row in conn.execute(select(actions).order_by(actions.c.id))]
+            exported_actions = [_action_out(row)
+                                for row in conn.execute(only(select(actions).order_by(actions.c.id), actions))]
             exported_settings = [
                 _settings_out(row)
-                for row in conn.execute(select(organisation_settings).order_by(organisation_settings.c.organisation))
+                for row in conn.execute(only(select(organisation_settings).order_by(
+                    organisation_settings.c.organisation), organisation_settings))
             ]
             counts_by_set: dict[int, list[dict[str, Any]]] = {}
-            count_rows = conn.execute(
-                select(figure_counts).order_by(figure_counts.c.figure_set_id, figure_counts.c.position)
-            )
-            for row in count_rows:
+            count_query = select(figure_counts).order_by(figure_counts.c.figure_set_id, figure_counts.c.position)
+            if chosen is not None:
+                count_query = count_query.where(figure_counts.c.figure_set_id.in_(
+                    select(figure_sets.c.id).where(figure_sets.c.organisation.in_(chosen))))
+            for row in conn.execute(count_query):
                 counts_by_set.setdefault(row.figure_set_id, []).append(_count_out(row))
-            set_rows = conn.execute(
+            set_rows = conn.execute(only(
                 select(figure_sets).order_by(figure_sets.c.organisation, figure_sets.c.period_end,
-                                             figure_sets.c.scope)
-            )
+                                             figure_sets.c.scope), figure_sets))
             exported_sets = [_figure_set_out(row, counts_by_set.get(row.id, [])) for row in set_rows]
             exported_audit = [
-                portable(entry_from_row(row)) for row in conn.execute(select(audit_log).order_by(audit_log.c.id))
+                portable(entry_from_row(row))
+                for row in conn.execute(only(select(audit_log).order_by(audit_log.c.id), audit_log))
             ]
     return {
         "format": FORMAT,
@@ -215,18 +245,26 @@ def export_all(engine: Engine) -> dict[str, Any]:
     }
 
 
-def backup_bytes(engine: Engine) -> bytes:
+def backup_bytes(
+    engine: Engine, *, organisations: Iterable[str] | None = None, caller: Caller = UNRESTRICTED
+) -> bytes:
     """The backup as UTF-8 JSON, e.g. for a download button."""
-    return _encode(export_all(engine))
+    return _encode(export_all(engine, organisations=organisations, caller=caller))
 
 
 def _encode(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
 
 
-def write_backup(engine: Engine, target: str | os.PathLike[str] | IO[bytes]) -> dict[str, Any]:
+def write_backup(
+    engine: Engine,
+    target: str | os.PathLike[str] | IO[bytes],
+    *,
+    organisations: Iterable[str] | None = None,
+    caller: Caller = UNRESTRICTED,
+) -> dict[str, Any]:
     """Write the backup to a path (whole or not at all) or a binary file; return the document written."""
-    document = export_all(engine)
+    document = export_all(engine, organisations=organisations, caller=caller)
     encoded = _encode(document)
     if isinstance(target, str | os.PathLike):
         path = Path(target)
@@ -876,8 +914,10 @@ def _recorded(entry: dict[str, Any]) -> dict[str, Any] | None:
     return {k: v for k, v in (entry["after"] or {}).items() if k not in NOTE_KEYS} or entry["before"]
 
 
-def import_all(engine: Engine, data: dict[str, Any], *, user: str) -> ImportReport:
-    """Check the whole backup, then import it in one transaction (see the module's description)."""
+def import_all(engine: Engine, data: dict[str, Any], *, user: str, caller: Caller = UNRESTRICTED) -> ImportReport:
+    """Check the whole backup, then import it in one transaction (see the module's description).
+    Only an administrator may: a backup can hold, and replace, any organisation's data."""
+    check_administrator(caller, "import a backup")
     check_name(user, "the name of the person importing")
     checked = check_backup(data)
     with write_transaction(engine) as conn:
@@ -900,14 +940,17 @@ def import_all(engine: Engine, data: dict[str, Any], *, user: str) -> ImportRepo
     return work.report
 
 
-def import_file(engine: Engine, path: str | os.PathLike[str], *, user: str) -> ImportReport:
+def import_file(
+    engine: Engine, path: str | os.PathLike[str], *, user: str, caller: Caller = UNRESTRICTED
+) -> ImportReport:
     """read_backup and import_all for a file, refusing one over the size limit before reading it."""
+    check_administrator(caller, "import a backup")
     path = Path(path)
     size = path.stat().st_size
     if size > MAX_BACKUP_BYTES:
         raise ValueError(f"the file is {size / 1024 / 1024:,.0f} MB; a backup is at most "
                          f"{MAX_BACKUP_BYTES // 1024 // 1024} MB")
-    return import_all(engine, read_backup(path.read_bytes()), user=user)
+    return import_all(engine, read_backup(path.read_bytes()), user=user, caller=caller)
 
 
 __all__ = [
@@ -918,6 +961,7 @@ __all__ = [
     "backup_bytes",
     "check_backup",
     "export_all",
+    "exported_organisations",
     "import_all",
     "import_file",
     "portable",

@@ -20,9 +20,11 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from access import Caller
 from metrics.counts import DataQuality, FigureSet, Period, validate_counts
 from metrics.registry import METRICS
 from metrics.settings import Settings
+from storage.allowed import UNRESTRICTED, check_edit, check_read, readable
 from storage.db import (
     MAX_NAME_CHARS,
     StaleEdit,
@@ -248,6 +250,7 @@ def save_figure_set(
     scope: str = "",
     source: str = "records",
     expected_version: int = 0,
+    caller: Caller = UNRESTRICTED,
 ) -> FigureSetSummary:
     """Save the figures for their organisation, period end and scope, in one transaction.
 
@@ -256,6 +259,7 @@ def save_figure_set(
     Replacing a set someone has since deleted saves the figures as a new set: nothing is overwritten.
     """
     organisation = check_name(figures.organisation, "the organisation")
+    check_edit(caller, organisation)
     check_name(saved_by, "the name of the person saving")
     if not isinstance(scope, str) or len(scope) > MAX_NAME_CHARS:
         raise ValueError(f"the scope must be text of at most {MAX_NAME_CHARS} characters")
@@ -329,21 +333,26 @@ def save_figure_set(
     return saved
 
 
-def list_figure_sets(engine: Engine, organisation: str | None = None) -> list[FigureSetSummary]:
-    """Saved figure sets by organisation, then period end, then scope."""
+def list_figure_sets(
+    engine: Engine, organisation: str | None = None, *, caller: Caller = UNRESTRICTED
+) -> list[FigureSetSummary]:
+    """Saved figure sets by organisation, then period end, then scope: of `organisation`, which the caller must
+    be able to read, or (None) of every organisation the caller may read."""
     query = select(*_SUMMARY_COLUMNS).order_by(
         figure_sets.c.organisation, figure_sets.c.period_end, figure_sets.c.scope, figure_sets.c.id
     )
     if organisation is not None:
         query = query.where(figure_sets.c.organisation == check_name(organisation, "the organisation"))
+        check_read(caller, organisation)
     with read_connection(engine) as conn:
-        return [_summary(row) for row in conn.execute(query)]
+        return [s for s in (_summary(row) for row in conn.execute(query)) if caller.may_read(s.organisation)]
 
 
-def organisations_with_figures(engine: Engine) -> list[str]:
+def organisations_with_figures(engine: Engine, *, caller: Caller = UNRESTRICTED) -> list[str]:
+    """The organisations with saved figures that the caller may read."""
     query = select(figure_sets.c.organisation).distinct().order_by(figure_sets.c.organisation)
     with read_connection(engine) as conn:
-        return list(conn.execute(query).scalars())
+        return readable(caller, conn.execute(query).scalars())
 
 
 def _figure_sets_from(conn: Connection, ids: list[int]) -> dict[int, FigureSet]:
@@ -379,17 +388,21 @@ def _figure_sets_from(conn: Connection, ids: list[int]) -> dict[int, FigureSet]:
     return found
 
 
-def load_figure_set(engine: Engine, figure_set_id: int) -> FigureSet:
+def load_figure_set(engine: Engine, figure_set_id: int, *, caller: Caller = UNRESTRICTED) -> FigureSet:
     with read_connection(engine) as conn:
         found = _figure_sets_from(conn, [figure_set_id])
     if figure_set_id not in found:
         raise LookupError(f"there is no saved figure set {figure_set_id}; it may have been deleted")
+    check_read(caller, found[figure_set_id].organisation)
     return found[figure_set_id]
 
 
-def load_figure_sets(engine: Engine, organisation: str, scope: str = "") -> list[FigureSet]:
+def load_figure_sets(
+    engine: Engine, organisation: str, scope: str = "", *, caller: Caller = UNRESTRICTED
+) -> list[FigureSet]:
     """Every saved period of one organisation and scope, oldest first: the input to trends."""
     organisation = check_name(organisation, "the organisation")
+    check_read(caller, organisation)
     with read_connection(engine) as conn:
         ids = list(
             conn.execute(
@@ -402,15 +415,20 @@ def load_figure_sets(engine: Engine, organisation: str, scope: str = "") -> list
     return [found[i] for i in ids]
 
 
-def made_with_of(engine: Engine, figure_set_id: int) -> dict[str, Any]:
+def made_with_of(engine: Engine, figure_set_id: int, *, caller: Caller = UNRESTRICTED) -> dict[str, Any]:
     with read_connection(engine) as conn:
-        text = conn.execute(select(figure_sets.c.made_with).where(figure_sets.c.id == figure_set_id)).scalar()
-    if text is None:
+        row = conn.execute(
+            select(figure_sets.c.organisation, figure_sets.c.made_with).where(figure_sets.c.id == figure_set_id)
+        ).first()
+    if row is None or row.made_with is None:
         raise LookupError(f"there is no saved figure set {figure_set_id}; it may have been deleted")
-    return json.loads(text)
+    check_read(caller, row.organisation)
+    return json.loads(row.made_with)
 
 
-def delete_figure_set(engine: Engine, figure_set_id: int, expected_version: int, *, user: str | None = None) -> None:
+def delete_figure_set(
+    engine: Engine, figure_set_id: int, expected_version: int, *, user: str | None = None, caller: Caller = UNRESTRICTED
+) -> None:
     """Delete the set if it is still at `expected_version`; StaleEdit if it changed. Already gone: nothing to do.
 
     `user` is who deleted it, for the history; pass it (None is recorded as nobody named).
@@ -422,6 +440,7 @@ def delete_figure_set(engine: Engine, figure_set_id: int, expected_version: int,
             current = _summary_by_id(conn, figure_set_id)
             if current is None:
                 return
+            check_edit(caller, current.organisation)
             if current.version != expected_version:
                 raise StaleEdit(current)
             # SQLite leaves foreign keys (and so ON DELETE CASCADE) off unless asked.

@@ -11,7 +11,9 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from access import Caller
 from metrics.settings import Settings
+from storage.allowed import UNRESTRICTED, check_edit, check_read
 from storage.db import (
     StaleEdit,
     as_utc,
@@ -91,14 +93,15 @@ def _read(conn: Connection, organisation: str) -> SavedSettings | None:
     )
 
 
-def load_saved_settings(engine: Engine, organisation: str) -> SavedSettings:
+def load_saved_settings(engine: Engine, organisation: str, *, caller: Caller = UNRESTRICTED) -> SavedSettings:
     organisation = check_name(organisation, "the organisation")
+    check_read(caller, organisation)
     with read_connection(engine) as conn:
         return _read(conn, organisation) or SavedSettings(organisation)
 
 
-def load_settings(engine: Engine, organisation: str) -> tuple[dict[str, Any], int]:
-    saved = load_saved_settings(engine, organisation)
+def load_settings(engine: Engine, organisation: str, *, caller: Caller = UNRESTRICTED) -> tuple[dict[str, Any], int]:
+    saved = load_saved_settings(engine, organisation, caller=caller)
     return saved.values, saved.version
 
 
@@ -113,9 +116,11 @@ def save_settings(
     *,
     expected_version: int,
     user: str,
+    caller: Caller = UNRESTRICTED,
 ) -> tuple[dict[str, Any], int]:
     """Save if the settings are still at `expected_version`; otherwise raise StaleEdit, changing nothing."""
-    return save_settings_as(engine, organisation, values, expected_version=expected_version, user=user)
+    return save_settings_as(engine, organisation, values, expected_version=expected_version, user=user,
+                            caller=caller)
 
 
 def save_settings_as(
@@ -127,9 +132,11 @@ def save_settings_as(
     user: str,
     change: str | None = None,
     note: dict[str, Any] | None = None,
+    caller: Caller = UNRESTRICTED,
 ) -> tuple[dict[str, Any], int]:
     """save_settings, recorded in the history as `change` ("created" or "updated" when None), `note` beside."""
     organisation = check_name(organisation, "the organisation")
+    check_edit(caller, organisation)
     check_name(user, "the name of the person saving")
     encoded = _encode(values)
     decoded = json.loads(encoded)
@@ -171,5 +178,5 @@ def save_settings_as(
                 version=expected_version + 1, user=user, at=now,
             )
     except (_Lost, IntegrityError):
-        raise StaleEdit(load_saved_settings(engine, organisation)) from None
+        raise StaleEdit(load_saved_settings(engine, organisation, caller=caller)) from None
     return decoded, expected_version + 1

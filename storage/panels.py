@@ -16,7 +16,9 @@ from sqlalchemy import Engine, and_, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from access import Caller
 from metrics.registry import DEFAULT_STANDARD, METRICS, STANDARDS
+from storage.allowed import UNRESTRICTED, check_edit, check_read
 from storage.db import (
     StaleEdit,
     as_utc,
@@ -138,15 +140,28 @@ def _read_panel(conn: Connection, key: PanelKey) -> Panel | None:
     return None if row is None else _from_row(row)
 
 
-def load_panel(engine: Engine, organisation: str, period: str, metric: str, kind: str, scope: str = "") -> Panel:
+def load_panel(
+    engine: Engine,
+    organisation: str,
+    period: str,
+    metric: str,
+    kind: str,
+    scope: str = "",
+    *,
+    caller: Caller = UNRESTRICTED,
+) -> Panel:
     key = _key(organisation, period, metric, kind, scope)
+    check_read(caller, key[0])
     with read_connection(engine) as conn:
         return _read_panel(conn, key) or _blank(key)
 
 
-def load_panels(engine: Engine, organisation: str, period: str, scope: str = "") -> dict[tuple[str, str], Panel]:
+def load_panels(
+    engine: Engine, organisation: str, period: str, scope: str = "", *, caller: Caller = UNRESTRICTED
+) -> dict[tuple[str, str], Panel]:
     """Every panel of the period and scope, saved or not, keyed by (metric, kind)."""
     organisation = check_name(organisation, "the organisation")
+    check_read(caller, organisation)
     period = check_period(period)
     scope = _key(organisation, period, "M1", "know", scope)[4]
     found = {(m, k): _blank((organisation, period, m, k, scope)) for m in METRICS for k in PANEL_KINDS}
@@ -177,13 +192,14 @@ def save_panel(
     user: str,
     scope: str = "",
     figures: str | None = None,
+    caller: Caller = UNRESTRICTED,
 ) -> Panel:
     """Save `text` if the panel is still at `expected_version`; otherwise raise StaleEdit, changing nothing.
 
     `figures`: the metric's figures in words as the person saw them (metrics.narrative.figure_words), kept with
     the text so a page can say when they have changed since."""
     return save_panel_as(engine, (organisation, period, metric, kind, scope), text,
-                         expected_version=expected_version, user=user, figures=figures)
+                         expected_version=expected_version, user=user, figures=figures, caller=caller)
 
 
 def save_panel_as(
@@ -196,10 +212,12 @@ def save_panel_as(
     change: str | None = None,
     note: dict[str, Any] | None = None,
     figures: str | None = None,
+    caller: Caller = UNRESTRICTED,
 ) -> Panel:
     """save_panel, recorded in the history as `change` ("created" or "updated" when None), `note` beside the text."""
     key = _key(*key)
     organisation, period, metric, kind, scope = key
+    check_edit(caller, organisation)
     check_text(text, f"The panel {PANEL_KINDS[kind]!r}")
     if figures is not None:
         figures = check_text(figures, "The figures the panel was written against")
@@ -239,6 +257,6 @@ def save_panel_as(
                 version=expected_version + 1, user=user, at=now,
             )
     except (_Lost, IntegrityError):
-        raise StaleEdit(load_panel(engine, *key)) from None
+        raise StaleEdit(load_panel(engine, *key, caller=caller)) from None
     return Panel(organisation, period, metric, kind, text=text, version=expected_version + 1, updated_by=user,
                  updated_at=now, scope=scope, figures=figures)

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from access import EDITOR, VIEWER, AccessPolicy, PolicyError
-from ui.apptest import html_tables, served_navigation
+from ui.apptest import html_tables, offered_files, served_navigation
 from ui.safe import plain
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -158,3 +158,115 @@ def test_without_auth_the_sidebar_says_access_is_open():
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert any("Open access" in plain(c.value) for c in at.sidebar.caption)
     assert any(t.label.startswith("Your name") for t in at.sidebar.text_input)
+
+
+# --- one server, many organisations (issue 18) --------------------------------------------------
+
+
+REGION = {
+    "administrators": ["it.lead@region.gov.uk"],
+    "organisations": {
+        "Wexcombe Borough Council": {"editors": ["sam.patel@wexcombe.gov.uk"], "viewers": ["@wexcombe.gov.uk"]},
+        "Northby Council": {"editors": ["@northby.gov.uk"]},
+        "Eastwick Council": {"editors": ["lee@northby.gov.uk"]},
+    },
+}
+LEE = {"is_logged_in": True, "email": "lee@northby.gov.uk", "name": "Lee Chan"}
+KIM = {"is_logged_in": True, "email": "kim@northby.gov.uk", "name": "Kim Ode"}
+ADMIN = {"is_logged_in": True, "email": "it.lead@region.gov.uk", "name": "Region IT"}
+
+
+def with_own_files(at: AppTest) -> AppTest:
+    from tests.test_app import staff_workbook
+
+    at.switch_page("pages/data.py").run()
+    at.file_uploader[0].set_value([("staff.xlsx", staff_workbook(), "application/octet-stream")]).run()
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_editor_of_one_organisation_sees_only_it_and_cannot_type_another():
+    import os
+
+    from storage import load_panels, make_engine
+
+    at = with_own_files(app_as(KIM, access=REGION))
+    assert not [t for t in at.sidebar.text_input if t.key == "sidebar_organisation"]  # no box to type a name in
+    assert not [s for s in at.sidebar.selectbox if s.label == "Organisation"]  # one organisation: no choice
+    assert any(m.value == "Organisation: **Northby Council**" for m in at.sidebar.markdown)
+    assert any("Signed in as Kim Ode (editor of Northby Council)." in plain(c.value) for c in at.sidebar.caption)
+    at.switch_page("pages/pay_and_senior.py").run()
+    at.text_area[1].input("Reverse mentoring.")
+    [b for b in at.button if b.label == "Save"][1].click().run()
+    assert not at.exception and any(s.value == "Saved." for s in at.success)
+    engine = make_engine(os.environ["WRES_DATABASE_URL"])
+    saved = {org: [p.text for p in load_panels(engine, org, "2026-03-31").values() if p.text]
+             for org in ("Northby Council", "Eastwick Council", "Wexcombe Borough Council", "My organisation")}
+    engine.dispose()
+    assert saved == {"Northby Council": ["Reverse mentoring."], "Eastwick Council": [],
+                     "Wexcombe Borough Council": [], "My organisation": []}
+
+
+def test_an_editor_of_two_organisations_chooses_between_them_only():
+    at = with_own_files(app_as(LEE, access=REGION))
+    [choice] = [s for s in at.sidebar.selectbox if s.label == "Organisation"]
+    assert choice.options == ["Eastwick Council", "Northby Council"]
+    assert not [t for t in at.sidebar.text_input if t.key == "sidebar_organisation"]
+    choice.set_value("Northby Council").run()
+    assert not at.exception
+    assert any("(editor of Northby Council)" in plain(c.value) for c in at.sidebar.caption)
+
+
+def test_an_administrator_keeps_the_free_text_box():
+    at = with_own_files(app_as(ADMIN, access=REGION))
+    assert at.text_input(key="sidebar_organisation")
+    assert any("Signed in as Region IT (administrator)." in plain(c.value) for c in at.sidebar.caption)
+
+
+def test_someone_elses_sample_council_is_read_only():
+    at = app_as(KIM, access=REGION)  # the sample council, Wexcombe, is not Kim's: they read it, and save nothing
+    assert not at.exception
+    at.switch_page("pages/recruitment.py").run()
+    assert not at.exception
+    assert at.text_area and all(t.disabled for t in at.text_area)
+    assert not [b for b in at.button if b.label == "Save"]
+
+
+def backup_page(user: dict) -> AppTest:
+    at = with_own_files(app_as(user, access=REGION))
+    at.switch_page("pages/settings.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_editors_backup_holds_only_their_organisation():
+    import json
+    import os
+
+    from storage import create_schema, make_engine, save_panel
+
+    engine = make_engine(os.environ["WRES_DATABASE_URL"])
+    create_schema(engine)
+    save_panel(engine, "Northby Council", "2026-03-31", "M2", "know", "Northby's", expected_version=0, user="a")
+    save_panel(engine, "Wexcombe Borough Council", "2026-03-31", "M2", "know", "Secret", expected_version=0, user="b")
+    engine.dispose()
+    with offered_files() as read:
+        at = backup_page(KIM)
+        [download] = [b for b in at.get("download_button") if b.proto.label == "Download a backup"]
+        document = json.loads(read(download))
+    assert [p["organisation"] for p in document["panels"]] == ["Northby Council"]
+    assert "Secret" not in json.dumps(document) and "Wexcombe" not in json.dumps(document)
+    assert not [u for u in at.file_uploader if u.label == "Import a backup"]  # importing is for administrators
+    assert any("needs the administrator role" in plain(c.value) for c in at.caption)
+
+
+def test_only_an_administrator_may_import_and_a_viewer_may_not_download():
+    at = backup_page(ADMIN)
+    assert [b for b in at.get("download_button") if b.proto.label == "Download a backup"]
+    assert [u for u in at.file_uploader if u.label == "Import a backup"]
+    viewer = app_as({"is_logged_in": True, "email": "jo@wexcombe.gov.uk", "name": "Jo Reader"}, access=REGION)
+    viewer.switch_page("pages/settings.py").run()
+    assert not viewer.exception
+    assert not viewer.get("download_button") and not [u for u in viewer.file_uploader
+                                                       if u.label == "Import a backup"]

@@ -2,8 +2,10 @@
 
 With `[auth]` in `.streamlit/secrets.toml`, nobody sees anything until they have signed in with the
 OIDC provider (Microsoft Entra ID is what councils use) and their address is on the `[access]`
-allow-list (access.policy); viewers read, editors also save panels, the action plan and settings.
-Without `[auth]` the app is open, for local use, and the sidebar says so on every page.
+allow-list (access.policy). What they may do is their Caller, kept for the run: in each organisation,
+viewers read, editors also save panels, the action plan and settings; administrators have every organisation.
+Storage checks the caller on every read and write; every call the app makes passes `caller()`.
+Without `[auth]` the app is open (an unrestricted caller), for local use, and the sidebar says so on every page.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from typing import Any
 
 import streamlit as st
 
-from access import EDITOR, VIEWER, AccessPolicy, PolicyError
+from access import VIEWER, AccessPolicy, Caller, PolicyError
+from metrics.api import SAMPLE_ORGANISATION
 from ui.safe import md
 
-ROLE = "access_role"
 IDENTITY = "access_identity"
+CALLER = "access_caller"
+ORGANISATION_IN_VIEW = "access_organisation"
+NOBODY = Caller()  # no role anywhere: what a run that has not passed the gate acts as
 _LOG = logging.getLogger(__name__)
 
 
@@ -51,11 +56,11 @@ def _refused_page(message: str) -> Callable[[], None]:
 
 
 def gate() -> Callable[[], None] | None:
-    """None when the person may go on (their role recorded for this run), else the page to show instead."""
-    st.session_state.pop(ROLE, None)
+    """None when the person may go on (who they are, as a Caller, kept for this run), else the page to show."""
+    st.session_state.pop(CALLER, None)
     if not auth_configured():
-        st.session_state[ROLE] = EDITOR
         st.session_state[IDENTITY] = None
+        st.session_state[CALLER] = Caller.unrestricted()
         return None
     if not st.user.is_logged_in:
         return _sign_in_page
@@ -65,24 +70,48 @@ def gate() -> Callable[[], None] | None:
         return _refused_page(f"The dashboard's access list cannot be used: {error}. Ask whoever runs the dashboard "
                              "to correct .streamlit/secrets.toml.")
     email = st.user.get("email")
-    role = policy.role_for(email if isinstance(email, str) else None)
-    if role is None:
+    found = policy.caller_for(email if isinstance(email, str) else None)
+    if found is None:
         _LOG.warning("refused a signed-in account that is not on the access list")  # no address in the log
         who = email if isinstance(email, str) and email else "Your account"
         return _refused_page(f"{who} is not on this dashboard's access list. Ask the dashboard's administrator "
                              "to add you as a viewer or an editor.")
-    st.session_state[ROLE] = role
+    # Everyone let in may read the built-in sample (it is no one's data); only its editors change what is saved there.
+    st.session_state[CALLER] = found.also_reading(SAMPLE_ORGANISATION)
     name = st.user.get("name")
     st.session_state[IDENTITY] = str(name or email)
     return None
 
 
+def caller() -> Caller:
+    """Who is acting in this run, for every storage call; a run that has not passed the gate may do nothing."""
+    found = st.session_state.get(CALLER)
+    return found if isinstance(found, Caller) else NOBODY
+
+
+def set_organisation(organisation: str) -> None:
+    """The organisation in view (the sidebar's choice): the one role() and can_edit() are about."""
+    st.session_state[ORGANISATION_IN_VIEW] = organisation
+
+
+def organisation_in_view() -> str | None:
+    return st.session_state.get(ORGANISATION_IN_VIEW)
+
+
 def role() -> str:
-    return st.session_state.get(ROLE) or VIEWER
+    """The caller's role in the organisation in view (viewer when none is chosen yet)."""
+    organisation = organisation_in_view()
+    found = caller().role_in(organisation) if organisation else None
+    return found or VIEWER
 
 
 def can_edit() -> bool:
-    return role() == EDITOR
+    organisation = organisation_in_view()
+    return organisation is not None and caller().may_edit(organisation)
+
+
+def can_import() -> bool:
+    return caller().may_import
 
 
 def identity() -> str | None:
@@ -96,10 +125,18 @@ def sidebar_status() -> None:
                            "it. Set up sign-in ([auth] and [access] in .streamlit/secrets.toml) before real staff "
                            "data goes in.")
         return
-    st.sidebar.caption(f"Signed in as {md(identity())} ({role()}).")
+    who = caller()
+    if who.administrator:
+        what = "administrator"
+    elif who.organisations is None:  # a role in every organisation, as on a server for one council
+        what = role()
+    else:
+        what = f"{role()} of {organisation_in_view() or 'no organisation'}"
+    st.sidebar.caption(f"Signed in as {md(identity())} ({md(what)}).")
     st.sidebar.button("Sign out", on_click=st.logout, icon=":material/logout:", key="access_sign_out")
 
 
 def read_only_note(what: str = "this") -> None:
     """Say once, where editing would be, why it is not offered."""
-    st.caption(f":material/visibility: You can read {what}; saving changes needs the editor role.")
+    st.caption(f":material/visibility: You can read {what}; saving changes needs the editor role in "
+               f"{md(organisation_in_view() or 'this organisation')}.")

@@ -78,7 +78,7 @@ def rag_key(settings: Settings) -> str:
 def render(organisation: str, period: str, settings: Settings) -> None:
     key = (organisation, period)
     if st.session_state.get(_LOADED, (None, None))[0] != key:
-        st.session_state[_LOADED] = (key, load_actions(db.engine(), organisation, period))
+        st.session_state[_LOADED] = (key, load_actions(db.engine(), organisation, period, caller=access.caller()))
         st.session_state.pop(_EDITOR, None)
     stored = st.session_state[_LOADED][1]
     st.markdown(rag_key(settings))
@@ -144,7 +144,7 @@ def _grid(organisation: str, period: str, key: tuple[str, str], stored: list[Act
         try:
             # The table as loaded tells a row this person deleted from one someone else added since.
             result = save_actions(db.engine(), organisation, period, _actions(edited), user=sidebar.user(),
-                                  original=stored)
+                                  original=stored, caller=access.caller())
         except ValueError as error:
             st.error(f"Not saved: {md(error)}", icon=":material/error:")
             return
@@ -164,7 +164,8 @@ def _restore(entry_id: int, expected_version: int) -> None:
         st.session_state[_RESTORED] = ("error", "Not restored: restoring needs the editor role.")
         return
     try:
-        action = restore_action(db.engine(), entry_id, user=sidebar.user(), expected_version=expected_version)
+        action = restore_action(db.engine(), entry_id, user=sidebar.user(), expected_version=expected_version,
+                                caller=access.caller())
     except StaleEdit as stale:
         who = getattr(stale.current, "updated_by", None) or "someone"
         st.session_state[_RESTORED] = ("error", f"Not restored: {who} changed this objective after you opened the "
@@ -190,7 +191,7 @@ def _history(organisation: str, period: str, stored: list[Action]) -> None:
     restored = st.session_state.pop(_RESTORED, None)
     if restored:
         getattr(st, restored[0])(md(restored[1]))
-    entries = action_history(db.engine(), organisation, period, limit=100)
+    entries = action_history(db.engine(), organisation, period, limit=100, caller=access.caller())
     if not entries:
         return
     current = {a.id: a.version for a in stored}

@@ -53,24 +53,37 @@ def offered_files() -> Iterator[Callable[[Any], bytes]]:
     """A reader of the bytes a download button offers (an AppTest element), as the browser would download them.
 
     AppTest keeps each run's media files in a storage it makes for that run and drops afterwards; this keeps
-    hold of the latest, so a test can read the file a button points at after the run.
+    hold of the latest, so a test can read the file a button points at after the run. A button whose file is
+    made when clicked (a callable given as its data) has it made, as a click would.
     """
+    from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
     from streamlit.testing.v1 import app_test
 
     stores: list[MemoryMediaFileStorage] = []
+    managers: list[MediaFileManager] = []
 
     class Kept(MemoryMediaFileStorage):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             stores.append(self)
 
-    def read(button: Any) -> bytes:
-        return stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1]).content
+    class KeptManager(MediaFileManager):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            managers.append(self)
 
-    original = app_test.MemoryMediaFileStorage
+    def read(button: Any) -> bytes:
+        url = button.proto.url
+        if not url and button.proto.deferred_file_id:
+            url = managers[-1].execute_deferred(button.proto.deferred_file_id)
+        return stores[-1].get_file(url.rsplit("/", 1)[-1]).content
+
+    original, original_manager = app_test.MemoryMediaFileStorage, app_test.MediaFileManager
     app_test.MemoryMediaFileStorage = Kept  # type: ignore[misc]
+    app_test.MediaFileManager = KeptManager  # type: ignore[misc]
     try:
         yield read
     finally:
         app_test.MemoryMediaFileStorage = original  # type: ignore[misc]
+        app_test.MediaFileManager = original_manager  # type: ignore[misc]

@@ -15,7 +15,7 @@ from metrics.counts import FigureSet
 from metrics.registry import METRICS
 from metrics.trends import period_label
 from storage import list_figure_sets, load_figure_set
-from ui import db, history, state
+from ui import access, db, history, state
 from ui.metric_page import draw_chart, figures_table, sample_note
 from ui.safe import md
 
@@ -51,7 +51,7 @@ def _sources_section() -> list[tuple[str, bytes]]:
 
 
 def _saved_section(view: state.View) -> tuple[list[FigureSet], tuple[tuple[int, int], ...]]:
-    saved = [s for s in list_figure_sets(db.engine()) if not s.scope]
+    saved = [s for s in list_figure_sets(db.engine(), caller=access.caller()) if not s.scope]
     latest = {}
     for summary in saved:  # oldest first within each organisation: the last one wins
         latest[summary.organisation] = summary
@@ -60,7 +60,7 @@ def _saved_section(view: state.View) -> tuple[list[FigureSet], tuple[tuple[int, 
         return [], ()
     chosen = st.multiselect("Saved figures of other organisations (their latest period)", others,
                             key="benchmark_saved", format_func=lambda n: f"{n} ({period_label(latest[n].period)})")
-    return ([load_figure_set(db.engine(), latest[name].id) for name in chosen],
+    return ([load_figure_set(db.engine(), latest[name].id, caller=access.caller()) for name in chosen],
             tuple((latest[name].id, latest[name].version) for name in chosen))
 
 

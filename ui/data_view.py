@@ -252,7 +252,7 @@ def recognised_section(view: state.View) -> None:
 
 def _save_correction(organisation: str, label: str, group: str | None) -> None:
     """Count `label` as `group` from now on for this organisation (None: as the standard list says again)."""
-    values, version = load_settings(db.engine(), organisation)
+    values, version = load_settings(db.engine(), organisation, caller=access.caller())
     overrides = dict(values.get("ethnicity_overrides", {}))
     if group is None:
         overrides.pop(label, None)
@@ -260,7 +260,7 @@ def _save_correction(organisation: str, label: str, group: str | None) -> None:
         overrides[label] = group
     try:
         save_settings(db.engine(), organisation, values | {"ethnicity_overrides": overrides},
-                      expected_version=version, user=sidebar.user())
+                      expected_version=version, user=sidebar.user(), caller=access.caller())
     except StaleEdit:
         st.session_state[_CORRECTED] = ("error", "Not saved: someone else changed the settings at the same moment. "
                                         "Choose the label and save again.")

@@ -18,7 +18,7 @@ from metrics.settings import Settings
 from metrics.trends import Year, history, period_label
 from storage import FigureSetSummary, counting_choices, list_figure_sets, load_figure_set, made_with_of
 from storage import scope_of as storage_scope_of
-from ui import db, state
+from ui import access, db, state
 
 
 @dataclass
@@ -39,7 +39,7 @@ def made_with(settings: Settings) -> dict[str, Any]:
 
 def saved_periods(view: state.View) -> list[FigureSetSummary]:
     scope = scope_of(view)
-    return [s for s in list_figure_sets(db.engine(), view.organisation) if s.scope == scope]
+    return [s for s in list_figure_sets(db.engine(), view.organisation, caller=access.caller()) if s.scope == scope]
 
 
 def _sample_ends(view: state.View) -> list[dt.date]:
@@ -66,8 +66,8 @@ def periods(view: state.View, analysis: Analysis) -> Periods:
         end = summary.period_end
         if end in figure_sets:
             continue
-        figure_sets[end] = load_figure_set(engine, summary.id)
-        if made_with_of(engine, summary.id) != wanted:
+        figure_sets[end] = load_figure_set(engine, summary.id, caller=access.caller())
+        if made_with_of(engine, summary.id, caller=access.caller()) != wanted:
             notes.append(f"The figures saved for {period_label(figure_sets[end].period)} were counted with different "
                          "ethnicity or pay band settings from today's, so the years may not compare like for like.")
     return Periods(history(list(figure_sets.values()), view.settings), notes, saved)
@@ -81,5 +81,8 @@ def previous(view: state.View, analysis: Analysis) -> Year | None:
     latest = max([*sample, *saved], default=None)
     if latest is None:
         return None
-    figures = _sample_figures(view, latest) if latest in sample else load_figure_set(db.engine(), saved[latest].id)
+    if latest in sample:
+        figures = _sample_figures(view, latest)
+    else:
+        figures = load_figure_set(db.engine(), saved[latest].id, caller=access.caller())
     return history([figures], view.settings)[0]

@@ -14,7 +14,7 @@ from metrics.narrative import figure_words, pct, points, relative_likelihood_rea
 from metrics.registry import METRICS, STANDARDS
 from metrics.results import MetricResult
 from storage import actions_for_metric
-from ui import db, panels, sidebar, state
+from ui import access, db, panels, sidebar, state
 from ui.figures import table_html
 from ui.navigation import METRIC_PAGES
 from ui.safe import md
@@ -148,7 +148,7 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
     starting = state.published(view)[metric_id].sentence
     panels.render(view.organisation, period, metric_id, starting, scope=state.panel_scope_of(view),
                   figures=figure_words(result))
-    actions = actions_for_metric(db.engine(), view.organisation, period, metric_id)
+    actions = actions_for_metric(db.engine(), view.organisation, period, metric_id, caller=access.caller())
     with st.expander(f"Actions in the plan for metric {definition.number} ({len(actions)})",
                      expanded=bool(actions)):
         if actions:

@@ -16,7 +16,7 @@ import streamlit as st
 
 from metrics.registry import METRICS, THEMES
 from storage import Action, SaveResult, save_actions
-from ui import db, sidebar
+from ui import access, db, sidebar
 from ui.figures import table_html
 from ui.safe import md
 
@@ -100,7 +100,8 @@ def render(organisation: str, period: str, stored: list[Action], columns: dict[s
     rows = others if remove else [*others, edited] if saved is None else \
         [edited if a.id == edited.id else a for a in stored]
     try:
-        result = save_actions(db.engine(), organisation, period, rows, user=sidebar.user(), original=stored)
+        result = save_actions(db.engine(), organisation, period, rows, user=sidebar.user(), original=stored,
+                              caller=access.caller())
     except ValueError as error:
         # The form keeps what was typed (same key); the row name the check gives is the table's, so say which.
         st.error(f"Not saved: {md(error)}. Nothing in the plan was changed.", icon=":material/error:")

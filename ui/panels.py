@@ -82,7 +82,7 @@ def _save(where: _Where) -> None:
     try:
         saved = save_panel(db.engine(), organisation, period, metric, kind, st.session_state[text_key],
                            expected_version=st.session_state[version_key], user=sidebar.user(), scope=scope,
-                           figures=st.session_state.get(_figures_key(text_key)))
+                           figures=st.session_state.get(_figures_key(text_key)), caller=access.caller())
     except StaleEdit as stale:
         # They have now seen the newer text: a second save is a decision, not an accident.
         st.session_state[version_key] = stale.current.version
@@ -105,7 +105,7 @@ def _restore(where: _Where, entry_id: int) -> None:
         return
     try:
         restored = restore_panel(db.engine(), entry_id, user=sidebar.user(),
-                                 expected_version=st.session_state[version_key])
+                                 expected_version=st.session_state[version_key], caller=access.caller())
     except StaleEdit as stale:
         st.session_state[version_key] = stale.current.version
         st.session_state[outcome_key] = ("stale", stale.current)
@@ -123,7 +123,8 @@ def _restore(where: _Where, entry_id: int) -> None:
 def _history(where: _Where, editor: bool, current: int) -> None:
     """Every saved version, newest first; each but the `current` one (the version saved now) can be restored."""
     organisation, period, metric, kind, scope = where
-    entries = panel_history(db.engine(), organisation, period, metric, kind, limit=50, scope=scope)
+    entries = panel_history(db.engine(), organisation, period, metric, kind, limit=50, scope=scope,
+                            caller=access.caller())
     if not entries:
         return
     with st.expander(f"History ({len(entries)})"):
@@ -171,8 +172,8 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str, *,
 
     `figures`: the metric's figures in view, in words (metrics.narrative.figure_words), saved with the text."""
     engine = db.engine()
-    stored = load_panels(engine, organisation, period, scope)
-    whole = load_panels(engine, organisation, period) if scope else {}
+    stored = load_panels(engine, organisation, period, scope, caller=access.caller())
+    whole = load_panels(engine, organisation, period, caller=access.caller()) if scope else {}
     editor = access.can_edit()
     if not editor:
         access.read_only_note("these panels")

@@ -24,10 +24,11 @@ def _save(view: state.View, changes: dict[str, Any], done: str) -> None:
         st.session_state[_OUTCOME] = ("error", "Not saved: changing the settings needs the editor role.")
         return
     engine = db.engine()
-    values, version = load_settings(engine, view.organisation)
+    values, version = load_settings(engine, view.organisation, caller=access.caller())
     try:
         settings_from_values(values | changes)
-        save_settings(engine, view.organisation, values | changes, expected_version=version, user=sidebar.user())
+        save_settings(engine, view.organisation, values | changes, expected_version=version, user=sidebar.user(),
+                      caller=access.caller())
     except (StaleEdit, ValueError) as error:
         st.session_state[_OUTCOME] = ("error", f"Not saved: {error}")
         return

@@ -15,7 +15,7 @@ from reports.excel import write_excel
 from reports.pdf import SIGN_OFF_MAX_CHARS, sign_off_date, sign_off_problems, write_pdf
 from reports.pptx import write_pptx
 from storage.figure_sets import scope_of
-from ui import db, state
+from ui import access, db, state
 from ui.figures import table_html
 from ui.navigation import page_for
 from ui.safe import md
@@ -71,7 +71,7 @@ def render(view: state.View) -> None:
             if st.button(f"Prepare the {words}", key=f"report_prepare_{kind}", icon=":material/build:"):
                 with st.spinner(f"Making the {words}..."):
                     content = build_content(analysis, publish_safe=published, threshold=threshold,
-                                            engine=db.engine(),
+                                            engine=db.engine(), caller=access.caller(),
                                             together=state.published_together(view) if published else None)
                     st.session_state[_FOUND] = (key, content.withheld_in_text)
                     st.session_state[_STALE] = (key, content.stale_panels)

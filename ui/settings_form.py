@@ -50,7 +50,7 @@ def _corrections(text: str) -> dict[str, str]:
 
 
 def render(view: state.View) -> None:
-    values, version = load_settings(db.engine(), view.organisation)
+    values, version = load_settings(db.engine(), view.organisation, caller=access.caller())
     current = settings_from_values(values)
     with st.form("settings_form"):
         st.subheader("Words")
@@ -110,7 +110,7 @@ def render(view: state.View) -> None:
             }
             settings_from_values(values | new_values)  # refuses anything the engine could not use
             save_settings(db.engine(), view.organisation, values | new_values, expected_version=version,
-                          user=sidebar.user())
+                          user=sidebar.user(), caller=access.caller())
         except StaleEdit as stale:
             st.error("Not saved: someone else saved the settings while you were editing. The form now shows "
                      f"their settings (saved by {stale.current.updated_by or 'someone'}); make your change again.",

@@ -43,8 +43,36 @@ def _saved_settings(organisation: str) -> Settings:
     from storage import load_settings, settings_from_values
     from ui import db
 
-    values, _version = load_settings(db.engine(), organisation)
+    values, _version = load_settings(db.engine(), organisation, caller=access.caller())
     return settings_from_values(values)
+
+
+ORGANISATION_CHOICE = "sidebar_organisation_choice"
+
+
+def _organisation() -> str:
+    """Whose data: a free-text box for an administrator and an app without sign-in (every organisation); else
+    only the organisations the signed-in person belongs to (shown as text when there is one)."""
+    sidebar = st.sidebar
+    mine = access.caller().organisations
+    if mine is None:
+        state.restore_widget(state.ORGANISATION)
+        organisation = sidebar.text_input("Organisation", key=state.ORGANISATION,
+                                          placeholder="Your organisation's name").strip() or "My organisation"
+        state.remember_widget(state.ORGANISATION)
+        return organisation
+    if not mine:  # no one gets past the gate without an organisation; should one, they see none
+        sidebar.error("Your account belongs to no organisation on this dashboard.", icon=":material/block:")
+        st.stop()
+    if len(mine) == 1:
+        sidebar.markdown(f"Organisation: **{md(mine[0])}**")
+        return mine[0]
+    state.restore_widget(ORGANISATION_CHOICE)
+    if st.session_state.get(ORGANISATION_CHOICE) not in mine:
+        st.session_state.pop(ORGANISATION_CHOICE, None)
+    organisation = sidebar.selectbox("Organisation", mine, key=ORGANISATION_CHOICE)
+    state.remember_widget(ORGANISATION_CHOICE)
+    return organisation if organisation in mine else mine[0]
 
 
 def render() -> state.View:
@@ -52,6 +80,7 @@ def render() -> state.View:
     sidebar = st.sidebar
     if state.using_sample():
         organisation = SAMPLE_ORGANISATION
+        access.set_organisation(organisation)
         sidebar.markdown(f"**{md(organisation)}**  \n:orange-badge[:material/science: Sample data]")
         snapshots = state.sample_snapshot_names()
         snapshot = sidebar.selectbox(
@@ -67,10 +96,8 @@ def render() -> state.View:
     else:
         sources = tuple(state.uploads())
         state.read_ahead(sources)
-        state.restore_widget(state.ORGANISATION)
-        organisation = sidebar.text_input("Organisation", key=state.ORGANISATION,
-                                          placeholder="Your organisation's name").strip() or "My organisation"
-        state.remember_widget(state.ORGANISATION)
+        organisation = _organisation()
+        access.set_organisation(organisation)
         saved = _saved_settings(organisation)
         period_end, assumed = _period_end(state.assumed_period(sources))
     service = sidebar.selectbox("Service", [ALL_SERVICES, *services(sources)], key=state.SERVICE)

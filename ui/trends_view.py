@@ -25,7 +25,7 @@ def _save(view: state.View, analysis: Analysis, expected_version: int) -> None:
         st.session_state[_OUTCOME] = ("error", "Not saved: saving a period needs the editor role.")
         return
     try:
-        saved = save_figure_set(db.engine(), analysis.figures, saved_by=sidebar.user(),
+        saved = save_figure_set(db.engine(), analysis.figures, saved_by=sidebar.user(), caller=access.caller(),
                                 made_with=history.made_with(view.settings), scope=history.scope_of(view),
                                 source="counts template" if analysis.inputs.templates and not
                                 analysis.inputs.loaded.datasets else "records",
@@ -53,7 +53,8 @@ def _delete(figure_set_id: int, version: int, label: str) -> None:
         st.session_state[_OUTCOME] = ("error", "Not removed: removing a period needs the editor role.")
         return
     try:
-        delete_figure_set(db.engine(), figure_set_id, expected_version=version, user=sidebar.user())
+        delete_figure_set(db.engine(), figure_set_id, expected_version=version, user=sidebar.user(),
+                          caller=access.caller())
     except StaleEdit:
         st.session_state[_OUTCOME] = ("error", f"Not removed: someone saved the figures for {label} again a moment "
                                       "ago. Look at them and remove them again if you still want to.")
