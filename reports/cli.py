@@ -106,6 +106,14 @@ def run(argv: Sequence[str]) -> int:
     if given and args.format != "pdf":
         option = "--" + given[0].replace("_", "-")
         raise InputError(f"{option} fills the PDF's sign-off block; use it with --format pdf")
+    from reports.pdf import sign_off_problems
+
+    # The same checks as the Board pack page's fields (the block's rows have a fixed height); the date is written as
+    # given here, so it is held to the same length as a name.
+    problems = sign_off_problems(args.signed_off_by or "", args.role or "")
+    problems += [p.replace("The name", "The date", 1) for p in sign_off_problems(args.sign_off_date or "", "")]
+    if problems:
+        raise InputError(" ".join(problems).rstrip("."), advice="Shorten it, or leave it out to sign by hand")
     if args.internal and args.suppress is not None:
         raise InputError("--internal exports every count unsuppressed; leave out --suppress")
     out = _check_out(args.out)

@@ -284,3 +284,15 @@ def test_a_services_plan_names_its_service_on_every_page_and_carries_that_servic
     assert (whole.covers, whole.scope_line) == ("", "Covers the whole organisation.")
     assert whole.metrics["M2"].panels["achieved"] == "Council-wide words."
     engine.dispose()
+
+
+def test_cli_sign_off_is_checked_as_the_board_pack_page_checks_it(tmp_path: Path) -> None:
+    done = _cli("--format", "pdf", "--out", str(tmp_path / "plan.pdf"), "--signed-off-by", "x" * 200,
+                database=tmp_path / "none.sqlite")
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: The name is 200 characters long"), done.stderr
+    assert not (tmp_path / "plan.pdf").exists()
+    done = _cli("--format", "pdf", "--out", str(tmp_path / "plan.pdf"), "--sign-off-date", "14 May\n2026",
+                database=tmp_path / "none.sqlite")
+    assert done.returncode == 2 and "The date holds a tab, line break" in done.stderr
