@@ -73,6 +73,7 @@ def test_overview_lists_every_metric_with_status_in_words():
     assert "**5 of the 8 metrics with figures to compare** are outside the 0.80 to 1.25 range" in text
     assert "0.71 → 0.78" in text  # appointment ratio, last year to this year (sample council)
     assert "-16.7 → -18.8 percentage points" in text and " pp" not in text  # senior management, its unit in words
+    assert "-23.9 to -8.5 percentage points" in text  # and its interval, in the same unit
 
 
 def test_the_overview_gives_each_metric_the_status_words_of_the_command_line_and_the_exports():

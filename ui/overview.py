@@ -25,7 +25,7 @@ def value_text(result: MetricResult) -> tuple[str, str]:
         return "–", "–"
     if result.definition.kind == "representation":
         value = f"{result.value:+.1f} {POINTS}"
-        interval = f"{result.ci[0]:+.1f} to {result.ci[1]:+.1f}" if result.ci else "–"
+        interval = f"{result.ci[0]:+.1f} to {result.ci[1]:+.1f} {POINTS}" if result.ci else "–"
     else:
         value = f"{result.value:.2f}"
         interval = f"{result.ci[0]:.2f} to {result.ci[1]:.2f}" if result.ci else "–"
