@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -260,3 +261,84 @@ def test_cli_a_broken_access_configuration_is_one_error_line(cli_database: Path,
     code, out, err = _run(capsys, "organisations")
     assert (code, out) == (2, "")
     assert err.startswith("error: ") and ".streamlit/secrets.toml" in err and len(err.splitlines()) == 1
+
+
+# The app: the Settings page's list and rename form, for administrators only
+
+
+@pytest.fixture
+def app_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    from ui.apptest import served_navigation
+
+    url = f"sqlite:///{tmp_path / 'wres.sqlite'}"
+    monkeypatch.setenv("WRES_DATABASE_URL", url)
+    engine = make_engine(url)
+    from storage import create_schema
+
+    create_schema(engine)
+    _fill(engine)
+    engine.dispose()
+    with served_navigation():
+        yield url
+
+
+def _settings_page(user: dict[str, Any]) -> Any:
+    from tests.test_access import REGION, app_as
+
+    at = app_as(user, access=REGION)
+    at.switch_page("pages/settings.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_administrator_renames_a_stored_name_on_the_settings_page(app_database: str) -> None:
+    from tests.test_access import ADMIN as SIGNED_IN_ADMIN
+    from ui.apptest import html_tables
+    from ui.safe import plain
+
+    at = _settings_page(SIGNED_IN_ADMIN)
+    [table] = [t for t in html_tables(at) if "Configured" in t.columns]
+    assert table.loc[OLD].tolist() == [2, 2, 1, 1, 8, "no"]
+    assert any(OLD in plain(w.value) for w in at.warning)
+    old = at.selectbox(key="organisations_old")
+    new = at.selectbox(key="organisations_new")
+    assert old.options == [repr(OLD)] and new.options[:3] == [NEW, "Northby Council", "Eastwick Council"]
+    old.set_value(OLD)
+    new.set_value(NEW)
+    next(b for b in at.button if b.label == "Rename").click().run()
+    assert not at.exception, at.exception
+    assert any(f"Renamed {OLD!r} to {NEW!r}" in plain(s.value) for s in at.success)
+    [table] = [t for t in html_tables(at) if "Configured" in t.columns]
+    assert table.index.tolist() == [NEW] and table.loc[NEW].tolist() == [2, 2, 1, 1, 14, "yes"]
+    engine = make_engine(app_database)
+    assert {e.changed_by for e in history(engine, NEW) if e.change == "renamed"} == {"Region IT"}
+    engine.dispose()
+
+
+def test_a_collision_on_the_settings_page_says_so_and_changes_nothing(app_database: str) -> None:
+    from tests.test_access import ADMIN as SIGNED_IN_ADMIN
+    from ui.safe import plain
+
+    engine = make_engine(app_database)
+    save_settings(engine, NEW, {}, expected_version=0, user="sam")
+    before = _rows(engine)
+    at = _settings_page(SIGNED_IN_ADMIN)
+    at.selectbox(key="organisations_old").set_value(OLD)
+    at.selectbox(key="organisations_new").set_value("Another name (type it below)")
+    at.text_input(key="organisations_new_typed").input(f" {NEW} ")
+    next(b for b in at.button if b.label == "Rename").click().run()
+    assert not at.exception, at.exception
+    assert any("Not renamed" in plain(e.value) and "settings saved under both names" in plain(e.value)
+               for e in at.error)
+    assert _rows(engine) == before
+    engine.dispose()
+
+
+def test_an_editor_sees_no_stored_names_nor_the_rename_form(app_database: str) -> None:
+    from tests.test_access import KIM
+
+    at = _settings_page({**KIM, "email": "sam.patel@wexcombe.gov.uk", "name": "Sam Patel"})
+    assert not [h for h in at.subheader if h.value == "Stored organisation names"]
+    assert not [b for b in at.button if b.label == "Rename"]
+    assert not [s for s in at.selectbox if s.key == "organisations_old"]
+    assert OLD not in str(at.get("html"))
