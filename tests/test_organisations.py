@@ -130,6 +130,20 @@ def test_a_rename_into_a_name_with_other_data_merges_them(engine: Engine) -> Non
     assert (moved.name, moved.panels, moved.objectives) == (NEW, 3, 3)
 
 
+def test_renamed_entries_go_through_a_backup(engine: Engine, tmp_path: Path) -> None:
+    from storage import create_schema, export_all, import_all
+
+    _fill(engine)
+    rename_organisation(engine, OLD, NEW, user="Region IT")
+    other = make_engine(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    create_schema(other)
+    import_all(other, export_all(engine), user="importer")
+    renamed = [e for e in history(other, NEW) if e.imported_from and e.imported_from["change"] == "renamed"]
+    assert len(renamed) == 6 and all(e.after and e.after["renamed_from"] == OLD for e in renamed)
+    assert load_panel(other, NEW, PERIOD, "M2", "know").text == "Second draft"
+    other.dispose()
+
+
 @pytest.mark.parametrize(("clash", "words"), [
     (lambda e: save_panel(e, NEW, PERIOD, "M2", "know", "Clash", expected_version=0, user="sam",
                           scope="service: Adults"), r"1 panel\(s\) saved under both names \(2026-03-31 M2 know "
