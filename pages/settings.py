@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import backup_view, population_view, settings_form, sidebar
+from ui import backup_view, organisations_view, population_view, settings_form, sidebar
 from ui.metric_page import sample_note
 from ui.safe import md
 
@@ -15,3 +15,4 @@ st.divider()
 population_view.render(view)
 st.divider()
 backup_view.render()
+organisations_view.render()

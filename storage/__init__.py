@@ -73,6 +73,7 @@ from storage.organisation_settings import (
     settings_from_values,
     settings_to_values,
 )
+from storage.organisations import RenameReport, StoredOrganisation, rename_organisation, stored_organisations
 from storage.panels import PANEL_KINDS, Panel, load_panel, load_panels, panel_scope, save_panel, scope_words
 
 __all__ = [
@@ -87,9 +88,11 @@ __all__ = [
     "ImportReport",
     "NotAllowed",
     "Panel",
+    "RenameReport",
     "SaveResult",
     "SavedSettings",
     "StaleEdit",
+    "StoredOrganisation",
     "action_from_state",
     "action_history",
     "actions_for_metric",
@@ -122,6 +125,7 @@ __all__ = [
     "panel_history",
     "panel_scope",
     "read_backup",
+    "rename_organisation",
     "restore_action",
     "restore_panel",
     "restore_settings",
@@ -133,6 +137,7 @@ __all__ = [
     "scope_of",
     "settings_from_values",
     "settings_to_values",
+    "stored_organisations",
     "stored_schema_version",
     "write_backup",
 ]

@@ -1,7 +1,10 @@
 """python -m storage export FILE | import FILE [--user NAME] | upgrade | version
+                  | organisations [--configured NAME ...] | rename-organisation OLD NEW [--user NAME]
 
 Back up the dashboard's database to a JSON file, import such a file (into the same database or
-another), bring the database's tables up to this code's schema, or say which version each is at.
+another), bring the database's tables up to this code's schema, or say which version each is at;
+list the organisation names data is stored under (and whether [access] configures each), and move
+one name's data to another (storage.organisations).
 The database is WRES_DATABASE_URL, else the default SQLite file (var/wres.sqlite).
 
 Exit 0 on success; 2 on unusable input, with one line on stderr starting "error:".
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -20,6 +24,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from access import AccessPolicy, PolicyError
 from data_loaders.errors import InputError
 from metrics.cli import guarded
 from storage.backup import MAX_BACKUP_BYTES, import_all, read_backup, write_backup
@@ -33,8 +38,11 @@ from storage.db import (
     unavailable,
     where,
 )
+from storage.organisations import KINDS, rename_organisation, stored_organisations
 
 EXIT_OK = 0
+# Where `streamlit run` finds the [access] configuration, from the folder it is started in.
+SECRETS_FILE = Path(".streamlit") / "secrets.toml"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,6 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
     imported.add_argument("--user", metavar="NAME", help="who is importing, for the history (default: your login)")
     commands.add_parser("upgrade", help="bring the database's tables up to this code's schema version")
     commands.add_parser("version", help="the schema version of this code and of the database")
+    listed = commands.add_parser("organisations", help="the organisation names data is stored under, how much of "
+                                 "each kind, and whether the [access] configuration names each")
+    listed.add_argument("--configured", metavar="NAME", nargs="+",
+                        help=f"the configured organisation names (default: those in {SECRETS_FILE}, read from the "
+                        "folder this is run in)")
+    renamed = commands.add_parser("rename-organisation", help="move everything stored under OLD (exactly as listed) "
+                                  "to NEW, with a history entry for each item; refused if they would collide")
+    renamed.add_argument("old", metavar="OLD")
+    renamed.add_argument("new", metavar="NEW")
+    renamed.add_argument("--user", metavar="NAME", help="who is renaming, for the history (default: your login)")
     return parser
 
 
@@ -150,6 +168,10 @@ def run(argv: Sequence[str]) -> int:
             return _import(url, args.file, args.user)
         if args.command == "upgrade":
             return _upgrade(url)
+        if args.command == "organisations":
+            return _organisations(url, args.configured)
+        if args.command == "rename-organisation":
+            return _rename(url, args.old, args.new, args.user)
         return _version(url)
     except SQLAlchemyError as error:  # a server that is down, a file that cannot be read: named, with what to do
         raise unavailable(url, error) from None
@@ -168,6 +190,67 @@ def _version(url: str) -> int:
              if stored > SCHEMA_VERSION else "python -m storage upgrade brings it up to date")
     print(f"This code: schema version {SCHEMA_VERSION}. The database ({where(url)}): schema version {stored}, "
           f"{state}.")
+    return EXIT_OK
+
+
+def configured_organisations(file: Path = SECRETS_FILE) -> list[str] | None:
+    """The organisations the [access] configuration in `file` names; None when there is no such file."""
+    if not file.is_file():
+        return None
+    try:
+        with file.open("rb") as opened:
+            config = tomllib.load(opened)
+        policy = AccessPolicy.from_mapping(config.get("access"))
+    except (OSError, tomllib.TOMLDecodeError, PolicyError) as error:
+        raise InputError(f"cannot read the [access] configuration ({error}); correct it, or name the configured "
+                         "organisations with --configured NAME ...", file=str(file)) from None
+    return [o.name for o in policy.organisations]
+
+
+def _shown(name: str) -> str:
+    # Spaces before or after a stored name are why it matches nothing: show them.
+    return repr(name) if name != name.strip() or not name.isprintable() else name
+
+
+def _organisations(url: str, named: list[str] | None) -> int:
+    configured = named if named is not None else configured_organisations()
+    if _sqlite_file_missing(url):
+        print(f"There is no database at {where(url)}: no organisations are stored.")
+        return EXIT_OK
+    engine = open_database(url)
+    try:
+        stored = stored_organisations(engine)
+    finally:
+        engine.dispose()
+    header = ["Organisation", *(label.capitalize() for _attribute, label, _table in KINDS), "Configured"]
+    rows = [[_shown(o.name), *(str(count) for count in o.counts().values()),
+             "?" if configured is None else "yes" if o.name in configured else "no"] for o in stored]
+    names = {o.name for o in stored}
+    rows += [[_shown(name), *("0" for _kind in KINDS), "yes"] for name in configured or () if name not in names]
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        print("  ".join(cell.ljust(width) if i == 0 else cell.rjust(width)
+                        for i, (cell, width) in enumerate(zip(row, widths, strict=True))).rstrip())
+    if configured is None:
+        print(f"No {SECRETS_FILE} here: give the configured organisations with --configured NAME ...")
+    if any(row[-1] == "no" for row in rows):
+        print("Names not configured are reached by administrators only: python -m storage rename-organisation "
+              "OLD NEW moves one's data to a configured name.")
+    return EXIT_OK
+
+
+def _rename(url: str, old: str, new: str, user: str | None) -> int:
+    if _sqlite_file_missing(url):
+        raise InputError(f"there is no database at {where(url)}: nothing to rename")
+    engine = open_database(url)
+    try:
+        report = rename_organisation(engine, old, new, user=user or _login())
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    finally:
+        engine.dispose()
+    for line in report.lines():
+        print(line)
     return EXIT_OK
 
 

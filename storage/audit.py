@@ -10,7 +10,8 @@ What an entry's `before` and `after` hold, by entity:
 - figure_set: the summary (period, scope, source, available metrics), never the counts
 
 Beside the state, `after` may carry a note: "restored_from" (the entry a restore brought back) or
-"imported" (an entry copied from a backup: its original change, who and when).
+"imported" (an entry copied from a backup: its original change, who and when), or "renamed_from" (on a
+"renamed" entry: the organisation name the item was stored under before, see storage.organisations).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from storage.organisation_settings import save_settings_as
 from storage.panels import Panel, key_of_entry, save_panel_as
 
 # Keys of `after` that describe the entry rather than the entity.
-NOTE_KEYS: tuple[str, ...] = ("restored_from", "imported")
+NOTE_KEYS: tuple[str, ...] = ("restored_from", "imported", "renamed_from")
 MAX_HISTORY = 10_000
 
 

@@ -53,7 +53,8 @@ MAX_NAME_CHARS = 200
 # Room for the longest history key, a figure set's "PERIOD_END/SCOPE" (11 characters and a scope).
 MAX_KEY_CHARS = 2 * MAX_NAME_CHARS
 AUDIT_ENTITIES: tuple[str, ...] = ("panel", "action", "settings", "figure_set")
-AUDIT_CHANGES: tuple[str, ...] = ("created", "updated", "deleted", "restored", "imported")
+# "renamed": the item moved from an organisation name to another (storage.organisations), its content unchanged.
+AUDIT_CHANGES: tuple[str, ...] = ("created", "updated", "deleted", "restored", "imported", "renamed")
 
 
 class NewerSchema(RuntimeError):

@@ -83,6 +83,16 @@ def gate() -> Callable[[], None] | None:
     return None
 
 
+def configured_organisations() -> list[str]:
+    """The organisations the [access] configuration names, in its order; none when there is none (or it is broken:
+    the gate has already refused everyone then)."""
+    try:
+        policy = AccessPolicy.from_mapping(secrets_section("access"))
+    except PolicyError:
+        return []
+    return [o.name for o in policy.organisations]
+
+
 def caller() -> Caller:
     """Who is acting in this run, for every storage call; a run that has not passed the gate may do nothing."""
     found = st.session_state.get(CALLER)
