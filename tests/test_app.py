@@ -123,7 +123,9 @@ def test_metric_page_has_chart_table_caption_and_panels():
     assert labels == ["What we know from our data", "What we've achieved", "What we're working towards"]
     assert at.text_area[0].value.startswith("BME shortlisted applicants were less likely")
     # The population rule, with the period's dates, as the registry writes it.
-    assert any(plain(c.value) == "**Who is counted.** " + METRICS["M2"].counted_text(Period.twelve_months_to(
+    # In bold, not escaped to literal asterisks: the label is the app's Markdown, the rule its text.
+    assert any(c.value.startswith("**Who is counted.** ") and plain(c.value) == "**Who is counted.** "
+               + METRICS["M2"].counted_text(Period.twelve_months_to(
         dt.date(2026, 3, 31))) for c in at.caption)
 
 

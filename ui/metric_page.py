@@ -134,7 +134,7 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
                        + ", ".join(f"'{md(k)}' ({v:,})" for k, v in quality.unrecognised.items())
                        + f". {CLASSIFY_LABELS}")
             classify_labels_link()
-        st.caption(md(f"**Who is counted.** {definition.counted_text(analysis.period)}"))
+        st.caption(f"**Who is counted.** {md(definition.counted_text(analysis.period))}")
     if spec.small_groups:
         st.warning(f"Too few people to read reliably (under {settings.min_group_size}): "
                    f"{md(', '.join(spec.small_groups))}. Treat these figures as a prompt to look closer, "
@@ -145,9 +145,8 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
     period = analysis.period.end.isoformat()  # what the figures are for, whatever set it
     # The starting sentence is written from the figures as they may be published: saved as it is, it never puts a
     # withheld count into a pack (the figures on screen above are the full ones).
-    starting = state.published(view)[metric_id].sentence
-    panels.render(view.organisation, period, metric_id, starting, scope=state.panel_scope_of(view),
-                  figures=figure_words(result))
+    panels.render(view.organisation, period, metric_id, lambda: state.published(view)[metric_id].sentence,
+                  scope=state.panel_scope_of(view), figures=figure_words(result))
     actions = actions_for_metric(db.engine(), view.organisation, period, metric_id, caller=access.caller())
     with st.expander(f"Actions in the plan for metric {definition.number} ({len(actions)})",
                      expanded=bool(actions)):

@@ -12,6 +12,8 @@ organisation's text as a starting point, labelled as such. A saved panel keeps t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from storage import (
@@ -166,10 +168,12 @@ def stale_note(panel: Panel, figures: str | None) -> str:
             "if not, and press Save to record that it was checked against today's figures.")
 
 
-def render(organisation: str, period: str, metric: str, engine_sentence: str, *, scope: str = "",
-           figures: str | None = None) -> None:
+def render(organisation: str, period: str, metric: str, engine_sentence: str | Callable[[], str], *,
+           scope: str = "", figures: str | None = None) -> None:
     """The three panels of `metric` for `scope`; "What we know from our data" starts as the engine's sentence.
 
+    `engine_sentence` may be a function, called only when the box needs it (the panel never saved): working out
+    the published figures it is written from takes seconds, and a saved panel never shows it.
     `figures`: the metric's figures in view, in words (metrics.narrative.figure_words), saved with the text."""
     engine = db.engine()
     stored = load_panels(engine, organisation, period, scope, caller=access.caller())
@@ -189,7 +193,9 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str, *,
         panel = stored.get((metric, kind)) or Panel(organisation, period, metric, kind, scope=scope)
         text_key, version_key, outcome_key = _keys(where)
         st.session_state[_figures_key(text_key)] = figures
-        prefill = engine_sentence if kind == "know" else ""
+        prefill = ""
+        if kind == "know" and not panel.version:
+            prefill = engine_sentence() if callable(engine_sentence) else engine_sentence
         draft = drafts.get(text_key)
         if text_key not in st.session_state:
             # First drawn in this session, or drawn again after another page: what was typed comes back.
