@@ -151,7 +151,7 @@ def test_hostile_panels_objectives_and_figures_are_text_on_every_page_that_shows
     process, url = start(database)
     try:
         # Each page, and words it shows once it has drawn what this test is about.
-        for path, marker in (("recruitment", "Written when the figures were"), ("action_plan", "Lead"),
+        for path, marker in (("recruitment", "Written when the figures were"), ("action_plan", "Save this objective"),
                              ("report", "Written against"), ("present", "Pay bands")):
             page.goto(f"{url}/{path}")
             settle(page)
