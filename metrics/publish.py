@@ -216,22 +216,16 @@ def combine_bands(result: MetricResult, runs: list[list[str]]) -> MetricResult:
     return replace(result, bands=tuple(rows), combined=tuple(said))
 
 
-def _combined(results: Mapping[str, MetricResult], threshold: int,
-              runs: Mapping[str, list[list[str]]] | None = None) -> dict[str, MetricResult]:
-    """Every distribution metric's bands combined for publication, by its own runs or by `runs` (the whole
-    organisation's, so that each service's rows are the whole's rows and add up to them)."""
-    out: dict[str, MetricResult] = {}
-    for metric_id, result in results.items():
-        if result.definition.kind == "distribution" and result.status != stats.NO_DATA and result.bands:
-            chosen = runs[metric_id] if runs is not None and metric_id in runs else band_runs(result, threshold)
-            result = combine_bands(result, chosen)
-        out[metric_id] = result
-    return out
-
-
 def _runs_of(results: Mapping[str, MetricResult], threshold: int) -> dict[str, list[list[str]]]:
+    """Each distribution metric's runs of bands to publish together (band_runs)."""
     return {m: band_runs(r, threshold) for m, r in results.items()
             if r.definition.kind == "distribution" and r.status != stats.NO_DATA and r.bands}
+
+
+def _combined(results: Mapping[str, MetricResult], runs: Mapping[str, list[list[str]]]) -> dict[str, MetricResult]:
+    """The results with each distribution metric's bands combined by `runs` (its own, or the whole organisation's,
+    so that each service's rows are the whole's rows and add up to them)."""
+    return {m: combine_bands(r, runs[m]) if m in runs and r.bands else r for m, r in results.items()}
 
 
 def _hidden_keys(model: DisclosureModel, threshold: int) -> frozenset[str]:
@@ -383,8 +377,8 @@ def publish_together(whole: Mapping[str, MetricResult], parts: Mapping[str, Mapp
     if threshold <= 1:
         return PublishedTogether(dict(whole), {k: dict(v) for k, v in parts.items()})
     runs = _runs_of(whole, threshold)
-    whole = _combined(whole, threshold, runs)
-    parts = {name: _combined(results, threshold, runs) for name, results in parts.items()}
+    whole = _combined(whole, runs)
+    parts = {name: _combined(results, runs) for name, results in parts.items()}
     model = DisclosureModel()
     main = _Builder(whole, model)
     builders = [_Builder(results, model, name) for name, results in parts.items()]
@@ -416,7 +410,8 @@ def publish_result(result: MetricResult, settings: Settings, hidden: frozenset[s
     if settings.suppression_threshold <= 1 or result.status == stats.NO_DATA:
         return result
     if hidden is None:
-        result = _combined({result.id: result}, settings.suppression_threshold)[result.id]
+        alone = {result.id: result}
+        result = _combined(alone, _runs_of(alone, settings.suppression_threshold))[result.id]
         hidden = protect_results({result.id: result}, settings.suppression_threshold)
     if result.definition.kind == "distribution":
         published = _publish_bands(result, hidden)
@@ -442,6 +437,6 @@ def publish(results: dict[str, MetricResult], settings: Settings, *, combine: bo
     if settings.suppression_threshold <= 1:
         return dict(results)
     if combine:
-        results = _combined(results, settings.suppression_threshold)
+        results = _combined(results, _runs_of(results, settings.suppression_threshold))
     hidden = protect_results(results, settings.suppression_threshold)
     return {metric_id: publish_result(result, settings, hidden) for metric_id, result in results.items()}

@@ -63,7 +63,13 @@ def render() -> None:
         if upload is not None:
             st.button("Import it", on_click=_import, args=(upload.getvalue(),), icon=":material/upload:",
                       type="primary")
-    found = st.session_state.pop(_OUTCOME, None)
+    show_outcome(_OUTCOME)
+
+
+def show_outcome(key: str) -> None:
+    """What an action's callback left under `key` in the session, ("success" or "error", [lines]), shown once:
+    the first line as a message, the rest (file names, counts, names people typed) as plain text."""
+    found = st.session_state.pop(key, None)
     if found:
         kind, lines = found
         getattr(st, kind)(md(lines[0]))

@@ -13,6 +13,7 @@ import streamlit as st
 
 from storage import NotAllowed, rename_organisation, stored_organisations
 from ui import access, db, sidebar
+from ui.backup_view import show_outcome
 from ui.figures import table_html
 from ui.safe import md
 
@@ -69,9 +70,4 @@ def render() -> None:
             st.text_input("Another name", key=TYPED_KEY, max_chars=200,
                           help="Used when 'To' is 'Another name'; write it as the configuration names it.")
             st.form_submit_button("Rename", on_click=_rename, icon=":material/drive_file_rename_outline:")
-    found = st.session_state.pop(_OUTCOME, None)
-    if found:
-        kind, lines = found
-        getattr(st, kind)(md(lines[0]))
-        for line in lines[1:]:
-            st.text(line)
+    show_outcome(_OUTCOME)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from functools import partial
 
 import pandas as pd
@@ -116,37 +117,46 @@ def _sign_off_fields() -> tuple[str, str, str] | None:
     return (name or "").strip(), (role or "").strip(), sign_off_date(day if isinstance(day, dt.date) else None)
 
 
+def _metric_words(metric_id: str) -> str:
+    return f"{METRICS[metric_id].number}. {METRICS[metric_id].title}"
+
+
+def _to_check(key: tuple, found_key: str, message: tuple[Callable[..., object], str, str],
+              rows: Callable[[list], list[dict]], caption: str, link: str, tick: tuple[str, str]) -> None:
+    """What stopped the last pack prepared for `key` (kept under `found_key`: (pack key, [item with .metric_id or a
+    metric id first])): the message (st.error or st.warning, words, icon), the items as a table, a link to each
+    metric's page, and the tick (words, key) that lets the pack be made as it is."""
+    found = st.session_state.get(found_key)
+    if not found or found[0] != key or not found[1]:
+        return
+    alert, words, icon = message
+    alert(words, icon=icon)
+    st.html(table_html(pd.DataFrame(rows(found[1])), caption))
+    for metric_id in dict.fromkeys(getattr(item, "metric_id", None) or item[0] for item in found[1]):
+        page = page_for(metric_id)
+        st.page_link(page.path, label=f"{link} {page.title}", icon=":material/edit:")
+    st.checkbox(tick[0], key=tick[1])
+
+
 def _withheld_in_text(key: tuple) -> None:
     """Numbers in the panels that could be figures this pack withholds: listed, with where to change them,
     and the pack not made until they are changed or the editor says none of them is the withheld figure."""
-    found = st.session_state.get(_FOUND)
-    if not found or found[0] != key or not found[1]:
-        return
-    st.error("The pack was not made: these panels quote numbers that could be figures it withholds. Change them "
-             "on the metric's page, or tick the box below if none of them is the withheld figure, then prepare "
-             "the pack again.", icon=":material/visibility_off:")
-    rows = [{"Metric": f"{METRICS[f.metric_id].number}. {METRICS[f.metric_id].title}", "Panel": f.panel,
-             "Written": f.written, "Could be": f.what} for f in found[1]]
-    st.html(table_html(pd.DataFrame(rows), "Numbers to check"))
-    for metric_id in dict.fromkeys(f.metric_id for f in found[1]):
-        page = page_for(metric_id)
-        st.page_link(page.path, label=f"Change the panels on {page.title}", icon=":material/edit:")
-    st.checkbox("I have checked these: none of them is the withheld figure", key=_CHECKED)
+    _to_check(key, _FOUND, (st.error, "The pack was not made: these panels quote numbers that could be figures it "
+                            "withholds. Change them on the metric's page, or tick the box below if none of them is "
+                            "the withheld figure, then prepare the pack again.", ":material/visibility_off:"),
+              lambda found: [{"Metric": _metric_words(f.metric_id), "Panel": f.panel, "Written": f.written,
+                              "Could be": f.what} for f in found],
+              "Numbers to check", "Change the panels on",
+              ("I have checked these: none of them is the withheld figure", _CHECKED))
 
 
 def _stale_panels(key: tuple) -> None:
     """Panels written against other figures than the pack's: listed before the pack is made, which waits until
     they are saved again against today's figures or the editor says the text still holds."""
-    found = st.session_state.get(_STALE)
-    if not found or found[0] != key or not found[1]:
-        return
-    st.warning("The pack was not made: these panels were written when the figures were different. Check each "
-               "still holds (saving it on the metric's page records that it was checked), or tick the box below, "
-               "then prepare the pack again.", icon=":material/update:")
-    rows = [{"Metric": f"{METRICS[m].number}. {METRICS[m].title}", "Panel": panel, "Written against": then,
-             "Now": now} for m, panel, then, now in found[1]]
-    st.html(table_html(pd.DataFrame(rows), "Panels written against other figures"))
-    for metric_id in dict.fromkeys(m for m, *_ in found[1]):
-        page = page_for(metric_id)
-        st.page_link(page.path, label=f"Check the panels on {page.title}", icon=":material/edit:")
-    st.checkbox("I have checked these: the text still holds for today's figures", key=_STALE_CHECKED)
+    _to_check(key, _STALE, (st.warning, "The pack was not made: these panels were written when the figures were "
+                            "different. Check each still holds (saving it on the metric's page records that it was "
+                            "checked), or tick the box below, then prepare the pack again.", ":material/update:"),
+              lambda found: [{"Metric": _metric_words(m), "Panel": panel, "Written against": then, "Now": now}
+                             for m, panel, then, now in found],
+              "Panels written against other figures", "Check the panels on",
+              ("I have checked these: the text still holds for today's figures", _STALE_CHECKED))
