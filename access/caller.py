@@ -35,6 +35,11 @@ class Caller:
         """The server's operator (the command line) and the app without sign-in configured: everything."""
         return cls(identity=None, administrator=True, everywhere=EDITOR, unrestricted_access=True)
 
+    def with_roles(self, roles: tuple[tuple[str, Role], ...]) -> Caller:
+        """This caller with `roles` in named organisations besides its own (the memberships an administrator kept in
+        the database, beside those in the configuration); the best role in each counts."""
+        return replace(self, roles=tuple(dict.fromkeys((*self.roles, *roles))))
+
     def also_reading(self, *organisations: str) -> Caller:
         """This caller, able to read `organisations` too (as a viewer, unless they already have a better role)."""
         return replace(self, reading_too=tuple(dict.fromkeys((*self.reading_too, *organisations))))

@@ -26,12 +26,28 @@ from typing import Any
 
 from access.caller import EDITOR, VIEWER, Caller, Role
 
-__all__ = ["EDITOR", "VIEWER", "AccessPolicy", "Caller", "OrganisationAccess", "PolicyError", "Role"]
+__all__ = ["EDITOR", "VIEWER", "AccessPolicy", "Caller", "OrganisationAccess", "PolicyError", "Role",
+           "entries_admitting", "entry_of"]
 MAX_ENTRIES = 10_000
+MAX_ENTRY_CHARS = 200
 
 
 class PolicyError(ValueError):
     """The [access] configuration cannot be used; the message says what to fix."""
+
+
+def entry_of(item: Any) -> str:
+    """An allow-list entry as stored and matched: a whole address or an @domain, lower case, no spaces around.
+    ValueError naming the item and what to write instead."""
+    if not isinstance(item, str):
+        raise ValueError(f"{item!r}, which is not an address or @domain")
+    entry = item.strip().lower()
+    local, at, domain = entry.rpartition("@")
+    if not at or not domain or "." not in domain or any(c.isspace() for c in entry) or entry.count("@") > 1 \
+            or len(entry) > MAX_ENTRY_CHARS:
+        raise ValueError(f"{item!r}: write a whole address (name@council.gov.uk) or a domain starting with @ "
+                         "(@council.gov.uk)")
+    return entry if local else f"@{domain}"
 
 
 def _entries(value: Any, name: str) -> frozenset[str]:
@@ -42,14 +58,10 @@ def _entries(value: Any, name: str) -> frozenset[str]:
                           f'{name} = ["sam.patel@wexcombe.gov.uk", "@wexcombe.gov.uk"]')
     found = set()
     for item in value:
-        if not isinstance(item, str):
-            raise PolicyError(f"[access] {name} holds {item!r}, which is not an address or @domain")
-        entry = item.strip().lower()
-        local, at, domain = entry.rpartition("@")
-        if not at or not domain or "." not in domain or " " in entry or entry.count("@") > 1:
-            raise PolicyError(f"[access] {name} holds {item!r}: write a whole address (name@council.gov.uk) "
-                              "or a domain starting with @ (@council.gov.uk)")
-        found.add(entry if local else f"@{domain}")
+        try:
+            found.add(entry_of(item))
+        except ValueError as error:
+            raise PolicyError(f"[access] {name} holds {error}") from None
     if len(found) > MAX_ENTRIES:
         raise PolicyError(f"[access] {name} has more than {MAX_ENTRIES:,} entries")
     return frozenset(found)
@@ -60,7 +72,7 @@ MAX_ORGANISATIONS = 1_000
 MAX_ORGANISATION_CHARS = 200
 
 
-def _matches(email: str | None) -> set[str]:
+def entries_admitting(email: str | None) -> set[str]:
     """The entries that would admit `email`: itself and its @domain; none for something not an address."""
     if not email or not isinstance(email, str):
         return set()
@@ -141,14 +153,14 @@ class AccessPolicy:
 
     def role_for(self, email: str | None) -> Role | None:
         """The role of a signed-in address in every organisation (administrators edit), else None."""
-        candidates = _matches(email)
+        candidates = entries_admitting(email)
         if candidates & self.administrators:
             return EDITOR
         return _role(candidates, self.editors, self.viewers)
 
     def caller_for(self, email: str | None) -> Caller | None:
         """Who a signed-in address acts as, or None when it is on no list at all (it is not let in)."""
-        candidates = _matches(email)
+        candidates = entries_admitting(email)
         if not candidates:
             return None
         administrator = bool(candidates & self.administrators)

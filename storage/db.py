@@ -43,7 +43,7 @@ from sqlalchemy.engine import Connection, CursorResult, make_url
 
 from data_loaders.errors import InputError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = REPOSITORY_ROOT / "var" / "wres.sqlite"
 # Long enough to wait out another session's save; SQLite's own default (5 s) is not.
@@ -52,7 +52,9 @@ MAX_TEXT_CHARS = 20_000
 MAX_NAME_CHARS = 200
 # Room for the longest history key, a figure set's "PERIOD_END/SCOPE" (11 characters and a scope).
 MAX_KEY_CHARS = 2 * MAX_NAME_CHARS
-AUDIT_ENTITIES: tuple[str, ...] = ("panel", "action", "settings", "figure_set")
+# "organisation" (made by an administrator) and "membership" (a person's role in it, keyed by their address or
+# @domain) are recorded too, so who gave whom access is in the organisation's history; neither is restored from it.
+AUDIT_ENTITIES: tuple[str, ...] = ("panel", "action", "settings", "figure_set", "organisation", "membership")
 # "renamed": the item moved from an organisation name to another (storage.organisations), its content unchanged.
 AUDIT_CHANGES: tuple[str, ...] = ("created", "updated", "deleted", "restored", "imported", "renamed")
 
@@ -173,6 +175,31 @@ figure_counts = Table(
     Column("position", Integer, nullable=False),
     Column("events", Float, nullable=False),
     Column("base", Float, nullable=False),
+)
+
+
+# Version 5: the organisations the service knows (made by an administrator, or found with data when a
+# database was upgraded) and who belongs to each, beside those the [access] configuration names (access.policy).
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("organisation", String(MAX_NAME_CHARS), primary_key=True),
+    Column("created_by", String(MAX_NAME_CHARS)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    # No foreign key: SQLite does not enforce one here; storage.memberships keeps the two in step on both databases.
+    Column("organisation", String(MAX_NAME_CHARS), primary_key=True),
+    # A whole address or an @domain, as access.policy.entry_of writes it (lower case).
+    Column("member", String(MAX_NAME_CHARS), primary_key=True),
+    Column("role", String(10), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_by", String(MAX_NAME_CHARS)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_memberships_member", "member"),
 )
 
 
@@ -391,7 +418,24 @@ def _upgrade(conn: Connection, stored: int) -> None:
     for version in range(stored + 1, SCHEMA_VERSION + 1):
         if version == 3:
             _record_what_is_there(conn)
+        if version == 5:
+            register_stored_organisations(conn, "the upgrade to schema version 5")
         conn.execute(insert(schema_version).values(version=version, applied_at=utc_now()))
+
+
+def register_stored_organisations(conn: Connection, by: str) -> int:
+    """Version 5: every organisation name with data anywhere becomes an organisation the service knows, exactly as
+    stored (spaces and case kept: an administrator renames one to merge it); no row of data moves. The number added."""
+    known = set(conn.execute(select(organisations.c.organisation)).scalars())
+    found: set[str] = set()
+    for table in (panels, actions, organisation_settings, figure_sets, audit_log):
+        found.update(conn.execute(select(table.c.organisation).distinct()).scalars())
+    new = sorted(found - known)
+    if new:
+        at = utc_now()
+        conn.execute(insert(organisations),
+                     [{"organisation": name, "created_by": by, "created_at": at} for name in new])
+    return len(new)
 
 
 def _panels_by_scope(conn: Connection) -> None:

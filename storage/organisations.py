@@ -45,6 +45,7 @@ from storage.db import (
     utc_now,
     write_transaction,
 )
+from storage.memberships import is_made, membership_collisions, move_memberships
 
 RENAMED = "renamed"
 RENAMED_FROM = "renamed_from"
@@ -87,9 +88,12 @@ class RenameReport:
     new: str
     moved: StoredOrganisation
     entries_added: int
+    people: int = 0
 
     def lines(self) -> list[str]:
         counts = ", ".join(f"{count} {label}" for label, count in self.moved.counts().items())
+        if self.people:
+            counts += f" and {self.people} people's roles"
         return [f"Moved {counts} from {self.old!r} to {self.new!r}.",
                 f"Recorded {self.entries_added} 'renamed' history entries, one per item moved."]
 
@@ -191,16 +195,17 @@ def rename_organisation(engine: Engine, old: str, new: str, *, caller: Caller = 
     try:
         with write_transaction(engine) as conn:
             before = _counts(conn, [old, new])
-            if not before.get(old):
+            if not before.get(old) and not is_made(conn, old):
                 raise ValueError(f"nothing is stored under {old!r} (names must match exactly, spaces and case "
                                  "included; python -m storage organisations lists them); nothing was changed")
-            problems = _collisions(conn, old, new)
+            problems = _collisions(conn, old, new) + membership_collisions(conn, old, new)
             if problems:
                 raise ValueError(f"{new!r} already has data that {old!r} would collide with: "
                                  f"{'; '.join(problems)}. Delete or rename one side first; nothing was changed")
             entries = _renamed_entries(conn, old, new, user)
             for table in (panels, actions, organisation_settings, figure_sets, audit_log):
                 conn.execute(update(table).where(table.c.organisation == old).values(organisation=new))
+            people = move_memberships(conn, old, new, user)
             if entries:
                 conn.execute(audit_log.insert(), entries)
             after = _counts(conn, [old, new])
@@ -213,4 +218,4 @@ def rename_organisation(engine: Engine, old: str, new: str, *, caller: Caller = 
     except exc.IntegrityError:
         # Someone saved under the new name between the check and the move; the transaction was rolled back.
         raise ValueError(f"{new!r} gained data that collides while renaming; nothing was changed. Try again") from None
-    return RenameReport(old, new, StoredOrganisation(old, **before[old]), len(entries))
+    return RenameReport(old, new, StoredOrganisation(old, **before.get(old, {})), len(entries), people)

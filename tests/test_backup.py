@@ -18,6 +18,7 @@ import storage.backup
 from metrics.counts import DataQuality, FigureSet, Period, validate_counts
 from metrics.settings import Settings
 from storage import (
+    SCHEMA_VERSION,
     Action,
     counting_choices,
     create_schema,
@@ -101,7 +102,8 @@ def test_export_holds_everything_as_plain_json(engine: Engine) -> None:
     document = export_all(engine)
     assert list(document) == ["format", "format_version", "schema_version", "exported_at", "panels", "actions",
                               "settings", "figure_sets", "audit"]
-    assert (document["format"], document["format_version"], document["schema_version"]) == ("wres-backup", 1, 4)
+    assert (document["format"], document["format_version"], document["schema_version"]) == (
+        "wres-backup", 1, SCHEMA_VERSION)
     assert dt.datetime.fromisoformat(document["exported_at"]).utcoffset() == dt.timedelta(0)
     assert json.loads(json.dumps(document, allow_nan=False)) == document
     assert [(p["organisation"], p["metric"], p["text"], p["version"], p["updated_by"]) for p in document["panels"]] == [
@@ -449,14 +451,15 @@ def test_cli_export_import_upgrade_and_version(cli_database: Path, tmp_path: Pat
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, err = _run(capsys, "version")
     assert (code, err) == (0, "")
-    assert out == f"This code: schema version 4. No database yet at sqlite:///{cli_database}.\n"
+    assert out == f"This code: schema version {SCHEMA_VERSION}. No database yet at sqlite:///{cli_database}.\n"
     assert not cli_database.exists()
     code, out, err = _run(capsys, "export", str(tmp_path / "backup.json"))
     assert (code, out) == (2, "")
     assert err == f"error: there is no database at sqlite:///{cli_database}: nothing to export\n"
-    assert _run(capsys, "upgrade")[1] == f"Made the tables in sqlite:///{cli_database}, at schema version 4.\n"
     assert _run(capsys, "upgrade")[1] == (
-        f"The database (sqlite:///{cli_database}) is at schema version 4: nothing to do.\n"
+        f"Made the tables in sqlite:///{cli_database}, at schema version {SCHEMA_VERSION}.\n")
+    assert _run(capsys, "upgrade")[1] == (
+        f"The database (sqlite:///{cli_database}) is at schema version {SCHEMA_VERSION}: nothing to do.\n"
     )
     engine = make_engine()
     _fill(engine)
@@ -479,7 +482,7 @@ def test_cli_export_import_upgrade_and_version(cli_database: Path, tmp_path: Pat
     engine = make_engine()
     assert {e.changed_by for e in history(engine, ORG)} == {"Importer Name"}
     engine.dispose()
-    assert _run(capsys, "version")[1].endswith("schema version 4, up to date.\n")
+    assert _run(capsys, "version")[1].endswith(f"schema version {SCHEMA_VERSION}, up to date.\n")
 
 
 @pytest.mark.parametrize(

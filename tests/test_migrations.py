@@ -1,7 +1,7 @@
 """Databases written by earlier versions of the code open, upgrade and keep every word.
 
-tests/fixtures/schema_v1.sqlite, schema_v2.sqlite and schema_v3.sqlite were written by the storage code at
-schema versions 1, 2 and 3 (tests/fixtures/make_fixtures.py says how); each test works on a copy.
+tests/fixtures/schema_v1.sqlite to schema_v4.sqlite were written by the storage code at
+schema versions 1 to 4 (tests/fixtures/make_fixtures.py says how); each test works on a copy.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from storage import (
     SCHEMA_VERSION,
     create_schema,
     history,
+    known_organisations,
     list_figure_sets,
     load_actions,
     load_figure_set,
@@ -40,8 +41,10 @@ from storage.db import (
     audit_log,
     figure_counts,
     figure_sets,
+    memberships,
     metadata,
     organisation_settings,
+    organisations,
     panels,
     schema_version,
 )
@@ -74,10 +77,10 @@ def old(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[int, E
 def test_an_old_database_is_upgraded_and_every_word_kept(old: tuple[int, Engine]) -> None:
     version, engine = old
     create_schema(engine)
-    assert stored_schema_version(engine) == SCHEMA_VERSION == 4
+    assert stored_schema_version(engine) == SCHEMA_VERSION == 5
     with engine.connect() as conn:
         versions = list(conn.execute(select(schema_version.c.version).order_by(schema_version.c.version)).scalars())
-    assert versions == list(range(version, 5))
+    assert versions == list(range(version, 6))
     assert {"audit_log", "figure_sets", "figure_counts"} <= set(inspect(engine).get_table_names())
 
     know = load_panel(engine, ORG, PERIOD, "M2", "know")
@@ -171,21 +174,21 @@ def test_a_database_newer_than_the_code_is_refused(tmp_path: Path, capsys: pytes
     path = tmp_path / "schema_v2.sqlite"
     shutil.copyfile(FIXTURES / path.name, path)
     with sqlite3.connect(path) as conn:
-        conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (5, '2027-01-01 00:00:00')")
+        conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (6, '2027-01-01 00:00:00')")
     conn.close()
     engine = make_engine(f"sqlite:///{path}")
-    message = "the database is at schema version 5, newer than this code (4): update the application"
+    message = "the database is at schema version 6, newer than this code (5): update the application"
     with pytest.raises(RuntimeError, match=message.replace("(", r"\(").replace(")", r"\)")):
         create_schema(engine)
     assert "audit_log" not in inspect(engine).get_table_names()  # the refused upgrade left nothing behind
-    assert stored_schema_version(engine) == 5
+    assert stored_schema_version(engine) == 6
     engine.dispose()
     monkeypatch.setenv("WRES_DATABASE_URL", f"sqlite:///{path}")
     assert main(["upgrade"]) == 2
-    assert capsys.readouterr().err == (f"error: the database at sqlite:///{path} is at schema version 5, newer than "
-                                       "this code (4): update the application; nothing in it was changed\n")
+    assert capsys.readouterr().err == (f"error: the database at sqlite:///{path} is at schema version 6, newer than "
+                                       "this code (5): update the application; nothing in it was changed\n")
     assert main(["version"]) == 0
-    assert capsys.readouterr().out.endswith("schema version 5, newer than this code: update the application.\n")
+    assert capsys.readouterr().out.endswith("schema version 6, newer than this code: update the application.\n")
 
 
 # The same upgrade step on either kind of database
@@ -214,7 +217,7 @@ def test_a_version_2_database_gets_its_history_started(db_url: str) -> None:
                                                   position=0, events=3.0, base=40.0))
     create_schema(engine)
     create_schema(engine)
-    assert stored_schema_version(engine) == 4
+    assert stored_schema_version(engine) == SCHEMA_VERSION
     entries = sorted(history(engine, ORG), key=lambda e: e.entity)
     assert [(e.entity, e.entity_key, e.change, e.version, e.changed_by, e.changed_at) for e in entries] == [
         ("action", "1", "created", 1, "alex", saved_at),
@@ -242,7 +245,7 @@ def test_a_version_3_database_keeps_every_panel_as_the_whole_organisations(tmp_p
     assert "scope" not in columns
     engine = make_engine(f"sqlite:///{path}")
     create_schema(engine)
-    assert stored_schema_version(engine) == 4
+    assert stored_schema_version(engine) == SCHEMA_VERSION
     know = load_panel(engine, ORG, PERIOD, "M2", "know")
     assert (know.text, know.version, know.updated_by, know.scope, know.figures) == (KNOW, 2, "beth", "", None)
     # The history made at version 3 still names the panel, and restores it.
@@ -281,7 +284,7 @@ def test_the_version_4_step_on_either_kind_of_database(db_url: str) -> None:
                                                version=2, updated_by="alex", updated_at=saved_at))
     create_schema(engine)
     create_schema(engine)
-    assert stored_schema_version(engine) == 4
+    assert stored_schema_version(engine) == SCHEMA_VERSION
     assert {c["name"] for c in inspect(engine).get_columns("panels")} >= {"scope", "figures"}
     assert "panels_v3" not in inspect(engine).get_table_names()
     kept = load_panel(engine, ORG, PERIOD, "M3", "know")
@@ -289,4 +292,75 @@ def test_the_version_4_step_on_either_kind_of_database(db_url: str) -> None:
     # The same metric, period and kind for another scope is a row of its own (the new primary key).
     save_panel(engine, ORG, PERIOD, "M3", "know", "NHS", expected_version=0, user="carol", scope="NHS WRES")
     assert load_panel(engine, ORG, PERIOD, "M3", "know").text == KNOW
+    engine.dispose()
+
+
+# Version 5: the organisations the service knows, and who belongs to each
+
+
+DATA_TABLES = ("panels", "actions", "organisation_settings", "figure_sets", "figure_counts", "audit_log")
+
+
+def _rows(path: Path) -> dict[str, list[tuple]]:
+    with sqlite3.connect(path) as conn:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        found = {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in DATA_TABLES if t in tables}
+    conn.close()
+    return found
+
+
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
+def test_every_stored_name_becomes_a_known_organisation_and_no_row_is_lost(version: int, tmp_path: Path) -> None:
+    path = tmp_path / f"schema_v{version}.sqlite"
+    shutil.copyfile(FIXTURES / path.name, path)
+    # A name typed in the old free-text box, with a space after it and odd case: kept exactly as stored.
+    typed = "wexcombe BC "
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO organisation_settings (organisation, values_json, version, updated_by, updated_at) "
+                     "VALUES (?, '{}', 1, 'alex', '2025-06-01 09:30:00')", (typed,))
+    conn.close()
+    engine = make_engine(f"sqlite:///{path}")
+    create_schema(engine)
+    create_schema(engine)  # and again: nothing more to do
+    with engine.connect() as conn:
+        made = conn.execute(select(organisations.c.organisation, organisations.c.created_by)
+                            .order_by(organisations.c.organisation)).all()
+        assert conn.execute(select(memberships)).all() == []
+    assert made == [(ORG, "the upgrade to schema version 5"), (typed, "the upgrade to schema version 5")]
+    assert known_organisations(engine) == sorted([ORG, typed])
+    engine.dispose()
+    upgraded = _rows(path)
+    # What the earlier steps add (a history at version 3, a panel's scope at 4) is theirs; every row is still there.
+    assert len(upgraded["panels"]) == 2 and len(upgraded["actions"]) == 2
+    assert len(upgraded["organisation_settings"]) == 2
+    assert len(upgraded["figure_sets"]) == (0 if version == 1 else 1)
+
+
+def test_the_version_5_step_keeps_every_row_of_a_version_4_database(tmp_path: Path) -> None:
+    path = tmp_path / "schema_v4.sqlite"
+    shutil.copyfile(FIXTURES / path.name, path)
+    before = _rows(path)
+    engine = make_engine(f"sqlite:///{path}")
+    create_schema(engine)
+    engine.dispose()
+    assert _rows(path) == before  # row for row: version 5 only adds its tables and their rows
+
+
+def test_the_version_5_step_on_either_kind_of_database(db_url: str) -> None:
+    engine = make_engine(db_url)
+    saved_at = dt.datetime(2025, 6, 1, 9, 30, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        metadata.create_all(conn, tables=[t for t in metadata.sorted_tables
+                                          if t.name not in ("organisations", "memberships")])
+        conn.execute(insert(schema_version).values(version=4, applied_at=saved_at))
+        conn.execute(insert(panels).values(organisation=ORG, period=PERIOD, scope="", metric="M1", kind="know",
+                                           text=KNOW, version=1, updated_by="alex", updated_at=saved_at))
+        conn.execute(insert(audit_log).values(organisation="Only in the history", entity="panel", entity_key="x",
+                                              change="deleted", version=None, changed_at=saved_at))
+    create_schema(engine)
+    create_schema(engine)
+    assert stored_schema_version(engine) == SCHEMA_VERSION
+    with engine.connect() as conn:
+        assert sorted(conn.execute(select(organisations.c.organisation)).scalars()) == [ORG, "Only in the history"]
+    assert load_panel(engine, ORG, PERIOD, "M1", "know").text == KNOW
     engine.dispose()
