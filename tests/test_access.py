@@ -218,10 +218,18 @@ def test_an_editor_of_two_organisations_chooses_between_them_only():
     assert any("(editor of Northby Council)" in plain(c.value) for c in at.sidebar.caption)
 
 
-def test_an_administrator_keeps_the_free_text_box():
+def test_an_administrator_chooses_among_every_organisation_the_service_knows():
     at = with_own_files(app_as(ADMIN, access=REGION))
-    assert at.text_input(key="sidebar_organisation")
+    assert not [t for t in at.sidebar.text_input if t.key == "sidebar_organisation"]  # no name typed by mistake
+    [choice] = [s for s in at.sidebar.selectbox if s.label == "Organisation"]
+    assert choice.options == ["Eastwick Council", "Northby Council", "Wexcombe Borough Council"]
     assert any("Signed in as Region IT (administrator)." in plain(c.value) for c in at.sidebar.caption)
+
+
+def test_an_administrator_of_an_empty_dashboard_types_the_first_name_and_is_told_where_to_make_it():
+    at = with_own_files(app_as(ADMIN, access={"administrators": ["it.lead@region.gov.uk"]}))
+    assert at.text_input(key="sidebar_organisation")
+    assert any("make the first on Settings" in plain(c.value) for c in at.sidebar.caption)
 
 
 def test_someone_elses_sample_council_is_read_only():

@@ -311,18 +311,20 @@ def test_an_administrator_renames_a_stored_name_on_the_settings_page(app_databas
     from ui.safe import plain
 
     at = _settings_page(SIGNED_IN_ADMIN)
-    [table] = [t for t in html_tables(at) if "Configured" in t.columns]
+    [table] = [t for t in html_tables(at) if "Anyone has a role" in t.columns]
     assert table.loc[OLD].tolist() == [2, 2, 1, 1, 8, "no"]
     assert any(OLD in plain(w.value) for w in at.warning)
     old = at.selectbox(key="organisations_old")
     new = at.selectbox(key="organisations_new")
-    assert old.options == [repr(OLD)] and new.options[:3] == [NEW, "Northby Council", "Eastwick Council"]
+    # Every organisation the service knows (configured, made, or with data), then a typed name.
+    assert old.options == [repr(OLD)]
+    assert new.options == ["Eastwick Council", "Northby Council", OLD, NEW, "Another name (type it below)"]
     old.set_value(OLD)
     new.set_value(NEW)
     next(b for b in at.button if b.label == "Rename").click().run()
     assert not at.exception, at.exception
     assert any(f"Renamed {OLD!r} to {NEW!r}" in plain(s.value) for s in at.success)
-    [table] = [t for t in html_tables(at) if "Configured" in t.columns]
+    [table] = [t for t in html_tables(at) if "Anyone has a role" in t.columns]
     assert table.index.tolist() == [NEW] and table.loc[NEW].tolist() == [2, 2, 1, 1, 14, "yes"]
     engine = make_engine(app_database)
     assert {e.changed_by for e in history(engine, NEW) if e.change == "renamed"} == {"Region IT"}

@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from access import VIEWER, AccessPolicy, Caller, PolicyError
+from access import EDITOR, VIEWER, AccessPolicy, Caller, PolicyError, Role
 from metrics.api import SAMPLE_ORGANISATION
 from ui.safe import md
 
@@ -70,7 +70,11 @@ def gate() -> Callable[[], None] | None:
         return _refused_page(f"The dashboard's access list cannot be used: {error}. Ask whoever runs the dashboard "
                              "to correct .streamlit/secrets.toml.")
     email = st.user.get("email")
-    found = policy.caller_for(email if isinstance(email, str) else None)
+    address = email if isinstance(email, str) else None
+    found = policy.caller_for(address)
+    kept = _roles_kept(address)
+    if kept:
+        found = (found or Caller(identity=address.strip().lower() if address else None)).with_roles(kept)
     if found is None:
         _LOG.warning("refused a signed-in account that is not on the access list")  # no address in the log
         who = email if isinstance(email, str) and email else "Your account"
@@ -83,6 +87,23 @@ def gate() -> Callable[[], None] | None:
     return None
 
 
+def _roles_kept(address: str | None) -> tuple[tuple[str, Role], ...]:
+    """The roles an administrator gave this address (or its @domain) in the database (Settings, Organisations and
+    people). A database that cannot be opened gives none here: the page then says what is wrong with it."""
+    if not address:
+        return ()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage import DatabaseUnavailable, roles_of
+    from ui import db
+
+    try:
+        return roles_of(db.engine(), address)
+    except (DatabaseUnavailable, SQLAlchemyError):
+        _LOG.warning("could not read the organisations' memberships; going on with the configured roles only")
+        return ()
+
+
 def configured_organisations() -> list[str]:
     """The organisations the [access] configuration names, in its order; none when there is none (or it is broken:
     the gate has already refused everyone then)."""
@@ -91,6 +112,31 @@ def configured_organisations() -> list[str]:
     except PolicyError:
         return []
     return [o.name for o in policy.organisations]
+
+
+def known_organisations() -> list[str]:
+    """The organisations the service knows that the caller may read (made on Settings, named in the configuration,
+    or with data saved under them), by name."""
+    from storage import known_organisations as made_or_stored
+    from ui import db
+
+    who = caller()
+    return sorted(set(made_or_stored(db.engine(), caller=who)) | {o for o in configured_organisations()
+                                                                     if who.may_read(o)})
+
+
+def configured_people(organisation: str) -> list[tuple[str, Role]]:
+    """The addresses and @domains the [access] configuration gives a role in `organisation`, editors first."""
+    try:
+        policy = AccessPolicy.from_mapping(secrets_section("access"))
+    except PolicyError:
+        return []
+    found: list[tuple[str, Role]] = []
+    for named in policy.organisations:
+        if named.name == organisation:
+            found += [(entry, EDITOR) for entry in sorted(named.editors)]
+            found += [(entry, VIEWER) for entry in sorted(named.viewers - named.editors)]
+    return found
 
 
 def caller() -> Caller:

@@ -50,17 +50,29 @@ def _saved_settings(organisation: str) -> Settings:
 ORGANISATION_CHOICE = "sidebar_organisation_choice"
 
 
+def _typed_organisation() -> str:
+    state.restore_widget(state.ORGANISATION)
+    organisation = st.sidebar.text_input("Organisation", key=state.ORGANISATION, placeholder="Your organisation's name")
+    state.remember_widget(state.ORGANISATION)
+    return organisation.strip() or "My organisation"
+
+
 def _organisation() -> str:
-    """Whose data: a free-text box for an administrator and an app without sign-in (every organisation); else
-    only the organisations the signed-in person belongs to (shown as text when there is one)."""
+    """Whose data. Without sign-in (one council on its own machine): a free-text box, as ever. Signed in: only the
+    organisations the person may use, chosen from a list (shown as text when there is one): an administrator's or
+    an every-organisation role's list is every organisation the service knows (made on Settings, or with data)."""
     sidebar = st.sidebar
-    mine = access.caller().organisations
+    caller = access.caller()
+    mine = caller.organisations
     if mine is None:
-        state.restore_widget(state.ORGANISATION)
-        organisation = sidebar.text_input("Organisation", key=state.ORGANISATION,
-                                          placeholder="Your organisation's name").strip() or "My organisation"
-        state.remember_widget(state.ORGANISATION)
-        return organisation
+        if caller.unrestricted_access:
+            return _typed_organisation()
+        mine = tuple(access.known_organisations())
+        if not mine:
+            if caller.administrator:
+                sidebar.caption("No organisation is here yet: make the first on Settings, under Organisations and "
+                                "people, or type its name to start.")
+            return _typed_organisation()
     if not mine:  # no one gets past the gate without an organisation; should one, they see none
         sidebar.error("Your account belongs to no organisation on this dashboard.", icon=":material/block:")
         st.stop()
