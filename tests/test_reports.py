@@ -239,3 +239,35 @@ def test_each_metric_sheet_says_who_is_counted(analysis: Analysis, tmp_path: Pat
     write_excel(build_content(analysis), out)
     rows = [row[0] for row in _rows(out, "M8 Leaving the organisation")]
     assert f"Who is counted: {METRICS['M8'].counted_text(analysis.period)}" in rows
+
+
+def test_an_organisation_named_as_markup_or_a_formula_is_text_in_every_export(analysis: Analysis,
+                                                                              tmp_path: Path) -> None:
+    """An organisation's name is typed by an administrator (or, without sign-in, by anyone): in the workbook it is
+    never a formula, and in the PDF and the slides it is the characters typed, no tag or link acted on."""
+    from dataclasses import replace
+
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from reports import write_pdf, write_pptx
+
+    name = '=HYPERLINK("http://evil.example","x") <img src=x onerror=alert(1)> [a](javascript:alert(2)) <b>'
+    content = build_content(replace(analysis, organisation=name))
+    write_excel(content, tmp_path / "pack.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "pack.xlsx")
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert "'" + name in {c.value for c in cells}  # the Contents sheet's Organisation row, neutralised
+    write_pdf(content, tmp_path / "pack.pdf")
+    reader = PdfReader(tmp_path / "pack.pdf")
+    first = reader.pages[0].extract_text()
+    assert "<img src=x onerror=alert(1)>" in first and "[a](javascript:alert(2))" in first
+    assert not any("/A" in (a.get_object() or {}) for page in reader.pages for a in page.get("/Annots", []) or [])
+    write_pptx(content, tmp_path / "pack.pptx")
+    deck = Presentation(str(tmp_path / "pack.pptx"))
+    shown = "\n".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes
+                      if shape.has_text_frame)
+    assert name in shown
+    assert not [run for slide in deck.slides for shape in slide.shapes if shape.has_text_frame
+                for p in shape.text_frame.paragraphs for run in p.runs if run.hyperlink.address]
