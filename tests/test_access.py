@@ -278,3 +278,45 @@ def test_only_an_administrator_may_import_and_a_viewer_may_not_download():
     assert not viewer.exception
     assert not viewer.get("download_button") and not [u for u in viewer.file_uploader
                                                        if u.label == "Import a backup"]
+
+
+def _every_word(at: AppTest) -> str:
+    """Every element's content on the page as drawn, whatever its kind (text, tables, widgets' values, HTML)."""
+    found: list[str] = []
+
+    def walk(node) -> None:  # noqa: ANN001 - an element tree node
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            found.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(found)
+
+
+def test_an_editor_of_one_organisation_sees_nothing_of_another_on_any_page(tmp_path):
+    """Wexcombe's saved words, objective, settings and saved period are on the server; Kim, an editor of Northby
+    only, opens every page with their own files and meets none of it."""
+    import os
+
+    from storage import Action, make_engine, save_actions, save_panel, save_settings
+    from tests.test_app import ALL_PAGES
+
+    engine = make_engine(os.environ["WRES_DATABASE_URL"])
+    from storage import create_schema
+
+    create_schema(engine)
+    secret = "Wexcombe-only words 7f3a"
+    for metric in ("M1", "M2", "M3"):
+        save_panel(engine, "Wexcombe Borough Council", "2026-03-31", metric, "know", secret, expected_version=0,
+                   user="sam")
+    save_actions(engine, "Wexcombe Borough Council", "2026-03-31", [Action(number=1, objective=secret)], user="sam")
+    save_settings(engine, "Wexcombe Borough Council", {"bme_label": secret}, expected_version=0, user="sam")
+    engine.dispose()
+    at = with_own_files(app_as(KIM, access=REGION))
+    for page in [*ALL_PAGES, "pages/accessibility.py"]:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert secret not in _every_word(at), page
+        assert "Wexcombe Borough Council" not in [s.value for s in at.sidebar.selectbox], page
