@@ -21,29 +21,37 @@ from storage import (
     SCHEMA_VERSION,
     Action,
     counting_choices,
+    create_organisation,
     create_schema,
     export_all,
     history,
     import_all,
+    known_organisations,
     list_figure_sets,
     load_actions,
     load_figure_set,
     load_panel,
     load_settings,
     make_engine,
+    members,
     panel_history,
     read_backup,
+    remove_member,
     restore_panel,
+    roles_of,
     save_actions,
     save_figure_set,
     save_panel,
     save_settings,
+    set_member,
     write_backup,
 )
 from storage.__main__ import main
 from storage.backup import ImportReport
+from storage.db import as_utc
 
 ORG = "Northbrook Council"
+WEXCOMBE = "Wexcombe Borough Council"
 PERIOD = "2026-03-31"
 POSTGRES_ENV = "WRES_TEST_POSTGRES_URL"
 
@@ -68,7 +76,8 @@ def _figures(organisation: str = ORG, bme_entering: float = 12.5) -> FigureSet:
 
 
 def _fill(engine: Engine) -> None:
-    """A little of everything, with history: two organisations, edits, a deletion, a restore."""
+    """A little of everything, with history: two organisations, edits, a deletion, a restore; and a third
+    organisation an administrator made, with people given roles, one changed and one taken away."""
     save_panel(engine, ORG, PERIOD, "M2", "know", "First draft", expected_version=0, user="alex")
     save_panel(engine, ORG, PERIOD, "M2", "know", "Naïve café — Zoë\r\nline two", expected_version=1, user="beth")
     save_panel(engine, "Other Council", PERIOD, "M9", "working_towards", "Theirs", expected_version=0, user="zed")
@@ -88,6 +97,13 @@ def _fill(engine: Engine) -> None:
     assert summary.version == 1
     oldest = panel_history(engine, ORG, PERIOD, "M2", "know")[-1]
     restore_panel(engine, oldest.id, user="carol", expected_version=2)
+    create_organisation(engine, WEXCOMBE, user="kim")
+    set_member(engine, WEXCOMBE, "Sam@Wexcombe.gov.uk", "viewer", user="kim")
+    set_member(engine, WEXCOMBE, "sam@wexcombe.gov.uk", "editor", expected_version=1, user="kim")
+    set_member(engine, WEXCOMBE, "@wexcombe.gov.uk", "viewer", user="kim")
+    set_member(engine, ORG, "lee@northbrook.gov.uk", "editor", user="kim")  # an organisation known by its data
+    set_member(engine, ORG, "gone@northbrook.gov.uk", "viewer", user="kim")
+    remove_member(engine, ORG, "gone@northbrook.gov.uk", expected_version=1, user="kim")
 
 
 def _without_time(document: dict[str, Any]) -> dict[str, Any]:
@@ -101,7 +117,7 @@ def test_export_holds_everything_as_plain_json(engine: Engine) -> None:
     _fill(engine)
     document = export_all(engine)
     assert list(document) == ["format", "format_version", "schema_version", "exported_at", "panels", "actions",
-                              "settings", "figure_sets", "audit"]
+                              "settings", "figure_sets", "organisations", "memberships", "audit"]
     assert (document["format"], document["format_version"], document["schema_version"]) == (
         "wres-backup", 1, SCHEMA_VERSION)
     assert dt.datetime.fromisoformat(document["exported_at"]).utcoffset() == dt.timedelta(0)
@@ -131,6 +147,25 @@ def test_export_holds_everything_as_plain_json(engine: Engine) -> None:
         ("action", "created"), ("action", "created"), ("action", "created"),
         ("action", "updated"), ("action", "deleted"),
         ("settings", "created"), ("figure_set", "created"), ("figure_set", "created"), ("panel", "restored"),
+        ("organisation", "created"), ("membership", "created"), ("membership", "updated"),
+        ("membership", "created"), ("membership", "created"), ("membership", "created"), ("membership", "deleted"),
+    ]
+    assert document["organisations"] == [
+        {"organisation": WEXCOMBE, "created_by": "kim", "created_at": document["organisations"][0]["created_at"]},
+    ]
+    assert dt.datetime.fromisoformat(document["organisations"][0]["created_at"]).utcoffset() == dt.timedelta(0)
+    assert [(m["organisation"], m["member"], m["role"], m["version"], m["updated_by"])
+            for m in document["memberships"]] == [
+        (ORG, "lee@northbrook.gov.uk", "editor", 1, "kim"),
+        (WEXCOMBE, "@wexcombe.gov.uk", "viewer", 1, "kim"),
+        (WEXCOMBE, "sam@wexcombe.gov.uk", "editor", 2, "kim"),
+    ]
+    assert set(document["memberships"][0]) == {"organisation", "member", "role", "version", "updated_by",
+                                               "updated_at"}
+    assert [(e["entity_key"], e["before"], e["after"]) for e in document["audit"][12:15]] == [
+        ("", None, {"name": WEXCOMBE}),
+        ("sam@wexcombe.gov.uk", None, {"role": "viewer"}),
+        ("sam@wexcombe.gov.uk", {"role": "viewer"}, {"role": "editor"}),
     ]
     assert set(document["audit"][0]) == {"organisation", "entity", "entity_key", "change", "before", "after",
                                          "version", "changed_by", "changed_at"}
@@ -154,7 +189,8 @@ def test_write_backup_to_a_path_or_a_file(engine: Engine, tmp_path: Path) -> Non
 def _round_trip(source: Engine, target: Engine) -> None:
     exported = export_all(source)
     report = import_all(target, copy.deepcopy(exported), user="importer")
-    assert report.created == {"panels": 2, "actions": 2, "settings": 1, "figure_sets": 2, "audit": 12}
+    assert report.created == {"panels": 2, "actions": 2, "settings": 1, "figure_sets": 2, "organisations": 1,
+                              "memberships": 3, "audit": 19}
     assert not any(report.replaced.values()) and not any(report.unchanged.values())
     again = export_all(target)
     assert _without_time(again) == _without_time(exported)
@@ -162,13 +198,22 @@ def _round_trip(source: Engine, target: Engine) -> None:
     assert load_actions(target, ORG, PERIOD) == load_actions(source, ORG, PERIOD)
     assert load_panel(target, ORG, PERIOD, "M2", "know") == load_panel(source, ORG, PERIOD, "M2", "know")
     assert load_settings(target, ORG) == load_settings(source, ORG)
+    assert known_organisations(target) == [ORG, "Other Council", WEXCOMBE]
+    assert roles_of(target, "sam@wexcombe.gov.uk") == ((WEXCOMBE, "editor"),)
+    assert roles_of(target, "jo@wexcombe.gov.uk") == ((WEXCOMBE, "viewer"),)
+    assert roles_of(target, "gone@northbrook.gov.uk") == ()
+    for organisation in (ORG, WEXCOMBE):
+        assert [(m.member, m.role, m.version, m.updated_by, as_utc(m.updated_at)) for m in members(target, organisation)
+                ] == [(m.member, m.role, m.version, m.updated_by, as_utc(m.updated_at))
+                      for m in members(source, organisation)]
     for there, here in zip(list_figure_sets(source), list_figure_sets(target), strict=True):
         assert_frame_equal(load_figure_set(target, here.id).counts, load_figure_set(source, there.id).counts)
         assert (here.version, here.saved_by, here.saved_at) == (there.version, there.saved_by, there.saved_at)
     # Importing the same file again changes nothing.
     second = import_all(target, copy.deepcopy(exported), user="importer")
     assert not second.changed
-    assert second.unchanged == {"panels": 2, "actions": 2, "settings": 1, "figure_sets": 2, "audit": 12}
+    assert second.unchanged == {"panels": 2, "actions": 2, "settings": 1, "figure_sets": 2, "organisations": 1,
+                                "memberships": 3, "audit": 19}
     assert _without_time(export_all(target)) == _without_time(exported)
     # Saving still works after the import, new ids following the imported ones.
     saved = save_actions(target, ORG, PERIOD, [*load_actions(target, ORG, PERIOD), Action(objective="New")],
@@ -213,7 +258,7 @@ def test_import_replaces_what_differs_and_leaves_the_rest(engine: Engine, tmp_pa
     save_panel(engine, ORG, PERIOD, "M4", "know", "Only here", expected_version=0, user="zoe")
     report = import_all(engine, export_all(source), user="importer")
     assert (report.created["panels"], report.replaced["panels"], report.unchanged["panels"]) == (0, 2, 0)
-    assert (report.created["audit"], report.unchanged["audit"]) == (1, 12)
+    assert (report.created["audit"], report.unchanged["audit"]) == (1, 19)
     assert report.unchanged["actions"] == 2
     panel = load_panel(engine, ORG, PERIOD, "M2", "know")
     assert (panel.text, panel.version, panel.updated_by) == ("Source's newer words", 4, "importer")
@@ -412,6 +457,8 @@ def test_the_import_report_in_words() -> None:
         "actions: 0 created, 0 replaced, 0 unchanged",
         "settings: 0 created, 0 replaced, 0 unchanged",
         "figure sets: 0 created, 0 replaced, 0 unchanged",
+        "organisations: 0 created, 0 replaced, 0 unchanged",
+        "memberships: 0 created, 0 replaced, 0 unchanged",
         "audit: 0 created, 0 replaced, 5 unchanged",
     ]
     assert not ImportReport().changed
@@ -466,7 +513,7 @@ def test_cli_export_import_upgrade_and_version(cli_database: Path, tmp_path: Pat
     engine.dispose()
     code, out, _err = _run(capsys, "export", str(tmp_path / "backup.json"))
     assert (code, out) == (0, f"Wrote {tmp_path / 'backup.json'}: 2 panels, 2 objectives, 1 settings, "
-                              "2 figure sets, 12 history entries\n")
+                              "2 figure sets, 1 organisations, 3 people's roles, 19 history entries\n")
     monkeypatch.setenv("WRES_DATABASE_URL", f"sqlite:///{tmp_path / 'other.sqlite'}")
     code, out, _err = _run(capsys, "import", str(tmp_path / "backup.json"), "--user", "Importer Name")
     assert code == 0
@@ -475,7 +522,9 @@ def test_cli_export_import_upgrade_and_version(cli_database: Path, tmp_path: Pat
         "  actions: 2 created, 0 replaced, 0 unchanged",
         "  settings: 1 created, 0 replaced, 0 unchanged",
         "  figure sets: 2 created, 0 replaced, 0 unchanged",
-        "  audit: 12 created, 0 replaced, 0 unchanged",
+        "  organisations: 1 created, 0 replaced, 0 unchanged",
+        "  memberships: 3 created, 0 replaced, 0 unchanged",
+        "  audit: 19 created, 0 replaced, 0 unchanged",
     ]
     code, out, _err = _run(capsys, "import", str(tmp_path / "backup.json"))
     assert out.splitlines()[0].endswith(": nothing changed")
