@@ -317,6 +317,152 @@ def test_an_item_without_history_in_the_file_is_recorded_as_imported(tmp_path: P
     assert not import_all(target, document, user="importer").changed
 
 
+# Organisations and who belongs to each
+
+
+def test_an_administrators_backup_brings_back_the_organisations_and_who_belongs(engine: Engine,
+                                                                                tmp_path: Path) -> None:
+    source = _sqlite(tmp_path, "source.sqlite")
+    create_organisation(source, WEXCOMBE, user="kim")
+    set_member(source, WEXCOMBE, "Sam@Wexcombe.gov.uk", "editor", user="kim")
+    set_member(source, WEXCOMBE, "@wexcombe.gov.uk", "viewer", user="kim")
+    document = export_all(source)  # the command line's caller: an administrator
+    assert [(o["organisation"], o["created_by"]) for o in document["organisations"]] == [(WEXCOMBE, "kim")]
+    assert [(m["member"], m["role"], m["version"], m["updated_by"]) for m in document["memberships"]] == [
+        ("@wexcombe.gov.uk", "viewer", 1, "kim"), ("sam@wexcombe.gov.uk", "editor", 1, "kim"),
+    ]
+    assert roles_of(engine, "sam@wexcombe.gov.uk") == ()
+    report = import_all(engine, read_backup(json.dumps(document).encode()), user="importer")
+    assert (report.created["organisations"], report.created["memberships"], report.created["audit"]) == (1, 2, 3)
+    assert roles_of(engine, "sam@wexcombe.gov.uk") == ((WEXCOMBE, "editor"),)
+    assert roles_of(engine, "jo@wexcombe.gov.uk") == ((WEXCOMBE, "viewer"),)
+    assert known_organisations(engine) == [WEXCOMBE]
+    sam = members(engine, WEXCOMBE)[0]
+    assert (sam.member, sam.version, sam.updated_by, as_utc(sam.updated_at).isoformat()) == (
+        "sam@wexcombe.gov.uk", 1, "kim", document["memberships"][1]["updated_at"])
+    assert [(e.entity, e.entity_key, e.change, e.recorded, e.imported_from["change"], e.imported_from["changed_by"])
+            for e in reversed(history(engine, WEXCOMBE))] == [
+        ("organisation", "", "imported", {"name": WEXCOMBE}, "created", "kim"),
+        ("membership", "sam@wexcombe.gov.uk", "imported", {"role": "editor"}, "created", "kim"),
+        ("membership", "@wexcombe.gov.uk", "imported", {"role": "viewer"}, "created", "kim"),
+    ]
+    assert _without_time(export_all(engine)) == _without_time(document)
+    again = import_all(engine, document, user="importer")
+    assert not again.changed
+    assert (again.unchanged["organisations"], again.unchanged["memberships"], again.unchanged["audit"]) == (1, 2, 3)
+
+
+def test_a_role_that_differs_here_is_replaced_and_the_history_says_so(tmp_path: Path) -> None:
+    source = _sqlite(tmp_path, "source.sqlite")
+    create_organisation(source, WEXCOMBE, user="kim")
+    set_member(source, WEXCOMBE, "sam@wexcombe.gov.uk", "editor", user="kim")
+    target = _sqlite(tmp_path, "target.sqlite")
+    import_all(target, export_all(source), user="importer")
+    set_member(target, WEXCOMBE, "sam@wexcombe.gov.uk", "viewer", expected_version=1, user="lee")
+    set_member(target, WEXCOMBE, "jo@wexcombe.gov.uk", "viewer", user="lee")  # only here: left alone
+    report = import_all(target, export_all(source), user="importer")
+    assert (report.created["memberships"], report.replaced["memberships"], report.unchanged["memberships"]) == (
+        0, 1, 0)
+    assert (report.created["organisations"], report.unchanged["organisations"]) == (0, 1)
+    assert (report.created["audit"], report.unchanged["audit"]) == (0, 2)
+    assert [(m.member, m.role, m.version, m.updated_by) for m in members(target, WEXCOMBE)] == [
+        ("sam@wexcombe.gov.uk", "editor", 3, "importer"), ("jo@wexcombe.gov.uk", "viewer", 1, "lee"),
+    ]
+    latest = history(target, WEXCOMBE, "membership", "sam@wexcombe.gov.uk")[0]
+    assert (latest.change, latest.before, latest.after, latest.version, latest.changed_by, latest.imported_from) == (
+        "imported", {"role": "viewer"}, {"role": "editor"}, 3, "importer", None)
+    assert roles_of(target, "sam@wexcombe.gov.uk") == ((WEXCOMBE, "editor"),)
+    assert not import_all(target, export_all(source), user="importer").changed
+
+
+def test_a_membership_of_an_organisation_neither_in_the_file_nor_here_is_refused(tmp_path: Path) -> None:
+    document = _document(tmp_path)
+    document["memberships"].append({
+        "organisation": "Nowhere Council", "member": "pat@nowhere.gov.uk", "role": "viewer", "version": 1,
+        "updated_by": "kim", "updated_at": "2026-04-01T09:30:00+00:00",
+    })
+    target = _sqlite(tmp_path, "target.sqlite")
+    save_panel(target, ORG, PERIOD, "M2", "know", "Target's own", expected_version=0, user="zoe")
+    before = export_all(target)
+    with pytest.raises(ValueError, match=r"^memberships\[3\] is of 'Nowhere Council', which is neither among the "
+                                         r"backup's organisations nor an organisation here"):
+        import_all(target, document, user="importer")
+    assert _without_time(export_all(target)) == _without_time(before)
+    assert roles_of(target, "pat@nowhere.gov.uk") == ()
+    # Named among the file's organisations, it is made with its people.
+    named = copy.deepcopy(document)
+    named["organisations"].append({"organisation": "Nowhere Council", "created_by": "kim",
+                                   "created_at": "2026-04-01T09:00:00+00:00"})
+    report = import_all(target, named, user="importer")
+    assert (report.created["organisations"], report.created["memberships"]) == (2, 4)
+    assert roles_of(target, "pat@nowhere.gov.uk") == (("Nowhere Council", "viewer"),)
+
+
+def test_an_organisation_made_here_takes_its_people_from_a_file_that_does_not_name_it(tmp_path: Path) -> None:
+    document = _document(tmp_path)
+    document["organisations"] = []
+    target = _sqlite(tmp_path, "target.sqlite")
+    create_organisation(target, WEXCOMBE, user="it.lead")
+    report = import_all(target, document, user="importer")
+    assert report.created["memberships"] == 3
+    assert known_organisations(target) == [ORG, "Other Council", WEXCOMBE]
+    assert [(m.member, m.role) for m in members(target, WEXCOMBE)] == [("sam@wexcombe.gov.uk", "editor"),
+                                                                        ("@wexcombe.gov.uk", "viewer")]
+
+
+# A backup written before organisations were kept (schema version 4): no organisations or memberships sections.
+OLD_BACKUP: dict[str, Any] = {
+    "format": "wres-backup",
+    "format_version": 1,
+    "schema_version": 4,
+    "exported_at": "2026-04-01T09:30:00+00:00",
+    "panels": [{
+        "organisation": ORG, "period": PERIOD, "scope": "", "metric": "M2", "kind": "know",
+        "text": "Written before organisations were kept", "figures": None, "version": 1, "updated_by": "alex",
+        "updated_at": "2026-03-31T10:00:00+00:00",
+    }],
+    "actions": [],
+    "settings": [{
+        "organisation": ORG, "values": {"bme_label": "Global majority"}, "version": 1, "updated_by": "alex",
+        "updated_at": "2026-03-31T10:05:00+00:00",
+    }],
+    "figure_sets": [],
+    "audit": [
+        {"organisation": ORG, "entity": "panel", "entity_key": f"{PERIOD}/M2/know", "change": "created",
+         "before": None, "after": {"text": "Written before organisations were kept"}, "version": 1,
+         "changed_by": "alex", "changed_at": "2026-03-31T10:00:00+00:00"},
+        {"organisation": ORG, "entity": "settings", "entity_key": "", "change": "created", "before": None,
+         "after": {"values": {"bme_label": "Global majority"}}, "version": 1, "changed_by": "alex",
+         "changed_at": "2026-03-31T10:05:00+00:00"},
+    ],
+}
+
+
+def test_a_backup_from_before_organisations_were_kept_imports_as_before(engine: Engine) -> None:
+    report = import_all(engine, read_backup(json.dumps(OLD_BACKUP).encode()), user="importer")
+    assert report.lines() == [
+        "panels: 1 created, 0 replaced, 0 unchanged",
+        "actions: 0 created, 0 replaced, 0 unchanged",
+        "settings: 1 created, 0 replaced, 0 unchanged",
+        "figure sets: 0 created, 0 replaced, 0 unchanged",
+        "organisations: 0 created, 0 replaced, 0 unchanged",
+        "memberships: 0 created, 0 replaced, 0 unchanged",
+        "audit: 2 created, 0 replaced, 0 unchanged",
+    ]
+    panel = load_panel(engine, ORG, PERIOD, "M2", "know")
+    assert (panel.text, panel.version, panel.updated_by) == ("Written before organisations were kept", 1, "alex")
+    assert load_settings(engine, ORG) == ({"bme_label": "Global majority"}, 1)
+    assert [(e.entity, e.change, e.imported_from["changed_by"]) for e in history(engine, ORG)] == [
+        ("settings", "imported", "alex"), ("panel", "imported", "alex"),
+    ]
+    exported = export_all(engine)
+    assert (exported["organisations"], exported["memberships"]) == ([], [])
+    assert {k: v for k, v in exported.items() if k not in ("organisations", "memberships", "schema_version",
+                                                           "exported_at")} == {
+        k: v for k, v in OLD_BACKUP.items() if k not in ("schema_version", "exported_at")}
+    assert not import_all(engine, OLD_BACKUP, user="importer").changed
+
+
 # Refusals
 
 
@@ -367,6 +513,31 @@ def _broken(document: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict
         (("audit", 1, "after", "text"), ["x"], r"^audit\[1\]\.after\.text is not text$"),
         (("audit", 2, "after", "imported"), {}, r"^audit\[2\]\.after has an 'imported' note"),
         (("audit",), {}, r"^the backup's audit is not a list$"),
+        (("organisations", 0, "organisation"), " ", r"^organisations\[0\]\.organisation is required$"),
+        (("organisations", 0, "created_at"), None, r"^organisations\[0\]\.created_at is not a date and time"),
+        (("organisations",), "Wexcombe", r"^the backup's organisations is not a list$"),
+        (("memberships", 0, "member"), "Lee@Northbrook.gov.uk",
+         r"^memberships\[0\]\.member is 'Lee@Northbrook\.gov\.uk', not an address or @domain as stored "
+         r"\('lee@northbrook\.gov\.uk'\)$"),
+        (("memberships", 1, "member"), "wexcombe.gov.uk", r"^memberships\[1\]\.member is 'wexcombe\.gov\.uk': write a"),
+        (("memberships", 1, "member"), 7, r"^memberships\[1\]\.member is 7, which is not an address or @domain$"),
+        (("memberships", 2, "role"), "administrator",
+         r"^memberships\[2\]\.role is 'administrator', not one of editor, viewer$"),
+        (("memberships", 2, "version"), 0, r"^memberships\[2\]\.version is not a whole number of 1 or more$"),
+        (("memberships", 0, "updated_at"), "today", r"^memberships\[0\]\.updated_at is not a date and time"),
+        (("memberships", 0, "organisation"), None, r"^memberships\[0\]\.organisation is not text$"),
+        (("memberships",), {}, r"^the backup's memberships is not a list$"),
+        (("audit", 12, "entity_key"), WEXCOMBE,
+         r"^audit\[12\]\.entity_key 'Wexcombe Borough Council' is not an organisation's key$"),
+        (("audit", 12, "after"), {"title": WEXCOMBE},
+         r"^audit\[12\] does not record an organisation's state \(name\)$"),
+        (("audit", 12, "after", "name"), ["x"], r"^audit\[12\]\.after\.name is not text$"),
+        (("audit", 13, "entity_key"), "Sam@Wexcombe.gov.uk",
+         r"^audit\[13\]\.entity_key 'Sam@Wexcombe\.gov\.uk' is not a membership's key$"),
+        (("audit", 13, "entity_key"), "", r"^audit\[13\]\.entity_key '' is not a membership's key$"),
+        (("audit", 13, "after"), {"rank": "editor"}, r"^audit\[13\] does not record a membership's state \(role\)$"),
+        (("audit", 14, "before", "role"), "owner", r"^audit\[14\]\.before\.role is 'owner', not one of editor"),
+        (("audit", 18, "entity"), "member", r"^audit\[18\]\.entity is 'member', not one of panel"),
         (("panels", 1), ["not", "an", "object"], r"^panels\[1\] is not a JSON object$"),
         (("format_version",), 2, r"format version 2, newer than this application reads \(1\): update the app"),
         (("format_version",), "1", r"format_version is not a whole number"),
@@ -386,12 +557,23 @@ def test_a_bad_item_is_named_and_nothing_is_written(tmp_path: Path, path: tuple[
 
 
 def test_repeated_items_are_refused(tmp_path: Path) -> None:
-    document = _document(tmp_path)
+    original = _document(tmp_path)
+    document = copy.deepcopy(original)
     document["panels"].append(dict(document["panels"][0], text="another"))
     target = _sqlite(tmp_path, "target.sqlite")
     with pytest.raises(ValueError, match=r"^panels\[2\] repeats panels\[0\] \(the same organisation, period"):
         import_all(target, document, user="importer")
     assert export_all(target)["panels"] == []
+    document = copy.deepcopy(original)
+    document["memberships"].append(dict(document["memberships"][2], role="viewer"))
+    with pytest.raises(ValueError, match=r"^memberships\[3\] repeats memberships\[2\] \(the same organisation and "
+                                         r"member\)$"):
+        import_all(target, document, user="importer")
+    document = copy.deepcopy(original)
+    document["organisations"].append(dict(document["organisations"][0]))
+    with pytest.raises(ValueError, match=r"^organisations\[1\] repeats organisations\[0\]"):
+        import_all(target, document, user="importer")
+    assert (export_all(target)["organisations"], export_all(target)["memberships"]) == ([], [])
 
 
 def test_a_failure_part_way_through_the_import_writes_nothing(engine: Engine, tmp_path: Path,
