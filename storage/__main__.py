@@ -102,7 +102,8 @@ def _export(url: str, file: str) -> int:
         engine.dispose()
     counts = ", ".join(f"{len(document[kind])} {label}" for kind, label in (
         ("panels", "panels"), ("actions", "objectives"), ("settings", "settings"),
-        ("figure_sets", "figure sets"), ("audit", "history entries")))
+        ("figure_sets", "figure sets"), ("organisations", "organisations"), ("memberships", "people's roles"),
+        ("audit", "history entries")))
     print(f"Wrote {file}: {counts}")
     return EXIT_OK
 

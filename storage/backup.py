@@ -1,5 +1,6 @@
-"""Back up everything stored (panels, action plans, settings, figure sets, history) as one JSON
-document, and import such a document into another database or the same one.
+"""Back up everything stored (panels, action plans, settings, figure sets, the organisations the service knows
+and who belongs to each, history) as one JSON document, and import such a document into another database or the
+same one.
 
 The document holds plain JSON values only. Importing checks the whole document before writing
 anything, then writes in one transaction: an item that is not there is created as it was (same
@@ -8,6 +9,13 @@ as "imported" with before and after); an identical one is left alone. Items in t
 in the file are left alone too. History entries from the file are added once, however often the
 same file is imported. So export -> import into an empty database -> export gives the same
 document, apart from exported_at, and importing a file a second time changes nothing.
+
+Organisations and memberships (schema version 5) are sections of their own. Who belongs to an organisation (people's
+addresses and roles) is an administrator's to see: only an administrator's backup holds the memberships and their
+history; an editor's holds the names of the organisations it covers. A backup written before these sections
+existed has neither, and imports as it always did. An organisation the file names is added when this database has
+no row for it, else left alone (it has no content to replace). A membership is created, replaced (another role) or
+left alone like the other items; one of an organisation neither in the file nor known here refuses the import.
 """
 
 from __future__ import annotations
@@ -23,10 +31,11 @@ from pathlib import Path
 from typing import IO, Any, Literal, overload
 
 import pandas as pd
-from sqlalchemy import Engine, and_, delete, insert, select, text, update
+from sqlalchemy import Engine, and_, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from access import Caller
+from access.policy import entry_of
 from metrics.counts import FigureSet, Period
 from metrics.registry import METRICS, THEMES
 from storage.actions import RAG_MEANINGS, TEXT_FIELDS, Action, checked_action
@@ -52,6 +61,7 @@ from storage.db import (
     figure_set_state,
     figure_sets,
     inserted_id,
+    memberships,
     organisation_settings,
     panel_key,
     panel_state,
@@ -64,7 +74,9 @@ from storage.db import (
     utc_now,
     write_transaction,
 )
+from storage.db import organisations as organisations_table  # export_all's `organisations` is names
 from storage.figure_sets import MAX_JSON_CHARS, SOURCES, _checked_counts, _count_rows
+from storage.memberships import MAX_MEMBERS, ROLES, _known
 from storage.organisation_settings import _encode as encode_settings
 from storage.panels import PANEL_KINDS
 
@@ -73,20 +85,25 @@ FORMAT_VERSION = 1
 MAX_BACKUP_BYTES = 200 * 1024 * 1024
 # An entry's before or after: the largest state (settings, 200,000 characters) and its notes.
 MAX_STATE_CHARS = 250_000
-KINDS: tuple[str, ...] = ("panels", "actions", "settings", "figure_sets", "audit")
+KINDS: tuple[str, ...] = ("panels", "actions", "settings", "figure_sets", "organisations", "memberships", "audit")
 # The state every entry of an entity must have recorded.
 STATE_KEYS: dict[str, tuple[str, ...]] = {
     "panel": ("text",),
     "action": ACTION_STATE_FIELDS,
     "settings": ("values",),
     "figure_set": FIGURE_SET_STATE_FIELDS,
+    "organisation": ("name",),
+    "membership": ("role",),
 }
+# Sections a backup written before they existed does not have: read as empty.
+OPTIONAL_KINDS: tuple[str, ...] = ("organisations", "memberships")
 
 
 @dataclass(frozen=True)
 class ImportReport:
-    """How many of each kind (panels, actions, settings, figure_sets, audit) the import created,
-    replaced or left unchanged. History entries are only ever created (added) or unchanged (already there)."""
+    """How many of each kind (panels, actions, settings, figure_sets, organisations, memberships, audit) the import
+    created, replaced or left unchanged. Organisations and history entries are only ever created (added) or
+    unchanged (already there)."""
 
     created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     replaced: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
@@ -170,6 +187,15 @@ def _figure_set_out(row: Any, counts: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _organisation_out(row: Any) -> dict[str, Any]:
+    return {"organisation": row.organisation, "created_by": row.created_by, "created_at": _iso(row.created_at)}
+
+
+def _membership_out(row: Any) -> dict[str, Any]:
+    return {"organisation": row.organisation, "member": row.member, "role": row.role, "version": row.version,
+            "updated_by": row.updated_by, "updated_at": _iso(row.updated_at)}
+
+
 def _count_out(row: Any) -> dict[str, Any]:
     return {"metric": row.metric, "item": row.item, "group": row.group_name, "events": row.events,
             "base": row.base}
@@ -196,8 +222,10 @@ def export_all(
     engine: Engine, *, organisations: Iterable[str] | None = None, caller: Caller = UNRESTRICTED
 ) -> dict[str, Any]:
     """Everything stored, as plain JSON values, read as of one moment: of `organisations` only when given,
-    and only of the organisations the caller may export (exported_organisations)."""
+    and only of the organisations the caller may export (exported_organisations). Who belongs to each organisation
+    (the memberships and their history) only when the caller is an administrator: that list is theirs alone."""
     chosen = exported_organisations(caller, organisations)
+    with_members = caller.administrator
 
     def only(query: Any, table: Any) -> Any:
         return query if chosen is None else query.where(table.c.organisation.in_(chosen))
@@ -228,10 +256,20 @@ def export_all(
                 select(figure_sets).order_by(figure_sets.c.organisation, figure_sets.c.period_end,
                                              figure_sets.c.scope), figure_sets))
             exported_sets = [_figure_set_out(row, counts_by_set.get(row.id, [])) for row in set_rows]
-            exported_audit = [
-                portable(entry_from_row(row))
-                for row in conn.execute(only(select(audit_log).order_by(audit_log.c.id), audit_log))
+            exported_names = [
+                _organisation_out(row)
+                for row in conn.execute(only(
+                    select(organisations_table).order_by(organisations_table.c.organisation), organisations_table))
             ]
+            exported_memberships = [
+                _membership_out(row)
+                for row in conn.execute(only(select(memberships).order_by(memberships.c.organisation,
+                                                                          memberships.c.member), memberships))
+            ] if with_members else []
+            audit_query = only(select(audit_log).order_by(audit_log.c.id), audit_log)
+            if not with_members:
+                audit_query = audit_query.where(audit_log.c.entity != "membership")
+            exported_audit = [portable(entry_from_row(row)) for row in conn.execute(audit_query)]
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -241,6 +279,8 @@ def export_all(
         "actions": exported_actions,
         "settings": exported_settings,
         "figure_sets": exported_sets,
+        "organisations": exported_names,
+        "memberships": exported_memberships,
         "audit": exported_audit,
     }
 
@@ -398,7 +438,7 @@ def _dict(item: dict[str, Any], name: str, where: str) -> dict[str, Any]:
 
 
 def _items(data: dict[str, Any], kind: str, check: Callable[[dict[str, Any], str], dict[str, Any]]) -> list[dict]:
-    found = _get(data, kind, "the backup")
+    found = data.get(kind, []) if kind in OPTIONAL_KINDS else _get(data, kind, "the backup")
     if not isinstance(found, list):
         raise ValueError(f"the backup's {kind} is not a list")
     checked = []
@@ -556,6 +596,43 @@ def _check_figure_set(item: dict[str, Any], where: str) -> dict[str, Any]:
     }
 
 
+def _check_organisation(item: dict[str, Any], where: str) -> dict[str, Any]:
+    return {
+        "organisation": _name(item, "organisation", where),
+        "by": _name(item, "created_by", where, optional=True),
+        "at": _moment(item, "created_at", where),
+    }
+
+
+def _member(item: dict[str, Any], name: str, where: str) -> str:
+    """An address or @domain exactly as access.policy.entry_of stores it."""
+    value = _get(item, name, where)
+    try:
+        entry = entry_of(value)
+    except ValueError as error:
+        raise ValueError(f"{where}.{name} is {error}") from None
+    if entry != value:
+        raise ValueError(f"{where}.{name} is {value!r}, not an address or @domain as stored ({entry!r})")
+    return entry
+
+
+def _check_membership(item: dict[str, Any], where: str) -> dict[str, Any]:
+    return {
+        "organisation": _name(item, "organisation", where),
+        "member": _member(item, "member", where),
+        "role": _one_of(item, "role", where, ROLES),
+        "version": _whole(item, "version", where),
+        "by": _name(item, "updated_by", where, optional=True),
+        "at": _moment(item, "updated_at", where),
+    }
+
+
+def _a(entity: str) -> str:
+    """"a panel", "a figure set", "an organisation": the entity in words."""
+    words = entity.replace("_", " ")
+    return f"{'an' if words[0] in 'aeiou' else 'a'} {words}"
+
+
 def _check_key(entity: str, key: str, where: str) -> None:
     parts = key.split("/", 1 if entity == "figure_set" else -1)
     try:
@@ -565,15 +642,19 @@ def _check_key(entity: str, key: str, where: str) -> None:
             valid = metric in METRICS and kind in PANEL_KINDS
         elif entity == "action":
             valid = key.isascii() and key.isdigit() and int(key) >= 1
-        elif entity == "settings":
+        elif entity in ("settings", "organisation"):
             valid = key == ""
-        else:
+        elif entity == "membership":
+            valid = entry_of(key) == key
+        elif entity == "figure_set":
             check_period(parts[0])
             valid = len(parts) == 2
+        else:
+            valid = False  # an entity this code has no key for: refused rather than guessed
     except ValueError:
         valid = False
     if not valid:
-        raise ValueError(f"{where}.entity_key {key!r} is not a {entity.replace('_', ' ')}'s key")
+        raise ValueError(f"{where}.entity_key {key!r} is not {_a(entity)}'s key")
 
 
 def _state(item: dict[str, Any], name: str, where: str) -> dict[str, Any] | None:
@@ -598,12 +679,17 @@ def _check_entry(item: dict[str, Any], where: str) -> dict[str, Any]:
     after = _state(item, "after", where)
     recorded = {k: v for k, v in (after or {}).items() if k not in NOTE_KEYS} or before
     if recorded is None or any(name not in recorded for name in STATE_KEYS[entity]):
-        raise ValueError(f"{where} does not record a {entity.replace('_', ' ')}'s state "
+        raise ValueError(f"{where} does not record {_a(entity)}'s state "
                          f"({', '.join(STATE_KEYS[entity])})")
-    if entity == "panel":
-        for name, state in (("before", before), ("after", after)):
-            if state is not None and "text" in state:
-                _text(state, "text", f"{where}.{name}")
+    for name, state in (("before", before), ("after", after)):
+        if state is None:
+            continue
+        if entity == "panel" and "text" in state:
+            _text(state, "text", f"{where}.{name}")
+        elif entity == "organisation" and "name" in state:
+            _name(state, "name", f"{where}.{name}")
+        elif entity == "membership" and "role" in state:
+            _one_of(state, "role", f"{where}.{name}", ROLES)
     changed_at = _moment(item, "changed_at", where)
     assert changed_at is not None
     return {
@@ -633,6 +719,8 @@ class _Checked:
     actions: list[dict[str, Any]]
     settings: list[dict[str, Any]]
     figure_sets: list[dict[str, Any]]
+    organisations: list[dict[str, Any]]
+    memberships: list[dict[str, Any]]
     audit: list[dict[str, Any]]
 
 
@@ -646,6 +734,8 @@ def check_backup(data: Any) -> _Checked:
         actions=_items(data, "actions", _check_action),
         settings=_items(data, "settings", _check_settings),
         figure_sets=_items(data, "figure_sets", _check_figure_set),
+        organisations=_items(data, "organisations", _check_organisation),
+        memberships=_items(data, "memberships", _check_membership),
         audit=_items(data, "audit", _check_entry),
     )
     _no_repeats(checked.panels, "panels",
@@ -655,6 +745,9 @@ def check_backup(data: Any) -> _Checked:
     _no_repeats(checked.settings, "settings", lambda s: s["organisation"], "organisation")
     _no_repeats(checked.figure_sets, "figure_sets", lambda f: (f["organisation"], f["period_end"], f["scope"]),
                 "organisation, period end and scope")
+    _no_repeats(checked.organisations, "organisations", lambda o: o["organisation"], "organisation")
+    _no_repeats(checked.memberships, "memberships", lambda m: (m["organisation"], m["member"]),
+                "organisation and member")
     return checked
 
 
@@ -855,6 +948,57 @@ class _Import:
             self.replaced(item["organisation"], "figure_set", key, figure_set_state(current._mapping), state,
                           current.version + 1)
 
+    def refuse_unknown_organisations(self, checked: _Checked) -> None:
+        """Before anything is written: every membership's organisation will be known here once the file is in (made,
+        or with data: here already, or in the file's organisations or data), as set_member requires; a role in an
+        organisation nobody made would be a role in nothing."""
+        if not checked.memberships:
+            return
+        known = _known(self.conn) | {item["organisation"] for kind in KINDS if kind not in ("memberships", "audit")
+                                     for item in getattr(checked, kind)}
+        for index, item in enumerate(checked.memberships):
+            if item["organisation"] not in known:
+                raise ValueError(f"memberships[{index}] is of {item['organisation']!r}, which is neither among the "
+                                 "backup's organisations nor an organisation here: make it first, or import a "
+                                 "backup that holds it")
+
+    def organisations(self, items: list[dict[str, Any]]) -> None:
+        """An organisation is its name: added as it was made when there is no row for it here, else left alone."""
+        for item in items:
+            where = organisations_table.c.organisation == item["organisation"]
+            if self.conn.execute(select(organisations_table.c.organisation).where(where)).first() is not None:
+                self.count("unchanged", "organisations")
+                continue
+            self.conn.execute(insert(organisations_table).values(
+                organisation=item["organisation"], created_by=item["by"], created_at=item["at"]))
+            self.count("created", "organisations")
+
+    def memberships(self, items: list[dict[str, Any]]) -> None:
+        for item in items:
+            organisation, member = item["organisation"], item["member"]
+            where = and_(memberships.c.organisation == organisation, memberships.c.member == member)
+            current = self.conn.execute(select(memberships).where(where)).first()
+            state = {"role": item["role"]}
+            if current is None:
+                self.conn.execute(insert(memberships).values(
+                    organisation=organisation, member=member, role=item["role"], version=item["version"],
+                    updated_by=item["by"], updated_at=item["at"]))
+                self.count("created", "memberships")
+                self.created.append(("membership", organisation, member, item["version"], state))
+            elif current.role == item["role"]:
+                self.count("unchanged", "memberships")
+            else:
+                self.conn.execute(update(memberships).where(where).values(
+                    role=item["role"], version=current.version + 1, updated_by=self.user, updated_at=self.now))
+                self.count("replaced", "memberships")
+                self.replaced(organisation, "membership", member, {"role": current.role}, state, current.version + 1)
+        for organisation in sorted({item["organisation"] for item in items}):
+            count = self.conn.execute(select(func.count()).select_from(memberships)
+                                      .where(memberships.c.organisation == organisation)).scalar_one()
+            if count > MAX_MEMBERS:  # the transaction is rolled back: nothing is written
+                raise ValueError(f"{organisation!r} would have {count:,} people with a role, more than "
+                                 f"{MAX_MEMBERS:,}: give roles by @domain instead")
+
     def _write_counts(self, figure_set_id: int, counts: pd.DataFrame) -> None:
         rows = _count_rows(figure_set_id, counts)
         if rows:
@@ -923,10 +1067,13 @@ def import_all(engine: Engine, data: dict[str, Any], *, user: str, caller: Calle
     with write_transaction(engine) as conn:
         work = _Import(conn, user)
         work.read_history(_organisations(checked))
+        work.refuse_unknown_organisations(checked)
         work.panels(checked.panels)
         new_keys = work.actions(checked.actions)
         work.settings(checked.settings)
         work.figure_sets(checked.figure_sets)
+        work.organisations(checked.organisations)
+        work.memberships(checked.memberships)
         entries = [
             {**entry, "entity_key": new_keys.get((entry["organisation"], entry["entity_key"]), entry["entity_key"])}
             if entry["entity"] == "action" else entry

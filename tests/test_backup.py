@@ -21,29 +21,37 @@ from storage import (
     SCHEMA_VERSION,
     Action,
     counting_choices,
+    create_organisation,
     create_schema,
     export_all,
     history,
     import_all,
+    known_organisations,
     list_figure_sets,
     load_actions,
     load_figure_set,
     load_panel,
     load_settings,
     make_engine,
+    members,
     panel_history,
     read_backup,
+    remove_member,
     restore_panel,
+    roles_of,
     save_actions,
     save_figure_set,
     save_panel,
     save_settings,
+    set_member,
     write_backup,
 )
 from storage.__main__ import main
 from storage.backup import ImportReport
+from storage.db import as_utc
 
 ORG = "Northbrook Council"
+WEXCOMBE = "Wexcombe Borough Council"
 PERIOD = "2026-03-31"
 POSTGRES_ENV = "WRES_TEST_POSTGRES_URL"
 
@@ -68,7 +76,8 @@ def _figures(organisation: str = ORG, bme_entering: float = 12.5) -> FigureSet:
 
 
 def _fill(engine: Engine) -> None:
-    """A little of everything, with history: two organisations, edits, a deletion, a restore."""
+    """A little of everything, with history: two organisations, edits, a deletion, a restore; and a third
+    organisation an administrator made, with people given roles, one changed and one taken away."""
     save_panel(engine, ORG, PERIOD, "M2", "know", "First draft", expected_version=0, user="alex")
     save_panel(engine, ORG, PERIOD, "M2", "know", "Naïve café — Zoë\r\nline two", expected_version=1, user="beth")
     save_panel(engine, "Other Council", PERIOD, "M9", "working_towards", "Theirs", expected_version=0, user="zed")
@@ -88,6 +97,13 @@ def _fill(engine: Engine) -> None:
     assert summary.version == 1
     oldest = panel_history(engine, ORG, PERIOD, "M2", "know")[-1]
     restore_panel(engine, oldest.id, user="carol", expected_version=2)
+    create_organisation(engine, WEXCOMBE, user="kim")
+    set_member(engine, WEXCOMBE, "Sam@Wexcombe.gov.uk", "viewer", user="kim")
+    set_member(engine, WEXCOMBE, "sam@wexcombe.gov.uk", "editor", expected_version=1, user="kim")
+    set_member(engine, WEXCOMBE, "@wexcombe.gov.uk", "viewer", user="kim")
+    set_member(engine, ORG, "lee@northbrook.gov.uk", "editor", user="kim")  # an organisation known by its data
+    set_member(engine, ORG, "gone@northbrook.gov.uk", "viewer", user="kim")
+    remove_member(engine, ORG, "gone@northbrook.gov.uk", expected_version=1, user="kim")
 
 
 def _without_time(document: dict[str, Any]) -> dict[str, Any]:
@@ -101,7 +117,7 @@ def test_export_holds_everything_as_plain_json(engine: Engine) -> None:
     _fill(engine)
     document = export_all(engine)
     assert list(document) == ["format", "format_version", "schema_version", "exported_at", "panels", "actions",
-                              "settings", "figure_sets", "audit"]
+                              "settings", "figure_sets", "organisations", "memberships", "audit"]
     assert (document["format"], document["format_version"], document["schema_version"]) == (
         "wres-backup", 1, SCHEMA_VERSION)
     assert dt.datetime.fromisoformat(document["exported_at"]).utcoffset() == dt.timedelta(0)
@@ -131,6 +147,25 @@ def test_export_holds_everything_as_plain_json(engine: Engine) -> None:
         ("action", "created"), ("action", "created"), ("action", "created"),
         ("action", "updated"), ("action", "deleted"),
         ("settings", "created"), ("figure_set", "created"), ("figure_set", "created"), ("panel", "restored"),
+        ("organisation", "created"), ("membership", "created"), ("membership", "updated"),
+        ("membership", "created"), ("membership", "created"), ("membership", "created"), ("membership", "deleted"),
+    ]
+    assert document["organisations"] == [
+        {"organisation": WEXCOMBE, "created_by": "kim", "created_at": document["organisations"][0]["created_at"]},
+    ]
+    assert dt.datetime.fromisoformat(document["organisations"][0]["created_at"]).utcoffset() == dt.timedelta(0)
+    assert [(m["organisation"], m["member"], m["role"], m["version"], m["updated_by"])
+            for m in document["memberships"]] == [
+        (ORG, "lee@northbrook.gov.uk", "editor", 1, "kim"),
+        (WEXCOMBE, "@wexcombe.gov.uk", "viewer", 1, "kim"),
+        (WEXCOMBE, "sam@wexcombe.gov.uk", "editor", 2, "kim"),
+    ]
+    assert set(document["memberships"][0]) == {"organisation", "member", "role", "version", "updated_by",
+                                               "updated_at"}
+    assert [(e["entity_key"], e["before"], e["after"]) for e in document["audit"][12:15]] == [
+        ("", None, {"name": WEXCOMBE}),
+        ("sam@wexcombe.gov.uk", None, {"role": "viewer"}),
+        ("sam@wexcombe.gov.uk", {"role": "viewer"}, {"role": "editor"}),
     ]
     assert set(document["audit"][0]) == {"organisation", "entity", "entity_key", "change", "before", "after",
                                          "version", "changed_by", "changed_at"}
@@ -154,7 +189,8 @@ def test_write_backup_to_a_path_or_a_file(engine: Engine, tmp_path: Path) -> Non
 def _round_trip(source: Engine, target: Engine) -> None:
     exported = export_all(source)
     report = import_all(target, copy.deepcopy(exported), user="importer")
-    assert report.created == {"panels": 2, "actions": 2, "settings": 1, "figure_sets": 2, "audit": 12}
+    assert report.created == {"panels": 2, "actions": 2, "settings": 1, "figure_sets": 2, "organisations": 1,
+                              "memberships": 3, "audit": 19}
     assert not any(report.replaced.values()) and not any(report.unchanged.values())
     again = export_all(target)
     assert _without_time(again) == _without_time(exported)
@@ -162,13 +198,22 @@ def _round_trip(source: Engine, target: Engine) -> None:
     assert load_actions(target, ORG, PERIOD) == load_actions(source, ORG, PERIOD)
     assert load_panel(target, ORG, PERIOD, "M2", "know") == load_panel(source, ORG, PERIOD, "M2", "know")
     assert load_settings(target, ORG) == load_settings(source, ORG)
+    assert known_organisations(target) == [ORG, "Other Council", WEXCOMBE]
+    assert roles_of(target, "sam@wexcombe.gov.uk") == ((WEXCOMBE, "editor"),)
+    assert roles_of(target, "jo@wexcombe.gov.uk") == ((WEXCOMBE, "viewer"),)
+    assert roles_of(target, "gone@northbrook.gov.uk") == ()
+    for organisation in (ORG, WEXCOMBE):
+        assert [(m.member, m.role, m.version, m.updated_by, as_utc(m.updated_at)) for m in members(target, organisation)
+                ] == [(m.member, m.role, m.version, m.updated_by, as_utc(m.updated_at))
+                      for m in members(source, organisation)]
     for there, here in zip(list_figure_sets(source), list_figure_sets(target), strict=True):
         assert_frame_equal(load_figure_set(target, here.id).counts, load_figure_set(source, there.id).counts)
         assert (here.version, here.saved_by, here.saved_at) == (there.version, there.saved_by, there.saved_at)
     # Importing the same file again changes nothing.
     second = import_all(target, copy.deepcopy(exported), user="importer")
     assert not second.changed
-    assert second.unchanged == {"panels": 2, "actions": 2, "settings": 1, "figure_sets": 2, "audit": 12}
+    assert second.unchanged == {"panels": 2, "actions": 2, "settings": 1, "figure_sets": 2, "organisations": 1,
+                                "memberships": 3, "audit": 19}
     assert _without_time(export_all(target)) == _without_time(exported)
     # Saving still works after the import, new ids following the imported ones.
     saved = save_actions(target, ORG, PERIOD, [*load_actions(target, ORG, PERIOD), Action(objective="New")],
@@ -213,7 +258,7 @@ def test_import_replaces_what_differs_and_leaves_the_rest(engine: Engine, tmp_pa
     save_panel(engine, ORG, PERIOD, "M4", "know", "Only here", expected_version=0, user="zoe")
     report = import_all(engine, export_all(source), user="importer")
     assert (report.created["panels"], report.replaced["panels"], report.unchanged["panels"]) == (0, 2, 0)
-    assert (report.created["audit"], report.unchanged["audit"]) == (1, 12)
+    assert (report.created["audit"], report.unchanged["audit"]) == (1, 19)
     assert report.unchanged["actions"] == 2
     panel = load_panel(engine, ORG, PERIOD, "M2", "know")
     assert (panel.text, panel.version, panel.updated_by) == ("Source's newer words", 4, "importer")
@@ -272,6 +317,152 @@ def test_an_item_without_history_in_the_file_is_recorded_as_imported(tmp_path: P
     assert not import_all(target, document, user="importer").changed
 
 
+# Organisations and who belongs to each
+
+
+def test_an_administrators_backup_brings_back_the_organisations_and_who_belongs(engine: Engine,
+                                                                                tmp_path: Path) -> None:
+    source = _sqlite(tmp_path, "source.sqlite")
+    create_organisation(source, WEXCOMBE, user="kim")
+    set_member(source, WEXCOMBE, "Sam@Wexcombe.gov.uk", "editor", user="kim")
+    set_member(source, WEXCOMBE, "@wexcombe.gov.uk", "viewer", user="kim")
+    document = export_all(source)  # the command line's caller: an administrator
+    assert [(o["organisation"], o["created_by"]) for o in document["organisations"]] == [(WEXCOMBE, "kim")]
+    assert [(m["member"], m["role"], m["version"], m["updated_by"]) for m in document["memberships"]] == [
+        ("@wexcombe.gov.uk", "viewer", 1, "kim"), ("sam@wexcombe.gov.uk", "editor", 1, "kim"),
+    ]
+    assert roles_of(engine, "sam@wexcombe.gov.uk") == ()
+    report = import_all(engine, read_backup(json.dumps(document).encode()), user="importer")
+    assert (report.created["organisations"], report.created["memberships"], report.created["audit"]) == (1, 2, 3)
+    assert roles_of(engine, "sam@wexcombe.gov.uk") == ((WEXCOMBE, "editor"),)
+    assert roles_of(engine, "jo@wexcombe.gov.uk") == ((WEXCOMBE, "viewer"),)
+    assert known_organisations(engine) == [WEXCOMBE]
+    sam = members(engine, WEXCOMBE)[0]
+    assert (sam.member, sam.version, sam.updated_by, as_utc(sam.updated_at).isoformat()) == (
+        "sam@wexcombe.gov.uk", 1, "kim", document["memberships"][1]["updated_at"])
+    assert [(e.entity, e.entity_key, e.change, e.recorded, e.imported_from["change"], e.imported_from["changed_by"])
+            for e in reversed(history(engine, WEXCOMBE))] == [
+        ("organisation", "", "imported", {"name": WEXCOMBE}, "created", "kim"),
+        ("membership", "sam@wexcombe.gov.uk", "imported", {"role": "editor"}, "created", "kim"),
+        ("membership", "@wexcombe.gov.uk", "imported", {"role": "viewer"}, "created", "kim"),
+    ]
+    assert _without_time(export_all(engine)) == _without_time(document)
+    again = import_all(engine, document, user="importer")
+    assert not again.changed
+    assert (again.unchanged["organisations"], again.unchanged["memberships"], again.unchanged["audit"]) == (1, 2, 3)
+
+
+def test_a_role_that_differs_here_is_replaced_and_the_history_says_so(tmp_path: Path) -> None:
+    source = _sqlite(tmp_path, "source.sqlite")
+    create_organisation(source, WEXCOMBE, user="kim")
+    set_member(source, WEXCOMBE, "sam@wexcombe.gov.uk", "editor", user="kim")
+    target = _sqlite(tmp_path, "target.sqlite")
+    import_all(target, export_all(source), user="importer")
+    set_member(target, WEXCOMBE, "sam@wexcombe.gov.uk", "viewer", expected_version=1, user="lee")
+    set_member(target, WEXCOMBE, "jo@wexcombe.gov.uk", "viewer", user="lee")  # only here: left alone
+    report = import_all(target, export_all(source), user="importer")
+    assert (report.created["memberships"], report.replaced["memberships"], report.unchanged["memberships"]) == (
+        0, 1, 0)
+    assert (report.created["organisations"], report.unchanged["organisations"]) == (0, 1)
+    assert (report.created["audit"], report.unchanged["audit"]) == (0, 2)
+    assert [(m.member, m.role, m.version, m.updated_by) for m in members(target, WEXCOMBE)] == [
+        ("sam@wexcombe.gov.uk", "editor", 3, "importer"), ("jo@wexcombe.gov.uk", "viewer", 1, "lee"),
+    ]
+    latest = history(target, WEXCOMBE, "membership", "sam@wexcombe.gov.uk")[0]
+    assert (latest.change, latest.before, latest.after, latest.version, latest.changed_by, latest.imported_from) == (
+        "imported", {"role": "viewer"}, {"role": "editor"}, 3, "importer", None)
+    assert roles_of(target, "sam@wexcombe.gov.uk") == ((WEXCOMBE, "editor"),)
+    assert not import_all(target, export_all(source), user="importer").changed
+
+
+def test_a_membership_of_an_organisation_neither_in_the_file_nor_here_is_refused(tmp_path: Path) -> None:
+    document = _document(tmp_path)
+    document["memberships"].append({
+        "organisation": "Nowhere Council", "member": "pat@nowhere.gov.uk", "role": "viewer", "version": 1,
+        "updated_by": "kim", "updated_at": "2026-04-01T09:30:00+00:00",
+    })
+    target = _sqlite(tmp_path, "target.sqlite")
+    save_panel(target, ORG, PERIOD, "M2", "know", "Target's own", expected_version=0, user="zoe")
+    before = export_all(target)
+    with pytest.raises(ValueError, match=r"^memberships\[3\] is of 'Nowhere Council', which is neither among the "
+                                         r"backup's organisations nor an organisation here"):
+        import_all(target, document, user="importer")
+    assert _without_time(export_all(target)) == _without_time(before)
+    assert roles_of(target, "pat@nowhere.gov.uk") == ()
+    # Named among the file's organisations, it is made with its people.
+    named = copy.deepcopy(document)
+    named["organisations"].append({"organisation": "Nowhere Council", "created_by": "kim",
+                                   "created_at": "2026-04-01T09:00:00+00:00"})
+    report = import_all(target, named, user="importer")
+    assert (report.created["organisations"], report.created["memberships"]) == (2, 4)
+    assert roles_of(target, "pat@nowhere.gov.uk") == (("Nowhere Council", "viewer"),)
+
+
+def test_an_organisation_made_here_takes_its_people_from_a_file_that_does_not_name_it(tmp_path: Path) -> None:
+    document = _document(tmp_path)
+    document["organisations"] = []
+    target = _sqlite(tmp_path, "target.sqlite")
+    create_organisation(target, WEXCOMBE, user="it.lead")
+    report = import_all(target, document, user="importer")
+    assert report.created["memberships"] == 3
+    assert known_organisations(target) == [ORG, "Other Council", WEXCOMBE]
+    assert [(m.member, m.role) for m in members(target, WEXCOMBE)] == [("sam@wexcombe.gov.uk", "editor"),
+                                                                        ("@wexcombe.gov.uk", "viewer")]
+
+
+# A backup written before organisations were kept (schema version 4): no organisations or memberships sections.
+OLD_BACKUP: dict[str, Any] = {
+    "format": "wres-backup",
+    "format_version": 1,
+    "schema_version": 4,
+    "exported_at": "2026-04-01T09:30:00+00:00",
+    "panels": [{
+        "organisation": ORG, "period": PERIOD, "scope": "", "metric": "M2", "kind": "know",
+        "text": "Written before organisations were kept", "figures": None, "version": 1, "updated_by": "alex",
+        "updated_at": "2026-03-31T10:00:00+00:00",
+    }],
+    "actions": [],
+    "settings": [{
+        "organisation": ORG, "values": {"bme_label": "Global majority"}, "version": 1, "updated_by": "alex",
+        "updated_at": "2026-03-31T10:05:00+00:00",
+    }],
+    "figure_sets": [],
+    "audit": [
+        {"organisation": ORG, "entity": "panel", "entity_key": f"{PERIOD}/M2/know", "change": "created",
+         "before": None, "after": {"text": "Written before organisations were kept"}, "version": 1,
+         "changed_by": "alex", "changed_at": "2026-03-31T10:00:00+00:00"},
+        {"organisation": ORG, "entity": "settings", "entity_key": "", "change": "created", "before": None,
+         "after": {"values": {"bme_label": "Global majority"}}, "version": 1, "changed_by": "alex",
+         "changed_at": "2026-03-31T10:05:00+00:00"},
+    ],
+}
+
+
+def test_a_backup_from_before_organisations_were_kept_imports_as_before(engine: Engine) -> None:
+    report = import_all(engine, read_backup(json.dumps(OLD_BACKUP).encode()), user="importer")
+    assert report.lines() == [
+        "panels: 1 created, 0 replaced, 0 unchanged",
+        "actions: 0 created, 0 replaced, 0 unchanged",
+        "settings: 1 created, 0 replaced, 0 unchanged",
+        "figure sets: 0 created, 0 replaced, 0 unchanged",
+        "organisations: 0 created, 0 replaced, 0 unchanged",
+        "memberships: 0 created, 0 replaced, 0 unchanged",
+        "audit: 2 created, 0 replaced, 0 unchanged",
+    ]
+    panel = load_panel(engine, ORG, PERIOD, "M2", "know")
+    assert (panel.text, panel.version, panel.updated_by) == ("Written before organisations were kept", 1, "alex")
+    assert load_settings(engine, ORG) == ({"bme_label": "Global majority"}, 1)
+    assert [(e.entity, e.change, e.imported_from["changed_by"]) for e in history(engine, ORG)] == [
+        ("settings", "imported", "alex"), ("panel", "imported", "alex"),
+    ]
+    exported = export_all(engine)
+    assert (exported["organisations"], exported["memberships"]) == ([], [])
+    assert {k: v for k, v in exported.items() if k not in ("organisations", "memberships", "schema_version",
+                                                           "exported_at")} == {
+        k: v for k, v in OLD_BACKUP.items() if k not in ("schema_version", "exported_at")}
+    assert not import_all(engine, OLD_BACKUP, user="importer").changed
+
+
 # Refusals
 
 
@@ -322,6 +513,31 @@ def _broken(document: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict
         (("audit", 1, "after", "text"), ["x"], r"^audit\[1\]\.after\.text is not text$"),
         (("audit", 2, "after", "imported"), {}, r"^audit\[2\]\.after has an 'imported' note"),
         (("audit",), {}, r"^the backup's audit is not a list$"),
+        (("organisations", 0, "organisation"), " ", r"^organisations\[0\]\.organisation is required$"),
+        (("organisations", 0, "created_at"), None, r"^organisations\[0\]\.created_at is not a date and time"),
+        (("organisations",), "Wexcombe", r"^the backup's organisations is not a list$"),
+        (("memberships", 0, "member"), "Lee@Northbrook.gov.uk",
+         r"^memberships\[0\]\.member is 'Lee@Northbrook\.gov\.uk', not an address or @domain as stored "
+         r"\('lee@northbrook\.gov\.uk'\)$"),
+        (("memberships", 1, "member"), "wexcombe.gov.uk", r"^memberships\[1\]\.member is 'wexcombe\.gov\.uk': write a"),
+        (("memberships", 1, "member"), 7, r"^memberships\[1\]\.member is 7, which is not an address or @domain$"),
+        (("memberships", 2, "role"), "administrator",
+         r"^memberships\[2\]\.role is 'administrator', not one of editor, viewer$"),
+        (("memberships", 2, "version"), 0, r"^memberships\[2\]\.version is not a whole number of 1 or more$"),
+        (("memberships", 0, "updated_at"), "today", r"^memberships\[0\]\.updated_at is not a date and time"),
+        (("memberships", 0, "organisation"), None, r"^memberships\[0\]\.organisation is not text$"),
+        (("memberships",), {}, r"^the backup's memberships is not a list$"),
+        (("audit", 12, "entity_key"), WEXCOMBE,
+         r"^audit\[12\]\.entity_key 'Wexcombe Borough Council' is not an organisation's key$"),
+        (("audit", 12, "after"), {"title": WEXCOMBE},
+         r"^audit\[12\] does not record an organisation's state \(name\)$"),
+        (("audit", 12, "after", "name"), ["x"], r"^audit\[12\]\.after\.name is not text$"),
+        (("audit", 13, "entity_key"), "Sam@Wexcombe.gov.uk",
+         r"^audit\[13\]\.entity_key 'Sam@Wexcombe\.gov\.uk' is not a membership's key$"),
+        (("audit", 13, "entity_key"), "", r"^audit\[13\]\.entity_key '' is not a membership's key$"),
+        (("audit", 13, "after"), {"rank": "editor"}, r"^audit\[13\] does not record a membership's state \(role\)$"),
+        (("audit", 14, "before", "role"), "owner", r"^audit\[14\]\.before\.role is 'owner', not one of editor"),
+        (("audit", 18, "entity"), "member", r"^audit\[18\]\.entity is 'member', not one of panel"),
         (("panels", 1), ["not", "an", "object"], r"^panels\[1\] is not a JSON object$"),
         (("format_version",), 2, r"format version 2, newer than this application reads \(1\): update the app"),
         (("format_version",), "1", r"format_version is not a whole number"),
@@ -341,12 +557,23 @@ def test_a_bad_item_is_named_and_nothing_is_written(tmp_path: Path, path: tuple[
 
 
 def test_repeated_items_are_refused(tmp_path: Path) -> None:
-    document = _document(tmp_path)
+    original = _document(tmp_path)
+    document = copy.deepcopy(original)
     document["panels"].append(dict(document["panels"][0], text="another"))
     target = _sqlite(tmp_path, "target.sqlite")
     with pytest.raises(ValueError, match=r"^panels\[2\] repeats panels\[0\] \(the same organisation, period"):
         import_all(target, document, user="importer")
     assert export_all(target)["panels"] == []
+    document = copy.deepcopy(original)
+    document["memberships"].append(dict(document["memberships"][2], role="viewer"))
+    with pytest.raises(ValueError, match=r"^memberships\[3\] repeats memberships\[2\] \(the same organisation and "
+                                         r"member\)$"):
+        import_all(target, document, user="importer")
+    document = copy.deepcopy(original)
+    document["organisations"].append(dict(document["organisations"][0]))
+    with pytest.raises(ValueError, match=r"^organisations\[1\] repeats organisations\[0\]"):
+        import_all(target, document, user="importer")
+    assert (export_all(target)["organisations"], export_all(target)["memberships"]) == ([], [])
 
 
 def test_a_failure_part_way_through_the_import_writes_nothing(engine: Engine, tmp_path: Path,
@@ -412,6 +639,8 @@ def test_the_import_report_in_words() -> None:
         "actions: 0 created, 0 replaced, 0 unchanged",
         "settings: 0 created, 0 replaced, 0 unchanged",
         "figure sets: 0 created, 0 replaced, 0 unchanged",
+        "organisations: 0 created, 0 replaced, 0 unchanged",
+        "memberships: 0 created, 0 replaced, 0 unchanged",
         "audit: 0 created, 0 replaced, 5 unchanged",
     ]
     assert not ImportReport().changed
@@ -466,7 +695,7 @@ def test_cli_export_import_upgrade_and_version(cli_database: Path, tmp_path: Pat
     engine.dispose()
     code, out, _err = _run(capsys, "export", str(tmp_path / "backup.json"))
     assert (code, out) == (0, f"Wrote {tmp_path / 'backup.json'}: 2 panels, 2 objectives, 1 settings, "
-                              "2 figure sets, 12 history entries\n")
+                              "2 figure sets, 1 organisations, 3 people's roles, 19 history entries\n")
     monkeypatch.setenv("WRES_DATABASE_URL", f"sqlite:///{tmp_path / 'other.sqlite'}")
     code, out, _err = _run(capsys, "import", str(tmp_path / "backup.json"), "--user", "Importer Name")
     assert code == 0
@@ -475,7 +704,9 @@ def test_cli_export_import_upgrade_and_version(cli_database: Path, tmp_path: Pat
         "  actions: 2 created, 0 replaced, 0 unchanged",
         "  settings: 1 created, 0 replaced, 0 unchanged",
         "  figure sets: 2 created, 0 replaced, 0 unchanged",
-        "  audit: 12 created, 0 replaced, 0 unchanged",
+        "  organisations: 1 created, 0 replaced, 0 unchanged",
+        "  memberships: 3 created, 0 replaced, 0 unchanged",
+        "  audit: 19 created, 0 replaced, 0 unchanged",
     ]
     code, out, _err = _run(capsys, "import", str(tmp_path / "backup.json"))
     assert out.splitlines()[0].endswith(": nothing changed")

@@ -24,6 +24,7 @@ from storage import (
     action_history,
     actions_for_metric,
     backup_bytes,
+    create_organisation,
     delete_figure_set,
     export_all,
     history,
@@ -48,6 +49,7 @@ from storage import (
     save_figure_set,
     save_panel,
     save_settings,
+    set_member,
     write_backup,
 )
 from storage.audit import entry
@@ -292,6 +294,46 @@ def test_an_editors_backup_imports_into_an_empty_database(engine: Engine, tmp_pa
     import_all(other, read_backup(json.dumps(document).encode()), user="Kim", caller=ADMINISTRATOR)
     assert organisations_with_figures(other) == [NORTHBY]
     assert load_panel(other, NORTHBY, PERIOD, "M2", "know").text == "Northby Council's second"
+    other.dispose()
+
+
+def test_who_belongs_to_an_organisation_is_in_an_administrators_backup_only(engine: Engine, tmp_path: Path) -> None:
+    create_organisation(engine, NORTHBY, user="it.lead@region.gov.uk")
+    _fill(engine)
+    set_member(engine, NORTHBY, "lee@northby.gov.uk", "editor", user="it.lead@region.gov.uk")
+    set_member(engine, NORTHBY, "pat@northby.gov.uk", "viewer", user="it.lead@region.gov.uk")
+    set_member(engine, NORTHBY, "pat@northby.gov.uk", "editor", expected_version=1, user="it.lead@region.gov.uk")
+    set_member(engine, WEXCOMBE, "jo@wexcombe.gov.uk", "viewer", user="it.lead@region.gov.uk")
+    everywhere_editor = Caller(identity="ops@region.gov.uk", everywhere=EDITOR)  # not an administrator
+    for as_ in (NORTHBY_EDITOR, everywhere_editor):
+        document = export_all(engine, caller=as_)
+        assert document["memberships"] == []
+        assert [e["entity"] for e in document["audit"] if e["entity"] in ("organisation", "membership")] == [
+            "organisation"]
+        assert [(o["organisation"], o["created_by"]) for o in document["organisations"]] == [
+            (NORTHBY, "it.lead@region.gov.uk")]
+        written = backup_bytes(engine, caller=as_).decode("utf-8")
+        assert "lee@northby.gov.uk" not in written and "pat@northby.gov.uk" not in written
+    assert export_all(engine, organisations=[NORTHBY], caller=NORTHBY_EDITOR)["memberships"] == []
+    everything = export_all(engine, caller=ADMINISTRATOR)
+    assert [(m["organisation"], m["member"], m["role"], m["version"]) for m in everything["memberships"]] == [
+        (NORTHBY, "lee@northby.gov.uk", "editor", 1), (NORTHBY, "pat@northby.gov.uk", "editor", 2),
+        (WEXCOMBE, "jo@wexcombe.gov.uk", "viewer", 1),
+    ]
+    assert [(e["organisation"], e["entity_key"], e["change"]) for e in everything["audit"]
+            if e["entity"] == "membership"] == [
+        (NORTHBY, "lee@northby.gov.uk", "created"), (NORTHBY, "pat@northby.gov.uk", "created"),
+        (NORTHBY, "pat@northby.gov.uk", "updated"), (WEXCOMBE, "jo@wexcombe.gov.uk", "created"),
+    ]
+    chosen = export_all(engine, organisations=[NORTHBY], caller=ADMINISTRATOR)
+    assert [m["member"] for m in chosen["memberships"]] == ["lee@northby.gov.uk", "pat@northby.gov.uk"]
+    # The editor's backup restores the organisation's name and data, and nobody's role.
+    other = storage.make_engine(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    storage.create_schema(other)
+    report = import_all(other, export_all(engine, caller=NORTHBY_EDITOR), user="Kim", caller=ADMINISTRATOR)
+    assert (report.created["organisations"], report.created["memberships"]) == (1, 0)
+    assert storage.known_organisations(other) == [NORTHBY]
+    assert storage.roles_of(other, "lee@northby.gov.uk") == ()
     other.dispose()
 
 
