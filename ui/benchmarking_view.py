@@ -127,7 +127,8 @@ def render(view: state.View) -> None:
         return
     try:
         result = state.benchmark_of(figure_sets, files=tuple(files), saved=saved_key, own=view if own else None,
-                                    settings=view.settings)
+                                    settings=view.settings,
+                                    published_only=frozenset())  # every saved set listed here is the caller's to read
     except InputError as error:
         st.error(md(error), icon=":material/error:")
         return
