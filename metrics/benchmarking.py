@@ -297,10 +297,10 @@ def position_words(row: OrganisationRow) -> str:
 
 
 def published_note(names: Sequence[str], threshold: int) -> str:
-    return (f"{_listed(names)}'s figures are shown as they would be published, because only they may see their "
-            f"counts: sizes rounded to the nearest {SIZE_ROUNDING}, counts by group left out, and any ratio or "
-            f"share resting on a count under {threshold} withheld. A pooled figure that would give their counts "
-            "back (taking away the figures you can see) is withheld too.")
+    return (f"{_listed(names)}'s figures are shown as they would be published, because only their own people "
+            f"may see their counts: sizes rounded to the nearest {SIZE_ROUNDING}, counts by group left out, and any "
+            f"ratio or share resting on a count under {threshold} withheld. A pooled figure that would give their "
+            "counts back (taking away the figures you can see) is withheld too.")
 
 
 def _listed(names: Sequence[str]) -> str:
