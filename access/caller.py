@@ -77,6 +77,12 @@ class Caller:
         return tuple(sorted({name for name, role in self.roles if role == EDITOR}))
 
     @property
+    def has_a_role(self) -> bool:
+        """Whether the caller is a viewer, editor or administrator of any organisation here (reading the built-in
+        sample does not count): who may see the figures other organisations share for benchmarking."""
+        return self.administrator or self.everywhere is not None or bool(self.roles)
+
+    @property
     def may_edit_somewhere(self) -> bool:
         return self.edited_organisations is None or bool(self.edited_organisations)
 

@@ -154,7 +154,7 @@ def workforce_shares(workforce: Workforce, settings: Settings, *, highlight: str
                           for r in workforce.organisations],
                          columns=["Organisation", "Staff of known ethnicity", f"{bme} %"])
     pooled = workforce.pooled_pct
-    if not rows or pooled is None:
+    if not rows or (pooled is None and not workforce.pooled_reason):
         return message_spec(title, "No organisation has pay band figures to compare.", table)
     ordered = sorted(rows, key=lambda r: -r.bme_pct)  # type: ignore[operator]
     marks: list[dict[str, Any]] = [
@@ -168,11 +168,16 @@ def workforce_shares(workforce: Workforce, settings: Settings, *, highlight: str
     words = [alt.Chart(data).mark_text(align="left", dx=4, fontSize=palette.LABEL_SIZE - 1, color=palette.BLACK,
                                        fontWeight=weight).transform_filter(f"datum.weight == '{weight}'").encode(
         y=y, x=x, text="label:N") for weight in ("normal", "bold")]
+    spread = (f"the share runs from {ordered[-1].bme_pct:.1f}% ({ordered[-1].organisation}) to "
+              f"{ordered[0].bme_pct:.1f}% ({ordered[0].organisation}).")
+    if pooled is None:  # withheld: it would give another organisation's published-only counts back
+        chart = alt.layer(bars, *words).properties(height=alt.Step(22))
+        summary = f"Across {len(rows)} organisations {spread} No pooled share is shown: {workforce.pooled_reason}."
+        return ChartSpec(finish_chart(chart, title, f"No pooled share: {workforce.pooled_reason}."), title, summary,
+                         table)
     rule = alt.Chart(alt.InlineData(values=[{"pooled": round(pooled, 1)}])).mark_rule(
         color=palette.WORKFORCE_RULE, strokeWidth=3, strokeDash=[6, 4]).encode(x="pooled:Q")
     chart = alt.layer(bars, *words, rule).properties(height=alt.Step(22))
-    summary = (f"Across {len(rows)} organisations, {pooled:.1f}% of staff of known ethnicity are {bme}; the share "
-               f"runs from {ordered[-1].bme_pct:.1f}% ({ordered[-1].organisation}) to {ordered[0].bme_pct:.1f}% "
-               f"({ordered[0].organisation}).")
+    summary = f"Across {len(rows)} organisations, {pooled:.1f}% of staff of known ethnicity are {bme}; {spread}"
     return ChartSpec(finish_chart(chart, title, f"Dashed line: the pooled share, {pooled:.1f}%."), title, summary,
                      table)

@@ -37,6 +37,23 @@ Anonymising for sharing relabels organisations "Organisation A", "Organisation B
 10 and leaves out the counts by group, since sizes and counts can identify an organisation. A ratio
 with its 95% interval gives its four counts back (two equations, the rounded size and whole numbers
 pin them), so a ratio resting on a count of 1 to threshold - 1 is withheld from what is shared.
+
+Other organisations' published figures
+    On a server for many organisations, someone may set beside their own the saved figures of an organisation
+    they may not read, when it has chosen to share them (storage.benchmark_sources). `benchmark` is told which
+    organisations those are (`published_only`, which it requires, so no caller can forget it) and shows them as
+    they would be published, names kept: counts left out, sizes rounded to 10, a ratio resting on a count of 1
+    to threshold - 1 withheld with its interval and place (`published_row`, as in anonymising); in M1, no
+    minority-ethnic headcount, and no share resting on a small count (`published_workforce_row`).
+
+    The pooled figure would give their counts back: the viewer knows their own counts (and those of any
+    organisation they may read), and the pooled counts less those are the sum over the published-only
+    organisations, the pooled ratio and its interval giving the four back as an organisation's do. So where
+    published-only organisations contribute to a comparison, the pooled figure, its interval and the limits
+    are shown only when at least 2 of them contribute (have anyone in either group) and each of their summed
+    events and bases (both groups) could be published itself (metrics.disclosure.is_hidden); otherwise the
+    comparison's pooled figure is withheld, with the reason in words, and no organisation is placed. M1's
+    pooled share follows the same rule, on the summed minority-ethnic and white headcounts.
 """
 
 from __future__ import annotations
@@ -153,6 +170,8 @@ class Comparison:
     question: str = ""
     question_label: str = ""
     anonymised: bool = False
+    # Why the pooled figure, its interval and the limits are withheld, in words, or "" (see the module's notes).
+    pooled_reason: str = ""
 
     @property
     def definition(self) -> MetricDefinition:
@@ -179,6 +198,8 @@ class Comparison:
     @property
     def funnel_reason(self) -> str:
         """Why no funnel can be drawn, or ""."""
+        if self.pooled_reason:
+            return self.pooled_reason
         if self.pooled.has_funnel:
             return ""
         if not any(row.has_data for row in self.organisations):
@@ -193,8 +214,10 @@ class WorkforceRow:
     # Staff of known ethnicity (M1's minority-ethnic plus white headcount); None without data.
     size: float | None
     bme_pct: float | None
-    # The minority-ethnic headcount; None when anonymised or without data.
+    # The minority-ethnic headcount; None when anonymised, published only or without data.
     bme: float | None = None
+    # Why bme_pct is not given when there are figures, in words, or "".
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,12 +225,16 @@ class Workforce:
     """M1 across the organisations: the minority-ethnic % of staff of known ethnicity."""
 
     organisations: tuple[WorkforceRow, ...]
-    pooled_bme: float
-    pooled_size: float
+    # None when withheld (pooled_reason says why).
+    pooled_bme: float | None
+    pooled_size: float | None
+    pooled_reason: str = ""
 
     @property
     def pooled_pct(self) -> float | None:
-        return 100.0 * self.pooled_bme / self.pooled_size if self.pooled_size else None
+        if self.pooled_bme is None or not self.pooled_size:
+            return None
+        return 100.0 * self.pooled_bme / self.pooled_size
 
 
 @dataclass(frozen=True)
@@ -219,6 +246,8 @@ class Benchmark:
     # None when M1 was not asked for.
     workforce: Workforce | None
     anonymised: bool = False
+    # The organisations shown as they would be published (other organisations' shared figures).
+    published_only: frozenset[str] = frozenset()
 
     @property
     def standard(self) -> str:
@@ -250,6 +279,8 @@ class Benchmark:
                                if period != usual)
             notes.append(f"The organisations' figures are not all for the same period: {len(by_period[usual])} of "
                          f"{len(self.organisations)} are for {usual}; {others}. Compare them with that in mind.")
+        if self.published_only:
+            notes.append(published_note(sorted(self.published_only), self.settings.suppression_threshold))
         if self.anonymised:
             notes.append(anonymised_note())
         return notes
@@ -263,6 +294,17 @@ def position_words(row: OrganisationRow) -> str:
         return "within the 95% limits"
     limit = "99.8%" if row.position == OUTSIDE_998 else "95%"
     return f"{row.side} the {limit} limit, {'adverse' if row.adverse else 'favourable'}"
+
+
+def published_note(names: Sequence[str], threshold: int) -> str:
+    return (f"{_listed(names)}'s figures are shown as they would be published, because only their own people "
+            f"may see their counts: sizes rounded to the nearest {SIZE_ROUNDING}, counts by group left out, and any "
+            f"ratio or share resting on a count under {threshold} withheld. A pooled figure that would give their "
+            "counts back (taking away the figures you can see) is withheld too.")
+
+
+def _listed(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def anonymised_note() -> str:
@@ -326,11 +368,20 @@ def funnel_curve(comparison: Comparison, points: int = 100) -> pd.DataFrame:
 
 
 def benchmark(figure_sets: Sequence[FigureSet], settings: Settings = Settings(), *,
-              metrics: Collection[str] | None = None) -> Benchmark:
+              published_only: Collection[str], metrics: Collection[str] | None = None) -> Benchmark:
     """Every organisation's figures side by side: M1's shares and a comparison per ratio.
 
-    `metrics` limits it to some metric ids (default: all)."""
+    `published_only` names the organisations whose figures the person may see only as published (another
+    organisation's shared figures; none for a regional lead's own templates): they are shown so, and a pooled
+    figure that would give their counts back is withheld (see the module's notes). It has no default, so that
+    no caller can leave it out. `metrics` limits it to some metric ids (default: all)."""
     check_organisations(figure_sets)
+    if isinstance(published_only, str):
+        raise TypeError("published_only is a collection of organisation names, not one name")
+    published = frozenset(published_only)
+    missing = sorted(published - {fs.organisation for fs in figure_sets})
+    if missing:
+        raise ValueError(f"published_only names {missing[0]!r}, which has no figures here")
     wanted = _wanted_metrics(metrics)
     results = [(fs, compute_results(fs, settings)) for fs in figure_sets]
     comparisons = []
@@ -338,18 +389,20 @@ def benchmark(figure_sets: Sequence[FigureSet], settings: Settings = Settings(),
         if definition.id not in wanted or definition.kind not in FUNNEL_KINDS:
             continue
         if definition.kind == "survey":
-            comparisons += [_compare(definition, question.key, question.label, results, settings)
+            comparisons += [_compare(definition, question.key, question.label, results, settings, published)
                             for question in definition.questions]
         else:
-            comparisons.append(_compare(definition, "", "", results, settings))
+            comparisons.append(_compare(definition, "", "", results, settings, published))
     distribution = [m for m in wanted if METRICS[m].kind == "distribution"]
-    workforce = _workforce(distribution[0], results) if distribution else None
+    workforce = (_workforce(distribution[0], results, published, settings.suppression_threshold)
+                 if distribution else None)
     return Benchmark(
         settings=settings,
         organisations=tuple(fs.organisation for fs in figure_sets),
         periods={fs.organisation: fs.period for fs in figure_sets},
         comparisons=tuple(comparisons),
         workforce=workforce,
+        published_only=published,
     )
 
 
@@ -387,7 +440,8 @@ def _result_for(results: dict[str, MetricResult], metric_id: str, question: str)
 
 
 def _compare(definition: MetricDefinition, question: str, question_label: str,
-             results: list[tuple[FigureSet, dict[str, MetricResult]]], settings: Settings) -> Comparison:
+             results: list[tuple[FigureSet, dict[str, MetricResult]]], settings: Settings,
+             published: frozenset[str]) -> Comparison:
     standard = settings.standard
     adverse_if = definition.adverse_if_ratio(standard)
     assert adverse_if is not None, f"{definition.id} has a ratio, so the registry gives its adverse direction"
@@ -395,17 +449,60 @@ def _compare(definition: MetricDefinition, question: str, question_label: str,
     pooled = _pooled(definition, [r for _, r in found if r is not None], standard)
     rows = tuple(_organisation_row(fs, result, pooled, adverse_if, settings, definition, question)
                  for fs, result in found)
-    return Comparison(definition.id, standard, adverse_if, pooled, rows, question, question_label)
+    comparison = Comparison(definition.id, standard, adverse_if, pooled, rows, question, question_label)
+    if not published:
+        return comparison
+    threshold = settings.suppression_threshold
+    groups = (definition.numerator_group(standard), definition.denominator_group(standard))
+    # What each published-only organisation adds to the pool: its two groups' events and bases (as _pooled sums).
+    theirs = [[getattr(_summed([r], g), part) for g in groups for part in ("events", "base")]
+              for fs, r in found if r is not None and fs.organisation in published]
+    reason = pooled_withheld_reason(theirs, threshold)
+    if reason:
+        comparison = withhold_pooled(comparison, reason)
+    return replace(comparison, organisations=tuple(
+        published_row(row, comparison, threshold) if row.organisation in published else row
+        for row in comparison.organisations))
+
+
+def pooled_withheld_reason(published: Sequence[Sequence[float | None]], threshold: int,
+                           what: str = "pooled figure") -> str:
+    """Why a pooled figure must be withheld, or "": `published` holds, for each published-only organisation in
+    it, the counts it adds to the pool, in the same order for each (the two groups' events and bases; M1's two
+    headcounts). The pooled counts less the viewer's own are theirs summed, so it is shown only when at least 2
+    of them have anyone in it and each sum could be published itself. None of them in it: nothing to give back."""
+    if not published:
+        return ""
+    contributing = [counts for counts in published if any((c or 0.0) > 0 for c in counts)]
+    if len(contributing) < 2:
+        return (f"the {what} is withheld: with only one other organisation's figures it would give theirs back "
+                "(take away the figures you can see)")
+    sums = [sum(counts[i] or 0.0 for counts in contributing) for i in range(len(contributing[0]))]
+    if any(is_hidden(total, threshold) for total in sums):
+        return (f"the {what} is withheld: the other organisations' figures in it add up to a count under "
+                f"{threshold}, which it would give back (take away the figures you can see)")
+    return ""
+
+
+def withhold_pooled(comparison: Comparison, reason: str) -> Comparison:
+    """The comparison with its pooled figure, interval and limits withheld, and so no organisation placed."""
+    empty = GroupFigures(None, None, None)
+    pooled = Pooled(comparison.pooled.numerator_group, empty, empty, None, None)
+    rows = tuple(replace(row, limits=None, position=None, side=None, adverse=None,
+                         reason=row.reason or "not placed: the pooled figure is withheld") if row.placed else row
+                 for row in comparison.organisations)
+    return replace(comparison, pooled=pooled, organisations=rows, pooled_reason=reason)
+
+
+def _summed(results: Sequence[MetricResult], group: str) -> GroupFigures:
+    events = sum(r.groups[group].events or 0.0 for r in results if group in r.groups)
+    base = sum(r.groups[group].base or 0.0 for r in results if group in r.groups)
+    return GroupFigures(events, base, stats.rate(events, base))
 
 
 def _pooled(definition: MetricDefinition, results: list[MetricResult], standard: str) -> Pooled:
-    def summed(group: str) -> GroupFigures:
-        events = sum(r.groups[group].events or 0.0 for r in results if group in r.groups)
-        base = sum(r.groups[group].base or 0.0 for r in results if group in r.groups)
-        return GroupFigures(events, base, stats.rate(events, base))
-
     top_group, bottom_group = definition.numerator_group(standard), definition.denominator_group(standard)
-    top, bottom = summed(top_group), summed(bottom_group)
+    top, bottom = _summed(results, top_group), _summed(results, bottom_group)
     likelihood = stats.relative_likelihood(top.events or 0.0, top.base or 0.0, bottom.events or 0.0,
                                            bottom.base or 0.0)
     return Pooled(top_group, top, bottom, likelihood.value, likelihood.ci)
@@ -448,7 +545,8 @@ def _placed(row: OrganisationRow, pooled: Pooled, adverse_if: Direction) -> Orga
     return replace(row, limits=limits, position=position, side=side, adverse=adverse)
 
 
-def _workforce(metric_id: str, results: list[tuple[FigureSet, dict[str, MetricResult]]]) -> Workforce:
+def _workforce(metric_id: str, results: list[tuple[FigureSet, dict[str, MetricResult]]], published: frozenset[str],
+               threshold: int) -> Workforce:
     rows = []
     for fs, by_metric in results:
         overall = by_metric[metric_id].overall
@@ -463,7 +561,16 @@ def _workforce(metric_id: str, results: list[tuple[FigureSet, dict[str, MetricRe
         rows.append(WorkforceRow(fs.organisation, fs.period, known, known_share(bme, white), bme))
     pooled_bme = sum(r.bme for r in rows if r.bme is not None)
     pooled_size = sum(r.size for r in rows if r.size is not None)
-    return Workforce(tuple(rows), pooled_bme, pooled_size)
+    if not published:
+        return Workforce(tuple(rows), pooled_bme, pooled_size)
+    # What each published-only organisation adds to the pooled share: its minority-ethnic and white headcounts.
+    theirs = [[r.bme, r.size - r.bme] for r in rows
+              if r.organisation in published and r.bme is not None and r.size is not None]
+    reason = pooled_withheld_reason(theirs, threshold, what="pooled share")
+    shown = tuple(published_workforce_row(r, threshold) if r.organisation in published else r for r in rows)
+    if reason:
+        return Workforce(shown, None, None, reason)
+    return Workforce(shown, pooled_bme, pooled_size)
 
 
 # ---------------------------------------------------------------------------------------
@@ -509,22 +616,35 @@ def withheld_for_sharing(row: OrganisationRow, threshold: int) -> bool:
                for g in KNOWN_GROUPS if g in row.groups for part in ("events", "base"))
 
 
+def published_row(row: OrganisationRow, comparison: Comparison, threshold: int) -> OrganisationRow:
+    """One organisation's row as it may be shared, under its own name: size rounded, counts left out, and a
+    ratio resting on a count of 1 to threshold - 1 withheld with its interval and place.
+
+    Rounded sizes are what is shown, so the organisation is placed against the limits at its rounded size:
+    the shared chart and its words agree. A row already in this form comes back unchanged."""
+    hidden = replace(row, size=rounded_size(row.size), groups={})
+    if row.value is not None and withheld_for_sharing(row, threshold):
+        return replace(hidden, value=None, ci=None, status=stats.WITHHELD, limits=None, position=None, side=None,
+                       adverse=None, reason=f"withheld: it rests on a count under {threshold}")
+    return _placed(hidden, comparison.pooled, comparison.adverse_if) if row.placed else hidden
+
+
+def published_workforce_row(row: WorkforceRow, threshold: int) -> WorkforceRow:
+    """An organisation's M1 row as it may be shared: size rounded, no minority-ethnic headcount, and no share
+    when either group's headcount is 1 to threshold - 1 (the share and the size would give it back)."""
+    shown = replace(row, size=rounded_size(row.size), bme=None)
+    if row.bme is None or row.size is None:
+        return shown
+    if is_hidden(row.bme, threshold) or is_hidden(row.size - row.bme, threshold):
+        return replace(shown, bme_pct=None, reason=f"withheld: it rests on a count under {threshold}")
+    return shown
+
+
 def anonymise_comparison(comparison: Comparison, key: Mapping[str, str],
                          threshold: int = Settings().suppression_threshold) -> Comparison:
-    """The comparison with labels for names, in label order, sizes rounded and counts left out; a ratio
-    resting on a count of 1 to threshold - 1 is withheld with its interval and place.
-
-    Rounded sizes are what is shown, so each organisation is placed against the limits at its
-    rounded size: the shared chart and its words agree."""
-    rows = []
-    for row in comparison.organisations:
-        hidden = replace(row, organisation=_relabel(row.organisation, key), size=rounded_size(row.size), groups={})
-        if row.value is not None and withheld_for_sharing(row, threshold):
-            rows.append(replace(hidden, value=None, ci=None, status=stats.WITHHELD, limits=None, position=None,
-                                side=None, adverse=None,
-                                reason=f"withheld: it rests on a count under {threshold}"))
-            continue
-        rows.append(_placed(hidden, comparison.pooled, comparison.adverse_if) if row.placed else hidden)
+    """The comparison with labels for names, in label order, each row as published (`published_row`)."""
+    rows = [replace(published_row(row, comparison, threshold), organisation=_relabel(row.organisation, key))
+            for row in comparison.organisations]
     rows.sort(key=lambda r: label_order(r.organisation))
     return replace(comparison, organisations=tuple(rows), anonymised=True)
 
@@ -534,7 +654,8 @@ def anonymise_benchmark(result: Benchmark, key: Mapping[str, str] | None = None)
     key = anonymise(result.organisations) if key is None else key
     workforce = None
     if result.workforce is not None:
-        rows = [replace(row, organisation=_relabel(row.organisation, key), size=rounded_size(row.size), bme=None)
+        threshold = result.settings.suppression_threshold
+        rows = [replace(published_workforce_row(row, threshold), organisation=_relabel(row.organisation, key))
                 for row in result.workforce.organisations]
         rows.sort(key=lambda r: label_order(r.organisation))
         workforce = replace(result.workforce, organisations=tuple(rows))
@@ -550,6 +671,7 @@ def anonymise_benchmark(result: Benchmark, key: Mapping[str, str] | None = None)
                           for c in result.comparisons),
         workforce=workforce,
         anonymised=True,
+        published_only=frozenset(_relabel(name, key) for name in result.published_only),
     )
 
 
@@ -621,6 +743,7 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         },
         "funnel": comparison.pooled.has_funnel,
         "funnel_reason": comparison.funnel_reason,
+        "pooled_reason": comparison.pooled_reason,
         "organisations": [_row_dict(row) for row in comparison.organisations],
     }
 
@@ -634,8 +757,10 @@ def to_json_dict(result: Benchmark) -> dict[str, Any]:
             "metric": definition.id,
             "title": definition.title,
             "pooled_bme_pct": _number(result.workforce.pooled_pct),
+            "pooled_reason": result.workforce.pooled_reason,
             "organisations": [{"organisation": r.organisation, "size": _number(r.size),
-                               "bme_pct": _number(r.bme_pct)} for r in result.workforce.organisations],
+                               "bme_pct": _number(r.bme_pct), "reason": r.reason}
+                              for r in result.workforce.organisations],
         }
     return {
         "standard": result.standard,
@@ -643,6 +768,7 @@ def to_json_dict(result: Benchmark) -> dict[str, Any]:
         "bme_label": result.settings.bme_label,
         "anonymised": result.anonymised,
         "organisations": list(result.organisations),
+        "published_only": [name for name in result.organisations if name in result.published_only],
         "periods": {name: _period(result.periods[name]) for name in result.organisations},
         "notes": result.notes,
         "workforce": workforce,

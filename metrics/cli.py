@@ -174,7 +174,8 @@ def _benchmark(argv: Sequence[str]) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     args = parser.parse_args(argv)
     settings = Settings(standard=args.standard, bme_label=args.bme_label, min_group_size=args.min_group_size)
-    result = benchmark(read_template_paths(args.files), settings, metrics=args.metric)
+    # Templates the person running it was sent: theirs to read in full, none shown only as published.
+    result = benchmark(read_template_paths(args.files), settings, published_only=(), metrics=args.metric)
     if args.anonymise:
         result = anonymise_benchmark(result)
     if args.json:
@@ -232,7 +233,8 @@ def _workforce_text(workforce: Workforce, bme_label: str) -> list[str]:
     heading = f"{definition.id} {definition.title}: {bme_label} % of staff of known ethnicity"
     table = [["Organisation", "Staff of known ethnicity", f"{bme_label} %"]]
     table += [[row.organisation, number(row.size) if row.size is not None else "-",
-               pct(row.bme_pct, fraction=False) if row.bme_pct is not None else "no data"]
+               pct(row.bme_pct, fraction=False) if row.bme_pct is not None else ("withheld" if row.reason
+                                                                                   else "no data")]
               for row in workforce.organisations]
     pooled = workforce.pooled_pct
     table.append(["All organisations", number(workforce.pooled_size),

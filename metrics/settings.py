@@ -70,6 +70,9 @@ class Settings:
     local_population_area: str = ""
     # The action plan's RAG key: rating ("green", "amber", "red") -> what it means.
     rag_meanings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_RAG_MEANINGS))
+    # Share our published figures (small counts withheld, sizes rounded) with the other organisations on this
+    # dashboard, for benchmarking: their people then see them, never the counts (storage.benchmark_sources).
+    share_for_benchmarking: bool = False
 
     def __post_init__(self) -> None:
         if self.standard not in STANDARDS:
@@ -86,6 +89,8 @@ class Settings:
         resolve_overrides(self.ethnicity_overrides)  # raises ValueError naming a bad reclassification
         _check_population(self.local_population)
         _check_rag_meanings(self.rag_meanings)
+        if not isinstance(self.share_for_benchmarking, bool):  # stored JSON: "no" must not count as yes
+            raise ValueError("whether to share the published figures for benchmarking must be true or false")
 
     def rag_key(self) -> list[tuple[str, str]]:
         """(rating as written, its meaning) for each rating, green first: the key shown beside the plan."""

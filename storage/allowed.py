@@ -44,6 +44,25 @@ def check_edit(caller: Caller, organisation: str) -> None:
                          advice="Ask the dashboard's administrator to make you an editor of that organisation")
 
 
+def check_shared(caller: Caller, organisation: str, *, shares: bool, latest: bool) -> None:
+    """For figures of an organisation the caller may not read, shown to them only as published: refuse unless the
+    caller has a role here, the organisation shares its published figures for benchmarking, and these are its
+    latest whole-organisation figures (what it shares)."""
+    if not isinstance(caller, Caller):
+        raise TypeError("caller must be an access.Caller")
+    if not caller.has_a_role:
+        check_read(caller, organisation)
+    if caller.may_read(organisation):
+        return
+    if not shares:
+        raise NotAllowed(f"{_who(caller)} may not see {organisation!r}'s figures: it does not share its published "
+                         "figures for benchmarking (or no longer does); nothing was read",
+                         advice="Its editors can choose to share them, on its Settings page")
+    if not latest:
+        raise NotAllowed(f"{_who(caller)} may not see these figures of {organisation!r}: it shares only its latest "
+                         "whole-organisation figures; nothing was read")
+
+
 def check_edit_all(caller: Caller, organisations: Iterable[str]) -> None:
     for organisation in sorted(set(organisations)):
         check_edit(caller, organisation)

@@ -3,6 +3,12 @@
 "Save these figures as a period" keeps a `metrics.counts.FigureSet` (counts by metric, item and
 group, with its data quality) so next year's figures can be shown beside this year's. Counts by
 group only: no row here stands for a person.
+
+Benchmarking across organisations: `benchmark_sources` lists what someone may set beside their own figures, the
+latest whole-organisation period of every organisation they may read and, when they have a role here, of every
+other organisation that shares its published figures (Settings.share_for_benchmarking), marked published only.
+`load_benchmark_figures` loads one with that mark, checking the sharing as it loads, so that withdrawing it takes
+effect at once; `metrics.benchmarking.benchmark` requires the marked names and shows those only as published.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from access import Caller
 from metrics.counts import DataQuality, FigureSet, Period, validate_counts
 from metrics.registry import METRICS
 from metrics.settings import Settings
-from storage.allowed import UNRESTRICTED, check_edit, check_read, readable
+from storage.allowed import UNRESTRICTED, check_edit, check_read, check_shared, readable
 from storage.db import (
     MAX_NAME_CHARS,
     StaleEdit,
@@ -43,6 +49,7 @@ from storage.db import (
     write_audit,
     write_transaction,
 )
+from storage.organisation_settings import sharing_for_benchmarking
 
 SOURCES: tuple[str, ...] = ("records", "counts template")
 # The settings the counts themselves depend on (not labels, thresholds or chart order).
@@ -413,6 +420,78 @@ def load_figure_sets(
         )
         found = _figure_sets_from(conn, ids) if ids else {}
     return [found[i] for i in ids]
+
+
+# ---------------------------------------------------------------------------------------
+# Sharing for benchmarking
+
+
+@dataclass(frozen=True)
+class BenchmarkSource:
+    """A saved figure set someone may set beside their own: `published_only` when it is another organisation's,
+    shared with them to see only as published."""
+
+    summary: FigureSetSummary
+    published_only: bool
+
+    @property
+    def organisation(self) -> str:
+        return self.summary.organisation
+
+
+@dataclass(frozen=True)
+class BenchmarkFigures:
+    """A loaded benchmark source: give `metrics.benchmarking.benchmark` the names of those `published_only`."""
+
+    figures: FigureSet
+    published_only: bool
+
+
+def _latest_whole(conn: Connection, organisation: str | None = None) -> dict[str, FigureSetSummary]:
+    """Each organisation's latest whole-organisation (scope "") figure set; of `organisation` only, when given."""
+    latest: dict[str, FigureSetSummary] = {}
+    query = select(*_SUMMARY_COLUMNS).where(figure_sets.c.scope == "")
+    if organisation is not None:
+        query = query.where(figure_sets.c.organisation == organisation)
+    rows = conn.execute(query.order_by(figure_sets.c.organisation, figure_sets.c.period_end))
+    for row in rows:  # oldest first within each organisation: the last one wins
+        latest[row.organisation] = _summary(row)
+    return latest
+
+
+def benchmark_sources(engine: Engine, *, caller: Caller = UNRESTRICTED) -> list[BenchmarkSource]:
+    """By organisation: the latest whole-organisation figure set of every organisation the caller may read, and,
+    for a caller with a role here, of every other organisation that shares its published figures for
+    benchmarking, marked published_only. A caller with no role anywhere gets only what they may read."""
+    if not isinstance(caller, Caller):
+        raise TypeError("caller must be an access.Caller")
+    with read_connection(engine) as conn:
+        latest = _latest_whole(conn)
+        others = [name for name in latest if not caller.may_read(name)]
+        sharing = sharing_for_benchmarking(conn, others) if caller.has_a_role else set()
+    return [BenchmarkSource(summary, published_only=name in sharing) for name, summary in sorted(latest.items())
+            if caller.may_read(name) or name in sharing]
+
+
+def load_benchmark_figures(engine: Engine, figure_set_id: int, *, caller: Caller = UNRESTRICTED) -> BenchmarkFigures:
+    """A figure set from benchmark_sources: in full when the caller may read its organisation; otherwise marked
+    published_only, and only while that organisation shares its published figures (checked now, in the same
+    read as the figures), it is its latest whole-organisation set and the caller has a role here. NotAllowed
+    otherwise, reading nothing."""
+    if not isinstance(caller, Caller):
+        raise TypeError("caller must be an access.Caller")
+    with read_connection(engine) as conn:
+        summary = _summary_by_id(conn, figure_set_id)
+        if summary is None:
+            raise LookupError(f"there is no saved figure set {figure_set_id}; it may have been deleted")
+        organisation = summary.organisation
+        published_only = not caller.may_read(organisation)
+        if published_only:
+            latest = _latest_whole(conn, organisation).get(organisation)
+            check_shared(caller, organisation, shares=bool(sharing_for_benchmarking(conn, [organisation])),
+                         latest=latest is not None and latest.id == figure_set_id)
+        figures = _figure_sets_from(conn, [figure_set_id])[figure_set_id]
+    return BenchmarkFigures(figures, published_only)
 
 
 def made_with_of(engine: Engine, figure_set_id: int, *, caller: Caller = UNRESTRICTED) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -91,6 +92,26 @@ def _read(conn: Connection, organisation: str) -> SavedSettings | None:
         updated_by=row.updated_by,
         updated_at=as_utc(row.updated_at),
     )
+
+
+def sharing_for_benchmarking(conn: Connection, organisations: Iterable[str]) -> set[str]:
+    """Those of `organisations` whose saved settings share their published figures for benchmarking
+    (Settings.share_for_benchmarking). Settings that cannot be used share nothing. Storage's own: the caller's
+    check is the function that asks (storage.figure_sets.benchmark_sources)."""
+    wanted = set(organisations)
+    if not wanted:
+        return set()
+    sharing = set()
+    rows = conn.execute(select(organisation_settings.c.organisation, organisation_settings.c.values_json)
+                        .where(organisation_settings.c.organisation.in_(sorted(wanted))))
+    for organisation, values_json in rows:
+        try:
+            shares = settings_from_values(json.loads(values_json)).share_for_benchmarking
+        except ValueError:  # json's errors are ValueErrors too
+            continue
+        if shares:
+            sharing.add(organisation)
+    return sharing
 
 
 def load_saved_settings(engine: Engine, organisation: str, *, caller: Caller = UNRESTRICTED) -> SavedSettings:

@@ -528,6 +528,22 @@ def test_settings_save_changes_every_page(database):
     assert "Relative likelihood of Global majority applicants" in markdown_text(fresh)
 
 
+def test_sharing_for_benchmarking_is_a_setting_saved_from_the_form(database):
+    from storage import load_settings, make_engine
+
+    at = open_app("pages/settings.py")
+    share = at.checkbox(key="settings_share")
+    assert share.value is False and "other organisations on this dashboard" in share.label  # off unless chosen
+    share.check()
+    next(b for b in at.button if b.label == "Save the settings").click().run()
+    assert not at.exception, at.exception
+    engine = make_engine(database)
+    values, _ = load_settings(engine, "Wexcombe Borough Council")
+    engine.dispose()
+    assert values["share_for_benchmarking"] is True
+    assert at.checkbox(key="settings_share").value is True
+
+
 def test_actions_in_the_plan_show_on_their_metric_page(database):
     from storage import Action, create_schema, make_engine, save_actions
 
@@ -748,6 +764,61 @@ def test_benchmarking_refuses_a_records_file_with_its_reason():
     at.file_uploader[0].set_value([("staff.xlsx", staff_workbook(), "application/octet-stream")]).run()
     assert not at.exception
     assert any("staff.xlsx" in plain(e.value) and "counts template" in plain(e.value) for e in at.error)
+
+
+def test_benchmarking_as_a_viewer_offers_a_sharing_organisation_only_as_published(database):
+    """Jo views Wexcombe on a regional server. Northby shares its published figures; Eastwick does not. Northby's
+    M2 rests on 3 BME appointed of 47 shortlisted (white 31 of 154); its M3 on 12 of 403 and 20 of 1196."""
+    import pandas as pd
+
+    from metrics.counts import FigureSet
+    from storage import create_schema, make_engine, save_figure_set, save_settings
+    from tests.test_access import AUTH, REGION
+
+    def saved(organisation: str) -> FigureSet:
+        counts = pd.DataFrame([("M2", "", "bme", 3.0, 47.0), ("M2", "", "white", 31.0, 154.0),
+                               ("M3", "", "bme", 12.0, 403.0), ("M3", "", "white", 20.0, 1196.0)],
+                              columns=["metric", "item", "group", "events", "base"])
+        return FigureSet(organisation, Period.twelve_months_to(dt.date(2026, 3, 31)), counts,
+                         available=frozenset({"M2", "M3"}))
+
+    engine = make_engine(database)
+    create_schema(engine)
+    for organisation in ("Northby Council", "Eastwick Council"):
+        save_figure_set(engine, saved(organisation), saved_by="lee", made_with={})
+    save_settings(engine, "Northby Council", {"share_for_benchmarking": True}, expected_version=0, user="lee")
+    engine.dispose()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["auth"] = AUTH
+    at.secrets["access"] = REGION
+    at.user = {"is_logged_in": True, "email": "jo@wexcombe.gov.uk", "name": "Jo Reader"}
+    at.run().switch_page("pages/benchmarking.py").run()
+    assert not at.exception, at.exception
+    offered = at.multiselect(key="benchmark_saved")
+    assert offered.options == ["Northby Council (2025/26) (published figures)"]  # not Eastwick: it does not share
+    assert any("shown as they would be published" in plain(c.value) and "rounded to 10" in plain(c.value)
+               for c in at.caption)
+    with offered_files() as read:
+        offered.set_value(["Northby Council"]).run()
+        assert not at.exception, at.exception
+        at.selectbox(key="benchmark_metric").set_value("M2").run()
+        m2 = html_tables(at)[0]
+        download = next(b for b in at.get("download_button") if b.proto.label == "Download the comparison (JSON)")
+        document = json.loads(read(download))
+    assert m2.loc["Northby Council", "Size"] == 200  # 47 + 154 = 201, rounded
+    assert pd.isna(m2.loc["Northby Council", "Relative likelihood"])  # it rests on 3 appointed
+    assert "withheld" in m2.loc["Northby Council", "Status"].lower()
+    # With one other organisation's figures in it, the pooled figure would give Northby's back: no funnel.
+    shown = [plain(e.value) for e in [*at.caption, *at.markdown, *at.info]]
+    assert any("No funnel can be drawn: the pooled figure is withheld" in text for text in shown), shown
+    assert document["published_only"] == ["Northby Council"]
+    for comparison in document["comparisons"]:
+        northby = next(row for row in comparison["organisations"] if row["organisation"] == "Northby Council")
+        assert "groups" not in northby and northby["size"] in (None, 200, 1600)
+        if northby["status"] != "no data":  # Northby's counts are in the pool: it is withheld, counts and all
+            assert comparison["pooled"]["value"] is None and comparison["pooled"]["numerator"]["events"] is None
+    at.selectbox(key="benchmark_metric").set_value("M3").run()
+    assert html_tables(at)[0].loc["Northby Council", "Size"] == 1600  # 403 + 1196 = 1599
 
 
 def test_local_population_from_the_census_table_reaches_the_overview(database):

@@ -94,7 +94,7 @@ def limits_tuple(limits):
 
 @pytest.mark.parametrize("metric_id", ["M2", "M3"])
 def test_pooled_ratio_and_katz_interval(metric_id):
-    comparison = benchmark(worked_sets(), SC).comparison(metric_id)
+    comparison = benchmark(worked_sets(), SC, published_only=()).comparison(metric_id)
     pooled = comparison.pooled
     assert (pooled.numerator.events, pooled.numerator.base) == (50, 250)
     assert (pooled.denominator.events, pooled.denominator.base) == (150, 750)
@@ -105,7 +105,7 @@ def test_pooled_ratio_and_katz_interval(metric_id):
 
 @pytest.mark.parametrize("settings", [SC, NHS])
 def test_limits_at_each_organisations_size(settings):
-    rows = rows_by_name(benchmark(worked_sets(), settings).comparison("M2"))
+    rows = rows_by_name(benchmark(worked_sets(), settings, published_only=()).comparison("M2"))
     assert {name: row.size for name, row in rows.items()} == {"Ashmere": 200, "Brackenholt": 600, "Carrowdale": 200}
     assert limits_tuple(rows["Ashmere"].limits) == LIMITS_200
     assert limits_tuple(rows["Carrowdale"].limits) == LIMITS_200
@@ -113,7 +113,7 @@ def test_limits_at_each_organisations_size(settings):
 
 
 def test_positions_where_low_is_adverse_sc_wres_appointment():
-    rows = rows_by_name(benchmark(worked_sets(), SC).comparison("M2"))
+    rows = rows_by_name(benchmark(worked_sets(), SC, published_only=()).comparison("M2"))
     assert rows["Ashmere"].value == pytest.approx(0.3)
     assert (rows["Ashmere"].position, rows["Ashmere"].side, rows["Ashmere"].adverse) == (OUTSIDE_998, "below", True)
     assert (rows["Brackenholt"].position, rows["Brackenholt"].side, rows["Brackenholt"].adverse) == (
@@ -124,7 +124,7 @@ def test_positions_where_low_is_adverse_sc_wres_appointment():
 
 @pytest.mark.parametrize("settings", [SC, NHS])
 def test_positions_where_high_is_adverse_disciplinary(settings):
-    comparison = benchmark(worked_sets(), settings).comparison("M3")
+    comparison = benchmark(worked_sets(), settings, published_only=()).comparison("M3")
     assert comparison.adverse_if == "higher"
     rows = rows_by_name(comparison)
     assert rows["Carrowdale"].value == pytest.approx(2.0)
@@ -135,7 +135,7 @@ def test_positions_where_high_is_adverse_disciplinary(settings):
 
 
 def test_nhs_wres_puts_white_over_bme_for_appointment():
-    comparison = benchmark(worked_sets(), NHS).comparison("M2")
+    comparison = benchmark(worked_sets(), NHS, published_only=()).comparison("M2")
     assert comparison.pooled.numerator_group == "white"
     assert comparison.adverse_if == "higher"
     rows = rows_by_name(comparison)
@@ -153,7 +153,7 @@ def test_nhs_wres_puts_white_over_bme_for_appointment():
 @pytest.mark.parametrize("settings", [SC, NHS])
 def test_rows_carry_compute_results_figures_unchanged(settings):
     sets = worked_sets()
-    rows = rows_by_name(benchmark(sets, settings).comparison("M2"))
+    rows = rows_by_name(benchmark(sets, settings, published_only=()).comparison("M2"))
     for fs in sets:
         ratio = compute_results(fs, settings)["M2"].ratio
         row = rows[fs.organisation]
@@ -163,7 +163,7 @@ def test_rows_carry_compute_results_figures_unchanged(settings):
 
 def test_small_organisation_listed_with_reason_and_pooled():
     small = figures("Dunmore", {"M2": {"bme": (1, 4), "white": (10, 40)}})
-    comparison = benchmark([*worked_sets(), small], SC).comparison("M2")
+    comparison = benchmark([*worked_sets(), small], SC, published_only=()).comparison("M2")
     row = rows_by_name(comparison)["Dunmore"]
     assert row.status == stats.INSUFFICIENT
     assert not row.placed and row.limits is None
@@ -176,16 +176,16 @@ def test_small_organisation_listed_with_reason_and_pooled():
 
 def test_ratio_of_zero_and_no_data_are_listed_not_placed():
     none_appointed = figures("Eastholm", {"M2": {"bme": (0, 40), "white": (12, 60)}, "M3": WORKED["Ashmere"]})
-    comparison = benchmark([*worked_sets(), none_appointed], SC).comparison("M2")
+    comparison = benchmark([*worked_sets(), none_appointed], SC, published_only=()).comparison("M2")
     row = rows_by_name(comparison)["Eastholm"]
     assert row.value == 0 and not row.placed and "ratio is 0" in row.reason
-    m4 = benchmark([*worked_sets(), none_appointed], SC).comparison("M4")
+    m4 = benchmark([*worked_sets(), none_appointed], SC, published_only=()).comparison("M4")
     assert len(m4.no_data) == 4 and not m4.pooled.has_funnel and m4.funnel_reason
     assert funnel_curve(m4).empty
 
 
 def test_funnel_curve_covers_the_organisations_geometrically():
-    comparison = benchmark(worked_sets(), SC).comparison("M3")
+    comparison = benchmark(worked_sets(), SC, published_only=()).comparison("M3")
     curve = funnel_curve(comparison, points=50)
     assert list(curve.columns) == list(CURVE_COLUMNS) and len(curve) == 50
     # From 200 / 1.25 = 160 to 600 * 1.25 = 750, each n the same multiple of the one before.
@@ -209,7 +209,7 @@ def test_survey_questions_senior_managers_and_pay_bands():
                          available=fs.available | {"M1"})
 
     result = benchmark([org("Ashmere", 15, 3, {"bme": 30, "white": 60, "unknown": 10}),
-                        org("Brackenholt", 25, 5, {"bme": 10, "white": 90, "unknown": 0})], SC)
+                        org("Brackenholt", 25, 5, {"bme": 10, "white": 90, "unknown": 0})], SC, published_only=())
     assert [c.key for c in result.comparisons] == ["M2", "M3", "M4", "M5", "M6 public", "M7 colleagues",
                                                    "M7 managers", "M8", "M9"]
     colleagues = result.comparison("M7", "colleagues")
@@ -228,31 +228,31 @@ def test_survey_questions_senior_managers_and_pay_bands():
 
 
 def test_metrics_can_be_chosen():
-    result = benchmark(worked_sets(), SC, metrics=["m3"])
+    result = benchmark(worked_sets(), SC, metrics=["m3"], published_only=())
     assert [c.key for c in result.comparisons] == ["M3"] and result.workforce is None
     with pytest.raises(InputError, match="no metric 'M12'"):
-        benchmark(worked_sets(), SC, metrics=["M12"])
+        benchmark(worked_sets(), SC, metrics=["M12"], published_only=())
 
 
 def test_duplicate_names_and_too_few_organisations_are_refused():
     sets = worked_sets()
     with pytest.raises(InputError) as error:
-        benchmark([*sets, sets[0], sets[1]], SC)
+        benchmark([*sets, sets[0], sets[1]], SC, published_only=())
     message = str(error.value)
     assert "'Ashmere'" in message and "'Brackenholt'" in message and "'Carrowdale'" not in message
     assert "About sheet" in message
     with pytest.raises(InputError, match="at least 2 organisations"):
-        benchmark(sets[:1], SC)
+        benchmark(sets[:1], SC, published_only=())
 
 
 def test_differing_periods_are_noted():
     sets = [*worked_sets(), figures("Dunmore", {"M2": WORKED["Ashmere"]}, end=dt.date(2025, 3, 31))]
-    result = benchmark(sets, SC)
+    result = benchmark(sets, SC, published_only=())
     assert result.common_period is None
     (note,) = result.notes
     assert "3 of 4 are for 1 April 2025 to 31 March 2026" in note
     assert "Dunmore: 1 April 2024 to 31 March 2025" in note
-    assert benchmark(worked_sets(), SC).notes == []
+    assert benchmark(worked_sets(), SC, published_only=()).notes == []
 
 
 # ---------------------------------------------------------------------------------------
@@ -296,7 +296,7 @@ def test_sizes_round_to_the_nearest_ten(size, shown):
 
 def test_anonymised_benchmark_hides_names_counts_and_exact_sizes():
     odd = figures("Dunmore", {"M2": {"bme": (9, 31), "white": (40, 212)}, "M3": {"bme": (3, 31), "white": (9, 212)}})
-    result = benchmark([*worked_sets(), odd], SC)
+    result = benchmark([*worked_sets(), odd], SC, published_only=())
     key = {"Ashmere": "Organisation C", "Brackenholt": "Organisation A", "Carrowdale": "Organisation D",
            "Dunmore": "Organisation B"}
     shared = anonymise_benchmark(result, key)
@@ -323,7 +323,7 @@ def test_anonymised_benchmark_hides_names_counts_and_exact_sizes():
 
 
 def test_json_is_plain_and_names_metrics_from_the_registry():
-    result = benchmark(worked_sets(), SC, metrics=["M2", "M4"])
+    result = benchmark(worked_sets(), SC, metrics=["M2", "M4"], published_only=())
     data = json.loads(json.dumps(to_json_dict(result), allow_nan=False))
     m2, m4 = data["comparisons"]
     assert (m2["metric"], m2["title"], m2["adverse_if"]) == ("M2", METRICS["M2"].title, "lower")
@@ -361,7 +361,7 @@ def test_folders_expand_to_their_spreadsheets_sorted(tmp_path):
 
 @pytest.fixture(scope="module")
 def region():
-    return benchmark(read_template_paths([REGION]), SC)
+    return benchmark(read_template_paths([REGION]), SC, published_only=())
 
 
 def test_sample_region_has_thirty_templates_and_shows_what_a_funnel_is_for(region):
@@ -386,3 +386,109 @@ def test_sample_region_files_are_what_the_generator_writes(tmp_path):
     for path in written:
         assert path.read_bytes() == (REGION / path.name).read_bytes(), path.name
         assert path.stat().st_size < 40_000
+
+
+# ---------------------------------------------------------------------------------------
+# Other organisations' figures, shown only as published
+
+
+def test_published_only_is_required_and_must_name_organisations_compared():
+    with pytest.raises(TypeError, match="published_only"):
+        benchmark(worked_sets(), SC)
+    with pytest.raises(ValueError, match="'Dunmore', which has no figures here"):
+        benchmark(worked_sets(), SC, published_only={"Dunmore"})
+    with pytest.raises(TypeError, match="not one name"):
+        benchmark(worked_sets(), SC, published_only="Ashmere")
+
+
+def test_one_published_organisation_withholds_the_pooled_figure_and_every_place():
+    # Brackenholt looks at its own and Carrowdale's (whose figures it may read) beside Ashmere's, published only.
+    # The pooled counts (50/250 and 150/750) less Brackenholt's and Carrowdale's are Ashmere's 3/50 and 30/150:
+    # the pooled figure would give them back, so it is withheld, its interval and the limits with it.
+    result = benchmark(worked_sets(), SC, published_only={"Ashmere"})
+    m2 = result.comparison("M2")
+    assert (m2.pooled.value, m2.pooled.ci, m2.pooled.numerator.events, m2.pooled.denominator.base) == (
+        None, None, None, None)
+    assert m2.pooled_reason == ("the pooled figure is withheld: with only one other organisation's figures it "
+                                "would give theirs back (take away the figures you can see)")
+    assert m2.funnel_reason == m2.pooled_reason and not m2.placed and funnel_curve(m2).empty
+    rows = rows_by_name(m2)
+    # Ashmere: size 50 + 150 = 200, no counts, and its ratio rests on its 3 appointed: withheld.
+    assert (rows["Ashmere"].size, rows["Ashmere"].groups, rows["Ashmere"].value, rows["Ashmere"].ci) == (
+        200, {}, None, None)
+    assert rows["Ashmere"].status == stats.WITHHELD
+    # The others keep their counts and ratios (0.9, 2.0), unplaced, saying why.
+    assert rows["Carrowdale"].value == pytest.approx(2.0) and rows["Carrowdale"].groups["bme"].events == 20
+    assert rows["Brackenholt"].reason == "not placed: the pooled figure is withheld"
+    data = to_json_dict(result)
+    json_m2 = data["comparisons"][0]
+    assert json_m2["pooled"]["value"] is None and json_m2["pooled"]["numerator"]["events"] is None
+    assert "groups" not in json_m2["organisations"][0] and data["published_only"] == ["Ashmere"]
+    assert any("Ashmere's figures are shown as they would be published" in note for note in result.notes)
+
+
+def test_two_published_organisations_with_publishable_sums_show_the_pooled_figure():
+    # Ashmere and Carrowdale published only: their sums are BME 3 + 20 = 23 of 50 + 50 = 100, white 30 + 30 = 60
+    # of 150 + 150 = 300, each 10 or more. The pooled figure is as in the worked example: 1.0 (0.7511 to 1.3315).
+    result = benchmark(worked_sets(), SC, published_only={"Ashmere", "Carrowdale"})
+    m2 = result.comparison("M2")
+    assert m2.pooled_reason == "" and m2.pooled.value == pytest.approx(1.0)
+    assert tuple(round(v, 4) for v in m2.pooled.ci) == (0.7511, 1.3315)
+    rows = rows_by_name(m2)
+    # Carrowdale: shown at its rounded size, 200, where its exact size put it: between the limits, above.
+    assert (rows["Carrowdale"].size, rows["Carrowdale"].groups) == (200, {})
+    assert rows["Carrowdale"].value == pytest.approx(2.0)
+    assert (rows["Carrowdale"].position, rows["Carrowdale"].side) == (BETWEEN_95_998, "above")
+    assert limits_tuple(rows["Carrowdale"].limits) == LIMITS_200
+    assert rows["Ashmere"].value is None and not rows["Ashmere"].placed  # its 3 appointed
+    assert rows["Brackenholt"].position == WITHIN_95 and rows["Brackenholt"].groups  # its own: in full
+
+
+def test_two_published_organisations_whose_summed_events_are_small_withhold_the_pooled_figure():
+    # Dunmore (BME 2 of 40) and Eskdale (BME 4 of 60) together had 6 BME appointed: pooled less Brackenholt's own
+    # 27 would give back that 6, under 10. Their other sums (100 BME shortlisted, 45 and 300 white) would do.
+    dunmore = figures("Dunmore", {"M2": {"bme": (2, 40), "white": (20, 160)}})
+    eskdale = figures("Eskdale", {"M2": {"bme": (4, 60), "white": (25, 140)}})
+    own = worked_sets()[1]
+    result = benchmark([own, dunmore, eskdale], SC, published_only={"Dunmore", "Eskdale"})
+    m2 = result.comparison("M2")
+    assert m2.pooled.value is None and not m2.placed
+    assert m2.pooled_reason == ("the pooled figure is withheld: the other organisations' figures in it add up to a "
+                                "count under 10, which it would give back (take away the figures you can see)")
+    # One more published organisation with nobody in it is not a second: Dunmore's alone would be given back.
+    empty = figures("Fallow", {"M2": {"bme": (0, 0), "white": (0, 0)}})
+    alone = benchmark([own, dunmore, empty], SC, published_only={"Dunmore", "Fallow"}).comparison("M2")
+    assert "only one other organisation" in alone.pooled_reason
+    # None published only: as before.
+    assert benchmark([own, dunmore, eskdale], SC, published_only=()).comparison("M2").pooled.value is not None
+
+
+def _with_bands(name: str, bme: float, white: float) -> FigureSet:
+    fs = figures(name, {"M2": WORKED["Brackenholt"]})
+    m1 = pd.DataFrame([{"metric": "M1", "item": "Band 1", "group": g, "events": n, "base": n}
+                       for g, n in {"bme": bme, "white": white, "unknown": 5}.items()])
+    return FigureSet(name, fs.period, validate_counts(pd.concat([fs.counts, m1])), available=fs.available | {"M1"})
+
+
+def test_published_workforce_rows_keep_no_headcount_and_no_share_resting_on_a_small_count():
+    # Own: 40 BME of 160. Gorsey: 31 BME of 31 + 63 = 94, shown as 90 at 31/94 = 32.98%. Hythe: 4 BME of 204:
+    # 1.96% of about 200 gives the 4 back, so its share is withheld.
+    sets = [_with_bands("Own", 40, 120), _with_bands("Gorsey", 31, 63), _with_bands("Hythe", 4, 200)]
+    result = benchmark(sets, SC, published_only={"Gorsey", "Hythe"}, metrics=["M1"])
+    rows = {row.organisation: row for row in result.workforce.organisations}
+    assert (rows["Gorsey"].size, rows["Gorsey"].bme) == (90, None)
+    assert rows["Gorsey"].bme_pct == pytest.approx(100 * 31 / 94)
+    assert (rows["Hythe"].size, rows["Hythe"].bme, rows["Hythe"].bme_pct) == (200, None, None)
+    assert rows["Hythe"].reason == "withheld: it rests on a count under 10"
+    assert (rows["Own"].size, rows["Own"].bme) == (160, 40)
+    # Two published, summing to 35 BME and 263 white: the pooled share (40 + 35) / (160 + 298) is shown.
+    assert result.workforce.pooled_pct == pytest.approx(100 * 75 / 458)
+    one = benchmark(sets[:2], SC, published_only={"Gorsey"}, metrics=["M1"]).workforce
+    assert one.pooled_pct is None and "pooled share is withheld" in one.pooled_reason
+    data = to_json_dict(benchmark(sets[:2], SC, published_only={"Gorsey"}, metrics=["M1"]))["workforce"]
+    assert data["pooled_bme_pct"] is None and all("bme" not in row for row in data["organisations"])
+    # Anonymising for sharing publishes every row the same way.
+    shared = anonymise_benchmark(benchmark(sets, SC, published_only=(), metrics=["M1"]),
+                                 {"Own": "Organisation A", "Gorsey": "Organisation B", "Hythe": "Organisation C"})
+    assert [(r.size, r.bme, r.bme_pct is None) for r in shared.workforce.organisations] == [
+        (160, None, False), (90, None, False), (200, None, True)]

@@ -24,6 +24,7 @@ from storage import (
     action_history,
     actions_for_metric,
     backup_bytes,
+    benchmark_sources,
     create_organisation,
     delete_figure_set,
     export_all,
@@ -32,6 +33,7 @@ from storage import (
     import_file,
     list_figure_sets,
     load_actions,
+    load_benchmark_figures,
     load_figure_set,
     load_figure_sets,
     load_panel,
@@ -184,6 +186,7 @@ def _reads(engine: Engine, ids: dict[str, Any], as_: Caller) -> list[Any]:
         lambda: panel_history(engine, org, PERIOD, "M2", "know", caller=as_),
         lambda: action_history(engine, org, PERIOD, caller=as_),
         lambda: entry(engine, ids["panel"], caller=as_),
+        lambda: load_benchmark_figures(engine, ids["figure_set"], caller=as_),  # Wexcombe does not share
         lambda: export_all(engine, organisations=[org], caller=as_),
     ]
 
@@ -264,6 +267,101 @@ def test_listing_figures_shows_only_the_organisations_the_caller_reads(engine: E
     assert organisations_with_figures(engine, caller=WEXCOMBE_VIEWER) == [WEXCOMBE]
     assert organisations_with_figures(engine, caller=ADMINISTRATOR) == [NORTHBY, WEXCOMBE]
     assert organisations_with_figures(engine) == [NORTHBY, WEXCOMBE]  # the command line: unrestricted
+
+
+# --- benchmarking: another organisation's figures only as published, only if it shares them ----------------
+
+# Northby's saved figures, as a viewer of Wexcombe may see them once Northby shares them:
+#   M2 (appointed of shortlisted): BME 3 of 47, white 31 of 154; size 47 + 154 = 201, shown as 200; the ratio
+#      rests on a count of 3, so it is withheld with its interval.
+#   M3 (entering disciplinary):    BME 12 of 403, white 20 of 1196; size 1599, shown as 1600; every count is 10 or
+#      more, so the ratio is shown: (12 / 403) / (20 / 1196) = 0.0297767 / 0.0167224 = 1.78065.
+NORTHBY_COUNTS = {"M2": {"bme": (3.0, 47.0), "white": (31.0, 154.0)},
+                  "M3": {"bme": (12.0, 403.0), "white": (20.0, 1196.0), "unknown": (1.0, 100.0)}}
+
+
+def _northby(end: dt.date = dt.date(2026, 3, 31)) -> FigureSet:
+    counts = pd.DataFrame([{"metric": m, "item": "", "group": g, "events": e, "base": b}
+                           for m, groups in NORTHBY_COUNTS.items() for g, (e, b) in groups.items()])
+    return FigureSet(NORTHBY, Period.twelve_months_to(end), counts, {}, [], frozenset(NORTHBY_COUNTS))
+
+
+def _share(engine: Engine, shares: bool, version: int) -> None:
+    save_settings(engine, NORTHBY, {"share_for_benchmarking": shares}, expected_version=version, user="Lee",
+                  caller=NORTHBY_EDITOR)
+
+
+def _sources(engine: Engine, as_: Caller) -> list[tuple[str, bool]]:
+    return [(s.organisation, s.published_only) for s in benchmark_sources(engine, caller=as_)]
+
+
+def test_a_viewer_sees_another_organisations_figures_only_when_it_shares_them_and_only_as_published(
+        engine: Engine) -> None:
+    from metrics.benchmarking import benchmark, to_json_dict
+
+    save_figure_set(engine, _figures(WEXCOMBE), saved_by="alex", made_with={})
+    save_figure_set(engine, _northby(dt.date(2025, 3, 31)), saved_by="lee", made_with={})  # last year's
+    northby = save_figure_set(engine, _northby(), saved_by="lee", made_with={})
+    last_year = next(s for s in list_figure_sets(engine, NORTHBY) if s.id != northby.id)
+
+    # Not shared (the default): Wexcombe's viewer is offered only Wexcombe, and cannot load Northby's.
+    assert _sources(engine, WEXCOMBE_VIEWER) == [(WEXCOMBE, False)]
+    with pytest.raises(NotAllowed, match="does not share its published figures"):
+        load_benchmark_figures(engine, northby.id, caller=WEXCOMBE_VIEWER)
+
+    _share(engine, True, 0)
+    assert _sources(engine, WEXCOMBE_VIEWER) == [(NORTHBY, True), (WEXCOMBE, False)]
+    [offered] = [s for s in benchmark_sources(engine, caller=WEXCOMBE_VIEWER) if s.organisation == NORTHBY]
+    assert offered.summary.id == northby.id  # its latest whole-organisation period
+    # Sharing is not reading: every read of Northby's own is refused as before, this set and last year's.
+    with pytest.raises(NotAllowed, match="may not read 'Northby Council'"):
+        load_figure_set(engine, northby.id, caller=WEXCOMBE_VIEWER)
+    with pytest.raises(NotAllowed):
+        load_figure_sets(engine, NORTHBY, caller=WEXCOMBE_VIEWER)
+    with pytest.raises(NotAllowed, match="shares only its latest whole-organisation figures"):
+        load_benchmark_figures(engine, last_year.id, caller=WEXCOMBE_VIEWER)
+
+    loaded = load_benchmark_figures(engine, northby.id, caller=WEXCOMBE_VIEWER)
+    own = load_benchmark_figures(engine, list_figure_sets(engine, WEXCOMBE)[0].id, caller=WEXCOMBE_VIEWER)
+    assert loaded.published_only and not own.published_only
+    result = benchmark([own.figures, loaded.figures], published_only={loaded.figures.organisation})
+    m2 = {row.organisation: row for row in result.comparison("M2").organisations}[NORTHBY]
+    assert (m2.size, m2.value, m2.ci, m2.status, m2.groups) == (200, None, None, "withheld", {})
+    assert "count under 10" in m2.reason
+    m3 = {row.organisation: row for row in result.comparison("M3").organisations}[NORTHBY]
+    assert (m3.size, m3.groups) == (1600, {}) and m3.value == pytest.approx(1.78065, abs=1e-5)
+    # With one other organisation in it, the pooled figure is Wexcombe's plus Northby's: withheld.
+    assert result.comparison("M3").pooled.value is None and not result.comparison("M3").placed
+    northby_rows = [row for c in to_json_dict(result)["comparisons"] for row in c["organisations"]
+                    if row["organisation"] == NORTHBY]
+    assert northby_rows and all("groups" not in row for row in northby_rows)
+    assert {row["size"] for row in northby_rows if row["size"] is not None} == {200, 1600}
+
+    # Northby's editors withdraw it: gone at once, from the list and from loading.
+    _share(engine, False, 1)
+    assert _sources(engine, WEXCOMBE_VIEWER) == [(WEXCOMBE, False)]
+    with pytest.raises(NotAllowed, match="does not share its published figures"):
+        load_benchmark_figures(engine, northby.id, caller=WEXCOMBE_VIEWER)
+
+
+def test_who_is_offered_shared_figures(engine: Engine) -> None:
+    save_figure_set(engine, _figures(WEXCOMBE), saved_by="alex", made_with={})
+    northby = save_figure_set(engine, _northby(), saved_by="lee", made_with={})
+    _share(engine, True, 0)
+    # Nobody with a role here sees nothing shared; nor does someone let in only to read the built-in sample.
+    for nobody in (Caller(), Caller().also_reading(WEXCOMBE)):
+        assert [s for s in _sources(engine, nobody) if s[0] == NORTHBY] == []
+        with pytest.raises(NotAllowed, match="may not read 'Northby Council'"):
+            load_benchmark_figures(engine, northby.id, caller=nobody)
+    # Northby's own editor reads its figures in full; Wexcombe does not share, so they are not offered theirs.
+    assert _sources(engine, NORTHBY_EDITOR) == [(NORTHBY, False)]
+    assert not load_benchmark_figures(engine, northby.id, caller=NORTHBY_EDITOR).published_only
+    # An administrator reads every organisation: nothing is published only for them.
+    assert _sources(engine, ADMINISTRATOR) == [(NORTHBY, False), (WEXCOMBE, False)]
+    # A set for one service is not what is shared.
+    scoped = save_figure_set(engine, _northby(), saved_by="lee", made_with={}, scope="service: Adults")
+    with pytest.raises(NotAllowed, match="latest whole-organisation"):
+        load_benchmark_figures(engine, scoped.id, caller=WEXCOMBE_VIEWER)
 
 
 # --- the backup ---------------------------------------------------------------------------------------
@@ -353,7 +451,8 @@ def test_storage_checks_every_function_that_reads_or_writes_an_organisations_dat
         "load_settings", "load_saved_settings", "save_settings", "list_figure_sets", "load_figure_set",
         "load_figure_sets", "made_with_of", "save_figure_set", "delete_figure_set", "organisations_with_figures",
         "history", "panel_history", "action_history", "restore_panel", "restore_action", "restore_settings",
-        "export_all", "backup_bytes", "write_backup", "import_all", "import_file",
+        "export_all", "backup_bytes", "write_backup", "import_all", "import_file", "benchmark_sources",
+        "load_benchmark_figures",
     }
 
 

@@ -464,6 +464,7 @@ def test_settings_round_trip_into_a_settings_object(engine: Engine) -> None:
         pay_band_boundaries=(20_000, 35_000),
         senior_bands=("£35,000 and over",),
         period_end=dt.date(2026, 3, 31),
+        share_for_benchmarking=True,
     )
     values = {**settings_to_values(chosen), "chart_colours": ["#123456"]}
     saved_values, version = save_settings(engine, ORG, values, expected_version=0, user="alex")
@@ -471,7 +472,10 @@ def test_settings_round_trip_into_a_settings_object(engine: Engine) -> None:
     loaded_values, loaded_version = load_settings(engine, ORG)
     assert (loaded_values, loaded_version) == (saved_values, 1)
     assert loaded_values["adverse_range"] == [0.75, 1.3]
+    assert loaded_values["share_for_benchmarking"] is True
     assert settings_from_values(loaded_values) == chosen
+    # Settings saved before sharing was a choice: not shared.
+    assert settings_from_values({"bme_label": "BAME"}).share_for_benchmarking is False
 
 
 def test_settings_from_values_ignores_unknown_keys_and_makes_tuples() -> None:
@@ -498,6 +502,8 @@ def test_settings_use_optimistic_concurrency(engine: Engine) -> None:
         ({"min_group_size": "ten"}, "do not fit"),
         ({"period_end": dt.date(2026, 3, 31)}, "plain JSON"),
         ({"adverse_range": [float("nan"), 1.25]}, "plain JSON"),
+        ({"share_for_benchmarking": "no"}, "true or false"),  # text that says no is not a yes
+        ({"share_for_benchmarking": 1}, "true or false"),
     ],
 )
 def test_settings_the_engine_cannot_use_are_refused(engine: Engine, values: dict, message: str) -> None:

@@ -14,7 +14,7 @@ from metrics.benchmarking import Benchmark, anonymise, anonymise_benchmark, anon
 from metrics.counts import FigureSet
 from metrics.registry import METRICS
 from metrics.trends import period_label
-from storage import list_figure_sets, load_figure_set
+from storage import BenchmarkSource, NotAllowed, benchmark_sources, load_benchmark_figures
 from ui import access, db, history, state
 from ui.metric_page import draw_chart, figures_table, sample_note
 from ui.safe import md
@@ -22,6 +22,8 @@ from ui.safe import md
 SAMPLE_REGION = Path(__file__).resolve().parents[1] / "sample_data" / "region"
 _FILES = "benchmark_files"  # [(name, bytes)] of counts templates, in the person's session only
 _KEY = "benchmark_anonymise_key"
+_SAVED = "benchmark_saved"
+PUBLISHED_MARK = "(published figures)"
 
 
 def _use_sample_region() -> None:
@@ -50,18 +52,30 @@ def _sources_section() -> list[tuple[str, bytes]]:
     return files
 
 
-def _saved_section(view: state.View) -> tuple[list[FigureSet], tuple[tuple[int, int], ...]]:
-    saved = [s for s in list_figure_sets(db.engine(), caller=access.caller()) if not s.scope]
-    latest = {}
-    for summary in saved:  # oldest first within each organisation: the last one wins
-        latest[summary.organisation] = summary
-    others = sorted(name for name in latest if name != view.organisation)
-    if not others:
-        return [], ()
-    chosen = st.multiselect("Saved figures of other organisations (their latest period)", others,
-                            key="benchmark_saved", format_func=lambda n: f"{n} ({period_label(latest[n].period)})")
-    return ([load_figure_set(db.engine(), latest[name].id, caller=access.caller()) for name in chosen],
-            tuple((latest[name].id, latest[name].version) for name in chosen))
+def _offered(source: BenchmarkSource) -> str:
+    words = f"{source.organisation} ({period_label(source.summary.period)})"
+    return f"{words} {PUBLISHED_MARK}" if source.published_only else words
+
+
+def _saved_section(view: state.View) -> tuple[list[FigureSet], tuple[tuple[int, int], ...], frozenset[str]]:
+    """The saved figures chosen, their (id, version), and the organisations among them shown only as published."""
+    latest = {s.organisation: s for s in benchmark_sources(db.engine(), caller=access.caller())
+              if s.organisation != view.organisation}
+    # One that has stopped sharing since it was chosen is dropped from the choice, not kept by the widget.
+    st.session_state[_SAVED] = [name for name in st.session_state.get(_SAVED, []) if name in latest]
+    if not latest:
+        return [], (), frozenset()
+    chosen = st.multiselect("Saved figures of other organisations (their latest period)", list(latest), key=_SAVED,
+                            format_func=lambda n: _offered(latest[n]))
+    if any(s.published_only for s in latest.values()):
+        st.caption(f"Organisations marked {PUBLISHED_MARK} are not yours to read: they are offered because they "
+                   "chose to share their figures with the other organisations here, and they are shown as they would "
+                   "be published (small counts withheld, with what rests on them, and sizes rounded to 10). A pooled "
+                   "figure that would give their counts back is withheld too.")
+    loaded = [load_benchmark_figures(db.engine(), latest[name].summary.id, caller=access.caller()) for name in chosen]
+    return ([found.figures for found in loaded],
+            tuple((latest[name].summary.id, latest[name].summary.version) for name in chosen),
+            frozenset(found.figures.organisation for found in loaded if found.published_only))
 
 
 def _comparisons(result: Benchmark) -> dict[str, str]:
@@ -110,7 +124,11 @@ def render(view: state.View) -> None:
         except InputError as error:
             st.error(md(error), icon=":material/error:")
             return
-    saved_sets, saved_key = _saved_section(view)
+    try:
+        saved_sets, saved_key, published_only = _saved_section(view)
+    except (NotAllowed, LookupError) as error:  # stopped sharing, or deleted, since the list was read
+        st.error(md(error), icon=":material/error:")
+        return
     figure_sets += saved_sets
     analysis = state.analysis(view)
     include_own = st.checkbox(f"Include {md(view.organisation)}'s figures on screen ({analysis.period})", value=True,
@@ -127,7 +145,7 @@ def render(view: state.View) -> None:
         return
     try:
         result = state.benchmark_of(figure_sets, files=tuple(files), saved=saved_key, own=view if own else None,
-                                    settings=view.settings)
+                                    settings=view.settings, published_only=published_only)
     except InputError as error:
         st.error(md(error), icon=":material/error:")
         return

@@ -91,6 +91,13 @@ def render(view: state.View) -> None:
         rag_meanings = {r: st.text_input(f"{word} means", value=current.rag_meanings[r], key=f"settings_rag_{r}",
                                          placeholder=DEFAULT_RAG_MEANINGS[r], max_chars=200)
                         for r, word in RAG_WORDS.items()}
+        st.subheader("Benchmarking")
+        share = st.checkbox("Share our published figures with the other organisations on this dashboard, for "
+                            "benchmarking", value=current.share_for_benchmarking, key="settings_share",
+                            help="People in the other organisations here may then set your latest saved whole-"
+                            "organisation figures beside theirs on the Benchmarking page, as they would be "
+                            "published: counts left out, small ones withheld with whatever rests on them, sizes "
+                            "rounded to 10. Untick to stop at once.")
         submitted = st.form_submit_button("Save the settings", icon=":material/save:", type="primary",
                                           disabled=not access.can_edit())
     if not access.can_edit():
@@ -107,6 +114,7 @@ def render(view: state.View) -> None:
                 "pay_band_boundaries": list(_boundaries(boundaries_text)),
                 "senior_bands": senior,
                 "rag_meanings": {r: m.strip() or DEFAULT_RAG_MEANINGS[r] for r, m in rag_meanings.items()},
+                "share_for_benchmarking": bool(share),
             }
             settings_from_values(values | new_values)  # refuses anything the engine could not use
             save_settings(db.engine(), view.organisation, values | new_values, expected_version=version,

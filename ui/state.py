@@ -291,21 +291,24 @@ def counts_templates(files: tuple[tuple[str, bytes], ...]) -> list[FigureSet]:
 
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner="Comparing the organisations...")
 def _benchmarked(files: tuple[tuple[str, bytes], ...], saved: tuple[tuple[int, int], ...],
-                 own: tuple[Source, ...], own_key: str, settings_key: str, _figure_sets: tuple[FigureSet, ...],
-                 _settings: Settings) -> Benchmark:
+                 own: tuple[Source, ...], own_key: str, settings_key: str, published_only: tuple[str, ...],
+                 _figure_sets: tuple[FigureSet, ...], _settings: Settings) -> Benchmark:
     from metrics.benchmarking import benchmark
 
-    return benchmark(list(_figure_sets), _settings)
+    return benchmark(list(_figure_sets), _settings, published_only=published_only)
 
 
 def benchmark_of(figure_sets: list[FigureSet], *, files: tuple[tuple[str, bytes], ...],
-                 saved: tuple[tuple[int, int], ...], own: View | None, settings: Settings) -> Benchmark:
-    """The comparison of `figure_sets`, computed once for the same files, saved sets (id, version), own view and
-    settings, so changing the metric shown does no work twice."""
+                 saved: tuple[tuple[int, int], ...], own: View | None, settings: Settings,
+                 published_only: frozenset[str]) -> Benchmark:
+    """The comparison of `figure_sets`, computed once for the same files, saved sets (id, version), own view,
+    settings and organisations shown only as published, so changing the metric shown does no work twice. The
+    cache is shared between sessions: `published_only` is in its key, so one person's full figures are never
+    another's published ones."""
     own_key = json.dumps([own.organisation, own.filters, _mapping_key(st.session_state.get(MAPPINGS, {}))]
                          if own else None, default=str)
     return _benchmarked(files, saved, own.sources if own else (), own_key, _settings_key(settings),
-                        tuple(figure_sets), settings)
+                        tuple(sorted(published_only)), tuple(figure_sets), settings)
 
 
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner="Reading the Census table...")
