@@ -794,12 +794,13 @@ def test_benchmarking_as_a_viewer_offers_a_sharing_organisation_only_as_publishe
     at.user = {"is_logged_in": True, "email": "jo@wexcombe.gov.uk", "name": "Jo Reader"}
     at.run().switch_page("pages/benchmarking.py").run()
     assert not at.exception, at.exception
-    offered = at.multiselect(key="benchmark_saved")
-    assert offered.options == ["Northby Council (2025/26) (published figures)"]  # not Eastwick: it does not share
+    assert not [m for m in at.multiselect if m.key == "benchmark_saved"]  # Jo reads no other organisation
+    offered = at.checkbox(key="benchmark_shared")  # not Eastwick: it does not share
+    assert offered.label == "Include the 1 organisation that shares its published figures: Northby Council (2025/26)"
     assert any("shown as they would be published" in plain(c.value) and "rounded to 10" in plain(c.value)
-               for c in at.caption)
+               and "come all together" in plain(c.value) for c in at.caption)
     with offered_files() as read:
-        offered.set_value(["Northby Council"]).run()
+        offered.check().run()
         assert not at.exception, at.exception
         at.selectbox(key="benchmark_metric").set_value("M2").run()
         m2 = html_tables(at)[0]

@@ -23,7 +23,7 @@ SAMPLE_REGION = Path(__file__).resolve().parents[1] / "sample_data" / "region"
 _FILES = "benchmark_files"  # [(name, bytes)] of counts templates, in the person's session only
 _KEY = "benchmark_anonymise_key"
 _SAVED = "benchmark_saved"
-PUBLISHED_MARK = "(published figures)"
+_SHARED = "benchmark_shared"
 
 
 def _use_sample_region() -> None:
@@ -53,25 +53,36 @@ def _sources_section() -> list[tuple[str, bytes]]:
 
 
 def _offered(source: BenchmarkSource) -> str:
-    words = f"{source.organisation} ({period_label(source.summary.period)})"
-    return f"{words} {PUBLISHED_MARK}" if source.published_only else words
+    return f"{source.organisation} ({period_label(source.summary.period)})"
 
 
 def _saved_section(view: state.View) -> tuple[list[FigureSet], tuple[tuple[int, int], ...], frozenset[str]]:
-    """The saved figures chosen, their (id, version), and the organisations among them shown only as published."""
+    """The saved figures chosen, their (id, version), and the organisations among them shown only as published.
+
+    Organisations the person may read are chosen one by one. Those that only share their published figures come
+    all together or not at all: were they chosen one by one, the pooled figures of two choices (B and C; B, C and D)
+    would differ by exactly one organisation's counts, which its own row withholds."""
     latest = {s.organisation: s for s in benchmark_sources(db.engine(), caller=access.caller())
               if s.organisation != view.organisation}
-    # One that has stopped sharing since it was chosen is dropped from the choice, not kept by the widget.
-    st.session_state[_SAVED] = [name for name in st.session_state.get(_SAVED, []) if name in latest]
-    if not latest:
-        return [], (), frozenset()
-    chosen = st.multiselect("Saved figures of other organisations (their latest period)", list(latest), key=_SAVED,
-                            format_func=lambda n: _offered(latest[n]))
-    if any(s.published_only for s in latest.values()):
-        st.caption(f"Organisations marked {PUBLISHED_MARK} are not yours to read: they are offered because they "
-                   "chose to share their figures with the other organisations here, and they are shown as they would "
-                   "be published (small counts withheld, with what rests on them, and sizes rounded to 10). A pooled "
-                   "figure that would give their counts back is withheld too.")
+    readable = {name: source for name, source in latest.items() if not source.published_only}
+    shared = {name: source for name, source in latest.items() if source.published_only}
+    # One that has gone since it was chosen is dropped from the choice, not kept by the widget.
+    st.session_state[_SAVED] = [name for name in st.session_state.get(_SAVED, []) if name in readable]
+    chosen: list[str] = []
+    if readable:
+        chosen += st.multiselect("Saved figures of other organisations (their latest period)", list(readable),
+                                 key=_SAVED, format_func=lambda n: _offered(readable[n]))
+    if shared:
+        names = ", ".join(_offered(source) for source in shared.values())
+        many = len(shared) != 1
+        if st.checkbox(f"Include the {len(shared)} organisation{'s' if many else ''} that "
+                       f"{'share' if many else 'shares'} {'their' if many else 'its'} published figures: {names}",
+                       key=_SHARED):
+            chosen += list(shared)
+        st.caption("Organisations that share their published figures are not yours to read: they chose to share "
+                   "them with the other organisations here, and they are shown as they would be published (small "
+                   "counts withheld, with what rests on them, and sizes rounded to 10). They come all together, and "
+                   "a pooled figure that would give their counts back is withheld.")
     loaded = [load_benchmark_figures(db.engine(), latest[name].summary.id, caller=access.caller()) for name in chosen]
     return ([found.figures for found in loaded],
             tuple((latest[name].summary.id, latest[name].summary.version) for name in chosen),
