@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -33,6 +34,11 @@ def _use_sample_region() -> None:
 def _clear_files() -> None:
     st.session_state.pop(_FILES, None)
     st.session_state.pop(_KEY, None)
+
+
+def slug(name: str) -> str:
+    """A name as a file name's part: letters and digits, runs of anything else a hyphen ("organisation" if none)."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "organisation"
 
 
 def _sources_section() -> list[tuple[str, bytes]]:
@@ -117,7 +123,7 @@ def _share_section(view: state.View) -> None:
             return buffer.getvalue()
 
         st.download_button("Download as a counts template", workbook, icon=":material/download:", on_click="ignore",
-                           file_name=f"{view.organisation} counts {analysis.period.end:%Y-%m-%d}.xlsx",
+                           file_name=f"{slug(view.organisation)}-counts-{analysis.period.end:%Y-%m-%d}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
