@@ -41,6 +41,7 @@ import olefile
 from numpy.lib.stride_tricks import sliding_window_view
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
+from data_loaders.cell_address import column_letters
 from data_loaders.errors import InputError
 from data_loaders.report import RawSheet
 
@@ -206,20 +207,12 @@ def _unusual(name: str, what: str) -> InputError:
 def _too_many_cells(name: str, rows: int, columns: int, sheet: str | None = None) -> InputError:
     where = "the sheet" if sheet else "a sheet in the workbook"
     return InputError(
-        f"{where} reaches row {rows:,} and column {_column_letters(columns)} "
+        f"{where} reaches row {rows:,} and column {column_letters(columns)} "
         f"({rows * columns:,} cells), more than the {_limit('MAX_CELLS'):,} cells this service reads",
         file=name,
         sheet=sheet,
         advice=_MAKE_SMALLER,
     )
-
-
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters or "A"
 
 
 # --- zip: xlsx, xlsm, ods ---------------------------------------------------------------------

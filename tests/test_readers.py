@@ -21,6 +21,7 @@ from odf.table import Table, TableCell, TableRow
 from odf.text import P
 
 from data_loaders import readers
+from data_loaders.cell_address import column_letters
 from data_loaders.errors import InputError
 from data_loaders.readers import read_path, read_workbook
 
@@ -586,7 +587,7 @@ def test_cell_reach_is_measured_exactly_before_calamine(
     monkeypatch.setattr(readers, "MAX_CELLS", rows * columns - 1)
     error = refused("reach.xlsx", data)
     assert error.sheet is None  # refused by the pre-check, not after calamine read the sheet
-    assert f"reaches row {rows} and column {readers._column_letters(columns)}" in str(error)
+    assert f"reaches row {rows} and column {column_letters(columns)}" in str(error)
 
     monkeypatch.setattr(readers, "MAX_CELLS", rows * columns)
     [sheet] = read_workbook("reach.xlsx", data)
@@ -636,7 +637,7 @@ def generated_sheet(seed: int) -> tuple[bytes, tuple[int, int]]:
             digits = str(number).zfill(rng.choice([0, 0, 0, 8]))
             rows, columns = max(rows, number), max(columns, column)
             style = rng.choice(["", ' s="1"', ' t="n"', ' s="12" t="inlineStr"'])
-            parts.append(f'<c r="{readers._column_letters(column)}{digits}"{style}><v>{rng.random()}</v></c>')
+            parts.append(f'<c r="{column_letters(column)}{digits}"{style}><v>{rng.random()}</v></c>')
         parts.append("</row>")
     parts.append('</sheetData><pageMargins left="0.7" right="0.7" header="0.3" footer="0.3"/></worksheet>')
     return "".join(parts).encode(), (rows, columns)
