@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from data_loaders import InputError, readers
+from data_loaders import InputError
+from data_loaders.readers import limits
 from metrics.api import read_paths, read_sources, sample_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +62,7 @@ def test_a_damaged_file_after_good_ones_is_named_and_the_worker_ends(tmp_path):
 def test_the_command_lines_own_limits_reach_the_worker_thread(tmp_path, monkeypatch):
     # The upload limit (as lowered here) refuses the workbook; the command line's local limits, a context
     # variable that a new thread does not inherit unless given it, let it be read.
-    monkeypatch.setattr(readers, "MAX_ROWS", 5)
+    monkeypatch.setattr(limits, "MAX_ROWS", 5)
     path = tmp_path / "staff.xlsx"
     path.write_bytes(staff_workbook(20))
     with pytest.raises(InputError, match="rows"):
