@@ -23,6 +23,7 @@ from odf.text import P
 from data_loaders.cell_address import column_letters
 from data_loaders.errors import InputError
 from data_loaders.readers import cell_extent, limits, read_path, read_workbook, zip_checks
+from data_loaders.source import Source
 
 HEADINGS = ["Employee", "Ethnicity", "Start date", "Salary"]
 START = datetime.date(2023, 4, 1)
@@ -896,9 +897,9 @@ def test_files_named_on_the_command_line_get_the_local_limits(monkeypatch, tmp_p
     monkeypatch.setattr(limits, "MAX_ROWS", 5)
     text = "Employee ID,Ethnicity,Grade\n" + "".join(f"{n},White,G1\n" for n in range(10))
     with pytest.raises(InputError, match="more than 5 rows"):
-        read_sources([("staff.csv", text.encode(), None)])
+        read_sources([Source("staff.csv", text.encode(), None)])
     path = tmp_path / "staff.csv"
     path.write_text(text)
     assert len(read_paths([str(path)]).loaded.datasets["staff"]) == 10
     with pytest.raises(InputError, match="more than 5 rows"):  # and the limits are back afterwards
-        read_sources([("staff.csv", text.encode(), None)])
+        read_sources([Source("staff.csv", text.encode(), None)])
