@@ -15,18 +15,18 @@ _EXPORTS = {
     "SCHEMAS": "data_loaders.schema",
     "InputError": "data_loaders.errors",
     "LoadedData": "data_loaders.report",
-    "load_files": "data_loaders.load",
-    "load_paths": "data_loaders.load",
+    "Source": "data_loaders.source",
     "load_sheets": "data_loaders.load",
 }
 
-__all__ = ["DATASETS", "SCHEMAS", "InputError", "LoadedData", "load_files", "load_paths", "load_sheets"]
+__all__ = ["DATASETS", "SCHEMAS", "InputError", "LoadedData", "Source", "load_sheets"]
 
 if TYPE_CHECKING:
     from data_loaders.errors import InputError
-    from data_loaders.load import load_files, load_paths, load_sheets
+    from data_loaders.load import load_sheets
     from data_loaders.report import LoadedData
     from data_loaders.schema import DATASETS, SCHEMAS
+    from data_loaders.source import Source
 
 
 def __getattr__(name: str) -> Any:

@@ -1,9 +1,8 @@
-"""The loaders' public entry points: sheets, files or paths in; canonical frames and a report out."""
+"""Sheets in, canonical frames and a report out: the loading behind metrics.api.read_sources and read_paths."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
-from pathlib import Path
+from collections.abc import Hashable, Mapping
 
 import pandas as pd
 
@@ -11,8 +10,6 @@ from data_loaders.errors import InputError
 from data_loaders.report import LoadedData, RawSheet, SheetReport
 from data_loaders.schema import SCHEMAS
 from data_loaders.tables import AMBIGUOUS, SheetError, SheetTable, canonical_dtype, read_table
-
-Source = tuple[str, bytes] | tuple[str, bytes, str | None]
 
 
 def load_sheets(
@@ -38,42 +35,6 @@ def load_sheets(
     if dataset and mapping:
         per_dataset[dataset] = mapping
     tables, warnings = _read_sheets(sheets, dataset, per_dataset)
-    return _assemble(tables, warnings)
-
-
-def load_files(sources: Iterable[Source], *, mapping: Mapping[str, Mapping[str, str]] | None = None) -> LoadedData:
-    """Read (file name, bytes[, dataset]) sources; `mapping` is per dataset name.
-
-    An InputError from any file stops the load; it names the file.
-    """
-    from data_loaders.readers import read_workbook  # the spreadsheet engines load only when files are read
-
-    mappings = dict(mapping or {})
-    for name in mappings:
-        _check_dataset(name)
-    tables: list[SheetTable] = []
-    warnings: list[str] = []
-    for source in sources:
-        name, data, dataset = source if len(source) == 3 else (*source, None)
-        _check_dataset(dataset)
-        file_tables, file_warnings = _read_sheets(read_workbook(name, data, columnar=True), dataset, mappings)
-        tables += file_tables
-        warnings += file_warnings
-    return _assemble(tables, warnings)
-
-
-def load_paths(paths: Iterable[str | tuple[str, str | None]]) -> LoadedData:
-    """Read files from disk: each a path, or (path, dataset)."""
-    from data_loaders.readers import read_path
-
-    tables: list[SheetTable] = []
-    warnings: list[str] = []
-    for item in paths:
-        path, dataset = (item, None) if isinstance(item, (str, Path)) else item
-        _check_dataset(dataset)
-        file_tables, file_warnings = _read_sheets(read_path(path, columnar=True), dataset, {})
-        tables += file_tables
-        warnings += file_warnings
     return _assemble(tables, warnings)
 
 

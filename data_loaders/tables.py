@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from data_loaders import values
+from data_loaders.cell_address import column_letters
 from data_loaders.errors import InputError
 from data_loaders.report import RawSheet, SheetReport, SkippedRows
 from data_loaders.schema import SCHEMAS, DatasetSchema, normalise_heading
@@ -195,7 +196,7 @@ def _headings(row: list[Any]) -> list[_Heading]:
         if not (written := _cell_text(cell)):
             continue
         key = normalise_heading(written)
-        text = f"{written} (column {_column_letter(position)})" if key in seen else written
+        text = f"{written} (column {column_letters(position + 1)})" if key in seen else written
         seen.add(key)
         headings.append(_Heading(position, text, key, written))
     return headings
@@ -708,8 +709,8 @@ def _twin_note(column: str, read: _Heading, twin: _Heading, series: pd.Series, t
     # Blanks as None, which equals itself: NaN, NaT and NA do not.
     left[pd.isna(left)], right[pd.isna(right)] = None, None
     differs = ~np.asarray(left == right, dtype=bool)
-    read_at, twin_at = f"column {_column_letter(read.position)}", f"column {_column_letter(twin.position)}"
-    first, second = (_column_letter(p) for p in sorted([read.position, twin.position]))
+    read_at, twin_at = f"column {column_letters(read.position + 1)}", f"column {column_letters(twin.position + 1)}"
+    first, second = (column_letters(p + 1) for p in sorted([read.position, twin.position]))
     said = f"the heading '{read.written}' is written twice, in columns {first} and {second}"
     if not differs.any():
         return f"{said}; they hold the same {column_label(column)} in every row, so {read_at} was read"
@@ -827,15 +828,6 @@ def canonical_dtype(dataset: str, column: str) -> Any:
 # --- the sheet ---------------------------------------------------------------------------
 
 
-def _column_letter(position: int) -> str:
-    letters = ""
-    position += 1
-    while position:
-        position, remainder = divmod(position - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
-
-
 def _check_required(
     schema: DatasetSchema, assignment: dict[str, _Match], headings: list[_Heading], sheet: RawSheet
 ) -> None:
@@ -944,7 +936,7 @@ def read_table(
     for position in range(width):
         if position not in heading_positions and not columns[position].blank[kept].all():
             report.notes.append(
-                f"column {_column_letter(position)} has values but no heading: it was not used"
+                f"column {column_letters(position + 1)} has values but no heading: it was not used"
             )
     frame = _build_frame(schema, assignment, columns, kept, first_data_row, report, headings)
     report.rows_read = len(frame)

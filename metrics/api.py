@@ -25,6 +25,7 @@ from data_loaders.guard import report_progress
 from data_loaders.readers import checked_read, local_limits, read_workbook
 from data_loaders.report import LoadedData, RawSheet
 from data_loaders.schema import DATASETS
+from data_loaders.source import Source
 
 if TYPE_CHECKING:
     from metrics.counts import FigureSet
@@ -49,9 +50,6 @@ def import_engine() -> None:
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "wexcombe"
 SAMPLE_ORGANISATION = "Wexcombe Borough Council"
-
-Source = tuple[str, bytes, str | None]
-
 
 @dataclass
 class Inputs:
@@ -96,8 +94,8 @@ def parse_source_argument(argument: str) -> tuple[str, str | None]:
 def read_sources(sources: Iterable[Source], *, mapping: Mapping[str, dict[str, str]] | None = None) -> Inputs:
     """Each source read and loaded in turn, on this thread alone (the app calls this in a child process
     whose memory bound assumes one thread; see data_loaders.guard)."""
-    return _load_read(((name, read_workbook(name, data, columnar=True), dataset) for name, data, dataset in sources),
-                      mapping)
+    return _load_read(((source.name, read_workbook(source.name, source.data, columnar=True), source.dataset)
+                       for source in sources), mapping)
 
 
 def _load_read(read: Iterable[tuple[str, list[RawSheet], str | None]],
@@ -155,7 +153,7 @@ def read_paths(paths: Iterable[str | tuple[str, str | None]]) -> Inputs:
                              advice="Name the spreadsheet files inside it.") from None
         except OSError as error:
             raise InputError(f"the file cannot be read ({error.strerror})", file=str(path)) from None
-        sources.append((Path(path).name, data, dataset))
+        sources.append(Source(Path(path).name, data, dataset))
     # Files named on the command line are the user's own, on their own machine: the upload limits
     # (sized for a web server shared by many) would refuse the national file.
     with local_limits():
@@ -179,9 +177,9 @@ class _ReadAhead:
         self._reads: list[Future[list[RawSheet]]] = []
         self._refused: InputError | None = None  # the first file the checks refused; none after it is read
         context = contextvars.copy_context()  # a worker thread does not inherit the local limits by itself
-        for name, data, _ in self._sources:
+        for source in self._sources:
             try:
-                read = checked_read(name, data, columnar=True)
+                read = checked_read(source.name, source.data, columnar=True)
             except InputError as error:
                 self._refused = error
                 break
@@ -189,8 +187,9 @@ class _ReadAhead:
 
     def __iter__(self) -> Iterator[tuple[str, list[RawSheet], str | None]]:
         try:
-            for (name, _, dataset), read in zip(self._sources, self._reads, strict=False):
-                yield name, read.result(), dataset  # a reader's InputError is raised here, on the caller's thread
+            for source, read in zip(self._sources, self._reads, strict=False):
+                # a reader's InputError is raised here, on the caller's thread
+                yield source.name, read.result(), source.dataset
             if self._refused is not None:
                 raise self._refused
         finally:

@@ -68,6 +68,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from data_loaders.cell_address import column_letters
 from data_loaders.errors import InputError
 from metrics import stats
 from metrics.counts import FigureSet, Period
@@ -75,7 +76,6 @@ from metrics.disclosure import is_hidden
 from metrics.registry import KNOWN_GROUPS, METRICS, STANDARDS, Direction, MetricDefinition, metric
 from metrics.results import GroupFigures, MetricResult, compute_results, known_share
 from metrics.settings import Settings
-from metrics.template import column_letters
 
 Position = Literal["within 95% limits", "between 95% and 99.8% limits", "outside 99.8% limits"]
 WITHIN_95: Position = "within 95% limits"

@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 
+from data_loaders.cell_address import column_letters
 from data_loaders.errors import InputError
 from data_loaders.report import RawSheet
 from data_loaders.schema import normalise_heading
@@ -96,15 +97,6 @@ def write_template(
     from metrics.template_writer import write_workbook
 
     write_workbook(target, organisation=organisation, period_end=period_end, figures=figures)
-
-
-def column_letters(number: int) -> str:
-    """1 -> A, 27 -> AA: the column part of a cell address."""
-    letters = ""
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 # ---------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from data_loaders import readers, tables
 from data_loaders.errors import InputError
 from data_loaders.load import load_sheets
+from data_loaders.readers import csv_text, limits
 
 
 def _both(data: bytes, monkeypatch: pytest.MonkeyPatch, name: str = "staff.csv"):
@@ -31,12 +32,12 @@ def _both(data: bytes, monkeypatch: pytest.MonkeyPatch, name: str = "staff.csv")
             return sheets, f"load: {error}"
 
     with monkeypatch.context() as patch:
-        patch.setattr(readers, "COLUMNAR_CSV_BYTES", 0)
-        patch.setattr(readers, "_SAMPLE_BYTES", 300)
+        patch.setattr(csv_text, "COLUMNAR_CSV_BYTES", 0)
+        patch.setattr(csv_text, "_SAMPLE_BYTES", 300)
         patch.setattr(tables, "_BULK_ABOVE", 0)  # every coded column's distinct values tested by pyarrow too
         columnar = run()
     with monkeypatch.context() as patch:
-        patch.setattr(readers, "COLUMNAR_CSV_BYTES", 1 << 40)
+        patch.setattr(csv_text, "COLUMNAR_CSV_BYTES", 1 << 40)
         rows = run()
     return columnar, rows
 
@@ -74,7 +75,7 @@ def _staff_csv(rows: int, seed: int, *, extra: list[list[str]] | None = None, id
 
 
 def test_the_head_reaches_past_every_heading_search() -> None:
-    assert readers.HEAD_FILLED_RECORDS > tables.HEADER_SEARCH_ROWS
+    assert csv_text.HEAD_FILLED_RECORDS > tables.HEADER_SEARCH_ROWS
 
 
 def test_a_large_export_is_read_column_by_column_with_identical_results(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -140,14 +141,14 @@ def test_a_quoted_line_break_inside_the_body_is_kept_in_its_cell(monkeypatch: py
 
 
 def test_limits_hold_for_a_columnar_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "COLUMNAR_CSV_BYTES", 0)
-    monkeypatch.setattr(readers, "MAX_ROWS", 250)
+    monkeypatch.setattr(csv_text, "COLUMNAR_CSV_BYTES", 0)
+    monkeypatch.setattr(limits, "MAX_ROWS", 250)
     with pytest.raises(InputError, match="more than 250 rows"):
         readers.read_workbook("staff.csv", _staff_csv(300, 7), columnar=True)
 
 
 def test_only_the_tables_layer_is_given_a_body(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "COLUMNAR_CSV_BYTES", 0)
+    monkeypatch.setattr(csv_text, "COLUMNAR_CSV_BYTES", 0)
     data = _staff_csv(300, 7)
     assert readers.read_workbook("staff.csv", data)[0].body is None  # Census and template readers walk rows
     assert len(readers.read_workbook("staff.csv", data)[0].rows) == 304

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHILD = textwrap.dedent("""
     import io, random, sys, zipfile
     from data_loaders.errors import InputError
+    from data_loaders.source import Source
     from metrics.api import analyse, read_sources
 
     path, seed, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -46,7 +47,7 @@ CHILD = textwrap.dedent("""
         else:
             data = flip_bytes(original, rng.randint(1, 12))
         try:
-            analyse(read_sources([(path.rsplit("/", 1)[-1], data, None)]))
+            analyse(read_sources([Source(path.rsplit("/", 1)[-1], data, None)]))
         except InputError:
             pass
         except Exception as error:

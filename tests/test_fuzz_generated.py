@@ -34,6 +34,7 @@ from data_loaders import ethnicity
 from data_loaders.errors import InputError
 from data_loaders.guard import run_bounded
 from data_loaders.schema import SCHEMAS, Column
+from data_loaders.source import Source
 from metrics.api import analyse, read_sources
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="run_bounded needs fork")
@@ -140,15 +141,16 @@ def csv_bytes(spec: CsvSpec) -> bytes:
     return text.encode(spec.encoding, errors="replace")  # cp1252 cannot hold every character: '?' then
 
 
-def built(files: list[FileSpec]) -> list[tuple[str, bytes, str | None]]:
-    return [(spec.name, csv_bytes(spec.content) if isinstance(spec.content, CsvSpec) else workbook_bytes(spec.content),
-             spec.said) for spec in files]
+def built(files: list[FileSpec]) -> list[Source]:
+    return [Source(spec.name,
+                   csv_bytes(spec.content) if isinstance(spec.content, CsvSpec) else workbook_bytes(spec.content),
+                   spec.said) for spec in files]
 
 
 # --- in the child ---------------------------------------------------------------------------------------
 
 
-def read_and_analyse(sources: list[tuple[str, bytes, str | None]]) -> tuple[str, str]:
+def read_and_analyse(sources: list[Source]) -> tuple[str, str]:
     """('ok', metrics computed) or ('defect', traceback); an InputError is raised as it comes."""
     try:
         analysis = analyse(read_sources(sources))
@@ -167,7 +169,7 @@ def check(files: list[FileSpec]) -> None:
         message = str(error)
         assert error.file is not None, f"run_bounded stopped the case (a hang, memory or a crash): {message}"
         assert message.strip()
-        assert any(name in message for name, _, _ in sources), f"the message names no file: {message}"
+        assert any(source.name in message for source in sources), f"the message names no file: {message}"
         return
     if outcome == "defect" and any(all(part in detail for part in defect) for defect in KNOWN_DEFECTS):
         warnings.warn(f"known defect met: {detail.strip().splitlines()[-1]}", KnownDefectWarning, stacklevel=2)
@@ -397,7 +399,7 @@ TITLED_SEMICOLON_EXPORT = (  # a title with a comma, and commas in every salary
     ("staff.csv", TITLED_SEMICOLON_EXPORT, ["White", "Indian"], ("salary", [23456.0, 31000.5])),
 ])
 def test_a_table_under_a_title_line_is_split_on_its_own_delimiter(name, data, ethnicity, third):
-    staff = read_sources([(name, data, None)]).loaded.datasets["staff"]
+    staff = read_sources([Source(name, data, None)]).loaded.datasets["staff"]
     assert list(staff["ethnicity"]) == ethnicity
     column, values = third
     assert list(staff[column]) == values
@@ -408,7 +410,7 @@ def test_leavers_missing_from_the_staff_snapshot_are_counted_as_unknown():
     # ethnicity column of its own
     staff = b"Employee ID,Ethnicity,Grade\n1,White,3\n2,Indian,4\n"
     leavers = b"Employee ID,Leaving Date,Reason\n7,30/06/2025,Resigned\n8,31/01/2026,Retired\n"
-    analysis = analyse(read_sources([("staff.csv", staff, None), ("leavers.csv", leavers, None)]))
+    analysis = analyse(read_sources([Source("staff.csv", staff, None), Source("leavers.csv", leavers, None)]))
     counts = analysis.figures.counts
     leaving = counts[counts["metric"] == "M8"].set_index("group")["events"]
     assert leaving.to_dict() == {"white": 0, "bme": 0, "unknown": 2}

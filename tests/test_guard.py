@@ -23,6 +23,7 @@ from python_calamine import CalamineWorkbook
 from data_loaders import guard
 from data_loaders.errors import InputError
 from data_loaders.guard import run_bounded
+from data_loaders.source import Source
 from data_loaders.tables import SheetError
 from metrics.api import read_sources, sample_paths
 
@@ -155,7 +156,7 @@ def test_a_frame_comes_back_equal_to_an_in_process_call():
 
 
 def test_read_sources_gives_the_same_inputs_in_a_child():
-    sources = [(Path(path).name, Path(path).read_bytes(), dataset) for path, dataset in sample_paths()]
+    sources = [Source(Path(path).name, Path(path).read_bytes(), dataset) for path, dataset in sample_paths()]
     direct = read_sources(sources)
     bounded = run_bounded(read_sources, sources)
     assert bounded.files == direct.files

@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from data_loaders import InputError, readers
+from data_loaders import InputError
+from data_loaders.readers import limits
+from data_loaders.source import Source
 from metrics.api import read_paths, read_sources, sample_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +36,7 @@ def read_ahead_threads() -> list[threading.Thread]:
 def test_read_ahead_gives_what_reading_one_by_one_gives():
     paths = sample_paths("2026-03-31")
     ahead = read_paths(paths)
-    one_by_one = read_sources([(Path(p).name, Path(p).read_bytes(), dataset) for p, dataset in paths])
+    one_by_one = read_sources([Source(Path(p).name, Path(p).read_bytes(), dataset) for p, dataset in paths])
     assert ahead.files == one_by_one.files == [Path(p).name for p, _ in paths]
     assert len(ahead.files) >= 5  # several files, so each but the first is read while another is loaded
     assert ahead.loaded.datasets.keys() == one_by_one.loaded.datasets.keys()
@@ -61,11 +63,11 @@ def test_a_damaged_file_after_good_ones_is_named_and_the_worker_ends(tmp_path):
 def test_the_command_lines_own_limits_reach_the_worker_thread(tmp_path, monkeypatch):
     # The upload limit (as lowered here) refuses the workbook; the command line's local limits, a context
     # variable that a new thread does not inherit unless given it, let it be read.
-    monkeypatch.setattr(readers, "MAX_ROWS", 5)
+    monkeypatch.setattr(limits, "MAX_ROWS", 5)
     path = tmp_path / "staff.xlsx"
     path.write_bytes(staff_workbook(20))
     with pytest.raises(InputError, match="rows"):
-        read_sources([(path.name, path.read_bytes(), None)])
+        read_sources([Source(path.name, path.read_bytes(), None)])
     inputs = read_paths([str(path)])
     assert len(inputs.loaded.datasets["staff"]) == 20
 
@@ -86,9 +88,10 @@ def test_the_app_has_imported_all_that_reading_and_analysing_import_before_a_rea
 import json, sys
 from pathlib import Path
 import ui.state
+from data_loaders.source import Source
 from metrics.api import analyse, read_sources, sample_paths
 before = set(sys.modules)
-analyse(read_sources([(Path(p).name, Path(p).read_bytes(), d) for p, d in sample_paths()]))
+analyse(read_sources([Source(Path(p).name, Path(p).read_bytes(), d) for p, d in sample_paths()]))
 print(json.dumps(sorted(m for m in set(sys.modules) - before if m.split(".")[0] in ("data_loaders", "metrics"))))
 """
     completed = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

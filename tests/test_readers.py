@@ -20,9 +20,10 @@ from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import Table, TableCell, TableRow
 from odf.text import P
 
-from data_loaders import readers
+from data_loaders.cell_address import column_letters
 from data_loaders.errors import InputError
-from data_loaders.readers import read_path, read_workbook
+from data_loaders.readers import cell_extent, limits, read_path, read_workbook, zip_checks
+from data_loaders.source import Source
 
 HEADINGS = ["Employee", "Ethnicity", "Start date", "Salary"]
 START = datetime.date(2023, 4, 1)
@@ -490,13 +491,13 @@ def test_member_inflating_past_its_declared_size_is_refused() -> None:
 
 
 def test_too_many_zip_members_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "MAX_ZIP_MEMBERS", 5)
+    monkeypatch.setattr(limits, "MAX_ZIP_MEMBERS", 5)
 
     assert "internal parts" in str(refused("staff.xlsx", xlsx({"Staff": [["x"]]})))
 
 
 def test_total_declared_size_is_limited(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "MAX_UNCOMPRESSED_BYTES", 1024)
+    monkeypatch.setattr(limits, "MAX_UNCOMPRESSED_BYTES", 1024)
 
     assert "expands to more than" in str(refused("staff.xlsx", xlsx({"Staff": TABLE})))
 
@@ -521,7 +522,7 @@ def test_doctype_hidden_behind_comments_is_still_found() -> None:
 
 
 def test_doctype_pushed_past_the_prolog_window_is_refused() -> None:
-    prolog = "<?xml version='1.0'?>" + " " * readers.XML_PROLOG_BYTES + "<!DOCTYPE x>"
+    prolog = "<?xml version='1.0'?>" + " " * zip_checks.XML_PROLOG_BYTES + "<!DOCTYPE x>"
 
     assert "unusually long preamble" in str(refused("x.xlsx", xlsx_with_sheet_data("", prolog=prolog)))
 
@@ -583,12 +584,12 @@ def test_cell_reach_is_measured_exactly_before_calamine(
     rows, columns = reach
     data = xlsx_with_sheet_data(sheet_data, prefix="x" if "<x:row" in sheet_data else "")
 
-    monkeypatch.setattr(readers, "MAX_CELLS", rows * columns - 1)
+    monkeypatch.setattr(limits, "MAX_CELLS", rows * columns - 1)
     error = refused("reach.xlsx", data)
     assert error.sheet is None  # refused by the pre-check, not after calamine read the sheet
-    assert f"reaches row {rows} and column {readers._column_letters(columns)}" in str(error)
+    assert f"reaches row {rows} and column {column_letters(columns)}" in str(error)
 
-    monkeypatch.setattr(readers, "MAX_CELLS", rows * columns)
+    monkeypatch.setattr(limits, "MAX_CELLS", rows * columns)
     [sheet] = read_workbook("reach.xlsx", data)
     assert sheet.first_row + len(sheet.rows) - 1 == rows
     assert max(len(row) for row in sheet.rows) == columns
@@ -617,7 +618,7 @@ def test_far_away_cell_written_to_slip_past_a_scan_is_still_refused(cells: str) 
 
 
 def cell_scan(text: bytes, chunk: int) -> tuple[int, int] | None:
-    scan = readers._CellExtentScan()
+    scan = cell_extent.CellExtentScan()
     for start in range(0, len(text), chunk):
         scan.feed(text[start : start + chunk])
     return scan.finish()
@@ -636,7 +637,7 @@ def generated_sheet(seed: int) -> tuple[bytes, tuple[int, int]]:
             digits = str(number).zfill(rng.choice([0, 0, 0, 8]))
             rows, columns = max(rows, number), max(columns, column)
             style = rng.choice(["", ' s="1"', ' t="n"', ' s="12" t="inlineStr"'])
-            parts.append(f'<c r="{readers._column_letters(column)}{digits}"{style}><v>{rng.random()}</v></c>')
+            parts.append(f'<c r="{column_letters(column)}{digits}"{style}><v>{rng.random()}</v></c>')
         parts.append("</row>")
     parts.append('</sheetData><pageMargins left="0.7" right="0.7" header="0.3" footer="0.3"/></worksheet>')
     return "".join(parts).encode(), (rows, columns)
@@ -646,7 +647,7 @@ def generated_sheet(seed: int) -> tuple[bytes, tuple[int, int]]:
 def test_fast_cell_scan_measures_exactly_in_any_chunks(seed: int) -> None:
     text, reach = generated_sheet(seed)
 
-    assert readers._cell_extent_slow("sheet.xlsx", text) == reach
+    assert cell_extent.cell_extent_slow("sheet.xlsx", text) == reach
     for chunk in (5, 31, 127, 128, 129, 1000, len(text)):
         assert cell_scan(text, chunk) == reach, chunk
 
@@ -674,7 +675,7 @@ def test_fast_cell_scan_leaves_any_other_form_to_the_exact_scan_wherever_a_chunk
 def test_fast_cell_scan_is_exact_however_a_chunk_is_cut_into_stretches(
     monkeypatch: pytest.MonkeyPatch, stretch: int
 ) -> None:
-    monkeypatch.setattr(readers, "_SCAN_STRETCH", stretch)
+    monkeypatch.setattr(cell_extent, "_SCAN_STRETCH", stretch)
     text, reach = generated_sheet(5)
     at = text.index(b"</row>", len(text) // 2)
     hidden = text[:at] + b'<c r="B2" r="XFD1048576"><v>1</v></c>' + text[at:]
@@ -784,10 +785,10 @@ def test_ods_reach_counts_empty_rows_between_values(monkeypatch: pytest.MonkeyPa
         '<table:table-row table:number-rows-repeated="38"><table:table-cell/></table:table-row>'
         f'<table:table-row><table:table-cell table:number-columns-repeated="3"/>{value_cell(2)}</table:table-row>'
     )
-    monkeypatch.setattr(readers, "MAX_CELLS", 40 * 4 - 1)
+    monkeypatch.setattr(limits, "MAX_CELLS", 40 * 4 - 1)
     assert refused("gap.ods", data).sheet is None
 
-    monkeypatch.setattr(readers, "MAX_CELLS", 40 * 4)
+    monkeypatch.setattr(limits, "MAX_CELLS", 40 * 4)
     [sheet] = read_workbook("gap.ods", data)
     assert (len(sheet.rows), sheet.rows[0][0], sheet.rows[-1]) == (40, 1, [None, None, None, 2])
 
@@ -803,10 +804,10 @@ def test_xls_column_past_the_format_limit_is_refused_before_calamine() -> None:
 
 def test_xls_reach_is_measured(monkeypatch: pytest.MonkeyPatch) -> None:
     data = patch_xls_number(xls({"Staff": [["E001"], [1234.56789]]}), 1234.56789, row=39, column=3)
-    monkeypatch.setattr(readers, "MAX_CELLS", 40 * 4 - 1)
+    monkeypatch.setattr(limits, "MAX_CELLS", 40 * 4 - 1)
     assert refused("reach.xls", data).sheet is None
 
-    monkeypatch.setattr(readers, "MAX_CELLS", 40 * 4)
+    monkeypatch.setattr(limits, "MAX_CELLS", 40 * 4)
     [sheet] = read_workbook("reach.xls", data)
     assert (len(sheet.rows), sheet.rows[-1]) == (40, [None, None, None, 1234.56789])
 
@@ -820,19 +821,19 @@ def test_xls_dimensions_record_claiming_a_huge_sheet_is_refused() -> None:
 
 
 def test_too_many_cells_in_a_workbook(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "MAX_CELLS", 99)
+    monkeypatch.setattr(limits, "MAX_CELLS", 99)
     rows = [[f"r{r}c{c}" for c in range(10)] for r in range(10)]
 
     for name, data in [("big.xlsx", xlsx({"A": rows})), ("big.xls", xls({"A": rows})), ("big.ods", ods({"A": rows}))]:
         error = refused(name, data)
         assert "more than the 99 cells this service reads" in str(error), name
 
-    monkeypatch.setattr(readers, "MAX_CELLS", 100)
+    monkeypatch.setattr(limits, "MAX_CELLS", 100)
     assert len(read_workbook("ok.xlsx", xlsx({"A": rows}))[0].rows) == 10
 
 
 def test_cell_limit_counts_all_sheets_together(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "MAX_CELLS", 150)
+    monkeypatch.setattr(limits, "MAX_CELLS", 150)
     rows = [["x"] * 10 for _ in range(10)]
 
     error = refused("two.xls", xls({"One": rows, "Two": rows}))
@@ -841,13 +842,13 @@ def test_cell_limit_counts_all_sheets_together(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_too_many_csv_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "MAX_ROWS", 3)
+    monkeypatch.setattr(limits, "MAX_ROWS", 3)
 
     assert "more than 3 rows" in str(refused("long.csv", b"a\nb\nc\nd\n"))
 
 
 def test_file_over_the_size_limit_is_refused_unread(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 10)
 
     assert "more than the 0 MB" in str(refused("big.csv", b"a,b\n" * 10))
 
@@ -893,12 +894,12 @@ def test_files_named_on_the_command_line_get_the_local_limits(monkeypatch, tmp_p
     """Upload limits protect a shared server; a file the user names on their own machine is read past them."""
     from metrics.api import read_paths, read_sources
 
-    monkeypatch.setattr(readers, "MAX_ROWS", 5)
+    monkeypatch.setattr(limits, "MAX_ROWS", 5)
     text = "Employee ID,Ethnicity,Grade\n" + "".join(f"{n},White,G1\n" for n in range(10))
     with pytest.raises(InputError, match="more than 5 rows"):
-        read_sources([("staff.csv", text.encode(), None)])
+        read_sources([Source("staff.csv", text.encode(), None)])
     path = tmp_path / "staff.csv"
     path.write_text(text)
     assert len(read_paths([str(path)]).loaded.datasets["staff"]) == 10
     with pytest.raises(InputError, match="more than 5 rows"):  # and the limits are back afterwards
-        read_sources([("staff.csv", text.encode(), None)])
+        read_sources([Source("staff.csv", text.encode(), None)])

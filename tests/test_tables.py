@@ -654,9 +654,10 @@ def _xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
     return buffer.getvalue()
 
 
-def test_load_files_end_to_end() -> None:
+def test_read_sources_end_to_end() -> None:
     pytest.importorskip("data_loaders.readers")
-    from data_loaders import load_files
+    from data_loaders.source import Source
+    from metrics.api import read_sources
 
     workbook = _xlsx({
         "Read me": [["This workbook holds the WRES data"]],
@@ -671,7 +672,8 @@ def test_load_files_end_to_end() -> None:
         ],
     })
     applicants = _xlsx({"Sheet1": [["Applicant ID", "Ethnicity", "Outcome"], ["A1", "Indian", "Appointed"]]})
-    loaded = load_files([("wres.xlsx", workbook), ("applicants.xlsx", applicants, "recruitment")])
+    sources = [Source("wres.xlsx", workbook, None), Source("applicants.xlsx", applicants, "recruitment")]
+    loaded = read_sources(sources).loaded
     staff = loaded.datasets["staff"]
     assert staff["employee_id"].tolist() == ["100234", "100391"]
     assert staff["salary"].tolist() == [38112.0, 22450.0]
@@ -682,13 +684,14 @@ def test_load_files_end_to_end() -> None:
     assert [(s.reason, s.rows) for s in staff_report.skipped] == [("totals row", [7])]
 
 
-def test_load_files_errors_name_the_file() -> None:
+def test_read_sources_errors_name_the_file() -> None:
     pytest.importorskip("data_loaders.readers")
-    from data_loaders import load_files
+    from data_loaders.source import Source
+    from metrics.api import read_sources
 
     workbook = _xlsx({"Staff": [["Employee No", "Grade"], [1, "G1"]]})
     with pytest.raises(InputError, match="'no_ethnicity.xlsx', sheet 'Staff': no ethnicity column"):
-        load_files([("no_ethnicity.xlsx", workbook)])
+        read_sources([Source("no_ethnicity.xlsx", workbook, None)])
 
 
 def test_a_sheet_that_fits_two_datasets_is_reported_in_the_warnings() -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 from data_loaders import DATASETS, SCHEMAS, InputError
 from data_loaders.ethnicity import label_table
 from data_loaders.report import SheetReport
+from data_loaders.source import Source
 from data_loaders.tables import SheetError, column_label
 from metrics.api import Inputs
 from storage import StaleEdit, load_settings, save_settings
@@ -38,9 +39,9 @@ def _uploader_key() -> str:
     return f"{_UPLOADER}_{st.session_state.get(_UPLOADER + '_round', 0)}"
 
 
-def _with(files: list[state.Source], source: state.Source) -> list[state.Source]:
+def _with(files: list[Source], source: Source) -> list[Source]:
     """The files once `source` is added: a file of the same name is replaced."""
-    return [s for s in files if s[0] != source[0]] + [source]
+    return [s for s in files if s.name != source.name] + [source]
 
 
 def _add_files() -> None:
@@ -49,27 +50,28 @@ def _add_files() -> None:
     files = st.session_state.get(_uploader_key()) or []
     choice = st.session_state.get(_DATASET_CHOICE, AUTOMATIC)
     dataset = None if choice == AUTOMATIC else choice
-    _add_sources([(upload.name, upload.getvalue(), dataset) for upload in files])
+    _add_sources([Source(upload.name, upload.getvalue(), dataset) for upload in files])
 
 
-def _add_sources(sources: list[state.Source]) -> None:
+def _add_sources(sources: list[Source]) -> None:
     started = time.monotonic()
     problems: list[str] = []
     session = list(state.uploads())
-    new: list[state.Source] = []
+    new: list[Source] = []
     for source in sources:
-        kept = [s for s in session if s[0] != source[0]]
-        if len(kept) >= MAX_SESSION_FILES or sum(len(s[1]) for s in kept) + len(source[1]) > MAX_SESSION_BYTES:
-            held = f"{len(kept)} file{'' if len(kept) == 1 else 's'} ({sum(len(s[1]) for s in kept) / 1024**2:,.0f} MB)"
-            problems.append(f"'{source[0]}': not added, because this session already holds {held}; the most is "
+        kept = [s for s in session if s.name != source.name]
+        kept_bytes = sum(len(s.data) for s in kept)
+        if len(kept) >= MAX_SESSION_FILES or kept_bytes + len(source.data) > MAX_SESSION_BYTES:
+            held = f"{len(kept)} file{'' if len(kept) == 1 else 's'} ({kept_bytes / 1024**2:,.0f} MB)"
+            problems.append(f"'{source.name}': not added, because this session already holds {held}; the most is "
                             f"{MAX_SESSION_FILES} files or {MAX_SESSION_BYTES // 1024**2} MB. Remove files you no "
                             "longer need, then add it again.")
             continue
         session = _with(session, source)
         new = _with(new, source)
-    added: list[state.Source] = []
+    added: list[Source] = []
     # A file refused for a column the app can let the person choose waits for the choice (see _column_choices).
-    refused: list[tuple[state.Source, SheetError]] = []
+    refused: list[tuple[Source, SheetError]] = []
     stages: list[tuple[str, float]] = []
     if new:
         # Not `with st.status()`: leaving that marks it complete, and the metrics are counted in the next run.
@@ -95,8 +97,9 @@ def _add_sources(sources: list[state.Source]) -> None:
                     problems.append(str(error))
         status.update(label="Counting the metrics..." if added else "The files could not be read",
                       state="running" if added else "error")
-    names = {source[0] for source in sources}
-    st.session_state[_REFUSED] = [r for r in st.session_state.get(_REFUSED, []) if r[0][0] not in names] + refused
+    names = {source.name for source in sources}
+    st.session_state[_REFUSED] = [(waiting, why) for waiting, why in st.session_state.get(_REFUSED, [])
+                                  if waiting.name not in names] + refused
     if added:
         session = list(state.uploads())
         for source in added:
@@ -104,7 +107,7 @@ def _add_sources(sources: list[state.Source]) -> None:
         state.uploads()[:] = session
         st.session_state[_UPLOADER + "_round"] = st.session_state.get(_UPLOADER + "_round", 0) + 1
         st.session_state[_ADDED] = (stages, started)
-    st.session_state[_MESSAGE] = ([name for name, _, _ in added], problems)
+    st.session_state[_MESSAGE] = ([source.name for source in added], problems)
     if added:
         st.rerun()
 
@@ -165,14 +168,14 @@ def upload_section(view: state.View) -> None:
     for source, error in list(st.session_state.get(_REFUSED, [])):
         _column_choices(source, error)
     if state.uploads():
-        files = pd.DataFrame([{"File": name, "Dataset": dataset or "recognised from its sheets",
-                               "Size": f"{len(data) / 1024:,.0f} KB"} for name, data, dataset in state.uploads()])
+        files = pd.DataFrame([{"File": source.name, "Dataset": source.dataset or "recognised from its sheets",
+                               "Size": f"{len(source.data) / 1024:,.0f} KB"} for source in state.uploads()])
         st.html(table_html(files, "Your files"))
         st.button("Remove my files and go back to the sample council", on_click=_use_sample,
                   icon=":material/restart_alt:")
 
 
-def _column_choices(source: state.Source, error: SheetError) -> None:
+def _column_choices(source: Source, error: SheetError) -> None:
     """A file refused because a required column was not found: the reason, then its sheet's headings to choose the
     column from, which is kept as a column correction (as `_mapping_editor` keeps them) when the file is added."""
     what = " or ".join(column_label(column) for column in error.missing)
@@ -193,12 +196,13 @@ def _column_choices(source: state.Source, error: SheetError) -> None:
                 mappings[error.dataset] = mappings.get(error.dataset, {}) | chosen
             _add_sources([source])
             st.rerun()  # when it was refused again: this run has drawn the reason it was refused before
-        leave.button("Leave this file out", key=f"{key}_leave", on_click=_leave_out, args=(source[0],),
+        leave.button("Leave this file out", key=f"{key}_leave", on_click=_leave_out, args=(source.name,),
                      icon=":material/close:")
 
 
 def _leave_out(name: str) -> None:
-    st.session_state[_REFUSED] = [r for r in st.session_state.get(_REFUSED, []) if r[0][0] != name]
+    st.session_state[_REFUSED] = [(waiting, why) for waiting, why in st.session_state.get(_REFUSED, [])
+                                  if waiting.name != name]
 
 
 def _mapping_editor(sheet: SheetReport) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from data_loaders.source import Source
 from metrics.api import SAMPLE_ORGANISATION
 from metrics.api import services as services_in
 from metrics.records import AssumedPeriodEnd, day_words
@@ -33,7 +34,7 @@ def menu(sections: dict[str, list[st.Page]]) -> None:
     st.sidebar.divider()
 
 
-def services(sources: tuple[state.Source, ...]) -> list[str]:
+def services(sources: tuple[Source, ...]) -> list[str]:
     return services_in(state.parsed(sources))
 
 

@@ -21,6 +21,7 @@ import streamlit as st
 from data_loaders import guard
 from data_loaders.errors import InputError
 from data_loaders.guard import report_progress, run_bounded
+from data_loaders.source import Source
 from metrics.api import Analysis, Inputs, analyse, import_engine, read_sources, sample_paths, sample_snapshots
 from metrics.counts import FigureSet
 from metrics.records import AssumedPeriodEnd, assumed_period_end
@@ -35,8 +36,6 @@ if TYPE_CHECKING:  # imported where used: only the Benchmarking and Settings pag
     from metrics.results import MetricResult
 
 import_engine()  # before any reader is forked: a forked child must find the engine imported (see there)
-
-Source = tuple[str, bytes, str | None]
 
 UPLOADS = "data_uploads"  # list[Source] of the person's own files
 MAPPINGS = "data_mappings"  # {dataset: {column: heading}} corrections made on the Data page
@@ -108,7 +107,7 @@ def using_sample() -> bool:
 
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner=False)
 def _sample_sources(snapshot: str) -> tuple[Source, ...]:
-    return tuple((Path(path).name, Path(path).read_bytes(), dataset) for path, dataset in sample_paths(snapshot))
+    return tuple(Source(Path(path).name, Path(path).read_bytes(), dataset) for path, dataset in sample_paths(snapshot))
 
 
 def sample_snapshot_names() -> list[str]:
@@ -137,7 +136,7 @@ def read_files(sources: tuple[Source, ...], *, mapping: dict[str, dict[str, str]
 def _announced(sources: tuple[Source, ...]) -> Iterator[Source]:
     # read_sources takes the next file when it has finished the last, so this says where it has got to.
     for number, source in enumerate(sources, start=1):
-        report_progress(f"Reading {source[0]} (file {number} of {len(sources)})")
+        report_progress(f"Reading {source.name} (file {number} of {len(sources)})")
         yield source
 
 
