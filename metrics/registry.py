@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
+
+from data_loaders.comparison import ETHNICITY, Comparison
 
 if TYPE_CHECKING:
     from metrics.counts import Period
 
 Group = Literal["bme", "white", "unknown"]
-GROUPS: tuple[str, ...] = ("bme", "white", "unknown")
-KNOWN_GROUPS: tuple[str, ...] = ("bme", "white")
 
 MetricKind = Literal["distribution", "relative_likelihood", "survey", "representation"]
 Direction = Literal["lower", "higher"]
@@ -28,13 +28,22 @@ class Standard:
     id: str
     name: str
     title: str
+    # Who it compares: the groups, in order, and the words for each (data_loaders.comparison).
+    comparison: Comparison
 
 
 STANDARDS: dict[str, Standard] = {
-    "sc-wres": Standard("sc-wres", "SC-WRES", "Social Care Workforce Race Equality Standard"),
-    "nhs-wres": Standard("nhs-wres", "NHS WRES", "NHS Workforce Race Equality Standard"),
+    "sc-wres": Standard("sc-wres", "SC-WRES", "Social Care Workforce Race Equality Standard", ETHNICITY),
+    "nhs-wres": Standard("nhs-wres", "NHS WRES", "NHS Workforce Race Equality Standard", ETHNICITY),
 }
 DEFAULT_STANDARD = "sc-wres"
+
+# The groups every table of counts is kept in, in order (focus, reference, unknown), and the two compared.
+# One comparison serves every standard so far, so the counts of either standard can be read under the other
+# (the sidebar switches standard without counting again); a standard comparing other groups needs its own.
+COMPARISON: Comparison = STANDARDS[DEFAULT_STANDARD].comparison
+GROUPS: tuple[str, ...] = COMPARISON.keys
+KNOWN_GROUPS: tuple[str, ...] = COMPARISON.known
 
 
 @dataclass(frozen=True)
@@ -97,13 +106,16 @@ class MetricDefinition:
         return self.numerator[standard]
 
     def denominator_group(self, standard: str) -> Group:
-        return "white" if self.numerator[standard] == "bme" else "bme"
+        """The other of the two groups the standard compares."""
+        # The comparison's keys are the Group literals (tests/test_comparison.py checks that they agree).
+        return cast(Group, STANDARDS[standard].comparison.other(self.numerator[standard]))
 
     def adverse_if_ratio(self, standard: str) -> Direction | None:
-        """Whether a high or a low ratio is adverse to the minority-ethnic group under `standard`."""
+        """Whether a high or a low ratio is adverse to the focus group (the minority-ethnic group) under
+        `standard`."""
         if self.adverse_if_bme_rate is None:
             return None
-        if self.numerator[standard] == "bme":
+        if self.numerator[standard] == STANDARDS[standard].comparison.focus.key:
             return self.adverse_if_bme_rate
         return "higher" if self.adverse_if_bme_rate == "lower" else "lower"
 
