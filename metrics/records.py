@@ -18,7 +18,7 @@ import pandas as pd
 
 from data_loaders.ethnicity import classify_groups
 from metrics.counts import DataQuality, FigureSet, Period, empty_counts
-from metrics.registry import GROUPS, METRICS
+from metrics.registry import COMPARISON, GROUPS, METRICS
 from metrics.settings import Settings
 
 # Job titles that mark a regulated professional (Social Work England, HCPC) when the staff
@@ -890,7 +890,7 @@ def _note_not_in_post(metric: str, events: pd.DataFrame, staff: pd.DataFrame, ba
                      "the year). They are counted, by the metric's rule: see 'Who is counted'.")
 
 
-_GROUP_WORDS = {"bme": "minority-ethnic", "white": "white", "unknown": "unknown-ethnicity"}
+_GROUP_WORDS = {g: COMPARISON.adjective(g) for g in GROUPS}
 
 
 def _say_over_100(metric: str, counts: Mapping[str, tuple[float, float]], why: str, notes: list[str]) -> None:
