@@ -39,8 +39,9 @@ STANDARDS: dict[str, Standard] = {
 DEFAULT_STANDARD = "sc-wres"
 
 # The groups every table of counts is kept in, in order (focus, reference, unknown), and the two compared.
-# One comparison serves every standard so far, so the counts of either standard can be read under the other
-# (the sidebar switches standard without counting again); a standard comparing other groups needs its own.
+# One comparison serves every standard so far, so a table of counts (records counted, a counts template, a saved
+# period, another organisation's figures) reads the same under either; a standard comparing other groups will
+# need the counts to say whose groups they are.
 COMPARISON: Comparison = STANDARDS[DEFAULT_STANDARD].comparison
 GROUPS: tuple[str, ...] = COMPARISON.keys
 KNOWN_GROUPS: tuple[str, ...] = COMPARISON.known
@@ -56,6 +57,22 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Counting:
+    """How a metric is counted from a council's records: the counter that counts it (a key of
+    metrics.counting.COUNTERS, one per kind of count) and that counter's options, as data."""
+
+    # "pay_bands", "senior_managers", "leaving", "selection", "casework" or "survey".
+    counter: str
+    # The dataset whose rows are the events counted, when it is not the staff list: "disciplinary".
+    events: str = ""
+    # Whom the headcount counts among the staff in post, when not all of them: "regulated professionals"
+    # (and then only their events count, by the same rule).
+    among: str = ""
+    # Which of the events count, when not all: "funded non-mandatory" courses.
+    only: str = ""
+
+
+@dataclass(frozen=True)
 class MetricDefinition:
     id: str
     number: int
@@ -66,6 +83,8 @@ class MetricDefinition:
     datasets: tuple[str, ...]
     kind: MetricKind
     chart: str
+    # How it is counted from records (metrics.counting); a counts template gives the counts ready made.
+    counting: Counting
     # The people counted: "shortlisted applicants", "staff", "survey respondents".
     subject: str = "staff"
     # What happens to them, after "likely to": "be appointed", "leave the organisation".
@@ -132,6 +151,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("staff",),
             kind="distribution",
             chart="stacked_bands",
+            counting=Counting("pay_bands"),
             events_label="Staff in band",
             counted=("Staff in post on {end} (the snapshot), each in the pay band the staff data gives, or in the "
                      "salary band their salary falls in."),
@@ -145,6 +165,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("recruitment",),
             kind="relative_likelihood",
             chart="recruitment_funnel",
+            counting=Counting("selection", events="recruitment"),
             subject="shortlisted applicants",
             population="shortlisted applicants",
             outcome="be appointed",
@@ -164,6 +185,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("disciplinary", "staff"),
             kind="relative_likelihood",
             chart="forest",
+            counting=Counting("casework", events="disciplinary"),
             outcome="enter the formal disciplinary process",
             adverse_if_bme_rate="higher",
             events_label="Entering disciplinary",
@@ -180,6 +202,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("fitness_to_practise", "staff"),
             kind="relative_likelihood",
             chart="forest",
+            counting=Counting("casework", events="fitness_to_practise", among="regulated professionals"),
             subject="regulated professionals",
             population="regulated professionals",
             within="staff",
@@ -201,6 +224,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("cpd", "staff"),
             kind="relative_likelihood",
             chart="forest",
+            counting=Counting("casework", events="cpd", only="funded non-mandatory"),
             outcome="access funded non-mandatory CPD",
             numerator={"sc-wres": "bme", "nhs-wres": "white"},
             adverse_if_bme_rate="lower",
@@ -221,6 +245,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("survey",),
             kind="survey",
             chart="survey_bars",
+            counting=Counting("survey", events="survey"),
             subject="survey respondents",
             population="survey respondents",
             outcome="report harassment, bullying or abuse",
@@ -244,6 +269,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("survey",),
             kind="survey",
             chart="survey_bars",
+            counting=Counting("survey", events="survey"),
             subject="survey respondents",
             population="survey respondents",
             outcome="report harassment, bullying or abuse",
@@ -265,6 +291,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("staff",),
             kind="relative_likelihood",
             chart="leaver_rates",
+            counting=Counting("leaving", events="leavers"),
             outcome="leave the organisation",
             adverse_if_bme_rate="higher",
             events_label="Leavers",
@@ -286,6 +313,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("staff",),
             kind="representation",
             chart="representation",
+            counting=Counting("senior_managers"),
             outcome="be a senior manager",
             adverse_if_bme_rate="lower",
             events_label="Senior managers",

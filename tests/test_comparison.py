@@ -9,7 +9,7 @@ from charts.palette import group_label
 from data_loaders import ethnicity
 from data_loaders.comparison import ETHNICITY, Comparison, GroupWords
 from metrics import registry
-from metrics.registry import GROUPS, KNOWN_GROUPS, METRICS, STANDARDS, Group, MetricDefinition, Standard
+from metrics.registry import GROUPS, KNOWN_GROUPS, METRICS, STANDARDS, Counting, Group, MetricDefinition, Standard
 from metrics.settings import Settings
 
 # A disability standard's groups, as the Workforce Disability Equality Standard would compare them.
@@ -73,7 +73,7 @@ def test_a_disability_comparison_is_described_without_changing_any_other_module(
     monkeypatch.setitem(registry.STANDARDS, "wdes", wdes)
     leaving = MetricDefinition(
         id="W1", number=1, title="Leaving", description="", theme="Recruitment and retention",
-        datasets=("staff",), kind="relative_likelihood", chart="forest",
+        datasets=("staff",), kind="relative_likelihood", chart="forest", counting=Counting("leaving", events="leavers"),
         numerator={"wdes": "disabled"},
         adverse_if_bme_rate="higher",
     )
@@ -82,7 +82,7 @@ def test_a_disability_comparison_is_described_without_changing_any_other_module(
     appointed = MetricDefinition(
         id="W2", number=2, title="Appointment", description="", theme="Recruitment and retention",
         datasets=("recruitment",), kind="relative_likelihood", chart="forest",
-        numerator={"wdes": "non_disabled"},
+        counting=Counting("selection", events="recruitment"), numerator={"wdes": "non_disabled"},
         adverse_if_bme_rate="lower",
     )
     assert appointed.denominator_group("wdes") == "disabled"
