@@ -126,7 +126,7 @@ def _label(group: str, settings: Settings) -> str:
 
 def _lower_label(group: str, settings: Settings) -> str:
     # Mid-sentence: "white staff", but the organisation's label exactly as it writes it.
-    return settings.bme_label if group == "bme" else group
+    return STANDARDS[settings.standard].comparison.noun(group, settings.bme_label)
 
 
 def _rounded(value: float | None, digits: int) -> float | str:

@@ -6,7 +6,7 @@ the minority-ethnic group reads every page the same way.
 
 from __future__ import annotations
 
-from metrics.registry import GROUPS
+from metrics.registry import GROUPS, STANDARDS
 from metrics.settings import Settings
 
 DARK_BLUE = "#12436D"
@@ -46,7 +46,7 @@ PRESENT_MESSAGE_SIZE = 26
 
 def group_label(group: str, settings: Settings) -> str:
     """The name a chart shows for a group: the organisation's own for the minority-ethnic group."""
-    return {"bme": settings.bme_label, "white": "White", "unknown": "Unknown"}[group]
+    return STANDARDS[settings.standard].comparison.label(group, settings.bme_label)
 
 
 def group_domain(settings: Settings) -> list[str]:

@@ -18,6 +18,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from data_loaders.comparison import ETHNICITY
+
 # --- Census 2021 (England and Wales) ------------------------------------------------------------
 
 ASIAN = "Asian, Asian British or Asian Welsh"
@@ -56,7 +58,8 @@ CENSUS_2021_CATEGORIES: tuple[str, ...] = (
 )
 NOT_STATED = "Not stated"
 
-GROUPS: tuple[str, ...] = ("white", "bme", "unknown")
+# The three groups a label is classified into, in the order the engine keeps them (focus, reference, unknown).
+GROUPS: tuple[str, ...] = ETHNICITY.keys
 
 # --- Lookup tables ------------------------------------------------------------------------------
 # Spellings are written as people write them; they are compared after `_tokens` (case, spaces,

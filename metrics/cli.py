@@ -193,7 +193,8 @@ def _comparison_text(comparison: Comparison, bme_label: str) -> list[str]:
     from metrics.table import format_table
 
     definition = comparison.definition
-    label = {"bme": bme_label, "white": "white"}
+    groups = STANDARDS[comparison.standard].comparison
+    label = {g: groups.noun(g, bme_label) for g in groups.known}
     top = comparison.pooled.numerator_group
     bottom = definition.denominator_group(comparison.standard)
     heading = f"{definition.id} {definition.title}" + (f": {comparison.question_label}" if comparison.question else "")

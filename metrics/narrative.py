@@ -72,7 +72,7 @@ def _cap(text: str) -> str:
 
 
 def _label(group: str, settings: Settings) -> str:
-    return {"bme": settings.bme_label, "white": "white", "unknown": "unknown"}[group]
+    return STANDARDS[settings.standard].comparison.noun(group, settings.bme_label)
 
 
 def _share(figures: GroupFigures) -> str:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
+
+from data_loaders.comparison import ETHNICITY, Comparison
 
 if TYPE_CHECKING:
     from metrics.counts import Period
 
 Group = Literal["bme", "white", "unknown"]
-GROUPS: tuple[str, ...] = ("bme", "white", "unknown")
-KNOWN_GROUPS: tuple[str, ...] = ("bme", "white")
 
 MetricKind = Literal["distribution", "relative_likelihood", "survey", "representation"]
 Direction = Literal["lower", "higher"]
@@ -28,13 +28,23 @@ class Standard:
     id: str
     name: str
     title: str
+    # Who it compares: the groups, in order, and the words for each (data_loaders.comparison).
+    comparison: Comparison
 
 
 STANDARDS: dict[str, Standard] = {
-    "sc-wres": Standard("sc-wres", "SC-WRES", "Social Care Workforce Race Equality Standard"),
-    "nhs-wres": Standard("nhs-wres", "NHS WRES", "NHS Workforce Race Equality Standard"),
+    "sc-wres": Standard("sc-wres", "SC-WRES", "Social Care Workforce Race Equality Standard", ETHNICITY),
+    "nhs-wres": Standard("nhs-wres", "NHS WRES", "NHS Workforce Race Equality Standard", ETHNICITY),
 }
 DEFAULT_STANDARD = "sc-wres"
+
+# The groups every table of counts is kept in, in order (focus, reference, unknown), and the two compared.
+# One comparison serves every standard so far, so a table of counts (records counted, a counts template, a saved
+# period, another organisation's figures) reads the same under either; a standard comparing other groups will
+# need the counts to say whose groups they are.
+COMPARISON: Comparison = STANDARDS[DEFAULT_STANDARD].comparison
+GROUPS: tuple[str, ...] = COMPARISON.keys
+KNOWN_GROUPS: tuple[str, ...] = COMPARISON.known
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,22 @@ class Question:
     key: str
     column: str
     label: str
+
+
+@dataclass(frozen=True)
+class Counting:
+    """How a metric is counted from a council's records: the counter that counts it (a key of
+    metrics.counting.COUNTERS, one per kind of count) and that counter's options, as data."""
+
+    # "pay_bands", "senior_managers", "leaving", "selection", "casework" or "survey".
+    counter: str
+    # The dataset whose rows are the events counted, when it is not the staff list: "disciplinary".
+    events: str = ""
+    # Whom the headcount counts among the staff in post, when not all of them: "regulated professionals"
+    # (and then only their events count, by the same rule).
+    among: str = ""
+    # Which of the events count, when not all: "funded non-mandatory" courses.
+    only: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +83,8 @@ class MetricDefinition:
     datasets: tuple[str, ...]
     kind: MetricKind
     chart: str
+    # How it is counted from records (metrics.counting); a counts template gives the counts ready made.
+    counting: Counting
     # The people counted: "shortlisted applicants", "staff", "survey respondents".
     subject: str = "staff"
     # What happens to them, after "likely to": "be appointed", "leave the organisation".
@@ -97,13 +125,16 @@ class MetricDefinition:
         return self.numerator[standard]
 
     def denominator_group(self, standard: str) -> Group:
-        return "white" if self.numerator[standard] == "bme" else "bme"
+        """The other of the two groups the standard compares."""
+        # The comparison's keys are the Group literals (tests/test_comparison.py checks that they agree).
+        return cast(Group, STANDARDS[standard].comparison.other(self.numerator[standard]))
 
     def adverse_if_ratio(self, standard: str) -> Direction | None:
-        """Whether a high or a low ratio is adverse to the minority-ethnic group under `standard`."""
+        """Whether a high or a low ratio is adverse to the focus group (the minority-ethnic group) under
+        `standard`."""
         if self.adverse_if_bme_rate is None:
             return None
-        if self.numerator[standard] == "bme":
+        if self.numerator[standard] == STANDARDS[standard].comparison.focus.key:
             return self.adverse_if_bme_rate
         return "higher" if self.adverse_if_bme_rate == "lower" else "lower"
 
@@ -120,6 +151,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("staff",),
             kind="distribution",
             chart="stacked_bands",
+            counting=Counting("pay_bands"),
             events_label="Staff in band",
             counted=("Staff in post on {end} (the snapshot), each in the pay band the staff data gives, or in the "
                      "salary band their salary falls in."),
@@ -133,6 +165,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("recruitment",),
             kind="relative_likelihood",
             chart="recruitment_funnel",
+            counting=Counting("selection", events="recruitment"),
             subject="shortlisted applicants",
             population="shortlisted applicants",
             outcome="be appointed",
@@ -152,6 +185,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("disciplinary", "staff"),
             kind="relative_likelihood",
             chart="forest",
+            counting=Counting("casework", events="disciplinary"),
             outcome="enter the formal disciplinary process",
             adverse_if_bme_rate="higher",
             events_label="Entering disciplinary",
@@ -168,6 +202,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("fitness_to_practise", "staff"),
             kind="relative_likelihood",
             chart="forest",
+            counting=Counting("casework", events="fitness_to_practise", among="regulated professionals"),
             subject="regulated professionals",
             population="regulated professionals",
             within="staff",
@@ -189,6 +224,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("cpd", "staff"),
             kind="relative_likelihood",
             chart="forest",
+            counting=Counting("casework", events="cpd", only="funded non-mandatory"),
             outcome="access funded non-mandatory CPD",
             numerator={"sc-wres": "bme", "nhs-wres": "white"},
             adverse_if_bme_rate="lower",
@@ -209,6 +245,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("survey",),
             kind="survey",
             chart="survey_bars",
+            counting=Counting("survey", events="survey"),
             subject="survey respondents",
             population="survey respondents",
             outcome="report harassment, bullying or abuse",
@@ -232,6 +269,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("survey",),
             kind="survey",
             chart="survey_bars",
+            counting=Counting("survey", events="survey"),
             subject="survey respondents",
             population="survey respondents",
             outcome="report harassment, bullying or abuse",
@@ -253,6 +291,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("staff",),
             kind="relative_likelihood",
             chart="leaver_rates",
+            counting=Counting("leaving", events="leavers"),
             outcome="leave the organisation",
             adverse_if_bme_rate="higher",
             events_label="Leavers",
@@ -274,6 +313,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("staff",),
             kind="representation",
             chart="representation",
+            counting=Counting("senior_managers"),
             outcome="be a senior manager",
             adverse_if_bme_rate="lower",
             events_label="Senior managers",

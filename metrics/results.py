@@ -9,7 +9,7 @@ import pandas as pd
 
 from metrics import stats
 from metrics.counts import DataQuality, FigureSet
-from metrics.registry import GROUPS, KNOWN_GROUPS, METRICS, MetricDefinition
+from metrics.registry import GROUPS, KNOWN_GROUPS, METRICS, STANDARDS, MetricDefinition
 from metrics.settings import Settings
 
 
@@ -125,7 +125,8 @@ def _group_figures(frame: pd.DataFrame) -> dict[str, GroupFigures]:
 def ratio_for(definition: MetricDefinition, groups: dict[str, GroupFigures], settings: Settings) -> Ratio:
     """The relative likelihood under the settings' standard, or why there is none."""
     standard = settings.standard
-    label = {"bme": settings.bme_label, "white": "white"}
+    comparison = STANDARDS[standard].comparison
+    label = {g: comparison.noun(g, settings.bme_label) for g in comparison.known}
     # (events, base) of each group; a count withheld by the publication rule (None) leaves no ratio.
     known: dict[str, tuple[float, float]] = {}
     for g in KNOWN_GROUPS:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from data_loaders.ethnicity import classify_label, group_of, resolve_overrides
-from metrics.registry import DEFAULT_STANDARD, STANDARDS
+from metrics.registry import COMPARISON, DEFAULT_STANDARD, GROUPS, KNOWN_GROUPS, STANDARDS
 
 # Salary bands nested inside Skills for Care's published three (under £30k, £30k-£69k,
 # £70k and over), so a council's figures can be set beside the national ones.
@@ -45,8 +45,9 @@ def salary_band_labels(boundaries: tuple[int, ...]) -> list[str]:
 @dataclass(frozen=True)
 class Settings:
     standard: str = DEFAULT_STANDARD
-    # The organisation's own words for the minority-ethnic group, used in every sentence.
-    bme_label: str = "BME"
+    # The organisation's own words for the minority-ethnic group (the comparison's renamable group), used in every
+    # sentence, table and chart.
+    bme_label: str = COMPARISON.group(COMPARISON.renamable).label
     # A group's base under this makes a relative likelihood "insufficient data".
     min_group_size: int = 10
     # Published counts under this are hidden (and what would reveal them).
@@ -115,12 +116,13 @@ class Settings:
         return 100.0 * totals["bme"] / known if known > 0 else None
 
 
-TYPED_GROUPS = ("bme", "white")
+# The groups whose shares a person may type in instead of choosing Census areas.
+TYPED_GROUPS = KNOWN_GROUPS
 
 
 def population_by_group(population: dict[str, float], white_minorities_as_bme: bool = False) -> dict[str, float]:
     """Residents by group from Census categories (or typed-in group shares)."""
-    totals = {"bme": 0.0, "white": 0.0, "unknown": 0.0}
+    totals = dict.fromkeys(GROUPS, 0.0)
     for label, count in population.items():
         group = label if label in TYPED_GROUPS else group_of(classify_label(label), white_minorities_as_bme)
         totals[group] += float(count)

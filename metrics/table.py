@@ -6,11 +6,12 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from metrics.narrative import number, pct, points
-from metrics.registry import STANDARDS
+from metrics.registry import COMPARISON, STANDARDS
 from metrics.results import MetricResult
 from metrics.stats import status_words
 
 if TYPE_CHECKING:
+    from data_loaders.comparison import Comparison
     from metrics.api import Analysis
 
 WIDTH = 100
@@ -61,8 +62,8 @@ def _row(title: str, result: MetricResult, bme_label: str, figures: bool = True)
         "Value": _value(result) if figures else "",
         "95% interval": _interval(result) if figures else "",
         "Status": status_words(result.status),
-        f"{bme_label} rate": _rate(result, "bme") if figures else "",
-        "White rate": _rate(result, "white") if figures else "",
+        # The two groups compared, in the comparison's words (the one comparison every standard shares so far).
+        **{f"{COMPARISON.label(g, bme_label)} rate": _rate(result, g) if figures else "" for g in COMPARISON.known},
         "Unknown ethnicity": _unknown(result),
     }
 
@@ -78,15 +79,16 @@ def format_table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _bands(result: MetricResult, bme_label: str) -> str:
+def _bands(result: MetricResult, comparison: Comparison, bme_label: str) -> str:
     # The % columns are each band's make-up (they sum to 100, unknown included); the last is the share the
     # sentences give, of staff whose ethnicity is known (metrics.results.known_share).
-    rows = [["Pay band", bme_label, "White", "Unknown", f"{bme_label} %", "White %", "Unknown %",
-             f"{bme_label} % of known"]]
+    labels = [comparison.label(g, bme_label) for g in comparison.keys]
+    rows = [["Pay band", *labels, *(f"{label} %" for label in labels),
+             f"{comparison.label(comparison.focus.key, bme_label)} % of known"]]
     for band in (*result.bands, *([result.overall] if result.overall else [])):
-        rows.append([band.band, *(number(band.counts[g]) for g in ("bme", "white", "unknown")),
+        rows.append([band.band, *(number(band.counts[g]) for g in comparison.keys),
                      *(pct(band.pct[g], fraction=False) if band.pct[g] is not None else "withheld"
-                       for g in ("bme", "white", "unknown")),
+                       for g in comparison.keys),
                      pct(band.known_pct, fraction=False) if band.known_pct is not None else "withheld"])
     return format_table(rows)
 
@@ -103,7 +105,7 @@ def render(analysis: Analysis, results: dict[str, MetricResult], warnings: list[
     parts = [heading, "=" * min(len(heading), WIDTH), "", format_table(table)]
     pay = results.get("M1")
     if pay is not None and pay.bands:
-        parts += ["", "M1 Pay bands", _bands(pay, settings.bme_label)]
+        parts += ["", "M1 Pay bands", _bands(pay, standard.comparison, settings.bme_label)]
     parts += ["", "What we know from our data", "--------------------------"]
     for result in results.values():
         parts.append(textwrap.fill(f"{result.id}: {result.sentence}", WIDTH, subsequent_indent="    "))

@@ -25,7 +25,7 @@ from data_loaders.report import RawSheet
 from data_loaders.schema import normalise_heading
 from data_loaders.values import date_value
 from metrics.counts import COUNT_COLUMNS, DataQuality, FigureSet, Period, empty_counts, validate_counts
-from metrics.registry import GROUPS, KNOWN_GROUPS, METRICS, MetricDefinition, Question
+from metrics.registry import COMPARISON, GROUPS, KNOWN_GROUPS, METRICS, MetricDefinition, Question
 
 TEMPLATE_MARKER = "WRES counts template v1"
 _MARKER_WORDS = "wres counts template"
@@ -33,9 +33,11 @@ _MARKER_WORDS = "wres counts template"
 ABOUT_SHEET = "About"
 ORGANISATION_LABEL = "Organisation"
 PERIOD_END_LABEL = "Period end date"
-GROUP_HEADING = "Ethnic group"
+# The template is the same for every standard of the one comparison (metrics.registry.COMPARISON), and written
+# with its own labels: the organisation's word for the focus group is not the template's.
+GROUP_HEADING = COMPARISON.heading
 BAND_HEADING = "Pay band"
-GROUP_LABELS: dict[str, str] = {"bme": "BME", "white": "White", "unknown": "Unknown"}
+GROUP_LABELS: dict[str, str] = {group.key: group.label for group in COMPARISON.groups}
 START_HEADCOUNT = "Headcount at start of year"
 END_HEADCOUNT = "Headcount at end of year"
 # The metric whose base is the mean of two headcounts (start and end of the year).

@@ -226,7 +226,8 @@ def _counts_table(result: MetricResult, settings: Settings) -> pd.DataFrame:
         return pd.DataFrame()
     results = list(result.questions.values()) or [result]
     rows: list[dict[str, Any]] = []
-    label = {"bme": settings.bme_label, "white": "White", "unknown": "Unknown"}
+    comparison = STANDARDS[settings.standard].comparison
+    label = {g: comparison.label(g, settings.bme_label) for g in GROUPS}
     for r in results:
         for g in GROUPS:
             figures = r.groups.get(g)

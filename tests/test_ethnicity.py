@@ -571,9 +571,13 @@ def test_classify_groups_gives_categorical_groups_in_the_order_asked():
     assert result["group"].cat.codes.tolist() == [0, 2, 2, 1, 2, 0, 2]
     assert result["recognised"].tolist() == [True, False, True, True, False, True, False]
     assert result["recognised"].dtype == bool
+    other_order = classify_groups(CATEGORICAL.astype(object), white_minorities_as_bme=True,
+                                  groups=("white", "bme", "unknown"))
+    assert list(other_order["group"].cat.categories) == ["white", "bme", "unknown"]
+    assert other_order["group"].astype(str).tolist() == result["group"].astype(str).tolist()
+    # Asked for none, the groups come in the engine's one order (data_loaders.comparison.ETHNICITY).
     default_order = classify_groups(CATEGORICAL.astype(object), white_minorities_as_bme=True)
-    assert list(default_order["group"].cat.categories) == ["white", "bme", "unknown"]
-    assert default_order["group"].astype(str).tolist() == result["group"].astype(str).tolist()
+    assert list(default_order["group"].cat.categories) == ["bme", "white", "unknown"]
 
 
 def test_classify_groups_applies_overrides_and_the_white_minorities_setting():

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from data_loaders import DATASETS, SCHEMAS, InputError
+from data_loaders.comparison import ETHNICITY
 from data_loaders.ethnicity import label_table
 from data_loaders.report import SheetReport
 from data_loaders.source import Source
@@ -24,7 +25,8 @@ _UPLOADER = "data_uploader"
 _DATASET_CHOICE = "data_dataset_choice"
 _MESSAGE = "data_message"
 _ADDED = "data_added"  # what reading the files just added took, stage by stage, for the next run to finish
-GROUP_LABELS = {"white": "White", "bme": "Minority ethnic", "unknown": "Unknown"}
+# The groups a label may be counted as, in the order the page has always offered them (white first).
+GROUP_LABELS = {group.key: group.choice for group in (ETHNICITY.reference, ETHNICITY.focus, ETHNICITY.unknown)}
 _AS_LISTED = "as listed"  # the choice that takes a correction away
 _CORRECTED = "data_label_corrected"  # what the last correction did, said on the next run
 _REFUSED = "data_refused"  # [(source, SheetError)]: files refused for a column not found, until one is chosen
