@@ -18,13 +18,11 @@ import pandas as pd
 
 from charts import palette
 from metrics import stats
+from metrics.formatting import interval_text, number, pct, ratio_text
 from metrics.narrative import (
     WORKFORCE_SHARE_MEANS,
     end_words,
     listed,
-    number,
-    pct,
-    ratio_text,
     readable_bands,
     withheld_above,
     workforce_share_text,
@@ -224,7 +222,7 @@ def _ratio_clause(result: MetricResult, settings: Settings) -> str:
             return "; the relative likelihood is withheld"
         return f"; no relative likelihood can be given ({ratio.reason})" if ratio.reason else ""
     standard = STANDARDS[settings.standard].name
-    interval = f", 95% interval {ratio_text(ratio.ci[0])} to {ratio_text(ratio.ci[1])}" if ratio.ci else ""
+    interval = f", 95% interval {interval_text(ratio.ci, 'ratio')}" if ratio.ci else ""
     return (f": a relative likelihood of {ratio_text(ratio.value)} ({standard}, "
             f"{_convention(result.definition, settings)}){interval}, {stats.status_words(ratio.status).lower()}")
 
@@ -518,7 +516,7 @@ def _forest_summary(rows: list[_Row], settings: Settings) -> str:
         text = (f"{row.label}: a relative likelihood of {ratio_text(row.value)} ({standard}, "
                 f"{_convention(row.result.definition, settings)})")
         if row.ci is not None:
-            text += f", 95% interval {ratio_text(row.ci[0])} to {ratio_text(row.ci[1])}"
+            text += f", 95% interval {interval_text(row.ci, 'ratio')}"
         text += f", {row.words.lower()}"
         if row.ci is not None:
             text += "; the interval includes 1.00" if row.ci[0] <= 1 <= row.ci[1] else "; the interval excludes 1.00"

@@ -20,7 +20,7 @@ from metrics.benchmarking import (
     funnel_curve,
     position_words,
 )
-from metrics.narrative import ratio_text
+from metrics.formatting import interval_text, ratio_text
 from metrics.registry import STANDARDS
 from metrics.settings import Settings
 
@@ -62,7 +62,7 @@ def _summary(comparison: Comparison, settings: Settings) -> str:
     text = f"Across {len(with_data)} organisations the pooled relative likelihood is "
     text += ratio_text(pooled.value) if pooled.value is not None else "not available"
     if pooled.ci is not None:
-        text += f" (95% interval {ratio_text(pooled.ci[0])} to {ratio_text(pooled.ci[1])})"
+        text += f" (95% interval {interval_text(pooled.ci, 'ratio')})"
     text += "."
     adverse = [r.organisation for r in comparison.placed if r.position == OUTSIDE_998 and r.adverse]
     favourable = [r.organisation for r in comparison.placed if r.position == OUTSIDE_998 and not r.adverse]

@@ -10,7 +10,8 @@ import altair as alt
 from charts import palette
 from charts.builders import ChartSpec, _cap, _count, _table, _why_not_drawn, finish_chart, message_spec
 from metrics import stats
-from metrics.narrative import pct, points, senior_share_interval, workforce_share_text
+from metrics.formatting import pct, result_interval, value_text
+from metrics.narrative import senior_share_interval, workforce_share_text
 from metrics.results import MetricResult
 from metrics.settings import Settings
 
@@ -72,8 +73,8 @@ def representation(result: MetricResult, settings: Settings) -> ChartSpec:
     if result.population_pct is not None:
         summary += f" and {pct(result.population_pct, fraction=False)} of the residents of {area}"
     if result.value is not None:
-        summary += f": {points(result.value)} percentage points"
+        summary += f": {value_text(result)}"
         if result.ci is not None:
-            summary += f" (95% interval {points(result.ci[0])} to {points(result.ci[1])})"
+            summary += f" (95% interval {result_interval(result, unit='')})"  # the value has said the unit
         summary += f", {stats.status_words(result.status).lower()}"
     return ChartSpec(finish_chart(chart, title, subtitle), title, summary + ".", table)

@@ -7,6 +7,7 @@ includes parity, small numbers are called small, and unknown ethnicity is counte
 from __future__ import annotations
 
 from metrics import stats
+from metrics.formatting import POINTS_SHORT, interval_text, number, pct, ratio_text
 from metrics.registry import METRICS, STANDARDS
 from metrics.results import WITHHELD_REASON, BandRow, GroupFigures, MetricResult, representation_range, workforce_share
 from metrics.settings import Settings
@@ -15,24 +16,6 @@ from metrics.settings import Settings
 # page, pack and the command line give it: the share of the staff whose ethnicity is known, as the relative
 # likelihoods count them; unknown ethnicity is given beside it as a data-quality figure.
 WORKFORCE_SHARE_MEANS = "of staff whose ethnicity is known"
-
-
-def pct(share: float | None, *, fraction: bool = True) -> str:
-    """24% or 3.2% (one decimal under 10%, so small rates are not rounded to nothing)."""
-    if share is None:
-        return "withheld"
-    value = share * 100 if fraction else share
-    return f"{value:.1f}%" if abs(value) < 10 and value != 0 else f"{value:.0f}%"
-
-
-def number(count: float | None) -> str:
-    if count is None:
-        return "withheld"
-    return f"{count:,.1f}" if count != int(count) else f"{int(count):,}"
-
-
-def ratio_text(value: float) -> str:
-    return f"{value:.2f}"
 
 
 def listed(items: list[str]) -> str:
@@ -108,7 +91,7 @@ def _comparison(result: MetricResult, settings: Settings) -> str:
         f"{_label(top, settings)} over {_label(bottom, settings)})"
     )
     if ratio.ci is not None:
-        sentence += f", 95% interval {ratio_text(ratio.ci[0])} to {ratio_text(ratio.ci[1])}."
+        sentence += f", 95% interval {interval_text(ratio.ci, 'ratio')}."
     elif any((g.events or 0) > (g.base or 0) for g in (result.groups[top], result.groups[bottom])):
         # The interval treats each rate as a share of its base (metrics.stats.relative_likelihood).
         sentence += "; no interval can be given because a rate is over 100%."
@@ -262,11 +245,6 @@ def _pay_bands(result: MetricResult, settings: Settings) -> str:
     return sentence
 
 
-def points(value: float) -> str:
-    """A difference in percentage points with its sign: +4.5, -10.1, 0.0."""
-    return f"{value:+.1f}" if round(value, 1) != 0 else "0.0"
-
-
 def _representation(result: MetricResult, settings: Settings) -> str:
     """M9 in its one unit, percentage points: the difference, its interval, the range (representation_range) and
     whether the interval includes 0 points."""
@@ -278,7 +256,7 @@ def _representation(result: MetricResult, settings: Settings) -> str:
                 f"ethnicity is known and {workforce_share_text(result)}: "
                 f"{abs(result.value):.1f} percentage points {direction}")
     if result.ci is not None:
-        sentence += f", 95% interval {points(result.ci[0])} to {points(result.ci[1])} points."
+        sentence += f", 95% interval {interval_text(result.ci, 'points', unit=POINTS_SHORT)}."
     else:
         sentence += "; no interval can be given."
     if result.status in (stats.INSUFFICIENT, stats.WITHHELD):
@@ -286,8 +264,8 @@ def _representation(result: MetricResult, settings: Settings) -> str:
     else:
         low, high = representation_range(result.workforce_pct, settings)
         range_low, range_high = settings.adverse_range
-        band = (f"the range of {points(low)} to {points(high)} points (a senior share {range_low:.2f} to "
-                f"{range_high:.2f} times the workforce share)")
+        band = (f"the range of {interval_text((low, high), 'points', unit=POINTS_SHORT)} (a senior share "
+                f"{range_low:.2f} to {range_high:.2f} times the workforce share)")
         sentence += " " + status_sentence(result.status, result.ci, band, settings, 0.0, "0 points")
         senior = [result.groups[g].events for g in ("bme", "white") if g in result.groups]
         if len(senior) == 2 and all(e is not None for e in senior) \
@@ -477,35 +455,3 @@ def headline(result: MetricResult, settings: Settings) -> str:
     if d.kind == "representation":
         return _representation_headline(result, settings)
     return _likely_headline(result, settings)
-
-
-def _value_and_interval(value: float | None, ci: tuple[float, float] | None, unit: str = "") -> str:
-    if value is None:
-        return "no figure"
-    if unit:
-        shown = f"{value:+.1f}{unit}"
-        return shown + (f" ({ci[0]:+.1f} to {ci[1]:+.1f})" if ci is not None else "")
-    return ratio_text(value) + (f" ({ratio_text(ci[0])} to {ratio_text(ci[1])})" if ci is not None else "")
-
-
-def figure_words(result: MetricResult) -> str:
-    """The metric's figures in a few words ("0.78 (0.57 to 1.08)"), as a saved panel keeps them: the page
-    compares them with today's to say when the text was written against other figures."""
-    d = result.definition
-    if d.kind == "distribution":
-        overall = result.overall
-        if overall is None:
-            return "no figure"
-        bme, white = overall.counts["bme"], overall.counts["white"]
-        if bme is None or white is None:  # withheld for publication
-            return "no figure"
-        known = bme + white
-        share = 100 * bme / known if known else None
-        return "no figure" if share is None else (f"{share:.0f}% minority-ethnic of {number(known)} staff whose "
-                                                  "ethnicity is known")
-    if d.kind == "representation":
-        return _value_and_interval(result.value, result.ci, " points")
-    if len(result.questions) > 1:
-        return "; ".join(f"{q.question_label} {_value_and_interval(q.value, q.ci)}"
-                         for q in result.questions.values())
-    return _value_and_interval(result.value, result.ci)

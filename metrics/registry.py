@@ -21,6 +21,10 @@ KNOWN_GROUPS: tuple[str, ...] = ("bme", "white")
 
 MetricKind = Literal["distribution", "relative_likelihood", "survey", "representation"]
 Direction = Literal["lower", "higher"]
+# How a metric's headline figure is written (metrics.formatting): a relative likelihood as a ratio ("0.78"), a
+# difference in percentage points ("+4.5"), or shares ("24.0%") for a metric described by its chart, with no single
+# figure (the pay bands).
+FigureFormat = Literal["ratio", "points", "shares"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class MetricDefinition:
     datasets: tuple[str, ...]
     kind: MetricKind
     chart: str
+    # How its headline figure is written, everywhere (metrics.formatting).
+    figure: FigureFormat = "ratio"
     # The people counted: "shortlisted applicants", "staff", "survey respondents".
     subject: str = "staff"
     # What happens to them, after "likely to": "be appointed", "leave the organisation".
@@ -120,6 +126,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("staff",),
             kind="distribution",
             chart="stacked_bands",
+            figure="shares",
             events_label="Staff in band",
             counted=("Staff in post on {end} (the snapshot), each in the pay band the staff data gives, or in the "
                      "salary band their salary falls in."),
@@ -274,6 +281,7 @@ METRICS: dict[str, MetricDefinition] = {
             datasets=("staff",),
             kind="representation",
             chart="representation",
+            figure="points",
             outcome="be a senior manager",
             adverse_if_bme_rate="lower",
             events_label="Senior managers",
