@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from charts import palette
-from charts.builders import RATIO_COLUMNS, RATIO_PLACES, ChartSpec, _cap, finish_chart, message_spec
+from charts.shared import RATIO_COLUMNS, RATIO_PLACES, ChartSpec, cap, finish_chart, message_spec
 from metrics import stats
 from metrics.benchmarking import (
     BETWEEN_95_998,
@@ -147,7 +147,7 @@ def funnel(comparison: Comparison, settings: Settings, *, highlight: str = "") -
 def workforce_shares(workforce: Workforce, settings: Settings, *, highlight: str = "") -> ChartSpec:
     """M1 across organisations: each one's minority-ethnic share of staff of known ethnicity, and the pooled share."""
     bme = settings.bme_label
-    title = f"{_cap(bme)} share of each organisation's workforce"
+    title = f"{cap(bme)} share of each organisation's workforce"
     rows = [r for r in workforce.organisations if r.bme_pct is not None]
     table = pd.DataFrame([{"Organisation": r.organisation, "Staff of known ethnicity": None if r.size is None
                            else round(r.size), f"{bme} %": None if r.bme_pct is None else round(r.bme_pct, 1)}

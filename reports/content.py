@@ -10,7 +10,7 @@ import pandas as pd
 
 import charts
 from access import Caller
-from charts.builders import WITHHELD, ChartSpec
+from charts.shared import WITHHELD, ChartSpec
 from metrics import formatting, stats
 from metrics.api import Analysis, analyse, own_scope, published_together, services
 from metrics.counts import Period

@@ -24,7 +24,7 @@ from ui.status import badge
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
 
-    from charts.builders import ChartSpec
+    from charts.shared import ChartSpec
 
 TABLE_BESIDE_MAX_COLUMNS = 4
 # The chart's menu offers the picture to save, not its Vega source or an outside editor, which mean nothing to a
