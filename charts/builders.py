@@ -327,7 +327,7 @@ class _Row:
         return self.result.ratio.ci if self.result.ratio is not None else self.result.ci
 
     @property
-    def status(self) -> str:
+    def status(self) -> stats.Status:
         return self.result.ratio.status if self.result.ratio is not None else self.result.status
 
     @property
@@ -335,8 +335,8 @@ class _Row:
         return self.result.ratio.reason if self.result.ratio is not None else ""
 
     @property
-    def shown_status(self) -> str:
-        return WITHHELD if self.reason == WITHHELD else self.status
+    def shown_status(self) -> stats.Status:
+        return stats.WITHHELD if self.reason == WITHHELD else self.status
 
     @property
     def words(self) -> str:
@@ -344,7 +344,7 @@ class _Row:
         return stats.status_words(self.shown_status)
 
 
-def _status_colour(status: str) -> str:
+def _status_colour(status: stats.Status) -> str:
     """A chart's colour for a status set against the range: adverse (beyond chance or not) stands out."""
     return palette.ADVERSE if stats.is_adverse(status) else palette.NEUTRAL
 

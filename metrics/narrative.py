@@ -106,7 +106,7 @@ def _comparison(result: MetricResult, settings: Settings) -> str:
     return sentence
 
 
-def status_sentence(status: str, ci: tuple[float, float] | None, band: str, settings: Settings,
+def status_sentence(status: stats.Status, ci: tuple[float, float] | None, band: str, settings: Settings,
                     parity: float = 1.0, parity_words: str = "1.00") -> str:
     """Where a figure sits against `band` (the non-adverse range, in words) and whether its 95% interval includes
     `parity` (1.00, or 0 points for M9): the status (metrics.stats.status_for) in a sentence or two, the same for

@@ -25,6 +25,8 @@ Direction = Literal["lower", "higher"]
 # difference in percentage points ("+4.5"), or shares ("24.0%") for a metric described by its chart, with no single
 # figure (the pay bands).
 FigureFormat = Literal["ratio", "points", "shares"]
+# The chart a metric is drawn with (charts.builders.chart_for).
+ChartKind = Literal["stacked_bands", "recruitment_funnel", "forest", "survey_bars", "leaver_rates", "representation"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class MetricDefinition:
     theme: str
     datasets: tuple[str, ...]
     kind: MetricKind
-    chart: str
+    chart: ChartKind
     # How its headline figure is written, everywhere (metrics.formatting).
     figure: FigureFormat = "ratio"
     # The people counted: "shortlisted applicants", "staff", "survey respondents".
