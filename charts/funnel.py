@@ -156,7 +156,7 @@ def workforce_shares(workforce: Workforce, settings: Settings, *, highlight: str
     pooled = workforce.pooled_pct
     if not rows or (pooled is None and not workforce.pooled_reason):
         return message_spec(title, "No organisation has pay band figures to compare.", table)
-    ordered = sorted(rows, key=lambda r: -r.bme_pct)  # type: ignore[operator]
+    ordered = sorted(rows, key=lambda r: -(r.bme_pct or 0.0))  # every row has a share (see rows)
     marks: list[dict[str, Any]] = [
         {"organisation": r.organisation, "pct": round(r.bme_pct, 1), "label": f"{r.bme_pct:.1f}%",
          "weight": "bold" if r.organisation == highlight else "normal"}

@@ -64,6 +64,32 @@ def _share(figures: GroupFigures) -> str:
     return f"{number(figures.events)} of {number(figures.base)}, {pct(figures.rate)}"
 
 
+def _total(counts: list[float | None]) -> float | None:
+    """The counts' sum, or None when one of them is withheld."""
+    if any(c is None for c in counts):
+        return None
+    return sum(c for c in counts if c is not None)
+
+
+def _both(result: MetricResult) -> float | None:
+    """The minority-ethnic and white groups' events together; None when a group is missing or a count withheld."""
+    if not all(g in result.groups for g in ("bme", "white")):
+        return None
+    return _total([result.groups[g].events for g in ("bme", "white")])
+
+
+def _ratio_value(result: MetricResult) -> float:
+    """The relative likelihood of a result that has one (the headlines' `shown`)."""
+    assert result.ratio is not None and result.ratio.value is not None
+    return result.ratio.value
+
+
+def _known_share(band: BandRow) -> float:
+    """A readable band's minority-ethnic share of its staff of known ethnicity (readable_bands: never withheld)."""
+    assert band.known_pct is not None
+    return band.known_pct
+
+
 def _likelihood(value: float) -> tuple[str, str]:
     """("more likely to", "than"), ("less likely to", "than") or ("about as likely to", "as") for a ratio."""
     if 0.95 <= value <= 1.05:
@@ -99,9 +125,9 @@ def _comparison(result: MetricResult, settings: Settings) -> str:
         sentence += "; no interval can be given because one group had none."
     low, high = settings.adverse_range
     sentence += " " + status_sentence(ratio.status, ratio.ci, f"the {low:.2f} to {high:.2f} range", settings)
-    events = [result.groups[g].events for g in ("bme", "white")]
-    if all(e is not None for e in events) and sum(events) < settings.min_group_size:  # type: ignore[arg-type]
-        sentence += (f" With only {number(sum(events))} {d.events_label.lower()} in all, treat this as a "  # type: ignore
+    events = _total([result.groups[g].events for g in ("bme", "white")])
+    if events is not None and events < settings.min_group_size:
+        sentence += (f" With only {number(events)} {d.events_label.lower()} in all, treat this as a "
                      "prompt to look closer, not a finding.")
     return sentence
 
@@ -224,8 +250,8 @@ def _pay_bands(result: MetricResult, settings: Settings) -> str:
                                      else "",
                                      f"with {settings.min_group_size} or more staff" if small else "") if w)
         lead = f"Among the bands {among}, their" if among else "Their"
-        highest = max(readable, key=lambda b: b.known_pct)  # type: ignore[arg-type,return-value]
-        lowest = min(readable, key=lambda b: b.known_pct)  # type: ignore[arg-type,return-value]
+        highest = max(readable, key=_known_share)
+        lowest = min(readable, key=_known_share)
         sentence += (f" {lead} share is highest in {highest.band} ({pct(highest.known_pct, fraction=False)}) "
                      f"and lowest in {lowest.band} ({pct(lowest.known_pct, fraction=False)}).")
         top_band, bottom_band = readable[-1], readable[0]
@@ -267,10 +293,9 @@ def _representation(result: MetricResult, settings: Settings) -> str:
         band = (f"the range of {interval_text((low, high), 'points', unit=POINTS_SHORT)} (a senior share "
                 f"{range_low:.2f} to {range_high:.2f} times the workforce share)")
         sentence += " " + status_sentence(result.status, result.ci, band, settings, 0.0, "0 points")
-        senior = [result.groups[g].events for g in ("bme", "white") if g in result.groups]
-        if len(senior) == 2 and all(e is not None for e in senior) \
-                and sum(senior) < settings.min_group_size:  # type: ignore[arg-type]
-            sentence += (f" With only {number(sum(senior))} senior managers in all, treat this as a "  # type: ignore
+        senior = _both(result)
+        if senior is not None and senior < settings.min_group_size:
+            sentence += (f" With only {number(senior)} senior managers in all, treat this as a "
                          "prompt to look closer, not a finding.")
     population = population_sentence(result, settings)
     return f"{sentence} {population}" if population else sentence
@@ -336,9 +361,8 @@ def _chance(interval: tuple[float, float] | None, parity: float) -> str:
 
 
 def _few(result: MetricResult, settings: Settings) -> bool:
-    events = [result.groups[g].events for g in ("bme", "white") if g in result.groups]
-    return len(events) == 2 and all(e is not None for e in events) \
-        and sum(events) < settings.min_group_size  # type: ignore[arg-type]
+    events = _both(result)
+    return events is not None and events < settings.min_group_size
 
 
 def _not_shown(result: MetricResult, settings: Settings) -> str:
@@ -395,17 +419,17 @@ def _likely_words(result: MetricResult, questions: list[MetricResult], shown: li
     # "than white applicants": the comparison group named by the last word of who is counted.
     other = f"{_label(bottom, settings)} {d.subject.split()[-1]}"
     if len(questions) == 1:
-        how, than = _likelihood(shown[0].ratio.value)  # type: ignore[union-attr,arg-type]
+        how, than = _likelihood(_ratio_value(shown[0]))
         return (f"{_cap(_label(top, settings))} {subject} were {how} {outcome} {than} {other}: "
                 f"{_ratio_words(shown[0], settings)}.")
     # Several questions (harassment from colleagues, from managers): one clause each, after the shared words when
     # every question goes the same way.
-    hows = {_likelihood(q.ratio.value)[0] for q in shown}  # type: ignore[union-attr,arg-type]
+    hows = {_likelihood(_ratio_value(q))[0] for q in shown}
     shared = hows.pop() if len(hows) == 1 else ""
     # The questions that can be read lead; those that cannot (too few people, or withheld) follow, said plainly.
     parts = []
     for q in shown:
-        how = "" if shared else f"{_likelihood(q.ratio.value)[0]} {outcome} "  # type: ignore[union-attr,arg-type]
+        how = "" if shared else f"{_likelihood(_ratio_value(q))[0]} {outcome} "
         parts.append(f"{how}{q.question_label}: {_ratio_words(q, settings)}")
     for q in questions:
         if q not in shown:
