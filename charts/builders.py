@@ -8,23 +8,22 @@ is tabled.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, TypeAlias
+from dataclasses import dataclass
+from typing import Any
 
 import altair as alt
 import pandas as pd
 
-from charts import palette
+from charts import palette, shared
+from charts.representation import representation
+from charts.shared import RATIO_COLUMNS, RATIO_PLACES, WITHHELD, ChartSpec, TopLevelChart, finish_chart, message_spec
 from metrics import stats
+from metrics.formatting import interval_text, number, pct, ratio_text
 from metrics.narrative import (
     WORKFORCE_SHARE_MEANS,
     end_words,
     listed,
-    number,
-    pct,
-    ratio_text,
     readable_bands,
     withheld_above,
     workforce_share_text,
@@ -33,91 +32,12 @@ from metrics.registry import GROUPS, STANDARDS, MetricDefinition
 from metrics.results import BandRow, GroupFigures, MetricResult, workforce_share
 from metrics.settings import Settings
 
-WITHHELD = "withheld"
 # Segments narrower than this (% of the band) are left unlabelled: the text would not fit.
 MIN_LABELLED_SEGMENT = 5.0
 SHORTLISTED, APPOINTED = "Shortlisted", "Appointed"
 
-# Any chart that can be drawn on its own (Altair's own alias for these, ChartType, is not public).
-TopLevelChart: TypeAlias = (alt.Chart | alt.LayerChart | alt.ConcatChart | alt.HConcatChart | alt.VConcatChart
-                            | alt.FacetChart | alt.RepeatChart)
-
-
-@dataclass(eq=False)
-class ChartSpec:
-    chart: TopLevelChart
-    title: str
-    # The headline finding in one sentence.
-    summary: str
-    # Exactly the figures drawn, "withheld" where publication suppression hid one.
-    table: pd.DataFrame
-    # Groups or bands under settings.min_group_size, for the page to warn about.
-    small_groups: list[str] = field(default_factory=list)
-    # Decimal places a column's figures are shown to, where the table's rounding alone would lose trailing zeros
-    # (a ratio of 0.80 is held as 0.8): the same figure as on the chart and in the headline.
-    places: dict[str, int] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        # What a screen reader announces for the chart: its headline finding (the figures are in the table beside
-        # it; the marks themselves are hidden from the accessibility tree, see finish_chart).
-        self.chart = self.chart.properties(description=self.summary)
-
-    @property
-    def subtitle(self) -> str:
-        """The line under the title that says how to read the chart ("Point: relative likelihood; ..."), as one."""
-        lines = getattr(self.chart.title, "subtitle", alt.Undefined)
-        if lines is alt.Undefined:
-            return ""
-        return " ".join(lines) if isinstance(lines, list) else str(lines)
-
-    def untitled(self) -> TopLevelChart:
-        """The chart without its title and subtitle, for a page that shows them as text above it. Text there wraps
-        at any width or zoom; in the picture Vega cuts a line wider than the chart short ("the ra...")."""
-        chart = self.chart.copy(deep=False)
-        chart.title = alt.Undefined
-        return chart
-
-    def presented(self) -> ChartSpec:
-        """A copy for a meeting room's screen: axis, legend and mark text larger and black, and the chart as tall
-        as the space the page gives it (Vega-Lite's "container" height) rather than a height set by its rows."""
-        chart = self.chart.copy(deep=True)
-        config = chart.config
-        large = {"labelFontSize": palette.PRESENT_LABEL_SIZE, "titleFontSize": palette.PRESENT_LABEL_SIZE,
-                 "labelColor": palette.BLACK, "titleColor": palette.BLACK}
-        for part in (config.axis, config.legend):
-            for name, value in large.items():
-                part[name] = value
-        config.text["fontSize"] = palette.PRESENT_LABEL_SIZE
-        # Every category named (each pay band, each row), as on the page: Vega would drop every other one where the
-        # larger labels come near each other on a short screen.
-        config.axisBand = alt.AxisConfig(labelOverlap=False)
-        for layer in _layers(chart):
-            mark = layer.mark
-            if isinstance(mark, alt.MarkDef) and mark.fontSize in (palette.LABEL_SIZE, palette.MESSAGE_SIZE):
-                mark.fontSize = (palette.PRESENT_LABEL_SIZE if mark.fontSize == palette.LABEL_SIZE
-                                 else palette.PRESENT_MESSAGE_SIZE)
-        return replace(self, chart=chart.properties(height="container"))
-
-    def with_width(self, width: int) -> ChartSpec:
-        """A fixed-width copy, for exports rendered without a container to fill."""
-        return replace(self, chart=self.chart.properties(width=width))
-
 
 # Shared pieces ------------------------------------------------------------------------------
-
-
-def _layers(chart: TopLevelChart) -> list[alt.Chart]:
-    """The single-view charts a chart is drawn from (a layer's layers)."""
-    if isinstance(chart, alt.LayerChart):
-        return [view for layer in chart.layer for view in _layers(layer)]
-    return [chart] if isinstance(chart, alt.Chart) else []
-
-RATIO_PLACES = 2  # relative likelihoods and their limits, as the metric pages and the overview give them
-RATIO_COLUMNS = ("Relative likelihood", "Lower 95% limit", "Upper 95% limit")
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _label(group: str, settings: Settings) -> str:
@@ -137,14 +57,6 @@ def _percent(rate: float | None) -> float | None:
     return None if rate is None else round(100 * rate, 1)
 
 
-def _count(value: float | None) -> float | str:
-    return WITHHELD if value is None else value
-
-
-def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=list(columns))
-
-
 def _colour_scale(settings: Settings) -> alt.Scale:
     return alt.Scale(domain=palette.group_domain(settings), range=palette.group_range())
 
@@ -154,59 +66,8 @@ def _colour(settings: Settings, *, legend: bool = True) -> alt.Color:
                      legend=alt.Legend(title="Ethnicity", orient="top") if legend else None)
 
 
-def _wrap(text: str, width: int = 90) -> list[str]:
-    return textwrap.wrap(text, width) or [""]
-
-
-def finish_chart(chart: TopLevelChart, title: str, subtitle: str = "") -> TopLevelChart:
-    heading = alt.TitleParams(text=_wrap(title, 50), subtitle=_wrap(subtitle) if subtitle else alt.Undefined,
-                              anchor="start", fontSize=palette.TITLE_SIZE, subtitleFontSize=palette.SUBTITLE_SIZE,
-                              subtitleColor=palette.DARK_GREY, offset=24)
-    return (
-        chart.properties(title=heading, width="container")
-        .configure(font=palette.FONT)
-        .configure_axis(labelFontSize=palette.LABEL_SIZE, titleFontSize=palette.LABEL_SIZE, labelLimit=360,
-                        titleFontWeight="normal")
-        .configure_legend(labelFontSize=palette.LABEL_SIZE, titleFontSize=palette.LABEL_SIZE)
-        .configure_text(fontSize=palette.LABEL_SIZE)
-        .configure_view(stroke=None)
-        # Marks are left out of the accessibility tree: one by one they say less than the table beside the chart,
-        # and a layer with nothing to draw (no interval to show) would be announced as an unlabelled graphic.
-        .configure_mark(aria=False)
-    )
-
-
-def _message_chart(title: str, message: str) -> TopLevelChart:
-    text = "\n".join(_wrap(message, 70))
-    chart = (
-        alt.Chart(alt.InlineData(values=[{"message": text}]))
-        .mark_text(fontSize=palette.MESSAGE_SIZE, lineBreak="\n", color=palette.DARK_GREY)
-        .encode(text="message:N")
-        .properties(height=140)
-    )
-    return finish_chart(chart, title)
-
-
-def _why_not_drawn(result: MetricResult, settings: Settings) -> str:
-    """Why `result` has no chart, in one sentence; "" when it can be drawn."""
-    d = result.definition
-    if result.status == stats.NO_DATA:
-        needs = " and ".join(name.replace("_", " ") for name in d.datasets)
-        return f"There is no data for {d.title.lower()} yet: it needs the {needs} data."
-    if result.status == stats.INSUFFICIENT:
-        reason = result.ratio.reason if result.ratio and result.ratio.reason else "too few people were counted"
-        return f"There is not enough data to compare {d.subject}: {reason}."
-    return ""
-
-
 def _withheld(result: MetricResult) -> bool:
     return result.ratio is not None and result.ratio.reason == WITHHELD
-
-
-def message_spec(title: str, message: str, table: pd.DataFrame | None = None,
-                  small: list[str] | None = None) -> ChartSpec:
-    return ChartSpec(_message_chart(title, message), title, message,
-                     table if table is not None else pd.DataFrame(), small or [])
 
 
 def _convention(definition: MetricDefinition, settings: Settings) -> str:
@@ -224,7 +85,7 @@ def _ratio_clause(result: MetricResult, settings: Settings) -> str:
             return "; the relative likelihood is withheld"
         return f"; no relative likelihood can be given ({ratio.reason})" if ratio.reason else ""
     standard = STANDARDS[settings.standard].name
-    interval = f", 95% interval {ratio_text(ratio.ci[0])} to {ratio_text(ratio.ci[1])}" if ratio.ci else ""
+    interval = f", 95% interval {interval_text(ratio.ci, 'ratio')}" if ratio.ci else ""
     return (f": a relative likelihood of {ratio_text(ratio.value)} ({standard}, "
             f"{_convention(result.definition, settings)}){interval}, {stats.status_words(ratio.status).lower()}")
 
@@ -245,10 +106,10 @@ def _comparison(result: MetricResult, settings: Settings, noun: str, verb: str) 
     white = _share_of(result.groups.get("white"), "white", noun, settings)
     clause = _ratio_clause(result, settings)
     if bme and white:
-        return f"{_cap(bme)} {verb}, against {white}{clause}"
+        return f"{shared.cap(bme)} {verb}, against {white}{clause}"
     if shown := bme or white:
         hidden = "white" if bme else settings.bme_label
-        return f"{_cap(shown)} {verb}; the figure for {hidden} {noun} is withheld{clause}"
+        return f"{shared.cap(shown)} {verb}; the figure for {hidden} {noun} is withheld{clause}"
     return f"The figures for {settings.bme_label} and white {noun} are withheld{clause}"
 
 
@@ -273,9 +134,9 @@ def _band_total(band: BandRow) -> float | None:
 
 def _band_table_row(band: BandRow, settings: Settings) -> dict[str, Any]:
     row: dict[str, Any] = {"Pay band": band.band}
-    row |= {f"{_label(g, settings)} staff": _count(band.counts.get(g)) for g in GROUPS}
+    row |= {f"{_label(g, settings)} staff": shared.count(band.counts.get(g)) for g in GROUPS}
     total = _band_total(band)
-    row["Total staff"] = _count(total)
+    row["Total staff"] = shared.count(total)
     for g in GROUPS:
         share = band.pct.get(g)
         row[f"{_label(g, settings)} % of band"] = ("no staff" if share is None and total == 0
@@ -333,7 +194,7 @@ def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
     """Each band as a 100% bar of BME, white and unknown staff, lowest band at the bottom."""
     title = "Ethnicity of staff in each pay band"
     if result.status == stats.NO_DATA or not result.bands:
-        return message_spec(title, _why_not_drawn(result, settings) or "There are no pay bands to show.")
+        return message_spec(title, shared.why_not_drawn(result, settings) or "There are no pay bands to show.")
     segments: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []
     for band in result.bands:
@@ -347,7 +208,7 @@ def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
         rows.append(_band_table_row(result.overall, settings))
     columns = ["Pay band", *[f"{_label(g, settings)} staff" for g in GROUPS], "Total staff",
                *[f"{_label(g, settings)} % of band" for g in GROUPS], f"{_label('bme', settings)} % of known ethnicity"]
-    table = _table(rows, columns)
+    table = shared.table(rows, columns)
     small = [b.band for b in result.bands
              if (total := _band_total(b)) is not None and 0 < total < settings.min_group_size]
 
@@ -398,10 +259,10 @@ def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
 
 
 def _recruitment_table(result: MetricResult, settings: Settings) -> pd.DataFrame:
-    rows = [{"Group": _label(g, settings), "Shortlisted": _count(f.base), "Appointed": _count(f.events),
+    rows = [{"Group": _label(g, settings), "Shortlisted": shared.count(f.base), "Appointed": shared.count(f.events),
              "Appointment rate (%)": _rounded(_percent(f.rate), 1)}
             for g in _shown_groups(result.groups) for f in [result.groups[g]]]
-    return _table(rows, ["Group", "Shortlisted", "Appointed", "Appointment rate (%)"])
+    return shared.table(rows, ["Group", "Shortlisted", "Appointed", "Appointment rate (%)"])
 
 
 def recruitment(result: MetricResult, settings: Settings) -> ChartSpec:
@@ -409,7 +270,7 @@ def recruitment(result: MetricResult, settings: Settings) -> ChartSpec:
     title = "Shortlisted and appointed applicants by ethnicity"
     table = _recruitment_table(result, settings)
     small = _small(result.groups, settings)
-    if why := _why_not_drawn(result, settings):
+    if why := shared.why_not_drawn(result, settings):
         return message_spec(title, why, table, small)
     marks: list[dict[str, Any]] = []
     for g in _shown_groups(result.groups):
@@ -466,7 +327,7 @@ class _Row:
         return self.result.ratio.ci if self.result.ratio is not None else self.result.ci
 
     @property
-    def status(self) -> str:
+    def status(self) -> stats.Status:
         return self.result.ratio.status if self.result.ratio is not None else self.result.status
 
     @property
@@ -474,8 +335,8 @@ class _Row:
         return self.result.ratio.reason if self.result.ratio is not None else ""
 
     @property
-    def shown_status(self) -> str:
-        return WITHHELD if self.reason == WITHHELD else self.status
+    def shown_status(self) -> stats.Status:
+        return stats.WITHHELD if self.reason == WITHHELD else self.status
 
     @property
     def words(self) -> str:
@@ -483,7 +344,7 @@ class _Row:
         return stats.status_words(self.shown_status)
 
 
-def _status_colour(status: str) -> str:
+def _status_colour(status: stats.Status) -> str:
     """A chart's colour for a status set against the range: adverse (beyond chance or not) stands out."""
     return palette.ADVERSE if stats.is_adverse(status) else palette.NEUTRAL
 
@@ -518,7 +379,7 @@ def _forest_summary(rows: list[_Row], settings: Settings) -> str:
         text = (f"{row.label}: a relative likelihood of {ratio_text(row.value)} ({standard}, "
                 f"{_convention(row.result.definition, settings)})")
         if row.ci is not None:
-            text += f", 95% interval {ratio_text(row.ci[0])} to {ratio_text(row.ci[1])}"
+            text += f", 95% interval {interval_text(row.ci, 'ratio')}"
         text += f", {row.words.lower()}"
         if row.ci is not None:
             text += "; the interval includes 1.00" if row.ci[0] <= 1 <= row.ci[1] else "; the interval excludes 1.00"
@@ -526,8 +387,8 @@ def _forest_summary(rows: list[_Row], settings: Settings) -> str:
             text += "; there is no interval"
         r = row.result
         if r.definition.kind == "representation" and r.senior_pct is not None and r.workforce_pct is not None:
-            text = (f"{_cap(settings.bme_label)} staff are {pct(r.senior_pct, fraction=False)} of senior managers "
-                    f"against {pct(r.workforce_pct, fraction=False)} {WORKFORCE_SHARE_MEANS}; "
+            text = (f"{shared.cap(settings.bme_label)} staff are {pct(r.senior_pct, fraction=False)} of senior "
+                    f"managers against {pct(r.workforce_pct, fraction=False)} {WORKFORCE_SHARE_MEANS}; "
                     f"{text[:1].lower()}{text[1:]}")
         return text + "."
     counts: dict[str, list[_Row]] = {}
@@ -573,19 +434,20 @@ def forest(results: list[MetricResult], settings: Settings) -> ChartSpec:
             "Note": row.reason if row.reason != WITHHELD else "",
         })
         marks.append({
-            "metric": row.result.id, "row": "\n".join(_wrap(label, 34)), "status": row.shown_status, "words": row.words,
+            "metric": row.result.id, "row": "\n".join(shared.wrap(label, 34)), "status": row.shown_status,
+            "words": row.words,
             "value": round(row.value, 2) if row.value is not None else None,
             "ci_low": round(row.ci[0], 2) if row.ci else None,
             "ci_high": round(row.ci[1], 2) if row.ci else None,
             "label": (f"{ratio_text(row.value)}, {row.words.lower()}" if row.value is not None else row.words),
         })
-    table = _table(table_rows, ["Metric", "Ratio", "Relative likelihood", "Lower 95% limit", "Upper 95% limit",
+    table = shared.table(table_rows, ["Metric", "Ratio", "Relative likelihood", "Lower 95% limit", "Upper 95% limit",
                                 "Status", "Note"])
     small = [f"{row.label}: {name}" for row in rows for name in _small(row.result.groups, settings)]
     drawable = [r for r in rows if r.value is not None]
     if not drawable:
         if len(rows) == 1:
-            message = _why_not_drawn(rows[0].result, settings) or _forest_summary(rows, settings)
+            message = shared.why_not_drawn(rows[0].result, settings) or _forest_summary(rows, settings)
         else:
             message = "None of these metrics has a relative likelihood to show."
         return message_spec(title, message, table, small)
@@ -644,7 +506,7 @@ def _rate_marks(category: str, result: MetricResult, settings: Settings) -> list
         figures = result.groups[g]
         group = _label(g, settings)
         rate = _percent(figures.rate)
-        marks.append({"category": category, "axis": "\n".join(_wrap(category, 28)), "group": group,
+        marks.append({"category": category, "axis": "\n".join(shared.wrap(category, 28)), "group": group,
                       "events": figures.events, "base": figures.base, "rate": rate,
                       "label": f"{group}: {pct(figures.rate)}"})
     return marks
@@ -681,21 +543,21 @@ def survey(result: MetricResult, settings: Settings) -> ChartSpec:
     table_rows, marks, small, sentences, not_drawn = [], [], [], [], []
     several = len(questions) > 1
     for q in questions:
-        question = _cap(q.question_label) or d.title
+        question = shared.cap(q.question_label) or d.title
         for g in _shown_groups(q.groups):
             f = q.groups[g]
-            table_rows.append({"Question": question, "Group": _label(g, settings), "Respondents": _count(f.base),
-                               "Said yes": _count(f.events), "% saying yes": _rounded(_percent(f.rate), 1)})
+            table_rows.append({"Question": question, "Group": _label(g, settings), "Respondents": shared.count(f.base),
+                               "Said yes": shared.count(f.events), "% saying yes": _rounded(_percent(f.rate), 1)})
         small += _small(q.groups, settings, f"{question}: " if several else "")
-        if why := _why_not_drawn(q, settings):
+        if why := shared.why_not_drawn(q, settings):
             not_drawn.append(f"{q.question_label or d.title}: {why[:1].lower()}{why[1:]}" if several else why)
             continue
         marks += _rate_marks(question, q, settings)
         sentences.append(_comparison(q, settings, "respondents",
                                      f"reported harassment, bullying or abuse {q.question_label}".rstrip()))
-    table = _table(table_rows, ["Question", "Group", "Respondents", "Said yes", "% saying yes"])
+    table = shared.table(table_rows, ["Question", "Group", "Respondents", "Said yes", "% saying yes"])
     if not marks:
-        return message_spec(title, " ".join(not_drawn) or _why_not_drawn(result, settings), table, small)
+        return message_spec(title, " ".join(not_drawn) or shared.why_not_drawn(result, settings), table, small)
     summary = ". ".join(sentences) + "."
     if not_drawn:
         summary += " " + " ".join(not_drawn)
@@ -717,7 +579,7 @@ def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> 
             ratio_cell = WITHHELD if _withheld(result) else stats.status_words(result.status)
         for g in _shown_groups(result.groups):
             f = result.groups[g]
-            table_rows.append({"Service": service, "Group": _label(g, settings), "Leavers": _count(f.events),
+            table_rows.append({"Service": service, "Group": _label(g, settings), "Leavers": shared.count(f.events),
                                "Average headcount": _rounded(f.base, 1) if f.base is not None else WITHHELD,
                                "Leaving rate (%)": _rounded(_percent(f.rate), 1),
                                f"Relative likelihood ({convention})": ratio_cell})
@@ -725,14 +587,14 @@ def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> 
         if _withheld(result):  # said after the services that can be read, as withheld, not as "too few"
             parts.append((service, result))
             continue
-        if why := _why_not_drawn(result, settings):
+        if why := shared.why_not_drawn(result, settings):
             not_drawn.append(f"{service}: {why[:1].lower()}{why[1:]}" if len(results_by_service) > 1 else why)
             continue
         marks += _rate_marks(service, result, settings)
         parts.append((service, result))
     convention = _convention(next(iter(results_by_service.values())).definition, settings) \
         if results_by_service else "BME over white"
-    table = _table(table_rows, ["Service", "Group", "Leavers", "Average headcount", "Leaving rate (%)",
+    table = shared.table(table_rows, ["Service", "Group", "Leavers", "Average headcount", "Leaving rate (%)",
                                 f"Relative likelihood ({convention})"])
     if not marks:
         message = " ".join(not_drawn) if not_drawn else "There are no leaving figures to show."
@@ -782,8 +644,6 @@ def chart_for(result: MetricResult, settings: Settings) -> ChartSpec:
     if kind == "forest":
         return forest([result], settings)
     if kind == "representation":
-        from charts.representation import representation  # it builds on this module's pieces
-
         return representation(result, settings)
     raise ValueError(f"no chart builder for {kind!r} (metric {result.id})")
 

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from charts import palette
-from charts.builders import RATIO_COLUMNS, RATIO_PLACES, ChartSpec, _cap, finish_chart, message_spec
+from charts.shared import RATIO_COLUMNS, RATIO_PLACES, ChartSpec, cap, finish_chart, message_spec
 from metrics import stats
 from metrics.benchmarking import (
     BETWEEN_95_998,
@@ -20,7 +20,7 @@ from metrics.benchmarking import (
     funnel_curve,
     position_words,
 )
-from metrics.narrative import ratio_text
+from metrics.formatting import interval_text, ratio_text
 from metrics.registry import STANDARDS
 from metrics.settings import Settings
 
@@ -62,7 +62,7 @@ def _summary(comparison: Comparison, settings: Settings) -> str:
     text = f"Across {len(with_data)} organisations the pooled relative likelihood is "
     text += ratio_text(pooled.value) if pooled.value is not None else "not available"
     if pooled.ci is not None:
-        text += f" (95% interval {ratio_text(pooled.ci[0])} to {ratio_text(pooled.ci[1])})"
+        text += f" (95% interval {interval_text(pooled.ci, 'ratio')})"
     text += "."
     adverse = [r.organisation for r in comparison.placed if r.position == OUTSIDE_998 and r.adverse]
     favourable = [r.organisation for r in comparison.placed if r.position == OUTSIDE_998 and not r.adverse]
@@ -147,7 +147,7 @@ def funnel(comparison: Comparison, settings: Settings, *, highlight: str = "") -
 def workforce_shares(workforce: Workforce, settings: Settings, *, highlight: str = "") -> ChartSpec:
     """M1 across organisations: each one's minority-ethnic share of staff of known ethnicity, and the pooled share."""
     bme = settings.bme_label
-    title = f"{_cap(bme)} share of each organisation's workforce"
+    title = f"{cap(bme)} share of each organisation's workforce"
     rows = [r for r in workforce.organisations if r.bme_pct is not None]
     table = pd.DataFrame([{"Organisation": r.organisation, "Staff of known ethnicity": None if r.size is None
                            else round(r.size), f"{bme} %": None if r.bme_pct is None else round(r.bme_pct, 1)}
@@ -156,7 +156,7 @@ def workforce_shares(workforce: Workforce, settings: Settings, *, highlight: str
     pooled = workforce.pooled_pct
     if not rows or (pooled is None and not workforce.pooled_reason):
         return message_spec(title, "No organisation has pay band figures to compare.", table)
-    ordered = sorted(rows, key=lambda r: -r.bme_pct)  # type: ignore[operator]
+    ordered = sorted(rows, key=lambda r: -(r.bme_pct or 0.0))  # every row has a share (see rows)
     marks: list[dict[str, Any]] = [
         {"organisation": r.organisation, "pct": round(r.bme_pct, 1), "label": f"{r.bme_pct:.1f}%",
          "weight": "bold" if r.organisation == highlight else "normal"}

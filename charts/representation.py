@@ -7,25 +7,26 @@ from typing import Any
 
 import altair as alt
 
-from charts import palette
-from charts.builders import ChartSpec, _cap, _count, _table, _why_not_drawn, finish_chart, message_spec
+from charts import palette, shared
+from charts.shared import ChartSpec, finish_chart, message_spec
 from metrics import stats
-from metrics.narrative import pct, points, senior_share_interval, workforce_share_text
+from metrics.formatting import pct, result_interval, value_text
+from metrics.narrative import senior_share_interval, workforce_share_text
 from metrics.results import MetricResult
 from metrics.settings import Settings
 
 
 def _whole(value: float | None) -> int | float | str:
-    count = _count(value)
+    count = shared.count(value)
     return int(count) if isinstance(count, float) and count.is_integer() else count
 
 
 def representation(result: MetricResult, settings: Settings) -> ChartSpec:
     bme = settings.bme_label
-    title = f"{_cap(bme)} share of senior managers and of the workforce"
+    title = f"{shared.cap(bme)} share of senior managers and of the workforce"
     if result.senior_pct is None or result.workforce_pct is None:
-        return message_spec(title, _why_not_drawn(result, settings)
-                             or "The shares are withheld from publication because some counts are too small.")
+        return message_spec(title, shared.why_not_drawn(result, settings)
+                            or "The shares are withheld from publication because some counts are too small.")
     groups = result.groups
     interval = senior_share_interval(result)
     senior_known = (groups["bme"].events or 0) + (groups["white"].events or 0)
@@ -44,10 +45,10 @@ def representation(result: MetricResult, settings: Settings) -> ChartSpec:
     for row in rows:
         row["label"] = pct(row["share"], fraction=False)
         row["text_x"] = max(row["share"], row["high"] or 0)
-    table = _table([{"Who": r["who"], f"{bme} people": r["count"], "Ethnicity known": r["known"],
-                     f"{bme} %": r["share"], "Lower 95% limit": r["low"] if r["low"] is not None else "",
-                     "Upper 95% limit": r["high"] if r["high"] is not None else ""} for r in rows],
-                   ["Who", f"{bme} people", "Ethnicity known", f"{bme} %", "Lower 95% limit", "Upper 95% limit"])
+    table = shared.table([{"Who": r["who"], f"{bme} people": r["count"], "Ethnicity known": r["known"],
+                           f"{bme} %": r["share"], "Lower 95% limit": r["low"] if r["low"] is not None else "",
+                           "Upper 95% limit": r["high"] if r["high"] is not None else ""} for r in rows],
+                         ["Who", f"{bme} people", "Ethnicity known", f"{bme} %", "Lower 95% limit", "Upper 95% limit"])
     top = max([r["high"] or r["share"] for r in rows] + [10.0])
     x = alt.X("share:Q", title=f"{bme} % (where ethnicity is known)",
               scale=alt.Scale(domain=[0, min(100.0, top * 1.2)], nice=False))
@@ -66,14 +67,14 @@ def representation(result: MetricResult, settings: Settings) -> ChartSpec:
     if result.population_pct is not None:
         subtitle += " Residents: Census 2021, everyone with a stated ethnic group."
     chart = alt.layer(bars, whiskers, words).properties(height=alt.Step(56))
-    summary = (f"{_cap(bme)} staff are {pct(result.senior_pct, fraction=False)} of senior managers"
+    summary = (f"{shared.cap(bme)} staff are {pct(result.senior_pct, fraction=False)} of senior managers"
                + (f" (95% interval {interval[0]:.0f}% to {interval[1]:.0f}%)" if interval else "")
                + f" against {workforce_share_text(result)}")
     if result.population_pct is not None:
         summary += f" and {pct(result.population_pct, fraction=False)} of the residents of {area}"
     if result.value is not None:
-        summary += f": {points(result.value)} percentage points"
+        summary += f": {value_text(result)}"
         if result.ci is not None:
-            summary += f" (95% interval {points(result.ci[0])} to {points(result.ci[1])})"
+            summary += f" (95% interval {result_interval(result, unit='')})"  # the value has said the unit
         summary += f", {stats.status_words(result.status).lower()}"
     return ChartSpec(finish_chart(chart, title, subtitle), title, summary + ".", table)

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from charts import palette
-from charts.builders import ChartSpec, TopLevelChart, finish_chart, message_spec
+from charts.shared import ChartSpec, TopLevelChart, finish_chart, message_spec
 from metrics import stats
 from metrics.narrative import WORKFORCE_SHARE_MEANS
 from metrics.registry import METRICS

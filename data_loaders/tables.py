@@ -515,7 +515,7 @@ def _coded_column(head: Any, body: list[Any]) -> _DistinctCells:
 def _looks_like_number(cell: Any) -> bool:
     if isinstance(cell, str):
         return bool(_NUMBER_TEXT.fullmatch(cell.strip()))
-    return values._is_number(cell)
+    return values.is_number(cell)
 
 
 def _totals_rest_is_numbers(columns: list[_Cells], row: int, first: int) -> bool:

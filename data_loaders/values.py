@@ -66,15 +66,16 @@ def is_blank(value: Any) -> bool:
     return False
 
 
-def _is_number(value: Any) -> bool:
+def is_number(value: Any) -> bool:
+    """A number as a reader gives it (int, float, a numpy number), not a bool, nor text that looks like one."""
     kind = type(value)
     if kind is float or kind is int:  # the common case, without the slow ABC check
         return True
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
-def _map_distinct(cells: pd.Series, parse: Callable[[Any], Any], dtype: Any, missing: Any,
-                  bulk: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None) -> Parsed:
+def map_distinct(cells: pd.Series, parse: Callable[[Any], Any], dtype: Any, missing: Any,
+                 bulk: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None) -> Parsed:
     """Parse each distinct value of `cells` once; blank and unreadable cells become `missing`.
 
     `bulk` may answer for many distinct values at once: (which it answered, the answers)."""
@@ -144,7 +145,7 @@ _MONEY = re.compile(r"([-+]?(?:\d+(?:\.\d*)?|\.\d+))(k?)")
 
 
 def money_value(value: Any) -> Any:
-    if _is_number(value):
+    if is_number(value):
         number = float(value)
         return BLANK if math.isnan(number) else number
     if not isinstance(value, str):
@@ -162,7 +163,7 @@ def money_value(value: Any) -> Any:
 
 def parse_money(cells: pd.Series) -> Parsed:
     """'£23,456', ' £ 23,456.50 ', '23,456 pa', '£23k' and numbers -> float64 (NaN when blank)."""
-    return _map_distinct(cells, money_value, FLOAT, np.nan, bulk=_plain_amounts)
+    return map_distinct(cells, money_value, FLOAT, np.nan, bulk=_plain_amounts)
 
 
 # Plain amounts as text ('23456', ' -23456.50 '), which pyarrow reads as numbers just as float() would.
@@ -274,7 +275,7 @@ def date_value(value: Any) -> Any:
         return _timestamp(dt.datetime(value.year, value.month, value.day))
     if isinstance(value, np.datetime64):
         return BLANK if np.isnat(value) else _timestamp(pd.Timestamp(value).to_pydatetime())
-    if _is_number(value):
+    if is_number(value):
         return BLANK if math.isnan(float(value)) else _from_serial(float(value))
     if isinstance(value, str):
         return _date_from_text(re.sub(r"\s+", " ", value.strip().lower()))
@@ -283,7 +284,7 @@ def date_value(value: Any) -> Any:
 
 def parse_date(cells: pd.Series) -> Parsed:
     """Date cells, Excel serials and UK day-first text (never month-first) -> datetime64[ns] days."""
-    return _map_distinct(cells, date_value, DATETIME, pd.NaT, bulk=_plain_datetimes)
+    return map_distinct(cells, date_value, DATETIME, pd.NaT, bulk=_plain_datetimes)
 
 
 def _plain_datetimes(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -325,7 +326,7 @@ _COUNT_RANGE = re.compile(r"\d+\s*(?:-|–|to)\s*\d+|\d+\+")
 def flag_value(value: Any) -> Any:
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
-    if _is_number(value):
+    if is_number(value):
         number = float(value)
         if math.isnan(number):
             return BLANK
@@ -349,7 +350,7 @@ def flag_value(value: Any) -> Any:
 
 def parse_flag(cells: pd.Series) -> Parsed:
     """Y/N, Yes/No, True/False, 1/0, T/F, X and ticks (yes), bools -> boolean (NA when blank)."""
-    return _map_distinct(cells, flag_value, BOOLEAN, pd.NA)
+    return map_distinct(cells, flag_value, BOOLEAN, pd.NA)
 
 
 # --- recruitment outcome -----------------------------------------------------------------
@@ -421,8 +422,8 @@ def outcome_value(value: Any) -> Any:
 
 def parse_outcome(cells: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     """Outcome text -> a frame of boolean 'shortlisted' and 'appointed', and the unreadable mask."""
-    shortlisted, unreadable = _map_distinct(cells, lambda v: _part(outcome_value(v), 0), BOOLEAN, pd.NA)
-    appointed, _ = _map_distinct(cells, lambda v: _part(outcome_value(v), 1), BOOLEAN, pd.NA)
+    shortlisted, unreadable = map_distinct(cells, lambda v: _part(outcome_value(v), 0), BOOLEAN, pd.NA)
+    appointed, _ = map_distinct(cells, lambda v: _part(outcome_value(v), 1), BOOLEAN, pd.NA)
     return pd.DataFrame({"shortlisted": shortlisted, "appointed": appointed}), unreadable
 
 
@@ -457,7 +458,7 @@ def id_value(value: Any) -> Any:
         return str(int(value))
     if isinstance(value, (bool, np.bool_, dt.date, dt.time)):
         return UNREADABLE
-    if _is_number(value):
+    if is_number(value):
         return _number_text(value)
     text = str(value).strip()
     # "1234.0" is an Excel number that went through a CSV; it must join to 1234.
@@ -472,7 +473,7 @@ def parse_id(cells: pd.Series) -> Parsed:
         ids = _text_ids(cells)
         assert ids is not None  # _text_ids answers for every string column
         return ids
-    return _whole_number_ids(cells) or _text_ids(cells) or _map_distinct(cells, id_value, STRING, pd.NA)
+    return _whole_number_ids(cells) or _text_ids(cells) or map_distinct(cells, id_value, STRING, pd.NA)
 
 
 def _text_ids(cells: pd.Series) -> Parsed | None:
@@ -528,7 +529,7 @@ def text_value(value: Any) -> Any:
         return value.strip()
     if isinstance(value, (bool, np.bool_)):
         return "Yes" if value else "No"
-    if _is_number(value):
+    if is_number(value):
         return _number_text(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
@@ -539,7 +540,7 @@ def text_value(value: Any) -> Any:
 
 def parse_text(cells: pd.Series) -> Parsed:
     """Stripped text (categorical); numbers as their text; blank -> NA. Nothing is unreadable."""
-    return _map_distinct(cells, text_value, CATEGORY, pd.NA)
+    return map_distinct(cells, text_value, CATEGORY, pd.NA)
 
 
 # --- service -----------------------------------------------------------------------------
@@ -589,7 +590,7 @@ def service_value(value: Any) -> Any:
 
 def parse_service(cells: pd.Series) -> Parsed:
     """Adult and children's social care spellings -> 'Adults' / "Children's"; others as written."""
-    return _map_distinct(cells, service_value, CATEGORY, pd.NA)
+    return map_distinct(cells, service_value, CATEGORY, pd.NA)
 
 
 PARSERS: dict[str, Callable[[pd.Series], Parsed]] = {

@@ -136,7 +136,7 @@ class OrganisationRow:
     size: float | None
     value: float | None
     ci: tuple[float, float] | None
-    status: str
+    status: stats.Status
     # Why the organisation is not placed on the funnel, in words, or "".
     reason: str = ""
     # Counts by group as compute_results gives them; empty when anonymised.

@@ -188,7 +188,7 @@ def _benchmark(argv: Sequence[str]) -> int:
 
 def _comparison_text(comparison: Comparison, bme_label: str) -> list[str]:
     from metrics.benchmarking import position_words
-    from metrics.narrative import number
+    from metrics.formatting import interval_text, number, ratio_text
     from metrics.stats import status_words
     from metrics.table import format_table
 
@@ -204,8 +204,8 @@ def _comparison_text(comparison: Comparison, bme_label: str) -> list[str]:
     if pooled.value is None:
         lines.append("Pooled: no ratio can be formed.")
     else:
-        interval = f" (95% interval {pooled.ci[0]:.2f} to {pooled.ci[1]:.2f})" if pooled.ci else ""
-        lines.append(f"Pooled: {pooled.value:.2f}{interval}, from {number(pooled.numerator.events)} of "
+        interval = f" (95% interval {interval_text(pooled.ci, 'ratio')})" if pooled.ci else ""
+        lines.append(f"Pooled: {ratio_text(pooled.value)}{interval}, from {number(pooled.numerator.events)} of "
                      f"{number(pooled.numerator.base)} {label[top]} and {number(pooled.denominator.events)} of "
                      f"{number(pooled.denominator.base)} {label[bottom]} {definition.subject}.")
     if comparison.funnel_reason:
@@ -213,8 +213,9 @@ def _comparison_text(comparison: Comparison, bme_label: str) -> list[str]:
     placed = comparison.placed
     if placed:
         table = [["Organisation", "Size", "Ratio", "95% interval", "Status", "Against the funnel"]]
-        table += [[row.organisation, number(row.size), f"{row.value:.2f}",
-                   f"{row.ci[0]:.2f} to {row.ci[1]:.2f}" if row.ci else "-",
+        # A placed row has a ratio above 0 (charts.funnel places it by it).
+        table += [[row.organisation, number(row.size), ratio_text(row.value) if row.value is not None else "-",
+                   interval_text(row.ci, "ratio") if row.ci else "-",
                    status_words(row.status), position_words(row)] for row in placed]
         lines.append(format_table(table))
     for row in comparison.not_placed:
@@ -226,7 +227,7 @@ def _comparison_text(comparison: Comparison, bme_label: str) -> list[str]:
 
 
 def _workforce_text(workforce: Workforce, bme_label: str) -> list[str]:
-    from metrics.narrative import number, pct
+    from metrics.formatting import number, pct
     from metrics.registry import METRICS
     from metrics.table import format_table
 

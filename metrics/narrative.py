@@ -7,6 +7,7 @@ includes parity, small numbers are called small, and unknown ethnicity is counte
 from __future__ import annotations
 
 from metrics import stats
+from metrics.formatting import POINTS_SHORT, interval_text, number, pct, ratio_text
 from metrics.registry import METRICS, STANDARDS
 from metrics.results import WITHHELD_REASON, BandRow, GroupFigures, MetricResult, representation_range, workforce_share
 from metrics.settings import Settings
@@ -15,24 +16,6 @@ from metrics.settings import Settings
 # page, pack and the command line give it: the share of the staff whose ethnicity is known, as the relative
 # likelihoods count them; unknown ethnicity is given beside it as a data-quality figure.
 WORKFORCE_SHARE_MEANS = "of staff whose ethnicity is known"
-
-
-def pct(share: float | None, *, fraction: bool = True) -> str:
-    """24% or 3.2% (one decimal under 10%, so small rates are not rounded to nothing)."""
-    if share is None:
-        return "withheld"
-    value = share * 100 if fraction else share
-    return f"{value:.1f}%" if abs(value) < 10 and value != 0 else f"{value:.0f}%"
-
-
-def number(count: float | None) -> str:
-    if count is None:
-        return "withheld"
-    return f"{count:,.1f}" if count != int(count) else f"{int(count):,}"
-
-
-def ratio_text(value: float) -> str:
-    return f"{value:.2f}"
 
 
 def listed(items: list[str]) -> str:
@@ -81,6 +64,32 @@ def _share(figures: GroupFigures) -> str:
     return f"{number(figures.events)} of {number(figures.base)}, {pct(figures.rate)}"
 
 
+def _total(counts: list[float | None]) -> float | None:
+    """The counts' sum, or None when one of them is withheld."""
+    if any(c is None for c in counts):
+        return None
+    return sum(c for c in counts if c is not None)
+
+
+def _both(result: MetricResult) -> float | None:
+    """The minority-ethnic and white groups' events together; None when a group is missing or a count withheld."""
+    if not all(g in result.groups for g in ("bme", "white")):
+        return None
+    return _total([result.groups[g].events for g in ("bme", "white")])
+
+
+def _ratio_value(result: MetricResult) -> float:
+    """The relative likelihood of a result that has one (the headlines' `shown`)."""
+    assert result.ratio is not None and result.ratio.value is not None
+    return result.ratio.value
+
+
+def _known_share(band: BandRow) -> float:
+    """A readable band's minority-ethnic share of its staff of known ethnicity (readable_bands: never withheld)."""
+    assert band.known_pct is not None
+    return band.known_pct
+
+
 def _likelihood(value: float) -> tuple[str, str]:
     """("more likely to", "than"), ("less likely to", "than") or ("about as likely to", "as") for a ratio."""
     if 0.95 <= value <= 1.05:
@@ -108,7 +117,7 @@ def _comparison(result: MetricResult, settings: Settings) -> str:
         f"{_label(top, settings)} over {_label(bottom, settings)})"
     )
     if ratio.ci is not None:
-        sentence += f", 95% interval {ratio_text(ratio.ci[0])} to {ratio_text(ratio.ci[1])}."
+        sentence += f", 95% interval {interval_text(ratio.ci, 'ratio')}."
     elif any((g.events or 0) > (g.base or 0) for g in (result.groups[top], result.groups[bottom])):
         # The interval treats each rate as a share of its base (metrics.stats.relative_likelihood).
         sentence += "; no interval can be given because a rate is over 100%."
@@ -116,14 +125,14 @@ def _comparison(result: MetricResult, settings: Settings) -> str:
         sentence += "; no interval can be given because one group had none."
     low, high = settings.adverse_range
     sentence += " " + status_sentence(ratio.status, ratio.ci, f"the {low:.2f} to {high:.2f} range", settings)
-    events = [result.groups[g].events for g in ("bme", "white")]
-    if all(e is not None for e in events) and sum(events) < settings.min_group_size:  # type: ignore[arg-type]
-        sentence += (f" With only {number(sum(events))} {d.events_label.lower()} in all, treat this as a "  # type: ignore
+    events = _total([result.groups[g].events for g in ("bme", "white")])
+    if events is not None and events < settings.min_group_size:
+        sentence += (f" With only {number(events)} {d.events_label.lower()} in all, treat this as a "
                      "prompt to look closer, not a finding.")
     return sentence
 
 
-def status_sentence(status: str, ci: tuple[float, float] | None, band: str, settings: Settings,
+def status_sentence(status: stats.Status, ci: tuple[float, float] | None, band: str, settings: Settings,
                     parity: float = 1.0, parity_words: str = "1.00") -> str:
     """Where a figure sits against `band` (the non-adverse range, in words) and whether its 95% interval includes
     `parity` (1.00, or 0 points for M9): the status (metrics.stats.status_for) in a sentence or two, the same for
@@ -241,8 +250,8 @@ def _pay_bands(result: MetricResult, settings: Settings) -> str:
                                      else "",
                                      f"with {settings.min_group_size} or more staff" if small else "") if w)
         lead = f"Among the bands {among}, their" if among else "Their"
-        highest = max(readable, key=lambda b: b.known_pct)  # type: ignore[arg-type,return-value]
-        lowest = min(readable, key=lambda b: b.known_pct)  # type: ignore[arg-type,return-value]
+        highest = max(readable, key=_known_share)
+        lowest = min(readable, key=_known_share)
         sentence += (f" {lead} share is highest in {highest.band} ({pct(highest.known_pct, fraction=False)}) "
                      f"and lowest in {lowest.band} ({pct(lowest.known_pct, fraction=False)}).")
         top_band, bottom_band = readable[-1], readable[0]
@@ -262,11 +271,6 @@ def _pay_bands(result: MetricResult, settings: Settings) -> str:
     return sentence
 
 
-def points(value: float) -> str:
-    """A difference in percentage points with its sign: +4.5, -10.1, 0.0."""
-    return f"{value:+.1f}" if round(value, 1) != 0 else "0.0"
-
-
 def _representation(result: MetricResult, settings: Settings) -> str:
     """M9 in its one unit, percentage points: the difference, its interval, the range (representation_range) and
     whether the interval includes 0 points."""
@@ -278,7 +282,7 @@ def _representation(result: MetricResult, settings: Settings) -> str:
                 f"ethnicity is known and {workforce_share_text(result)}: "
                 f"{abs(result.value):.1f} percentage points {direction}")
     if result.ci is not None:
-        sentence += f", 95% interval {points(result.ci[0])} to {points(result.ci[1])} points."
+        sentence += f", 95% interval {interval_text(result.ci, 'points', unit=POINTS_SHORT)}."
     else:
         sentence += "; no interval can be given."
     if result.status in (stats.INSUFFICIENT, stats.WITHHELD):
@@ -286,13 +290,12 @@ def _representation(result: MetricResult, settings: Settings) -> str:
     else:
         low, high = representation_range(result.workforce_pct, settings)
         range_low, range_high = settings.adverse_range
-        band = (f"the range of {points(low)} to {points(high)} points (a senior share {range_low:.2f} to "
-                f"{range_high:.2f} times the workforce share)")
+        band = (f"the range of {interval_text((low, high), 'points', unit=POINTS_SHORT)} (a senior share "
+                f"{range_low:.2f} to {range_high:.2f} times the workforce share)")
         sentence += " " + status_sentence(result.status, result.ci, band, settings, 0.0, "0 points")
-        senior = [result.groups[g].events for g in ("bme", "white") if g in result.groups]
-        if len(senior) == 2 and all(e is not None for e in senior) \
-                and sum(senior) < settings.min_group_size:  # type: ignore[arg-type]
-            sentence += (f" With only {number(sum(senior))} senior managers in all, treat this as a "  # type: ignore
+        senior = _both(result)
+        if senior is not None and senior < settings.min_group_size:
+            sentence += (f" With only {number(senior)} senior managers in all, treat this as a "
                          "prompt to look closer, not a finding.")
     population = population_sentence(result, settings)
     return f"{sentence} {population}" if population else sentence
@@ -358,9 +361,8 @@ def _chance(interval: tuple[float, float] | None, parity: float) -> str:
 
 
 def _few(result: MetricResult, settings: Settings) -> bool:
-    events = [result.groups[g].events for g in ("bme", "white") if g in result.groups]
-    return len(events) == 2 and all(e is not None for e in events) \
-        and sum(events) < settings.min_group_size  # type: ignore[arg-type]
+    events = _both(result)
+    return events is not None and events < settings.min_group_size
 
 
 def _not_shown(result: MetricResult, settings: Settings) -> str:
@@ -417,17 +419,17 @@ def _likely_words(result: MetricResult, questions: list[MetricResult], shown: li
     # "than white applicants": the comparison group named by the last word of who is counted.
     other = f"{_label(bottom, settings)} {d.subject.split()[-1]}"
     if len(questions) == 1:
-        how, than = _likelihood(shown[0].ratio.value)  # type: ignore[union-attr,arg-type]
+        how, than = _likelihood(_ratio_value(shown[0]))
         return (f"{_cap(_label(top, settings))} {subject} were {how} {outcome} {than} {other}: "
                 f"{_ratio_words(shown[0], settings)}.")
     # Several questions (harassment from colleagues, from managers): one clause each, after the shared words when
     # every question goes the same way.
-    hows = {_likelihood(q.ratio.value)[0] for q in shown}  # type: ignore[union-attr,arg-type]
+    hows = {_likelihood(_ratio_value(q))[0] for q in shown}
     shared = hows.pop() if len(hows) == 1 else ""
     # The questions that can be read lead; those that cannot (too few people, or withheld) follow, said plainly.
     parts = []
     for q in shown:
-        how = "" if shared else f"{_likelihood(q.ratio.value)[0]} {outcome} "  # type: ignore[union-attr,arg-type]
+        how = "" if shared else f"{_likelihood(_ratio_value(q))[0]} {outcome} "
         parts.append(f"{how}{q.question_label}: {_ratio_words(q, settings)}")
     for q in questions:
         if q not in shown:
@@ -477,35 +479,3 @@ def headline(result: MetricResult, settings: Settings) -> str:
     if d.kind == "representation":
         return _representation_headline(result, settings)
     return _likely_headline(result, settings)
-
-
-def _value_and_interval(value: float | None, ci: tuple[float, float] | None, unit: str = "") -> str:
-    if value is None:
-        return "no figure"
-    if unit:
-        shown = f"{value:+.1f}{unit}"
-        return shown + (f" ({ci[0]:+.1f} to {ci[1]:+.1f})" if ci is not None else "")
-    return ratio_text(value) + (f" ({ratio_text(ci[0])} to {ratio_text(ci[1])})" if ci is not None else "")
-
-
-def figure_words(result: MetricResult) -> str:
-    """The metric's figures in a few words ("0.78 (0.57 to 1.08)"), as a saved panel keeps them: the page
-    compares them with today's to say when the text was written against other figures."""
-    d = result.definition
-    if d.kind == "distribution":
-        overall = result.overall
-        if overall is None:
-            return "no figure"
-        bme, white = overall.counts["bme"], overall.counts["white"]
-        if bme is None or white is None:  # withheld for publication
-            return "no figure"
-        known = bme + white
-        share = 100 * bme / known if known else None
-        return "no figure" if share is None else (f"{share:.0f}% minority-ethnic of {number(known)} staff whose "
-                                                  "ethnicity is known")
-    if d.kind == "representation":
-        return _value_and_interval(result.value, result.ci, " points")
-    if len(result.questions) > 1:
-        return "; ".join(f"{q.question_label} {_value_and_interval(q.value, q.ci)}"
-                         for q in result.questions.values())
-    return _value_and_interval(result.value, result.ci)

@@ -21,6 +21,12 @@ Group = Literal["bme", "white", "unknown"]
 
 MetricKind = Literal["distribution", "relative_likelihood", "survey", "representation"]
 Direction = Literal["lower", "higher"]
+# How a metric's headline figure is written (metrics.formatting): a relative likelihood as a ratio ("0.78"), a
+# difference in percentage points ("+4.5"), or shares ("24.0%") for a metric described by its chart, with no single
+# figure (the pay bands).
+FigureFormat = Literal["ratio", "points", "shares"]
+# The chart a metric is drawn with (charts.builders.chart_for).
+ChartKind = Literal["stacked_bands", "recruitment_funnel", "forest", "survey_bars", "leaver_rates", "representation"]
 
 
 @dataclass(frozen=True)
@@ -82,9 +88,11 @@ class MetricDefinition:
     theme: str
     datasets: tuple[str, ...]
     kind: MetricKind
-    chart: str
+    chart: ChartKind
     # How it is counted from records (metrics.counting); a counts template gives the counts ready made.
     counting: Counting
+    # How its headline figure is written, everywhere (metrics.formatting).
+    figure: FigureFormat = "ratio"
     # The people counted: "shortlisted applicants", "staff", "survey respondents".
     subject: str = "staff"
     # What happens to them, after "likely to": "be appointed", "leave the organisation".
@@ -152,6 +160,7 @@ METRICS: dict[str, MetricDefinition] = {
             kind="distribution",
             chart="stacked_bands",
             counting=Counting("pay_bands"),
+            figure="shares",
             events_label="Staff in band",
             counted=("Staff in post on {end} (the snapshot), each in the pay band the staff data gives, or in the "
                      "salary band their salary falls in."),
@@ -314,6 +323,7 @@ METRICS: dict[str, MetricDefinition] = {
             kind="representation",
             chart="representation",
             counting=Counting("senior_managers"),
+            figure="points",
             outcome="be a senior manager",
             adverse_if_bme_rate="lower",
             events_label="Senior managers",

@@ -42,7 +42,7 @@ class Ratio:
 
     value: float | None
     ci: tuple[float, float] | None
-    status: str
+    status: stats.Status
     # Why there is no value, in words ("withheld" when the publication rule withholds it), or "".
     reason: str = ""
 
@@ -55,7 +55,7 @@ class Ratio:
 class MetricResult:
     definition: MetricDefinition
     standard: str
-    status: str
+    status: stats.Status
     value: float | None = None
     ci: tuple[float, float] | None = None
     groups: dict[str, GroupFigures] = field(default_factory=dict)

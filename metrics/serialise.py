@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from metrics.counts import Period
+from metrics.formatting import POINTS
 from metrics.registry import GROUPS
 from metrics.results import BandRow, MetricResult
 from metrics.stats import NO_DATA, status_words
@@ -76,7 +77,7 @@ def result_to_dict(result: MetricResult, period: Period | None = None) -> dict[s
     if d.kind == "representation" and result.status != NO_DATA:
         # Value, interval and status are all in percentage points (metrics.results.representation_ratio);
         # the relative likelihood of being a senior manager is given for reference, without a status of its own.
-        out["unit"] = "percentage points"
+        out["unit"] = POINTS
         out["senior_bme_pct"] = _round(result.senior_pct)
         out["workforce_bme_pct"] = _round(result.workforce_pct)
         ratio = result.ratio

@@ -11,7 +11,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from metrics.registry import Direction
 
 # The one status vocabulary: every metric's status is one of these, decided here (status_for) from the figure, its
 # 95% interval and the non-adverse range, or by metrics.results for a figure there is none of (too few people, or
@@ -55,7 +58,7 @@ class StatusLook:
     colour: str
 
 
-LOOKS: dict[str, StatusLook] = {
+LOOKS: dict[Status, StatusLook] = {
     ADVERSE_BEYOND_CHANCE: StatusLook("Adverse, beyond chance", ":material/error:", "red"),
     ADVERSE_COULD_BE_CHANCE: StatusLook("Adverse, could be chance", ":material/warning:", "orange"),
     WITHIN_RANGE: StatusLook("Within range", ":material/check_circle:", "green"),
@@ -66,6 +69,7 @@ LOOKS: dict[str, StatusLook] = {
     NO_DATA: StatusLook("No data", ":material/remove_circle_outline:", "gray"),
     DESCRIPTIVE: StatusLook("Descriptive: see the pay band chart", ":material/bar_chart:", "violet"),
 }
+# Keyed by any text: status_words reads back the trends table's column and saved figures, which are text.
 STATUS_WORDS: dict[str, str] = {status: look.words for status, look in LOOKS.items()}
 
 
@@ -74,16 +78,16 @@ def status_words(status: str) -> str:
     return STATUS_WORDS.get(status, status)
 
 
-def is_adverse(status: str) -> bool:
+def is_adverse(status: Status) -> bool:
     """Outside the range on the adverse side, whether or not it could be chance."""
     return status in ADVERSE
 
 
-def is_favourable(status: str) -> bool:
+def is_favourable(status: Status) -> bool:
     return status in FAVOURABLE
 
 
-def headline_status(statuses: list[str]) -> str:
+def headline_status(statuses: list[Status]) -> Status:
     """The most concerning of several statuses (STATUSES' order): a metric's status from its questions'."""
     return next((s for s in STATUSES if s in statuses), NO_DATA)
 
@@ -153,7 +157,7 @@ def wilson_interval(events: float, base: float, confidence: float = 0.95) -> tup
 
 def status_for(
     value: float | None,
-    adverse_if: Literal["lower", "higher"],
+    adverse_if: Direction,
     adverse_range: tuple[float, float] = (0.80, 1.25),
     ci: tuple[float, float] | None = None,
     parity: float = 1.0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from metrics.narrative import number, pct, points
+from metrics.formatting import POINTS_TABLE, number, pct, result_interval, value_text
 from metrics.registry import COMPARISON, STANDARDS
 from metrics.results import MetricResult
 from metrics.stats import status_words
@@ -18,19 +18,11 @@ WIDTH = 100
 
 
 def _value(result: MetricResult) -> str:
-    if result.value is None:
-        return "-"
-    if result.definition.kind == "representation":
-        return f"{points(result.value)} pp"
-    return f"{result.value:.2f}"
+    return "-" if result.value is None else value_text(result, unit=POINTS_TABLE)
 
 
 def _interval(result: MetricResult) -> str:
-    if result.ci is None:
-        return "-"
-    if result.definition.kind == "representation":
-        return f"{points(result.ci[0])} to {points(result.ci[1])} pp"
-    return f"{result.ci[0]:.2f} to {result.ci[1]:.2f}"
+    return "-" if result.ci is None else result_interval(result, unit=POINTS_TABLE)
 
 
 def _rate(result: MetricResult, group: str) -> str:

@@ -20,18 +20,11 @@ import pandas as pd
 
 from metrics import stats
 from metrics.counts import FigureSet, Period
-from metrics.narrative import WORKFORCE_SHARE_MEANS, ratio_text
+from metrics.formatting import MEASURES, POINTS, points, ratio_text, share_text
+from metrics.narrative import WORKFORCE_SHARE_MEANS
 from metrics.registry import METRICS, MetricDefinition
 from metrics.results import MetricResult, compute_results, workforce_share
 from metrics.settings import Settings
-
-# What a metric's headline figure is, by kind: the unit it is read in.
-MEASURES = {
-    "relative_likelihood": "relative likelihood",
-    "survey": "relative likelihood",
-    "representation": "percentage points",
-    "distribution": "% of the workforce",
-}
 
 TREND_COLUMNS = ("period_end", "period", "metric", "question", "question_label", "measure", "value", "ci_low",
                  "ci_high", "status", "unknown_pct")
@@ -100,7 +93,7 @@ def trend_table(years: Sequence[Year]) -> pd.DataFrame:
                     "metric": metric_id,
                     "question": key,
                     "question_label": label,
-                    "measure": MEASURES[result.definition.kind],
+                    "measure": MEASURES[result.definition.figure],
                     "value": value,
                     "ci_low": ci[0] if ci else None,
                     "ci_high": ci[1] if ci else None,
@@ -219,9 +212,10 @@ def _share_change(old: MetricResult, new: MetricResult, when: str, settings: Set
     if a is None or b is None:
         return f"The {who} share of the workforce cannot be compared ({when}): a figure is withheld."
     if round(a, 1) == round(b, 1):
-        return f"The {who} share of the workforce was unchanged at {b:.1f}% {WORKFORCE_SHARE_MEANS} ({when})."
+        return f"The {who} share of the workforce was unchanged at {share_text(b)} {WORKFORCE_SHARE_MEANS} ({when})."
     verb = "rose" if b > a else "fell"
-    return f"The {who} share of the workforce {verb} from {a:.1f}% to {b:.1f}% {WORKFORCE_SHARE_MEANS} ({when})."
+    return (f"The {who} share of the workforce {verb} from {share_text(a)} to {share_text(b)} {WORKFORCE_SHARE_MEANS} "
+            f"({when}).")
 
 
 def _gap_change(definition: MetricDefinition, old: MetricResult, new: MetricResult, when: str,
@@ -231,12 +225,12 @@ def _gap_change(definition: MetricDefinition, old: MetricResult, new: MetricResu
         return f"{subject} cannot be compared ({when}): there was not enough data in one year."
     a, b = round(old.value, 1), round(new.value, 1)
     if a == b:
-        text = f"{subject} was unchanged at {b:+.1f} percentage points ({when})."
+        text = f"{subject} was unchanged at {points(b, sign_zero=True)} {POINTS} ({when})."
     elif (a < 0 < b) or (b < 0 < a):
-        text = f"{subject} changed from {a:+.1f} to {b:+.1f} percentage points ({when})."
+        text = f"{subject} changed from {points(a, sign_zero=True)} to {points(b, sign_zero=True)} {POINTS} ({when})."
     else:
         verb = "narrowed" if abs(b) < abs(a) else "widened"
-        text = f"{subject} {verb} from {a:+.1f} to {b:+.1f} percentage points ({when})."
+        text = f"{subject} {verb} from {points(a, sign_zero=True)} to {points(b, sign_zero=True)} {POINTS} ({when})."
     if new.ci is not None:
         holds = new.ci[0] <= 0 <= new.ci[1]
         text += (" The latest year's interval includes 0 points, so the gap could be down to chance."

@@ -10,11 +10,11 @@ import pandas as pd
 
 import charts
 from access import Caller
-from charts.builders import WITHHELD, ChartSpec
-from metrics import stats
+from charts.shared import WITHHELD, ChartSpec
+from metrics import formatting, stats
 from metrics.api import Analysis, analyse, own_scope, published_together, services
 from metrics.counts import Period
-from metrics.narrative import figure_words, points
+from metrics.formatting import figure_name, figure_words, with_interval
 from metrics.publish import PublishedTogether
 from metrics.registry import GROUPS, METRICS, STANDARDS, MetricDefinition, Standard
 from metrics.results import WITHHELD_REASON, MetricResult
@@ -111,22 +111,20 @@ def withheld(result: MetricResult, published: bool) -> bool:
 
 
 def value_text(result: MetricResult, published: bool) -> str:
-    if result.definition.kind == "distribution":
+    """The headline figure as every export writes it (metrics.formatting), or why there is none: "withheld" where
+    the publication withholds it, "not available" otherwise; NO_VALUE for the pay bands, which have no figure."""
+    if result.definition.figure == "shares":
         return NO_VALUE
     if result.value is None:
         return "withheld" if withheld(result, published) else "not available"
-    if result.definition.kind == "representation":
-        return f"{points(result.value)} percentage points"
-    return f"{result.value:.2f}"
+    return formatting.value_text(result)
 
 
 def interval_text(result: MetricResult) -> str:
-    """The 95% interval in the figure's unit: "0.57 to 1.08", or "-10.1 to +4.5 points" for M9."""
+    """The 95% interval in the figure's unit: "0.57 to 1.08", or "-10.1 to +4.5 points" for M9; "" when none."""
     if result.ci is None or result.value is None:
         return ""
-    if result.definition.kind == "representation":
-        return f"{points(result.ci[0])} to {points(result.ci[1])} points"
-    return f"{result.ci[0]:.2f} to {result.ci[1]:.2f}"
+    return formatting.result_interval(result)
 
 
 def per_question(metric: MetricContent) -> list[tuple[str, MetricResult]]:
@@ -180,10 +178,8 @@ def headline_lines(metric: MetricContent, published: bool) -> list[str]:
     if metric.definition.kind == "distribution":
         return [f"{status_text(metric.result)}."]
     lines = []
-    for (label, value, ci), (_, result) in zip(metric.headline(), per_question(metric), strict=True):
-        figure = value_text(result, published)
-        if value is not None and ci is not None:
-            figure += f" (95% interval {interval_text(result)})"
+    for (label, _, _), (_, result) in zip(metric.headline(), per_question(metric), strict=True):
+        figure = with_interval(result) if result.value is not None else value_text(result, published)
         lines.append(f"{label}: {figure}. {status_text(result)}.")
     return lines
 
@@ -199,8 +195,7 @@ def rag_key_text(settings: Settings) -> str:
 
 
 def _headline_label(result: MetricResult, several: bool) -> str:
-    kind = result.definition.kind
-    what = "Percentage point difference" if kind == "representation" else "Relative likelihood"
+    what = figure_name(result.definition)
     if several and result.question_label:
         return f"{what}, {result.question_label}"
     return what

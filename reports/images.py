@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 
-from charts.builders import ChartSpec
+from charts.shared import ChartSpec
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

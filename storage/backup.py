@@ -75,9 +75,9 @@ from storage.db import (
     write_transaction,
 )
 from storage.db import organisations as organisations_table  # export_all's `organisations` is names
-from storage.figure_sets import MAX_JSON_CHARS, SOURCES, _checked_counts, _count_rows
-from storage.memberships import MAX_MEMBERS, ROLES, _known
-from storage.organisation_settings import _encode as encode_settings
+from storage.figure_sets import MAX_JSON_CHARS, SOURCES, checked_counts, count_rows
+from storage.memberships import MAX_MEMBERS, ROLES, known_names
+from storage.organisation_settings import encode_settings
 from storage.panels import PANEL_KINDS
 
 FORMAT = "wres-backup"
@@ -577,7 +577,7 @@ def _check_figure_set(item: dict[str, Any], where: str) -> dict[str, Any]:
                                                    dt.date.fromisoformat(period_end)),
                         _counts(item, where), available=frozenset(available))
     try:
-        counts = _checked_counts(figures)
+        counts = checked_counts(figures)
     except ValueError as error:
         raise ValueError(f"{where}.counts: {error}") from None
     return {
@@ -954,7 +954,7 @@ class _Import:
         organisation nobody made would be a role in nothing."""
         if not checked.memberships:
             return
-        known = _known(self.conn) | {item["organisation"] for kind in KINDS if kind not in ("memberships", "audit")
+        known = known_names(self.conn) | {item["organisation"] for kind in KINDS if kind not in ("memberships", "audit")
                                      for item in getattr(checked, kind)}
         for index, item in enumerate(checked.memberships):
             if item["organisation"] not in known:
@@ -1000,7 +1000,7 @@ class _Import:
                                  f"{MAX_MEMBERS:,}: give roles by @domain instead")
 
     def _write_counts(self, figure_set_id: int, counts: pd.DataFrame) -> None:
-        rows = _count_rows(figure_set_id, counts)
+        rows = count_rows(figure_set_id, counts)
         if rows:
             self.conn.execute(insert(figure_counts), rows)
 

@@ -160,7 +160,10 @@ def _quality_from(values: Mapping[str, Any]) -> dict[str, DataQuality]:
     }
 
 
-def _checked_counts(figures: FigureSet) -> pd.DataFrame:
+def checked_counts(figures: FigureSet) -> pd.DataFrame:
+    """The figures' counts as they may be stored (saved here, or imported from a backup); ValueError, in words,
+    when they cannot be: not counts, blank or not a number, a row without its metric, item or group, a row given
+    twice, an item name too long."""
     try:
         counts = validate_counts(figures.counts)
     except ValueError as error:
@@ -182,7 +185,8 @@ def _checked_counts(figures: FigureSet) -> pd.DataFrame:
     return counts
 
 
-def _count_rows(figure_set_id: int, counts: pd.DataFrame) -> list[dict[str, Any]]:
+def count_rows(figure_set_id: int, counts: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of the counts table for a figure set's checked counts (checked_counts), in their order."""
     return [
         {
             "figure_set_id": figure_set_id,
@@ -287,7 +291,7 @@ def save_figure_set(
     period_end = check_period(figures.period.end)
     if figures.period.start > figures.period.end:
         raise ValueError(f"the period starts ({period_start}) after it ends ({period_end})")
-    counts = _checked_counts(figures)
+    counts = checked_counts(figures)
     values = {
         "organisation": organisation,
         "period_start": period_start,
@@ -323,7 +327,7 @@ def save_figure_set(
                 if result.rowcount != 1:
                     raise _Lost
                 conn.execute(delete(figure_counts).where(figure_counts.c.figure_set_id == figure_set_id))
-            rows = _count_rows(figure_set_id, counts)
+            rows = count_rows(figure_set_id, counts)
             if rows:
                 conn.execute(insert(figure_counts), rows)
             saved = _summary_by_id(conn, figure_set_id)

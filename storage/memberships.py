@@ -76,7 +76,7 @@ def _role(role: str) -> Role:
     raise ValueError(f"the role must be {EDITOR!r} or {VIEWER!r}, not {role!r}; nothing was changed")
 
 
-def _known(conn: Connection) -> set[str]:
+def known_names(conn: Connection) -> set[str]:
     """Every organisation the service knows: those made, and every name with data (saved before version 5, or
     under the free-text box of an app without sign-in)."""
     found = set(conn.execute(select(organisations.c.organisation)).scalars())
@@ -88,7 +88,7 @@ def _known(conn: Connection) -> set[str]:
 def known_organisations(engine: Engine, *, caller: Caller = UNRESTRICTED) -> list[str]:
     """The organisations the service knows that the caller may read, by name."""
     with read_connection(engine) as conn:
-        found = _known(conn)
+        found = known_names(conn)
     return sorted(name for name in found if caller.may_read(name))
 
 
@@ -101,7 +101,7 @@ def create_organisation(engine: Engine, name: str, *, user: str | None = None,
     name = _organisation_name(name)
     folded = " ".join(name.casefold().split())
     with write_transaction(engine) as conn:
-        same = sorted(k for k in _known(conn) if " ".join(k.casefold().split()) == folded)
+        same = sorted(k for k in known_names(conn) if " ".join(k.casefold().split()) == folded)
         if same:
             raise ValueError(f"{same[0]!r} is already an organisation here; nothing was changed (choose it in the "
                              "sidebar, or rename it)")
@@ -152,7 +152,7 @@ def set_member(engine: Engine, organisation: str, member: str, role: str, *, exp
         raise ValueError(f"the person is {error}; nothing was changed") from None
     chosen = _role(role)
     with write_transaction(engine) as conn:
-        if organisation not in _known(conn):
+        if organisation not in known_names(conn):
             raise ValueError(f"{organisation!r} is not an organisation here: make it first; nothing was changed")
         where = (memberships.c.organisation == organisation, memberships.c.member == entry)
         row = conn.execute(select(memberships).where(*where)).first()

@@ -71,7 +71,9 @@ def settings_to_values(settings: Settings) -> dict[str, Any]:
     return values
 
 
-def _encode(values: dict[str, Any]) -> str:
+def encode_settings(values: dict[str, Any]) -> str:
+    """Settings' values as they are stored (JSON); ValueError when they are not a dict, too long, or not settings
+    the engine could use (saved here, or imported from a backup)."""
     if not isinstance(values, dict):
         raise ValueError(f"settings must be a dict, not {type(values).__name__}")
     encoded = plain_json(values, "the settings", MAX_SETTINGS_CHARS)
@@ -159,7 +161,7 @@ def save_settings_as(
     organisation = check_name(organisation, "the organisation")
     check_edit(caller, organisation)
     check_name(user, "the name of the person saving")
-    encoded = _encode(values)
+    encoded = encode_settings(values)
     decoded = json.loads(encoded)
     now = utc_now()
     try:

@@ -196,7 +196,7 @@ def save_panel(
 ) -> Panel:
     """Save `text` if the panel is still at `expected_version`; otherwise raise StaleEdit, changing nothing.
 
-    `figures`: the metric's figures in words as the person saw them (metrics.narrative.figure_words), kept with
+    `figures`: the metric's figures in words as the person saw them (metrics.formatting.figure_words), kept with
     the text so a page can say when they have changed since."""
     return save_panel_as(engine, (organisation, period, metric, kind, scope), text,
                          expected_version=expected_version, user=user, figures=figures, caller=caller)

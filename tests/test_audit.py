@@ -229,8 +229,8 @@ def test_figure_sets_are_recorded_by_their_summary_never_their_counts(engine: En
     with pytest.raises(StaleEdit):
         delete_figure_set(engine, first.id, expected_version=1, user="carol")
     # A replace that fails part-way records nothing.
-    real_rows = storage.figure_sets._count_rows
-    monkeypatch.setattr(storage.figure_sets, "_count_rows", lambda i, c: [*real_rows(i, c), real_rows(i, c)[0]])
+    real_rows = storage.figure_sets.count_rows
+    monkeypatch.setattr(storage.figure_sets, "count_rows", lambda i, c: [*real_rows(i, c), real_rows(i, c)[0]])
     with pytest.raises(Exception, match="(?i)unique|duplicate"):
         save_figure_set(engine, _figures(55), saved_by="dan", made_with=made_with, scope="service: Adults",
                         expected_version=2)

@@ -392,13 +392,13 @@ def test_list_order_and_organisations(engine: Engine) -> None:
 
 def test_a_failed_write_keeps_the_old_set(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     first = _save(engine, _figures())
-    real_rows = storage.figure_sets._count_rows
+    real_rows = storage.figure_sets.count_rows
 
     def rows_with_a_repeat(figure_set_id: int, counts: pd.DataFrame) -> list[dict[str, Any]]:
         rows = real_rows(figure_set_id, counts)
         return [*rows, rows[0]]  # the last insert breaks the primary key, after the old rows were deleted
 
-    monkeypatch.setattr(storage.figure_sets, "_count_rows", rows_with_a_repeat)
+    monkeypatch.setattr(storage.figure_sets, "count_rows", rows_with_a_repeat)
     with pytest.raises(IntegrityError):
         _save(engine, _figures(disciplinary=(50, 400, 20, 1200)), version=1, who="beth")
     monkeypatch.undo()

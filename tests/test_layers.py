@@ -2,6 +2,7 @@
 
 import ast
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -43,3 +44,103 @@ def test_command_line_start_up_imports_only_what_it_uses():
     assert {"pandas", "python_calamine", "metrics", "data_loaders"} <= loaded
     # Writing workbooks, the test-only statistics and the app are not paid for on every run.
     assert not loaded & {"streamlit", "scipy", "openpyxl", "altair", "plotly"}
+
+
+# Private names stay in their module ---------------------------------------------------------------------------
+# A name with a leading underscore is its module's own business: another module that imports it, or reaches for it
+# as an attribute, breaks silently when the owner renames or changes it. What modules share is public in the
+# module named for it (charts.shared, metrics.formatting, storage.figure_sets.count_rows).
+
+# Folders that hold no project code: the environment, the browser tests' packages, caches.
+NOT_PROJECT = {".venv", "node_modules", "__pycache__", "var"}
+
+
+def project_files() -> list[Path]:
+    """Every .py file of the project, by walking the tree (symlinked environments and hidden folders left out)."""
+    found = []
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in NOT_PROJECT and not d.startswith(".")]
+        found += [Path(folder) / name for name in files if name.endswith(".py")]
+    return sorted(found)
+
+
+def project_modules(files: list[Path]) -> set[str]:
+    """The project's top-level module names: its folders with Python in them (metrics, charts, tests...) and its
+    top-level files (app). A module whose first part is not one of these is a third party's
+    (`pptx.text.text._Paragraph` is python-pptx's to name)."""
+    parts = [p.relative_to(ROOT).parts for p in files]
+    return {p[0] for p in parts if len(p) > 1} | {p[0].removesuffix(".py") for p in parts if len(p) == 1}
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def private_uses(path: Path, project: set[str], *, attributes: bool) -> list[str]:
+    """Where `path` imports a private name from another project module (`from metrics.narrative import _cap`,
+    `import charts._parts`) and, with `attributes`, where it reads one as an attribute of a project module or
+    of a name imported from one (`values._is_number(...)`, `storage.figure_sets._count_rows`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: list[tuple[int, str]] = []
+    # Local name -> the project module (or the name in it) it stands for.
+    bound: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.split(".")[0] not in project:
+                continue
+            for alias in node.names:
+                dotted = f"{node.module}.{alias.name}"
+                if any(_private(part) for part in dotted.split(".")):
+                    found.append((node.lineno, f"from {node.module} import {alias.name}"))
+                bound[alias.asname or alias.name] = dotted
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] not in project:
+                    continue
+                if any(_private(part) for part in alias.name.split(".")):
+                    found.append((node.lineno, f"import {alias.name}"))
+                # `import a.b` binds a; `import a.b as c` binds c to a.b.
+                bound[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else \
+                    alias.name.split(".")[0]
+    if attributes:
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Attribute) and _private(node.attr)):
+                continue
+            chain, base = [], node.value
+            while isinstance(base, ast.Attribute):
+                chain.append(base.attr)
+                base = base.value
+            if isinstance(base, ast.Name) and base.id in bound:
+                owner = ".".join([bound[base.id], *reversed(chain)])
+                found.append((node.lineno, f"{owner}.{node.attr}"))
+    return [f"line {line}: {use}" for line, use in sorted(found)]
+
+
+def test_no_module_uses_another_modules_private_names():
+    """No project file imports a private name from another project module; outside the tests, none reads one as
+    an attribute either. The tests may reach into a module's internals as attributes (to patch a cache, a limit or
+    a slow path): that is what white-box tests are for, and a rename breaks them loudly, not silently."""
+    files = project_files()
+    project = project_modules(files)
+    assert {"metrics", "charts", "storage", "data_loaders", "reports", "ui", "tests", "app"} <= project
+    offenders = {str(p.relative_to(ROOT)): uses for p in files
+                 if (uses := private_uses(p, project, attributes=p.relative_to(ROOT).parts[0] != "tests"))}
+    assert offenders == {}
+
+
+def test_the_check_tells_the_projects_private_names_from_a_third_partys(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("from pptx.text.text import _Paragraph\n"
+                      "from charts.builders import ChartSpec, _label\n"
+                      "import data_loaders.values as values\n"
+                      "import storage.figure_sets\n"
+                      "values._is_number(1)\n"
+                      "storage.figure_sets._count_rows\n"
+                      "ChartSpec.__name__\n", encoding="utf-8")
+    project = {"charts", "data_loaders", "storage"}
+    assert private_uses(sample, project, attributes=True) == [
+        "line 2: from charts.builders import _label",
+        "line 5: data_loaders.values._is_number",
+        "line 6: storage.figure_sets._count_rows",
+    ]
+    assert private_uses(sample, project, attributes=False) == ["line 2: from charts.builders import _label"]

@@ -314,11 +314,11 @@ def test_index_is_kept() -> None:
 @given(st.lists(st.one_of(st.text(), st.from_regex(r"\s*\d{1,6}(\.0+)?\s*", fullmatch=True)), min_size=1))
 def test_text_ids_in_bulk_read_exactly_as_one_by_one(ids):
     """A CSV's IDs are parsed with string operations in bulk; the answer is id_value's, cell by cell."""
-    from data_loaders.values import STRING, _map_distinct, id_value, parse_id
+    from data_loaders.values import STRING, id_value, map_distinct, parse_id
 
     cells = pd.Series(ids, dtype=object)
     bulk = parse_id(cells)[0].tolist()
-    one_by_one = _map_distinct(cells, id_value, STRING, pd.NA)[0].tolist()
+    one_by_one = map_distinct(cells, id_value, STRING, pd.NA)[0].tolist()
     assert [None if v is pd.NA else v for v in bulk] == [None if v is pd.NA else v for v in one_by_one]
 
 

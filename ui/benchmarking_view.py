@@ -183,7 +183,8 @@ def render(view: state.View) -> None:
     # None only for no options: a benchmark of every metric has M1 and a comparison for each ratio metric.
     assert chosen is not None
     if chosen == "M1":
-        spec = workforce_shares(result.workforce, view.settings, highlight=highlight)  # type: ignore[arg-type]
+        assert result.workforce is not None  # offered only when there is one (_comparisons)
+        spec = workforce_shares(result.workforce, view.settings, highlight=highlight)
     else:
         metric_id, _, question = chosen.partition(" ")
         spec = funnel(result.comparison(metric_id, question), view.settings, highlight=highlight)

@@ -10,7 +10,8 @@ import streamlit as st
 
 from metrics import stats
 from metrics.api import Analysis
-from metrics.narrative import figure_words, pct, points, relative_likelihood_reading
+from metrics.formatting import figure_words, pct, with_interval
+from metrics.narrative import relative_likelihood_reading
 from metrics.registry import METRICS, STANDARDS
 from metrics.results import MetricResult
 from storage import actions_for_metric
@@ -23,7 +24,7 @@ from ui.status import badge
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
 
-    from charts.builders import ChartSpec
+    from charts.shared import ChartSpec
 
 TABLE_BESIDE_MAX_COLUMNS = 4
 # The chart's menu offers the picture to save, not its Vega source or an outside editor, which mean nothing to a
@@ -100,16 +101,7 @@ def _by_service(view: state.View) -> dict[str, MetricResult]:
 
 
 def _headline(result: MetricResult) -> str:
-    value = ""
-    if result.value is not None:
-        if result.definition.kind == "representation":
-            value = f" {points(result.value)} percentage points"
-            if result.ci is not None:
-                value += f" (95% interval {points(result.ci[0])} to {points(result.ci[1])} points)"
-        else:
-            value = f" {result.value:.2f}"
-            if result.ci is not None:
-                value += f" (95% interval {result.ci[0]:.2f} to {result.ci[1]:.2f})"
+    value = f" {with_interval(result)}" if result.value is not None else ""
     return f"{badge(result.status)}{value}"
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from data_loaders.schema import SCHEMAS
-from metrics import stats
+from metrics import formatting, stats
+from metrics.formatting import POINTS
 from metrics.narrative import listed
 from metrics.registry import MetricDefinition, missing_datasets
 from metrics.results import MetricResult
@@ -13,22 +14,18 @@ from metrics.settings import Settings
 from metrics.trends import headline_value
 from ui.safe import md
 
-# Written out, not "pp": plain English for a board (GOV.UK's style writes "percentage points" in full).
-POINTS = "percentage points"
-
 
 def value_text(result: MetricResult) -> tuple[str, str]:
+    """The headline figure and its 95% interval, "–" where there is none; per survey question for M7."""
     if len(result.questions) > 1:
         parts = [(q.question_label.removeprefix("from "), *value_text(q)) for q in result.questions.values()]
         return "; ".join(f"{who} {v}" for who, v, _ in parts), "; ".join(f"{who} {i}" for who, _, i in parts)
     if result.value is None:
         return "–", "–"
-    if result.definition.kind == "representation":
-        value = f"{result.value:+.1f} {POINTS}"
-        interval = f"{result.ci[0]:+.1f} to {result.ci[1]:+.1f} {POINTS}" if result.ci else "–"
-    else:
-        value = f"{result.value:.2f}"
-        interval = f"{result.ci[0]:.2f} to {result.ci[1]:.2f}" if result.ci else "–"
+    # The overview has always written a difference that rounds to nothing with its sign, and its unit in full
+    # after the interval too.
+    value = formatting.value_text(result, unit=POINTS, sign_zero=True)
+    interval = formatting.result_interval(result, unit=POINTS, sign_zero=True) if result.ci else "–"
     return value, interval
 
 
@@ -38,11 +35,7 @@ def change_text(result: MetricResult, before: MetricResult | None) -> str:
     old, new = headline_value(before)[0] if before else None, headline_value(result)[0]
     if old is None or new is None:
         return "–"
-    if result.definition.kind == "representation":
-        return f"{old:+.1f} → {new:+.1f} {POINTS}"
-    if result.definition.kind == "distribution":
-        return f"{old:.1f}% → {new:.1f}%"
-    return f"{old:.2f} → {new:.2f}"
+    return formatting.change_text(old, new, result.definition.figure)
 
 
 def headline(results: dict[str, MetricResult], settings: Settings, datasets: Collection[str]) -> str:

@@ -7,7 +7,7 @@ which stays in the box: nothing is lost silently.
 Panels are kept per scope (storage.panel_scope: the standard and any filter, such as one service): the text
 in view is the text written for the figures in view. A scope with nothing written offers the whole
 organisation's text as a starting point, labelled as such. A saved panel keeps the metric's figures in words
-(metrics.narrative.figure_words); when today's differ, the panel says so.
+(metrics.formatting.figure_words); when today's differ, the panel says so.
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str | C
 
     `engine_sentence` may be a function, called only when the box needs it (the panel never saved): working out
     the published figures it is written from takes seconds, and a saved panel never shows it.
-    `figures`: the metric's figures in view, in words (metrics.narrative.figure_words), saved with the text."""
+    `figures`: the metric's figures in view, in words (metrics.formatting.figure_words), saved with the text."""
     engine = db.engine()
     stored = load_panels(engine, organisation, period, scope, caller=access.caller())
     whole = load_panels(engine, organisation, period, caller=access.caller()) if scope else {}

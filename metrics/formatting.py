@@ -1,0 +1,164 @@
+"""Figures in words: counts, percentages, a metric's headline value and its 95% interval, a change between years.
+
+The one place that writes a figure for people: the metric pages, the overview, the command line's table, the
+chart summaries, the sentences (metrics.narrative), every export (reports.content) and the figures a saved panel
+keeps all call these. How a metric's headline figure is written is the registry's (MetricDefinition.figure): a
+relative likelihood as a ratio ("0.78"), senior management (M9) as a difference in percentage points ("+4.5"),
+the pay bands (M1) as shares ("24.0%"), having no single figure. Where the outputs legitimately differ, the
+difference is a parameter here, never a copy:
+
+- `unit`: the words after a difference in points: "percentage points" in prose (POINTS), "points" after an
+  interval whose value has already said "percentage points" (POINTS_SHORT), "pp" in the command line's narrow
+  table (POINTS_TABLE), none where a chart's sentence leaves it out. A ratio has no unit.
+- `sign_zero`: a difference that rounds to nothing is "0.0" in sentences and tables, and keeps its sign ("+0.0",
+  "-0.0") where the overview, the trends' sentences and the saved panels' figures have always written it so (a
+  saved panel's figures are compared as text with today's, so they must not change).
+- A figure that is withheld or missing is said by each caller in its own words ("withheld", "not available",
+  "-", "–", "no figure"): those words are the caller's, next to where it decides.
+
+No Streamlit, no pandas: the command line imports this on every run.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from metrics.registry import FigureFormat, MetricDefinition
+    from metrics.results import MetricResult
+
+# Written out, not "pp": plain English for a board (GOV.UK's style writes "percentage points" in full).
+POINTS = "percentage points"
+# After an interval, once its value has said "percentage points": "(95% interval -1.0 to +9.0 points)".
+POINTS_SHORT = "points"
+# The command line's table, where columns are narrow.
+POINTS_TABLE = "pp"
+# What a saved panel records when its metric has no figure (figure_words).
+NO_FIGURE = "no figure"
+# What a metric's headline figure is measured in, by its format: the trends table's "measure" column.
+MEASURES: dict[FigureFormat, str] = {"ratio": "relative likelihood", "points": POINTS, "shares": "% of the workforce"}
+# What each format's headline figure is called, where an export labels it.
+FIGURE_NAMES: dict[FigureFormat, str] = {"ratio": "Relative likelihood", "points": "Percentage point difference",
+                                         "shares": "Share"}
+
+
+# Plain numbers ------------------------------------------------------------------------------------
+
+
+def pct(share: float | None, *, fraction: bool = True) -> str:
+    """24% or 3.2% (one decimal under 10%, so small rates are not rounded to nothing); "withheld" for None.
+    `share` is a fraction (0.24) unless fraction=False (24.0)."""
+    if share is None:
+        return "withheld"
+    value = share * 100 if fraction else share
+    return f"{value:.1f}%" if abs(value) < 10 and value != 0 else f"{value:.0f}%"
+
+
+def number(count: float | None) -> str:
+    """A count with thousands separators, one decimal when it has a fraction (an average headcount of 101.5);
+    "withheld" for None."""
+    if count is None:
+        return "withheld"
+    return f"{count:,.1f}" if count != int(count) else f"{int(count):,}"
+
+
+def ratio_text(value: float) -> str:
+    """A relative likelihood, or one of its limits: 0.78."""
+    return f"{value:.2f}"
+
+
+def points(value: float, *, sign_zero: bool = False) -> str:
+    """A difference in percentage points with its sign: +4.5, -10.1, and 0.0 for one that rounds to nothing
+    (+0.0 or -0.0 with sign_zero: see the module's notes)."""
+    if sign_zero or round(value, 1) != 0:
+        return f"{value:+.1f}"
+    return "0.0"
+
+
+def share_text(value: float) -> str:
+    """A share in percent to one decimal, as a change between years gives it: 24.0%."""
+    return f"{value:.1f}%"
+
+
+# A metric's figures, in its registry format ---------------------------------------------------------
+
+
+def figure_text(value: float, format: FigureFormat, *, unit: str = "", sign_zero: bool = False) -> str:
+    """One figure in a metric's format: "0.78"; "+4.5", or "+4.5 percentage points" with `unit`; "24.0%"."""
+    if format == "points":
+        text = points(value, sign_zero=sign_zero)
+        return f"{text} {unit}" if unit else text
+    if format == "shares":
+        return share_text(value)
+    return ratio_text(value)
+
+
+def interval_text(ci: tuple[float, float], format: FigureFormat, *, unit: str = "", sign_zero: bool = False) -> str:
+    """A 95% interval in a metric's format: "0.57 to 1.08"; "-10.1 to +4.5", or "-10.1 to +4.5 points" with
+    `unit`."""
+    low, high = (figure_text(limit, format, sign_zero=sign_zero) for limit in ci)
+    text = f"{low} to {high}"
+    return f"{text} {unit}" if unit and format == "points" else text
+
+
+def value_text(result: MetricResult, *, unit: str = POINTS, sign_zero: bool = False) -> str:
+    """The result's headline figure in its metric's format ("0.78", "+4.5 percentage points"); it must have one."""
+    assert result.value is not None
+    return figure_text(result.value, result.definition.figure, unit=unit, sign_zero=sign_zero)
+
+
+def result_interval(result: MetricResult, *, unit: str = POINTS_SHORT, sign_zero: bool = False) -> str:
+    """The result's 95% interval in its metric's format ("0.57 to 1.08", "-1.0 to +9.0 points"); it must have one."""
+    assert result.ci is not None
+    return interval_text(result.ci, result.definition.figure, unit=unit, sign_zero=sign_zero)
+
+
+def with_interval(result: MetricResult) -> str:
+    """The headline figure and, when there is one, its interval, as the metric pages and the exports' headlines
+    write them: "0.78 (95% interval 0.57 to 1.08)", "+4.5 percentage points (95% interval -1.0 to +9.0 points)".
+    The result must have a figure."""
+    text = value_text(result)
+    if result.ci is not None:
+        text += f" (95% interval {result_interval(result)})"
+    return text
+
+
+def change_text(old: float, new: float, format: FigureFormat) -> str:
+    """A headline figure from one year to the next: "0.82 → 0.78", "+1.0 → -2.0 percentage points", "24.0% →
+    26.5%"."""
+    text = f"{figure_text(old, format, sign_zero=True)} → {figure_text(new, format, sign_zero=True)}"
+    return f"{text} {POINTS}" if format == "points" else text
+
+
+def figure_name(definition: MetricDefinition) -> str:
+    """What the metric's headline figure is called: "Relative likelihood", "Percentage point difference"."""
+    return FIGURE_NAMES[definition.figure]
+
+
+def _value_and_interval(value: float | None, ci: tuple[float, float] | None, format: FigureFormat) -> str:
+    if value is None:
+        return NO_FIGURE
+    unit = POINTS_SHORT if format == "points" else ""
+    text = figure_text(value, format, unit=unit, sign_zero=True)
+    return text + (f" ({interval_text(ci, format, sign_zero=True)})" if ci is not None else "")
+
+
+def figure_words(result: MetricResult) -> str:
+    """The metric's figures in a few words ("0.78 (0.57 to 1.08)"), as a saved panel keeps them: the page
+    compares them with today's to say when the text was written against other figures."""
+    d = result.definition
+    if d.figure == "shares":
+        overall = result.overall
+        if overall is None:
+            return NO_FIGURE
+        bme, white = overall.counts["bme"], overall.counts["white"]
+        if bme is None or white is None:  # withheld for publication
+            return NO_FIGURE
+        known = bme + white
+        share = 100 * bme / known if known else None
+        return NO_FIGURE if share is None else (f"{share:.0f}% minority-ethnic of {number(known)} staff whose "
+                                                "ethnicity is known")
+    if len(result.questions) > 1:
+        return "; ".join(f"{q.question_label} {_value_and_interval(q.value, q.ci, d.figure)}"
+                         for q in result.questions.values())
+    return _value_and_interval(result.value, result.ci, d.figure)
