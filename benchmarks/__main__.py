@@ -31,7 +31,7 @@ wb = CalamineWorkbook.from_path(PATH)
 rows = [wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wb.sheet_names]
 """,
     "this project: load + every metric": """
-from metrics.api import analyse_paths
+from pipeline.api import analyse_paths
 analysis = analyse_paths([PATH])
 assert analysis.results["M1"].status != "no data"
 """,
@@ -54,7 +54,7 @@ frames = [pd.read_csv(p) for p in sorted(Path(PATH).glob("*.csv"))]
 """,
     "this project: every metric (CSV)": """
 from pathlib import Path
-from metrics.api import analyse_paths
+from pipeline.api import analyse_paths
 analysis = analyse_paths([f"{p.stem}={p}" for p in sorted(Path(PATH).glob("*.csv"))])
 assert analysis.results["M2"].status != "no data" and analysis.results["M3"].status != "no data"
 """,
@@ -78,7 +78,7 @@ print(elapsed, peak_kb)
 STAGES = """
 import json, sys, time
 marks = [("start", time.perf_counter())]
-from metrics.api import read_paths, analyse
+from pipeline.api import read_paths, analyse
 from data_loaders.readers import read_path
 from data_loaders import load_sheets
 from metrics.records import figures_from_records

@@ -2,7 +2,7 @@
 
 The names below are looked up on first use, not imported with the package: `data_loaders.readers`
 (numpy and calamine) can then start reading a file while pandas, which only the later stages
-need, is still importing (see metrics.api.read_paths).
+need, is still importing (see pipeline.api.read_paths).
 """
 
 from __future__ import annotations

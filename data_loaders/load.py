@@ -1,4 +1,4 @@
-"""Sheets in, canonical frames and a report out: the loading behind metrics.api.read_sources and read_paths."""
+"""Sheets in, canonical frames and a report out: the loading behind pipeline.api.read_sources and read_paths."""
 
 from __future__ import annotations
 

@@ -63,7 +63,6 @@ import random
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
@@ -89,7 +88,6 @@ Z_998 = stats.z_value(0.998)
 FUNNEL_KINDS: tuple[str, ...] = ("relative_likelihood", "representation", "survey")
 ANONYMOUS_PREFIX = "Organisation "
 SIZE_ROUNDING = 10
-SPREADSHEET_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 CURVE_COLUMNS: tuple[str, ...] = ("n", "lower_95", "upper_95", "lower_998", "upper_998")
 # The curve runs a little beyond the smallest and largest organisation so neither sits on its edge.
 CURVE_MARGIN = 1.25
@@ -774,62 +772,3 @@ def to_json_dict(result: Benchmark) -> dict[str, Any]:
         "workforce": workforce,
         "comparisons": [comparison_to_dict(c) for c in result.comparisons],
     }
-
-
-# ---------------------------------------------------------------------------------------
-# Files
-
-
-def spreadsheet_paths(arguments: Iterable[str | Path]) -> list[Path]:
-    """Files as given; a folder becomes the spreadsheets in it, sorted (not its sub-folders)."""
-    paths: list[Path] = []
-    for argument in arguments:
-        path = Path(argument)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES
-                           and not p.name.startswith(("~$", ".")))  # Excel's lock files, hidden files
-            if not found:
-                raise InputError("the folder has no spreadsheets (xlsx, xls, ods or csv) in it", file=str(path))
-            paths += found
-        elif path.exists():
-            paths.append(path)
-        else:
-            raise InputError("the file does not exist", file=str(path), advice="Check the path and try again.")
-    return paths
-
-
-def _not_a_template(file: str) -> InputError:
-    return InputError(
-        "this is not a counts template: benchmarking needs one counts template per organisation, not HR records",
-        file=file,
-        advice="Write a blank one with `python -m metrics template OUT.xlsx` (or download it from the app's "
-               "Data page), fill in the organisation's counts, and give one file per organisation.",
-    )
-
-
-def read_counts_templates(sources: Iterable[tuple[str, bytes]]) -> list[FigureSet]:
-    """One figure set per (file name, bytes); InputError for a file that is not a counts template."""
-    from data_loaders.readers import read_workbook
-    from metrics.template import is_counts_template, read_template
-
-    figure_sets = []
-    for name, data in sources:
-        sheets = read_workbook(name, data)
-        if not is_counts_template(sheets):
-            raise _not_a_template(name)
-        figure_sets.append(read_template(sheets, file=name))
-    return figure_sets
-
-
-def read_template_paths(arguments: Iterable[str | Path]) -> list[FigureSet]:
-    """The counts templates named, folders expanded."""
-    from data_loaders.readers import read_path
-    from metrics.template import is_counts_template, read_template
-
-    figure_sets = []
-    for path in spreadsheet_paths(arguments):
-        sheets = read_path(path)
-        if not is_counts_template(sheets):
-            raise _not_a_template(path.name)
-        figure_sets.append(read_template(sheets, file=path.name))
-    return figure_sets

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from metrics import stats
-from metrics.api import unrecognised_note
 from metrics.narrative import population_sentence, relative_likelihood_reading
 from metrics.records import NO_SENIOR_MANAGERS
+from pipeline.api import unrecognised_note
 from ui import history, sidebar, state
 from ui.figures import column_heading, labelled_cell
 from ui.metric_page import CLASSIFY_LABELS, caption, classify_labels_link, period_note, sample_note

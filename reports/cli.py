@@ -15,9 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from data_loaders.errors import InputError
-from data_loaders.schema import DATASETS
-from metrics.cli import (
+from commands.metrics_cli import (
     analysis_from_arguments,
     date_argument,
     filter_argument,
@@ -25,6 +23,8 @@ from metrics.cli import (
     reclassification_argument,
     threshold_argument,
 )
+from data_loaders.errors import InputError
+from data_loaders.schema import DATASETS
 from metrics.registry import STANDARDS
 
 EXIT_OK, EXIT_INPUT = 0, 2

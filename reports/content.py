@@ -12,13 +12,13 @@ import charts
 from access import Caller
 from charts.shared import WITHHELD, ChartSpec
 from metrics import formatting, stats
-from metrics.api import Analysis, analyse, own_scope, published_together, services
 from metrics.counts import Period
 from metrics.formatting import figure_name, figure_words, with_interval
 from metrics.publish import PublishedTogether
 from metrics.registry import GROUPS, METRICS, STANDARDS, MetricDefinition, Standard
 from metrics.results import WITHHELD_REASON, MetricResult
 from metrics.settings import Settings
+from pipeline.api import Analysis, analyse, own_scope, published_together, services
 from reports.withheld_text import WithheldFigure, withheld_in_text
 from storage import PANEL_KINDS, Action, load_actions, load_panels, panel_scope
 from storage.allowed import UNRESTRICTED
@@ -260,7 +260,7 @@ def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: i
                   engine: Any = None, together: PublishedTogether | None = None,
                   caller: Caller = UNRESTRICTED) -> ReportContent:
     """Everything an export shows; publication-safe unless `publish_safe=False` (the internal export). `together`
-    is the analysis's figures as already published (metrics.api.published_together), to save working them out
+    is the analysis's figures as already published (pipeline.api.published_together), to save working them out
     again; it must have been made at the same threshold. The panels and plan are read from `engine` as `caller`
     (storage refuses an organisation the caller may not read; the app passes the signed-in person's)."""
     settings = analysis.settings

@@ -1,7 +1,7 @@
 """A fictional region: thirty organisations' counts templates, made by a seeded simulation, for benchmarking.
 
 Each organisation (300 to 6,000 staff; the names are invented) gets one counts template for the 12
-months to 31 March 2026, written with metrics.template.write_template:
+months to 31 March 2026, written with pipeline.template.write_template:
 
     region/ashmere-borough-council.xlsx, region/bellhaven-borough-council.xlsx, ...
 
@@ -31,7 +31,7 @@ import pandas as pd
 from metrics.counts import COUNT_COLUMNS, FigureSet, Period, validate_counts
 from metrics.registry import GROUPS, METRICS
 from metrics.settings import Settings
-from metrics.template import write_template
+from pipeline.template import write_template
 
 SEED = 20260401
 PERIOD_END = dt.date(2026, 3, 31)

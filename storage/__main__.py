@@ -25,8 +25,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from access import AccessPolicy, PolicyError
+from commands.metrics_cli import guarded
 from data_loaders.errors import InputError
-from metrics.cli import guarded
 from storage.backup import MAX_BACKUP_BYTES, import_all, read_backup, write_backup
 from storage.db import (
     SCHEMA_VERSION,

@@ -77,8 +77,8 @@ def test_overview_lists_every_metric_with_status_in_words():
 
 
 def test_the_overview_gives_each_metric_the_status_words_of_the_command_line_and_the_exports():
-    from metrics.api import analyse_paths
-    from metrics.table import scorecard_rows
+    from commands.table import scorecard_rows
+    from pipeline.api import analyse_paths
     from reports.content import status_text
 
     at = open_app()
@@ -586,7 +586,7 @@ def test_a_counts_template_upload_shows_its_figures(tmp_path):
     import pandas as pd
 
     from metrics.counts import FigureSet, Period
-    from metrics.template import write_template
+    from pipeline.template import write_template
 
     counts = pd.DataFrame([("M2", "", "bme", 30, 120), ("M2", "", "white", 70, 200), ("M2", "", "unknown", 4, 16)],
                           columns=["metric", "item", "group", "events", "base"])
@@ -711,7 +711,7 @@ def test_an_upload_is_compared_with_the_period_saved_last_year(tmp_path, databas
     import pandas as pd
 
     from metrics.counts import FigureSet, Period
-    from metrics.template import write_template
+    from pipeline.template import write_template
     from storage import create_schema, make_engine, save_figure_set
 
     def appointments(bme, white, year):

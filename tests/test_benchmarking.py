@@ -21,16 +21,14 @@ from metrics.benchmarking import (
     anonymise_benchmark,
     benchmark,
     funnel_curve,
-    read_counts_templates,
-    read_template_paths,
     rounded_size,
-    spreadsheet_paths,
     to_json_dict,
 )
 from metrics.counts import FigureSet, Period, validate_counts
 from metrics.registry import METRICS
 from metrics.results import compute_results
 from metrics.settings import Settings
+from pipeline.template import read_counts_templates, read_template_paths, spreadsheet_paths
 from sample_data.region import ORGANISATIONS, write_region
 
 ROOT = Path(__file__).resolve().parent.parent

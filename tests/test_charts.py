@@ -7,11 +7,11 @@ import pytest
 import charts
 from charts import palette
 from metrics import stats
-from metrics.api import analyse_paths
 from metrics.publish import publish
 from metrics.registry import METRICS
 from metrics.results import GroupFigures, MetricResult, ratio_for
 from metrics.settings import Settings
+from pipeline.api import analyse_paths
 
 SETTINGS = Settings()
 LABEL = "Black and minoritised"

@@ -272,8 +272,9 @@ REGION = ROOT / "sample_data" / "region"
 
 
 def test_benchmark_json_holds_the_engines_pooled_figures():
-    from metrics.benchmarking import benchmark, read_template_paths
+    from metrics.benchmarking import benchmark
     from metrics.settings import Settings
+    from pipeline.template import read_template_paths
 
     completed = run("benchmark", REGION, "--json", "--standard", "nhs-wres")
     assert completed.returncode == 0, completed.stderr
@@ -335,7 +336,7 @@ def test_benchmark_bad_input_exit_2(args, expected):
 
 
 def test_the_engine_gives_the_unrecognised_labels_and_leaves_the_advice_to_each_front_end(tmp_path):
-    from metrics.api import analyse_paths, unrecognised_note
+    from pipeline.api import analyse_paths, unrecognised_note
 
     analysis = analyse_paths([str(_staff_csv(tmp_path))])
     assert analysis.unrecognised == {"Other - European": 12}

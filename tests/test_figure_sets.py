@@ -13,7 +13,10 @@ from sqlalchemy.exc import IntegrityError
 
 import storage.figure_sets
 from data_loaders.schema import SCHEMAS
-from metrics.api import (
+from metrics.counts import DataQuality, FigureSet, Period, validate_counts
+from metrics.results import compute_results
+from metrics.settings import Settings
+from pipeline.api import (
     SAMPLE_ORGANISATION,
     Analysis,
     analyse,
@@ -22,9 +25,6 @@ from metrics.api import (
     sample_paths,
     sample_snapshots,
 )
-from metrics.counts import DataQuality, FigureSet, Period, validate_counts
-from metrics.results import compute_results
-from metrics.settings import Settings
 from storage import (
     SCHEMA_VERSION,
     FigureSetSummary,

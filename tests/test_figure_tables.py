@@ -7,8 +7,8 @@ import pandas as pd
 from lxml import html as lxml_html
 
 import charts
-from metrics.api import analyse_paths
 from metrics.settings import Settings
+from pipeline.api import analyse_paths
 from ui.figures import cell_text, table_html
 
 

@@ -17,7 +17,7 @@ CHILD = textwrap.dedent("""
     import io, random, sys, zipfile
     from data_loaders.errors import InputError
     from data_loaders.source import Source
-    from metrics.api import analyse, read_sources
+    from pipeline.api import analyse, read_sources
 
     path, seed, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     original = open(path, "rb").read()

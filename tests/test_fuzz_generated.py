@@ -35,7 +35,7 @@ from data_loaders.errors import InputError
 from data_loaders.guard import run_bounded
 from data_loaders.schema import SCHEMAS, Column
 from data_loaders.source import Source
-from metrics.api import analyse, read_sources
+from pipeline.api import analyse, read_sources
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="run_bounded needs fork")
 

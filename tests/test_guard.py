@@ -25,7 +25,7 @@ from data_loaders.errors import InputError
 from data_loaders.guard import run_bounded
 from data_loaders.source import Source
 from data_loaders.tables import SheetError
-from metrics.api import read_sources, sample_paths
+from pipeline.api import read_sources, sample_paths
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the bounds need fork and /proc")
 

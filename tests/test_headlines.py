@@ -2,10 +2,10 @@
 
 import pytest
 
-from metrics.api import analyse_paths, published_results
 from metrics.narrative import headline
 from metrics.publish import publish
 from metrics.settings import Settings
+from pipeline.api import analyse_paths, published_results
 
 SC = Settings()
 NHS = Settings(standard="nhs-wres")

@@ -36,8 +36,34 @@ def test_data_loaders_do_not_depend_on_metrics():
     assert offenders == []
 
 
+# The layers from the bottom: what each may import of the project (besides itself and the standard library).
+LAYERS = {
+    "data_loaders": set(),
+    "metrics": {"data_loaders"},
+    "pipeline": {"data_loaders", "metrics"},
+    "charts": {"data_loaders", "metrics"},
+    "commands": {"data_loaders", "metrics", "pipeline"},
+}
+
+
+@pytest.mark.parametrize("folder", sorted(LAYERS))
+def test_each_layer_imports_only_the_layers_below_it(folder):
+    """The engine (metrics/) reads no file and writes no output: reading files and counts templates is pipeline/,
+    the command line is commands/. Only `python -m metrics`'s entry point hands over to commands/."""
+    project = {p.name for p in ROOT.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    allowed = LAYERS[folder] | {folder}
+    offenders = {}
+    for path in (ROOT / folder).rglob("*.py"):
+        if path.relative_to(ROOT).as_posix() == "metrics/__main__.py":
+            continue
+        above = (imported_modules(path) & project) - allowed
+        if above:
+            offenders[path.relative_to(ROOT).as_posix()] = sorted(above)
+    assert offenders == {}
+
+
 def test_command_line_start_up_imports_only_what_it_uses():
-    code = ("import sys, json; import metrics.api, metrics.cli, metrics.publish, metrics.table; "
+    code = ("import sys, json; import pipeline.api, commands.metrics_cli, metrics.publish, commands.table; "
             "print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))")
     loaded = set(json.loads(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                                            check=True).stdout))

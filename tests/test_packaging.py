@@ -31,7 +31,8 @@ def test_the_wheel_carries_the_engine_the_sample_and_the_commands(wheel: Path) -
         metadata = next(archive.read(n).decode() for n in names if n.endswith(".dist-info/METADATA"))
         entry_points = next(archive.read(n).decode() for n in names if n.endswith(".dist-info/entry_points.txt"))
     # Every module of the packages it installs, subpackages too, as the checkout has them.
-    for package in ("access", "charts", "data_loaders", "metrics", "reports", "sample_data", "storage"):
+    for package in ("access", "charts", "commands", "data_loaders", "metrics", "pipeline", "reports", "sample_data",
+                    "storage"):
         modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / package).rglob("*.py")}
         assert modules and modules <= names, sorted(modules - names)
     assert "sample_data/wexcombe/2026-03-31/staff.xlsx" in names
@@ -43,7 +44,8 @@ def test_the_wheel_carries_the_engine_the_sample_and_the_commands(wheel: Path) -
     declared = [Requirement(line.removeprefix("Requires-Dist: ")) for line in metadata.splitlines()
                 if line.startswith("Requires-Dist: ")]
     assert sorted(map(str, declared)) == sorted(str(Requirement(r)) for r in wanted if r)  # requirements.txt, all
-    assert "wres-metrics = metrics.cli:main" in entry_points and "wres-storage = storage.__main__:main" in entry_points
+    assert "wres-metrics = commands.metrics_cli:main" in entry_points
+    assert "wres-storage = storage.__main__:main" in entry_points
 
 
 def test_the_installed_command_gives_the_checkouts_figures(wheel: Path, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from data_loaders.population import (
     typed_population,
 )
 from data_loaders.readers import read_workbook
-from metrics.api import sample_paths, sample_snapshots
+from pipeline.api import sample_paths, sample_snapshots
 from sample_data import population as sample
 
 ROOT = Path(__file__).resolve().parent.parent

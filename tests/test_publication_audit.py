@@ -21,11 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from commands.serialise import result_to_dict
 from metrics.counts import DataQuality, FigureSet, Period
 from metrics.publish import publish
 from metrics.registry import GROUPS
 from metrics.results import compute_results
-from metrics.serialise import result_to_dict
 from metrics.settings import Settings
 from tests.disclosure_reader import reader_of, reader_of_together, structures_of_workbook
 
@@ -107,7 +107,7 @@ def test_the_whole_and_every_service_side_by_side_leave_no_withheld_count_narrow
 def test_the_auditor_catches_services_protected_each_on_its_own():
     """As the board pack's leaving chart was made: each service protected alone. Subtracting the shown services
     from the whole gives a hidden one back, and the auditor must say so."""
-    from metrics.api import analyse, read_paths, sample_paths
+    from pipeline.api import analyse, read_paths, sample_paths
 
     chosen = Settings(suppression_threshold=THRESHOLD)
     inputs = read_paths(sample_paths())
@@ -132,7 +132,7 @@ def test_the_auditor_catches_a_planted_leak():
     protect another must give that other away, and the auditor must say so; a small count shown is caught by
     the primary rule. The pay bands are not combined here (published, the sample's are, and then none is
     withheld): the cells must be withheld for a leak to be planted."""
-    from metrics.api import analyse_paths
+    from pipeline.api import analyse_paths
 
     chosen = Settings(suppression_threshold=THRESHOLD)
     analysis = analyse_paths(settings=chosen)
@@ -310,7 +310,8 @@ def test_the_anonymised_benchmark_shares_no_ratio_that_rests_on_a_small_count():
     """A ratio and its Katz interval give back the four counts they are made from (two equations; the rounded
     size and whole numbers pin the rest), so the shared download holds a ratio only when each could be
     published itself. Checked on the sample region against the named, unshared comparison."""
-    from metrics.benchmarking import anonymise, anonymise_benchmark, benchmark, read_template_paths
+    from metrics.benchmarking import anonymise, anonymise_benchmark, benchmark
+    from pipeline.template import read_template_paths
 
     named = benchmark(read_template_paths([str(ROOT / "sample_data" / "region")]), Settings(), published_only=())
     key = anonymise(named.organisations)

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from commands.serialise import result_to_dict
 from metrics.counts import DataQuality, FigureSet, Period
 from metrics.publish import band_runs, combine_bands, publish
 from metrics.results import compute_results
-from metrics.serialise import result_to_dict
 from metrics.settings import Settings
 
 PERIOD = Period(dt.date(2025, 4, 1), dt.date(2026, 3, 31))

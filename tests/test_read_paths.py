@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from data_loaders import InputError
 from data_loaders.readers import limits
 from data_loaders.source import Source
-from metrics.api import read_paths, read_sources, sample_paths
+from pipeline.api import read_paths, read_sources, sample_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,7 +74,7 @@ def test_the_command_lines_own_limits_reach_the_worker_thread(tmp_path, monkeypa
 
 def test_the_front_door_imports_no_pandas_before_a_file_is_read():
     # So read_paths can start reading the first file while pandas and the engine import.
-    code = "import sys, json; import metrics.api; print(json.dumps(sorted(sys.modules)))"
+    code = "import sys, json; import pipeline.api; print(json.dumps(sorted(sys.modules)))"
     loaded = set(json.loads(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                                            check=True).stdout))
     assert "python_calamine" in loaded and "data_loaders.readers" in loaded
@@ -89,7 +89,7 @@ import json, sys
 from pathlib import Path
 import ui.state
 from data_loaders.source import Source
-from metrics.api import analyse, read_sources, sample_paths
+from pipeline.api import analyse, read_sources, sample_paths
 before = set(sys.modules)
 analyse(read_sources([Source(Path(p).name, Path(p).read_bytes(), d) for p, d in sample_paths()]))
 print(json.dumps(sorted(m for m in set(sys.modules) - before if m.split(".")[0] in ("data_loaders", "metrics"))))

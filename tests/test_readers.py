@@ -892,7 +892,7 @@ def test_reading_writes_nothing_to_disk(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_files_named_on_the_command_line_get_the_local_limits(monkeypatch, tmp_path):
     """Upload limits protect a shared server; a file the user names on their own machine is read past them."""
-    from metrics.api import read_paths, read_sources
+    from pipeline.api import read_paths, read_sources
 
     monkeypatch.setattr(limits, "MAX_ROWS", 5)
     text = "Employee ID,Ethnicity,Grade\n" + "".join(f"{n},White,G1\n" for n in range(10))

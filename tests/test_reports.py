@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine
 
-from metrics.api import Analysis, analyse_paths
 from metrics.registry import METRICS
+from pipeline.api import Analysis, analyse_paths
 from reports import build_content, safe_cell, write_excel
 from reports.content import INTERNAL_MARKING
 from storage import Action, create_schema, make_engine, save_actions, save_panel

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from metrics.api import Analysis, analyse_paths
 from metrics.registry import METRICS
 from metrics.settings import PAN_LONDON_RAG_MEANINGS
+from pipeline.api import Analysis, analyse_paths
 from reports.content import INTERNAL_MARKING, build_content, scorecard_rows
 from reports.images import PNG_SIGNATURE, png_size
 from reports.pdf import SIGN_OFF_MAX_CHARS, markup, sign_off_date, sign_off_problems, write_pdf

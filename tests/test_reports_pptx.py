@@ -14,9 +14,9 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu, Pt
 
-from metrics.api import Analysis, analyse_paths
 from metrics.registry import METRICS
 from metrics.settings import PAN_LONDON_RAG_MEANINGS
+from pipeline.api import Analysis, analyse_paths
 from reports.content import INTERNAL_MARKING, build_content, rag_key_text
 from reports.images import chart_png, png_size
 from reports.pptx import LINE_SPACING, text_lines, write_pptx
@@ -348,7 +348,7 @@ def test_each_metric_slides_notes_name_who_is_counted(published, analysis) -> No
 
 
 def test_a_services_deck_says_what_it_covers_on_every_slide(published, tmp_path) -> None:  # noqa: ANN001
-    from metrics.api import analyse_paths
+    from pipeline.api import analyse_paths
 
     assert "Covers the whole organisation." in "\n".join(_texts(published.slides[0]))
     out = tmp_path / "adults.pptx"

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from metrics.api import analyse_paths, sample_paths, sample_snapshots
 from metrics.counts import stack
 from metrics.registry import METRICS
+from pipeline.api import analyse_paths, sample_paths, sample_snapshots
 
 
 @pytest.fixture(scope="module")

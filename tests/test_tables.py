@@ -657,7 +657,7 @@ def _xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
 def test_read_sources_end_to_end() -> None:
     pytest.importorskip("data_loaders.readers")
     from data_loaders.source import Source
-    from metrics.api import read_sources
+    from pipeline.api import read_sources
 
     workbook = _xlsx({
         "Read me": [["This workbook holds the WRES data"]],
@@ -687,7 +687,7 @@ def test_read_sources_end_to_end() -> None:
 def test_read_sources_errors_name_the_file() -> None:
     pytest.importorskip("data_loaders.readers")
     from data_loaders.source import Source
-    from metrics.api import read_sources
+    from pipeline.api import read_sources
 
     workbook = _xlsx({"Staff": [["Employee No", "Grade"], [1, "G1"]]})
     with pytest.raises(InputError, match="'no_ethnicity.xlsx', sheet 'Staff': no ethnicity column"):

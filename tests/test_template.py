@@ -10,7 +10,7 @@ from data_loaders.readers import read_workbook
 from data_loaders.report import RawSheet
 from metrics.counts import COUNT_COLUMNS, DataQuality, FigureSet, Period
 from metrics.registry import METRICS
-from metrics.template import TEMPLATE_MARKER, is_counts_template, read_template, write_template
+from pipeline.template import TEMPLATE_MARKER, is_counts_template, read_template, write_template
 
 FILE = "Testshire counts.xlsx"
 MARCH_2026 = dt.date(2026, 3, 31)

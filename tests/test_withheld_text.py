@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.api import analyse_paths, published_results
+from pipeline.api import analyse_paths, published_results
 from reports.withheld_text import withheld_in_text
 
 ROOT = Path(__file__).resolve().parent.parent

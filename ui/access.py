@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 
 from access import EDITOR, VIEWER, AccessPolicy, Caller, PolicyError, Role
-from metrics.api import SAMPLE_ORGANISATION
+from pipeline.api import SAMPLE_ORGANISATION
 from ui.safe import md
 
 IDENTITY = "access_identity"

@@ -116,7 +116,7 @@ def _share_section(view: state.View) -> None:
                    "sharing agreement, not in public.")
 
         def workbook() -> bytes:
-            from metrics.template import write_template
+            from pipeline.template import write_template
 
             buffer = io.BytesIO()
             write_template(buffer, organisation=view.organisation, figures=analysis.figures)

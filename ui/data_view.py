@@ -13,7 +13,7 @@ from data_loaders.ethnicity import label_table
 from data_loaders.report import SheetReport
 from data_loaders.source import Source
 from data_loaders.tables import SheetError, column_label
-from metrics.api import Inputs
+from pipeline.api import Inputs
 from storage import StaleEdit, load_settings, save_settings
 from ui import access, db, sidebar, state
 from ui.figures import table_html

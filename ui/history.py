@@ -12,10 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from metrics.api import Analysis
 from metrics.counts import FigureSet
 from metrics.settings import Settings
 from metrics.trends import Year, history, period_label
+from pipeline.api import Analysis
 from storage import FigureSetSummary, counting_choices, list_figure_sets, load_figure_set, made_with_of
 from storage import scope_of as storage_scope_of
 from ui import access, db, state

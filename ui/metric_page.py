@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from metrics import stats
-from metrics.api import Analysis
 from metrics.formatting import figure_words, pct, with_interval
 from metrics.narrative import relative_likelihood_reading
 from metrics.registry import METRICS, STANDARDS
 from metrics.results import MetricResult
+from pipeline.api import Analysis
 from storage import actions_for_metric
 from ui import access, db, panels, sidebar, state
 from ui.figures import table_html

@@ -9,7 +9,7 @@ import streamlit as st
 
 from data_loaders.errors import InputError
 from data_loaders.population import PopulationTable, typed_population
-from metrics.api import SAMPLE_DIR
+from pipeline.api import SAMPLE_DIR
 from storage import StaleEdit, load_settings, save_settings, settings_from_values
 from ui import access, db, sidebar, state
 from ui.safe import md

@@ -8,11 +8,11 @@ from pathlib import Path
 import streamlit as st
 
 from data_loaders.source import Source
-from metrics.api import SAMPLE_ORGANISATION
-from metrics.api import services as services_in
 from metrics.records import AssumedPeriodEnd, day_words
 from metrics.registry import STANDARDS
 from metrics.settings import Settings
+from pipeline.api import SAMPLE_ORGANISATION
+from pipeline.api import services as services_in
 from ui import access, drafts, state
 from ui.safe import md
 

@@ -22,10 +22,10 @@ from data_loaders import guard
 from data_loaders.errors import InputError
 from data_loaders.guard import report_progress, run_bounded
 from data_loaders.source import Source
-from metrics.api import Analysis, Inputs, analyse, import_engine, read_sources, sample_paths, sample_snapshots
 from metrics.counts import FigureSet
 from metrics.records import AssumedPeriodEnd, assumed_period_end
 from metrics.settings import Settings
+from pipeline.api import Analysis, Inputs, analyse, import_engine, read_sources, sample_paths, sample_snapshots
 from ui.reading import Reading, Readings
 from ui.safe import md
 
@@ -259,13 +259,13 @@ def analysis(view: View) -> Analysis:
 @st.cache_resource(max_entries=8, ttl=3600, show_spinner="Working out what can be published...")
 def _together(sources: tuple[Source, ...], mapping_key: str, settings_key: str, filters_key: str,
               organisation: str, _settings: Settings) -> PublishedTogether:
-    from metrics.api import published_together
+    from pipeline.api import published_together
 
     return published_together(_analysed(sources, mapping_key, settings_key, filters_key, organisation, _settings))
 
 
 def published_together(view: View) -> PublishedTogether:
-    """The whole organisation and every service as published, protected together (metrics.api), once per view:
+    """The whole organisation and every service as published, protected together (pipeline.api), once per view:
     Present mode's publication-safe figures and the board pack both draw on it."""
     analysis(view)  # a file that cannot be used stops here, with its message
     return _together(view.sources, _session_mapping_key(), _settings_key(view.settings), json.dumps(view.filters),
@@ -275,7 +275,7 @@ def published_together(view: View) -> PublishedTogether:
 def published(view: View) -> dict[str, MetricResult]:
     """The view's own figures as they may be published, so a screen shown in public gives away no more than the
     board pack."""
-    from metrics.api import own_scope
+    from pipeline.api import own_scope
 
     return own_scope(published_together(view), analysis(view))
 
@@ -283,7 +283,7 @@ def published(view: View) -> dict[str, MetricResult]:
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner="Reading the counts templates...")
 def counts_templates(files: tuple[tuple[str, bytes], ...]) -> list[FigureSet]:
     """Organisations' counts templates read once per set of files; raises InputError for one that is not."""
-    from metrics.benchmarking import read_counts_templates
+    from pipeline.template import read_counts_templates
 
     return run_bounded(read_counts_templates, files, **_bounds())
 
@@ -321,7 +321,7 @@ def population_table(name: str, data: bytes) -> PopulationTable:
 @st.cache_data(max_entries=1, show_spinner=False)
 def blank_template() -> bytes:
     """The blank counts workbook, made once rather than on every rerun of the Data page."""
-    from metrics.template import write_template
+    from pipeline.template import write_template
 
     buffer = io.BytesIO()
     write_template(buffer)

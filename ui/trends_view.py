@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from charts.trends import trend, unknown_text
-from metrics.api import Analysis
 from metrics.registry import METRICS
 from metrics.trends import changes, period_label
+from pipeline.api import Analysis
 from storage import StaleEdit, delete_figure_set, save_figure_set
 from ui import access, db, history, sidebar, state
 from ui.figures import table_html

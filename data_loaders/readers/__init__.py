@@ -67,7 +67,7 @@ def checked_read(name: str, data: bytes, *, columnar: bool = False) -> Callable[
     """read_workbook in two steps: the checks on the bytes now (raising InputError for anything they
     refuse), then the returned call to read the cells. The checks hold the GIL; most of the read
     (calamine's parse of a sheet, pyarrow's of a CSV) does not, so a caller may run the read on another
-    thread while this one does other work (metrics.api.read_paths)."""
+    thread while this one does other work (pipeline.api.read_paths)."""
     if len(data) > limit('MAX_FILE_BYTES'):
         raise too_big(name, len(data))
     if not data or data.isspace():  # isspace does not copy a 100 MB file as strip would

@@ -12,9 +12,9 @@ import datetime as dt
 import math
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any, BinaryIO
 
 import pandas as pd
@@ -96,7 +96,7 @@ def write_template(
     """Write the counts workbook: blank, or holding `figures`' counts so they can be re-imported."""
     # openpyxl is only needed to write; reading goes through calamine, so importing this module
     # for reading (every command-line run) does not pay for it.
-    from metrics.template_writer import write_workbook
+    from pipeline.template_writer import write_workbook
 
     write_workbook(target, organisation=organisation, period_end=period_end, figures=figures)
 
@@ -562,3 +562,61 @@ def _as_date(value: Any) -> dt.date | None:
         return None
     parsed = date_value(value)
     return parsed.date() if isinstance(parsed, dt.datetime) else None
+
+
+# Counts templates for benchmarking: one per organisation, from files or folders.
+
+SPREADSHEET_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+
+
+def spreadsheet_paths(arguments: Iterable[str | Path]) -> list[Path]:
+    """Files as given; a folder becomes the spreadsheets in it, sorted (not its sub-folders)."""
+    paths: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES
+                           and not p.name.startswith(("~$", ".")))  # Excel's lock files, hidden files
+            if not found:
+                raise InputError("the folder has no spreadsheets (xlsx, xls, ods or csv) in it", file=str(path))
+            paths += found
+        elif path.exists():
+            paths.append(path)
+        else:
+            raise InputError("the file does not exist", file=str(path), advice="Check the path and try again.")
+    return paths
+
+
+def _not_a_template(file: str) -> InputError:
+    return InputError(
+        "this is not a counts template: benchmarking needs one counts template per organisation, not HR records",
+        file=file,
+        advice="Write a blank one with `python -m metrics template OUT.xlsx` (or download it from the app's "
+               "Data page), fill in the organisation's counts, and give one file per organisation.",
+    )
+
+
+def read_counts_templates(sources: Iterable[tuple[str, bytes]]) -> list[FigureSet]:
+    """One figure set per (file name, bytes); InputError for a file that is not a counts template."""
+    from data_loaders.readers import read_workbook
+
+    figure_sets = []
+    for name, data in sources:
+        sheets = read_workbook(name, data)
+        if not is_counts_template(sheets):
+            raise _not_a_template(name)
+        figure_sets.append(read_template(sheets, file=name))
+    return figure_sets
+
+
+def read_template_paths(arguments: Iterable[str | Path]) -> list[FigureSet]:
+    """The counts templates named, folders expanded."""
+    from data_loaders.readers import read_path
+
+    figure_sets = []
+    for path in spreadsheet_paths(arguments):
+        sheets = read_path(path)
+        if not is_counts_template(sheets):
+            raise _not_a_template(path.name)
+        figure_sets.append(read_template(sheets, file=path.name))
+    return figure_sets

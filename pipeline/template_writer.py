@@ -1,4 +1,4 @@
-"""Writing the counts template workbook (openpyxl); its layout and reader are in metrics.template."""
+"""Writing the counts template workbook (openpyxl); its layout and reader are in pipeline.template."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from metrics.counts import FigureSet, empty_counts
 from metrics.registry import GROUPS, METRICS, MetricDefinition
-from metrics.template import (
+from pipeline.template import (
     ABOUT_SHEET,
     AVERAGED_BASE_METRIC,
     BAND_HEADING,

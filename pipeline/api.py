@@ -1,6 +1,6 @@
 """The engine's front door: files in, every metric out.
 
-    from metrics.api import analyse_paths
+    from pipeline.api import analyse_paths
     analysis = analyse_paths(["staff.xlsx", "recruitment=applicants.csv"])
     analysis.results["M2"].value
 """
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from metrics.settings import Settings
 
 # What reading and analysing import on first use (below), for import_engine.
-ENGINE_MODULES = ("data_loaders.load", "data_loaders.population", "metrics.template", "metrics.records",
+ENGINE_MODULES = ("data_loaders.load", "data_loaders.population", "pipeline.template", "metrics.records",
                   "metrics.results", "metrics.narrative", "metrics.settings", "metrics.counts")
 
 
@@ -102,7 +102,7 @@ def _load_read(read: Iterable[tuple[str, list[RawSheet], str | None]],
                mapping: Mapping[str, dict[str, str]] | None) -> Inputs:
     from data_loaders.load import load_sheets
     from data_loaders.population import is_ts021
-    from metrics.template import is_counts_template, read_template
+    from pipeline.template import is_counts_template, read_template
 
     inputs = Inputs()
     for name, sheets, dataset in read:

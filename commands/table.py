@@ -12,7 +12,7 @@ from metrics.stats import status_words
 
 if TYPE_CHECKING:
     from data_loaders.comparison import Comparison
-    from metrics.api import Analysis
+    from pipeline.api import Analysis
 
 WIDTH = 100
 

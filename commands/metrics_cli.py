@@ -20,9 +20,9 @@ from data_loaders.schema import DATASETS
 from metrics.registry import STANDARDS
 
 if TYPE_CHECKING:
-    from metrics.api import Analysis
     from metrics.benchmarking import Benchmark, Comparison, Workforce
     from metrics.settings import Settings
+    from pipeline.api import Analysis
 
 EXIT_OK, EXIT_INPUT = 0, 2
 WIDTH = 100
@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _template(argv: Sequence[str]) -> int:
-    from metrics.template import write_template
+    from pipeline.template import write_template
 
     parser = _Parser(prog="python -m metrics template",
                      description="Write the counts template: blank, or filled with the counts from HR files (the "
@@ -152,8 +152,9 @@ def group_size_argument(text: str) -> int:
 
 
 def _benchmark(argv: Sequence[str]) -> int:
-    from metrics.benchmarking import anonymise_benchmark, benchmark, read_template_paths, to_json_dict
+    from metrics.benchmarking import anonymise_benchmark, benchmark, to_json_dict
     from metrics.settings import Settings
+    from pipeline.template import read_template_paths
 
     parser = _Parser(prog="python -m metrics benchmark",
                      description="Compare organisations: each one's ratios against the pooled figure and the funnel "
@@ -187,10 +188,10 @@ def _benchmark(argv: Sequence[str]) -> int:
 
 
 def _comparison_text(comparison: Comparison, bme_label: str) -> list[str]:
+    from commands.table import format_table
     from metrics.benchmarking import position_words
     from metrics.formatting import interval_text, number, ratio_text
     from metrics.stats import status_words
-    from metrics.table import format_table
 
     definition = comparison.definition
     groups = STANDARDS[comparison.standard].comparison
@@ -227,9 +228,9 @@ def _comparison_text(comparison: Comparison, bme_label: str) -> list[str]:
 
 
 def _workforce_text(workforce: Workforce, bme_label: str) -> list[str]:
+    from commands.table import format_table
     from metrics.formatting import number, pct
     from metrics.registry import METRICS
-    from metrics.table import format_table
 
     definition = next(m for m in METRICS.values() if m.kind == "distribution")
     heading = f"{definition.id} {definition.title}: {bme_label} % of staff of known ethnicity"
@@ -287,7 +288,7 @@ def period_notes(analysis: Analysis) -> list[str]:
 
 def analysis_from_arguments(args: argparse.Namespace) -> Analysis:
     """The files, settings and filters of a command line, analysed (both CLIs share this)."""
-    from metrics.api import analyse_paths
+    from pipeline.api import analyse_paths
 
     try:
         settings = settings_from_arguments(args)
@@ -316,19 +317,19 @@ def run(argv: Sequence[str]) -> int:
         f"{w} Give them with --senior-band BAND (once for each band)." if w.startswith(NO_SENIOR_MANAGERS) else w
         for w in analysis.warnings)]  # the period first: every figure depends on it
     if analysis.unrecognised:
-        from metrics.api import unrecognised_note
+        from pipeline.api import unrecognised_note
 
         warnings.append(f"{unrecognised_note(analysis.unrecognised)} Say which group each belongs to with "
                         "--ethnicity \"LABEL=GROUP\" (GROUP is white, bme, unknown or a Census 2021 category).")
     if args.suppress is not None:
-        from metrics.api import published_results
+        from pipeline.api import published_results
 
         results = published_results(analysis, settings)
         warnings.append(f"Published figures: counts of 1 to {args.suppress - 1}, and counts that would let a reader "
                         f"narrow one to fewer than {args.suppress} values, are withheld (null), as is any figure "
                         "made from a withheld count; percentages are rounded to whole numbers.")
     if args.json:
-        from metrics.serialise import result_to_dict
+        from commands.serialise import result_to_dict
 
         payload = {
             "organisation": analysis.organisation,
@@ -341,7 +342,7 @@ def run(argv: Sequence[str]) -> int:
         json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        from metrics.table import render
+        from commands.table import render
 
         sys.stdout.write(render(analysis, results, warnings))
     return EXIT_OK
