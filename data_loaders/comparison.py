@@ -2,15 +2,18 @@
 
 A standard compares a focus group (whose experience it measures) with a reference group, and keeps a
 third group for people whose membership is not known. The Workforce Race Equality Standards compare
-minority-ethnic staff with white staff (`ETHNICITY`); a disability standard would compare disabled
-staff with non-disabled staff, and a pay gap women with men. The loaders classify people into these
-groups and the engine counts, compares, words and draws them, all from the one description here.
+minority-ethnic staff with white staff (`ETHNICITY`); the Workforce Disability Equality Standard
+compares disabled staff with non-disabled staff (`DISABILITY`); a pay gap would compare women with
+men. The loaders classify people into these groups and the engine counts, compares, words and draws
+them, all from the one description here.
 
 Each group is named in the forms the pages need, as they have always shown it: a table's column or a
 chart's legend ("White"), a sentence ("white staff were..."), a phrase that stands before "people"
-("minority-ethnic people") and the choice on the data page where a label's group is corrected
-("Minority ethnic"). An organisation may use its own words for one group (the focus group of the
-race standards: "BME", "Black, Asian and minority ethnic"...); `label` and `noun` take them.
+("minority-ethnic people"), the group as people where no word before "people" reads well ("people
+whose disability status is not known"; `people` gives either) and the choice on the data page where
+a label's group is corrected ("Minority ethnic"). An organisation may use its own words for one group
+(the focus group of the race standards: "BME", "Black, Asian and minority ethnic"...); `label` and
+`noun` take them.
 
 Only the standard library here: data_loaders and metrics both import it, and the command line's
 start-up pays nothing for it.
@@ -34,6 +37,9 @@ class GroupWords:
     adjective: str
     # On the data page, as a choice of group for a label: "Minority ethnic".
     choice: str
+    # The group as people in a sentence, where "<adjective> people" would not read well: "people whose
+    # disability status is not known". Empty: "<adjective> people".
+    people: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,12 @@ class Comparison:
     def choice(self, key: str) -> str:
         return self.group(key).choice
 
+    def people(self, key: str) -> str:
+        """The group as people in a sentence: "minority-ethnic people", "people whose disability status is not
+        known"."""
+        group = self.group(key)
+        return group.people or f"{group.adjective} people"
+
 
 # The race standards (SC-WRES and NHS WRES): minority-ethnic staff ("bme") against white staff. The focus
 # group's label is the organisation's own (Settings.bme_label); "BME" is what the counts template and
@@ -107,4 +119,19 @@ ETHNICITY = Comparison(
     reference=GroupWords("white", label="White", noun="white", adjective="white", choice="White"),
     unknown=GroupWords("unknown", label="Unknown", noun="unknown", adjective="unknown-ethnicity", choice="Unknown"),
     renamable="bme",
+)
+
+
+# The Workforce Disability Equality Standard: disabled staff against non-disabled staff, and those who have not
+# declared (the WDES reports the declaration rate). No group is renamed: the WDES fixes its words. A sentence says
+# "people whose disability status is not known" rather than a made-up adjective before "people".
+DISABILITY = Comparison(
+    key="disability",
+    heading="Disability status",
+    focus=GroupWords("disabled", label="Disabled", noun="disabled", adjective="disabled", choice="Disabled"),
+    reference=GroupWords("non_disabled", label="Non-disabled", noun="non-disabled", adjective="non-disabled",
+                         choice="Non-disabled"),
+    unknown=GroupWords("not_declared", label="Not declared", noun="not declared",
+                       adjective="disability-status-unknown", choice="Not declared",
+                       people="people whose disability status is not known"),
 )
