@@ -38,5 +38,6 @@ lint: $(STAMP)
 
 sample: $(STAMP)
 	$(BIN)/python -m sample_data.generate
+	$(BIN)/python -m sample_data.generate_trust
 	$(BIN)/python -m sample_data.population
 	$(BIN)/python -m sample_data.region

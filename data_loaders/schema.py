@@ -122,12 +122,25 @@ _SERVICE = Column(
         "department",
         "division",
         "service user group",
+        # ESR's organisation hierarchy: level 3 is the trust itself, level 4 its divisions (the level a
+        # trust reports by, as a council does by service), and "Organisation" the lowest unit (a ward, a
+        # cost centre), hundreds of them. So "Org L4" is preferred where a sheet has both.
+        "org l4",
         "organisation",
         "org unit",
         "business unit",
         "area",
     ),
     "Adults, Children's, or another service.",
+)
+
+
+# Held as written ("Yes", "No", "Not Declared", "Unspecified"); ESR calls it "Disability Flag".
+_DISABILITY = Column(
+    "disability",
+    "text",
+    ("disability", "disabled", "disability status", "disability flag"),
+    "Whether the person has told the employer they are disabled, as recorded.",
 )
 
 
@@ -150,7 +163,19 @@ SCHEMAS: dict[str, DatasetSchema] = {
             Column(
                 "pay_band",
                 "text",
-                ("pay band", "grade", "band", "pay grade", "salary band", "pay scale", "scale", "grade code"),
+                (
+                    "pay band",
+                    "grade",
+                    "band",
+                    "pay grade",
+                    "salary band",
+                    "pay scale",
+                    "scale",
+                    "grade code",
+                    "afc band",
+                    "afc pay band",
+                    "agenda for change band",
+                ),
             ),
             Column(
                 "salary",
@@ -184,6 +209,7 @@ SCHEMAS: dict[str, DatasetSchema] = {
                     "date joined",
                     "hire date",
                     "appointment date",
+                    "latest hire date",
                 ),
             ),
             Column(
@@ -204,8 +230,18 @@ SCHEMAS: dict[str, DatasetSchema] = {
                 ),
             ),
             Column("sex", "text", ("sex", "gender")),
-            Column("disability", "text", ("disability", "disabled", "disability status")),
+            _DISABILITY,
             Column("team", "text", ("team", "team name", "cost centre", "section", "unit")),
+            # The NHS staff groups (NHS Data Dictionary, STAFF GROUP: "Medical and Dental", "Nursing and
+            # Midwifery Registered", "Administrative and Clerical"...), which the NHS WRES clusters bands by.
+            Column("staff_group", "text", ("staff group",), "The NHS staff group of the person's post."),
+            # ESR's "Permanent", "Fixed Term Temp", "Bank": the NHS WRES counts bank workers apart.
+            Column(
+                "assignment_category",
+                "text",
+                ("assignment category",),
+                "Whether the post is substantive (permanent, fixed term) or bank.",
+            ),
         ),
         required=(("ethnicity",),),
         sheet_names=("staff", "workforce", "establishment", "headcount", "employees", "snapshot"),
@@ -228,6 +264,7 @@ SCHEMAS: dict[str, DatasetSchema] = {
                 ),
             ),
             _ETHNICITY,
+            _DISABILITY,
             Column(
                 "shortlisted", "flag", ("shortlisted", "shortlisted y n", "short listed", "shortlist", "interviewed")
             ),
@@ -326,6 +363,7 @@ SCHEMAS: dict[str, DatasetSchema] = {
         (
             Column("respondent_id", "id", ("respondent id", "response id", "respondent")),
             _ETHNICITY,
+            _DISABILITY,
             Column(
                 "harassment_public",
                 "flag",
@@ -337,6 +375,10 @@ SCHEMAS: dict[str, DatasetSchema] = {
                     "abuse from public",
                     "from public",
                     "public",
+                    # The NHS Staff Survey's code for "...from patients / service users, their relatives or
+                    # other members of the public" (2021 to 2023 questionnaires; q14b managers, q14c other
+                    # colleagues), as a respondent-level file heads the question's column.
+                    "q14a",
                 ),
             ),
             Column(
@@ -348,6 +390,7 @@ SCHEMAS: dict[str, DatasetSchema] = {
                     "bullying from colleagues",
                     "from colleagues",
                     "colleagues",
+                    "q14c",
                 ),
             ),
             Column(
@@ -359,6 +402,7 @@ SCHEMAS: dict[str, DatasetSchema] = {
                     "bullying from managers",
                     "from managers",
                     "managers",
+                    "q14b",
                 ),
             ),
             _SERVICE,

@@ -50,6 +50,10 @@ def import_engine() -> None:
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "wexcombe"
 SAMPLE_ORGANISATION = "Wexcombe Borough Council"
+# The sample trust: one year's exports from ESR, the applicant tracking system, the employee relations log,
+# ESR's learning records and the NHS Staff Survey, named as they come (their headings say which data each holds).
+SAMPLE_TRUST_DIR = SAMPLE_DIR.parent / "trust"
+SAMPLE_TRUST = "Northfield NHS Foundation Trust"
 
 @dataclass
 class Inputs:
@@ -213,6 +217,15 @@ def sample_paths(snapshot: str | None = None) -> list[tuple[str, str | None]]:
         raise InputError(f"there is no sample snapshot '{snapshot}'",
                          advice=f"Choose one of {', '.join(f.name for f in folders)}.")
     return [(str(p), p.stem if p.stem in DATASETS else None) for p in sorted(folder.iterdir()) if p.is_file()]
+
+
+def sample_trust_paths() -> list[tuple[str, str | None]]:
+    """The sample trust's files, each left for its sheet names and headings to say which data it holds."""
+    files = sorted(p for p in SAMPLE_TRUST_DIR.iterdir() if p.is_file()) if SAMPLE_TRUST_DIR.exists() else []
+    if not files:
+        raise InputError("the sample trust's files are missing", file=str(SAMPLE_TRUST_DIR),
+                         advice="Run `make sample` to make them again.")
+    return [(str(p), None) for p in files]
 
 
 def analyse(inputs: Inputs, settings: Settings | None = None, *, organisation: str = "",

@@ -867,10 +867,11 @@ def _run_date(snapshot_date: dt.date) -> dt.datetime:
     return dt.datetime.combine(snapshot_date + dt.timedelta(days=2), dt.time(9, 12))
 
 
-def save_workbook(workbook: Workbook, path: Path, stamp: dt.datetime) -> None:
-    """Save with fixed document and zip timestamps, so an unchanged workbook is byte-for-byte unchanged."""
-    workbook.properties.creator = "Wexcombe HR System"
-    workbook.properties.lastModifiedBy = "Wexcombe HR System"
+def save_workbook(workbook: Workbook, path: Path, stamp: dt.datetime, creator: str = "Wexcombe HR System") -> None:
+    """Save with fixed document and zip timestamps, so an unchanged workbook is byte-for-byte unchanged.
+    `creator` is the system the export says made it."""
+    workbook.properties.creator = creator
+    workbook.properties.lastModifiedBy = creator
     workbook.properties.created = stamp
     workbook.properties.modified = stamp
     buffer = io.BytesIO()
@@ -883,7 +884,7 @@ def save_workbook(workbook: Workbook, path: Path, stamp: dt.datetime) -> None:
             target.writestr(entry, source.read(info.filename))
 
 
-def _write_table(sheet: Worksheet, first_row: int, headings: Sequence[str], rows: list[list[object]]) -> None:
+def write_table(sheet: Worksheet, first_row: int, headings: Sequence[str], rows: list[list[object]]) -> None:
     for column, heading in enumerate(headings, start=1):
         sheet.cell(row=first_row, column=column, value=heading).font = Font(bold=True)
     date_columns = [i for i, heading in enumerate(headings, start=1) if "Date" in heading]
@@ -908,7 +909,7 @@ def write_staff(snapshot: Snapshot, path: Path) -> None:
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"] = f"Social care workforce snapshot as at {snapshot.date:%d/%m/%Y}"
     sheet["A3"] = f"Source: HR system export, run {run:%d/%m/%Y}"
-    _write_table(sheet, 5, STAFF_HEADINGS, snapshot.staff)
+    write_table(sheet, 5, STAFF_HEADINGS, snapshot.staff)
     total_row = 5 + len(snapshot.staff) + 1
     sheet.cell(row=total_row, column=1, value="Total").font = Font(bold=True)
     sheet.cell(row=total_row, column=2, value=snapshot.headcount).font = Font(bold=True)
@@ -936,7 +937,7 @@ def _staff_notes(snapshot_date: dt.date) -> list[str]:
 
 def write_simple_workbook(
     path: Path, sheet_title: str, headings: Sequence[str], rows: list[list[object]], stamp: dt.datetime,
-    title: str | None = None,
+    title: str | None = None, creator: str = "Wexcombe HR System",
 ) -> None:
     workbook = Workbook()
     sheet = workbook.active
@@ -946,8 +947,8 @@ def write_simple_workbook(
         sheet["A1"] = title
         sheet["A1"].font = Font(bold=True)
         first_row = 2
-    _write_table(sheet, first_row, headings, rows)
-    save_workbook(workbook, path, stamp)
+    write_table(sheet, first_row, headings, rows)
+    save_workbook(workbook, path, stamp, creator)
 
 
 def write_survey(rows: list[list[str]], path: Path) -> None:
