@@ -9,7 +9,8 @@ The table's columns:
 - metric: "M1".."M9"
 - item: what the row breaks down: the pay band for M1, the survey question for M6 and M7
   (the registry's question keys), "" otherwise
-- group: "bme", "white" or "unknown"
+- group: one of the groups of the figure set's comparison (`FigureSet.comparison`): "bme", "white" or
+  "unknown" for the race standards (ETHNICITY), "disabled", "non_disabled" or "not_declared" for disability
 - events: the people or events counted (appointed, entering disciplinary, leavers, staff
   in the band, senior managers, respondents answering yes)
 - base: who they are counted out of (shortlisted, headcount, average headcount,
@@ -23,7 +24,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from metrics.registry import GROUPS, METRICS
+from data_loaders.comparison import ETHNICITY, Comparison
+from metrics.registry import METRICS
 
 COUNT_COLUMNS: tuple[str, ...] = ("metric", "item", "group", "events", "base")
 
@@ -58,17 +60,18 @@ def empty_counts() -> pd.DataFrame:
     )
 
 
-def validate_counts(counts: pd.DataFrame) -> pd.DataFrame:
-    """Check a counts table has the agreed shape; return it with the agreed dtypes."""
+def validate_counts(counts: pd.DataFrame, comparison: Comparison = ETHNICITY) -> pd.DataFrame:
+    """Check a counts table has the agreed shape, its groups `comparison`'s; return it with the agreed dtypes."""
     missing = [c for c in COUNT_COLUMNS if c not in counts.columns]
     if missing:
         raise ValueError(f"counts table lacks columns {missing}")
     unknown_metrics = set(counts["metric"]) - set(METRICS)
     if unknown_metrics:
         raise ValueError(f"counts for unknown metrics {sorted(unknown_metrics)}")
-    unknown_groups = set(counts["group"]) - set(GROUPS)
+    unknown_groups = set(counts["group"]) - set(comparison.keys)
     if unknown_groups:
-        raise ValueError(f"counts for unknown groups {sorted(unknown_groups)}")
+        raise ValueError(f"counts for unknown groups {sorted(unknown_groups)}"
+                         + ("" if comparison is ETHNICITY else f" of the {comparison.key} comparison"))
     out = counts.loc[:, list(COUNT_COLUMNS)].astype(
         {"metric": "str", "item": "str", "group": "str", "events": "float64", "base": "float64"}
     )
@@ -109,6 +112,10 @@ class FigureSet:
     available: frozenset[str] = frozenset()
     # What the figures were filtered to ({"service": ["Adults"]}), for captions.
     filters: dict[str, list[str]] = field(default_factory=dict)
+    # Whose groups the counts are: the comparison of the standard they were counted for. The race standards'
+    # (ETHNICITY) unless said, so a counts template, a saved period and another organisation's figures read as
+    # they always have.
+    comparison: Comparison = ETHNICITY
 
     def for_metric(self, metric_id: str) -> pd.DataFrame:
         return self.counts[self.counts["metric"] == metric_id]

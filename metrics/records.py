@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from data_loaders.comparison import DISABILITY, ETHNICITY, Comparison
+from data_loaders.disability import classify_disability_groups
 from data_loaders.ethnicity import classify_groups
 from metrics import counting
 from metrics.counting.casework import REGULATED_TITLE
@@ -36,7 +38,7 @@ from metrics.counting.common import (
 )
 from metrics.counting.snapshot import NO_SENIOR_MANAGERS, order_bands, pay_bands, salary_band_positions
 from metrics.counts import FigureSet, Period, empty_counts
-from metrics.registry import GROUPS, METRICS
+from metrics.registry import GROUPS, METRICS, STANDARDS
 from metrics.settings import Settings
 
 # What the pages, the command line and the benchmarks import from here (some of it defined in metrics.counting).
@@ -139,17 +141,25 @@ def _latest_on_or_before(dates: pd.Series, today: dt.date) -> pd.Timestamp | Non
 _COUNTED_COLUMNS = counting.columns(METRICS.values())
 
 
-def _with_groups(frame: pd.DataFrame, settings: Settings, keep: frozenset[str]) -> pd.DataFrame:
+def _with_groups(frame: pd.DataFrame, settings: Settings, keep: frozenset[str],
+                 comparison: Comparison = ETHNICITY) -> pd.DataFrame:
+    """The frame with each person's group under `comparison`, from the column it is named by ("ethnicity",
+    "disability"): a person without one is in its unknown group."""
     if not set(frame.columns) <= keep:
         frame = frame.loc[:, [c for c in frame.columns if c in keep]]
-    if "ethnicity" not in frame.columns:
-        return frame.assign(group=groups(np.full(len(frame), UNKNOWN)), recognised=True)
-    classified = classify_groups(
-        frame["ethnicity"],
-        white_minorities_as_bme=settings.white_minorities_as_bme,
-        overrides=settings.ethnicity_overrides,
-        groups=GROUPS,
-    )
+    if comparison.key not in frame.columns:
+        return frame.assign(group=groups(np.full(len(frame), UNKNOWN), comparison), recognised=True)
+    if comparison is DISABILITY:
+        classified = classify_disability_groups(frame["disability"], groups=comparison.keys)
+    elif comparison is ETHNICITY:
+        classified = classify_groups(
+            frame["ethnicity"],
+            white_minorities_as_bme=settings.white_minorities_as_bme,
+            overrides=settings.ethnicity_overrides,
+            groups=GROUPS,
+        )
+    else:
+        raise ValueError(f"people cannot yet be put in groups by {comparison.key}: only by ethnicity or disability")
     return frame.assign(group=classified["group"], recognised=classified["recognised"])
 
 
@@ -158,13 +168,15 @@ def _take(values: pd.Series, rows: np.ndarray, index: pd.Index) -> pd.Series:
     return pd.Series(values.array.take(rows, allow_fill=True), index=index, name=values.name)
 
 
-def _attach_staff(events: pd.DataFrame, staff: pd.DataFrame | None, columns: set[str]) -> pd.DataFrame:
-    """Give event rows the person's ethnicity group, and the staff `columns` they lack (the
-    service, and whatever a filter needs).
+def _attach_staff(events: pd.DataFrame, staff: pd.DataFrame | None, columns: set[str],
+                  comparison: Comparison = ETHNICITY) -> pd.DataFrame:
+    """Give event rows the person's group (under `comparison`: by ethnicity or disability), and the staff
+    `columns` they lack (the service, and whatever a filter needs).
 
-    An event's own ethnicity, when written, wins; otherwise the staff record's is used. 'unmatched'
-    marks the events with an employee number that no staff record has.
+    An event's own ethnicity (disability), when written, wins; otherwise the staff record's is used.
+    'unmatched' marks the events with an employee number that no staff record has.
     """
+    own = comparison.key
     if staff is None or "employee_id" not in events.columns or "employee_id" not in staff.columns:
         return events
     rows = staff_rows(events["employee_id"], staff["employee_id"])
@@ -174,18 +186,18 @@ def _attach_staff(events: pd.DataFrame, staff: pd.DataFrame | None, columns: set
     for col in columns:
         if col in staff.columns and col not in events.columns:
             joined = joined.assign(**{col: _take(staff[col], rows, events.index)})
-    if "ethnicity" not in events.columns or events["ethnicity"].isna().all():
-        joined = joined.assign(
+    if own not in events.columns or events[own].isna().all():
+        joined = joined.assign(**{  # type: ignore[arg-type]
             # pandas-stubs' assign takes no NA scalar, though pandas spreads it down the column as any scalar.
-            ethnicity=_take(staff["ethnicity"], rows, events.index) if "ethnicity" in staff else pd.NA,  # type: ignore[arg-type]
-            group=groups(pick(group_codes(staff), rows, UNKNOWN)),
-            recognised=pick(staff["recognised"].to_numpy(dtype=bool), rows, True),
-        )
+            own: _take(staff[own], rows, events.index) if own in staff else pd.NA,
+            "group": groups(pick(group_codes(staff), rows, UNKNOWN), comparison),
+            "recognised": pick(staff["recognised"].to_numpy(dtype=bool), rows, True),
+        })
     else:
-        own = group_codes(events)
+        codes = group_codes(events)
         from_staff = pick(group_codes(staff), rows, -1)
         joined = joined.assign(
-            group=groups(np.where(events["ethnicity"].isna().to_numpy() & (from_staff >= 0), from_staff, own)),
+            group=groups(np.where(events[own].isna().to_numpy() & (from_staff >= 0), from_staff, codes), comparison),
         )
     return joined
 
@@ -253,15 +265,18 @@ def figures_from_records(
         notes.append(f"{assumed.sentence()} Set the period end to change it.")
     period = Period.twelve_months_to(end)
 
-    keep = _COUNTED_COLUMNS | set(filters)
+    # People are put in the groups of the standard's comparison, from the column it is named by.
+    comparison = STANDARDS[settings.standard].comparison
+    keep = _COUNTED_COLUMNS | {comparison.key} | set(filters)
     staff = datasets.get("staff")
     if staff is not None:
-        staff = _with_groups(staff, settings, keep)
+        staff = _with_groups(staff, settings, keep, comparison)
     frames: dict[str, pd.DataFrame] = {}
     for name, frame in datasets.items():
         if name == "staff":
             continue
-        frames[name] = _attach_staff(_with_groups(frame, settings, keep), staff, {"service", *filters})
+        frames[name] = _attach_staff(_with_groups(frame, settings, keep, comparison), staff, {"service", *filters},
+                                     comparison)
     if staff is not None:
         staff = _apply_filters("staff", staff, filters, notes)
     frames = {name: f for name, f in ((n, _apply_filters(n, f, filters, notes)) for n, f in frames.items())
@@ -276,7 +291,7 @@ def figures_from_records(
         bands = pay_bands(staff, current, settings)
 
     context = Context(period=period, settings=settings, notes=notes, staff=staff, frames=frames, current=current,
-                      bands=bands)
+                      bands=bands, comparison=comparison)
     counting.count(context, METRICS.values())
 
     counts = pd.DataFrame(context.rows) if context.rows else empty_counts()
@@ -288,6 +303,7 @@ def figures_from_records(
         notes=notes,
         available=frozenset(context.available),
         filters=filters,
+        comparison=comparison,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from data_loaders.comparison import ETHNICITY, Comparison
 
@@ -44,10 +44,11 @@ STANDARDS: dict[str, Standard] = {
 }
 DEFAULT_STANDARD = "sc-wres"
 
-# The groups every table of counts is kept in, in order (focus, reference, unknown), and the two compared.
-# One comparison serves every standard so far, so a table of counts (records counted, a counts template, a saved
-# period, another organisation's figures) reads the same under either; a standard comparing other groups will
-# need the counts to say whose groups they are.
+# The race standards' groups, in order (focus, reference, unknown), and the two compared: the groups of a table
+# of counts that does not say whose groups it holds (a counts template, a saved period, another organisation's
+# figures). A FigureSet says whose groups its counts are (FigureSet.comparison); results, publication and the
+# command line's JSON take the groups from it, so a standard comparing other groups (disability) is counted and
+# computed over its own.
 COMPARISON: Comparison = STANDARDS[DEFAULT_STANDARD].comparison
 GROUPS: tuple[str, ...] = COMPARISON.keys
 KNOWN_GROUPS: tuple[str, ...] = COMPARISON.known
@@ -129,20 +130,21 @@ class MetricDefinition:
                                                           ("before", before))}
         return self.counted.format(**days)
 
-    def numerator_group(self, standard: str) -> Group:
-        return self.numerator[standard]
+    def numerator_group(self, standard: str) -> str:
+        """The group whose rate is on top of the ratio under `standard`: the one `numerator` names, else the
+        standard's focus group (a standard of another comparison, whose groups `numerator` does not name)."""
+        return self.numerator.get(standard) or STANDARDS[standard].comparison.focus.key
 
-    def denominator_group(self, standard: str) -> Group:
+    def denominator_group(self, standard: str) -> str:
         """The other of the two groups the standard compares."""
-        # The comparison's keys are the Group literals (tests/test_comparison.py checks that they agree).
-        return cast(Group, STANDARDS[standard].comparison.other(self.numerator[standard]))
+        return STANDARDS[standard].comparison.other(self.numerator_group(standard))
 
     def adverse_if_ratio(self, standard: str) -> Direction | None:
         """Whether a high or a low ratio is adverse to the focus group (the minority-ethnic group) under
         `standard`."""
         if self.adverse_if_bme_rate is None:
             return None
-        if self.numerator[standard] == STANDARDS[standard].comparison.focus.key:
+        if self.numerator_group(standard) == STANDARDS[standard].comparison.focus.key:
             return self.adverse_if_bme_rate
         return "higher" if self.adverse_if_bme_rate == "lower" else "lower"
 

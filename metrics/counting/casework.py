@@ -71,7 +71,8 @@ def count_casework(context: Context, definition: MetricDefinition) -> None:
     if definition.counting.only:
         events = ONLY[definition.counting.only](events, notes)
     _note_not_in_post(definition, events, staff, base, context.period, notes)
-    context.add(definition.id, _people_with_events(events, per_group(group_codes(staff), base), notes, definition),
+    context.add(definition.id, _people_with_events(events, per_group(group_codes(staff), base), notes, definition,
+                                                    context),
                 [(staff, base)])
 
 
@@ -198,7 +199,7 @@ def _matched_events(name: str, definition: MetricDefinition, events: pd.DataFram
 
 
 def _people_with_events(events: pd.DataFrame, base_counts: np.ndarray, notes: list[str],
-                        definition: MetricDefinition) -> dict[str, tuple[float, float]]:
+                        definition: MetricDefinition, context: Context) -> dict[str, tuple[float, float]]:
     """People (not cases or courses) with at least one event, by group, over the headcount.
 
     Events tied to an employee number count each person once, whether or not they are still
@@ -211,9 +212,9 @@ def _people_with_events(events: pd.DataFrame, base_counts: np.ndarray, notes: li
         first = ids.isna().to_numpy() | ~ids.duplicated(keep="first").to_numpy()
     else:
         first = None
-    counts = counted(per_group(group_codes(events), first), base_counts)
+    counts = counted(per_group(group_codes(events), first), base_counts, context.comparison)
     say_over_100(definition, counts, "in post at the period end (people who left during the year, and cases "
-                 "with no employee number, still count)", notes)
+                 "with no employee number, still count)", notes, context.comparison)
     return counts
 
 

@@ -1,7 +1,8 @@
 """What every counter shares: the context figures_from_records prepares, and the arithmetic on groups,
 rows and dates that counting is made of.
 
-Every frame counted carries 'group' (categorical, GROUP_DTYPE) and 'recognised' (bool); counting works
+Every frame counted carries 'group' (categorical, the comparison's groups in order: group_dtype) and
+'recognised' (bool); counting works
 on the group codes and on row masks (numpy arrays), so a 1.6-million-row staff frame is never copied to
 count a subset of it.
 """
@@ -15,12 +16,20 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from data_loaders.comparison import ETHNICITY, Comparison
 from metrics.counts import DataQuality, Period
 from metrics.registry import COMPARISON, GROUPS, MetricDefinition
 from metrics.settings import Settings
 
 GROUP_DTYPE = pd.CategoricalDtype(list(GROUPS))
+# A group's code is its place in its comparison's groups (focus, reference, unknown), whichever the comparison:
+# the unknown group is always the last.
 UNKNOWN = GROUPS.index(COMPARISON.unknown.key)
+
+
+def group_dtype(comparison: Comparison) -> pd.CategoricalDtype:
+    """The 'group' column's dtype under `comparison`: its groups in order."""
+    return GROUP_DTYPE if comparison is ETHNICITY else pd.CategoricalDtype(list(comparison.keys))
 
 # A row mask: True for the rows counted.
 Rows = np.ndarray
@@ -76,6 +85,8 @@ class Context:
     rows: list[dict] = field(default_factory=list)
     quality: dict[str, DataQuality] = field(default_factory=dict)
     available: set[str] = field(default_factory=set)
+    # Whose groups people are counted in: the standard's (ETHNICITY for the race standards).
+    comparison: Comparison = ETHNICITY
 
     def add(self, metric: str, per_group: Mapping[str, tuple[float, float]], base_rows: QualityRows,
             item: str = "") -> None:
@@ -83,11 +94,11 @@ class Context:
         its data quality is of the first rows added."""
         self.rows.extend(
             {"metric": metric, "item": item, "group": g, "events": per_group[g][0], "base": per_group[g][1]}
-            for g in GROUPS
+            for g in self.comparison.keys
         )
         self.available.add(metric)
         if metric not in self.quality:
-            self.quality[metric] = quality(base_rows)
+            self.quality[metric] = quality(base_rows, self.comparison)
 
 
 # --- Groups ---------------------------------------------------------------------------------------
@@ -98,28 +109,28 @@ def group_codes(frame: pd.DataFrame) -> np.ndarray:
 
 
 def per_group(codes: np.ndarray, rows: Rows | None = None) -> np.ndarray:
-    """Rows of each group (in GROUPS order) among `rows` (all rows when None)."""
+    """Rows of each group (in the order of the comparison's groups) among `rows` (all rows when None)."""
     # Three comparisons of small integers beat selecting the rows and counting them.
     return np.array([np.count_nonzero(codes == g if rows is None else (codes == g) & rows)
                      for g in range(len(GROUPS))])
 
 
-def counted(events: np.ndarray, base: np.ndarray) -> dict[str, tuple[float, float]]:
-    return {g: (float(events[i]), float(base[i])) for i, g in enumerate(GROUPS)}
+def counted(events: np.ndarray, base: np.ndarray, comparison: Comparison = ETHNICITY) -> dict[str, tuple[float, float]]:
+    return {g: (float(events[i]), float(base[i])) for i, g in enumerate(comparison.keys)}
 
 
-def groups(codes: np.ndarray) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes.astype(np.int8, copy=False), dtype=GROUP_DTYPE)
+def groups(codes: np.ndarray, comparison: Comparison = ETHNICITY) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes.astype(np.int8, copy=False), dtype=group_dtype(comparison))
 
 
 def say_over_100(definition: MetricDefinition, counts: Mapping[str, tuple[float, float]], why: str,
-                 notes: list[str]) -> None:
+                 notes: list[str], comparison: Comparison = ETHNICITY) -> None:
     """Say in words where a group's rate is over 100%, rather than cap it: a capped rate is a figure
     the data does not give, and the reader would not know."""
-    for g in GROUPS:
+    for g in comparison.keys:
         n_events, n_base = counts[g]
         if n_events > n_base:
-            notes.append(f"Metric {definition.number}: {n_events:,.0f} {COMPARISON.adjective(g)} people are counted "
+            notes.append(f"Metric {definition.number}: {n_events:,.0f} {comparison.adjective(g)} people are counted "
                          f"under '{definition.events_label}', more than the {n_base:,.0f} {why}, so their "
                          "rate is over 100%; it is shown as it is, not capped.")
 
@@ -127,21 +138,24 @@ def say_over_100(definition: MetricDefinition, counts: Mapping[str, tuple[float,
 # --- Data quality ---------------------------------------------------------------------------------
 
 
-def quality(parts: QualityRows) -> DataQuality:
+def quality(parts: QualityRows, comparison: Comparison = ETHNICITY) -> DataQuality:
+    """How many of the rows are in the unknown group, and the labels (of the column people are grouped by:
+    ethnicity, disability) that matched no known spelling."""
     total = unknown = 0
     unrecognised: dict[str, int] = {}
     for frame, rows in parts:
         unknown_rows = group_codes(frame) == UNKNOWN
         total += len(frame) if rows is None else int(np.count_nonzero(rows))
         unknown += int(np.count_nonzero(unknown_rows if rows is None else unknown_rows & rows))
-        if "ethnicity" in frame.columns:
-            _count_unrecognised(frame, rows, unrecognised)
+        if comparison.key in frame.columns:
+            _count_unrecognised(frame, rows, unrecognised, comparison.key)
     # Most frequent first; labels as often seen keep the order they first appear in.
     return DataQuality(total=total, unknown=unknown,
                        unrecognised=dict(sorted(unrecognised.items(), key=lambda item: -item[1])))
 
 
-def _count_unrecognised(frame: pd.DataFrame, rows: Rows | None, into: dict[str, int]) -> None:
+def _count_unrecognised(frame: pd.DataFrame, rows: Rows | None, into: dict[str, int],
+                        column: str = "ethnicity") -> None:
     """Add the rows' unrecognised labels (stripped) to `into`, in order of first appearance, counting
     per distinct label rather than per row."""
     mask = ~frame["recognised"].to_numpy(dtype=bool)
@@ -149,7 +163,7 @@ def _count_unrecognised(frame: pd.DataFrame, rows: Rows | None, into: dict[str, 
         mask &= rows
     if not mask.any():
         return
-    codes, distinct = distinct_values(frame["ethnicity"][mask])
+    codes, distinct = distinct_values(frame[column][mask])
     codes = codes[codes >= 0]
     rows_per_label = np.bincount(codes, minlength=len(distinct))
     for code in pd.unique(codes):

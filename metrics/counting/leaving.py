@@ -62,9 +62,10 @@ def count_leaving(context: Context, definition: MetricDefinition) -> None:
     starting = per_group(codes, start_in_post) + extra_start_groups
     ending = per_group(codes, end_in_post)
     leaving = per_group(codes, left) + extra_groups
-    counts = {g: (float(leaving[i]), (float(starting[i]) + float(ending[i])) / 2) for i, g in enumerate(GROUPS)}
+    counts = {g: (float(leaving[i]), (float(starting[i]) + float(ending[i])) / 2)
+              for i, g in enumerate(context.comparison.keys)}
     say_over_100(definition, counts, "of the average headcount (leavers are counted over the average of the "
-                 "headcounts at the start and end of the year, not out of it)", notes)
+                 "headcounts at the start and end of the year, not out of it)", notes, context.comparison)
     if sum(events for events, _ in counts.values()) == 0 and leavers is None:
         notes.append(f"No leave dates fall in the period, so metric {definition.number} shows no leavers; if leavers "
                      "are kept in a separate list, add it as the leavers dataset.")

@@ -17,7 +17,7 @@ def count_selection(context: Context, definition: MetricDefinition) -> None:
     codes = group_codes(applicants)
     shortlisted = within & flag(applicants["shortlisted"])
     appointed = shortlisted & flag(applicants["appointed"]) if "appointed" in applicants.columns else shortlisted
-    context.add(definition.id, counted(per_group(codes, appointed), per_group(codes, shortlisted)),
+    context.add(definition.id, counted(per_group(codes, appointed), per_group(codes, shortlisted), context.comparison),
                 [(applicants, shortlisted)])
     withdrawn = int((within & applicants["shortlisted"].isna().to_numpy()).sum())
     if withdrawn:

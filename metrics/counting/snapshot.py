@@ -131,7 +131,8 @@ def count_pay_bands(context: Context, definition: MetricDefinition) -> None:
 
     position = {name: code for code, name in enumerate(names)}
     for band in order_bands([names[code] for code in present], settings, medians if has_salary else None):
-        context.add(definition.id, counted(in_band[position[band]], group_totals), [(staff, people)], item=str(band))
+        context.add(definition.id, counted(in_band[position[band]], group_totals, context.comparison),
+                    [(staff, people)], item=str(band))
 
 
 def count_senior_managers(context: Context, definition: MetricDefinition) -> None:
@@ -157,4 +158,5 @@ def count_senior_managers(context: Context, definition: MetricDefinition) -> Non
     else:
         return
     groups = group_codes(staff)
-    context.add(definition.id, counted(per_group(groups, senior), per_group(groups, current)), [(staff, current)])
+    context.add(definition.id, counted(per_group(groups, senior), per_group(groups, current), context.comparison),
+                [(staff, current)])

@@ -16,5 +16,5 @@ def count_survey(context: Context, definition: MetricDefinition) -> None:
             continue
         answered = survey[question.column].notna().to_numpy()
         yes = answered & flag(survey[question.column])
-        context.add(definition.id, counted(per_group(codes, yes), per_group(codes, answered)), [(survey, answered)],
-                    item=question.key)
+        context.add(definition.id, counted(per_group(codes, yes), per_group(codes, answered), context.comparison),
+                    [(survey, answered)], item=question.key)
