@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from data_loaders.comparison import Comparison
 from metrics.counts import Period
 from metrics.formatting import POINTS
-from metrics.registry import GROUPS
 from metrics.results import BandRow, MetricResult
 from metrics.stats import NO_DATA, status_words
 
@@ -33,15 +33,16 @@ def _groups(result: MetricResult) -> dict[str, dict[str, Any]]:
     }
 
 
-def _band(row: BandRow, name: str | None) -> dict[str, Any]:
+def _band(row: BandRow, name: str | None, comparison: Comparison) -> dict[str, Any]:
     out: dict[str, Any] = {} if name is None else {"band": name}
-    for g in GROUPS:
+    for g in comparison.keys:
         out[g] = _count(row.counts[g])
-    for g in GROUPS:
+    for g in comparison.keys:
         out[f"{g}_pct"] = _round(row.pct[g])
-    # The minority-ethnic share of those whose ethnicity is known (metrics.results.known_share): the share the
-    # sentence gives; the three above are the band's make-up, unknown included.
-    out["bme_pct_of_known"] = _round(row.known_pct)
+    # The minority-ethnic (focus group's) share of those whose group is known (metrics.results.known_share): the
+    # share the sentence gives; the three above are the band's make-up, unknown included. "bme_pct_of_known" for
+    # the race standards, as always; "disabled_pct_of_known" for disability.
+    out[f"{comparison.focus.key}_pct_of_known"] = _round(row.known_pct)
     return out
 
 
@@ -67,8 +68,8 @@ def result_to_dict(result: MetricResult, period: Period | None = None) -> dict[s
         "ci": _ci(result.ci),
     }
     if d.kind == "distribution":
-        out["bands"] = [_band(b, b.band) for b in result.bands]
-        out["overall"] = _band(result.overall, None) if result.overall else None
+        out["bands"] = [_band(b, b.band, result.comparison) for b in result.bands]
+        out["overall"] = _band(result.overall, None, result.comparison) if result.overall else None
     elif result.groups:
         out["groups"] = _groups(result)
     if d.kind == "survey" and result.questions:
@@ -78,8 +79,10 @@ def result_to_dict(result: MetricResult, period: Period | None = None) -> dict[s
         # Value, interval and status are all in percentage points (metrics.results.representation_ratio);
         # the relative likelihood of being a senior manager is given for reference, without a status of its own.
         out["unit"] = POINTS
-        out["senior_bme_pct"] = _round(result.senior_pct)
-        out["workforce_bme_pct"] = _round(result.workforce_pct)
+        # The focus group's shares: "senior_bme_pct" under the race standards, "senior_disabled_pct" for disability.
+        focus = result.comparison.focus.key
+        out[f"senior_{focus}_pct"] = _round(result.senior_pct)
+        out[f"workforce_{focus}_pct"] = _round(result.workforce_pct)
         ratio = result.ratio
         out["relative_likelihood"] = None if ratio is None else {"value": _round(ratio.value), "ci": _ci(ratio.ci)}
     if result.hidden:

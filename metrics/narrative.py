@@ -72,10 +72,11 @@ def _total(counts: list[float | None]) -> float | None:
 
 
 def _both(result: MetricResult) -> float | None:
-    """The minority-ethnic and white groups' events together; None when a group is missing or a count withheld."""
-    if not all(g in result.groups for g in ("bme", "white")):
+    """The two compared groups' events together (minority-ethnic and white); None when a group is missing or a
+    count withheld."""
+    if not all(g in result.groups for g in result.comparison.known):
         return None
-    return _total([result.groups[g].events for g in ("bme", "white")])
+    return _total([result.groups[g].events for g in result.comparison.known])
 
 
 def _ratio_value(result: MetricResult) -> float:
@@ -125,7 +126,7 @@ def _comparison(result: MetricResult, settings: Settings) -> str:
         sentence += "; no interval can be given because one group had none."
     low, high = settings.adverse_range
     sentence += " " + status_sentence(ratio.status, ratio.ci, f"the {low:.2f} to {high:.2f} range", settings)
-    events = _total([result.groups[g].events for g in ("bme", "white")])
+    events = _total([result.groups[g].events for g in result.comparison.known])
     if events is not None and events < settings.min_group_size:
         sentence += (f" With only {number(events)} {d.events_label.lower()} in all, treat this as a "
                      "prompt to look closer, not a finding.")
@@ -238,7 +239,8 @@ def _pay_bands(result: MetricResult, settings: Settings) -> str:
     if overall is None or share is None:
         return "The pay band figures are withheld from publication because some counts are too small."
     sentence = f"{_cap(bme)} staff are {share}"
-    bme_count, white_count = overall.counts["bme"], overall.counts["white"]
+    focus, reference = result.comparison.known
+    bme_count, white_count = overall.counts[focus], overall.counts[reference]
     if bme_count is not None and white_count is not None:
         # The two published counts it is made of (a sum of them would be a figure the pack does not show).
         sentence += f" ({number(bme_count)} {bme} and {number(white_count)} white)"

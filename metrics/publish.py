@@ -19,7 +19,6 @@ from metrics import stats
 from metrics.counts import DataQuality
 from metrics.disclosure import DisclosureModel, protect
 from metrics.narrative import listed, sentence_for
-from metrics.registry import GROUPS
 from metrics.results import BandRow, GroupFigures, MetricResult, known_share, ratio_for, representation_ratio
 from metrics.settings import Settings
 
@@ -78,28 +77,30 @@ class _Builder:
         return self.model.variable((self.scope, *name), value)
 
     def _bands(self, result: MetricResult) -> None:
-        metric = result.id
-        columns: dict[str, dict[int, float]] = {g: {} for g in GROUPS}
+        metric, comparison = result.id, result.comparison
+        groups = comparison.keys
+        columns: dict[str, dict[int, float]] = {g: {} for g in groups}
         for row in result.bands:
             row_terms: dict[int, float] = {}
-            for g in GROUPS:
+            for g in groups:
                 index = self.variable(("staff", row.band, g), row.counts[g] or 0.0)
                 self.cell(_key(metric, row.band, g), {index: 1.0})
                 row_terms[index] = 1.0
                 columns[g][index] = 1.0
             self.cell(_key(metric, row.band, TOTAL), row_terms)
-            self.line(_key(metric, row.band, TOTAL), [_key(metric, row.band, g) for g in GROUPS])
+            self.line(_key(metric, row.band, TOTAL), [_key(metric, row.band, g) for g in groups])
         every: dict[int, float] = {}
-        for g in GROUPS:
+        for g in groups:
             self.cell(_key(metric, "overall", g), columns[g])
             every |= columns[g]
             self.staff[g] = columns[g]
         self.cell(_key(metric, "overall", TOTAL), every)
-        for g in GROUPS:
+        for g in groups:
             self.line(_key(metric, "overall", g), [_key(metric, row.band, g) for row in result.bands])
-        self.line(_key(metric, "overall", TOTAL), [_key(metric, "overall", g) for g in GROUPS])
+        self.line(_key(metric, "overall", TOTAL), [_key(metric, "overall", g) for g in groups])
         self.cell(_key(metric, "quality", TOTAL), every)
-        self.cell(_key(metric, "quality", "unknown"), columns["unknown"])
+        # The data-quality line's unknown count (its key says "unknown" whatever the comparison calls the group).
+        self.cell(_key(metric, "quality", "unknown"), columns[comparison.unknown.key])
 
     def _base_terms(self, result: MetricResult, group: str, base: float) -> dict[int, float]:
         model, population = self.model, result.definition.population
@@ -121,7 +122,7 @@ class _Builder:
         """The cells of one group table; returns the sums of everyone's and the unknown group's bases."""
         model, metric = self.model, result.id
         bases: dict[str, dict[int, float]] = {}
-        for g in GROUPS:
+        for g in result.comparison.keys:
             group = figures.groups[g]
             base = self._base_terms(result, g, group.base or 0.0)
             bases[g] = base
@@ -140,8 +141,9 @@ class _Builder:
             for index, c in terms.items():
                 everyone[index] = everyone.get(index, 0.0) + c
         self.cell(_key(metric, question, "base", TOTAL), everyone)
-        self.line(_key(metric, question, "base", TOTAL), [_key(metric, question, g, "base") for g in GROUPS])
-        return everyone, bases["unknown"]
+        self.line(_key(metric, question, "base", TOTAL),
+                  [_key(metric, question, g, "base") for g in result.comparison.keys])
+        return everyone, bases[result.comparison.unknown.key]
 
     def quality(self, result: MetricResult, question: str | None, quality: DataQuality,
                 tables: list[tuple[dict[int, float], dict[int, float]]]) -> None:
@@ -167,9 +169,10 @@ def band_runs(result: MetricResult, threshold: int) -> list[list[str]]:
     cells, and it keeps the finding a board exists to see (how many senior staff are minority-ethnic) where
     withholding would hide it."""
     counts = {row.band: row.counts for row in result.bands}
+    groups = result.comparison.keys
 
     def safe(run: list[str]) -> bool:
-        return all(v == 0 or v >= threshold for v in (sum(counts[b][g] or 0.0 for b in run) for g in GROUPS))
+        return all(v == 0 or v >= threshold for v in (sum(counts[b][g] or 0.0 for b in run) for g in groups))
 
     runs: list[list[str]] = []
     current: list[str] = []
@@ -199,6 +202,7 @@ def combine_bands(result: MetricResult, runs: list[list[str]]) -> MetricResult:
     if result.definition.kind != "distribution" or all(len(run) == 1 for run in runs):
         return result
     by_band = {row.band: row for row in result.bands}
+    comparison = result.comparison
     rows: list[BandRow] = []
     said: list[str] = []
     for run in runs:
@@ -208,10 +212,11 @@ def combine_bands(result: MetricResult, runs: list[list[str]]) -> MetricResult:
         if len(run) == 1:
             rows.append(present[0])
             continue
-        counts = {g: sum(row.counts[g] or 0.0 for row in present) for g in GROUPS}
+        counts = {g: sum(row.counts[g] or 0.0 for row in present) for g in comparison.keys}
         total = sum(counts.values())
-        pct: dict[str, float | None] = {g: 100 * counts[g] / total if total else None for g in GROUPS}
-        rows.append(BandRow(_run_name(run), dict(counts), pct, total, known_share(counts["bme"], counts["white"])))
+        pct: dict[str, float | None] = {g: 100 * counts[g] / total if total else None for g in comparison.keys}
+        rows.append(BandRow(_run_name(run), dict(counts), pct, total,
+                            known_share(counts[comparison.focus.key], counts[comparison.reference.key])))
         said.append(f"{listed(run)} are shown together as {_run_name(run)}")
     return replace(result, bands=tuple(rows), combined=tuple(said))
 
@@ -255,7 +260,7 @@ def _publish_groups(result: MetricResult, settings: Settings, hidden: frozenset[
     metric = result.id
     groups: dict[str, GroupFigures] = {}
     withheld: set[str] = set()
-    for g in GROUPS:
+    for g in result.comparison.keys:
         figures = result.groups[g]
         events_hidden = _key(metric, question, g, "events") in hidden
         base_hidden = _key(metric, question, g, "base") in hidden
@@ -276,8 +281,9 @@ def _publish_groups(result: MetricResult, settings: Settings, hidden: frozenset[
 
 def _representation(published: MetricResult, result: MetricResult, groups: dict[str, GroupFigures],
                     settings: Settings) -> MetricResult:
-    senior_hidden = groups["bme"].events is None or groups["white"].events is None
-    workforce_hidden = groups["bme"].base is None or groups["white"].base is None
+    focus, reference = (groups[g] for g in result.comparison.known)
+    senior_hidden = focus.events is None or reference.events is None
+    workforce_hidden = focus.base is None or reference.base is None
     hide_value = senior_hidden or workforce_hidden
     value = None if hide_value else result.value
     ci = None if hide_value else result.ci
@@ -295,16 +301,19 @@ def _representation(published: MetricResult, result: MetricResult, groups: dict[
 
 
 def _publish_bands(result: MetricResult, hidden: frozenset[str]) -> MetricResult:
-    metric = result.id
+    metric, comparison = result.id, result.comparison
+    groups = comparison.keys
 
     def row(band: BandRow, name: str) -> tuple[BandRow, set[str]]:
-        cells = {g: None if _key(metric, name, g) in hidden else band.counts[g] for g in GROUPS}
+        cells = {g: None if _key(metric, name, g) in hidden else band.counts[g] for g in groups}
         total_hidden = _key(metric, name, TOTAL) in hidden
-        pct = {g: None if cells[g] is None or total_hidden else _whole(band.pct[g]) for g in GROUPS}
-        # Withheld whenever the band's minority-ethnic percentage or a count it rests on is: nothing new is shown.
-        known = None if pct["bme"] is None or cells["white"] is None else _whole(band.known_pct)
+        pct = {g: None if cells[g] is None or total_hidden else _whole(band.pct[g]) for g in groups}
+        # Withheld whenever the band's minority-ethnic (focus group's) percentage or a count it rests on is: nothing
+        # new is shown.
+        known = (None if pct[comparison.focus.key] is None or cells[comparison.reference.key] is None
+                 else _whole(band.known_pct))
         return (BandRow(band.band, cells, pct, None if total_hidden else band.total, known),
-                {f"{band.band}.{g}" for g in GROUPS if cells[g] is None})
+                {f"{band.band}.{g}" for g in groups if cells[g] is None})
 
     bands, withheld = [], set()
     for band in result.bands:
@@ -323,7 +332,7 @@ def _less(whole: float | None, parts: list[float | None]) -> float:
 def _rest_groups(whole: MetricResult, parts: list[MetricResult]) -> dict[str, GroupFigures]:
     return {g: GroupFigures(_less(whole.groups[g].events, [p.groups[g].events for p in parts]),
                             _less(whole.groups[g].base, [p.groups[g].base for p in parts]), None)
-            for g in GROUPS}
+            for g in whole.comparison.keys}
 
 
 def _rest_quality(whole: DataQuality, parts: list[DataQuality]) -> DataQuality:
@@ -340,9 +349,10 @@ def _rest(whole: MetricResult, parts: list[MetricResult]) -> MetricResult | None
     quality = _rest_quality(whole.quality, [p.quality for p in parts])
     if whole.definition.kind == "distribution":
         by_band = [{row.band: row for row in p.bands} for p in parts]
+        keys = whole.comparison.keys
         bands = tuple(BandRow(row.band, {g: _less(row.counts[g], [b[row.band].counts[g] for b in by_band
-                                                                  if row.band in b]) for g in GROUPS},
-                              dict.fromkeys(GROUPS)) for row in whole.bands)
+                                                                  if row.band in b]) for g in keys},
+                              dict.fromkeys(keys)) for row in whole.bands)
         if any(set(b) - {row.band for row in whole.bands} for b in by_band):
             return None
         rest = replace(whole, bands=bands, quality=quality)

@@ -7,9 +7,10 @@ from typing import Any
 
 import pandas as pd
 
+from data_loaders.comparison import Comparison
 from metrics import stats
 from metrics.counts import DataQuality, FigureSet
-from metrics.registry import GROUPS, KNOWN_GROUPS, METRICS, STANDARDS, MetricDefinition
+from metrics.registry import METRICS, STANDARDS, MetricDefinition
 from metrics.settings import Settings
 
 
@@ -83,6 +84,11 @@ class MetricResult:
     def id(self) -> str:
         return self.definition.id
 
+    @property
+    def comparison(self) -> Comparison:
+        """Whose groups its figures are: its standard's comparison."""
+        return STANDARDS[self.standard].comparison
+
 
 def known_share(bme: float | None, white: float | None) -> float | None:
     """The minority-ethnic share, %, of the people whose ethnicity is known: bme / (bme + white).
@@ -116,10 +122,10 @@ def _sums(keys: Any, numbers: Any) -> dict[Any, float]:
     return out
 
 
-def _group_figures(frame: pd.DataFrame) -> dict[str, GroupFigures]:
+def _group_figures(frame: pd.DataFrame, comparison: Comparison) -> dict[str, GroupFigures]:
     events, base = _sums(frame["group"], frame["events"]), _sums(frame["group"], frame["base"])
     return {g: GroupFigures(events.get(g, 0.0), base.get(g, 0.0), stats.rate(events.get(g, 0.0), base.get(g, 0.0)))
-            for g in GROUPS}
+            for g in comparison.keys}
 
 
 def ratio_for(definition: MetricDefinition, groups: dict[str, GroupFigures], settings: Settings) -> Ratio:
@@ -129,12 +135,12 @@ def ratio_for(definition: MetricDefinition, groups: dict[str, GroupFigures], set
     label = {g: comparison.noun(g, settings.bme_label) for g in comparison.known}
     # (events, base) of each group; a count withheld by the publication rule (None) leaves no ratio.
     known: dict[str, tuple[float, float]] = {}
-    for g in KNOWN_GROUPS:
+    for g in comparison.known:
         events, base = groups[g].events, groups[g].base
         if base is None or events is None:
             return Ratio(None, None, stats.WITHHELD, WITHHELD_REASON)
         known[g] = (events, base)
-    small = [g for g in KNOWN_GROUPS if known[g][1] < settings.min_group_size]
+    small = [g for g in comparison.known if known[g][1] < settings.min_group_size]
     if small:
         names = " and ".join(f"{known[g][1]:,.0f} {label[g]}" for g in small)
         return Ratio(None, None, stats.INSUFFICIENT,
@@ -160,9 +166,13 @@ def _no_data(definition: MetricDefinition, settings: Settings) -> MetricResult:
     return MetricResult(definition, settings.standard, stats.NO_DATA)
 
 
+def _comparison(settings: Settings) -> Comparison:
+    return STANDARDS[settings.standard].comparison
+
+
 def _relative_likelihood(definition: MetricDefinition, counts: pd.DataFrame, settings: Settings,
                          quality: DataQuality) -> MetricResult:
-    groups = _group_figures(counts)
+    groups = _group_figures(counts, _comparison(settings))
     ratio = ratio_for(definition, groups, settings)
     return MetricResult(definition, settings.standard, ratio.status, ratio.value, ratio.ci, groups, ratio,
                         quality=quality)
@@ -189,27 +199,31 @@ def _survey(definition: MetricDefinition, counts: pd.DataFrame, settings: Settin
 
 def _pay_bands(definition: MetricDefinition, counts: pd.DataFrame, settings: Settings,
                quality: DataQuality) -> MetricResult:
+    comparison = _comparison(settings)
     per_band = _sums(zip(counts["item"], counts["group"], strict=True), counts["events"])
-    bands = [_band_row(str(band), {g: per_band.get((band, g), 0.0) for g in GROUPS})
+    bands = [_band_row(str(band), {g: per_band.get((band, g), 0.0) for g in comparison.keys}, comparison)
              for band in dict.fromkeys(counts["item"])]  # in the order the bands come
     per_group = _sums(counts["group"], counts["events"])
-    totals: dict[str, float | None] = {g: per_group.get(g, 0.0) for g in GROUPS}
+    totals: dict[str, float | None] = {g: per_group.get(g, 0.0) for g in comparison.keys}
     return MetricResult(definition, settings.standard, stats.DESCRIPTIVE, bands=tuple(bands),
-                        overall=_band_row("All staff", totals), quality=quality)
+                        overall=_band_row("All staff", totals, comparison), quality=quality)
 
 
-def _band_row(band: str, by_group: dict[str, float | None]) -> BandRow:
+def _band_row(band: str, by_group: dict[str, float | None], comparison: Comparison) -> BandRow:
     if any(v is None for v in by_group.values()):
-        return BandRow(band, by_group, {g: None for g in GROUPS})
+        return BandRow(band, by_group, {g: None for g in comparison.keys})
     total = sum(by_group.values())  # type: ignore[arg-type]
-    pct = {g: (100.0 * by_group[g] / total if total else None) for g in GROUPS}  # type: ignore[operator]
-    return BandRow(band, by_group, pct, total, known_share(by_group["bme"], by_group["white"]))
+    pct = {g: (100.0 * by_group[g] / total if total else None) for g in comparison.keys}  # type: ignore[operator]
+    return BandRow(band, by_group, pct, total,
+                   known_share(by_group[comparison.focus.key], by_group[comparison.reference.key]))
 
 
 def _representation(definition: MetricDefinition, counts: pd.DataFrame, settings: Settings,
                     quality: DataQuality) -> MetricResult:
-    groups = _group_figures(counts)
-    bme, white = groups["bme"], groups["white"]
+    comparison = _comparison(settings)
+    groups = _group_figures(counts, comparison)
+    # The focus and reference groups: minority-ethnic and white staff under the race standards.
+    bme, white = groups[comparison.focus.key], groups[comparison.reference.key]
     # Straight from the counts, every figure is a number (0.0 for a group with no rows): only the
     # publication rule (metrics.publish) withholds one, later.
     assert bme.events is not None and bme.base is not None and white.events is not None and white.base is not None
@@ -267,8 +281,14 @@ _BY_KIND = {
 
 
 def compute_results(figures: FigureSet, settings: Settings = Settings()) -> dict[str, MetricResult]:
-    """Every metric of the registry, in order; those without data have status "no data"."""
+    """Every metric of the registry, in order; those without data have status "no data". The figures must be
+    counted in the groups of the settings' standard (FigureSet.comparison)."""
     from metrics.narrative import sentence_for
+
+    expected = _comparison(settings)
+    if figures.comparison != expected:
+        raise ValueError(f"these figures are counted by {figures.comparison.key}, but the "
+                         f"{STANDARDS[settings.standard].name} compares groups by {expected.key}")
 
     results: dict[str, MetricResult] = {}
     for metric_id, definition in METRICS.items():
