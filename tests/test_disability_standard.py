@@ -1,0 +1,117 @@
+"""A standard comparing disabled with non-disabled staff, counted, computed, published and serialised over its own
+groups (issue 20, step 3: the comparison travels with the counts). The standard is a test's own, registered only
+while the test runs: the user-visible WDES is another step's."""
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+
+from commands.serialise import result_to_dict
+from data_loaders.comparison import DISABILITY, ETHNICITY
+from metrics import registry
+from metrics.counts import validate_counts
+from metrics.publish import publish
+from metrics.records import figures_from_records
+from metrics.registry import Standard
+from metrics.results import compute_results
+from metrics.settings import Settings
+from metrics.stats import WITHHELD
+from storage.figure_sets import checked_counts
+
+STANDARD = "test-wdes"
+
+
+@pytest.fixture
+def settings(monkeypatch):
+    monkeypatch.setitem(registry.STANDARDS, STANDARD,
+                        Standard(STANDARD, "Test WDES", "A disability standard for tests", DISABILITY))
+    return Settings(standard=STANDARD, period_end=dt.date(2026, 3, 31))
+
+
+def _records():
+    """40 disabled, 160 non-disabled and 20 not declared staff in post (10 blank, 10 "Prefer not to say"), every one
+    of them given an ethnicity too (which this standard must ignore); disciplinary cases for 4 disabled and 8
+    non-disabled people in the year, one of them with two cases."""
+    labels = ["Yes"] * 40 + ["No"] * 160 + [None] * 10 + ["Prefer not to say"] * 10
+    staff = pd.DataFrame({
+        "employee_id": [f"E{i:03d}" for i in range(len(labels))],
+        "disability": pd.array(labels, dtype="str"),
+        "ethnicity": ["Indian"] * 100 + ["White British"] * 120,
+        "start_date": pd.to_datetime(["2020-01-01"] * len(labels)),
+    })
+    disabled, non_disabled = [f"E{i:03d}" for i in range(4)], [f"E{i:03d}" for i in range(40, 48)]
+    cases = disabled + non_disabled + [disabled[0]]
+    disciplinary = pd.DataFrame({"employee_id": cases, "date": pd.to_datetime(["2025-09-01"] * len(cases))})
+    return {"staff": staff, "disciplinary": disciplinary}
+
+
+def test_counted_in_the_disability_groups(settings):
+    figures = figures_from_records(_records(), settings)
+    assert figures.comparison is DISABILITY
+    m3 = figures.for_metric("M3")
+    assert list(m3["group"]) == ["disabled", "non_disabled", "not_declared"]
+    assert list(m3["events"]) == [4.0, 8.0, 0.0]
+    assert list(m3["base"]) == [40.0, 160.0, 20.0]
+    # The not-declared are the data-quality line's unknown: 20 of the 220 in post.
+    assert (figures.quality["M3"].total, figures.quality["M3"].unknown) == (220, 20)
+    # "Prefer not to say" is recognised as not declared, so no label is reported as unrecognised.
+    assert figures.quality["M3"].unrecognised == {}
+    assert validate_counts(figures.counts, DISABILITY).equals(figures.counts)
+    with pytest.raises(ValueError, match="unknown groups"):
+        validate_counts(figures.counts)
+
+
+def test_relative_likelihood_and_its_interval(settings):
+    result = compute_results(figures_from_records(_records(), settings), settings)["M3"]
+    assert list(result.groups) == ["disabled", "non_disabled", "not_declared"]
+    assert (result.groups["not_declared"].events, result.groups["not_declared"].base) == (0.0, 20.0)
+    # (4 / 40) / (8 / 160) = 0.1 / 0.05 = 2.00, disabled over non-disabled (the focus group on top).
+    assert result.value == pytest.approx(2.0)
+    # Katz: se of the log ratio = sqrt(1/4 - 1/40 + 1/8 - 1/160) = sqrt(0.34375); 1.959964 for 95%.
+    se = math.sqrt(0.25 - 0.025 + 0.125 - 0.00625)
+    assert se == pytest.approx(0.586302, abs=1e-6)
+    low, high = 2.0 * math.exp(-1.959964 * se), 2.0 * math.exp(1.959964 * se)
+    assert (round(low, 3), round(high, 3)) == (0.634, 6.311)
+    assert result.ci == pytest.approx((low, high), abs=1e-5)
+    assert "Disabled staff were more likely to enter the formal disciplinary process than non-disabled staff" \
+        in result.sentence
+
+    out = result_to_dict(result)
+    assert out["groups"] == {"disabled": {"events": 4, "base": 40, "rate": 0.1},
+                             "non_disabled": {"events": 8, "base": 160, "rate": 0.05},
+                             "not_declared": {"events": 0, "base": 20, "rate": 0.0}}
+    assert out["data_quality"]["unknown"] == 20
+
+
+def test_publication_withholds_counts_under_ten_over_the_three_groups(settings):
+    results = compute_results(figures_from_records(_records(), settings), settings)
+    published = publish(results, settings)["M3"]
+    # 4 and 8 are under 10: withheld, and the ratio with them. The bases (40, 160, 20) and the not-declared's 0
+    # events are safe.
+    assert published.hidden == frozenset({"disabled.events", "non_disabled.events"})
+    assert published.groups["disabled"].events is None and published.groups["non_disabled"].events is None
+    assert (published.groups["disabled"].base, published.groups["non_disabled"].base) == (40.0, 160.0)
+    assert (published.groups["not_declared"].events, published.groups["not_declared"].base) == (0.0, 20.0)
+    assert published.value is None and published.status == WITHHELD
+    assert result_to_dict(published)["suppressed"] == ["disabled.events", "non_disabled.events"]
+
+
+def test_figures_of_another_comparison_are_refused(settings):
+    figures = figures_from_records(_records(), settings)
+    # Computed under a race standard, the disability counts would be read as ethnic groups.
+    with pytest.raises(ValueError, match="counted by disability"):
+        compute_results(figures, Settings(period_end=dt.date(2026, 3, 31)))
+    # Saved periods keep only the ethnic groups (figure_counts.group_name is 10 characters) until their schema
+    # changes.
+    with pytest.raises(ValueError, match="cannot be saved: they are counted by disability"):
+        checked_counts(figures)
+
+
+def test_race_standards_still_count_ethnicity(settings):
+    figures = figures_from_records(_records(), Settings(period_end=dt.date(2026, 3, 31)))
+    assert figures.comparison is ETHNICITY
+    m3 = figures.for_metric("M3")
+    assert list(m3["group"]) == ["bme", "white", "unknown"]
+    assert list(m3["base"]) == [100.0, 120.0, 0.0]
