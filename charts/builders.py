@@ -28,7 +28,7 @@ from metrics.narrative import (
     withheld_above,
     workforce_share_text,
 )
-from metrics.registry import GROUPS, STANDARDS, MetricDefinition
+from metrics.registry import STANDARDS, MetricDefinition
 from metrics.results import BandRow, GroupFigures, MetricResult, workforce_share
 from metrics.settings import Settings
 
@@ -113,15 +113,22 @@ def _comparison(result: MetricResult, settings: Settings, noun: str, verb: str) 
     return f"The figures for {settings.bme_label} and white {noun} are withheld{clause}"
 
 
+def _groups_of(settings: Settings) -> tuple[str, ...]:
+    """The settings' standard's groups, in order (focus, reference, unknown)."""
+    return STANDARDS[settings.standard].comparison.keys
+
+
 def _small(groups: dict[str, GroupFigures], settings: Settings, prefix: str = "") -> list[str]:
-    return [f"{prefix}{_label(g, settings)}" for g in GROUPS
+    unknown = _groups_of(settings)[-1]
+    return [f"{prefix}{_label(g, settings)}" for g in _groups_of(settings)
             if g in groups and (base := groups[g].base) is not None and base < settings.min_group_size
-            and not (g == "unknown" and base == 0)]
+            and not (g == unknown and base == 0)]
 
 
-def _shown_groups(groups: dict[str, GroupFigures]) -> list[str]:
+def _shown_groups(groups: dict[str, GroupFigures], settings: Settings) -> list[str]:
     # No unknowns at all is the data-quality ideal, not a bar of zero height worth drawing.
-    return [g for g in GROUPS if g in groups and not (g == "unknown" and groups[g].base == 0)]
+    unknown = _groups_of(settings)[-1]
+    return [g for g in _groups_of(settings) if g in groups and not (g == unknown and groups[g].base == 0)]
 
 
 # 1. Pay bands -------------------------------------------------------------------------------
@@ -134,10 +141,10 @@ def _band_total(band: BandRow) -> float | None:
 
 def _band_table_row(band: BandRow, settings: Settings) -> dict[str, Any]:
     row: dict[str, Any] = {"Pay band": band.band}
-    row |= {f"{_label(g, settings)} staff": shared.count(band.counts.get(g)) for g in GROUPS}
+    row |= {f"{_label(g, settings)} staff": shared.count(band.counts.get(g)) for g in _groups_of(settings)}
     total = _band_total(band)
     row["Total staff"] = shared.count(total)
-    for g in GROUPS:
+    for g in _groups_of(settings):
         share = band.pct.get(g)
         row[f"{_label(g, settings)} % of band"] = ("no staff" if share is None and total == 0
                                                    else _rounded(share, 1))
@@ -151,7 +158,7 @@ def _band_segments(band: BandRow, settings: Settings) -> tuple[list[dict[str, An
     """The band's segments left to right, and a note when part of it cannot be drawn."""
     segments: list[dict[str, Any]] = []
     start = 0.0
-    for g in GROUPS:
+    for g in _groups_of(settings):
         share = band.pct.get(g)
         if share is None:
             note = "no staff" if _band_total(band) == 0 else (WITHHELD if start == 0 else f"rest {WITHHELD}")
@@ -206,8 +213,9 @@ def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
     overall = workforce_share(result)
     if result.overall is not None:
         rows.append(_band_table_row(result.overall, settings))
-    columns = ["Pay band", *[f"{_label(g, settings)} staff" for g in GROUPS], "Total staff",
-               *[f"{_label(g, settings)} % of band" for g in GROUPS], f"{_label('bme', settings)} % of known ethnicity"]
+    columns = ["Pay band", *[f"{_label(g, settings)} staff" for g in _groups_of(settings)], "Total staff",
+               *[f"{_label(g, settings)} % of band" for g in _groups_of(settings)],
+               f"{_label('bme', settings)} % of known ethnicity"]
     table = shared.table(rows, columns)
     small = [b.band for b in result.bands
              if (total := _band_total(b)) is not None and 0 < total < settings.min_group_size]
@@ -261,7 +269,7 @@ def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
 def _recruitment_table(result: MetricResult, settings: Settings) -> pd.DataFrame:
     rows = [{"Group": _label(g, settings), "Shortlisted": shared.count(f.base), "Appointed": shared.count(f.events),
              "Appointment rate (%)": _rounded(_percent(f.rate), 1)}
-            for g in _shown_groups(result.groups) for f in [result.groups[g]]]
+            for g in _shown_groups(result.groups, settings) for f in [result.groups[g]]]
     return shared.table(rows, ["Group", "Shortlisted", "Appointed", "Appointment rate (%)"])
 
 
@@ -273,7 +281,7 @@ def recruitment(result: MetricResult, settings: Settings) -> ChartSpec:
     if why := shared.why_not_drawn(result, settings):
         return message_spec(title, why, table, small)
     marks: list[dict[str, Any]] = []
-    for g in _shown_groups(result.groups):
+    for g in _shown_groups(result.groups, settings):
         figures = result.groups[g]
         group = _label(g, settings)
         marks.append({"group": group, "stage": SHORTLISTED, "count": figures.base,
@@ -502,7 +510,7 @@ def forest(results: list[MetricResult], settings: Settings) -> ChartSpec:
 
 def _rate_marks(category: str, result: MetricResult, settings: Settings) -> list[dict[str, Any]]:
     marks = []
-    for g in _shown_groups(result.groups):
+    for g in _shown_groups(result.groups, settings):
         figures = result.groups[g]
         group = _label(g, settings)
         rate = _percent(figures.rate)
@@ -544,7 +552,7 @@ def survey(result: MetricResult, settings: Settings) -> ChartSpec:
     several = len(questions) > 1
     for q in questions:
         question = shared.cap(q.question_label) or d.title
-        for g in _shown_groups(q.groups):
+        for g in _shown_groups(q.groups, settings):
             f = q.groups[g]
             table_rows.append({"Question": question, "Group": _label(g, settings), "Respondents": shared.count(f.base),
                                "Said yes": shared.count(f.events), "% saying yes": _rounded(_percent(f.rate), 1)})
@@ -577,7 +585,7 @@ def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> 
             ratio_cell: float | str = round(ratio.value, 2)
         else:
             ratio_cell = WITHHELD if _withheld(result) else stats.status_words(result.status)
-        for g in _shown_groups(result.groups):
+        for g in _shown_groups(result.groups, settings):
             f = result.groups[g]
             table_rows.append({"Service": service, "Group": _label(g, settings), "Leavers": shared.count(f.events),
                                "Average headcount": _rounded(f.base, 1) if f.base is not None else WITHHELD,

@@ -50,9 +50,13 @@ def group_label(group: str, settings: Settings) -> str:
 
 
 def group_domain(settings: Settings) -> list[str]:
-    return [group_label(g, settings) for g in GROUPS]
+    """The groups of the settings' standard as charts name them, in order (focus, reference, unknown)."""
+    return [group_label(g, settings) for g in STANDARDS[settings.standard].comparison.keys]
 
 
+# Colours go by a group's place in its comparison, not its name: the focus group (minority-ethnic, disabled) is
+# dark blue under every standard, the reference group turquoise, the unknown group grey (GROUP_COLOURS names them
+# for the race standards).
 def group_range() -> list[str]:
     return [GROUP_COLOURS[g] for g in GROUPS]
 

@@ -115,3 +115,12 @@ def test_race_standards_still_count_ethnicity(settings):
     m3 = figures.for_metric("M3")
     assert list(m3["group"]) == ["bme", "white", "unknown"]
     assert list(m3["base"]) == [100.0, 120.0, 0.0]
+
+
+def test_charted_over_the_disability_groups(settings):
+    from charts.builders import chart_for
+
+    spec = chart_for(compute_results(figures_from_records(_records(), settings), settings)["M3"], settings)
+    assert list(spec.table["Ratio"]) == ["disabled over non-disabled"]
+    assert "a relative likelihood of 2.00" in spec.summary and "95% interval 0.63 to 6.31" in spec.summary
+    assert spec.small_groups == []
