@@ -9,7 +9,7 @@ import pandas as pd
 
 from metrics import stats
 from metrics.counts import DataQuality, FigureSet
-from metrics.registry import GROUPS, KNOWN_GROUPS, METRICS, STANDARDS, MetricDefinition
+from metrics.registry import GROUPS, KNOWN_GROUPS, STANDARDS, MetricDefinition, metrics_of
 from metrics.settings import Settings
 
 
@@ -267,11 +267,12 @@ _BY_KIND = {
 
 
 def compute_results(figures: FigureSet, settings: Settings = Settings()) -> dict[str, MetricResult]:
-    """Every metric of the registry, in order; those without data have status "no data"."""
+    """Every metric of the settings' standard, in its order; those without data have status "no data". Figures
+    for a metric the standard does not have (a counts template filled in for another) are left out."""
     from metrics.narrative import sentence_for
 
     results: dict[str, MetricResult] = {}
-    for metric_id, definition in METRICS.items():
+    for metric_id, definition in metrics_of(settings.standard).items():
         if metric_id not in figures.available:
             result = _no_data(definition, settings)
         else:
