@@ -111,16 +111,19 @@ def _template(argv: Sequence[str]) -> int:
                      "same files and options as `python -m metrics`) to send to a regional benchmarking lead.")
     parser.add_argument("out", metavar="OUT.xlsx")
     parser.add_argument("--organisation", default="")
+    parser.add_argument("--standard", choices=list(STANDARDS), default="sc-wres",
+                        help="whose metrics the template has a sheet for (default: sc-wres)")
     args, rest = parser.parse_known_args(argv)
     figures = None
     notes: list[str] = []
     if rest:
         analysis = analysis_from_arguments(build_parser().parse_args(
-            [*rest, "--organisation", args.organisation] if args.organisation else rest))
+            [*rest, "--standard", args.standard, *(["--organisation", args.organisation] if args.organisation
+                                                  else [])]))
         figures = analysis.figures
         notes = period_notes(analysis)
     try:
-        write_template(args.out, organisation=args.organisation, figures=figures)
+        write_template(args.out, organisation=args.organisation, figures=figures, standard=args.standard)
     except OSError as error:
         raise InputError(f"cannot write the template ({error.strerror})", file=args.out) from None
     if figures is None:

@@ -72,7 +72,7 @@ from data_loaders.errors import InputError
 from metrics import stats
 from metrics.counts import FigureSet, Period
 from metrics.disclosure import is_hidden
-from metrics.registry import KNOWN_GROUPS, METRICS, STANDARDS, Direction, MetricDefinition, metric
+from metrics.registry import KNOWN_GROUPS, METRICS, STANDARDS, Direction, MetricDefinition, metric, metrics_of
 from metrics.results import GroupFigures, MetricResult, compute_results, known_share
 from metrics.settings import Settings
 
@@ -380,10 +380,10 @@ def benchmark(figure_sets: Sequence[FigureSet], settings: Settings = Settings(),
     missing = sorted(published - {fs.organisation for fs in figure_sets})
     if missing:
         raise ValueError(f"published_only names {missing[0]!r}, which has no figures here")
-    wanted = _wanted_metrics(metrics)
+    wanted = _wanted_metrics(metrics, settings.standard)
     results = [(fs, compute_results(fs, settings)) for fs in figure_sets]
     comparisons = []
-    for definition in METRICS.values():
+    for definition in metrics_of(settings.standard).values():
         if definition.id not in wanted or definition.kind not in FUNNEL_KINDS:
             continue
         if definition.kind == "survey":
@@ -419,13 +419,20 @@ def check_organisations(figure_sets: Sequence[FigureSet]) -> None:
         )
 
 
-def _wanted_metrics(metrics: Collection[str] | None) -> list[str]:
+def _wanted_metrics(metrics: Collection[str] | None, standard: str) -> list[str]:
+    """The metrics asked for, or all of the standard's; InputError for one the standard does not have."""
+    has = metrics_of(standard)
     if metrics is None:
-        return list(METRICS)
+        return list(has)
     try:
-        return [metric(m).id for m in metrics]
+        wanted = [metric(m).id for m in metrics]
     except KeyError as error:
         raise InputError(str(error.args[0])) from None
+    for metric_id in wanted:
+        if metric_id not in has:
+            raise InputError(f"the {STANDARDS[standard].name} has no metric {metric_id}; its metrics are "
+                             f"{', '.join(has)}")
+    return wanted
 
 
 def _result_for(results: dict[str, MetricResult], metric_id: str, question: str) -> MetricResult | None:

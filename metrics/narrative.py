@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from metrics import stats
 from metrics.formatting import POINTS_SHORT, interval_text, number, pct, ratio_text
-from metrics.registry import METRICS, STANDARDS
+from metrics.registry import STANDARDS, metrics_of
 from metrics.results import WITHHELD_REASON, BandRow, GroupFigures, MetricResult, representation_range, workforce_share
 from metrics.settings import Settings
 
@@ -29,7 +29,7 @@ def relative_likelihood_reading(settings: Settings) -> str:
     """How to read a relative likelihood, briefly (Markdown): shown once wherever ratios are, in these words."""
     low, high = settings.adverse_range
     adverse: dict[str, list[str]] = {"lower": [], "higher": []}
-    for definition in METRICS.values():
+    for definition in metrics_of(settings.standard).values():
         direction = definition.adverse_if_ratio(settings.standard)
         if definition.kind in ("relative_likelihood", "survey") and direction is not None:
             adverse[direction].append(definition.title[:1].lower() + definition.title[1:])

@@ -38,7 +38,7 @@ from metrics.counting.common import (
 )
 from metrics.counting.snapshot import NO_SENIOR_MANAGERS, order_bands, pay_bands, salary_band_positions
 from metrics.counts import FigureSet, Period, empty_counts
-from metrics.registry import GROUPS, METRICS, STANDARDS
+from metrics.registry import GROUPS, METRICS, STANDARDS, metrics_of
 from metrics.settings import Settings
 
 # What the pages, the command line and the benchmarks import from here (some of it defined in metrics.counting).
@@ -255,7 +255,7 @@ def figures_from_records(
     filters: Mapping[str, list[str]] | None = None,
     today: dt.date | None = None,
 ) -> FigureSet:
-    """Count every metric the records allow, for the 12 months to the period end."""
+    """Count every metric of the settings' standard that the records allow, for the 12 months to the period end."""
     filters = {k: list(v) for k, v in (filters or {}).items() if v}
     notes: list[str] = []
     end = settings.period_end
@@ -292,7 +292,8 @@ def figures_from_records(
 
     context = Context(period=period, settings=settings, notes=notes, staff=staff, frames=frames, current=current,
                       bands=bands, comparison=comparison)
-    counting.count(context, METRICS.values())
+    # Only the chosen standard's metrics are counted: a metric it does not have has no figures, not hidden ones.
+    counting.count(context, metrics_of(settings.standard).values())
 
     counts = pd.DataFrame(context.rows) if context.rows else empty_counts()
     return FigureSet(

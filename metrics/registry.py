@@ -1,4 +1,4 @@
-"""The nine metrics, described once.
+"""The metrics and the standards that have them, described once.
 
 Pages, sentences, exports, the counts template and the command line read these
 definitions; nothing else spells out a metric's title, its theme, which group is the
@@ -30,17 +30,72 @@ ChartKind = Literal["stacked_bands", "recruitment_funnel", "forest", "survey_bar
 
 
 @dataclass(frozen=True)
+class Guidance:
+    """A published document a standard is defined by, as docs/standards.md lists it under Sources: so that what
+    the tool follows, and how old it is, is written down with the standard rather than remembered."""
+
+    title: str
+    publisher: str
+    # Which edition, or the page's date, in the publisher's words; "" when the page gives none.
+    edition: str
+    # The year it was published, when known.
+    year: int | None
+    address: str
+
+    def citation(self) -> str:
+        """Publisher, title and edition, in one line (the README gives each standard's, with the address)."""
+        edition = f" ({self.edition})" if self.edition else ""
+        return f"{self.publisher}, {self.title}{edition}"
+
+
+# The nine metrics the tool has counted since its first version: the SC-WRES's, in its order.
+NINE_METRICS: tuple[str, ...] = ("M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9")
+
+
+@dataclass(frozen=True)
 class Standard:
     id: str
     name: str
     title: str
     # Who it compares: the groups, in order, and the words for each (data_loaders.comparison).
     comparison: Comparison
+    # The metrics it has, by id, in the order it gives them: every view (counting, results, pages, trends,
+    # benchmarking, the board pack, the command line, the counts template) lists these and no others.
+    metrics: tuple[str, ...] = NINE_METRICS
+    # The published guidance it is defined by (docs/standards.md, Sources), most authoritative first.
+    guidance: tuple[Guidance, ...] = ()
+    # What the tool's figures for it are, where that is not simply the standard as published.
+    note: str = ""
 
+
+SC_WRES_GUIDANCE = (
+    Guidance("Social Care Workforce Race Equality Standard (indicator page)", "Skills for Care", "", None,
+             "https://www.skillsforcare.org.uk/Support-for-leaders-and-managers/Supporting-a-diverse-workforce/"
+             "Social-Care-Workforce-Race-Equality-Standard/Social-Care-Workforce-Race-Equality-Standard.aspx"),
+    Guidance("SC-WRES improvement programme", "Skills for Care", "", None,
+             "https://www.skillsforcare.org.uk/Support-for-leaders-and-managers/Supporting-a-diverse-workforce/"
+             "Social-Care-Workforce-Race-Equality-Standard/SC-WRES-improvement-programme.aspx"),
+    Guidance("Skills for Care publishes SC-WRES 2024 report", "Skills for Care", "2024 report, May 2025", 2025,
+             "https://www.skillsforcare.org.uk/news-and-events/news/skills-for-care-publishes-social-care-workforce-"
+             "race-equality-standard-sc-wres-2024-report-1"),
+)
+NHS_WRES_GUIDANCE = (
+    Guidance("Technical Guidance for the NHS Workforce Race Equality Standard (WRES)", "NHS England",
+             "July 2018, superseding March 2017; the latest edition found", 2018,
+             "http://businessdocbox.com/Human_Resources/128991512-Technical-guidance-for-the-nhs-workforce-race-"
+             "equality-standard-wres.html"),
+    Guidance("Workforce Race Equality Standard (WRES) indicators", "NHS England", "publication page", None,
+             "https://www.england.nhs.uk/publication/workforce-race-equality-standard-wres-indicators/"),
+)
 
 STANDARDS: dict[str, Standard] = {
-    "sc-wres": Standard("sc-wres", "SC-WRES", "Social Care Workforce Race Equality Standard", ETHNICITY),
-    "nhs-wres": Standard("nhs-wres", "NHS WRES", "NHS Workforce Race Equality Standard", ETHNICITY),
+    "sc-wres": Standard("sc-wres", "SC-WRES", "Social Care Workforce Race Equality Standard", ETHNICITY,
+                        guidance=SC_WRES_GUIDANCE),
+    "nhs-wres": Standard(
+        "nhs-wres", "NHS WRES", "NHS Workforce Race Equality Standard", ETHNICITY, guidance=NHS_WRES_GUIDANCE,
+        note=("The NHS WRES figures are the SC-WRES's nine metrics counted with the NHS convention (white over BME "
+              "for appointment and for CPD), not yet the NHS WRES's own nine indicators: docs/standards.md says "
+              "what differs.")),
 }
 DEFAULT_STANDARD = "sc-wres"
 
@@ -350,6 +405,11 @@ def metric(metric_id: str) -> MetricDefinition:
         return METRICS[metric_id.upper()]
     except KeyError:
         raise KeyError(f"no metric {metric_id!r}; the metrics are {', '.join(METRICS)}") from None
+
+
+def metrics_of(standard: str) -> dict[str, MetricDefinition]:
+    """The metrics `standard` has, by id, in its order."""
+    return {metric_id: METRICS[metric_id] for metric_id in STANDARDS[standard].metrics}
 
 
 def metrics_for_theme(theme: str) -> list[MetricDefinition]:

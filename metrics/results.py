@@ -10,7 +10,7 @@ import pandas as pd
 from data_loaders.comparison import Comparison
 from metrics import stats
 from metrics.counts import DataQuality, FigureSet
-from metrics.registry import METRICS, STANDARDS, MetricDefinition
+from metrics.registry import STANDARDS, MetricDefinition, metrics_of
 from metrics.settings import Settings
 
 
@@ -281,8 +281,9 @@ _BY_KIND = {
 
 
 def compute_results(figures: FigureSet, settings: Settings = Settings()) -> dict[str, MetricResult]:
-    """Every metric of the registry, in order; those without data have status "no data". The figures must be
-    counted in the groups of the settings' standard (FigureSet.comparison)."""
+    """Every metric of the settings' standard, in its order; those without data have status "no data". The
+    figures must be counted in the groups of the settings' standard (FigureSet.comparison); figures for a metric
+    the standard does not have (a counts template filled in for another) are left out."""
     from metrics.narrative import sentence_for
 
     expected = _comparison(settings)
@@ -291,7 +292,7 @@ def compute_results(figures: FigureSet, settings: Settings = Settings()) -> dict
                          f"{STANDARDS[settings.standard].name} compares groups by {expected.key}")
 
     results: dict[str, MetricResult] = {}
-    for metric_id, definition in METRICS.items():
+    for metric_id, definition in metrics_of(settings.standard).items():
         if metric_id not in figures.available:
             result = _no_data(definition, settings)
         else:

@@ -22,7 +22,7 @@ from metrics import stats
 from metrics.counts import FigureSet, Period
 from metrics.formatting import MEASURES, POINTS, points, ratio_text, share_text
 from metrics.narrative import WORKFORCE_SHARE_MEANS
-from metrics.registry import METRICS, MetricDefinition
+from metrics.registry import METRICS, MetricDefinition, metrics_of
 from metrics.results import MetricResult, compute_results, workforce_share
 from metrics.settings import Settings
 
@@ -241,11 +241,13 @@ def _gap_change(definition: MetricDefinition, old: MetricResult, new: MetricResu
 
 
 def changes(years: Sequence[Year], settings: Settings) -> dict[str, str]:
-    """Each metric's change from the year before the latest to the latest; empty with fewer than two years."""
+    """Each of the standard's metrics' change from the year before the latest to the latest; empty with fewer
+    than two years."""
     if len(years) < 2:
         return {}
     before, after = years[-2], years[-1]
-    return {metric_id: change_sentence(before, after, metric_id, settings) for metric_id in METRICS}
+    return {metric_id: change_sentence(before, after, metric_id, settings)
+            for metric_id in metrics_of(settings.standard)}
 
 
 def unknown_table(years: Sequence[Year]) -> pd.DataFrame:

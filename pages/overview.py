@@ -25,7 +25,8 @@ st.caption(caption(view, analysis))
 st.markdown(headline(analysis.results, view.settings, analysis.inputs.loaded.datasets))
 if any(r.status == stats.NO_DATA for r in analysis.results.values()):
     st.page_link("pages/data.py", label="Upload files on the Data page", icon=":material/upload:")
-if population := population_sentence(analysis.results["M9"], view.settings):
+# Senior management against the area served, when the standard has that metric (M9) and a local population is set.
+if "M9" in analysis.results and (population := population_sentence(analysis.results["M9"], view.settings)):
     st.markdown(md(population))
 
 headings = ("Metric", "Value", "95% interval", "Status",

@@ -25,7 +25,15 @@ from data_loaders.report import RawSheet
 from data_loaders.schema import normalise_heading
 from data_loaders.values import date_value
 from metrics.counts import COUNT_COLUMNS, DataQuality, FigureSet, Period, empty_counts, validate_counts
-from metrics.registry import COMPARISON, GROUPS, KNOWN_GROUPS, METRICS, MetricDefinition, Question
+from metrics.registry import (
+    COMPARISON,
+    DEFAULT_STANDARD,
+    GROUPS,
+    KNOWN_GROUPS,
+    METRICS,
+    MetricDefinition,
+    Question,
+)
 
 TEMPLATE_MARKER = "WRES counts template v1"
 _MARKER_WORDS = "wres counts template"
@@ -92,13 +100,15 @@ def write_template(
     organisation: str = "",
     period_end: dt.date | None = None,
     figures: FigureSet | None = None,
+    standard: str = DEFAULT_STANDARD,
 ) -> None:
-    """Write the counts workbook: blank, or holding `figures`' counts so they can be re-imported."""
+    """Write the counts workbook, a sheet for each of `standard`'s metrics: blank, or holding `figures`' counts so
+    they can be re-imported."""
     # openpyxl is only needed to write; reading goes through calamine, so importing this module
     # for reading (every command-line run) does not pay for it.
     from pipeline.template_writer import write_workbook
 
-    write_workbook(target, organisation=organisation, period_end=period_end, figures=figures)
+    write_workbook(target, organisation=organisation, period_end=period_end, figures=figures, standard=standard)
 
 
 # ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from metrics.counts import FigureSet, empty_counts
-from metrics.registry import GROUPS, METRICS, MetricDefinition
+from metrics.registry import DEFAULT_STANDARD, GROUPS, MetricDefinition, metrics_of
 from pipeline.template import (
     ABOUT_SHEET,
     AVERAGED_BASE_METRIC,
@@ -49,16 +49,19 @@ def write_workbook(
     organisation: str = "",
     period_end: dt.date | None = None,
     figures: FigureSet | None = None,
+    standard: str = DEFAULT_STANDARD,
 ) -> None:
-    """Write the counts workbook: blank, or holding `figures`' counts so they can be re-imported."""
+    """Write the counts workbook, a sheet for each of `standard`'s metrics: blank, or holding `figures`' counts so
+    they can be re-imported."""
     if figures is not None:
         organisation = organisation or figures.organisation
         period_end = period_end or figures.period.end
+    definitions = list(metrics_of(standard).values())
     workbook = Workbook()
     about = workbook.active
     assert about is not None
-    _write_about(about, organisation, period_end)
-    for definition in METRICS.values():
+    _write_about(about, organisation, period_end, definitions)
+    for definition in definitions:
         sheet = workbook.create_sheet(sheet_name(definition))
         counts = figures.for_metric(definition.id) if figures is not None else empty_counts()
         if definition.kind == "distribution":
@@ -70,7 +73,8 @@ def write_workbook(
     workbook.save(target)
 
 
-def _write_about(sheet: Worksheet, organisation: str, period_end: dt.date | None) -> None:
+def _write_about(sheet: Worksheet, organisation: str, period_end: dt.date | None,
+                 definitions: list[MetricDefinition]) -> None:
     sheet.title = ABOUT_SHEET
     sheet["A1"] = TEMPLATE_MARKER
     sheet["A1"].font = _TITLE
@@ -107,7 +111,7 @@ def _write_about(sheet: Worksheet, organisation: str, period_end: dt.date | None
 
     row = 9 + len(instructions)
     sheet.cell(row=row, column=1, value="The sheets").font = _BOLD
-    for offset, definition in enumerate(METRICS.values(), start=1):
+    for offset, definition in enumerate(definitions, start=1):
         name = sheet_name(definition)
         link = sheet.cell(row=row + offset, column=1, value=name)
         link.hyperlink = f"#'{name}'!A1"

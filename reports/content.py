@@ -15,7 +15,7 @@ from metrics import formatting, stats
 from metrics.counts import Period
 from metrics.formatting import figure_name, figure_words, with_interval
 from metrics.publish import PublishedTogether
-from metrics.registry import GROUPS, METRICS, STANDARDS, MetricDefinition, Standard
+from metrics.registry import GROUPS, STANDARDS, MetricDefinition, Standard, metrics_of
 from metrics.results import WITHHELD_REASON, MetricResult
 from metrics.settings import Settings
 from pipeline.api import Analysis, analyse, own_scope, published_together, services
@@ -279,11 +279,12 @@ def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: i
         # The text written for these figures: this standard, this service (storage.panel_scope).
         stored_panels = load_panels(engine, analysis.organisation, period_key, scope, caller=caller)
         plan = load_actions(engine, analysis.organisation, period_key, caller=caller)
-    by_service = not analysis.figures.filters and analysis.results["M8"].status != stats.NO_DATA \
+    leaving = analysis.results.get("M8")  # absent under a standard without it
+    by_service = not analysis.figures.filters and leaving is not None and leaving.status != stats.NO_DATA \
         and bool(analysis.inputs.loaded.datasets)
     metrics: dict[str, MetricContent] = {}
     stale: list[tuple[str, str, str, str]] = []
-    for metric_id, definition in METRICS.items():
+    for metric_id, definition in metrics_of(settings.standard).items():  # the standard's, in its order
         result = results[metric_id]
         now = figure_words(analysis.results[metric_id])  # as the panels' editors saw them: the full figures
         for kind, label in PANEL_KINDS.items():

@@ -138,6 +138,28 @@ def test_standard_switch_changes_the_appointment_ratio():
     assert " 0.78 " in before and " 1.28 " in after
 
 
+def test_a_standard_without_a_pages_metrics_says_so_and_every_view_lists_only_its_own(monkeypatch):
+    from tests.test_standard_metrics import SUBSET, install_subset_standard
+
+    standard = install_subset_standard(monkeypatch)
+    at = open_app("pages/harassment.py")
+    at.sidebar.radio[0].set_value(standard.id).run()
+    assert not at.exception, at.exception
+    notes = [plain(i.value) for i in at.info]
+    for number, title in ((6, "Harassment from the public"), (7, "Harassment from colleagues and managers")):
+        assert any(n.startswith(f"The Test standard has no metric {number} ({title}): its metrics are M1, M2, M3.")
+                   for n in notes), notes
+    assert not at.get("vega_lite_chart") and not at.header  # no figures for metrics the standard does not have
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, at.exception
+    shown = [plain(m.value) for m in at.markdown if "Status: </span>" in m.value]
+    assert len(shown) == len(SUBSET)
+    for page in ("pages/recruitment.py", "pages/trends.py", "pages/present.py", "pages/report.py",
+                 "pages/benchmarking.py", "pages/leavers.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+
+
 def test_panel_edit_persists_into_a_new_session():
     at = open_app("pages/recruitment.py")
     at.sidebar.text_input[0].input("Sam Patel").run()

@@ -59,6 +59,9 @@ def test_a_new_metric_counted_like_another_is_only_a_registry_entry(monkeypatch)
     among = replace(METRICS["M3"], id="X3", number=10,
                     counting=Counting("casework", events="disciplinary", among="regulated professionals"))
     monkeypatch.setitem(registry.METRICS, "X3", among)
+    # And a place in the standard's list of metrics (Standard.metrics), which is what counting goes through.
+    sc_wres = registry.STANDARDS["sc-wres"]
+    monkeypatch.setitem(registry.STANDARDS, "sc-wres", replace(sc_wres, metrics=(*sc_wres.metrics, "X3")))
     staff, cases = _staff_and_cases()
     figures = figures_from_records({"staff": staff, "disciplinary": cases}, Settings(period_end=END))
 

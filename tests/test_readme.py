@@ -63,3 +63,18 @@ def test_the_metric_reference_gives_each_metrics_population_rule_as_the_registry
     for definition in METRICS.values():
         assert f"| {definition.id} |" in README
         assert definition.counted_text() in README, definition.id
+
+
+def test_the_metric_reference_names_each_standards_guidance_and_metrics_as_the_registry_gives_them():
+    from metrics.registry import STANDARDS
+
+    section = _section("## The metrics")
+    for standard in STANDARDS.values():
+        assert standard.guidance, f"{standard.id} names no guidance"
+        row = next(line for line in section.splitlines() if line.startswith(f"| {standard.name} ("))
+        for guidance in standard.guidance:
+            assert f"{guidance.citation()}: <{guidance.address}>" in row, (standard.id, guidance.title)
+            if guidance.year is not None:
+                assert str(guidance.year) in guidance.citation(), (standard.id, guidance.title)
+        assert f"| {', '.join(standard.metrics)}." in row, standard.id
+        assert standard.note in row, standard.id

@@ -156,9 +156,18 @@ def render_metric_page(path: str) -> None:
     view = sidebar.current_view(path)
     analysis = state.analysis(view)
     st.title(page.title)
-    metric_ids = page.metrics
+    standard = STANDARDS[view.settings.standard]
+    # The page's metrics that the chosen standard has; of the others it says so, rather than show figures the
+    # standard does not ask for.
+    metric_ids = [m for m in page.metrics if m in standard.metrics]
     sample_note(view)
     period_note(view)
+    for metric_id in page.metrics:
+        if metric_id not in standard.metrics:
+            definition = METRICS[metric_id]
+            st.info(md(f"The {standard.name} has no metric {definition.number} ({definition.title}): its metrics "
+                       f"are {', '.join(standard.metrics)}. Choose another standard in the sidebar to see it."),
+                    icon=":material/info:")
     if any(METRICS[m].kind in ("relative_likelihood", "survey") for m in metric_ids):
         with st.expander("How to read a relative likelihood"):
             st.markdown(relative_likelihood_reading(view.settings))

@@ -12,7 +12,7 @@ import streamlit as st
 
 import charts
 from metrics.narrative import headline
-from metrics.registry import METRICS
+from metrics.registry import metrics_of
 from ui import state
 from ui.metric_page import CHART_MENU
 from ui.safe import md
@@ -85,27 +85,28 @@ def _keys():  # noqa: ANN202 - Streamlit's component mounting command
     return st.components.v2.component("wres_present_keys", js=_KEYS_JS)
 
 
-def _move(step: int) -> None:
-    st.session_state[_INDEX] = (st.session_state.get(_INDEX, 0) + step) % len(METRICS)
+def _move(step: int, count: int) -> None:
+    st.session_state[_INDEX] = (st.session_state.get(_INDEX, 0) + step) % count
 
 
 def render(view: state.View) -> None:
     st.html(CSS)
     analysis = state.analysis(view)
-    metric_ids = list(METRICS)
+    metric_ids = list(metrics_of(view.settings.standard))  # the standard's, in its order
     leave, previous, position, following, public = st.columns([2, 2, 2, 2, 3], vertical_alignment="center")
     with leave:
         pressed = _keys()(key=_KEYS, on_step_change=lambda: None)
         if pressed.step in (1, -1):
-            _move(int(pressed.step))
+            _move(int(pressed.step), len(metric_ids))
         st.page_link("pages/overview.py", label="Leave presentation", icon=":material/close:")
-    index = st.session_state.setdefault(_INDEX, 0)
-    previous.button("Previous", on_click=_move, args=(-1,), icon=":material/arrow_back:", width="stretch",
-                    help="Or the left arrow key, or Page Up")
+    # Within the standard's metrics, if another standard with more of them was being shown.
+    index = st.session_state.setdefault(_INDEX, 0) % len(metric_ids)
+    previous.button("Previous", on_click=_move, args=(-1, len(metric_ids)), icon=":material/arrow_back:",
+                    width="stretch", help="Or the left arrow key, or Page Up")
     position.markdown(f"<p style='text-align:center;font-size:1.2rem;margin:0'>Metric {index + 1} of "
                       f"{len(metric_ids)}</p>", unsafe_allow_html=True)
-    following.button("Next", on_click=_move, args=(1,), icon=":material/arrow_forward:", width="stretch",
-                     type="primary", help="Or the right arrow key, or Page Down")
+    following.button("Next", on_click=_move, args=(1, len(metric_ids)), icon=":material/arrow_forward:",
+                     width="stretch", type="primary", help="Or the right arrow key, or Page Down")
     shown_in_public = public.toggle(
         "Publication-safe figures", key=_PUBLISHED,
         help=f"For a meeting in public or a screen others can see: counts under {view.settings.suppression_threshold}"

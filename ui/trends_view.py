@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from charts.trends import trend, unknown_text
-from metrics.registry import METRICS
+from metrics.registry import METRICS, metrics_of
 from metrics.trends import changes, period_label
 from pipeline.api import Analysis
 from storage import StaleEdit, delete_figure_set, save_figure_set
@@ -127,7 +127,10 @@ def render(view: state.View) -> None:
             st.markdown(f"**{definition.number}. {definition.title}.** {md(sentence)}")
 
     st.subheader("Each metric over time")
-    metric_id = st.selectbox("Metric", list(METRICS), key=_METRIC,
+    options = list(metrics_of(view.settings.standard))  # the standard's, in its order
+    if st.session_state.get(_METRIC) not in (None, *options):  # chosen under a standard that had it
+        del st.session_state[_METRIC]
+    metric_id = st.selectbox("Metric", options, key=_METRIC,
                              format_func=lambda m: f"{METRICS[m].number}. {METRICS[m].title}")
     spec = trend(years, metric_id, view.settings)
     with chart_and_figures(spec, md(spec.summary)):
