@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from data_loaders.disability import resolve_disability_overrides
 from data_loaders.ethnicity import classify_label, group_of, resolve_overrides
 from metrics.registry import COMPARISON, DEFAULT_STANDARD, GROUPS, KNOWN_GROUPS, STANDARDS
 
@@ -57,6 +58,9 @@ class Settings:
     white_minorities_as_bme: bool = False
     # Raw label (as written in the data) -> "white", "bme", "unknown" or a Census 2021 category.
     ethnicity_overrides: dict[str, str] = field(default_factory=dict)
+    # Raw disability label (as written in the data) -> "disabled", "non_disabled" or "not_declared": how a label
+    # the standard list leaves unsettled ("None", "N/A", "Yes, not limited") is counted under a disability standard.
+    disability_overrides: dict[str, str] = field(default_factory=dict)
     pay_band_boundaries: tuple[int, ...] = DEFAULT_PAY_BAND_BOUNDARIES
     # Bands whose staff count as senior managers when the data has no senior-manager flag.
     senior_bands: tuple[str, ...] = ("£70,000 and over",)
@@ -88,6 +92,7 @@ class Settings:
         if self.suppression_threshold < 0:
             raise ValueError("the suppression threshold cannot be negative")
         resolve_overrides(self.ethnicity_overrides)  # raises ValueError naming a bad reclassification
+        _check_disability_overrides(self.disability_overrides)
         _check_population(self.local_population)
         _check_rag_meanings(self.rag_meanings)
         if not isinstance(self.share_for_benchmarking, bool):  # stored JSON: "no" must not count as yes
@@ -141,6 +146,12 @@ def _check_population(population: dict[str, float]) -> None:
     typed = [label for label in population if label in TYPED_GROUPS]
     if typed and len(typed) != len(population):
         raise ValueError("the local population mixes typed-in shares with Census counts: use one or the other")
+
+
+def _check_disability_overrides(overrides: dict[str, str]) -> None:
+    if not isinstance(overrides, dict):
+        raise ValueError("the disability classifications must be labels, each with its group")
+    resolve_disability_overrides(overrides)  # raises ValueError naming a bad classification
 
 
 def _check_rag_meanings(meanings: dict[str, str]) -> None:

@@ -461,6 +461,7 @@ def test_settings_round_trip_into_a_settings_object(engine: Engine) -> None:
         suppression_threshold=8,
         adverse_range=(0.75, 1.3),
         ethnicity_overrides={"Other White": "bme"},
+        disability_overrides={"None": "non_disabled", "Yes, not limited": "disabled"},
         pay_band_boundaries=(20_000, 35_000),
         senior_bands=("£35,000 and over",),
         period_end=dt.date(2026, 3, 31),
@@ -473,9 +474,12 @@ def test_settings_round_trip_into_a_settings_object(engine: Engine) -> None:
     assert (loaded_values, loaded_version) == (saved_values, 1)
     assert loaded_values["adverse_range"] == [0.75, 1.3]
     assert loaded_values["share_for_benchmarking"] is True
+    assert loaded_values["disability_overrides"] == {"None": "non_disabled", "Yes, not limited": "disabled"}
     assert settings_from_values(loaded_values) == chosen
     # Settings saved before sharing was a choice: not shared.
     assert settings_from_values({"bme_label": "BAME"}).share_for_benchmarking is False
+    # Settings saved before disability labels could be settled: none settled.
+    assert settings_from_values({"bme_label": "BAME"}).disability_overrides == {}
 
 
 def test_settings_from_values_ignores_unknown_keys_and_makes_tuples() -> None:
@@ -504,6 +508,10 @@ def test_settings_use_optimistic_concurrency(engine: Engine) -> None:
         ({"adverse_range": [float("nan"), 1.25]}, "plain JSON"),
         ({"share_for_benchmarking": "no"}, "true or false"),  # text that says no is not a yes
         ({"share_for_benchmarking": 1}, "true or false"),
+        ({"ethnicity_overrides": {"Other White": "purple"}}, "ethnicity override for 'Other White'"),
+        ({"disability_overrides": {"None": "maybe"}}, "override for 'None' is 'maybe', which is not a group"),
+        ({"disability_overrides": {"None": "disabled", " none ": "not_declared"}}, "disagree"),
+        ({"disability_overrides": ["None"]}, "disability classifications must be labels"),
     ],
 )
 def test_settings_the_engine_cannot_use_are_refused(engine: Engine, values: dict, message: str) -> None:
