@@ -150,7 +150,8 @@ def _with_groups(frame: pd.DataFrame, settings: Settings, keep: frozenset[str],
     if comparison.key not in frame.columns:
         return frame.assign(group=groups(np.full(len(frame), UNKNOWN), comparison), recognised=True)
     if comparison is DISABILITY:
-        classified = classify_disability_groups(frame["disability"], groups=comparison.keys)
+        classified = classify_disability_groups(frame["disability"], overrides=settings.disability_overrides,
+                                                groups=comparison.keys)
     elif comparison is ETHNICITY:
         classified = classify_groups(
             frame["ethnicity"],

@@ -63,6 +63,44 @@ def test_counted_in_the_disability_groups(settings):
         validate_counts(figures.counts)
 
 
+def _with_none(records):
+    """The records with 30 more staff in post whose disability is written "None" (no disability, or no answer?), 3 of
+    them with a disciplinary case."""
+    extra = pd.DataFrame({
+        "employee_id": [f"N{i:03d}" for i in range(30)],
+        "disability": pd.array(["None"] * 30, dtype="str"),
+        "ethnicity": ["Indian"] * 30,
+        "start_date": pd.to_datetime(["2020-01-01"] * 30),
+    })
+    cases = pd.DataFrame({"employee_id": ["N000", "N001", "N002"], "date": pd.to_datetime(["2025-10-01"] * 3)})
+    return {"staff": pd.concat([records["staff"], extra], ignore_index=True),
+            "disciplinary": pd.concat([records["disciplinary"], cases], ignore_index=True)}
+
+
+def test_an_unsettled_label_is_not_declared_until_the_organisation_settles_it(settings):
+    records = _with_none(_records())
+    # Unsettled: "None" is not declared (30 more of them, 3 with a case) and reported as unrecognised.
+    m3 = figures_from_records(records, settings).for_metric("M3")
+    assert list(m3["events"]) == [4.0, 8.0, 3.0]
+    assert list(m3["base"]) == [40.0, 160.0, 50.0]
+    quality = figures_from_records(records, settings).quality["M3"]
+    assert (quality.total, quality.unknown, quality.unrecognised) == (250, 50, {"None": 30})
+    # Settled as non-disabled: by hand, 8 + 3 = 11 cases among 160 + 30 = 190 non-disabled staff; the not declared
+    # are the 20 of before, and no label is unrecognised.
+    settled = settings.with_(disability_overrides={"None": "non_disabled"})
+    figures = figures_from_records(records, settled)
+    m3 = figures.for_metric("M3")
+    assert list(m3["events"]) == [4.0, 11.0, 0.0]
+    assert list(m3["base"]) == [40.0, 190.0, 20.0]
+    assert (figures.quality["M3"].unknown, figures.quality["M3"].unrecognised) == (20, {})
+    # (4 / 40) / (11 / 190) = 0.1 / 0.0578947 = 1.727...
+    assert compute_results(figures, settled)["M3"].value == pytest.approx(0.1 / (11 / 190))
+    # A race standard's counts take no notice of disability classifications.
+    race = Settings(period_end=dt.date(2026, 3, 31))
+    assert figures_from_records(records, race.with_(disability_overrides={"None": "disabled"})).counts.equals(
+        figures_from_records(records, race).counts)
+
+
 def test_relative_likelihood_and_its_interval(settings):
     result = compute_results(figures_from_records(_records(), settings), settings)["M3"]
     assert list(result.groups) == ["disabled", "non_disabled", "not_declared"]
