@@ -209,3 +209,28 @@ def unrecognised_disability_labels(labels: pd.Series, overrides: Mapping[str, st
         if not recognised and rows:  # a categorical's unused categories label no row
             counts[text] = counts.get(text, 0) + int(rows)
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def disability_label_table(labels: pd.Series, overrides: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Every distinct label as written (stripped), how many rows carry it and how it is classified: columns 'label',
+    'rows', 'group', 'recognised'; most frequent first. Blank cells are one row labelled "(blank)", as in
+    data_loaders.ethnicity.label_table."""
+    codes, texts, outcomes = _distinct_outcomes(labels, overrides)
+    rows_per_label = np.bincount(codes[codes >= 0], minlength=len(texts))
+    table = pd.DataFrame({
+        "label": list(texts),
+        "rows": rows_per_label.astype(int),
+        "group": [group for group, _ in outcomes[: len(texts)]],
+        "recognised": [recognised for _, recognised in outcomes[: len(texts)]],
+    })
+    table = table[table["rows"] > 0]  # a categorical's unused categories label no row
+    blank = int((codes < 0).sum())
+    if blank:
+        table = pd.concat([table, pd.DataFrame([{"label": "(blank)", "rows": blank, "group": NOT_DECLARED,
+                                                 "recognised": True}])], ignore_index=True)
+    # Labels that differ only in spaces around them are one label, as written without them. With as_index=False
+    # this is a DataFrame (the keys and the sum); pandas-stubs types any column's sum as a Series.
+    table = table.groupby(["label", "group", "recognised"],  # type: ignore[assignment]
+                          as_index=False)["rows"].sum()
+    return table.sort_values(["rows", "label"], ascending=[False, True], ignore_index=True)[
+        ["label", "rows", "group", "recognised"]]

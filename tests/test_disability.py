@@ -15,6 +15,7 @@ from data_loaders.disability import (
     DisabilityGroup,
     classify_disability,
     classify_disability_groups,
+    disability_label_table,
     recognise_disability,
     resolve_disability_overrides,
     unrecognised_disability_labels,
@@ -232,3 +233,22 @@ def test_any_text_is_one_of_the_three_groups_whatever_the_surrounding_whitespace
     column = classify_disability_groups(pd.Series([label, before + label + after, None]))
     assert column["group"].tolist() == [group, group, "not_declared"]
     assert column["recognised"].tolist() == [recognise_disability(label) is not None] * 2 + [True]
+
+
+def test_label_table_lists_every_label_with_its_rows_and_group():
+    labels = pd.Series(["Yes", "None", "No", "None ", None, "No", "Yes, not limited", "No"], dtype="str")
+    table = disability_label_table(labels)
+    assert table.to_dict("records") == [
+        {"label": "No", "rows": 3, "group": "non_disabled", "recognised": True},
+        {"label": "None", "rows": 2, "group": "not_declared", "recognised": False},
+        {"label": "(blank)", "rows": 1, "group": "not_declared", "recognised": True},
+        {"label": "Yes", "rows": 1, "group": "disabled", "recognised": True},
+        {"label": "Yes, not limited", "rows": 1, "group": "not_declared", "recognised": False},
+    ]
+    settled = disability_label_table(labels, {"None": "Non-disabled", "Yes, not limited": "disabled"})
+    assert settled.set_index("label").loc[["None", "Yes, not limited"], "group"].tolist() == ["non_disabled",
+                                                                                            "disabled"]
+    assert settled["recognised"].all()
+    # A categorical's unused categories label no row.
+    categorical = pd.Series(pd.Categorical(["No", "No"], categories=["No", "Maybe"]))
+    assert disability_label_table(categorical)["label"].tolist() == ["No"]
