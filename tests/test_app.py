@@ -1141,6 +1141,83 @@ def test_label_corrections_are_written_one_per_line_on_the_settings_page(databas
     assert values["ethnicity_overrides"] == {"Mixed - other": "bme", "Prefer not to say": "unknown", "A = B": "white"}
 
 
+def _disability_table(at):
+    return next((t for t in html_tables(at) if "Counted as" in t.columns), None)
+
+
+def test_disability_labels_are_listed_and_settled_on_the_settings_page(database):
+    from storage import create_schema, load_settings, make_engine
+
+    engine = make_engine(database)
+    create_schema(engine)
+    at = open_app("pages/settings.py")
+    # The sample's staff have a disability column whose labels are all recognised.
+    table = _disability_table(at)
+    assert list(table.index) == ["No", "Not Declared", "Yes"] and table["Recognised"].eq("Yes").all()
+    assert not [w for w in at.warning if "disability label" in plain(w.value)]
+    # pd.read_html would read a label "None" as missing, so the unsettled label here is another.
+    disability = ["Yes", "No", "Yes, not limited", "No", "*N/A* <b>", "No"] * 4
+    data = xlsx([["Employee No", "Ethnic Origin", "Disability", "Pay Band"],
+                 *([n, "A White - British", disability[n], "Band 3"] for n in range(24))])
+    at = add_files(at.switch_page("pages/data.py").run(), [("staff.xlsx", data)])
+    at.switch_page("pages/settings.py").run()  # the organisation's own files: "My organisation"
+    assert not at.exception, at.exception
+    table = _disability_table(at)
+    assert (table.loc["Yes, not limited", "Counted as"], table.loc["Yes, not limited", "Recognised"]) == (
+        "Not declared", "No: check it")
+    assert table.loc["*N/A* <b>", "Recognised"] == "No: check it"  # a label from a spreadsheet shown as written
+    assert (table.loc["No", "Rows"], table.loc["No", "Counted as"], table.loc["Yes", "Counted as"]) == (
+        12, "Non-disabled", "Disabled")
+    [warning] = [plain(w.value) for w in at.warning if "disability label" in plain(w.value)]
+    assert "2 disability labels not recognised (8 rows)" in warning and "“*N/A* <b>”" in warning
+    box = next(t for t in at.text_area if t.label.startswith("Disability label corrections"))
+    assert box.value == ""
+    box.input("Yes, not limited = non-disabled\n*N/A* <b> = Not declared")
+    next(b for b in at.button if b.label == "Save the settings").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [plain(e.value) for e in at.error]
+    values, _ = load_settings(engine, "My organisation")
+    assert values["disability_overrides"] == {"Yes, not limited": "non_disabled", "*N/A* <b>": "not_declared"}
+    assert values["ethnicity_overrides"] == {}
+    table = _disability_table(at)
+    assert (table.loc["Yes, not limited", "Counted as"], table.loc["Yes, not limited", "Recognised"]) == (
+        "Non-disabled", "Yes")
+    assert table["Recognised"].eq("Yes").all()
+    assert not [w for w in at.warning if "disability label" in plain(w.value)]
+    box = next(t for t in at.text_area if t.label.startswith("Disability label corrections"))
+    assert box.value == "*N/A* <b> = Not declared\nYes, not limited = Non-disabled"  # as saved, in order
+    # A line without a group says which line and what to write; nothing is saved.
+    box.input("Yes, not limited = maybe")
+    next(b for b in at.button if b.label == "Save the settings").click().run()
+    assert any("Disability label corrections, line 1 ('Yes, not limited = maybe')" in plain(e.value)
+               and "Disabled, Non-disabled, Not declared" in plain(e.value) for e in at.error), \
+        [plain(e.value) for e in at.error]
+    values, _ = load_settings(engine, "My organisation")
+    assert values["disability_overrides"] == {"Yes, not limited": "non_disabled", "*N/A* <b>": "not_declared"}
+
+
+def test_a_viewer_reads_the_disability_classifications_without_saving_them(database):
+    from storage import create_schema, make_engine, save_settings
+    from tests.test_access import AUTH, REGION
+
+    engine = make_engine(database)
+    create_schema(engine)
+    save_settings(engine, "Wexcombe Borough Council", {"disability_overrides": {"None": "non_disabled"}},
+                  expected_version=0, user="sam")
+    engine.dispose()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["auth"] = AUTH
+    at.secrets["access"] = REGION
+    at.user = {"is_logged_in": True, "email": "jo@wexcombe.gov.uk", "name": "Jo Reader"}
+    at.run().switch_page("pages/settings.py").run()
+    assert not at.exception, at.exception
+    assert any(h.value == "Disability classifications" for h in at.subheader)
+    box = next(t for t in at.text_area if t.label.startswith("Disability label corrections"))
+    assert box.value == "None = Non-disabled"
+    assert next(b for b in at.button if b.label == "Save the settings").disabled
+    assert any("You can read the settings" in plain(c.value) for c in at.caption)
+
+
 def test_notes_on_the_data_say_what_to_do_in_the_app_never_a_command_line_option():
     data = xlsx([["Employee No", "Ethnic Origin", "Pay Band"],
                  *([n, "A White - British" if n % 2 else "R Chinese", f"Band {n % 4}"] for n in range(20))])

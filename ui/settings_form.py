@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from data_loaders import SCHEMAS
+from data_loaders.comparison import DISABILITY
+from data_loaders.disability import disability_label_table
 from metrics.settings import DEFAULT_RAG_MEANINGS, PAN_LONDON_RAG_MEANINGS, RAG_WORDS, salary_band_labels
 from storage import StaleEdit, load_settings, save_settings, settings_from_values
 from ui import access, db, sidebar, state
 from ui.data_view import GROUP_LABELS
+from ui.figures import table_html
 from ui.safe import md
 
 _OUTCOME = "settings_outcome"
+# The groups a disability label may be counted as, as the app names them: Disabled, Non-disabled, Not declared.
+DISABILITY_LABELS = {key: DISABILITY.choice(key) for key in DISABILITY.keys}
 
 
 def _bands_in_data(view: state.View) -> list[str]:
@@ -27,14 +34,15 @@ def _boundaries(text: str) -> tuple[int, ...]:
         raise ValueError("Pay band boundaries must be amounts in pounds, one per line, e.g. 25,000") from None
 
 
-def _corrections_text(overrides: dict[str, str]) -> str:
-    return "\n".join(f"{label} = {GROUP_LABELS.get(group, group)}" for label, group in overrides.items())
+def _corrections_text(overrides: dict[str, str], names: dict[str, str] = GROUP_LABELS) -> str:
+    return "\n".join(f"{label} = {names.get(group, group)}" for label, group in overrides.items())
 
 
-def _corrections(text: str) -> dict[str, str]:
-    """'label = group' lines, one per label; the group as the app names it (White, Minority ethnic, Unknown).
-    The last '=' on a line divides them, so a label may hold one."""
-    by_name = {name.lower(): key for key, name in GROUP_LABELS.items()} | {key: key for key in GROUP_LABELS}
+def _corrections(text: str, names: dict[str, str] = GROUP_LABELS, heading: str = "Label corrections",
+                 example: str = "Mixed - other = Minority ethnic") -> dict[str, str]:
+    """'label = group' lines, one per label; the group as the app names it (`names`: White, Minority ethnic,
+    Unknown). The last '=' on a line divides them, so a label may hold one."""
+    by_name = {name.lower(): key for key, name in names.items()} | {key: key for key in names}
     found: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -42,11 +50,35 @@ def _corrections(text: str) -> dict[str, str]:
         label, equals, group = line.rpartition("=")
         key = by_name.get(group.strip().lower())
         if not equals or not label.strip() or key is None:
-            raise ValueError(f"Label corrections, line {number} ('{line.strip()[:80]}'): write the label as it is "
-                             f"in your data, then ' = ' and {', '.join(GROUP_LABELS.values())}, e.g. "
-                             "'Mixed - other = Minority ethnic'")
+            raise ValueError(f"{heading}, line {number} ('{line.strip()[:80]}'): write the label as it is "
+                             f"in your data, then ' = ' and {', '.join(names.values())}, e.g. '{example}'")
         found[label.strip()] = key
     return found
+
+
+def _disability_labels(view: state.View, overrides: dict[str, str]) -> None:
+    """Each dataset's disability labels, their rows and how they are counted now, the unrecognised flagged."""
+    found = False
+    for name, frame in state.parsed(view.sources).loaded.datasets.items():
+        if "disability" not in frame.columns:
+            continue
+        found = True
+        table = disability_label_table(frame["disability"], overrides)
+        unsettled = table[~table["recognised"]]
+        title = SCHEMAS[name].title
+        if len(unsettled):
+            st.warning(f"**{md(title)}**: {len(unsettled):,} disability label{'s' if len(unsettled) > 1 else ''} "
+                       f"not recognised ({int(unsettled['rows'].sum()):,} rows), counted as not declared until "
+                       "you say below how each is counted: "
+                       + ", ".join(f"“{md(label)}”" for label in unsettled["label"][:10])
+                       + (" ..." if len(unsettled) > 10 else "") + ".", icon=":material/help:")
+        st.html(table_html(pd.DataFrame({
+            "Label": table["label"], "Rows": table["rows"],
+            "Counted as": table["group"].map(DISABILITY_LABELS),
+            "Recognised": table["recognised"].map({True: "Yes", False: "No: check it"}),
+        }), f"Disability labels in the {title.lower()}"))
+    if not found:
+        st.caption("The data has no disability column, so there are no disability labels to list.")
 
 
 def render(view: state.View) -> None:
@@ -77,6 +109,17 @@ def render(view: state.View) -> None:
             value=_corrections_text(dict(current.ethnicity_overrides)), placeholder="Mixed - other = Minority ethnic",
             help="For a label the standard list gets wrong or does not know. The Data page lists every label "
             "found in your files and corrects them one at a time too.")
+        st.subheader("Disability classifications")
+        st.caption("How each disability label in your data is counted for a disability standard. A label that could "
+                   "mean either (\"None\", \"N/A\", \"Yes, not limited\") is counted as not declared until you "
+                   "say what it means in your organisation.")
+        _disability_labels(view, dict(current.disability_overrides))
+        disability_text = st.text_area(
+            "Disability label corrections, one per line: the label as written, then = and Disabled, Non-disabled "
+            "or Not declared",
+            value=_corrections_text(dict(current.disability_overrides), DISABILITY_LABELS),
+            placeholder="None = Non-disabled",
+            help="For a label the standard list does not settle, or one your organisation uses differently.")
         st.subheader("Pay bands and senior managers")
         boundaries_text = st.text_area("Salary band boundaries (when the data has salaries but no bands), one per line",
                                        value="\n".join(f"{b:,}" for b in current.pay_band_boundaries))
@@ -111,6 +154,8 @@ def render(view: state.View) -> None:
                 "adverse_range": [round(low, 2), round(high, 2)],
                 "white_minorities_as_bme": bool(white_minorities),
                 "ethnicity_overrides": _corrections(corrections_text),
+                "disability_overrides": _corrections(disability_text, DISABILITY_LABELS,
+                                                     "Disability label corrections", "None = Non-disabled"),
                 "pay_band_boundaries": list(_boundaries(boundaries_text)),
                 "senior_bands": senior,
                 "rag_meanings": {r: m.strip() or DEFAULT_RAG_MEANINGS[r] for r, m in rag_meanings.items()},
