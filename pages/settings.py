@@ -1,4 +1,4 @@
-"""Settings: the organisation's words, small-number rules, ethnicity classifications and bands."""
+"""Settings: the organisation's words, small-number rules, ethnicity and disability classifications and bands."""
 
 import streamlit as st
 
