@@ -103,7 +103,7 @@ def render(analysis: Analysis, results: dict[str, MetricResult], warnings: list[
         parts.append(textwrap.fill(f"{result.id}: {result.sentence}", WIDTH, subsequent_indent="    "))
     parts += ["", "Who is counted", "--------------"]
     for result in results.values():
-        rule = result.definition.counted_text(analysis.period, result.standard)
+        rule = result.counted_text(analysis.period)
         parts.append(textwrap.fill(f"{result.id}: {rule}", WIDTH, subsequent_indent="    "))
     if warnings:
         parts += ["", "Warnings", "--------"]

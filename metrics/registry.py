@@ -275,9 +275,10 @@ METRICS: dict[str, MetricDefinition] = {
             counted=("Staff in post on {end} (the snapshot), each in the pay band the staff data gives, or in the "
                      "salary band their salary falls in."),
             counted_under={"nhs-wres": (
-                "Staff in post on {end} (the snapshot), bank workers left out (an assignment category of bank), each "
-                "in the pay band the staff data gives, or in the salary band their salary falls in; shown by cluster "
-                "(non-clinical, clinical, medical and dental) when the staff data gives a staff group.")},
+                "Staff in post on {end} (the snapshot), bank workers left out where the staff data gives an "
+                "assignment category, each in the pay band the staff data gives, or in the salary band their salary "
+                "falls in; shown by cluster (non-clinical, clinical, medical and dental) where it gives a staff "
+                "group.")},
         ),
         MetricDefinition(
             id="M2",

@@ -268,9 +268,10 @@ TINY_IN_POST = {
 }
 
 
-def _write_tiny(path: Path, headings: tuple[str, ...] = TINY_HEADINGS, drop: str | None = None,
+def _write_tiny(path: Path, headings: tuple[str, ...] = TINY_HEADINGS, drop: str | tuple[str, ...] | None = None,
                 rows: list[tuple[object, ...]] | None = None) -> Path:
-    keep = [i for i, heading in enumerate(TINY_HEADINGS) if heading != drop]
+    dropped = (drop,) if isinstance(drop, str) else drop or ()
+    keep = [i for i, heading in enumerate(TINY_HEADINGS) if heading not in dropped]
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Staff in Post"
@@ -345,7 +346,8 @@ def test_fourteen_people_under_the_nhs_wres_are_counted_by_cluster_without_the_b
     assert dict(m1.overall.counts) == {"bme": 4, "white": 5, "unknown": 1}
     assert ("2 bank workers in post (an assignment category of bank) left out of metric 1: the NHS WRES counts the "
             "pay bands of staff in post without bank workers.") in analysis.figures.notes
-    assert "bank workers left out" in m1.definition.counted_text(standard="nhs-wres")
+    assert m1.counted_text() == m1.definition.counted_text(standard="nhs-wres")
+    assert "bank workers left out" in m1.counted_text()
 
 
 def test_fourteen_people_under_the_sc_wres_keep_todays_bands_with_the_bank_workers(tmp_path: Path) -> None:
@@ -360,6 +362,29 @@ def test_fourteen_people_under_the_sc_wres_keep_todays_bands_with_the_bank_worke
         **TINY_IN_POST, "Band 3": {"bme": 1, "white": 1, "unknown": 0}}
     assert dict(m1.overall.counts) == {"bme": 5, "white": 6, "unknown": 1}
     assert not any("bank" in note for note in analysis.figures.notes)
+    assert m1.counted_text() == m1.definition.counted_text()
+
+
+def test_without_an_assignment_category_or_staff_group_the_nhs_wres_counts_its_bands_as_before(tmp_path: Path) -> None:
+    """Nothing to leave out and nothing to cluster by: today's bands, the bank worker (who cannot be told) counted,
+    and the rule in words the plain one, as the sample council's figures under the NHS WRES."""
+    from metrics.settings import Settings
+
+    path = _write_tiny(tmp_path / "esr.xlsx", drop=("Assignment Category", "Staff Group"))
+    m1 = analyse(read_paths([str(path)]), Settings(standard="nhs-wres", period_end=dt.date(2026, 3, 31))).results["M1"]
+    assert {band.band: dict(band.counts) for band in m1.bands} == TINY_IN_POST
+    assert m1.counted_text() == m1.definition.counted_text() and not m1.own_rule
+
+
+def test_an_assignment_category_without_a_staff_group_leaves_bank_out_of_plain_bands(tmp_path: Path) -> None:
+    from metrics.settings import Settings
+
+    path = _write_tiny(tmp_path / "esr.xlsx", drop="Staff Group")
+    m1 = analyse(read_paths([str(path)]), Settings(standard="nhs-wres", period_end=dt.date(2026, 3, 31))).results["M1"]
+    # Band 2's minority-ethnic bank worker is left out; the bands are not clustered.
+    assert {band.band: dict(band.counts) for band in m1.bands} == {
+        **TINY_IN_POST, "Band 2": {"bme": 0, "white": 2, "unknown": 0}}
+    assert m1.own_rule
 
 
 @pytest.mark.parametrize(("category", "bank"), [

@@ -113,6 +113,7 @@ def count_pay_bands(context: Context, definition: MetricDefinition) -> None:
     if standard.pay_bands_leave_out_bank and "assignment_category" in staff.columns:
         bank = text_matches(staff["assignment_category"], lambda values: values.map(is_bank)) & current
         people &= ~bank
+        band_codes = np.where(bank, -1, band_codes).astype(band_codes.dtype, copy=False)
     if not people.any():
         # Each reason in its own words: a file with a Grade column must not be told it has none.
         if "pay_band" not in staff.columns and "salary" not in staff.columns:
@@ -142,6 +143,8 @@ def count_pay_bands(context: Context, definition: MetricDefinition) -> None:
     if standard.pay_bands_by_cluster and "staff_group" in staff.columns:
         band_codes, names = _by_cluster(staff, band_codes, names, people, notes, definition)
         clustered = True
+    if bank is not None or clustered:
+        context.own_rules.add(definition.id)
     groups = group_codes(staff)
     # (band + 1, group) as one small number: the first row of counts is everyone without a band.
     in_band = np.bincount((band_codes + 1) * len(GROUPS) + groups, minlength=(len(names) + 1) * len(GROUPS))
