@@ -89,5 +89,5 @@ def result_to_dict(result: MetricResult, period: Period | None = None) -> dict[s
         out["suppressed"] = sorted(result.hidden)
     out["data_quality"] = _quality(result)
     out["sentence"] = result.sentence
-    out["counted"] = d.counted_text(period)
+    out["counted"] = result.counted_text(period)
     return out

@@ -103,8 +103,8 @@ def render(analysis: Analysis, results: dict[str, MetricResult], warnings: list[
         parts.append(textwrap.fill(f"{result.id}: {result.sentence}", WIDTH, subsequent_indent="    "))
     parts += ["", "Who is counted", "--------------"]
     for result in results.values():
-        parts.append(textwrap.fill(f"{result.id}: {result.definition.counted_text(analysis.period)}", WIDTH,
-                                   subsequent_indent="    "))
+        rule = result.counted_text(analysis.period)
+        parts.append(textwrap.fill(f"{result.id}: {rule}", WIDTH, subsequent_indent="    "))
     if warnings:
         parts += ["", "Warnings", "--------"]
         parts += [textwrap.fill(f"- {w}", WIDTH, subsequent_indent="  ") for w in warnings]

@@ -116,6 +116,9 @@ class FigureSet:
     # (ETHNICITY) unless said, so a counts template, a saved period and another organisation's figures read as
     # they always have.
     comparison: Comparison = ETHNICITY
+    # Metric ids counted under their standard's own population rule (MetricDefinition.counted_under), because the
+    # data had what the rule needs (the NHS WRES's pay bands: an assignment category or a staff group).
+    own_rules: frozenset[str] = frozenset()
 
     def for_metric(self, metric_id: str) -> pd.DataFrame:
         return self.counts[self.counts["metric"] == metric_id]

@@ -19,6 +19,7 @@ from metrics import stats
 from metrics.counts import DataQuality
 from metrics.disclosure import DisclosureModel, protect
 from metrics.narrative import listed, sentence_for
+from metrics.registry import split_cluster
 from metrics.results import BandRow, GroupFigures, MetricResult, known_share, ratio_for, representation_ratio
 from metrics.settings import Settings
 
@@ -167,7 +168,16 @@ def band_runs(result: MetricResult, threshold: int) -> list[list[str]]:
     counts by group are each 0 or at least `threshold`; bands left over at the bottom join the runs above them
     until safe (or all are one run). The statistical disclosure guidance prefers this (recoding) to suppressing
     cells, and it keeps the finding a board exists to see (how many senior staff are minority-ethnic) where
-    withholding would hide it."""
+    withholding would hide it. Bands shown by cluster ("Clinical: Band 5") combine only within their cluster: each
+    cluster's bands are runs of their own."""
+    clusters: dict[str, list[str]] = {}
+    for row in result.bands:
+        clusters.setdefault(split_cluster(row.band)[0], []).append(row.band)
+    return [run for bands in clusters.values() for run in _runs(result, bands, threshold)]
+
+
+def _runs(result: MetricResult, bands: list[str], threshold: int) -> list[list[str]]:
+    """band_runs over `bands` (lowest first) alone."""
     counts = {row.band: row.counts for row in result.bands}
     groups = result.comparison.keys
 
@@ -176,8 +186,8 @@ def band_runs(result: MetricResult, threshold: int) -> list[list[str]]:
 
     runs: list[list[str]] = []
     current: list[str] = []
-    for row in reversed(result.bands):
-        current.append(row.band)
+    for band in reversed(bands):
+        current.append(band)
         if safe(current):
             runs.append(current)
             current = []
@@ -193,7 +203,8 @@ def band_runs(result: MetricResult, threshold: int) -> list[list[str]]:
 
 
 def _run_name(run: list[str]) -> str:
-    return run[0] if len(run) == 1 else f"{run[0]} to {run[-1]}"
+    """"Band 2 to Band 4"; within a cluster, the cluster once: "Clinical: Band 2 to Band 4"."""
+    return run[0] if len(run) == 1 else f"{run[0]} to {split_cluster(run[-1])[1]}"
 
 
 def combine_bands(result: MetricResult, runs: list[list[str]]) -> MetricResult:

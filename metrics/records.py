@@ -306,6 +306,7 @@ def figures_from_records(
         available=frozenset(context.available),
         filters=filters,
         comparison=comparison,
+        own_rules=frozenset(context.own_rules),
     )
 
 

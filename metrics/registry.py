@@ -66,6 +66,54 @@ class Standard:
     guidance: tuple[Guidance, ...] = ()
     # What the tool's figures for it are, where that is not simply the standard as published.
     note: str = ""
+    # Whether the pay bands (metric 1) leave out bank workers, when the staff data has an assignment category
+    # (is_bank says who is a bank worker).
+    pay_bands_leave_out_bank: bool = False
+    # Whether the pay bands (metric 1) are shown separately for each Agenda for Change cluster, when the staff data
+    # has a staff group (CLUSTERS says which staff group is in which).
+    pay_bands_by_cluster: bool = False
+
+
+# Bank workers, for the standards that leave them out of metric 1: an assignment category that, trimmed and
+# case-folded, is "bank" or begins with "bank " ("Bank", "Bank Worker", "Bank Staff", "BANK"). Every other category
+# (ESR's "Permanent", "Fixed Term Temp"), and a blank, is counted.
+def is_bank(category: str) -> bool:
+    words = " ".join(category.split()).casefold()
+    return words == "bank" or words.startswith("bank ")
+
+
+# The Agenda for Change clusters metric 1's bands are shown in under the standards that ask for them, in the order
+# shown, with the NHS Data Dictionary staff groups each holds (compared trimmed and case-folded). A staff group not
+# listed, or a blank, is in NO_CLUSTER, shown last, and a note says so.
+CLUSTERS: dict[str, tuple[str, ...]] = {
+    "Non-clinical": ("Administrative and Clerical", "Estates and Ancillary"),
+    "Clinical": ("Nursing and Midwifery Registered", "Additional Clinical Services", "Allied Health Professionals",
+                 "Additional Professional Scientific and Technical", "Healthcare Scientists", "Students"),
+    "Medical and dental": ("Medical and Dental",),
+}
+NO_CLUSTER = "Staff group not known"
+CLUSTER_ORDER: tuple[str, ...] = (*CLUSTERS, NO_CLUSTER)
+# How a cluster and a band are written as one item of metric 1: "Clinical: Band 5".
+CLUSTER_SEPARATOR = ": "
+
+
+def cluster_of_staff_group(staff_group: str) -> str:
+    """The cluster a staff group is in (NO_CLUSTER for one not listed)."""
+    words = " ".join(staff_group.split()).casefold()
+    return next((cluster for cluster, groups in CLUSTERS.items() if words in (g.casefold() for g in groups)),
+                NO_CLUSTER)
+
+
+def cluster_item(cluster: str, band: str) -> str:
+    return f"{cluster}{CLUSTER_SEPARATOR}{band}"
+
+
+def split_cluster(item: str) -> tuple[str, str]:
+    """An item of metric 1 as (cluster, band): ("", item) for a band not in a cluster."""
+    for cluster in CLUSTER_ORDER:
+        if item.startswith(cluster + CLUSTER_SEPARATOR):
+            return cluster, item[len(cluster) + len(CLUSTER_SEPARATOR):]
+    return "", item
 
 
 SC_WRES_GUIDANCE = (
@@ -93,6 +141,7 @@ STANDARDS: dict[str, Standard] = {
                         guidance=SC_WRES_GUIDANCE),
     "nhs-wres": Standard(
         "nhs-wres", "NHS WRES", "NHS Workforce Race Equality Standard", ETHNICITY, guidance=NHS_WRES_GUIDANCE,
+        pay_bands_leave_out_bank=True, pay_bands_by_cluster=True,
         note=("The NHS WRES figures are the SC-WRES's nine metrics counted with the NHS convention (white over BME "
               "for appointment and for CPD), not yet the NHS WRES's own nine indicators: docs/standards.md says "
               "what differs.")),
@@ -173,9 +222,12 @@ class MetricDefinition:
     # once here and shown on its page, in the board pack, by the command line and in the README. "{end}" is the
     # period end (the snapshot), "{start}" the first day of the 12 months to it, "{before}" the day before that.
     counted: str = ""
+    # The population rule under a standard whose rule differs (by standard id), in place of `counted`.
+    counted_under: dict[str, str] = field(default_factory=dict)
 
-    def counted_text(self, period: Period | None = None) -> str:
-        """The population rule in words, with the period's dates when given."""
+    def counted_text(self, period: Period | None = None, standard: str | None = None) -> str:
+        """The population rule in words (under `standard`, when it has its own), with the period's dates when
+        given."""
         if period is None:
             days = {"end": "the period end", "start": "the first day of the year",
                     "before": "the day before the year starts"}
@@ -183,7 +235,8 @@ class MetricDefinition:
             before = period.start - dt.timedelta(days=1)
             days = {k: f"{d.day} {d:%B %Y}" for k, d in (("end", period.end), ("start", period.start),
                                                           ("before", before))}
-        return self.counted.format(**days)
+        rule = self.counted_under.get(standard, self.counted) if standard is not None else self.counted
+        return rule.format(**days)
 
     def numerator_group(self, standard: str) -> str:
         """The group whose rate is on top of the ratio under `standard`: the one `numerator` names, else the
@@ -221,6 +274,11 @@ METRICS: dict[str, MetricDefinition] = {
             events_label="Staff in band",
             counted=("Staff in post on {end} (the snapshot), each in the pay band the staff data gives, or in the "
                      "salary band their salary falls in."),
+            counted_under={"nhs-wres": (
+                "Staff in post on {end} (the snapshot), bank workers left out where the staff data gives an "
+                "assignment category, each in the pay band the staff data gives, or in the salary band their salary "
+                "falls in; shown by cluster (non-clinical, clinical, medical and dental) where it gives a staff "
+                "group.")},
         ),
         MetricDefinition(
             id="M2",

@@ -9,7 +9,7 @@ import pandas as pd
 
 from data_loaders.comparison import Comparison
 from metrics import stats
-from metrics.counts import DataQuality, FigureSet
+from metrics.counts import DataQuality, FigureSet, Period
 from metrics.registry import STANDARDS, MetricDefinition, metrics_of
 from metrics.settings import Settings
 
@@ -79,10 +79,16 @@ class MetricResult:
     # M1 as published: the bands shown together instead of withheld, in words ("SM1, SM2 and SM3 are shown
     # together as SM1 to SM3"), for every output to say (metrics.publish.combine_bands).
     combined: tuple[str, ...] = ()
+    # Whether it was counted under its standard's own population rule (FigureSet.own_rules).
+    own_rule: bool = False
 
     @property
     def id(self) -> str:
         return self.definition.id
+
+    def counted_text(self, period: Period | None = None) -> str:
+        """Who is counted, in words: the standard's own rule where it was counted by it, else the metric's."""
+        return self.definition.counted_text(period, self.standard if self.own_rule else None)
 
     @property
     def comparison(self) -> Comparison:
@@ -299,6 +305,8 @@ def compute_results(figures: FigureSet, settings: Settings = Settings()) -> dict
             counts = figures.for_metric(metric_id)
             quality = figures.quality.get(metric_id, DataQuality())
             result = _BY_KIND[definition.kind](definition, counts, settings, quality)
+            if metric_id in figures.own_rules:
+                result = replace(result, own_rule=True)
         results[metric_id] = _with_sentences(result, settings, sentence_for)
     return results
 

@@ -333,7 +333,7 @@ def _fill_from_template(figures: FigureSet, template: FigureSet, warnings: list[
                        ignore_index=True)
     quality = figures.quality | {m: q for m, q in template.quality.items() if m in extra}
     return FigureSet(figures.organisation, figures.period, counts, quality, figures.notes,
-                     figures.available | extra, figures.filters)
+                     figures.available | extra, figures.filters, own_rules=figures.own_rules)
 
 
 def analyse_paths(paths: Iterable[str | tuple[str, str | None]] = (), settings: Settings | None = None, *,

@@ -145,7 +145,7 @@ def combined_line(metric: MetricContent) -> str:
 
 def counted_line(metric: MetricContent, period: Period) -> str:
     """The metric's population rule (metrics.registry), as every export names it beside the figures."""
-    return f"Who is counted: {metric.definition.counted_text(period)}"
+    return f"Who is counted: {metric.result.counted_text(period)}"
 
 
 def _labelled(label: str, text: str) -> str:

@@ -91,6 +91,42 @@ def test_bands_left_over_at_the_bottom_join_the_run_above_and_one_run_is_withhel
     assert [b.band for b in published.bands] == ["G1"] and published.bands[0].counts["bme"] is None
 
 
+def test_bands_shown_by_cluster_combine_only_within_their_cluster_worked_by_hand():
+    """Under the NHS WRES metric 1's items are a cluster and a band. From the top of the clinical cluster: Band 8a
+    (3, 8, 0) is not safe; with Band 7 (12, 40, 2) it is 15, 48, 2, still not (2 unknown); with Band 5 (30, 50, 8)
+    it is 45, 98, 10, all at least 10: one run, Clinical: Band 5 to Band 8a. Non-clinical: Band 2 (20, 30, 0) is
+    safe alone. Medical and dental: Consultant (4, 25, 0) has no other band in its cluster, so it stays alone and
+    its 4 is withheld rather than joined to the clinical bands beside it.
+    """
+    rows = [
+        ("M1", "Non-clinical: Band 2", "bme", 20, 0), ("M1", "Non-clinical: Band 2", "white", 30, 0),
+        ("M1", "Non-clinical: Band 2", "unknown", 0, 0),
+        ("M1", "Clinical: Band 5", "bme", 30, 0), ("M1", "Clinical: Band 5", "white", 50, 0),
+        ("M1", "Clinical: Band 5", "unknown", 8, 0),
+        ("M1", "Clinical: Band 7", "bme", 12, 0), ("M1", "Clinical: Band 7", "white", 40, 0),
+        ("M1", "Clinical: Band 7", "unknown", 2, 0),
+        ("M1", "Clinical: Band 8a", "bme", 3, 0), ("M1", "Clinical: Band 8a", "white", 8, 0),
+        ("M1", "Clinical: Band 8a", "unknown", 0, 0),
+        ("M1", "Medical and dental: Consultant", "bme", 4, 0), ("M1", "Medical and dental: Consultant", "white", 25, 0),
+        ("M1", "Medical and dental: Consultant", "unknown", 0, 0),
+    ]
+    settings = Settings(standard="nhs-wres")
+    results = compute_results(figures(rows), settings)
+    assert band_runs(results["M1"], 10) == [
+        ["Non-clinical: Band 2"],
+        ["Clinical: Band 5", "Clinical: Band 7", "Clinical: Band 8a"],
+        ["Medical and dental: Consultant"],
+    ]
+    published = publish(results, settings)["M1"]
+    assert [b.band for b in published.bands] == [
+        "Non-clinical: Band 2", "Clinical: Band 5 to Band 8a", "Medical and dental: Consultant"]
+    clinical = published.bands[1]
+    assert clinical.counts == {"bme": 45, "white": 98, "unknown": 10} and clinical.total == 153
+    assert published.bands[2].counts["bme"] is None  # 4: withheld, not hidden in another cluster's run
+    assert published.combined == (
+        "Clinical: Band 5, Clinical: Band 7, and Clinical: Band 8a are shown together as Clinical: Band 5 to Band 8a",)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 60), st.integers(0, 12)), min_size=1, max_size=8),
        st.integers(2, 12))

@@ -58,11 +58,15 @@ def test_the_packages_the_readme_names_for_the_tests_are_the_ones_ci_installs():
 
 
 def test_the_metric_reference_gives_each_metrics_population_rule_as_the_registry_writes_it():
-    from metrics.registry import METRICS
+    from metrics.registry import METRICS, STANDARDS
 
     for definition in METRICS.values():
         assert f"| {definition.id} |" in README
         assert definition.counted_text() in README, definition.id
+        # A standard with its own rule for the metric (the NHS WRES's pay bands, without bank workers) has it too.
+        for standard in definition.counted_under:
+            assert f"Under the {STANDARDS[standard].name}: {definition.counted_text(standard=standard)}" in README, (
+                definition.id, standard)
 
 
 def test_the_metric_reference_names_each_standards_guidance_and_metrics_as_the_registry_gives_them():

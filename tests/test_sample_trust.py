@@ -268,8 +268,10 @@ TINY_IN_POST = {
 }
 
 
-def _write_tiny(path: Path, headings: tuple[str, ...] = TINY_HEADINGS, drop: str | None = None) -> Path:
-    keep = [i for i, heading in enumerate(TINY_HEADINGS) if heading != drop]
+def _write_tiny(path: Path, headings: tuple[str, ...] = TINY_HEADINGS, drop: str | tuple[str, ...] | None = None,
+                rows: list[tuple[object, ...]] | None = None) -> Path:
+    dropped = (drop,) if isinstance(drop, str) else drop or ()
+    keep = [i for i, heading in enumerate(TINY_HEADINGS) if heading not in dropped]
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Staff in Post"
@@ -277,7 +279,7 @@ def _write_tiny(path: Path, headings: tuple[str, ...] = TINY_HEADINGS, drop: str
     sheet["A2"] = "ESR BI: Assignment Details at 31/03/2026"
     sheet.append([])
     sheet.append([headings[i] for i in keep])
-    for row in _tiny_rows():
+    for row in _tiny_rows() if rows is None else rows:
         sheet.append([row[i] for i in keep])
     workbook.save(path)
     return path
@@ -302,9 +304,107 @@ def test_a_tiny_esr_export_gives_the_pay_bands_counted_by_hand(tmp_path: Path) -
     from metrics.settings import Settings
 
     inputs = read_paths([str(_write_tiny(tmp_path / "esr.xlsx"))])
-    m1 = analyse(inputs, Settings(standard="nhs-wres", period_end=dt.date(2026, 3, 31))).results["M1"]
+    m1 = analyse(inputs, Settings(period_end=dt.date(2026, 3, 31))).results["M1"]
     assert {band.band: dict(band.counts) for band in m1.bands} == TINY_IN_POST
     assert dict(m1.overall.counts) == {"bme": 4, "white": 5, "unknown": 1}
+
+
+def _fourteen_rows() -> list[tuple[object, ...]]:
+    """The tiny export and two administrators in Band 3: a white bank worker written "Bank Worker" and a
+    minority-ethnic permanent one. Fourteen people: two bank workers, three clusters, two ethnic groups and one not
+    stated."""
+    d = dt.date
+    admin = "Administrative and Clerical"
+    return [*_tiny_rows(),
+            ("Tiny NHS Trust", "Corporate Services", "350 Patient Access", 20100013, "20100013", "Bank Worker", admin,
+             "Receptionist", "Band 3", None, d(2023, 2, 6), d(2023, 2, 6), None, d(1999, 3, 3), "Female",
+             "A White - British", "No"),
+            ("Tiny NHS Trust", "Corporate Services", "350 Patient Access", 20100014, "20100014", "Permanent", admin,
+             "Receptionist", "Band 3", 24071, d(2021, 7, 5), d(2021, 7, 5), None, d(1994, 4, 4), "Male",
+             "K Asian or Asian British - Bangladeshi", "No")]
+
+
+def test_fourteen_people_under_the_nhs_wres_are_counted_by_cluster_without_the_bank_workers(tmp_path: Path) -> None:
+    """In post on 31 March 2026: 12 (the October leaver and the April starter are not). The two bank workers (20100006,
+    "Bank", a minority-ethnic healthcare assistant in Band 2; 20100013, "Bank Worker", a white receptionist in Band 3)
+    are left out: 10 counted. By cluster, then band (lowest salary first within each):
+    non-clinical Band 3 (20100014, BME) and VSM (20100012, white); clinical Band 2 (20100007, 20100008, both white)
+    and Band 5 (20100001, 20100002 BME, 20100003 white, 20100004 not stated); medical and dental Consultant
+    (20100009 BME, 20100010 white)."""
+    from metrics.settings import Settings
+
+    inputs = read_paths([str(_write_tiny(tmp_path / "esr.xlsx", rows=_fourteen_rows()))])
+    analysis = analyse(inputs, Settings(standard="nhs-wres", period_end=dt.date(2026, 3, 31)))
+    m1 = analysis.results["M1"]
+    assert [(band.band, dict(band.counts)) for band in m1.bands] == [
+        ("Non-clinical: Band 3", {"bme": 1, "white": 0, "unknown": 0}),
+        ("Non-clinical: VSM", {"bme": 0, "white": 1, "unknown": 0}),
+        ("Clinical: Band 2", {"bme": 0, "white": 2, "unknown": 0}),
+        ("Clinical: Band 5", {"bme": 2, "white": 1, "unknown": 1}),
+        ("Medical and dental: Consultant", {"bme": 1, "white": 1, "unknown": 0}),
+    ]
+    assert dict(m1.overall.counts) == {"bme": 4, "white": 5, "unknown": 1}
+    assert ("2 bank workers in post (an assignment category of bank) left out of metric 1: the NHS WRES counts the "
+            "pay bands of staff in post without bank workers.") in analysis.figures.notes
+    assert m1.counted_text() == m1.definition.counted_text(standard="nhs-wres")
+    assert "bank workers left out" in m1.counted_text()
+
+
+def test_fourteen_people_under_the_sc_wres_keep_todays_bands_with_the_bank_workers(tmp_path: Path) -> None:
+    """The same file under the SC-WRES: one set of bands, no clusters, the bank workers counted (Band 2's
+    minority-ethnic healthcare assistant, Band 3's white receptionist): 12 in post."""
+    from metrics.settings import Settings
+
+    inputs = read_paths([str(_write_tiny(tmp_path / "esr.xlsx", rows=_fourteen_rows()))])
+    analysis = analyse(inputs, Settings(standard="sc-wres", period_end=dt.date(2026, 3, 31)))
+    m1 = analysis.results["M1"]
+    assert {band.band: dict(band.counts) for band in m1.bands} == {
+        **TINY_IN_POST, "Band 3": {"bme": 1, "white": 1, "unknown": 0}}
+    assert dict(m1.overall.counts) == {"bme": 5, "white": 6, "unknown": 1}
+    assert not any("bank" in note for note in analysis.figures.notes)
+    assert m1.counted_text() == m1.definition.counted_text()
+
+
+def test_without_an_assignment_category_or_staff_group_the_nhs_wres_counts_its_bands_as_before(tmp_path: Path) -> None:
+    """Nothing to leave out and nothing to cluster by: today's bands, the bank worker (who cannot be told) counted,
+    and the rule in words the plain one, as the sample council's figures under the NHS WRES."""
+    from metrics.settings import Settings
+
+    path = _write_tiny(tmp_path / "esr.xlsx", drop=("Assignment Category", "Staff Group"))
+    m1 = analyse(read_paths([str(path)]), Settings(standard="nhs-wres", period_end=dt.date(2026, 3, 31))).results["M1"]
+    assert {band.band: dict(band.counts) for band in m1.bands} == TINY_IN_POST
+    assert m1.counted_text() == m1.definition.counted_text() and not m1.own_rule
+
+
+def test_an_assignment_category_without_a_staff_group_leaves_bank_out_of_plain_bands(tmp_path: Path) -> None:
+    from metrics.settings import Settings
+
+    path = _write_tiny(tmp_path / "esr.xlsx", drop="Staff Group")
+    m1 = analyse(read_paths([str(path)]), Settings(standard="nhs-wres", period_end=dt.date(2026, 3, 31))).results["M1"]
+    # Band 2's minority-ethnic bank worker is left out; the bands are not clustered.
+    assert {band.band: dict(band.counts) for band in m1.bands} == {
+        **TINY_IN_POST, "Band 2": {"bme": 0, "white": 2, "unknown": 0}}
+    assert m1.own_rule
+
+
+@pytest.mark.parametrize(("category", "bank"), [
+    ("Bank", True), ("bank", True), (" Bank Worker ", True), ("BANK STAFF", True), ("Permanent", False),
+    ("Fixed Term Temp", False), ("Banking Officer", False), ("", False)])
+def test_the_bank_rule(category: str, bank: bool) -> None:
+    from metrics.registry import is_bank
+
+    assert is_bank(category) is bank
+
+
+def test_staff_groups_in_no_cluster_are_said_and_shown_apart(tmp_path: Path) -> None:
+    from metrics.settings import Settings
+
+    rows = [row[:6] + ("Locum Agency",) + row[7:] if row[3] == 20100012 else row for row in _tiny_rows()]
+    analysis = analyse(read_paths([str(_write_tiny(tmp_path / "esr.xlsx", rows=rows))]),
+                       Settings(standard="nhs-wres", period_end=dt.date(2026, 3, 31)))
+    assert analysis.results["M1"].bands[-1].band == "Staff group not known: VSM"
+    assert any("1 staff counted in metric 1 have a staff group that is in none of the clusters ('Locum Agency')"
+               in note for note in analysis.figures.notes)
 
 
 @pytest.mark.parametrize("drop", ["Date of Birth", "Latest Hire Date", "Organisation", "Assignment Number"])
@@ -343,11 +443,18 @@ def test_the_nhs_wres_figures_come_out_of_the_command_line() -> None:
     out = json.loads(completed.stdout)
     assert out["standard"] == "nhs-wres"
     assert out["period"] == {"start": "2025-04-01", "end": "2026-03-31"}
-    # Minority-ethnic staff in post counted by hand from the cells: every assignment category, bank workers
-    # included, as the engine counts the staff list today (the NHS WRES reports bank workers apart).
+    # Staff in post counted by hand from the cells, the bank workers left out: the NHS WRES counts indicator 1
+    # without them, and a note says how many.
     current = [r for r in staff_records() if in_post(r)]
-    by_hand = {g: sum(1 for r in current if nhs_group(r["Ethnic Origin"]) == g) for g in ("bme", "white", "unknown")}
+    bank = [r for r in current if r["Assignment Category"] == "Bank"]
+    counted = [r for r in current if r["Assignment Category"] != "Bank"]
+    by_hand = {g: sum(1 for r in counted if nhs_group(r["Ethnic Origin"]) == g) for g in ("bme", "white", "unknown")}
     assert {g: out["metrics"]["M1"]["overall"][g] for g in by_hand} == by_hand
+    assert (f"{len(bank):,} bank workers in post (an assignment category of bank) left out of metric 1: the NHS WRES "
+            "counts the pay bands of staff in post without bank workers.") in out["warnings"]
+    bands = [band["band"] for band in out["metrics"]["M1"]["bands"]]
+    assert bands[0] == "Non-clinical: Band 2" and bands[-1] == "Medical and dental: Consultant"
+    assert "Clinical: Band 5" in bands and "bank workers left out" in out["metrics"]["M1"]["counted"]
     metrics = out["metrics"]
     assert metrics["M2"]["value"] > 1  # white shortlisted applicants more often appointed (white over BME)
     assert metrics["M3"]["value"] > 1  # minority-ethnic staff more often in formal disciplinary cases

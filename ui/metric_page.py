@@ -126,7 +126,7 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
                        + ", ".join(f"'{md(k)}' ({v:,})" for k, v in quality.unrecognised.items())
                        + f". {CLASSIFY_LABELS}")
             classify_labels_link()
-        st.caption(f"**Who is counted.** {md(definition.counted_text(analysis.period))}")
+        st.caption(f"**Who is counted.** {md(result.counted_text(analysis.period))}")
     if spec.small_groups:
         st.warning(f"Too few people to read reliably (under {settings.min_group_size}): "
                    f"{md(', '.join(spec.small_groups))}. Treat these figures as a prompt to look closer, "

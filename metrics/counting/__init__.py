@@ -38,7 +38,8 @@ class Counter:
 
 
 COUNTERS: dict[str, Counter] = {
-    "pay_bands": Counter(snapshot.count_pay_bands, frozenset({"pay_band", "salary"})),
+    "pay_bands": Counter(snapshot.count_pay_bands,
+                         frozenset({"pay_band", "salary", "assignment_category", "staff_group"})),
     "senior_managers": Counter(snapshot.count_senior_managers, frozenset({"senior_manager", "pay_band", "salary"})),
     "leaving": Counter(leaving.count_leaving),
     "selection": Counter(selection.count_selection, frozenset({"shortlisted", "appointed"})),

@@ -87,6 +87,8 @@ class Context:
     available: set[str] = field(default_factory=set)
     # Whose groups people are counted in: the standard's (ETHNICITY for the race standards).
     comparison: Comparison = ETHNICITY
+    # Metrics counted under their standard's own population rule (FigureSet.own_rules).
+    own_rules: set[str] = field(default_factory=set)
 
     def add(self, metric: str, per_group: Mapping[str, tuple[float, float]], base_rows: QualityRows,
             item: str = "") -> None:

@@ -5,12 +5,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from metrics.counting.common import Context, counted, day_words, distinct_values, flag, group_codes, per_group
-from metrics.registry import GROUPS, MetricDefinition
+from metrics.counting.common import (
+    Context,
+    counted,
+    day_words,
+    distinct_values,
+    flag,
+    group_codes,
+    per_group,
+    text_matches,
+)
+from metrics.registry import (
+    CLUSTER_ORDER,
+    GROUPS,
+    NO_CLUSTER,
+    STANDARDS,
+    MetricDefinition,
+    cluster_item,
+    cluster_of_staff_group,
+    is_bank,
+    split_cluster,
+)
 from metrics.settings import Settings
 
 # The start of the note that senior management could not be counted; each front end adds where to set the bands.
@@ -88,6 +108,12 @@ def count_pay_bands(context: Context, definition: MetricDefinition) -> None:
         return
     band_codes, names = bands
     people = band_codes >= 0
+    standard = STANDARDS[context.settings.standard]
+    bank = None
+    if standard.pay_bands_leave_out_bank and "assignment_category" in staff.columns:
+        bank = text_matches(staff["assignment_category"], lambda values: values.map(is_bank)) & current
+        people &= ~bank
+        band_codes = np.where(bank, -1, band_codes).astype(band_codes.dtype, copy=False)
     if not people.any():
         # Each reason in its own words: a file with a Grade column must not be told it has none.
         if "pay_band" not in staff.columns and "salary" not in staff.columns:
@@ -102,11 +128,23 @@ def count_pay_bands(context: Context, definition: MetricDefinition) -> None:
                          f"(those cells are blank or could not be read), so metric {definition.number} cannot be "
                          "shown.")
         return
-    unbanded = int(np.count_nonzero(current) - np.count_nonzero(people))
+    left_out = 0 if bank is None else int(np.count_nonzero(bank))
+    if left_out:
+        workers = "bank worker" if left_out == 1 else "bank workers"
+        notes.append(f"{left_out:,} {workers} in post (an assignment category of bank) left out of metric "
+                     f"{definition.number}: the {standard.name} counts the pay bands of staff in post without bank "
+                     "workers.")
+    unbanded = int(np.count_nonzero(current) - left_out - np.count_nonzero(people))
     if unbanded:
         notes.append(f"{unbanded} staff in post have neither a pay band nor a salary and are left out of metric "
                      f"{definition.number}.")
     settings = context.settings
+    clustered = False
+    if standard.pay_bands_by_cluster and "staff_group" in staff.columns:
+        band_codes, names = _by_cluster(staff, band_codes, names, people, notes, definition)
+        clustered = True
+    if bank is not None or clustered:
+        context.own_rules.add(definition.id)
     groups = group_codes(staff)
     # (band + 1, group) as one small number: the first row of counts is everyone without a band.
     in_band = np.bincount((band_codes + 1) * len(GROUPS) + groups, minlength=(len(names) + 1) * len(GROUPS))
@@ -130,9 +168,55 @@ def count_pay_bands(context: Context, definition: MetricDefinition) -> None:
         return {band: median for band, median in found.items() if median is not None}
 
     position = {name: code for code, name in enumerate(names)}
-    for band in order_bands([names[code] for code in present], settings, medians if has_salary else None):
+    order_items = _cluster_order if clustered else order_bands
+    items = order_items([names[code] for code in present], settings, medians if has_salary else None)
+    for band in items:
         context.add(definition.id, counted(in_band[position[band]], group_totals, context.comparison),
                     [(staff, people)], item=str(band))
+
+
+def _by_cluster(staff: pd.DataFrame, band_codes: np.ndarray, names: list[str], people: np.ndarray, notes: list[str],
+                definition: MetricDefinition) -> tuple[np.ndarray, list[str]]:
+    """Each counted person's item as a (cluster, band) pair, by their staff group: the codes (-1 for none), the
+    items' names ("Clinical: Band 5") and each item's band. Staff groups in no cluster are said in a note."""
+    codes, distinct = distinct_values(staff["staff_group"])
+    of_group = np.array([CLUSTER_ORDER.index(cluster_of_staff_group(str(g))) for g in distinct]
+                        + [CLUSTER_ORDER.index(NO_CLUSTER)], dtype=np.intp)
+    cluster = of_group[codes]
+    unknown = people & (cluster == CLUSTER_ORDER.index(NO_CLUSTER))
+    if unknown.any():
+        labels = pd.unique(pd.Series(np.append(np.asarray(distinct, dtype=object), "(blank)")[codes][unknown]))
+        shown = ", ".join(f"'{str(label).strip()}'" for label in labels[:5]) + (", ..." if len(labels) > 5 else "")
+        count = int(np.count_nonzero(unknown))
+        notes.append(f"{count:,} staff counted in metric {definition.number} have a staff group that is in none of "
+                     f"the clusters ({shown}), so they are shown under '{NO_CLUSTER}'.")
+    combined = np.where(people, cluster * len(names) + band_codes, -1)
+    used = np.unique(combined[combined >= 0])
+    to_item = np.full(len(CLUSTER_ORDER) * len(names) + 1, -1, dtype=np.intp)
+    to_item[used] = np.arange(len(used))
+    item_codes = to_item[combined].astype(band_codes.dtype, copy=False)
+    items = [cluster_item(CLUSTER_ORDER[code // len(names)], names[code % len(names)]) for code in used]
+    return item_codes, items
+
+
+def _cluster_order(present: list[str], settings: Settings,
+                   medians: Callable[[], Mapping[str, float]] | None) -> list[str]:
+    """Items in cluster order, then each cluster's bands lowest first (order_bands over that cluster's bands, with
+    their medians within the cluster)."""
+    ordered: list[str] = []
+    for cluster in CLUSTER_ORDER:
+        mine = {split_cluster(item)[1]: item for item in present if split_cluster(item)[0] == cluster}
+        if not mine:
+            continue
+        by_band = None if medians is None else partial(_cluster_medians, medians, mine)
+        ordered += [mine[band] for band in order_bands(list(mine), settings, by_band)]
+    return ordered
+
+
+def _cluster_medians(medians: Callable[[], Mapping[str, float]], items: Mapping[str, str]) -> dict[str, float]:
+    """One cluster's median salaries by band, from the medians by item."""
+    by_item = medians()
+    return {band: by_item[item] for band, item in items.items() if item in by_item}
 
 
 def count_senior_managers(context: Context, definition: MetricDefinition) -> None:
