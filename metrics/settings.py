@@ -91,6 +91,8 @@ class Settings:
             raise ValueError("the minimum group size must be at least 1")
         if self.suppression_threshold < 0:
             raise ValueError("the suppression threshold cannot be negative")
+        if not isinstance(self.ethnicity_overrides, dict):  # stored JSON edited by hand: a list is not labels
+            raise ValueError("the ethnicity classifications must be labels, each with its group")
         resolve_overrides(self.ethnicity_overrides)  # raises ValueError naming a bad reclassification
         _check_disability_overrides(self.disability_overrides)
         _check_population(self.local_population)

@@ -509,6 +509,7 @@ def test_settings_use_optimistic_concurrency(engine: Engine) -> None:
         ({"share_for_benchmarking": "no"}, "true or false"),  # text that says no is not a yes
         ({"share_for_benchmarking": 1}, "true or false"),
         ({"ethnicity_overrides": {"Other White": "purple"}}, "ethnicity override for 'Other White'"),
+        ({"ethnicity_overrides": ["Other White"]}, "ethnicity classifications must be labels"),  # not a crash
         ({"disability_overrides": {"None": "maybe"}}, "override for 'None' is 'maybe', which is not a group"),
         ({"disability_overrides": {"None": "disabled", " none ": "not_declared"}}, "disagree"),
         ({"disability_overrides": ["None"]}, "disability classifications must be labels"),
