@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from data_loaders.comparison import DISABILITY
+from data_loaders.ethnicity import index_spellings
 
 DisabilityGroup = Literal["disabled", "non_disabled", "not_declared"]
 
@@ -81,17 +82,7 @@ def _key(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", value).split())
 
 
-def _index(table: Mapping[DisabilityGroup, Sequence[str]]) -> dict[str, DisabilityGroup]:
-    index: dict[str, DisabilityGroup] = {}
-    for group, spellings in table.items():
-        for spelling in spellings:
-            existing = index.setdefault(_key(spelling), group)
-            if existing != group:
-                raise AssertionError(f"{spelling!r} is listed under both {existing!r} and {group!r}")
-    return index
-
-
-_INDEX = _index(NAMES)
+_INDEX = index_spellings(NAMES, _key)
 # What an override may name a group by: its key ("non_disabled"), label ("Non-disabled") or choice.
 _GROUP_NAMES: dict[str, DisabilityGroup] = {
     _key(name): group

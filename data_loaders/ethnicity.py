@@ -11,14 +11,17 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from data_loaders.comparison import ETHNICITY
+
+V = TypeVar("V")
 
 # --- Census 2021 (England and Wales) ------------------------------------------------------------
 
@@ -257,14 +260,20 @@ def _key(text: str) -> str:
     return " ".join(_tokens(text))
 
 
-def _index(table: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    index: dict[str, str] = {}
+def index_spellings(table: Mapping[V, Iterable[str]], key: Callable[[str], str]) -> dict[str, V]:
+    """Each spelling's key (as `key` normalises it) -> what it is listed under; AssertionError for a spelling listed
+    under two (a mistake in the tables, caught on import). Shared by the ethnicity and disability classifiers."""
+    index: dict[str, V] = {}
     for value, spellings in table.items():
         for spelling in spellings:
-            existing = index.setdefault(_key(spelling), value)
+            existing = index.setdefault(key(spelling), value)
             if existing != value:
                 raise AssertionError(f"{spelling!r} is listed under both {existing!r} and {value!r}")
     return index
+
+
+def _index(table: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    return index_spellings(table, _key)
 
 
 _CATEGORY_INDEX = _index(CATEGORY_NAMES)

@@ -423,14 +423,20 @@ def _upgrade(conn: Connection, stored: int) -> None:
         conn.execute(insert(schema_version).values(version=version, applied_at=utc_now()))
 
 
+def names_with_data(conn: Connection, *, with_history: bool = False) -> set[str]:
+    """Every organisation name that panels, objectives, settings or saved periods (and the history, if asked) are
+    stored under, exactly as stored."""
+    found: set[str] = set()
+    for table in (panels, actions, organisation_settings, figure_sets, *((audit_log,) if with_history else ())):
+        found.update(conn.execute(select(table.c.organisation).distinct()).scalars())
+    return found
+
+
 def register_stored_organisations(conn: Connection, by: str) -> int:
     """Version 5: every organisation name with data anywhere becomes an organisation the service knows, exactly as
     stored (spaces and case kept: an administrator renames one to merge it); no row of data moves. The number added."""
     known = set(conn.execute(select(organisations.c.organisation)).scalars())
-    found: set[str] = set()
-    for table in (panels, actions, organisation_settings, figure_sets, audit_log):
-        found.update(conn.execute(select(table.c.organisation).distinct()).scalars())
-    new = sorted(found - known)
+    new = sorted(names_with_data(conn, with_history=True) - known)
     if new:
         at = utc_now()
         conn.execute(insert(organisations),

@@ -25,15 +25,12 @@ from access.policy import entries_admitting, entry_of
 from storage.allowed import UNRESTRICTED, check_administrator
 from storage.db import (
     StaleEdit,
-    actions,
     audit_log,
     audit_row,
     check_name,
-    figure_sets,
     memberships,
-    organisation_settings,
+    names_with_data,
     organisations,
-    panels,
     read_connection,
     utc_now,
     write_transaction,
@@ -79,10 +76,7 @@ def _role(role: str) -> Role:
 def known_names(conn: Connection) -> set[str]:
     """Every organisation the service knows: those made, and every name with data (saved before version 5, or
     under the free-text box of an app without sign-in)."""
-    found = set(conn.execute(select(organisations.c.organisation)).scalars())
-    for table in (panels, actions, organisation_settings, figure_sets):
-        found.update(conn.execute(select(table.c.organisation).distinct()).scalars())
-    return found
+    return set(conn.execute(select(organisations.c.organisation)).scalars()) | names_with_data(conn)
 
 
 def known_organisations(engine: Engine, *, caller: Caller = UNRESTRICTED) -> list[str]:
@@ -111,6 +105,13 @@ def create_organisation(engine: Engine, name: str, *, user: str | None = None,
                                                         change="created", before=None, after={"name": name},
                                                         version=1, user=user, at=at)))
     return name
+
+
+def organisations_with_members(engine: Engine, *, caller: Caller = UNRESTRICTED) -> set[str]:
+    """The organisations someone has a role in here (not counting the configuration's): one query, for a list."""
+    check_administrator(caller, "list who belongs to an organisation")
+    with read_connection(engine) as conn:
+        return set(conn.execute(select(memberships.c.organisation).distinct()).scalars())
 
 
 def members(engine: Engine, organisation: str, *, caller: Caller = UNRESTRICTED) -> list[Membership]:

@@ -13,12 +13,13 @@ import pandas as pd
 import streamlit as st
 
 from access import EDITOR, VIEWER
+from access.policy import entry_of
 from storage import (
     NotAllowed,
     StaleEdit,
     create_organisation,
-    known_organisations,
     members,
+    organisations_with_members,
     remove_member,
     rename_organisation,
     set_member,
@@ -41,6 +42,8 @@ ROLE_KEY = "organisations_member_role"
 REMOVE_KEY = "organisations_member_remove"
 _PEOPLE_OUTCOME = "organisations_people_outcome"
 ROLE_WORDS = {EDITOR: "Editor", VIEWER: "Viewer"}
+_CHANGED_MEANWHILE = ("Not changed: another administrator changed this person's role a moment ago. Look at the list "
+                      "again and retry.")
 
 
 def _create() -> None:
@@ -65,15 +68,14 @@ def _give_role() -> None:
     engine, caller = db.engine(), access.caller()
     try:
         current = {m.member: m for m in members(engine, organisation, caller=caller)}
-        existing = current.get(member.lower())
+        existing = current.get(entry_of(member))
         if existing is not None and existing.role == role:
             st.session_state[_PEOPLE_OUTCOME] = ("success", [f"{existing.member} is already a {role} there."])
             return
         saved = set_member(engine, organisation, member, role, expected_version=existing.version if existing else 0,
                            user=sidebar.user(), caller=caller)
     except StaleEdit:
-        st.session_state[_PEOPLE_OUTCOME] = ("error", ["Not changed: another administrator changed this person's "
-                                                        "role a moment ago. Look at the list again and retry."])
+        st.session_state[_PEOPLE_OUTCOME] = ("error", [_CHANGED_MEANWHILE])
         return
     except (ValueError, NotAllowed) as error:
         st.session_state[_PEOPLE_OUTCOME] = ("error", [f"Not changed: {error}"])
@@ -98,8 +100,7 @@ def _take_role_away() -> None:
         remove_member(engine, organisation, member, expected_version=current[member].version, user=sidebar.user(),
                       caller=caller)
     except StaleEdit:
-        st.session_state[_PEOPLE_OUTCOME] = ("error", ["Not changed: another administrator changed this person's "
-                                                        "role a moment ago. Look at the list again and retry."])
+        st.session_state[_PEOPLE_OUTCOME] = ("error", [_CHANGED_MEANWHILE])
         return
     except (ValueError, NotAllowed) as error:
         st.session_state[_PEOPLE_OUTCOME] = ("error", [f"Not changed: {error}"])
@@ -177,7 +178,7 @@ def render() -> None:
     engine, caller = db.engine(), access.caller()
     stored = stored_organisations(engine, caller=caller)
     configured = access.configured_organisations()
-    with_people = {o for o in known_organisations(engine, caller=caller) if members(engine, o, caller=caller)}
+    with_people = organisations_with_members(engine, caller=caller)
     reached = set(configured) | with_people
     st.markdown("Data saved before organisations were named is under the name typed then. A name nobody has a role "
                 "in is reached by administrators only: rename it to an organisation people belong to, to give its "
