@@ -6,7 +6,7 @@ import streamlit as st
 
 from data_loaders.errors import InputError
 from ui import access, sidebar, style, warm_up
-from ui.navigation import METRIC_PAGES
+from ui.navigation import METRIC_PAGES, pages_for
 from ui.safe import md
 
 st.set_page_config(page_title="Workforce Race Equality Standard", page_icon=":material/diversity_3:",
@@ -36,7 +36,10 @@ if blocked is not None:  # signed out, or not on the access list: that page and 
     st.stop()
 navigation = st.navigation(pages, position="hidden")  # the sidebar draws the links (ui.sidebar.menu)
 sidebar.open_requested_page()
-sidebar.menu(pages)
+# Every metric page stays open by its address; the menu lists those with a metric of the chosen standard.
+shown = {p.path for p in pages_for(sidebar.chosen_standard())}
+sidebar.menu(pages | {"Metrics": [page for p, page in zip(METRIC_PAGES, pages["Metrics"], strict=True)
+                                  if p.path in shown]})
 try:
     sidebar.render()
     navigation.run()

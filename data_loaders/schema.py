@@ -23,7 +23,8 @@ DATASETS: tuple[str, ...] = (
 )
 
 # How a column's cells are parsed (see data_loaders.values).
-ColumnKind = Literal["id", "text", "ethnicity", "money", "date", "flag", "service", "outcome"]
+# "opinion" is a yes / no / don't know question, whose "don't know" is an answer (data_loaders.values.parse_opinion).
+ColumnKind = Literal["id", "text", "ethnicity", "money", "date", "flag", "opinion", "service", "outcome"]
 
 
 @dataclass(frozen=True)
@@ -405,9 +406,54 @@ SCHEMAS: dict[str, DatasetSchema] = {
                     "q14b",
                 ),
             ),
+            # The NHS WRES's indicator 6 as one question, where a survey asks it so (otherwise it is counted from
+            # the two above: metrics.registry, W6).
+            Column(
+                "harassment_staff",
+                "flag",
+                (
+                    "harassment from staff",
+                    "harassment staff",
+                    "bullying from staff",
+                    "harassment from managers or colleagues",
+                    "harassment from colleagues or managers",
+                    "from staff",
+                ),
+            ),
+            # NHS Staff Survey q15 (2021 to 2024 questionnaires): does your organisation act fairly with regard to
+            # career progression / promotion regardless of ethnic background, gender, religion, sexual orientation,
+            # disability or age? Yes / No / Don't know.
+            Column(
+                "equal_opportunities",
+                "opinion",
+                (
+                    "equal opportunities",
+                    "equal opportunities for career progression",
+                    "career progression",
+                    "acts fairly on career progression",
+                    "fair career progression",
+                    "career progression fair",
+                    "q15",
+                ),
+            ),
+            # NHS Staff Survey q16b: discrimination at work in the last 12 months from a manager / team leader or
+            # other colleagues.
+            Column(
+                "discrimination_staff",
+                "flag",
+                (
+                    "discrimination from staff",
+                    "discrimination from colleagues",
+                    "discrimination from manager or colleagues",
+                    "discrimination from managers or colleagues",
+                    "discrimination staff",
+                    "q16b",
+                ),
+            ),
             _SERVICE,
         ),
-        required=(("ethnicity",), ("harassment_public", "harassment_colleagues", "harassment_managers")),
+        required=(("ethnicity",), ("harassment_public", "harassment_colleagues", "harassment_managers",
+                                   "harassment_staff", "equal_opportunities", "discrimination_staff")),
         sheet_names=("survey", "staff survey", "responses", "survey responses"),
     ),
     "leavers": DatasetSchema(

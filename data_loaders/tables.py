@@ -631,11 +631,15 @@ _LABELS = {
     "harassment_public": ("harassment from the public", "Harassment from public"),
     "harassment_colleagues": ("harassment from colleagues", "Harassment from colleagues"),
     "harassment_managers": ("harassment from managers", "Harassment from managers"),
+    "harassment_staff": ("harassment from staff", "Harassment from staff"),
+    "equal_opportunities": ("equal opportunities for career progression", "Equal opportunities"),
+    "discrimination_staff": ("discrimination from staff", "Discrimination from staff"),
 }
 _WHAT = {
     "money": "an amount",
     "date": "a date",
     "flag": "a yes/no answer",
+    "opinion": "a yes/no/don't know answer",
     "outcome": "an outcome",
     "id": "an identifier",
 }
@@ -664,7 +668,7 @@ def _unreadable_note(kind: str, column: str, heading: str, raw: pd.Series, rows:
     examples = _quoted(pd.unique(raw.map(lambda cell: str(cell).strip()))[:3])
     if kind == "outcome":
         consequence = "as not known for shortlisted and appointed"
-    elif kind == "flag":
+    elif kind in ("flag", "opinion"):
         consequence = f"as not known for {column_label(column)}"
     elif kind == "id":
         consequence = "without an identifier"

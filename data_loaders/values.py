@@ -353,6 +353,23 @@ def parse_flag(cells: pd.Series) -> Parsed:
     return map_distinct(cells, flag_value, BOOLEAN, pd.NA)
 
 
+# An opinion question's "don't know" is an answer, not a blank: the NHS Staff Survey counts it among those who
+# answered whether the organisation acts fairly on career progression (yes / no / don't know).
+_UNSURE = frozenset({"don't know", "dont know", "do not know", "not sure", "unsure", "don’t know"})
+
+
+def opinion_value(value: Any) -> Any:
+    if isinstance(value, str) and re.sub(r"\s+", " ", value.strip().lower()) in _UNSURE:
+        return False
+    return flag_value(value)
+
+
+def parse_opinion(cells: pd.Series) -> Parsed:
+    """A yes / no / don't know question -> boolean: yes True; no and don't know False (answered, not yes); NA when
+    blank or not said ("prefer not to say")."""
+    return map_distinct(cells, opinion_value, BOOLEAN, pd.NA)
+
+
 # --- recruitment outcome -----------------------------------------------------------------
 
 # (shortlisted, appointed); None is "not known".
@@ -600,6 +617,7 @@ PARSERS: dict[str, Callable[[pd.Series], Parsed]] = {
     "money": parse_money,
     "date": parse_date,
     "flag": parse_flag,
+    "opinion": parse_opinion,
     "service": parse_service,
     "outcome": parse_text,  # the text is kept; parse_outcome derives shortlisted/appointed
 }
@@ -613,4 +631,5 @@ DTYPES: dict[str, Any] = {
     "money": FLOAT,
     "date": DATETIME,
     "flag": BOOLEAN,
+    "opinion": BOOLEAN,
 }

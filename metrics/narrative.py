@@ -107,7 +107,7 @@ def _comparison(result: MetricResult, settings: Settings) -> str:
     value = ratio.value
     how, than = _likelihood(value)
     outcome = d.outcome
-    if result.question_label:
+    if result.question_label and len(d.questions) > 1:  # one question: the outcome says it already
         outcome = f"{outcome} {result.question_label}"
     subject = d.subject
     figures = f"{_share(result.groups[top])}, against {_share(result.groups[bottom])}"
@@ -156,12 +156,14 @@ def status_sentence(status: stats.Status, ci: tuple[float, float] | None, band: 
 
 def _insufficient(result: MetricResult, settings: Settings) -> str:
     reason = result.ratio.reason if result.ratio else ""
+    d = result.definition
+    several = result.question_label and len(d.questions) > 1
     if reason == WITHHELD_REASON:
-        what = f"harassment, bullying or abuse {result.question_label}" if result.question_label else "this metric"
+        # "harassment, bullying or abuse from colleagues": the outcome without its verb, and the question.
+        what = f"{d.outcome.split(' ', 1)[-1]} {result.question_label}" if several else "this metric"
         return (f"The figures for {what} are withheld from publication because some counts are "
                 f"under {settings.suppression_threshold}.")
-    d = result.definition
-    outcome = f"{d.outcome} {result.question_label}".strip()
+    outcome = f"{d.outcome} {result.question_label}" if several else d.outcome
     return f"There is not enough data to compare how likely {d.subject} are to {outcome}: {reason}."
 
 

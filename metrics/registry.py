@@ -142,9 +142,10 @@ STANDARDS: dict[str, Standard] = {
     "nhs-wres": Standard(
         "nhs-wres", "NHS WRES", "NHS Workforce Race Equality Standard", ETHNICITY, guidance=NHS_WRES_GUIDANCE,
         pay_bands_leave_out_bank=True, pay_bands_by_cluster=True,
-        note=("The NHS WRES figures are the SC-WRES's nine metrics counted with the NHS convention (white over BME "
-              "for appointment and for CPD), not yet the NHS WRES's own nine indicators: docs/standards.md says "
-              "what differs.")),
+        metrics=("M1", "M2", "M3", "W4", "W5", "W6", "W7", "W8"),
+        note=("The NHS WRES's own indicators 1 to 8; indicator 9 (the board against the workforce) is not counted "
+              "yet. Fitness to practise and leaving are SC-WRES metrics, not NHS WRES indicators. Indicators 5 to 8 "
+              "are read from the NHS Staff Survey by respondent (question codes as docs/standards.md lists them).")),
 }
 DEFAULT_STANDARD = "sc-wres"
 
@@ -160,11 +161,20 @@ KNOWN_GROUPS: tuple[str, ...] = COMPARISON.known
 
 @dataclass(frozen=True)
 class Question:
-    """One survey question of M6 or M7: the key in results, the dataset column, the words."""
+    """One survey question of a survey metric: the key in results, the dataset column, the words."""
 
     key: str
     column: str
     label: str
+    # Questions whose answers make this one where the survey has no column of its own for it: a respondent answered
+    # it if they answered any of them, and said yes if they said yes to any ("from staff" is "from managers" or
+    # "from other colleagues").
+    any_of: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every survey column it may be counted from."""
+        return (self.column, *self.any_of)
 
 
 @dataclass(frozen=True)
@@ -224,6 +234,11 @@ class MetricDefinition:
     counted: str = ""
     # The population rule under a standard whose rule differs (by standard id), in place of `counted`.
     counted_under: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """Its number and title, as a list or a chooser shows it: "5. Harassment from the public"."""
+        return f"{self.number}. {self.title}"
 
     def counted_text(self, period: Period | None = None, standard: str | None = None) -> str:
         """The population rule in words (under `standard`, when it has its own), with the period's dates when
@@ -372,7 +387,7 @@ METRICS: dict[str, MetricDefinition] = {
             counting=Counting("survey", events="survey"),
             subject="survey respondents",
             population="survey respondents",
-            outcome="report harassment, bullying or abuse",
+            outcome="report harassment, bullying or abuse from people who use services, their relatives or the public",
             adverse_if_bme_rate="higher",
             events_label="Yes",
             base_label="Respondents",
@@ -444,6 +459,121 @@ METRICS: dict[str, MetricDefinition] = {
             events_label="Senior managers",
             counted=("Staff in post on {end}: above the line, those in the pay bands set as senior management; below "
                      "it, all of them."),
+        ),
+        # The NHS WRES's own indicators, where they are not the SC-WRES's metrics (docs/standards.md). A metric has
+        # one number, its number in every standard that lists it: the NHS WRES's harassment from patients and the
+        # public is its indicator 5, counted as the SC-WRES's metric 6 is, but a metric of its own.
+        MetricDefinition(
+            id="W4",
+            number=4,
+            title="Non-mandatory training and CPD",
+            description=("Relative likelihood of white staff accessing non-mandatory training and CPD compared to "
+                         "{bme} staff"),
+            theme="Learning and career development",
+            datasets=("cpd", "staff"),
+            kind="relative_likelihood",
+            chart="forest",
+            counting=Counting("casework", events="cpd", only="non-mandatory"),
+            outcome="access non-mandatory training and CPD",
+            numerator={"nhs-wres": "white"},
+            adverse_if_bme_rate="lower",
+            events_label="Accessing training or CPD",
+            counted=("Above the line, staff who accessed non-mandatory training or CPD in the 12 months to {end}, "
+                     "funded or not, each person once however many courses, including people who have left since; "
+                     "below it, staff in post on {end}."),
+        ),
+        MetricDefinition(
+            id="W5",
+            number=5,
+            title="Harassment from patients and the public",
+            description=("Percentage of {bme} staff experiencing harassment, bullying or abuse from patients, "
+                         "relatives or the public in the last 12 months"),
+            theme="Culture and staff experience",
+            datasets=("survey",),
+            kind="survey",
+            chart="survey_bars",
+            counting=Counting("survey", events="survey"),
+            subject="survey respondents",
+            population="survey respondents",
+            outcome="report harassment, bullying or abuse from patients, relatives or the public",
+            adverse_if_bme_rate="higher",
+            events_label="Yes",
+            base_label="Respondents",
+            questions=(
+                Question("public", "harassment_public", "from patients, service users, their relatives or the public"),
+            ),
+            counted=("Respondents to the staff survey who answered the question; above the line, those who said yes."),
+        ),
+        MetricDefinition(
+            id="W6",
+            number=6,
+            title="Harassment from staff",
+            description=("Percentage of {bme} staff experiencing harassment, bullying or abuse from staff (managers "
+                         "or other colleagues) in the last 12 months"),
+            theme="Culture and staff experience",
+            datasets=("survey",),
+            kind="survey",
+            chart="survey_bars",
+            counting=Counting("survey", events="survey"),
+            subject="survey respondents",
+            population="survey respondents",
+            outcome="report harassment, bullying or abuse from staff",
+            adverse_if_bme_rate="higher",
+            events_label="Yes",
+            base_label="Respondents",
+            questions=(
+                Question("staff", "harassment_staff", "from managers or other colleagues",
+                         any_of=("harassment_managers", "harassment_colleagues")),
+            ),
+            counted=("Respondents to the staff survey who answered the question on harassment from staff, or (where "
+                     "the survey asks it as two) either of the questions on managers and other colleagues; above the "
+                     "line, those who said yes to either."),
+        ),
+        MetricDefinition(
+            id="W7",
+            number=7,
+            title="Equal opportunities for career progression",
+            description=("Percentage of {bme} staff believing that the organisation provides equal opportunities for "
+                         "career progression or promotion"),
+            theme="Learning and career development",
+            datasets=("survey",),
+            kind="survey",
+            chart="survey_bars",
+            counting=Counting("survey", events="survey"),
+            subject="survey respondents",
+            population="survey respondents",
+            outcome="believe the organisation acts fairly on career progression or promotion",
+            adverse_if_bme_rate="lower",
+            events_label="Yes",
+            base_label="Respondents",
+            questions=(
+                Question("career", "equal_opportunities", "acts fairly on career progression or promotion"),
+            ),
+            counted=("Respondents to the staff survey who answered the question, \"Don't know\" included (the NHS "
+                     "Staff Survey has counted them since its 2021 questionnaire); above the line, those who said "
+                     "yes."),
+        ),
+        MetricDefinition(
+            id="W8",
+            number=8,
+            title="Discrimination from staff",
+            description=("Percentage of {bme} staff who personally experienced discrimination at work from a "
+                         "manager, team leader or other colleagues in the last 12 months"),
+            theme="Culture and staff experience",
+            datasets=("survey",),
+            kind="survey",
+            chart="survey_bars",
+            counting=Counting("survey", events="survey"),
+            subject="survey respondents",
+            population="survey respondents",
+            outcome="report discrimination from a manager, team leader or colleagues",
+            adverse_if_bme_rate="higher",
+            events_label="Yes",
+            base_label="Respondents",
+            questions=(
+                Question("discrimination", "discrimination_staff", "from a manager, team leader or other colleagues"),
+            ),
+            counted=("Respondents to the staff survey who answered the question; above the line, those who said yes."),
         ),
     )
 }

@@ -1,4 +1,4 @@
-"""Harassment, bullying and abuse (metrics 6 and 7)."""
+"""Harassment, bullying, abuse and discrimination (SC-WRES metrics 6 and 7; NHS WRES indicators 5, 6 and 8)."""
 
 from ui.metric_page import render_metric_page
 

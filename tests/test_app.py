@@ -146,10 +146,14 @@ def test_a_standard_without_a_pages_metrics_says_so_and_every_view_lists_only_it
     at.sidebar.radio[0].set_value(standard.id).run()
     assert not at.exception, at.exception
     notes = [plain(i.value) for i in at.info]
-    for number, title in ((6, "Harassment from the public"), (7, "Harassment from colleagues and managers")):
-        assert any(n.startswith(f"The Test standard has no metric {number} ({title}): its metrics are M1, M2, M3.")
-                   for n in notes), notes
+    assert ("The Test standard has none of the metrics on this page. Its metrics are on: Pay bands and senior "
+            "management; Recruitment; Disciplinary and fitness to practise. Choose another standard in the sidebar to "
+            "see these.") in notes, notes
     assert not at.get("vega_lite_chart") and not at.header  # no figures for metrics the standard does not have
+    # The menu lists the standard's pages only; the page itself stays open by its address.
+    links = [plain(link.label) for link in at.sidebar.get("page_link")]
+    assert "Recruitment" in links and "Harassment, bullying and discrimination" not in links
+    assert "Leaving the organisation" not in links and "Overview" in links
     at.switch_page("pages/overview.py").run()
     assert not at.exception, at.exception
     shown = [plain(m.value) for m in at.markdown if "Status: </span>" in m.value]
@@ -158,6 +162,21 @@ def test_a_standard_without_a_pages_metrics_says_so_and_every_view_lists_only_it
                  "pages/benchmarking.py", "pages/leavers.py"):
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
+
+
+def test_the_nhs_wres_shows_its_own_indicators_on_the_pages_that_hold_them():
+    at = open_app("pages/harassment.py")
+    at.sidebar.radio[0].set_value("nhs-wres").run()
+    assert not at.exception, at.exception
+    assert [plain(h.value) for h in at.header] == [
+        "Metric 5: Harassment from patients and the public", "Metric 6: Harassment from staff",
+        "Metric 8: Discrimination from staff"]
+    links = [plain(link.label) for link in at.sidebar.get("page_link")]
+    assert "Leaving the organisation" not in links and "Professional development and progression" in links
+    at.switch_page("pages/cpd.py").run()
+    assert not at.exception, at.exception
+    assert [plain(h.value) for h in at.header] == [
+        "Metric 4: Non-mandatory training and CPD", "Metric 7: Equal opportunities for career progression"]
 
 
 def test_panel_edit_persists_into_a_new_session():

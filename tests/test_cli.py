@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from metrics.registry import METRICS
+from metrics.registry import METRICS, metrics_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "wexcombe" / "2026-03-31"
@@ -30,7 +30,7 @@ def sample_json():
 def test_sample_council_json_shape(sample_json):
     assert sample_json["standard"] == "sc-wres"
     assert sample_json["period"] == {"start": "2025-04-01", "end": "2026-03-31"}
-    assert list(sample_json["metrics"]) == list(METRICS)
+    assert list(sample_json["metrics"]) == list(metrics_of("sc-wres"))
     assert isinstance(sample_json["warnings"], list)
     for metric_id in ("M2", "M3", "M4", "M5", "M8"):
         metric = sample_json["metrics"][metric_id]
@@ -70,7 +70,12 @@ def test_nhs_standard_inverts_appointment_not_disciplinary(sample_json):
     assert nhs["standard"] == "nhs-wres"
     sc = sample_json["metrics"]
     assert nhs["metrics"]["M2"]["value"] == pytest.approx(1 / sc["M2"]["value"], rel=1e-5)
-    assert nhs["metrics"]["M5"]["value"] == pytest.approx(1 / sc["M5"]["value"], rel=1e-5)
+    # Indicator 4 is white over BME, counted from non-mandatory courses funded or not (M5 counts funded ones only).
+    w4 = nhs["metrics"]["W4"]["groups"]
+    assert nhs["metrics"]["W4"]["value"] == pytest.approx(w4["white"]["rate"] / w4["bme"]["rate"], rel=1e-9)
+    assert w4["white"]["events"] >= sc["M5"]["groups"]["white"]["events"]
+    # Indicator 5 is counted as the SC-WRES's metric 6 is: the same figure, BME over white.
+    assert nhs["metrics"]["W5"]["value"] == pytest.approx(sc["M6"]["value"])
     assert nhs["metrics"]["M3"]["value"] == pytest.approx(sc["M3"]["value"])
     assert nhs["metrics"]["M2"]["status"] == sc["M2"]["status"]
 
@@ -283,8 +288,13 @@ def test_benchmark_json_holds_the_engines_pooled_figures():
     engine = benchmark(read_template_paths([REGION]), Settings(standard="nhs-wres"), published_only=())
     assert [c["metric"] + (" " + c["question"] if c["question"] else "") for c in out["comparisons"]] == [
         c.key for c in engine.comparisons]
+    # The region's councils hold SC-WRES counts: of the NHS WRES's indicators, appointment and disciplinary.
+    assert [c.metric_id for c in engine.comparisons if c.pooled.value is not None] == ["M2", "M3"]
     for shown, computed in zip(out["comparisons"], engine.comparisons, strict=True):
         assert shown["title"] == METRICS[computed.metric_id].title
+        if computed.pooled.value is None:
+            assert shown["pooled"]["value"] is None
+            continue
         assert shown["pooled"]["value"] == pytest.approx(computed.pooled.value, rel=1e-12)
         assert shown["pooled"]["ci"] == pytest.approx(list(computed.pooled.ci), rel=1e-12)
         assert shown["pooled"]["numerator"]["events"] == computed.pooled.numerator.events

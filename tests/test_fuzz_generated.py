@@ -232,6 +232,7 @@ _BY_KIND: dict[str, st.SearchStrategy[Any]] = {
                       _DATES.map(lambda day: day.strftime("%d/%m/%Y")),
                       _DATES.map(lambda day: day.strftime("%d %B %y")), _DATES.map(dt.date.isoformat)),
     "flag": st.sampled_from(["Y", "N", "Yes", "no", "TRUE", "False", True, False, 1, 0, "x", "", "Y/N", "Maybe"]),
+    "opinion": st.sampled_from(["Yes", "No", "Don't know", "not sure", "", "Prefer not to say", 1, 0, "Maybe"]),
     "service": st.sampled_from(["Adults", "Children's", "Adult Social Care", "Childrens Services", "Both", "ASC"]),
     "outcome": st.sampled_from(["Appointed", "Shortlisted", "Rejected", "Withdrawn", "Not shortlisted",
                                 "Offer made", "Interviewed - unsuccessful", "Pending"]),

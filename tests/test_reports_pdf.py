@@ -14,13 +14,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from metrics.registry import METRICS
+from metrics.registry import metrics_of
 from metrics.settings import PAN_LONDON_RAG_MEANINGS
 from pipeline.api import Analysis, analyse_paths
 from reports.content import INTERNAL_MARKING, build_content, scorecard_rows
 from reports.images import PNG_SIGNATURE, png_size
 from reports.pdf import SIGN_OFF_MAX_CHARS, markup, sign_off_date, sign_off_problems, write_pdf
 from storage import Action, create_schema, make_engine, save_actions, save_panel
+
+METRICS = metrics_of("sc-wres")  # the sample council's standard, whose metrics the packs here hold
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 LABELS = ("What we know from our data", "What we've achieved", "What we're working towards")

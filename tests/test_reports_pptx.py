@@ -14,13 +14,15 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu, Pt
 
-from metrics.registry import METRICS
+from metrics.registry import metrics_of
 from metrics.settings import PAN_LONDON_RAG_MEANINGS
 from pipeline.api import Analysis, analyse_paths
 from reports.content import INTERNAL_MARKING, build_content, rag_key_text
 from reports.images import chart_png, png_size
 from reports.pptx import LINE_SPACING, text_lines, write_pptx
 from storage import PANEL_KINDS, Action, create_schema, make_engine, save_actions, save_panel
+
+METRICS = metrics_of("sc-wres")  # the sample council's standard, whose metrics the packs here hold
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 LABEL_KINDS = tuple(PANEL_KINDS)

@@ -11,7 +11,7 @@ from dataclasses import replace
 import openpyxl
 import pytest
 
-from metrics.registry import NINE_METRICS, STANDARDS, Standard
+from metrics.registry import METRICS, NINE_METRICS, STANDARDS, Standard
 from metrics.settings import Settings
 from pipeline.api import analyse_paths
 
@@ -31,10 +31,20 @@ def subset_standard(monkeypatch):
     return install_subset_standard(monkeypatch)
 
 
-def test_the_user_visible_standards_keep_the_nine_metrics():
+def test_each_user_visible_standard_lists_its_own_metrics():
     assert list(STANDARDS) == ["sc-wres", "nhs-wres"]
+    assert STANDARDS["sc-wres"].metrics == NINE_METRICS
+    # The NHS WRES's own indicators: no fitness to practise (M4), funded CPD (M5), SC-WRES harassment (M6, M7),
+    # leaving (M8) or senior managers by pay band (M9).
+    assert STANDARDS["nhs-wres"].metrics[:8] == ("M1", "M2", "M3", "W4", "W5", "W6", "W7", "W8")
+
+
+def test_a_metric_has_one_number_and_each_standard_numbers_its_metrics_in_order():
+    """A metric's number is its number in every standard that lists it (MetricDefinition.number): a standard that
+    numbers an indicator differently has a metric of its own for it (the NHS WRES's indicator 5 is W5, not M6)."""
     for standard in STANDARDS.values():
-        assert standard.metrics == NINE_METRICS
+        numbers = [METRICS[m].number for m in standard.metrics]
+        assert numbers == list(range(1, len(numbers) + 1)), standard.id
 
 
 def test_only_the_standards_metrics_are_counted_and_given_results(subset_standard):

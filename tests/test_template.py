@@ -9,7 +9,7 @@ from data_loaders.errors import InputError
 from data_loaders.readers import read_workbook
 from data_loaders.report import RawSheet
 from metrics.counts import COUNT_COLUMNS, DataQuality, FigureSet, Period
-from metrics.registry import METRICS
+from metrics.registry import METRICS, metrics_of
 from pipeline.template import TEMPLATE_MARKER, is_counts_template, read_template, write_template
 
 FILE = "Testshire counts.xlsx"
@@ -307,7 +307,7 @@ def _figures() -> FigureSet:
         ("M7", "managers", ((7, 68), (12, 195), (1, 9))),
     ):
         rows += [(metric, key, "bme", *bme), (metric, key, "white", *white), (metric, key, "unknown", *unknown)]
-    order = {metric_id: n for n, metric_id in enumerate(METRICS)}
+    order = {metric_id: n for n, metric_id in enumerate(metrics_of("sc-wres"))}
     counts = _counts(sorted(rows, key=lambda row: order[row[0]]))
     return FigureSet(
         organisation="Barsetshire County Council",
@@ -324,7 +324,7 @@ def _figures() -> FigureSet:
             "M8": DataQuality(total=402, unknown=13),
             "M9": DataQuality(total=402, unknown=12),
         },
-        available=frozenset(METRICS),
+        available=frozenset(metrics_of("sc-wres")),
     )
 
 

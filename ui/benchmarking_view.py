@@ -98,10 +98,10 @@ def _saved_section(view: state.View) -> tuple[list[FigureSet], tuple[tuple[int, 
 def _comparisons(result: Benchmark) -> dict[str, str]:
     options = {}
     if result.workforce is not None:
-        options["M1"] = f"{METRICS['M1'].number}. {METRICS['M1'].title}"
+        options["M1"] = METRICS["M1"].label
     for comparison in result.comparisons:
         d = comparison.definition
-        label = f"{d.number}. {d.title}"
+        label = d.label
         options[comparison.key] = f"{label}: {comparison.question_label}" if comparison.question_label else label
     return options
 

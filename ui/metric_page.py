@@ -17,7 +17,7 @@ from pipeline.api import Analysis
 from storage import actions_for_metric
 from ui import access, db, panels, sidebar, state
 from ui.figures import table_html
-from ui.navigation import METRIC_PAGES
+from ui.navigation import METRIC_PAGES, pages_for
 from ui.safe import md
 from ui.status import badge
 
@@ -162,12 +162,11 @@ def render_metric_page(path: str) -> None:
     metric_ids = [m for m in page.metrics if m in standard.metrics]
     sample_note(view)
     period_note(view)
-    for metric_id in page.metrics:
-        if metric_id not in standard.metrics:
-            definition = METRICS[metric_id]
-            st.info(md(f"The {standard.name} has no metric {definition.number} ({definition.title}): its metrics "
-                       f"are {', '.join(standard.metrics)}. Choose another standard in the sidebar to see it."),
-                    icon=":material/info:")
+    if not metric_ids:  # reached by its address: the menu lists only the standard's pages
+        others = [p.title for p in pages_for(view.settings.standard)]
+        st.info(md(f"The {standard.name} has none of the metrics on this page. Its metrics are on: "
+                   f"{'; '.join(others)}. Choose another standard in the sidebar to see these."),
+                icon=":material/info:")
     if any(METRICS[m].kind in ("relative_likelihood", "survey") for m in metric_ids):
         with st.expander("How to read a relative likelihood"):
             st.markdown(relative_likelihood_reading(view.settings))

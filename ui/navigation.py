@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from metrics.registry import STANDARDS
+
 
 @dataclass(frozen=True)
 class MetricPage:
@@ -18,11 +20,18 @@ METRIC_PAGES: tuple[MetricPage, ...] = (
                ("M1", "M9")),
     MetricPage("pages/recruitment.py", "Recruitment", ":material/person_search:", ("M2",)),
     MetricPage("pages/conduct.py", "Disciplinary and fitness to practise", ":material/gavel:", ("M3", "M4")),
-    MetricPage("pages/cpd.py", "Professional development", ":material/school:", ("M5",)),
-    MetricPage("pages/harassment.py", "Harassment, bullying and abuse", ":material/report:", ("M6", "M7")),
+    MetricPage("pages/cpd.py", "Professional development and progression", ":material/school:", ("M5", "W4", "W7")),
+    MetricPage("pages/harassment.py", "Harassment, bullying and discrimination", ":material/report:",
+               ("M6", "M7", "W5", "W6", "W8")),
     MetricPage("pages/leavers.py", "Leaving the organisation", ":material/logout:", ("M8",)),
 )
 
 
 def page_for(metric_id: str) -> MetricPage:
     return next(page for page in METRIC_PAGES if metric_id in page.metrics)
+
+
+def pages_for(standard: str) -> tuple[MetricPage, ...]:
+    """The metric pages that show at least one of `standard`'s metrics, in the menu's order."""
+    listed = STANDARDS[standard].metrics
+    return tuple(page for page in METRIC_PAGES if any(m in listed for m in page.metrics))

@@ -118,7 +118,7 @@ def _sign_off_fields() -> tuple[str, str, str] | None:
 
 
 def _metric_words(metric_id: str) -> str:
-    return f"{METRICS[metric_id].number}. {METRICS[metric_id].title}"
+    return METRICS[metric_id].label
 
 
 def _to_check(key: tuple, found_key: str, message: tuple[Callable[..., object], str, str],

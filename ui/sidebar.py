@@ -9,7 +9,7 @@ import streamlit as st
 
 from data_loaders.source import Source
 from metrics.records import AssumedPeriodEnd, day_words
-from metrics.registry import STANDARDS
+from metrics.registry import DEFAULT_STANDARD, STANDARDS
 from metrics.settings import Settings
 from pipeline.api import SAMPLE_ORGANISATION
 from pipeline.api import services as services_in
@@ -32,6 +32,13 @@ def menu(sections: dict[str, list[st.Page]]) -> None:
             for page in pages:
                 st.page_link(page)
     st.sidebar.divider()
+
+
+def chosen_standard() -> str:
+    """The standard chosen in the sidebar (its control keeps the choice across runs), before the sidebar is drawn:
+    the menu above it lists that standard's pages."""
+    chosen = st.session_state.get(state.STANDARD)
+    return chosen if chosen in STANDARDS else DEFAULT_STANDARD
 
 
 def services(sources: tuple[Source, ...]) -> list[str]:
@@ -116,8 +123,8 @@ def render() -> state.View:
     service = sidebar.selectbox("Service", [ALL_SERVICES, *services(sources)], key=state.SERVICE)
     standard = sidebar.radio("Standard", list(STANDARDS), key=state.STANDARD,
                              format_func=lambda s: STANDARDS[s].name, horizontal=True,
-                             help="SC-WRES puts the minority-ethnic group's rate over the white group's; the NHS "
-                             "WRES puts white over minority ethnic for appointment and training.")
+                             help="Which standard's metrics the pages show: "
+                             + "; ".join(f"{s.name}, the {s.title}" for s in STANDARDS.values()) + ".")
     if access.identity() is None:
         sidebar.text_input("Your name (shown beside what you save)", key=state.USER, placeholder="e.g. Sam Patel")
     access.sidebar_status()

@@ -131,7 +131,7 @@ def render(view: state.View) -> None:
     if st.session_state.get(_METRIC) not in (None, *options):  # chosen under a standard that had it
         del st.session_state[_METRIC]
     metric_id = st.selectbox("Metric", options, key=_METRIC,
-                             format_func=lambda m: f"{METRICS[m].number}. {METRICS[m].title}")
+                             format_func=lambda m: METRICS[m].label)
     spec = trend(years, metric_id, view.settings)
     with chart_and_figures(spec, md(spec.summary)):
         if unknown := unknown_text(years, metric_id):

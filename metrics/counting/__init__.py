@@ -63,7 +63,7 @@ def columns(definitions: Iterable[MetricDefinition]) -> frozenset[str]:
     """The columns counting `definitions` reads."""
     definitions = list(definitions)
     return COMMON_COLUMNS.union(*(_counter(d).columns for d in definitions),
-                                (q.column for d in definitions for q in d.questions))
+                                (c for d in definitions for q in d.questions for c in q.columns))
 
 
 def count(context: Context, definitions: Iterable[MetricDefinition]) -> None:

@@ -163,8 +163,22 @@ def _funded_non_mandatory(cpd: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     return cpd[keep]
 
 
+def _non_mandatory(cpd: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Non-mandatory training and CPD, funded or not (the NHS WRES's indicator 4 says nothing of funding)."""
+    if "non_mandatory" not in cpd.columns:
+        notes.append("The training data has no mandatory / non-mandatory column: every course is counted as "
+                     "non-mandatory.")
+        return cpd
+    blank = int(cpd["non_mandatory"].isna().sum())
+    if blank:
+        notes.append(f"{blank:,} of the {len(cpd):,} courses do not say whether they were mandatory, so they are "
+                     "not counted as non-mandatory.")
+    return cpd[flag(cpd["non_mandatory"])]
+
+
 ONLY: dict[str, Callable[[pd.DataFrame, list[str]], pd.DataFrame]] = {
     "funded non-mandatory": _funded_non_mandatory,
+    "non-mandatory": _non_mandatory,
 }
 
 

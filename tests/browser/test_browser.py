@@ -215,7 +215,7 @@ def test_unsaved_panel_text_survives_a_page_switch_and_the_browser_asks_before_i
     expect(page.locator("h1").first).to_have_text("Overview")
     sidebar = page.locator('[data-testid="stSidebarContent"]')
     expect(sidebar.get_by_text("text you have not saved", exact=False)).to_be_visible()
-    sidebar.get_by_role("link", name="Professional development: What we're working towards").click()
+    sidebar.get_by_role("link", name="Professional development and progression: What we're working towards").click()
     settle(page)
     expect(page.get_by_label("What we're working towards").first).to_have_value(
         "Funded places on the leadership programme, offered first to those not yet asked.")
