@@ -16,6 +16,10 @@ history; an editor's holds the names of the organisations it covers. A backup wr
 existed has neither, and imports as it always did. An organisation the file names is added when this database has
 no row for it, else left alone (it has no content to replace). A membership is created, replaced (another role) or
 left alone like the other items; one of an organisation neither in the file nor known here refuses the import.
+
+A saved period's comparison and own rules (schema version 6) are keys of its own ("comparison": "ethnicity",
+"own_rules": ["M1"]). A backup written before them has neither: its periods import as the race standards', counted
+under the plain rules, as they were.
 """
 
 from __future__ import annotations

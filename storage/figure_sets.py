@@ -2,7 +2,9 @@
 
 "Save these figures as a period" keeps a `metrics.counts.FigureSet` (counts by metric, item and
 group, with its data quality) so next year's figures can be shown beside this year's. Counts by
-group only: no row here stands for a person.
+group only: no row here stands for a person. A saved period also records whose groups its counts are
+(`FigureSet.comparison`, by its key: "ethnicity", "disability") and the metrics counted under their standard's
+own population rule (`FigureSet.own_rules`), so it reads back as it was counted (schema version 6).
 
 Benchmarking across organisations: `benchmark_sources` lists what someone may set beside their own figures, the
 latest whole-organisation period of every organisation they may read and, when they have a role here, of every
