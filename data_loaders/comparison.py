@@ -135,3 +135,16 @@ DISABILITY = Comparison(
                        adjective="disability-status-unknown", choice="Not declared",
                        people="people whose disability status is not known"),
 )
+
+
+# Every comparison by its key: a saved period records the key of its groups (storage.figure_sets) and is read back
+# through this.
+COMPARISONS: dict[str, Comparison] = {comparison.key: comparison for comparison in (ETHNICITY, DISABILITY)}
+
+
+def comparison_named(key: str) -> Comparison:
+    """The comparison whose key is `key` ("ethnicity", "disability"); KeyError, in words, for another."""
+    try:
+        return COMPARISONS[key]
+    except (KeyError, TypeError):
+        raise KeyError(f"no comparison {key!r}; the comparisons are {', '.join(COMPARISONS)}") from None

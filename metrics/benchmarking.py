@@ -374,6 +374,7 @@ def benchmark(figure_sets: Sequence[FigureSet], settings: Settings = Settings(),
     figure that would give their counts back is withheld (see the module's notes). It has no default, so that
     no caller can leave it out. `metrics` limits it to some metric ids (default: all)."""
     check_organisations(figure_sets)
+    check_comparisons(figure_sets, settings)
     if isinstance(published_only, str):
         raise TypeError("published_only is a collection of organisation names, not one name")
     published = frozenset(published_only)
@@ -416,6 +417,21 @@ def check_organisations(figure_sets: Sequence[FigureSet]) -> None:
             f"more than one file is for {named}",
             advice="Give each file its organisation's name: the counts template's About sheet has it, "
                    "beside 'Organisation'.",
+        )
+
+
+def check_comparisons(figure_sets: Sequence[FigureSet], settings: Settings) -> None:
+    """InputError unless every organisation's figures are counted in the groups of the settings' standard
+    (FigureSet.comparison): figures of different comparisons (ethnic groups, disability) are never pooled or set
+    side by side."""
+    expected = STANDARDS[settings.standard].comparison
+    other = [fs for fs in figure_sets if fs.comparison != expected]
+    if other:
+        named = ", ".join(f"'{fs.organisation}' (by {fs.comparison.key})" for fs in other)
+        raise InputError(
+            f"the {STANDARDS[settings.standard].name} compares groups by {expected.key}, but the figures of {named} "
+            "are counted in other groups: figures of different comparisons cannot be pooled or set side by side",
+            advice=f"Leave them out, or choose figures counted by {expected.key} for each organisation.",
         )
 
 

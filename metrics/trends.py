@@ -54,8 +54,13 @@ def history(figure_sets: Sequence[FigureSet], settings: Settings = Settings()) -
     """The periods oldest first, each with every metric's results under `settings`.
 
     Two figure sets for the same period end are a mistake upstream (the caller decides which one
-    stands), so they are refused rather than silently averaged or dropped.
+    stands), so they are refused rather than silently averaged or dropped; so are years counted in different
+    groups (FigureSet.comparison: ethnic groups, disability), which no trend sets side by side.
     """
+    comparisons = sorted({fs.comparison.key for fs in figure_sets})
+    if len(comparisons) > 1:
+        raise ValueError(f"the periods are counted in different groups (by {' and by '.join(comparisons)}): a trend "
+                         "sets one comparison's years side by side")
     ends = [fs.period.end for fs in figure_sets]
     repeated = sorted({end for end in ends if ends.count(end) > 1})
     if repeated:

@@ -16,6 +16,10 @@ history; an editor's holds the names of the organisations it covers. A backup wr
 existed has neither, and imports as it always did. An organisation the file names is added when this database has
 no row for it, else left alone (it has no content to replace). A membership is created, replaced (another role) or
 left alone like the other items; one of an organisation neither in the file nor known here refuses the import.
+
+A saved period's comparison and own rules (schema version 6) are keys of its own ("comparison": "ethnicity",
+"own_rules": ["M1"]). A backup written before them has neither: its periods import as the race standards', counted
+under the plain rules, as they were.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from sqlalchemy.engine import Connection
 
 from access import Caller
 from access.policy import entry_of
+from data_loaders.comparison import COMPARISONS, ETHNICITY
 from metrics.counts import FigureSet, Period
 from metrics.registry import METRICS, THEMES
 from storage.actions import RAG_MEANINGS, TEXT_FIELDS, Action, checked_action
@@ -75,7 +80,14 @@ from storage.db import (
     write_transaction,
 )
 from storage.db import organisations as organisations_table  # export_all's `organisations` is names
-from storage.figure_sets import MAX_JSON_CHARS, SOURCES, checked_counts, count_rows
+from storage.figure_sets import (
+    MAX_JSON_CHARS,
+    SOURCES,
+    checked_counts,
+    count_rows,
+    own_rules_from,
+    own_rules_text,
+)
 from storage.memberships import MAX_MEMBERS, ROLES, known_names
 from storage.organisation_settings import encode_settings
 from storage.panels import PANEL_KINDS
@@ -183,6 +195,7 @@ def _figure_set_out(row: Any, counts: list[dict[str, Any]]) -> dict[str, Any]:
         "organisation": row.organisation, "period_start": row.period_start, "period_end": row.period_end,
         "scope": row.scope, "source": row.source, "made_with": json.loads(row.made_with),
         "quality": json.loads(row.quality), "notes": json.loads(row.notes), "available": json.loads(row.available),
+        "comparison": row.comparison, "own_rules": [m for m in METRICS if m in own_rules_from(row.own_rules)],
         "version": row.version, "saved_by": row.saved_by, "saved_at": _iso(row.saved_at), "counts": counts,
     }
 
@@ -573,9 +586,16 @@ def _check_figure_set(item: dict[str, Any], where: str) -> dict[str, Any]:
         check_text(note, f"{where}.notes[{index}]")
     made_with = _dict(item, "made_with", where)
     quality = _quality(item, where)
+    # Schema version 6: whose groups the counts are, and the metrics counted under their standard's own rule. A
+    # backup written before has neither: its figures are the race standards', counted under the plain rules.
+    comparison = COMPARISONS[_one_of(item, "comparison", where, COMPARISONS) if "comparison" in item
+                             else ETHNICITY.key]
+    own_rules = _list(item, "own_rules", where) if "own_rules" in item else []
+    if any(not isinstance(metric_id, str) or metric_id not in METRICS for metric_id in own_rules):
+        raise ValueError(f"{where}.own_rules is not a list of metric ids ({', '.join(METRICS)})")
     figures = FigureSet(organisation or "", Period(dt.date.fromisoformat(period_start),
                                                    dt.date.fromisoformat(period_end)),
-                        _counts(item, where), available=frozenset(available))
+                        _counts(item, where), available=frozenset(available), comparison=comparison)
     try:
         counts = checked_counts(figures)
     except ValueError as error:
@@ -590,6 +610,8 @@ def _check_figure_set(item: dict[str, Any], where: str) -> dict[str, Any]:
         "quality": quality,
         "notes": notes,
         "available": [m for m in METRICS if m in available],
+        "comparison": comparison.key,
+        "own_rules": own_rules_text(own_rules),
         "counts": counts,
         "version": _whole(item, "version", where),
         **_stamp(item, where, "saved_by", "saved_at"),
@@ -923,6 +945,8 @@ class _Import:
                 "quality": json.dumps(item["quality"], sort_keys=True, ensure_ascii=False),
                 "notes": json.dumps(item["notes"], sort_keys=True, ensure_ascii=False),
                 "available": json.dumps(item["available"]),
+                "comparison": item["comparison"],
+                "own_rules": item["own_rules"],
             }
             state = figure_set_state({**item, "available": head["available"]})
             key = figure_set_key(item["period_end"], item["scope"])
@@ -1006,9 +1030,10 @@ class _Import:
 
     def _same_figures(self, current: Any, item: dict[str, Any]) -> bool:
         stored_head = (current.period_start, current.source, json.loads(current.made_with),
-                       json.loads(current.quality), json.loads(current.notes), json.loads(current.available))
+                       json.loads(current.quality), json.loads(current.notes), json.loads(current.available),
+                       current.comparison, current.own_rules)
         given_head = (item["period_start"], item["source"], item["made_with"], item["quality"], item["notes"],
-                      item["available"])
+                      item["available"], item["comparison"], item["own_rules"])
         if stored_head != given_head:
             return False
         stored_counts = [

@@ -43,7 +43,7 @@ from sqlalchemy.engine import Connection, CursorResult, make_url
 
 from data_loaders.errors import InputError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = REPOSITORY_ROOT / "var" / "wres.sqlite"
 # Long enough to wait out another session's save; SQLite's own default (5 s) is not.
@@ -52,6 +52,10 @@ MAX_TEXT_CHARS = 20_000
 MAX_NAME_CHARS = 200
 # Room for the longest history key, a figure set's "PERIOD_END/SCOPE" (11 characters and a scope).
 MAX_KEY_CHARS = 2 * MAX_NAME_CHARS
+# Room for every comparison's group keys in figure_counts.group_name ("not_declared" is 12) and its key in
+# figure_sets.comparison ("disability" is 10), with some to spare.
+MAX_GROUP_CHARS = 20
+MAX_COMPARISON_CHARS = 20
 # "organisation" (made by an administrator) and "membership" (a person's role in it, keyed by their address or
 # @domain) are recorded too, so who gave whom access is in the organisation's history; neither is restored from it.
 AUDIT_ENTITIES: tuple[str, ...] = ("panel", "action", "settings", "figure_set", "organisation", "membership")
@@ -154,6 +158,12 @@ figure_sets = Table(
     Column("version", Integer, nullable=False),
     Column("saved_by", String(MAX_NAME_CHARS)),
     Column("saved_at", DateTime(timezone=True)),
+    # Version 6: whose groups the counts are, the key of a data_loaders.comparison.Comparison ("ethnicity",
+    # "disability"); sets saved before it are the race standards' ("ethnicity").
+    Column("comparison", String(MAX_COMPARISON_CHARS), nullable=False, server_default="ethnicity"),
+    # Version 6: the metric ids counted under their standard's own population rule (FigureSet.own_rules),
+    # comma-separated in the registry's order; "" for none, and for sets saved before it.
+    Column("own_rules", Text, nullable=False, server_default=""),
     UniqueConstraint("organisation", "period_end", "scope", name="uq_figure_sets_organisation_period_scope"),
     sqlite_autoincrement=True,  # never reuse a deleted set's id: a stale page could address it
 )
@@ -170,7 +180,8 @@ figure_counts = Table(
     ),
     Column("metric", String(3), primary_key=True),
     Column("item", String(MAX_NAME_CHARS), primary_key=True),
-    Column("group_name", String(10), primary_key=True),  # "group" is an SQL keyword
+    # "group" is an SQL keyword. 10 characters before version 6, too few for "non_disabled".
+    Column("group_name", String(MAX_GROUP_CHARS), primary_key=True),
     # The row's place in the counts table: M1's pay bands are shown in the order they come.
     Column("position", Integer, nullable=False),
     Column("events", Float, nullable=False),
@@ -229,6 +240,8 @@ ACTION_STATE_FIELDS: tuple[str, ...] = (
     "indicators", "timeframe", "progress", "rag",
 )
 FIGURE_SET_STATE_FIELDS: tuple[str, ...] = ("period_start", "period_end", "scope", "source", "available")
+# Recorded too from version 6 (whose groups the counts are), so not in every entry: entries made before lack it.
+FIGURE_SET_LATER_STATE_FIELDS: tuple[str, ...] = ("comparison",)
 
 
 class StaleEdit(Exception):
@@ -415,6 +428,9 @@ def _upgrade(conn: Connection, stored: int) -> None:
     if stored < 4:
         # First, whatever the starting version: the steps below read the panels with this code's table.
         _panels_by_scope(conn)
+    if stored < 6:
+        # First too: version 3's step reads the figure sets with this code's table.
+        _figure_sets_say_whose_groups(conn)
     for version in range(stored + 1, SCHEMA_VERSION + 1):
         if version == 3:
             _record_what_is_there(conn)
@@ -464,6 +480,28 @@ def _panels_by_scope(conn: Connection) -> None:
         "figures) SELECT organisation, period, '', metric, kind, text, version, updated_by, updated_at, NULL "
         "FROM panels_v3"))
     conn.execute(text("DROP TABLE panels_v3"))
+
+
+def _figure_sets_say_whose_groups(conn: Connection) -> None:
+    """Version 6: a saved period records whose groups its counts are and which metrics were counted under their
+    standard's own rule, and its group column holds every comparison's group keys.
+
+    Two columns are added with their defaults, so every set already saved reads as the race standards' with no
+    own rule, which is how it was counted ("ethnicity", ""). PostgreSQL widens group_name in place (keeping every
+    row and the primary key); SQLite does not enforce a VARCHAR's length, so there is nothing to change there. A
+    table already in the new shape (made by create_all just now) is left as it is.
+    """
+    have = {column["name"] for column in inspect(conn).get_columns("figure_sets")}
+    if "comparison" not in have:
+        conn.execute(text(f"ALTER TABLE figure_sets ADD COLUMN comparison VARCHAR({MAX_COMPARISON_CHARS}) "
+                          "NOT NULL DEFAULT 'ethnicity'"))
+    if "own_rules" not in have:
+        conn.execute(text("ALTER TABLE figure_sets ADD COLUMN own_rules TEXT NOT NULL DEFAULT ''"))
+    if conn.dialect.name == "postgresql":
+        width = {column["name"]: getattr(column["type"], "length", None)
+                 for column in inspect(conn).get_columns("figure_counts")}["group_name"]
+        if width is not None and width < MAX_GROUP_CHARS:
+            conn.execute(text(f"ALTER TABLE figure_counts ALTER COLUMN group_name TYPE VARCHAR({MAX_GROUP_CHARS})"))
 
 
 def _record_what_is_there(conn: Connection) -> None:
@@ -537,8 +575,12 @@ def action_state(columns: Any) -> dict[str, Any]:
 
 
 def figure_set_state(columns: Any) -> dict[str, Any]:
-    """The summary of a figure set, never its counts (the available metrics as their stored JSON text)."""
+    """The summary of a figure set, never its counts (the available metrics as their stored JSON text), with
+    whose groups they are (its comparison's key) when the columns say."""
     state = {name: columns[name] for name in FIGURE_SET_STATE_FIELDS}
+    for name in FIGURE_SET_LATER_STATE_FIELDS:
+        if name in columns:
+            state[name] = columns[name]
     state["available"] = json.loads(state["available"])
     return state
 

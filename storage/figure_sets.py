@@ -2,7 +2,9 @@
 
 "Save these figures as a period" keeps a `metrics.counts.FigureSet` (counts by metric, item and
 group, with its data quality) so next year's figures can be shown beside this year's. Counts by
-group only: no row here stands for a person.
+group only: no row here stands for a person. A saved period also records whose groups its counts are
+(`FigureSet.comparison`, by its key: "ethnicity", "disability") and the metrics counted under their standard's
+own population rule (`FigureSet.own_rules`), so it reads back as it was counted (schema version 6).
 
 Benchmarking across organisations: `benchmark_sources` lists what someone may set beside their own figures, the
 latest whole-organisation period of every organisation they may read and, when they have a role here, of every
@@ -16,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +29,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from access import Caller
-from data_loaders.comparison import ETHNICITY
+from data_loaders.comparison import COMPARISONS, ETHNICITY, Comparison, comparison_named
+from data_loaders.errors import InputError
 from metrics.counts import DataQuality, FigureSet, Period, validate_counts
 from metrics.registry import METRICS
 from metrics.settings import Settings
@@ -79,6 +82,8 @@ class FigureSetSummary:
     version: int
     saved_by: str | None
     saved_at: dt.datetime | None
+    # Whose groups the counts are: a data_loaders.comparison key ("ethnicity", "disability").
+    comparison: str = ETHNICITY.key
 
     @property
     def period(self) -> Period:
@@ -106,6 +111,7 @@ class FigureSetSummary:
             "scope": self.scope,
             "source": self.source,
             "available": json.dumps(list(self.available)),
+            "comparison": self.comparison,
         })
 
 
@@ -161,17 +167,41 @@ def _quality_from(values: Mapping[str, Any]) -> dict[str, DataQuality]:
     }
 
 
+def comparison_of(key: str, what: str = "these figures") -> Comparison:
+    """The comparison a saved period's key names; InputError, in words, for one this code does not know (saved by a
+    newer version, or edited by hand), so the period is not read as someone else's groups."""
+    try:
+        return comparison_named(key)
+    except KeyError as error:
+        raise InputError(f"{what} are counted by {key!r}, which this version of the dashboard does not know "
+                         f"({error.args[0]})", advice="Update the application to read them; nothing was changed.") \
+            from None
+
+
+def own_rules_text(own_rules: Collection[str]) -> str:
+    """FigureSet.own_rules as stored: the metric ids comma-separated in the registry's order ("" for none);
+    ValueError for an id that is no metric."""
+    unknown = sorted(set(own_rules) - set(METRICS))
+    if unknown:
+        raise ValueError(f"no metric {unknown[0]!r} to have been counted under its own rule; the metrics are "
+                         f"{', '.join(METRICS)}")
+    return ",".join(m for m in METRICS if m in own_rules)
+
+
+def own_rules_from(stored: str) -> frozenset[str]:
+    """FigureSet.own_rules from its stored text (own_rules_text)."""
+    return frozenset(m for m in (part.strip() for part in stored.split(",")) if m)
+
+
 def checked_counts(figures: FigureSet) -> pd.DataFrame:
     """The figures' counts as they may be stored (saved here, or imported from a backup); ValueError, in words,
     when they cannot be: not counts, blank or not a number, a row without its metric, item or group, a row given
-    twice, an item name too long, or counts of another comparison's groups than the race standards'."""
-    if figures.comparison is not ETHNICITY:
-        # A saved period does not yet say whose groups it holds, and its group column (figure_counts.group_name,
-        # 10 characters) cannot hold "non_disabled" or "not_declared": saving them needs a change of schema.
-        raise ValueError(f"these figures cannot be saved: they are counted by {figures.comparison.key}, and saved "
-                         "periods hold only the race standards' ethnic groups for now")
+    twice, an item name too long, or a group that is not one of the figures' comparison's (FigureSet.comparison)."""
+    if COMPARISONS.get(getattr(figures.comparison, "key", "")) != figures.comparison:
+        raise ValueError("these figures cannot be saved: their comparison is not one of "
+                         "data_loaders.comparison.COMPARISONS, so a saved period could not say whose groups they are")
     try:
-        counts = validate_counts(figures.counts)
+        counts = validate_counts(figures.counts, figures.comparison)
     except ValueError as error:
         raise ValueError(f"these figures cannot be saved: {error}") from None
     if not np.isfinite(counts[["events", "base"]].to_numpy()).all():
@@ -220,6 +250,7 @@ _SUMMARY_COLUMNS = (
     figure_sets.c.version,
     figure_sets.c.saved_by,
     figure_sets.c.saved_at,
+    figure_sets.c.comparison,
 )
 
 
@@ -235,6 +266,7 @@ def _summary(row: Any) -> FigureSetSummary:
         version=row.version,
         saved_by=row.saved_by,
         saved_at=as_utc(row.saved_at),
+        comparison=row.comparison,
     )
 
 
@@ -298,6 +330,7 @@ def save_figure_set(
     if figures.period.start > figures.period.end:
         raise ValueError(f"the period starts ({period_start}) after it ends ({period_end})")
     counts = checked_counts(figures)
+    comparison = figures.comparison.key
     values = {
         "organisation": organisation,
         "period_start": period_start,
@@ -308,6 +341,8 @@ def save_figure_set(
         "quality": _json(_quality_values(figures.quality), "the data quality"),
         "notes": _json([check_text(str(note), "a note") for note in figures.notes], "the notes"),
         "available": json.dumps([m for m in METRICS if m in figures.available]),
+        "comparison": comparison,
+        "own_rules": own_rules_text(figures.own_rules),
         "saved_by": saved_by,
         "saved_at": utc_now(),
     }
@@ -316,6 +351,12 @@ def save_figure_set(
             current = _read_summary(conn, organisation, period_end, scope)
             if current is not None and current.version != expected_version:
                 raise StaleEdit(current)
+            if current is not None and current.comparison != comparison:
+                # Replacing would lose one standard's figures for another's: they need a scope of their own.
+                raise ValueError(
+                    f"the figures saved for {current.label} are counted by {current.comparison}, and these by "
+                    f"{comparison}: one period and scope holds one comparison's figures, so they were not replaced; "
+                    "remove the saved ones first if these are to stand instead")
             if current is None:
                 try:
                     # A first save racing another first save fails here on the unique key.
@@ -384,6 +425,8 @@ def _figure_sets_from(conn: Connection, ids: list[int]) -> dict[int, FigureSet]:
         by_set.setdefault(row.figure_set_id, []).append(row)
     found = {}
     for head in heads:
+        comparison = comparison_of(head.comparison, f"the figures saved for the period ending {head.period_end}"
+                                   + (f" ({head.scope})" if head.scope else ""))
         rows = by_set.get(head.id, [])
         counts = pd.DataFrame(
             {
@@ -397,10 +440,12 @@ def _figure_sets_from(conn: Connection, ids: list[int]) -> dict[int, FigureSet]:
         found[head.id] = FigureSet(
             organisation=head.organisation,
             period=Period(dt.date.fromisoformat(head.period_start), dt.date.fromisoformat(head.period_end)),
-            counts=validate_counts(counts),
+            counts=validate_counts(counts, comparison),
             quality=_quality_from(json.loads(head.quality)),
             notes=list(json.loads(head.notes)),
             available=frozenset(json.loads(head.available)),
+            comparison=comparison,
+            own_rules=own_rules_from(head.own_rules),
         )
     return found
 
@@ -415,16 +460,19 @@ def load_figure_set(engine: Engine, figure_set_id: int, *, caller: Caller = UNRE
 
 
 def load_figure_sets(
-    engine: Engine, organisation: str, scope: str = "", *, caller: Caller = UNRESTRICTED
+    engine: Engine, organisation: str, scope: str = "", *, caller: Caller = UNRESTRICTED,
+    comparison: Comparison = ETHNICITY,
 ) -> list[FigureSet]:
-    """Every saved period of one organisation and scope, oldest first: the input to trends."""
+    """Every saved period of one organisation and scope counted by `comparison` (the race standards' unless said),
+    oldest first: the input to trends, which sets one comparison's years side by side."""
     organisation = check_name(organisation, "the organisation")
     check_read(caller, organisation)
     with read_connection(engine) as conn:
         ids = list(
             conn.execute(
                 select(figure_sets.c.id)
-                .where(figure_sets.c.organisation == organisation, figure_sets.c.scope == scope)
+                .where(figure_sets.c.organisation == organisation, figure_sets.c.scope == scope,
+                       figure_sets.c.comparison == comparison.key)
                 .order_by(figure_sets.c.period_end)
             ).scalars()
         )
@@ -457,10 +505,11 @@ class BenchmarkFigures:
     published_only: bool
 
 
-def _latest_whole(conn: Connection, organisation: str | None = None) -> dict[str, FigureSetSummary]:
-    """Each organisation's latest whole-organisation (scope "") figure set; of `organisation` only, when given."""
+def _latest_whole(conn: Connection, comparison: str, organisation: str | None = None) -> dict[str, FigureSetSummary]:
+    """Each organisation's latest whole-organisation (scope "") figure set counted by `comparison` (its key); of
+    `organisation` only, when given."""
     latest: dict[str, FigureSetSummary] = {}
-    query = select(*_SUMMARY_COLUMNS).where(figure_sets.c.scope == "")
+    query = select(*_SUMMARY_COLUMNS).where(figure_sets.c.scope == "", figure_sets.c.comparison == comparison)
     if organisation is not None:
         query = query.where(figure_sets.c.organisation == organisation)
     rows = conn.execute(query.order_by(figure_sets.c.organisation, figure_sets.c.period_end))
@@ -469,14 +518,19 @@ def _latest_whole(conn: Connection, organisation: str | None = None) -> dict[str
     return latest
 
 
-def benchmark_sources(engine: Engine, *, caller: Caller = UNRESTRICTED) -> list[BenchmarkSource]:
+def benchmark_sources(
+    engine: Engine, *, caller: Caller = UNRESTRICTED, comparison: Comparison = ETHNICITY
+) -> list[BenchmarkSource]:
     """By organisation: the latest whole-organisation figure set of every organisation the caller may read, and,
     for a caller with a role here, of every other organisation that shares its published figures for
-    benchmarking, marked published_only. A caller with no role anywhere gets only what they may read."""
+    benchmarking, marked published_only. A caller with no role anywhere gets only what they may read.
+
+    Only sets counted by `comparison` (the standard's groups: the race standards' unless said): figures of
+    different comparisons are never set side by side or pooled."""
     if not isinstance(caller, Caller):
         raise TypeError("caller must be an access.Caller")
     with read_connection(engine) as conn:
-        latest = _latest_whole(conn)
+        latest = _latest_whole(conn, comparison.key)
         others = [name for name in latest if not caller.may_read(name)]
         sharing = sharing_for_benchmarking(conn, others) if caller.has_a_role else set()
     return [BenchmarkSource(summary, published_only=name in sharing) for name, summary in sorted(latest.items())
@@ -497,7 +551,7 @@ def load_benchmark_figures(engine: Engine, figure_set_id: int, *, caller: Caller
         organisation = summary.organisation
         published_only = not caller.may_read(organisation)
         if published_only:
-            latest = _latest_whole(conn, organisation).get(organisation)
+            latest = _latest_whole(conn, summary.comparison, organisation).get(organisation)
             check_shared(caller, organisation, shares=bool(sharing_for_benchmarking(conn, [organisation])),
                          latest=latest is not None and latest.id == figure_set_id)
         figures = _figure_sets_from(conn, [figure_set_id])[figure_set_id]

@@ -237,7 +237,7 @@ def test_figure_sets_are_recorded_by_their_summary_never_their_counts(engine: En
     monkeypatch.undo()
     delete_figure_set(engine, first.id, expected_version=2, user="carol")
     summary = {"period_start": "2025-04-01", "period_end": "2026-03-31", "scope": "service: Adults",
-               "source": "records", "available": ["M3"]}
+               "source": "records", "available": ["M3"], "comparison": "ethnicity"}
     entries = history(engine, ORG, "figure_set")
     assert _summary(entries) == [
         ("deleted", {**summary, "source": "counts template"}, None, None, "carol"),
@@ -245,7 +245,7 @@ def test_figure_sets_are_recorded_by_their_summary_never_their_counts(engine: En
         ("created", None, summary, 1, "alex"),
     ]
     assert {e.entity_key for e in entries} == {"2026-03-31/service: Adults"}
-    assert set(entries[1].after) == set(FIGURE_SET_STATE_FIELDS)
+    assert set(entries[1].after) == {*FIGURE_SET_STATE_FIELDS, "comparison"}
     with engine.connect() as conn:
         stored = " ".join(f"{row.before} {row.after}" for row in conn.execute(select(audit_log)))
     assert "97" not in stored and "1200" not in stored and "400" not in stored

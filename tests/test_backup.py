@@ -15,6 +15,7 @@ from pandas.testing import assert_frame_equal
 from sqlalchemy import Engine
 
 import storage.backup
+from data_loaders.comparison import DISABILITY, ETHNICITY
 from metrics.counts import DataQuality, FigureSet, Period, validate_counts
 from metrics.settings import Settings
 from storage import (
@@ -54,6 +55,7 @@ ORG = "Northbrook Council"
 WEXCOMBE = "Wexcombe Borough Council"
 PERIOD = "2026-03-31"
 POSTGRES_ENV = "WRES_TEST_POSTGRES_URL"
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _sqlite(tmp_path: Path, name: str) -> Engine:
@@ -506,6 +508,12 @@ def _broken(document: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict
         (("figure_sets", 0, "source"), "survey", r"^figure_sets\[0\]\.source is 'survey'"),
         (("figure_sets", 0, "available"), [], r"^figure_sets\[0\]\.available is not a list of metric ids"),
         (("figure_sets", 0, "quality", "M3", "total"), -5, r"^figure_sets\[0\]\.quality\.M3\.total is not a whole"),
+        (("figure_sets", 0, "comparison"), "gender",
+         r"^figure_sets\[0\]\.comparison is 'gender', not one of ethnicity, disability$"),
+        (("figure_sets", 0, "own_rules"), ["M10"], r"^figure_sets\[0\]\.own_rules is not a list of metric ids"),
+        (("figure_sets", 0, "own_rules"), "M1", r"^figure_sets\[0\]\.own_rules is not a list$"),
+        (("figure_sets", 0, "comparison"), "disability",
+         r"^figure_sets\[0\]\.counts: .*unknown groups .* of the disability comparison"),
         (("audit", 11, "changed_at"), None, r"^audit\[11\]\.changed_at is not a date and time"),
         (("audit", 3, "entity"), "people", r"^audit\[3\]\.entity is 'people', not one of panel"),
         (("audit", 0, "entity_key"), "M2/know", r"^audit\[0\]\.entity_key 'M2/know' is not a panel's key$"),
@@ -657,6 +665,49 @@ def test_the_figures_come_back_exactly(tmp_path: Path) -> None:
     assert_frame_equal(loaded.counts, validate_counts(figures.counts))
     assert (loaded.quality, loaded.notes, loaded.available) == (figures.quality, figures.notes, figures.available)
     assert (copied.version, copied.saved_at) == (summary.version, summary.saved_at)
+
+
+def test_disability_figures_and_own_rules_come_back_exactly(engine: Engine, tmp_path: Path) -> None:
+    """Schema version 6: a backup carries whose groups each saved period holds and its metrics counted under their
+    own rule, and an import puts them back, from either kind of database."""
+    disability = FigureSet(ORG, Period.twelve_months_to(dt.date(2026, 3, 31)), pd.DataFrame({
+        "metric": ["M3"] * 3, "item": [""] * 3, "group": list(DISABILITY.keys),
+        "events": [4.0, 8.0, 0.0], "base": [40.0, 160.0, 20.0]}),
+        {"M3": DataQuality(220, 20)}, ["By disability"], frozenset({"M3"}), comparison=DISABILITY)
+    nhs = replace(_figures(WEXCOMBE), own_rules=frozenset({"M1"}))
+    save_figure_set(engine, disability, saved_by="alex", made_with={}, scope="Test WDES")
+    save_figure_set(engine, nhs, saved_by="alex", made_with={})
+    exported = export_all(engine)
+    assert [(f["organisation"], f["comparison"], f["own_rules"]) for f in exported["figure_sets"]] == [
+        (ORG, "disability", []), (WEXCOMBE, "ethnicity", ["M1"])]
+    target = _sqlite(tmp_path, "target.sqlite")
+    assert import_all(target, copy.deepcopy(exported), user="importer").created["figure_sets"] == 2
+    for there, figures in zip(list_figure_sets(target), (disability, nhs), strict=True):
+        loaded = load_figure_set(target, there.id)
+        assert_frame_equal(loaded.counts, validate_counts(figures.counts, figures.comparison))
+        assert (loaded.comparison, loaded.own_rules) == (figures.comparison, figures.own_rules)
+    assert _without_time(export_all(target)) == _without_time(exported)
+    assert not import_all(target, copy.deepcopy(exported), user="importer").changed
+    # Another comparison or own rule in the file is other content: the period is replaced, and the history says so.
+    changed = copy.deepcopy(exported)
+    changed["figure_sets"][1]["own_rules"] = []
+    assert import_all(target, changed, user="importer").replaced["figure_sets"] == 1
+    assert load_figure_set(target, list_figure_sets(target)[1].id).own_rules == frozenset()
+
+
+def test_a_backup_written_by_schema_version_5_imports_as_the_race_standards_figures(engine: Engine) -> None:
+    """tests/fixtures/backup_v5.json was written by the version 5 code: its saved period says neither whose groups
+    it holds nor any own rule, and it was counted as the race standards' under the plain rules."""
+    document = read_backup((FIXTURES / "backup_v5.json").read_bytes())
+    assert (document["schema_version"], document["format_version"]) == (5, 1)
+    assert not {"comparison", "own_rules"} & set(document["figure_sets"][0])
+    report = import_all(engine, document, user="importer")
+    assert report.created["figure_sets"] == 1
+    (summary,) = list_figure_sets(engine)
+    loaded = load_figure_set(engine, summary.id)
+    assert (summary.comparison, loaded.comparison, loaded.own_rules) == ("ethnicity", ETHNICITY, frozenset())
+    assert loaded.counts["events"].tolist() == [12.0, 20.0, 1.0]
+    assert not import_all(engine, read_backup((FIXTURES / "backup_v5.json").read_bytes()), user="importer").changed
 
 
 # The command line

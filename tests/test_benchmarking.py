@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from data_loaders.comparison import DISABILITY
 from data_loaders.errors import InputError
-from metrics import stats
+from metrics import registry, stats
 from metrics.benchmarking import (
     BETWEEN_95_998,
     CURVE_COLUMNS,
@@ -241,6 +242,30 @@ def test_duplicate_names_and_too_few_organisations_are_refused():
     assert "About sheet" in message
     with pytest.raises(InputError, match="at least 2 organisations"):
         benchmark(sets[:1], SC, published_only=())
+
+
+def test_figures_of_different_comparisons_are_never_pooled(monkeypatch):
+    """A saved period says whose groups it holds (FigureSet.comparison): disability figures set beside ethnic
+    groups' are refused, naming them, rather than pooled; a disability standard pools only disability figures."""
+    disability = {"disabled": (3, 50), "non_disabled": (30, 150), "not_declared": (1, 10)}
+    rows = [{"metric": "M3", "item": "", "group": g, "events": e, "base": b} for g, (e, b) in disability.items()]
+    wdes = FigureSet("Dunmore", Period.twelve_months_to(END), validate_counts(pd.DataFrame(rows), DISABILITY),
+                     available=frozenset({"M3"}), comparison=DISABILITY)
+    with pytest.raises(InputError, match=r"compares groups by ethnicity, but the figures of 'Dunmore' \(by "
+                                         r"disability\) are counted in other groups: .* cannot be pooled"):
+        benchmark([*worked_sets(), wdes], SC, published_only=())
+    with pytest.raises(InputError, match="'Dunmore' .*cannot be pooled"):
+        benchmark([*worked_sets(), wdes], NHS, published_only=())
+    monkeypatch.setitem(registry.STANDARDS, "test-wdes",
+                        registry.Standard("test-wdes", "Test WDES", "A disability standard for tests", DISABILITY))
+    test_wdes = Settings(standard="test-wdes")
+    with pytest.raises(InputError, match="compares groups by disability, but the figures of 'Ashmere' \\(by "
+                                         "ethnicity\\), 'Brackenholt'"):
+        benchmark([*worked_sets(), wdes], test_wdes, published_only=())
+    other = FigureSet("Eastwick", wdes.period, wdes.counts, available=wdes.available, comparison=DISABILITY)
+    result = benchmark([wdes, other], test_wdes, metrics=["M3"], published_only=())
+    (m3,) = result.comparisons
+    assert m3.pooled.value == pytest.approx(0.3)  # 0.06 / 0.2 in each, so in the pool
 
 
 def test_differing_periods_are_noted():

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -12,7 +13,10 @@ from sqlalchemy import Engine, Insert, MetaData, event, func, insert, inspect, s
 from sqlalchemy.exc import IntegrityError
 
 import storage.figure_sets
+from data_loaders.comparison import DISABILITY, ETHNICITY
+from data_loaders.errors import InputError
 from data_loaders.schema import SCHEMAS
+from metrics import registry
 from metrics.counts import DataQuality, FigureSet, Period, validate_counts
 from metrics.results import compute_results
 from metrics.settings import Settings
@@ -24,11 +28,13 @@ from pipeline.api import (
     read_paths,
     sample_paths,
     sample_snapshots,
+    sample_trust_paths,
 )
 from storage import (
     SCHEMA_VERSION,
     FigureSetSummary,
     StaleEdit,
+    benchmark_sources,
     counting_choices,
     create_schema,
     delete_figure_set,
@@ -433,6 +439,11 @@ def _with_counts(figures: FigureSet, **changes: Any) -> FigureSet:
          "records", r"the period starts \(2026-03-31\) after it ends \(2025-04-01\)"),
         (FigureSet(ORG, Period.twelve_months_to(MARCH_2026), _figures().counts, available=frozenset({"M10"})),
          "records", "no metric 'M10'"),
+
+        (replace(_figures(), own_rules=frozenset({"M10"})), "records",
+         "no metric 'M10' to have been counted under its own rule"),
+        # The race standards' groups in figures that say they are counted by disability.
+        (replace(_figures(), comparison=DISABILITY), "records", "unknown groups .* of the disability comparison"),
     ],
 )
 def test_figures_that_cannot_be_saved_are_refused(engine: Engine, figures: FigureSet, source: str,
@@ -513,7 +524,7 @@ def test_a_version_1_database_is_upgraded(db_url: str) -> None:
     assert stored_schema_version(engine) == SCHEMA_VERSION
     with engine.connect() as conn:
         assert list(conn.execute(select(schema_version.c.version).order_by(schema_version.c.version)).scalars()) == [
-            1, 2, 3, 4, 5
+            1, 2, 3, 4, 5, 6
         ]
     assert {"figure_sets", "figure_counts"} <= set(inspect(engine).get_table_names())
     assert load_panel(engine, ORG, "2026-03-31", "M3", "know").text == "written at version 1"
@@ -522,3 +533,107 @@ def test_a_version_1_database_is_upgraded(db_url: str) -> None:
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(figure_sets)).scalar() == 1
     engine.dispose()
+
+
+# Schema version 6: whose groups a saved period holds, and the metrics counted under their standard's own rule
+
+TEST_WDES = "test-wdes"
+
+
+@pytest.fixture
+def wdes(monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """A disability standard registered while the test runs (the user-visible WDES is another step's)."""
+    monkeypatch.setitem(registry.STANDARDS, TEST_WDES,
+                        registry.Standard(TEST_WDES, "Test WDES", "A disability standard for tests", DISABILITY))
+    return Settings(standard=TEST_WDES, period_end=MARCH_2026)
+
+
+def _disability_figures(organisation: str = ORG) -> FigureSet:
+    """M3 and M1 in two bands over the disability groups, whose keys are longer than the race standards'."""
+    counts = pd.DataFrame({
+        "metric": ["M3"] * 3 + ["M1"] * 6,
+        "item": ["", "", "", "Band 9", "Band 9", "Band 9", "Band 10", "Band 10", "Band 10"],
+        "group": ["disabled", "non_disabled", "not_declared"] * 3,
+        "events": [4.0, 8.0, 0.0, 30.0, 120.0, 10.0, 10.0, 40.0, 10.0],
+        "base": [40.0, 160.0, 20.0, 160.0, 160.0, 160.0, 60.0, 60.0, 60.0],
+    })
+    return FigureSet(organisation, Period.twelve_months_to(MARCH_2026), counts,
+                     {"M3": DataQuality(220, 20, {"Prefer not to say": 10})}, ["Counted by disability"],
+                     frozenset({"M1", "M3"}), comparison=DISABILITY, own_rules=frozenset({"M1"}))
+
+
+def test_disability_figures_are_saved_and_reloaded_equal(engine: Engine, wdes: Settings) -> None:
+    figures = _disability_figures()
+    summary = _save(engine, figures)
+    assert summary.comparison == "disability"
+    assert summary.state()["comparison"] == "disability"
+    (listed,) = list_figure_sets(engine, ORG)
+    assert listed.comparison == "disability"
+    loaded = load_figure_set(engine, summary.id)
+    assert_frame_equal(loaded.counts, validate_counts(figures.counts, DISABILITY))
+    assert loaded.comparison is DISABILITY
+    assert loaded.own_rules == frozenset({"M1"})
+    assert (loaded.available, loaded.notes, loaded.quality["M3"].unrecognised) == (
+        figures.available, figures.notes, {"Prefer not to say": 10})
+    # Read back, they compute as they did: the disability standard's ratio, the own rule kept.
+    before, after = compute_results(figures, wdes), compute_results(loaded, wdes)
+    assert (after["M3"].value, after["M3"].ci) == (before["M3"].value, before["M3"].ci)
+    assert after["M1"].own_rule and before["M1"].own_rule
+    # Not under a race standard, whose groups they are not.
+    with pytest.raises(ValueError, match="counted by disability"):
+        compute_results(loaded, Settings())
+
+
+def test_an_nhs_wres_period_reopens_with_the_nhs_wres_rule(engine: Engine) -> None:
+    """The sample trust's staff data have an assignment category and staff groups, so its indicator 1 is counted
+    under the NHS WRES's own rule (no bank workers, by cluster), and a reopened period says so, as on screen."""
+    settings = Settings(standard="nhs-wres", period_end=MARCH_2026)
+    analysis = analyse(read_paths(sample_trust_paths()), settings)
+    figures = replace(analysis.figures, organisation="Sample NHS Trust")
+    assert figures.own_rules == frozenset({"M1"})
+    loaded = load_figure_set(engine, _save(engine, figures).id)
+    assert loaded.own_rules == frozenset({"M1"}) and loaded.comparison is ETHNICITY
+    m1 = compute_results(loaded, settings)["M1"]
+    assert m1.own_rule
+    assert m1.counted_text() == m1.definition.counted_text(standard="nhs-wres") == \
+        analysis.results["M1"].counted_text()
+    assert m1.counted_text() != m1.definition.counted_text()
+    # Without the own rule recorded it would have read as the plain one: what schema 5 showed.
+    assert compute_results(replace(loaded, own_rules=frozenset()), settings)["M1"].counted_text() == \
+        m1.definition.counted_text()
+
+
+def test_one_comparisons_saved_figures_are_not_replaced_by_anothers(engine: Engine, wdes: Settings) -> None:
+    saved = _save(engine, _figures())
+    with pytest.raises(ValueError, match="counted by ethnicity, and these by disability: .* not replaced"):
+        _save(engine, _disability_figures(), version=saved.version)
+    kept = load_figure_set(engine, saved.id)
+    assert kept.comparison is ETHNICITY
+    assert_frame_equal(kept.counts, validate_counts(_figures().counts))
+    assert [s.version for s in list_figure_sets(engine)] == [1]
+
+
+def test_a_saved_period_of_a_comparison_this_code_does_not_know_is_a_clear_error(engine: Engine) -> None:
+    summary = _save(engine, _figures())
+    with engine.begin() as conn:
+        conn.execute(figure_sets.update().values(comparison="gender"))
+    with pytest.raises(InputError, match="counted by 'gender', which this version of the dashboard does not know"):
+        load_figure_set(engine, summary.id)
+    # Not read as the race standards' figures by trends, and still listed, kept and removable.
+    assert load_figure_sets(engine, ORG) == []
+    assert [s.comparison for s in list_figure_sets(engine, ORG)] == ["gender"]
+    assert _count_rows(engine) == 9
+
+
+def test_trends_and_benchmarking_read_one_comparisons_periods(engine: Engine, wdes: Settings) -> None:
+    _save(engine, _figures(dt.date(2025, 3, 31)))
+    _save(engine, _disability_figures(), scope="Test WDES")
+    _save(engine, _figures(organisation="Wexcombe Council"))
+    _save(engine, _disability_figures("Bramford Council"))
+    assert [fs.period.end for fs in load_figure_sets(engine, ORG)] == [dt.date(2025, 3, 31)]
+    assert load_figure_sets(engine, ORG, "Test WDES") == []
+    (disability,) = load_figure_sets(engine, ORG, "Test WDES", comparison=DISABILITY)
+    assert disability.comparison is DISABILITY
+    assert [s.organisation for s in benchmark_sources(engine)] == [ORG, "Wexcombe Council"]
+    assert [(s.organisation, s.summary.comparison) for s in benchmark_sources(engine, comparison=DISABILITY)] == [
+        ("Bramford Council", "disability")]

@@ -1,7 +1,7 @@
 """Databases written by earlier versions of the code open, upgrade and keep every word.
 
-tests/fixtures/schema_v1.sqlite to schema_v4.sqlite were written by the storage code at
-schema versions 1 to 4 (tests/fixtures/make_fixtures.py says how); each test works on a copy.
+tests/fixtures/schema_v1.sqlite to schema_v5.sqlite were written by the storage code at
+schema versions 1 to 5 (tests/fixtures/make_fixtures.py says how); each test works on a copy.
 """
 
 from __future__ import annotations
@@ -77,10 +77,10 @@ def old(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[int, E
 def test_an_old_database_is_upgraded_and_every_word_kept(old: tuple[int, Engine]) -> None:
     version, engine = old
     create_schema(engine)
-    assert stored_schema_version(engine) == SCHEMA_VERSION == 5
+    assert stored_schema_version(engine) == SCHEMA_VERSION == 6
     with engine.connect() as conn:
         versions = list(conn.execute(select(schema_version.c.version).order_by(schema_version.c.version)).scalars())
-    assert versions == list(range(version, 6))
+    assert versions == list(range(version, 7))
     assert {"audit_log", "figure_sets", "figure_counts"} <= set(inspect(engine).get_table_names())
 
     know = load_panel(engine, ORG, PERIOD, "M2", "know")
@@ -130,7 +130,7 @@ def test_the_upgrade_records_what_was_there_so_it_can_be_restored(old: tuple[int
     figure_entries = history(engine, ORG, "figure_set")
     assert [(e.entity_key, e.after) for e in figure_entries] == ([] if version == 1 else [(
         "2026-03-31/", {"period_start": "2025-04-01", "period_end": "2026-03-31", "scope": "", "source": "records",
-                        "available": ["M3"]})])
+                        "available": ["M3"], "comparison": "ethnicity"})])
     create_schema(engine)  # and again: nothing more recorded
     assert len(history(engine, ORG)) == (5 if version == 1 else 6)  # 2 panels, 2 actions, settings, figures
 
@@ -174,21 +174,21 @@ def test_a_database_newer_than_the_code_is_refused(tmp_path: Path, capsys: pytes
     path = tmp_path / "schema_v2.sqlite"
     shutil.copyfile(FIXTURES / path.name, path)
     with sqlite3.connect(path) as conn:
-        conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (6, '2027-01-01 00:00:00')")
+        conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (7, '2027-01-01 00:00:00')")
     conn.close()
     engine = make_engine(f"sqlite:///{path}")
-    message = "the database is at schema version 6, newer than this code (5): update the application"
+    message = "the database is at schema version 7, newer than this code (6): update the application"
     with pytest.raises(RuntimeError, match=message.replace("(", r"\(").replace(")", r"\)")):
         create_schema(engine)
     assert "audit_log" not in inspect(engine).get_table_names()  # the refused upgrade left nothing behind
-    assert stored_schema_version(engine) == 6
+    assert stored_schema_version(engine) == 7
     engine.dispose()
     monkeypatch.setenv("WRES_DATABASE_URL", f"sqlite:///{path}")
     assert main(["upgrade"]) == 2
-    assert capsys.readouterr().err == (f"error: the database at sqlite:///{path} is at schema version 6, newer than "
-                                       "this code (5): update the application; nothing in it was changed\n")
+    assert capsys.readouterr().err == (f"error: the database at sqlite:///{path} is at schema version 7, newer than "
+                                       "this code (6): update the application; nothing in it was changed\n")
     assert main(["version"]) == 0
-    assert capsys.readouterr().out.endswith("schema version 6, newer than this code: update the application.\n")
+    assert capsys.readouterr().out.endswith("schema version 7, newer than this code: update the application.\n")
 
 
 # The same upgrade step on either kind of database
@@ -343,7 +343,10 @@ def test_the_version_5_step_keeps_every_row_of_a_version_4_database(tmp_path: Pa
     engine = make_engine(f"sqlite:///{path}")
     create_schema(engine)
     engine.dispose()
-    assert _rows(path) == before  # row for row: version 5 only adds its tables and their rows
+    after = _rows(path)
+    # Row for row: version 5 only adds its tables and their rows (version 6 adds two columns to figure_sets' rows).
+    assert [row[:-2] for row in after.pop("figure_sets")] == before.pop("figure_sets")
+    assert after == before
 
 
 def test_the_version_5_step_on_either_kind_of_database(db_url: str) -> None:
@@ -363,4 +366,105 @@ def test_the_version_5_step_on_either_kind_of_database(db_url: str) -> None:
     with engine.connect() as conn:
         assert sorted(conn.execute(select(organisations.c.organisation)).scalars()) == [ORG, "Only in the history"]
     assert load_panel(engine, ORG, PERIOD, "M1", "know").text == KNOW
+    engine.dispose()
+
+
+# Version 6: a saved period says whose groups it holds and which metrics were counted under their own rule
+
+
+def test_the_version_6_step_keeps_every_row_of_a_version_5_database(tmp_path: Path) -> None:
+    path = tmp_path / "schema_v5.sqlite"
+    shutil.copyfile(FIXTURES / path.name, path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone() == (5,)
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(figure_sets)")]
+    conn.close()
+    assert "comparison" not in columns and "own_rules" not in columns
+    before = _rows(path)
+    engine = make_engine(f"sqlite:///{path}")
+    create_schema(engine)
+    create_schema(engine)  # and again: nothing more to do
+    assert stored_schema_version(engine) == SCHEMA_VERSION == 6
+    engine.dispose()
+    after = _rows(path)
+    # Row for row, each saved period with the two new columns: the race standards' groups, no own rule.
+    assert [row[:-2] for row in after["figure_sets"]] == before["figure_sets"]
+    assert [row[-2:] for row in after["figure_sets"]] == [("ethnicity", "")]
+    assert {name: rows for name, rows in after.items() if name != "figure_sets"} == \
+        {name: rows for name, rows in before.items() if name != "figure_sets"}
+    engine = make_engine(f"sqlite:///{path}")
+    (summary,) = list_figure_sets(engine)
+    assert summary.comparison == "ethnicity"
+    figures = load_figure_set(engine, summary.id)
+    assert (figures.comparison.key, figures.own_rules) == ("ethnicity", frozenset())
+    assert figures.counts["group"].tolist() == ["bme", "white", "unknown"]
+    assert figures.counts["events"].tolist() == [12.0, 20.0, 1.0]
+    # The history says what it said; an upgraded period is replaced as before.
+    assert [e.change for e in history(engine, ORG, "figure_set")] == ["created"]
+    replaced = save_figure_set(engine, replace(figures, own_rules=frozenset({"M3"})), saved_by="dan",
+                               made_with={}, expected_version=1)
+    assert load_figure_set(engine, replaced.id).own_rules == frozenset({"M3"})
+    engine.dispose()
+
+
+def test_the_version_6_step_on_either_kind_of_database(db_url: str) -> None:
+    """figure_sets gains its two columns, with every row kept; PostgreSQL widens figure_counts.group_name from the
+    10 characters of version 5, so the disability groups ("non_disabled", "not_declared") fit."""
+    import pandas as pd
+    from sqlalchemy import Column, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint
+
+    from data_loaders.comparison import DISABILITY
+    from metrics.counts import FigureSet, Period
+
+    engine = make_engine(db_url)
+    saved_at = dt.datetime(2025, 6, 1, 9, 30, tzinfo=dt.UTC)
+    old = MetaData()
+    old_sets = Table("figure_sets", old,
+                     Column("id", Integer, primary_key=True, autoincrement=True),
+                     *(Column(name, String(200), nullable=False) for name in ("organisation", "period_start",
+                                                                              "period_end", "scope", "source")),
+                     *(Column(name, Text, nullable=False) for name in ("made_with", "quality", "notes", "available")),
+                     Column("version", Integer, nullable=False),
+                     Column("saved_by", String(200)),
+                     Column("saved_at", DateTime(timezone=True)),
+                     UniqueConstraint("organisation", "period_end", "scope",
+                                      name="uq_figure_sets_organisation_period_scope"))
+    old_counts = Table("figure_counts", old,
+                       Column("figure_set_id", Integer, ForeignKey("figure_sets.id", ondelete="CASCADE"),
+                              primary_key=True, autoincrement=False),
+                       Column("metric", String(3), primary_key=True),
+                       Column("item", String(200), primary_key=True),
+                       Column("group_name", String(10), primary_key=True),
+                       Column("position", Integer, nullable=False),
+                       Column("events", Float, nullable=False),
+                       Column("base", Float, nullable=False))
+    with engine.begin() as conn:
+        metadata.create_all(conn, tables=[t for t in metadata.sorted_tables
+                                          if t.name not in ("figure_sets", "figure_counts")])
+        old.create_all(conn)
+        conn.execute(insert(schema_version).values(version=5, applied_at=saved_at))
+        conn.execute(insert(old_sets).values(
+            organisation=ORG, period_start="2025-04-01", period_end=PERIOD, scope="", source="records",
+            made_with="{}", quality="{}", notes="[]", available='["M3"]', version=1, saved_by="alex",
+            saved_at=saved_at))
+        conn.execute(insert(old_counts), [
+            {"figure_set_id": 1, "metric": "M3", "item": "", "group_name": group, "position": position,
+             "events": events, "base": 100.0}
+            for position, (group, events) in enumerate((("bme", 3.0), ("white", 5.0), ("unknown", 1.0)))])
+    create_schema(engine)
+    create_schema(engine)
+    assert stored_schema_version(engine) == SCHEMA_VERSION
+    (summary,) = list_figure_sets(engine)
+    kept = load_figure_set(engine, summary.id)
+    assert (summary.comparison, kept.comparison.key, kept.own_rules) == ("ethnicity", "ethnicity", frozenset())
+    assert kept.counts["events"].tolist() == [3.0, 5.0, 1.0]
+    widths = {c["name"]: getattr(c["type"], "length", None) for c in inspect(engine).get_columns("figure_counts")}
+    if engine.dialect.name == "postgresql":
+        assert widths["group_name"] == 20
+    counts = pd.DataFrame({"metric": ["M3"] * 3, "item": [""] * 3, "group": list(DISABILITY.keys),
+                           "events": [1.0, 2.0, 0.0], "base": [10.0, 50.0, 5.0]})
+    disability = FigureSet(ORG, Period.twelve_months_to(dt.date(2027, 3, 31)), counts, available=frozenset({"M3"}),
+                           comparison=DISABILITY)
+    saved = save_figure_set(engine, disability, saved_by="carol", made_with={}, scope="Test WDES")
+    assert load_figure_set(engine, saved.id).counts["group"].tolist() == ["disabled", "non_disabled", "not_declared"]
     engine.dispose()

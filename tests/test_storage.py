@@ -50,7 +50,7 @@ def test_schema_can_be_created_again_and_records_its_version_once(engine: Engine
     save_panel(engine, ORG, PERIOD, "M1", "know", "kept", expected_version=0, user="alex")
     create_schema(engine)
     create_schema(engine)
-    assert stored_schema_version(engine) == SCHEMA_VERSION == 5
+    assert stored_schema_version(engine) == SCHEMA_VERSION == 6
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(schema_version)).scalar() == 1
     assert set(inspect(engine).get_table_names()) >= {"schema_version", "panels", "actions", "organisation_settings"}

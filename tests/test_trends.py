@@ -1,10 +1,12 @@
 """Metrics across years: the figures per period and the change in words, worked by hand."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 
+from data_loaders.comparison import DISABILITY
 from metrics.counts import DataQuality, FigureSet, Period
 from metrics.settings import Settings
 from metrics.trends import change_sentence, change_z, changes, history, period_label, previous_year, trend_table
@@ -156,6 +158,13 @@ def test_changes_need_two_years_and_use_the_latest_two():
     assert changes(three, Settings())["M2"].startswith("The relative likelihood to be appointed rose from 0.50 to 0.90")
     assert previous_year(three, THIS_YEAR.end).period == LAST_YEAR
     assert previous_year(three, dt.date(2024, 3, 31)) is None
+
+
+def test_years_counted_in_different_groups_are_refused():
+    disability = [("M2", "", "disabled", 1, 20), ("M2", "", "non_disabled", 5, 25), ("M2", "", "not_declared", 0, 0)]
+    wdes = replace(year(LAST_YEAR, disability), comparison=DISABILITY)
+    with pytest.raises(ValueError, match=r"counted in different groups \(by disability and by ethnicity\)"):
+        history([wdes, year(THIS_YEAR, appointed((2, 20), (5, 25)))])
 
 
 def test_two_sets_for_one_period_are_refused():

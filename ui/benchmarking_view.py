@@ -13,7 +13,7 @@ from charts.funnel import funnel, workforce_shares
 from data_loaders.errors import InputError
 from metrics.benchmarking import Benchmark, anonymise, anonymise_benchmark, anonymised_note, to_json_dict
 from metrics.counts import FigureSet
-from metrics.registry import METRICS
+from metrics.registry import METRICS, STANDARDS
 from metrics.trends import period_label
 from storage import BenchmarkSource, NotAllowed, benchmark_sources, load_benchmark_figures
 from ui import access, db, history, state
@@ -68,7 +68,9 @@ def _saved_section(view: state.View) -> tuple[list[FigureSet], tuple[tuple[int, 
     Organisations the person may read are chosen one by one. Those that only share their published figures come
     all together or not at all: were they chosen one by one, the pooled figures of two choices (B and C; B, C and D)
     would differ by exactly one organisation's counts, which its own row withholds."""
-    latest = {s.organisation: s for s in benchmark_sources(db.engine(), caller=access.caller())
+    # Only figures counted in the groups of the view's standard: another comparison's are never pooled with them.
+    comparison = STANDARDS[view.settings.standard].comparison
+    latest = {s.organisation: s for s in benchmark_sources(db.engine(), caller=access.caller(), comparison=comparison)
               if s.organisation != view.organisation}
     readable = {name: source for name, source in latest.items() if not source.published_only}
     shared = {name: source for name, source in latest.items() if source.published_only}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from metrics.counts import FigureSet
+from metrics.registry import STANDARDS
 from metrics.settings import Settings
 from metrics.trends import Year, history, period_label
 from pipeline.api import Analysis
@@ -38,8 +39,11 @@ def made_with(settings: Settings) -> dict[str, Any]:
 
 
 def saved_periods(view: state.View) -> list[FigureSetSummary]:
+    """The view's organisation's saved periods for its scope, counted in the groups of its standard."""
     scope = scope_of(view)
-    return [s for s in list_figure_sets(db.engine(), view.organisation, caller=access.caller()) if s.scope == scope]
+    comparison = STANDARDS[view.settings.standard].comparison.key
+    return [s for s in list_figure_sets(db.engine(), view.organisation, caller=access.caller())
+            if s.scope == scope and s.comparison == comparison]
 
 
 def _sample_ends(view: state.View) -> list[dt.date]:
