@@ -196,7 +196,9 @@ class Counting:
 @dataclass(frozen=True)
 class MetricDefinition:
     id: str
-    number: int
+    # Its number, the same in every standard that lists it: "5", or "4a" for a standard that numbers parts (the
+    # WDES). A standard that numbers or words an indicator its own way has a metric of its own for it.
+    number: str
     title: str
     # The metric as the standard words it; "{bme}" is the organisation's own label.
     description: str
@@ -277,7 +279,7 @@ METRICS: dict[str, MetricDefinition] = {
     for m in (
         MetricDefinition(
             id="M1",
-            number=1,
+            number="1",
             title="Pay bands",
             description="Percentage of {bme} staff in each pay band compared with the rest of the workforce",
             theme="Leadership",
@@ -297,7 +299,7 @@ METRICS: dict[str, MetricDefinition] = {
         ),
         MetricDefinition(
             id="M2",
-            number=2,
+            number="2",
             title="Appointment from shortlisting",
             description="Relative likelihood of {bme} applicants being appointed from shortlisting",
             theme="Recruitment and retention",
@@ -317,7 +319,7 @@ METRICS: dict[str, MetricDefinition] = {
         ),
         MetricDefinition(
             id="M3",
-            number=3,
+            number="3",
             title="Disciplinary",
             description="Relative likelihood of {bme} staff entering the formal disciplinary process",
             theme="Culture and staff experience",
@@ -334,7 +336,7 @@ METRICS: dict[str, MetricDefinition] = {
         ),
         MetricDefinition(
             id="M4",
-            number=4,
+            number="4",
             title="Fitness to practise",
             description="Relative likelihood of {bme} regulated professionals entering fitness to practise",
             theme="Culture and staff experience",
@@ -356,7 +358,7 @@ METRICS: dict[str, MetricDefinition] = {
         ),
         MetricDefinition(
             id="M5",
-            number=5,
+            number="5",
             title="Continuing professional development",
             description="Relative likelihood of {bme} staff accessing funded non-mandatory CPD",
             theme="Learning and career development",
@@ -374,7 +376,7 @@ METRICS: dict[str, MetricDefinition] = {
         ),
         MetricDefinition(
             id="M6",
-            number=6,
+            number="6",
             title="Harassment from the public",
             description=(
                 "Percentage of {bme} staff experiencing harassment, bullying or abuse from people "
@@ -398,7 +400,7 @@ METRICS: dict[str, MetricDefinition] = {
         ),
         MetricDefinition(
             id="M7",
-            number=7,
+            number="7",
             title="Harassment from colleagues and managers",
             description=(
                 "Percentage of {bme} staff experiencing harassment, bullying or abuse from "
@@ -423,7 +425,7 @@ METRICS: dict[str, MetricDefinition] = {
         ),
         MetricDefinition(
             id="M8",
-            number=8,
+            number="8",
             title="Leaving the organisation",
             description="Relative likelihood of {bme} staff leaving the organisation",
             theme="Recruitment and retention",
@@ -442,7 +444,7 @@ METRICS: dict[str, MetricDefinition] = {
         ),
         MetricDefinition(
             id="M9",
-            number=9,
+            number="9",
             title="Senior management",
             description=(
                 "Difference between the {bme} share of senior management and of the overall "
@@ -465,7 +467,7 @@ METRICS: dict[str, MetricDefinition] = {
         # public is its indicator 5, counted as the SC-WRES's metric 6 is, but a metric of its own.
         MetricDefinition(
             id="W4",
-            number=4,
+            number="4",
             title="Non-mandatory training and CPD",
             description=("Relative likelihood of white staff accessing non-mandatory training and CPD compared to "
                          "{bme} staff"),
@@ -484,7 +486,7 @@ METRICS: dict[str, MetricDefinition] = {
         ),
         MetricDefinition(
             id="W5",
-            number=5,
+            number="5",
             title="Harassment from patients and the public",
             description=("Percentage of {bme} staff experiencing harassment, bullying or abuse from patients, "
                          "relatives or the public in the last 12 months"),
@@ -506,7 +508,7 @@ METRICS: dict[str, MetricDefinition] = {
         ),
         MetricDefinition(
             id="W6",
-            number=6,
+            number="6",
             title="Harassment from staff",
             description=("Percentage of {bme} staff experiencing harassment, bullying or abuse from staff (managers "
                          "or other colleagues) in the last 12 months"),
@@ -531,7 +533,7 @@ METRICS: dict[str, MetricDefinition] = {
         ),
         MetricDefinition(
             id="W7",
-            number=7,
+            number="7",
             title="Equal opportunities for career progression",
             description=("Percentage of {bme} staff believing that the organisation provides equal opportunities for "
                          "career progression or promotion"),
@@ -555,7 +557,7 @@ METRICS: dict[str, MetricDefinition] = {
         ),
         MetricDefinition(
             id="W8",
-            number=8,
+            number="8",
             title="Discrimination from staff",
             description=("Percentage of {bme} staff who personally experienced discrimination at work from a "
                          "manager, team leader or other colleagues in the last 12 months"),
@@ -588,6 +590,12 @@ THEMES: tuple[str, ...] = (
 )
 
 
+def number_order(number: str) -> tuple[int, str]:
+    """A metric number as it sorts: "2" before "4a" before "4b" before "10"."""
+    digits = len(number) - len(number.lstrip("0123456789"))
+    return int(number[:digits] or 0), number[digits:]
+
+
 def metric(metric_id: str) -> MetricDefinition:
     try:
         return METRICS[metric_id.upper()]
@@ -608,7 +616,7 @@ def missing_datasets(metric_ids: Iterable[str], present: Collection[str]) -> dic
     """Each dataset that the metrics `metric_ids` need and that is not among `present`, with the metrics it would
     give figures to, in the order the metrics first need them: what to ask someone to upload."""
     needed: dict[str, list[MetricDefinition]] = {}
-    for definition in sorted((metric(m) for m in metric_ids), key=lambda d: d.number):
+    for definition in sorted((metric(m) for m in metric_ids), key=lambda d: number_order(d.number)):
         for dataset in definition.datasets:
             if dataset not in present:
                 needed.setdefault(dataset, []).append(definition)

@@ -91,7 +91,10 @@ def input_columns(definition: MetricDefinition) -> tuple[str, ...]:
 
 
 def question_heading(definition: MetricDefinition, label: str) -> str:
-    return f"{definition.base_label} who {definition.outcome} {label}"
+    """The words above a question's counts: its outcome, and which question when the metric has several (one
+    question's outcome says it already, as the sentences do)."""
+    which = f" {label}" if len(definition.questions) > 1 else ""
+    return f"{definition.base_label} who {definition.outcome}{which}"
 
 
 def write_template(

@@ -11,7 +11,7 @@ from dataclasses import replace
 import openpyxl
 import pytest
 
-from metrics.registry import METRICS, NINE_METRICS, STANDARDS, Standard
+from metrics.registry import METRICS, NINE_METRICS, STANDARDS, Standard, number_order
 from metrics.settings import Settings
 from pipeline.api import analyse_paths
 
@@ -44,7 +44,15 @@ def test_a_metric_has_one_number_and_each_standard_numbers_its_metrics_in_order(
     numbers an indicator differently has a metric of its own for it (the NHS WRES's indicator 5 is W5, not M6)."""
     for standard in STANDARDS.values():
         numbers = [METRICS[m].number for m in standard.metrics]
-        assert numbers == list(range(1, len(numbers) + 1)), standard.id
+        assert numbers == sorted(numbers, key=number_order) and len(set(numbers)) == len(numbers), standard.id
+    for standard in ("sc-wres", "nhs-wres"):
+        numbers = [METRICS[m].number for m in STANDARDS[standard].metrics]
+        assert numbers == [str(n) for n in range(1, len(numbers) + 1)], standard
+
+
+def test_metric_numbers_sort_as_written():
+    assert sorted(["10", "4b", "2", "9a", "4a", "1", "9b"], key=number_order) == [
+        "1", "2", "4a", "4b", "9a", "9b", "10"]
 
 
 def test_only_the_standards_metrics_are_counted_and_given_results(subset_standard):
