@@ -636,6 +636,8 @@ _WHAT = {
     "money": "an amount",
     "date": "a date",
     "flag": "a yes/no answer",
+    "executive": "a yes/no answer or 'Executive' / 'Non-executive'",
+    "voting": "a yes/no answer or 'Voting' / 'Non-voting'",
     "outcome": "an outcome",
     "id": "an identifier",
 }
@@ -664,7 +666,7 @@ def _unreadable_note(kind: str, column: str, heading: str, raw: pd.Series, rows:
     examples = _quoted(pd.unique(raw.map(lambda cell: str(cell).strip()))[:3])
     if kind == "outcome":
         consequence = "as not known for shortlisted and appointed"
-    elif kind == "flag":
+    elif kind in ("flag", "executive", "voting"):
         consequence = f"as not known for {column_label(column)}"
     elif kind == "id":
         consequence = "without an identifier"
