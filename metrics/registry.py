@@ -141,10 +141,11 @@ STANDARDS: dict[str, Standard] = {
                         guidance=SC_WRES_GUIDANCE),
     "nhs-wres": Standard(
         "nhs-wres", "NHS WRES", "NHS Workforce Race Equality Standard", ETHNICITY, guidance=NHS_WRES_GUIDANCE,
+        metrics=(*NINE_METRICS, "W9"),
         pay_bands_leave_out_bank=True, pay_bands_by_cluster=True,
         note=("The NHS WRES figures are the SC-WRES's nine metrics counted with the NHS convention (white over BME "
-              "for appointment and for CPD), not yet the NHS WRES's own nine indicators: docs/standards.md says "
-              "what differs.")),
+              "for appointment and for CPD), with its indicator 9 (board membership) beside them, not yet the NHS "
+              "WRES's own nine indicators: docs/standards.md says what differs.")),
 }
 DEFAULT_STANDARD = "sc-wres"
 
@@ -160,7 +161,8 @@ KNOWN_GROUPS: tuple[str, ...] = COMPARISON.known
 
 @dataclass(frozen=True)
 class Question:
-    """One survey question of M6 or M7: the key in results, the dataset column, the words."""
+    """One item a metric gives a figure for: a survey question of M6 or M7, or the board's voting or executive
+    members (W9). The key in counts and results, the dataset column it is counted from, the words."""
 
     key: str
     column: str
@@ -172,7 +174,7 @@ class Counting:
     """How a metric is counted from a council's records: the counter that counts it (a key of
     metrics.counting.COUNTERS, one per kind of count) and that counter's options, as data."""
 
-    # "pay_bands", "senior_managers", "leaving", "selection", "casework" or "survey".
+    # "pay_bands", "senior_managers", "board", "leaving", "selection", "casework" or "survey".
     counter: str
     # The dataset whose rows are the events counted, when it is not the staff list: "disciplinary".
     events: str = ""
@@ -218,6 +220,11 @@ class MetricDefinition:
     # Whether the people with the event are among the base (appointed among shortlisted): a reader knows the
     # events cannot exceed it. Leavers are not among an average headcount.
     events_among_base: bool = True
+    # Who the events count when they are a population of their own rather than people of the base: "board" (board
+    # members, many of them not staff). Its counts are few and its size public (a board's members are named on the
+    # organisation's website), so each item's counts by group are published all together or not at all
+    # (metrics.publish).
+    events_population: str = ""
     # Who is counted, above the line and below it, and on which dates: the metric's population rule, written
     # once here and shown on its page, in the board pack, by the command line and in the README. "{end}" is the
     # period end (the snapshot), "{start}" the first day of the 12 months to it, "{before}" the day before that.
@@ -444,6 +451,35 @@ METRICS: dict[str, MetricDefinition] = {
             events_label="Senior managers",
             counted=("Staff in post on {end}: above the line, those in the pay bands set as senior management; below "
                      "it, all of them."),
+        ),
+        MetricDefinition(
+            id="W9",
+            number=9,
+            title="Board membership",
+            description=(
+                "Difference between the {bme} share of the board's voting members, and of its executive members, "
+                "and the {bme} share of the overall workforce, in percentage points"
+            ),
+            theme="Leadership",
+            datasets=("board", "staff"),
+            kind="representation",
+            chart="representation",
+            counting=Counting("board", events="board"),
+            figure="points",
+            outcome="be a board member",
+            adverse_if_bme_rate="lower",
+            events_label="Board members",
+            base_label="Workforce headcount",
+            questions=(
+                Question("voting", "voting", "the board's voting members"),
+                Question("executive", "executive", "the board's executive members"),
+            ),
+            events_among_base=False,
+            events_population="board",
+            counted=("Above the line, the board's members as the board list gives them (the board on {end}), staff "
+                     "or not: its voting members for one figure, its executive members for the other, each member "
+                     "once; below it, the workforce: staff in post on {end}, bank workers left out where the "
+                     "standard leaves them out of the pay bands and the staff data gives an assignment category."),
         ),
     )
 }

@@ -31,10 +31,11 @@ def subset_standard(monkeypatch):
     return install_subset_standard(monkeypatch)
 
 
-def test_the_user_visible_standards_keep_the_nine_metrics():
+def test_the_user_visible_standards_keep_the_nine_metrics_and_the_nhs_wres_has_its_board_indicator():
     assert list(STANDARDS) == ["sc-wres", "nhs-wres"]
-    for standard in STANDARDS.values():
-        assert standard.metrics == NINE_METRICS
+    assert STANDARDS["sc-wres"].metrics == NINE_METRICS
+    # The NHS WRES's indicator 9 (board membership) after the nine; the SC-WRES keeps senior managers (M9) alone.
+    assert STANDARDS["nhs-wres"].metrics == (*NINE_METRICS, "W9")
 
 
 def test_only_the_standards_metrics_are_counted_and_given_results(subset_standard):
