@@ -92,7 +92,7 @@ def test_two_runs_write_byte_identical_files(regenerated: Path, tmp_path: Path) 
         assert (tmp_path / name).read_bytes() == (regenerated / name).read_bytes(), name
 
 
-def test_the_folder_holds_the_five_exports_and_stays_small() -> None:
+def test_the_folder_holds_the_six_exports_and_stays_small() -> None:
     assert COMMITTED == SAMPLE_TRUST_DIR
     assert sorted(p.name for p in COMMITTED.iterdir()) == sorted(generate_trust.FILES)
     assert sum(p.stat().st_size for p in COMMITTED.iterdir()) < 800_000
@@ -157,6 +157,7 @@ def test_the_survey_is_by_respondent_under_the_staff_surveys_question_codes() ->
 def test_every_file_is_recognised_by_its_sheet_names_and_headings(inputs) -> None:
     read = {sheet.file: sheet.dataset for sheet in inputs.loaded.sheets if sheet.ignored is None}
     assert read == {
+        "board_members.xlsx": "board",
         "er_cases.xlsx": "disciplinary",
         "esr_staff_in_post.xlsx": "staff",
         "non_mandatory_training.xlsx": "cpd",
