@@ -366,3 +366,14 @@ def test_the_sample_trust_gives_w9_from_its_board_list() -> None:
     result = analysis.results["W9"]
     assert result.questions["voting"].sentence.startswith("The board's voting members are 2 of 11 BME (18%)")
     assert result.counted_text() == METRICS["W9"].counted_text()
+
+
+def test_members_with_a_blank_role_are_not_counted_in_it_and_a_note_says_how_many() -> None:
+    board = _board(BOARD)
+    board["executive"] = board["executive"].mask(board.index < 2)  # the first two members' executive cells blank
+    figures = figures_from_records({"staff": _staff(), "board": board}, NHS)
+    assert ("2 of the 16 board members have a blank in the board list's 'executive' column, so they are not "
+            "counted among the board's executive members in metric 9.") in figures.notes
+    executive = figures.for_metric("W9").query("item == 'executive'")
+    # The first two were the minority-ethnic executive and a minority-ethnic voting member: 0 left, 5 white.
+    assert executive["events"].tolist() == [0.0, 5.0, 0.0]
