@@ -1,5 +1,6 @@
-"""Senior management (M9): the minority-ethnic share of senior managers beside the workforce's and, when
-the settings give one, the local population's."""
+"""Representation against the workforce: the minority-ethnic share of senior managers (M9), or of the board's
+voting and executive members (W9, one bar for each), beside the workforce's and, when the settings give one, the
+local population's."""
 
 from __future__ import annotations
 
@@ -21,23 +22,49 @@ def _whole(value: float | None) -> int | float | str:
     return int(count) if isinstance(count, float) and count.is_integer() else count
 
 
+def _share_words(item: MetricResult, who: str, bme: str) -> str:
+    """"BME staff are 14% of senior managers (95% interval 6% to 29%)"; an item says its own words ("of the board's
+    voting members") and "people", as board members are not all staff."""
+    interval = senior_share_interval(item)
+    subject = "people" if item.question_label else "staff"
+    text = (f"{shared.cap(bme)} {subject} are {pct(item.senior_pct, fraction=False)} of "
+            f"{item.question_label or who}")
+    return text + (f" (95% interval {interval[0]:.0f}% to {interval[1]:.0f}%)" if interval else "")
+
+
+def _figure_words(result: MetricResult) -> str:
+    """"-4.5 percentage points (95% interval -9.0 to +1.0), adverse, could be chance"."""
+    text = value_text(result)
+    if result.ci is not None:
+        text += f" (95% interval {result_interval(result, unit='')})"  # the value has said the unit
+    return text + f", {stats.status_words(result.status).lower()}"
+
+
 def representation(result: MetricResult, settings: Settings) -> ChartSpec:
     bme = settings.bme_label
-    title = f"{shared.cap(bme)} share of senior managers and of the workforce"
-    if result.senior_pct is None or result.workforce_pct is None:
+    d = result.definition
+    who = d.events_label.lower()
+    title = f"{shared.cap(bme)} share of {who} and of the workforce"
+    # One bar per item counted (the board's voting members, its executive members), or the metric's own.
+    items = [q for q in result.questions.values()] if result.questions else [result]
+    drawn = [q for q in items if q.senior_pct is not None]
+    if not drawn or result.workforce_pct is None:
         return message_spec(title, shared.why_not_drawn(result, settings)
                             or "The shares are withheld from publication because some counts are too small.")
+    focus, reference = result.comparison.known
     groups = result.groups
-    interval = senior_share_interval(result)
-    senior_known = (groups["bme"].events or 0) + (groups["white"].events or 0)
-    workforce_known = (groups["bme"].base or 0) + (groups["white"].base or 0)
-    rows: list[dict[str, Any]] = [
-        {"who": "Senior managers", "share": round(result.senior_pct, 1), "count": _whole(groups["bme"].events),
-         "known": _whole(senior_known), "low": round(interval[0], 1) if interval else None,
-         "high": round(interval[1], 1) if interval else None},
-        {"who": "Whole workforce", "share": round(result.workforce_pct, 1), "count": _whole(groups["bme"].base),
-         "known": _whole(workforce_known), "low": None, "high": None},
-    ]
+    workforce_known = (groups[focus].base or 0) + (groups[reference].base or 0)
+    rows: list[dict[str, Any]] = []
+    for item in drawn:
+        assert item.senior_pct is not None
+        interval = senior_share_interval(item)
+        known = (item.groups[focus].events or 0) + (item.groups[reference].events or 0)
+        rows.append({"who": shared.cap(item.question_label) if item.question_label else d.events_label,
+                     "share": round(item.senior_pct, 1), "count": _whole(item.groups[focus].events),
+                     "known": _whole(known), "low": round(interval[0], 1) if interval else None,
+                     "high": round(interval[1], 1) if interval else None})
+    rows.append({"who": "Whole workforce", "share": round(result.workforce_pct, 1), "count": _whole(groups[focus].base),
+                 "known": _whole(workforce_known), "low": None, "high": None})
     area = settings.local_population_area or "the area served"
     if result.population_pct is not None:
         rows.append({"who": f"Residents of {area}", "share": round(result.population_pct, 1), "count": "",
@@ -63,18 +90,16 @@ def representation(result: MetricResult, settings: Settings) -> ChartSpec:
     words = alt.Chart(data).mark_text(align="left", dx=8, fontSize=palette.LABEL_SIZE, color=palette.BLACK,
                                       fontWeight="bold").encode(
         y=y, x=alt.X("text_x:Q"), text="label:N")
-    subtitle = "Bars: the share; black line: 95% interval of the senior managers' share (there are few of them)."
+    subtitle = f"Bars: the share; black line: 95% interval of the {who}' share (there are few of them)."
     if result.population_pct is not None:
         subtitle += " Residents: Census 2021, everyone with a stated ethnic group."
     chart = alt.layer(bars, whiskers, words).properties(height=alt.Step(56))
-    summary = (f"{shared.cap(bme)} staff are {pct(result.senior_pct, fraction=False)} of senior managers"
-               + (f" (95% interval {interval[0]:.0f}% to {interval[1]:.0f}%)" if interval else "")
-               + f" against {workforce_share_text(result)}")
+    summary = "; ".join(_share_words(item, who, bme) for item in drawn) + f" against {workforce_share_text(result)}"
     if result.population_pct is not None:
         summary += f" and {pct(result.population_pct, fraction=False)} of the residents of {area}"
-    if result.value is not None:
-        summary += f": {value_text(result)}"
-        if result.ci is not None:
-            summary += f" (95% interval {result_interval(result, unit='')})"  # the value has said the unit
-        summary += f", {stats.status_words(result.status).lower()}"
+    figures = [(item.question_label, _figure_words(item)) for item in drawn if item.value is not None]
+    if result.questions and figures:
+        summary += ": " + "; ".join(f"{label}, {words}" for label, words in figures)
+    elif figures:
+        summary += f": {figures[0][1]}"
     return ChartSpec(finish_chart(chart, title, subtitle), title, summary + ".", table)

@@ -75,6 +75,10 @@ def result_to_dict(result: MetricResult, period: Period | None = None) -> dict[s
     if d.kind == "survey" and result.questions:
         out["questions"] = {key: result_to_dict(q, period) | {"question": q.question_label}
                             for key, q in result.questions.items()}
+    if d.kind == "representation" and result.questions:
+        # W9: each kind of board member's figures (the first, voting membership, is also the result's own).
+        out["items"] = {key: result_to_dict(q, period) | {"item": q.question_label}
+                        for key, q in result.questions.items()}
     if d.kind == "representation" and result.status != NO_DATA:
         # Value, interval and status are all in percentage points (metrics.results.representation_ratio);
         # the relative likelihood of being a senior manager is given for reference, without a status of its own.

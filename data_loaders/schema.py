@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-DatasetName = Literal["staff", "recruitment", "disciplinary", "fitness_to_practise", "cpd", "survey", "leavers"]
+DatasetName = Literal["staff", "recruitment", "disciplinary", "fitness_to_practise", "cpd", "survey", "leavers",
+                      "board"]
 DATASETS: tuple[str, ...] = (
     "staff",
     "recruitment",
@@ -20,11 +21,15 @@ DATASETS: tuple[str, ...] = (
     "cpd",
     "survey",
     "leavers",
+    "board",
 )
 
 # How a column's cells are parsed (see data_loaders.values).
 # "opinion" is a yes / no / don't know question, whose "don't know" is an answer (data_loaders.values.parse_opinion).
-ColumnKind = Literal["id", "text", "ethnicity", "money", "date", "flag", "opinion", "service", "outcome"]
+# "executive" and "voting" are yes/no flags that also read a board role's words ("Executive" / "Non-executive",
+# "Voting" / "Non-voting"), as a trust secretary's list writes them (data_loaders.values.parse_executive).
+ColumnKind = Literal["id", "text", "ethnicity", "money", "date", "flag", "opinion", "service", "outcome", "executive",
+                     "voting"]
 
 
 @dataclass(frozen=True)
@@ -473,5 +478,38 @@ SCHEMAS: dict[str, DatasetSchema] = {
         ),
         required=(("employee_id", "ethnicity"), ("leave_date",)),
         sheet_names=("leavers", "leaver", "turnover", "terminations", "starters and leavers"),
+    ),
+    # The trust secretary's list of board members (NHS WRES indicator 9, WDES metric 10): one row per member,
+    # staff or not (non-executive directors are not staff), so it is not joined to the staff list.
+    "board": DatasetSchema(
+        "board",
+        "Board members (one row per member)",
+        (
+            Column(
+                "board_member",
+                "id",
+                ("member", "board member", "name", "member name", "full name", "director", "member id"),
+                "The member's name or an identifier; not used in any figure.",
+            ),
+            _ETHNICITY,
+            _DISABILITY,
+            Column(
+                "voting",
+                "voting",
+                ("voting member", "voting", "voting rights", "voting status", "voting membership",
+                 "voting non voting", "board voting member"),
+                "Whether the member has a vote on the board: yes/no, or 'Voting' / 'Non-voting'.",
+            ),
+            Column(
+                "executive",
+                "executive",
+                ("executive", "executive director", "executive member", "exec non exec", "exec", "exec or non exec",
+                 "executive non executive", "executive or non executive", "executive status", "ed ned",
+                 "director type"),
+                "Whether the member is an executive director: yes/no, or 'Executive' / 'Non-executive'.",
+            ),
+        ),
+        required=(("ethnicity",), ("voting", "executive")),
+        sheet_names=("board", "board members", "trust board", "board membership", "board of directors"),
     ),
 }

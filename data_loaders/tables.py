@@ -640,6 +640,8 @@ _WHAT = {
     "date": "a date",
     "flag": "a yes/no answer",
     "opinion": "a yes/no/don't know answer",
+    "executive": "a yes/no answer or 'Executive' / 'Non-executive'",
+    "voting": "a yes/no answer or 'Voting' / 'Non-voting'",
     "outcome": "an outcome",
     "id": "an identifier",
 }
@@ -668,7 +670,7 @@ def _unreadable_note(kind: str, column: str, heading: str, raw: pd.Series, rows:
     examples = _quoted(pd.unique(raw.map(lambda cell: str(cell).strip()))[:3])
     if kind == "outcome":
         consequence = "as not known for shortlisted and appointed"
-    elif kind in ("flag", "opinion"):
+    elif kind in ("flag", "opinion", "executive", "voting"):
         consequence = f"as not known for {column_label(column)}"
     elif kind == "id":
         consequence = "without an identifier"

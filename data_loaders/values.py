@@ -368,6 +368,54 @@ def parse_opinion(cells: pd.Series) -> Parsed:
     """A yes / no / don't know question -> boolean: yes True; no and don't know False (answered, not yes); NA when
     blank or not said ("prefer not to say")."""
     return map_distinct(cells, opinion_value, BOOLEAN, pd.NA)
+# --- board roles ------------------------------------------------------------------------
+
+# A board list often says a member's role in words rather than yes/no: "Executive" / "Non-executive" in an
+# "Exec/Non-exec" column, "Voting" / "Non-voting". Compared after normalise_heading; a role that begins with one
+# of these words ("Executive Director of Finance", "Non-Executive Director (Audit Chair)") reads as it. The "no"
+# words are tried first, as "non executive" contains "executive". The chair of an NHS board is a non-executive.
+_EXECUTIVE_YES = ("executive", "exec", "chief executive", "ed")
+_EXECUTIVE_NO = ("non executive", "non exec", "nonexecutive", "nonexec", "ned", "associate non executive",
+                 "chair", "vice chair", "deputy chair")
+_VOTING_YES = ("voting", "voting member", "full member")
+_VOTING_NO = ("non voting", "nonvoting", "no vote", "not voting", "associate", "observer", "in attendance",
+              "attendee", "attending")
+
+
+def _role_value(value: Any, yes: tuple[str, ...], no: tuple[str, ...]) -> Any:
+    answer = flag_value(value)
+    if answer is not UNREADABLE or not isinstance(value, str):
+        return answer
+    text = normalise_heading(value)
+
+    def starts(words: tuple[str, ...]) -> bool:
+        return any(text == word or text.startswith(word + " ") for word in words)
+
+    if starts(no):
+        return False
+    if starts(yes):
+        return True
+    return UNREADABLE
+
+
+def executive_value(value: Any) -> Any:
+    """Yes/no, or a role in words: "Executive" (True), "Non-executive" (False)."""
+    return _role_value(value, _EXECUTIVE_YES, _EXECUTIVE_NO)
+
+
+def voting_value(value: Any) -> Any:
+    """Yes/no, or a role in words: "Voting" (True), "Non-voting" (False)."""
+    return _role_value(value, _VOTING_YES, _VOTING_NO)
+
+
+def parse_executive(cells: pd.Series) -> Parsed:
+    """A board member's executive flag: yes/no, or "Executive" / "Non-executive" -> boolean (NA when blank)."""
+    return map_distinct(cells, executive_value, BOOLEAN, pd.NA)
+
+
+def parse_voting(cells: pd.Series) -> Parsed:
+    """A board member's voting flag: yes/no, or "Voting" / "Non-voting" -> boolean (NA when blank)."""
+    return map_distinct(cells, voting_value, BOOLEAN, pd.NA)
 
 
 # --- recruitment outcome -----------------------------------------------------------------
@@ -618,6 +666,8 @@ PARSERS: dict[str, Callable[[pd.Series], Parsed]] = {
     "date": parse_date,
     "flag": parse_flag,
     "opinion": parse_opinion,
+    "executive": parse_executive,
+    "voting": parse_voting,
     "service": parse_service,
     "outcome": parse_text,  # the text is kept; parse_outcome derives shortlisted/appointed
 }
@@ -632,4 +682,6 @@ DTYPES: dict[str, Any] = {
     "date": DATETIME,
     "flag": BOOLEAN,
     "opinion": BOOLEAN,
+    "executive": BOOLEAN,
+    "voting": BOOLEAN,
 }

@@ -387,7 +387,8 @@ def benchmark(figure_sets: Sequence[FigureSet], settings: Settings = Settings(),
     for definition in metrics_of(settings.standard).values():
         if definition.id not in wanted or definition.kind not in FUNNEL_KINDS:
             continue
-        if definition.kind == "survey":
+        if definition.questions:
+            # Each survey question, and each kind of board member (W9), on a funnel of its own.
             comparisons += [_compare(definition, question.key, question.label, results, settings, published)
                             for question in definition.questions]
         else:

@@ -6,15 +6,16 @@ item and group. Nothing person-level is in it, so figure sets can be stored, com
 across years and set side by side across organisations.
 
 The table's columns:
-- metric: "M1".."M9"
-- item: what the row breaks down: the pay band for M1, the survey question for M6 and M7
-  (the registry's question keys), "" otherwise
+- metric: "M1".."M9", "W9" (the registry's ids)
+- item: what the row breaks down: the pay band for M1, the survey question for M6 and M7, the kind
+  of board member for W9 ("voting", "executive") (the registry's question keys), "" otherwise
 - group: one of the groups of the figure set's comparison (`FigureSet.comparison`): "bme", "white" or
   "unknown" for the race standards (ETHNICITY), "disabled", "non_disabled" or "not_declared" for disability
 - events: the people or events counted (appointed, entering disciplinary, leavers, staff
-  in the band, senior managers, respondents answering yes)
+  in the band, senior managers, board members, respondents answering yes)
 - base: who they are counted out of (shortlisted, headcount, average headcount,
-  respondents); for M1 the group's whole headcount
+  respondents); for M1 the group's whole headcount; for W9 the group's workforce, which the
+  board members (many not staff) are not among
 """
 
 from __future__ import annotations

@@ -89,6 +89,9 @@ class DisclosureModel:
         self.equalities: list[dict[int, float]] = []
         # Totals and the cells they add up: where a second hidden count is looked for first (protect).
         self.lines: list[tuple[str, list[str]]] = []
+        # Cells a reader can bound by a total known outside the publication (a board's members by group: the board's
+        # size is public, named on the organisation's website): shown all together or not at all (protect).
+        self.together: list[list[str]] = []
 
     def variable(self, name: Hashable, value: float) -> int:
         """The variable called `name` (made on first use), whose true value is `value`."""
@@ -136,6 +139,11 @@ class DisclosureModel:
     def line(self, total: str, members: Iterable[str]) -> None:
         """`total` is the sum of `members` (cells already made): a row, a column, a whole and its services."""
         self.lines.append((total, list(members)))
+
+    def all_or_none(self, keys: Iterable[str]) -> None:
+        """`keys` (cells already made) are shown all together or not at all: a reader knows their sum from outside
+        the publication, and it is too small to cover a hidden one by the linear programme's rule."""
+        self.together.append(list(keys))
 
     def same(self, one: Mapping[int, float], other: Mapping[int, float]) -> None:
         """A reader knows `one` = `other` (a whole is the sum of its services and the rest)."""
@@ -222,7 +230,9 @@ def protect(model: DisclosureModel, threshold: int) -> int:
     for cell in model.distinct():
         if cell.published and is_hidden(cell.value, threshold):
             cell.hidden = cell.primary = True
-    secondary = _cover_lines(model, threshold)
+    secondary = len(_hide_together(model))
+    secondary += _cover_lines(model, threshold)
+    secondary += len(_hide_together(model))
     waiting = model.hidden_cells()
     while waiting:
         found = model.ranges(waiting)
@@ -235,8 +245,10 @@ def protect(model: DisclosureModel, threshold: int) -> int:
             raise RuntimeError(f"{target.key} cannot be protected: every count near it is already hidden")
         partner.hidden = True
         secondary += 1
-        # Hiding a cell only widens the others' ranges: only the exposed and the new one need looking at again.
-        waiting = [*exposed, partner]
+        together = _hide_together(model, partner)
+        secondary += len(together)
+        # Hiding a cell only widens the others' ranges: only the exposed and the new ones need looking at again.
+        waiting = [*exposed, partner, *together]
     return secondary
 
 
@@ -260,6 +272,20 @@ def _partner(model: DisclosureModel, target: Cell, threshold: int) -> Cell | Non
         if best is None or width > best[0]:
             best = (width, candidate)
     return None if best is None else best[1]
+
+
+def _hide_together(model: DisclosureModel, beside: Cell | None = None) -> list[Cell]:
+    """Hide every cell of a set shown all together or not at all (DisclosureModel.all_or_none) one of whose cells
+    is hidden (of the sets `beside` is in, when given). Returns the cells it hid."""
+    hid: list[Cell] = []
+    for keys in model.together:
+        cells = [model.cells[k] for k in keys]
+        if (beside is None or any(c is beside for c in cells)) and any(c.hidden for c in cells):
+            for cell in cells:
+                if not cell.hidden:
+                    cell.hidden = True
+                    hid.append(cell)
+    return hid
 
 
 def _cover_lines(model: DisclosureModel, threshold: int) -> int:

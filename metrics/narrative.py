@@ -157,12 +157,17 @@ def status_sentence(status: stats.Status, ci: tuple[float, float] | None, band: 
 def _insufficient(result: MetricResult, settings: Settings) -> str:
     reason = result.ratio.reason if result.ratio else ""
     d = result.definition
+    item = d.kind == "representation" and result.question_label
     several = result.question_label and len(d.questions) > 1
     if reason == WITHHELD_REASON:
-        # "harassment, bullying or abuse from colleagues": the outcome without its verb, and the question.
-        what = f"{d.outcome.split(' ', 1)[-1]} {result.question_label}" if several else "this metric"
+        # "harassment, bullying or abuse from colleagues": the outcome without its verb, and the question; a board's
+        # item by its own words.
+        what = (result.question_label if item else
+                f"{d.outcome.split(' ', 1)[-1]} {result.question_label}" if several else "this metric")
         return (f"The figures for {what} are withheld from publication because some counts are "
                 f"under {settings.suppression_threshold}.")
+    if item:
+        return f"There is not enough data to compare {result.question_label} with the workforce: {reason}."
     outcome = f"{d.outcome} {result.question_label}" if several else d.outcome
     return f"There is not enough data to compare how likely {d.subject} are to {outcome}: {reason}."
 
@@ -277,7 +282,11 @@ def _pay_bands(result: MetricResult, settings: Settings) -> str:
 
 def _representation(result: MetricResult, settings: Settings) -> str:
     """M9 in its one unit, percentage points: the difference, its interval, the range (representation_range) and
-    whether the interval includes 0 points."""
+    whether the interval includes 0 points. A metric with items (W9) says each item's."""
+    if result.questions:
+        return " ".join(_representation_item(q, settings) for q in result.questions.values())
+    if result.question_label:
+        return _representation_item(result, settings)
     bme = settings.bme_label
     if result.senior_pct is None or result.workforce_pct is None or result.value is None:
         return _insufficient(result, settings)
@@ -303,6 +312,43 @@ def _representation(result: MetricResult, settings: Settings) -> str:
                          "prompt to look closer, not a finding.")
     population = population_sentence(result, settings)
     return f"{sentence} {population}" if population else sentence
+
+
+def _representation_item(result: MetricResult, settings: Settings) -> str:
+    """One item of a representation metric with items (W9: the board's voting members, its executive members): its
+    share of the focus group against the workforce's, the difference in points with its interval, and the status."""
+    comparison = result.comparison
+    focus, unknown = comparison.focus.key, comparison.unknown.key
+    label = result.question_label
+    if result.senior_pct is None or result.workforce_pct is None or result.value is None:
+        return _insufficient(result, settings)
+    members = _both(result)
+    share, noun = pct(result.senior_pct, fraction=False), _label(focus, settings)
+    counted = result.groups[focus].events
+    who = (f"{number(counted)} of {number(members)} {noun} ({share})" if members is not None and counted is not None
+           else f"{share} {noun}")
+    not_known = result.groups[unknown].events
+    if not_known:
+        whose = "member's" if not_known == 1 else "members'"
+        who += f", and {number(not_known)} more {whose} {comparison.key} is not known"
+    direction = "higher" if result.value > 0 else "lower"
+    sentence = (f"{_cap(label)} are {who}, against {pct(result.workforce_pct, fraction=False)} of the workforce "
+                f"whose {comparison.key} is known: {abs(result.value):.1f} percentage points {direction}")
+    if result.ci is not None:
+        sentence += f", 95% interval {interval_text(result.ci, 'points', unit=POINTS_SHORT)}."
+    else:
+        sentence += "; no interval can be given."
+    if result.status in (stats.INSUFFICIENT, stats.WITHHELD):
+        return f"{sentence} {_insufficient(result, settings)}"
+    low, high = representation_range(result.workforce_pct, settings)
+    range_low, range_high = settings.adverse_range
+    band = (f"the range of {interval_text((low, high), 'points', unit=POINTS_SHORT)} (a share "
+            f"{range_low:.2f} to {range_high:.2f} times the workforce's)")
+    sentence += " " + status_sentence(result.status, result.ci, band, settings, 0.0, "0 points")
+    if members is not None and members < settings.min_group_size:
+        sentence += (f" With only {number(members)} of {label} whose {comparison.key} is known, treat this as a "
+                     "prompt to look closer, not a finding.")
+    return sentence
 
 
 def senior_share_interval(result: MetricResult) -> tuple[float, float] | None:
@@ -468,6 +514,12 @@ def _representation_headline(result: MetricResult, settings: Settings) -> str:
         return _not_shown(result, settings) or f"Not enough data to compare {result.definition.subject}."
     words = [f"{abs(result.value):.1f} percentage points {'higher' if result.value > 0 else 'lower'}",
              _chance(result.ci, 0.0)]
+    if result.questions:
+        # The first item's figure is the result's own (W9: the board's voting members).
+        label = next(iter(result.questions.values())).question_label
+        focus = _label(result.comparison.focus.key, settings)
+        return (f"{_cap(label)} are {pct(result.senior_pct, fraction=False)} {focus}, the workforce "
+                f"{pct(result.workforce_pct, fraction=False)}: {', '.join(w for w in words if w)}.")
     return (f"{_cap(settings.bme_label)} staff are {pct(result.senior_pct, fraction=False)} of senior managers, "
             f"{workforce_share_text(result)}: {', '.join(w for w in words if w)}.")
 

@@ -137,6 +137,10 @@ class _Builder:
             # the model "prove" cells safe or exposed that are not.
             if result.definition.events_among_base and (group.events or 0.0) <= model.total(base):
                 model.at_most({events: 1.0}, base)
+        if result.definition.events_population:
+            # Counts of a population of their own (the board), whose size a reader knows: a small count among them
+            # could be narrowed by the others, so they are shown all together or not at all.
+            model.all_or_none([self.scoped(_key(metric, question, g, "events")) for g in result.comparison.keys])
         everyone: dict[int, float] = {}
         for terms in bases.values():
             for index, c in terms.items():
@@ -440,12 +444,23 @@ def publish_result(result: MetricResult, settings: Settings, hidden: frozenset[s
         questions = {k: _publish_groups(q, settings, hidden, k) if q.groups else q
                      for k, q in result.questions.items()}
         questions = {k: replace(q, sentence=sentence_for(q, settings)) for k, q in questions.items()}
-        # The headline status from the published questions': a withheld question no longer counts as adverse.
-        published = replace(result, questions=questions, quality=_quality(result.quality, hidden, result.id),
-                            status=stats.headline_status([q.status for q in questions.values()]))
+        if result.definition.kind == "representation":
+            # The first item's figures are the result's own (metrics.results._representation), as published.
+            published = replace(next(iter(questions.values())), questions=questions, question_label="",
+                                quality=_quality(result.quality, hidden, result.id))
+        else:
+            # The headline status from the published questions': a withheld question no longer counts as adverse.
+            published = replace(result, questions=questions, quality=_quality(result.quality, hidden, result.id),
+                                status=stats.headline_status([q.status for q in questions.values()]))
     elif result.groups:
         published = _publish_groups(result, settings, hidden, None)
-        if result.questions:
+        if result.questions and result.definition.kind == "representation":
+            # An item keeps its words (the board's voting members), which its sentence gives.
+            label = next(iter(result.questions.values())).question_label
+            item = replace(published, question_label=label, questions={})
+            published = replace(published, questions={k: replace(item, sentence=sentence_for(item, settings))
+                                                      for k in result.questions})
+        elif result.questions:
             published = replace(published, questions={k: published for k in result.questions})
     else:
         published = result

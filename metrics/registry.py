@@ -142,10 +142,10 @@ STANDARDS: dict[str, Standard] = {
     "nhs-wres": Standard(
         "nhs-wres", "NHS WRES", "NHS Workforce Race Equality Standard", ETHNICITY, guidance=NHS_WRES_GUIDANCE,
         pay_bands_leave_out_bank=True, pay_bands_by_cluster=True,
-        metrics=("M1", "M2", "M3", "W4", "W5", "W6", "W7", "W8"),
-        note=("The NHS WRES's own indicators 1 to 8; indicator 9 (the board against the workforce) is not counted "
-              "yet. Fitness to practise and leaving are SC-WRES metrics, not NHS WRES indicators. Indicators 5 to 8 "
-              "are read from the NHS Staff Survey by respondent (question codes as docs/standards.md lists them).")),
+        metrics=("M1", "M2", "M3", "W4", "W5", "W6", "W7", "W8", "W9"),
+        note=("The NHS WRES's own indicators 1 to 9. Fitness to practise and leaving are SC-WRES metrics, not NHS "
+              "WRES indicators. Indicators 5 to 8 are read from the NHS Staff Survey by respondent (question codes as "
+              "docs/standards.md lists them); indicator 9 from the board list.")),
 }
 DEFAULT_STANDARD = "sc-wres"
 
@@ -161,7 +161,8 @@ KNOWN_GROUPS: tuple[str, ...] = COMPARISON.known
 
 @dataclass(frozen=True)
 class Question:
-    """One survey question of a survey metric: the key in results, the dataset column, the words."""
+    """One item a metric gives a figure for: a survey question (M6, M7, W5-W8), or the board's voting or executive
+    members (W9). The key in counts and results, the dataset column it is counted from, the words."""
 
     key: str
     column: str
@@ -182,7 +183,7 @@ class Counting:
     """How a metric is counted from a council's records: the counter that counts it (a key of
     metrics.counting.COUNTERS, one per kind of count) and that counter's options, as data."""
 
-    # "pay_bands", "senior_managers", "leaving", "selection", "casework" or "survey".
+    # "pay_bands", "senior_managers", "board", "leaving", "selection", "casework" or "survey".
     counter: str
     # The dataset whose rows are the events counted, when it is not the staff list: "disciplinary".
     events: str = ""
@@ -230,6 +231,11 @@ class MetricDefinition:
     # Whether the people with the event are among the base (appointed among shortlisted): a reader knows the
     # events cannot exceed it. Leavers are not among an average headcount.
     events_among_base: bool = True
+    # Who the events count when they are a population of their own rather than people of the base: "board" (board
+    # members, many of them not staff). Its counts are few and its size public (a board's members are named on the
+    # organisation's website), so each item's counts by group are published all together or not at all
+    # (metrics.publish).
+    events_population: str = ""
     # Who is counted, above the line and below it, and on which dates: the metric's population rule, written
     # once here and shown on its page, in the board pack, by the command line and in the README. "{end}" is the
     # period end (the snapshot), "{start}" the first day of the 12 months to it, "{before}" the day before that.
@@ -576,6 +582,35 @@ METRICS: dict[str, MetricDefinition] = {
                 Question("discrimination", "discrimination_staff", "from a manager, team leader or other colleagues"),
             ),
             counted=("Respondents to the staff survey who answered the question; above the line, those who said yes."),
+        ),
+        MetricDefinition(
+            id="W9",
+            number="9",
+            title="Board membership",
+            description=(
+                "Difference between the {bme} share of the board's voting members, and of its executive members, "
+                "and the {bme} share of the overall workforce, in percentage points"
+            ),
+            theme="Leadership",
+            datasets=("board", "staff"),
+            kind="representation",
+            chart="representation",
+            counting=Counting("board", events="board"),
+            figure="points",
+            outcome="be a board member",
+            adverse_if_bme_rate="lower",
+            events_label="Board members",
+            base_label="Workforce headcount",
+            questions=(
+                Question("voting", "voting", "the board's voting members"),
+                Question("executive", "executive", "the board's executive members"),
+            ),
+            events_among_base=False,
+            events_population="board",
+            counted=("Above the line, the board's members as the board list gives them (the board on {end}), staff "
+                     "or not: its voting members for one figure, its executive members for the other, each member "
+                     "once; below it, the workforce: staff in post on {end}, bank workers left out where the "
+                     "standard leaves them out of the pay bands and the staff data gives an assignment category."),
         ),
     )
 }

@@ -61,13 +61,15 @@ class MetricResult:
     ci: tuple[float, float] | None = None
     groups: dict[str, GroupFigures] = field(default_factory=dict)
     ratio: Ratio | None = None
-    # M6 and M7: one result per survey question, keyed by the registry's question keys.
+    # M6 and M7: one result per survey question; W9: one per kind of board member (voting, executive); keyed by the
+    # registry's question keys.
     questions: dict[str, MetricResult] = field(default_factory=dict)
     question_label: str = ""
     # M1: rows lowest band first, and the whole workforce.
     bands: tuple[BandRow, ...] = ()
     overall: BandRow | None = None
-    # M9: shares of senior managers and of the workforce, %.
+    # M9: shares of senior managers and of the workforce, %; W9: of the board's members (voting, executive) whose
+    # group is known, and of the workforce.
     senior_pct: float | None = None
     workforce_pct: float | None = None
     # M9: the minority-ethnic share of the residents of the area served, % (when the settings give it).
@@ -226,6 +228,24 @@ def _band_row(band: str, by_group: dict[str, float | None], comparison: Comparis
 
 def _representation(definition: MetricDefinition, counts: pd.DataFrame, settings: Settings,
                     quality: DataQuality) -> MetricResult:
+    """M9's one difference in points; a metric with items (W9: the board's voting members, its executive members)
+    has one per item counted, in `questions`, and the first of them (voting membership, the indicator's headline)
+    is the result's own figure, status and all, so that every view of a single figure shows it."""
+    if not definition.questions:
+        return _representation_of(definition, counts, settings, quality)
+    items = {}
+    for question in definition.questions:
+        rows = counts[counts["item"] == question.key]
+        if not rows.empty:
+            items[question.key] = replace(_representation_of(definition, rows, settings, quality),
+                                          question_label=question.label)
+    if not items:
+        return _no_data(definition, settings)
+    return replace(next(iter(items.values())), questions=items, question_label="")
+
+
+def _representation_of(definition: MetricDefinition, counts: pd.DataFrame, settings: Settings,
+                       quality: DataQuality) -> MetricResult:
     comparison = _comparison(settings)
     groups = _group_figures(counts, comparison)
     # The focus and reference groups: minority-ethnic and white staff under the race standards.

@@ -91,8 +91,11 @@ def input_columns(definition: MetricDefinition) -> tuple[str, ...]:
 
 
 def question_heading(definition: MetricDefinition, label: str) -> str:
-    """The words above a question's counts: its outcome, and which question when the metric has several (one
-    question's outcome says it already, as the sentences do)."""
+    """The words above an item's block: its outcome, and which question when the metric has several ("Respondents
+    who report harassment, bullying or abuse from colleagues"; one question's outcome says it already, as the
+    sentences do); an item of a representation metric is named by its label alone ("The board's voting members")."""
+    if definition.kind == "representation":
+        return label[:1].upper() + label[1:]
     which = f" {label}" if len(definition.questions) > 1 else ""
     return f"{definition.base_label} who {definition.outcome}{which}"
 
@@ -144,8 +147,8 @@ def read_template(sheets: list[RawSheet], *, file: str = "") -> FigureSet:
         reader = _SheetReader(file, sheet)
         if definition.kind == "distribution":
             found = reader.bands(definition)
-        elif definition.kind == "survey":
-            found = reader.survey(definition)
+        elif definition.questions:
+            found = reader.items(definition)
         else:
             found = reader.groups(definition)
         if found is None:
@@ -412,7 +415,9 @@ class _SheetReader:
             # No count is missing (the check above), so this is every count of the row.
             *base_values, events = [v for v in values if v is not None]
             base = sum(base_values) / len(base_values)
-            if definition.id != AVERAGED_BASE_METRIC and events > base:
+            # Not where the events are not among the base: leavers over an average headcount, board members
+            # (many not staff) over the workforce.
+            if definition.events_among_base and events > base:
                 raise self.error(
                     f"{definition.events_label} ({events:,}) is more than {definition.base_label} "
                     f"({int(base):,}) for {GROUP_LABELS[group]}, cell {self.ref(row, columns[-1])}",
@@ -427,7 +432,8 @@ class _SheetReader:
             return None
         return _Found(_records(definition.id, "", block), _quality(block))
 
-    def survey(self, definition: MetricDefinition) -> _Found | None:
+    def items(self, definition: MetricDefinition) -> _Found | None:
+        """A block of group rows per item (survey question, kind of board member), each under its words."""
         columns = (definition.base_label, definition.events_label)
         question_labels = [normalise_heading(q.label) for q in definition.questions]
         headings: list[tuple[int, str]] = []

@@ -66,8 +66,8 @@ def write_workbook(
         counts = figures.for_metric(definition.id) if figures is not None else empty_counts()
         if definition.kind == "distribution":
             _write_bands_sheet(sheet, definition, counts)
-        elif definition.kind == "survey":
-            _write_survey_sheet(sheet, definition, counts)
+        elif definition.questions:
+            _write_items_sheet(sheet, definition, counts)
         else:
             _write_groups_sheet(sheet, definition, counts)
     workbook.save(target)
@@ -193,8 +193,13 @@ def _write_groups_sheet(sheet: Worksheet, definition: MetricDefinition, counts: 
     _write_group_rows(sheet, FIRST_ROW + 1, values, _whole_counts_validation(sheet), len(columns))
 
 
-def _write_survey_sheet(sheet: Worksheet, definition: MetricDefinition, counts: pd.DataFrame) -> None:
-    _write_title(sheet, definition, "From the latest staff survey: who answered the question, and who said yes.")
+def _write_items_sheet(sheet: Worksheet, definition: MetricDefinition, counts: pd.DataFrame) -> None:
+    """A block of group rows per item: each survey question (M6, M7), each kind of board member (W9)."""
+    note = "From the latest staff survey: who answered the question, and who said yes."
+    if definition.kind == "representation":
+        note = ("Headcounts at the period end date, one block for each of "
+                f"{' and '.join(q.label for q in definition.questions)}.")
+    _write_title(sheet, definition, note)
     validation = _whole_counts_validation(sheet)
     columns = (definition.base_label, definition.events_label)
     unknown_items = set(counts["item"]) - {q.key for q in definition.questions}

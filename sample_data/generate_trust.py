@@ -10,6 +10,8 @@ them:
     trust/er_cases.xlsx                  formal disciplinary cases, from the employee relations log
     trust/non_mandatory_training.xlsx    non-mandatory training and CPD attended, from ESR's learning records
     trust/staff_survey.csv               the NHS Staff Survey by respondent, questions headed by their codes
+    trust/board_members.xlsx             the trust secretary's list of the board (NHS WRES indicator 9): 14
+                                         members, voting or not, "Executive" or "Non-executive"
 
 The patterns the national NHS WRES reports describe are built in: minority-ethnic staff over-represented
 in the nursing and medical workforce and under-represented from Band 7 up and among very senior
@@ -144,8 +146,31 @@ DISCIPLINARY_HEADINGS = ("Case Reference", "Employee Number", "Case Type", "Date
 TRAINING_HEADINGS = ("Employee Number", "Course Name", "Course Start Date")
 SURVEY_QUESTIONS = ("Q14a", "Q14b", "Q14c", "Q15", "Q16b")
 SURVEY_HEADINGS = ("Respondent ID", "Division", "Ethnic Group", "Disability", *SURVEY_QUESTIONS)
+BOARD_HEADINGS = ("Name", "Role", "Voting Member", "Exec/Non-exec", "Ethnic Origin", "Disability")
 FILES = ("esr_staff_in_post.xlsx", "trac_applicants.xlsx", "er_cases.xlsx", "non_mandatory_training.xlsx",
-         "staff_survey.csv")
+         "staff_survey.csv", "board_members.xlsx")
+
+# The board on 31 March 2026, as the trust secretary lists it: the chair and six non-executive directors (voting),
+# an associate non-executive director (not voting), five voting executive directors and the director of people
+# (an executive who attends without a vote). Ethnic origin by NHS code, as ESR records it (one executive's not
+# stated). Fixed rather than drawn, so the other files' random draws are unchanged. Voting members: 2 of the 11
+# whose ethnicity is stated are minority-ethnic; executives: 2 of 5.
+BOARD: tuple[tuple[str, str, str, str, str, str], ...] = (
+    ("Margaret Hollis", "Chair", "Yes", "Non-executive", "A", "No"),
+    ("David Okonkwo-Reyes", "Vice Chair and Senior Independent Director", "Yes", "Non-executive", "A", "No"),
+    ("Priya Raman", "Non-Executive Director (Audit Committee Chair)", "Yes", "Non-executive", "H", "No"),
+    ("Andrew Fairbairn", "Non-Executive Director", "Yes", "Non-executive", "A", "Yes"),
+    ("Helen Castleton", "Non-Executive Director", "Yes", "Non-executive", "B", "No"),
+    ("Stephen Marlow", "Non-Executive Director", "Yes", "Non-executive", "A", "Not Declared"),
+    ("Ruth Endicott", "Non-Executive Director", "Yes", "Non-executive", "C", "No"),
+    ("Kwame Asante", "Associate Non-Executive Director", "No", "Non-executive", "N", "No"),
+    ("Catherine Wyndham", "Chief Executive", "Yes", "Executive", "A", "No"),
+    ("Imran Siddiqui", "Chief Medical Officer", "Yes", "Executive", "J", "No"),
+    ("Joanne Pickering", "Chief Nurse", "Yes", "Executive", "A", "No"),
+    ("Martin Greaves", "Chief Finance Officer", "Yes", "Executive", "A", "No"),
+    ("Louise Brannigan", "Chief Operating Officer", "Yes", "Executive", "Z", "Not Declared"),
+    ("Grace Adeyemi", "Director of People", "No", "Executive", "M", "No"),
+)
 
 # The 2011 Census categories as the applicant tracking system and the staff survey word them, by NHS code.
 SELF_DESCRIBED: dict[str, str] = {
@@ -613,6 +638,12 @@ def generate(out_dir: Path = DEFAULT_OUT, seed: int = SEED) -> list[Path]:
         creator="ESR Business Intelligence",
     )
     write_survey(exports.survey, paths["staff_survey.csv"])
+    write_simple_workbook(
+        paths["board_members.xlsx"], "Board Members", BOARD_HEADINGS,
+        [[name, role, voting, executive, NHS_ETHNIC_ORIGIN[code], disability]
+         for name, role, voting, executive, code, disability in BOARD], RUN,
+        title=f"{TRUST}: Board of Directors at {SNAPSHOT:%d/%m/%Y}", creator="Trust Secretary",
+    )
     return list(paths.values())
 
 

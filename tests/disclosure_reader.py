@@ -90,6 +90,12 @@ class Reader:
         self.at_most.append((_sub(_scaled(whole, low), _scaled(part, scale)), 0.0))
         self.at_most.append((_sub(_scaled(part, scale), _scaled(whole, high)), 0.0))
 
+    def knows(self, where: str, value: float) -> None:
+        """A count the reader knows from outside the publication (a board's size, from the organisation's website):
+        the sum of the cells printed at `where` ("W9 voting", for its groups' events) is `value`."""
+        cells = self.cells.get(self.scope, {})
+        self.equal.append((_sum(*(cells[f"{where} {g} events"] for g in GROUPS)), value))
+
     def not_more(self, smaller: dict[int, float], larger: dict[int, float]) -> None:
         self.at_most.append((_sub(smaller, larger), 0.0))
 
@@ -262,6 +268,27 @@ def _read_scope(reader: Reader, published: dict) -> None:
         linked = metric_id != "M8"  # leaving's data quality counts the staff list's rows, not the average
         _quality(reader, metric_id, metric["data_quality"], _sum(*bases.values()) if linked else None,
                  bases["unknown"] if linked else None)
+    board = published.get("W9") or {}
+    items = board.get("items") or ({"": board} if board.get("groups") else {})
+    workforce: dict[str, dict[int, float]] | None = None
+    for key, item in items.items():
+        if not item.get("groups"):
+            continue
+        # The board's workforce: staff in post (without bank workers under a standard that leaves them out of the
+        # pay bands), so at most the headcount and at least the pay bands' staff.
+        workforce = workforce or {g: reader.unknown(f"W9 workforce {g}") for g in GROUPS}
+        where = f"W9 {key}".strip()
+        _, events = _groups(reader, where, item["groups"], workforce, False)
+        reader.share(events["bme"], _sum(events["bme"], events["white"]), item.get("senior_bme_pct"), 100.0)
+        reader.share(workforce["bme"], _sum(workforce["bme"], workforce["white"]), item.get("workforce_bme_pct"),
+                     100.0)
+    if workforce is not None:
+        _quality(reader, "W9", board.get("data_quality") or {}, _sum(*workforce.values()), workforce["unknown"])
+        for g in GROUPS:
+            if headcount is not None:
+                reader.not_more(workforce[g], headcount[g])
+            if staff is not None:
+                reader.not_more(staff[g], workforce[g])
     for metric_id in ("M6", "M7"):
         metric = published[metric_id]
         for key, question in (metric.get("questions") or {}).items():

@@ -19,7 +19,12 @@ LABEL = "Black and minoritised"
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, MetricResult]:
-    return analyse_paths().results
+    """The sample council's metrics, and the sample trust's board membership (W9, NHS WRES indicator 9), which a
+    council has no board list for."""
+    from pipeline.api import sample_trust_paths
+
+    trust = analyse_paths(sample_trust_paths(), settings=Settings(standard="nhs-wres")).results
+    return {**analyse_paths().results, "W9": trust["W9"]}
 
 
 @pytest.fixture(scope="module")

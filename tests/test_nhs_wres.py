@@ -163,7 +163,7 @@ def test_the_nhs_wres_shows_its_indicators_in_its_words_on_the_sample_trust():
     from pipeline.api import sample_trust_paths
 
     analysis = analyse_paths(sample_trust_paths(), settings=NHS.with_(period_end=None))
-    assert list(analysis.results) == ["M1", "M2", "M3", "W4", "W5", "W6", "W7", "W8"]
+    assert list(analysis.results) == ["M1", "M2", "M3", "W4", "W5", "W6", "W7", "W8", "W9"]
     w7 = analysis.results["W7"].sentence
     assert w7.startswith("BME survey respondents were less likely to believe the organisation acts fairly on "
                          "career progression or promotion than white survey respondents (")

@@ -115,7 +115,7 @@ def test_two_runs_write_byte_identical_files(regenerated: Path, tmp_path: Path) 
         assert (tmp_path / name).read_bytes() == (regenerated / name).read_bytes(), name
 
 
-def test_the_folder_holds_the_five_exports_and_stays_small() -> None:
+def test_the_folder_holds_the_six_exports_and_stays_small() -> None:
     assert COMMITTED == SAMPLE_TRUST_DIR
     assert sorted(p.name for p in COMMITTED.iterdir()) == sorted(generate_trust.FILES)
     assert sum(p.stat().st_size for p in COMMITTED.iterdir()) < 800_000
@@ -180,6 +180,7 @@ def test_the_survey_is_by_respondent_under_the_staff_surveys_question_codes() ->
 def test_every_file_is_recognised_by_its_sheet_names_and_headings(inputs) -> None:
     read = {sheet.file: sheet.dataset for sheet in inputs.loaded.sheets if sheet.ignored is None}
     assert read == {
+        "board_members.xlsx": "board",
         "er_cases.xlsx": "disciplinary",
         "esr_staff_in_post.xlsx": "staff",
         "non_mandatory_training.xlsx": "cpd",
@@ -483,7 +484,7 @@ def test_the_nhs_wres_figures_come_out_of_the_command_line() -> None:
     assert metrics["M3"]["value"] > 1  # minority-ethnic staff more often in formal disciplinary cases
     assert metrics["W4"]["value"] > 1  # white staff more often in non-mandatory training (white over BME)
     # The NHS WRES's own indicators only: no fitness to practise, funded CPD, SC-WRES harassment or leaving.
-    assert list(metrics) == ["M1", "M2", "M3", "W4", "W5", "W6", "W7", "W8"]
+    assert list(metrics) == ["M1", "M2", "M3", "W4", "W5", "W6", "W7", "W8", "W9"]
     # Indicators 5-8 counted by hand from the survey's cells (yes, of those who answered, by group).
     for metric_id, by_hand in survey_by_hand().items():
         counted = {g: (metrics[metric_id]["groups"][g]["events"], metrics[metric_id]["groups"][g]["base"])

@@ -35,8 +35,8 @@ def test_each_user_visible_standard_lists_its_own_metrics():
     assert list(STANDARDS) == ["sc-wres", "nhs-wres"]
     assert STANDARDS["sc-wres"].metrics == NINE_METRICS
     # The NHS WRES's own indicators: no fitness to practise (M4), funded CPD (M5), SC-WRES harassment (M6, M7),
-    # leaving (M8) or senior managers by pay band (M9).
-    assert STANDARDS["nhs-wres"].metrics[:8] == ("M1", "M2", "M3", "W4", "W5", "W6", "W7", "W8")
+    # leaving (M8) or senior managers by pay band (M9); the board (W9) instead.
+    assert STANDARDS["nhs-wres"].metrics == ("M1", "M2", "M3", "W4", "W5", "W6", "W7", "W8", "W9")
 
 
 def test_a_metric_has_one_number_and_each_standard_numbers_its_metrics_in_order():

@@ -8,6 +8,7 @@ metric's counts by group to the context and says in notes what it left out and w
 kind of count:
 
 - snapshot: the staff in post at the period end, in each pay band, and as senior managers
+- board: the board's voting and executive members against the workforce (staff in post at the period end)
 - leaving: leavers over the average of the headcounts at the start and end of the year
 - selection: of the applicants shortlisted, those appointed
 - casework: people with events (cases, referrals, courses) over the headcount
@@ -22,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from metrics.counting import casework, leaving, selection, snapshot, survey
+from metrics.counting import board, casework, leaving, selection, snapshot, survey
 from metrics.counting.common import COMMON_COLUMNS, Context
 from metrics.registry import MetricDefinition
 
@@ -41,6 +42,7 @@ COUNTERS: dict[str, Counter] = {
     "pay_bands": Counter(snapshot.count_pay_bands,
                          frozenset({"pay_band", "salary", "assignment_category", "staff_group"})),
     "senior_managers": Counter(snapshot.count_senior_managers, frozenset({"senior_manager", "pay_band", "salary"})),
+    "board": Counter(board.count_board, frozenset({"assignment_category"})),
     "leaving": Counter(leaving.count_leaving),
     "selection": Counter(selection.count_selection, frozenset({"shortlisted", "appointed"})),
     "casework": Counter(casework.count_casework,
@@ -51,10 +53,10 @@ COUNTERS: dict[str, Counter] = {
 # The order the counters run in. It is the order of the notes they write and of the rows of counts (the pay
 # bands' rows keep the order counted), which the published figures, the command line and the saved periods show,
 # so it is fixed here rather than left to the registry's order of metrics: the staff snapshot first (the pay
-# bands' note that no one is in post speaks for the senior managers too, which then say nothing), then leaving
-# (also from the staff list), then the events datasets and the survey. Within a counter, metrics run in the
-# registry's order (metrics 3, 4 and 5; 6 and 7).
-ORDER: tuple[str, ...] = ("pay_bands", "senior_managers", "leaving", "selection", "casework", "survey")
+# bands' note that no one is in post speaks for the senior managers and the board's workforce too, which then say
+# nothing), then the board against that workforce, then leaving (also from the staff list), then the events
+# datasets and the survey. Within a counter, metrics run in the registry's order (metrics 3, 4 and 5; 6 and 7).
+ORDER: tuple[str, ...] = ("pay_bands", "senior_managers", "board", "leaving", "selection", "casework", "survey")
 if set(ORDER) != set(COUNTERS):
     raise RuntimeError("every counter needs its place in metrics.counting.ORDER, and only counters have one")
 
