@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from data_loaders.comparison import ETHNICITY, Comparison
+from data_loaders.comparison import DISABILITY, ETHNICITY, Comparison
 
 if TYPE_CHECKING:
     from metrics.counts import Period
@@ -136,6 +136,15 @@ NHS_WRES_GUIDANCE = (
              "https://www.england.nhs.uk/publication/workforce-race-equality-standard-wres-indicators/"),
 )
 
+WDES_GUIDANCE = (
+    Guidance("NHS Workforce Disability Equality Standard: technical guidance", "NHS England",
+             "version 5: first published February 2019, updated March 2023", 2023,
+             "https://www.england.nhs.uk/long-read/nhs-wdes-2023-technical-guidance/"),
+    Guidance("NHS Workforce Disability Equality Standard (WDES) 2023: Metrics", "NHS England",
+             "2023, publication reference B1710-ii", 2023,
+             "https://www.england.nhs.uk/long-read/nhs-wdes-2023-metrics/"),
+)
+
 STANDARDS: dict[str, Standard] = {
     "sc-wres": Standard("sc-wres", "SC-WRES", "Social Care Workforce Race Equality Standard", ETHNICITY,
                         guidance=SC_WRES_GUIDANCE),
@@ -146,6 +155,13 @@ STANDARDS: dict[str, Standard] = {
         note=("The NHS WRES's own indicators 1 to 9. Fitness to practise and leaving are SC-WRES metrics, not NHS "
               "WRES indicators. Indicators 5 to 8 are read from the NHS Staff Survey by respondent (question codes as "
               "docs/standards.md lists them); indicator 9 from the board list.")),
+    "wdes": Standard(
+        "wdes", "WDES", "Workforce Disability Equality Standard", DISABILITY, guidance=WDES_GUIDANCE,
+        pay_bands_leave_out_bank=True, pay_bands_by_cluster=True,
+        metrics=("D1", "D2", "D10"),
+        note=("Disabled staff against non-disabled staff; those who have not declared are counted apart, and the "
+              "declaration rate is given beside every metric. Metrics 1, 2 and 10 so far: docs/standards.md lists the "
+              "rest and what each needs.")),
 }
 DEFAULT_STANDARD = "sc-wres"
 
@@ -611,6 +627,75 @@ METRICS: dict[str, MetricDefinition] = {
                      "or not: its voting members for one figure, its executive members for the other, each member "
                      "once; below it, the workforce: staff in post on {end}, bank workers left out where the "
                      "standard leaves them out of the pay bands and the staff data gives an assignment category."),
+        ),
+        # The WDES's metrics (docs/standards.md): disabled staff against non-disabled staff.
+        MetricDefinition(
+            id="D1",
+            number="1",
+            title="Pay bands",
+            description=("Percentage of disabled staff in each pay band, by cluster, compared with the rest of the "
+                         "workforce"),
+            theme="Leadership",
+            datasets=("staff",),
+            kind="distribution",
+            chart="stacked_bands",
+            counting=Counting("pay_bands"),
+            figure="shares",
+            events_label="Staff in band",
+            counted=("Staff in post on {end} (the snapshot), bank workers left out where the staff data gives an "
+                     "assignment category, each in the pay band the staff data gives, or in the salary band their "
+                     "salary falls in; shown by cluster (non-clinical, clinical, medical and dental) where it gives a "
+                     "staff group. Disabled, non-disabled and not declared as the staff record says."),
+        ),
+        MetricDefinition(
+            id="D2",
+            number="2",
+            title="Appointment from shortlisting",
+            description=("Relative likelihood of non-disabled applicants being appointed from shortlisting compared "
+                         "to disabled applicants"),
+            theme="Recruitment and retention",
+            datasets=("recruitment",),
+            kind="relative_likelihood",
+            chart="recruitment_funnel",
+            counting=Counting("selection", events="recruitment"),
+            subject="shortlisted applicants",
+            population="shortlisted applicants",
+            outcome="be appointed",
+            numerator={"wdes": "non_disabled"},
+            adverse_if_bme_rate="lower",
+            events_label="Appointed",
+            base_label="Shortlisted",
+            counted=("Applicants shortlisted for a post in the 12 months to {end} (by application date), disabled "
+                     "and non-disabled as they declared on applying; above the line, those of them appointed."),
+        ),
+        MetricDefinition(
+            id="D10",
+            number="10",
+            title="Board membership",
+            description=(
+                "Difference between the disabled share of the board's voting members, and of its executive members, "
+                "and the disabled share of the overall workforce, in percentage points"
+            ),
+            theme="Leadership",
+            datasets=("board", "staff"),
+            kind="representation",
+            chart="representation",
+            counting=Counting("board", events="board"),
+            figure="points",
+            outcome="be a board member",
+            adverse_if_bme_rate="lower",
+            events_label="Board members",
+            base_label="Workforce headcount",
+            questions=(
+                Question("voting", "voting", "the board's voting members"),
+                Question("executive", "executive", "the board's executive members"),
+            ),
+            events_among_base=False,
+            events_population="board",
+            counted=("Above the line, the board's members as the board list gives them (the board on {end}), staff "
+                     "or not, disabled and non-disabled as the list records them: its voting members for one figure, "
+                     "its executive members for the other, each member once; below it, the workforce: staff in post "
+                     "on {end}, bank workers left out where the staff data gives an assignment category."),
         ),
     )
 }

@@ -8,7 +8,7 @@ import charts
 from charts import palette
 from metrics import stats
 from metrics.publish import publish
-from metrics.registry import METRICS, metrics_of
+from metrics.registry import METRICS, STANDARDS
 from metrics.results import GroupFigures, MetricResult, ratio_for
 from metrics.settings import Settings
 from pipeline.api import analyse_paths, sample_trust_paths
@@ -33,8 +33,13 @@ def nhs_results() -> dict[str, MetricResult]:
 
 
 NHS_SETTINGS = Settings(standard="nhs-wres")
-# The sample council's metrics (the SC-WRES's), then the NHS WRES's own, from the sample trust.
-SAMPLE_METRICS = [*metrics_of("sc-wres"), *(m for m in metrics_of("nhs-wres") if m not in metrics_of("sc-wres"))]
+# Each metric under the first standard that lists it: the sample council's (the SC-WRES's), then the other
+# standards' own, from the sample trust.
+FIRST_STANDARD: dict[str, str] = {}
+for _standard in STANDARDS.values():
+    for _metric_id in _standard.metrics:
+        FIRST_STANDARD.setdefault(_metric_id, _standard.id)
+SAMPLE_METRICS = list(FIRST_STANDARD)
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +48,16 @@ def trust_results() -> dict[str, MetricResult]:
 
 
 @pytest.fixture(scope="module")
-def every_result(results, trust_results) -> dict[str, tuple[MetricResult, Settings]]:
-    """Each metric with the settings it is drawn under: the sample council's under the SC-WRES, the NHS WRES's own
-    indicators from the sample trust."""
-    return {m: (results[m], SETTINGS) if m in results else (trust_results[m], NHS_SETTINGS) for m in SAMPLE_METRICS}
+def every_result(results) -> dict[str, tuple[MetricResult, Settings]]:
+    """Each metric with the settings it is drawn under: the sample council's under the SC-WRES, each other
+    standard's own metrics from the sample trust."""
+    out: dict[str, tuple[MetricResult, Settings]] = {}
+    for standard in STANDARDS:
+        settings = Settings(standard=standard)
+        mine = [m for m in SAMPLE_METRICS if FIRST_STANDARD[m] == standard]
+        found = results if standard == "sc-wres" else analyse_paths(sample_trust_paths(), settings=settings).results
+        out |= {m: (found[m], settings) for m in mine}
+    return out
 
 
 def rate_result(metric_id: str, counts: dict[str, tuple[float | None, float | None]],

@@ -32,7 +32,7 @@ def subset_standard(monkeypatch):
 
 
 def test_each_user_visible_standard_lists_its_own_metrics():
-    assert list(STANDARDS) == ["sc-wres", "nhs-wres"]
+    assert list(STANDARDS) == ["sc-wres", "nhs-wres", "wdes"]
     assert STANDARDS["sc-wres"].metrics == NINE_METRICS
     # The NHS WRES's own indicators: no fitness to practise (M4), funded CPD (M5), SC-WRES harassment (M6, M7),
     # leaving (M8) or senior managers by pay band (M9); the board (W9) instead.
