@@ -17,7 +17,6 @@ from data_loaders.comparison import DISABILITY, ETHNICITY, Comparison
 if TYPE_CHECKING:
     from metrics.counts import Period
 
-Group = Literal["bme", "white", "unknown"]
 
 MetricKind = Literal["distribution", "relative_likelihood", "survey", "representation"]
 Direction = Literal["lower", "higher"]
@@ -232,7 +231,8 @@ class MetricDefinition:
     # What happens to them, after "likely to": "be appointed", "leave the organisation".
     outcome: str = ""
     # Which group's rate is on top of the ratio, per standard.
-    numerator: dict[str, Group] = field(default_factory=lambda: {"sc-wres": "bme", "nhs-wres": "bme"})
+    # A group key of the standard's comparison (data_loaders.comparison); the focus group when a standard is not named.
+    numerator: dict[str, str] = field(default_factory=lambda: {"sc-wres": "bme", "nhs-wres": "bme"})
     # Which way of the minority-ethnic group's rate harms them.
     adverse_if_bme_rate: Direction | None = None
     events_label: str = ""
