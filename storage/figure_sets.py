@@ -505,11 +505,13 @@ class BenchmarkFigures:
     published_only: bool
 
 
-def _latest_whole(conn: Connection, comparison: str, organisation: str | None = None) -> dict[str, FigureSetSummary]:
-    """Each organisation's latest whole-organisation (scope "") figure set counted by `comparison` (its key); of
-    `organisation` only, when given."""
+def _latest_whole(conn: Connection, comparison: str, organisation: str | None = None,
+                  scope: str = "") -> dict[str, FigureSetSummary]:
+    """Each organisation's latest whole-organisation figure set of `scope` (a standard's: "" for the SC-WRES,
+    "NHS WRES"; never one filtered to a service) counted by `comparison` (its key); of `organisation` only, when
+    given."""
     latest: dict[str, FigureSetSummary] = {}
-    query = select(*_SUMMARY_COLUMNS).where(figure_sets.c.scope == "", figure_sets.c.comparison == comparison)
+    query = select(*_SUMMARY_COLUMNS).where(figure_sets.c.scope == scope, figure_sets.c.comparison == comparison)
     if organisation is not None:
         query = query.where(figure_sets.c.organisation == organisation)
     rows = conn.execute(query.order_by(figure_sets.c.organisation, figure_sets.c.period_end))
@@ -519,18 +521,19 @@ def _latest_whole(conn: Connection, comparison: str, organisation: str | None = 
 
 
 def benchmark_sources(
-    engine: Engine, *, caller: Caller = UNRESTRICTED, comparison: Comparison = ETHNICITY
+    engine: Engine, *, caller: Caller = UNRESTRICTED, comparison: Comparison = ETHNICITY, scope: str = ""
 ) -> list[BenchmarkSource]:
     """By organisation: the latest whole-organisation figure set of every organisation the caller may read, and,
     for a caller with a role here, of every other organisation that shares its published figures for
     benchmarking, marked published_only. A caller with no role anywhere gets only what they may read.
 
     Only sets counted by `comparison` (the standard's groups: the race standards' unless said): figures of
-    different comparisons are never set side by side or pooled."""
+    different comparisons are never set side by side or pooled. Only sets of `scope`, the standard's own
+    (panel_scope: "" for the SC-WRES, "NHS WRES"), whole-organisation: each standard's saved periods are its own."""
     if not isinstance(caller, Caller):
         raise TypeError("caller must be an access.Caller")
     with read_connection(engine) as conn:
-        latest = _latest_whole(conn, comparison.key)
+        latest = _latest_whole(conn, comparison.key, scope=scope)
         others = [name for name in latest if not caller.may_read(name)]
         sharing = sharing_for_benchmarking(conn, others) if caller.has_a_role else set()
     return [BenchmarkSource(summary, published_only=name in sharing) for name, summary in sorted(latest.items())
@@ -551,7 +554,7 @@ def load_benchmark_figures(engine: Engine, figure_set_id: int, *, caller: Caller
         organisation = summary.organisation
         published_only = not caller.may_read(organisation)
         if published_only:
-            latest = _latest_whole(conn, summary.comparison, organisation).get(organisation)
+            latest = _latest_whole(conn, summary.comparison, organisation, summary.scope).get(organisation)
             check_shared(caller, organisation, shares=bool(sharing_for_benchmarking(conn, [organisation])),
                          latest=latest is not None and latest.id == figure_set_id)
         figures = _figure_sets_from(conn, [figure_set_id])[figure_set_id]

@@ -745,6 +745,27 @@ def test_saving_a_period_keeps_counts_and_asks_before_replacing(database):
     assert saved.version == 2
 
 
+def test_each_standards_saved_period_is_its_own(database):
+    """Saving the NHS WRES's figures for a year the SC-WRES's are saved for keeps both: the NHS WRES counts other
+    metrics (its own indicators), so one replacing the other would lose counts. Each is saved under its standard's
+    scope, as its panels are, and each standard's trends list only its own."""
+    from storage import list_figure_sets, load_figure_set, make_engine
+
+    at = open_app("pages/trends.py")
+    next(b for b in at.button if b.label == "Save these figures as 2025/26").click().run()
+    at.sidebar.radio[0].set_value("nhs-wres").run()
+    assert not at.exception, at.exception
+    assert not any(b.label == "Replace the saved 2025/26 figures" for b in at.button)
+    next(b for b in at.button if b.label == "Save these figures as 2025/26").click().run()
+    assert not at.exception, at.exception
+    engine = make_engine(database)
+    saved = {s.scope: s for s in list_figure_sets(engine, "Wexcombe Borough Council")}
+    assert sorted(saved) == ["", "NHS WRES"]
+    assert "M4" in load_figure_set(engine, saved[""].id).available
+    assert "W4" in load_figure_set(engine, saved["NHS WRES"].id).available
+    assert all(s.version == 1 for s in saved.values())
+
+
 def test_an_upload_is_compared_with_the_period_saved_last_year(tmp_path, database):
     """Next year's council: its files for 2025/26 uploaded, last year's counts saved in the database."""
     import datetime as dt

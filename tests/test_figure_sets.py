@@ -39,6 +39,7 @@ from storage import (
     create_schema,
     delete_figure_set,
     list_figure_sets,
+    load_benchmark_figures,
     load_figure_set,
     load_figure_sets,
     load_panel,
@@ -637,3 +638,15 @@ def test_trends_and_benchmarking_read_one_comparisons_periods(engine: Engine, wd
     assert [s.organisation for s in benchmark_sources(engine)] == [ORG, "Wexcombe Council"]
     assert [(s.organisation, s.summary.comparison) for s in benchmark_sources(engine, comparison=DISABILITY)] == [
         ("Bramford Council", "disability")]
+
+
+def test_benchmarking_reads_the_periods_saved_under_the_standard_asked_for(engine: Engine) -> None:
+    """Each standard's saved periods are its own (saved under its scope, "" for the SC-WRES): benchmarking under the
+    NHS WRES sets the NHS WRES's periods side by side, never the SC-WRES's, and a loaded one is checked in its own
+    scope."""
+    _save(engine, _figures())
+    _save(engine, _figures(organisation="Wexcombe Council"), scope="NHS WRES")
+    assert [s.organisation for s in benchmark_sources(engine)] == [ORG]
+    (nhs,) = benchmark_sources(engine, scope="NHS WRES")
+    assert (nhs.organisation, nhs.summary.scope) == ("Wexcombe Council", "NHS WRES")
+    assert load_benchmark_figures(engine, nhs.summary.id).figures.organisation == "Wexcombe Council"

@@ -15,7 +15,7 @@ from metrics.benchmarking import Benchmark, anonymise, anonymise_benchmark, anon
 from metrics.counts import FigureSet
 from metrics.registry import METRICS, STANDARDS
 from metrics.trends import period_label
-from storage import BenchmarkSource, NotAllowed, benchmark_sources, load_benchmark_figures
+from storage import BenchmarkSource, NotAllowed, benchmark_sources, load_benchmark_figures, panel_scope
 from ui import access, db, history, state
 from ui.metric_page import draw_chart, figures_table, sample_note
 from ui.safe import md
@@ -70,7 +70,10 @@ def _saved_section(view: state.View) -> tuple[list[FigureSet], tuple[tuple[int, 
     would differ by exactly one organisation's counts, which its own row withholds."""
     # Only figures counted in the groups of the view's standard: another comparison's are never pooled with them.
     comparison = STANDARDS[view.settings.standard].comparison
-    latest = {s.organisation: s for s in benchmark_sources(db.engine(), caller=access.caller(), comparison=comparison)
+    # And saved under the view's standard (its scope): each standard's saved periods are its own.
+    scope = panel_scope(view.settings.standard)
+    latest = {s.organisation: s for s in benchmark_sources(db.engine(), caller=access.caller(), comparison=comparison,
+                                                           scope=scope)
               if s.organisation != view.organisation}
     readable = {name: source for name, source in latest.items() if not source.published_only}
     shared = {name: source for name, source in latest.items() if source.published_only}

@@ -17,8 +17,7 @@ from metrics.registry import STANDARDS
 from metrics.settings import Settings
 from metrics.trends import Year, history, period_label
 from pipeline.api import Analysis
-from storage import FigureSetSummary, counting_choices, list_figure_sets, load_figure_set, made_with_of
-from storage import scope_of as storage_scope_of
+from storage import FigureSetSummary, counting_choices, list_figure_sets, load_figure_set, made_with_of, panel_scope
 from ui import access, db, state
 
 
@@ -30,8 +29,10 @@ class Periods:
 
 
 def scope_of(view: state.View) -> str:
-    """What the figures are filtered to, in words ("" for the whole organisation)."""
-    return storage_scope_of(dict(view.filters))
+    """What the figures are for, in words, as the panels' scope is: the standard when it is not the default one,
+    and what they are filtered to ("" for the whole organisation under the SC-WRES; "NHS WRES; service: Adults").
+    Each standard's saved periods are its own: saving under one never replaces another's counts."""
+    return panel_scope(view.settings.standard, dict(view.filters))
 
 
 def made_with(settings: Settings) -> dict[str, Any]:
