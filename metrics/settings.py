@@ -78,6 +78,9 @@ class Settings:
     # Share our published figures (small counts withheld, sizes rounded) with the other organisations on this
     # dashboard, for benchmarking: their people then see them, never the counts (storage.benchmark_sources).
     share_for_benchmarking: bool = False
+    # The standards this organisation publishes, in the registry's order: the sidebar offers these. Empty: every
+    # standard the dashboard has (so an organisation that never chose sees them all).
+    published_standards: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.standard not in STANDARDS:
@@ -99,6 +102,14 @@ class Settings:
         _check_rag_meanings(self.rag_meanings)
         if not isinstance(self.share_for_benchmarking, bool):  # stored JSON: "no" must not count as yes
             raise ValueError("whether to share the published figures for benchmarking must be true or false")
+        if not isinstance(self.published_standards, tuple) or any(
+                s not in STANDARDS for s in self.published_standards):
+            raise ValueError(f"the standards published must be among {', '.join(STANDARDS)}")
+
+    @property
+    def offered_standards(self) -> tuple[str, ...]:
+        """The standards to offer, in the registry's order: those published, or every one when none is chosen."""
+        return tuple(s for s in STANDARDS if s in self.published_standards) or tuple(STANDARDS)
 
     def rag_key(self) -> list[tuple[str, str]]:
         """(rating as written, its meaning) for each rating, green first: the key shown beside the plan."""

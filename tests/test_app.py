@@ -585,6 +585,48 @@ def test_sharing_for_benchmarking_is_a_setting_saved_from_the_form(database):
     assert at.checkbox(key="settings_share").value is True
 
 
+def test_the_sidebar_offers_the_standards_the_organisation_publishes(database):
+    from storage import load_settings, make_engine
+
+    at = open_app("pages/recruitment.py")
+    assert at.sidebar.radio[0].options == ["SC-WRES", "NHS WRES", "WDES"]  # none chosen: every standard
+    at.sidebar.radio[0].set_value("wdes").run()
+    at.switch_page("pages/settings.py").run()
+    chooser = at.multiselect(key="settings_standards")
+    assert chooser.value == ["sc-wres", "nhs-wres", "wdes"]
+    chooser.set_value(["wdes", "nhs-wres"])
+    next(b for b in at.button if b.label == "Save the settings").click().run()
+    assert not at.exception, at.exception
+    engine = make_engine(database)
+    values, _ = load_settings(engine, "Wexcombe Borough Council")
+    engine.dispose()
+    assert values["published_standards"] == ["nhs-wres", "wdes"]  # in the registry's order
+    at.switch_page("pages/recruitment.py").run()
+    assert at.sidebar.radio[0].options == ["NHS WRES", "WDES"]
+    assert at.sidebar.radio[0].value == "wdes"  # the one chosen before is still offered: kept
+    # None chosen is refused with a message, and what was saved stays.
+    at.switch_page("pages/settings.py").run()
+    at.multiselect(key="settings_standards").set_value([])
+    next(b for b in at.button if b.label == "Save the settings").click().run()
+    assert any("choose at least one standard" in plain(e.value) for e in at.error)
+    engine = make_engine(database)
+    assert load_settings(engine, "Wexcombe Borough Council")[0]["published_standards"] == ["nhs-wres", "wdes"]
+    engine.dispose()
+
+
+def test_a_standard_no_longer_published_gives_way_to_the_first_that_is(database):
+    from storage import create_schema, make_engine, save_settings
+
+    engine = make_engine(database)
+    create_schema(engine)
+    save_settings(engine, "Wexcombe Borough Council", {"published_standards": ["nhs-wres"]}, expected_version=0,
+                  user="test")
+    engine.dispose()
+    at = open_app("pages/recruitment.py")
+    assert not at.exception, at.exception
+    assert at.sidebar.radio[0].options == ["NHS WRES"] and at.sidebar.radio[0].value == "nhs-wres"
+
+
 def test_actions_in_the_plan_show_on_their_metric_page(database):
     from storage import Action, create_schema, make_engine, save_actions
 

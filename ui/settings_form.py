@@ -8,6 +8,7 @@ import streamlit as st
 from data_loaders import SCHEMAS
 from data_loaders.comparison import DISABILITY
 from data_loaders.disability import disability_label_table
+from metrics.registry import STANDARDS
 from metrics.settings import DEFAULT_RAG_MEANINGS, PAN_LONDON_RAG_MEANINGS, RAG_WORDS, salary_band_labels
 from storage import StaleEdit, load_settings, save_settings, settings_from_values
 from ui import access, db, sidebar, state
@@ -85,6 +86,13 @@ def render(view: state.View) -> None:
     values, version = load_settings(db.engine(), view.organisation, caller=access.caller())
     current = settings_from_values(values)
     with st.form("settings_form"):
+        st.subheader("Standards")
+        published = st.multiselect(
+            "The standards this organisation publishes (the sidebar offers these)", list(STANDARDS),
+            default=[s for s in current.offered_standards], format_func=lambda s: f"{STANDARDS[s].name}: "
+            f"{STANDARDS[s].title}", key="settings_standards",
+            help="A council publishing the Social Care WRES keeps that one; an NHS trust the NHS WRES and the WDES. "
+            "Leave every one chosen to see them all.")
         st.subheader("Words")
         bme_label = st.text_input("Your term for the minority-ethnic group", value=current.bme_label,
                                   help="Used in every title, sentence and export, e.g. 'Black, Asian and minority "
@@ -160,7 +168,12 @@ def render(view: state.View) -> None:
                 "senior_bands": senior,
                 "rag_meanings": {r: m.strip() or DEFAULT_RAG_MEANINGS[r] for r, m in rag_meanings.items()},
                 "share_for_benchmarking": bool(share),
+                # Every standard chosen is the same as none: stored as none, so a standard added later shows too.
+                "published_standards": [] if set(published) == set(STANDARDS) else
+                [s for s in STANDARDS if s in published],
             }
+            if not published:
+                raise ValueError("choose at least one standard this organisation publishes")
             settings_from_values(values | new_values)  # refuses anything the engine could not use
             save_settings(db.engine(), view.organisation, values | new_values, expected_version=version,
                           user=sidebar.user(), caller=access.caller())

@@ -121,10 +121,14 @@ def render() -> state.View:
         saved = _saved_settings(organisation)
         period_end, assumed = _period_end(state.assumed_period(sources))
     service = sidebar.selectbox("Service", [ALL_SERVICES, *services(sources)], key=state.SERVICE)
-    standard = sidebar.radio("Standard", list(STANDARDS), key=state.STANDARD,
+    offered = list(saved.offered_standards)  # the standards the organisation publishes (Settings)
+    if st.session_state.get(state.STANDARD) not in offered:
+        st.session_state[state.STANDARD] = offered[0]
+    standard = sidebar.radio("Standard", offered, key=state.STANDARD,
                              format_func=lambda s: STANDARDS[s].name, horizontal=True,
                              help="Which standard's metrics the pages show: "
-                             + "; ".join(f"{s.name}, the {s.title}" for s in STANDARDS.values()) + ".")
+                             + "; ".join(f"{STANDARDS[s].name}, the {STANDARDS[s].title}" for s in offered)
+                             + ". Settings says which standards your organisation publishes.")
     if access.identity() is None:
         sidebar.text_input("Your name (shown beside what you save)", key=state.USER, placeholder="e.g. Sam Patel")
     access.sidebar_status()
