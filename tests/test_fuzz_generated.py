@@ -23,7 +23,7 @@ import traceback
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -233,11 +233,19 @@ _BY_KIND: dict[str, st.SearchStrategy[Any]] = {
                       _DATES.map(lambda day: day.strftime("%d %B %y")), _DATES.map(dt.date.isoformat)),
     "flag": st.sampled_from(["Y", "N", "Yes", "no", "TRUE", "False", True, False, 1, 0, "x", "", "Y/N", "Maybe"]),
     "opinion": st.sampled_from(["Yes", "No", "Don't know", "not sure", "", "Prefer not to say", 1, 0, "Maybe"]),
+    "executive": st.sampled_from(["Executive", "Non-executive", "Exec", "NED", "Chair", "Yes", "no", "", "Director"]),
+    "voting": st.sampled_from(["Voting", "Non-voting", "In attendance", "Yes", "N", "", "Observer", "Sometimes"]),
     "service": st.sampled_from(["Adults", "Children's", "Adult Social Care", "Childrens Services", "Both", "ASC"]),
     "outcome": st.sampled_from(["Appointed", "Shortlisted", "Rejected", "Withdrawn", "Not shortlisted",
                                 "Offer made", "Interviewed - unsuccessful", "Pending"]),
     "text": _UNICODE,
 }
+
+
+def test_every_kind_of_column_has_values_generated_for_it():
+    from data_loaders.schema import ColumnKind
+
+    assert set(_BY_KIND) == set(get_args(ColumnKind))
 
 
 def column_values(kind: str) -> st.SearchStrategy[Any]:
