@@ -287,6 +287,27 @@ def test_uploading_a_file_changes_the_numbers():
     assert any("My organisation" in plain(c.value) for c in at.caption)
 
 
+def test_the_sample_trusts_exports_open_the_nhs_wres_under_the_trusts_name():
+    at = open_app("pages/data.py")
+    next(b for b in at.button if b.label.startswith("Try the sample NHS trust's exports")).click().run()
+    assert not at.exception, at.exception
+    (added,) = [plain(s.value) for s in at.success]
+    for name in ("esr_staff_in_post.xlsx", "staff_survey.csv", "board_members.xlsx", "er_cases.xlsx"):
+        assert name in added
+    assert at.sidebar.radio[0].value == "nhs-wres"
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, at.exception
+    assert any("Northfield NHS Foundation Trust" in plain(c.value) for c in at.caption)
+    # The NHS WRES's nine indicators, in its order and numbers.
+    assert [plain(link.label) for link in at.main.get("page_link")][:9] == [
+        "1. Pay bands", "2. Appointment from shortlisting", "3. Disciplinary", "4. Non-mandatory training and CPD",
+        "5. Harassment from patients and the public", "6. Harassment from staff",
+        "7. Equal opportunities for career progression", "8. Discrimination from staff", "9. Board membership"]
+    # The trust's files are uploads like any other: the way back to the sample council is offered.
+    at.switch_page("pages/data.py").run()
+    assert any(b.label == "Remove my files and go back to the sample council" for b in at.button)
+
+
 def test_the_organisation_chosen_stays_chosen_after_going_back_to_the_sample_and_uploading_again(database):
     from storage import load_panels, make_engine
 

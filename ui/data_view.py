@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -13,7 +14,7 @@ from data_loaders.ethnicity import label_table
 from data_loaders.report import SheetReport
 from data_loaders.source import Source
 from data_loaders.tables import SheetError, column_label
-from pipeline.api import Inputs
+from pipeline.api import SAMPLE_TRUST, Inputs, sample_trust_paths
 from storage import StaleEdit, load_settings, save_settings
 from ui import access, db, sidebar, state
 from ui.figures import table_html
@@ -30,6 +31,7 @@ GROUP_LABELS = {group.key: group.choice for group in (ETHNICITY.reference, ETHNI
 _AS_LISTED = "as listed"  # the choice that takes a correction away
 _CORRECTED = "data_label_corrected"  # what the last correction did, said on the next run
 _REFUSED = "data_refused"  # [(source, SheetError)]: files refused for a column not found, until one is chosen
+_TRUST_ASKED = "data_sample_trust_asked"  # the sample trust's exports asked for: added in this run
 _NO_CHOICE = "(choose a column)"
 # What one session may hold at once: each upload is in the server's memory while the session lasts.
 MAX_SESSION_FILES = 30
@@ -146,6 +148,18 @@ def _use_sample() -> None:
     st.session_state[_MESSAGE] = ([], [])
 
 
+def _ask_for_sample_trust() -> None:
+    """Before the run: the sample trust's name in the organisation box and the NHS WRES in the sidebar, so the
+    pages open on what a trust publishes; its files are added in the run (they are read as any upload is)."""
+    st.session_state[state.ORGANISATION] = SAMPLE_TRUST
+    st.session_state[state.STANDARD] = "nhs-wres"
+    st.session_state[_TRUST_ASKED] = True
+
+
+def _sample_trust_sources() -> list[Source]:
+    return [Source(Path(path).name, Path(path).read_bytes(), dataset) for path, dataset in sample_trust_paths()]
+
+
 def upload_section(view: state.View) -> None:
     st.subheader("Your files")
     st.markdown("Upload the spreadsheets your HR, payroll and recruitment systems export: xlsx, xls, ods or CSV, "
@@ -159,6 +173,14 @@ def upload_section(view: state.View) -> None:
                      help="Leave it to recognise each sheet by its name and headings.")
         if st.button("Add the files", icon=":material/upload:", type="primary"):
             _add_files()
+        if view.is_sample:
+            st.button(f"Try the sample NHS trust's exports ({SAMPLE_TRUST})", on_click=_ask_for_sample_trust,
+                      icon=":material/local_hospital:",
+                      help="A fictional trust's ESR staff list, recruitment, employee relations cases, training, "
+                      "NHS Staff Survey and board list, as their systems export them: for the NHS WRES and the "
+                      "WDES.")
+        if st.session_state.pop(_TRUST_ASKED, False):
+            _add_sources(_sample_trust_sources())
         if _ADDED in st.session_state and not view.is_sample:
             _finish_adding(view)
     added, problems = st.session_state.pop(_MESSAGE, ([], []))

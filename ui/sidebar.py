@@ -122,6 +122,8 @@ def render() -> state.View:
         period_end, assumed = _period_end(state.assumed_period(sources))
     service = sidebar.selectbox("Service", [ALL_SERVICES, *services(sources)], key=state.SERVICE)
     offered = list(saved.offered_standards)  # the standards the organisation publishes (Settings)
+    # Kept across a run that stops before drawing it (reading new files does), as the organisation box is.
+    state.restore_widget(state.STANDARD)
     if st.session_state.get(state.STANDARD) not in offered:
         st.session_state[state.STANDARD] = offered[0]
     standard = sidebar.radio("Standard", offered, key=state.STANDARD,
@@ -129,6 +131,7 @@ def render() -> state.View:
                              help="Which standard's metrics the pages show: "
                              + "; ".join(f"{STANDARDS[s].name}, the {STANDARDS[s].title}" for s in offered)
                              + ". Settings says which standards your organisation publishes.")
+    state.remember_widget(state.STANDARD)
     if access.identity() is None:
         sidebar.text_input("Your name (shown beside what you save)", key=state.USER, placeholder="e.g. Sam Patel")
     access.sidebar_status()
