@@ -89,10 +89,11 @@ def render(view: state.View) -> None:
         st.subheader("Standards")
         published = st.multiselect(
             "The standards this organisation publishes (the sidebar offers these)", list(STANDARDS),
-            default=[s for s in current.offered_standards], format_func=lambda s: f"{STANDARDS[s].name}: "
-            f"{STANDARDS[s].title}", key="settings_standards",
-            help="A council publishing the Social Care WRES keeps that one; an NHS trust the NHS WRES and the WDES. "
-            "Leave every one chosen to see them all.")
+            default=[s for s in current.offered_standards], format_func=lambda s: STANDARDS[s].name,
+            key="settings_standards",
+            help="; ".join(f"{s.name}: the {s.title}" for s in STANDARDS.values()) + ". A council publishing the "
+            "Social Care WRES keeps that one; an NHS trust the NHS WRES and the WDES. Leave every one chosen to see "
+            "them all.")
         st.subheader("Words")
         bme_label = st.text_input("Your term for the minority-ethnic group", value=current.bme_label,
                                   help="Used in every title, sentence and export, e.g. 'Black, Asian and minority "
