@@ -1,0 +1,54 @@
+"""The board pack of a trust's standards: the sample trust's NHS WRES pack, in every format, holds the NHS WRES's own
+indicators in its numbers and words, publication-safe and internal (issue 20: "the board pack ... work for each
+standard")."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+
+from metrics.registry import STANDARDS, metrics_of
+from metrics.settings import Settings
+from pipeline.api import Analysis, analyse_paths, sample_trust_paths
+from reports import build_content, write_excel, write_pdf, write_pptx
+
+NHS = "nhs-wres"
+
+
+@pytest.fixture(scope="module")
+def analysis() -> Analysis:
+    return analyse_paths(sample_trust_paths(), settings=Settings(standard=NHS),
+                         organisation="Northfield NHS Foundation Trust")
+
+
+@pytest.mark.parametrize("publish_safe", [True, False])
+def test_the_pack_holds_the_standards_indicators_in_order(analysis: Analysis, publish_safe: bool) -> None:
+    content = build_content(analysis, publish_safe=publish_safe)
+    assert list(content.metrics) == list(STANDARDS[NHS].metrics)
+
+
+def test_every_format_is_written_with_the_indicators_numbers_and_titles(analysis: Analysis) -> None:
+    content = build_content(analysis)
+
+    pdf = io.BytesIO()
+    write_pdf(content, pdf)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.getvalue())).pages)
+    for d in metrics_of(NHS).values():
+        assert f"Metric {d.number}: {d.title}" in text, d.id
+    assert "Fitness to practise" not in text and "NHS Workforce Race Equality Standard" in text
+
+    slides = io.BytesIO()
+    write_pptx(content, slides)
+    shown = [shape.text_frame.text for slide in Presentation(io.BytesIO(slides.getvalue())).slides
+             for shape in slide.shapes if shape.has_text_frame]
+    assert any("Harassment from staff" in text for text in shown)
+    assert not any("Fitness to practise" in text for text in shown)
+
+    workbook = io.BytesIO()
+    write_excel(content, workbook)
+    sheets = openpyxl.load_workbook(io.BytesIO(workbook.getvalue())).sheetnames
+    assert [s.split()[0] for s in sheets if s.split()[0] in metrics_of(NHS)] == list(metrics_of(NHS))
