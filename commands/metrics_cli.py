@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from data_loaders.errors import InputError
-from data_loaders.schema import DATASETS
+from data_loaders.schema import DATASETS, SCHEMAS
 from metrics.registry import STANDARDS
 
 if TYPE_CHECKING:
@@ -64,6 +64,22 @@ def reclassification_argument(text: str) -> tuple[str, str]:
     return label.strip(), group.strip()
 
 
+def column_argument(text: str) -> tuple[str, str, str]:
+    """DATASET.COLUMN=HEADING: read a dataset's column from a heading the tool does not know."""
+    target, sep, heading = text.partition("=")
+    dataset, dot, column = target.strip().partition(".")
+    if not sep or not dot or not heading.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' is not in the form DATASET.COLUMN=HEADING, e.g. "
+                                         "\"survey.equal_opportunities=Q21 Fair promotion\"")
+    if dataset not in SCHEMAS:
+        raise argparse.ArgumentTypeError(f"'{dataset}' is not a dataset; the datasets are {', '.join(SCHEMAS)}")
+    columns = SCHEMAS[dataset].column_names
+    if column not in columns:
+        raise argparse.ArgumentTypeError(f"'{column}' is not a column of {dataset}; its columns are "
+                                         f"{', '.join(columns)}")
+    return dataset, column, heading.strip()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m metrics",
@@ -90,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
                         type=reclassification_argument,
                         help="classify a label the tool does not recognise, e.g. \"Other - European=white\" "
                         "(GROUP is white, bme, unknown or a Census 2021 category; repeat for more)")
+    parser.add_argument("--column", action="append", default=[], metavar="DATASET.COLUMN=HEADING",
+                        type=column_argument,
+                        help="read a column from a heading the tool does not know, e.g. a council's own survey "
+                        "question: \"survey.equal_opportunities=Q21 Fair promotion\" (repeat for more)")
     parser.add_argument("--senior-band", action="append", default=[], metavar="BAND",
                         help="a pay band whose staff are senior managers, when the data has no senior-manager "
                         "column (repeat for more; default: £70,000 and over)")
@@ -300,7 +320,10 @@ def analysis_from_arguments(args: argparse.Namespace) -> Analysis:
     filters: dict[str, list[str]] = {}
     for column, value in args.filter:
         filters.setdefault(column, []).append(value)
-    return analyse_paths(args.files, settings, organisation=args.organisation, filters=filters)
+    mapping: dict[str, dict[str, str]] = {}
+    for dataset, column, heading in args.column:
+        mapping.setdefault(dataset, {})[column] = heading
+    return analyse_paths(args.files, settings, organisation=args.organisation, filters=filters, mapping=mapping)
 
 
 def run(argv: Sequence[str]) -> int:

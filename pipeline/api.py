@@ -143,7 +143,10 @@ def _merge(into: LoadedData, new: LoadedData) -> None:
     into.warnings.extend(new.warnings)
 
 
-def read_paths(paths: Iterable[str | tuple[str, str | None]]) -> Inputs:
+def read_paths(paths: Iterable[str | tuple[str, str | None]], *,
+               mapping: Mapping[str, dict[str, str]] | None = None) -> Inputs:
+    """The files read and loaded; `mapping` names, per dataset, the heading to read a column from ({"survey":
+    {"equal_opportunities": "Q21 Fair promotion"}}), for headings the tool does not know."""
     sources: list[Source] = []
     for item in paths:
         path, dataset = parse_source_argument(item) if isinstance(item, str) else item
@@ -161,7 +164,7 @@ def read_paths(paths: Iterable[str | tuple[str, str | None]]) -> Inputs:
     # Files named on the command line are the user's own, on their own machine: the upload limits
     # (sized for a web server shared by many) would refuse the national file.
     with local_limits():
-        return _load_read(_ReadAhead(sources), None)
+        return _load_read(_ReadAhead(sources), mapping)
 
 
 class _ReadAhead:
@@ -338,10 +341,11 @@ def _fill_from_template(figures: FigureSet, template: FigureSet, warnings: list[
 
 def analyse_paths(paths: Iterable[str | tuple[str, str | None]] = (), settings: Settings | None = None, *,
                   organisation: str = "", filters: Mapping[str, list[str]] | None = None,
-                  today: dt.date | None = None) -> Analysis:
-    """Analyse files (paths, optionally 'dataset=path'); with none, the sample council."""
+                  today: dt.date | None = None, mapping: Mapping[str, dict[str, str]] | None = None) -> Analysis:
+    """Analyse files (paths, optionally 'dataset=path'); with none, the sample council. `mapping` as read_paths."""
     paths = list(paths)
     if not paths:
         paths = sample_paths()
         organisation = organisation or SAMPLE_ORGANISATION
-    return analyse(read_paths(paths), settings, organisation=organisation, filters=filters, today=today)
+    return analyse(read_paths(paths, mapping=mapping), settings, organisation=organisation, filters=filters,
+                   today=today)

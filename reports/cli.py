@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from commands.metrics_cli import (
     analysis_from_arguments,
+    column_argument,
     date_argument,
     filter_argument,
     guarded,
@@ -61,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ethnicity", action="append", default=[], metavar="LABEL=GROUP",
                         type=reclassification_argument,
                         help="classify a label the tool does not recognise, e.g. \"Other - European=white\"")
+    parser.add_argument("--column", action="append", default=[], metavar="DATASET.COLUMN=HEADING",
+                        type=column_argument, help="read a column from a heading the tool does not know, e.g. "
+                        "\"survey.equal_opportunities=Q21 Fair promotion\" (repeat for more)")
     parser.add_argument("--senior-band", action="append", default=[], metavar="BAND",
                         help="a pay band whose staff are senior managers (repeat for more)")
     parser.add_argument("--organisation", default="", help="the organisation's name")

@@ -169,3 +169,41 @@ def test_the_nhs_wres_shows_its_indicators_in_its_words_on_the_sample_trust():
                          "career progression or promotion than white survey respondents (")
     # One question: its words are said once, in the outcome.
     assert w7.count("acts fairly") == 1
+
+
+# --- A council's own survey, its questions mapped to the standard's ------------------------------------------------
+
+
+def test_a_surveys_own_questions_are_mapped_to_the_standards_on_the_command_line(tmp_path, capsys):
+    import json
+
+    from commands.metrics_cli import main
+
+    # BME: Yes, No, Unsure (an answer, not a yes); white: Yes, Yes, No. Indicator 7: BME 1 of 3, white 2 of 3.
+    # Q22: BME Yes, No, No; white No, Yes, No. Indicator 8: BME 1 of 3, white 1 of 3.
+    path = tmp_path / "council_survey.csv"
+    path.write_text("Ethnic Group,Q21 Fair promotion,Q22 Treated badly by my manager\n"
+                    "Indian,Yes,Yes\nIndian,No,No\nIndian,Unsure,No\n"
+                    "White British,Yes,No\nWhite British,Yes,Yes\nWhite British,No,No\n", encoding="utf-8")
+    assert main(["--json", "--standard", "nhs-wres", f"survey={path}",
+                 "--column", "survey.equal_opportunities=Q21 Fair promotion",
+                 "--column", "survey.discrimination_staff=Q22 Treated badly by my manager"]) == 0
+    metrics = json.loads(capsys.readouterr().out)["metrics"]
+    for metric_id, expected in (("W7", {"bme": (1, 3), "white": (2, 3)}), ("W8", {"bme": (1, 3), "white": (1, 3)})):
+        groups = metrics[metric_id]["groups"]
+        assert {g: (groups[g]["events"], groups[g]["base"]) for g in expected} == expected, metric_id
+    # Without the mapping the survey's questions are not recognised, and it says which columns it needs.
+    assert main(["--json", "--standard", "nhs-wres", f"survey={path}"]) == 2
+    assert "survey" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ("nonsense", "is not in the form DATASET.COLUMN=HEADING"),
+    ("surveys.equal_opportunities=Q21", "'surveys' is not a dataset"),
+    ("survey.fairness=Q21", "'fairness' is not a column of survey; its columns are"),
+])
+def test_a_column_mapping_that_cannot_be_used_says_why(given, said, capsys):
+    from commands.metrics_cli import main
+
+    assert main(["--column", given]) == 2  # argparse's error, as the command line's other arguments' errors
+    assert said in capsys.readouterr().err
