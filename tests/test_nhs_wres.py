@@ -207,3 +207,27 @@ def test_a_column_mapping_that_cannot_be_used_says_why(given, said, capsys):
 
     assert main(["--column", given]) == 2  # argparse's error, as the command line's other arguments' errors
     assert said in capsys.readouterr().err
+
+
+# --- Trends: each indicator over two years ---------------------------------------------------------------------------
+
+
+def test_each_nhs_wres_indicator_has_its_change_and_its_trend_chart():
+    """The sample trust's files counted at two period ends (31 March 2025 from the staff dated then, and 2026): every
+    indicator with figures in both years has a sentence of change and a trend chart with both years."""
+    from charts.trends import trend
+    from metrics.registry import metrics_of
+    from metrics.trends import changes, history
+    from pipeline.api import analyse, read_paths, sample_trust_paths
+
+    inputs = read_paths(sample_trust_paths())
+    years = history([analyse(inputs, NHS.with_(period_end=end)).figures
+                     for end in (dt.date(2025, 3, 31), dt.date(2026, 3, 31))], NHS)
+    said = changes(years, NHS)
+    for metric_id in metrics_of("nhs-wres"):
+        spec = trend(years, metric_id, NHS)
+        spec.chart.to_dict()  # valid Vega-Lite
+        both = all(metric_id in year.results and year.results[metric_id].status != "no data" for year in years)
+        if both and METRICS[metric_id].kind != "distribution":
+            assert metric_id in said, metric_id
+    assert said["W7"].startswith("The relative likelihood")
