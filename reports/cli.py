@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 from commands.metrics_cli import (
     analysis_from_arguments,
     date_argument,
+    disability_argument,
     filter_argument,
     guarded,
     reclassification_argument,
@@ -61,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ethnicity", action="append", default=[], metavar="LABEL=GROUP",
                         type=reclassification_argument,
                         help="classify a label the tool does not recognise, e.g. \"Other - European=white\"")
+    parser.add_argument("--disability", action="append", default=[], metavar="LABEL=GROUP",
+                        type=disability_argument,
+                        help="under the WDES, classify a disability label the tool does not recognise, e.g. "
+                        "\"None=not_declared\" (GROUP is disabled, non_disabled or not_declared)")
     parser.add_argument("--senior-band", action="append", default=[], metavar="BAND",
                         help="a pay band whose staff are senior managers (repeat for more)")
     parser.add_argument("--organisation", default="", help="the organisation's name")
