@@ -64,6 +64,8 @@ class Comparison:
     unknown_heading: str = ""
     # A label of the data as a sentence names it: "an ethnicity label", "a disability label".
     label_words: str = ""
+    # What equality the standard is of, in a pack's title ("Workforce race equality"): "race", "disability".
+    equality: str = ""
     # Whether the standard reports the declaration rate (the share whose group is known) beside every metric, as
     # the WDES does; otherwise the share not known is given as a data-quality figure.
     declaration_rate: bool = False
@@ -157,6 +159,7 @@ ETHNICITY = Comparison(
     attribute="ethnicity",
     unknown_heading="Unknown ethnicity",
     label_words="an ethnicity label",
+    equality="race",
 )
 
 
@@ -176,6 +179,7 @@ DISABILITY = Comparison(
     known_word="declared",
     unknown_heading="Not declared",
     label_words="a disability label",
+    equality="disability",
     declaration_rate=True,
 )
 

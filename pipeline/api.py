@@ -239,11 +239,23 @@ def analyse(inputs: Inputs, settings: Settings | None = None, *, organisation: s
     from metrics.settings import Settings
 
     settings = Settings() if settings is None else settings
-    by_ethnicity = STANDARDS[settings.standard].comparison.key == "ethnicity"
+    by_ethnicity = STANDARDS[settings.standard].comparison.key == "ethnicity"  # see the sheets' notes below
     warnings = list(inputs.loaded.warnings)
     if len(inputs.templates) > 1:
         raise InputError("more than one counts template was given",
                          advice="Give one organisation's counts at a time.")
+    comparison = STANDARDS[settings.standard].comparison
+    for template in inputs.templates:
+        if template.comparison != comparison:
+            standards = [s.name for s in STANDARDS.values() if s.comparison == template.comparison]
+            raise InputError(
+                f"the counts template holds counts by {template.comparison.heading.lower()}, but the "
+                f"{STANDARDS[settings.standard].name} compares {comparison.heading.lower()}s"
+                if comparison.heading.lower().endswith("group") else
+                f"the counts template holds counts by {template.comparison.heading.lower()}, but the "
+                f"{STANDARDS[settings.standard].name} compares {comparison.heading.lower()}",
+                advice=f"Choose the standard the template was written for ({' or '.join(standards)}), or fill in "
+                       "a counts template written for this standard.")
     assumed = None
     if inputs.loaded.datasets or not inputs.templates:
         counted = settings
