@@ -155,7 +155,7 @@ def read_template(sheets: list[RawSheet], *, file: str = "") -> FigureSet:
             continue
         reader = _SheetReader(file, sheet, comparison)
         if comparison not in comparisons_of(definition):
-            if reader.has_entries(FIRST_ROW - 1, len(reader.rows)):
+            if reader.has_numbers():
                 counted = " or ".join(sorted({c.heading.lower() for c in comparisons_of(definition)}))
                 raise reader.error(
                     f"the sheet is for {definition.id}, which is counted by {counted}, but this template holds "
@@ -287,6 +287,11 @@ class _SheetReader:
 
     def error(self, problem: str, advice: str | None = None) -> InputError:
         return InputError(problem, file=self.file, sheet=self.sheet.name, advice=advice)
+
+    def has_numbers(self) -> bool:
+        """Whether any cell beside the first column holds a number (a blank sheet's cells hold words only)."""
+        return any(isinstance(v, int | float) and not isinstance(v, bool)
+                   for row in self.rows for v in row[1:])
 
     def has_entries(self, start: int, end: int) -> bool:
         """Whether anything is typed beside the first column in rows [start, end)."""
