@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -309,3 +310,56 @@ def test_publication_withholds_small_disability_counts(trust):
         for group in DISABILITY.keys:
             count = band.counts[group]
             assert count is None or count == 0 or count >= trust.settings.suppression_threshold, (band.band, group)
+
+
+# The app's pages, headless, on the sample trust uploaded on the Data page --------------------------------------
+
+WDES_PAGES = ["pages/pay_and_senior.py", "pages/recruitment.py", "pages/overview.py", "pages/report.py",
+              "pages/present.py", "pages/trends.py", "pages/benchmarking.py", "pages/data.py"]
+
+
+@pytest.fixture(scope="module")
+def trust_app(tmp_path_factory):
+    """The app with the sample trust's files added on the Data page and the WDES chosen in the sidebar."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.apptest import served_navigation
+
+    database = tmp_path_factory.mktemp("db") / "wres.sqlite"
+    with pytest.MonkeyPatch.context() as patch, served_navigation():
+        patch.setenv("WRES_DATABASE_URL", f"sqlite:///{database}")
+        at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=180).run()
+        at.switch_page("pages/data.py").run()
+        files = [(path, None) for path, _ in sample_trust_paths()]
+        at.file_uploader[0].set_value([(p.rsplit("/", 1)[-1], open(p, "rb").read(), "application/octet-stream")
+                                       for p, _ in files]).run()
+        next(b for b in at.button if b.label == "Add the files").click().run()
+        assert not at.exception, at.exception
+        at.sidebar.radio[0].set_value("wdes").run()
+        assert not at.exception, at.exception
+        yield at
+
+
+def _page_text(at) -> str:
+    """What the page's main area says: headings, text, captions, notes and tables (not the sidebar's controls)."""
+    from ui.apptest import html_tables
+
+    parts = [str(e.value) for kind in ("header", "subheader", "markdown", "caption", "text", "info", "warning",
+                                        "success") for e in getattr(at, kind)]
+    parts += [table.to_csv() for table in html_tables(at)]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", WDES_PAGES)
+def test_the_pages_render_under_the_wdes_for_the_sample_trust(trust_app, page):
+    at = trust_app
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    if page in ("pages/pay_and_senior.py", "pages/recruitment.py", "pages/overview.py"):
+        text = _page_text(at)
+        assert not race_words(text), race_words(text)
+    if page == "pages/data.py":  # its list of the columns read names the ethnicity column, as read: not its labels
+        headings = [str(h.value) for h in at.subheader]
+        assert "Disability labels" in headings and "Ethnicity labels" not in headings
+    if page == "pages/recruitment.py":
+        assert "Declaration rate: 96% (554 of 577 declared)" in _page_text(at)
