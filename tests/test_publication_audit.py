@@ -40,6 +40,11 @@ def published_json(*args: str) -> str:
     return result.stdout
 
 
+# The keys a published count is printed under: the race standards' groups, the WDES's, and the totals.
+COUNT_KEYS = (r'"(?:events|base|bme|white|unknown|total|disabled|non_disabled|not_declared|declared)": '
+              r'(\d+(?:\.\d+)?)')
+
+
 def quoted_but_withheld(text: str) -> list[str]:
     """Counts a sentence quotes ("15 of 526") that its metric's figures do not show: a sentence must be
     written from the published figures only."""
@@ -47,9 +52,7 @@ def quoted_but_withheld(text: str) -> list[str]:
 
     found = []
     for metric_id, metric in json.loads(text)["metrics"].items():
-        shown = {float(n) for n in re.findall(r'"(?:events|base|bme|white|unknown|total|disabled|non_disabled|not_declared|declared)": '
-                                               r'(\d+(?:\.\d+)?)',
-                                               json.dumps(metric))}
+        shown = {float(n) for n in re.findall(COUNT_KEYS, json.dumps(metric))}
         for sentence in [metric.get("sentence") or "", *[q.get("sentence") or "" for q in
                                                          (metric.get("questions") or {}).values()]]:
             for part, whole in re.findall(r"(\d[\d,]*(?:\.\d+)?) of (\d[\d,]*(?:\.\d+)?)", sentence):
