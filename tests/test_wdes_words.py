@@ -363,3 +363,29 @@ def test_the_pages_render_under_the_wdes_for_the_sample_trust(trust_app, page):
         assert "Disability labels" in headings and "Ethnicity labels" not in headings
     if page == "pages/recruitment.py":
         assert "Declaration rate: 96% (554 of 577 declared)" in _page_text(at)
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "pptx"])
+def test_the_board_pack_speaks_of_disability(kind, tmp_path, monkeypatch, capsys):
+    from reports.cli import main as reports_main
+
+    monkeypatch.setenv("WRES_DATABASE_URL", f"sqlite:///{tmp_path / 'none.sqlite'}")  # no dashboard database
+    out = tmp_path / f"pack.{kind}"
+    code = reports_main(["--format", kind, "--standard", "wdes", "--out", str(out),
+                         *(path for path, _ in sample_trust_paths())])
+    assert code == 0, capsys.readouterr().err
+    if kind == "xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(out)
+        text = "\n".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row
+                         if c.value is not None)
+    else:
+        from pptx import Presentation
+
+        deck = Presentation(str(out))
+        text = "\n".join([deck.core_properties.title or ""] + [
+            shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame])
+        assert "Workforce disability equality" in text
+    assert "The declaration rate is" in text
+    assert not race_words(text), race_words(text)
