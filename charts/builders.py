@@ -18,14 +18,15 @@ import pandas as pd
 from charts import palette, shared
 from charts.representation import representation
 from charts.shared import RATIO_COLUMNS, RATIO_PLACES, WITHHELD, ChartSpec, TopLevelChart, finish_chart, message_spec
+from data_loaders.comparison import ETHNICITY, Comparison
 from metrics import stats
 from metrics.formatting import interval_text, number, pct, ratio_text
 from metrics.narrative import (
-    WORKFORCE_SHARE_MEANS,
     end_words,
     listed,
     readable_bands,
     withheld_above,
+    workforce_share_means,
     workforce_share_text,
 )
 from metrics.registry import STANDARDS, MetricDefinition
@@ -49,6 +50,25 @@ def _lower_label(group: str, settings: Settings) -> str:
     return STANDARDS[settings.standard].comparison.noun(group, settings.bme_label)
 
 
+def _groups_compared(settings: Settings) -> Comparison:
+    """Whose groups the settings' standard compares (ethnicity, disability)."""
+    return STANDARDS[settings.standard].comparison
+
+
+def _what(settings: Settings) -> str:
+    """What the groups are of, as a legend's or tooltip's title: "Ethnicity", "Disability status"."""
+    return shared.cap(_groups_compared(settings).what)
+
+
+def _focus(settings: Settings) -> str:
+    """The focus group mid-sentence: the organisation's own word for the minority-ethnic group, or "disabled"."""
+    return _lower_label(_groups_compared(settings).focus.key, settings)
+
+
+def _reference(settings: Settings) -> str:
+    return _lower_label(_groups_compared(settings).reference.key, settings)
+
+
 def _rounded(value: float | None, digits: int) -> float | str:
     return WITHHELD if value is None else round(value, digits)
 
@@ -63,7 +83,7 @@ def _colour_scale(settings: Settings) -> alt.Scale:
 
 def _colour(settings: Settings, *, legend: bool = True) -> alt.Color:
     return alt.Color("group:N", scale=_colour_scale(settings),
-                     legend=alt.Legend(title="Ethnicity", orient="top") if legend else None)
+                     legend=alt.Legend(title=_what(settings), orient="top") if legend else None)
 
 
 def _withheld(result: MetricResult) -> bool:
@@ -102,15 +122,16 @@ def _share_of(figures: GroupFigures | None, group: str, noun: str, settings: Set
 
 def _comparison(result: MetricResult, settings: Settings, noun: str, verb: str) -> str:
     """'25% of BME shortlisted applicants (39 of 153) were appointed, against 33% of white ...'."""
-    bme = _share_of(result.groups.get("bme"), "bme", noun, settings)
-    white = _share_of(result.groups.get("white"), "white", noun, settings)
+    focus, reference = _groups_compared(settings).known
+    bme = _share_of(result.groups.get(focus), focus, noun, settings)
+    white = _share_of(result.groups.get(reference), reference, noun, settings)
     clause = _ratio_clause(result, settings)
     if bme and white:
         return f"{shared.cap(bme)} {verb}, against {white}{clause}"
     if shown := bme or white:
-        hidden = "white" if bme else settings.bme_label
+        hidden = _reference(settings) if bme else _focus(settings)
         return f"{shared.cap(shown)} {verb}; the figure for {hidden} {noun} is withheld{clause}"
-    return f"The figures for {settings.bme_label} and white {noun} are withheld{clause}"
+    return f"The figures for {_focus(settings)} and {_reference(settings)} {noun} are withheld{clause}"
 
 
 def _groups_of(settings: Settings) -> tuple[str, ...]:
@@ -149,9 +170,16 @@ def _band_table_row(band: BandRow, settings: Settings) -> dict[str, Any]:
         row[f"{_label(g, settings)} % of band"] = ("no staff" if share is None and total == 0
                                                    else _rounded(share, 1))
     # The share the words give (metrics.results.known_share), beside the band's make-up drawn in the bar.
-    row[f"{_label('bme', settings)} % of known ethnicity"] = ("no staff" if band.known_pct is None and total == 0
-                                                               else _rounded(band.known_pct, 1))
+    row[_known_column(settings)] = ("no staff" if band.known_pct is None and total == 0
+                                    else _rounded(band.known_pct, 1))
     return row
+
+
+def _known_column(settings: Settings) -> str:
+    """The table's column of the focus group's share of the band's staff whose group is known: "BME % of known
+    ethnicity", "Disabled % of declared disability status"."""
+    comparison = _groups_compared(settings)
+    return f"{_label(comparison.focus.key, settings)} % of {comparison.known_word} {comparison.what}"
 
 
 def _band_segments(band: BandRow, settings: Settings) -> tuple[list[dict[str, Any]], str]:
@@ -167,7 +195,7 @@ def _band_segments(band: BandRow, settings: Settings) -> tuple[list[dict[str, An
             "band": band.band, "group": _label(g, settings), "staff": band.counts[g], "pct": round(share, 1),
             "start": start, "end": start + share, "middle": start + share / 2,
             "label": pct(share, fraction=False) if share >= MIN_LABELLED_SEGMENT else "",
-            "text_colour": palette.GROUP_TEXT_COLOURS[g],
+            "text_colour": palette.group_text_colour(g, settings),
         })
         start += share
     return segments, ""
@@ -176,7 +204,7 @@ def _band_segments(band: BandRow, settings: Settings) -> tuple[list[dict[str, An
 def _pay_bands_summary(result: MetricResult, settings: Settings) -> str:
     """In the words of the narrative (metrics.narrative): shares of staff whose ethnicity is known, the bands too
     small to read never named as the lowest or highest, and withheld senior bands said to be withheld."""
-    bme = settings.bme_label
+    bme = _focus(settings)
     shown = readable_bands(result, settings)
     overall = workforce_share_text(result)
     if not shown:
@@ -187,7 +215,8 @@ def _pay_bands_summary(result: MetricResult, settings: Settings) -> str:
     lowest, highest = shown[0], shown[-1]
     share = workforce_share(result)
     whole = f"{pct(share, fraction=False)} of the whole workforce, " if share is not None else ""
-    sentence = (f"Of staff whose ethnicity is known, {bme} staff are {whole}{pct(lowest.known_pct, fraction=False)} "
+    sentence = (f"Of staff {_groups_compared(settings).whose_known()}, {bme} staff are {whole}"
+                f"{pct(lowest.known_pct, fraction=False)} "
                 f"of {lowest.band}, {end_words(result, lowest, 'lowest band', settings)}")
     if withheld_above(result, highest):
         return sentence + "; the senior bands' figures are withheld from publication."
@@ -198,8 +227,10 @@ def _pay_bands_summary(result: MetricResult, settings: Settings) -> str:
 
 
 def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
-    """Each band as a 100% bar of BME, white and unknown staff, lowest band at the bottom."""
-    title = "Ethnicity of staff in each pay band"
+    """Each band as a 100% bar of BME, white and unknown staff (disabled, non-disabled and not declared under the
+    WDES), lowest band at the bottom."""
+    comparison = _groups_compared(settings)
+    title = f"{_what(settings)} of staff in each pay band"
     if result.status == stats.NO_DATA or not result.bands:
         return message_spec(title, shared.why_not_drawn(result, settings) or "There are no pay bands to show.")
     segments: list[dict[str, Any]] = []
@@ -215,7 +246,7 @@ def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
         rows.append(_band_table_row(result.overall, settings))
     columns = ["Pay band", *[f"{_label(g, settings)} staff" for g in _groups_of(settings)], "Total staff",
                *[f"{_label(g, settings)} % of band" for g in _groups_of(settings)],
-               f"{_label('bme', settings)} % of known ethnicity"]
+               _known_column(settings)]
     table = shared.table(rows, columns)
     small = [b.band for b in result.bands
              if (total := _band_total(b)) is not None and 0 < total < settings.min_group_size]
@@ -227,7 +258,7 @@ def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
                    axis=alt.Axis(values=[0, 20, 40, 60, 80, 100]))
     bars = alt.Chart(alt.InlineData(values=segments)).mark_bar(stroke=palette.WHITE, strokeWidth=1).encode(
         y=y, x=x_axis, x2="end:Q", color=_colour(settings),
-        tooltip=[alt.Tooltip("band:N", title="Pay band"), alt.Tooltip("group:N", title="Ethnicity"),
+        tooltip=[alt.Tooltip("band:N", title="Pay band"), alt.Tooltip("group:N", title=_what(settings)),
                  alt.Tooltip("staff:Q", title="Staff"), alt.Tooltip("pct:Q", title="% of band")],
     )
     labels = alt.Chart(alt.InlineData(values=segments)).mark_text(fontSize=palette.LABEL_SIZE).encode(
@@ -239,7 +270,8 @@ def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
             align="left", dx=6, fontSize=palette.LABEL_SIZE, fontStyle="italic", color=palette.DARK_GREY,
         ).encode(y=y, x="x:Q", text="note:N"))
     # The order is the same in every bar, and said: a segment's group is told by its place as well as its colour.
-    subtitle = f"Left to right in each bar: {settings.bme_label}, white and unknown ethnicity, as a % of its staff."
+    subtitle = (f"Left to right in each bar: {_focus(settings)}, {_reference(settings)} and "
+                f"{comparison.unknown_column.lower()}, as a % of its staff.")
     if overall is not None:
         rule = [{"workforce_pct": round(overall, 1), "label": f"Workforce: {pct(overall, fraction=False)}"}]
         layers.append(alt.Chart(alt.InlineData(values=rule)).mark_rule(
@@ -247,8 +279,10 @@ def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
         layers.append(alt.Chart(alt.InlineData(values=rule)).mark_text(
             align="left", baseline="bottom", dx=4, fontSize=palette.LABEL_SIZE, fontWeight="bold",
             color=palette.BLACK).encode(x="workforce_pct:Q", y=alt.value(-4), text="label:N"))
-        subtitle += f" Dashed line: {settings.bme_label} share of the whole workforce, {WORKFORCE_SHARE_MEANS}."
-    population = settings.local_population_bme_pct
+        subtitle += (f" Dashed line: {_focus(settings)} share of the whole workforce, "
+                     f"{workforce_share_means(comparison)}.")
+    # The residents' share is of ethnic groups (Census 2021): drawn only beside them.
+    population = settings.local_population_bme_pct if comparison is ETHNICITY else None
     if population is not None:
         area = settings.local_population_area or "the area served"
         rule = [{"population_pct": round(population, 1),
@@ -275,7 +309,7 @@ def _recruitment_table(result: MetricResult, settings: Settings) -> pd.DataFrame
 
 def recruitment(result: MetricResult, settings: Settings) -> ChartSpec:
     """Shortlisted and appointed side by side for each group, the appointment rate on the bar."""
-    title = "Shortlisted and appointed applicants by ethnicity"
+    title = f"Shortlisted and appointed applicants by {_groups_compared(settings).what}"
     table = _recruitment_table(result, settings)
     small = _small(result.groups, settings)
     if why := shared.why_not_drawn(result, settings):
@@ -305,7 +339,7 @@ def recruitment(result: MetricResult, settings: Settings) -> ChartSpec:
         stroke=alt.Stroke("group:N", scale=_colour_scale(settings), legend=None),
         opacity=alt.Opacity("stage:N", scale=alt.Scale(domain=[SHORTLISTED, APPOINTED], range=[0.45, 1.0]),
                             legend=None),
-        tooltip=[alt.Tooltip("group:N", title="Ethnicity"), alt.Tooltip("stage:N", title="Stage"),
+        tooltip=[alt.Tooltip("group:N", title=_what(settings)), alt.Tooltip("stage:N", title="Stage"),
                  alt.Tooltip("count:Q", title="Applicants")],
     )
     labels = alt.Chart(alt.InlineData(values=text_data)).mark_text(
@@ -395,8 +429,9 @@ def _forest_summary(rows: list[_Row], settings: Settings) -> str:
             text += "; there is no interval"
         r = row.result
         if r.definition.kind == "representation" and r.senior_pct is not None and r.workforce_pct is not None:
-            text = (f"{shared.cap(settings.bme_label)} staff are {pct(r.senior_pct, fraction=False)} of senior "
-                    f"managers against {pct(r.workforce_pct, fraction=False)} {WORKFORCE_SHARE_MEANS}; "
+            text = (f"{shared.cap(_focus(settings))} staff are {pct(r.senior_pct, fraction=False)} of senior "
+                    f"managers against {pct(r.workforce_pct, fraction=False)} "
+                    f"{workforce_share_means(_groups_compared(settings))}; "
                     f"{text[:1].lower()}{text[1:]}")
         return text + "."
     counts: dict[str, list[_Row]] = {}
@@ -533,7 +568,8 @@ def _rates_chart(marks: list[dict[str, Any]], settings: Settings, category_title
     bars = alt.Chart(alt.InlineData(values=drawn)).mark_bar().encode(
         y=y, yOffset=offset, x=alt.X("rate:Q", scale=scale, title=x_title, axis=alt.Axis(tickCount=6)),
         color=_colour(settings),
-        tooltip=[alt.Tooltip("category:N", title=category_title or ""), alt.Tooltip("group:N", title="Ethnicity"),
+        tooltip=[alt.Tooltip("category:N", title=category_title or ""),
+                 alt.Tooltip("group:N", title=_what(settings)),
                  alt.Tooltip("events:Q", title="Count"), alt.Tooltip("base:Q", title="Out of"),
                  alt.Tooltip("rate:Q", title="%")],
     )
@@ -570,13 +606,14 @@ def survey(result: MetricResult, settings: Settings) -> ChartSpec:
     if not_drawn:
         summary += " " + " ".join(not_drawn)
     chart = _rates_chart(marks, settings, None, "% of respondents saying yes")
-    subtitle = "Respondents to the staff survey who said yes, by ethnicity."
+    subtitle = f"Respondents to the staff survey who said yes, by {_groups_compared(settings).what}."
     return ChartSpec(finish_chart(chart, title, subtitle), title, summary, table, small)
 
 
 def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> ChartSpec:
     """Leaving rate by group for each service (the dict's keys, in order)."""
-    title = "Leaving rate by ethnicity" + (" and service" if len(results_by_service) > 1 else "")
+    title = (f"Leaving rate by {_groups_compared(settings).what}"
+             + (" and service" if len(results_by_service) > 1 else ""))
     table_rows, marks, small, parts, not_drawn = [], [], [], [], []
     for service, result in results_by_service.items():
         convention = _convention(result.definition, settings)
@@ -601,7 +638,7 @@ def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> 
         marks += _rate_marks(service, result, settings)
         parts.append((service, result))
     convention = _convention(next(iter(results_by_service.values())).definition, settings) \
-        if results_by_service else "BME over white"
+        if results_by_service else f"{_focus(settings)} over {_reference(settings)}"
     table = shared.table(table_rows, ["Service", "Group", "Leavers", "Average headcount", "Leaving rate (%)",
                                 f"Relative likelihood ({convention})"])
     if not marks:
@@ -612,16 +649,17 @@ def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> 
         summary = _comparison(result, settings, "staff", "left in the year")
         summary += f" ({service})." if len(results_by_service) > 1 else "."
     else:
-        bme = settings.bme_label
+        bme, (focus, reference) = _focus(settings), _groups_compared(settings).known
         # The services whose rates can be read lead; those the publication rule withholds are said after, plainly,
         # not written as "withheld against withheld".
-        readable = [(s, r) for s, r in parts if r.groups["bme"].rate is not None and r.groups["white"].rate is not None]
+        readable = [(s, r) for s, r in parts
+                    if r.groups[focus].rate is not None and r.groups[reference].rate is not None]
         hidden = [s for s, r in parts if (s, r) not in readable]
-        rates = "; ".join(f"{service} {pct(r.groups['bme'].rate)} against {pct(r.groups['white'].rate)}"
+        rates = "; ".join(f"{service} {pct(r.groups[focus].rate)} against {pct(r.groups[reference].rate)}"
                            + (f" ({ratio_text(r.ratio.value)}, {stats.status_words(r.ratio.status).lower()})"
                               if r.ratio is not None and r.ratio.value is not None else "")
                            for service, r in readable)
-        summary = f"Leaving rates of {bme} staff against white staff: {rates}." if readable else ""
+        summary = f"Leaving rates of {bme} staff against {_reference(settings)} staff: {rates}." if readable else ""
         if hidden:
             summary += (f" The figures for {listed(hidden)} are withheld from publication because some counts "
                         f"are under {settings.suppression_threshold}.")

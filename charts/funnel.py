@@ -31,6 +31,19 @@ _MARKS = {_ADVERSE_OUT: (palette.ADVERSE, "diamond"), _FAVOURABLE_OUT: (palette.
           _NEAR: (palette.ORANGE, "triangle-up"), _WITHIN: (palette.NEUTRAL, "circle")}
 
 
+
+def _focus(settings: Settings) -> str:
+    """The standard's focus group mid-sentence: the organisation's own word for the minority-ethnic group, or
+    "disabled"."""
+    groups = STANDARDS[settings.standard].comparison
+    return groups.noun(groups.focus.key, settings.bme_label)
+
+
+def _known(settings: Settings) -> str:
+    """"known ethnicity", "declared disability status": the people a share is of."""
+    groups = STANDARDS[settings.standard].comparison
+    return f"{groups.known_word} {groups.what}"
+
 def _category(row: OrganisationRow) -> str:
     if row.position == OUTSIDE_998:
         return _ADVERSE_OUT if row.adverse else _FAVOURABLE_OUT
@@ -69,7 +82,7 @@ def _summary(comparison: Comparison, settings: Settings) -> str:
     near = [r for r in comparison.placed if r.position == BETWEEN_95_998]
     if adverse:
         text += (f" {len(adverse)} {'is' if len(adverse) == 1 else 'are'} beyond the 99.8% limit on the side adverse "
-                 f"to {settings.bme_label} staff: {', '.join(adverse)}.")
+                 f"to {_focus(settings)} staff: {', '.join(adverse)}.")
     if favourable:
         text += f" {len(favourable)} beyond it on the favourable side: {', '.join(favourable)}."
     if near:
@@ -105,7 +118,8 @@ def funnel(comparison: Comparison, settings: Settings, *, highlight: str = "") -
     positive = [v for v in values if v and v > 0]
     y_scale = alt.Scale(type="log", domain=[min(positive) / 1.1, max(positive) * 1.1], nice=False)
     x_scale = alt.Scale(type="log", domain=[float(curve["n"].min()), float(curve["n"].max())], nice=False)
-    x = alt.X("size:Q", scale=x_scale, title=f"Size: {comparison.definition.subject} of known ethnicity (log scale)")
+    x = alt.X("size:Q", scale=x_scale,
+              title=f"Size: {comparison.definition.subject} of {_known(settings)} (log scale)")
     y = alt.Y("value:Q", scale=y_scale, title="Relative likelihood (log scale)")
     lines = curve.melt(id_vars="n", var_name="limit", value_name="ratio").assign(
         level=lambda f: f["limit"].map(lambda name: "99.8% limits" if name.endswith("998") else "95% limits"))
@@ -136,7 +150,9 @@ def funnel(comparison: Comparison, settings: Settings, *, highlight: str = "") -
     chart = alt.layer(limit_lines, centre, points, *labels).properties(height=420)
     d = comparison.definition
     numerator = d.numerator_group(settings.standard)
-    over = f"{settings.bme_label} over white" if numerator == "bme" else f"white over {settings.bme_label}"
+    groups = STANDARDS[settings.standard].comparison
+    top, bottom = numerator, groups.other(numerator)
+    over = f"{groups.noun(top, settings.bme_label)} over {groups.noun(bottom, settings.bme_label)}"
     subtitle = (f"{STANDARDS[settings.standard].name}, {over}. Solid line across: the pooled ratio; "
                 "dashed: 95% limits; "
                 "solid curves: 99.8% limits. Larger organisations have narrower limits.")
@@ -146,13 +162,15 @@ def funnel(comparison: Comparison, settings: Settings, *, highlight: str = "") -
 
 def workforce_shares(workforce: Workforce, settings: Settings, *, highlight: str = "") -> ChartSpec:
     """M1 across organisations: each one's minority-ethnic share of staff of known ethnicity, and the pooled share."""
-    bme = settings.bme_label
+    groups = STANDARDS[settings.standard].comparison
+    bme = groups.label(groups.focus.key, settings.bme_label)
+    known = _known(settings)
     title = f"{cap(bme)} share of each organisation's workforce"
     rows = [r for r in workforce.organisations if r.bme_pct is not None]
-    table = pd.DataFrame([{"Organisation": r.organisation, "Staff of known ethnicity": None if r.size is None
+    table = pd.DataFrame([{"Organisation": r.organisation, f"Staff of {known}": None if r.size is None
                            else round(r.size), f"{bme} %": None if r.bme_pct is None else round(r.bme_pct, 1)}
                           for r in workforce.organisations],
-                         columns=["Organisation", "Staff of known ethnicity", f"{bme} %"])
+                         columns=["Organisation", f"Staff of {known}", f"{bme} %"])
     pooled = workforce.pooled_pct
     if not rows or (pooled is None and not workforce.pooled_reason):
         return message_spec(title, "No organisation has pay band figures to compare.", table)
@@ -162,7 +180,7 @@ def workforce_shares(workforce: Workforce, settings: Settings, *, highlight: str
          "weight": "bold" if r.organisation == highlight else "normal"}
         for r in ordered if r.bme_pct is not None]  # every one of them (see rows): the check is for the type checker
     y = alt.Y("organisation:N", sort=[m["organisation"] for m in marks], title=None)
-    x = alt.X("pct:Q", title=f"{bme} % of staff of known ethnicity")
+    x = alt.X("pct:Q", title=f"{bme} % of staff of {known}")
     data = alt.InlineData(values=marks)
     bars = alt.Chart(data).mark_bar(color=palette.DARK_BLUE).encode(y=y, x=x)
     words = [alt.Chart(data).mark_text(align="left", dx=4, fontSize=palette.LABEL_SIZE - 1, color=palette.BLACK,
@@ -178,6 +196,7 @@ def workforce_shares(workforce: Workforce, settings: Settings, *, highlight: str
     rule = alt.Chart(alt.InlineData(values=[{"pooled": round(pooled, 1)}])).mark_rule(
         color=palette.WORKFORCE_RULE, strokeWidth=3, strokeDash=[6, 4]).encode(x="pooled:Q")
     chart = alt.layer(bars, *words, rule).properties(height=alt.Step(22))
-    summary = f"Across {len(rows)} organisations, {pooled:.1f}% of staff of known ethnicity are {bme}; {spread}"
+    noun = groups.noun(groups.focus.key, settings.bme_label)
+    summary = f"Across {len(rows)} organisations, {pooled:.1f}% of staff of {known} are {noun}; {spread}"
     return ChartSpec(finish_chart(chart, title, f"Dashed line: the pooled share, {pooled:.1f}%."), title, summary,
                      table)

@@ -1,12 +1,13 @@
 """Colours and type for every chart: the UK Government Analysis Function categorical palette.
 
 Each group keeps its colour on every chart, so a board member who has learnt that dark blue is
-the minority-ethnic group reads every page the same way.
+the minority-ethnic group reads every page the same way. Colours go by a group's place in its standard's
+comparison (focus, reference, unknown), so under the WDES dark blue is the disabled group.
 """
 
 from __future__ import annotations
 
-from metrics.registry import GROUPS, STANDARDS
+from metrics.registry import STANDARDS
 from metrics.settings import Settings
 
 DARK_BLUE = "#12436D"
@@ -23,10 +24,14 @@ BLACK = "#0B0C0C"
 WHITE = "#FFFFFF"
 LIGHT_GREY = "#D9D9D9"
 
-# Unknown ethnicity is a data-quality figure, not a group compared: grey lets it recede.
-GROUP_COLOURS: dict[str, str] = {"bme": DARK_BLUE, "white": TURQUOISE, "unknown": DARK_GREY}
+# A group's place in its comparison (data_loaders.comparison.Comparison.groups), in order.
+POSITIONS: tuple[str, str, str] = ("focus", "reference", "unknown")
+# By place: the focus group (minority-ethnic, disabled) dark blue, the reference group (white, non-disabled)
+# turquoise. The unknown group (unknown ethnicity, not declared) is a data-quality figure, not a group compared:
+# grey lets it recede.
+GROUP_COLOURS: dict[str, str] = {"focus": DARK_BLUE, "reference": TURQUOISE, "unknown": DARK_GREY}
 # White text on turquoise is 3.2:1, too faint for 14px labels; near-black is 6.2:1.
-GROUP_TEXT_COLOURS: dict[str, str] = {"bme": WHITE, "white": BLACK, "unknown": WHITE}
+GROUP_TEXT_COLOURS: dict[str, str] = {"focus": WHITE, "reference": BLACK, "unknown": WHITE}
 
 # Marks that need to stand apart from the group colours.
 WORKFORCE_RULE = ORANGE
@@ -54,12 +59,28 @@ def group_domain(settings: Settings) -> list[str]:
     return [group_label(g, settings) for g in STANDARDS[settings.standard].comparison.keys]
 
 
-# Colours go by a group's place in its comparison, not its name: the focus group (minority-ethnic, disabled) is
-# dark blue under every standard, the reference group turquoise, the unknown group grey (GROUP_COLOURS names them
-# for the race standards).
+def position(group: str, settings: Settings) -> str:
+    """The group's place in the settings' standard's comparison: "focus", "reference" or "unknown"."""
+    comparison = STANDARDS[settings.standard].comparison
+    if group not in comparison.keys:
+        raise KeyError(f"the {comparison.key} comparison has no group {group!r}; its groups are "
+                       f"{', '.join(comparison.keys)}")
+    return POSITIONS[comparison.keys.index(group)]
+
+
+def group_colour(group: str, settings: Settings) -> str:
+    return GROUP_COLOURS[position(group, settings)]
+
+
+def group_text_colour(group: str, settings: Settings) -> str:
+    """The colour of a label printed on the group's bar."""
+    return GROUP_TEXT_COLOURS[position(group, settings)]
+
+
+# Colours go by a group's place in its comparison, not its name: the range in the order of group_domain.
 def group_range() -> list[str]:
-    return [GROUP_COLOURS[g] for g in GROUPS]
+    return [GROUP_COLOURS[p] for p in POSITIONS]
 
 
 def group_text_range() -> list[str]:
-    return [GROUP_TEXT_COLOURS[g] for g in GROUPS]
+    return [GROUP_TEXT_COLOURS[p] for p in POSITIONS]

@@ -41,7 +41,12 @@ def _figure_words(result: MetricResult) -> str:
 
 
 def representation(result: MetricResult, settings: Settings) -> ChartSpec:
-    bme = settings.bme_label
+    comparison = result.comparison
+    # The focus group's label in a table or title ("BME", the organisation's own; "Disabled"), and its name mid-
+    # sentence ("BME", "disabled").
+    bme = comparison.label(comparison.focus.key, settings.bme_label)
+    noun = comparison.noun(comparison.focus.key, settings.bme_label)
+    known_heading = f"{shared.cap(comparison.what)} {comparison.known_word}"
     d = result.definition
     who = d.events_label.lower()
     title = f"{shared.cap(bme)} share of {who} and of the workforce"
@@ -72,12 +77,12 @@ def representation(result: MetricResult, settings: Settings) -> ChartSpec:
     for row in rows:
         row["label"] = pct(row["share"], fraction=False)
         row["text_x"] = max(row["share"], row["high"] or 0)
-    table = shared.table([{"Who": r["who"], f"{bme} people": r["count"], "Ethnicity known": r["known"],
+    table = shared.table([{"Who": r["who"], f"{bme} people": r["count"], known_heading: r["known"],
                            f"{bme} %": r["share"], "Lower 95% limit": r["low"] if r["low"] is not None else "",
                            "Upper 95% limit": r["high"] if r["high"] is not None else ""} for r in rows],
-                         ["Who", f"{bme} people", "Ethnicity known", f"{bme} %", "Lower 95% limit", "Upper 95% limit"])
+                         ["Who", f"{bme} people", known_heading, f"{bme} %", "Lower 95% limit", "Upper 95% limit"])
     top = max([r["high"] or r["share"] for r in rows] + [10.0])
-    x = alt.X("share:Q", title=f"{bme} % (where ethnicity is known)",
+    x = alt.X("share:Q", title=f"{bme} % (where {comparison.what} is {comparison.known_word})",
               scale=alt.Scale(domain=[0, min(100.0, top * 1.2)], nice=False))
     y = alt.Y("who:N", sort=[r["who"] for r in rows], title=None)
     data = alt.InlineData(values=rows)
@@ -94,7 +99,7 @@ def representation(result: MetricResult, settings: Settings) -> ChartSpec:
     if result.population_pct is not None:
         subtitle += " Residents: Census 2021, everyone with a stated ethnic group."
     chart = alt.layer(bars, whiskers, words).properties(height=alt.Step(56))
-    summary = "; ".join(_share_words(item, who, bme) for item in drawn) + f" against {workforce_share_text(result)}"
+    summary = "; ".join(_share_words(item, who, noun) for item in drawn) + f" against {workforce_share_text(result)}"
     if result.population_pct is not None:
         summary += f" and {pct(result.population_pct, fraction=False)} of the residents of {area}"
     figures = [(item.question_label, _figure_words(item)) for item in drawn if item.value is not None]

@@ -10,9 +10,10 @@ import pandas as pd
 
 from charts import palette
 from charts.shared import ChartSpec, TopLevelChart, finish_chart, message_spec
+from data_loaders.comparison import Comparison
 from metrics import stats
-from metrics.narrative import WORKFORCE_SHARE_MEANS
-from metrics.registry import METRICS
+from metrics.narrative import workforce_share_means
+from metrics.registry import METRICS, STANDARDS
 from metrics.settings import Settings
 from metrics.trends import Year, change_sentence, period_label, trend_table
 
@@ -25,8 +26,15 @@ def _value_column(measure: str) -> str:
             "% of the workforce": "% of the workforce"}[measure]
 
 
+def unknown_column(comparison: Comparison) -> str:
+    """The table's column of the unknown group's share: "Ethnicity unknown %", "Disability status not declared %"."""
+    return f"{comparison.what.capitalize()} {comparison.unknown.noun} %"
+
+
 def trend(years: Sequence[Year], metric_id: str, settings: Settings) -> ChartSpec:
     """One metric over the periods given; the summary is the change since the period before the latest."""
+    comparison = STANDARDS[settings.standard].comparison
+    focus = comparison.noun(comparison.focus.key, settings.bme_label)
     definition = METRICS[metric_id]
     title = f"{definition.title} over time"
     rows = trend_table(years)
@@ -42,7 +50,7 @@ def trend(years: Sequence[Year], metric_id: str, settings: Settings) -> ChartSpe
         "Lower 95% limit": rows["ci_low"].round(2 if measure == "relative likelihood" else 1),
         "Upper 95% limit": rows["ci_high"].round(2 if measure == "relative likelihood" else 1),
         "Status": [stats.status_words(s) for s in rows["status"]],
-        "Ethnicity unknown %": rows["unknown_pct"].round(1),
+        unknown_column(comparison): rows["unknown_pct"].round(1),
     }).reset_index(drop=True)
     if len(years) >= 2:
         summary = change_sentence(years[-2], years[-1], metric_id, settings)
@@ -59,14 +67,15 @@ def trend(years: Sequence[Year], metric_id: str, settings: Settings) -> ChartSpe
         "relative likelihood": ("Point: relative likelihood; line: 95% interval; shaded: "
                                 f"{settings.adverse_range[0]:.2f} to {settings.adverse_range[1]:.2f}, "
                                 "the range not counted as adverse."),
-        "percentage points": (f"{settings.bme_label} share of senior managers minus their share of the workforce; "
+        "percentage points": (f"{focus} share of senior managers minus their share of the workforce; "
                               "line: 95% interval; 0 is no gap."),
-        "% of the workforce": f"{settings.bme_label} staff as a % of the whole workforce, {WORKFORCE_SHARE_MEANS}.",
+        "% of the workforce": (f"{focus} staff as a % of the whole workforce, "
+                               f"{workforce_share_means(comparison)}."),
     }[measure]
     places = 2 if measure == "relative likelihood" else 1
     return ChartSpec(finish_chart(chart, title, subtitle), title, summary, table,
                      places={_value_column(measure): places, "Lower 95% limit": places, "Upper 95% limit": places,
-                             "Ethnicity unknown %": 1})
+                             unknown_column(comparison): 1})
 
 
 def _marks(rows: pd.DataFrame) -> list[dict[str, Any]]:
@@ -136,11 +145,13 @@ def _chart(marks: list[dict[str, Any]], order: list[str], measure: str, settings
 
 
 def unknown_text(years: Sequence[Year], metric_id: str) -> str:
-    """How the share of people with unknown ethnicity moved, for the metric's people."""
+    """How the share of people with unknown ethnicity (under the WDES, not declared) moved, for the metric's
+    people."""
     shares = [(y.period, y.figures.quality[metric_id].unknown_pct) for y in years
               if metric_id in y.figures.quality and metric_id in y.figures.available]
     shares = [(p, s) for p, s in shares if s is not None]
     if not shares:
         return ""
     listed = ", ".join(f"{s:.1f}% in {period_label(p)}" for p, s in shares)
-    return f"Ethnicity not known: {listed}."
+    comparison = years[-1].figures.comparison
+    return f"{comparison.what.capitalize()} not {comparison.known_word}: {listed}."

@@ -20,6 +20,7 @@ from data_loaders.schema import DATASETS, SCHEMAS
 from metrics.registry import STANDARDS
 
 if TYPE_CHECKING:
+    from data_loaders.comparison import Comparison as GroupComparison
     from metrics.benchmarking import Benchmark, Comparison, Workforce
     from metrics.settings import Settings
     from pipeline.api import Analysis
@@ -78,6 +79,24 @@ def column_argument(text: str) -> tuple[str, str, str]:
         raise argparse.ArgumentTypeError(f"'{column}' is not a column of {dataset}; its columns are "
                                          f"{', '.join(columns)}")
     return dataset, column, heading.strip()
+# The groups a disability label may be classified into, in the words of --disability's help and hint.
+DISABILITY_GROUPS_WORDS = "GROUP is disabled, non_disabled or not_declared"
+
+
+def disability_argument(text: str) -> tuple[str, str]:
+    """--disability LABEL=GROUP: a disability label and the group it is counted in."""
+    label, sep, group = text.rpartition("=")
+    if not sep or not label.strip() or not group.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' is not in the form LABEL=GROUP, e.g. \"None=not_declared\"")
+    return label.strip(), group.strip()
+
+
+def classify_hint(comparison: GroupComparison) -> str:
+    """Where the command line classifies the labels it did not recognise, for the standard's comparison."""
+    if comparison.key == "disability":
+        return f"Say which group each belongs to with --disability \"LABEL=GROUP\" ({DISABILITY_GROUPS_WORDS})."
+    return ("Say which group each belongs to with --ethnicity \"LABEL=GROUP\" (GROUP is white, bme, unknown or a "
+            "Census 2021 category).")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
                         type=column_argument,
                         help="read a column from a heading the tool does not know, e.g. a council's own survey "
                         "question: \"survey.equal_opportunities=Q21 Fair promotion\" (repeat for more)")
+    parser.add_argument("--disability", action="append", default=[], metavar="LABEL=GROUP",
+                        type=disability_argument,
+                        help="under the WDES, classify a disability label the tool does not recognise, e.g. "
+                        f"\"None=not_declared\" ({DISABILITY_GROUPS_WORDS}; repeat for more)")
     parser.add_argument("--senior-band", action="append", default=[], metavar="BAND",
                         help="a pay band whose staff are senior managers, when the data has no senior-manager "
                         "column (repeat for more; default: £70,000 and over)")
@@ -296,6 +319,7 @@ def settings_from_arguments(args: argparse.Namespace) -> Settings:
         bme_label=args.bme_label,
         white_minorities_as_bme=args.white_minorities_as_bme,
         ethnicity_overrides=dict(args.ethnicity),
+        disability_overrides=dict(getattr(args, "disability", [])),
         senior_bands=tuple(args.senior_band) or Settings().senior_bands,
         suppression_threshold=args.suppress if args.suppress is not None else Settings().suppression_threshold,
     )
@@ -345,8 +369,8 @@ def run(argv: Sequence[str]) -> int:
     if analysis.unrecognised:
         from pipeline.api import unrecognised_note
 
-        warnings.append(f"{unrecognised_note(analysis.unrecognised)} Say which group each belongs to with "
-                        "--ethnicity \"LABEL=GROUP\" (GROUP is white, bme, unknown or a Census 2021 category).")
+        comparison = STANDARDS[settings.standard].comparison
+        warnings.append(f"{unrecognised_note(analysis.unrecognised, comparison)} {classify_hint(comparison)}")
     if args.suppress is not None:
         from pipeline.api import published_results
 

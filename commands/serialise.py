@@ -48,12 +48,17 @@ def _band(row: BandRow, name: str | None, comparison: Comparison) -> dict[str, A
 
 def _quality(result: MetricResult) -> dict[str, Any]:
     q = result.quality
-    return {
+    out: dict[str, Any] = {
         "total": q.total,
         "unknown": q.unknown,
         "unknown_pct": _round(q.unknown_pct),
         "unrecognised_labels": dict(q.unrecognised),
     }
+    if result.comparison.declaration_rate:
+        # The WDES's declaration rate: those whose group is declared, and their share of those counted.
+        out["declared"] = q.known
+        out["declaration_rate"] = _round(q.declared_pct)
+    return out
 
 
 def result_to_dict(result: MetricResult, period: Period | None = None) -> dict[str, Any]:
@@ -92,6 +97,8 @@ def result_to_dict(result: MetricResult, period: Period | None = None) -> dict[s
     if result.hidden:
         out["suppressed"] = sorted(result.hidden)
     out["data_quality"] = _quality(result)
+    if result.comparison.declaration_rate:
+        out["declaration_rate"] = out["data_quality"]["declaration_rate"]
     out["sentence"] = result.sentence
     out["counted"] = result.counted_text(period)
     return out

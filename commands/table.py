@@ -6,7 +6,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from metrics.formatting import POINTS_TABLE, number, pct, result_interval, value_text
-from metrics.registry import COMPARISON, STANDARDS
+from metrics.registry import STANDARDS
 from metrics.results import MetricResult
 from metrics.stats import status_words
 
@@ -31,8 +31,15 @@ def _rate(result: MetricResult, group: str) -> str:
 
 
 def _unknown(result: MetricResult) -> str:
-    share = result.quality.unknown_pct
+    """The unknown group's share; under a standard that reports the declaration rate (the WDES), that rate."""
+    quality = result.quality
+    share = quality.declared_pct if result.comparison.declaration_rate else quality.unknown_pct
     return "-" if share is None else pct(share, fraction=False)
+
+
+def unknown_heading(comparison: Comparison) -> str:
+    """The data-quality column's heading: "Unknown ethnicity"; "Declaration rate" where the standard reports it."""
+    return "Declaration rate" if comparison.declaration_rate else comparison.unknown_column
 
 
 def scorecard_rows(results: dict[str, MetricResult], bme_label: str = "BME") -> list[dict[str, str]]:
@@ -49,14 +56,15 @@ def scorecard_rows(results: dict[str, MetricResult], bme_label: str = "BME") -> 
 
 
 def _row(title: str, result: MetricResult, bme_label: str, figures: bool = True) -> dict[str, str]:
+    comparison = result.comparison
     return {
         "Metric": title,
         "Value": _value(result) if figures else "",
         "95% interval": _interval(result) if figures else "",
         "Status": status_words(result.status),
-        # The two groups compared, in the comparison's words (the one comparison every standard shares so far).
-        **{f"{COMPARISON.label(g, bme_label)} rate": _rate(result, g) if figures else "" for g in COMPARISON.known},
-        "Unknown ethnicity": _unknown(result),
+        # The two groups compared, in the words of the result's standard's comparison.
+        **{f"{comparison.label(g, bme_label)} rate": _rate(result, g) if figures else "" for g in comparison.known},
+        unknown_heading(comparison): _unknown(result),
     }
 
 
@@ -73,7 +81,7 @@ def format_table(rows: list[list[str]]) -> str:
 
 def _bands(result: MetricResult, comparison: Comparison, bme_label: str) -> str:
     # The % columns are each band's make-up (they sum to 100, unknown included); the last is the share the
-    # sentences give, of staff whose ethnicity is known (metrics.results.known_share).
+    # sentences give, of staff whose group is known (metrics.results.known_share).
     labels = [comparison.label(g, bme_label) for g in comparison.keys]
     rows = [["Pay band", *labels, *(f"{label} %" for label in labels),
              f"{comparison.label(comparison.focus.key, bme_label)} % of known"]]

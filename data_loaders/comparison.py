@@ -55,6 +55,20 @@ class Comparison:
     unknown: GroupWords
     # The key of the group an organisation may name in its own words (Settings.bme_label), if any.
     renamable: str = ""
+    # What a person's group says of them, in a sentence: "ethnicity" ("whose ethnicity is known"), "disability
+    # status". Empty: the key.
+    attribute: str = ""
+    # How a person's group comes to be known: "known", "declared" ("whose disability status is declared").
+    known_word: str = "known"
+    # The unknown group's share as a table's column heading: "Unknown ethnicity", "Not declared".
+    unknown_heading: str = ""
+    # A label of the data as a sentence names it: "an ethnicity label", "a disability label".
+    label_words: str = ""
+    # What equality the standard is of, in a pack's title ("Workforce race equality"): "race", "disability".
+    equality: str = ""
+    # Whether the standard reports the declaration rate (the share whose group is known) beside every metric, as
+    # the WDES does; otherwise the share not known is given as a data-quality figure.
+    declaration_rate: bool = False
 
     def __post_init__(self) -> None:
         if len(set(self.keys)) != len(self.keys):
@@ -102,6 +116,29 @@ class Comparison:
     def choice(self, key: str) -> str:
         return self.group(key).choice
 
+    @property
+    def what(self) -> str:
+        """What a person's group says of them: "ethnicity", "disability status"."""
+        return self.attribute or self.key
+
+    def whose_known(self) -> str:
+        """"whose ethnicity is known", "whose disability status is declared"."""
+        return f"whose {self.what} is {self.known_word}"
+
+    def whose_not_known(self) -> str:
+        """"whose ethnicity is not known", "whose disability status is not declared"."""
+        return f"whose {self.what} is not {self.known_word}"
+
+    @property
+    def unknown_column(self) -> str:
+        """The unknown group's share as a column heading: "Unknown ethnicity", "Not declared"."""
+        return self.unknown_heading or f"{self.unknown.label} {self.what}"
+
+    @property
+    def labels_word(self) -> str:
+        """"an ethnicity label", "a disability label"."""
+        return self.label_words or f"a {self.key} label"
+
     def people(self, key: str) -> str:
         """The group as people in a sentence: "minority-ethnic people", "people whose disability status is not
         known"."""
@@ -119,6 +156,10 @@ ETHNICITY = Comparison(
     reference=GroupWords("white", label="White", noun="white", adjective="white", choice="White"),
     unknown=GroupWords("unknown", label="Unknown", noun="unknown", adjective="unknown-ethnicity", choice="Unknown"),
     renamable="bme",
+    attribute="ethnicity",
+    unknown_heading="Unknown ethnicity",
+    label_words="an ethnicity label",
+    equality="race",
 )
 
 
@@ -134,6 +175,12 @@ DISABILITY = Comparison(
     unknown=GroupWords("not_declared", label="Not declared", noun="not declared",
                        adjective="disability-status-unknown", choice="Not declared",
                        people="people whose disability status is not known"),
+    attribute="disability status",
+    known_word="declared",
+    unknown_heading="Not declared",
+    label_words="a disability label",
+    equality="disability",
+    declaration_rate=True,
 )
 
 

@@ -83,7 +83,7 @@ def validate_counts(counts: pd.DataFrame, comparison: Comparison = ETHNICITY) ->
 
 @dataclass
 class DataQuality:
-    """How well ethnicity is recorded for one metric's people."""
+    """How well the standard's groups (ethnicity, disability) are recorded for one metric's people."""
 
     # None where the publication rule withholds the count.
     total: int | None = 0
@@ -98,6 +98,21 @@ class DataQuality:
         if self.total is None or self.unknown is None or self.total == 0:
             return None
         pct = 100.0 * self.unknown / self.total
+        return pct if self.pct_places is None else round(pct, self.pct_places)
+
+    @property
+    def known(self) -> int | None:
+        """The people whose group is known (declared): total less unknown; None where either is withheld."""
+        if self.total is None or self.unknown is None:
+            return None
+        return self.total - self.unknown
+
+    @property
+    def declared_pct(self) -> float | None:
+        """The declaration rate: the share, %, of the people counted whose group is known (the WDES's figure)."""
+        if self.known is None or not self.total:
+            return None
+        pct = 100.0 * self.known / self.total
         return pct if self.pct_places is None else round(pct, self.pct_places)
 
 

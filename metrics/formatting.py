@@ -151,13 +151,14 @@ def figure_words(result: MetricResult) -> str:
         overall = result.overall
         if overall is None:
             return NO_FIGURE
-        bme, white = overall.counts["bme"], overall.counts["white"]
-        if bme is None or white is None:  # withheld for publication
+        comparison = result.comparison
+        focus, reference = (overall.counts[g] for g in comparison.known)
+        if focus is None or reference is None:  # withheld for publication
             return NO_FIGURE
-        known = bme + white
-        share = 100 * bme / known if known else None
-        return NO_FIGURE if share is None else (f"{share:.0f}% minority-ethnic of {number(known)} staff whose "
-                                                "ethnicity is known")
+        known = focus + reference
+        share = 100 * focus / known if known else None
+        return NO_FIGURE if share is None else (f"{share:.0f}% {comparison.focus.adjective} of {number(known)} "
+                                                f"staff {comparison.whose_known()}")
     if len(result.questions) > 1:
         return "; ".join(f"{q.question_label} {_value_and_interval(q.value, q.ci, d.figure)}"
                          for q in result.questions.values())

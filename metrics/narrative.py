@@ -1,21 +1,30 @@
 """"What we know from our data": one plain-English sentence (or three) per metric.
 
 Honest about uncertainty: every ratio is given with its interval and whether that interval
-includes parity, small numbers are called small, and unknown ethnicity is counted.
+includes parity, small numbers are called small, and the people whose group is not known (unknown ethnicity; under
+the WDES, the declaration rate) are counted. Every group is named in its standard's words (data_loaders.comparison).
 """
 
 from __future__ import annotations
 
+from data_loaders.comparison import ETHNICITY, Comparison
 from metrics import stats
 from metrics.formatting import POINTS_SHORT, interval_text, number, pct, ratio_text
 from metrics.registry import STANDARDS, metrics_of
 from metrics.results import WITHHELD_REASON, BandRow, GroupFigures, MetricResult, representation_range, workforce_share
 from metrics.settings import Settings
 
-# The one definition of the workforce's minority-ethnic share (metrics.results.workforce_share), in the words every
-# page, pack and the command line give it: the share of the staff whose ethnicity is known, as the relative
-# likelihoods count them; unknown ethnicity is given beside it as a data-quality figure.
-WORKFORCE_SHARE_MEANS = "of staff whose ethnicity is known"
+
+def workforce_share_means(comparison: Comparison) -> str:
+    """The one definition of the workforce's focus-group share (metrics.results.workforce_share), in the words every
+    page, pack and the command line give it: the share of the staff whose group is known ("of staff whose ethnicity
+    is known", "of staff whose disability status is declared"), as the relative likelihoods count them; the unknown
+    group is given beside it as a data-quality figure (under the WDES, the declaration rate)."""
+    return f"of staff {comparison.whose_known()}"
+
+
+# The race standards' words for it.
+WORKFORCE_SHARE_MEANS = workforce_share_means(ETHNICITY)
 
 
 def listed(items: list[str]) -> str:
@@ -56,6 +65,13 @@ def _cap(text: str) -> str:
 
 def _label(group: str, settings: Settings) -> str:
     return STANDARDS[settings.standard].comparison.noun(group, settings.bme_label)
+
+
+def focus_noun(settings: Settings) -> str:
+    """The focus group in a sentence under the settings' standard: the organisation's own word for the
+    minority-ethnic group ("BME"), or "disabled"."""
+    comparison = STANDARDS[settings.standard].comparison
+    return comparison.noun(comparison.focus.key, settings.bme_label)
 
 
 def _share(figures: GroupFigures) -> str:
@@ -138,7 +154,7 @@ def status_sentence(status: stats.Status, ci: tuple[float, float] | None, band: 
     """Where a figure sits against `band` (the non-adverse range, in words) and whether its 95% interval includes
     `parity` (1.00, or 0 points for M9): the status (metrics.stats.status_for) in a sentence or two, the same for
     every metric; "" for a status not set against the range."""
-    bme = settings.bme_label
+    bme = focus_noun(settings)
     if status == stats.WITHIN_RANGE:
         where = f"This is within {band}."
     elif stats.is_adverse(status):
@@ -172,24 +188,41 @@ def _insufficient(result: MetricResult, settings: Settings) -> str:
     return f"There is not enough data to compare how likely {d.subject} are to {outcome}: {reason}."
 
 
+def declaration_text(result: MetricResult) -> str:
+    """The declaration rate in a sentence, for a standard that reports it (the WDES): "The declaration rate is 79%:
+    disability status is declared for 1,824 of the 2,301 staff counted; the 477 not declared are left out of the
+    comparison." "" when nobody is counted, or the counts are withheld."""
+    q, comparison = result.quality, result.comparison
+    if not q.total or q.known is None or q.unknown is None:
+        return ""
+    subject, what = result.definition.subject, comparison.what
+    text = (f"The declaration rate is {pct(q.declared_pct, fraction=False)}: {what} is {comparison.known_word} for "
+            f"{number(q.known)} of the {number(q.total)} {subject} counted")
+    if q.unknown:
+        return text + (f"; the {number(q.unknown)} not {comparison.known_word} are left out of the comparison.")
+    return text + "."
+
+
 def _quality(result: MetricResult) -> str:
-    q = result.quality
+    q, comparison = result.quality, result.comparison
     parts = []
-    if q.total and q.unknown:
-        parts.append(f"Ethnicity is not known for {pct(q.unknown_pct, fraction=False)} of the "
-                     f"{result.definition.subject} counted ({number(q.unknown)} of {number(q.total)}); "
+    if comparison.declaration_rate:
+        parts.append(declaration_text(result))
+    elif q.total and q.unknown:
+        parts.append(f"{_cap(comparison.what)} is not {comparison.known_word} for {pct(q.unknown_pct, fraction=False)} "
+                     f"of the {result.definition.subject} counted ({number(q.unknown)} of {number(q.total)}); "
                      "they are left out of the comparison.")
     if q.unrecognised:
         labels = sum(q.unrecognised.values())
-        parts.append(f"{number(labels)} of them had an ethnicity label that was not recognised "
-                     f"({len(q.unrecognised)} distinct), counted as unknown until it is classified.")
-    return " ".join(parts)
+        parts.append(f"{number(labels)} of them had {comparison.labels_word} that was not recognised "
+                     f"({len(q.unrecognised)} distinct), counted as {comparison.unknown.noun} until it is classified.")
+    return " ".join(p for p in parts if p)
 
 
 def workforce_share_text(result: MetricResult) -> str | None:
-    """'28% of staff whose ethnicity is known' (workforce_share, WORKFORCE_SHARE_MEANS), or None when withheld."""
+    """'28% of staff whose ethnicity is known' (workforce_share, workforce_share_means), or None when withheld."""
     share = workforce_share(result)
-    return None if share is None else f"{pct(share, fraction=False)} {WORKFORCE_SHARE_MEANS}"
+    return None if share is None else f"{pct(share, fraction=False)} {workforce_share_means(result.comparison)}"
 
 
 def _staffed(band: BandRow) -> bool:
@@ -240,7 +273,7 @@ def _end_words(end: str, others: list[BandRow], settings: Settings) -> str:
 
 
 def _pay_bands(result: MetricResult, settings: Settings) -> str:
-    bme = settings.bme_label
+    bme = focus_noun(settings)
     overall = result.overall
     share = workforce_share_text(result)
     if overall is None or share is None:
@@ -250,7 +283,7 @@ def _pay_bands(result: MetricResult, settings: Settings) -> str:
     bme_count, white_count = overall.counts[focus], overall.counts[reference]
     if bme_count is not None and white_count is not None:
         # The two published counts it is made of (a sum of them would be a figure the pack does not show).
-        sentence += f" ({number(bme_count)} {bme} and {number(white_count)} white)"
+        sentence += f" ({number(bme_count)} {bme} and {number(white_count)} {_label(reference, settings)})"
     sentence += "."
     readable = readable_bands(result, settings)
     small = small_bands(result, settings)
@@ -287,12 +320,12 @@ def _representation(result: MetricResult, settings: Settings) -> str:
         return " ".join(_representation_item(q, settings) for q in result.questions.values())
     if result.question_label:
         return _representation_item(result, settings)
-    bme = settings.bme_label
+    bme = focus_noun(settings)
     if result.senior_pct is None or result.workforce_pct is None or result.value is None:
         return _insufficient(result, settings)
     direction = "higher" if result.value > 0 else "lower"
-    sentence = (f"{_cap(bme)} staff are {pct(result.senior_pct, fraction=False)} of senior managers whose "
-                f"ethnicity is known and {workforce_share_text(result)}: "
+    sentence = (f"{_cap(bme)} staff are {pct(result.senior_pct, fraction=False)} of senior managers "
+                f"{result.comparison.whose_known()} and {workforce_share_text(result)}: "
                 f"{abs(result.value):.1f} percentage points {direction}")
     if result.ci is not None:
         sentence += f", 95% interval {interval_text(result.ci, 'points', unit=POINTS_SHORT)}."
@@ -330,10 +363,10 @@ def _representation_item(result: MetricResult, settings: Settings) -> str:
     not_known = result.groups[unknown].events
     if not_known:
         whose = "member's" if not_known == 1 else "members'"
-        who += f", and {number(not_known)} more {whose} {comparison.key} is not known"
+        who += f", and {number(not_known)} more {whose} {comparison.what} is not {comparison.known_word}"
     direction = "higher" if result.value > 0 else "lower"
     sentence = (f"{_cap(label)} are {who}, against {pct(result.workforce_pct, fraction=False)} of the workforce "
-                f"whose {comparison.key} is known: {abs(result.value):.1f} percentage points {direction}")
+                f"{comparison.whose_known()}: {abs(result.value):.1f} percentage points {direction}")
     if result.ci is not None:
         sentence += f", 95% interval {interval_text(result.ci, 'points', unit=POINTS_SHORT)}."
     else:
@@ -346,7 +379,7 @@ def _representation_item(result: MetricResult, settings: Settings) -> str:
             f"{range_low:.2f} to {range_high:.2f} times the workforce's)")
     sentence += " " + status_sentence(result.status, result.ci, band, settings, 0.0, "0 points")
     if members is not None and members < settings.min_group_size:
-        sentence += (f" With only {number(members)} of {label} whose {comparison.key} is known, treat this as a "
+        sentence += (f" With only {number(members)} of {label} {comparison.whose_known()}, treat this as a "
                      "prompt to look closer, not a finding.")
     return sentence
 
@@ -362,7 +395,7 @@ def population_sentence(result: MetricResult, settings: Settings) -> str:
     """Whether senior management reflects the area served (M9), or "" when no local population is set."""
     if result.population_pct is None or result.senior_pct is None:
         return ""
-    bme = settings.bme_label
+    bme = focus_noun(settings)
     area = settings.local_population_area or "the area served"
     text = (f"{_cap(bme)} people are {pct(result.population_pct, fraction=False)} of the residents of {area} "
             f"with a stated ethnic group, against {pct(result.senior_pct, fraction=False)} of senior managers")
@@ -390,7 +423,7 @@ def sentence_for(result: MetricResult, settings: Settings, *, with_quality: bool
     elif d.kind == "representation":
         text = _representation(result, settings)
     elif result.questions and len(result.questions) > 1:
-        # One sentence per question, and the unknown-ethnicity sentence once, not per question.
+        # One sentence per question, and the data-quality sentence once, not per question.
         text = " ".join(sentence_for(q, settings, with_quality=False) for q in result.questions.values())
     elif result.status in (stats.INSUFFICIENT, stats.WITHHELD):
         text = _insufficient(result, settings)
@@ -492,7 +525,7 @@ def _bands_headline(result: MetricResult, settings: Settings) -> str:
     """The workforce's share, then the highest band big enough to read: a band with fewer than the minimum group size
     is never the subject (the small bands above it are said to be too small), nor is a band below senior bands
     the publication rule withholds (they are said to be withheld)."""
-    lead = f"{_cap(settings.bme_label)} staff are {workforce_share_text(result)}"
+    lead = f"{_cap(focus_noun(settings))} staff are {workforce_share_text(result)}"
     readable = readable_bands(result, settings)
     if not readable:
         if any(b.known_pct is None for b in result.bands if _staffed(b)):
@@ -520,7 +553,7 @@ def _representation_headline(result: MetricResult, settings: Settings) -> str:
         focus = _label(result.comparison.focus.key, settings)
         return (f"{_cap(label)} are {pct(result.senior_pct, fraction=False)} {focus}, the workforce "
                 f"{pct(result.workforce_pct, fraction=False)}: {', '.join(w for w in words if w)}.")
-    return (f"{_cap(settings.bme_label)} staff are {pct(result.senior_pct, fraction=False)} of senior managers, "
+    return (f"{_cap(focus_noun(settings))} staff are {pct(result.senior_pct, fraction=False)} of senior managers, "
             f"{workforce_share_text(result)}: {', '.join(w for w in words if w)}.")
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 from metrics import stats
 from metrics.counts import FigureSet, Period
 from metrics.formatting import MEASURES, POINTS, points, ratio_text, share_text
-from metrics.narrative import WORKFORCE_SHARE_MEANS
+from metrics.narrative import focus_noun, workforce_share_means
 from metrics.registry import METRICS, MetricDefinition, metrics_of
 from metrics.results import MetricResult, compute_results, workforce_share
 from metrics.settings import Settings
@@ -84,7 +84,7 @@ def _parts(result: MetricResult) -> list[tuple[str, str, MetricResult]]:
 
 def trend_table(years: Sequence[Year]) -> pd.DataFrame:
     """One row per period, metric and survey question: the headline figure, its interval and status,
-    and how much ethnicity was unknown. Metrics without data in a period have no row for it."""
+    and how much ethnicity (the standard's groups) was unknown. Metrics without data in a period have no row for it."""
     rows = []
     for year in years:
         for metric_id, result in year.results.items():
@@ -189,9 +189,9 @@ def _status(result: MetricResult, settings: Settings) -> str:
     if result.status == stats.WITHIN_RANGE:
         return f"within the {low:.2f} to {high:.2f} range"
     if stats.is_adverse(result.status):
-        return f"{words} (outside the {low:.2f} to {high:.2f} range, adverse to {settings.bme_label} staff)"
+        return f"{words} (outside the {low:.2f} to {high:.2f} range, adverse to {focus_noun(settings)} staff)"
     if stats.is_favourable(result.status):
-        return f"{words} (outside the {low:.2f} to {high:.2f} range, in favour of {settings.bme_label} staff)"
+        return f"{words} (outside the {low:.2f} to {high:.2f} range, in favour of {focus_noun(settings)} staff)"
     return words
 
 
@@ -213,19 +213,20 @@ def _interval_words(old: MetricResult, new: MetricResult) -> str:
 
 def _share_change(old: MetricResult, new: MetricResult, when: str, settings: Settings) -> str:
     a, b = headline_value(old)[0], headline_value(new)[0]
-    who = settings.bme_label
+    who = focus_noun(settings)
+    means = workforce_share_means(new.comparison)
     if a is None or b is None:
         return f"The {who} share of the workforce cannot be compared ({when}): a figure is withheld."
     if round(a, 1) == round(b, 1):
-        return f"The {who} share of the workforce was unchanged at {share_text(b)} {WORKFORCE_SHARE_MEANS} ({when})."
+        return f"The {who} share of the workforce was unchanged at {share_text(b)} {means} ({when})."
     verb = "rose" if b > a else "fell"
-    return (f"The {who} share of the workforce {verb} from {share_text(a)} to {share_text(b)} {WORKFORCE_SHARE_MEANS} "
+    return (f"The {who} share of the workforce {verb} from {share_text(a)} to {share_text(b)} {means} "
             f"({when}).")
 
 
 def _gap_change(definition: MetricDefinition, old: MetricResult, new: MetricResult, when: str,
                 settings: Settings) -> str:
-    subject = f"The gap between the {settings.bme_label} share of senior managers and of the workforce"
+    subject = f"The gap between the {focus_noun(settings)} share of senior managers and of the workforce"
     if old.value is None or new.value is None:
         return f"{subject} cannot be compared ({when}): there was not enough data in one year."
     a, b = round(old.value, 1), round(new.value, 1)

@@ -5,10 +5,11 @@ import streamlit as st
 from metrics import stats
 from metrics.narrative import population_sentence, relative_likelihood_reading
 from metrics.records import NO_SENIOR_MANAGERS
+from metrics.registry import STANDARDS
 from pipeline.api import unrecognised_note
 from ui import history, sidebar, state
 from ui.figures import column_heading, labelled_cell
-from ui.metric_page import CLASSIFY_LABELS, caption, classify_labels_link, period_note, sample_note
+from ui.metric_page import caption, classify_labels_link, classify_labels_text, period_note, sample_note
 from ui.navigation import page_for
 from ui.overview import change_text, headline, value_text
 from ui.safe import md
@@ -63,5 +64,6 @@ if analysis.warnings or analysis.unrecognised:
                 st.page_link("pages/settings.py", label="Choose the senior bands on the Settings page",
                              icon=":material/settings:")
         if analysis.unrecognised:
-            st.text(f"- {unrecognised_note(analysis.unrecognised)} {CLASSIFY_LABELS}")
-            classify_labels_link()
+            comparison = STANDARDS[view.settings.standard].comparison
+            st.text(f"- {unrecognised_note(analysis.unrecognised, comparison)} {classify_labels_text(comparison)}")
+            classify_labels_link(comparison)

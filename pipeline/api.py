@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 # Only what reading a file needs is imported with this module (numpy and calamine, no pandas): the
 # engine's other stages are imported where they are first used, so that read_paths can read the first
 # file while they import. The app has imported them long before it calls anything here.
+from data_loaders.comparison import Comparison
 from data_loaders.errors import InputError
 from data_loaders.guard import report_progress
 from data_loaders.readers import checked_read, local_limits, read_workbook
@@ -76,8 +77,9 @@ class Analysis:
     inputs: Inputs
     warnings: list[str]
     assumed_period: AssumedPeriodEnd | None = None
-    # Ethnicity labels not recognised, most rows first: not among the warnings, because where to classify them is
-    # each front end's to say (the app's Data page, the command line's --ethnicity); see unrecognised_note.
+    # Labels not recognised (ethnicity, or disability under the WDES), most rows first: not among the warnings,
+    # because where to classify them is each front end's to say (the app's Data or Settings page, the command
+    # line's --ethnicity or --disability); see unrecognised_note.
     unrecognised: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -233,15 +235,30 @@ def sample_trust_paths() -> list[tuple[str, str | None]]:
 
 def analyse(inputs: Inputs, settings: Settings | None = None, *, organisation: str = "",
             filters: Mapping[str, list[str]] | None = None, today: dt.date | None = None) -> Analysis:
+    from data_loaders.tables import NO_ETHNICITY_RECORDED
     from metrics.records import assumed_period_end, figures_from_records
+    from metrics.registry import STANDARDS
     from metrics.results import compute_results
     from metrics.settings import Settings
 
     settings = Settings() if settings is None else settings
+    by_ethnicity = STANDARDS[settings.standard].comparison.key == "ethnicity"  # see the sheets' notes below
     warnings = list(inputs.loaded.warnings)
     if len(inputs.templates) > 1:
         raise InputError("more than one counts template was given",
                          advice="Give one organisation's counts at a time.")
+    comparison = STANDARDS[settings.standard].comparison
+    for template in inputs.templates:
+        if template.comparison != comparison:
+            standards = [s.name for s in STANDARDS.values() if s.comparison == template.comparison]
+            raise InputError(
+                f"the counts template holds counts by {template.comparison.heading.lower()}, but the "
+                f"{STANDARDS[settings.standard].name} compares {comparison.heading.lower()}s"
+                if comparison.heading.lower().endswith("group") else
+                f"the counts template holds counts by {template.comparison.heading.lower()}, but the "
+                f"{STANDARDS[settings.standard].name} compares {comparison.heading.lower()}",
+                advice=f"Choose the standard the template was written for ({' or '.join(standards)}), or fill in "
+                       "a counts template written for this standard.")
     assumed = None
     if inputs.loaded.datasets or not inputs.templates:
         counted = settings
@@ -266,7 +283,9 @@ def analyse(inputs: Inputs, settings: Settings | None = None, *, organisation: s
         for skipped in sheet.skipped:
             rows = "1 row" if skipped.count == 1 else f"{skipped.count:,} rows"
             warnings.append(f"{sheet.label}: {rows} skipped: {skipped.reason}.")
-        warnings.extend(f"{sheet.label}: {note}" for note in sheet.notes)
+        # Rows with no ethnicity matter only to a standard that groups people by it (not the WDES).
+        warnings.extend(f"{sheet.label}: {note}" for note in sheet.notes
+                        if by_ethnicity or NO_ETHNICITY_RECORDED not in note)
     results = compute_results(figures, settings)
     return Analysis(organisation or figures.organisation, settings, figures, results, inputs, warnings,
                     assumed_period=assumed, unrecognised=_unrecognised(figures))
@@ -316,10 +335,15 @@ def _unrecognised(figures: FigureSet) -> dict[str, int]:
     return dict(sorted(labels.items(), key=lambda kv: -kv[1]))
 
 
-def unrecognised_note(labels: Mapping[str, int]) -> str:
-    """The ethnicity labels not recognised, as a note; the front end adds where to classify them."""
+def unrecognised_note(labels: Mapping[str, int], comparison: Comparison | None = None) -> str:
+    """The labels not recognised (ethnicity labels; disability labels under the WDES), as a note; the front end adds
+    where to classify them."""
+    from data_loaders.comparison import ETHNICITY
+
+    comparison = comparison or ETHNICITY
     listed = ", ".join(f"'{label}' ({count:,})" for label, count in labels.items())
-    return f"Ethnicity labels not recognised, counted as unknown until they are classified: {listed}."
+    return (f"{comparison.key.capitalize()} labels not recognised, counted as {comparison.unknown.noun} until they are "
+            f"classified: {listed}.")
 
 
 def _fill_from_template(figures: FigureSet, template: FigureSet, warnings: list[str]) -> FigureSet:

@@ -1,9 +1,14 @@
-"""The counts template: a workbook a person fills in with counts by ethnic group, and its reader.
+"""The counts template: a workbook a person fills in with counts by group (ethnic group; disability status for the
+WDES), and its reader.
 
 Many councils hold only counts by group (what the Skills for Care Excel tool keeps), not
 one row per person. They fill this workbook in Excel; `read_template` turns it into the
 same `FigureSet` the person-level exports become. Every metric's words on it come from
 the registry.
+
+Whose groups a template holds is its standard's comparison (data_loaders.comparison): a template for the WDES
+says so on its About sheet ("Groups: Disability status") and has a Disabled, a Non-disabled and a Not declared row;
+one without that line holds ethnic groups, as every template before the WDES did.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from typing import Any, BinaryIO
 import pandas as pd
 
 from data_loaders.cell_address import column_letters
+from data_loaders.comparison import COMPARISONS, ETHNICITY, Comparison
+from data_loaders.disability import recognise_disability
 from data_loaders.errors import InputError
 from data_loaders.report import RawSheet
 from data_loaders.schema import normalise_heading
@@ -28,9 +35,8 @@ from metrics.counts import COUNT_COLUMNS, DataQuality, FigureSet, Period, empty_
 from metrics.registry import (
     COMPARISON,
     DEFAULT_STANDARD,
-    GROUPS,
-    KNOWN_GROUPS,
     METRICS,
+    STANDARDS,
     MetricDefinition,
     Question,
 )
@@ -41,6 +47,8 @@ _MARKER_WORDS = "wres counts template"
 ABOUT_SHEET = "About"
 ORGANISATION_LABEL = "Organisation"
 PERIOD_END_LABEL = "Period end date"
+# The About sheet's line saying whose groups the template holds, for a comparison other than ethnicity.
+GROUPS_LABEL = "Groups"
 # The template is the same for every standard of the one comparison (metrics.registry.COMPARISON), and written
 # with its own labels: the organisation's word for the focus group is not the template's.
 GROUP_HEADING = COMPARISON.heading
@@ -136,6 +144,7 @@ def read_template(sheets: list[RawSheet], *, file: str = "") -> FigureSet:
     about_reader = _SheetReader(file, about)
     organisation = about_reader.organisation() or (PurePath(file).stem if file else "")
     period = Period.twelve_months_to(about_reader.period_end())
+    comparison = about_reader.groups_compared()
 
     rows: list[dict[str, Any]] = []
     quality: dict[str, DataQuality] = {}
@@ -144,7 +153,16 @@ def read_template(sheets: list[RawSheet], *, file: str = "") -> FigureSet:
         sheet = _metric_sheet(sheets, definition, file)
         if sheet is None:
             continue
-        reader = _SheetReader(file, sheet)
+        reader = _SheetReader(file, sheet, comparison)
+        if comparison not in comparisons_of(definition):
+            if reader.has_numbers():
+                counted = " or ".join(sorted({c.heading.lower() for c in comparisons_of(definition)}))
+                raise reader.error(
+                    f"the sheet is for {definition.id}, which is counted by {counted}, but this template holds "
+                    f"counts by {comparison.heading.lower()}",
+                    advice="Use a counts template written for the metric's standard (python -m metrics template "
+                           "OUT.xlsx --standard ...), one standard per template.")
+            continue
         if definition.kind == "distribution":
             found = reader.bands(definition)
         elif definition.questions:
@@ -157,9 +175,10 @@ def read_template(sheets: list[RawSheet], *, file: str = "") -> FigureSet:
         if found.quality is not None:
             quality[definition.id] = found.quality
         else:
-            notes.append(f"{definition.id} {definition.title}: no Unknown counts were entered, so how many "
-                         "people's ethnicity is not known cannot be shown.")
-    counts = validate_counts(pd.DataFrame(rows, columns=list(COUNT_COLUMNS))) if rows else empty_counts()
+            notes.append(f"{definition.id} {definition.title}: no {comparison.unknown.label} counts were entered, so "
+                         f"how many people's {comparison.what} is not {comparison.known_word} cannot be shown.")
+    counts = (validate_counts(pd.DataFrame(rows, columns=list(COUNT_COLUMNS)), comparison) if rows
+              else empty_counts())
     return FigureSet(
         organisation=organisation,
         period=period,
@@ -167,7 +186,18 @@ def read_template(sheets: list[RawSheet], *, file: str = "") -> FigureSet:
         quality=quality,
         notes=notes,
         available=frozenset(row["metric"] for row in rows),
+        comparison=comparison,
     )
+
+
+def comparisons_of(definition: MetricDefinition) -> set[Comparison]:
+    """The comparisons a metric is counted by: those of the standards that have it."""
+    return {standard.comparison for standard in STANDARDS.values() if definition.id in standard.metrics}
+
+
+def comparison_heading(comparison: Comparison) -> str:
+    """What the About sheet's Groups line says for a comparison: its heading ("Disability status")."""
+    return comparison.heading
 
 
 def _text(value: Any) -> str:
@@ -202,11 +232,14 @@ def _metric_sheet(sheets: list[RawSheet], definition: MetricDefinition, file: st
     return titled[0] if titled else None
 
 
-def group_of_label(label: Any) -> str | None:
-    """The group a heading names: 'White' -> white, 'Not stated' -> unknown, 'BAME' -> bme."""
+def group_of_label(label: Any, comparison: Comparison = ETHNICITY) -> str | None:
+    """The group a heading names: 'White' -> white, 'Not stated' -> unknown, 'BAME' -> bme; under the disability
+    comparison, 'Disabled' -> disabled, 'Non-disabled' -> non_disabled, 'Not declared' -> not_declared."""
     text = normalise_heading(_text(label))
     if not text:
         return None
+    if comparison.key == "disability":
+        return recognise_disability(_text(label))
     if any(word in text for word in _UNKNOWN_WORDS):
         return "unknown"
     if _BME_TOKENS & set(text.split()) or any(word in text for word in _BME_WORDS):
@@ -230,10 +263,12 @@ class _Found:
 class _SheetReader:
     """One sheet's cells, with spreadsheet addresses for messages."""
 
-    def __init__(self, file: str, sheet: RawSheet) -> None:
+    def __init__(self, file: str, sheet: RawSheet, comparison: Comparison = ETHNICITY) -> None:
         self.file = file
         self.sheet = sheet
         self.rows = sheet.rows
+        self.comparison = comparison
+        self.labels = {group.key: group.label for group in comparison.groups}
 
     def value(self, row: int, column: int) -> Any:
         if row >= len(self.rows) or column >= len(self.rows[row]):
@@ -253,6 +288,11 @@ class _SheetReader:
     def error(self, problem: str, advice: str | None = None) -> InputError:
         return InputError(problem, file=self.file, sheet=self.sheet.name, advice=advice)
 
+    def has_numbers(self) -> bool:
+        """Whether any cell beside the first column holds a number (a blank sheet's cells hold words only)."""
+        return any(isinstance(v, int | float) and not isinstance(v, bool)
+                   for row in self.rows for v in row[1:])
+
     def has_entries(self, start: int, end: int) -> bool:
         """Whether anything is typed beside the first column in rows [start, end)."""
         return any(self.value(r, c) is not None for r in range(start, end) for c in range(1, self.width(r)))
@@ -266,6 +306,24 @@ class _SheetReader:
                 # The cell right beside the label: the About sheet keeps a hint further along the row.
                 return row, 1
         return None
+
+    def groups_compared(self) -> Comparison:
+        """Whose groups the template holds: the About sheet's Groups line; ethnic groups without one."""
+        place = self._labelled((normalise_heading(GROUPS_LABEL),))
+        if place is None:
+            return ETHNICITY
+        row, column = place
+        text = normalise_heading(_text(self.value(row, column)))
+        if not text:
+            return ETHNICITY
+        for comparison in COMPARISONS.values():
+            if text in (normalise_heading(comparison.heading), normalise_heading(comparison.key)):
+                return comparison
+        known = ", ".join(repr(c.heading) for c in COMPARISONS.values())
+        raise self.error(f"the template's groups are {_text(self.value(row, column))!r} "
+                         f"(cell {self.ref(row, column)}), "
+                         f"which are not groups the tool compares",
+                         advice=f"Write one of {known} there, as a blank counts template has it.")
 
     def organisation(self) -> str:
         place = self._labelled(("organisation", "organization"))
@@ -340,7 +398,7 @@ class _SheetReader:
         for row in range(start, end):
             label = self.value(row, 0)
             has_counts = any(self.value(row, c) is not None for c in columns)
-            group = group_of_label(label)
+            group = group_of_label(label, self.comparison)
             if group is None:
                 text = normalise_heading(_text(label))
                 if text and has_counts and not _is_total(label) and not any(s in text for s in skip):
@@ -352,12 +410,13 @@ class _SheetReader:
                 if any(self.value(found[group], c) is not None for c in columns):
                     raise self.error(
                         f"rows {self.row_number(found[group])} and {self.row_number(row)} both say "
-                        f"{GROUP_LABELS[group]}",
-                        advice="Keep one row of counts per ethnic group.",
+                        f"{self.labels[group]}",
+                        advice=f"Keep one row of counts per {self.comparison.heading.lower()}.",
                     )
                 found[group] = row
-        if "bme" not in found and "white" in found and len(unnamed_with_counts) == 1:
-            found["bme"] = unnamed_with_counts[0]
+        focus, reference = self.comparison.known
+        if focus not in found and reference in found and len(unnamed_with_counts) == 1:
+            found[focus] = unnamed_with_counts[0]
         return found
 
     def _group_block(self, definition: MetricDefinition, start: int, end: int,
@@ -375,7 +434,7 @@ class _SheetReader:
         heading_row, columns = heading
         group_rows = self._group_rows(heading_row + 1, end, columns, skip)
         entries = {
-            group: [self.count(row, column, f"{label} for {GROUP_LABELS[group]}")
+            group: [self.count(row, column, f"{label} for {self.labels[group]}")
                     for label, column in zip(labels, columns, strict=True)]
             for group, row in group_rows.items()
         }
@@ -386,21 +445,22 @@ class _SheetReader:
             if stray:
                 raise self.error(
                     f"cell {self.ref(row, stray[0])} has a count, but the first cell of its row does not say "
-                    f"{', '.join(GROUP_LABELS[g] for g in GROUPS[:-1])} or {GROUP_LABELS[GROUPS[-1]]}",
+                    f"{', '.join(self.labels[g] for g in self.comparison.keys[:-1])} or "
+                    f"{self.labels[self.comparison.keys[-1]]}",
                     advice=f"Put the group's name in cell {self.ref(row, 0)}, or move the count to its group's row.",
                 )
         if all(v is None for values in entries.values() for v in values):
             return None
         out: dict[str, tuple[int, float]] = {}
-        for group in GROUPS:
+        for group in self.comparison.keys:
             values = entries.get(group)
             if values is None or all(v is None for v in values):
-                if group in KNOWN_GROUPS:
+                if group in self.comparison.known:
                     where = (f"row {self.row_number(group_rows[group])} is blank" if group in group_rows
                              else "there is no row for it")
                     raise self.error(
-                        f"there are counts for other groups but none for {GROUP_LABELS[group]} ({where})",
-                        advice=f"Enter the {GROUP_LABELS[group]} counts (0 where there are none).",
+                        f"there are counts for other groups but none for {self.labels[group]} ({where})",
+                        advice=f"Enter the {self.labels[group]} counts (0 where there are none).",
                     )
                 continue
             row = group_rows[group]
@@ -408,7 +468,7 @@ class _SheetReader:
             if missing:
                 given = [f"{label} ({v:,})" for label, v in zip(labels, values, strict=True) if v is not None]
                 raise self.error(
-                    f"the {GROUP_LABELS[group]} row has {' and '.join(given)} but no "
+                    f"the {self.labels[group]} row has {' and '.join(given)} but no "
                     f"{' or '.join(f'{label} in cell {self.ref(row, c)}' for label, c in missing)}",
                     advice="Fill in every count of the row (0 where there are none), or leave the row blank.",
                 )
@@ -420,7 +480,7 @@ class _SheetReader:
             if definition.events_among_base and events > base:
                 raise self.error(
                     f"{definition.events_label} ({events:,}) is more than {definition.base_label} "
-                    f"({int(base):,}) for {GROUP_LABELS[group]}, cell {self.ref(row, columns[-1])}",
+                    f"({int(base):,}) for {self.labels[group]}, cell {self.ref(row, columns[-1])}",
                     advice="Check both counts.",
                 )
             out[group] = (events, base)
@@ -430,7 +490,7 @@ class _SheetReader:
         block = self._group_block(definition, 0, len(self.rows))
         if block is None:
             return None
-        return _Found(_records(definition.id, "", block), _quality(block))
+        return _Found(_records(definition.id, "", block, self.comparison), _quality(block, self.comparison))
 
     def items(self, definition: MetricDefinition) -> _Found | None:
         """A block of group rows per item (survey question, kind of board member), each under its words."""
@@ -461,9 +521,9 @@ class _SheetReader:
                 blocks.append((key, block))
         if not blocks:
             return None
-        rows = [record for key, block in blocks for record in _records(definition.id, key, block)]
+        rows = [record for key, block in blocks for record in _records(definition.id, key, block, self.comparison)]
         # The first question answered stands for the survey's respondents.
-        return _Found(rows, _quality(blocks[0][1]))
+        return _Found(rows, _quality(blocks[0][1], self.comparison))
 
     def _question_above(self, definition: MetricDefinition, heading_row: int, after: int) -> str:
         """The question whose label is in the nearest first-column text above the headings, from row `after`."""
@@ -487,7 +547,7 @@ class _SheetReader:
         if heading is None:
             if self.has_entries(0, len(self.rows)):
                 raise self.error(
-                    f"cannot find the headings {', '.join(repr(GROUP_LABELS[g]) for g in GROUPS)}",
+                    f"cannot find the headings {', '.join(repr(self.labels[g]) for g in self.comparison.keys)}",
                     advice="Put the headings back as they are in a blank counts template.",
                 )
             return None
@@ -496,7 +556,7 @@ class _SheetReader:
         band_rows: dict[str, int] = {}
         for row in range(heading_row + 1, len(self.rows)):
             name = _text(self.value(row, 0))
-            counts = {g: self.count(row, c, f"{GROUP_LABELS[g]} staff" + (f" in {name!r}" if name else ""))
+            counts = {g: self.count(row, c, f"{self.labels[g]} staff" + (f" in {name!r}" if name else ""))
                       for g, c in columns.items()}
             if all(v is None for v in counts.values()) or _is_total(name):
                 continue
@@ -513,14 +573,15 @@ class _SheetReader:
             bands.append((name, counts))
         if not bands:
             return None
-        given = {g: any(counts.get(g) is not None for _, counts in bands) for g in GROUPS}
-        for group in KNOWN_GROUPS:
+        keys, unknown = self.comparison.keys, self.comparison.unknown.key
+        given = {g: any(counts.get(g) is not None for _, counts in bands) for g in keys}
+        for group in self.comparison.known:
             if not given[group]:
                 raise self.error(
-                    f"there are counts for other groups but none for {GROUP_LABELS[group]}",
-                    advice=f"Enter the {GROUP_LABELS[group]} staff in each band (0 where there are none).",
+                    f"there are counts for other groups but none for {self.labels[group]}",
+                    advice=f"Enter the {self.labels[group]} staff in each band (0 where there are none).",
                 )
-        groups = [g for g in GROUPS if given[g]]
+        groups = [g for g in keys if given[g]]
         # Within a band that has counts, a blank cell is a group with nobody in that band.
         in_band = [(name, {g: counts.get(g) or 0 for g in groups}) for name, counts in bands]
         totals = {g: sum(counts[g] for _, counts in in_band) for g in groups}
@@ -530,7 +591,7 @@ class _SheetReader:
             for name, counts in in_band
             for g in groups
         ]
-        quality = DataQuality(total=sum(totals.values()), unknown=totals["unknown"]) if given["unknown"] else None
+        quality = DataQuality(total=sum(totals.values()), unknown=totals[unknown]) if given[unknown] else None
         return _Found(rows, quality)
 
     def _band_heading(self) -> tuple[int, dict[str, int]] | None:
@@ -540,33 +601,36 @@ class _SheetReader:
             others: list[int] = []
             for column in range(1, self.width(row)):
                 label = self.value(row, column)
-                group = group_of_label(label)
+                group = group_of_label(label, self.comparison)
                 if group is not None and group not in columns:
                     columns[group] = column
                 elif label is not None:
                     others.append(column)
-            if "white" in columns:
-                if "bme" not in columns and len(others) == 1:
-                    columns["bme"] = others[0]
-                if "bme" in columns:
+            focus, reference = self.comparison.known
+            if reference in columns:
+                if focus not in columns and len(others) == 1:
+                    columns[focus] = others[0]
+                if focus in columns:
                     return row, columns
         return None
 
 
-def _records(metric_id: str, item: str, block: dict[str, tuple[int, float]]) -> list[dict[str, Any]]:
+def _records(metric_id: str, item: str, block: dict[str, tuple[int, float]],
+             comparison: Comparison) -> list[dict[str, Any]]:
     return [
         {"metric": metric_id, "item": item, "group": g, "events": float(block[g][0]), "base": float(block[g][1])}
-        for g in GROUPS
+        for g in comparison.keys
         if g in block
     ]
 
 
-def _quality(block: dict[str, tuple[int, float]]) -> DataQuality | None:
-    if "unknown" not in block:
+def _quality(block: dict[str, tuple[int, float]], comparison: Comparison) -> DataQuality | None:
+    unknown = comparison.unknown.key
+    if unknown not in block:
         return None
     # An average headcount can end in .5; the quality figure counts people.
     total = math.floor(sum(base for _, base in block.values()) + 0.5)
-    return DataQuality(total=total, unknown=math.floor(block["unknown"][1] + 0.5))
+    return DataQuality(total=total, unknown=math.floor(block[unknown][1] + 0.5))
 
 
 def _question(definition: MetricDefinition, key: str) -> Question:

@@ -19,6 +19,7 @@ from commands.metrics_cli import (
     analysis_from_arguments,
     column_argument,
     date_argument,
+    disability_argument,
     filter_argument,
     guarded,
     reclassification_argument,
@@ -65,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--column", action="append", default=[], metavar="DATASET.COLUMN=HEADING",
                         type=column_argument, help="read a column from a heading the tool does not know, e.g. "
                         "\"survey.equal_opportunities=Q21 Fair promotion\" (repeat for more)")
+    parser.add_argument("--disability", action="append", default=[], metavar="LABEL=GROUP",
+                        type=disability_argument,
+                        help="under the WDES, classify a disability label the tool does not recognise, e.g. "
+                        "\"None=not_declared\" (GROUP is disabled, non_disabled or not_declared)")
     parser.add_argument("--senior-band", action="append", default=[], metavar="BAND",
                         help="a pay band whose staff are senior managers (repeat for more)")
     parser.add_argument("--organisation", default="", help="the organisation's name")

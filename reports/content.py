@@ -15,7 +15,7 @@ from metrics import formatting, stats
 from metrics.counts import Period
 from metrics.formatting import figure_name, figure_words, with_interval
 from metrics.publish import PublishedTogether
-from metrics.registry import GROUPS, STANDARDS, MetricDefinition, Standard, metrics_of
+from metrics.registry import STANDARDS, MetricDefinition, Standard, metrics_of
 from metrics.results import WITHHELD_REASON, MetricResult
 from metrics.settings import Settings
 from pipeline.api import Analysis, analyse, own_scope, published_together, services
@@ -210,6 +210,53 @@ def suppression_note(threshold: int) -> str:
             "percentages are rounded to whole numbers. Withheld figures are marked \"withheld\".")
 
 
+def pack_title(content: ReportContent) -> str:
+    """The pack's title: the organisation, or "Workforce race equality" ("Workforce disability equality" for the
+    WDES) when it has no name."""
+    return content.organisation or f"Workforce {content.standard.comparison.equality or 'equality'} equality"
+
+
+def compares_text(standard: Standard) -> str:
+    """Whom the standard compares, for a pack's introduction."""
+    comparison = standard.comparison
+    if comparison.renamable:  # the race standards, in the words they have always had
+        return ("compares the experience of staff from Black, Asian and minority-ethnic backgrounds with that of White "
+                "staff across nine metrics")
+    return (f"compares the experience of {comparison.focus.noun} staff with that of {comparison.reference.noun} "
+            f"staff across its metrics, and reports the declaration rate: the share of staff whose "
+            f"{comparison.what} is {comparison.known_word}")
+
+
+def own_term_text(content: ReportContent) -> str:
+    """"BME is this organisation's term for staff from minority-ethnic backgrounds", or "" for a standard whose
+    groups are named in its own fixed words (the WDES)."""
+    comparison = content.standard.comparison
+    if not comparison.renamable:
+        return ""
+    return f"{content.settings.bme_label} is this organisation's term for staff from minority-ethnic backgrounds"
+
+
+def quality_point(metric: MetricContent) -> str:
+    """How many of the people counted have no recorded group, as a percentage (never a count): unknown ethnicity,
+    or the WDES's declaration rate."""
+    quality = metric.result.quality
+    comparison = metric.result.comparison
+    places = 1 if quality.pct_places is None else quality.pct_places
+    if comparison.declaration_rate:
+        declared = quality.declared_pct
+        if declared is None:
+            return ""
+        return (f"The declaration rate is {declared:.{places}f}%: {comparison.what} is {comparison.known_word} for "
+                f"{declared:.{places}f}% of those counted; the rest are left out of the comparison.")
+    pct = quality.unknown_pct
+    if pct is None:
+        return ""
+    if pct == 0:
+        return f"{comparison.what.capitalize()} is recorded for everyone counted."
+    return (f"{comparison.what.capitalize()} is not {comparison.known_word} for {pct:.{places}f}% of those counted; "
+            "they are left out of the comparison.")
+
+
 def _count(value: float | None) -> float | str:
     return WITHHELD if value is None else value
 
@@ -222,9 +269,9 @@ def _counts_table(result: MetricResult, settings: Settings) -> pd.DataFrame:
     results = list(result.questions.values()) or [result]
     rows: list[dict[str, Any]] = []
     comparison = STANDARDS[settings.standard].comparison
-    label = {g: comparison.label(g, settings.bme_label) for g in GROUPS}
+    label = {g: comparison.label(g, settings.bme_label) for g in comparison.keys}
     for r in results:
-        for g in GROUPS:
+        for g in comparison.keys:
             figures = r.groups.get(g)
             if figures is None:
                 continue

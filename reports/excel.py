@@ -145,7 +145,7 @@ def _metric(sheet: _Sheet, metric: MetricContent, content: ReportContent) -> Non
         sheet.table(metric.chart.table)
     if not metric.counts.empty and d.chart in ("forest", "representation"):  # the other charts' tables hold the counts
         sheet.gap()
-        sheet.heading("Counts by ethnicity")
+        sheet.heading(f"Counts by {content.standard.comparison.what}")
         sheet.table(metric.counts)
     if content.published and content.threshold > 1:
         sheet.gap()

@@ -37,8 +37,11 @@ from reports.content import (
     MetricContent,
     ReportContent,
     combined_line,
+    compares_text,
     counted_line,
     headline_lines,
+    own_term_text,
+    pack_title,
     rag_key_text,
     rag_text,
     scorecard_rows,
@@ -126,23 +129,22 @@ def _page_decorator(marking: str, scope_line: str = "") -> Any:
 
 def _introduction(content: ReportContent, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     standard = content.standard
-    bme = content.settings.bme_label
+    own_term = own_term_text(content)
     story: list[Flowable] = [
         Spacer(1, 30 * mm),
-        _para(content.organisation or "Workforce race equality", s["title"]),
+        _para(pack_title(content), s["title"]),
         _para(PLAN_TITLE, s["subtitle"]),
         _para(f"{standard.title} ({standard.name})", s["subtitle"]),
         _para(f"Period: {content.period}", s["subtitle"]),
         _para(content.scope_line, s["subtitle"]),
         Spacer(1, 12 * mm),
         _para("Introduction", s["h1"]),
-        _para(f"The {standard.title} ({standard.name}) compares the experience of staff from Black, Asian and "
-              "minority-ethnic backgrounds with that of White staff across nine metrics: who works here and "
+        _para(f"The {standard.title} ({standard.name}) {compares_text(standard)}: who works here and "
               "at what level, who is appointed, who enters formal processes, who has training, who reports "
               "harassment and who leaves. This plan sets out what our data shows for each metric, what we "
               "have achieved and what we are working towards.", s["body"]),
-        _para(f"\"{bme}\" is this organisation's term for staff from minority-ethnic backgrounds, and is used "
-              "throughout.", s["body"]),
+        *([_para(f"\"{content.settings.bme_label}\" is this organisation's term for staff from minority-ethnic "
+                 "backgrounds, and is used throughout.", s["body"])] if own_term else []),
         _para("Most metrics are relative likelihoods: one group's rate divided by the other's. A relative "
               "likelihood of 1.00 means the two groups are equally likely to experience something; 2.00 "
               "means the first is twice as likely. Each ratio comes with a 95% interval: where the interval "

@@ -35,6 +35,9 @@ from reports.content import (
     combined_line,
     counted_line,
     headline_lines,
+    own_term_text,
+    pack_title,
+    quality_point,
     rag_key_text,
     rag_text,
     scorecard_rows,
@@ -290,21 +293,9 @@ def _objectives_point(metric: MetricContent) -> str:
     return f"In the action plan: objective{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}."
 
 
-def _quality_point(metric: MetricContent) -> str:
-    """How many of the people counted have no recorded ethnicity, as a percentage (never a count)."""
-    quality = metric.result.quality
-    pct = quality.unknown_pct
-    if pct is None:
-        return ""
-    if pct == 0:
-        return "Ethnicity is recorded for everyone counted."
-    places = 1 if quality.pct_places is None else quality.pct_places
-    return f"Ethnicity is not known for {pct:.{places}f}% of those counted; they are left out of the comparison."
-
-
 def _metric_points(metric: MetricContent) -> list[str]:
     """At most three short points beside the chart: what it shows, the data's gaps, the plan's objectives."""
-    return [p for p in (metric.chart.summary, _quality_point(metric), _objectives_point(metric)) if p][:3]
+    return [p for p in (metric.chart.summary, quality_point(metric), _objectives_point(metric)) if p][:3]
 
 
 def _point_blocks(points: list[str]) -> list[_Block]:
@@ -337,7 +328,7 @@ def _panel_blocks(metric: MetricContent, size: int) -> list[_Block]:
 
 
 def _title_slide(deck: Deck, content: ReportContent) -> None:
-    slide = _new_slide(deck, content.organisation or "Workforce race equality", content)
+    slide = _new_slide(deck, pack_title(content), content)
     standard = content.standard
     blocks = [
         _Block(f"{standard.title} ({standard.name})", size=28, bold=True, colour=_HEADING, space_after=12),
@@ -347,8 +338,7 @@ def _title_slide(deck: Deck, content: ReportContent) -> None:
                colour=_HEADING if content.published else _RED, space_after=4),
         _Block(content.note if content.published else
                "Every count is shown as counted. For the board's own use: do not publish.", size=BODY_SIZE),
-        _Block(f"{content.settings.bme_label} is this organisation's term for staff from minority-ethnic "
-               "backgrounds.", size=BODY_SIZE, colour=_GREY),
+        *([_Block(f"{own_term}.", size=BODY_SIZE, colour=_GREY)] if (own_term := own_term_text(content)) else []),
     ]
     top = 1.6
     box = _Box(MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, _bottom(content) - top)
@@ -497,7 +487,8 @@ def write_pptx(content: ReportContent, target: str | Path | IO[bytes]) -> None:
     """Write the deck to a path or a binary file object."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(SLIDE_WIDTH), Inches(SLIDE_HEIGHT)
-    deck.core_properties.title = f"Workforce race equality: {content.organisation}, {content.period}"
+    deck.core_properties.title = (f"Workforce {content.standard.comparison.equality} equality: "
+                                  f"{content.organisation}, {content.period}")
     _title_slide(deck, content)
     _scorecard_slide(deck, content)
     for metric in content.metrics.values():

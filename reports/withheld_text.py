@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from charts.palette import group_label
-from metrics.registry import GROUPS, KNOWN_GROUPS
+from metrics.registry import STANDARDS
 from metrics.results import BandRow, MetricResult
 from metrics.settings import Settings
 from storage import PANEL_KINDS
@@ -53,11 +53,13 @@ def _results(result: MetricResult) -> list[tuple[str, MetricResult]]:
 def withheld_values(internal: MetricResult, published: MetricResult, settings: Settings) -> list[_Withheld]:
     """What the published metric withholds that the internal one shows, each with what it is, in words."""
     out: list[_Withheld] = []
+    comparison = STANDARDS[settings.standard].comparison
+    groups, known_groups = comparison.keys, comparison.known
     pairs = zip(_results(internal), _results(published), strict=True)
     for (label, inside), (_, outside) in pairs:
         about = f" ({label})" if label else ""
         withheld_events = 0.0
-        for g in GROUPS:
+        for g in groups:
             shown, true = outside.groups.get(g), inside.groups.get(g)
             if shown is None or true is None:
                 continue
@@ -72,10 +74,11 @@ def withheld_values(internal: MetricResult, published: MetricResult, settings: S
             if shown.rate is None and true.rate is not None:
                 out.append(_Withheld(100 * true.rate, f"the {name} group's rate{about}, %", False))
         if withheld_events:  # the total of events gives a withheld one back
-            total = sum(inside.groups[g].events or 0.0 for g in GROUPS if g in inside.groups)
-            known = sum(inside.groups[g].events or 0.0 for g in KNOWN_GROUPS if g in inside.groups)
+            total = sum(inside.groups[g].events or 0.0 for g in groups if g in inside.groups)
+            known = sum(inside.groups[g].events or 0.0 for g in known_groups if g in inside.groups)
             out += [_Withheld(total, f"the total {inside.definition.events_label.lower()}{about}", True),
-                    _Withheld(known, f"the {inside.definition.events_label.lower()} of known ethnicity{about}", True)]
+                    _Withheld(known, f"the {inside.definition.events_label.lower()} of {comparison.known_word} "
+                                     f"{comparison.what}{about}", True)]
         if outside.value is None and inside.value is not None:
             out.append(_Withheld(inside.value, f"the metric's value{about}", False))
             if inside.ci is not None:
@@ -84,9 +87,9 @@ def withheld_values(internal: MetricResult, published: MetricResult, settings: S
     for inside_band in internal.bands:
         # A band the publication shows only combined with others (metrics.publish.combine_bands) shows none of
         # its own figures.
-        outside_band = shown_bands.get(inside_band.band) or BandRow(inside_band.band, dict.fromkeys(GROUPS),
-                                                                    dict.fromkeys(GROUPS))
-        for g in GROUPS:
+        outside_band = shown_bands.get(inside_band.band) or BandRow(inside_band.band, dict.fromkeys(groups),
+                                                                    dict.fromkeys(groups))
+        for g in groups:
             name = group_label(g, settings)
             count, shown_count = inside_band.counts.get(g), outside_band.counts.get(g)
             if shown_count is None and count is not None:
@@ -94,10 +97,10 @@ def withheld_values(internal: MetricResult, published: MetricResult, settings: S
             pct, shown_pct = inside_band.pct.get(g), outside_band.pct.get(g)
             if shown_pct is None and pct is not None and shown_count is None:
                 out.append(_Withheld(pct, f"the {name} share of {inside_band.band}, %", False))
-        # The share the sentences give, of the band's staff whose ethnicity is known (metrics.results.known_share).
+        # The share the sentences give, of the band's staff whose group is known (metrics.results.known_share).
         if outside_band.known_pct is None and inside_band.known_pct is not None:
-            out.append(_Withheld(inside_band.known_pct, f"the {group_label('bme', settings)} share of "
-                                 f"{inside_band.band} staff whose ethnicity is known, %", False))
+            out.append(_Withheld(inside_band.known_pct, f"the {group_label(comparison.focus.key, settings)} share of "
+                                 f"{inside_band.band} staff {comparison.whose_known()}, %", False))
     return out
 
 

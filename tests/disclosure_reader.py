@@ -24,7 +24,31 @@ import numpy as np
 from scipy.optimize import linprog
 
 GROUPS = ("bme", "white", "unknown")
+# The WDES's groups (focus, reference, unknown, as the race standards' above): an output whose metrics are counted
+# by them is read in them.
+DISABILITY_GROUPS = ("disabled", "non_disabled", "not_declared")
 STAFF_BASES = ("M3", "M5", "M9")  # "Headcount": the staff in post at the period end
+
+
+@dataclass(frozen=True)
+class _Roles:
+    """Which metric of an output plays which part: the pay bands, the rates, the board; and its groups."""
+
+    groups: tuple[str, str, str]
+    bands: str
+    staff_bases: tuple[str, ...]
+    rates: tuple[tuple[str, bool], ...]  # (metric, whether its events are among its base)
+    board: str
+    surveys: tuple[str, ...]
+
+
+RACE = _Roles(GROUPS, "M1", STAFF_BASES, (("M2", True), ("M4", True), ("M8", False)), "W9", ("M6", "M7"))
+# The WDES so far: D1 the pay bands (as M1), D2 appointment (as M2), D10 the board (as W9).
+WDES = _Roles(DISABILITY_GROUPS, "D1", (), (("D2", True),), "D10", ())
+
+
+def _roles(published: dict) -> _Roles:
+    return WDES if any(metric.startswith("D") for metric in published) else RACE
 
 
 @dataclass
@@ -64,6 +88,8 @@ class Reader:
     cells: dict[str, dict[str, dict[int, float]]] = field(default_factory=dict)
     # False while reading the people in no service, whom no output prints: nothing of theirs is audited.
     auditing: bool = True
+    # The groups the output is counted in.
+    groups: tuple[str, str, str] = GROUPS
 
     def unknown(self, name: str) -> dict[int, float]:
         self.names.append(f"{self.scope} {name}".strip())
@@ -94,7 +120,7 @@ class Reader:
         """A count the reader knows from outside the publication (a board's size, from the organisation's website):
         the sum of the cells printed at `where` ("W9 voting", for its groups' events) is `value`."""
         cells = self.cells.get(self.scope, {})
-        self.equal.append((_sum(*(cells[f"{where} {g} events"] for g in GROUPS)), value))
+        self.equal.append((_sum(*(cells[f"{where} {g} events"] for g in self.groups)), value))
 
     def not_more(self, smaller: dict[int, float], larger: dict[int, float]) -> None:
         self.at_most.append((_sub(smaller, larger), 0.0))
@@ -148,23 +174,24 @@ def _rows(rows: list[tuple[dict[int, float], float]], width: int) -> tuple[np.nd
     return matrix, np.array([bound for _, bound in rows])
 
 
-def _bands(reader: Reader, metric: dict) -> dict[str, dict[int, float]]:
-    columns: dict[str, dict[int, float]] = {g: {} for g in GROUPS}
+def _bands(reader: Reader, metric: dict, metric_id: str = "M1") -> dict[str, dict[int, float]]:
+    groups = reader.groups
+    columns: dict[str, dict[int, float]] = {g: {} for g in groups}
     for row in metric["bands"]:
-        cells = {g: reader.unknown(f"M1 {row['band']} {g}") for g in GROUPS}
+        cells = {g: reader.unknown(f"{metric_id} {row['band']} {g}") for g in groups}
         total = _sum(*cells.values())
-        for g in GROUPS:
-            reader.count(f"M1 {row['band']} {g}", row[g], cells[g])
+        for g in groups:
+            reader.count(f"{metric_id} {row['band']} {g}", row[g], cells[g])
             reader.share(cells[g], total, row[f"{g}_pct"], 100.0)
             columns[g] = _sum(columns[g], cells[g])
         if "total" in row:  # the board pack prints each band's total
-            reader.count(f"M1 {row['band']} total", row["total"], total)
+            reader.count(f"{metric_id} {row['band']} total", row["total"], total)
     everyone = _sum(*columns.values())
     overall = metric["overall"]
-    for g in GROUPS:
-        reader.count(f"M1 overall {g}", overall[g], columns[g])
+    for g in groups:
+        reader.count(f"{metric_id} overall {g}", overall[g], columns[g])
         reader.share(columns[g], everyone, overall[f"{g}_pct"], 100.0)
-    _quality(reader, "M1", metric["data_quality"], everyone, columns["unknown"])
+    _quality(reader, metric_id, metric["data_quality"], everyone, columns[groups[2]])
     return columns
 
 
@@ -177,13 +204,16 @@ def _quality(reader: Reader, where: str, quality: dict, everyone: dict[int, floa
     if "unknown" in quality:
         reader.count(f"{where} data quality unknown", quality["unknown"], unknown_terms)
     reader.share(unknown_terms, total_terms, quality.get("unknown_pct"), 100.0)
+    if "declared" in quality:  # the WDES's declaration rate: those declared, and their share
+        reader.count(f"{where} data quality declared", quality["declared"], _sub(total_terms, unknown_terms))
+        reader.share(_sub(total_terms, unknown_terms), total_terms, quality.get("declaration_rate"), 100.0)
 
 
 def _groups(reader: Reader, where: str, groups: dict, bases: dict[str, dict[int, float]] | None,
             events_among_base: bool) -> tuple[dict[str, dict[int, float]], dict[str, dict[int, float]]]:
     made_bases: dict[str, dict[int, float]] = {}
     events: dict[str, dict[int, float]] = {}
-    for g in GROUPS:
+    for g in reader.groups:
         figures = groups[g]
         base = bases[g] if bases is not None else reader.unknown(f"{where} {g} base")
         event = reader.unknown(f"{where} {g} events")
@@ -200,7 +230,9 @@ def _groups(reader: Reader, where: str, groups: dict, bases: dict[str, dict[int,
 def reader_of(text: str) -> Reader:
     """Everything a reader can set up from one published JSON output of `python -m metrics --json --suppress`."""
     reader = Reader()
-    _read_scope(reader, _read(text)["metrics"])
+    published = _read(text)["metrics"]
+    reader.groups = _roles(published).groups
+    _read_scope(reader, published)
     return reader
 
 
@@ -223,6 +255,7 @@ def reader_of_together(whole: str | dict, services: dict[str, str] | dict[str, d
     related among themselves as any output's counts are)."""
     reader = Reader()
     reader.scope = "all services"
+    reader.groups = _roles(_metrics_of(whole)).groups
     _read_scope(reader, _metrics_of(whole))
     for name, output in services.items():
         reader.scope = name
@@ -240,35 +273,40 @@ def reader_of_together(whole: str | dict, services: dict[str, str] | dict[str, d
 
 
 def _read_scope(reader: Reader, published: dict) -> None:
-    staff = _bands(reader, published["M1"]) if published["M1"].get("bands") else None
+    roles = _roles(published)
+    groups = reader.groups = roles.groups
+    focus, reference, unknown = groups
+    pay = published.get(roles.bands) or {}
+    staff = _bands(reader, pay, roles.bands) if pay.get("bands") else None
     headcount: dict[str, dict[int, float]] | None = None
-    for metric_id in STAFF_BASES:  # one headcount, whichever metric prints it
+    for metric_id in roles.staff_bases:  # one headcount, whichever metric prints it
         metric = published[metric_id]
         if metric.get("groups"):
-            headcount = headcount or {g: reader.unknown(f"headcount {g}") for g in GROUPS}
+            headcount = headcount or {g: reader.unknown(f"headcount {g}") for g in groups}
             bases, events = _groups(reader, metric_id, metric["groups"], headcount, True)
-            _quality(reader, metric_id, metric["data_quality"], _sum(*bases.values()), bases["unknown"])
+            _quality(reader, metric_id, metric["data_quality"], _sum(*bases.values()), bases[unknown])
             if metric_id == "M9":  # the minority-ethnic shares of senior managers and of the workforce
                 reader.share(events["bme"], _sum(events["bme"], events["white"]), metric.get("senior_bme_pct"), 100.0)
                 reader.share(bases["bme"], _sum(bases["bme"], bases["white"]), metric.get("workforce_bme_pct"), 100.0)
     if staff is not None and headcount is not None:
-        for g in GROUPS:
+        for g in groups:
             reader.not_more(staff[g], headcount[g])  # the pay bands count staff in post
-    for metric_id, among in (("M2", True), ("M4", True), ("M8", False)):
+    for metric_id, among in roles.rates:
         metric = published[metric_id]
         if not metric.get("groups"):
             continue
         bases, _ = _groups(reader, metric_id, metric["groups"], None, among)
         if metric_id == "M4" and headcount is not None:
-            for g in GROUPS:
+            for g in groups:
                 reader.not_more(bases[g], headcount[g])  # regulated professionals are staff
         if metric_id == "M8" and headcount is not None:
-            for g in GROUPS:  # the average of the start and end headcounts: the start is not negative
+            for g in groups:  # the average of the start and end headcounts: the start is not negative
                 reader.not_more(headcount[g], _scaled(bases[g], 2.0))
         linked = metric_id != "M8"  # leaving's data quality counts the staff list's rows, not the average
         _quality(reader, metric_id, metric["data_quality"], _sum(*bases.values()) if linked else None,
-                 bases["unknown"] if linked else None)
-    board = published.get("W9") or {}
+                 bases[unknown] if linked else None)
+    board_id = roles.board
+    board = published.get(board_id) or {}
     items = board.get("items") or ({"": board} if board.get("groups") else {})
     workforce: dict[str, dict[int, float]] | None = None
     for key, item in items.items():
@@ -276,20 +314,20 @@ def _read_scope(reader: Reader, published: dict) -> None:
             continue
         # The board's workforce: staff in post (without bank workers under a standard that leaves them out of the
         # pay bands), so at most the headcount and at least the pay bands' staff.
-        workforce = workforce or {g: reader.unknown(f"W9 workforce {g}") for g in GROUPS}
-        where = f"W9 {key}".strip()
+        workforce = workforce or {g: reader.unknown(f"{board_id} workforce {g}") for g in groups}
+        where = f"{board_id} {key}".strip()
         _, events = _groups(reader, where, item["groups"], workforce, False)
-        reader.share(events["bme"], _sum(events["bme"], events["white"]), item.get("senior_bme_pct"), 100.0)
-        reader.share(workforce["bme"], _sum(workforce["bme"], workforce["white"]), item.get("workforce_bme_pct"),
-                     100.0)
+        reader.share(events[focus], _sum(events[focus], events[reference]), item.get(f"senior_{focus}_pct"), 100.0)
+        reader.share(workforce[focus], _sum(workforce[focus], workforce[reference]),
+                     item.get(f"workforce_{focus}_pct"), 100.0)
     if workforce is not None:
-        _quality(reader, "W9", board.get("data_quality") or {}, _sum(*workforce.values()), workforce["unknown"])
-        for g in GROUPS:
+        _quality(reader, board_id, board.get("data_quality") or {}, _sum(*workforce.values()), workforce[unknown])
+        for g in groups:
             if headcount is not None:
                 reader.not_more(workforce[g], headcount[g])
             if staff is not None:
                 reader.not_more(staff[g], workforce[g])
-    for metric_id in ("M6", "M7"):
+    for metric_id in roles.surveys:
         metric = published[metric_id]
         for key, question in (metric.get("questions") or {}).items():
             if question.get("groups"):

@@ -40,6 +40,11 @@ def published_json(*args: str) -> str:
     return result.stdout
 
 
+# The keys a published count is printed under: the race standards' groups, the WDES's, and the totals.
+COUNT_KEYS = (r'"(?:events|base|bme|white|unknown|total|disabled|non_disabled|not_declared|declared)": '
+              r'(\d+(?:\.\d+)?)')
+
+
 def quoted_but_withheld(text: str) -> list[str]:
     """Counts a sentence quotes ("15 of 526") that its metric's figures do not show: a sentence must be
     written from the published figures only."""
@@ -47,8 +52,7 @@ def quoted_but_withheld(text: str) -> list[str]:
 
     found = []
     for metric_id, metric in json.loads(text)["metrics"].items():
-        shown = {float(n) for n in re.findall(r'"(?:events|base|bme|white|unknown|total)": (\d+(?:\.\d+)?)',
-                                               json.dumps(metric))}
+        shown = {float(n) for n in re.findall(COUNT_KEYS, json.dumps(metric))}
         for sentence in [metric.get("sentence") or "", *[q.get("sentence") or "" for q in
                                                          (metric.get("questions") or {}).values()]]:
             for part, whole in re.findall(r"(\d[\d,]*(?:\.\d+)?) of (\d[\d,]*(?:\.\d+)?)", sentence):
@@ -76,6 +80,29 @@ def test_the_sample_council_leaves_no_withheld_count_narrower_than_the_threshold
     assert reader.narrow(THRESHOLD) == {}
     assert small_counts_shown(sample_published, THRESHOLD) == []
     assert quoted_but_withheld(sample_published) == []
+
+
+def test_the_sample_trust_under_the_wdes_leaves_no_withheld_count_narrower_than_the_threshold():
+    """The WDES's groups (disabled, non-disabled, not declared) are read as the race standards' are: small disabled
+    counts, the norm on a board, are withheld and cannot be narrowed back."""
+    trust = sorted(str(p) for p in (ROOT / "sample_data" / "trust").iterdir() if p.is_file())
+    text = published_json("--standard", "wdes", "--suppress", str(THRESHOLD), *trust)
+    reader = reader_of(text)
+    assert reader.groups == ("disabled", "non_disabled", "not_declared")
+    assert any(where.startswith("D10 voting disabled") for where in reader.withheld)
+    assert any(where.startswith("D1 ") for where in reader.shown)
+    assert reader.narrow(THRESHOLD) == {}
+    assert small_counts_shown(text, THRESHOLD) == []
+    assert quoted_but_withheld(text) == []
+
+
+def test_the_auditor_catches_a_small_disabled_count_left_in_the_wdes_output():
+    trust = sorted(str(p) for p in (ROOT / "sample_data" / "trust").iterdir() if p.is_file())
+    leaked = json.loads(published_json("--standard", "wdes", "--suppress", str(THRESHOLD), *trust))
+    board = leaked["metrics"]["D10"]["items"]["voting"]["groups"]["disabled"]
+    assert board["events"] is None
+    board["events"] = 1
+    assert "D10 voting disabled events" in small_counts_shown(json.dumps(leaked), THRESHOLD)
 
 
 SERVICES = ["Adults", "Children's", "Business Support"]

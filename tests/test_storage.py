@@ -528,8 +528,9 @@ def test_panels_are_kept_per_scope_and_keep_the_figures_they_were_written_agains
     assert panel_scope() == ""
     assert panel_scope("sc-wres", {"service": ["Adults"]}) == "service: Adults"
     assert panel_scope("nhs-wres", {"service": ["Adults"]}) == "NHS WRES; service: Adults"
+    assert panel_scope("wdes") == "WDES"  # a standard of the registry now
     with pytest.raises(ValueError, match="no standard"):
-        panel_scope("wdes")
+        panel_scope("bank-wres")
     engine = make_engine(f"sqlite:///{tmp_path / 'scope.sqlite'}")
     create_schema(engine)
     save_panel(engine, ORG, PERIOD, "M3", "know", "Whole", expected_version=0, user="a", figures="3.00 (1 to 9)")

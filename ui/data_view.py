@@ -9,11 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from data_loaders import DATASETS, SCHEMAS, InputError
-from data_loaders.comparison import ETHNICITY
+from data_loaders.comparison import DISABILITY, ETHNICITY
+from data_loaders.disability import disability_label_table
 from data_loaders.ethnicity import label_table
 from data_loaders.report import SheetReport
 from data_loaders.source import Source
 from data_loaders.tables import SheetError, column_label
+from metrics.registry import DEFAULT_STANDARD, STANDARDS
 from pipeline.api import SAMPLE_TRUST, Inputs, sample_trust_paths
 from storage import StaleEdit, load_settings, save_settings
 from ui import access, db, sidebar, state
@@ -28,6 +30,8 @@ _MESSAGE = "data_message"
 _ADDED = "data_added"  # what reading the files just added took, stage by stage, for the next run to finish
 # The groups a label may be counted as, in the order the page has always offered them (white first).
 GROUP_LABELS = {group.key: group.choice for group in (ETHNICITY.reference, ETHNICITY.focus, ETHNICITY.unknown)}
+# The disability groups a label is counted as (the WDES), in the comparison's order.
+DISABILITY_GROUP_LABELS = {group.key: group.choice for group in DISABILITY.groups}
 _AS_LISTED = "as listed"  # the choice that takes a correction away
 _CORRECTED = "data_label_corrected"  # what the last correction did, said on the next run
 _REFUSED = "data_refused"  # [(source, SheetError)]: files refused for a column not found, until one is chosen
@@ -347,11 +351,46 @@ def ethnicity_section(view: state.View) -> None:
             _correction(view.organisation, name, table, dict(settings.ethnicity_overrides))
 
 
-def template_section() -> None:
+def labels_section(view: state.View) -> None:
+    """The labels of the standard's groups: ethnicity labels, corrected here; under the WDES, disability labels."""
+    if STANDARDS[view.settings.standard].comparison.key == "disability":
+        disability_section(view)
+    else:
+        ethnicity_section(view)
+
+
+def disability_section(view: state.View) -> None:
+    """Every disability label found, how many rows carry it and how it is counted; corrected on the Settings page."""
+    st.subheader("Disability labels")
+    st.markdown("Every label found, how many rows carry it and how it is counted. Correct a label's group on the "
+                "Settings page, under Disability classifications: the correction is kept for this organisation.")
+    settings = view.settings
+    found = False
+    for name, frame in state.parsed(view.sources).loaded.datasets.items():
+        if "disability" not in frame.columns:
+            continue
+        found = True
+        table = disability_label_table(frame["disability"], settings.disability_overrides)
+        not_declared = table.loc[table["group"] == DISABILITY.unknown.key, "rows"].sum()
+        declared = len(frame) - not_declared
+        shown = pd.DataFrame({
+            "Label": table["label"], "Rows": table["rows"],
+            "Group": table["group"].map(DISABILITY_GROUP_LABELS),
+            "Recognised": table["recognised"].map({True: "Yes", False: "No: check it"}),
+        })
+        st.markdown(f"**{SCHEMAS[name].title}**: declaration rate {100 * declared / max(len(frame), 1):.1f}% "
+                    f"of {len(frame):,} rows.")
+        st.html(table_html(shown, f"Disability labels in the {SCHEMAS[name].title.lower()}"))
+    if not found:
+        st.info("No disability column was found in the files.", icon=":material/info:")
+    st.page_link("pages/settings.py", label="Classify the labels on the Settings page", icon=":material/label:")
+
+
+def template_section(standard: str = DEFAULT_STANDARD) -> None:
     st.subheader("Only counts?")
     st.markdown("If you have counts by group rather than a row per person, fill in the counts template and "
                 "upload it like any other file.")
-    st.download_button("Download the blank counts template", state.blank_template(),
+    st.download_button("Download the blank counts template", state.blank_template(standard),
                        file_name="wres-counts-template.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from data_loaders.comparison import ETHNICITY, Comparison
 from metrics import stats
 from metrics.formatting import figure_words, pct, with_interval
 from metrics.narrative import relative_likelihood_reading
@@ -79,10 +80,21 @@ def period_note(view: state.View) -> None:
 # Where the app classifies an ethnicity label: the Data page lists every label and corrects one at a time (the
 # Settings page's box holds the same corrections, written out, which is no place to start).
 CLASSIFY_LABELS = "Say which group each belongs to on the Data page, under Ethnicity labels, one label at a time."
+# A disability label (the WDES) is classified on the Settings page, under Disability classifications.
+CLASSIFY_DISABILITY_LABELS = ("Say which group each belongs to on the Settings page, under Disability "
+                              "classifications.")
 
 
-def classify_labels_link() -> None:
-    st.page_link("pages/data.py", label="Classify the labels on the Data page", icon=":material/label:")
+def classify_labels_text(comparison: Comparison) -> str:
+    """Where the app classifies the labels of the standard's groups."""
+    return CLASSIFY_DISABILITY_LABELS if comparison.key == "disability" else CLASSIFY_LABELS
+
+
+def classify_labels_link(comparison: Comparison = ETHNICITY) -> None:
+    if comparison.key == "disability":
+        st.page_link("pages/settings.py", label="Classify the labels on the Settings page", icon=":material/label:")
+    else:
+        st.page_link("pages/data.py", label="Classify the labels on the Data page", icon=":material/label:")
 
 
 def caption(view: state.View, analysis: Analysis) -> str:
@@ -117,15 +129,20 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
     spec = (charts.leavers(_by_service(view), settings) if definition.chart == "leaver_rates" and not view.filters
             else charts.chart_for(result, settings))
     with chart_and_figures(spec, f"{md(spec.summary)} {caption(view, analysis)}"):
-        quality = result.quality
-        if quality.unknown_pct is not None:
-            st.caption(f"Ethnicity not known: {pct(quality.unknown_pct, fraction=False)} "
+        quality, comparison = result.quality, result.comparison
+        if comparison.declaration_rate and quality.declared_pct is not None:
+            st.caption(f"Declaration rate: {pct(quality.declared_pct, fraction=False)} ({quality.known:,} of "
+                       f"{quality.total:,} declared); the {quality.unknown:,} not declared are left out of the "
+                       "comparison.")
+        elif quality.unknown_pct is not None:
+            st.caption(f"{comparison.what.capitalize()} not {comparison.known_word}: "
+                       f"{pct(quality.unknown_pct, fraction=False)} "
                        f"({quality.unknown:,} of {quality.total:,}); left out of the comparison.")
         if quality.unrecognised:
-            st.caption("Labels not recognised, counted as unknown: "
+            st.caption(f"Labels not recognised, counted as {comparison.unknown.noun}: "
                        + ", ".join(f"'{md(k)}' ({v:,})" for k, v in quality.unrecognised.items())
-                       + f". {CLASSIFY_LABELS}")
-            classify_labels_link()
+                       + f". {classify_labels_text(comparison)}")
+            classify_labels_link(comparison)
         st.caption(f"**Who is counted.** {md(result.counted_text(analysis.period))}")
     if spec.small_groups:
         st.warning(f"Too few people to read reliably (under {settings.min_group_size}): "

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from data_loaders.schema import SCHEMAS
 from metrics import formatting, stats
 from metrics.formatting import POINTS
-from metrics.narrative import listed
+from metrics.narrative import focus_noun, listed
 from metrics.registry import MetricDefinition, missing_datasets
 from metrics.results import MetricResult
 from metrics.settings import Settings
@@ -47,7 +47,7 @@ def headline(results: dict[str, MetricResult], settings: Settings, datasets: Col
     rated = [r for r in results.values() if r.status in stats.RATED]
     # Adverse whether beyond chance or not; those that could be chance are named as such below.
     adverse = [r for r in rated if stats.is_adverse(r.status)]
-    bme = md(settings.bme_label)
+    bme = md(focus_noun(settings))
     if not rated:
         text = f"No metric has figures to set against the {span} yet."
     elif len(rated) == 1:

@@ -24,6 +24,7 @@ from data_loaders.guard import report_progress, run_bounded
 from data_loaders.source import Source
 from metrics.counts import FigureSet
 from metrics.records import AssumedPeriodEnd, assumed_period_end
+from metrics.registry import DEFAULT_STANDARD
 from metrics.settings import Settings
 from pipeline.api import Analysis, Inputs, analyse, import_engine, read_sources, sample_paths, sample_snapshots
 from ui.reading import Reading, Readings
@@ -318,13 +319,14 @@ def population_table(name: str, data: bytes) -> PopulationTable:
     return run_bounded(read_ts021, name, data, **_bounds())
 
 
-@st.cache_data(max_entries=1, show_spinner=False)
-def blank_template() -> bytes:
-    """The blank counts workbook, made once rather than on every rerun of the Data page."""
+@st.cache_data(max_entries=3, show_spinner=False)
+def blank_template(standard: str = DEFAULT_STANDARD) -> bytes:
+    """The standard's blank counts workbook (its groups' rows), made once rather than on every rerun of the Data
+    page."""
     from pipeline.template import write_template
 
     buffer = io.BytesIO()
-    write_template(buffer)
+    write_template(buffer, standard=standard)
     return buffer.getvalue()
 
 
