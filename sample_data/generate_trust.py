@@ -20,7 +20,8 @@ managers; white shortlisted applicants more often appointed; minority-ethnic sta
 disciplinary cases, less often in non-mandatory training, more often harassed by managers and
 colleagues. And the WDES's: disabled staff more often in formal capability for performance, less often
 satisfied that the trust values their work, more often pressed to come to work unwell, a little less often
-reporting harassment (the survey's harassment questions themselves are drawn by ethnic group only). Run `python -m sample_data.generate_trust [--out DIR]`; the output is deterministic.
+reporting harassment (the survey's harassment questions themselves are drawn by ethnic group only).
+Run `python -m sample_data.generate_trust [--out DIR]`; the output is deterministic.
 
 The staff survey's question codes are the 2023 NHS Staff Survey's (the 2021 and 2022 questionnaires
 number these questions the same way): Q4b satisfaction with the extent the organisation values one's work
