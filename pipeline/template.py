@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 import pandas as pd
 
 from data_loaders.cell_address import column_letters
+from data_loaders.comparison import ETHNICITY, Comparison
 from data_loaders.errors import InputError
 from data_loaders.report import RawSheet
 from data_loaders.schema import normalise_heading
@@ -28,9 +29,8 @@ from metrics.counts import COUNT_COLUMNS, DataQuality, FigureSet, Period, empty_
 from metrics.registry import (
     COMPARISON,
     DEFAULT_STANDARD,
-    GROUPS,
-    KNOWN_GROUPS,
     METRICS,
+    STANDARDS,
     MetricDefinition,
     Question,
 )
@@ -41,11 +41,27 @@ _MARKER_WORDS = "wres counts template"
 ABOUT_SHEET = "About"
 ORGANISATION_LABEL = "Organisation"
 PERIOD_END_LABEL = "Period end date"
-# The template is the same for every standard of the one comparison (metrics.registry.COMPARISON), and written
-# with its own labels: the organisation's word for the focus group is not the template's.
+# The template is the same for every standard of one comparison, and written with the comparison's own labels (the
+# organisation's word for the focus group is not the template's): the race standards' (metrics.registry.COMPARISON)
+# unless a standard of another is named (the WDES's: disabled, non-disabled, not declared).
 GROUP_HEADING = COMPARISON.heading
 BAND_HEADING = "Pay band"
 GROUP_LABELS: dict[str, str] = {group.key: group.label for group in COMPARISON.groups}
+
+
+def group_labels(comparison: Comparison) -> dict[str, str]:
+    """The template's label for each group of `comparison`, in its order."""
+    return {group.key: group.label for group in comparison.groups}
+
+
+def comparison_of_metric(metric_id: str) -> Comparison:
+    """The comparison a metric's counts are by: that of the standards listing it (the race standards' for a metric
+    no standard lists)."""
+    found = {STANDARDS[s].comparison.key: STANDARDS[s].comparison for s in STANDARDS
+             if metric_id in STANDARDS[s].metrics}
+    if len(found) > 1:
+        raise ValueError(f"metric {metric_id} is listed by standards of different comparisons: {', '.join(found)}")
+    return next(iter(found.values()), COMPARISON)
 START_HEADCOUNT = "Headcount at start of year"
 END_HEADCOUNT = "Headcount at end of year"
 # The metric whose base is the mean of two headcounts (start and end of the year).
@@ -140,11 +156,16 @@ def read_template(sheets: list[RawSheet], *, file: str = "") -> FigureSet:
     rows: list[dict[str, Any]] = []
     quality: dict[str, DataQuality] = {}
     notes: list[str] = []
-    for definition in METRICS.values():
-        sheet = _metric_sheet(sheets, definition, file)
-        if sheet is None:
-            continue
-        reader = _SheetReader(file, sheet)
+    found_sheets = [(definition, sheet) for definition in METRICS.values()
+                    if (sheet := _metric_sheet(sheets, definition, file)) is not None]
+    # One standard's template: its metrics' counts are all by one comparison (ethnic group, or disability).
+    comparisons = {comparison_of_metric(d.id).key: comparison_of_metric(d.id) for d, _ in found_sheets}
+    if len(comparisons) > 1:
+        raise InputError(f"the workbook has sheets of metrics counted by {' and by '.join(comparisons)}",
+                         file=file, advice="Keep one standard's sheets in a counts template.")
+    comparison = next(iter(comparisons.values()), COMPARISON)
+    for definition, sheet in found_sheets:
+        reader = _SheetReader(file, sheet, comparison)
         if definition.kind == "distribution":
             found = reader.bands(definition)
         elif definition.questions:
@@ -157,9 +178,10 @@ def read_template(sheets: list[RawSheet], *, file: str = "") -> FigureSet:
         if found.quality is not None:
             quality[definition.id] = found.quality
         else:
-            notes.append(f"{definition.id} {definition.title}: no Unknown counts were entered, so how many "
-                         "people's ethnicity is not known cannot be shown.")
-    counts = validate_counts(pd.DataFrame(rows, columns=list(COUNT_COLUMNS))) if rows else empty_counts()
+            notes.append(f"{definition.id} {definition.title}: no {comparison.unknown.label} counts were entered, so "
+                         f"how many people's {comparison.key} is not known cannot be shown.")
+    counts = (validate_counts(pd.DataFrame(rows, columns=list(COUNT_COLUMNS)), comparison) if rows
+              else empty_counts())
     return FigureSet(
         organisation=organisation,
         period=period,
@@ -167,6 +189,7 @@ def read_template(sheets: list[RawSheet], *, file: str = "") -> FigureSet:
         quality=quality,
         notes=notes,
         available=frozenset(row["metric"] for row in rows),
+        comparison=comparison,
     )
 
 
@@ -202,11 +225,18 @@ def _metric_sheet(sheets: list[RawSheet], definition: MetricDefinition, file: st
     return titled[0] if titled else None
 
 
-def group_of_label(label: Any) -> str | None:
-    """The group a heading names: 'White' -> white, 'Not stated' -> unknown, 'BAME' -> bme."""
+def group_of_label(label: Any, comparison: Comparison = ETHNICITY) -> str | None:
+    """The group of `comparison` a heading names: 'White' -> white, 'Not stated' -> unknown, 'BAME' -> bme; under
+    another comparison, a group's label or choice as the template writes it ('Non-disabled'), and the words for
+    not known ('Not declared', 'Unknown') as its unknown group."""
     text = normalise_heading(_text(label))
     if not text:
         return None
+    if comparison is not ETHNICITY:
+        for group in comparison.groups:
+            if text in {normalise_heading(group.label), normalise_heading(group.choice)}:
+                return group.key
+        return comparison.unknown.key if any(word in text for word in _UNKNOWN_WORDS) else None
     if any(word in text for word in _UNKNOWN_WORDS):
         return "unknown"
     if _BME_TOKENS & set(text.split()) or any(word in text for word in _BME_WORDS):
@@ -230,10 +260,15 @@ class _Found:
 class _SheetReader:
     """One sheet's cells, with spreadsheet addresses for messages."""
 
-    def __init__(self, file: str, sheet: RawSheet) -> None:
+    def __init__(self, file: str, sheet: RawSheet, comparison: Comparison = COMPARISON) -> None:
         self.file = file
         self.sheet = sheet
         self.rows = sheet.rows
+        # Whose groups its rows are: their keys in order, the two compared, and the template's label for each.
+        self.comparison = comparison
+        self.group_keys = comparison.keys
+        self.known = comparison.known
+        self.labels = group_labels(comparison)
 
     def value(self, row: int, column: int) -> Any:
         if row >= len(self.rows) or column >= len(self.rows[row]):
@@ -340,7 +375,7 @@ class _SheetReader:
         for row in range(start, end):
             label = self.value(row, 0)
             has_counts = any(self.value(row, c) is not None for c in columns)
-            group = group_of_label(label)
+            group = group_of_label(label, self.comparison)
             if group is None:
                 text = normalise_heading(_text(label))
                 if text and has_counts and not _is_total(label) and not any(s in text for s in skip):
@@ -352,12 +387,13 @@ class _SheetReader:
                 if any(self.value(found[group], c) is not None for c in columns):
                     raise self.error(
                         f"rows {self.row_number(found[group])} and {self.row_number(row)} both say "
-                        f"{GROUP_LABELS[group]}",
-                        advice="Keep one row of counts per ethnic group.",
+                        f"{self.labels[group]}",
+                        advice=f"Keep one row of counts per {self.comparison.heading.lower()}.",
                     )
                 found[group] = row
-        if "bme" not in found and "white" in found and len(unnamed_with_counts) == 1:
-            found["bme"] = unnamed_with_counts[0]
+        focus, reference = self.known
+        if focus not in found and reference in found and len(unnamed_with_counts) == 1:
+            found[focus] = unnamed_with_counts[0]
         return found
 
     def _group_block(self, definition: MetricDefinition, start: int, end: int,
@@ -375,7 +411,7 @@ class _SheetReader:
         heading_row, columns = heading
         group_rows = self._group_rows(heading_row + 1, end, columns, skip)
         entries = {
-            group: [self.count(row, column, f"{label} for {GROUP_LABELS[group]}")
+            group: [self.count(row, column, f"{label} for {self.labels[group]}")
                     for label, column in zip(labels, columns, strict=True)]
             for group, row in group_rows.items()
         }
@@ -386,21 +422,21 @@ class _SheetReader:
             if stray:
                 raise self.error(
                     f"cell {self.ref(row, stray[0])} has a count, but the first cell of its row does not say "
-                    f"{', '.join(GROUP_LABELS[g] for g in GROUPS[:-1])} or {GROUP_LABELS[GROUPS[-1]]}",
+                    f"{', '.join(self.labels[g] for g in self.group_keys[:-1])} or {self.labels[self.group_keys[-1]]}",
                     advice=f"Put the group's name in cell {self.ref(row, 0)}, or move the count to its group's row.",
                 )
         if all(v is None for values in entries.values() for v in values):
             return None
         out: dict[str, tuple[int, float]] = {}
-        for group in GROUPS:
+        for group in self.group_keys:
             values = entries.get(group)
             if values is None or all(v is None for v in values):
-                if group in KNOWN_GROUPS:
+                if group in self.known:
                     where = (f"row {self.row_number(group_rows[group])} is blank" if group in group_rows
                              else "there is no row for it")
                     raise self.error(
-                        f"there are counts for other groups but none for {GROUP_LABELS[group]} ({where})",
-                        advice=f"Enter the {GROUP_LABELS[group]} counts (0 where there are none).",
+                        f"there are counts for other groups but none for {self.labels[group]} ({where})",
+                        advice=f"Enter the {self.labels[group]} counts (0 where there are none).",
                     )
                 continue
             row = group_rows[group]
@@ -408,7 +444,7 @@ class _SheetReader:
             if missing:
                 given = [f"{label} ({v:,})" for label, v in zip(labels, values, strict=True) if v is not None]
                 raise self.error(
-                    f"the {GROUP_LABELS[group]} row has {' and '.join(given)} but no "
+                    f"the {self.labels[group]} row has {' and '.join(given)} but no "
                     f"{' or '.join(f'{label} in cell {self.ref(row, c)}' for label, c in missing)}",
                     advice="Fill in every count of the row (0 where there are none), or leave the row blank.",
                 )
@@ -420,7 +456,7 @@ class _SheetReader:
             if definition.events_among_base and events > base:
                 raise self.error(
                     f"{definition.events_label} ({events:,}) is more than {definition.base_label} "
-                    f"({int(base):,}) for {GROUP_LABELS[group]}, cell {self.ref(row, columns[-1])}",
+                    f"({int(base):,}) for {self.labels[group]}, cell {self.ref(row, columns[-1])}",
                     advice="Check both counts.",
                 )
             out[group] = (events, base)
@@ -430,7 +466,7 @@ class _SheetReader:
         block = self._group_block(definition, 0, len(self.rows))
         if block is None:
             return None
-        return _Found(_records(definition.id, "", block), _quality(block))
+        return _Found(_records(definition.id, "", block, self.group_keys), _quality(block, self.group_keys[-1]))
 
     def items(self, definition: MetricDefinition) -> _Found | None:
         """A block of group rows per item (survey question, kind of board member), each under its words."""
@@ -461,9 +497,9 @@ class _SheetReader:
                 blocks.append((key, block))
         if not blocks:
             return None
-        rows = [record for key, block in blocks for record in _records(definition.id, key, block)]
+        rows = [record for key, block in blocks for record in _records(definition.id, key, block, self.group_keys)]
         # The first question answered stands for the survey's respondents.
-        return _Found(rows, _quality(blocks[0][1]))
+        return _Found(rows, _quality(blocks[0][1], self.group_keys[-1]))
 
     def _question_above(self, definition: MetricDefinition, heading_row: int, after: int) -> str:
         """The question whose label is in the nearest first-column text above the headings, from row `after`."""
@@ -487,7 +523,7 @@ class _SheetReader:
         if heading is None:
             if self.has_entries(0, len(self.rows)):
                 raise self.error(
-                    f"cannot find the headings {', '.join(repr(GROUP_LABELS[g]) for g in GROUPS)}",
+                    f"cannot find the headings {', '.join(repr(self.labels[g]) for g in self.group_keys)}",
                     advice="Put the headings back as they are in a blank counts template.",
                 )
             return None
@@ -496,7 +532,7 @@ class _SheetReader:
         band_rows: dict[str, int] = {}
         for row in range(heading_row + 1, len(self.rows)):
             name = _text(self.value(row, 0))
-            counts = {g: self.count(row, c, f"{GROUP_LABELS[g]} staff" + (f" in {name!r}" if name else ""))
+            counts = {g: self.count(row, c, f"{self.labels[g]} staff" + (f" in {name!r}" if name else ""))
                       for g, c in columns.items()}
             if all(v is None for v in counts.values()) or _is_total(name):
                 continue
@@ -513,14 +549,14 @@ class _SheetReader:
             bands.append((name, counts))
         if not bands:
             return None
-        given = {g: any(counts.get(g) is not None for _, counts in bands) for g in GROUPS}
-        for group in KNOWN_GROUPS:
+        given = {g: any(counts.get(g) is not None for _, counts in bands) for g in self.group_keys}
+        for group in self.known:
             if not given[group]:
                 raise self.error(
-                    f"there are counts for other groups but none for {GROUP_LABELS[group]}",
-                    advice=f"Enter the {GROUP_LABELS[group]} staff in each band (0 where there are none).",
+                    f"there are counts for other groups but none for {self.labels[group]}",
+                    advice=f"Enter the {self.labels[group]} staff in each band (0 where there are none).",
                 )
-        groups = [g for g in GROUPS if given[g]]
+        groups = [g for g in self.group_keys if given[g]]
         # Within a band that has counts, a blank cell is a group with nobody in that band.
         in_band = [(name, {g: counts.get(g) or 0 for g in groups}) for name, counts in bands]
         totals = {g: sum(counts[g] for _, counts in in_band) for g in groups}
@@ -530,7 +566,8 @@ class _SheetReader:
             for name, counts in in_band
             for g in groups
         ]
-        quality = DataQuality(total=sum(totals.values()), unknown=totals["unknown"]) if given["unknown"] else None
+        unknown = self.group_keys[-1]
+        quality = DataQuality(total=sum(totals.values()), unknown=totals[unknown]) if given[unknown] else None
         return _Found(rows, quality)
 
     def _band_heading(self) -> tuple[int, dict[str, int]] | None:
@@ -540,33 +577,35 @@ class _SheetReader:
             others: list[int] = []
             for column in range(1, self.width(row)):
                 label = self.value(row, column)
-                group = group_of_label(label)
+                group = group_of_label(label, self.comparison)
                 if group is not None and group not in columns:
                     columns[group] = column
                 elif label is not None:
                     others.append(column)
-            if "white" in columns:
-                if "bme" not in columns and len(others) == 1:
-                    columns["bme"] = others[0]
-                if "bme" in columns:
+            focus, reference = self.known
+            if reference in columns:
+                if focus not in columns and len(others) == 1:
+                    columns[focus] = others[0]
+                if focus in columns:
                     return row, columns
         return None
 
 
-def _records(metric_id: str, item: str, block: dict[str, tuple[int, float]]) -> list[dict[str, Any]]:
+def _records(metric_id: str, item: str, block: dict[str, tuple[int, float]],
+             groups: Sequence[str]) -> list[dict[str, Any]]:
     return [
         {"metric": metric_id, "item": item, "group": g, "events": float(block[g][0]), "base": float(block[g][1])}
-        for g in GROUPS
+        for g in groups
         if g in block
     ]
 
 
-def _quality(block: dict[str, tuple[int, float]]) -> DataQuality | None:
-    if "unknown" not in block:
+def _quality(block: dict[str, tuple[int, float]], unknown: str) -> DataQuality | None:
+    if unknown not in block:
         return None
     # An average headcount can end in .5; the quality figure counts people.
     total = math.floor(sum(base for _, base in block.values()) + 0.5)
-    return DataQuality(total=total, unknown=math.floor(block["unknown"][1] + 0.5))
+    return DataQuality(total=total, unknown=math.floor(block[unknown][1] + 0.5))
 
 
 def _question(definition: MetricDefinition, key: str) -> Question:

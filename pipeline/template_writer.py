@@ -15,8 +15,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from data_loaders.comparison import Comparison
 from metrics.counts import FigureSet, empty_counts
-from metrics.registry import DEFAULT_STANDARD, GROUPS, MetricDefinition, metrics_of
+from metrics.registry import DEFAULT_STANDARD, STANDARDS, MetricDefinition, metrics_of
 from pipeline.template import (
     ABOUT_SHEET,
     AVERAGED_BASE_METRIC,
@@ -24,11 +25,11 @@ from pipeline.template import (
     BLANK_BANDS,
     EXCEL_SERIALS,
     FIRST_ROW,
-    GROUP_HEADING,
     GROUP_LABELS,
     ORGANISATION_LABEL,
     PERIOD_END_LABEL,
     TEMPLATE_MARKER,
+    group_labels,
     input_columns,
     question_heading,
     sheet_name,
@@ -57,6 +58,8 @@ def write_workbook(
         organisation = organisation or figures.organisation
         period_end = period_end or figures.period.end
     definitions = list(metrics_of(standard).values())
+    # The groups of the standard's comparison, as rows (or a band's columns) of every sheet.
+    comparison = STANDARDS[standard].comparison
     workbook = Workbook()
     about = workbook.active
     assert about is not None
@@ -65,11 +68,11 @@ def write_workbook(
         sheet = workbook.create_sheet(sheet_name(definition))
         counts = figures.for_metric(definition.id) if figures is not None else empty_counts()
         if definition.kind == "distribution":
-            _write_bands_sheet(sheet, definition, counts)
+            _write_bands_sheet(sheet, definition, counts, comparison)
         elif definition.questions:
-            _write_items_sheet(sheet, definition, counts)
+            _write_items_sheet(sheet, definition, counts, comparison)
         else:
-            _write_groups_sheet(sheet, definition, counts)
+            _write_groups_sheet(sheet, definition, counts, comparison)
     workbook.save(target)
 
 
@@ -161,18 +164,20 @@ def _headings(sheet: Worksheet, row: int, headings: Sequence[str]) -> None:
 
 
 def _write_group_rows(sheet: Worksheet, first_row: int, values: dict[str, Sequence[int | None]],
-                      validation: DataValidation, columns: int) -> None:
-    for offset, group in enumerate(GROUPS):
+                      validation: DataValidation, columns: int, comparison: Comparison) -> None:
+    labels = group_labels(comparison)
+    for offset, group in enumerate(comparison.keys):
         row = first_row + offset
-        sheet.cell(row=row, column=1, value=GROUP_LABELS[group])
+        sheet.cell(row=row, column=1, value=labels[group])
         for column in range(2, 2 + columns):
             cell = _count_cell(sheet.cell(row=row, column=column))
             given = values.get(group)
             cell.value = given[column - 2] if given else None
-    validation.add(f"B{first_row}:{get_column_letter(1 + columns)}{first_row + len(GROUPS) - 1}")
+    validation.add(f"B{first_row}:{get_column_letter(1 + columns)}{first_row + len(comparison.keys) - 1}")
 
 
-def _write_groups_sheet(sheet: Worksheet, definition: MetricDefinition, counts: pd.DataFrame) -> None:
+def _write_groups_sheet(sheet: Worksheet, definition: MetricDefinition, counts: pd.DataFrame,
+                        comparison: Comparison) -> None:
     columns = input_columns(definition)
     note = "Counts for the 12 months to the period end date; headcounts at that date."
     if definition.kind == "representation":
@@ -180,7 +185,7 @@ def _write_groups_sheet(sheet: Worksheet, definition: MetricDefinition, counts: 
     if definition.id == AVERAGED_BASE_METRIC:
         note = f"{definition.base_label} is the mean of the headcounts at the start and end of the year."
     _write_title(sheet, definition, note)
-    _headings(sheet, FIRST_ROW, (GROUP_HEADING, *columns))
+    _headings(sheet, FIRST_ROW, (comparison.heading, *columns))
     values: dict[str, Sequence[int | None]] = {}
     record: Any  # a counts row; pandas-stubs types every field as any scalar at all, not as its column's type
     for record in counts.itertuples(index=False):
@@ -190,10 +195,11 @@ def _write_groups_sheet(sheet: Worksheet, definition: MetricDefinition, counts: 
             values[record.group] = (start, end, events)
         else:
             values[record.group] = (_whole(record.base, definition.id, record.group), events)
-    _write_group_rows(sheet, FIRST_ROW + 1, values, _whole_counts_validation(sheet), len(columns))
+    _write_group_rows(sheet, FIRST_ROW + 1, values, _whole_counts_validation(sheet), len(columns), comparison)
 
 
-def _write_items_sheet(sheet: Worksheet, definition: MetricDefinition, counts: pd.DataFrame) -> None:
+def _write_items_sheet(sheet: Worksheet, definition: MetricDefinition, counts: pd.DataFrame,
+                       comparison: Comparison) -> None:
     """A block of group rows per item: each survey question (M6, M7), each kind of board member (W9)."""
     note = "From the latest staff survey: who answered the question, and who said yes."
     if definition.kind == "representation":
@@ -209,19 +215,21 @@ def _write_items_sheet(sheet: Worksheet, definition: MetricDefinition, counts: p
     record: Any  # a counts row; pandas-stubs types every field as any scalar at all, not as its column's type
     for question in definition.questions:
         sheet.cell(row=row, column=1, value=question_heading(definition, question.label)).font = _BOLD
-        _headings(sheet, row + 1, (GROUP_HEADING, *columns))
+        _headings(sheet, row + 1, (comparison.heading, *columns))
         values: dict[str, Sequence[int | None]] = {}
         for record in counts[counts["item"] == question.key].itertuples(index=False):
             values[record.group] = (_whole(record.base, definition.id, record.group),
                                     _whole(record.events, definition.id, record.group))
-        _write_group_rows(sheet, row + 2, values, validation, len(columns))
-        row += 2 + len(GROUPS) + 1
+        _write_group_rows(sheet, row + 2, values, validation, len(columns), comparison)
+        row += 2 + len(comparison.keys) + 1
 
 
-def _write_bands_sheet(sheet: Worksheet, definition: MetricDefinition, counts: pd.DataFrame) -> None:
+def _write_bands_sheet(sheet: Worksheet, definition: MetricDefinition, counts: pd.DataFrame,
+                       comparison: Comparison) -> None:
+    groups, labels = comparison.keys, group_labels(comparison)
     _write_title(sheet, definition, f"{definition.events_label}: staff in each pay band at the period end date, "
                                     "lowest band first. Add rows if you have more bands.")
-    _headings(sheet, FIRST_ROW, (BAND_HEADING, *(GROUP_LABELS[g] for g in GROUPS)))
+    _headings(sheet, FIRST_ROW, (BAND_HEADING, *(labels[g] for g in groups)))
     sheet.column_dimensions["A"].width = 30
     bands = list(dict.fromkeys(counts["item"]))
     validation = _whole_counts_validation(sheet)
@@ -230,12 +238,12 @@ def _write_bands_sheet(sheet: Worksheet, definition: MetricDefinition, counts: p
         band = bands[offset] if offset < len(bands) else None
         _input(sheet.cell(row=row, column=1)).value = band
         in_band = counts[counts["item"] == band] if band is not None else counts.iloc[0:0]
-        for column, group in enumerate(GROUPS, start=2):
+        for column, group in enumerate(groups, start=2):
             given = in_band.loc[in_band["group"] == group, "events"]
             cell = _count_cell(sheet.cell(row=row, column=column))
             cell.value = _whole(given.iloc[0], definition.id, group) if len(given) else None
     last_row = FIRST_ROW + max(BLANK_BANDS, len(bands))
-    validation.add(f"B{FIRST_ROW + 1}:{get_column_letter(1 + len(GROUPS))}{last_row}")
+    validation.add(f"B{FIRST_ROW + 1}:{get_column_letter(1 + len(groups))}{last_row}")
 
 
 def _whole(value: float, metric_id: str, group: str) -> int:
