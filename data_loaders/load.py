@@ -8,7 +8,7 @@ import pandas as pd
 
 from data_loaders.errors import InputError
 from data_loaders.report import LoadedData, RawSheet, SheetReport
-from data_loaders.schema import SCHEMAS
+from data_loaders.schema import CASE_TYPES, SCHEMAS, normalise_heading
 from data_loaders.tables import AMBIGUOUS, SheetError, SheetTable, canonical_dtype, read_table
 
 
@@ -90,8 +90,9 @@ def _assemble(tables: list[SheetTable], warnings: list[str]) -> LoadedData:
     sources: dict[str, list[str]] = {}
     for table in tables:
         if table.dataset is not None and table.frame is not None:
-            frames.setdefault(table.dataset, []).append(table.frame)
-            sources.setdefault(table.dataset, []).append(table.report.label)
+            for dataset, frame in split_case_log(table.dataset, table.frame, table.report.notes):
+                frames.setdefault(dataset, []).append(frame)
+                sources.setdefault(dataset, []).append(table.report.label)
     if len(sources.get("staff", [])) > 1:
         warnings.append(
             f"staff rows from {len(sources['staff'])} sheets were put together ({'; '.join(sources['staff'])}): "
@@ -128,3 +129,65 @@ def concat_records(frames: list[pd.DataFrame]) -> pd.DataFrame:
                                                       dtype="str"))
     recast = [frame.astype({c: unions[c] for c in unions if c in frame.columns}) for frame in frames]
     return pd.concat(recast, ignore_index=True)
+
+
+# --- an employee relations case log, split by case type ------------------------------------------------------
+
+
+def case_log_dataset(case_type: object) -> tuple[str | None, str]:
+    """The dataset a case type is of (CASE_TYPES), or None, and the words after the type's own ("Capability - Ill
+    Health": "capability", "Ill Health"), which say the reason where the log has none of its own."""
+    if not isinstance(case_type, str):
+        return None, ""
+    key = normalise_heading(case_type)
+    for dataset, types in CASE_TYPES.items():
+        for known in sorted(types, key=len, reverse=True):
+            if key == known or key.startswith(known + " "):
+                return dataset, key[len(known):].strip()
+    return None, ""
+
+
+def split_case_log(dataset: str, frame: pd.DataFrame, notes: list[str]) -> list[tuple[str, pd.DataFrame]]:
+    """The datasets a sheet's rows are: its own; or, for a disciplinary or capability list with a case type column
+    (an employee relations case log), the rows of each type in the dataset it is of (disciplinary cases in the
+    disciplinary data, capability cases in the capability data), and a note in `notes` saying how many rows went
+    to each and how many were of neither (grievances, a blank type), which are not used. A capability case whose
+    reason is blank takes the reason its type gives ("Capability - Ill Health"), and the note says how many."""
+    if dataset not in CASE_TYPES or "case_type" not in frame.columns:
+        return [(dataset, frame)]
+    types = frame["case_type"].astype("str")
+    read = {value: case_log_dataset(value) for value in types.dropna().unique()}
+    of = types.map(lambda value: read[value][0] if isinstance(value, str) else None)
+    parts: list[tuple[str, pd.DataFrame]] = []
+    said: list[str] = []
+    for name in CASE_TYPES:
+        rows = (of == name).to_numpy(dtype=bool)
+        words = SCHEMAS[name].short_title.lower()
+        if not rows.any():
+            said.append(f"none of a {name} type, so it gives no {words.split(' ', 1)[1]}")
+            continue
+        part = frame[rows].reset_index(drop=True)
+        if name == "capability":
+            part = _reason_from_type(part, {value: rest for value, (_, rest) in read.items()}, notes)
+        parts.append((name, part))
+        said.append(f"{int(rows.sum()):,} {words}")
+    neither = of.isna().to_numpy(dtype=bool)
+    if neither.any():
+        kinds = types[neither].fillna("(blank)").value_counts(sort=True)
+        shown = ", ".join(f"{kind} {count:,}" for kind, count in kinds.items())
+        said.append(f"{int(neither.sum()):,} of other types ({shown}), not used")
+    notes.insert(0, f"a case log of {len(frame):,} rows, split by its case type: " + "; ".join(said))
+    return parts
+
+
+def _reason_from_type(cases: pd.DataFrame, rest: dict[str, str], notes: list[str]) -> pd.DataFrame:
+    """Capability cases with a blank reason given the reason their type says, where it says one."""
+    reason = cases["reason"].astype("str") if "reason" in cases.columns else pd.Series(pd.NA, index=cases.index,
+                                                                                         dtype="str")
+    said = cases["case_type"].astype("str").map(lambda value: rest.get(value, "") if isinstance(value, str) else "")
+    fill = reason.isna() & said.ne("")
+    if not fill.any():
+        return cases
+    notes.append(f"{int(fill.sum()):,} capability cases with no reason of their own take it from their case type "
+                 "(e.g. 'Capability - Ill Health' is ill health)")
+    return cases.assign(reason=reason.mask(fill, said).astype("category"))

@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-DatasetName = Literal["staff", "recruitment", "disciplinary", "fitness_to_practise", "cpd", "survey", "leavers",
-                      "board"]
+DatasetName = Literal["staff", "recruitment", "disciplinary", "capability", "fitness_to_practise", "cpd", "survey",
+                      "leavers", "board"]
 DATASETS: tuple[str, ...] = (
     "staff",
     "recruitment",
     "disciplinary",
+    "capability",
     "fitness_to_practise",
     "cpd",
     "survey",
@@ -28,8 +29,10 @@ DATASETS: tuple[str, ...] = (
 # "opinion" is a yes / no / don't know question, whose "don't know" is an answer (data_loaders.values.parse_opinion).
 # "executive" and "voting" are yes/no flags that also read a board role's words ("Executive" / "Non-executive",
 # "Voting" / "Non-voting"), as a trust secretary's list writes them (data_loaders.values.parse_executive).
-ColumnKind = Literal["id", "text", "ethnicity", "money", "date", "flag", "opinion", "service", "outcome", "executive",
-                     "voting"]
+# "satisfaction" is a five-point satisfied / dissatisfied answer, satisfied or very satisfied read as yes
+# (data_loaders.values.parse_satisfaction).
+ColumnKind = Literal["id", "text", "ethnicity", "money", "date", "flag", "opinion", "satisfaction", "service",
+                     "outcome", "executive", "voting"]
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,49 @@ def _event_date(*extra: str) -> Column:
         ("date", "event date", "date opened", "start date", *extra),
         "When the event happened; used to keep the 12-month period.",
     )
+
+
+# An employee relations case log (ESR's Employee Relations module: disciplinary, capability, grievance and other
+# cases in one list) and the disciplinary and capability lists share their columns, so that a log read as either is
+# split by its case type into both (data_loaders.load, CASE_TYPES).
+_CASE_LOG_COLUMNS: tuple[Column, ...] = (
+    Column("case_id", "id", ("case id", "case ref", "case reference", "case number", "case no", "reference")),
+    _EMPLOYEE_ID,
+    _ETHNICITY,
+    _DISABILITY,
+    _SERVICE,
+    _event_date(
+        "case start date",
+        "date of investigation",
+        "investigation start date",
+        "date case opened",
+        "hearing date",
+        "date entered formal process",
+        "formal stage date",
+    ),
+    Column(
+        "case_type",
+        "text",
+        ("case type", "er case type", "type of case", "case category", "case type description", "er type",
+         "employee relations case type"),
+        "Which kind of employee relations case: Disciplinary, Capability, Grievance...",
+    ),
+    Column(
+        "reason",
+        "text",
+        ("capability reason", "reason for capability", "case reason", "reason", "case sub type", "sub type",
+         "capability type", "reason category"),
+        "Why the case was opened: for a capability case, performance or ill health.",
+    ),
+)
+
+# The case types of a case log that go to each dataset, compared after normalise_heading: a type that is one of
+# these, or begins with one and a space ("Capability - Ill Health"), is of that dataset. Any other type (grievance,
+# bullying and harassment, sickness absence), and a blank one, is of neither, and a note says how many.
+CASE_TYPES: dict[str, tuple[str, ...]] = {
+    "disciplinary": ("disciplinary", "discipline", "conduct", "misconduct", "gross misconduct"),
+    "capability": ("capability", "performance", "poor performance", "performance management"),
+}
 
 
 SCHEMAS: dict[str, DatasetSchema] = {
@@ -294,21 +340,18 @@ SCHEMAS: dict[str, DatasetSchema] = {
     "disciplinary": DatasetSchema(
         "disciplinary",
         "Formal disciplinary cases",
-        (
-            Column("case_id", "id", ("case id", "case ref", "case reference", "case number", "case no", "reference")),
-            _EMPLOYEE_ID,
-            _ETHNICITY,
-            _SERVICE,
-            _event_date(
-                "case start date",
-                "date of investigation",
-                "investigation start date",
-                "date case opened",
-                "hearing date",
-            ),
-        ),
+        _CASE_LOG_COLUMNS,
         required=(("employee_id", "ethnicity"),),
         sheet_names=("disciplinary", "disciplinaries", "discipline", "conduct", "er cases", "employee relations"),
+    ),
+    # WDES metric 3: entry into the formal capability procedure, on grounds of performance (the reason says which).
+    "capability": DatasetSchema(
+        "capability",
+        "Formal capability cases",
+        _CASE_LOG_COLUMNS,
+        required=(("employee_id", "ethnicity"),),
+        sheet_names=("capability", "capability cases", "capabilities", "performance management",
+                     "capability procedure"),
     ),
     "fitness_to_practise": DatasetSchema(
         "fitness_to_practise",
@@ -441,6 +484,47 @@ SCHEMAS: dict[str, DatasetSchema] = {
                     "q15",
                 ),
             ),
+            # NHS Staff Survey q14d (WDES metric 4b): the last time you experienced harassment, bullying or abuse at
+            # work, did you or a colleague report it? Asked of those who experienced it.
+            Column(
+                "harassment_reported",
+                "flag",
+                (
+                    "harassment reported",
+                    "reported harassment",
+                    "reported harassment bullying or abuse",
+                    "last experience of harassment reported",
+                    "q14d",
+                ),
+            ),
+            # NHS Staff Survey q11e (WDES metric 6): have you felt pressure from your manager to come to work (despite
+            # not feeling well enough to perform your duties)? Asked of those who came to work unwell (q11d yes).
+            Column(
+                "pressure_to_work",
+                "flag",
+                (
+                    "pressure to work",
+                    "pressure to come to work",
+                    "pressure from manager to come to work",
+                    "felt pressure to come to work",
+                    "presenteeism pressure",
+                    "q11e",
+                ),
+            ),
+            # NHS Staff Survey q4b (WDES metric 7): how satisfied are you with the extent to which your organisation
+            # values your work? Five points, very dissatisfied to very satisfied.
+            Column(
+                "valued_work",
+                "satisfaction",
+                (
+                    "valued work",
+                    "organisation values my work",
+                    "extent organisation values my work",
+                    "satisfied organisation values my work",
+                    "feel valued",
+                    "q4b",
+                ),
+            ),
             # NHS Staff Survey q16b: discrimination at work in the last 12 months from a manager / team leader or
             # other colleagues.
             Column(
@@ -457,8 +541,10 @@ SCHEMAS: dict[str, DatasetSchema] = {
             ),
             _SERVICE,
         ),
-        required=(("ethnicity",), ("harassment_public", "harassment_colleagues", "harassment_managers",
-                                   "harassment_staff", "equal_opportunities", "discrimination_staff")),
+        # A respondent's ethnic group or disability: the survey gives the WDES's metrics without an ethnic group.
+        required=(("ethnicity", "disability"), ("harassment_public", "harassment_colleagues", "harassment_managers",
+                                   "harassment_staff", "equal_opportunities", "discrimination_staff",
+                                   "harassment_reported", "pressure_to_work", "valued_work")),
         sheet_names=("survey", "staff survey", "responses", "survey responses"),
     ),
     "leavers": DatasetSchema(

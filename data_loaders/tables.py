@@ -317,6 +317,11 @@ def _choose_dataset(
     if best <= 0:
         return None, "no recognisable headings"
     tied = [d for d in candidates if scores[d] == best]
+    # A case log's columns are the disciplinary and capability lists' alike (data_loaders.schema): a sheet named by
+    # neither is taken for disciplinary cases, as before there were capability cases (and split by its case type,
+    # when it has one: data_loaders.load).
+    if "disciplinary" in tied and "capability" in tied:
+        tied.remove("capability")
     if len(tied) == 1:
         return tied[0], None
     chosen = _tie_break(tied, assignments)
@@ -636,6 +641,10 @@ _LABELS = {
     "harassment_colleagues": ("harassment from colleagues", "Harassment from colleagues"),
     "harassment_managers": ("harassment from managers", "Harassment from managers"),
     "harassment_staff": ("harassment from staff", "Harassment from staff"),
+    "harassment_reported": ("harassment reported", "Harassment reported"),
+    "pressure_to_work": ("pressure from a manager to come to work unwell", "Pressure to come to work"),
+    "valued_work": ("satisfaction with how far the organisation values one's work", "Organisation values my work"),
+    "case_type": ("case type", "Case Type"),
     "equal_opportunities": ("equal opportunities for career progression", "Equal opportunities"),
     "discrimination_staff": ("discrimination from staff", "Discrimination from staff"),
 }
@@ -644,6 +653,7 @@ _WHAT = {
     "date": "a date",
     "flag": "a yes/no answer",
     "opinion": "a yes/no/don't know answer",
+    "satisfaction": "a satisfied/dissatisfied answer",
     "executive": "a yes/no answer or 'Executive' / 'Non-executive'",
     "voting": "a yes/no answer or 'Voting' / 'Non-voting'",
     "outcome": "an outcome",
@@ -674,7 +684,7 @@ def _unreadable_note(kind: str, column: str, heading: str, raw: pd.Series, rows:
     examples = _quoted(pd.unique(raw.map(lambda cell: str(cell).strip()))[:3])
     if kind == "outcome":
         consequence = "as not known for shortlisted and appointed"
-    elif kind in ("flag", "opinion", "executive", "voting"):
+    elif kind in ("flag", "opinion", "satisfaction", "executive", "voting"):
         consequence = f"as not known for {column_label(column)}"
     elif kind == "id":
         consequence = "without an identifier"

@@ -368,6 +368,36 @@ def parse_opinion(cells: pd.Series) -> Parsed:
     """A yes / no / don't know question -> boolean: yes True; no and don't know False (answered, not yes); NA when
     blank or not said ("prefer not to say")."""
     return map_distinct(cells, opinion_value, BOOLEAN, pd.NA)
+
+
+# A satisfaction question on the NHS Staff Survey's five-point scale (q4b, how far the organisation values one's
+# work): "Satisfied" and "Very satisfied" are satisfied; "Neither satisfied nor dissatisfied", "Dissatisfied" and
+# "Very dissatisfied" are answers that are not. Compared trimmed, case-folded, single-spaced, "-" and "_" as spaces.
+_SATISFIED = frozenset({"satisfied", "very satisfied", "fairly satisfied", "quite satisfied", "extremely satisfied"})
+_NOT_SATISFIED = frozenset({
+    "neither satisfied nor dissatisfied", "neither satisfied or dissatisfied", "neither", "neutral",
+    "dissatisfied", "very dissatisfied", "fairly dissatisfied", "quite dissatisfied", "extremely dissatisfied",
+})
+
+
+def satisfaction_value(value: Any) -> Any:
+    if not isinstance(value, str):
+        return UNREADABLE
+    text = re.sub(r"[\s_-]+", " ", value.strip().lower()).strip()
+    if text in _PLACEHOLDERS or text in _NOT_KNOWN:
+        return BLANK
+    if text in _SATISFIED:
+        return True
+    if text in _NOT_SATISFIED:
+        return False
+    return UNREADABLE
+
+
+def parse_satisfaction(cells: pd.Series) -> Parsed:
+    """A five-point satisfaction answer -> boolean: satisfied or very satisfied True; neither, dissatisfied and very
+    dissatisfied False (answered, not satisfied); NA when blank or not said. A number is not read (which end of a
+    numbered scale is satisfied is the survey's to say): it is reported as unreadable."""
+    return map_distinct(cells, satisfaction_value, BOOLEAN, pd.NA)
 # --- board roles ------------------------------------------------------------------------
 
 # A board list often says a member's role in words rather than yes/no: "Executive" / "Non-executive" in an
@@ -666,6 +696,7 @@ PARSERS: dict[str, Callable[[pd.Series], Parsed]] = {
     "date": parse_date,
     "flag": parse_flag,
     "opinion": parse_opinion,
+    "satisfaction": parse_satisfaction,
     "executive": parse_executive,
     "voting": parse_voting,
     "service": parse_service,
@@ -682,6 +713,7 @@ DTYPES: dict[str, Any] = {
     "date": DATETIME,
     "flag": BOOLEAN,
     "opinion": BOOLEAN,
+    "satisfaction": BOOLEAN,
     "executive": BOOLEAN,
     "voting": BOOLEAN,
 }

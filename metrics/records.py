@@ -55,6 +55,7 @@ def _month_end(day: dt.date) -> dt.date:
 _EVENT_DATES: tuple[tuple[str, str, str], ...] = (
     ("recruitment", "date", "date in the recruitment data"),
     ("disciplinary", "date", "date in the disciplinary cases"),
+    ("capability", "date", "date in the capability cases"),
     ("fitness_to_practise", "date", "date in the fitness to practise referrals"),
     ("cpd", "date", "date in the professional development data"),
     ("leavers", "leave_date", "leaving date in the leavers data"),

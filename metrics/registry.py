@@ -157,10 +157,12 @@ STANDARDS: dict[str, Standard] = {
     "wdes": Standard(
         "wdes", "WDES", "Workforce Disability Equality Standard", DISABILITY, guidance=WDES_GUIDANCE,
         pay_bands_leave_out_bank=True, pay_bands_by_cluster=True,
-        metrics=("D1", "D2", "D10"),
+        metrics=("D1", "D2", "D3", "D4A", "D4B", "D5", "D6", "D7", "D10"),
         note=("Disabled staff against non-disabled staff; those who have not declared are counted apart, and the "
-              "declaration rate is given beside every metric. Metrics 1, 2 and 10 so far: docs/standards.md lists the "
-              "rest and what each needs.")),
+              "declaration rate is given beside every metric. Metrics 1 to 7 and 10 so far; 8 (adjustments), 9a "
+              "(engagement) and 9b (the voices of disabled staff) remain: docs/standards.md lists what each needs. "
+              "Metric 3 counts capability on grounds of performance; metrics 4 to 7 are read from the NHS Staff "
+              "Survey by respondent, by the respondent's own answer to its disability question.")),
 }
 DEFAULT_STANDARD = "sc-wres"
 
@@ -667,6 +669,158 @@ METRICS: dict[str, MetricDefinition] = {
             base_label="Shortlisted",
             counted=("Applicants shortlisted for a post in the 12 months to {end} (by application date), disabled "
                      "and non-disabled as they declared on applying; above the line, those of them appointed."),
+        ),
+        MetricDefinition(
+            id="D3",
+            number="3",
+            title="Capability",
+            description=("Relative likelihood of disabled staff compared to non-disabled staff entering the formal "
+                         "capability process, as measured by entry into the formal capability procedure"),
+            theme="Culture and staff experience",
+            datasets=("capability", "staff"),
+            kind="relative_likelihood",
+            chart="forest",
+            counting=Counting("casework", events="capability", only="performance"),
+            outcome="enter the formal capability process",
+            numerator={"wdes": "disabled"},
+            adverse_if_bme_rate="higher",
+            events_label="Entering capability",
+            counted=("Above the line, staff entering the formal capability procedure on grounds of performance in "
+                     "the 12 months to {end}, each person once, including people who have left since: a case whose "
+                     "reason says ill health (ill health, sickness, attendance, absence) is left out, and a case "
+                     "with no reason is counted as performance, each with a note of how many; below it, staff in "
+                     "post on {end}. Disabled and non-disabled as the staff record says."),
+        ),
+        MetricDefinition(
+            id="D4A",
+            number="4a",
+            title="Harassment, bullying or abuse",
+            description=("Percentage of disabled staff compared to non-disabled staff experiencing harassment, "
+                         "bullying or abuse from patients, service users, their relatives or the public, from "
+                         "managers, and from other colleagues, in the last 12 months"),
+            theme="Culture and staff experience",
+            datasets=("survey",),
+            kind="survey",
+            chart="survey_bars",
+            counting=Counting("survey", events="survey"),
+            subject="survey respondents",
+            population="survey respondents",
+            outcome="report harassment, bullying or abuse",
+            numerator={"wdes": "disabled"},
+            adverse_if_bme_rate="higher",
+            events_label="Yes",
+            base_label="Respondents",
+            questions=(
+                Question("public", "harassment_public", "from patients, service users, their relatives or the public"),
+                Question("managers", "harassment_managers", "from managers"),
+                Question("colleagues", "harassment_colleagues", "from other colleagues"),
+            ),
+            counted=("Respondents to the staff survey who answered each question (q14a, q14b, q14c), disabled and "
+                     "non-disabled as they answered the survey's disability question; above the line, those who "
+                     "said yes."),
+        ),
+        MetricDefinition(
+            id="D4B",
+            number="4b",
+            title="Reporting harassment, bullying or abuse",
+            description=("Percentage of disabled staff compared to non-disabled staff saying that the last time they "
+                         "experienced harassment, bullying or abuse at work, they or a colleague reported it"),
+            theme="Culture and staff experience",
+            datasets=("survey",),
+            kind="survey",
+            chart="survey_bars",
+            counting=Counting("survey", events="survey"),
+            subject="survey respondents",
+            population="survey respondents",
+            outcome="say they or a colleague reported the harassment, bullying or abuse",
+            numerator={"wdes": "disabled"},
+            adverse_if_bme_rate="lower",
+            events_label="Reported",
+            base_label="Respondents",
+            questions=(
+                Question("reported", "harassment_reported", "they or a colleague reported it"),
+            ),
+            counted=("Respondents to the staff survey who answered whether they or a colleague reported it, the last "
+                     "time they experienced harassment, bullying or abuse at work (q14d, asked of those who "
+                     "experienced it; the tool's base, as NHS England's was not found), disabled and non-disabled "
+                     "as they answered the survey's disability question; above the line, those who said yes."),
+        ),
+        MetricDefinition(
+            id="D5",
+            number="5",
+            title="Equal opportunities for career progression",
+            description=("Percentage of disabled staff compared to non-disabled staff believing that the trust "
+                         "provides equal opportunities for career progression or promotion"),
+            theme="Learning and career development",
+            datasets=("survey",),
+            kind="survey",
+            chart="survey_bars",
+            counting=Counting("survey", events="survey"),
+            subject="survey respondents",
+            population="survey respondents",
+            outcome="believe the organisation acts fairly on career progression or promotion",
+            numerator={"wdes": "disabled"},
+            adverse_if_bme_rate="lower",
+            events_label="Yes",
+            base_label="Respondents",
+            questions=(
+                Question("career", "equal_opportunities", "acts fairly on career progression or promotion"),
+            ),
+            counted=("Respondents to the staff survey who answered the question (q15), \"Don't know\" included, "
+                     "disabled and non-disabled as they answered the survey's disability question; above the line, "
+                     "those who said yes."),
+        ),
+        MetricDefinition(
+            id="D6",
+            number="6",
+            title="Pressure to come to work when unwell",
+            description=("Percentage of disabled staff compared to non-disabled staff saying that they have felt "
+                         "pressure from their manager to come to work, despite not feeling well enough to perform "
+                         "their duties"),
+            theme="Health and wellbeing",
+            datasets=("survey",),
+            kind="survey",
+            chart="survey_bars",
+            counting=Counting("survey", events="survey"),
+            subject="survey respondents",
+            population="survey respondents",
+            outcome="feel pressure from their manager to come to work when unwell",
+            numerator={"wdes": "disabled"},
+            adverse_if_bme_rate="higher",
+            events_label="Yes",
+            base_label="Respondents",
+            questions=(
+                Question("pressure", "pressure_to_work", "felt pressure from their manager to come to work"),
+            ),
+            counted=("Respondents to the staff survey who answered whether they felt pressure from their manager to "
+                     "come to work (q11e, asked only of those who came to work despite not feeling well enough, "
+                     "q11d; the tool's base, as NHS England's was not found), disabled and non-disabled as they "
+                     "answered the survey's disability question; above the line, those who said yes."),
+        ),
+        MetricDefinition(
+            id="D7",
+            number="7",
+            title="Feeling valued",
+            description=("Percentage of disabled staff compared to non-disabled staff saying that they are satisfied "
+                         "with the extent to which their organisation values their work"),
+            theme="Culture and staff experience",
+            datasets=("survey",),
+            kind="survey",
+            chart="survey_bars",
+            counting=Counting("survey", events="survey"),
+            subject="survey respondents",
+            population="survey respondents",
+            outcome="be satisfied that the organisation values their work",
+            numerator={"wdes": "disabled"},
+            adverse_if_bme_rate="lower",
+            events_label="Satisfied",
+            base_label="Respondents",
+            questions=(
+                Question("valued", "valued_work", "satisfied with the extent the organisation values their work"),
+            ),
+            counted=("Respondents to the staff survey who answered the question (q4b), on its five points from very "
+                     "dissatisfied to very satisfied, disabled and non-disabled as they answered the survey's "
+                     "disability question; above the line, those satisfied or very satisfied."),
         ),
         MetricDefinition(
             id="D10",

@@ -54,6 +54,8 @@ GROUPS_LABEL = "Groups"
 GROUP_HEADING = COMPARISON.heading
 BAND_HEADING = "Pay band"
 GROUP_LABELS: dict[str, str] = {group.key: group.label for group in COMPARISON.groups}
+
+
 START_HEADCOUNT = "Headcount at start of year"
 END_HEADCOUNT = "Headcount at end of year"
 # The metric whose base is the mean of two headcounts (start and end of the year).

@@ -7,7 +7,8 @@ them:
     trust/esr_staff_in_post.xlsx         ESR's assignment details (title rows above the headings; bank
                                          workers in the list, "Assignment Category" Bank)
     trust/trac_applicants.xlsx           the applicant tracking system's equality monitoring
-    trust/er_cases.xlsx                  formal disciplinary cases, from the employee relations log
+    trust/er_cases.xlsx                  the employee relations case log: formal disciplinary and capability
+                                         cases ("Case Type"), a capability case's reason Performance or Ill Health
     trust/non_mandatory_training.xlsx    non-mandatory training and CPD attended, from ESR's learning records
     trust/staff_survey.csv               the NHS Staff Survey by respondent, questions headed by their codes
     trust/board_members.xlsx             the trust secretary's list of the board (NHS WRES indicator 9): 14
@@ -17,13 +18,20 @@ The patterns the national NHS WRES reports describe are built in: minority-ethni
 in the nursing and medical workforce and under-represented from Band 7 up and among very senior
 managers; white shortlisted applicants more often appointed; minority-ethnic staff more often in formal
 disciplinary cases, less often in non-mandatory training, more often harassed by managers and
-colleagues. Run `python -m sample_data.generate_trust [--out DIR]`; the output is deterministic.
+colleagues. And the WDES's: disabled staff more often in formal capability for performance, less often
+satisfied that the trust values their work, more often pressed to come to work unwell, a little less often
+reporting harassment (the survey's harassment questions themselves are drawn by ethnic group only).
+Run `python -m sample_data.generate_trust [--out DIR]`; the output is deterministic.
 
 The staff survey's question codes are the 2023 NHS Staff Survey's (the 2021 and 2022 questionnaires
-number these questions the same way): Q14a, Q14b and Q14c harassment, bullying or abuse from patients /
-service users, their relatives or the public, from managers and from other colleagues; Q15 whether the
-organisation acts fairly on career progression; Q16b discrimination from a manager, team leader or
-colleagues. A respondent's ethnic group and long-term condition or illness (the WDES's "disabled") are
+number these questions the same way): Q4b satisfaction with the extent the organisation values one's work
+(five points, "Very dissatisfied" to "Very satisfied"); Q11d came to work in the last three months despite
+not feeling well enough to perform one's duties; Q11e felt pressure from one's manager to come to work
+(asked only of those who said yes to Q11d, blank for the rest); Q14a, Q14b and Q14c harassment, bullying or
+abuse from patients / service users, their relatives or the public, from managers and from other
+colleagues; Q14d the last time, did you or a colleague report it (asked only of those who said yes to one of
+Q14a-c); Q15 whether the organisation acts fairly on career progression; Q16b discrimination from a manager,
+team leader or colleagues. A respondent's ethnic group and long-term condition or illness (the WDES's "disabled") are
 given in words, as the survey's own categories.
 """
 
@@ -87,6 +95,17 @@ HARASSMENT_RATIO = {"public": 1.08, "managers": 1.40, "colleagues": 1.28}  # BME
 CAREER_FAIR_RATE = {"white": 0.57, "bme": 0.45}
 DISCRIMINATION_RATE = {"white": 0.06, "bme": 0.15}
 SURVEY_RESPONSE_RATE = {"white": 0.47, "bme": 0.42}
+# The WDES's patterns (national WDES reports): disabled staff about 1.8 times as likely per head to enter formal
+# capability on grounds of performance (by the disability ESR records), more often in ill-health capability, and,
+# by their own answer to the survey, less often satisfied that the organisation values their work, more often at
+# work unwell and pressed by a manager to be, a little less often reporting harassment. Drawn with a generator of
+# their own, so that every other cell is as it was before they were added.
+CAPABILITY_CASES = {"Performance": 36, "Ill Health": 14}
+CAPABILITY_RATIO_DISABLED = {"Performance": 1.8, "Ill Health": 3.0}
+VALUED_RATE = {"disabled": 0.33, "non_disabled": 0.44}
+UNWELL_AT_WORK_RATE = {"disabled": 0.68, "non_disabled": 0.55}
+PRESSURE_RATE = {"disabled": 0.29, "non_disabled": 0.20}
+REPORTED_RATE = {"disabled": 0.44, "non_disabled": 0.48}
 SHORTLISTING_RATE = {"white": 0.40, "bme": 0.29, "unknown": 0.34}
 APPOINTED_FROM_SHORTLIST = 0.28
 LEAVING_RATE = {"substantive": 0.09, "bank": 0.16}
@@ -142,9 +161,13 @@ RECRUITMENT_HEADINGS = (
     "Vacancy Reference", "Job Title", "Staff Group", "Applicant ID", "Ethnic Group", "Disability", "Shortlisted",
     "Appointed", "Application Date",
 )
-DISCIPLINARY_HEADINGS = ("Case Reference", "Employee Number", "Case Type", "Date Opened")
+ER_HEADINGS = ("Case Reference", "Employee Number", "Case Type", "Case Reason", "Date Opened")
 TRAINING_HEADINGS = ("Employee Number", "Course Name", "Course Start Date")
-SURVEY_QUESTIONS = ("Q14a", "Q14b", "Q14c", "Q15", "Q16b")
+# The NHS WRES's questions, drawn first (in this order, so that their answers do not change as questions are
+# added), then the WDES's own; the file gives them all in the questionnaire's order.
+WRES_QUESTIONS = ("Q14a", "Q14b", "Q14c", "Q15", "Q16b")
+WDES_QUESTIONS = ("Q4b", "Q11d", "Q11e", "Q14d")
+SURVEY_QUESTIONS = ("Q4b", "Q11d", "Q11e", "Q14a", "Q14b", "Q14c", "Q14d", "Q15", "Q16b")
 SURVEY_HEADINGS = ("Respondent ID", "Division", "Ethnic Group", "Disability", *SURVEY_QUESTIONS)
 BOARD_HEADINGS = ("Name", "Role", "Voting Member", "Exec/Non-exec", "Ethnic Origin", "Disability")
 FILES = ("esr_staff_in_post.xlsx", "trac_applicants.xlsx", "er_cases.xlsx", "non_mandatory_training.xlsx",
@@ -521,7 +544,7 @@ class _Trust:
         respondents = pick_by_group(rng, in_post, lambda p: p.group, lambda p: SURVEY_RESPONSE_RATE[p.group])
         respondents = [respondents[i] for i in rng.permutation(len(respondents))]
         answers: dict[str, list[str]] = {}
-        for question, source in zip(SURVEY_QUESTIONS[:3], ("public", "managers", "colleagues"), strict=True):
+        for question, source in zip(WRES_QUESTIONS[:3], ("public", "managers", "colleagues"), strict=True):
             white = HARASSMENT_RATE_WHITE[source]
             rate = {"white": white, "bme": white * HARASSMENT_RATIO[source]}
             answers[question] = [self.answer(rate[p.group]) for p in respondents]
@@ -530,7 +553,7 @@ class _Trust:
         first = int(rng.integers(100, 900)) * 1_000
         return [
             [str(first + i), p.division, "" if rng.random() < 0.03 else SELF_DESCRIBED[p.ethnic_code],
-             self.long_term_condition(p), *(answers[q][i] for q in SURVEY_QUESTIONS)]
+             self.long_term_condition(p), *(answers[q][i] for q in WRES_QUESTIONS)]
             for i, p in enumerate(respondents)
         ]
 
@@ -550,6 +573,41 @@ class _Trust:
         rate = {"Yes": 0.95, "No": 0.17}.get(person.disability, 0.25)
         return "" if roll < 0.02 else "Yes" if roll < 0.02 + rate * 0.98 else "No"
 
+    # --- the WDES's own data, drawn with a generator of their own ----------------------------------------
+
+    def capability(self, everyone: list[Person], rng: np.random.Generator) -> list[tuple[dt.date, int, str]]:
+        """Formal capability cases opened in the year, (date, employee number, reason): a fixed number for each
+        reason, disabled staff (as ESR records them) CAPABILITY_RATIO_DISABLED times as likely per head."""
+        employed = [p for p in everyone if self.employed_between(p)[0] <= self.employed_between(p)[1]]
+        disabled = [p for p in employed if p.disability == "Yes"]
+        others = [p for p in employed if p.disability != "Yes"]
+        cases: list[tuple[dt.date, int, str]] = []
+        for reason, target in CAPABILITY_CASES.items():
+            ratio = CAPABILITY_RATIO_DISABLED[reason]
+            per_head = target / (len(others) + ratio * len(disabled))
+            for person in pick(rng, disabled, [per_head * ratio] * len(disabled)) + \
+                    pick(rng, others, [per_head] * len(others)):
+                cases.append((random_date(rng, *self.employed_between(person)), person.employee_no, reason))
+        return cases
+
+    @staticmethod
+    def wdes_survey(rows: list[list[str]], rng: np.random.Generator) -> list[list[str]]:
+        """The survey's rows with the WDES's questions added, every question in SURVEY_QUESTIONS' order: Q4b on five
+        points; Q11d; Q11e only for those who said yes to Q11d; Q14d only for those who said yes to any of Q14a-c.
+        By the respondent's own answer to the disability question (a blank as not disabled)."""
+        fixed = 4  # respondent, division, ethnic group, disability
+        out: list[list[str]] = []
+        for row in rows:
+            answers = dict(zip(WRES_QUESTIONS, row[fixed:], strict=True))
+            group = "disabled" if row[3] == "Yes" else "non_disabled"
+            answers["Q4b"] = _satisfaction(rng, VALUED_RATE[group])
+            answers["Q11d"] = _yes_no(rng, UNWELL_AT_WORK_RATE[group])
+            answers["Q11e"] = _yes_no(rng, PRESSURE_RATE[group]) if answers["Q11d"] == "Yes" else ""
+            harassed = any(answers[q] == "Yes" for q in WRES_QUESTIONS[:3])
+            answers["Q14d"] = _yes_no(rng, REPORTED_RATE[group]) if harassed else ""
+            out.append([*row[:fixed], *(answers[q] for q in SURVEY_QUESTIONS)])
+        return out
+
     def staff_row(self, person: Person) -> list[object]:
         assignment = f"{person.employee_no}-2" if person.second_assignment else str(person.employee_no)
         return [
@@ -560,13 +618,38 @@ class _Trust:
         ]
 
 
+def _yes_no(rng: np.random.Generator, rate: float) -> str:
+    roll = rng.random()
+    return "" if roll < 0.015 else "Yes" if roll < 0.015 + rate * 0.985 else "No"
+
+
+SATISFACTION = ("Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied", "Satisfied",
+                "Very satisfied")
+
+
+def _satisfaction(rng: np.random.Generator, satisfied: float) -> str:
+    """A five-point answer: `satisfied` of those answering satisfied (a quarter of them very), the rest half neither,
+    a third dissatisfied, the rest very dissatisfied."""
+    roll = rng.random()
+    if roll < 0.015:
+        return ""
+    shares = (0.17 * (1 - satisfied), 0.33 * (1 - satisfied), 0.5 * (1 - satisfied), 0.75 * satisfied,
+              0.25 * satisfied)
+    point = float(rng.random())
+    for answer, cumulative in zip(SATISFACTION, np.cumsum(shares), strict=True):
+        if point < cumulative:
+            return answer
+    return SATISFACTION[-1]
+
+
 @dataclass
 class Exports:
     """The trust's exports, as rows of cell values (headings excluded)."""
 
     staff: list[list[object]]
     recruitment: list[list[object]]
-    disciplinary: list[list[object]]
+    # The employee relations case log: disciplinary and capability cases, by date opened.
+    er_cases: list[list[object]]
     training: list[list[object]]
     survey: list[list[str]]
 
@@ -574,13 +657,18 @@ class Exports:
 def simulate(seed: int = SEED) -> Exports:
     trust = _Trust(np.random.default_rng(seed))
     everyone = trust.workforce()
-    return Exports(
-        staff=[trust.staff_row(person) for person in everyone],
-        recruitment=trust.recruitment(everyone),
-        disciplinary=trust.disciplinary(everyone),
-        training=trust.training(everyone),
-        survey=trust.survey(everyone),
-    )
+    staff = [trust.staff_row(person) for person in everyone]
+    recruitment = trust.recruitment(everyone)
+    disciplinary = trust.disciplinary(everyone)
+    training = trust.training(everyone)
+    survey = trust.survey(everyone)
+    wdes = np.random.default_rng([seed, 2019])  # the WDES's own draws (2019: its first year)
+    cases = [(opened, number, "Disciplinary", "Conduct") for _, number, _, opened in disciplinary]
+    cases += [(opened, number, "Capability", reason) for opened, number, reason in trust.capability(everyone, wdes)]
+    er_cases: list[list[object]] = [[f"ER-{opened:%y}-{seq:04d}", number, kind, reason, opened]
+                                    for seq, (opened, number, kind, reason) in enumerate(sorted(cases), start=101)]
+    return Exports(staff=staff, recruitment=recruitment, er_cases=er_cases, training=training,
+                   survey=trust.wdes_survey(survey, wdes))
 
 
 # --- writing the files ---------------------------------------------------------------------------
@@ -630,7 +718,7 @@ def generate(out_dir: Path = DEFAULT_OUT, seed: int = SEED) -> list[Path]:
         title=f"Equality monitoring: applications received {PERIOD_START:%d/%m/%Y} to {SNAPSHOT:%d/%m/%Y}",
         creator="TRAC",
     )
-    write_simple_workbook(paths["er_cases.xlsx"], "ER Cases", DISCIPLINARY_HEADINGS, exports.disciplinary, RUN,
+    write_simple_workbook(paths["er_cases.xlsx"], "ER Cases", ER_HEADINGS, exports.er_cases, RUN,
                           creator="Employee Relations Case Log")
     write_simple_workbook(
         paths["non_mandatory_training.xlsx"], "Non-Mandatory Training", TRAINING_HEADINGS, exports.training, RUN,

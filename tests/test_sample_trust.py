@@ -1,8 +1,8 @@
 """The sample trust: the committed files are exactly what its generator makes, they are shaped as an NHS
 trust's systems export them (ESR's headings below title rows, bank workers in the staff list, the staff
 survey by respondent under its question codes), and they are read as they come: every heading the
-metrics need is recognised, the new columns are carried, and the NHS WRES figures come out of the
-command line.
+metrics need is recognised, the new columns are carried, and the NHS WRES and WDES figures come out of
+the command line.
 
 Counts are checked by hand from the cells here (NHS code letters, dates), not with the project's loaders.
 """
@@ -492,3 +492,82 @@ def test_the_nhs_wres_figures_come_out_of_the_command_line() -> None:
         assert counted == by_hand, metric_id
     assert metrics["W5"]["value"] > 1 and metrics["W6"]["value"] > 1 and metrics["W8"]["value"] > 1
     assert metrics["W7"]["value"] < 1  # minority-ethnic staff less often believe progression is fair
+
+
+# --- the WDES figures through the command line -----------------------------------------------------------
+
+
+def disability_group(label: object) -> str:
+    """ESR's Disability Flag and the survey's own question: "Yes" disabled, "No" not, anything else not declared."""
+    return {"Yes": "disabled", "No": "non_disabled"}.get(label if isinstance(label, str) else "", "not_declared")
+
+
+def capability_by_hand() -> dict[str, tuple[int, int]]:
+    """(people entering capability for performance, staff in post) by ESR's disability flag: the log's rows of type
+    Capability opened in the year whose reason is not ill health, each person once, over the staff in post."""
+    rows = sheet_values(COMMITTED / "er_cases.xlsx")["ER Cases"]
+    headings = rows[0]
+    cases = [dict(zip(headings, row, strict=True)) for row in rows[1:]]
+    start = dt.datetime(2025, 4, 1)
+    people = {c["Employee Number"] for c in cases
+              if c["Case Type"] == "Capability" and c["Case Reason"] != "Ill Health"
+              and start <= c["Date Opened"] <= SNAPSHOT}
+    records = staff_records()
+    flag = {r["Employee Number"]: r["Disability Flag"] for r in records}
+    current = [r for r in records if in_post(r)]
+    return {g: (sum(1 for p in people if disability_group(flag[p]) == g),
+                sum(1 for r in current if disability_group(r["Disability Flag"]) == g))
+            for g in ("disabled", "non_disabled", "not_declared")}
+
+
+def wdes_survey_by_hand() -> dict[tuple[str, str], dict[str, tuple[int, int]]]:
+    """(yes, answered) by the respondent's own disability answer, per (metric, question): 4a Q14a, Q14b, Q14c; 4b
+    Q14d; 5 Q15 ("Don't know" an answer, not a yes); 6 Q11e; 7 Q4b, satisfied or very satisfied."""
+    with (COMMITTED / "staff_survey.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    questions = {("D4A", "public"): "Q14a", ("D4A", "managers"): "Q14b", ("D4A", "colleagues"): "Q14c",
+                 ("D4B", ""): "Q14d", ("D5", ""): "Q15", ("D6", ""): "Q11e", ("D7", ""): "Q4b"}
+    out: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
+    for key, code in questions.items():
+        yes = ("Satisfied", "Very satisfied") if code == "Q4b" else ("Yes",)
+        out[key] = {}
+        for g in ("disabled", "non_disabled", "not_declared"):
+            answered = [r[code] for r in rows if disability_group(r["Disability"]) == g and r[code]]
+            out[key][g] = (sum(1 for a in answered if a in yes), len(answered))
+    return out
+
+
+def test_the_er_log_holds_disciplinary_and_capability_cases_and_the_survey_the_wdes_questions() -> None:
+    rows = sheet_values(COMMITTED / "er_cases.xlsx")["ER Cases"]
+    assert rows[0] == generate_trust.ER_HEADINGS
+    assert {(r[2], r[3]) for r in rows[1:]} == {("Disciplinary", "Conduct"), ("Capability", "Performance"),
+                                                 ("Capability", "Ill Health")}
+    with (COMMITTED / "staff_survey.csv").open(encoding="utf-8-sig", newline="") as handle:
+        survey = list(csv.DictReader(handle))
+    # Q11e only for those who came to work unwell (Q11d yes), Q14d only for those harassed (yes to one of Q14a-c).
+    assert all(not r["Q11e"] for r in survey if r["Q11d"] != "Yes")
+    assert all(not r["Q14d"] for r in survey if "Yes" not in (r["Q14a"], r["Q14b"], r["Q14c"]))
+    assert {r["Q4b"] for r in survey} == {"", *generate_trust.SATISFACTION}
+
+
+def test_the_wdes_figures_come_out_of_the_command_line() -> None:
+    files = [path for path, _ in sample_trust_paths()]
+    completed = subprocess.run([sys.executable, "-m", "metrics", "--standard", "wdes", "--json", *files],
+                               cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert completed.returncode == 0, completed.stderr
+    out = json.loads(completed.stdout)
+    metrics = out["metrics"]
+    assert list(metrics) == ["D1", "D2", "D3", "D4A", "D4B", "D5", "D6", "D7", "D10"]
+    # Metric 3 from the case log's capability rows, ill health left out, counted by hand from the cells.
+    by_hand = capability_by_hand()
+    assert {g: (metrics["D3"]["groups"][g]["events"], metrics["D3"]["groups"][g]["base"]) for g in by_hand} == by_hand
+    assert metrics["D3"]["value"] > 1.3  # disabled staff more often in performance capability
+    assert any(w.startswith("er_cases.xlsx / ER Cases: a case log of ") for w in out["warnings"])
+    assert any("capability cases give ill health as the reason" in w for w in out["warnings"])
+    # Metrics 4a-7 from the survey's cells, by the respondent's own disability answer.
+    for (metric_id, item), counted_by_hand in wdes_survey_by_hand().items():
+        found = metrics[metric_id]["questions"][item] if item else metrics[metric_id]
+        counted = {g: (found["groups"][g]["events"], found["groups"][g]["base"]) for g in counted_by_hand}
+        assert counted == counted_by_hand, (metric_id, item)
+    assert metrics["D4B"]["value"] < 1 and metrics["D7"]["value"] < 1  # low is adverse: disabled staff fare worse
+    assert metrics["D6"]["value"] > 1  # high is adverse

@@ -5,12 +5,13 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from data_loaders.comparison import DISABILITY
 from data_loaders.errors import InputError
 from data_loaders.readers import read_workbook
 from data_loaders.report import RawSheet
 from metrics.counts import COUNT_COLUMNS, DataQuality, FigureSet, Period
 from metrics.registry import METRICS, metrics_of
-from pipeline.template import TEMPLATE_MARKER, is_counts_template, read_template, write_template
+from pipeline.template import FIRST_ROW, TEMPLATE_MARKER, is_counts_template, read_template, write_template
 
 FILE = "Testshire counts.xlsx"
 MARCH_2026 = dt.date(2026, 3, 31)
@@ -478,3 +479,72 @@ def test_a_survey_count_of_yes_above_respondents_is_refused():
         "'Testshire counts.xlsx', sheet 'M6 Harassment from the public': Yes (11) is more than Respondents "
         "(10) for BME, cell C6. Check both counts."
     )
+
+
+# --- the WDES's counts: by disability, metrics 3 to 7 among them ----------------------------------------------------
+
+
+def _wdes_figures() -> FigureSet:
+    """Counts by disability for the WDES's metrics 3 (capability), 4a (three sources), 4b, 5, 6 and 7, made up and
+    in the WDES's order, the not-declared group given for each."""
+    rows: list[tuple] = []
+    for metric, key, (disabled, non_disabled, not_declared) in (
+        ("D3", "", ((4, 173), (25, 1923), (7, 548))),
+        ("D4A", "public", ((53, 234), (198, 776), (4, 17))),
+        ("D4A", "managers", ((25, 234), (74, 775), (1, 15))),
+        ("D4A", "colleagues", ((41, 232), (134, 780), (6, 16))),
+        ("D4B", "reported", ((43, 99), (177, 342), (3, 8))),
+        ("D5", "career", ((100, 238), (329, 788), (9, 17))),
+        ("D6", "pressure", ((44, 158), (78, 413), (1, 7))),
+        ("D7", "valued", ((85, 235), (335, 773), (9, 16))),
+    ):
+        rows += [(metric, key, "disabled", *disabled), (metric, key, "non_disabled", *non_disabled),
+                 (metric, key, "not_declared", *not_declared)]
+    quality = {"D3": DataQuality(total=2644, unknown=548), "D4A": DataQuality(total=1027, unknown=17),
+               "D4B": DataQuality(total=449, unknown=8), "D5": DataQuality(total=1043, unknown=17),
+               "D6": DataQuality(total=578, unknown=7), "D7": DataQuality(total=1024, unknown=16)}
+    return FigureSet(organisation="Northfield NHS Foundation Trust", period=Period.twelve_months_to(MARCH_2026),
+                     counts=_counts(rows), quality=quality, available=frozenset(quality), comparison=DISABILITY)
+
+
+def test_the_wdes_metrics_3_to_7_are_written_and_read_back_by_disability():
+    figures = _wdes_figures()
+    workbook = load_workbook(io.BytesIO(_written(figures=figures, standard="wdes")))
+    # A sheet for each of the WDES's metrics, and none of the race standards'.
+    assert [name.split()[0] for name in workbook.sheetnames[1:]] == list(metrics_of("wdes"))
+
+    read = read_template(_sheets(_written(figures=figures, standard="wdes")), file=FILE)
+
+    assert read.comparison is DISABILITY
+    _assert_same(read, figures)
+
+
+def test_a_blank_wdes_template_filled_by_hand_gives_its_counts():
+    workbook = load_workbook(io.BytesIO(_written(organisation="Northfield", period_end=MARCH_2026, standard="wdes")))
+    sheet = next(workbook[name] for name in workbook.sheetnames if name.startswith("D3 "))
+    # The group rows under the headings, in the comparison's order: disabled, non-disabled, not declared.
+    assert [sheet.cell(row=FIRST_ROW + 1 + i, column=1).value for i in range(3)] == [
+        "Disabled", "Non-disabled", "Not declared"]
+    _fill(sheet, {f"B{FIRST_ROW + 1}": 40, f"C{FIRST_ROW + 1}": 3, f"B{FIRST_ROW + 2}": 400, f"C{FIRST_ROW + 2}": 10})
+
+    read = _read(workbook)
+
+    assert read.comparison is DISABILITY
+    assert read.available == frozenset({"D3"})
+    assert list(read.counts.itertuples(index=False, name=None)) == [("D3", "", "disabled", 3.0, 40.0),
+                                                                    ("D3", "", "non_disabled", 10.0, 400.0)]
+    # No not-declared counts: the note says so in the comparison's words.
+    assert read.notes == ["D3 Capability: no Not declared counts were entered, so how many people's disability "
+                          "status is not declared cannot be shown."]
+
+
+def test_a_workbook_with_sheets_of_both_comparisons_is_refused():
+    race = load_workbook(io.BytesIO(_written(figures=_figures())))
+    wdes = load_workbook(io.BytesIO(_written(figures=_wdes_figures(), standard="wdes")))
+    source = wdes[next(name for name in wdes.sheetnames if name.startswith("D3 "))]
+    copy = race.create_sheet(source.title)
+    for row in source.iter_rows(values_only=True):
+        copy.append(list(row))
+    with pytest.raises(InputError, match="which is counted by disability status, but this template holds counts by "
+                                         "ethnic group"):
+        _read(race)

@@ -19,10 +19,11 @@ METRIC_PAGES: tuple[MetricPage, ...] = (
     MetricPage("pages/pay_and_senior.py", "Pay bands and senior management", ":material/stacked_bar_chart:",
                ("M1", "M9", "W9", "D1", "D10")),
     MetricPage("pages/recruitment.py", "Recruitment", ":material/person_search:", ("M2", "D2")),
-    MetricPage("pages/conduct.py", "Disciplinary and fitness to practise", ":material/gavel:", ("M3", "M4")),
-    MetricPage("pages/cpd.py", "Professional development and progression", ":material/school:", ("M5", "W4", "W7")),
+    MetricPage("pages/conduct.py", "Disciplinary and fitness to practise", ":material/gavel:", ("M3", "M4", "D3")),
+    MetricPage("pages/cpd.py", "Professional development and progression", ":material/school:",
+               ("M5", "W4", "W7", "D5", "D7")),
     MetricPage("pages/harassment.py", "Harassment, bullying and discrimination", ":material/report:",
-               ("M6", "M7", "W5", "W6", "W8")),
+               ("M6", "M7", "W5", "W6", "W8", "D4A", "D4B", "D6")),
     MetricPage("pages/leavers.py", "Leaving the organisation", ":material/logout:", ("M8",)),
 )
 

@@ -46,7 +46,7 @@ COUNTERS: dict[str, Counter] = {
     "leaving": Counter(leaving.count_leaving),
     "selection": Counter(selection.count_selection, frozenset({"shortlisted", "appointed"})),
     "casework": Counter(casework.count_casework,
-                        frozenset({"regulated_professional", "job_title", "funded", "non_mandatory"})),
+                        frozenset({"regulated_professional", "job_title", "funded", "non_mandatory", "reason"})),
     "survey": Counter(survey.count_survey),
 }
 

@@ -176,9 +176,38 @@ def _non_mandatory(cpd: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     return cpd[flag(cpd["non_mandatory"])]
 
 
+# A capability case's reason that says ill health (WDES metric 3 counts capability on grounds of performance only).
+ILL_HEALTH = re.compile(r"\b(?:ill|health|sick\w*|attendance|absence|medical)\b", re.IGNORECASE)
+
+
+def _performance(cases: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Capability cases on grounds of performance: a reason that says ill health (ill health, sickness, attendance,
+    absence, medical) is left out; a blank reason, or no reason column, is counted as performance (a formal
+    capability case is a performance case unless recorded as ill health). Notes say how many of each."""
+    if not len(cases):
+        return cases
+    if "reason" not in cases.columns:
+        notes.append(f"The capability data has no reason column: all {len(cases):,} capability cases are counted as "
+                     "performance cases; ill-health capability cannot be told apart and left out.")
+        return cases
+    reasons = cases["reason"].astype("str")
+    ill = text_matches(cases["reason"], lambda texts: texts.str.contains(ILL_HEALTH))
+    blank = reasons.isna().to_numpy(dtype=bool)
+    if ill.any():
+        they = "it is" if ill.sum() == 1 else "they are"
+        notes.append(f"{int(ill.sum()):,} of the {len(cases):,} capability cases give ill health as the reason (ill "
+                     f"health, sickness, attendance or absence), so {they} left out: the WDES counts capability on "
+                     "grounds of performance only.")
+    if blank.any():
+        notes.append(f"{int(blank.sum()):,} of the {len(cases):,} capability cases give no reason; they are counted "
+                     "as performance cases.")
+    return cases[~ill]
+
+
 ONLY: dict[str, Callable[[pd.DataFrame, list[str]], pd.DataFrame]] = {
     "funded non-mandatory": _funded_non_mandatory,
     "non-mandatory": _non_mandatory,
+    "performance": _performance,
 }
 
 

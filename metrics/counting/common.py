@@ -48,6 +48,7 @@ class Events:
 EVENTS: dict[str, Events] = {
     "recruitment": Events("date", "applications in the recruitment data", "application in the recruitment data"),
     "disciplinary": Events("date", "disciplinary cases", "disciplinary case"),
+    "capability": Events("date", "capability cases", "capability case"),
     "fitness_to_practise": Events("date", "fitness to practise referrals", "fitness to practise referral"),
     "cpd": Events("date", "courses in the professional development data",
                   "course in the professional development data"),
