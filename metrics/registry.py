@@ -8,9 +8,9 @@ numerator under each standard or which direction is adverse.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from data_loaders.comparison import DISABILITY, ETHNICITY, Comparison
 
@@ -298,21 +298,47 @@ class MetricDefinition:
         return "higher" if self.adverse_if_bme_rate == "lower" else "lower"
 
 
+# What the metrics counted the same way share, written once: a definition names its own fields, and any it words
+# its own way (a survey metric whose answer is not "Yes").
+SURVEY: dict[str, Any] = {
+    "datasets": ("survey",), "kind": "survey", "chart": "survey_bars", "counting": Counting("survey", events="survey"),
+    "subject": "survey respondents", "population": "survey respondents", "events_label": "Yes",
+    "base_label": "Respondents",
+}
+PAY_BANDS: dict[str, Any] = {
+    "datasets": ("staff",), "kind": "distribution", "chart": "stacked_bands", "counting": Counting("pay_bands"),
+    "figure": "shares", "events_label": "Staff in band",
+}
+APPOINTMENT: dict[str, Any] = {
+    "datasets": ("recruitment",), "kind": "relative_likelihood", "chart": "recruitment_funnel",
+    "counting": Counting("selection", events="recruitment"), "subject": "shortlisted applicants",
+    "population": "shortlisted applicants", "outcome": "be appointed", "adverse_if_bme_rate": "lower",
+    "events_label": "Appointed", "base_label": "Shortlisted",
+}
+# The board against the workforce (W9, D10): the board's members above the line, by item (voting, executive).
+BOARD: dict[str, Any] = {
+    "datasets": ("board", "staff"), "kind": "representation", "chart": "representation",
+    "counting": Counting("board", events="board"), "figure": "points", "outcome": "be a board member",
+    "adverse_if_bme_rate": "lower", "events_label": "Board members", "base_label": "Workforce headcount",
+    "events_among_base": False, "events_population": "board",
+}
+
+
+def defined(shared: Mapping[str, Any], **fields: Any) -> MetricDefinition:
+    """A metric of a kind of count: the fields it shares with the others of its kind, and its own."""
+    return MetricDefinition(**{**shared, **fields})
+
+
 METRICS: dict[str, MetricDefinition] = {
     m.id: m
     for m in (
-        MetricDefinition(
+        defined(
+            PAY_BANDS,
             id="M1",
             number="1",
             title="Pay bands",
             description="Percentage of {bme} staff in each pay band compared with the rest of the workforce",
             theme="Leadership",
-            datasets=("staff",),
-            kind="distribution",
-            chart="stacked_bands",
-            counting=Counting("pay_bands"),
-            figure="shares",
-            events_label="Staff in band",
             counted=("Staff in post on {end} (the snapshot), each in the pay band the staff data gives, or in the "
                      "salary band their salary falls in."),
             counted_under={"nhs-wres": (
@@ -321,23 +347,14 @@ METRICS: dict[str, MetricDefinition] = {
                 "falls in; shown by cluster (non-clinical, clinical, medical and dental) where it gives a staff "
                 "group.")},
         ),
-        MetricDefinition(
+        defined(
+            APPOINTMENT,
             id="M2",
             number="2",
             title="Appointment from shortlisting",
             description="Relative likelihood of {bme} applicants being appointed from shortlisting",
             theme="Recruitment and retention",
-            datasets=("recruitment",),
-            kind="relative_likelihood",
-            chart="recruitment_funnel",
-            counting=Counting("selection", events="recruitment"),
-            subject="shortlisted applicants",
-            population="shortlisted applicants",
-            outcome="be appointed",
             numerator={"sc-wres": "bme", "nhs-wres": "white"},
-            adverse_if_bme_rate="lower",
-            events_label="Appointed",
-            base_label="Shortlisted",
             counted=("Applicants shortlisted for a post in the 12 months to {end} (by application date); above the "
                      "line, those of them appointed."),
         ),
@@ -398,7 +415,8 @@ METRICS: dict[str, MetricDefinition] = {
                      "person once however many courses, including people who have left since; below it, staff in "
                      "post on {end}."),
         ),
-        MetricDefinition(
+        defined(
+            SURVEY,
             id="M6",
             number="6",
             title="Harassment from the public",
@@ -407,22 +425,15 @@ METRICS: dict[str, MetricDefinition] = {
                 "who use services, their relatives or the public"
             ),
             theme="Culture and staff experience",
-            datasets=("survey",),
-            kind="survey",
-            chart="survey_bars",
-            counting=Counting("survey", events="survey"),
-            subject="survey respondents",
-            population="survey respondents",
             outcome="report harassment, bullying or abuse from people who use services, their relatives or the public",
             adverse_if_bme_rate="higher",
-            events_label="Yes",
-            base_label="Respondents",
             questions=(
                 Question("public", "harassment_public", "from people who use services, their relatives or the public"),
             ),
             counted=("Respondents to the staff survey who answered the question; above the line, those who said yes."),
         ),
-        MetricDefinition(
+        defined(
+            SURVEY,
             id="M7",
             number="7",
             title="Harassment from colleagues and managers",
@@ -431,16 +442,8 @@ METRICS: dict[str, MetricDefinition] = {
                 "colleagues and from managers"
             ),
             theme="Culture and staff experience",
-            datasets=("survey",),
-            kind="survey",
-            chart="survey_bars",
-            counting=Counting("survey", events="survey"),
-            subject="survey respondents",
-            population="survey respondents",
             outcome="report harassment, bullying or abuse",
             adverse_if_bme_rate="higher",
-            events_label="Yes",
-            base_label="Respondents",
             questions=(
                 Question("colleagues", "harassment_colleagues", "from colleagues"),
                 Question("managers", "harassment_managers", "from managers"),
@@ -508,45 +511,31 @@ METRICS: dict[str, MetricDefinition] = {
                      "funded or not, each person once however many courses, including people who have left since; "
                      "below it, staff in post on {end}."),
         ),
-        MetricDefinition(
+        defined(
+            SURVEY,
             id="W5",
             number="5",
             title="Harassment from patients and the public",
             description=("Percentage of {bme} staff experiencing harassment, bullying or abuse from patients, "
                          "relatives or the public in the last 12 months"),
             theme="Culture and staff experience",
-            datasets=("survey",),
-            kind="survey",
-            chart="survey_bars",
-            counting=Counting("survey", events="survey"),
-            subject="survey respondents",
-            population="survey respondents",
             outcome="report harassment, bullying or abuse from patients, relatives or the public",
             adverse_if_bme_rate="higher",
-            events_label="Yes",
-            base_label="Respondents",
             questions=(
                 Question("public", "harassment_public", "from patients, service users, their relatives or the public"),
             ),
             counted=("Respondents to the staff survey who answered the question; above the line, those who said yes."),
         ),
-        MetricDefinition(
+        defined(
+            SURVEY,
             id="W6",
             number="6",
             title="Harassment from staff",
             description=("Percentage of {bme} staff experiencing harassment, bullying or abuse from staff (managers "
                          "or other colleagues) in the last 12 months"),
             theme="Culture and staff experience",
-            datasets=("survey",),
-            kind="survey",
-            chart="survey_bars",
-            counting=Counting("survey", events="survey"),
-            subject="survey respondents",
-            population="survey respondents",
             outcome="report harassment, bullying or abuse from staff",
             adverse_if_bme_rate="higher",
-            events_label="Yes",
-            base_label="Respondents",
             questions=(
                 Question("staff", "harassment_staff", "from managers or other colleagues",
                          any_of=("harassment_managers", "harassment_colleagues")),
@@ -555,23 +544,16 @@ METRICS: dict[str, MetricDefinition] = {
                      "the survey asks it as two) either of the questions on managers and other colleagues; above the "
                      "line, those who said yes to either."),
         ),
-        MetricDefinition(
+        defined(
+            SURVEY,
             id="W7",
             number="7",
             title="Equal opportunities for career progression",
             description=("Percentage of {bme} staff believing that the organisation provides equal opportunities for "
                          "career progression or promotion"),
             theme="Learning and career development",
-            datasets=("survey",),
-            kind="survey",
-            chart="survey_bars",
-            counting=Counting("survey", events="survey"),
-            subject="survey respondents",
-            population="survey respondents",
             outcome="believe the organisation acts fairly on career progression or promotion",
             adverse_if_bme_rate="lower",
-            events_label="Yes",
-            base_label="Respondents",
             questions=(
                 Question("career", "equal_opportunities", "acts fairly on career progression or promotion"),
             ),
@@ -579,29 +561,23 @@ METRICS: dict[str, MetricDefinition] = {
                      "Staff Survey has counted them since its 2021 questionnaire); above the line, those who said "
                      "yes."),
         ),
-        MetricDefinition(
+        defined(
+            SURVEY,
             id="W8",
             number="8",
             title="Discrimination from staff",
             description=("Percentage of {bme} staff who personally experienced discrimination at work from a "
                          "manager, team leader or other colleagues in the last 12 months"),
             theme="Culture and staff experience",
-            datasets=("survey",),
-            kind="survey",
-            chart="survey_bars",
-            counting=Counting("survey", events="survey"),
-            subject="survey respondents",
-            population="survey respondents",
             outcome="report discrimination from a manager, team leader or colleagues",
             adverse_if_bme_rate="higher",
-            events_label="Yes",
-            base_label="Respondents",
             questions=(
                 Question("discrimination", "discrimination_staff", "from a manager, team leader or other colleagues"),
             ),
             counted=("Respondents to the staff survey who answered the question; above the line, those who said yes."),
         ),
-        MetricDefinition(
+        defined(
+            BOARD,
             id="W9",
             number="9",
             title="Board membership",
@@ -610,63 +586,38 @@ METRICS: dict[str, MetricDefinition] = {
                 "and the {bme} share of the overall workforce, in percentage points"
             ),
             theme="Leadership",
-            datasets=("board", "staff"),
-            kind="representation",
-            chart="representation",
-            counting=Counting("board", events="board"),
-            figure="points",
-            outcome="be a board member",
-            adverse_if_bme_rate="lower",
-            events_label="Board members",
-            base_label="Workforce headcount",
             questions=(
                 Question("voting", "voting", "the board's voting members"),
                 Question("executive", "executive", "the board's executive members"),
             ),
-            events_among_base=False,
-            events_population="board",
             counted=("Above the line, the board's members as the board list gives them (the board on {end}), staff "
                      "or not: its voting members for one figure, its executive members for the other, each member "
                      "once; below it, the workforce: staff in post on {end}, bank workers left out where the "
                      "standard leaves them out of the pay bands and the staff data gives an assignment category."),
         ),
         # The WDES's metrics (docs/standards.md): disabled staff against non-disabled staff.
-        MetricDefinition(
+        defined(
+            PAY_BANDS,
             id="D1",
             number="1",
             title="Pay bands",
             description=("Percentage of disabled staff in each pay band, by cluster, compared with the rest of the "
                          "workforce"),
             theme="Leadership",
-            datasets=("staff",),
-            kind="distribution",
-            chart="stacked_bands",
-            counting=Counting("pay_bands"),
-            figure="shares",
-            events_label="Staff in band",
             counted=("Staff in post on {end} (the snapshot), bank workers left out where the staff data gives an "
                      "assignment category, each in the pay band the staff data gives, or in the salary band their "
                      "salary falls in; shown by cluster (non-clinical, clinical, medical and dental) where it gives a "
                      "staff group. Disabled, non-disabled and not declared as the staff record says."),
         ),
-        MetricDefinition(
+        defined(
+            APPOINTMENT,
             id="D2",
             number="2",
             title="Appointment from shortlisting",
             description=("Relative likelihood of non-disabled applicants being appointed from shortlisting compared "
                          "to disabled applicants"),
             theme="Recruitment and retention",
-            datasets=("recruitment",),
-            kind="relative_likelihood",
-            chart="recruitment_funnel",
-            counting=Counting("selection", events="recruitment"),
-            subject="shortlisted applicants",
-            population="shortlisted applicants",
-            outcome="be appointed",
             numerator={"wdes": "non_disabled"},
-            adverse_if_bme_rate="lower",
-            events_label="Appointed",
-            base_label="Shortlisted",
             counted=("Applicants shortlisted for a post in the 12 months to {end} (by application date), disabled "
                      "and non-disabled as they declared on applying; above the line, those of them appointed."),
         ),
@@ -691,7 +642,8 @@ METRICS: dict[str, MetricDefinition] = {
                      "with no reason is counted as performance, each with a note of how many; below it, staff in "
                      "post on {end}. Disabled and non-disabled as the staff record says."),
         ),
-        MetricDefinition(
+        defined(
+            SURVEY,
             id="D4A",
             number="4a",
             title="Harassment, bullying or abuse",
@@ -699,17 +651,9 @@ METRICS: dict[str, MetricDefinition] = {
                          "bullying or abuse from patients, service users, their relatives or the public, from "
                          "managers, and from other colleagues, in the last 12 months"),
             theme="Culture and staff experience",
-            datasets=("survey",),
-            kind="survey",
-            chart="survey_bars",
-            counting=Counting("survey", events="survey"),
-            subject="survey respondents",
-            population="survey respondents",
             outcome="report harassment, bullying or abuse",
             numerator={"wdes": "disabled"},
             adverse_if_bme_rate="higher",
-            events_label="Yes",
-            base_label="Respondents",
             questions=(
                 Question("public", "harassment_public", "from patients, service users, their relatives or the public"),
                 Question("managers", "harassment_managers", "from managers"),
@@ -719,24 +663,18 @@ METRICS: dict[str, MetricDefinition] = {
                      "non-disabled as they answered the survey's disability question; above the line, those who "
                      "said yes."),
         ),
-        MetricDefinition(
+        defined(
+            SURVEY,
             id="D4B",
             number="4b",
             title="Reporting harassment, bullying or abuse",
             description=("Percentage of disabled staff compared to non-disabled staff saying that the last time they "
                          "experienced harassment, bullying or abuse at work, they or a colleague reported it"),
             theme="Culture and staff experience",
-            datasets=("survey",),
-            kind="survey",
-            chart="survey_bars",
-            counting=Counting("survey", events="survey"),
-            subject="survey respondents",
-            population="survey respondents",
             outcome="say they or a colleague reported the harassment, bullying or abuse",
             numerator={"wdes": "disabled"},
             adverse_if_bme_rate="lower",
             events_label="Reported",
-            base_label="Respondents",
             questions=(
                 Question("reported", "harassment_reported", "they or a colleague reported it"),
             ),
@@ -745,24 +683,17 @@ METRICS: dict[str, MetricDefinition] = {
                      "experienced it; the tool's base, as NHS England's was not found), disabled and non-disabled "
                      "as they answered the survey's disability question; above the line, those who said yes."),
         ),
-        MetricDefinition(
+        defined(
+            SURVEY,
             id="D5",
             number="5",
             title="Equal opportunities for career progression",
             description=("Percentage of disabled staff compared to non-disabled staff believing that the trust "
                          "provides equal opportunities for career progression or promotion"),
             theme="Learning and career development",
-            datasets=("survey",),
-            kind="survey",
-            chart="survey_bars",
-            counting=Counting("survey", events="survey"),
-            subject="survey respondents",
-            population="survey respondents",
             outcome="believe the organisation acts fairly on career progression or promotion",
             numerator={"wdes": "disabled"},
             adverse_if_bme_rate="lower",
-            events_label="Yes",
-            base_label="Respondents",
             questions=(
                 Question("career", "equal_opportunities", "acts fairly on career progression or promotion"),
             ),
@@ -770,7 +701,8 @@ METRICS: dict[str, MetricDefinition] = {
                      "disabled and non-disabled as they answered the survey's disability question; above the line, "
                      "those who said yes."),
         ),
-        MetricDefinition(
+        defined(
+            SURVEY,
             id="D6",
             number="6",
             title="Pressure to come to work when unwell",
@@ -778,17 +710,9 @@ METRICS: dict[str, MetricDefinition] = {
                          "pressure from their manager to come to work, despite not feeling well enough to perform "
                          "their duties"),
             theme="Health and wellbeing",
-            datasets=("survey",),
-            kind="survey",
-            chart="survey_bars",
-            counting=Counting("survey", events="survey"),
-            subject="survey respondents",
-            population="survey respondents",
             outcome="feel pressure from their manager to come to work when unwell",
             numerator={"wdes": "disabled"},
             adverse_if_bme_rate="higher",
-            events_label="Yes",
-            base_label="Respondents",
             questions=(
                 Question("pressure", "pressure_to_work", "felt pressure from their manager to come to work"),
             ),
@@ -797,24 +721,18 @@ METRICS: dict[str, MetricDefinition] = {
                      "q11d; the tool's base, as NHS England's was not found), disabled and non-disabled as they "
                      "answered the survey's disability question; above the line, those who said yes."),
         ),
-        MetricDefinition(
+        defined(
+            SURVEY,
             id="D7",
             number="7",
             title="Feeling valued",
             description=("Percentage of disabled staff compared to non-disabled staff saying that they are satisfied "
                          "with the extent to which their organisation values their work"),
             theme="Culture and staff experience",
-            datasets=("survey",),
-            kind="survey",
-            chart="survey_bars",
-            counting=Counting("survey", events="survey"),
-            subject="survey respondents",
-            population="survey respondents",
             outcome="be satisfied that the organisation values their work",
             numerator={"wdes": "disabled"},
             adverse_if_bme_rate="lower",
             events_label="Satisfied",
-            base_label="Respondents",
             questions=(
                 Question("valued", "valued_work", "satisfied with the extent the organisation values their work"),
             ),
@@ -822,7 +740,8 @@ METRICS: dict[str, MetricDefinition] = {
                      "dissatisfied to very satisfied, disabled and non-disabled as they answered the survey's "
                      "disability question; above the line, those satisfied or very satisfied."),
         ),
-        MetricDefinition(
+        defined(
+            BOARD,
             id="D10",
             number="10",
             title="Board membership",
@@ -831,21 +750,10 @@ METRICS: dict[str, MetricDefinition] = {
                 "and the disabled share of the overall workforce, in percentage points"
             ),
             theme="Leadership",
-            datasets=("board", "staff"),
-            kind="representation",
-            chart="representation",
-            counting=Counting("board", events="board"),
-            figure="points",
-            outcome="be a board member",
-            adverse_if_bme_rate="lower",
-            events_label="Board members",
-            base_label="Workforce headcount",
             questions=(
                 Question("voting", "voting", "the board's voting members"),
                 Question("executive", "executive", "the board's executive members"),
             ),
-            events_among_base=False,
-            events_population="board",
             counted=("Above the line, the board's members as the board list gives them (the board on {end}), staff "
                      "or not, disabled and non-disabled as the list records them: its voting members for one figure, "
                      "its executive members for the other, each member once; below it, the workforce: staff in post "
