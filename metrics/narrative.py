@@ -327,24 +327,31 @@ def _representation(result: MetricResult, settings: Settings) -> str:
     sentence = (f"{_cap(bme)} staff are {pct(result.senior_pct, fraction=False)} of senior managers "
                 f"{result.comparison.whose_known()} and {workforce_share_text(result)}: "
                 f"{abs(result.value):.1f} percentage points {direction}")
-    if result.ci is not None:
-        sentence += f", 95% interval {interval_text(result.ci, 'points', unit=POINTS_SHORT)}."
-    else:
-        sentence += "; no interval can be given."
-    if result.status in (stats.INSUFFICIENT, stats.WITHHELD):
-        sentence += " " + _insufficient(result, settings)
-    else:
-        low, high = representation_range(result.workforce_pct, settings)
-        range_low, range_high = settings.adverse_range
-        band = (f"the range of {interval_text((low, high), 'points', unit=POINTS_SHORT)} (a senior share "
-                f"{range_low:.2f} to {range_high:.2f} times the workforce share)")
-        sentence += " " + status_sentence(result.status, result.ci, band, settings, 0.0, "0 points")
+    sentence += _points_verdict(result, settings, "a senior share", "the workforce share")
+    if result.status not in (stats.INSUFFICIENT, stats.WITHHELD):
         senior = _both(result)
         if senior is not None and senior < settings.min_group_size:
             sentence += (f" With only {number(senior)} senior managers in all, treat this as a "
                          "prompt to look closer, not a finding.")
     population = population_sentence(result, settings)
     return f"{sentence} {population}" if population else sentence
+
+
+def _points_verdict(result: MetricResult, settings: Settings, share: str, workforce: str) -> str:
+    """After a difference in points: its interval, then why there is no verdict, or the verdict against the range of
+    `share` 0.80 to 1.25 times `workforce` (a representation metric, M9 or an item of W9)."""
+    assert result.workforce_pct is not None
+    if result.ci is not None:
+        said = f", 95% interval {interval_text(result.ci, 'points', unit=POINTS_SHORT)}."
+    else:
+        said = "; no interval can be given."
+    if result.status in (stats.INSUFFICIENT, stats.WITHHELD):
+        return f"{said} {_insufficient(result, settings)}"
+    low, high = representation_range(result.workforce_pct, settings)
+    range_low, range_high = settings.adverse_range
+    band = (f"the range of {interval_text((low, high), 'points', unit=POINTS_SHORT)} ({share} "
+            f"{range_low:.2f} to {range_high:.2f} times {workforce})")
+    return f"{said} {status_sentence(result.status, result.ci, band, settings, 0.0, '0 points')}"
 
 
 def _representation_item(result: MetricResult, settings: Settings) -> str:
@@ -367,17 +374,9 @@ def _representation_item(result: MetricResult, settings: Settings) -> str:
     direction = "higher" if result.value > 0 else "lower"
     sentence = (f"{_cap(label)} are {who}, against {pct(result.workforce_pct, fraction=False)} of the workforce "
                 f"{comparison.whose_known()}: {abs(result.value):.1f} percentage points {direction}")
-    if result.ci is not None:
-        sentence += f", 95% interval {interval_text(result.ci, 'points', unit=POINTS_SHORT)}."
-    else:
-        sentence += "; no interval can be given."
+    sentence += _points_verdict(result, settings, "a share", "the workforce's")
     if result.status in (stats.INSUFFICIENT, stats.WITHHELD):
-        return f"{sentence} {_insufficient(result, settings)}"
-    low, high = representation_range(result.workforce_pct, settings)
-    range_low, range_high = settings.adverse_range
-    band = (f"the range of {interval_text((low, high), 'points', unit=POINTS_SHORT)} (a share "
-            f"{range_low:.2f} to {range_high:.2f} times the workforce's)")
-    sentence += " " + status_sentence(result.status, result.ci, band, settings, 0.0, "0 points")
+        return sentence
     if members is not None and members < settings.min_group_size:
         sentence += (f" With only {number(members)} of {label} {comparison.whose_known()}, treat this as a "
                      "prompt to look closer, not a finding.")
