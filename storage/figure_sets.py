@@ -32,7 +32,7 @@ from access import Caller
 from data_loaders.comparison import COMPARISONS, ETHNICITY, Comparison, comparison_named
 from data_loaders.errors import InputError
 from metrics.counts import DataQuality, FigureSet, Period, validate_counts
-from metrics.registry import METRICS
+from metrics.registry import DEFAULT_STANDARD, METRICS, STANDARDS
 from metrics.settings import Settings
 from storage.allowed import UNRESTRICTED, check_edit, check_read, check_shared, readable
 from storage.db import (
@@ -122,6 +122,14 @@ def counting_choices(settings: Settings) -> dict[str, Any]:
         value = getattr(settings, name)
         choices[name] = list(value) if isinstance(value, tuple) else value
     return choices
+
+
+def standard_scope(standard: str) -> str:
+    """What a standard's saved figures, panels and plan are kept under, for the whole organisation: "" for the
+    default standard (where everything saved before there were others is), otherwise its short name ("NHS WRES")."""
+    if standard not in STANDARDS:
+        raise ValueError(f"no standard {standard!r}; the standards are {', '.join(STANDARDS)}")
+    return "" if standard == DEFAULT_STANDARD else STANDARDS[standard].name
 
 
 def scope_of(filters: Mapping[str, Sequence[str]]) -> str:
@@ -554,7 +562,10 @@ def load_benchmark_figures(engine: Engine, figure_set_id: int, *, caller: Caller
         organisation = summary.organisation
         published_only = not caller.may_read(organisation)
         if published_only:
-            latest = _latest_whole(conn, summary.comparison, organisation, summary.scope).get(organisation)
+            # Shared are only a standard's whole-organisation sets: never one filtered to a service.
+            whole = summary.scope in {standard_scope(standard) for standard in STANDARDS}
+            latest = _latest_whole(conn, summary.comparison, organisation, summary.scope).get(organisation) if whole \
+                else None
             check_shared(caller, organisation, shares=bool(sharing_for_benchmarking(conn, [organisation])),
                          latest=latest is not None and latest.id == figure_set_id)
         figures = _figure_sets_from(conn, [figure_set_id])[figure_set_id]

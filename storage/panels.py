@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from access import Caller
-from metrics.registry import DEFAULT_STANDARD, METRICS, STANDARDS
+from metrics.registry import DEFAULT_STANDARD, METRICS
 from storage.allowed import UNRESTRICTED, check_edit, check_read
 from storage.db import (
     StaleEdit,
@@ -34,7 +34,7 @@ from storage.db import (
     write_audit,
     write_transaction,
 )
-from storage.figure_sets import scope_of
+from storage.figure_sets import scope_of, standard_scope
 
 PANEL_KINDS: dict[str, str] = {
     "know": "What we know from our data",
@@ -74,9 +74,7 @@ PanelKey = tuple[str, str, str, str, str]
 def panel_scope(standard: str = DEFAULT_STANDARD, filters: Mapping[str, Sequence[str]] | None = None) -> str:
     """What a panel is written for, in words: "" for the whole organisation under the default standard;
     the standard's short name when it is another; the filters as the figure sets word them ("service: Adults")."""
-    if standard not in STANDARDS:
-        raise ValueError(f"no standard {standard!r}; the standards are {', '.join(STANDARDS)}")
-    parts = [] if standard == DEFAULT_STANDARD else [STANDARDS[standard].name]
+    parts = [standard_scope(standard)] if standard_scope(standard) else []
     if filters and any(filters.values()):
         parts.append(scope_of(filters))
     return "; ".join(parts)
