@@ -1149,12 +1149,12 @@ def test_each_standard_has_its_own_action_plan_on_the_page(database):
     sc_wres = save_actions(engine, org, period, [
         Action(number=1, objective="Anonymised shortlisting", metrics=["M2"], rag="amber")], user="Alex").saved
     at = one_at_a_time(open_app("pages/action_plan.py"))
-    assert [plain(h.value) for h in at.subheader][0] == "The SC-WRES action plan for 2025/26"
+    assert [plain(h.value) for h in at.header] == ["The SC-WRES action plan for 2025/26"]
     assert html_tables(at)[0]["Objective"].tolist() == ["Anonymised shortlisting"]
     assert form_field(at, "multiselect", "Metrics").options[:2] == ["1. Pay bands", "2. Appointment from shortlisting"]
     at.sidebar.radio[0].set_value("nhs-wres").run()
     assert not at.exception, at.exception
-    assert [plain(h.value) for h in at.subheader][0] == "The NHS WRES action plan for 2025/26"
+    assert [plain(h.value) for h in at.header] == ["The NHS WRES action plan for 2025/26"]
     assert "The plan has no objectives yet." in markdown_text(at)
     offered = form_field(at, "multiselect", "Metrics").options
     assert len(offered) == 9 and offered[3].startswith("4. ") and "Leaving" not in " ".join(offered)

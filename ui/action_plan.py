@@ -109,7 +109,7 @@ def render(organisation: str, period: str, settings: Settings) -> None:
                                                        caller=access.caller()))
         st.session_state.pop(_EDITOR, None)
     stored = st.session_state[_LOADED][1]
-    st.subheader(plan_title(standard, period))
+    st.header(plan_title(standard, period))
     others = [STANDARDS[s].name for s in STANDARDS if s != standard]
     st.caption(f"Each standard has its own plan: this is the {STANDARDS[standard].name}'s. The "
                f"{' and '.join(others)} plans are kept apart; choose the standard in the sidebar to see one.")
