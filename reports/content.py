@@ -20,7 +20,7 @@ from metrics.results import WITHHELD_REASON, MetricResult
 from metrics.settings import Settings
 from pipeline.api import Analysis, analyse, own_scope, published_together, services
 from reports.withheld_text import WithheldFigure, withheld_in_text
-from storage import PANEL_KINDS, Action, load_actions, load_panels, panel_scope
+from storage import PANEL_KINDS, Action, load_actions, load_panels, panel_scope, standard_scope
 from storage.allowed import UNRESTRICTED
 from storage.figure_sets import scope_of
 
@@ -325,7 +325,9 @@ def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: i
     if engine is not None and analysis.organisation.strip():
         # The text written for these figures: this standard, this service (storage.panel_scope).
         stored_panels = load_panels(engine, analysis.organisation, period_key, scope, caller=caller)
-        plan = load_actions(engine, analysis.organisation, period_key, caller=caller)
+        # The plan of this standard, the whole organisation's (storage.standard_scope): never another standard's.
+        plan = load_actions(engine, analysis.organisation, period_key, scope=standard_scope(settings.standard),
+                            caller=caller)
     leaving = analysis.results.get("M8")  # absent under a standard without it
     by_service = not analysis.figures.filters and leaving is not None and leaving.status != stats.NO_DATA \
         and bool(analysis.inputs.loaded.datasets)

@@ -16,8 +16,11 @@ from storage.actions import (
     SaveResult,
     action_from_state,
     actions_for_metric,
+    check_plan_scope,
     load_actions,
+    plan_scopes,
     save_actions,
+    standard_of_plan,
 )
 from storage.allowed import NotAllowed
 from storage.audit import (
@@ -68,6 +71,7 @@ from storage.figure_sets import (
     organisations_with_figures,
     save_figure_set,
     scope_of,
+    standard_scope,
 )
 from storage.memberships import (
     Membership,
@@ -114,6 +118,7 @@ __all__ = [
     "action_history",
     "actions_for_metric",
     "backup_bytes",
+    "check_plan_scope",
     "benchmark_sources",
     "configure_engine",
     "counting_choices",
@@ -147,6 +152,8 @@ __all__ = [
     "organisations_with_members",
     "panel_history",
     "panel_scope",
+    "standard_scope",
+    "plan_scopes",
     "read_backup",
     "remove_member",
     "rename_organisation",
@@ -163,6 +170,7 @@ __all__ = [
     "set_member",
     "settings_from_values",
     "settings_to_values",
+    "standard_of_plan",
     "stored_organisations",
     "stored_schema_version",
     "write_backup",

@@ -1,4 +1,10 @@
-"""The action plan: the objectives table councils publish (Brighton, Birmingham) with RAG ratings."""
+"""The action plan: the objectives table councils publish (Brighton, Birmingham) with RAG ratings.
+
+An organisation keeps one plan per period and standard (schema version 7): a council its SC-WRES plan, a trust its
+NHS WRES plan and its WDES plan. The plan's scope is the standard's as storage.panels.panel_scope(standard) words it
+with no filters ("" for the default standard, the SC-WRES; "NHS WRES"; "WDES"): a plan is the whole organisation's.
+Every read, save and restore takes it (`scope=`, default "": the SC-WRES plan, where every plan was written before).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from access import Caller
-from metrics.registry import METRICS, THEMES
+from metrics.registry import METRICS, STANDARDS, THEMES
 from metrics.settings import DEFAULT_RAG_MEANINGS
 from storage.allowed import UNRESTRICTED, check_edit, check_read
 from storage.db import (
@@ -31,6 +37,7 @@ from storage.db import (
     write_audit,
     write_transaction,
 )
+from storage.figure_sets import standard_scope
 
 # The ratings a row may have, with the key's default words; an organisation's own key is
 # Settings.rag_meanings (metrics.settings), shown wherever the plan is.
@@ -46,6 +53,25 @@ TEXT_FIELDS: dict[str, str] = {
     "progress": "progress",
 }
 CONTENT_FIELDS: tuple[str, ...] = ("number", *TEXT_FIELDS, "themes", "metrics", "rag")
+
+
+def plan_scopes() -> dict[str, str]:
+    """Each standard's plan scope, by scope: {"": "sc-wres", "NHS WRES": "nhs-wres", "WDES": "wdes"}."""
+    return {standard_scope(standard): standard for standard in STANDARDS}
+
+
+def check_plan_scope(scope: object, what: str = "the plan's scope") -> str:
+    """`scope` when it is a standard's plan scope; ValueError naming them otherwise."""
+    scopes = plan_scopes()
+    if not isinstance(scope, str) or scope not in scopes:
+        named = ", ".join(f"{s!r} ({STANDARDS[standard].name})" for s, standard in scopes.items())
+        raise ValueError(f"{what} {scope!r} is not a standard's plan; the plans are {named}")
+    return scope
+
+
+def standard_of_plan(scope: str) -> str:
+    """The standard (its id) whose plan `scope` is."""
+    return plan_scopes()[check_plan_scope(scope)]
 
 
 @dataclass(frozen=True)
@@ -204,8 +230,8 @@ def _columns(row: Action) -> dict[str, Any]:
     return values
 
 
-def _state(period: str, row: Action) -> dict[str, Any]:
-    return action_state({**_columns(row), "period": period})
+def _state(period: str, scope: str, row: Action) -> dict[str, Any]:
+    return action_state({**_columns(row), "period": period, "scope": scope})
 
 
 def _audit(
@@ -236,42 +262,48 @@ def _from_db(row: Any) -> Action:
     )
 
 
-def _read(conn: Connection, organisation: str, period: str) -> list[Action]:
+def _read(conn: Connection, organisation: str, period: str, scope: str) -> list[Action]:
     query = (
         select(actions)
-        .where(actions.c.organisation == organisation, actions.c.period == period)
+        .where(actions.c.organisation == organisation, actions.c.period == period, actions.c.scope == scope)
         .order_by(actions.c.number, actions.c.id)
     )
     return [_from_db(row) for row in conn.execute(query)]
 
 
-def _read_one(conn: Connection, organisation: str, period: str, action_id: int) -> Action | None:
+def _read_one(conn: Connection, organisation: str, period: str, scope: str, action_id: int) -> Action | None:
     row = conn.execute(
         select(actions).where(
-            actions.c.id == action_id, actions.c.organisation == organisation, actions.c.period == period
+            actions.c.id == action_id, actions.c.organisation == organisation, actions.c.period == period,
+            actions.c.scope == scope,
         )
     ).first()
     return None if row is None else _from_db(row)
 
 
-def load_actions(engine: Engine, organisation: str, period: str, *, caller: Caller = UNRESTRICTED) -> list[Action]:
+def load_actions(
+    engine: Engine, organisation: str, period: str, *, scope: str = "", caller: Caller = UNRESTRICTED
+) -> list[Action]:
+    """The plan of the standard whose scope is `scope` (standard_scope) for the organisation and period."""
     organisation = check_name(organisation, "the organisation")
     check_read(caller, organisation)
     period = check_period(period)
+    scope = check_plan_scope(scope)
     with read_connection(engine) as conn:
-        return _read(conn, organisation, period)
+        return _read(conn, organisation, period, scope)
 
 
 def actions_for_metric(
-    engine: Engine, organisation: str, period: str, metric: str, *, caller: Caller = UNRESTRICTED
+    engine: Engine, organisation: str, period: str, metric: str, *, scope: str = "", caller: Caller = UNRESTRICTED
 ) -> list[Action]:
-    """Objectives naming the metric, and those naming only themes when one is the metric's theme."""
+    """Objectives of the `scope` plan naming the metric, and those naming only themes when one is the metric's
+    theme."""
     if metric not in METRICS:
         raise ValueError(f"no metric {metric!r}; the metrics are {', '.join(METRICS)}")
     theme = METRICS[metric].theme
     return [
         action
-        for action in load_actions(engine, organisation, period, caller=caller)
+        for action in load_actions(engine, organisation, period, scope=scope, caller=caller)
         if metric in action.metrics or (not action.metrics and theme in action.themes)
     ]
 
@@ -284,9 +316,11 @@ def save_actions(
     *,
     user: str,
     original: Sequence[Action] | None = None,
+    scope: str = "",
     caller: Caller = UNRESTRICTED,
 ) -> SaveResult:
-    """Save the whole edited table in one transaction, leaving alone rows someone else changed first.
+    """Save the whole edited table (the `scope` plan: standard_scope) in one transaction, leaving alone rows someone
+    else changed first. Another standard's plan for the same organisation and period is not touched.
 
     `original` is the table as loaded. With it, rows the person did not touch are skipped even if
     someone has since changed them, and a row someone else added since is not taken for a deletion.
@@ -295,6 +329,7 @@ def save_actions(
     organisation = check_name(organisation, "the organisation")
     check_edit(caller, organisation)
     period = check_period(period)
+    scope = check_plan_scope(scope)
     check_name(user, "the name of the person saving")
     cleaned = _validate(rows)
     loaded = None if original is None else {a.id: a for a in original if a.id is not None}
@@ -303,16 +338,17 @@ def save_actions(
     conflicts: list[ActionConflict] = []
     changed = 0
     with write_transaction(engine) as conn:
-        stored_by_id = {a.id: a for a in _read(conn, organisation, period)}
+        stored_by_id = {a.id: a for a in _read(conn, organisation, period, scope)}
         submitted_ids: set[int] = set()
         for row in cleaned:
             if row.id is None:
                 inserted = conn.execute(
                     insert(actions).values(
-                        **_columns(row), organisation=organisation, period=period, version=1, **stamp
+                        **_columns(row), organisation=organisation, period=period, scope=scope, version=1,
+                        **stamp,
                     )
                 )
-                _audit(conn, organisation, inserted_id(inserted), "created", None, _state(period, row), 1,
+                _audit(conn, organisation, inserted_id(inserted), "created", None, _state(period, scope, row), 1,
                        stamp)
                 changed += 1
                 continue
@@ -331,16 +367,17 @@ def save_actions(
                     actions.c.id == row.id,
                     actions.c.organisation == organisation,
                     actions.c.period == period,
+                    actions.c.scope == scope,
                     actions.c.version == row.version,
                 )
                 .values(**_columns(row), version=actions.c.version + 1, **stamp)
             )
             if result.rowcount == 1:
-                _audit(conn, organisation, row.id, "updated", _state(period, stored), _state(period, row),
-                       row.version + 1, stamp)
+                _audit(conn, organisation, row.id, "updated", _state(period, scope, stored),
+                       _state(period, scope, row), row.version + 1, stamp)
                 changed += 1
             else:
-                conflicts.append(ActionConflict(row, _read_one(conn, organisation, period, row.id)))
+                conflicts.append(ActionConflict(row, _read_one(conn, organisation, period, scope, row.id)))
         for stored in stored_by_id.values():
             assert stored.id is not None  # read from the table, where every row has its id
             if stored.id in submitted_ids:
@@ -358,19 +395,24 @@ def save_actions(
                 delete(actions).where(actions.c.id == stored.id, actions.c.version == seen_version)
             )
             if result.rowcount == 1:
-                _audit(conn, organisation, stored.id, "deleted", _state(period, stored), None, None, stamp)
+                _audit(conn, organisation, stored.id, "deleted", _state(period, scope, stored), None, None, stamp)
                 changed += 1
             else:
-                current = _read_one(conn, organisation, period, stored.id)
+                current = _read_one(conn, organisation, period, scope, stored.id)
                 if current is not None:
                     conflicts.append(ActionConflict(stored, current, deleted=True))
-        saved = _read(conn, organisation, period)
+        saved = _read(conn, organisation, period, scope)
     return SaveResult(saved=saved, conflicts=conflicts, changed=changed)
 
 
 def action_from_state(state: dict[str, Any]) -> Action:
     """The Action a history entry recorded (not saved: no id or version)."""
     return Action(**{name: state[name] for name in ACTION_STATE_FIELDS if name != "period"})
+
+
+def scope_of_state(state: dict[str, Any]) -> str:
+    """The plan a history entry's state is in: its "scope", or "" (the default standard's) when it records none."""
+    return state.get("scope") or ""
 
 
 def restore_action_state(
@@ -395,12 +437,13 @@ def restore_action_state(
     organisation = check_name(organisation, "the organisation")
     check_edit(caller, organisation)
     period = check_period(state["period"])
+    scope = check_plan_scope(scope_of_state(state), "the history entry's plan")
     check_name(user, "the name of the person saving")
     wanted = checked_action(action_from_state(state), 0)
     now = utc_now()
     stamp = {"updated_by": user, "updated_at": now}
     with write_transaction(engine) as conn:
-        table = _read(conn, organisation, period)
+        table = _read(conn, organisation, period, scope)
         current = next((a for a in table if a.id == action_id), None)
         if expected_version is not None and expected_version != (0 if current is None else current.version):
             raise StaleEdit(current)
@@ -413,12 +456,13 @@ def restore_action_state(
             if back is not None:
                 return back
             inserted = conn.execute(
-                insert(actions).values(**_columns(wanted), organisation=organisation, period=period, version=1,
-                                       **stamp)
+                insert(actions).values(**_columns(wanted), organisation=organisation, period=period, scope=scope,
+                                       version=1, **stamp)
             )
             new_id = inserted_id(inserted)
-            _audit(conn, organisation, new_id, "restored", None, {**_state(period, wanted), **note}, 1, stamp)
-            restored = _read_one(conn, organisation, period, new_id)
+            _audit(conn, organisation, new_id, "restored", None, {**_state(period, scope, wanted), **note}, 1,
+                   stamp)
+            restored = _read_one(conn, organisation, period, scope, new_id)
         else:
             if current.content() == wanted.content():
                 return current
@@ -428,9 +472,9 @@ def restore_action_state(
                 .values(**_columns(wanted), version=actions.c.version + 1, **stamp)
             )
             if result.rowcount != 1:
-                raise StaleEdit(_read_one(conn, organisation, period, action_id))
-            _audit(conn, organisation, action_id, "restored", _state(period, current),
-                   {**_state(period, wanted), **note}, current.version + 1, stamp)
-            restored = _read_one(conn, organisation, period, action_id)
+                raise StaleEdit(_read_one(conn, organisation, period, scope, action_id))
+            _audit(conn, organisation, action_id, "restored", _state(period, scope, current),
+                   {**_state(period, scope, wanted), **note}, current.version + 1, stamp)
+            restored = _read_one(conn, organisation, period, scope, action_id)
     assert restored is not None
     return restored

@@ -5,7 +5,8 @@ change is never without its entry nor an entry without its change. Entries are o
 
 What an entry's `before` and `after` hold, by entity:
 - panel: {"text": ...}, and "figures" (the metric's figures in words when it was saved) when known
-- action: the action's period and every field a person edits (storage.db.ACTION_STATE_FIELDS)
+- action: the action's period and every field a person edits (storage.db.ACTION_STATE_FIELDS), and "scope" when
+  it is in another standard's plan than the default's ("NHS WRES"; none recorded: the SC-WRES plan's)
 - settings: {"values": {...}}
 - figure_set: the summary (period, scope, source, available metrics), never the counts
 
@@ -24,7 +25,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from access import Caller
-from storage.actions import Action, restore_action_state
+from storage.actions import Action, check_plan_scope, restore_action_state, scope_of_state
 from storage.allowed import UNRESTRICTED, check_edit, check_read
 from storage.db import (
     AUDIT_ENTITIES,
@@ -131,12 +132,15 @@ def panel_history(
 
 
 def action_history(
-    engine: Engine, organisation: str, period: str, limit: int = 200, *, caller: Caller = UNRESTRICTED
+    engine: Engine, organisation: str, period: str, limit: int = 200, *, scope: str = "",
+    caller: Caller = UNRESTRICTED,
 ) -> list[AuditEntry]:
-    """Changes to the period's action plan, newest first: every objective, including deleted ones."""
+    """Changes to the period's action plan of the standard whose plan `scope` is (storage.standard_scope), newest first:
+    every objective, including deleted ones; never another standard's plan's."""
     organisation = check_name(organisation, "the organisation")
     check_read(caller, organisation)
     period = check_period(period)
+    scope = check_plan_scope(scope)
     _check_limit(limit)
     query = (
         select(audit_log)
@@ -145,10 +149,11 @@ def action_history(
     )
     found: list[AuditEntry] = []
     with read_connection(engine) as conn:
-        # The period is inside each entry's state, not its key (the action's id).
+        # The period and the plan are inside each entry's state, not its key (the action's id).
         for row in conn.execute(query):
             entry = entry_from_row(row)
-            if (entry.recorded or {}).get("period") == period:
+            recorded = entry.recorded or {}
+            if recorded.get("period") == period and scope_of_state(recorded) == scope:
                 found.append(entry)
                 if len(found) == limit:
                     break

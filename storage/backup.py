@@ -20,6 +20,12 @@ left alone like the other items; one of an organisation neither in the file nor 
 A saved period's comparison and own rules (schema version 6) are keys of its own ("comparison": "ethnicity",
 "own_rules": ["M1"]). A backup written before them has neither: its periods import as the race standards', counted
 under the plain rules, as they were.
+
+An objective's plan (schema version 7) is its "scope": "" the SC-WRES plan's, "NHS WRES", "WDES" (see storage.actions).
+A backup written before it has none: its objectives import into the SC-WRES plan, where every plan was written. The
+format version went from 1 to 2 with it: code that reads version 1 ignores keys it does not know, so it would put a
+trust's NHS WRES and WDES objectives into its SC-WRES plan (and their numbers would clash there); it refuses a
+version 2 file instead ("update the application"). This code reads both.
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ from access.policy import entry_of
 from data_loaders.comparison import COMPARISONS, ETHNICITY
 from metrics.counts import FigureSet, Period
 from metrics.registry import METRICS, THEMES
-from storage.actions import RAG_MEANINGS, TEXT_FIELDS, Action, checked_action
+from storage.actions import RAG_MEANINGS, TEXT_FIELDS, Action, check_plan_scope, checked_action, scope_of_state
 from storage.allowed import UNRESTRICTED, NotAllowed, check_administrator, check_edit_all
 from storage.audit import NOTE_KEYS, AuditEntry, entry_from_row
 from storage.db import (
@@ -93,7 +99,8 @@ from storage.organisation_settings import encode_settings
 from storage.panels import PANEL_KINDS
 
 FORMAT = "wres-backup"
-FORMAT_VERSION = 1
+# 2 from schema version 7: objectives say whose plan they are in ("scope"); version 1 files still import.
+FORMAT_VERSION = 2
 MAX_BACKUP_BYTES = 200 * 1024 * 1024
 # An entry's before or after: the largest state (settings, 200,000 characters) and its notes.
 MAX_STATE_CHARS = 250_000
@@ -181,8 +188,8 @@ def _panel_out(row: Any) -> dict[str, Any]:
 
 
 def _action_out(row: Any) -> dict[str, Any]:
-    return {"id": row.id, "organisation": row.organisation, **action_state(row._mapping), "version": row.version,
-            "updated_by": row.updated_by, "updated_at": _iso(row.updated_at)}
+    return {"id": row.id, "organisation": row.organisation, **action_state(row._mapping), "scope": row.scope,
+            "version": row.version, "updated_by": row.updated_by, "updated_at": _iso(row.updated_at)}
 
 
 def _settings_out(row: Any) -> dict[str, Any]:
@@ -502,7 +509,10 @@ def _action_content(item: dict[str, Any], where: str) -> dict[str, Any]:
     except ValueError as error:
         raise ValueError(f"{where}: {error}") from None
     content = {name: getattr(cleaned, name) for name in ACTION_STATE_FIELDS if name != "period"}
-    return {"period": _period(item, "period", where), **content}
+    # A backup written before plans were kept per standard has no scope: the SC-WRES plan's ("").
+    scope = check_plan_scope(item.get("scope", ""), f"{where}.scope")
+    # As action_state records it: the scope only when it is not the default standard's.
+    return {"period": _period(item, "period", where), **content, **({"scope": scope} if scope else {})}
 
 
 def _check_action(item: dict[str, Any], where: str) -> dict[str, Any]:
@@ -513,6 +523,17 @@ def _check_action(item: dict[str, Any], where: str) -> dict[str, Any]:
         "version": _whole(item, "version", where),
         **_stamp(item, where),
     }
+
+
+def _plan_of(item: dict[str, Any]) -> tuple[str, str, str]:
+    """The plan a checked action is in: (organisation, period, scope)."""
+    return item["organisation"], item["state"]["period"], scope_of_state(item["state"])
+
+
+def _action_columns(state: dict[str, Any]) -> dict[str, Any]:
+    """The actions table's columns for a checked action's state."""
+    return {**state, "scope": scope_of_state(state), "themes": json.dumps(state["themes"], ensure_ascii=False),
+            "metrics": json.dumps(state["metrics"])}
 
 
 def _check_settings(item: dict[str, Any], where: str) -> dict[str, Any]:
@@ -846,14 +867,12 @@ class _Import:
             state = item["state"]
             here = self._action_here(item)
             current = self.conn.execute(select(actions).where(actions.c.id == here)).first()
-            if current is not None and (current.organisation, current.period) != (item["organisation"],
-                                                                                    state["period"]):
-                moved.append(item)  # that id is another organisation's or period's objective here
+            if current is not None and (current.organisation, current.period, current.scope) != _plan_of(item):
+                moved.append(item)  # that id is another organisation's, period's or standard's objective here
                 continue
             if here != item["id"]:
                 new_keys[item["organisation"], str(item["id"])] = str(here)
-            columns = {**state, "themes": json.dumps(state["themes"], ensure_ascii=False),
-                       "metrics": json.dumps(state["metrics"])}
+            columns = _action_columns(state)
             if current is None:
                 self.conn.execute(insert(actions).values(
                     id=item["id"], organisation=item["organisation"], **columns, version=item["version"],
@@ -883,8 +902,7 @@ class _Import:
                 new_keys[item["organisation"], str(item["id"])] = str(same)
                 self.count("unchanged", "actions")
                 continue
-            columns = {**state, "themes": json.dumps(state["themes"], ensure_ascii=False),
-                       "metrics": json.dumps(state["metrics"])}
+            columns = _action_columns(state)
             inserted = self.conn.execute(insert(actions).values(
                 organisation=item["organisation"], **columns, version=item["version"], updated_by=item["by"],
                 updated_at=item["at"]))
@@ -899,16 +917,17 @@ class _Import:
         earlier = self.moved_before.get((item["organisation"], str(item["id"])))
         if earlier is None:
             return item["id"]
-        row = self.conn.execute(select(actions.c.organisation, actions.c.period)
+        row = self.conn.execute(select(actions.c.organisation, actions.c.period, actions.c.scope)
                                 .where(actions.c.id == int(earlier))).first()
-        if row is None or tuple(row) != (item["organisation"], item["state"]["period"]):
+        if row is None or tuple(row) != _plan_of(item):
             return item["id"]
         return int(earlier)
 
     def _same_action(self, item: dict[str, Any]) -> int | None:
-        """An action of the organisation and period with exactly this content (brought in before)."""
-        query = select(actions).where(actions.c.organisation == item["organisation"],
-                                      actions.c.period == item["state"]["period"]).order_by(actions.c.id)
+        """An action of the organisation, period and plan with exactly this content (brought in before)."""
+        organisation, period, scope = _plan_of(item)
+        query = select(actions).where(actions.c.organisation == organisation, actions.c.period == period,
+                                      actions.c.scope == scope).order_by(actions.c.id)
         for row in self.conn.execute(query):
             if action_state(row._mapping) == item["state"]:
                 return row.id

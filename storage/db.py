@@ -43,7 +43,7 @@ from sqlalchemy.engine import Connection, CursorResult, make_url
 
 from data_loaders.errors import InputError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = REPOSITORY_ROOT / "var" / "wres.sqlite"
 # Long enough to wait out another session's save; SQLite's own default (5 s) is not.
@@ -124,7 +124,12 @@ actions = Table(
     Column("version", Integer, nullable=False),
     Column("updated_by", String(MAX_NAME_CHARS)),
     Column("updated_at", DateTime(timezone=True)),
-    Index("ix_actions_organisation_period", "organisation", "period"),
+    # Version 7: whose plan the objective is in, the standard's scope as storage.panels.panel_scope(standard) gives
+    # it with no filters (a plan is the whole organisation's): "" the default standard's (SC-WRES), "NHS WRES",
+    # "WDES". Objectives saved before it are the SC-WRES plan's, where every plan was written. Numbers are unique
+    # within (organisation, period, scope); storage.actions keeps them so.
+    Column("scope", String(MAX_NAME_CHARS), nullable=False, server_default=""),
+    Index("ix_actions_organisation_period_scope", "organisation", "period", "scope"),
     sqlite_autoincrement=True,  # never reuse a deleted row's id: a stale editor could address it
 )
 
@@ -239,6 +244,9 @@ ACTION_STATE_FIELDS: tuple[str, ...] = (
     "period", "number", "objective", "themes", "metrics", "lead", "data_from_metrics", "specific_actions",
     "indicators", "timeframe", "progress", "rag",
 )
+# Recorded from version 7 when not "" (another standard's plan, "NHS WRES"): entries without it, and every entry made
+# before it, are the default standard's plan's, as panel keys leave out the whole organisation's scope.
+ACTION_LATER_STATE_FIELDS: tuple[str, ...] = ("scope",)
 FIGURE_SET_STATE_FIELDS: tuple[str, ...] = ("period_start", "period_end", "scope", "source", "available")
 # Recorded too from version 6 (whose groups the counts are), so not in every entry: entries made before lack it.
 FIGURE_SET_LATER_STATE_FIELDS: tuple[str, ...] = ("comparison",)
@@ -431,6 +439,9 @@ def _upgrade(conn: Connection, stored: int) -> None:
     if stored < 6:
         # First too: version 3's step reads the figure sets with this code's table.
         _figure_sets_say_whose_groups(conn)
+    if stored < 7:
+        # First too: version 3's step reads the objectives with this code's table.
+        _actions_by_scope(conn)
     for version in range(stored + 1, SCHEMA_VERSION + 1):
         if version == 3:
             _record_what_is_there(conn)
@@ -504,6 +515,24 @@ def _figure_sets_say_whose_groups(conn: Connection) -> None:
             conn.execute(text(f"ALTER TABLE figure_counts ALTER COLUMN group_name TYPE VARCHAR({MAX_GROUP_CHARS})"))
 
 
+def _actions_by_scope(conn: Connection) -> None:
+    """Version 7: an objective is in one standard's plan (its scope), so a trust's NHS WRES and WDES plans are kept
+    apart.
+
+    The column is added with its default, so every objective already saved reads as the SC-WRES plan's (""), where
+    every plan so far was written; the index on (organisation, period) is replaced by one on (organisation, period,
+    scope), the plan a page reads. Nothing else changes: ids, numbers, versions and history stay as they were. A
+    table already in the new shape (made by create_all just now) is left as it is.
+    """
+    if "scope" not in {column["name"] for column in inspect(conn).get_columns("actions")}:
+        conn.execute(text(f"ALTER TABLE actions ADD COLUMN scope VARCHAR({MAX_NAME_CHARS}) NOT NULL DEFAULT ''"))
+    indexes = {index["name"] for index in inspect(conn).get_indexes("actions")}
+    if "ix_actions_organisation_period" in indexes:
+        conn.execute(text("DROP INDEX ix_actions_organisation_period"))
+    if "ix_actions_organisation_period_scope" not in indexes:
+        conn.execute(text("CREATE INDEX ix_actions_organisation_period_scope ON actions (organisation, period, scope)"))
+
+
 def _record_what_is_there(conn: Connection) -> None:
     """One history entry per item saved before there was history, so its text can be restored later.
 
@@ -567,8 +596,12 @@ def settings_state(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def action_state(columns: Any) -> dict[str, Any]:
-    """From the actions table's column values (themes and metrics as their stored JSON text)."""
+    """From the actions table's column values (themes and metrics as their stored JSON text), with its plan's scope
+    when it is another standard's than the default's (ACTION_LATER_STATE_FIELDS)."""
     state = {name: columns[name] for name in ACTION_STATE_FIELDS}
+    for name in ACTION_LATER_STATE_FIELDS:
+        if columns.get(name):
+            state[name] = columns[name]
     state["themes"] = json.loads(state["themes"])
     state["metrics"] = json.loads(state["metrics"])
     return state

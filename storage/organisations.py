@@ -8,8 +8,9 @@ transaction, refusing (and changing nothing) when the two would collide. Both ar
 
 What collides, so the rename is refused: a panel with the same period, scope, metric and kind; settings on
 both sides (an organisation has one settings row); a figure set with the same period end and scope; an
-objective with the same number in the same period (a plan's numbers are unique; objectives with other
-numbers join the plan). History never collides: the old name's entries join the new name's.
+objective with the same number in the same period and standard's plan (a plan's numbers are unique; objectives
+with other numbers join the plan, and an NHS WRES objective never clashes with an SC-WRES one). History never
+collides: the old name's entries join the new name's.
 
 Every moved item gets one history entry, change "renamed", under the new name: its state as it is (the
 content and version are unchanged) and a note "renamed_from" naming the old name; the old name's history
@@ -142,12 +143,13 @@ def _collisions(conn: Connection, old: str, new: str) -> list[str]:
         named = "; ".join(r.period_end + (f" ({r.scope})" if r.scope else "") for r in sets[:5])
         problems.append(f"{len(sets)} saved period(s) under both names ({named})")
     mine_a, theirs_a = actions.alias("mine_a"), actions.alias("theirs_a")
-    same_number = select(mine_a.c.period, mine_a.c.number).join(theirs_a, and_(
-        theirs_a.c.organisation == new, theirs_a.c.period == mine_a.c.period,
+    same_number = select(mine_a.c.period, mine_a.c.scope, mine_a.c.number).join(theirs_a, and_(
+        theirs_a.c.organisation == new, theirs_a.c.period == mine_a.c.period, theirs_a.c.scope == mine_a.c.scope,
         theirs_a.c.number == mine_a.c.number)).where(mine_a.c.organisation == old)
-    numbers = conn.execute(same_number.order_by(mine_a.c.period, mine_a.c.number)).all()
+    numbers = conn.execute(same_number.order_by(mine_a.c.period, mine_a.c.scope, mine_a.c.number)).all()
     if numbers:
-        named = "; ".join(f"{r.period} objective {r.number}" for r in numbers[:5])
+        named = "; ".join(f"{r.period} objective {r.number}" + (f" ({r.scope} plan)" if r.scope else "")
+                          for r in numbers[:5])
         problems.append(f"{len(numbers)} objective number(s) used under both names in the same period ({named})")
     return problems
 

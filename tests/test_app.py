@@ -1138,6 +1138,55 @@ def test_an_objective_is_added_and_changed_in_the_form_alone(database):
         saved.id, 2, "Six pairs matched", "Director of Adult Social Care")
 
 
+def test_each_standard_has_its_own_action_plan_on_the_page(database):
+    """The sidebar's standard chooses whose plan the page shows and saves: the NHS WRES plan starts empty beside the
+    SC-WRES plan, offers the NHS WRES's indicators, and saving it leaves the SC-WRES plan as it was."""
+    from storage import Action, create_schema, load_actions, make_engine, save_actions
+
+    engine = make_engine(database)
+    create_schema(engine)
+    org, period = "Wexcombe Borough Council", "2026-03-31"
+    sc_wres = save_actions(engine, org, period, [
+        Action(number=1, objective="Anonymised shortlisting", metrics=["M2"], rag="amber")], user="Alex").saved
+    at = one_at_a_time(open_app("pages/action_plan.py"))
+    assert [plain(h.value) for h in at.header] == ["The SC-WRES action plan for 2025/26"]
+    assert html_tables(at)[0]["Objective"].tolist() == ["Anonymised shortlisting"]
+    assert form_field(at, "multiselect", "Metrics").options[:2] == ["1. Pay bands", "2. Appointment from shortlisting"]
+    at.sidebar.radio[0].set_value("nhs-wres").run()
+    assert not at.exception, at.exception
+    assert [plain(h.value) for h in at.header] == ["The NHS WRES action plan for 2025/26"]
+    assert "The plan has no objectives yet." in markdown_text(at)
+    offered = form_field(at, "multiselect", "Metrics").options
+    assert len(offered) == 9 and offered[3].startswith("4. ") and "Leaving" not in " ".join(offered)
+    form_field(at, "text_area", "Objective").input("Bullying from the public: a reporting route")
+    form_field(at, "multiselect", "Metrics").set_value(["W5"])
+    next(b for b in at.button if b.label == "Save this objective").click().run()
+    assert not at.exception, at.exception
+    (nhs,) = load_actions(engine, org, period, scope="NHS WRES")
+    assert (nhs.number, nhs.objective, nhs.metrics) == (1, "Bullying from the public: a reporting route", ["W5"])
+    assert load_actions(engine, org, period) == sc_wres
+    assert html_tables(at)[0]["Objective"].tolist() == ["Bullying from the public: a reporting route"]
+    history = next(e for e in at.expander if e.label.startswith("Change history"))
+    assert history.label == "Change history (1)"
+    # Back to the SC-WRES: its own plan, untouched; the download names the standard.
+    at.sidebar.radio[0].set_value("sc-wres").run()
+    assert not at.exception, at.exception
+    assert html_tables(at)[0]["Objective"].tolist() == ["Anonymised shortlisting"]
+    # A metric page lists its standard's plan's objectives for the metric.
+    at.switch_page("pages/recruitment.py").run()
+    assert any("Actions in the plan for metric 2 (1)" in e.label for e in at.expander)
+    at.sidebar.radio[0].set_value("nhs-wres").run()
+    assert any("Actions in the plan for metric 2 (0)" in e.label for e in at.expander)
+
+
+def test_the_plan_download_names_its_standard():
+    from ui.action_plan import csv_name, plan_title, year_words
+
+    assert csv_name("nhs-wres", "2026-03-31") == "action-plan-nhs-wres-2026-03-31.csv"
+    assert plan_title("wdes", "2026-03-31") == "The WDES action plan for 2025/26"
+    assert year_words("2025-12-31") == "2025"
+
+
 def test_a_form_edit_someone_else_overtook_is_kept_to_save_again(database):
     from storage import Action, create_schema, load_actions, make_engine, save_actions
 
@@ -1543,7 +1592,7 @@ def test_the_action_plan_downloads_as_a_csv_that_runs_no_formula(database):
     engine.dispose()
     with offered_files() as read:
         at = open_app("pages/action_plan.py")
-        (button,) = [b for b in at.get("download_button") if b.proto.label == "Download the plan (CSV)"]
+        (button,) = [b for b in at.get("download_button") if b.proto.label == "Download the SC-WRES plan (CSV)"]
         data = read(button)
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))

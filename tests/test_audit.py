@@ -306,6 +306,34 @@ def test_restore_settings(engine: Engine) -> None:
     assert history(engine, ORG, "settings")[0].change == "restored"
 
 
+def test_each_standards_plan_has_its_own_history(engine: Engine) -> None:
+    """An NHS WRES objective's entries record its plan, and each plan's history holds only its own; a restore puts an
+    objective back in the plan it came from, never in another."""
+    sc_wres = save_actions(engine, ORG, PERIOD, _plan()[:1], user="alex").saved
+    nhs = save_actions(engine, ORG, PERIOD, [Action(number=1, objective="Shortlisting", metrics=["M2"])],
+                       user="beth", scope="NHS WRES").saved
+    assert [e.after["objective"] for e in action_history(engine, ORG, PERIOD)] == ["Understand staff experience"]
+    assert [e.after["objective"] for e in action_history(engine, ORG, PERIOD, scope="NHS WRES")] == ["Shortlisting"]
+    assert action_history(engine, ORG, PERIOD, scope="WDES") == []
+    # The SC-WRES plan's entries record no scope, as before plans were kept per standard; the others record theirs.
+    (sc_entry,) = action_history(engine, ORG, PERIOD)
+    assert sc_entry.after == _state(sc_wres[0])
+    (nhs_entry,) = action_history(engine, ORG, PERIOD, scope="NHS WRES")
+    assert nhs_entry.after == {**_state(nhs[0]), "scope": "NHS WRES"}
+    # Deleted, then restored: back in the NHS WRES plan, under its number, with the SC-WRES plan untouched.
+    save_actions(engine, ORG, PERIOD, [], user="beth", original=nhs, scope="NHS WRES")
+    deletion = action_history(engine, ORG, PERIOD, scope="NHS WRES")[0]
+    assert (deletion.change, deletion.before["scope"]) == ("deleted", "NHS WRES")
+    back = restore_action(engine, deletion.id, user="carol", expected_version=0)
+    assert [(a.id, a.number, a.objective) for a in load_actions(engine, ORG, PERIOD, scope="NHS WRES")] == [
+        (back.id, 1, "Shortlisting")]
+    assert load_actions(engine, ORG, PERIOD) == sc_wres
+    assert action_history(engine, ORG, PERIOD, scope="NHS WRES")[0].after["scope"] == "NHS WRES"
+    assert [e.change for e in action_history(engine, ORG, PERIOD)] == ["created"]
+    with pytest.raises(ValueError, match="is not a standard's plan"):
+        action_history(engine, ORG, PERIOD, scope="Nope")
+
+
 def test_restore_an_actions_fields(engine: Engine) -> None:
     opened = save_actions(engine, ORG, PERIOD, _plan(), user="alex").saved
     changed = save_actions(engine, ORG, PERIOD, [replace(opened[0], lead="Beth", rag="red"), *opened[1:]],

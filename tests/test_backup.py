@@ -121,7 +121,7 @@ def test_export_holds_everything_as_plain_json(engine: Engine) -> None:
     assert list(document) == ["format", "format_version", "schema_version", "exported_at", "panels", "actions",
                               "settings", "figure_sets", "organisations", "memberships", "audit"]
     assert (document["format"], document["format_version"], document["schema_version"]) == (
-        "wres-backup", 1, SCHEMA_VERSION)
+        "wres-backup", 2, SCHEMA_VERSION)
     assert dt.datetime.fromisoformat(document["exported_at"]).utcoffset() == dt.timedelta(0)
     assert json.loads(json.dumps(document, allow_nan=False)) == document
     assert [(p["organisation"], p["metric"], p["text"], p["version"], p["updated_by"]) for p in document["panels"]] == [
@@ -459,9 +459,10 @@ def test_a_backup_from_before_organisations_were_kept_imports_as_before(engine: 
     ]
     exported = export_all(engine)
     assert (exported["organisations"], exported["memberships"]) == ([], [])
+    assert exported["format_version"] == 2  # written as this code writes it (objectives say whose plan they are in)
     assert {k: v for k, v in exported.items() if k not in ("organisations", "memberships", "schema_version",
-                                                           "exported_at")} == {
-        k: v for k, v in OLD_BACKUP.items() if k not in ("schema_version", "exported_at")}
+                                                           "exported_at", "format_version")} == {
+        k: v for k, v in OLD_BACKUP.items() if k not in ("schema_version", "exported_at", "format_version")}
     assert not import_all(engine, OLD_BACKUP, user="importer").changed
 
 
@@ -501,6 +502,9 @@ def _broken(document: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict
         (("actions", 0, "objective"), "  ", r"^actions\[0\]: Row 1, objective: an objective is required$"),
         (("actions", 1, "lead"), "a\x00b", r"^actions\[1\]\.lead contains a NUL character"),
         (("actions", 0, "id"), KeyError, r"^actions\[0\] has no 'id'$"),
+        (("actions", 0, "scope"), "NHS WRES; service: Adults",
+         r"^actions\[0\]\.scope 'NHS WRES; service: Adults' is not a standard's plan; the plans are '' \(SC-WRES\)"),
+        (("actions", 1, "scope"), 7, r"^actions\[1\]\.scope 7 is not a standard's plan"),
         (("settings", 0, "values"), {"min_group_size": 0}, r"^settings\[0\]\.values: .*minimum group size"),
         (("settings", 0, "values"), [], r"^settings\[0\]\.values is not a JSON object$"),
         (("figure_sets", 0, "counts", 2, "events"), "many", r"^figure_sets\[0\]\.counts\[2\]\.events is not a number"),
@@ -547,7 +551,7 @@ def _broken(document: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict
         (("audit", 14, "before", "role"), "owner", r"^audit\[14\]\.before\.role is 'owner', not one of editor"),
         (("audit", 18, "entity"), "member", r"^audit\[18\]\.entity is 'member', not one of panel"),
         (("panels", 1), ["not", "an", "object"], r"^panels\[1\] is not a JSON object$"),
-        (("format_version",), 2, r"format version 2, newer than this application reads \(1\): update the app"),
+        (("format_version",), 3, r"format version 3, newer than this application reads \(2\): update the app"),
         (("format_version",), "1", r"format_version is not a whole number"),
         (("format",), "something else", r'^the file is not a WRES backup: it has no "format": "wres-backup"$'),
         (("exported_at",), KeyError, r"^the backup has no 'exported_at'$"),
@@ -695,14 +699,54 @@ def test_disability_figures_and_own_rules_come_back_exactly(engine: Engine, tmp_
     assert load_figure_set(target, list_figure_sets(target)[1].id).own_rules == frozenset()
 
 
+def test_each_standards_plan_comes_back_in_its_own_plan(engine: Engine, tmp_path: Path) -> None:
+    """Schema version 7: each objective carries its plan ("scope"); the same numbers in two plans import apart, and
+    an objective whose id is taken here by another plan's objective gets a new one, in its own plan."""
+    source = _sqlite(tmp_path, "source.sqlite")
+    sc_wres = save_actions(source, ORG, PERIOD, [Action(objective="Ours", themes=["Leadership"])], user="alex").saved
+    nhs = save_actions(source, ORG, PERIOD, [Action(objective="Shortlisting", metrics=["M2", "W9"])], user="beth",
+                       scope="NHS WRES").saved
+    document = export_all(source)
+    assert [(a["number"], a["scope"]) for a in document["actions"]] == [(1, ""), (1, "NHS WRES")]
+    report = import_all(engine, copy.deepcopy(document), user="importer")
+    assert report.created["actions"] == 2
+    assert [a.content() for a in load_actions(engine, ORG, PERIOD)] == [a.content() for a in sc_wres]
+    assert [a.content() for a in load_actions(engine, ORG, PERIOD, scope="NHS WRES")] == [a.content() for a in nhs]
+    assert [e.after["objective"] for e in storage.action_history(engine, ORG, PERIOD, scope="NHS WRES")] == [
+        "Shortlisting"]
+    assert _without_time(export_all(engine)) == _without_time(document)
+    assert not import_all(engine, copy.deepcopy(document), user="importer").changed
+    # The same id here in another plan: a new id for the file's, kept in its plan; the other plan untouched.
+    target = _sqlite(tmp_path, "target.sqlite")
+    (wdes,) = save_actions(target, ORG, PERIOD, [Action(objective="Adjustments")], user="zed", scope="WDES").saved
+    assert wdes.id == sc_wres[0].id
+    import_all(target, copy.deepcopy(document), user="importer")
+    assert [a.objective for a in load_actions(target, ORG, PERIOD, scope="WDES")] == ["Adjustments"]
+    assert [a.objective for a in load_actions(target, ORG, PERIOD)] == ["Ours"]
+    assert not import_all(target, copy.deepcopy(document), user="importer").changed
+    # A file whose objective is in another plan than the one with its id here is another objective, as one of
+    # another period is: it is added to its own plan and the one here is left as it is.
+    moved = copy.deepcopy(document)
+    moved["actions"][1]["scope"] = "WDES"
+    report = import_all(engine, moved, user="importer")
+    assert (report.created["actions"], report.replaced["actions"]) == (1, 0)
+    assert [a.objective for a in load_actions(engine, ORG, PERIOD, scope="WDES")] == ["Shortlisting"]
+    assert [a.content() for a in load_actions(engine, ORG, PERIOD, scope="NHS WRES")] == [a.content() for a in nhs]
+
+
 def test_a_backup_written_by_schema_version_5_imports_as_the_race_standards_figures(engine: Engine) -> None:
     """tests/fixtures/backup_v5.json was written by the version 5 code: its saved period says neither whose groups
     it holds nor any own rule, and it was counted as the race standards' under the plain rules."""
     document = read_backup((FIXTURES / "backup_v5.json").read_bytes())
     assert (document["schema_version"], document["format_version"]) == (5, 1)
     assert not {"comparison", "own_rules"} & set(document["figure_sets"][0])
+    assert all("scope" not in action for action in document["actions"])
     report = import_all(engine, document, user="importer")
     assert report.created["figure_sets"] == 1
+    # Its objectives were written before plans were kept per standard: the SC-WRES plan's.
+    assert [(a.number, a.objective) for a in load_actions(engine, ORG, PERIOD)] == [
+        (1, "Understand the experience of staff who experience racism"), (2, "An anti-racist approach to recruitment")]
+    assert load_actions(engine, ORG, PERIOD, scope="NHS WRES") == []
     (summary,) = list_figure_sets(engine)
     loaded = load_figure_set(engine, summary.id)
     assert (summary.comparison, loaded.comparison, loaded.own_rules) == ("ethnicity", ETHNICITY, frozenset())

@@ -525,7 +525,7 @@ def test_a_version_1_database_is_upgraded(db_url: str) -> None:
     assert stored_schema_version(engine) == SCHEMA_VERSION
     with engine.connect() as conn:
         assert list(conn.execute(select(schema_version.c.version).order_by(schema_version.c.version)).scalars()) == [
-            1, 2, 3, 4, 5, 6
+            1, 2, 3, 4, 5, 6, 7
         ]
     assert {"figure_sets", "figure_counts"} <= set(inspect(engine).get_table_names())
     assert load_panel(engine, ORG, "2026-03-31", "M3", "know").text == "written at version 1"

@@ -1,7 +1,7 @@
 """Databases written by earlier versions of the code open, upgrade and keep every word.
 
-tests/fixtures/schema_v1.sqlite to schema_v5.sqlite were written by the storage code at
-schema versions 1 to 5 (tests/fixtures/make_fixtures.py says how); each test works on a copy.
+tests/fixtures/schema_v1.sqlite to schema_v6.sqlite were written by the storage code at
+schema versions 1 to 6 (tests/fixtures/make_fixtures.py says how); each test works on a copy.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from sqlalchemy import Engine, insert, inspect, select
 
 from storage import (
     SCHEMA_VERSION,
+    Action,
+    action_history,
     create_schema,
     history,
     known_organisations,
@@ -77,10 +79,10 @@ def old(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[int, E
 def test_an_old_database_is_upgraded_and_every_word_kept(old: tuple[int, Engine]) -> None:
     version, engine = old
     create_schema(engine)
-    assert stored_schema_version(engine) == SCHEMA_VERSION == 6
+    assert stored_schema_version(engine) == SCHEMA_VERSION == 7
     with engine.connect() as conn:
         versions = list(conn.execute(select(schema_version.c.version).order_by(schema_version.c.version)).scalars())
-    assert versions == list(range(version, 7))
+    assert versions == list(range(version, 8))
     assert {"audit_log", "figure_sets", "figure_counts"} <= set(inspect(engine).get_table_names())
 
     know = load_panel(engine, ORG, PERIOD, "M2", "know")
@@ -174,21 +176,21 @@ def test_a_database_newer_than_the_code_is_refused(tmp_path: Path, capsys: pytes
     path = tmp_path / "schema_v2.sqlite"
     shutil.copyfile(FIXTURES / path.name, path)
     with sqlite3.connect(path) as conn:
-        conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (7, '2027-01-01 00:00:00')")
+        conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (8, '2027-01-01 00:00:00')")
     conn.close()
     engine = make_engine(f"sqlite:///{path}")
-    message = "the database is at schema version 7, newer than this code (6): update the application"
+    message = "the database is at schema version 8, newer than this code (7): update the application"
     with pytest.raises(RuntimeError, match=message.replace("(", r"\(").replace(")", r"\)")):
         create_schema(engine)
     assert "audit_log" not in inspect(engine).get_table_names()  # the refused upgrade left nothing behind
-    assert stored_schema_version(engine) == 7
+    assert stored_schema_version(engine) == 8
     engine.dispose()
     monkeypatch.setenv("WRES_DATABASE_URL", f"sqlite:///{path}")
     assert main(["upgrade"]) == 2
-    assert capsys.readouterr().err == (f"error: the database at sqlite:///{path} is at schema version 7, newer than "
-                                       "this code (6): update the application; nothing in it was changed\n")
+    assert capsys.readouterr().err == (f"error: the database at sqlite:///{path} is at schema version 8, newer than "
+                                       "this code (7): update the application; nothing in it was changed\n")
     assert main(["version"]) == 0
-    assert capsys.readouterr().out.endswith("schema version 7, newer than this code: update the application.\n")
+    assert capsys.readouterr().out.endswith("schema version 8, newer than this code: update the application.\n")
 
 
 # The same upgrade step on either kind of database
@@ -344,8 +346,10 @@ def test_the_version_5_step_keeps_every_row_of_a_version_4_database(tmp_path: Pa
     create_schema(engine)
     engine.dispose()
     after = _rows(path)
-    # Row for row: version 5 only adds its tables and their rows (version 6 adds two columns to figure_sets' rows).
+    # Row for row: version 5 only adds its tables and their rows (version 6 adds two columns to figure_sets' rows,
+    # version 7 one to the objectives': whose plan, the SC-WRES's "").
     assert [row[:-2] for row in after.pop("figure_sets")] == before.pop("figure_sets")
+    assert [row[:-1] for row in after.pop("actions")] == before.pop("actions")
     assert after == before
 
 
@@ -384,14 +388,16 @@ def test_the_version_6_step_keeps_every_row_of_a_version_5_database(tmp_path: Pa
     engine = make_engine(f"sqlite:///{path}")
     create_schema(engine)
     create_schema(engine)  # and again: nothing more to do
-    assert stored_schema_version(engine) == SCHEMA_VERSION == 6
+    assert stored_schema_version(engine) == SCHEMA_VERSION == 7
     engine.dispose()
     after = _rows(path)
-    # Row for row, each saved period with the two new columns: the race standards' groups, no own rule.
+    # Row for row, each saved period with the two new columns: the race standards' groups, no own rule (and each
+    # objective with version 7's: the SC-WRES plan's).
     assert [row[:-2] for row in after["figure_sets"]] == before["figure_sets"]
     assert [row[-2:] for row in after["figure_sets"]] == [("ethnicity", "")]
-    assert {name: rows for name, rows in after.items() if name != "figure_sets"} == \
-        {name: rows for name, rows in before.items() if name != "figure_sets"}
+    assert [row[:-1] for row in after["actions"]] == before["actions"]
+    assert {name: rows for name, rows in after.items() if name not in ("figure_sets", "actions")} == \
+        {name: rows for name, rows in before.items() if name not in ("figure_sets", "actions")}
     engine = make_engine(f"sqlite:///{path}")
     (summary,) = list_figure_sets(engine)
     assert summary.comparison == "ethnicity"
@@ -467,4 +473,98 @@ def test_the_version_6_step_on_either_kind_of_database(db_url: str) -> None:
                            comparison=DISABILITY)
     saved = save_figure_set(engine, disability, saved_by="carol", made_with={}, scope="Test WDES")
     assert load_figure_set(engine, saved.id).counts["group"].tolist() == ["disabled", "non_disabled", "not_declared"]
+    engine.dispose()
+
+
+# Version 7: the action plan is kept per standard (SC-WRES "", "NHS WRES", "WDES")
+
+
+def test_the_version_7_step_keeps_every_objective_in_the_sc_wres_plan(tmp_path: Path) -> None:
+    path = tmp_path / "schema_v6.sqlite"
+    shutil.copyfile(FIXTURES / path.name, path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone() == (6,)
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(actions)")]
+    conn.close()
+    assert "scope" not in columns
+    before = _rows(path)
+    engine = make_engine(f"sqlite:///{path}")
+    create_schema(engine)
+    create_schema(engine)  # and again: nothing more to do
+    assert stored_schema_version(engine) == SCHEMA_VERSION == 7
+    indexes = {index["name"]: index["column_names"] for index in inspect(engine).get_indexes("actions")}
+    assert indexes == {"ix_actions_organisation_period_scope": ["organisation", "period", "scope"]}
+    engine.dispose()
+    after = _rows(path)
+    # Row for row, each objective with the new column: the SC-WRES plan's, where every plan was written.
+    assert [row[:-1] for row in after["actions"]] == before["actions"]
+    assert [row[-1] for row in after["actions"]] == ["", ""]
+    assert {name: rows for name, rows in after.items() if name != "actions"} == \
+        {name: rows for name, rows in before.items() if name != "actions"}
+    engine = make_engine(f"sqlite:///{path}")
+    plan = load_actions(engine, ORG, PERIOD)
+    assert [(a.number, a.objective, a.version) for a in plan] == [
+        (1, "Understand the experience of staff who experience racism", 1),
+        (2, "An anti-racist approach to recruitment", 1),
+    ]
+    assert load_actions(engine, ORG, PERIOD, scope="NHS WRES") == []
+    assert [e.after["objective"] for e in action_history(engine, ORG, PERIOD)] == [
+        "An anti-racist approach to recruitment", "Understand the experience of staff who experience racism"]
+    assert action_history(engine, ORG, PERIOD, scope="NHS WRES") == []
+    # The NHS WRES plan starts with its own objective 1 beside the SC-WRES plan's.
+    nhs = save_actions(engine, ORG, PERIOD, [Action(objective="Shortlisting", metrics=["M2"])], user="dan",
+                       scope="NHS WRES").saved
+    assert [(a.number, a.objective) for a in nhs] == [(1, "Shortlisting")]
+    assert [a.id for a in load_actions(engine, ORG, PERIOD)] == [a.id for a in plan]
+    engine.dispose()
+
+
+def test_the_version_7_step_on_either_kind_of_database(db_url: str) -> None:
+    """actions gains its scope column, with every row kept, and its index is on the plan a page reads."""
+    from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, Text
+
+    engine = make_engine(db_url)
+    saved_at = dt.datetime(2025, 6, 1, 9, 30, tzinfo=dt.UTC)
+    old = MetaData()
+    old_actions = Table(
+        "actions", old,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("organisation", String(200), nullable=False),
+        Column("period", String(10), nullable=False),
+        Column("number", Integer, nullable=False),
+        *(Column(name, Text, nullable=False) for name in ("objective", "themes", "metrics", "lead",
+                                                          "data_from_metrics", "specific_actions", "indicators",
+                                                          "timeframe", "progress")),
+        Column("rag", String(5)),
+        Column("version", Integer, nullable=False),
+        Column("updated_by", String(200)),
+        Column("updated_at", DateTime(timezone=True)),
+        Index("ix_actions_organisation_period", "organisation", "period"),
+        sqlite_autoincrement=True,
+    )
+    with engine.begin() as conn:
+        metadata.create_all(conn, tables=[t for t in metadata.sorted_tables if t.name != "actions"])
+        old.create_all(conn)
+        conn.execute(insert(schema_version).values(version=6, applied_at=saved_at))
+        conn.execute(insert(old_actions), [
+            {"organisation": ORG, "period": PERIOD, "number": number, "objective": objective,
+             "themes": '["Leadership"]', "metrics": '["M9"]', "lead": "", "data_from_metrics": "",
+             "specific_actions": "", "indicators": "", "timeframe": "", "progress": "", "rag": None, "version": 2,
+             "updated_by": "alex", "updated_at": saved_at}
+            for number, objective in ((1, "Mentoring"), (2, "Reverse mentoring"))])
+    create_schema(engine)
+    create_schema(engine)
+    assert stored_schema_version(engine) == SCHEMA_VERSION
+    assert {index["name"] for index in inspect(engine).get_indexes("actions")} == {
+        "ix_actions_organisation_period_scope"}
+    kept = load_actions(engine, ORG, PERIOD)
+    assert [(a.number, a.objective, a.version, a.updated_by) for a in kept] == [
+        (1, "Mentoring", 2, "alex"), (2, "Reverse mentoring", 2, "alex")]
+    # Numbers repeat across plans, and the SC-WRES plan is untouched by a save of the WDES plan.
+    saved = save_actions(engine, ORG, PERIOD, [Action(number=1, objective="Reasonable adjustments")], user="beth",
+                         scope="WDES").saved
+    assert [(a.number, a.objective) for a in saved] == [(1, "Reasonable adjustments")]
+    assert load_actions(engine, ORG, PERIOD) == kept
+    # The id sequence carries on past the kept rows (PostgreSQL's serial, SQLite's AUTOINCREMENT).
+    assert saved[0].id is not None and saved[0].id > max(a.id or 0 for a in kept)
     engine.dispose()

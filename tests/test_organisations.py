@@ -164,6 +164,23 @@ def test_a_collision_is_refused_and_nothing_changes(engine: Engine, clash: Any, 
     assert (_rows(engine), _organisations(engine)) == (before, names)
 
 
+def test_objective_numbers_clash_only_within_the_same_standards_plan(engine: Engine) -> None:
+    _fill(engine)
+    # The new name's NHS WRES plan has an objective 2 too: another plan, so no clash; the rename goes ahead.
+    save_actions(engine, NEW, PERIOD, [Action(number=1, objective="Theirs"), Action(number=2, objective="Also")],
+                 user="sam", scope="NHS WRES")
+    save_actions(engine, OLD, PERIOD, [Action(number=3, objective="Ours", metrics=["W5"])], user="sam",
+                 scope="WDES")
+    rename_organisation(engine, OLD, NEW, caller=ADMIN, user="Region IT")
+    assert [a.objective for a in load_actions(engine, NEW, PERIOD, scope="NHS WRES")] == ["Theirs", "Also"]
+    assert [a.objective for a in load_actions(engine, NEW, PERIOD, scope="WDES")] == ["Ours"]
+    assert len(load_actions(engine, NEW, PERIOD)) == 2  # the SC-WRES plan moved whole
+    # The same number in the same plan does clash, and the plan is named.
+    save_actions(engine, OLD, PERIOD, [Action(number=1, objective="Clash")], user="sam", scope="NHS WRES")
+    with pytest.raises(ValueError, match=r"\(2026-03-31 objective 1 \(NHS WRES plan\)\)"):
+        rename_organisation(engine, OLD, NEW, caller=ADMIN, user="Region IT")
+
+
 @pytest.mark.parametrize(("old", "new", "words"), [
     (OLD, OLD, "is already called that"),
     ("Nobody Council", NEW, "nothing is stored under 'Nobody Council'"),

@@ -82,3 +82,13 @@ def test_the_metric_reference_names_each_standards_guidance_and_metrics_as_the_r
                 assert str(guidance.year) in guidance.citation(), (standard.id, guidance.title)
         assert f"| {', '.join(standard.metrics)}." in row, standard.id
         assert standard.note in row, standard.id
+
+
+def test_the_readme_gives_the_schema_version_and_says_the_plan_is_kept_per_standard():
+    from storage import SCHEMA_VERSION
+    from storage.backup import FORMAT_VERSION
+
+    assert f"now version {SCHEMA_VERSION}:" in README
+    assert f"committed database files made by versions 1 to {SCHEMA_VERSION - 1}" in README
+    assert f"format version {FORMAT_VERSION}" in README
+    assert "The plan is kept per standard" in _section("## The app")

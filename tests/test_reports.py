@@ -120,6 +120,26 @@ def test_content_panels_and_actions(analysis: Analysis, engine: Engine) -> None:
     assert [a.number for a in content.actions] == [1, 2]
 
 
+def test_each_standards_pack_shows_its_own_plan(analysis: Analysis, engine: Engine) -> None:
+    """The board pack's plan is the analysis's standard's: the NHS WRES pack shows the NHS WRES plan, and the SC-WRES
+    pack never an NHS WRES objective (schema version 7 keeps the plans apart)."""
+    from pipeline.api import analyse
+
+    period = analysis.period.end.isoformat()
+    save_actions(engine, analysis.organisation, period, [
+        Action(number=1, objective="Reporting route for abuse from patients", metrics=["W5"]),
+        Action(number=2, objective="Shortlisting panels", metrics=["M2"]),
+    ], user="t", scope="NHS WRES")
+    nhs = analyse(analysis.inputs, analysis.settings.with_(standard="nhs-wres"), organisation=analysis.organisation)
+    content = build_content(nhs, engine=engine)
+    assert [(a.number, a.objective) for a in content.actions] == [
+        (1, "Reporting route for abuse from patients"), (2, "Shortlisting panels")]
+    assert [a.objective for a in content.metrics["W5"].actions] == ["Reporting route for abuse from patients"]
+    assert [a.objective for a in content.metrics["M2"].actions] == ["Shortlisting panels"]
+    council = build_content(analysis, engine=engine)
+    assert [a.objective for a in council.actions] == [INJECTION, "Fair shortlisting"]
+
+
 def test_internal_content_is_marked_and_unsuppressed(analysis: Analysis) -> None:
     content = build_content(analysis, publish_safe=False)
     assert not content.published and content.note == INTERNAL_MARKING

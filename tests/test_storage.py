@@ -50,7 +50,7 @@ def test_schema_can_be_created_again_and_records_its_version_once(engine: Engine
     save_panel(engine, ORG, PERIOD, "M1", "know", "kept", expected_version=0, user="alex")
     create_schema(engine)
     create_schema(engine)
-    assert stored_schema_version(engine) == SCHEMA_VERSION == 6
+    assert stored_schema_version(engine) == SCHEMA_VERSION == 7
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(schema_version)).scalar() == 1
     assert set(inspect(engine).get_table_names()) >= {"schema_version", "panels", "actions", "organisation_settings"}
@@ -442,6 +442,50 @@ def test_actions_for_metric(engine: Engine) -> None:
     assert [a.number for a in actions_for_metric(engine, ORG, PERIOD, "M5")] == []
 
 
+def test_each_standard_has_its_own_plan(engine: Engine) -> None:
+    """A trust's NHS WRES plan and a council's SC-WRES plan for the same organisation and period are kept apart:
+    numbers repeat across plans, not within one; saving one plan never touches another."""
+    from storage import check_plan_scope, plan_scopes, standard_of_plan, standard_scope
+
+    assert (standard_scope("sc-wres"), standard_scope("nhs-wres"), standard_scope("wdes")) == ("", "NHS WRES", "WDES")
+    assert plan_scopes() == {"": "sc-wres", "NHS WRES": "nhs-wres", "WDES": "wdes"}
+    assert standard_of_plan("WDES") == "wdes"
+    sc_wres = save_actions(engine, ORG, PERIOD, _plan()[:2], user="alex").saved
+    nhs = save_actions(engine, ORG, PERIOD, [Action(number=1, objective="Shortlisting", metrics=["M2", "W9"]),
+                                             Action(objective="Harassment from the public", metrics=["W5"])],
+                       user="beth", scope="NHS WRES").saved
+    assert [(a.number, a.objective) for a in nhs] == [(1, "Shortlisting"), (2, "Harassment from the public")]
+    assert load_actions(engine, ORG, PERIOD) == sc_wres
+    assert load_actions(engine, ORG, PERIOD, scope="NHS WRES") == nhs
+    assert load_actions(engine, ORG, PERIOD, scope="WDES") == []
+    # Deleting the NHS WRES plan's objectives leaves the SC-WRES plan's alone, and the other way about.
+    save_actions(engine, ORG, PERIOD, [], user="beth", original=nhs, scope="NHS WRES")
+    assert load_actions(engine, ORG, PERIOD, scope="NHS WRES") == []
+    assert load_actions(engine, ORG, PERIOD) == sc_wres
+    nhs = save_actions(engine, ORG, PERIOD, [Action(objective="Shortlisting", metrics=["M2"])], user="beth",
+                       scope="NHS WRES").saved
+    save_actions(engine, ORG, PERIOD, [sc_wres[0]], user="alex", original=sc_wres)
+    assert load_actions(engine, ORG, PERIOD, scope="NHS WRES") == nhs
+    # Within one plan a number is used once.
+    with pytest.raises(ValueError, match="Row 1, number: 1 is used by more than one objective"):
+        save_actions(engine, ORG, PERIOD, [*nhs, Action(number=1, objective="Again")], user="beth", scope="NHS WRES")
+    # An objective of one plan cannot be edited through another: it is not in that plan.
+    result = save_actions(engine, ORG, PERIOD, [replace(nhs[0], lead="Wrong plan")], user="beth", scope="WDES")
+    assert [c.stored for c in result.conflicts] == [None] and result.changed == 0
+    assert load_actions(engine, ORG, PERIOD, scope="NHS WRES") == nhs
+    # A metric page's list is its plan's.
+    assert [a.objective for a in actions_for_metric(engine, ORG, PERIOD, "M2", scope="NHS WRES")] == ["Shortlisting"]
+    assert actions_for_metric(engine, ORG, PERIOD, "M2") == []
+    # A scope that is no standard's plan is refused in words, never stored.
+    for bad in ("NHS WRES; service: Adults", "nhs wres", None):
+        with pytest.raises(ValueError, match="is not a standard's plan; the plans are '' \\(SC-WRES\\), "
+                                             "'NHS WRES' \\(NHS WRES\\), 'WDES' \\(WDES\\)"):
+            save_actions(engine, ORG, PERIOD, [Action(objective="x")], user="a", scope=bad)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="is not a standard's plan"):
+            load_actions(engine, ORG, PERIOD, scope=bad)  # type: ignore[arg-type]
+    assert check_plan_scope("WDES") == "WDES"
+
+
 def test_action_from_a_data_editor_row() -> None:
     nan = float("nan")
     row = {"number": 4.0, "objective": "Mentoring", "themes": "Leadership, Employee voice", "metrics": None,
@@ -528,9 +572,9 @@ def test_panels_are_kept_per_scope_and_keep_the_figures_they_were_written_agains
     assert panel_scope() == ""
     assert panel_scope("sc-wres", {"service": ["Adults"]}) == "service: Adults"
     assert panel_scope("nhs-wres", {"service": ["Adults"]}) == "NHS WRES; service: Adults"
-    assert panel_scope("wdes") == "WDES"  # a standard of the registry now
+    assert panel_scope("wdes") == "WDES"
     with pytest.raises(ValueError, match="no standard"):
-        panel_scope("bank-wres")
+        panel_scope("no-such-standard")
     engine = make_engine(f"sqlite:///{tmp_path / 'scope.sqlite'}")
     create_schema(engine)
     save_panel(engine, ORG, PERIOD, "M3", "know", "Whole", expected_version=0, user="a", figures="3.00 (1 to 9)")

@@ -1,13 +1,19 @@
-"""The objectives table, edited in place and saved; rows someone else changed meanwhile are kept."""
+"""The objectives table, edited in place and saved; rows someone else changed meanwhile are kept.
+
+The plan shown is the sidebar standard's (storage.standard_scope): a trust's NHS WRES and WDES plans are kept apart,
+and the page says whose plan it is.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 import pandas as pd
 import streamlit as st
 
-from metrics.registry import METRICS, THEMES
+from metrics.counts import Period
+from metrics.registry import STANDARDS, THEMES
 from metrics.settings import RAG_WORDS, Settings
 from reports.safe import csv_bytes
 from storage import (
@@ -19,6 +25,7 @@ from storage import (
     load_actions,
     restore_action,
     save_actions,
+    standard_scope,
 )
 from ui import access, db, objective_form, sidebar
 from ui.panels import CURRENT_VERSION
@@ -65,6 +72,23 @@ def _actions(frame: pd.DataFrame) -> list[Action]:
             for row in records]
 
 
+def year_words(period: str) -> str:
+    """The 12 months to the period end as a plan names them: "2025/26" (1 April 2025 to 31 March 2026), "2025"
+    for a calendar year."""
+    year = Period.twelve_months_to(dt.date.fromisoformat(period))
+    return str(year.end.year) if year.start.year == year.end.year else f"{year.start.year}/{year.end.year % 100:02d}"
+
+
+def plan_title(standard: str, period: str) -> str:
+    """Whose plan the page shows: "The NHS WRES action plan for 2025/26"."""
+    return f"The {STANDARDS[standard].name} action plan for {year_words(period)}"
+
+
+def csv_name(standard: str, period: str) -> str:
+    """The plan's download, named by its standard and period: "action-plan-nhs-wres-2026-03-31.csv"."""
+    return f"action-plan-{standard}-{period}.csv"
+
+
 def _reload() -> None:
     st.session_state.pop(_LOADED, None)
     st.session_state.pop(_EDITOR, None)
@@ -76,11 +100,19 @@ def rag_key(settings: Settings) -> str:
 
 
 def render(organisation: str, period: str, settings: Settings) -> None:
-    key = (organisation, period)
+    """The plan of the settings' standard (Settings.standard, the sidebar's choice) for the organisation and period."""
+    standard = settings.standard
+    scope = standard_scope(standard)
+    key = (organisation, period, scope)
     if st.session_state.get(_LOADED, (None, None))[0] != key:
-        st.session_state[_LOADED] = (key, load_actions(db.engine(), organisation, period, caller=access.caller()))
+        st.session_state[_LOADED] = (key, load_actions(db.engine(), organisation, period, scope=scope,
+                                                       caller=access.caller()))
         st.session_state.pop(_EDITOR, None)
     stored = st.session_state[_LOADED][1]
+    st.header(plan_title(standard, period))
+    others = [STANDARDS[s].name for s in STANDARDS if s != standard]
+    st.caption(f"Each standard has its own plan: this is the {STANDARDS[standard].name}'s. The "
+               f"{' and '.join(others)} plans are kept apart; choose the standard in the sidebar to see one.")
     st.markdown(rag_key(settings))
     editor = access.can_edit()
     if not editor:
@@ -94,9 +126,9 @@ def render(organisation: str, period: str, settings: Settings) -> None:
             objective_form.draft_note()
             objective_form.render(organisation, period, stored, COLUMNS,
                                   {r: f"{word}: {settings.rag_meanings[r]}" for r, word in RAG_WORDS.items()},
-                                  lambda result: _saved(key, result))
+                                  lambda result: _saved(key, result), standard)
     else:
-        _grid(organisation, period, key, stored, editor)
+        _grid(organisation, period, key, stored, editor, standard)
     result = st.session_state.pop(_RESULT, None)
     if result is not None:
         if result.conflicts:
@@ -111,10 +143,12 @@ def render(organisation: str, period: str, settings: Settings) -> None:
         if latest is not None:
             st.caption(f"Last change by {md(latest.updated_by or 'someone')} on "
                        f"{latest.updated_at.day} {latest.updated_at:%B %Y at %H:%M} (UTC).")
-    _history(organisation, period, stored)
+    _history(organisation, period, scope, stored)
 
 
-def _grid(organisation: str, period: str, key: tuple[str, str], stored: list[Action], editor: bool) -> None:
+def _grid(organisation: str, period: str, key: tuple[str, str, str], stored: list[Action], editor: bool,
+          standard: str) -> None:
+    choices = objective_form.metric_choices(standard, [m for a in stored for m in a.metrics])
     edited = st.data_editor(
         _frame(stored), key=_EDITOR, num_rows="dynamic" if editor else "fixed", hide_index=True, width="stretch",
         disabled=not editor,
@@ -123,8 +157,8 @@ def _grid(organisation: str, period: str, key: tuple[str, str], stored: list[Act
             "number": st.column_config.NumberColumn(COLUMNS["number"], min_value=1, step=1, width="small"),
             "objective": st.column_config.TextColumn(COLUMNS["objective"], required=True, width="large"),
             "themes": st.column_config.MultiselectColumn(COLUMNS["themes"], options=list(THEMES)),
-            "metrics": st.column_config.MultiselectColumn(COLUMNS["metrics"], options=list(METRICS),
-                                                          format_func=objective_form.metric_label),
+            "metrics": st.column_config.MultiselectColumn(
+                COLUMNS["metrics"], options=choices, format_func=lambda m: objective_form.metric_label(m, standard)),
             "lead": st.column_config.TextColumn(COLUMNS["lead"]),
             "data_from_metrics": st.column_config.TextColumn(COLUMNS["data_from_metrics"], width="medium"),
             "specific_actions": st.column_config.TextColumn(COLUMNS["specific_actions"], width="large"),
@@ -138,20 +172,21 @@ def _grid(organisation: str, period: str, key: tuple[str, str], stored: list[Act
     reload.button("Discard my edits and load the latest", on_click=_reload, icon=":material/refresh:")
     # The grid's own CSV download is off (.streamlit/config.toml: it writes what was typed, formulas and all); this
     # one is the saved plan with text that a spreadsheet could run as a formula neutralised.
-    download.download_button("Download the plan (CSV)", plan_csv(stored), file_name=f"action-plan-{period}.csv",
-                             mime="text/csv", icon=":material/download:", on_click="ignore")
+    download.download_button(f"Download the {STANDARDS[standard].name} plan (CSV)", plan_csv(stored),
+                             file_name=csv_name(standard, period), mime="text/csv", icon=":material/download:",
+                             on_click="ignore")
     if editor and save.button("Save the action plan", icon=":material/save:", type="primary"):
         try:
             # The table as loaded tells a row this person deleted from one someone else added since.
             result = save_actions(db.engine(), organisation, period, _actions(edited), user=sidebar.user(),
-                                  original=stored, caller=access.caller())
+                                  original=stored, scope=key[2], caller=access.caller())
         except ValueError as error:
             st.error(f"Not saved: {md(error)}", icon=":material/error:")
             return
         _saved(key, result)
 
 
-def _saved(key: tuple[str, str], result: SaveResult) -> None:
+def _saved(key: tuple[str, str, str], result: SaveResult) -> None:
     """After a save from the grid or the form: the plan as stored now, and what happened, said on the next run."""
     st.session_state.pop(_EDITOR, None)
     st.session_state[_LOADED] = (key, result.saved)
@@ -187,11 +222,11 @@ def _in_plan(state: dict[str, Any], stored: list[Action]) -> bool:
     return any(a.content()[1:] == recorded for a in stored)
 
 
-def _history(organisation: str, period: str, stored: list[Action]) -> None:
+def _history(organisation: str, period: str, scope: str, stored: list[Action]) -> None:
     restored = st.session_state.pop(_RESTORED, None)
     if restored:
         getattr(st, restored[0])(md(restored[1]))
-    entries = action_history(db.engine(), organisation, period, limit=100, caller=access.caller())
+    entries = action_history(db.engine(), organisation, period, limit=100, scope=scope, caller=access.caller())
     if not entries:
         return
     current = {a.id: a.version for a in stored}

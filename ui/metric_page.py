@@ -15,7 +15,7 @@ from metrics.narrative import relative_likelihood_reading
 from metrics.registry import METRICS, STANDARDS
 from metrics.results import MetricResult
 from pipeline.api import Analysis
-from storage import actions_for_metric
+from storage import actions_for_metric, standard_scope
 from ui import access, db, panels, sidebar, state
 from ui.figures import table_html
 from ui.navigation import METRIC_PAGES, pages_for
@@ -156,16 +156,20 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
     # withheld count into a pack (the figures on screen above are the full ones).
     panels.render(view.organisation, period, metric_id, lambda: state.published(view)[metric_id].sentence,
                   scope=state.panel_scope_of(view), figures=figure_words(result))
-    actions = actions_for_metric(db.engine(), view.organisation, period, metric_id, caller=access.caller())
+    # The plan of the standard the page is read under: an NHS WRES objective is not listed on the SC-WRES's page.
+    plan = STANDARDS[view.settings.standard].name
+    actions = actions_for_metric(db.engine(), view.organisation, period, metric_id,
+                                 scope=standard_scope(view.settings.standard), caller=access.caller())
     with st.expander(f"Actions in the plan for metric {definition.number} ({len(actions)})",
                      expanded=bool(actions)):
         if actions:
             st.html(table_html(pd.DataFrame([{"No": a.number, "Objective": a.objective, "Lead": a.lead,
                                               "Timeframe": a.timeframe, "RAG": (a.rag or "").title()}
-                                             for a in actions]), f"Actions in the plan for metric {definition.number}"))
+                                             for a in actions]),
+                               f"Actions in the {plan} plan for metric {definition.number}"))
         else:
-            st.caption("No action in the plan targets this metric yet. Add one on the Action plan page.")
-        st.page_link("pages/action_plan.py", label="Open the action plan", icon=":material/checklist:")
+            st.caption(f"No action in the {plan} plan targets this metric yet. Add one on the Action plan page.")
+        st.page_link("pages/action_plan.py", label=f"Open the {plan} action plan", icon=":material/checklist:")
 
 
 def render_metric_page(path: str) -> None:

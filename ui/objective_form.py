@@ -3,19 +3,21 @@ one objective. The editable grid is drawn on a canvas, which a screen reader can
 reach only cell by cell; the form is made of ordinary labelled fields, in the order they are read.
 
 A save here goes through the same `save_actions` as the grid, with the plan as it was loaded: only the one
-objective is written, and if someone else changed it first the edit is kept in the form, not lost.
+objective is written, and if someone else changed it first the edit is kept in the form, not lost. The plan is the
+standard's (its scope, storage.standard_scope): the metrics offered are that standard's, and any other an objective
+already names, so nothing is lost by saving it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
-from metrics.registry import METRICS, THEMES
-from storage import Action, SaveResult, save_actions
+from metrics.registry import DEFAULT_STANDARD, METRICS, STANDARDS, THEMES, metrics_of
+from storage import Action, SaveResult, save_actions, standard_scope
 from ui import access, db, sidebar
 from ui.figures import table_html
 from ui.safe import md
@@ -46,15 +48,31 @@ def _label(action: Action | None) -> str:
     return f"{action.number}. {text}"
 
 
-def metric_label(metric_id: str) -> str:
-    """A metric as the plan's choices name it: "M2 Appointment from shortlisting"."""
-    return f"{metric_id} {METRICS[metric_id].title}" if metric_id in METRICS else metric_id
+def metric_choices(standard: str, named: Iterable[str] = ()) -> list[str]:
+    """The metric ids a plan under `standard` offers: the standard's, in its order, then any other `named` already
+    (an objective saved naming it keeps it), in the registry's order."""
+    own = list(metrics_of(standard))
+    others = set(named) - set(own)
+    return own + [m for m in METRICS if m in others]
+
+
+def metric_label(metric_id: str, standard: str = DEFAULT_STANDARD) -> str:
+    """A metric as the plan's choices name it, by its number and title: "2. Appointment from shortlisting"; one that
+    is not `standard`'s says whose it is, "5. Harassment from the public (NHS WRES)"."""
+    if metric_id not in METRICS:
+        return metric_id
+    label = METRICS[metric_id].label
+    if metric_id in STANDARDS[standard].metrics:
+        return label
+    whose = [s.name for s in STANDARDS.values() if metric_id in s.metrics]
+    return f"{label} ({', '.join(whose)})" if whose else label
 
 
 def render(organisation: str, period: str, stored: list[Action], columns: dict[str, str],
-           rag_words: dict[str, str], on_saved: Callable[[SaveResult], None]) -> None:
-    """The form for one objective, its fields labelled as the plan's `columns` are. `on_saved` gets the result of
-    a save (the caller reloads and reports it)."""
+           rag_words: dict[str, str], on_saved: Callable[[SaveResult], None],
+           standard: str = DEFAULT_STANDARD) -> None:
+    """The form for one objective of `standard`'s plan, its fields labelled as the plan's `columns` are. `on_saved`
+    gets the result of a save (the caller reloads and reports it)."""
     by_id = {a.id: a for a in stored if a.id is not None}
     if _CHOOSE_NEXT in st.session_state:
         st.session_state[_CHOSEN] = st.session_state.pop(_CHOOSE_NEXT)
@@ -78,8 +96,9 @@ def render(organisation: str, period: str, stored: list[Action], columns: dict[s
         objective = st.text_area(columns["objective"], value=shown.objective, key=f"{key}_objective")
         themes = st.multiselect(columns["themes"], THEMES, default=[t for t in shown.themes if t in THEMES],
                                 key=f"{key}_themes")
-        metrics = st.multiselect(columns["metrics"], list(METRICS), default=[m for m in shown.metrics if m in METRICS],
-                                 format_func=metric_label, key=f"{key}_metrics")
+        choices = metric_choices(standard, [m for m in shown.metrics if m in METRICS])
+        metrics = st.multiselect(columns["metrics"], choices, default=[m for m in shown.metrics if m in METRICS],
+                                 format_func=lambda m: metric_label(m, standard), key=f"{key}_metrics")
         lead = st.text_input(columns["lead"], value=shown.lead, key=f"{key}_lead")
         data = st.text_area(columns["data_from_metrics"], value=shown.data_from_metrics, key=f"{key}_data")
         specific = st.text_area(columns["specific_actions"], value=shown.specific_actions, key=f"{key}_specific")
@@ -101,7 +120,7 @@ def render(organisation: str, period: str, stored: list[Action], columns: dict[s
         [edited if a.id == edited.id else a for a in stored]
     try:
         result = save_actions(db.engine(), organisation, period, rows, user=sidebar.user(), original=stored,
-                              caller=access.caller())
+                              scope=standard_scope(standard), caller=access.caller())
     except ValueError as error:
         # The form keeps what was typed (same key); the row name the check gives is the table's, so say which.
         st.error(f"Not saved: {md(error)}. Nothing in the plan was changed.", icon=":material/error:")
