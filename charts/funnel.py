@@ -166,19 +166,19 @@ def workforce_shares(workforce: Workforce, settings: Settings, *, highlight: str
     bme = groups.label(groups.focus.key, settings.bme_label)
     known = _known(settings)
     title = f"{cap(bme)} share of each organisation's workforce"
-    rows = [r for r in workforce.organisations if r.bme_pct is not None]
+    rows = [r for r in workforce.organisations if r.focus_pct is not None]
     table = pd.DataFrame([{"Organisation": r.organisation, f"Staff of {known}": None if r.size is None
-                           else round(r.size), f"{bme} %": None if r.bme_pct is None else round(r.bme_pct, 1)}
+                           else round(r.size), f"{bme} %": None if r.focus_pct is None else round(r.focus_pct, 1)}
                           for r in workforce.organisations],
                          columns=["Organisation", f"Staff of {known}", f"{bme} %"])
     pooled = workforce.pooled_pct
     if not rows or (pooled is None and not workforce.pooled_reason):
         return message_spec(title, "No organisation has pay band figures to compare.", table)
-    ordered = sorted(rows, key=lambda r: -(r.bme_pct or 0.0))  # every row has a share (see rows)
+    ordered = sorted(rows, key=lambda r: -(r.focus_pct or 0.0))  # every row has a share (see rows)
     marks: list[dict[str, Any]] = [
-        {"organisation": r.organisation, "pct": round(r.bme_pct, 1), "label": f"{r.bme_pct:.1f}%",
+        {"organisation": r.organisation, "pct": round(r.focus_pct, 1), "label": f"{r.focus_pct:.1f}%",
          "weight": "bold" if r.organisation == highlight else "normal"}
-        for r in ordered if r.bme_pct is not None]  # every one of them (see rows): the check is for the type checker
+        for r in ordered if r.focus_pct is not None]  # every one of them (see rows): the check is for the type checker
     y = alt.Y("organisation:N", sort=[m["organisation"] for m in marks], title=None)
     x = alt.X("pct:Q", title=f"{bme} % of staff of {known}")
     data = alt.InlineData(values=marks)
@@ -186,8 +186,8 @@ def workforce_shares(workforce: Workforce, settings: Settings, *, highlight: str
     words = [alt.Chart(data).mark_text(align="left", dx=4, fontSize=palette.LABEL_SIZE - 1, color=palette.BLACK,
                                        fontWeight=weight).transform_filter(f"datum.weight == '{weight}'").encode(
         y=y, x=x, text="label:N") for weight in ("normal", "bold")]
-    spread = (f"the share runs from {ordered[-1].bme_pct:.1f}% ({ordered[-1].organisation}) to "
-              f"{ordered[0].bme_pct:.1f}% ({ordered[0].organisation}).")
+    spread = (f"the share runs from {ordered[-1].focus_pct:.1f}% ({ordered[-1].organisation}) to "
+              f"{ordered[0].focus_pct:.1f}% ({ordered[0].organisation}).")
     if pooled is None:  # withheld: it would give another organisation's published-only counts back
         chart = alt.layer(bars, *words).properties(height=alt.Step(22))
         summary = f"Across {len(rows)} organisations {spread} No pooled share is shown: {workforce.pooled_reason}."

@@ -273,16 +273,18 @@ def _comparison_text(comparison: Comparison, bme_label: str) -> list[str]:
     return lines
 
 
-def _workforce_text(workforce: Workforce, bme_label: str) -> list[str]:
+def _workforce_text(workforce: Workforce, standard: str, bme_label: str) -> list[str]:
     from commands.table import format_table
     from metrics.formatting import number, pct
-    from metrics.registry import METRICS
+    from metrics.registry import STANDARDS, metrics_of
 
-    definition = next(m for m in METRICS.values() if m.kind == "distribution")
-    heading = f"{definition.id} {definition.title}: {bme_label} % of staff of known ethnicity"
-    table = [["Organisation", "Staff of known ethnicity", f"{bme_label} %"]]
+    definition = next(m for m in metrics_of(standard).values() if m.kind == "distribution")
+    comparison = STANDARDS[standard].comparison
+    focus = comparison.label(comparison.focus.key, bme_label)
+    heading = f"{definition.id} {definition.title}: {focus} % of staff {comparison.whose_known()}"
+    table = [["Organisation", f"Staff {comparison.whose_known()}", f"{focus} %"]]
     table += [[row.organisation, number(row.size) if row.size is not None else "-",
-               pct(row.bme_pct, fraction=False) if row.bme_pct is not None else ("withheld" if row.reason
+               pct(row.focus_pct, fraction=False) if row.focus_pct is not None else ("withheld" if row.reason
                                                                                    else "no data")]
               for row in workforce.organisations]
     pooled = workforce.pooled_pct
@@ -301,7 +303,7 @@ def render_benchmark(result: Benchmark) -> str:
     parts = [heading, "=" * min(len(heading), WIDTH)]
     bme_label = result.settings.bme_label
     if result.workforce is not None:
-        parts += ["", *_workforce_text(result.workforce, bme_label)]
+        parts += ["", *_workforce_text(result.workforce, result.standard, bme_label)]
     for comparison in result.comparisons:
         parts += ["", *_comparison_text(comparison, bme_label)]
     if result.notes:

@@ -209,30 +209,33 @@ class Comparison:
 class WorkforceRow:
     organisation: str
     period: Period
-    # Staff of known ethnicity (M1's minority-ethnic plus white headcount); None without data.
+    # Staff in the two groups compared (M1's minority-ethnic plus white headcount; D1's disabled plus non-disabled);
+    # None without data.
     size: float | None
-    bme_pct: float | None
-    # The minority-ethnic headcount; None when anonymised, published only or without data.
-    bme: float | None = None
-    # Why bme_pct is not given when there are figures, in words, or "".
+    # The focus group's share of them (minority-ethnic, disabled), %.
+    focus_pct: float | None
+    # The focus group's headcount; None when anonymised, published only or without data.
+    focus: float | None = None
+    # Why focus_pct is not given when there are figures, in words, or "".
     reason: str = ""
 
 
 @dataclass(frozen=True)
 class Workforce:
-    """M1 across the organisations: the minority-ethnic % of staff of known ethnicity."""
+    """The pay bands' workforce across the organisations: the focus group's % of the staff in the two groups compared
+    (the minority-ethnic % of staff of known ethnicity; the disabled % of staff whose disability status is declared)."""
 
     organisations: tuple[WorkforceRow, ...]
     # None when withheld (pooled_reason says why).
-    pooled_bme: float | None
+    pooled_focus: float | None
     pooled_size: float | None
     pooled_reason: str = ""
 
     @property
     def pooled_pct(self) -> float | None:
-        if self.pooled_bme is None or not self.pooled_size:
+        if self.pooled_focus is None or not self.pooled_size:
             return None
-        return 100.0 * self.pooled_bme / self.pooled_size
+        return 100.0 * self.pooled_focus / self.pooled_size
 
 
 @dataclass(frozen=True)
@@ -530,8 +533,8 @@ def _pooled(definition: MetricDefinition, results: list[MetricResult], standard:
     return Pooled(top_group, top, bottom, likelihood.value, likelihood.ci)
 
 
-def _known_base(groups: Mapping[str, GroupFigures]) -> float | None:
-    bases = [groups[g].base for g in ("bme", "white") if g in groups]
+def _known_base(groups: Mapping[str, GroupFigures], known: Sequence[str]) -> float | None:
+    bases = [groups[g].base for g in known if g in groups]
     if len(bases) < 2 or any(b is None for b in bases):
         return None
     return float(sum(bases))  # type: ignore[arg-type]
@@ -544,11 +547,12 @@ def _organisation_row(fs: FigureSet, result: MetricResult | None, pooled: Pooled
         return OrganisationRow(fs.organisation, fs.period, None, None, None, stats.NO_DATA,
                                reason=f"no counts for {what}")
     ratio = result.ratio
-    row = OrganisationRow(fs.organisation, fs.period, _known_base(result.groups), ratio.value, ratio.ci,
+    row = OrganisationRow(fs.organisation, fs.period, _known_base(result.groups, result.comparison.known), ratio.value,
+                          ratio.ci,
                           ratio.status, reason=ratio.reason, groups=dict(result.groups))
     if ratio.value is not None and ratio.value == 0:
         group = definition.numerator_group(settings.standard)
-        label = settings.bme_label if group == "bme" else "white"
+        label = result.comparison.noun(group, settings.bme_label)
         return replace(row, reason=f"the ratio is 0 (no events among {label} {definition.subject}), and a ratio "
                                    "of 0 cannot be placed on the funnel's log scale")
     return _placed(row, pooled, adverse_if)
@@ -575,24 +579,25 @@ def _workforce(metric_id: str, results: list[tuple[FigureSet, dict[str, MetricRe
         if by_metric[metric_id].status == stats.NO_DATA or overall is None:
             rows.append(WorkforceRow(fs.organisation, fs.period, None, None))
             continue
-        bme, white = overall.counts.get("bme"), overall.counts.get("white")
-        if bme is None or white is None:  # withheld by the publication rule
+        focus_key, reference_key = by_metric[metric_id].comparison.known
+        focus, reference = overall.counts.get(focus_key), overall.counts.get(reference_key)
+        if focus is None or reference is None:  # withheld by the publication rule
             rows.append(WorkforceRow(fs.organisation, fs.period, None, None))
             continue
-        known = bme + white
-        rows.append(WorkforceRow(fs.organisation, fs.period, known, known_share(bme, white), bme))
-    pooled_bme = sum(r.bme for r in rows if r.bme is not None)
+        known = focus + reference
+        rows.append(WorkforceRow(fs.organisation, fs.period, known, known_share(focus, reference), focus))
+    pooled_focus = sum(r.focus for r in rows if r.focus is not None)
     pooled_size = sum(r.size for r in rows if r.size is not None)
     if not published:
-        return Workforce(tuple(rows), pooled_bme, pooled_size)
-    # What each published-only organisation adds to the pooled share: its minority-ethnic and white headcounts.
-    theirs = [[r.bme, r.size - r.bme] for r in rows
-              if r.organisation in published and r.bme is not None and r.size is not None]
+        return Workforce(tuple(rows), pooled_focus, pooled_size)
+    # What each published-only organisation adds to the pooled share: its headcounts of the two groups compared.
+    theirs = [[r.focus, r.size - r.focus] for r in rows
+              if r.organisation in published and r.focus is not None and r.size is not None]
     reason = pooled_withheld_reason(theirs, threshold, what="pooled share")
     shown = tuple(published_workforce_row(r, threshold) if r.organisation in published else r for r in rows)
     if reason:
         return Workforce(shown, None, None, reason)
-    return Workforce(shown, pooled_bme, pooled_size)
+    return Workforce(shown, pooled_focus, pooled_size)
 
 
 # ---------------------------------------------------------------------------------------
@@ -630,12 +635,12 @@ def _relabel(name: str, key: Mapping[str, str]) -> str:
         raise ValueError(f"the anonymising key has no label for '{name}'") from None
 
 
-def withheld_for_sharing(row: OrganisationRow, threshold: int) -> bool:
+def withheld_for_sharing(row: OrganisationRow, threshold: int, known: Sequence[str] = KNOWN_GROUPS) -> bool:
     """Whether an organisation's ratio must be left out of what is shared: a ratio with its interval gives its
     four counts back (two equations, the rounded size and whole numbers pin them), so it is shared only when
     each of them could be published itself (metrics.disclosure.is_hidden)."""
     return any(is_hidden(getattr(row.groups[g], part), threshold)
-               for g in KNOWN_GROUPS if g in row.groups for part in ("events", "base"))
+               for g in known if g in row.groups for part in ("events", "base"))
 
 
 def published_row(row: OrganisationRow, comparison: Comparison, threshold: int) -> OrganisationRow:
@@ -645,20 +650,20 @@ def published_row(row: OrganisationRow, comparison: Comparison, threshold: int) 
     Rounded sizes are what is shown, so the organisation is placed against the limits at its rounded size:
     the shared chart and its words agree. A row already in this form comes back unchanged."""
     hidden = replace(row, size=rounded_size(row.size), groups={})
-    if row.value is not None and withheld_for_sharing(row, threshold):
+    if row.value is not None and withheld_for_sharing(row, threshold, STANDARDS[comparison.standard].comparison.known):
         return replace(hidden, value=None, ci=None, status=stats.WITHHELD, limits=None, position=None, side=None,
                        adverse=None, reason=f"withheld: it rests on a count under {threshold}")
     return _placed(hidden, comparison.pooled, comparison.adverse_if) if row.placed else hidden
 
 
 def published_workforce_row(row: WorkforceRow, threshold: int) -> WorkforceRow:
-    """An organisation's M1 row as it may be shared: size rounded, no minority-ethnic headcount, and no share
-    when either group's headcount is 1 to threshold - 1 (the share and the size would give it back)."""
-    shown = replace(row, size=rounded_size(row.size), bme=None)
-    if row.bme is None or row.size is None:
+    """An organisation's pay-band workforce row as it may be shared: size rounded, no focus-group headcount, and no
+    share when either group's headcount is 1 to threshold - 1 (the share and the size would give it back)."""
+    shown = replace(row, size=rounded_size(row.size), focus=None)
+    if row.focus is None or row.size is None:
         return shown
-    if is_hidden(row.bme, threshold) or is_hidden(row.size - row.bme, threshold):
-        return replace(shown, bme_pct=None, reason=f"withheld: it rests on a count under {threshold}")
+    if is_hidden(row.focus, threshold) or is_hidden(row.size - row.focus, threshold):
+        return replace(shown, focus_pct=None, reason=f"withheld: it rests on a count under {threshold}")
     return shown
 
 
@@ -774,20 +779,23 @@ def to_json_dict(result: Benchmark) -> dict[str, Any]:
     """Plain JSON values (no NaN or infinity): the command line's --json shape."""
     workforce = None
     if result.workforce is not None:
-        definition = next(m for m in METRICS.values() if m.kind == "distribution")
+        definition = next(m for m in metrics_of(result.standard).values() if m.kind == "distribution")
+        # Named by the focus group's key: "bme_pct" under the race standards, "disabled_pct" under the WDES.
+        focus = STANDARDS[result.standard].comparison.focus.key
         workforce = {
             "metric": definition.id,
             "title": definition.title,
-            "pooled_bme_pct": _number(result.workforce.pooled_pct),
+            f"pooled_{focus}_pct": _number(result.workforce.pooled_pct),
             "pooled_reason": result.workforce.pooled_reason,
             "organisations": [{"organisation": r.organisation, "size": _number(r.size),
-                               "bme_pct": _number(r.bme_pct), "reason": r.reason}
+                               f"{focus}_pct": _number(r.focus_pct), "reason": r.reason}
                               for r in result.workforce.organisations],
         }
     return {
         "standard": result.standard,
         "standard_name": STANDARDS[result.standard].name,
-        "bme_label": result.settings.bme_label,
+        # The organisation's own word for the focus group, where its standard lets it have one (the race standards).
+        **({"bme_label": result.settings.bme_label} if STANDARDS[result.standard].comparison.renamable else {}),
         "anonymised": result.anonymised,
         "organisations": list(result.organisations),
         "published_only": [name for name in result.organisations if name in result.published_only],

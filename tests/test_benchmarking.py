@@ -221,8 +221,8 @@ def test_survey_questions_senior_managers_and_pay_bands():
     assert m9.pooled.value == pytest.approx((8 / 200) / (24 / 400))
     # M1: the BME share of staff of known ethnicity (unknowns left out), and pooled 40 / 190.
     workforce = {row.organisation: row for row in result.workforce.organisations}
-    assert workforce["Ashmere"].size == 90 and workforce["Ashmere"].bme_pct == pytest.approx(100 * 30 / 90)
-    assert workforce["Brackenholt"].bme_pct == pytest.approx(10.0)
+    assert workforce["Ashmere"].size == 90 and workforce["Ashmere"].focus_pct == pytest.approx(100 * 30 / 90)
+    assert workforce["Brackenholt"].focus_pct == pytest.approx(10.0)
     assert result.workforce.pooled_pct == pytest.approx(100 * 40 / 190)
 
 
@@ -499,11 +499,11 @@ def test_published_workforce_rows_keep_no_headcount_and_no_share_resting_on_a_sm
     sets = [_with_bands("Own", 40, 120), _with_bands("Gorsey", 31, 63), _with_bands("Hythe", 4, 200)]
     result = benchmark(sets, SC, published_only={"Gorsey", "Hythe"}, metrics=["M1"])
     rows = {row.organisation: row for row in result.workforce.organisations}
-    assert (rows["Gorsey"].size, rows["Gorsey"].bme) == (90, None)
-    assert rows["Gorsey"].bme_pct == pytest.approx(100 * 31 / 94)
-    assert (rows["Hythe"].size, rows["Hythe"].bme, rows["Hythe"].bme_pct) == (200, None, None)
+    assert (rows["Gorsey"].size, rows["Gorsey"].focus) == (90, None)
+    assert rows["Gorsey"].focus_pct == pytest.approx(100 * 31 / 94)
+    assert (rows["Hythe"].size, rows["Hythe"].focus, rows["Hythe"].focus_pct) == (200, None, None)
     assert rows["Hythe"].reason == "withheld: it rests on a count under 10"
-    assert (rows["Own"].size, rows["Own"].bme) == (160, 40)
+    assert (rows["Own"].size, rows["Own"].focus) == (160, 40)
     # Two published, summing to 35 BME and 263 white: the pooled share (40 + 35) / (160 + 298) is shown.
     assert result.workforce.pooled_pct == pytest.approx(100 * 75 / 458)
     one = benchmark(sets[:2], SC, published_only={"Gorsey"}, metrics=["M1"]).workforce
@@ -513,5 +513,35 @@ def test_published_workforce_rows_keep_no_headcount_and_no_share_resting_on_a_sm
     # Anonymising for sharing publishes every row the same way.
     shared = anonymise_benchmark(benchmark(sets, SC, published_only=(), metrics=["M1"]),
                                  {"Own": "Organisation A", "Gorsey": "Organisation B", "Hythe": "Organisation C"})
-    assert [(r.size, r.bme, r.bme_pct is None) for r in shared.workforce.organisations] == [
+    assert [(r.size, r.focus, r.focus_pct is None) for r in shared.workforce.organisations] == [
         (160, None, False), (90, None, False), (200, None, True)]
+
+
+def test_two_trusts_are_benchmarked_under_the_wdes_in_its_own_groups_and_words():
+    """The WDES across organisations: the sample trust and a copy of it (one organisation counted twice: the pooled
+    share is its own), by disability; the workforce's share, the JSON and the tables speak of disability."""
+    from dataclasses import replace as with_
+
+    from charts.funnel import funnel, workforce_shares
+    from commands.metrics_cli import render_benchmark
+    from metrics.benchmarking import to_json_dict
+    from pipeline.api import analyse_paths, sample_trust_paths
+
+    wdes = Settings(standard="wdes")
+    trust = analyse_paths(sample_trust_paths(), settings=wdes).figures
+    twin = with_(trust, organisation="Southfield NHS Trust")
+    result = benchmark([trust, twin], wdes, published_only=())
+    assert result.workforce is not None
+    d1 = trust.for_metric("D1")
+    disabled = d1[d1["group"] == "disabled"]["events"].sum()
+    non_disabled = d1[d1["group"] == "non_disabled"]["events"].sum()
+    assert result.workforce.pooled_pct == pytest.approx(100 * disabled / (disabled + non_disabled))
+    assert {c.metric_id for c in result.comparisons} >= {"D2", "D3", "D4A", "D7", "D10"}
+    out = to_json_dict(result)
+    assert out["workforce"]["metric"] == "D1" and "pooled_disabled_pct" in out["workforce"]
+    text = render_benchmark(result) + json.dumps(out)
+    for chart in (workforce_shares(result.workforce, wdes), *(funnel(c, wdes) for c in result.comparisons)):
+        text += chart.summary + json.dumps(chart.chart.to_dict()) + chart.table.to_csv()
+    assert "disability status is declared" in text
+    for word in ("BME", "bme", "ethnicity", "white", "White"):
+        assert word not in text, word
