@@ -70,7 +70,8 @@ NAMES: dict[DisabilityGroup, tuple[str, ...]] = {
         "No response", "No answer", "Null", "NaN",
         "Prefer not to say", "I prefer not to say", "Prefer not to answer", "Prefer not to disclose",
         "Rather not say", "I do not wish to disclose", "I do not wish to disclose my disability",
-        "I do not wish to disclose my disability status", "Do not wish to disclose", "Do not wish to say",
+        "I do not wish to disclose my disability status", "I do not wish to disclose this", "Do not wish to disclose",
+        "Do not wish to say",
         "Information refused", "Refused", "Declined", "Declined to answer", "Withheld",
     ),
 }

@@ -87,6 +87,8 @@ LABELS = [
     ("not_declared", "not_declared"),
     ("Yes,   limited a  LOT.", "disabled"),
     ("prefer NOT to say", "not_declared"),
+    # ESR's own wording of a refusal.
+    ("I do not wish to disclose this", "not_declared"),
 ]
 
 

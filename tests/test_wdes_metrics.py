@@ -14,6 +14,7 @@ from data_loaders import load_sheets
 from data_loaders.load import case_log_dataset
 from data_loaders.report import RawSheet
 from data_loaders.values import parse_satisfaction, satisfaction_value
+from metrics.counting.casework import ILL_HEALTH
 from metrics.records import figures_from_records
 from metrics.registry import METRICS, STANDARDS
 from metrics.results import compute_results
@@ -262,3 +263,13 @@ def test_the_nhs_staff_survey_gives_metrics_4a_to_7_by_its_question_codes(tmp_pa
     # 5: disabled 1 of 3 (Don't know an answer, not a yes); non-disabled 2 of 3.
     assert counts(figures, "D5") == {"disabled": (1, 3), "non_disabled": (2, 3), "not_declared": (1, 1)}
     assert analysis.results["D5"].value == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(("reason", "ill"), [
+    ("Ill health", True), ("ill-health", True), ("Sickness absence", True), ("Attendance", True),
+    ("Mental health", True), ("Medical", True), ("Performance", False), ("Health and safety breach", False),
+    ("Health & Safety", False), ("Skills", False),
+])
+def test_which_capability_reasons_say_ill_health(reason, ill):
+    # "Health and safety" names a rule broken, not the person's health: a performance case.
+    assert bool(ILL_HEALTH.search(reason)) is ill

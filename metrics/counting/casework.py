@@ -177,7 +177,9 @@ def _non_mandatory(cpd: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
 
 
 # A capability case's reason that says ill health (WDES metric 3 counts capability on grounds of performance only).
-ILL_HEALTH = re.compile(r"\b(?:ill|health|sick\w*|attendance|absence|medical)\b", re.IGNORECASE)
+# "Health and safety" is not ill health (a breach of it is a conduct or performance matter).
+ILL_HEALTH = re.compile(r"\b(?:ill|health(?!\s*(?:and|&)\s*safety)|sick\w*|attendance|absence|medical)\b",
+                        re.IGNORECASE)
 
 
 def _performance(cases: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
