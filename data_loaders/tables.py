@@ -849,9 +849,10 @@ def canonical_dtype(dataset: str, column: str) -> Any:
 
 
 def _check_required(
-    schema: DatasetSchema, assignment: dict[str, _Match], headings: list[_Heading], sheet: RawSheet
+    schema: DatasetSchema, assignment: dict[str, _Match], headings: list[_Heading], sheet: RawSheet,
+    required: tuple[tuple[str, ...], ...] | None = None,
 ) -> None:
-    for group in schema.required:
+    for group in schema.required if required is None else required:
         if any(column in assignment for column in group):
             continue
         labels = " or ".join(column_label(column) for column in group)
@@ -875,12 +876,15 @@ def read_table(
     *,
     dataset: str | None = None,
     mappings: Mapping[str, Mapping[str, str]] | None = None,
+    required: tuple[tuple[str, ...], ...] | None = None,
 ) -> SheetTable:
     """Recognise, clean and parse one sheet.
 
     `dataset` says what the sheet holds (otherwise its name, then its headings, decide);
     `mappings` gives, per dataset, {canonical column: heading as written} to override the
-    headings recognised. A sheet that is not data (notes, read me, no headings) comes back
+    headings recognised. `required`, with `dataset`, replaces the dataset's required columns
+    (a payroll export read as staff for the pay gaps need not have an ethnicity column).
+    A sheet that is not data (notes, read me, no headings) comes back
     with `report.ignored` set and no frame. Raises SheetError (an InputError) for a data
     sheet that cannot be used: a required column missing, a chosen heading not there,
     headings with no rows under them.
@@ -921,7 +925,7 @@ def read_table(
     schema = SCHEMAS[chosen]
     report.dataset = chosen
     assignment = _assign(schema, headings, mappings.get(chosen, {}), sheet, strict=True)
-    _check_required(schema, assignment, headings, sheet)
+    _check_required(schema, assignment, headings, sheet, required if dataset else None)
     used = {m.heading.position for m in assignment.values()}
     report.columns = {c: assignment[c].heading.text for c in schema.column_names if c in assignment}
     report.unmapped_headings = [h.text for h in headings if h.position not in used]
