@@ -68,7 +68,8 @@ def _read(path: str, kind: str, inputs: PayrollInputs) -> pd.DataFrame | None:
                                 if column not in inputs.headings})
         inputs.unmapped.extend(h for h in report.unmapped_headings if h not in inputs.unmapped)
         for skipped in report.skipped:
-            inputs.notes.append(f"{report.label}: {skipped.count:,} rows skipped ({skipped.reason})")
+            rows = "row" if skipped.count == 1 else "rows"
+            inputs.notes.append(f"{report.label}: {skipped.count:,} {rows} skipped ({skipped.reason})")
         inputs.notes.extend(f"{report.label}: {note}" for note in report.notes)
     return loaded.datasets.get("staff")
 
