@@ -164,6 +164,7 @@ def render(result: Any, notes_before: Sequence[str]) -> str:
         gap_sentence,
         label,
         quarter_sentence,
+        short_label,
     )
 
     def pct(value: float | None) -> str:
@@ -177,21 +178,29 @@ def render(result: Any, notes_before: Sequence[str]) -> str:
     lines = [heading, "=" * min(len(heading), WIDTH),
              f"{result.employees:,} relevant employees; {result.hourly_employees:,} of them full-pay relevant with "
              "an hourly rate (the hourly figures and the quarters).", ""]
-    words = {"mean_pct": "Mean hourly pay gap", "median_pct": "Median hourly pay gap",
-             "bonus_mean_pct": "Mean bonus gap", "bonus_median_pct": "Median bonus gap"}
-    table = [["Measure", *(label(g) for g in result.gaps)]]
-    for measure in MEASURES:
-        table.append([words[measure], *(f"{pct(getattr(gap, measure))} ({ci(gap.intervals.get(measure))})"
-                                        for gap in result.gaps.values())])
-    lines += [format_table(table), ""]
     groups = [*result.order, *(g for g in result.gaps if g not in result.order)]
-    table = [["Group", "Relevant", "Hourly", "Paid a bonus", "% paid a bonus"]]
-    table += [[label(g), f"{result.counts[g].relevant:,}", f"{result.counts[g].hourly:,}",
-               f"{result.counts[g].bonus:,}", pct(result.bonus_received_pct[g])] for g in groups]
+
+    def gap_cells(group: str, measures: Sequence[str]) -> list[str]:
+        """Each measure's gap and interval; blank for the reference, which is not compared with itself."""
+        gap = result.gaps.get(group)
+        if gap is None:
+            return ["", ""] * len(measures)
+        return [cell for m in measures for cell in (pct(getattr(gap, m)), ci(gap.intervals.get(m)))]
+
+    def name(group: str) -> str:
+        return short_label(group) + (" (reference)" if group == result.reference else "")
+
+    table = [["Hourly pay", "People", "Mean gap", "95% interval", "Median gap", "95% interval"]]
+    table += [[name(g), f"{result.counts[g].hourly:,}", *gap_cells(g, MEASURES[:2])] for g in groups]
     lines += [format_table(table), ""]
-    table = [["Pay quarter", "People", *(label(g) for g in result.order)]]
-    table += [[QUARTER_WORDS[q].capitalize(), f"{result.quarter_sizes[q]:,}",
-               *(pct(result.quarters[q][g]) for g in result.order)] for q in QUARTERS]
+    table = [["Bonus pay", "People", "Paid a bonus", "% paid", "Mean gap", "95% interval", "Median gap",
+              "95% interval"]]
+    table += [[name(g), f"{result.counts[g].relevant:,}", f"{result.counts[g].bonus:,}",
+               pct(result.bonus_received_pct[g]), *gap_cells(g, MEASURES[2:])] for g in groups]
+    lines += [format_table(table), ""]
+    table = [["Share of each pay quarter", *(QUARTER_WORDS[q].capitalize() for q in QUARTERS)]]
+    table += [[short_label(g), *(pct(result.quarters[q][g]) for q in QUARTERS)] for g in result.order]
+    table.append(["People in the quarter", *(f"{result.quarter_sizes[q]:,}" for q in QUARTERS)])
     lines += [format_table(table), "", "In words", "--------"]
     sentences = [gap_sentence(result, g, m) for g in result.gaps for m in MEASURES]
     sentences += [bonus_sentence(result, g) for g in groups]

@@ -87,9 +87,15 @@ def label(key: str) -> str:
     return LABELS.get(key, key)
 
 
+def short_label(key: str) -> str:
+    """A group's key in few words, for a table's row or a sentence: a Census 2021 category without its high-level
+    group ('Indian', 'Other Black', 'White and Asian'); other groups as `label` gives them."""
+    return key.split(": ", 1)[1] if key not in LABELS and ": " in key else label(key)
+
+
 def people(key: str) -> str:
-    """A group as people in a sentence: 'women', 'disabled people', 'the group Asian, Asian British...: Indian'."""
-    return _PEOPLE.get(key, f"the group {key}")
+    """A group as people in a sentence: 'women', 'disabled people', 'the Indian group'."""
+    return _PEOPLE.get(key, f"the {short_label(key)} group")
 
 
 def possessive(key: str) -> str:
@@ -588,5 +594,5 @@ def bonus_sentence(result: PayGapResult, group: str) -> str:
 
 
 def quarter_sentence(result: PayGapResult, quarter: str) -> str:
-    shares = ", ".join(f"{label(g)} {_pct(result.quarters[quarter][g])}" for g in result.order)
+    shares = ", ".join(f"{short_label(g)} {_pct(result.quarters[quarter][g])}" for g in result.order)
     return f"The {QUARTER_WORDS[quarter]} quarter ({result.quarter_sizes[quarter]:,} people): {shares}."
