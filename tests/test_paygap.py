@@ -275,7 +275,7 @@ def test_command_line_text_has_a_table_and_a_sentence_per_figure():
     completed = run(FIXTURE, "--by", "sex", "--snapshot", "2026-03-31", "--resamples", "50")
     assert completed.returncode == 0, completed.stderr
     text = completed.stdout
-    assert "Mean hourly pay gap" in text and "Upper middle" in text
+    assert "Hourly pay" in text and "Mean gap" in text and "Upper middle" in text and "Men (reference)" in text
     assert "Women's mean hourly pay is 18.4% lower than men's" in text
     assert "Women's median bonus pay is 25.0% higher than men's" in text
     assert "37.5% of women (3 of 8) were paid a bonus" in text
