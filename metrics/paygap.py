@@ -275,6 +275,10 @@ def ethnicity_grouping(
     compared with the reference. Not stated or unrecognised labels are left out, and a note says how many."""
     if reference not in ETHNICITY_REFERENCES:
         raise ValueError(f"the ethnicity reference must be one of {', '.join(ETHNICITY_REFERENCES)}")
+    if white_minorities_as_bme and reference == WHITE_REFERENCE:
+        # White minorities cannot be both in the reference and in the minority-ethnic group compared with it.
+        raise ValueError("counting White minorities as minority ethnic needs White British as the reference "
+                         "(--reference white-british)")
     classified = classify_series(frame["ethnicity"], white_minorities_as_bme=white_minorities_as_bme,
                                  overrides=overrides)
     category = classified["category"]

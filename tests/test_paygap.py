@@ -381,3 +381,16 @@ def test_the_sample_councils_staff_workbook_gives_every_pay_gap(by):
         assert data["quarters"]["upper"]["men"] > data["quarters"]["lower"]["men"]
     if by == "ethnicity":
         assert data["reference"] == "white" and pg.MINORITY_ETHNIC in data["gaps"]
+
+
+def test_white_minorities_in_the_minority_group_need_white_british_as_the_reference():
+    completed = run(FIXTURE, "--by", "ethnicity", "--snapshot", "2026-03-31", "--white-minorities-as-minority")
+    assert completed.returncode == 2
+    assert "needs White British as the reference (--reference white-british)" in completed.stderr
+    completed = run(FIXTURE, "--by", "ethnicity", "--snapshot", "2026-03-31", "--white-minorities-as-minority",
+                    "--reference", "white-british", "--json", "--resamples", "0")
+    assert completed.returncode == 0, completed.stderr
+    # White British: E01, E03, E04, E06, E08, E10, E12, E16; the White Irish woman (E11) is now minority ethnic.
+    data = json.loads(completed.stdout)
+    assert data["counts"]["white_british"]["relevant"] == 8
+    assert data["counts"][pg.MINORITY_ETHNIC]["relevant"] == 6
