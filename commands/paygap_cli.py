@@ -156,6 +156,8 @@ def result_to_dict(result: Any, payroll_days: int, files: Sequence[str]) -> dict
 
 def render(result: Any, notes_before: Sequence[str]) -> str:
     from commands.table import format_table
+    from metrics.formatting import gap_interval_text as ci
+    from metrics.formatting import gap_text as pct
     from metrics.paygap import (
         MEASURES,
         QUARTER_WORDS,
@@ -166,12 +168,6 @@ def render(result: Any, notes_before: Sequence[str]) -> str:
         quarter_sentence,
         short_label,
     )
-
-    def pct(value: float | None) -> str:
-        return "-" if value is None else f"{value:.1f}%"
-
-    def ci(value: tuple[float, float] | None) -> str:
-        return "-" if value is None else f"{value[0]:.1f}% to {value[1]:.1f}%"
 
     heading = (f"Pay gaps by {result.by} at {result.snapshot:%d %B %Y}: each group against "
                f"{label(result.reference)}")

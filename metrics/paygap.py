@@ -48,6 +48,7 @@ from data_loaders.ethnicity import (
     classify_series,
 )
 from data_loaders.sex import MEN, WOMEN, classify_sex
+from metrics.formatting import gap_interval_text, gap_text
 
 QUARTERS: tuple[str, ...] = ("lower", "lower_middle", "upper_middle", "upper")
 QUARTER_WORDS: dict[str, str] = {"lower": "lower", "lower_middle": "lower middle", "upper_middle": "upper middle",
@@ -557,12 +558,8 @@ def grouping_for(frame: pd.DataFrame, by: str, *, reference: str = WHITE_REFEREN
 # --- in words ---------------------------------------------------------------------------------------------------
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}%"
-
-
 def _interval(ci: tuple[float, float] | None) -> str:
-    return "" if ci is None else f" (95% interval {ci[0]:.1f}% to {ci[1]:.1f}%)"
+    return "" if ci is None else f" (95% interval {gap_interval_text(ci)})"
 
 
 def gap_sentence(result: PayGapResult, group: str, measure: str) -> str:
@@ -593,10 +590,10 @@ def _capital(text: str) -> str:
 def bonus_sentence(result: PayGapResult, group: str) -> str:
     c = result.counts[group]
     share = result.bonus_received_pct[group]
-    return (f"{_pct(share)} of {people(group)} ({c.bonus:,} of {c.relevant:,}) were paid a bonus in the 12 months to "
-            f"{result.snapshot:%d %B %Y}.")
+    return (f"{gap_text(share)} of {people(group)} ({c.bonus:,} of {c.relevant:,}) were paid a bonus in the 12 "
+            f"months to {result.snapshot:%d %B %Y}.")
 
 
 def quarter_sentence(result: PayGapResult, quarter: str) -> str:
-    shares = ", ".join(f"{short_label(g)} {_pct(result.quarters[quarter][g])}" for g in result.order)
+    shares = ", ".join(f"{short_label(g)} {gap_text(result.quarters[quarter][g])}" for g in result.order)
     return f"The {QUARTER_WORDS[quarter]} quarter ({result.quarter_sizes[quarter]:,} people): {shares}."
