@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import math
 import zlib
 from collections.abc import Mapping, Sequence
@@ -358,32 +359,85 @@ def quarter_bounds(count: int) -> tuple[int, int, int]:
     return count // 4, count // 2, 3 * count // 4
 
 
+def share_out(sizes: Sequence[int], totals: Mapping[str, int], order: Sequence[str]) -> list[dict[str, int]]:
+    """How many of each group go in each part of a run of equal rates that quarter boundaries cut into parts of
+    `sizes`, so that each part holds the groups in the run's proportion so far as possible: each part's count of a
+    group is its share (the part's size x the group's people in the run / the run's people) rounded down or up,
+    the parts still add up to their sizes and every person is placed once. Such a rounding always exists (a table
+    whose rows and columns add up to whole numbers can be rounded cell by cell keeping them); it is found as a flow:
+    every part takes its shares rounded down, then the people left over go one to a cell with a remainder, the group
+    furthest behind its share of the run so far tried first."""
+    groups = list(order)
+    run = sum(sizes)
+    if run == 0:
+        return [{g: 0 for g in groups} for _ in sizes]
+    base = [{g: size * int(totals.get(g, 0)) // run for g in groups} for size in sizes]
+    remainder = [{g: size * int(totals.get(g, 0)) % run for g in groups} for size in sizes]
+    row_need = [size - sum(part.values()) for size, part in zip(sizes, base, strict=True)]
+    column_need = {g: int(totals.get(g, 0)) - sum(part[g] for part in base) for g in groups}
+    chosen: dict[tuple[int, str], bool] = {}
+    through = list(itertools.accumulate(sizes))
+
+    def behind(row: int, g: str) -> float:
+        """How far group g falls short of its share of the run up to the end of part `row`: the group furthest
+        behind is offered the spare place first, so that equal remainders alternate (men, women, men, women)
+        rather than bunch at one end of the run."""
+        placed = sum(base[r][g] + int(bool(chosen.get((r, g)))) for r in range(row + 1))
+        return through[row] * int(totals.get(g, 0)) / run - placed
+
+    def augment(row: int, seen: set[str], freed: str | None = None) -> bool:
+        """Give part `row` one more person from a group with room, first giving up its extra person of `freed` if
+        it is named; another part may swap its extra person to make room (a path in the flow's residual graph)."""
+        for g in sorted(groups, key=lambda g: -behind(row, g)):
+            if g == freed or remainder[row][g] == 0 or chosen.get((row, g)) or g in seen:
+                continue
+            seen.add(g)
+            if column_need[g] > 0:
+                column_need[g] -= 1
+                chosen[(row, g)] = True
+                return True
+            for other in range(len(sizes)):
+                if other != row and chosen.get((other, g)) and augment(other, seen, g):
+                    chosen[(other, g)] = False
+                    chosen[(row, g)] = True
+                    return True
+        return False
+
+    for row, need in enumerate(row_need):
+        for _ in range(need):
+            if not augment(row, set()):
+                raise AssertionError("a run of equal rates could not be shared out")  # the theorem says it can
+    return [{g: base[row][g] + int(bool(chosen.get((row, g)))) for g in groups} for row in range(len(sizes))]
+
+
 def rank_for_quarters(hourly: np.ndarray, groups: np.ndarray, order: Sequence[str]) -> np.ndarray:
     """The employees' positions ranked by hourly pay, lowest first, with each run of equal rates that crosses a
     quarter's boundary ordered so that its groups fall in each quarter in the same proportion, so far as possible
-    (SI 2017/172 reg. 13(2)): within the run, a group's i-th member of c takes the place (i + 0.5) / c, so every
-    group is spread evenly along the run and any cut of it holds each group in proportion, within one person."""
+    (SI 2017/172 reg. 13(2); the public authorities' regulations say the same): the run's parts either side of each
+    boundary take their people by `share_out`, each group's members in their ranked order."""
     ranked = np.argsort(hourly, kind="stable")
     count = len(ranked)
-    bounds = set(quarter_bounds(count))
+    bounds = sorted(set(quarter_bounds(count)))
     values = hourly[ranked]
+    known = list(order) + sorted({str(g) for g in groups.tolist()} - set(order))
     start = 0
-    rank_of = {g: i for i, g in enumerate(order)}
     while start < count:
         end = start + 1
         while end < count and values[end] == values[start]:
             end += 1
-        if end - start > 1 and any(start < b < end for b in bounds):
+        inner = [b for b in bounds if start < b < end]
+        if inner:
             members = ranked[start:end]
-            member_groups = groups[members]
-            seen: dict[str, int] = {}
-            totals = {g: int((member_groups == g).sum()) for g in set(member_groups.tolist())}
-            keys = []
-            for position, g in enumerate(member_groups.tolist()):
-                i = seen.get(g, 0)
-                seen[g] = i + 1
-                keys.append(((i + 0.5) / totals[g], rank_of.get(g, len(rank_of)), position))
-            ranked[start:end] = members[[k[2] for k in sorted(keys)]]
+            member_groups = [str(g) for g in groups[members].tolist()]
+            queues = {g: [m for m, mg in zip(members.tolist(), member_groups, strict=True) if mg == g] for g in known}
+            cuts = [start, *inner, end]
+            sizes = [b - a for a, b in itertools.pairwise(cuts)]
+            placed: list[int] = []
+            for part in share_out(sizes, {g: len(queues[g]) for g in known}, known):
+                for g in known:
+                    placed += queues[g][:part[g]]
+                    queues[g] = queues[g][part[g]:]
+            ranked[start:end] = placed
         start = end
     return ranked
 

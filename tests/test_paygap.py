@@ -351,9 +351,35 @@ def test_quarters_hold_a_quarter_each_and_each_quarters_shares_sum_to_100(people
         if result.quarter_sizes[quarter]:
             assert sum(shares.values()) == pytest.approx(100.0)
     # Each group is counted once: its people over the four quarters are all its people.
-    table = pg.quarter_counts(hourly.to_numpy(), np.array([g for _, g in people]), GROUPS)
+    rates, groups = hourly.to_numpy(), np.array([g for _, g in people])
+    table = pg.quarter_counts(rates, groups, GROUPS)
     for group in GROUPS:
         assert sum(table[q][group] for q in pg.QUARTERS) == sum(1 for _, g in people if g == group)
+    # The tie rule: a run of equal rates cut by a boundary holds each group in each part in the run's proportion,
+    # within one person (its share rounded down or up).
+    ranked = pg.rank_for_quarters(rates, groups, GROUPS)
+    assert sorted(ranked.tolist()) == list(range(len(people)))
+    assert (np.diff(rates[ranked]) >= 0).all()
+    bounds = pg.quarter_bounds(len(people))
+    for rate in set(rates.tolist()):
+        where = np.flatnonzero(rates[ranked] == rate)
+        start, end = int(where[0]), int(where[-1]) + 1
+        cuts = [start, *(b for b in bounds if start < b < end), end]
+        run = groups[ranked[start:end]]
+        for low, high in zip(cuts, cuts[1:], strict=False):
+            part = groups[ranked[low:high]]
+            for group in GROUPS:
+                share = (high - low) * (run == group).sum() / (end - start)
+                assert abs((part == group).sum() - share) < 1
+
+
+def test_a_run_shared_out_by_hand():
+    # Six at one rate, 4 women and 2 men, cut 3 | 3: each part's share is 3 x 4/6 = 2 women and 3 x 2/6 = 1 man.
+    assert pg.share_out([3, 3], {"women": 4, "men": 2}, ["men", "women"]) == [{"men": 1, "women": 2}] * 2
+    # Five, 3 women and 2 men, cut 2 | 3: shares 1.2 women, 0.8 men | 1.8 women, 1.2 men; rounded down or up and
+    # adding up: 1 woman and 1 man | 2 women and 1 man.
+    assert pg.share_out([2, 3], {"women": 3, "men": 2}, ["men", "women"]) == [{"men": 1, "women": 1},
+                                                                              {"men": 1, "women": 2}]
 
 
 # --- the sample council -------------------------------------------------------------------------------------
