@@ -50,7 +50,7 @@ def parse_payroll_argument(argument: str) -> tuple[str, str]:
     return argument, STAFF
 
 
-def _read(path: str, kind: str, inputs: PayrollInputs) -> pd.DataFrame | None:
+def _read(path: str, inputs: PayrollInputs) -> pd.DataFrame | None:
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -102,7 +102,7 @@ def read_payroll_paths(arguments: Iterable[str]) -> PayrollInputs:
     with local_limits():  # the user's own files, on their own machine
         for argument in arguments:
             path, kind = parse_payroll_argument(argument)
-            frame = _read(path, kind, inputs)
+            frame = _read(path, inputs)
             if frame is not None:
                 parts[kind].append(frame)
     staff = concat_records(parts[STAFF]) if parts[STAFF] else None
