@@ -59,8 +59,8 @@ DEFAULT_GROUP_THRESHOLD = 10
 DEFAULT_RESAMPLES = 1000
 DEFAULT_SEED = 20260331
 CONFIDENCE = 0.95
-BOOTSTRAP_METHOD = ("percentile bootstrap: each group's employees resampled with replacement, apart from the "
-                    "reference's, and the gap worked out again each time")
+BOOTSTRAP_METHOD = ("percentile bootstrap: the group's employees and the reference's each resampled with "
+                    "replacement, separately (keeping both groups' sizes), and the gap worked out again each time")
 
 # Ethnicity references: the White high-level group, or White British alone.
 WHITE_REFERENCE = "white"
