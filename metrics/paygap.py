@@ -477,20 +477,25 @@ def _resampled(values: np.ndarray, statistic: str, resamples: int, rng: np.rando
     return out
 
 
-def bootstrap_gap(reference: np.ndarray, group: np.ndarray, statistic: str, bootstrap: Bootstrap,
-                  *stream: str) -> tuple[float, float] | None:
-    """A percentile bootstrap interval for the gap between two groups' means or medians: each group resampled on
-    its own (their sizes kept), the gap formed again each time. None when a group has fewer than 2 people."""
-    if len(reference) < 2 or len(group) < 2 or bootstrap.resamples < 1:
+def bootstrap_statistics(values: np.ndarray, statistic: str, bootstrap: Bootstrap, *stream: str) -> np.ndarray | None:
+    """The statistic ('mean' or 'median') of each of the bootstrap's resamples of one group's values, from that
+    group's own seeded stream; None when the group has fewer than 2 people or there are no resamples."""
+    if len(values) < 2 or bootstrap.resamples < 1:
         return None
-    rng = _stream(bootstrap.seed, *stream)
-    ref = _resampled(reference, statistic, bootstrap.resamples, rng)
-    grp = _resampled(group, statistic, bootstrap.resamples, rng)
-    usable = ref != 0
+    return _resampled(values, statistic, bootstrap.resamples, _stream(bootstrap.seed, *stream))
+
+
+def percentile_interval(reference: np.ndarray | None, group: np.ndarray | None,
+                        confidence: float = CONFIDENCE) -> tuple[float, float] | None:
+    """The percentile interval of the gap (reference - group) / reference x 100 over paired resamples of the two
+    groups' statistics (each group resampled on its own, its size kept); None without both."""
+    if reference is None or group is None:
+        return None
+    usable = reference != 0
     if not usable.any():
         return None
-    gaps = (ref[usable] - grp[usable]) / ref[usable] * 100.0
-    tail = (1 - bootstrap.confidence) / 2 * 100
+    gaps = (reference[usable] - group[usable]) / reference[usable] * 100.0
+    tail = (1 - confidence) / 2 * 100
     low, high = np.percentile(gaps, [tail, 100 - tail])
     return float(low), float(high)
 
@@ -561,15 +566,23 @@ def pay_gaps(payroll: Payroll, grouping: Grouping, bootstrap: Bootstrap | None =
 
     gaps: dict[str, GroupGap] = {}
     compared = [g for g in grouping.order if g != grouping.reference] + list(grouping.aggregates)
+    # What each interval resamples: hourly rates for the hourly gaps, bonuses paid for the bonus gaps. The
+    # reference's resamples are drawn once, from its own stream, and set against each group's in turn.
+    measured = {"mean_pct": ("mean", False), "median_pct": ("median", False), "bonus_mean_pct": ("mean", True),
+                "bonus_median_pct": ("median", True)}
+    reference_draws = {m: bootstrap_statistics(ref_bonus if on_bonus else ref_rates, statistic, bootstrap,
+                                               grouping.by, grouping.reference, m)
+                       for m, (statistic, on_bonus) in measured.items()}
     for g in compared:
         c = counts[g]
         rates = hourly[members[g] & ~np.isnan(hourly)]
         paid = bonus[members[g] & (bonus > 0)]
         intervals = {
-            "mean_pct": bootstrap_gap(ref_rates, rates, "mean", bootstrap, grouping.by, g, "mean"),
-            "median_pct": bootstrap_gap(ref_rates, rates, "median", bootstrap, grouping.by, g, "median"),
-            "bonus_mean_pct": bootstrap_gap(ref_bonus, paid, "mean", bootstrap, grouping.by, g, "bonus_mean"),
-            "bonus_median_pct": bootstrap_gap(ref_bonus, paid, "median", bootstrap, grouping.by, g, "bonus_median"),
+            m: percentile_interval(reference_draws[m],
+                                   bootstrap_statistics(paid if on_bonus else rates, statistic, bootstrap,
+                                                        grouping.by, g, m),
+                                   bootstrap.confidence)
+            for m, (statistic, on_bonus) in measured.items()
         }
         gaps[g] = GroupGap(gap_pct(ref.mean_hourly, c.mean_hourly), gap_pct(ref.median_hourly, c.median_hourly),
                            gap_pct(ref.mean_bonus, c.mean_bonus), gap_pct(ref.median_bonus, c.median_bonus),
