@@ -699,7 +699,8 @@ def _unreadable_note(kind: str, column: str, heading: str, raw: pd.Series, rows:
 
 def _without_negative_amounts(amounts: pd.Series, column: str, heading: str, raw: pd.Series, row_numbers: np.ndarray,
                               notes: list[str]) -> pd.Series:
-    """The amounts with any below zero made blank, and said so with their rows.
+    """The amounts with any below zero made blank, and said so with their rows (a salary, or a pay gap's ordinary
+    pay, weekly hours or bonus).
 
     A salary below zero is no salary (a correction or a deduction typed into the wrong column): banded
     by amount it would land in the lowest pay band and pull its share and median down. Blank, the row
@@ -712,11 +713,13 @@ def _without_negative_amounts(amounts: pd.Series, column: str, heading: str, raw
     examples = _quoted(pd.unique(raw[negative].map(values.text_value))[:3])
     label = column_label(column)
     s, they = ("s", "they are") if count != 1 else ("", "it is")
+    # A salary places a person in a pay band; the pay gaps' amounts (ordinary pay, hours, bonus) do not.
+    consequence = ("left out of the pay bands unless the row gives a pay band" if column == "salary"
+                   else "left out of the figures that need it")
     notes.append(
         f"{count} row{s} had an amount below zero in column '{heading}' (row{s} {_row_list(rows)}; e.g. {examples}): "
-        f"a {label} cannot be negative, so {they} counted without a {label} and left out of the pay bands "
-        f"unless the row gives a pay band; the rest of each row still counts for the other metrics. "
-        f"Correct the amount{s} in the file and load it again"
+        f"a {label} cannot be negative, so {they} counted without a {label} and {consequence}; the rest of each "
+        f"row still counts for the other metrics. Correct the amount{s} in the file and load it again"
     )
     return amounts.mask(negative)
 

@@ -420,3 +420,16 @@ def test_white_minorities_in_the_minority_group_need_white_british_as_the_refere
     data = json.loads(completed.stdout)
     assert data["counts"]["white_british"]["relevant"] == 8
     assert data["counts"][pg.MINORITY_ETHNIC]["relevant"] == 6
+
+
+def test_a_negative_bonus_is_read_as_blank_with_a_note_in_the_pay_gaps_own_words(tmp_path):
+    frame = pd.read_csv(FIXTURE, dtype=str)
+    frame.loc[frame["Employee Number"] == "E03", "Bonus Pay"] = "-150"
+    path = tmp_path / "payroll.csv"
+    frame.to_csv(path, index=False)
+    completed = run(path, "--by", "sex", "--snapshot", "2026-03-31", "--json", "--resamples", "0")
+    assert completed.returncode == 0, completed.stderr
+    notes = json.loads(completed.stdout)["notes"]
+    assert any("a bonus pay cannot be negative" in note and "left out of the figures that need it" in note
+               and "pay bands" not in note for note in notes)
+    assert any(note.startswith("1 relevant employee with a blank bonus") for note in notes)
