@@ -142,6 +142,8 @@ def result_to_dict(result: Any, payroll_days: int, files: Sequence[str]) -> dict
         "bonus_received_pct": dict(result.bonus_received_pct),
         "quarters": {quarter: dict(shares) for quarter, shares in result.quarters.items()},
         "quarter_sizes": dict(result.quarter_sizes),
+        "aggregate_quarters": {name: {quarter: dict(shares) for quarter, shares in table.items()}
+                               for name, table in result.aggregate_quarters.items()},
         "counts": {group: {"relevant": c.relevant, "hourly": c.hourly, "bonus": c.bonus,
                            "mean_hourly": c.mean_hourly, "median_hourly": c.median_hourly,
                            "mean_bonus": c.mean_bonus, "median_bonus": c.median_bonus}
@@ -162,6 +164,7 @@ def render(result: Any, notes_before: Sequence[str]) -> str:
         MEASURES,
         QUARTER_WORDS,
         QUARTERS,
+        aggregate_quarter_sentence,
         bonus_sentence,
         gap_sentence,
         label,
@@ -197,10 +200,16 @@ def render(result: Any, notes_before: Sequence[str]) -> str:
     table = [["Share of each pay quarter", *(QUARTER_WORDS[q].capitalize() for q in QUARTERS)]]
     table += [[short_label(g), *(pct(result.quarters[q][g]) for q in QUARTERS)] for g in result.order]
     table.append(["People in the quarter", *(f"{result.quarter_sizes[q]:,}" for q in QUARTERS)])
+    for aggregate, shares in result.aggregate_quarters.items():
+        lines += [format_table(table), ""]
+        table = [[f"{short_label(aggregate)} and {short_label(result.reference)} only",
+                  *(QUARTER_WORDS[q].capitalize() for q in QUARTERS)]]
+        table += [[short_label(g), *(pct(shares[q][g]) for q in QUARTERS)] for g in (result.reference, aggregate)]
     lines += [format_table(table), "", "In words", "--------"]
     sentences = [gap_sentence(result, g, m) for g in result.gaps for m in MEASURES]
     sentences += [bonus_sentence(result, g) for g in groups]
     sentences += [quarter_sentence(result, q) for q in QUARTERS]
+    sentences += [aggregate_quarter_sentence(result, a) for a in result.aggregate_quarters]
     lines += [textwrap.fill(f"- {s}", WIDTH, subsequent_indent="  ") for s in sentences]
     b = result.bootstrap
     lines += ["", textwrap.fill(f"Intervals: {b.confidence:.0%}, by {b.method}; {b.resamples:,} resamples, seed "

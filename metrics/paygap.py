@@ -535,6 +535,9 @@ class PayGapResult:
     counts: dict[str, GroupCounts]
     bootstrap: Bootstrap
     notes: tuple[str, ...]
+    # For an aggregate group (the minority-ethnic group beside its categories): its and the reference's percentage
+    # of each quarter, the two ranked on their own.
+    aggregate_quarters: dict[str, dict[str, dict[str, float | None]]] = field(default_factory=dict)
 
     def labels(self) -> dict[str, str]:
         return {key: label(key) for key in (*self.order, *self.gaps)}
@@ -590,10 +593,13 @@ def pay_gaps(payroll: Payroll, grouping: Grouping, bootstrap: Bootstrap | None =
 
     bonus_received = {g: (c.bonus / c.relevant * 100.0 if c.relevant else None) for g, c in counts.items()}
     ranked = in_comparison & ~np.isnan(hourly)
-    quarter_table = quarter_counts(hourly[ranked], keys[ranked].astype(str), grouping.order)
-    sizes = {q: sum(row.values()) for q, row in quarter_table.items()}
-    quarters = {q: {g: (n / sizes[q] * 100.0 if sizes[q] else None) for g, n in row.items()}
-                for q, row in quarter_table.items()}
+    quarters, sizes = quarter_shares(hourly[ranked], keys[ranked].astype(str), grouping.order)
+    # An aggregate (the minority-ethnic group) against the reference: its own ranking of just those two groups.
+    aggregate_quarters: dict[str, dict[str, dict[str, float | None]]] = {}
+    for name in grouping.aggregates:
+        pair = (members[grouping.reference] | members[name]) & ~np.isnan(hourly)
+        who = np.where(members[name][pair], name, grouping.reference)
+        aggregate_quarters[name] = quarter_shares(hourly[pair], who, (grouping.reference, name))[0]
     notes = [*payroll.notes, *grouping.notes]
     for g in compared:
         c = counts[g]
@@ -603,8 +609,17 @@ def pay_gaps(payroll: Payroll, grouping: Grouping, bootstrap: Bootstrap | None =
         by=grouping.by, snapshot=payroll.snapshot, reference=grouping.reference, order=grouping.order,
         employees=int(in_comparison.sum()), hourly_employees=int(ranked.sum()), gaps=gaps,
         bonus_received_pct=bonus_received, quarters=quarters, quarter_sizes=sizes, counts=counts,
-        bootstrap=bootstrap, notes=tuple(notes),
+        bootstrap=bootstrap, notes=tuple(notes), aggregate_quarters=aggregate_quarters,
     )
+
+
+def quarter_shares(hourly: np.ndarray, groups: np.ndarray, order: Sequence[str]
+                   ) -> tuple[dict[str, dict[str, float | None]], dict[str, int]]:
+    """Each group's percentage of each pay quarter (None for an empty quarter), and the quarters' sizes."""
+    table = quarter_counts(hourly, groups, order)
+    sizes = {q: sum(row.values()) for q, row in table.items()}
+    return {q: {g: (n / sizes[q] * 100.0 if sizes[q] else None) for g, n in row.items()}
+            for q, row in table.items()}, sizes
 
 
 def grouping_for(frame: pd.DataFrame, by: str, *, reference: str = WHITE_REFERENCE,
@@ -659,6 +674,15 @@ def bonus_sentence(result: PayGapResult, group: str) -> str:
     share = result.bonus_received_pct[group]
     return (f"{gap_text(share)} of {people(group)} ({c.bonus:,} of {c.relevant:,}) were paid a bonus in the 12 "
             f"months to {result.snapshot:%d %B %Y}.")
+
+
+def aggregate_quarter_sentence(result: PayGapResult, aggregate: str) -> str:
+    """'Minority-ethnic people are 36.0% of the lower quarter, ... and 18.3% of the upper (ranked with White people
+    only).'"""
+    shares = result.aggregate_quarters[aggregate]
+    parts = [f"{gap_text(shares[q][aggregate])} of the {QUARTER_WORDS[q]}" for q in QUARTERS]
+    return (f"{_capital(people(aggregate))} are {', '.join(parts[:-1])} and {parts[-1]} pay quarter (ranked with "
+            f"{people(result.reference)} only).")
 
 
 def quarter_sentence(result: PayGapResult, quarter: str) -> str:

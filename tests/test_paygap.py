@@ -269,6 +269,16 @@ def test_command_line_by_ethnicity_names_its_reference_and_combines_small_groups
     assert set(data["gaps"]) == {pg.OTHER_COMBINED, pg.MINORITY_ETHNIC}
     for quarter in data["quarters"].values():
         assert sum(quarter.values()) == pytest.approx(100.0)
+    # Minority ethnic (E02 10, E05 15, E07 15, E09 15; E13 on reduced pay is not ranked) against White British (E01
+    # 9, E03 11, E04 15, E06 15, E08 15, E16 600 / 35 = 17.14, E10 20, E12 30); E11 (White Irish, 25) is on neither
+    # side of this split, so not ranked. 12 ranked, 3 a quarter: lower 9 WB, 10 ME, 11 WB -> ME 1/3. The run of six
+    # at 15 (3 WB, 3 ME) is cut 3 | 3 at rank 6: each part's share is 1.5 of each, so one part has 2 of a group and
+    # the other 1; the reference, first in order, takes the first spare place: lower middle WB 2, ME 1 -> ME 1/3;
+    # upper middle ME 2/3. Upper: 17.14, 20, 30, all WB -> ME 0.
+    split = data["aggregate_quarters"][pg.MINORITY_ETHNIC]
+    assert [split[q][pg.MINORITY_ETHNIC] for q in pg.QUARTERS] == pytest.approx([100 / 3, 100 / 3, 200 / 3, 0.0])
+    for quarter in split.values():
+        assert sum(quarter.values()) == pytest.approx(100.0)
 
 
 def test_command_line_text_has_a_table_and_a_sentence_per_figure():
