@@ -12,9 +12,12 @@ import json
 import sys
 import textwrap
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from data_loaders.errors import InputError
+
+if TYPE_CHECKING:
+    from metrics.paygap import PayGapResult
 
 WIDTH = 100
 PROG = "python -m metrics paygap"
@@ -118,8 +121,7 @@ def _check_columns(columns: Sequence[str], by: str, headings: Sequence[str]) -> 
             )
 
 
-def result_to_dict(result: Any, payroll_days: int, files: Sequence[str]) -> dict[str, Any]:
-    from metrics.paygap import label
+def result_to_dict(result: PayGapResult, payroll_days: int, files: Sequence[str]) -> dict[str, Any]:
 
     def interval(ci: tuple[float, float] | None) -> list[float] | None:
         return None if ci is None else [ci[0], ci[1]]
@@ -128,7 +130,7 @@ def result_to_dict(result: Any, payroll_days: int, files: Sequence[str]) -> dict
         "snapshot": result.snapshot.isoformat(),
         "by": result.by,
         "reference": result.reference,
-        "labels": {key: label(key) for key in (*result.order, *result.gaps)},
+        "labels": result.labels(),
         "employees": result.employees,
         "hourly_employees": result.hourly_employees,
         "gaps": {
@@ -156,7 +158,7 @@ def result_to_dict(result: Any, payroll_days: int, files: Sequence[str]) -> dict
     }
 
 
-def render(result: Any, notes_before: Sequence[str]) -> str:
+def render(result: PayGapResult, notes_before: Sequence[str]) -> str:
     from commands.table import format_table
     from metrics.formatting import gap_interval_text as ci
     from metrics.formatting import gap_text as pct

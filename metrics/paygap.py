@@ -234,7 +234,6 @@ class Grouping:
     reference: str
     order: tuple[str, ...]
     aggregates: dict[str, pd.Series] = field(default_factory=dict)  # key -> boolean mask of the rows in it
-    aggregate_reference: pd.Series | None = None  # the rows an aggregate is compared with (default: the reference)
     notes: tuple[str, ...] = ()
 
 
@@ -540,6 +539,7 @@ class PayGapResult:
     aggregate_quarters: dict[str, dict[str, dict[str, float | None]]] = field(default_factory=dict)
 
     def labels(self) -> dict[str, str]:
+        """Every group's key in words, the reference first."""
         return {key: label(key) for key in (*self.order, *self.gaps)}
 
 
