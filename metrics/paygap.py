@@ -291,13 +291,16 @@ def ethnicity_grouping(
     keys = category.astype("object").where(category.notna() & category.ne(NOT_STATED))
     no_category = known & category.isna()
     if no_category.any():
-        # Only the high-level group is known: the classification's group says which side of the split.
+        # Only the high-level group is known ("Asian"), or only the side of the split (a label the organisation
+        # classified as "bme" or "white" itself): the group is that, "not said which".
         def high(text: object) -> str | None:
             found = classify_label(text)
             return found.high_level if found is not None else None
 
-        keys = keys.mask(no_category, frame["ethnicity"].map(high).map(
-            lambda h: _not_said_which(h) if isinstance(h, str) else None))
+        sides = {"white": WHITE, "bme": label(MINORITY_ETHNIC)}
+        named = frame["ethnicity"].map(high)
+        named = named.where(named.notna(), split.map(sides))
+        keys = keys.mask(no_category, named.map(lambda h: _not_said_which(h) if isinstance(h, str) else None))
     if reference == WHITE_REFERENCE:
         is_reference = high_level.eq(WHITE).fillna(False) | keys.eq(_not_said_which(WHITE)).fillna(False)
     else:

@@ -443,3 +443,19 @@ def test_a_negative_bonus_is_read_as_blank_with_a_note_in_the_pay_gaps_own_words
     assert any("a bonus pay cannot be negative" in note and "left out of the figures that need it" in note
                and "pay bands" not in note for note in notes)
     assert any(note.startswith("1 relevant employee with a blank bonus") for note in notes)
+
+
+def test_a_label_the_organisation_classified_itself_is_compared_on_its_side_of_the_split():
+    frame = pd.DataFrame({"ethnicity": ["White British"] * 3 + ["Other - European", "Zulu heritage"],
+                          "ordinary_pay": [20.0, 20.0, 20.0, 20.0, 10.0], "weekly_hours": 1.0,
+                          "pay_period_days": 7.0, "bonus_pay": 0.0})
+    people = pg.relevant_employees(frame, SNAPSHOT)
+    grouping = pg.ethnicity_grouping(people.frame, threshold=1,
+                                     overrides={"Other - European": "white", "Zulu heritage": "bme"})
+    result = pg.pay_gaps(people, grouping, pg.Bootstrap(resamples=0))
+    # "Other - European" (classified white) joins the White reference; "Zulu heritage" (classified bme) is its own
+    # group, "Minority ethnic (not said which)", and in the minority-ethnic group: (20 - 10) / 20 = 50%.
+    assert result.counts["white"].relevant == 4
+    assert result.gaps["Minority ethnic (not said which)"].mean_pct == pytest.approx(50.0)
+    assert result.gaps[pg.MINORITY_ETHNIC].mean_pct == pytest.approx(50.0)
+    assert result.employees == 5
