@@ -356,8 +356,9 @@ def _median(values: np.ndarray) -> float | None:
 
 
 def quarter_bounds(count: int) -> tuple[int, int, int]:
-    """Where the upper three quarters start, in ranked positions: four parts as equal as possible (they differ by
-    one at most; the upper quarters take the spare places)."""
+    """Where the upper three quarters start, in ranked positions: four parts as equal as possible, "so far as
+    possible" as the regulations say (they differ by one at most; a spare place goes to the upper quarter, then the
+    lower middle, then the upper middle: 5 people are 1, 1, 1, 2; 6 are 1, 2, 1, 2; 7 are 1, 2, 2, 2)."""
     return count // 4, count // 2, 3 * count // 4
 
 
