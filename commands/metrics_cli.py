@@ -1,6 +1,7 @@
 """python -m metrics [DATASET=]FILE ... [--standard ...] [--period-end ...] [--suppress N] [--json]
 python -m metrics template OUT.xlsx
 python -m metrics benchmark FILE_OR_FOLDER... [--standard ...] [--anonymise] [--json] [--metric M2]
+python -m metrics paygap [DATASET=]FILE... --by sex|ethnicity|disability [--snapshot YYYY-MM-DD] [--json]
 
 Exit 0 on success; 2 on unusable input, with one line on stderr starting "error:".
 """
@@ -106,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
         "With no FILE, the built-in sample council.",
         epilog=f"DATASET is one of: {', '.join(DATASETS)}. "
         "`python -m metrics template OUT.xlsx` writes a blank counts template; "
-        "`python -m metrics benchmark FOLDER` compares organisations' counts templates.",
+        "`python -m metrics benchmark FOLDER` compares organisations' counts templates; "
+        "`python -m metrics paygap FILE --by sex` gives the pay gaps from a payroll export.",
     )
     parser.add_argument("files", nargs="*", metavar="[DATASET=]FILE",
                         help="a workbook (xlsx, xls, ods) or CSV; without DATASET= it is recognised "
@@ -357,6 +359,10 @@ def run(argv: Sequence[str]) -> int:
         return _template(argv[1:])
     if argv and argv[0] == "benchmark":
         return _benchmark(argv[1:])
+    if argv and argv[0] == "paygap":
+        from commands.paygap_cli import run as paygap
+
+        return paygap(argv[1:])
     args = build_parser().parse_args(argv)
 
 

@@ -18,14 +18,18 @@ def load_sheets(
     dataset: str | None = None,
     mapping: dict[str, str] | None = None,
     mappings: Mapping[str, Mapping[str, str]] | None = None,
+    required: tuple[tuple[str, ...], ...] | None = None,
 ) -> LoadedData:
     """Recognise and read every sheet; sheets of the same dataset are put together.
 
     `dataset` says what every sheet holds (otherwise each sheet's name or headings say);
     `mapping` ({canonical column: heading as written}) overrides the headings recognised
     and needs `dataset`; `mappings` does the same per dataset ({dataset: mapping}), for
-    sheets whose dataset is recognised.
+    sheets whose dataset is recognised. `required`, with `dataset`, replaces the columns the
+    dataset requires (the pay gaps read a payroll export as staff data with no ethnicity).
     """
+    if required is not None and dataset is None:
+        raise ValueError("the required columns can only be changed for a dataset that is given")
     _check_dataset(dataset)
     if mapping and dataset is None:
         raise ValueError("a mapping of columns needs the dataset it is for")
@@ -34,7 +38,7 @@ def load_sheets(
         _check_dataset(name)
     if dataset and mapping:
         per_dataset[dataset] = mapping
-    tables, warnings = _read_sheets(sheets, dataset, per_dataset)
+    tables, warnings = _read_sheets(sheets, dataset, per_dataset, required)
     return _assemble(tables, warnings)
 
 
@@ -44,7 +48,8 @@ def _check_dataset(dataset: str | None) -> None:
 
 
 def _read_sheets(
-    sheets: list[RawSheet], dataset: str | None, mappings: Mapping[str, Mapping[str, str]]
+    sheets: list[RawSheet], dataset: str | None, mappings: Mapping[str, Mapping[str, str]],
+    required: tuple[tuple[str, ...], ...] | None = None,
 ) -> tuple[list[SheetTable], list[str]]:
     """Read one file's sheets. Raises the first error that leaves a dataset unusable."""
     if not sheets:
@@ -52,7 +57,7 @@ def _read_sheets(
     read: list[SheetTable | SheetError] = []
     for sheet in sheets:
         try:
-            read.append(read_table(sheet, dataset=dataset, mappings=mappings))
+            read.append(read_table(sheet, dataset=dataset, mappings=mappings, required=required))
         except SheetError as error:
             read.append(error)
     loaded = {t.dataset for t in read if isinstance(t, SheetTable) and t.frame is not None}

@@ -283,6 +283,51 @@ SCHEMAS: dict[str, DatasetSchema] = {
             ),
             Column("sex", "text", ("sex", "gender")),
             _DISABILITY,
+            # A payroll export's columns for the pay gap figures (metrics.paygap; the Equality Act 2010 (Specified
+            # Public Authorities) Regulations 2017): ordinary pay in the pay period that holds the snapshot, the
+            # weekly working hours, bonus pay in the 12 months to the snapshot, and whether the person was on full
+            # pay in that period (a "full-pay relevant employee") or on reduced or nil pay for leave.
+            Column(
+                "ordinary_pay",
+                "money",
+                ("ordinary pay", "ordinary pay in pay period", "ordinary pay for the pay period",
+                 "pay period ordinary pay", "ordinary pay in the pay period", "gross ordinary pay",
+                 "ordinary pay this period", "period ordinary pay"),
+                "Ordinary pay for the pay period that holds the snapshot date (basic pay, allowances, shift "
+                "premium, pay for leave), before tax.",
+            ),
+            Column(
+                "weekly_hours",
+                "money",
+                ("weekly hours", "weekly contracted hours", "contracted weekly hours", "contracted hours",
+                 "hours per week", "weekly working hours", "contract hours", "working hours per week"),
+                "The hours a week the person is contracted to work.",
+            ),
+            Column(
+                "pay_period_days",
+                "money",
+                ("pay period days", "days in pay period", "days in the pay period", "pay period length days"),
+                "How many days the pay period of the ordinary pay is (a calendar month's days for monthly pay).",
+            ),
+            Column(
+                "bonus_pay",
+                "money",
+                ("bonus pay", "bonus", "bonus pay in 12 months", "bonus pay in the 12 months", "bonus paid",
+                 "bonus pay 12 months", "bonus pay in year", "bonuses"),
+                "Bonus pay received in the 12 months to the snapshot date.",
+            ),
+            Column(
+                "full_pay_relevant",
+                "flag",
+                ("full pay relevant", "full pay relevant employee", "full pay", "on full pay", "fpr"),
+                "Whether the person was on full pay in the pay period (no; reduced or nil pay for leave).",
+            ),
+            Column(
+                "reduced_pay",
+                "flag",
+                ("reduced pay", "on reduced pay", "reduced pay for leave", "reduced or nil pay", "reduced nil pay"),
+                "Whether the person was on reduced or nil pay for leave in the pay period (the inverse of full pay).",
+            ),
             Column("team", "text", ("team", "team name", "cost centre", "section", "unit")),
             # The NHS staff groups (NHS Data Dictionary, STAFF GROUP: "Medical and Dental", "Nursing and
             # Midwifery Registered", "Administrative and Clerical"...), which the NHS WRES clusters bands by.

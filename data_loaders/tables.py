@@ -699,7 +699,8 @@ def _unreadable_note(kind: str, column: str, heading: str, raw: pd.Series, rows:
 
 def _without_negative_amounts(amounts: pd.Series, column: str, heading: str, raw: pd.Series, row_numbers: np.ndarray,
                               notes: list[str]) -> pd.Series:
-    """The amounts with any below zero made blank, and said so with their rows.
+    """The amounts with any below zero made blank, and said so with their rows (a salary, or a pay gap's ordinary
+    pay, weekly hours or bonus).
 
     A salary below zero is no salary (a correction or a deduction typed into the wrong column): banded
     by amount it would land in the lowest pay band and pull its share and median down. Blank, the row
@@ -712,11 +713,13 @@ def _without_negative_amounts(amounts: pd.Series, column: str, heading: str, raw
     examples = _quoted(pd.unique(raw[negative].map(values.text_value))[:3])
     label = column_label(column)
     s, they = ("s", "they are") if count != 1 else ("", "it is")
+    # A salary places a person in a pay band; the pay gaps' amounts (ordinary pay, hours, bonus) do not.
+    consequence = ("left out of the pay bands unless the row gives a pay band" if column == "salary"
+                   else "left out of the figures that need it")
     notes.append(
         f"{count} row{s} had an amount below zero in column '{heading}' (row{s} {_row_list(rows)}; e.g. {examples}): "
-        f"a {label} cannot be negative, so {they} counted without a {label} and left out of the pay bands "
-        f"unless the row gives a pay band; the rest of each row still counts for the other metrics. "
-        f"Correct the amount{s} in the file and load it again"
+        f"a {label} cannot be negative, so {they} counted without a {label} and {consequence}; the rest of each "
+        f"row still counts for the other metrics. Correct the amount{s} in the file and load it again"
     )
     return amounts.mask(negative)
 
@@ -849,9 +852,10 @@ def canonical_dtype(dataset: str, column: str) -> Any:
 
 
 def _check_required(
-    schema: DatasetSchema, assignment: dict[str, _Match], headings: list[_Heading], sheet: RawSheet
+    schema: DatasetSchema, assignment: dict[str, _Match], headings: list[_Heading], sheet: RawSheet,
+    required: tuple[tuple[str, ...], ...] | None = None,
 ) -> None:
-    for group in schema.required:
+    for group in schema.required if required is None else required:
         if any(column in assignment for column in group):
             continue
         labels = " or ".join(column_label(column) for column in group)
@@ -875,12 +879,15 @@ def read_table(
     *,
     dataset: str | None = None,
     mappings: Mapping[str, Mapping[str, str]] | None = None,
+    required: tuple[tuple[str, ...], ...] | None = None,
 ) -> SheetTable:
     """Recognise, clean and parse one sheet.
 
     `dataset` says what the sheet holds (otherwise its name, then its headings, decide);
     `mappings` gives, per dataset, {canonical column: heading as written} to override the
-    headings recognised. A sheet that is not data (notes, read me, no headings) comes back
+    headings recognised. `required`, with `dataset`, replaces the dataset's required columns
+    (a payroll export read as staff for the pay gaps need not have an ethnicity column).
+    A sheet that is not data (notes, read me, no headings) comes back
     with `report.ignored` set and no frame. Raises SheetError (an InputError) for a data
     sheet that cannot be used: a required column missing, a chosen heading not there,
     headings with no rows under them.
@@ -921,7 +928,7 @@ def read_table(
     schema = SCHEMAS[chosen]
     report.dataset = chosen
     assignment = _assign(schema, headings, mappings.get(chosen, {}), sheet, strict=True)
-    _check_required(schema, assignment, headings, sheet)
+    _check_required(schema, assignment, headings, sheet, required if dataset else None)
     used = {m.heading.position for m in assignment.values()}
     report.columns = {c: assignment[c].heading.text for c in schema.column_names if c in assignment}
     report.unmapped_headings = [h.text for h in headings if h.position not in used]

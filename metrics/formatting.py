@@ -54,6 +54,17 @@ def pct(share: float | None, *, fraction: bool = True) -> str:
     return f"{value:.1f}%" if abs(value) < 10 and value != 0 else f"{value:.0f}%"
 
 
+def gap_text(value: float | None, missing: str = "-") -> str:
+    """A pay gap figure, already a percentage, to one decimal as pay gap reports write them: 18.4%, -25.0%, 0.0%;
+    `missing` where none can be formed (metrics.paygap)."""
+    return missing if value is None else f"{value:.1f}%"
+
+
+def gap_interval_text(ci: tuple[float, float] | None, missing: str = "-") -> str:
+    """A pay gap's interval: "-9.5% to 43.6%"; `missing` where there is none."""
+    return missing if ci is None else f"{gap_text(ci[0])} to {gap_text(ci[1])}"
+
+
 def number(count: float | None) -> str:
     """A count with thousands separators, one decimal when it has a fraction (an average headcount of 101.5);
     "withheld" for None."""

@@ -182,7 +182,27 @@ SURVEY_ETHNICITY: dict[str, tuple[tuple[str, int], ...]] = {
 STAFF_HEADINGS = (
     "Employee No", "Job Title", "Service Area", "Team", "Grade", "Annual Salary", "Ethnic Origin",
     "Gender", "Disability", "Date Started", "Leaving Date", "Senior Manager", "Registered Professional",
+    *("Weekly Contracted Hours", "Ordinary Pay", "Bonus Pay (12 months)", "Full Pay Relevant"),
 )
+# The payroll's columns for the pay gaps (metrics.paygap): the snapshot month's ordinary pay, the hours, bonus pay in
+# the 12 months to the snapshot and whether the person was on full pay that month. Drawn from a generator of each
+# person's own (seeded by PAYROLL_SEED, their employee number and the year), so the simulation's one stream, and
+# with it every WRES figure, is what it was before these columns were added.
+PAYROLL_SEED = 20260401
+STANDARD_HOURS = 37.0
+# Share of each tier working part time; women more often than men (ONS: about 4 in 10 women in public
+# administration and care work part time, about 1 in 8 men).
+PART_TIME_SHARE = {"care": 0.45, "support": 0.35, "professional": 0.22, "manager": 0.10, "senior": 0.04}
+PART_TIME_BY_GENDER = {"Female": 1.2, "Male": 0.45}
+PART_TIME_HOURS = (15.0, 18.5, 20.0, 22.5, 25.0, 30.0)
+# On reduced or nil pay for leave in the snapshot month (maternity, long sickness on half pay): not full-pay relevant.
+REDUCED_PAY_SHARE = {"Female": 0.035, "Male": 0.012}
+# Children's social workers' retention payment (a bonus under the regulations: paid to keep them), and long service
+# or recognition awards for a few of anyone.
+RETENTION_PAYMENT = 2_000
+RETENTION_TAKE_UP = 0.6
+RECOGNITION_SHARE = 0.04
+RECOGNITION_AWARDS = (75, 100, 150, 250)
 RECRUITMENT_HEADINGS = (
     "Vacancy Ref", "Post", "Service", "Applicant ID", "Ethnic Group", "Shortlisted", "Outcome",
     "Application Date",
@@ -743,6 +763,29 @@ class _Workforce:
         return applicants
 
 
+def payroll_cells(person: Employee, year: int) -> list[object]:
+    """Weekly contracted hours, ordinary pay for March (the snapshot month: basic pay pro rata to the hours, with
+    an unsocial-hours enhancement for direct care), bonus pay in the 12 months and the full-pay flag ("Yes" / "No").
+    A leaver has left the payroll: hours only."""
+    rng = np.random.default_rng([PAYROLL_SEED, person.employee_no, year])
+    tier = person.role.tier
+    part_time = rng.random() < PART_TIME_SHARE[tier] * PART_TIME_BY_GENDER.get(person.gender, 1.0)
+    hours = float(PART_TIME_HOURS[int(rng.integers(len(PART_TIME_HOURS)))]) if part_time else STANDARD_HOURS
+    enhancement = 1.0 + (float(rng.uniform(0.04, 0.12)) if person.role.provider and tier == "care" else 0.0)
+    reduced = bool(rng.random() < REDUCED_PAY_SHARE.get(person.gender, 0.02))
+    bonus = 0
+    if person.role.service == CHILDRENS and person.role.regulator == SWE and rng.random() < RETENTION_TAKE_UP:
+        bonus += int(round(RETENTION_PAYMENT * hours / STANDARD_HOURS))
+    if rng.random() < RECOGNITION_SHARE:
+        bonus += RECOGNITION_AWARDS[int(rng.integers(len(RECOGNITION_AWARDS)))]
+    if person.leave_date is not None:
+        return [hours, None, bonus or None, None]
+    monthly = person.salary(year) / 12 * hours / STANDARD_HOURS * enhancement
+    if reduced:  # half pay, or statutory pay only
+        monthly *= float(rng.choice([0.5, 0.25]))
+    return [hours, round(monthly, 2), bonus, "No" if reduced else "Yes"]
+
+
 def staff_row(person: Employee, year: int) -> list[object]:
     salary = person.salary(year)
     return [
@@ -759,6 +802,7 @@ def staff_row(person: Employee, year: int) -> list[object]:
         person.leave_date,
         "Y" if person.role.senior else "N",
         "Y" if person.role.registered else "N",
+        *payroll_cells(person, year),
     ]
 
 
@@ -930,6 +974,9 @@ def _staff_notes(snapshot_date: dt.date) -> list[str]:
         "The Total row counts staff in post on the snapshot date; leavers are listed but not counted.",
         "Annual Salary is the full-time equivalent salary on the snapshot date, or on the leaving date for leavers.",
         "Ethnic Origin as held in the HR system (NHS Data Dictionary codes). Blank = never recorded.",
+        "Weekly Contracted Hours, Ordinary Pay (pay for March, the snapshot month, before tax), Bonus Pay (12 months) "
+        "to the snapshot date and Full Pay Relevant (No: on reduced or nil pay for leave in March) come from the "
+        "payroll, for the pay gap reports; leavers have left the payroll, so only their hours are shown.",
         "Agency workers, casual staff and volunteers are not included.",
         "OFFICIAL-SENSITIVE: contains personal data. Do not forward outside the council.",
     ]

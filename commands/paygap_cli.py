@@ -1,0 +1,261 @@
+"""python -m metrics paygap [DATASET=]FILE... --by sex|ethnicity|disability [--snapshot YYYY-MM-DD] [--json]
+
+The six pay gap measures (metrics.paygap) from the staff workbook or a payroll export joined to it. Exit 0 on
+success; 2 on unusable input, with one line on stderr starting "error:" that says what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from data_loaders.errors import InputError
+
+if TYPE_CHECKING:
+    from metrics.paygap import PayGapResult
+
+WIDTH = 100
+PROG = "python -m metrics paygap"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, no usage dump, exit 2
+        raise InputError(f"{message} (see {PROG} --help)")
+
+
+def snapshot_argument(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD, e.g. 2026-03-31") from None
+
+
+def whole_number(least: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"'{text}' is less than {least}")
+        return value
+    return parse
+
+
+def label_group(text: str) -> tuple[str, str]:
+    label, sep, group = text.rpartition("=")
+    if not sep or not label.strip() or not group.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' is not in the form LABEL=GROUP")
+    return label.strip(), group.strip()
+
+
+def last_31_march(today: dt.date) -> dt.date:
+    """The public sector's snapshot date: the latest 31 March on or before `today`."""
+    this_year = dt.date(today.year, 3, 31)
+    return this_year if today >= this_year else dt.date(today.year - 1, 3, 31)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from metrics import paygap
+
+    parser = _Parser(
+        prog=PROG,
+        description="Pay gaps from a payroll export: the mean and median hourly pay gap, the mean and median bonus "
+        "gap, the share of each group paid a bonus and each group's share of the four pay quarters, with bootstrap "
+        "intervals for the gaps (the Equality Act 2010 (Specified Public Authorities) Regulations 2017).",
+        epilog="FILE is the staff workbook with its payroll columns (ordinary pay for the pay period, weekly "
+        "contracted hours, bonus pay in the 12 months, full pay or reduced pay), or payroll=FILE with staff=FILE: "
+        "the payroll rows joined to the staff rows by employee number.",
+    )
+    parser.add_argument("files", nargs="+", metavar="[DATASET=]FILE",
+                        help="a workbook (xlsx, xls, ods) or CSV; DATASET is staff (the default) or payroll")
+    parser.add_argument("--by", required=True, choices=paygap.BY, help="whose pay is compared")
+    parser.add_argument("--snapshot", type=snapshot_argument, metavar="YYYY-MM-DD",
+                        help="the snapshot date (default: the latest 31 March, the public sector's date)")
+    parser.add_argument("--reference", choices=("white", "white-british"), default="white",
+                        help="for --by ethnicity, whom each group is compared with (default white)")
+    parser.add_argument("--threshold", type=whole_number(1), default=paygap.DEFAULT_GROUP_THRESHOLD, metavar="N",
+                        help="for --by ethnicity, a Census 2021 group with fewer relevant employees than N is "
+                        "combined with the other small groups (default %(default)s)")
+    parser.add_argument("--white-minorities-as-minority", action="store_true",
+                        help="count White minorities (Irish, Gypsy or Irish Traveller, Roma, other White) in the "
+                        "minority-ethnic group")
+    parser.add_argument("--ethnicity", action="append", default=[], type=label_group, metavar="LABEL=GROUP",
+                        help="classify an ethnicity label the tool does not recognise (GROUP is white, bme, "
+                        "unknown or a Census 2021 category)")
+    parser.add_argument("--disability", action="append", default=[], type=label_group, metavar="LABEL=GROUP",
+                        help="classify a disability label (GROUP is disabled, non_disabled or not_declared)")
+    parser.add_argument("--pay-period-days", type=whole_number(1), metavar="N",
+                        help="the days in the pay period of the ordinary pay, where the data has no column for it "
+                        "(default: the days of the snapshot's month, for monthly pay)")
+    parser.add_argument("--resamples", type=whole_number(0), default=paygap.DEFAULT_RESAMPLES, metavar="N",
+                        help="bootstrap resamples for the intervals (default %(default)s; 0 for none)")
+    parser.add_argument("--seed", type=whole_number(0), default=paygap.DEFAULT_SEED, metavar="N",
+                        help="the bootstrap's seed (default %(default)s): the same seed gives the same intervals")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    return parser
+
+
+_NEEDED = {
+    "ordinary_pay": ("ordinary pay", "'Ordinary Pay' (the pay for the pay period that holds the snapshot, before "
+                     "tax)"),
+    "weekly_hours": ("weekly hours", "'Weekly Contracted Hours'"),
+}
+_BY_COLUMN = {"sex": ("sex", "'Sex' (or 'Gender')"), "ethnicity": ("ethnicity", "'Ethnicity'"),
+              "disability": ("disability", "'Disability'")}
+
+
+def _check_columns(columns: Sequence[str], by: str, headings: Sequence[str]) -> None:
+    found = ", ".join(f"'{h}'" for h in headings) or "none"
+    for column, (words, heading) in [*_NEEDED.items(), (_BY_COLUMN[by][0], _BY_COLUMN[by])]:
+        if column not in columns:
+            raise InputError(
+                f"no {words} column was found in the files (headings not used: {found})",
+                advice=f"The pay gaps need a column headed {heading}; add it to the export, or give the payroll "
+                "file as payroll=FILE beside the staff workbook.",
+            )
+
+
+def result_to_dict(result: PayGapResult, payroll_days: int, files: Sequence[str]) -> dict[str, Any]:
+
+    def interval(ci: tuple[float, float] | None) -> list[float] | None:
+        return None if ci is None else [ci[0], ci[1]]
+
+    return {
+        "snapshot": result.snapshot.isoformat(),
+        "by": result.by,
+        "reference": result.reference,
+        "labels": result.labels(),
+        "employees": result.employees,
+        "hourly_employees": result.hourly_employees,
+        "gaps": {
+            group: {
+                "mean_pct": gap.mean_pct, "median_pct": gap.median_pct,
+                "bonus_mean_pct": gap.bonus_mean_pct, "bonus_median_pct": gap.bonus_median_pct,
+                "intervals": {measure: interval(ci) for measure, ci in gap.intervals.items()},
+            }
+            for group, gap in result.gaps.items()
+        },
+        "bonus_received_pct": dict(result.bonus_received_pct),
+        "quarters": {quarter: dict(shares) for quarter, shares in result.quarters.items()},
+        "quarter_sizes": dict(result.quarter_sizes),
+        "aggregate_quarters": {name: {quarter: dict(shares) for quarter, shares in table.items()}
+                               for name, table in result.aggregate_quarters.items()},
+        "counts": {group: {"relevant": c.relevant, "hourly": c.hourly, "bonus": c.bonus,
+                           "mean_hourly": c.mean_hourly, "median_hourly": c.median_hourly,
+                           "mean_bonus": c.mean_bonus, "median_bonus": c.median_bonus}
+                   for group, c in result.counts.items()},
+        "intervals": {"method": result.bootstrap.method, "resamples": result.bootstrap.resamples,
+                      "seed": result.bootstrap.seed, "confidence": result.bootstrap.confidence},
+        "pay_period_days": payroll_days,
+        "files": list(files),
+        "notes": list(result.notes),
+    }
+
+
+def render(result: PayGapResult, notes_before: Sequence[str]) -> str:
+    from commands.table import format_table
+    from metrics.formatting import gap_interval_text as ci
+    from metrics.formatting import gap_text as pct
+    from metrics.paygap import (
+        MEASURES,
+        QUARTER_WORDS,
+        QUARTERS,
+        aggregate_quarter_sentence,
+        bonus_sentence,
+        gap_sentence,
+        label,
+        quarter_sentence,
+        short_label,
+    )
+
+    heading = (f"Pay gaps by {result.by} at {result.snapshot:%d %B %Y}: each group against "
+               f"{label(result.reference)}")
+    lines = [heading, "=" * min(len(heading), WIDTH),
+             f"{result.employees:,} relevant employees; {result.hourly_employees:,} of them full-pay relevant with "
+             "an hourly rate (the hourly figures and the quarters).", ""]
+    groups = [*result.order, *(g for g in result.gaps if g not in result.order)]
+
+    def gap_cells(group: str, measures: Sequence[str]) -> list[str]:
+        """Each measure's gap and interval; blank for the reference, which is not compared with itself."""
+        gap = result.gaps.get(group)
+        if gap is None:
+            return ["", ""] * len(measures)
+        return [cell for m in measures for cell in (pct(getattr(gap, m)), ci(gap.intervals.get(m)))]
+
+    def name(group: str) -> str:
+        return short_label(group) + (" (reference)" if group == result.reference else "")
+
+    table = [["Hourly pay", "People", "Mean gap", "95% interval", "Median gap", "95% interval"]]
+    table += [[name(g), f"{result.counts[g].hourly:,}", *gap_cells(g, MEASURES[:2])] for g in groups]
+    lines += [format_table(table), ""]
+    table = [["Bonus pay", "People", "Paid a bonus", "% paid", "Mean gap", "95% interval", "Median gap",
+              "95% interval"]]
+    table += [[name(g), f"{result.counts[g].relevant:,}", f"{result.counts[g].bonus:,}",
+               pct(result.bonus_received_pct[g]), *gap_cells(g, MEASURES[2:])] for g in groups]
+    lines += [format_table(table), ""]
+    table = [["Share of each pay quarter", *(QUARTER_WORDS[q].capitalize() for q in QUARTERS)]]
+    table += [[short_label(g), *(pct(result.quarters[q][g]) for q in QUARTERS)] for g in result.order]
+    table.append(["People in the quarter", *(f"{result.quarter_sizes[q]:,}" for q in QUARTERS)])
+    for aggregate, shares in result.aggregate_quarters.items():
+        lines += [format_table(table), ""]
+        table = [[f"{short_label(aggregate)} and {short_label(result.reference)} only",
+                  *(QUARTER_WORDS[q].capitalize() for q in QUARTERS)]]
+        table += [[short_label(g), *(pct(shares[q][g]) for q in QUARTERS)] for g in (result.reference, aggregate)]
+    lines += [format_table(table), "", "In words", "--------"]
+    sentences = [gap_sentence(result, g, m) for g in result.gaps for m in MEASURES]
+    sentences += [bonus_sentence(result, g) for g in groups]
+    sentences += [quarter_sentence(result, q) for q in QUARTERS]
+    sentences += [aggregate_quarter_sentence(result, a) for a in result.aggregate_quarters]
+    lines += [textwrap.fill(f"- {s}", WIDTH, subsequent_indent="  ") for s in sentences]
+    b = result.bootstrap
+    lines += ["", textwrap.fill(f"Intervals: {b.confidence:.0%}, by {b.method}; {b.resamples:,} resamples, seed "
+                                f"{b.seed}. Gap = (reference - group) / reference x 100: positive when the group is "
+                                "paid less.", WIDTH)]
+    notes = [*notes_before, *result.notes]
+    if notes:
+        lines += ["", "Notes", "-----"]
+        lines += [textwrap.fill(f"- {note}", WIDTH, subsequent_indent="  ") for note in notes]
+    return "\n".join(lines) + "\n"
+
+
+def run(argv: Sequence[str]) -> int:
+    from metrics import paygap
+    from pipeline.paygap import read_payroll_paths
+
+    args = build_parser().parse_args(argv)
+    notes: list[str] = []
+    snapshot = args.snapshot
+    if snapshot is None:
+        snapshot = last_31_march(dt.date.today())
+        notes.append(f"The snapshot is taken as {snapshot:%d %B %Y}, the latest 31 March (the public sector's "
+                     "date). Give --snapshot YYYY-MM-DD to set it.")
+    inputs = read_payroll_paths(args.files)
+    frame = inputs.frame
+    _check_columns(list(frame.columns), args.by, inputs.unmapped)
+    payroll = paygap.relevant_employees(frame, snapshot, period_days=args.pay_period_days)
+    try:
+        grouping = paygap.grouping_for(
+            payroll.frame, args.by, reference=args.reference.replace("-", "_"), threshold=args.threshold,
+            white_minorities_as_bme=args.white_minorities_as_minority,
+            ethnicity_overrides=dict(args.ethnicity), disability_overrides=dict(args.disability))
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    if grouping.group.notna().sum() == 0:
+        raise InputError(f"no relevant employee at {snapshot:%d %B %Y} is in a group compared by {args.by}",
+                         advice="Check the snapshot date (--snapshot) and the column of " + args.by + ".")
+    result = paygap.pay_gaps(payroll, grouping,
+                             paygap.Bootstrap(resamples=args.resamples, seed=args.seed))
+    if args.json:
+        payload = result_to_dict(result, payroll.period_days_default, inputs.files)
+        payload["notes"] = [*notes, *inputs.notes, *payload["notes"]]
+        json.dump(payload, sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render(result, [*notes, *inputs.notes]))
+    return 0
