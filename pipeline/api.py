@@ -286,7 +286,7 @@ def analyse(inputs: Inputs, settings: Settings | None = None, *, organisation: s
                                        filters=filters, today=today)
         if inputs.templates:
             figures = _fill_from_template(figures, inputs.templates[0], warnings)
-        figures = _fill_from_survey_counts(figures, inputs.survey_counts, warnings, comparison)
+        figures = _fill_from_survey_counts(figures, inputs.survey_counts, warnings, settings.standard)
     else:
         figures = inputs.templates[0]
         if settings.period_end and settings.period_end != figures.period.end:
@@ -296,7 +296,7 @@ def analyse(inputs: Inputs, settings: Settings | None = None, *, organisation: s
             warnings.append("A counts template has no records to filter: the filter was not applied.")
         if organisation:
             figures.organisation = organisation
-        figures = _fill_from_survey_counts(figures, inputs.survey_counts, warnings, comparison)
+        figures = _fill_from_survey_counts(figures, inputs.survey_counts, warnings, settings.standard)
     warnings.extend(figures.notes)
     for sheet in inputs.loaded.sheets:
         for skipped in sheet.skipped:
@@ -366,9 +366,12 @@ def unrecognised_note(labels: Mapping[str, int], comparison: Comparison | None =
 
 
 def _fill_from_survey_counts(figures: FigureSet, surveys: list[SurveyCounts], warnings: list[str],
-                             comparison: Comparison) -> FigureSet:
-    """The survey metrics the records (or a counts template) did not give, from each survey results file by group,
-    as a counts template fills them; a file without the standard's groups is said to give nothing."""
+                             standard: str) -> FigureSet:
+    """The standard's survey metrics the records (or a counts template) did not give, from each survey results file
+    by group, as a counts template fills them; a file without the standard's groups is said to give nothing."""
+    from metrics.registry import STANDARDS
+
+    comparison = STANDARDS[standard].comparison
     for survey in surveys:
         counts = survey.figures.get(comparison.key)
         if counts is None:
@@ -378,7 +381,12 @@ def _fill_from_survey_counts(figures: FigureSet, surveys: list[SurveyCounts], wa
                             f"{comparison.heading.lower()}, so they give this standard's metrics nothing.")
             continue
         warnings.extend(counts.notes)
-        figures = _fill_from_template(figures, counts, warnings, source=f"the survey results file {survey.file}")
+        if not counts.available & set(STANDARDS[standard].metrics):
+            warnings.append(f"{survey.file}: the survey's results give none of the {STANDARDS[standard].name}'s "
+                            "questions, so they give it nothing.")
+            continue
+        figures = _fill_from_template(figures, counts, warnings, source=f"the survey results file {survey.file}",
+                                      only=frozenset(STANDARDS[standard].metrics))
     return figures
 
 
@@ -389,12 +397,15 @@ def _comparison_heading(key: str) -> str:
 
 
 def _fill_from_template(figures: FigureSet, template: FigureSet, warnings: list[str],
-                        source: str = "the counts template") -> FigureSet:
+                        source: str = "the counts template", only: frozenset[str] | None = None) -> FigureSet:
+    """The metrics `template` has and `figures` lacks (of those `only` names, when given) added to `figures`."""
     import pandas as pd
 
     from metrics.counts import FigureSet
 
     extra = template.available - figures.available
+    if only is not None:
+        extra &= only
     if not extra:
         warnings.append(f"{source[0].upper()}{source[1:]} adds nothing: every metric it holds came from the records.")
         return figures

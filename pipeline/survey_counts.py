@@ -507,8 +507,9 @@ def _entries(reader: _Reader, codes: SurveyYear | None) -> list[_Entry]:
                 continue
             classified = _classify(rest, comparison)
             if classified is None:
-                heading = _text(reader.value(layout.heading_row, pair[0]))
-                raise reader.error(f"the heading {heading!r} (cell {reader.ref(layout.heading_row, pair[0])}) is not "
+                first = min(c for c in pair[:3] if isinstance(c, int))
+                heading = _text(reader.value(layout.heading_row, first))
+                raise reader.error(f"the heading {heading!r} (cell {reader.ref(layout.heading_row, first)}) is not "
                                    "for a group the tool recognises", row=layout.heading_row,
                                    advice=_group_advice(comparison).replace("or delete the row",
                                                                             "or delete its columns"))
