@@ -374,6 +374,8 @@ def _fill_from_survey_counts(figures: FigureSet, surveys: list[SurveyCounts], wa
     comparison = STANDARDS[standard].comparison
     for survey in surveys:
         counts = survey.figures.get(comparison.key)
+        if not survey.figures:  # the file's notes say why
+            continue
         if counts is None:
             held = " and ".join(comparison_words for key in sorted(survey.figures)
                                 if (comparison_words := _comparison_heading(key)))

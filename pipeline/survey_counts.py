@@ -91,6 +91,9 @@ class SurveyCounts:
     figures: dict[str, FigureSet] = field(default_factory=dict)
     # Said once for the file, whichever standard is chosen: the shape read, the year, rows not used.
     notes: list[str] = field(default_factory=list)
+    # Questions as written that no metric reads (neither a code of the year nor mapped): the Data page offers them
+    # to be mapped to a standard's question.
+    unused: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -211,9 +214,10 @@ class _Reader:
         self.sheet = layout.sheet
         self.year_setting = year_setting
         self.notes: list[str] = []
+        self.unused: list[str] = []
         # A heading the person has mapped a survey column to (data page, --column) names that question here too.
         self.mapped = {normalise_heading(heading): column for column, heading in (mapping or {}).items()}
-        survey_columns = {q.column for d in METRICS.values() if d.kind == "survey" for q in d.questions}
+        survey_columns = question_columns()
         # The standard's own words for a question ("harassment from public"), codes left to the year's table.
         self.worded = {heading: column for column in survey_columns if column in SCHEMAS["survey"].column_names
                        for heading in SCHEMAS["survey"].column(column).headings if code_in(heading) is None}
@@ -366,6 +370,12 @@ def _classify(label: str, comparison: str | None) -> tuple[str | None, str] | No
     return None
 
 
+def question_columns() -> tuple[str, ...]:
+    """The survey columns the standards' metrics count (metrics.registry, Question.column), in the schema's order."""
+    asked = {q.column for d in METRICS.values() if d.kind == "survey" for q in d.questions}
+    return tuple(column for column in SCHEMAS["survey"].column_names if column in asked)
+
+
 def _is_total(label: str) -> bool:
     text = normalise_heading(label)
     return text in _TOTALS or text.startswith("total ")
@@ -421,6 +431,7 @@ def read_survey_counts(sheets: list[RawSheet], *, file: str = "", survey_year_se
     else:
         counts.notes.append(f"{shape_note}; question codes of the {year} survey ({said}), {codes.source}.")
     counts.notes.extend(reader.notes)
+    counts.unused = reader.unused
     worked_back = [e for e in entries if e.worked_back]
     if worked_back:
         counts.notes.append(
@@ -429,9 +440,13 @@ def read_survey_counts(sheets: list[RawSheet], *, file: str = "", survey_year_se
             "person), so a count may differ by one from the survey's own; the ratios rest on these counts.")
     counts.figures = _figure_sets(file, entries)
     if not counts.figures:
-        raise reader.error("no row gives a question the standards use with counts for a group",
-                           advice=f"Check the question codes (the {year} survey's: "
-                                  + ", ".join(sorted(codes.codes, key=_code_order) if codes else []) + ") and groups.")
+        # Kept, not refused: the Data page offers the file's questions to be mapped to the standard's.
+        known = f"the {year} survey's codes: " + ", ".join(sorted(codes.codes, key=_code_order)) if codes else \
+            "no codes are known for its year"
+        counts.notes.append(f"{file}: no row gives a question the standards use with counts for both groups compared, "
+                            f"so the file gives no figures. Check the question codes ({known}) and the groups, or "
+                            "map your own questions to the standard's (the Data page, under the file; --column "
+                            "\"survey.COLUMN=QUESTION\").")
     return counts
 
 
@@ -570,6 +585,7 @@ def _entries(reader: _Reader, codes: SurveyYear | None) -> list[_Entry]:
     if fractions:
         reader.notes.append(f"{reader.file}: every percentage was 1 or less, so they were read as fractions of 1 "
                             "(0.25 is 25%), as Excel keeps a cell formatted as a percentage.")
+    reader.unused = list(not_used)
     if not_used:
         listed = "; ".join(f"{q!r} (row {', '.join(str(r) for r in rows_[:3])}{' ...' if len(rows_) > 3 else ''})"
                            for q, rows_ in list(not_used.items())[:8])
