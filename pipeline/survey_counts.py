@@ -142,9 +142,9 @@ def _find(headings: list[str], words: tuple[str, ...]) -> int | None:
 
 
 def _comparison_in(text: str) -> str | None:
-    """The comparison a breakdown's words name ("Ethnic group" -> ethnicity), or None."""
+    """The comparison a breakdown's words name ("Ethnic group", "Ethnicity (detailed)" -> ethnicity), or None."""
     for key, words in _COMPARISON_WORDS.items():
-        if text in words:
+        if any(text == word or text.startswith(word + " ") for word in words):
             return key
     return None
 

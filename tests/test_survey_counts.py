@@ -313,3 +313,17 @@ def test_a_file_of_other_standards_questions_is_said_to_give_this_one_nothing(tm
     analysis = analyse_paths([str(path)], Settings(standard="sc-wres", period_end=MARCH_2026))
     assert any("give none of the SC-WRES's questions, so they give it nothing" in w for w in analysis.warnings)
     assert analysis.results["M6"].status == NO_DATA
+
+
+def test_detailed_breakdown_names_and_a_counts_template_beside_the_survey(tmp_path):
+    from pipeline.template import write_template
+
+    template = tmp_path / "counts.xlsx"
+    write_template(template, organisation="Testshire", period_end=MARCH_2026, standard="nhs-wres")
+    survey = _csv(tmp_path, "Question,Breakdown,Group,n,Yes\n"
+                            "q14a,Ethnicity (detailed),White - British,10,1\n"
+                            "q14a,Ethnicity (detailed),Asian / Asian British,10,4\n"
+                            "q14a,Long-term condition or illness,Yes,5,1\n")
+    analysis = analyse_paths([str(template), str(survey)], Settings(standard="nhs-wres"))
+    assert _counts(analysis, "W5", "public")["bme"] == (4, 10)
+    assert analysis.period.end == MARCH_2026  # the template's period; the survey's counts fill it
