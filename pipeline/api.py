@@ -384,8 +384,7 @@ def _fill_from_survey_counts(figures: FigureSet, surveys: list[SurveyCounts], wa
             continue
         warnings.extend(counts.notes)
         if not counts.available & set(STANDARDS[standard].metrics):
-            warnings.append(f"{survey.file}: the survey's results give none of the {STANDARDS[standard].name}'s "
-                            "questions, so they give it nothing.")
+            warnings.append(f"{survey.file}: the survey's results give the {STANDARDS[standard].name} no figures.")
             continue
         figures = _fill_from_template(figures, counts, warnings, source=f"the survey results file {survey.file}",
                                       only=frozenset(STANDARDS[standard].metrics))

@@ -439,7 +439,7 @@ def read_survey_counts(sheets: list[RawSheet], *, file: str = "", survey_year_se
             f"{'row' if len(worked_back) == 1 else 'rows'} (yes = percentage x respondents / 100, rounded to a whole "
             "person), so a count may differ by one from the survey's own; the ratios rest on these counts.")
     counts.figures = _figure_sets(file, entries)
-    if not counts.figures:
+    if not any(figures.available for figures in counts.figures.values()):
         # Kept, not refused: the Data page offers the file's questions to be mapped to the standard's.
         known = f"the {year} survey's codes: " + ", ".join(sorted(codes.codes, key=_code_order)) if codes else \
             "no codes are known for its year"
@@ -599,8 +599,9 @@ def _entries(reader: _Reader, codes: SurveyYear | None) -> list[_Entry]:
                             + ", ".join(f"{b!r}" for b in other_breakdowns) + ".")
     if suppressed:
         shown = ", ".join(str(r) for r in suppressed[:10]) + (" ..." if len(suppressed) > 10 else "")
-        reader.notes.append(f"{reader.file}: {len(suppressed):,} figures held back by the survey (small groups) are "
-                            f"not counted (rows {shown}).")
+        held = ("1 figure held back by the survey (a small group) is" if len(suppressed) == 1 else
+                f"{len(suppressed):,} figures held back by the survey (small groups) are")
+        reader.notes.append(f"{reader.file}: {held} not counted (row{'' if len(suppressed) == 1 else 's'} {shown}).")
     return entries
 
 
@@ -696,8 +697,7 @@ def _figure_sets(file: str, entries: list[_Entry]) -> dict[str, FigureSet]:
                     notes.append(f"{definition.id} {definition.title}: the survey's results give no "
                                  f"{comparison.unknown.label} group, so how many respondents' {comparison.what} is not "
                                  f"{comparison.known_word} cannot be shown.")
-        if not rows:
-            continue
+        # Kept without counts too, for its notes (a question with no counts for one group says so).
         counts = validate_counts(pd.DataFrame(rows, columns=list(COUNT_COLUMNS)), comparison) if rows \
             else empty_counts()
         out[key] = FigureSet(organisation="", period=_SURVEY_PERIOD, counts=counts, quality=quality, notes=notes,

@@ -126,7 +126,7 @@ def test_a_wide_workbook_gives_the_same_counts_as_worked_by_hand(tmp_path):
     assert "a row per question with a pair of columns per group" in text
     assert "question codes of the 2024 survey (the file's survey year (cell A2))" in text
     assert "one person may say yes to both" in text
-    assert "1 figures held back by the survey" in text or "figures held back by the survey" in text
+    assert "1 figure held back by the survey (a small group) is not counted (row 6)" in text
 
 
 def test_a_wide_file_with_counts_and_the_disability_groups(tmp_path):
@@ -274,7 +274,7 @@ def test_a_percentage_over_100_and_an_ambiguous_unknown_are_refused():
 def test_a_file_of_questions_no_metric_reads_gives_nothing_and_says_what_to_do():
     sheets = read_workbook("f.csv", b"Question,Group,n,Yes\nq99,White,10,1\nq98,BME,10,1\n")
     counts = read_survey_counts(sheets, file="f.csv")
-    assert counts.figures == {} and counts.unused == ["q99", "q98"]
+    assert not any(figures.available for figures in counts.figures.values()) and counts.unused == ["q99", "q98"]
     text = " ".join(counts.notes)
     assert "'q99' (row 2); 'q98' (row 3)" in text
     assert "no row gives a question the standards use" in text
@@ -311,7 +311,7 @@ def test_a_survey_file_named_on_the_command_line_as_survey_is_read_by_its_shape(
 def test_a_file_of_other_standards_questions_is_said_to_give_this_one_nothing(tmp_path):
     path = _csv(tmp_path, "Question,Group,n,Yes\nq15,White,10,5\nq15,BME,10,2\n")
     analysis = analyse_paths([str(path)], Settings(standard="sc-wres", period_end=MARCH_2026))
-    assert any("give none of the SC-WRES's questions, so they give it nothing" in w for w in analysis.warnings)
+    assert any("the survey's results give the SC-WRES no figures" in w for w in analysis.warnings)
     assert analysis.results["M6"].status == NO_DATA
 
 
@@ -327,3 +327,13 @@ def test_detailed_breakdown_names_and_a_counts_template_beside_the_survey(tmp_pa
     analysis = analyse_paths([str(template), str(survey)], Settings(standard="nhs-wres"))
     assert _counts(analysis, "W5", "public")["bme"] == (4, 10)
     assert analysis.period.end == MARCH_2026  # the template's period; the survey's counts fill it
+
+
+def test_a_question_without_one_of_the_groups_compared_is_said_not_to_be_counted(tmp_path):
+    # Every minority-ethnic figure held back: W5 cannot be counted, and the note says why.
+    path = _csv(tmp_path, "Question,Group,n,Yes\nq14a,White,400,100\nq14a,Asian / Asian British,*,*\n")
+    analysis = analyse_paths([str(path)], Settings(standard="nhs-wres", period_end=MARCH_2026))
+    assert analysis.results["W5"].status == NO_DATA
+    text = " ".join(analysis.warnings)
+    assert "W5 (from patients, service users, their relatives or the public) has no counts for BME" in text
+    assert "1 figure held back by the survey (a small group) is not counted (row 3)" in text

@@ -310,7 +310,8 @@ def recognised_section(view: state.View) -> None:
                         f"{', '.join(sorted(figures.available)) or 'none filled in yet'}.")
     for survey in inputs.survey_counts:
         # Which shape was read, the year whose codes were used, and what each standard's groups give.
-        given = "; ".join(f"by {comparison_named(key).heading.lower()}: metrics {', '.join(sorted(figures.available))}"
+        given = "; ".join(f"by {comparison_named(key).heading.lower()}: metrics "
+                          f"{', '.join(sorted(figures.available)) or 'none'}"
                           for key, figures in survey.figures.items())
         st.markdown(f"**Staff survey results by group** ({md(survey.file)}), the {survey.year} survey: {md(given)}.")
         for note in survey.notes:
