@@ -286,7 +286,7 @@ def analyse(inputs: Inputs, settings: Settings | None = None, *, organisation: s
                                        filters=filters, today=today)
         if inputs.templates:
             figures = _fill_from_template(figures, inputs.templates[0], warnings)
-        figures = _fill_from_survey_counts(figures, inputs.survey_counts, warnings, settings.standard)
+        figures = _fill_from_survey_counts(figures, inputs.survey_counts, warnings, settings.standard, filters)
     else:
         figures = inputs.templates[0]
         if settings.period_end and settings.period_end != figures.period.end:
@@ -296,7 +296,7 @@ def analyse(inputs: Inputs, settings: Settings | None = None, *, organisation: s
             warnings.append("A counts template has no records to filter: the filter was not applied.")
         if organisation:
             figures.organisation = organisation
-        figures = _fill_from_survey_counts(figures, inputs.survey_counts, warnings, settings.standard)
+        figures = _fill_from_survey_counts(figures, inputs.survey_counts, warnings, settings.standard, filters)
     warnings.extend(figures.notes)
     for sheet in inputs.loaded.sheets:
         for skipped in sheet.skipped:
@@ -366,19 +366,24 @@ def unrecognised_note(labels: Mapping[str, int], comparison: Comparison | None =
 
 
 def _fill_from_survey_counts(figures: FigureSet, surveys: list[SurveyCounts], warnings: list[str],
-                             standard: str) -> FigureSet:
+                             standard: str, filters: Mapping[str, list[str]] | None) -> FigureSet:
     """The standard's survey metrics the records (or a counts template) did not give, from each survey results file
-    by group, as a counts template fills them; a file without the standard's groups is said to give nothing."""
+    by group, as a counts template fills them; a file without the standard's groups is said to give nothing. Not
+    under a filter: the results are the whole organisation's, and a service's figures holding them would be the
+    whole's (and its published figures would protect the wrong counts)."""
     from metrics.registry import STANDARDS
 
     comparison = STANDARDS[standard].comparison
+    if surveys and any(filters.values() if filters else ()):
+        warnings.extend(f"{survey.file}: the survey's results by group are the whole organisation's, so they are "
+                        "not used when the figures are filtered." for survey in surveys)
+        return figures
     for survey in surveys:
         counts = survey.figures.get(comparison.key)
         if not survey.figures:  # the file's notes say why
             continue
         if counts is None:
-            held = " and ".join(comparison_words for key in sorted(survey.figures)
-                                if (comparison_words := _comparison_heading(key)))
+            held = " and ".join(_comparison_heading(key) for key in sorted(survey.figures))
             warnings.append(f"{survey.file}: the survey's results are by {held}, not by "
                             f"{comparison.heading.lower()}, so they give this standard's metrics nothing.")
             continue

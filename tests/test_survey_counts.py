@@ -337,3 +337,14 @@ def test_a_question_without_one_of_the_groups_compared_is_said_not_to_be_counted
     text = " ".join(analysis.warnings)
     assert "W5 (from patients, service users, their relatives or the public) has no counts for BME" in text
     assert "1 figure held back by the survey (a small group) is not counted (row 3)" in text
+
+
+def test_a_filtered_view_does_not_take_the_whole_organisations_survey_results(tmp_path):
+    respondents = _csv(tmp_path, "Respondent,Service,Ethnicity,Q14a\nR1,Adults,White British,Yes\n",
+                       name="respondents.csv")
+    counts = _csv(tmp_path, "Question,Group,n,Yes\nq15,White,10,5\nq15,BME,10,2\n")
+    analysis = analyse_paths([str(respondents), str(counts)], Settings(standard="nhs-wres", period_end=MARCH_2026),
+                             filters={"service": ["Adults"]})
+    assert analysis.results["W7"].status == NO_DATA
+    assert any("are the whole organisation's, so they are not used when the figures are filtered" in w
+               for w in analysis.warnings)
