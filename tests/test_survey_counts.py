@@ -16,7 +16,7 @@ from metrics.registry import METRICS
 from metrics.settings import Settings
 from metrics.stats import NO_DATA
 from pipeline.api import analyse, analyse_paths, read_paths
-from pipeline.survey_counts import is_survey_counts, read_survey_counts
+from pipeline.survey_counts import is_survey_counts, question_columns, read_survey_counts
 
 MARCH_2026 = dt.date(2026, 3, 31)
 
@@ -200,6 +200,12 @@ def test_the_codes_are_a_table_by_year_whose_default_the_schema_reads():
         assert column in survey_columns
         # A respondent-level file's heading is read by the schema: the default year's code is among its headings.
         assert code in {normalise_heading(h) for h in SCHEMAS["survey"].column(column).headings}
+    # And the other way: a code the schema reads a counted question's column by is in the default year's table, so
+    # a respondent-level file and a file by group read the same codes (a new question: add its code to both).
+    for column in question_columns():
+        for heading in SCHEMAS["survey"].column(column).headings:
+            if code_in(normalise_heading(heading)) is not None:
+                assert SURVEY_YEARS[DEFAULT_SURVEY_YEAR].codes.get(normalise_heading(heading)) == column
     assert code_in("q14a in the last 12 months") == "q14a" and code_in("q 15") == "q15"
     assert code_in("q14ab") is None and code_in("question") is None
 
