@@ -5,6 +5,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from commands.metrics_cli import main
@@ -354,3 +356,27 @@ def test_a_filtered_view_does_not_take_the_whole_organisations_survey_results(tm
     assert analysis.results["W7"].status == NO_DATA
     assert any("are the whole organisation's, so they are not used when the figures are filtered" in w
                for w in analysis.warnings)
+
+
+_CELLS = st.one_of(st.none(), st.integers(-5, 500), st.floats(-1, 150), st.just(float("nan")), st.just(float("inf")),
+                   st.booleans(), st.sampled_from(["", "*", "White", "BME", "Yes", "No", "Prefer not to say",
+                                                   "Martian", "q14a", "Q15", "q99", "12%", "1,200", "n/a", "2019",
+                                                   "2024", "Ethnicity", "Disability", "Gender", "Total"]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(wide=st.booleans(), body=st.lists(st.lists(_CELLS, min_size=5, max_size=7), min_size=1, max_size=8))
+def test_any_cells_under_the_headings_give_counts_or_a_message_never_a_traceback(wide, body):
+    from data_loaders.report import RawSheet
+
+    heading = (["Question", "BME %", "BME n", "White yes", "White n", "Survey year"] if wide
+               else ["Question", "Breakdown", "Group", "n", "Yes", "%", "Survey year"])
+    sheet = RawSheet("f.xlsx", "Results", [heading, *body])
+    try:
+        counts = read_survey_counts([sheet], file="f.xlsx")
+    except InputError as error:
+        assert str(error).startswith("'f.xlsx', sheet 'Results'")
+        return
+    for figures in counts.figures.values():
+        frame = figures.counts
+        assert (frame["events"] <= frame["base"]).all() and (frame["events"] >= 0).all()
