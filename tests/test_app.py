@@ -718,6 +718,10 @@ def test_a_survey_by_group_upload_says_its_shape_and_a_councils_own_question_is_
     assert not at.exception, at.exception
     assert "Staff survey results by group" in markdown_text(at)
     assert any("a row per question and group" in plain(c.value) for c in at.caption)
+    # The survey year, where the file does not say: the codes read are that year's, and the note says so.
+    next(s for s in at.selectbox if s.label == "Survey year of the results by group").set_value(2023).run()
+    assert not at.exception, at.exception
+    assert any("question codes of the 2023 survey (the survey year chosen)" in plain(c.value) for c in at.caption)
     public = next(s for s in at.selectbox if s.label == "Harassment public")
     public.set_value("Q7 Abuse from residents").run()
     next(b for b in at.button if b.label == "Use these questions").click().run()

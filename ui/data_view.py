@@ -14,6 +14,7 @@ from data_loaders.disability import disability_label_table
 from data_loaders.ethnicity import label_table
 from data_loaders.report import SheetReport
 from data_loaders.source import Source
+from data_loaders.survey_codes import DEFAULT_SURVEY_YEAR, SURVEY_YEARS
 from data_loaders.tables import SheetError, column_label
 from metrics.registry import DEFAULT_STANDARD, STANDARDS
 from pipeline.api import SAMPLE_TRUST, Inputs, sample_trust_paths
@@ -149,6 +150,7 @@ def _finish_adding(view: state.View) -> None:
 def _use_sample() -> None:
     state.uploads().clear()
     st.session_state.pop(state.MAPPINGS, None)
+    st.session_state.pop(state.SURVEY_YEAR, None)
     st.session_state.pop(_REFUSED, None)
     st.session_state[_MESSAGE] = ([], [])
 
@@ -254,6 +256,24 @@ def _mapping_editor(sheet: SheetReport) -> None:
         st.rerun()
 
 
+def _survey_year_choice() -> None:
+    """The survey year whose question codes a survey's results by group are read with, where the file does not say
+    (its own "Survey year" cell or column, or its title, wins; a different choice is refused, naming both)."""
+    options: list[int | None] = [None, *sorted(SURVEY_YEARS, reverse=True)]
+    current = st.session_state.get(state.SURVEY_YEAR)
+    picked = st.selectbox(
+        "Survey year of the results by group", options, index=options.index(current) if current in options else 0,
+        format_func=lambda year: f"As the file says, else {DEFAULT_SURVEY_YEAR}" if year is None else str(year),
+        help="The NHS Staff Survey renumbers its questions between years: the year says which code is which "
+             "question. The codes of 2021 to 2023 are assumed the same as 2024's.", key="data_survey_year_choice")
+    if picked != current:
+        if picked is None:
+            st.session_state.pop(state.SURVEY_YEAR, None)
+        else:
+            st.session_state[state.SURVEY_YEAR] = picked
+        st.rerun()
+
+
 def _survey_question_editor(survey: SurveyCounts) -> None:
     """A council's own questions in a survey's results by group, each chosen for the standard's question it asks
     (the survey's column mapping, as `--column survey.COLUMN=QUESTION` gives it on the command line)."""
@@ -318,6 +338,8 @@ def recognised_section(view: state.View) -> None:
             st.caption(md(note))
         if not view.is_sample:
             _survey_question_editor(survey)
+    if inputs.survey_counts and not view.is_sample:
+        _survey_year_choice()
 
 
 def _save_correction(organisation: str, label: str, group: str | None) -> None:
