@@ -208,10 +208,12 @@ class _Reader:
     """One sheet's survey counts, with the row numbers and cell addresses a person sees."""
 
     def __init__(self, file: str, layout: _Layout, year_setting: int | None,
-                 mapping: Mapping[str, str] | None) -> None:
+                 mapping: Mapping[str, str] | None, sheet_comparison: str | None = None) -> None:
         self.file = file
         self.layout = layout
         self.sheet = layout.sheet
+        # The comparison the sheet's name says its groups are of (a workbook of a sheet per breakdown), or None.
+        self.sheet_comparison = sheet_comparison
         self.year_setting = year_setting
         self.notes: list[str] = []
         self.unused: list[str] = []
@@ -406,12 +408,27 @@ def read_survey_counts(sheets: list[RawSheet], *, file: str = "", survey_year_se
                          "respondents", file=file,
                          advice="Give the survey's results with a Question, a Group, an n (respondents) and a Yes "
                                 "or % column, or a row per question with a pair of columns per group (BME %, BME n).")
-    if len(layouts) > 1:
-        raise InputError(f"more than one sheet holds survey results by group: "
-                         f"{', '.join(repr(layout.sheet.name) for layout in layouts)}", file=file,
-                         advice="Keep one sheet of results per file, or give each sheet as its own file.")
-    reader = _Reader(file, layouts[0], survey_year_setting, mapping)
-    year, said = reader.year()
+    # A workbook may give a sheet per breakdown ("Ethnicity", "Disability", "Gender"): each sheet's name says whose
+    # groups it holds, unless its rows say; a sheet of another breakdown is left out.
+    readers: list[_Reader] = []
+    left_out: list[str] = []
+    for layout in layouts:
+        named = _comparison_in(normalise_heading(layout.sheet.name)) if len(layouts) > 1 else None
+        if len(layouts) > 1 and named is None and _is_other_breakdown(normalise_heading(layout.sheet.name)):
+            left_out.append(layout.sheet.name)
+            continue
+        readers.append(_Reader(file, layout, survey_year_setting, mapping, named))
+    if not readers:
+        raise InputError("every sheet of survey results is of a breakdown the standards do not compare: "
+                         + ", ".join(repr(name) for name in left_out), file=file,
+                         advice="Give the results by ethnic group or by disability.")
+    years = [(reader, *reader.year()) for reader in readers]
+    reader, year, said = years[0]
+    for other, other_year, other_said in years[1:]:
+        if other_year != year:
+            raise other.error(f"the sheet is of the {other_year} survey ({other_said}), but sheet "
+                              f"{reader.sheet.name!r} is of {year} ({said})",
+                              advice="Give one survey year's results per file: question codes differ by year.")
     codes = survey_year(year)
     if codes is None and not reader.mapped:
         raise reader.error(
@@ -420,9 +437,15 @@ def read_survey_counts(sheets: list[RawSheet], *, file: str = "", survey_year_se
             advice="Map each question to the standard's: in the app, the Data page's column choices for the survey; "
                    "on the command line, --column \"survey.harassment_public=Q13a\" and so on (the README lists the "
                    "survey's columns).")
-    entries = _entries(reader, codes)
+    seen: dict[tuple[str | None, str, str], tuple[str, int]] = {}
+    entries = [entry for one in readers for entry in _entries(one, codes, seen)]
     counts = SurveyCounts(file, reader.layout.shape, year)
-    shape_note = f"{file}: the staff survey was read as {SHAPE_WORDS[counts.shape]}"
+    shapes = {one.layout.shape for one in readers}
+    shape_note = f"{file}: the staff survey was read as " + (
+        SHAPE_WORDS[counts.shape] if len(shapes) == 1 else
+        "; ".join(f"sheet {one.sheet.name!r}, {SHAPE_WORDS[one.layout.shape]}" for one in readers))
+    if len(readers) > 1 and len(shapes) == 1:
+        shape_note += " (sheets " + ", ".join(repr(one.sheet.name) for one in readers) + ")"
     if codes is None:
         counts.notes.append(f"{shape_note}; survey year {year} ({said}), whose codes the tool does not know, so "
                             "only the questions mapped by hand were read.")
@@ -430,8 +453,12 @@ def read_survey_counts(sheets: list[RawSheet], *, file: str = "", survey_year_se
         counts.notes.append(f"{shape_note}; question codes of the {year} survey ({said}).")
     else:
         counts.notes.append(f"{shape_note}; question codes of the {year} survey ({said}), {codes.source}.")
-    counts.notes.extend(reader.notes)
-    counts.unused = reader.unused
+    for one in readers:
+        counts.notes.extend(one.notes)
+        counts.unused.extend(q for q in one.unused if q not in counts.unused)
+    if left_out:
+        counts.notes.append(f"{file}: sheets of breakdowns the standards do not compare were left out: "
+                            + ", ".join(repr(name) for name in left_out) + ".")
     worked_back = [e for e in entries if e.worked_back]
     if worked_back:
         counts.notes.append(
@@ -455,7 +482,8 @@ def _code_order(code: str) -> tuple[int, str]:
     return (int(found.group(1)), found.group(2)) if found else (0, code)
 
 
-def _entries(reader: _Reader, codes: SurveyYear | None) -> list[_Entry]:
+def _entries(reader: _Reader, codes: SurveyYear | None,
+             seen: dict[tuple[str | None, str, str], tuple[str, int]]) -> list[_Entry]:
     layout = reader.layout
     rows = reader.sheet.rows
     entries: list[_Entry] = []
@@ -465,9 +493,9 @@ def _entries(reader: _Reader, codes: SurveyYear | None) -> list[_Entry]:
 
     def values(row: int, label: str, respondents: int | None, yes: int | None,
                percent: int | None) -> tuple[int, int, bool] | None:
+        """(yes, n, worked back) of one group's cells; None when blank or suppressed."""
         # A percentage column of Excel's percentage cells holds fractions of 1 (_percent_fractions).
         scale = 100.0 if percent in fractions else 1.0
-        """(yes, n, worked back) of one group's cells; None when blank or suppressed."""
         n = reader.number(row, respondents, f"the respondents for {label!r}")
         count = reader.number(row, yes, f"the number answering yes for {label!r}")
         pct = reader.number(row, percent, f"the percentage for {label!r}")
@@ -515,6 +543,7 @@ def _entries(reader: _Reader, codes: SurveyYear | None) -> list[_Entry]:
         for pair in layout.pairs:
             label = pair[3]
             comparison, rest = _prefixed(label)
+            comparison = comparison or reader.sheet_comparison
             if comparison == "other":
                 other_breakdowns[label] = other_breakdowns.get(label, 0) + 1
                 continue
@@ -532,7 +561,6 @@ def _entries(reader: _Reader, codes: SurveyYear | None) -> list[_Entry]:
     else:
         fractions = _percent_fractions(reader, [layout.percent] if layout.percent is not None else [])
 
-    seen: dict[tuple[str | None, str, str], int] = {}
     for row in range(layout.heading_row + 1, len(rows)):
         column, written = reader.question(row, codes)
         if not written:
@@ -550,7 +578,7 @@ def _entries(reader: _Reader, codes: SurveyYear | None) -> list[_Entry]:
                 _add(reader, entries, seen, _Entry(reader.row_number(row), label, classified[0], classified[1],
                                                    column, yes, n, worked_back))
             continue
-        comparison = layout.group_comparison
+        comparison = layout.group_comparison or reader.sheet_comparison
         if layout.breakdown is not None:
             breakdown = normalise_heading(_text(reader.value(row, layout.breakdown)))
             if breakdown:
@@ -605,6 +633,10 @@ def _entries(reader: _Reader, codes: SurveyYear | None) -> list[_Entry]:
     return entries
 
 
+def _is_other_breakdown(text: str) -> bool:
+    return any(text == word or text.startswith(word + " ") for word in _OTHER_BREAKDOWNS)
+
+
 def _prefixed(label: str) -> tuple[str | None, str]:
     """A wide heading's breakdown, if its group is prefixed by one ('ethnicity bme' -> ('ethnicity', 'bme');
     'gender male' -> ('other', 'male')), and the group."""
@@ -628,13 +660,16 @@ def _percent_fractions(reader: _Reader, columns: list[int]) -> set[int]:
     return set()
 
 
-def _add(reader: _Reader, entries: list[_Entry], seen: dict[tuple[str | None, str, str], int], entry: _Entry) -> None:
+def _add(reader: _Reader, entries: list[_Entry], seen: dict[tuple[str | None, str, str], tuple[str, int]],
+         entry: _Entry) -> None:
     key = (entry.comparison, entry.column, normalise_heading(entry.label))
     if key in seen:
-        raise reader.error(f"rows {seen[key]} and {entry.row} both give the results of the same question for "
-                           f"{entry.label!r}", row=entry.row - reader.sheet.first_row,
-                           advice="Keep one row per question and group.")
-    seen[key] = entry.row
+        sheet, row = seen[key]
+        rows = f"rows {row} and {entry.row}" if sheet == reader.sheet.name else \
+            f"row {row} of sheet {sheet!r} and row {entry.row}"
+        raise reader.error(f"{rows} both give the results of the same question for {entry.label!r}",
+                           row=entry.row - reader.sheet.first_row, advice="Keep one row per question and group.")
+    seen[key] = (reader.sheet.name, entry.row)
     entries.append(entry)
 
 

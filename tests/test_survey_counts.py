@@ -380,3 +380,30 @@ def test_any_cells_under_the_headings_give_counts_or_a_message_never_a_traceback
     for figures in counts.figures.values():
         frame = figures.counts
         assert (frame["events"] <= frame["base"]).all() and (frame["events"] >= 0).all()
+
+
+def test_a_workbook_with_a_sheet_per_breakdown(tmp_path):
+    # By hand: q14a by disability, Yes 25% of 80 = 20, No 20% of 320 = 64, prefer not to say 10% of 20 = 2;
+    # D4A public ratio (20/80) / (64/320) = 1.25. The Gender sheet is left out; the Ethnicity sheet feeds the WRES.
+    workbook = Workbook()
+    sheets = {
+        "Ethnicity": [["Question", "White %", "White n", "BME %", "BME n"], ["q14a", 20, 300, 30, 100]],
+        "Disability": [["Question", "Yes %", "Yes n", "No %", "No n", "Prefer not to say %", "Prefer not to say n"],
+                       ["q14a", 25, 80, 20, 320, 10, 20]],
+        "Gender": [["Question", "Male %", "Male n", "Female %", "Female n"], ["q14a", 20, 100, 22, 300]],
+    }
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path / "results.xlsx"
+    workbook.save(path)
+    wdes = analyse_paths([str(path)], Settings(standard="wdes", period_end=MARCH_2026))
+    assert _counts(wdes, "D4A", "public") == {"disabled": (20, 80), "non_disabled": (64, 320), "not_declared": (2, 20)}
+    assert _question(wdes, "D4A", "public").value == pytest.approx(1.25)
+    wres = analyse_paths([str(path)], Settings(standard="nhs-wres", period_end=MARCH_2026))
+    assert _counts(wres, "W5", "public")["bme"] == (30, 100)
+    text = " ".join(wdes.warnings)
+    assert "(sheets 'Ethnicity', 'Disability')" in text
+    assert "sheets of breakdowns the standards do not compare were left out: 'Gender'" in text
