@@ -407,3 +407,13 @@ def test_a_workbook_with_a_sheet_per_breakdown(tmp_path):
     text = " ".join(wdes.warnings)
     assert "(sheets 'Ethnicity', 'Disability')" in text
     assert "sheets of breakdowns the standards do not compare were left out: 'Gender'" in text
+
+
+def test_indicator_6_from_the_combined_questions_own_row(tmp_path):
+    rows = [["Question", "BME yes", "BME n", "White yes", "White n"],
+            ["q14b", 20, 200, 60, 800],
+            ["Harassment from staff", 30, 200, 80, 800]]
+    analysis = analyse_paths([str(_xlsx(tmp_path, rows))], Settings(standard="nhs-wres", period_end=MARCH_2026))
+    assert _counts(analysis, "W6", "staff")["bme"] == (30, 200)
+    assert _question(analysis, "W6", "staff").value == pytest.approx((30 / 200) / (80 / 800))
+    assert not any("one person may say yes to both" in w for w in analysis.warnings)
