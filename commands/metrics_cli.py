@@ -52,6 +52,29 @@ def threshold_argument(text: str) -> int:
     return value
 
 
+def survey_year_argument(text: str) -> int:
+    from data_loaders.survey_codes import known_years, survey_year
+
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a year") from None
+    if survey_year(year) is None:
+        raise argparse.ArgumentTypeError(
+            f"the NHS Staff Survey's question codes for {year} are not known to the tool (it knows {known_years()}); "
+            "map the survey's questions with --column \"survey.COLUMN=CODE\" instead")
+    return year
+
+
+def add_survey_year_argument(parser: argparse.ArgumentParser) -> None:
+    """--survey-year, which the metrics and the reports' command lines share."""
+    from data_loaders.survey_codes import DEFAULT_SURVEY_YEAR
+
+    parser.add_argument("--survey-year", type=survey_year_argument, metavar="YEAR",
+                        help="whose NHS Staff Survey question codes a survey's results by group are read with, "
+                        f"where the file has no 'Survey year' cell or column (default {DEFAULT_SURVEY_YEAR})")
+
+
 def filter_argument(text: str) -> tuple[str, str]:
     column, sep, value = text.partition("=")
     if not sep or not column.strip() or not value.strip():
@@ -135,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
                         type=disability_argument,
                         help="under the WDES, classify a disability label the tool does not recognise, e.g. "
                         f"\"None=not_declared\" ({DISABILITY_GROUPS_WORDS}; repeat for more)")
+    add_survey_year_argument(parser)
     parser.add_argument("--senior-band", action="append", default=[], metavar="BAND",
                         help="a pay band whose staff are senior managers, when the data has no senior-manager "
                         "column (repeat for more; default: £70,000 and over)")
@@ -351,7 +375,8 @@ def analysis_from_arguments(args: argparse.Namespace) -> Analysis:
     mapping: dict[str, dict[str, str]] = {}
     for dataset, column, heading in args.column:
         mapping.setdefault(dataset, {})[column] = heading
-    return analyse_paths(args.files, settings, organisation=args.organisation, filters=filters, mapping=mapping)
+    return analyse_paths(args.files, settings, organisation=args.organisation, filters=filters, mapping=mapping,
+                         survey_year=args.survey_year)
 
 
 def run(argv: Sequence[str]) -> int:

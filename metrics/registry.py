@@ -152,8 +152,9 @@ STANDARDS: dict[str, Standard] = {
         pay_bands_leave_out_bank=True, pay_bands_by_cluster=True,
         metrics=("M1", "M2", "M3", "W4", "W5", "W6", "W7", "W8", "W9"),
         note=("The NHS WRES's own indicators 1 to 9. Fitness to practise and leaving are SC-WRES metrics, not NHS "
-              "WRES indicators. Indicators 5 to 8 are read from the NHS Staff Survey by respondent (question codes as "
-              "docs/standards.md lists them); indicator 9 from the board list.")),
+              "WRES indicators. Indicators 5 to 8 are read from the NHS Staff Survey by respondent, or from its "
+              "results by ethnic group (question codes by survey year, as docs/standards.md lists them); indicator 9 "
+              "from the board list.")),
     "wdes": Standard(
         "wdes", "WDES", "Workforce Disability Equality Standard", DISABILITY, guidance=WDES_GUIDANCE,
         pay_bands_leave_out_bank=True, pay_bands_by_cluster=True,

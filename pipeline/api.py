@@ -34,9 +34,11 @@ if TYPE_CHECKING:
     from metrics.records import AssumedPeriodEnd
     from metrics.results import MetricResult
     from metrics.settings import Settings
+    from pipeline.survey_counts import SurveyCounts
 
 # What reading and analysing import on first use (below), for import_engine.
-ENGINE_MODULES = ("data_loaders.load", "data_loaders.population", "pipeline.template", "metrics.records",
+ENGINE_MODULES = ("data_loaders.load", "data_loaders.population", "pipeline.template", "pipeline.survey_counts",
+                  "metrics.records",
                   "metrics.results", "metrics.narrative", "metrics.settings", "metrics.counts")
 
 
@@ -58,11 +60,12 @@ SAMPLE_TRUST = "Northfield NHS Foundation Trust"
 
 @dataclass
 class Inputs:
-    """What was read: records by dataset, and any counts templates."""
+    """What was read: records by dataset, any counts templates, and any survey results given as counts by group."""
 
     loaded: LoadedData = field(default_factory=LoadedData)
     templates: list[FigureSet] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    survey_counts: list[SurveyCounts] = field(default_factory=list)
 
 
 @dataclass
@@ -97,17 +100,19 @@ def parse_source_argument(argument: str) -> tuple[str, str | None]:
     return argument, None
 
 
-def read_sources(sources: Iterable[Source], *, mapping: Mapping[str, dict[str, str]] | None = None) -> Inputs:
+def read_sources(sources: Iterable[Source], *, mapping: Mapping[str, dict[str, str]] | None = None,
+                 survey_year: int | None = None) -> Inputs:
     """Each source read and loaded in turn, on this thread alone (the app calls this in a child process
-    whose memory bound assumes one thread; see data_loaders.guard)."""
+    whose memory bound assumes one thread; see data_loaders.guard). `survey_year` as read_paths."""
     return _load_read(((source.name, read_workbook(source.name, source.data, columnar=True), source.dataset)
-                       for source in sources), mapping)
+                       for source in sources), mapping, survey_year)
 
 
 def _load_read(read: Iterable[tuple[str, list[RawSheet], str | None]],
-               mapping: Mapping[str, dict[str, str]] | None) -> Inputs:
+               mapping: Mapping[str, dict[str, str]] | None, survey_year: int | None = None) -> Inputs:
     from data_loaders.load import load_sheets
     from data_loaders.population import is_ts021
+    from pipeline.survey_counts import is_survey_counts, read_survey_counts
     from pipeline.template import is_counts_template, read_template
 
     inputs = Inputs()
@@ -121,8 +126,18 @@ def _load_read(read: Iterable[tuple[str, list[RawSheet], str | None]],
             raise InputError("this is the Census 2021 ethnic group table (TS021), not an HR export", file=name,
                              advice="It sets the local population, on the dashboard's Settings page under 'Local "
                              "population'; leave it out of the HR files.")
+        # A staff survey's results as counts by group (a question column, groups, respondents), not a row per
+        # respondent: read into counts, as a counts template is, and said which shape was read.
+        if dataset in (None, "survey") and is_survey_counts(sheets):
+            survey = read_survey_counts([sheet.complete() for sheet in sheets], file=name,
+                                        survey_year_setting=survey_year, mapping=(mapping or {}).get("survey"))
+            inputs.survey_counts.append(survey)
+            inputs.loaded.warnings.extend(survey.notes)
+            continue
         loaded = load_sheets(sheets, dataset=dataset, mappings=mapping)
         _merge(inputs.loaded, loaded)
+        if "survey" in loaded.datasets:
+            inputs.loaded.warnings.append(f"{name}: the staff survey was read with a row per respondent.")
     return inputs
 
 
@@ -146,9 +161,11 @@ def _merge(into: LoadedData, new: LoadedData) -> None:
 
 
 def read_paths(paths: Iterable[str | tuple[str, str | None]], *,
-               mapping: Mapping[str, dict[str, str]] | None = None) -> Inputs:
+               mapping: Mapping[str, dict[str, str]] | None = None, survey_year: int | None = None) -> Inputs:
     """The files read and loaded; `mapping` names, per dataset, the heading to read a column from ({"survey":
-    {"equal_opportunities": "Q21 Fair promotion"}}), for headings the tool does not know."""
+    {"equal_opportunities": "Q21 Fair promotion"}}), for headings the tool does not know (a survey's results by
+    group: the question written so); `survey_year` whose NHS Staff Survey question codes a survey's results by
+    group are read with, where the file does not say (data_loaders.survey_codes)."""
     sources: list[Source] = []
     for item in paths:
         path, dataset = parse_source_argument(item) if isinstance(item, str) else item
@@ -166,7 +183,7 @@ def read_paths(paths: Iterable[str | tuple[str, str | None]], *,
     # Files named on the command line are the user's own, on their own machine: the upload limits
     # (sized for a web server shared by many) would refuse the national file.
     with local_limits():
-        return _load_read(_ReadAhead(sources), mapping)
+        return _load_read(_ReadAhead(sources), mapping, survey_year)
 
 
 class _ReadAhead:
@@ -269,6 +286,7 @@ def analyse(inputs: Inputs, settings: Settings | None = None, *, organisation: s
                                        filters=filters, today=today)
         if inputs.templates:
             figures = _fill_from_template(figures, inputs.templates[0], warnings)
+        figures = _fill_from_survey_counts(figures, inputs.survey_counts, warnings, settings.standard, filters)
     else:
         figures = inputs.templates[0]
         if settings.period_end and settings.period_end != figures.period.end:
@@ -278,6 +296,7 @@ def analyse(inputs: Inputs, settings: Settings | None = None, *, organisation: s
             warnings.append("A counts template has no records to filter: the filter was not applied.")
         if organisation:
             figures.organisation = organisation
+        figures = _fill_from_survey_counts(figures, inputs.survey_counts, warnings, settings.standard, filters)
     warnings.extend(figures.notes)
     for sheet in inputs.loaded.sheets:
         for skipped in sheet.skipped:
@@ -346,30 +365,74 @@ def unrecognised_note(labels: Mapping[str, int], comparison: Comparison | None =
             f"classified: {listed}.")
 
 
-def _fill_from_template(figures: FigureSet, template: FigureSet, warnings: list[str]) -> FigureSet:
+def _fill_from_survey_counts(figures: FigureSet, surveys: list[SurveyCounts], warnings: list[str],
+                             standard: str, filters: Mapping[str, list[str]] | None) -> FigureSet:
+    """The standard's survey metrics the records (or a counts template) did not give, from each survey results file
+    by group, as a counts template fills them; a file without the standard's groups is said to give nothing. Not
+    under a filter: the results are the whole organisation's, and a service's figures holding them would be the
+    whole's (and its published figures would protect the wrong counts)."""
+    from metrics.registry import STANDARDS
+
+    comparison = STANDARDS[standard].comparison
+    if surveys and any(filters.values() if filters else ()):
+        warnings.extend(f"{survey.file}: the survey's results by group are the whole organisation's, so they are "
+                        "not used when the figures are filtered." for survey in surveys)
+        return figures
+    for survey in surveys:
+        counts = survey.figures.get(comparison.key)
+        if not survey.figures:  # the file's notes say why
+            continue
+        if counts is None:
+            held = " and ".join(_comparison_heading(key) for key in sorted(survey.figures))
+            warnings.append(f"{survey.file}: the survey's results are by {held}, not by "
+                            f"{comparison.heading.lower()}, so they give this standard's metrics nothing.")
+            continue
+        warnings.extend(counts.notes)
+        if not counts.available & set(STANDARDS[standard].metrics):
+            warnings.append(f"{survey.file}: the survey's results give the {STANDARDS[standard].name} no figures.")
+            continue
+        figures = _fill_from_template(figures, counts, warnings, source=f"the survey results file {survey.file}",
+                                      only=frozenset(STANDARDS[standard].metrics))
+    return figures
+
+
+def _comparison_heading(key: str) -> str:
+    from data_loaders.comparison import comparison_named
+
+    return comparison_named(key).heading.lower()
+
+
+def _fill_from_template(figures: FigureSet, template: FigureSet, warnings: list[str],
+                        source: str = "the counts template", only: frozenset[str] | None = None) -> FigureSet:
+    """The metrics `template` has and `figures` lacks (of those `only` names, when given) added to `figures`."""
     import pandas as pd
 
     from metrics.counts import FigureSet
 
     extra = template.available - figures.available
+    if only is not None:
+        extra &= only
     if not extra:
-        warnings.append("The counts template adds nothing: every metric it holds came from the records.")
+        warnings.append(f"{source[0].upper()}{source[1:]} adds nothing: every metric it holds came from the records.")
         return figures
-    warnings.append(f"Metrics {', '.join(sorted(extra))} come from the counts template.")
+    warnings.append(f"Metrics {', '.join(sorted(extra))} come from {source}.")
     counts = pd.concat([figures.counts, template.counts[template.counts["metric"].isin(extra)]],
                        ignore_index=True)
     quality = figures.quality | {m: q for m, q in template.quality.items() if m in extra}
     return FigureSet(figures.organisation, figures.period, counts, quality, figures.notes,
-                     figures.available | extra, figures.filters, own_rules=figures.own_rules)
+                     figures.available | extra, figures.filters, comparison=figures.comparison,
+                     own_rules=figures.own_rules)
 
 
 def analyse_paths(paths: Iterable[str | tuple[str, str | None]] = (), settings: Settings | None = None, *,
                   organisation: str = "", filters: Mapping[str, list[str]] | None = None,
-                  today: dt.date | None = None, mapping: Mapping[str, dict[str, str]] | None = None) -> Analysis:
-    """Analyse files (paths, optionally 'dataset=path'); with none, the sample council. `mapping` as read_paths."""
+                  today: dt.date | None = None, mapping: Mapping[str, dict[str, str]] | None = None,
+                  survey_year: int | None = None) -> Analysis:
+    """Analyse files (paths, optionally 'dataset=path'); with none, the sample council. `mapping` and
+    `survey_year` as read_paths."""
     paths = list(paths)
     if not paths:
         paths = sample_paths()
         organisation = organisation or SAMPLE_ORGANISATION
-    return analyse(read_paths(paths, mapping=mapping), settings, organisation=organisation, filters=filters,
-                   today=today)
+    return analyse(read_paths(paths, mapping=mapping, survey_year=survey_year), settings, organisation=organisation,
+                   filters=filters, today=today)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from commands.metrics_cli import (
+    add_survey_year_argument,
     analysis_from_arguments,
     column_argument,
     date_argument,
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
                         type=disability_argument,
                         help="under the WDES, classify a disability label the tool does not recognise, e.g. "
                         "\"None=not_declared\" (GROUP is disabled, non_disabled or not_declared)")
+    add_survey_year_argument(parser)
     parser.add_argument("--senior-band", action="append", default=[], metavar="BAND",
                         help="a pay band whose staff are senior managers (repeat for more)")
     parser.add_argument("--organisation", default="", help="the organisation's name")

@@ -708,6 +708,29 @@ def test_a_counts_template_upload_shows_its_figures(tmp_path):
     assert any("1 April 2024 to 31 March 2025" in plain(c.value) for c in at.caption)
 
 
+def test_a_survey_by_group_upload_says_its_shape_and_a_councils_own_question_is_mapped_on_the_data_page():
+    data = (b"Question,Ethnic group,Respondents,Number positive\n"
+            b"Q7 Abuse from residents,White British,300,60\n"
+            b"Q7 Abuse from residents,Black African,50,15\n")
+    at = open_app("pages/data.py")
+    at.file_uploader[0].set_value([("council survey.csv", data, "text/csv")]).run()
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    assert not at.exception, at.exception
+    assert "Staff survey results by group" in markdown_text(at)
+    assert any("a row per question and group" in plain(c.value) for c in at.caption)
+    # The survey year, where the file does not say: the codes read are that year's, and the note says so.
+    next(s for s in at.selectbox if s.label == "Survey year of the results by group").set_value(2023).run()
+    assert not at.exception, at.exception
+    assert any("question codes of the 2023 survey (the survey year chosen)" in plain(c.value) for c in at.caption)
+    public = next(s for s in at.selectbox if s.label == "Harassment public")
+    public.set_value("Q7 Abuse from residents").run()
+    next(b for b in at.button if b.label == "Use these questions").click().run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/harassment.py").run()
+    assert not at.exception, at.exception
+    assert " 1.50 " in markdown_text(at)  # (15/50) / (60/300)
+
+
 def test_board_pack_offers_the_version_it_prepared():
     at = open_app("pages/report.py")
     next(b for b in at.button if b.label == "Prepare the Excel workbook").click().run()

@@ -9,14 +9,16 @@ import pandas as pd
 import streamlit as st
 
 from data_loaders import DATASETS, SCHEMAS, InputError
-from data_loaders.comparison import DISABILITY, ETHNICITY
+from data_loaders.comparison import DISABILITY, ETHNICITY, comparison_named
 from data_loaders.disability import disability_label_table
 from data_loaders.ethnicity import label_table
 from data_loaders.report import SheetReport
 from data_loaders.source import Source
+from data_loaders.survey_codes import DEFAULT_SURVEY_YEAR, SURVEY_YEARS
 from data_loaders.tables import SheetError, column_label
 from metrics.registry import DEFAULT_STANDARD, STANDARDS
 from pipeline.api import SAMPLE_TRUST, Inputs, sample_trust_paths
+from pipeline.survey_counts import SurveyCounts, question_columns
 from storage import StaleEdit, load_settings, save_settings
 from ui import access, db, sidebar, state
 from ui.figures import table_html
@@ -148,6 +150,7 @@ def _finish_adding(view: state.View) -> None:
 def _use_sample() -> None:
     state.uploads().clear()
     st.session_state.pop(state.MAPPINGS, None)
+    st.session_state.pop(state.SURVEY_YEAR, None)
     st.session_state.pop(_REFUSED, None)
     st.session_state[_MESSAGE] = ([], [])
 
@@ -253,6 +256,51 @@ def _mapping_editor(sheet: SheetReport) -> None:
         st.rerun()
 
 
+def _survey_year_choice() -> None:
+    """The survey year whose question codes a survey's results by group are read with, where the file does not say
+    (its own "Survey year" cell or column, or its title, wins; a different choice is refused, naming both)."""
+    options: list[int | None] = [None, *sorted(SURVEY_YEARS, reverse=True)]
+    current = st.session_state.get(state.SURVEY_YEAR)
+    picked = st.selectbox(
+        "Survey year of the results by group", options, index=options.index(current) if current in options else 0,
+        format_func=lambda year: f"As the file says, else {DEFAULT_SURVEY_YEAR}" if year is None else str(year),
+        help="The NHS Staff Survey renumbers its questions between years: the year says which code is which "
+             "question. The codes of 2021 to 2023 are assumed the same as 2024's.", key="data_survey_year_choice")
+    if picked != current:
+        if picked is None:
+            st.session_state.pop(state.SURVEY_YEAR, None)
+        else:
+            st.session_state[state.SURVEY_YEAR] = picked
+        st.rerun()
+
+
+def _survey_question_editor(survey: SurveyCounts) -> None:
+    """A council's own questions in a survey's results by group, each chosen for the standard's question it asks
+    (the survey's column mapping, as `--column survey.COLUMN=QUESTION` gives it on the command line)."""
+    mappings = st.session_state.setdefault(state.MAPPINGS, {})
+    current: dict[str, str] = dict(mappings.get("survey", {}))
+    columns = question_columns()
+    mapped = [current[c] for c in columns if c in current]
+    if not survey.unused and not mapped:
+        return
+    with st.expander(f"Your own questions in {survey.file}"):
+        st.caption("These questions are read by no standard's metric. Choose one for the standard's question it "
+                   "asks, if it does.")
+        chosen: dict[str, str] = {}
+        cells = st.columns(3)
+        for n, column in enumerate(columns):
+            options = ["(not in this file)", *dict.fromkeys([*survey.unused, *mapped])]
+            picked = cells[n % 3].selectbox(column.replace("_", " ").capitalize(), options,
+                                            index=options.index(current[column]) if current.get(column) in options
+                                            else 0, key=f"survey_map_{survey.file}_{column}")
+            if picked != options[0]:
+                chosen[column] = picked
+        kept = {c: h for c, h in current.items() if c not in columns}
+        if kept | chosen != current and st.button("Use these questions", key=f"survey_map_apply_{survey.file}"):
+            mappings["survey"] = kept | chosen
+            st.rerun()
+
+
 def recognised_section(view: state.View) -> None:
     st.subheader("What was recognised")
     inputs = state.parsed(view.sources)
@@ -280,6 +328,18 @@ def recognised_section(view: state.View) -> None:
         for figures in inputs.templates:
             st.markdown(f"**Counts template** for {md(figures.organisation)}, {figures.period}: metrics "
                         f"{', '.join(sorted(figures.available)) or 'none filled in yet'}.")
+    for survey in inputs.survey_counts:
+        # Which shape was read, the year whose codes were used, and what each standard's groups give.
+        given = "; ".join(f"by {comparison_named(key).heading.lower()}: metrics "
+                          f"{', '.join(sorted(figures.available)) or 'none'}"
+                          for key, figures in survey.figures.items())
+        st.markdown(f"**Staff survey results by group** ({md(survey.file)}), the {survey.year} survey: {md(given)}.")
+        for note in survey.notes:
+            st.caption(md(note))
+        if not view.is_sample:
+            _survey_question_editor(survey)
+    if inputs.survey_counts and not view.is_sample:
+        _survey_year_choice()
 
 
 def _save_correction(organisation: str, label: str, group: str | None) -> None:

@@ -40,6 +40,7 @@ import_engine()  # before any reader is forked: a forked child must find the eng
 
 UPLOADS = "data_uploads"  # list[Source] of the person's own files
 MAPPINGS = "data_mappings"  # {dataset: {column: heading}} corrections made on the Data page
+SURVEY_YEAR = "data_survey_year"  # the survey year chosen on the Data page for a survey's results by group
 SNAPSHOT = "sidebar_snapshot"
 SERVICE = "sidebar_service"
 STANDARD = "sidebar_standard"
@@ -119,17 +120,24 @@ def sample_sources(snapshot: str | None = None) -> tuple[Source, ...]:
     return _sample_sources(snapshot or sample_snapshot_names()[-1])
 
 
-def _mapping_key(mappings: dict[str, dict[str, str]]) -> str:
-    return json.dumps(mappings, sort_keys=True)
+# The survey year's place in a mapping key: never a dataset's name, so it cannot be taken for one.
+_SURVEY_YEAR_KEY = "survey year"
+
+
+def _mapping_key(mappings: dict[str, dict[str, str]], survey_year: int | None = None) -> str:
+    """What a reading of files is read with besides their bytes: the column corrections, and the survey year when
+    one is chosen (without one, the key is the corrections' alone, as it always was)."""
+    return json.dumps(mappings if survey_year is None else {**mappings, _SURVEY_YEAR_KEY: survey_year}, sort_keys=True)
 
 
 # Each set of files read, shared by every session: as many entries, and as long, as st.cache_resource kept.
 _READINGS = Readings(max_entries=8, ttl_seconds=3600)
 
 
-def read_files(sources: tuple[Source, ...], *, mapping: dict[str, dict[str, str]]) -> Inputs:
+def read_files(sources: tuple[Source, ...], *, mapping: dict[str, dict[str, str]],
+               survey_year: int | None = None) -> Inputs:
     """read_sources, reporting each file as it reaches it; runs in the bounded child."""
-    inputs = read_sources(_announced(sources), mapping=mapping)
+    inputs = read_sources(_announced(sources), mapping=mapping, survey_year=survey_year)
     report_progress("Handing the records to the app")
     return inputs
 
@@ -144,12 +152,14 @@ def _announced(sources: tuple[Source, ...]) -> Iterator[Source]:
 def _reading(sources: tuple[Source, ...], mapping_key: str, after: Reading[Inputs] | None = None) -> Reading[Inputs]:
     # Uploads are untrusted: read in a child process bounded in time and memory (data_loaders.guard).
     bounds = _bounds()  # read now, in the caller's thread: a test (or a deployment) may have changed them
+    mapping = json.loads(mapping_key)
+    survey_year = mapping.pop(_SURVEY_YEAR_KEY, None)
     return _READINGS.get((sources, mapping_key), lambda: Reading(
-        read_files, (sources,), {"mapping": json.loads(mapping_key), **bounds}, after=after))
+        read_files, (sources,), {"mapping": mapping, "survey_year": survey_year, **bounds}, after=after))
 
 
 def _session_mapping_key() -> str:
-    return _mapping_key(st.session_state.get(MAPPINGS, {}))
+    return _mapping_key(st.session_state.get(MAPPINGS, {}), st.session_state.get(SURVEY_YEAR))
 
 
 def read_ahead(sources: tuple[Source, ...], *, after: tuple[Source, ...] | None = None,
@@ -204,12 +214,13 @@ def read_with_progress(sources: tuple[Source, ...], status: _Status) -> Reading[
 
 def _undo_corrections() -> None:
     st.session_state.pop(MAPPINGS, None)
+    st.session_state.pop(SURVEY_YEAR, None)
 
 
 def _stop_with(error: InputError) -> NoReturn:
     """A clear message instead of a page: what is wrong and what to do; nothing saved is touched."""
     st.error(md(error), icon=":material/error:")
-    if st.session_state.get(MAPPINGS):
+    if st.session_state.get(MAPPINGS) or st.session_state.get(SURVEY_YEAR) is not None:
         st.button("Undo my column corrections", on_click=_undo_corrections, icon=":material/undo:")
     st.caption("Your saved panels, action plan and settings are unaffected. Fix or remove the file on the Data "
                "page.")
@@ -305,7 +316,7 @@ def benchmark_of(figure_sets: list[FigureSet], *, files: tuple[tuple[str, bytes]
     settings and organisations shown only as published, so changing the metric shown does no work twice. The
     cache is shared between sessions: `published_only` is in its key, so one person's full figures are never
     another's published ones."""
-    own_key = json.dumps([own.organisation, own.filters, _mapping_key(st.session_state.get(MAPPINGS, {}))]
+    own_key = json.dumps([own.organisation, own.filters, _session_mapping_key()]
                          if own else None, default=str)
     return _benchmarked(files, saved, own.sources if own else (), own_key, _settings_key(settings),
                         tuple(sorted(published_only)), tuple(figure_sets), settings)
