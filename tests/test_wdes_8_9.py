@@ -1,0 +1,160 @@
+"""WDES metrics 8 (adequate adjustments: one group's percentage), 9a (staff engagement: a difference of mean scores)
+and 9b (the voices of disabled staff: a narrative), worked by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+
+from data_loaders.values import adjustments_value, parse_adjustments, parse_score
+from metrics import stats
+from metrics.records import figures_from_records
+from metrics.registry import METRICS
+from metrics.results import compute_results
+from metrics.settings import Settings
+from pipeline.api import analyse_paths
+
+WDES = Settings(standard="wdes", period_end=dt.date(2026, 3, 31))
+WDES_ANY_SIZE = WDES.with_(min_group_size=1)
+
+
+def counts(figures, metric_id: str, item: str | None = None) -> dict[str, tuple[float, float]]:
+    rows = figures.for_metric(metric_id)
+    if item is not None:
+        rows = rows[rows["item"] == item]
+    return {g: (e, b) for g, e, b in zip(rows["group"], rows["events"], rows["base"], strict=True)}
+
+
+def survey(disability: list[str], **columns: pd.Series) -> pd.DataFrame:
+    frame = pd.DataFrame({"disability": pd.array(disability, dtype="str")})
+    for name, values in columns.items():
+        frame[name] = values
+    return frame
+
+
+# --- Metric 8: adequate adjustments ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("cell", "value"), [
+    ("Yes", "yes"), ("No", "no"), ("No adjustment required", "not needed"),
+    ("Not applicable / I have not needed adjustments", "not needed"), ("N/A", "not needed"),
+    ("not applicable", "not needed"), ("I have not needed adjustments.", "not needed"),
+])
+def test_an_adjustments_answer_is_yes_no_or_not_needed(cell, value):
+    assert adjustments_value(cell) == value
+
+
+def test_an_adjustments_answer_that_is_not_one_is_unreadable_and_a_blank_is_blank():
+    parsed, unreadable = parse_adjustments(pd.Series(["Yes", "Perhaps", None, "Prefer not to say", "No"]))
+    assert list(parsed.astype(object).where(parsed.notna(), None)) == ["yes", None, None, None, "no"]
+    assert list(unreadable) == [False, True, False, False, False]
+
+
+def test_adjustments_are_disabled_respondents_percentage_with_a_wilson_interval_not_needed_left_out():
+    # Disabled: yes, yes, yes, no, not needed, not needed, blank: 3 of 4 who answered (75%), 2 said not needed.
+    # Non-disabled: not needed, blank, yes (asked only of those with a condition: 1 of 1, not part of the figure).
+    answers = ["yes", "yes", "yes", "no", "not needed", "not needed", None, "not needed", None, "yes"]
+    records = {"survey": survey(["Yes"] * 7 + ["No"] * 3, adjustments=pd.Series(answers, dtype="category"))}
+    figures = figures_from_records(records, WDES)
+    assert counts(figures, "D8") == {"disabled": (3, 4), "non_disabled": (1, 1), "not_declared": (0, 0)}
+    assert any("Metric 8: 2 disabled respondents said they have not needed adjustments" in n for n in figures.notes)
+    result = compute_results(figures, WDES_ANY_SIZE)["D8"]
+    assert result.status == stats.ONE_GROUP
+    assert result.value == pytest.approx(75.0)
+    # Wilson, by hand: p = 0.75, n = 4, z = 1.95996, z² = 3.84146; centre (0.75 + z²/8) / (1 + z²/4) = 1.23018 /
+    # 1.96036 = 0.62754; half z * sqrt(0.75 * 0.25 / 4 + z² / 64) / 1.96036 = 1.95996 * 0.32695 / 1.96036 = 0.32689:
+    # 30.06% to 95.44%.
+    z = 1.959964
+    centre = (0.75 + z * z / 8) / (1 + z * z / 4)
+    half = z * math.sqrt(0.75 * 0.25 / 4 + z * z / 64) / (1 + z * z / 4)
+    assert result.ci == pytest.approx((100 * (centre - half), 100 * (centre + half)), abs=1e-3)
+    assert result.ci == pytest.approx((30.06, 95.44), abs=0.01)
+    assert "75% of disabled survey respondents who answered say their employer has made adequate adjustments" in (
+        result.sentence)
+    assert METRICS["D8"].adverse_if_ratio("wdes") == "lower"
+
+
+def test_adjustments_for_too_few_disabled_respondents_are_too_few_to_say():
+    records = {"survey": survey(["Yes", "Yes", "No"], adjustments=pd.Series(["yes", "no", None], dtype="category"))}
+    result = compute_results(figures_from_records(records, WDES), WDES)["D8"]
+    assert result.status == stats.INSUFFICIENT and result.value is None
+    assert "only 2 disabled survey respondents" in result.sentence
+
+
+# --- Metric 9a: staff engagement --------------------------------------------------------------------------------------
+
+
+def test_a_score_outside_0_to_10_or_not_a_number_is_not_read():
+    parsed, unreadable = parse_score(pd.Series([7, "6.5", 11, "high", None, -1, 0, 10]))
+    assert [None if math.isnan(v) else v for v in parsed] == [7.0, 6.5, None, None, None, None, 0.0, 10.0]
+    assert list(unreadable) == [False, False, True, True, False, True, False, False]
+
+
+def test_engagement_is_the_difference_of_means_with_a_welch_interval():
+    # Disabled: 5, 6, 7 (mean 6, sd 1); non-disabled: 6, 7, 8, 9 (mean 7.5, sd 1.29099); not declared: 10.
+    # Difference -1.5. se² = 1/3 + 1.66667/4 = 0.75; se 0.86603. Welch df = 0.75² / ((1/3)²/2 + (0.41667)²/3)
+    # = 0.5625 / (0.055556 + 0.057870) = 4.9592; t(0.975, 4.9592) = 2.5769 (scipy), half 2.2317.
+    # Organisation: (18 + 30 + 10) / 8 = 7.25.
+    scores = pd.Series([5.0, 6.0, 7.0, 6.0, 7.0, 8.0, 9.0, 10.0, float("nan")])
+    records = {"survey": survey(["Yes"] * 3 + ["No"] * 4 + ["Prefer not to say", "Yes"], engagement_score=scores)}
+    figures = figures_from_records(records, WDES)
+    assert counts(figures, "D9A", "mean") == {"disabled": (6.0, 3), "non_disabled": (7.5, 4),
+                                              "not_declared": (10.0, 1)}
+    sd = counts(figures, "D9A", "sd")
+    assert sd["disabled"][0] == pytest.approx(1.0) and sd["non_disabled"][0] == pytest.approx(1.290994)
+    result = compute_results(figures, WDES_ANY_SIZE)["D9A"]
+    assert result.value == pytest.approx(-1.5)
+    from scipy.stats import ttest_ind
+
+    expected = ttest_ind([5, 6, 7], [6, 7, 8, 9], equal_var=False).confidence_interval()
+    assert result.ci == pytest.approx((expected.low, expected.high))
+    assert result.ci == pytest.approx((-1.5 - 2.2317, -1.5 + 2.2317), abs=1e-3)
+    assert result.overall_score == pytest.approx(7.25) and result.overall_base == 8
+    # Below the -0.1 to +0.1 range, adverse; the interval includes 0.
+    assert result.status == stats.ADVERSE_COULD_BE_CHANCE
+    assert "6.00 out of 10" in result.sentence and "7.50" in result.sentence and "7.25" in result.sentence
+
+
+def test_engagement_beyond_chance_and_within_range():
+    disabled = [6.0, 6.5, 6.2, 6.4, 6.6, 6.3] * 10
+    others = [7.0, 7.2, 6.9, 7.1, 7.3, 7.0] * 10
+    records = {"survey": survey(["Yes"] * 60 + ["No"] * 60, engagement_score=pd.Series(disabled + others))}
+    result = compute_results(figures_from_records(records, WDES), WDES)["D9A"]
+    assert result.status == stats.ADVERSE_BEYOND_CHANCE
+    same = {"survey": survey(["Yes"] * 60 + ["No"] * 60, engagement_score=pd.Series(others + others))}
+    assert compute_results(figures_from_records(same, WDES), WDES)["D9A"].status == stats.WITHIN_RANGE
+
+
+# --- Metric 9b: the voices of disabled staff ---------------------------------------------------------------------------
+
+
+def test_the_voices_of_disabled_staff_are_a_narrative_never_no_data():
+    records = {"survey": survey(["Yes"], harassment_public=pd.Series([True], dtype="boolean"))}
+    result = compute_results(figures_from_records(records, WDES), WDES)["D9B"]
+    assert result.status == stats.NARRATIVE and result.value is None
+    assert METRICS["D9B"].datasets == ()
+
+
+def test_the_nhs_staff_survey_gives_metrics_8_and_9a_by_their_headings(tmp_path):
+    path = tmp_path / "nss.csv"
+    path.write_text(
+        "Respondent ID,Disability,Q30b,Staff engagement\n"
+        "1,Yes,Yes,6\n"
+        "2,Yes,No,5.5\n"
+        "3,Yes,No adjustment required,7\n"
+        "4,No,,8\n"
+        "5,No,,7\n"
+        "6,No,,12\n"
+        "7,,Yes,six\n", encoding="utf-8")
+    analysis = analyse_paths([str(path)], settings=WDES_ANY_SIZE)
+    figures = analysis.figures
+    assert counts(figures, "D8") == {"disabled": (1, 2), "non_disabled": (0, 0), "not_declared": (1, 1)}
+    assert counts(figures, "D9A", "mean") == {"disabled": (6.166666666666667, 3), "non_disabled": (7.5, 2),
+                                              "not_declared": (0.0, 0)}
+    notes = " ".join(analysis.notes) if hasattr(analysis, "notes") else ""
+    assert analysis.results["D8"].value == pytest.approx(50.0)
+    assert analysis.results["D9A"].value == pytest.approx(6.166666666666667 - 7.5)
+    del notes
