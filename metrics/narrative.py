@@ -638,6 +638,7 @@ def _figure_headline(result: MetricResult, settings: Settings) -> str:
     how = "lower" if result.value < 0 else "higher" if result.value > 0 else "the same"
     a, b = result.groups[d.numerator_group(settings.standard)], result.groups[d.denominator_group(settings.standard)]
     words = [f"{score_text(result.value)} points", _chance(result.ci, 0.0)]
-    return _fitted(f"{_cap(top)} staff's mean {d.questions[0].label if d.questions else 'score'} is {how} than {bottom} staff's ({mean_text(a.events)} "
+    score = d.questions[0].label if d.questions else "score"
+    return _fitted(f"{_cap(top)} staff's mean {score} is {how} than {bottom} staff's ({mean_text(a.events)} "
                    f"against {mean_text(b.events)}): {', '.join(w for w in words if w)}.",
                    f"{_cap(top)} staff's mean score is {how}: {', '.join(w for w in words if w)}.")

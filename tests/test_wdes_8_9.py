@@ -128,7 +128,7 @@ def test_engagement_beyond_chance_and_within_range():
     assert compute_results(figures_from_records(same, WDES), WDES)["D9A"].status == stats.WITHIN_RANGE
 
 
-# --- Metric 9b: the voices of disabled staff ---------------------------------------------------------------------------
+# --- Metric 9b: the voices of disabled staff -----------------------------------------------------------------------
 
 
 def test_the_voices_of_disabled_staff_are_a_narrative_never_no_data():
