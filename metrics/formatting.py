@@ -38,6 +38,8 @@ NO_FIGURE = "no figure"
 # What a metric's headline figure is measured in, by its format: the trends table's "measure" column.
 # A difference of mean scores is in points on the score's own scale (0 to 10), not percentage points.
 SCORE_POINTS = "points on a 0-10 scale"
+# The percentage-point units a caller asks for, as a difference of scores writes them.
+SCORE_UNITS = {POINTS: SCORE_POINTS, POINTS_TABLE: "pts"}
 MEASURES: dict[FigureFormat, str] = {"ratio": "relative likelihood", "points": POINTS, "shares": "% of the workforce",
                                      "percent": "% of the group", "score": SCORE_POINTS, "none": ""}
 # What each format's headline figure is called, where an export labels it.
@@ -104,7 +106,7 @@ def figure_text(value: float, format: FigureFormat, *, unit: str = "", sign_zero
     or one group's percentage); "-0.40", or "-0.40 points on a 0-10 scale" with `unit`."""
     if format == "score":
         text = score_text(value, sign_zero=sign_zero)
-        return f"{text} {SCORE_POINTS if unit == POINTS else unit}" if unit else text
+        return f"{text} {SCORE_UNITS.get(unit, unit)}" if unit else text
     if format == "percent":
         return share_text(value)
     if format == "points":

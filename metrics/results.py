@@ -389,8 +389,8 @@ def _score(definition: MetricDefinition, counts: pd.DataFrame, settings: Setting
     mean = dict(zip(means["group"], means["events"], strict=True))
     base = dict(zip(means["group"], means["base"], strict=True))
     sd = dict(zip(spreads["group"], spreads["events"], strict=True))
-    groups = {g: GroupFigures(float(mean.get(g, 0.0)), float(base.get(g, 0.0)), float(mean.get(g, 0.0)))
-              for g in comparison.keys}
+    # A mean is not a rate: `rate` is None, so nothing reads a score as a share of people.
+    groups = {g: GroupFigures(float(mean.get(g, 0.0)), float(base.get(g, 0.0)), None) for g in comparison.keys}
     sds: dict[str, float | None] = {g: float(sd.get(g, 0.0)) for g in comparison.keys}
     return score_result(definition, groups, sds, settings, quality)
 
