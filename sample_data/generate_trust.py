@@ -34,8 +34,8 @@ Q14a-c); Q15 whether the organisation acts fairly on career progression; Q16b di
 team leader or colleagues; Q30b whether the employer has made adequate adjustment(s) to enable one to carry out
 one's work (2024's numbering; asked of those with a long-term condition: "Yes", "No" or "No adjustment
 required", blank for the rest); and the respondent's staff engagement score (0 to 10, the survey's theme
-score, headed "Staff Engagement"). A respondent's ethnic group and long-term condition or illness (the WDES's "disabled") are
-given in words, as the survey's own categories.
+score, headed "Staff Engagement"). A respondent's ethnic group and long-term condition or illness (the WDES's
+"disabled") are given in words, as the survey's own categories.
 """
 
 from __future__ import annotations
