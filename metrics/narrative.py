@@ -150,7 +150,7 @@ def _comparison(result: MetricResult, settings: Settings) -> str:
 
 
 def status_sentence(status: stats.Status, ci: tuple[float, float] | None, band: str, settings: Settings,
-                    parity: float = 1.0, parity_words: str = "1.00") -> str:
+                    parity: float = 1.0, parity_words: str = "1.00", *, chance: bool = True) -> str:
     """Where a figure sits against `band` (the non-adverse range, in words) and whether its 95% interval includes
     `parity` (1.00, or 0 points for M9): the status (metrics.stats.status_for) in a sentence or two, the same for
     every metric; "" for a status not set against the range."""
@@ -163,6 +163,8 @@ def status_sentence(status: stats.Status, ci: tuple[float, float] | None, band: 
         where = f"This is outside {band}, in favour of {bme} staff."
     else:
         return ""
+    if not chance:  # the interval is not given (withheld from publication): nothing said of chance
+        return where
     if ci is None:
         return f"{where} With no interval, the difference could be down to chance."
     if ci[0] <= parity <= ci[1]:
@@ -441,21 +443,29 @@ def _scores(result: MetricResult, settings: Settings) -> str:
     a, b = result.groups[top], result.groups[bottom]
     assert result.value is not None
     lead = f"{_cap(_label(top, settings))} {d.subject}' mean {d.questions[0].label if d.questions else 'score'}"
-    sentence = (f"{lead} was {mean_text(a.events)} out of 10 ({number(a.base)} respondents), against "
-                f"{mean_text(b.events)} for {_label(bottom, settings)} {d.subject} ({number(b.base)})")
+    sentence = (f"{lead} was {mean_text(a.events)} out of 10 ({_respondents(a.base)}), against "
+                f"{mean_text(b.events)} for {_label(bottom, settings)} {d.subject} ({_respondents(b.base)})")
     if result.overall_score is not None:
-        sentence += f" and {mean_text(result.overall_score)} for the organisation ({number(result.overall_base)})"
+        sentence += (f" and {mean_text(result.overall_score)} for the organisation "
+                     f"({_respondents(result.overall_base)})")
     sentence += f": a difference of {score_text(result.value)} points"
+    withheld = result.ci is None and any(f.base is None for f in (a, b))
     if result.ci is not None:
         sentence += f", 95% interval {interval_text(result.ci, 'score')} (Welch)."
+    elif withheld:
+        sentence += "; its interval is withheld from publication, as it would give a withheld count away."
     else:
         sentence += "; no interval can be given because neither group's scores vary."
     if d.non_adverse is not None:
         low, high = d.non_adverse
         band = f"the {score_text(low)} to {score_text(high)} points range"
         sentence += " " + status_sentence(result.status, result.ci, band, settings, parity=0.0,
-                                          parity_words="0 points")
+                                          parity_words="0 points", chance=not withheld)
     return sentence
+
+
+def _respondents(count: float | None) -> str:
+    return "respondents withheld" if count is None else f"{number(count)} respondents"
 
 
 def sentence_for(result: MetricResult, settings: Settings, *, with_quality: bool = True) -> str:

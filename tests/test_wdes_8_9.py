@@ -158,3 +158,49 @@ def test_the_nhs_staff_survey_gives_metrics_8_and_9a_by_their_headings(tmp_path)
     assert analysis.results["D8"].value == pytest.approx(50.0)
     assert analysis.results["D9A"].value == pytest.approx(6.166666666666667 - 7.5)
     del notes
+
+
+# --- Publication ---------------------------------------------------------------------------------------------------
+
+
+def test_published_engagement_withholds_a_small_groups_mean_and_the_counts_the_rule_withholds():
+    from metrics.publish import publish
+
+    # 12 disabled (6 and 7, mean 6.5), 12 non-disabled (7 and 8, mean 7.5), 3 not declared (9 each). The 3 are a
+    # small count, withheld with their mean; the rule then withholds a second count of the line 12 + 12 + 3 = 27 (the
+    # total is published in the declaration rate). The two compared groups' means are 12 people's each and do not give
+    # a count away, so the difference (-1.00) is published, without the interval (it rests on the counts) and
+    # without the organisation's mean (with the groups' it would give the not-declared mean away).
+    scores = pd.Series([6.0, 7.0] * 6 + [7.0, 8.0] * 6 + [9.0, 9.0, 9.0])
+    records = {"survey": survey(["Yes"] * 12 + ["No"] * 12 + ["Prefer not to say"] * 3, engagement_score=scores)}
+    settings = WDES.with_(suppression_threshold=10)
+    result = compute_results(figures_from_records(records, settings), settings)
+    published = publish(result, settings)["D9A"]
+    assert published.groups["not_declared"].base is None and published.groups["not_declared"].events is None
+    assert published.overall_score is None and published.overall_base is None
+    assert published.groups["disabled"].events == pytest.approx(6.5)
+    assert published.value == pytest.approx(-1.0) and published.status == result["D9A"].status
+    assert published.ci is None and result["D9A"].ci is not None
+    assert "not_declared.base" in published.hidden
+    assert "9.00" not in published.sentence and "interval is withheld from publication" in published.sentence
+    assert "chance" not in published.sentence
+
+
+def test_published_adjustments_round_the_percentage_and_withhold_it_with_a_small_count():
+    from metrics.publish import publish
+
+    settings = WDES.with_(suppression_threshold=10)
+    # 30 of 40 disabled respondents: 75%, published as a whole number.
+    answers = pd.Series(["yes"] * 30 + ["no"] * 10, dtype="category")
+    result = compute_results(figures_from_records({"survey": survey(["Yes"] * 40, adjustments=answers)}, settings),
+                             settings)
+    published = publish(result, settings)["D8"]
+    assert published.value == 75.0 and published.ci == (float(round(result["D8"].ci[0])),
+                                                        float(round(result["D8"].ci[1])))
+    # 4 of 40: a small count, withheld, and the percentage with it.
+    answers = pd.Series(["yes"] * 4 + ["no"] * 36, dtype="category")
+    result = compute_results(figures_from_records({"survey": survey(["Yes"] * 40, adjustments=answers)}, settings),
+                             settings)
+    published = publish(result, settings)["D8"]
+    assert published.status == stats.WITHHELD and published.value is None
+    assert "withheld from publication" in published.sentence
