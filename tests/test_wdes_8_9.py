@@ -204,3 +204,61 @@ def test_published_adjustments_round_the_percentage_and_withhold_it_with_a_small
     published = publish(result, settings)["D8"]
     assert published.status == stats.WITHHELD and published.value is None
     assert "withheld from publication" in published.sentence
+
+
+# --- The counts template -------------------------------------------------------------------------------------------
+
+
+def test_the_wdes_counts_template_carries_adjustments_and_engagement_and_reads_them_back(tmp_path):
+    from data_loaders.readers import read_workbook
+    from pipeline.template import read_template, write_template
+
+    answers = pd.Series(["yes"] * 30 + ["no"] * 10 + ["not needed"] * 5 + [None] * 30, dtype="category")
+    scores = pd.Series([6.0, 7.0] * 20 + [7.0, 8.0] * 10 + [5.0, 9.0] * 5)
+    records = {"survey": survey(["Yes"] * 45 + ["No"] * 20 + ["Prefer not to say"] * 10,
+                                adjustments=answers,
+                                engagement_score=pd.concat([scores, pd.Series([float("nan")] * 5)],
+                                                           ignore_index=True))}
+    figures = figures_from_records(records, WDES)
+    path = tmp_path / "counts.xlsx"
+    write_template(path, figures=figures, standard="wdes")
+    back = read_template(read_workbook(path.name, path.read_bytes()))
+    assert {"D8", "D9A"} <= back.available and "D9B" not in back.available
+    assert counts(back, "D8") == counts(figures, "D8")
+    for item in ("mean", "sd"):
+        mine, theirs = counts(back, "D9A", item), counts(figures, "D9A", item)
+        assert {g: (pytest.approx(e), b) for g, (e, b) in mine.items()} == theirs
+    again = compute_results(back, WDES)
+    assert again["D9A"].value == pytest.approx(compute_results(figures, WDES)["D9A"].value)
+    assert again["D8"].value == pytest.approx(75.0)
+
+
+def test_a_trust_with_only_published_engagement_figures_types_them_in(tmp_path):
+    from openpyxl import load_workbook
+
+    from data_loaders.readers import read_workbook
+    from data_loaders.errors import InputError
+    from pipeline.template import read_template, write_template
+
+    path = tmp_path / "blank.xlsx"
+    write_template(path, standard="wdes", period_end=dt.date(2026, 3, 31))
+    book = load_workbook(path)
+    sheet = next(s for s in book.worksheets if s.title.startswith("D9A"))
+    assert [sheet.cell(row=4, column=c).value for c in range(1, 5)] == [
+        "Disability status", "Respondents", "Mean score", "Standard deviation"]
+    assert not any(s.title.startswith("D9B") for s in book.worksheets)
+    # Disabled 200 at 6.6 (sd 1.5), non-disabled 800 at 7.0 (sd 1.4): -0.40, se sqrt(2.25/200 + 1.96/800) = 0.11706.
+    for row, values in ((5, (200, 6.6, 1.5)), (6, (800, 7.0, 1.4))):
+        for column, value in enumerate(values, start=2):
+            sheet.cell(row=row, column=column, value=value)
+    book.save(path)
+    result = compute_results(read_template(read_workbook(path.name, path.read_bytes())), WDES)["D9A"]
+    assert result.value == pytest.approx(-0.4)
+    half = result.value - result.ci[0]
+    assert half == pytest.approx(1.9695 * math.sqrt(2.25 / 200 + 1.96 / 800), abs=1e-3)
+    assert result.status == stats.ADVERSE_BEYOND_CHANCE
+    # A mean off the scale is refused with the cell, never a traceback.
+    sheet.cell(row=5, column=3, value=11)
+    book.save(path)
+    with pytest.raises(InputError, match="Mean score for Disabled in cell C5 is 11, but it must be from 0 to 10"):
+        read_template(read_workbook(path.name, path.read_bytes()))
