@@ -236,8 +236,8 @@ def test_the_wdes_counts_template_carries_adjustments_and_engagement_and_reads_t
 def test_a_trust_with_only_published_engagement_figures_types_them_in(tmp_path):
     from openpyxl import load_workbook
 
-    from data_loaders.readers import read_workbook
     from data_loaders.errors import InputError
+    from data_loaders.readers import read_workbook
     from pipeline.template import read_template, write_template
 
     path = tmp_path / "blank.xlsx"
