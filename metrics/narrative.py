@@ -471,8 +471,8 @@ def _respondents(count: float | None) -> str:
 def sentence_for(result: MetricResult, settings: Settings, *, with_quality: bool = True) -> str:
     d = result.definition
     if d.kind == "narrative":
-        return ("This metric is the organisation's own account, in words: what it does to hear the voices of "
-                f"{focus_noun(settings)} staff, written in the panels below.")
+        return ("This metric is the organisation's own account, in words, of how it hears the voices of "
+                f"{focus_noun(settings)} staff: what it knows, what it is doing and what it will do.")
     if result.status == stats.NO_DATA:
         needs = " and ".join(name.replace("_", " ") for name in d.datasets)
         return f"There is no data for this metric yet: it needs the {needs} data."
