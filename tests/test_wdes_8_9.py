@@ -262,3 +262,47 @@ def test_a_trust_with_only_published_engagement_figures_types_them_in(tmp_path):
     book.save(path)
     with pytest.raises(InputError, match="Mean score for Disabled in cell C5 is 11, but it must be from 0 to 10"):
         read_template(read_workbook(path.name, path.read_bytes()))
+
+
+# --- Trends and saved periods --------------------------------------------------------------------------------------
+
+
+def test_two_years_of_adjustments_and_engagement_give_a_trend_and_a_change_in_words():
+    from metrics.trends import changes, history, trend_table
+
+    def year(end: dt.date, yes: int, shift: float):
+        answers = pd.Series(["yes"] * yes + ["no"] * (40 - yes) + [None] * 40, dtype="category")
+        scores = pd.Series([6.0 + shift, 7.0 + shift] * 20 + [7.0, 8.0] * 20)
+        settings = WDES.with_(period_end=end)
+        return figures_from_records({"survey": survey(["Yes"] * 40 + ["No"] * 40, adjustments=answers,
+                                                      engagement_score=scores)}, settings)
+
+    years = history([year(dt.date(2025, 3, 31), 20, 0.0), year(dt.date(2026, 3, 31), 30, 0.5)], WDES)
+    table = trend_table(years)
+    rows = table[table["metric"].isin(["D8", "D9A", "D9B"])]
+    assert list(rows["metric"]) == ["D8", "D9A", "D8", "D9A"]  # the narrative has no figure to follow
+    assert list(rows["value"]) == pytest.approx([50.0, -1.0, 75.0, -0.5])
+    said = changes(years, WDES)
+    assert said["D8"].startswith("Adequate adjustments: 50.0% → 75.0%")
+    assert said["D9A"].startswith("Staff engagement: -1.00 → -0.50 points on a 0-10 scale")
+    assert "narrative" in said["D9B"]
+
+
+def test_a_saved_period_keeps_adjustments_and_engagement_as_they_were_counted(engine):
+    from dataclasses import replace
+
+    from storage.figure_sets import load_figure_set, save_figure_set
+
+    answers = pd.Series(["yes"] * 30 + ["no"] * 10 + [None] * 40, dtype="category")
+    scores = pd.Series([6.0, 7.5] * 20 + [7.0, 8.0] * 20)
+    figures = replace(figures_from_records({"survey": survey(["Yes"] * 40 + ["No"] * 40, adjustments=answers,
+                                                             engagement_score=scores)}, WDES),
+                      organisation="Northfield NHS Foundation Trust")
+    summary = save_figure_set(engine, figures, saved_by="alex", made_with={})
+    back = load_figure_set(engine, summary.id)
+    assert counts(back, "D8") == counts(figures, "D8")
+    assert counts(back, "D9A", "mean") == counts(figures, "D9A", "mean")
+    assert counts(back, "D9A", "sd") == counts(figures, "D9A", "sd")
+    then, now = compute_results(back, WDES), compute_results(figures, WDES)
+    assert (then["D8"].value, then["D9A"].value, then["D9A"].ci) == (now["D8"].value, now["D9A"].value, now["D9A"].ci)
+    assert then["D9B"].status == stats.NARRATIVE
