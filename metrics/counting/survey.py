@@ -89,8 +89,10 @@ def count_scores(context: Context, definition: MetricDefinition) -> None:
         for i, g in enumerate(context.comparison.keys):
             values = scores[given & (codes == i)]
             n = float(len(values))
-            mean = float(values.mean()) if len(values) else 0.0
-            sd = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+            # To ten places: far finer than any score is given, and a figure that survives a spreadsheet's and a
+            # database's round trip unchanged (the last bit of a float does not).
+            mean = round(float(values.mean()), 10) if len(values) else 0.0
+            sd = round(float(values.std(ddof=1)), 10) if len(values) > 1 else 0.0
             means[g], sds[g] = (mean, n), (sd, n)
         context.add(definition.id, means, [(survey, given)], item=MEAN_ITEM)
         context.add(definition.id, sds, [(survey, given)], item=SD_ITEM)
