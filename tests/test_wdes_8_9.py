@@ -307,3 +307,23 @@ def test_a_saved_period_keeps_adjustments_and_engagement_as_they_were_counted(en
     then, now = compute_results(back, WDES), compute_results(figures, WDES)
     assert (then["D8"].value, then["D9A"].value, then["D9A"].ci) == (now["D8"].value, now["D9A"].value, now["D9A"].ci)
     assert then["D9B"].status == stats.NARRATIVE
+
+
+def test_the_trends_chart_draws_adjustments_and_engagement_in_their_own_units():
+    import charts.trends as trend_charts
+    from metrics.trends import history
+
+    def year(end: dt.date, yes: int, shift: float):
+        answers = pd.Series(["yes"] * yes + ["no"] * (40 - yes) + [None] * 40, dtype="category")
+        scores = pd.Series([6.0 + shift, 7.0 + shift] * 20 + [7.0, 8.0] * 20)
+        return figures_from_records({"survey": survey(["Yes"] * 40 + ["No"] * 40, adjustments=answers,
+                                                      engagement_score=scores)}, WDES.with_(period_end=end))
+
+    years = history([year(dt.date(2025, 3, 31), 20, 0.0), year(dt.date(2026, 3, 31), 30, 0.5)], WDES)
+    share = trend_charts.trend(years, "D8", WDES)
+    assert list(share.table["% of the group"]) == [50.0, 75.0]
+    score = trend_charts.trend(years, "D9A", WDES)
+    assert list(score.table["Difference (points on a 0-10 scale)"]) == [-1.0, -0.5]
+    assert "0 is no difference" in score.subtitle
+    score.chart.to_dict()
+    assert trend_charts.trend(years, "D9B", WDES).summary.startswith("The voices of disabled staff: a narrative")
