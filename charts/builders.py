@@ -788,7 +788,8 @@ def chart_for(result: MetricResult, settings: Settings) -> ChartSpec:
         return share(result, settings)
     if kind == "scores":
         return scores(result, settings)
-    if kind == "none":
-        return message_spec(result.definition.title, result.sentence)
+    if kind == "none":  # a narrative (WDES 9b): words, no figures to draw
+        return message_spec(result.definition.title,
+                            result.sentence or f"{result.definition.title}: a narrative, written in its panels.")
     raise ValueError(f"no chart builder for {kind!r} (metric {result.id})")
 
