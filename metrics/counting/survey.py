@@ -65,10 +65,12 @@ def _say_not_needed(context: Context, definition: MetricDefinition, question: Qu
         group = comparison.focus.key
     how_many = int(per_group(codes, not_needed)[comparison.keys.index(group)])
     if how_many:
-        who = comparison.group(group).people or f"{comparison.adjective(group)} respondents"
-        notes = context.notes
-        notes.append(f"Metric {definition.number}: {how_many:,} {who} said they have not needed adjustments "
-                     "(not applicable), so they are left out of the base.")
+        one = how_many == 1
+        who = comparison.group(group).people or (
+            f"{comparison.adjective(group)} {'respondent' if one else 'respondents'}")
+        context.notes.append(f"Metric {definition.number}: {how_many:,} {who} said they have not needed "
+                             f"adjustments (not applicable), so {'they are' if not one else 'that answer is'} left "
+                             "out of the base.")
 
 
 def count_scores(context: Context, definition: MetricDefinition) -> None:
