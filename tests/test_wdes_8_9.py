@@ -327,3 +327,33 @@ def test_the_trends_chart_draws_adjustments_and_engagement_in_their_own_units():
     assert "0 is no difference" in score.subtitle
     score.chart.to_dict()
     assert trend_charts.trend(years, "D9B", WDES).summary.startswith("The voices of disabled staff: a narrative")
+
+
+# --- The board pack ------------------------------------------------------------------------------------------------
+
+
+def test_the_sample_trusts_wdes_pack_gives_8_and_9a_as_figures_and_9b_as_a_narrative():
+    import io
+
+    from pypdf import PdfReader
+
+    from pipeline.api import analyse_paths, sample_trust_paths
+    from reports import build_content, write_pdf
+    from reports.content import scorecard_rows
+
+    analysis = analyse_paths(sample_trust_paths(), settings=Settings(standard="wdes"),
+                             organisation="Northfield NHS Foundation Trust")
+    content = build_content(analysis)
+    rows = {row[0].split()[0]: row for row in scorecard_rows(content)}
+    assert rows["D8"][1] == "65.0%" and rows["D8"][3] == "One group: no comparison to rate"
+    assert rows["D9A"][1].endswith("points on a 0-10 scale") and rows["D9A"][3] == "Adverse, beyond chance"
+    assert rows["D9B"][1] == "narrative" and rows["D9B"][3] == "Narrative: see the organisation's account"
+    assert list(content.metrics["D9A"].counts["Group"]) == ["Disabled", "Non-disabled", "Not declared",
+                                                            "The organisation"]
+    assert content.metrics["D9B"].counts.empty
+    pdf = io.BytesIO()
+    write_pdf(content, pdf)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.getvalue())).pages)
+    for heading in ("Metric 8: Adequate adjustments", "Metric 9a: Staff engagement",
+                    "Metric 9b: The voices of disabled staff"):
+        assert heading in text
