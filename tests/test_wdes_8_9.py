@@ -357,3 +357,13 @@ def test_the_sample_trusts_wdes_pack_gives_8_and_9a_as_figures_and_9b_as_a_narra
     for heading in ("Metric 8: Adequate adjustments", "Metric 9a: Staff engagement",
                     "Metric 9b: The voices of disabled staff"):
         assert heading in text
+
+
+def test_the_overview_says_engagement_is_read_against_its_own_range():
+    from pipeline.api import analyse_paths, sample_trust_paths
+    from ui.overview import headline
+
+    analysis = analyse_paths(sample_trust_paths(), settings=Settings(standard="wdes"))
+    text = headline(analysis.results, analysis.settings, analysis.inputs.loaded.datasets)
+    assert "Staff engagement is read against a range of its own, -0.10 to +0.10 points, not the ratios'." in text
+    assert "9b" not in text  # a narrative is not among the metrics without figures
