@@ -20,7 +20,7 @@ from charts.representation import representation
 from charts.shared import RATIO_COLUMNS, RATIO_PLACES, WITHHELD, ChartSpec, TopLevelChart, finish_chart, message_spec
 from data_loaders.comparison import ETHNICITY, Comparison
 from metrics import stats
-from metrics.formatting import interval_text, number, pct, ratio_text
+from metrics.formatting import interval_text, mean_text, number, pct, ratio_text, score_text
 from metrics.narrative import (
     end_words,
     listed,
@@ -673,6 +673,99 @@ def leavers(results_by_service: dict[str, MetricResult], settings: Settings) -> 
                      {f"Relative likelihood ({convention})": RATIO_PLACES})
 
 
+# 7. One group's percentage (WDES 8) and mean scores by group (WDES 9a) ------------------------------
+
+
+def share(result: MetricResult, settings: Settings) -> ChartSpec:
+    """One group's percentage with its 95% interval: a single bar on a 0-100% scale, nothing to compare it with."""
+    d = result.definition
+    group = d.numerator_group(settings.standard)
+    figures = result.groups.get(group)
+    label = _label(group, settings)
+    title = f"{d.title}: % of {_lower_label(group, settings)} {d.subject}"
+    table = shared.table(
+        [{"Group": label, d.base_label: shared.count(figures.base), d.events_label: shared.count(figures.events),
+          "%": _rounded(result.value, 1), "95% interval": WITHHELD if result.ci is None else
+          f"{result.ci[0]:.0f}% to {result.ci[1]:.0f}%"}] if figures is not None else [],
+        ["Group", d.base_label, d.events_label, "%", "95% interval"])
+    small = [label] if figures is not None and figures.base is not None and 0 < figures.base < \
+        settings.min_group_size else []
+    if result.value is None:
+        why = shared.why_not_drawn(result, settings) or "The figure is withheld from publication."
+        return message_spec(title, why, table, small)
+    low, high = result.ci if result.ci is not None else (result.value, result.value)
+    mark = {"group": label, "value": round(result.value, 1), "low": round(low, 1), "high": round(high, 1),
+            "label": f"{result.value:.0f}%"}
+    scale = alt.Scale(domain=[0, 100], nice=False)
+    y = alt.Y("group:N", title=None, sort=[label])
+    bar = alt.Chart(alt.InlineData(values=[mark])).mark_bar(color=palette.DARK_BLUE).encode(
+        y=y, x=alt.X("value:Q", scale=scale, title=f"% of {d.subject} who answered"),
+        tooltip=[alt.Tooltip("group:N", title=_what(settings)), alt.Tooltip("value:Q", title="%"),
+                 alt.Tooltip("low:Q", title="95% interval from"), alt.Tooltip("high:Q", title="to")])
+    interval = alt.Chart(alt.InlineData(values=[mark])).mark_rule(color=palette.BLACK, strokeWidth=2).encode(
+        y=y, x=alt.X("low:Q", scale=scale), x2="high:Q")
+    text = alt.Chart(alt.InlineData(values=[mark])).mark_text(
+        align="left", dx=5, dy=-12, fontSize=palette.LABEL_SIZE, color=palette.BLACK).encode(
+        y=y, x=alt.X("high:Q", scale=scale), text="label:N")
+    chart = alt.layer(bar, interval, text).properties(height=alt.Step(60))
+    summary = (f"{result.value:.0f}% of {_lower_label(group, settings)} {d.subject} who answered {d.outcome}"
+               + (f" (95% interval {low:.0f}% to {high:.0f}%)." if result.ci is not None else ".")
+               + " There is no comparison group.")
+    subtitle = "The bar is the percentage; the line across it its 95% interval."
+    return ChartSpec(finish_chart(chart, title, subtitle), title, summary, table, small, {"%": 1})
+
+
+def scores(result: MetricResult, settings: Settings) -> ChartSpec:
+    """Each group's mean score on its scale, and the organisation's, with the difference of the two compared."""
+    d = result.definition
+    comparison = _groups_compared(settings)
+    low_end, high_end = d.scale or (0.0, 10.0)
+    title = f"{d.title}: mean score by {comparison.what}"
+    rows: list[dict[str, Any]] = []
+    marks: list[dict[str, Any]] = []
+    for g in comparison.keys:
+        figures = result.groups.get(g)
+        if figures is None or figures.base == 0:
+            continue
+        label = _label(g, settings)
+        rows.append({"Group": label, d.base_label: shared.count(figures.base),
+                     d.events_label: _rounded(figures.events, 2), "Standard deviation": _rounded(result.sds.get(g), 2)})
+        if figures.events is not None:
+            marks.append({"group": label, "mean": round(figures.events, 2), "label": mean_text(figures.events)})
+    organisation = "The organisation"
+    if result.overall_score is not None or result.overall_base is not None:
+        rows.append({"Group": organisation, d.base_label: shared.count(result.overall_base),
+                     d.events_label: _rounded(result.overall_score, 2), "Standard deviation": ""})
+    table = shared.table(rows, ["Group", d.base_label, d.events_label, "Standard deviation"])
+    small = _small(result.groups, settings)
+    if result.value is None or not marks:
+        why = shared.why_not_drawn(result, settings) or "The figures are withheld from publication."
+        return message_spec(title, why, table, small)
+    scale = alt.Scale(domain=[low_end, high_end], nice=False)
+    y = alt.Y("group:N", title=None, sort=[str(m["group"]) for m in marks])
+    bars = alt.Chart(alt.InlineData(values=marks)).mark_bar().encode(
+        y=y, x=alt.X("mean:Q", scale=scale, title=f"Mean score ({low_end:g} to {high_end:g})"),
+        color=_colour(settings, legend=False),
+        tooltip=[alt.Tooltip("group:N", title=_what(settings)), alt.Tooltip("mean:Q", title="Mean score")])
+    labels = alt.Chart(alt.InlineData(values=marks)).mark_text(
+        align="left", dx=5, fontSize=palette.LABEL_SIZE, color=palette.BLACK).encode(
+        y=y, x=alt.X("mean:Q", scale=scale), text="label:N")
+    layers: list[Any] = [bars, labels]
+    if result.overall_score is not None:
+        rule = alt.Chart(alt.InlineData(values=[{"mean": round(result.overall_score, 2)}])).mark_rule(
+            color=palette.WORKFORCE_RULE, strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("mean:Q", scale=scale))
+        layers.append(rule)
+    chart = alt.layer(*layers).properties(height=alt.Step(40))
+    top, bottom = d.numerator_group(settings.standard), d.denominator_group(settings.standard)
+    summary = (f"{shared.cap(_lower_label(top, settings))} staff's mean score less {_lower_label(bottom, settings)} "
+               f"staff's: {score_text(result.value)} points"
+               + (f" (95% interval {interval_text(result.ci, 'score')})." if result.ci is not None else "."))
+    subtitle = ("Each group's mean score"
+                + ("; the dashed line is the organisation's." if result.overall_score is not None else "."))
+    return ChartSpec(finish_chart(chart, title, subtitle), title, summary, table, small,
+                     {d.events_label: 2, "Standard deviation": 2})
+
+
 # 6. Dispatch --------------------------------------------------------------------------------
 
 
@@ -691,5 +784,12 @@ def chart_for(result: MetricResult, settings: Settings) -> ChartSpec:
         return forest([result], settings)
     if kind == "representation":
         return representation(result, settings)
+    if kind == "share":
+        return share(result, settings)
+    if kind == "scores":
+        return scores(result, settings)
+    if kind == "none":  # a narrative (WDES 9b): words, no figures to draw
+        return message_spec(result.definition.title,
+                            result.sentence or f"{result.definition.title}: a narrative, written in its panels.")
     raise ValueError(f"no chart builder for {kind!r} (metric {result.id})")
 

@@ -12,6 +12,7 @@ from charts import palette
 from charts.shared import ChartSpec, TopLevelChart, finish_chart, message_spec
 from data_loaders.comparison import Comparison
 from metrics import stats
+from metrics.formatting import SCORE_POINTS
 from metrics.narrative import workforce_share_means
 from metrics.registry import METRICS, STANDARDS
 from metrics.settings import Settings
@@ -23,7 +24,8 @@ _QUESTION_SHAPES = ("circle", "square", "triangle-up", "diamond")
 
 def _value_column(measure: str) -> str:
     return {"relative likelihood": "Relative likelihood", "percentage points": "Gap (percentage points)",
-            "% of the workforce": "% of the workforce"}[measure]
+            "% of the workforce": "% of the workforce", "% of the group": "% of the group",
+            SCORE_POINTS: f"Difference ({SCORE_POINTS})"}.get(measure, measure.capitalize())
 
 
 def unknown_column(comparison: Comparison) -> str:
@@ -37,6 +39,9 @@ def trend(years: Sequence[Year], metric_id: str, settings: Settings) -> ChartSpe
     focus = comparison.noun(comparison.focus.key, settings.bme_label)
     definition = METRICS[metric_id]
     title = f"{definition.title} over time"
+    if definition.kind == "narrative":
+        return message_spec(title, f"{definition.title}: a narrative, written in its panels for each period, with no "
+                                   "figure to follow over time.")
     rows = trend_table(years)
     rows = rows[rows["metric"] == metric_id]
     if rows.empty:
@@ -46,9 +51,9 @@ def trend(years: Sequence[Year], metric_id: str, settings: Settings) -> ChartSpe
     table = pd.DataFrame({
         "Period": rows["period"],
         **({"Question": rows["question_label"]} if has_questions else {}),
-        _value_column(measure): rows["value"].round(2 if measure == "relative likelihood" else 1),
-        "Lower 95% limit": rows["ci_low"].round(2 if measure == "relative likelihood" else 1),
-        "Upper 95% limit": rows["ci_high"].round(2 if measure == "relative likelihood" else 1),
+        _value_column(measure): rows["value"].round(_places(measure)),
+        "Lower 95% limit": rows["ci_low"].round(_places(measure)),
+        "Upper 95% limit": rows["ci_high"].round(_places(measure)),
         "Status": [stats.status_words(s) for s in rows["status"]],
         unknown_column(comparison): rows["unknown_pct"].round(1),
     }).reset_index(drop=True)
@@ -71,15 +76,33 @@ def trend(years: Sequence[Year], metric_id: str, settings: Settings) -> ChartSpe
                               "line: 95% interval; 0 is no gap."),
         "% of the workforce": (f"{focus} staff as a % of the whole workforce, "
                                f"{workforce_share_means(comparison)}."),
-    }[measure]
-    places = 2 if measure == "relative likelihood" else 1
+        "% of the group": f"Point: % of {focus} respondents; line: 95% interval. There is no comparison group.",
+        SCORE_POINTS: (f"{focus.capitalize()} staff's mean score less the others'; line: 95% interval; 0 is no "
+                       "difference."),
+    }.get(measure, "")
+    places = _places(measure)
     return ChartSpec(finish_chart(chart, title, subtitle), title, summary, table,
                      places={_value_column(measure): places, "Lower 95% limit": places, "Upper 95% limit": places,
                              unknown_column(comparison): 1})
 
 
+def _places(measure: str) -> int:
+    """Decimal places a trend's figures are given to: a ratio's and a difference of mean scores' two, else one."""
+    return 2 if measure in ("relative likelihood", SCORE_POINTS) else 1
+
+
+def _unit(measure: str) -> str:
+    """What follows a trend point's figure: nothing after a ratio, "%" after a share, points otherwise."""
+    if measure == "relative likelihood":
+        return ""
+    if measure == SCORE_POINTS:
+        return " pts"
+    return "%" if measure.startswith("%") else " pp"
+
+
 def _marks(rows: pd.DataFrame) -> list[dict[str, Any]]:
-    places = 2 if rows["measure"].iloc[0] == "relative likelihood" else 1
+    measure = str(rows["measure"].iloc[0])
+    places = _places(measure)
     marks = []
     # A trend_table row; pandas-stubs types every field as any scalar at all, not as its column's type.
     row: Any
@@ -92,7 +115,7 @@ def _marks(rows: pd.DataFrame) -> list[dict[str, Any]]:
             "ci_low": None if pd.isna(row.ci_low) else round(float(row.ci_low), places),
             "ci_high": None if pd.isna(row.ci_high) else round(float(row.ci_high), places),
             "status": row.status,
-            "label": f"{value:.{places}f}" + ("" if places == 2 else ("%" if row.measure.startswith("%") else " pp")),
+            "label": f"{value:.{places}f}" + _unit(measure),
         })
     return marks
 
@@ -117,15 +140,16 @@ def _chart(marks: list[dict[str, Any]], order: list[str], measure: str, settings
         pad = max(2.0, (span[1] - span[0]) * 0.15)
         scale = alt.Scale(domain=[span[0] - pad, span[1] + pad], nice=False)
         y_title = _value_column(measure)
-        reference = 0.0 if measure == "percentage points" else None
+        reference = 0.0 if measure in ("percentage points", SCORE_POINTS) else None
     y = alt.Y("value:Q", scale=scale, title=y_title)
     if reference is not None:
         layers.append(alt.Chart(alt.InlineData(values=[{"reference": reference}])).mark_rule(
             color=palette.BLACK, strokeWidth=1.5).encode(y=alt.Y("reference:Q", scale=scale)))
     data = alt.InlineData(values=marks)
     status_colour = alt.Color("status:N", scale=alt.Scale(
-        domain=[*stats.RATED, stats.DESCRIPTIVE],
-        range=[*(palette.ADVERSE if stats.is_adverse(s) else palette.NEUTRAL for s in stats.RATED), palette.DARK_BLUE]),
+        domain=[*stats.RATED, stats.DESCRIPTIVE, stats.ONE_GROUP],
+        range=[*(palette.ADVERSE if stats.is_adverse(s) else palette.NEUTRAL for s in stats.RATED), palette.DARK_BLUE,
+               palette.DARK_BLUE]),
         legend=None)
     shape = (alt.Shape("question:N", scale=alt.Scale(range=list(_QUESTION_SHAPES)),
                        legend=alt.Legend(title="Question", orient="top", labelLimit=400))

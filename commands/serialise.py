@@ -6,7 +6,7 @@ from typing import Any
 
 from data_loaders.comparison import Comparison
 from metrics.counts import Period
-from metrics.formatting import POINTS
+from metrics.formatting import POINTS, SCORE_POINTS
 from metrics.results import BandRow, MetricResult
 from metrics.stats import NO_DATA, status_words
 
@@ -94,6 +94,17 @@ def result_to_dict(result: MetricResult, period: Period | None = None) -> dict[s
         out[f"workforce_{focus}_pct"] = _round(result.workforce_pct)
         ratio = result.ratio
         out["relative_likelihood"] = None if ratio is None else {"value": _round(ratio.value), "ci": _ci(ratio.ci)}
+    if d.kind == "share" and result.status != NO_DATA:
+        # One group's percentage (WDES 8): the value and interval are in percent, of the group named.
+        out["unit"] = "percent"
+        out["group"] = d.numerator_group(result.standard)
+    if d.kind == "score" and result.status != NO_DATA:
+        # A difference of mean scores (WDES 9a): each group's mean, standard deviation and respondents, and the
+        # organisation's mean over every respondent.
+        out["unit"] = SCORE_POINTS
+        out["groups"] = {g: {"mean": _round(f.events), "sd": _round(result.sds.get(g)), "respondents": _count(f.base)}
+                         for g, f in result.groups.items()}
+        out["overall"] = {"mean": _round(result.overall_score), "respondents": _count(result.overall_base)}
     if result.hidden:
         out["suppressed"] = sorted(result.hidden)
     out["data_quality"] = _quality(result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from metrics.formatting import POINTS_TABLE, number, pct, result_interval, value_text
+from metrics.formatting import POINTS_TABLE, mean_text, number, pct, result_interval, value_text
 from metrics.registry import STANDARDS
 from metrics.results import MetricResult
 from metrics.stats import status_words
@@ -27,6 +27,10 @@ def _interval(result: MetricResult) -> str:
 
 def _rate(result: MetricResult, group: str) -> str:
     figures = result.groups.get(group)
+    if result.definition.kind == "score":  # a mean score, not a rate
+        return mean_text(figures.events) if figures and figures.base else "-"
+    if result.definition.kind == "share" and group != result.definition.numerator_group(result.standard):
+        return "-"  # one group's figure: the other is not compared
     return pct(figures.rate) if figures and figures.rate is not None else "-"
 
 

@@ -31,8 +31,10 @@ DATASETS: tuple[str, ...] = (
 # "Voting" / "Non-voting"), as a trust secretary's list writes them (data_loaders.values.parse_executive).
 # "satisfaction" is a five-point satisfied / dissatisfied answer, satisfied or very satisfied read as yes
 # (data_loaders.values.parse_satisfaction).
+# "adjustments" is a yes / no / not needed answer (data_loaders.values.parse_adjustments); "score" a number on a
+# 0-10 scale, one per respondent (data_loaders.values.parse_score).
 ColumnKind = Literal["id", "text", "ethnicity", "money", "date", "flag", "opinion", "satisfaction", "service",
-                     "outcome", "executive", "voting"]
+                     "outcome", "executive", "voting", "adjustments", "score"]
 
 
 @dataclass(frozen=True)
@@ -570,6 +572,32 @@ SCHEMAS: dict[str, DatasetSchema] = {
                     "q4b",
                 ),
             ),
+            # NHS Staff Survey q30b (2024; WDES metric 8): has your employer made adequate adjustment(s) to enable you
+            # to carry out your work? Yes / No / No adjustment required; asked of those with a long-term condition.
+            Column(
+                "adjustments",
+                "adjustments",
+                (
+                    "adjustments",
+                    "adequate adjustments",
+                    "reasonable adjustments",
+                    "adequate reasonable adjustments",
+                    "employer made adequate adjustments",
+                    "adjustments made",
+                    "q30b",
+                ),
+            ),
+            # WDES metric 9a: the respondent's staff engagement score, 0 to 10 (the NHS Staff Survey's theme score).
+            Column(
+                "engagement_score",
+                "score",
+                (
+                    "engagement score",
+                    "staff engagement",
+                    "staff engagement score",
+                    "engagement",
+                ),
+            ),
             # NHS Staff Survey q16b: discrimination at work in the last 12 months from a manager / team leader or
             # other colleagues.
             Column(
@@ -589,7 +617,8 @@ SCHEMAS: dict[str, DatasetSchema] = {
         # A respondent's ethnic group or disability: the survey gives the WDES's metrics without an ethnic group.
         required=(("ethnicity", "disability"), ("harassment_public", "harassment_colleagues", "harassment_managers",
                                    "harassment_staff", "equal_opportunities", "discrimination_staff",
-                                   "harassment_reported", "pressure_to_work", "valued_work")),
+                                   "harassment_reported", "pressure_to_work", "valued_work", "adjustments",
+                                   "engagement_score")),
         sheet_names=("survey", "staff survey", "responses", "survey responses"),
     ),
     "leavers": DatasetSchema(

@@ -644,6 +644,8 @@ _LABELS = {
     "harassment_reported": ("harassment reported", "Harassment reported"),
     "pressure_to_work": ("pressure from a manager to come to work unwell", "Pressure to come to work"),
     "valued_work": ("satisfaction with how far the organisation values one's work", "Organisation values my work"),
+    "adjustments": ("adequate adjustments", "Adequate adjustments"),
+    "engagement_score": ("engagement score", "Engagement score"),
     "case_type": ("case type", "Case Type"),
     "equal_opportunities": ("equal opportunities for career progression", "Equal opportunities"),
     "discrimination_staff": ("discrimination from staff", "Discrimination from staff"),
@@ -654,6 +656,8 @@ _WHAT = {
     "flag": "a yes/no answer",
     "opinion": "a yes/no/don't know answer",
     "satisfaction": "a satisfied/dissatisfied answer",
+    "adjustments": "a yes/no/not needed answer",
+    "score": "a score from 0 to 10",
     "executive": "a yes/no answer or 'Executive' / 'Non-executive'",
     "voting": "a yes/no answer or 'Voting' / 'Non-voting'",
     "outcome": "an outcome",
@@ -684,10 +688,12 @@ def _unreadable_note(kind: str, column: str, heading: str, raw: pd.Series, rows:
     examples = _quoted(pd.unique(raw.map(lambda cell: str(cell).strip()))[:3])
     if kind == "outcome":
         consequence = "as not known for shortlisted and appointed"
-    elif kind in ("flag", "opinion", "satisfaction", "executive", "voting"):
+    elif kind in ("flag", "opinion", "satisfaction", "adjustments", "executive", "voting"):
         consequence = f"as not known for {column_label(column)}"
     elif kind == "id":
         consequence = "without an identifier"
+    elif kind == "score":
+        consequence = f"as not known for {column_label(column)}, and not counted"
     else:
         consequence = f"without a {column_label(column)}"
     return (

@@ -398,6 +398,68 @@ def parse_satisfaction(cells: pd.Series) -> Parsed:
     dissatisfied False (answered, not satisfied); NA when blank or not said. A number is not read (which end of a
     numbered scale is satisfied is the survey's to say): it is reported as unreadable."""
     return map_distinct(cells, satisfaction_value, BOOLEAN, pd.NA)
+# An adjustments question (NHS Staff Survey q30b, WDES 8): yes, no, or not needed, which is a third answer kept
+# apart (the metric leaves it out of its base and says how many), not a blank. Compared trimmed, case-folded,
+# single-spaced, "-" and "_" as spaces, a trailing full stop dropped.
+ADJUSTMENTS_YES = "yes"
+ADJUSTMENTS_NO = "no"
+ADJUSTMENTS_NOT_NEEDED = "not needed"
+_NOT_NEEDED = frozenset({
+    "not needed", "not required", "no adjustment required", "no adjustments required", "no adjustment needed",
+    "no adjustments needed", "not applicable", "n/a", "na", "i have not needed adjustments",
+    "i have not required adjustments", "i don't need adjustments", "i do not need adjustments",
+    "not applicable i have not needed adjustments", "not applicable / i have not needed adjustments",
+    "adjustments not needed", "adjustments not required",
+})
+
+
+def adjustments_value(value: Any) -> Any:
+    if isinstance(value, str):
+        text = re.sub(r"[\s_-]+", " ", value.strip().lower()).strip().rstrip(".").strip()
+        if text in _NOT_NEEDED or text.replace(" / ", " ").replace(",", "") in _NOT_NEEDED:
+            return ADJUSTMENTS_NOT_NEEDED
+    answer = flag_value(value)
+    if answer is True:
+        return ADJUSTMENTS_YES
+    if answer is False:
+        return ADJUSTMENTS_NO
+    return answer
+
+
+def parse_adjustments(cells: pd.Series) -> Parsed:
+    """Yes / no / not needed -> a category of those three words; NA when blank or not said ("prefer not to say")."""
+    return map_distinct(cells, adjustments_value, CATEGORY, pd.NA)
+
+
+# A score on a 0-10 scale (WDES 9a's engagement score): a number, or text that is one ("6.5"); outside the scale,
+# or not a number, is unreadable (reported in a note, and not counted).
+SCORE_SCALE = (0.0, 10.0)
+
+
+def score_value(value: Any) -> Any:
+    if is_number(value):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.lower() in _PLACEHOLDERS or text.lower() in _NOT_KNOWN:
+            return BLANK
+        try:
+            number = float(text)
+        except ValueError:
+            return UNREADABLE
+    else:
+        return UNREADABLE
+    if math.isnan(number):
+        return BLANK
+    low, high = SCORE_SCALE
+    return number if low <= number <= high else UNREADABLE
+
+
+def parse_score(cells: pd.Series) -> Parsed:
+    """A score from 0 to 10 -> float (NaN when blank, outside the scale or not a number; the last two unreadable)."""
+    return map_distinct(cells, score_value, FLOAT, np.nan)
+
+
 # --- board roles ------------------------------------------------------------------------
 
 # A board list often says a member's role in words rather than yes/no: "Executive" / "Non-executive" in an
@@ -697,6 +759,8 @@ PARSERS: dict[str, Callable[[pd.Series], Parsed]] = {
     "flag": parse_flag,
     "opinion": parse_opinion,
     "satisfaction": parse_satisfaction,
+    "adjustments": parse_adjustments,
+    "score": parse_score,
     "executive": parse_executive,
     "voting": parse_voting,
     "service": parse_service,
@@ -714,6 +778,8 @@ DTYPES: dict[str, Any] = {
     "flag": BOOLEAN,
     "opinion": BOOLEAN,
     "satisfaction": BOOLEAN,
+    "adjustments": CATEGORY,
+    "score": FLOAT,
     "executive": BOOLEAN,
     "voting": BOOLEAN,
 }

@@ -36,10 +36,16 @@ POINTS_TABLE = "pp"
 # What a saved panel records when its metric has no figure (figure_words).
 NO_FIGURE = "no figure"
 # What a metric's headline figure is measured in, by its format: the trends table's "measure" column.
-MEASURES: dict[FigureFormat, str] = {"ratio": "relative likelihood", "points": POINTS, "shares": "% of the workforce"}
+# A difference of mean scores is in points on the score's own scale (0 to 10), not percentage points.
+SCORE_POINTS = "points on a 0-10 scale"
+# The percentage-point units a caller asks for, as a difference of scores writes them.
+SCORE_UNITS = {POINTS: SCORE_POINTS, POINTS_TABLE: "pts"}
+MEASURES: dict[FigureFormat, str] = {"ratio": "relative likelihood", "points": POINTS, "shares": "% of the workforce",
+                                     "percent": "% of the group", "score": SCORE_POINTS, "none": ""}
 # What each format's headline figure is called, where an export labels it.
 FIGURE_NAMES: dict[FigureFormat, str] = {"ratio": "Relative likelihood", "points": "Percentage point difference",
-                                         "shares": "Share"}
+                                         "shares": "Share", "percent": "Percentage", "score": "Difference of means",
+                                         "none": "Narrative"}
 
 
 # Plain numbers ------------------------------------------------------------------------------------
@@ -94,8 +100,26 @@ def share_text(value: float) -> str:
 # A metric's figures, in its registry format ---------------------------------------------------------
 
 
+def score_text(value: float, *, sign_zero: bool = False) -> str:
+    """A difference of mean scores with its sign, to two places: -0.40, and 0.00 for one that rounds to nothing."""
+    if sign_zero or round(value, 2) != 0:
+        return f"{value:+.2f}"
+    return "0.00"
+
+
+def mean_text(value: float | None) -> str:
+    """A mean score on its scale, to two places: 6.62; "withheld" for None."""
+    return "withheld" if value is None else f"{value:.2f}"
+
+
 def figure_text(value: float, format: FigureFormat, *, unit: str = "", sign_zero: bool = False) -> str:
-    """One figure in a metric's format: "0.78"; "+4.5", or "+4.5 percentage points" with `unit`; "24.0%"."""
+    """One figure in a metric's format: "0.78"; "+4.5", or "+4.5 percentage points" with `unit`; "24.0%" (a share
+    or one group's percentage); "-0.40", or "-0.40 points on a 0-10 scale" with `unit`."""
+    if format == "score":
+        text = score_text(value, sign_zero=sign_zero)
+        return f"{text} {SCORE_UNITS.get(unit, unit)}" if unit else text
+    if format == "percent":
+        return share_text(value)
     if format == "points":
         text = points(value, sign_zero=sign_zero)
         return f"{text} {unit}" if unit else text
@@ -109,7 +133,7 @@ def interval_text(ci: tuple[float, float], format: FigureFormat, *, unit: str = 
     `unit`."""
     low, high = (figure_text(limit, format, sign_zero=sign_zero) for limit in ci)
     text = f"{low} to {high}"
-    return f"{text} {unit}" if unit and format == "points" else text
+    return f"{text} {unit}" if unit and format in ("points", "score") else text
 
 
 def value_text(result: MetricResult, *, unit: str = POINTS, sign_zero: bool = False) -> str:
@@ -138,6 +162,8 @@ def change_text(old: float, new: float, format: FigureFormat) -> str:
     """A headline figure from one year to the next: "0.82 → 0.78", "+1.0 → -2.0 percentage points", "24.0% →
     26.5%"."""
     text = f"{figure_text(old, format, sign_zero=True)} → {figure_text(new, format, sign_zero=True)}"
+    if format == "score":
+        return f"{text} {SCORE_POINTS}"
     return f"{text} {POINTS}" if format == "points" else text
 
 
@@ -149,7 +175,7 @@ def figure_name(definition: MetricDefinition) -> str:
 def _value_and_interval(value: float | None, ci: tuple[float, float] | None, format: FigureFormat) -> str:
     if value is None:
         return NO_FIGURE
-    unit = POINTS_SHORT if format == "points" else ""
+    unit = POINTS_SHORT if format in ("points", "score") else ""
     text = figure_text(value, format, unit=unit, sign_zero=True)
     return text + (f" ({interval_text(ci, format, sign_zero=True)})" if ci is not None else "")
 
@@ -158,6 +184,8 @@ def figure_words(result: MetricResult) -> str:
     """The metric's figures in a few words ("0.78 (0.57 to 1.08)"), as a saved panel keeps them: the page
     compares them with today's to say when the text was written against other figures."""
     d = result.definition
+    if d.figure == "none":
+        return NO_FIGURE
     if d.figure == "shares":
         overall = result.overall
         if overall is None:

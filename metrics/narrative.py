@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from data_loaders.comparison import ETHNICITY, Comparison
 from metrics import stats
-from metrics.formatting import POINTS_SHORT, interval_text, number, pct, ratio_text
+from metrics.formatting import POINTS_SHORT, interval_text, mean_text, number, pct, ratio_text, score_text
 from metrics.registry import STANDARDS, metrics_of
 from metrics.results import WITHHELD_REASON, BandRow, GroupFigures, MetricResult, representation_range, workforce_share
 from metrics.settings import Settings
@@ -150,7 +150,7 @@ def _comparison(result: MetricResult, settings: Settings) -> str:
 
 
 def status_sentence(status: stats.Status, ci: tuple[float, float] | None, band: str, settings: Settings,
-                    parity: float = 1.0, parity_words: str = "1.00") -> str:
+                    parity: float = 1.0, parity_words: str = "1.00", *, chance: bool = True) -> str:
     """Where a figure sits against `band` (the non-adverse range, in words) and whether its 95% interval includes
     `parity` (1.00, or 0 points for M9): the status (metrics.stats.status_for) in a sentence or two, the same for
     every metric; "" for a status not set against the range."""
@@ -163,6 +163,8 @@ def status_sentence(status: stats.Status, ci: tuple[float, float] | None, band: 
         where = f"This is outside {band}, in favour of {bme} staff."
     else:
         return ""
+    if not chance:  # the interval is not given (withheld from publication): nothing said of chance
+        return where
     if ci is None:
         return f"{where} With no interval, the difference could be down to chance."
     if ci[0] <= parity <= ci[1]:
@@ -184,6 +186,10 @@ def _insufficient(result: MetricResult, settings: Settings) -> str:
                 f"under {settings.suppression_threshold}.")
     if item:
         return f"There is not enough data to compare {result.question_label} with the workforce: {reason}."
+    if d.kind == "share":
+        return f"There is not enough data to say what share of {d.subject} {d.outcome}: {reason}."
+    if d.kind == "score":
+        return f"There is not enough data to compare the groups' mean scores: {reason}."
     outcome = f"{d.outcome} {result.question_label}" if several else d.outcome
     return f"There is not enough data to compare how likely {d.subject} are to {outcome}: {reason}."
 
@@ -412,8 +418,61 @@ def population_sentence(result: MetricResult, settings: Settings) -> str:
                    "management reflects the area it serves.")
 
 
+def _one_group(result: MetricResult, settings: Settings) -> str:
+    """One group's percentage (WDES 8), with its interval; no comparison group, so no range."""
+    d = result.definition
+    group = d.numerator_group(settings.standard)
+    figures = result.groups[group]
+    assert result.value is not None
+    sentence = (f"{pct(result.value, fraction=False)} of {_label(group, settings)} {d.subject} who answered "
+                f"{d.outcome} ({_share(figures)})")
+    if result.ci is not None:
+        low, high = result.ci
+        sentence += f", 95% interval {low:.0f}% to {high:.0f}%."
+    else:
+        sentence += "."
+    sentence += (" The metric asks about this group alone, so there is no comparison group and no range to rate "
+                 "it against; a low percentage is adverse.")
+    return sentence
+
+
+def _scores(result: MetricResult, settings: Settings) -> str:
+    """A difference of mean scores (WDES 9a), with both groups' means, the organisation's and the interval."""
+    d = result.definition
+    top, bottom = d.numerator_group(settings.standard), d.denominator_group(settings.standard)
+    a, b = result.groups[top], result.groups[bottom]
+    assert result.value is not None
+    lead = f"{_cap(_label(top, settings))} {d.subject}' mean {d.questions[0].label if d.questions else 'score'}"
+    sentence = (f"{lead} was {mean_text(a.events)} out of 10 ({_respondents(a.base)}), against "
+                f"{mean_text(b.events)} for {_label(bottom, settings)} {d.subject} ({_respondents(b.base)})")
+    if result.overall_score is not None:
+        sentence += (f" and {mean_text(result.overall_score)} for the organisation "
+                     f"({_respondents(result.overall_base)})")
+    sentence += f": a difference of {score_text(result.value)} points"
+    withheld = result.ci is None and any(f.base is None for f in (a, b))
+    if result.ci is not None:
+        sentence += f", 95% interval {interval_text(result.ci, 'score')} (Welch)."
+    elif withheld:
+        sentence += "; its interval is withheld from publication, as it would give a withheld count away."
+    else:
+        sentence += "; no interval can be given because neither group's scores vary."
+    if d.non_adverse is not None:
+        low, high = d.non_adverse
+        band = f"the {score_text(low)} to {score_text(high)} points range"
+        sentence += " " + status_sentence(result.status, result.ci, band, settings, parity=0.0,
+                                          parity_words="0 points", chance=not withheld)
+    return sentence
+
+
+def _respondents(count: float | None) -> str:
+    return "respondents withheld" if count is None else f"{number(count)} respondents"
+
+
 def sentence_for(result: MetricResult, settings: Settings, *, with_quality: bool = True) -> str:
     d = result.definition
+    if d.kind == "narrative":
+        return ("This metric is the organisation's own account, in words, of how it hears the voices of "
+                f"{focus_noun(settings)} staff: what it knows, what it is doing and what it will do.")
     if result.status == stats.NO_DATA:
         needs = " and ".join(name.replace("_", " ") for name in d.datasets)
         return f"There is no data for this metric yet: it needs the {needs} data."
@@ -426,6 +485,10 @@ def sentence_for(result: MetricResult, settings: Settings, *, with_quality: bool
         text = " ".join(sentence_for(q, settings, with_quality=False) for q in result.questions.values())
     elif result.status in (stats.INSUFFICIENT, stats.WITHHELD):
         text = _insufficient(result, settings)
+    elif d.kind == "share":
+        text = _one_group(result, settings)
+    elif d.kind == "score":
+        text = _scores(result, settings)
     else:
         text = _comparison(result, settings)
     quality = _quality(result) if with_quality else ""
@@ -560,10 +623,32 @@ def headline(result: MetricResult, settings: Settings) -> str:
     """The finding in about twenty plain words, for a slide: who was more or less likely to do what, the figure,
     and whether it could be chance. The full sentence (sentence_for) gives the counts, the interval and the range."""
     d = result.definition
+    if d.kind == "narrative":
+        return "The organisation's own account, in words."
     if result.status == stats.NO_DATA:
         return _not_shown(result, settings)
+    if d.kind in ("share", "score"):
+        return _figure_headline(result, settings)
     if d.kind == "distribution":
         return _not_shown(result, settings) or _bands_headline(result, settings)
     if d.kind == "representation":
         return _representation_headline(result, settings)
     return _likely_headline(result, settings)
+
+
+def _figure_headline(result: MetricResult, settings: Settings) -> str:
+    """One group's percentage (WDES 8) or a difference of mean scores (WDES 9a), in a few words."""
+    d = result.definition
+    if result.value is None:
+        return _not_shown(result, settings) or f"Not enough data for {d.subject}."
+    top = _label(d.numerator_group(settings.standard), settings)
+    if d.kind == "share":
+        return f"{pct(result.value, fraction=False)} of {top} {d.subject} who answered {d.outcome}."
+    bottom = _label(d.denominator_group(settings.standard), settings)
+    how = "lower" if result.value < 0 else "higher" if result.value > 0 else "the same"
+    a, b = result.groups[d.numerator_group(settings.standard)], result.groups[d.denominator_group(settings.standard)]
+    words = [f"{score_text(result.value)} points", _chance(result.ci, 0.0)]
+    score = d.questions[0].label if d.questions else "score"
+    return _fitted(f"{_cap(top)} staff's mean {score} is {how} than {bottom} staff's ({mean_text(a.events)} "
+                   f"against {mean_text(b.events)}): {', '.join(w for w in words if w)}.",
+                   f"{_cap(top)} staff's mean score is {how}: {', '.join(w for w in words if w)}.")

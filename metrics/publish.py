@@ -20,7 +20,17 @@ from metrics.counts import DataQuality
 from metrics.disclosure import DisclosureModel, protect
 from metrics.narrative import listed, sentence_for
 from metrics.registry import split_cluster
-from metrics.results import BandRow, GroupFigures, MetricResult, known_share, ratio_for, representation_ratio
+from metrics.results import (
+    WITHHELD_REASON,
+    BandRow,
+    GroupFigures,
+    MetricResult,
+    Ratio,
+    known_share,
+    ratio_for,
+    representation_ratio,
+    share_result,
+)
 from metrics.settings import Settings
 
 TOTAL = "total"
@@ -130,6 +140,10 @@ class _Builder:
             if result.definition.within == "staff" and g in self.staff:
                 model.at_most(base, self.staff[g])
             self.cell(_key(metric, question, g, "base"), base)
+            if result.definition.kind == "score":
+                # A mean score is not a count: its group's respondents are what the rule protects, and the mean
+                # (and its deviation) is published only with them (_publish_groups).
+                continue
             events = self.variable((metric, question, g, "events"), group.events or 0.0)
             self.cell(_key(metric, question, g, "events"), {events: 1.0})
             # Not where the events exceed the base (people who left during the year, over those in post at its
@@ -137,7 +151,7 @@ class _Builder:
             # the model "prove" cells safe or exposed that are not.
             if result.definition.events_among_base and (group.events or 0.0) <= model.total(base):
                 model.at_most({events: 1.0}, base)
-        if result.definition.events_population:
+        if result.definition.events_population and result.definition.kind != "score":
             # Counts of a population of their own (the board), whose size a reader knows: a small count among them
             # could be narrowed by the others, so they are shown all together or not at all.
             model.all_or_none([self.scoped(_key(metric, question, g, "events")) for g in result.comparison.keys])
@@ -277,12 +291,21 @@ def _publish_groups(result: MetricResult, settings: Settings, hidden: frozenset[
     withheld: set[str] = set()
     for g in result.comparison.keys:
         figures = result.groups[g]
-        events_hidden = _key(metric, question, g, "events") in hidden
         base_hidden = _key(metric, question, g, "base") in hidden
+        events_hidden = _key(metric, question, g, "events") in hidden
         withheld |= {f"{g}.events"} if events_hidden else set()
         withheld |= {f"{g}.base"} if base_hidden else set()
         groups[g] = GroupFigures(None if events_hidden else figures.events, None if base_hidden else figures.base,
                                  None if events_hidden or base_hidden else figures.rate)
+    quality = _quality(result.quality, hidden, metric, question)
+    if result.definition.kind == "share":
+        # One group's percentage, rounded to a whole number as every published percentage is, with its interval.
+        share = share_result(result.definition, groups, settings, quality)
+        ci = None if share.ci is None else (float(round(share.ci[0])), float(round(share.ci[1])))
+        return replace(share, value=_whole(share.value), ci=ci, hidden=frozenset(withheld),
+                       question_label=result.question_label, questions=result.questions)
+    if result.definition.kind == "score":
+        return _publish_scores(result, groups, frozenset(withheld), quality, settings)
     # Rebuilt from the published counts: withheld as soon as one it rests on is hidden.
     ratio = ratio_for(result.definition, groups, settings) if result.ratio is not None else None
     published = replace(result, groups=groups, ratio=ratio, hidden=frozenset(withheld),
@@ -292,6 +315,42 @@ def _publish_groups(result: MetricResult, settings: Settings, hidden: frozenset[
     if result.definition.kind == "representation":
         published = _representation(published, result, groups, settings)
     return published
+
+
+def _publish_scores(result: MetricResult, groups: dict[str, GroupFigures], withheld: frozenset[str],
+                    quality: DataQuality, settings: Settings) -> MetricResult:
+    """A difference of mean scores as published. A group's respondents are counts, withheld as the rule says
+    (`groups`' bases). Its mean is withheld when its respondents are fewer than the threshold (a mean of a few people
+    is near enough their own scores), not merely because the count is withheld to protect another: a mean does not
+    give its count away. Its standard deviation goes with its count (with the mean and the interval, they would give
+    the count back), as does the interval, and the organisation's mean, which with the groups' would give a
+    withheld group's away."""
+    threshold = settings.suppression_threshold
+    full = result.groups
+    published: dict[str, GroupFigures] = {}
+    said = set(withheld)
+    for g, figures in groups.items():
+        small = 0 < (full[g].base or 0.0) < threshold
+        published[g] = GroupFigures(None if small else full[g].events, figures.base, None)
+        if small:
+            said.add(f"{g}.events")
+    sds = {g: None if groups[g].base is None else result.sds.get(g) for g in groups}
+    every = all(f.base is not None for f in groups.values())
+    top = result.definition.numerator_group(settings.standard)
+    bottom = result.definition.denominator_group(settings.standard)
+    compared = (top, bottom)
+    value_shown = result.value is not None and all(published[g].events is not None for g in compared)
+    ci_shown = value_shown and all(groups[g].base is not None for g in compared)
+    ratio = result.ratio
+    if result.value is not None and not value_shown:
+        ratio = Ratio(None, None, stats.WITHHELD, WITHHELD_REASON)
+    elif ratio is not None and not ci_shown:
+        ratio = replace(ratio, ci=None)
+    return replace(result, groups=published, sds=sds, hidden=frozenset(said), quality=quality,
+                   overall_score=result.overall_score if every else None,
+                   overall_base=result.overall_base if every else None,
+                   value=result.value if value_shown else None, ci=result.ci if ci_shown else None,
+                   ratio=ratio, status=result.status if value_shown or result.value is None else stats.WITHHELD)
 
 
 def _representation(published: MetricResult, result: MetricResult, groups: dict[str, GroupFigures],
@@ -359,7 +418,8 @@ def _rest(whole: MetricResult, parts: list[MetricResult]) -> MetricResult | None
     """The whole less its services: the people in no service (or one not published), whom nobody sees
     counted but who tie the services to the whole. None when the services do not add up to it (a dataset
     without a service column), so no such tie is claimed."""
-    if whole.status == stats.NO_DATA or any(p.status == stats.NO_DATA for p in parts):
+    if whole.status == stats.NO_DATA or any(p.status == stats.NO_DATA for p in parts) or not whole.groups and (
+            whole.definition.kind != "distribution"):  # a narrative has no counts
         return None
     quality = _rest_quality(whole.quality, [p.quality for p in parts])
     if whole.definition.kind == "distribution":
@@ -380,6 +440,8 @@ def _rest(whole: MetricResult, parts: list[MetricResult]) -> MetricResult | None
         counts = [v for q in questions.values() for f in q.groups.values() for v in (f.events, f.base)]
     else:
         groups = _rest_groups(whole, parts)
+        if whole.definition.kind == "score":  # means do not subtract: only the respondents tie together
+            groups = {g: replace(f, events=0.0) for g, f in groups.items()}
         rest = replace(whole, groups=groups, quality=quality)
         counts = [v for f in groups.values() for v in (f.events, f.base)]
     counts += [quality.total, quality.unknown]

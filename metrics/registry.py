@@ -18,14 +18,18 @@ if TYPE_CHECKING:
     from metrics.counts import Period
 
 
-MetricKind = Literal["distribution", "relative_likelihood", "survey", "representation"]
+# "share" is one group's percentage with no comparison group (WDES 8); "score" a difference of mean scores between
+# the two groups compared (WDES 9a); "narrative" a metric of words, not figures (WDES 9b): its panels are its content.
+MetricKind = Literal["distribution", "relative_likelihood", "survey", "representation", "share", "score", "narrative"]
 Direction = Literal["lower", "higher"]
 # How a metric's headline figure is written (metrics.formatting): a relative likelihood as a ratio ("0.78"), a
 # difference in percentage points ("+4.5"), or shares ("24.0%") for a metric described by its chart, with no single
-# figure (the pay bands).
-FigureFormat = Literal["ratio", "points", "shares"]
+# figure (the pay bands); one group's percentage ("68.0%", WDES 8); a difference of mean scores on a 0-10 scale
+# ("-0.40", WDES 9a); none, for a narrative (WDES 9b).
+FigureFormat = Literal["ratio", "points", "shares", "percent", "score", "none"]
 # The chart a metric is drawn with (charts.builders.chart_for).
-ChartKind = Literal["stacked_bands", "recruitment_funnel", "forest", "survey_bars", "leaver_rates", "representation"]
+ChartKind = Literal["stacked_bands", "recruitment_funnel", "forest", "survey_bars", "leaver_rates", "representation",
+                    "share", "scores", "none"]
 
 
 @dataclass(frozen=True)
@@ -158,12 +162,12 @@ STANDARDS: dict[str, Standard] = {
     "wdes": Standard(
         "wdes", "WDES", "Workforce Disability Equality Standard", DISABILITY, guidance=WDES_GUIDANCE,
         pay_bands_leave_out_bank=True, pay_bands_by_cluster=True,
-        metrics=("D1", "D2", "D3", "D4A", "D4B", "D5", "D6", "D7", "D10"),
+        metrics=("D1", "D2", "D3", "D4A", "D4B", "D5", "D6", "D7", "D8", "D9A", "D9B", "D10"),
         note=("Disabled staff against non-disabled staff; those who have not declared are counted apart, and the "
-              "declaration rate is given beside every metric. Metrics 1 to 7 and 10 so far; 8 (adjustments), 9a "
-              "(engagement) and 9b (the voices of disabled staff) remain: docs/standards.md lists what each needs. "
-              "Metric 3 counts capability on grounds of performance; metrics 4 to 7 are read from the NHS Staff "
-              "Survey by respondent, by the respondent's own answer to its disability question.")),
+              "declaration rate is given beside every metric. Metric 3 counts capability on grounds of performance; "
+              "metrics 4 to 9a are read from the NHS Staff Survey by respondent, by the respondent's own answer to "
+              "its disability question. Metric 8 is disabled staff's own percentage, with no comparison group; 9a "
+              "compares mean engagement scores (0 to 10); 9b is the organisation's own account, in words.")),
 }
 DEFAULT_STANDARD = "sc-wres"
 
@@ -201,7 +205,8 @@ class Counting:
     """How a metric is counted from a council's records: the counter that counts it (a key of
     metrics.counting.COUNTERS, one per kind of count) and that counter's options, as data."""
 
-    # "pay_bands", "senior_managers", "board", "leaving", "selection", "casework" or "survey".
+    # "pay_bands", "senior_managers", "board", "leaving", "selection", "casework", "survey", "scores" or "none" (a
+    # narrative, counted from nothing).
     counter: str
     # The dataset whose rows are the events counted, when it is not the staff list: "disciplinary".
     events: str = ""
@@ -261,6 +266,11 @@ class MetricDefinition:
     counted: str = ""
     # The population rule under a standard whose rule differs (by standard id), in place of `counted`.
     counted_under: dict[str, str] = field(default_factory=dict)
+    # The non-adverse range of a figure read in its own unit rather than as a ratio (a difference of mean scores,
+    # WDES 9a): inside it (edges included) is within range; None where the settings' range of ratios applies.
+    non_adverse: tuple[float, float] | None = None
+    # The scale a score is on (WDES 9a: 0 to 10): a respondent's score outside it is not read.
+    scale: tuple[float, float] | None = None
 
     @property
     def label(self) -> str:
@@ -740,6 +750,78 @@ METRICS: dict[str, MetricDefinition] = {
             counted=("Respondents to the staff survey who answered the question (q4b), on its five points from very "
                      "dissatisfied to very satisfied, disabled and non-disabled as they answered the survey's "
                      "disability question; above the line, those satisfied or very satisfied."),
+        ),
+        defined(
+            SURVEY,
+            id="D8",
+            number="8",
+            title="Adequate adjustments",
+            description=("Percentage of disabled staff saying that their employer has made adequate adjustment(s) to "
+                         "enable them to carry out their work"),
+            theme="Health and wellbeing",
+            kind="share",
+            chart="share",
+            figure="percent",
+            outcome="say their employer has made adequate adjustments",
+            numerator={"wdes": "disabled"},
+            adverse_if_bme_rate="lower",
+            events_label="Adequate adjustments",
+            questions=(
+                Question("adjustments", "adjustments", "say their employer has made adequate adjustments"),
+            ),
+            counted=("Disabled respondents to the staff survey, by their own answer to its disability question, who "
+                     "answered whether their employer has made adequate adjustments to enable them to carry out "
+                     "their work (q30b); those who said they have not needed adjustments (\"not applicable\") are "
+                     "left out of the base, with a note of how many (the tool's base, as NHS England's was not "
+                     "found); above the line, those who said yes. One group's percentage with its 95% interval "
+                     "(Wilson): the metric has no comparison group, so it is not rated against a range."),
+        ),
+        defined(
+            SURVEY,
+            id="D9A",
+            number="9a",
+            title="Staff engagement",
+            description=("The staff engagement score (0 to 10) for disabled staff compared to non-disabled staff and "
+                         "the organisation's overall score"),
+            theme="Employee voice",
+            kind="score",
+            chart="scores",
+            figure="score",
+            counting=Counting("scores", events="survey"),
+            outcome="have a higher engagement score",
+            numerator={"wdes": "disabled"},
+            adverse_if_bme_rate="lower",
+            events_label="Mean score",
+            questions=(
+                Question("engagement", "engagement_score", "staff engagement score"),
+            ),
+            non_adverse=(-0.1, 0.1),
+            scale=(0.0, 10.0),
+            counted=("Respondents to the staff survey with an engagement score from 0 to 10 (the survey's own score "
+                     "per respondent; which questions make it is the survey's, as NHS England's definition was not "
+                     "found), disabled and non-disabled as they answered the survey's disability question; a score "
+                     "outside 0 to 10, or not a number, is not read, with a note of how many. The figure is the "
+                     "disabled mean less the non-disabled mean, in points on the 0 to 10 scale, with a Welch 95% "
+                     "interval; the organisation's score is every respondent's mean, not declared included. The "
+                     "tool's range: a difference within a tenth of a point (the precision survey scores are "
+                     "published to) is within range."),
+        ),
+        MetricDefinition(
+            id="D9B",
+            number="9b",
+            title="The voices of disabled staff",
+            description=("How the organisation facilitates the voices of disabled staff in the organisation to be "
+                         "heard: evidence of actions taken"),
+            theme="Employee voice",
+            datasets=(),
+            kind="narrative",
+            chart="none",
+            counting=Counting("none"),
+            figure="none",
+            numerator={"wdes": "disabled"},
+            counted=("No figure: the organisation's own account, written in the panels below (what the organisation "
+                     "knows, what it is doing, and what it will do), as the guidance asks for a narrative rather "
+                     "than counts."),
         ),
         defined(
             BOARD,

@@ -83,6 +83,12 @@ class MetricResult:
     combined: tuple[str, ...] = ()
     # Whether it was counted under its standard's own population rule (FigureSet.own_rules).
     own_rule: bool = False
+    # A score metric (WDES 9a): each group's standard deviation (groups hold each group's mean as `events` and
+    # respondents as `base`), and the organisation's mean over every respondent with its respondents; None where
+    # withheld.
+    sds: dict[str, float | None] = field(default_factory=dict)
+    overall_score: float | None = None
+    overall_base: float | None = None
 
     @property
     def id(self) -> str:
@@ -298,7 +304,106 @@ def representation_ratio(definition: MetricDefinition, groups: dict[str, GroupFi
     return replace(likelihood, status=status)
 
 
+def share_result(definition: MetricDefinition, groups: dict[str, GroupFigures], settings: Settings,
+                 quality: DataQuality) -> MetricResult:
+    """One group's percentage (WDES 8: disabled staff saying their employer made adequate adjustments) with its
+    Wilson 95% interval, in percent: there is no comparison group, so the figure is not rated (stats.ONE_GROUP).
+    Too few to say under the minimum group size; withheld when the publication rule withholds a count it rests
+    on."""
+    group = definition.numerator_group(settings.standard)
+    figures = groups[group]
+    label = _comparison(settings).noun(group, settings.bme_label)
+    if figures.events is None or figures.base is None:
+        ratio = Ratio(None, None, stats.WITHHELD, WITHHELD_REASON)
+        return MetricResult(definition, settings.standard, ratio.status, groups=groups, ratio=ratio, quality=quality)
+    if figures.base < settings.min_group_size:
+        ratio = Ratio(None, None, stats.INSUFFICIENT,
+                      f"there are only {figures.base:,.0f} {label} {definition.subject} who answered (the minimum "
+                      f"to read is {settings.min_group_size})")
+        return MetricResult(definition, settings.standard, ratio.status, groups=groups, ratio=ratio, quality=quality)
+    interval = stats.wilson_interval(figures.events, figures.base)
+    value = 100.0 * figures.events / figures.base
+    ci = (100.0 * interval[0], 100.0 * interval[1]) if interval is not None else None
+    return MetricResult(definition, settings.standard, stats.ONE_GROUP, value, ci, groups, quality=quality)
+
+
+def _share(definition: MetricDefinition, counts: pd.DataFrame, settings: Settings,
+           quality: DataQuality) -> MetricResult:
+    key = definition.questions[0].key if definition.questions else ""
+    rows = counts[counts["item"] == key] if key else counts
+    if rows.empty:
+        return _no_data(definition, settings)
+    return share_result(definition, _group_figures(rows, _comparison(settings)), settings, quality)
+
+
+# The items of a score metric's counts (metrics.counting.survey writes them; a counts template gives them as a trust's
+# published summary does): each group's mean ("events") and its standard
+# deviation, each over the group's respondents with a score.
+MEAN_ITEM, SD_ITEM = "mean", "sd"
+
+
+def score_result(definition: MetricDefinition, groups: dict[str, GroupFigures], sds: dict[str, float | None],
+                 settings: Settings, quality: DataQuality) -> MetricResult:
+    """A difference of mean scores (WDES 9a: disabled less non-disabled, on the 0-10 scale) with its Welch 95%
+    interval, rated against the registry's non-adverse range in points; the organisation's mean over every
+    respondent (the unknown group included). `groups` hold each group's mean as events and respondents as base."""
+    comparison = _comparison(settings)
+    overall_base: float | None = None
+    overall: float | None = None
+    known = [(f.events, f.base) for f in groups.values() if f.events is not None and f.base is not None]
+    if len(known) == len(groups):
+        overall_base = sum(n for _, n in known)
+        overall = sum(m * n for m, n in known) / overall_base if overall_base else None
+    top, bottom = definition.numerator_group(settings.standard), definition.denominator_group(settings.standard)
+    a, b = groups[top], groups[bottom]
+    sd_a, sd_b = sds.get(top), sds.get(bottom)
+    common = {"groups": groups, "sds": sds, "overall_score": overall, "overall_base": overall_base,
+              "quality": quality}
+    if a.events is None or a.base is None or b.events is None or b.base is None or sd_a is None or sd_b is None:
+        ratio = Ratio(None, None, stats.WITHHELD, WITHHELD_REASON)
+        return MetricResult(definition, settings.standard, ratio.status, ratio=ratio, **common)  # type: ignore[arg-type]
+    small = [g for g, f in ((top, a), (bottom, b)) if (f.base or 0) < settings.min_group_size]
+    if small:
+        names = " and ".join(f"{groups[g].base:,.0f} {comparison.noun(g, settings.bme_label)}" for g in small)
+        ratio = Ratio(None, None, stats.INSUFFICIENT,
+                      f"there are only {names} {definition.subject} with a score (the minimum to compare is "
+                      f"{settings.min_group_size})")
+        return MetricResult(definition, settings.standard, ratio.status, ratio=ratio, **common)  # type: ignore[arg-type]
+    difference = stats.welch_difference(a.events, sd_a, a.base, b.events, sd_b, b.base)
+    assert difference.value is not None  # both groups have people (the size check above)
+    adverse_if = definition.adverse_if_ratio(settings.standard)
+    assert adverse_if is not None and definition.non_adverse is not None
+    low, high = definition.non_adverse
+    status = stats.status_for(round(difference.value, 9), adverse_if, (low, high), difference.ci, parity=0.0)
+    ratio = Ratio(difference.value, difference.ci, status)
+    return MetricResult(definition, settings.standard, status, difference.value, difference.ci, ratio=ratio,
+                        **common)  # type: ignore[arg-type]
+
+
+def _score(definition: MetricDefinition, counts: pd.DataFrame, settings: Settings,
+           quality: DataQuality) -> MetricResult:
+    comparison = _comparison(settings)
+    means, spreads = counts[counts["item"] == MEAN_ITEM], counts[counts["item"] == SD_ITEM]
+    if means.empty:
+        return _no_data(definition, settings)
+    mean = dict(zip(means["group"], means["events"], strict=True))
+    base = dict(zip(means["group"], means["base"], strict=True))
+    sd = dict(zip(spreads["group"], spreads["events"], strict=True))
+    # A mean is not a rate: `rate` is None, so nothing reads a score as a share of people.
+    groups = {g: GroupFigures(float(mean.get(g, 0.0)), float(base.get(g, 0.0)), None) for g in comparison.keys}
+    sds: dict[str, float | None] = {g: float(sd.get(g, 0.0)) for g in comparison.keys}
+    return score_result(definition, groups, sds, settings, quality)
+
+
+def _narrative(definition: MetricDefinition, counts: pd.DataFrame, settings: Settings,
+               quality: DataQuality) -> MetricResult:
+    return MetricResult(definition, settings.standard, stats.NARRATIVE)
+
+
 _BY_KIND = {
+    "share": _share,
+    "score": _score,
+    "narrative": _narrative,
     "relative_likelihood": _relative_likelihood,
     "survey": _survey,
     "distribution": _pay_bands,
@@ -319,7 +424,9 @@ def compute_results(figures: FigureSet, settings: Settings = Settings()) -> dict
 
     results: dict[str, MetricResult] = {}
     for metric_id, definition in metrics_of(settings.standard).items():
-        if metric_id not in figures.available:
+        if definition.kind == "narrative":  # words, not figures: never "no data"
+            result = _narrative(definition, figures.counts, settings, DataQuality())
+        elif metric_id not in figures.available:
             result = _no_data(definition, settings)
         else:
             counts = figures.for_metric(metric_id)

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 # how a status is written for people, on screen, in present mode, the trends table, the command line's table and
 # every export: never colour alone.
 Status = Literal["adverse, beyond chance", "adverse, could be chance", "within range", "favourable, could be chance",
-                 "favourable, beyond chance", "insufficient data", "withheld", "no data", "descriptive"]
+                 "favourable, beyond chance", "insufficient data", "withheld", "no data", "descriptive",
+                 "one group", "narrative"]
 # Outside the range on the adverse side, and the 95% interval excludes parity.
 ADVERSE_BEYOND_CHANCE: Status = "adverse, beyond chance"
 # Outside the range on the adverse side, but the interval includes parity (or there is no interval).
@@ -38,9 +39,13 @@ NO_DATA: Status = "no data"
 # M1 (the pay bands) has no ratio to rate: it is described by its chart, wherever its status is shown.
 DESCRIPTIVE: Status = "descriptive"
 # Most concerning first: a metric with several questions takes the first of its questions' statuses in this order.
+# One group's percentage with no comparison group (WDES 8): a figure, not rated against a range.
+ONE_GROUP: Status = "one group"
+# A metric of words, not figures (WDES 9b): its panels are what it reports.
+NARRATIVE: Status = "narrative"
 STATUSES: tuple[Status, ...] = (ADVERSE_BEYOND_CHANCE, ADVERSE_COULD_BE_CHANCE, WITHIN_RANGE,
                                 FAVOURABLE_COULD_BE_CHANCE, FAVOURABLE_BEYOND_CHANCE, WITHHELD, INSUFFICIENT,
-                                NO_DATA, DESCRIPTIVE)
+                                NO_DATA, DESCRIPTIVE, ONE_GROUP, NARRATIVE)
 ADVERSE: tuple[Status, ...] = (ADVERSE_BEYOND_CHANCE, ADVERSE_COULD_BE_CHANCE)
 FAVOURABLE: tuple[Status, ...] = (FAVOURABLE_COULD_BE_CHANCE, FAVOURABLE_BEYOND_CHANCE)
 # The statuses of a figure set against the non-adverse range.
@@ -68,6 +73,8 @@ LOOKS: dict[Status, StatusLook] = {
     WITHHELD: StatusLook("Withheld for publication", ":material/visibility_off:", "gray"),
     NO_DATA: StatusLook("No data", ":material/remove_circle_outline:", "gray"),
     DESCRIPTIVE: StatusLook("Descriptive: see the pay band chart", ":material/bar_chart:", "violet"),
+    ONE_GROUP: StatusLook("One group: no comparison to rate", ":material/person:", "violet"),
+    NARRATIVE: StatusLook("Narrative: see the organisation's account", ":material/article:", "violet"),
 }
 # Keyed by any text: status_words reads back the trends table's column and saved figures, which are text.
 STATUS_WORDS: dict[str, str] = {status: look.words for status, look in LOOKS.items()}
@@ -176,3 +183,40 @@ def status_for(
     if (below and adverse_if == "lower") or (not below and adverse_if == "higher"):
         return ADVERSE_BEYOND_CHANCE if beyond else ADVERSE_COULD_BE_CHANCE
     return FAVOURABLE_BEYOND_CHANCE if beyond else FAVOURABLE_COULD_BE_CHANCE
+
+
+@dataclass(frozen=True)
+class MeanDifference:
+    """The difference of two groups' mean scores, with its Welch interval (None when either group has fewer than
+    two people, or neither varies)."""
+
+    value: float | None
+    ci: tuple[float, float] | None
+
+
+def t_quantile(probability: float, df: float) -> float:
+    """Student's t quantile (scipy, imported here only: the command line's start-up does not pay for it)."""
+    from scipy.stats import t
+
+    return float(t.ppf(probability, df))
+
+
+def welch_difference(mean_a: float, sd_a: float, n_a: float, mean_b: float, sd_b: float, n_b: float,
+                     confidence: float = 0.95) -> MeanDifference:
+    """mean_a - mean_b with the Welch 95% interval: standard error sqrt(sd_a^2/n_a + sd_b^2/n_b), degrees of freedom
+    by Welch-Satterthwaite. No value when a group has nobody; no interval when a group has fewer than two, or the
+    standard error is zero."""
+    if min(sd_a, sd_b, n_a, n_b) < 0:
+        raise ValueError("standard deviations and counts cannot be negative")
+    if n_a <= 0 or n_b <= 0:
+        return MeanDifference(None, None)
+    value = mean_a - mean_b
+    if n_a < 2 or n_b < 2:
+        return MeanDifference(value, None)
+    va, vb = sd_a * sd_a / n_a, sd_b * sd_b / n_b
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return MeanDifference(value, None)
+    df = (va + vb) ** 2 / (va * va / (n_a - 1) + vb * vb / (n_b - 1))
+    half = t_quantile(0.5 + confidence / 2, df) * se
+    return MeanDifference(value, (value - half, value + half))

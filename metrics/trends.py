@@ -20,7 +20,7 @@ import pandas as pd
 
 from metrics import stats
 from metrics.counts import FigureSet, Period
-from metrics.formatting import MEASURES, POINTS, points, ratio_text, share_text
+from metrics.formatting import MEASURES, POINTS, change_text, points, ratio_text, share_text
 from metrics.narrative import focus_noun, workforce_share_means
 from metrics.registry import METRICS, MetricDefinition, metrics_of
 from metrics.results import MetricResult, compute_results, workforce_share
@@ -88,7 +88,7 @@ def trend_table(years: Sequence[Year]) -> pd.DataFrame:
     rows = []
     for year in years:
         for metric_id, result in year.results.items():
-            if result.status == stats.NO_DATA:
+            if result.status in (stats.NO_DATA, stats.NARRATIVE):  # a narrative has no figure to follow
                 continue
             for key, label, part in _parts(result):
                 value, ci = headline_value(part)
@@ -135,6 +135,8 @@ def change_sentence(before: Year, after: Year, metric_id: str, settings: Setting
     definition = METRICS[metric_id]
     old, new = before.results[metric_id], after.results[metric_id]
     when = f"{period_label(before.period)} to {period_label(after.period)}"
+    if definition.kind == "narrative":
+        return f"{definition.title}: a narrative, with no figure to compare from year to year."
     if stats.NO_DATA in (old.status, new.status):
         missing = period_label(before.period if old.status == stats.NO_DATA else after.period)
         return f"{definition.title}: no change can be given, as there is no data for {missing}."
@@ -142,6 +144,8 @@ def change_sentence(before: Year, after: Year, metric_id: str, settings: Setting
         return _share_change(old, new, when, settings)
     if definition.kind == "representation":
         return _gap_change(definition, old, new, when, settings)
+    if definition.kind in ("share", "score"):
+        return _figure_change(definition, old, new, when)
     sentences = []
     for (key, label, part) in _parts(new):
         earlier = old.questions.get(key) if key else old
@@ -241,6 +245,26 @@ def _gap_change(definition: MetricDefinition, old: MetricResult, new: MetricResu
         holds = new.ci[0] <= 0 <= new.ci[1]
         text += (" The latest year's interval includes 0 points, so the gap could be down to chance."
                  if holds else " The latest year's interval does not include 0 points: the gap is beyond chance.")
+    if old.status != new.status:
+        text += f" It was {stats.status_words(old.status).lower()}; it is now {stats.status_words(new.status).lower()}."
+    return text
+
+
+def _figure_change(definition: MetricDefinition, old: MetricResult, new: MetricResult, when: str) -> str:
+    """One group's percentage (WDES 8) or a difference of mean scores (WDES 9a) from one year to the next, with
+    whether the change could be chance: the difference of the two figures against the standard errors their 95%
+    intervals give (each interval's half-width over z), on the figure's own scale."""
+    if old.value is None or new.value is None:
+        year = "the earlier year" if old.value is None else "the later year"
+        return f"{definition.title}: no change can be given ({when}), as there is no figure for {year}."
+    text = f"{definition.title}: {change_text(old.value, new.value, definition.figure)} ({when})."
+    if old.ci is not None and new.ci is not None:
+        z = stats.z_value(0.95)
+        spread = math.hypot((old.ci[1] - old.ci[0]) / (2 * z), (new.ci[1] - new.ci[0]) / (2 * z))
+        if spread > 0 and new.value != old.value:
+            beyond = abs(new.value - old.value) / spread >= z
+            text += (" The change is larger than chance alone would usually give." if beyond
+                     else " A change this size could be down to chance.")
     if old.status != new.status:
         text += f" It was {stats.status_words(old.status).lower()}; it is now {stats.status_words(new.status).lower()}."
     return text

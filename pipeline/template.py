@@ -40,6 +40,7 @@ from metrics.registry import (
     MetricDefinition,
     Question,
 )
+from metrics.results import MEAN_ITEM, SD_ITEM
 
 TEMPLATE_MARKER = "WRES counts template v1"
 _MARKER_WORDS = "wres counts template"
@@ -56,6 +57,9 @@ BAND_HEADING = "Pay band"
 GROUP_LABELS: dict[str, str] = {group.key: group.label for group in COMPARISON.groups}
 
 
+# A score metric's sheet (WDES 9a): by group, the respondents with a score, their mean and its standard deviation,
+# as a trust's published summary gives them (the mean's heading is the metric's events_label).
+SD_HEADING = "Standard deviation"
 START_HEADCOUNT = "Headcount at start of year"
 END_HEADCOUNT = "Headcount at end of year"
 # The metric whose base is the mean of two headcounts (start and end of the year).
@@ -93,8 +97,15 @@ def sheet_name(definition: MetricDefinition) -> str:
     return cut if len(words) > 1 else name[:_SHEET_NAME_LIMIT]
 
 
+def has_sheet(definition: MetricDefinition) -> bool:
+    """Whether the metric has a sheet of counts: a narrative (WDES 9b) is written in the app's panels instead."""
+    return definition.kind != "narrative"
+
+
 def input_columns(definition: MetricDefinition) -> tuple[str, ...]:
     """The headings of a group-rows sheet's count columns, after the group column."""
+    if definition.kind == "score":
+        return (definition.base_label, definition.events_label, SD_HEADING)
     if definition.id == AVERAGED_BASE_METRIC:
         return (START_HEADCOUNT, END_HEADCOUNT, definition.events_label)
     return (definition.base_label, definition.events_label)
@@ -152,6 +163,8 @@ def read_template(sheets: list[RawSheet], *, file: str = "") -> FigureSet:
     quality: dict[str, DataQuality] = {}
     notes: list[str] = []
     for definition in METRICS.values():
+        if not has_sheet(definition):
+            continue
         sheet = _metric_sheet(sheets, definition, file)
         if sheet is None:
             continue
@@ -167,6 +180,8 @@ def read_template(sheets: list[RawSheet], *, file: str = "") -> FigureSet:
             continue
         if definition.kind == "distribution":
             found = reader.bands(definition)
+        elif definition.kind == "score":
+            found = reader.scores(definition)
         elif definition.questions:
             found = reader.items(definition)
         else:
@@ -457,7 +472,9 @@ class _SheetReader:
         for group in self.comparison.keys:
             values = entries.get(group)
             if values is None or all(v is None for v in values):
-                if group in self.comparison.known:
+                # One group's percentage (WDES 8) needs only that group's counts.
+                if group in self.comparison.known and (definition.kind != "share"
+                                                       or group == self.comparison.focus.key):
                     where = (f"row {self.row_number(group_rows[group])} is blank" if group in group_rows
                              else "there is no row for it")
                     raise self.error(
@@ -487,6 +504,69 @@ class _SheetReader:
                 )
             out[group] = (events, base)
         return out
+
+    def decimal(self, row: int, column: int, what: str, high: float | None) -> float | None:
+        """A mean or a standard deviation: a number from 0 (to `high`), decimals allowed."""
+        value = self.value(row, column)
+        if value is None:
+            return None
+        ref, shown = self.ref(row, column), _text(value)
+        number: float | None = None
+        if isinstance(value, str):
+            text = value.strip().replace("\u00a0", "").replace(" ", "")
+            if _NUMBER_TEXT.match(text):
+                number = float(text.replace(",", ""))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            number = float(value)
+        if number is None:
+            raise self.error(f"{what} in cell {ref} is '{shown}', not a number",
+                             advice="Enter a number such as 6.6, or leave the row blank.")
+        if number < 0 or (high is not None and number > high):
+            limit = f"from 0 to {high:g}" if high is not None else "0 or more"
+            raise self.error(f"{what} in cell {ref} is {shown}, but it must be {limit}",
+                             advice="Check the figure against the survey's published results.")
+        return number
+
+    def scores(self, definition: MetricDefinition) -> _Found | None:
+        """A score metric's rows (WDES 9a): by group, respondents, mean score and standard deviation; the mean on
+        the metric's scale. Items MEAN_ITEM and SD_ITEM, each over the respondents."""
+        labels = input_columns(definition)
+        heading = self._heading_row(labels, 0, len(self.rows))
+        if heading is None:
+            if self.has_entries(0, len(self.rows)):
+                raise self.error(f"cannot find the headings {', '.join(repr(label) for label in labels)}",
+                                 advice="Put the headings back as they are in a blank counts template.")
+            return None
+        heading_row, (n_column, mean_column, sd_column) = heading
+        group_rows = self._group_rows(heading_row + 1, len(self.rows), (n_column, mean_column, sd_column))
+        high = definition.scale[1] if definition.scale else None
+        found: dict[str, tuple[int, float, float]] = {}
+        for group, row in group_rows.items():
+            label = self.labels[group]
+            n = self.count(row, n_column, f"{labels[0]} for {label}")
+            mean = self.decimal(row, mean_column, f"{labels[1]} for {label}", high)
+            sd = self.decimal(row, sd_column, f"{labels[2]} for {label}", None)
+            given = [v for v in (n, mean, sd) if v is not None]
+            if not given:
+                continue
+            if n is None or mean is None or (sd is None and n > 1):
+                raise self.error(
+                    f"the {label} row needs {labels[0]}, {labels[1]} and {labels[2]}",
+                    advice="Fill in all three (the standard deviation may be blank for one respondent), or leave "
+                           "the row blank.")
+            found[group] = (n, mean, sd or 0.0)
+        if not found:
+            return None
+        for group in self.comparison.known:
+            if group not in found:
+                raise self.error(f"there are scores for other groups but none for {self.labels[group]}",
+                                 advice=f"Enter the {self.labels[group]} respondents, mean and standard deviation.")
+        rows = [{"metric": definition.id, "item": item, "group": g, "events": float(value), "base": float(n)}
+                for g, (n, mean, sd) in found.items() for item, value in ((MEAN_ITEM, mean), (SD_ITEM, sd))]
+        unknown = self.comparison.unknown.key
+        quality = (DataQuality(total=sum(n for n, _, _ in found.values()), unknown=found[unknown][0])
+                   if unknown in found else None)
+        return _Found(rows, quality)
 
     def groups(self, definition: MetricDefinition) -> _Found | None:
         block = self._group_block(definition, 0, len(self.rows))

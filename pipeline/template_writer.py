@@ -31,6 +31,7 @@ from pipeline.template import (
     PERIOD_END_LABEL,
     TEMPLATE_MARKER,
     comparison_heading,
+    has_sheet,
     input_columns,
     question_heading,
     sheet_name,
@@ -58,7 +59,8 @@ def write_workbook(
     if figures is not None:
         organisation = organisation or figures.organisation
         period_end = period_end or figures.period.end
-    definitions = list(metrics_of(standard).values())
+    definitions = [d for d in metrics_of(standard).values() if has_sheet(d)]
+    narratives = [d for d in metrics_of(standard).values() if not has_sheet(d)]
     comparison = STANDARDS[standard].comparison
     if figures is not None and figures.comparison != comparison:
         raise ValueError(f"the figures are counted by {figures.comparison.key}, but the {STANDARDS[standard].name}'s "
@@ -66,12 +68,14 @@ def write_workbook(
     workbook = Workbook()
     about = workbook.active
     assert about is not None
-    _write_about(about, organisation, period_end, definitions, comparison)
+    _write_about(about, organisation, period_end, definitions, comparison, narratives)
     for definition in definitions:
         sheet = workbook.create_sheet(sheet_name(definition))
         counts = figures.for_metric(definition.id) if figures is not None else empty_counts()
         if definition.kind == "distribution":
             _write_bands_sheet(sheet, definition, counts, comparison)
+        elif definition.kind == "score":
+            _write_scores_sheet(sheet, definition, counts, comparison)
         elif definition.questions:
             _write_items_sheet(sheet, definition, counts, comparison)
         else:
@@ -80,7 +84,8 @@ def write_workbook(
 
 
 def _write_about(sheet: Worksheet, organisation: str, period_end: dt.date | None,
-                 definitions: list[MetricDefinition], comparison: Comparison = ETHNICITY) -> None:
+                 definitions: list[MetricDefinition], comparison: Comparison = ETHNICITY,
+                 narratives: Sequence[MetricDefinition] = ()) -> None:
     sheet.title = ABOUT_SHEET
     sheet["A1"] = TEMPLATE_MARKER
     sheet["A1"].font = _TITLE
@@ -122,6 +127,8 @@ def _write_about(sheet: Worksheet, organisation: str, period_end: dt.date | None
         "headcounts are at that date; survey counts come from the latest staff survey.",
         "You may use your organisation's own words for BME in the group headings, and insert rows for notes."
         if comparison.renamable else "You may insert rows for notes.",
+        *(f"Metric {d.number} ({d.title}) is the organisation's own account in words: write it in the app, on "
+          "the metric's page, not here." for d in narratives),
     )
     sheet["A7"] = "How to fill it in"
     sheet["A7"].font = _BOLD
@@ -237,6 +244,42 @@ def _write_items_sheet(sheet: Worksheet, definition: MetricDefinition, counts: p
                                     _whole(record.events, definition.id, record.group))
         _write_group_rows(sheet, row + 2, values, validation, len(columns), comparison)
         row += 2 + len(comparison.keys) + 1
+
+
+def _write_scores_sheet(sheet: Worksheet, definition: MetricDefinition, counts: pd.DataFrame,
+                        comparison: Comparison) -> None:
+    """A score metric (WDES 9a) by group: respondents with a score, their mean and its standard deviation, as the
+    survey's published results give them."""
+    from metrics.results import MEAN_ITEM, SD_ITEM
+
+    low, high = definition.scale or (0.0, 10.0)
+    _write_title(sheet, definition, f"From the latest staff survey: by group, the respondents with a score, their "
+                                    f"mean score ({low:g} to {high:g}) and its standard deviation.")
+    columns = input_columns(definition)
+    _headings(sheet, FIRST_ROW, (comparison.heading, *columns))
+    mean_rows, sd_rows = counts[counts["item"] == MEAN_ITEM], counts[counts["item"] == SD_ITEM]
+    means: dict[str, tuple[float, float]] = {
+        str(g): (float(m), float(n)) for g, m, n in zip(mean_rows["group"], mean_rows["events"], mean_rows["base"],
+                                                        strict=True)}
+    sds: dict[str, float] = {str(g): float(v) for g, v in zip(sd_rows["group"], sd_rows["events"], strict=True)}
+    whole = _whole_counts_validation(sheet)
+    decimals = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                              showErrorMessage=True, errorTitle="A score",
+                              error="Enter a number, 0 or more (a mean from the score's scale).")
+    sheet.add_data_validation(decimals)
+    for offset, group in enumerate(comparison.keys):
+        row = FIRST_ROW + 1 + offset
+        sheet.cell(row=row, column=1, value=comparison.label(group))
+        mean_base = means.get(group)
+        n_cell = _count_cell(sheet.cell(row=row, column=2))
+        n_cell.value = _whole(mean_base[1], definition.id, group) if mean_base else None
+        for column, value in ((3, mean_base[0] if mean_base else None), (4, sds.get(group))):
+            cell = _input(sheet.cell(row=row, column=column))
+            cell.number_format = "0.00"
+            cell.value = None if value is None or mean_base is None else float(value)
+    last = FIRST_ROW + len(comparison.keys)
+    whole.add(f"B{FIRST_ROW + 1}:B{last}")
+    decimals.add(f"C{FIRST_ROW + 1}:D{last}")
 
 
 def _write_bands_sheet(sheet: Worksheet, definition: MetricDefinition, counts: pd.DataFrame,

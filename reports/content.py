@@ -27,6 +27,7 @@ from storage.figure_sets import scope_of
 INTERNAL_MARKING = "INTERNAL: NOT FOR PUBLICATION. Unsuppressed counts."
 SCORECARD_COLUMNS: tuple[str, ...] = ("Metric", "Value", "95% interval", "Status")
 NO_VALUE = "–"  # a metric with no single figure (M1, the pay bands: described by its chart)
+NARRATIVE_VALUE = "narrative"  # a metric of words (WDES 9b): its panels are what it reports
 
 
 @dataclass
@@ -115,6 +116,8 @@ def value_text(result: MetricResult, published: bool) -> str:
     the publication withholds it, "not available" otherwise; NO_VALUE for the pay bands, which have no figure."""
     if result.definition.figure == "shares":
         return NO_VALUE
+    if result.definition.kind == "narrative":  # words, not a figure: the panels are its content
+        return NARRATIVE_VALUE
     if result.value is None:
         return "withheld" if withheld(result, published) else "not available"
     return formatting.value_text(result)
@@ -175,7 +178,7 @@ def scorecard_rows(content: ReportContent) -> list[list[str]]:
 
 def headline_lines(metric: MetricContent, published: bool) -> list[str]:
     """The headline figures and status in words, one sentence each (per question for M7)."""
-    if metric.definition.kind == "distribution":
+    if metric.definition.kind in ("distribution", "narrative"):
         return [f"{status_text(metric.result)}."]
     lines = []
     for (label, _, _), (_, result) in zip(metric.headline(), per_question(metric), strict=True):
@@ -352,7 +355,10 @@ def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: i
             else:
                 # The shown result's sentence, so a published export never quotes a withheld count.
                 panels[kind] = result.sentence if kind == "know" else ""
-        metrics[metric_id] = MetricContent(definition, result, spec, _counts_table(result, settings), panels,
+        # One group's percentage, mean scores and a narrative: the chart's own table (respondents, means and
+        # deviations; none for a narrative) is the figures behind them.
+        counts = spec.table if definition.kind in ("share", "score", "narrative") else _counts_table(result, settings)
+        metrics[metric_id] = MetricContent(definition, result, spec, counts, panels,
                                            [a for a in plan if _for_metric(a, definition)])
     found = withheld_in_text(analysis.results, results, {m: c.panels for m, c in metrics.items()}, settings) \
         if publish_safe else []

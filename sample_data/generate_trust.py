@@ -31,8 +31,11 @@ not feeling well enough to perform one's duties; Q11e felt pressure from one's m
 abuse from patients / service users, their relatives or the public, from managers and from other
 colleagues; Q14d the last time, did you or a colleague report it (asked only of those who said yes to one of
 Q14a-c); Q15 whether the organisation acts fairly on career progression; Q16b discrimination from a manager,
-team leader or colleagues. A respondent's ethnic group and long-term condition or illness (the WDES's "disabled") are
-given in words, as the survey's own categories.
+team leader or colleagues; Q30b whether the employer has made adequate adjustment(s) to enable one to carry out
+one's work (2024's numbering; asked of those with a long-term condition: "Yes", "No" or "No adjustment
+required", blank for the rest); and the respondent's staff engagement score (0 to 10, the survey's theme
+score, headed "Staff Engagement"). A respondent's ethnic group and long-term condition or illness (the WDES's
+"disabled") are given in words, as the survey's own categories.
 """
 
 from __future__ import annotations
@@ -106,6 +109,12 @@ VALUED_RATE = {"disabled": 0.33, "non_disabled": 0.44}
 UNWELL_AT_WORK_RATE = {"disabled": 0.68, "non_disabled": 0.55}
 PRESSURE_RATE = {"disabled": 0.29, "non_disabled": 0.20}
 REPORTED_RATE = {"disabled": 0.44, "non_disabled": 0.48}
+# WDES 8 and 9a (national WDES reports): of disabled staff who needed adjustments, about seven in ten say their
+# employer made adequate ones (a third needed none); engagement about 6.6 out of 10 for disabled staff against 7.0
+# for the rest. Drawn with a generator of their own again, after every other answer.
+ADEQUATE_ADJUSTMENTS_RATE = 0.70
+NO_ADJUSTMENT_NEEDED = 0.33
+ENGAGEMENT = {"disabled": (6.6, 1.6), "non_disabled": (7.0, 1.4)}
 SHORTLISTING_RATE = {"white": 0.40, "bme": 0.29, "unknown": 0.34}
 APPOINTED_FROM_SHORTLIST = 0.28
 LEAVING_RATE = {"substantive": 0.09, "bank": 0.16}
@@ -168,7 +177,9 @@ TRAINING_HEADINGS = ("Employee Number", "Course Name", "Course Start Date")
 WRES_QUESTIONS = ("Q14a", "Q14b", "Q14c", "Q15", "Q16b")
 WDES_QUESTIONS = ("Q4b", "Q11d", "Q11e", "Q14d")
 SURVEY_QUESTIONS = ("Q4b", "Q11d", "Q11e", "Q14a", "Q14b", "Q14c", "Q14d", "Q15", "Q16b")
-SURVEY_HEADINGS = ("Respondent ID", "Division", "Ethnic Group", "Disability", *SURVEY_QUESTIONS)
+# After the questions, WDES 8's and the engagement score (adjustments_and_engagement).
+SURVEY_HEADINGS = ("Respondent ID", "Division", "Ethnic Group", "Disability", *SURVEY_QUESTIONS, "Q30b",
+                   "Staff Engagement")
 BOARD_HEADINGS = ("Name", "Role", "Voting Member", "Exec/Non-exec", "Ethnic Origin", "Disability")
 FILES = ("esr_staff_in_post.xlsx", "trac_applicants.xlsx", "er_cases.xlsx", "non_mandatory_training.xlsx",
          "staff_survey.csv", "board_members.xlsx")
@@ -608,6 +619,24 @@ class _Trust:
             out.append([*row[:fixed], *(answers[q] for q in SURVEY_QUESTIONS)])
         return out
 
+    @staticmethod
+    def adjustments_and_engagement(rows: list[list[str]], rng: np.random.Generator) -> list[list[str]]:
+        """Each row with Q30b (adequate adjustments: asked of those with a long-term condition, blank for the rest)
+        and the engagement score (0 to 10, to one place; 1% blank), by the respondent's own disability answer."""
+        out: list[list[str]] = []
+        for row in rows:
+            group = "disabled" if row[3] == "Yes" else "non_disabled"
+            if group == "disabled":
+                roll = rng.random()
+                adjustments = ("No adjustment required" if roll < NO_ADJUSTMENT_NEEDED else
+                               _yes_no(rng, ADEQUATE_ADJUSTMENTS_RATE))
+            else:
+                adjustments = ""
+            mean, sd = ENGAGEMENT[group]
+            score = float(np.clip(rng.normal(mean, sd), 0.0, 10.0))
+            out.append([*row, adjustments, "" if rng.random() < 0.01 else f"{score:.1f}"])
+        return out
+
     def staff_row(self, person: Person) -> list[object]:
         assignment = f"{person.employee_no}-2" if person.second_assignment else str(person.employee_no)
         return [
@@ -667,8 +696,9 @@ def simulate(seed: int = SEED) -> Exports:
     cases += [(opened, number, "Capability", reason) for opened, number, reason in trust.capability(everyone, wdes)]
     er_cases: list[list[object]] = [[f"ER-{opened:%y}-{seq:04d}", number, kind, reason, opened]
                                     for seq, (opened, number, kind, reason) in enumerate(sorted(cases), start=101)]
-    return Exports(staff=staff, recruitment=recruitment, er_cases=er_cases, training=training,
-                   survey=trust.wdes_survey(survey, wdes))
+    survey = trust.wdes_survey(survey, wdes)
+    survey = trust.adjustments_and_engagement(survey, np.random.default_rng([seed, 2019, 8]))
+    return Exports(staff=staff, recruitment=recruitment, er_cases=er_cases, training=training, survey=survey)
 
 
 # --- writing the files ---------------------------------------------------------------------------

@@ -40,11 +40,14 @@ class _Roles:
     rates: tuple[tuple[str, bool], ...]  # (metric, whether its events are among its base)
     board: str
     surveys: tuple[str, ...]
+    # Metrics of mean scores (WDES 9a): each group's respondents are counts, its mean and deviation go with them.
+    scores: tuple[str, ...] = ()
 
 
 RACE = _Roles(GROUPS, "M1", STAFF_BASES, (("M2", True), ("M4", True), ("M8", False)), "W9", ("M6", "M7"))
-# The WDES so far: D1 the pay bands (as M1), D2 appointment (as M2), D10 the board (as W9).
-WDES = _Roles(DISABILITY_GROUPS, "D1", (), (("D2", True),), "D10", ())
+# The WDES: D1 the pay bands (as M1), D2 appointment (as M2), D8 adjustments (a rate: disabled respondents' yes over
+# those who answered), D9A engagement (respondents by group), D10 the board (as W9).
+WDES = _Roles(DISABILITY_GROUPS, "D1", (), (("D2", True), ("D8", True)), "D10", (), ("D9A",))
 
 
 def _roles(published: dict) -> _Roles:
@@ -295,7 +298,10 @@ def _read_scope(reader: Reader, published: dict) -> None:
         metric = published[metric_id]
         if not metric.get("groups"):
             continue
-        bases, _ = _groups(reader, metric_id, metric["groups"], None, among)
+        bases, events = _groups(reader, metric_id, metric["groups"], None, among)
+        if metric.get("unit") == "percent":  # one group's percentage, printed as the headline value
+            group = metric["group"]
+            reader.share(events[group], bases[group], metric.get("value"), 100.0)
         if metric_id == "M4" and headcount is not None:
             for g in groups:
                 reader.not_more(bases[g], headcount[g])  # regulated professionals are staff
@@ -327,6 +333,16 @@ def _read_scope(reader: Reader, published: dict) -> None:
                 reader.not_more(workforce[g], headcount[g])
             if staff is not None:
                 reader.not_more(staff[g], workforce[g])
+    for metric_id in roles.scores:
+        metric = published.get(metric_id) or {}
+        if not metric.get("groups"):
+            continue
+        respondents = {g: reader.unknown(f"{metric_id} {g} respondents") for g in groups}
+        for g in groups:
+            reader.count(f"{metric_id} {g} respondents", metric["groups"][g]["respondents"], respondents[g])
+        everyone = _sum(*respondents.values())
+        reader.count(f"{metric_id} overall respondents", (metric.get("overall") or {}).get("respondents"), everyone)
+        _quality(reader, metric_id, metric.get("data_quality") or {}, everyone, respondents[unknown])
     for metric_id in roles.surveys:
         metric = published[metric_id]
         for key, question in (metric.get("questions") or {}).items():

@@ -308,6 +308,28 @@ def test_the_sample_trusts_exports_open_the_nhs_wres_under_the_trusts_name():
     assert any(b.label == "Remove my files and go back to the sample council" for b in at.button)
 
 
+def test_the_wdes_adjustments_engagement_and_voice_page_on_the_sample_trust(database):
+    at = open_app("pages/data.py")
+    next(b for b in at.button if b.label.startswith("Try the sample NHS trust's exports")).click().run()
+    at.sidebar.radio[0].set_value("wdes").run()
+    at.switch_page("pages/voice.py").run()
+    assert not at.exception, at.exception
+    text = markdown_text(at)
+    for heading in ("Metric 8: Adequate adjustments", "Metric 9a: Staff engagement",
+                    "Metric 9b: The voices of disabled staff"):
+        assert any(heading in plain(h.value) for h in at.header), heading
+    assert "One group: no comparison to rate] 64.9% (95% interval 57.4% to 71.7%)" in text
+    assert "points on a 0-10 scale" in text
+    assert "Narrative: see the organisation's account" in text
+    # Metric 9b has its three panels and no chart: 8 and 9a draw one each.
+    assert len(at.get("vega_lite_chart")) == 2
+    assert len([b for b in at.button if b.label == "Save"]) >= 9
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, at.exception
+    links = [plain(link.label) for link in at.main.get("page_link")]
+    assert "8. Adequate adjustments" in links and "9b. The voices of disabled staff" in links
+
+
 def test_the_organisation_chosen_stays_chosen_after_going_back_to_the_sample_and_uploading_again(database):
     from storage import load_panels, make_engine
 

@@ -17,7 +17,7 @@ def _result(metric_id: str, value: float | None, ci: tuple[float, float] | None)
 def test_each_metric_format_follows_its_kind():
     # The registry says how each metric's figure is written; a ratio unless it is a difference or a distribution.
     expected = {"distribution": "shares", "representation": "points", "relative_likelihood": "ratio",
-                "survey": "ratio"}
+                "survey": "ratio", "share": "percent", "score": "score", "narrative": "none"}
     assert {m.id: m.figure for m in METRICS.values()} == {m.id: expected[m.kind] for m in METRICS.values()}
 
 
@@ -73,3 +73,13 @@ def test_counts_and_percentages():
     assert formatting.pct(0.032) == "3.2%"
     assert formatting.pct(24.0, fraction=False) == "24%"
     assert formatting.pct(None) == "withheld"
+
+
+def test_a_percentage_and_a_difference_of_scores_are_written_in_their_own_units():
+    share = MetricResult(METRICS["D8"], "wdes", WITHIN_RANGE, value=64.88, ci=(57.4, 71.69))
+    assert formatting.with_interval(share) == "64.9% (95% interval 57.4% to 71.7%)"
+    score = MetricResult(METRICS["D9A"], "wdes", WITHIN_RANGE, value=-0.46, ci=(-0.69, -0.23))
+    assert formatting.with_interval(score) == "-0.46 points on a 0-10 scale (95% interval -0.69 to -0.23 points)"
+    assert formatting.value_text(score, unit=formatting.POINTS_TABLE) == "-0.46 pts"
+    assert formatting.change_text(-0.5, -0.25, "score") == "-0.50 → -0.25 points on a 0-10 scale"
+    assert formatting.figure_words(MetricResult(METRICS["D9B"], "wdes", WITHIN_RANGE)) == formatting.NO_FIGURE

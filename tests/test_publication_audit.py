@@ -41,7 +41,7 @@ def published_json(*args: str) -> str:
 
 
 # The keys a published count is printed under: the race standards' groups, the WDES's, and the totals.
-COUNT_KEYS = (r'"(?:events|base|bme|white|unknown|total|disabled|non_disabled|not_declared|declared)": '
+COUNT_KEYS = (r'"(?:events|base|bme|white|unknown|total|disabled|non_disabled|not_declared|declared|respondents)": '
               r'(\d+(?:\.\d+)?)')
 
 

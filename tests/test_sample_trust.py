@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -537,6 +538,26 @@ def wdes_survey_by_hand() -> dict[tuple[str, str], dict[str, tuple[int, int]]]:
     return out
 
 
+def _survey_rows() -> list[dict[str, str]]:
+    with (COMMITTED / "staff_survey.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def adjustments_by_hand() -> tuple[int, int, int]:
+    """Disabled respondents (by their own answer) saying yes to Q30b, answering yes or no, and needing none."""
+    answers = [r["Q30b"] for r in _survey_rows() if disability_group(r["Disability"]) == "disabled"]
+    return (answers.count("Yes"), answers.count("Yes") + answers.count("No"), answers.count("No adjustment required"))
+
+
+def engagement_by_hand() -> dict[str, list[float]]:
+    """Each group's engagement scores, as the cells give them (blank cells left out)."""
+    out: dict[str, list[float]] = {"disabled": [], "non_disabled": [], "not_declared": []}
+    for r in _survey_rows():
+        if r["Staff Engagement"]:
+            out[disability_group(r["Disability"])].append(float(r["Staff Engagement"]))
+    return out
+
+
 def test_the_er_log_holds_disciplinary_and_capability_cases_and_the_survey_the_wdes_questions() -> None:
     rows = sheet_values(COMMITTED / "er_cases.xlsx")["ER Cases"]
     assert rows[0] == generate_trust.ER_HEADINGS
@@ -548,6 +569,10 @@ def test_the_er_log_holds_disciplinary_and_capability_cases_and_the_survey_the_w
     assert all(not r["Q11e"] for r in survey if r["Q11d"] != "Yes")
     assert all(not r["Q14d"] for r in survey if "Yes" not in (r["Q14a"], r["Q14b"], r["Q14c"]))
     assert {r["Q4b"] for r in survey} == {"", *generate_trust.SATISFACTION}
+    # Q30b only for those with a long-term condition; the engagement score on its 0-10 scale, or blank.
+    assert all(not r["Q30b"] for r in survey if r["Disability"] != "Yes")
+    assert {r["Q30b"] for r in survey if r["Disability"] == "Yes"} <= {"", "Yes", "No", "No adjustment required"}
+    assert all(0 <= float(r["Staff Engagement"]) <= 10 for r in survey if r["Staff Engagement"])
 
 
 def test_the_wdes_figures_come_out_of_the_command_line() -> None:
@@ -557,7 +582,7 @@ def test_the_wdes_figures_come_out_of_the_command_line() -> None:
     assert completed.returncode == 0, completed.stderr
     out = json.loads(completed.stdout)
     metrics = out["metrics"]
-    assert list(metrics) == ["D1", "D2", "D3", "D4A", "D4B", "D5", "D6", "D7", "D10"]
+    assert list(metrics) == ["D1", "D2", "D3", "D4A", "D4B", "D5", "D6", "D7", "D8", "D9A", "D9B", "D10"]
     # Metric 3 from the case log's capability rows, ill health left out, counted by hand from the cells.
     by_hand = capability_by_hand()
     assert {g: (metrics["D3"]["groups"][g]["events"], metrics["D3"]["groups"][g]["base"]) for g in by_hand} == by_hand
@@ -571,3 +596,21 @@ def test_the_wdes_figures_come_out_of_the_command_line() -> None:
         assert counted == counted_by_hand, (metric_id, item)
     assert metrics["D4B"]["value"] < 1 and metrics["D7"]["value"] < 1  # low is adverse: disabled staff fare worse
     assert metrics["D6"]["value"] > 1  # high is adverse
+    # Metric 8 from Q30b's cells: disabled respondents' yes over yes and no ("No adjustment required" left out, and
+    # said); metric 9a from the engagement scores' cells, by group.
+    yes, answered, not_needed = adjustments_by_hand()
+    assert (metrics["D8"]["groups"]["disabled"]["events"], metrics["D8"]["groups"]["disabled"]["base"]) == (
+        yes, answered)
+    assert metrics["D8"]["value"] == pytest.approx(100 * yes / answered)
+    assert 60 <= metrics["D8"]["value"] <= 75 and metrics["D8"]["status"] == "one group"
+    assert any(f"Metric 8: {not_needed} disabled respondents said they have not needed adjustments" in w
+               for w in out["warnings"])
+    for g, scores in engagement_by_hand().items():
+        found = metrics["D9A"]["groups"][g]
+        assert found["respondents"] == len(scores)
+        assert found["mean"] == pytest.approx(statistics.fmean(scores))
+        assert found["sd"] == pytest.approx(statistics.stdev(scores))
+    disabled, others = metrics["D9A"]["groups"]["disabled"]["mean"], metrics["D9A"]["groups"]["non_disabled"]["mean"]
+    assert 6.3 < disabled < 6.8 and 6.8 < others < 7.2
+    assert metrics["D9A"]["value"] == pytest.approx(disabled - others)
+    assert metrics["D9B"]["status"] == "narrative"

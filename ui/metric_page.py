@@ -126,6 +126,11 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
     st.header(f"Metric {definition.number}: {definition.title}", anchor=metric_id.lower())
     st.markdown(md(definition.description.format(bme=settings.bme_label)))
     st.markdown(_headline(result))
+    if definition.kind == "narrative":
+        # Words, not figures: no chart and no counts, only who writes what, and the panels below.
+        st.caption(f"**What it asks for.** {md(result.counted_text(analysis.period))}")
+        _panels_and_actions(view, analysis, result)
+        return
     spec = (charts.leavers(_by_service(view), settings) if definition.chart == "leaver_rates" and not view.filters
             else charts.chart_for(result, settings))
     with chart_and_figures(spec, f"{md(spec.summary)} {caption(view, analysis)}"):
@@ -151,6 +156,12 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
                    icon=":material/warning:")
     if result.status in (stats.INSUFFICIENT, stats.WITHHELD):
         st.warning(md(result.sentence), icon=":material/warning:")
+    _panels_and_actions(view, analysis, result)
+
+
+def _panels_and_actions(view: state.View, analysis: Analysis, result: MetricResult) -> None:
+    """The metric's three panels and the plan's actions for it."""
+    metric_id, definition = result.id, result.definition
     period = analysis.period.end.isoformat()  # what the figures are for, whatever set it
     # The starting sentence is written from the figures as they may be published: saved as it is, it never puts a
     # withheld count into a pack (the figures on screen above are the full ones).

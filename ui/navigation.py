@@ -25,6 +25,8 @@ METRIC_PAGES: tuple[MetricPage, ...] = (
     MetricPage("pages/harassment.py", "Harassment, bullying and discrimination", ":material/report:",
                ("M6", "M7", "W5", "W6", "W8", "D4A", "D4B", "D6")),
     MetricPage("pages/leavers.py", "Leaving the organisation", ":material/logout:", ("M8",)),
+    MetricPage("pages/voice.py", "Adjustments, engagement and voice", ":material/record_voice_over:",
+               ("D8", "D9A", "D9B")),
 )
 
 

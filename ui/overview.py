@@ -70,6 +70,14 @@ def headline(results: dict[str, MetricResult], settings: Settings, datasets: Col
             text += (f" For {len(uncertain)} of them ({_titles(uncertain)}) the 95% interval includes no difference "
                      "(1.00, or 0 points for senior management), so the difference could be down to chance: read "
                      "them with care.")
+    # A figure read in its own unit against a range of its own (WDES 9a, a difference of mean scores), not the
+    # ratios' range: said, so the range above is not taken to be its.
+    for own in rated:
+        if own.definition.non_adverse is None:
+            continue
+        low_own, high_own = own.definition.non_adverse
+        text += (f" {own.definition.title} is read against a range of its own, "
+                 f"{formatting.score_text(low_own)} to {formatting.score_text(high_own)} points, not the ratios'.")
     if insufficient := [r for r in results.values() if r.status == stats.INSUFFICIENT]:
         text += (f" {_metrics(len(insufficient))} {'has' if len(insufficient) == 1 else 'have'} too few people "
                  f"to say: {_titles(insufficient)}.")

@@ -12,7 +12,8 @@ kind of count:
 - leaving: leavers over the average of the headcounts at the start and end of the year
 - selection: of the applicants shortlisted, those appointed
 - casework: people with events (cases, referrals, courses) over the headcount
-- survey: of the respondents answering each question, those saying yes
+- survey: of the respondents answering each question, those saying yes; and each group's mean score (scores)
+- none: a narrative metric (WDES 9b), counted from nothing
 
 A new kind of count is a module with its counter, an entry in COUNTERS (with the columns it reads)
 and its place in ORDER.
@@ -48,6 +49,8 @@ COUNTERS: dict[str, Counter] = {
     "casework": Counter(casework.count_casework,
                         frozenset({"regulated_professional", "job_title", "funded", "non_mandatory", "reason"})),
     "survey": Counter(survey.count_survey),
+    "scores": Counter(survey.count_scores),
+    "none": Counter(lambda context, definition: None),
 }
 
 # The order the counters run in. It is the order of the notes they write and of the rows of counts (the pay
@@ -56,7 +59,8 @@ COUNTERS: dict[str, Counter] = {
 # bands' note that no one is in post speaks for the senior managers and the board's workforce too, which then say
 # nothing), then the board against that workforce, then leaving (also from the staff list), then the events
 # datasets and the survey. Within a counter, metrics run in the registry's order (metrics 3, 4 and 5; 6 and 7).
-ORDER: tuple[str, ...] = ("pay_bands", "senior_managers", "board", "leaving", "selection", "casework", "survey")
+ORDER: tuple[str, ...] = ("pay_bands", "senior_managers", "board", "leaving", "selection", "casework", "survey",
+                          "scores", "none")
 if set(ORDER) != set(COUNTERS):
     raise RuntimeError("every counter needs its place in metrics.counting.ORDER, and only counters have one")
 
