@@ -44,7 +44,8 @@ HOURLY_MEASURES: tuple[str, ...] = MEASURES[:2]
 BONUS_MEASURES: tuple[str, ...] = MEASURES[2:]
 # Counts left out by a rule ("3 rows of people who started after ...") and a combined group's size are counts of
 # people the published figures do not show: the notes that give them are for internal use.
-_COUNTED_NOTE = re.compile(r"^\d|too few people with an hourly rate|the combined group has fewer than")
+_COUNTED_NOTE = re.compile(r"(?<![\w.,])(?<!than )\d[\d,]* (?:[\w-]+ ){0,3}(?:rows?|employees?)\b"
+                           r"|too few people with an hourly rate|the combined group has fewer than")
 _COUNT_IN_BRACKETS = re.compile(r" \(\d[\d,]* employees?\)")
 
 
@@ -167,15 +168,15 @@ class _Layout:
 
 
 def _small_group(g: str, threshold: int) -> str:
-    return f"withheld: fewer than {threshold} relevant employees in the group ({label(g)})"
+    return f"fewer than {threshold} relevant employees in the group ({label(g)})"
 
 
 def _reasons(threshold: int) -> dict[str, str]:
     return {
-        "count": f"withheld: a count under {threshold}, or one that would let a reader work out a count under "
+        "count": f"a count under {threshold}, or one that would let a reader work out a count under "
                  f"{threshold} from the figures published beside it",
-        "hourly": f"withheld: fewer than {threshold} people with an hourly rate in the group or the reference",
-        "bonus": f"withheld: fewer than {threshold} people paid a bonus in the group or the reference",
+        "hourly": f"fewer than {threshold} people with an hourly rate in the group or the reference",
+        "bonus": f"fewer than {threshold} people paid a bonus in the group or the reference",
     }
 
 
@@ -243,7 +244,8 @@ def published(result: PayGapResult, threshold: int = DEFAULT_THRESHOLD) -> Publi
 def published_notes(notes: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     """The notes that may be published: those counting people left out (or a combined group's size) are dropped,
     and one note says so."""
-    kept = [_COUNT_IN_BRACKETS.sub("", note) for note in notes if not _COUNTED_NOTE.search(note)]
+    stripped = [_COUNT_IN_BRACKETS.sub("", note) for note in notes]
+    kept = [note for note in stripped if not _COUNTED_NOTE.search(note)]
     if len(kept) < len(notes):
         kept.append("Notes counting the people left out of these figures are in the internal figures only.")
     return tuple(kept)
@@ -282,7 +284,7 @@ def to_dict(pub: PublishedPayGaps) -> dict[str, Any]:
 
 
 def withheld_sentence(pub: PublishedPayGaps, key: str) -> str:
-    """A withheld figure and why, in words: 'Women's share of the upper quarter: withheld: a count under 10, ...'."""
+    """A withheld figure and why, in words: 'Women: share of the upper pay quarter: withheld, a count under 10, ...'."""
     parts = key.split(".")
     kind = parts[0]
     if kind == "size":
@@ -298,7 +300,7 @@ def withheld_sentence(pub: PublishedPayGaps, key: str) -> str:
         words = {"mean_pct": "mean hourly pay gap", "median_pct": "median hourly pay gap",
                  "bonus_mean_pct": "mean bonus gap", "bonus_median_pct": "median bonus gap"}
         what = f"{label(parts[1])}: the {words.get(parts[-1], parts[-1])}"
-    return f"{what}: {pub.withheld[key]}."
+    return f"{what}: withheld, {pub.withheld[key]}."
 
 
 # --- the audit: what a reader can work out from the published figures ------------------------------------------
