@@ -370,7 +370,8 @@ def _shown_proportion(reader: _Reader, part: Mapping[int, float], whole_terms: M
 def audit(payload: Mapping[str, Any], threshold: int = DEFAULT_THRESHOLD) -> dict[str, Range]:
     """Every withheld count of a published pay gap output (`to_dict`'s JSON, read as published) that a reader can
     narrow to fewer than `threshold` values (or to fewer than the public facts alone allow, where they pin it
-    tighter): empty when the publication is safe. What a reader knows: the employees in all and the quarters'
+    tighter), and every shown figure that gives away a count of 1 to threshold - 1 (its range lies there): empty
+    when the publication is safe. What a reader knows: the employees in all and the quarters'
     sizes (public); each shown share of a quarter (a whole percentage: the count within half a percent of the
     quarter); each shown size (rounded to 10); each shown bonus proportion (of the group's size); that the groups
     share out every quarter and the employees, that a group's hourly people are among its relevant ones and its
@@ -380,6 +381,7 @@ def audit(payload: Mapping[str, Any], threshold: int = DEFAULT_THRESHOLD) -> dic
     reference = payload["reference"]
     order: list[str] = list(payload["order"])
     targets: dict[str, dict[int, float]] = {}
+    shown: dict[str, dict[int, float]] = {}
     size: dict[str, dict[int, float]] = {}
     hourly: dict[str, dict[int, float]] = {}
     bonus: dict[str, dict[int, float]] = {}
@@ -391,10 +393,8 @@ def audit(payload: Mapping[str, Any], threshold: int = DEFAULT_THRESHOLD) -> dic
         reader.no_more(bonus[g], size[g])
         _shown_size(reader, size[g], payload["sizes"].get(g))
         _shown_proportion(reader, bonus[g], size[g], payload["bonus_received_pct"].get(g))
-        if payload["sizes"].get(g) is None:
-            targets[size_key(g)] = size[g]
-        if payload["bonus_received_pct"].get(g) is None:
-            targets[bonus_key(g)] = bonus[g]
+        (targets if payload["sizes"].get(g) is None else shown)[size_key(g)] = size[g]
+        (targets if payload["bonus_received_pct"].get(g) is None else shown)[bonus_key(g)] = bonus[g]
 
     columns: dict[str, list[dict[int, float]]] = {q: [] for q in QUARTERS}
     for g in order:
@@ -403,8 +403,7 @@ def audit(payload: Mapping[str, Any], threshold: int = DEFAULT_THRESHOLD) -> dic
             cells[q] = reader.variable()
             columns[q].append(cells[q])
             _shown_share(reader, cells[q], quarters[q][g], sizes_q[q])
-            if quarters[q][g] is None:
-                targets[quarter_key(q, g)] = cells[q]
+            (targets if quarters[q][g] is None else shown)[quarter_key(q, g)] = cells[q]
         group(g, cells)
     for q in QUARTERS:
         reader.public.append((_sum(*columns[q]), float(sizes_q[q])))
@@ -417,8 +416,7 @@ def audit(payload: Mapping[str, Any], threshold: int = DEFAULT_THRESHOLD) -> dic
             reader.public.append((_sum(mine[q], theirs[q]), float(pair_sizes[q])))
             for who, cell in ((name, mine[q]), (reference, theirs[q])):
                 _shown_share(reader, cell, table[q][who], pair_sizes[q])
-                if table[q][who] is None:
-                    targets[aggregate_quarter_key(name, q, who)] = cell
+                (targets if table[q][who] is None else shown)[aggregate_quarter_key(name, q, who)] = cell
         reader.structure.append((_sum(*theirs.values(), {i: -c for i, c in hourly[reference].items()}), 0.0))
         reader.structure.append(({i: -c for i, c in _sum(*theirs.values(), {
             i: -c for i, c in hourly[reference].items()}).items()}, 0.0))
@@ -429,6 +427,9 @@ def audit(payload: Mapping[str, Any], threshold: int = DEFAULT_THRESHOLD) -> dic
             reader.no_more(own[name], _sum(*(own[g] for g in (*members["all_of"], *members["some_of"]))))
     facts = reader.public
     bounds = [*reader.at_most, *reader.structure]
-    found = ranges_from(reader.width, facts, bounds, targets)
+    found = ranges_from(reader.width, facts, bounds, {**targets, **shown})
     alone = ranges_from(reader.width, facts, reader.structure, targets)
-    return {key: r for key, r in found.items() if r.width < min(float(threshold), alone[key].width)}
+    narrow = {key: found[key] for key in targets if found[key].width < min(float(threshold), alone[key].width)}
+    small = {key: found[key] for key in shown
+             if found[key].low >= 1 and found[key].high is not None and found[key].high < threshold}
+    return {**narrow, **small}
