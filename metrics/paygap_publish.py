@@ -430,6 +430,6 @@ def audit(payload: Mapping[str, Any], threshold: int = DEFAULT_THRESHOLD) -> dic
     found = ranges_from(reader.width, facts, bounds, {**targets, **shown})
     alone = ranges_from(reader.width, facts, reader.structure, targets)
     narrow = {key: found[key] for key in targets if found[key].width < min(float(threshold), alone[key].width)}
-    small = {key: found[key] for key in shown
-             if found[key].low >= 1 and found[key].high is not None and found[key].high < threshold}
+    small = {key: r for key, r in ((k, found[k]) for k in shown) if r.low >= 1 and r.high is not None
+             and r.high < threshold}
     return {**narrow, **small}
