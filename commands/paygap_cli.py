@@ -234,8 +234,9 @@ def render(result: PayGapResult, notes_before: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_published(pub: PublishedPayGaps, result: PayGapResult, notes_before: Sequence[str]) -> str:
-    """The published figures as tables, "withheld" where a figure is, and a list of what is withheld and why."""
+def render_published(pub: PublishedPayGaps, result: PayGapResult, notes: Sequence[str]) -> str:
+    """The published figures as tables, "withheld" where a figure is, a list of what is withheld and why, and
+    `notes` (the publishable ones: metrics.paygap_publish.published_notes)."""
     from commands.table import format_table
     from metrics.formatting import gap_interval_text as ci
     from metrics.formatting import gap_text as pct
@@ -301,7 +302,6 @@ def render_published(pub: PublishedPayGaps, result: PayGapResult, notes_before: 
     lines += ["", textwrap.fill(f"Intervals: {b.confidence:.0%}, by {b.method}; {b.resamples:,} resamples, seed "
                                 f"{b.seed}. Gap = (reference - group) / reference x 100: positive when the group is "
                                 "paid less.", WIDTH)]
-    notes = [*notes_before, *pub.notes]
     if notes:
         lines += ["", "Notes", "-----"]
         lines += [textwrap.fill(f"- {note}", WIDTH, subsequent_indent="  ") for note in notes]
@@ -339,14 +339,14 @@ def run(argv: Sequence[str]) -> int:
         from metrics.paygap_publish import published, published_notes, to_dict
 
         pub = published(result, args.suppress)
-        before = list(published_notes([*notes, *inputs.notes]))
+        before = list(published_notes([*notes, *inputs.notes, *result.notes]))
         if args.json:
             payload = to_dict(pub)
             payload["intervals"] = {"method": result.bootstrap.method, "resamples": result.bootstrap.resamples,
                                     "seed": result.bootstrap.seed, "confidence": result.bootstrap.confidence}
             payload["pay_period_days"] = payroll.period_days_default
             payload["files"] = list(inputs.files)
-            payload["notes"] = [*before, *payload["notes"]]
+            payload["notes"] = before
             json.dump(payload, sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
             sys.stdout.write("\n")
         else:

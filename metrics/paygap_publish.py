@@ -36,7 +36,7 @@ from typing import Any
 
 from metrics.benchmarking import rounded_size
 from metrics.disclosure import DisclosureModel, Range, is_hidden, protect, ranges_from
-from metrics.paygap import MEASURES, QUARTER_WORDS, QUARTERS, GroupGap, PayGapResult, label
+from metrics.paygap import MEASURES, QUARTER_WORDS, QUARTERS, GroupGap, PayGapResult, label, short_label
 from metrics.settings import Settings
 
 DEFAULT_THRESHOLD: int = Settings().suppression_threshold
@@ -285,21 +285,24 @@ def to_dict(pub: PublishedPayGaps) -> dict[str, Any]:
 
 def withheld_sentence(pub: PublishedPayGaps, key: str) -> str:
     """A withheld figure and why, in words: 'Women: share of the upper pay quarter: withheld, a count under 10, ...'."""
-    parts = key.split(".")
-    kind = parts[0]
+    kind, rest = key.split(".", 1)
     if kind == "size":
-        what = f"{label(parts[1])}: the number of relevant employees"
+        what = f"{short_label(rest)}: the number of relevant employees"
     elif kind == "bonus_received_pct":
-        what = f"{label(parts[1])}: the proportion paid a bonus"
+        what = f"{short_label(rest)}: the proportion paid a bonus"
     elif kind == "quarters":
-        what = f"{label(parts[2])}: share of the {QUARTER_WORDS[parts[1]]} pay quarter"
+        quarter, group = rest.split(".", 1)
+        what = f"{short_label(group)}: share of the {QUARTER_WORDS[quarter]} pay quarter"
     elif kind == "aggregate_quarters":
-        what = (f"{label(parts[3])}: share of the {QUARTER_WORDS[parts[2]]} pay quarter, ranked with "
-                f"{label(pub.reference) if parts[3] != pub.reference else label(parts[1])} only")
+        aggregate, quarter, group = rest.split(".", 2)
+        other = pub.reference if group != pub.reference else aggregate
+        what = (f"{short_label(group)}: share of the {QUARTER_WORDS[quarter]} pay quarter, ranked with "
+                f"{short_label(other)} only")
     else:
+        group, measure = rest.rsplit(".", 1)
         words = {"mean_pct": "mean hourly pay gap", "median_pct": "median hourly pay gap",
                  "bonus_mean_pct": "mean bonus gap", "bonus_median_pct": "median bonus gap"}
-        what = f"{label(parts[1])}: the {words.get(parts[-1], parts[-1])}"
+        what = f"{short_label(group)}: the {words.get(measure, measure)}"
     return f"{what}: withheld, {pub.withheld[key]}."
 
 

@@ -231,3 +231,30 @@ def test_command_line_suppress_says_what_is_withheld_in_words_and_the_default_is
     internal = json.loads(run(FIXTURE, "--by", "sex", "--snapshot", "2026-03-31", "--resamples", "0",
                               "--json").stdout)
     assert "withheld" not in internal and internal["counts"]["women"]["relevant"] > 0
+
+
+def test_the_sample_council_by_ethnicity_passes_the_auditor_as_published():
+    staff = ROOT / "sample_data" / "wexcombe" / "2026-03-31" / "staff.xlsx"
+    completed = run(staff, "--by", "ethnicity", "--snapshot", "2026-03-31", "--resamples", "0", "--json",
+                    "--suppress", "10")
+    assert completed.returncode == 0, completed.stderr
+    data = json.loads(completed.stdout)
+    assert data["withheld"]  # small groups to protect
+    assert data["sizes"]["white"] is not None and data["sizes"][pg.MINORITY_ETHNIC] is not None
+    assert pp.audit(data) == {}
+    assert all(size is None or size % 10 == 0 for size in data["sizes"].values())
+    shares = [v for row in data["quarters"].values() for v in row.values() if v is not None]
+    assert shares and all(v == int(v) for v in shares)
+
+
+def test_published_notes_keep_the_rules_and_drop_the_counts_of_people():
+    notes = ["3 rows of people who started after the snapshot (31 March 2026) left out: not yet employed on it",
+             "ethnic groups with fewer than 10 relevant employees are combined as 'Other ethnic groups (combined)' "
+             "(7 employees): Roma; Arab",
+             "the combined group has fewer than 10 relevant employees: read its figures with care",
+             "ordinary pay is taken as pay for a pay period of 31 days"]
+    assert pp.published_notes(notes) == (
+        "ethnic groups with fewer than 10 relevant employees are combined as 'Other ethnic groups (combined)': "
+        "Roma; Arab",
+        "ordinary pay is taken as pay for a pay period of 31 days",
+        "Notes counting the people left out of these figures are in the internal figures only.")
