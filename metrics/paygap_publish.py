@@ -70,6 +70,21 @@ def aggregate_quarter_key(aggregate: str, quarter: str, group: str) -> str:
     return f"aggregate_quarters.{aggregate}.{quarter}.{group}"
 
 
+def aggregate_size_key(aggregate: str, quarter: str) -> str:
+    return f"aggregate_quarter_sizes.{aggregate}.{quarter}"
+
+
+def pair_is_everyone(order: tuple[str, ...] | list[str], reference: str,
+                     members: tuple[tuple[str, ...], tuple[str, ...]] | tuple[list[str], list[str]] | None) -> bool:
+    """Whether the aggregate and the reference, ranked together, are everyone compared: then the sizes of their
+    quarters follow from the public employees; otherwise (White minorities in neither, with White British as the
+    reference) those sizes would give away how many are in neither."""
+    if members is None:
+        return False
+    full, part = members
+    return not part and set(full) | {reference} == set(order)
+
+
 def gap_key(group: str, measure: str) -> str:
     return f"gaps.{group}.{measure}"
 
@@ -92,7 +107,9 @@ class PublishedPayGaps:
     bonus_received_pct: dict[str, float | None]
     quarters: dict[str, dict[str, float | None]]
     aggregate_quarters: dict[str, dict[str, dict[str, float | None]]]
-    aggregate_quarter_sizes: dict[str, dict[str, int]]
+    # Public when the aggregate and the reference are everyone compared (the quarters' sizes then follow from the
+    # employees); else a count like any other (it gives away the people in neither), None where withheld.
+    aggregate_quarter_sizes: dict[str, dict[str, int | None]]
     aggregate_members: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
     withheld: dict[str, str]
     notes: tuple[str, ...] = ()
@@ -136,7 +153,10 @@ class _Layout:
                                         _count(table[q][result.reference], sizes[q]))
                 model.cell(aggregate_quarter_key(name, q, name), {mine: 1.0}, importance=1)
                 model.cell(aggregate_quarter_key(name, q, result.reference), {theirs: 1.0}, importance=1)
-                model.known({mine: 1.0, theirs: 1.0}, sizes[q])
+                if pair_is_everyone(result.order, result.reference, result.aggregate_members.get(name)):
+                    model.known({mine: 1.0, theirs: 1.0}, sizes[q])
+                else:
+                    model.cell(aggregate_size_key(name, q), {mine: 1.0, theirs: 1.0}, importance=1)
                 hourly[mine] = 1.0
                 reference[theirs] = 1.0
             # The reference ranked with the aggregate alone is the same people as in the full ranking.
@@ -235,7 +255,8 @@ def published(result: PayGapResult, threshold: int = DEFAULT_THRESHOLD) -> Publi
         by=result.by, snapshot=result.snapshot, reference=result.reference, order=result.order, threshold=threshold,
         employees=result.employees, hourly_employees=result.hourly_employees, quarter_sizes=dict(result.quarter_sizes),
         sizes=sizes, gaps=gaps, bonus_received_pct=bonus, quarters=quarters, aggregate_quarters=aggregate,
-        aggregate_quarter_sizes={k: dict(v) for k, v in result.aggregate_quarter_sizes.items()},
+        aggregate_quarter_sizes={k: {q: None if aggregate_size_key(k, q) in hidden else n for q, n in v.items()}
+                                 for k, v in result.aggregate_quarter_sizes.items()},
         aggregate_members=dict(result.aggregate_members), withheld=dict(sorted(withheld.items())),
         notes=published_notes(result.notes), labels=result.labels(),
     )
@@ -293,6 +314,10 @@ def withheld_sentence(pub: PublishedPayGaps, key: str) -> str:
     elif kind == "quarters":
         quarter, group = rest.split(".", 1)
         what = f"{short_label(group)}: share of the {QUARTER_WORDS[quarter]} pay quarter"
+    elif kind == "aggregate_quarter_sizes":
+        aggregate, quarter = rest.split(".", 1)
+        what = (f"The {QUARTER_WORDS[quarter]} pay quarter of {short_label(aggregate)} and {short_label(pub.reference)} "
+                "ranked together: the number of people")
     elif kind == "aggregate_quarters":
         aggregate, quarter, group = rest.split(".", 2)
         other = pub.reference if group != pub.reference else aggregate
@@ -413,25 +438,36 @@ def audit(payload: Mapping[str, Any], threshold: int = DEFAULT_THRESHOLD) -> dic
     reader.public.append((_sum(*(size[g] for g in order)), float(payload["employees"])))
     for name, table in payload.get("aggregate_quarters", {}).items():
         pair_sizes = payload["aggregate_quarter_sizes"][name]
+        members = payload.get("aggregate_members", {}).get(name, {"all_of": [], "some_of": []})
+        everyone = pair_is_everyone(order, reference, (members["all_of"], members["some_of"]))
         mine, theirs = {}, {}
         for q in QUARTERS:
             mine[q], theirs[q] = reader.variable(), reader.variable()
-            reader.public.append((_sum(mine[q], theirs[q]), float(pair_sizes[q])))
+            pair = _sum(mine[q], theirs[q])
+            if everyone:
+                reader.public.append((pair, float(pair_sizes[q])))
+            elif pair_sizes[q] is not None:
+                reader.known.append((pair, float(pair_sizes[q])))
+                shown[aggregate_size_key(name, q)] = pair
+            else:
+                targets[aggregate_size_key(name, q)] = pair
             for who, cell in ((name, mine[q]), (reference, theirs[q])):
-                _shown_share(reader, cell, table[q][who], pair_sizes[q])
+                if pair_sizes[q] is not None:
+                    _shown_share(reader, cell, table[q][who], pair_sizes[q])
+                else:
+                    _shown_proportion(reader, cell, pair, table[q][who])
                 (targets if table[q][who] is None else shown)[aggregate_quarter_key(name, q, who)] = cell
         reader.structure.append((_sum(*theirs.values(), {i: -c for i, c in hourly[reference].items()}), 0.0))
         reader.structure.append(({i: -c for i, c in _sum(*theirs.values(), {
             i: -c for i, c in hourly[reference].items()}).items()}, 0.0))
         group(name, mine)
-        members = payload.get("aggregate_members", {}).get(name, {"all_of": [], "some_of": []})
         for own in (size, hourly, bonus):
             reader.no_more(_sum(*(own[g] for g in members["all_of"])), own[name])
             reader.no_more(own[name], _sum(*(own[g] for g in (*members["all_of"], *members["some_of"]))))
-    facts = reader.public
+    facts = [*reader.public, *reader.known]
     bounds = [*reader.at_most, *reader.structure]
     found = ranges_from(reader.width, facts, bounds, {**targets, **shown})
-    alone = ranges_from(reader.width, facts, reader.structure, targets)
+    alone = ranges_from(reader.width, reader.public, reader.structure, targets)
     narrow = {key: found[key] for key in targets if found[key].width < min(float(threshold), alone[key].width)}
     small = {key: r for key, r in ((k, found[k]) for k in shown) if r.low >= 1 and r.high is not None
              and r.high < threshold}

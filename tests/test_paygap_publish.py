@@ -258,3 +258,22 @@ def test_published_notes_keep_the_rules_and_drop_the_counts_of_people():
         "Roma; Arab",
         "ordinary pay is taken as pay for a pay period of 31 days",
         "Notes counting the people left out of these figures are in the internal figures only.")
+
+
+def test_with_white_british_as_the_reference_the_pair_quarters_sizes_are_not_taken_as_public():
+    # 40 White British, 40 Indian (the minority-ethnic group), 3 White Irish: with White British as the reference the
+    # Irish are in neither side, so the sizes of the minority-ethnic group's quarters ranked with White British (80
+    # people) beside the 83 employees would give the 3 away.
+    rows = ranked(("White British", 20, 0), ("Indian", 20, 0), ("Irish", 3, 0), ("Indian", 20, 0),
+                  ("White British", 20, 0))
+    people = pg.relevant_employees(frame(rows, "ethnicity"), SNAPSHOT)
+    result = pg.pay_gaps(people, pg.ethnicity_grouping(people.frame, reference="white_british"),
+                         pg.Bootstrap(resamples=0))
+    assert result.aggregate_members[pg.MINORITY_ETHNIC] == (("Asian, Asian British or Asian Welsh: Indian",), ())
+    assert not pp.pair_is_everyone(result.order, result.reference, result.aggregate_members[pg.MINORITY_ETHNIC])
+    payload = pp.to_dict(pp.published(result))
+    assert payload["sizes"][pg.OTHER_COMBINED] is None
+    assert pp.audit(payload) == {}
+    # Planted: every pair quarter's size shown gives 83 - 80 = 3 back.
+    payload["aggregate_quarter_sizes"][pg.MINORITY_ETHNIC] = dict(result.aggregate_quarter_sizes[pg.MINORITY_ETHNIC])
+    assert pp.size_key(pg.OTHER_COMBINED) in pp.audit(payload)
