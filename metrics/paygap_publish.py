@@ -316,8 +316,8 @@ def withheld_sentence(pub: PublishedPayGaps, key: str) -> str:
         what = f"{short_label(group)}: share of the {QUARTER_WORDS[quarter]} pay quarter"
     elif kind == "aggregate_quarter_sizes":
         aggregate, quarter = rest.split(".", 1)
-        what = (f"The {QUARTER_WORDS[quarter]} pay quarter of {short_label(aggregate)} and {short_label(pub.reference)} "
-                "ranked together: the number of people")
+        what = (f"The {QUARTER_WORDS[quarter]} pay quarter of {short_label(aggregate)} and "
+                f"{short_label(pub.reference)} ranked together: the number of people")
     elif kind == "aggregate_quarters":
         aggregate, quarter, group = rest.split(".", 2)
         other = pub.reference if group != pub.reference else aggregate
