@@ -28,6 +28,7 @@ Nothing here reads a file or writes output.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Mapping
@@ -95,7 +96,7 @@ class PublishedPayGaps:
     words, by the figure's key ('quarters.upper.Asian, Asian British or Asian Welsh: Indian', 'size.women')."""
 
     by: str
-    snapshot: Any
+    snapshot: dt.date
     reference: str
     order: tuple[str, ...]
     threshold: int
