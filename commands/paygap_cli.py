@@ -1,7 +1,11 @@
-"""python -m metrics paygap [DATASET=]FILE... --by sex|ethnicity|disability [--snapshot YYYY-MM-DD] [--json]
+"""python -m metrics paygap [DATASET=]FILE... --by sex|ethnicity|disability [--snapshot YYYY-MM-DD] [--suppress N]
+[--json]
 
-The six pay gap measures (metrics.paygap) from the staff workbook or a payroll export joined to it. Exit 0 on
-success; 2 on unusable input, with one line on stderr starting "error:" that says what is wrong and what to do.
+The six pay gap measures (metrics.paygap) from the staff workbook or a payroll export joined to it; with
+--suppress N (the metrics command's flag for publication-safe output), the figures as they may be published
+(metrics.paygap_publish): withheld ones null in JSON, with a `withheld` map of reasons, and in words in the text.
+Exit 0 on success; 2 on unusable input, with one line on stderr starting "error:" that says what is wrong and what
+to do.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from data_loaders.errors import InputError
 
 if TYPE_CHECKING:
     from metrics.paygap import PayGapResult
+    from metrics.paygap_publish import PublishedPayGaps
 
 WIDTH = 100
 PROG = "python -m metrics paygap"
@@ -97,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="bootstrap resamples for the intervals (default %(default)s; 0 for none)")
     parser.add_argument("--seed", type=whole_number(0), default=paygap.DEFAULT_SEED, metavar="N",
                         help="the bootstrap's seed (default %(default)s): the same seed gives the same intervals")
+    parser.add_argument("--suppress", type=whole_number(0), metavar="N",
+                        help="the figures as they may be published: a group with fewer than N relevant employees "
+                        "withheld, and any share of a pay quarter, bonus proportion or size that would let a reader "
+                        "work out a count under N (the quarters' sizes are public); sizes rounded to 10, "
+                        "percentages to whole numbers. The product's publication threshold is 10")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     return parser
 
@@ -224,6 +234,80 @@ def render(result: PayGapResult, notes_before: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_published(pub: PublishedPayGaps, result: PayGapResult, notes: Sequence[str]) -> str:
+    """The published figures as tables, "withheld" where a figure is, a list of what is withheld and why, and
+    `notes` (the publishable ones: metrics.paygap_publish.published_notes)."""
+    from commands.table import format_table
+    from metrics.formatting import gap_interval_text as ci
+    from metrics.formatting import gap_text as pct
+    from metrics.paygap import MEASURES, QUARTER_WORDS, QUARTERS, label, short_label
+    from metrics.paygap_publish import withheld_sentence
+
+    withheld = "withheld"
+
+    def figure(value: float | None, text: str) -> str:
+        return withheld if value is None else text
+
+    def share(value: float | None) -> str:
+        return figure(value, f"{value:.0f}%" if value is not None else "")
+
+    def size(value: float | None) -> str:
+        return figure(value, f"about {value:,.0f}" if value is not None else "")
+
+    heading = (f"Pay gaps by {pub.by} at {pub.snapshot:%d %B %Y}, as published: each group against "
+               f"{label(pub.reference)}")
+    lines = [heading, "=" * min(len(heading), WIDTH),
+             f"{pub.employees:,} relevant employees; {pub.hourly_employees:,} of them full-pay relevant with an "
+             "hourly rate (the hourly figures and the quarters).", ""]
+    groups = [*pub.order, *(g for g in pub.gaps if g not in pub.order)]
+
+    def gap_cells(group: str, measures: Sequence[str]) -> list[str]:
+        gap = pub.gaps.get(group)
+        if gap is None:
+            return ["", ""] * len(measures)
+        cells = []
+        for m in measures:
+            value = getattr(gap, m)
+            held = f"gaps.{group}.{m}" in pub.withheld
+            cells += [withheld if held else pct(value), "" if held else ci(gap.intervals.get(m))]
+        return cells
+
+    def name(group: str) -> str:
+        return short_label(group) + (" (reference)" if group == pub.reference else "")
+
+    table = [["Hourly pay", "People", "Mean gap", "95% interval", "Median gap", "95% interval"]]
+    table += [[name(g), size(pub.sizes[g]), *gap_cells(g, MEASURES[:2])] for g in groups]
+    lines += [format_table(table), ""]
+    table = [["Bonus pay", "% paid a bonus", "Mean gap", "95% interval", "Median gap", "95% interval"]]
+    table += [[name(g), share(pub.bonus_received_pct[g]), *gap_cells(g, MEASURES[2:])] for g in groups]
+    lines += [format_table(table), ""]
+    table = [["Share of each pay quarter", *(QUARTER_WORDS[q].capitalize() for q in QUARTERS)]]
+    table += [[short_label(g), *(share(pub.quarters[q][g]) for q in QUARTERS)] for g in pub.order]
+    table.append(["People in the quarter", *(f"{pub.quarter_sizes[q]:,}" for q in QUARTERS)])
+    for aggregate, shares in pub.aggregate_quarters.items():
+        lines += [format_table(table), ""]
+        table = [[f"{short_label(aggregate)} and {short_label(pub.reference)} only",
+                  *(QUARTER_WORDS[q].capitalize() for q in QUARTERS)]]
+        table += [[short_label(g), *(share(shares[q][g]) for q in QUARTERS)] for g in (pub.reference, aggregate)]
+    lines += [format_table(table), ""]
+    lines += [textwrap.fill(f"Published figures: a group with fewer than {pub.threshold} relevant employees is "
+                            "withheld, as is any figure that would let a reader work out a count under "
+                            f"{pub.threshold} (a share of a quarter of known size, a proportion of a group); sizes "
+                            "are rounded to the nearest 10 and percentages to whole numbers.", WIDTH)]
+    if pub.withheld:
+        lines += ["", "Withheld", "--------"]
+        lines += [textwrap.fill(f"- {withheld_sentence(pub, key)}", WIDTH, subsequent_indent="  ")
+                  for key in pub.withheld]
+    b = result.bootstrap
+    lines += ["", textwrap.fill(f"Intervals: {b.confidence:.0%}, by {b.method}; {b.resamples:,} resamples, seed "
+                                f"{b.seed}. Gap = (reference - group) / reference x 100: positive when the group is "
+                                "paid less.", WIDTH)]
+    if notes:
+        lines += ["", "Notes", "-----"]
+        lines += [textwrap.fill(f"- {note}", WIDTH, subsequent_indent="  ") for note in notes]
+    return "\n".join(lines) + "\n"
+
+
 def run(argv: Sequence[str]) -> int:
     from metrics import paygap
     from pipeline.paygap import read_payroll_paths
@@ -251,6 +335,23 @@ def run(argv: Sequence[str]) -> int:
                          advice="Check the snapshot date (--snapshot) and the column of " + args.by + ".")
     result = paygap.pay_gaps(payroll, grouping,
                              paygap.Bootstrap(resamples=args.resamples, seed=args.seed))
+    if args.suppress is not None:
+        from metrics.paygap_publish import published, published_notes, to_dict
+
+        pub = published(result, args.suppress)
+        before = list(published_notes([*notes, *inputs.notes, *result.notes]))
+        if args.json:
+            payload = to_dict(pub)
+            payload["intervals"] = {"method": result.bootstrap.method, "resamples": result.bootstrap.resamples,
+                                    "seed": result.bootstrap.seed, "confidence": result.bootstrap.confidence}
+            payload["pay_period_days"] = payroll.period_days_default
+            payload["files"] = list(inputs.files)
+            payload["notes"] = before
+            json.dump(payload, sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
+            sys.stdout.write("\n")
+        else:
+            sys.stdout.write(render_published(pub, result, before))
+        return 0
     if args.json:
         payload = result_to_dict(result, payroll.period_days_default, inputs.files)
         payload["notes"] = [*notes, *inputs.notes, *payload["notes"]]

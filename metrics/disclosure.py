@@ -92,6 +92,9 @@ class DisclosureModel:
         # Cells a reader can bound by a total known outside the publication (a board's members by group: the board's
         # size is public, named on the organisation's website): shown all together or not at all (protect).
         self.together: list[list[str]] = []
+        # Known to a reader before anything is published (a pay quarter's size: a quarter of the employees): never
+        # hidden, and a hidden cell they alone pin narrower than the threshold need only be as wide as they allow.
+        self.public: list[tuple[dict[int, float], float]] = []
 
     def variable(self, name: Hashable, value: float) -> int:
         """The variable called `name` (made on first use), whose true value is `value`."""
@@ -145,6 +148,10 @@ class DisclosureModel:
         the publication, and it is too small to cover a hidden one by the linear programme's rule."""
         self.together.append(list(keys))
 
+    def known(self, terms: Mapping[int, float], value: float) -> None:
+        """A reader knows the sum `terms` is `value` from outside the publication (it cannot be withheld)."""
+        self.public.append((dict(terms), float(value)))
+
     def same(self, one: Mapping[int, float], other: Mapping[int, float]) -> None:
         """A reader knows `one` = `other` (a whole is the sum of its services and the rest)."""
         difference = dict(one)
@@ -169,9 +176,23 @@ class DisclosureModel:
 
     def ranges(self, cells: Iterable[Cell] | None = None) -> dict[str, Range]:
         """For each hidden cell (or those given), the whole numbers a reader can narrow it to."""
-        known = [(c.terms, c.value) for c in self.shown_cells()] + [(terms, 0.0) for terms in self.equalities]
+        known = self.shown_facts(self.shown_cells())
         return _ranges(self.size, known, self.inequalities,
                        list(self.hidden_cells() if cells is None else cells))
+
+    def shown_facts(self, shown: list[Cell]) -> list[tuple[dict[int, float], float]]:
+        """What a reader knows as equations: the shown cells (first, in order), the relations, the public facts."""
+        return ([(c.terms, c.value) for c in shown] + [(terms, 0.0) for terms in self.equalities]
+                + [(dict(terms), value) for terms, value in self.public])
+
+    def needed_width(self, threshold: int) -> dict[str, float]:
+        """How wide each cell's range must be: the threshold, or less where the public facts alone (everything
+        else withheld) already pin it narrower, since withholding cannot make it wider than they allow."""
+        if not self.public:
+            return {}
+        problem = _Problem(self.size, [(dict(t), v) for t, v in self.public]
+                           + [(terms, 0.0) for terms in self.equalities], self.inequalities)
+        return {c.key: min(float(threshold), problem.bounds(c)[0].width) for c in self.distinct() if c.published}
 
 
 def _matrix(rows: list[dict[int, float]], width: int) -> np.ndarray:
@@ -188,18 +209,29 @@ def _ranges(width: int, known: list[tuple[dict[int, float], float]], inequalitie
     return {cell.key: problem.bounds(cell)[0] for cell in targets}
 
 
+def ranges_from(width: int, known: list[tuple[dict[int, float], float]],
+                at_most: list[tuple[dict[int, float], float]], targets: Mapping[str, Mapping[int, float]]
+                ) -> dict[str, Range]:
+    """What a reader can narrow each target (a sum of `width` non-negative variables) to, knowing the equations
+    `known` (terms = value) and the inequalities `at_most` (terms <= value): the same linear programmes as the
+    model's audit, for an auditor that reads published figures (rounded percentages give a count two bounds)."""
+    problem = _Problem(width, known, [terms for terms, _ in at_most], [value for _, value in at_most])
+    return {key: problem.bounds(Cell(key, dict(terms), 0.0))[0] for key, terms in targets.items()}
+
+
 class _Problem:
     """The linear programme of what a reader knows, set up once for several cells' bounds."""
 
     def __init__(self, width: int, known: list[tuple[dict[int, float], float]],
-                 inequalities: list[dict[int, float]]) -> None:
+                 inequalities: list[dict[int, float]], limits: list[float] | None = None) -> None:
         from scipy.sparse import csr_array
 
         self.width = width
         self.a_eq = csr_array(_matrix([terms for terms, _ in known], width)) if known else None
         self.b_eq = np.array([value for _, value in known]) if known else None
         self.a_ub = csr_array(_matrix(inequalities, width)) if inequalities else None
-        self.b_ub = np.zeros(len(inequalities)) if inequalities else None
+        self.b_ub = (np.array(limits, dtype=float) if limits is not None else np.zeros(len(inequalities))
+                     ) if inequalities else None
 
     def bounds(self, cell: Cell) -> tuple[Range, set[int]]:
         """The cell's range, and which of the known equalities bind it (their rows): hiding one of those is what
@@ -233,14 +265,16 @@ def protect(model: DisclosureModel, threshold: int) -> int:
     secondary = len(_hide_together(model))
     secondary += _cover_lines(model, threshold)
     secondary += len(_hide_together(model))
+    need = model.needed_width(threshold)
     waiting = model.hidden_cells()
     while waiting:
         found = model.ranges(waiting)
-        exposed = sorted((c for c in waiting if found[c.key].width < threshold), key=lambda c: found[c.key].width)
+        exposed = sorted((c for c in waiting if found[c.key].width < need.get(c.key, threshold)),
+                         key=lambda c: found[c.key].width)
         if not exposed:
             return secondary
         target = exposed[0]
-        partner = _partner(model, target, threshold)
+        partner = _partner(model, target, int(need.get(target.key, threshold)))
         if partner is None:
             raise RuntimeError(f"{target.key} cannot be protected: every count near it is already hidden")
         partner.hidden = True
@@ -256,7 +290,7 @@ def _partner(model: DisclosureModel, target: Cell, threshold: int) -> Cell | Non
     """The shown cell to hide beside `target`: the cheapest of those that bind its range (the linear
     programme's duals say which) that widens it to `threshold`, else the one that widens it most."""
     shown = model.shown_cells()
-    known = [(c.terms, c.value) for c in shown] + [(terms, 0.0) for terms in model.equalities]
+    known = model.shown_facts(shown)
     _, binding = _Problem(model.size, known, model.inequalities).bounds(target)
     candidates = sorted({id(shown[i]): shown[i] for i in binding if i < len(shown)}.values(), key=_cost)
     if not candidates:  # bound through a known relation alone: the cheapest shown cells near it

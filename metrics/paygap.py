@@ -541,6 +541,11 @@ class PayGapResult:
     # For an aggregate group (the minority-ethnic group beside its categories): its and the reference's percentage
     # of each quarter, the two ranked on their own.
     aggregate_quarters: dict[str, dict[str, dict[str, float | None]]] = field(default_factory=dict)
+    # The sizes of those quarters (the aggregate and the reference ranked together), and which of the groups in
+    # `order` the aggregate holds all of and which only some of (the combined small groups may mix White minorities
+    # with minority-ethnic groups): what a reader knows ties the aggregate's counts to the groups' (publication).
+    aggregate_quarter_sizes: dict[str, dict[str, int]] = field(default_factory=dict)
+    aggregate_members: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
 
     def labels(self) -> dict[str, str]:
         """Every group's key in words, the reference first."""
@@ -600,10 +605,16 @@ def pay_gaps(payroll: Payroll, grouping: Grouping, bootstrap: Bootstrap | None =
     quarters, sizes = quarter_shares(hourly[ranked], keys[ranked].astype(str), grouping.order)
     # An aggregate (the minority-ethnic group) against the reference: its own ranking of just those two groups.
     aggregate_quarters: dict[str, dict[str, dict[str, float | None]]] = {}
+    aggregate_sizes: dict[str, dict[str, int]] = {}
+    aggregate_members: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for name in grouping.aggregates:
         pair = (members[grouping.reference] | members[name]) & ~np.isnan(hourly)
         who = np.where(members[name][pair], name, grouping.reference)
-        aggregate_quarters[name] = quarter_shares(hourly[pair], who, (grouping.reference, name))[0]
+        aggregate_quarters[name], aggregate_sizes[name] = quarter_shares(hourly[pair], who,
+                                                                         (grouping.reference, name))
+        overlap = {g: int((members[g] & members[name]).sum()) for g in grouping.order}
+        aggregate_members[name] = (tuple(g for g, n in overlap.items() if n and n == counts[g].relevant),
+                                   tuple(g for g, n in overlap.items() if 0 < n < counts[g].relevant))
     notes = [*payroll.notes, *grouping.notes]
     for g in compared:
         c = counts[g]
@@ -614,6 +625,7 @@ def pay_gaps(payroll: Payroll, grouping: Grouping, bootstrap: Bootstrap | None =
         employees=int(in_comparison.sum()), hourly_employees=int(ranked.sum()), gaps=gaps,
         bonus_received_pct=bonus_received, quarters=quarters, quarter_sizes=sizes, counts=counts,
         bootstrap=bootstrap, notes=tuple(notes), aggregate_quarters=aggregate_quarters,
+        aggregate_quarter_sizes=aggregate_sizes, aggregate_members=aggregate_members,
     )
 
 
