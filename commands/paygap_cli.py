@@ -47,6 +47,16 @@ def whole_number(least: int) -> Any:
     return parse
 
 
+def positive_hours(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of hours") from None
+    if not 0 < value <= 168:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a week's hours (more than 0, at most 168)")
+    return value
+
+
 def label_group(text: str) -> tuple[str, str]:
     label, sep, group = text.rpartition("=")
     if not sep or not label.strip() or not group.strip():
@@ -93,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--pay-period-days", type=whole_number(1), metavar="N",
                         help="the days in the pay period of the ordinary pay, where the data has no column for it "
                         "(default: the days of the snapshot's month, for monthly pay)")
+    parser.add_argument("--full-time-hours", type=positive_hours, default=paygap.DEFAULT_FULL_TIME_HOURS,
+                        metavar="HOURS",
+                        help="the full-time week that turns a whole-time equivalent column (ESR's 'Contracted WTE' "
+                        "or 'FTE') into weekly hours, for rows with no weekly hours (default %(default)s, the Agenda "
+                        "for Change week)")
     parser.add_argument("--resamples", type=whole_number(0), default=paygap.DEFAULT_RESAMPLES, metavar="N",
                         help="bootstrap resamples for the intervals (default %(default)s; 0 for none)")
     parser.add_argument("--seed", type=whole_number(0), default=paygap.DEFAULT_SEED, metavar="N",
@@ -104,16 +119,20 @@ def build_parser() -> argparse.ArgumentParser:
 _NEEDED = {
     "ordinary_pay": ("ordinary pay", "'Ordinary Pay' (the pay for the pay period that holds the snapshot, before "
                      "tax)"),
-    "weekly_hours": ("weekly hours", "'Weekly Contracted Hours'"),
+    "weekly_hours": ("weekly hours", "'Weekly Contracted Hours' (or a whole-time equivalent, 'Contracted WTE' or "
+                     "'FTE', with --full-time-hours)"),
 }
+# Where a column may stand in for a needed one: the whole-time equivalent for the weekly hours.
+_OR = {"weekly_hours": "wte"}
 _BY_COLUMN = {"sex": ("sex", "'Sex' (or 'Gender')"), "ethnicity": ("ethnicity", "'Ethnicity'"),
               "disability": ("disability", "'Disability'")}
 
 
-def _check_columns(columns: Sequence[str], by: str, headings: Sequence[str]) -> None:
+def check_columns(columns: Sequence[str], by: str, headings: Sequence[str]) -> None:
+    """InputError naming the first column the pay gaps need by `by` that is missing, with what to add."""
     found = ", ".join(f"'{h}'" for h in headings) or "none"
     for column, (words, heading) in [*_NEEDED.items(), (_BY_COLUMN[by][0], _BY_COLUMN[by])]:
-        if column not in columns:
+        if column not in columns and _OR.get(column) not in columns:
             raise InputError(
                 f"no {words} column was found in the files (headings not used: {found})",
                 advice=f"The pay gaps need a column headed {heading}; add it to the export, or give the payroll "
@@ -237,8 +256,9 @@ def run(argv: Sequence[str]) -> int:
                      "date). Give --snapshot YYYY-MM-DD to set it.")
     inputs = read_payroll_paths(args.files)
     frame = inputs.frame
-    _check_columns(list(frame.columns), args.by, inputs.unmapped)
-    payroll = paygap.relevant_employees(frame, snapshot, period_days=args.pay_period_days)
+    check_columns(list(frame.columns), args.by, inputs.unmapped)
+    payroll = paygap.relevant_employees(frame, snapshot, period_days=args.pay_period_days,
+                                        full_time_hours=args.full_time_hours)
     try:
         grouping = paygap.grouping_for(
             payroll.frame, args.by, reference=args.reference.replace("-", "_"), threshold=args.threshold,
@@ -253,6 +273,7 @@ def run(argv: Sequence[str]) -> int:
                              paygap.Bootstrap(resamples=args.resamples, seed=args.seed))
     if args.json:
         payload = result_to_dict(result, payroll.period_days_default, inputs.files)
+        payload["full_time_hours"] = args.full_time_hours
         payload["notes"] = [*notes, *inputs.notes, *payload["notes"]]
         json.dump(payload, sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
         sys.stdout.write("\n")
