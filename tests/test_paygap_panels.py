@@ -1,0 +1,61 @@
+"""The three panels beside the pay gaps: kept per comparison under keys 'PAYGAP-sex' and so on, which storage takes
+beside the metrics' ids, in its history and in a backup."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from sqlalchemy import Engine
+
+from storage import (
+    PAY_GAP_PANELS,
+    load_panel,
+    load_panels,
+    panel_history,
+    pay_gap_panel,
+    restore_panel,
+    save_panel,
+)
+from storage.backup import check_backup, export_all, import_all
+
+ORG = "Northbrook Council"
+PERIOD = "2026-03-31"
+
+
+def test_the_pay_gap_keys_are_one_per_comparison():
+    assert PAY_GAP_PANELS == ("PAYGAP-sex", "PAYGAP-ethnicity", "PAYGAP-disability")
+    assert pay_gap_panel("ethnicity") == "PAYGAP-ethnicity"
+    with pytest.raises(ValueError, match="no pay gap comparison 'age'"):
+        pay_gap_panel("age")
+
+
+def test_a_pay_gap_panel_saves_reloads_and_keeps_its_history(engine: Engine) -> None:
+    saved = save_panel(engine, ORG, PERIOD, "PAYGAP-sex", "know", "Women's median hourly pay is 8% lower.",
+                       expected_version=0, user="a", figures="8.0%")
+    assert saved.version == 1
+    assert load_panel(engine, ORG, PERIOD, "PAYGAP-sex", "know").text == "Women's median hourly pay is 8% lower."
+    found = load_panels(engine, ORG, PERIOD)
+    assert found["PAYGAP-sex", "know"].version == 1 and found["PAYGAP-ethnicity", "know"].version == 0
+    save_panel(engine, ORG, PERIOD, "PAYGAP-sex", "know", "Second", expected_version=1, user="b")
+    history = panel_history(engine, ORG, PERIOD, "PAYGAP-sex", "know")
+    assert [entry.version for entry in history] == [2, 1]
+    restored = restore_panel(engine, history[1].id, user="c", expected_version=2)
+    assert restored.text == "Women's median hourly pay is 8% lower." and restored.version == 3
+
+
+def test_an_unknown_key_is_still_refused(engine: Engine) -> None:
+    with pytest.raises(ValueError, match="no metric 'PAYGAP-age'"):
+        save_panel(engine, ORG, PERIOD, "PAYGAP-age", "know", "x", expected_version=0, user="a")
+
+
+def test_a_backup_with_pay_gap_panels_is_checked_and_imported(engine: Engine, tmp_path) -> None:
+    save_panel(engine, ORG, PERIOD, "PAYGAP-disability", "achieved", "Reasonable adjustments audit",
+               expected_version=0, user="a")
+    exported = export_all(engine)
+    check_backup(copy.deepcopy(exported))  # its panel and its history entry's key are both accepted
+    from storage import open_database
+
+    target = open_database(f"sqlite:///{tmp_path / 'target.sqlite'}")
+    import_all(target, copy.deepcopy(exported), user="importer")
+    assert load_panel(target, ORG, PERIOD, "PAYGAP-disability", "achieved").text == "Reasonable adjustments audit"
