@@ -116,30 +116,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_NEEDED = {
-    "ordinary_pay": ("ordinary pay", "'Ordinary Pay' (the pay for the pay period that holds the snapshot, before "
-                     "tax)"),
-    "weekly_hours": ("weekly hours", "'Weekly Contracted Hours' (or a whole-time equivalent, 'Contracted WTE' or "
-                     "'FTE', with --full-time-hours)"),
-}
-# Where a column may stand in for a needed one: the whole-time equivalent for the weekly hours.
-_OR = {"weekly_hours": "wte"}
-_BY_COLUMN = {"sex": ("sex", "'Sex' (or 'Gender')"), "ethnicity": ("ethnicity", "'Ethnicity'"),
-              "disability": ("disability", "'Disability'")}
-
-
-def check_columns(columns: Sequence[str], by: str, headings: Sequence[str]) -> None:
-    """InputError naming the first column the pay gaps need by `by` that is missing, with what to add."""
-    found = ", ".join(f"'{h}'" for h in headings) or "none"
-    for column, (words, heading) in [*_NEEDED.items(), (_BY_COLUMN[by][0], _BY_COLUMN[by])]:
-        if column not in columns and _OR.get(column) not in columns:
-            raise InputError(
-                f"no {words} column was found in the files (headings not used: {found})",
-                advice=f"The pay gaps need a column headed {heading}; add it to the export, or give the payroll "
-                "file as payroll=FILE beside the staff workbook.",
-            )
-
-
 def result_to_dict(result: PayGapResult, payroll_days: int, files: Sequence[str]) -> dict[str, Any]:
 
     def interval(ci: tuple[float, float] | None) -> list[float] | None:
@@ -245,7 +221,7 @@ def render(result: PayGapResult, notes_before: Sequence[str]) -> str:
 
 def run(argv: Sequence[str]) -> int:
     from metrics import paygap
-    from pipeline.paygap import read_payroll_paths
+    from pipeline.paygap import check_columns, read_payroll_paths
 
     args = build_parser().parse_args(argv)
     notes: list[str] = []
