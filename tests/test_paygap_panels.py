@@ -59,3 +59,10 @@ def test_a_backup_with_pay_gap_panels_is_checked_and_imported(engine: Engine, tm
     target = open_database(f"sqlite:///{tmp_path / 'target.sqlite'}")
     import_all(target, copy.deepcopy(exported), user="importer")
     assert load_panel(target, ORG, PERIOD, "PAYGAP-disability", "achieved").text == "Reasonable adjustments audit"
+
+
+def test_the_pay_gaps_page_owns_the_pay_gap_panels_keys():
+    from ui.navigation import PAY_GAPS_PAGE, page_for
+
+    assert PAY_GAPS_PAGE.metrics == PAY_GAP_PANELS
+    assert page_for("PAYGAP-ethnicity").path == "pages/pay_gaps.py"
