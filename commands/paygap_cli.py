@@ -1,4 +1,5 @@
-"""python -m metrics paygap [DATASET=]FILE... --by sex|ethnicity|disability [--snapshot YYYY-MM-DD] [--json]
+"""python -m metrics paygap [DATASET=]FILE... --by sex|ethnicity|disability [--snapshot YYYY-MM-DD]
+[--full-time-hours HOURS] [--json]
 
 The six pay gap measures (metrics.paygap) from the staff workbook or a payroll export joined to it. Exit 0 on
 success; 2 on unusable input, with one line on stderr starting "error:" that says what is wrong and what to do.
