@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 import storage.db
 from data_loaders.source import Source
 from ui import state
-from ui.apptest import offered_files, served_navigation
+from ui.apptest import html_tables, offered_files, served_navigation
 from ui.safe import plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +78,11 @@ def test_switching_to_ethnicity_names_the_reference_and_shows_each_group(first_r
     text = text_of(at)
     assert "Each ethnic group is compared with White people" in text
     assert "Minority ethnic compared with White" in text
+    tables = html_tables(at)
+    chart_table = next(t for t in tables if "Minority ethnic %" in t.columns)
+    assert list(chart_table.columns) == ["White %", "Minority ethnic %"]  # the chart: the two groups, 100% a bar
+    assert (chart_table.sum(axis=1).round(1) == 100.0).all()
+    assert any("Indian %" in t.columns and "People in the quarter" in t.columns for t in tables)  # every group
     at.radio(key="paygap_reference").set_value("white_british").run()
     assert not at.exception, at.exception
     assert "Each ethnic group is compared with White British people" in text_of(at)
@@ -122,3 +127,17 @@ def test_files_without_payroll_columns_give_a_clear_message_not_a_traceback(firs
     errors = [plain(e.value) for e in at.error]
     assert any("No pay gaps from these files" in e and "no ordinary pay column was found" in e for e in errors), errors
     assert not at.metric
+
+
+def test_the_quarters_chart_splits_each_quarter_between_the_groups_as_gov_uk_draws_it():
+    from charts.paygap import quarters_chart
+    from metrics import paygap as pg
+    from tests.test_paygap_export import BY_SEX, payroll, worked
+
+    spec = quarters_chart(worked(payroll("sex", BY_SEX), "sex")[0])
+    assert spec.table["Quarter"].tolist() == ["Upper quarter", "Upper middle quarter", "Lower middle quarter",
+                                              "Lower quarter"]
+    assert spec.table["Men %"].tolist() == [100.0, 0.0, 50.0, 50.0]
+    assert spec.table["Women %"].tolist() == [0.0, 100.0, 50.0, 50.0]
+    assert spec.summary.startswith("Men are 100.0% of the upper quarter and 50.0% of the lower")
+    assert pg.QUARTERS[-1] == "upper"

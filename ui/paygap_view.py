@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
-from charts.paygap import quarters_chart
+from charts.paygap import quarter_name, quarters_chart
 from data_loaders.errors import InputError
 from metrics import paygap
 from metrics.formatting import gap_interval_text, gap_text
@@ -19,6 +20,7 @@ from reports.paygap_export import export_rows, file_name
 from reports.safe import csv_bytes
 from storage import pay_gap_panel
 from ui import panels, state
+from ui.figures import table_html
 from ui.metric_page import draw_chart, figures_table, period_note, sample_note
 from ui.safe import md
 
@@ -73,7 +75,10 @@ def six_figures(working: PayGapWorking) -> None:
     """The four gaps with their intervals, the share paid a bonus and the quarters, each with a sentence."""
     result = working.result
     st.subheader("The six figures", anchor=False)
-    for group, gap in result.gaps.items():
+    # The minority-ethnic group as a whole first, then each category: the headline before its parts.
+    groups = [*result.aggregate_quarters, *(g for g in result.gaps if g not in result.aggregate_quarters)]
+    for group in groups:
+        gap = result.gaps[group]
         st.markdown(f"#### {md(paygap.label(group))} compared with {md(paygap.label(result.reference))}")
         columns = st.columns(len(GAPS))
         for (measure, words), column in zip(GAPS.items(), columns, strict=True):
@@ -93,6 +98,14 @@ def six_figures(working: PayGapWorking) -> None:
         st.caption(md(spec.summary))
     with right:
         figures_table(spec)
+    if result.aggregate_quarters:  # every category's share, all ranked together, as text (ui.figures)
+        st.html(table_html(pd.DataFrame(
+            [{"Quarter": quarter_name(q),
+              **{f"{paygap.short_label(g)} %": round(share, 1) if (share := result.quarters[q][g]) is not None
+                 else "" for g in result.order},
+              "People in the quarter": result.quarter_sizes[q]} for q in reversed(paygap.QUARTERS)]),
+            "Each ethnic group's share of each pay quarter, every group ranked together",
+            {f"{paygap.short_label(g)} %": 1 for g in result.order}))
     st.markdown("\n".join(f"- {md(paygap.quarter_sentence(result, q))}" for q in paygap.QUARTERS))
 
 
