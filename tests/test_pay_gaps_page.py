@@ -78,6 +78,8 @@ def test_switching_to_ethnicity_names_the_reference_and_shows_each_group(first_r
     text = text_of(at)
     assert "Each ethnic group is compared with White people" in text
     assert "Minority ethnic compared with White" in text
+    assert "Asian, Asian British or Asian Welsh: Indian compared with White" in text  # each category, folded away
+    assert any(e.label.startswith("Each ethnic group compared with White (") for e in at.expander)
     tables = html_tables(at)
     chart_table = next(t for t in tables if "Minority ethnic %" in t.columns)
     assert list(chart_table.columns) == ["White %", "Minority ethnic %"]  # the chart: the two groups, 100% a bar

@@ -71,26 +71,38 @@ def controls() -> tuple[str, str, int, float]:
     return by, reference, threshold, full_time_hours
 
 
+def one_comparison(result: paygap.PayGapResult, group: str, *, with_reference: bool) -> None:
+    """One group against the reference: the four gaps (interval in each one's help), then a sentence for each gap
+    and for the share paid a bonus (the reference's too, `with_reference`)."""
+    gap = result.gaps[group]
+    st.markdown(f"#### {md(paygap.label(group))} compared with {md(paygap.label(result.reference))}")
+    columns = st.columns(len(GAPS))
+    for (measure, words), column in zip(GAPS.items(), columns, strict=True):
+        interval = gap.intervals.get(measure)
+        column.metric(words, gap_text(getattr(gap, measure)),
+                      help=f"95% interval: {gap_interval_text(interval)}" if interval else "No interval: too "
+                      "few people to resample.")
+    sentences = [paygap.gap_sentence(result, group, m) for m in GAPS]
+    sentences += [paygap.bonus_sentence(result, g) for g in ((result.reference,) if with_reference else ())
+                  + (group,)]
+    if group in result.aggregate_quarters:
+        sentences.append(paygap.aggregate_quarter_sentence(result, group))
+    st.markdown("\n".join(f"- {md(s)}" for s in sentences))
+
+
 def six_figures(working: PayGapWorking) -> None:
     """The four gaps with their intervals, the share paid a bonus and the quarters, each with a sentence."""
     result = working.result
     st.subheader("The six figures", anchor=False)
-    # The minority-ethnic group as a whole first, then each category: the headline before its parts.
-    groups = [*result.aggregate_quarters, *(g for g in result.gaps if g not in result.aggregate_quarters)]
-    for group in groups:
-        gap = result.gaps[group]
-        st.markdown(f"#### {md(paygap.label(group))} compared with {md(paygap.label(result.reference))}")
-        columns = st.columns(len(GAPS))
-        for (measure, words), column in zip(GAPS.items(), columns, strict=True):
-            interval = gap.intervals.get(measure)
-            column.metric(words, gap_text(getattr(gap, measure)),
-                          help=f"95% interval: {gap_interval_text(interval)}" if interval else "No interval: too "
-                          "few people to resample.")
-        sentences = [paygap.gap_sentence(result, group, m) for m in GAPS]
-        sentences += [paygap.bonus_sentence(result, g) for g in (result.reference, group)]
-        if group in result.aggregate_quarters:
-            sentences.append(paygap.aggregate_quarter_sentence(result, group))
-        st.markdown("\n".join(f"- {md(s)}" for s in sentences))
+    # The minority-ethnic group as a whole first, then each category (folded away: a dozen of them by ethnicity).
+    headline = [*result.aggregate_quarters] or list(result.gaps)
+    for group in headline:
+        one_comparison(result, group, with_reference=True)
+    parts = [g for g in result.gaps if g not in headline]
+    if parts:
+        with st.expander(f"Each ethnic group compared with {paygap.label(result.reference)} ({len(parts)} groups)"):
+            for group in parts:
+                one_comparison(result, group, with_reference=False)
     spec = quarters_chart(result)
     left, right = st.columns([3, 2], gap="large")
     with left:
