@@ -126,23 +126,29 @@ _NEEDED = {
     "ordinary_pay": ("ordinary pay", "'Ordinary Pay' (the pay for the pay period that holds the snapshot, before "
                      "tax)"),
     "weekly_hours": ("weekly hours", "'Weekly Contracted Hours' (or a whole-time equivalent, 'Contracted WTE' or "
-                     "'FTE', with --full-time-hours)"),
+                     "'FTE', with {full_time})"),
 }
 # Where a column may stand in for a needed one: the whole-time equivalent for the weekly hours.
 _OR = {"weekly_hours": "wte"}
 _BY_COLUMN = {"sex": ("sex", "'Sex' (or 'Gender')"), "ethnicity": ("ethnicity", "'Ethnicity'"),
               "disability": ("disability", "'Disability'")}
+# What to do, said where the person is: at the command line, or in the app.
+COMMAND_LINE = ("add it to the export, or give the payroll file as payroll=FILE beside the staff workbook.",
+                "--full-time-hours")
+APP = ("add it to the staff workbook and upload it again on the Data page.", "the full-time week set on this page")
 
 
-def check_columns(columns: Sequence[str], by: str, headings: Sequence[str]) -> None:
-    """InputError naming the first column the pay gaps need by `by` that is missing, with what to add."""
+def check_columns(columns: Sequence[str], by: str, headings: Sequence[str],
+                  where: tuple[str, str] = COMMAND_LINE) -> None:
+    """InputError naming the first column the pay gaps need by `by` that is missing, with what to add (`where`:
+    COMMAND_LINE's words or APP's)."""
     found = ", ".join(f"'{h}'" for h in headings) or "none"
+    what_to_do, full_time = where
     for column, (words, heading) in [*_NEEDED.items(), (_BY_COLUMN[by][0], _BY_COLUMN[by])]:
         if column not in columns and _OR.get(column) not in columns:
             raise InputError(
                 f"no {words} column was found in the files (headings not used: {found})",
-                advice=f"The pay gaps need a column headed {heading}; add it to the export, or give the payroll "
-                "file as payroll=FILE beside the staff workbook.",
+                advice=f"The pay gaps need a column headed {heading.format(full_time=full_time)}; {what_to_do}",
             )
 
 
@@ -160,11 +166,11 @@ def pay_gaps_of(frame: pd.DataFrame, *, by: str, snapshot: dt.date, headings: Se
                 white_minorities_as_bme: bool = False, full_time_hours: float = paygap.DEFAULT_FULL_TIME_HOURS,
                 period_days: int | None = None, ethnicity_overrides: Mapping[str, str] | None = None,
                 disability_overrides: Mapping[str, str] | None = None,
-                bootstrap: paygap.Bootstrap | None = None) -> PayGapWorking:
+                bootstrap: paygap.Bootstrap | None = None, where: tuple[str, str] = COMMAND_LINE) -> PayGapWorking:
     """The pay gaps by `by` from staff (or payroll) rows already read; InputError, saying what to add, when a
     column they need is missing (`headings`: the headings not used, named in the message) or no one is in a
-    group compared."""
-    check_columns(list(frame.columns), by, headings)
+    group compared (`where`: whose words say what to do, COMMAND_LINE's or APP's)."""
+    check_columns(list(frame.columns), by, headings, where)
     payroll = paygap.relevant_employees(frame, snapshot, period_days=period_days, full_time_hours=full_time_hours)
     try:
         grouping = paygap.grouping_for(payroll.frame, by, reference=reference, threshold=threshold,

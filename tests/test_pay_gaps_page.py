@@ -127,7 +127,9 @@ def test_files_without_payroll_columns_give_a_clear_message_not_a_traceback(firs
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     errors = [plain(e.value) for e in at.error]
-    assert any("No pay gaps from these files" in e and "no ordinary pay column was found" in e for e in errors), errors
+    assert any("No pay gaps from these files" in e and "no ordinary pay column was found" in e
+               and "upload it again on the Data page" in e for e in errors), errors
+    assert not any("payroll=FILE" in e for e in errors)  # the command line's words are not the app's
     assert not at.metric
 
 

@@ -182,10 +182,10 @@ def render(view: state.View) -> None:
                                  full_time_hours=full_time_hours)
     except InputError as error:
         st.error(f"No pay gaps from these files: {md(str(error))}", icon=":material/error:")
-        st.caption("Add the payroll columns to the staff workbook (Ordinary Pay for the pay period that holds the "
-                   "snapshot, Weekly Contracted Hours or Contracted WTE, Bonus Pay, Full Pay Relevant) and upload it "
-                   "again on the Data page. An annual salary is not the pay for the pay period: the pay gaps do not "
-                   "work one out from it.")
+        st.caption("The pay gaps need the payroll's columns in the staff workbook: Ordinary Pay (for the pay period "
+                   "that holds the snapshot), Weekly Contracted Hours or Contracted WTE, Bonus Pay and Full Pay "
+                   "Relevant. An annual salary is not the pay for the pay period: the pay gaps do not work one out "
+                   "from it.")
         return
     result = working.result
     st.markdown(f"Snapshot: **{result.snapshot:%d %B %Y}** (the period end in the sidebar). "

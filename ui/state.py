@@ -296,7 +296,7 @@ def published(view: View) -> dict[str, MetricResult]:
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner="Working out the pay gaps...")
 def _pay_gaps(sources: tuple[Source, ...], mapping_key: str, settings_key: str, snapshot: dt.date, by: str,
               reference: str, threshold: int, full_time_hours: float, _settings: Settings) -> PayGapWorking:
-    from pipeline.paygap import pay_gaps_of
+    from pipeline.paygap import APP, pay_gaps_of
 
     loaded = _reading(sources, mapping_key).result().loaded
     staff = loaded.datasets.get("staff")
@@ -309,7 +309,7 @@ def _pay_gaps(sources: tuple[Source, ...], mapping_key: str, settings_key: str, 
     return pay_gaps_of(staff, by=by, snapshot=snapshot, headings=headings, reference=reference, threshold=threshold,
                        white_minorities_as_bme=_settings.white_minorities_as_bme and reference == "white_british",
                        full_time_hours=full_time_hours, ethnicity_overrides=_settings.ethnicity_overrides,
-                       disability_overrides=_settings.disability_overrides)
+                       disability_overrides=_settings.disability_overrides, where=APP)
 
 
 def pay_gaps(view: View, snapshot: dt.date, *, by: str, reference: str, threshold: int,
