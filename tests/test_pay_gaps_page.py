@@ -145,3 +145,20 @@ def test_the_quarters_chart_splits_each_quarter_between_the_groups_as_gov_uk_dra
     assert spec.table["Women %"].tolist() == [0.0, 100.0, 50.0, 50.0]
     assert spec.summary.startswith("Men are 100.0% of the upper quarter and 50.0% of the lower")
     assert pg.QUARTERS[-1] == "upper"
+
+
+def test_the_sample_trust_has_no_ordinary_pay_so_the_page_says_so():
+    # ESR's staff in post: an annual salary and a Contracted WTE, but no pay for the pay period. The WTE alone would
+    # give the hours; the pay is not made up from the salary.
+    from pipeline.api import sample_trust_paths
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state[state.UPLOADS] = [Source(Path(path).name, Path(path).read_bytes(), dataset)
+                                       for path, dataset in sample_trust_paths()]
+    at.run()
+    assert not at.exception, at.exception
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    errors = [plain(e.value) for e in at.error]
+    assert any("no ordinary pay column was found" in e for e in errors), errors
+    assert any("An annual salary is not the pay for the pay period" in plain(c.value) for c in at.caption)
