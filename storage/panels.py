@@ -43,20 +43,21 @@ PANEL_KINDS: dict[str, str] = {
 }
 
 
-# Panels written beside figures that are not one of a standard's metrics: the pay gaps, one set per comparison
-# ("PAYGAP-sex", "PAYGAP-ethnicity", "PAYGAP-disability"). Kept under the metric column as a metric's are.
-PAY_GAP_PANEL_PREFIX = "PAYGAP-"
-PAY_GAP_COMPARISONS: tuple[str, ...] = ("sex", "ethnicity", "disability")
-PAY_GAP_PANELS: tuple[str, ...] = tuple(PAY_GAP_PANEL_PREFIX + by for by in PAY_GAP_COMPARISONS)
+# Panels written beside figures that are not one of a standard's metrics: the pay gaps, one set per comparison.
+# Kept under the metric column as a metric's are, whose keys are three characters at most (String(3), as the
+# registry's ids, "M1" to "D4B"): "PGS" for the pay gaps by sex, "PGE" by ethnicity, "PGD" by disability. No
+# metric's id begins with P, so none can be taken for another.
+PAY_GAP_PANEL_KEYS: dict[str, str] = {"sex": "PGS", "ethnicity": "PGE", "disability": "PGD"}
+PAY_GAP_PANELS: tuple[str, ...] = tuple(PAY_GAP_PANEL_KEYS.values())
 # Everything a panel may be written beside: each metric, then each pay gap comparison.
 PANEL_SUBJECTS: tuple[str, ...] = (*METRICS, *PAY_GAP_PANELS)
 
 
 def pay_gap_panel(by: str) -> str:
-    """The panels' key for the pay gaps by `by` ('sex', 'ethnicity' or 'disability'): 'PAYGAP-sex'."""
-    if by not in PAY_GAP_COMPARISONS:
-        raise ValueError(f"no pay gap comparison {by!r}; they are {', '.join(PAY_GAP_COMPARISONS)}")
-    return PAY_GAP_PANEL_PREFIX + by
+    """The panels' key for the pay gaps by `by` ('sex', 'ethnicity' or 'disability'): 'PGS', 'PGE', 'PGD'."""
+    if by not in PAY_GAP_PANEL_KEYS:
+        raise ValueError(f"no pay gap comparison {by!r}; they are {', '.join(PAY_GAP_PANEL_KEYS)}")
+    return PAY_GAP_PANEL_KEYS[by]
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ def test_switching_to_ethnicity_names_the_reference_and_shows_each_group(first_r
 
 def test_a_saved_panel_reloads_for_the_next_person(first_run):
     at = open_page()
-    box = at.text_area(key=[k for k in (t.key for t in at.text_area) if "PAYGAP-sex_achieved" in k][0])
+    box = at.text_area(key=[k for k in (t.key for t in at.text_area) if "panel_PGS_achieved" in k][0])
     box.input("We published our first ethnicity pay gap.").run()
     save = [b for b in at.button if b.key == f"{box.key}_save"][0]
     save.click().run()

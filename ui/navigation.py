@@ -31,7 +31,7 @@ METRIC_PAGES: tuple[MetricPage, ...] = (
 # The pay gaps' page: not a standard's metric, so in the menu whichever standard is chosen. Its "metrics" are the
 # keys its panels are saved under (storage.PAY_GAP_PANELS), so an unsaved panel's link finds its page.
 PAY_GAPS_PAGE = MetricPage("pages/pay_gaps.py", "Pay gaps", ":material/payments:",
-                           ("PAYGAP-sex", "PAYGAP-ethnicity", "PAYGAP-disability"))
+                           ("PGS", "PGE", "PGD"))
 
 
 def page_for(metric_id: str) -> MetricPage:
