@@ -6,7 +6,7 @@ import streamlit as st
 
 from data_loaders.errors import InputError
 from ui import access, sidebar, style, warm_up
-from ui.navigation import METRIC_PAGES, pages_for
+from ui.navigation import METRIC_PAGES, PAY_GAPS_PAGE, pages_for
 from ui.safe import md
 
 st.set_page_config(page_title="Workforce Race Equality Standard", page_icon=":material/diversity_3:",
@@ -18,6 +18,8 @@ ACCESSIBILITY = st.Page("pages/accessibility.py", title="Accessibility statement
 pages = {
     "Overview": [st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)],
     "Metrics": [st.Page(p.path, title=p.title, icon=p.icon) for p in METRIC_PAGES],
+    # Not a standard's metric: listed whichever standard is chosen.
+    "Pay gaps": [st.Page(PAY_GAPS_PAGE.path, title=PAY_GAPS_PAGE.title, icon=PAY_GAPS_PAGE.icon)],
     "Compare": [st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:"),
                 st.Page("pages/benchmarking.py", title="Benchmarking", icon=":material/leaderboard:")],
     "Action plan": [st.Page("pages/action_plan.py", title="Action plan", icon=":material/checklist:"),

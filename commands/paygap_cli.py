@@ -1,5 +1,5 @@
-"""python -m metrics paygap [DATASET=]FILE... --by sex|ethnicity|disability [--snapshot YYYY-MM-DD] [--suppress N]
-[--json]
+"""python -m metrics paygap [DATASET=]FILE... --by sex|ethnicity|disability [--snapshot YYYY-MM-DD]
+[--full-time-hours HOURS] [--suppress N] [--json]
 
 The six pay gap measures (metrics.paygap) from the staff workbook or a payroll export joined to it; with
 --suppress N (the metrics command's flag for publication-safe output), the figures as they may be published
@@ -52,6 +52,16 @@ def whole_number(least: int) -> Any:
     return parse
 
 
+def positive_hours(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of hours") from None
+    if not 0 < value <= 168:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a week's hours (more than 0, at most 168)")
+    return value
+
+
 def label_group(text: str) -> tuple[str, str]:
     label, sep, group = text.rpartition("=")
     if not sep or not label.strip() or not group.strip():
@@ -98,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--pay-period-days", type=whole_number(1), metavar="N",
                         help="the days in the pay period of the ordinary pay, where the data has no column for it "
                         "(default: the days of the snapshot's month, for monthly pay)")
+    parser.add_argument("--full-time-hours", type=positive_hours, default=paygap.DEFAULT_FULL_TIME_HOURS,
+                        metavar="HOURS",
+                        help="the full-time week that turns a whole-time equivalent column (ESR's 'Contracted WTE' "
+                        "or 'FTE') into weekly hours, for rows with no weekly hours (default %(default)s, the Agenda "
+                        "for Change week)")
     parser.add_argument("--resamples", type=whole_number(0), default=paygap.DEFAULT_RESAMPLES, metavar="N",
                         help="bootstrap resamples for the intervals (default %(default)s; 0 for none)")
     parser.add_argument("--seed", type=whole_number(0), default=paygap.DEFAULT_SEED, metavar="N",
@@ -109,26 +124,6 @@ def build_parser() -> argparse.ArgumentParser:
                         "percentages to whole numbers. The product's publication threshold is 10")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     return parser
-
-
-_NEEDED = {
-    "ordinary_pay": ("ordinary pay", "'Ordinary Pay' (the pay for the pay period that holds the snapshot, before "
-                     "tax)"),
-    "weekly_hours": ("weekly hours", "'Weekly Contracted Hours'"),
-}
-_BY_COLUMN = {"sex": ("sex", "'Sex' (or 'Gender')"), "ethnicity": ("ethnicity", "'Ethnicity'"),
-              "disability": ("disability", "'Disability'")}
-
-
-def _check_columns(columns: Sequence[str], by: str, headings: Sequence[str]) -> None:
-    found = ", ".join(f"'{h}'" for h in headings) or "none"
-    for column, (words, heading) in [*_NEEDED.items(), (_BY_COLUMN[by][0], _BY_COLUMN[by])]:
-        if column not in columns:
-            raise InputError(
-                f"no {words} column was found in the files (headings not used: {found})",
-                advice=f"The pay gaps need a column headed {heading}; add it to the export, or give the payroll "
-                "file as payroll=FILE beside the staff workbook.",
-            )
 
 
 def result_to_dict(result: PayGapResult, payroll_days: int, files: Sequence[str]) -> dict[str, Any]:
@@ -310,7 +305,7 @@ def render_published(pub: PublishedPayGaps, result: PayGapResult, notes: Sequenc
 
 def run(argv: Sequence[str]) -> int:
     from metrics import paygap
-    from pipeline.paygap import read_payroll_paths
+    from pipeline.paygap import check_columns, read_payroll_paths
 
     args = build_parser().parse_args(argv)
     notes: list[str] = []
@@ -321,8 +316,9 @@ def run(argv: Sequence[str]) -> int:
                      "date). Give --snapshot YYYY-MM-DD to set it.")
     inputs = read_payroll_paths(args.files)
     frame = inputs.frame
-    _check_columns(list(frame.columns), args.by, inputs.unmapped)
-    payroll = paygap.relevant_employees(frame, snapshot, period_days=args.pay_period_days)
+    check_columns(list(frame.columns), args.by, inputs.unmapped)
+    payroll = paygap.relevant_employees(frame, snapshot, period_days=args.pay_period_days,
+                                        full_time_hours=args.full_time_hours)
     try:
         grouping = paygap.grouping_for(
             payroll.frame, args.by, reference=args.reference.replace("-", "_"), threshold=args.threshold,
@@ -345,6 +341,7 @@ def run(argv: Sequence[str]) -> int:
             payload["intervals"] = {"method": result.bootstrap.method, "resamples": result.bootstrap.resamples,
                                     "seed": result.bootstrap.seed, "confidence": result.bootstrap.confidence}
             payload["pay_period_days"] = payroll.period_days_default
+            payload["full_time_hours"] = args.full_time_hours
             payload["files"] = list(inputs.files)
             payload["notes"] = before
             json.dump(payload, sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
@@ -354,6 +351,7 @@ def run(argv: Sequence[str]) -> int:
         return 0
     if args.json:
         payload = result_to_dict(result, payroll.period_days_default, inputs.files)
+        payload["full_time_hours"] = args.full_time_hours
         payload["notes"] = [*notes, *inputs.notes, *payload["notes"]]
         json.dump(payload, sys.stdout, indent=2, ensure_ascii=False, allow_nan=False)
         sys.stdout.write("\n")

@@ -305,6 +305,16 @@ SCHEMAS: dict[str, DatasetSchema] = {
                  "hours per week", "weekly working hours", "contract hours", "working hours per week"),
                 "The hours a week the person is contracted to work.",
             ),
+            # NHS trusts' ESR gives the whole-time equivalent of the post rather than weekly hours: with a full-time
+            # week (37.5 hours under Agenda for Change) it gives the weekly hours (metrics.paygap.weekly_hours_from).
+            Column(
+                "wte",
+                "money",
+                ("contracted wte", "wte", "fte", "whole time equivalent", "full time equivalent", "contracted fte",
+                 "assignment wte", "wte contracted", "fte contracted"),
+                "The whole-time equivalent of the post (1 for full time, 0.5 for half time), where the export has "
+                "no weekly hours.",
+            ),
             Column(
                 "pay_period_days",
                 "money",

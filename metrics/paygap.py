@@ -58,6 +58,9 @@ BY: tuple[str, ...] = ("sex", "ethnicity", "disability")
 DEFAULT_GROUP_THRESHOLD = 10
 DEFAULT_RESAMPLES = 1000
 DEFAULT_SEED = 20260331
+# The full-time week that turns a whole-time equivalent (ESR's "Contracted WTE") into weekly hours: the Agenda for
+# Change week of 37.5 hours; a setting, as other staff (medical staff, a council's 37 hours) may work another.
+DEFAULT_FULL_TIME_HOURS = 37.5
 CONFIDENCE = 0.95
 BOOTSTRAP_METHOD = ("percentile bootstrap: the group's employees and the reference's each resampled with "
                     "replacement, separately (keeping both groups' sizes), and the gap worked out again each time")
@@ -149,12 +152,36 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
-def relevant_employees(frame: pd.DataFrame, snapshot: dt.date, *, period_days: int | None = None) -> Payroll:
+def weekly_hours_from(frame: pd.DataFrame, full_time_hours: float = DEFAULT_FULL_TIME_HOURS
+                      ) -> tuple[pd.Series, int]:
+    """Each row's weekly working hours: its weekly hours where given, else its whole-time equivalent (column 'wte')
+    x `full_time_hours`; and how many rows were worked out from the whole-time equivalent."""
+    if full_time_hours <= 0:
+        raise ValueError("the full-time week must be more than 0 hours")
+    hours = (frame["weekly_hours"].astype(float) if "weekly_hours" in frame.columns
+             else pd.Series(np.nan, index=frame.index))
+    if "wte" not in frame.columns:
+        return hours, 0
+    wte = frame["wte"].astype(float)
+    from_wte = hours.isna() & wte.notna()
+    return hours.where(~from_wte, wte * full_time_hours), int(from_wte.sum())
+
+
+def full_time_words(full_time_hours: float) -> str:
+    """'37.5 hours (the Agenda for Change week)', or '37 hours'."""
+    agenda = " (the Agenda for Change week)" if full_time_hours == DEFAULT_FULL_TIME_HOURS else ""
+    return f"{full_time_hours:g} hours{agenda}"
+
+
+def relevant_employees(frame: pd.DataFrame, snapshot: dt.date, *, period_days: int | None = None,
+                       full_time_hours: float = DEFAULT_FULL_TIME_HOURS) -> Payroll:
     """The relevant employees at `snapshot` (employed on that date: started on or before it, not left by it) with
     their hourly rate and bonus pay. The hourly rate is formed only for full-pay relevant employees: a row whose
     full-pay-relevant flag says no, or whose reduced-pay flag says yes, is left out of the hourly figures and kept
     in the bonus figures, as the regulations say. `period_days` is the pay period's length where the data has no
-    column for it (default: the snapshot's calendar month, a monthly payroll's period)."""
+    column for it (default: the snapshot's calendar month, a monthly payroll's period). A row with no weekly hours
+    but a whole-time equivalent (ESR's 'Contracted WTE') has its weekly hours worked out as WTE x `full_time_hours`,
+    and a note says for how many rows."""
     notes: list[str] = []
     stamp = pd.Timestamp(snapshot)
     keep = pd.Series(True, index=frame.index)
@@ -191,7 +218,10 @@ def relevant_employees(frame: pd.DataFrame, snapshot: dt.date, *, period_days: i
                      "full-pay relevant")
 
     pay = rows["ordinary_pay"] if "ordinary_pay" in rows.columns else pd.Series(np.nan, index=rows.index)
-    hours = rows["weekly_hours"] if "weekly_hours" in rows.columns else pd.Series(np.nan, index=rows.index)
+    hours, from_wte = weekly_hours_from(rows, full_time_hours)
+    if from_wte:
+        notes.append(f"weekly hours worked out from WTE × {full_time_hours:g} for {_plural(from_wte, 'row')}: the "
+                     f"whole-time equivalent times a full-time week of {full_time_words(full_time_hours)}")
     if "pay_period_days" in rows.columns:
         days = rows["pay_period_days"].astype(float).fillna(float(days_default))
         notes.append("the pay period's days are taken from the data's column, and where it is blank as "

@@ -9,8 +9,9 @@ Every row left out on the way is counted in a note.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pandas as pd
 from data_loaders.errors import InputError
 from data_loaders.load import concat_records, load_sheets
 from data_loaders.readers import local_limits, read_workbook
+from metrics import paygap
 
 STAFF, PAYROLL = "staff", "payroll"
 KINDS = (STAFF, PAYROLL)
@@ -118,3 +120,66 @@ def read_payroll_paths(arguments: Iterable[str]) -> PayrollInputs:
                          advice="Give the staff workbook, or a payroll export, with a row of headings above "
                          "one row per person.")
     return inputs
+
+
+_NEEDED = {
+    "ordinary_pay": ("ordinary pay", "'Ordinary Pay' (the pay for the pay period that holds the snapshot, before "
+                     "tax)"),
+    "weekly_hours": ("weekly hours", "'Weekly Contracted Hours' (or a whole-time equivalent, 'Contracted WTE' or "
+                     "'FTE', with {full_time})"),
+}
+# Where a column may stand in for a needed one: the whole-time equivalent for the weekly hours.
+_OR = {"weekly_hours": "wte"}
+_BY_COLUMN = {"sex": ("sex", "'Sex' (or 'Gender')"), "ethnicity": ("ethnicity", "'Ethnicity'"),
+              "disability": ("disability", "'Disability'")}
+# What to do, said where the person is: at the command line, or in the app.
+COMMAND_LINE = ("add it to the export, or give the payroll file as payroll=FILE beside the staff workbook.",
+                "--full-time-hours")
+APP = ("add it to the staff workbook and upload it again on the Data page.", "the full-time week set on this page")
+
+
+def check_columns(columns: Sequence[str], by: str, headings: Sequence[str],
+                  where: tuple[str, str] = COMMAND_LINE) -> None:
+    """InputError naming the first column the pay gaps need by `by` that is missing, with what to add (`where`:
+    COMMAND_LINE's words or APP's)."""
+    found = ", ".join(f"'{h}'" for h in headings) or "none"
+    what_to_do, full_time = where
+    for column, (words, heading) in [*_NEEDED.items(), (_BY_COLUMN[by][0], _BY_COLUMN[by])]:
+        if column not in columns and _OR.get(column) not in columns:
+            raise InputError(
+                f"no {words} column was found in the files (headings not used: {found})",
+                advice=f"The pay gaps need a column headed {heading.format(full_time=full_time)}; {what_to_do}",
+            )
+
+
+@dataclass(frozen=True)
+class PayGapWorking:
+    """One comparison's pay gaps with what they were worked out from: who is counted, and how they are grouped."""
+
+    result: paygap.PayGapResult
+    payroll: paygap.Payroll
+    grouping: paygap.Grouping
+
+
+def pay_gaps_of(frame: pd.DataFrame, *, by: str, snapshot: dt.date, headings: Sequence[str] = (),
+                reference: str = paygap.WHITE_REFERENCE, threshold: int = paygap.DEFAULT_GROUP_THRESHOLD,
+                white_minorities_as_bme: bool = False, full_time_hours: float = paygap.DEFAULT_FULL_TIME_HOURS,
+                period_days: int | None = None, ethnicity_overrides: Mapping[str, str] | None = None,
+                disability_overrides: Mapping[str, str] | None = None,
+                bootstrap: paygap.Bootstrap | None = None, where: tuple[str, str] = COMMAND_LINE) -> PayGapWorking:
+    """The pay gaps by `by` from staff (or payroll) rows already read; InputError, saying what to add, when a
+    column they need is missing (`headings`: the headings not used, named in the message) or no one is in a
+    group compared (`where`: whose words say what to do, COMMAND_LINE's or APP's)."""
+    check_columns(list(frame.columns), by, headings, where)
+    payroll = paygap.relevant_employees(frame, snapshot, period_days=period_days, full_time_hours=full_time_hours)
+    try:
+        grouping = paygap.grouping_for(payroll.frame, by, reference=reference, threshold=threshold,
+                                       white_minorities_as_bme=white_minorities_as_bme,
+                                       ethnicity_overrides=ethnicity_overrides,
+                                       disability_overrides=disability_overrides)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    if grouping.group.notna().sum() == 0:
+        raise InputError(f"no relevant employee at {snapshot:%d %B %Y} is in a group compared by {by}",
+                         advice=f"Check the snapshot date and the column of {by}.")
+    return PayGapWorking(paygap.pay_gaps(payroll, grouping, bootstrap), payroll, grouping)

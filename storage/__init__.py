@@ -92,11 +92,24 @@ from storage.organisation_settings import (
     settings_to_values,
 )
 from storage.organisations import RenameReport, StoredOrganisation, rename_organisation, stored_organisations
-from storage.panels import PANEL_KINDS, Panel, load_panel, load_panels, panel_scope, save_panel, scope_words
+from storage.panels import (
+    PANEL_KINDS,
+    PANEL_SUBJECTS,
+    PAY_GAP_PANELS,
+    Panel,
+    load_panel,
+    load_panels,
+    panel_scope,
+    pay_gap_panel,
+    save_panel,
+    scope_words,
+)
 
 __all__ = [
     "MAX_TEXT_CHARS",
     "PANEL_KINDS",
+    "PANEL_SUBJECTS",
+    "PAY_GAP_PANELS",
     "RAG_MEANINGS",
     "SCHEMA_VERSION",
     "Action",
@@ -152,6 +165,7 @@ __all__ = [
     "organisations_with_members",
     "panel_history",
     "panel_scope",
+    "pay_gap_panel",
     "standard_scope",
     "plan_scopes",
     "read_backup",

@@ -96,7 +96,7 @@ from storage.figure_sets import (
 )
 from storage.memberships import MAX_MEMBERS, ROLES, known_names
 from storage.organisation_settings import encode_settings
-from storage.panels import PANEL_KINDS
+from storage.panels import PANEL_KINDS, PANEL_SUBJECTS
 
 FORMAT = "wres-backup"
 # 2 from schema version 7: objectives say whose plan they are in ("scope"); version 1 files still import.
@@ -480,7 +480,7 @@ def _check_panel(item: dict[str, Any], where: str) -> dict[str, Any]:
         "period": _period(item, "period", where),
         # A backup made before panels had scopes has none: its panels are the whole organisation's.
         "scope": (_name(item, "scope", where) or "") if item.get("scope") else "",
-        "metric": _one_of(item, "metric", where, METRICS),
+        "metric": _one_of(item, "metric", where, PANEL_SUBJECTS),
         "kind": _one_of(item, "kind", where, PANEL_KINDS),
         "text": _text(item, "text", where),
         "figures": _text(item, "figures", where) if item.get("figures") is not None else None,
@@ -682,7 +682,7 @@ def _check_key(entity: str, key: str, where: str) -> None:
         if entity == "panel":
             period, metric, kind, _ = split_panel_key(key)
             check_period(period)
-            valid = metric in METRICS and kind in PANEL_KINDS
+            valid = metric in PANEL_SUBJECTS and kind in PANEL_KINDS
         elif entity == "action":
             valid = key.isascii() and key.isdigit() and int(key) >= 1
         elif entity in ("settings", "organisation"):

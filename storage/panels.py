@@ -43,6 +43,23 @@ PANEL_KINDS: dict[str, str] = {
 }
 
 
+# Panels written beside figures that are not one of a standard's metrics: the pay gaps, one set per comparison.
+# Kept under the metric column as a metric's are, whose keys are three characters at most (String(3), as the
+# registry's ids, "M1" to "D4B"): "PGS" for the pay gaps by sex, "PGE" by ethnicity, "PGD" by disability. No
+# metric's id begins with P, so none can be taken for another.
+PAY_GAP_PANEL_KEYS: dict[str, str] = {"sex": "PGS", "ethnicity": "PGE", "disability": "PGD"}
+PAY_GAP_PANELS: tuple[str, ...] = tuple(PAY_GAP_PANEL_KEYS.values())
+# Everything a panel may be written beside: each metric, then each pay gap comparison.
+PANEL_SUBJECTS: tuple[str, ...] = (*METRICS, *PAY_GAP_PANELS)
+
+
+def pay_gap_panel(by: str) -> str:
+    """The panels' key for the pay gaps by `by` ('sex', 'ethnicity' or 'disability'): 'PGS', 'PGE', 'PGD'."""
+    if by not in PAY_GAP_PANEL_KEYS:
+        raise ValueError(f"no pay gap comparison {by!r}; they are {', '.join(PAY_GAP_PANEL_KEYS)}")
+    return PAY_GAP_PANEL_KEYS[by]
+
+
 @dataclass(frozen=True)
 class Panel:
     organisation: str
@@ -86,8 +103,9 @@ def scope_words(scope: str) -> str:
 
 
 def _key(organisation: str, period: str | dt.date, metric: str, kind: str, scope: str = "") -> PanelKey:
-    if metric not in METRICS:
-        raise ValueError(f"no metric {metric!r}; the metrics are {', '.join(METRICS)}")
+    if metric not in PANEL_SUBJECTS:
+        raise ValueError(f"no metric {metric!r}; the metrics are {', '.join(METRICS)} (and the pay gaps', "
+                         f"{', '.join(PAY_GAP_PANELS)})")
     if kind not in PANEL_KINDS:
         raise ValueError(f"no panel {kind!r}; the panels are {', '.join(PANEL_KINDS)}")
     if not isinstance(scope, str):
@@ -157,12 +175,13 @@ def load_panel(
 def load_panels(
     engine: Engine, organisation: str, period: str, scope: str = "", *, caller: Caller = UNRESTRICTED
 ) -> dict[tuple[str, str], Panel]:
-    """Every panel of the period and scope, saved or not, keyed by (metric, kind)."""
+    """Every panel of the period and scope, saved or not, keyed by (metric, kind): each metric's, and the pay
+    gaps' (PAY_GAP_PANELS)."""
     organisation = check_name(organisation, "the organisation")
     check_read(caller, organisation)
     period = check_period(period)
     scope = _key(organisation, period, "M1", "know", scope)[4]
-    found = {(m, k): _blank((organisation, period, m, k, scope)) for m in METRICS for k in PANEL_KINDS}
+    found = {(m, k): _blank((organisation, period, m, k, scope)) for m in PANEL_SUBJECTS for k in PANEL_KINDS}
     with read_connection(engine) as conn:
         rows = conn.execute(
             select(panels).where(panels.c.organisation == organisation, panels.c.period == period,

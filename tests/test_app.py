@@ -17,7 +17,7 @@ from ui.safe import plain
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-OTHER_PAGES = ["pages/overview.py", "pages/trends.py", "pages/benchmarking.py",
+OTHER_PAGES = ["pages/overview.py", "pages/pay_gaps.py", "pages/trends.py", "pages/benchmarking.py",
                "pages/action_plan.py", "pages/report.py", "pages/present.py", "pages/data.py",
                "pages/settings.py"]  # and pages/accessibility.py, which shows no data: its own test below
 ALL_PAGES = OTHER_PAGES + [p.path for p in METRIC_PAGES]

@@ -16,6 +16,7 @@ from metrics.registry import METRICS
 from metrics.settings import PAN_LONDON_RAG_MEANINGS, Settings
 from storage import (
     PANEL_KINDS,
+    PAY_GAP_PANELS,
     RAG_MEANINGS,
     SCHEMA_VERSION,
     Action,
@@ -137,7 +138,8 @@ def test_load_panels_keys_every_metric_and_kind(engine: Engine) -> None:
     save_panel(engine, "Other Council", PERIOD, "M9", "working_towards", "not ours", expected_version=0, user="b")
     save_panel(engine, ORG, "2025-03-31", "M9", "working_towards", "last year", expected_version=0, user="a")
     found = load_panels(engine, ORG, PERIOD)
-    assert len(found) == 3 * len(METRICS)  # three panels for each metric of every standard
+    # three panels for each metric of every standard, and for each pay gap comparison
+    assert len(found) == 3 * (len(METRICS) + len(PAY_GAP_PANELS))
     assert found["M9", "working_towards"].text == "More senior roles"
     assert found["M9", "working_towards"].version == 1
     assert sum(panel.version for panel in found.values()) == 1

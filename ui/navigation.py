@@ -30,8 +30,15 @@ METRIC_PAGES: tuple[MetricPage, ...] = (
 )
 
 
+# The pay gaps' page: not a standard's metric, so in the menu whichever standard is chosen. Its "metrics" are the
+# keys its panels are saved under (storage.PAY_GAP_PANELS), so an unsaved panel's link finds its page.
+PAY_GAPS_PAGE = MetricPage("pages/pay_gaps.py", "Pay gaps", ":material/payments:",
+                           ("PGS", "PGE", "PGD"))
+
+
 def page_for(metric_id: str) -> MetricPage:
-    return next(page for page in METRIC_PAGES if metric_id in page.metrics)
+    """The page a metric, or a panel's key, is shown on."""
+    return next(page for page in (*METRIC_PAGES, PAY_GAPS_PAGE) if metric_id in page.metrics)
 
 
 def pages_for(standard: str) -> tuple[MetricPage, ...]:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # imported where used: only the Benchmarking and Settings pag
     from metrics.benchmarking import Benchmark
     from metrics.publish import PublishedTogether
     from metrics.results import MetricResult
+    from pipeline.paygap import PayGapWorking
 
 import_engine()  # before any reader is forked: a forked child must find the engine imported (see there)
 
@@ -290,6 +291,34 @@ def published(view: View) -> dict[str, MetricResult]:
     from pipeline.api import own_scope
 
     return own_scope(published_together(view), analysis(view))
+
+
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner="Working out the pay gaps...")
+def _pay_gaps(sources: tuple[Source, ...], mapping_key: str, settings_key: str, snapshot: dt.date, by: str,
+              reference: str, threshold: int, full_time_hours: float, _settings: Settings) -> PayGapWorking:
+    from pipeline.paygap import APP, pay_gaps_of
+
+    loaded = _reading(sources, mapping_key).result().loaded
+    staff = loaded.datasets.get("staff")
+    if staff is None:
+        raise InputError("no staff records were found in the files, so there is no payroll to work the pay gaps "
+                         "out from",
+                         advice="Upload the staff workbook with its payroll columns (Ordinary Pay, Weekly Contracted "
+                         "Hours or Contracted WTE, Bonus Pay) on the Data page.")
+    headings = [h for report in loaded.sheets for h in report.unmapped_headings]
+    return pay_gaps_of(staff, by=by, snapshot=snapshot, headings=headings, reference=reference, threshold=threshold,
+                       white_minorities_as_bme=_settings.white_minorities_as_bme and reference == "white_british",
+                       full_time_hours=full_time_hours, ethnicity_overrides=_settings.ethnicity_overrides,
+                       disability_overrides=_settings.disability_overrides, where=APP)
+
+
+def pay_gaps(view: View, snapshot: dt.date, *, by: str, reference: str, threshold: int,
+             full_time_hours: float) -> PayGapWorking:
+    """The pay gaps by `by` from the view's staff records at `snapshot`, once per set of files, settings and
+    choices; raises InputError when the files cannot give them (no payroll columns, say), saying what to add."""
+    parsed(view.sources)  # a file that cannot be read at all stops here, with its message
+    return _pay_gaps(view.sources, _session_mapping_key(), _settings_key(view.settings), snapshot, by, reference,
+                     threshold, full_time_hours, view.settings)
 
 
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner="Reading the counts templates...")

@@ -21,8 +21,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-PAGES = ["", "pay_and_senior", "recruitment", "conduct", "cpd", "harassment", "leavers", "trends", "benchmarking",
-         "action_plan", "report", "present", "data", "settings", "accessibility"]
+PAGES = ["", "pay_and_senior", "recruitment", "conduct", "cpd", "harassment", "leavers", "pay_gaps", "trends",
+         "benchmarking", "action_plan", "report", "present", "data", "settings", "accessibility"]
 METRIC_PAGES = ["pay_and_senior", "recruitment", "conduct", "cpd", "harassment", "leavers"]
 # Without the background-networking flags Chromium keeps trying this machine's closed network.
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
