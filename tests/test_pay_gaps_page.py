@@ -57,7 +57,9 @@ def test_the_page_is_in_the_menu_for_every_standard():
 def test_the_sample_council_shows_the_six_figures_by_sex(first_run):
     at = open_page()
     assert at.title[0].value == "Pay gaps"
-    assert any("Not yet publication-checked" in plain(w.value) for w in at.warning)
+    assert any("Nothing is withheld on this page" in plain(w.value) for w in at.warning)
+    # The sample council's 300-odd women and men: publishing by sex withholds nothing.
+    assert any(e.label.startswith("What publication withholds (0 figures, threshold 10)") for e in at.expander)
     labels = [m.label for m in at.metric]
     assert labels == ["Mean hourly pay gap", "Median hourly pay gap", "Mean bonus pay gap", "Median bonus pay gap"]
     assert all(m.value.endswith("%") for m in at.metric)
@@ -84,6 +86,10 @@ def test_switching_to_ethnicity_names_the_reference_and_shows_each_group(first_r
     chart_table = next(t for t in tables if "Minority ethnic %" in t.columns)
     assert list(chart_table.columns) == ["White %", "Minority ethnic %"]  # the chart: the two groups, 100% a bar
     assert (chart_table.sum(axis=1).round(1) == 100.0).all()
+    # Its small ethnic groups are withheld when published, each figure with its reason (metrics.paygap_publish).
+    withholds = next(e for e in at.expander if e.label.startswith("What publication withholds ("))
+    assert not withholds.label.startswith("What publication withholds (0 ")
+    assert "fewer than 10 relevant employees" in text_of(at)
     assert any("Indian %" in t.columns and "People in the quarter" in t.columns for t in tables)  # every group
     at.radio(key="paygap_reference").set_value("white_british").run()
     assert not at.exception, at.exception

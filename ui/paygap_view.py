@@ -32,9 +32,10 @@ BY_WORDS = {"sex": "Sex", "ethnicity": "Ethnicity", "disability": "Disability"}
 REFERENCE_WORDS = {paygap.WHITE_REFERENCE: "White", paygap.WHITE_BRITISH_REFERENCE: "White British"}
 GAPS = {"mean_pct": "Mean hourly pay gap", "median_pct": "Median hourly pay gap",
         "bonus_mean_pct": "Mean bonus pay gap", "bonus_median_pct": "Median bonus pay gap"}
-NOT_CHECKED = ("**Not yet publication-checked.** These figures are the full figures from your records: no small "
-               "group has been withheld from them yet. Check them before they are published or shared beyond the "
-               "people who may see the records.")
+NOT_CHECKED = ("**The full figures, for the people who may see the records.** Nothing is withheld on this page or "
+               "in its download. Before publishing, read \"What publication withholds\" below: the figures as they "
+               "may be published, small groups withheld and audited, come from `python -m metrics paygap "
+               "--suppress N` (README, Pay gaps).")
 
 
 def _kept(key: str, default: object) -> None:
@@ -153,7 +154,24 @@ def download(working: PayGapWorking, organisation: str) -> None:
                   ", the groups' names in place of Male and Female." if by == "disability" else
                   "; a row for each group compared with the reference, each ranked with the reference alone for its "
                   "quarters.")
-               + " Not yet publication-checked.")
+               + " The full figures: see what publication withholds before sending it.")
+
+
+def publication(working: PayGapWorking, threshold: int) -> None:
+    """What publishing these figures would withhold (metrics.paygap_publish), each with its reason."""
+    from metrics.paygap_publish import published, withheld_sentence
+
+    pub = published(working.result, threshold)
+    with st.expander(f"What publication withholds ({len(pub.withheld):,} figures, threshold {threshold})"):
+        if not pub.withheld:
+            st.markdown("Nothing: every group is large enough that no figure gives away a count under "
+                        f"{threshold}.")
+            return
+        st.markdown(f"Published, a group with fewer than {threshold} relevant employees is withheld, as is any "
+                    f"figure that would let a reader work out a count under {threshold} (a share of a quarter of "
+                    "known size, a proportion of a group); sizes are rounded to the nearest 10 and percentages to "
+                    "whole numbers.")
+        st.markdown("\n".join(f"- {md(withheld_sentence(pub, key))}" for key in pub.withheld))
 
 
 def figures_in_words(working: PayGapWorking) -> str:
@@ -195,6 +213,7 @@ def render(view: state.View) -> None:
     method(working, full_time_hours)
     who_is_counted(working)
     download(working, view.organisation)
+    publication(working, view.settings.suppression_threshold)
     st.subheader("What the figures say to us", anchor=False)
     panels.render(view.organisation, snapshot.isoformat(), pay_gap_panel(by),
                   lambda: " ".join(paygap.gap_sentence(result, g, "median_pct") for g in result.gaps),
