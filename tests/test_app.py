@@ -1644,3 +1644,18 @@ def test_the_action_plan_downloads_as_a_csv_that_runs_no_formula(database):
     assert rows[0][:3] == ["No", "Objective", "WRES theme"]
     assert rows[1][:5] == ["1", "' =HYPERLINK(\"http://evil.example\",\"click\")", "Leadership", "M9", "'\uff0bcmd"]
     assert "'-5 started" in rows[1] and "Amber" in rows[1]
+
+
+def test_the_data_page_says_what_every_standard_gets_from_the_same_files():
+    # The sample council's files: the SC-WRES's nine metrics all have figures; the NHS WRES lacks a board list
+    # (indicator 9) and the survey questions 7 and 8 ask; the WDES lacks the capability cases and the board list,
+    # and its 9b is written, not counted.
+    at = open_app("pages/data.py")
+    assert any(s.value == "Every standard from these files" for s in at.subheader)
+    lines = {line.split(":")[0].lstrip("- ").strip("*"): line for line in markdown_text(at).splitlines()
+             if line.startswith("- ") and "counted metrics" in line}
+    assert set(lines) == {"SC-WRES", "NHS WRES", "WDES"}
+    assert "9 of its 9 counted metrics have figures" in lines["SC-WRES"]
+    assert "6 of its 9 counted metrics" in lines["NHS WRES"] and "board members file (metric 9)" in lines["NHS WRES"]
+    assert "of its 11 counted metrics" in lines["WDES"] and "1 more is written, not counted" in lines["WDES"]
+    assert "formal capability cases file (metric 3)" in lines["WDES"]

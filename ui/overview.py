@@ -84,7 +84,7 @@ def headline(results: dict[str, MetricResult], settings: Settings, datasets: Col
     if withheld := [r for r in results.values() if r.status == stats.WITHHELD]:
         text += (f" {_metrics(len(withheld))} {'is' if len(withheld) == 1 else 'are'} withheld for publication: "
                  f"{_titles(withheld)}.")
-    return " ".join([text, *_without_figures(results, datasets)])
+    return " ".join([text, *without_figures(results, datasets)])
 
 
 # Adverse, could be chance (metrics.stats): said the same way for every metric.
@@ -105,7 +105,7 @@ def _numbers(definitions: Iterable[MetricDefinition]) -> str:
     return f"metric{'' if len(numbers) == 1 else 's'} {listed(numbers)}"
 
 
-def _without_figures(results: dict[str, MetricResult], datasets: Collection[str]) -> list[str]:
+def without_figures(results: dict[str, MetricResult], datasets: Collection[str]) -> list[str]:
     """How many metrics have no figures and which files would give them (named as the Data page names them), as
     the sentence's list of one, or none."""
     empty = [metric_id for metric_id, r in results.items() if r.status == stats.NO_DATA]
