@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from charts.overview import overview_forest
 from metrics import stats
 from metrics.narrative import population_sentence, relative_likelihood_reading
 from metrics.records import NO_SENIOR_MANAGERS
@@ -9,9 +10,17 @@ from metrics.registry import STANDARDS
 from pipeline.api import unrecognised_note
 from ui import history, sidebar, state
 from ui.figures import column_heading, labelled_cell
-from ui.metric_page import caption, classify_labels_link, classify_labels_text, period_note, sample_note
+from ui.metric_page import (
+    caption,
+    classify_labels_link,
+    classify_labels_text,
+    draw_chart,
+    figures_table,
+    period_note,
+    sample_note,
+)
 from ui.navigation import page_for
-from ui.overview import change_text, headline, value_text
+from ui.overview import change_text, forest_caption, headline, value_text
 from ui.safe import md
 from ui.status import badge
 
@@ -29,6 +38,13 @@ if any(r.status == stats.NO_DATA for r in analysis.results.values()):
 # Senior management against the area served, when the standard has that metric (M9) and a local population is set.
 if "M9" in analysis.results and (population := population_sentence(analysis.results["M9"], view.settings)):
     st.markdown(md(population))
+
+# Every relative likelihood on one scale, above the table: where the disproportionality sits, at a glance.
+forest = overview_forest(analysis.results.values(), view.settings)
+draw_chart(forest)
+st.caption(md(forest_caption(analysis.results.values(), view.settings)))
+with st.expander("The chart's figures as a table"):
+    figures_table(forest)
 
 headings = ("Metric", "Value", "95% interval", "Status",
             f"Change from {previous.period.end:%B %Y}" if previous else "Change from last year")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
+from charts.overview import left_out
 from data_loaders.schema import SCHEMAS
 from metrics import formatting, stats
 from metrics.formatting import POINTS
@@ -27,6 +28,15 @@ def value_text(result: MetricResult) -> tuple[str, str]:
     value = formatting.value_text(result, unit=POINTS, sign_zero=True)
     interval = formatting.result_interval(result, unit=POINTS, sign_zero=True) if result.ci else "–"
     return value, interval
+
+
+def forest_caption(results: Iterable[MetricResult], settings: Settings) -> str:
+    """How to read the overview's forest, in a line, and which metrics it leaves out and why."""
+    results = list(results)
+    low, high = settings.adverse_range
+    text = (f"How to read it: a point outside the grey {low:.2f} to {high:.2f} range, on its row's tinted side, is "
+            f"adverse to {focus_noun(settings)} staff; where its line crosses 1.00 the difference could be chance.")
+    return " ".join(t for t in (text, left_out(results)) if t)
 
 
 def change_text(result: MetricResult, before: MetricResult | None) -> str:
