@@ -145,6 +145,8 @@ class Breakdown:
     # The number of subgroups with a value: the k of the adjustment.
     comparisons: int
     method: str = METHOD
+    # A metric with several questions or items: each one's k, the subgroups with a value for it.
+    question_comparisons: dict[str, int] = field(default_factory=dict)
 
 
 def adjusted_confidence(k: int, confidence: float = CONFIDENCE) -> float:
@@ -178,9 +180,9 @@ def interval_at(result: MetricResult, confidence: float) -> tuple[float, float] 
         share = stats.wilson_interval(figures.events, figures.base, confidence)
         return None if share is None else (100.0 * share[0], 100.0 * share[1])
     if kind == "score":
-        top, bottom = definition.numerator_group(standard), definition.denominator_group(standard)
-        a, b = result.groups[top], result.groups[bottom]
-        sd_a, sd_b = result.sds.get(top), result.sds.get(bottom)
+        first, second = definition.numerator_group(standard), definition.denominator_group(standard)
+        a, b = result.groups[first], result.groups[second]
+        sd_a, sd_b = result.sds.get(first), result.sds.get(second)
         assert None not in (a.events, a.base, b.events, b.base, sd_a, sd_b)
         return stats.welch_difference(a.events, sd_a, a.base, b.events, sd_b, b.base,  # type: ignore[arg-type]
                                       confidence).ci
@@ -218,17 +220,21 @@ def _labelled(datasets: Mapping[str, pd.DataFrame], column: str) -> dict[str, pd
     staff = datasets.get("staff")
     out: dict[str, pd.DataFrame] = {}
     for name, frame in datasets.items():
+        values: np.ndarray
         if column in frame.columns:
-            values = frame[column].to_numpy(dtype=object, na_value=None)
+            values = frame[column].astype(object).to_numpy()
         elif _source(name, frame, staff, column) is not None:
             assert staff is not None
             rows = staff_rows(frame["employee_id"], staff["employee_id"])
-            own = staff[column].to_numpy(dtype=object, na_value=None)
-            values = np.where(rows >= 0, own[np.maximum(rows, 0)] if len(own) else None, None)
+            own = staff[column].astype(object).to_numpy()
+            values = np.full(len(frame), None, dtype=object)
+            matched = rows >= 0
+            values[matched] = own[rows[matched]]
         else:
             out[name] = frame
             continue
-        labels = [NOT_RECORDED if v is None or (isinstance(v, str) and not v.strip()) else str(v) for v in values]
+        labels = [NOT_RECORDED if v is None or pd.isna(v) or (isinstance(v, str) and not v.strip()) else str(v)
+                  for v in values]
         out[name] = frame.assign(**{_BY: pd.Series(labels, index=frame.index, dtype=object)})
     return out
 
@@ -286,23 +292,24 @@ def breakdown(datasets: Mapping[str, pd.DataFrame], column: str, settings: Setti
         # one only for a metric that counts some of them (another dataset's blanks are not this metric's).
         names = [n for n in parts if n != NOT_RECORDED or _counts_anyone(parts[n][0].for_metric(metric_id))]
         results = [parts[n][1][metric_id] for n in names]
-        figures, k = _adjust([_figure(r) for r in results], results)
+        adjusted, k = _adjust([_figure(r) for r in results], results)
         question_keys = list(whole[metric_id].questions) if len(whole[metric_id].questions) > 1 else []
         per_question: dict[str, list[Figure]] = {}
+        question_k: dict[str, int] = {}
         for key in question_keys:
             answered = [r.questions.get(key) for r in results]
             present = [(i, q) for i, q in enumerate(answered) if q is not None]
-            adjusted, _ = _adjust([_figure(q) for _, q in present], [q for _, q in present])
+            by_question, question_k[key] = _adjust([_figure(q) for _, q in present], [q for _, q in present])
             column_figures: list[Figure] = [Figure(None, None, stats.NO_DATA)] * len(names)
-            for (i, _), figure in zip(present, adjusted, strict=True):
+            for (i, _), figure in zip(present, by_question, strict=True):
                 column_figures[i] = figure
             per_question[key] = column_figures
         subgroups = tuple(
             Subgroup(name, result, parts[name][0].for_metric(metric_id).reset_index(drop=True), figure,
                      _size(result), _under_minimum(result, settings),
                      {key: per_question[key][i] for key in question_keys if key in result.questions})
-            for i, (name, result, figure) in enumerate(zip(names, results, figures, strict=True)))
+            for i, (name, result, figure) in enumerate(zip(names, results, adjusted, strict=True)))
         out[metric_id] = Breakdown(metric_id, column, breakdown_columns(datasets, definition)[column],
                                    whole[metric_id], whole_figures.for_metric(metric_id).reset_index(drop=True),
-                                   subgroups, k)
+                                   subgroups, k, question_comparisons=question_k)
     return out
