@@ -5,7 +5,8 @@ subgroups compared.
 A subgroup's figure is, by construction, the figure the same records give with the filter set to that subgroup
 (the sidebar's service filter, the command line's --filter): each subgroup is counted by figures_from_records with
 one filter more, and its results made by compute_results, so the breakdown repeats no counting or arithmetic. Rows
-whose value is blank are one subgroup more, NOT_RECORDED, so that the subgroups add up to the whole.
+whose value is blank (or whose staff record is not found, for a dataset joined to the staff list) are one subgroup
+more, NOT_RECORDED, so that the subgroups add up to the whole; a value written "Not recorded" joins them.
 
 Which dataset's column applies follows the filter's rule (metrics.records): a dataset's own column where it has
 one (the recruitment data's service is the vacancy's; a survey's service is the respondent's answer), else the
