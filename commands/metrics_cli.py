@@ -1,4 +1,4 @@
-"""python -m metrics [DATASET=]FILE ... [--standard ...] [--period-end ...] [--suppress N] [--json]
+"""python -m metrics [DATASET=]FILE ... [--standard ...] [--period-end ...] [--suppress N | --by COLUMN] [--json]
 python -m metrics template OUT.xlsx
 python -m metrics benchmark FILE_OR_FOLDER... [--standard ...] [--anonymise] [--json] [--metric M2]
 python -m metrics paygap [DATASET=]FILE... --by sex|ethnicity|disability [--snapshot YYYY-MM-DD] [--json]
@@ -23,6 +23,7 @@ from metrics.registry import STANDARDS
 if TYPE_CHECKING:
     from data_loaders.comparison import Comparison as GroupComparison
     from metrics.benchmarking import Benchmark, Comparison, Workforce
+    from metrics.breakdown import Breakdown
     from metrics.settings import Settings
     from pipeline.api import Analysis
 
@@ -80,6 +81,14 @@ def filter_argument(text: str) -> tuple[str, str]:
     if not sep or not column.strip() or not value.strip():
         raise argparse.ArgumentTypeError(f"'{text}' is not in the form COLUMN=VALUE, e.g. service=Adults")
     return column.strip().lower().replace(" ", "_"), value.strip()
+
+
+def by_argument(text: str) -> str:
+    """--by COLUMN: a column's name as the datasets spell it ("Pay band" -> "pay_band")."""
+    column = text.strip().lower().replace(" ", "_").replace("-", "_")
+    if not column:
+        raise argparse.ArgumentTypeError("--by needs a column, e.g. --by service")
+    return column
 
 
 def reclassification_argument(text: str) -> tuple[str, str]:
@@ -162,6 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--senior-band", action="append", default=[], metavar="BAND",
                         help="a pay band whose staff are senior managers, when the data has no senior-manager "
                         "column (repeat for more; default: £70,000 and over)")
+    parser.add_argument("--by", type=by_argument, metavar="COLUMN",
+                        help="break each metric down by a column of the records, e.g. service, team or pay_band: "
+                        "each value's figure with its 95%% interval and one adjusted for the number of subgroups "
+                        "(Bonferroni); blanks are the subgroup 'Not recorded'. Not with --suppress (not yet)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.add_argument("--organisation", default="", help="the organisation's name, for the heading")
     parser.add_argument("--bme-label", default="BME",
@@ -389,7 +402,13 @@ def run(argv: Sequence[str]) -> int:
 
         return paygap(argv[1:])
     args = build_parser().parse_args(argv)
-
+    if args.by is not None and args.suppress is not None:
+        # Subgroups are where small counts live: their counts are not yet covered by the publication model and its
+        # auditor (metrics.publish, metrics.disclosure), so none is published unprotected.
+        raise InputError("published breakdowns are not yet available: --by cannot be used with --suppress, because "
+                         "the publication model does not yet protect the subgroups' counts",
+                         advice="Leave out --suppress for the full (unpublished) breakdown, or --by for the "
+                         "published figures.")
 
     analysis = analysis_from_arguments(args)
     settings, filters = analysis.settings, analysis.figures.filters
@@ -411,24 +430,58 @@ def run(argv: Sequence[str]) -> int:
         warnings.append(f"Published figures: counts of 1 to {args.suppress - 1}, and counts that would let a reader "
                         f"narrow one to fewer than {args.suppress} values, are withheld (null), as is any figure "
                         "made from a withheld count; percentages are rounded to whole numbers.")
+    breakdowns = breakdowns_from_arguments(analysis, args.by) if args.by is not None else None
     if args.json:
-        from commands.serialise import result_to_dict
+        from commands.serialise import breakdown_to_dict, result_to_dict
 
+        metrics = {metric_id: result_to_dict(result, analysis.period) for metric_id, result in results.items()}
+        if breakdowns is not None:
+            for metric_id, found in breakdowns.items():
+                metrics[metric_id].update(breakdown_to_dict(found))
         payload = {
             "organisation": analysis.organisation,
             "standard": args.standard,
             "period": {"start": analysis.period.start.isoformat(), "end": analysis.period.end.isoformat()},
             "filters": filters,
-            "metrics": {metric_id: result_to_dict(result, analysis.period) for metric_id, result in results.items()},
+            **({"by": args.by} if args.by is not None else {}),
+            "metrics": metrics,
             "warnings": warnings,
         }
         json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        from commands.table import render
+        from commands.table import render, render_breakdowns
 
         sys.stdout.write(render(analysis, results, warnings))
+        if breakdowns is not None:
+            sys.stdout.write(render_breakdowns(breakdowns, args.by, settings.bme_label))
     return EXIT_OK
+
+
+def breakdowns_from_arguments(analysis: Analysis, column: str) -> dict[str, Breakdown]:
+    """Each metric broken down by `column` (metrics.breakdown), from the analysis's records, filters and period; an
+    InputError naming the columns there are when the records have no such column for any metric."""
+    from metrics.breakdown import breakdown, breakdown_columns
+    from metrics.registry import metrics_of
+
+    datasets = analysis.inputs.loaded.datasets
+    if not datasets:
+        raise InputError("--by needs records to break the metrics down: a counts template or survey results by "
+                         "group have no rows to break down")
+    settings = analysis.settings
+    available: dict[str, None] = {}
+    for definition in metrics_of(settings.standard).values():
+        available |= dict.fromkeys(breakdown_columns(datasets, definition))
+    filters = {k: list(v) for k, v in analysis.figures.filters.items() if v}
+    if column not in available:
+        listed = ", ".join(sorted(available)) if available else "none"
+        raise InputError(f"the metrics cannot be broken down by '{column}': the columns these records can break "
+                         f"them down by are {listed}")
+    if column in filters:
+        raise InputError(f"the figures are filtered by {column}, so they cannot also be broken down by it",
+                         advice=f"Leave out --filter {column}=... to compare every {column.replace('_', ' ')}.")
+    return breakdown(datasets, column, settings.with_(period_end=analysis.period.end), filters=filters,
+                     organisation=analysis.organisation)
 
 
 def guarded(run: Callable[[Sequence[str]], int], argv: Sequence[str] | None, failure: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from data_loaders.comparison import Comparison
+from metrics.breakdown import Breakdown, Figure, Subgroup
 from metrics.counts import Period
 from metrics.formatting import POINTS, SCORE_POINTS
 from metrics.results import BandRow, MetricResult
@@ -113,3 +114,35 @@ def result_to_dict(result: MetricResult, period: Period | None = None) -> dict[s
     out["sentence"] = result.sentence
     out["counted"] = result.counted_text(period)
     return out
+
+
+def _subgroup_counts(subgroup: Subgroup) -> dict[str, dict[str, Any]]:
+    """The counts by group the subgroup's figure rests on: each group's events and base; for the pay bands, each
+    group's staff in post."""
+    result = subgroup.result
+    if result.overall is not None:
+        return {g: {"staff": _count(n)} for g, n in result.overall.counts.items()}
+    return {g: {"events": _count(f.events), "base": _count(f.base)} for g, f in result.groups.items()}
+
+
+def _figure(figure: Figure) -> dict[str, Any]:
+    return {"value": _round(figure.value), "ci": _ci(figure.ci), "ci_adjusted": _ci(figure.ci_adjusted),
+            "status": figure.status}
+
+
+def breakdown_to_dict(found: Breakdown) -> dict[str, Any]:
+    """A metric's breakdown as the --json keys added to its result: "breakdown", a list of subgroups, and how the
+    adjusted intervals were made."""
+    entries = []
+    for subgroup in found.subgroups:
+        entry: dict[str, Any] = {"subgroup": subgroup.name, "counts": _subgroup_counts(subgroup),
+                                 **_figure(subgroup.figure), "size": _count(subgroup.size),
+                                 "under_minimum_size": subgroup.under_minimum}
+        if subgroup.questions:
+            entry["questions"] = {
+                key: _figure(figure) | {"counts": {g: {"events": _count(f.events), "base": _count(f.base)}
+                                                   for g, f in subgroup.result.questions[key].groups.items()}}
+                for key, figure in subgroup.questions.items()}
+        entries.append(entry)
+    return {"breakdown_by": found.column, "breakdown_source": found.source, "breakdown_method": found.method,
+            "breakdown_comparisons": found.comparisons, "breakdown": entries}

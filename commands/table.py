@@ -5,13 +5,23 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from metrics.formatting import POINTS_TABLE, mean_text, number, pct, result_interval, value_text
+from metrics.formatting import (
+    POINTS_TABLE,
+    figure_text,
+    interval_text,
+    mean_text,
+    number,
+    pct,
+    result_interval,
+    value_text,
+)
 from metrics.registry import STANDARDS
 from metrics.results import MetricResult
 from metrics.stats import status_words
 
 if TYPE_CHECKING:
     from data_loaders.comparison import Comparison
+    from metrics.breakdown import Breakdown, Figure
     from pipeline.api import Analysis
 
 WIDTH = 100
@@ -120,4 +130,58 @@ def render(analysis: Analysis, results: dict[str, MetricResult], warnings: list[
     if warnings:
         parts += ["", "Warnings", "--------"]
         parts += [textwrap.fill(f"- {w}", WIDTH, subsequent_indent="  ") for w in warnings]
+    return "\n".join(parts) + "\n"
+
+
+def _figure_cells(figure: Figure, result: MetricResult) -> list[str]:
+    fmt = result.definition.figure
+    if figure.value is None:
+        return ["-", "-", "-"]
+    return [figure_text(figure.value, fmt, unit=POINTS_TABLE),
+            interval_text(figure.ci, fmt) if figure.ci else "-",
+            interval_text(figure.ci_adjusted, fmt) if figure.ci_adjusted else "-"]
+
+
+def render_breakdowns(breakdowns: dict[str, Breakdown], column: str, bme_label: str = "BME") -> str:
+    """Each metric by subgroup of `column`: a compact table (size, value, 95% and adjusted intervals, status), what
+    the column is read from, and that many subgroups make some look adverse by chance. The pay bands, which have no
+    figure to compare, give each subgroup's size and the focus group's share of those whose group is known."""
+    from metrics.breakdown import BY_CHANCE, METHOD_WORDS
+
+    words = column.replace("_", " ")
+    title = f"Where it sits: each metric by {words}"
+    parts = ["", title, "=" * len(title)]
+    if not breakdowns:
+        parts.append(f"No metric can be broken down by {words} from these records.")
+    for metric_id, found in breakdowns.items():
+        heading = f"{metric_id} {found.whole.definition.title} by {words}"
+        parts += ["", heading, "-" * len(heading), textwrap.fill(f"Read from {found.source}.", WIDTH)]
+        if found.whole.definition.kind == "distribution":
+            comparison = found.whole.comparison
+            share = f"{comparison.label(comparison.focus.key, bme_label)} % of known"
+            rows = [["Subgroup", "Size", share]]
+            rows += [[s.name, number(s.size), pct(s.result.overall.known_pct, fraction=False)
+                      if s.result.overall is not None and s.result.overall.known_pct is not None else "-"]
+                     for s in found.subgroups]
+            parts.append(format_table(rows))
+            continue
+        with_questions = bool(found.question_comparisons)
+        rows = [["Subgroup", *(["Question"] if with_questions else []), "Size", "Value", "95% interval",
+                 "Adjusted interval", "Status"]]
+        for subgroup in found.subgroups:
+            small = " (under the minimum size)" if subgroup.under_minimum else ""
+            if not with_questions:
+                rows.append([subgroup.name, number(subgroup.size),
+                             *_figure_cells(subgroup.figure, subgroup.result),
+                             status_words(subgroup.figure.status) + small])
+                continue
+            for n, (key, figure) in enumerate(subgroup.questions.items()):
+                question = subgroup.result.questions[key]
+                rows.append([subgroup.name if n == 0 else "", question.question_label,
+                             number(subgroup.size) if n == 0 else "", *_figure_cells(figure, question),
+                             status_words(figure.status) + (small if n == 0 else "")])
+        parts.append(format_table(rows))
+        k = (", ".join(f"{found.whole.questions[key].question_label} {n}" for key, n in
+                       found.question_comparisons.items()) if with_questions else str(found.comparisons))
+        parts.append(textwrap.fill(f"{BY_CHANCE} Adjusted intervals: {METHOD_WORDS} (here k = {k}).", WIDTH))
     return "\n".join(parts) + "\n"
