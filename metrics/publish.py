@@ -418,8 +418,10 @@ def _rest(whole: MetricResult, parts: list[MetricResult]) -> MetricResult | None
     """The whole less its services: the people in no service (or one not published), whom nobody sees
     counted but who tie the services to the whole. None when the services do not add up to it (a dataset
     without a service column), so no such tie is claimed."""
-    if whole.status == stats.NO_DATA or any(p.status == stats.NO_DATA for p in parts) or not whole.groups and (
-            whole.definition.kind != "distribution"):  # a narrative has no counts
+    # A narrative has no counts. (Not "no groups": a survey metric of several questions keeps its counts in its
+    # questions, and its services must still tie to the whole.)
+    if whole.status == stats.NO_DATA or any(p.status == stats.NO_DATA for p in parts) or (
+            whole.definition.kind == "narrative"):
         return None
     quality = _rest_quality(whole.quality, [p.quality for p in parts])
     if whole.definition.kind == "distribution":
