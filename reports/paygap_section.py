@@ -160,6 +160,13 @@ def _counted(result: paygap.PayGapResult, pub: PublishedPayGaps | None) -> list[
     return lines
 
 
+def size_lines(block: PayGapBlock) -> list[str]:
+    """The groups' sizes from the block's table, one line each, as the slides say them."""
+    rows = block.figures[block.figures["Figure"].isin(["Relevant employees"])]
+    return [f"{row.Group}: relevant employees {row.Value}." if row.Value == WITHHELD
+            else f"{row.Group}: {row.Value} relevant employees." for row in rows.itertuples(index=False)]
+
+
 def figure_rows(payload: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """The published figures the audit reads (metrics.paygap_publish.audit), as (key, value) rows: each key a JSON
     list of the path into `to_dict`'s payload, each value a number, a word, or "withheld" for None."""
@@ -239,5 +246,5 @@ def pay_gap_section(staff: pd.DataFrame | None, snapshot: dt.date, settings: Set
     return section
 
 
-__all__ = ["FIGURES_TABLE", "KEY_COLUMNS", "NO_PAYROLL", "SECTION_TITLE", "PayGapBlock", "PayGapSection",
+__all__ = ["size_lines", "FIGURES_TABLE", "KEY_COLUMNS", "NO_PAYROLL", "SECTION_TITLE", "PayGapBlock", "PayGapSection",
            "figure_rows", "pay_gap_section", "payload_of_rows"]
