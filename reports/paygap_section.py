@@ -147,7 +147,8 @@ def _quarter_lines(result: paygap.PayGapResult, pub: PublishedPayGaps | None) ->
 
 
 def _counted(result: paygap.PayGapResult, pub: PublishedPayGaps | None) -> list[str]:
-    lines = [f"Who is counted: {result.employees:,} relevant employees on {result.snapshot:%d %B %Y}; "
+    lines = [f"Each group is compared with {paygap.people(result.reference)}.",
+             f"Who is counted: {result.employees:,} relevant employees on {result.snapshot:%d %B %Y}; "
              f"{result.hourly_employees:,} of them full-pay relevant with an hourly rate (in the hourly figures and "
              "the quarters). Gap = (reference's figure - group's figure) / reference's figure x 100: positive when "
              "the group is paid less."]
@@ -165,6 +166,16 @@ def size_lines(block: PayGapBlock) -> list[str]:
     rows = block.figures[block.figures["Figure"].isin(["Relevant employees"])]
     return [f"{row.Group}: relevant employees {row.Value}." if row.Value == WITHHELD
             else f"{row.Group}: {row.Value} relevant employees." for row in rows.itertuples(index=False)]
+
+
+def withheld_summary(block: PayGapBlock) -> list[str]:
+    """What is withheld, one line per reason ("Withheld, fewer than 10 ...: Indian: share of the upper pay quarter;
+    ..."), for the slides, where a line per figure would run to many."""
+    by_reason: dict[str, list[str]] = {}
+    for sentence in block.withheld:
+        what, _, why = sentence.partition(": withheld, ")
+        by_reason.setdefault(why.rstrip("."), []).append(what)
+    return [f"Withheld, {why}: {'; '.join(whats)}." for why, whats in by_reason.items()]
 
 
 def figure_rows(payload: Mapping[str, Any]) -> list[tuple[str, Any]]:
@@ -215,7 +226,7 @@ def _block(working: PayGapWorking, threshold: int | None, panels: Mapping[tuple[
         saved = panels.get((key, kind))
         texts[kind] = saved.text if saved is not None and saved.version else ""
     return PayGapBlock(
-        by=result.by, title=BY_TITLES[result.by] + f", against {paygap.label(result.reference)}",
+        by=result.by, title=BY_TITLES[result.by],
         lines=lines, figures=table, chart=_chart(result, pub), counted=_counted(result, pub),
         withheld=[withheld_sentence(pub, k) for k in pub.withheld] if pub is not None else [],
         panels=texts, payload=to_dict(pub) if pub is not None else None)
@@ -244,7 +255,3 @@ def pay_gap_section(staff: pd.DataFrame | None, snapshot: dt.date, settings: Set
             continue
         section.blocks.append(_block(working, threshold, panels or {}))
     return section
-
-
-__all__ = ["size_lines", "FIGURES_TABLE", "KEY_COLUMNS", "NO_PAYROLL", "SECTION_TITLE", "PayGapBlock", "PayGapSection",
-           "figure_rows", "pay_gap_section", "payload_of_rows"]

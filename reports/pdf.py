@@ -54,6 +54,7 @@ PLAN_TITLE = "Workforce Race Equality Standard action plan"
 NOT_WRITTEN = "Nothing written yet."  # under an empty panel in the internal plan, for the board to see the gap
 # In the published plan an empty panel is left out; a metric with none written says so once.
 NO_TEXT_PUBLISHED = "No text for this metric was written for publication."
+NO_PAY_GAP_TEXT_PUBLISHED = "No text for these pay gaps was written for publication."
 SCORECARD_TITLE = "Scorecard: the nine metrics"
 SCORECARD_WIDTHS: tuple[float, ...] = (64, 38, 32, 36)  # millimetres, the frame's width
 SIGN_OFF_LABELS: tuple[str, ...] = ("Signed off by", "Role", "Date")
@@ -224,7 +225,7 @@ def _pay_gap_block(block: PayGapBlock, content: ReportContent, s: dict[str, Para
         story += [_para(line, s["caption"]) for line in block.withheld]
     written = {kind: block.panels[kind].strip() for kind in PANEL_KINDS}
     if content.published and not any(written.values()):
-        story.append(_para(NO_TEXT_PUBLISHED, s["empty"]))
+        story.append(_para(NO_PAY_GAP_TEXT_PUBLISHED, s["empty"]))
     for kind, label in PANEL_KINDS.items():
         text = written[kind]
         if not text and content.published:

@@ -43,7 +43,7 @@ from reports.content import (
     scorecard_rows,
 )
 from reports.images import chart_png, png_size
-from reports.paygap_section import SECTION_TITLE, PayGapBlock, PayGapSection, size_lines
+from reports.paygap_section import SECTION_TITLE, PayGapBlock, PayGapSection, size_lines, withheld_summary
 from storage import PANEL_KINDS, Action
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5  # inches, 16:9
@@ -484,7 +484,7 @@ def _action_plan_slides(deck: Deck, content: ReportContent) -> None:
         _text_box(slide, key_box, key, name="RAG key")
 
 
-PAY_GAP_TEXT_SIZE = 14
+PAY_GAP_TEXT_SIZE = BODY_SIZE
 
 
 def _pay_gap_text(block: PayGapBlock) -> list[_Block]:
@@ -501,7 +501,7 @@ def _pay_gap_text(block: PayGapBlock) -> list[_Block]:
 
     part("The figures", [*block.lines, *size_lines(block)])
     part("Who is counted", block.counted)
-    part("Withheld", block.withheld)
+    part("Withheld", withheld_summary(block))
     for kind, label in PANEL_KINDS.items():
         part(label, [p.strip() for p in block.panels.get(kind, "").splitlines() if p.strip()])
     return blocks
