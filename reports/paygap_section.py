@@ -163,9 +163,12 @@ def _counted(result: paygap.PayGapResult, pub: PublishedPayGaps | None) -> list[
 
 def size_lines(block: PayGapBlock) -> list[str]:
     """The groups' sizes from the block's table, one line each, as the slides say them."""
-    rows = block.figures[block.figures["Figure"].isin(["Relevant employees"])]
-    return [f"{row.Group}: relevant employees {row.Value}." if row.Value == WITHHELD
-            else f"{row.Group}: {row.Value} relevant employees." for row in rows.itertuples(index=False)]
+    rows = block.figures[block.figures["Figure"] == "Relevant employees"]
+    out = []
+    for group, value in zip(rows["Group"].astype(str), rows["Value"].astype(str), strict=True):
+        out.append(f"{group}: relevant employees {value}." if value == WITHHELD
+                   else f"{group}: {value} relevant employees.")
+    return out
 
 
 def withheld_summary(block: PayGapBlock) -> list[str]:
