@@ -195,7 +195,7 @@ def figure_rows(payload: Mapping[str, Any]) -> list[tuple[str, Any]]:
         else:
             rows.append((json.dumps(path, ensure_ascii=False), WITHHELD if value is None else value))
 
-    for name in ("by", "reference", "order", "threshold", "employees", "quarter_sizes", "sizes",
+    for name in ("by", "reference", "order", "threshold", "employees", "hourly_employees", "quarter_sizes", "sizes",
                  "bonus_received_pct", "quarters", "aggregate_quarters", "aggregate_quarter_sizes",
                  "aggregate_members"):
         walk([name], payload[name])
