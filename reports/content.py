@@ -369,6 +369,8 @@ def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: i
         section = _pay_gaps(analysis, settings, publish_safe, engine, caller)
     found = withheld_in_text(analysis.results, results, {m: c.panels for m, c in metrics.items()}, settings) \
         if publish_safe else []
+    if section is not None:  # the pay gap panels, against what the published pay gaps withhold
+        found += [figure for block in section.blocks for figure in block.withheld_in_text]
     return ReportContent(
         organisation=analysis.organisation,
         period=analysis.period,

@@ -26,6 +26,7 @@ from metrics.formatting import gap_interval_text, gap_text
 from metrics.paygap_publish import PublishedPayGaps, published, published_notes, to_dict, withheld_sentence
 from metrics.settings import Settings
 from pipeline.paygap import COMMAND_LINE, PayGapWorking, pay_gaps_of
+from reports.withheld_text import WithheldFigure, numbers_in_text, pay_gap_withheld_values
 from storage import PANEL_KINDS, pay_gap_panel
 
 SECTION_TITLE = "Pay gaps"
@@ -57,6 +58,8 @@ class PayGapBlock:
     # The published figures as metrics.paygap_publish.to_dict gives them (None internal): written to the workbook
     # as `figure_rows` so the audit can read them back.
     payload: dict[str, Any] | None = None
+    # Numbers in the panels that could be figures the publication withholds (reports.withheld_text), published only.
+    withheld_in_text: list[WithheldFigure] = field(default_factory=list)
 
 
 @dataclass
@@ -232,7 +235,8 @@ def _block(working: PayGapWorking, threshold: int | None, panels: Mapping[tuple[
         by=result.by, title=BY_TITLES[result.by],
         lines=lines, figures=table, chart=_chart(result, pub), counted=_counted(result, pub),
         withheld=[withheld_sentence(pub, k) for k in pub.withheld] if pub is not None else [],
-        panels=texts, payload=to_dict(pub) if pub is not None else None)
+        panels=texts, payload=to_dict(pub) if pub is not None else None,
+        withheld_in_text=numbers_in_text(key, texts, pay_gap_withheld_values(result, pub)) if pub is not None else [])
 
 
 def pay_gap_section(staff: pd.DataFrame | None, snapshot: dt.date, settings: Settings, *,
