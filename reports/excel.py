@@ -17,7 +17,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from metrics.registry import METRICS, MetricDefinition
-from reports.content import MetricContent, ReportContent, combined_line, counted_line, rag_key_text, status_lines
+from reports.content import (
+    MetricContent,
+    ReportContent,
+    combined_line,
+    counted_line,
+    pack_title,
+    rag_key_text,
+    status_lines,
+)
 from reports.paygap_section import FIGURES_TABLE, KEY_COLUMNS, SECTION_TITLE, PayGapSection, figure_rows
 from reports.safe import safe_cell
 from storage import PANEL_KINDS, Action
@@ -170,8 +178,8 @@ def _metric(sheet: _Sheet, metric: MetricContent, content: ReportContent) -> Non
 def _pay_gaps(sheet: _Sheet, section: PayGapSection, content: ReportContent) -> None:
     """Each comparison's figures, sentences, quarters table, who is counted and panels; in a published pack, what
     is withheld and why, and the published figures by key (what the publication audit reads back)."""
-    sheet.write([f"Pay gaps: {content.organisation}, {content.period}"], font=_HEADING)
-    sheet.write([f"{content.organisation}. {content.period}. {content.scope_line}"])
+    sheet.write([f"Pay gaps: {pack_title(content)}, {content.period}"], font=_HEADING)
+    sheet.write([f"{content.period}. {content.scope_line}"])
     if section.missing:
         sheet.write([section.missing])
     for note in section.notes:
