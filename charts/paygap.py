@@ -11,6 +11,7 @@ from charts import palette, shared
 from charts.shared import ChartSpec, finish_chart
 from metrics.formatting import gap_text
 from metrics.paygap import QUARTER_WORDS, QUARTERS, PayGapResult, short_label
+from metrics.paygap_publish import PublishedPayGaps
 
 # The reference turquoise and the first group compared dark blue, as on every chart; further groups (ethnicity's
 # categories) take the palette's next colours in its order.
@@ -26,7 +27,8 @@ def quarter_name(quarter: str) -> str:
     return f"{QUARTER_WORDS[quarter].capitalize()} quarter"
 
 
-def drawn_quarters(result: PayGapResult) -> tuple[tuple[str, ...], dict[str, dict[str, float | None]]]:
+def drawn_quarters(result: PayGapResult | PublishedPayGaps
+                   ) -> tuple[tuple[str, ...], dict[str, dict[str, float | None]]]:
     """The groups the chart splits each quarter between, the reference first, and their shares: by sex or
     disability the two groups; by ethnicity the minority-ethnic group and the reference, ranked together without the
     others (a dozen categories in one bar would repeat the palette's colours: the page tables them instead)."""
@@ -36,8 +38,9 @@ def drawn_quarters(result: PayGapResult) -> tuple[tuple[str, ...], dict[str, dic
     return result.order, result.quarters
 
 
-def quarters_chart(result: PayGapResult) -> ChartSpec:
-    """Each group's share of each pay quarter (ranked by hourly pay), each quarter a bar of 100%."""
+def quarters_chart(result: PayGapResult | PublishedPayGaps) -> ChartSpec:
+    """Each group's share of each pay quarter (ranked by hourly pay), each quarter a bar of 100%: the full
+    figures, or the published ones (a withheld share drawn as none and named "withheld" in the summary)."""
     order, quarters = drawn_quarters(result)
     names = [short_label(g) for g in order]
     title = f"Who is in each pay quarter, by {result.by}"
@@ -78,9 +81,10 @@ def quarters_chart(result: PayGapResult) -> ChartSpec:
         subtitle = (f"{names[1]} and {names[0]} people with an hourly rate ranked by it (without those of neither "
                     "group) and split into four equal quarters; each bar is a quarter.")
     upper, lower = quarters["upper"], quarters["lower"]
-    summary = (f"{names[0]} are {gap_text(upper[order[0]])} of the upper quarter and "
-               f"{gap_text(lower[order[0]])} of the lower; "
-               + "; ".join(f"{name} {gap_text(upper[g])} of the upper and {gap_text(lower[g])} of the lower"
-                           for g, name in zip(order[1:], names[1:], strict=True)) + ".")
+    missing = "withheld" if isinstance(result, PublishedPayGaps) else "-"
+    summary = (f"{names[0]} are {gap_text(upper[order[0]], missing)} of the upper quarter and "
+               f"{gap_text(lower[order[0]], missing)} of the lower; "
+               + "; ".join(f"{name} {gap_text(upper[g], missing)} of the upper and {gap_text(lower[g], missing)} of "
+                           "the lower" for g, name in zip(order[1:], names[1:], strict=True)) + ".")
     return ChartSpec(finish_chart(chart, title, subtitle), title, summary, table,
                      places={f"{name} %": 1 for name in names})

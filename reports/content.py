@@ -19,6 +19,7 @@ from metrics.registry import STANDARDS, MetricDefinition, Standard, metrics_of
 from metrics.results import WITHHELD_REASON, MetricResult
 from metrics.settings import Settings
 from pipeline.api import Analysis, analyse, own_scope, published_together, services
+from reports.paygap_section import WHOLE_ORGANISATION, PayGapSection, pay_gap_section
 from reports.withheld_text import WithheldFigure, withheld_in_text
 from storage import PANEL_KINDS, Action, load_actions, load_panels, panel_scope, standard_scope
 from storage.allowed import UNRESTRICTED
@@ -74,6 +75,8 @@ class ReportContent:
     covers: str = ""
     # Saved panels written against other figures than these (metric id, panel label, then, now).
     stale_panels: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # The pay gaps by sex, ethnicity and disability (reports.paygap_section); None when left out of the pack.
+    pay_gaps: PayGapSection | None = None
 
     @property
     def scope_line(self) -> str:
@@ -308,11 +311,12 @@ def _for_metric(action: Action, definition: MetricDefinition) -> bool:
 
 def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: int | None = None,
                   engine: Any = None, together: PublishedTogether | None = None,
-                  caller: Caller = UNRESTRICTED) -> ReportContent:
+                  caller: Caller = UNRESTRICTED, pay_gaps: bool = True) -> ReportContent:
     """Everything an export shows; publication-safe unless `publish_safe=False` (the internal export). `together`
     is the analysis's figures as already published (pipeline.api.published_together), to save working them out
     again; it must have been made at the same threshold. The panels and plan are read from `engine` as `caller`
-    (storage refuses an organisation the caller may not read; the app passes the signed-in person's)."""
+    (storage refuses an organisation the caller may not read; the app passes the signed-in person's). The Pay gaps
+    section is there unless `pay_gaps=False`: published at the pack's threshold, or the full figures internally."""
     settings = analysis.settings
     if threshold is not None:
         settings = settings.with_(suppression_threshold=threshold)
@@ -360,8 +364,13 @@ def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: i
         counts = spec.table if definition.kind in ("share", "score", "narrative") else _counts_table(result, settings)
         metrics[metric_id] = MetricContent(definition, result, spec, counts, panels,
                                            [a for a in plan if _for_metric(a, definition)])
+    section = None
+    if pay_gaps:
+        section = _pay_gaps(analysis, settings, publish_safe, engine, caller)
     found = withheld_in_text(analysis.results, results, {m: c.panels for m, c in metrics.items()}, settings) \
         if publish_safe else []
+    if section is not None:  # the pay gap panels, against what the published pay gaps withhold
+        found += [figure for block in section.blocks for figure in block.withheld_in_text]
     return ReportContent(
         organisation=analysis.organisation,
         period=analysis.period,
@@ -376,4 +385,20 @@ def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: i
         withheld_in_text=found,
         covers=scope_of(analysis.figures.filters),
         stale_panels=stale,
+        pay_gaps=section,
     )
+
+
+def _pay_gaps(analysis: Analysis, settings: Settings, publish_safe: bool, engine: Any,
+              caller: Caller) -> PayGapSection:
+    """The pay gaps for the whole organisation at the period's end, with the panels saved on the Pay gaps page
+    (written for the whole organisation, whichever standard: scope "")."""
+    if analysis.figures.filters:
+        return PayGapSection(missing=WHOLE_ORGANISATION)
+    stored: dict[tuple[str, str], Any] = {}
+    if engine is not None and analysis.organisation.strip():
+        stored = load_panels(engine, analysis.organisation, analysis.period.end.isoformat(), "", caller=caller)
+    headings = [h for report in analysis.inputs.loaded.sheets for h in report.unmapped_headings]
+    return pay_gap_section(analysis.inputs.loaded.datasets.get("staff"), analysis.period.end, settings,
+                           threshold=settings.suppression_threshold if publish_safe else None, panels=stored,
+                           headings=headings)

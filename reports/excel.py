@@ -17,12 +17,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from metrics.registry import METRICS, MetricDefinition
-from reports.content import MetricContent, ReportContent, combined_line, counted_line, rag_key_text, status_lines
+from reports.content import (
+    MetricContent,
+    ReportContent,
+    combined_line,
+    counted_line,
+    pack_title,
+    rag_key_text,
+    status_lines,
+)
+from reports.paygap_section import FIGURES_TABLE, KEY_COLUMNS, SECTION_TITLE, PayGapSection, figure_rows
 from reports.safe import safe_cell
 from storage import PANEL_KINDS, Action
 
 MAX_SHEET_NAME = 31
 ACTION_PLAN_SHEET = "Action plan"
+PAY_GAPS_SHEET = SECTION_TITLE
 CONTENTS_SHEET = "Contents"
 ACTION_COLUMNS: tuple[str, ...] = (
     "Number", "Objective", "Themes", "Metrics", "Lead", "Data from the metrics", "Specific actions",
@@ -165,6 +175,47 @@ def _metric(sheet: _Sheet, metric: MetricContent, content: ReportContent) -> Non
     sheet.widths([40, 18, 18, 18, 18, 18, 18, 18])
 
 
+def _pay_gaps(sheet: _Sheet, section: PayGapSection, content: ReportContent) -> None:
+    """Each comparison's figures, sentences, quarters table, who is counted and panels; in a published pack, what
+    is withheld and why, and the published figures by key (what the publication audit reads back)."""
+    sheet.write([f"Pay gaps: {pack_title(content)}, {content.period}"], font=_HEADING)
+    sheet.write([f"{content.period}. {content.scope_line}"])
+    if section.missing:
+        sheet.write([section.missing])
+    for note in section.notes:
+        sheet.write([note])
+    for block in section.blocks:
+        sheet.gap()
+        sheet.write([block.title], font=_HEADING)
+        sheet.table(block.figures)
+        sheet.gap()
+        for line in block.lines:
+            sheet.write([line])
+        sheet.gap()
+        sheet.heading(block.chart.title)
+        sheet.write([block.chart.summary])
+        sheet.table(block.chart.table)
+        sheet.gap()
+        for line in block.counted:
+            sheet.write([line])
+        if block.withheld:
+            sheet.gap()
+            sheet.heading("Withheld")
+            for line in block.withheld:
+                sheet.write([line])
+        for kind, label in PANEL_KINDS.items():
+            sheet.gap()
+            sheet.heading(label)
+            sheet.write([block.panels[kind]])
+        if block.payload is not None:
+            sheet.gap()
+            sheet.heading(f"{FIGURES_TABLE}: {block.by}")
+            sheet.write(list(KEY_COLUMNS), font=_BOLD)
+            for key, value in figure_rows(block.payload):
+                sheet.write([key, value])
+    sheet.widths([40, 24, 18, 22])
+
+
 def _action_row(action: Action) -> list[Any]:
     return [action.number, action.objective, ", ".join(action.themes), ", ".join(action.metrics), action.lead,
             action.data_from_metrics, action.specific_actions, action.indicators, action.timeframe,
@@ -189,8 +240,11 @@ def write_excel(content: ReportContent, target: str | Path | IO[bytes]) -> None:
     contents = book.active
     contents.title = CONTENTS_SHEET
     names = [sheet_name(METRICS[m]) for m in content.metrics]
-    _contents(_Sheet(contents, content.marking), content, [*names, ACTION_PLAN_SHEET])
+    pay_gaps = [PAY_GAPS_SHEET] if content.pay_gaps is not None else []
+    _contents(_Sheet(contents, content.marking), content, [*names, *pay_gaps, ACTION_PLAN_SHEET])
     for name, metric in zip(names, content.metrics.values(), strict=True):
         _metric(_Sheet(book.create_sheet(name), content.marking), metric, content)
+    if content.pay_gaps is not None:
+        _pay_gaps(_Sheet(book.create_sheet(PAY_GAPS_SHEET), content.marking), content.pay_gaps, content)
     _action_plan(_Sheet(book.create_sheet(ACTION_PLAN_SHEET), content.marking), content)
     book.save(target)

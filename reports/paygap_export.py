@@ -11,6 +11,13 @@ ones combined, and the minority-ethnic group as a whole), its name and the refer
 and the columns named Reference... and Group... in place of Male... and Female...; each row's quarters are the two
 groups ranked together, without the others, so that the pair makes 100% of each quarter as the service's do.
 
+As published (`published_export_rows`): the figures metrics.paygap_publish.published lets out, a withheld cell left
+blank and a last column, Withheld, naming each withheld figure of the row and why; shares of the quarters and of
+those paid a bonus are whole numbers, as the publication model rounds them. By ethnicity, each category's row ranked
+with the reference alone for its quarters is not in the publication model (only the minority-ethnic group's is), so
+a category's quarter columns are left blank as published and the Withheld column says so; its gaps and bonus shares
+are the model's.
+
 No Streamlit here, and no file written: reports.safe.csv_bytes makes the CSV.
 """
 
@@ -23,6 +30,14 @@ import numpy as np
 from data_loaders.disability import DISABLED, NON_DISABLED
 from data_loaders.sex import MEN, WOMEN
 from metrics.paygap import QUARTERS, Grouping, PayGapResult, Payroll, label, quarter_shares
+from metrics.paygap_publish import (
+    PublishedPayGaps,
+    aggregate_quarter_key,
+    bonus_key,
+    gap_key,
+    quarter_key,
+    withheld_sentence,
+)
 
 DIFFS: dict[str, str] = {
     "DiffMeanHourlyPercent": "mean_pct",
@@ -98,7 +113,66 @@ def export_rows(result: PayGapResult, payroll: Payroll, grouping: Grouping
     return rows, {c: c for c in ["Group", "ReferenceGroup", *columns_for(REFERENCE, GROUP)]}
 
 
-def file_name(result: PayGapResult, organisation: str) -> str:
-    """'wexcombe-council-pay-gaps-by-sex-2026-03-31.csv'."""
+WITHHELD_COLUMN = "Withheld"
+NOT_IN_MODEL = ("the group's quarters ranked with {reference} alone: not published (the publication model covers "
+                "each group's share of the quarters with everyone ranked together, and the minority-ethnic group's "
+                "ranked with the reference)")
+
+
+def _published_measures(pub: PublishedPayGaps, group: str, quarters: dict[str, dict[str, float | None]] | None,
+                        reference_name: str, group_name: str) -> dict[str, object]:
+    gap = pub.gaps[group]
+    row: dict[str, object] = {column: one_place(getattr(gap, measure)) for column, measure in DIFFS.items()}
+    row[f"{reference_name}BonusPercent"] = pub.bonus_received_pct[pub.reference]
+    row[f"{group_name}BonusPercent"] = pub.bonus_received_pct[group]
+    for quarter in QUARTERS:
+        shares = quarters[quarter] if quarters is not None else {}
+        row[f"{reference_name}{QUARTER_NAMES[quarter]}"] = shares.get(pub.reference)
+        row[f"{group_name}{QUARTER_NAMES[quarter]}"] = shares.get(group)
+    return row
+
+
+def _withheld_words(pub: PublishedPayGaps, keys: list[str]) -> str:
+    return " ".join(withheld_sentence(pub, key) for key in keys if key in pub.withheld)
+
+
+def published_export_rows(pub: PublishedPayGaps) -> tuple[list[dict[str, object]], dict[str, str]]:
+    """The rows and columns of the published pay gaps in the GOV.UK shape: see the module's description."""
+    if pub.by in ("sex", "disability"):
+        group = next(g for g in pub.order if g != pub.reference)
+        reference_name, group_name = NAMES[pub.reference], NAMES[group]
+        row = _published_measures(pub, group, pub.quarters, reference_name, group_name)
+        keys = [gap_key(group, m) for m in DIFFS.values()] + [bonus_key(g) for g in (pub.reference, group)]
+        keys += [quarter_key(q, g) for q in QUARTERS for g in (pub.reference, group)]
+        row[WITHHELD_COLUMN] = _withheld_words(pub, keys)
+        return [row], {c: c for c in [*columns_for(reference_name, group_name), WITHHELD_COLUMN]}
+    rows: list[dict[str, object]] = []
+    for group in pub.gaps:
+        row = {"Group": label(group), "ReferenceGroup": label(pub.reference)}
+        quarters = pub.aggregate_quarters.get(group)
+        row.update(_published_measures(pub, group, quarters, REFERENCE, GROUP))
+        keys = [gap_key(group, m) for m in DIFFS.values()] + [bonus_key(g) for g in (pub.reference, group)]
+        words = []
+        if quarters is not None:
+            keys += [aggregate_quarter_key(group, q, g) for q in QUARTERS for g in (pub.reference, group)]
+        else:
+            words.append(f"{label(group)}: " + NOT_IN_MODEL.format(reference=label(pub.reference)) + ".")
+        row[WITHHELD_COLUMN] = " ".join([_withheld_words(pub, keys), *words]).strip()
+        rows.append(row)
+    return rows, {c: c for c in ["Group", "ReferenceGroup", *columns_for(REFERENCE, GROUP), WITHHELD_COLUMN]}
+
+
+def published_note(pub: PublishedPayGaps) -> str:
+    """The line that goes with the published download: the rule, and how many figures it withholds."""
+    return (f"As published: a group with fewer than {pub.threshold} relevant employees is withheld, as is any figure "
+            f"that would let a reader work out a count under {pub.threshold}; withheld cells are blank and the "
+            f"Withheld column says which and why ({len(pub.withheld):,} figures withheld). Shares are whole "
+            "percentages, gaps to one decimal place.")
+
+
+def file_name(result: PayGapResult | PublishedPayGaps, organisation: str, *, as_published: bool = False) -> str:
+    """'wexcombe-council-pay-gaps-by-sex-2026-03-31.csv' ('...-published.csv' as published)."""
     slug = "-".join("".join(ch if ch.isalnum() else " " for ch in organisation.lower()).split()) or "organisation"
-    return f"{slug}-pay-gaps-by-{result.by}-{result.snapshot.isoformat()}.csv"
+    suffix = "-published" if as_published else ""
+    return f"{slug}-pay-gaps-by-{result.by}-{result.snapshot.isoformat()}{suffix}.csv"
+

@@ -47,12 +47,14 @@ from reports.content import (
     scorecard_rows,
 )
 from reports.images import chart_png, png_size
+from reports.paygap_section import SECTION_TITLE, PayGapBlock, PayGapSection
 from storage import PANEL_KINDS, Action
 
 PLAN_TITLE = "Workforce Race Equality Standard action plan"
 NOT_WRITTEN = "Nothing written yet."  # under an empty panel in the internal plan, for the board to see the gap
 # In the published plan an empty panel is left out; a metric with none written says so once.
 NO_TEXT_PUBLISHED = "No text for this metric was written for publication."
+NO_PAY_GAP_TEXT_PUBLISHED = "No text for these pay gaps was written for publication."
 SCORECARD_TITLE = "Scorecard: the nine metrics"
 SCORECARD_WIDTHS: tuple[float, ...] = (64, 38, 32, 36)  # millimetres, the frame's width
 SIGN_OFF_LABELS: tuple[str, ...] = ("Signed off by", "Role", "Date")
@@ -194,6 +196,57 @@ def _metric(metric: MetricContent, content: ReportContent, s: dict[str, Paragrap
     return story
 
 
+def _figure_table(frame: Any, s: dict[str, ParagraphStyle]) -> Table:
+    """A small table of a frame's columns and rows, every cell as text."""
+    rows = [[_para(str(c), s["head"]) for c in frame.columns],
+            *[[_para("" if v is None else str(v), s["cell"]) for v in values]
+              for values in frame.itertuples(index=False)]]
+    width = FRAME_WIDTH / len(frame.columns)
+    table = Table(rows, colWidths=[width] * len(frame.columns), repeatRows=1)
+    table.setStyle(TableStyle(_table_style()))
+    return table
+
+
+def _pay_gap_block(block: PayGapBlock, content: ReportContent, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    image = chart_png(block.chart, width=900, scale=2)
+    width_px, height_px = png_size(image)
+    scale = min(FRAME_WIDTH / width_px, CHART_MAX_HEIGHT / height_px)
+    story: list[Flowable] = [
+        _para(block.title, s["h1"]),
+        _figure_table(block.figures, s), Spacer(1, 3 * mm),
+        *[_para(line, s["figure"]) for line in block.lines],
+        Image(BytesIO(image), width=width_px * scale, height=height_px * scale),
+        _para(block.chart.summary, s["caption"]),
+        _figure_table(block.chart.table, s), Spacer(1, 3 * mm),
+        *[_para(line, s["caption"]) for line in block.counted],
+    ]
+    if block.withheld:
+        story.append(_para("Withheld", s["h2"]))
+        story += [_para(line, s["caption"]) for line in block.withheld]
+    written = {kind: block.panels[kind].strip() for kind in PANEL_KINDS}
+    if content.published and not any(written.values()):
+        story.append(_para(NO_PAY_GAP_TEXT_PUBLISHED, s["empty"]))
+    for kind, label in PANEL_KINDS.items():
+        text = written[kind]
+        if not text and content.published:
+            continue
+        body = _para(text, s["body"]) if text else _para(NOT_WRITTEN, s["empty"])
+        story.append(KeepTogether([_para(label, s["h2"]), body]))
+    story.append(PageBreak())
+    return story
+
+
+def _pay_gaps(section: PayGapSection, content: ReportContent, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The Pay gaps section: each comparison on its own pages, or one line saying why there is none."""
+    if not section.blocks:
+        return [_para(SECTION_TITLE, s["h1"]), _para(section.missing or "No pay gaps to show.", s["body"]),
+                *[_para(note, s["caption"]) for note in section.notes], PageBreak()]
+    story: list[Flowable] = [_para(note, s["caption"]) for note in section.notes]
+    for block in section.blocks:
+        story += _pay_gap_block(block, content, s)
+    return story
+
+
 def _action_cells(action: Action, style: ParagraphStyle) -> list[Paragraph]:
     linked = "; ".join(part for part in (", ".join(action.themes), ", ".join(action.metrics)) if part)
     values = ["" if action.number is None else str(action.number), action.objective, linked, action.lead,
@@ -282,6 +335,8 @@ def write_pdf(content: ReportContent, target: str | Path | IO[bytes], *, signed_
     story = [*_introduction(content, s), PageBreak(), *_scorecard(content, s), PageBreak()]
     for metric in content.metrics.values():
         story += _metric(metric, content, s)
+    if content.pay_gaps is not None:
+        story += _pay_gaps(content.pay_gaps, content, s)
     story += _objectives(content, s)
     story.append(_sign_off(s, (signed_off_by, role, date)))
     decorate = _page_decorator(content.marking, content.scope_line)

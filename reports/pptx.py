@@ -43,6 +43,7 @@ from reports.content import (
     scorecard_rows,
 )
 from reports.images import chart_png, png_size
+from reports.paygap_section import SECTION_TITLE, PayGapBlock, PayGapSection, size_lines, withheld_summary
 from storage import PANEL_KINDS, Action
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5  # inches, 16:9
@@ -483,6 +484,59 @@ def _action_plan_slides(deck: Deck, content: ReportContent) -> None:
         _text_box(slide, key_box, key, name="RAG key")
 
 
+PAY_GAP_TEXT_SIZE = BODY_SIZE
+
+
+def _pay_gap_text(block: PayGapBlock) -> list[_Block]:
+    """The figures in sentences, who is counted, what is withheld and the written panels, to flow over slides."""
+    size = PAY_GAP_TEXT_SIZE
+    blocks: list[_Block] = []
+
+    def part(label: str, lines: list[str]) -> None:
+        if not lines:
+            return
+        heading = _Block(label, size=size + 2, bold=True, colour=_HEADING, space_after=4, is_label=True)
+        blocks.append(heading)
+        blocks.extend(_Block(line, size=size, space_after=4, label=heading) for line in lines)
+
+    part("The figures", [*block.lines, *size_lines(block)])
+    part("Who is counted", block.counted)
+    part("Withheld", withheld_summary(block))
+    for kind, label in PANEL_KINDS.items():
+        part(label, [p.strip() for p in block.panels.get(kind, "").splitlines() if p.strip()])
+    return blocks
+
+
+def _pay_gap_slides(deck: Deck, section: PayGapSection, content: ReportContent) -> None:
+    """Each comparison: the quarters chart beside its table, then its figures, who is counted and its panels."""
+    bottom = _bottom(content)
+    width = SLIDE_WIDTH - 2 * MARGIN
+    if not section.blocks:
+        slide = _new_slide(deck, SECTION_TITLE, content)
+        _text_box(slide, _Box(MARGIN, CONTENT_TOP, width, bottom - CONTENT_TOP),
+                  [_Block(line, space_after=8) for line in [section.missing, *section.notes] if line])
+        return
+    for block in section.blocks:
+        slide = _new_slide(deck, block.title, content)
+        chart_width, gap = 7.0, 0.3
+        _picture(slide, chart_png(block.chart), _Box(MARGIN, CONTENT_TOP, chart_width, bottom - CONTENT_TOP),
+                 block.chart.summary)
+        left = MARGIN + chart_width + gap
+        points_box = _Box(left, CONTENT_TOP, SLIDE_WIDTH - MARGIN - left, bottom - CONTENT_TOP)
+        quarters = [block.chart.summary, *[
+            f"{row[0]}: " + ", ".join(f"{column.removesuffix(' %')} {value}{'' if value == 'withheld' else '%'}"
+                                      for column, value in zip(block.chart.table.columns[1:], row[1:], strict=True))
+            for row in block.chart.table.itertuples(index=False)]]
+        points = _fit_points(quarters, points_box)
+        if points:
+            _text_box(slide, points_box, points, name="Points")
+        box = _Box(MARGIN, CONTENT_TOP, width, bottom - CONTENT_TOP)
+        pages = [blocks for _, blocks in _flow(_pay_gap_text(block), repeat(box)) if blocks]
+        for i, blocks in enumerate(pages):
+            title = block.title + (f" ({i + 1} of {len(pages)})" if len(pages) > 1 else "")
+            _text_box(_new_slide(deck, title, content), box, blocks, name="Figures")
+
+
 def write_pptx(content: ReportContent, target: str | Path | IO[bytes]) -> None:
     """Write the deck to a path or a binary file object."""
     deck = Presentation()
@@ -494,5 +548,7 @@ def write_pptx(content: ReportContent, target: str | Path | IO[bytes]) -> None:
     for metric in content.metrics.values():
         _metric_slide(deck, metric, content)
         _panel_slides(deck, metric, content)
+    if content.pay_gaps is not None:
+        _pay_gap_slides(deck, content.pay_gaps, content)
     _action_plan_slides(deck, content)
     deck.save(str(target) if isinstance(target, Path) else target)  # python-pptx takes a path as a str

@@ -13,12 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from charts.palette import group_label
 from metrics.registry import STANDARDS
 from metrics.results import BandRow, MetricResult
 from metrics.settings import Settings
 from storage import PANEL_KINDS
+from storage.panels import PAY_GAP_PANEL_KEYS
+
+if TYPE_CHECKING:
+    from metrics.paygap import PayGapResult
+    from metrics.paygap_publish import PublishedPayGaps
 
 # A number as people write it: 1,369 or 2.9 or 26% or 0.78.
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])")
@@ -33,8 +39,14 @@ class WithheldFigure:
     written: str  # the number as it is written in the text
     what: str  # which withheld figure it could be
 
+    @property
+    def subject(self) -> str:
+        """"Metric 3", or "Pay gaps by sex" for a pay gap panel (storage.PAY_GAP_PANEL_KEYS)."""
+        by = {key: by for by, key in PAY_GAP_PANEL_KEYS.items()}.get(self.metric_id)
+        return f"Pay gaps by {by}" if by else f"Metric {self.metric_id[1:]}"
+
     def sentence(self) -> str:
-        return f"Metric {self.metric_id[1:]}, {self.panel}: \"{self.written}\" could be {self.what}, which is withheld."
+        return f"{self.subject}, {self.panel}: \"{self.written}\" could be {self.what}, which is withheld."
 
 
 @dataclass(frozen=True)
@@ -134,4 +146,64 @@ def withheld_in_text(internal: Mapping[str, MetricResult], published: Mapping[st
                 what = next((w.what for w in withheld if _matches(number, decimals, w)), None)
                 if what is not None:
                     found.append(WithheldFigure(metric_id, PANEL_KINDS[kind], match.group(0), what))
+    return found
+
+
+def pay_gap_withheld_values(result: PayGapResult, pub: PublishedPayGaps) -> list[_Withheld]:
+    """What the published pay gaps withhold (metrics.paygap_publish), each as the full figure and in words: a
+    group's size and bonus receivers (counts), its shares (percentages, and the counts they give in a quarter of
+    known size), the gaps and their intervals' ends."""
+    from metrics.paygap_publish import withheld_sentence
+
+    out: list[_Withheld] = []
+    for key in pub.withheld:
+        what = withheld_sentence(pub, key).split(": withheld, ", 1)[0]
+        kind, rest = key.split(".", 1)
+        if kind == "size":
+            out.append(_Withheld(float(result.counts[rest].relevant), what, True))
+        elif kind == "bonus_received_pct":
+            counts = result.counts[rest]
+            pct = result.bonus_received_pct[rest]
+            out.append(_Withheld(float(counts.bonus), f"{what} (as people)", True))
+            if pct is not None:
+                out.append(_Withheld(pct, f"{what}, %", False))
+        elif kind == "quarters":
+            quarter, group = rest.split(".", 1)
+            share = result.quarters[quarter][group]
+            if share is not None:
+                out.append(_Withheld(share, f"{what}, %", False))
+                out.append(_Withheld(float(round(share * result.quarter_sizes[quarter] / 100)), f"{what} (as people)",
+                                     True))
+        elif kind == "aggregate_quarters":
+            aggregate, quarter, group = rest.split(".", 2)
+            share = result.aggregate_quarters[aggregate][quarter][group]
+            if share is not None:
+                out.append(_Withheld(share, f"{what}, %", False))
+        elif kind == "aggregate_quarter_sizes":
+            aggregate, quarter = rest.split(".", 1)
+            out.append(_Withheld(float(result.aggregate_quarter_sizes[aggregate][quarter]), what, True))
+        elif kind == "gaps":
+            group, measure = rest.rsplit(".", 1)
+            gap = result.gaps[group]
+            value = getattr(gap, measure)
+            if value is not None:
+                out.append(_Withheld(value, f"{what}, %", False))
+            ci = gap.intervals.get(measure)
+            if ci is not None:
+                out += [_Withheld(end, f"an end of the 95% interval of {what}", False) for end in ci]
+    return out
+
+
+def numbers_in_text(subject: str, texts: Mapping[str, str], withheld: list[_Withheld]) -> list[WithheldFigure]:
+    """Every number in `texts` (panel kind -> text) that could be one of `withheld`, for the panels of `subject`
+    (a metric's id, or a pay gap panel's key)."""
+    found: list[WithheldFigure] = []
+    if not withheld:
+        return found
+    for kind, text in texts.items():
+        for match in _NUMBER.finditer(text or ""):
+            number, decimals = match.group(1), match.group(2)
+            what = next((w.what for w in withheld if _matches(number, decimals, w)), None)
+            if what is not None:
+                found.append(WithheldFigure(subject, PANEL_KINDS[kind], match.group(0), what))
     return found

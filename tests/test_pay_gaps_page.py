@@ -168,3 +168,13 @@ def test_the_sample_trust_has_no_ordinary_pay_so_the_page_says_so():
     errors = [plain(e.value) for e in at.error]
     assert any("no ordinary pay column was found" in e for e in errors), errors
     assert any("An annual salary is not the pay for the pay period" in plain(c.value) for c in at.caption)
+
+
+def test_the_download_as_published_leaves_withheld_cells_blank_and_says_why(first_run):
+    with offered_files() as read:
+        at = open_page()
+        button = [b for b in at.get("download_button") if "as published" in b.proto.label][0]
+        data = read(button)
+    frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False)
+    assert list(frame.columns)[-1] == "Withheld" and len(frame) == 1
+    assert any("As published:" in c.value for c in at.caption)

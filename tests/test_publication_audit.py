@@ -417,3 +417,134 @@ def test_the_slides_and_the_pdf_print_no_number_the_audited_workbook_does_not(tm
     assert _pdf_numbers(pack(tmp_path / "plan.pdf", "pdf")) - workbook == set()
     # The check can fail: the internal slides print the counts the published workbook withholds.
     assert _deck_numbers(pack(tmp_path / "internal.pptx", "pptx", "--internal")) - workbook
+
+
+# --- the board pack's Pay gaps section, read back and audited as the pay gaps' own output is ---------------------
+
+
+def pay_gap_payloads(path: Path) -> dict[str, dict]:
+    """The published pay gap figures of each comparison, read back from the workbook's key-value tables
+    (reports.paygap_section.figure_rows) into the payload metrics.paygap_publish.audit takes."""
+    from openpyxl import load_workbook
+
+    from reports.paygap_section import FIGURES_TABLE, KEY_COLUMNS, payload_of_rows
+
+    sheet = load_workbook(path, read_only=True, data_only=True)["Pay gaps"]
+    out: dict[str, dict] = {}
+    rows: list[tuple[str, object]] | None = None
+    by = ""
+    for first, second, *_ in sheet.iter_rows(values_only=True, max_col=2):
+        if isinstance(first, str) and first.startswith(FIGURES_TABLE + ": "):
+            by, rows = first.removeprefix(FIGURES_TABLE + ": "), []
+        elif rows is not None and (first, second) == KEY_COLUMNS:
+            continue
+        elif rows is not None and first is not None:
+            rows.append((first, second))
+        elif rows is not None:
+            out[by], rows = payload_of_rows(rows), None
+    if rows is not None:
+        out[by] = payload_of_rows(rows)
+    return out
+
+
+def _sheet_numbers(path: Path, sheet_name: str) -> set[float]:
+    """The whole numbers the sheet prints outside its key-value tables (the people's reading of it)."""
+    from openpyxl import load_workbook
+
+    from reports.paygap_section import FIGURES_TABLE
+
+    found: set[float] = set()
+    inside = False
+    for row in load_workbook(path, read_only=True, data_only=True)[sheet_name].iter_rows(values_only=True):
+        first = row[0] if row else None
+        if isinstance(first, str) and first.startswith(FIGURES_TABLE):
+            inside = True
+        elif all(v is None for v in row):
+            inside = False
+        if inside:
+            continue
+        for value in row:
+            if isinstance(value, (int, float)):
+                found.add(float(value))
+            elif isinstance(value, str):
+                found |= _counts_in(value)
+    return found
+
+
+def _payload_numbers(payload: dict) -> set[float]:
+    found: set[float] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            found.add(float(value))
+
+    walk(payload)
+    return found
+
+
+@pytest.fixture(scope="module")
+def published_pack(tmp_path_factory) -> Path:
+    return board_pack(tmp_path_factory.mktemp("paygap") / "pack.xlsx")
+
+
+def test_the_board_packs_pay_gaps_as_published_pass_the_pay_gap_audit(published_pack):
+    from metrics.paygap_publish import audit
+
+    payloads = pay_gap_payloads(published_pack)
+    assert set(payloads) == {"sex", "ethnicity", "disability"}  # the sample council's records allow all three
+    withheld = 0
+    for payload in payloads.values():
+        assert audit(payload, THRESHOLD) == {}
+        withheld += sum(v is None for row in payload["quarters"].values() for v in row.values())
+    assert withheld, "the sample council's small ethnic groups have quarter shares to withhold"
+    # What people read on the sheet (the figures table, the sentences, the quarters table, who is counted) prints
+    # no whole number the audited table does not, beyond the period's dates, the threshold, the intervals' 95% and
+    # the formula's 100 (the gaps themselves are to one decimal place, and are no count).
+    printed = {n for n in _sheet_numbers(published_pack, "Pay gaps") if n.is_integer()}
+    audited = set().union(*(_payload_numbers(p) for p in payloads.values()))
+    assert printed - audited - {1.0, 2025.0, 2026.0, 31.0, 12.0, 95.0, 100.0, float(THRESHOLD)} == set()
+
+
+def test_the_pay_gap_audit_catches_a_withheld_quarter_share_put_back_in_the_published_workbook(
+        published_pack, tmp_path):
+    """Reverse test: a quarter share the publication withholds because it gives away a count under the threshold,
+    written back into the published workbook's table (as an edit would), is read back and caught by the auditor."""
+    from openpyxl import load_workbook
+
+    from metrics.paygap_publish import audit, published, whole
+    from pipeline.api import analyse, read_paths, sample_paths
+    from pipeline.paygap import pay_gaps_of
+
+    analysis = analyse(read_paths(sample_paths()), Settings())
+    result = pay_gaps_of(analysis.inputs.loaded.datasets["staff"], by="ethnicity",
+                         snapshot=analysis.period.end).result
+    pub = published(result, THRESHOLD)
+    book = load_workbook(published_pack)
+    sheet = book["Pay gaps"]
+    caught = tried = 0
+    planted = tmp_path / "planted.xlsx"
+    for row in sheet.iter_rows(min_col=1, max_col=2):
+        key, value = row
+        if not (isinstance(key.value, str) and key.value.startswith('["quarters"') and value.value == "withheld"):
+            continue
+        _, quarter, group = json.loads(key.value)
+        share, size = result.quarters[quarter][group], result.quarter_sizes[quarter]
+        if pub.quarters[quarter][group] is not None or share is None or whole(share) < 1 \
+                or (whole(share) + 0.5) * size / 100 >= THRESHOLD:
+            # Only a share whose whole percentage, shown, puts the count between 1 and THRESHOLD - 1 for any
+            # reader: a complement shown again may still be safe, and the auditor rightly passes it.
+            continue
+        value.value = whole(share)  # the true share, shown again as the pack shows shares
+        book.save(planted)
+        tried += 1
+        caught += bool(audit(pay_gap_payloads(planted)["ethnicity"], THRESHOLD))
+        value.value = "withheld"
+        if tried == 3:
+            break
+    assert tried and caught == tried, f"the auditor caught {caught} of {tried} withheld shares put back"

@@ -15,8 +15,9 @@ from charts.paygap import quarter_name, quarters_chart
 from data_loaders.errors import InputError
 from metrics import paygap
 from metrics.formatting import gap_interval_text, gap_text
+from metrics.paygap_publish import PublishedPayGaps, published, withheld_sentence
 from pipeline.paygap import PayGapWorking
-from reports.paygap_export import export_rows, file_name
+from reports.paygap_export import export_rows, file_name, published_export_rows, published_note
 from reports.safe import csv_bytes
 from storage import pay_gap_panel
 from ui import panels, state
@@ -143,25 +144,33 @@ def who_is_counted(working: PayGapWorking) -> None:
     st.markdown("\n".join(f"- {md(note[:1].upper() + note[1:])}." for note in result.notes))
 
 
-def download(working: PayGapWorking, organisation: str) -> None:
+def download(working: PayGapWorking, organisation: str, pub: PublishedPayGaps) -> None:
+    """The GOV.UK-shaped CSV: the full figures, or as published (withheld cells blank, a Withheld column)."""
     rows, columns = export_rows(working.result, working.payroll, working.grouping)
-    st.download_button("Download for the GOV.UK pay gap service (CSV)", csv_bytes(rows, columns),
-                       file_name=file_name(working.result, organisation), mime="text/csv",
-                       icon=":material/download:")
+    left, right = st.columns(2)
+    left.download_button("Download for the GOV.UK pay gap service (CSV)", csv_bytes(rows, columns),
+                         file_name=file_name(working.result, organisation), mime="text/csv",
+                         icon=":material/download:")
+    rows, columns = published_export_rows(pub)
+    right.download_button(f"Download as published (CSV, threshold {pub.threshold})", csv_bytes(rows, columns),
+                          file_name=file_name(pub, organisation, as_published=True), mime="text/csv",
+                          icon=":material/download:", key="paygap_download_published")
     by = working.result.by
     st.caption("The columns of the GOV.UK gender pay gap service's data, percentages to one decimal place"
                + ("." if by == "sex" else
                   ", the groups' names in place of Male and Female." if by == "disability" else
                   "; a row for each group compared with the reference, each ranked with the reference alone for its "
                   "quarters.")
-               + " The full figures: see what publication withholds before sending it.")
+               + " The first is the full figures: see what publication withholds before sending it. "
+               + published_note(pub)
+               + (" Each ethnic group ranked with the reference alone for its quarters is not in the publication "
+                  "model, so those quarter columns are blank as published; the minority-ethnic group's are shown."
+                  if by == "ethnicity" else ""))
 
 
-def publication(working: PayGapWorking, threshold: int) -> None:
+def publication(pub: PublishedPayGaps) -> None:
     """What publishing these figures would withhold (metrics.paygap_publish), each with its reason."""
-    from metrics.paygap_publish import published, withheld_sentence
-
-    pub = published(working.result, threshold)
+    threshold = pub.threshold
     with st.expander(f"What publication withholds ({len(pub.withheld):,} figures, threshold {threshold})"):
         if not pub.withheld:
             st.markdown("Nothing: every group is large enough that no figure gives away a count under "
@@ -212,8 +221,10 @@ def render(view: state.View) -> None:
     six_figures(working)
     method(working, full_time_hours)
     who_is_counted(working)
-    download(working, view.organisation)
-    publication(working, view.settings.suppression_threshold)
+    with st.spinner("Working out what publication withholds..."):
+        pub = published(result, view.settings.suppression_threshold)
+    download(working, view.organisation, pub)
+    publication(pub)
     st.subheader("What the figures say to us", anchor=False)
     panels.render(view.organisation, snapshot.isoformat(), pay_gap_panel(by),
                   lambda: " ".join(paygap.gap_sentence(result, g, "median_pct") for g in result.gaps),

@@ -16,6 +16,7 @@ from reports.excel import write_excel
 from reports.pdf import SIGN_OFF_MAX_CHARS, sign_off_date, sign_off_problems, write_pdf
 from reports.pptx import write_pptx
 from storage.figure_sets import scope_of
+from storage.panels import PAY_GAP_PANEL_KEYS
 from ui import access, db, state
 from ui.figures import table_html
 from ui.navigation import page_for
@@ -118,7 +119,9 @@ def _sign_off_fields() -> tuple[str, str, str] | None:
 
 
 def _metric_words(metric_id: str) -> str:
-    return METRICS[metric_id].label
+    """A metric's label, or "Pay gaps by sex" for a pay gap panel's key."""
+    by = {key: by for by, key in PAY_GAP_PANEL_KEYS.items()}.get(metric_id)
+    return f"Pay gaps by {by}" if by else METRICS[metric_id].label
 
 
 def _to_check(key: tuple, found_key: str, message: tuple[Callable[..., object], str, str],
