@@ -386,11 +386,6 @@ class _Row:
         return stats.status_words(self.shown_status)
 
 
-def _status_colour(status: stats.Status) -> str:
-    """A chart's colour for a status set against the range: adverse (beyond chance or not) stands out."""
-    return palette.ADVERSE if stats.is_adverse(status) else palette.NEUTRAL
-
-
 def _forest_rows(results: Sequence[MetricResult]) -> list[_Row]:
     rows = []
     for result in results:
@@ -509,8 +504,7 @@ def forest(results: list[MetricResult], settings: Settings) -> ChartSpec:
     y = alt.Y("row:N", sort=[m["row"] for m in marks], title=None,
               axis=alt.Axis(labelExpr="split(datum.label, '\\n')"))
     data = alt.InlineData(values=marks)
-    status_colour = alt.Color("status:N", scale=alt.Scale(
-        domain=list(stats.RATED), range=[_status_colour(s) for s in stats.RATED]), legend=None)
+    status_colour = shared.rated_colour()
     shading = alt.Chart(alt.InlineData(values=[{"low": low, "high": high}])).mark_rect(
         color=palette.RANGE_SHADING, opacity=0.6).encode(x=alt.X("low:Q", scale=scale), x2="high:Q")
     parity = alt.Chart(alt.InlineData(values=[{"parity": 1.0}])).mark_rule(
@@ -519,9 +513,7 @@ def forest(results: list[MetricResult], settings: Settings) -> ChartSpec:
         y=y, x=alt.X("ci_low:Q", scale=scale), x2="ci_high:Q", color=status_colour)
     points = alt.Chart(data).mark_point(filled=True, size=160, opacity=1).transform_filter(
         "isValid(datum.value) && datum.value > 0").encode(
-        y=y, x=x, color=status_colour, shape=alt.Shape("status:N", scale=alt.Scale(
-            domain=list(stats.RATED), range=["diamond" if stats.is_adverse(s) else "circle" for s in stats.RATED]),
-            legend=None),
+        y=y, x=x, color=status_colour, shape=shared.rated_shape(),
         tooltip=[alt.Tooltip("row:N", title="Metric"), alt.Tooltip("value:Q", title="Relative likelihood"),
                  alt.Tooltip("ci_low:Q", title="Lower 95% limit"), alt.Tooltip("ci_high:Q", title="Upper 95% limit"),
                  alt.Tooltip("words:N", title="Status")])

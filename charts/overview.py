@@ -277,16 +277,12 @@ def overview_forest(results: Iterable[MetricResult], settings: Settings) -> Char
         color=palette.RANGE_SHADING, opacity=0.6).encode(x=alt.X("low:Q", scale=scale), x2="high:Q")
     parity = alt.Chart(alt.InlineData(values=[{"parity": 1.0}])).mark_rule(
         color=palette.BLACK, strokeWidth=1.5).encode(x=alt.X("parity:Q", scale=scale))
-    status_colour = alt.Color("status:N", scale=alt.Scale(
-        domain=list(stats.RATED), range=[palette.ADVERSE if stats.is_adverse(s) else palette.NEUTRAL
-                                         for s in stats.RATED]), legend=None)
+    status_colour = shared.rated_colour()
     intervals = alt.Chart(data).mark_rule(strokeWidth=3).transform_filter("isValid(datum.ci_x)").encode(
         y=y, x=alt.X("ci_x:Q", scale=scale), x2="ci_x2:Q", color=status_colour)
     points = alt.Chart(data).mark_point(filled=True, size=160, opacity=1).transform_filter(
         "isValid(datum.x) && datum.arrow == ''").encode(
-        y=y, x=x, color=status_colour, shape=alt.Shape("status:N", scale=alt.Scale(
-            domain=list(stats.RATED), range=["diamond" if stats.is_adverse(s) else "circle" for s in stats.RATED]),
-            legend=None),
+        y=y, x=x, color=status_colour, shape=shared.rated_shape(),
         tooltip=[alt.Tooltip("metric:N", title="Metric"), alt.Tooltip("value:Q", title="Relative likelihood"),
                  alt.Tooltip("ci_low:N", title="Lower 95% limit"), alt.Tooltip("ci_high:N", title="Upper 95% limit"),
                  alt.Tooltip("words:N", title="Status")])

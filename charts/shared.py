@@ -164,3 +164,21 @@ def why_not_drawn(result: MetricResult, settings: Settings) -> str:
         reason = result.ratio.reason if result.ratio and result.ratio.reason else "too few people were counted"
         return f"There is not enough data to compare {d.subject}: {reason}."
     return ""
+
+
+def status_colour(status: stats.Status) -> str:
+    """A chart's colour for a status set against the range: adverse (beyond chance or not) stands out."""
+    return palette.ADVERSE if stats.is_adverse(status) else palette.NEUTRAL
+
+
+def rated_colour() -> alt.Color:
+    """Colour by a rated status (the `status` field), adverse standing out; no legend (the words say it)."""
+    return alt.Color("status:N", scale=alt.Scale(domain=list(stats.RATED),
+                                                 range=[status_colour(s) for s in stats.RATED]), legend=None)
+
+
+def rated_shape() -> alt.Shape:
+    """Shape by a rated status: a diamond where adverse, a circle otherwise, so colour is not the only sign."""
+    return alt.Shape("status:N", scale=alt.Scale(
+        domain=list(stats.RATED), range=["diamond" if stats.is_adverse(s) else "circle" for s in stats.RATED]),
+        legend=None)
