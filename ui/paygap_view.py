@@ -15,7 +15,7 @@ from charts.paygap import quarter_name, quarters_chart
 from data_loaders.errors import InputError
 from metrics import paygap
 from metrics.formatting import gap_interval_text, gap_text
-from metrics.paygap_publish import PublishedPayGaps, published, withheld_sentence
+from metrics.paygap_publish import PublishedPayGaps, withheld_sentence
 from pipeline.paygap import PayGapWorking
 from reports.paygap_export import export_rows, file_name, published_export_rows, published_note
 from reports.safe import csv_bytes
@@ -221,8 +221,8 @@ def render(view: state.View) -> None:
     six_figures(working)
     method(working, full_time_hours)
     who_is_counted(working)
-    with st.spinner("Working out what publication withholds..."):
-        pub = published(result, view.settings.suppression_threshold)
+    pub = state.pay_gaps_published(view, snapshot, by=by, reference=reference, threshold=threshold,
+                                   full_time_hours=full_time_hours)
     download(working, view.organisation, pub)
     publication(pub)
     st.subheader("What the figures say to us", anchor=False)

@@ -33,6 +33,7 @@ from ui.safe import md
 if TYPE_CHECKING:  # imported where used: only the Benchmarking and Settings pages need them
     from data_loaders.population import PopulationTable
     from metrics.benchmarking import Benchmark
+    from metrics.paygap_publish import PublishedPayGaps
     from metrics.publish import PublishedTogether
     from metrics.results import MetricResult
     from pipeline.paygap import PayGapWorking
@@ -319,6 +320,26 @@ def pay_gaps(view: View, snapshot: dt.date, *, by: str, reference: str, threshol
     parsed(view.sources)  # a file that cannot be read at all stops here, with its message
     return _pay_gaps(view.sources, _session_mapping_key(), _settings_key(view.settings), snapshot, by, reference,
                      threshold, full_time_hours, view.settings)
+
+
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner="Working out what publication withholds...")
+def _pay_gaps_published(sources: tuple[Source, ...], mapping_key: str, settings_key: str, snapshot: dt.date,
+                        by: str, reference: str, threshold: int, full_time_hours: float,
+                        _settings: Settings) -> PublishedPayGaps:
+    from metrics.paygap_publish import published as published_pay_gaps
+
+    working = _pay_gaps(sources, mapping_key, settings_key, snapshot, by, reference, threshold, full_time_hours,
+                        _settings)
+    return published_pay_gaps(working.result, _settings.suppression_threshold)
+
+
+def pay_gaps_published(view: View, snapshot: dt.date, *, by: str, reference: str, threshold: int,
+                       full_time_hours: float) -> PublishedPayGaps:
+    """The pay gaps of `pay_gaps` as they may be published (metrics.paygap_publish, at the settings' threshold):
+    once per set of files, settings and choices, not on every rerun of the page (the model is a linear
+    programme)."""
+    return _pay_gaps_published(view.sources, _session_mapping_key(), _settings_key(view.settings), snapshot, by,
+                               reference, threshold, full_time_hours, view.settings)
 
 
 @st.cache_resource(max_entries=4, ttl=3600, show_spinner="Reading the counts templates...")
