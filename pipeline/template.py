@@ -217,6 +217,17 @@ def comparison_heading(comparison: Comparison) -> str:
     return comparison.heading
 
 
+
+def _number(value: object) -> float | None:
+    """A cell's number: a finite int or float (not a bool), or text written as one ("1,234", with spaces); None
+    otherwise."""
+    if isinstance(value, str):
+        text = value.strip().replace("\u00a0", "").replace(" ", "")
+        return float(text.replace(",", "")) if _NUMBER_TEXT.match(text) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -376,13 +387,7 @@ class _SheetReader:
             return None
         ref = self.ref(row, column)
         shown = _text(value)
-        number: float | None = None
-        if isinstance(value, str):
-            text = value.strip().replace("\u00a0", "").replace(" ", "")
-            if _NUMBER_TEXT.match(text):
-                number = float(text.replace(",", ""))
-        elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-            number = float(value)
+        number = _number(value)
         if number is None:
             raise self.error(f"{what} in cell {ref} is '{shown}', not a number",
                              advice="Enter a whole number, or leave the cell blank.")
@@ -511,13 +516,7 @@ class _SheetReader:
         if value is None:
             return None
         ref, shown = self.ref(row, column), _text(value)
-        number: float | None = None
-        if isinstance(value, str):
-            text = value.strip().replace("\u00a0", "").replace(" ", "")
-            if _NUMBER_TEXT.match(text):
-                number = float(text.replace(",", ""))
-        elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-            number = float(value)
+        number = _number(value)
         if number is None:
             raise self.error(f"{what} in cell {ref} is '{shown}', not a number",
                              advice="Enter a number such as 6.6, or leave the row blank.")
