@@ -158,6 +158,11 @@ class _Layout:
                     model.known({mine: 1.0, theirs: 1.0}, sizes[q])
                 else:
                     model.cell(aggregate_size_key(name, q), {mine: 1.0, theirs: 1.0}, importance=1)
+                    # With the quarter's size not public, a share is a proportion, not a count, and the two shares
+                    # add up to 100: one shown gives the other (the model, taking shown shares as counts, would
+                    # not see that), so they are shown together or withheld together.
+                    model.all_or_none([aggregate_quarter_key(name, q, name),
+                                       aggregate_quarter_key(name, q, result.reference)])
                 hourly[mine] = 1.0
                 reference[theirs] = 1.0
             # The reference ranked with the aggregate alone is the same people as in the full ranking.
