@@ -254,11 +254,52 @@ class _Problem:
         return Range(math.ceil(low.fun - _TOLERANCE), top), binding
 
 
+# What protect decided for the models it was given lately, by the model's signature: the same publication (the same
+# counts, cells, relations and threshold) is protected once per process, however often a page or a pack asks.
+_PROTECTED: dict[str, tuple[int, tuple[tuple[str, bool, bool], ...]]] = {}
+_PROTECTED_KEPT = 64
+
+
+def signature(model: DisclosureModel, threshold: int) -> str:
+    """A digest of everything protect reads: the variables' values, every cell (its terms, whether it is printed,
+    its importance, whether it is hidden already), every relation and public fact, and the threshold. Two models
+    with the same signature are protected alike."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    digest.update(repr((threshold, _CANDIDATES, model._values)).encode())
+    for key, cell in model.cells.items():
+        digest.update(repr((key, cell.key, sorted(cell.terms.items()), cell.value, cell.hidden, cell.primary,
+                            cell.published, cell.importance)).encode())
+    for relations in (model.inequalities, model.equalities):
+        digest.update(repr([sorted(terms.items()) for terms in relations]).encode())
+    digest.update(repr((model.lines, model.together,
+                        [(sorted(terms.items()), value) for terms, value in model.public])).encode())
+    return digest.hexdigest()
+
+
 def protect(model: DisclosureModel, threshold: int) -> int:
     """Hide counts 1 to threshold - 1, then more, until no hidden cell can be narrowed to a range of fewer
-    than `threshold` (high - low >= threshold). Returns how many cells the second step hid."""
+    than `threshold` (high - low >= threshold). Returns how many cells the second step hid.
+
+    The linear programmes are the cost (seconds for a board pack's services): a model protected before in this
+    process (the same signature) takes the decision made then."""
     if threshold <= 1:
         return 0
+    key = signature(model, threshold)
+    if key in _PROTECTED:
+        secondary, flags = _PROTECTED[key]
+        for name, hidden, primary in flags:
+            model.cells[name].hidden, model.cells[name].primary = hidden, primary
+        return secondary
+    secondary = _protect(model, threshold)
+    if len(_PROTECTED) >= _PROTECTED_KEPT:
+        del _PROTECTED[next(iter(_PROTECTED))]
+    _PROTECTED[key] = (secondary, tuple((name, c.hidden, c.primary) for name, c in model.cells.items()))
+    return secondary
+
+
+def _protect(model: DisclosureModel, threshold: int) -> int:
     for cell in model.distinct():
         if cell.published and is_hidden(cell.value, threshold):
             cell.hidden = cell.primary = True

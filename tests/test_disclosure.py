@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from metrics import disclosure
 from metrics.disclosure import DisclosureModel, Range, is_hidden, protect
 
 
@@ -143,3 +144,30 @@ def test_a_negative_count_is_refused():
 )
 def test_is_hidden(count: float | None, threshold: int, hidden: bool):
     assert is_hidden(count, threshold) is hidden
+
+
+def test_a_model_protected_before_takes_the_decision_made_then(monkeypatch: pytest.MonkeyPatch):
+    rows = {"SM2": {"bme": 2, "white": 10, "unknown": 1}, "Grade 4": {"bme": 181, "white": 311, "unknown": 35},
+            "Grade 5": {"bme": 99, "white": 228, "unknown": 21}}
+    first = table(rows)
+    secondary = protect(first, 10)
+    decided = {k: (c.hidden, c.primary) for k, c in first.cells.items()}
+
+    def no_linear_programmes(*_: object) -> int:
+        raise AssertionError("the same model was protected again")
+
+    monkeypatch.setattr(disclosure, "_protect", no_linear_programmes)
+    again = table(rows)
+    assert protect(again, 10) == secondary
+    assert {k: (c.hidden, c.primary) for k, c in again.cells.items()} == decided
+    assert all(r.width >= 10 for r in again.ranges().values())
+    # Anything protect reads makes another model: another count, another threshold, a cell hidden beforehand.
+    changed = table({**rows, "SM2": {"bme": 3, "white": 10, "unknown": 1}})
+    with pytest.raises(AssertionError, match="protected again"):
+        protect(changed, 10)
+    with pytest.raises(AssertionError, match="protected again"):
+        protect(table(rows), 5)
+    hidden_first = table(rows)
+    hidden_first.cells["Grade 4.white"].hidden = True
+    with pytest.raises(AssertionError, match="protected again"):
+        protect(hidden_first, 10)
