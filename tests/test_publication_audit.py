@@ -294,6 +294,18 @@ def board_pack(path: Path, *args: str) -> Path:
     return path
 
 
+# The board pack as a user makes it (the command line, a database of its own with nothing saved), once per module:
+# each test reads the file afresh, so none sees another's edits.
+@pytest.fixture(scope="module")
+def published_pack(tmp_path_factory) -> Path:
+    return board_pack(tmp_path_factory.mktemp("published") / "pack.xlsx")
+
+
+@pytest.fixture(scope="module")
+def internal_pack(tmp_path_factory) -> Path:
+    return board_pack(tmp_path_factory.mktemp("internal") / "internal.xlsx", "--internal")
+
+
 def _shown_counts(structure: dict) -> list[float]:
     out = []
     for metric in structure.values():
@@ -304,8 +316,8 @@ def _shown_counts(structure: dict) -> list[float]:
     return out
 
 
-def test_the_board_pack_workbook_as_published_leaves_no_withheld_count_narrower(tmp_path):
-    whole, services = structures_of_workbook(str(board_pack(tmp_path / "pack.xlsx")))
+def test_the_board_pack_workbook_as_published_leaves_no_withheld_count_narrower(published_pack):
+    whole, services = structures_of_workbook(str(published_pack))
     assert set(services) == {"Adults", "Children's", "Business Support"}  # the leaving table, by service
     reader = reader_of_together(whole, services)
     assert len(reader.withheld) > 10  # the reader found the withheld cells (fewer since pay bands are combined)
@@ -314,9 +326,9 @@ def test_the_board_pack_workbook_as_published_leaves_no_withheld_count_narrower(
     assert counts and not [c for c in counts if 0 < c < THRESHOLD]
 
 
-def test_the_auditor_catches_a_leak_planted_in_the_board_packs_leaving_table(tmp_path):
-    published = structures_of_workbook(str(board_pack(tmp_path / "pack.xlsx")))
-    internal = structures_of_workbook(str(board_pack(tmp_path / "internal.xlsx", "--internal")))
+def test_the_auditor_catches_a_leak_planted_in_the_board_packs_leaving_table(published_pack, internal_pack):
+    published = structures_of_workbook(str(published_pack))
+    internal = structures_of_workbook(str(internal_pack))
     caught = tried = 0
     for service, metrics in published[1].items():
         for g, figures in metrics["M8"]["groups"].items():
@@ -401,22 +413,24 @@ def _pdf_numbers(path: Path) -> set[float]:
     return {n for page in PdfReader(str(path)).pages for n in _counts_in(page.extract_text())}
 
 
-def pack(path: Path, kind: str, *args: str) -> Path:
-    result = subprocess.run([sys.executable, "-m", "reports", "--format", kind, "--out", str(path), *args],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
-                            env=os.environ | {"WRES_DATABASE_URL": f"sqlite:///{path.parent / 'none.sqlite'}"})
-    assert result.returncode == 0, result.stderr
-    return path
+def test_the_slides_and_the_pdf_print_no_number_the_audited_workbook_does_not(tmp_path, published_pack):
+    """The three files are made from one published content (the command line writes each from build_content of
+    the same records and settings); the workbook is audited above. So a count in the slides or the PDF (a chart
+    label, a sentence) that the workbook does not print is one the audit never saw. The slides and the PDF are
+    written here from that content (the command line's own writing of them is tested in tests/test_reports_*)."""
+    from pipeline.api import analyse_paths
+    from reports import build_content, write_pdf, write_pptx
 
-
-def test_the_slides_and_the_pdf_print_no_number_the_audited_workbook_does_not(tmp_path):
-    """The three files are made from one published content; the workbook is audited above. So a count in the
-    slides or the PDF (a chart label, a sentence) that the workbook does not print is one the audit never saw."""
-    workbook = _workbook_numbers(pack(tmp_path / "pack.xlsx", "xlsx"))
-    assert _deck_numbers(pack(tmp_path / "pack.pptx", "pptx")) - workbook == set()
-    assert _pdf_numbers(pack(tmp_path / "plan.pdf", "pdf")) - workbook == set()
+    workbook = _workbook_numbers(published_pack)
+    analysis = analyse_paths()
+    content = build_content(analysis)
+    write_pptx(content, tmp_path / "pack.pptx")
+    write_pdf(content, tmp_path / "plan.pdf")
+    assert _deck_numbers(tmp_path / "pack.pptx") - workbook == set()
+    assert _pdf_numbers(tmp_path / "plan.pdf") - workbook == set()
     # The check can fail: the internal slides print the counts the published workbook withholds.
-    assert _deck_numbers(pack(tmp_path / "internal.pptx", "pptx", "--internal")) - workbook
+    write_pptx(build_content(analysis, publish_safe=False), tmp_path / "internal.pptx")
+    assert _deck_numbers(tmp_path / "internal.pptx") - workbook
 
 
 # --- the board pack's Pay gaps section, read back and audited as the pay gaps' own output is ---------------------
@@ -486,11 +500,6 @@ def _payload_numbers(payload: dict) -> set[float]:
 
     walk(payload)
     return found
-
-
-@pytest.fixture(scope="module")
-def published_pack(tmp_path_factory) -> Path:
-    return board_pack(tmp_path_factory.mktemp("paygap") / "pack.xlsx")
 
 
 def test_the_board_packs_pay_gaps_as_published_pass_the_pay_gap_audit(published_pack):
