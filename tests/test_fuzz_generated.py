@@ -18,6 +18,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import os
 import sys
 import traceback
 import warnings
@@ -41,7 +42,9 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru
 
 TIMEOUT_SECONDS = 30
 MEMORY_BYTES = 3 * 1024**3 // 2
-EXAMPLES = 250  # per test: about half a minute each on a 2-core machine
+# Per test: 150 take about 20 s on a 2-core machine, within make test's 15 minutes; set WRES_FUZZ_EXAMPLES for a
+# longer hunt (the examples are derandomised, so more examples are more cases, never other ones).
+EXAMPLES = int(os.environ.get("WRES_FUZZ_EXAMPLES", "150"))
 PHASES = (Phase.explicit, Phase.generate)
 SETTINGS = settings(
     max_examples=EXAMPLES,
