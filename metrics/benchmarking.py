@@ -472,7 +472,8 @@ def _compare(definition: MetricDefinition, question: str, question_label: str,
     assert adverse_if is not None, f"{definition.id} has a ratio, so the registry gives its adverse direction"
     found = [(fs, _result_for(by_metric, definition.id, question)) for fs, by_metric in results]
     pooled = _pooled(definition, [r for _, r in found if r is not None], standard)
-    rows = tuple(_organisation_row(fs, result, pooled, adverse_if, settings, definition, question)
+    rows = tuple(organisation_row(fs.organisation, fs.period, result, pooled, adverse_if, settings, definition,
+                                  question)
                  for fs, result in found)
     comparison = Comparison(definition.id, standard, adverse_if, pooled, rows, question, question_label)
     if not published:
@@ -541,14 +542,15 @@ def known_base(groups: Mapping[str, GroupFigures], known: Sequence[str]) -> floa
     return float(sum(bases))  # type: ignore[arg-type]
 
 
-def _organisation_row(fs: FigureSet, result: MetricResult | None, pooled: Pooled, adverse_if: Direction,
-                      settings: Settings, definition: MetricDefinition, question: str) -> OrganisationRow:
+def organisation_row(name: str, period: Period, result: MetricResult | None, pooled: Pooled, adverse_if: Direction,
+                     settings: Settings, definition: MetricDefinition, question: str) -> OrganisationRow:
+    """One point of a funnel, placed: an organisation (its figure set's name and period) around the pooled figure,
+    or one subgroup of an organisation around the organisation's own (charts.breakdown)."""
     if result is None or result.ratio is None:
         what = "this question" if question else "this metric"
-        return OrganisationRow(fs.organisation, fs.period, None, None, None, stats.NO_DATA,
-                               reason=f"no counts for {what}")
+        return OrganisationRow(name, period, None, None, None, stats.NO_DATA, reason=f"no counts for {what}")
     ratio = result.ratio
-    row = OrganisationRow(fs.organisation, fs.period, known_base(result.groups, result.comparison.known), ratio.value,
+    row = OrganisationRow(name, period, known_base(result.groups, result.comparison.known), ratio.value,
                           ratio.ci,
                           ratio.status, reason=ratio.reason, groups=dict(result.groups))
     if ratio.value is not None and ratio.value == 0:
