@@ -349,6 +349,22 @@ def _summary(found: Breakdown, settings: Settings, question: str) -> str:
             f"{adverse_sentence(found, settings, question)}")
 
 
+def _what_is_compared(definition: MetricDefinition, settings: Settings) -> str:
+    """Which group's figure is set against which, in the figure's own terms: "BME over white" (a ratio), "BME share
+    of senior managers less BME share of the workforce" (points), "disabled less non-disabled" (a
+    difference of means), "% of disabled staff" (one group)."""
+    comparison = STANDARDS[settings.standard].comparison
+    top = comparison.noun(definition.numerator_group(settings.standard), settings.bme_label)
+    bottom = comparison.noun(definition.denominator_group(settings.standard), settings.bme_label)
+    if definition.figure == "ratio":
+        return f"{top} over {bottom}"
+    if definition.figure == "score":
+        return f"{top} less {bottom}"
+    if definition.figure == "points":
+        return f"{top} share of {definition.events_label.lower()} less {top} share of the workforce"
+    return f"% of {top} {definition.subject}"
+
+
 def forest(found: Breakdown, settings: Settings, question: str = "") -> ChartSpec:
     """Each subgroup's figure with its 95% interval and the adjusted one beside it, sorted by value, on the
     figure's scale, the organisation's own figure a dashed line; the table (breakdown_table) is its text."""
@@ -373,11 +389,8 @@ def forest(found: Breakdown, settings: Settings, question: str = "") -> ChartSpe
         low, high = settings.adverse_range
         axis = alt.Axis(values=[t for t in (0.1, 0.25, 0.5, low, 1.0, high, 2.0, 4.0, 10.0)
                                 if domain[0] <= t <= domain[1]], format=".2~f")
-    standard = STANDARDS[settings.standard]
-    comparison = standard.comparison
-    over = (f"{comparison.noun(definition.numerator_group(settings.standard), settings.bme_label)} over "
-            f"{comparison.noun(definition.denominator_group(settings.standard), settings.bme_label)}")
-    x_title = [f"{name}{' (log scale)' if is_ratio else ''}", f"{standard.name}: {over}"]
+    x_title = [f"{name}{' (log scale)' if is_ratio else ''}",
+               f"{STANDARDS[settings.standard].name}: {_what_is_compared(definition, settings)}"]
     x = alt.X("x:Q", scale=scale, title=x_title, axis=axis)
     y = alt.Y("row:N", sort=[m["row"] for m in data_marks], title=None,
               axis=alt.Axis(labelExpr="split(datum.label, '\\n')"))
