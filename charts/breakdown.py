@@ -450,10 +450,9 @@ def funnel_comparison(found: Breakdown, settings: Settings, period: Period, ques
     top, bottom = definition.numerator_group(settings.standard), definition.denominator_group(settings.standard)
     whole = _whole(found, question)
     ratio = whole.ratio if whole is not None else None
-    empty = stats.relative_likelihood(0, 0, 0, 0)
     if whole is None or ratio is None or top not in whole.groups or bottom not in whole.groups:
         nothing = GroupFigures(0.0, 0.0, None)
-        pooled = Pooled(top, nothing, nothing, empty.value, empty.ci)
+        pooled = Pooled(top, nothing, nothing, None, None)  # no centre: funnel_view says so
     else:
         pooled = Pooled(top, whole.groups[top], whole.groups[bottom], ratio.value, ratio.ci)
     placed = tuple(organisation_row(r.name, period, r.result, pooled, direction, settings, definition, question)

@@ -27,7 +27,7 @@ from metrics.counts import Period
 from metrics.registry import METRICS
 from tests.test_breakdown import BME, END, SETTINGS, WHITE, people, worked
 from tests.test_overview_forest import layers, mark_type, values
-from ui.where_it_sits import breakdown_options, filtered_caption
+from ui.where_it_sits import breakdown_options, expander_label, filtered_caption
 
 PERIOD = Period.twelve_months_to(END)
 
@@ -179,6 +179,7 @@ def test_the_chooser_offers_service_first_and_leaves_out_the_filtered_column_say
     options = breakdown_options(datasets, METRICS["M3"], {})
     assert [o.key for o in options.offered] == ["service", "pay_band", "team"]
     assert options.offered[0].label == "Service" and "by employee number" in options.offered[0].source
+    assert expander_label(METRICS["M3"], options) == "Where it sits: metric 3 by service, pay band or team"
     filtered = breakdown_options(datasets, METRICS["M3"], {"service": ["Adults"]})
     assert [o.key for o in filtered.offered] == ["pay_band", "team"]
     assert [o.key for o in filtered.filtered] == ["service"]

@@ -73,6 +73,15 @@ def filtered_caption(options: Options) -> str:
             f"{names} here.")
 
 
+def expander_label(definition: MetricDefinition, options: Options) -> str:
+    """"Where it sits: metric 8 by service, pay band or team": what the section breaks the metric down by."""
+    names = [column_words(o.key)[0] for o in options.offered]
+    if not names:
+        return f"{TITLE}: metric {definition.number}"
+    by = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f"{TITLE}: metric {definition.number} by {by}"
+
+
 def render(view: state.View, analysis: Analysis, result: MetricResult) -> None:
     """The metric's Where it sits section: a chooser of the column, the forest or the funnel, the table, and how
     to read them."""
@@ -81,7 +90,7 @@ def render(view: state.View, analysis: Analysis, result: MetricResult) -> None:
         return
     metric_id = result.id
     options = breakdown_options(analysis.inputs.loaded.datasets, definition, dict(view.filters))
-    with st.expander(f"{TITLE}: metric {definition.number} by service, team or another column"):
+    with st.expander(expander_label(definition, options)):
         if options.filtered:
             st.caption(md(filtered_caption(options)))
         if not options.offered:
@@ -112,10 +121,10 @@ def render(view: state.View, analysis: Analysis, result: MetricResult) -> None:
         spec = forest(found, view.settings, question) if shown == FOREST else funnel_view(
             found, view.settings, analysis.period, question)
         draw_chart(spec)
-        st.caption(md(spec.summary))
+        st.caption(md(spec.summary))  # the forest's says how many subgroups and which are adverse; the funnel's not
         if shown == FUNNEL:
             st.markdown(md(adverse_sentence(found, view.settings, question)))
+            st.caption(md(counts_sentence(found, view.settings, question)))
         figures_table(spec)
-        st.caption(md(counts_sentence(found, view.settings, question)))
         st.caption(md(f"**By chance.** {BY_CHANCE}"))
         st.caption(md(f"**Adjusted intervals.** {METHOD_WORDS}."))
