@@ -34,14 +34,12 @@ from metrics import stats
 from metrics.benchmarking import Comparison, Pooled, organisation_row
 from metrics.breakdown import Breakdown, Figure
 from metrics.counts import Period
-from metrics.formatting import FIGURE_NAMES, figure_text, interval_text, number
+from metrics.formatting import FIGURE_NAMES, FIGURE_PLACES, figure_text, interval_text, number
 from metrics.narrative import listed
 from metrics.registry import METRICS, STANDARDS, MetricDefinition
 from metrics.results import GroupFigures, MetricResult
 from metrics.settings import Settings
 
-# Decimal places a figure's format is shown to in the table (the chart's labels use metrics.formatting).
-PLACES = {"ratio": shared.RATIO_PLACES, "points": 1, "score": 2, "percent": 1}
 # How a mark is shaded besides its status: greyed (a compared group under the minimum size), or a figure not set
 # against a range (one group's percentage).
 UNDER_MINIMUM = "under the minimum size"
@@ -65,7 +63,7 @@ def column_words(column: str) -> tuple[str, str]:
 def can_draw(definition: MetricDefinition) -> bool:
     """Whether a breakdown of the metric has a figure per subgroup to draw: not the pay bands' shares (a
     distribution, described by its own chart) nor a narrative."""
-    return definition.figure in PLACES
+    return definition.figure not in ("shares", "none")
 
 
 def has_funnel(definition: MetricDefinition) -> bool:
@@ -163,7 +161,7 @@ def breakdown_table(found: Breakdown, settings: Settings, question: str = "") ->
     """The forest's figures as a table, in its order: each subgroup's size, figure, 95% and adjusted limits,
     status and a note (greyed, wholly adverse after adjustment), then the organisation's own figure."""
     definition = METRICS[found.metric]
-    places = PLACES.get(definition.figure, 2)
+    places = FIGURE_PLACES[definition.figure]
     columns = table_columns(found)
     domain = _domain(_values(found, question), definition, settings)
     out: list[dict[str, Any]] = []
@@ -372,7 +370,7 @@ def forest(found: Breakdown, settings: Settings, question: str = "") -> ChartSpe
     title = _title(found, question)
     table = breakdown_table(found, settings, question)
     places = dict.fromkeys(["Lower 95% limit", "Upper 95% limit", "Lower adjusted limit", "Upper adjusted limit",
-                            value_heading(definition)], PLACES.get(definition.figure, 2))
+                            value_heading(definition)], FIGURE_PLACES[definition.figure])
     small = [r.name for r in rows(found, question) if r.under_minimum]
     data_marks = marks(found, settings, question)
     if not can_draw(definition) or not any("x" in m for m in data_marks):

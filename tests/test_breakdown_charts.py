@@ -24,6 +24,7 @@ from charts.breakdown import (
 from metrics.benchmarking import WITHIN_95
 from metrics.breakdown import NOT_RECORDED, Breakdown, Figure, breakdown
 from metrics.counts import Period
+from metrics.formatting import FIGURE_PLACES, figure_text
 from metrics.registry import METRICS
 from tests.test_breakdown import BME, END, SETTINGS, WHITE, people, worked
 from tests.test_overview_forest import layers, mark_type, values
@@ -165,6 +166,13 @@ def test_a_difference_in_points_is_on_a_linear_scale_with_no_funnel():
     assert all(s.get("type") == "linear" for s in scales)
     assert "Percentage point difference" in spec.table.columns
     assert funnel_view(m9, SETTINGS, PERIOD).summary.startswith("No funnel: Senior management's figure is not")
+
+
+def test_the_table_rounds_each_format_as_its_figure_is_written():
+    for format, places in FIGURE_PLACES.items():
+        if format != "none":
+            written = figure_text(1.23456, format).rstrip("%")
+            assert len(written.split(".")[1]) == places, (format, written)
 
 
 def test_column_words():
