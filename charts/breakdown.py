@@ -28,7 +28,7 @@ import pandas as pd
 
 from charts import palette, shared
 from charts.funnel import FunnelWords, comparison_table, funnel
-from charts.overview import AXIS_LIMITS
+from charts.overview import AXIS_LIMITS, convention
 from charts.shared import ChartSpec, finish_chart, message_spec
 from metrics import stats
 from metrics.benchmarking import Comparison, Pooled, organisation_row
@@ -355,7 +355,7 @@ def _what_is_compared(definition: MetricDefinition, settings: Settings) -> str:
     top = comparison.noun(definition.numerator_group(settings.standard), settings.bme_label)
     bottom = comparison.noun(definition.denominator_group(settings.standard), settings.bme_label)
     if definition.figure == "ratio":
-        return f"{top} over {bottom}"
+        return convention(definition, settings)
     if definition.figure == "score":
         return f"{top} less {bottom}"
     if definition.figure == "points":
