@@ -21,7 +21,7 @@ from charts.breakdown import (
     questions,
 )
 from charts.shared import cap
-from metrics.breakdown import BY_CHANCE, METHOD_WORDS, breakdown_columns
+from metrics.breakdown import BY_CHANCE, METHOD_WORDS, Breakdown, breakdown_columns
 from metrics.registry import MetricDefinition
 from metrics.results import MetricResult
 from pipeline.api import Analysis
@@ -65,6 +65,12 @@ def breakdown_options(datasets: Mapping[str, pd.DataFrame], definition: MetricDe
     return Options(tuple(o for o in every if o.key not in filtered), tuple(o for o in every if o.key in filtered))
 
 
+def broken_down(view: state.View, option: Option) -> dict[str, Breakdown]:
+    """Every metric broken down as `option` asks, once per files, settings, filters and option: by a column of the
+    records (ui.state.breakdown). Raises ValueError for a column the view is filtered by."""
+    return state.breakdown(view, option.key)
+
+
 def filtered_caption(options: Options) -> str:
     """Why a column the figures are filtered by is not offered, and how to have it back."""
     names = " or ".join(column_words(o.key)[0] for o in options.filtered)
@@ -102,7 +108,7 @@ def render(view: state.View, analysis: Analysis, result: MetricResult) -> None:
                                      key=f"where_by_{metric_id}")]
         st.caption(md(f"Where each {column_words(chosen.key)[0]} comes from: {chosen.source}."))
         try:
-            found = state.breakdown(view, chosen.key).get(metric_id)
+            found = broken_down(view, chosen).get(metric_id)
         except ValueError as error:  # a filtered column: left out above, so only if the filters changed between
             st.warning(md(f"Cannot break the figures down: {error}."), icon=":material/warning:")
             return
