@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -31,6 +32,22 @@ _MARKS = {_ADVERSE_OUT: (palette.ADVERSE, "diamond"), _FAVOURABLE_OUT: (palette.
           _NEAR: (palette.ORANGE, "triangle-up"), _WITHIN: (palette.NEUTRAL, "circle")}
 
 
+@dataclass(frozen=True)
+class FunnelWords:
+    """What the funnel's points and centre are called: organisations around the region's pooled ratio (the
+    benchmarking page), or one organisation's subgroups (its services, teams...) around its own ratio
+    (charts.breakdown)."""
+
+    one: str = "organisation"
+    many: str = "organisations"
+    # The centre line, in a sentence and in the chart's key.
+    centre: str = "the pooled relative likelihood"
+    centre_short: str = "the pooled ratio"
+    title: str = "organisations compared"
+
+
+ORGANISATIONS = FunnelWords()
+
 
 def _focus(settings: Settings) -> str:
     """The standard's focus group mid-sentence: the organisation's own word for the minority-ethnic group, or
@@ -55,9 +72,10 @@ def _title(comparison: Comparison) -> str:
     return f"{title} ({comparison.question_label})" if comparison.question_label else title
 
 
-def comparison_table(comparison: Comparison) -> pd.DataFrame:
+def comparison_table(comparison: Comparison, words: FunnelWords = ORGANISATIONS) -> pd.DataFrame:
+    name = cap(words.one)
     rows = [{
-        "Organisation": row.organisation,
+        name: row.organisation,
         "Size": None if row.size is None else round(row.size),
         "Relative likelihood": None if row.value is None else round(row.value, 2),
         "Lower 95% limit": round(row.ci[0], 2) if row.ci else None,
@@ -65,14 +83,14 @@ def comparison_table(comparison: Comparison) -> pd.DataFrame:
         "Status": stats.status_words(row.status),
         "On the funnel": position_words(row),
     } for row in comparison.organisations]
-    return pd.DataFrame(rows, columns=["Organisation", "Size", "Relative likelihood", "Lower 95% limit",
+    return pd.DataFrame(rows, columns=[name, "Size", "Relative likelihood", "Lower 95% limit",
                                        "Upper 95% limit", "Status", "On the funnel"])
 
 
-def _summary(comparison: Comparison, settings: Settings) -> str:
+def _summary(comparison: Comparison, settings: Settings, words: FunnelWords = ORGANISATIONS) -> str:
     pooled = comparison.pooled
     with_data = [r for r in comparison.organisations if r.has_data]
-    text = f"Across {len(with_data)} organisations the pooled relative likelihood is "
+    text = f"Across {len(with_data)} {words.many} {words.centre} is "
     text += ratio_text(pooled.value) if pooled.value is not None else "not available"
     if pooled.ci is not None:
         text += f" (95% interval {interval_text(pooled.ci, 'ratio')})"
@@ -88,18 +106,21 @@ def _summary(comparison: Comparison, settings: Settings) -> str:
     if near:
         text += f" {len(near)} between the 95% and 99.8% limits."
     if not adverse and not favourable and not near and comparison.placed:
-        text += " Every organisation placed is within the 95% limits: the differences could be down to chance."
+        text += (f" Every {words.one} placed is within the 95% limits: the differences could be down to "
+                 "chance.")
     if comparison.not_placed:
         text += f" {len(comparison.not_placed)} could not be placed (too few people or no events)."
     return text
 
 
-def funnel(comparison: Comparison, settings: Settings, *, highlight: str = "") -> ChartSpec:
-    """Each organisation's ratio against its size, inside 95% and 99.8% limits around the pooled ratio."""
-    title = f"{_title(comparison)}: organisations compared"
-    table = comparison_table(comparison)
+def funnel(comparison: Comparison, settings: Settings, *, highlight: str = "",
+           words: FunnelWords = ORGANISATIONS) -> ChartSpec:
+    """Each organisation's ratio against its size, inside 95% and 99.8% limits around the pooled ratio (or, with
+    `words` saying so, each subgroup's around its organisation's own ratio, the comparison's pooled figure)."""
+    title = f"{_title(comparison)}: {words.title}"
+    table = comparison_table(comparison, words)
     if comparison.funnel_reason or not comparison.placed:
-        reason = comparison.funnel_reason or "no organisation has enough people to be placed"
+        reason = comparison.funnel_reason or f"no {words.one} has enough people to be placed"
         return message_spec(title, f"No funnel can be drawn: {reason}.", table)
     curve = funnel_curve(comparison)
     pooled = comparison.pooled.value
@@ -142,7 +163,7 @@ def funnel(comparison: Comparison, settings: Settings, *, highlight: str = "") -
         color=alt.Color("category:N", scale=alt.Scale(domain=domain, range=[_MARKS[c][0] for c in domain]),
                         legend=alt.Legend(title="Place on the funnel", orient="top")),
         shape=alt.Shape("category:N", scale=alt.Scale(domain=domain, range=[_MARKS[c][1] for c in domain])),
-        tooltip=[alt.Tooltip("organisation:N", title="Organisation"), alt.Tooltip("size:Q", title="Size"),
+        tooltip=[alt.Tooltip("organisation:N", title=cap(words.one)), alt.Tooltip("size:Q", title="Size"),
                  alt.Tooltip("value:Q", title="Relative likelihood"), alt.Tooltip("place:N", title="On the funnel")])
     labels = [alt.Chart(data).mark_text(align="left", dx=9, fontSize=palette.LABEL_SIZE - 1, color=palette.BLACK,
                                         fontWeight=weight).transform_filter(f"datum.weight == '{weight}'").encode(
@@ -153,10 +174,10 @@ def funnel(comparison: Comparison, settings: Settings, *, highlight: str = "") -
     groups = STANDARDS[settings.standard].comparison
     top, bottom = numerator, groups.other(numerator)
     over = f"{groups.noun(top, settings.bme_label)} over {groups.noun(bottom, settings.bme_label)}"
-    subtitle = (f"{STANDARDS[settings.standard].name}, {over}. Solid line across: the pooled ratio; "
+    subtitle = (f"{STANDARDS[settings.standard].name}, {over}. Solid line across: {words.centre_short}; "
                 "dashed: 95% limits; "
-                "solid curves: 99.8% limits. Larger organisations have narrower limits.")
-    return ChartSpec(finish_chart(chart, title, subtitle), title, _summary(comparison, settings), table,
+                f"solid curves: 99.8% limits. Larger {words.many} have narrower limits.")
+    return ChartSpec(finish_chart(chart, title, subtitle), title, _summary(comparison, settings, words), table,
                      places=dict.fromkeys(RATIO_COLUMNS, RATIO_PLACES))
 
 

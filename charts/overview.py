@@ -148,15 +148,6 @@ def _domain(rows: list[Row], settings: Settings) -> tuple[float, float]:
     return max(smallest, AXIS_LIMITS[0]), min(largest, AXIS_LIMITS[1])
 
 
-def _clipped(value: float, domain: tuple[float, float]) -> tuple[float, str]:
-    """The value drawn within the domain, and which edge it was clipped to ("left", "right" or "")."""
-    if value < domain[0]:
-        return domain[0], "left"
-    if value > domain[1]:
-        return domain[1], "right"
-    return value, ""
-
-
 def _on_chart(row: Row, domain: tuple[float, float]) -> str:
     """How the row is drawn, where that is not simply a point and its interval."""
     if row.missing:
@@ -165,7 +156,7 @@ def _on_chart(row: Row, domain: tuple[float, float]) -> str:
     notes = []
     if row.value <= 0:
         notes.append("a ratio of 0 has no place on a log scale: drawn at the left edge with an arrow")
-    elif _clipped(row.value, domain)[1]:
+    elif shared.clipped(row.value, domain)[1]:
         notes.append(f"beyond the axis ({ratio_text(domain[0])} to {ratio_text(domain[1])}): drawn at the edge "
                      "with an arrow")
     if row.ci is None:
@@ -210,12 +201,12 @@ def _marks(rows: list[Row], settings: Settings, domain: tuple[float, float]) -> 
                                 "adverse": adverse_direction(row.definition, settings) or "",
                                 "missing": row.missing, "edge": domain[0]}
         if not row.missing and row.value is not None:
-            point, edge = _clipped(row.value, domain) if row.value > 0 else (domain[0], "left")
+            point, edge = shared.clipped(row.value, domain) if row.value > 0 else (domain[0], "left")
             mark |= {"value": round(row.value, RATIO_PLACES), "x": point,
                      "arrow": edge, "label": ratio_text(row.value)}
             if row.ci is not None:
-                lower = _clipped(row.ci[0], domain) if row.ci[0] > 0 else (domain[0], "left")
-                upper = _clipped(row.ci[1], domain)
+                lower = shared.clipped(row.ci[0], domain) if row.ci[0] > 0 else (domain[0], "left")
+                upper = shared.clipped(row.ci[1], domain)
                 mark |= {"ci_low": _limit(row.ci[0]), "ci_high": _limit(row.ci[1]),
                          "ci_x": lower[0], "ci_x2": upper[0], "low_arrow": lower[1], "high_arrow": upper[1]}
         marks.append(mark)

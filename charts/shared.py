@@ -117,6 +117,15 @@ def wrap(text: str, width: int = 90) -> list[str]:
     return textwrap.wrap(text, width) or [""]
 
 
+def clipped(value: float, domain: tuple[float, float]) -> tuple[float, str]:
+    """The value drawn within the domain, and which edge it was clipped to ("left", "right" or "")."""
+    if value < domain[0]:
+        return domain[0], "left"
+    if value > domain[1]:
+        return domain[1], "right"
+    return value, ""
+
+
 def finish_chart(chart: TopLevelChart, title: str, subtitle: str = "") -> TopLevelChart:
     """The chart with its title and subtitle (wrapped), the palette's type and the container's width."""
     heading = alt.TitleParams(text=wrap(title, 50), subtitle=wrap(subtitle) if subtitle else alt.Undefined,

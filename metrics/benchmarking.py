@@ -472,7 +472,8 @@ def _compare(definition: MetricDefinition, question: str, question_label: str,
     assert adverse_if is not None, f"{definition.id} has a ratio, so the registry gives its adverse direction"
     found = [(fs, _result_for(by_metric, definition.id, question)) for fs, by_metric in results]
     pooled = _pooled(definition, [r for _, r in found if r is not None], standard)
-    rows = tuple(_organisation_row(fs, result, pooled, adverse_if, settings, definition, question)
+    rows = tuple(organisation_row(fs.organisation, fs.period, result, pooled, adverse_if, settings, definition,
+                                  question)
                  for fs, result in found)
     comparison = Comparison(definition.id, standard, adverse_if, pooled, rows, question, question_label)
     if not published:
@@ -533,21 +534,23 @@ def _pooled(definition: MetricDefinition, results: list[MetricResult], standard:
     return Pooled(top_group, top, bottom, likelihood.value, likelihood.ci)
 
 
-def _known_base(groups: Mapping[str, GroupFigures], known: Sequence[str]) -> float | None:
+def known_base(groups: Mapping[str, GroupFigures], known: Sequence[str]) -> float | None:
+    """The funnel's size n: the compared groups' bases summed (None without both)."""
     bases = [groups[g].base for g in known if g in groups]
     if len(bases) < 2 or any(b is None for b in bases):
         return None
     return float(sum(bases))  # type: ignore[arg-type]
 
 
-def _organisation_row(fs: FigureSet, result: MetricResult | None, pooled: Pooled, adverse_if: Direction,
-                      settings: Settings, definition: MetricDefinition, question: str) -> OrganisationRow:
+def organisation_row(name: str, period: Period, result: MetricResult | None, pooled: Pooled, adverse_if: Direction,
+                     settings: Settings, definition: MetricDefinition, question: str) -> OrganisationRow:
+    """One point of a funnel, placed: an organisation (its figure set's name and period) around the pooled figure,
+    or one subgroup of an organisation around the organisation's own (charts.breakdown)."""
     if result is None or result.ratio is None:
         what = "this question" if question else "this metric"
-        return OrganisationRow(fs.organisation, fs.period, None, None, None, stats.NO_DATA,
-                               reason=f"no counts for {what}")
+        return OrganisationRow(name, period, None, None, None, stats.NO_DATA, reason=f"no counts for {what}")
     ratio = result.ratio
-    row = OrganisationRow(fs.organisation, fs.period, _known_base(result.groups, result.comparison.known), ratio.value,
+    row = OrganisationRow(name, period, known_base(result.groups, result.comparison.known), ratio.value,
                           ratio.ci,
                           ratio.status, reason=ratio.reason, groups=dict(result.groups))
     if ratio.value is not None and ratio.value == 0:
@@ -555,11 +558,12 @@ def _organisation_row(fs: FigureSet, result: MetricResult | None, pooled: Pooled
         label = result.comparison.noun(group, settings.bme_label)
         return replace(row, reason=f"the ratio is 0 (no events among {label} {definition.subject}), and a ratio "
                                    "of 0 cannot be placed on the funnel's log scale")
-    return _placed(row, pooled, adverse_if)
+    return placed_row(row, pooled, adverse_if)
 
 
-def _placed(row: OrganisationRow, pooled: Pooled, adverse_if: Direction) -> OrganisationRow:
-    """The row with its limits and position at its size (unchanged when it cannot be placed)."""
+def placed_row(row: OrganisationRow, pooled: Pooled, adverse_if: Direction) -> OrganisationRow:
+    """The row with its limits and position at its size (unchanged when it cannot be placed): an organisation
+    against the region's pooled figure, or a subgroup against its organisation's own (charts.breakdown)."""
     if row.value is None or row.value <= 0 or row.size is None:
         return replace(row, limits=None, position=None, side=None, adverse=None)
     limits = limits_at(pooled, row.size)
@@ -653,7 +657,7 @@ def published_row(row: OrganisationRow, comparison: Comparison, threshold: int) 
     if row.value is not None and withheld_for_sharing(row, threshold, STANDARDS[comparison.standard].comparison.known):
         return replace(hidden, value=None, ci=None, status=stats.WITHHELD, limits=None, position=None, side=None,
                        adverse=None, reason=f"withheld: it rests on a count under {threshold}")
-    return _placed(hidden, comparison.pooled, comparison.adverse_if) if row.placed else hidden
+    return placed_row(hidden, comparison.pooled, comparison.adverse_if) if row.placed else hidden
 
 
 def published_workforce_row(row: WorkforceRow, threshold: int) -> WorkforceRow:

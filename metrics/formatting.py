@@ -42,6 +42,9 @@ SCORE_POINTS = "points on a 0-10 scale"
 SCORE_UNITS = {POINTS: SCORE_POINTS, POINTS_TABLE: "pts"}
 MEASURES: dict[FigureFormat, str] = {"ratio": "relative likelihood", "points": POINTS, "shares": "% of the workforce",
                                      "percent": "% of the group", "score": SCORE_POINTS, "none": ""}
+# The decimal places each format's figure is written to (figure_text), for a table that holds the figure as a
+# number rather than as text.
+FIGURE_PLACES: dict[FigureFormat, int] = {"ratio": 2, "points": 1, "shares": 1, "percent": 1, "score": 2, "none": 0}
 # What each format's headline figure is called, where an export labels it.
 FIGURE_NAMES: dict[FigureFormat, str] = {"ratio": "Relative likelihood", "points": "Percentage point difference",
                                          "shares": "Share", "percent": "Percentage", "score": "Difference of means",

@@ -156,6 +156,10 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
                    icon=":material/warning:")
     if result.status in (stats.INSUFFICIENT, stats.WITHHELD):
         st.warning(md(result.sentence), icon=":material/warning:")
+    # Imported here: ui.where_it_sits draws its charts with this module's draw_chart and figures_table.
+    from ui import where_it_sits
+
+    where_it_sits.render(view, analysis, result)
     _panels_and_actions(view, analysis, result)
 
 

@@ -33,6 +33,7 @@ from ui.safe import md
 if TYPE_CHECKING:  # imported where used: only the Benchmarking and Settings pages need them
     from data_loaders.population import PopulationTable
     from metrics.benchmarking import Benchmark
+    from metrics.breakdown import Breakdown
     from metrics.paygap_publish import PublishedPayGaps
     from metrics.publish import PublishedTogether
     from metrics.results import MetricResult
@@ -292,6 +293,27 @@ def published(view: View) -> dict[str, MetricResult]:
     from pipeline.api import own_scope
 
     return own_scope(published_together(view), analysis(view))
+
+
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner="Working out where it sits...")
+def _broken_down(sources: tuple[Source, ...], mapping_key: str, settings_key: str, filters_key: str,
+                 organisation: str, column: str, _settings: Settings) -> dict[str, Breakdown]:
+    from metrics.breakdown import breakdown as broken_down
+
+    analysed = _analysed(sources, mapping_key, settings_key, filters_key, organisation, _settings)
+    filters = {c: list(values) for c, values in json.loads(filters_key)}
+    # The period the view's figures are for, whatever set it, so each subgroup is counted over the same dates.
+    return broken_down(analysed.inputs.loaded.datasets, column, _settings.with_(period_end=analysed.period.end),
+                       filters=filters, organisation=organisation)
+
+
+def breakdown(view: View, column: str) -> dict[str, Breakdown]:
+    """Every metric of the view broken down by `column` (metrics.breakdown), once per files, settings, filters and
+    column: each metric's section of a page, and every rerun, takes the same. Raises ValueError for a column the
+    view is filtered by."""
+    analysis(view)  # a file that cannot be used stops here, with its message
+    return _broken_down(view.sources, _session_mapping_key(), _settings_key(view.settings), json.dumps(view.filters),
+                        view.organisation, column, view.settings)
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner="Working out the pay gaps...")

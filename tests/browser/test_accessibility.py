@@ -66,6 +66,23 @@ def test_every_page_has_no_serious_accessibility_violation(server, page, path):
     assert not found, described(found)
 
 
+def test_where_it_sits_opened_has_no_serious_accessibility_violation(server, page):
+    """A metric's Where it sits section, opened, as the forest and as the funnel: its chooser, chart and table
+    pass axe's checks (the pages' own check sees the section folded)."""
+    page.goto(f"{server}/leavers")
+    drawn(page)
+    page.get_by_text("Where it sits: metric 8", exact=False).first.click()
+    expect(page.get_by_role("table", name=re.compile("Leaving the organisation by service"))).to_be_visible()
+    drawn(page)
+    found = violations(page)
+    assert not found, described(found)
+    page.get_by_text("Funnel: which is unusual beyond chance").first.click()
+    expect(page.get_by_role("heading", name=re.compile("services compared"))).to_be_visible()
+    drawn(page)
+    found = violations(page)
+    assert not found, described(found)
+
+
 # WCAG 1.4.10 Reflow: at 320 CSS pixels wide (a 1280-pixel screen at 400% zoom) a page scrolls one way only.
 # What scrolls sideways within the page (a wide table of figures) must be reachable by keyboard, which axe's
 # scrollable-region-focusable rule checks; and no text may be cut short (Streamlit ends a long page link or
