@@ -42,7 +42,7 @@ from metrics.settings import Settings
 
 __all__ = ["BY_CHANCE", "CONFIDENCE", "METHOD", "METHOD_WORDS", "NOT_RECORDED", "Breakdown", "Figure", "Subgroup",
            "adjusted_confidence", "assemble", "breakdown", "breakdown_columns", "candidate_columns", "counts_anyone",
-           "datasets_read", "interval_at", "label_rows"]
+           "datasets_read", "interval_at", "label_rows", "values_found"]
 
 # The subgroup of the rows whose value is blank.
 NOT_RECORDED = "Not recorded"
@@ -244,11 +244,12 @@ def label_rows(datasets: Mapping[str, pd.DataFrame], column: str, into: str = _B
     return out
 
 
-def _subgroup_names(labelled: Mapping[str, pd.DataFrame]) -> list[str]:
+def values_found(labelled: Mapping[str, pd.DataFrame], into: str = _BY) -> list[str]:
+    """Every value of `into` (label_rows) in any dataset, in order, NOT_RECORDED last."""
     found: set[str] = set()
     for frame in labelled.values():
-        if _BY in frame.columns:
-            found |= set(frame[_BY])
+        if into in frame.columns:
+            found |= set(frame[into])
     return sorted(found - {NOT_RECORDED}) + ([NOT_RECORDED] if NOT_RECORDED in found else [])
 
 
@@ -286,7 +287,7 @@ def breakdown(datasets: Mapping[str, pd.DataFrame], column: str, settings: Setti
     whole = compute_results(whole_figures, settings)
     labelled = label_rows(datasets, column)
     parts: dict[str, tuple[FigureSet, dict[str, MetricResult]]] = {}
-    for name in _subgroup_names(labelled):
+    for name in values_found(labelled):
         figures = figures_from_records(labelled, settings, organisation=organisation,
                                        filters=filters | {_BY: [name]}, today=today)
         parts[name] = (figures, compute_results(figures, settings))
