@@ -177,8 +177,10 @@ def _labels(datasets: Mapping[str, pd.DataFrame], settings: Settings) -> _Labels
         unsaid = white & ~in_reference & ~white_minority  # "White" alone: perhaps White British, perhaps not
         minority = known & has_level & ~white
         # A category's name without its high-level group ("Indian"); a group named alone, "Asian (not said which)".
-        short = classified["category"].str.split(": ", n=1).str[1].astype(object)
-        said = level.astype(object).map(lambda h: _not_said_which(h) if isinstance(h, str) else None)
+        # (Mapped once per distinct label: a column of blanks is no text for .str to split.)
+        categories = classified["category"].astype(object)
+        short = categories.map({c: c.split(": ", 1)[1] for c in categories.dropna().unique() if ": " in c})
+        said = level.astype(object).map({h: _not_said_which(h) for h in level.dropna().unique()})
         detail = short.where(short.notna(), said).to_numpy(dtype=object)
         high_names = np.full(len(frame), None, dtype=object)
         high_names[known & ~has_level] = MINORITY_NOT_RECORDED
