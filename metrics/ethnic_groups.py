@@ -18,8 +18,9 @@ MINORITY_NOT_RECORDED; rows whose ethnicity is not known are in no subgroup, and
 
 With the detailed categories, a category with fewer people counted on its minority side than Settings.min_group_size
 is combined with the other small ones of its high-level group ("Other Asian groups (combined)"), per metric, and a
-note lists what was combined. The adjusted intervals are Bonferroni's over the subgroups with a value, as for any
-breakdown.
+note lists what was combined; crossed with a column, the categories are combined as they are without it, so that
+each category is the same people in every value of the column. The adjusted intervals are Bonferroni's over the
+subgroups with a value, as for any breakdown.
 
 Pure: no Streamlit, no files.
 """

@@ -28,6 +28,7 @@ from metrics.records import figures_from_records
 from metrics.results import compute_results
 from metrics.settings import Settings
 from pipeline.api import analyse_paths
+from storage.organisation_settings import settings_from_values
 
 WB, IRISH, WHITE_ALONE = "A White - British", "B White - Irish", "White"
 AFRICAN, CARIBBEAN = "N Black or Black British - African", "M Black or Black British - Caribbean"
@@ -133,6 +134,11 @@ def test_all_white_staff_as_the_reference():
 def test_a_stored_reference_must_be_one_of_the_two():
     with pytest.raises(ValueError, match="'white_british' .*or 'white'"):
         Settings(ethnic_group_reference="black")
+    # Settings stored before there was a choice have none: White British.
+    assert settings_from_values({"bme_label": "BAME"}).ethnic_group_reference == "white_british"
+    assert settings_from_values({"ethnic_group_reference": "white"}).ethnic_group_reference == "white"
+    with pytest.raises(ValueError, match="reference for the metrics by ethnic group is 'White'"):
+        settings_from_values({"ethnic_group_reference": "White"})
 
 
 def test_detailed_categories_with_the_small_ones_combined():
