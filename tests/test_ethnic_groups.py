@@ -204,7 +204,7 @@ def records(draw: st.DrawFn) -> dict[str, pd.DataFrame]:
     return {"staff": staff, "disciplinary": disciplinary, "recruitment": recruitment}
 
 
-FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FEW = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _by_hand(datasets: dict[str, pd.DataFrame], group: str) -> dict[str, pd.DataFrame]:
