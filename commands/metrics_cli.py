@@ -1,4 +1,5 @@
 """python -m metrics [DATASET=]FILE ... [--standard ...] [--period-end ...] [--suppress N | --by COLUMN] [--json]
+python -m metrics [DATASET=]FILE ... --by ethnic-group[-detailed][,COLUMN] [--reference white-british|white]
 python -m metrics template OUT.xlsx
 python -m metrics benchmark FILE_OR_FOLDER... [--standard ...] [--anonymise] [--json] [--metric M2]
 python -m metrics paygap [DATASET=]FILE... --by sex|ethnicity|disability [--snapshot YYYY-MM-DD] [--json]
@@ -83,12 +84,42 @@ def filter_argument(text: str) -> tuple[str, str]:
     return column.strip().lower().replace(" ", "_"), value.strip()
 
 
+def _column_name(text: str) -> str:
+    return text.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+# --by's ethnic-group choices (metrics.ethnic_groups.ETHNIC_GROUP and ETHNIC_GROUP_DETAILED), as a column's name is
+# spelt once normalised, and as the choice is named.
+_ETHNIC_CHOICES = {"ethnic_group": "ethnic-group", "ethnic_group_detailed": "ethnic-group-detailed"}
+
+
 def by_argument(text: str) -> str:
-    """--by COLUMN: a column's name as the datasets spell it ("Pay band" -> "pay_band")."""
-    column = text.strip().lower().replace(" ", "_").replace("-", "_")
+    """--by COLUMN: a column's name as the datasets spell it ("Pay band" -> "pay_band"); or ethnic-group (or
+    ethnic-group-detailed), alone or with a column after a comma ("ethnic-group,sex")."""
+    first, comma, rest = text.partition(",")
+    column = _column_name(first)
     if not column:
         raise argparse.ArgumentTypeError("--by needs a column, e.g. --by service")
-    return column
+    if column not in _ETHNIC_CHOICES:
+        if comma:
+            raise argparse.ArgumentTypeError(f"'{text}': only the ethnic groups can be crossed with a column, e.g. "
+                                             "--by ethnic-group,sex")
+        return column
+    if not comma:
+        return _ETHNIC_CHOICES[column]
+    within = _column_name(rest)
+    if not within or "," in within or within in _ETHNIC_CHOICES:
+        raise argparse.ArgumentTypeError(f"'{text}': after ethnic-group give one column of the records, e.g. "
+                                         "--by ethnic-group,sex")
+    return f"{_ETHNIC_CHOICES[column]},{within}"
+
+
+def ethnic_choice(by: str) -> tuple[bool, str | None] | None:
+    """(detailed, the column crossed with) when --by chose the ethnic groups; None for a column."""
+    first, _, within = by.partition(",")
+    if first not in _ETHNIC_CHOICES.values():
+        return None
+    return first == _ETHNIC_CHOICES["ethnic_group_detailed"], within or None
 
 
 def reclassification_argument(text: str) -> tuple[str, str]:
@@ -174,7 +205,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--by", type=by_argument, metavar="COLUMN",
                         help="break each metric down by a column of the records, e.g. service, team or pay_band: "
                         "each value's figure with its 95%% interval and one adjusted for the number of subgroups "
-                        "(Bonferroni); blanks are the subgroup 'Not recorded'. Not with --suppress (not yet)")
+                        "(Bonferroni); blanks are the subgroup 'Not recorded'. --by ethnic-group: each Census 2021 "
+                        "high-level group (Asian, Black, Mixed, Other ethnic group, White minorities) against the "
+                        "reference (--reference); --by ethnic-group-detailed: each Census category (Indian, "
+                        "African...), those with fewer people than the minimum group size combined within their "
+                        "group; --by ethnic-group,sex (or any column): each group with each value against the "
+                        "reference with the same value. Not with --suppress (not yet)")
+    parser.add_argument("--reference", choices=("white-british", "white"),
+                        help="with --by ethnic-group: compare each group with White British staff (the default; "
+                        "White minorities are then a group of their own) or with all White staff")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.add_argument("--organisation", default="", help="the organisation's name, for the heading")
     parser.add_argument("--bme-label", default="BME",
@@ -362,6 +401,7 @@ def settings_from_arguments(args: argparse.Namespace) -> Settings:
         ethnicity_overrides=dict(args.ethnicity),
         disability_overrides=dict(getattr(args, "disability", [])),
         senior_bands=tuple(args.senior_band) or Settings().senior_bands,
+        ethnic_group_reference=(getattr(args, "reference", None) or "white-british").replace("-", "_"),
         suppression_threshold=args.suppress if args.suppress is not None else Settings().suppression_threshold,
     )
 
@@ -409,6 +449,9 @@ def run(argv: Sequence[str]) -> int:
                          "the publication model does not yet protect the subgroups' counts",
                          advice="Leave out --suppress for the full (unpublished) breakdown, or --by for the "
                          "published figures.")
+    if args.reference is not None and (args.by is None or ethnic_choice(args.by) is None):
+        raise InputError("--reference says whom the ethnic groups are compared with, so it needs --by ethnic-group",
+                         advice="Add --by ethnic-group (or ethnic-group-detailed), or leave out --reference.")
 
     analysis = analysis_from_arguments(args)
     settings, filters = analysis.settings, analysis.figures.filters
@@ -430,7 +473,11 @@ def run(argv: Sequence[str]) -> int:
         warnings.append(f"Published figures: counts of 1 to {args.suppress - 1}, and counts that would let a reader "
                         f"narrow one to fewer than {args.suppress} values, are withheld (null), as is any figure "
                         "made from a withheld count; percentages are rounded to whole numbers.")
-    breakdowns = breakdowns_from_arguments(analysis, args.by) if args.by is not None else None
+    breakdowns = None
+    if args.by is not None:
+        ethnic = ethnic_choice(args.by)
+        breakdowns = (breakdowns_from_arguments(analysis, args.by) if ethnic is None
+                      else ethnic_breakdowns_from_arguments(analysis, *ethnic))
     if args.json:
         from commands.serialise import breakdown_to_dict, result_to_dict
 
@@ -444,6 +491,8 @@ def run(argv: Sequence[str]) -> int:
             "period": {"start": analysis.period.start.isoformat(), "end": analysis.period.end.isoformat()},
             "filters": filters,
             **({"by": args.by} if args.by is not None else {}),
+            **({"reference": settings.ethnic_group_reference} if args.by is not None and ethnic_choice(args.by)
+               else {}),
             "metrics": metrics,
             "warnings": warnings,
         }
@@ -482,6 +531,37 @@ def breakdowns_from_arguments(analysis: Analysis, column: str) -> dict[str, Brea
                          advice=f"Leave out --filter {column}=... to compare every {column.replace('_', ' ')}.")
     return breakdown(datasets, column, settings.with_(period_end=analysis.period.end), filters=filters,
                      organisation=analysis.organisation)
+
+
+def ethnic_breakdowns_from_arguments(analysis: Analysis, detailed: bool, within: str | None) -> dict[str, Breakdown]:
+    """Each metric by ethnic group (metrics.ethnic_groups), crossed with `within` when given, from the analysis's
+    records, filters and period; an InputError saying what to do when they cannot be."""
+    from metrics.breakdown import breakdown_columns
+    from metrics.ethnic_groups import ethnic_group_breakdown
+    from metrics.registry import metrics_of
+
+    datasets = analysis.inputs.loaded.datasets
+    if not datasets:
+        raise InputError("--by ethnic-group needs records to break the metrics down: a counts template or survey "
+                         "results by group have no rows to break down")
+    settings = analysis.settings
+    filters = {k: list(v) for k, v in analysis.figures.filters.items() if v}
+    if within is not None:
+        available: dict[str, None] = {}
+        for definition in metrics_of(settings.standard).values():
+            available |= dict.fromkeys(breakdown_columns(datasets, definition))
+        if within not in available:
+            listed = ", ".join(sorted(available)) if available else "none"
+            raise InputError(f"the ethnic groups cannot be crossed with '{within}': the columns these records can "
+                             f"cross them with are {listed}")
+        if within in filters:
+            raise InputError(f"the figures are filtered by {within}, so they cannot also be broken down by it",
+                             advice=f"Leave out --filter {within}=... to compare every {within.replace('_', ' ')}.")
+    try:
+        return ethnic_group_breakdown(datasets, settings.with_(period_end=analysis.period.end), detailed=detailed,
+                                      within=within, filters=filters, organisation=analysis.organisation)
+    except ValueError as error:
+        raise InputError(str(error)) from None
 
 
 def guarded(run: Callable[[Sequence[str]], int], argv: Sequence[str] | None, failure: str) -> int:

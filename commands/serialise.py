@@ -145,4 +145,4 @@ def breakdown_to_dict(found: Breakdown) -> dict[str, Any]:
                 for key, figure in subgroup.questions.items()}
         entries.append(entry)
     return {"breakdown_by": found.column, "breakdown_source": found.source, "breakdown_method": found.method,
-            "breakdown_comparisons": found.comparisons, "breakdown": entries}
+            "breakdown_comparisons": found.comparisons, "breakdown_notes": list(found.notes), "breakdown": entries}

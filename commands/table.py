@@ -148,7 +148,7 @@ def render_breakdowns(breakdowns: dict[str, Breakdown], column: str, bme_label: 
     figure to compare, give each subgroup's size and the focus group's share of those whose group is known."""
     from metrics.breakdown import BY_CHANCE, METHOD_WORDS
 
-    words = column.replace("_", " ")
+    words = column.replace("_", " ").replace("-", " ").replace(",", " and ")
     title = f"Where it sits: each metric by {words}"
     parts = ["", title, "=" * len(title)]
     if not breakdowns:
@@ -164,6 +164,7 @@ def render_breakdowns(breakdowns: dict[str, Breakdown], column: str, bme_label: 
                       if s.result.overall is not None and s.result.overall.known_pct is not None else "-"]
                      for s in found.subgroups]
             parts.append(format_table(rows))
+            parts += [textwrap.fill(f"- {note}", WIDTH, subsequent_indent="  ") for note in found.notes]
             continue
         with_questions = bool(found.question_comparisons)
         rows = [["Subgroup", *(["Question"] if with_questions else []), "Size", "Value", "95% interval",
@@ -184,4 +185,5 @@ def render_breakdowns(breakdowns: dict[str, Breakdown], column: str, bme_label: 
         k = (", ".join(f"{found.whole.questions[key].question_label} {n}" for key, n in
                        found.question_comparisons.items()) if with_questions else str(found.comparisons))
         parts.append(textwrap.fill(f"{BY_CHANCE} Adjusted intervals: {METHOD_WORDS} (here k = {k}).", WIDTH))
+        parts += [textwrap.fill(f"- {note}", WIDTH, subsequent_indent="  ") for note in found.notes]
     return "\n".join(parts) + "\n"

@@ -61,6 +61,12 @@ CENSUS_2021_CATEGORIES: tuple[str, ...] = (
 )
 NOT_STATED = "Not stated"
 
+# Whom each minority ethnic group is compared with, where groups are compared one by one (the pay gaps by ethnicity,
+# the metrics by ethnic group): every White person (the White high-level group), or White British people alone.
+WHITE_REFERENCE = "white"
+WHITE_BRITISH_REFERENCE = "white_british"
+ETHNICITY_REFERENCES: tuple[str, ...] = (WHITE_REFERENCE, WHITE_BRITISH_REFERENCE)
+
 # The three groups a label is classified into, in the order the engine keeps them (focus, reference, unknown).
 GROUPS: tuple[str, ...] = ETHNICITY.keys
 
@@ -443,6 +449,10 @@ class _Outcome:
     category: str | None
     group: str
     recognised: bool
+    # The Census 2021 high-level group (None when not known: not stated, unrecognised, or a label the organisation
+    # classified only as "bme"), and whether White but not White British.
+    high_level: str | None = None
+    white_minority: bool = False
 
 
 _CATEGORY_KEYS = {_key(category): category for category in (*CENSUS_2021_CATEGORIES, NOT_STATED)}
@@ -474,11 +484,13 @@ def resolve_overrides(overrides: Mapping[str, str] | None) -> dict[str, str]:
 def _outcome(text: str, overrides: Mapping[str, str], white_minorities_as_bme: bool) -> _Outcome:
     target = overrides.get(_key(text)) if overrides else None
     if target in GROUPS:
-        return _Outcome(None, target, True)
+        # Classified as a side only: "white" says White (not which), "bme" says no high-level group.
+        return _Outcome(None, target, True, WHITE if target == "white" else None)
     classification = _of_category(target) if target is not None else _classify_text(text)
     if classification is None:
         return _Outcome(None, "unknown", False)
-    return _Outcome(classification.category, group_of(classification, white_minorities_as_bme), True)
+    return _Outcome(classification.category, group_of(classification, white_minorities_as_bme), True,
+                    classification.high_level, classification.white_minority)
 
 
 def _distinct_labels(labels: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -541,6 +553,24 @@ def classify_groups(
         {
             "group": pd.Categorical.from_codes(group_codes, dtype=pd.CategoricalDtype(list(groups))),
             "recognised": np.array([outcome.recognised for outcome in outcomes], dtype=bool)[codes],
+        },
+        index=labels.index,
+    )
+
+
+def classify_census(labels: pd.Series, *, overrides: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Columns 'category' (a Census 2021 category, NOT_STATED, or NA when the label names no category),
+    'high_level' (a HIGH_LEVEL_GROUPS entry, or NA when not known: not stated, not recognised, or a label classified
+    by an override only as "bme"), 'white_minority' (bool: White but not White British, a category or a name like
+    "Gypsy, Roma or Traveller") and 'group' ('white' | 'bme' | 'unknown', White minorities counted as White), on the
+    index of `labels`: one classification per distinct label, overrides applied as everywhere else."""
+    codes, _, outcomes = _distinct_outcomes(labels, overrides, white_minorities_as_bme=False)
+    return pd.DataFrame(
+        {
+            "category": pd.array([outcome.category for outcome in outcomes], dtype="str").take(codes),
+            "high_level": pd.array([outcome.high_level for outcome in outcomes], dtype="str").take(codes),
+            "white_minority": np.array([outcome.white_minority for outcome in outcomes], dtype=bool)[codes],
+            "group": pd.array([outcome.group for outcome in outcomes], dtype="str").take(codes),
         },
         index=labels.index,
     )

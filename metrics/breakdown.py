@@ -25,7 +25,7 @@ Pure: no Streamlit, no files.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,7 +41,8 @@ from metrics.results import MetricResult, compute_results
 from metrics.settings import Settings
 
 __all__ = ["BY_CHANCE", "CONFIDENCE", "METHOD", "METHOD_WORDS", "NOT_RECORDED", "Breakdown", "Figure", "Subgroup",
-           "adjusted_confidence", "breakdown", "breakdown_columns", "candidate_columns", "interval_at"]
+           "adjusted_confidence", "assemble", "breakdown", "breakdown_columns", "candidate_columns", "counts_anyone",
+           "datasets_read", "interval_at", "label_rows", "values_found"]
 
 # The subgroup of the rows whose value is blank.
 NOT_RECORDED = "Not recorded"
@@ -71,7 +72,7 @@ def candidate_columns() -> tuple[str, ...]:
     return tuple(found)
 
 
-def _read_by(definition: MetricDefinition) -> tuple[str, ...]:
+def datasets_read(definition: MetricDefinition) -> tuple[str, ...]:
     """The datasets a metric's counting reads."""
     names = dict.fromkeys(definition.datasets)
     if definition.counting.events:
@@ -96,7 +97,7 @@ def breakdown_columns(datasets: Mapping[str, pd.DataFrame], definition: MetricDe
     metric reads that was loaded has it, itself or through the staff list; none when the metric reads no loaded
     dataset (a metric from a counts template, or a narrative)."""
     staff = datasets.get("staff")
-    read = [name for name in _read_by(definition) if name in datasets]
+    read = [name for name in datasets_read(definition) if name in datasets]
     if not read:
         return {}
     out: dict[str, str] = {}
@@ -148,6 +149,8 @@ class Breakdown:
     method: str = METHOD
     # A metric with several questions or items: each one's k, the subgroups with a value for it.
     question_comparisons: dict[str, int] = field(default_factory=dict)
+    # What a reader needs besides (which groups were combined, which rows are in no subgroup), in sentences.
+    notes: tuple[str, ...] = ()
 
 
 def adjusted_confidence(k: int, confidence: float = CONFIDENCE) -> float:
@@ -214,10 +217,11 @@ def _under_minimum(result: MetricResult, settings: Settings) -> bool:
     return any((result.groups[g].base or 0) < settings.min_group_size for g in compared)
 
 
-def _labelled(datasets: Mapping[str, pd.DataFrame], column: str) -> dict[str, pd.DataFrame]:
-    """The datasets with _BY: each row's value of `column`, its own or its staff record's (the filter's rule), as
-    text, and NOT_RECORDED where blank or where no staff record matches. A dataset that can take no value of the
-    column is left without _BY, so the filter leaves its metrics out, as filtering by the column would."""
+def label_rows(datasets: Mapping[str, pd.DataFrame], column: str, into: str = _BY) -> dict[str, pd.DataFrame]:
+    """The datasets with `into` (a column no dataset has): each row's value of `column`, its own or its staff
+    record's (the filter's rule), as text, and NOT_RECORDED where blank or where no staff record matches. A dataset
+    that can take no value of the column is left without `into`, so a filter on it leaves its metrics out, as
+    filtering by the column would."""
     staff = datasets.get("staff")
     out: dict[str, pd.DataFrame] = {}
     for name, frame in datasets.items():
@@ -236,19 +240,21 @@ def _labelled(datasets: Mapping[str, pd.DataFrame], column: str) -> dict[str, pd
             continue
         labels = [NOT_RECORDED if v is None or pd.isna(v) or (isinstance(v, str) and not v.strip()) else str(v)
                   for v in values]
-        out[name] = frame.assign(**{_BY: pd.Series(labels, index=frame.index, dtype=object)})
+        out[name] = frame.assign(**{into: pd.Series(labels, index=frame.index, dtype=object)})
     return out
 
 
-def _subgroup_names(labelled: Mapping[str, pd.DataFrame]) -> list[str]:
+def values_found(labelled: Mapping[str, pd.DataFrame], into: str = _BY) -> list[str]:
+    """Every value of `into` (label_rows) in any dataset, in order, NOT_RECORDED last."""
     found: set[str] = set()
     for frame in labelled.values():
-        if _BY in frame.columns:
-            found |= set(frame[_BY])
+        if into in frame.columns:
+            found |= set(frame[into])
     return sorted(found - {NOT_RECORDED}) + ([NOT_RECORDED] if NOT_RECORDED in found else [])
 
 
-def _counts_anyone(counts: pd.DataFrame) -> bool:
+def counts_anyone(counts: pd.DataFrame) -> bool:
+    """Whether a metric's counts (FigureSet.for_metric) count anyone: an event or a base that is not 0."""
     return bool(len(counts)) and bool((counts["events"].fillna(0) != 0).any() or (counts["base"].fillna(0) != 0).any())
 
 
@@ -279,9 +285,9 @@ def breakdown(datasets: Mapping[str, pd.DataFrame], column: str, settings: Setti
         return {}
     whole_figures = figures_from_records(datasets, settings, organisation=organisation, filters=filters, today=today)
     whole = compute_results(whole_figures, settings)
-    labelled = _labelled(datasets, column)
+    labelled = label_rows(datasets, column)
     parts: dict[str, tuple[FigureSet, dict[str, MetricResult]]] = {}
-    for name in _subgroup_names(labelled):
+    for name in values_found(labelled):
         figures = figures_from_records(labelled, settings, organisation=organisation,
                                        filters=filters | {_BY: [name]}, today=today)
         parts[name] = (figures, compute_results(figures, settings))
@@ -291,26 +297,37 @@ def breakdown(datasets: Mapping[str, pd.DataFrame], column: str, settings: Setti
             continue
         # Every value found is a subgroup of every metric, even one with no one counted; the rows with no value are
         # one only for a metric that counts some of them (another dataset's blanks are not this metric's).
-        names = [n for n in parts if n != NOT_RECORDED or _counts_anyone(parts[n][0].for_metric(metric_id))]
-        results = [parts[n][1][metric_id] for n in names]
-        adjusted, k = _adjust([_figure(r) for r in results], results)
-        question_keys = list(whole[metric_id].questions) if len(whole[metric_id].questions) > 1 else []
-        per_question: dict[str, list[Figure]] = {}
-        question_k: dict[str, int] = {}
-        for key in question_keys:
-            answered = [r.questions.get(key) for r in results]
-            present = [(i, q) for i, q in enumerate(answered) if q is not None]
-            by_question, question_k[key] = _adjust([_figure(q) for _, q in present], [q for _, q in present])
-            column_figures: list[Figure] = [Figure(None, None, stats.NO_DATA)] * len(names)
-            for (i, _), figure in zip(present, by_question, strict=True):
-                column_figures[i] = figure
-            per_question[key] = column_figures
-        subgroups = tuple(
-            Subgroup(name, result, parts[name][0].for_metric(metric_id).reset_index(drop=True), figure,
-                     _size(result), _under_minimum(result, settings),
-                     {key: per_question[key][i] for key in question_keys if key in result.questions})
-            for i, (name, result, figure) in enumerate(zip(names, results, adjusted, strict=True)))
-        out[metric_id] = Breakdown(metric_id, column, breakdown_columns(datasets, definition)[column],
-                                   whole[metric_id], whole_figures.for_metric(metric_id).reset_index(drop=True),
-                                   subgroups, k, question_comparisons=question_k)
+        names = [n for n in parts if n != NOT_RECORDED or counts_anyone(parts[n][0].for_metric(metric_id))]
+        out[metric_id] = assemble(metric_id, column, breakdown_columns(datasets, definition)[column], whole_figures,
+                                  whole, [(n, *parts[n]) for n in names], settings)
     return out
+
+
+def assemble(metric_id: str, column: str, source: str, whole_figures: FigureSet, whole: Mapping[str, MetricResult],
+             parts: Sequence[tuple[str, FigureSet, Mapping[str, MetricResult]]], settings: Settings,
+             notes: Sequence[str] = ()) -> Breakdown:
+    """A metric's Breakdown from its subgroups, each (name, its figures, its results) as counted with its filters:
+    the figures adjusted over the subgroups with a value (and, for a metric with several questions, over those with
+    a value for each question). `whole_figures` and `whole` are the figures and results without the subgroups'
+    filters; `source` says where the column is read from, `notes` what a reader needs besides."""
+    results = [found[metric_id] for _, _, found in parts]
+    adjusted, k = _adjust([_figure(r) for r in results], results)
+    question_keys = list(whole[metric_id].questions) if len(whole[metric_id].questions) > 1 else []
+    per_question: dict[str, list[Figure]] = {}
+    question_k: dict[str, int] = {}
+    for key in question_keys:
+        answered = [r.questions.get(key) for r in results]
+        present = [(i, q) for i, q in enumerate(answered) if q is not None]
+        by_question, question_k[key] = _adjust([_figure(q) for _, q in present], [q for _, q in present])
+        column_figures: list[Figure] = [Figure(None, None, stats.NO_DATA)] * len(parts)
+        for (i, _), figure in zip(present, by_question, strict=True):
+            column_figures[i] = figure
+        per_question[key] = column_figures
+    subgroups = tuple(
+        Subgroup(name, result, figures.for_metric(metric_id).reset_index(drop=True), figure,
+                 _size(result), _under_minimum(result, settings),
+                 {key: per_question[key][i] for key in question_keys if key in result.questions})
+        for i, ((name, figures, _), result, figure) in enumerate(zip(parts, results, adjusted, strict=True)))
+    return Breakdown(metric_id, column, source, whole[metric_id],
+                     whole_figures.for_metric(metric_id).reset_index(drop=True), subgroups, k,
+                     question_comparisons=question_k, notes=tuple(notes))

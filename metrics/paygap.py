@@ -42,9 +42,12 @@ import pandas as pd
 from data_loaders.disability import DISABLED, NON_DISABLED, classify_disability_groups
 from data_loaders.ethnicity import (
     CENSUS_2021_CATEGORIES,
+    ETHNICITY_REFERENCES,
     NOT_STATED,
     WHITE,
     WHITE_BRITISH,
+    WHITE_BRITISH_REFERENCE,
+    WHITE_REFERENCE,
     classify_label,
     classify_series,
 )
@@ -65,10 +68,8 @@ CONFIDENCE = 0.95
 BOOTSTRAP_METHOD = ("percentile bootstrap: the group's employees and the reference's each resampled with "
                     "replacement, separately (keeping both groups' sizes), and the gap worked out again each time")
 
-# Ethnicity references: the White high-level group, or White British alone.
-WHITE_REFERENCE = "white"
-WHITE_BRITISH_REFERENCE = "white_british"
-ETHNICITY_REFERENCES: tuple[str, ...] = (WHITE_REFERENCE, WHITE_BRITISH_REFERENCE)
+# The ethnicity references (WHITE_REFERENCE, WHITE_BRITISH_REFERENCE) are data_loaders.ethnicity's: the White
+# high-level group, or White British alone.
 MINORITY_ETHNIC = "minority_ethnic"
 OTHER_COMBINED = "other_groups_combined"
 

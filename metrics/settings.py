@@ -7,7 +7,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from data_loaders.disability import resolve_disability_overrides
-from data_loaders.ethnicity import classify_label, group_of, resolve_overrides
+from data_loaders.ethnicity import (
+    ETHNICITY_REFERENCES,
+    WHITE_BRITISH_REFERENCE,
+    WHITE_REFERENCE,
+    classify_label,
+    group_of,
+    resolve_overrides,
+)
 from metrics.registry import COMPARISON, DEFAULT_STANDARD, GROUPS, KNOWN_GROUPS, STANDARDS
 
 # Salary bands nested inside Skills for Care's published three (under £30k, £30k-£69k,
@@ -56,6 +63,9 @@ class Settings:
     adverse_range: tuple[float, float] = (0.80, 1.25)
     # Count White minorities (Irish, Gypsy or Irish Traveller, Roma, other White) as minority ethnic.
     white_minorities_as_bme: bool = False
+    # The metrics by ethnic group (metrics.ethnic_groups): each minority ethnic group compared with White British
+    # staff ("white_british"; White minorities then a group of their own) or with all White staff ("white").
+    ethnic_group_reference: str = WHITE_BRITISH_REFERENCE
     # Raw label (as written in the data) -> "white", "bme", "unknown" or a Census 2021 category.
     ethnicity_overrides: dict[str, str] = field(default_factory=dict)
     # Raw disability label (as written in the data) -> "disabled", "non_disabled" or "not_declared": how a label
@@ -90,6 +100,10 @@ class Settings:
         low, high = self.adverse_range
         if not 0 < low < 1 < high:
             raise ValueError("the adverse range must run from below 1 to above 1, e.g. 0.80 to 1.25")
+        if self.ethnic_group_reference not in ETHNICITY_REFERENCES:
+            raise ValueError(f"the reference for the metrics by ethnic group is {self.ethnic_group_reference!r}: use "
+                             f"{WHITE_BRITISH_REFERENCE!r} (White British staff) or {WHITE_REFERENCE!r} (all White "
+                             "staff)")
         if self.min_group_size < 1:
             raise ValueError("the minimum group size must be at least 1")
         if self.suppression_threshold < 0:
