@@ -63,7 +63,8 @@ from metrics.results import MetricResult, compute_results
 from metrics.settings import Settings
 
 __all__ = ["COLUMN", "DETAILED_COLUMN", "ETHNIC_GROUP", "ETHNIC_GROUP_DETAILED", "MINORITY_NOT_RECORDED",
-           "SUBGROUP_NAMES", "WHITE_MINORITIES", "combined_name", "ethnic_group_breakdown", "ethnicity_sources"]
+           "REFERENCE_PEOPLE", "SUBGROUP_NAMES", "WHITE_MINORITIES", "combined_name", "ethnic_group_breakdown",
+           "ethnicity_sources"]
 
 # The choices, as the command line's --by spells them.
 ETHNIC_GROUP = "ethnic-group"
@@ -81,8 +82,8 @@ _COMBINED_NAMES: dict[str, str] = {ASIAN: "Other Asian groups (combined)", BLACK
                                    MIXED: "Other Mixed groups (combined)", OTHER: "Other ethnic groups (combined)",
                                    WHITE: "Other White groups (combined)"}
 _REFERENCE_WORDS = {WHITE_BRITISH_REFERENCE: "White British", WHITE_REFERENCE: "White"}
-_REFERENCE_PEOPLE = {WHITE_BRITISH_REFERENCE: "White British staff", WHITE_REFERENCE: "all White staff (White "
-                     "minorities included)"}
+REFERENCE_PEOPLE = {WHITE_BRITISH_REFERENCE: "White British staff",
+                    WHITE_REFERENCE: "all White staff, White minorities included"}
 
 # The columns the filters read: each row's ethnic group (or the reference's mark), and its value of `within`. Not
 # columns of any dataset, so they cannot clash with one.
@@ -342,7 +343,7 @@ def _combine(groups: list[tuple[str, frozenset[str]]], high_level_of: Mapping[st
 
 
 def _notes(labels: _Labels, read: Sequence[str], reference: str, settings: Settings, within: str | None) -> list[str]:
-    notes = [f"Each group is compared with {_REFERENCE_PEOPLE[reference]}, the reference; everyone else is left out "
+    notes = [f"Each group is compared with {REFERENCE_PEOPLE[reference]}, the reference; everyone else is left out "
              "of its figure."]
     if within is not None:
         words = within.replace("_", " ")

@@ -203,3 +203,20 @@ def test_a_subgroup_with_no_figure_only_is_said_in_words():
     spec = forest(m3, SETTINGS.with_(min_group_size=15))
     assert spec.summary == "No service has a figure to draw."
     assert [Figure(None, None, s.figure.status) == s.figure for s in m3.subgroups] == [True] * 3
+
+
+def test_the_chooser_offers_the_ethnic_groups_against_the_settings_reference_under_a_race_standard():
+    datasets = worked()
+    datasets["staff"] = datasets["staff"].assign(sex="Female")
+    keys = [o.key for o in breakdown_options(datasets, METRICS["M3"], {}, SETTINGS).offered]
+    assert keys == ["service", "ethnic-group", "ethnic-group-detailed", "ethnic-group,sex", "pay_band", "sex"]
+    ethnic = breakdown_options(datasets, METRICS["M3"], {}, SETTINGS).offered[1]
+    assert ethnic.label == "Ethnic group (against White British staff)" and ethnic.words == "ethnic group"
+    white = breakdown_options(datasets, METRICS["M3"], {}, SETTINGS.with_(ethnic_group_reference="white"))
+    assert white.offered[1].label == "Ethnic group (against all White staff, White minorities included)"
+    # Filtered by sex: neither sex nor the ethnic groups crossed with it.
+    assert "ethnic-group,sex" not in [o.key for o in breakdown_options(datasets, METRICS["M3"], {"sex": ["Female"]},
+                                                                        SETTINGS).offered]
+    # A disability standard compares people by disability: no ethnic groups to offer.
+    wdes = SETTINGS.with_(standard="wdes")
+    assert not [o for o in breakdown_options(datasets, METRICS["M3"], {}, wdes).offered if "ethnic" in o.key]

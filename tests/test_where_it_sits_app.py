@@ -17,7 +17,7 @@ from pathlib import Path
 
 from metrics.breakdown import BY_CHANCE, METHOD_WORDS
 from tests.fresh_clone import copy_of_the_tree
-from ui.where_it_sits import FUNNEL, TITLE
+from ui.where_it_sits import FOREST, FUNNEL, TITLE
 
 _SCRIPT = textwrap.dedent("""
     import json
@@ -58,10 +58,14 @@ _SCRIPT = textwrap.dedent("""
         at.radio(key="where_view_M8").set_value(%(funnel)r).run()
         out["funnel"] = seen(at)
         out["counted"] = list(counted)
+        at.radio(key="where_view_M8").set_value(%(forest)r).run()
+        at.selectbox(key="where_by_M8").set_value("ethnic-group").run()
+        out["ethnic"] = seen(at)
+        at.selectbox(key="where_by_M8").set_value("service").run()
         at.sidebar.selectbox(key="sidebar_service").set_value("Adults").run()
         out["filtered"] = seen(at)
     print("RESULT" + json.dumps(out))
-""") % {"funnel": FUNNEL}
+""") % {"funnel": FUNNEL, "forest": FOREST}
 
 
 def _run_in_a_fresh_clone(tmp_path: Path) -> dict:
@@ -99,6 +103,17 @@ def test_the_leaving_page_shows_where_it_sits_by_service_on_first_run(tmp_path):
                for m in funnel["markdown"])
     # Counted once for the page's first run; the rerun and the switch to the funnel took it from the cache.
     assert seen["counted"] == ["service"]
+
+    # By ethnic group, each against White British staff (the default setting), named in the chooser.
+    ethnic = seen["ethnic"]
+    assert forest["chooser"]["options"][1:4] == [
+        "Ethnic group (against White British staff)", "Ethnic group, detailed categories (against White British staff)",
+        "Ethnic group and sex (against White British staff of the same sex)"]
+    assert ethnic["chooser"]["value"] == "ethnic-group"
+    (table,) = [t for t in ethnic["tables"] if "The figures in the chart: Leaving the organisation by ethnic group" in t]
+    for words in ("Asian", "Black", "Mixed", "White minorities"):
+        assert words in table
+    assert any("ethnic group comes from" in c and "'ethnicity'" in c for c in ethnic["captions"])
 
     filtered = seen["filtered"]
     assert "Service" not in filtered["chooser"]["options"] and filtered["chooser"]["value"] != "service"

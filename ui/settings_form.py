@@ -8,6 +8,7 @@ import streamlit as st
 from data_loaders import SCHEMAS
 from data_loaders.comparison import DISABILITY
 from data_loaders.disability import disability_label_table
+from data_loaders.ethnicity import WHITE_BRITISH_REFERENCE, WHITE_REFERENCE
 from metrics.registry import STANDARDS
 from metrics.settings import DEFAULT_RAG_MEANINGS, PAN_LONDON_RAG_MEANINGS, RAG_WORDS, salary_band_labels
 from storage import StaleEdit, load_settings, save_settings, settings_from_values
@@ -113,6 +114,13 @@ def render(view: state.View) -> None:
         st.subheader("Ethnicity")
         white_minorities = st.checkbox("Count White minorities (Irish, Gypsy or Irish Traveller, Roma, other White) "
                                        "as minority ethnic", value=current.white_minorities_as_bme)
+        reference_words = {WHITE_BRITISH_REFERENCE: "White British staff", WHITE_REFERENCE: "All White staff"}
+        ethnic_reference = st.radio(
+            "Metrics by ethnic group (Where it sits) compare each group with", list(reference_words),
+            index=list(reference_words).index(current.ethnic_group_reference), format_func=reference_words.get,
+            horizontal=True, key="settings_ethnic_reference",
+            help="Asian, Black, Mixed, Other and White minority staff, each against this group. With all White "
+            "staff the White minorities are part of the reference and have no figures of their own.")
         corrections_text = st.text_area(
             "Label corrections, one per line: the label as written, then = and White, Minority ethnic or Unknown",
             value=_corrections_text(dict(current.ethnicity_overrides)), placeholder="Mixed - other = Minority ethnic",
@@ -162,6 +170,7 @@ def render(view: state.View) -> None:
                 "suppression_threshold": int(threshold),
                 "adverse_range": [round(low, 2), round(high, 2)],
                 "white_minorities_as_bme": bool(white_minorities),
+                "ethnic_group_reference": str(ethnic_reference),
                 "ethnicity_overrides": _corrections(corrections_text),
                 "disability_overrides": _corrections(disability_text, DISABILITY_LABELS,
                                                      "Disability label corrections", "None = Non-disabled"),

@@ -316,6 +316,27 @@ def breakdown(view: View, column: str) -> dict[str, Breakdown]:
                         view.organisation, column, view.settings)
 
 
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner="Counting each ethnic group...")
+def _by_ethnic_group(sources: tuple[Source, ...], mapping_key: str, settings_key: str, filters_key: str,
+                     organisation: str, detailed: bool, within: str | None,
+                     _settings: Settings) -> dict[str, Breakdown]:
+    from metrics.ethnic_groups import ethnic_group_breakdown
+
+    analysed = _analysed(sources, mapping_key, settings_key, filters_key, organisation, _settings)
+    filters = {c: list(values) for c, values in json.loads(filters_key)}
+    return ethnic_group_breakdown(analysed.inputs.loaded.datasets, _settings.with_(period_end=analysed.period.end),
+                                  detailed=detailed, within=within, filters=filters, organisation=organisation)
+
+
+def ethnic_breakdown(view: View, *, detailed: bool, within: str | None) -> dict[str, Breakdown]:
+    """Every metric of the view by ethnic group against the settings' reference (metrics.ethnic_groups), the
+    detailed categories or the high-level groups, crossed with `within` when given; once per files, settings,
+    filters and choice. Raises ValueError for a `within` the view is filtered by."""
+    analysis(view)
+    return _by_ethnic_group(view.sources, _session_mapping_key(), _settings_key(view.settings),
+                            json.dumps(view.filters), view.organisation, detailed, within, view.settings)
+
+
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner="Working out the pay gaps...")
 def _pay_gaps(sources: tuple[Source, ...], mapping_key: str, settings_key: str, snapshot: dt.date, by: str,
               reference: str, threshold: int, full_time_hours: float, _settings: Settings) -> PayGapWorking:

@@ -21,9 +21,12 @@ from charts.breakdown import (
     questions,
 )
 from charts.shared import cap
+from data_loaders.comparison import ETHNICITY
 from metrics.breakdown import BY_CHANCE, METHOD_WORDS, Breakdown, breakdown_columns
-from metrics.registry import MetricDefinition
+from metrics.ethnic_groups import ETHNIC_GROUP, ETHNIC_GROUP_DETAILED, REFERENCE_PEOPLE, ethnicity_sources
+from metrics.registry import STANDARDS, MetricDefinition
 from metrics.results import MetricResult
+from metrics.settings import Settings
 from pipeline.api import Analysis
 from ui import state
 from ui.metric_page import draw_chart, figures_table
@@ -38,12 +41,19 @@ _FIRST = ("service",)
 
 @dataclass(frozen=True)
 class Option:
-    """One choice of what to break a metric down by: its key (a column of the records), its name in the chooser
-    and where its value comes from, in words (metrics.breakdown.breakdown_columns)."""
+    """One choice of what to break a metric down by: its key (a column of the records, or an ethnic group choice as
+    the command line's --by spells it: 'ethnic-group', 'ethnic-group,sex'), its name in the chooser, where its
+    value comes from, in words (metrics.breakdown.breakdown_columns, metrics.ethnic_groups.ethnicity_sources), and
+    what one value of it is called in a sentence ('service', 'ethnic group')."""
 
     key: str
     label: str
     source: str
+    noun: str = ""
+
+    @property
+    def words(self) -> str:
+        return self.noun or column_words(self.key)[0]
 
 
 @dataclass(frozen=True)
@@ -53,27 +63,61 @@ class Options:
     filtered: tuple[Option, ...]
 
 
+# Crossed with the ethnic groups when the records have them ("Black women against White British women").
+_CROSSED = ("sex", "disability")
+
+
+def ethnic_options(datasets: Mapping[str, pd.DataFrame], definition: MetricDefinition, settings: Settings,
+                   columns: Mapping[str, str]) -> list[Option]:
+    """The ethnic group choices for a metric of a race equality standard whose records say everyone's ethnicity:
+    the high-level groups, the detailed categories, and each crossed with sex or disability where the metric can be
+    broken down by it. Each against the reference the settings name."""
+    if STANDARDS[settings.standard].comparison is not ETHNICITY:
+        return []
+    source = ethnicity_sources(datasets, definition)
+    if source is None:
+        return []
+    against = REFERENCE_PEOPLE[settings.ethnic_group_reference]
+    options = [Option(ETHNIC_GROUP, f"Ethnic group (against {against})", source, "ethnic group"),
+               Option(ETHNIC_GROUP_DETAILED, f"Ethnic group, detailed categories (against {against})", source,
+                      "ethnic group")]
+    for column in _CROSSED:
+        if column in columns:
+            options.append(Option(f"{ETHNIC_GROUP},{column}", f"Ethnic group and {column_words(column)[0]} "
+                                  f"(against {against} of the same {column_words(column)[0]})",
+                                  f"{source}; {columns[column]}", f"ethnic group and {column_words(column)[0]}"))
+    return options
+
+
 def breakdown_options(datasets: Mapping[str, pd.DataFrame], definition: MetricDefinition,
-                      filters: Mapping[str, Sequence[str]]) -> Options:
+                      filters: Mapping[str, Sequence[str]], settings: Settings | None = None) -> Options:
     """What the chooser offers for a metric: every column of the records the metric can be broken down by, service
-    first, less any the figures are filtered by. The one place the list is made: a later choice that is not a
-    column (an ethnic group breakdown) is one Option more here."""
+    first, then the ethnic groups (with `settings`, under a race equality standard), less any column the figures
+    are filtered by. The one place the list is made."""
     columns = breakdown_columns(datasets, definition)
     ordered = [c for c in _FIRST if c in columns] + [c for c in columns if c not in _FIRST]
     every = [Option(c, cap(column_words(c)[0]), columns[c]) for c in ordered]
     filtered = {c for c, values in filters.items() if values}
-    return Options(tuple(o for o in every if o.key not in filtered), tuple(o for o in every if o.key in filtered))
+    offered = [o for o in every if o.key not in filtered]
+    if settings is not None:
+        offered[1:1] = [o for o in ethnic_options(datasets, definition, settings, columns)
+                        if o.key.partition(",")[2] not in filtered]
+    return Options(tuple(offered), tuple(o for o in every if o.key in filtered))
 
 
 def broken_down(view: state.View, option: Option) -> dict[str, Breakdown]:
     """Every metric broken down as `option` asks, once per files, settings, filters and option: by a column of the
-    records (ui.state.breakdown). Raises ValueError for a column the view is filtered by."""
+    records (ui.state.breakdown), or by ethnic group (ui.state.ethnic_breakdown). Raises ValueError for a column
+    the view is filtered by."""
+    kind, _, within = option.key.partition(",")
+    if kind in (ETHNIC_GROUP, ETHNIC_GROUP_DETAILED):
+        return state.ethnic_breakdown(view, detailed=kind == ETHNIC_GROUP_DETAILED, within=within or None)
     return state.breakdown(view, option.key)
 
 
 def filtered_caption(options: Options) -> str:
     """Why a column the figures are filtered by is not offered, and how to have it back."""
-    names = " or ".join(column_words(o.key)[0] for o in options.filtered)
+    names = " or ".join(o.words for o in options.filtered)
     return (f"Not offered: {names}. The figures are filtered to one {names} in the sidebar, and figures filtered "
             f"by a column cannot also be broken down by it. Set the sidebar's filter back to all to compare every "
             f"{names} here.")
@@ -81,7 +125,7 @@ def filtered_caption(options: Options) -> str:
 
 def expander_label(definition: MetricDefinition, options: Options) -> str:
     """"Where it sits: metric 8 by service, pay band or team": what the section breaks the metric down by."""
-    names = [column_words(o.key)[0] for o in options.offered]
+    names = list(dict.fromkeys(o.words for o in options.offered))
     if not names:
         return f"{TITLE}: metric {definition.number}"
     by = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
@@ -95,7 +139,7 @@ def render(view: state.View, analysis: Analysis, result: MetricResult) -> None:
     if not can_draw(definition):  # the pay bands' shares, a narrative: no single figure per subgroup
         return
     metric_id = result.id
-    options = breakdown_options(analysis.inputs.loaded.datasets, definition, dict(view.filters))
+    options = breakdown_options(analysis.inputs.loaded.datasets, definition, dict(view.filters), view.settings)
     with st.expander(expander_label(definition, options)):
         if options.filtered:
             st.caption(md(filtered_caption(options)))
@@ -106,14 +150,14 @@ def render(view: state.View, analysis: Analysis, result: MetricResult) -> None:
         by_key = {o.key: o for o in options.offered}
         chosen = by_key[st.selectbox("Break it down by", list(by_key), format_func=lambda k: by_key[k].label,
                                      key=f"where_by_{metric_id}")]
-        st.caption(md(f"Where each {column_words(chosen.key)[0]} comes from: {chosen.source}."))
+        st.caption(md(f"Where each {chosen.words} comes from: {chosen.source}."))
         try:
             found = broken_down(view, chosen).get(metric_id)
         except ValueError as error:  # a filtered column: left out above, so only if the filters changed between
             st.warning(md(f"Cannot break the figures down: {error}."), icon=":material/warning:")
             return
         if found is None:
-            st.info(md(f"{definition.title} has no figures to break down by {column_words(chosen.key)[0]}."),
+            st.info(md(f"{definition.title} has no figures to break down by {chosen.words}."),
                     icon=":material/info:")
             return
         asked = questions(found)
