@@ -252,3 +252,41 @@ def test_verdict_holds_only_when_every_assignment_is_on_the_findings_side(bme, w
         assert v.declaration_needed is None
     else:
         assert v.declaration_now <= v.declaration_needed <= 100
+
+
+# The command line ----------------------------------------------------------------------------------------
+
+
+def test_command_line_json_on_the_sample_council():
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+
+    def run(*args):
+        completed = subprocess.run([sys.executable, "-m", "metrics", *args, "--json"], cwd=root, capture_output=True,
+                                   text=True, timeout=120, check=False)
+        assert completed.returncode == 0, completed.stderr
+        return json.loads(completed.stdout)["metrics"]
+
+    full = run()
+    m2 = full["M2"]
+    # BME 39 of 153 appointed, white 82 of 252, unknown 9 of 29 (20 not appointed).
+    assert [m2["groups"][g]["events"] for g in ("bme", "white", "unknown")] == [39, 82, 9]
+    assert [m2["groups"][g]["base"] for g in ("bme", "white", "unknown")] == [153, 252, 29]
+    # Highest (48/162) / (82/272); lowest (39/173) / (91/261).
+    assert m2["unknown_bounds"] == pytest.approx([39 * 261 / (173 * 91), 48 * 272 / (162 * 82)])
+    assert m2["unknown_verdict"] == ("Holds whatever the 29 people whose ethnicity is not known are: between 0.65 "
+                                     "and 0.98.")
+    assert "unknown_bounds" not in full["M1"]  # no single figure
+    assert all("unknown_bounds" in q for q in full["M7"]["questions"].values())
+    published = run("--suppress", "10")
+    # Published, the unknown group's appointed are withheld: so are the bounds that would reveal them; the figure
+    # itself is shown.
+    assert published["M2"]["groups"]["unknown"]["events"] is None and published["M2"]["value"] is not None
+    assert published["M2"]["unknown_bounds"] is None and "withheld" in published["M2"]["unknown_verdict"]
+    # Where every count is shown, so are the bounds, as on screen.
+    assert published["M5"]["groups"]["unknown"]["events"] is not None
+    assert published["M5"]["unknown_bounds"] == pytest.approx(full["M5"]["unknown_bounds"])
