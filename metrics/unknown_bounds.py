@@ -200,6 +200,9 @@ class Verdict:
     declaration_now: float | None
     declaration_needed: float | None
     words: str
+    # Whether the bounds lie wholly on the other side of parity from the figure with the unknown left out (it can,
+    # for a difference: see the module's notes): the finding turns the other way whatever they are.
+    turns: bool = False
 
 
 def _parity(result: MetricResult) -> float | None:
@@ -298,7 +301,7 @@ def verdict(result: MetricResult, settings: Settings | None = None) -> Verdict |
         return Verdict(bounds, True, side, now, now, f"Holds whatever {people} are: {interval}{side_words}.")
     if _on_side(bounds.low, bounds.high, parity, 2 * parity - result.value):
         return Verdict(bounds, False, side, now, None,
-                       f"Turns the other way whatever {people} are: {interval}{side_words}.")
+                       f"Turns the other way whatever {people} are: {interval}{side_words}.", turns=True)
     needed = _needed(result, bounds, parity)
     parity_text = figure_text(parity, result.definition.figure)
     if needed is None:
@@ -307,3 +310,64 @@ def verdict(result: MetricResult, settings: Settings | None = None) -> Verdict |
     reach = (f"it would stand with a declaration rate of {needed:.1f}% (now {now:.1f}%)" if needed < 100 and
              now is not None else f"only knowing all of them would settle which side of {parity_text} it is")
     return Verdict(bounds, False, side, now, needed, f"Depends on {people}: {interval}{side_words}; {reach}.")
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def verdict_lines(result: MetricResult, settings: Settings | None = None) -> list[str]:
+    """The verdict on each of the result's figures, as a metric page writes it beside the interval: one line for
+    one figure; for a metric with several questions (or kinds of board member), a line for each, headed by its
+    words ("From colleagues: depends on..."). None for a result with no figure."""
+    if len(result.questions) > 1:
+        lines = []
+        for question in result.questions.values():
+            found = verdict(question, settings)
+            if found is not None:
+                words = found.words[:1].lower() + found.words[1:]
+                lines.append(f"{_sentence_case(question.question_label)}: {words}")
+        return lines
+    found = verdict(result, settings)
+    return [] if found is None else [found.words]
+
+
+# The verdict's icon (Material Symbols, as Streamlit names them, as metrics.stats.LOOKS gives a status's): always
+# beside its words, never alone.
+HOLDS_ICON, DEPENDS_ICON, TURNS_ICON, NO_BOUNDS_ICON = (":material/verified:", ":material/help:",
+                                                         ":material/swap_vert:", ":material/remove:")
+
+
+def verdict_icon(found: Verdict) -> str:
+    if found.bounds is None:
+        return NO_BOUNDS_ICON
+    if found.holds:
+        return HOLDS_ICON
+    return TURNS_ICON if found.turns else DEPENDS_ICON
+
+
+def verdict_short(found: Verdict) -> str:
+    """The verdict in a few words, for a table's cell: "holds whatever the 29 unknown are", "depends on the 40
+    unknown: 0.52 to 1.12", "no bounds"."""
+    bounds = found.bounds
+    if bounds is None:
+        return "no bounds"
+    if not bounds.unknown:
+        return "nobody unknown"
+    who = f"the {number(bounds.unknown)} unknown"
+    if found.holds:
+        return f"holds whatever {who} are"
+    if found.turns:
+        return f"turns the other way whatever {who} are"
+    return f"depends on {who}"
+
+
+def verdict_cell(result: MetricResult, settings: Settings | None = None) -> str:
+    """The overview's cell: each figure's verdict as its icon and its few words; per question where a metric has
+    several ("colleagues :material/help: depends on the 140 unknown; ..."); "–" where there is no figure."""
+    if len(result.questions) > 1:
+        parts = [(q.question_label.removeprefix("from "), verdict(q, settings)) for q in result.questions.values()]
+        shown = [f"{who} {verdict_icon(v)} {verdict_short(v)}" for who, v in parts if v is not None]
+        return "; ".join(shown) or "–"
+    found = verdict(result, settings)
+    return "–" if found is None else f"{verdict_icon(found)} {_sentence_case(verdict_short(found))}"

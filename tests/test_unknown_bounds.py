@@ -2,7 +2,11 @@
 and, over generated counts, the bounds against a brute force over every assignment of the unknown people."""
 
 import datetime as dt
+import json
+import subprocess
+import sys
 from itertools import product
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,6 +20,7 @@ from metrics.results import compute_results
 from metrics.settings import Settings
 from metrics.unknown_bounds import difference_bounds, ratio_bounds, share_bounds, unknown_bounds, verdict
 
+ROOT = Path(__file__).resolve().parent.parent
 PERIOD = Period(dt.date(2025, 4, 1), dt.date(2026, 3, 31))
 SC, NHS, WDES = Settings(), Settings(standard="nhs-wres"), Settings(standard="wdes")
 FEW = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -258,15 +263,8 @@ def test_verdict_holds_only_when_every_assignment_is_on_the_findings_side(bme, w
 
 
 def test_command_line_json_on_the_sample_council():
-    import json
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
-
     def run(*args):
-        completed = subprocess.run([sys.executable, "-m", "metrics", *args, "--json"], cwd=root, capture_output=True,
+        completed = subprocess.run([sys.executable, "-m", "metrics", *args, "--json"], cwd=ROOT, capture_output=True,
                                    text=True, timeout=120, check=False)
         assert completed.returncode == 0, completed.stderr
         return json.loads(completed.stdout)["metrics"]
@@ -290,3 +288,29 @@ def test_command_line_json_on_the_sample_council():
     # Where every count is shown, so are the bounds, as on screen.
     assert published["M5"]["groups"]["unknown"]["events"] is not None
     assert published["M5"]["unknown_bounds"] == pytest.approx(full["M5"]["unknown_bounds"])
+
+
+# The app -----------------------------------------------------------------------------------------------
+
+
+def test_the_recruitment_page_and_the_overview_give_the_verdict(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from ui.apptest import served_navigation
+    from ui.safe import plain
+
+    monkeypatch.setenv("WRES_DATABASE_URL", f"sqlite:///{tmp_path / 'wres.sqlite'}")
+    with served_navigation():
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        assert not at.exception, at.exception
+        # The overview: the sample council's appointment ratio holds whatever its 29 unknown are (worked by hand in
+        # test_command_line_json_on_the_sample_council), with its icon beside the words.
+        cells = [m.value for m in at.markdown if "If the unknown were known: </span>" in m.value]
+        assert len(cells) == 9
+        assert cells[1].endswith(":material/verified: Holds whatever the 29 unknown are")
+        assert cells[0].endswith("–")  # the pay bands: no single figure
+        at.switch_page("pages/recruitment.py").run()
+        assert not at.exception, at.exception
+        captions = [plain(c.value) for c in at.caption]
+        assert ("**If the unknown were known.** Holds whatever the 29 people whose ethnicity is not known are: "
+                "between 0.65 and 0.98.") in captions
