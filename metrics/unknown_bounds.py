@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     from metrics.results import MetricResult
     from metrics.settings import Settings
 
+# What the verdict is headed with wherever it is shown: the metric pages, the overview's column, the board pack.
+HEADING = "If the unknown were known"
 # (events, base) of one group.
 Counts = tuple[float, float]
 # Where the bounds lie against the metric's non-adverse range: wholly in the adverse part, wholly within the range,

@@ -7,7 +7,7 @@ from metrics import stats
 from metrics.narrative import population_sentence, relative_likelihood_reading
 from metrics.records import NO_SENIOR_MANAGERS
 from metrics.registry import STANDARDS
-from metrics.unknown_bounds import verdict_cell
+from metrics.unknown_bounds import HEADING, verdict_cell
 from pipeline.api import unrecognised_note
 from ui import history, sidebar, state
 from ui.figures import column_heading, labelled_cell
@@ -49,7 +49,7 @@ with st.expander("The chart's figures as a table"):
 
 headings = ("Metric", "Value", "95% interval", "Status",
             f"Change from {previous.period.end:%B %Y}" if previous else "Change from last year",
-            "If the unknown were known")
+            HEADING)
 widths = [4, 2, 3, 2, 3, 3]
 for column, text in zip(st.columns(widths), headings, strict=True):
     column.markdown(column_heading(text), unsafe_allow_html=True)

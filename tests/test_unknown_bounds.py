@@ -314,3 +314,28 @@ def test_the_recruitment_page_and_the_overview_give_the_verdict(tmp_path, monkey
         captions = [plain(c.value) for c in at.caption]
         assert ("**If the unknown were known.** Holds whatever the 29 people whose ethnicity is not known are: "
                 "between 0.65 and 0.98.") in captions
+
+
+# The board pack ----------------------------------------------------------------------------------------
+
+
+def test_the_board_pack_gives_the_verdict_as_the_figures_are_published(tmp_path):
+    from pypdf import PdfReader
+
+    from pipeline.api import analyse_paths
+    from reports.content import build_content, unknown_lines
+    from reports.pdf import write_pdf
+
+    analysis = analyse_paths()
+    internal = build_content(analysis, publish_safe=False, pay_gaps=False)
+    line = ("If the unknown were known: Holds whatever the 29 people whose ethnicity is not known are: between 0.65 "
+            "and 0.98.")
+    assert unknown_lines(internal.metrics["M2"], internal.settings) == [line]
+    assert unknown_lines(internal.metrics["M1"], internal.settings) == []  # no single figure
+    published = build_content(analysis, pay_gaps=False)
+    # Published, the unknown group's appointed are withheld, so the bounds are too.
+    (withheld,) = unknown_lines(published.metrics["M2"], published.settings)
+    assert "withheld" in withheld and "between" not in withheld
+    write_pdf(internal, tmp_path / "pack.pdf")
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(str(tmp_path / "pack.pdf")).pages)
+    assert line in text

@@ -14,7 +14,7 @@ from metrics.formatting import figure_words, pct, with_interval
 from metrics.narrative import relative_likelihood_reading
 from metrics.registry import METRICS, STANDARDS
 from metrics.results import MetricResult
-from metrics.unknown_bounds import verdict_lines
+from metrics.unknown_bounds import HEADING, verdict_lines
 from pipeline.api import Analysis
 from storage import actions_for_metric, standard_scope
 from ui import access, db, panels, sidebar, state
@@ -113,10 +113,6 @@ def _by_service(view: state.View) -> dict[str, MetricResult]:
     return out
 
 
-# What the verdict on the unknown (metrics.unknown_bounds) is headed with on a metric page.
-UNKNOWN_HEADING = "If the unknown were known."
-
-
 def _headline(result: MetricResult) -> str:
     value = f" {with_interval(result)}" if result.value is not None else ""
     return f"{badge(result.status)}{value}"
@@ -133,7 +129,7 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
     st.markdown(_headline(result))
     # Beside the interval: whether the finding stands whatever the people whose group is not known are.
     for line in verdict_lines(result, settings):
-        st.caption(f"**{UNKNOWN_HEADING}** {md(line)}")
+        st.caption(f"**{HEADING}.** {md(line)}")
     if definition.kind == "narrative":
         # Words, not figures: no chart and no counts, only who writes what, and the panels below.
         st.caption(f"**What it asks for.** {md(result.counted_text(analysis.period))}")
