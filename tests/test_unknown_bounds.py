@@ -339,3 +339,26 @@ def test_the_board_pack_gives_the_verdict_as_the_figures_are_published(tmp_path)
     write_pdf(internal, tmp_path / "pack.pdf")
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(str(tmp_path / "pack.pdf")).pages)
     assert line in text
+
+
+# Trends ------------------------------------------------------------------------------------------------
+
+
+def test_trends_give_each_years_bounds_and_verdict():
+    from charts.trends import trend
+    from metrics.trends import history, trend_table
+    from metrics.unknown_bounds import HEADING
+
+    def year(end, unknown):
+        rows = [("M2", "", g, e, b) for g, (e, b) in zip(("bme", "white", "unknown"),
+                                                          [(30, 120), (70, 200), unknown], strict=True)]
+        counts = pd.DataFrame(rows, columns=["metric", "item", "group", "events", "base"])
+        return FigureSet("Test council", Period.twelve_months_to(end), counts, available=frozenset({"M2"}))
+
+    years = history([year(dt.date(2025, 3, 31), (20, 40)), year(dt.date(2026, 3, 31), (4, 16))], SC)
+    table = trend_table(years, SC)
+    # Worked in test_appointment_straddling_parity and test_appointment_holding_whatever_the_unknown_are_...
+    assert list(table["unknown_low"]) == pytest.approx([6600 / 12600, 6120 / 9768])
+    assert list(table["unknown_high"]) == pytest.approx([11000 / 9800, 7208 / 8680])
+    assert list(table["unknown_verdict"]) == ["depends on the 40 unknown", "holds whatever the 16 unknown are"]
+    assert list(trend(years, "M2", SC).table[HEADING]) == list(table["unknown_verdict"])
