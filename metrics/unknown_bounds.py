@@ -24,6 +24,12 @@ of the unknown are senior, every assignment moves both shares together (tests gi
 
 One group's percentage (WDES 8): the unknown with and without the outcome each joined to the group or not.
 
+A pay gap (the mean or median hourly pay gap, `100 (1 - s(group) / s(reference))`) between two groups that
+between them hold everyone whose group is known: with k of the unknown people in the group, the lowest-paid k in
+it and the rest in the reference give each group the elementwise lowest (and the reference the highest) rates any
+k could, and a mean or a median never falls when a rate rises, so that split gives the widest gap for k; the
+highest-paid k in the group the narrowest. The bounds are the extremes over k = 0 to all of them (pay_gap_bounds).
+
 A difference of mean scores (WDES 9a) has no bounds: the unknown group's mean does not say how its respondents'
 scores would divide, and without each person's score no sharp rule bounds it. The pay bands (metric 1) have no
 single figure to bound.
@@ -39,8 +45,9 @@ Pure: no Streamlit, no pandas.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from metrics.formatting import POINTS_SHORT, figure_text, number
 
@@ -117,6 +124,30 @@ def share_bounds(group: Counts, unknown: Counts) -> tuple[float, float] | None:
     if len(values) < 4:
         return None
     return (min(values), max(values))
+
+
+def pay_gap_bounds(group: Sequence[float], reference: Sequence[float], unknown: Sequence[float],
+                   statistic: Literal["mean", "median"]) -> tuple[float, float] | None:
+    """The sharp bounds, in percent, of the pay gap `100 (1 - s(group) / s(reference))` (s the mean or the median
+    hourly rate) over every split of the unknown people's rates between the two groups (the module's notes); None
+    where no split leaves both groups someone, with a reference above 0."""
+    import numpy as np
+
+    ranked = np.sort(np.asarray(unknown, dtype=float))
+    own, other = np.asarray(group, dtype=float), np.asarray(reference, dtype=float)
+    measure = np.mean if statistic == "mean" else np.median
+
+    def gap(to_group: Any, to_reference: Any) -> float | None:
+        g, r = np.concatenate([own, to_group]), np.concatenate([other, to_reference])
+        if not len(g) or not len(r):
+            return None
+        top = float(measure(r))
+        return None if top == 0 else 100.0 * (1.0 - float(measure(g)) / top)
+
+    n = len(ranked)
+    found = [v for k in range(n + 1)
+             for v in (gap(ranked[:k], ranked[k:]), gap(ranked[n - k:], ranked[:n - k])) if v is not None]
+    return (min(found), max(found)) if found else None
 
 
 @dataclass(frozen=True)

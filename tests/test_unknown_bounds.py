@@ -362,3 +362,79 @@ def test_trends_give_each_years_bounds_and_verdict():
     assert list(table["unknown_high"]) == pytest.approx([11000 / 9800, 7208 / 8680])
     assert list(table["unknown_verdict"]) == ["depends on the 40 unknown", "holds whatever the 16 unknown are"]
     assert list(trend(years, "M2", SC).table[HEADING]) == list(table["unknown_verdict"])
+
+
+# Pay gaps ----------------------------------------------------------------------------------------------
+
+
+def test_pay_gap_bounds_worked_by_hand():
+    import metrics.paygap as pg
+
+    # Disabled 15 and 17 an hour, non-disabled 20 and 20, one person not saying at 5.
+    frame = pd.DataFrame({"disability": ["No", "No", "Yes", "Yes", "Prefer not to say"],
+                          "ordinary_pay": [20.0, 20.0, 15.0, 17.0, 5.0], "weekly_hours": 1.0,
+                          "pay_period_days": 7.0, "bonus_pay": 0.0})
+    people = pg.relevant_employees(frame, dt.date(2026, 3, 31))
+    gap = pg.pay_gaps(people, pg.disability_grouping(people.frame), pg.Bootstrap(resamples=0)).gaps["disabled"]
+    assert gap.mean_pct == pytest.approx(20.0)
+    # Mean: the 5 with the non-disabled, 15 on average against 16: -6.7%; with the disabled, 12.33 against 20: 38.3%.
+    # Depends on the one person, from a gap against disabled staff to one in their favour.
+    assert gap.unknown_bounds["mean_pct"] == pytest.approx((100 * (1 - 16 / 15), 100 * (1 - 37 / 3 / 20)))
+    # Median: 16 against 20 (20%), or 15 against 20 (25%): a gap whatever they are.
+    assert gap.unknown_bounds["median_pct"] == pytest.approx((20.0, 25.0))
+
+
+def test_pay_gap_bounds_in_the_command_lines_json_and_not_when_published(tmp_path):
+    path = tmp_path / "pay.csv"
+    pd.DataFrame({"disability": ["No", "No", "Yes", "Yes", "Prefer not to say"],
+                  "ordinary_pay": [20.0, 20.0, 15.0, 17.0, 5.0], "weekly_hours": 1.0, "pay_period_days": 7.0,
+                  "bonus_pay": 0.0}).to_csv(path, index=False)
+
+    def run(*extra):
+        completed = subprocess.run([sys.executable, "-m", "metrics", "paygap", str(path), "--by", "disability",
+                                    "--snapshot", "2026-03-31", "--json", *extra], cwd=ROOT, capture_output=True,
+                                   text=True, timeout=120, check=False)
+        assert completed.returncode == 0, completed.stderr
+        return completed.stdout
+
+    bounds = json.loads(run())["gaps"]["disabled"]["unknown_bounds"]
+    # As worked in test_pay_gap_bounds_worked_by_hand.
+    assert bounds["mean_pct"] == pytest.approx([100 * (1 - 16 / 15), 100 * (1 - 37 / 3 / 20)])
+    assert bounds["median_pct"] == pytest.approx([20.0, 25.0])
+    # Published, they are left out: a bound can be one unknown person's rate of pay.
+    assert "unknown_bounds" not in run("--suppress", "2")
+
+
+def test_pay_gap_bounds_only_where_the_two_groups_hold_everyone_known():
+    import metrics.paygap as pg
+
+    labels = ["White British"] * 4 + ["Indian"] * 3 + ["African", "Caribbean"] + ["Not stated"]
+    frame = pd.DataFrame({"ethnicity": labels, "ordinary_pay": [20.0] * 4 + [10.0] * 3 + [16.0, 16.0] + [1.0],
+                          "weekly_hours": 1.0, "pay_period_days": 7.0, "bonus_pay": 0.0})
+    people = pg.relevant_employees(frame, dt.date(2026, 3, 31))
+    result = pg.pay_gaps(people, pg.ethnicity_grouping(people.frame, threshold=3), pg.Bootstrap(resamples=0))
+    # Minority ethnic (10, 10, 10, 16, 16) against White (20 x 4), the 1 not stated: with White, 12.4 against
+    # 16.2; with minority ethnic, 10.5 against 20.
+    assert result.gaps[pg.MINORITY_ETHNIC].unknown_bounds["mean_pct"] == pytest.approx(
+        (100 * (1 - 12.4 / 16.2), 100 * (1 - 10.5 / 20)))
+    # The Indian group beside others: the person not stated could be in a third group.
+    assert result.gaps["Asian, Asian British or Asian Welsh: Indian"].unknown_bounds == {}
+
+
+@FEW
+@given(st.lists(st.integers(1, 30), min_size=1, max_size=5), st.lists(st.integers(1, 30), min_size=1, max_size=5),
+       st.lists(st.integers(1, 30), max_size=6), st.sampled_from(["mean", "median"]))
+def test_pay_gap_bounds_are_the_extremes_of_every_split(group, reference, unknown, statistic):
+    import statistics
+
+    from metrics.unknown_bounds import pay_gap_bounds
+
+    measure = statistics.fmean if statistic == "mean" else statistics.median
+    every = []
+    for chosen in product((False, True), repeat=len(unknown)):
+        g = group + [u for u, c in zip(unknown, chosen, strict=True) if c]
+        r = reference + [u for u, c in zip(unknown, chosen, strict=True) if not c]
+        every.append(100 * (1 - measure(g) / measure(r)))
+    assert pay_gap_bounds(group, reference, unknown, statistic) == pytest.approx((min(every), max(every)))
+    left_out = 100 * (1 - measure(group) / measure(reference))
+    assert pay_gap_bounds(group, reference, [], statistic) == pytest.approx((left_out, left_out))
