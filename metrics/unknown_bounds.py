@@ -209,7 +209,9 @@ def unknown_bounds(result: MetricResult) -> Bounds | None:
     comparison, among = result.comparison, result.definition.events_among_base
     unknown = _counts(result, comparison.unknown.key)
     known = [_counts(result, g) for g in comparison.known]
-    if unknown is None or any(k is None for k in known):
+    # A published result withholds the unknown count itself (its data quality) or a count of a group: the bounds,
+    # and the verdict's number of people, would give it away.
+    if unknown is None or any(k is None for k in known) or result.quality.unknown is None:
         return None
     found = _bounds_of(result, unknown)
     if found is None:

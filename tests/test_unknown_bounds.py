@@ -180,6 +180,13 @@ def test_published_bounds_follow_the_withheld_counts():
     assert published.groups["unknown"].events is None and published.value is not None
     assert unknown_bounds(published) is None
     assert "withheld" in verdict(published, SC).words
+    # The unknown count withheld as data quality: the bounds too, whatever the groups show.
+    from dataclasses import replace
+
+    from metrics.counts import DataQuality
+
+    counted = result("M2", [(30, 120), (70, 200), (12, 30)])
+    assert unknown_bounds(replace(counted, quality=DataQuality(total=None, unknown=None))) is None
     # 12 appointed of 30: every count shown, and the bounds with them, as on screen.
     shown = publish_result(result("M2", [(30, 120), (70, 200), (12, 30)]), SC)
     assert unknown_bounds(shown) == unknown_bounds(result("M2", [(30, 120), (70, 200), (12, 30)]))
