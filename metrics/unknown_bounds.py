@@ -161,6 +161,9 @@ class Bounds:
     unknown: float
     # Those whose group is known, counted alike.
     known: float
+    # Where the events are not among the base (leavers over an average headcount, the board against the
+    # workforce): the unknown group's events and base, which the words give apart rather than add up.
+    apart: Counts | None = None
 
 
 def _counts(result: MetricResult, group: str) -> Counts | None:
@@ -217,7 +220,7 @@ def unknown_bounds(result: MetricResult) -> Bounds | None:
     if found is None:
         return None
     return Bounds(found[0], found[1], _people(unknown, among),
-                  sum(_people(k, among) for k in known if k is not None))
+                  sum(_people(k, among) for k in known if k is not None), None if among else unknown)
 
 
 @dataclass(frozen=True)
@@ -301,9 +304,23 @@ SIDE_WORDS: dict[Side, str] = {"adverse": "wholly in the adverse range", "within
                                "range", "favourable": "wholly beyond the non-adverse range, on the favourable side"}
 
 
-def verdict(result: MetricResult, settings: Settings | None = None) -> Verdict | None:
+def _people_words(result: MetricResult, bounds: Bounds) -> tuple[str, str]:
+    """"the 29 people whose ethnicity is not known", and nothing after; where the events are not among the base,
+    "the people whose ethnicity is not known" and its two counts apart, " (leavers 19, average headcount 121.5)",
+    for after the verb."""
+    whose = result.comparison.whose_not_known()
+    if bounds.apart is None:
+        return f"the {number(bounds.unknown)} {'person' if bounds.unknown == 1 else 'people'} {whose}", ""
+    d = result.definition
+    return (f"the people {whose}", f" ({d.events_label.lower()} {number(bounds.apart[0])}, "
+                                   f"{d.base_label.lower()} {number(bounds.apart[1])})")
+
+
+def verdict(result: MetricResult, settings: Settings | None = None, *, reach: bool = True) -> Verdict | None:
     """The verdict on the result's figure against the people whose group is not known, in figures and words; None
-    where the result has no figure. A figure with no bounds (a score) has a verdict saying why."""
+    where the result has no figure. A figure with no bounds (a score) has a verdict saying why. Without `reach`,
+    the words leave out the declaration rate needed (a published pack prints no figure its audited workbook does
+    not hold); the Verdict still has it."""
     from metrics.settings import Settings
 
     settings = settings if settings is not None else Settings()
@@ -319,7 +336,7 @@ def verdict(result: MetricResult, settings: Settings | None = None) -> Verdict |
     if bounds is None:
         return Verdict(None, None, None, None, None,
                        f"No bounds for the people {whose}: the counts they rest on are withheld or missing.")
-    people = f"the {number(bounds.unknown)} {'person' if bounds.unknown == 1 else 'people'} {whose}"
+    people, apart = _people_words(result, bounds)
     interval = f"between {_text(bounds.low, result)} and {_text(bounds.high, result)}"
     if result.definition.figure == "points":
         interval += f" {POINTS_SHORT}"
@@ -329,41 +346,42 @@ def verdict(result: MetricResult, settings: Settings | None = None) -> Verdict |
         return Verdict(bounds, None if parity is None else result.value != parity, _side(result, bounds.low,
                        bounds.high, settings), now, now, f"Nobody {whose} is left out.")
     if parity is None:  # one group's percentage: nothing to hold to, only the range
-        return Verdict(bounds, None, None, now, None, f"Depends on {people}: {interval}.")
+        return Verdict(bounds, None, None, now, None, f"Depends on {people}{apart}: {interval}.")
     side = _side(result, bounds.low, bounds.high, settings)
     side_words = f", {SIDE_WORDS[side]}" if side is not None else ""
     if _on_side(bounds.low, bounds.high, parity, result.value):
-        return Verdict(bounds, True, side, now, now, f"Holds whatever {people} are: {interval}{side_words}.")
+        return Verdict(bounds, True, side, now, now, f"Holds whatever {people} are{apart}: {interval}{side_words}.")
     if _on_side(bounds.low, bounds.high, parity, 2 * parity - result.value):
         return Verdict(bounds, False, side, now, None,
-                       f"Turns the other way whatever {people} are: {interval}{side_words}.", turns=True)
+                       f"Turns the other way whatever {people} are{apart}: {interval}{side_words}.", turns=True)
     needed = _needed(result, bounds, parity)
     parity_text = figure_text(parity, result.definition.figure)
     if needed is None:
         return Verdict(bounds, False, side, now, None,
-                       f"Depends on {people}: {interval}; the figure is at parity ({parity_text}).")
-    reach = (f"it would stand with a declaration rate of {needed:.1f}% (now {now:.1f}%)" if needed < 100 and
-             now is not None else f"only knowing all of them would settle which side of {parity_text} it is")
-    return Verdict(bounds, False, side, now, needed, f"Depends on {people}: {interval}{side_words}; {reach}.")
+                       f"Depends on {people}{apart}: {interval}; the figure is at parity ({parity_text}).")
+    needs = (f"; it would stand with a declaration rate of {needed:.1f}% (now {now:.1f}%)" if needed < 100 and
+             now is not None else f"; only knowing all of them would settle which side of {parity_text} it is")
+    return Verdict(bounds, False, side, now, needed,
+                   f"Depends on {people}{apart}: {interval}{side_words}{needs if reach else ''}.")
 
 
 def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def verdict_lines(result: MetricResult, settings: Settings | None = None) -> list[str]:
+def verdict_lines(result: MetricResult, settings: Settings | None = None, *, reach: bool = True) -> list[str]:
     """The verdict on each of the result's figures, as a metric page writes it beside the interval: one line for
     one figure; for a metric with several questions (or kinds of board member), a line for each, headed by its
     words ("From colleagues: depends on..."). None for a result with no figure."""
     if len(result.questions) > 1:
         lines = []
         for question in result.questions.values():
-            found = verdict(question, settings)
+            found = verdict(question, settings, reach=reach)
             if found is not None:
                 words = found.words[:1].lower() + found.words[1:]
                 lines.append(f"{_sentence_case(question.question_label)}: {words}")
         return lines
-    found = verdict(result, settings)
+    found = verdict(result, settings, reach=reach)
     return [] if found is None else [found.words]
 
 
@@ -389,7 +407,7 @@ def verdict_short(found: Verdict) -> str:
         return "no bounds"
     if not bounds.unknown:
         return "nobody unknown"
-    who = f"the {number(bounds.unknown)} unknown"
+    who = "the unknown" if bounds.apart is not None else f"the {number(bounds.unknown)} unknown"
     if found.holds:
         return f"holds whatever {who} are"
     if found.turns:

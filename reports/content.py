@@ -191,11 +191,12 @@ def headline_lines(metric: MetricContent, published: bool) -> list[str]:
     return lines
 
 
-def unknown_lines(metric: MetricContent, settings: Settings) -> list[str]:
+def unknown_lines(metric: MetricContent, settings: Settings, published: bool) -> list[str]:
     """Whether each figure stands whatever the people whose group is not known are (metrics.unknown_bounds), one
     line each, headed as on screen: from the figures as the pack gives them, so a published pack has no bounds
-    where the unknown group's counts are withheld."""
-    return [f"{HEADING}: {line}" for line in verdict_lines(metric.result, settings)]
+    where the unknown group's counts are withheld, and leaves out the declaration rate a finding would need (a
+    figure its audited workbook does not hold)."""
+    return [f"{HEADING}: {line}" for line in verdict_lines(metric.result, settings, reach=not published)]
 
 
 def rag_text(action: Action) -> str:

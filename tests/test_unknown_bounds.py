@@ -97,6 +97,17 @@ def test_zero_events():
     assert verdict(result("M3", [(2, 100), (0, 200), (3, 20)]), SC) is None  # no value, no verdict
 
 
+def test_leavers_not_among_their_base():
+    # M8: BME 20 leavers over an average headcount of 200, white 30 over 600: 2.00; unknown 5 leavers over 50. The
+    # leavers and the headcount are split apart. Highest: the 5 BME, the 50 white: (25/200) / (30/650); lowest the
+    # reverse: (20/250) / (35/600).
+    r = result("M8", [(20, 200), (30, 600), (5, 50)])
+    assert r.value == pytest.approx(2.0)
+    assert (unknown_bounds(r).low, unknown_bounds(r).high) == pytest.approx((12000 / 8750, 16250 / 6000))
+    assert verdict(r, SC).words == ("Holds whatever the people whose ethnicity is not known are (leavers 5, average "
+                                    "headcount 50): between 1.37 and 2.71, wholly in the adverse range.")
+
+
 def test_survey_question():
     # M6: BME 40 of 100 say yes, white 60 of 200; unknown 5 of 30. 1.33.
     r = result("M6", [(40, 100), (60, 200), (5, 30)], item="public")
@@ -337,11 +348,11 @@ def test_the_board_pack_gives_the_verdict_as_the_figures_are_published(tmp_path)
     internal = build_content(analysis, publish_safe=False, pay_gaps=False)
     line = ("If the unknown were known: Holds whatever the 29 people whose ethnicity is not known are: between 0.65 "
             "and 0.98.")
-    assert unknown_lines(internal.metrics["M2"], internal.settings) == [line]
-    assert unknown_lines(internal.metrics["M1"], internal.settings) == []  # no single figure
+    assert unknown_lines(internal.metrics["M2"], internal.settings, False) == [line]
+    assert unknown_lines(internal.metrics["M1"], internal.settings, False) == []  # no single figure
     published = build_content(analysis, pay_gaps=False)
     # Published, the unknown group's appointed are withheld, so the bounds are too.
-    (withheld,) = unknown_lines(published.metrics["M2"], published.settings)
+    (withheld,) = unknown_lines(published.metrics["M2"], published.settings, True)
     assert "withheld" in withheld and "between" not in withheld
     write_pdf(internal, tmp_path / "pack.pdf")
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(str(tmp_path / "pack.pdf")).pages)
