@@ -17,6 +17,7 @@ from metrics.narrative import workforce_share_means
 from metrics.registry import METRICS, STANDARDS
 from metrics.settings import Settings
 from metrics.trends import Year, change_sentence, period_label, trend_table
+from metrics.unknown_bounds import HEADING
 
 # The shapes that tell two survey questions apart without colour.
 _QUESTION_SHAPES = ("circle", "square", "triangle-up", "diamond")
@@ -42,7 +43,7 @@ def trend(years: Sequence[Year], metric_id: str, settings: Settings) -> ChartSpe
     if definition.kind == "narrative":
         return message_spec(title, f"{definition.title}: a narrative, written in its panels for each period, with no "
                                    "figure to follow over time.")
-    rows = trend_table(years)
+    rows = trend_table(years, settings)
     rows = rows[rows["metric"] == metric_id]
     if rows.empty:
         return message_spec(title, "There are no figures for this metric in any period yet.")
@@ -56,6 +57,7 @@ def trend(years: Sequence[Year], metric_id: str, settings: Settings) -> ChartSpe
         "Upper 95% limit": rows["ci_high"].round(_places(measure)),
         "Status": [stats.status_words(s) for s in rows["status"]],
         unknown_column(comparison): rows["unknown_pct"].round(1),
+        HEADING: rows["unknown_verdict"],
     }).reset_index(drop=True)
     if len(years) >= 2:
         summary = change_sentence(years[-2], years[-1], metric_id, settings)

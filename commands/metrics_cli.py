@@ -481,7 +481,8 @@ def run(argv: Sequence[str]) -> int:
     if args.json:
         from commands.serialise import breakdown_to_dict, result_to_dict
 
-        metrics = {metric_id: result_to_dict(result, analysis.period) for metric_id, result in results.items()}
+        metrics = {metric_id: result_to_dict(result, analysis.period, settings)
+                   for metric_id, result in results.items()}
         if breakdowns is not None:
             for metric_id, found in breakdowns.items():
                 metrics[metric_id].update(breakdown_to_dict(found))

@@ -143,6 +143,9 @@ def result_to_dict(result: PayGapResult, payroll_days: int, files: Sequence[str]
                 "mean_pct": gap.mean_pct, "median_pct": gap.median_pct,
                 "bonus_mean_pct": gap.bonus_mean_pct, "bonus_median_pct": gap.bonus_median_pct,
                 "intervals": {measure: interval(ci) for measure, ci in gap.intervals.items()},
+                # The hourly gaps' bounds over the people whose group is not known (metrics.unknown_bounds):
+                # [low, high] by measure; empty where the unknown could be in a third group.
+                "unknown_bounds": {measure: interval(b) for measure, b in gap.unknown_bounds.items()},
             }
             for group, gap in result.gaps.items()
         },

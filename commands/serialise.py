@@ -9,7 +9,9 @@ from metrics.breakdown import Breakdown, Figure, Subgroup
 from metrics.counts import Period
 from metrics.formatting import POINTS, SCORE_POINTS
 from metrics.results import BandRow, MetricResult
+from metrics.settings import Settings
 from metrics.stats import NO_DATA, status_words
+from metrics.unknown_bounds import verdict
 
 
 def _round(value: float | None, places: int = 12) -> float | None:
@@ -62,8 +64,23 @@ def _quality(result: MetricResult) -> dict[str, Any]:
     return out
 
 
-def result_to_dict(result: MetricResult, period: Period | None = None) -> dict[str, Any]:
-    """The result as JSON-ready values; with the period, "counted" gives its population rule with the dates."""
+def _unknown(result: MetricResult, settings: Settings | None) -> dict[str, Any]:
+    """A figure's sharp bounds over the people whose group is not known (metrics.unknown_bounds), null for an end
+    with no limit, or for the whole where there are none (a score) or the counts they rest on are withheld, and the
+    verdict in words. Nothing for a result with no figure."""
+    found = verdict(result, settings)
+    if found is None:
+        return {}
+    bounds = found.bounds
+    return {"unknown_bounds": None if bounds is None else [_round(bounds.low), _round(bounds.high)],
+            "unknown_verdict": found.words}
+
+
+def result_to_dict(result: MetricResult, period: Period | None = None,
+                   settings: Settings | None = None) -> dict[str, Any]:
+    """The result as JSON-ready values; with the period, "counted" gives its population rule with the dates; with
+    the settings, the verdict on the unknown reads the bounds against their non-adverse range (the default's
+    otherwise)."""
     d = result.definition
     out: dict[str, Any] = {
         "title": d.title,
@@ -72,6 +89,7 @@ def result_to_dict(result: MetricResult, period: Period | None = None) -> dict[s
         "status_words": status_words(result.status),
         "value": _round(result.value),
         "ci": _ci(result.ci),
+        **_unknown(result, settings),
     }
     if d.kind == "distribution":
         out["bands"] = [_band(b, b.band, result.comparison) for b in result.bands]
@@ -79,11 +97,11 @@ def result_to_dict(result: MetricResult, period: Period | None = None) -> dict[s
     elif result.groups:
         out["groups"] = _groups(result)
     if d.kind == "survey" and result.questions:
-        out["questions"] = {key: result_to_dict(q, period) | {"question": q.question_label}
+        out["questions"] = {key: result_to_dict(q, period, settings) | {"question": q.question_label}
                             for key, q in result.questions.items()}
     if d.kind == "representation" and result.questions:
         # W9: each kind of board member's figures (the first, voting membership, is also the result's own).
-        out["items"] = {key: result_to_dict(q, period) | {"item": q.question_label}
+        out["items"] = {key: result_to_dict(q, period, settings) | {"item": q.question_label}
                         for key, q in result.questions.items()}
     if d.kind == "representation" and result.status != NO_DATA:
         # Value, interval and status are all in percentage points (metrics.results.representation_ratio);

@@ -53,6 +53,7 @@ from data_loaders.ethnicity import (
 )
 from data_loaders.sex import MEN, WOMEN, classify_sex
 from metrics.formatting import gap_interval_text, gap_text
+from metrics.unknown_bounds import pay_gap_bounds
 
 QUARTERS: tuple[str, ...] = ("lower", "lower_middle", "upper_middle", "upper")
 QUARTER_WORDS: dict[str, str] = {"lower": "lower", "lower_middle": "lower middle", "upper_middle": "upper middle",
@@ -541,6 +542,11 @@ class GroupGap:
     bonus_mean_pct: float | None
     bonus_median_pct: float | None
     intervals: dict[str, tuple[float, float] | None]
+    # The mean and median hourly gaps' sharp bounds over every split of the people whose group is not known
+    # between this group and the reference (metrics.unknown_bounds.pay_gap_bounds), by measure ("mean_pct",
+    # "median_pct"); empty where the two groups do not between them hold everyone whose group is known (an ethnic
+    # group beside others), since the unknown could then be in a third, and by sex (see pay_gaps).
+    unknown_bounds: dict[str, tuple[float, float] | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -606,6 +612,8 @@ def pay_gaps(payroll: Payroll, grouping: Grouping, bootstrap: Bootstrap | None =
     ref_rates = hourly[ref_mask & ~np.isnan(hourly)]
     ref_bonus = bonus[ref_mask & (bonus > 0)]
     ref = counts[grouping.reference]
+    # The people whose group is not known, with an hourly rate: left out of every gap, bounded beside it.
+    unknown_rates = hourly[~in_comparison & ~np.isnan(hourly)]
 
     gaps: dict[str, GroupGap] = {}
     compared = [g for g in grouping.order if g != grouping.reference] + list(grouping.aggregates)
@@ -627,9 +635,15 @@ def pay_gaps(payroll: Payroll, grouping: Grouping, bootstrap: Bootstrap | None =
                                    bootstrap.confidence)
             for m, (statistic, on_bonus) in measured.items()
         }
+        # Whether the group and the reference hold everyone with an hourly rate whose group is known: then each of
+        # the unknown is in one or the other. Not by sex: those left out there include people recorded as neither
+        # a man nor a woman, whose sex is known.
+        two_way = grouping.by != "sex" and not (in_comparison & ~np.isnan(hourly) & ~members[g] & ~ref_mask).any()
+        bounds = {"mean_pct": pay_gap_bounds(rates, ref_rates, unknown_rates, "mean"),
+                  "median_pct": pay_gap_bounds(rates, ref_rates, unknown_rates, "median")} if two_way else {}
         gaps[g] = GroupGap(gap_pct(ref.mean_hourly, c.mean_hourly), gap_pct(ref.median_hourly, c.median_hourly),
                            gap_pct(ref.mean_bonus, c.mean_bonus), gap_pct(ref.median_bonus, c.median_bonus),
-                           intervals)
+                           intervals, bounds)
 
     bonus_received = {g: (c.bonus / c.relevant * 100.0 if c.relevant else None) for g, c in counts.items()}
     ranked = in_comparison & ~np.isnan(hourly)

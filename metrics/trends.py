@@ -25,9 +25,13 @@ from metrics.narrative import focus_noun, workforce_share_means
 from metrics.registry import METRICS, MetricDefinition, metrics_of
 from metrics.results import MetricResult, compute_results, workforce_share
 from metrics.settings import Settings
+from metrics.unknown_bounds import verdict, verdict_short
 
+# unknown_low and unknown_high: the figure's sharp bounds over the people whose group is not known
+# (metrics.unknown_bounds; NaN for an end with no limit or where there are none); unknown_verdict: the verdict in a
+# few words ("holds whatever the 29 unknown are"), "" where the figure has none.
 TREND_COLUMNS = ("period_end", "period", "metric", "question", "question_label", "measure", "value", "ci_low",
-                 "ci_high", "status", "unknown_pct")
+                 "ci_high", "status", "unknown_pct", "unknown_low", "unknown_high", "unknown_verdict")
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,10 @@ def _parts(result: MetricResult) -> list[tuple[str, str, MetricResult]]:
     return [("", "", result)]
 
 
-def trend_table(years: Sequence[Year]) -> pd.DataFrame:
+def trend_table(years: Sequence[Year], settings: Settings | None = None) -> pd.DataFrame:
     """One row per period, metric and survey question: the headline figure, its interval and status,
-    and how much ethnicity (the standard's groups) was unknown. Metrics without data in a period have no row for it."""
+    how much ethnicity (the standard's groups) was unknown, and whether the figure stands whatever those people are
+    (read against the settings' range). Metrics without data in a period have no row for it."""
     rows = []
     for year in years:
         for metric_id, result in year.results.items():
@@ -92,6 +97,8 @@ def trend_table(years: Sequence[Year]) -> pd.DataFrame:
                 continue
             for key, label, part in _parts(result):
                 value, ci = headline_value(part)
+                found = verdict(part, settings)
+                bounds = found.bounds if found is not None else None
                 rows.append({
                     "period_end": year.period.end,
                     "period": period_label(year.period),
@@ -104,11 +111,15 @@ def trend_table(years: Sequence[Year]) -> pd.DataFrame:
                     "ci_high": ci[1] if ci else None,
                     "status": part.status,
                     "unknown_pct": result.quality.unknown_pct,
+                    "unknown_low": bounds.low if bounds is not None else None,
+                    "unknown_high": bounds.high if bounds is not None else None,
+                    "unknown_verdict": verdict_short(found) if found is not None else "",
                 })
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in TREND_COLUMNS})
     return pd.DataFrame(rows, columns=list(TREND_COLUMNS)).astype(
-        {"value": "float64", "ci_low": "float64", "ci_high": "float64", "unknown_pct": "float64"})
+        {"value": "float64", "ci_low": "float64", "ci_high": "float64", "unknown_pct": "float64",
+         "unknown_low": "float64", "unknown_high": "float64"})
 
 
 def previous_year(years: Sequence[Year], period_end) -> Year | None:  # noqa: ANN001 - a date

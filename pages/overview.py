@@ -7,6 +7,7 @@ from metrics import stats
 from metrics.narrative import population_sentence, relative_likelihood_reading
 from metrics.records import NO_SENIOR_MANAGERS
 from metrics.registry import STANDARDS
+from metrics.unknown_bounds import HEADING, verdict_cell
 from pipeline.api import unrecognised_note
 from ui import history, sidebar, state
 from ui.figures import column_heading, labelled_cell
@@ -47,8 +48,9 @@ with st.expander("The chart's figures as a table"):
     figures_table(forest)
 
 headings = ("Metric", "Value", "95% interval", "Status",
-            f"Change from {previous.period.end:%B %Y}" if previous else "Change from last year")
-widths = [4, 2, 3, 2, 3]
+            f"Change from {previous.period.end:%B %Y}" if previous else "Change from last year",
+            HEADING)
+widths = [4, 2, 3, 2, 3, 3]
 for column, text in zip(st.columns(widths), headings, strict=True):
     column.markdown(column_heading(text), unsafe_allow_html=True)
 for metric_id, result in analysis.results.items():
@@ -57,8 +59,9 @@ for metric_id, result in analysis.results.items():
     row[0].page_link(page.path, label=f"{result.definition.number}. {result.definition.title}", icon=page.icon)
     value, interval = value_text(result)
     change = change_text(result, previous.results[metric_id] if previous else None)
-    for column, heading, text in zip(row[1:], headings[1:], (value, interval, badge(result.status), change),
-                                     strict=True):
+    unknown = verdict_cell(result, view.settings)
+    for column, heading, text in zip(row[1:], headings[1:],
+                                     (value, interval, badge(result.status), change, unknown), strict=True):
         column.markdown(labelled_cell(heading, text), unsafe_allow_html=True)
 
 if previous is None:

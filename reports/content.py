@@ -18,6 +18,7 @@ from metrics.publish import PublishedTogether
 from metrics.registry import STANDARDS, MetricDefinition, Standard, metrics_of
 from metrics.results import WITHHELD_REASON, MetricResult
 from metrics.settings import Settings
+from metrics.unknown_bounds import HEADING, verdict_lines
 from pipeline.api import Analysis, analyse, own_scope, published_together, services
 from reports.paygap_section import WHOLE_ORGANISATION, PayGapSection, pay_gap_section
 from reports.withheld_text import WithheldFigure, withheld_in_text
@@ -188,6 +189,14 @@ def headline_lines(metric: MetricContent, published: bool) -> list[str]:
         figure = with_interval(result) if result.value is not None else value_text(result, published)
         lines.append(f"{label}: {figure}. {status_text(result)}.")
     return lines
+
+
+def unknown_lines(metric: MetricContent, settings: Settings, published: bool) -> list[str]:
+    """Whether each figure stands whatever the people whose group is not known are (metrics.unknown_bounds), one
+    line each, headed as on screen: from the figures as the pack gives them, so a published pack has no bounds
+    where the unknown group's counts are withheld, and leaves out the declaration rate a finding would need (a
+    figure its audited workbook does not hold)."""
+    return [f"{HEADING}: {line}" for line in verdict_lines(metric.result, settings, reach=not published)]
 
 
 def rag_text(action: Action) -> str:

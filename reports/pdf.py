@@ -45,6 +45,7 @@ from reports.content import (
     rag_key_text,
     rag_text,
     scorecard_rows,
+    unknown_lines,
 )
 from reports.images import chart_png, png_size
 from reports.paygap_section import SECTION_TITLE, PayGapBlock, PayGapSection
@@ -178,6 +179,7 @@ def _metric(metric: MetricContent, content: ReportContent, s: dict[str, Paragrap
         _para(counted_line(metric, content.period), s["caption"]),
         *([_para(combined_line(metric), s["caption"])] if combined_line(metric) else []),
         *[_para(line, s["figure"]) for line in headline_lines(metric, content.published)],
+        *[_para(line, s["caption"]) for line in unknown_lines(metric, content.settings, content.published)],
     ]
     numbers = [str(a.number) for a in metric.actions if a.number is not None]
     if numbers:

@@ -14,6 +14,7 @@ from metrics.formatting import figure_words, pct, with_interval
 from metrics.narrative import relative_likelihood_reading
 from metrics.registry import METRICS, STANDARDS
 from metrics.results import MetricResult
+from metrics.unknown_bounds import HEADING, verdict_lines
 from pipeline.api import Analysis
 from storage import actions_for_metric, standard_scope
 from ui import access, db, panels, sidebar, state
@@ -126,6 +127,9 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
     st.header(f"Metric {definition.number}: {definition.title}", anchor=metric_id.lower())
     st.markdown(md(definition.description.format(bme=settings.bme_label)))
     st.markdown(_headline(result))
+    # Beside the interval: whether the finding stands whatever the people whose group is not known are.
+    for line in verdict_lines(result, settings):
+        st.caption(f"**{HEADING}.** {md(line)}")
     if definition.kind == "narrative":
         # Words, not figures: no chart and no counts, only who writes what, and the panels below.
         st.caption(f"**What it asks for.** {md(result.counted_text(analysis.period))}")
