@@ -110,7 +110,8 @@ def test_the_leaving_page_shows_where_it_sits_by_service_on_first_run(tmp_path):
         "Ethnic group (against White British staff)", "Ethnic group, detailed categories (against White British staff)",
         "Ethnic group and sex (against White British staff of the same sex)"]
     assert ethnic["chooser"]["value"] == "ethnic-group"
-    (table,) = [t for t in ethnic["tables"] if "The figures in the chart: Leaving the organisation by ethnic group" in t]
+    (table,) = [t for t in ethnic["tables"]
+                if "The figures in the chart: Leaving the organisation by ethnic group" in t]
     for words in ("Asian", "Black", "Mixed", "White minorities"):
         assert words in table
     assert any("ethnic group comes from" in c and "'ethnicity'" in c for c in ethnic["captions"])
