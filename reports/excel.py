@@ -25,6 +25,7 @@ from reports.content import (
     pack_title,
     rag_key_text,
     status_lines,
+    unknown_lines,
 )
 from reports.paygap_section import FIGURES_TABLE, KEY_COLUMNS, SECTION_TITLE, PayGapSection, figure_rows
 from reports.safe import safe_cell
@@ -146,6 +147,8 @@ def _metric(sheet: _Sheet, metric: MetricContent, content: ReportContent) -> Non
     sheet.write([f"{content.organisation}. {content.period}. {content.standard.name}. {content.scope_line}"])
     sheet.write(["Status", status_lines(metric)], font=None)
     _headline(sheet, metric)
+    for line in unknown_lines(metric, content.settings, content.published):
+        sheet.write([line])
     sheet.gap()
     sheet.heading(metric.chart.title)
     sheet.write([metric.chart.summary])

@@ -41,6 +41,7 @@ from reports.content import (
     rag_key_text,
     rag_text,
     scorecard_rows,
+    unknown_lines,
 )
 from reports.images import chart_png, png_size
 from reports.paygap_section import SECTION_TITLE, PayGapBlock, PayGapSection, size_lines, withheld_summary
@@ -415,6 +416,8 @@ def _metric_slide(deck: Deck, metric: MetricContent, content: ReportContent) -> 
     if combined_line(metric):
         notes.append(combined_line(metric))
     notes += [f"{label}: {' '.join(paragraphs)}" for label, paragraphs in _written_panels(metric)]
+    # Whether the figure stands whatever the unknown are: in the notes, the points box being full at its smallest size.
+    notes += unknown_lines(metric, content.settings, content.published)
     slide.notes_slide.notes_text_frame.text = "\n".join(notes)  # type: ignore[union-attr]
 
 

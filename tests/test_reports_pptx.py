@@ -17,7 +17,7 @@ from pptx.util import Emu, Pt
 from metrics.registry import metrics_of
 from metrics.settings import PAN_LONDON_RAG_MEANINGS
 from pipeline.api import Analysis, analyse_paths
-from reports.content import INTERNAL_MARKING, build_content, rag_key_text
+from reports.content import INTERNAL_MARKING, build_content, rag_key_text, unknown_lines
 from reports.images import chart_png, png_size
 from reports.pptx import LINE_SPACING, text_lines, write_pptx
 from storage import PANEL_KINDS, Action, create_schema, make_engine, save_actions, save_panel
@@ -194,7 +194,9 @@ def test_the_panels_are_in_the_notes_under_who_is_counted(published, analysis) -
     notes = _metric_slides(published, "M3")[0].notes_slide.notes_text_frame.text.split("\n")
     assert notes[0] == f"Who is counted: {METRICS['M3'].counted_text(analysis.period)}"
     assert notes[2] == f"{LABELS[1]}: {ACHIEVED}" and notes[1].startswith(f"{LABELS[0]}: ")
-    assert len(notes) == 3  # the empty panel is left out
+    # The empty panel is left out; then whether the figure stands whatever the unknown are (metrics.unknown_bounds).
+    assert notes[3:] == unknown_lines(build_content(analysis).metrics["M3"], analysis.settings, True)
+    assert len(notes) == 4 and notes[3].startswith("If the unknown were known: ")
 
 
 def test_a_long_panel_is_split_and_numbered_not_continued(published) -> None:  # noqa: ANN001

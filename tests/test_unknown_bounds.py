@@ -357,6 +357,20 @@ def test_the_board_pack_gives_the_verdict_as_the_figures_are_published(tmp_path)
     write_pdf(internal, tmp_path / "pack.pdf")
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(str(tmp_path / "pack.pdf")).pages)
     assert line in text
+    # The workbook under the figure, the slides in the metric's notes (its points box is full at the smallest size).
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    from reports.excel import sheet_name, write_excel
+    from reports.pptx import write_pptx
+
+    write_excel(internal, tmp_path / "pack.xlsx")
+    sheet = load_workbook(tmp_path / "pack.xlsx", read_only=True)[sheet_name(internal.metrics["M2"].definition)]
+    assert line in [row[0] for row in sheet.iter_rows(values_only=True) if row]
+    write_pptx(internal, tmp_path / "pack.pptx")
+    notes = [slide.notes_slide.notes_text_frame.text for slide in Presentation(str(tmp_path / "pack.pptx")).slides
+             if slide.has_notes_slide]
+    assert sum(line in n for n in notes) == 1  # M2's slide alone
 
 
 # Trends ------------------------------------------------------------------------------------------------
