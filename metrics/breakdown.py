@@ -41,7 +41,8 @@ from metrics.results import MetricResult, compute_results
 from metrics.settings import Settings
 
 __all__ = ["BY_CHANCE", "CONFIDENCE", "METHOD", "METHOD_WORDS", "NOT_RECORDED", "Breakdown", "Figure", "Subgroup",
-           "adjusted_confidence", "breakdown", "breakdown_columns", "candidate_columns", "interval_at"]
+           "adjusted_confidence", "breakdown", "breakdown_columns", "candidate_columns", "interval_at",
+           "size_of"]
 
 # The subgroup of the rows whose value is blank.
 NOT_RECORDED = "Not recorded"
@@ -188,6 +189,21 @@ def interval_at(result: MetricResult, confidence: float) -> tuple[float, float] 
         return stats.welch_difference(a.events, sd_a, a.base, b.events, sd_b, b.base,  # type: ignore[arg-type]
                                       confidence).ci
     return None
+
+
+def size_of(result: MetricResult) -> float | None:
+    """The people a subgroup's figure counts: the sum of every group's base (for the pay bands, everyone in post;
+    for a metric with several items, the largest item's), as Subgroup.size; None when a count it sums is withheld
+    (a published result), so that no size is shown that the counts shown do not give."""
+    counts: list[float | None]
+    if result.overall is not None:  # pay bands: everyone in post
+        counts = list(result.overall.counts.values())
+    elif result.questions and len(result.questions) > 1:
+        sizes = [size_of(q) for q in result.questions.values()]
+        return None if None in sizes else max((s for s in sizes if s is not None), default=0.0)
+    else:
+        counts = [f.base for f in result.groups.values()]
+    return None if None in counts else float(sum(v for v in counts if v is not None))
 
 
 def _size(result: MetricResult) -> float:
