@@ -1,4 +1,4 @@
-"""python -m metrics [DATASET=]FILE ... [--standard ...] [--period-end ...] [--suppress N | --by COLUMN] [--json]
+"""python -m metrics [DATASET=]FILE ... [--standard ...] [--period-end ...] [--suppress N] [--by COLUMN] [--json]
 python -m metrics template OUT.xlsx
 python -m metrics benchmark FILE_OR_FOLDER... [--standard ...] [--anonymise] [--json] [--metric M2]
 python -m metrics paygap [DATASET=]FILE... --by sex|ethnicity|disability [--snapshot YYYY-MM-DD] [--json]
@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from data_loaders.errors import InputError
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from data_loaders.comparison import Comparison as GroupComparison
     from metrics.benchmarking import Benchmark, Comparison, Workforce
     from metrics.breakdown import Breakdown
+    from metrics.publish_breakdown import PublishedBreakdown
     from metrics.settings import Settings
     from pipeline.api import Analysis
 
@@ -174,7 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--by", type=by_argument, metavar="COLUMN",
                         help="break each metric down by a column of the records, e.g. service, team or pay_band: "
                         "each value's figure with its 95%% interval and one adjusted for the number of subgroups "
-                        "(Bonferroni); blanks are the subgroup 'Not recorded'. Not with --suppress (not yet)")
+                        "(Bonferroni); blanks are the subgroup 'Not recorded'. With --suppress, as published: the "
+                        "whole and every subgroup protected together, withheld figures null and said why, sizes to "
+                        "the nearest 10")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.add_argument("--organisation", default="", help="the organisation's name, for the heading")
     parser.add_argument("--bme-label", default="BME",
@@ -402,14 +405,6 @@ def run(argv: Sequence[str]) -> int:
 
         return paygap(argv[1:])
     args = build_parser().parse_args(argv)
-    if args.by is not None and args.suppress is not None:
-        # Subgroups are where small counts live: their counts are not yet covered by the publication model and its
-        # auditor (metrics.publish, metrics.disclosure), so none is published unprotected.
-        raise InputError("published breakdowns are not yet available: --by cannot be used with --suppress, because "
-                         "the publication model does not yet protect the subgroups' counts",
-                         advice="Leave out --suppress for the full (unpublished) breakdown, or --by for the "
-                         "published figures.")
-
     analysis = analysis_from_arguments(args)
     settings, filters = analysis.settings, analysis.figures.filters
     results = analysis.results
@@ -423,14 +418,25 @@ def run(argv: Sequence[str]) -> int:
 
         comparison = STANDARDS[settings.standard].comparison
         warnings.append(f"{unrecognised_note(analysis.unrecognised, comparison)} {classify_hint(comparison)}")
+    full = breakdowns_from_arguments(analysis, args.by) if args.by is not None else None
+    breakdowns: Mapping[str, Breakdown | PublishedBreakdown] | None = full
     if args.suppress is not None:
-        from pipeline.api import published_results
+        if full is not None:
+            # The whole and every subgroup as one publication (metrics.publish_breakdown): no withheld subgroup count
+            # can be worked out by subtracting the shown subgroups from the whole.
+            from pipeline.api import published_with_breakdowns
 
-        results = published_results(analysis, settings)
+            published = published_with_breakdowns(analysis, full, settings)
+            results, breakdowns = published.whole, published.breakdowns
+        else:
+            from pipeline.api import published_results
+
+            results = published_results(analysis, settings)
         warnings.append(f"Published figures: counts of 1 to {args.suppress - 1}, and counts that would let a reader "
                         f"narrow one to fewer than {args.suppress} values, are withheld (null), as is any figure "
-                        "made from a withheld count; percentages are rounded to whole numbers.")
-    breakdowns = breakdowns_from_arguments(analysis, args.by) if args.by is not None else None
+                        "made from a withheld count; percentages are rounded to whole numbers"
+                        + (f", and each {args.by.replace('_', ' ')}'s size to the nearest 10, shown only where the "
+                           "counts it adds up are." if breakdowns is not None else "."))
     if args.json:
         from commands.serialise import breakdown_to_dict, result_to_dict
 

@@ -80,9 +80,10 @@ class PublishedWithBreakdown:
 
 def withheld_words(result: MetricResult, threshold: int) -> str:
     """Why a published subgroup's figures are withheld, in words; "" when nothing is."""
-    if not result.hidden:
+    counts = sorted(result.hidden) + sorted(f"{key} {c}" for key, q in result.questions.items()
+                                            if len(result.questions) > 1 for c in q.hidden)
+    if not counts:
         return ""
-    counts = sorted(result.hidden)
     return (f"withheld: {listed([c.replace('.', ' ') for c in counts])}, each under {threshold} or one that would "
             "let such a count be worked out from the other subgroups and the whole; any figure made from them with it")
 
