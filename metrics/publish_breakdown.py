@@ -80,8 +80,11 @@ class PublishedWithBreakdown:
 
 def withheld_words(result: MetricResult, threshold: int) -> str:
     """Why a published subgroup's figures are withheld, in words; "" when nothing is."""
-    counts = sorted(result.hidden) + sorted(f"{key} {c}" for key, q in result.questions.items()
-                                            if len(result.questions) > 1 for c in q.hidden)
+    if result.overall is not None:  # the pay bands: a subgroup's staff in post by group, not its bands
+        counts = [f"{g} staff" for g, n in result.overall.counts.items() if n is None]
+    else:
+        counts = sorted(result.hidden) + sorted(f"{key} {c}" for key, q in result.questions.items()
+                                                if len(result.questions) > 1 for c in q.hidden)
     if not counts:
         return ""
     return (f"withheld: {listed([c.replace('.', ' ') for c in counts])}, each under {threshold} or one that would "

@@ -125,6 +125,16 @@ class Reader:
         cells = self.cells.get(self.scope, {})
         self.equal.append((_sum(*(cells[f"{where} {g} events"] for g in self.groups)), value))
 
+    def rounded(self, terms: dict[int, float], printed: float, step: int = 10) -> None:
+        """`terms` printed rounded to the nearest `step` (halves up; never 0 for people): anything that rounds to it,
+        halves included (an average headcount)."""
+        if printed <= 0:
+            low, high = 0.0, 0.0
+        else:
+            low, high = max(printed - step / 2, 0.5), printed + step / 2 - 0.5
+        self.at_most.append((terms, high))
+        self.at_most.append((_scaled(terms, -1.0), -low))
+
     def not_more(self, smaller: dict[int, float], larger: dict[int, float]) -> None:
         self.at_most.append((_sub(smaller, larger), 0.0))
 
@@ -252,10 +262,13 @@ def _metrics_of(output: str | dict) -> dict:
     return _read(output)["metrics"] if isinstance(output, str) else output
 
 
-def reader_of_together(whole: str | dict, services: dict[str, str] | dict[str, dict]) -> Reader:
+def reader_of_together(whole: str | dict, services: dict[str, str] | dict[str, dict], *,
+                       exhaustive: bool = False, sizes: dict[str, dict[str, Number | None]] | None = None) -> Reader:
     """A reader holding the whole organisation's output and each service's: a printed count of the whole is
     the sum of the same count in the services and in the people of no service (unknown to the reader, but
-    related among themselves as any output's counts are)."""
+    related among themselves as any output's counts are). `exhaustive` when the parts are a breakdown's subgroups,
+    which add up to the whole with nobody left over (the blanks are a subgroup, "Not recorded"); `sizes`, each
+    part's printed size of each metric (rounded to 10: its base within the bounds that rounding allows)."""
     reader = Reader()
     reader.scope = "all services"
     reader.groups = _roles(_metrics_of(whole)).groups
@@ -268,11 +281,64 @@ def reader_of_together(whole: str | dict, services: dict[str, str] | dict[str, d
     printed = {m for output in services.values() for m, figures in _metrics_of(output).items() if figures}
     reader.scope, reader.auditing = "no service", False
     _read_scope(reader, {m: f if m in printed else {} for m, f in _withheld_copy(_metrics_of(whole)).items()})
-    parts = [n for n in [*services, "no service"]]
+    parts = [n for n in [*services, *([] if exhaustive else ["no service"])]]
     for where, terms in reader.cells["all services"].items():
         if any(where in reader.cells.get(n, {}) for n in parts):
             reader.same(terms, _sum(*(reader.cells[n].get(where, {}) for n in parts)))
+    for name, by_metric in (sizes or {}).items():
+        for metric_id, size in by_metric.items():
+            if size is not None:
+                for terms in _size_terms(reader.cells.get(name, {}), metric_id, reader.groups):
+                    reader.rounded(terms, size.value)
     return reader
+
+
+def _size_terms(cells: dict[str, dict[int, float]], metric_id: str, groups: tuple[str, ...]) -> list[dict[int, float]]:
+    """The counts a subgroup's size adds up: its groups' bases (each question's, for a survey of several, the size
+    being the largest of them; the pay bands' staff in post)."""
+    if f"{metric_id} overall {groups[0]}" in cells:
+        return [_sum(*(cells[f"{metric_id} overall {g}"] for g in groups))]
+    prefixes = {where[: -len(f" {groups[0]} base")] for where in cells
+                if where.startswith(f"{metric_id} ") and where.endswith(f" {groups[0]} base")}
+    return [_sum(*(cells[f"{prefix} {g} base"] for g in groups)) for prefix in sorted(prefixes)]
+
+
+def subgroups_of_breakdown(output: str | dict) -> tuple[dict, dict[str, dict], dict[str, dict[str, Number | None]]]:
+    """A published breakdown (the command line's `--json --by COLUMN --suppress N`) read as a reader would: the
+    whole's figures, each subgroup's counts in the same shape (what its breakdown entries print), and each
+    subgroup's printed sizes by metric."""
+    published = _read(output) if isinstance(output, str) else output
+    metrics = published["metrics"]
+    roles = _roles(metrics)
+    whole = {m: {k: v for k, v in figures.items() if not k.startswith("breakdown")} for m, figures in metrics.items()}
+    subgroups: dict[str, dict] = {}
+    sizes: dict[str, dict[str, Number | None]] = {}
+    for metric_id, figures in metrics.items():
+        for entry in figures.get("breakdown") or []:
+            name = str(entry["subgroup"])
+            shape = subgroups.setdefault(name, {m: {} for m in metrics})
+            sizes.setdefault(name, {})[metric_id] = entry.get("size")
+            counts = entry.get("counts") or {}
+            if entry.get("questions"):
+                questions = {key: {"groups": q["counts"]} for key, q in entry["questions"].items()}
+                shape[metric_id] = {"questions": questions, "data_quality": {}}
+            elif metric_id == roles.bands:
+                row = {g: counts[g]["staff"] for g in roles.groups}
+                pct = {f"{g}_pct": None for g in roles.groups}
+                shape[metric_id] = {"bands": [{"band": "All staff", **row, **pct}], "overall": row | pct,
+                                    "data_quality": {}}
+            elif counts and metric_id == roles.board:
+                shape[metric_id] = {"items": {"": {"groups": counts}}, "data_quality": {}}
+            elif counts:
+                shape[metric_id] = {"groups": counts, "data_quality": {}}
+    return whole, subgroups, sizes
+
+
+def reader_of_breakdown(output: str | dict) -> Reader:
+    """A reader holding a published breakdown: the whole and every subgroup together, the subgroups adding up to
+    the whole (nobody left over), each printed size bounding its subgroup's counts."""
+    whole, subgroups, sizes = subgroups_of_breakdown(output)
+    return reader_of_together(whole, subgroups, exhaustive=True, sizes=sizes)
 
 
 def _read_scope(reader: Reader, published: dict) -> None:
