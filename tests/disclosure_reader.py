@@ -319,9 +319,12 @@ def subgroups_of_breakdown(output: str | dict) -> tuple[dict, dict[str, dict], d
             shape = subgroups.setdefault(name, {m: {} for m in metrics})
             sizes.setdefault(name, {})[metric_id] = entry.get("size")
             counts = entry.get("counts") or {}
+            asked = list(whole[metric_id].get("questions") or {})
             if entry.get("questions"):
                 questions = {key: {"groups": q["counts"]} for key, q in entry["questions"].items()}
                 shape[metric_id] = {"questions": questions, "data_quality": {}}
+            elif counts and len(asked) == 1 and metric_id in roles.surveys:  # a survey of one question: its counts
+                shape[metric_id] = {"questions": {asked[0]: {"groups": counts}}, "data_quality": {}}
             elif metric_id == roles.bands:
                 row = {g: counts[g]["staff"] for g in roles.groups}
                 pct = {f"{g}_pct": None for g in roles.groups}
