@@ -199,5 +199,7 @@ def _size(size: float | None) -> str:
 
 def _withheld_lines(found: Breakdown | PublishedBreakdown) -> list[str]:
     """What a published breakdown withholds, subgroup by subgroup, and why; none for the full breakdown."""
+    from metrics.publish_breakdown import PublishedSubgroup
+
     return [textwrap.fill(f"{s.name}: {s.withheld}.", WIDTH, subsequent_indent="  ")
-            for s in found.subgroups if getattr(s, "withheld", "")]
+            for s in found.subgroups if isinstance(s, PublishedSubgroup) and s.withheld]
