@@ -12,7 +12,7 @@ import charts
 from access import Caller
 from charts.shared import WITHHELD, ChartSpec
 from metrics import formatting, stats
-from metrics.breakdown import BY_CHANCE, METHOD_WORDS, NOT_RECORDED, Breakdown, Figure
+from metrics.breakdown import BY_CHANCE, METHOD_WORDS, NOT_RECORDED, Breakdown, Figure, Subgroup
 from metrics.counts import Period
 from metrics.formatting import POINTS_TABLE, figure_name, figure_text, figure_words, with_interval
 from metrics.publish import PublishedTogether
@@ -478,12 +478,13 @@ def where_figure_rows(found: Breakdown | PublishedBreakdown, column_title: str, 
     value, 95% and adjusted intervals and status; a row per question for a survey of several; the pay bands' the
     focus group's share of those whose group is known."""
     definition = found.whole.definition
-    size = [s.size if s.size is not None else WITHHELD_WORD for s in found.subgroups]
+    subgroups: list[Subgroup | PublishedSubgroup] = list(found.subgroups)
+    size = [s.size if s.size is not None else WITHHELD_WORD for s in subgroups]
     if definition.kind == "distribution":
         comparison = found.whole.comparison
-        share = f"{comparison.label(comparison.focus.key, bme_label)} % of known"
-        rows: list[list[Any]] = [[column_title, "Size", share]]
-        for s, n in zip(found.subgroups, size, strict=True):
+        heading = f"{comparison.label(comparison.focus.key, bme_label)} % of known"
+        rows: list[list[Any]] = [[column_title, "Size", heading]]
+        for s, n in zip(subgroups, size, strict=True):
             overall = s.result.overall
             share = overall.known_pct if overall is not None else None
             rows.append([s.name, n, formatting.pct(share, fraction=False) if share is not None
@@ -492,7 +493,7 @@ def where_figure_rows(found: Breakdown | PublishedBreakdown, column_title: str, 
     several = bool(found.question_comparisons)
     rows = [[column_title, *(["Question"] if several else []), "Size", "Value", "95% interval", "Adjusted interval",
              "Status"]]
-    for s, n in zip(found.subgroups, size, strict=True):
+    for s, n in zip(subgroups, size, strict=True):
         if not several:
             rows.append([s.name, n, *_figure_cells(s.figure, s.result), _status(s.figure, s.under_minimum)])
             continue

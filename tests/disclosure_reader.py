@@ -514,3 +514,105 @@ def structures_of_workbook(path: str) -> tuple[dict, dict[str, dict]]:
                         services.setdefault(name, {m: {} for m in whole})["M8"] = {"groups": groups,
                                                                                   "data_quality": {}}
     return whole, services
+
+
+WHERE_IT_SITS = "Where it sits"
+
+
+def structures_of_where_it_sits(path: str) -> tuple[dict[str, dict], dict[str, dict[str, Number | None]]]:
+    """The board pack's "Where it sits" sheet read as a reader would: each subgroup's counts by metric in the
+    command line's JSON shape (a survey's by question label, as the metric sheets print them), and each subgroup's
+    printed size by metric. Empty when the pack has no such sheet."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    if WHERE_IT_SITS not in book.sheetnames:
+        return {}, {}
+    metrics = ("M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9")
+    subgroups: dict[str, dict] = {}
+    sizes: dict[str, dict[str, Number | None]] = {}
+    metric = ""
+    rows = [tuple(None if v == "" else v for v in row) for row in book[WHERE_IT_SITS].iter_rows(values_only=True)]
+    n = 0
+    while n < len(rows):
+        row = rows[n]
+        first = row[0] if row else None
+        if isinstance(first, str) and first.split(" ")[0] in metrics and all(v is None for v in row[1:]):
+            metric = first.split(" ")[0]  # a metric's heading: "M2 Appointment from shortlisting by service"
+        elif metric and len(row) > 1 and row[1] in ("Size", "Group", "Question"):  # a table's header
+            header = [str(v) for v in row if v is not None]
+            body = []
+            n += 1
+            while n < len(rows) and any(v is not None for v in rows[n]):
+                body.append(rows[n])
+                n += 1
+            _where_table(metric, header, body, subgroups, sizes)
+            continue
+        n += 1
+    return subgroups, sizes
+
+
+def _where_table(metric: str, header: list[str], body: list[tuple], subgroups: dict[str, dict],
+                 sizes: dict[str, dict[str, Number | None]]) -> None:
+    at = {name: header.index(name) for name in header}
+    name = ""
+    if "Size" in at:  # the figures table: each subgroup's size (on its first row)
+        for row in body:
+            name = str(row[0]) if row[0] not in (None, "") else name
+            if row[0] not in (None, ""):
+                sizes.setdefault(name, {})[metric] = _number(row[at["Size"]])
+        return
+    for row in body:
+        name = str(row[0])
+        shape = subgroups.setdefault(name, {m: {} for m in ("M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9")})
+        group = _group(row[at["Group"]])
+        if "Staff in post" in at:
+            count = _number(row[at["Staff in post"]])
+            entry = shape[metric] or {"bands": [{"band": "All staff"}], "overall": {}, "data_quality": {}}
+            entry["bands"][0] |= {group: count, f"{group}_pct": None}
+            entry["overall"] |= {group: count, f"{group}_pct": None}
+            shape[metric] = entry
+            continue
+        base, events = header[-2], header[-1]
+        figures = {"base": _number(row[at[base]]), "events": _number(row[at[events]])}
+        if "Question" in at:
+            entry = shape[metric] or {"questions": {}, "data_quality": {}}
+            question = entry["questions"].setdefault(str(row[at["Question"]]), {"groups": {}, "data_quality": {}})
+            question["groups"][group] = figures
+        else:
+            entry = shape[metric] or {"groups": {}, "data_quality": {}}
+            entry["groups"][group] = figures
+        shape[metric] = entry
+
+
+def _merge(one: object, other: object) -> object:
+    """Two readings of the same figures (the leaving table by service and the Where it sits sheet): what either
+    prints."""
+    if isinstance(one, dict) and isinstance(other, dict):
+        return {k: _merge(one.get(k), other.get(k)) for k in dict.fromkeys([*one, *other])}
+    return one if one is not None else other
+
+
+def _questions_as(whole: dict, metric: dict) -> dict:
+    """A subgroup's survey figures keyed by the whole's question labels (the sheets capitalise them differently)."""
+    asked = {key.lower(): key for key in (whole.get("questions") or {})}
+    mine = metric.get("questions") or {}
+    if not mine or not asked:
+        return metric
+    if len(mine) == 1 and len(asked) == 1:  # one question: the same, however labelled
+        return metric | {"questions": {next(iter(asked.values())): next(iter(mine.values()))}}
+    return metric | {"questions": {asked.get(key.lower(), key): q for key, q in mine.items()}}
+
+
+def structures_of_pack(path: str) -> tuple[dict, dict[str, dict], dict[str, dict[str, Number | None]], bool]:
+    """The published board pack's workbook as a reader holds it: the whole organisation's figures, each part's
+    (the leaving table's services and the Where it sits sheet's subgroups, one reading where they are the same),
+    each part's printed sizes, and whether the parts are a breakdown (adding up to the whole, nobody left over)."""
+    whole, services = structures_of_workbook(path)
+    subgroups, sizes = structures_of_where_it_sits(path)
+    parts: dict[str, dict] = {}
+    for name in dict.fromkeys([*services, *subgroups]):
+        merged = _merge(services.get(name) or {}, subgroups.get(name) or {})
+        assert isinstance(merged, dict)
+        parts[name] = {m: _questions_as(whole.get(m) or {}, f or {}) for m, f in merged.items()}
+    return whole, parts, sizes, bool(subgroups)

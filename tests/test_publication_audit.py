@@ -27,7 +27,7 @@ from metrics.publish import publish
 from metrics.registry import GROUPS
 from metrics.results import compute_results
 from metrics.settings import Settings
-from tests.disclosure_reader import reader_of, reader_of_together, structures_of_workbook
+from tests.disclosure_reader import reader_of, reader_of_together, structures_of_pack, structures_of_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 THRESHOLD = 10
@@ -305,9 +305,14 @@ def _shown_counts(structure: dict) -> list[float]:
 
 
 def test_the_board_pack_workbook_as_published_leaves_no_withheld_count_narrower(tmp_path):
-    whole, services = structures_of_workbook(str(board_pack(tmp_path / "pack.xlsx")))
-    assert set(services) == {"Adults", "Children's", "Business Support"}  # the leaving table, by service
-    reader = reader_of_together(whole, services)
+    """The metric sheets, the leaving table by service and the Where it sits sheet (every metric by service, the
+    blanks' subgroup too), read together: the subgroups add up to the whole, and the printed sizes bound them."""
+    whole, services, sizes, exhaustive = structures_of_pack(str(board_pack(tmp_path / "pack.xlsx")))
+    # The leaving table, by service, and the Where it sits sheet's subgroups.
+    assert set(services) == {"Adults", "Children's", "Business Support", "Not recorded"} and exhaustive
+    assert {m for m, f in services["Adults"].items() if f} == set(whole)
+    reader = reader_of_together(whole, services, exhaustive=True, sizes=sizes)
+    assert any(where.startswith("Not recorded: M7") for where in reader.withheld)
     assert len(reader.withheld) > 10  # the reader found the withheld cells (fewer since pay bands are combined)
     assert reader.narrow(THRESHOLD) == {}
     counts = _shown_counts(whole) + [c for s in services.values() for c in _shown_counts(s)]
