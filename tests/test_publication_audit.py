@@ -257,7 +257,7 @@ def test_generated_small_organisations_leave_no_withheld_count_narrower_than_the
     assert quoted_but_withheld(text) == []
 
 
-def _whole_of(parts: list[FigureSet]) -> FigureSet:
+def whole_of(parts: list[FigureSet]) -> FigureSet:
     counts = pd.concat([p.counts for p in parts]).groupby(["metric", "item", "group"], as_index=False,
                                                           sort=False)[["events", "base"]].sum()
     quality = {m: DataQuality(total=sum(p.quality[m].total for p in parts),
@@ -272,7 +272,7 @@ def test_generated_organisations_with_services_side_by_side_leave_no_withheld_co
     from metrics.publish import publish_together
 
     chosen = Settings(suppression_threshold=THRESHOLD)
-    whole = compute_results(_whole_of(services), chosen)
+    whole = compute_results(whole_of(services), chosen)
     parts = {f"Service {n}": compute_results(figures, chosen) for n, figures in enumerate(services)}
     together = publish_together(whole, parts, chosen)
 

@@ -27,7 +27,7 @@ from metrics.registry import metrics_of
 from metrics.results import MetricResult, compute_results
 from metrics.settings import Settings
 from tests.disclosure_reader import reader_of_breakdown
-from tests.test_publication_audit import _whole_of, small_counts_shown, small_organisations
+from tests.test_publication_audit import whole_of, small_counts_shown, small_organisations
 
 ROOT = Path(__file__).resolve().parent.parent
 THRESHOLD = 10
@@ -174,7 +174,7 @@ def broken_down(draw: st.DrawFn) -> tuple[dict, dict]:
     if draw(st.booleans()):
         names[-1] = NOT_RECORDED
     chosen = Settings(suppression_threshold=THRESHOLD)
-    whole = {m: r for m, r in compute_results(_whole_of(services), chosen).items() if m in KEPT}
+    whole = {m: r for m, r in compute_results(whole_of(services), chosen).items() if m in KEPT}
     parts = {name: {m: r for m, r in compute_results(figures, chosen).items() if m in KEPT}
              for name, figures in zip(names, services, strict=True)}
     return whole, parts
