@@ -558,15 +558,19 @@ def _where_slides(deck: Deck, content: ReportContent) -> None:
         return
     title = where.words[:1].upper() + where.words[1:]
     for metric_id, found in where.breakdowns.items():
+        if metric_id not in content.metrics:  # a deck of some metrics only
+            continue
         definition = found.whole.definition
-        slide = _new_slide(deck, f"Where it sits: {metric_id} {definition.title} by {where.words}", content)
+        # Short, so the title keeps the deck's large type: the metric's title heads the points beneath.
+        slide = _new_slide(deck, f"Where it sits: {metric_id} by {where.words}", content)
         header, *rows = where_figure_rows(found, title, content.settings.bme_label)
         cells = [[number(v) if isinstance(v, (int, float)) else str(v) for v in row] for row in rows]
         _table(slide, tuple(header), cells, _WHERE_WIDTHS[len(header)], WHERE_ROW_HEIGHT)
         top = CONTENT_TOP + WHERE_ROW_HEIGHT * (len(rows) + 1) + 0.3
         box = _Box(MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, _bottom(content) - top)
         if box.height > 0.4:
-            points = _fit_points([BY_CHANCE, "Adjusted intervals: Bonferroni's, for the subgroups compared."], box)
+            points = _fit_points([f"{metric_id} {definition.title}, by {where.words}.", BY_CHANCE,
+                                  "Adjusted intervals: Bonferroni's, for the subgroups compared."], box)
             if points:
                 _text_box(slide, box, points, name="Points")
         notes = [*where_lines(found), f"Adjusted intervals: {METHOD_WORDS}.", BY_CHANCE]

@@ -27,7 +27,7 @@ from metrics.registry import metrics_of
 from metrics.results import MetricResult, compute_results
 from metrics.settings import Settings
 from tests.disclosure_reader import reader_of_breakdown
-from tests.test_publication_audit import whole_of, small_counts_shown, small_organisations
+from tests.test_publication_audit import small_counts_shown, small_organisations, whole_of
 
 ROOT = Path(__file__).resolve().parent.parent
 THRESHOLD = 10
