@@ -568,11 +568,15 @@ def _where_slides(deck: Deck, content: ReportContent) -> None:
         _table(slide, tuple(header), cells, _WHERE_WIDTHS[len(header)], WHERE_ROW_HEIGHT)
         top = CONTENT_TOP + WHERE_ROW_HEIGHT * (len(rows) + 1) + 0.3
         box = _Box(MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, _bottom(content) - top)
-        if box.height > 0.4:
-            points = _fit_points([f"{metric_id} {definition.title}, by {where.words}.", BY_CHANCE,
-                                  "Adjusted intervals: Bonferroni's, for the subgroups compared."], box)
-            if points:
-                _text_box(slide, box, points, name="Points")
+        # At the deck's body size (18 pt), the warning first; what will not fit is left to the notes.
+        points = [BY_CHANCE, f"{metric_id} {definition.title}, by {where.words}; adjusted intervals by "
+                  "Bonferroni's method, for the subgroups compared."]
+        while points and box.height > 0.4:
+            fitted = _largest_that_fits(_point_blocks(points), box, (BODY_SIZE,))
+            if fitted is not None:
+                _text_box(slide, box, fitted, name="Points")
+                break
+            points = points[:-1]
         notes = [*where_lines(found), f"Adjusted intervals: {METHOD_WORDS}.", BY_CHANCE]
         slide.notes_slide.notes_text_frame.text = "\n".join(notes)  # type: ignore[union-attr]
 
