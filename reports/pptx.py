@@ -561,22 +561,24 @@ def _where_slides(deck: Deck, content: ReportContent) -> None:
         if metric_id not in content.metrics:  # a deck of some metrics only
             continue
         definition = found.whole.definition
-        # Short, so the title keeps the deck's large type: the metric's title heads the points beneath.
-        slide = _new_slide(deck, f"Where it sits: {metric_id} by {where.words}", content)
+        # The metric's title where it keeps the deck's large type (32 pt or more); else the id alone, the title
+        # in the points beneath.
+        title_in_full = f"Where it sits: {metric_id} {definition.title} by {where.words}"
+        in_full = _title_size(title_in_full) >= TITLE_SIZES[1]
+        slide = _new_slide(deck, title_in_full if in_full else f"Where it sits: {metric_id} by {where.words}", content)
         header, *rows = where_figure_rows(found, title, content.settings.bme_label)
         cells = [[number(v) if isinstance(v, (int, float)) else str(v) for v in row] for row in rows]
         _table(slide, tuple(header), cells, _WHERE_WIDTHS[len(header)], WHERE_ROW_HEIGHT)
         top = CONTENT_TOP + WHERE_ROW_HEIGHT * (len(rows) + 1) + 0.3
         box = _Box(MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, _bottom(content) - top)
-        # At the deck's body size (18 pt), the warning first; what will not fit is left to the notes.
-        points = [BY_CHANCE, f"{metric_id} {definition.title}, by {where.words}; adjusted intervals by "
-                  "Bonferroni's method, for the subgroups compared."]
-        while points and box.height > 0.4:
-            fitted = _largest_that_fits(_point_blocks(points), box, (BODY_SIZE,))
+        # At the deck's body size (18 pt): the metric's title when the slide's is short, and the warning; the
+        # warning alone when both will not fit, and the notes for what does not.
+        named = f"{metric_id} {definition.title}; adjusted intervals by Bonferroni's method."
+        for points in ([BY_CHANCE] if in_full else [named, BY_CHANCE], [BY_CHANCE]):
+            fitted = _largest_that_fits(_point_blocks(points), box, (BODY_SIZE,)) if box.height > 0.4 else None
             if fitted is not None:
                 _text_box(slide, box, fitted, name="Points")
                 break
-            points = points[:-1]
         notes = [*where_lines(found), f"Adjusted intervals: {METHOD_WORDS}.", BY_CHANCE]
         slide.notes_slide.notes_text_frame.text = "\n".join(notes)  # type: ignore[union-attr]
 
