@@ -1,4 +1,4 @@
-"""python -m metrics [DATASET=]FILE ... [--standard ...] [--period-end ...] [--suppress N | --by COLUMN] [--json]
+"""python -m metrics [DATASET=]FILE ... [--standard ...] [--period-end ...] [--suppress N] [--by COLUMN] [--json]
 python -m metrics [DATASET=]FILE ... --by ethnic-group[-detailed][,COLUMN] [--reference white-british|white]
 python -m metrics template OUT.xlsx
 python -m metrics benchmark FILE_OR_FOLDER... [--standard ...] [--anonymise] [--json] [--metric M2]
@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from data_loaders.errors import InputError
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from data_loaders.comparison import Comparison as GroupComparison
     from metrics.benchmarking import Benchmark, Comparison, Workforce
     from metrics.breakdown import Breakdown
+    from metrics.publish_breakdown import PublishedBreakdown
     from metrics.settings import Settings
     from pipeline.api import Analysis
 
@@ -210,7 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "reference (--reference); --by ethnic-group-detailed: each Census category (Indian, "
                         "African...), those with fewer people than the minimum group size combined within their "
                         "group; --by ethnic-group,sex (or any column): each group with each value against the "
-                        "reference with the same value. Not with --suppress (not yet)")
+                        "reference with the same value. With --suppress (a column, not the ethnic groups, yet), as "
+                        "published: the whole and every subgroup protected together, withheld figures null and said "
+                        "why, sizes to the nearest 10")
     parser.add_argument("--reference", choices=("white-british", "white"),
                         help="with --by ethnic-group: compare each group with White British staff (the default; "
                         "White minorities are then a group of their own) or with all White staff")
@@ -442,13 +445,13 @@ def run(argv: Sequence[str]) -> int:
 
         return paygap(argv[1:])
     args = build_parser().parse_args(argv)
-    if args.by is not None and args.suppress is not None:
-        # Subgroups are where small counts live: their counts are not yet covered by the publication model and its
-        # auditor (metrics.publish, metrics.disclosure), so none is published unprotected.
-        raise InputError("published breakdowns are not yet available: --by cannot be used with --suppress, because "
-                         "the publication model does not yet protect the subgroups' counts",
-                         advice="Leave out --suppress for the full (unpublished) breakdown, or --by for the "
-                         "published figures.")
+    if args.by is not None and args.suppress is not None and ethnic_choice(args.by) is not None:
+        # The ethnic groups share their reference group, so they are no division of the whole that the publication
+        # model (metrics.publish_breakdown) protects: none is published unprotected.
+        raise InputError("published figures by ethnic group are not yet available: --by ethnic-group cannot be "
+                         "used with --suppress, because the publication model does not yet protect them",
+                         advice="Leave out --suppress for the full (unpublished) figures by ethnic group, or use "
+                         "--by with a column (--by service) for a published breakdown.")
     if args.reference is not None and (args.by is None or ethnic_choice(args.by) is None):
         raise InputError("--reference says whom the ethnic groups are compared with, so it needs --by ethnic-group",
                          advice="Add --by ethnic-group (or ethnic-group-detailed), or leave out --reference.")
@@ -466,18 +469,29 @@ def run(argv: Sequence[str]) -> int:
 
         comparison = STANDARDS[settings.standard].comparison
         warnings.append(f"{unrecognised_note(analysis.unrecognised, comparison)} {classify_hint(comparison)}")
-    if args.suppress is not None:
-        from pipeline.api import published_results
-
-        results = published_results(analysis, settings)
-        warnings.append(f"Published figures: counts of 1 to {args.suppress - 1}, and counts that would let a reader "
-                        f"narrow one to fewer than {args.suppress} values, are withheld (null), as is any figure "
-                        "made from a withheld count; percentages are rounded to whole numbers.")
-    breakdowns = None
+    full = None
     if args.by is not None:
         ethnic = ethnic_choice(args.by)
-        breakdowns = (breakdowns_from_arguments(analysis, args.by) if ethnic is None
-                      else ethnic_breakdowns_from_arguments(analysis, *ethnic))
+        full = (breakdowns_from_arguments(analysis, args.by) if ethnic is None
+                else ethnic_breakdowns_from_arguments(analysis, *ethnic))
+    breakdowns: Mapping[str, Breakdown | PublishedBreakdown] | None = full
+    if args.suppress is not None:
+        if full is not None:
+            # The whole and every subgroup as one publication (metrics.publish_breakdown): no withheld subgroup count
+            # can be worked out by subtracting the shown subgroups from the whole.
+            from pipeline.api import published_with_breakdowns
+
+            published = published_with_breakdowns(analysis, full, settings)
+            results, breakdowns = published.whole, published.breakdowns
+        else:
+            from pipeline.api import published_results
+
+            results = published_results(analysis, settings)
+        warnings.append(f"Published figures: counts of 1 to {args.suppress - 1}, and counts that would let a reader "
+                        f"narrow one to fewer than {args.suppress} values, are withheld (null), as is any figure "
+                        "made from a withheld count; percentages are rounded to whole numbers"
+                        + (f", and each {args.by.replace('_', ' ')}'s size to the nearest 10, shown only where the "
+                           "counts it adds up are." if breakdowns is not None else "."))
     if args.json:
         from commands.serialise import breakdown_to_dict, result_to_dict
 

@@ -8,6 +8,7 @@ from data_loaders.comparison import Comparison
 from metrics.breakdown import Breakdown, Figure, Subgroup
 from metrics.counts import Period
 from metrics.formatting import POINTS, SCORE_POINTS
+from metrics.publish_breakdown import PublishedBreakdown, PublishedSubgroup
 from metrics.results import BandRow, MetricResult
 from metrics.settings import Settings
 from metrics.stats import NO_DATA, status_words
@@ -134,7 +135,7 @@ def result_to_dict(result: MetricResult, period: Period | None = None,
     return out
 
 
-def _subgroup_counts(subgroup: Subgroup) -> dict[str, dict[str, Any]]:
+def _subgroup_counts(subgroup: Subgroup | PublishedSubgroup) -> dict[str, dict[str, Any]]:
     """The counts by group the subgroup's figure rests on: each group's events and base; for the pay bands, each
     group's staff in post."""
     result = subgroup.result
@@ -148,14 +149,17 @@ def _figure(figure: Figure) -> dict[str, Any]:
             "status": figure.status}
 
 
-def breakdown_to_dict(found: Breakdown) -> dict[str, Any]:
+def breakdown_to_dict(found: Breakdown | PublishedBreakdown) -> dict[str, Any]:
     """A metric's breakdown as the --json keys added to its result: "breakdown", a list of subgroups, and how the
-    adjusted intervals were made."""
+    adjusted intervals were made. As published (metrics.publish_breakdown): withheld counts and figures null, the
+    size rounded to 10 (null where withheld), and "withheld" saying why (null where nothing is)."""
     entries = []
     for subgroup in found.subgroups:
         entry: dict[str, Any] = {"subgroup": subgroup.name, "counts": _subgroup_counts(subgroup),
                                  **_figure(subgroup.figure), "size": _count(subgroup.size),
                                  "under_minimum_size": subgroup.under_minimum}
+        if isinstance(subgroup, PublishedSubgroup):
+            entry["withheld"] = subgroup.withheld or None
         if subgroup.questions:
             entry["questions"] = {
                 key: _figure(figure) | {"counts": {g: {"events": _count(f.events), "base": _count(f.base)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from metrics.formatting import (
@@ -17,11 +18,12 @@ from metrics.formatting import (
 )
 from metrics.registry import STANDARDS
 from metrics.results import MetricResult
-from metrics.stats import status_words
+from metrics.stats import WITHHELD, status_words
 
 if TYPE_CHECKING:
     from data_loaders.comparison import Comparison
     from metrics.breakdown import Breakdown, Figure
+    from metrics.publish_breakdown import PublishedBreakdown
     from pipeline.api import Analysis
 
 WIDTH = 100
@@ -136,13 +138,14 @@ def render(analysis: Analysis, results: dict[str, MetricResult], warnings: list[
 def _figure_cells(figure: Figure, result: MetricResult) -> list[str]:
     fmt = result.definition.figure
     if figure.value is None:
-        return ["-", "-", "-"]
+        return ["withheld" if figure.status == WITHHELD else "-", "-", "-"]
     return [figure_text(figure.value, fmt, unit=POINTS_TABLE),
             interval_text(figure.ci, fmt) if figure.ci else "-",
             interval_text(figure.ci_adjusted, fmt) if figure.ci_adjusted else "-"]
 
 
-def render_breakdowns(breakdowns: dict[str, Breakdown], column: str, bme_label: str = "BME") -> str:
+def render_breakdowns(breakdowns: Mapping[str, Breakdown | PublishedBreakdown], column: str,
+                      bme_label: str = "BME") -> str:
     """Each metric by subgroup of `column`: a compact table (size, value, 95% and adjusted intervals, status), what
     the column is read from, and that many subgroups make some look adverse by chance. The pay bands, which have no
     figure to compare, give each subgroup's size and the focus group's share of those whose group is known."""
@@ -160,11 +163,13 @@ def render_breakdowns(breakdowns: dict[str, Breakdown], column: str, bme_label: 
             comparison = found.whole.comparison
             share = f"{comparison.label(comparison.focus.key, bme_label)} % of known"
             rows = [["Subgroup", "Size", share]]
-            rows += [[s.name, number(s.size), pct(s.result.overall.known_pct, fraction=False)
-                      if s.result.overall is not None and s.result.overall.known_pct is not None else "-"]
+            rows += [[s.name, _size(s.size), pct(s.result.overall.known_pct, fraction=False)
+                      if s.result.overall is not None and s.result.overall.known_pct is not None
+                      else ("withheld" if s.result.hidden else "-")]
                      for s in found.subgroups]
             parts.append(format_table(rows))
             parts += [textwrap.fill(f"- {note}", WIDTH, subsequent_indent="  ") for note in found.notes]
+            parts += _withheld_lines(found)
             continue
         with_questions = bool(found.question_comparisons)
         rows = [["Subgroup", *(["Question"] if with_questions else []), "Size", "Value", "95% interval",
@@ -172,18 +177,31 @@ def render_breakdowns(breakdowns: dict[str, Breakdown], column: str, bme_label: 
         for subgroup in found.subgroups:
             small = " (under the minimum size)" if subgroup.under_minimum else ""
             if not with_questions:
-                rows.append([subgroup.name, number(subgroup.size),
+                rows.append([subgroup.name, _size(subgroup.size),
                              *_figure_cells(subgroup.figure, subgroup.result),
                              status_words(subgroup.figure.status) + small])
                 continue
             for n, (key, figure) in enumerate(subgroup.questions.items()):
                 question = subgroup.result.questions[key]
                 rows.append([subgroup.name if n == 0 else "", question.question_label,
-                             number(subgroup.size) if n == 0 else "", *_figure_cells(figure, question),
+                             _size(subgroup.size) if n == 0 else "", *_figure_cells(figure, question),
                              status_words(figure.status) + (small if n == 0 else "")])
         parts.append(format_table(rows))
+        parts += _withheld_lines(found)
         k = (", ".join(f"{found.whole.questions[key].question_label} {n}" for key, n in
                        found.question_comparisons.items()) if with_questions else str(found.comparisons))
         parts.append(textwrap.fill(f"{BY_CHANCE} Adjusted intervals: {METHOD_WORDS} (here k = {k}).", WIDTH))
         parts += [textwrap.fill(f"- {note}", WIDTH, subsequent_indent="  ") for note in found.notes]
     return "\n".join(parts) + "\n"
+
+
+def _size(size: float | None) -> str:
+    return "withheld" if size is None else number(size)
+
+
+def _withheld_lines(found: Breakdown | PublishedBreakdown) -> list[str]:
+    """What a published breakdown withholds, subgroup by subgroup, and why; none for the full breakdown."""
+    from metrics.publish_breakdown import PublishedSubgroup
+
+    return [textwrap.fill(f"{s.name}: {s.withheld}.", WIDTH, subsequent_indent="  ")
+            for s in found.subgroups if isinstance(s, PublishedSubgroup) and s.withheld]

@@ -42,7 +42,7 @@ from metrics.settings import Settings
 
 __all__ = ["BY_CHANCE", "CONFIDENCE", "METHOD", "METHOD_WORDS", "NOT_RECORDED", "Breakdown", "Figure", "Subgroup",
            "adjusted_confidence", "assemble", "breakdown", "breakdown_columns", "candidate_columns", "counts_anyone",
-           "datasets_read", "interval_at", "label_rows", "values_found"]
+           "datasets_read", "interval_at", "label_rows", "size_of", "values_found"]
 
 # The subgroup of the rows whose value is blank.
 NOT_RECORDED = "Not recorded"
@@ -191,6 +191,21 @@ def interval_at(result: MetricResult, confidence: float) -> tuple[float, float] 
         return stats.welch_difference(a.events, sd_a, a.base, b.events, sd_b, b.base,  # type: ignore[arg-type]
                                       confidence).ci
     return None
+
+
+def size_of(result: MetricResult) -> float | None:
+    """The people a subgroup's figure counts: the sum of every group's base (for the pay bands, everyone in post;
+    for a metric with several items, the largest item's), as Subgroup.size; None when a count it sums is withheld
+    (a published result), so that no size is shown that the counts shown do not give."""
+    counts: list[float | None]
+    if result.overall is not None:  # pay bands: everyone in post
+        counts = list(result.overall.counts.values())
+    elif result.questions and len(result.questions) > 1:
+        sizes = [size_of(q) for q in result.questions.values()]
+        return None if None in sizes else max((s for s in sizes if s is not None), default=0.0)
+    else:
+        counts = [f.base for f in result.groups.values()]
+    return None if None in counts else float(sum(v for v in counts if v is not None))
 
 
 def _size(result: MetricResult) -> float:

@@ -13,7 +13,7 @@ soon as a count it rests on is; published percentages are rounded to whole numbe
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from metrics import stats
 from metrics.counts import DataQuality
@@ -453,27 +453,75 @@ def _rest(whole: MetricResult, parts: list[MetricResult]) -> MetricResult | None
 @dataclass(frozen=True)
 class PublishedTogether:
     """The whole and each service, protected as one publication: no withheld count of any of them can be
-    narrowed from all of them together (a service's count by subtracting the others from the whole)."""
+    narrowed from all of them together (a service's count by subtracting the others from the whole).
+    `divisions` are further ways of dividing the same whole published with it (a breakdown's subgroups by a
+    column: metrics.publish_breakdown), each by its name, then each part's figures."""
 
     whole: dict[str, MetricResult]
     parts: dict[str, dict[str, MetricResult]]
+    divisions: dict[str, dict[str, dict[str, MetricResult]]] = field(default_factory=dict)
+
+
+# Between a division's name and a part's, in the scope of the part's cells ("team>Adults|M2.bme.events"), so
+# that a team called as a service is not taken for it.
+DIVISION_MARK = ">"
+
+
+@dataclass(frozen=True)
+class Division:
+    """A way of dividing the whole into parts that add up to it, with what is left (the rest) unpublished;
+    `exhaustive` when the rest is known to be nobody (a breakdown, whose blanks are a subgroup of their own), which
+    a reader knows too."""
+
+    parts: Mapping[str, Mapping[str, MetricResult]]
+    exhaustive: bool = False
 
 
 def publish_together(whole: Mapping[str, MetricResult], parts: Mapping[str, Mapping[str, MetricResult]],
-                     settings: Settings) -> PublishedTogether:
-    """Publish the whole and its parts (each service) so that they are safe side by side."""
+                     settings: Settings, *, divisions: Mapping[str, Division] | None = None) -> PublishedTogether:
+    """Publish the whole and its parts (each service) so that they are safe side by side; with `divisions`, each
+    division's parts too, all in one model (a count of any can be narrowed by none of the others)."""
     threshold = settings.suppression_threshold
+    divisions = dict(divisions or {})
     if threshold <= 1:
-        return PublishedTogether(dict(whole), {k: dict(v) for k, v in parts.items()})
+        return PublishedTogether(dict(whole), {k: dict(v) for k, v in parts.items()},
+                                 {d: {k: dict(v) for k, v in division.parts.items()}
+                                  for d, division in divisions.items()})
     runs = _runs_of(whole, threshold)
     whole = _combined(whole, runs)
-    parts = {name: _combined(results, runs) for name, results in parts.items()}
+    every = {"": Division(parts)} | divisions
+    combined = {d: {name: _combined(results, runs) for name, results in division.parts.items()}
+                for d, division in every.items()}
     model = DisclosureModel()
     main = _Builder(whole, model)
-    builders = [_Builder(results, model, name) for name, results in parts.items()]
+    for d, division in every.items():
+        _tie(model, main, whole, combined[d], d, exhaustive=division.exhaustive)
+    hidden = _hidden_keys(model, threshold)
+    published_whole = {m: publish_result(r, settings, hidden) for m, r in whole.items()}
+    published: dict[str, dict[str, dict[str, MetricResult]]] = {}
+    for d, division_parts in combined.items():
+        published[d] = {}
+        for name, results in division_parts.items():
+            mark = f"{_scope(d, name)}{SCOPE_MARK}"
+            own = frozenset(k.removeprefix(mark) for k in hidden if k.startswith(mark))
+            published[d][name] = {m: publish_result(r, settings, own) for m, r in results.items()}
+    services = published.pop("")
+    return PublishedTogether(published_whole, services, published)
+
+
+def _scope(division: str, name: str) -> str:
+    return f"{division}{DIVISION_MARK}{name}" if division else name
+
+
+def _tie(model: DisclosureModel, main: _Builder, whole: Mapping[str, MetricResult],
+         parts: Mapping[str, Mapping[str, MetricResult]], division: str, *, exhaustive: bool) -> None:
+    """Lay out one division's parts in the model and tie them to the whole: each count of the whole is the sum of
+    the parts' (those that count the metric: a part without it counts nobody for it) and the rest's, unpublished;
+    the rest is nobody when the division is `exhaustive` and it is so."""
+    builders = [_Builder(results, model, _scope(division, name)) for name, results in parts.items()]
     rests = {m: r for m, r in ((m, _rest(whole[m], [p[m] for p in parts.values() if m in p]))
-                               for m in whole if all(m in p for p in parts.values())) if r is not None}
-    rest = _Builder(rests, model, "(the rest)", published=False)
+                               for m in whole if any(m in p for p in parts.values())) if r is not None}
+    rest = _Builder(rests, model, f"(the rest{f' of {division}' if division else ''})", published=False)
     for key, terms in main.by_key.items():
         if key.split(".", 1)[0] not in rests:
             continue
@@ -484,13 +532,10 @@ def publish_together(whole: Mapping[str, MetricResult], parts: Mapping[str, Mapp
         if abs(model.total(terms) - model.total(summed)) < 1e-6:  # only what is true is claimed
             model.same(terms, summed)
             model.line(key, [b.scoped(key) for b in [*builders, rest] if key in b.by_key])
-    hidden = _hidden_keys(model, threshold)
-    published_whole = {m: publish_result(r, settings, hidden) for m, r in whole.items()}
-    published_parts = {}
-    for name, results in parts.items():
-        own = frozenset(k.split(SCOPE_MARK, 1)[1] for k in hidden if k.startswith(f"{name}{SCOPE_MARK}"))
-        published_parts[name] = {m: publish_result(r, settings, own) for m, r in results.items()}
-    return PublishedTogether(published_whole, published_parts)
+    if exhaustive:
+        for terms in rest.by_key.values():
+            if abs(model.total(terms)) < 1e-9:  # nobody, as a reader is told: again only what is true
+                model.same(terms, {})
 
 
 def publish_result(result: MetricResult, settings: Settings, hidden: frozenset[str] | None = None) -> MetricResult:

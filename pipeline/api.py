@@ -29,8 +29,10 @@ from data_loaders.schema import DATASETS
 from data_loaders.source import Source
 
 if TYPE_CHECKING:
+    from metrics.breakdown import Breakdown
     from metrics.counts import FigureSet
     from metrics.publish import PublishedTogether
+    from metrics.publish_breakdown import PublishedWithBreakdown
     from metrics.records import AssumedPeriodEnd
     from metrics.results import MetricResult
     from metrics.settings import Settings
@@ -326,6 +328,23 @@ def published_together(analysis: Analysis, settings: Settings | None = None) -> 
     parts = {name: analyse(analysis.inputs, settings, organisation=analysis.organisation,
                            filters=others | {"service": [name]}).results for name in names}
     return publish_together(whole, parts, settings)
+
+
+def published_with_breakdowns(analysis: Analysis, breakdowns: Mapping[str, Breakdown],
+                               settings: Settings | None = None) -> PublishedWithBreakdown:
+    """The analysis's figures and its breakdowns (metrics.breakdown, by one column, from the same records, filters
+    and period) published as one (metrics.publish_breakdown): with every service too, as published_together
+    publishes them, unless the breakdown is by service (its subgroups are the services) or the figures are filtered
+    (then the filtered figures and their subgroups are protected on their own)."""
+    from metrics.publish_breakdown import SERVICE, publish_breakdowns
+
+    settings = (settings or analysis.settings).with_(period_end=analysis.period.end)
+    filters = {k: list(v) for k, v in analysis.figures.filters.items() if v}
+    by_service = any(found.column == SERVICE for found in breakdowns.values())
+    names = services(analysis.inputs) if analysis.inputs.loaded.datasets and not filters and not by_service else []
+    parts = {name: analyse(analysis.inputs, settings, organisation=analysis.organisation,
+                           filters={"service": [name]}).results for name in names}
+    return publish_breakdowns(analysis.results, breakdowns, settings, services=parts)
 
 
 def own_scope(together: PublishedTogether, analysis: Analysis,

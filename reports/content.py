@@ -12,14 +12,23 @@ import charts
 from access import Caller
 from charts.shared import WITHHELD, ChartSpec
 from metrics import formatting, stats
+from metrics.breakdown import BY_CHANCE, METHOD_WORDS, NOT_RECORDED, Breakdown, Figure, Subgroup
 from metrics.counts import Period
-from metrics.formatting import figure_name, figure_words, with_interval
+from metrics.formatting import POINTS_TABLE, figure_name, figure_text, figure_words, with_interval
 from metrics.publish import PublishedTogether
+from metrics.publish_breakdown import PublishedBreakdown, PublishedSubgroup
 from metrics.registry import STANDARDS, MetricDefinition, Standard, metrics_of
 from metrics.results import WITHHELD_REASON, MetricResult
 from metrics.settings import Settings
 from metrics.unknown_bounds import HEADING, verdict_lines
-from pipeline.api import Analysis, analyse, own_scope, published_together, services
+from pipeline.api import (
+    Analysis,
+    analyse,
+    own_scope,
+    published_together,
+    published_with_breakdowns,
+    services,
+)
 from reports.paygap_section import WHOLE_ORGANISATION, PayGapSection, pay_gap_section
 from reports.withheld_text import WithheldFigure, withheld_in_text
 from storage import PANEL_KINDS, Action, load_actions, load_panels, panel_scope, standard_scope
@@ -56,6 +65,25 @@ class MetricContent:
 
 
 @dataclass
+class WhereItSits:
+    """Where the disproportionality sits: each metric's figures by `column` (metrics.breakdown), as published
+    (metrics.publish_breakdown, protected with the whole pack) in a published pack, in full internally."""
+
+    column: str
+    breakdowns: dict[str, Breakdown | PublishedBreakdown] = field(default_factory=dict)
+    # Why there is none, when there is none ("" otherwise).
+    missing: str = ""
+
+    @property
+    def words(self) -> str:
+        return self.column.replace("_", " ")
+
+    @property
+    def title(self) -> str:
+        return f"Where it sits: each metric by {self.words}"
+
+
+@dataclass
 class ReportContent:
     organisation: str
     period: Period
@@ -78,6 +106,8 @@ class ReportContent:
     stale_panels: list[tuple[str, str, str, str]] = field(default_factory=list)
     # The pay gaps by sex, ethnicity and disability (reports.paygap_section); None when left out of the pack.
     pay_gaps: PayGapSection | None = None
+    # Each metric by a column of the records (a service...): published in a published pack; None when left out.
+    where_it_sits: WhereItSits | None = None
 
     @property
     def scope_line(self) -> str:
@@ -302,9 +332,10 @@ def _leavers_by_service(analysis: Analysis, settings: Settings,
                         together: PublishedTogether | None) -> dict[str, MetricResult]:
     """M8 for everyone and each service, as the Leaving page draws it (records only, unfiltered); published
     with the rest of the pack when `together` is given, so no service's figure can be worked out from the
-    others and the whole."""
+    others and the whole (the blanks' subgroup of a breakdown by service is no service)."""
     if together is not None:
-        return {"All services": together.whole["M8"]} | {s: r["M8"] for s, r in together.parts.items()}
+        return {"All services": together.whole["M8"]} | {s: r["M8"] for s, r in together.parts.items()
+                                                          if s != NOT_RECORDED}
     out = {"All services": analysis.results["M8"]}
     for service in services(analysis.inputs):
         filtered = analyse(analysis.inputs, settings, organisation=analysis.organisation,
@@ -320,16 +351,24 @@ def _for_metric(action: Action, definition: MetricDefinition) -> bool:
 
 def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: int | None = None,
                   engine: Any = None, together: PublishedTogether | None = None,
-                  caller: Caller = UNRESTRICTED, pay_gaps: bool = True) -> ReportContent:
+                  caller: Caller = UNRESTRICTED, pay_gaps: bool = True, by: str | None = "service") -> ReportContent:
     """Everything an export shows; publication-safe unless `publish_safe=False` (the internal export). `together`
     is the analysis's figures as already published (pipeline.api.published_together), to save working them out
     again; it must have been made at the same threshold. The panels and plan are read from `engine` as `caller`
     (storage refuses an organisation the caller may not read; the app passes the signed-in person's). The Pay gaps
-    section is there unless `pay_gaps=False`: published at the pack's threshold, or the full figures internally."""
+    section is there unless `pay_gaps=False`: published at the pack's threshold, or the full figures internally.
+    The "Where it sits" section breaks each metric down by the column `by` (None leaves it out): published, it is
+    one publication with the rest of the pack, so a given `together` is worked out again with it."""
     settings = analysis.settings
     if threshold is not None:
         settings = settings.with_(suppression_threshold=threshold)
-    if publish_safe and together is None:
+    where, full = _where_it_sits(analysis, by, settings)
+    if publish_safe and full:
+        published = published_with_breakdowns(analysis, full, settings)
+        together = published.together
+        assert where is not None
+        where.breakdowns = dict(published.breakdowns)
+    elif publish_safe and together is None:
         together = published_together(analysis, settings)
     elif not publish_safe:
         together = None
@@ -395,7 +434,133 @@ def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: i
         covers=scope_of(analysis.figures.filters),
         stale_panels=stale,
         pay_gaps=section,
+        where_it_sits=where,
     )
+
+
+def _where_it_sits(analysis: Analysis, by: str | None, settings: Settings
+                   ) -> tuple[WhereItSits | None, dict[str, Breakdown]]:
+    """The section (its breakdowns in full, to be published by the caller in a published pack) and the full
+    breakdowns; None when `by` is None."""
+    if by is None:
+        return None, {}
+    where = WhereItSits(by)
+    datasets = analysis.inputs.loaded.datasets
+    if analysis.figures.filters:
+        where.missing = (f"The figures by {where.words} are given for the whole organisation's pack only: this one "
+                         f"covers {scope_of(analysis.figures.filters)}.")
+        return where, {}
+    if not datasets:
+        where.missing = f"The figures by {where.words} need records: a counts template has no rows to break down."
+        return where, {}
+    from metrics.breakdown import breakdown
+
+    full = breakdown(datasets, by, settings.with_(period_end=analysis.period.end), organisation=analysis.organisation)
+    if not full:
+        where.missing = f"No metric can be broken down by {where.words} from these records."
+    where.breakdowns = dict(full)
+    return where, full
+
+
+# The "Where it sits" tables, as every export writes them -----------------------------------------------------
+
+WITHHELD_WORD = "withheld"
+
+
+def _figure_cells(figure: Figure, result: MetricResult) -> list[str]:
+    """Value, 95% interval and adjusted interval in the metric's own format (metrics.formatting)."""
+    fmt = result.definition.figure
+    if figure.value is None:
+        return [WITHHELD_WORD if figure.status == stats.WITHHELD else NO_VALUE, "", ""]
+    return [figure_text(figure.value, fmt, unit=POINTS_TABLE),
+            formatting.interval_text(figure.ci, fmt) if figure.ci else "",
+            formatting.interval_text(figure.ci_adjusted, fmt) if figure.ci_adjusted else ""]
+
+
+def _status(figure: Figure, under_minimum: bool) -> str:
+    return stats.status_words(figure.status) + (" (under the minimum size)" if under_minimum else "")
+
+
+def where_figure_rows(found: Breakdown | PublishedBreakdown, column_title: str, bme_label: str = "BME"
+                      ) -> list[list[Any]]:
+    """The figures table of one metric's breakdown, header first: each subgroup's size (a number; "withheld"),
+    value, 95% and adjusted intervals and status; a row per question for a survey of several; the pay bands' the
+    focus group's share of those whose group is known."""
+    definition = found.whole.definition
+    subgroups: list[Subgroup | PublishedSubgroup] = list(found.subgroups)
+    size = [s.size if s.size is not None else WITHHELD_WORD for s in subgroups]
+    if definition.kind == "distribution":
+        comparison = found.whole.comparison
+        heading = f"{comparison.label(comparison.focus.key, bme_label)} % of known"
+        rows: list[list[Any]] = [[column_title, "Size", heading]]
+        for s, n in zip(subgroups, size, strict=True):
+            overall = s.result.overall
+            share = overall.known_pct if overall is not None else None
+            rows.append([s.name, n, formatting.pct(share, fraction=False) if share is not None
+                         else (WITHHELD_WORD if overall is not None and None in overall.counts.values() else NO_VALUE)])
+        return rows
+    several = bool(found.question_comparisons)
+    rows = [[column_title, *(["Question"] if several else []), "Size", "Value", "95% interval", "Adjusted interval",
+             "Status"]]
+    for s, n in zip(subgroups, size, strict=True):
+        if not several:
+            rows.append([s.name, n, *_figure_cells(s.figure, s.result), _status(s.figure, s.under_minimum)])
+            continue
+        for i, (key, figure) in enumerate(s.questions.items()):
+            question = s.result.questions[key]
+            rows.append([s.name if i == 0 else "", question.question_label, n if i == 0 else "",
+                         *_figure_cells(figure, question), _status(figure, s.under_minimum and i == 0)])
+    return rows
+
+
+def where_count_rows(found: Breakdown | PublishedBreakdown, column_title: str, settings: Settings) -> list[list[Any]]:
+    """The counts each subgroup's figures rest on, header first: by group, each question's for a survey ("withheld"
+    where the publication withholds one); the pay bands' staff in post by group."""
+    definition = found.whole.definition
+    comparison = STANDARDS[settings.standard].comparison
+    label = {g: comparison.label(g, settings.bme_label) for g in comparison.keys}
+    if definition.kind == "distribution":
+        rows: list[list[Any]] = [[column_title, "Group", "Staff in post"]]
+        for s in found.subgroups:
+            counts = s.result.overall.counts if s.result.overall is not None else {}
+            rows += [[s.name, label[g], _count(counts.get(g))] for g in comparison.keys]
+        return rows
+    asked = bool(found.whole.questions)
+    rows = [[column_title, *(["Question"] if asked else []), "Group", definition.base_label, definition.events_label]]
+    for s in found.subgroups:
+        for result in (list(s.result.questions.values()) if asked else [s.result]):
+            for g in comparison.keys:
+                figures = result.groups.get(g)
+                if figures is None:
+                    continue
+                rows.append([s.name, *([result.question_label] if asked else []), label[g], _count(figures.base),
+                             _count(figures.events)])
+    return rows
+
+
+def where_lines(found: Breakdown | PublishedBreakdown) -> list[str]:
+    """What the column is read from, what is withheld and why (published), and how many were compared."""
+    lines = [f"Read from {found.source}."]
+    lines += [f"{s.name}: {s.withheld}." for s in found.subgroups if isinstance(s, PublishedSubgroup) and s.withheld]
+    if found.whole.definition.kind != "distribution":
+        k = (", ".join(f"{found.whole.questions[key].question_label} {n}" for key, n in
+                       found.question_comparisons.items()) if found.question_comparisons else str(found.comparisons))
+        lines.append(f"Adjusted intervals here: k = {k}.")
+    return lines
+
+
+def where_intro(where: WhereItSits, content: ReportContent) -> list[str]:
+    """The section's opening words: what it is, the many-comparisons warning and the method, what is withheld."""
+    lines = [f"Each metric for every {where.words}, with its 95% interval and one adjusted for the number of "
+             f"{where.words} values compared. The subgroup '{NOT_RECORDED}' is the rows with no {where.words}.",
+             BY_CHANCE, f"Adjusted intervals: {METHOD_WORDS}."]
+    if content.published and content.threshold > 1:
+        lines.append("As published: the whole organisation and every subgroup are protected together, so that no "
+                     "withheld count can be worked out by subtracting the others from the whole; a subgroup's size is "
+                     "rounded to the nearest 10, and withheld where a count it adds up is.")
+    if where.missing:
+        lines.append(where.missing)
+    return lines
 
 
 def _pay_gaps(analysis: Analysis, settings: Settings, publish_safe: bool, engine: Any,

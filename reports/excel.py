@@ -20,12 +20,17 @@ from metrics.registry import METRICS, MetricDefinition
 from reports.content import (
     MetricContent,
     ReportContent,
+    WhereItSits,
     combined_line,
     counted_line,
     pack_title,
     rag_key_text,
     status_lines,
     unknown_lines,
+    where_count_rows,
+    where_figure_rows,
+    where_intro,
+    where_lines,
 )
 from reports.paygap_section import FIGURES_TABLE, KEY_COLUMNS, SECTION_TITLE, PayGapSection, figure_rows
 from reports.safe import safe_cell
@@ -34,6 +39,7 @@ from storage import PANEL_KINDS, Action
 MAX_SHEET_NAME = 31
 ACTION_PLAN_SHEET = "Action plan"
 PAY_GAPS_SHEET = SECTION_TITLE
+WHERE_IT_SITS_SHEET = "Where it sits"
 CONTENTS_SHEET = "Contents"
 ACTION_COLUMNS: tuple[str, ...] = (
     "Number", "Objective", "Themes", "Metrics", "Lead", "Data from the metrics", "Specific actions",
@@ -219,6 +225,34 @@ def _pay_gaps(sheet: _Sheet, section: PayGapSection, content: ReportContent) -> 
     sheet.widths([40, 24, 18, 22])
 
 
+def column_title(where: WhereItSits) -> str:
+    """The subgroups' column heading: "Service", "Pay band"."""
+    return where.words[:1].upper() + where.words[1:]
+
+
+def _where_it_sits(sheet: _Sheet, where: WhereItSits, content: ReportContent) -> None:
+    """Each metric by the column: a figures table (size, value, intervals, status) and the counts by group behind
+    it, what is withheld and why (published), and the many-comparisons words."""
+    sheet.write([f"{where.title}: {pack_title(content)}, {content.period}"], font=_HEADING)
+    sheet.write([f"{content.period}. {content.scope_line}"])
+    for line in where_intro(where, content):
+        sheet.write([line])
+    title = column_title(where)
+    for metric_id, found in where.breakdowns.items():
+        definition = METRICS[metric_id]
+        sheet.gap()
+        sheet.write([f"{definition.id} {definition.title} by {where.words}"], font=_HEADING)
+        for rows in (where_figure_rows(found, title, content.settings.bme_label),
+                     where_count_rows(found, title, content.settings)):
+            sheet.write(rows[0], font=_BOLD)
+            for row in rows[1:]:
+                sheet.write(row)
+            sheet.gap()
+        for line in where_lines(found):
+            sheet.write([line])
+    sheet.widths([24, 24, 18, 18, 18, 18, 30])
+
+
 def _action_row(action: Action) -> list[Any]:
     return [action.number, action.objective, ", ".join(action.themes), ", ".join(action.metrics), action.lead,
             action.data_from_metrics, action.specific_actions, action.indicators, action.timeframe,
@@ -244,9 +278,13 @@ def write_excel(content: ReportContent, target: str | Path | IO[bytes]) -> None:
     contents.title = CONTENTS_SHEET
     names = [sheet_name(METRICS[m]) for m in content.metrics]
     pay_gaps = [PAY_GAPS_SHEET] if content.pay_gaps is not None else []
-    _contents(_Sheet(contents, content.marking), content, [*names, *pay_gaps, ACTION_PLAN_SHEET])
+    where = [WHERE_IT_SITS_SHEET] if content.where_it_sits is not None else []
+    _contents(_Sheet(contents, content.marking), content, [*names, *where, *pay_gaps, ACTION_PLAN_SHEET])
     for name, metric in zip(names, content.metrics.values(), strict=True):
         _metric(_Sheet(book.create_sheet(name), content.marking), metric, content)
+    if content.where_it_sits is not None:
+        _where_it_sits(_Sheet(book.create_sheet(WHERE_IT_SITS_SHEET), content.marking), content.where_it_sits,
+                       content)
     if content.pay_gaps is not None:
         _pay_gaps(_Sheet(book.create_sheet(PAY_GAPS_SHEET), content.marking), content.pay_gaps, content)
     _action_plan(_Sheet(book.create_sheet(ACTION_PLAN_SHEET), content.marking), content)

@@ -42,6 +42,8 @@ from reports.content import (
     rag_text,
     scorecard_rows,
     unknown_lines,
+    where_figure_rows,
+    where_lines,
 )
 from reports.images import chart_png, png_size
 from reports.paygap_section import SECTION_TITLE, PayGapBlock, PayGapSection, size_lines, withheld_summary
@@ -540,6 +542,50 @@ def _pay_gap_slides(deck: Deck, section: PayGapSection, content: ReportContent) 
             _text_box(_new_slide(deck, title, content), box, blocks, name="Figures")
 
 
+# The table's column widths (inches) by its number of columns: the pay bands' three, a metric's six, a survey's
+# seven (with its questions).
+_WHERE_WIDTHS: dict[int, list[float]] = {3: [4.5, 2.5, 3.5], 6: [3.2, 1.6, 1.6, 2.2, 2.2, 1.53],
+                                         7: [2.6, 1.9, 1.2, 1.2, 1.9, 1.9, 1.63]}
+WHERE_ROW_HEIGHT = 0.42
+
+
+def _where_slides(deck: Deck, content: ReportContent) -> None:
+    """A slide per metric broken down: its figures by the column in a table (published figures in a published
+    pack), the many-comparisons warning beneath, and in the notes where the column is read from, the adjustment
+    and what is withheld and why."""
+    from metrics.breakdown import BY_CHANCE, METHOD_WORDS
+    from metrics.formatting import number
+
+    where = content.where_it_sits
+    if where is None:
+        return
+    title = where.words[:1].upper() + where.words[1:]
+    for metric_id, found in where.breakdowns.items():
+        if metric_id not in content.metrics:  # a deck of some metrics only
+            continue
+        definition = found.whole.definition
+        # The metric's title where it keeps the deck's large type (32 pt or more); else the id alone, the title
+        # in the points beneath.
+        title_in_full = f"Where it sits: {metric_id} {definition.title} by {where.words}"
+        in_full = _title_size(title_in_full) >= TITLE_SIZES[1]
+        slide = _new_slide(deck, title_in_full if in_full else f"Where it sits: {metric_id} by {where.words}", content)
+        header, *rows = where_figure_rows(found, title, content.settings.bme_label)
+        cells = [[number(v) if isinstance(v, (int, float)) else str(v) for v in row] for row in rows]
+        _table(slide, tuple(header), cells, _WHERE_WIDTHS[len(header)], WHERE_ROW_HEIGHT)
+        top = CONTENT_TOP + WHERE_ROW_HEIGHT * (len(rows) + 1) + 0.3
+        box = _Box(MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, _bottom(content) - top)
+        # At the deck's body size (18 pt): the metric's title when the slide's is short, and the warning; the
+        # warning alone when both will not fit, and the notes for what does not.
+        named = f"{metric_id} {definition.title}; adjusted intervals by Bonferroni's method."
+        for points in ([BY_CHANCE] if in_full else [named, BY_CHANCE], [BY_CHANCE]):
+            fitted = _largest_that_fits(_point_blocks(points), box, (BODY_SIZE,)) if box.height > 0.4 else None
+            if fitted is not None:
+                _text_box(slide, box, fitted, name="Points")
+                break
+        notes = [*where_lines(found), f"Adjusted intervals: {METHOD_WORDS}.", BY_CHANCE]
+        slide.notes_slide.notes_text_frame.text = "\n".join(notes)  # type: ignore[union-attr]
+
+
 def write_pptx(content: ReportContent, target: str | Path | IO[bytes]) -> None:
     """Write the deck to a path or a binary file object."""
     deck = Presentation()
@@ -551,6 +597,7 @@ def write_pptx(content: ReportContent, target: str | Path | IO[bytes]) -> None:
     for metric in content.metrics.values():
         _metric_slide(deck, metric, content)
         _panel_slides(deck, metric, content)
+    _where_slides(deck, content)
     if content.pay_gaps is not None:
         _pay_gap_slides(deck, content.pay_gaps, content)
     _action_plan_slides(deck, content)

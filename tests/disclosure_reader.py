@@ -125,6 +125,16 @@ class Reader:
         cells = self.cells.get(self.scope, {})
         self.equal.append((_sum(*(cells[f"{where} {g} events"] for g in self.groups)), value))
 
+    def rounded(self, terms: dict[int, float], printed: float, step: int = 10) -> None:
+        """`terms` printed rounded to the nearest `step` (halves up; never 0 for people): anything that rounds to it,
+        halves included (an average headcount)."""
+        if printed <= 0:
+            low, high = 0.0, 0.0
+        else:
+            low, high = max(printed - step / 2, 0.5), printed + step / 2 - 0.5
+        self.at_most.append((terms, high))
+        self.at_most.append((_scaled(terms, -1.0), -low))
+
     def not_more(self, smaller: dict[int, float], larger: dict[int, float]) -> None:
         self.at_most.append((_sub(smaller, larger), 0.0))
 
@@ -252,10 +262,13 @@ def _metrics_of(output: str | dict) -> dict:
     return _read(output)["metrics"] if isinstance(output, str) else output
 
 
-def reader_of_together(whole: str | dict, services: dict[str, str] | dict[str, dict]) -> Reader:
+def reader_of_together(whole: str | dict, services: dict[str, str] | dict[str, dict], *,
+                       exhaustive: bool = False, sizes: dict[str, dict[str, Number | None]] | None = None) -> Reader:
     """A reader holding the whole organisation's output and each service's: a printed count of the whole is
     the sum of the same count in the services and in the people of no service (unknown to the reader, but
-    related among themselves as any output's counts are)."""
+    related among themselves as any output's counts are). `exhaustive` when the parts are a breakdown's subgroups,
+    which add up to the whole with nobody left over (the blanks are a subgroup, "Not recorded"); `sizes`, each
+    part's printed size of each metric (rounded to 10: its base within the bounds that rounding allows)."""
     reader = Reader()
     reader.scope = "all services"
     reader.groups = _roles(_metrics_of(whole)).groups
@@ -268,11 +281,67 @@ def reader_of_together(whole: str | dict, services: dict[str, str] | dict[str, d
     printed = {m for output in services.values() for m, figures in _metrics_of(output).items() if figures}
     reader.scope, reader.auditing = "no service", False
     _read_scope(reader, {m: f if m in printed else {} for m, f in _withheld_copy(_metrics_of(whole)).items()})
-    parts = [n for n in [*services, "no service"]]
+    parts = [n for n in [*services, *([] if exhaustive else ["no service"])]]
     for where, terms in reader.cells["all services"].items():
         if any(where in reader.cells.get(n, {}) for n in parts):
             reader.same(terms, _sum(*(reader.cells[n].get(where, {}) for n in parts)))
+    for name, by_metric in (sizes or {}).items():
+        for metric_id, size in by_metric.items():
+            if size is not None:
+                for terms in _size_terms(reader.cells.get(name, {}), metric_id, reader.groups):
+                    reader.rounded(terms, size.value)
     return reader
+
+
+def _size_terms(cells: dict[str, dict[int, float]], metric_id: str, groups: tuple[str, ...]) -> list[dict[int, float]]:
+    """The counts a subgroup's size adds up: its groups' bases (each question's, for a survey of several, the size
+    being the largest of them; the pay bands' staff in post)."""
+    if f"{metric_id} overall {groups[0]}" in cells:
+        return [_sum(*(cells[f"{metric_id} overall {g}"] for g in groups))]
+    prefixes = {where[: -len(f" {groups[0]} base")] for where in cells
+                if where.startswith(f"{metric_id} ") and where.endswith(f" {groups[0]} base")}
+    return [_sum(*(cells[f"{prefix} {g} base"] for g in groups)) for prefix in sorted(prefixes)]
+
+
+def subgroups_of_breakdown(output: str | dict) -> tuple[dict, dict[str, dict], dict[str, dict[str, Number | None]]]:
+    """A published breakdown (the command line's `--json --by COLUMN --suppress N`) read as a reader would: the
+    whole's figures, each subgroup's counts in the same shape (what its breakdown entries print), and each
+    subgroup's printed sizes by metric."""
+    published = _read(output) if isinstance(output, str) else output
+    metrics = published["metrics"]
+    roles = _roles(metrics)
+    whole = {m: {k: v for k, v in figures.items() if not k.startswith("breakdown")} for m, figures in metrics.items()}
+    subgroups: dict[str, dict] = {}
+    sizes: dict[str, dict[str, Number | None]] = {}
+    for metric_id, figures in metrics.items():
+        for entry in figures.get("breakdown") or []:
+            name = str(entry["subgroup"])
+            shape = subgroups.setdefault(name, {m: {} for m in metrics})
+            sizes.setdefault(name, {})[metric_id] = entry.get("size")
+            counts = entry.get("counts") or {}
+            asked = list(whole[metric_id].get("questions") or {})
+            if entry.get("questions"):
+                questions = {key: {"groups": q["counts"]} for key, q in entry["questions"].items()}
+                shape[metric_id] = {"questions": questions, "data_quality": {}}
+            elif counts and len(asked) == 1 and metric_id in roles.surveys:  # a survey of one question: its counts
+                shape[metric_id] = {"questions": {asked[0]: {"groups": counts}}, "data_quality": {}}
+            elif metric_id == roles.bands:
+                row = {g: counts[g]["staff"] for g in roles.groups}
+                pct = {f"{g}_pct": None for g in roles.groups}
+                shape[metric_id] = {"bands": [{"band": "All staff", **row, **pct}], "overall": row | pct,
+                                    "data_quality": {}}
+            elif counts and metric_id == roles.board:
+                shape[metric_id] = {"items": {"": {"groups": counts}}, "data_quality": {}}
+            elif counts:
+                shape[metric_id] = {"groups": counts, "data_quality": {}}
+    return whole, subgroups, sizes
+
+
+def reader_of_breakdown(output: str | dict) -> Reader:
+    """A reader holding a published breakdown: the whole and every subgroup together, the subgroups adding up to
+    the whole (nobody left over), each printed size bounding its subgroup's counts."""
+    whole, subgroups, sizes = subgroups_of_breakdown(output)
+    return reader_of_together(whole, subgroups, exhaustive=True, sizes=sizes)
 
 
 def _read_scope(reader: Reader, published: dict) -> None:
@@ -445,3 +514,105 @@ def structures_of_workbook(path: str) -> tuple[dict, dict[str, dict]]:
                         services.setdefault(name, {m: {} for m in whole})["M8"] = {"groups": groups,
                                                                                   "data_quality": {}}
     return whole, services
+
+
+WHERE_IT_SITS = "Where it sits"
+
+
+def structures_of_where_it_sits(path: str) -> tuple[dict[str, dict], dict[str, dict[str, Number | None]]]:
+    """The board pack's "Where it sits" sheet read as a reader would: each subgroup's counts by metric in the
+    command line's JSON shape (a survey's by question label, as the metric sheets print them), and each subgroup's
+    printed size by metric. Empty when the pack has no such sheet."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    if WHERE_IT_SITS not in book.sheetnames:
+        return {}, {}
+    metrics = ("M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9")
+    subgroups: dict[str, dict] = {}
+    sizes: dict[str, dict[str, Number | None]] = {}
+    metric = ""
+    rows = [tuple(None if v == "" else v for v in row) for row in book[WHERE_IT_SITS].iter_rows(values_only=True)]
+    n = 0
+    while n < len(rows):
+        row = rows[n]
+        first = row[0] if row else None
+        if isinstance(first, str) and first.split(" ")[0] in metrics and all(v is None for v in row[1:]):
+            metric = first.split(" ")[0]  # a metric's heading: "M2 Appointment from shortlisting by service"
+        elif metric and len(row) > 1 and row[1] in ("Size", "Group", "Question"):  # a table's header
+            header = [str(v) for v in row if v is not None]
+            body = []
+            n += 1
+            while n < len(rows) and any(v is not None for v in rows[n]):
+                body.append(rows[n])
+                n += 1
+            _where_table(metric, header, body, subgroups, sizes)
+            continue
+        n += 1
+    return subgroups, sizes
+
+
+def _where_table(metric: str, header: list[str], body: list[tuple], subgroups: dict[str, dict],
+                 sizes: dict[str, dict[str, Number | None]]) -> None:
+    at = {name: header.index(name) for name in header}
+    name = ""
+    if "Size" in at:  # the figures table: each subgroup's size (on its first row)
+        for row in body:
+            name = str(row[0]) if row[0] not in (None, "") else name
+            if row[0] not in (None, ""):
+                sizes.setdefault(name, {})[metric] = _number(row[at["Size"]])
+        return
+    for row in body:
+        name = str(row[0])
+        shape = subgroups.setdefault(name, {m: {} for m in ("M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9")})
+        group = _group(row[at["Group"]])
+        if "Staff in post" in at:
+            count = _number(row[at["Staff in post"]])
+            entry = shape[metric] or {"bands": [{"band": "All staff"}], "overall": {}, "data_quality": {}}
+            entry["bands"][0] |= {group: count, f"{group}_pct": None}
+            entry["overall"] |= {group: count, f"{group}_pct": None}
+            shape[metric] = entry
+            continue
+        base, events = header[-2], header[-1]
+        figures = {"base": _number(row[at[base]]), "events": _number(row[at[events]])}
+        if "Question" in at:
+            entry = shape[metric] or {"questions": {}, "data_quality": {}}
+            question = entry["questions"].setdefault(str(row[at["Question"]]), {"groups": {}, "data_quality": {}})
+            question["groups"][group] = figures
+        else:
+            entry = shape[metric] or {"groups": {}, "data_quality": {}}
+            entry["groups"][group] = figures
+        shape[metric] = entry
+
+
+def _merge(one: object, other: object) -> object:
+    """Two readings of the same figures (the leaving table by service and the Where it sits sheet): what either
+    prints."""
+    if isinstance(one, dict) and isinstance(other, dict):
+        return {k: _merge(one.get(k), other.get(k)) for k in dict.fromkeys([*one, *other])}
+    return one if one is not None else other
+
+
+def _questions_as(whole: dict, metric: dict) -> dict:
+    """A subgroup's survey figures keyed by the whole's question labels (the sheets capitalise them differently)."""
+    asked = {key.lower(): key for key in (whole.get("questions") or {})}
+    mine = metric.get("questions") or {}
+    if not mine or not asked:
+        return metric
+    if len(mine) == 1 and len(asked) == 1:  # one question: the same, however labelled
+        return metric | {"questions": {next(iter(asked.values())): next(iter(mine.values()))}}
+    return metric | {"questions": {asked.get(key.lower(), key): q for key, q in mine.items()}}
+
+
+def structures_of_pack(path: str) -> tuple[dict, dict[str, dict], dict[str, dict[str, Number | None]], bool]:
+    """The published board pack's workbook as a reader holds it: the whole organisation's figures, each part's
+    (the leaving table's services and the Where it sits sheet's subgroups, one reading where they are the same),
+    each part's printed sizes, and whether the parts are a breakdown (adding up to the whole, nobody left over)."""
+    whole, services = structures_of_workbook(path)
+    subgroups, sizes = structures_of_where_it_sits(path)
+    parts: dict[str, dict] = {}
+    for name in dict.fromkeys([*services, *subgroups]):
+        merged = _merge(services.get(name) or {}, subgroups.get(name) or {})
+        assert isinstance(merged, dict)
+        parts[name] = {m: _questions_as(whole.get(m) or {}, f or {}) for m, f in merged.items()}
+    return whole, parts, sizes, bool(subgroups)

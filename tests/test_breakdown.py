@@ -224,10 +224,19 @@ def test_cli_unknown_column_lists_the_columns(capsys):
     assert "Traceback" not in err
 
 
-def test_cli_refuses_published_breakdowns(capsys):
-    assert main(["--by", "service", "--suppress", "10"]) == 2
-    err = capsys.readouterr().err
-    assert "published breakdowns are not yet available" in err
+def test_cli_prints_the_published_breakdown_with_suppress(capsys):
+    """Once refused; now the breakdown as published (metrics.publish_breakdown): withheld figures null with why,
+    sizes rounded to 10, in the JSON and the text alike (the auditor proves it: tests/test_publication_audit.py)."""
+    assert main(["--by", "service", "--suppress", "10", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    entries = [e for m in payload["metrics"].values() for e in m.get("breakdown", [])]
+    assert entries and all({"withheld", "size", "ci_adjusted"} <= set(e) for e in entries)
+    withheld = [e for e in entries if e["status"] == "withheld"]
+    assert withheld and all(e["value"] is None and e["ci_adjusted"] is None and e["withheld"] for e in withheld)
+    assert all(e["size"] is None or e["size"] % 10 == 0 for e in entries)
+    assert main(["--by", "service", "--suppress", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "Where it sits: each metric by service" in out and "withheld" in out and "Bonferroni" in out
 
 
 def test_cli_refuses_a_breakdown_by_the_column_filtered(capsys):

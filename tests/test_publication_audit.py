@@ -27,7 +27,7 @@ from metrics.publish import publish
 from metrics.registry import GROUPS
 from metrics.results import compute_results
 from metrics.settings import Settings
-from tests.disclosure_reader import reader_of, reader_of_together, structures_of_workbook
+from tests.disclosure_reader import reader_of, reader_of_together, structures_of_pack, structures_of_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 THRESHOLD = 10
@@ -257,7 +257,7 @@ def test_generated_small_organisations_leave_no_withheld_count_narrower_than_the
     assert quoted_but_withheld(text) == []
 
 
-def _whole_of(parts: list[FigureSet]) -> FigureSet:
+def whole_of(parts: list[FigureSet]) -> FigureSet:
     counts = pd.concat([p.counts for p in parts]).groupby(["metric", "item", "group"], as_index=False,
                                                           sort=False)[["events", "base"]].sum()
     quality = {m: DataQuality(total=sum(p.quality[m].total for p in parts),
@@ -272,7 +272,7 @@ def test_generated_organisations_with_services_side_by_side_leave_no_withheld_co
     from metrics.publish import publish_together
 
     chosen = Settings(suppression_threshold=THRESHOLD)
-    whole = compute_results(_whole_of(services), chosen)
+    whole = compute_results(whole_of(services), chosen)
     parts = {f"Service {n}": compute_results(figures, chosen) for n, figures in enumerate(services)}
     together = publish_together(whole, parts, chosen)
 
@@ -317,9 +317,14 @@ def _shown_counts(structure: dict) -> list[float]:
 
 
 def test_the_board_pack_workbook_as_published_leaves_no_withheld_count_narrower(published_pack):
-    whole, services = structures_of_workbook(str(published_pack))
-    assert set(services) == {"Adults", "Children's", "Business Support"}  # the leaving table, by service
-    reader = reader_of_together(whole, services)
+    """The metric sheets, the leaving table by service and the Where it sits sheet (every metric by service, the
+    blanks' subgroup too), read together: the subgroups add up to the whole, and the printed sizes bound them."""
+    whole, services, sizes, exhaustive = structures_of_pack(str(published_pack))
+    # The leaving table, by service, and the Where it sits sheet's subgroups.
+    assert set(services) == {"Adults", "Children's", "Business Support", "Not recorded"} and exhaustive
+    assert {m for m, f in services["Adults"].items() if f} == set(whole)
+    reader = reader_of_together(whole, services, exhaustive=True, sizes=sizes)
+    assert any(where.startswith("Not recorded: M7") for where in reader.withheld)
     assert len(reader.withheld) > 10  # the reader found the withheld cells (fewer since pay bands are combined)
     assert reader.narrow(THRESHOLD) == {}
     counts = _shown_counts(whole) + [c for s in services.values() for c in _shown_counts(s)]

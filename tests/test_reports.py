@@ -22,7 +22,7 @@ INJECTION = '=HYPERLINK("http://x","y")'
 EXPECTED_SHEETS = [
     "Contents", "M1 Pay bands", "M2 Appointment", "M3 Disciplinary", "M4 Fitness to practise",
     "M5 Continuing professional", "M6 Harassment from the public", "M7 Harassment from colleagues",
-    "M8 Leaving the organisation", "M9 Senior management", "Pay gaps", "Action plan",
+    "M8 Leaving the organisation", "M9 Senior management", "Where it sits", "Pay gaps", "Action plan",
 ]
 # Table headings whose cells are counts of people: the chart tables' and the registry's labels.
 COUNT_HEADINGS = {"BME staff", "White staff", "Unknown staff", "Total staff", "Shortlisted", "Appointed",
