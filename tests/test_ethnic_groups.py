@@ -309,7 +309,7 @@ def test_cli_detailed(capsys):
 def test_cli_refuses_published_ethnic_breakdowns(capsys):
     assert main(["--by", "ethnic-group", "--suppress", "10"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: published breakdowns are not yet available") and "Traceback" not in err
+    assert err.startswith("error: published figures by ethnic group are not yet available") and "Traceback" not in err
 
 
 def test_cli_says_what_is_wrong_with_a_reference_or_a_cross(capsys):
