@@ -53,7 +53,7 @@ from data_loaders.ethnicity import (
 )
 from data_loaders.sex import MEN, WOMEN, classify_sex
 from metrics.formatting import gap_interval_text, gap_text
-from metrics.unknown_bounds import pay_gap_bounds
+from metrics.unknown_bounds import HEADING, pay_gap_bounds
 
 QUARTERS: tuple[str, ...] = ("lower", "lower_middle", "upper_middle", "upper")
 QUARTER_WORDS: dict[str, str] = {"lower": "lower", "lower_middle": "lower middle", "upper_middle": "upper middle",
@@ -724,6 +724,26 @@ def gap_sentence(result: PayGapResult, group: str, measure: str) -> str:
         chance = (" The interval includes 0: a gap this size could be down to chance."
                   if ci[0] <= 0 <= ci[1] else " The interval does not include 0: a gap unlikely to be chance alone.")
     return f"{_capital(who)} {what} is {direction} {against}{_interval(ci)}.{chance}"
+
+
+# Who the bounds of a gap are over, by the comparison (metrics.unknown_bounds.pay_gap_bounds).
+_NOT_KNOWN = {"ethnicity": "whose ethnicity is not known", "disability": "whose disability status is not declared"}
+
+
+def unknown_sentence(result: PayGapResult, group: str, measure: str) -> str | None:
+    """Whether an hourly gap stands whatever the people whose group is not known are (GroupGap.unknown_bounds), as
+    the metrics' verdicts say it: "If the unknown were known: with the people whose disability status is not
+    declared in either group, the mean hourly pay gap would lie between -6.7% and 38.3%: it depends on them."; None
+    where the gap has no bounds (by sex, a bonus gap, or a group beside others)."""
+    bounds = result.gaps[group].unknown_bounds.get(measure)
+    if bounds is None:
+        return None
+    low, high = bounds
+    what = {"mean_pct": "mean", "median_pct": "median"}[measure]
+    holds = low > 0 or high < 0
+    return (f"{HEADING}: with the people {_NOT_KNOWN.get(result.by, 'whose group is not known')} in either group, "
+            f"the {what} hourly pay gap would lie between {gap_text(low)} and {gap_text(high)}: "
+            f"{'a gap the same way whatever they are' if holds else 'it depends on them'}.")
 
 
 def _capital(text: str) -> str:

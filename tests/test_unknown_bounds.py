@@ -414,6 +414,15 @@ def test_pay_gap_bounds_worked_by_hand():
     assert gap.unknown_bounds["mean_pct"] == pytest.approx((100 * (1 - 16 / 15), 100 * (1 - 37 / 3 / 20)))
     # Median: 16 against 20 (20%), or 15 against 20 (25%): a gap whatever they are.
     assert gap.unknown_bounds["median_pct"] == pytest.approx((20.0, 25.0))
+    # In words, as the Pay gaps page gives them under the gaps.
+    result = pg.pay_gaps(people, pg.disability_grouping(people.frame), pg.Bootstrap(resamples=0))
+    assert pg.unknown_sentence(result, "disabled", "mean_pct") == (
+        "If the unknown were known: with the people whose disability status is not declared in either group, the "
+        "mean hourly pay gap would lie between -6.7% and 38.3%: it depends on them.")
+    assert pg.unknown_sentence(result, "disabled", "median_pct") == (
+        "If the unknown were known: with the people whose disability status is not declared in either group, the "
+        "median hourly pay gap would lie between 20.0% and 25.0%: a gap the same way whatever they are.")
+    assert pg.unknown_sentence(result, "disabled", "bonus_mean_pct") is None
 
 
 def test_pay_gap_bounds_in_the_command_lines_json_and_not_when_published(tmp_path):

@@ -85,6 +85,7 @@ def one_comparison(result: paygap.PayGapResult, group: str, *, with_reference: b
                       help=f"95% interval: {gap_interval_text(interval)}" if interval else "No interval: too "
                       "few people to resample.")
     sentences = [paygap.gap_sentence(result, group, m) for m in GAPS]
+    sentences += [found for m in GAPS if (found := paygap.unknown_sentence(result, group, m)) is not None]
     sentences += [paygap.bonus_sentence(result, g) for g in ((result.reference,) if with_reference else ())
                   + (group,)]
     if group in result.aggregate_quarters:
