@@ -191,6 +191,7 @@ def test_the_chooser_offers_service_first_and_leaves_out_the_filtered_column_say
     filtered = breakdown_options(datasets, METRICS["M3"], {"service": ["Adults"]})
     assert [o.key for o in filtered.offered] == ["pay_band", "team"]
     assert [o.key for o in filtered.filtered] == ["service"]
+    assert expander_label(METRICS["M3"], filtered) == "Where it sits: metric 3 by service, pay band or team"
     assert filtered_caption(filtered).startswith("Not offered: service. The figures are filtered to one service")
     # breakdown itself refuses the filtered column: the chooser never offers it.
     with pytest.raises(ValueError, match="filtered by 'service'"):

@@ -53,6 +53,9 @@ _SCRIPT = textwrap.dedent("""
     with served_navigation():
         at = AppTest.from_file("app.py", default_timeout=180).run()
         at.switch_page("pages/leavers.py").run()
+        out["folded"] = {"charts": len(at.get("vega_lite_chart")), "counted": list(counted)}
+        at.session_state["where_open_M8"] = True  # the section opened, as a click on it does
+        at.run()
         out["forest"] = seen(at)
         at.run()  # a rerun: the breakdown is not counted again
         at.radio(key="where_view_M8").set_value(%(funnel)r).run()
@@ -81,6 +84,8 @@ def _run_in_a_fresh_clone(tmp_path: Path) -> dict:
 def test_the_leaving_page_shows_where_it_sits_by_service_on_first_run(tmp_path):
     seen = _run_in_a_fresh_clone(tmp_path)
 
+    # Folded, the section counts nothing: the page draws only the metric's own chart.
+    assert seen["folded"] == {"charts": 1, "counted": []}
     forest = seen["forest"]
     assert any(label.startswith(f"{TITLE}: metric 8") for label in forest["expanders"]), forest["expanders"]
     assert forest["chooser"]["value"] == "service"

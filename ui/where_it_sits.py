@@ -61,6 +61,8 @@ class Options:
     offered: tuple[Option, ...]
     # Columns the figures are filtered by (the sidebar's service): a filtered column cannot also be broken down.
     filtered: tuple[Option, ...]
+    # Every choice, filtered or not, in the chooser's order: what the section's label names.
+    every: tuple[Option, ...] = ()
 
 
 # Crossed with the ethnic groups when the records have them ("Black women against White British women").
@@ -97,12 +99,11 @@ def breakdown_options(datasets: Mapping[str, pd.DataFrame], definition: MetricDe
     columns = breakdown_columns(datasets, definition)
     ordered = [c for c in _FIRST if c in columns] + [c for c in columns if c not in _FIRST]
     every = [Option(c, cap(column_words(c)[0]), columns[c]) for c in ordered]
-    filtered = {c for c, values in filters.items() if values}
-    offered = [o for o in every if o.key not in filtered]
     if settings is not None:
-        offered[1:1] = [o for o in ethnic_options(datasets, definition, settings, columns)
-                        if o.key.partition(",")[2] not in filtered]
-    return Options(tuple(offered), tuple(o for o in every if o.key in filtered))
+        every[1:1] = ethnic_options(datasets, definition, settings, columns)
+    filtered = {c for c, values in filters.items() if values}
+    offered = [o for o in every if o.key not in filtered and o.key.partition(",")[2] not in filtered]
+    return Options(tuple(offered), tuple(o for o in every if o.key in filtered), tuple(every))
 
 
 def broken_down(view: state.View, option: Option) -> dict[str, Breakdown]:
@@ -124,12 +125,19 @@ def filtered_caption(options: Options) -> str:
 
 
 def expander_label(definition: MetricDefinition, options: Options) -> str:
-    """"Where it sits: metric 8 by service, pay band or team": what the section breaks the metric down by."""
-    names = list(dict.fromkeys(o.words for o in options.offered))
+    """"Where it sits: metric 8 by service, pay band or team": what the section can break the metric down by, the
+    sidebar's filter or not (the label names the section, whose open state it keeps: a label that changed with the
+    filter would fold the section)."""
+    names = list(dict.fromkeys(o.words for o in options.every))
     if not names:
         return f"{TITLE}: metric {definition.number}"
     by = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
     return f"{TITLE}: metric {definition.number} by {by}"
+
+
+def open_key(metric_id: str) -> str:
+    """The session state key of whether a metric's Where it sits section is open."""
+    return f"where_open_{metric_id}"
 
 
 def render(view: state.View, analysis: Analysis, result: MetricResult) -> None:
@@ -140,7 +148,11 @@ def render(view: state.View, analysis: Analysis, result: MetricResult) -> None:
         return
     metric_id = result.id
     options = breakdown_options(analysis.inputs.loaded.datasets, definition, dict(view.filters), view.settings)
-    with st.expander(expander_label(definition, options)):
+    # Lazy: the section's key tracks whether it is open, so a page whose sections stay folded counts no breakdown
+    # (Streamlit otherwise runs a folded expander's content on every rerun).
+    with st.expander(expander_label(definition, options), key=open_key(metric_id), on_change="rerun") as section:
+        if not section.open:
+            return
         if options.filtered:
             st.caption(md(filtered_caption(options)))
         if not options.offered:
