@@ -7,16 +7,12 @@ The app runs in a child process inside a copy of the tree (tests.fresh_clone), s
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 from charts.overview import TITLE
 from metrics.registry import METRICS, STANDARDS
-from tests.fresh_clone import copy_of_the_tree
+from tests.fresh_clone import run_in_a_fresh_clone
 
 # Run in the copy: the overview on the sample council, then the sample trust's exports under the WDES.
 _SCRIPT = textwrap.dedent("""
@@ -54,14 +50,7 @@ _SCRIPT = textwrap.dedent("""
 
 
 def _run_in_a_fresh_clone(tmp_path: Path) -> dict:
-    tree = copy_of_the_tree(tmp_path / "clone")
-    env = {k: v for k, v in os.environ.items() if k != "WRES_DATABASE_URL"}
-    done = subprocess.run([sys.executable, "-c", _SCRIPT], cwd=tree, env=env | {"PYTHONPATH": str(tree)},
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-4000:]
-    assert (tree / "var" / "wres.sqlite").is_file()  # the default database, made on first run
-    line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT"))
-    return json.loads(line.removeprefix("RESULT"))
+    return run_in_a_fresh_clone(tmp_path / "clone", _SCRIPT)
 
 
 def test_the_overview_draws_the_forest_above_the_table_on_first_run_and_under_the_wdes(tmp_path):

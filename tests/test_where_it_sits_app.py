@@ -8,15 +8,11 @@ The app runs in a child process inside a copy of the tree (tests.fresh_clone), a
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 from metrics.breakdown import BY_CHANCE, METHOD_WORDS
-from tests.fresh_clone import copy_of_the_tree
+from tests.fresh_clone import run_in_a_fresh_clone
 from ui.where_it_sits import FOREST, FUNNEL, TITLE
 
 _SCRIPT = textwrap.dedent("""
@@ -72,13 +68,7 @@ _SCRIPT = textwrap.dedent("""
 
 
 def _run_in_a_fresh_clone(tmp_path: Path) -> dict:
-    tree = copy_of_the_tree(tmp_path / "clone")
-    env = {k: v for k, v in os.environ.items() if k != "WRES_DATABASE_URL"}
-    done = subprocess.run([sys.executable, "-c", _SCRIPT], cwd=tree, env=env | {"PYTHONPATH": str(tree)},
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-4000:]
-    line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT"))
-    return json.loads(line.removeprefix("RESULT"))
+    return run_in_a_fresh_clone(tmp_path / "clone", _SCRIPT)
 
 
 def test_the_leaving_page_shows_where_it_sits_by_service_on_first_run(tmp_path):
