@@ -525,35 +525,42 @@ def run(argv: Sequence[str]) -> int:
 def breakdowns_from_arguments(analysis: Analysis, column: str) -> dict[str, Breakdown]:
     """Each metric broken down by `column` (metrics.breakdown), from the analysis's records, filters and period; an
     InputError naming the columns there are when the records have no such column for any metric."""
-    from metrics.breakdown import breakdown, breakdown_columns
-    from metrics.registry import metrics_of
+    from metrics.breakdown import breakdown
 
     datasets = analysis.inputs.loaded.datasets
     if not datasets:
         raise InputError("--by needs records to break the metrics down: a counts template or survey results by "
                          "group have no rows to break down")
     settings = analysis.settings
-    available: dict[str, None] = {}
-    for definition in metrics_of(settings.standard).values():
-        available |= dict.fromkeys(breakdown_columns(datasets, definition))
     filters = {k: list(v) for k, v in analysis.figures.filters.items() if v}
-    if column not in available:
-        listed = ", ".join(sorted(available)) if available else "none"
-        raise InputError(f"the metrics cannot be broken down by '{column}': the columns these records can break "
-                         f"them down by are {listed}")
-    if column in filters:
-        raise InputError(f"the figures are filtered by {column}, so they cannot also be broken down by it",
-                         advice=f"Leave out --filter {column}=... to compare every {column.replace('_', ' ')}.")
+    check_column(analysis, column, f"the metrics cannot be broken down by '{column}'", "break them down by")
     return breakdown(datasets, column, settings.with_(period_end=analysis.period.end), filters=filters,
                      organisation=analysis.organisation)
+
+
+def check_column(analysis: Analysis, column: str, cannot: str, verb: str) -> None:
+    """InputError unless the analysis's records can break some metric down by `column` and its figures are not
+    filtered by it: `cannot` begins the message ("the metrics cannot be broken down by 'x'"), which then names the
+    columns the records can `verb` ("break them down by")."""
+    from metrics.breakdown import breakdown_columns
+    from metrics.registry import metrics_of
+
+    datasets = analysis.inputs.loaded.datasets
+    available: dict[str, None] = {}
+    for definition in metrics_of(analysis.settings.standard).values():
+        available |= dict.fromkeys(breakdown_columns(datasets, definition))
+    if column not in available:
+        listed = ", ".join(sorted(available)) if available else "none"
+        raise InputError(f"{cannot}: the columns these records can {verb} are {listed}")
+    if column in {k for k, v in analysis.figures.filters.items() if v}:
+        raise InputError(f"the figures are filtered by {column}, so they cannot also be broken down by it",
+                         advice=f"Leave out --filter {column}=... to compare every {column.replace('_', ' ')}.")
 
 
 def ethnic_breakdowns_from_arguments(analysis: Analysis, detailed: bool, within: str | None) -> dict[str, Breakdown]:
     """Each metric by ethnic group (metrics.ethnic_groups), crossed with `within` when given, from the analysis's
     records, filters and period; an InputError saying what to do when they cannot be."""
-    from metrics.breakdown import breakdown_columns
     from metrics.ethnic_groups import ethnic_group_breakdown
-    from metrics.registry import metrics_of
 
     datasets = analysis.inputs.loaded.datasets
     if not datasets:
@@ -562,16 +569,7 @@ def ethnic_breakdowns_from_arguments(analysis: Analysis, detailed: bool, within:
     settings = analysis.settings
     filters = {k: list(v) for k, v in analysis.figures.filters.items() if v}
     if within is not None:
-        available: dict[str, None] = {}
-        for definition in metrics_of(settings.standard).values():
-            available |= dict.fromkeys(breakdown_columns(datasets, definition))
-        if within not in available:
-            listed = ", ".join(sorted(available)) if available else "none"
-            raise InputError(f"the ethnic groups cannot be crossed with '{within}': the columns these records can "
-                             f"cross them with are {listed}")
-        if within in filters:
-            raise InputError(f"the figures are filtered by {within}, so they cannot also be broken down by it",
-                             advice=f"Leave out --filter {within}=... to compare every {within.replace('_', ' ')}.")
+        check_column(analysis, within, f"the ethnic groups cannot be crossed with '{within}'", "cross them with")
     try:
         return ethnic_group_breakdown(datasets, settings.with_(period_end=analysis.period.end), detailed=detailed,
                                       within=within, filters=filters, organisation=analysis.organisation)
