@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +14,7 @@ from pipeline.api import Analysis, analyse_paths
 from reports import build_content, safe_cell, write_excel
 from reports.content import INTERNAL_MARKING
 from storage import Action, create_schema, make_engine, save_actions, save_panel
+from tests.reports_command import reports_command, reports_in_process
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 INJECTION = '=HYPERLINK("http://x","y")'
@@ -211,14 +210,12 @@ def test_internal_xlsx_shows_small_counts_and_is_marked(analysis: Analysis, tmp_
 
 
 def _cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"WRES_DATABASE_URL": f"sqlite:///{database}"}
-    return subprocess.run([sys.executable, "-m", "reports", *args], cwd=REPOSITORY, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return reports_command(*args, database=database, timeout=120)
 
 
 def test_cli_writes_xlsx_with_saved_text_as_text(engine: Engine, tmp_path: Path) -> None:
     out = tmp_path / "pack.xlsx"
-    done = _cli("--format", "xlsx", "--out", str(out), database=tmp_path / "wres.sqlite")
+    done = reports_in_process("--format", "xlsx", "--out", str(out), database=tmp_path / "wres.sqlite")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"Wrote {out}"
     book = openpyxl.load_workbook(out)

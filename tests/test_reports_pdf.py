@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from reports.content import INTERNAL_MARKING, build_content, scorecard_rows
 from reports.images import PNG_SIGNATURE, png_size
 from reports.pdf import SIGN_OFF_MAX_CHARS, markup, sign_off_date, sign_off_problems, write_pdf
 from storage import Action, create_schema, make_engine, save_actions, save_panel
+from tests.reports_command import reports_in_process
 
 METRICS = metrics_of("sc-wres")  # the sample council's standard, whose metrics the packs here hold
 
@@ -218,9 +217,7 @@ def test_first_page_renders(published: Path, tmp_path: Path) -> None:
 
 
 def _cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"WRES_DATABASE_URL": f"sqlite:///{database}"}
-    return subprocess.run([sys.executable, "-m", "reports", *args], cwd=REPOSITORY, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return reports_in_process(*args, database=database)
 
 
 def test_cli_writes_pdf(tmp_path: Path) -> None:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from reports.content import INTERNAL_MARKING, build_content, rag_key_text, unkno
 from reports.images import chart_png, png_size
 from reports.pptx import LINE_SPACING, text_lines, write_pptx
 from storage import PANEL_KINDS, Action, create_schema, make_engine, save_actions, save_panel
+from tests.reports_command import reports_in_process
 
 METRICS = metrics_of("sc-wres")  # the sample council's standard, whose metrics the packs here hold
 
@@ -330,9 +329,7 @@ def test_published_deck_never_shows_a_small_count(published, internal) -> None: 
 
 
 def _cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"WRES_DATABASE_URL": f"sqlite:///{database}"}
-    return subprocess.run([sys.executable, "-m", "reports", *args], cwd=REPOSITORY, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return reports_in_process(*args, database=database)
 
 
 def test_cli_writes_pptx(tmp_path: Path) -> None:

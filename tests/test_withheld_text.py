@@ -3,15 +3,13 @@ worked on the sample council, whose fitness to practise counts (3 BME and 6 whit
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pipeline.api import analyse_paths, published_results
 from reports.withheld_text import withheld_in_text
+from tests.reports_command import reports_in_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,17 +74,14 @@ def _database_with_panel(tmp_path: Path, text: str) -> str:
 
 def test_the_command_line_makes_no_published_pack_that_quotes_a_withheld_figure(tmp_path, sample):
     analysis, _ = sample
-    env = os.environ | {"WRES_DATABASE_URL": _database_with_panel(tmp_path, analysis.results["M4"].sentence)}
+    database = _database_with_panel(tmp_path, analysis.results["M4"].sentence)
     out = tmp_path / "pack.xlsx"
-    refused = subprocess.run([sys.executable, "-m", "reports", "--format", "xlsx", "--out", str(out)], cwd=ROOT,
-                             env=env, capture_output=True, text=True, timeout=300, check=False)
+    refused = reports_in_process("--format", "xlsx", "--out", str(out), database=database)
     assert refused.returncode == 2 and not out.exists()
     assert "Metric 4, What we know from our data: \"3\" could be the BME group's referred" in refused.stderr
     assert "--text-checked" in refused.stderr
-    made = subprocess.run([sys.executable, "-m", "reports", "--format", "xlsx", "--out", str(out), "--text-checked"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    made = reports_in_process("--format", "xlsx", "--out", str(out), "--text-checked", database=database)
     assert made.returncode == 0 and out.exists()
-    internal = subprocess.run([sys.executable, "-m", "reports", "--format", "xlsx", "--out", str(tmp_path / "i.xlsx"),
-                               "--internal"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-                              check=False)
+    internal = reports_in_process("--format", "xlsx", "--out", str(tmp_path / "i.xlsx"), "--internal",
+                                  database=database)
     assert internal.returncode == 0  # the board's own pack withholds nothing, so quotes nothing withheld
