@@ -115,14 +115,6 @@ def by_argument(text: str) -> str:
     return f"{_ETHNIC_CHOICES[column]},{within}"
 
 
-def ethnic_choice(by: str) -> tuple[bool, str | None] | None:
-    """(detailed, the column crossed with) when --by chose the ethnic groups; None for a column."""
-    first, _, within = by.partition(",")
-    if first not in _ETHNIC_CHOICES.values():
-        return None
-    return first == _ETHNIC_CHOICES["ethnic_group_detailed"], within or None
-
-
 def reclassification_argument(text: str) -> tuple[str, str]:
     label, sep, group = text.rpartition("=")
     if not sep or not label.strip() or not group.strip():
@@ -445,6 +437,8 @@ def run(argv: Sequence[str]) -> int:
 
         return paygap(argv[1:])
     args = build_parser().parse_args(argv)
+    from metrics.ethnic_groups import ethnic_choice
+
     if args.by is not None and args.suppress is not None and ethnic_choice(args.by) is not None:
         # The ethnic groups share their reference group, so they are no division of the whole that the publication
         # model (metrics.publish_breakdown) protects: none is published unprotected.

@@ -63,7 +63,8 @@ from metrics.results import MetricResult, compute_results
 from metrics.settings import Settings
 
 __all__ = ["COLUMN", "DETAILED_COLUMN", "ETHNIC_GROUP", "ETHNIC_GROUP_DETAILED", "MINORITY_NOT_RECORDED",
-           "REFERENCE_PEOPLE", "SUBGROUP_NAMES", "WHITE_MINORITIES", "combined_name", "ethnic_group_breakdown",
+           "REFERENCE_PEOPLE", "SUBGROUP_NAMES", "WHITE_MINORITIES", "combined_name", "ethnic_choice",
+           "ethnic_group_breakdown",
            "ethnicity_sources"]
 
 # The choices, as the command line's --by spells them.
@@ -90,6 +91,16 @@ REFERENCE_PEOPLE = {WHITE_BRITISH_REFERENCE: "White British staff",
 _ETHNIC = "__ethnic_group__"
 _WITHIN = "__ethnic_group_within__"
 _REFERENCE = "__reference__"
+
+
+def ethnic_choice(by: str) -> tuple[bool, str | None] | None:
+    """(detailed, the column crossed with) when `by` chooses the ethnic groups ('ethnic-group',
+    'ethnic-group-detailed,sex', as the command line's --by and the Where it sits chooser spell them); None for a
+    column."""
+    first, _, within = by.partition(",")
+    if first not in (ETHNIC_GROUP, ETHNIC_GROUP_DETAILED):
+        return None
+    return first == ETHNIC_GROUP_DETAILED, within or None
 
 
 def combined_name(high_level: str) -> str:

@@ -393,17 +393,24 @@ def _counts_in(text: str) -> set[float]:
     return {float(t.replace(",", "")) for t in _COUNT.findall(text)}
 
 
+def _row_numbers(row: tuple[object, ...]) -> set[float]:
+    """The numbers a workbook row prints: its numeric cells and the counts in its text."""
+    found: set[float] = set()
+    for value in row:
+        if isinstance(value, (int, float)):
+            found.add(float(value))
+        elif isinstance(value, str):
+            found |= _counts_in(value)
+    return found
+
+
 def _workbook_numbers(path: Path) -> set[float]:
     from openpyxl import load_workbook
 
     found: set[float] = set()
     for sheet in load_workbook(path, read_only=True, data_only=True).worksheets:
         for row in sheet.iter_rows(values_only=True):
-            for value in row:
-                if isinstance(value, (int, float)):
-                    found.add(float(value))
-                elif isinstance(value, str):
-                    found |= _counts_in(value)
+            found |= _row_numbers(row)
     return found
 
 
@@ -490,11 +497,7 @@ def _sheet_numbers(path: Path, sheet_name: str) -> set[float]:
             inside = False
         if inside:
             continue
-        for value in row:
-            if isinstance(value, (int, float)):
-                found.add(float(value))
-            elif isinstance(value, str):
-                found |= _counts_in(value)
+        found |= _row_numbers(row)
     return found
 
 

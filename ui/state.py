@@ -297,44 +297,30 @@ def published(view: View) -> dict[str, MetricResult]:
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner="Working out where it sits...")
 def _broken_down(sources: tuple[Source, ...], mapping_key: str, settings_key: str, filters_key: str,
-                 organisation: str, column: str, _settings: Settings) -> dict[str, Breakdown]:
+                 organisation: str, choice: str, _settings: Settings) -> dict[str, Breakdown]:
     from metrics.breakdown import breakdown as broken_down
+    from metrics.ethnic_groups import ethnic_choice, ethnic_group_breakdown
 
     analysed = _analysed(sources, mapping_key, settings_key, filters_key, organisation, _settings)
     filters = {c: list(values) for c, values in json.loads(filters_key)}
     # The period the view's figures are for, whatever set it, so each subgroup is counted over the same dates.
-    return broken_down(analysed.inputs.loaded.datasets, column, _settings.with_(period_end=analysed.period.end),
-                       filters=filters, organisation=organisation)
+    datasets, settings = analysed.inputs.loaded.datasets, _settings.with_(period_end=analysed.period.end)
+    ethnic = ethnic_choice(choice)
+    if ethnic is not None:
+        detailed, within = ethnic
+        return ethnic_group_breakdown(datasets, settings, detailed=detailed, within=within, filters=filters,
+                                      organisation=organisation)
+    return broken_down(datasets, choice, settings, filters=filters, organisation=organisation)
 
 
-def breakdown(view: View, column: str) -> dict[str, Breakdown]:
-    """Every metric of the view broken down by `column` (metrics.breakdown), once per files, settings, filters and
-    column: each metric's section of a page, and every rerun, takes the same. Raises ValueError for a column the
-    view is filtered by."""
+def breakdown(view: View, choice: str) -> dict[str, Breakdown]:
+    """Every metric of the view broken down as `choice` says (metrics.breakdown): by a column of the records, or by
+    ethnic group ('ethnic-group', 'ethnic-group-detailed,sex': metrics.ethnic_groups.ethnic_choice), once per
+    files, settings, filters and choice: each metric's section of a page, and every rerun, takes the same. Raises
+    ValueError for a column the view is filtered by."""
     analysis(view)  # a file that cannot be used stops here, with its message
     return _broken_down(view.sources, _session_mapping_key(), _settings_key(view.settings), json.dumps(view.filters),
-                        view.organisation, column, view.settings)
-
-
-@st.cache_resource(max_entries=16, ttl=3600, show_spinner="Counting each ethnic group...")
-def _by_ethnic_group(sources: tuple[Source, ...], mapping_key: str, settings_key: str, filters_key: str,
-                     organisation: str, detailed: bool, within: str | None,
-                     _settings: Settings) -> dict[str, Breakdown]:
-    from metrics.ethnic_groups import ethnic_group_breakdown
-
-    analysed = _analysed(sources, mapping_key, settings_key, filters_key, organisation, _settings)
-    filters = {c: list(values) for c, values in json.loads(filters_key)}
-    return ethnic_group_breakdown(analysed.inputs.loaded.datasets, _settings.with_(period_end=analysed.period.end),
-                                  detailed=detailed, within=within, filters=filters, organisation=organisation)
-
-
-def ethnic_breakdown(view: View, *, detailed: bool, within: str | None) -> dict[str, Breakdown]:
-    """Every metric of the view by ethnic group against the settings' reference (metrics.ethnic_groups), the
-    detailed categories or the high-level groups, crossed with `within` when given; once per files, settings,
-    filters and choice. Raises ValueError for a `within` the view is filtered by."""
-    analysis(view)
-    return _by_ethnic_group(view.sources, _session_mapping_key(), _settings_key(view.settings),
-                            json.dumps(view.filters), view.organisation, detailed, within, view.settings)
+                        view.organisation, choice, view.settings)
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner="Working out the pay gaps...")

@@ -107,12 +107,8 @@ def breakdown_options(datasets: Mapping[str, pd.DataFrame], definition: MetricDe
 
 
 def broken_down(view: state.View, option: Option) -> dict[str, Breakdown]:
-    """Every metric broken down as `option` asks, once per files, settings, filters and option: by a column of the
-    records (ui.state.breakdown), or by ethnic group (ui.state.ethnic_breakdown). Raises ValueError for a column
-    the view is filtered by."""
-    kind, _, within = option.key.partition(",")
-    if kind in (ETHNIC_GROUP, ETHNIC_GROUP_DETAILED):
-        return state.ethnic_breakdown(view, detailed=kind == ETHNIC_GROUP_DETAILED, within=within or None)
+    """Every metric broken down as `option` asks, by a column of the records or by ethnic group, once per files,
+    settings, filters and option (ui.state.breakdown). Raises ValueError for a column the view is filtered by."""
     return state.breakdown(view, option.key)
 
 
