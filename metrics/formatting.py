@@ -21,6 +21,7 @@ No Streamlit, no pandas: the command line imports this on every run.
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -205,3 +206,20 @@ def figure_words(result: MetricResult) -> str:
         return "; ".join(f"{q.question_label} {_value_and_interval(q.value, q.ci, d.figure)}"
                          for q in result.questions.values())
     return _value_and_interval(result.value, result.ci, d.figure)
+
+
+def cell_text(value: object, places: int | None = None) -> str:
+    """A cell of a table of figures as every table says it (the pages' HTML tables, the PDF and HTML plans): 153,
+    25.5, "withheld", blank for nothing (not 153.0000 or nan); to `places` decimal places when given (0.80, not
+    0.8)."""
+    if value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if places is not None and isinstance(value, Real):
+        return f"{value:,.{places}f}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.10g}"
+    if isinstance(value, Real):
+        return f"{value:,}"
+    return str(value)

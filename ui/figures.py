@@ -19,26 +19,12 @@ from collections.abc import Mapping
 from numbers import Real
 from typing import TYPE_CHECKING
 
+from metrics.formatting import cell_text
+
 if TYPE_CHECKING:  # pandas is not imported for this: ui.style, on every page's first run, imports this module
     import pandas as pd
 
 CLASS = "wres-figures"
-
-
-def cell_text(value: object, places: int | None = None) -> str:
-    """A cell as the table says it: 153, 25.5, "withheld", blank for nothing (not 153.0000 or nan); to `places`
-    decimal places when given (0.80, not 0.8)."""
-    if value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if places is not None and isinstance(value, Real):
-        return f"{value:,.{places}f}"
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.10g}"
-    if isinstance(value, Real):
-        return f"{value:,}"
-    return str(value)
 
 
 def _cell(tag: str, value: object, scope: str | None = None, places: int | None = None) -> str:
