@@ -7,7 +7,8 @@ not reach a table's right-hand columns (axe-core: scrollable-region-focusable), 
 pattern here is the one GOV.UK and most accessibility guidance give for wide tables: the table in a
 `role="region"` with the caption's name and `tabindex="0"`.
 
-Every cell is text from a spreadsheet or a person: escaped, never read as HTML.
+Every cell is text from a spreadsheet or a person: escaped, never read as HTML. The markup is
+reports.html_table's, which the HTML plan's tables share.
 
 Also here: the overview's cells, which carry their column's heading with them (`labelled_cell`).
 """
@@ -20,34 +21,24 @@ from numbers import Real
 from typing import TYPE_CHECKING
 
 from metrics.formatting import cell_text
+from reports.html_table import CLASS, table_markup
 
 if TYPE_CHECKING:  # pandas is not imported for this: ui.style, on every page's first run, imports this module
     import pandas as pd
 
-CLASS = "wres-figures"
 
-
-def _cell(tag: str, value: object, scope: str | None = None, places: int | None = None) -> str:
-    numeric = isinstance(value, Real) and not isinstance(value, bool)
-    attributes = (f' scope="{scope}"' if scope else "") + (' class="number"' if numeric else "")
-    text = html.escape(cell_text(value, places)).replace("\n", "<br>")
-    return f"<{tag}{attributes}>{text}</{tag}>"
+def _numeric(value: object) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
 
 
 def table_html(frame: pd.DataFrame, caption: str, places: Mapping[str, int] | None = None) -> str:
-    """`frame` as an HTML table, each row headed by its first column, in a focusable region named by `caption`;
-    `places` gives some columns' decimal places."""
-    name = html.escape(caption)
-    head = "".join(_cell("th", str(column), "col") for column in frame.columns)
-    column_places = [(places or {}).get(str(column)) for column in frame.columns[1:]]
-    rows = []
-    for values in frame.itertuples(index=False, name=None):
-        first, *rest = values
-        cells = "".join(_cell("td", v, places=n) for v, n in zip(rest, column_places, strict=True))
-        rows.append("<tr>" + _cell("th", first, "row") + cells + "</tr>")
-    return (f'<div class="{CLASS}" role="region" aria-label="{name}" tabindex="0">'
-            f"<table><caption>{name}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+    """`frame` as an HTML table (reports.html_table), each row headed by its first column, in a focusable region
+    named by `caption`; `places` gives some columns' decimal places. Numbers are set right, in even-width digits."""
+    column_places = [None, *[(places or {}).get(str(column)) for column in frame.columns[1:]]]
+    values = list(frame.itertuples(index=False, name=None))
+    rows = [[cell_text(v, n) for v, n in zip(row, column_places, strict=True)] for row in values]
+    classes = [["number" if _numeric(v) else "" for v in row] for row in values]
+    return table_markup(caption, [str(column) for column in frame.columns], rows, classes=classes)
 
 
 # The overview's rows are Streamlit columns, which stack one under another on a narrow screen (or at 400% zoom):
