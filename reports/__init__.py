@@ -1,4 +1,4 @@
-"""The board pack: exports of the metrics, panels and action plan (Excel, PowerPoint and PDF).
+"""The board pack: exports of the metrics, panels and action plan (Excel, PowerPoint, PDF and an HTML page).
 
 The writers load on first use (PEP 562), so that `reports.safe`, which the app's every page uses, does not
 bring reportlab, python-pptx and openpyxl with it: they cost most of a second at start-up.
@@ -14,6 +14,7 @@ _EXPORTS = {
     "ReportContent": "reports.content",
     "build_content": "reports.content",
     "write_excel": "reports.excel",
+    "write_html": "reports.html",
     "write_pdf": "reports.pdf",
     "write_pptx": "reports.pptx",
     "safe_cell": "reports.safe",

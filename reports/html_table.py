@@ -26,11 +26,13 @@ def cell_markup(tag: str, text: str, scope: str | None = None, classes: str = ""
 
 
 def table_markup(caption: str, header: Sequence[str], rows: Sequence[Sequence[str]], *, row_headers: bool = True,
-                 classes: Sequence[Sequence[str]] | None = None) -> str:
+                 classes: Sequence[Sequence[str]] | None = None, header_classes: Sequence[str] | None = None) -> str:
     """The table in its focusable region named by `caption`: `header` across the top, each row headed by its first
-    cell when `row_headers`; `classes` gives each body cell's class names ("" for none), row by row."""
+    cell when `row_headers`; `classes` gives each body cell's class names ("" for none), row by row, and
+    `header_classes` each header cell's."""
     name = html.escape(caption)
-    head = "".join(cell_markup("th", column, "col") for column in header)
+    head = "".join(cell_markup("th", column, "col", kind)
+                   for column, kind in zip(header, header_classes or [""] * len(header), strict=True))
     body = []
     for n, cells in enumerate(rows):
         names = classes[n] if classes is not None else [""] * len(cells)
