@@ -1,7 +1,7 @@
-"""python -m reports --format pptx|pdf|xlsx --out FILE [--suppress N] [--internal] [DATASET=]FILE ...
+"""python -m reports --format pptx|pdf|xlsx|html --out FILE [--suppress N] [--internal] [DATASET=]FILE ...
 
-For the PDF, --signed-off-by NAME --role ROLE --sign-off-date DATE fill the sign-off block (blank lines
-to sign by hand otherwise).
+For the plan (the PDF, or the same plan as one HTML page), --signed-off-by NAME --role ROLE --sign-off-date DATE
+fill the sign-off block (blank lines to sign by hand otherwise).
 
 Exit 0 on success, printing "Wrote FILE"; 2 on unusable input or an unwritable --out, with one line
 on stderr starting "error:". With no FILE, the sample council.
@@ -31,7 +31,9 @@ from data_loaders.schema import DATASETS
 from metrics.registry import STANDARDS
 
 EXIT_OK, EXIT_INPUT = 0, 2
-FORMATS: tuple[str, ...] = ("pptx", "pdf", "xlsx")
+FORMATS: tuple[str, ...] = ("pptx", "pdf", "xlsx", "html")
+# The formats that are the plan, with its sign-off block.
+SIGNED_FORMATS: tuple[str, ...] = ("pdf", "html")
 SIGN_OFF_OPTIONS: tuple[str, ...] = ("signed_off_by", "role", "sign_off_date")
 
 
@@ -49,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("files", nargs="*", metavar="[DATASET=]FILE",
                         help="a workbook (xlsx, xls, ods) or CSV, as for python -m metrics")
-    parser.add_argument("--format", choices=FORMATS, required=True, help="the kind of file to write")
+    parser.add_argument("--format", choices=FORMATS, required=True,
+                        help="the kind of file to write: slides, the PDF plan, the workbook, or the plan as one "
+                        "web page (html)")
     parser.add_argument("--out", required=True, metavar="FILE", help="where to write it")
     parser.add_argument("--suppress", type=threshold_argument, metavar="N",
                         help="withhold counts under N, and what would reveal them (default: the settings' 10)")
@@ -82,9 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--text-checked", action="store_true",
                         help="make a publication-safe pack although the panels hold numbers that could be figures "
                         "it withholds, having checked that none of them is")
-    parser.add_argument("--signed-off-by", metavar="NAME", help="PDF only: who signed the plan off")
-    parser.add_argument("--role", metavar="ROLE", help="PDF only: their role")
-    parser.add_argument("--sign-off-date", metavar="DATE", help="PDF only: the date it was signed off, as written")
+    parser.add_argument("--signed-off-by", metavar="NAME", help="PDF or HTML plan only: who signed the plan off")
+    parser.add_argument("--role", metavar="ROLE", help="PDF or HTML plan only: their role")
+    parser.add_argument("--sign-off-date", metavar="DATE",
+                        help="PDF or HTML plan only: the date it was signed off, as written")
     return parser
 
 
@@ -114,9 +119,9 @@ def _check_out(out: str) -> Path:
 def run(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     given = [name for name in SIGN_OFF_OPTIONS if getattr(args, name) is not None]
-    if given and args.format != "pdf":
+    if given and args.format not in SIGNED_FORMATS:
         option = "--" + given[0].replace("_", "-")
-        raise InputError(f"{option} fills the PDF's sign-off block; use it with --format pdf")
+        raise InputError(f"{option} fills the plan's sign-off block; use it with --format pdf or --format html")
     from reports.pdf import sign_off_problems
 
     # The same checks as the Board pack page's fields (the block's rows have a fixed height); the date is written as
@@ -131,6 +136,7 @@ def run(argv: Sequence[str]) -> int:
 
     from reports.content import build_content
     from reports.excel import write_excel
+    from reports.html import write_html
     from reports.pdf import write_pdf
     from reports.pptx import write_pptx
 
@@ -142,9 +148,10 @@ def run(argv: Sequence[str]) -> int:
                          advice="Change those panels in the dashboard and make the pack again; or, if none of "
                          "those numbers is the withheld figure, give --text-checked.")
     try:
-        if args.format == "pdf":
-            write_pdf(content, out, signed_off_by=args.signed_off_by or "", role=args.role or "",
-                      date=args.sign_off_date or "")
+        if args.format in SIGNED_FORMATS:
+            (write_pdf if args.format == "pdf" else write_html)(
+                content, out, signed_off_by=args.signed_off_by or "", role=args.role or "",
+                date=args.sign_off_date or "")
         else:
             (write_pptx if args.format == "pptx" else write_excel)(content, out)
     except OSError as error:

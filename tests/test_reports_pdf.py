@@ -237,7 +237,7 @@ def test_cli_sign_off_is_for_the_pdf_only(tmp_path: Path) -> None:
                 database=tmp_path / "none.sqlite")
     assert done.returncode == 2
     lines = done.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: --role fills the PDF's sign-off block"), done.stderr
+    assert len(lines) == 1 and lines[0].startswith("error: --role fills the plan's sign-off block"), done.stderr
     assert not (tmp_path / "pack.pptx").exists()
 
 

@@ -13,6 +13,7 @@ import streamlit as st
 from metrics.registry import METRICS
 from reports.content import INTERNAL_MARKING, build_content, suppression_note
 from reports.excel import write_excel
+from reports.html import write_html
 from reports.pdf import SIGN_OFF_MAX_CHARS, sign_off_date, sign_off_problems, write_pdf
 from reports.pptx import write_pptx
 from storage.figure_sets import scope_of
@@ -30,7 +31,10 @@ _FORMATS = {
     "pptx": ("PowerPoint slides", "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
              write_pptx),
     "pdf": ("PDF plan", "pdf", "application/pdf", write_pdf),
+    "html": ("HTML plan", "html", "text/html", write_html),
 }
+# The plan, as a PDF or as one web page: both carry the sign-off block, so each is made for the words in its fields.
+_SIGNED = {"pdf": write_pdf, "html": write_html}
 _FOUND = "report_withheld_in_text"  # (pack key, [WithheldFigure]) from the last pack prepared
 _CHECKED = "report_text_checked"
 _STALE = "report_stale_panels"  # (pack key, [(metric, panel, figures then, figures now)]) from the last pack prepared
@@ -62,14 +66,14 @@ def render(view: state.View) -> None:
     for column, (kind, (words, suffix, mime, write)) in zip(columns, _FORMATS.items(), strict=True):
         with column:
             made_for: tuple = key
-            if kind == "pdf":  # the PDF made for other sign-off words is not offered
+            if kind in _SIGNED:  # the plan made for other sign-off words is not offered
                 made_for = (*key, sign_off)
                 if sign_off is None:
                     st.button(f"Prepare the {words}", key=f"report_prepare_{kind}", icon=":material/build:",
                               disabled=True, help="Correct the sign-off block above first.")
                     continue
                 signer, role, date = sign_off
-                write = partial(write_pdf, signed_off_by=signer, role=role, date=date)
+                write = partial(_SIGNED[kind], signed_off_by=signer, role=role, date=date)
             if st.button(f"Prepare the {words}", key=f"report_prepare_{kind}", icon=":material/build:"):
                 with st.spinner(f"Making the {words}..."):
                     content = build_content(analysis, publish_safe=published, threshold=threshold,
@@ -91,16 +95,18 @@ def render(view: state.View) -> None:
     _stale_panels(key)
     st.caption("The workbook holds every metric's table, headline figures, the three panels and the action plan; "
                "the slides, for the meeting room, a slide per metric with its chart and one with what we say about "
-               "it, in large type; the PDF, the plan in the shape councils publish, with the sign-off block above.")
+               "it, in large type; the PDF, the plan in the shape councils publish, with the sign-off block above; "
+               "the HTML plan, the same plan as one web page for the organisation's website, which a screen reader, "
+               "a phone and 400% zoom read as well as a printer prints.")
 
 
 def _sign_off_fields() -> tuple[str, str, str] | None:
-    """The PDF's sign-off block as filled in here: (name, role, date as written), blank by default for a
+    """The plan's sign-off block as filled in here: (name, role, date as written), blank by default for a
     block to sign by hand; None, with the reasons shown, when what was typed cannot go in it. Used for the
-    PDF made in this session only: not saved."""
-    st.markdown("**The PDF's sign-off block**")
+    PDF and HTML plans made in this session only: not saved."""
+    st.markdown("**The plan's sign-off block**")
     st.caption("Who signs the plan off, and the date of the meeting. Leave them blank for lines to sign and date "
-               "by hand. They go into the PDF made here, and are not saved.")
+               "by hand. They go into the PDF and HTML plans made here, and are not saved.")
     today = dt.date.today()
     name_column, role_column, date_column = st.columns([2, 2, 1])
     name = name_column.text_input("Signed off by", key="report_sign_off_name", max_chars=SIGN_OFF_MAX_CHARS,
