@@ -257,3 +257,53 @@ def test_in_high_contrast_mode_the_findings_and_the_focus_can_still_be_seen(serv
         expect(chart).to_have_attribute("aria-label", re.compile(r"^25% of BME shortlisted applicants \(39 of 153\)"))
         expect(contrast.get_by_role("region", name=re.compile("^The figures in the chart")).first).to_be_visible()
 
+
+
+# The plan as one HTML page (reports.html), as a council publishes it: no app, no server, the file opened as it is.
+# What a board member might paste into the plan: it must show as typed, not as markup.
+_HOSTILE = "<script>document.title='run'</script></table></main><img src=x onerror=alert(1)> &amp; =SUM(A1) *b*"
+
+
+@pytest.fixture(scope="module")
+def html_plans(tmp_path_factory) -> dict[str, Path]:  # noqa: ANN001 - pytest's factory
+    """The sample council's plan, published and internal, as HTML files, with hostile text in its objectives."""
+    from dataclasses import replace
+
+    from pipeline.api import analyse_paths
+    from reports.content import build_content
+    from reports.html import write_html
+    from storage import Action
+
+    analysis = analyse_paths()
+    folder = tmp_path_factory.mktemp("plan")
+    plans = {}
+    for version, safe in (("published", True), ("internal", False)):
+        actions = [Action(number=n, objective=_HOSTILE, themes=["Recruitment and retention"], metrics=["M2"],
+                          lead="Lead", specific_actions=_HOSTILE, indicators="Fewer adverse ratios",
+                          timeframe="2026", progress="Started", rag=rag)
+                   for n, rag in enumerate(("green", "amber", "red", None), start=1)]
+        content = replace(build_content(analysis, publish_safe=safe), actions=actions)
+        plans[version] = folder / f"{version}.html"
+        write_html(content, plans[version], signed_off_by="" if safe else "Sam Patel", role="" if safe else "Director")
+    return plans
+
+
+@pytest.mark.parametrize("width", [1400, 320])
+@pytest.mark.parametrize("version", ["published", "internal"])
+def test_the_html_plan_has_no_serious_accessibility_violation(html_plans, browser, version, width):
+    """axe-core's WCAG A and AA rules on the HTML plan, at full width and at 320 pixels (400% zoom), where it
+    reflows without scrolling sideways (a wide table scrolls in its own focusable region); what people typed shows
+    as typed and runs nothing."""
+    with new_tab(browser, width, 900) as tab:
+        tab.goto(html_plans[version].as_uri())
+        assert tab.evaluate("() => document.scripts.length") == 0  # nothing typed became a script
+        assert tab.title().startswith("Workforce Race Equality Standard action plan: ")
+        assert _HOSTILE in tab.locator("main").inner_text()
+        assert tab.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
+        expect(tab.locator("header")).to_contain_text("INTERNAL" if version == "internal" else "Covers the whole")
+        found = violations(tab)
+        assert not found, described(found)
+        # Printed: no contents list or skip link, and the page breaks where the PDF's do.
+        tab.emulate_media(media="print")
+        expect(tab.locator("nav")).to_be_hidden()
+        assert tab.evaluate("() => getComputedStyle(document.querySelector('.page-break')).breakBefore") == "page"
