@@ -797,12 +797,31 @@ def test_board_pack_fills_the_pdfs_sign_off_block():
     assert not [b for b in at.get("download_button") if "PDF" in b.proto.label]
 
 
+def test_board_pack_offers_the_html_plan_with_its_sign_off_block_beside_the_pdf():
+    with offered_files() as read:
+        at = open_app("pages/report.py")
+        at.radio(key="report_version").set_value("Internal, unsuppressed").run()
+        at.text_input(key="report_sign_off_name").input("Sam <b>Patel</b>").run()
+        next(b for b in at.button if b.label == "Prepare the HTML plan").click().run()
+        assert not at.exception and not at.error
+        (download,) = [b for b in at.get("download_button") if b.proto.label == "Download the HTML plan"]
+        page = read(download).decode("utf-8")
+    assert page.startswith("<!doctype html>") and '<html lang="en-GB">' in page
+    assert '<p>INTERNAL: NOT FOR PUBLICATION. Unsuppressed counts.</p>' in page  # as internal as the PDF is
+    assert "<dd>Sam &lt;b&gt;Patel&lt;/b&gt;</dd>" in page
+    assert at.session_state["report_prepared_html"][2] == "wres-2026-03-31-INTERNAL"  # + ".html", its file name
+    # Other words for the block: the page made for the old ones is no longer offered, as the PDF is not.
+    at.text_input(key="report_sign_off_name").input("Alex Jones").run()
+    assert not [b for b in at.get("download_button") if "HTML" in b.proto.label]
+
+
 def test_board_pack_refuses_a_sign_off_it_cannot_print():
     at = open_app("pages/report.py")
     at.text_input(key="report_sign_off_role").input("Director\tof everything").run()
     assert not at.exception
     assert "The role holds a tab" in at.error[0].value
     assert next(b for b in at.button if b.label == "Prepare the PDF plan").disabled
+    assert next(b for b in at.button if b.label == "Prepare the HTML plan").disabled
 
 
 def test_presentation_mode_steps_through_the_metrics():
