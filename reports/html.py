@@ -13,7 +13,8 @@ screen reader moves through it by its headings, landmarks and tables. The page:
   print, it is a tenth of a PNG's size (the whole page is a few hundred kilobytes), and the words drawn in it are
   text the browser renders;
 - needs nothing else: no script, font, stylesheet or image from anywhere (it works saved to a disk or attached to an
-  email); the style is GOV.UK's type (Arial, 19 pixels, #0b0c0c, lines of at most 40em, the yellow focus);
+  email); the style is GOV.UK's type (Arial, 19 pixels, #0b0c0c, lines of at most 40em, the yellow focus), and a
+  long word or web address typed in a panel wraps rather than pushing the page sideways at 320 pixels;
 - prints on A4: no skip link or contents, a page break where the PDF has one, headings kept with what follows,
   table rows never split and their header rows repeated, the marking, what it covers and the page number on every
   page.
@@ -49,7 +50,7 @@ _STYLE = """
 *, *::before, *::after { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
 body { margin: 0; background: #ffffff; color: #0b0c0c; font-family: arial, helvetica, sans-serif; font-size: 19px;
-  line-height: 1.32; }
+  line-height: 1.32; overflow-wrap: break-word; }
 .width-container { max-width: 960px; margin: 0 15px; }
 @media (min-width: 640px) { .width-container { margin: 0 30px; } }
 @media (min-width: 1020px) { .width-container { margin: 0 auto; } }

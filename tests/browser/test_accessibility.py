@@ -266,7 +266,8 @@ _HOSTILE = "<script>document.title='run'</script></table></main><img src=x onerr
 
 @pytest.fixture(scope="module")
 def html_plans(tmp_path_factory) -> dict[str, Path]:  # noqa: ANN001 - pytest's factory
-    """The sample council's plan, published and internal, as HTML files, with hostile text in its objectives."""
+    """The sample council's plan, published and internal, as HTML files, with hostile text in its name, a panel and
+    its objectives."""
     from dataclasses import replace
 
     from pipeline.api import analyse_paths
@@ -282,7 +283,10 @@ def html_plans(tmp_path_factory) -> dict[str, Path]:  # noqa: ANN001 - pytest's 
                           lead="Lead", specific_actions=_HOSTILE, indicators="Fewer adverse ratios",
                           timeframe="2026", progress="Started", rag=rag)
                    for n, rag in enumerate(("green", "amber", "red", None), start=1)]
-        content = replace(build_content(analysis, publish_safe=safe), actions=actions)
+        content = build_content(analysis, publish_safe=safe)
+        metrics = {key: replace(m, panels={**m.panels, "achieved": _HOSTILE}) if key == "M2" else m
+                   for key, m in content.metrics.items()}
+        content = replace(content, actions=actions, metrics=metrics, organisation=f"Wexcombe {_HOSTILE}")
         plans[version] = folder / f"{version}.html"
         write_html(content, plans[version], signed_off_by="" if safe else "Sam Patel", role="" if safe else "Director")
     return plans
@@ -297,8 +301,9 @@ def test_the_html_plan_has_no_serious_accessibility_violation(html_plans, browse
     with new_tab(browser, width, 900) as tab:
         tab.goto(html_plans[version].as_uri())
         assert tab.evaluate("() => document.scripts.length") == 0  # nothing typed became a script
-        assert tab.title().startswith("Workforce Race Equality Standard action plan: ")
-        assert _HOSTILE in tab.locator("main").inner_text()
+        assert tab.title().startswith(f"Workforce Race Equality Standard action plan: Wexcombe {_HOSTILE}, ")
+        # The plan's title (its h1), the panel, and each objective twice (its objective and its actions).
+        assert tab.locator("main").inner_text().count(_HOSTILE) == 2 + 2 * 4
         assert tab.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
         expect(tab.locator("header")).to_contain_text("INTERNAL" if version == "internal" else "Covers the whole")
         found = violations(tab)
