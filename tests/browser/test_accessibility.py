@@ -312,3 +312,25 @@ def test_the_html_plan_has_no_serious_accessibility_violation(html_plans, browse
         tab.emulate_media(media="print")
         expect(tab.locator("nav")).to_be_hidden()
         assert tab.evaluate("() => getComputedStyle(document.querySelector('.page-break')).breakBefore") == "page"
+
+
+@pytest.mark.parametrize("version", ["published", "internal"])
+def test_the_html_plan_prints_on_a4_saying_on_every_page_what_it_covers_and_if_internal(html_plans, browser,
+                                                                                        version):
+    """Printed from the browser at the size its stylesheet asks for: A4, with what it covers, the page number and
+    (internal) the INTERNAL marking on every page, as the PDF plan has them."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from reports.content import INTERNAL_MARKING
+
+    with new_tab(browser) as tab:
+        tab.goto(html_plans[version].as_uri())
+        printed = PdfReader(BytesIO(tab.pdf(prefer_css_page_size=True)))
+    assert len(printed.pages) > 10
+    for number, sheet in enumerate(printed.pages, start=1):
+        assert (round(float(sheet.mediabox.width)), round(float(sheet.mediabox.height))) == (595, 842)  # A4
+        text = " ".join(sheet.extract_text().split())
+        assert "Covers the whole organisation." in text and f"Page {number}" in text, text[:200]
+        assert (INTERNAL_MARKING in text) == (version == "internal"), text[:200]
