@@ -202,9 +202,10 @@ def _chart(chart: Chart, n: int) -> str:
     # vl-convert's own attributes kept (its size and viewBox) bar its class; ours name and describe the picture.
     attributes = re.sub(r'\s(class|role|aria-[a-z]+|focusable)="[^"]*"', "", opening.group(1))
     title, desc = f"chart-{n}-title", f"chart-{n}-desc"
-    described = " ".join(part for part in (chart.spec.title.strip(), chart.spec.subtitle.strip()) if part)
-    description = (f"{described}. " if described and not described.endswith(".") else
-                   f"{described} " if described else "") + "Its figures are in the table that follows."
+    # What the picture is and how to read it (its title and subtitle, as drawn), and where its figures are.
+    parts = [part.strip() for part in (chart.spec.title, chart.spec.subtitle) if part.strip()]
+    description = " ".join([*(p if p.endswith((".", "?", "!")) else f"{p}." for p in parts),
+                            "Its figures are in the table that follows."])
     return (f'<svg{attributes} class="chart" role="img" aria-labelledby="{title}" aria-describedby="{desc}" '
             f'focusable="false"><title id="{title}">{_text(chart.alt)}</title>'
             f'<desc id="{desc}">{_text(description)}</desc>{svg[opening.end():]}')

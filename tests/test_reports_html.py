@@ -325,3 +325,12 @@ def test_the_command_line_writes_the_html_plan(tmp_path: Path) -> None:
     assert tree.root.find("h1")[0].text() == "Wexcombe Borough Council"
     assert [d.text() for d in tree.root.find("dd")] == ["A. Person", "Chief Executive", "2 June 2026"]
     assert "html" in build_parser().format_help()
+
+
+def test_a_charts_description_says_what_it_is_how_to_read_it_and_where_its_figures_are(
+        internal: tuple[ReportContent, str]) -> None:
+    content, page = internal
+    tree = parsed(page)
+    spec = content.metrics["M3"].chart
+    (desc,) = [d for d in tree.root.find("desc") if d.text().startswith(f"{spec.title}.")]
+    assert desc.text() == f"{spec.title}. {spec.subtitle} Its figures are in the table that follows."
