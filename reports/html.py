@@ -165,7 +165,9 @@ def _text(text: str) -> str:
 
 def _figure_columns(table: Table) -> list[bool]:
     """Which columns hold figures (set to the right): every cell a figure or a word standing for one, and one at
-    least a figure. A row's header cell never is."""
+    least a figure. A row's header cell never is, nor any of the objectives' (their timeframe "2026" is a year)."""
+    if table.kind == "objectives":
+        return [False] * len(table.header)
     columns = []
     for n in range(len(table.header)):
         cells = [row[n] for row in table.rows]
