@@ -308,6 +308,12 @@ def test_the_html_plan_has_no_serious_accessibility_violation(html_plans, browse
         expect(tab.locator("header")).to_contain_text("INTERNAL" if version == "internal" else "Covers the whole")
         found = violations(tab)
         assert not found, described(found)
+        # The keyboard's first stop is the skip link, shown on GOV.UK's yellow; a table region's focus is drawn too.
+        tab.keyboard.press("Tab")
+        assert tab.evaluate("() => [document.activeElement.textContent, getComputedStyle(document.activeElement)"
+                            ".backgroundColor]") == ["Skip to the plan", "rgb(255, 221, 0)"]
+        tab.locator(".wres-figures").first.focus()
+        assert tab.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") == "solid"
         # Printed: no contents list or skip link, and the page breaks where the PDF's do.
         tab.emulate_media(media="print")
         expect(tab.locator("nav")).to_be_hidden()
