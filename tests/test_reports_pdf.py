@@ -359,7 +359,7 @@ def test_page_headers_and_footers_are_artifacts(internal: Path) -> None:
 def test_text_a_person_typed_is_printed_as_typed_and_the_plan_still_passes(published: Path) -> None:
     text = " ".join(" ".join(_pages(published)).split())
     assert " ".join(HOSTILE.split()) in text  # no Typst, HTML or formula acted on
-    assert "<b>bold?</b> & co" in text and SCRIPT in text.replace("</ script>", "</script>")
+    assert "<b>bold?</b> & co" in text and SCRIPT in "".join(text.split())  # a narrow cell may wrap it
     assert PdfReader(str(published)).pages[-1].mediabox.width == pytest.approx(595.28, abs=0.1)  # still A4
 
 
