@@ -19,7 +19,6 @@ import re
 import shutil
 import tempfile
 import unicodedata
-import warnings
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -155,11 +154,9 @@ def typeset(document: PlanDocument, target: str | Path | IO[bytes], *, system_fo
         data = plan_data(document, folder)
         (folder / "plan.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         try:
-            with warnings.catch_warnings():
-                # A font the template names but the machine lacks: Typst falls back to another, and says so.
-                warnings.filterwarnings("ignore", category=typst.TypstWarning)
-                pdf = typst.compile(str(folder / TEMPLATE.name), root=str(folder), format="pdf",
-                                    pdf_standards=[PDF_STANDARD], ignore_system_fonts=not system_fonts)
+            # A font the template names but the machine lacks: Typst falls back to the next, then to its own.
+            pdf = typst.compile(str(folder / TEMPLATE.name), root=str(folder), format="pdf",
+                                pdf_standards=[PDF_STANDARD], ignore_system_fonts=not system_fonts)
         except typst.TypstError as error:
             raise _refused(document, error.message) from None
     assert isinstance(pdf, bytes)
