@@ -1,7 +1,7 @@
 """The board pack: exports of the metrics, panels and action plan (Excel, PowerPoint, PDF and an HTML page).
 
 The writers load on first use (PEP 562), so that `reports.safe`, which the app's every page uses, does not
-bring reportlab, python-pptx and openpyxl with it: they cost most of a second at start-up.
+bring Typst, python-pptx and openpyxl with it: they cost most of a second at start-up.
 """
 
 from __future__ import annotations

@@ -1,298 +1,43 @@
-"""The PDF export: the action plan a council publishes, in the shape of the plans councils publish.
+"""The PDF export: the action plan a council publishes, as a tagged PDF that conforms to PDF/UA-1.
 
-An introduction, the scorecard (the deck's: metric, value, 95% interval, status), then metric by metric
-(chart, figures, the panels written), the objectives table with its RAG key and a sign-off block. A4
-portrait, body 11 pt. Every string that came from a person or a spreadsheet is escaped before it reaches
-reportlab's Paragraph, which would otherwise read <b>, <font> and & as markup.
+The plan's outline is reports.document's (the HTML page writes the same one): headings in order, text, each chart
+with its finding as alternative text and its figures as a table, the objectives table, a sign-off block. Typst
+typesets it with PDF/UA-1 on, so the file carries its structure tree (H1 to H4, tables with header cells, figures
+with alternative text), the document language (en-GB), its title as the window title, embedded fonts, and its page
+headers and footers as artifacts; and Typst refuses to write a file that could not conform.
+
+The layout is a fixed template, reports/plan.typ, which reads the plan as data (plan.json, written next to it in a
+temporary folder with the charts' PNG images). Every string a person or a spreadsheet gave is a string value there,
+never Typst markup, so nothing typed needs escaping and nothing typed can change the layout.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from io import BytesIO
+import json
+import re
+import shutil
+import tempfile
+import unicodedata
 from pathlib import Path
-from typing import IO, Any
-from xml.sax.saxutils import escape
+from typing import IO, Any, Literal
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    Flowable,
-    Image,
-    KeepTogether,
-    PageBreak,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
-
-from reports.content import (
-    SCORECARD_COLUMNS,
-    MetricContent,
-    ReportContent,
-    combined_line,
-    compares_text,
-    counted_line,
-    headline_lines,
-    own_term_text,
-    pack_title,
-    rag_key_text,
-    rag_text,
-    scorecard_rows,
-    unknown_lines,
-)
+from data_loaders.errors import InputError
+from reports.content import ReportContent
+from reports.document import Block, Chart, Heading, PageBreak, PlanDocument, SignOff, Table, Text, plan_document
 from reports.images import chart_png, png_size
-from reports.paygap_section import SECTION_TITLE, PayGapBlock, PayGapSection
-from storage import PANEL_KINDS, Action
 
-PLAN_TITLE = "Workforce Race Equality Standard action plan"
-NOT_WRITTEN = "Nothing written yet."  # under an empty panel in the internal plan, for the board to see the gap
-# In the published plan an empty panel is left out; a metric with none written says so once.
-NO_TEXT_PUBLISHED = "No text for this metric was written for publication."
-NO_PAY_GAP_TEXT_PUBLISHED = "No text for these pay gaps was written for publication."
-SCORECARD_TITLE = "Scorecard: the nine metrics"
-SCORECARD_WIDTHS: tuple[float, ...] = (64, 38, 32, 36)  # millimetres, the frame's width
-SIGN_OFF_LABELS: tuple[str, ...] = ("Signed off by", "Role", "Date")
-# Two lines at most in the block's 110 mm column at 11 pt.
+TEMPLATE = Path(__file__).with_name("plan.typ")
+PDF_STANDARD: Literal["ua-1"] = "ua-1"
+# Two lines at most in the sign-off block's 110 mm column at 11 pt.
 SIGN_OFF_MAX_CHARS = 80
-ACTION_COLUMNS: tuple[str, ...] = ("No.", "Objective", "Themes and metrics", "Lead", "Specific actions",
-                                   "Indicators of improvement", "Timeframe", "Progress", "RAG")
-# Millimetres, just under the frame's width; wide enough for the longest theme word and header at 9 pt.
-ACTION_WIDTHS: tuple[float, ...] = (8, 22, 21, 16, 26, 23, 18.5, 18, 16.5)
-MARGIN = 18 * mm
-FRAME_WIDTH = A4[0] - 2 * MARGIN - 12  # the frame pads 6 pt each side
-CHART_MAX_HEIGHT = 105 * mm
-BODY_SIZE, TABLE_SIZE = 11, 9
-_HEADING = colors.HexColor("#1F3A5F")
-_GREY = colors.HexColor("#595959")
-_RED = colors.HexColor("#C00000")
-_RAG_TINTS = {"green": colors.HexColor("#D9EAD3"), "amber": colors.HexColor("#FCE5CD"),
-              "red": colors.HexColor("#F4CCCC")}
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = getSampleStyleSheet()
-    body = ParagraphStyle("Body", parent=base["BodyText"], fontSize=BODY_SIZE, leading=15, spaceAfter=6)
-    return {
-        "body": body,
-        "title": ParagraphStyle("Title", parent=base["Title"], fontSize=26, leading=32, textColor=_HEADING,
-                                spaceAfter=12),
-        "subtitle": ParagraphStyle("Subtitle", parent=body, fontSize=16, leading=21, alignment=TA_CENTER,
-                                   textColor=_HEADING, spaceAfter=8),
-        "h1": ParagraphStyle("H1", parent=base["Heading1"], fontSize=18, leading=23, textColor=_HEADING,
-                             spaceBefore=0, spaceAfter=8),
-        "h2": ParagraphStyle("H2", parent=base["Heading2"], fontSize=14, leading=18, textColor=_HEADING,
-                             spaceBefore=10, spaceAfter=4),
-        "figure": ParagraphStyle("Figure", parent=body, fontName="Helvetica-Bold", textColor=_HEADING),
-        "caption": ParagraphStyle("Caption", parent=body, fontSize=10, leading=13, textColor=_GREY),
-        "empty": ParagraphStyle("Empty", parent=body, fontName="Helvetica-Oblique", textColor=_GREY),
-        "marking": ParagraphStyle("Marking", parent=body, fontName="Helvetica-Bold", textColor=_RED),
-        "cell": ParagraphStyle("Cell", parent=body, fontSize=TABLE_SIZE, leading=11, spaceAfter=0),
-        "head": ParagraphStyle("Head", parent=body, fontName="Helvetica-Bold", fontSize=TABLE_SIZE, leading=11,
-                               spaceAfter=0, textColor=colors.white),
-    }
-
-
-def markup(text: str) -> str:
-    """Plain text as Paragraph markup: shown exactly as typed, line breaks kept."""
-    return escape(text).replace("\r\n", "\n").replace("\n", "<br/>")
-
-
-def _para(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(markup(text), style)
-
-
-# Pages ---------------------------------------------------------------------------------------------
-
-
-def _page_decorator(marking: str, scope_line: str = "") -> Any:
-    def decorate(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        canvas.saveState()
-        width, _ = A4
-        canvas.setFont("Helvetica", 9)
-        canvas.setFillColor(_GREY)
-        # "Page N" alone: "N of M" reads like a count, and the published text never shows small counts.
-        canvas.drawRightString(width - MARGIN, 10 * mm, f"Page {doc.page}")
-        if scope_line:  # every page says what it covers: one service's page is never read as the council's
-            canvas.drawRightString(width - MARGIN, A4[1] - 11 * mm, scope_line)
-        if marking:
-            canvas.setFont("Helvetica-Bold", 9)
-            canvas.setFillColor(_RED)
-            canvas.drawString(MARGIN, A4[1] - 11 * mm, marking)
-            canvas.drawString(MARGIN, 10 * mm, marking)
-        canvas.restoreState()
-    return decorate
-
-
-def _introduction(content: ReportContent, s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    standard = content.standard
-    own_term = own_term_text(content)
-    story: list[Flowable] = [
-        Spacer(1, 30 * mm),
-        _para(pack_title(content), s["title"]),
-        _para(PLAN_TITLE, s["subtitle"]),
-        _para(f"{standard.title} ({standard.name})", s["subtitle"]),
-        _para(f"Period: {content.period}", s["subtitle"]),
-        _para(content.scope_line, s["subtitle"]),
-        Spacer(1, 12 * mm),
-        _para("Introduction", s["h1"]),
-        _para(f"The {standard.title} ({standard.name}) {compares_text(standard)}: who works here and "
-              "at what level, who is appointed, who enters formal processes, who has training, who reports "
-              "harassment and who leaves. This plan sets out what our data shows for each metric, what we "
-              "have achieved and what we are working towards.", s["body"]),
-        *([_para(f"\"{content.settings.bme_label}\" is this organisation's term for staff from minority-ethnic "
-                 "backgrounds, and is used throughout.", s["body"])] if own_term else []),
-        _para("Most metrics are relative likelihoods: one group's rate divided by the other's. A relative "
-              "likelihood of 1.00 means the two groups are equally likely to experience something; 2.00 "
-              "means the first is twice as likely. Each ratio comes with a 95% interval: where the interval "
-              "includes 1.00, the difference may be down to chance.", s["body"]),
-        Spacer(1, 4 * mm),
-    ]
-    if content.published:
-        story += [_para("Publication-safe", s["h2"]), _para(content.note, s["body"])]
-    else:
-        story += [_para(content.marking, s["marking"]),
-                  _para("Every count is shown as counted. For the board's own use: do not publish.", s["body"])]
-    return story
-
-
-def _chart(metric: MetricContent) -> Image:
-    image = chart_png(metric.chart, width=900, scale=2)
-    width_px, height_px = png_size(image)
-    scale = min(FRAME_WIDTH / width_px, CHART_MAX_HEIGHT / height_px)
-    return Image(BytesIO(image), width=width_px * scale, height=height_px * scale)
-
-
-def _metric(metric: MetricContent, content: ReportContent, s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    d = metric.definition
-    story: list[Flowable] = [
-        _para(f"Metric {d.number}: {d.title}", s["h1"]),
-        _para(d.description.format(bme=content.settings.bme_label), s["body"]),
-        _chart(metric),
-        _para(metric.chart.summary, s["caption"]),
-        _para(counted_line(metric, content.period), s["caption"]),
-        *([_para(combined_line(metric), s["caption"])] if combined_line(metric) else []),
-        *[_para(line, s["figure"]) for line in headline_lines(metric, content.published)],
-        *[_para(line, s["caption"]) for line in unknown_lines(metric, content.settings, content.published)],
-    ]
-    numbers = [str(a.number) for a in metric.actions if a.number is not None]
-    if numbers:
-        story.append(_para(f"In the action plan: objective{'s' if len(numbers) > 1 else ''} "
-                           f"{', '.join(numbers)}.", s["caption"]))
-    written = {kind: metric.panels[kind].strip() for kind in PANEL_KINDS}
-    if content.published and not any(written.values()):
-        story.append(_para(NO_TEXT_PUBLISHED, s["empty"]))
-    for kind, label in PANEL_KINDS.items():
-        text = written[kind]
-        if not text and content.published:
-            continue  # a heading over nothing reads as a gap in what the board signs off
-        body = _para(text, s["body"]) if text else _para(NOT_WRITTEN, s["empty"])
-        story.append(KeepTogether([_para(label, s["h2"]), body]))
-    story.append(PageBreak())
-    return story
-
-
-def _figure_table(frame: Any, s: dict[str, ParagraphStyle]) -> Table:
-    """A small table of a frame's columns and rows, every cell as text."""
-    rows = [[_para(str(c), s["head"]) for c in frame.columns],
-            *[[_para("" if v is None else str(v), s["cell"]) for v in values]
-              for values in frame.itertuples(index=False)]]
-    width = FRAME_WIDTH / len(frame.columns)
-    table = Table(rows, colWidths=[width] * len(frame.columns), repeatRows=1)
-    table.setStyle(TableStyle(_table_style()))
-    return table
-
-
-def _pay_gap_block(block: PayGapBlock, content: ReportContent, s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    image = chart_png(block.chart, width=900, scale=2)
-    width_px, height_px = png_size(image)
-    scale = min(FRAME_WIDTH / width_px, CHART_MAX_HEIGHT / height_px)
-    story: list[Flowable] = [
-        _para(block.title, s["h1"]),
-        _figure_table(block.figures, s), Spacer(1, 3 * mm),
-        *[_para(line, s["figure"]) for line in block.lines],
-        Image(BytesIO(image), width=width_px * scale, height=height_px * scale),
-        _para(block.chart.summary, s["caption"]),
-        _figure_table(block.chart.table, s), Spacer(1, 3 * mm),
-        *[_para(line, s["caption"]) for line in block.counted],
-    ]
-    if block.withheld:
-        story.append(_para("Withheld", s["h2"]))
-        story += [_para(line, s["caption"]) for line in block.withheld]
-    written = {kind: block.panels[kind].strip() for kind in PANEL_KINDS}
-    if content.published and not any(written.values()):
-        story.append(_para(NO_PAY_GAP_TEXT_PUBLISHED, s["empty"]))
-    for kind, label in PANEL_KINDS.items():
-        text = written[kind]
-        if not text and content.published:
-            continue
-        body = _para(text, s["body"]) if text else _para(NOT_WRITTEN, s["empty"])
-        story.append(KeepTogether([_para(label, s["h2"]), body]))
-    story.append(PageBreak())
-    return story
-
-
-def _pay_gaps(section: PayGapSection, content: ReportContent, s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """The Pay gaps section: each comparison on its own pages, or one line saying why there is none."""
-    if not section.blocks:
-        return [_para(SECTION_TITLE, s["h1"]), _para(section.missing or "No pay gaps to show.", s["body"]),
-                *[_para(note, s["caption"]) for note in section.notes], PageBreak()]
-    story: list[Flowable] = [_para(note, s["caption"]) for note in section.notes]
-    for block in section.blocks:
-        story += _pay_gap_block(block, content, s)
-    return story
-
-
-def _action_cells(action: Action, style: ParagraphStyle) -> list[Paragraph]:
-    linked = "; ".join(part for part in (", ".join(action.themes), ", ".join(action.metrics)) if part)
-    values = ["" if action.number is None else str(action.number), action.objective, linked, action.lead,
-              action.specific_actions, action.indicators, action.timeframe, action.progress, rag_text(action)]
-    return [_para(v, style) for v in values]
-
-
-def _table_style() -> list[Any]:
-    return [
-        ("BACKGROUND", (0, 0), (-1, 0), _HEADING),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#A6A6A6")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]
-
-
-def _scorecard(content: ReportContent, s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """The deck's scorecard slide as a page: the same rows (reports.content.scorecard_rows)."""
-    cell = ParagraphStyle("ScorecardCell", parent=s["cell"], fontSize=10, leading=13)
-    head = ParagraphStyle("ScorecardHead", parent=s["head"], fontSize=10, leading=13)
-    rows = [[_para(c, head) for c in SCORECARD_COLUMNS],
-            *[[_para(value, cell) for value in row] for row in scorecard_rows(content)]]
-    table = Table(rows, colWidths=[w * mm for w in SCORECARD_WIDTHS], repeatRows=1)
-    table.setStyle(TableStyle(_table_style()))
-    return [_para(SCORECARD_TITLE, s["h1"]), table, Spacer(1, 3 * mm),
-            _para("Each metric's page explains its figures. Where a 95% interval includes 1.00, the difference may "
-                  "be down to chance.", s["caption"])]
-
-
-def _objectives(content: ReportContent, s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    story: list[Flowable] = [_para("Our objectives", s["h1"])]
-    if not content.actions:
-        return [*story, _para("The action plan has no objectives yet.", s["empty"])]
-    rows = [[_para(c, s["head"]) for c in ACTION_COLUMNS],
-            *[_action_cells(a, s["cell"]) for a in content.actions]]
-    style = _table_style()
-    for row, action in enumerate(content.actions, start=1):
-        tint = _RAG_TINTS.get(action.rag or "")
-        if tint is not None:  # the word is in the cell too: colour is never the only signal
-            style.append(("BACKGROUND", (-1, row), (-1, row), tint))
-    table = Table(rows, colWidths=[w * mm for w in ACTION_WIDTHS], repeatRows=1)
-    table.setStyle(TableStyle(style))
-    return [*story, table, Spacer(1, 2 * mm), _para(rag_key_text(content.settings), s["caption"])]
+CHART_WIDTH, CHART_SCALE = 900, 2  # CSS pixels, and the scale that keeps the PNG sharp in print
+FRAME_WIDTH_MM = 174.0  # A4's 210 mm less the 18 mm margins
+CHART_MAX_HEIGHT_MM = 105.0
+# Line breaks as a word processor may paste them, and a tab, as the PDF writes them.
+_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n", "\u2028": "\n", "\u2029": "\n", "\t": " "})
+# How Typst names the text a font cannot show: the text `"😀"` could not be displayed with font `"..."`.
+_NOT_SHOWN = re.compile(r'the text `"(.+?)"` could not be displayed')
 
 
 def sign_off_problems(signed_off_by: str, role: str) -> list[str]:
@@ -312,34 +57,116 @@ def sign_off_date(day: dt.date | None) -> str:
     return "" if day is None else f"{day.day} {day:%B %Y}"
 
 
-def _sign_off(s: dict[str, ParagraphStyle], values: tuple[str, str, str]) -> Flowable:
-    rows = [[_para(label, s["figure"]), _para(value, s["body"])] for label, value in zip(SIGN_OFF_LABELS, values,
-                                                                                         strict=True)]
-    table = Table(rows, colWidths=[40 * mm, 110 * mm], rowHeights=[12 * mm] * len(rows))
-    table.setStyle(TableStyle([
-        ("LINEBELOW", (1, 0), (1, -1), 0.75, colors.black),  # the line to sign on when nothing is given
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-    ]))
-    return KeepTogether([Spacer(1, 10 * mm), _para("Sign-off", s["h1"]), table])
+def printable(text: str) -> str:
+    """Text as the PDF carries it: line breaks as one kind, a tab as a space, and the invisible characters a paste
+    can bring (control characters, a byte order mark), which PDF/UA-1 refuses, left out. Nothing visible changes."""
+    text = text.replace("\r\n", "\n").translate(_BREAKS)
+    return "".join(c for c in text if c == "\n" or (unicodedata.category(c) not in ("Cc", "Cs") and c != "\ufeff"))
+
+
+def _texts(block: Block) -> list[str]:
+    """The strings a block prints."""
+    if isinstance(block, Heading | Text):
+        return [block.text]
+    if isinstance(block, Table):
+        return [block.caption, *block.header, *(cell for row in block.rows for cell in row)]
+    if isinstance(block, SignOff):
+        return [value for row in block.rows for value in row]
+    return []
+
+
+def _where(document: PlanDocument, shown: str) -> str:
+    """Where the first text holding `shown` is, by the headings over it: " under Metric 3: Disciplinary, What
+    we've achieved"; "" when no heading but the title is over it."""
+    over: dict[int, str] = {}
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            over = {level: text for level, text in over.items() if level < block.level} | {block.level: block.text}
+        if any(shown in printable(text) for text in _texts(block)):
+            headings = [text for level, text in sorted(over.items()) if level > 1]
+            return f" under {', '.join(headings)}" if headings else ""
+    return ""
+
+
+def _chart_width_mm(image: bytes) -> float:
+    """The chart's printed width: the frame's, or narrower where the frame's width would make it too tall."""
+    width_px, height_px = png_size(image)
+    return round(min(FRAME_WIDTH_MM, CHART_MAX_HEIGHT_MM * width_px / height_px), 2)
+
+
+def plan_data(document: PlanDocument, folder: Path) -> dict[str, Any]:
+    """The plan as the template reads it (plan.json), each chart's PNG written into `folder` beside it."""
+    language, _, region = document.language.partition("-")
+    blocks: list[dict[str, Any]] = []
+    for previous, block in zip([None, *document.blocks], document.blocks, strict=False):
+        if isinstance(block, Heading):
+            blocks.append({"type": "heading", "level": block.level, "text": printable(block.text)})
+        elif isinstance(block, Text):
+            blocks.append({"type": "text", "text": printable(block.text), "role": block.role})
+        elif isinstance(block, Chart):
+            image = chart_png(block.spec, width=CHART_WIDTH, scale=CHART_SCALE)
+            name = f"chart-{len(blocks)}.png"
+            (folder / name).write_bytes(image)
+            blocks.append({"type": "chart", "image": name, "width": _chart_width_mm(image),
+                           # PDF/UA needs a figure's alternative text: the finding, or else what the chart is.
+                           "alt": printable(block.alt.strip() or block.spec.title.strip()
+                                            or "A chart of the figures below.")})
+        elif isinstance(block, Table):
+            blocks.append({"type": "table", "caption": printable(block.caption),
+                           "header": [printable(cell) for cell in block.header],
+                           "rows": [[printable(cell) for cell in row] for row in block.rows], "rag": list(block.rag),
+                           "kind": block.kind,
+                           # No caption where the heading just above says the same.
+                           "show_caption": not (isinstance(previous, Heading) and previous.text == block.caption)})
+        elif isinstance(block, PageBreak):
+            blocks.append({"type": "pagebreak"})
+        elif isinstance(block, SignOff):
+            blocks.append({"type": "signoff", "rows": [[printable(cell) for cell in row] for row in block.rows]})
+    return {"title": printable(document.title), "author": printable(document.author),
+            "subject": printable(document.subject), "marking": printable(document.marking),
+            "scope_line": printable(document.scope_line), "lang": language.lower(),
+            "region": region.upper(), "blocks": blocks}
+
+
+def _refused(document: PlanDocument, message: str) -> InputError:
+    """Typst's refusal as a sentence for a person: which character cannot be shown, and where it is."""
+    if found := _NOT_SHOWN.search(message):
+        shown = found.group(1)
+        return InputError(f"the PDF plan could not be made: its text{_where(document, shown)} holds \"{shown}\", "
+                          "which the PDF's fonts cannot show, and an accessible PDF (PDF/UA-1) must show every "
+                          "character it holds",
+                          advice="Replace or remove that character where it was written, and make the PDF again; "
+                          "the workbook can carry it as written.")
+    return InputError(f"the PDF plan could not be made as an accessible PDF (PDF/UA-1): {message}",
+                      advice="Make the workbook instead, and report this.")
+
+
+def typeset(document: PlanDocument, target: str | Path | IO[bytes], *, system_fonts: bool = True) -> None:
+    """Write the plan as a PDF/UA-1 file to a path or binary file. `system_fonts=False` typesets with Typst's own
+    fonts only, as on a machine with none of the template's fonts installed.
+
+    Raises InputError, saying why, when Typst cannot make the file (PDF/UA-1 refuses what could not conform)."""
+    import typst  # imported here: only the PDF export pays for loading it
+
+    with tempfile.TemporaryDirectory(prefix="wres-pdf-") as name:
+        folder = Path(name)
+        shutil.copyfile(TEMPLATE, folder / TEMPLATE.name)
+        data = plan_data(document, folder)
+        (folder / "plan.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        try:
+            # A font the template names but the machine lacks: Typst falls back to the next, then to its own.
+            pdf = typst.compile(str(folder / TEMPLATE.name), root=str(folder), format="pdf",
+                                pdf_standards=[PDF_STANDARD], ignore_system_fonts=not system_fonts)
+        except typst.TypstError as error:
+            raise _refused(document, error.message) from None
+    assert isinstance(pdf, bytes)
+    if isinstance(target, str | Path):
+        Path(target).write_bytes(pdf)
+    else:
+        target.write(pdf)
 
 
 def write_pdf(content: ReportContent, target: str | Path | IO[bytes], *, signed_off_by: str = "",
               role: str = "", date: str = "") -> None:
     """Write the published plan (or the internal one, marked on every page) to a path or binary file."""
-    s = _styles()
-    doc = SimpleDocTemplate(
-        str(target) if isinstance(target, Path) else target, pagesize=A4,
-        leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
-        title=f"{PLAN_TITLE}: {content.organisation}, {content.period}"
-              + (f" ({content.covers})" if content.covers else ""), author=content.organisation,
-        subject=content.standard.title,
-    )
-    story = [*_introduction(content, s), PageBreak(), *_scorecard(content, s), PageBreak()]
-    for metric in content.metrics.values():
-        story += _metric(metric, content, s)
-    if content.pay_gaps is not None:
-        story += _pay_gaps(content.pay_gaps, content, s)
-    story += _objectives(content, s)
-    story.append(_sign_off(s, (signed_off_by, role, date)))
-    decorate = _page_decorator(content.marking, content.scope_line)
-    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    typeset(plan_document(content, signed_off_by=signed_off_by, role=role, date=date), target)

@@ -815,6 +815,27 @@ def test_board_pack_offers_the_html_plan_with_its_sign_off_block_beside_the_pdf(
     assert not [b for b in at.get("download_button") if "HTML" in b.proto.label]
 
 
+def test_board_pack_says_in_one_sentence_why_the_pdf_could_not_be_made(monkeypatch):
+    """The PDF/UA-1 plan refuses a character none of its fonts can show (reports.pdf): the page says so, no
+    traceback and nothing offered. The writer here refuses at once, as reports.pdf does, without typesetting."""
+    import reports.pdf
+    from data_loaders.errors import InputError
+
+    def refuse(*args, **kwargs):
+        raise InputError("the PDF plan could not be made: its text under Metric 3: Disciplinary holds \"*x*\", "
+                         "which the PDF's fonts cannot show")
+
+    monkeypatch.setattr(reports.pdf, "typeset", refuse)
+    at = open_app("pages/report.py")
+    at.radio(key="report_version").set_value("Internal, unsuppressed").run()  # quicker made: nothing to protect
+    next(b for b in at.button if b.label == "Prepare the PDF plan").click().run()
+    assert not at.exception
+    assert [plain(e.value) for e in at.error] == [
+        "The PDF plan could not be made: its text under Metric 3: Disciplinary holds \"*x*\", which the PDF's "
+        "fonts cannot show"]
+    assert not [b for b in at.get("download_button") if "PDF" in b.proto.label]
+
+
 def test_board_pack_refuses_a_sign_off_it_cannot_print():
     at = open_app("pages/report.py")
     at.text_input(key="report_sign_off_role").input("Director\tof everything").run()

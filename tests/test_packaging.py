@@ -37,6 +37,7 @@ def test_the_wheel_carries_the_engine_the_sample_and_the_commands(wheel: Path) -
         assert modules and modules <= names, sorted(modules - names)
     assert "sample_data/wexcombe/2026-03-31/staff.xlsx" in names
     assert "sample_data/region/amberlow-council.xlsx" in names
+    assert "reports/plan.typ" in names  # the PDF plan's template
     assert not [n for n in names if n.startswith(("tests/", "ui/", "pages/"))]  # the dashboard runs from a checkout
     from packaging.requirements import Requirement
 

@@ -278,8 +278,8 @@ def test_an_organisation_named_as_markup_or_a_formula_is_text_in_every_export(an
     assert "'" + name in {c.value for c in cells}  # the Contents sheet's Organisation row, neutralised
     write_pdf(content, tmp_path / "pack.pdf")
     reader = PdfReader(tmp_path / "pack.pdf")
-    first = reader.pages[0].extract_text()
-    assert "<img src=x onerror=alert(1)>" in first and "[a](javascript:alert(2))" in first
+    first = "".join(reader.pages[0].extract_text().split())  # the title wraps: compared without the line breaks
+    assert "<imgsrc=xonerror=alert(1)>" in first and "[a](javascript:alert(2))" in first
     assert not any("/A" in (a.get_object() or {}) for page in reader.pages for a in page.get("/Annots", []) or [])
     write_pptx(content, tmp_path / "pack.pptx")
     deck = Presentation(str(tmp_path / "pack.pptx"))

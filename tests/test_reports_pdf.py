@@ -9,16 +9,20 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import pdfua
 import pytest
 from pypdf import PdfReader
 
+from data_loaders.errors import InputError
 from metrics.registry import metrics_of
 from metrics.settings import PAN_LONDON_RAG_MEANINGS
 from pipeline.api import Analysis, analyse_paths
-from reports.content import INTERNAL_MARKING, build_content, scorecard_rows
+from reports.content import INTERNAL_MARKING, ReportContent, build_content, scorecard_rows
+from reports.document import Chart, Heading, PlanDocument, SignOff, Table, Text, plan_document
 from reports.images import PNG_SIGNATURE, png_size
-from reports.pdf import SIGN_OFF_MAX_CHARS, markup, sign_off_date, sign_off_problems, write_pdf
+from reports.pdf import SIGN_OFF_MAX_CHARS, sign_off_date, sign_off_problems, typeset, write_pdf
 from storage import Action, create_schema, make_engine, save_actions, save_panel
+from tests.pdf_structure import structure, structure_problems, text_without_artifacts
 from tests.reports_command import reports_in_process
 
 METRICS = metrics_of("sc-wres")  # the sample council's standard, whose metrics the packs here hold
@@ -27,6 +31,9 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 LABELS = ("What we know from our data", "What we've achieved", "What we're working towards")
 ACHIEVED = "<b>bold?</b> & co"
 SCRIPT = "<script>alert(1)</script>"
+# What a board member may paste into a panel: Typst, HTML and spreadsheet markup, to be printed as typed.
+HOSTILE = ('#import "@preview/x:0.1.0": *\n#set page(paper: "a5")\n$x^2$ *bold* _it_ `code` = Heading @ref <label>\n'
+           '=SUM(A1) \\ back\\slash {braces} [brackets] // not a comment /* nor this */ #{ "code" } ]')
 OF_PATTERN = re.compile(r"\b(\d[\d,]*)\s+of\s+(\d[\d,]*)\b")
 OBJECTIVES = 14  # enough rows, with long cells, for the table to run onto a second page
 
@@ -41,33 +48,41 @@ def analysis() -> Analysis:
 
 
 @pytest.fixture(scope="module")
-def published(analysis: Analysis, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("pdf")
+def published_content(analysis: Analysis, tmp_path_factory: pytest.TempPathFactory) -> ReportContent:
+    folder = tmp_path_factory.mktemp("db")
     engine = make_engine(f"sqlite:///{folder / 'wres.sqlite'}")
     create_schema(engine)
     period = analysis.period.end.isoformat()
     save_panel(engine, analysis.organisation, period, "M3", "achieved", ACHIEVED, expected_version=0, user="t")
+    save_panel(engine, analysis.organisation, period, "M5", "know", HOSTILE, expected_version=0, user="t")
     save_actions(engine, analysis.organisation, period, [
         Action(objective=f"Objective {i}", themes=["Recruitment and retention"], metrics=["M2"], lead=f"Lead {i}",
                specific_actions=SCRIPT if i == 1 else "Review every shortlisting panel and publish the outcome. "
                * 3, indicators="Fewer adverse ratios", timeframe="2026", progress="Started", rag="amber")
         for i in range(1, OBJECTIVES + 1)
     ], user="t")
-    out = folder / "published.pdf"
-    write_pdf(build_content(analysis, engine=engine), out)
+    content = build_content(analysis, engine=engine)
+    engine.dispose()
+    return content
+
+
+@pytest.fixture(scope="module")
+def published(published_content: ReportContent, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("pdf") / "published.pdf"
+    write_pdf(published_content, out)
     return out
 
 
 @pytest.fixture(scope="module")
-def internal(analysis: Analysis, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def internal_content(analysis: Analysis) -> ReportContent:
+    return build_content(analysis, publish_safe=False)
+
+
+@pytest.fixture(scope="module")
+def internal(internal_content: ReportContent, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("pdf") / "internal.pdf"
-    write_pdf(build_content(analysis, publish_safe=False), out, signed_off_by="Jo Bloggs & Co", role="Director",
-              date="1 May 2026")
+    write_pdf(internal_content, out, signed_off_by="Jo Bloggs & Co", role="Director", date="1 May 2026")
     return out
-
-
-def test_markup_escapes_what_people_typed() -> None:
-    assert markup("<b>x</b> & y\nz") == "&lt;b&gt;x&lt;/b&gt; &amp; y<br/>z"
 
 
 def test_pdf_has_the_plan_in_the_seeds_shape(published: Path) -> None:
@@ -121,25 +136,26 @@ def test_saved_text_comes_out_as_typed(published: Path) -> None:
 
 
 def test_objectives_table_repeats_its_header(published: Path) -> None:
-    pages = _pages(published)
-    row = re.compile(r"^(\d+)\nObjective \1$", re.MULTILINE)
+    # Cells wrap where their column ends, so each page's words are compared without the line breaks.
+    pages = [" ".join(p.split()) for p in _pages(published)]
+    row = re.compile(r"(?<![\d.])(\d+) Objective \1 Recruitment")
     table_pages = [p for p in pages if row.search(p)]
     assert len(table_pages) >= 2
+    header = "No. Objective Themes and metrics Lead Specific actions Indicators of improvement Timeframe Progress RAG"
     for number, page in enumerate(table_pages):
-        body = page.split("\n", 1)[1]  # after the page number
-        body = body.removeprefix("Covers the whole organisation.\n")  # every page says what it covers
+        body = page.removeprefix("Covers the whole organisation. ")  # every page says what it covers
         if number == 0:
-            body = body.split("Our objectives\n", 1)[1]
-        assert body.lstrip().startswith("No.\nObjective\nThemes and\nmetrics\nLead"), body[:80]
+            body = body.split("Our objectives ", 1)[1]
+        assert body.startswith(header), body[:120]  # the header row again on each page the table runs onto
     assert [int(n) for p in table_pages for n in row.findall(p)] == list(range(1, OBJECTIVES + 1))
-    # Cells wrap where their column ends, so words are compared without the line breaks.
-    assert "Recruitmentandretention;M2Lead1" in "".join(table_pages[0].split())
-    assert "\nAmber\n" in table_pages[0]
+    # A row is never split across two pages: each objective's last cell (its RAG) is on its first cell's page.
+    assert all(p.count(" Started Amber") == len(row.findall(p)) for p in table_pages)
+    assert "Recruitment and retention; M2 Lead 1" in table_pages[0]
 
 
 def test_sign_off_filled_or_blank(published: Path, internal: Path) -> None:
-    assert "Signed off by\nJo Bloggs & Co\nRole\nDirector\nDate\n1 May 2026" in _pages(internal)[-1]
-    assert "Signed off by\nRole\nDate" in _pages(published)[-1]
+    assert "Signed off by Jo Bloggs & Co Role Director Date 1 May 2026" in " ".join(_pages(internal)[-1].split())
+    assert "Signed off by Role Date" in " ".join(_pages(published)[-1].split())
 
 
 def test_sign_off_words_are_checked_and_the_date_written_out() -> None:
@@ -229,7 +245,7 @@ def test_cli_writes_pdf(tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"%PDF")
     pages = _pages(out)
     assert "Wexcombe Borough Council" in pages[0]
-    assert "Signed off by\nA. Person\nRole\nChief Executive\nDate\n2 June 2026" in pages[-1]
+    assert "Signed off by A. Person Role Chief Executive Date 2 June 2026" in " ".join(pages[-1].split())
 
 
 def test_cli_sign_off_is_for_the_pdf_only(tmp_path: Path) -> None:
@@ -295,3 +311,93 @@ def test_cli_sign_off_is_checked_as_the_board_pack_page_checks_it(tmp_path: Path
     done = _cli("--format", "pdf", "--out", str(tmp_path / "plan.pdf"), "--sign-off-date", "14 May\n2026",
                 database=tmp_path / "none.sqlite")
     assert done.returncode == 2 and "The date holds a tab, line break" in done.stderr
+
+
+# Accessibility: tagged PDF/UA-1 ---------------------------------------------------------------------------------
+
+# The plan's sections, as a screen reader lists its headings (H2): the pay gaps come before the objectives.
+SECTIONS = ["Introduction", "Scorecard: the nine metrics", *[f"Metric {m.number}: {m.title}" for m in METRICS.values()],
+            "Pay gaps", "Our objectives", "Sign-off"]
+
+
+def _pdfua_findings(path: Path) -> list[str]:
+    return [f"{f.rule_id} {f.severity.name}: {f.message}" for f in pdfua.validate(str(path)).findings]
+
+
+def _findings(document: PlanDocument) -> list[str]:
+    return [block.alt for block in document.blocks if isinstance(block, Chart)]
+
+
+@pytest.mark.parametrize("which", ["published", "internal"])
+def test_the_plan_is_a_tagged_pdf_that_passes_the_pdfua_checker(which: str, request: pytest.FixtureRequest) -> None:
+    path: Path = request.getfixturevalue(which)
+    content: ReportContent = request.getfixturevalue(f"{which}_content")
+    assert _pdfua_findings(path) == []  # no error, warning or note
+    document = plan_document(content)
+    assert structure_problems(path, title=document.title, findings=_findings(document)) == []
+    found = structure(path)
+    assert [text for level, text in found.headings if level == 2] == SECTIONS
+    assert found.headings[0] == (1, "Wexcombe Borough Council")
+    assert {text for level, text in found.headings if level == 3} >= {*LABELS[:1], "Pay gaps by sex"}
+    # A figure per chart: the nine metrics' and the three pay gaps'.
+    assert len(found.figures) == 12 and all(found.figures)
+    assert found.title.startswith("Workforce Race Equality Standard action plan: Wexcombe Borough Council")
+
+
+def test_page_headers_and_footers_are_artifacts(internal: Path) -> None:
+    """What every page repeats (the marking, what the plan covers, "Page N") is not read out on every page."""
+    read = text_without_artifacts(internal)
+    shown = _pages(internal)
+    assert all(INTERNAL_MARKING in page and "Covers the whole organisation." in page for page in shown)
+    assert not any(re.search(r"Page \d+", page) for page in read)
+    # Said once where the plan says it (the introduction, the title page), not on every page.
+    assert sum(page.count(INTERNAL_MARKING) for page in read) == 1
+    assert sum(page.count("Covers the whole organisation.") for page in read) == 1
+    assert "Metric 1: Pay bands" in "\n".join(read)
+
+
+def test_text_a_person_typed_is_printed_as_typed_and_the_plan_still_passes(published: Path) -> None:
+    text = " ".join(" ".join(_pages(published)).split())
+    assert " ".join(HOSTILE.split()) in text  # no Typst, HTML or formula acted on
+    assert "<b>bold?</b> & co" in text and SCRIPT in "".join(text.split())  # a narrow cell may wrap it
+    assert PdfReader(str(published)).pages[-1].mediabox.width == pytest.approx(595.28, abs=0.1)  # still A4
+
+
+def _small_document(*blocks: Heading | Text | Table | SignOff) -> PlanDocument:
+    return PlanDocument(title="Workforce Race Equality Standard action plan: Test", author="Test", subject="Test",
+                        marking="", scope_line="Covers the whole organisation.", published=True,
+                        blocks=[Heading(1, "Test council"), Heading(2, "Section"), *blocks])
+
+
+def test_a_table_with_no_rows_is_its_header_alone_and_still_passes(tmp_path: Path) -> None:
+    out = tmp_path / "empty.pdf"
+    typeset(_small_document(Table("Figures: nobody", ("Group", "Staff"), ()), Text("Nobody is counted.")), out)
+    assert _pdfua_findings(out) == []
+    assert structure(out).tables == [["TH", "TH"]]
+    assert "Group Staff" in " ".join(_pages(out)[0].split())
+
+
+def test_without_the_templates_fonts_the_pdf_is_made_with_typsts_own_and_embeds_them(tmp_path: Path) -> None:
+    """A fresh machine without Liberation Sans or DejaVu Sans: Typst falls back to a font it carries."""
+    out = tmp_path / "fallback.pdf"
+    typeset(_small_document(Text("Words in a font Typst carries."), SignOff((("Signed off by", ""),))), out,
+            system_fonts=False)
+    assert _pdfua_findings(out) == [] and structure(out).unembedded_fonts == []
+    assert "Words in a font Typst carries." in _pages(out)[0]
+
+
+def test_invisible_characters_a_paste_brings_are_left_out_and_line_breaks_kept(tmp_path: Path) -> None:
+    out = tmp_path / "pasted.pdf"
+    typeset(_small_document(Text("One\x07 line\r\nand\x0banother\ttabbed\ufeff.")), out)
+    assert _pdfua_findings(out) == []
+    assert "One line\nand\nanother tabbed." in _pages(out)[0]
+
+
+def test_a_character_no_font_can_show_is_refused_in_one_sentence_saying_where(tmp_path: Path) -> None:
+    document = _small_document(Heading(3, "What we've achieved"), Text("We did well \U0001F600"))
+    with pytest.raises(InputError) as refused:
+        typeset(document, tmp_path / "emoji.pdf", system_fonts=False)
+    message = str(refused.value)
+    assert message.startswith("the PDF plan could not be made: its text under Section, What we've achieved holds "
+                              "\"\U0001F600\", which the PDF's fonts cannot show"), message
+    assert "\n" not in message and not (tmp_path / "emoji.pdf").exists()

@@ -5,8 +5,10 @@ standard")."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import openpyxl
+import pdfua
 import pytest
 from pptx import Presentation
 from pypdf import PdfReader
@@ -15,6 +17,8 @@ from metrics.registry import STANDARDS, metrics_of
 from metrics.settings import Settings
 from pipeline.api import Analysis, analyse_paths, sample_trust_paths
 from reports import build_content, write_excel, write_pdf, write_pptx
+from reports.document import Chart, plan_document
+from tests.pdf_structure import structure, structure_problems
 
 NHS = "nhs-wres"
 
@@ -31,7 +35,7 @@ def test_the_pack_holds_the_standards_indicators_in_order(analysis: Analysis, pu
     assert list(content.metrics) == list(STANDARDS[NHS].metrics)
 
 
-def test_every_format_is_written_with_the_indicators_numbers_and_titles(analysis: Analysis) -> None:
+def test_every_format_is_written_with_the_indicators_numbers_and_titles(analysis: Analysis, tmp_path: Path) -> None:
     content = build_content(analysis)
 
     pdf = io.BytesIO()
@@ -40,6 +44,16 @@ def test_every_format_is_written_with_the_indicators_numbers_and_titles(analysis
     for d in metrics_of(NHS).values():
         assert f"Metric {d.number}: {d.title}" in text, d.id
     assert "Fitness to practise" not in text and "NHS Workforce Race Equality Standard" in text
+    # The trust's plan is a tagged PDF/UA-1 too: the checker finds nothing, and its headings are the indicators'.
+    (tmp_path / "plan.pdf").write_bytes(pdf.getvalue())
+    assert [f.message for f in pdfua.validate(str(tmp_path / "plan.pdf")).findings] == []
+    document = plan_document(content)
+    findings = [block.alt for block in document.blocks if isinstance(block, Chart)]
+    assert structure_problems(tmp_path / "plan.pdf", title=document.title, findings=findings) == []
+    assert [text for level, text in structure(tmp_path / "plan.pdf").headings if level == 2] == [
+        "Introduction", "Scorecard: the nine metrics", *[f"Metric {d.number}: {d.title}" for d in
+                                                         metrics_of(NHS).values()],
+        *(["Pay gaps"] if content.pay_gaps is not None else []), "Our objectives", "Sign-off"]
 
     slides = io.BytesIO()
     write_pptx(content, slides)

@@ -332,7 +332,7 @@ def test_the_trends_chart_draws_adjustments_and_engagement_in_their_own_units():
 # --- The board pack ------------------------------------------------------------------------------------------------
 
 
-def test_the_sample_trusts_wdes_pack_gives_8_and_9a_as_figures_and_9b_as_a_narrative():
+def test_the_sample_trusts_wdes_pack_gives_8_and_9a_as_figures_and_9b_as_a_narrative(tmp_path):
     import io
 
     from pypdf import PdfReader
@@ -357,6 +357,17 @@ def test_the_sample_trusts_wdes_pack_gives_8_and_9a_as_figures_and_9b_as_a_narra
     for heading in ("Metric 8: Adequate adjustments", "Metric 9a: Staff engagement",
                     "Metric 9b: The voices of disabled staff"):
         assert heading in text
+    # A tagged PDF/UA-1 with 9b's narrative (no figures) in it: the checker finds nothing, the structure holds.
+    import pdfua
+
+    from reports.document import Chart, plan_document
+    from tests.pdf_structure import structure_problems
+
+    (tmp_path / "plan.pdf").write_bytes(pdf.getvalue())
+    assert [f.message for f in pdfua.validate(str(tmp_path / "plan.pdf")).findings] == []
+    document = plan_document(content)
+    findings = [block.alt for block in document.blocks if isinstance(block, Chart)]
+    assert structure_problems(tmp_path / "plan.pdf", title=document.title, findings=findings) == []
 
 
 def test_the_overview_says_engagement_is_read_against_its_own_range():

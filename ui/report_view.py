@@ -10,6 +10,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from data_loaders.errors import InputError
 from metrics.registry import METRICS
 from reports.content import INTERNAL_MARKING, build_content, suppression_note
 from reports.excel import write_excel
@@ -84,8 +85,14 @@ def render(view: state.View) -> None:
                     if (not content.withheld_in_text or st.session_state.get(_CHECKED)) and \
                             (not content.stale_panels or st.session_state.get(_STALE_CHECKED)):
                         buffer = io.BytesIO()
-                        write(content, buffer)
-                        st.session_state[f"{_PREPARED}_{kind}"] = (made_for, buffer.getvalue(), content.file_stem)
+                        try:
+                            write(content, buffer)
+                        except InputError as error:  # the PDF plan refuses a character its fonts cannot show
+                            text = str(error)
+                            st.error(md(text[:1].upper() + text[1:]), icon=":material/error:")
+                        else:
+                            st.session_state[f"{_PREPARED}_{kind}"] = (made_for, buffer.getvalue(),
+                                                                       content.file_stem)
             prepared = st.session_state.get(f"{_PREPARED}_{kind}")
             if prepared and prepared[0] == made_for:
                 name = f"{prepared[2]}.{suffix}"
