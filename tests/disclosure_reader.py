@@ -526,13 +526,15 @@ def structures_of_where_it_sits(path: str) -> tuple[dict[str, dict], dict[str, d
     from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True, data_only=True)
-    if WHERE_IT_SITS not in book.sheetnames:
+    # "Where it sits by service": the sheet is named for the column it breaks the metrics down by.
+    name = next((n for n in book.sheetnames if n.startswith(WHERE_IT_SITS)), None)
+    if name is None:
         return {}, {}
     metrics = ("M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9")
     subgroups: dict[str, dict] = {}
     sizes: dict[str, dict[str, Number | None]] = {}
     metric = ""
-    rows = [tuple(None if v == "" else v for v in row) for row in book[WHERE_IT_SITS].iter_rows(values_only=True)]
+    rows = [tuple(None if v == "" else v for v in row) for row in book[name].iter_rows(values_only=True)]
     n = 0
     while n < len(rows):
         row = rows[n]
