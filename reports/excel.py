@@ -305,11 +305,21 @@ def _where_it_sits(sheet: _Sheet, where: WhereItSits, content: ReportContent) ->
         sheet.write([f"{definition.id} {definition.title} by {where.words}"], font=_HEADING)
         for rows, what in ((where_figure_rows(found, title, content.settings.bme_label), "figures"),
                            (where_count_rows(found, title, content.settings), "counts")):
-            sheet.table(rows[0], rows[1:], f"{definition.id} by {where.words} {what}")
+            sheet.table(rows[0], filled_down(rows[1:]), f"{definition.id} by {where.words} {what}")
             sheet.gap()
         for line in where_lines(found):
             sheet.write([line])
     sheet.widths([24, 24, 18, 18, 18, 18, 30])
+
+
+def filled_down(rows: list[list[Any]]) -> list[list[Any]]:
+    """The rows with a blank first cell given the one above's (a survey's second question under its subgroup's
+    name): each row of a defined table then says whose it is, read alone, sorted or filtered."""
+    out: list[list[Any]] = []
+    for row in rows:
+        blank = bool(out) and bool(row) and row[0] in (None, "")
+        out.append([out[-1][0], *row[1:]] if blank else list(row))
+    return out
 
 
 def _action_row(action: Action) -> list[Any]:

@@ -558,10 +558,10 @@ def _where_table(metric: str, header: list[str], body: list[tuple], subgroups: d
                  sizes: dict[str, dict[str, Number | None]]) -> None:
     at = {name: header.index(name) for name in header}
     name = ""
-    if "Size" in at:  # the figures table: each subgroup's size (on its first row)
+    if "Size" in at:  # the figures table: each subgroup's size (on its first row; a survey's other questions' blank)
         for row in body:
             name = str(row[0]) if row[0] not in (None, "") else name
-            if row[0] not in (None, ""):
+            if row[at["Size"]] not in (None, ""):
                 sizes.setdefault(name, {})[metric] = _number(row[at["Size"]])
         return
     for row in body:

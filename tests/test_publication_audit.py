@@ -338,7 +338,13 @@ def test_the_board_pack_workbook_is_tables_a_screen_reader_can_read(published_pa
     # Counted by hand from the sheets: the headline, the chart's table (one row) and the counts by group (three).
     assert {t.displayName: t.ref for t in book["M3 Disciplinary"].tables.values()} == {
         "M3_headline": "A6:D7", "M3_figures": "A12:G13", "M3_counts": "A16:D19"}
-    assert len(book["Where it sits by service"].tables) == 2 * 9  # each metric's figures and its counts
+    where = book["Where it sits by service"]
+    assert len(where.tables) == 2 * 9  # each metric's figures and its counts
+    # A survey of two questions: each row names its service, the second question's too (its size is on the first).
+    m7 = [[cell.value for cell in row[:3]] for row in where[where.tables["M7_by_service_figures"].ref]]
+    assert m7[0] == ["Service", "Question", "Size"]
+    assert [row[:2] for row in m7[1:3]] == [["Adults", "from colleagues"], ["Adults", "from managers"]]
+    assert m7[2][2] is None
     assert [t.displayName for t in book["Pay gaps"].tables.values()][:3] == [
         "Pay_gaps_sex_figures", "Pay_gaps_sex_quarters", "Pay_gaps_sex_published"]
     assert [c.name for c in book["Pay gaps"].tables["Pay_gaps_sex_published"].tableColumns] == ["Key", "Value"]
