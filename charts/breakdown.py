@@ -386,7 +386,7 @@ def forest(found: Breakdown, settings: Settings, question: str = "") -> ChartSpe
     if is_ratio:
         low, high = settings.adverse_range
         axis = alt.Axis(values=[t for t in (0.1, 0.25, 0.5, low, 1.0, high, 2.0, 4.0, 10.0)
-                                if domain[0] <= t <= domain[1]], format=".2~f")
+                                if domain[0] <= t <= domain[1]], format=".2~f", **shared.SPACED_LABELS)
     x_title = [f"{name}{' (log scale)' if is_ratio else ''}",
                f"{STANDARDS[settings.standard].name}: {_what_is_compared(definition, settings)}"]
     x = alt.X("x:Q", scale=scale, title=x_title, axis=axis)

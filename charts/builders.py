@@ -263,6 +263,7 @@ def pay_bands(result: MetricResult, settings: Settings) -> ChartSpec:
     )
     labels = alt.Chart(alt.InlineData(values=segments)).mark_text(fontSize=palette.LABEL_SIZE).encode(
         y=y, x=alt.X("middle:Q"), text="label:N", color=alt.Color("text_colour:N", scale=None),
+        opacity=shared.shown_where_it_fits("pct"),
     )
     layers: list[alt.Chart] = [bars, labels]
     if notes:
@@ -500,7 +501,7 @@ def forest(results: list[MetricResult], settings: Settings) -> ChartSpec:
     else:
         x_title = ["Relative likelihood (log scale)", f"{standard}: {next(iter(conventions))}"]
     scale = alt.Scale(type="log", domain=[domain_low, domain_high], nice=False)
-    x = alt.X("value:Q", scale=scale, title=x_title, axis=alt.Axis(values=ticks, format=".2~f"))
+    x = alt.X("value:Q", scale=scale, title=x_title, axis=alt.Axis(values=ticks, format=".2~f", **shared.SPACED_LABELS))
     y = alt.Y("row:N", sort=[m["row"] for m in marks], title=None,
               axis=alt.Axis(labelExpr="split(datum.label, '\\n')"))
     data = alt.InlineData(values=marks)

@@ -248,7 +248,7 @@ def overview_forest(results: Iterable[MetricResult], settings: Settings) -> Char
     comparison = STANDARDS[settings.standard].comparison
     x_title = ["Relative likelihood (log scale)",
                f"{STANDARDS[settings.standard].name}: which group is over which is in the table's Ratio column"]
-    x = alt.X("x:Q", scale=scale, title=x_title, axis=alt.Axis(values=ticks, format=".2~f"))
+    x = alt.X("x:Q", scale=scale, title=x_title, axis=alt.Axis(values=ticks, format=".2~f", **shared.SPACED_LABELS))
     y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelExpr="split(datum.label, '\\n')"))
     data = alt.InlineData(values=marks)
 

@@ -73,7 +73,8 @@ def quarters_chart(result: PayGapResult | PublishedPayGaps) -> ChartSpec:
         tooltip=[alt.Tooltip("quarter:N", title="Quarter"), alt.Tooltip("group:N", title="Group"),
                  alt.Tooltip("share:Q", title="%", format=".1f")])
     words = alt.Chart(data).mark_text(fontWeight="bold").encode(
-        y=y, x="middle:Q", text="label:N", color=alt.Color("text_colour:N", scale=None))
+        y=y, x="middle:Q", text="label:N", color=alt.Color("text_colour:N", scale=None),
+        opacity=shared.shown_where_it_fits("share", bold=True))
     chart = alt.layer(bars, words).properties(height=alt.Step(64))
     subtitle = (f"Everyone with an hourly rate ranked by it and split into four equal quarters; each bar is a "
                 f"quarter, split by {result.by}.")

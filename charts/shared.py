@@ -97,6 +97,23 @@ def _layers(chart: TopLevelChart) -> list[alt.Chart]:
     return [chart] if isinstance(chart, alt.Chart) else []
 
 
+# An axis's values on a log scale (0.8, 1, 1.25 close together): on a narrow chart (a phone, 400% zoom) a value that
+# would run into the one before it is left out (Vega's labelOverlap) rather than printed over it ("0.8 11.25").
+SPACED_LABELS: dict[str, Any] = {"labelOverlap": "greedy", "labelSeparation": 6}
+
+
+def shown_where_it_fits(share: str, label: str = "label", size: float = palette.LABEL_SIZE, *,
+                        bold: bool = False) -> Any:
+    """An opacity for a label drawn inside a bar's segment: shown only where the segment, as drawn at the chart's width
+    now (Vega's `width` signal: a container's width changes with the window and the zoom), is wide enough for it. On a
+    narrow screen (a phone, 400% zoom) a label wider than its segment would be cut short ("·.7%"); it is left out
+    instead, and the table beside the chart has the figure. `share` is the datum's field of the segment's % of a
+    0 to 100 scale, `label` its text's."""
+    per_char = size * (0.66 if bold else 0.6)  # pixels a character, a little generous for digits and "%"
+    return alt.condition(f"datum.{share} / 100 * width >= length(datum.{label}) * {per_char:g} + 4",
+                         alt.value(1), alt.value(0))
+
+
 def cap(text: str) -> str:
     """The text with its first letter a capital, the rest as written ("BME staff", "White staff")."""
     return text[:1].upper() + text[1:]

@@ -85,7 +85,12 @@ _UNKNOWN_WORDS = ("unknown", "not known", "not stated", "not recorded", "prefer 
 
 def sheet_name(definition: MetricDefinition) -> str:
     """'M2 Appointment from shortlisting'; cut at a word to Excel's 31 characters."""
-    name = _FORBIDDEN_IN_SHEET_NAME.sub(" ", f"{definition.id} {definition.title}")
+    return fitted_sheet_name(f"{definition.id} {definition.title}")
+
+
+def fitted_sheet_name(text: str) -> str:
+    """`text` as a sheet's name: without the characters Excel refuses, cut at a word to its 31 characters."""
+    name = _FORBIDDEN_IN_SHEET_NAME.sub(" ", text)
     name = re.sub(r"\s+", " ", name).strip()
     if len(name) <= _SHEET_NAME_LIMIT:
         return name

@@ -1,4 +1,10 @@
-"""The Excel export: a Contents sheet, one sheet per metric, and the action plan."""
+"""The Excel export: a Contents sheet, one sheet per metric, and the action plan.
+
+Made to be read with a screen reader as well as by eye: the Contents sheet comes first and says what each sheet
+holds; every table of figures is a defined Excel table (a header row of unique names, a style, a name that says what
+it holds), so a screen reader announces its column headings as it moves through the cells; no cell is merged. The
+words around the tables (headings, sentences, the panels) are plain cells in column A, read top to bottom.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +20,11 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from metrics.registry import METRICS, MetricDefinition
+from metrics.registry import METRICS
+from pipeline.template import fitted_sheet_name, sheet_name
 from reports.content import (
     MetricContent,
     ReportContent,
@@ -36,7 +44,6 @@ from reports.paygap_section import FIGURES_TABLE, KEY_COLUMNS, SECTION_TITLE, Pa
 from reports.safe import safe_cell
 from storage import PANEL_KINDS, Action
 
-MAX_SHEET_NAME = 31
 ACTION_PLAN_SHEET = "Action plan"
 PAY_GAPS_SHEET = SECTION_TITLE
 WHERE_IT_SITS_SHEET = "Where it sits"
@@ -45,23 +52,62 @@ ACTION_COLUMNS: tuple[str, ...] = (
     "Number", "Objective", "Themes", "Metrics", "Lead", "Data from the metrics", "Specific actions",
     "Indicators of improvement", "Timeframe", "Progress", "RAG",
 )
+# What each kind of sheet holds, as the Contents sheet says.
+_WHERE_SHEET = "each metric's figures for every subgroup, and the counts by group behind them"
+_PAY_GAPS_SHEET = ("each comparison's pay gaps, who is in each pay quarter, who is counted, what is withheld and what "
+                   "we say about them")
+_ACTION_PLAN_SHEET = "every objective in the plan, with its lead, timeframe, progress and RAG status, and the RAG key"
 _BOLD = Font(bold=True)
 _HEADING = Font(bold=True, size=14)
 _MARKING = Font(bold=True, color="C00000")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_DANGLING = {"a", "and", "from", "in", "of", "the", "to", "with"}
-_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+TABLE_STYLE = "TableStyleMedium2"
+_NOT_IN_TABLE_NAMES = re.compile(r"[^A-Za-z0-9_]+")
+# A name Excel would read as a cell (A1, XFD1048576) or in R1C1 style (R, C, R1C1): never a table's.
+_CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}[0-9]+|[RrCc][0-9]*|[Rr][0-9]*[Cc][0-9]*)$")
 
 
-def sheet_name(definition: MetricDefinition) -> str:
-    """'M1 Pay bands'; cut at a word to fit Excel's 31 characters."""
-    name = _NOT_IN_SHEET_NAMES.sub(" ", f"{definition.id} {definition.title}")
-    if len(name) <= MAX_SHEET_NAME:
-        return name
-    words = name[: MAX_SHEET_NAME + 1].split(" ")[:-1]
-    while len(words) > 2 and words[-1].lower() in _DANGLING:
-        words.pop()
-    return " ".join(words) if len(words) > 1 else name[:MAX_SHEET_NAME]
+def where_sheet_name(where: WhereItSits) -> str:
+    """'Where it sits by service': the section and the column it breaks the metrics down by; the section alone when
+    the column's name will not fit whole (the Contents sheet names it)."""
+    name = f"{WHERE_IT_SITS_SHEET} by {where.words}"
+    return fitted_sheet_name(name) if len(fitted_sheet_name(name)) == len(name) else WHERE_IT_SITS_SHEET
+
+
+def table_header(values: list[Any]) -> list[str]:
+    """A defined table's header: every heading a non-empty string, unique ignoring case (as Excel requires of a
+    table's column names); a blank heading is "Column 3", a repeated one "Value (2)"."""
+    out: list[str] = []
+    taken: set[str] = set()
+    for i, value in enumerate(values, start=1):
+        text = _text(value).strip() if value is not None else ""
+        base = text or f"Column {i}"
+        name, n = base, 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{base} ({n})"
+        taken.add(name.casefold())
+        out.append(name)
+    return out
+
+
+def table_name(words: str, taken: set[str]) -> str:
+    """A valid, workbook-unique Excel table name from `words` (the heading above the table): letters, digits and
+    underscores, starting with a letter, never a cell's address; "_2" and on when the name is taken."""
+    base = _NOT_IN_TABLE_NAMES.sub("_", words).strip("_")[:60].rstrip("_") or "Table"
+    if not base[0].isalpha() or _CELL_LIKE.match(base):
+        base = f"Table_{base}"
+    name, n = base, 1
+    while name.casefold() in taken:
+        n += 1
+        name = f"{base}_{n}"
+    taken.add(name.casefold())
+    return name
+
+
+def _text(value: Any) -> str:
+    """A string as the workbook stores it: neutralised (safe_cell) and without the characters XML cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", safe_cell(str(value)))
 
 
 def _plain(value: Any) -> Any:
@@ -78,11 +124,13 @@ def _plain(value: Any) -> Any:
 
 
 class _Sheet:
-    """Writes rows top to bottom, every string through safe_cell and stored as text."""
+    """Writes rows top to bottom, every string through safe_cell and stored as text. `tables` holds the defined
+    tables' names taken so far in the workbook (a table's name is unique across the workbook)."""
 
-    def __init__(self, sheet: Worksheet, marking: str) -> None:
+    def __init__(self, sheet: Worksheet, marking: str, tables: set[str]) -> None:
         self.sheet = sheet
         self.row = 1
+        self.tables = tables
         if marking:
             self.write([marking], font=_MARKING)
 
@@ -90,7 +138,7 @@ class _Sheet:
         for column, value in enumerate(values, start=1):
             value = _plain(value)
             if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", safe_cell(value))
+                value = _text(value)
             cell = self.sheet.cell(row=self.row, column=column)
             cell.value = value
             if isinstance(value, str):
@@ -108,17 +156,31 @@ class _Sheet:
     def heading(self, text: str) -> None:
         self.write([text], font=_BOLD)
 
-    def table(self, frame: pd.DataFrame) -> None:
-        self.write(list(frame.columns), font=_BOLD)
-        for values in frame.itertuples(index=False):
-            self.write(list(values))
+    def table(self, header: list[Any] | tuple[Any, ...], rows: list[list[Any]], name: str, *,
+              number_format: str | None = None) -> None:
+        """A header row and rows, made a defined Excel table named from `name` (the heading it sits under) when
+        there is a row under the header (Excel has no table of a header alone)."""
+        top = self.row
+        header = table_header(list(header))
+        self.write(header, font=_BOLD)
+        for values in rows:
+            self.write(list(values), number_format=number_format)
+        if not rows:
+            return
+        ref = f"A{top}:{get_column_letter(len(header))}{self.row - 1}"
+        table = Table(displayName=table_name(name, self.tables), ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
+        self.sheet.add_table(table)
+
+    def frame(self, frame: pd.DataFrame, name: str) -> None:
+        self.table(list(frame.columns), [list(values) for values in frame.itertuples(index=False)], name)
 
     def widths(self, widths: list[int]) -> None:
         for column, width in enumerate(widths, start=1):
             self.sheet.column_dimensions[get_column_letter(column)].width = width
 
 
-def _contents(sheet: _Sheet, content: ReportContent, names: list[str]) -> None:
+def _contents(sheet: _Sheet, content: ReportContent, sheets: list[list[str]]) -> None:
     sheet.write([f"Workforce Race Equality Standard: {content.organisation}"], font=_HEADING)
     sheet.write(["Organisation", content.organisation])
     sheet.write(["Period", str(content.period)])
@@ -128,20 +190,20 @@ def _contents(sheet: _Sheet, content: ReportContent, names: list[str]) -> None:
                 font=None if content.published else _MARKING)
     sheet.gap()
     sheet.heading("Sheets")
-    for name in names:
-        sheet.write([name])
-    sheet.widths([24, 100])
+    sheet.table(["Sheet", "What it holds"], sheets, "Sheets")
+    sheet.widths([30, 100])
 
 
 def _headline(sheet: _Sheet, metric: MetricContent) -> None:
     headline = metric.headline()
     if metric.definition.kind == "distribution":
         return
-    sheet.write(["Figure", "Value", "Lower 95% limit", "Upper 95% limit"], font=_BOLD)
+    rows = []
     for label, value, ci in headline:
         low, high = ci if ci is not None else (None, None)
-        sheet.write([label, "withheld or not available" if value is None else value, low, high],
-                    number_format="0.00")
+        rows.append([label, "withheld or not available" if value is None else value, low, high])
+    sheet.table(["Figure", "Value", "Lower 95% limit", "Upper 95% limit"], rows, f"{metric.definition.id} headline",
+                number_format="0.00")
 
 
 def _metric(sheet: _Sheet, metric: MetricContent, content: ReportContent) -> None:
@@ -161,11 +223,11 @@ def _metric(sheet: _Sheet, metric: MetricContent, content: ReportContent) -> Non
     if combined_line(metric):
         sheet.write([combined_line(metric)])
     if not metric.chart.table.empty:
-        sheet.table(metric.chart.table)
-    if not metric.counts.empty and d.chart in ("forest", "representation"):  # the other charts' tables hold the counts
+        sheet.frame(metric.chart.table, f"{d.id} figures")
+    if _counts_shown(metric):
         sheet.gap()
         sheet.heading(f"Counts by {content.standard.comparison.what}")
-        sheet.table(metric.counts)
+        sheet.frame(metric.counts, f"{d.id} counts")
     if content.published and content.threshold > 1:
         sheet.gap()
         sheet.write([content.note])
@@ -176,9 +238,9 @@ def _metric(sheet: _Sheet, metric: MetricContent, content: ReportContent) -> Non
     sheet.gap()
     sheet.heading(f"Actions in the plan for metric {d.number}")
     if metric.actions:
-        sheet.write(["Number", "Objective", "Lead", "Timeframe", "RAG"], font=_BOLD)
-        for action in metric.actions:
-            sheet.write([action.number, action.objective, action.lead, action.timeframe, (action.rag or "").title()])
+        sheet.table(["Number", "Objective", "Lead", "Timeframe", "RAG"],
+                    [[a.number, a.objective, a.lead, a.timeframe, (a.rag or "").title()] for a in metric.actions],
+                    f"{d.id} actions")
     else:
         sheet.write(["No action in the plan targets this metric yet."])
     sheet.widths([40, 18, 18, 18, 18, 18, 18, 18])
@@ -196,14 +258,14 @@ def _pay_gaps(sheet: _Sheet, section: PayGapSection, content: ReportContent) -> 
     for block in section.blocks:
         sheet.gap()
         sheet.write([block.title], font=_HEADING)
-        sheet.table(block.figures)
+        sheet.frame(block.figures, f"Pay gaps {block.by} figures")
         sheet.gap()
         for line in block.lines:
             sheet.write([line])
         sheet.gap()
         sheet.heading(block.chart.title)
         sheet.write([block.chart.summary])
-        sheet.table(block.chart.table)
+        sheet.frame(block.chart.table, f"Pay gaps {block.by} quarters")
         sheet.gap()
         for line in block.counted:
             sheet.write([line])
@@ -219,9 +281,8 @@ def _pay_gaps(sheet: _Sheet, section: PayGapSection, content: ReportContent) -> 
         if block.payload is not None:
             sheet.gap()
             sheet.heading(f"{FIGURES_TABLE}: {block.by}")
-            sheet.write(list(KEY_COLUMNS), font=_BOLD)
-            for key, value in figure_rows(block.payload):
-                sheet.write([key, value])
+            sheet.table(list(KEY_COLUMNS), [[key, value] for key, value in figure_rows(block.payload)],
+                        f"Pay gaps {block.by} published")
     sheet.widths([40, 24, 18, 22])
 
 
@@ -242,15 +303,23 @@ def _where_it_sits(sheet: _Sheet, where: WhereItSits, content: ReportContent) ->
         definition = METRICS[metric_id]
         sheet.gap()
         sheet.write([f"{definition.id} {definition.title} by {where.words}"], font=_HEADING)
-        for rows in (where_figure_rows(found, title, content.settings.bme_label),
-                     where_count_rows(found, title, content.settings)):
-            sheet.write(rows[0], font=_BOLD)
-            for row in rows[1:]:
-                sheet.write(row)
+        for rows, what in ((where_figure_rows(found, title, content.settings.bme_label), "figures"),
+                           (where_count_rows(found, title, content.settings), "counts")):
+            sheet.table(rows[0], filled_down(rows[1:]), f"{definition.id} by {where.words} {what}")
             sheet.gap()
         for line in where_lines(found):
             sheet.write([line])
     sheet.widths([24, 24, 18, 18, 18, 18, 30])
+
+
+def filled_down(rows: list[list[Any]]) -> list[list[Any]]:
+    """The rows with a blank first cell given the one above's (a survey's second question under its subgroup's
+    name): each row of a defined table then says whose it is, read alone, sorted or filtered."""
+    out: list[list[Any]] = []
+    for row in rows:
+        blank = bool(out) and bool(row) and row[0] in (None, "")
+        out.append([out[-1][0], *row[1:]] if blank else list(row))
+    return out
 
 
 def _action_row(action: Action) -> list[Any]:
@@ -261,9 +330,7 @@ def _action_row(action: Action) -> list[Any]:
 
 def _action_plan(sheet: _Sheet, content: ReportContent) -> None:
     sheet.write([f"Action plan: {content.organisation}, {content.period}"], font=_HEADING)
-    sheet.write(list(ACTION_COLUMNS), font=_BOLD)
-    for action in content.actions:
-        sheet.write(_action_row(action))
+    sheet.table(list(ACTION_COLUMNS), [_action_row(a) for a in content.actions], "Action plan")
     if not content.actions:
         sheet.write(["The action plan has no objectives yet."])
     sheet.gap()
@@ -271,21 +338,42 @@ def _action_plan(sheet: _Sheet, content: ReportContent) -> None:
     sheet.widths([9, 40, 22, 12, 20, 30, 40, 30, 16, 30, 9])
 
 
+def _holds(metric: MetricContent) -> str:
+    """What a metric's sheet holds, in words for the Contents sheet (as `_metric` writes it)."""
+    d = metric.definition
+    parts = [*(["the headline figure with its 95% interval"] if d.kind != "distribution" else []),
+             *(["the table behind the chart"] if not metric.chart.table.empty else []),
+             *(["the counts by group"] if _counts_shown(metric) else []),
+             "what we say about it"]
+    return ", ".join(parts) + " and the actions that target it"
+
+
+def _counts_shown(metric: MetricContent) -> bool:
+    """Whether the sheet has a table of counts by group: the other charts' tables hold the counts."""
+    return not metric.counts.empty and metric.definition.chart in ("forest", "representation")
+
+
 def write_excel(content: ReportContent, target: str | Path | IO[bytes]) -> None:
     """Write the workbook to a path or a binary file object."""
     book = Workbook()
+    tables: set[str] = set()
     contents = book.active
     contents.title = CONTENTS_SHEET
     names = [sheet_name(METRICS[m]) for m in content.metrics]
-    pay_gaps = [PAY_GAPS_SHEET] if content.pay_gaps is not None else []
-    where = [WHERE_IT_SITS_SHEET] if content.where_it_sits is not None else []
-    _contents(_Sheet(contents, content.marking), content, [*names, *where, *pay_gaps, ACTION_PLAN_SHEET])
-    for name, metric in zip(names, content.metrics.values(), strict=True):
-        _metric(_Sheet(book.create_sheet(name), content.marking), metric, content)
-    if content.where_it_sits is not None:
-        _where_it_sits(_Sheet(book.create_sheet(WHERE_IT_SITS_SHEET), content.marking), content.where_it_sits,
-                       content)
+    sheets = [[name, f"Metric {metric.definition.number}, {metric.definition.title}: {_holds(metric)}"]
+              for name, metric in zip(names, content.metrics.values(), strict=True)]
+    where = content.where_it_sits
+    if where is not None:
+        sheets.append([where_sheet_name(where), f"{where.title}: {_WHERE_SHEET}"])
     if content.pay_gaps is not None:
-        _pay_gaps(_Sheet(book.create_sheet(PAY_GAPS_SHEET), content.marking), content.pay_gaps, content)
-    _action_plan(_Sheet(book.create_sheet(ACTION_PLAN_SHEET), content.marking), content)
+        sheets.append([PAY_GAPS_SHEET, _PAY_GAPS_SHEET])
+    sheets.append([ACTION_PLAN_SHEET, _ACTION_PLAN_SHEET])
+    _contents(_Sheet(contents, content.marking, tables), content, sheets)
+    for name, metric in zip(names, content.metrics.values(), strict=True):
+        _metric(_Sheet(book.create_sheet(name), content.marking, tables), metric, content)
+    if where is not None:
+        _where_it_sits(_Sheet(book.create_sheet(where_sheet_name(where)), content.marking, tables), where, content)
+    if content.pay_gaps is not None:
+        _pay_gaps(_Sheet(book.create_sheet(PAY_GAPS_SHEET), content.marking, tables), content.pay_gaps, content)
+    _action_plan(_Sheet(book.create_sheet(ACTION_PLAN_SHEET), content.marking, tables), content)
     book.save(target)

@@ -7,6 +7,11 @@ presents. Every text box is measured before it is written (`text_lines`); text s
 cannot fit at the usual size, and a panel slide too long even at 18 pt is split into slides titled
 "(1 of 2)", "(2 of 2)". Every string goes into a text run as plain text, so nothing a person typed is
 read as markup.
+
+Made to be read with a screen reader too: every slide has its title in the title placeholder (a screen reader's list
+of slides, and its headings); each chart keeps its one-sentence summary as its description (alt text); a grid of
+figures is a real table with its header row marked as one; and the shapes are in reading order (the title, then the
+body as it is read, the protective marking last), which is the order a screen reader reads them in.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from pptx.slide import Slide
 from pptx.text.text import _Paragraph
 from pptx.util import Emu, Inches, Pt
 
+from charts.shared import WITHHELD
 from reports.content import (
     SCORECARD_COLUMNS,
     MetricContent,
@@ -74,6 +80,9 @@ _GREY = RGBColor(0x59, 0x59, 0x59)
 _RED = RGBColor(0xC0, 0x00, 0x00)
 _HEADING = RGBColor(0x1F, 0x3A, 0x5F)
 _BOX_INSET = 0.05  # inches, each side, for the boxes made here
+# A table cell's margins (python-pptx's and PowerPoint's defaults), inches: 0.1 each side, 0.05 above and below.
+_CELL_SIDES, _CELL_ENDS = 0.2, 0.1
+MARKING_NAME = "Marking"
 _TITLE_TOP, _TITLE_HEIGHT = 0.3, 0.95
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -177,7 +186,19 @@ def _new_slide(deck: Deck, title: str, content: ReportContent) -> Slide:
 
 def _marking(slide: Slide, marking: str) -> None:
     _text_box(slide, _Box(MARGIN, SLIDE_HEIGHT - 0.5, SLIDE_WIDTH - 2 * MARGIN, 0.45),
-              [_Block(marking, size=MARKING_SIZE, bold=True, colour=_RED, space_after=0)], name="Marking")
+              [_Block(marking, size=MARKING_SIZE, bold=True, colour=_RED, space_after=0)], name=MARKING_NAME)
+
+
+def _in_reading_order(slide: Slide) -> None:
+    """The protective marking, at the foot of the slide, read last: moved to the end of the slide's shapes (the
+    title placeholder is first, and the body's shapes are added in the order they are read)."""
+    for shape in list(slide.shapes):
+        if shape.name == MARKING_NAME:
+            element = shape.element
+            tree = element.getparent()
+            tree.remove(element)
+            shapes = [e for e in tree.iterchildren() if not e.tag.endswith("}extLst")]
+            shapes[-1].addnext(element)
 
 
 def _run(paragraph: _Paragraph, text: str, size: int, *, bold: bool = False, italic: bool = False,
@@ -349,27 +370,42 @@ def _title_slide(deck: Deck, content: ReportContent) -> None:
     _text_box(slide, box, _largest_that_fits(blocks, box, (28, 24, 20, 16)) or blocks)
 
 
+def row_heights(rows: list[list[str]], widths: list[float], size: float, least: float = 0.0) -> list[float]:
+    """Each row's height in inches, its text wrapped in its cells at `size` points (at least `least`)."""
+    return [max(least, max(sum(len(text_lines(line, width - _CELL_SIDES, size, bold=r == 0))
+                               for line in value.split("\n")) for value, width in zip(row, widths, strict=True))
+                * size * LINE_SPACING / 72 + _CELL_ENDS)
+            for r, row in enumerate(rows)]
+
+
 def _table(slide: Slide, header: tuple[str, ...], rows: list[list[str]], widths: list[float],
-           row_height: float) -> None:
-    shape = slide.shapes.add_table(len(rows) + 1, len(header), Inches(MARGIN), Inches(CONTENT_TOP),
-                                   Inches(sum(widths)), Inches(row_height * (len(rows) + 1)))
+           row_height: float | list[float], *, left: float = MARGIN, top: float = CONTENT_TOP, size: int = BODY_SIZE,
+           name: str = "") -> None:
+    """A real table (a screen reader reads each cell with its column's heading): the header row first, marked as the
+    header row (python-pptx's tables have firstRow set), white on the theme's dark fill."""
+    heights = row_height if isinstance(row_height, list) else [row_height] * (len(rows) + 1)
+    shape = slide.shapes.add_table(len(rows) + 1, len(header), Inches(left), Inches(top),
+                                   Inches(sum(widths)), Inches(sum(heights)))
+    if name:
+        shape.name = name
     table = shape.table
+    table.first_row = True
     for column, width in enumerate(widths):
         table.columns[column].width = Emu(Inches(width))
     for r, values in enumerate([list(header), *rows]):
-        table.rows[r].height = Emu(Inches(row_height))
+        table.rows[r].height = Emu(Inches(heights[r]))
         for c, value in enumerate(values):
             cell = table.cell(r, c)
             frame = cell.text_frame
             frame.word_wrap = True
             for i, line in enumerate(value.split("\n")):
                 paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-                _run(paragraph, line, BODY_SIZE, bold=r == 0, colour=RGBColor(0xFF, 0xFF, 0xFF) if r == 0 else _BLACK)
+                _run(paragraph, line, size, bold=r == 0, colour=RGBColor(0xFF, 0xFF, 0xFF) if r == 0 else _BLACK)
 
 
 def _scorecard_slide(deck: Deck, content: ReportContent) -> None:
     slide = _new_slide(deck, "Scorecard: the nine metrics", content)
-    _table(slide, SCORECARD_COLUMNS, scorecard_rows(content), [5.0, 2.9, 2.3, 2.13], 0.45)
+    _table(slide, SCORECARD_COLUMNS, scorecard_rows(content), [5.0, 2.9, 2.3, 2.13], 0.45, name="Scorecard")
 
 
 def _picture(slide: Slide, image: bytes, box: _Box, description: str) -> float:
@@ -482,7 +518,7 @@ def _action_plan_slides(deck: Deck, content: ReportContent) -> None:
         if page:
             rows = [["" if a.number is None else str(a.number), a.objective, a.lead, a.timeframe, rag_text(a)]
                     for a in page]
-            _table(slide, ACTION_COLUMNS, rows, list(ACTION_WIDTHS), ACTION_ROW_HEIGHT)
+            _table(slide, ACTION_COLUMNS, rows, list(ACTION_WIDTHS), ACTION_ROW_HEIGHT, name="Action plan")
         else:
             _text_box(slide, _Box(MARGIN, CONTENT_TOP, width, 0.6),
                       [_Block("The action plan has no objectives yet.", italic=True, colour=_GREY, space_after=0)])
@@ -512,6 +548,33 @@ def _pay_gap_text(block: PayGapBlock) -> list[_Block]:
     return blocks
 
 
+QUARTER_COLUMN_WIDTH = 2.0  # inches: the quarters table's first column, its quarters' names
+
+
+def _quarters(slide: Slide, block: PayGapBlock, box: _Box) -> None:
+    """Beside the quarters chart: its summary, and under it the quarters as a table (each quarter's share of each
+    group), both at the largest size that fits the box."""
+    table = block.chart.table
+    header = (str(table.columns[0]), *(str(c).removesuffix(" %") for c in table.columns[1:]))
+    rows = [[str(row[0]), *(f"{v}{'' if v == WITHHELD else '%'}" for v in row[1:])]
+            for row in table.itertuples(index=False)]
+    rest = (box.width - QUARTER_COLUMN_WIDTH) / (len(header) - 1)
+    widths = [QUARTER_COLUMN_WIDTH, *[rest] * (len(header) - 1)]
+    gap = 0.2
+    for size in POINT_SIZES:
+        heights = row_heights([list(header), *rows], widths, size)
+        room = box.height - sum(heights) - gap
+        summary = _largest_that_fits(_point_blocks([block.chart.summary]), _Box(box.left, box.top, box.width, room),
+                                     (size,)) if room > 0 else None
+        if summary is not None or size == POINT_SIZES[-1]:
+            break
+    used = 0.0
+    if summary is not None:
+        used = sum(b.height(box.inner_width) for b in summary) / 72 + 2 * _BOX_INSET
+        _text_box(slide, _Box(box.left, box.top, box.width, used), summary, name="Points")
+    _table(slide, header, rows, widths, heights, left=box.left, top=box.top + used + gap, size=size, name="Quarters")
+
+
 def _pay_gap_slides(deck: Deck, section: PayGapSection, content: ReportContent) -> None:
     """Each comparison: the quarters chart beside its table, then its figures, who is counted and its panels."""
     bottom = _bottom(content)
@@ -527,14 +590,7 @@ def _pay_gap_slides(deck: Deck, section: PayGapSection, content: ReportContent) 
         _picture(slide, chart_png(block.chart), _Box(MARGIN, CONTENT_TOP, chart_width, bottom - CONTENT_TOP),
                  block.chart.summary)
         left = MARGIN + chart_width + gap
-        points_box = _Box(left, CONTENT_TOP, SLIDE_WIDTH - MARGIN - left, bottom - CONTENT_TOP)
-        quarters = [block.chart.summary, *[
-            f"{row[0]}: " + ", ".join(f"{column.removesuffix(' %')} {value}{'' if value == 'withheld' else '%'}"
-                                      for column, value in zip(block.chart.table.columns[1:], row[1:], strict=True))
-            for row in block.chart.table.itertuples(index=False)]]
-        points = _fit_points(quarters, points_box)
-        if points:
-            _text_box(slide, points_box, points, name="Points")
+        _quarters(slide, block, _Box(left, CONTENT_TOP, SLIDE_WIDTH - MARGIN - left, bottom - CONTENT_TOP))
         box = _Box(MARGIN, CONTENT_TOP, width, bottom - CONTENT_TOP)
         pages = [blocks for _, blocks in _flow(_pay_gap_text(block), repeat(box)) if blocks]
         for i, blocks in enumerate(pages):
@@ -571,7 +627,7 @@ def _where_slides(deck: Deck, content: ReportContent) -> None:
         slide = _new_slide(deck, title_in_full if in_full else f"Where it sits: {metric_id} by {where.words}", content)
         header, *rows = where_figure_rows(found, title, content.settings.bme_label)
         cells = [[number(v) if isinstance(v, (int, float)) else str(v) for v in row] for row in rows]
-        _table(slide, tuple(header), cells, _WHERE_WIDTHS[len(header)], WHERE_ROW_HEIGHT)
+        _table(slide, tuple(header), cells, _WHERE_WIDTHS[len(header)], WHERE_ROW_HEIGHT, name="Figures")
         top = CONTENT_TOP + WHERE_ROW_HEIGHT * (len(rows) + 1) + 0.3
         box = _Box(MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, _bottom(content) - top)
         # At the deck's body size (18 pt): the metric's title when the slide's is short, and the warning; the
@@ -601,4 +657,6 @@ def write_pptx(content: ReportContent, target: str | Path | IO[bytes]) -> None:
     if content.pay_gaps is not None:
         _pay_gap_slides(deck, content.pay_gaps, content)
     _action_plan_slides(deck, content)
+    for slide in deck.slides:
+        _in_reading_order(slide)
     deck.save(str(target) if isinstance(target, Path) else target)  # python-pptx takes a path as a str

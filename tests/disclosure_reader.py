@@ -526,13 +526,15 @@ def structures_of_where_it_sits(path: str) -> tuple[dict[str, dict], dict[str, d
     from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True, data_only=True)
-    if WHERE_IT_SITS not in book.sheetnames:
+    # "Where it sits by service": the sheet is named for the column it breaks the metrics down by.
+    name = next((n for n in book.sheetnames if n.startswith(WHERE_IT_SITS)), None)
+    if name is None:
         return {}, {}
     metrics = ("M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9")
     subgroups: dict[str, dict] = {}
     sizes: dict[str, dict[str, Number | None]] = {}
     metric = ""
-    rows = [tuple(None if v == "" else v for v in row) for row in book[WHERE_IT_SITS].iter_rows(values_only=True)]
+    rows = [tuple(None if v == "" else v for v in row) for row in book[name].iter_rows(values_only=True)]
     n = 0
     while n < len(rows):
         row = rows[n]
@@ -556,10 +558,10 @@ def _where_table(metric: str, header: list[str], body: list[tuple], subgroups: d
                  sizes: dict[str, dict[str, Number | None]]) -> None:
     at = {name: header.index(name) for name in header}
     name = ""
-    if "Size" in at:  # the figures table: each subgroup's size (on its first row)
+    if "Size" in at:  # the figures table: each subgroup's size (on its first row; a survey's other questions' blank)
         for row in body:
             name = str(row[0]) if row[0] not in (None, "") else name
-            if row[0] not in (None, ""):
+            if row[at["Size"]] not in (None, ""):
                 sizes.setdefault(name, {})[metric] = _number(row[at["Size"]])
         return
     for row in body:

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from access import EDITOR, VIEWER, AccessPolicy, PolicyError
 from ui.apptest import html_tables, offered_files, served_navigation
+from ui.panels import SAVE_LABELS
 from ui.safe import plain
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -120,7 +121,7 @@ def test_a_viewer_reads_but_cannot_save():
     assert any("Signed in as Jo Reader (viewer)." in plain(c.value) for c in at.sidebar.caption)
     at.switch_page("pages/recruitment.py").run()
     assert at.text_area and all(t.disabled for t in at.text_area)
-    assert not [b for b in at.button if b.label == "Save"]
+    assert not [b for b in at.button if b.label in SAVE_LABELS.values()]
     assert any("saving changes needs the editor role" in plain(c.value) for c in at.caption)
     at.switch_page("pages/settings.py").run()
     assert next(b for b in at.button if b.label == "Save the settings").disabled
@@ -144,7 +145,7 @@ def test_an_editor_saves_under_their_signed_in_name(tmp_path):
     assert not [t for t in at.sidebar.text_input if t.label.startswith("Your name")]  # the name comes from sign-in
     at.switch_page("pages/recruitment.py").run()
     at.text_area[1].input("Anonymised shortlisting in every team.")
-    [b for b in at.button if b.label == "Save"][1].click().run()  # the second panel's button
+    [b for b in at.button if b.label == SAVE_LABELS["achieved"]][0].click().run()  # the second panel's
     assert not at.exception
     assert any(s.value == "Saved." for s in at.success)
     import os
@@ -198,7 +199,7 @@ def test_an_editor_of_one_organisation_sees_only_it_and_cannot_type_another():
     assert any("Signed in as Kim Ode (editor of Northby Council)." in plain(c.value) for c in at.sidebar.caption)
     at.switch_page("pages/pay_and_senior.py").run()
     at.text_area[1].input("Reverse mentoring.")
-    [b for b in at.button if b.label == "Save"][1].click().run()
+    [b for b in at.button if b.label == SAVE_LABELS["achieved"]][0].click().run()
     assert not at.exception and any(s.value == "Saved." for s in at.success)
     engine = make_engine(os.environ["WRES_DATABASE_URL"])
     saved = {org: [p.text for p in load_panels(engine, org, "2026-03-31").values() if p.text]
@@ -238,7 +239,7 @@ def test_someone_elses_sample_council_is_read_only():
     at.switch_page("pages/recruitment.py").run()
     assert not at.exception
     assert at.text_area and all(t.disabled for t in at.text_area)
-    assert not [b for b in at.button if b.label == "Save"]
+    assert not [b for b in at.button if b.label in SAVE_LABELS.values()]
 
 
 def backup_page(user: dict) -> AppTest:

@@ -13,6 +13,7 @@ from metrics.counts import Period
 from metrics.registry import METRICS
 from ui.apptest import html_tables, offered_files, served_navigation
 from ui.navigation import METRIC_PAGES
+from ui.panels import SAVE_LABELS
 from ui.safe import plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,8 +47,10 @@ def open_app(page: str | None = None) -> AppTest:
 
 
 def save_button(at: AppTest, n: int):
-    """The Save button of the n-th panel on the page."""
-    return [b for b in at.button if b.label == "Save"][n]
+    """The Save button of the n-th panel on the page: named for its panel (each metric's three in order)."""
+    button = [b for b in at.button if b.label in SAVE_LABELS.values()][n]
+    assert button.label == list(SAVE_LABELS.values())[n % 3]
+    return button
 
 
 def markdown_text(at: AppTest) -> str:
@@ -181,6 +184,9 @@ def test_the_nhs_wres_shows_its_own_indicators_on_the_pages_that_hold_them():
 
 def test_panel_edit_persists_into_a_new_session():
     at = open_app("pages/recruitment.py")
+    # Each Save button names the panel it saves (its accessible name, not only its place under the box).
+    assert [b.label for b in at.button if b.label.startswith("Save w")] == [
+        "Save what we know from our data", "Save what we've achieved", "Save what we're working towards"]
     at.sidebar.text_input[0].input("Sam Patel").run()
     at.text_area[1].input("Diverse interview panels for every post.\n=SUM(A1:A3)").run()
     save_button(at, 1).click().run()
@@ -330,7 +336,7 @@ def test_the_wdes_adjustments_engagement_and_voice_page_on_the_sample_trust(data
     at.session_state["where_open_D9A"] = True
     at.run()
     assert [len(e.get("vega_lite_chart")) for e in at.expander if e.label.startswith("Where it sits")] == [1, 1]
-    assert len([b for b in at.button if b.label == "Save"]) >= 9
+    assert len([b for b in at.button if b.label in SAVE_LABELS.values()]) >= 9
     at.switch_page("pages/overview.py").run()
     assert not at.exception, at.exception
     links = [plain(link.label) for link in at.main.get("page_link")]
@@ -1536,7 +1542,7 @@ def test_saving_the_starting_sentence_unedited_quotes_no_withheld_figure():
     # "3 of 138 ... against 6 of 489") puts no withheld count into the pack.
     at = open_app("pages/conduct.py")
     assert "withheld" in at.text_area[3].value and "3 of" not in at.text_area[3].value
-    [b for b in at.button if b.label == "Save"][3].click().run()  # M3's three panels, then M4's "What we know"
+    [b for b in at.button if b.label == SAVE_LABELS["know"]][1].click().run()  # M3's "What we know", then M4's
     assert any(plain(s.value) == "Saved." for s in at.success)
     at.switch_page("pages/report.py").run()
     next(b for b in at.button if b.label == "Prepare the Excel workbook").click().run()
@@ -1550,7 +1556,7 @@ def test_a_published_pack_is_not_made_while_a_panel_quotes_a_withheld_figure():
     # the published figures withhold.
     at = open_app("pages/conduct.py")
     at.text_area[3].input("3 of 138 regulated professionals were referred, against 6 of 489.").run()
-    [b for b in at.button if b.label == "Save"][3].click().run()
+    [b for b in at.button if b.label == SAVE_LABELS["know"]][1].click().run()
     assert any(plain(s.value) == "Saved." for s in at.success)
     at.switch_page("pages/report.py").run()
     next(b for b in at.button if b.label == "Prepare the Excel workbook").click().run()

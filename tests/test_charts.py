@@ -438,6 +438,36 @@ def test_senior_management_without_a_local_population_has_two_bars():
     assert [r["who"] for r in rows_of(spec.chart.to_dict(), "bar")] == ["Senior managers", "Whole workforce"]
 
 
+def test_a_label_inside_a_bar_is_left_out_where_the_bar_is_too_narrow_for_it_not_cut_short(results):
+    """At 400% zoom (320 CSS pixels) the chart is a few hundred pixels wide: a segment's label that will not fit in
+    its segment is hidden (the table beside the chart has the figure) rather than cut to "·.7%". Drawn by Vega (as
+    the exports draw it) at 260 pixels and at 1,100."""
+    import re
+
+    import vl_convert
+
+    spec = charts.pay_bands(results["M1"], SETTINGS)
+
+    def hidden(width: int) -> list[str]:
+        svg = vl_convert.vegalite_to_svg(spec.with_width(width).chart.to_dict())
+        return re.findall(r'<text[^>]*opacity="0"[^>]*>([^<]*)</text>', svg)
+
+    # SM2's 7.7% BME segment is about 20 pixels wide in a 260-pixel chart: too narrow for "7.7%" (about 34).
+    assert "7.7%" in hidden(260) and "47%" not in hidden(260)
+    assert hidden(1100) == []  # wide, every label fits its segment
+    # The relative likelihoods' log axis: 0.8, 1 and 1.25 sit close; narrow, "1" is left out rather than printed into
+    # its neighbours ("0.8 11.25"); wide, every value is written.
+    from charts.overview import overview_forest
+
+    forest = overview_forest(results.values(), SETTINGS)
+
+    def hidden_ticks(width: int) -> list[str]:
+        svg = vl_convert.vegalite_to_svg(forest.with_width(width).chart.to_dict())
+        return re.findall(r'<text[^>]*opacity="0"[^>]*>(0\.5|0\.8|1|1\.25|2|4)</text>', svg)
+
+    assert hidden_ticks(260) == ["1"] and hidden_ticks(1100) == []
+
+
 def test_pay_bands_show_the_local_population_line(results):
     settings = SETTINGS.with_(local_population={"bme": 34.0, "white": 66.0}, local_population_area="Wexcombe")
     spec = charts.chart_for(results["M1"], settings)

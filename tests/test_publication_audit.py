@@ -314,6 +314,42 @@ def internal_pack(tmp_path_factory) -> Path:
     return board_pack(tmp_path_factory.mktemp("internal") / "internal.xlsx", "--internal")
 
 
+def test_the_board_pack_workbook_is_tables_a_screen_reader_can_read(published_pack, internal_pack):
+    """Issue 28: the Contents sheet first, saying what each sheet holds; every grid of figures a defined Excel table
+    (its header row of unique non-empty names, a style, a name unique in the workbook) whose range is the header and
+    its rows exactly; no merged cell. The readers above (tests.disclosure_reader) read the same cells."""
+    from openpyxl import load_workbook
+
+    from tests.office_checks import contents_listing, table_faults, undefined_grids
+
+    for path in (published_pack, internal_pack):
+        book = load_workbook(path)
+        assert undefined_grids(book) == []
+        assert table_faults(book) == []
+        assert book.sheetnames[0] == "Contents"
+        listing = contents_listing(book)
+        assert [name for name, _ in listing] == book.sheetnames[1:]
+        assert all(what.strip() for _, what in listing)
+    book = load_workbook(published_pack)
+    assert book.sheetnames[-3:] == ["Where it sits by service", "Pay gaps", "Action plan"]
+    assert dict(contents_listing(book))["M3 Disciplinary"] == (
+        "Metric 3, Disciplinary: the headline figure with its 95% interval, the table behind the chart, the counts "
+        "by group, what we say about it and the actions that target it")
+    # Counted by hand from the sheets: the headline, the chart's table (one row) and the counts by group (three).
+    assert {t.displayName: t.ref for t in book["M3 Disciplinary"].tables.values()} == {
+        "M3_headline": "A6:D7", "M3_figures": "A12:G13", "M3_counts": "A16:D19"}
+    where = book["Where it sits by service"]
+    assert len(where.tables) == 2 * 9  # each metric's figures and its counts
+    # A survey of two questions: each row names its service, the second question's too (its size is on the first).
+    m7 = [[cell.value for cell in row[:3]] for row in where[where.tables["M7_by_service_figures"].ref]]
+    assert m7[0] == ["Service", "Question", "Size"]
+    assert [row[:2] for row in m7[1:3]] == [["Adults", "from colleagues"], ["Adults", "from managers"]]
+    assert m7[2][2] is None
+    assert [t.displayName for t in book["Pay gaps"].tables.values()][:3] == [
+        "Pay_gaps_sex_figures", "Pay_gaps_sex_quarters", "Pay_gaps_sex_published"]
+    assert [c.name for c in book["Pay gaps"].tables["Pay_gaps_sex_published"].tableColumns] == ["Key", "Value"]
+
+
 def _shown_counts(structure: dict) -> list[float]:
     out = []
     for metric in structure.values():

@@ -14,6 +14,7 @@ from pipeline.api import Analysis, analyse_paths
 from reports import build_content, safe_cell, write_excel
 from reports.content import INTERNAL_MARKING
 from storage import Action, create_schema, make_engine, save_actions, save_panel
+from tests.office_checks import table_faults, undefined_grids
 from tests.reports_command import reports_command, reports_in_process
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -21,7 +22,8 @@ INJECTION = '=HYPERLINK("http://x","y")'
 EXPECTED_SHEETS = [
     "Contents", "M1 Pay bands", "M2 Appointment", "M3 Disciplinary", "M4 Fitness to practise",
     "M5 Continuing professional", "M6 Harassment from the public", "M7 Harassment from colleagues",
-    "M8 Leaving the organisation", "M9 Senior management", "Where it sits", "Pay gaps", "Action plan",
+    "M8 Leaving the organisation", "M9 Senior management", "Where it sits by service", "Pay gaps",
+    "Action plan",
 ]
 # Table headings whose cells are counts of people: the chart tables' and the registry's labels.
 COUNT_HEADINGS = {"BME staff", "White staff", "Unknown staff", "Total staff", "Shortlisted", "Appointed",
@@ -54,6 +56,20 @@ COUNT_HEADINGS = {"BME staff", "White staff", "Unknown staff", "Total staff", "S
 ])
 def test_safe_cell(value: object, expected: object) -> None:
     assert safe_cell(value) == expected
+
+
+def test_a_defined_tables_header_and_name_are_what_excel_accepts() -> None:
+    """A defined table's headings must be unique non-empty strings (Excel repairs the file otherwise), and its name
+    unique in the workbook, of letters, digits and underscores, and not a cell's address."""
+    from reports.excel import table_header, table_name
+
+    assert table_header(["Group", "", "Value", "value", None, 2026, "=SUM(A1)"]) == [
+        "Group", "Column 2", "Value", "value (2)", "Column 5", "2026", "'=SUM(A1)"]
+    taken: set[str] = set()
+    assert [table_name(words, taken) for words in ("M2 figures", "M2 figures", "m2 Figures", "A1", "R1C1", "2026 plan",
+                                                   "Pay gaps: sex (%)", "", "!!")] == [
+        "M2_figures", "M2_figures_2", "m2_Figures_3", "Table_A1", "Table_R1C1", "Table_2026_plan",
+        "Pay_gaps_sex", "Table", "Table_2"]
 
 
 @pytest.fixture(scope="module")
@@ -165,6 +181,11 @@ def test_xlsx_sheets_and_no_formula(analysis: Analysis, engine: Engine, tmp_path
     assert plan[1] == ("Number", "Objective", "Themes", "Metrics", "Lead", "Data from the metrics",
                        "Specific actions", "Indicators of improvement", "Timeframe", "Progress", "RAG")
     assert plan[2][:5] == (1, "'" + INJECTION, None, "M3", "'+44 lead") and plan[2][-2:] == ("'@progress", "Amber")
+    # The plan's two objectives and M3's one are defined tables (what a screen reader announces a table by); the
+    # rest of the workbook's tables are checked in tests/test_publication_audit.py.
+    assert {t.displayName: t.ref for t in book["Action plan"].tables.values()} == {"Action_plan": "A2:K4"}
+    assert book["M3 Disciplinary"].tables["M3_actions"].ref.endswith(":E" + str(len(m3)))
+    assert undefined_grids(book) == [] and table_faults(book) == []
     contents = [row[:2] for row in _rows(out, "Contents")]
     assert ("Standard", "Social Care Workforce Race Equality Standard (SC-WRES)") in contents
     assert book["Contents"]["A1"].font.bold

@@ -19,6 +19,13 @@ from reports.content import INTERNAL_MARKING, build_content, rag_key_text, unkno
 from reports.images import chart_png, png_size
 from reports.pptx import LINE_SPACING, text_lines, write_pptx
 from storage import PANEL_KINDS, Action, create_schema, make_engine, save_actions, save_panel
+from tests.office_checks import (
+    headless_tables,
+    out_of_reading_order,
+    table_frames,
+    undescribed_pictures,
+    untitled_slides,
+)
 from tests.reports_command import reports_in_process
 
 METRICS = metrics_of("sc-wres")  # the sample council's standard, whose metrics the packs here hold
@@ -323,6 +330,58 @@ def test_published_deck_never_shows_a_small_count(published, internal) -> None: 
     # The scan saw the scorecard's ratios (0.78, 1.50, 0.95, 1.14, 1.32, 1.67, 1.22), the Where it sits slides'
     # (each service's shown) and the plan's timeframes.
     assert numbers.count("2026") == 7 and sum(re.fullmatch(r"\d\.\d\d", n) is not None for n in numbers) > 7
+
+
+# Read with a screen reader (issue 28) ---------------------------------------------------------
+
+
+def test_every_slide_has_a_title_and_every_picture_its_description(published, internal) -> None:  # noqa: ANN001
+    for deck in (published, internal):
+        assert untitled_slides(deck) == []
+        assert undescribed_pictures(deck) == []
+    titles = [_title(s) for s in published.slides]
+    # Each kind of slide, its title in the title placeholder: the title slide, a metric's, a panel slide split in
+    # two, Where it sits, a pay gap's chart and its continuation, the action plan's continuation.
+    for title in ("Wexcombe Borough Council", "Scorecard: the nine metrics", "M2 Appointment from shortlisting",
+                  "What we say about metric 2 (1 of 2)", "What we say about metric 2 (2 of 2)",
+                  "Where it sits: M2 by service", "Pay gaps by sex", "Pay gaps by sex (1 of 2)",
+                  "Action plan (1 of 2)", "Action plan (2 of 2)"):
+        assert title in titles, title
+    # A chart's description is its one-sentence summary: the first point beside it.
+    m2 = _metric_slides(published, "M2")[0]
+    chart = next(s for s in m2.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
+    summary = next(s for s in m2.shapes if s.name == "Points").text_frame.paragraphs[0].text
+    assert chart._element.nvPicPr.cNvPr.get("descr") == summary and summary.startswith("25% of BME shortlisted")
+    pictures = [s for slide in published.slides for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert len(pictures) == 9 + 3  # the nine metrics' charts and the three pay gaps' quarters
+
+
+def test_the_grids_of_figures_are_tables_with_a_header_row(published, internal) -> None:  # noqa: ANN001
+    for deck in (published, internal):
+        assert headless_tables(deck) == []
+        for slide in deck.slides:
+            title = _title(slide)
+            if title.startswith(("Scorecard", "Where it sits", "Action plan (")) or (
+                    title.startswith("Pay gaps by") and "of" not in title):
+                assert table_frames(slide), title
+    # The pay gap's quarters, once lines of text beside the chart, are a table: a row a quarter, a column a group.
+    sex = next(s for s in published.slides if _title(s) == "Pay gaps by sex")
+    quarters = next(s for s in sex.shapes if s.name == "Quarters").table
+    assert [c.text for c in quarters.rows[0].cells] == ["Quarter", "Men", "Women"]
+    assert [r.cells[0].text for r in list(quarters.rows)[1:]] == [
+        "Upper quarter", "Upper middle quarter", "Lower middle quarter", "Lower quarter"]
+    assert [c.text for c in quarters.rows[1].cells] == ["Upper quarter", "27%", "73%"]
+    assert not any("Upper quarter:" in t for t in _texts(sex))
+
+
+def test_the_shapes_are_in_reading_order(published, internal) -> None:  # noqa: ANN001
+    for deck in (published, internal):
+        assert out_of_reading_order(deck) == []
+    assert all([s.name for s in slide.shapes][-1] == "Marking" for slide in internal.slides)
+    m2 = _metric_slides(internal, "M2")[0]
+    assert [s.name for s in m2.shapes] == ["Title 1", "Chart", "Headline", "Points", "Marking"]
+    sex = next(s for s in published.slides if _title(s) == "Pay gaps by sex")
+    assert [s.name for s in sex.shapes] == ["Title 1", "Chart", "Points", "Quarters"]
 
 
 # The command line ----------------------------------------------------------------------------

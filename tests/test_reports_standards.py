@@ -29,14 +29,19 @@ def analysis() -> Analysis:
                          organisation="Northfield NHS Foundation Trust")
 
 
+@pytest.fixture(scope="module")
+def published(analysis: Analysis):  # noqa: ANN201
+    return build_content(analysis)
+
+
 @pytest.mark.parametrize("publish_safe", [True, False])
 def test_the_pack_holds_the_standards_indicators_in_order(analysis: Analysis, publish_safe: bool) -> None:
     content = build_content(analysis, publish_safe=publish_safe)
     assert list(content.metrics) == list(STANDARDS[NHS].metrics)
 
 
-def test_every_format_is_written_with_the_indicators_numbers_and_titles(analysis: Analysis, tmp_path: Path) -> None:
-    content = build_content(analysis)
+def test_every_format_is_written_with_the_indicators_numbers_and_titles(published, tmp_path: Path) -> None:  # noqa: ANN001
+    content = published
 
     pdf = io.BytesIO()
     write_pdf(content, pdf)
@@ -66,3 +71,35 @@ def test_every_format_is_written_with_the_indicators_numbers_and_titles(analysis
     write_excel(content, workbook)
     sheets = openpyxl.load_workbook(io.BytesIO(workbook.getvalue())).sheetnames
     assert [s.split()[0] for s in sheets if s.split()[0] in metrics_of(NHS)] == list(metrics_of(NHS))
+
+
+def test_the_slides_and_workbook_read_with_a_screen_reader_under_another_standard(analysis: Analysis,
+                                                                                   published) -> None:  # noqa: ANN001
+    """Issue 28, for the NHS WRES's pack as for the SC-WRES's (tests/test_reports_pptx.py and
+    tests/test_publication_audit.py): every slide titled, every picture described, every table with a header row,
+    in reading order; every grid of figures in the workbook a defined table, the Contents sheet first listing the
+    rest."""
+    from tests.office_checks import (
+        contents_listing,
+        headless_tables,
+        out_of_reading_order,
+        table_faults,
+        undefined_grids,
+        undescribed_pictures,
+        untitled_slides,
+    )
+
+    for content in (published, build_content(analysis, publish_safe=False)):
+        slides = io.BytesIO()
+        write_pptx(content, slides)
+        deck = Presentation(io.BytesIO(slides.getvalue()))
+        assert untitled_slides(deck) == [] and undescribed_pictures(deck) == []
+        assert headless_tables(deck) == [] and out_of_reading_order(deck) == []
+        titles = [slide.shapes.title.text_frame.text for slide in deck.slides]
+        assert "W5 Harassment from patients and the public" in titles and titles[-1] == "Action plan"
+        workbook = io.BytesIO()
+        write_excel(content, workbook)
+        book = openpyxl.load_workbook(io.BytesIO(workbook.getvalue()))
+        assert undefined_grids(book) == [] and table_faults(book) == []
+        assert [name for name, _ in contents_listing(book)] == book.sheetnames[1:] and book.sheetnames[0] == "Contents"
+        assert "W5_figures" in book[next(n for n in book.sheetnames if n.startswith("W5 "))].tables

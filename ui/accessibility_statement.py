@@ -41,7 +41,13 @@ def render() -> None:
         "- hear every finding read out by a screen reader: each chart has a sentence saying what it shows, "
         "and the same figures in a table beside it\n"
         "- tell the status of every metric (adverse or favourable, beyond chance or could be chance; within range; "
-        "too few to say; withheld for publication) from its words, not only its colour or icon\n\n"
+        "too few to say; withheld for publication) from its words, not only its colour or icon\n"
+        "- tell the three panels' Save buttons on a metric's page apart by what they say (\"Save what we've "
+        "achieved\"), not only by where they are\n"
+        "- read the board pack's PowerPoint slides and Excel workbook with a screen reader: every slide has a title "
+        "and each chart on it its one-sentence summary as alternative text, and the figures are real tables with "
+        "header rows (in the workbook, defined Excel tables, with a Contents sheet first saying what each sheet "
+        "holds)\n\n"
         "[AbilityNet](https://mcmw.abilitynet.org.uk/) has advice on making your device easier to use if you "
         "have a disability."
     )
@@ -55,13 +61,16 @@ def render() -> None:
         "behind it: some screen readers read it less smoothly than a plain table. The action plan can instead be "
         "shown as a plain table with a form that adds or changes one objective at a time (choose \"Table and "
         "form\" above it); every other table in the service is a plain table\n"
-        "- the PDF board pack is not a tagged PDF, so a screen reader may read its tables out of order: use the "
-        "Excel or PowerPoint version instead\n"
+        "- in the PDF plan (a tagged PDF, PDF/UA-1) a table's first column is not marked as the row's header, so "
+        "a screen reader announces each cell with its column's heading but not its row's: the HTML plan marks "
+        "both\n"
         "- the service is built with Streamlit, an open-source framework: how its controls are made is largely "
         "its own, and a change to it can change how they behave with assistive technology\n"
         "- zoomed in to 400% (or on a screen 320 pixels wide) every page fits the width and scrolls only "
         "downwards, and a wide table scrolls sideways within itself; but the charts shrink to fit, and some of "
-        "their labels are then cut short: the table beside each chart has every figure\n"
+        "their labels are then left out rather than cut short or printed over each other: a percentage inside a "
+        "bar too narrow for it (the pay bands, the pay quarters), and an axis value too close to the next (\"1\" "
+        "between 0.8 and 1.25 on the relative likelihood charts). The table beside each chart has every figure\n"
         "- it has not yet been tested by people who use screen readers, screen magnifiers or speech "
         "recognition"
     )
@@ -86,7 +95,7 @@ def render() -> None:
         "Councils and NHS bodies that run this service are committed to making it accessible, in accordance "
         "with the accessibility regulations.\n\n"
         f"**Compliance status.** This service is partially compliant with the {STANDARD}, due to the "
-        "non-compliances and exemptions listed above: the charts, the action plan's grid and the PDF export."
+        "non-compliances and exemptions listed above: the charts and the action plan's grid."
     )
 
     st.header("What we're doing to improve accessibility", anchor=False)
@@ -94,8 +103,14 @@ def render() -> None:
         "Every change to the service is checked before it is released: axe-core's WCAG 2.0, 2.1 and 2.2 A "
         "and AA rules on every page, in a real browser, on a wide screen and at 400% zoom, must find no serious "
         "or critical problem, and tests walk through the main task (the overview, a metric, writing and saving a "
-        "panel) and adding an objective to the action plan with the keyboard alone. We plan to test with "
-        "screen-reader users and to offer an accessible export of the board pack."
+        "panel) and adding an objective to the action plan with the keyboard alone. Tests read the board pack's "
+        "slides and workbook back on every change: every slide has a title and every picture its description, "
+        "every table of figures is a table with a header row, and the workbook has no merged cell. The plan a "
+        "council publishes is made in two forms everyone can read: an HTML page (checked by axe-core like the "
+        "pages, wide and at 320 pixels) and a tagged PDF conforming to PDF/UA-1 (checked with the pdfua checker, "
+        "which must find nothing, and by a walk of its structure: headings in order, tables with header cells, "
+        "every chart with its finding as alternative text, the language en-GB). We plan to test with "
+        "screen-reader users."
     )
 
     st.header("Preparation of this accessibility statement", anchor=False)

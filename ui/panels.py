@@ -29,6 +29,17 @@ from storage import (
 from ui import access, db, drafts, sidebar
 from ui.safe import md
 
+
+def save_label(label: str) -> str:
+    """The Save button's words for the panel labelled `label`: its accessible name says which panel it saves, not
+    only where it sits ("Save what we've achieved")."""
+    return f"Save {label[:1].lower()}{label[1:]}"
+
+
+# Each panel's Save button's words, by the panel's kind (storage.PANEL_KINDS).
+SAVE_LABELS: dict[str, str] = {kind: save_label(label) for kind, label in PANEL_KINDS.items()}
+
+
 # Said beside the version saved now in a history, which is never offered to be restored: it is already there.
 CURRENT_VERSION = "current version"
 
@@ -165,7 +176,7 @@ def stale_note(panel: Panel, figures: str | None) -> str:
             or panel.figures == figures:
         return ""
     return (f"Written when the figures were {panel.figures}; now {figures}. Check the text still holds, change it "
-            "if not, and press Save to record that it was checked against today's figures.")
+            "if not, and press its Save button to record that it was checked against today's figures.")
 
 
 def render(organisation: str, period: str, metric: str, engine_sentence: str | Callable[[], str], *,
@@ -216,10 +227,11 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str | C
             if stale:
                 st.warning(md(stale), icon=":material/update:")
             if editor:
-                st.button("Save", key=f"{text_key}_save", on_click=_save, args=(where,), icon=":material/save:")
+                st.button(SAVE_LABELS[kind], key=f"{text_key}_save", on_click=_save, args=(where,),
+                          icon=":material/save:")
             if st.session_state[text_key] != st.session_state[_baseline_key(text_key)] and editor:
                 st.markdown(":orange-badge[:material/edit_note: Unsaved changes] Kept while this browser tab is "
-                            "open; press Save to keep them for everyone.")
+                            "open; press its Save button to keep them for everyone.")
             st.caption(_when(panel))
             theirs = whole.get((metric, kind))
             if scope and not panel.version and theirs is not None and theirs.text.strip():

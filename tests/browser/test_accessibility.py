@@ -187,7 +187,7 @@ def test_keyboard_alone_from_the_overview_to_a_saved_panel(server, page):
     page.keyboard.type(text)
     page.keyboard.press("Tab")  # leaving the box hands its text to the app; the panel's Save button is next
     saved = page.evaluate(_FOCUSED)
-    assert saved["tag"] == "BUTTON" and saved["text"].endswith("Save") and saved["ringed"], saved
+    assert saved["tag"] == "BUTTON" and saved["text"].endswith("Save what we've achieved") and saved["ringed"], saved
     page.keyboard.press("Enter")
     expect(page.get_by_text("Saved.").first).to_be_visible()
     page.reload()

@@ -71,7 +71,7 @@ def test_edit_a_panel_reload_and_see_it(server, page):
     box.fill("Anonymised shortlisting for every social care post.")
     box.press("Control+Enter")
     settle(page)
-    page.get_by_role("button", name="Save").nth(1).click()
+    page.get_by_role("button", name="Save what we've achieved").first.click()
     expect(page.get_by_text("Saved.").first).to_be_visible()
     page.reload()
     settle(page)
