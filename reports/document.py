@@ -147,10 +147,21 @@ def frame_table(frame: pd.DataFrame, caption: str, places: Mapping[str, int] | N
     return Table(caption, tuple(columns), rows)
 
 
+NO_FIGURES = "no figures to show"
+
+
+def figures_blocks(frame: pd.DataFrame, caption: str, places: Mapping[str, int] | None = None) -> list[Block]:
+    """A frame of figures as a table; a line naming it when it has none (a published chart whose every figure is
+    withheld draws nothing, and its finding has said why): an empty table reads to nobody."""
+    if frame.empty:
+        return [Text(f"{caption}: {NO_FIGURES}.", "caption")]
+    return [frame_table(frame, caption, places)]
+
+
 def chart_blocks(spec: ChartSpec) -> list[Block]:
     """A chart, its finding under it, and the figures it draws as a table."""
-    return [Chart(spec), Text(spec.summary, "caption"), frame_table(spec.table, f"Figures: {spec.title}",
-                                                                    spec.places)]
+    return [Chart(spec), Text(spec.summary, "caption"), *figures_blocks(spec.table, f"Figures: {spec.title}",
+                                                                        spec.places)]
 
 
 def _introduction(content: ReportContent) -> list[Block]:
@@ -225,7 +236,7 @@ def _metric(metric: MetricContent, content: ReportContent) -> list[Block]:
 def _pay_gap_block(block: PayGapBlock, content: ReportContent) -> list[Block]:
     blocks: list[Block] = [
         Heading(3, block.title),
-        frame_table(block.figures, block.title),
+        *figures_blocks(block.figures, block.title),
         *[Text(line, "figure") for line in block.lines],
         *chart_blocks(block.chart),
         *[Text(line, "caption") for line in block.counted],

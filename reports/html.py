@@ -40,7 +40,6 @@ MAIN_ID = "main"
 CONTENTS_TITLE = "Contents"
 SKIP_LINK = "Skip to the plan"
 TO_SIGN = "Left blank, to be filled in by hand"  # read out for a sign-off line with nothing on it
-NO_FIGURES = "no figures to show"
 # A figure in a table's cell, for setting its column to the right: "1,200", "25.5", "-0.6%", "–", "withheld".
 _NUMBER = re.compile(r"[-+−]?£?\d[\d,]*(\.\d+)?%?")
 _NOT_A_FIGURE = {"", "–", "-", "withheld"}
@@ -177,8 +176,6 @@ def _figure_columns(table: Table) -> list[bool]:
 
 
 def _table(table: Table) -> str:
-    if not table.header:  # a chart with all its figures withheld draws none: there is no table, only its name
-        return f'<p class="caption">{_text(table.caption)}: {NO_FIGURES}.</p>'
     figures = _figure_columns(table)
     classes = []
     for n, row in enumerate(table.rows):

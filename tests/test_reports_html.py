@@ -294,22 +294,21 @@ def test_css_strings_end_only_where_they_should() -> None:
     assert quoted.count('"') == 2 and "<" not in quoted and "\n" not in quoted
 
 
-def test_a_chart_label_a_figureless_table_and_an_empty_one() -> None:
-    """The picture's own words are text, escaped by vl-convert; a table with no columns (a chart whose every figure
-    is withheld) is a line saying so; one with columns and no rows keeps its caption and headers."""
+def test_a_chart_label_and_a_table_with_no_rows() -> None:
+    """The picture's own words are text, escaped by vl-convert; a table with columns and no rows keeps its caption
+    and headers (one with no figures at all is a line in the outline: tests/test_report_document.py)."""
     frame = pd.DataFrame({"Group": ["<b>x</b>"], "Count": [3]})
     chart = alt.Chart(frame).mark_bar().encode(x="Count:Q", y="Group:N").properties(
         title=f"Title {HOSTILE}", width=200)
     spec = ChartSpec(chart, f"Title {HOSTILE}", f"Finding {HOSTILE}", frame)
     document = PlanDocument("T", "A", "S", "", "Covers the whole organisation.", True, [
         Heading(1, "Plan"), Heading(2, "Part"), Chart(spec), Text(spec.summary, "caption"),
-        Table("Nothing", (), ()), Table("No rows", ("Group", "Count"), ())])
+        Table("No rows", ("Group", "Count"), ())])
     tree = parsed(plan_html(document))
     assert tree.root.find("script") == [] and tree.root.find("b") == []
     (svg,) = [n for n in tree.root.find("svg") if n.parent is not None and n.parent.tag != "svg"]
     assert svg.find("title")[0].text() == f"Finding {HOSTILE}"
     assert any(f"Title {HOSTILE}" in t.text() for t in svg.find("text"))  # drawn as text, as typed
-    assert "Nothing: no figures to show." in [p.text() for p in tree.root.find("p")]
     (table,) = tree.root.find("table")
     assert table.find("caption")[0].text() == "No rows" and len(table.find("th")) == 2 and table.find("td") == []
 
