@@ -22,9 +22,10 @@ $(NODE_STAMP): package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
 	else echo "npm not found: the accessibility checks will be skipped (install Node.js and npm first)"; fi
 
-# The type check first: a type error fails `make test` (and CI) before the tests run.
+# The type check first: a type error fails `make test` (and CI) before the tests run. The tests then run on every
+# core (pytest-xdist); those sharing the one PostgreSQL database keep to one worker (tests/conftest.py).
 test: $(STAMP) typecheck $(NODE_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # mypy over the packages that pyproject.toml's [tool.mypy] names, with pandas-stubs.
 typecheck: $(STAMP)

@@ -44,3 +44,16 @@ def engine(db_url: str) -> Iterator[Engine]:
     create_schema(made)
     yield made
     made.dispose()
+
+
+# Under pytest-xdist (make test runs `-n auto --dist loadgroup`), the tests that share the one throwaway PostgreSQL
+# database run on one worker, one after another: each starts from no tables, so two at once would drop each other's.
+POSTGRES_MODULES = frozenset({"test_audit", "test_backup", "test_figure_sets", "test_migrations", "test_storage"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if item.module is not None and item.module.__name__.rpartition(".")[2] in POSTGRES_MODULES \
+                or params.get("db_url") == "postgresql":
+            item.add_marker(pytest.mark.xdist_group("postgres"))
