@@ -23,9 +23,9 @@ $(NODE_STAMP): package.json package-lock.json
 	else echo "npm not found: the accessibility checks will be skipped (install Node.js and npm first)"; fi
 
 # The type check first: a type error fails `make test` (and CI) before the tests run. The tests then run on every
-# core (pytest-xdist); those sharing the one PostgreSQL database keep to one worker (tests/conftest.py).
+# core (pytest-xdist); each worker's PostgreSQL tests keep to a schema of their own (tests/conftest.py).
 test: $(STAMP) typecheck $(NODE_STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto
 
 # mypy over the packages that pyproject.toml's [tool.mypy] names, with pandas-stubs.
 typecheck: $(STAMP)

@@ -29,6 +29,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = os.environ.get(POSTGRES_ENV)
     if not url:
         pytest.skip(f"{POSTGRES_ENV} is not set: set it to a throwaway PostgreSQL database's URL to run this there")
+    url = worker_schema_url(url)
     engine = make_engine(url)
     metadata.drop_all(engine)  # a throwaway database: start every test from no tables
     engine.dispose()
@@ -46,14 +47,19 @@ def engine(db_url: str) -> Iterator[Engine]:
     made.dispose()
 
 
-# Under pytest-xdist (make test runs `-n auto --dist loadgroup`), the tests that share the one throwaway PostgreSQL
-# database run on one worker, one after another: each starts from no tables, so two at once would drop each other's.
-POSTGRES_MODULES = frozenset({"test_audit", "test_backup", "test_figure_sets", "test_migrations", "test_storage"})
+def worker_schema_url(url: str) -> str:
+    """Under pytest-xdist (make test runs `-n auto`), each worker's PostgreSQL tests use a schema of their own in the
+    one throwaway database (its search path, set on every connection), since each test starts from no tables and
+    two workers sharing one schema would drop each other's. Without xdist, the URL as given."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
 
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        if item.module is not None and item.module.__name__.rpartition(".")[2] in POSTGRES_MODULES \
-                or params.get("db_url") == "postgresql":
-            item.add_marker(pytest.mark.xdist_group("postgres"))
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{worker}"'))
+    admin.dispose()
+    return make_url(url).update_query_dict({"options": f"-csearch_path={worker}"}).render_as_string(
+        hide_password=False)
