@@ -381,6 +381,7 @@ class Level:
     peak_rss_mb: float
     cpu_pct: float
     opens: list[float] = field(default_factory=list)  # each session's first page, timed apart from the actions
+    client_cpu_pct: float = 0.0  # the load test's own process: it shares the machine with the server
     lost: int = 0
 
     @property
@@ -418,7 +419,7 @@ async def _level(server: Server, users: int, seconds: float, think: tuple[float,
         await asyncio.sleep(1.0 / users)
     await asyncio.gather(*(event.wait() for event in opened))
     # The opens are done: from now, `seconds` of switching pages, filtering and saving.
-    cpu_start, start = server.cpu_seconds(), time.perf_counter()
+    cpu_start, start, own_start = server.cpu_seconds(), time.perf_counter(), time.process_time()
     deadline.set_result(start + seconds)
     peak = server.rss_mb()
     while not all(task.done() for task in tasks):
@@ -427,10 +428,11 @@ async def _level(server: Server, users: int, seconds: float, think: tuple[float,
     # An action begun before the deadline is waited for, not cut short: the level lasts until the last ends.
     elapsed = time.perf_counter() - start
     cpu = server.cpu_seconds() - cpu_start
+    own = time.process_time() - own_start
     done = [a for user in crowd for a in user.actions if a.kind != "open" or a.error]
     opens = [a for user in crowd for a in user.actions if a.kind == "open" and not a.error]
     level = Level(users, elapsed, done, [s for user in crowd for s in user.saves], server.rss_mb(), peak,
-                  100 * cpu / elapsed, opens=[a.seconds for a in opens])
+                  100 * cpu / elapsed, opens=[a.seconds for a in opens], client_cpu_pct=100 * own / elapsed)
     return level, crowd
 
 
@@ -490,8 +492,9 @@ def table(title: str, levels: Sequence[Level]) -> str:
     base = levels[0].median() if levels and levels[0].users == 1 else None
     lines = [title, "",
              "| users | actions | actions/s | median | p95 | median vs 1 user | page switch | filter change | save "
-             "| first page | errors | saved | refused | lost saves | server RSS end (peak) | server CPU |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| first page | errors | saved | refused | lost saves | server RSS end (peak) | server CPU "
+             "| load test's CPU |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for level in levels:
         saved = sum(s.outcome == "saved" for s in level.saves)
         refused = sum(s.outcome == "refused" for s in level.saves)
@@ -500,7 +503,8 @@ def table(title: str, levels: Sequence[Level]) -> str:
                      f"{_ms(level.p95)} | {_ratio(level.median(), base)} | {_ms(level.median('page'))} | "
                      f"{_ms(level.median('filter'))} | {_ms(level.median('save'))} | {_ms(first)} | "
                      f"{len(level.errors)} | {saved} | {refused} | {level.lost} | "
-                     f"{level.rss_mb:.0f} MB ({level.peak_rss_mb:.0f} MB) | {level.cpu_pct:.0f}% |")
+                     f"{level.rss_mb:.0f} MB ({level.peak_rss_mb:.0f} MB) | {level.cpu_pct:.0f}% | "
+                     f"{level.client_cpu_pct:.0f}% |")
     return "\n".join(lines)
 
 
