@@ -67,10 +67,18 @@ def vega_lite_specification(chart: TopLevelChart) -> dict | None:
     so a chart kept between reruns is converted once. Streamlit's conversion is not public; should a version move
     it, the chart is drawn by st.altair_chart instead (the same, converted on every rerun)."""
     try:
+        from streamlit.dataframe_util import convert_anything_to_arrow_bytes
         from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as convert
     except ImportError:
         return None
-    return dict(convert(chart))
+    specification = dict(convert(chart))
+    # Data given inline (rows as a list, a message chart's text) Streamlit turns into Arrow on every draw: done here
+    # once, as it would (it sends bytes as they are).
+    datasets = specification.get("datasets")
+    if isinstance(datasets, dict):
+        specification["datasets"] = {name: convert_anything_to_arrow_bytes(rows) if isinstance(rows, list) else rows
+                                     for name, rows in datasets.items()}
+    return specification
 
 
 def chart_and_figures(spec: ChartSpec, chart_caption: str) -> DeltaGenerator:
