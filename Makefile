@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # axe-core for the browser tests' accessibility checks (package.json); skipped, with a note, without npm.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: setup run test typecheck bench lint sample
+.PHONY: setup run test typecheck bench load lint sample
 
 setup: $(STAMP)
 
@@ -33,6 +33,10 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Simulated people on one app server (1, 10, 20 and 40 at once), beside the untuned server: a few minutes. README.
+load: $(STAMP)
+	$(BIN)/python -m loadtest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

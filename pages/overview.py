@@ -41,7 +41,8 @@ if "M9" in analysis.results and (population := population_sentence(analysis.resu
     st.markdown(md(population))
 
 # Every relative likelihood on one scale, above the table: where the disproportionality sits, at a glance.
-forest = overview_forest(analysis.results.values(), view.settings)
+forest = state.chart(tuple(analysis.results.values()), view.settings, "overview forest",
+                     lambda: overview_forest(analysis.results.values(), view.settings))
 draw_chart(forest)
 st.caption(md(forest_caption(analysis.results.values(), view.settings)))
 with st.expander("The chart's figures as a table"):

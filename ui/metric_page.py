@@ -26,7 +26,7 @@ from ui.status import badge
 if TYPE_CHECKING:
     from streamlit.delta_generator import DeltaGenerator
 
-    from charts.shared import ChartSpec
+    from charts.shared import ChartSpec, TopLevelChart
 
 TABLE_BESIDE_MAX_COLUMNS = 4
 # The chart's menu offers the picture to save, not its Vega source or an outside editor, which mean nothing to a
@@ -44,11 +44,41 @@ def figures_table(spec: ChartSpec) -> None:
 
 def draw_chart(spec: ChartSpec) -> None:
     """The chart's title (a heading) and the subtitle that says how to read it, as text above the chart, and the
-    chart without them: the text wraps on a narrow screen or at 400% zoom, where in the picture it was cut short."""
+    chart without them: the text wraps on a narrow screen or at 400% zoom, where in the picture it was cut short.
+    A chart kept between reruns (ui.state.chart) is sent as the specification Streamlit made of it the first time,
+    the same as st.altair_chart would send again."""
     st.subheader(md(spec.title), anchor=False)
     if spec.subtitle:
         st.markdown(md(spec.subtitle))
-    st.altair_chart(spec.untitled().properties(usermeta=CHART_MENU), width="stretch")
+    specification = state.specification(spec, lambda: vega_lite_specification(_on_page(spec)))
+    if specification is None:
+        st.altair_chart(_on_page(spec), width="stretch")
+    else:
+        st.vega_lite_chart(spec=specification, width="stretch")
+
+
+def _on_page(spec: ChartSpec) -> TopLevelChart:
+    return spec.untitled().properties(usermeta=CHART_MENU)
+
+
+def vega_lite_specification(chart: TopLevelChart) -> dict | None:
+    """The Vega-Lite specification st.altair_chart sends for `chart` (its data as Arrow datasets, named by their
+    hash), made by Streamlit's own conversion: checking the chart against Vega-Lite's schema is most of its time,
+    so a chart kept between reruns is converted once. Streamlit's conversion is not public; should a version move
+    it, the chart is drawn by st.altair_chart instead (the same, converted on every rerun)."""
+    try:
+        from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as convert
+    except ImportError:
+        return None
+    specification = dict(convert(chart))
+    # Data given inline (rows as a list, a message chart's text) Streamlit turns into Arrow on every draw: done here
+    # once, as it would (it sends bytes as they are).
+    datasets = specification.get("datasets")
+    if isinstance(datasets, dict):
+        specification["datasets"] = {name: convert_anything_to_arrow_bytes(rows) if isinstance(rows, list) else rows
+                                     for name, rows in datasets.items()}
+    return specification
 
 
 def chart_and_figures(spec: ChartSpec, chart_caption: str) -> DeltaGenerator:
@@ -135,8 +165,12 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
         st.caption(f"**What it asks for.** {md(result.counted_text(analysis.period))}")
         _panels_and_actions(view, analysis, result)
         return
-    spec = (charts.leavers(_by_service(view), settings) if definition.chart == "leaver_rates" and not view.filters
-            else charts.chart_for(result, settings))
+    if definition.chart == "leaver_rates" and not view.filters:
+        by_service = _by_service(view)
+        spec = state.chart(tuple(by_service.values()), settings, f"leavers by service {list(by_service)}",
+                           lambda: charts.leavers(by_service, settings))
+    else:
+        spec = state.chart((result,), settings, "chart_for", lambda: charts.chart_for(result, settings))
     with chart_and_figures(spec, f"{md(spec.summary)} {caption(view, analysis)}"):
         quality, comparison = result.quality, result.comparison
         if comparison.declaration_rate and quality.declared_pct is not None:

@@ -11,10 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
+import os
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, Protocol, TypedDict
+from typing import TYPE_CHECKING, NoReturn, Protocol, TypedDict, cast
 
 import streamlit as st
 
@@ -31,6 +35,7 @@ from ui.reading import Reading, Readings
 from ui.safe import md
 
 if TYPE_CHECKING:  # imported where used: only the Benchmarking and Settings pages need them
+    from charts.shared import ChartSpec
     from data_loaders.population import PopulationTable
     from metrics.benchmarking import Benchmark
     from metrics.breakdown import Breakdown
@@ -448,3 +453,75 @@ def choose_period_end() -> None:
 def unchoose_period_end() -> None:
     """Back to the period end the files suggest."""
     st.session_state.pop(PERIOD_CHOSEN, None)
+
+
+# -- A rerun that does little (issue 29) --------------------------------------------------------------------------
+
+RERUN_TUNING = "WRES_RERUN_TUNING"  # "off": charts built and converted on every rerun, as before (benchmarks.load)
+
+
+def rerun_tuning() -> bool:
+    """Whether charts are kept between reruns (and the heap frozen after warm-up, ui.warm_up): on unless the
+    environment says WRES_RERUN_TUNING=off, which the load test's untuned baseline sets."""
+    return os.environ.get(RERUN_TUNING, "").strip().lower() not in ("off", "0", "false", "no")
+
+
+class _ByIdentity:
+    """A bounded, least-recently-used store of values made from particular objects (the very objects the caches
+    above hand every rerun: an analysis' results). An entry holds its objects, so their ids cannot be taken by
+    others while it lives, and is found only for those same objects."""
+
+    def __init__(self, max_entries: int) -> None:
+        self._entries: OrderedDict[tuple[tuple[int, ...], Hashable], tuple[tuple[object, ...], object]] = \
+            OrderedDict()
+        self._max = max_entries
+        self._lock = threading.Lock()
+
+    def get_or_make(self, owners: tuple[object, ...], key: Hashable, make: Callable[[], object]) -> object:
+        slot = (tuple(id(owner) for owner in owners), key)
+        with self._lock:
+            found = self._entries.get(slot)
+            if found is not None and all(a is b for a, b in zip(found[0], owners, strict=True)):
+                self._entries.move_to_end(slot)
+                return found[1]
+        value = make()  # outside the lock: two sessions may both build it once; either result is the same chart
+        with self._lock:
+            self._entries[slot] = (owners, value)
+            self._entries.move_to_end(slot)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+        return value
+
+
+# About 30 charts a council's pages draw per view (standard, filter): room for a few views, shared by every session.
+_CHARTS = _ByIdentity(max_entries=256)
+# The Vega-Lite specification Streamlit sends for a kept chart, made once: for as long as the chart is kept.
+_SPECIFICATIONS: weakref.WeakKeyDictionary[ChartSpec, dict | None] = weakref.WeakKeyDictionary()
+
+
+def chart(owners: tuple[object, ...], settings: Settings, what: str, build: Callable[[], ChartSpec]) -> ChartSpec:
+    """The chart `build` makes, built once for the same figures (`owners`: the results it is drawn from, as the
+    analysis cache hands them to every rerun and session), settings and `what` (which chart of them), rather than
+    on every rerun: building and checking a chart's specification was a quarter of a rerun's time. Treat as
+    read-only."""
+    if not rerun_tuning():
+        return build()
+
+    def made() -> ChartSpec:
+        spec = build()
+        _SPECIFICATIONS[spec] = None  # converted the first time it is drawn (ui.metric_page.draw_chart)
+        return spec
+
+    return cast("ChartSpec", _CHARTS.get_or_make(owners, (_settings_key(settings), what), made))
+
+
+def specification(spec: ChartSpec, convert: Callable[[], dict | None]) -> dict | None:
+    """For a chart kept by `chart`: its Vega-Lite specification as Streamlit sends it, converted once (`convert`);
+    None for any other chart, or one `convert` cannot convert (drawn as it is). Shared: treat as read-only."""
+    if spec not in _SPECIFICATIONS:
+        return None
+    converted = _SPECIFICATIONS.get(spec)
+    if converted is None:
+        converted = convert()
+        _SPECIFICATIONS[spec] = converted
+    return converted

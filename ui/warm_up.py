@@ -14,6 +14,7 @@ the first page used to import: more would compete longer with the person's first
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import threading
@@ -35,7 +36,27 @@ def import_the_rest() -> None:
         if _started:
             return
         _started = True
-    threading.Thread(target=_import, args=(LATER,), name="wres-warm-up", daemon=True).start()
+    threading.Thread(target=_later, name="wres-warm-up", daemon=True).start()
+
+
+def _later() -> None:
+    _import(LATER)
+    freeze_heap()
+
+
+def freeze_heap() -> None:
+    """Put everything alive now (the modules, the sample council read and counted for the first page) out of the
+    garbage collector's way: a full collection walked all of it on every pass, a large part of a rerun's time
+    under load (issue 29). Done once, after the first page: what the people's later clicks make is collected as
+    usual. Only in a server (not under AppTest, whose test process goes on to other things), and not with
+    WRES_RERUN_TUNING=off (the load test's untuned baseline)."""
+    from streamlit import runtime
+
+    from ui.state import rerun_tuning
+
+    if runtime.exists() and rerun_tuning():
+        gc.collect()
+        gc.freeze()
 
 
 def prepare_first_page() -> None:
