@@ -614,6 +614,39 @@ def test_a_bad_upload_is_refused_with_its_reason():
     assert any("sample data" in plain(i.value) for i in at.info)  # nothing replaced the sample
 
 
+def test_add_pressed_before_the_files_have_arrived_says_so_and_adds_them_when_they_do():
+    from ui.data_view import WAITING_TEXT
+
+    at = open_app("pages/data.py")
+    # The browser is still sending the file: the uploader holds none yet when the button's run starts.
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    assert not at.exception, at.exception
+    assert [plain(i.value) for i in at.info if plain(i.value) == WAITING_TEXT] == [WAITING_TEXT]
+    assert any("sample data" in plain(i.value) for i in at.info)  # nothing added yet
+    # The file arrives: the uploader's own run, no button pressed.
+    at.file_uploader[0].set_value([("staff.xlsx", staff_workbook(), "application/octet-stream")]).run()
+    assert not at.exception, at.exception
+    assert any("Added staff.xlsx" in plain(s.value) for s in at.success)
+    assert not any(plain(i.value) == WAITING_TEXT for i in at.info)
+    assert html_tables(at)[0].index.tolist() == ["staff.xlsx"]
+    # Nothing is waiting now: a file that arrives is only added when asked for.
+    at.file_uploader[0].set_value([("more.xlsx", staff_workbook(), "application/octet-stream")]).run()
+    assert not any("more.xlsx" in plain(s.value) for s in at.success)
+    assert html_tables(at)[0].index.tolist() == ["staff.xlsx"]
+
+
+def test_waiting_for_files_can_be_called_off():
+    from ui.data_view import WAITING_TEXT
+
+    at = open_app("pages/data.py")
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    next(b for b in at.button if b.label == "Do not add them").click().run()
+    assert not any(plain(i.value) == WAITING_TEXT for i in at.info)
+    at.file_uploader[0].set_value([("staff.xlsx", staff_workbook(), "application/octet-stream")]).run()
+    assert not at.success
+    assert any("sample data" in plain(i.value) for i in at.info)
+
+
 def test_settings_save_changes_every_page(database):
     at = open_app("pages/settings.py")
     # A form sends its fields with the submit, as a browser does: no run in between.
