@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from data_loaders import DATASETS, SCHEMAS, InputError
 from data_loaders.comparison import DISABILITY, ETHNICITY, comparison_named
@@ -72,10 +74,22 @@ def _add_files() -> None:
     st.session_state.pop(_WAITING, None)
     choice = st.session_state.get(_DATASET_CHOICE, AUTOMATIC)
     dataset = None if choice == AUTOMATIC else choice
-    _add_sources([Source(upload.name, upload.getvalue(), dataset) for upload in files])
+    _add_sources([Source(upload.name, upload.getvalue(), dataset) for upload in files],
+                 uploaded=[upload.file_id for upload in files])
 
 
-def _add_sources(sources: list[Source]) -> None:
+def _let_go(file_ids: list[str]) -> None:
+    """Streamlit keeps each uploaded file for its session until the session is shut down; a session dropped
+    after its disconnection is never shut down, so its files would stay. Once added, they are the session's
+    (state.uploads), and the uploader that held them is replaced: Streamlit's copy goes now."""
+    ctx = get_script_run_ctx()
+    # The manager Streamlit runs with (in memory) can let a file go; the interface it implements does not say so.
+    if ctx is not None and isinstance(ctx.uploaded_file_mgr, MemoryUploadedFileManager):
+        for file_id in file_ids:
+            ctx.uploaded_file_mgr.remove_file(ctx.session_id, file_id)
+
+
+def _add_sources(sources: list[Source], *, uploaded: list[str] | None = None) -> None:
     started = time.monotonic()
     problems: list[str] = []
     session = list(state.uploads())
@@ -129,6 +143,7 @@ def _add_sources(sources: list[Source]) -> None:
         state.uploads()[:] = session
         st.session_state[_UPLOADER + "_round"] = st.session_state.get(_UPLOADER + "_round", 0) + 1
         st.session_state[_ADDED] = (stages, started)
+        _let_go(uploaded or [])
     st.session_state[_MESSAGE] = ([source.name for source in added], problems)
     if added:
         st.rerun()
@@ -165,6 +180,7 @@ def _stop_waiting() -> None:
 
 def _use_sample() -> None:
     state.uploads().clear()
+    state.forget_own_files()
     st.session_state.pop(_WAITING, None)
     st.session_state.pop(state.MAPPINGS, None)
     st.session_state.pop(state.SURVEY_YEAR, None)
@@ -188,7 +204,8 @@ def upload_section(view: state.View) -> None:
     st.subheader("Your files")
     st.markdown("Upload the spreadsheets your HR, payroll and recruitment systems export: xlsx, xls, ods or CSV, "
                 "as they come. One workbook may hold several datasets, one per sheet. Uploaded data stays in "
-                "your session: it is not saved, and nobody else sees it.")
+                "your session: it is not saved, and nobody else sees it. It leaves the server's memory when you "
+                "close the app's tab or remove your files.")
     with st.container(border=True):
         st.file_uploader("Workbooks or CSVs", type=["xlsx", "xlsm", "xls", "ods", "csv"],
                          accept_multiple_files=True, key=_uploader_key())
