@@ -23,6 +23,15 @@ of the server's atexit handlers, buffers or finalisers run twice. CPython itself
 locks it owns (imports, logging handlers) after a fork. And if the child did block on an inherited
 lock, the time limit would end it like any other hang. Where fork is not available (not Linux), the
 function runs in-process, unbounded, and a warning is logged once.
+
+At most PARSE_WORKERS calls run at once (one per processor this process may use, or WRES_PARSE_WORKERS):
+a region's people uploading together would otherwise fork a child each, every one competing for the
+same cores and each allowed PARSE_MEMORY_BYTES. The others wait their turn, first come first served,
+told through `progress` how many are ahead ("Waiting for 2 other sets of files to be read..."); the time
+limit counts from the child's start, not from the wait. A call that has waited PARSE_QUEUE_SECONDS is
+refused with an InputError saying the server is busy, never dropped without a word. Each call still gets
+a fresh child (a pool of long-lived workers would carry one upload's memory and any damage into the
+next): the pool is of places to run, not of processes.
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ import sys
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
@@ -48,9 +58,29 @@ from data_loaders.errors import InputError
 PARSE_TIMEOUT_SECONDS = 120.0
 PARSE_MEMORY_BYTES = 3 * 1024**3
 
+
+def default_workers() -> int:
+    """How many files are read at once: WRES_PARSE_WORKERS if set, else one per processor this process may use."""
+    setting = os.environ.get("WRES_PARSE_WORKERS", "").strip()
+    if setting:
+        try:
+            return max(int(setting), 1)
+        except ValueError:
+            logger.warning("WRES_PARSE_WORKERS=%r is not a whole number: using one per processor", setting)
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except (AttributeError, OSError):  # not Linux
+        return max(os.cpu_count() or 1, 1)
+
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+# How many calls run at once, and how long one may wait for a place: read at each call, so a deployment (or a
+# test) can change them.
+PARSE_WORKERS = default_workers()
+PARSE_QUEUE_SECONDS = 900.0
 
 _FORK = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
 _warned_in_process = False
@@ -95,11 +125,26 @@ def run_bounded(
 
     With `progress`, each stage fn reports through report_progress is passed to it, in the calling
     thread, while fn runs; an exception it raises ends the child and comes out of run_bounded.
+
+    First waits for a place (at most PARSE_WORKERS calls run at once), saying through `progress` how many
+    calls are ahead; raises InputError (the server is busy) after PARSE_QUEUE_SECONDS without one.
     """
     if timeout <= 0 or memory_bytes <= 0:
         raise ValueError("timeout and memory_bytes must be positive")
-    if _FORK is None:
-        return _run_in_process(fn, args, kwargs, progress)
+    _SLOTS.acquire(fn, progress)
+    try:
+        if _FORK is None:
+            return _run_in_process(fn, args, kwargs, progress)
+        return _run_in_child(fn, args, kwargs, timeout, memory_bytes, progress)
+    finally:
+        _SLOTS.release()
+
+
+def _run_in_child(
+    fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any], timeout: float, memory_bytes: int,
+    progress: Callable[[str], None] | None,
+) -> T:
+    assert _FORK is not None  # run_bounded calls this only where fork is available
     pipes = [os.pipe() for _ in range(3 if progress else 2)]
     (result_r, result_w), (stderr_r, stderr_w) = pipes[:2]
     stage_r, stage_w = pipes[2] if progress else (None, None)
@@ -131,6 +176,77 @@ def run_bounded(
         for read_end, _ in pipes:
             os.close(read_end)
     return _result(fn, ending, timeout, memory_bytes)
+
+
+def waiting_stage(ahead: int) -> str:
+    """What a call waiting for a place is told: how many calls are ahead of it."""
+    return f"Waiting for {ahead} other set{'' if ahead == 1 else 's'} of files to be read first"
+
+
+class _Slots:
+    """Places for PARSE_WORKERS calls at once; the rest queue, first come first served."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._running = 0
+        self._queue: deque[object] = deque()
+
+    @property
+    def running(self) -> int:
+        return self._running
+
+    @property
+    def waiting(self) -> int:
+        return len(self._queue)
+
+    def acquire(self, fn: Callable[..., Any], progress: Callable[[str], None] | None) -> None:
+        """Take a place, waiting for one if all are taken, and saying (through `progress`) how many calls are
+        ahead whenever that changes. Raises InputError after PARSE_QUEUE_SECONDS without one."""
+        ticket = object()
+        deadline = time.monotonic() + PARSE_QUEUE_SECONDS
+        told: int | None = None
+        with self._changed:
+            self._queue.append(ticket)
+        try:
+            while True:
+                with self._changed:
+                    workers = max(int(PARSE_WORKERS), 1)
+                    if self._queue[0] is ticket and self._running < workers:
+                        self._queue.popleft()
+                        self._running += 1
+                        self._changed.notify_all()  # the next in the queue may fit too
+                        return
+                    # Those running or queued in front, less the places free for them (none ahead: a place is
+                    # free, and the call in front is about to take its own).
+                    ahead = self._running + self._queue.index(ticket) - workers + 1
+                    if ahead <= 0 or ahead == told or progress is None:
+                        remaining = deadline - time.monotonic()
+                        if remaining <= 0:
+                            logger.warning("%s waited %s for a place to run (%s running, %s waiting)", _name(fn),
+                                           _duration(PARSE_QUEUE_SECONDS), self._running, len(self._queue))
+                            raise _busy()
+                        self._changed.wait(min(remaining, 1.0))
+                        continue
+                told = ahead
+                progress(waiting_stage(ahead))  # outside the lock: it is the caller's code
+        except BaseException:
+            with self._changed:
+                self._queue.remove(ticket)
+                self._changed.notify_all()
+            raise
+
+    def release(self) -> None:
+        with self._changed:
+            self._running -= 1
+            self._changed.notify_all()
+
+
+_SLOTS = _Slots()
+
+
+def running_and_waiting() -> tuple[int, int]:
+    """How many calls are running now, and how many are waiting for a place."""
+    return _SLOTS.running, _SLOTS.waiting
 
 
 def report_progress(stage: str) -> None:

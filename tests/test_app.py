@@ -614,6 +614,106 @@ def test_a_bad_upload_is_refused_with_its_reason():
     assert any("sample data" in plain(i.value) for i in at.info)  # nothing replaced the sample
 
 
+def test_add_pressed_before_the_files_have_arrived_says_so_and_adds_them_when_they_do():
+    from ui.data_view import WAITING_TEXT
+
+    at = open_app("pages/data.py")
+    # The browser is still sending the file: the uploader holds none yet when the button's run starts.
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    assert not at.exception, at.exception
+    assert [plain(i.value) for i in at.info if plain(i.value) == WAITING_TEXT] == [WAITING_TEXT]
+    assert any("sample data" in plain(i.value) for i in at.info)  # nothing added yet
+    # The file arrives: the uploader's own run, no button pressed.
+    at.file_uploader[0].set_value([("staff.xlsx", staff_workbook(), "application/octet-stream")]).run()
+    assert not at.exception, at.exception
+    assert any("Added staff.xlsx" in plain(s.value) for s in at.success)
+    assert not any(plain(i.value) == WAITING_TEXT for i in at.info)
+    assert html_tables(at)[0].index.tolist() == ["staff.xlsx"]
+    # Nothing is waiting now: a file that arrives is only added when asked for.
+    at.file_uploader[0].set_value([("more.xlsx", staff_workbook(), "application/octet-stream")]).run()
+    assert not any("more.xlsx" in plain(s.value) for s in at.success)
+    assert html_tables(at)[0].index.tolist() == ["staff.xlsx"]
+
+
+def test_waiting_for_files_can_be_called_off():
+    from ui.data_view import WAITING_TEXT
+
+    at = open_app("pages/data.py")
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    next(b for b in at.button if b.label == "Do not add them").click().run()
+    assert not any(plain(i.value) == WAITING_TEXT for i in at.info)
+    at.file_uploader[0].set_value([("staff.xlsx", staff_workbook(), "application/octet-stream")]).run()
+    assert not at.success
+    assert any("sample data" in plain(i.value) for i in at.info)
+
+
+def watch_readings_of(monkeypatch, name: str) -> list:
+    """A weak reference to the records of each reading of the file `name` from now on: dead once nothing holds
+    what was read from it."""
+    import weakref
+
+    from ui import state
+
+    watched: list[weakref.ref] = []
+
+    class Watched(state.Reading):
+        def result(self):
+            value = super().result()
+            if any(sheet.file == name for sheet in value.loaded.sheets):
+                watched.append(weakref.ref(value.loaded.datasets["staff"]))
+            return value
+
+    monkeypatch.setattr(state, "Reading", Watched)
+    return watched
+
+
+def test_a_sessions_own_files_are_read_and_counted_in_its_session_and_leave_with_it(monkeypatch):
+    """What one person's upload gives (its records, read in a child; the metrics; the breakdowns) is held by that
+    session's caches only: once the session has ended (Streamlit empties its caches), nothing of it is left in the
+    process, while the sample council's readings stay for everyone."""
+    import gc
+
+    from streamlit.runtime import caching
+
+    from ui import state
+
+    watched = watch_readings_of(monkeypatch, "uploaded staff.xlsx")
+    at = open_app("pages/data.py")
+    sample_readings = dict(state._READINGS._entries)
+    add_files(at, [("uploaded staff.xlsx", staff_workbook())])
+    assert any("Added uploaded staff.xlsx" in plain(s.value) for s in at.success)
+    for page in ("pages/overview.py", "pages/pay_and_senior.py", "pages/present.py"):
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+    gc.collect()
+    assert watched and all(ref() is not None for ref in watched)  # held while the session lasts
+    assert dict(state._READINGS._entries) == sample_readings  # the shared readings are the sample council's alone
+    # The session ends: Streamlit empties a session's caches as it disconnects (AppTest's session id).
+    caching.clear_session_resource_cache("test session id")
+    caching.clear_session_data_cache("test session id")
+    del at
+    gc.collect()
+    assert all(ref() is None for ref in watched), "the upload's records are still held"
+    # The sample council's readings are still there for the next person.
+    assert dict(state._READINGS._entries) == sample_readings
+    assert "0.71 → 0.78" in markdown_text(open_app())
+
+
+def test_removing_ones_files_lets_go_of_what_they_gave(monkeypatch):
+    import gc
+
+    watched = watch_readings_of(monkeypatch, "uploaded staff.xlsx")
+    at = add_files(open_app("pages/data.py"), [("uploaded staff.xlsx", staff_workbook())])
+    at.switch_page("pages/recruitment.py").run()
+    gc.collect()
+    assert watched and all(ref() is not None for ref in watched)
+    at.switch_page("pages/data.py").run()
+    next(b for b in at.button if b.label == "Remove my files and go back to the sample council").click().run()
+    assert not at.exception, at.exception
+    gc.collect()
+    assert all(ref() is None for ref in watched), "still held"  # the session goes on, without them
+
+
 def test_settings_save_changes_every_page(database):
     at = open_app("pages/settings.py")
     # A form sends its fields with the submit, as a browser does: no run in between.

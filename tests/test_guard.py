@@ -141,6 +141,15 @@ def write_pid_report_then_sleep(path: str) -> None:
     time.sleep(60)
 
 
+def hold_until(started: str, go: str, seconds: float) -> str:
+    """Says it has started (creates `started`), then works until the parent creates `go`."""
+    Path(started).touch()
+    deadline = time.monotonic() + seconds
+    while not Path(go).exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return "held"
+
+
 def address_space_bytes() -> int:
     status = Path("/proc/self/status").read_text()
     return next(int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmSize:"))
@@ -291,7 +300,8 @@ def test_bounds_must_be_positive():
 # --- concurrency ---------------------------------------------------------------------------------------------
 
 
-def test_calls_from_two_threads_at_once_are_independent(tmp_path):
+def test_calls_from_two_threads_at_once_are_independent(tmp_path, monkeypatch):
+    monkeypatch.setattr(guard, "PARSE_WORKERS", 3)  # a place each: none waits for another
     with ThreadPoolExecutor(max_workers=3) as pool:
         started = time.monotonic()
         stuck = pool.submit(run_bounded, sleep_after_writing_pid, str(tmp_path / "pid"), timeout=3)
@@ -411,3 +421,149 @@ def test_when_no_child_process_can_be_started_the_message_says_to_try_again(monk
         run_bounded(staff_frame, 1)
     assert str(caught.value) == ("the files could not be read just now: the server is too busy to start reading "
                                  "them. Nothing is wrong with the files. Try again in a few minutes.")
+
+
+# --- the places to run: at most PARSE_WORKERS at once, the rest queued and told -----------------------------
+
+
+def wait_for(condition, seconds: float = 20.0) -> None:  # noqa: ANN001 - a callable returning a truth value
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "waited too long"
+        time.sleep(0.01)
+
+
+def test_the_places_are_one_per_processor_unless_set(monkeypatch):
+    monkeypatch.delenv("WRES_PARSE_WORKERS", raising=False)
+    assert guard.default_workers() == len(os.sched_getaffinity(0))
+    monkeypatch.setenv("WRES_PARSE_WORKERS", "3")
+    assert guard.default_workers() == 3
+    monkeypatch.setenv("WRES_PARSE_WORKERS", "0")
+    assert guard.default_workers() == 1
+    monkeypatch.setenv("WRES_PARSE_WORKERS", "many")
+    assert guard.default_workers() == len(os.sched_getaffinity(0))
+
+
+def test_with_one_place_a_second_call_waits_is_told_and_both_finish(tmp_path, monkeypatch):
+    monkeypatch.setattr(guard, "PARSE_WORKERS", 1)
+    monkeypatch.setattr(guard, "PARSE_QUEUE_SECONDS", 30.0)
+    started, go = tmp_path / "started", tmp_path / "go"
+    told_first: list[str] = []
+    told_second: list[str] = []
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(run_bounded, hold_until, str(started), str(go), 30.0, progress=told_first.append)
+        wait_for(started.exists)  # the first has its place and its child is at work
+        second = pool.submit(run_bounded, staff_frame, 100, progress=told_second.append)
+        wait_for(lambda: told_second)
+        assert told_second == ["Waiting for 1 other set of files to be read first"]
+        assert told_first == []  # the first never waited
+        time.sleep(0.5)
+        assert not second.done()  # still waiting: its child has not been started
+        assert guard.running_and_waiting() == (1, 1)
+        go.touch()
+        assert first.result(timeout=20) == "held"
+        pd.testing.assert_frame_equal(second.result(timeout=20), staff_frame(100))
+    assert told_second == ["Waiting for 1 other set of files to be read first"]
+    assert guard.running_and_waiting() == (0, 0)
+
+
+def test_each_waiting_call_is_told_how_many_are_ahead_and_none_is_dropped(tmp_path, monkeypatch):
+    monkeypatch.setattr(guard, "PARSE_WORKERS", 2)
+    monkeypatch.setattr(guard, "PARSE_QUEUE_SECONDS", 60.0)
+    go = tmp_path / "go"
+    holders = [tmp_path / f"started {n}" for n in range(2)]
+    told: dict[int, list[str]] = {n: [] for n in range(6)}
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        held = [pool.submit(run_bounded, hold_until, str(path), str(go), 30.0, progress=told[n].append)
+                for n, path in enumerate(holders)]
+        wait_for(lambda: all(path.exists() for path in holders))
+        queued = []
+        for n in range(2, 6):  # one after another, so the queue's order is known
+            queued.append(pool.submit(run_bounded, staff_frame, 10 * n, progress=told[n].append))
+            wait_for(lambda n=n: told[n])
+        assert [told[n] for n in range(2, 6)] == [[guard.waiting_stage(ahead)] for ahead in (1, 2, 3, 4)]
+        assert guard.waiting_stage(2) == "Waiting for 2 other sets of files to be read first"
+        go.touch()
+        assert [future.result(timeout=30) for future in held] == ["held", "held"]
+        for n, future in enumerate(queued, start=2):
+            pd.testing.assert_frame_equal(future.result(timeout=30), staff_frame(10 * n))
+    # As those ahead finished, each was told its new place until it had one (not always every step: two may
+    # finish between two looks).
+    for n in range(3, 6):
+        aheads = [int(stage.split()[2]) for stage in told[n]]
+        assert aheads == sorted(aheads, reverse=True) and aheads[-1] >= 1
+    assert guard.running_and_waiting() == (0, 0)
+
+
+def abort_when(go: str) -> None:
+    while not Path(go).exists():
+        time.sleep(0.01)
+    os.abort()
+
+
+def hang(go: str) -> None:
+    time.sleep(60)
+
+
+@pytest.mark.parametrize(("fn", "message"), [
+    (abort_when, CRASHED),
+    (hang, f"reading the files took longer than 2 seconds, so it was stopped. {ADVICE}"),
+])
+def test_a_call_that_crashes_or_hangs_gives_its_message_and_frees_its_place(tmp_path, monkeypatch, fn, message):
+    monkeypatch.setattr(guard, "PARSE_WORKERS", 1)
+    monkeypatch.setattr(guard, "PARSE_QUEUE_SECONDS", 10.0)  # a place never given back fails here, not hangs
+    go = tmp_path / "go"
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        failing = pool.submit(run_bounded, fn, str(go), timeout=2)
+        wait_for(lambda: guard.running_and_waiting() == (1, 0))
+        after: list[str] = []
+        following = pool.submit(run_bounded, staff_frame, 10, progress=after.append)
+        wait_for(lambda: after)  # queued behind the failing call
+        go.touch()
+        with pytest.raises(InputError) as caught:
+            failing.result(timeout=20)
+        assert str(caught.value) == message
+        pd.testing.assert_frame_equal(following.result(timeout=20), staff_frame(10))
+    assert after == ["Waiting for 1 other set of files to be read first"]
+    assert guard.running_and_waiting() == (0, 0)
+    assert run_bounded(len, "abc") == 3  # and the place is free for the next
+
+
+def test_a_call_that_waits_too_long_for_a_place_is_told_the_server_is_busy(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(guard, "PARSE_WORKERS", 1)
+    monkeypatch.setattr(guard, "PARSE_QUEUE_SECONDS", 1.0)
+    started, go = tmp_path / "started", tmp_path / "go"
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        holding = pool.submit(run_bounded, hold_until, str(started), str(go), 30.0)
+        wait_for(started.exists)
+        told: list[str] = []
+        with pytest.raises(InputError) as caught:
+            run_bounded(staff_frame, 10, progress=told.append)
+        go.touch()
+        assert holding.result(timeout=20) == "held"
+    assert told == ["Waiting for 1 other set of files to be read first"]
+    assert str(caught.value) == ("the files could not be read just now: the server is too busy to start reading "
+                                 "them. Nothing is wrong with the files. Try again in a few minutes.")
+    assert "waited 1 second for a place to run" in caplog.text
+    assert guard.running_and_waiting() == (0, 0)
+
+
+def test_an_exception_from_the_callback_while_waiting_leaves_the_queue(tmp_path, monkeypatch):
+    monkeypatch.setattr(guard, "PARSE_WORKERS", 1)
+    started, go = tmp_path / "started", tmp_path / "go"
+
+    class Rerun(Exception):
+        pass
+
+    def interrupted(stage: str) -> None:
+        raise Rerun(stage)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        holding = pool.submit(run_bounded, hold_until, str(started), str(go), 30.0)
+        wait_for(started.exists)
+        with pytest.raises(Rerun):
+            run_bounded(staff_frame, 10, progress=interrupted)
+        assert guard.running_and_waiting() == (1, 0)
+        go.touch()
+        assert holding.result(timeout=20) == "held"
+    assert guard.running_and_waiting() == (0, 0)

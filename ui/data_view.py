@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from data_loaders import DATASETS, SCHEMAS, InputError
 from data_loaders.comparison import DISABILITY, ETHNICITY, comparison_named
@@ -30,6 +32,10 @@ _UPLOADER = "data_uploader"
 _DATASET_CHOICE = "data_dataset_choice"
 _MESSAGE = "data_message"
 _ADDED = "data_added"  # what reading the files just added took, stage by stage, for the next run to finish
+# "Add the files" was pressed before the files had reached the app: they are added in the run their arrival starts.
+_WAITING = "data_waiting_for_files"
+WAITING_TEXT = ("Your files are still uploading: they will be added when they arrive. If you have not chosen any "
+                "yet, choose them above.")
 # The groups a label may be counted as, in the order the page has always offered them (white first).
 GROUP_LABELS = {group.key: group.choice for group in (ETHNICITY.reference, ETHNICITY.focus, ETHNICITY.unknown)}
 # The disability groups a label is counted as (the WDES), in the comparison's order.
@@ -56,14 +62,34 @@ def _with(files: list[Source], source: Source) -> list[Source]:
 
 def _add_files() -> None:
     """Read the chosen files under a progress indicator, keep those that can be used, then run the page again:
-    the sidebar, drawn before this, then shows them, and the metrics are counted."""
+    the sidebar, drawn before this, then shows them, and the metrics are counted.
+
+    The browser sends the files chosen before the uploader holds them, and tells the app only once all have
+    arrived (a run of its own). Pressed before then, the uploader holds none: the request is remembered, said,
+    and carried out in the run their arrival starts (upload_section)."""
     files = st.session_state.get(_uploader_key()) or []
+    if not files:
+        st.session_state[_WAITING] = True
+        return
+    st.session_state.pop(_WAITING, None)
     choice = st.session_state.get(_DATASET_CHOICE, AUTOMATIC)
     dataset = None if choice == AUTOMATIC else choice
-    _add_sources([Source(upload.name, upload.getvalue(), dataset) for upload in files])
+    _add_sources([Source(upload.name, upload.getvalue(), dataset) for upload in files],
+                 uploaded=[upload.file_id for upload in files])
 
 
-def _add_sources(sources: list[Source]) -> None:
+def _let_go(file_ids: list[str]) -> None:
+    """Streamlit keeps each uploaded file for its session until the session is shut down; a session dropped
+    after its disconnection is never shut down, so its files would stay. Once added, they are the session's
+    (state.uploads), and the uploader that held them is replaced: Streamlit's copy goes now."""
+    ctx = get_script_run_ctx()
+    # The manager Streamlit runs with (in memory) can let a file go; the interface it implements does not say so.
+    if ctx is not None and isinstance(ctx.uploaded_file_mgr, MemoryUploadedFileManager):
+        for file_id in file_ids:
+            ctx.uploaded_file_mgr.remove_file(ctx.session_id, file_id)
+
+
+def _add_sources(sources: list[Source], *, uploaded: list[str] | None = None) -> None:
     started = time.monotonic()
     problems: list[str] = []
     session = list(state.uploads())
@@ -117,6 +143,7 @@ def _add_sources(sources: list[Source]) -> None:
         state.uploads()[:] = session
         st.session_state[_UPLOADER + "_round"] = st.session_state.get(_UPLOADER + "_round", 0) + 1
         st.session_state[_ADDED] = (stages, started)
+        _let_go(uploaded or [])
     st.session_state[_MESSAGE] = ([source.name for source in added], problems)
     if added:
         st.rerun()
@@ -147,8 +174,14 @@ def _finish_adding(view: state.View) -> None:
     status.update(label=f"Read and counted in {time.monotonic() - started:.1f} s", state="complete")
 
 
+def _stop_waiting() -> None:
+    st.session_state.pop(_WAITING, None)
+
+
 def _use_sample() -> None:
     state.uploads().clear()
+    state.forget_own_files()
+    st.session_state.pop(_WAITING, None)
     st.session_state.pop(state.MAPPINGS, None)
     st.session_state.pop(state.SURVEY_YEAR, None)
     st.session_state.pop(_REFUSED, None)
@@ -171,7 +204,8 @@ def upload_section(view: state.View) -> None:
     st.subheader("Your files")
     st.markdown("Upload the spreadsheets your HR, payroll and recruitment systems export: xlsx, xls, ods or CSV, "
                 "as they come. One workbook may hold several datasets, one per sheet. Uploaded data stays in "
-                "your session: it is not saved, and nobody else sees it.")
+                "your session: it is not saved, and nobody else sees it. It leaves the server's memory when you "
+                "close the app's tab or remove your files.")
     with st.container(border=True):
         st.file_uploader("Workbooks or CSVs", type=["xlsx", "xlsm", "xls", "ods", "csv"],
                          accept_multiple_files=True, key=_uploader_key())
@@ -180,6 +214,11 @@ def upload_section(view: state.View) -> None:
                      help="Leave it to recognise each sheet by its name and headings.")
         if st.button("Add the files", icon=":material/upload:", type="primary"):
             _add_files()
+        elif st.session_state.get(_WAITING) and st.session_state.get(_uploader_key()):
+            _add_files()  # the files asked for have arrived: this is the run their arrival started
+        if st.session_state.get(_WAITING):
+            st.info(WAITING_TEXT, icon=":material/hourglass_top:")
+            st.button("Do not add them", on_click=_stop_waiting, icon=":material/close:")
         if view.is_sample:
             st.button(f"Try the sample NHS trust's exports ({SAMPLE_TRUST})", on_click=_ask_for_sample_trust,
                       icon=":material/local_hospital:",

@@ -4,11 +4,18 @@ Uploaded files live in the uploading person's session (`st.session_state`), neve
 Reading is kept per set of file bytes and column corrections (ui.reading), computing per set
 of bytes, settings and filters (st.cache_resource), so a page switch or a filter change does
 no work twice.
+
+Where each is kept depends on whose files they are (`_Kept`). The sample council's files are the
+same for everyone: read and counted once, in caches every session shares (bounded in entries and
+an hour each). A person's own uploads are read and counted in caches of their session only
+(st.cache_resource's scope="session"), which Streamlit empties when the session disconnects: their
+records and figures leave the server's memory with them, and no other session can reach them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 import os
@@ -18,9 +25,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, Protocol, TypedDict, cast
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, ParamSpec, Protocol, TypedDict, TypeVar, cast
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from data_loaders import guard
 from data_loaders.errors import InputError
@@ -128,6 +136,53 @@ def sample_sources(snapshot: str | None = None) -> tuple[Source, ...]:
     return _sample_sources(snapshot or sample_snapshot_names()[-1])
 
 
+@functools.cache
+def _sample_sets() -> frozenset[tuple[Source, ...]]:
+    # The sample council's files of every year, as read when the server started (they are the repository's).
+    return frozenset(sample_sources(name) for name in sample_snapshot_names())
+
+
+def is_shared(sources: tuple[Source, ...]) -> bool:
+    """Whether what `sources` give is kept for every session: the sample council's files (public, the same for
+    all), or no files; or a call outside any session (the server making the first page ready), which has no
+    session to keep it in. Anything else is a person's upload, kept in their session."""
+    return not sources or sources in _sample_sets() or get_script_run_ctx(suppress_warning=True) is None
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class _Kept(Generic[P, R]):
+    """`fn` cached where its files belong: in a cache every session shares when `shared(args)` says so (the
+    sample council's files), else in a cache of the calling session (scope="session"), which Streamlit empties
+    when the session disconnects. The session's cache keeps its `own_entries` most recent values."""
+
+    def __init__(self, fn: Callable[P, R], *, max_entries: int, spinner: bool | str, own_entries: int = 8,
+                 shared: Callable[[tuple[Any, ...]], bool] | None = None) -> None:
+        self.shared = st.cache_resource(max_entries=max_entries, ttl=3600, show_spinner=spinner)(fn)
+        self.own = st.cache_resource(max_entries=own_entries, scope="session", show_spinner=spinner)(fn)
+        self._is_shared = shared or (lambda args: is_shared(args[0]))
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        cached = self.shared if self._is_shared(args) else self.own
+        return cached(*args, **kwargs)
+
+    def clear(self) -> None:
+        """Empty the shared cache, and the calling session's (if called in one)."""
+        self.shared.clear()
+        if get_script_run_ctx(suppress_warning=True) is not None:
+            self.own.clear()
+
+
+def kept(*, max_entries: int, spinner: bool | str, own_entries: int = 8,
+         shared: Callable[[tuple[Any, ...]], bool] | None = None) -> Callable[[Callable[P, R]], _Kept[P, R]]:
+    """Decorator: `_Kept` (the files are the first argument unless `shared` says otherwise)."""
+    def decorate(fn: Callable[P, R]) -> _Kept[P, R]:
+        return _Kept(fn, max_entries=max_entries, spinner=spinner, own_entries=own_entries, shared=shared)
+    return decorate
+
+
 # The survey year's place in a mapping key: never a dataset's name, so it cannot be taken for one.
 _SURVEY_YEAR_KEY = "survey year"
 
@@ -138,8 +193,23 @@ def _mapping_key(mappings: dict[str, dict[str, str]], survey_year: int | None = 
     return json.dumps(mappings if survey_year is None else {**mappings, _SURVEY_YEAR_KEY: survey_year}, sort_keys=True)
 
 
-# Each set of files read, shared by every session: as many entries, and as long, as st.cache_resource kept.
+# Each set of the sample council's files read, shared by every session: as many entries, and as long, as
+# st.cache_resource kept. A person's own files are read into their session's readings (_own_readings).
 _READINGS = Readings(max_entries=8, ttl_seconds=3600)
+
+
+@st.cache_resource(scope="session", show_spinner=False)
+def _own_readings() -> Readings:
+    """The calling session's readings of its own files: gone when the session disconnects. Four: the files held
+    and, while files are being added, the new set and each new file alone."""
+    return Readings(max_entries=4, ttl_seconds=3600)
+
+
+def forget_own_files() -> None:
+    """Drop what this session's own files gave (read records, metrics): "Remove my files" means it."""
+    _own_readings.clear()
+    for cached in (_analysed, _together, _broken_down, _pay_gaps, _pay_gaps_published, _benchmarked, _assumed):
+        cached.own.clear()
 
 
 def read_files(sources: tuple[Source, ...], *, mapping: dict[str, dict[str, str]],
@@ -162,7 +232,8 @@ def _reading(sources: tuple[Source, ...], mapping_key: str, after: Reading[Input
     bounds = _bounds()  # read now, in the caller's thread: a test (or a deployment) may have changed them
     mapping = json.loads(mapping_key)
     survey_year = mapping.pop(_SURVEY_YEAR_KEY, None)
-    return _READINGS.get((sources, mapping_key), lambda: Reading(
+    readings = _READINGS if is_shared(sources) else _own_readings()
+    return readings.get((sources, mapping_key), lambda: Reading(
         read_files, (sources,), {"mapping": mapping, "survey_year": survey_year, **bounds}, after=after))
 
 
@@ -253,7 +324,7 @@ def _settings_key(settings: Settings) -> str:
     return json.dumps(asdict(settings), sort_keys=True, default=str)
 
 
-@st.cache_resource(max_entries=32, ttl=3600, show_spinner="Working out the metrics...")
+@kept(max_entries=32, own_entries=16, spinner="Working out the metrics...")
 def _analysed(sources: tuple[Source, ...], mapping_key: str, settings_key: str, filters_key: str,
               organisation: str, _settings: Settings) -> Analysis:
     filters = {column: list(values) for column, values in json.loads(filters_key)}
@@ -276,7 +347,7 @@ def analysis(view: View) -> Analysis:
         _stop_with(error)
 
 
-@st.cache_resource(max_entries=8, ttl=3600, show_spinner="Working out what can be published...")
+@kept(max_entries=8, spinner="Working out what can be published...")
 def _together(sources: tuple[Source, ...], mapping_key: str, settings_key: str, filters_key: str,
               organisation: str, _settings: Settings) -> PublishedTogether:
     from pipeline.api import published_together
@@ -300,7 +371,7 @@ def published(view: View) -> dict[str, MetricResult]:
     return own_scope(published_together(view), analysis(view))
 
 
-@st.cache_resource(max_entries=16, ttl=3600, show_spinner="Working out where it sits...")
+@kept(max_entries=16, spinner="Working out where it sits...")
 def _broken_down(sources: tuple[Source, ...], mapping_key: str, settings_key: str, filters_key: str,
                  organisation: str, choice: str, _settings: Settings) -> dict[str, Breakdown]:
     from metrics.breakdown import breakdown as broken_down
@@ -328,7 +399,7 @@ def breakdown(view: View, choice: str) -> dict[str, Breakdown]:
                         view.organisation, choice, view.settings)
 
 
-@st.cache_resource(max_entries=16, ttl=3600, show_spinner="Working out the pay gaps...")
+@kept(max_entries=16, spinner="Working out the pay gaps...")
 def _pay_gaps(sources: tuple[Source, ...], mapping_key: str, settings_key: str, snapshot: dt.date, by: str,
               reference: str, threshold: int, full_time_hours: float, _settings: Settings) -> PayGapWorking:
     from pipeline.paygap import APP, pay_gaps_of
@@ -356,7 +427,7 @@ def pay_gaps(view: View, snapshot: dt.date, *, by: str, reference: str, threshol
                      threshold, full_time_hours, view.settings)
 
 
-@st.cache_resource(max_entries=16, ttl=3600, show_spinner="Working out what publication withholds...")
+@kept(max_entries=16, spinner="Working out what publication withholds...")
 def _pay_gaps_published(sources: tuple[Source, ...], mapping_key: str, settings_key: str, snapshot: dt.date,
                         by: str, reference: str, threshold: int, full_time_hours: float,
                         _settings: Settings) -> PublishedPayGaps:
@@ -376,7 +447,8 @@ def pay_gaps_published(view: View, snapshot: dt.date, *, by: str, reference: str
                                reference, threshold, full_time_hours, view.settings)
 
 
-@st.cache_resource(max_entries=4, ttl=3600, show_spinner="Reading the counts templates...")
+# Organisations' counts templates are uploads: kept in the session that uploaded them.
+@st.cache_resource(max_entries=4, scope="session", show_spinner="Reading the counts templates...")
 def counts_templates(files: tuple[tuple[str, bytes], ...]) -> list[FigureSet]:
     """Organisations' counts templates read once per set of files; raises InputError for one that is not."""
     from pipeline.template import read_counts_templates
@@ -384,7 +456,9 @@ def counts_templates(files: tuple[tuple[str, bytes], ...]) -> list[FigureSet]:
     return run_bounded(read_counts_templates, files, **_bounds())
 
 
-@st.cache_resource(max_entries=4, ttl=3600, show_spinner="Comparing the organisations...")
+# Shared only when no uploaded template and no upload of the person's own is in it.
+@kept(max_entries=4, own_entries=4, spinner="Comparing the organisations...",
+      shared=lambda args: not args[0] and is_shared(args[2]))
 def _benchmarked(files: tuple[tuple[str, bytes], ...], saved: tuple[tuple[int, int], ...],
                  own: tuple[Source, ...], own_key: str, settings_key: str, published_only: tuple[str, ...],
                  _figure_sets: tuple[FigureSet, ...], _settings: Settings) -> Benchmark:
@@ -425,7 +499,7 @@ def blank_template(standard: str = DEFAULT_STANDARD) -> bytes:
     return buffer.getvalue()
 
 
-@st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)
+@kept(max_entries=8, own_entries=4, spinner=False, shared=lambda args: is_shared(args[1]))
 def _assumed(_inputs: Inputs, sources: tuple[Source, ...], mapping_key: str, today: dt.date) -> AssumedPeriodEnd:
     # Every date column of every file looked at once per set of files (and day), not on every rerun of a page.
     return assumed_period_end(_inputs.loaded.datasets, _inputs.templates, today=today)
