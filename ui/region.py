@@ -223,6 +223,9 @@ def run(processes: int, port: int, address: str, first_backend_port: int, stream
                         raise Refused(f"{what} stopped (exit status {process.returncode}); stopping the others")
                 time.sleep(1)
         finally:
+            # A second Ctrl+C must not leave processes behind: stop_all kills what has not stopped in 20 s.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
             stop_all(started)
 
 
@@ -243,9 +246,12 @@ def main(argv: list[str] | None = None) -> int:
     known, streamlit_options = parser.parse_known_args(argv)
 
     def stop(signum: int, _frame: object) -> None:
-        raise SystemExit(0)
+        raise KeyboardInterrupt
 
+    # Ctrl+C, and SIGTERM from a process manager, stop everything and exit 0. SIGINT is taken explicitly: a
+    # shell without job control starts a background command with SIGINT ignored, which Python would inherit.
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         run(known.processes, known.port, known.address, known.first_backend_port, streamlit_options)
     except Refused as refused:

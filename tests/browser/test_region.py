@@ -165,6 +165,11 @@ def open_recruitment(page, region: Region) -> None:  # noqa: ANN001 - a Playwrig
     page.goto(f"{region.url}/recruitment")
     settle(page)
     expect(page.locator("h1").first).to_be_visible()
+    try:
+        expect(page.get_by_label("What we've achieved").first).to_be_editable()
+    except AssertionError as error:
+        shown = page.locator('[data-testid="stMain"]').inner_text()
+        raise AssertionError(f"{error}\nThe page shows: {shown}") from None
 
 
 def write(page, label: str, text: str) -> None:  # noqa: ANN001 - a Playwright Page
