@@ -32,9 +32,6 @@ import urllib.request
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from storage import DatabaseUnavailable, database_url, open_database, sqlite_file
-from storage.db import where
-
 ROOT = Path(__file__).resolve().parent.parent
 FRONT_PORT = 8501
 FIRST_BACKEND_PORT = 8601
@@ -104,6 +101,9 @@ def backend_ports(processes: int, first: int = FIRST_BACKEND_PORT) -> list[int]:
 
 def check_database(url: str | None, processes: int) -> str:
     """The shared database's URL, checked: a PostgreSQL (or other server) database that opens, or Refused."""
+    from storage import DatabaseUnavailable, database_url, open_database, sqlite_file
+    from storage.db import where
+
     url = url or database_url()
     if processes > 1 and (url.startswith("sqlite") or sqlite_file(url) is not None):
         shown = sqlite_file(url) or where(url)
@@ -185,7 +185,13 @@ def run(processes: int, port: int, address: str, first_backend_port: int, stream
     """Start the region and serve until stopped (SIGINT or SIGTERM) or until one of its processes stops."""
     if processes < 1:
         raise Refused("--processes must be at least 1")
-    url = check_database(os.environ.get("WRES_DATABASE_URL"), processes)
+    # In a process of its own: the database code brings pandas with it (about 140 MB), which this process, watching
+    # the others for as long as they run, has no use for.
+    checked = subprocess.run([sys.executable, "-m", "ui.region", "--check-database", "--processes", str(processes)],
+                             cwd=ROOT, capture_output=True, text=True)
+    if checked.returncode != 0:
+        raise Refused(checked.stderr.strip().removeprefix("error: ") or f"the database check failed ({checked})")
+    url, shown = checked.stdout.strip().split("\n")  # the URL, then the URL with its password hidden
     haproxy = shutil.which("haproxy")
     if haproxy is None:
         raise Refused("HAProxy is not installed: on Debian or Ubuntu, `sudo apt-get install -y haproxy`; "
@@ -215,7 +221,7 @@ def run(processes: int, port: int, address: str, first_backend_port: int, stream
             wait_until_ready(front, f"http://127.0.0.1:{port}{HEALTH}", f"HAProxy (port {port})", 30)
             print(f"The dashboard is at http://{address or 'localhost'}:{port}: {processes} app process"
                   f"{'es' if processes > 1 else ''} (127.0.0.1, ports {ports[0]}-{ports[-1]}) behind HAProxy, "
-                  f"saving to {where(url)}. Ctrl+C stops them all.", flush=True)
+                  f"saving to {shown}. Ctrl+C stops them all.", flush=True)
             while True:
                 for n, process in enumerate(started, start=1):
                     if process.poll() is not None:
@@ -243,7 +249,18 @@ def main(argv: list[str] | None = None) -> int:
                              "only)")
     parser.add_argument("--first-backend-port", type=int, default=FIRST_BACKEND_PORT,
                         help="the app processes listen on 127.0.0.1 from this port up (default %(default)s)")
+    parser.add_argument("--check-database", action="store_true", help=argparse.SUPPRESS)  # run() asks this way
     known, streamlit_options = parser.parse_known_args(argv)
+    if known.check_database:
+        try:
+            from storage.db import where
+
+            url = check_database(os.environ.get("WRES_DATABASE_URL"), known.processes)
+            print(f"{url}\n{where(url)}")
+        except Refused as refused:
+            print(f"error: {refused}", file=sys.stderr)
+            return 2
+        return 0
 
     def stop(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
