@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # axe-core for the browser tests' accessibility checks (package.json); skipped, with a note, without npm.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: setup run test typecheck bench load lint sample
+.PHONY: setup run region test typecheck bench load lint sample
 
 setup: $(STAMP)
 
@@ -17,6 +17,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 run: $(STAMP)
 	$(BIN)/python -m ui.serve
+
+# A region's boards on one server: PROCESSES app processes (default: one per core) behind HAProxy on port 8501, over
+# the PostgreSQL database in WRES_DATABASE_URL (README: "Running the app for a region").
+PROCESSES ?=
+region: $(STAMP)
+	$(BIN)/python -m ui.region $(if $(PROCESSES),--processes $(PROCESSES))
 
 $(NODE_STAMP): package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
