@@ -30,8 +30,8 @@ from playwright.sync_api import expect  # noqa: E402
 
 expect.set_options(timeout=30_000)
 
-# The tests share the one throwaway PostgreSQL database with the storage tests: one worker runs them all, in turn.
-pytestmark = pytest.mark.xdist_group("postgres")
+# The tests use the throwaway PostgreSQL database's default schema: under pytest-xdist the storage tests each keep to
+# their worker's own schema (tests/conftest.py), so only this module starts from no tables there.
 
 ORGANISATION, PERIOD, METRIC = "Wexcombe Borough Council", "2026-03-31", "M2"  # the sample; M2 is recruitment
 HEALTH = "/_stcore/health"
