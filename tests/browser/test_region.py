@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.serving import ROOT, free_port, require_chromium, settle, stop
+from tests.browser.serving import ROOT, free_port, new_tab, require_chromium, settle, stop
 
 require_chromium()
 
@@ -140,15 +140,10 @@ def served_by(page) -> str:  # noqa: ANN001 - a Playwright Page
 @contextmanager
 def tab_on(browser, region: Region, process: str | None = None) -> Iterator:  # noqa: ANN001 - a Playwright Browser
     """A fresh browser (its own cookies) on the region; on `process` when given, as if HAProxy had put it there."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    if process is not None:
-        context.add_cookies([{"name": "SERVERID", "value": process, "url": region.url}])
-    opened = context.new_page()
-    opened.set_default_timeout(60_000)
-    try:
+    with new_tab(browser) as opened:
+        if process is not None:
+            opened.context.add_cookies([{"name": "SERVERID", "value": process, "url": region.url}])
         yield opened
-    finally:
-        context.close()
 
 
 def stored(kind: str) -> str:
