@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.serving import ROOT, free_port, new_tab, require_chromium, settle, stop
+from ui.region import answers
 
 require_chromium()
 
@@ -59,14 +60,6 @@ class Region:
     backends: dict[str, int]  # each app process's name (its SERVERID) and port on 127.0.0.1
 
 
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
-
-
 def _two_free_ports() -> int:
     """A port whose next is free too, for the two app processes."""
     import socket
@@ -101,7 +94,7 @@ def region(tmp_path_factory) -> Iterator[Region]:
     front = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 240
     # HAProxy is started once both app processes answer, so its answer means all three are up.
-    while not _answers(front + HEALTH):
+    while not answers(front + HEALTH):
         if process.poll() is not None or time.monotonic() > deadline:
             stop(process)
             pytest.fail(f"the region did not start: {log.read_text(errors='replace')[-3000:]}")
