@@ -1207,6 +1207,34 @@ def test_a_panel_shows_its_history_and_an_earlier_version_can_be_restored(databa
     assert len(history.button) == 2  # "Second words." and "First words." as first saved
 
 
+def test_a_panels_history_is_read_once_per_version_and_a_save_elsewhere_is_seen_at_the_next_run(database,
+                                                                                                   monkeypatch):
+    # A panel's history is kept by its version (ui.panels.versioned_history, issue 29): a rerun reads it no more,
+    # and a save made elsewhere (another process, another session) gives a new version, read afresh.
+    import storage.audit
+    from storage import create_schema, make_engine, save_panel
+
+    engine = make_engine(database)
+    create_schema(engine)
+    first = save_panel(engine, "Wexcombe Borough Council", "2026-03-31", "M2", "achieved", "First words.",
+                       expected_version=0, user="Alex")
+    reads: list[str] = []
+    real = storage.audit.history
+    monkeypatch.setattr(storage.audit, "history", lambda *a, **k: reads.append(a[3]) or real(*a, **k))
+    at = open_app("pages/recruitment.py")
+    assert any(e.label == "History (1)" for e in at.expander)
+    read_first = len(reads)
+    assert read_first >= 1
+    at.run()  # a rerun with nothing changed
+    assert len(reads) == read_first
+    save_panel(engine, "Wexcombe Borough Council", "2026-03-31", "M2", "achieved", "Second words.",
+               expected_version=first.version, user="Bea")  # someone else, elsewhere
+    at.run()
+    assert len(reads) == read_first + 1
+    history = next(e for e in at.expander if e.label == "History (2)")
+    assert [t.value for t in history.text] == ["Second words.", "First words."]
+
+
 def test_a_deleted_objective_can_be_brought_back(database):
     from storage import Action, create_schema, load_actions, make_engine, save_actions
 

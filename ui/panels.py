@@ -12,12 +12,17 @@ organisation's text as a starting point, labelled as such. A saved panel keeps t
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
 from storage import (
     PANEL_KINDS,
+    AuditEntry,
     Panel,
     StaleEdit,
     load_panels,
@@ -48,35 +53,45 @@ CURRENT_VERSION = "current version"
 _Where = tuple[str, str, str, str, str]
 
 
-def _keys(where: _Where) -> tuple[str, str, str]:
+def _text_key(where: _Where) -> str:
+    """The panel's box's widget key: the only one of its keys in the session's top level."""
     organisation, period, metric, kind, scope = where
-    base = f"panel_{metric}_{kind}_{organisation}_{period}" + (f"_{scope}" if scope else "")
-    return base, f"{base}_version", f"{base}_outcome"
+    return f"panel_{metric}_{kind}_{organisation}_{period}" + (f"_{scope}" if scope else "")
 
 
-def _figures_key(text_key: str) -> str:
-    return f"{text_key}_figures"  # the metric's figures in words as this person sees them, saved with the text
+# What the session remembers of each panel beside its box, by the box's key, under one key of the session state.
+# Streamlit looks through the whole session state for every widget it draws, so a handful of keys per panel, for
+# every panel under every service a person has opened, made every later rerun slower (issue 29).
+_MEMOS = "panel_memos"
 
 
-def _prefill_key(text_key: str) -> str:
-    return f"{text_key}_prefill"
+@dataclass
+class Memo:
+    version: int = 0  # the version the box was loaded at (a save expects it)
+    figures: str | None = None  # the metric's figures in words as this person sees them, saved with the text
+    prefill: str = ""  # the engine's sentence the box was filled with, if it was
+    baseline: str = ""  # what the box holds with nothing typed: the saved text, or the engine's sentence
+    outcome: tuple[str, Any] | None = None  # the last save's or restore's outcome, shown under the box
 
 
-def _baseline_key(text_key: str) -> str:
-    return f"{text_key}_baseline"  # what the box holds with nothing typed: the saved text, or the engine's sentence
+def _memo(text_key: str) -> Memo:
+    memos: dict[str, Memo] = st.session_state.setdefault(_MEMOS, {})
+    if text_key not in memos:
+        memos[text_key] = Memo()
+    return memos[text_key]
 
 
 def _keep_draft(where: _Where) -> None:
     # A callback, so it runs even when the person types and then goes straight to another page: Streamlit
     # forgets the box's value in a run that does not draw it, and the words would be lost without a trace.
-    text_key, version_key, _ = _keys(where)
+    text_key = _text_key(where)
+    memo = _memo(text_key)
     organisation, period, metric, kind, scope = where
     text = st.session_state.get(text_key, "")
-    if text == st.session_state.get(_baseline_key(text_key), ""):
+    if text == memo.baseline:
         drafts.forget(text_key)
     else:
-        drafts.put(text_key, drafts.Draft(organisation, period, metric, kind, text,
-                                          st.session_state.get(version_key, 0), scope))
+        drafts.put(text_key, drafts.Draft(organisation, period, metric, kind, text, memo.version, scope))
 
 
 def _when(panel: Panel) -> str:
@@ -87,57 +102,85 @@ def _when(panel: Panel) -> str:
 
 
 def _save(where: _Where) -> None:
-    text_key, version_key, outcome_key = _keys(where)
+    text_key = _text_key(where)
+    memo = _memo(text_key)
     organisation, period, metric, kind, scope = where
     if not access.can_edit():  # the button is not offered; a forged click still changes nothing
-        st.session_state[outcome_key] = ("invalid", "Not saved: saving needs the editor role.")
+        memo.outcome = ("invalid", "Not saved: saving needs the editor role.")
         return
     try:
         saved = save_panel(db.engine(), organisation, period, metric, kind, st.session_state[text_key],
-                           expected_version=st.session_state[version_key], user=sidebar.user(), scope=scope,
-                           figures=st.session_state.get(_figures_key(text_key)), caller=access.caller())
+                           expected_version=memo.version, user=sidebar.user(), scope=scope, figures=memo.figures,
+                           caller=access.caller())
     except StaleEdit as stale:
         # They have now seen the newer text: a second save is a decision, not an accident.
-        st.session_state[version_key] = stale.current.version
-        st.session_state[outcome_key] = ("stale", stale.current)
+        memo.version = stale.current.version
+        memo.outcome = ("stale", stale.current)
         _keep_draft(where)
         return
     except ValueError as error:
-        st.session_state[outcome_key] = ("invalid", str(error))
+        memo.outcome = ("invalid", str(error))
         return
-    st.session_state[version_key] = saved.version
-    st.session_state[outcome_key] = ("saved", saved)
-    st.session_state[_baseline_key(text_key)] = saved.text
+    memo.version = saved.version
+    memo.outcome = ("saved", saved)
+    memo.baseline = saved.text
     drafts.forget(text_key)
 
 
 def _restore(where: _Where, entry_id: int) -> None:
-    text_key, version_key, outcome_key = _keys(where)
+    text_key = _text_key(where)
+    memo = _memo(text_key)
     if not access.can_edit():
-        st.session_state[outcome_key] = ("invalid", "Not restored: restoring needs the editor role.")
+        memo.outcome = ("invalid", "Not restored: restoring needs the editor role.")
         return
     try:
-        restored = restore_panel(db.engine(), entry_id, user=sidebar.user(),
-                                 expected_version=st.session_state[version_key], caller=access.caller())
+        restored = restore_panel(db.engine(), entry_id, user=sidebar.user(), expected_version=memo.version,
+                                 caller=access.caller())
     except StaleEdit as stale:
-        st.session_state[version_key] = stale.current.version
-        st.session_state[outcome_key] = ("stale", stale.current)
+        memo.version = stale.current.version
+        memo.outcome = ("stale", stale.current)
         return
     except (LookupError, ValueError) as error:
-        st.session_state[outcome_key] = ("invalid", f"Not restored: {error}")
+        memo.outcome = ("invalid", f"Not restored: {error}")
         return
     st.session_state[text_key] = restored.text
-    st.session_state[version_key] = restored.version
-    st.session_state[outcome_key] = ("restored", restored)
-    st.session_state[_baseline_key(text_key)] = restored.text
+    memo.version = restored.version
+    memo.outcome = ("restored", restored)
+    memo.baseline = restored.text
     drafts.forget(text_key)
+
+
+# A panel's history, by the database, the panel and the version it has now (read from the database on every run,
+# so a save in another process or session is seen): every change to a panel gives it a new version, so the history
+# of one version never changes. Kept for the most recent panels in this process; three fewer queries a rerun.
+_HISTORIES: OrderedDict[tuple[str, _Where, int], list[AuditEntry]] = OrderedDict()
+_HISTORIES_KEPT = 512
+_HISTORIES_LOCK = threading.Lock()
+
+
+def versioned_history(where: _Where, current: int) -> list[AuditEntry]:
+    """The panel's last 50 changes, newest first, as they stood at version `current`. Call only once the caller
+    has read the organisation's panels (load_panels checks the same right to read)."""
+    engine = db.engine()
+    key = (engine.url.render_as_string(hide_password=True), where, current)
+    with _HISTORIES_LOCK:
+        if key in _HISTORIES:
+            _HISTORIES.move_to_end(key)
+            return _HISTORIES[key]
+    organisation, period, metric, kind, scope = where
+    entries = panel_history(engine, organisation, period, metric, kind, limit=50, scope=scope,
+                            caller=access.caller())
+    if not current or (entries and entries[0].version == current):  # as the version said (not mid-save elsewhere)
+        with _HISTORIES_LOCK:
+            _HISTORIES[key] = entries
+            while len(_HISTORIES) > _HISTORIES_KEPT:
+                _HISTORIES.popitem(last=False)
+    return entries
 
 
 def _history(where: _Where, editor: bool, current: int) -> None:
     """Every saved version, newest first; each but the `current` one (the version saved now) can be restored."""
-    organisation, period, metric, kind, scope = where
-    entries = panel_history(db.engine(), organisation, period, metric, kind, limit=50, scope=scope,
-                            caller=access.caller())
+    entries = versioned_history(where, current)
     if not entries:
         return
     with st.expander(f"History ({len(entries)})"):
@@ -156,16 +199,17 @@ def _history(where: _Where, editor: bool, current: int) -> None:
 
 
 def _take_theirs(where: _Where, theirs: Panel) -> None:
-    text_key, version_key, outcome_key = _keys(where)
+    text_key = _text_key(where)
+    memo = _memo(text_key)
     st.session_state[text_key] = theirs.text
-    st.session_state[version_key] = theirs.version
-    st.session_state.pop(outcome_key, None)
-    st.session_state[_baseline_key(text_key)] = theirs.text
+    memo.version = theirs.version
+    memo.outcome = None
+    memo.baseline = theirs.text
     drafts.forget(text_key)
 
 
 def _start_from(where: _Where, text: str) -> None:
-    text_key = _keys(where)[0]
+    text_key = _text_key(where)
     st.session_state[text_key] = text
     _keep_draft(where)
 
@@ -202,8 +246,9 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str | C
     for (kind, label), column in zip(PANEL_KINDS.items(), columns, strict=True):
         where: _Where = (organisation, period, metric, kind, scope)
         panel = stored.get((metric, kind)) or Panel(organisation, period, metric, kind, scope=scope)
-        text_key, version_key, outcome_key = _keys(where)
-        st.session_state[_figures_key(text_key)] = figures
+        text_key = _text_key(where)
+        memo = _memo(text_key)
+        memo.figures = figures
         prefill = ""
         if kind == "know" and not panel.version:
             prefill = engine_sentence() if callable(engine_sentence) else engine_sentence
@@ -211,15 +256,15 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str | C
         if text_key not in st.session_state:
             # First drawn in this session, or drawn again after another page: what was typed comes back.
             st.session_state[text_key] = draft.text if draft else panel.text or prefill
-            st.session_state[version_key] = draft.version if draft else panel.version
-            st.session_state[_prefill_key(text_key)] = prefill
-        elif (not panel.version and st.session_state[text_key] == st.session_state.get(_prefill_key(text_key))
+            memo.version = draft.version if draft else panel.version
+            memo.prefill = prefill
+        elif (not panel.version and st.session_state[text_key] == memo.prefill
               and prefill != st.session_state[text_key]):
             # Never saved and not touched: the engine's sentence follows the data (a new upload,
             # another service); once someone writes or saves, their words stay.
             st.session_state[text_key] = prefill
-            st.session_state[_prefill_key(text_key)] = prefill
-        st.session_state[_baseline_key(text_key)] = panel.text if panel.version else prefill
+            memo.prefill = prefill
+        memo.baseline = panel.text if panel.version else prefill
         with column.container(border=True):
             st.text_area(label, key=text_key, height=200, max_chars=20_000, disabled=not editor,
                          on_change=_keep_draft, args=(where,))
@@ -229,7 +274,7 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str | C
             if editor:
                 st.button(SAVE_LABELS[kind], key=f"{text_key}_save", on_click=_save, args=(where,),
                           icon=":material/save:")
-            if st.session_state[text_key] != st.session_state[_baseline_key(text_key)] and editor:
+            if st.session_state[text_key] != memo.baseline and editor:
                 st.markdown(":orange-badge[:material/edit_note: Unsaved changes] Kept while this browser tab is "
                             "open; press its Save button to keep them for everyone.")
             st.caption(_when(panel))
@@ -243,7 +288,7 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str | C
                         st.button("Start from this text", key=f"{text_key}_from_whole", on_click=_start_from,
                                   args=(where, theirs.text), icon=":material/content_copy:")
             _history(where, editor, panel.version)
-            outcome = st.session_state.get(outcome_key)
+            outcome = memo.outcome
             if outcome is None:
                 continue
             kind_of_outcome, detail = outcome
