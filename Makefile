@@ -40,7 +40,8 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
-# Simulated people on one app server (1, 10, 20 and 40 at once), beside the untuned server: a few minutes. README.
+# Simulated people on one app server (1, 10, 20 and 40 at once), beside the untuned server, and again on two processes
+# behind HAProxy when WRES_LOAD_DATABASE_URL names a throwaway PostgreSQL database: a few minutes. README.
 load: $(STAMP)
 	$(BIN)/python -m loadtest
 

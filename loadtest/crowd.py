@@ -1,8 +1,10 @@
-"""python -m loadtest [--levels 1,10,20,40] [--seconds S] [--untuned-levels 1,10] [--think LOW,HIGH]
+"""python -m loadtest [--levels 1,10,20,40] [--seconds S] [--untuned-levels 1,10] [--think LOW,HIGH] [--processes N]
 
 Many people at once on one server (issue 29): simulated users drive the app's own websocket protocol, as a
 browser does, against one app process started fresh for the run (`python -m ui.serve`, as `make run` starts it)
-on a throwaway SQLite database, with the sample council. Loopback only, and bounded in time: each level runs for
+on a throwaway SQLite database, with the sample council; then, when WRES_LOAD_DATABASE_URL names a throwaway
+PostgreSQL database, the same levels against N app processes behind HAProxy (`python -m ui.region`, as `make
+region` starts them), beside the one process. Loopback only, and bounded in time: each level runs for
 --seconds after its users have opened their sessions.
 
 Each user opens a session (a BackMsg rerun_script, as a browser sends on connecting), then, with a pause between
@@ -55,6 +57,7 @@ SERVICE_LABEL = "Service"
 NAME_LABEL = "Your name (shown beside what you save)"
 SAVED = "Saved."
 REFUSED = "Not saved:"
+LOAD_DATABASE = "WRES_LOAD_DATABASE_URL"  # the PostgreSQL database the several-process levels share
 ACTION_TIMEOUT = 60.0  # seconds without script_finished: the action counts as an error
 # The pages a user moves between: the overview and the metric pages (by their titles, as st.navigation names them).
 OVERVIEW = "Overview"
@@ -295,7 +298,8 @@ PAGE_NAMES = _page_names()
 
 
 class Server:
-    """One app process, `python -m ui.serve` as `make run` starts it, on a port of its own and its own database."""
+    """One app process, `python -m ui.serve` as `make run` starts it, on a port of its own and its own database.
+    (Region, below: several behind HAProxy.)"""
 
     def __init__(self, port: int, database: Path, *, tuned: bool = True) -> None:
         self.port = port
@@ -328,15 +332,16 @@ class Server:
     def url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/_stcore/stream"
 
+    def app_pids(self) -> list[int]:
+        """The processes that run the app."""
+        return [self.process.pid]
+
     def rss_mb(self) -> float:
-        """The server's resident memory now (VmRSS), in MB."""
-        with open(f"/proc/{self.process.pid}/status") as status:
-            return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+        """The app processes' resident memory now (VmRSS), in MB, together."""
+        return sum(_rss_mb(pid) for pid in self.app_pids())
 
     def cpu_seconds(self) -> float:
-        with open(f"/proc/{self.process.pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+        return sum(_cpu_seconds(pid) for pid in self.app_pids())
 
     def stop(self) -> None:
         self.process.terminate()
@@ -368,6 +373,55 @@ def started_server(*, tuned: bool = True) -> Iterator[Server]:
             server.stop()
 
 
+class Region(Server):
+    """Several app processes behind HAProxy (`python -m ui.region`, as `make region` starts them) over a PostgreSQL
+    database (its memory and CPU are the app processes' together)."""
+
+    def __init__(self, processes: int, database_url: str) -> None:  # Server's own is for one process on SQLite
+        self.port, first = free_port(), free_port()
+        self.database_url = database_url
+        self.processes = processes
+        env = {**os.environ, "WRES_DATABASE_URL": database_url}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "ui.region", "--processes", str(processes), "--port", str(self.port),
+             "--address", "127.0.0.1", "--first-backend-port", str(first)], cwd=ROOT, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def wait_ready(self, timeout: float = 180.0) -> None:
+        super().wait_ready(timeout)  # HAProxy answers once every app process has
+        deadline = time.monotonic() + timeout
+        while len(self.app_pids()) < self.processes and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+    def app_pids(self) -> list[int]:
+        """The app processes (the region command's children but HAProxy)."""
+        pids = []
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            pids += [int(p) for p in (task / "children").read_text().split()]
+        return [pid for pid in pids if "ui.serve" in Path(f"/proc/{pid}/cmdline").read_text()]
+
+
+def _rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+
+
+def _cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+@contextlib.contextmanager
+def started_region(processes: int, database_url: str) -> Iterator[Region]:
+    region = Region(processes, database_url)
+    try:
+        region.wait_ready()
+        yield region
+    finally:
+        region.stop()
+
+
 # -- a level ------------------------------------------------------------------------------------------------------
 
 
@@ -382,6 +436,7 @@ class Level:
     cpu_pct: float
     opens: list[float] = field(default_factory=list)  # each session's first page, timed apart from the actions
     client_cpu_pct: float = 0.0  # the load test's own process: it shares the machine with the server
+    processes: int = 1  # the app processes that served the level
     lost: int = 0
 
     @property
@@ -432,7 +487,8 @@ async def _level(server: Server, users: int, seconds: float, think: tuple[float,
     done = [a for user in crowd for a in user.actions if a.kind != "open" or a.error]
     opens = [a for user in crowd for a in user.actions if a.kind == "open" and not a.error]
     level = Level(users, elapsed, done, [s for user in crowd for s in user.saves], server.rss_mb(), peak,
-                  100 * cpu / elapsed, opens=[a.seconds for a in opens], client_cpu_pct=100 * own / elapsed)
+                  100 * cpu / elapsed, opens=[a.seconds for a in opens], client_cpu_pct=100 * own / elapsed,
+                  processes=len(server.app_pids()))
     return level, crowd
 
 
@@ -452,21 +508,27 @@ def lost_saves(database_url: str, saves: Sequence[Save]) -> list[Save]:
 
 
 def run_levels(levels: Sequence[int], seconds: float, *, tuned: bool = True, think: tuple[float, float] = (0.5, 1.5),
-               seed: int = 29, actions: int | None = None, warm: bool = True) -> list[Level]:
-    """Each level in turn on one server started fresh (`warm`: after one visit to every page under every service),
-    then every save checked against its database. Each user acts for `seconds` (or, given `actions`, that many
-    actions, within `seconds`)."""
+               seed: int = 29, actions: int | None = None, warm: bool = True, processes: int = 1,
+               database_url: str = "") -> list[Level]:
+    """Each level in turn on one server started fresh (`warm`: after one visit to every page under every service, in
+    each app process), then every save checked against its database. Each user acts for `seconds` (or, given
+    `actions`, that many actions, within `seconds`). `processes` > 1: that many behind HAProxy, over the PostgreSQL
+    database at `database_url`."""
     results: list[Level] = []
-    with started_server(tuned=tuned) as server:
-        run_id = f"load {time.strftime('%Y-%m-%d %H:%M:%S')} {'tuned' if tuned else 'untuned'}"
+    what = (f"{processes} processes" if processes > 1 else "tuned") if tuned else "untuned"
+    serving = started_region(processes, database_url) if processes > 1 else started_server(tuned=tuned)
+    with serving as server:
+        run_id = f"load {time.strftime('%Y-%m-%d %H:%M:%S')} {what}"
         if warm:
             started = time.perf_counter()
-            visitor = User(0, server.url, random.Random(seed), think, run_id)
-            reruns = asyncio.run(visitor.visit_everything())
-            failed = [a.error for a in visitor.actions if a.error]
-            if failed:
-                raise RuntimeError(f"the warm-up visit failed: {failed[0]}")
-            print(f"{'tuned' if tuned else 'untuned'} server: every page under every service visited once first "
+            reruns = 0
+            for visit in range(processes):  # HAProxy sends each new connection to the process with fewest open
+                visitor = User(-visit, server.url, random.Random(seed), think, run_id)
+                reruns += asyncio.run(visitor.visit_everything())
+                failed = [a.error for a in visitor.actions if a.error]
+                if failed:
+                    raise RuntimeError(f"the warm-up visit failed: {failed[0]}")
+            print(f"{what} server: every page under every service visited once first "
                   f"({reruns} reruns, {time.perf_counter() - started:.1f} s, not counted)", flush=True)
         for users in levels:
             level, _ = asyncio.run(_level(server, users, seconds, think, seed, run_id, actions))
@@ -508,19 +570,21 @@ def table(title: str, levels: Sequence[Level]) -> str:
     return "\n".join(lines)
 
 
-def comparison(untuned: Sequence[Level], tuned: Sequence[Level]) -> str:
-    lines = ["Beside the untuned server (WRES_RERUN_TUNING=off, runner.postScriptGC on), same run:", "",
-             "| users | median untuned | median tuned | ratio | p95 untuned | p95 tuned | actions/s untuned "
-             "| actions/s tuned |",
+def comparison(untuned: Sequence[Level], tuned: Sequence[Level],
+               title: str = "Beside the untuned server (WRES_RERUN_TUNING=off, runner.postScriptGC on), same run:",
+               before: str = "untuned", after: str = "tuned") -> str:
+    lines = [title, "",
+             f"| users | median {before} | median {after} | ratio | p95 {before} | p95 {after} | actions/s {before} "
+             f"| actions/s {after} |",
              "|---|---|---|---|---|---|---|---|"]
     by_users = {level.users: level for level in tuned}
-    for before in untuned:
-        after = by_users.get(before.users)
-        if after is None:
+    for was in untuned:
+        now = by_users.get(was.users)
+        if now is None:
             continue
-        lines.append(f"| {before.users} | {_ms(before.median())} | {_ms(after.median())} | "
-                     f"{_ratio(after.median(), before.median())} | {_ms(before.p95)} | {_ms(after.p95)} | "
-                     f"{before.rate:.1f} | {after.rate:.1f} |")
+        lines.append(f"| {was.users} | {_ms(was.median())} | {_ms(now.median())} | "
+                     f"{_ratio(now.median(), was.median())} | {_ms(was.p95)} | {_ms(now.p95)} | "
+                     f"{was.rate:.1f} | {now.rate:.1f} |")
     return "\n".join(lines)
 
 
@@ -536,8 +600,13 @@ def main(argv: list[str] | None = None) -> None:
                         help="the levels run again on a server with the rerun tuning off, for comparison (1,10; "
                         "'' for none)")
     parser.add_argument("--think", default="0.5,1.5", help="a user's pause between actions, seconds from,to (0.5,1.5)")
+    parser.add_argument("--processes", type=int, default=2,
+                        help="the levels run again with this many app processes behind HAProxy (make region), over "
+                        "the PostgreSQL database in WRES_LOAD_DATABASE_URL (a throwaway one: the run saves panels in "
+                        "it); without it, skipped with a note (2; 1 for none)")
     parser.add_argument("--seed", type=int, default=29)
     args = parser.parse_args(argv)
+    region_url = os.environ.get(LOAD_DATABASE, "").strip()
     low, high = (float(part) for part in args.think.split(","))
     levels, untuned_levels = _numbers(args.levels), _numbers(args.untuned_levels)
     started = time.perf_counter()
@@ -546,14 +615,28 @@ def main(argv: list[str] | None = None) -> None:
     untuned = run_levels(untuned_levels, args.seconds, tuned=False, think=(low, high), seed=args.seed) \
         if untuned_levels else []
     tuned = run_levels(levels, args.seconds, tuned=True, think=(low, high), seed=args.seed)
+    region: list[Level] = []
+    if args.processes > 1 and region_url:
+        region = run_levels(levels, args.seconds, think=(low, high), seed=args.seed, processes=args.processes,
+                            database_url=region_url)
     print()
     print(table("The app as it runs now (make run):", tuned))
+    if region:
+        print()
+        print(table(f"{args.processes} app processes behind HAProxy (make region), PostgreSQL:", region))
+        print()
+        print(comparison(tuned, region, f"{args.processes} processes beside one, same run:", "1 process",
+                         f"{args.processes} processes"))
+    elif args.processes > 1:
+        print()
+        print(f"{args.processes} app processes: not run. Set {LOAD_DATABASE} to a throwaway PostgreSQL database "
+              "(postgresql+psycopg://user:password@host/database) to run the levels again behind HAProxy.")
     if untuned:
         print()
         print(table("The same app with the rerun tuning off (the app before issue 29):", untuned))
         print()
         print(comparison(untuned, tuned))
-    errors = [e for level in (*tuned, *untuned) for e in level.errors]
+    errors = [e for level in (*tuned, *untuned, *region) for e in level.errors]
     if errors:
         print()
         print("Errors (first five):")

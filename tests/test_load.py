@@ -5,8 +5,12 @@ database. Its figures are printed by `make load`, not asserted here (the levels 
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from pathlib import Path
+
+import pytest
 
 from loadtest.crowd import Save, lost_saves, run_levels, table
 
@@ -28,3 +32,16 @@ def test_a_save_reported_but_not_in_the_database_is_counted_as_lost():
         url = f"sqlite:///{Path(folder) / 'empty.sqlite'}"
         never = Save("load user 1", "never written", "saved")
         assert lost_saves(url, [never, Save("load user 1", "refused text", "refused")]) == [never]
+
+
+def test_two_app_processes_behind_haproxy_share_the_people_and_lose_no_save():
+    # make load's several-process levels (python -m ui.region over PostgreSQL): skipped without HAProxy and a
+    # throwaway PostgreSQL database here; CI has both (.ci/run). The default schema, as tests/browser/test_region.py.
+    url = os.environ.get("WRES_TEST_POSTGRES_URL")
+    if not url or shutil.which("haproxy") is None:
+        pytest.skip("needs HAProxy and WRES_TEST_POSTGRES_URL")
+    (level,) = run_levels([4], seconds=90, think=(0.05, 0.1), actions=4, warm=False, processes=2, database_url=url)
+    assert level.errors == []
+    assert level.processes == 2
+    assert any(save.outcome == "saved" for save in level.saves)
+    assert level.lost == 0

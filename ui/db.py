@@ -1,8 +1,9 @@
 """The app's database: `st.connection("sql")`, its schema made on first start.
 
 The URL comes from WRES_DATABASE_URL, else `[connections.sql]` in .streamlit/secrets.toml,
-else a SQLite file under var/ (made on first start). Nothing read from it is cached: people edit
-what is in it, so every read goes to the database (the `ttl=0` rule), through storage's own functions.
+else a SQLite file under var/ (made on first start). Nothing read from it is cached: people edit what is in it,
+so every read goes to the database (the `ttl=0` rule), through storage's own functions. (A panel's history is kept
+by the panel's version, which is read afresh on every run: ui.panels.versioned_history.)
 A database that cannot be opened stops the page with a message naming it and saying what to do.
 """
 
