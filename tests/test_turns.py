@@ -58,3 +58,38 @@ def test_a_run_that_waits_past_its_patience_goes_ahead_without_the_turn(monkeypa
 def test_switched_off_nothing_waits():
     with turns.turn(), turns.turn(enabled=False) as taken:  # within a turn: would wait PATIENCE_S if it asked
         assert not taken
+
+
+def test_turns_are_given_in_the_order_they_were_asked_for():
+    queue = turns.Turns()
+    assert queue.take(1)
+    order: list[int] = []
+    asked = []
+
+    def wait_for_turn(n: int) -> None:
+        assert queue.take(5)
+        order.append(n)
+        queue.give()
+
+    threads = []
+    for n in range(8):
+        thread = threading.Thread(target=wait_for_turn, args=(n,))
+        thread.start()
+        threads.append(thread)
+        deadline = time.monotonic() + 5
+        while queue.waiting() < n + 1 and time.monotonic() < deadline:  # each has asked before the next asks
+            time.sleep(0.001)
+        asked.append(n)
+    queue.give()
+    for thread in threads:
+        thread.join(5)
+    assert order == asked == list(range(8))
+
+
+def test_a_waiter_that_gives_up_leaves_the_queue_and_the_turn_goes_to_the_next():
+    queue = turns.Turns()
+    assert queue.take(1)
+    assert not queue.take(0.05)  # gave up
+    queue.give()  # nobody waiting: free
+    assert queue.take(0.05)
+    queue.give()

@@ -136,7 +136,7 @@ def caption(view: state.View, analysis: Analysis) -> str:
 
 def _by_service(view: state.View) -> dict[str, MetricResult]:
     """M8 for everyone and for each service, for the leaving chart."""
-    found = sidebar.services(view.sources)
+    found = state.services(view.sources)
     out = {"All services": state.analysis(replace(view, filters=())).results["M8"]}
     for service in found:
         out[service] = state.analysis(replace(view, filters=(("service", (service,)),))).results["M8"]

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from data_loaders.source import Source
 from metrics.records import AssumedPeriodEnd, day_words
 from metrics.registry import DEFAULT_STANDARD, STANDARDS
 from metrics.settings import Settings
 from pipeline.api import SAMPLE_ORGANISATION
-from pipeline.api import services as services_in
 from ui import access, drafts, state
 from ui.safe import md
 
@@ -39,10 +37,6 @@ def chosen_standard() -> str:
     the menu above it lists that standard's pages."""
     chosen = st.session_state.get(state.STANDARD)
     return chosen if chosen in STANDARDS else DEFAULT_STANDARD
-
-
-def services(sources: tuple[Source, ...]) -> list[str]:
-    return services_in(state.parsed(sources))
 
 
 def _saved_settings(organisation: str) -> Settings:
@@ -120,7 +114,7 @@ def render() -> state.View:
         access.set_organisation(organisation)
         saved = _saved_settings(organisation)
         period_end, assumed = _period_end(state.assumed_period(sources))
-    service = sidebar.selectbox("Service", [ALL_SERVICES, *services(sources)], key=state.SERVICE)
+    service = sidebar.selectbox("Service", [ALL_SERVICES, *state.services(sources)], key=state.SERVICE)
     offered = list(saved.offered_standards)  # the standards the organisation publishes (Settings)
     # Kept across a run that stops before drawing it (reading new files does), as the organisation box is.
     state.restore_widget(state.STANDARD)

@@ -149,6 +149,9 @@ def is_shared(sources: tuple[Source, ...]) -> bool:
     return not sources or sources in _sample_sets() or get_script_run_ctx(suppress_warning=True) is None
 
 
+# A file in a cache's key by its fingerprint (Source.fingerprint), not its bytes hashed again on every lookup.
+SOURCE_HASH: dict[str | type[Any], Callable[[Any], Any]] = {Source: Source.fingerprint}
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -160,8 +163,10 @@ class _Kept(Generic[P, R]):
 
     def __init__(self, fn: Callable[P, R], *, max_entries: int, spinner: bool | str, own_entries: int = 8,
                  shared: Callable[[tuple[Any, ...]], bool] | None = None) -> None:
-        self.shared = st.cache_resource(max_entries=max_entries, ttl=3600, show_spinner=spinner)(fn)
-        self.own = st.cache_resource(max_entries=own_entries, scope="session", show_spinner=spinner)(fn)
+        self.shared = st.cache_resource(max_entries=max_entries, ttl=3600, show_spinner=spinner,
+                                        hash_funcs=SOURCE_HASH)(fn)
+        self.own = st.cache_resource(max_entries=own_entries, scope="session", show_spinner=spinner,
+                                     hash_funcs=SOURCE_HASH)(fn)
         self._is_shared = shared or (lambda args: is_shared(args[0]))
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -322,6 +327,20 @@ def parsed(sources: tuple[Source, ...]) -> Inputs:
 
 def _settings_key(settings: Settings) -> str:
     return json.dumps(asdict(settings), sort_keys=True, default=str)
+
+
+@kept(max_entries=32, own_entries=16, spinner=False)
+def _services(sources: tuple[Source, ...], mapping_key: str) -> tuple[str, ...]:
+    from pipeline.api import services as services_in
+
+    return tuple(services_in(_reading(sources, mapping_key).result()))
+
+
+def services(sources: tuple[Source, ...]) -> list[str]:
+    """The services in the files (pipeline.api.services), once per set of files and column corrections rather
+    than on every rerun: the sidebar's filter asks on every page."""
+    parsed(sources)  # read first, with its status, and stopped with the message if the files cannot be used
+    return list(_services(sources, _session_mapping_key()))
 
 
 @kept(max_entries=32, own_entries=16, spinner="Working out the metrics...")
