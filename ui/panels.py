@@ -59,6 +59,11 @@ def _text_key(where: _Where) -> str:
     return f"panel_{metric}_{kind}_{organisation}_{period}" + (f"_{scope}" if scope else "")
 
 
+def history_key(text_key: str) -> str:
+    """The key of the panel's History expander (its open state)."""
+    return f"{text_key}_history"
+
+
 # What the session remembers of each panel beside its box, by the box's key, under one key of the session state.
 # Streamlit looks through the whole session state for every widget it draws, so a handful of keys per panel, for
 # every panel under every service a person has opened, made every later rerun slower (issue 29).
@@ -72,6 +77,7 @@ class Memo:
     prefill: str = ""  # the engine's sentence the box was filled with, if it was
     baseline: str = ""  # what the box holds with nothing typed: the saved text, or the engine's sentence
     outcome: tuple[str, Any] | None = None  # the last save's or restore's outcome, shown under the box
+    history_open: bool = False  # whether the person has the panel's History open
 
 
 def _memo(text_key: str) -> Memo:
@@ -183,7 +189,15 @@ def _history(where: _Where, editor: bool, current: int) -> None:
     entries = versioned_history(where, current)
     if not entries:
         return
-    with st.expander(f"History ({len(entries)})"):
+    # Drawn only while open (Streamlit's lazy expander: opening it reruns the page): a panel saved fifty times
+    # would otherwise send a hundred and fifty elements on every rerun of its page, open or not (issue 29).
+    # Kept open when a save or restore changes its label (Streamlit would take it for another expander, closed).
+    memo = _memo(_text_key(where))
+    with st.expander(f"History ({len(entries)})", key=history_key(_text_key(where)), on_change="rerun",
+                     expanded=memo.history_open) as shown:
+        memo.history_open = bool(shown.open)
+        if not shown.open:
+            return
         for entry in entries:
             text = (entry.recorded or {}).get("text", "")
             when = entry.changed_at
