@@ -28,3 +28,18 @@ def test_a_save_reported_but_not_in_the_database_is_counted_as_lost():
         url = f"sqlite:///{Path(folder) / 'empty.sqlite'}"
         never = Save("load user 1", "never written", "saved")
         assert lost_saves(url, [never, Save("load user 1", "refused text", "refused")]) == [never]
+
+
+def test_two_people_add_a_workbook_at_once_over_the_protocol_and_each_is_added(tmp_path):
+    from benchmarks.workbooks import make_workbook
+    from loadtest.uploads import run_uploads
+    from loadtest.uploads import table as upload_table
+
+    workbook = tmp_path / "staff.xlsx"
+    make_workbook(300, workbook)
+    run = run_uploads(people=2, rows=300, after=(), workbook=workbook)
+    assert [(o.kind, o.message) for o in run.outcomes if o.kind != "added"] == []
+    assert len(run.outcomes) == 2
+    assert all(o.message.startswith("Added staff load user") and o.seconds > 0 for o in run.outcomes)
+    assert run.idle_mb > 0 and run.peak_mb >= run.idle_mb and run.after_mb[0] > 0
+    assert "| 2 | 300 | 2 | 0 | 0 |" in upload_table("now", [run])
