@@ -44,7 +44,7 @@ bench: $(STAMP)
 load: $(STAMP)
 	$(BIN)/python -m loadtest
 
-# Ten simulated people adding a 50,000-row workbook at once, and the server's memory after they leave: about 3.5
+# Ten simulated people adding a 50,000-row workbook at once, and the server's memory after they leave: about three
 # minutes. README: "Many people adding files at once".
 load-uploads: $(STAMP)
 	$(BIN)/python -m loadtest.uploads
