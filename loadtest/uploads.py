@@ -24,6 +24,7 @@ import asyncio
 import binascii
 import contextlib
 import os
+import re
 import tempfile
 import time
 import urllib.request
@@ -79,6 +80,11 @@ def put_file(url: str, name: str, data: bytes, timeout: float = UPLOAD_TIMEOUT) 
         return int(response.status)
 
 
+def plain(body: str) -> str:
+    """What the page said, as read on it: without the Markdown escapes and word joiners the app writes into it."""
+    return re.sub(r"\\(.)", r"\1", body).replace("\u2060", "")
+
+
 class Uploader(User):
     """One person's tab on the Data page: besides what crowd.User follows, the session's id (new_session), the
     upload addresses the server gives (file_urls_response), the uploader widget and what the page said (alerts
@@ -106,7 +112,7 @@ class Uploader(User):
                 if element.WhichOneof("type") == "file_uploader":
                     self.uploaders[element.file_uploader.label] = element.file_uploader.id
                 elif element.WhichOneof("type") == "alert":
-                    self.said.append((element.alert.format, element.alert.body))
+                    self.said.append((element.alert.format, plain(element.alert.body)))
                 self._element(msg, answer)
             elif kind == "script_finished":
                 if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
