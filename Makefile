@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # axe-core for the browser tests' accessibility checks (package.json); skipped, with a note, without npm.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: setup run region test typecheck bench load lint sample
+.PHONY: setup run region test typecheck bench load load-uploads lint sample
 
 setup: $(STAMP)
 
@@ -44,6 +44,11 @@ bench: $(STAMP)
 # behind HAProxy when WRES_LOAD_DATABASE_URL names a throwaway PostgreSQL database: a few minutes. README.
 load: $(STAMP)
 	$(BIN)/python -m loadtest
+
+# Ten simulated people adding a 50,000-row workbook at once, and the server's memory after they leave: about three
+# minutes. README: "Many people adding files at once".
+load-uploads: $(STAMP)
+	$(BIN)/python -m loadtest.uploads
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

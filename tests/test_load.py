@@ -45,3 +45,28 @@ def test_two_app_processes_behind_haproxy_share_the_people_and_lose_no_save():
     assert level.processes == 2
     assert any(save.outcome == "saved" for save in level.saves)
     assert level.lost == 0
+
+
+def test_two_people_add_a_workbook_at_once_over_the_protocol_and_each_is_added(tmp_path):
+    from benchmarks.workbooks import make_workbook
+    from loadtest.uploads import run_uploads
+    from loadtest.uploads import table as upload_table
+
+    workbook = tmp_path / "staff.xlsx"
+    make_workbook(300, workbook)
+    run = run_uploads(people=2, rows=300, after=(), workbook=workbook)
+    assert [(o.kind, o.message) for o in run.outcomes if o.kind != "added"] == []
+    assert len(run.outcomes) == 2
+    assert all(o.message.startswith("Added staff load user") and o.seconds > 0 for o in run.outcomes)
+    assert run.idle_mb > 0 and run.peak_mb >= run.idle_mb and run.after_mb[0] > 0
+    assert "| 2 | 300 | 2 | 0 | 0 |" in upload_table("now", [run])
+
+
+def test_a_file_that_cannot_be_read_is_counted_as_told_why_with_the_pages_words(tmp_path):
+    from loadtest.uploads import run_uploads
+
+    workbook = tmp_path / "staff.xlsx"
+    workbook.write_bytes(b"not a workbook at all")
+    (outcome,) = run_uploads(people=1, rows=0, after=(), workbook=workbook).outcomes
+    assert outcome.kind == "told" and "'staff load user 1.xlsx': " in outcome.message, outcome
+    assert "\\" not in outcome.message and "Traceback" not in outcome.message

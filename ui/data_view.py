@@ -205,7 +205,7 @@ def upload_section(view: state.View) -> None:
     st.markdown("Upload the spreadsheets your HR, payroll and recruitment systems export: xlsx, xls, ods or CSV, "
                 "as they come. One workbook may hold several datasets, one per sheet. Uploaded data stays in "
                 "your session: it is not saved, and nobody else sees it. It leaves the server's memory when you "
-                "close the app's tab or remove your files.")
+                "remove your files, or a minute after you close the app's tab (in case you come back to it).")
     with st.container(border=True):
         st.file_uploader("Workbooks or CSVs", type=["xlsx", "xlsm", "xls", "ods", "csv"],
                          accept_multiple_files=True, key=_uploader_key())

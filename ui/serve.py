@@ -5,6 +5,9 @@ Streamlit runs app.py only once a browser has connected, so the first person to 
 for the app's imports and for the sample council to be read. Here both start in a background thread as
 the server starts, while that person's browser is still fetching Streamlit's page and scripts (about a
 second here). The benchmark's "first page in a browser" case measures the difference.
+
+It also sets the memory allocator up to give large blocks back, and lets go of what people who have left held
+(ui.memory).
 """
 
 from __future__ import annotations
@@ -17,8 +20,12 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
 def main(argv: list[str] | None = None) -> None:
-    from ui import warm_up  # light: it imports the rest in the thread
+    from ui import memory, warm_up  # light: warm_up imports the rest in the thread
 
+    # Before anything large is allocated: large blocks (uploaded files' bytes) go back to the system when freed.
+    memory.tune_allocator()
+    # Once the people who added files have left (and their reconnection time has passed), their memory goes back.
+    memory.start_releasing()
     threading.Thread(target=warm_up.prepare_first_page, name="wres-first-page", daemon=True).start()
     from streamlit.web import cli
 
