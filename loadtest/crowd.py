@@ -50,6 +50,8 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
+from ui.turns import RUN_LOG, read_runs
+
 ROOT = Path(__file__).resolve().parent.parent
 SUBPROTOCOL = Subprotocol("streamlit")  # the first entry of Sec-WebSocket-Protocol, as the browser sends it
 
@@ -304,7 +306,8 @@ class Server:
     def __init__(self, port: int, database: Path, *, tuned: bool = True) -> None:
         self.port = port
         self.database_url = f"sqlite:///{database}"
-        env = {**os.environ, "WRES_DATABASE_URL": self.database_url}
+        self.run_log = _run_log()
+        env = {**os.environ, "WRES_DATABASE_URL": self.database_url, RUN_LOG: str(self.run_log)}
         flags = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
         if not tuned:
             env["WRES_RERUN_TUNING"] = "off"
@@ -352,6 +355,14 @@ class Server:
             self.process.wait()
         if self.process.stderr:
             self.process.stderr.close()
+        self.run_log.unlink(missing_ok=True)
+
+
+def _run_log() -> Path:
+    """A file for the app processes to log each script run's times in (ui.turns.RUN_LOG): measured on the server."""
+    handle, name = tempfile.mkstemp(prefix="wres-runs-", suffix=".log")
+    os.close(handle)
+    return Path(name)
 
 
 def free_port() -> int:
@@ -381,7 +392,8 @@ class Region(Server):
         self.port, first = free_port(), free_port()
         self.database_url = database_url
         self.processes = processes
-        env = {**os.environ, "WRES_DATABASE_URL": database_url}
+        self.run_log = _run_log()
+        env = {**os.environ, "WRES_DATABASE_URL": database_url, RUN_LOG: str(self.run_log)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "ui.region", "--processes", str(processes), "--port", str(self.port),
              "--address", "127.0.0.1", "--first-backend-port", str(first)], cwd=ROOT, env=env,
@@ -438,6 +450,16 @@ class Level:
     client_cpu_pct: float = 0.0  # the load test's own process: it shares the machine with the server
     processes: int = 1  # the app processes that served the level
     lost: int = 0
+    runs: list[tuple[float, float]] = field(default_factory=list)  # each script run: (waited for its turn, ran)
+
+    @property
+    def server_p95(self) -> float | None:
+        times = sorted(run[1] for run in self.runs)
+        return times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] if times else None
+
+    def server_median(self, which: int = 1) -> float | None:
+        """The median script run on the server's side (which=1), or wait for its turn (which=0)."""
+        return statistics.median(run[which] for run in self.runs) if self.runs else None
 
     @property
     def timed(self) -> list[float]:
@@ -475,6 +497,7 @@ async def _level(server: Server, users: int, seconds: float, think: tuple[float,
     await asyncio.gather(*(event.wait() for event in opened))
     # The opens are done: from now, `seconds` of switching pages, filtering and saving.
     cpu_start, start, own_start = server.cpu_seconds(), time.perf_counter(), time.process_time()
+    _, log_from = read_runs(str(server.run_log), server.run_log.stat().st_size)
     deadline.set_result(start + seconds)
     peak = server.rss_mb()
     while not all(task.done() for task in tasks):
@@ -488,7 +511,7 @@ async def _level(server: Server, users: int, seconds: float, think: tuple[float,
     opens = [a for user in crowd for a in user.actions if a.kind == "open" and not a.error]
     level = Level(users, elapsed, done, [s for user in crowd for s in user.saves], server.rss_mb(), peak,
                   100 * cpu / elapsed, opens=[a.seconds for a in opens], client_cpu_pct=100 * own / elapsed,
-                  processes=len(server.app_pids()))
+                  processes=len(server.app_pids()), runs=read_runs(str(server.run_log), log_from)[0])
     return level, crowd
 
 
@@ -554,9 +577,9 @@ def table(title: str, levels: Sequence[Level]) -> str:
     base = levels[0].median() if levels and levels[0].users == 1 else None
     lines = [title, "",
              "| users | actions | actions/s | median | p95 | median vs 1 user | page switch | filter change | save "
-             "| first page | errors | saved | refused | lost saves | server RSS end (peak) | server CPU "
-             "| load test's CPU |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| first page | script run on the server: median (p95) | wait for its turn: median | errors | saved "
+             "| refused | lost saves | server RSS end (peak) | server CPU | load test's CPU |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for level in levels:
         saved = sum(s.outcome == "saved" for s in level.saves)
         refused = sum(s.outcome == "refused" for s in level.saves)
@@ -564,6 +587,7 @@ def table(title: str, levels: Sequence[Level]) -> str:
         lines.append(f"| {level.users} | {len(level.timed)} | {level.rate:.1f} | {_ms(level.median())} | "
                      f"{_ms(level.p95)} | {_ratio(level.median(), base)} | {_ms(level.median('page'))} | "
                      f"{_ms(level.median('filter'))} | {_ms(level.median('save'))} | {_ms(first)} | "
+                     f"{_ms(level.server_median())} ({_ms(level.server_p95)}) | {_ms(level.server_median(0))} | "
                      f"{len(level.errors)} | {saved} | {refused} | {level.lost} | "
                      f"{level.rss_mb:.0f} MB ({level.peak_rss_mb:.0f} MB) | {level.cpu_pct:.0f}% | "
                      f"{level.client_cpu_pct:.0f}% |")

@@ -24,6 +24,8 @@ def test_two_people_drive_a_real_server_and_every_save_they_were_told_of_is_in_t
     assert len(level.saves) >= 2 and all(save.outcome in ("saved", "refused") for save in level.saves)
     assert any(save.outcome == "saved" for save in level.saves)
     assert level.lost == 0 and level.rss_mb > 0
+    # Each action's script run was timed on the server's side too (ui.turns' run log): at least one run each.
+    assert len(level.runs) >= len(level.timed) and all(ran > 0 and waited >= 0 for waited, ran in level.runs)
     assert "| 2 | " in table("now", [level])
 
 

@@ -93,3 +93,27 @@ def test_a_waiter_that_gives_up_leaves_the_queue_and_the_turn_goes_to_the_next()
     queue.give()  # nobody waiting: free
     assert queue.take(0.05)
     queue.give()
+
+
+def test_each_run_is_logged_with_its_wait_and_its_time_and_read_back_in_whole_lines(tmp_path, monkeypatch):
+    log = tmp_path / "runs.log"
+    monkeypatch.setenv(turns.RUN_LOG, str(log))
+    with turns.turn():
+        time.sleep(0.02)
+    runs, offset = turns.read_runs(str(log))
+    ((waited, ran),) = runs
+    assert waited >= 0 and 0.02 <= ran < 1
+    with log.open("a") as half:
+        half.write("0.001")  # a line still being written: not read yet
+    assert turns.read_runs(str(log), offset) == ([], offset)
+    with log.open("a") as rest:
+        rest.write(" 0.050\n")
+    assert turns.read_runs(str(log), offset)[0] == [(0.001, 0.05)]
+
+
+def test_without_a_log_named_nothing_is_written(tmp_path, monkeypatch):
+    monkeypatch.delenv(turns.RUN_LOG, raising=False)
+    monkeypatch.chdir(tmp_path)
+    with turns.turn():
+        pass
+    assert list(tmp_path.iterdir()) == []

@@ -15,12 +15,17 @@ tuning (WRES_RERUN_TUNING=off).
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 PATIENCE_S = 10.0
+# A file to which each run of the script appends "<seconds waited for the turn> <seconds run>" (the load test sets it,
+# to measure reruns on the server's side: loadtest.crowd). Unset, nothing is written.
+RUN_LOG = "WRES_RUN_LOG"
 
 
 class Turns:
@@ -67,9 +72,34 @@ _TURNS = Turns()
 @contextmanager
 def turn(enabled: bool = True) -> Iterator[bool]:
     """Hold the process's turn for the block (waiting at most PATIENCE_S for it); yields whether it was taken."""
+    asked = time.perf_counter()
     taken = enabled and _TURNS.take(PATIENCE_S)
+    began = time.perf_counter()
     try:
         yield taken
     finally:
+        ended = time.perf_counter()
         if taken:
             _TURNS.give()
+        log_run(began - asked, ended - began)
+
+
+def log_run(waited: float, ran: float, path: str | None = None) -> None:
+    """Append one run's times to the RUN_LOG file, if the environment names one."""
+    path = path or os.environ.get(RUN_LOG)
+    if path:
+        with open(path, "a") as log:  # one short line: appended whole
+            log.write(f"{waited:.6f} {ran:.6f}\n")
+
+
+def read_runs(path: str, start: int = 0) -> tuple[list[tuple[float, float]], int]:
+    """The (waited, ran) times logged from byte `start` of the file on, and the offset to read on from."""
+    try:
+        with open(path) as log:
+            log.seek(start)
+            text = log.read()
+    except FileNotFoundError:
+        return [], start
+    complete, _, _ = text.rpartition("\n")  # a line still being written is left for the next read
+    runs = [(float(w), float(r)) for w, r in (line.split() for line in complete.splitlines() if line)]
+    return runs, start + len(complete) + (1 if complete else 0)
