@@ -8,7 +8,7 @@ beside the other standard's. A panel keeps the metric's figures, in words, as th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,20 +173,24 @@ def load_panel(
 
 
 def load_panels(
-    engine: Engine, organisation: str, period: str, scope: str = "", *, caller: Caller = UNRESTRICTED
+    engine: Engine, organisation: str, period: str, scope: str = "", *, caller: Caller = UNRESTRICTED,
+    subjects: Collection[str] | None = None,
 ) -> dict[tuple[str, str], Panel]:
     """Every panel of the period and scope, saved or not, keyed by (metric, kind): each metric's, and the pay
-    gaps' (PAY_GAP_PANELS)."""
+    gaps' (PAY_GAP_PANELS); given `subjects`, those metrics' (or pay gaps') only, which a page showing one metric
+    reads on every rerun."""
     organisation = check_name(organisation, "the organisation")
     check_read(caller, organisation)
     period = check_period(period)
     scope = _key(organisation, period, "M1", "know", scope)[4]
-    found = {(m, k): _blank((organisation, period, m, k, scope)) for m in PANEL_SUBJECTS for k in PANEL_KINDS}
-    with read_connection(engine) as conn:
-        rows = conn.execute(
-            select(panels).where(panels.c.organisation == organisation, panels.c.period == period,
+    wanted = PANEL_SUBJECTS if subjects is None else [_key(organisation, period, m, "know")[2] for m in subjects]
+    found = {(m, k): _blank((organisation, period, m, k, scope)) for m in wanted for k in PANEL_KINDS}
+    query = select(panels).where(panels.c.organisation == organisation, panels.c.period == period,
                                  panels.c.scope == scope)
-        )
+    if subjects is not None:
+        query = query.where(panels.c.metric.in_(wanted))
+    with read_connection(engine) as conn:
+        rows = conn.execute(query)
         for row in rows:
             if (row.metric, row.kind) in found:
                 found[row.metric, row.kind] = _from_row(row)

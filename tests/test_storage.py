@@ -145,6 +145,18 @@ def test_load_panels_keys_every_metric_and_kind(engine: Engine) -> None:
     assert sum(panel.version for panel in found.values()) == 1
 
 
+def test_load_panels_of_some_subjects_gives_theirs_only_and_the_same_as_all(engine: Engine) -> None:
+    save_panel(engine, ORG, PERIOD, "M9", "know", "Senior roles", expected_version=0, user="a")
+    save_panel(engine, ORG, PERIOD, "M2", "know", "Shortlisting", expected_version=0, user="a")
+    every = load_panels(engine, ORG, PERIOD)
+    some = load_panels(engine, ORG, PERIOD, subjects=("M9",))
+    assert set(some) == {("M9", kind) for kind in ("know", "achieved", "working_towards")}
+    assert some == {key: every[key] for key in some}
+    assert some["M9", "know"].text == "Senior roles"
+    with pytest.raises(ValueError, match="no metric"):
+        load_panels(engine, ORG, PERIOD, subjects=("M99",))
+
+
 def test_versions_increment_with_each_save(engine: Engine) -> None:
     versions = []
     expected = 0

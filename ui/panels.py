@@ -245,8 +245,8 @@ def render(organisation: str, period: str, metric: str, engine_sentence: str | C
     the published figures it is written from takes seconds, and a saved panel never shows it.
     `figures`: the metric's figures in view, in words (metrics.formatting.figure_words), saved with the text."""
     engine = db.engine()
-    stored = load_panels(engine, organisation, period, scope, caller=access.caller())
-    whole = load_panels(engine, organisation, period, caller=access.caller()) if scope else {}
+    stored = load_panels(engine, organisation, period, scope, caller=access.caller(), subjects=(metric,))
+    whole = load_panels(engine, organisation, period, caller=access.caller(), subjects=(metric,)) if scope else {}
     editor = access.can_edit()
     if not editor:
         access.read_only_note("these panels")
