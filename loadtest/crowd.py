@@ -612,6 +612,15 @@ def comparison(untuned: Sequence[Level], tuned: Sequence[Level],
     return "\n".join(lines)
 
 
+def print_first_five(title: str, lines: Sequence[str]) -> None:
+    """`lines`' first five under `title`, after a blank line; nothing if there are none."""
+    if lines:
+        print()
+        print(f"{title} (first five):")
+        for line in lines[:5]:
+            print(f"- {line}")
+
+
 def _numbers(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip()]
 
@@ -660,12 +669,7 @@ def main(argv: list[str] | None = None) -> None:
         print(table("The same app with the rerun tuning off (the app before issue 29):", untuned))
         print()
         print(comparison(untuned, tuned))
-    errors = [e for level in (*tuned, *untuned, *region) for e in level.errors]
-    if errors:
-        print()
-        print("Errors (first five):")
-        for error in errors[:5]:
-            print(f"- {error}")
+    print_first_five("Errors", [e for level in (*tuned, *untuned, *region) for e in level.errors])
     print()
     print(f"Ran in {time.perf_counter() - started:.0f} s.")
 

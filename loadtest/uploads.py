@@ -40,7 +40,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 
-from loadtest.crowd import SUBPROTOCOL, Answer, Server, User, started_server
+from loadtest.crowd import SUBPROTOCOL, Answer, Server, User, print_first_five, started_server
 
 DATA_PAGE = "Data"
 UPLOADER_LABEL = "Workbooks or CSVs"
@@ -315,12 +315,8 @@ def main(argv: list[str] | None = None) -> None:
     run = run_uploads(args.people, args.rows, after)
     print()
     print(table("Adding files at once, and the server's memory (VmRSS) after:", [run]))
-    told = [o for o in run.outcomes if o.kind != "added"]
-    if told:
-        print()
-        print("Not added (first five):")
-        for outcome in told[:5]:
-            print(f"- {outcome.person} ({'told' if outcome.kind == 'told' else 'error'}): {outcome.message}")
+    print_first_five("Not added", [f"{o.person} ({'told' if o.kind == 'told' else 'error'}): {o.message}"
+                                   for o in run.outcomes if o.kind != "added"])
     print()
     print(f"Ran in {time.perf_counter() - started:.0f} s.")
 
