@@ -1061,6 +1061,54 @@ def test_an_upload_is_compared_with_the_period_saved_last_year(tmp_path, databas
     assert any("different ethnicity or pay band settings" in plain(w.value) for w in at.warning)  # made_with={} differs
 
 
+def test_the_year_before_is_worked_out_once_and_a_re_saved_year_is_seen_at_the_next_run(tmp_path, database,
+                                                                                        monkeypatch):
+    # ui.history.previous keeps the year before by its figures (the sample's) or its saved set's id and version
+    # (issue 29): an overview rerun works nothing out again; last year's counts saved anew are read at once.
+    import datetime as dt
+
+    import pandas as pd
+
+    import ui.history
+    from metrics.counts import FigureSet, Period
+    from pipeline.template import write_template
+    from storage import create_schema, list_figure_sets, make_engine, save_figure_set
+
+    def appointments(bme, white, year):
+        counts = pd.DataFrame([("M2", "", "bme", bme, 200), ("M2", "", "white", white, 250),
+                               ("M2", "", "unknown", 0, 0)], columns=["metric", "item", "group", "events", "base"])
+        return FigureSet("My organisation", Period.twelve_months_to(dt.date(year, 3, 31)), counts,
+                         available=frozenset({"M2"}))
+
+    worked_out: list[int] = []
+    real = ui.history.history
+    monkeypatch.setattr(ui.history, "history", lambda sets, settings: worked_out.append(len(sets)) or
+                        real(sets, settings))
+    at = open_app()  # the sample council: its year before is the sample's own
+    assert "0.71 → 0.78" in markdown_text(at)
+    before = len(worked_out)
+    at.run()
+    assert len(worked_out) == before and "0.71 → 0.78" in markdown_text(at)
+
+    engine = make_engine(database)
+    create_schema(engine)
+    save_figure_set(engine, appointments(20, 50, 2025), saved_by="last year's analyst", made_with={})
+    path = tmp_path / "counts.xlsx"
+    write_template(path, figures=appointments(36, 50, 2026))
+    at.switch_page("pages/data.py").run()
+    at.file_uploader[0].set_value([("counts.xlsx", path.read_bytes(), "application/octet-stream")]).run()
+    next(b for b in at.button if b.label == "Add the files").click().run()
+    at.switch_page("pages/overview.py").run()
+    assert "0.50 → 0.90" in markdown_text(at)
+    at.run()
+    assert "0.50 → 0.90" in markdown_text(at)
+    (summary,) = list_figure_sets(engine, "My organisation")
+    save_figure_set(engine, appointments(10, 50, 2025), saved_by="a correction", made_with={},
+                    expected_version=summary.version)  # 5% / 20% last year now
+    at.run()
+    assert "0.25 → 0.90" in markdown_text(at)
+
+
 def test_benchmarking_the_sample_region():
     at = open_app("pages/benchmarking.py")
     assert any("Add at least one other organisation" in plain(i.value) for i in at.info)

@@ -325,8 +325,23 @@ def parsed(sources: tuple[Source, ...]) -> Inputs:
         _stop_with(error)
 
 
-def _settings_key(settings: Settings) -> str:
-    return json.dumps(asdict(settings), sort_keys=True, default=str)
+# Each settings object's key, once: every cached lookup of a rerun asks for it (the same object, from the sidebar).
+_SETTINGS_KEYS: OrderedDict[int, tuple[Settings, str]] = OrderedDict()
+_SETTINGS_KEYS_LOCK = threading.Lock()
+
+
+def settings_key(settings: Settings) -> str:
+    """The settings as text, for a cache's key (every field, sorted)."""
+    with _SETTINGS_KEYS_LOCK:
+        kept = _SETTINGS_KEYS.get(id(settings))
+        if kept is not None and kept[0] is settings:  # held here, so its id is not another's
+            return kept[1]
+    key = json.dumps(asdict(settings), sort_keys=True, default=str)
+    with _SETTINGS_KEYS_LOCK:
+        _SETTINGS_KEYS[id(settings)] = (settings, key)
+        while len(_SETTINGS_KEYS) > 64:
+            _SETTINGS_KEYS.popitem(last=False)
+    return key
 
 
 @kept(max_entries=32, own_entries=16, spinner=False)
@@ -354,7 +369,7 @@ def _analysed(sources: tuple[Source, ...], mapping_key: str, settings_key: str, 
 
 def count(view: View) -> Analysis:
     """Every metric for the view, raising InputError if the files cannot be used."""
-    return _analysed(view.sources, _session_mapping_key(), _settings_key(view.settings), json.dumps(view.filters),
+    return _analysed(view.sources, _session_mapping_key(), settings_key(view.settings), json.dumps(view.filters),
                      view.organisation, view.settings)
 
 
@@ -378,7 +393,7 @@ def published_together(view: View) -> PublishedTogether:
     """The whole organisation and every service as published, protected together (pipeline.api), once per view:
     Present mode's publication-safe figures and the board pack both draw on it."""
     analysis(view)  # a file that cannot be used stops here, with its message
-    return _together(view.sources, _session_mapping_key(), _settings_key(view.settings), json.dumps(view.filters),
+    return _together(view.sources, _session_mapping_key(), settings_key(view.settings), json.dumps(view.filters),
                      view.organisation, view.settings)
 
 
@@ -414,7 +429,7 @@ def breakdown(view: View, choice: str) -> dict[str, Breakdown]:
     files, settings, filters and choice: each metric's section of a page, and every rerun, takes the same. Raises
     ValueError for a column the view is filtered by."""
     analysis(view)  # a file that cannot be used stops here, with its message
-    return _broken_down(view.sources, _session_mapping_key(), _settings_key(view.settings), json.dumps(view.filters),
+    return _broken_down(view.sources, _session_mapping_key(), settings_key(view.settings), json.dumps(view.filters),
                         view.organisation, choice, view.settings)
 
 
@@ -442,7 +457,7 @@ def pay_gaps(view: View, snapshot: dt.date, *, by: str, reference: str, threshol
     """The pay gaps by `by` from the view's staff records at `snapshot`, once per set of files, settings and
     choices; raises InputError when the files cannot give them (no payroll columns, say), saying what to add."""
     parsed(view.sources)  # a file that cannot be read at all stops here, with its message
-    return _pay_gaps(view.sources, _session_mapping_key(), _settings_key(view.settings), snapshot, by, reference,
+    return _pay_gaps(view.sources, _session_mapping_key(), settings_key(view.settings), snapshot, by, reference,
                      threshold, full_time_hours, view.settings)
 
 
@@ -462,7 +477,7 @@ def pay_gaps_published(view: View, snapshot: dt.date, *, by: str, reference: str
     """The pay gaps of `pay_gaps` as they may be published (metrics.paygap_publish, at the settings' threshold):
     once per set of files, settings and choices, not on every rerun of the page (the model is a linear
     programme)."""
-    return _pay_gaps_published(view.sources, _session_mapping_key(), _settings_key(view.settings), snapshot, by,
+    return _pay_gaps_published(view.sources, _session_mapping_key(), settings_key(view.settings), snapshot, by,
                                reference, threshold, full_time_hours, view.settings)
 
 
@@ -495,7 +510,7 @@ def benchmark_of(figure_sets: list[FigureSet], *, files: tuple[tuple[str, bytes]
     another's published ones."""
     own_key = json.dumps([own.organisation, own.filters, _session_mapping_key()]
                          if own else None, default=str)
-    return _benchmarked(files, saved, own.sources if own else (), own_key, _settings_key(settings),
+    return _benchmarked(files, saved, own.sources if own else (), own_key, settings_key(settings),
                         tuple(sorted(published_only)), tuple(figure_sets), settings)
 
 
@@ -605,7 +620,7 @@ def chart(owners: tuple[object, ...], settings: Settings, what: str, build: Call
         _SPECIFICATIONS[spec] = None  # converted the first time it is drawn (ui.metric_page.draw_chart)
         return spec
 
-    return cast("ChartSpec", _CHARTS.get_or_make(owners, (_settings_key(settings), what), made))
+    return cast("ChartSpec", _CHARTS.get_or_make(owners, (settings_key(settings), what), made))
 
 
 def specification(spec: ChartSpec, convert: Callable[[], dict | None]) -> dict | None:
