@@ -34,7 +34,8 @@ def test_benchmark_prints_each_case_beside_its_baseline():
     assert "Median of 3 runs" in completed.stdout
     _check_against_baseline(lines, "fastexcel bare read (sheet to Arrow)", "this project: load + every metric")
     assert any(line.startswith("python-calamine alone (cells only)") for line in lines)
-    assert any(line.startswith("pandas read_excel (openpyxl)") for line in lines)  # only with --all-readers
+    assert any(line.startswith("pandas read_excel (openpyxl)") for line in lines)  # these only with --all-readers
+    assert any(line.startswith("pandas read_excel (calamine)") for line in lines)
     assert "count every metric" in completed.stdout
     assert "National-scale CSVs: 2,000 staff, 500 applicants, 20 disciplinary cases" in completed.stdout
     _check_against_baseline(lines, "pyarrow read_csv bare (every file)", "this project: every metric (CSV)")
