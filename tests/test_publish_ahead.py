@@ -50,23 +50,9 @@ def test_the_sample_councils_view_is_worked_out_once_in_the_background(in_a_serv
     assert not state.prepare_published(view)  # once per view
     assert done.wait(180)
     for thread in threading.enumerate():
-        if thread.name == state.AHEAD_THREAD:
+        if thread.name == "wres-publish-ahead":
             thread.join(300)
     # The whole council, then each of its services, each in the background.
     services = state.services(view.sources)
     assert len(services) >= 2
-    assert calls == [state.AHEAD_THREAD] * (1 + len(services))
-
-
-def test_streamlits_warning_of_no_page_is_left_out_for_the_thread_that_works_ahead_only():
-    import logging
-
-    def record(thread: str, message: str) -> logging.LogRecord:
-        made = logging.LogRecord("streamlit", logging.WARNING, __file__, 1, message, None, None)
-        made.threadName = thread
-        return made
-
-    quiet = state.QuietAhead()
-    assert not quiet.filter(record(state.AHEAD_THREAD, "Thread 'x': missing ScriptRunContext! This warning ..."))
-    assert quiet.filter(record("ScriptRunner.scriptThread", "Thread 'x': missing ScriptRunContext! ..."))
-    assert quiet.filter(record(state.AHEAD_THREAD, "something else went wrong"))
+    assert calls == ["wres-publish-ahead"] * (1 + len(services))

@@ -399,19 +399,6 @@ def published_together(view: View) -> PublishedTogether:
 
 
 logger = logging.getLogger(__name__)
-AHEAD_THREAD = "wres-publish-ahead"
-
-
-class QuietAhead(logging.Filter):
-    """Leaves out Streamlit's "missing ScriptRunContext" warning from the thread that works the publication out
-    ahead: the cached function's spinner has no page to draw on there, as intended, and the warning would otherwise
-    be printed in the terminal of everyone who runs `make run`."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.threadName == AHEAD_THREAD and "missing ScriptRunContext" in record.getMessage())
-
-
-logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(QuietAhead())
 
 # The views whose publication is being worked out ahead (prepare_published), so each is started once per process.
 _AHEAD: set[tuple[object, ...]] = set()
@@ -445,7 +432,7 @@ def prepare_published(view: View) -> bool:
             except Exception:  # noqa: BLE001 - the page that needs it works it out again and shows any error there
                 logger.warning("working out the publication ahead failed", exc_info=True)
 
-    threading.Thread(target=work_out, name=AHEAD_THREAD, daemon=True).start()
+    threading.Thread(target=work_out, name="wres-publish-ahead", daemon=True).start()
     return True
 
 
