@@ -87,5 +87,3 @@ if analysis.warnings or analysis.unrecognised:
             comparison = STANDARDS[view.settings.standard].comparison
             st.text(f"- {unrecognised_note(analysis.unrecognised, comparison)} {classify_labels_text(comparison)}")
             classify_labels_link(comparison)
-# Drawn: what the metric pages will ask for first is worked out meanwhile, for the sample council (ui.state).
-state.prepare_published(view)

@@ -18,7 +18,6 @@ import datetime as dt
 import functools
 import io
 import json
-import logging
 import os
 import threading
 import weakref
@@ -396,40 +395,6 @@ def published_together(view: View) -> PublishedTogether:
     analysis(view)  # a file that cannot be used stops here, with its message
     return _together(view.sources, _session_mapping_key(), settings_key(view.settings), json.dumps(view.filters),
                      view.organisation, view.settings)
-
-
-logger = logging.getLogger(__name__)
-
-# The views whose publication is being worked out ahead (prepare_published), so each is started once per process.
-_AHEAD: set[tuple[str, ...]] = set()
-_AHEAD_LOCK = threading.Lock()
-
-
-def prepare_published(view: View) -> bool:
-    """Start working out, in the background, the sample council's figures as they may be published for `view`
-    (published_together: seconds, since it protects the whole organisation and every service together), so the
-    first metric page a person opens after the overview does not wait for it. The sample council's only (a
-    person's upload is worked out in their own session, never in a thread outside it), and only in a running
-    server. Whether it was started now."""
-    from streamlit import runtime
-
-    if not runtime.exists() or not rerun_tuning() or not view.sources or view.sources not in _sample_sets():
-        return False
-    args = (view.sources, _session_mapping_key(), settings_key(view.settings), json.dumps(view.filters),
-            view.organisation)
-    with _AHEAD_LOCK:
-        if args[1:] in _AHEAD:  # the sources are the sample's: the other parts tell its views apart
-            return False
-        _AHEAD.add(args[1:])
-
-    def work_out() -> None:
-        try:
-            _together.shared(*args, view.settings)  # the cache every session shares, as for the sample it is
-        except Exception:  # noqa: BLE001 - the page that needs it works it out again and shows any error there
-            logger.warning("working out the publication ahead failed", exc_info=True)
-
-    threading.Thread(target=work_out, name="wres-publish-ahead", daemon=True).start()
-    return True
 
 
 def published(view: View) -> dict[str, MetricResult]:
