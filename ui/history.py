@@ -9,11 +9,8 @@ Three sources, in order of precedence for a period they share:
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from metrics.counts import FigureSet
 from metrics.registry import STANDARDS
@@ -82,24 +79,8 @@ def periods(view: state.View, analysis: Analysis) -> Periods:
 
 
 # The year before, worked out once per figures and settings rather than on every rerun of the overview: by the sample
-# figures' object (held here, so its id is no other's), or by a saved set's id and version (read afresh every run).
-_PREVIOUS: OrderedDict[tuple[Any, ...], tuple[object, Year]] = OrderedDict()
-_PREVIOUS_LOCK = threading.Lock()
-_PREVIOUS_KEPT = 64
-
-
-def _year_of(key: tuple[Any, ...], holder: object, figures: Callable[[], FigureSet], settings: Settings) -> Year:
-    with _PREVIOUS_LOCK:
-        kept = _PREVIOUS.get(key)
-        if kept is not None and kept[0] is holder:
-            _PREVIOUS.move_to_end(key)
-            return kept[1]
-    year = history([figures()], settings)[0]
-    with _PREVIOUS_LOCK:
-        _PREVIOUS[key] = (holder, year)
-        while len(_PREVIOUS) > _PREVIOUS_KEPT:
-            _PREVIOUS.popitem(last=False)
-    return year
+# figures' object, or by a saved set's id and version (read afresh every run).
+_PREVIOUS = state.ByIdentity(max_entries=64)
 
 
 def previous(view: state.View, analysis: Analysis) -> Year | None:
@@ -113,11 +94,9 @@ def previous(view: state.View, analysis: Analysis) -> Year | None:
     settings = state.settings_key(view.settings)
     if latest in sample:
         figures = _sample_figures(view, latest)
-        return _year_of(("sample", id(figures), settings), figures, lambda: figures, view.settings)
+        return cast("Year", _PREVIOUS.get_or_make((figures,), ("sample", settings),
+                                                  lambda: history([figures], view.settings)[0]))
     summary = saved[latest]
-    return _year_of(("saved", db.engine().url.render_as_string(hide_password=True), summary.id, summary.version,
-                     settings), _SAVED, lambda: load_figure_set(db.engine(), summary.id, caller=access.caller()),
-                    view.settings)
-
-
-_SAVED = object()  # what holds a saved set's entry: its key (id and version) says which figures it is
+    return cast("Year", _PREVIOUS.get_or_make(
+        (), ("saved", db.engine().url.render_as_string(hide_password=True), summary.id, summary.version, settings),
+        lambda: history([load_figure_set(db.engine(), summary.id, caller=access.caller())], view.settings)[0]))

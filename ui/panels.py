@@ -12,11 +12,9 @@ organisation's text as a starting point, labelled as such. A saved panel keeps t
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
@@ -31,7 +29,7 @@ from storage import (
     save_panel,
     scope_words,
 )
-from ui import access, db, drafts, sidebar
+from ui import access, db, drafts, sidebar, state
 from ui.safe import md
 
 
@@ -159,29 +157,24 @@ def _restore(where: _Where, entry_id: int) -> None:
 # A panel's history, by the database, the panel and the version it has now (read from the database on every run,
 # so a save in another process or session is seen): every change to a panel gives it a new version, so the history
 # of one version never changes. Kept for the most recent panels in this process; three fewer queries a rerun.
-_HISTORIES: OrderedDict[tuple[str, _Where, int], list[AuditEntry]] = OrderedDict()
-_HISTORIES_KEPT = 512
-_HISTORIES_LOCK = threading.Lock()
+_HISTORIES = state.ByIdentity(max_entries=512)
 
 
 def versioned_history(where: _Where, current: int) -> list[AuditEntry]:
     """The panel's last 50 changes, newest first, as they stood at version `current`. Call only once the caller
     has read the organisation's panels (load_panels checks the same right to read)."""
     engine = db.engine()
-    key = (engine.url.render_as_string(hide_password=True), where, current)
-    with _HISTORIES_LOCK:
-        if key in _HISTORIES:
-            _HISTORIES.move_to_end(key)
-            return _HISTORIES[key]
     organisation, period, metric, kind, scope = where
-    entries = panel_history(engine, organisation, period, metric, kind, limit=50, scope=scope,
-                            caller=access.caller())
-    if not current or (entries and entries[0].version == current):  # as the version said (not mid-save elsewhere)
-        with _HISTORIES_LOCK:
-            _HISTORIES[key] = entries
-            while len(_HISTORIES) > _HISTORIES_KEPT:
-                _HISTORIES.popitem(last=False)
-    return entries
+
+    def read() -> list[AuditEntry]:
+        return panel_history(engine, organisation, period, metric, kind, limit=50, scope=scope,
+                             caller=access.caller())
+
+    def as_the_version_said(entries: object) -> bool:  # not read mid-save elsewhere
+        return not current or bool(entries) and cast("list[AuditEntry]", entries)[0].version == current
+
+    return cast("list[AuditEntry]", _HISTORIES.get_or_make(
+        (), (engine.url.render_as_string(hide_password=True), where, current), read, as_the_version_said))
 
 
 def _history(where: _Where, editor: bool, current: int) -> None:
