@@ -437,6 +437,12 @@ def started_region(processes: int, database_url: str) -> Iterator[Region]:
 # -- a level ------------------------------------------------------------------------------------------------------
 
 
+def percentile_95(times: Sequence[float]) -> float | None:
+    """The 95th percentile of `times` (the nearest rank), None for none."""
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] if ordered else None
+
+
 @dataclass
 class Level:
     users: int
@@ -454,8 +460,7 @@ class Level:
 
     @property
     def server_p95(self) -> float | None:
-        times = sorted(run[1] for run in self.runs)
-        return times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] if times else None
+        return percentile_95([run[1] for run in self.runs])
 
     def server_median(self, which: int = 1) -> float | None:
         """The median script run on the server's side (which=1), or wait for its turn (which=0)."""
@@ -472,8 +477,7 @@ class Level:
 
     @property
     def p95(self) -> float | None:
-        times = sorted(self.timed)
-        return times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] if times else None
+        return percentile_95(self.timed)
 
     @property
     def errors(self) -> list[str]:
