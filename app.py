@@ -1,11 +1,19 @@
 """The frame every page shares: page set-up, the sidebar, the navigation. Run with `make run`."""
 
+# ruff: noqa: E402 - the app's imports come after the wait below
+
 from __future__ import annotations
 
 import streamlit as st
 
+from ui import warm_up
+
+# On a server just started by `make run`, a thread is importing what this page needs (ui.warm_up): the first run
+# waits for it rather than import the same modules at the same time (which can deadlock in Python's import locks).
+warm_up.wait_for_first_imports()
+
 from data_loaders.errors import InputError
-from ui import access, sidebar, style, turns, warm_up
+from ui import access, sidebar, style, turns
 from ui.navigation import METRIC_PAGES, PAY_GAPS_PAGE, pages_for
 from ui.safe import md
 from ui.state import rerun_tuning

@@ -538,6 +538,29 @@ def test_ui_serve_imports_streamlit_before_its_background_thread_imports_anythin
     assert "STARTED [True, True]" in completed.stdout, completed.stdout + completed.stderr
 
 
+def test_the_first_script_run_waits_for_the_warm_up_threads_imports(monkeypatch):
+    import threading
+    import time
+
+    from ui import state, warm_up
+
+    imported = []
+
+    def slow_import(names):
+        time.sleep(0.5)
+        imported.append(names)
+
+    monkeypatch.setattr(warm_up, "_import", slow_import)
+    monkeypatch.setattr(state, "prepare_first_visit", lambda: None)
+    monkeypatch.setattr(warm_up, "_first_pending", False)
+    monkeypatch.setattr(warm_up, "_first_imported", threading.Event())
+    warm_up.wait_for_first_imports()  # nothing started (streamlit run app.py, AppTest): no wait
+    assert imported == []
+    warm_up.start_first_page()
+    warm_up.wait_for_first_imports()  # what app.py does before its own imports
+    assert imported == [warm_up.FIRST]
+
+
 def test_readings_are_shared_by_key_bounded_and_a_failure_is_not_kept():
     from ui.reading import Reading, Readings
 

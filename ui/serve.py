@@ -6,10 +6,10 @@ for the app's imports and for the sample council to be read. Here both start in 
 the server starts, while that person's browser is still fetching Streamlit's page and scripts (about a
 second here). The benchmark's "first page in a browser" case measures the difference.
 
-Streamlit itself is imported here, in the main thread, before the background thread starts. Both threads
-import Streamlit's modules otherwise, and two threads importing the same package's modules in different orders
-can meet in Python's import locks: one then fails with a deadlock error, half a module is left behind, and
-the server does not start (it happened once in CI, on a loaded machine).
+Streamlit itself is imported here, in the main thread, before the background threads start, and the first script
+run waits for the thread's imports before its own (ui.warm_up). Two threads importing the same package's modules
+in different orders can meet in Python's import locks: one then fails with a deadlock error, half a module is
+left behind, and the server does not start (it happened once in CI, on a loaded machine).
 
 It also sets the memory allocator up to give large blocks back, and lets go of what people who have left held
 (ui.memory).
@@ -18,7 +18,6 @@ It also sets the memory allocator up to give large blocks back, and lets go of w
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -34,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
 
     # Once the people who added files have left (and their reconnection time has passed), their memory goes back.
     memory.start_releasing()
-    threading.Thread(target=warm_up.prepare_first_page, name="wres-first-page", daemon=True).start()
+    warm_up.start_first_page()
 
     cli.main(["run", str(APP), *(sys.argv[1:] if argv is None else argv)], prog_name="streamlit")
 

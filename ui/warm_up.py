@@ -1,7 +1,10 @@
 """Work done ahead of a person's clicks: before the first page, and once it has been drawn.
 
 Before anyone connects (ui.serve, as the server starts): the modules the first page imports, and the
-sample council read, so the first visitor does not wait for them.
+sample council read, so the first visitor does not wait for them. The first script run waits for those imports to
+end before it imports anything of the app's (app.py, `wait_for_first_imports`): two threads importing the same
+packages at once can meet in Python's import locks, and the one that loses fails with a deadlock error and leaves
+half a module behind.
 
 After the first page: what it does not need, imported in the background.
 
@@ -27,6 +30,8 @@ FIRST = ("ui.style", "ui.access", "ui.sidebar", "ui.navigation", "ui.history", "
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _started = False
+_first_pending = False  # a thread is importing FIRST, or has
+_first_imported = threading.Event()
 
 
 def import_the_rest() -> None:
@@ -59,10 +64,26 @@ def freeze_heap() -> None:
         gc.freeze()
 
 
+def start_first_page() -> None:
+    """Run prepare_first_page in a background thread (ui.serve, as the server starts, before anyone can connect)."""
+    global _first_pending
+    _first_pending = True
+    threading.Thread(target=prepare_first_page, name="wres-first-page", daemon=True).start()
+
+
+def wait_for_first_imports(timeout: float = 120) -> None:
+    """If start_first_page has started, wait until its imports have ended (app.py, before its own imports)."""
+    if _first_pending:
+        _first_imported.wait(timeout)
+
+
 def prepare_first_page() -> None:
-    """Import what the first page imports and start reading the sample council (ui.serve runs this in a thread
-    as the server starts). Anything that fails here is left for the first page to meet and show."""
-    _import(FIRST)
+    """Import what the first page imports and start reading the sample council. Anything that fails here is left
+    for the first page to meet and show."""
+    try:
+        _import(FIRST)
+    finally:
+        _first_imported.set()
     try:
         from ui import state
 
