@@ -13,13 +13,14 @@ from ui import warm_up
 warm_up.wait_for_first_imports()
 
 from data_loaders.errors import InputError
-from ui import access, sidebar, style, turns
+from ui import access, per_run, sidebar, style, turns
 from ui.navigation import METRIC_PAGES, PAY_GAPS_PAGE, pages_for
 from ui.safe import md
 from ui.state import rerun_tuning
 
-# Many people's runs take turns in the process rather than interleave (ui.turns, issue 29).
-with turns.turn(rerun_tuning()):
+# Many people's runs take turns in the process rather than interleave (ui.turns, issue 29); what a run asks for
+# often (the database, the view's figures) it looks up once (ui.per_run).
+with turns.turn(rerun_tuning()), per_run.remembering(rerun_tuning()):
     st.set_page_config(page_title="Workforce Race Equality Standard", page_icon=":material/diversity_3:",
                        layout="wide")
     style.apply()

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from storage import DatabaseUnavailable, configure_engine, create_schema, database_url, prepare_location
 from storage.db import NewerSchema, unavailable
+from ui import per_run
 from ui.safe import md
 
 
@@ -49,6 +50,11 @@ def _ready(url: str) -> Engine:
 
 
 def engine() -> Engine:
+    """The app's database engine, made ready once per process (its schema made), looked up once per run."""
+    return per_run.remembered("engine", (), _engine)
+
+
+def _engine() -> Engine:
     explicit = os.environ.get("WRES_DATABASE_URL")
     try:
         if explicit:

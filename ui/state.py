@@ -39,6 +39,7 @@ from metrics.records import AssumedPeriodEnd, assumed_period_end
 from metrics.registry import DEFAULT_STANDARD
 from metrics.settings import Settings
 from pipeline.api import Analysis, Inputs, analyse, import_engine, read_sources, sample_paths, sample_snapshots
+from ui import per_run
 from ui.reading import Reading, Readings
 from ui.safe import md
 
@@ -390,9 +391,10 @@ def _analysed(sources: tuple[Source, ...], mapping_key: str, settings_key: str, 
 
 
 def count(view: View) -> Analysis:
-    """Every metric for the view, raising InputError if the files cannot be used."""
-    return _analysed(view.sources, _session_mapping_key(), settings_key(view.settings), json.dumps(view.filters),
-                     view.organisation, view.settings)
+    """Every metric for the view, raising InputError if the files cannot be used; looked up once a run."""
+    return per_run.remembered("count", (view,), lambda: _analysed(
+        view.sources, _session_mapping_key(), settings_key(view.settings), json.dumps(view.filters),
+        view.organisation, view.settings))
 
 
 def analysis(view: View) -> Analysis:
@@ -415,8 +417,9 @@ def published_together(view: View) -> PublishedTogether:
     """The whole organisation and every service as published, protected together (pipeline.api), once per view:
     Present mode's publication-safe figures and the board pack both draw on it."""
     analysis(view)  # a file that cannot be used stops here, with its message
-    return _together(view.sources, _session_mapping_key(), settings_key(view.settings), json.dumps(view.filters),
-                     view.organisation, view.settings)
+    return per_run.remembered("published_together", (view,), lambda: _together(
+        view.sources, _session_mapping_key(), settings_key(view.settings), json.dumps(view.filters),
+        view.organisation, view.settings))
 
 
 def published(view: View) -> dict[str, MetricResult]:
@@ -424,7 +427,7 @@ def published(view: View) -> dict[str, MetricResult]:
     board pack."""
     from pipeline.api import own_scope
 
-    return own_scope(published_together(view), analysis(view))
+    return per_run.remembered("published", (view,), lambda: own_scope(published_together(view), analysis(view)))
 
 
 @kept(max_entries=16, spinner="Working out where it sits...")
