@@ -55,6 +55,11 @@ def save_button(at: AppTest, n: int):
     return button
 
 
+def caption_paragraphs(at: AppTest) -> list[str]:
+    """Each paragraph of the page's captions: notes under one another are one caption, a paragraph each."""
+    return [paragraph for c in at.caption for paragraph in c.value.split("\n\n")]
+
+
 def markdown_text(at: AppTest) -> str:
     return "\n".join(plain(m.value) for m in at.markdown)
 
@@ -110,7 +115,7 @@ def test_unrecognised_labels_are_noted_with_what_to_do_in_the_app_and_a_link_to_
     assert any(link.label == "Classify the labels on the Data page" and link.proto.page == "data"
                for link in at.get("page_link"))
     at.switch_page("pages/harassment.py").run()
-    captions = [plain(c.value) for c in at.caption]
+    captions = [plain(paragraph) for paragraph in caption_paragraphs(at)]
     assert any(c.startswith("Labels not recognised, counted as unknown: 'British' (55). Say which group each "
                             "belongs to on the Data page") for c in captions), captions
     assert any(link.label == "Classify the labels on the Data page" for link in at.get("page_link"))
@@ -129,9 +134,9 @@ def test_metric_page_has_chart_table_caption_and_panels():
     assert at.text_area[0].value.startswith("BME shortlisted applicants were less likely")
     # The population rule, with the period's dates, as the registry writes it.
     # In bold, not escaped to literal asterisks: the label is the app's Markdown, the rule its text.
-    assert any(c.value.startswith("**Who is counted.** ") and plain(c.value) == "**Who is counted.** "
+    assert any(c.startswith("**Who is counted.** ") and plain(c) == "**Who is counted.** "
                + METRICS["M2"].counted_text(Period.twelve_months_to(
-        dt.date(2026, 3, 31))) for c in at.caption)
+        dt.date(2026, 3, 31))) for c in caption_paragraphs(at))
 
 
 def test_standard_switch_changes_the_appointment_ratio():

@@ -157,9 +157,11 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
     st.header(f"Metric {definition.number}: {definition.title}", anchor=metric_id.lower())
     st.markdown(md(definition.description.format(bme=settings.bme_label)))
     st.markdown(_headline(result))
-    # Beside the interval: whether the finding stands whatever the people whose group is not known are.
-    for line in verdict_lines(result, settings):
-        st.caption(f"**{HEADING}.** {md(line)}")
+    # Beside the interval: whether the finding stands whatever the people whose group is not known are. Notes
+    # under one another are one element, paragraph by paragraph: each element is work on every rerun (issue 29).
+    verdicts = [f"**{HEADING}.** {md(line)}" for line in verdict_lines(result, settings)]
+    if verdicts:
+        st.caption("\n\n".join(verdicts))
     if definition.kind == "narrative":
         # Words, not figures: no chart and no counts, only who writes what, and the panels below.
         st.caption(f"**What it asks for.** {md(result.counted_text(analysis.period))}")
@@ -173,20 +175,24 @@ def render_metric(view: state.View, analysis: Analysis, metric_id: str) -> None:
         spec = state.chart((result,), settings, "chart_for", lambda: charts.chart_for(result, settings))
     with chart_and_figures(spec, f"{md(spec.summary)} {caption(view, analysis)}"):
         quality, comparison = result.quality, result.comparison
+        notes: list[str] = []
         if comparison.declaration_rate and quality.declared_pct is not None:
-            st.caption(f"Declaration rate: {pct(quality.declared_pct, fraction=False)} ({quality.known:,} of "
-                       f"{quality.total:,} declared); the {quality.unknown:,} not declared are left out of the "
-                       "comparison.")
+            notes.append(f"Declaration rate: {pct(quality.declared_pct, fraction=False)} ({quality.known:,} of "
+                         f"{quality.total:,} declared); the {quality.unknown:,} not declared are left out of the "
+                         "comparison.")
         elif quality.unknown_pct is not None:
-            st.caption(f"{comparison.what.capitalize()} not {comparison.known_word}: "
-                       f"{pct(quality.unknown_pct, fraction=False)} "
-                       f"({quality.unknown:,} of {quality.total:,}); left out of the comparison.")
+            notes.append(f"{comparison.what.capitalize()} not {comparison.known_word}: "
+                         f"{pct(quality.unknown_pct, fraction=False)} "
+                         f"({quality.unknown:,} of {quality.total:,}); left out of the comparison.")
         if quality.unrecognised:
-            st.caption(f"Labels not recognised, counted as {comparison.unknown.noun}: "
-                       + ", ".join(f"'{md(k)}' ({v:,})" for k, v in quality.unrecognised.items())
-                       + f". {classify_labels_text(comparison)}")
-            classify_labels_link(comparison)
-        st.caption(f"**Who is counted.** {md(result.counted_text(analysis.period))}")
+            notes.append(f"Labels not recognised, counted as {comparison.unknown.noun}: "
+                         + ", ".join(f"'{md(k)}' ({v:,})" for k, v in quality.unrecognised.items())
+                         + f". {classify_labels_text(comparison)}")
+            st.caption("\n\n".join(notes))
+            classify_labels_link(comparison)  # under the note it belongs to
+            notes = []
+        notes.append(f"**Who is counted.** {md(result.counted_text(analysis.period))}")
+        st.caption("\n\n".join(notes))
     if spec.small_groups:
         st.warning(f"Too few people to read reliably (under {settings.min_group_size}): "
                    f"{md(', '.join(spec.small_groups))}. Treat these figures as a prompt to look closer, "
