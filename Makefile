@@ -29,9 +29,10 @@ $(NODE_STAMP): package.json package-lock.json
 	else echo "npm not found: the accessibility checks will be skipped (install Node.js and npm first)"; fi
 
 # The type check first: a type error fails `make test` (and CI) before the tests run. The tests then run on every
-# core (pytest-xdist); each worker's PostgreSQL tests keep to a schema of their own (tests/conftest.py).
+# core (pytest-xdist); each worker's PostgreSQL tests keep to a schema of their own (tests/conftest.py). The twenty
+# slowest tests are listed at the end, so a test that grows slow is seen (the suite is over its 15-minute budget).
 test: $(STAMP) typecheck $(NODE_STAMP)
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --durations=20
 
 # mypy over the packages that pyproject.toml's [tool.mypy] names, with pandas-stubs.
 typecheck: $(STAMP)
