@@ -31,7 +31,7 @@ from pipeline.api import (
 )
 from reports.paygap_section import WHOLE_ORGANISATION, PayGapSection, pay_gap_section
 from reports.withheld_text import WithheldFigure, withheld_in_text
-from storage import PANEL_KINDS, Action, load_actions, load_panels, panel_scope, standard_scope
+from storage import PANEL_KINDS, Action, load_actions, load_panels, panel_scope, standard_scope, targets_metric
 from storage.allowed import UNRESTRICTED
 from storage.figure_sets import scope_of
 
@@ -344,11 +344,6 @@ def _leavers_by_service(analysis: Analysis, settings: Settings,
     return out
 
 
-def _for_metric(action: Action, definition: MetricDefinition) -> bool:
-    # As storage.actions_for_metric: objectives naming the metric, or naming only its theme.
-    return definition.id in action.metrics or (not action.metrics and definition.theme in action.themes)
-
-
 def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: int | None = None,
                   engine: Any = None, together: PublishedTogether | None = None,
                   caller: Caller = UNRESTRICTED, pay_gaps: bool = True, by: str | None = "service") -> ReportContent:
@@ -411,7 +406,7 @@ def build_content(analysis: Analysis, *, publish_safe: bool = True, threshold: i
         # deviations; none for a narrative) is the figures behind them.
         counts = spec.table if definition.kind in ("share", "score", "narrative") else _counts_table(result, settings)
         metrics[metric_id] = MetricContent(definition, result, spec, counts, panels,
-                                           [a for a in plan if _for_metric(a, definition)])
+                                           [a for a in plan if targets_metric(a, definition.id)])
     section = None
     if pay_gaps:
         section = _pay_gaps(analysis, settings, publish_safe, engine, caller)

@@ -21,6 +21,7 @@ from storage.actions import (
     plan_scopes,
     save_actions,
     standard_of_plan,
+    targets_metric,
 )
 from storage.allowed import NotAllowed
 from storage.audit import (
@@ -185,6 +186,7 @@ __all__ = [
     "settings_from_values",
     "settings_to_values",
     "standard_of_plan",
+    "targets_metric",
     "stored_organisations",
     "stored_schema_version",
     "write_backup",

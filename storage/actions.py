@@ -300,12 +300,14 @@ def actions_for_metric(
     theme."""
     if metric not in METRICS:
         raise ValueError(f"no metric {metric!r}; the metrics are {', '.join(METRICS)}")
-    theme = METRICS[metric].theme
-    return [
-        action
-        for action in load_actions(engine, organisation, period, scope=scope, caller=caller)
-        if metric in action.metrics or (not action.metrics and theme in action.themes)
-    ]
+    return [action for action in load_actions(engine, organisation, period, scope=scope, caller=caller)
+            if targets_metric(action, metric)]
+
+
+def targets_metric(action: Action, metric: str) -> bool:
+    """Whether the objective is listed under the metric: it names the metric, or names only themes and one is the
+    metric's theme. The one rule for the app's metric pages and the exports."""
+    return metric in action.metrics or (not action.metrics and METRICS[metric].theme in action.themes)
 
 
 def save_actions(

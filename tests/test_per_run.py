@@ -70,12 +70,13 @@ def test_a_metric_page_looks_its_view_up_once_a_run(monkeypatch, tmp_path):
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.switch_page("pages/conduct.py").run()
     assert not at.exception, at.exception
-    asked: list[str] = []
+    asked: list[tuple] = []
     analysed, together = state._analysed, state._together
 
     def counting(name, cached):
         def ask(*args, **kwargs):
-            asked.append(name)
+            # Which question: the files (by identity), the corrections, the settings, the filters, the organisation.
+            asked.append((name, id(args[0]), *args[1:5]))
             return cached(*args, **kwargs)
         return ask
 
@@ -83,4 +84,29 @@ def test_a_metric_page_looks_its_view_up_once_a_run(monkeypatch, tmp_path):
     monkeypatch.setattr(state, "_together", counting("published", together))
     at.run()
     assert not at.exception, at.exception
-    assert sorted(asked) == ["analysis", "published"]
+    # Once each for the page's view (the year before, once its reading has ended in the background, is another
+    # question: the page compares with it).
+    assert len(asked) == len(set(asked)), asked
+    assert {question[0] for question in asked} == {"analysis", "published"}
+
+
+def test_a_page_of_two_metrics_reads_the_plan_once_a_run(monkeypatch, tmp_path):
+    import sqlalchemy
+    from sqlalchemy import event
+
+    monkeypatch.setenv("WRES_DATABASE_URL", f"sqlite:///{tmp_path / 'wres.sqlite'}")
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("pages/conduct.py").run()  # metrics 3 and 4, each with its actions from the plan
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(sqlalchemy.engine.Engine, "before_cursor_execute", seen)
+    try:
+        at.run()
+    finally:
+        event.remove(sqlalchemy.engine.Engine, "before_cursor_execute", seen)
+    assert not at.exception, at.exception
+    assert [s for s in statements if "FROM actions" in s].__len__() == 1, statements
+    assert len(at.expander) and sum("Actions in the plan for metric" in e.label for e in at.expander) == 2

@@ -16,8 +16,8 @@ from metrics.registry import METRICS, STANDARDS
 from metrics.results import MetricResult
 from metrics.unknown_bounds import HEADING, verdict_lines
 from pipeline.api import Analysis
-from storage import actions_for_metric, standard_scope
-from ui import access, db, panels, sidebar, state
+from storage import load_actions, standard_scope, targets_metric
+from ui import access, db, panels, per_run, sidebar, state
 from ui.figures import table_html
 from ui.navigation import METRIC_PAGES, pages_for
 from ui.safe import md
@@ -217,8 +217,11 @@ def _panels_and_actions(view: state.View, analysis: Analysis, result: MetricResu
                   scope=state.panel_scope_of(view), figures=figure_words(result))
     # The plan of the standard the page is read under: an NHS WRES objective is not listed on the SC-WRES's page.
     plan = STANDARDS[view.settings.standard].name
-    actions = actions_for_metric(db.engine(), view.organisation, period, metric_id,
-                                 scope=standard_scope(view.settings.standard), caller=access.caller())
+    scope, caller = standard_scope(view.settings.standard), access.caller()
+    # The plan read once a run, however many metrics the page shows (issue 29).
+    plan_actions = per_run.remembered(("plan", view.organisation, period, scope), (caller,), lambda: load_actions(
+        db.engine(), view.organisation, period, scope=scope, caller=caller))
+    actions = [action for action in plan_actions if targets_metric(action, metric_id)]
     with st.expander(f"Actions in the plan for metric {definition.number} ({len(actions)})",
                      expanded=bool(actions)):
         if actions:
