@@ -51,15 +51,22 @@ def worker_schema_url(url: str) -> str:
     """Under pytest-xdist (make test runs `-n auto`), each worker's PostgreSQL tests use a schema of their own in the
     one throwaway database (its search path, set on every connection), since each test starts from no tables and
     two workers sharing one schema would drop each other's. Without xdist, the URL as given."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not worker:
         return url
+    return schema_url(url, worker)
+
+
+def schema_url(url: str, schema: str) -> str:
+    """`url` with its search path set to `schema` on every connection, the schema made if it is missing: a test
+    whose app processes must not share tables with the tests that start from none (tests/browser/test_region.py
+    drops every table in the default schema)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
     admin = create_engine(url)
     with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{worker}"'))
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     admin.dispose()
-    return make_url(url).update_query_dict({"options": f"-csearch_path={worker}"}).render_as_string(
+    return make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
         hide_password=False)

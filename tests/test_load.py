@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from loadtest.crowd import Save, lost_saves, run_levels, table
+from tests.conftest import schema_url
 
 
 def test_two_people_drive_a_real_server_and_every_save_they_were_told_of_is_in_the_database():
@@ -38,10 +39,12 @@ def test_a_save_reported_but_not_in_the_database_is_counted_as_lost():
 
 def test_two_app_processes_behind_haproxy_share_the_people_and_lose_no_save():
     # make load's several-process levels (python -m ui.region over PostgreSQL): skipped without HAProxy and a
-    # throwaway PostgreSQL database here; CI has both (.ci/run). The default schema, as tests/browser/test_region.py.
+    # throwaway PostgreSQL database here; CI has both (.ci/run). In a schema of its own: tests/browser/test_region.py
+    # drops every table in the default one, and once did so while this test's processes were saving (CI, two workers).
     url = os.environ.get("WRES_TEST_POSTGRES_URL")
     if not url or shutil.which("haproxy") is None:
         pytest.skip("needs HAProxy and WRES_TEST_POSTGRES_URL")
+    url = schema_url(url, "load_test")
     (level,) = run_levels([4], seconds=90, think=(0.05, 0.1), actions=4, warm=False, processes=2, database_url=url)
     assert level.errors == []
     assert level.processes == 2
