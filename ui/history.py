@@ -18,7 +18,7 @@ from metrics.settings import Settings
 from metrics.trends import Year, history, period_label
 from pipeline.api import Analysis
 from storage import FigureSetSummary, counting_choices, list_figure_sets, load_figure_set, made_with_of, panel_scope
-from ui import access, db, state
+from ui import access, db, per_run, state
 
 
 @dataclass
@@ -80,7 +80,7 @@ def periods(view: state.View, analysis: Analysis) -> Periods:
 
 # The year before, worked out once per figures and settings rather than on every rerun of the overview: by the sample
 # figures' object, or by a saved set's id and version (read afresh every run).
-_PREVIOUS = state.ByIdentity(max_entries=64)
+_PREVIOUS = per_run.ByIdentity(max_entries=64)
 
 
 def previous(view: state.View, analysis: Analysis) -> Year | None:

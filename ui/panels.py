@@ -29,7 +29,7 @@ from storage import (
     save_panel,
     scope_words,
 )
-from ui import access, db, drafts, sidebar, state
+from ui import access, db, drafts, per_run, sidebar
 from ui.safe import md
 
 
@@ -157,7 +157,7 @@ def _restore(where: _Where, entry_id: int) -> None:
 # A panel's history, by the database, the panel and the version it has now (read from the database on every run,
 # so a save in another process or session is seen): every change to a panel gives it a new version, so the history
 # of one version never changes. Kept for the most recent panels in this process; three fewer queries a rerun.
-_HISTORIES = state.ByIdentity(max_entries=512)
+_HISTORIES = per_run.ByIdentity(max_entries=512)
 
 
 def versioned_history(where: _Where, current: int) -> list[AuditEntry]:

@@ -19,10 +19,8 @@ import functools
 import io
 import json
 import os
-import threading
 import weakref
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, ParamSpec, Protocol, TypedDict, TypeVar, cast
@@ -326,39 +324,8 @@ def parsed(sources: tuple[Source, ...]) -> Inputs:
         _stop_with(error)
 
 
-class ByIdentity:
-    """A bounded, least-recently-used store of values made from particular objects (the very objects the caches
-    above hand every rerun: an analysis' results, a settings object), or by key alone (no owners). An entry holds its
-    objects, so their ids cannot be taken by others while it lives, and is found only for those same objects."""
-
-    def __init__(self, max_entries: int) -> None:
-        self._entries: OrderedDict[tuple[tuple[int, ...], Hashable], tuple[tuple[object, ...], object]] = \
-            OrderedDict()
-        self._max = max_entries
-        self._lock = threading.Lock()
-
-    def get_or_make(self, owners: tuple[object, ...], key: Hashable, make: Callable[[], object],
-                    keep: Callable[[object], bool] = lambda _value: True) -> object:
-        """The value kept for `owners` and `key`, else `make()`'s, kept if `keep` says so."""
-        slot = (tuple(id(owner) for owner in owners), key)
-        with self._lock:
-            found = self._entries.get(slot)
-            if found is not None and all(a is b for a, b in zip(found[0], owners, strict=True)):
-                self._entries.move_to_end(slot)
-                return found[1]
-        value = make()  # outside the lock: two sessions may both build it once; either result is the same
-        if not keep(value):
-            return value
-        with self._lock:
-            self._entries[slot] = (owners, value)
-            self._entries.move_to_end(slot)
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
-        return value
-
-
 # Each settings object's key, once: every cached lookup of a rerun asks for it (the same object, from the sidebar).
-_SETTINGS_KEYS = ByIdentity(max_entries=64)
+_SETTINGS_KEYS = per_run.ByIdentity(max_entries=64)
 
 
 def settings_key(settings: Settings) -> str:
@@ -600,7 +567,7 @@ def rerun_tuning() -> bool:
 
 
 # About 30 charts a council's pages draw per view (standard, filter): room for a few views, shared by every session.
-_CHARTS = ByIdentity(max_entries=256)
+_CHARTS = per_run.ByIdentity(max_entries=256)
 # The Vega-Lite specification Streamlit sends for a kept chart, made once: for as long as the chart is kept.
 _SPECIFICATIONS: weakref.WeakKeyDictionary[ChartSpec, dict | None] = weakref.WeakKeyDictionary()
 
